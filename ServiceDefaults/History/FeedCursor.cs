@@ -1,0 +1,21 @@
+namespace CommunityAI.ServiceDefaults.History;
+
+/// <summary>
+/// Where a reader of the history stands: every sequence at or below <see cref="Checkpoint"/> has been
+/// handed out (or is known never to commit). <see cref="Hole"/> is set while a gap in the sequence is
+/// waiting for the transactions that might still fill it.
+/// </summary>
+public sealed record FeedCursor(long Checkpoint, PendingHole? Hole = null)
+{
+    public static FeedCursor Start => new(0);
+}
+
+/// <summary>
+/// A gap seen below <paramref name="UpTo"/>. Its owner, if it ever commits, is a transaction that started
+/// no later than <paramref name="ObservedAt"/> (server clock), so once every such transaction has ended,
+/// whatever is visible up to <paramref name="UpTo"/> is final and the rest of the gap is dead.
+/// </summary>
+public sealed record PendingHole(long UpTo, DateTime ObservedAt);
+
+/// <summary>The events a read handed out, in sequence order, and the cursor to continue from.</summary>
+public sealed record FeedBatch(IReadOnlyList<StoredEvent> Events, FeedCursor Next);

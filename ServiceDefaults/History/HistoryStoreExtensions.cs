@@ -1,0 +1,49 @@
+using JasperFx;
+using JasperFx.Events;
+using Marten;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Npgsql;
+using Weasel.Core;
+
+namespace CommunityAI.ServiceDefaults.History;
+
+/// <summary>
+/// Registers the one shared event history (schema <c>history</c>) with a service's own schema for
+/// its read models. Every service appends only to streams under its own prefix.
+/// </summary>
+public static class HistoryStoreExtensions
+{
+    /// <summary>Connection string name of the history database, as the AppHost and Kubernetes name it.</summary>
+    public const string ConnectionName = "history";
+
+    /// <summary>Schema of mt_events / mt_streams, shared by all services.</summary>
+    public const string EventsSchema = "history";
+
+    public static MartenServiceCollectionExtensions.MartenConfigurationExpression AddHistoryStore(
+        this IHostApplicationBuilder builder, string serviceSchema, Action<StoreOptions>? configure = null)
+    {
+        var connectionString = builder.Configuration.GetConnectionString(ConnectionName)
+            ?? throw new InvalidOperationException($"ConnectionStrings:{ConnectionName} is not configured.");
+
+        builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        builder.Services.AddHealthChecks().AddNpgSql(connectionString, name: "postgres", tags: ["ready"]);
+
+        return builder.Services.AddMarten(options =>
+            {
+                options.DatabaseSchemaName = serviceSchema;
+                options.Events.DatabaseSchemaName = EventsSchema;
+                // Stream keys carry the owning service's prefix (contributions/…, scoring/…), readable by auditors.
+                options.Events.StreamIdentity = StreamIdentity.AsString;
+                // Quick append is about twice as fast and we never need Marten's inline version checks on append.
+                options.Events.AppendMode = EventAppendMode.Quick;
+                options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
+                options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
+                configure?.Invoke(options);
+            })
+            .UseLightweightSessions()
+            .ApplyAllDatabaseChangesOnStartup()
+            .UseNpgsqlDataSource();
+    }
+}

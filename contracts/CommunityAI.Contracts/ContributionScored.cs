@@ -1,0 +1,16 @@
+namespace CommunityAI.Contracts;
+
+/// <summary>A contribution received its final quality score. Published by the quality-scoring service.</summary>
+/// <param name="ContributionId">The contribution's id (0x-hex EIP-712 digest).</param>
+/// <param name="Contributor">The contributor's EIP-55 address.</param>
+/// <param name="Kind">The contribution's kind.</param>
+/// <param name="Score">Final score, 0 to 100.</param>
+/// <param name="PolicyVersion">Version of the scoring policy that produced the score.</param>
+/// <param name="ScoredAt">When the score was final.</param>
+public sealed record ContributionScored(
+    string ContributionId,
+    string Contributor,
+    string Kind,
+    int Score,
+    string PolicyVersion,
+    DateTimeOffset ScoredAt);

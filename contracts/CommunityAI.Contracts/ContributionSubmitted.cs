@@ -1,0 +1,27 @@
+namespace CommunityAI.Contracts;
+
+/// <summary>
+/// A signed contribution was accepted into the history. Published by the contributions service.
+/// The same record is the history event, so auditors read exactly what consumers received.
+/// </summary>
+/// <param name="ContributionId">EIP-712 digest of the signed Contribution, 0x-prefixed hex.</param>
+/// <param name="Contributor">Signer's address, EIP-55 checksummed.</param>
+/// <param name="Kind">One of data, feedback, knowledge, model.</param>
+/// <param name="ContentHash">SHA-256 of the content bytes, 0x-prefixed hex.</param>
+/// <param name="ContentUri">Where the content lives (https, ipfs or ar).</param>
+/// <param name="Nonce">The signer's nonce (uint64) as a decimal string, so JSON never rounds it.</param>
+/// <param name="Deadline">Unix time in seconds after which the signature was no longer valid.</param>
+/// <param name="Signature">The 65-byte EIP-712 signature, 0x-prefixed hex.</param>
+/// <param name="ContentSize">Size in bytes of inline content, when the contributor sent it; otherwise null.</param>
+/// <param name="SubmittedAt">When the contributions service accepted it.</param>
+public sealed record ContributionSubmitted(
+    string ContributionId,
+    string Contributor,
+    string Kind,
+    string ContentHash,
+    string ContentUri,
+    string Nonce,
+    long Deadline,
+    string Signature,
+    long? ContentSize,
+    DateTimeOffset SubmittedAt);
