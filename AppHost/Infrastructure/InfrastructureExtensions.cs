@@ -1,0 +1,62 @@
+using System.Diagnostics;
+
+namespace CommunityAI.AppHost.Infrastructure;
+
+public static class InfrastructureExtensions
+{
+    /// <summary>Local chain id of anvil; the services' EIP-712 domain uses the same by default.</summary>
+    public const int LocalChainId = 31337;
+
+    /// <summary>
+    /// Containers when a container runtime answers (or Infrastructure:Mode=containers), otherwise the same
+    /// servers as local executables (Infrastructure:Mode=local), so a machine without Docker runs it too.
+    /// </summary>
+    public static CommunityInfrastructure AddCommunityInfrastructure(this IDistributedApplicationBuilder builder)
+    {
+        var mode = builder.Configuration["Infrastructure:Mode"] ?? "auto";
+        var useContainers = mode switch
+        {
+            "containers" => true,
+            "local" => false,
+            _ => ContainerRuntimeAnswers(),
+        };
+        return useContainers ? builder.AddContainerInfrastructure() : builder.AddLocalInfrastructure();
+    }
+
+    private static CommunityInfrastructure AddContainerInfrastructure(this IDistributedApplicationBuilder builder)
+    {
+        var postgres = builder.AddPostgres("postgres").WithDataVolume();
+        var history = postgres.AddDatabase("history", "communityai");
+        var rabbit = builder.AddRabbitMQ("rabbitmq").WithManagementPlugin().WithDataVolume();
+        var anvil = builder.AddContainer("anvil", "ghcr.io/foundry-rs/foundry", "stable")
+            .WithEntrypoint("anvil")
+            .WithArgs("--host", "0.0.0.0", "--chain-id", LocalChainId.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .WithHttpEndpoint(targetPort: 8545, name: "rpc");
+        var chain = builder.AddConnectionString("chain", ReferenceExpression.Create($"{anvil.GetEndpoint("rpc")}"));
+        return new CommunityInfrastructure(history, rabbit, chain);
+    }
+
+    private static bool ContainerRuntimeAnswers()
+    {
+        try
+        {
+            using var docker = Process.Start(new ProcessStartInfo("docker", "info")
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            });
+            if (docker is null)
+                return false;
+            if (!docker.WaitForExit(TimeSpan.FromSeconds(10)))
+            {
+                docker.Kill();
+                return false;
+            }
+            return docker.ExitCode == 0;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return false; // no docker client at all
+        }
+    }
+}

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Sets up and runs every test against real PostgreSQL, RabbitMQ and anvil.
+# Containers (Testcontainers) when Docker answers; otherwise local servers, started here.
+# Extra arguments go to 'dotnet test' (e.g. --filter Category!=Fault).
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+
+"$root/eng/bootstrap.sh"
+if docker info >/dev/null 2>&1; then
+  echo "test: a container runtime answers; fixtures use Testcontainers"
+else
+  echo "test: no container runtime; using local servers"
+  "$root/eng/local-servers.sh"
+  export COMMUNITYAI_TEST_INFRA=local
+fi
+
+log=$(mktemp)
+set +e
+dotnet test CommunityAI.sln -c Release --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+
+# One closing line for the whole run, summed over the test projects.
+passed=$(grep -Eo 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+failed=$(grep -Eo 'Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+skipped=$(grep -Eo 'Skipped: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+rm -f "$log"
+echo "tests: $passed passed, $failed failed, $skipped skipped"
+if [ "$status" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$passed" -eq 0 ]; then exit 1; fi

@@ -1,0 +1,24 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace CommunityAI.Contributions.Domain;
+
+/// <summary>Limits of contribution intake, from configuration section "Intake".</summary>
+public sealed class IntakeOptions
+{
+    public const string Section = "Intake";
+
+    /// <summary>EIP-712 domain chain id; the local anvil chain's id by default.</summary>
+    [Range(1, long.MaxValue)]
+    public long ChainId { get; set; } = 31337;
+
+    /// <summary>Largest inline content accepted, in bytes (1 MiB).</summary>
+    [Range(0, 64 * 1024 * 1024)]
+    public int MaxContentBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>How far in the future a signature's deadline may lie.</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "365.00:00:00")]
+    public TimeSpan MaxDeadlineAhead { get; set; } = TimeSpan.FromDays(30);
+
+    [Range(16, 8192)]
+    public int MaxContentUriLength { get; set; } = 2048;
+}

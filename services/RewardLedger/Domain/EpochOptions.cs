@@ -1,0 +1,17 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace CommunityAI.RewardLedger.Domain;
+
+/// <summary>Reward epochs, from configuration section "Epochs".</summary>
+public sealed class EpochOptions
+{
+    public const string Section = "Epochs";
+
+    /// <summary>Start of epoch 0.</summary>
+    public DateTimeOffset Genesis { get; set; } = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    [Range(typeof(TimeSpan), "00:00:01", "366.00:00:00")]
+    public TimeSpan Length { get; set; } = TimeSpan.FromDays(1);
+
+    public long EpochAt(DateTimeOffset time) => Math.Max(0, (time - Genesis).Ticks / Length.Ticks);
+}
