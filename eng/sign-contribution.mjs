@@ -1,0 +1,37 @@
+// Prints a signed contribution as the JSON body of POST /api/contributions, signed with ethers.js,
+// the way a wallet or partner app would sign it. Local development only: the default key is anvil's
+// well-known dev account #1.
+//   node eng/sign-contribution.mjs "some content" [kind] [nonce] | curl -s -H 'content-type: application/json' -d @- localhost:5101/api/contributions
+import { Wallet, sha256, toUtf8Bytes } from "ethers";
+
+const [content = "hello, community", kind = "data", nonce = String(Date.now())] = process.argv.slice(2);
+const key = process.env.CONTRIBUTOR_KEY ?? "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
+const chainId = Number(process.env.CHAIN_ID ?? 31337);
+const wallet = new Wallet(key);
+const bytes = toUtf8Bytes(content);
+const value = {
+  contributor: wallet.address,
+  kind,
+  contentHash: sha256(bytes),
+  contentUri: "https://example.org/contributions/" + nonce,
+  nonce: BigInt(nonce),
+  deadline: BigInt(Math.floor(Date.now() / 1000) + 3600),
+};
+const types = {
+  Contribution: [
+    { name: "contributor", type: "address" },
+    { name: "kind", type: "string" },
+    { name: "contentHash", type: "bytes32" },
+    { name: "contentUri", type: "string" },
+    { name: "nonce", type: "uint64" },
+    { name: "deadline", type: "uint64" },
+  ],
+};
+const signature = await wallet.signTypedData({ name: "CommunityAI", version: "1", chainId }, types, value);
+process.stdout.write(JSON.stringify({
+  ...value,
+  nonce: value.nonce.toString(),
+  deadline: value.deadline.toString(),
+  signature,
+  content: Buffer.from(bytes).toString("base64"),
+}) + "\n");

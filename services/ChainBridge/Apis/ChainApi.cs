@@ -1,0 +1,20 @@
+using CommunityAI.ChainBridge.Anchoring;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace CommunityAI.ChainBridge.Apis;
+
+public static class ChainApi
+{
+    public sealed record ChainResponse(long ChainId, string AnchorContract, string TokenContract, string DistributorContract);
+
+    public static IEndpointRouteBuilder MapChainApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/chain", GetAsync).WithTags("Chain");
+        return app;
+    }
+
+    public static Results<Ok<ChainResponse>, ProblemHttpResult> GetAsync(ChainConnection chain) =>
+        chain.Deployment is { } d
+            ? TypedResults.Ok(new ChainResponse(chain.ChainId, d.AnchorAddress, d.TokenAddress, d.DistributorAddress))
+            : TypedResults.Problem("contracts are not deployed or found yet", statusCode: StatusCodes.Status503ServiceUnavailable);
+}

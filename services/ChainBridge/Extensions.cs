@@ -1,0 +1,37 @@
+using CommunityAI.ChainBridge.Anchoring;
+using CommunityAI.ChainBridge.Log;
+using CommunityAI.Contracts;
+using CommunityAI.ServiceDefaults.History;
+using CommunityAI.ServiceDefaults.Messaging;
+
+namespace CommunityAI.ChainBridge;
+
+internal static class Extensions
+{
+    public const string StreamPrefix = "chain/";
+
+    public static void AddApplicationServices(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddOptions<AnchorOptions>().BindConfiguration(AnchorOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<ChainOptions>()
+            .BindConfiguration(ChainOptions.Section)
+            .Configure<IConfiguration>((options, configuration) => options.RpcUrl = configuration.GetConnectionString("chain") ?? options.RpcUrl)
+            .Validate(o => Uri.TryCreate(o.RpcUrl, UriKind.Absolute, out _), "ConnectionStrings:chain must be the chain's RPC URL")
+            .Validate(o => o.AnchorerKey.Length is 64 or 66, "Chain:AnchorerKey must be a 32-byte hex private key")
+            .ValidateOnStart();
+
+        builder.AddHistoryStore("chainbridge_docs", options =>
+        {
+            options.Events.AddEventType<TreeHeadAnchored>();
+            options.Schema.For<AnchorView>().Identity(a => a.Id);
+        });
+        builder.Services.AddSingleton<LogStore>();
+        builder.Services.AddSingleton<ChainConnection>();
+        builder.Services.AddHostedService<LogWriter>();
+        builder.Services.AddHostedService<AnchorScheduler>();
+
+        builder.AddCommunityBus("chain-bridge");
+        builder.AddHistoryOutbox("chain-bridge", StreamPrefix, routes => routes.Publish<TreeHeadAnchored>());
+    }
+}

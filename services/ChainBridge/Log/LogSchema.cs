@@ -1,0 +1,43 @@
+using Npgsql;
+
+namespace CommunityAI.ChainBridge.Log;
+
+/// <summary>
+/// The log's own tables in the chain-bridge schema. Entries keep their canonical bytes (what auditors hash);
+/// nodes keep every perfect subtree hash, so any root or proof needs O(log n) rows, never all leaves.
+/// </summary>
+public static class LogSchema
+{
+    public const string Schema = "chainbridge";
+
+    private const string Ddl = $"""
+        CREATE SCHEMA IF NOT EXISTS {Schema};
+        CREATE TABLE IF NOT EXISTS {Schema}.log_entries (
+            log_index bigint PRIMARY KEY,
+            seq_id    bigint NOT NULL UNIQUE,
+            leaf_hash bytea  NOT NULL,
+            entry     bytea  NOT NULL);
+        CREATE TABLE IF NOT EXISTS {Schema}.log_nodes (
+            level      int    NOT NULL,
+            node_index bigint NOT NULL,
+            hash       bytea  NOT NULL,
+            PRIMARY KEY (level, node_index));
+        CREATE TABLE IF NOT EXISTS {Schema}.log_head (
+            id        int    PRIMARY KEY CHECK (id = 1),
+            tree_size bigint NOT NULL,
+            last_seq  bigint NOT NULL,
+            root_hash bytea  NOT NULL);
+        """;
+
+    public static async Task EnsureAsync(NpgsqlDataSource dataSource, CancellationToken ct)
+    {
+        // Several replicas may start together; the advisory lock makes the DDL run once at a time.
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using (var lockCommand = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtextextended('communityai:log-schema', 0))", connection, transaction))
+            await lockCommand.ExecuteNonQueryAsync(ct);
+        await using (var ddl = new NpgsqlCommand(Ddl, connection, transaction))
+            await ddl.ExecuteNonQueryAsync(ct);
+        await transaction.CommitAsync(ct);
+    }
+}

@@ -1,0 +1,22 @@
+using CommunityAI.ChainBridge;
+using CommunityAI.ChainBridge.Apis;
+
+var builder = WebApplication.CreateBuilder(args);
+
+// Telemetry, health, service discovery and resilience shared by every service.
+builder.AddServiceDefaults();
+
+// History store, log writer, chain contracts and the anchoring schedule.
+builder.AddApplicationServices();
+
+var app = builder.Build();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.MapDefaultEndpoints();
+
+// The verifiable log: head, entries, proofs, anchors; and where our contracts live.
+app.MapLogApi();
+app.MapChainApi();
+
+app.Run();
