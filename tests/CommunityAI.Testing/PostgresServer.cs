@@ -40,7 +40,7 @@ public static class PostgresServer
     public static async Task<string> CreateDatabaseAsync(string purpose)
     {
         var server = await ServerConnectionStringAsync();
-        var name = $"t_{Sanitize(purpose)}_{Guid.NewGuid():N}"[..Math.Min(60, 12 + Sanitize(purpose).Length + 32)];
+        var name = $"t_{Sanitize(purpose)}_{Guid.NewGuid():N}"; // at most 55 characters, under PostgreSQL's 63
         await using (var connection = new NpgsqlConnection(server))
         {
             await connection.OpenAsync();

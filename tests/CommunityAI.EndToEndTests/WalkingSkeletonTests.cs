@@ -1,0 +1,107 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using CommunityAI.ChainBridge.Apis;
+using CommunityAI.ChainBridge.Chain;
+using CommunityAI.Formats;
+using CommunityAI.Formats.Log;
+using CommunityAI.Formats.Signing;
+using CommunityAI.Testing;
+using Nethereum.Web3;
+
+namespace CommunityAI.EndToEndTests;
+
+public sealed class WalkingSkeletonTests(SystemUnderTest system) : IClassFixture<SystemUnderTest>
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    [Fact]
+    public async Task A_signed_contribution_is_scored_rewarded_and_covered_by_a_tree_head_anchored_on_chain()
+    {
+        var content = Encoding.UTF8.GetBytes("A labelled sample for the community model.");
+        var key = AnvilNode.DevPrivateKeys[1];
+        var contributor = Address.Parse(new Nethereum.Web3.Accounts.Account(key).Address);
+        var payload = new ContributionPayload(contributor, "data", Hex.Encode(SHA256.HashData(content)),
+            "ipfs://bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi", Nonce: 1,
+            Deadline: (ulong)DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds());
+        var signature = TypedDataSigner.Sign(payload, (ulong)AnvilNode.ChainId, key);
+
+        var response = await system.Contributions.PostAsJsonAsync("/api/contributions", new
+        {
+            payload.Contributor, payload.Kind, payload.ContentHash, payload.ContentUri,
+            payload.Nonce, payload.Deadline, signature, content = Convert.ToBase64String(content),
+        });
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        Assert.Equal(Hex.Encode(TypedDataSigner.Digest(payload, (ulong)AnvilNode.ChainId)), id);
+
+        // Scored by quality-scoring, credited by reward-ledger, both seen by contributions over the bus.
+        var status = await Eventually.MatchesAsync(
+            () => system.Contributions.GetFromJsonAsync<JsonElement>($"/api/contributions/{id}"),
+            s => s.GetProperty("status").GetString() == "rewarded", "the contribution to be rewarded");
+        Assert.InRange(status.GetProperty("score").GetInt32(), 1, 100);
+        Assert.NotEqual("0", status.GetProperty("reward").GetString());
+
+        // Every service appended its own event; all of them are in the log, in store order.
+        var entries = await Eventually.MatchesAsync(
+            () => ReadLogAsync(),
+            log => log.Count(e => e.Entry.Contains(id, StringComparison.Ordinal)) >= 3,
+            "the submission, score and credit events to be logged");
+        var submittedIndex = entries.Single(e => e.Entry.Contains($"\"stream\":\"contributions/{id}\"", StringComparison.Ordinal)).Index;
+        foreach (var entry in entries)
+            Assert.Equal(Hex.Encode(LogHasher.HashLeaf(Encoding.UTF8.GetBytes(entry.Entry))), entry.LeafHash);
+
+        // The head anchored on chain covers the submission, and the log proves inclusion under that very root.
+        var chain = await system.ChainBridge.GetFromJsonAsync<ChainApi.ChainResponse>("/api/chain", Json);
+        var anchor = new AnchorContract(new Web3(system.Chain.RpcUrl), chain!.AnchorContract);
+        var onChain = await Eventually.MatchesAsync(
+            () => anchor.GetLatestHeadAsync(),
+            head => (long)head.TreeSize > submittedIndex, "an anchored tree head covering the submission");
+        var proof = await system.ChainBridge.GetFromJsonAsync<LogApi.InclusionResponse>(
+            $"/api/log/proof/inclusion?index={submittedIndex}&treeSize={onChain.TreeSize}", Json);
+        var verdict = ProofVerifier.VerifyInclusion(proof!.LeafIndex, proof.TreeSize, Hex.Decode(proof.LeafHash, 32),
+            proof.AuditPath.Select(h => Hex.Decode(h, 32)).ToList(), onChain.RootHash);
+        Assert.True(verdict.IsValid, verdict.Message);
+        Assert.Equal(entries.Single(e => e.Index == submittedIndex).LeafHash, proof.LeafHash);
+    }
+
+    [Fact]
+    public async Task A_contribution_with_a_forged_signature_is_refused_and_leaves_no_trace()
+    {
+        var content = Encoding.UTF8.GetBytes("forged");
+        var payload = new ContributionPayload(Address.Parse(new Nethereum.Web3.Accounts.Account(AnvilNode.DevPrivateKeys[2]).Address),
+            "feedback", Hex.Encode(SHA256.HashData(content)), "https://example.org/forged", 7,
+            (ulong)DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds());
+        // Signed by someone else than the claimed contributor.
+        var signature = TypedDataSigner.Sign(payload, (ulong)AnvilNode.ChainId, AnvilNode.DevPrivateKeys[3]);
+        var before = await system.ChainBridge.GetFromJsonAsync<LogApi.HeadResponse>("/api/log/head", Json);
+
+        var response = await system.Contributions.PostAsJsonAsync("/api/contributions", new
+        {
+            payload.Contributor, payload.Kind, payload.ContentHash, payload.ContentUri, payload.Nonce, payload.Deadline, signature,
+        });
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var id = Hex.Encode(TypedDataSigner.Digest(payload, (ulong)AnvilNode.ChainId));
+        Assert.Equal(HttpStatusCode.NotFound, (await system.Contributions.GetAsync($"/api/contributions/{id}")).StatusCode);
+        await Task.Delay(1500);
+        var log = await ReadLogAsync();
+        Assert.DoesNotContain(log, e => e.Entry.Contains(id, StringComparison.Ordinal));
+        Assert.True(log.Count >= before!.TreeSize);
+    }
+
+    private async Task<IReadOnlyList<LogApi.EntryResponse>> ReadLogAsync()
+    {
+        var head = await system.ChainBridge.GetFromJsonAsync<LogApi.HeadResponse>("/api/log/head", Json);
+        var all = new List<LogApi.EntryResponse>();
+        for (long start = 0; start < head!.TreeSize; start += LogApi.MaxEntriesPerPage)
+        {
+            var end = Math.Min(head.TreeSize, start + LogApi.MaxEntriesPerPage);
+            all.AddRange((await system.ChainBridge.GetFromJsonAsync<List<LogApi.EntryResponse>>($"/api/log/entries?start={start}&end={end}", Json))!);
+        }
+        return all;
+    }
+}
