@@ -1,0 +1,148 @@
+using System.Numerics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Nethereum.Contracts;
+using Nethereum.Hex.HexTypes;
+using Nethereum.RPC.Eth.DTOs;
+using Nethereum.Web3;
+using Nethereum.Web3.Accounts;
+
+namespace CommunityAI.ChainBridge.Chain;
+
+/// <summary>
+/// Sends the transactions of one account, one at a time, each with an explicit nonce, and waits
+/// for each receipt before the next. anvil in automine mode can leave concurrently sent
+/// transactions unmined (foundry #10122), and one anchor per period needs no concurrency.
+/// </summary>
+/// <remarks>
+/// The nonce is read from the node's pending count before every transaction and compared with the
+/// one this sender expected: they differ only when another process uses the same key or the node
+/// dropped a transaction (a reorg, a restarted node), and then the node's count is the one that
+/// can be mined. Use one sender per account and process.
+/// </remarks>
+public sealed partial class TransactionSender : IDisposable
+{
+    // Headroom over eth_estimateGas: the state a transaction runs against can change between
+    // estimate and inclusion (another account's transaction), and unused gas is refunded anyway.
+    private const int GasHeadroomPercent = 20;
+
+    private readonly SemaphoreSlim _oneAtATime = new(1, 1);
+    private readonly ILogger<TransactionSender> _logger;
+    private BigInteger? _expectedNonce;
+    private bool _chainIdChecked;
+
+    /// <param name="web3">A Web3 whose transaction manager signs with the account's key (built from an <see cref="Account"/>).</param>
+    /// <param name="logger">Logs addresses, nonces and hashes, never the key.</param>
+    public TransactionSender(IWeb3 web3, ILogger<TransactionSender>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(web3);
+        Web3 = web3;
+        Address = web3.TransactionManager.Account?.Address
+            ?? throw new ArgumentException("The Web3 instance has no account to sign with.", nameof(web3));
+        _logger = logger ?? NullLogger<TransactionSender>.Instance;
+    }
+
+    /// <summary>Creates a sender that signs locally with <paramref name="privateKey"/> for <paramref name="chainId"/>.</summary>
+    public static TransactionSender Create(string rpcUrl, string privateKey, BigInteger chainId, ILogger<TransactionSender>? logger = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(rpcUrl);
+        ArgumentException.ThrowIfNullOrWhiteSpace(privateKey);
+        var account = new Account(privateKey, chainId);
+        return new TransactionSender(new Web3(account, rpcUrl), logger);
+    }
+
+    public IWeb3 Web3 { get; }
+
+    /// <summary>The sending account (EIP-55 checksummed).</summary>
+    public string Address { get; }
+
+    /// <summary>Calls <paramref name="functionName"/> on <paramref name="contract"/> in a transaction and waits until it is mined.</summary>
+    /// <exception cref="ContractRevertedException">The call reverts (found by gas estimation, so no gas is spent) or the mined transaction failed.</exception>
+    public Task<SentTransaction> SendAsync(Contract contract, string functionName, object[] arguments, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(contract);
+        var data = contract.GetFunction(functionName).GetData(arguments);
+        return SendAsync(contract.Address, data, functionName, cancellationToken);
+    }
+
+    /// <summary>Deploys <paramref name="artifact"/> and waits until it is mined; the receipt holds the contract address.</summary>
+    public Task<SentTransaction> DeployAsync(ContractArtifact artifact, object[] constructorArguments, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(artifact);
+        var data = Web3.Eth.DeployContract.GetData(artifact.Bytecode, artifact.Abi, constructorArguments);
+        return SendAsync(null, data, $"deploy {artifact.ContractName}", cancellationToken);
+    }
+
+    private async Task<SentTransaction> SendAsync(string? to, string data, string action, CancellationToken cancellationToken)
+    {
+        await _oneAtATime.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await EnsureChainIdAsync(cancellationToken).ConfigureAwait(false);
+            var input = new TransactionInput { From = Address, To = to, Data = data, Value = new HexBigInteger(0) };
+
+            HexBigInteger estimate;
+            try
+            {
+                estimate = await Web3.Eth.Transactions.EstimateGas.SendRequestAsync(input).WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (ContractRevertedException.FindRevertData(e) is { } revertData)
+            {
+                throw ContractRevertedException.FromRevertData(action, revertData, e);
+            }
+            input.Gas = new HexBigInteger(estimate.Value * (100 + GasHeadroomPercent) / 100);
+
+            var nonce = (await Web3.Eth.Transactions.GetTransactionCount
+                .SendRequestAsync(Address, BlockParameter.CreatePending()).WaitAsync(cancellationToken).ConfigureAwait(false)).Value;
+            if (_expectedNonce is { } expected && expected != nonce)
+            {
+                LogNonceMoved(Address, expected, nonce);
+            }
+            input.Nonce = new HexBigInteger(nonce);
+
+            var hash = await Web3.TransactionManager.SendTransactionAsync(input).WaitAsync(cancellationToken).ConfigureAwait(false);
+            _expectedNonce = nonce + 1;
+            LogSent(action, Address, nonce, hash);
+
+            var receipt = await Web3.TransactionReceiptPolling.PollForReceiptAsync(hash, cancellationToken).ConfigureAwait(false);
+            if (receipt.Status?.Value != 1)
+            {
+                throw new ContractRevertedException($"{action} was mined in block {receipt.BlockNumber?.Value} but failed (transaction {hash}).");
+            }
+            LogMined(hash, (ulong)receipt.BlockNumber.Value, (ulong)receipt.GasUsed.Value);
+            return SentTransaction.From(receipt);
+        }
+        finally
+        {
+            _oneAtATime.Release();
+        }
+    }
+
+    // A key configured for the wrong chain would sign transactions the node rejects with a vague
+    // "invalid sender"; say what is wrong instead.
+    private async Task EnsureChainIdAsync(CancellationToken cancellationToken)
+    {
+        if (_chainIdChecked)
+        {
+            return;
+        }
+        var nodeChainId = (await Web3.Eth.ChainId.SendRequestAsync().WaitAsync(cancellationToken).ConfigureAwait(false)).Value;
+        var signingChainId = Web3.TransactionManager.ChainId ?? (Web3.TransactionManager.Account as Account)?.ChainId;
+        if (signingChainId is { } configured && configured != nodeChainId)
+        {
+            throw new InvalidOperationException($"The signing account is configured for chain {configured} but the node reports chain {nodeChainId}.");
+        }
+        _chainIdChecked = true;
+    }
+
+    public void Dispose() => _oneAtATime.Dispose();
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sent {Action} from {Account} with nonce {Nonce}: {TransactionHash}")]
+    private partial void LogSent(string action, string account, BigInteger nonce, string transactionHash);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Transaction {TransactionHash} mined in block {BlockNumber} using {GasUsed} gas")]
+    private partial void LogMined(string transactionHash, ulong blockNumber, ulong gasUsed);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Nonce of {Account} is {Actual}, expected {Expected}: another process uses this key, or the node dropped a transaction")]
+    private partial void LogNonceMoved(string account, BigInteger expected, BigInteger actual);
+}

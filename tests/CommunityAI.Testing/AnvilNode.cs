@@ -1,0 +1,229 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Xunit;
+
+namespace CommunityAI.Testing;
+
+/// <summary>
+/// A local anvil (Ethereum dev node) for one test class: its own process on a free loopback port,
+/// so classes run in parallel, each with its own chain state. Use as
+/// <c>IClassFixture&lt;AnvilNode&gt;</c>; within a class, <see cref="SnapshotAsync"/> and
+/// <see cref="RevertAsync"/> isolate tests from each other.
+/// </summary>
+/// <remarks>
+/// The binary comes from the npm package <c>@foundry-rs/anvil-linux-amd64</c> under the repository's
+/// node_modules (run <c>npm ci</c>); set COMMUNITYAI_ANVIL to use another anvil binary. Containers
+/// are not needed: anvil is a single static binary that starts in milliseconds.
+/// </remarks>
+public class AnvilNode : IAsyncLifetime
+{
+    public const long ChainId = 31337;
+
+    /// <summary>anvil's dev keys (mnemonic "test test … junk"), each funded with 10,000 ETH. Public test keys: never use them on a real chain.</summary>
+    public static IReadOnlyList<string> DevPrivateKeys { get; } =
+    [
+        "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
+        "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d",
+        "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a",
+        "0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6",
+        "0x47e179ec197488593b187f80a00eb0da91f1b9d0b13f8733639f19c30a34926a",
+        "0x8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba",
+        "0x92db14e403b83dfe3df233f83dfa3a0d7096f21ca9b0d6d6b8d88b2b4ec1564e",
+        "0x4bbbf85ce3377467afe5d46f804f221813b2bb87f24d81f60f1fcdbf7cbf4356",
+        "0xdbda1821b80551c9d65939329250298aa3472ba22feea921c0cf5d620ea67b97",
+        "0x2a871d0798f97d79848a013d4936a73bf4cc922c825d33c1cf7073dff6d409c6",
+    ];
+
+    /// <summary>The addresses of <see cref="DevPrivateKeys"/>, in the same order (EIP-55).</summary>
+    public static IReadOnlyList<string> DevAddresses { get; } =
+    [
+        "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266",
+        "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
+        "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC",
+        "0x90F79bf6EB2c4f870365E785982E1f101E93b906",
+        "0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65",
+        "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc",
+        "0x976EA74026E726554dB657fA54763abd0C3a0aa9",
+        "0x14dC79964da2C08b23698B3D3cc7Ca32193d9955",
+        "0x23618e81E3f5cdF7f54C3d65f7FBc0aBf5B21E8f",
+        "0xa0Ee7A142d267C1f36714E4a8F75612F20a79720",
+    ];
+
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(30) };
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
+    private const string ListeningPrefix = "Listening on ";
+
+    // The tail of anvil's output, to explain a failed start.
+    private readonly Queue<string> _output = new();
+    private readonly TaskCompletionSource<string> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Process? _process;
+    private int _requestId;
+
+    /// <summary>The JSON-RPC endpoint, e.g. http://127.0.0.1:40123.</summary>
+    public string RpcUrl { get; private set; } = "";
+
+    /// <summary>Extra anvil arguments for a subclass fixture, e.g. <c>--block-time 1</c> or <c>--no-mining</c>.</summary>
+    protected virtual IEnumerable<string> ExtraArguments => [];
+
+    public virtual async Task InitializeAsync()
+    {
+        // Port 0 lets the OS pick the port as anvil binds it, so parallel fixtures cannot race for
+        // one; anvil reports the port it got on its "Listening on" line.
+        StartProcess(FindBinary());
+        string listening;
+        try
+        {
+            listening = await _listening.Task.WaitAsync(StartTimeout);
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"anvil did not start listening within {StartTimeout.TotalSeconds} s:\n{OutputTail()}", e);
+        }
+        RpcUrl = $"http://{listening}";
+        var chainId = ParseQuantity(await RpcAsync("eth_chainId"));
+        if (chainId != ChainId)
+            throw new InvalidOperationException($"anvil answered chain id {chainId}, expected {ChainId}.");
+    }
+
+    public virtual async Task DisposeAsync()
+    {
+        if (_process is null)
+            return;
+        AppDomain.CurrentDomain.ProcessExit -= KillOnExit;
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+        _process = null;
+    }
+
+    /// <summary>Sends one JSON-RPC request and returns its result; throws with anvil's message on an error.</summary>
+    public async Task<JsonElement> RpcAsync(string method, params object[] parameters)
+    {
+        var request = new { jsonrpc = "2.0", id = Interlocked.Increment(ref _requestId), method, @params = parameters };
+        using var response = await Http.PostAsJsonAsync(RpcUrl, request);
+        response.EnsureSuccessStatusCode();
+        using var body = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync());
+        if (body.RootElement.TryGetProperty("error", out var error))
+            throw new InvalidOperationException($"anvil {method} failed: {error.GetRawText()}");
+        return body.RootElement.GetProperty("result").Clone();
+    }
+
+    /// <summary>Saves the chain state (evm_snapshot); pass the id to <see cref="RevertAsync"/>. A snapshot is used up by a revert.</summary>
+    public async Task<string> SnapshotAsync() => (await RpcAsync("evm_snapshot")).GetString()!;
+
+    /// <summary>Restores the chain state saved as <paramref name="snapshotId"/> (evm_revert).</summary>
+    public async Task RevertAsync(string snapshotId)
+    {
+        if (!(await RpcAsync("evm_revert", snapshotId)).GetBoolean())
+            throw new InvalidOperationException($"anvil has no snapshot {snapshotId}.");
+    }
+
+    /// <summary>Mines <paramref name="blocks"/> empty blocks (evm_mine), e.g. to reach a confirmation depth.</summary>
+    public async Task MineAsync(int blocks = 1)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(blocks);
+        for (var i = 0; i < blocks; i++)
+            await RpcAsync("evm_mine");
+    }
+
+    /// <summary>
+    /// Replaces the last <paramref name="depth"/> blocks with as many empty blocks (anvil_reorg): the
+    /// transactions they held are gone, as if another fork had won.
+    /// </summary>
+    public Task ReorgAsync(int depth)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(depth);
+        return RpcAsync("anvil_reorg", depth, Array.Empty<object>());
+    }
+
+    public async Task<ulong> BlockNumberAsync() => ParseQuantity(await RpcAsync("eth_blockNumber"));
+
+    private static ulong ParseQuantity(JsonElement hex) =>
+        ulong.Parse(hex.GetString()!.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture);
+
+    private void StartProcess(string binary)
+    {
+        var start = new ProcessStartInfo(binary)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in (string[])["--host", "127.0.0.1", "--port", "0", "--chain-id", ChainId.ToString(CultureInfo.InvariantCulture), .. ExtraArguments])
+            start.ArgumentList.Add(argument);
+
+        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        // Both pipes are drained, or anvil would block once a pipe buffer fills.
+        process.OutputDataReceived += (_, e) => Remember(e.Data);
+        process.ErrorDataReceived += (_, e) => Remember(e.Data);
+        // Fails the start at once when anvil dies (bad flag, missing library) instead of after the timeout.
+        process.Exited += (_, _) => _listening.TrySetException(
+            new InvalidOperationException($"anvil exited with code {process.ExitCode} before listening:\n{OutputTail()}"));
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        _process = process;
+        // An aborted test run skips DisposeAsync; do not leave anvil running.
+        AppDomain.CurrentDomain.ProcessExit += KillOnExit;
+    }
+
+    private void Remember(string? line)
+    {
+        if (line is null)
+            return;
+        if (line.StartsWith(ListeningPrefix, StringComparison.Ordinal))
+            _listening.TrySetResult(line[ListeningPrefix.Length..].Trim());
+        lock (_output)
+        {
+            _output.Enqueue(line);
+            if (_output.Count > 50)
+                _output.Dequeue();
+        }
+    }
+
+    private string OutputTail()
+    {
+        lock (_output)
+            return string.Join('\n', _output);
+    }
+
+    private void KillOnExit(object? sender, EventArgs e)
+    {
+        try
+        {
+            if (_process is { HasExited: false })
+                _process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+    }
+
+    /// <summary>The anvil binary: COMMUNITYAI_ANVIL, else the npm package under the repository's node_modules.</summary>
+    public static string FindBinary()
+    {
+        if (Environment.GetEnvironmentVariable("COMMUNITYAI_ANVIL") is { Length: > 0 } configured)
+            return File.Exists(configured) ? configured : throw new FileNotFoundException($"COMMUNITYAI_ANVIL points at {configured}, which does not exist.");
+        var binary = Path.Combine(RepositoryRoot(), "node_modules", "@foundry-rs", "anvil-linux-amd64", "bin", "anvil");
+        return File.Exists(binary)
+            ? binary
+            : throw new FileNotFoundException($"anvil not found at {binary}; run 'npm ci' in the repository root (or set COMMUNITYAI_ANVIL).");
+    }
+
+    /// <summary>The folder holding CommunityAI.sln, found by walking up from the test binaries.</summary>
+    public static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "CommunityAI.sln")))
+                return dir.FullName;
+        }
+        throw new DirectoryNotFoundException($"No CommunityAI.sln above {AppContext.BaseDirectory}.");
+    }
+}
