@@ -1,0 +1,43 @@
+using System.Security.Cryptography;
+using System.Text;
+using CommunityAI.Formats;
+using CommunityAI.Formats.Signing;
+using Nethereum.Signer;
+
+namespace CommunityAI.Benchmarks.LoadDriver;
+
+/// <summary>A signed submission ready to send: the HTTP body and the id the service must answer with.</summary>
+public sealed record SignedSubmission(string Id, string Body);
+
+/// <summary>
+/// A community of contributors, each with its own key and nonces. Everything is signed before the clock
+/// starts, so the measured rate is the service's, not the driver's signing speed.
+/// </summary>
+public static class Community
+{
+    private static readonly string[] Kinds = ["data", "feedback", "knowledge", "model"];
+
+    public static IReadOnlyList<SignedSubmission> Sign(int contributors, int count, long chainId)
+    {
+        var keys = Enumerable.Range(0, contributors).Select(_ => EthECKey.GenerateKey()).ToArray();
+        var runTag = Guid.NewGuid().ToString("N")[..8];
+        var deadline = (ulong)DateTimeOffset.UtcNow.AddHours(2).ToUnixTimeSeconds();
+        var submissions = new SignedSubmission[count];
+        Parallel.For(0, count, i =>
+        {
+            var key = keys[i % contributors];
+            var content = Encoding.UTF8.GetBytes($"contribution {i} of run {runTag}: a short labelled sample for the community model");
+            var payload = new ContributionPayload(Address.Parse(key.GetPublicAddress()), Kinds[i % Kinds.Length],
+                Hex.Encode(SHA256.HashData(content)), $"ipfs://run-{runTag}/{i}", Nonce: (ulong)(i / contributors), Deadline: deadline);
+            var signature = TypedDataSigner.Sign(payload, (ulong)chainId, key.GetPrivateKey());
+            var body = System.Text.Json.JsonSerializer.Serialize(new
+            {
+                contributor = payload.Contributor, kind = payload.Kind, contentHash = payload.ContentHash,
+                contentUri = payload.ContentUri, nonce = payload.Nonce, deadline = payload.Deadline,
+                signature, content = Convert.ToBase64String(content),
+            });
+            submissions[i] = new SignedSubmission(Hex.Encode(TypedDataSigner.Digest(payload, (ulong)chainId)), body);
+        });
+        return submissions;
+    }
+}

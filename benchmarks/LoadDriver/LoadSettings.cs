@@ -1,0 +1,40 @@
+using System.Globalization;
+
+namespace CommunityAI.Benchmarks.LoadDriver;
+
+/// <summary>What to drive and for how long; defaults match the AppHost's local ports.</summary>
+public sealed record LoadSettings
+{
+    public Uri Contributions { get; init; } = new("http://localhost:5101");
+    public int Rate { get; init; } = 200;
+    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(20);
+    public int Contributors { get; init; } = 50;
+    public int LagSample { get; init; } = 50;
+    public TimeSpan LagTimeout { get; init; } = TimeSpan.FromSeconds(150);
+    public long ChainId { get; init; } = 31337;
+    public string History { get; init; } = "Host=127.0.0.1;Port=55432;Username=postgres;Database=communityai";
+    public string Broker { get; init; } = "amqp://guest:guest@127.0.0.1:55672/";
+
+    public static LoadSettings Parse(string[] args)
+    {
+        var settings = new LoadSettings();
+        for (var i = 0; i + 1 < args.Length; i += 2)
+        {
+            var value = args[i + 1];
+            settings = args[i] switch
+            {
+                "--contributions" => settings with { Contributions = new Uri(value) },
+                "--rate" => settings with { Rate = int.Parse(value, CultureInfo.InvariantCulture) },
+                "--duration" => settings with { Duration = TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture)) },
+                "--contributors" => settings with { Contributors = int.Parse(value, CultureInfo.InvariantCulture) },
+                "--lag-sample" => settings with { LagSample = int.Parse(value, CultureInfo.InvariantCulture) },
+                "--lag-timeout" => settings with { LagTimeout = TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture)) },
+                "--chain-id" => settings with { ChainId = long.Parse(value, CultureInfo.InvariantCulture) },
+                "--history" => settings with { History = value },
+                "--broker" => settings with { Broker = value },
+                _ => throw new ArgumentException($"unknown option {args[i]}; see benchmarks/README.md"),
+            };
+        }
+        return settings.Rate < 1 || settings.Contributors < 1 ? throw new ArgumentException("rate and contributors must be positive") : settings;
+    }
+}

@@ -1,0 +1,42 @@
+using CommunityAI.Benchmarks.LoadDriver;
+using CommunityAI.Benchmarks.LoadDriver.Limits;
+using Spectre.Console;
+
+// Acts as a community against a running system (eng/run.sh), then measures the limits on the same machine.
+var settings = LoadSettings.Parse(args);
+using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(15));
+var count = (int)(settings.Rate * settings.Duration.TotalSeconds);
+
+AnsiConsole.MarkupLine($"[bold]CommunityAI load[/]: {count} contributions from {settings.Contributors} contributors at {settings.Rate}/s against {settings.Contributions}");
+var submissions = AnsiConsole.Status().Start("Signing contributions (EIP-712)…", _ => Community.Sign(settings.Contributors, count, settings.ChainId));
+
+using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+{
+    BaseAddress = settings.Contributions,
+    Timeout = TimeSpan.FromSeconds(60),
+};
+
+RunResult run = null!;
+await AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+    .StartAsync(async progress =>
+    {
+        var task = progress.AddTask("Submitting", maxValue: count);
+        run = await new OpenLoopRunner(http, (sent, accepted, failed) =>
+        {
+            task.Value = sent;
+            task.Description = $"Submitting: {accepted} accepted, {failed} failed";
+        }).RunAsync(submissions, settings.Rate, cancel.Token);
+    });
+
+var lags = await AnsiConsole.Status().StartAsync("Following a sample to scored, rewarded, anchored…",
+    _ => new LagTracker(http).TrackAsync(run.AcceptedAt, settings.LagSample, settings.LagTimeout, cancel.Token));
+
+var limits = await AnsiConsole.Status().StartAsync("Measuring the limits on this machine (raw append, raw broker)…", async _ =>
+{
+    var append = await MartenAppendLimit.MeasureAsync(settings.History, writers: 32, TimeSpan.FromSeconds(8), cancel.Token);
+    var (publish, consume) = await RabbitLimit.MeasureAsync(settings.Broker, 20_000, cancel.Token);
+    return (append, publish, consume);
+});
+
+Report.Print(settings, run, lags, limits.append, limits.publish, limits.consume);
+return run.Failed == 0 ? 0 : 1;

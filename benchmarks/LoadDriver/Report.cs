@@ -1,0 +1,30 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using Spectre.Console;
+
+namespace CommunityAI.Benchmarks.LoadDriver;
+
+/// <summary>Prints every figure next to the limit it is measured against, and the machine it ran on.</summary>
+public static class Report
+{
+    public static void Print(LoadSettings settings, RunResult run, Lags lags, double appendLimit, double publishLimit, double consumeLimit)
+    {
+        static string Ms(long ticks) => (ticks * 1000.0 / Stopwatch.Frequency).ToString("0.0", CultureInfo.InvariantCulture);
+        static string P(IReadOnlyList<double> values, double p) => values.Count == 0 ? "n/a"
+            : values.Order().ElementAt(Math.Min(values.Count - 1, (int)(p * values.Count))).ToString("0.00", CultureInfo.InvariantCulture) + " s";
+        static string Ratio(double value, double limit) => limit <= 0 ? "n/a" : (value / limit).ToString("P0", CultureInfo.InvariantCulture);
+
+        var table = new Table().AddColumns("figure", "value", "limit (same run)", "ratio");
+        table.AddRow("offered rate", $"{settings.Rate}/s", "", "");
+        table.AddRow("accepted rate", $"{run.AcceptedPerSecond:0}/s", $"raw Marten append {appendLimit:0}/s", Ratio(run.AcceptedPerSecond, appendLimit));
+        table.AddRow("accepted / sent", $"{run.Accepted}/{run.Sent}", "", "");
+        table.AddRow("latency p50 / p99 / max", $"{Ms(run.Latency.GetValueAtPercentile(50))} / {Ms(run.Latency.GetValueAtPercentile(99))} / {Ms(run.Latency.GetValueAtPercentile(100))} ms", "", "");
+        table.AddRow("submitted → scored p50 / p99", $"{P(lags.Scored, 0.5)} / {P(lags.Scored, 0.99)}", $"sample {lags.Sampled}", $"{lags.Scored.Count} reached");
+        table.AddRow("submitted → rewarded p50 / p99", $"{P(lags.Rewarded, 0.5)} / {P(lags.Rewarded, 0.99)}", "", $"{lags.Rewarded.Count} reached");
+        table.AddRow("submitted → anchored p50 / p99", $"{P(lags.Anchored, 0.5)} / {P(lags.Anchored, 0.99)}", "anchoring period bounds it", $"{lags.Anchored.Count} reached");
+        table.AddRow("pipeline messages (3 per contribution)", $"{run.AcceptedPerSecond * 3:0}/s", $"raw publish {publishLimit:0}/s, consume {consumeLimit:0}/s", Ratio(run.AcceptedPerSecond * 3, publishLimit));
+        AnsiConsole.Write(table);
+        AnsiConsole.MarkupLine($"machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}");
+    }
+}
