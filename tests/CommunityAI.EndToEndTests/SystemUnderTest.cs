@@ -5,8 +5,9 @@ namespace CommunityAI.EndToEndTests;
 /// <summary>
 /// The whole system for one test class: a fresh database, virtual host and chain, and the four services
 /// started against them with fast anchoring, so a contribution travels the real path in seconds.
+/// Fault tests swap in servers of their own (see <see cref="FaultySystem"/>) and restart services.
 /// </summary>
-public sealed class SystemUnderTest : IAsyncLifetime
+public class SystemUnderTest : IAsyncLifetime
 {
     private readonly List<IAsyncDisposable> _hosts = [];
 
@@ -17,44 +18,62 @@ public sealed class SystemUnderTest : IAsyncLifetime
     public HttpClient Contributions { get; private set; } = null!;
     public HttpClient ChainBridge { get; private set; } = null!;
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         await Chain.InitializeAsync();
-        History = await PostgresServer.CreateDatabaseAsync("e2e");
-        Broker = await RabbitServer.CreateVirtualHostAsync("e2e");
-        var settings = new Dictionary<string, string>
-        {
-            ["ConnectionStrings:history"] = History,
-            ["ConnectionStrings:rabbitmq"] = Broker,
-            ["ConnectionStrings:chain"] = Chain.RpcUrl,
-            ["Chain:ChainId"] = AnvilNode.ChainId.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Chain:AnchorerKey"] = AnvilNode.DevPrivateKeys[0],
-            ["Intake:ChainId"] = AnvilNode.ChainId.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Anchoring:Period"] = "00:00:01",
-        };
-
-        // Consumers first, so their queues are bound before anything is published.
-        Start<CommunityAI.QualityScoring.IntegrationEvents.EventHandling.ContributionSubmittedConsumer>(settings);
-        Start<CommunityAI.RewardLedger.IntegrationEvents.EventHandling.ContributionScoredConsumer>(settings);
-        ChainBridge = Start<CommunityAI.ChainBridge.Log.LogStore>(settings);
-        Contributions = Start<CommunityAI.Contributions.Domain.IntakeOptions>(settings);
+        History = await CreateHistoryAsync();
+        Broker = await CreateBrokerAsync();
+        StartServices();
     }
 
-    private HttpClient Start<TMarker>(IReadOnlyDictionary<string, string> settings) where TMarker : class
+    protected virtual Task<string> CreateHistoryAsync() => PostgresServer.CreateDatabaseAsync("e2e");
+    protected virtual Task<string> CreateBrokerAsync() => RabbitServer.CreateVirtualHostAsync("e2e");
+
+    public IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>
     {
-        var host = new ServiceHost<TMarker>(settings);
+        ["ConnectionStrings:history"] = History,
+        ["ConnectionStrings:rabbitmq"] = Broker,
+        ["ConnectionStrings:chain"] = Chain.RpcUrl,
+        ["Chain:ChainId"] = AnvilNode.ChainId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Chain:AnchorerKey"] = AnvilNode.DevPrivateKeys[0],
+        ["Intake:ChainId"] = AnvilNode.ChainId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Anchoring:Period"] = "00:00:01",
+    };
+
+    /// <summary>Starts the four services; consumers first, so their queues are bound before anything is published.</summary>
+    public void StartServices()
+    {
+        Start<CommunityAI.QualityScoring.IntegrationEvents.EventHandling.ContributionSubmittedConsumer>();
+        Start<CommunityAI.RewardLedger.IntegrationEvents.EventHandling.ContributionScoredConsumer>();
+        ChainBridge = Start<CommunityAI.ChainBridge.Log.LogStore>();
+        Contributions = Start<CommunityAI.Contributions.Domain.IntakeOptions>();
+    }
+
+    /// <summary>Stops every service host, as a crash of all of them would (work in flight is abandoned).</summary>
+    public async Task StopServicesAsync()
+    {
+        foreach (var host in Enumerable.Reverse(_hosts))
+            await host.DisposeAsync();
+        _hosts.Clear();
+    }
+
+    private HttpClient Start<TMarker>() where TMarker : class
+    {
+        var host = new ServiceHost<TMarker>(Settings);
         _hosts.Add(host);
         return host.CreateClient();
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
-        foreach (var host in Enumerable.Reverse(_hosts))
-            await host.DisposeAsync();
+        await StopServicesAsync();
         await Chain.DisposeAsync();
         if (Broker.Length > 0)
-            await RabbitServer.DeleteVirtualHostAsync(Broker);
+            await DeleteBrokerAsync();
         if (History.Length > 0)
-            await PostgresServer.DropDatabaseAsync(History);
+            await DropHistoryAsync();
     }
+
+    protected virtual Task DeleteBrokerAsync() => RabbitServer.DeleteVirtualHostAsync(Broker);
+    protected virtual Task DropHistoryAsync() => PostgresServer.DropDatabaseAsync(History);
 }

@@ -216,7 +216,10 @@ public class AnvilNode : IAsyncLifetime
             : throw new FileNotFoundException($"anvil not found at {binary}; run 'npm ci' in the repository root (or set COMMUNITYAI_ANVIL).");
     }
 
-    /// <summary>The folder holding CommunityAI.sln, found by walking up from the test binaries.</summary>
+    /// <summary>
+    /// The folder holding CommunityAI.sln: walking up from the test binaries, or, when they were built
+    /// elsewhere (--artifacts-path), the repository the build recorded.
+    /// </summary>
     public static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
@@ -224,6 +227,10 @@ public class AnvilNode : IAsyncLifetime
             if (File.Exists(Path.Combine(dir.FullName, "CommunityAI.sln")))
                 return dir.FullName;
         }
-        throw new DirectoryNotFoundException($"No CommunityAI.sln above {AppContext.BaseDirectory}.");
+        var recorded = typeof(AnvilNode).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
+            .Cast<System.Reflection.AssemblyMetadataAttribute>().FirstOrDefault(a => a.Key == "RepositoryRoot")?.Value;
+        return recorded is not null && File.Exists(Path.Combine(recorded, "CommunityAI.sln"))
+            ? Path.GetFullPath(recorded)
+            : throw new DirectoryNotFoundException($"No CommunityAI.sln above {AppContext.BaseDirectory}.");
     }
 }

@@ -1,0 +1,104 @@
+using System.Text;
+using CommunityAI.Testing;
+using RabbitMQ.Client;
+
+namespace CommunityAI.EndToEndTests;
+
+/// <summary>
+/// Faults under load. After each, nothing accepted is lost and nothing is counted twice: every contribution
+/// scored once and credited once, every history event in the log once under a dense index, the log anchored.
+/// Each test class owns its PostgreSQL cluster and RabbitMQ node, so stopping them disturbs no other test.
+/// </summary>
+[Trait("Category", "Fault")]
+public sealed class BrokerAndDatabaseFaultTests(FaultySystem system) : IClassFixture<FaultySystem>
+{
+    private static readonly TimeSpan Settle = TimeSpan.FromMinutes(3);
+
+    [Fact]
+    public async Task A_broker_restart_mid_load_loses_nothing_and_counts_nothing_twice()
+    {
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(4));
+        var load = SignedContributions.SubmitSteadilyAsync(() => system.Contributions, 30, TimeSpan.FromMilliseconds(100), run: 1, cancel.Token);
+        await Task.Delay(1000);
+        await system.Rabbit.StopAsync();
+        await Task.Delay(3000);
+        await system.Rabbit.StartAsync();
+
+        var accepted = await load;
+        await HistoryInvariants.AssertSettledAsync(system.History, accepted, Settle);
+    }
+
+    [Fact]
+    public async Task A_database_crash_mid_load_loses_nothing_and_counts_nothing_twice()
+    {
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(4));
+        var load = SignedContributions.SubmitSteadilyAsync(() => system.Contributions, 30, TimeSpan.FromMilliseconds(100), run: 2, cancel.Token);
+        await Task.Delay(1000);
+        await system.Database.StopAsync();
+        await Task.Delay(3000);
+        await system.Database.StartAsync();
+
+        var accepted = await load;
+        await HistoryInvariants.AssertSettledAsync(system.History, accepted, Settle);
+    }
+
+    [Fact]
+    public async Task Every_service_stopped_mid_load_and_started_again_loses_nothing_and_counts_nothing_twice()
+    {
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(4));
+        var load = SignedContributions.SubmitSteadilyAsync(() => system.Contributions, 30, TimeSpan.FromMilliseconds(100), run: 3, cancel.Token);
+        await Task.Delay(1500);
+        await system.StopServicesAsync();
+        await Task.Delay(1000);
+        system.StartServices();
+
+        var accepted = await load;
+        await HistoryInvariants.AssertSettledAsync(system.History, accepted, Settle);
+    }
+}
+
+/// <summary>Duplicate and poison deliveries on the shared broker, in a virtual host of this class's own.</summary>
+[Trait("Category", "Fault")]
+public sealed class DeliveryFaultTests(SystemUnderTest system) : IClassFixture<SystemUnderTest>
+{
+    private static readonly string[] ConsumerQueues =
+    [
+        "quality-scoring-contribution-submitted",
+        "reward-ledger-contribution-scored",
+        "contributions-contribution-scored",
+        "contributions-contribution-rewarded",
+    ];
+
+    [Fact]
+    public async Task A_poison_message_on_every_queue_goes_to_its_error_queue_and_the_rest_flows()
+    {
+        var factory = new ConnectionFactory { Uri = new Uri(system.Broker) };
+        await using var connection = await factory.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        foreach (var queue in ConsumerQueues)
+            await channel.BasicPublishAsync("", queue, mandatory: true, new BasicProperties { ContentType = "application/vnd.masstransit+json", MessageId = Guid.NewGuid().ToString() },
+                Encoding.UTF8.GetBytes("{ this is not json"));
+
+        var accepted = await SignedContributions.SubmitSteadilyAsync(() => system.Contributions, 5, TimeSpan.FromMilliseconds(50), run: 4, CancellationToken.None);
+        await HistoryInvariants.AssertSettledAsync(system.History, accepted, TimeSpan.FromMinutes(2));
+
+        foreach (var queue in ConsumerQueues)
+        {
+            var errors = await Eventually.MatchesAsync(async () => (await channel.QueueDeclarePassiveAsync(queue + "_error")).MessageCount,
+                count => count == 1, $"the poison message in {queue}_error");
+            Assert.Equal(1u, errors);
+        }
+    }
+
+    [Fact]
+    public async Task Every_message_delivered_twice_is_still_scored_once_and_credited_once()
+    {
+        // Copy every message the consumers receive, then deliver the copies again: as a broker redelivery would.
+        var accepted = await SignedContributions.SubmitSteadilyAsync(() => system.Contributions, 10, TimeSpan.FromMilliseconds(50), run: 5, CancellationToken.None);
+        await HistoryInvariants.AssertSettledAsync(system.History, accepted, TimeSpan.FromMinutes(2));
+
+        await Redelivery.ReplayHistoryMessagesAsync(system.History, system.Broker);
+        await Task.Delay(3000);
+        await HistoryInvariants.AssertSettledAsync(system.History, accepted, TimeSpan.FromMinutes(2));
+    }
+}

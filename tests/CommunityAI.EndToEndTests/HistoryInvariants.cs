@@ -1,0 +1,79 @@
+using Npgsql;
+
+namespace CommunityAI.EndToEndTests;
+
+/// <summary>
+/// The platform's promises, checked in the database after a run: every submitted contribution is scored
+/// once and credited once, every committed history event is in the log exactly once under a dense index,
+/// and the anchored head covers the whole log.
+/// </summary>
+public static class HistoryInvariants
+{
+    public sealed record Snapshot(long Submitted, long Scored, long Rewarded, long Events, long Logged, long MaxLogIndex, long DistinctLoggedSequences, long AnchoredSize,
+        IReadOnlyList<string> ScoredTwice, IReadOnlyList<string> RewardedTwice)
+    {
+        // The newest anchor's own TreeHeadAnchored event is covered by the next anchor, never by itself.
+        public bool Settled => Scored == Submitted && Rewarded == Submitted && Logged == Events && AnchoredSize >= Logged - 1;
+        public override string ToString() =>
+            $"submitted {Submitted}, scored {Scored}, rewarded {Rewarded}, events {Events}, logged {Logged} (max index {MaxLogIndex}, distinct sequences {DistinctLoggedSequences}), anchored {AnchoredSize}, scored twice [{string.Join(",", ScoredTwice)}], rewarded twice [{string.Join(",", RewardedTwice)}]";
+    }
+
+    public static async Task<Snapshot> ReadAsync(string history)
+    {
+        await using var connection = new NpgsqlConnection(history);
+        await connection.OpenAsync();
+        async Task<long> Count(string sql)
+        {
+            await using var command = new NpgsqlCommand(sql, connection);
+            return Convert.ToInt64(await command.ExecuteScalarAsync() ?? 0L, System.Globalization.CultureInfo.InvariantCulture);
+        }
+        async Task<List<string>> Twice(string type)
+        {
+            await using var command = new NpgsqlCommand($"""
+                SELECT data->>'contributionId' FROM history.mt_events WHERE type = '{type}'
+                GROUP BY data->>'contributionId' HAVING count(*) > 1
+                """, connection);
+            var ids = new List<string>();
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+                ids.Add(reader.GetString(0));
+            return ids;
+        }
+
+        return new Snapshot(
+            await Count("SELECT count(DISTINCT data->>'contributionId') FROM history.mt_events WHERE type = 'contribution_submitted'"),
+            await Count("SELECT count(DISTINCT data->>'contributionId') FROM history.mt_events WHERE type = 'contribution_scored'"),
+            await Count("SELECT count(DISTINCT data->>'contributionId') FROM history.mt_events WHERE type = 'contribution_rewarded'"),
+            await Count("SELECT count(*) FROM history.mt_events"),
+            await Count("SELECT count(*) FROM chainbridge.log_entries"),
+            await Count("SELECT coalesce(max(log_index), -1) FROM chainbridge.log_entries"),
+            await Count("SELECT count(DISTINCT seq_id) FROM chainbridge.log_entries"),
+            await Count("SELECT coalesce(max((data->>'treeSize')::bigint), 0) FROM history.mt_events WHERE type = 'tree_head_anchored'"),
+            await Twice("contribution_scored"),
+            await Twice("contribution_rewarded"));
+    }
+
+    /// <summary>Waits for the system to catch up, then asserts every invariant.</summary>
+    public static async Task AssertSettledAsync(string history, IReadOnlyCollection<string> accepted, TimeSpan timeout)
+    {
+        var snapshot = await Eventually.MatchesAsync(async () =>
+        {
+            try
+            {
+                return await ReadAsync(history);
+            }
+            catch (NpgsqlException)
+            {
+                return null; // the database may still be coming back
+            }
+        }, s => s is not null && s.Submitted >= accepted.Count && s.Settled, "the system to settle", timeout);
+
+        Assert.Empty(snapshot!.ScoredTwice);
+        Assert.Empty(snapshot.RewardedTwice);
+        Assert.Equal(snapshot.Events, snapshot.Logged);
+        Assert.Equal(snapshot.Logged - 1, snapshot.MaxLogIndex);        // dense
+        Assert.Equal(snapshot.Logged, snapshot.DistinctLoggedSequences); // nothing twice
+        Assert.InRange(snapshot.AnchoredSize, snapshot.Logged - 1, snapshot.Logged);
+        Assert.True(snapshot.Submitted >= accepted.Count);
+    }
+}

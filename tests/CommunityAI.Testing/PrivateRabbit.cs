@@ -1,0 +1,80 @@
+using Xunit;
+
+using System.Diagnostics;
+
+namespace CommunityAI.Testing;
+
+/// <summary>
+/// A RabbitMQ node of the test's own (own node name, ports and data folder), so a fault test can stop and
+/// restart the broker mid-load without disturbing other tests. Durable queues survive its restarts.
+/// </summary>
+public sealed class PrivateRabbit : IAsyncLifetime
+{
+    private readonly string _baseDir = Path.Combine(Path.GetTempPath(), "communityai-rmq-" + Guid.NewGuid().ToString("N")[..8]);
+    private readonly int _port = FreePort.Next();
+    private readonly int _distPort = FreePort.Next();
+    private Process? _server;
+
+    public string NodeName { get; } = $"fault{Guid.NewGuid().ToString("N")[..6]}@localhost";
+    public string AmqpUri => $"amqp://guest:guest@127.0.0.1:{_port}/";
+
+    public Task InitializeAsync()
+    {
+        Directory.CreateDirectory(_baseDir);
+        File.WriteAllText(Path.Combine(_baseDir, "enabled_plugins"), "[].\n");
+        File.WriteAllText(Path.Combine(_baseDir, "rabbitmq.conf"), $"listeners.tcp.default = 127.0.0.1:{_port}\n");
+        return StartAsync();
+    }
+
+    public async Task StartAsync()
+    {
+        var start = new ProcessStartInfo(File.Exists("/usr/lib/rabbitmq/bin/rabbitmq-server") ? "/usr/lib/rabbitmq/bin/rabbitmq-server" : "rabbitmq-server")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.Environment["RABBITMQ_NODENAME"] = NodeName;
+        start.Environment["RABBITMQ_DIST_PORT"] = _distPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        start.Environment["RABBITMQ_CONFIG_FILE"] = Path.Combine(_baseDir, "rabbitmq.conf");
+        start.Environment["RABBITMQ_ENABLED_PLUGINS_FILE"] = Path.Combine(_baseDir, "enabled_plugins");
+        start.Environment["RABBITMQ_MNESIA_BASE"] = Path.Combine(_baseDir, "mnesia");
+        start.Environment["RABBITMQ_LOG_BASE"] = Path.Combine(_baseDir, "log");
+        _server = Process.Start(start) ?? throw new InvalidOperationException("could not start rabbitmq-server");
+        _server.OutputDataReceived += (_, _) => { };
+        _server.ErrorDataReceived += (_, _) => { };
+        _server.BeginOutputReadLine();
+        _server.BeginErrorReadLine();
+        await FreePort.WaitUntilListeningAsync(_port, TimeSpan.FromSeconds(90), $"RabbitMQ node {NodeName}");
+    }
+
+    /// <summary>Stops the node as an outage would: connections drop, clients must reconnect.</summary>
+    public async Task StopAsync()
+    {
+        if (_server is null)
+            return;
+        try
+        {
+            await ProcessRunner.RunAsync("rabbitmqctl", ["-n", NodeName, "stop"], timeout: TimeSpan.FromSeconds(60));
+        }
+        catch (InvalidOperationException)
+        {
+            _server.Kill(entireProcessTree: true);
+        }
+        await _server.WaitForExitAsync();
+        _server.Dispose();
+        _server = null;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await StopAsync();
+        try
+        {
+            Directory.Delete(_baseDir, recursive: true);
+        }
+        catch (IOException)
+        {
+            // the node may still be flushing its log; the temp folder is harmless
+        }
+    }
+}
