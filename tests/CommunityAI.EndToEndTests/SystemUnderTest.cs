@@ -38,6 +38,7 @@ public class SystemUnderTest : IAsyncLifetime
         ["Chain:AnchorerKey"] = AnvilNode.DevPrivateKeys[0],
         ["Intake:ChainId"] = AnvilNode.ChainId.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Anchoring:Period"] = "00:00:01",
+        ["Logging:LogLevel:Default"] = "Warning",
     };
 
     /// <summary>Starts the four services; consumers first, so their queues are bound before anything is published.</summary>
