@@ -5,3 +5,12 @@ public sealed record CommunityInfrastructure(
     IResourceBuilder<IResourceWithConnectionString> History,
     IResourceBuilder<IResourceWithConnectionString> Broker,
     IResourceBuilder<IResourceWithConnectionString> Chain);
+
+public static class CommunityInfrastructureExtensions
+{
+    /// <summary>The history database and the broker, under the connection names the services read, started first.</summary>
+    public static IResourceBuilder<ProjectResource> WithHistoryAndBus(this IResourceBuilder<ProjectResource> service, CommunityInfrastructure infrastructure) =>
+        service
+            .WithReference(infrastructure.History, "history").WaitFor(infrastructure.History)
+            .WithReference(infrastructure.Broker, "rabbitmq").WaitFor(infrastructure.Broker);
+}
