@@ -51,9 +51,9 @@ public sealed class OpenLoopRunner(HttpClient http, Action<int, int, int> progre
                     else
                         Interlocked.Increment(ref failed);
                 }
-                catch (HttpRequestException)
+                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
                 {
-                    Interlocked.Increment(ref failed);
+                    Interlocked.Increment(ref failed); // refused or timed out: the service is over its limit
                 }
             }, ct));
             if (i % 50 == 0)
