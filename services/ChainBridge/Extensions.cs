@@ -28,6 +28,7 @@ internal static class Extensions
         });
         builder.Services.AddSingleton<LogStore>();
         builder.Services.AddSingleton<ChainConnection>();
+        builder.Services.AddHealthChecks().AddCheck<ChainHealthCheck>("chain", tags: ["ready"]);
         builder.Services.AddHostedService<LogWriter>();
         builder.Services.AddHostedService<AnchorScheduler>();
 

@@ -60,6 +60,7 @@ public sealed partial class AnchorScheduler(
     {
         var anchor = chain.Anchor;
         var anchored = (long)(await anchor.GetLatestHeadAsync(cancellationToken: ct)).TreeSize;
+        var recordedSinceAnchor = anchored > 0;
         var lastAnchorAt = clock.GetUtcNow();
         var ticks = 0;
         while (!ct.IsCancellationRequested)
@@ -71,13 +72,17 @@ public sealed partial class AnchorScheduler(
             var head = await log.ReadHeadAsync(ct);
             var options = anchorOptions.Value;
             var due = clock.GetUtcNow() - lastAnchorAt >= options.Period || head.TreeSize - anchored >= options.EveryEntries;
-            if (head.TreeSize <= anchored || !due)
+            // Our own TreeHeadAnchored event grows the log by one; that alone is no reason to anchor again,
+            // or an idle system would send a transaction every period forever.
+            var grewBeyondOwnRecord = head.TreeSize > anchored + (recordedSinceAnchor ? 1 : 0);
+            if (!grewBeyondOwnRecord || !due)
                 continue;
 
             var sent = await anchor.AnchorAsync((ulong)head.TreeSize, head.RootHash, ct);
             await RecordAsync(head, sent, ct);
             LogAnchored(head.TreeSize, sent.TransactionHash, sent.GasUsed);
             anchored = head.TreeSize;
+            recordedSinceAnchor = true;
             lastAnchorAt = clock.GetUtcNow();
         }
     }
