@@ -1,0 +1,162 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using CommunityAI.Audit.Chain;
+using CommunityAI.ChainBridge.Log;
+using CommunityAI.Testing;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Npgsql;
+
+namespace CommunityAI.Audit.Tests;
+
+/// <summary>
+/// A real audited history for one test class: events written with Marten into a fresh database, logged and anchored
+/// on anvil by the real chain-bridge, its proof files fetched from its API; then the chain-bridge is stopped so the
+/// history holds still, and one more event is appended that no head covers yet. Tests that tamper work on a copy.
+/// </summary>
+public sealed class AuditedSystem : IAsyncLifetime
+{
+    private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
+    private readonly List<string> _clones = [];
+    private string _broker = "";
+
+    public AnvilNode Chain { get; } = new();
+    public string Database { get; private set; } = "";
+    public string AnchorAddress { get; private set; } = "";
+    public List<string> ContributionIds { get; private set; } = [];
+    public List<string> InclusionProofs { get; } = [];
+    public List<string> ConsistencyProofs { get; } = [];
+    public List<(long TreeSize, string TxHash)> Anchors { get; } = [];
+    public long HistorySize { get; private set; }
+
+    public string[] ChainArgs => ["--rpc", Chain.RpcUrl, "--anchor", AnchorAddress];
+
+    public async Task InitializeAsync()
+    {
+        await Chain.InitializeAsync();
+        Database = await PostgresServer.CreateDatabaseAsync("audit");
+        _broker = await RabbitServer.CreateVirtualHostAsync("audit");
+
+        await using var history = new SyntheticHistory(Database);
+        await history.PublishPolicyAsync("v1");
+        await history.WriteEpochAsync(0, 6);
+
+        await using (var bridge = new ChainBridgeHost(Settings))
+        {
+            var client = bridge.CreateClient();
+            await WaitForAnchorAsync(client, await CountAsync());
+            await history.WriteEpochAsync(1, 4);
+            await WaitForAnchorAsync(client, await CountAsync());
+
+            var chain = await client.GetFromJsonAsync<JsonElement>("/api/chain");
+            AnchorAddress = chain.GetProperty("anchorContract").GetString()!;
+            var anchors = await client.GetFromJsonAsync<JsonElement>("/api/log/anchors");
+            var sizes = anchors.EnumerateArray().Select(a => a.GetProperty("treeSize").GetInt64()).ToList();
+            var size = sizes.Max();
+            foreach (var index in new[] { 0L, 1, size / 2, size - 2, size - 1 }.Distinct())
+                InclusionProofs.Add(await client.GetStringAsync($"/api/log/proof/inclusion?index={index}&treeSize={size}"));
+            foreach (var (first, second) in new[] { (1L, size), (size / 2, size), (sizes.Min(), size), (size - 1, size) }.Distinct())
+                ConsistencyProofs.Add(await client.GetStringAsync($"/api/log/proof/consistency?first={first}&second={second}"));
+        }
+
+        // Read back from the chain once the bridge has stopped, so no anchor is missed.
+        var (heads, _) = await new AnchorReader(Chain.RpcUrl, AnchorAddress).ReadAsync(CancellationToken.None);
+        Anchors.AddRange(heads.Select(h => (h.TreeSize, h.TransactionHash)));
+
+        // Newer than every anchored head, as a live history always is.
+        await history.AppendUnknownAsync("contributions/pending-after-last-anchor");
+        ContributionIds = history.ContributionIds;
+        HistorySize = await CountAsync();
+    }
+
+    private Dictionary<string, string> Settings => new()
+    {
+        ["ConnectionStrings:history"] = Database,
+        ["ConnectionStrings:rabbitmq"] = _broker,
+        ["ConnectionStrings:chain"] = Chain.RpcUrl,
+        ["Chain:ChainId"] = AnvilNode.ChainId.ToString(CultureInfo.InvariantCulture),
+        ["Chain:AnchorerKey"] = AnvilNode.DevPrivateKeys[0],
+        ["Anchoring:Period"] = "00:00:00.500",
+        ["Logging:LogLevel:Default"] = "Warning",
+    };
+
+    private static async Task WaitForAnchorAsync(HttpClient client, long covering)
+    {
+        // Generous: on a loaded shared machine the bridge may take a while to log and anchor.
+        var deadline = DateTime.UtcNow.AddSeconds(150);
+        while (DateTime.UtcNow < deadline)
+        {
+            var anchors = await client.GetFromJsonAsync<JsonElement>("/api/log/anchors", Web);
+            if (anchors.EnumerateArray().Any(a => a.GetProperty("treeSize").GetInt64() >= covering))
+                return;
+            await Task.Delay(200);
+        }
+        throw new TimeoutException($"no head covering {covering} entries was anchored within 150 s");
+    }
+
+    public async Task<long> CountAsync(string? database = null)
+    {
+        await using var connection = new NpgsqlConnection(database ?? Database);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM history.mt_events", connection);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>A copy of the history database to tamper with (CREATE DATABASE … TEMPLATE).</summary>
+    public async Task<string> CloneAsync()
+    {
+        var server = await PostgresServer.ServerConnectionStringAsync();
+        var source = new NpgsqlConnectionStringBuilder(Database).Database!;
+        var name = $"t_auditclone_{Guid.NewGuid():N}";
+        NpgsqlConnection.ClearAllPools();
+        await using (var connection = new NpgsqlConnection(server))
+        {
+            await connection.OpenAsync();
+            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\" TEMPLATE \"{source}\"", connection);
+            await create.ExecuteNonQueryAsync();
+        }
+        var clone = new NpgsqlConnectionStringBuilder(Database) { Database = name }.ConnectionString;
+        lock (_clones)
+            _clones.Add(clone);
+        return clone;
+    }
+
+    public static async Task ExecuteAsync(string database, string sql)
+    {
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>The seq_id of the event at log index <paramref name="index"/> (dense position in seq order).</summary>
+    public static async Task<long> SequenceAtAsync(string database, long index)
+    {
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"SELECT seq_id FROM history.mt_events ORDER BY seq_id OFFSET {index} LIMIT 1", connection);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var clone in _clones)
+            await PostgresServer.DropDatabaseAsync(clone);
+        await Chain.DisposeAsync();
+        if (_broker.Length > 0)
+            await RabbitServer.DeleteVirtualHostAsync(_broker);
+        if (Database.Length > 0)
+            await PostgresServer.DropDatabaseAsync(Database);
+    }
+
+    private sealed class ChainBridgeHost(IReadOnlyDictionary<string, string> settings) : WebApplicationFactory<LogStore>
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            builder.UseEnvironment("Testing");
+            foreach (var (key, value) in settings)
+                builder.UseSetting(key, value);
+        }
+    }
+}

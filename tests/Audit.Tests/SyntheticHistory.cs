@@ -1,0 +1,88 @@
+using System.Globalization;
+using System.Numerics;
+using System.Security.Cryptography;
+using CommunityAI.Contracts;
+using CommunityAI.Formats;
+using CommunityAI.Formats.Claims;
+using CommunityAI.Testing;
+using JasperFx;
+using JasperFx.Events;
+using Marten;
+using Weasel.Core;
+
+namespace CommunityAI.Audit.Tests;
+
+/// <summary>A reward policy event the tool does not know: replay must step over it.</summary>
+public sealed record RewardPolicyPublished(string Version, int BaseReward);
+
+/// <summary>
+/// Writes a history the way the services do (Marten, schema "history", string stream keys, quick append, camelCase
+/// System.Text.Json): contributions scored and credited over several epochs, each epoch closed with its claim root.
+/// </summary>
+public sealed class SyntheticHistory(string connectionString) : IAsyncDisposable
+{
+    private readonly DocumentStore _store = DocumentStore.For(options =>
+    {
+        options.Connection(connectionString);
+        options.DatabaseSchemaName = "audit_tests";
+        options.Events.DatabaseSchemaName = "history";
+        options.Events.StreamIdentity = StreamIdentity.AsString;
+        options.Events.AppendMode = EventAppendMode.Quick;
+        options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
+        options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
+        options.Events.AddEventType<ContributionScored>();
+        options.Events.AddEventType<ContributionRewarded>();
+        options.Events.AddEventType<EpochClosed>();
+        options.Events.AddEventType<RewardPolicyPublished>();
+    });
+
+    private readonly Dictionary<string, BigInteger> _cumulative = new(StringComparer.OrdinalIgnoreCase);
+    private int _counter;
+
+    public List<string> ContributionIds { get; } = [];
+
+    public async Task PublishPolicyAsync(string version)
+    {
+        await using var session = _store.LightweightSession();
+        session.Events.StartStream($"ledger/policies/{version}", new RewardPolicyPublished(version, 100));
+        await session.SaveChangesAsync();
+    }
+
+    /// <summary>Scores and credits <paramref name="count"/> contributions in <paramref name="epoch"/>, then closes it.</summary>
+    public async Task WriteEpochAsync(long epoch, int count)
+    {
+        BigInteger credited = 0;
+        for (var i = 0; i < count; i++)
+        {
+            var id = Hex.Encode(RandomNumberGenerator.GetBytes(32));
+            var contributor = AnvilNode.DevAddresses[1 + (_counter++ % 3)];
+            var amount = BigInteger.Parse("1000000000000000000", CultureInfo.InvariantCulture) * (i + 1) + epoch;
+            var now = DateTimeOffset.UtcNow;
+            await using var session = _store.LightweightSession();
+            session.Events.StartStream($"scoring/{id}", new ContributionScored(id, contributor, "data", 50 + i, "v1", now));
+            session.Events.StartStream($"ledger/credits/{id}",
+                new ContributionRewarded(id, contributor, amount.ToString(CultureInfo.InvariantCulture), epoch, "v1", now));
+            await session.SaveChangesAsync();
+            ContributionIds.Add(id);
+            _cumulative[contributor] = _cumulative.GetValueOrDefault(contributor) + amount;
+            credited += amount;
+        }
+        var tree = ClaimTree.Build(_cumulative.Select(kv => (kv.Key, kv.Value)));
+        var total = _cumulative.Values.Aggregate(BigInteger.Zero, (s, a) => s + a);
+        await using (var close = _store.LightweightSession())
+        {
+            close.Events.StartStream($"ledger/epochs/{epoch}", new EpochClosed(epoch, DateTimeOffset.UtcNow,
+                credited.ToString(CultureInfo.InvariantCulture), total.ToString(CultureInfo.InvariantCulture), _cumulative.Count, tree.Root));
+            await close.SaveChangesAsync();
+        }
+    }
+
+    public async Task AppendUnknownAsync(string stream)
+    {
+        await using var session = _store.LightweightSession();
+        session.Events.StartStream(stream, new RewardPolicyPublished("draft", 0));
+        await session.SaveChangesAsync();
+    }
+
+    public ValueTask DisposeAsync() => _store.DisposeAsync();
+}

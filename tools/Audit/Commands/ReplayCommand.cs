@@ -1,0 +1,83 @@
+using System.CommandLine;
+using System.Globalization;
+using CommunityAI.Audit.History;
+using CommunityAI.Audit.Replay;
+
+namespace CommunityAI.Audit.Commands;
+
+/// <summary><c>replay</c>: recompute rewards and claim roots from the history alone and list every difference.</summary>
+internal static class ReplayCommand
+{
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var database = CommonOptions.Database();
+        var export = CommonOptions.Export();
+        var json = CommonOptions.Json();
+        var command = new Command("replay", "recomputes credits per address and epoch and every epoch's claim root from the history")
+        {
+            database, export, json,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var console = new AuditConsole(parse.GetValue(json), output, error);
+            var input = HistoryInput.From(parse.GetValue(database), parse.GetValue(export));
+            if (input is null)
+            {
+                console.Error("give exactly one of --database and --export");
+                return ExitCodes.Usage;
+            }
+            if (input.ExportPath is { } path && !File.Exists(path))
+            {
+                console.Error($"{path} does not exist");
+                return ExitCodes.Usage;
+            }
+
+            var replay = new RewardReplay();
+            var (total, _) = await input.SizeAsync(ct);
+            try
+            {
+                await console.ProgressAsync("replaying", total, progress => input.ForEachEntryAsync(
+                    (index, entry) => replay.Add(LogEntryFormat.Parse(index, entry)), progress, ct));
+            }
+            catch (FormatException e)
+            {
+                console.Error($"the history is malformed: {e.Message}");
+                return ExitCodes.CheckFailed;
+            }
+            var result = replay.Finish();
+            Print(console, result);
+            return result.Differences.Count == 0 ? ExitCodes.Ok : ExitCodes.CheckFailed;
+        });
+        return command;
+    }
+
+    private static void Print(AuditConsole console, ReplayResult result)
+    {
+        if (console.Json)
+        {
+            console.WriteJson(result);
+            return;
+        }
+        string N(System.Numerics.BigInteger n) => n.ToString(CultureInfo.InvariantCulture);
+        console.Line($"{result.Events} events, {result.Credits} credits, {result.Epochs.Count} closed epochs");
+        console.Table("credits per address", ["address", "amount", "credits"],
+            result.Balances.Select(b => new[] { b.Address, N(b.Amount), b.Credits.ToString(CultureInfo.InvariantCulture) }));
+        console.Table("credits per epoch", ["epoch", "amount", "credits"],
+            result.PerEpoch.Select(e => new[] { e.Epoch.ToString(CultureInfo.InvariantCulture), N(e.Amount), e.Credits.ToString(CultureInfo.InvariantCulture) }));
+        console.Table("closed epochs", ["epoch", "log index", "published root", "recomputed root", "match"],
+            result.Epochs.Select(e => new[]
+            {
+                e.Epoch.ToString(CultureInfo.InvariantCulture), e.Index.ToString(CultureInfo.InvariantCulture),
+                e.PublishedRoot ?? "-", e.RecomputedRoot ?? "-", e.Matches ? "yes" : "NO",
+            }));
+        if (result.UnknownTypes.Count > 0)
+            console.Line("other event types (not part of rewards): " + string.Join(", ", result.UnknownTypes.Select(t => $"{t.Key} ×{t.Value}")));
+        if (result.Differences.Count == 0)
+        {
+            console.Line("replay agrees with the history");
+            return;
+        }
+        console.Table("differences", ["log index", "what", "detail"],
+            result.Differences.Select(d => new[] { d.Index.ToString(CultureInfo.InvariantCulture), d.What, d.Detail }));
+    }
+}

@@ -1,0 +1,190 @@
+using System.Globalization;
+using System.Numerics;
+using System.Text.Json;
+using CommunityAI.Audit.History;
+using CommunityAI.Formats.Claims;
+using CommunityAI.Formats.Signing;
+
+namespace CommunityAI.Audit.Replay;
+
+/// <summary>
+/// Recomputes rewards from the history alone: credits per address and per epoch from ContributionRewarded, and each
+/// EpochClosed's totals and claim root (OpenZeppelin tree of cumulative amounts) from those credits. Event types it
+/// does not know are counted and otherwise ignored, so a history written by a newer ledger still replays.
+/// Pure: fed one event at a time, in log order.
+/// </summary>
+internal sealed class RewardReplay
+{
+    private readonly List<Credit> _credits = [];
+    private readonly Dictionary<string, long> _creditedAt = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, string> _scoredContributor = new(StringComparer.OrdinalIgnoreCase);
+    private readonly List<(LogEvent Event, JsonElement Data)> _closings = [];
+    private readonly SortedDictionary<string, int> _unknownTypes = new(StringComparer.Ordinal);
+    private readonly List<ReplayDifference> _differences = [];
+
+    public long Events { get; private set; }
+
+    public IReadOnlyDictionary<string, int> UnknownTypes => _unknownTypes;
+
+    public void Add(LogEvent e)
+    {
+        Events++;
+        switch (Normalize(e.Type))
+        {
+            case "contributionrewarded":
+                AddCredit(e);
+                break;
+            case "contributionscored":
+                if (Text(e.Data, "contributionId") is { } scoredId && Text(e.Data, "contributor") is { } scorer)
+                    _scoredContributor.TryAdd(scoredId, scorer);
+                break;
+            case "epochclosed":
+                _closings.Add((e, e.Data));
+                break;
+            default:
+                _unknownTypes[e.Type] = _unknownTypes.GetValueOrDefault(e.Type) + 1;
+                break;
+        }
+    }
+
+    public ReplayResult Finish()
+    {
+        foreach (var credit in _credits)
+        {
+            if (_scoredContributor.Count > 0 && !_scoredContributor.TryGetValue(credit.ContributionId, out var scorer))
+                _differences.Add(new ReplayDifference(credit.Index, "credit without score",
+                    $"contribution {credit.ContributionId} is credited but never scored in the history"));
+            else if (_scoredContributor.TryGetValue(credit.ContributionId, out scorer) && !SameAddress(scorer, credit.Address))
+                _differences.Add(new ReplayDifference(credit.Index, "credited address",
+                    $"contribution {credit.ContributionId} was scored for {scorer} but credited to {credit.Address}"));
+        }
+
+        var epochs = new List<EpochReplay>();
+        foreach (var (closing, data) in _closings)
+            epochs.Add(CheckEpoch(closing, data));
+
+        var balances = _credits
+            .GroupBy(c => Key(c.Address))
+            .Select(g => new AddressTotal(Display(g.First().Address), g.Aggregate(BigInteger.Zero, (s, c) => s + c.Amount), g.Count()))
+            .OrderBy(a => a.Address, StringComparer.Ordinal)
+            .ToList();
+        var perEpoch = _credits
+            .GroupBy(c => c.Epoch)
+            .OrderBy(g => g.Key)
+            .Select(g => new EpochTotal(g.Key, g.Aggregate(BigInteger.Zero, (s, c) => s + c.Amount), g.Count()))
+            .ToList();
+        return new ReplayResult(Events, _credits.Count, balances, perEpoch, epochs, _differences, _unknownTypes);
+    }
+
+    private void AddCredit(LogEvent e)
+    {
+        var id = Text(e.Data, "contributionId");
+        var address = Text(e.Data, "contributor");
+        var amountText = Text(e.Data, "amount");
+        if (id is null || address is null || !Address.IsValid(address) || !TryAmount(amountText, out var amount)
+            || Integer(e.Data, "epoch") is not { } epoch)
+        {
+            _differences.Add(new ReplayDifference(e.Index, "malformed credit",
+                $"{e.Describe()}: needs contributionId, a valid contributor address, a non-negative decimal amount and an integer epoch"));
+            return;
+        }
+        if (_creditedAt.TryGetValue(id, out var earlier))
+        {
+            _differences.Add(new ReplayDifference(e.Index, "credited twice",
+                $"contribution {id} is credited again (first at log index {earlier})"));
+            return;
+        }
+        _creditedAt[id] = e.Index;
+        _credits.Add(new Credit(e.Index, id, address, amount, epoch));
+    }
+
+    private EpochReplay CheckEpoch(LogEvent closing, JsonElement data)
+    {
+        if (Integer(data, "epoch") is not { } epoch)
+        {
+            _differences.Add(new ReplayDifference(closing.Index, "malformed epoch", $"{closing.Describe()}: no integer epoch"));
+            return new EpochReplay(-1, closing.Index, null, null, false);
+        }
+
+        var included = _credits.Where(c => c.Epoch <= epoch).ToList();
+        foreach (var late in included.Where(c => c.Index > closing.Index))
+            _differences.Add(new ReplayDifference(late.Index, "late credit",
+                $"contribution {late.ContributionId} is credited to epoch {late.Epoch} after epoch {epoch} closed at log index {closing.Index}"));
+
+        // Only what was in the history when the epoch closed can have gone into its published root.
+        var known = included.Where(c => c.Index < closing.Index).ToList();
+        var cumulative = known.GroupBy(c => Key(c.Address))
+            .Select(g => (Address: g.First().Address, Amount: g.Aggregate(BigInteger.Zero, (s, c) => s + c.Amount)))
+            .ToList();
+        var inEpoch = known.Where(c => c.Epoch == epoch).Aggregate(BigInteger.Zero, (s, c) => s + c.Amount);
+        var total = cumulative.Aggregate(BigInteger.Zero, (s, c) => s + c.Amount);
+        string? root = cumulative.Count == 0 ? null : ClaimTree.Build(cumulative).Root;
+
+        Compare(closing, epoch, "creditedInEpoch", Text(data, "creditedInEpoch"), inEpoch.ToString(CultureInfo.InvariantCulture));
+        Compare(closing, epoch, "cumulativeTotal", Text(data, "cumulativeTotal"), total.ToString(CultureInfo.InvariantCulture));
+        if (data.ValueKind == JsonValueKind.Object && data.TryGetProperty("accounts", out var accounts))
+            Compare(closing, epoch, "accounts", accounts.ToString(), cumulative.Count.ToString(CultureInfo.InvariantCulture));
+        var published = Text(data, "claimRoot");
+        bool rootMatches = published is not null && root is not null && string.Equals(published, root, StringComparison.OrdinalIgnoreCase);
+        if (root is null && published is not null && published.TrimStart('0', 'x').Length > 0)
+            _differences.Add(new ReplayDifference(closing.Index, "claimRoot", $"epoch {epoch} publishes root {published} but no address has earned anything"));
+        else if (root is not null && !rootMatches)
+            _differences.Add(new ReplayDifference(closing.Index, "claimRoot",
+                $"epoch {epoch} publishes claim root {published ?? "(none)"}, the credits recompute to {root}"));
+        return new EpochReplay(epoch, closing.Index, published, root, root is null ? published is null || published.TrimStart('0', 'x').Length == 0 : rootMatches);
+    }
+
+    private void Compare(LogEvent closing, long epoch, string field, string? published, string recomputed)
+    {
+        if (published is null)
+            return; // An older or newer EpochClosed without the field: nothing to compare.
+        if (published != recomputed)
+            _differences.Add(new ReplayDifference(closing.Index, field, $"epoch {epoch} publishes {field} {published}, the credits recompute to {recomputed}"));
+    }
+
+    private static bool TryAmount(string? text, out BigInteger amount)
+    {
+        amount = default;
+        return text is { Length: > 0 } && text.All(char.IsAsciiDigit)
+            && BigInteger.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out amount);
+    }
+
+    private static long? Integer(JsonElement data, string name) =>
+        data.ValueKind == JsonValueKind.Object && data.TryGetProperty(name, out var value)
+            && value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var number)
+            ? number
+            : null;
+
+    private static string? Text(JsonElement data, string name) =>
+        data.ValueKind == JsonValueKind.Object && data.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
+            ? value.GetString()
+            : null;
+
+    /// <summary>Marten stores "contribution_rewarded", other writers "ContributionRewarded" or a full type name.</summary>
+    internal static string Normalize(string type)
+    {
+        var name = type[(type.LastIndexOfAny(['.', '+', ':']) + 1)..];
+        return name.Replace("_", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal).ToLowerInvariant();
+    }
+
+    private static string Key(string address) => address.ToLowerInvariant();
+
+    private static bool SameAddress(string a, string b) => string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
+
+    private static string Display(string address) => Address.TryParse(address, out var checksummed) ? checksummed : address;
+
+    private sealed record Credit(long Index, string ContributionId, string Address, BigInteger Amount, long Epoch);
+}
+
+/// <summary>One thing the history says that the replay does not reproduce.</summary>
+internal sealed record ReplayDifference(long Index, string What, string Detail);
+
+internal sealed record AddressTotal(string Address, BigInteger Amount, int Credits);
+
+internal sealed record EpochTotal(long Epoch, BigInteger Amount, int Credits);
+
+internal sealed record EpochReplay(long Epoch, long Index, string? PublishedRoot, string? RecomputedRoot, bool Matches);
+
+internal sealed record ReplayResult(
+    long Events, int Credits, IReadOnlyList<AddressTotal> Balances, IReadOnlyList<EpochTotal> PerEpoch,
+    IReadOnlyList<EpochReplay> Epochs, IReadOnlyList<ReplayDifference> Differences, IReadOnlyDictionary<string, int> UnknownTypes);
