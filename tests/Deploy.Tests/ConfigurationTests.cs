@@ -1,0 +1,97 @@
+using System.Text.RegularExpressions;
+using k8s.Models;
+
+namespace CommunityAI.Deploy.Tests;
+
+public sealed partial class ConfigurationTests
+{
+    // A key whose last segment names a credential: its value must come from a Secret, never from a literal or a ConfigMap.
+    [GeneratedRegex("(password|passwd|pass|secret|token|key|connectionstrings__.*)$", RegexOptions.IgnoreCase)]
+    private static partial Regex CredentialName();
+
+    // Values that carry a credential whatever their key: user:password@ in a URI, Password= in a connection string, a raw 32-byte key.
+    [GeneratedRegex(@"(://[^/\s:@]+:[^@\s]+@|password\s*=|\b(0x)?[0-9a-f]{64}\b)", RegexOptions.IgnoreCase)]
+    private static partial Regex CredentialValue();
+
+    [Theory, MemberData(nameof(Overlays.All), MemberType = typeof(Overlays))]
+    public void Every_configuration_key_a_service_reads_is_set(string name)
+    {
+        var overlay = RenderedOverlay.Load(name);
+        foreach (var (service, keys) in ServiceSettings.Required)
+        {
+            var container = overlay.Deployment(service).Spec.Template.Spec.Containers.Single();
+            var set = ContainerSettings.Names(overlay, container);
+            var missing = keys.Select(ServiceSettings.EnvironmentName).Where(k => !set.Contains(k)).ToList();
+            Assert.True(missing.Count == 0, $"{name}/{service} does not set {string.Join(", ", missing)}");
+        }
+    }
+
+    [Theory, MemberData(nameof(Overlays.All), MemberType = typeof(Overlays))]
+    public void Credentials_come_from_secret_references_never_from_literals(string name)
+    {
+        foreach (var (owner, pod) in RenderedOverlay.Load(name).PodSpecs)
+        foreach (var container in pod.Containers.Concat(pod.InitContainers ?? []))
+        foreach (var env in container.Env ?? [])
+        {
+            var where = $"{owner}/{container.Name} env {env.Name}";
+            if (CredentialName().IsMatch(SettingSegment(env.Name)))
+                Assert.True(env.ValueFrom?.SecretKeyRef is not null, $"{where} must come from a secretKeyRef");
+            Assert.False(env.Value is not null && CredentialValue().IsMatch(env.Value), $"{where} holds a credential as a literal");
+        }
+    }
+
+    [Theory, MemberData(nameof(Overlays.All), MemberType = typeof(Overlays))]
+    public void Config_maps_hold_no_credentials(string name)
+    {
+        foreach (var map in RenderedOverlay.Load(name).All<V1ConfigMap>())
+        foreach (var (key, value) in map.Data ?? new Dictionary<string, string>())
+        {
+            Assert.False(CredentialName().IsMatch(SettingSegment(key)), $"ConfigMap {map.Metadata.Name} has credential key {key}");
+            Assert.False(CredentialValue().IsMatch(value), $"ConfigMap {map.Metadata.Name} key {key} holds a credential");
+        }
+    }
+
+    [Fact]
+    public void Production_renders_no_secret_the_operator_creates_them()
+    {
+        Assert.Empty(RenderedOverlay.Load("production").All<V1Secret>());
+    }
+
+    [Fact]
+    public void Dev_secrets_are_marked_as_dev_only()
+    {
+        var secrets = RenderedOverlay.Load("dev").All<V1Secret>().ToList();
+        Assert.NotEmpty(secrets);
+        // Generated secrets arrive base64-encoded in Data; every password in them says it is for development only.
+        var passwords = secrets.SelectMany(s => s.Data.Values).Select(System.Text.Encoding.UTF8.GetString)
+            .SelectMany(v => Regex.Matches(v, @"(?:Password=|:)(?<p>[^;@/:]*-only-[^;@/]*)").Select(m => m.Groups["p"].Value));
+        Assert.NotEmpty(passwords);
+        Assert.All(secrets.SelectMany(s => s.Data).Where(kv => kv.Key.Contains("password", StringComparison.Ordinal) || kv.Key == "api-key"),
+            kv => Assert.Contains("dev-only", System.Text.Encoding.UTF8.GetString(kv.Value), StringComparison.Ordinal));
+    }
+
+    [Theory, MemberData(nameof(Overlays.All), MemberType = typeof(Overlays))]
+    public void Intake_signs_for_the_chain_the_bridge_anchors_on(string name)
+    {
+        var overlay = RenderedOverlay.Load(name);
+        var intake = ContainerSettings.ConfigMapValue(overlay, overlay.Deployment("contributions").Spec.Template.Spec.Containers[0], "Intake__ChainId");
+        var chain = ContainerSettings.ConfigMapValue(overlay, overlay.Deployment("chain-bridge").Spec.Template.Spec.Containers[0], "Chain__ChainId");
+        Assert.NotNull(intake);
+        Assert.Equal(intake, chain);
+    }
+
+    [Theory, MemberData(nameof(Overlays.All), MemberType = typeof(Overlays))]
+    public void Secret_references_name_the_documented_secrets(string name)
+    {
+        string[] documented = ["communityai-connections", "communityai-anchorer", "communityai-admin", "communityai-dev-infra"];
+        var overlay = RenderedOverlay.Load(name);
+        foreach (var (owner, pod) in overlay.PodSpecs)
+        foreach (var env in pod.Containers.Concat(pod.InitContainers ?? []).SelectMany(c => c.Env ?? []))
+            if (env.ValueFrom?.SecretKeyRef is { } reference)
+                Assert.True(documented.Contains(reference.Name), $"{owner} env {env.Name} reads undocumented Secret {reference.Name}");
+    }
+
+    /// <summary>"Chain__AnchorerKey" → "AnchorerKey", "ConnectionStrings__history" stays whole so its section is seen.</summary>
+    private static string SettingSegment(string key) =>
+        key.StartsWith("ConnectionStrings__", StringComparison.OrdinalIgnoreCase) ? key : key.Split("__")[^1].Replace("_", "", StringComparison.Ordinal);
+}

@@ -1,0 +1,42 @@
+namespace CommunityAI.Deploy.Tests;
+
+/// <summary>
+/// Every configuration key each service reads, as listed in deploy/README.md "Configuration reference".
+/// Keep the three in step: the code (grep for BindConfiguration / GetConnectionString / Configuration[…]), the runbook, this list.
+/// Optional keys with a safe default (Chain:AnchorContract, Chain:TokenContract, Chain:DistributorContract) are not required.
+/// </summary>
+public static class ServiceSettings
+{
+    private static readonly string[] Common =
+    [
+        "ConnectionStrings:history", "ConnectionStrings:rabbitmq", "Bus:PrefetchCount", "OTEL_EXPORTER_OTLP_ENDPOINT",
+    ];
+
+    public static IReadOnlyDictionary<string, string[]> Required { get; } = new Dictionary<string, string[]>
+    {
+        ["contributions"] =
+        [
+            .. Common, "Intake:ChainId", "Intake:MaxContentBytes", "Intake:MaxDeadlineAhead", "Intake:MaxContentUriLength",
+            "RateLimits:PerClientAddress", "RateLimits:PerContributor", "RateLimits:Window",
+        ],
+        ["quality-scoring"] = [.. Common],
+        ["reward-ledger"] = [.. Common, "Epochs:Genesis", "Epochs:Length", "Admin:ApiKey"],
+        ["chain-bridge"] =
+        [
+            .. Common, "ConnectionStrings:chain", "Chain:ChainId", "Chain:AnchorerKey",
+            "Anchoring:Period", "Anchoring:EveryEntries", "Anchoring:Confirmations",
+            "Dapr:SecretStore", "Dapr:AnchorerKeySecretName", "DAPR_GRPC_ENDPOINT",
+        ],
+    };
+
+    /// <summary>The queues each service consumes (MassTransit kebab-case endpoint names prefixed with the service).</summary>
+    public static IReadOnlyDictionary<string, string[]> ScaledQueues { get; } = new Dictionary<string, string[]>
+    {
+        ["contributions"] = ["contributions-submit", "contributions-contribution-scored"],
+        ["quality-scoring"] = ["quality-scoring-contribution-submitted"],
+        ["reward-ledger"] = ["reward-ledger-contribution-scored"],
+    };
+
+    /// <summary>The environment variable .NET configuration reads a key from ("Chain:ChainId" → "Chain__ChainId").</summary>
+    public static string EnvironmentName(string key) => key.Replace(":", "__", StringComparison.Ordinal);
+}
