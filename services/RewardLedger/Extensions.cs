@@ -1,21 +1,46 @@
 using CommunityAI.Contracts;
 using CommunityAI.RewardLedger.Domain;
+using CommunityAI.RewardLedger.Infrastructure;
 using CommunityAI.RewardLedger.IntegrationEvents.EventHandling;
 using CommunityAI.ServiceDefaults.History;
 using CommunityAI.ServiceDefaults.Messaging;
+using Marten;
 
 namespace CommunityAI.RewardLedger;
 
-internal static class Extensions
+public static class Extensions
 {
     public const string StreamPrefix = "ledger/";
+
+    /// <summary>The service's read-model schema.</summary>
+    public const string Schema = "ledger";
 
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddOptions<EpochOptions>().BindConfiguration(EpochOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        builder.AddHistoryStore("ledger", options => options.Events.AddEventType<ContributionRewarded>());
+        builder.Services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section);
+        builder.AddHistoryStore(Schema, ConfigureLedgerStore);
+        builder.Services.AddSingleton<PolicyBook>();
+        builder.Services.AddSingleton<CreditWriter>();
+        builder.Services.AddSingleton<EpochCloser>();
+        builder.Services.AddSingleton<ClaimTreeCache>();
+        builder.Services.AddHostedService<EpochCloserService>();
         builder.AddCommunityBus("reward-ledger", bus => bus.AddConsumer<ContributionScoredConsumer>());
-        builder.AddHistoryOutbox("reward-ledger", StreamPrefix, routes => routes.Publish<ContributionRewarded>());
+        builder.AddHistoryOutbox("reward-ledger", StreamPrefix, routes => routes
+            .Publish<ContributionRewarded>()
+            .Publish<EpochClosed>());
+    }
+
+    /// <summary>The ledger's events and read models; shared with the benchmark so it measures the same store.</summary>
+    public static void ConfigureLedgerStore(StoreOptions options)
+    {
+        options.Events.AddEventType<ContributionRewarded>();
+        options.Events.AddEventType<EpochClosed>();
+        options.Events.AddEventType<RewardPolicyPublished>();
+        options.Schema.For<JournalEntry>().Index(e => e.Contributor).Index(e => e.Epoch);
+        options.Schema.For<LedgerAccount>();
+        options.Schema.For<EpochState>();
+        options.Schema.For<ClosedEpoch>().Identity(e => e.Id);
     }
 }

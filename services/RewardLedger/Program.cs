@@ -1,16 +1,22 @@
 using CommunityAI.RewardLedger;
+using CommunityAI.RewardLedger.Apis;
 
 var builder = WebApplication.CreateBuilder(args);
 
 // Telemetry, health, service discovery and resilience shared by every service.
 builder.AddServiceDefaults();
 
-// History store, reward policy, bus consumers and the outbox that publishes credits.
+// History store and read models, reward policy, credits, epoch closing, bus consumers and the outbox.
 builder.AddApplicationServices();
 
 var app = builder.Build();
 
 app.UseExceptionHandler();
+app.UseStatusCodePages();
 app.MapDefaultEndpoints();
+
+// Accounts, epochs and claim proofs; the policy in force and publishing a new one.
+app.MapLedgerApi();
+app.MapPoliciesApi();
 
 app.Run();

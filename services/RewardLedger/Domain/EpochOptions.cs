@@ -14,4 +14,8 @@ public sealed class EpochOptions
     public TimeSpan Length { get; set; } = TimeSpan.FromDays(1);
 
     public long EpochAt(DateTimeOffset time) => Math.Max(0, (time - Genesis).Ticks / Length.Ticks);
+
+    public DateTimeOffset StartOf(long epoch) => Genesis + epoch * Length;
+
+    public DateTimeOffset EndOf(long epoch) => StartOf(epoch + 1);
 }

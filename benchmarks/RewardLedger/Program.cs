@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using CommunityAI.Benchmarks.RewardLedger;
+using CommunityAI.Contracts;
+using CommunityAI.Formats;
+using CommunityAI.Formats.Claims;
+using CommunityAI.RewardLedger;
+using CommunityAI.RewardLedger.Domain;
+using CommunityAI.RewardLedger.Infrastructure;
+using CommunityAI.ServiceDefaults.History;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+// Credits/s with the ledger's exactly-once guard (locks, journal entry, account, credit stream in one transaction)
+// against the raw Marten append rate in the same run, then claim-tree build times.
+// Usage: communityai-ledger-bench [credits=3000] [parallel=16] [treeSizes=100000,1000000]
+var credits = args.Length > 0 ? int.Parse(args[0]) : 3_000;
+var parallel = args.Length > 1 ? int.Parse(args[1]) : 16;
+var treeSizes = args.Length > 2 ? args[2].Split(',').Select(int.Parse).ToArray() : [100_000, 1_000_000];
+var server = Environment.GetEnvironmentVariable("COMMUNITYAI_BENCH_POSTGRES") ?? "Host=127.0.0.1;Port=5432;Username=postgres;Password=postgres";
+
+Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}");
+Console.WriteLine($"load average at start: {LoadAverage.Read()}");
+await using var database = await BenchDatabase.CreateAsync(server);
+
+var builder = Host.CreateApplicationBuilder();
+builder.Configuration["ConnectionStrings:history"] = database.ConnectionString;
+builder.Logging.ClearProviders();
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddOptions<EpochOptions>();
+builder.AddHistoryStore(Extensions.Schema, options =>
+{
+    Extensions.ConfigureLedgerStore(options);
+    options.Events.AddEventType<ContributionScored>();
+});
+builder.Services.AddSingleton<PolicyBook>();
+builder.Services.AddSingleton<CreditWriter>();
+using var host = builder.Build();
+await host.StartAsync();
+var store = host.Services.GetRequiredService<IDocumentStore>();
+var writer = host.Services.GetRequiredService<CreditWriter>();
+await host.Services.GetRequiredService<PolicyBook>().CurrentAsync(default);
+
+var contributors = Enumerable.Range(0, 500).Select(_ => Hex.Encode(RandomNumberGenerator.GetBytes(20))).ToArray();
+ContributionScored NewScored(int i) => new(Hex.Encode(RandomNumberGenerator.GetBytes(32)), contributors[i % contributors.Length], "data", 20 + i % 81, "scoring-1", DateTimeOffset.UtcNow);
+
+// Warm-up of both paths (JIT, pools, schema).
+await Rate.MeasureAsync(200, parallel, async i => { await using var s = store.LightweightSession(); s.Events.StartStream($"bench/warm/{i}", NewScored(i)); await s.SaveChangesAsync(); });
+await Rate.MeasureAsync(200, parallel, i => writer.CreditAsync(NewScored(i), default));
+
+// Limit: one event per stream per transaction, as raw as Marten appends (quick append, lightweight session).
+var raw = await Rate.MeasureAsync(credits, parallel, async i =>
+{
+    await using var session = store.LightweightSession();
+    session.Events.StartStream($"bench/raw/{i}", NewScored(i));
+    await session.SaveChangesAsync();
+});
+var scored = Enumerable.Range(0, credits).Select(NewScored).ToArray();
+var ledger = await Rate.MeasureAsync(credits, parallel, i => writer.CreditAsync(scored[i], default));
+var redelivered = await Rate.MeasureAsync(credits, parallel, i => writer.CreditAsync(scored[i], default));
+
+Console.WriteLine($"parallel {parallel}, {credits} each:");
+Console.WriteLine($"  raw Marten append       {raw,10:N0} events/s  (limit)");
+Console.WriteLine($"  ledger credit           {ledger,10:N0} credits/s = {ledger / raw:P0} of the limit");
+Console.WriteLine($"  redelivery (refused)    {redelivered,10:N0} msgs/s    = {redelivered / raw:P0} of the limit");
+
+foreach (var size in treeSizes)
+{
+    var claims = Enumerable.Range(0, size)
+        .Select(i => (Hex.Encode(RandomNumberGenerator.GetBytes(20)), (System.Numerics.BigInteger)(1_000_000_000_000_000_000L + i)))
+        .ToArray();
+    var watch = Stopwatch.StartNew();
+    var tree = ClaimTree.Build(claims);
+    watch.Stop();
+    var perLeaf = watch.Elapsed.TotalMilliseconds * 1_000 / size;
+    Console.WriteLine($"claim tree {size,9:N0} addresses: {watch.Elapsed.TotalSeconds,6:F2} s ({perLeaf:F2} µs/address), root {tree.Root[..18]}…");
+}
+Console.WriteLine($"load average at end: {LoadAverage.Read()}");
+await host.StopAsync();

@@ -1,0 +1,56 @@
+using CommunityAI.Contracts;
+using CommunityAI.Formats.Signing;
+using CommunityAI.RewardLedger.Domain;
+using CommunityAI.ServiceDefaults.History;
+using Marten;
+using Microsoft.Extensions.Options;
+
+namespace CommunityAI.RewardLedger.Infrastructure;
+
+/// <summary>
+/// Credits a scored contribution exactly once. One transaction records the credit's history event (stream
+/// <c>ledger/credits/{contributionId}</c>, which the store refuses to start twice), its journal entry (id = the
+/// contribution id, refused twice too) and the contributor's account, so a redelivery, a second consumer or a
+/// restart finds the credit done and changes nothing.
+/// </summary>
+public sealed class CreditWriter(IDocumentStore store, PolicyBook policies, IOptions<EpochOptions> epochs, TimeProvider clock)
+{
+    public static string StreamFor(string contributionId) => Extensions.StreamPrefix + "credits/" + contributionId;
+
+    /// <summary>Returns the credit recorded now, or null when the contribution was credited before.</summary>
+    public async Task<ContributionRewarded?> CreditAsync(ContributionScored scored, CancellationToken ct)
+    {
+        // A malformed address is a poison message: it throws and ends in the error queue, crediting nothing.
+        var contributor = Address.Parse(scored.Contributor);
+        if (!Formats.Hex.TryDecode(scored.ContributionId, out _, 32))
+            throw new FormatException($"contribution id {scored.ContributionId} is not 0x-prefixed hex of 32 bytes");
+        var contributionId = scored.ContributionId.ToLowerInvariant();
+        var policy = await policies.CurrentAsync(ct);
+        try
+        {
+            await using var session = store.LightweightSession();
+            await session.BeginTransactionAsync(ct);
+            if (await session.LoadAsync<JournalEntry>(contributionId, ct) is not null)
+                return null;
+            await LedgerLocks.ForCreditAsync(session.Connection!, contributor, ct);
+
+            // Read after the locks: the newest closed epoch and the account as the last credit left them.
+            var state = await session.LoadAsync<EpochState>(EpochState.Key, ct) ?? EpochState.None;
+            var account = await session.LoadAsync<LedgerAccount>(contributor, ct) ?? LedgerAccount.Open(contributor);
+            var now = clock.GetUtcNow();
+            var epoch = state.EpochForCredit(epochs.Value, now);
+            var amount = policy.RewardFor(scored.Kind, scored.Score, account.EarnedIn(epoch));
+
+            var rewarded = new ContributionRewarded(contributionId, contributor, TokenAmount.Format(amount), epoch, policy.Name, now);
+            session.Events.StartStream(StreamFor(contributionId), rewarded);
+            session.Insert(JournalEntry.Credit(contributionId, contributor, amount, epoch, policy.Name, account.Entries + 1, now));
+            session.Store(account.Post(amount, epoch));
+            await session.SaveChangesAsync(ct);
+            return rewarded;
+        }
+        catch (Exception ex) when (StoreConflicts.IsDuplicate(ex))
+        {
+            return null; // credited by a concurrent delivery
+        }
+    }
+}

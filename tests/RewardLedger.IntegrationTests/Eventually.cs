@@ -1,0 +1,20 @@
+namespace CommunityAI.RewardLedger.IntegrationTests;
+
+/// <summary>Polls until a condition holds, failing with what was last seen; the ledger is asynchronous by design.</summary>
+public static class Eventually
+{
+    public static async Task<T> MatchesAsync<T>(Func<Task<T>> probe, Func<T, bool> condition, string what, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
+        T last;
+        do
+        {
+            last = await probe();
+            if (condition(last))
+                return last;
+            await Task.Delay(200);
+        }
+        while (DateTime.UtcNow < deadline);
+        throw new Xunit.Sdk.XunitException($"Timed out waiting for {what}; last seen: {last}");
+    }
+}

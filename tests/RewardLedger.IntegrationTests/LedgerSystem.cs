@@ -1,0 +1,106 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using CommunityAI.Contracts;
+using CommunityAI.Formats;
+using CommunityAI.RewardLedger.Infrastructure;
+using CommunityAI.Testing;
+using MassTransit;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace CommunityAI.RewardLedger.IntegrationTests;
+
+/// <summary>
+/// A fresh database and virtual host per test class, and reward-ledger replicas started from the service's own
+/// Program against them (two replicas share the queue, as two pods would).
+/// </summary>
+public class LedgerSystem : IAsyncLifetime
+{
+    public const string AdminKey = "test-admin-key";
+    private readonly List<WebApplicationFactory<CreditWriter>> _hosts = [];
+
+    public string History { get; private set; } = "";
+    public string Broker { get; private set; } = "";
+
+    /// <summary>Epoch settings for this class; the default is a day long, so nothing closes during a test.</summary>
+    protected virtual IReadOnlyDictionary<string, string> EpochSettings => new Dictionary<string, string>();
+
+    public async Task InitializeAsync()
+    {
+        History = await PostgresServer.CreateDatabaseAsync("ledger");
+        Broker = await RabbitServer.CreateVirtualHostAsync("ledger");
+    }
+
+    private HttpClient? _api;
+
+    /// <summary>The first replica's API, started on first use and shared by the class's tests.</summary>
+    public HttpClient Api => _api ??= StartReplica();
+
+    public HttpClient StartReplica()
+    {
+        var settings = new Dictionary<string, string>
+        {
+            ["ConnectionStrings:history"] = History,
+            ["ConnectionStrings:rabbitmq"] = Broker,
+            ["Admin:ApiKey"] = AdminKey,
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        foreach (var (key, value) in EpochSettings)
+            settings[key] = value;
+        var host = new ReplicaHost(settings);
+        _hosts.Add(host);
+        return host.CreateClient();
+    }
+
+    public IServiceProvider Services(int replica) => _hosts[replica].Services;
+
+    /// <summary>Publishes each message on the real broker, as quality-scoring's outbox would.</summary>
+    public async Task PublishAsync(IEnumerable<ContributionScored> messages)
+    {
+        var bus = Bus.Factory.CreateUsingRabbitMq(rabbit => rabbit.Host(new Uri(Broker)));
+        await bus.StartAsync();
+        try
+        {
+            foreach (var chunk in messages.Chunk(200))
+                await Task.WhenAll(chunk.Select(m => bus.Publish(m)));
+        }
+        finally
+        {
+            await bus.StopAsync();
+        }
+    }
+
+    public static ContributionScored Scored(string contributor, int score, string kind = "data") => new(
+        Hex.Encode(RandomNumberGenerator.GetBytes(32)), contributor, kind, score, "scoring-1", DateTimeOffset.UtcNow);
+
+    /// <summary>A fresh random address, lowercase as any wallet may send it.</summary>
+    public static string RandomAddress() => Hex.Encode(RandomNumberGenerator.GetBytes(20));
+
+    public async Task DisposeAsync()
+    {
+        foreach (var host in _hosts)
+            await host.DisposeAsync();
+        await RabbitServer.DeleteVirtualHostAsync(Broker);
+        await PostgresServer.DropDatabaseAsync(History);
+    }
+
+    private sealed class ReplicaHost(IReadOnlyDictionary<string, string> settings) : WebApplicationFactory<CreditWriter>
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            builder.UseEnvironment("Testing");
+            foreach (var (key, value) in settings)
+                builder.UseSetting(key, value);
+        }
+    }
+}
+
+/// <summary>Epochs two seconds long starting now, so they close while a test watches.</summary>
+public sealed class ShortEpochLedgerSystem : LedgerSystem
+{
+    protected override IReadOnlyDictionary<string, string> EpochSettings => new Dictionary<string, string>
+    {
+        ["Epochs:Genesis"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
+        ["Epochs:Length"] = "00:00:02",
+    };
+}
