@@ -11,6 +11,7 @@ namespace CommunityAI.ServiceDefaults.History;
 /// and the first may commit later or roll back. Marten's daemon skips a gap after a timeout, which can
 /// drop a slow commit. We instead wait until no transaction that began before the gap was seen is
 /// still open (pg_stat_activity.xact_start), which is exactly when the gap can no longer be filled.
+/// Only sessions of this database can hold a history sequence number, so others never hold the feed up.
 /// This needs the reader to see other sessions' activity: same role, superuser or pg_read_all_stats.
 /// </remarks>
 public sealed class HistoryFeed(NpgsqlDataSource dataSource, string? streamPrefix = null)
@@ -31,7 +32,8 @@ public sealed class HistoryFeed(NpgsqlDataSource dataSource, string? streamPrefi
     private const string SettledSql = """
         SELECT NOT EXISTS (
             SELECT 1 FROM pg_stat_activity
-            WHERE backend_type = 'client backend' AND pid <> pg_backend_pid() AND xact_start IS NOT NULL AND xact_start <= @observed)
+            WHERE backend_type = 'client backend' AND datname = current_database()
+              AND pid <> pg_backend_pid() AND xact_start IS NOT NULL AND xact_start <= @observed)
         """;
 
     public async Task<FeedBatch> ReadAsync(FeedCursor cursor, int max, CancellationToken ct)

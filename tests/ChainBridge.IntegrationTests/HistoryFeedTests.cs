@@ -1,0 +1,114 @@
+using CommunityAI.Contracts;
+using CommunityAI.ServiceDefaults.History;
+using CommunityAI.Testing;
+using JasperFx;
+using JasperFx.Events;
+using Marten;
+using Npgsql;
+using Weasel.Core;
+
+namespace ChainBridge.IntegrationTests;
+
+/// <summary>
+/// The feed behind the log and every outbox must never skip an event whose transaction commits late
+/// (Marten's daemon skips a gap after StaleSequenceThreshold, 3 s by default), and must pass a gap left
+/// by a rolled-back transaction. Real PostgreSQL, a trigger that makes one commit take 5 seconds.
+/// </summary>
+public sealed class HistoryFeedTests : IAsyncLifetime
+{
+    private string _database = "";
+    private DocumentStore _store = null!;
+    private NpgsqlDataSource _dataSource = null!;
+
+    public async Task InitializeAsync()
+    {
+        _database = await PostgresServer.CreateDatabaseAsync("feed");
+        _dataSource = NpgsqlDataSource.Create(_database);
+        _store = DocumentStore.For(options =>
+        {
+            options.Connection(_database);
+            options.DatabaseSchemaName = "feedtest";
+            options.Events.DatabaseSchemaName = HistoryStoreExtensions.EventsSchema;
+            options.Events.StreamIdentity = StreamIdentity.AsString;
+            options.Events.AppendMode = EventAppendMode.Quick;
+            options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
+            options.AutoCreateSchemaObjects = AutoCreate.All;
+            options.Events.AddEventType<TreeHeadAnchored>();
+        });
+        await _store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+        await using var trigger = _dataSource.CreateCommand("""
+            CREATE FUNCTION history.slow_commit() RETURNS trigger AS $$
+            BEGIN
+              IF NEW.data->>'txHash' = 'slow' THEN PERFORM pg_sleep(5); END IF;
+              IF NEW.data->>'txHash' = 'rollback' THEN RAISE EXCEPTION 'rolled back on purpose'; END IF;
+              RETURN NEW;
+            END $$ LANGUAGE plpgsql;
+            CREATE TRIGGER slow_commit AFTER INSERT ON history.mt_events FOR EACH ROW EXECUTE FUNCTION history.slow_commit();
+            """);
+        await trigger.ExecuteNonQueryAsync();
+    }
+
+    [Fact]
+    public async Task An_event_committed_after_later_ones_and_after_the_stale_threshold_is_still_handed_out_once_in_sequence_order()
+    {
+        await AppendAsync("before", 1);
+        var slow = AppendAsync("slow", 2);           // takes its sequence now, commits in 5 s
+        await Task.Delay(500);
+        for (var i = 3; i <= 6; i++)
+            await AppendAsync("fast", i);            // commit while the slow one is open: a gap below them
+        await Assert.ThrowsAnyAsync<Exception>(() => AppendAsync("rollback", 7)); // a gap that never fills
+        await AppendAsync("after", 8);
+
+        var feed = new HistoryFeed(_dataSource);
+        var cursor = FeedCursor.Start;
+        var seen = new List<StoredEvent>();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (seen.Count < 7 && DateTime.UtcNow < deadline)
+        {
+            var batch = await feed.ReadAsync(cursor, 100, CancellationToken.None);
+            seen.AddRange(batch.Events);
+            cursor = batch.Next;
+            await Task.Delay(100);
+        }
+        await slow;
+
+        var sizes = seen.Select(e => System.Text.Json.JsonDocument.Parse(e.Data!).RootElement.GetProperty("treeSize").GetInt64()).ToList();
+        Assert.Equal([1L, 2, 3, 4, 5, 6, 8], sizes);                    // the slow one is not skipped, the rolled back one is passed
+        Assert.Equal(seen.Select(e => e.Sequence).Order(), seen.Select(e => e.Sequence)); // store order
+        Assert.Equal(seen.Count, seen.Select(e => e.Sequence).Distinct().Count());        // nothing twice
+
+        // Nothing more arrives: the cursor has moved past the dead sequence for good.
+        var after = await feed.ReadAsync(cursor, 100, CancellationToken.None);
+        Assert.Empty(after.Events);
+    }
+
+    [Fact]
+    public async Task A_reader_stops_at_a_gap_that_an_open_transaction_may_still_fill()
+    {
+        await AppendAsync("before", 1);
+        var slow = AppendAsync("slow", 2);
+        await Task.Delay(500);
+        await AppendAsync("fast", 3);
+
+        var batch = await new HistoryFeed(_dataSource).ReadAsync(FeedCursor.Start, 100, CancellationToken.None);
+
+        Assert.Single(batch.Events);                   // only what lies below the gap
+        Assert.NotNull(batch.Next.Hole);               // and it remembers the gap instead of skipping it
+        await slow;
+    }
+
+    private async Task AppendAsync(string marker, long size)
+    {
+        await using var session = _store.LightweightSession();
+        session.Events.StartStream($"chain/test/{Guid.NewGuid():N}",
+            new TreeHeadAnchored(size, "0x00", 31337, "0x00", marker, 0, DateTimeOffset.UtcNow));
+        await session.SaveChangesAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        _store.Dispose();
+        await _dataSource.DisposeAsync();
+        await PostgresServer.DropDatabaseAsync(_database);
+    }
+}
