@@ -1,4 +1,5 @@
 using CommunityAI.ChainBridge.Anchoring;
+using CommunityAI.ChainBridge.IntegrationEvents.EventHandling;
 using CommunityAI.ChainBridge.Log;
 using CommunityAI.Contracts;
 using CommunityAI.ServiceDefaults.History;
@@ -24,6 +25,7 @@ internal static class Extensions
         builder.AddHistoryStore("chainbridge_docs", options =>
         {
             options.Events.AddEventType<TreeHeadAnchored>();
+            options.Events.AddEventType<ClaimRootPublished>();
             options.Schema.For<AnchorView>().Identity(a => a.Id);
         });
         builder.Services.AddSingleton<LogStore>();
@@ -32,7 +34,7 @@ internal static class Extensions
         builder.Services.AddHostedService<LogWriter>();
         builder.Services.AddHostedService<AnchorScheduler>();
 
-        builder.AddCommunityBus("chain-bridge");
-        builder.AddHistoryOutbox("chain-bridge", StreamPrefix, routes => routes.Publish<TreeHeadAnchored>());
+        builder.AddCommunityBus("chain-bridge", bus => bus.AddConsumer<EpochClosedConsumer>());
+        builder.AddHistoryOutbox("chain-bridge", StreamPrefix, routes => routes.Publish<TreeHeadAnchored>().Publish<ClaimRootPublished>());
     }
 }

@@ -17,6 +17,7 @@ public class SystemUnderTest : IAsyncLifetime
 
     public HttpClient Contributions { get; private set; } = null!;
     public HttpClient ChainBridge { get; private set; } = null!;
+    public HttpClient RewardLedger { get; private set; } = null!;
 
     public virtual async Task InitializeAsync()
     {
@@ -39,13 +40,16 @@ public class SystemUnderTest : IAsyncLifetime
         ["Intake:ChainId"] = AnvilNode.ChainId.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Anchoring:Period"] = "00:00:01",
         ["Logging:LogLevel:Default"] = "Warning",
+        // Short epochs so a test sees an epoch close and its claim root reach the distributor.
+        ["Epochs:Genesis"] = "2026-01-01T00:00:00Z",
+        ["Epochs:Length"] = "00:00:03",
     };
 
     /// <summary>Starts the four services; consumers first, so their queues are bound before anything is published.</summary>
     public void StartServices()
     {
         Start<CommunityAI.QualityScoring.IntegrationEvents.EventHandling.ContributionSubmittedConsumer>();
-        Start<CommunityAI.RewardLedger.IntegrationEvents.EventHandling.ContributionScoredConsumer>();
+        RewardLedger = Start<CommunityAI.RewardLedger.IntegrationEvents.EventHandling.ContributionScoredConsumer>();
         ChainBridge = Start<CommunityAI.ChainBridge.Log.LogStore>();
         Contributions = Start<CommunityAI.Contributions.Domain.IntakeOptions>();
     }

@@ -1,5 +1,7 @@
 using CommunityAI.Formats.Log;
 using CommunityAI.ServiceDefaults.History;
+using CommunityAI.Contracts;
+using MassTransit;
 using Npgsql;
 
 namespace CommunityAI.ChainBridge.Log;
@@ -9,7 +11,7 @@ namespace CommunityAI.ChainBridge.Log;
 /// instance (leader lock); each batch commits entries, nodes and head together, so a crash mid-batch
 /// leaves no gap and no duplicate: the next leader resumes from the committed head.
 /// </summary>
-public sealed partial class LogWriter(NpgsqlDataSource dataSource, LogStore store, ILogger<LogWriter> logger) : BackgroundService
+public sealed partial class LogWriter(NpgsqlDataSource dataSource, LogStore store, IBus bus, ILogger<LogWriter> logger) : BackgroundService
 {
     private const int BatchSize = 1000;
     private static readonly TimeSpan IdleDelay = TimeSpan.FromMilliseconds(100);
@@ -76,6 +78,10 @@ public sealed partial class LogWriter(NpgsqlDataSource dataSource, LogStore stor
             var next = new LogHead(range.Size, range.RootHash(), batch.Next.Checkpoint);
             await store.AppendAsync(head, next, entries, nodes, ct);
             LogAppended(entries.Count, next.TreeSize);
+            // Tells services where their events sit in the log. Published after the commit and not from a
+            // checkpoint of its own yet: a crash right here loses only this notice, never a log entry.
+            await bus.Publish(new LogEntriesAppended(entries[0].Index, batch.Events
+                .Select((e, i) => new LoggedEntry(entries[i].Index, e.Sequence, e.StreamKey, e.EventType)).ToList()), ct);
             head = next;
             cursor = batch.Next;
         }

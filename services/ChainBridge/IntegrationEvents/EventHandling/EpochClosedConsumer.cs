@@ -1,0 +1,36 @@
+using CommunityAI.ChainBridge.Anchoring;
+using CommunityAI.ChainBridge.Chain;
+using CommunityAI.Contracts;
+using CommunityAI.Formats;
+using Marten;
+using MassTransit;
+
+namespace CommunityAI.ChainBridge.IntegrationEvents.EventHandling;
+
+/// <summary>
+/// Publishes each closed epoch's claim root to the RewardDistributor, so contributors can claim with the
+/// ledger's proofs. Idempotent: the distributor's own latest epoch says what is already published, and
+/// epochs only move forward there, so a redelivered or older epoch changes nothing.
+/// </summary>
+public sealed class EpochClosedConsumer(ChainConnection chain, IDocumentStore store, TimeProvider clock) : IConsumer<EpochClosed>
+{
+    public const string StreamKey = "chain/claim-roots";
+
+    public async Task Consume(ConsumeContext<EpochClosed> context)
+    {
+        var closed = context.Message;
+        var deployment = chain.Deployment ?? throw new InvalidOperationException("contracts not deployed yet; the message is retried");
+        var distributor = new DistributorContract(chain.Sender, deployment.DistributorAddress);
+        var latest = await distributor.GetLatestRootAsync(cancellationToken: context.CancellationToken);
+        // Already on chain, or superseded by a later epoch. The distributor never takes epoch 0; amounts are
+        // cumulative, so whatever epoch 0 credited is claimable from epoch 1's root.
+        if (closed.Epoch <= (long)latest.Epoch)
+            return;
+
+        var sent = await distributor.PublishRootAsync((ulong)closed.Epoch, Hex.Decode(closed.ClaimRoot, 32), context.CancellationToken);
+        await using var session = store.LightweightSession();
+        session.Events.Append(StreamKey, new ClaimRootPublished(closed.Epoch, closed.ClaimRoot, chain.ChainId,
+            deployment.DistributorAddress, sent.TransactionHash, (long)sent.BlockNumber, clock.GetUtcNow()));
+        await session.SaveChangesAsync(context.CancellationToken);
+    }
+}
