@@ -1,12 +1,13 @@
 using CommunityAI.Contributions;
 using CommunityAI.Contributions.Apis;
+using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
 
 // Telemetry, health, service discovery and resilience shared by every service.
 builder.AddServiceDefaults();
 
-// History store, bus, outbox, options and validation for contribution intake.
+// History store, bus, outbox, partner intake, rate limits, options and validation for contribution intake.
 builder.AddApplicationServices();
 
 var app = builder.Build();
@@ -14,6 +15,15 @@ var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.MapDefaultEndpoints();
+
+// Bound the body before it is read, then throttle per client address.
+app.UseSubmissionBodyLimit();
+app.UseRateLimiter();
+
+// The OpenAPI document always (partners generate clients from it); the browsable UI only in Development.
+app.MapOpenApi();
+if (app.Environment.IsDevelopment())
+    app.MapScalarApiReference();
 
 // Signed contributions in, status out.
 app.MapContributionsApi();

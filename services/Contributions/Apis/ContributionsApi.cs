@@ -1,7 +1,6 @@
-using CommunityAI.Contracts;
 using CommunityAI.Contributions.Domain;
+using CommunityAI.Contributions.Infrastructure;
 using Marten;
-using CommunityAI.ServiceDefaults.History;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -9,64 +8,50 @@ namespace CommunityAI.Contributions.Apis;
 
 public static class ContributionsApi
 {
+    /// <summary>Answer to a submission: the contribution id (its EIP-712 digest) and its status.</summary>
     public sealed record SubmissionResult(string Id, string Status);
+
+    /// <summary>One page of a contributor's contributions, newest first.</summary>
+    public sealed record ContributionPage(int Page, int PageSize, IReadOnlyList<ContributionView> Items);
+
+    public const int MaxPageSize = 100;
+    public const string ClientAddressPolicy = "per-client-address";
 
     public static IEndpointRouteBuilder MapContributionsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/contributions").WithTags("Contributions");
-        api.MapPost("/", SubmitAsync);
+        api.MapPost("/", SubmitAsync).RequireRateLimiting(ClientAddressPolicy)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status429TooManyRequests);
         api.MapGet("/{id}", GetAsync);
+        app.MapGet("/api/contributors/{address}/contributions", ListByContributorAsync).WithTags("Contributions");
         return app;
     }
 
     public static async Task<Results<Accepted<SubmissionResult>, Ok<SubmissionResult>, ValidationProblem, ProblemHttpResult>> SubmitAsync(
-        SubmitContributionRequest request, IDocumentStore store, IOptions<IntakeOptions> options, TimeProvider clock, CancellationToken ct)
+        SubmitContributionRequest request, ContributionAppender appender, ContributorRateLimiter limiter,
+        IOptions<IntakeOptions> options, TimeProvider clock, CancellationToken ct)
     {
+        if (request.Contributor is { } claimed && !limiter.TryAcquire(claimed))
+            return Problem(StatusCodes.Status429TooManyRequests, "Too many submissions", "contributor",
+                "too many submissions for this contributor address; retry later");
+
         switch (ContributionIntake.Decide(request, options.Value, clock.GetUtcNow()))
         {
             case IntakeDecision.Invalid invalid:
                 return TypedResults.ValidationProblem(invalid.Errors, title: "The contribution is malformed");
             case IntakeDecision.Unsigned unsigned:
-                return TypedResults.Problem(unsigned.Reason, statusCode: StatusCodes.Status401Unauthorized, title: "Invalid signature");
+                return Problem(StatusCodes.Status401Unauthorized, "Invalid signature", "signature", unsigned.Reason);
             case IntakeDecision.Accept(var submitted):
-                return await AppendAsync(submitted, store, ct);
+                return await appender.AppendAsync(submitted, ct) switch
+                {
+                    AppendOutcome.Stored stored => TypedResults.Accepted($"/api/contributions/{stored.ContributionId}",
+                        new SubmissionResult(stored.ContributionId, ContributionStatus.Submitted)),
+                    AppendOutcome.AlreadyStored again => TypedResults.Ok(new SubmissionResult(again.ContributionId, again.Status)),
+                    AppendOutcome.NonceTaken taken => Problem(StatusCodes.Status409Conflict, "Nonce already used", "nonce", taken.Reason),
+                    _ => throw new InvalidOperationException("unknown append outcome"),
+                };
             default:
                 throw new InvalidOperationException("unknown intake decision");
-        }
-    }
-
-    private static async Task<Results<Accepted<SubmissionResult>, Ok<SubmissionResult>, ValidationProblem, ProblemHttpResult>> AppendAsync(
-        ContributionSubmitted submitted, IDocumentStore store, CancellationToken ct)
-    {
-        var nonceKey = NonceUse.KeyFor(submitted.Contributor, submitted.Nonce);
-        try
-        {
-            await using var session = store.LightweightSession();
-            session.Events.StartStream(Extensions.StreamPrefix + submitted.ContributionId, submitted);
-            session.Insert(new NonceUse(nonceKey, submitted.ContributionId));
-            session.Store(new ContributionView
-            {
-                Id = submitted.ContributionId,
-                Contributor = submitted.Contributor,
-                Kind = submitted.Kind,
-                SubmittedAt = submitted.SubmittedAt,
-            });
-            await session.SaveChangesAsync(ct);
-            return TypedResults.Accepted($"/api/contributions/{submitted.ContributionId}", new SubmissionResult(submitted.ContributionId, ContributionStatus.Submitted));
-        }
-        catch (Exception ex) when (StoreConflicts.IsDuplicate(ex))
-        {
-            // Someone stored this nonce first: the same signed contribution is idempotent, anything else is a conflict.
-            await using var query = store.QuerySession();
-            var taken = await query.LoadAsync<NonceUse>(nonceKey, ct);
-            if (taken?.ContributionId == submitted.ContributionId)
-            {
-                var view = await query.LoadAsync<ContributionView>(submitted.ContributionId, ct);
-                return TypedResults.Ok(new SubmissionResult(submitted.ContributionId, view?.Status ?? ContributionStatus.Submitted));
-            }
-            return TypedResults.Problem(
-                $"nonce {submitted.Nonce} of {submitted.Contributor} is already used by another contribution",
-                statusCode: StatusCodes.Status409Conflict, title: "Nonce already used");
         }
     }
 
@@ -75,4 +60,29 @@ public static class ContributionsApi
         var view = await session.LoadAsync<ContributionView>(id.ToLowerInvariant(), ct);
         return view is null ? TypedResults.NotFound() : TypedResults.Ok(view);
     }
+
+    public static async Task<Results<Ok<ContributionPage>, ValidationProblem>> ListByContributorAsync(
+        string address, IQuerySession session, CancellationToken ct, int page = 1, int pageSize = 20)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (!CommunityAI.Formats.Signing.Address.TryParse(address, out var contributor))
+            errors["address"] = ["must be a 20-byte 0x-prefixed hex address"];
+        if (page < 1)
+            errors["page"] = ["must be at least 1"];
+        if (pageSize is < 1 or > MaxPageSize)
+            errors["pageSize"] = [$"must be between 1 and {MaxPageSize}"];
+        if (errors.Count > 0)
+            return TypedResults.ValidationProblem(errors, title: "Bad paging request");
+
+        var items = await session.Query<ContributionView>()
+            .Where(v => v.Contributor == contributor)
+            .OrderByDescending(v => v.SubmittedAt).ThenBy(v => v.Id)
+            .Skip((page - 1) * pageSize).Take(pageSize)
+            .ToListAsync(ct);
+        return TypedResults.Ok(new ContributionPage(page, pageSize, items));
+    }
+
+    private static ProblemHttpResult Problem(int status, string title, string field, string detail) =>
+        TypedResults.Problem(detail, statusCode: status, title: title,
+            extensions: new Dictionary<string, object?> { ["field"] = field });
 }

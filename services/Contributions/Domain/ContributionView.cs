@@ -11,6 +11,8 @@ public sealed record ContributionView
     public int? Score { get; init; }
     public string? Reward { get; init; }
     public long? Epoch { get; init; }
+    /// <summary>Index of the contribution's event in the verifiable log, once the chain-bridge logged it.</summary>
+    public long? LogIndex { get; init; }
 }
 
 public static class ContributionStatus

@@ -1,0 +1,81 @@
+// Contribution intake under concurrent load against the raw Marten append rate of the same events, measured in one run.
+//   dotnet run --project benchmarks/ContributionsIntake -c Release --artifacts-path /tmp/art-x [count] [concurrency]
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Runtime.InteropServices;
+using CommunityAI.Benchmarks.ContributionsIntake;
+using CommunityAI.Testing;
+using HdrHistogram;
+
+var count = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 6000;
+var concurrency = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 32;
+
+Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}");
+Console.WriteLine($"load: {count} distinct signed contributions, {concurrency} concurrent clients, service in process (TestServer)");
+
+var history = await PostgresServer.CreateDatabaseAsync("bench");
+var broker = await RabbitServer.CreateVirtualHostAsync("bench");
+try
+{
+    Console.Write("signing… ");
+    var bodies = Presigned.Bodies(count + 200);
+    Console.WriteLine("done");
+
+    // Run from an artifacts folder outside the tree, the factory cannot find the service's folder by the solution.
+    Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_COMMUNITYAI_CONTRIBUTIONS", AppContext.BaseDirectory);
+    await using var host = new IntakeHost(new Dictionary<string, string>
+    {
+        ["ConnectionStrings:history"] = history,
+        ["ConnectionStrings:rabbitmq"] = broker,
+        ["Intake:ChainId"] = AnvilNode.ChainId.ToString(CultureInfo.InvariantCulture),
+        ["Logging:LogLevel:Default"] = "Warning",
+    });
+    var client = host.CreateClient();
+
+    // Warm-up: JIT, connection pools, Marten's generated code.
+    await RunAsync(client, bodies[count..], concurrency, null);
+
+    var latency = new LongHistogram(TimeStamp.Minutes(1), 3);
+    var clock = Stopwatch.StartNew();
+    var accepted = await RunAsync(client, bodies[..count], concurrency, latency);
+    var httpRate = accepted / clock.Elapsed.TotalSeconds;
+
+    var limit = await RawAppendLimit.MeasureAsync(history, concurrency, count);
+
+    double Ms(double percentile) => latency.GetValueAtPercentile(percentile) * 1000.0 / Stopwatch.Frequency;
+    Console.WriteLine($"POST /api/contributions: {accepted}/{count} accepted, {httpRate:F0}/s, p50 {Ms(50):F1} ms, p99 {Ms(99):F1} ms");
+    Console.WriteLine($"limit, raw Marten QuickAppend of the same events: {limit:F0}/s");
+    Console.WriteLine($"ratio intake / raw append: {httpRate / limit:P0} (target >= 40%)");
+}
+finally
+{
+    await RabbitServer.DeleteVirtualHostAsync(broker);
+    await PostgresServer.DropDatabaseAsync(history);
+}
+
+static async Task<int> RunAsync(HttpClient client, byte[][] bodies, int concurrency, LongHistogram? latency)
+{
+    var next = -1;
+    var accepted = 0;
+    await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
+    {
+        int i;
+        while ((i = Interlocked.Increment(ref next)) < bodies.Length)
+        {
+            using var content = new ByteArrayContent(bodies[i]);
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            var start = Stopwatch.GetTimestamp();
+            using var response = await client.PostAsync("/api/contributions", content);
+            var elapsed = Stopwatch.GetTimestamp() - start;
+            if (response.StatusCode == HttpStatusCode.Accepted)
+            {
+                Interlocked.Increment(ref accepted);
+                lock (bodies)
+                    latency?.RecordValue(elapsed);
+            }
+        }
+    }));
+    return accepted;
+}

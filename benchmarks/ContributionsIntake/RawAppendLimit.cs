@@ -1,0 +1,46 @@
+using System.Diagnostics;
+using CommunityAI.Contracts;
+using JasperFx;
+using JasperFx.Events;
+using Marten;
+using Weasel.Core;
+
+namespace CommunityAI.Benchmarks.ContributionsIntake;
+
+/// <summary>
+/// The limit: Marten's raw append rate of the same events on the same database, one new stream per session
+/// (the batch shape of intake), quick append, as many concurrent writers as the HTTP run used.
+/// </summary>
+public static class RawAppendLimit
+{
+    public static async Task<double> MeasureAsync(string connectionString, int writers, int count)
+    {
+        using var store = DocumentStore.For(options =>
+        {
+            options.Connection(connectionString);
+            options.DatabaseSchemaName = "limit";
+            options.Events.DatabaseSchemaName = "limit_history";
+            options.Events.StreamIdentity = StreamIdentity.AsString;
+            options.Events.AppendMode = EventAppendMode.Quick;
+            options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
+            options.AutoCreateSchemaObjects = AutoCreate.All;
+            options.Events.AddEventType<ContributionSubmitted>();
+        });
+        await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+
+        var next = -1;
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, writers).Select(async _ =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < count)
+            {
+                var submitted = Presigned.Event(i);
+                await using var session = store.LightweightSession();
+                session.Events.StartStream("contributions/" + submitted.ContributionId, submitted);
+                await session.SaveChangesAsync();
+            }
+        }));
+        return count / clock.Elapsed.TotalSeconds;
+    }
+}

@@ -1,0 +1,23 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace CommunityAI.Contributions.Domain;
+
+/// <summary>
+/// Submission rate limits, from configuration section "RateLimits". Generous by default so tests and benchmarks
+/// are never throttled unless they ask to be; production sets real figures.
+/// </summary>
+public sealed class RateLimitOptions
+{
+    public const string Section = "RateLimits";
+
+    /// <summary>Submissions per client IP address per <see cref="Window"/>.</summary>
+    [Range(1, int.MaxValue)]
+    public int PerClientAddress { get; set; } = 1_000_000;
+
+    /// <summary>Submissions per contributor address per <see cref="Window"/>.</summary>
+    [Range(1, int.MaxValue)]
+    public int PerContributor { get; set; } = 1_000_000;
+
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(1);
+}

@@ -1,0 +1,64 @@
+using CommunityAI.Contracts;
+using CommunityAI.Contributions.Domain;
+using CommunityAI.ServiceDefaults.History;
+using Marten;
+
+namespace CommunityAI.Contributions.Infrastructure;
+
+/// <summary>
+/// Appends an accepted contribution: the event, the nonce claim and the view in one transaction, so the
+/// primary keys of the stream and of <see cref="NonceUse"/> decide races between replicas. Shared by HTTP and bus intake.
+/// </summary>
+public sealed class ContributionAppender(IDocumentStore store)
+{
+    public const string StreamPrefix = "contributions/";
+    public const string RejectionStreamPrefix = "contributions/rejections/";
+
+    public async Task<AppendOutcome> AppendAsync(ContributionSubmitted submitted, CancellationToken ct)
+    {
+        var nonceKey = NonceUse.KeyFor(submitted.Contributor, submitted.Nonce);
+        try
+        {
+            await using var session = store.LightweightSession();
+            session.Events.StartStream(StreamPrefix + submitted.ContributionId, submitted);
+            session.Insert(new NonceUse(nonceKey, submitted.ContributionId));
+            session.Store(new ContributionView
+            {
+                Id = submitted.ContributionId,
+                Contributor = submitted.Contributor,
+                Kind = submitted.Kind,
+                SubmittedAt = submitted.SubmittedAt,
+            });
+            await session.SaveChangesAsync(ct);
+            return new AppendOutcome.Stored(submitted.ContributionId);
+        }
+        catch (Exception ex) when (StoreConflicts.IsDuplicate(ex))
+        {
+            // Someone stored this nonce first: the same signed contribution is idempotent, anything else is a conflict.
+            await using var query = store.QuerySession();
+            var taken = await query.LoadAsync<NonceUse>(nonceKey, ct);
+            if (taken?.ContributionId == submitted.ContributionId)
+            {
+                var view = await query.LoadAsync<ContributionView>(submitted.ContributionId, ct);
+                return new AppendOutcome.AlreadyStored(submitted.ContributionId, view?.Status ?? ContributionStatus.Submitted);
+            }
+            return new AppendOutcome.NonceTaken(submitted.ContributionId,
+                $"nonce {submitted.Nonce} of {submitted.Contributor} is already used by another contribution");
+        }
+    }
+
+    /// <summary>Records a refused partner command; a redelivery of the same message records nothing new.</summary>
+    public async Task RejectAsync(string key, ContributionRejected rejected, CancellationToken ct)
+    {
+        try
+        {
+            await using var session = store.LightweightSession();
+            session.Events.StartStream(RejectionStreamPrefix + key, rejected);
+            await session.SaveChangesAsync(ct);
+        }
+        catch (Exception ex) when (StoreConflicts.IsDuplicate(ex))
+        {
+            // already recorded by an earlier delivery of the same message
+        }
+    }
+}

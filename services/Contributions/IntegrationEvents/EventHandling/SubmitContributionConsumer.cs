@@ -1,0 +1,48 @@
+using CommunityAI.Contracts;
+using CommunityAI.Contributions.Domain;
+using CommunityAI.Contributions.Infrastructure;
+using MassTransit;
+using Microsoft.Extensions.Options;
+
+namespace CommunityAI.Contributions.IntegrationEvents.EventHandling;
+
+/// <summary>
+/// Partner intake: the same checks as HTTP. A refused command becomes a <see cref="ContributionRejected"/> in the
+/// history (published by the outbox); only a message that cannot be read at all lands in the error queue.
+/// </summary>
+public sealed class SubmitContributionConsumer(ContributionAppender appender, IOptions<IntakeOptions> options, TimeProvider clock)
+    : IConsumer<SubmitContribution>
+{
+    public async Task Consume(ConsumeContext<SubmitContribution> context)
+    {
+        var command = context.Message;
+        var now = clock.GetUtcNow();
+        var request = PartnerSubmission.ToRequest(command, out var mappingError);
+        var decision = mappingError is { } e
+            ? new IntakeDecision.Invalid(new Dictionary<string, string[]> { [e.Field] = [e.Rule] })
+            : ContributionIntake.Decide(request, options.Value, now);
+
+        (string Field, string Reason, int Status)? refusal = decision switch
+        {
+            IntakeDecision.Invalid invalid => invalid.Errors.OrderBy(kv => kv.Key, StringComparer.Ordinal)
+                .Select(kv => (kv.Key, string.Join("; ", kv.Value), 400)).First(),
+            IntakeDecision.Unsigned unsigned => ("signature", unsigned.Reason, 401),
+            IntakeDecision.Accept(var submitted) => await AppendAsync(submitted, context.CancellationToken),
+            _ => throw new InvalidOperationException("unknown intake decision"),
+        };
+        if (refusal is not { } r)
+            return;
+
+        // One rejection per message: a redelivery hits the same stream key and records nothing new.
+        var key = context.MessageId?.ToString("N") ?? command.CorrelationId ?? Guid.NewGuid().ToString("N");
+        await appender.RejectAsync(key, new ContributionRejected(
+            command.CorrelationId, command.PartnerId, command.Contributor, r.Field, r.Reason, r.Status, now), context.CancellationToken);
+    }
+
+    private async Task<(string, string, int)?> AppendAsync(ContributionSubmitted submitted, CancellationToken ct) =>
+        await appender.AppendAsync(submitted, ct) switch
+        {
+            AppendOutcome.NonceTaken taken => ("nonce", taken.Reason, 409),
+            _ => null,
+        };
+}

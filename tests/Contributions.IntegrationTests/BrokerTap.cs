@@ -1,0 +1,68 @@
+using System.Text;
+using System.Text.Json;
+using RabbitMQ.Client;
+
+namespace Contributions.IntegrationTests;
+
+/// <summary>
+/// A plain RabbitMQ.Client 7 connection, as a non-.NET partner would use: publishes raw JSON and reads public
+/// events from a queue of its own bound to a message type's exchange.
+/// </summary>
+public sealed class BrokerTap : IAsyncDisposable
+{
+    private readonly IConnection _connection;
+    private readonly IChannel _channel;
+
+    private BrokerTap(IConnection connection, IChannel channel) => (_connection, _channel) = (connection, channel);
+
+    public static async Task<BrokerTap> ConnectAsync(string amqpUri)
+    {
+        var connection = await new ConnectionFactory { Uri = new Uri(amqpUri) }.CreateConnectionAsync();
+        return new BrokerTap(connection, await connection.CreateChannelAsync());
+    }
+
+    public async Task PublishRawAsync(string queue, string json, string? messageId = null)
+    {
+        var properties = new BasicProperties { ContentType = "application/json", MessageId = messageId, DeliveryMode = DeliveryModes.Persistent };
+        await _channel.BasicPublishAsync("", queue, mandatory: false, properties, Encoding.UTF8.GetBytes(json));
+    }
+
+    /// <summary>Binds a fresh queue to the public exchange of a message type (MassTransit's "Namespace:Type" fanout).</summary>
+    public async Task<string> SubscribeAsync(string messageType)
+    {
+        var exchange = "CommunityAI.Contracts:" + messageType;
+        await _channel.ExchangeDeclareAsync(exchange, ExchangeType.Fanout, durable: true, autoDelete: false);
+        var queue = (await _channel.QueueDeclareAsync($"tap-{messageType}-{Guid.NewGuid():N}", durable: false, exclusive: false, autoDelete: false)).QueueName;
+        await _channel.QueueBindAsync(queue, exchange, "");
+        return queue;
+    }
+
+    /// <summary>Everything waiting in a queue: (AMQP message id, JSON body).</summary>
+    public async Task<List<(string? MessageId, JsonElement Body)>> DrainAsync(string queue)
+    {
+        var messages = new List<(string?, JsonElement)>();
+        while (await _channel.BasicGetAsync(queue, autoAck: true) is { } got)
+            messages.Add((got.BasicProperties.MessageId, JsonDocument.Parse(got.Body).RootElement.Clone()));
+        return messages;
+    }
+
+    /// <summary>Messages ready in a queue; 0 while the queue does not exist (a failed passive declare closes its channel, so it gets its own).</summary>
+    public async Task<uint> CountAsync(string queue)
+    {
+        await using var channel = await _connection.CreateChannelAsync();
+        try
+        {
+            return (await channel.QueueDeclarePassiveAsync(queue)).MessageCount;
+        }
+        catch (RabbitMQ.Client.Exceptions.OperationInterruptedException)
+        {
+            return 0;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _channel.DisposeAsync();
+        await _connection.DisposeAsync();
+    }
+}

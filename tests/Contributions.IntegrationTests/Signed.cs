@@ -1,0 +1,68 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using CommunityAI.Formats;
+using CommunityAI.Formats.Signing;
+using CommunityAI.Testing;
+
+namespace Contributions.IntegrationTests;
+
+/// <summary>Signed contribution bodies: by our Nethereum signer from anvil's dev keys, or by ethers.js through node.</summary>
+public static class Signed
+{
+    private static long _nonce = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1000;
+
+    public static ulong NextNonce() => (ulong)Interlocked.Increment(ref _nonce);
+
+    /// <summary>A signed body (as a JSON object tests may tamper with) and its expected contribution id.</summary>
+    public static (string Id, JsonObject Body) Contribution(int keyIndex = 1, ulong? nonce = null, string text = "hello, community",
+        string kind = "data", string? contentUri = null, DateTimeOffset? deadline = null, bool inlineContent = true)
+    {
+        var n = nonce ?? NextNonce();
+        var content = Encoding.UTF8.GetBytes(text);
+        var payload = new ContributionPayload(Address.Parse(AnvilNode.DevAddresses[keyIndex]), kind,
+            Hex.Encode(SHA256.HashData(content)), contentUri ?? $"ipfs://test/{keyIndex}/{n}", n,
+            (ulong)(deadline ?? DateTimeOffset.UtcNow.AddHours(1)).ToUnixTimeSeconds());
+        var signature = TypedDataSigner.Sign(payload, (ulong)AnvilNode.ChainId, AnvilNode.DevPrivateKeys[keyIndex]);
+        var body = new JsonObject
+        {
+            ["contributor"] = payload.Contributor,
+            ["kind"] = payload.Kind,
+            ["contentHash"] = payload.ContentHash,
+            ["contentUri"] = payload.ContentUri,
+            ["nonce"] = payload.Nonce.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["deadline"] = payload.Deadline,
+            ["signature"] = signature,
+        };
+        if (inlineContent)
+            body["content"] = Convert.ToBase64String(content);
+        return (Hex.Encode(TypedDataSigner.Digest(payload, (ulong)AnvilNode.ChainId)), body);
+    }
+
+    /// <summary>A body signed by ethers.js (eng/sign-contribution.mjs), as a wallet would sign it; null without node.</summary>
+    public static string? ByEthers(string content, ulong nonce)
+    {
+        var root = RepoRoot();
+        if (root is null || !Directory.Exists(Path.Combine(root, "node_modules", "ethers")))
+            return null;
+        var start = new ProcessStartInfo("node") { WorkingDirectory = root, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add("eng/sign-contribution.mjs");
+        start.ArgumentList.Add(content);
+        start.ArgumentList.Add("knowledge");
+        start.ArgumentList.Add(nonce.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        return process.ExitCode == 0 ? output : throw new InvalidOperationException(process.StandardError.ReadToEnd());
+    }
+
+    // From this source file, since the test binaries may live in an artifacts folder outside the tree.
+    private static string? RepoRoot([System.Runtime.CompilerServices.CallerFilePath] string source = "")
+    {
+        for (var dir = new FileInfo(source).Directory; dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "CommunityAI.sln")))
+                return dir.FullName;
+        return null;
+    }
+}

@@ -1,0 +1,145 @@
+using System.Security.Cryptography;
+using System.Text;
+using CommunityAI.Contracts;
+using CommunityAI.Contributions.Domain;
+using CommunityAI.Formats;
+using CommunityAI.Formats.Signing;
+using CommunityAI.Testing;
+
+namespace Contributions.Tests;
+
+public sealed class ContributionIntakeTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
+    private static readonly IntakeOptions Options = new() { ChainId = AnvilNode.ChainId, MaxContentBytes = 64 };
+
+    private static SubmitContributionRequest Signed(string text = "content", string kind = "data", ulong nonce = 7, string uri = "ipfs://x", int key = 1)
+    {
+        var content = Encoding.UTF8.GetBytes(text);
+        var payload = new ContributionPayload(Address.Parse(AnvilNode.DevAddresses[key]), kind, Hex.Encode(SHA256.HashData(content)), uri, nonce,
+            (ulong)Now.AddHours(1).ToUnixTimeSeconds());
+        return new SubmitContributionRequest
+        {
+            Contributor = payload.Contributor, Kind = kind, ContentHash = payload.ContentHash, ContentUri = uri, Nonce = nonce,
+            Deadline = payload.Deadline, Signature = TypedDataSigner.Sign(payload, (ulong)AnvilNode.ChainId, AnvilNode.DevPrivateKeys[key]),
+            Content = Convert.ToBase64String(content),
+        };
+    }
+
+    private static IReadOnlyDictionary<string, string[]> Errors(SubmitContributionRequest request) =>
+        Assert.IsType<IntakeDecision.Invalid>(ContributionIntake.Decide(request, Options, Now)).Errors;
+
+    [Fact]
+    public void A_correctly_signed_contribution_is_accepted_with_its_eip712_digest_as_id()
+    {
+        var request = Signed();
+        var accepted = Assert.IsType<IntakeDecision.Accept>(ContributionIntake.Decide(request, Options, Now));
+        Assert.Equal(AnvilNode.DevAddresses[1], accepted.Event.Contributor);
+        Assert.Equal("7", accepted.Event.Nonce);
+        Assert.Equal(7, accepted.Event.ContentSize);
+        Assert.Equal(Now, accepted.Event.SubmittedAt);
+    }
+
+    [Fact]
+    public void The_contributor_may_be_sent_in_lower_case()
+    {
+        var request = Signed() with { Contributor = AnvilNode.DevAddresses[1].ToLowerInvariant() };
+        Assert.IsType<IntakeDecision.Accept>(ContributionIntake.Decide(request, Options, Now));
+    }
+
+    [Fact]
+    public void Another_signers_address_is_unsigned() =>
+        Assert.IsType<IntakeDecision.Unsigned>(ContributionIntake.Decide(Signed() with { Contributor = AnvilNode.DevAddresses[2] }, Options, Now));
+
+    [Fact]
+    public void A_signature_for_another_chain_is_unsigned() =>
+        Assert.IsType<IntakeDecision.Unsigned>(ContributionIntake.Decide(Signed(), new IntakeOptions { ChainId = 1 }, Now));
+
+    [Theory]
+    [InlineData("contributor")]
+    [InlineData("kind")]
+    [InlineData("contentHash")]
+    [InlineData("contentUri")]
+    [InlineData("nonce")]
+    [InlineData("deadline")]
+    [InlineData("signature")]
+    public void Every_missing_field_is_named(string field)
+    {
+        var request = Signed();
+        request = field switch
+        {
+            "contributor" => request with { Contributor = null },
+            "kind" => request with { Kind = null },
+            "contentHash" => request with { ContentHash = null, Content = null },
+            "contentUri" => request with { ContentUri = null },
+            "nonce" => request with { Nonce = null },
+            "deadline" => request with { Deadline = null },
+            _ => request with { Signature = null },
+        };
+        Assert.Contains(field, Errors(request).Keys);
+    }
+
+    [Fact]
+    public void A_deadline_that_passed_is_refused() =>
+        Assert.Contains("deadline", Errors(Signed() with { Deadline = (ulong)Now.AddSeconds(-1).ToUnixTimeSeconds() }).Keys);
+
+    [Fact]
+    public void A_deadline_further_ahead_than_allowed_is_refused() =>
+        Assert.Contains("deadline", Errors(Signed() with { Deadline = (ulong)Now.AddDays(31).ToUnixTimeSeconds() }).Keys);
+
+    [Fact]
+    public void Content_larger_than_the_limit_is_refused_before_hashing() =>
+        Assert.Contains("content", Errors(Signed() with { Content = Convert.ToBase64String(new byte[65]) }).Keys);
+
+    [Fact]
+    public void Content_that_is_not_base64_is_refused() =>
+        Assert.Equal(["must be base64"], Errors(Signed() with { Content = "%%%" })["content"]);
+
+    [Theory]
+    [InlineData("http://example.org")]
+    [InlineData("ftp://example.org/x")]
+    [InlineData("relative/path")]
+    [InlineData("https://example.org/\u0007")]
+    public void Content_uris_outside_the_allow_list_are_refused(string uri) =>
+        Assert.Contains("contentUri", Errors(Signed() with { ContentUri = uri }).Keys);
+
+    [Fact]
+    public void An_overlong_content_uri_is_refused() =>
+        Assert.Contains("contentUri", Errors(Signed() with { ContentUri = "https://x/" + new string('a', 3000) }).Keys);
+
+    [Theory]
+    [InlineData("DATA")]
+    [InlineData("data'; drop table x; --")]
+    [InlineData("da\u0000ta")]
+    public void Kinds_are_matched_exactly(string kind) =>
+        Assert.Contains("kind", Errors(Signed() with { Kind = kind }).Keys);
+
+    [Fact]
+    public void Partner_commands_map_to_the_same_request()
+    {
+        var request = Signed();
+        var command = new SubmitContribution(request.Contributor, request.Kind, request.ContentHash, request.ContentUri, "7",
+            (long)request.Deadline!.Value, request.Signature, request.Content, "p", "c");
+        var mapped = PartnerSubmission.ToRequest(command, out var error);
+        Assert.Null(error);
+        Assert.Equal(request, mapped);
+    }
+
+    [Theory]
+    [InlineData("-1")]
+    [InlineData("1e3")]
+    [InlineData("18446744073709551616")]
+    public void A_partner_nonce_that_is_not_a_uint64_is_named(string nonce)
+    {
+        PartnerSubmission.ToRequest(new SubmitContribution(null, null, null, null, nonce, 1, null, null, null, null), out var error);
+        Assert.Equal("nonce", error?.Field);
+    }
+
+    [Theory]
+    [InlineData("submitted", "scored", "scored")]
+    [InlineData("rewarded", "scored", "rewarded")]
+    [InlineData("anchored", "rewarded", "anchored")]
+    [InlineData("scored", "anchored", "anchored")]
+    public void Statuses_only_move_forward(string current, string candidate, string expected) =>
+        Assert.Equal(expected, StatusOrder.Latest(current, candidate));
+}
