@@ -18,8 +18,8 @@ public static class RawAppendLimit
         using var store = DocumentStore.For(options =>
         {
             options.Connection(connectionString);
-            options.DatabaseSchemaName = "limit";
-            options.Events.DatabaseSchemaName = "limit_history";
+            options.DatabaseSchemaName = "bench_limit";
+            options.Events.DatabaseSchemaName = "bench_limit_history";
             options.Events.StreamIdentity = StreamIdentity.AsString;
             options.Events.AppendMode = EventAppendMode.Quick;
             options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);

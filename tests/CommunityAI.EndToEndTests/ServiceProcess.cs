@@ -50,7 +50,7 @@ public sealed class ServiceProcess(string name, IReadOnlyDictionary<string, stri
             {
                 return false;
             }
-        }, up => up, $"{name} to answer /alive", TimeSpan.FromSeconds(60));
+        }, up => up, $"{name} to answer /alive", TimeSpan.FromSeconds(180));
     }
 
     /// <summary>SIGKILL: the process gets no chance to finish anything.</summary>
