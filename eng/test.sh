@@ -17,7 +17,9 @@ fi
 
 log=$(mktemp)
 set +e
-dotnet test CommunityAI.sln -c Release "$@" 2>&1 | tee "$log"
+# Without arguments: everything but the long fault scenarios (run those with --filter Category=FaultFull).
+args=("$@"); [ ${#args[@]} -gt 0 ] || args=(--filter "Category!=FaultFull")
+dotnet test CommunityAI.sln -c Release "${args[@]}" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
 

@@ -80,8 +80,18 @@ public sealed partial class LogWriter(NpgsqlDataSource dataSource, LogStore stor
             LogAppended(entries.Count, next.TreeSize);
             // Tells services where their events sit in the log. Published after the commit and not from a
             // checkpoint of its own yet: a crash right here loses only this notice, never a log entry.
-            await bus.Publish(new LogEntriesAppended(entries[0].Index, batch.Events
-                .Select((e, i) => new LoggedEntry(entries[i].Index, e.Sequence, e.StreamKey, e.EventType)).ToList()), ct);
+            // The log must never wait on the broker: a notice that cannot go out within seconds is dropped.
+            try
+            {
+                using var publishTimeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                publishTimeout.CancelAfter(TimeSpan.FromSeconds(5));
+                await bus.Publish(new LogEntriesAppended(entries[0].Index, batch.Events
+                    .Select((e, i) => new LoggedEntry(entries[i].Index, e.Sequence, e.StreamKey, e.EventType)).ToList()), publishTimeout.Token);
+            }
+            catch (Exception ex) when (!ct.IsCancellationRequested && ex is not OutOfMemoryException)
+            {
+                LogNoticeDropped(ex, next.TreeSize);
+            }
             head = next;
             cursor = batch.Next;
         }
@@ -89,6 +99,9 @@ public sealed partial class LogWriter(NpgsqlDataSource dataSource, LogStore stor
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Appended {Count} entries; tree size {TreeSize}")]
     private partial void LogAppended(int count, long treeSize);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "LogEntriesAppended up to tree size {TreeSize} was not published; the log itself is intact")]
+    private partial void LogNoticeDropped(Exception ex, long treeSize);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Log writer paused after a failure; it resumes from the committed head")]
     private partial void LogWriterPaused(Exception ex);
