@@ -15,6 +15,12 @@ if ! pg_isready -q -h 127.0.0.1 -p 5432; then
 fi
 wait_for postgresql 60 pg_isready -h 127.0.0.1 -p 5432
 $sudo runuser -u postgres -- psql -qc "ALTER USER postgres PASSWORD 'postgres'" >/dev/null
+# Test projects run in parallel, each with its own pools: Debian's default of 100 connections is too few.
+if [ "$($sudo runuser -u postgres -- psql -tAc 'SHOW max_connections')" -lt 500 ]; then
+  $sudo runuser -u postgres -- psql -qc "ALTER SYSTEM SET max_connections = 500" >/dev/null
+  $sudo service postgresql restart
+  wait_for postgresql 60 pg_isready -h 127.0.0.1 -p 5432
+fi
 
 $sudo rabbitmq-plugins enable --offline rabbitmq_management >/dev/null
 if ! curl -fsS -u guest:guest http://127.0.0.1:15672/api/overview >/dev/null 2>&1; then
