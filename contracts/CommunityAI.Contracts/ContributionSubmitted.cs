@@ -14,6 +14,10 @@ namespace CommunityAI.Contracts;
 /// <param name="Signature">The 65-byte EIP-712 signature, 0x-prefixed hex.</param>
 /// <param name="ContentSize">Size in bytes of inline content, when the contributor sent it; otherwise null.</param>
 /// <param name="SubmittedAt">When the contributions service accepted it.</param>
+/// <param name="Text">
+/// The inline content as text, when it was sent inline, is valid UTF-8 and fits the intake's text limit; otherwise null.
+/// Quality-scoring checks it for near duplicates and against the kind's text rules. Optional (added in 1.1).
+/// </param>
 public sealed record ContributionSubmitted(
     string ContributionId,
     string Contributor,
@@ -24,4 +28,5 @@ public sealed record ContributionSubmitted(
     long Deadline,
     string Signature,
     long? ContentSize,
-    DateTimeOffset SubmittedAt);
+    DateTimeOffset SubmittedAt,
+    string? Text = null);

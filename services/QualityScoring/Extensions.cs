@@ -1,19 +1,57 @@
 using CommunityAI.Contracts;
+using CommunityAI.QualityScoring.Domain;
+using CommunityAI.QualityScoring.Infrastructure;
 using CommunityAI.QualityScoring.IntegrationEvents.EventHandling;
 using CommunityAI.ServiceDefaults.History;
 using CommunityAI.ServiceDefaults.Messaging;
+using Marten;
+using MassTransit;
 
 namespace CommunityAI.QualityScoring;
 
-internal static class Extensions
+public static class Extensions
 {
     public const string StreamPrefix = "scoring/";
+
+    /// <summary>The service's read-model schema.</summary>
+    public const string Schema = "scoring";
 
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.AddHistoryStore("scoring", options => options.Events.AddEventType<ContributionScored>());
-        builder.AddCommunityBus("quality-scoring", bus => bus.AddConsumer<ContributionSubmittedConsumer>());
-        builder.AddHistoryOutbox("quality-scoring", StreamPrefix, routes => routes.Publish<ContributionScored>());
+        builder.Services.AddOptions<ScoringOptions>().BindConfiguration(ScoringOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.AddHistoryStore(Schema, ConfigureScoringStore);
+        builder.Services.AddSingleton<PolicyBook>();
+        builder.Services.AddSingleton<ContributionIntakeWriter>();
+        builder.Services.AddSingleton<CaseFinaliser>();
+        builder.Services.AddSingleton<ReviewDesk>();
+        builder.Services.AddSingleton<ValidatorRegistry>();
+        // Before the bus: the index tables and the policy exist when the first contribution arrives.
+        builder.Services.AddHostedService<ScoringStartup>();
+        builder.Services.AddHostedService<ReviewWindowCloser>();
+        builder.AddCommunityBus("quality-scoring", bus => bus.AddConsumer<ContributionSubmittedConsumer, ContributionSubmittedConsumerDefinition>());
+        builder.AddHistoryOutbox("quality-scoring", StreamPrefix, routes => routes
+            .Publish<ContributionScored>()
+            .Publish<ScoringPolicyPublished>()
+            .Publish<ValidatorRegistered>()
+            .Publish<ReputationChanged>());
+    }
+
+    /// <summary>Scoring's events and read models; shared with the benchmark so it measures the same store.</summary>
+    public static void ConfigureScoringStore(StoreOptions options)
+    {
+        options.Events.AddEventType<AutomatedChecksCompleted>();
+        options.Events.AddEventType<ReviewersAssigned>();
+        options.Events.AddEventType<ReviewSubmitted>();
+        options.Events.AddEventType<ContributionScored>();
+        options.Events.AddEventType<ScoringPolicyPublished>();
+        options.Events.AddEventType<ValidatorRegistered>();
+        options.Events.AddEventType<ReputationChanged>();
+        options.Schema.For<ScoringCase>();
+        options.Schema.For<ValidatorView>();
+        options.Schema.For<Assignment>().Index(a => a.Validator);
+        options.Schema.For<UsedNonce>();
+        options.Schema.For<ContentFirstSeen>();
+        options.Schema.For<PolicyBook.StoredPolicy>();
     }
 }

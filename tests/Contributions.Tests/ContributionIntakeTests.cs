@@ -13,9 +13,11 @@ public sealed class ContributionIntakeTests
     private static readonly DateTimeOffset Now = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
     private static readonly IntakeOptions Options = new() { ChainId = AnvilNode.ChainId, MaxContentBytes = 64 };
 
-    private static SubmitContributionRequest Signed(string text = "content", string kind = "data", ulong nonce = 7, string uri = "ipfs://x", int key = 1)
+    private static SubmitContributionRequest Signed(string text = "content", string kind = "data", ulong nonce = 7, string uri = "ipfs://x", int key = 1) =>
+        Signed(Encoding.UTF8.GetBytes(text), kind, nonce, uri, key);
+
+    private static SubmitContributionRequest Signed(byte[] content, string kind = "data", ulong nonce = 7, string uri = "ipfs://x", int key = 1)
     {
-        var content = Encoding.UTF8.GetBytes(text);
         var payload = new ContributionPayload(Address.Parse(AnvilNode.DevAddresses[key]), kind, Hex.Encode(SHA256.HashData(content)), uri, nonce,
             (ulong)Now.AddHours(1).ToUnixTimeSeconds());
         return new SubmitContributionRequest
@@ -38,6 +40,31 @@ public sealed class ContributionIntakeTests
         Assert.Equal("7", accepted.Event.Nonce);
         Assert.Equal(7, accepted.Event.ContentSize);
         Assert.Equal(Now, accepted.Event.SubmittedAt);
+    }
+
+    [Fact]
+    public void Small_utf8_content_travels_as_text_for_the_scoring_checks()
+    {
+        var accepted = Assert.IsType<IntakeDecision.Accept>(ContributionIntake.Decide(Signed("Zürich – naïve ✓"), Options, Now));
+        Assert.Equal("Zürich – naïve ✓", accepted.Event.Text);
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 0xff, 0xfe, 0x41 })] // not UTF-8
+    [InlineData(new byte[] { 0x41, 0x00, 0x42 })] // NUL: binary, not text
+    public void Binary_content_is_checked_by_hash_only_and_carries_no_text(byte[] content)
+    {
+        var accepted = Assert.IsType<IntakeDecision.Accept>(ContributionIntake.Decide(Signed(content), Options, Now));
+        Assert.Null(accepted.Event.Text);
+        Assert.Equal(content.Length, accepted.Event.ContentSize);
+    }
+
+    [Fact]
+    public void Text_larger_than_the_text_limit_is_accepted_without_its_text()
+    {
+        var options = new IntakeOptions { ChainId = AnvilNode.ChainId, MaxContentBytes = 64, MaxTextBytes = 8 };
+        var accepted = Assert.IsType<IntakeDecision.Accept>(ContributionIntake.Decide(Signed("nine char"), options, Now));
+        Assert.Null(accepted.Event.Text);
     }
 
     [Fact]

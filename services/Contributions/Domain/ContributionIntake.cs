@@ -36,6 +36,7 @@ public static class ContributionIntake
             Fail("signature", "must be a 65-byte 0x-prefixed hex signature");
 
         long? contentSize = null;
+        string? text = null;
         if (request.Content is not null && errors.Count == 0)
         {
             var content = DecodeContent(request.Content, options, Fail);
@@ -44,6 +45,7 @@ public static class ContributionIntake
                 contentSize = content.Length;
                 if (!SHA256.HashData(content).AsSpan().SequenceEqual(contentHash))
                     Fail("content", "SHA-256 of the content does not equal contentHash");
+                text = AsText(content, options);
             }
         }
 
@@ -65,7 +67,25 @@ public static class ContributionIntake
             Deadline: (long)request.Deadline!.Value,
             Signature: request.Signature!.ToLowerInvariant(),
             ContentSize: contentSize,
-            SubmittedAt: now));
+            SubmittedAt: now,
+            Text: text));
+    }
+
+    private static readonly System.Text.UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>The content as text when it is small, valid UTF-8 and free of NUL; otherwise null (checked by hash only).</summary>
+    private static string? AsText(byte[] content, IntakeOptions options)
+    {
+        if (content.Length == 0 || content.Length > options.MaxTextBytes || content.AsSpan().Contains((byte)0))
+            return null;
+        try
+        {
+            return StrictUtf8.GetString(content);
+        }
+        catch (System.Text.DecoderFallbackException)
+        {
+            return null;
+        }
     }
 
     private static void CheckUri(string? uri, IntakeOptions options, Action<string, string> fail)

@@ -1,6 +1,6 @@
-namespace CommunityAI.RewardLedger.IntegrationTests;
+namespace CommunityAI.Testing;
 
-/// <summary>Polls until a condition holds, failing with what was last seen; the ledger is asynchronous by design.</summary>
+/// <summary>Polls until a condition holds, failing with what was last seen; the system is asynchronous by design.</summary>
 public static class Eventually
 {
     public static async Task<T> MatchesAsync<T>(Func<Task<T>> probe, Func<T, bool> condition, string what, TimeSpan? timeout = null)
@@ -12,7 +12,7 @@ public static class Eventually
             last = await probe();
             if (condition(last))
                 return last;
-            await Task.Delay(200);
+            await Task.Delay(100);
         }
         while (DateTime.UtcNow < deadline);
         throw new Xunit.Sdk.XunitException($"Timed out waiting for {what}; last seen: {last}");

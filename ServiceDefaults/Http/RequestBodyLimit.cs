@@ -1,0 +1,49 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CommunityAI.ServiceDefaults.Http;
+
+/// <summary>
+/// Bounds POST bodies under a path before any of them is read. A declared length over the bound is answered
+/// 413 with a problem at once, so the body is never buffered; a chunked body is cut by the server at the bound.
+/// </summary>
+public static class RequestBodyLimit
+{
+    /// <param name="app">The application.</param>
+    /// <param name="prefix">Requests whose path starts with this segment are bounded.</param>
+    /// <param name="limit">The bound in bytes, computed per request from the services (typed options may change).</param>
+    public static IApplicationBuilder UsePostBodyLimit(this IApplicationBuilder app, PathString prefix, Func<IServiceProvider, long> limit) =>
+        app.UseWhen(
+            context => HttpMethods.IsPost(context.Request.Method) && context.Request.Path.StartsWithSegments(prefix),
+            branch => branch.Use(async (context, next) =>
+            {
+                var bound = limit(context.RequestServices);
+                if (context.Request.ContentLength > bound)
+                {
+                    await TooLargeAsync(context, bound);
+                    return;
+                }
+                if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
+                    feature.MaxRequestBodySize = bound;
+                await next(context);
+            }));
+
+    private static async Task TooLargeAsync(HttpContext context, long limit)
+    {
+        context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+        var problems = context.RequestServices.GetRequiredService<IProblemDetailsService>();
+        await problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails =
+            {
+                Status = StatusCodes.Status413PayloadTooLarge,
+                Title = "Request body too large",
+                Detail = $"body: at most {limit} bytes",
+                Extensions = { ["field"] = "body" },
+            },
+        });
+    }
+}

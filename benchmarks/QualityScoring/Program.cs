@@ -1,0 +1,168 @@
+// Scoring throughput against the plain consume rate of the same messages on the same broker, measured in one run, and
+// near-duplicate lookup time against an index of 100k texts.
+//   COMMUNITYAI_TEST_INFRA=local dotnet run --project benchmarks/QualityScoring -c Release --artifacts-path /tmp/art-x \
+//     [contributions=3000] [reviewed=300] [indexSize=100000] [lookups=1000]
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using CommunityAI.Benchmarks.QualityScoring;
+using CommunityAI.Formats.Signing;
+using CommunityAI.QualityScoring;
+using CommunityAI.QualityScoring.Domain;
+using CommunityAI.QualityScoring.Infrastructure;
+using CommunityAI.Testing;
+using HdrHistogram;
+using Marten;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+int Arg(int i, int fallback) => args.Length > i ? int.Parse(args[i], CultureInfo.InvariantCulture) : fallback;
+var contributions = Arg(0, 3000);
+var reviewed = Arg(1, 300);
+var indexSize = Arg(2, 100_000);
+var lookups = Arg(3, 1000);
+
+Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}");
+Console.WriteLine($"load average at start: {LoadAverage()}");
+var history = await PostgresServer.CreateDatabaseAsync("bench");
+var broker = await RabbitServer.CreateVirtualHostAsync("bench");
+try
+{
+    var texts = new Texts(seed: 7);
+    var limit = await ConsumeLimit.MeasureAsync(broker, Enumerable.Range(0, contributions).Select(_ => Texts.Submission(6, texts.Next())).ToList());
+
+    var builder = Host.CreateApplicationBuilder();
+    builder.Configuration["ConnectionStrings:history"] = history;
+    builder.Configuration["ConnectionStrings:rabbitmq"] = broker;
+    builder.Configuration["Scoring:ReviewWindow"] = "01:00:00";
+    builder.Logging.ClearProviders();
+    builder.AddApplicationServices();
+    using var host = builder.Build();
+    await host.StartAsync();
+    var bus = host.Services.GetRequiredService<IBus>();
+    var dataSource = host.Services.GetRequiredService<NpgsqlDataSource>();
+
+    // Warm-up (JIT, pools, Marten's generated code), then automated checks with no validator: every score final at once.
+    await ScoreAllAsync(Enumerable.Range(0, 200).Select(_ => Texts.Submission(6, texts.Next())).ToList(), "contribution_scored");
+    var automated = await ScoreAllAsync(Enumerable.Range(0, contributions).Select(_ => Texts.Submission(6, texts.Next())).ToList(), "contribution_scored");
+
+    // Five validators; each contribution gets three reviewers, then the reviews reach consensus.
+    var registry = host.Services.GetRequiredService<ValidatorRegistry>();
+    foreach (var key in new[] { 1, 2, 3, 4, 5 })
+    {
+        var registration = new ValidatorRegistration(AnvilNode.DevAddresses[key], 1, (ulong)DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds());
+        await registry.RegisterAsync(registration, registration.Sign((ulong)AnvilNode.ChainId, AnvilNode.DevPrivateKeys[key]), default);
+    }
+    var toReview = Enumerable.Range(0, reviewed).Select(_ => Texts.Submission(6, texts.Next())).ToList();
+    var assignedRate = await ScoreAllAsync(toReview, "reviewers_assigned");
+    var (consensusRate, reviewRate) = await ReviewAllAsync(toReview.Select(s => s.ContributionId).ToList());
+
+    Console.WriteLine($"contributions: {contributions} (automated), {reviewed} (reviewed by 3 of 5 validators)");
+    Console.WriteLine($"  plain consume (no-op consumer)          {limit,8:F0} msg/s   (limit)");
+    Console.WriteLine($"  automated checks → final score          {automated,8:F0} /s      = {automated / limit:P1} of the limit");
+    Console.WriteLine($"  automated checks → reviewers assigned   {assignedRate,8:F0} /s      = {assignedRate / limit:P1} of the limit");
+    Console.WriteLine($"  signed reviews → consensus, reputation  {consensusRate,8:F0} /s      ({reviewRate:F0} reviews/s) = {consensusRate / limit:P1} of the limit");
+
+    await NearDuplicateLookupAsync(dataSource, indexSize, lookups, texts);
+
+    await host.StopAsync();
+
+    async Task<double> ScoreAllAsync(IReadOnlyList<CommunityAI.Contracts.ContributionSubmitted> batch, string eventType)
+    {
+        var before = await CountAsync(eventType);
+        var watch = Stopwatch.StartNew();
+        await Publisher.PublishAllAsync(bus, batch);
+        while (await CountAsync(eventType) < before + batch.Count)
+            await Task.Delay(20);
+        return batch.Count / watch.Elapsed.TotalSeconds;
+    }
+
+    async Task<(double Contributions, double Reviews)> ReviewAllAsync(IReadOnlyList<string> ids)
+    {
+        var store = host.Services.GetRequiredService<IDocumentStore>();
+        var desk = host.Services.GetRequiredService<ReviewDesk>();
+        await using var query = store.QuerySession();
+        var cases = await query.LoadManyAsync<ScoringCase>(ids);
+        var deadline = (ulong)DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds();
+        // Signing is the validators' work, done before the clock starts.
+        var reviews = cases.SelectMany(c => c.Assignment!.Reviewers.Select((r, i) =>
+        {
+            var key = AnvilNode.DevAddresses.ToList().IndexOf(r.Validator);
+            var payload = new ReviewPayload(r.Validator, c.Id, (ushort)(60 + i * 5), "accept", (ulong)Random.Shared.NextInt64(1, long.MaxValue), deadline);
+            return (payload, TypedDataSigner.Sign(payload, (ulong)AnvilNode.ChainId, AnvilNode.DevPrivateKeys[key]));
+        })).ToList();
+        var before = await CountAsync("contribution_scored");
+        var next = -1;
+        var watch = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, 16).Select(async _ =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < reviews.Count)
+            {
+                // Signature recovery is part of accepting a review, as the API does it.
+                if (TypedDataSigner.RecoverSigner(reviews[i].payload, (ulong)AnvilNode.ChainId, reviews[i].Item2) != reviews[i].payload.Validator)
+                    throw new InvalidOperationException("bad signature");
+                if (await desk.SubmitAsync(reviews[i].payload, reviews[i].Item2, default) is not ReviewDesk.Outcome.Accepted)
+                    throw new InvalidOperationException("review refused");
+            }
+        }));
+        var seconds = watch.Elapsed.TotalSeconds;
+        if (await CountAsync("contribution_scored") < before + ids.Count)
+            throw new InvalidOperationException("not every reviewed contribution reached consensus");
+        return (ids.Count / seconds, reviews.Count / seconds);
+    }
+
+    async Task<long> CountAsync(string type)
+    {
+        await using var command = dataSource.CreateCommand("SELECT count(*) FROM history.mt_events WHERE type = @type");
+        command.Parameters.AddWithValue("type", type);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+}
+finally
+{
+    NpgsqlConnection.ClearAllPools();
+    await RabbitServer.DeleteVirtualHostAsync(broker);
+    await PostgresServer.DropDatabaseAsync(history);
+}
+
+static async Task NearDuplicateLookupAsync(NpgsqlDataSource dataSource, int indexSize, int lookups, Texts texts)
+{
+    var policy = new ScoringOptions().ToPolicy(DateTimeOffset.UtcNow);
+    var minHash = new MinHash(policy.ShingleLength, policy.MinHashFunctions, policy.LshBands);
+    var corpus = Enumerable.Range(0, indexSize).Select(_ => texts.Next()).ToArray();
+    var watch = Stopwatch.StartNew();
+    var rows = new (string, uint[], long[])[indexSize];
+    Parallel.For(0, indexSize, i => rows[i] = IndexLoader.Row(minHash, $"bench-{i}", corpus[i]));
+    var signing = watch.Elapsed;
+    await IndexLoader.LoadAsync(dataSource, rows);
+    Console.WriteLine($"near-duplicate index: {indexSize:N0} texts of ~{corpus.Average(t => t.Length):F0} chars; MinHash {signing.TotalMilliseconds * 1000 * Environment.ProcessorCount / indexSize:F0} µs/text/core, load {watch.Elapsed.TotalSeconds - signing.TotalSeconds:F1} s");
+
+    var latency = new LongHistogram(TimeStamp.Seconds(10), 3);
+    int found = 0, falseHits = 0;
+    await using var connection = await dataSource.OpenConnectionAsync();
+    for (var q = 0; q < lookups; q++)
+    {
+        var near = q % 2 == 0;
+        var original = Random.Shared.Next(indexSize);
+        var text = near ? texts.Edit(corpus[original]) : texts.Next();
+        var start = Stopwatch.GetTimestamp();
+        var signature = minHash.Signature(MinHash.Normalise(text));
+        var best = await NearDuplicateIndex.FindNearestAsync(connection, "query", minHash.BandKeys(signature), signature, default);
+        latency.RecordValue(Stopwatch.GetTimestamp() - start);
+        var flagged = best is { } b && b.Similarity >= policy.NearDuplicateThreshold;
+        if (near && flagged && best!.Value.ContributionId == $"bench-{original}")
+            found++;
+        if (!near && flagged)
+            falseHits++;
+    }
+    double Ms(double percentile) => latency.GetValueAtPercentile(percentile) * 1000.0 / Stopwatch.Frequency;
+    Console.WriteLine($"near-duplicate lookup (MinHash + LSH candidates + similarity), {lookups} queries: p50 {Ms(50):F2} ms, p99 {Ms(99):F2} ms, max {Ms(100):F2} ms");
+    Console.WriteLine($"  one-word edits found pointing at their original: {found}/{lookups / 2}; unrelated texts flagged: {falseHits}/{lookups - lookups / 2}");
+}
+
+static string LoadAverage() =>
+    File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";

@@ -1,0 +1,40 @@
+namespace CommunityAI.Contracts;
+
+/// <summary>
+/// A scoring policy came into force. Recorded by quality-scoring in stream <c>scoring/policies</c>; every
+/// <see cref="AutomatedChecksCompleted"/>, <see cref="ReviewersAssigned"/> and <see cref="ContributionScored"/> names the
+/// version it was computed under. A version is published once and never changes.
+/// </summary>
+/// <param name="Version">The policy's version (for example <c>scoring-1</c>).</param>
+/// <param name="AutomatedWeight">Weight in percent of the automated score in the final score (the consensus has the rest).</param>
+/// <param name="ReviewersPerContribution">Validators assigned per contribution (K).</param>
+/// <param name="Quorum">Reviews needed for a consensus; fewer when the window closes means the fallback (the automated score).</param>
+/// <param name="ReviewWindow">How long assigned validators may review.</param>
+/// <param name="ClipDistance">Reviews farther than this from the weighted median get no weight (score points).</param>
+/// <param name="ReputationStart">Reputation of a newly registered validator (0–1).</param>
+/// <param name="ReputationFloor">Reputation never falls below this (0–1, above 0).</param>
+/// <param name="ReputationRate">Exponential moving average rate toward agreement with consensus (0–1).</param>
+/// <param name="NearDuplicateThreshold">Estimated Jaccard similarity at or above which a text is a near duplicate.</param>
+/// <param name="ShingleLength">Characters per shingle of the normalised text (lowercase, whitespace collapsed).</param>
+/// <param name="MinHashFunctions">MinHash signature length.</param>
+/// <param name="LshBands">LSH bands the signature is cut into (it divides <paramref name="MinHashFunctions"/>).</param>
+/// <param name="MinTextLength">Texts shorter than this (normalised) are not checked for near duplicates.</param>
+/// <param name="Kinds">Size and format rules per contribution kind.</param>
+/// <param name="PublishedAt">When the policy came into force.</param>
+public sealed record ScoringPolicyPublished(
+    string Version,
+    int AutomatedWeight,
+    int ReviewersPerContribution,
+    int Quorum,
+    TimeSpan ReviewWindow,
+    int ClipDistance,
+    decimal ReputationStart,
+    decimal ReputationFloor,
+    decimal ReputationRate,
+    double NearDuplicateThreshold,
+    int ShingleLength,
+    int MinHashFunctions,
+    int LshBands,
+    int MinTextLength,
+    IReadOnlyDictionary<string, KindRule> Kinds,
+    DateTimeOffset PublishedAt);

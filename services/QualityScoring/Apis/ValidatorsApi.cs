@@ -1,0 +1,69 @@
+using CommunityAI.Formats.Signing;
+using CommunityAI.QualityScoring.Domain;
+using CommunityAI.QualityScoring.Infrastructure;
+using Marten;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace CommunityAI.QualityScoring.Apis;
+
+/// <summary>Validator registration (signed), reputation and history, and open assignments.</summary>
+public static class ValidatorsApi
+{
+    public const int MaxAssignments = 200;
+
+    public sealed record AssignmentView(string ContributionId, DateTimeOffset WindowClosesAt);
+
+    public static IEndpointRouteBuilder MapValidatorsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/validators").WithTags("Validators");
+        api.MapPost("/", RegisterAsync);
+        api.MapGet("/{address}", GetAsync);
+        api.MapGet("/{address}/assignments", GetAssignmentsAsync);
+        return app;
+    }
+
+    public static async Task<Results<Created<ValidatorView>, ValidationProblem, ProblemHttpResult>> RegisterAsync(
+        RegistrationRequest request, ValidatorRegistry registry, IOptions<ScoringOptions> options, TimeProvider clock, CancellationToken ct)
+    {
+        switch (SignedIntake.Registration(request, (ulong)options.Value.ChainId, clock.GetUtcNow()))
+        {
+            case SignedIntake.Decision<ValidatorRegistration>.Invalid invalid:
+                return TypedResults.ValidationProblem(invalid.Errors, title: "The registration is malformed");
+            case SignedIntake.Decision<ValidatorRegistration>.Unsigned unsigned:
+                return Problems.Of(StatusCodes.Status401Unauthorized, "Invalid signature", "signature", unsigned.Reason);
+            case SignedIntake.Decision<ValidatorRegistration>.Accept(var registration):
+                return await registry.RegisterAsync(registration, request.Signature!, ct) is { } registered
+                    ? TypedResults.Created($"/api/validators/{registered.Validator}", ValidatorView.Create(registered))
+                    : Problems.Of(StatusCodes.Status409Conflict, "Already registered", "validator", "this address is already a registered validator");
+            default:
+                throw new InvalidOperationException("unknown registration decision");
+        }
+    }
+
+    public static async Task<Results<Ok<ValidatorView>, NotFound, ValidationProblem>> GetAsync(string address, IQuerySession session, CancellationToken ct)
+    {
+        if (!Address.TryParse(address, out var validator))
+            return InvalidAddress();
+        return await session.LoadAsync<ValidatorView>(validator, ct) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound();
+    }
+
+    /// <summary>Assignments the validator can still review, soonest closing first.</summary>
+    public static async Task<Results<Ok<IReadOnlyList<AssignmentView>>, NotFound, ValidationProblem>> GetAssignmentsAsync(
+        string address, IQuerySession session, TimeProvider clock, CancellationToken ct)
+    {
+        if (!Address.TryParse(address, out var validator))
+            return InvalidAddress();
+        if (await session.LoadAsync<ValidatorView>(validator, ct) is null)
+            return TypedResults.NotFound();
+        var now = clock.GetUtcNow();
+        var open = await session.Query<Assignment>()
+            .Where(a => a.Validator == validator && a.Open && a.WindowClosesAt > now)
+            .OrderBy(a => a.WindowClosesAt).Take(MaxAssignments).ToListAsync(ct);
+        return TypedResults.Ok<IReadOnlyList<AssignmentView>>(open.Select(a => new AssignmentView(a.ContributionId, a.WindowClosesAt)).ToList());
+    }
+
+    private static ValidationProblem InvalidAddress() => TypedResults.ValidationProblem(
+        new Dictionary<string, string[]> { ["address"] = ["must be a 20-byte 0x-prefixed hex address (mixed case must be a valid EIP-55 checksum)"] },
+        title: "Invalid address");
+}

@@ -1,0 +1,71 @@
+using System.ComponentModel.DataAnnotations;
+using CommunityAI.Contracts;
+
+namespace CommunityAI.QualityScoring.Domain;
+
+/// <summary>
+/// Settings of section <c>Scoring</c>: the policy in force (published as <see cref="ScoringPolicyPublished"/> at start-up)
+/// and the chain id of the signatures. A changed policy needs a new <see cref="PolicyVersion"/>; start-up refuses to
+/// publish different rules under a version already in the history.
+/// </summary>
+public sealed class ScoringOptions : IValidatableObject
+{
+    public const string Section = "Scoring";
+
+    private const long MaxExactInteger = (1L << 53) - 1;
+
+    [Required, RegularExpression("^[a-z0-9][a-z0-9.-]{0,62}$")]
+    public string PolicyVersion { get; set; } = "scoring-1";
+
+    /// <summary>Chain id of the EIP-712 domain that reviews and registrations are signed in.</summary>
+    [Range(1, long.MaxValue)]
+    public long ChainId { get; set; } = 31337;
+
+    [Range(0, 100)] public int AutomatedWeight { get; set; } = 30;
+    [Range(1, 64)] public int ReviewersPerContribution { get; set; } = 3;
+    [Range(1, 64)] public int Quorum { get; set; } = 2;
+    public TimeSpan ReviewWindow { get; set; } = TimeSpan.FromHours(24);
+    [Range(0, 100)] public int ClipDistance { get; set; } = 20;
+    [Range(typeof(decimal), "0", "1")] public decimal ReputationStart { get; set; } = 0.5m;
+    [Range(typeof(decimal), "0.000001", "1")] public decimal ReputationFloor { get; set; } = 0.05m;
+    [Range(typeof(decimal), "0", "1")] public decimal ReputationRate { get; set; } = 0.2m;
+    [Range(0.0, 1.0)] public double NearDuplicateThreshold { get; set; } = 0.8;
+    [Range(1, 32)] public int ShingleLength { get; set; } = 5;
+    [Range(1, 1024)] public int MinHashFunctions { get; set; } = 128;
+    [Range(1, 1024)] public int LshBands { get; set; } = 16;
+    [Range(1, 100_000)] public int MinTextLength { get; set; } = 32;
+
+    /// <summary>How often the closer looks for review windows that ended.</summary>
+    public TimeSpan CloserInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    public Dictionary<string, KindRule> Kinds { get; set; } = new(StringComparer.Ordinal)
+    {
+        ["data"] = new(MaxBytes: 10 * 1024 * 1024, MinTextLength: 0, RequireContentAddressed: false),
+        ["feedback"] = new(MaxBytes: 64 * 1024, MinTextLength: 10, RequireContentAddressed: false),
+        ["knowledge"] = new(MaxBytes: 1024 * 1024, MinTextLength: 50, RequireContentAddressed: false),
+        ["model"] = new(MaxBytes: null, MinTextLength: 0, RequireContentAddressed: true),
+    };
+
+    public ScoringPolicyPublished ToPolicy(DateTimeOffset now) => new(
+        PolicyVersion, AutomatedWeight, ReviewersPerContribution, Quorum, ReviewWindow, ClipDistance,
+        ReputationStart, ReputationFloor, ReputationRate, NearDuplicateThreshold, ShingleLength, MinHashFunctions, LshBands,
+        MinTextLength, new SortedDictionary<string, KindRule>(Kinds, StringComparer.Ordinal), now);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (MinHashFunctions % LshBands != 0)
+            yield return new("LshBands must divide MinHashFunctions", [nameof(LshBands)]);
+        if (ReputationStart < ReputationFloor)
+            yield return new("ReputationStart must be at least ReputationFloor", [nameof(ReputationStart)]);
+        if (ReviewWindow <= TimeSpan.Zero)
+            yield return new("ReviewWindow must be positive", [nameof(ReviewWindow)]);
+        if (CloserInterval <= TimeSpan.Zero)
+            yield return new("CloserInterval must be positive", [nameof(CloserInterval)]);
+        // The policy is a history event, and canonical JSON (RFC 8785) holds integers exactly only within ±2^53.
+        foreach (var (kind, rule) in Kinds)
+            if (rule.MaxBytes is < 0 or > MaxExactInteger || rule.MinTextLength < 0)
+                yield return new($"Kinds:{kind}: MaxBytes must be between 0 and 2^53 - 1 (or absent for no limit), MinTextLength at least 0", [nameof(Kinds)]);
+        if (Quorum > ReviewersPerContribution)
+            yield return new("Quorum must not exceed ReviewersPerContribution", [nameof(Quorum)]);
+    }
+}

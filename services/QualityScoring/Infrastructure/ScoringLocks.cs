@@ -1,0 +1,32 @@
+using Npgsql;
+
+namespace CommunityAI.QualityScoring.Infrastructure;
+
+/// <summary>
+/// Transaction-scoped advisory locks that make scoring's decisions serial where they must be, across replicas. Each
+/// transaction takes at most one case lock and takes it first, then any other keys in one sorted statement, so two
+/// transactions never wait on each other in a cycle.
+/// </summary>
+internal static class ScoringLocks
+{
+    public static string Case(string contributionId) => "communityai:scoring:case:" + contributionId;
+    public static string Content(string contentHash) => "communityai:scoring:content:" + contentHash;
+    public static string Band(long key) => "communityai:scoring:band:" + key.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    public static string Validator(string address) => "communityai:scoring:validator:" + address.ToLowerInvariant();
+    public const string Policies = "communityai:scoring:policies";
+
+    /// <summary>Takes every lock in <paramref name="keys"/> in sorted order, in one round trip.</summary>
+    public static async Task TakeAsync(NpgsqlConnection connection, IEnumerable<string> keys, CancellationToken ct)
+    {
+        var sorted = keys.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        if (sorted.Length == 0)
+            return;
+        // WITH ORDINALITY keeps the C# order; the ordered subquery feeds the lock calls in that order.
+        await using var command = new NpgsqlCommand("""
+            SELECT count(pg_advisory_xact_lock(hashtextextended(k, 0)))
+            FROM (SELECT k FROM unnest(@keys::text[]) WITH ORDINALITY AS t(k, n) ORDER BY n) AS ordered
+            """, connection);
+        command.Parameters.AddWithValue("keys", sorted);
+        await command.ExecuteScalarAsync(ct);
+    }
+}

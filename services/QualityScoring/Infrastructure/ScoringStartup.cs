@@ -1,0 +1,24 @@
+using Npgsql;
+
+namespace CommunityAI.QualityScoring.Infrastructure;
+
+/// <summary>
+/// Runs after Marten created its schema and before the bus starts consuming: creates the near-duplicate index tables and
+/// publishes the configured policy, so the first contribution finds both.
+/// </summary>
+public sealed class ScoringStartup(NpgsqlDataSource dataSource, PolicyBook policies) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        // Replicas starting together would race on CREATE TABLE IF NOT EXISTS (it is not atomic in PostgreSQL).
+        await ScoringLocks.TakeAsync(connection, ["communityai:scoring:schema"], cancellationToken);
+        await using (var command = new NpgsqlCommand(NearDuplicateIndex.CreateSql, connection))
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        await policies.PublishConfiguredAsync(cancellationToken);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

@@ -1,0 +1,135 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using CommunityAI.Testing;
+
+namespace CommunityAI.QualityScoring.IntegrationTests;
+
+/// <summary>
+/// Five validators (anvil dev keys 1–5) sign with their own keys; key 1 is also the contributor, so it has a
+/// contribution of its own that it must not review. Contributions arrive over the real bus, reviews over HTTP.
+/// </summary>
+public sealed class ReviewFlowTests(ScoringSystem system) : IClassFixture<ScoringSystem>
+{
+    private static readonly int[] Validators = [1, 2, 3, 4, 5];
+    private const int Contributor = 1;
+
+    [Fact]
+    public async Task Assigned_validators_reach_a_reputation_weighted_consensus_and_everyone_else_is_refused()
+    {
+        await RegisterAllAsync();
+        var submitted = ScoringSystem.Submission(Contributor, "Five validators review this labelled sample of legal clauses with their risk levels.");
+        await system.PublishAsync(submitted);
+        var id = submitted.ContributionId;
+        var assigned = await AssignedAsync(id, 3);
+        var unassigned = Validators.Single(v => v != Contributor && !assigned.Contains(v));
+
+        // Everyone who may not review is refused with a problem that names the rule, and nothing is recorded.
+        await AssertProblemAsync(await system.ReviewAsync(Contributor, id, 100), HttpStatusCode.Forbidden, "Self-review");
+        await AssertProblemAsync(await system.ReviewAsync(unassigned, id, 50), HttpStatusCode.Forbidden, "Not assigned");
+        await AssertProblemAsync(await system.ReviewAsync(7, id, 50), HttpStatusCode.Forbidden, "Not a validator");
+        await AssertProblemAsync(await system.ReviewAsync(assigned[0], id, 50, signingKey: 8), HttpStatusCode.Unauthorized, "Invalid signature");
+        Assert.Equal(0, await system.CountEventsAsync("review_submitted", id));
+
+        Assert.Equal(HttpStatusCode.Created, (await system.ReviewAsync(assigned[0], id, 70, nonce: 11)).StatusCode);
+        // The very same signed review again is a harmless retry; a different second review is a duplicate.
+        Assert.Equal(HttpStatusCode.OK, (await system.ReviewAsync(assigned[0], id, 70, nonce: 11)).StatusCode);
+        await AssertProblemAsync(await system.ReviewAsync(assigned[0], id, 95, nonce: 12), HttpStatusCode.Conflict, "Already reviewed");
+        Assert.Equal(1, await system.CountEventsAsync("review_submitted", id));
+        Assert.DoesNotContain(await OpenAssignmentsAsync(assigned[0]), a => a == id);
+
+        Assert.Equal(HttpStatusCode.Created, (await system.ReviewAsync(assigned[1], id, 76, nonce: 11)).StatusCode);
+        var last = await system.ReviewAsync(assigned[2], id, 5, "reject", nonce: 11);
+        Assert.Equal(HttpStatusCode.Created, last.StatusCode);
+
+        var scored = await system.ScoredAsync(id);
+        Assert.Null(scored.Fallback);
+        Assert.Equal(70, scored.Components!.ConsensusScore);
+        Assert.Equal("accept", scored.Components.ConsensusVerdict);
+        Assert.Equal((30 * scored.Components.AutomatedScore + 70 * 70 + 50) / 100, scored.Score);
+        Assert.Equal(3, scored.Reviews!.Count);
+        Assert.True(scored.Reviews.Single(r => r.Score == 5).Clipped);
+        Assert.Equal(scored.Score, (await last.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("finalScore").GetInt32());
+
+        // Reputation follows agreement: the outlier lost weight, the others gained.
+        Assert.True(await ReputationAsync(assigned[0]) > 0.5m);
+        Assert.True(await ReputationAsync(assigned[2]) < 0.5m);
+        Assert.Equal(0.5m, await ReputationAsync(unassigned));
+        await AssertProblemAsync(await system.ReviewAsync(unassigned, id, 50, nonce: 13), HttpStatusCode.Forbidden, "Not assigned");
+    }
+
+    [Fact]
+    public async Task When_the_window_closes_short_of_the_quorum_the_fallback_decides_and_a_late_review_is_refused()
+    {
+        await RegisterAllAsync();
+        var submitted = ScoringSystem.Submission(Contributor, "A contribution whose reviewers mostly miss the window; the fallback rule must decide it.");
+        await system.PublishAsync(submitted);
+        var id = submitted.ContributionId;
+        var assigned = await AssignedAsync(id, 3);
+        Assert.Equal(HttpStatusCode.Created, (await system.ReviewAsync(assigned[0], id, 90, nonce: 21)).StatusCode);
+
+        var scored = await system.ScoredAsync(id, ScoringSystem.ReviewWindow + TimeSpan.FromSeconds(30));
+        Assert.Equal("no-quorum", scored.Fallback);
+        Assert.Equal(scored.Components!.AutomatedScore, scored.Score);
+        Assert.Contains("fallback:no-quorum", scored.Components.Flags);
+
+        await AssertProblemAsync(await system.ReviewAsync(assigned[1], id, 60, nonce: 22), HttpStatusCode.Conflict, "Review window closed");
+        Assert.Equal(1, await system.CountEventsAsync("review_submitted", id));
+        Assert.Equal(1, await system.CountEventsAsync("contribution_scored", id));
+        Assert.Empty(await OpenAssignmentsAsync(assigned[1]));
+    }
+
+    [Fact]
+    public async Task Registration_needs_the_validators_own_signature_and_happens_once()
+    {
+        await RegisterAllAsync();
+        Assert.Equal(HttpStatusCode.Conflict, (await system.RegisterAsync(2, nonce: 99)).StatusCode);
+        var registration = new Domain.ValidatorRegistration(AnvilNode.DevAddresses[6], 1, (ulong)DateTimeOffset.UtcNow.AddMinutes(5).ToUnixTimeSeconds());
+        var forged = await system.Api.PostAsJsonAsync("/api/validators", new
+        {
+            registration.Validator, registration.Nonce, registration.Deadline,
+            signature = registration.Sign((ulong)AnvilNode.ChainId, AnvilNode.DevPrivateKeys[7]),
+        });
+        await AssertProblemAsync(forged, HttpStatusCode.Unauthorized, "Invalid signature");
+        Assert.Equal(HttpStatusCode.NotFound, (await system.Api.GetAsync($"/api/validators/{AnvilNode.DevAddresses[6]}")).StatusCode);
+        var malformed = await system.Api.PostAsJsonAsync("/api/validators", new { validator = "0x1234", nonce = 1 });
+        Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+        var problem = await malformed.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(problem.GetProperty("errors").TryGetProperty("validator", out _));
+        Assert.True(problem.GetProperty("errors").TryGetProperty("signature", out _));
+    }
+
+    private async Task RegisterAllAsync()
+    {
+        foreach (var key in Validators)
+        {
+            var response = await system.RegisterAsync(key);
+            Assert.True(response.StatusCode is HttpStatusCode.Created or HttpStatusCode.Conflict, $"registering validator {key}: {response.StatusCode}");
+        }
+    }
+
+    /// <summary>The dev-key indexes of the validators assigned to a contribution, seen through their assignment lists.</summary>
+    private async Task<List<int>> AssignedAsync(string contributionId, int expected) =>
+        await Eventually.MatchesAsync(async () =>
+        {
+            var found = new List<int>();
+            foreach (var key in Validators)
+                if ((await OpenAssignmentsAsync(key)).Contains(contributionId))
+                    found.Add(key);
+            return found;
+        }, found => found.Count == expected, $"{expected} reviewers to be assigned to {contributionId}");
+
+    private async Task<List<string>> OpenAssignmentsAsync(int key) =>
+        (await system.Api.GetFromJsonAsync<JsonElement>($"/api/validators/{AnvilNode.DevAddresses[key]}/assignments"))
+            .EnumerateArray().Select(a => a.GetProperty("contributionId").GetString()!).ToList();
+
+    private async Task<decimal> ReputationAsync(int key) =>
+        (await system.Api.GetFromJsonAsync<JsonElement>($"/api/validators/{AnvilNode.DevAddresses[key].ToLowerInvariant()}")).GetProperty("reputation").GetDecimal();
+
+    private static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string title)
+    {
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(title, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("title").GetString());
+    }
+}

@@ -1,0 +1,142 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using CommunityAI.Contracts;
+using CommunityAI.Formats;
+using CommunityAI.Formats.Signing;
+using CommunityAI.QualityScoring.Domain;
+using CommunityAI.QualityScoring.Infrastructure;
+using CommunityAI.Testing;
+using MassTransit;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Npgsql;
+
+namespace CommunityAI.QualityScoring.IntegrationTests;
+
+/// <summary>
+/// A fresh database and virtual host per test class, quality-scoring started from its own Program against them, and a
+/// bus of the test's own that publishes contributions (as the contributions outbox would) and collects every
+/// <see cref="ContributionScored"/> the service publishes.
+/// </summary>
+public class ScoringSystem : IAsyncLifetime
+{
+    public static readonly TimeSpan ReviewWindow = TimeSpan.FromSeconds(8);
+
+    private WebApplicationFactory<ContributionIntakeWriter>? _host;
+    private IBusControl? _bus;
+
+    public string History { get; private set; } = "";
+    public string Broker { get; private set; } = "";
+    public HttpClient Api { get; private set; } = null!;
+    public ConcurrentDictionary<string, ContributionScored> Scored { get; } = new(StringComparer.OrdinalIgnoreCase);
+    public ConcurrentBag<ContributionScored> ScoredMessages { get; } = [];
+
+    public async Task InitializeAsync()
+    {
+        History = await PostgresServer.CreateDatabaseAsync("scoring");
+        Broker = await RabbitServer.CreateVirtualHostAsync("scoring");
+        // The observer's queue is bound before the service can publish anything.
+        _bus = Bus.Factory.CreateUsingRabbitMq(rabbit =>
+        {
+            rabbit.Host(new Uri(Broker));
+            rabbit.ReceiveEndpoint("scoring-tests-observer", e => e.Handler<ContributionScored>(context =>
+            {
+                ScoredMessages.Add(context.Message);
+                Scored[context.Message.ContributionId] = context.Message;
+                return Task.CompletedTask;
+            }));
+        });
+        await _bus.StartAsync();
+        _host = StartReplica();
+        Api = _host.CreateClient();
+    }
+
+    /// <summary>Another instance of the service on the same database and broker, as a restart or a second pod.</summary>
+    public WebApplicationFactory<ContributionIntakeWriter> StartReplica(IReadOnlyDictionary<string, string>? overrides = null)
+    {
+        var settings = new Dictionary<string, string>
+        {
+            ["ConnectionStrings:history"] = History,
+            ["ConnectionStrings:rabbitmq"] = Broker,
+            ["Scoring:ChainId"] = AnvilNode.ChainId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Scoring:ReviewWindow"] = ReviewWindow.ToString(),
+            ["Scoring:CloserInterval"] = "00:00:00.200",
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string>())
+            settings[key] = value;
+        return new Host(settings);
+    }
+
+    /// <summary>A contribution as the contributions service would publish it, with its text inline.</summary>
+    public static ContributionSubmitted Submission(int contributorKey, string text, string kind = "data") => new(
+        Hex.Encode(RandomNumberGenerator.GetBytes(32)), AnvilNode.DevAddresses[contributorKey], kind,
+        Hex.Encode(SHA256.HashData(Encoding.UTF8.GetBytes(text))), "ipfs://bafy" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)),
+        "1", DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds(), "0x" + new string('0', 130), Encoding.UTF8.GetByteCount(text),
+        DateTimeOffset.UtcNow, text);
+
+    public Task PublishAsync(ContributionSubmitted submitted) => _bus!.Publish(submitted);
+
+    public async Task<ContributionScored> ScoredAsync(string contributionId, TimeSpan? timeout = null) =>
+        (await Eventually.MatchesAsync(() => Task.FromResult(Scored.GetValueOrDefault(contributionId)), s => s is not null,
+            $"{contributionId} to be scored on the bus", timeout))!;
+
+    public Task<HttpResponseMessage> RegisterAsync(int key, ulong nonce = 1)
+    {
+        var registration = new ValidatorRegistration(AnvilNode.DevAddresses[key], nonce, (ulong)DateTimeOffset.UtcNow.AddMinutes(10).ToUnixTimeSeconds());
+        return Api.PostAsJsonAsync("/api/validators", new
+        {
+            registration.Validator, registration.Nonce, registration.Deadline,
+            signature = registration.Sign((ulong)AnvilNode.ChainId, AnvilNode.DevPrivateKeys[key]),
+        });
+    }
+
+    /// <summary>A review signed with the validator's own key (<paramref name="signingKey"/> to forge one).</summary>
+    public Task<HttpResponseMessage> ReviewAsync(int key, string contributionId, int score, string verdict = "accept", ulong nonce = 1, int? signingKey = null)
+    {
+        var payload = new ReviewPayload(AnvilNode.DevAddresses[key], contributionId, (ushort)score, verdict, nonce,
+            (ulong)DateTimeOffset.UtcNow.AddMinutes(10).ToUnixTimeSeconds());
+        return Api.PostAsJsonAsync("/api/reviews", new
+        {
+            payload.Validator, payload.ContributionId, score, payload.Verdict, payload.Nonce, payload.Deadline,
+            signature = TypedDataSigner.Sign(payload, (ulong)AnvilNode.ChainId, AnvilNode.DevPrivateKeys[signingKey ?? key]),
+        });
+    }
+
+    /// <summary>History events of a type, for one contribution or (null) in all.</summary>
+    public async Task<long> CountEventsAsync(string type, string? contributionId)
+    {
+        await using var connection = new NpgsqlConnection(History);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT count(*) FROM history.mt_events WHERE type = @type AND (@id::text IS NULL OR data->>'contributionId' = @id)", connection);
+        command.Parameters.AddWithValue("type", type);
+        command.Parameters.Add(new NpgsqlParameter("id", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)contributionId ?? DBNull.Value });
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_host is not null)
+            await _host.DisposeAsync();
+        if (_bus is not null)
+            await _bus.StopAsync();
+        await RabbitServer.DeleteVirtualHostAsync(Broker);
+        await PostgresServer.DropDatabaseAsync(History);
+    }
+
+    private sealed class Host(IReadOnlyDictionary<string, string> settings) : WebApplicationFactory<ContributionIntakeWriter>
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            builder.UseEnvironment("Testing");
+            foreach (var (key, value) in settings)
+                builder.UseSetting(key, value);
+        }
+    }
+}
+
+/// <summary>A second, independent system, so a class can rely on no validator being registered.</summary>
+public sealed class ScoringSystemWithoutValidators : ScoringSystem;

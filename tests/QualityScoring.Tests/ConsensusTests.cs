@@ -1,0 +1,84 @@
+using CommunityAI.Contracts;
+using CommunityAI.QualityScoring.Domain;
+
+namespace CommunityAI.QualityScoring.Tests;
+
+public sealed class ConsensusTests
+{
+    private static Consensus.Review R(int id, int score, decimal weight, string verdict = Consensus.Accept) =>
+        new($"0x{id:x40}", score, verdict, weight);
+
+    [Fact]
+    public void The_weighted_median_follows_the_weight_not_the_count()
+    {
+        // Three light reviews at 10 against one heavy review at 90.
+        Assert.Equal(90, Consensus.WeightedMedian([R(1, 10, 0.1m), R(2, 10, 0.1m), R(3, 10, 0.1m), R(4, 90, 0.9m)]));
+        Assert.Equal(10, Consensus.WeightedMedian([R(1, 10, 0.5m), R(2, 10, 0.5m), R(3, 90, 0.9m)]));
+    }
+
+    [Fact]
+    public void A_clipped_outlier_has_no_say_in_the_verdict()
+    {
+        var result = Consensus.Compute([R(1, 80, 0.5m), R(2, 75, 0.5m), R(3, 5, 0.9m, Consensus.Reject)], clipDistance: 20);
+        Assert.Equal(75, result.Score);
+        Assert.Equal(Consensus.Accept, result.Verdict);
+        Assert.True(result.Reviews.Single(r => r.Score == 5).Clipped);
+    }
+
+    [Fact]
+    public void Reputation_moves_toward_agreement_and_never_below_the_floor()
+    {
+        var policy = new ScoringOptions { ReputationRate = 0.2m, ReputationFloor = 0.05m, ClipDistance = 20 }.ToPolicy(DateTimeOffset.UnixEpoch);
+        Assert.Equal(1m, Consensus.Agreement(70, 70, 20));
+        Assert.Equal(0.5m, Consensus.Agreement(60, 70, 20));
+        Assert.Equal(0m, Consensus.Agreement(10, 70, 20));
+        Assert.Equal(0.6m, Consensus.NextReputation(0.5m, 1m, policy));
+        Assert.Equal(0.4m, Consensus.NextReputation(0.5m, 0m, policy));
+        Assert.Equal(0.05m, Consensus.NextReputation(0.05m, 0m, policy));
+    }
+
+    [Fact]
+    public void Final_score_combines_automated_and_consensus_and_moves_reputations()
+    {
+        var policy = new ScoringOptions { AutomatedWeight = 30, ClipDistance = 20, Quorum = 2, ReviewersPerContribution = 3 }.ToPolicy(DateTimeOffset.UnixEpoch);
+        var now = DateTimeOffset.UnixEpoch;
+        var id = "0x" + new string('a', 64);
+        var checks = new AutomatedChecksCompleted(id, "0x" + new string('1', 40), "data", "0x" + new string('b', 64), "ipfs://x", 10, null,
+            policy.Version, null, null, null, [], 80, now);
+        var reviewers = new[] { 1, 2, 3 }.Select(i => new AssignedReviewer($"0x{i:x40}", 0.5m)).ToList();
+        var @case = ScoringCase.Create(checks).Apply(new ReviewersAssigned(id, reviewers, 3, 2, now.AddHours(1), policy.Version, now))
+            .Apply(Review(id, 1, 60)).Apply(Review(id, 2, 70)).Apply(Review(id, 3, 0));
+        var reputations = reviewers.ToDictionary(r => r.Validator, r => r.Reputation, StringComparer.OrdinalIgnoreCase);
+
+        var outcome = ScoreDecision.Finalise(@case, policy, reputations, now);
+
+        Assert.Equal(60, outcome.Scored.Components!.ConsensusScore);
+        Assert.Equal((30 * 80 + 70 * 60 + 50) / 100, outcome.Scored.Score);
+        Assert.Null(outcome.Scored.Fallback);
+        Assert.True(outcome.Scored.Reviews!.Single(r => r.Score == 0).Clipped);
+        Assert.True(outcome.Reputation.Single(r => r.Validator.EndsWith('1')).Next > 0.5m);
+        Assert.True(outcome.Reputation.Single(r => r.Validator.EndsWith('3')).Next < 0.5m);
+    }
+
+    [Fact]
+    public void Fewer_reviews_than_the_quorum_fall_back_to_the_automated_score_and_say_so()
+    {
+        var policy = new ScoringOptions().ToPolicy(DateTimeOffset.UnixEpoch);
+        var now = DateTimeOffset.UnixEpoch;
+        var id = "0x" + new string('a', 64);
+        var checks = new AutomatedChecksCompleted(id, "0x" + new string('1', 40), "data", "0x" + new string('b', 64), "ipfs://x", 10, null,
+            policy.Version, null, null, null, [], 80, now);
+        var reviewers = new[] { 1, 2, 3 }.Select(i => new AssignedReviewer($"0x{i:x40}", 0.5m)).ToList();
+        var @case = ScoringCase.Create(checks).Apply(new ReviewersAssigned(id, reviewers, 3, 2, now, policy.Version, now)).Apply(Review(id, 1, 10));
+
+        var outcome = ScoreDecision.Finalise(@case, policy, reviewers.ToDictionary(r => r.Validator, r => r.Reputation), now);
+
+        Assert.Equal(80, outcome.Scored.Score);
+        Assert.Equal(ScoreDecision.NoQuorum, outcome.Scored.Fallback);
+        Assert.Contains("fallback:no-quorum", outcome.Scored.Components!.Flags);
+        Assert.Empty(outcome.Reputation);
+    }
+
+    private static ReviewSubmitted Review(string id, int validator, int score) =>
+        new(id, $"0x{validator:x40}", score, Consensus.Accept, "1", 0, "0x", DateTimeOffset.UnixEpoch);
+}
