@@ -6,6 +6,9 @@ namespace CommunityAI.Benchmarks.LoadDriver;
 public sealed record LoadSettings
 {
     public Uri Contributions { get; init; } = new("http://localhost:5101");
+    public Uri Scoring { get; init; } = new("http://localhost:5102");
+    /// <summary>Validators registered and reviewing during the run; 0 leaves scoring to the automated fallback.</summary>
+    public int Validators { get; init; } = 5;
     public int Rate { get; init; } = 200;
     public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(20);
     public int Contributors { get; init; } = 50;
@@ -24,6 +27,8 @@ public sealed record LoadSettings
             settings = args[i] switch
             {
                 "--contributions" => settings with { Contributions = new Uri(value) },
+                "--scoring" => settings with { Scoring = new Uri(value) },
+                "--validators" => settings with { Validators = int.Parse(value, CultureInfo.InvariantCulture) },
                 "--rate" => settings with { Rate = int.Parse(value, CultureInfo.InvariantCulture) },
                 "--duration" => settings with { Duration = TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture)) },
                 "--contributors" => settings with { Contributors = int.Parse(value, CultureInfo.InvariantCulture) },
@@ -32,9 +37,10 @@ public sealed record LoadSettings
                 "--chain-id" => settings with { ChainId = long.Parse(value, CultureInfo.InvariantCulture) },
                 "--history" => settings with { History = value },
                 "--broker" => settings with { Broker = value },
-                _ => throw new ArgumentException($"unknown option {args[i]}; see benchmarks/README.md"),
+                _ => throw new ArgumentException($"unknown option {args[i]}; options: --contributions --scoring --rate --duration --contributors --validators --lag-sample --lag-timeout --chain-id --history --broker"),
             };
         }
-        return settings.Rate < 1 || settings.Contributors < 1 ? throw new ArgumentException("rate and contributors must be positive") : settings;
+        return settings.Rate < 1 || settings.Contributors < 1 || settings.Validators < 0
+            ? throw new ArgumentException("rate and contributors must be positive, validators not negative") : settings;
     }
 }

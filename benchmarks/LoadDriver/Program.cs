@@ -16,6 +16,13 @@ using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer
     Timeout = TimeSpan.FromSeconds(60),
 };
 
+// Validators register before the first contribution, so every contribution gets reviewers; they review until the lags are in.
+using var scoringHttp = new HttpClient { BaseAddress = settings.Scoring, Timeout = TimeSpan.FromSeconds(60) };
+var crew = new ValidatorCrew(scoringHttp, settings.ChainId, settings.Validators);
+await AnsiConsole.Status().StartAsync($"Registering {settings.Validators} validators…", _ => crew.RegisterAsync(cancel.Token));
+using var stopReviewing = CancellationTokenSource.CreateLinkedTokenSource(cancel.Token);
+var reviewing = settings.Validators > 0 ? crew.ReviewUntilAsync(stopReviewing.Token) : Task.FromResult(new ReviewResult(0, 0, new HdrHistogram.LongHistogram(HdrHistogram.TimeStamp.Minutes(1), 3)));
+
 RunResult run = null!;
 await AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
     .StartAsync(async progress =>
@@ -31,6 +38,9 @@ await AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBa
 var lags = await AnsiConsole.Status().StartAsync("Following a sample to scored, rewarded, anchored…",
     _ => new LagTracker(http).TrackAsync(run.AcceptedAt, settings.LagSample, settings.LagTimeout, cancel.Token));
 
+await stopReviewing.CancelAsync();
+var reviews = await reviewing;
+
 var limits = await AnsiConsole.Status().StartAsync("Measuring the limits on this machine (raw append, raw broker)…", async _ =>
 {
     var append = await MartenAppendLimit.MeasureAsync(settings.History, writers: 32, TimeSpan.FromSeconds(8), cancel.Token);
@@ -38,5 +48,5 @@ var limits = await AnsiConsole.Status().StartAsync("Measuring the limits on this
     return (append, publish, consume);
 });
 
-Report.Print(settings, run, lags, limits.append, limits.publish, limits.consume);
+Report.Print(settings, run, lags, reviews, limits.append, limits.publish, limits.consume);
 return run.Failed == 0 ? 0 : 1;

@@ -8,7 +8,7 @@ namespace CommunityAI.Benchmarks.LoadDriver;
 /// <summary>Prints every figure next to the limit it is measured against, and the machine it ran on.</summary>
 public static class Report
 {
-    public static void Print(LoadSettings settings, RunResult run, Lags lags, double appendLimit, double publishLimit, double consumeLimit)
+    public static void Print(LoadSettings settings, RunResult run, Lags lags, ReviewResult reviews, double appendLimit, double publishLimit, double consumeLimit)
     {
         static string Ms(long ticks) => (ticks * 1000.0 / Stopwatch.Frequency).ToString("0.0", CultureInfo.InvariantCulture);
         static string P(IReadOnlyList<double> values, double p) => values.Count == 0 ? "n/a"
@@ -20,6 +20,9 @@ public static class Report
         table.AddRow("accepted rate", $"{run.AcceptedPerSecond:0}/s", $"raw Marten append {appendLimit:0}/s", Ratio(run.AcceptedPerSecond, appendLimit));
         table.AddRow("accepted / sent", $"{run.Accepted}/{run.Sent}", "", "");
         table.AddRow("latency p50 / p99 / max", $"{Ms(run.Latency.GetValueAtPercentile(50))} / {Ms(run.Latency.GetValueAtPercentile(99))} / {Ms(run.Latency.GetValueAtPercentile(100))} ms", "", "");
+        table.AddRow("signed reviews accepted / refused", $"{reviews.Accepted} / {reviews.Refused}", $"{settings.Validators} validators", "");
+        if (reviews.Accepted + reviews.Refused > 0)
+            table.AddRow("review latency p50 / p99", $"{Ms(reviews.Latency.GetValueAtPercentile(50))} / {Ms(reviews.Latency.GetValueAtPercentile(99))} ms", "", "");
         table.AddRow("submitted → scored p50 / p99", $"{P(lags.Scored, 0.5)} / {P(lags.Scored, 0.99)}", $"sample {lags.Sampled}", $"{lags.Scored.Count} reached");
         table.AddRow("submitted → rewarded p50 / p99", $"{P(lags.Rewarded, 0.5)} / {P(lags.Rewarded, 0.99)}", "", $"{lags.Rewarded.Count} reached");
         table.AddRow("submitted → anchored p50 / p99", $"{P(lags.Anchored, 0.5)} / {P(lags.Anchored, 0.99)}", "anchoring period bounds it", $"{lags.Anchored.Count} reached");

@@ -25,7 +25,7 @@ public sealed class BrokerAndDatabaseFaultTests(FaultySystem system) : IClassFix
         await system.Database.StartAsync();
 
         var accepted = await load;
-        await HistoryInvariants.AssertSettledAsync(system.History, accepted, Settle);
+        await HistoryInvariants.AssertSettledAsync(system.History, accepted, Settle, system.Chain.RpcUrl);
     }
 
     [Fact]
@@ -39,7 +39,7 @@ public sealed class BrokerAndDatabaseFaultTests(FaultySystem system) : IClassFix
         system.StartServices();
 
         var accepted = await load;
-        await HistoryInvariants.AssertSettledAsync(system.History, accepted, Settle);
+        await HistoryInvariants.AssertSettledAsync(system.History, accepted, Settle, system.Chain.RpcUrl);
     }
 }
 
@@ -64,7 +64,7 @@ public sealed class BrokerRestartFaultTests(FaultySystem system) : IClassFixture
         await system.Rabbit.StartAsync();
 
         var accepted = await load;
-        await HistoryInvariants.AssertSettledAsync(system.History, accepted, Settle);
+        await HistoryInvariants.AssertSettledAsync(system.History, accepted, Settle, system.Chain.RpcUrl);
     }
 }
 
@@ -91,7 +91,7 @@ public sealed class DeliveryFaultTests(SystemUnderTest system) : IClassFixture<S
                 Encoding.UTF8.GetBytes("{ this is not json"));
 
         var accepted = await SignedContributions.SubmitSteadilyAsync(() => system.Contributions, 5, TimeSpan.FromMilliseconds(50), run: 4, CancellationToken.None);
-        await HistoryInvariants.AssertSettledAsync(system.History, accepted, TimeSpan.FromMinutes(2));
+        await HistoryInvariants.AssertSettledAsync(system.History, accepted, TimeSpan.FromMinutes(2), system.Chain.RpcUrl);
 
         foreach (var queue in ConsumerQueues)
         {
@@ -106,10 +106,10 @@ public sealed class DeliveryFaultTests(SystemUnderTest system) : IClassFixture<S
     {
         // Copy every message the consumers receive, then deliver the copies again: as a broker redelivery would.
         var accepted = await SignedContributions.SubmitSteadilyAsync(() => system.Contributions, 10, TimeSpan.FromMilliseconds(50), run: 5, CancellationToken.None);
-        await HistoryInvariants.AssertSettledAsync(system.History, accepted, TimeSpan.FromMinutes(2));
+        await HistoryInvariants.AssertSettledAsync(system.History, accepted, TimeSpan.FromMinutes(2), system.Chain.RpcUrl);
 
         await Redelivery.ReplayHistoryMessagesAsync(system.History, system.Broker);
         await Task.Delay(3000);
-        await HistoryInvariants.AssertSettledAsync(system.History, accepted, TimeSpan.FromMinutes(2));
+        await HistoryInvariants.AssertSettledAsync(system.History, accepted, TimeSpan.FromMinutes(2), system.Chain.RpcUrl);
     }
 }

@@ -1,3 +1,4 @@
+using CommunityAI.Audit.Commands;
 using Npgsql;
 
 namespace CommunityAI.EndToEndTests;
@@ -51,6 +52,52 @@ public static class HistoryInvariants
             await Count("SELECT coalesce(max((data->>'treeSize')::bigint), 0) FROM history.mt_events WHERE type = 'tree_head_anchored'"),
             await Twice("contribution_scored"),
             await Twice("contribution_rewarded"));
+    }
+
+    /// <summary>
+    /// Waits for the system to catch up, asserts every invariant, then has the auditors' tool verify the log against
+    /// the chain and replay the rewards from the history alone, as an outside auditor would after the incident.
+    /// </summary>
+    public static async Task AssertSettledAsync(string history, IReadOnlyCollection<string> accepted, TimeSpan timeout, string rpcUrl)
+    {
+        await AssertSettledAsync(history, accepted, timeout);
+        await AssertAuditPassesAsync(history, rpcUrl);
+    }
+
+    /// <summary>
+    /// <c>communityai-audit verify</c> (strict) and <c>replay</c> must both exit 0. The system is live, so a new anchor
+    /// may land between the tool's read of the history and its read of the chain: a failing verify is retried a
+    /// few times, and only a failure that persists fails the test.
+    /// </summary>
+    public static async Task AssertAuditPassesAsync(string history, string rpcUrl)
+    {
+        string anchor;
+        await using (var connection = new NpgsqlConnection(history))
+        {
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand(
+                "SELECT data->>'anchorContract' FROM history.mt_events WHERE type = 'tree_head_anchored' ORDER BY seq_id DESC LIMIT 1", connection);
+            anchor = (string?)await command.ExecuteScalarAsync() ?? throw new Xunit.Sdk.XunitException("nothing was anchored");
+        }
+
+        var verify = await Eventually.MatchesAsync(() => AuditAsync("verify", "--database", history, "--rpc", rpcUrl, "--anchor", anchor, "--strict"),
+            run => run.ExitCode == 0, "communityai-audit verify to pass", TimeSpan.FromSeconds(30));
+        Assert.Equal(0, verify.ExitCode);
+        var replay = await AuditAsync("replay", "--database", history);
+        Assert.True(replay.ExitCode == 0, $"communityai-audit replay failed: {replay}");
+    }
+
+    private sealed record AuditRun(int ExitCode, string Output, string Error)
+    {
+        public override string ToString() => $"exit {ExitCode}\n{Output}\n{Error}";
+    }
+
+    private static async Task<AuditRun> AuditAsync(params string[] args)
+    {
+        await using var output = new StringWriter();
+        await using var error = new StringWriter();
+        var code = await AuditApp.RunAsync(args, output, error);
+        return new AuditRun(code, output.ToString(), error.ToString());
     }
 
     /// <summary>Waits for the system to catch up, then asserts every invariant.</summary>

@@ -30,7 +30,7 @@ public sealed class ProcessKillTests : IAsyncLifetime
         }
 
         var accepted = await load;
-        await HistoryInvariants.AssertSettledAsync(_history, accepted, TimeSpan.FromMinutes(3));
+        await HistoryInvariants.AssertSettledAsync(_history, accepted, TimeSpan.FromMinutes(3), _chain.RpcUrl);
     }
 
     private async Task StartAsync(string name)

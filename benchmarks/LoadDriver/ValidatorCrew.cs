@@ -1,0 +1,94 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using CommunityAI.Formats;
+using CommunityAI.Formats.Signing;
+using CommunityAI.QualityScoring.Domain;
+using HdrHistogram;
+using Nethereum.Signer;
+
+namespace CommunityAI.Benchmarks.LoadDriver;
+
+/// <summary>What the validators did during a run.</summary>
+public sealed record ReviewResult(int Accepted, int Refused, LongHistogram Latency);
+
+/// <summary>
+/// Validators with keys of their own: each registers with a signed request, then keeps polling its open assignments
+/// and reviews each with a signed EIP-712 Review. Most score close to a contribution's "true" quality (derived from
+/// its id), one in five is a careless outlier, so the consensus has something to clip.
+/// </summary>
+public sealed class ValidatorCrew(HttpClient scoring, long chainId, int size)
+{
+    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(500);
+    private readonly EthECKey[] _keys = Enumerable.Range(0, size).Select(_ => EthECKey.GenerateKey()).ToArray();
+    private readonly LongHistogram _latency = new(TimeStamp.Minutes(5), 3);
+    private int _accepted, _refused;
+
+    public async Task RegisterAsync(CancellationToken ct)
+    {
+        var deadline = (ulong)DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds();
+        foreach (var key in _keys)
+        {
+            var registration = new ValidatorRegistration(key.GetPublicAddress(), 1, deadline);
+            using var response = await scoring.PostAsJsonAsync("/api/validators", new
+            {
+                registration.Validator, registration.Nonce, registration.Deadline,
+                signature = registration.Sign((ulong)chainId, key.GetPrivateKey()),
+            }, ct);
+            if (response.StatusCode != HttpStatusCode.Created)
+                throw new InvalidOperationException($"registering validator {registration.Validator}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}");
+        }
+    }
+
+    /// <summary>Reviews until cancelled, then reports.</summary>
+    public async Task<ReviewResult> ReviewUntilAsync(CancellationToken stop)
+    {
+        await Task.WhenAll(_keys.Select((key, index) => ReviewLoopAsync(key, careless: index % 5 == 4, stop)));
+        return new ReviewResult(_accepted, _refused, _latency);
+    }
+
+    private async Task ReviewLoopAsync(EthECKey key, bool careless, CancellationToken stop)
+    {
+        var address = key.GetPublicAddress();
+        ulong nonce = 1;
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                var open = await scoring.GetFromJsonAsync<JsonElement>($"/api/validators/{address}/assignments", stop);
+                foreach (var assignment in open.EnumerateArray())
+                    await ReviewAsync(key, address, assignment.GetProperty("contributionId").GetString()!, careless, nonce++, stop);
+                await Task.Delay(Poll, stop);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (HttpRequestException)
+            {
+                await Task.Delay(Poll, CancellationToken.None); // the service is busy or restarting: poll again
+            }
+        }
+    }
+
+    private async Task ReviewAsync(EthECKey key, string address, string contributionId, bool careless, ulong nonce, CancellationToken ct)
+    {
+        var quality = 40 + Hex.Decode(contributionId, 32)[0] % 50;
+        var score = careless ? (quality + 50) % 101 : Math.Clamp(quality + Random.Shared.Next(-5, 6), 0, 100);
+        var payload = new ReviewPayload(address, contributionId, (ushort)score, "accept", nonce, (ulong)DateTimeOffset.UtcNow.AddMinutes(30).ToUnixTimeSeconds());
+        var body = new
+        {
+            payload.Validator, payload.ContributionId, score, payload.Verdict, payload.Nonce, payload.Deadline,
+            signature = TypedDataSigner.Sign(payload, (ulong)chainId, key.GetPrivateKey()),
+        };
+        var started = Stopwatch.GetTimestamp();
+        using var response = await scoring.PostAsJsonAsync("/api/reviews", body, ct);
+        lock (_latency)
+            _latency.RecordValue(Stopwatch.GetTimestamp() - started);
+        if (response.StatusCode is HttpStatusCode.Created or HttpStatusCode.OK)
+            Interlocked.Increment(ref _accepted);
+        else
+            Interlocked.Increment(ref _refused);
+    }
+}
