@@ -1,5 +1,6 @@
 using System.Numerics;
 using Nethereum.ABI.EIP712;
+using NBitcoin.Secp256k1;
 using Nethereum.Signer;
 
 namespace CommunityAI.Formats.Signing;
@@ -107,19 +108,14 @@ public static class TypedDataSigner
         if (r.IsZero || r >= CurveOrder || s.IsZero || s > HalfCurveOrder)
             return null;
 
-        var signature = EthECDSASignatureFactory.FromComponents(bytes[..32], bytes[32..64], (byte)(27 + recoveryId));
-        EthECKey? key;
-        try
-        {
-            key = EthECKey.RecoverFromSignature(signature, recoveryId, digest);
-        }
-        catch (ArgumentException)
-        {
-            // An r that is not the x-coordinate of a curve point makes BouncyCastle reject the point
-            // decompression; that is an unusable signature, not a fault of ours.
-            return null;
-        }
-        return key is null ? null : Address.Format(key.GetPublicAddressAsBytes());
+        // Recovery with NBitcoin.Secp256k1 (a port of Bitcoin Core's libsecp256k1, already under Nethereum.Signer):
+        // about ten times faster than Nethereum's BouncyCastle path, and intake recovers one key per submission.
+        if (!SecpRecoverableECDSASignature.TryCreateFromCompact(bytes.AsSpan(0, 64), recoveryId, out var signature)
+            || !ECPubKey.TryRecover(Context.Instance, signature, digest, out var key))
+            return null; // r is not the x-coordinate of a curve point: an unusable signature, not a fault of ours
+        Span<byte> uncompressed = stackalloc byte[65];
+        key.WriteToSpan(compressed: false, uncompressed, out _);
+        return Address.Format(Keccak256.Hash(uncompressed[1..]).AsSpan(12));
     }
 
     private static byte[] Hash(TypedDataRaw typedData) =>

@@ -53,12 +53,13 @@ public static class ContributionIntake
             return new IntakeDecision.Invalid(errors);
 
         var payload = new ContributionPayload(contributor, request.Kind!, Hex.Encode(contentHash), request.ContentUri!, request.Nonce!.Value, request.Deadline!.Value);
-        var signer = TypedDataSigner.RecoverSigner(payload, (ulong)options.ChainId, request.Signature);
+        var digest = TypedDataSigner.Digest(payload, (ulong)options.ChainId); // also the contribution's id
+        var signer = TypedDataSigner.RecoverSigner(digest, request.Signature);
         if (signer is null || !string.Equals(signer, contributor, StringComparison.OrdinalIgnoreCase))
             return new IntakeDecision.Unsigned("signature does not recover to the contributor over the EIP-712 Contribution");
 
         return new IntakeDecision.Accept(new ContributionSubmitted(
-            ContributionId: Hex.Encode(TypedDataSigner.Digest(payload, (ulong)options.ChainId)),
+            ContributionId: Hex.Encode(digest),
             Contributor: contributor,
             Kind: request.Kind!,
             ContentHash: Hex.Encode(contentHash),
