@@ -40,7 +40,9 @@ public sealed class WalkingSkeletonTests(SystemUnderTest system) : IClassFixture
         // Scored by quality-scoring, credited by reward-ledger, both seen by contributions over the bus.
         var status = await Eventually.MatchesAsync(
             () => system.Contributions.GetFromJsonAsync<JsonElement>($"/api/contributions/{id}"),
-            s => s.GetProperty("status").GetString() is "rewarded" or "anchored", "the contribution to be rewarded");
+            // Scored and rewarded travel on separate queues, so either may reach the view first.
+            s => s.GetProperty("status").GetString() is "rewarded" or "anchored" && s.GetProperty("score").ValueKind == JsonValueKind.Number,
+            "the contribution to be scored and rewarded");
         Assert.InRange(status.GetProperty("score").GetInt32(), 1, 100);
         Assert.NotEqual("0", status.GetProperty("reward").GetString());
 

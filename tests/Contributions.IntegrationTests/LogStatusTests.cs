@@ -40,4 +40,37 @@ public sealed class LogStatusTests(ContributionsService service) : IClassFixture
         await Eventually.MatchesAsync(() => ViewAsync(covered), v => v.TryGetProperty("score", out var s) && s.ValueKind == JsonValueKind.Number, "score");
         Assert.Equal("anchored", (await ViewAsync(covered)).GetProperty("status").GetString());
     }
+
+    [Fact]
+    public async Task Score_reward_and_log_index_arriving_together_all_land_on_the_view()
+    {
+        var ids = new List<string>();
+        for (var i = 0; i < 20; i++)
+        {
+            var (id, body) = Signed.Contribution(text: $"concurrent {i}");
+            using var response = await service.Client.PostAsJsonAsync("/api/contributions", body);
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+            ids.Add(id);
+        }
+        var bus = service.Host.Services.GetRequiredService<IBus>();
+
+        // Three queues, three consumers, the same twenty views at once: none may overwrite another's fields.
+        var contributor = CommunityAI.Testing.AnvilNode.DevAddresses[1];
+        await Task.WhenAll(ids.SelectMany((id, i) => new[]
+        {
+            bus.Publish(new ContributionScored(id, contributor, "data", 70, "v1", DateTimeOffset.UtcNow)),
+            bus.Publish(new ContributionRewarded(id, contributor, "7", 3, "p1", DateTimeOffset.UtcNow)),
+            bus.Publish(new LogEntriesAppended(1000 + i, [new LoggedEntry(1000 + i, 5000 + i, "contributions/" + id, "contribution_submitted")])),
+        }));
+
+        foreach (var (id, i) in ids.Select((id, i) => (id, i)))
+        {
+            var view = await Eventually.MatchesAsync(() => ViewAsync(id),
+                v => v.GetProperty("reward").ValueKind == JsonValueKind.String && v.GetProperty("score").ValueKind == JsonValueKind.Number
+                    && v.GetProperty("logIndex").ValueKind == JsonValueKind.Number, $"score, reward and index of {id}");
+            Assert.Equal("rewarded", view.GetProperty("status").GetString());
+            Assert.Equal(70, view.GetProperty("score").GetInt32());
+            Assert.Equal(1000 + i, view.GetProperty("logIndex").GetInt64());
+        }
+    }
 }

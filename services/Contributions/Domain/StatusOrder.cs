@@ -1,6 +1,6 @@
 namespace CommunityAI.Contributions.Domain;
 
-/// <summary>Bus events can arrive in any order; a status only ever moves forward.</summary>
+/// <summary>The order of a contribution's statuses; a status never moves backwards.</summary>
 public static class StatusOrder
 {
     private static readonly string[] Order =
@@ -8,4 +8,7 @@ public static class StatusOrder
 
     public static string Latest(string current, string candidate) =>
         Array.IndexOf(Order, candidate) > Array.IndexOf(Order, current) ? candidate : current;
+
+    /// <summary>The statuses that come before <paramref name="status"/>.</summary>
+    public static IReadOnlyList<string> Before(string status) => Order[..Array.IndexOf(Order, status)];
 }

@@ -11,15 +11,8 @@ public sealed class ContributionRewardedConsumer(IDocumentSession session) : ICo
     public async Task Consume(ConsumeContext<ContributionRewarded> context)
     {
         var rewarded = context.Message;
-        var view = await session.LoadAsync<ContributionView>(rewarded.ContributionId, context.CancellationToken);
-        if (view is null)
-            return;
-        session.Store(view with
-        {
-            Reward = rewarded.Amount,
-            Epoch = rewarded.Epoch,
-            Status = StatusOrder.Latest(view.Status, ContributionStatus.Rewarded),
-        });
+        session.QueueSqlCommand(ViewUpdates.Sql(session, "jsonb_build_object('reward', ?::text, 'epoch', ?::bigint)", ContributionStatus.Rewarded),
+            rewarded.Amount, rewarded.Epoch, ContributionStatus.Rewarded, rewarded.ContributionId);
         await session.SaveChangesAsync(context.CancellationToken);
     }
 }

@@ -10,11 +10,10 @@ public sealed class ContributionScoredConsumer(IDocumentSession session) : ICons
 {
     public async Task Consume(ConsumeContext<ContributionScored> context)
     {
-        var scored = context.Message;
-        var view = await session.LoadAsync<ContributionView>(scored.ContributionId, context.CancellationToken);
-        if (view is null)
-            return; // not ours (a partner's contribution routed elsewhere) or a message from another deployment
-        session.Store(view with { Score = scored.Score, Status = StatusOrder.Latest(view.Status, ContributionStatus.Scored) });
+        // Four consumers write parts of one view concurrently: each updates only its own fields in one statement,
+        // so none overwrites another's (a load-then-store here lost the score when the reward landed at the same time).
+        session.QueueSqlCommand(ViewUpdates.Sql(session, "jsonb_build_object('score', ?::int)", ContributionStatus.Scored),
+            context.Message.Score, ContributionStatus.Scored, context.Message.ContributionId);
         await session.SaveChangesAsync(context.CancellationToken);
     }
 }

@@ -18,9 +18,13 @@ public sealed class LogEntriesAppendedConsumer(IDocumentSession session) : ICons
             .ToDictionary(g => g.Key, g => g.Min(e => e.Index));
         if (ours.Count == 0)
             return;
-        var views = await session.LoadManyAsync<ContributionView>(context.CancellationToken, ours.Keys);
-        foreach (var view in views.Where(v => v.LogIndex is null))
-            session.Store(view with { LogIndex = ours[view.Id] });
+        // One statement per contribution, touching only the index (see ViewUpdates for why not load-and-store).
+        var table = session.DocumentStore.Options.Schema.For<ContributionView>();
+        foreach (var (id, index) in ours)
+            session.QueueSqlCommand(
+                $"update {table} set data = data || jsonb_build_object('logIndex', ?::bigint) " +
+                "where id = ? and coalesce(data->'logIndex', 'null'::jsonb) = 'null'::jsonb",
+                index, id);
         await session.SaveChangesAsync(context.CancellationToken);
     }
 }
