@@ -24,7 +24,7 @@ internal static class AnchorGas
             var anchor = new AnchorContract(sender, contracts.AnchorAddress);
             var anchors = new List<Anchor>();
             long treeSize = 0;
-            // Two periods of each size: the first anchor ever differs (its storage slot changes from the deployer's value).
+            // Two periods of each size: the first anchor ever costs more (the root's slot goes from zero to non-zero once).
             foreach (var events in eventsPerPeriod.SelectMany(e => new[] { e, e }))
             {
                 treeSize += events;
