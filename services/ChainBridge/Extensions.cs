@@ -19,7 +19,14 @@ internal static class Extensions
             .BindConfiguration(ChainOptions.Section)
             .Configure<IConfiguration>((options, configuration) => options.RpcUrl = configuration.GetConnectionString("chain") ?? options.RpcUrl)
             .Validate(o => Uri.TryCreate(o.RpcUrl, UriKind.Absolute, out _), "ConnectionStrings:chain must be the chain's RPC URL")
-            .Validate(o => o.AnchorerKey.Length is 64 or 66, "Chain:AnchorerKey must be a 32-byte hex private key")
+            .ValidateOnStart();
+        // The key itself is checked when it is read (AnchorerKeySource): it may come from Dapr instead of configuration.
+        builder.Services.AddOptions<DaprSecretOptions>()
+            .BindConfiguration(DaprSecretOptions.Section)
+            .Validate(o => !o.Enabled || !string.IsNullOrWhiteSpace(o.AnchorerKeySecretName),
+                "Dapr:AnchorerKeySecretName must name the anchoring key's secret when Dapr:SecretStore is set")
+            .Validate(o => o.SidecarTimeout > TimeSpan.Zero && o.SidecarTimeout <= TimeSpan.FromMinutes(10),
+                "Dapr:SidecarTimeout must be between 0 and 10 minutes")
             .ValidateOnStart();
 
         builder.AddHistoryStore("chainbridge_docs", options =>
@@ -29,7 +36,10 @@ internal static class Extensions
             options.Schema.For<AnchorView>().Identity(a => a.Id);
         });
         builder.Services.AddSingleton<LogStore>();
+        builder.Services.AddSingleton<AnchorerKeySource>();
         builder.Services.AddSingleton<ChainConnection>();
+        // Reads the key before any other service starts (IHostedLifecycleService.StartingAsync).
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ChainConnection>());
         builder.Services.AddHealthChecks().AddCheck<ChainHealthCheck>("chain", tags: ["ready"]);
         builder.Services.AddHostedService<LogWriter>();
         builder.Services.AddHostedService<AnchorScheduler>();

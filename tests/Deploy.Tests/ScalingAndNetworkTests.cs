@@ -83,6 +83,39 @@ public sealed class ScalingAndNetworkTests
         Assert.Equal(["communityai-anchorer"], Assert.Single(role.Rules).ResourceNames);
     }
 
+    [Theory, MemberData(nameof(Overlays.All), MemberType = typeof(Overlays))]
+    public void Chain_bridge_asks_its_sidecar_for_a_secret_the_sidecar_may_serve(string name)
+    {
+        var overlay = RenderedOverlay.Load(name);
+        var bridge = overlay.Deployment("chain-bridge");
+        var container = bridge.Spec.Template.Spec.Containers.Single();
+        string Setting(string key) => ContainerSettings.ConfigMapValue(overlay, container, key)
+            ?? throw new Xunit.Sdk.XunitException($"{name}: chain-bridge does not set {key}");
+        var annotations = bridge.Spec.Template.Metadata.Annotations!;
+        var store = Assert.Single(overlay.All<DaprComponent>());
+        var configuration = Assert.Single(overlay.All<DaprConfiguration>());
+
+        // The sidecar is the one the component is scoped to, and runs under the Configuration that allows the secret.
+        Assert.Equal(["chain-bridge"], store.Scopes);
+        Assert.Equal("chain-bridge", annotations.Get("dapr.io/app-id"));
+        Assert.Equal(configuration.Metadata.Name, annotations.Get("dapr.io/config"));
+        Assert.Equal("secretstores.kubernetes", store.Spec.Type);
+
+        // The service asks that store for a secret the Configuration and the Role both allow.
+        Assert.Equal(store.Metadata.Name, Setting("Dapr__SecretStore"));
+        var secretName = Setting("Dapr__AnchorerKeySecretName");
+        Assert.Contains(secretName, Assert.Single(configuration.Spec.Secrets!.Scopes).AllowedSecrets);
+        Assert.Contains(secretName, Assert.Single(Assert.Single(overlay.All<V1Role>()).Rules).ResourceNames);
+
+        // The sidecar's gRPC port on the pod's loopback, where Dapr serves it.
+        Assert.Equal("http://127.0.0.1:50001", Setting("DAPR_GRPC_ENDPOINT"));
+
+        // secretstores.kubernetes answers with every value of the Secret: the dev Secret holds the one named.
+        var valueName = Setting("Dapr__AnchorerKeyValueName");
+        if (name == "dev")
+            Assert.Contains(valueName, overlay.All<V1Secret>().Single(s => s.Metadata.Name == secretName).Data.Keys);
+    }
+
     private static bool Selects(V1NetworkPolicy policy, IDictionary<string, string> labels)
     {
         var selector = policy.Spec.PodSelector;

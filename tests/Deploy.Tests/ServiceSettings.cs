@@ -25,7 +25,7 @@ public static class ServiceSettings
         [
             .. Common, "ConnectionStrings:chain", "Chain:ChainId", "Chain:AnchorerKey",
             "Anchoring:Period", "Anchoring:EveryEntries", "Anchoring:Confirmations",
-            "Dapr:SecretStore", "Dapr:AnchorerKeySecretName", "DAPR_GRPC_ENDPOINT",
+            "Dapr:SecretStore", "Dapr:AnchorerKeySecretName", "Dapr:AnchorerKeyValueName", "DAPR_GRPC_ENDPOINT",
         ],
     };
 

@@ -4,6 +4,7 @@ using CommunityAI.Formats;
 using CommunityAI.Formats.Log;
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 
 namespace CommunityAI.ChainBridge.Apis;
 
@@ -33,50 +34,79 @@ public static class LogApi
         return TypedResults.Ok(new HeadResponse(head.TreeSize, Hex.Encode(head.RootHash)));
     }
 
-    public static async Task<Results<Ok<IReadOnlyList<EntryResponse>>, ValidationProblem>> EntriesAsync(
-        long? start, long? end, LogStore store, CancellationToken ct)
+    /// <summary>Entries [start, end): end defaults to start + 100 and is cut at the log's size; at most <see cref="MaxEntriesPerPage"/> per request.</summary>
+    public static async Task<Results<Ok<IReadOnlyList<EntryResponse>>, ValidationProblem, ProblemHttpResult>> EntriesAsync(
+        [FromQuery] string[]? start, [FromQuery] string[]? end, LogStore store, CancellationToken ct)
     {
+        var query = new LogQuery();
+        var from = query.Number("start", start, required: false) ?? 0;
+        var requestedEnd = query.Number("end", end, required: false);
+        if (query.IsValid && requestedEnd < from)
+            query.Fail("end", $"end must not be below start ({from}): entries are [start, end)");
+        if (query.IsValid && requestedEnd - from > MaxEntriesPerPage)
+            query.Fail("end", $"at most {MaxEntriesPerPage} entries per request: ask for [start, start + {MaxEntriesPerPage}) and page on");
+        if (!query.IsValid)
+            return TypedResults.ValidationProblem(query.Errors);
+
         var head = await store.ReadHeadAsync(ct);
-        var from = start ?? 0;
-        var to = Math.Min(end ?? Math.Min(head.TreeSize, from + 100), head.TreeSize);
-        if (from < 0 || to < from || to - from > MaxEntriesPerPage)
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
-            {
-                ["start"] = [$"need 0 <= start <= end <= treeSize ({head.TreeSize}) and at most {MaxEntriesPerPage} entries per page"],
-            });
+        if (from > head.TreeSize)
+            return NotInLog("start", $"start {from} is beyond the log, which has {head.TreeSize} entries");
+        // Like RFC 9162 get-entries, a range past the head is answered with the entries there are.
+        var to = Math.Min(requestedEnd ?? from + 100, head.TreeSize);
         var entries = await store.ReadEntriesAsync(from, to, ct);
         return TypedResults.Ok<IReadOnlyList<EntryResponse>>(entries
             .Select(e => new EntryResponse(e.Index, System.Text.Encoding.UTF8.GetString(e.Entry), Hex.Encode(e.LeafHash)))
             .ToList());
     }
 
-    public static async Task<Results<Ok<InclusionResponse>, ValidationProblem>> InclusionAsync(
-        long? index, long? treeSize, LogStore store, CancellationToken ct)
+    /// <summary>The audit path of leaf <c>index</c> in the tree of <c>treeSize</c> leaves (default: the current head).</summary>
+    public static async Task<Results<Ok<InclusionResponse>, ValidationProblem, ProblemHttpResult>> InclusionAsync(
+        [FromQuery] string[]? index, [FromQuery] string[]? treeSize, LogStore store, CancellationToken ct)
     {
+        var query = new LogQuery();
+        var leaf = query.Number("index", index, required: true);
+        var requestedSize = query.Number("treeSize", treeSize, required: false);
+        if (query.IsValid && leaf >= requestedSize)
+            query.Fail("index", $"index must be below treeSize ({requestedSize}): leaves are numbered from 0");
+        if (!query.IsValid)
+            return TypedResults.ValidationProblem(query.Errors);
+
         var head = await store.ReadHeadAsync(ct);
-        var size = treeSize ?? head.TreeSize;
-        if (index is not { } leaf || leaf < 0 || size > head.TreeSize || leaf >= size)
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
-            {
-                ["index"] = [$"need 0 <= index < treeSize <= {head.TreeSize}"],
-            });
-        var plan = InclusionProof.Plan(leaf, size);
-        var nodes = await store.ReadNodesAsync([.. plan.NodeIds, .. CompactRange.NodeIdsFor(size), NodeId.Leaf(leaf)], ct);
+        if (requestedSize > head.TreeSize)
+            return NotInLog("treeSize", $"treeSize {requestedSize} is beyond the log, which has {head.TreeSize} entries");
+        var size = requestedSize ?? head.TreeSize;
+        if (leaf >= size)
+            return NotInLog("index", $"no entry at index {leaf}: the log has {head.TreeSize} entries");
+
+        var at = leaf!.Value;
+        var plan = InclusionProof.Plan(at, size);
+        var nodes = await store.ReadNodesAsync([.. plan.NodeIds, .. CompactRange.NodeIdsFor(size), NodeId.Leaf(at)], ct);
         var path = plan.Build(id => nodes.GetValueOrDefault(id));
         var root = CompactRange.Restore(size, id => nodes.GetValueOrDefault(id)).RootHash();
-        return TypedResults.Ok(new InclusionResponse(leaf, size, Hex.Encode(root), Hex.Encode(nodes[NodeId.Leaf(leaf)]),
+        return TypedResults.Ok(new InclusionResponse(at, size, Hex.Encode(root), Hex.Encode(nodes[NodeId.Leaf(at)]),
             path.Select(h => Hex.Encode(h)).ToList()));
     }
 
-    public static async Task<Results<Ok<ConsistencyResponse>, ValidationProblem>> ConsistencyAsync(
-        long? first, long? second, LogStore store, CancellationToken ct)
+    /// <summary>The RFC 9162 consistency proof between tree sizes <c>first</c> and <c>second</c>, 1 ≤ first ≤ second ≤ the log's size.</summary>
+    public static async Task<Results<Ok<ConsistencyResponse>, ValidationProblem, ProblemHttpResult>> ConsistencyAsync(
+        [FromQuery] string[]? first, [FromQuery] string[]? second, LogStore store, CancellationToken ct)
     {
+        var query = new LogQuery();
+        var older = query.Number("first", first, required: true);
+        var newer = query.Number("second", second, required: true);
+        // RFC 9162 §2.1.4 proves consistency between non-empty trees: every tree extends the empty one, with nothing to prove.
+        if (older == 0)
+            query.Fail("first", "first must be at least 1: RFC 9162 consistency proofs are between non-empty trees");
+        if (query.IsValid && older > newer)
+            query.Fail("first", $"first must not exceed second ({newer})");
+        if (!query.IsValid)
+            return TypedResults.ValidationProblem(query.Errors);
+
         var head = await store.ReadHeadAsync(ct);
-        if (first is not { } m || second is not { } n || m < 1 || m > n || n > head.TreeSize)
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
-            {
-                ["first"] = [$"need 1 <= first <= second <= {head.TreeSize}"],
-            });
+        var (m, n) = (older!.Value, newer!.Value);
+        if (n > head.TreeSize)
+            return NotInLog("second", $"second {n} is beyond the log, which has {head.TreeSize} entries");
+
         var plan = ConsistencyProof.Plan(m, n);
         var nodes = await store.ReadNodesAsync([.. plan.NodeIds, .. CompactRange.NodeIdsFor(m), .. CompactRange.NodeIdsFor(n)], ct);
         var proof = plan.Build(id => nodes.GetValueOrDefault(id));
@@ -84,6 +114,13 @@ public static class LogApi
         return TypedResults.Ok(new ConsistencyResponse(m, n, Hex.Encode(RootOf(m)), Hex.Encode(RootOf(n)),
             proof.Select(h => Hex.Encode(h)).ToList()));
     }
+
+    /// <summary>A well-formed request for what the log does not hold (yet): 404, in the same shape as a validation problem.</summary>
+    private static ProblemHttpResult NotInLog(string parameter, string message) => TypedResults.Problem(
+        detail: message,
+        statusCode: StatusCodes.Status404NotFound,
+        title: "Not in the log",
+        extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { [parameter] = [message] } });
 
     public static async Task<Ok<IReadOnlyList<AnchorView>>> AnchorsAsync(IQuerySession session, CancellationToken ct)
     {

@@ -64,19 +64,11 @@ public sealed partial class LogWriter(NpgsqlDataSource dataSource, LogStore stor
                 continue;
             }
 
-            var entries = new List<LogEntry>(batch.Events.Count);
-            var nodes = new List<LogNode>(batch.Events.Count * 2);
-            foreach (var stored in batch.Events)
-            {
-                var index = range.Size;
-                var entry = LogEntryEnvelope.Build(index, stored);
-                var leaf = LogHasher.HashLeaf(entry);
-                entries.Add(new LogEntry(index, stored.Sequence, entry, leaf));
-                range = range.Append(leaf, nodes);
-            }
-
-            var next = new LogHead(range.Size, range.RootHash(), batch.Next.Checkpoint);
-            await store.AppendAsync(head, next, entries, nodes, ct);
+            var appended = LogBatch.Append(range, batch.Events);
+            var entries = appended.Entries;
+            var next = appended.Head(batch.Next.Checkpoint);
+            await store.AppendAsync(head, next, entries, appended.Nodes, ct);
+            range = appended.Range;
             LogAppended(entries.Count, next.TreeSize);
             // Tells services where their events sit in the log. Published after the commit and not from a
             // checkpoint of its own yet: a crash right here loses only this notice, never a log entry.

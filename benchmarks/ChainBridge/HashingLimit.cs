@@ -1,0 +1,74 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using CommunityAI.ChainBridge.Log;
+using CommunityAI.Formats.Log;
+
+namespace CommunityAI.Benchmarks.ChainBridge;
+
+/// <summary>
+/// The CPU side of appending, on one thread: the log writer's whole batch step (envelope, leaf hash, tree
+/// update), the hash and tree update alone, and raw SHA-256 over the same entry bytes, the limit.
+/// </summary>
+internal static class HashingLimit
+{
+    public sealed record Result(int Leaves, double BatchPerSecond, double HashAndTreePerSecond, double RawSha256PerSecond, double AverageEntryBytes);
+
+    public static Result Measure(int leaves)
+    {
+        var events = SyntheticHistory.Batch(1, leaves);
+        var entries = events.Select((e, i) => LogEntryEnvelope.Build(i, e)).ToArray();
+
+        // Warm-up: JIT and caches for all three.
+        Run(events.Take(2000).ToList(), entries.Take(2000).ToArray());
+
+        var batch = Rate(leaves, () =>
+        {
+            var range = CompactRange.Empty;
+            for (var i = 0; i < events.Count; i += 1000)
+                range = LogBatch.Append(range, events.Skip(i).Take(1000).ToList()).Range;
+            return range.Size;
+        });
+        var hashAndTree = Rate(leaves, () => HashAndTree(entries));
+        var raw = Rate(leaves, () => RawSha256(entries));
+        return new Result(leaves, batch, hashAndTree, raw, entries.Average(e => e.Length));
+    }
+
+    private static void Run(IReadOnlyList<CommunityAI.ServiceDefaults.History.StoredEvent> events, byte[][] entries)
+    {
+        LogBatch.Append(CompactRange.Empty, events);
+        HashAndTree(entries);
+        RawSha256(entries);
+    }
+
+    private static long HashAndTree(byte[][] entries)
+    {
+        var range = CompactRange.Empty;
+        var nodes = new List<LogNode>(2048);
+        foreach (var entry in entries)
+        {
+            range = range.Append(LogHasher.HashLeaf(entry), nodes);
+            if (nodes.Count > 1024)
+                nodes.Clear();
+        }
+        return range.Size;
+    }
+
+    private static long RawSha256(byte[][] entries)
+    {
+        Span<byte> hash = stackalloc byte[32];
+        long sink = 0;
+        foreach (var entry in entries)
+        {
+            SHA256.HashData(entry, hash);
+            sink += hash[0];
+        }
+        return sink;
+    }
+
+    private static double Rate(int leaves, Func<long> work)
+    {
+        var watch = Stopwatch.StartNew();
+        GC.KeepAlive(work());
+        return leaves / watch.Elapsed.TotalSeconds;
+    }
+}

@@ -1,0 +1,29 @@
+namespace CommunityAI.ChainBridge.Anchoring;
+
+/// <summary>
+/// Where the anchoring key lives when a Dapr sidecar serves it, from configuration section "Dapr".
+/// Unset <see cref="SecretStore"/> means no Dapr: the key is <c>Chain:AnchorerKey</c> from configuration.
+/// </summary>
+public sealed class DaprSecretOptions
+{
+    public const string Section = "Dapr";
+
+    /// <summary>The Dapr secret-store component's name (e.g. communityai-secrets).</summary>
+    public string? SecretStore { get; set; }
+
+    /// <summary>The secret's name in that store (e.g. communityai-anchorer).</summary>
+    public string? AnchorerKeySecretName { get; set; }
+
+    /// <summary>
+    /// The value inside the secret that holds the key. A Kubernetes Secret or a Vault entry holds several
+    /// values under one name; stores with one value per secret may leave this unset.
+    /// </summary>
+    public string? AnchorerKeyValueName { get; set; }
+
+    /// <summary>
+    /// How long start-up waits for the sidecar to answer: an injected sidecar may come up after the app.
+    /// </summary>
+    public TimeSpan SidecarTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    public bool Enabled => !string.IsNullOrWhiteSpace(SecretStore);
+}

@@ -1,0 +1,75 @@
+using System.Collections.Concurrent;
+using System.Net;
+using ChainBridge.IntegrationTests.Dapr.Runtime;
+using Grpc.Core;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace ChainBridge.IntegrationTests.Dapr;
+
+/// <summary>
+/// A gRPC server speaking Dapr's secrets API on a loopback port (HTTP/2 cleartext, as the sidecar does on
+/// 50001), answering from an in-memory store the way daprd does: an unknown store is InvalidArgument, a
+/// secret the store lacks is an error from the store. Records every request it gets.
+/// </summary>
+public sealed class SecretsSidecar : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private SecretsSidecar(WebApplication app, SecretsService service)
+    {
+        _app = app;
+        Service = service;
+    }
+
+    public SecretsService Service { get; }
+
+    /// <summary>The value for DAPR_GRPC_ENDPOINT.</summary>
+    public string Endpoint { get; private set; } = "";
+
+    public static async Task<SecretsSidecar> StartAsync(string storeName)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+            kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2));
+        var service = new SecretsService(storeName);
+        builder.Services.AddGrpc();
+        builder.Services.AddSingleton(service);
+        var app = builder.Build();
+        app.MapGrpcService<SecretsService>();
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        return new SecretsSidecar(app, service) { Endpoint = address };
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    public sealed class SecretsService(string storeName) : global::ChainBridge.IntegrationTests.Dapr.Runtime.Dapr.DaprBase
+    {
+        public ConcurrentDictionary<string, Dictionary<string, string>> Secrets { get; } = new();
+        public ConcurrentQueue<(string Store, string Key)> Requests { get; } = new();
+
+        public override Task<GetSecretResponse> GetSecret(GetSecretRequest request, ServerCallContext context)
+        {
+            Requests.Enqueue((request.StoreName, request.Key));
+            if (request.StoreName != storeName)
+                throw new RpcException(new Status(StatusCode.InvalidArgument, $"failed finding secret store with key {request.StoreName}"));
+            if (!Secrets.TryGetValue(request.Key, out var data))
+                throw new RpcException(new Status(StatusCode.Internal,
+                    $"failed getting secret with key {request.Key} from secret store {request.StoreName}: secrets \"{request.Key}\" not found"));
+            var response = new GetSecretResponse();
+            response.Data.Add(data);
+            return Task.FromResult(response);
+        }
+    }
+}

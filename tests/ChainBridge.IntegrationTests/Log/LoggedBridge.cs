@@ -1,0 +1,65 @@
+using System.Net.Http.Json;
+using CommunityAI.ChainBridge.Apis;
+using CommunityAI.Contracts;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace ChainBridge.IntegrationTests.Log;
+
+/// <summary>
+/// The chain bridge on Kestrel (real HTTP, real request limits) over a fresh database whose log holds
+/// <see cref="Entries"/> entries, written by the bridge's own log writer from history events.
+/// </summary>
+public sealed class LoggedBridge : IAsyncLifetime
+{
+    public const int Entries = 37; // not a power of two: proofs cross an incomplete subtree
+
+    private readonly BridgeBackends _backends = new();
+
+    public ChainBridgeHost Host { get; private set; } = null!;
+    public HttpClient Client { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        await _backends.InitializeAsync();
+        Host = new ChainBridgeHost(_backends.Settings(("Chain:AnchorerKey", CommunityAI.Testing.AnvilNode.DevPrivateKeys[1])));
+        Host.UseKestrel(0);
+        Host.StartServer();
+        Client = Host.CreateClient();
+
+        var store = Host.Services.GetRequiredService<IDocumentStore>();
+        await using (var session = store.LightweightSession())
+        {
+            for (var i = 0; i < Entries; i++)
+                session.Events.Append($"test/seed-{i % 5}", new TreeHeadAnchored(i, "0x" + new string('a', 64), 31337, "0x" + new string('b', 40), $"seed-{i}", i, DateTimeOffset.UnixEpoch));
+            await session.SaveChangesAsync();
+        }
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while ((await Client.GetFromJsonAsync<LogApi.HeadResponse>("/api/log/head"))!.TreeSize < Entries)
+        {
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"the log did not reach {Entries} entries");
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>Everything a request could change: the log's rows, its head and the history.</summary>
+    public async Task<string> StateAsync()
+    {
+        await using var connection = new NpgsqlConnection(_backends.History);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("""
+            SELECT (SELECT count(*) FROM chainbridge.log_entries) || '/' || (SELECT count(*) FROM chainbridge.log_nodes)
+                || '/' || (SELECT count(*) FROM history.mt_events) || '/' || (SELECT tree_size || encode(root_hash, 'hex') FROM chainbridge.log_head)
+            """, connection);
+        return (string)(await command.ExecuteScalarAsync())!;
+    }
+
+    public async Task DisposeAsync()
+    {
+        Client.Dispose();
+        await Host.DisposeAsync();
+        await _backends.DisposeAsync();
+    }
+}
