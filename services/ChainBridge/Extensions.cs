@@ -14,7 +14,11 @@ internal static class Extensions
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddOptions<AnchorOptions>().BindConfiguration(AnchorOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<AnchorOptions>()
+            .BindConfiguration(AnchorOptions.Section)
+            .ValidateDataAnnotations()
+            .Validate(o => o.RetryMaxDelay >= o.RetryInitialDelay, "Anchoring:RetryMaxDelay must be at least Anchoring:RetryInitialDelay")
+            .ValidateOnStart();
         builder.Services.AddOptions<ChainOptions>()
             .BindConfiguration(ChainOptions.Section)
             .Configure<IConfiguration>((options, configuration) => options.RpcUrl = configuration.GetConnectionString("chain") ?? options.RpcUrl)
@@ -32,6 +36,8 @@ internal static class Extensions
         builder.AddHistoryStore("chainbridge_docs", options =>
         {
             options.Events.AddEventType<TreeHeadAnchored>();
+            options.Events.AddEventType<TreeHeadConfirmed>();
+            options.Events.AddEventType<TreeHeadAnchorDropped>();
             options.Events.AddEventType<ClaimRootPublished>();
             options.Schema.For<AnchorView>().Identity(a => a.Id);
         });
@@ -40,6 +46,8 @@ internal static class Extensions
         builder.Services.AddSingleton<ChainConnection>();
         // Reads the key before any other service starts (IHostedLifecycleService.StartingAsync).
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ChainConnection>());
+        builder.Services.AddSingleton<AnchorHistory>();
+        builder.Services.AddSingleton<AnchoringStatus>();
         builder.Services.AddHealthChecks().AddCheck<ChainHealthCheck>("chain", tags: ["ready"]);
         builder.Services.AddHostedService<LogWriter>();
         builder.Services.AddHostedService<AnchorScheduler>();

@@ -10,7 +10,8 @@ namespace CommunityAI.Testing;
 /// A local anvil (Ethereum dev node) for one test class: its own process on a free loopback port,
 /// so classes run in parallel, each with its own chain state. Use as
 /// <c>IClassFixture&lt;AnvilNode&gt;</c>; within a class, <see cref="SnapshotAsync"/> and
-/// <see cref="RevertAsync"/> isolate tests from each other.
+/// <see cref="RevertAsync"/> isolate tests from each other. A subclass that sets <see cref="KeepsStateAcrossRestarts"/>
+/// can <see cref="StopAsync"/> the node (an outage) and <see cref="RestartAsync"/> it on the same port with its chain.
 /// </summary>
 /// <remarks>
 /// The binary comes from the npm package <c>@foundry-rs/anvil-linux-amd64</c> under the repository's
@@ -57,9 +58,10 @@ public class AnvilNode : IAsyncLifetime
 
     // The tail of anvil's output, to explain a failed start.
     private readonly Queue<string> _output = new();
-    private readonly TaskCompletionSource<string> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource<string> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Process? _process;
     private int _requestId;
+    private string? _stateFile;
 
     /// <summary>The JSON-RPC endpoint, e.g. http://127.0.0.1:40123.</summary>
     public string RpcUrl { get; private set; } = "";
@@ -67,38 +69,85 @@ public class AnvilNode : IAsyncLifetime
     /// <summary>Extra anvil arguments for a subclass fixture, e.g. <c>--block-time 1</c> or <c>--no-mining</c>.</summary>
     protected virtual IEnumerable<string> ExtraArguments => [];
 
+    /// <summary>
+    /// True to run anvil with a state file (<c>--state</c>): it writes its chain there when stopped gracefully and
+    /// reads it back on <see cref="RestartAsync"/>, so blocks, receipts and contracts survive an outage.
+    /// </summary>
+    protected virtual bool KeepsStateAcrossRestarts => false;
+
     public virtual async Task InitializeAsync()
     {
+        if (KeepsStateAcrossRestarts)
+            _stateFile = Path.Combine(Path.GetTempPath(), $"anvil-state-{Guid.NewGuid():N}.json");
         // Port 0 lets the OS pick the port as anvil binds it, so parallel fixtures cannot race for
         // one; anvil reports the port it got on its "Listening on" line.
-        StartProcess(FindBinary());
-        string listening;
-        try
-        {
-            listening = await _listening.Task.WaitAsync(StartTimeout);
-        }
-        catch (TimeoutException e)
-        {
-            throw new TimeoutException($"anvil did not start listening within {StartTimeout.TotalSeconds} s:\n{OutputTail()}", e);
-        }
+        var listening = await StartAsync(port: 0);
         RpcUrl = $"http://{listening}";
         var chainId = ParseQuantity(await RpcAsync("eth_chainId"));
         if (chainId != ChainId)
             throw new InvalidOperationException($"anvil answered chain id {chainId}, expected {ChainId}.");
     }
 
+    /// <summary>True between <see cref="StopAsync"/> and <see cref="RestartAsync"/>.</summary>
+    public bool IsStopped => _process is null;
+
+    /// <summary>
+    /// Stops anvil as an operator would (SIGTERM), so it writes its state file first; the RPC endpoint refuses
+    /// connections until <see cref="RestartAsync"/>.
+    /// </summary>
+    public async Task StopAsync()
+    {
+        if (!KeepsStateAcrossRestarts)
+            throw new InvalidOperationException($"{GetType().Name} does not keep its state across restarts; override {nameof(KeepsStateAcrossRestarts)}.");
+        var process = _process ?? throw new InvalidOperationException("anvil is already stopped.");
+        AppDomain.CurrentDomain.ProcessExit -= KillOnExit;
+        // Process.Kill sends SIGKILL, which leaves no time to write the state; kill(1) sends SIGTERM.
+        using (var terminate = Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)]))
+            await terminate.WaitForExitAsync();
+        using var timeout = new CancellationTokenSource(StartTimeout);
+        await process.WaitForExitAsync(timeout.Token);
+        process.Dispose();
+        _process = null;
+    }
+
+    /// <summary>Starts anvil again on the same port, from the state it wrote when stopped.</summary>
+    public async Task RestartAsync()
+    {
+        if (_process is not null)
+            throw new InvalidOperationException("anvil is running; stop it first.");
+        // The port was free moments ago; another process taking it in between would fail the start loudly.
+        await StartAsync(new Uri(RpcUrl).Port);
+    }
+
     public virtual async Task DisposeAsync()
     {
-        if (_process is null)
-            return;
-        AppDomain.CurrentDomain.ProcessExit -= KillOnExit;
-        if (!_process.HasExited)
+        if (_process is not null)
         {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
+            AppDomain.CurrentDomain.ProcessExit -= KillOnExit;
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                await _process.WaitForExitAsync();
+            }
+            _process.Dispose();
+            _process = null;
         }
-        _process.Dispose();
-        _process = null;
+        if (_stateFile is not null)
+            File.Delete(_stateFile);
+    }
+
+    private async Task<string> StartAsync(int port)
+    {
+        _listening = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        StartProcess(FindBinary(), port);
+        try
+        {
+            return await _listening.Task.WaitAsync(StartTimeout);
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"anvil did not start listening within {StartTimeout.TotalSeconds} s:\n{OutputTail()}", e);
+        }
     }
 
     /// <summary>Sends one JSON-RPC request and returns its result; throws with anvil's message on an error.</summary>
@@ -146,7 +195,7 @@ public class AnvilNode : IAsyncLifetime
     private static ulong ParseQuantity(JsonElement hex) =>
         ulong.Parse(hex.GetString()!.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture);
 
-    private void StartProcess(string binary)
+    private void StartProcess(string binary, int port)
     {
         var start = new ProcessStartInfo(binary)
         {
@@ -154,15 +203,18 @@ public class AnvilNode : IAsyncLifetime
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in (string[])["--host", "127.0.0.1", "--port", "0", "--chain-id", ChainId.ToString(CultureInfo.InvariantCulture), .. ExtraArguments])
+        string[] state = _stateFile is null ? [] : ["--state", _stateFile];
+        foreach (var argument in (string[])["--host", "127.0.0.1", "--port", port.ToString(CultureInfo.InvariantCulture),
+                     "--chain-id", ChainId.ToString(CultureInfo.InvariantCulture), .. state, .. ExtraArguments])
             start.ArgumentList.Add(argument);
 
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        var listening = _listening;
         // Both pipes are drained, or anvil would block once a pipe buffer fills.
-        process.OutputDataReceived += (_, e) => Remember(e.Data);
-        process.ErrorDataReceived += (_, e) => Remember(e.Data);
+        process.OutputDataReceived += (_, e) => Remember(e.Data, listening);
+        process.ErrorDataReceived += (_, e) => Remember(e.Data, listening);
         // Fails the start at once when anvil dies (bad flag, missing library) instead of after the timeout.
-        process.Exited += (_, _) => _listening.TrySetException(
+        process.Exited += (_, _) => listening.TrySetException(
             new InvalidOperationException($"anvil exited with code {process.ExitCode} before listening:\n{OutputTail()}"));
         process.Start();
         process.BeginOutputReadLine();
@@ -172,12 +224,12 @@ public class AnvilNode : IAsyncLifetime
         AppDomain.CurrentDomain.ProcessExit += KillOnExit;
     }
 
-    private void Remember(string? line)
+    private void Remember(string? line, TaskCompletionSource<string> listening)
     {
         if (line is null)
             return;
         if (line.StartsWith(ListeningPrefix, StringComparison.Ordinal))
-            _listening.TrySetResult(line[ListeningPrefix.Length..].Trim());
+            listening.TrySetResult(line[ListeningPrefix.Length..].Trim());
         lock (_output)
         {
             _output.Enqueue(line);

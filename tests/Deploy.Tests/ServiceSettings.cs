@@ -25,6 +25,7 @@ public static class ServiceSettings
         [
             .. Common, "ConnectionStrings:chain", "Chain:ChainId", "Chain:AnchorerKey",
             "Anchoring:Period", "Anchoring:EveryEntries", "Anchoring:Confirmations",
+            "Anchoring:ReorgWindow", "Anchoring:RetryInitialDelay", "Anchoring:RetryMaxDelay",
             "Dapr:SecretStore", "Dapr:AnchorerKeySecretName", "Dapr:AnchorerKeyValueName", "DAPR_GRPC_ENDPOINT",
         ],
     };

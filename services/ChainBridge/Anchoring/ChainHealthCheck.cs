@@ -2,21 +2,28 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace CommunityAI.ChainBridge.Anchoring;
 
-/// <summary>Readiness includes the chain: the node answers and our contracts were found or deployed.</summary>
-public sealed class ChainHealthCheck(ChainConnection chain) : IHealthCheck
+/// <summary>
+/// Readiness includes the chain: the node answers, our contracts were found or deployed, and anchoring is not in
+/// an outage. A chain that is away only degrades the bridge: the log and its API keep serving, and anchoring
+/// catches up once the node is back, so the instance stays in rotation.
+/// </summary>
+public sealed class ChainHealthCheck(ChainConnection chain, AnchoringStatus status) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
+        if (status.Outage is { } outage)
+            return HealthCheckResult.Degraded(
+                $"anchoring paused since {outage.Since:O} after {outage.Failures} failed attempts ({outage.LastError}); retrying with backoff");
         try
         {
-            var block = await chain.Sender.Web3.Eth.Blocks.GetBlockNumber.SendRequestAsync();
+            var block = await chain.Sender.Web3.Eth.Blocks.GetBlockNumber.SendRequestAsync().WaitAsync(cancellationToken);
             return chain.Deployment is null
                 ? HealthCheckResult.Degraded($"chain answers at block {block.Value}, contracts not deployed or found yet")
                 : HealthCheckResult.Healthy($"chain at block {block.Value}");
         }
         catch (Exception ex) when (ex is HttpRequestException or Nethereum.JsonRpc.Client.RpcClientUnknownException or Nethereum.JsonRpc.Client.RpcClientTimeoutException)
         {
-            return HealthCheckResult.Unhealthy("the chain's RPC endpoint does not answer", ex);
+            return HealthCheckResult.Degraded("the chain's RPC endpoint does not answer; anchoring waits for it", ex);
         }
     }
 }

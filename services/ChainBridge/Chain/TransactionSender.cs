@@ -53,6 +53,12 @@ public sealed partial class TransactionSender : IDisposable
 
     public IWeb3 Web3 { get; }
 
+    /// <summary>
+    /// How long to wait for a sent transaction to be mined. A node that restarts can forget its pending
+    /// transactions; without a limit the sender would wait for that receipt forever.
+    /// </summary>
+    public TimeSpan ReceiptTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
     /// <summary>The sending account (EIP-55 checksummed).</summary>
     public string Address { get; }
 
@@ -104,7 +110,21 @@ public sealed partial class TransactionSender : IDisposable
             _expectedNonce = nonce + 1;
             LogSent(action, Address, nonce, hash);
 
-            var receipt = await Web3.TransactionReceiptPolling.PollForReceiptAsync(hash, cancellationToken).ConfigureAwait(false);
+            TransactionReceipt receipt;
+            using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            {
+                timeout.CancelAfter(ReceiptTimeout);
+                try
+                {
+                    receipt = await Web3.TransactionReceiptPolling.PollForReceiptAsync(hash, timeout.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+                {
+                    // The next transaction reads the nonce from the node again, so it takes this one's place if
+                    // the node dropped it, or follows it if it is mined after all.
+                    throw new TimeoutException($"{action} ({hash}) was not mined within {ReceiptTimeout}; the node may have dropped it.", e);
+                }
+            }
             if (receipt.Status?.Value != 1)
             {
                 throw new ContractRevertedException($"{action} was mined in block {receipt.BlockNumber?.Value} but failed (transaction {hash}).");

@@ -89,6 +89,19 @@ public sealed class LogStore(NpgsqlDataSource dataSource)
         return found;
     }
 
+    /// <summary>Whether any entry from index <paramref name="start"/> on comes from a stream other than <paramref name="streamKey"/>.</summary>
+    public async Task<bool> HasEntriesOutsideStreamAsync(long start, string streamKey, CancellationToken ct)
+    {
+        // Reads the stream from the entry itself (the canonical envelope), so the answer is the log's own.
+        await using var command = dataSource.CreateCommand($"""
+            SELECT EXISTS (SELECT 1 FROM {S}.log_entries
+                           WHERE log_index >= @start AND convert_from(entry, 'UTF8')::jsonb->>'stream' <> @stream)
+            """);
+        command.Parameters.AddWithValue("start", start);
+        command.Parameters.AddWithValue("stream", streamKey);
+        return (bool)(await command.ExecuteScalarAsync(ct))!;
+    }
+
     public async Task<IReadOnlyList<LogEntry>> ReadEntriesAsync(long start, long end, CancellationToken ct)
     {
         await using var command = dataSource.CreateCommand($"""
