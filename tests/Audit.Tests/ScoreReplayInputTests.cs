@@ -64,7 +64,8 @@ public sealed class ScoreReplayInputTests
 
         Assert.Equal(["fallback"], result.Findings.Select(f => f.What));
         Assert.Equal(1, result.WithoutComponents);
-        Assert.Equal(1, result.RecomputedEqual);
+        Assert.Equal(2, result.Scored);
+        Assert.Equal(0, result.RecomputedEqual);
     }
 
     [Fact]

@@ -115,9 +115,8 @@ internal sealed class ScoreReplay(ulong chainId)
 
         if (Member(e.Data, "components") is not { } components)
         {
+            // Nothing to recompute, so not counted as recomputed equal either.
             _withoutComponents++;
-            if (_findings.Count == before)
-                _equal++;
             return;
         }
         Recompute(e.Index, id, score.Value, e.Data, components);
