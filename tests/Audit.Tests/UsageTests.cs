@@ -10,6 +10,8 @@ public sealed class UsageTests
     [InlineData("verify", "--export", "y.jsonl", "--rpc", "http://127.0.0.1:1")]
     [InlineData("verify-inclusion")]
     [InlineData("replay", "--database")]
+    [InlineData("replay", "--export", "y.jsonl", "--chain-id", "abc")]
+    [InlineData("replay", "--export", "y.jsonl", "--chain-id", "-1")]
     [InlineData("export", "--output", "x.jsonl")]
     [InlineData("frobnicate")]
     [InlineData("verify", "--no-such-option")]

@@ -2,10 +2,14 @@ using System.CommandLine;
 using System.Globalization;
 using CommunityAI.Audit.History;
 using CommunityAI.Audit.Replay;
+using CommunityAI.Audit.Scores;
 
 namespace CommunityAI.Audit.Commands;
 
-/// <summary><c>replay</c>: recompute rewards and claim roots from the history alone and list every difference.</summary>
+/// <summary>
+/// <c>replay</c>: recompute rewards and claim roots, and every quality score, from the history alone and list every
+/// difference.
+/// </summary>
 internal static class ReplayCommand
 {
     public static Command Create(TextWriter output, TextWriter error)
@@ -13,9 +17,15 @@ internal static class ReplayCommand
         var database = CommonOptions.Database();
         var export = CommonOptions.Export();
         var json = CommonOptions.Json();
-        var command = new Command("replay", "recomputes credits per address and epoch and every epoch's claim root from the history")
+        var chainId = new Option<ulong>("--chain-id")
         {
-            database, export, json,
+            Description = "chain id of the EIP-712 domain validators signed their reviews in",
+            DefaultValueFactory = _ => 31337,
+        };
+        var command = new Command("replay",
+            "recomputes credits per address and epoch, every epoch's claim root and every contribution's score from the history")
+        {
+            database, export, json, chainId,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -33,20 +43,26 @@ internal static class ReplayCommand
             }
 
             var replay = new RewardReplay();
+            var scores = new ScoreReplay(parse.GetValue(chainId));
             var (total, _) = await input.SizeAsync(ct);
             try
             {
                 await console.ProgressAsync("replaying", total, progress => input.ForEachEntryAsync(
-                    (index, entry) => replay.Add(LogEntryFormat.Parse(index, entry)), progress, ct));
+                    (index, entry) =>
+                    {
+                        var e = LogEntryFormat.Parse(index, entry);
+                        replay.Add(e);
+                        scores.Add(e);
+                    }, progress, ct));
             }
             catch (FormatException e)
             {
                 console.Error($"the history is malformed: {e.Message}");
                 return ExitCodes.CheckFailed;
             }
-            var result = replay.Finish();
+            var result = replay.Finish() with { Scores = scores.Finish() };
             Print(console, result);
-            return result.Differences.Count == 0 ? ExitCodes.Ok : ExitCodes.CheckFailed;
+            return result.Differences.Count == 0 && result.Scores.Findings.Count == 0 ? ExitCodes.Ok : ExitCodes.CheckFailed;
         });
         return command;
     }
@@ -72,12 +88,22 @@ internal static class ReplayCommand
             }));
         if (result.UnknownTypes.Count > 0)
             console.Line("other event types (not part of rewards): " + string.Join(", ", result.UnknownTypes.Select(t => $"{t.Key} ×{t.Value}")));
-        if (result.Differences.Count == 0)
+        if (result.Scores is { } scores)
+        {
+            string I(int n) => n.ToString(CultureInfo.InvariantCulture);
+            console.Table("scores recomputed", ["scored", "recomputed equal", "by consensus", "fallback", "duplicate", "without components", "findings"],
+                [[I(scores.Scored), I(scores.RecomputedEqual), I(scores.ByConsensus), I(scores.Fallback), I(scores.Duplicate), I(scores.WithoutComponents), I(scores.Findings.Count)]]);
+            if (scores.Findings.Count > 0)
+                console.Table("score findings", ["log index", "what", "detail"],
+                    scores.Findings.Select(d => new[] { d.Index.ToString(CultureInfo.InvariantCulture), d.What, d.Detail }));
+        }
+        if (result.Differences.Count == 0 && result.Scores is not { Findings.Count: > 0 })
         {
             console.Line("replay agrees with the history");
             return;
         }
-        console.Table("differences", ["log index", "what", "detail"],
-            result.Differences.Select(d => new[] { d.Index.ToString(CultureInfo.InvariantCulture), d.What, d.Detail }));
+        if (result.Differences.Count > 0)
+            console.Table("differences", ["log index", "what", "detail"],
+                result.Differences.Select(d => new[] { d.Index.ToString(CultureInfo.InvariantCulture), d.What, d.Detail }));
     }
 }

@@ -187,4 +187,8 @@ internal sealed record EpochReplay(long Epoch, long Index, string? PublishedRoot
 
 internal sealed record ReplayResult(
     long Events, int Credits, IReadOnlyList<AddressTotal> Balances, IReadOnlyList<EpochTotal> PerEpoch,
-    IReadOnlyList<EpochReplay> Epochs, IReadOnlyList<ReplayDifference> Differences, IReadOnlyDictionary<string, int> UnknownTypes);
+    IReadOnlyList<EpochReplay> Epochs, IReadOnlyList<ReplayDifference> Differences, IReadOnlyDictionary<string, int> UnknownTypes)
+{
+    /// <summary>The scores recomputed from the history (see <see cref="Scores.ScoreReplay"/>).</summary>
+    public Scores.ScoreReplayResult? Scores { get; init; }
+}

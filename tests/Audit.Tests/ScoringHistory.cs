@@ -1,0 +1,106 @@
+using System.Security.Cryptography;
+using CommunityAI.Contracts;
+using CommunityAI.Formats;
+using CommunityAI.Formats.Signing;
+using CommunityAI.QualityScoring.Domain;
+using CommunityAI.Testing;
+using JasperFx;
+using JasperFx.Events;
+using Marten;
+using Weasel.Core;
+
+namespace CommunityAI.Audit.Tests;
+
+/// <summary>
+/// Writes quality-scoring histories the way the service records them (Marten, schema "history", stream
+/// <c>scoring/{id}</c>): a policy, automated checks, assigned reviewers, reviews signed over EIP-712 with anvil's dev
+/// keys, and the final score made by the service's own <see cref="ScoreDecision"/>.
+/// </summary>
+public sealed class ScoringHistory(string connectionString) : IAsyncDisposable
+{
+    public const ulong ChainId = 31337;
+
+    private readonly DocumentStore _store = DocumentStore.For(options =>
+    {
+        options.Connection(connectionString);
+        options.DatabaseSchemaName = "audit_tests";
+        options.Events.DatabaseSchemaName = "history";
+        options.Events.StreamIdentity = StreamIdentity.AsString;
+        options.Events.AppendMode = EventAppendMode.Quick;
+        options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
+        options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
+        options.Events.AddEventType<ScoringPolicyPublished>();
+        options.Events.AddEventType<AutomatedChecksCompleted>();
+        options.Events.AddEventType<ReviewersAssigned>();
+        options.Events.AddEventType<ReviewSubmitted>();
+        options.Events.AddEventType<ContributionScored>();
+    });
+
+    private ulong _nonce;
+
+    public static ScoringPolicyPublished Policy { get; } = new(
+        "scoring-1", AutomatedWeight: 40, ReviewersPerContribution: 3, Quorum: 2, ReviewWindow: TimeSpan.FromHours(1),
+        ClipDistance: 15, ReputationStart: 0.5m, ReputationFloor: 0.05m, ReputationRate: 0.2m, NearDuplicateThreshold: 0.8,
+        ShingleLength: 5, MinHashFunctions: 128, LshBands: 32, MinTextLength: 40, Kinds: new Dictionary<string, KindRule>(),
+        PublishedAt: DateTimeOffset.UtcNow);
+
+    public async Task PublishPolicyAsync()
+    {
+        await using var session = _store.LightweightSession();
+        session.Events.Append("scoring/policies", Policy);
+        await session.SaveChangesAsync();
+    }
+
+    /// <summary>Checks, then (when there are reviewers) assignment and reviews, then the score the service decides.</summary>
+    /// <param name="reviewers">Dev account index (1–9) and reputation of each assigned validator.</param>
+    /// <param name="reviews">Dev account index, score and verdict of each review submitted.</param>
+    /// <returns>The contribution id.</returns>
+    public async Task<string> ScoreAsync(int automated, (int Account, decimal Reputation)[] reviewers,
+        (int Account, int Score, string Verdict)[] reviews, string? duplicateOf = null)
+    {
+        var id = Hex.Encode(RandomNumberGenerator.GetBytes(32));
+        var now = DateTimeOffset.UtcNow;
+        var checks = new AutomatedChecksCompleted(id, AnvilNode.DevAddresses[0], "data", Hex.Encode(RandomNumberGenerator.GetBytes(32)),
+            "ipfs://example", 120, 120, Policy.Version, duplicateOf, null, null, [], duplicateOf is null ? automated : 0, now);
+        var stream = $"scoring/{id}";
+        await AppendAsync(stream, checks);
+
+        if (ScoreDecision.Immediate(checks, Policy, reviewers.Length, now) is { } immediate)
+        {
+            await AppendAsync(stream, immediate);
+            return id;
+        }
+
+        var assigned = new ReviewersAssigned(id, reviewers.Select(r => new AssignedReviewer(AnvilNode.DevAddresses[r.Account], r.Reputation)).ToList(),
+            reviewers.Length + 2, Math.Min(Policy.Quorum, reviewers.Length), now.AddHours(1), Policy.Version, now);
+        await AppendAsync(stream, assigned);
+        var @case = ScoringCase.Create(checks).Apply(assigned);
+        foreach (var (account, score, verdict) in reviews)
+        {
+            var review = Sign(id, account, score, verdict);
+            await AppendAsync(stream, review);
+            @case = @case.Apply(review);
+        }
+        var reputations = assigned.Reviewers.ToDictionary(r => r.Validator, r => r.Reputation, StringComparer.OrdinalIgnoreCase);
+        await AppendAsync(stream, ScoreDecision.Finalise(@case, Policy, reputations, now).Scored);
+        return id;
+    }
+
+    public ReviewSubmitted Sign(string id, int account, int score, string verdict)
+    {
+        var nonce = ++_nonce;
+        var deadline = (ulong)DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds();
+        var validator = AnvilNode.DevAddresses[account];
+        var signature = TypedDataSigner.Sign(new ReviewPayload(validator, id, (ushort)score, verdict, nonce, deadline), ChainId, AnvilNode.DevPrivateKeys[account]);
+        return new ReviewSubmitted(id, validator, score, verdict, nonce.ToString(System.Globalization.CultureInfo.InvariantCulture), (long)deadline, signature, DateTimeOffset.UtcNow);
+    }
+
+    public async Task AppendAsync(string stream, object @event)
+    {
+        await using var session = _store.LightweightSession();
+        session.Events.Append(stream, @event);
+        await session.SaveChangesAsync();
+    }
+
+    public ValueTask DisposeAsync() => _store.DisposeAsync();
+}
