@@ -2,6 +2,7 @@ using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace CommunityAI.ServiceDefaults.Messaging;
 
@@ -17,7 +18,7 @@ public static class BusExtensions
     {
         var connectionString = builder.Configuration.GetConnectionString(ConnectionName)
             ?? throw new InvalidOperationException($"ConnectionStrings:{ConnectionName} is not configured.");
-        var prefetch = builder.Configuration.GetValue("Bus:PrefetchCount", 200);
+        builder.Services.AddOptions<BusOptions>().BindConfiguration(BusOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
         builder.Services.AddMassTransit(bus =>
         {
@@ -25,9 +26,21 @@ public static class BusExtensions
             consumers?.Invoke(bus);
             bus.UsingRabbitMq((context, rabbit) =>
             {
+                var options = context.GetRequiredService<IOptions<BusOptions>>().Value;
                 rabbit.Host(new Uri(connectionString));
                 // The default follows the CPU count, far too low on small nodes; confirms stay on (the default).
-                rabbit.PrefetchCount = prefetch;
+                rabbit.PrefetchCount = options.PrefetchCount;
+                // Without a limit every prefetched message runs at once: after a broker outage the whole backlog
+                // opened a database transaction each and PostgreSQL refused connections ("too many clients").
+                rabbit.ConcurrentMessageLimit = options.ConcurrentMessageLimit;
+                // A handler that failed for a passing reason is tried again in place; without this, one refused
+                // connection sent an accepted contribution to the error queue, never to be scored or credited.
+                // Anything else (a malformed message, a broken rule) still goes to the error queue at once.
+                rabbit.UseMessageRetry(retry =>
+                {
+                    retry.Handle<Exception>(TransientFailures.IsTransient);
+                    retry.Intervals(200, 1_000, 2_000, 5_000, 10_000, 15_000);
+                });
                 rabbit.ConfigureEndpoints(context);
             });
         });

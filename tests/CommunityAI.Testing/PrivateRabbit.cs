@@ -28,7 +28,7 @@ public sealed class PrivateRabbit : IAsyncLifetime
 
     public async Task StartAsync()
     {
-        var start = new ProcessStartInfo(File.Exists("/usr/lib/rabbitmq/bin/rabbitmq-server") ? "/usr/lib/rabbitmq/bin/rabbitmq-server" : "rabbitmq-server")
+        var start = new ProcessStartInfo(Tool("rabbitmq-server"))
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -47,23 +47,46 @@ public sealed class PrivateRabbit : IAsyncLifetime
         await FreePort.WaitUntilListeningAsync(_port, TimeSpan.FromSeconds(90), $"RabbitMQ node {NodeName}");
     }
 
-    /// <summary>Stops the node as an outage would: connections drop, clients must reconnect.</summary>
+    /// <summary>
+    /// Stops the node cleanly, as a rolling restart would: connections close, clients must reconnect, and the
+    /// node flushes its queues first. Falls back to <see cref="KillAsync"/> only if the node does not answer.
+    /// </summary>
     public async Task StopAsync()
     {
         if (_server is null)
             return;
         try
         {
-            await ProcessRunner.RunAsync("rabbitmqctl", ["-n", NodeName, "stop"], timeout: TimeSpan.FromSeconds(60));
+            // The CLI from the server's own folder, not Debian's /usr/sbin wrapper: as root the wrapper switches to
+            // the rabbitmq user, whose Erlang cookie is not this node's, so "stop" was refused and every stop of
+            // this fixture silently became a SIGKILL.
+            await ProcessRunner.RunAsync(Tool("rabbitmqctl"), ["-n", NodeName, "stop"], timeout: TimeSpan.FromSeconds(60));
         }
         catch (InvalidOperationException)
         {
             _server.Kill(entireProcessTree: true);
         }
-        await _server.WaitForExitAsync();
+        await ExitedAsync();
+    }
+
+    /// <summary>Kills the node (SIGKILL), as a crashed host would: nothing is flushed, recovery runs at the next start.</summary>
+    public async Task KillAsync()
+    {
+        if (_server is null)
+            return;
+        _server.Kill(entireProcessTree: true);
+        await ExitedAsync();
+    }
+
+    private async Task ExitedAsync()
+    {
+        await _server!.WaitForExitAsync();
         _server.Dispose();
         _server = null;
     }
+
+    private static string Tool(string name) =>
+        File.Exists("/usr/lib/rabbitmq/bin/" + name) ? "/usr/lib/rabbitmq/bin/" + name : name;
 
     public async Task DisposeAsync()
     {

@@ -9,7 +9,8 @@ public static class ServiceSettings
 {
     private static readonly string[] Common =
     [
-        "ConnectionStrings:history", "ConnectionStrings:rabbitmq", "Bus:PrefetchCount", "OTEL_EXPORTER_OTLP_ENDPOINT",
+        "ConnectionStrings:history", "ConnectionStrings:rabbitmq", "Bus:PrefetchCount", "Bus:ConcurrentMessageLimit",
+        "OTEL_EXPORTER_OTLP_ENDPOINT",
     ];
 
     public static IReadOnlyDictionary<string, string[]> Required { get; } = new Dictionary<string, string[]>

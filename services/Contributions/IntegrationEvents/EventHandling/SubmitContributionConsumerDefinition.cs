@@ -20,7 +20,7 @@ public sealed class SubmitContributionConsumerDefinition : ConsumerDefinition<Su
     {
         // Raw JSON (content type application/json, or none) is read as SubmitContribution; envelopes still work.
         endpointConfigurator.UseRawJsonDeserializer(RawSerializerOptions.AnyMessageType, isDefault: true);
-        // Transient store failures are retried; a refused command is not an exception, so it is never retried.
-        endpointConfigurator.UseMessageRetry(r => r.Intervals(100, 500, 2000));
+        // Transient store failures are retried by the bus default (ServiceDefaults/Messaging/BusExtensions.cs);
+        // a refused command is not an exception, so it is never retried.
     }
 }

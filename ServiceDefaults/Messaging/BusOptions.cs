@@ -1,0 +1,21 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace CommunityAI.ServiceDefaults.Messaging;
+
+/// <summary>How each service's consumers take work from the broker (section "Bus").</summary>
+public sealed class BusOptions
+{
+    public const string Section = "Bus";
+
+    /// <summary>Unacknowledged messages the broker may push to each receive endpoint.</summary>
+    [Range(1, 10_000)]
+    public int PrefetchCount { get; set; } = 200;
+
+    /// <summary>
+    /// Messages each receive endpoint handles at once. Every handler holds a database connection, so this, not
+    /// the prefetch, bounds a service's connections when a backlog arrives (after a broker outage, every
+    /// message queued meanwhile is delivered at once).
+    /// </summary>
+    [Range(1, 1_000)]
+    public int ConcurrentMessageLimit { get; set; } = 16;
+}

@@ -1,0 +1,24 @@
+using Npgsql;
+
+namespace CommunityAI.ServiceDefaults.Messaging;
+
+/// <summary>
+/// Failures that say "not now" rather than "never": the database refused a connection (too many clients,
+/// starting up, shutting down), dropped one mid-transaction, or timed out. A handler that failed this way
+/// succeeds when tried again, and our handlers are idempotent, so trying again is always safe.
+/// </summary>
+public static class TransientFailures
+{
+    public static bool IsTransient(Exception exception)
+    {
+        // Marten wraps Npgsql's exceptions (MartenCommandException), so the cause may sit a few levels down.
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is NpgsqlException { IsTransient: true } or TimeoutException)
+                return true;
+            if (current is AggregateException aggregate)
+                return aggregate.InnerExceptions.Any(IsTransient);
+        }
+        return false;
+    }
+}
