@@ -4,6 +4,7 @@ using CommunityAI.ChainBridge.Log;
 using CommunityAI.Contracts;
 using CommunityAI.ServiceDefaults.History;
 using CommunityAI.ServiceDefaults.Messaging;
+using MassTransit;
 
 namespace CommunityAI.ChainBridge;
 
@@ -52,7 +53,7 @@ internal static class Extensions
         builder.Services.AddHostedService<LogWriter>();
         builder.Services.AddHostedService<AnchorScheduler>();
 
-        builder.AddCommunityBus("chain-bridge", bus => bus.AddConsumer<EpochClosedConsumer>());
+        builder.AddCommunityBus("chain-bridge", bus => bus.AddConsumer<EpochClosedConsumer, EpochClosedConsumerDefinition>());
         builder.AddHistoryOutbox("chain-bridge", StreamPrefix, routes => routes.Publish<TreeHeadAnchored>().Publish<ClaimRootPublished>());
     }
 }

@@ -19,7 +19,7 @@ public sealed class EpochClosedConsumer(ChainConnection chain, IDocumentStore st
     public async Task Consume(ConsumeContext<EpochClosed> context)
     {
         var closed = context.Message;
-        var deployment = chain.Deployment ?? throw new InvalidOperationException("contracts not deployed yet; the message is retried");
+        var deployment = chain.Deployment ?? throw new InvalidOperationException("contracts not deployed yet; retried by EpochClosedConsumerDefinition");
         var distributor = new DistributorContract(chain.Sender, deployment.DistributorAddress);
         var latest = await distributor.GetLatestRootAsync(cancellationToken: context.CancellationToken);
         // Already on chain, or superseded by a later epoch. The distributor never takes epoch 0; amounts are
@@ -27,7 +27,16 @@ public sealed class EpochClosedConsumer(ChainConnection chain, IDocumentStore st
         if (closed.Epoch <= (long)latest.Epoch)
             return;
 
-        var sent = await distributor.PublishRootAsync((ulong)closed.Epoch, Hex.Decode(closed.ClaimRoot, 32), context.CancellationToken);
+        SentTransaction sent;
+        try
+        {
+            sent = await distributor.PublishRootAsync((ulong)closed.Epoch, Hex.Decode(closed.ClaimRoot, 32), context.CancellationToken);
+        }
+        catch (ContractRevertedException ex) when (ex.ErrorName == "EpochNotIncreasing")
+        {
+            // Another replica (or an earlier delivery) published this epoch or a later one meanwhile: superseded.
+            return;
+        }
         await using var session = store.LightweightSession();
         session.Events.Append(StreamKey, new ClaimRootPublished(closed.Epoch, closed.ClaimRoot, chain.ChainId,
             deployment.DistributorAddress, sent.TransactionHash, (long)sent.BlockNumber, clock.GetUtcNow()));
