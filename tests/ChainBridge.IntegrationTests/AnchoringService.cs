@@ -18,7 +18,7 @@ public sealed class AnchoringService : IAsyncLifetime
 {
     public const int Confirmations = 2;
 
-    public RestartableChain Chain { get; } = new();
+    public RestartableAnvil Chain { get; } = new();
     public string History { get; private set; } = "";
     public string Broker { get; private set; } = "";
     public BridgeHost Host { get; private set; } = null!;

@@ -127,3 +127,52 @@ public sealed class DeliveryFaultTests(SystemUnderTest system) : IClassFixture<S
         await HistoryInvariants.AssertSettledAsync(system.History, accepted, TimeSpan.FromMinutes(2), system.Chain.RpcUrl);
     }
 }
+
+/// <summary>
+/// The chain under load: the node taken away and brought back with its chain, and reorgs that drop the blocks
+/// holding anchors. The log must end up anchored, every anchor consistent with the log, and the audit must pass.
+/// </summary>
+[Trait("Category", "Fault")]
+public sealed class ChainFaultTests(SystemUnderTest system) : IClassFixture<SystemUnderTest>
+{
+    private static readonly TimeSpan Settle = TimeSpan.FromMinutes(3);
+
+    [Fact]
+    public Task The_chain_node_down_for_twenty_seconds_mid_load_loses_nothing() => ChainOutage.RunAsync(system, TimeSpan.FromSeconds(20), run: 7);
+
+    [Fact]
+    public async Task Reorgs_dropping_anchors_mid_load_end_with_the_log_anchored_again()
+    {
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(4));
+        var load = SignedContributions.SubmitSteadilyAsync(() => system.Contributions, 30, TimeSpan.FromMilliseconds(150), run: 9, cancel.Token);
+        for (var i = 0; i < 3; i++)
+        {
+            await Task.Delay(1500);
+            // Every transaction is mined in a block of its own, so three blocks back holds at least the last anchor.
+            await system.Chain.ReorgAsync(3);
+        }
+
+        var accepted = await load;
+        await HistoryInvariants.AssertSettledAsync(system.History, accepted, Settle, system.Chain.RpcUrl);
+        var dropped = await CountAsync("tree_head_anchor_dropped");
+        Assert.True(dropped > 0, "the reorgs dropped no anchor, so this scenario tested nothing");
+    }
+
+    private async Task<long> CountAsync(string type)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(system.History);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand("SELECT count(*) FROM history.mt_events WHERE type = @type", connection);
+        command.Parameters.AddWithValue("type", type);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+}
+
+/// <summary>The full chain outage: two minutes. Run with the full suite (Category=FaultFull).</summary>
+[Trait("Category", "FaultFull")]
+public sealed class LongChainOutageTests(SystemUnderTest system) : IClassFixture<SystemUnderTest>
+{
+    [Fact]
+    public Task The_chain_node_down_for_two_minutes_mid_load_loses_nothing() =>
+        ChainOutage.RunAsync(system, TimeSpan.FromMinutes(2), run: 8);
+}

@@ -11,7 +11,8 @@ public class SystemUnderTest : IAsyncLifetime
 {
     private readonly List<IAsyncDisposable> _hosts = [];
 
-    public AnvilNode Chain { get; } = new();
+    /// <summary>Keeps its state in a file, so a fault test can stop the node and bring it back with its chain.</summary>
+    public RestartableAnvil Chain { get; } = new();
     public string History { get; private set; } = "";
     public string Broker { get; private set; } = "";
 
@@ -39,6 +40,8 @@ public class SystemUnderTest : IAsyncLifetime
         ["Chain:AnchorerKey"] = AnvilNode.DevPrivateKeys[0],
         ["Intake:ChainId"] = AnvilNode.ChainId.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Anchoring:Period"] = "00:00:01",
+        // A chain outage in a test lasts seconds, not hours: come back quickly once the node answers again.
+        ["Anchoring:RetryMaxDelay"] = "00:00:05",
         ["Logging:LogLevel:Default"] = "Warning",
         // Short epochs so a test sees an epoch close and its claim root reach the distributor.
         ["Epochs:Genesis"] = "2026-01-01T00:00:00Z",

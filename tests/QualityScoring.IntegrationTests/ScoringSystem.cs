@@ -24,6 +24,10 @@ public class ScoringSystem : IAsyncLifetime
 {
     public static readonly TimeSpan ReviewWindow = TimeSpan.FromSeconds(8);
 
+    // One deadline for the fixture's reviews: the same review signed twice must be byte-identical, and a deadline
+    // taken from the clock at each call differs whenever the two calls straddle a second.
+    private static readonly ulong ReviewDeadline = (ulong)DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds();
+
     private WebApplicationFactory<ContributionIntakeWriter>? _host;
     private IBusControl? _bus;
 
@@ -96,8 +100,7 @@ public class ScoringSystem : IAsyncLifetime
     /// <summary>A review signed with the validator's own key (<paramref name="signingKey"/> to forge one).</summary>
     public Task<HttpResponseMessage> ReviewAsync(int key, string contributionId, int score, string verdict = "accept", ulong nonce = 1, int? signingKey = null)
     {
-        var payload = new ReviewPayload(AnvilNode.DevAddresses[key], contributionId, (ushort)score, verdict, nonce,
-            (ulong)DateTimeOffset.UtcNow.AddMinutes(10).ToUnixTimeSeconds());
+        var payload = new ReviewPayload(AnvilNode.DevAddresses[key], contributionId, (ushort)score, verdict, nonce, ReviewDeadline);
         return Api.PostAsJsonAsync("/api/reviews", new
         {
             payload.Validator, payload.ContributionId, score, payload.Verdict, payload.Nonce, payload.Deadline,
