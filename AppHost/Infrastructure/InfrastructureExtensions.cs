@@ -25,7 +25,9 @@ public static class InfrastructureExtensions
 
     private static CommunityInfrastructure AddContainerInfrastructure(this IDistributedApplicationBuilder builder)
     {
-        var postgres = builder.AddPostgres("postgres").WithDataVolume();
+        var postgres = builder.AddPostgres("postgres").WithDataVolume()
+            // Four services' pools, their consumers and a load driver's limit measurement exceed the default 100.
+            .WithArgs("-c", "max_connections=300");
         var history = postgres.AddDatabase("history", "communityai");
         var rabbit = builder.AddRabbitMQ("rabbitmq").WithManagementPlugin().WithDataVolume();
         var anvil = builder.AddContainer("anvil", "ghcr.io/foundry-rs/foundry", "stable")

@@ -33,7 +33,9 @@ public static class LocalInfrastructure
         builder.Services.AddHealthChecks().AddCheck("postgres-ready", new TcpHealthCheck("127.0.0.1", PostgresPort));
         return builder.AddResource(resource)
             .WithArgs([.. cluster.ArgsPrefix, "-D", dataDir, "-p", PostgresPort.ToString(CultureInfo.InvariantCulture),
-                "-c", "listen_addresses=127.0.0.1", "-k", Path.GetTempPath()])
+                "-c", "listen_addresses=127.0.0.1", "-k", Path.GetTempPath(),
+                // Four services' pools, their consumers and a load driver's limit measurement exceed the default 100.
+                "-c", "max_connections=300"])
             .WithHealthCheck("postgres-ready")
             .ExcludeFromManifest()
             .Cast();

@@ -43,7 +43,7 @@ var reviews = await reviewing;
 
 var limits = await AnsiConsole.Status().StartAsync("Measuring the limits on this machine (raw append, raw broker)…", async _ =>
 {
-    var append = await MartenAppendLimit.MeasureAsync(settings.History, writers: 32, TimeSpan.FromSeconds(8), cancel.Token);
+    var append = await MartenAppendLimit.MeasureAsync(settings.History, writers: 16, TimeSpan.FromSeconds(8), cancel.Token);
     var (publish, consume) = await RabbitLimit.MeasureAsync(settings.Broker, 20_000, cancel.Token);
     return (append, publish, consume);
 });
