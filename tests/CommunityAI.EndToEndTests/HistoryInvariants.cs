@@ -73,7 +73,37 @@ public static class HistoryInvariants
     public static async Task AssertSettledAsync(string history, IReadOnlyCollection<string> accepted, TimeSpan timeout, string rpcUrl)
     {
         await AssertSettledAsync(history, accepted, timeout);
+        await AssertLedgerBalancesAsync(history);
         await AssertAuditPassesAsync(history, rpcUrl);
+    }
+
+    /// <summary>
+    /// The ledger balances: every journal entry's lines sum to zero, there is one entry per credit event with the
+    /// event's amount, and every account's balance is the sum of its postings.
+    /// </summary>
+    public static async Task AssertLedgerBalancesAsync(string history)
+    {
+        await using var connection = new NpgsqlConnection(history);
+        await connection.OpenAsync();
+        async Task<string> Scalar(string sql)
+        {
+            await using var command = new NpgsqlCommand(sql, connection);
+            return Convert.ToString(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture) ?? "";
+        }
+
+        const string Lines = "ledger.mt_doc_journalentry e, jsonb_array_elements(e.data->'lines') l";
+        Assert.Equal("0", await Scalar($"SELECT count(*) FROM (SELECT e.id FROM {Lines} GROUP BY e.id HAVING sum((l->>'amount')::numeric) <> 0) unbalanced"));
+        Assert.Equal("0", await Scalar($"SELECT coalesce(sum((l->>'amount')::numeric), 0) FROM {Lines}"));
+        Assert.Equal("0", await Scalar("""
+            SELECT count(*) FROM (SELECT * FROM history.mt_events WHERE type = 'contribution_rewarded') r
+              FULL JOIN ledger.mt_doc_journalentry e ON e.id = r.data->>'contributionId'
+            WHERE r.id IS NULL OR e.id IS NULL OR e.data->>'amount' <> r.data->>'amount'
+            """));
+        Assert.Equal("0", await Scalar($"""
+            SELECT count(*) FROM ledger.mt_doc_ledgeraccount a LEFT JOIN
+              (SELECT l->>'account' AS account, sum((l->>'amount')::numeric) AS total FROM {Lines} GROUP BY 1) p ON p.account = a.id
+            WHERE coalesce(p.total, 0) <> (a.data->>'balance')::numeric
+            """));
     }
 
     /// <summary>
