@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using CommunityAI.Benchmarks;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using CommunityAI.Benchmarks.ChainBridge;
@@ -21,7 +22,7 @@ Console.WriteLine($"load average at start: {LoadAverage.Read()}");
 var hashing = HashingLimit.Measure(hashLeaves);
 
 // 2. PostgreSQL: the writer's batches (1,000 events) through LogStore, then bulk to the proof size (10,000 a batch).
-await using var database = await BenchDatabase.CreateAsync(server);
+await using var database = await BenchDatabase.CreateAsync(server, "bench_log_", maxPoolSize: 16);
 await using var dataSource = NpgsqlDataSource.Create(database.ConnectionString);
 await LogSchema.EnsureAsync(dataSource, CancellationToken.None);
 var store = new LogStore(dataSource);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using CommunityAI.Benchmarks;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using CommunityAI.Benchmarks.RewardLedger;
@@ -24,7 +25,7 @@ var server = Environment.GetEnvironmentVariable("COMMUNITYAI_BENCH_POSTGRES") ??
 
 Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}");
 Console.WriteLine($"load average at start: {LoadAverage.Read()}");
-await using var database = await BenchDatabase.CreateAsync(server);
+await using var database = await BenchDatabase.CreateAsync(server, "bench_ledger_", maxPoolSize: 64);
 
 var builder = Host.CreateApplicationBuilder();
 builder.Configuration["ConnectionStrings:history"] = database.ConnectionString;
