@@ -51,6 +51,7 @@ internal static class Extensions
         builder.Services.AddSingleton<AnchoringStatus>();
         builder.Services.AddHealthChecks().AddCheck<ChainHealthCheck>("chain", tags: ["ready"]);
         builder.Services.AddHostedService<LogWriter>();
+        builder.Services.AddHostedService<LogNoticePublisher>();
         builder.Services.AddHostedService<AnchorScheduler>();
 
         builder.AddCommunityBus("chain-bridge", bus => bus.AddConsumer<EpochClosedConsumer, EpochClosedConsumerDefinition>());

@@ -73,8 +73,36 @@ public static class HistoryInvariants
     public static async Task AssertSettledAsync(string history, IReadOnlyCollection<string> accepted, TimeSpan timeout, string rpcUrl)
     {
         await AssertSettledAsync(history, accepted, timeout);
+        await AssertViewsSettledAsync(history, accepted, TimeSpan.FromSeconds(60));
         await AssertLedgerBalancesAsync(history);
         await AssertAuditPassesAsync(history, rpcUrl);
+    }
+
+    /// <summary>
+    /// What contributors are shown: every accepted contribution's view says anchored, with its score, reward and log
+    /// index. The views are fed by four bus events from three services, so this is where a lost notice shows.
+    /// </summary>
+    public static async Task AssertViewsSettledAsync(string history, IReadOnlyCollection<string> accepted, TimeSpan timeout)
+    {
+        var behind = await Eventually.MatchesAsync(async () =>
+        {
+            await using var connection = new NpgsqlConnection(history);
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand("""
+                SELECT a.id || ' ' || coalesce(v.data::text, 'no view')
+                FROM unnest(@ids) AS a(id) LEFT JOIN contributions.mt_doc_contributionview v ON v.id = a.id
+                WHERE v.id IS NULL OR v.data->>'status' <> 'anchored' OR jsonb_typeof(v.data->'logIndex') IS DISTINCT FROM 'number'
+                   OR jsonb_typeof(v.data->'score') IS DISTINCT FROM 'number' OR jsonb_typeof(v.data->'reward') IS DISTINCT FROM 'string'
+                ORDER BY 1 LIMIT 5
+                """, connection);
+            command.Parameters.AddWithValue("ids", accepted.ToArray());
+            var rows = new List<string>();
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+                rows.Add(reader.GetString(0));
+            return string.Join("; ", rows);
+        }, rows => rows.Length == 0, "every accepted contribution's view to show it anchored with score, reward and log index", timeout);
+        Assert.Equal("", behind);
     }
 
     /// <summary>

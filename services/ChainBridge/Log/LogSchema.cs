@@ -4,7 +4,8 @@ namespace CommunityAI.ChainBridge.Log;
 
 /// <summary>
 /// The log's own tables in the chain-bridge schema. Entries keep their canonical bytes (what auditors hash);
-/// nodes keep every perfect subtree hash, so any root or proof needs O(log n) rows, never all leaves.
+/// nodes keep every perfect subtree hash, so any root or proof needs O(log n) rows, never all leaves; log_notices
+/// is how far <see cref="LogNoticePublisher"/> has told the bus.
 /// </summary>
 public static class LogSchema
 {
@@ -27,6 +28,9 @@ public static class LogSchema
             tree_size bigint NOT NULL,
             last_seq  bigint NOT NULL,
             root_hash bytea  NOT NULL);
+        CREATE TABLE IF NOT EXISTS {Schema}.log_notices (
+            id                int    PRIMARY KEY CHECK (id = 1),
+            published_through bigint NOT NULL);
         """;
 
     public static async Task EnsureAsync(NpgsqlDataSource dataSource, CancellationToken ct)

@@ -1,3 +1,4 @@
+using CommunityAI.Contracts;
 using CommunityAI.Formats.Log;
 using Npgsql;
 using NpgsqlTypes;
@@ -100,6 +101,45 @@ public sealed class LogStore(NpgsqlDataSource dataSource)
         command.Parameters.AddWithValue("start", start);
         command.Parameters.AddWithValue("stream", streamKey);
         return (bool)(await command.ExecuteScalarAsync(ct))!;
+    }
+
+    /// <summary>How far the bus has been told of the log (the first index not yet noticed).</summary>
+    public async Task<long> ReadNoticedThroughAsync(CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand($"SELECT published_through FROM {S}.log_notices WHERE id = 1");
+        return await command.ExecuteScalarAsync(ct) is long through ? through : 0;
+    }
+
+    public async Task SaveNoticedThroughAsync(long through, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand($"""
+            INSERT INTO {S}.log_notices (id, published_through) VALUES (1, @through)
+            ON CONFLICT (id) DO UPDATE SET published_through = @through
+            """);
+        command.Parameters.AddWithValue("through", through);
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>
+    /// Up to <paramref name="count"/> entries from <paramref name="start"/>, as the bus notice names them: index,
+    /// store sequence, stream and type, read from the canonical entry itself. The writer commits whole batches of
+    /// dense indexes, so what this sees has no holes.
+    /// </summary>
+    public async Task<IReadOnlyList<LoggedEntry>> ReadNoticesAsync(long start, int count, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand($"""
+            SELECT log_index, seq_id, e->>'stream', e->>'type'
+            FROM (SELECT log_index, seq_id, convert_from(entry, 'UTF8')::jsonb AS e FROM {S}.log_entries
+                  WHERE log_index >= @start ORDER BY log_index LIMIT @count) AS entries
+            ORDER BY log_index
+            """);
+        command.Parameters.AddWithValue("start", start);
+        command.Parameters.AddWithValue("count", count);
+        var entries = new List<LoggedEntry>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            entries.Add(new LoggedEntry(reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2), reader.GetString(3)));
+        return entries;
     }
 
     public async Task<IReadOnlyList<LogEntry>> ReadEntriesAsync(long start, long end, CancellationToken ct)

@@ -1,7 +1,5 @@
 using CommunityAI.Formats.Log;
 using CommunityAI.ServiceDefaults.History;
-using CommunityAI.Contracts;
-using MassTransit;
 using Npgsql;
 
 namespace CommunityAI.ChainBridge.Log;
@@ -9,9 +7,10 @@ namespace CommunityAI.ChainBridge.Log;
 /// <summary>
 /// Gives every history event, in store order, the next dense log index and appends its leaf. One active
 /// instance (leader lock); each batch commits entries, nodes and head together, so a crash mid-batch
-/// leaves no gap and no duplicate: the next leader resumes from the committed head.
+/// leaves no gap and no duplicate: the next leader resumes from the committed head. It never waits on the broker:
+/// <see cref="LogNoticePublisher"/> tells the bus about committed entries.
 /// </summary>
-public sealed partial class LogWriter(NpgsqlDataSource dataSource, LogStore store, IBus bus, ILogger<LogWriter> logger) : BackgroundService
+public sealed partial class LogWriter(NpgsqlDataSource dataSource, LogStore store, ILogger<LogWriter> logger) : BackgroundService
 {
     private const int BatchSize = 1000;
     private static readonly TimeSpan IdleDelay = TimeSpan.FromMilliseconds(100);
@@ -70,20 +69,6 @@ public sealed partial class LogWriter(NpgsqlDataSource dataSource, LogStore stor
             await store.AppendAsync(head, next, entries, appended.Nodes, ct);
             range = appended.Range;
             LogAppended(entries.Count, next.TreeSize);
-            // Tells services where their events sit in the log. Published after the commit and not from a
-            // checkpoint of its own yet: a crash right here loses only this notice, never a log entry.
-            // The log must never wait on the broker: a notice that cannot go out within seconds is dropped.
-            try
-            {
-                using var publishTimeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-                publishTimeout.CancelAfter(TimeSpan.FromSeconds(5));
-                await bus.Publish(new LogEntriesAppended(entries[0].Index, batch.Events
-                    .Select((e, i) => new LoggedEntry(entries[i].Index, e.Sequence, e.StreamKey, e.EventType)).ToList()), publishTimeout.Token);
-            }
-            catch (Exception ex) when (!ct.IsCancellationRequested && ex is not OutOfMemoryException)
-            {
-                LogNoticeDropped(ex, next.TreeSize);
-            }
             head = next;
             cursor = batch.Next;
         }
@@ -91,9 +76,6 @@ public sealed partial class LogWriter(NpgsqlDataSource dataSource, LogStore stor
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Appended {Count} entries; tree size {TreeSize}")]
     private partial void LogAppended(int count, long treeSize);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "LogEntriesAppended up to tree size {TreeSize} was not published; the log itself is intact")]
-    private partial void LogNoticeDropped(Exception ex, long treeSize);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Log writer paused after a failure; it resumes from the committed head")]
     private partial void LogWriterPaused(Exception ex);
