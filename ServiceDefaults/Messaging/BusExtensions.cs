@@ -39,7 +39,7 @@ public static class BusExtensions
                 rabbit.UseMessageRetry(retry =>
                 {
                     retry.Handle<Exception>(TransientFailures.IsTransient);
-                    retry.Intervals(200, 1_000, 2_000, 5_000, 10_000, 15_000);
+                    retry.Intervals(TransientRetrySchedule.For(options.TransientRetryWindow));
                 });
                 rabbit.ConfigureEndpoints(context);
             });

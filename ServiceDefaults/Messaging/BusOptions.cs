@@ -18,4 +18,11 @@ public sealed class BusOptions
     /// </summary>
     [Range(1, 1_000)]
     public int ConcurrentMessageLimit { get; set; } = 16;
+
+    /// <summary>
+    /// How long a message whose handler failed for a passing reason (the database away or refusing connections) keeps
+    /// being retried in place before it goes to the error queue. Cover a database restart or failover.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan TransientRetryWindow { get; set; } = TimeSpan.FromMinutes(5);
 }

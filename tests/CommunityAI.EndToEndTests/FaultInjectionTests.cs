@@ -184,3 +184,55 @@ public sealed class ChainReorgTests(SystemUnderTest system) : IClassFixture<Syst
         return (long)(await command.ExecuteScalarAsync())!;
     }
 }
+
+/// <summary>
+/// The database away for two minutes, far longer than the quick retries, while partners keep publishing: their
+/// commands wait in place (Bus:TransientRetryWindow) and are taken in once it is back; no error queue receives
+/// anything. Run with the full suite (Category=FaultFull).
+/// </summary>
+[Trait("Category", "FaultFull")]
+public sealed class LongDatabaseOutageTests(FaultySystem system) : IClassFixture<FaultySystem>
+{
+    [Fact]
+    public async Task The_database_down_for_two_minutes_with_partner_commands_waiting_loses_nothing()
+    {
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(6));
+        var load = SignedContributions.SubmitSteadilyAsync(() => system.Contributions, 30, TimeSpan.FromMilliseconds(100), run: 9, cancel.Token);
+        await Task.Delay(1000);
+        await system.Database.StopAsync();
+
+        var factory = new ConnectionFactory { Uri = new Uri(system.Broker) };
+        await using var connection = await factory.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        var partner = new List<string>();
+        for (var i = 0; i < 10; i++)
+        {
+            var (id, json) = SignedContributions.PartnerCommand(keyIndex: 1 + i % 5, nonce: (ulong)(900_000 + i), $"partner during the outage {i}");
+            await channel.BasicPublishAsync("", "contributions-submit", mandatory: true,
+                new BasicProperties { ContentType = "application/json", MessageId = Guid.NewGuid().ToString(), Persistent = true }, json);
+            partner.Add(id);
+        }
+        await Task.Delay(TimeSpan.FromMinutes(2));
+        await system.Database.StartAsync();
+
+        var accepted = (await load).Concat(partner).ToList();
+        await HistoryInvariants.AssertSettledAsync(system.History, accepted, TimeSpan.FromMinutes(4), system.Chain.RpcUrl);
+        foreach (var queue in new[] { "contributions-submit", "quality-scoring-contribution-submitted", "reward-ledger-contribution-scored",
+                     "contributions-contribution-scored", "contributions-contribution-rewarded" })
+            Assert.Equal(0u, await ErrorCountAsync(connection, queue + "_error"));
+    }
+
+    private static async Task<uint> ErrorCountAsync(IConnection connection, string queue)
+    {
+        // A passive declare of a missing queue closes its channel, so each check has a channel of its own.
+        await using var channel = await connection.CreateChannelAsync();
+        try
+        {
+            return (await channel.QueueDeclarePassiveAsync(queue)).MessageCount;
+        }
+        catch (RabbitMQ.Client.Exceptions.OperationInterruptedException)
+        {
+            return 0; // never created: nothing ever failed there
+        }
+    }
+}

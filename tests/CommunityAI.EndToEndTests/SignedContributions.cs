@@ -27,18 +27,34 @@ public static class SignedContributions
     }
 
     /// <summary>
+    /// A partner's raw JSON command for the <c>contributions-submit</c> queue: the HTTP body with the partner's id and
+    /// correlation id, as a non-.NET partner publishes it.
+    /// </summary>
+    public static (string Id, byte[] Json) PartnerCommand(int keyIndex, ulong nonce, string text)
+    {
+        var (id, body) = Make(keyIndex, nonce, text);
+        var json = System.Text.Json.JsonSerializer.SerializeToNode(body, System.Text.Json.JsonSerializerOptions.Web)!.AsObject();
+        json["nonce"] = nonce.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        json["partnerId"] = "partner-fault";
+        json["correlationId"] = "corr-" + id;
+        return (id, Encoding.UTF8.GetBytes(json.ToJsonString()));
+    }
+
+    /// <summary>
     /// Submits <paramref name="count"/> contributions, one every <paramref name="interval"/>, retrying each
     /// until the service answers 202/200 (a client would retry through an outage). Returns the accepted ids.
     /// </summary>
     public static async Task<IReadOnlyList<string>> SubmitSteadilyAsync(Func<HttpClient> client, int count, TimeSpan interval, int run, CancellationToken ct)
     {
         var accepted = new List<string>();
+        var lastFailure = "none";
         for (var i = 0; i < count; i++)
         {
             var (id, body) = Make(keyIndex: 1 + i % 5, nonce: (ulong)(run * 100_000 + i), $"fault-run {run} contribution {i}");
             while (true)
             {
-                ct.ThrowIfCancellationRequested();
+                if (ct.IsCancellationRequested)
+                    throw new TimeoutException($"the load gave up after {accepted.Count} of {count} accepted; last failure: {lastFailure}");
                 try
                 {
                     using var response = await client().PostAsJsonAsync("/api/contributions", body, ct);
@@ -47,14 +63,27 @@ public static class SignedContributions
                         accepted.Add(id);
                         break;
                     }
+                    lastFailure = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync(CancellationToken.None)}";
                 }
                 catch (Exception ex) when (ex is HttpRequestException or InvalidOperationException or ObjectDisposedException or TaskCanceledException && !ct.IsCancellationRequested)
                 {
                     // the service or its database is down right now; a real client retries the same signed contribution
+                    lastFailure = $"{ex.GetType().Name}: {ex.Message}";
                 }
-                await Task.Delay(250, ct);
+                catch (OperationCanceledException) when (ct.IsCancellationRequested)
+                {
+                    continue; // reported above with the last failure
+                }
+                try
+                {
+                    await Task.Delay(250, ct);
+                }
+                catch (OperationCanceledException)
+                {
+                    // reported at the top of the loop
+                }
             }
-            await Task.Delay(interval, ct);
+            await Task.Delay(interval, CancellationToken.None);
         }
         return accepted;
     }

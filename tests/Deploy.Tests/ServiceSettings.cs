@@ -10,6 +10,7 @@ public static class ServiceSettings
     private static readonly string[] Common =
     [
         "ConnectionStrings:history", "ConnectionStrings:rabbitmq", "Bus:PrefetchCount", "Bus:ConcurrentMessageLimit",
+        "Bus:TransientRetryWindow",
         "OTEL_EXPORTER_OTLP_ENDPOINT",
     ];
 
