@@ -1,4 +1,5 @@
 using CommunityAI.ChainBridge.Anchoring;
+using CommunityAI.ChainBridge.ClaimRoots;
 using CommunityAI.ChainBridge.IntegrationEvents.EventHandling;
 using CommunityAI.ChainBridge.Log;
 using CommunityAI.Contracts;
@@ -40,6 +41,7 @@ internal static class Extensions
             options.Events.AddEventType<TreeHeadConfirmed>();
             options.Events.AddEventType<TreeHeadAnchorDropped>();
             options.Events.AddEventType<ClaimRootPublished>();
+            options.Events.AddEventType<ClaimRootDropped>();
             options.Schema.For<AnchorView>().Identity(a => a.Id);
         });
         builder.Services.AddSingleton<LogStore>();
@@ -53,6 +55,8 @@ internal static class Extensions
         builder.Services.AddHostedService<LogWriter>();
         builder.Services.AddHostedService<LogNoticePublisher>();
         builder.Services.AddHostedService<AnchorScheduler>();
+        builder.Services.AddSingleton<ClaimRootHistory>();
+        builder.Services.AddHostedService<ClaimRootKeeper>();
 
         builder.AddCommunityBus("chain-bridge", bus => bus.AddConsumer<EpochClosedConsumer, EpochClosedConsumerDefinition>());
         builder.AddHistoryOutbox("chain-bridge", StreamPrefix, routes => routes.Publish<TreeHeadAnchored>().Publish<ClaimRootPublished>());

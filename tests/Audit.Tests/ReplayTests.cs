@@ -1,4 +1,7 @@
+using System.Security.Cryptography;
 using System.Text.Json;
+using CommunityAI.Formats;
+using CommunityAI.Testing;
 
 namespace CommunityAI.Audit.Tests;
 
@@ -76,6 +79,24 @@ public sealed class ReplayTests(AuditedSystem system) : IClassFixture<AuditedSys
 
         Assert.True(run.ExitCode == 1, run.ToString());
         Assert.Contains(run.Json.GetProperty("differences").EnumerateArray(), d => d.GetProperty("what").GetString() == "credited twice");
+    }
+
+    [Fact]
+    public async Task A_claim_root_published_again_after_a_reorg_replays_without_differences()
+    {
+        var clone = await system.CloneAsync();
+        await using (var history = new SyntheticHistory(clone))
+            await history.RecordRepublishedClaimRootAsync(1, Hex.Encode(RandomNumberGenerator.GetBytes(32)), AnvilNode.DevAddresses[9]);
+
+        var run = await AuditRun.RunAsync(["replay", "--database", clone, "--json"]);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.All(run.Json.GetProperty("epochs").EnumerateArray(), e => Assert.True(e.GetProperty("matches").GetBoolean()));
+        Assert.Empty(run.Json.GetProperty("differences").EnumerateArray());
+        // The chain-bridge's records are no part of rewards: counted and stepped over.
+        var unknown = run.Json.GetProperty("unknownTypes");
+        Assert.Equal(2, unknown.GetProperty("claim_root_published").GetInt32());
+        Assert.Equal(1, unknown.GetProperty("claim_root_dropped").GetInt32());
     }
 
     private static string Detail(JsonElement d) => d.GetProperty("detail").GetString()!;

@@ -84,5 +84,27 @@ public sealed class SyntheticHistory(string connectionString) : IAsyncDisposable
         await session.SaveChangesAsync();
     }
 
+    /// <summary>
+    /// The chain-bridge's records of a claim root published, taken off the chain by a reorg, and published again:
+    /// ClaimRootPublished, then ClaimRootDropped with ClaimRootPublished in one transaction, in stream "chain/claim-roots".
+    /// </summary>
+    public async Task RecordRepublishedClaimRootAsync(long epoch, string claimRoot, string distributor)
+    {
+        var lost = new ClaimRootPublished(epoch, claimRoot, AnvilNode.ChainId, distributor, Hex.Encode(RandomNumberGenerator.GetBytes(32)), 40,
+            DateTimeOffset.UtcNow);
+        await using (var session = _store.LightweightSession())
+        {
+            session.Events.Append("chain/claim-roots", lost);
+            await session.SaveChangesAsync();
+        }
+        await using (var session = _store.LightweightSession())
+        {
+            session.Events.Append("chain/claim-roots",
+                new ClaimRootDropped(epoch, claimRoot, AnvilNode.ChainId, distributor, lost.TxHash, lost.BlockNumber, epoch - 1, DateTimeOffset.UtcNow),
+                lost with { TxHash = Hex.Encode(RandomNumberGenerator.GetBytes(32)), BlockNumber = 41, PublishedAt = DateTimeOffset.UtcNow });
+            await session.SaveChangesAsync();
+        }
+    }
+
     public ValueTask DisposeAsync() => _store.DisposeAsync();
 }

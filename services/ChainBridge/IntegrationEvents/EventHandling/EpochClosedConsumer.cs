@@ -1,5 +1,6 @@
 using CommunityAI.ChainBridge.Anchoring;
 using CommunityAI.ChainBridge.Chain;
+using CommunityAI.ChainBridge.ClaimRoots;
 using CommunityAI.Contracts;
 using CommunityAI.Formats;
 using Marten;
@@ -10,11 +11,12 @@ namespace CommunityAI.ChainBridge.IntegrationEvents.EventHandling;
 /// <summary>
 /// Publishes each closed epoch's claim root to the RewardDistributor, so contributors can claim with the
 /// ledger's proofs. Idempotent: the distributor's own latest epoch says what is already published, and
-/// epochs only move forward there, so a redelivered or older epoch changes nothing.
+/// epochs only move forward there, so a redelivered or older epoch changes nothing. A publication a reorg takes away
+/// again is put back by <see cref="ClaimRootKeeper"/>.
 /// </summary>
 public sealed class EpochClosedConsumer(ChainConnection chain, IDocumentStore store, TimeProvider clock) : IConsumer<EpochClosed>
 {
-    public const string StreamKey = "chain/claim-roots";
+    public const string StreamKey = ClaimRootHistory.StreamKey;
 
     public async Task Consume(ConsumeContext<EpochClosed> context)
     {

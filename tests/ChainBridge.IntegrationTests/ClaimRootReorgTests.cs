@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using System.Numerics;
+using CommunityAI.ChainBridge.Chain;
+using CommunityAI.Contracts;
+using CommunityAI.Formats;
+using Xunit.Abstractions;
+
+namespace ChainBridge.IntegrationTests;
+
+/// <summary>
+/// Claim roots through reorgs on a real anvil (anvil_reorg replaces the last blocks with empty ones): a publication
+/// taken away is published again and the ledger's proofs pay; a chain that holds our newest root gets nothing more.
+/// Tests build on the class's chain as the previous test left it, each closing a later epoch.
+/// </summary>
+public sealed class ClaimRootReorgTests(ClaimRootBridge bridge, ITestOutputHelper output) : IClassFixture<ClaimRootBridge>
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+    private static readonly BigInteger Token = BigInteger.Pow(10, 18);
+    private static readonly string Alice = AnvilNode.DevAddresses[3];
+    private static readonly string Bob = AnvilNode.DevAddresses[4];
+    private static long _epoch;
+
+    [Fact]
+    public async Task A_root_a_reorg_took_away_is_published_again_and_the_ledgers_proof_then_pays()
+    {
+        var epoch = Interlocked.Increment(ref _epoch);
+        var owed = 5 * Token * epoch;
+        var (closed, tree) = await bridge.CloseEpochAsync(epoch, (Alice, owed), (Bob, 7 * Token));
+        var first = await bridge.PublicationOfAsync(epoch);
+        Assert.Equal((ulong)epoch, (await bridge.Distributor.GetLatestRootAsync()).Epoch);
+
+        await bridge.Anvil.ReorgAsync((int)(await bridge.Anvil.BlockNumberAsync() - (ulong)first.BlockNumber) + 1);
+        var reorged = Stopwatch.StartNew();
+
+        var records = await Eventually.MatchesAsync(bridge.RecordsAsync,
+            r => r.OfType<ClaimRootDropped>().Any(d => d.Epoch == epoch), "the lost publication recorded and the root published again", Patience);
+        // A figure for the report, not an assertion: the keeper looks every 500 ms and the test polls every 100 ms.
+        output.WriteLine($"root published again and recorded {reorged.ElapsedMilliseconds} ms after the reorg");
+        var dropped = records.OfType<ClaimRootDropped>().Single(d => d.Epoch == epoch);
+        Assert.Equal(first.TxHash, dropped.TxHash);
+        Assert.Equal(closed.ClaimRoot, dropped.ClaimRoot);
+        Assert.True(dropped.OnChainEpoch < epoch, $"the distributor held epoch {dropped.OnChainEpoch} after the reorg");
+        var again = records.SkipWhile(r => r != (object)dropped).OfType<ClaimRootPublished>().First();
+        Assert.Equal(epoch, again.Epoch);
+        Assert.Equal(closed.ClaimRoot, again.ClaimRoot);
+        Assert.Equal(bridge.Deployment.DistributorAddress, again.DistributorContract);
+
+        // On chain: the closed epoch's root again, from the transaction the record names.
+        var onChain = await bridge.Distributor.GetLatestRootAsync();
+        Assert.Equal((ulong)epoch, onChain.Epoch);
+        Assert.Equal(tree.Root, Hex.Encode(onChain.Root));
+        var inclusion = await CanonicalChain.FindAsync(bridge.Reader, again.TxHash);
+        Assert.True(inclusion is { Succeeded: true } && inclusion.BlockNumber == (ulong)again.BlockNumber, $"{again.TxHash} at {inclusion}");
+
+        // A contributor claims with the proof the ledger serves for this epoch, relayed by anyone.
+        using var relayer = TransactionSender.Create(bridge.Anvil.RpcUrl, AnvilNode.DevPrivateKeys[5], AnvilNode.ChainId);
+        var distributor = new DistributorContract(relayer, bridge.Deployment.DistributorAddress);
+        var claimedBefore = await distributor.ClaimedAsync(Alice);
+        var claim = await distributor.ClaimAsync(Alice, owed, [.. tree.GetProof(Alice).Select(h => Hex.Decode(h, 32))]);
+        Assert.Equal(owed - claimedBefore, claim.Paid);
+        Assert.Equal((ulong)epoch, claim.Epoch);
+
+        // Once back, the root stays put: one more look at a later block publishes nothing more.
+        await bridge.Anvil.MineAsync();
+        Assert.Equal((ulong)epoch, await bridge.LookedAtAsync(await bridge.Anvil.BlockNumberAsync()));
+        records = await bridge.RecordsAsync();
+        Assert.Single(records.OfType<ClaimRootDropped>(), d => d.Epoch == epoch);
+        Assert.Equal(2, records.OfType<ClaimRootPublished>().Count(p => p.Epoch == epoch));
+    }
+
+    [Fact]
+    public async Task While_the_distributor_holds_our_newest_root_nothing_is_published_again()
+    {
+        var epoch = Interlocked.Increment(ref _epoch);
+        await bridge.CloseEpochAsync(epoch, (Alice, 5 * Token * epoch), (Bob, 7 * Token));
+        await bridge.PublicationOfAsync(epoch);
+        var rootsBefore = await bridge.RootsOnChainAsync();
+        var noticesBefore = bridge.KeeperNotices().Count;
+
+        await bridge.Anvil.MineAsync(3);
+
+        Assert.Equal((ulong)epoch, await bridge.LookedAtAsync(await bridge.Anvil.BlockNumberAsync()));
+        Assert.Equal(rootsBefore.Select(r => r.TransactionHash), (await bridge.RootsOnChainAsync()).Select(r => r.TransactionHash));
+        var records = await bridge.RecordsAsync();
+        Assert.Single(records.OfType<ClaimRootPublished>(), p => p.Epoch == epoch);
+        Assert.DoesNotContain(records.OfType<ClaimRootDropped>(), d => d.Epoch == epoch);
+        // Not even tried: the contract would refuse a second publication of the epoch, but only after a look that
+        // wrongly took the chain for behind.
+        Assert.Equal(noticesBefore, bridge.KeeperNotices().Count);
+    }
+}
