@@ -205,9 +205,10 @@ public sealed class LongDatabaseOutageTests(FaultySystem system) : IClassFixture
         await using var connection = await factory.CreateConnectionAsync();
         await using var channel = await connection.CreateChannelAsync();
         var partner = new List<string>();
+        // Nonces far from the HTTP load's (run * 100,000 + i), so no partner command conflicts with a web submission.
         for (var i = 0; i < 10; i++)
         {
-            var (id, json) = SignedContributions.PartnerCommand(keyIndex: 1 + i % 5, nonce: (ulong)(900_000 + i), $"partner during the outage {i}");
+            var (id, json) = SignedContributions.PartnerCommand(keyIndex: 1 + i % 5, nonce: (ulong)(9_000_000 + i), $"partner during the outage {i}");
             await channel.BasicPublishAsync("", "contributions-submit", mandatory: true,
                 new BasicProperties { ContentType = "application/json", MessageId = Guid.NewGuid().ToString(), Persistent = true }, json);
             partner.Add(id);
