@@ -44,10 +44,13 @@ try
     await host.StartAsync();
     var bus = host.Services.GetRequiredService<IBus>();
     var dataSource = host.Services.GetRequiredService<NpgsqlDataSource>();
+    using var roundTrips = new RoundTrips();
 
     // Warm-up (JIT, pools, Marten's generated code), then automated checks with no validator: every score final at once.
     await ScoreAllAsync(Enumerable.Range(0, 200).Select(_ => Texts.Submission(6, texts.Next())).ToList(), "contribution_scored");
+    var commandsBefore = roundTrips.Commands;
     var automated = await ScoreAllAsync(Enumerable.Range(0, contributions).Select(_ => Texts.Submission(6, texts.Next())).ToList(), "contribution_scored");
+    var automatedCommands = (roundTrips.Commands - commandsBefore) / (double)contributions;
 
     // Five validators; each contribution gets three reviewers, then the reviews reach consensus.
     var registry = host.Services.GetRequiredService<ValidatorRegistry>();
@@ -57,14 +60,20 @@ try
         await registry.RegisterAsync(registration, registration.Sign((ulong)AnvilNode.ChainId, AnvilNode.DevPrivateKeys[key]), default);
     }
     var toReview = Enumerable.Range(0, reviewed).Select(_ => Texts.Submission(6, texts.Next())).ToList();
+    commandsBefore = roundTrips.Commands;
     var assignedRate = await ScoreAllAsync(toReview, "reviewers_assigned");
+    var assignedCommands = (roundTrips.Commands - commandsBefore) / (double)reviewed;
+    commandsBefore = roundTrips.Commands;
     var (consensusRate, reviewRate) = await ReviewAllAsync(toReview.Select(s => s.ContributionId).ToList());
+    var reviewCommands = (roundTrips.Commands - commandsBefore) / (double)(reviewed * 3);
 
     Console.WriteLine($"contributions: {contributions} (automated), {reviewed} (reviewed by 3 of 5 validators)");
     Console.WriteLine($"  plain consume (no-op consumer)          {limit,8:F0} msg/s   (limit)");
     Console.WriteLine($"  automated checks → final score          {automated,8:F0} /s      = {automated / limit:P1} of the limit");
     Console.WriteLine($"  automated checks → reviewers assigned   {assignedRate,8:F0} /s      = {assignedRate / limit:P1} of the limit");
     Console.WriteLine($"  signed reviews → consensus, reputation  {consensusRate,8:F0} /s      ({reviewRate:F0} reviews/s) = {consensusRate / limit:P1} of the limit");
+    Console.WriteLine($"  database commands (round trips; each transaction's COMMIT comes on top): {automatedCommands:F1} per final score, {assignedCommands:F1} per assignment, {reviewCommands:F1} per review");
+    Console.WriteLine($"load average at end: {LoadAverage()}");
 
     await NearDuplicateLookupAsync(dataSource, indexSize, lookups, texts);
 
@@ -103,6 +112,7 @@ try
             while ((i = Interlocked.Increment(ref next)) < reviews.Count)
             {
                 // Signature recovery is part of accepting a review, as the API does it.
+                using var handling = RoundTrips.Review();
                 if (TypedDataSigner.RecoverSigner(reviews[i].payload, (ulong)AnvilNode.ChainId, reviews[i].Item2) != reviews[i].payload.Validator)
                     throw new InvalidOperationException("bad signature");
                 if (await desk.SubmitAsync(reviews[i].payload, reviews[i].Item2, default) is not ReviewDesk.Outcome.Accepted)
