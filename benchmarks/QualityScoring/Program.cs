@@ -45,12 +45,13 @@ try
     var bus = host.Services.GetRequiredService<IBus>();
     var dataSource = host.Services.GetRequiredService<NpgsqlDataSource>();
     using var roundTrips = new RoundTrips();
+    var costs = new Costs(roundTrips, dataSource);
 
     // Warm-up (JIT, pools, Marten's generated code), then automated checks with no validator: every score final at once.
     await ScoreAllAsync(Enumerable.Range(0, 500).Select(_ => Texts.Submission(6, texts.Next())).ToList(), "contribution_scored");
-    var commandsBefore = roundTrips.Commands;
+    var before = await costs.TakeAsync();
     var automated = await ScoreAllAsync(Enumerable.Range(0, contributions).Select(_ => Texts.Submission(6, texts.Next())).ToList(), "contribution_scored");
-    var automatedCommands = (roundTrips.Commands - commandsBefore) / (double)contributions;
+    var automatedCosts = Costs.PerItem(before, await costs.TakeAsync(), contributions);
 
     // Five validators; each contribution gets three reviewers, then the reviews reach consensus.
     var registry = host.Services.GetRequiredService<ValidatorRegistry>();
@@ -60,19 +61,20 @@ try
         await registry.RegisterAsync(registration, registration.Sign((ulong)AnvilNode.ChainId, AnvilNode.DevPrivateKeys[key]), default);
     }
     var toReview = Enumerable.Range(0, reviewed).Select(_ => Texts.Submission(6, texts.Next())).ToList();
-    commandsBefore = roundTrips.Commands;
+    before = await costs.TakeAsync();
     var assignedRate = await ScoreAllAsync(toReview, "reviewers_assigned");
-    var assignedCommands = (roundTrips.Commands - commandsBefore) / (double)reviewed;
-    commandsBefore = roundTrips.Commands;
-    var (consensusRate, reviewRate) = await ReviewAllAsync(toReview.Select(s => s.ContributionId).ToList());
-    var reviewCommands = (roundTrips.Commands - commandsBefore) / (double)(reviewed * 3);
+    var assignedCosts = Costs.PerItem(before, await costs.TakeAsync(), reviewed);
+    var (consensusRate, reviewRate, reviewCosts) = await ReviewAllAsync(toReview.Select(s => s.ContributionId).ToList());
 
     Console.WriteLine($"contributions: {contributions} (automated), {reviewed} (reviewed by 3 of 5 validators)");
     Console.WriteLine($"  plain consume (no-op consumer)          {limit,8:F0} msg/s   (limit)");
     Console.WriteLine($"  automated checks → final score          {automated,8:F0} /s      = {automated / limit:P1} of the limit");
     Console.WriteLine($"  automated checks → reviewers assigned   {assignedRate,8:F0} /s      = {assignedRate / limit:P1} of the limit");
     Console.WriteLine($"  signed reviews → consensus, reputation  {consensusRate,8:F0} /s      ({reviewRate:F0} reviews/s) = {consensusRate / limit:P1} of the limit");
-    Console.WriteLine($"  database commands (round trips; each transaction's COMMIT comes on top): {automatedCommands:F1} per final score, {assignedCommands:F1} per assignment, {reviewCommands:F1} per review");
+    Console.WriteLine("  cost per item (round trips are database commands; each transaction's COMMIT comes on top):");
+    Console.WriteLine($"    final score  {automatedCosts}");
+    Console.WriteLine($"    assignment   {assignedCosts}");
+    Console.WriteLine($"    review       {reviewCosts}");
     Console.WriteLine($"load average at end: {LoadAverage()}");
 
     await NearDuplicateLookupAsync(dataSource, indexSize, lookups, texts);
@@ -81,18 +83,20 @@ try
 
     async Task<double> ScoreAllAsync(IReadOnlyList<CommunityAI.Contracts.ContributionSubmitted> batch, string eventType)
     {
-        var pending = batch.Select(s => ContributionIntakeWriter.StreamFor(CommunityAI.Formats.Hex.Encode(CommunityAI.Formats.Hex.Decode(s.ContributionId, 32)))).ToHashSet();
+        // In publishing order, which is roughly the order they finish in: each poll looks at the oldest few only.
+        var pending = batch.Select(s => ContributionIntakeWriter.StreamFor(CommunityAI.Formats.Hex.Encode(CommunityAI.Formats.Hex.Decode(s.ContributionId, 32)))).ToList();
         var watch = Stopwatch.StartNew();
         await Publisher.PublishAllAsync(bus, batch);
         while (pending.Count > 0)
         {
             await Task.Delay(20);
-            pending.ExceptWith(await RecordedAsync(pending, eventType));
+            var recorded = (await RecordedAsync(pending.Take(200).ToArray(), eventType)).ToHashSet();
+            pending.RemoveAll(recorded.Contains);
         }
         return batch.Count / watch.Elapsed.TotalSeconds;
     }
 
-    async Task<(double Contributions, double Reviews)> ReviewAllAsync(IReadOnlyList<string> ids)
+    async Task<(double Contributions, double Reviews, string Costs)> ReviewAllAsync(IReadOnlyList<string> ids)
     {
         var store = host.Services.GetRequiredService<IDocumentStore>();
         var desk = host.Services.GetRequiredService<ReviewDesk>();
@@ -108,6 +112,7 @@ try
         })).ToList();
         var before = await CountAsync("contribution_scored");
         var next = -1;
+        var spent = await costs.TakeAsync();
         var watch = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, 16).Select(async _ =>
         {
@@ -123,9 +128,10 @@ try
             }
         }));
         var seconds = watch.Elapsed.TotalSeconds;
+        var perReview = Costs.PerItem(spent, await costs.TakeAsync(), reviews.Count);
         if (await CountAsync("contribution_scored") < before + ids.Count)
             throw new InvalidOperationException("not every reviewed contribution reached consensus");
-        return (ids.Count / seconds, reviews.Count / seconds);
+        return (ids.Count / seconds, reviews.Count / seconds, perReview);
     }
 
     async Task<long> CountAsync(string type)
@@ -135,12 +141,12 @@ try
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
-    // Looks the batch's own streams up by key (an index probe each) instead of counting a type over the whole history,
-    // a scan whose cost grows with every run and which the polling would make the database repeat every few ms.
-    async Task<IReadOnlyList<string>> RecordedAsync(IReadOnlyCollection<string> streams, string type)
+    // Looks a few of the batch's own streams up by key (an index probe each) instead of counting a type over the whole
+    // history: that scan's cost grows with every run, and polling made the database repeat it every few milliseconds.
+    async Task<IReadOnlyList<string>> RecordedAsync(string[] streams, string type)
     {
         await using var command = dataSource.CreateCommand("SELECT DISTINCT stream_id FROM history.mt_events WHERE stream_id = ANY(@streams) AND type = @type");
-        command.Parameters.AddWithValue("streams", streams.ToArray());
+        command.Parameters.AddWithValue("streams", streams);
         command.Parameters.AddWithValue("type", type);
         var found = new List<string>();
         await using var reader = await command.ExecuteReaderAsync();
