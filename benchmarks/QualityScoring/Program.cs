@@ -90,8 +90,10 @@ try
         while (pending.Count > 0)
         {
             await Task.Delay(20);
-            var recorded = (await RecordedAsync(pending.Take(200).ToArray(), eventType)).ToHashSet();
-            pending.RemoveAll(recorded.Contains);
+            var oldest = pending.GetRange(0, Math.Min(200, pending.Count));
+            var recorded = (await RecordedAsync(oldest.ToArray(), eventType)).ToHashSet();
+            pending.RemoveRange(0, oldest.Count);
+            pending.InsertRange(0, oldest.Where(s => !recorded.Contains(s)));
         }
         return batch.Count / watch.Elapsed.TotalSeconds;
     }
