@@ -56,6 +56,20 @@ public sealed class ConcurrentReviewTests(ScoringSystem system) : IClassFixture<
             Assert.Equal(await system.CountValidatorEventsAsync("review_submitted", key), view.GetProperty("reviewsSubmitted").GetInt32());
             Assert.Equal(await system.CountValidatorEventsAsync("reputation_changed", key), view.GetProperty("consensusReached").GetInt32());
         }
+
+        // The next contribution weighs its reviewers by the reputations those consensuses left.
+        var next = ScoringSystem.Submission(Contributor, "Bird-song recordings labelled by species, site and hour, checked against a field guide.");
+        await system.PublishAsync(next);
+        await AssignedAsync(next.ContributionId);
+        var @case = await system.Api.GetFromJsonAsync<JsonElement>($"/api/scoring/{next.ContributionId}");
+        var weights = @case.GetProperty("assignment").GetProperty("reviewers").EnumerateArray().ToList();
+        Assert.Equal(3, weights.Count);
+        Assert.Contains(weights, w => w.GetProperty("reputation").GetDecimal() != 0.5m);
+        foreach (var weight in weights)
+        {
+            var view = await system.Api.GetFromJsonAsync<JsonElement>($"/api/validators/{weight.GetProperty("validator").GetString()}");
+            Assert.Equal(view.GetProperty("reputation").GetDecimal(), weight.GetProperty("reputation").GetDecimal());
+        }
     }
 
     private async Task<List<int>> AssignedAsync(string contributionId) =>

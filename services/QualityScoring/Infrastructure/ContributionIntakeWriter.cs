@@ -89,10 +89,10 @@ public sealed class ContributionIntakeWriter(IDocumentStore store, PolicyBook po
         }
     }
 
-    // Selection needs each validator's address and reputation only; the views also carry their recent history, which
-    // is not worth reading and deserialising for every contribution. Marten stores documents camel-cased.
+    // Selection needs each validator's address and reputation only, not the view with its recent history; the
+    // reputation is a column of its own (Extensions.ConfigureScoringStore).
     private static NpgsqlBatchCommand ValidatorWeights(LockedRead read) =>
-        new($"SELECT id, (data ->> 'reputation')::numeric FROM {read.Table<ValidatorView>()}");
+        new($"SELECT id, reputation FROM {read.Table<ValidatorView>()}");
 
     private static async Task<IReadOnlyList<AssignedReviewer>> ReadValidatorsAsync(NpgsqlDataReader reader, CancellationToken ct)
     {
