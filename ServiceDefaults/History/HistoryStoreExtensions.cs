@@ -21,13 +21,25 @@ public static class HistoryStoreExtensions
     /// <summary>Schema of mt_events / mt_streams, shared by all services.</summary>
     public const string EventsSchema = "history";
 
+    /// <param name="maxAutoPrepare">
+    /// When above zero, Npgsql prepares up to this many of the statements each connection sends most, so PostgreSQL
+    /// stops parsing and planning them on every execution; a "Max Auto Prepare" in the connection string wins.
+    /// </param>
     public static MartenServiceCollectionExtensions.MartenConfigurationExpression AddHistoryStore(
-        this IHostApplicationBuilder builder, string serviceSchema, Action<StoreOptions>? configure = null)
+        this IHostApplicationBuilder builder, string serviceSchema, Action<StoreOptions>? configure = null, int maxAutoPrepare = 0)
     {
         var connectionString = builder.Configuration.GetConnectionString(ConnectionName)
             ?? throw new InvalidOperationException($"ConnectionStrings:{ConnectionName} is not configured.");
 
-        builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        builder.Services.AddSingleton(_ =>
+        {
+            var dataSource = new NpgsqlDataSourceBuilder(connectionString);
+            // The plain builder knows only the keys actually written in the string (Npgsql's knows every keyword).
+            var written = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+            if (maxAutoPrepare > 0 && !written.ContainsKey("Max Auto Prepare") && !written.ContainsKey("MaxAutoPrepare"))
+                dataSource.ConnectionStringBuilder.MaxAutoPrepare = maxAutoPrepare;
+            return dataSource.Build();
+        });
         builder.Services.AddHealthChecks().AddNpgSql(connectionString, name: "postgres", tags: ["ready"]);
 
         return builder.Services.AddMarten(options =>

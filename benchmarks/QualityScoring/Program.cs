@@ -44,10 +44,14 @@ try
     await host.StartAsync();
     var bus = host.Services.GetRequiredService<IBus>();
     var dataSource = host.Services.GetRequiredService<NpgsqlDataSource>();
+    using var roundTrips = new RoundTrips();
+    var costs = new Costs(roundTrips, dataSource);
 
     // Warm-up (JIT, pools, Marten's generated code), then automated checks with no validator: every score final at once.
-    await ScoreAllAsync(Enumerable.Range(0, 200).Select(_ => Texts.Submission(6, texts.Next())).ToList(), "contribution_scored");
+    await ScoreAllAsync(Enumerable.Range(0, 500).Select(_ => Texts.Submission(6, texts.Next())).ToList(), "contribution_scored");
+    var before = await costs.TakeAsync();
     var automated = await ScoreAllAsync(Enumerable.Range(0, contributions).Select(_ => Texts.Submission(6, texts.Next())).ToList(), "contribution_scored");
+    var automatedCosts = Costs.PerItem(before, await costs.TakeAsync(), contributions);
 
     // Five validators; each contribution gets three reviewers, then the reviews reach consensus.
     var registry = host.Services.GetRequiredService<ValidatorRegistry>();
@@ -57,14 +61,21 @@ try
         await registry.RegisterAsync(registration, registration.Sign((ulong)AnvilNode.ChainId, AnvilNode.DevPrivateKeys[key]), default);
     }
     var toReview = Enumerable.Range(0, reviewed).Select(_ => Texts.Submission(6, texts.Next())).ToList();
+    before = await costs.TakeAsync();
     var assignedRate = await ScoreAllAsync(toReview, "reviewers_assigned");
-    var (consensusRate, reviewRate) = await ReviewAllAsync(toReview.Select(s => s.ContributionId).ToList());
+    var assignedCosts = Costs.PerItem(before, await costs.TakeAsync(), reviewed);
+    var (consensusRate, reviewRate, reviewCosts) = await ReviewAllAsync(toReview.Select(s => s.ContributionId).ToList());
 
     Console.WriteLine($"contributions: {contributions} (automated), {reviewed} (reviewed by 3 of 5 validators)");
     Console.WriteLine($"  plain consume (no-op consumer)          {limit,8:F0} msg/s   (limit)");
     Console.WriteLine($"  automated checks → final score          {automated,8:F0} /s      = {automated / limit:P1} of the limit");
     Console.WriteLine($"  automated checks → reviewers assigned   {assignedRate,8:F0} /s      = {assignedRate / limit:P1} of the limit");
     Console.WriteLine($"  signed reviews → consensus, reputation  {consensusRate,8:F0} /s      ({reviewRate:F0} reviews/s) = {consensusRate / limit:P1} of the limit");
+    Console.WriteLine("  cost per item (round trips are database commands; each transaction's COMMIT comes on top):");
+    Console.WriteLine($"    final score  {automatedCosts}");
+    Console.WriteLine($"    assignment   {assignedCosts}");
+    Console.WriteLine($"    review       {reviewCosts}");
+    Console.WriteLine($"load average at end: {LoadAverage()}");
 
     await NearDuplicateLookupAsync(dataSource, indexSize, lookups, texts);
 
@@ -72,15 +83,22 @@ try
 
     async Task<double> ScoreAllAsync(IReadOnlyList<CommunityAI.Contracts.ContributionSubmitted> batch, string eventType)
     {
-        var before = await CountAsync(eventType);
+        // In publishing order, which is roughly the order they finish in: each poll looks at the oldest few only.
+        var pending = batch.Select(s => ContributionIntakeWriter.StreamFor(CommunityAI.Formats.Hex.Encode(CommunityAI.Formats.Hex.Decode(s.ContributionId, 32)))).ToList();
         var watch = Stopwatch.StartNew();
         await Publisher.PublishAllAsync(bus, batch);
-        while (await CountAsync(eventType) < before + batch.Count)
+        while (pending.Count > 0)
+        {
             await Task.Delay(20);
+            var oldest = pending.GetRange(0, Math.Min(200, pending.Count));
+            var recorded = (await RecordedAsync(oldest.ToArray(), eventType)).ToHashSet();
+            pending.RemoveRange(0, oldest.Count);
+            pending.InsertRange(0, oldest.Where(s => !recorded.Contains(s)));
+        }
         return batch.Count / watch.Elapsed.TotalSeconds;
     }
 
-    async Task<(double Contributions, double Reviews)> ReviewAllAsync(IReadOnlyList<string> ids)
+    async Task<(double Contributions, double Reviews, string Costs)> ReviewAllAsync(IReadOnlyList<string> ids)
     {
         var store = host.Services.GetRequiredService<IDocumentStore>();
         var desk = host.Services.GetRequiredService<ReviewDesk>();
@@ -96,6 +114,7 @@ try
         })).ToList();
         var before = await CountAsync("contribution_scored");
         var next = -1;
+        var spent = await costs.TakeAsync();
         var watch = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, 16).Select(async _ =>
         {
@@ -103,6 +122,7 @@ try
             while ((i = Interlocked.Increment(ref next)) < reviews.Count)
             {
                 // Signature recovery is part of accepting a review, as the API does it.
+                using var handling = RoundTrips.Review();
                 if (TypedDataSigner.RecoverSigner(reviews[i].payload, (ulong)AnvilNode.ChainId, reviews[i].Item2) != reviews[i].payload.Validator)
                     throw new InvalidOperationException("bad signature");
                 if (await desk.SubmitAsync(reviews[i].payload, reviews[i].Item2, default) is not ReviewDesk.Outcome.Accepted)
@@ -110,9 +130,10 @@ try
             }
         }));
         var seconds = watch.Elapsed.TotalSeconds;
+        var perReview = Costs.PerItem(spent, await costs.TakeAsync(), reviews.Count);
         if (await CountAsync("contribution_scored") < before + ids.Count)
             throw new InvalidOperationException("not every reviewed contribution reached consensus");
-        return (ids.Count / seconds, reviews.Count / seconds);
+        return (ids.Count / seconds, reviews.Count / seconds, perReview);
     }
 
     async Task<long> CountAsync(string type)
@@ -120,6 +141,20 @@ try
         await using var command = dataSource.CreateCommand("SELECT count(*) FROM history.mt_events WHERE type = @type");
         command.Parameters.AddWithValue("type", type);
         return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    // Looks a few of the batch's own streams up by key (an index probe each) instead of counting a type over the whole
+    // history: that scan's cost grows with every run, and polling made the database repeat it every few milliseconds.
+    async Task<IReadOnlyList<string>> RecordedAsync(string[] streams, string type)
+    {
+        await using var command = dataSource.CreateCommand("SELECT DISTINCT stream_id FROM history.mt_events WHERE stream_id = ANY(@streams) AND type = @type");
+        command.Parameters.AddWithValue("streams", streams);
+        command.Parameters.AddWithValue("type", type);
+        var found = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+            found.Add(reader.GetString(0));
+        return found;
     }
 }
 finally

@@ -80,6 +80,44 @@ public sealed class DuplicateDetectionTests(ScoringSystemWithoutValidators syste
         Assert.Single(system.ScoredMessages, m => m.ContributionId == submitted.ContributionId);
     }
 
+    [Fact]
+    public async Task Of_copies_arriving_together_exactly_one_is_the_original_the_others_name_it_and_only_it_is_indexed()
+    {
+        const string exactText = "Copies that arrive together race for one content hash; the lock on it must crown exactly one original.";
+        const string nearText = "Near copies that arrive together share every LSH band, and the band locks must crown exactly one original.";
+        var exact = Enumerable.Range(0, 6).Select(i => ScoringSystem.Submission(1 + i % 5, exactText)).ToList();
+        // Case and spacing differ, so the bytes (and content hashes) differ while the normalised texts are the same.
+        string[] variants = [nearText, nearText.ToUpperInvariant(), nearText.Replace(" ", "  ", StringComparison.Ordinal),
+            "  " + nearText, nearText + " \n", nearText.Replace(' ', '\t')];
+        var near = variants.Select((text, i) => ScoringSystem.Submission(1 + i % 5, text)).ToList();
+
+        await Task.WhenAll(exact.Concat(near).Select(system.PublishAsync));
+        foreach (var submitted in exact.Concat(near))
+            await system.ScoredAsync(submitted.ContributionId);
+
+        var exactOriginal = await SingleOriginalAsync(exact, "duplicateOf");
+        var nearOriginal = await SingleOriginalAsync(near, "nearDuplicateOf");
+        var ids = exact.Concat(near).Select(s => s.ContributionId).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        Assert.Equal(new[] { exactOriginal, nearOriginal }.Order(StringComparer.OrdinalIgnoreCase),
+            (await system.IndexedAsync()).Where(ids.Contains).Order(StringComparer.OrdinalIgnoreCase), StringComparer.OrdinalIgnoreCase);
+        Assert.Empty(await system.IndexedWithoutHistoryAsync());
+    }
+
+    /// <summary>The one contribution of the group that names no earlier one; every other names it in <paramref name="field"/>.</summary>
+    private async Task<string> SingleOriginalAsync(IReadOnlyList<Contracts.ContributionSubmitted> group, string field)
+    {
+        var checks = new List<(string Id, JsonElement Checks)>();
+        foreach (var submitted in group)
+            checks.Add((submitted.ContributionId, await ChecksAsync(submitted.ContributionId)));
+        var original = Assert.Single(checks, c => c.Checks.GetProperty(field).ValueKind == JsonValueKind.Null).Id;
+        Assert.All(checks.Where(c => c.Id != original), c =>
+        {
+            Assert.Equal(original, c.Checks.GetProperty(field).GetString(), StringComparer.OrdinalIgnoreCase);
+            Assert.Equal(0, c.Checks.GetProperty("score").GetInt32());
+        });
+        return original;
+    }
+
     private async Task<JsonElement> ChecksAsync(string contributionId) =>
         (await system.Api.GetFromJsonAsync<JsonElement>($"/api/scoring/{contributionId}")).GetProperty("checks");
 }

@@ -56,6 +56,9 @@ public sealed class ReviewFlowTests(ScoringSystem system) : IClassFixture<Scorin
         Assert.True(await ReputationAsync(assigned[2]) < 0.5m);
         Assert.Equal(0.5m, await ReputationAsync(unassigned));
         await AssertProblemAsync(await system.ReviewAsync(unassigned, id, 50, nonce: 13), HttpStatusCode.Forbidden, "Not assigned");
+
+        // Each reviewer's view counts what its history holds, the last reviewer's too (its review completed the case).
+        await AssertViewsMatchHistoryAsync(assigned);
     }
 
     [Fact]
@@ -118,6 +121,16 @@ public sealed class ReviewFlowTests(ScoringSystem system) : IClassFixture<Scorin
                     found.Add(key);
             return found;
         }, found => found.Count == expected, $"{expected} reviewers to be assigned to {contributionId}");
+
+    private async Task AssertViewsMatchHistoryAsync(IEnumerable<int> validators)
+    {
+        foreach (var key in validators)
+        {
+            var view = await system.Api.GetFromJsonAsync<JsonElement>($"/api/validators/{AnvilNode.DevAddresses[key]}");
+            Assert.Equal(await system.CountValidatorEventsAsync("review_submitted", key), view.GetProperty("reviewsSubmitted").GetInt32());
+            Assert.Equal(await system.CountValidatorEventsAsync("reputation_changed", key), view.GetProperty("consensusReached").GetInt32());
+        }
+    }
 
     private async Task<List<string>> OpenAssignmentsAsync(int key) =>
         (await system.Api.GetFromJsonAsync<JsonElement>($"/api/validators/{AnvilNode.DevAddresses[key]}/assignments"))

@@ -120,6 +120,41 @@ public class ScoringSystem : IAsyncLifetime
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
+    /// <summary>History events of a type recorded about one validator (dev key), in any stream.</summary>
+    public async Task<int> CountValidatorEventsAsync(string type, int key)
+    {
+        await using var connection = new NpgsqlConnection(History);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT count(*) FROM history.mt_events WHERE type = @type AND lower(data->>'validator') = lower(@validator)", connection);
+        command.Parameters.AddWithValue("type", type);
+        command.Parameters.AddWithValue("validator", AnvilNode.DevAddresses[key]);
+        return (int)(long)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>The contributions in the near-duplicate index.</summary>
+    public Task<List<string>> IndexedAsync() => IdsAsync($"SELECT contribution_id FROM {NearDuplicateIndex.Signatures}");
+
+    /// <summary>Contributions in the near-duplicate index (signatures or bands) whose automated checks the history lacks.</summary>
+    public Task<List<string>> IndexedWithoutHistoryAsync() => IdsAsync($"""
+        SELECT contribution_id FROM (SELECT contribution_id FROM {NearDuplicateIndex.Signatures}
+                                     UNION SELECT contribution_id FROM {NearDuplicateIndex.Bands}) AS indexed
+        WHERE NOT EXISTS (SELECT 1 FROM history.mt_events e
+                          WHERE e.stream_id = 'scoring/' || indexed.contribution_id AND e.type = 'automated_checks_completed')
+        """);
+
+    private async Task<List<string>> IdsAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(History);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        var ids = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+            ids.Add(reader.GetString(0));
+        return ids;
+    }
+
     public async Task DisposeAsync()
     {
         if (_host is not null)

@@ -2,6 +2,7 @@ using CommunityAI.Contracts;
 using CommunityAI.QualityScoring.Domain;
 using CommunityAI.ServiceDefaults.History;
 using Marten;
+using Npgsql;
 
 namespace CommunityAI.QualityScoring.Infrastructure;
 
@@ -29,34 +30,37 @@ public sealed class ContributionIntakeWriter(IDocumentStore store, PolicyBook po
         try
         {
             await using var session = store.LightweightSession();
-            if (await session.LoadAsync<ScoringCase>(id, ct) is not null)
-                return null;
             await session.BeginTransactionAsync(ct);
-            var connection = session.Connection!;
-            await ScoringLocks.TakeAsync(connection, [ScoringLocks.Case(id), ScoringLocks.Content(contentHash), .. bands.Select(ScoringLocks.Band)], ct);
-            if (await session.LoadAsync<ScoringCase>(id, ct) is not null)
+            // Everything the decision reads, in one round trip after the locks. No read before the transaction: a
+            // redelivery is rare and is found out under the case lock all the same.
+            var read = new LockedRead(session).Lock([ScoringLocks.Case(id), ScoringLocks.Content(contentHash), .. bands.Select(ScoringLocks.Band)]);
+            var takenIn = read.Exists<ScoringCase>(id);
+            var firstSeen = read.Load<ContentFirstSeen>(contentHash);
+            var nearestFound = signature is null
+                ? Task.FromResult<(string ContributionId, double Similarity)?>(null)
+                : read.Query(NearDuplicateIndex.FindCommand(id, bands), (reader, ct) => NearDuplicateIndex.ReadNearestAsync(reader, signature, ct));
+            var registered = read.Query(ValidatorWeights(read), ReadValidatorsAsync);
+            await read.ExecuteAsync(ct);
+            if (await takenIn)
                 return null;
 
-            var first = await session.LoadAsync<ContentFirstSeen>(contentHash, ct);
+            var first = await firstSeen;
             var duplicateOf = first is not null && first.ContributionId != id ? first.ContributionId : null;
             if (first is null)
                 session.Insert(new ContentFirstSeen(contentHash, id));
 
-            AutomatedChecks.NearestText? nearest = null;
-            if (signature is not null && await NearDuplicateIndex.FindNearestAsync(connection, id, bands, signature, ct) is { } found)
-                nearest = new(found.ContributionId, found.Similarity);
+            AutomatedChecks.NearestText? nearest = await nearestFound is { } found ? new(found.ContributionId, found.Similarity) : null;
+            var validators = await registered;
 
             var now = clock.GetUtcNow();
             var checks = AutomatedChecks.Run(submitted with { ContributionId = id }, policy, duplicateOf, nearest, now);
             // Only originals are indexed, so a later near duplicate names the original, not another copy.
             if (signature is not null && checks.DuplicateOf is null && checks.NearDuplicateOf is null)
-                await NearDuplicateIndex.AddAsync(connection, id, bands, signature, ct);
+                NearDuplicateIndex.Add(session, id, bands, signature);
 
             var @case = ScoringCase.Create(checks);
             List<object> events = [checks];
-            var validators = await session.Query<ValidatorView>().ToListAsync(ct);
-            var reviewers = ReviewerSelection.Select(id, checks.Contributor,
-                validators.Select(v => new AssignedReviewer(v.Id, v.Reputation)), policy.ReviewersPerContribution);
+            var reviewers = ReviewerSelection.Select(id, checks.Contributor, validators, policy.ReviewersPerContribution);
 
             if (ScoreDecision.Immediate(checks, policy, reviewers.Count, now) is { } scored)
             {
@@ -65,7 +69,7 @@ public sealed class ContributionIntakeWriter(IDocumentStore store, PolicyBook po
             }
             else
             {
-                var eligible = validators.Count(v => !string.Equals(v.Id, checks.Contributor, StringComparison.OrdinalIgnoreCase));
+                var eligible = validators.Count(v => !string.Equals(v.Validator, checks.Contributor, StringComparison.OrdinalIgnoreCase));
                 var assigned = new ReviewersAssigned(id, reviewers, eligible, Math.Min(policy.Quorum, reviewers.Count),
                     now + policy.ReviewWindow, policy.Version, now);
                 @case = @case.Apply(assigned);
@@ -83,5 +87,18 @@ public sealed class ContributionIntakeWriter(IDocumentStore store, PolicyBook po
         {
             return null; // taken in by a concurrent delivery
         }
+    }
+
+    // Selection needs each validator's address and reputation only, not the view with its recent history; the
+    // reputation is a column of its own (Extensions.ConfigureScoringStore).
+    private static NpgsqlBatchCommand ValidatorWeights(LockedRead read) =>
+        new($"SELECT id, reputation FROM {read.Table<ValidatorView>()}");
+
+    private static async Task<IReadOnlyList<AssignedReviewer>> ReadValidatorsAsync(NpgsqlDataReader reader, CancellationToken ct)
+    {
+        var validators = new List<AssignedReviewer>();
+        while (await reader.ReadAsync(ct))
+            validators.Add(new AssignedReviewer(reader.GetString(0), reader.GetDecimal(1)));
+        return validators;
     }
 }

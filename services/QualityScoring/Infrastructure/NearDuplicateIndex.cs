@@ -1,3 +1,4 @@
+using Marten;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -37,20 +38,30 @@ public static class NearDuplicateIndex
         LIMIT {MaxCandidates}
         """;
 
-    private static readonly string AddSql = $"""
-        INSERT INTO {Signatures} (contribution_id, signature) VALUES (@id, @signature);
-        INSERT INTO {Bands} (band_key, contribution_id) SELECT DISTINCT k, @id FROM unnest(@keys) AS k;
-        """;
+    private static readonly string AddSignatureSql = $"INSERT INTO {Signatures} (contribution_id, signature) VALUES (?, ?)";
+    private static readonly string AddBandsSql = $"INSERT INTO {Bands} (band_key, contribution_id) SELECT DISTINCT k, ? FROM unnest(?) AS k";
 
     /// <summary>The earliest-indexed contribution with the highest estimated similarity among those sharing a band.</summary>
     public static async Task<(string ContributionId, double Similarity)?> FindNearestAsync(
         NpgsqlConnection connection, string self, long[] keys, uint[] signature, CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand(FindSql, connection);
+        await using var batch = new NpgsqlBatch(connection) { BatchCommands = { FindCommand(self, keys) } };
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        return await ReadNearestAsync(reader, signature, ct);
+    }
+
+    /// <summary>The candidates' query, to send in a batch; read its result with <see cref="ReadNearestAsync"/>.</summary>
+    public static NpgsqlBatchCommand FindCommand(string self, long[] keys)
+    {
+        var command = new NpgsqlBatchCommand(FindSql);
         command.Parameters.Add(new NpgsqlParameter("keys", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = keys });
         command.Parameters.AddWithValue("self", self);
+        return command;
+    }
+
+    public static async Task<(string ContributionId, double Similarity)?> ReadNearestAsync(NpgsqlDataReader reader, uint[] signature, CancellationToken ct)
+    {
         (string, double)? best = null;
-        await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
             var other = reader.GetFieldValue<int[]>(1);
@@ -61,13 +72,10 @@ public static class NearDuplicateIndex
         return best;
     }
 
-    public static async Task AddAsync(NpgsqlConnection connection, string contributionId, long[] keys, uint[] signature, CancellationToken ct)
+    /// <summary>Queues the text's rows into the session's unit of work, so they commit with its events or not at all.</summary>
+    public static void Add(IDocumentSession session, string contributionId, long[] keys, uint[] signature)
     {
-        await using var command = new NpgsqlCommand(AddSql, connection);
-        command.Parameters.AddWithValue("id", contributionId);
-        command.Parameters.Add(new NpgsqlParameter("signature", NpgsqlDbType.Array | NpgsqlDbType.Integer)
-            { Value = System.Runtime.InteropServices.MemoryMarshal.Cast<uint, int>(signature).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter("keys", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = keys });
-        await command.ExecuteNonQueryAsync(ct);
+        session.QueueSqlCommand(AddSignatureSql, contributionId, System.Runtime.InteropServices.MemoryMarshal.Cast<uint, int>(signature).ToArray());
+        session.QueueSqlCommand(AddBandsSql, contributionId, keys);
     }
 }

@@ -28,15 +28,19 @@ public sealed class ReviewDesk(IDocumentStore store, CaseFinaliser finaliser, Ti
         var id = review.ContributionId.ToLowerInvariant();
         await using var session = store.LightweightSession();
         await session.BeginTransactionAsync(ct);
-        await ScoringLocks.TakeAsync(session.Connection!, [ScoringLocks.Case(id)], ct);
-        var @case = await session.LoadAsync<ScoringCase>(id, ct);
+        var byCase = new LockedRead(session).Lock([ScoringLocks.Case(id)]);
+        var loaded = byCase.Load<ScoringCase>(id);
+        // Validators are never removed, so whether one is registered needs no lock of its own.
+        var registered = byCase.Exists<ValidatorView>(review.Validator);
+        await byCase.ExecuteAsync(ct);
+        var @case = await loaded;
         if (@case is null)
             return new Outcome.Refused(StatusCodes.Status404NotFound, "Unknown contribution", "contributionId",
                 "no contribution with this id has reached scoring");
         if (string.Equals(@case.Contributor, review.Validator, StringComparison.OrdinalIgnoreCase))
             return new Outcome.Refused(StatusCodes.Status403Forbidden, "Self-review", "validator",
                 "a contributor cannot review their own contribution");
-        if (await session.LoadAsync<ValidatorView>(review.Validator, ct) is null)
+        if (!await registered)
             return new Outcome.Refused(StatusCodes.Status403Forbidden, "Not a validator", "validator",
                 "the validator is not registered; register with POST /api/validators first");
         if (!@case.IsAssigned(review.Validator))
@@ -52,28 +56,41 @@ public sealed class ReviewDesk(IDocumentStore store, CaseFinaliser finaliser, Ti
             return new Outcome.Refused(StatusCodes.Status409Conflict, "Review window closed", "contributionId",
                 $"reviews for this contribution were accepted until {@case.Assignment!.WindowClosesAt:O}");
 
-        // Validator locks serialise nonces and reputations across contributions. All reviewers' locks are taken now, in
-        // one sorted step after the case lock, so finalising below needs no further lock and no two transactions wait
-        // on each other in a cycle.
-        await ScoringLocks.TakeAsync(session.Connection!, @case.Assignment.Reviewers.Select(r => ScoringLocks.Validator(r.Validator)), ct);
+        // Validator locks serialise nonces and reputations across contributions. They are taken in one sorted step after
+        // the case lock, so no two transactions wait on each other in a cycle: the reviewer's own lock, and when this
+        // review completes the case, every reviewer's, so finalising below needs no further lock. The views are read
+        // under those locks.
+        var submitted = new ReviewSubmitted(id, review.Validator, review.Score, review.Verdict,
+            review.Nonce.ToString(System.Globalization.CultureInfo.InvariantCulture), (long)review.Deadline, signature.ToLowerInvariant(), now);
+        var assignment = @case.Assignment;
+        @case = @case.Apply(submitted);
+        IReadOnlyList<string> locked = @case.AllReviewed ? assignment.Reviewers.Select(r => r.Validator).ToList() : [review.Validator];
+        var byValidators = new LockedRead(session).Lock(locked.Select(ScoringLocks.Validator));
         var nonce = UsedNonce.IdFor(review.Validator, review.Nonce);
-        if (await session.LoadAsync<UsedNonce>(nonce, ct) is not null)
+        var nonceUsed = byValidators.Exists<UsedNonce>(nonce);
+        var loadedViews = byValidators.LoadMany<ValidatorView>(locked);
+        await byValidators.ExecuteAsync(ct);
+        if (await nonceUsed)
             return new Outcome.Refused(StatusCodes.Status409Conflict, "Nonce already used", "nonce",
                 "the validator has already used this nonce");
 
-        var submitted = new ReviewSubmitted(id, review.Validator, review.Score, review.Verdict,
-            review.Nonce.ToString(System.Globalization.CultureInfo.InvariantCulture), (long)review.Deadline, signature.ToLowerInvariant(), now);
         session.Insert(new UsedNonce(nonce));
         session.Events.Append(ContributionIntakeWriter.StreamFor(id), submitted);
-        var validator = (await session.LoadAsync<ValidatorView>(review.Validator, ct))!;
-        session.Store(validator.Apply(submitted));
-        session.Store(new Assignment(Assignment.IdFor(id, review.Validator), review.Validator, id, @case.Assignment.WindowClosesAt, false));
-        @case = @case.Apply(submitted);
+        var views = (await loadedViews).ToDictionary(v => v.Id, StringComparer.OrdinalIgnoreCase);
+        var reviewer = views[review.Validator].Apply(submitted);
+        views[reviewer.Id] = reviewer;
+        session.Store(new Assignment(Assignment.IdFor(id, review.Validator), review.Validator, id, assignment.WindowClosesAt, false));
         ContributionScored? scored = null;
+        IReadOnlyList<ValidatorView> moved = [];
         if (@case.AllReviewed)
-            scored = await finaliser.FinaliseAsync(session, @case, now, ct);
+            (scored, moved) = await finaliser.FinaliseAsync(session, @case, views, now, ct);
         else
             session.Store(@case);
+        // Each changed view once: a reviewer whose review completed the case keeps both its count and its reputation move.
+        foreach (var view in moved)
+            session.Store(view);
+        if (!moved.Any(v => string.Equals(v.Id, reviewer.Id, StringComparison.OrdinalIgnoreCase)))
+            session.Store(reviewer);
         await session.SaveChangesAsync(ct);
         return new Outcome.Accepted(submitted, scored);
     }

@@ -63,8 +63,10 @@ public sealed partial class ReviewWindowCloser(
         {
             await using var session = store.LightweightSession();
             await session.BeginTransactionAsync(ct);
-            await ScoringLocks.TakeAsync(session.Connection!, [ScoringLocks.Case(id)], ct);
-            var @case = await session.LoadAsync<ScoringCase>(id, ct);
+            var read = new LockedRead(session).Lock([ScoringLocks.Case(id)]);
+            var loaded = read.Load<ScoringCase>(id);
+            await read.ExecuteAsync(ct);
+            var @case = await loaded;
             if (@case is null || @case.Scored is not null)
                 continue;
             var scored = await finaliser.FinaliseAsync(session, @case, clock.GetUtcNow(), ct);

@@ -18,15 +18,24 @@ internal static class ScoringLocks
     /// <summary>Takes every lock in <paramref name="keys"/> in sorted order, in one round trip.</summary>
     public static async Task TakeAsync(NpgsqlConnection connection, IEnumerable<string> keys, CancellationToken ct)
     {
+        if (Command(keys) is not { } take)
+            return;
+        await using var batch = new NpgsqlBatch(connection) { BatchCommands = { take } };
+        await batch.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>The statement that takes every lock in <paramref name="keys"/> in sorted order; null when there are none.</summary>
+    public static NpgsqlBatchCommand? Command(IEnumerable<string> keys)
+    {
         var sorted = keys.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
         if (sorted.Length == 0)
-            return;
+            return null;
         // WITH ORDINALITY keeps the C# order; the ordered subquery feeds the lock calls in that order.
-        await using var command = new NpgsqlCommand("""
+        var command = new NpgsqlBatchCommand("""
             SELECT count(pg_advisory_xact_lock(hashtextextended(k, 0)))
             FROM (SELECT k FROM unnest(@keys::text[]) WITH ORDINALITY AS t(k, n) ORDER BY n) AS ordered
-            """, connection);
+            """);
         command.Parameters.AddWithValue("keys", sorted);
-        await command.ExecuteScalarAsync(ct);
+        return command;
     }
 }
