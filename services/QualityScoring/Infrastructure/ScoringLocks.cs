@@ -4,8 +4,9 @@ namespace CommunityAI.QualityScoring.Infrastructure;
 
 /// <summary>
 /// Transaction-scoped advisory locks that make scoring's decisions serial where they must be, across replicas. Each
-/// transaction takes at most one case lock and takes it first, then any other keys in one sorted statement, so two
-/// transactions never wait on each other in a cycle.
+/// statement takes its keys in one sorted order. A transaction's first statement holds at most one case lock (intake
+/// adds the content and band locks to it); only reviews take more afterwards, and then only validator locks, which no
+/// transaction holds while it waits for a case, content or band lock. So two transactions never wait in a cycle.
 /// </summary>
 internal static class ScoringLocks
 {
