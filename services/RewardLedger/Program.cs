@@ -1,5 +1,6 @@
 using CommunityAI.RewardLedger;
 using CommunityAI.RewardLedger.Apis;
+using CommunityAI.ServiceDefaults.Http;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -14,6 +15,8 @@ var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.MapDefaultEndpoints();
+// Policies are a few hundred bytes; nothing larger is read.
+app.UsePostBodyLimit("/api", _ => 16 * 1024);
 
 // Accounts, epochs and claim proofs; the policy in force and publishing a new one.
 app.MapLedgerApi();

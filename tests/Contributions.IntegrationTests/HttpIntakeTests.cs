@@ -251,6 +251,11 @@ public sealed class HttpIntakeTests(ContributionsService service) : IClassFixtur
         using var tooBig = await Client.GetAsync($"/api/contributors/{address}/contributions?pageSize=1000");
         Assert.Equal(HttpStatusCode.BadRequest, tooBig.StatusCode);
         Assert.True((await ProblemAsync(tooBig)).GetProperty("errors").TryGetProperty("pageSize", out _));
+
+        // (page - 1) * pageSize used to wrap negative here and fail inside the query with a 500.
+        using var farOut = await Client.GetAsync($"/api/contributors/{address}/contributions?page=2147483647&pageSize=100");
+        Assert.Equal(HttpStatusCode.BadRequest, farOut.StatusCode);
+        Assert.True((await ProblemAsync(farOut)).GetProperty("errors").TryGetProperty("page", out _));
     }
 
     [Fact]

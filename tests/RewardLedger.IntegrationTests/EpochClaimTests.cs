@@ -99,6 +99,7 @@ public class EpochClaimTests(ShortEpochLedgerSystem system) : IClassFixture<Shor
     [InlineData("/api/accounts/0xZZ997970c51812dc3a010c7d01b50e0d17dc79c8", HttpStatusCode.BadRequest)]
     [InlineData("/api/accounts/0x70997970c51812dc3a010c7d01b50e0d17dc79c8?pageSize=100000", HttpStatusCode.BadRequest)]
     [InlineData("/api/accounts/0x70997970c51812dc3a010c7d01b50e0d17dc79c8?page=0", HttpStatusCode.BadRequest)]
+    [InlineData("/api/accounts/0x70997970c51812dc3a010c7d01b50e0d17dc79c8?page=2147483647&pageSize=200", HttpStatusCode.BadRequest)] // offset overflow
     [InlineData("/api/accounts/0x0000000000000000000000000000000000000001", HttpStatusCode.NotFound)]
     [InlineData("/api/epochs/-1", HttpStatusCode.BadRequest)]
     [InlineData("/api/epochs/99999999999", HttpStatusCode.NotFound)]

@@ -84,6 +84,27 @@ public class PolicyTests(LedgerSystem system) : IClassFixture<LedgerSystem>
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
 
+    [Fact]
+    public async Task A_caller_without_the_key_is_refused_before_its_body_is_read()
+    {
+        // Malformed JSON would be a 400 if the body were read first; the key is checked before anything else.
+        var response = await system.Api.PostAsync("/api/policies", Json("{ not json at all", key: null));
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_policy_body_over_sixteen_kilobytes_is_refused_before_it_is_read_and_changes_nothing()
+    {
+        var api = system.Api;
+        var before = await api.GetFromJsonAsync<JsonElement>("/api/policies/current");
+        var padding = new string(' ', 17 * 1024);
+        var response = await api.PostAsync("/api/policies", Json($$"""{"version":900{{padding}},"basePerKind":{"data":"1"},"capPerAddressPerEpoch":"1"}""", LedgerSystem.AdminKey));
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var after = await api.GetFromJsonAsync<JsonElement>("/api/policies/current");
+        Assert.Equal(before.GetProperty("version").GetInt64(), after.GetProperty("version").GetInt64());
+    }
+
     private static Task<HttpResponseMessage> Publish(HttpClient api, object body, string? key) =>
         api.PostAsync("/api/policies", Json(JsonSerializer.Serialize(body), key));
 

@@ -2,6 +2,7 @@ using CommunityAI.ChainBridge.Anchoring;
 using CommunityAI.ChainBridge.Log;
 using CommunityAI.Formats;
 using CommunityAI.Formats.Log;
+using CommunityAI.ServiceDefaults.Http;
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -11,6 +12,7 @@ namespace CommunityAI.ChainBridge.Apis;
 public static class LogApi
 {
     public const int MaxEntriesPerPage = 1000;
+    public const int MaxAnchorsPerPage = 1000;
 
     public sealed record HeadResponse(long TreeSize, string RootHash);
     public sealed record EntryResponse(long Index, string Entry, string LeafHash);
@@ -122,9 +124,18 @@ public static class LogApi
         title: "Not in the log",
         extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { [parameter] = [message] } });
 
-    public static async Task<Ok<IReadOnlyList<AnchorView>>> AnchorsAsync(IQuerySession session, CancellationToken ct)
+    /// <summary>
+    /// Anchored heads in tree-size order, one page at a time (default the first 100): a log anchored every
+    /// period for years holds more anchors than one answer should carry.
+    /// </summary>
+    public static async Task<Results<Ok<IReadOnlyList<AnchorView>>, ValidationProblem>> AnchorsAsync(
+        IQuerySession session, CancellationToken ct, int page = 1, int pageSize = 100)
     {
-        var anchors = await session.Query<AnchorView>().OrderBy(a => a.TreeSize).ToListAsync(ct);
+        var errors = new Dictionary<string, string[]>();
+        if (PageRequest.TryCreate(page, pageSize, MaxAnchorsPerPage, errors) is not { } request)
+            return TypedResults.ValidationProblem(errors, title: "Bad paging request");
+        var anchors = await session.Query<AnchorView>().OrderBy(a => a.Id)
+            .Skip(request.Skip).Take(request.PageSize).ToListAsync(ct);
         return TypedResults.Ok<IReadOnlyList<AnchorView>>(anchors);
     }
 }

@@ -1,5 +1,6 @@
 using CommunityAI.Contributions.Domain;
 using CommunityAI.Contributions.Infrastructure;
+using CommunityAI.ServiceDefaults.Http;
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -67,17 +68,14 @@ public static class ContributionsApi
         var errors = new Dictionary<string, string[]>();
         if (!CommunityAI.Formats.Signing.Address.TryParse(address, out var contributor))
             errors["address"] = ["must be a 20-byte 0x-prefixed hex address"];
-        if (page < 1)
-            errors["page"] = ["must be at least 1"];
-        if (pageSize is < 1 or > MaxPageSize)
-            errors["pageSize"] = [$"must be between 1 and {MaxPageSize}"];
-        if (errors.Count > 0)
+        var paging = PageRequest.TryCreate(page, pageSize, MaxPageSize, errors);
+        if (paging is not { } request || errors.Count > 0)
             return TypedResults.ValidationProblem(errors, title: "Bad paging request");
 
         var items = await session.Query<ContributionView>()
             .Where(v => v.Contributor == contributor)
             .OrderByDescending(v => v.SubmittedAt).ThenBy(v => v.Id)
-            .Skip((page - 1) * pageSize).Take(pageSize)
+            .Skip(request.Skip).Take(request.PageSize)
             .ToListAsync(ct);
         return TypedResults.Ok(new ContributionPage(page, pageSize, items));
     }

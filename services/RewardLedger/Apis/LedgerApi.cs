@@ -1,6 +1,7 @@
 using CommunityAI.Formats.Signing;
 using CommunityAI.RewardLedger.Domain;
 using CommunityAI.RewardLedger.Infrastructure;
+using CommunityAI.ServiceDefaults.Http;
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -35,11 +36,8 @@ public static class LedgerApi
         var errors = new Dictionary<string, string[]>();
         if (!Address.TryParse(address, out var checksummed))
             errors["address"] = [AddressRule(address)];
-        if (page < 1)
-            errors["page"] = ["the page is 1 or more"];
-        if (pageSize is < 1 or > MaxPageSize)
-            errors["pageSize"] = [$"the page size is between 1 and {MaxPageSize}"];
-        if (errors.Count > 0)
+        var paging = PageRequest.TryCreate(page, pageSize, MaxPageSize, errors);
+        if (paging is not { } request || errors.Count > 0)
             return TypedResults.ValidationProblem(errors, title: "Invalid account query");
 
         var account = await session.LoadAsync<LedgerAccount>(checksummed, ct);
@@ -49,7 +47,7 @@ public static class LedgerApi
         var items = await session.Query<JournalEntry>()
             .Where(e => e.Contributor == checksummed)
             .OrderByDescending(e => e.Number)
-            .Skip((page - 1) * pageSize).Take(pageSize)
+            .Skip(request.Skip).Take(request.PageSize)
             .ToListAsync(ct);
         return TypedResults.Ok(new AccountView(checksummed, account.Balance, account.Entries, page, pageSize, items));
     }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using CommunityAI.RewardLedger.Domain;
 using CommunityAI.RewardLedger.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -23,9 +24,24 @@ public static class PoliciesApi
     public static async Task<Ok<CommunityAI.Contracts.RewardPolicyPublished>> GetCurrentAsync(PolicyBook policies, TimeProvider clock, CancellationToken ct) =>
         TypedResults.Ok((await policies.CurrentAsync(ct)).ToEvent(default));
 
+    // The draft is read here, not bound as a parameter: bound parameters are read before endpoint filters run,
+    // so a caller without the key would have had its body parsed (and its malformed JSON answered) first.
     public static async Task<Results<Created<CommunityAI.Contracts.RewardPolicyPublished>, ValidationProblem>> PublishAsync(
-        PolicyDraft draft, PolicyBook policies, CancellationToken ct)
+        HttpRequest request, PolicyBook policies, CancellationToken ct)
     {
+        PolicyDraft? draft;
+        try
+        {
+            draft = await request.ReadFromJsonAsync<PolicyDraft>(ct);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            draft = null;
+        }
+        if (draft is null)
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["must be a JSON reward policy"] },
+                title: "The reward policy is refused");
+
         var (policy, errors) = await policies.PublishAsync(draft, ct);
         return policy is null
             ? TypedResults.ValidationProblem(errors, title: "The reward policy is refused")

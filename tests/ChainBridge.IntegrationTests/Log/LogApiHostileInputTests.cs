@@ -61,6 +61,11 @@ public sealed class LogApiHostileInputTests(LoggedBridge bridge) : IClassFixture
         { $"proof/consistency?first=1&second={Overflow}", 400, "second", "too large" },
         { "proof/consistency?first=1&second=38", 404, "second", "beyond the log, which has 37 entries" },
         { "proof/consistency?first=1&second=5%27%3B%20DELETE%20FROM%20history.mt_events%3B--", 400, "second", "whole decimal number" },
+        // anchors: paged, and a page far out cannot overflow the offset
+        { "anchors?pageSize=0", 400, "pageSize", "between 1 and 1000" },
+        { "anchors?pageSize=1001", 400, "pageSize", "between 1 and 1000" },
+        { "anchors?page=0", 400, "page", "must be between 1 and" },
+        { "anchors?page=2147483647&pageSize=1000", 400, "page", "between 1 and 2147484" },
     };
 
     [Theory]
