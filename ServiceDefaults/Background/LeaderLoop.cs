@@ -21,6 +21,7 @@ public sealed partial class LeaderLoop<TJob>(TJob job, NpgsqlDataSource dataSour
 {
     // Logged under the job's own category, so its lines read as the job's.
     private readonly ILogger _logger = loggers.CreateLogger(typeof(TJob).FullName ?? typeof(TJob).Name);
+    private string _name = typeof(TJob).Name;
 
     public LeaderLoopStatus Status { get; } = new();
 
@@ -29,6 +30,7 @@ public sealed partial class LeaderLoop<TJob>(TJob job, NpgsqlDataSource dataSour
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = job.Settings;
+        _name = settings.LockName;
         var backoff = new RetryBackoff(settings.RetryInitialDelay, settings.RetryMaxDelay);
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -93,7 +95,7 @@ public sealed partial class LeaderLoop<TJob>(TJob job, NpgsqlDataSource dataSour
     {
         var now = clock.GetUtcNow();
         if (Status.Record(state, now) is { } ended)
-            LogResumed(_logger, job.Settings.LockName, ended.Failures, now - ended.Since);
+            LogResumed(_logger, _name, ended.Failures, now - ended.Since);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Loop} is leading on this instance")]
