@@ -1,7 +1,6 @@
+using CommunityAI.ServiceDefaults.Background;
 using Marten;
 using MassTransit;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace CommunityAI.ServiceDefaults.History;
@@ -11,68 +10,33 @@ namespace CommunityAI.ServiceDefaults.History;
 /// at least once, with message id = event id, and only after they committed. The checkpoint moves
 /// after the broker confirmed, so a crash in between re-publishes and idempotent consumers absorb it.
 /// </summary>
-public sealed partial class HistoryOutbox(
+public sealed class HistoryOutbox(
     OutboxRoutes routes,
     NpgsqlDataSource dataSource,
     IDocumentStore store,
-    IBus bus,
-    ILogger<HistoryOutbox> logger) : BackgroundService
+    IBus bus) : ILeaderJob
 {
     private const int BatchSize = 500;
     private static readonly TimeSpan IdleDelay = TimeSpan.FromMilliseconds(50);
-    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(2);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public LeaderLoopSettings Settings { get; } = new("outbox:" + routes.Name);
+
+    /// <summary>Publishes from the checkpoint on; after a failure (database or broker away) the checkpoint did not move, so the next term resumes where this one was.</summary>
+    public async Task LeadAsync(LeaderTerm term, CancellationToken ct)
     {
         var feed = new HistoryFeed(dataSource, routes.StreamPrefix);
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await using var leader = await LeaderLock.TryAcquireAsync(dataSource, "outbox:" + routes.Name, stoppingToken);
-                if (leader is null)
-                {
-                    await Task.Delay(RetryDelay, stoppingToken);
-                    continue;
-                }
-                LogLeading(routes.Name);
-                await PublishWhileLeadingAsync(feed, leader, stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                // Database or broker away: nothing moved the checkpoint, so we resume where we were.
-                LogPublishFailed(ex, routes.Name);
-                await Task.Delay(RetryDelay, stoppingToken);
-            }
-        }
-    }
-
-    private async Task PublishWhileLeadingAsync(HistoryFeed feed, LeaderLock leader, CancellationToken ct)
-    {
         var cursor = new FeedCursor(await LoadCheckpointAsync(ct));
-        var sinceLeaseCheck = 0;
         while (!ct.IsCancellationRequested)
         {
-            if (++sinceLeaseCheck >= 100)
-            {
-                sinceLeaseCheck = 0;
-                if (!await leader.IsHeldAsync(ct))
-                    return;
-            }
-
             var batch = await feed.ReadAsync(cursor, BatchSize, ct);
             if (batch.Events.Count > 0)
             {
                 await PublishInStreamOrderAsync(batch.Events, ct);
                 await SaveCheckpointAsync(batch.Next.Checkpoint, ct);
             }
-            if (batch.Events.Count == 0)
-                await Task.Delay(IdleDelay, ct);
             cursor = batch.Next;
+            if (!await term.WaitAsync(batch.Events.Count == 0 ? IdleDelay : TimeSpan.Zero, ct))
+                return;
         }
     }
 
@@ -108,10 +72,4 @@ public sealed partial class HistoryOutbox(
         session.Store(new OutboxCheckpoint(routes.Name, sequence));
         await session.SaveChangesAsync(ct);
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Outbox {Outbox} is publishing on this instance")]
-    private partial void LogLeading(string outbox);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox {Outbox} paused after a failure; it resumes from its checkpoint")]
-    private partial void LogPublishFailed(Exception ex, string outbox);
 }

@@ -1,3 +1,4 @@
+using CommunityAI.ServiceDefaults.Background;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -12,7 +13,7 @@ public static class HistoryOutboxExtensions
         var outbox = new OutboxRoutes { Name = name, StreamPrefix = streamPrefix };
         routes(outbox);
         builder.Services.AddSingleton(outbox);
-        builder.Services.AddHostedService<HistoryOutbox>();
+        builder.Services.AddLeaderLoop<HistoryOutbox>();
         return builder;
     }
 }

@@ -3,6 +3,7 @@ using CommunityAI.ChainBridge.ClaimRoots;
 using CommunityAI.ChainBridge.IntegrationEvents.EventHandling;
 using CommunityAI.ChainBridge.Log;
 using CommunityAI.Contracts;
+using CommunityAI.ServiceDefaults.Background;
 using CommunityAI.ServiceDefaults.History;
 using CommunityAI.ServiceDefaults.Messaging;
 using MassTransit;
@@ -50,13 +51,12 @@ internal static class Extensions
         // Reads the key before any other service starts (IHostedLifecycleService.StartingAsync).
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ChainConnection>());
         builder.Services.AddSingleton<AnchorHistory>();
-        builder.Services.AddSingleton<AnchoringStatus>();
         builder.Services.AddHealthChecks().AddCheck<ChainHealthCheck>("chain", tags: ["ready"]);
-        builder.Services.AddHostedService<LogWriter>();
-        builder.Services.AddHostedService<LogNoticePublisher>();
-        builder.Services.AddHostedService<AnchorScheduler>();
+        builder.Services.AddLeaderLoop<LogWriter>();
+        builder.Services.AddLeaderLoop<LogNoticePublisher>();
+        builder.Services.AddLeaderLoop<AnchorScheduler>();
         builder.Services.AddSingleton<ClaimRootHistory>();
-        builder.Services.AddHostedService<ClaimRootKeeper>();
+        builder.Services.AddLeaderLoop<ClaimRootKeeper>();
 
         builder.AddCommunityBus("chain-bridge", bus => bus.AddConsumer<EpochClosedConsumer, EpochClosedConsumerDefinition>());
         builder.AddHistoryOutbox("chain-bridge", StreamPrefix, routes => routes.Publish<TreeHeadAnchored>().Publish<ClaimRootPublished>());

@@ -2,6 +2,7 @@ using CommunityAI.Contracts;
 using CommunityAI.QualityScoring.Domain;
 using CommunityAI.QualityScoring.Infrastructure;
 using CommunityAI.QualityScoring.IntegrationEvents.EventHandling;
+using CommunityAI.ServiceDefaults.Background;
 using CommunityAI.ServiceDefaults.History;
 using CommunityAI.ServiceDefaults.Messaging;
 using Marten;
@@ -30,7 +31,7 @@ public static class Extensions
         builder.Services.AddSingleton<ValidatorRegistry>();
         // Before the bus: the index tables and the policy exist when the first contribution arrives.
         builder.Services.AddHostedService<ScoringStartup>();
-        builder.Services.AddHostedService<ReviewWindowCloser>();
+        builder.Services.AddLeaderLoop<ReviewWindowCloser>();
         builder.AddCommunityBus("quality-scoring", bus => bus.AddConsumer<ContributionSubmittedConsumer, ContributionSubmittedConsumerDefinition>());
         builder.AddHistoryOutbox("quality-scoring", StreamPrefix, routes => routes
             .Publish<ContributionScored>()

@@ -2,6 +2,7 @@ using CommunityAI.Contracts;
 using CommunityAI.RewardLedger.Domain;
 using CommunityAI.RewardLedger.Infrastructure;
 using CommunityAI.RewardLedger.IntegrationEvents.EventHandling;
+using CommunityAI.ServiceDefaults.Background;
 using CommunityAI.ServiceDefaults.History;
 using CommunityAI.ServiceDefaults.Messaging;
 using Marten;
@@ -25,7 +26,7 @@ public static class Extensions
         builder.Services.AddSingleton<CreditWriter>();
         builder.Services.AddSingleton<EpochCloser>();
         builder.Services.AddSingleton<ClaimTreeCache>();
-        builder.Services.AddHostedService<EpochCloserService>();
+        builder.Services.AddLeaderLoop<EpochCloserService>();
         builder.AddCommunityBus("reward-ledger", bus => bus.AddConsumer<ContributionScoredConsumer>());
         builder.AddHistoryOutbox("reward-ledger", StreamPrefix, routes => routes
             .Publish<ContributionRewarded>()

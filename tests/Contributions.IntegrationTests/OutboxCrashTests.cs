@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
-using CommunityAI.ServiceDefaults.History;
+using CommunityAI.ServiceDefaults.Background;
 using Npgsql;
 
 namespace Contributions.IntegrationTests;

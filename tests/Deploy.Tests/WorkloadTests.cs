@@ -104,7 +104,7 @@ public sealed class WorkloadTests
     [Fact]
     public void Chain_bridge_runs_two_replicas_and_is_not_autoscaled()
     {
-        // Two are safe: one holds the PostgreSQL advisory lock and anchors, the other waits (ServiceDefaults/History/LeaderLock.cs).
+        // Two are safe: one holds the PostgreSQL advisory lock and anchors, the other waits (ServiceDefaults/Background/LeaderLoop.cs).
         var overlay = RenderedOverlay.Load("production");
         Assert.Equal(2, overlay.Deployment("chain-bridge").Spec.Replicas);
         Assert.DoesNotContain(overlay.All<ScaledObject>(), s => s.Spec.ScaleTargetRef["name"] == "chain-bridge");

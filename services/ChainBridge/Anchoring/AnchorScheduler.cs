@@ -1,9 +1,8 @@
 using CommunityAI.ChainBridge.Chain;
 using CommunityAI.ChainBridge.Log;
-using CommunityAI.ServiceDefaults.History;
+using CommunityAI.ServiceDefaults.Background;
 using Marten;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace CommunityAI.ChainBridge.Anchoring;
 
@@ -11,63 +10,39 @@ namespace CommunityAI.ChainBridge.Anchoring;
 /// Finds or deploys our contracts, then anchors the log's head every period (or sooner when many entries
 /// wait) whenever it grew: one transaction per period whatever the volume. Follows each anchor until it is
 /// confirmed, and anchors again when a reorg drops one. Every change is recorded in the history
-/// (<see cref="AnchorHistory"/>). One active instance (leader lock); while the chain or the database is away it
+/// (<see cref="AnchorHistory"/>). One active instance (the leader loop); while the chain or the database is away it
 /// retries with exponential backoff, then catches up with one anchor of the current head.
 /// </summary>
 public sealed partial class AnchorScheduler(
     ChainConnection chain,
     LogStore log,
     AnchorHistory history,
-    AnchoringStatus status,
     IDocumentStore store,
-    NpgsqlDataSource dataSource,
     IOptions<ChainOptions> chainOptions,
     IOptions<AnchorOptions> anchorOptions,
     TimeProvider clock,
-    ILogger<AnchorScheduler> logger) : BackgroundService
+    ILogger<AnchorScheduler> logger) : ILeaderJob
 {
     public const string StreamKey = AnchorHistory.StreamKey;
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(250);
-    private static readonly TimeSpan FollowerDelay = TimeSpan.FromSeconds(2);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    // While the chain or the database is away the loop retries with these delays. Nothing half-done is left behind: an
+    // anchor sent but not recorded is found on chain by the next term, and the next anchor covers whatever the head is
+    // by then.
+    public LeaderLoopSettings Settings => new("anchor-scheduler")
     {
-        var options = anchorOptions.Value;
-        var backoff = new RetryBackoff(options.RetryInitialDelay, options.RetryMaxDelay);
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                chain.Deployment ??= await FindOrDeployAsync(stoppingToken);
-                await using var leader = await LeaderLock.TryAcquireAsync(dataSource, "anchor-scheduler", stoppingToken);
-                if (leader is null)
-                {
-                    // Another instance anchors; that is no outage of ours.
-                    ReportSuccess();
-                    await Task.Delay(FollowerDelay, clock, stoppingToken);
-                    continue;
-                }
-                await AnchorWhileLeadingAsync(leader, stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                // Chain or database away. Nothing half-done is left behind: an anchor sent but not recorded is found
-                // on chain by the next round, and the next anchor covers whatever the head is by then.
-                var outage = status.RecordFailure(clock.GetUtcNow(), ex);
-                if (outage.Failures == 1)
-                    LogOutageStarted(ex);
-                else
-                    LogStillFailing(outage.Failures, ex.Message);
-                await Task.Delay(backoff.DelayAfter(outage.Failures, Random.Shared.NextDouble()), clock, stoppingToken);
-            }
-        }
+        RetryInitialDelay = anchorOptions.Value.RetryInitialDelay,
+        RetryMaxDelay = anchorOptions.Value.RetryMaxDelay,
+    };
+
+    /// <summary>Every instance finds the contracts (the claim-root keeper and the API need them), leader or not.</summary>
+    public async Task<bool> PrepareAsync(CancellationToken ct)
+    {
+        chain.Deployment ??= await FindOrDeployAsync(ct);
+        return true;
     }
 
-    private async Task AnchorWhileLeadingAsync(LeaderLock leader, CancellationToken ct)
+    public async Task LeadAsync(LeaderTerm term, CancellationToken ct)
     {
         var anchor = chain.Anchor;
         var onChain = await RecordAnchorsFoundOnChainAsync(anchor, ct);
@@ -76,11 +51,9 @@ public sealed partial class AnchorScheduler(
         // After an outage the period has usually passed: the first round anchors at once, catching up.
         var lastAnchorAt = newest?.AnchoredAt ?? DateTimeOffset.MinValue;
         BlockRef? checkedAt = null;
-        var ticks = 0;
         while (!ct.IsCancellationRequested)
         {
-            await Task.Delay(Tick, clock, ct);
-            if (++ticks % 40 == 0 && !await leader.IsHeldAsync(ct))
+            if (!await term.WaitAsync(Tick, ct))
                 return;
             var options = anchorOptions.Value;
 
@@ -96,7 +69,6 @@ public sealed partial class AnchorScheduler(
                 }
                 checkedAt = latest;
             }
-            ReportSuccess();
 
             var head = await log.ReadHeadAsync(ct);
             var due = clock.GetUtcNow() - lastAnchorAt >= options.Period || head.TreeSize - onChain >= options.EveryEntries;
@@ -176,12 +148,6 @@ public sealed partial class AnchorScheduler(
         return onChain;
     }
 
-    private void ReportSuccess()
-    {
-        if (status.RecordSuccess() is { } ended)
-            LogOutageEnded(clock.GetUtcNow() - ended.Since, ended.Failures);
-    }
-
     private async Task<DeployedContracts> FindOrDeployAsync(CancellationToken ct)
     {
         var configured = chainOptions.Value;
@@ -217,13 +183,4 @@ public sealed partial class AnchorScheduler(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Using HistoryAnchor at {Anchor} and RewardDistributor at {Distributor}")]
     private partial void LogContracts(string anchor, string distributor);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Anchoring paused: the chain or the database failed; retrying with backoff")]
-    private partial void LogOutageStarted(Exception ex);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Anchoring still paused after {Failures} attempts: {Error}")]
-    private partial void LogStillFailing(int failures, string error);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Anchoring resumed after {Duration} and {Failures} failed attempts")]
-    private partial void LogOutageEnded(TimeSpan duration, int failures);
 }

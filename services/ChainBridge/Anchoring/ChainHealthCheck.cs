@@ -1,3 +1,4 @@
+using CommunityAI.ServiceDefaults.Background;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace CommunityAI.ChainBridge.Anchoring;
@@ -7,11 +8,11 @@ namespace CommunityAI.ChainBridge.Anchoring;
 /// an outage. A chain that is away only degrades the bridge: the log and its API keep serving, and anchoring
 /// catches up once the node is back, so the instance stays in rotation.
 /// </summary>
-public sealed class ChainHealthCheck(ChainConnection chain, AnchoringStatus status) : IHealthCheck
+public sealed class ChainHealthCheck(ChainConnection chain, LeaderLoop<AnchorScheduler> anchoring) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        if (status.Outage is { } outage)
+        if (anchoring.Status.Current is { State: LeaderLoopState.Failing } outage)
             return HealthCheckResult.Degraded(
                 $"anchoring paused since {outage.Since:O} after {outage.Failures} failed attempts ({outage.LastError}); retrying with backoff");
         try

@@ -1,8 +1,7 @@
 using CommunityAI.ChainBridge.Anchoring;
 using CommunityAI.ChainBridge.Chain;
-using CommunityAI.ServiceDefaults.History;
+using CommunityAI.ServiceDefaults.Background;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace CommunityAI.ChainBridge.ClaimRoots;
 
@@ -12,73 +11,41 @@ namespace CommunityAI.ChainBridge.ClaimRoots;
 /// (made against the newest closed epoch) would fail until the next epoch closed. On every new block this compares
 /// the distributor's latest epoch with our newest recorded publication and, when the chain fell behind, publishes the
 /// newest closed epoch's root again (<see cref="ClaimRootCheck"/>) and records both facts (<see cref="ClaimRootHistory"/>).
-/// One active instance (leader lock); while the chain or the database is away it retries with exponential backoff.
+/// One active instance (the leader loop); while the chain or the database is away it retries with exponential backoff.
 /// </summary>
 public sealed partial class ClaimRootKeeper(
     ChainConnection chain,
     ClaimRootHistory history,
-    NpgsqlDataSource dataSource,
     IOptions<AnchorOptions> anchorOptions,
-    TimeProvider clock,
-    ILogger<ClaimRootKeeper> logger) : BackgroundService
+    ILogger<ClaimRootKeeper> logger) : ILeaderJob
 {
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(500);
-    private static readonly TimeSpan FollowerDelay = TimeSpan.FromSeconds(2);
 
     // Without a new block the chain cannot have changed, but the history can (a record repaired by an operator after a
     // refusal): look again now and then.
     private const int TicksBetweenIdleChecks = 20;
 
-    private int _failures;
     private string? _refusal;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    // While the chain or the database is away the loop retries with these delays. Nothing half-done is sent twice: a
+    // root is recorded only after it was mined, and one mined but not recorded (a stop in between) leaves the
+    // distributor current for the next look.
+    public LeaderLoopSettings Settings => new("claim-root-keeper")
     {
-        var options = anchorOptions.Value;
-        var backoff = new RetryBackoff(options.RetryInitialDelay, options.RetryMaxDelay);
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                // The anchor scheduler finds or deploys the contracts; until then there is no distributor to watch.
-                if (chain.Deployment is null)
-                {
-                    await Task.Delay(Tick, clock, stoppingToken);
-                    continue;
-                }
-                await using var leader = await LeaderLock.TryAcquireAsync(dataSource, "claim-root-keeper", stoppingToken);
-                if (leader is null)
-                {
-                    await Task.Delay(FollowerDelay, clock, stoppingToken);
-                    continue;
-                }
-                await KeepWhileLeadingAsync(leader, stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                // Nothing half-done is sent twice: a root is recorded only after it was mined, and one mined but not
-                // recorded (a stop in between) leaves the distributor current for the next look.
-                if (++_failures == 1)
-                    LogPaused(ex);
-                else
-                    LogStillFailing(_failures, ex.Message);
-                await Task.Delay(backoff.DelayAfter(_failures, Random.Shared.NextDouble()), clock, stoppingToken);
-            }
-        }
-    }
+        RetryInitialDelay = anchorOptions.Value.RetryInitialDelay,
+        RetryMaxDelay = anchorOptions.Value.RetryMaxDelay,
+    };
 
-    private async Task KeepWhileLeadingAsync(LeaderLock leader, CancellationToken ct)
+    /// <summary>The anchor scheduler finds or deploys the contracts; until then there is no distributor to watch.</summary>
+    public Task<bool> PrepareAsync(CancellationToken ct) => Task.FromResult(chain.Deployment is not null);
+
+    public async Task LeadAsync(LeaderTerm term, CancellationToken ct)
     {
         BlockRef? checkedAt = null;
         var ticks = 0;
         while (!ct.IsCancellationRequested)
         {
-            if (++ticks % 40 == 0 && !await leader.IsHeldAsync(ct))
-                return;
+            ++ticks;
             // By hash: anvil_reorg and real reorgs can keep the block number.
             var latest = await CanonicalChain.LatestBlockAsync(chain.Sender.Web3, ct);
             if (latest != checkedAt || ticks % TicksBetweenIdleChecks == 0)
@@ -86,12 +53,8 @@ public sealed partial class ClaimRootKeeper(
                 await CheckAsync(latest, ct);
                 checkedAt = latest;
             }
-            if (_failures > 0)
-            {
-                LogResumed(_failures);
-                _failures = 0;
-            }
-            await Task.Delay(Tick, clock, ct);
+            if (!await term.WaitAsync(Tick, ct))
+                return;
         }
     }
 
@@ -155,13 +118,4 @@ public sealed partial class ClaimRootKeeper(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Epoch {Epoch} or a later one was published meanwhile; nothing to publish again")]
     private partial void LogSuperseded(long epoch);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Claim root checks paused: the chain or the database failed; retrying with backoff")]
-    private partial void LogPaused(Exception ex);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Claim root checks still paused after {Failures} attempts: {Error}")]
-    private partial void LogStillFailing(int failures, string error);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Claim root checks resumed after {Failures} failed attempts")]
-    private partial void LogResumed(int failures);
 }

@@ -1,5 +1,5 @@
 using CommunityAI.Contracts;
-using CommunityAI.ServiceDefaults.History;
+using CommunityAI.ServiceDefaults.Background;
 using MassTransit;
 using Npgsql;
 
@@ -12,64 +12,49 @@ namespace CommunityAI.ChainBridge.Log;
 /// view of its log indexes (and of what is anchored) is complete after any outage or crash.
 /// </summary>
 public sealed partial class LogNoticePublisher(NpgsqlDataSource dataSource, LogStore store, IBus bus, ILogger<LogNoticePublisher> logger)
-    : BackgroundService
+    : ILeaderJob
 {
     private const int BatchSize = 1000;
     private static readonly TimeSpan IdleDelay = TimeSpan.FromMilliseconds(100);
-    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(2);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public LeaderLoopSettings Settings { get; } = new("log-notices");
+
+    private bool _schemaEnsured;
+
+    public async Task<bool> PrepareAsync(CancellationToken ct)
     {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await LogSchema.EnsureAsync(dataSource, stoppingToken);
-                await using var leader = await LeaderLock.TryAcquireAsync(dataSource, "log-notices", stoppingToken);
-                if (leader is null)
-                {
-                    await Task.Delay(RetryDelay, stoppingToken);
-                    continue;
-                }
-                await PublishWhileLeadingAsync(leader, stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                // Broker or database away: the checkpoint did not move, so the same notices go out again later.
-                LogNoticesPaused(ex);
-                await Task.Delay(RetryDelay, stoppingToken);
-            }
-        }
+        // Once per instance: the tables outlive the process, and followers retry the lock every few seconds.
+        if (!_schemaEnsured)
+            await LogSchema.EnsureAsync(dataSource, ct);
+        _schemaEnsured = true;
+        return true;
     }
 
-    private async Task PublishWhileLeadingAsync(LeaderLock leader, CancellationToken ct)
+    /// <summary>
+    /// Publishes from the checkpoint on. After a failure (broker or database away) the checkpoint did not move, so the
+    /// same notices go out again in the next term.
+    /// </summary>
+    public async Task LeadAsync(LeaderTerm term, CancellationToken ct)
     {
         var next = await store.ReadNoticedThroughAsync(ct);
-        var idle = 0;
         while (!ct.IsCancellationRequested)
         {
             var entries = await store.ReadNoticesAsync(next, BatchSize, ct);
             if (entries.Count == 0)
             {
-                if (++idle % 50 == 0 && !await leader.IsHeldAsync(ct))
+                if (!await term.WaitAsync(IdleDelay, ct))
                     return;
-                await Task.Delay(IdleDelay, ct);
                 continue;
             }
             await bus.Publish(new LogEntriesAppended(entries[0].Index, entries), ct);
             next = entries[^1].Index + 1;
             await store.SaveNoticedThroughAsync(next, ct);
             LogNoticed(entries.Count, next);
+            if (!await term.ContinueAsync(ct))
+                return;
         }
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Published the log indexes of {Count} entries; noticed through {Through}")]
     private partial void LogNoticed(int count, long through);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Log notices paused after a failure; they resume from their checkpoint")]
-    private partial void LogNoticesPaused(Exception ex);
 }

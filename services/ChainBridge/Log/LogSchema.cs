@@ -1,3 +1,4 @@
+using CommunityAI.ServiceDefaults.Background;
 using Npgsql;
 
 namespace CommunityAI.ChainBridge.Log;
@@ -38,8 +39,7 @@ public static class LogSchema
         // Several replicas may start together; the advisory lock makes the DDL run once at a time.
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        await using (var lockCommand = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtextextended('communityai:log-schema', 0))", connection, transaction))
-            await lockCommand.ExecuteNonQueryAsync(ct);
+        await AdvisoryLock.TakeAsync(connection, ["log-schema"], ct);
         await using (var ddl = new NpgsqlCommand(Ddl, connection, transaction))
             await ddl.ExecuteNonQueryAsync(ct);
         await transaction.CommitAsync(ct);

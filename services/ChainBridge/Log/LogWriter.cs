@@ -1,4 +1,5 @@
 using CommunityAI.Formats.Log;
+using CommunityAI.ServiceDefaults.Background;
 using CommunityAI.ServiceDefaults.History;
 using Npgsql;
 
@@ -10,56 +11,40 @@ namespace CommunityAI.ChainBridge.Log;
 /// leaves no gap and no duplicate: the next leader resumes from the committed head. It never waits on the broker:
 /// <see cref="LogNoticePublisher"/> tells the bus about committed entries.
 /// </summary>
-public sealed partial class LogWriter(NpgsqlDataSource dataSource, LogStore store, ILogger<LogWriter> logger) : BackgroundService
+public sealed partial class LogWriter(NpgsqlDataSource dataSource, LogStore store, ILogger<LogWriter> logger) : ILeaderJob
 {
     private const int BatchSize = 1000;
     private static readonly TimeSpan IdleDelay = TimeSpan.FromMilliseconds(100);
-    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(2);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public LeaderLoopSettings Settings { get; } = new("log-writer");
+
+    private bool _schemaEnsured;
+
+    public async Task<bool> PrepareAsync(CancellationToken ct)
     {
-        await LogSchema.EnsureAsync(dataSource, stoppingToken);
-        var feed = new HistoryFeed(dataSource);
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await using var leader = await LeaderLock.TryAcquireAsync(dataSource, "log-writer", stoppingToken);
-                if (leader is null)
-                {
-                    await Task.Delay(RetryDelay, stoppingToken);
-                    continue;
-                }
-                await WriteWhileLeadingAsync(feed, leader, stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                LogWriterPaused(ex);
-                await Task.Delay(RetryDelay, stoppingToken);
-            }
-        }
+        // Once per instance: the tables outlive the process, and followers retry the lock every few seconds.
+        if (!_schemaEnsured)
+            await LogSchema.EnsureAsync(dataSource, ct);
+        _schemaEnsured = true;
+        return true;
     }
 
-    private async Task WriteWhileLeadingAsync(HistoryFeed feed, LeaderLock leader, CancellationToken ct)
+    /// <summary>Appends from the committed head on; after a failure the next term resumes from the committed head.</summary>
+    public async Task LeadAsync(LeaderTerm term, CancellationToken ct)
     {
+        var feed = new HistoryFeed(dataSource);
         var head = await store.ReadHeadAsync(ct);
         var edge = await store.ReadNodesAsync(CompactRange.NodeIdsFor(head.TreeSize), ct);
         var range = CompactRange.Restore(head.TreeSize, id => edge.GetValueOrDefault(id));
         var cursor = new FeedCursor(head.LastSequence);
-        var idle = 0;
         while (!ct.IsCancellationRequested)
         {
             var batch = await feed.ReadAsync(cursor, BatchSize, ct);
             if (batch.Events.Count == 0)
             {
                 cursor = batch.Next;
-                if (++idle % 50 == 0 && !await leader.IsHeldAsync(ct))
+                if (!await term.WaitAsync(IdleDelay, ct))
                     return;
-                await Task.Delay(IdleDelay, ct);
                 continue;
             }
 
@@ -71,12 +56,11 @@ public sealed partial class LogWriter(NpgsqlDataSource dataSource, LogStore stor
             LogAppended(entries.Count, next.TreeSize);
             head = next;
             cursor = batch.Next;
+            if (!await term.ContinueAsync(ct))
+                return;
         }
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Appended {Count} entries; tree size {TreeSize}")]
     private partial void LogAppended(int count, long treeSize);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Log writer paused after a failure; it resumes from the committed head")]
-    private partial void LogWriterPaused(Exception ex);
 }

@@ -1,53 +1,33 @@
 using CommunityAI.QualityScoring.Domain;
-using CommunityAI.ServiceDefaults.History;
+using CommunityAI.ServiceDefaults.Background;
 using Marten;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace CommunityAI.QualityScoring.Infrastructure;
 
 /// <summary>
-/// Finalises every case whose review window has ended on the clock, on one replica at a time (leader lock). A case
+/// Finalises every case whose review window has ended on the clock, on one replica at a time (the leader loop). A case
 /// finalised concurrently by its last review is simply skipped: the case lock makes the two decisions serial.
 /// </summary>
 public sealed partial class ReviewWindowCloser(
     IDocumentStore store,
     CaseFinaliser finaliser,
-    NpgsqlDataSource dataSource,
     IOptions<ScoringOptions> options,
     TimeProvider clock,
-    ILogger<ReviewWindowCloser> logger) : BackgroundService
+    ILogger<ReviewWindowCloser> logger) : ILeaderJob
 {
     private const int BatchSize = 100;
-    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(2);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    // After a failure the next term starts again with the cases still open.
+    public LeaderLoopSettings Settings { get; } = new("scoring-review-windows");
+
+    public async Task LeadAsync(LeaderTerm term, CancellationToken ct)
     {
-        while (!stoppingToken.IsCancellationRequested)
+        while (!ct.IsCancellationRequested)
         {
-            try
-            {
-                await using var leader = await LeaderLock.TryAcquireAsync(dataSource, "scoring-review-windows", stoppingToken);
-                if (leader is null)
-                {
-                    await Task.Delay(RetryDelay, clock, stoppingToken);
-                    continue;
-                }
-                while (await leader.IsHeldAsync(stoppingToken))
-                {
-                    if (await CloseDueAsync(stoppingToken) < BatchSize)
-                        await Task.Delay(options.Value.CloserInterval, clock, stoppingToken);
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
+            var wait = await CloseDueAsync(ct) < BatchSize ? options.Value.CloserInterval : TimeSpan.Zero;
+            if (!await term.WaitAsync(wait, ct))
                 return;
-            }
-            catch (Exception ex)
-            {
-                LogClosingFailed(ex);
-                await Task.Delay(RetryDelay, clock, stoppingToken);
-            }
         }
     }
 
@@ -78,7 +58,4 @@ public sealed partial class ReviewWindowCloser(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Review window of {ContributionId} closed: score {Score} by {Rule}")]
     private partial void LogClosed(string contributionId, int score, string rule);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Closing review windows paused after a failure; it resumes with the cases still open")]
-    private partial void LogClosingFailed(Exception ex);
 }

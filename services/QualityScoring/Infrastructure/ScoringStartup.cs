@@ -13,7 +13,7 @@ public sealed class ScoringStartup(NpgsqlDataSource dataSource, PolicyBook polic
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         // Replicas starting together would race on CREATE TABLE IF NOT EXISTS (it is not atomic in PostgreSQL).
-        await ScoringLocks.TakeAsync(connection, ["communityai:scoring:schema"], cancellationToken);
+        await ScoringLocks.TakeAsync(connection, [ScoringLocks.Schema], cancellationToken);
         await using (var command = new NpgsqlCommand(NearDuplicateIndex.CreateSql, connection))
             await command.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);

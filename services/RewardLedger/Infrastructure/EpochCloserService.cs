@@ -1,48 +1,31 @@
 using CommunityAI.RewardLedger.Domain;
-using CommunityAI.ServiceDefaults.History;
+using CommunityAI.ServiceDefaults.Background;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace CommunityAI.RewardLedger.Infrastructure;
 
 /// <summary>
-/// Closes each epoch once its end has passed on the clock, on one replica at a time (leader lock); a replica that
+/// Closes each epoch once its end has passed on the clock, on one replica at a time (the leader loop); a replica that
 /// takes over simply continues from the newest closed epoch, since closing is idempotent.
 /// </summary>
 public sealed partial class EpochCloserService(
     EpochCloser closer,
-    NpgsqlDataSource dataSource,
     IOptions<EpochOptions> options,
     TimeProvider clock,
-    ILogger<EpochCloserService> logger) : BackgroundService
+    ILogger<EpochCloserService> logger) : ILeaderJob
 {
     private static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(5);
-    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(2);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    // After a failure the next term resumes from the newest closed epoch.
+    public LeaderLoopSettings Settings { get; } = new("ledger-epochs");
+
+    public async Task LeadAsync(LeaderTerm term, CancellationToken ct)
     {
-        while (!stoppingToken.IsCancellationRequested)
+        while (!ct.IsCancellationRequested)
         {
-            try
-            {
-                await using var leader = await LeaderLock.TryAcquireAsync(dataSource, "ledger-epochs", stoppingToken);
-                if (leader is null)
-                {
-                    await Task.Delay(RetryDelay, clock, stoppingToken);
-                    continue;
-                }
-                while (await leader.IsHeldAsync(stoppingToken))
-                    await Task.Delay(await CloseDueEpochsAsync(stoppingToken), clock, stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
+            var wait = await CloseDueEpochsAsync(ct);
+            if (!await term.WaitAsync(wait, ct))
                 return;
-            }
-            catch (Exception ex)
-            {
-                LogClosingFailed(ex);
-                await Task.Delay(RetryDelay, clock, stoppingToken);
-            }
         }
     }
 
@@ -63,7 +46,4 @@ public sealed partial class EpochCloserService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Closed reward epoch {Epoch}: {Accounts} accounts, claim root {Root}")]
     private partial void LogClosed(long epoch, int accounts, string root);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Closing reward epochs paused after a failure; it resumes from the newest closed epoch")]
-    private partial void LogClosingFailed(Exception ex);
 }

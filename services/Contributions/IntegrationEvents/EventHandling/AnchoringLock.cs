@@ -1,5 +1,5 @@
+using CommunityAI.ServiceDefaults.Background;
 using Marten;
-using Npgsql;
 
 namespace CommunityAI.Contributions.IntegrationEvents.EventHandling;
 
@@ -14,8 +14,6 @@ internal static class AnchoringLock
     public static async Task TakeAsync(IDocumentSession session, CancellationToken ct)
     {
         await session.BeginTransactionAsync(ct);
-        await using var command = new NpgsqlCommand(
-            "SELECT pg_advisory_xact_lock(hashtextextended('communityai:contributions:anchoring', 0))", session.Connection);
-        await command.ExecuteNonQueryAsync(ct);
+        await AdvisoryLock.TakeAsync(session.Connection!, ["contributions:anchoring"], ct);
     }
 }

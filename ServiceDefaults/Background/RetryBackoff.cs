@@ -1,4 +1,4 @@
-namespace CommunityAI.ChainBridge.Anchoring;
+namespace CommunityAI.ServiceDefaults.Background;
 
 /// <summary>
 /// How long to wait after the n-th consecutive failure: <see cref="Initial"/> doubling up to <see cref="Max"/>,

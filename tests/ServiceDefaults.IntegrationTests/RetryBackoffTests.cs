@@ -1,6 +1,6 @@
-using CommunityAI.ChainBridge.Anchoring;
+using CommunityAI.ServiceDefaults.Background;
 
-namespace ChainBridge.Tests;
+namespace ServiceDefaults.IntegrationTests;
 
 public sealed class RetryBackoffTests
 {
