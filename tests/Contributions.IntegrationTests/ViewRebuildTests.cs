@@ -51,6 +51,27 @@ public sealed class ViewRebuildTests(ContributionsService service, ITestOutputHe
         service.Start();
     }
 
+    [Fact]
+    public async Task An_instance_behind_the_stored_checkpoint_applies_nothing()
+    {
+        using var host = StoreOnlyHost();
+        var stale = new ContributionViewProjector(host.Services.GetRequiredService<IDocumentStore>(), host.Services.GetRequiredService<NpgsqlDataSource>());
+        var staleStart = await stale.LoadCheckpointAsync(CancellationToken.None);
+
+        // The running service, the leader, moves the checkpoint past a new event meanwhile.
+        var id = "0x" + new string('e', 64);
+        await service.AppendAsync(("contributions/" + id, Submitted(id)));
+        var events = await ScalarAsync("SELECT count(*) FROM history.mt_events");
+        var current = await Eventually.MatchesAsync(() => stale.LoadCheckpointAsync(CancellationToken.None),
+            c => c.NextLogIndex == events, "the service's projector to apply the new event");
+        var before = await RowsAsync();
+
+        // An instance that still believes the old checkpoint (a leader that lost its lock unawares) stores nothing.
+        await Assert.ThrowsAsync<InvalidOperationException>(() => stale.StepAsync(new FeedCursor(staleStart.Sequence), staleStart, CancellationToken.None));
+        Assert.Equal(current, await stale.LoadCheckpointAsync(CancellationToken.None));
+        Assert.Equal(before, await RowsAsync());
+    }
+
     /// <summary>The limit measured in the same run: the gap-safe feed reading the whole history, nothing applied.</summary>
     private static async Task<double> FeedReadRateAsync(NpgsqlDataSource dataSource)
     {
