@@ -31,19 +31,15 @@ internal static class Extensions
         builder.AddClientAddressRateLimit();
         builder.Services.AddOpenApi();
 
-        builder.AddHistoryStore("contributions", options =>
-        {
-            options.Events.AddEventType<ContributionSubmitted>();
-            options.Events.AddEventType<ContributionRejected>();
-            options.Schema.For<ContributionView>().Index(v => v.Contributor);
-        });
+        builder.AddHistoryStore(ContributionsStore.Schema, ContributionsStore.Configure);
+        // The views follow the history, never message bodies: scores, rewards and anchors are read from the streams
+        // of the services that own them.
+        builder.Services.AddSingleton(services => new ContributionViewProjector(
+            services.GetRequiredService<Marten.IDocumentStore>(), services.GetRequiredService<Npgsql.NpgsqlDataSource>()));
+        builder.Services.AddHostedService<ContributionViewProjectorService>();
 
         builder.AddCommunityBus("contributions", bus =>
         {
-            bus.AddConsumer<ContributionScoredConsumer>();
-            bus.AddConsumer<ContributionRewardedConsumer>();
-            bus.AddConsumer<LogEntriesAppendedConsumer>();
-            bus.AddConsumer<TreeHeadAnchoredConsumer>();
             bus.AddConsumer<SubmitContributionConsumer, SubmitContributionConsumerDefinition>();
         });
 

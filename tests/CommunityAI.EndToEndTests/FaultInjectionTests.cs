@@ -90,8 +90,6 @@ public sealed class DeliveryFaultTests(SystemUnderTest system) : IClassFixture<S
     [
         "quality-scoring-contribution-submitted",
         "reward-ledger-contribution-scored",
-        "contributions-contribution-scored",
-        "contributions-contribution-rewarded",
     ];
 
     [Fact]

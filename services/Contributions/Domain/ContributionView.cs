@@ -1,6 +1,9 @@
 namespace CommunityAI.Contributions.Domain;
 
-/// <summary>What a contributor sees of a contribution; fed by this service's own event and by bus events.</summary>
+/// <summary>
+/// What a contributor sees of a contribution: a projection of the history (<see cref="ContributionViewProjection"/>),
+/// rebuilt from zero to the same rows.
+/// </summary>
 public sealed record ContributionView
 {
     public required string Id { get; init; }
@@ -11,7 +14,10 @@ public sealed record ContributionView
     public int? Score { get; init; }
     public string? Reward { get; init; }
     public long? Epoch { get; init; }
-    /// <summary>Index of the contribution's event in the verifiable log, once the chain-bridge logged it.</summary>
+    /// <summary>
+    /// Index of the contribution's event in the verifiable log: its position in the history (RFC 9162 log indexes are
+    /// dense over the history in store order). Null only between intake and the projector's first sight of the event.
+    /// </summary>
     public long? LogIndex { get; init; }
 }
 

@@ -6,7 +6,7 @@ using Marten;
 namespace CommunityAI.Contributions.Infrastructure;
 
 /// <summary>
-/// Appends an accepted contribution: the event, the nonce claim and the view in one transaction, so the
+/// Appends an accepted contribution: the event, the nonce claim and the view's first state in one transaction, so the
 /// primary keys of the stream and of <see cref="NonceUse"/> decide races between replicas. Shared by HTTP and bus intake.
 /// </summary>
 public sealed class ContributionAppender(IDocumentStore store)
@@ -22,13 +22,9 @@ public sealed class ContributionAppender(IDocumentStore store)
             await using var session = store.LightweightSession();
             session.Events.StartStream(StreamPrefix + submitted.ContributionId, submitted);
             session.Insert(new NonceUse(nonceKey, submitted.ContributionId));
-            session.Store(new ContributionView
-            {
-                Id = submitted.ContributionId,
-                Contributor = submitted.Contributor,
-                Kind = submitted.Kind,
-                SubmittedAt = submitted.SubmittedAt,
-            });
+            // The view's first state, with its event, so the contribution reads at once; the projector writes the
+            // same Create again with the log index once it reaches the event (a rebuild needs only the history).
+            session.Store(ContributionViewProjection.Create(submitted, logIndex: null));
             await session.SaveChangesAsync(ct);
             return new AppendOutcome.Stored(submitted.ContributionId);
         }

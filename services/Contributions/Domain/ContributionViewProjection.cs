@@ -1,0 +1,39 @@
+using CommunityAI.Contracts;
+
+namespace CommunityAI.Contributions.Domain;
+
+/// <summary>
+/// The contribution view as a pure function of the history, in Marten's projection shape: <c>Create</c> from the
+/// contribution's own event, <c>Apply</c> for each later fact, view + event → view. The status only moves forward
+/// (submitted → scored → rewarded → anchored); an anchor can come before the score, so a late score keeps "anchored".
+/// </summary>
+public static class ContributionViewProjection
+{
+    /// <param name="logIndex">
+    /// The event's position in the history; null at intake, which writes the view with its event before the log
+    /// could know the position.
+    /// </param>
+    public static ContributionView Create(ContributionSubmitted submitted, long? logIndex) => new()
+    {
+        Id = submitted.ContributionId,
+        Contributor = submitted.Contributor,
+        Kind = submitted.Kind,
+        SubmittedAt = submitted.SubmittedAt,
+        LogIndex = logIndex,
+    };
+
+    public static ContributionView Apply(ContributionView view, ContributionScored scored) =>
+        view with { Score = scored.Score, Status = StatusOrder.Latest(view.Status, ContributionStatus.Scored) };
+
+    public static ContributionView Apply(ContributionView view, ContributionRewarded rewarded) =>
+        view with { Reward = rewarded.Amount, Epoch = rewarded.Epoch, Status = StatusOrder.Latest(view.Status, ContributionStatus.Rewarded) };
+
+    /// <summary>
+    /// Anchored once a head covers the contribution's log index. A dropped anchor (<see cref="TreeHeadAnchorDropped"/>)
+    /// is not applied: the bridge anchors a head at least as large next, and a status never moves backwards.
+    /// </summary>
+    public static ContributionView Apply(ContributionView view, TreeHeadAnchored anchored) =>
+        view.LogIndex < anchored.TreeSize
+            ? view with { Status = StatusOrder.Latest(view.Status, ContributionStatus.Anchored) }
+            : view;
+}

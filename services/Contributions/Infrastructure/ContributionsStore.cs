@@ -1,0 +1,20 @@
+using CommunityAI.Contracts;
+using CommunityAI.Contributions.Domain;
+using Marten;
+
+namespace CommunityAI.Contributions.Infrastructure;
+
+/// <summary>What this service keeps in the history store: its own events, and in its schema the views and their checkpoint.</summary>
+public static class ContributionsStore
+{
+    public const string Schema = "contributions";
+
+    public static void Configure(StoreOptions options)
+    {
+        options.Events.AddEventType<ContributionSubmitted>();
+        options.Events.AddEventType<ContributionRejected>();
+        // By contributor for the listing; by log index for the range a new anchor covers.
+        options.Schema.For<ContributionView>().Index(v => v.Contributor).Index(v => v.LogIndex);
+        options.Schema.For<ContributionViewCheckpoint>().UseOptimisticConcurrency(true);
+    }
+}

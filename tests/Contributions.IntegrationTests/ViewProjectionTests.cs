@@ -1,0 +1,78 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using CommunityAI.Contracts;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using static Contributions.IntegrationTests.ContributionsHistory;
+
+namespace Contributions.IntegrationTests;
+
+/// <summary>
+/// The view follows the history: scores, rewards and anchors recorded by the services that own them reach
+/// <c>GET /api/contributions/{id}</c>, with the log index of the contribution's event; bus messages do not.
+/// </summary>
+public sealed class ViewProjectionTests(ContributionsService service) : IClassFixture<ContributionsService>
+{
+    private async Task<JsonElement> ViewAsync(string id) =>
+        await service.Client.GetFromJsonAsync<JsonElement>($"/api/contributions/{id}");
+
+    private static bool HasLogIndex(JsonElement view) => view.GetProperty("logIndex").ValueKind == JsonValueKind.Number;
+
+    private async Task<string> SubmitAsync(string text)
+    {
+        var (id, body) = Signed.Contribution(text: text);
+        using var response = await service.Client.PostAsJsonAsync("/api/contributions", body);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        return id;
+    }
+
+    [Fact]
+    public async Task Score_reward_log_index_and_anchor_come_from_the_history_and_the_status_never_moves_back()
+    {
+        var covered = await SubmitAsync("covered");
+        var later = await SubmitAsync("later");
+        // Readable at once, before the projector reached the event.
+        Assert.Equal("submitted", (await ViewAsync(covered)).GetProperty("status").GetString());
+
+        var coveredView = await Eventually.MatchesAsync(() => ViewAsync(covered), HasLogIndex, "the log index");
+        var coveredIndex = await service.LogIndexAsync("contributions/" + covered);
+        Assert.Equal(coveredIndex, coveredView.GetProperty("logIndex").GetInt64());
+        Assert.Equal(await service.LogIndexAsync("contributions/" + later),
+            (await Eventually.MatchesAsync(() => ViewAsync(later), HasLogIndex, "the log index")).GetProperty("logIndex").GetInt64());
+
+        // A head covering the first contribution only; its score is final after the anchor.
+        await service.AppendAsync(("chain/anchors", Anchored(coveredIndex + 1)));
+        await Eventually.MatchesAsync(() => ViewAsync(covered), v => v.GetProperty("status").GetString() == "anchored", "anchored");
+        await service.AppendAsync(("scoring/" + covered, Scored(covered, 80)), ("scoring/" + later, Scored(later, 60)),
+            ("ledger/credits/" + later, Rewarded(later, "7000")));
+
+        var laterView = await Eventually.MatchesAsync(() => ViewAsync(later), v => v.GetProperty("status").GetString() == "rewarded", "rewarded");
+        Assert.Equal(60, laterView.GetProperty("score").GetInt32());
+        Assert.Equal("7000", laterView.GetProperty("reward").GetString());
+        Assert.Equal(3, laterView.GetProperty("epoch").GetInt64());
+        var anchoredView = await ViewAsync(covered);
+        Assert.Equal(80, anchoredView.GetProperty("score").GetInt32());
+        Assert.Equal("anchored", anchoredView.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task A_forged_score_on_the_bus_or_in_a_stream_its_service_does_not_own_changes_nothing()
+    {
+        var target = await SubmitAsync("target of forgeries");
+        await Eventually.MatchesAsync(() => ViewAsync(target), HasLogIndex, "the log index");
+
+        // Anyone with a broker login can publish this; the ledger's streams are not where scores are recorded.
+        await service.Host.Services.GetRequiredService<IBus>().Publish(Scored(target, 100));
+        await service.Host.Services.GetRequiredService<IBus>().Publish(Anchored(1_000_000));
+        await service.AppendAsync(("ledger/forged/" + target, Scored(target, 99)), ("contributions/forged-anchor", Anchored(1_000_000)));
+
+        // A contribution submitted afterwards has its index once the projector passed the forgeries.
+        var marker = await SubmitAsync("after the forgeries");
+        await Eventually.MatchesAsync(() => ViewAsync(marker), HasLogIndex, "the projector to pass the forgeries");
+        await Task.Delay(500);
+        var view = await ViewAsync(target);
+        Assert.Equal("submitted", view.GetProperty("status").GetString());
+        Assert.Equal(JsonValueKind.Null, view.GetProperty("score").ValueKind);
+    }
+}

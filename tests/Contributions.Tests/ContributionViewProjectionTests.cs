@@ -1,0 +1,64 @@
+using CommunityAI.Contracts;
+using CommunityAI.Contributions.Domain;
+
+namespace Contributions.Tests;
+
+public sealed class ContributionViewProjectionTests
+{
+    private static readonly DateTimeOffset At = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
+    private const string Id = "0x01";
+    private const string Contributor = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
+
+    private static ContributionView Created(long? index = 10) => ContributionViewProjection.Create(
+        new ContributionSubmitted(Id, Contributor, "data", "0xaa", "ipfs://x", "1", 0, "0x", null, At), index);
+
+    private static ContributionScored Scored(int score) => new(Id, Contributor, "data", score, "v1", At);
+    private static ContributionRewarded Rewarded() => new(Id, Contributor, "5000", 2, "p1", At);
+    private static TreeHeadAnchored Anchored(long size) => new(size, "0x00", 31337, "0x11", "0x22", 1, At);
+
+    [Fact]
+    public void A_new_view_is_submitted_with_its_log_index_and_nothing_else()
+    {
+        var view = Created();
+        Assert.Equal((Id, Contributor, "data", At, 10L), (view.Id, view.Contributor, view.Kind, view.SubmittedAt, view.LogIndex!.Value));
+        Assert.Equal(ContributionStatus.Submitted, view.Status);
+        Assert.Null(view.Score);
+        Assert.Null(view.Reward);
+    }
+
+    [Fact]
+    public void Scored_then_rewarded_then_anchored_moves_forward_and_keeps_every_fact()
+    {
+        var view = ContributionViewProjection.Apply(Created(), Scored(70));
+        Assert.Equal((ContributionStatus.Scored, 70), (view.Status, view.Score!.Value));
+        view = ContributionViewProjection.Apply(view, Rewarded());
+        Assert.Equal((ContributionStatus.Rewarded, "5000", 2L), (view.Status, view.Reward, view.Epoch!.Value));
+        view = ContributionViewProjection.Apply(view, Anchored(11));
+        Assert.Equal((ContributionStatus.Anchored, 70, "5000"), (view.Status, view.Score!.Value, view.Reward));
+    }
+
+    [Fact]
+    public void A_score_or_reward_after_the_anchor_lands_without_moving_the_status_back()
+    {
+        var view = ContributionViewProjection.Apply(Created(), Anchored(11));
+        view = ContributionViewProjection.Apply(ContributionViewProjection.Apply(view, Scored(40)), Rewarded());
+        Assert.Equal((ContributionStatus.Anchored, 40, "5000"), (view.Status, view.Score!.Value, view.Reward));
+    }
+
+    [Fact]
+    public void A_reward_before_its_score_is_not_undone_by_the_score()
+    {
+        var view = ContributionViewProjection.Apply(ContributionViewProjection.Apply(Created(), Rewarded()), Scored(90));
+        Assert.Equal((ContributionStatus.Rewarded, 90), (view.Status, view.Score!.Value));
+    }
+
+    [Theory]
+    [InlineData(10L)]
+    [InlineData(3L)]
+    public void A_head_that_does_not_cover_the_index_changes_nothing(long treeSize) =>
+        Assert.Equal(Created(), ContributionViewProjection.Apply(Created(), Anchored(treeSize)));
+
+    [Fact]
+    public void A_view_whose_index_is_not_known_yet_is_not_anchored() =>
+        Assert.Equal(ContributionStatus.Submitted, ContributionViewProjection.Apply(Created(index: null), Anchored(1_000_000)).Status);
+}
