@@ -4,6 +4,7 @@ using CommunityAI.Contributions.Apis;
 using CommunityAI.Contributions.Domain;
 using CommunityAI.Contributions.Infrastructure;
 using CommunityAI.Contributions.IntegrationEvents.EventHandling;
+using CommunityAI.ServiceDefaults.Background;
 using CommunityAI.ServiceDefaults.History;
 using CommunityAI.ServiceDefaults.Messaging;
 using MassTransit;
@@ -36,7 +37,7 @@ internal static class Extensions
         // of the services that own them.
         builder.Services.AddSingleton(services => new ContributionViewProjector(
             services.GetRequiredService<Marten.IDocumentStore>(), services.GetRequiredService<Npgsql.NpgsqlDataSource>()));
-        builder.Services.AddHostedService<ContributionViewProjectorService>();
+        builder.Services.AddLeaderLoop<ContributionViewProjectorService>();
 
         builder.AddCommunityBus("contributions", bus =>
         {
