@@ -5,6 +5,7 @@ using CommunityAI.Contributions.Domain;
 using CommunityAI.Formats;
 using CommunityAI.Formats.Signing;
 using CommunityAI.Testing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Contributions.Tests;
@@ -126,6 +127,17 @@ public sealed class ContributionIntakeTests
     [Fact]
     public void An_oversize_licence_is_named_without_looking_it_up() =>
         Assert.StartsWith("is required and at most 64", Errors(Signed(licence: new string('M', 65)))["licence"][0], StringComparison.Ordinal);
+
+    [Fact]
+    public void A_configured_licence_list_replaces_the_default_one()
+    {
+        var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Intake:Licences:0"] = "CC0-1.0" }).Build();
+        var options = new IntakeOptions();
+        Microsoft.Extensions.Configuration.ConfigurationBinder.Bind(configuration.GetSection(IntakeOptions.Section), options);
+        Assert.Equal(["CC0-1.0"], options.AllowedLicences);
+        Assert.Equal(IntakeOptions.DefaultLicences, new IntakeOptions().AllowedLicences);
+    }
 
     [Fact]
     public void The_allowed_licences_come_from_the_options()

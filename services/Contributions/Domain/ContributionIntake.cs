@@ -98,9 +98,9 @@ public static class ContributionIntake
     {
         if (string.IsNullOrEmpty(licence) || licence.Length > options.MaxLicenceLength)
             return $"is required and at most {options.MaxLicenceLength} characters: an SPDX licence identifier";
-        return options.Licences.Contains(licence, StringComparer.Ordinal)
+        return options.AllowedLicences.Contains(licence, StringComparer.Ordinal)
             ? null
-            : $"must be one of the allowed SPDX licence identifiers: {string.Join(", ", options.Licences)}";
+            : $"must be one of the allowed SPDX licence identifiers: {string.Join(", ", options.AllowedLicences)}";
     }
 
     private static readonly System.Text.UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
