@@ -22,12 +22,12 @@ public static class Presigned
             var key = 1 + i % 9;
             var content = Encoding.UTF8.GetBytes($"benchmark contribution {run}/{i}");
             var payload = new ContributionPayload(Address.Parse(AnvilNode.DevAddresses[key]), "data",
-                Hex.Encode(SHA256.HashData(content)), $"ipfs://bench/{run}/{i}", (ulong)(run * 1_000_000 + i), deadline);
+                Hex.Encode(SHA256.HashData(content)), $"ipfs://bench/{run}/{i}", TestChain.Licence, (ulong)(run * 1_000_000 + i), deadline);
             bodies[i] = JsonSerializer.SerializeToUtf8Bytes(new
             {
                 contributor = payload.Contributor, kind = payload.Kind, contentHash = payload.ContentHash, contentUri = payload.ContentUri,
-                nonce = payload.Nonce.ToString(CultureInfo.InvariantCulture), deadline = payload.Deadline,
-                signature = TypedDataSigner.Sign(payload, (ulong)AnvilNode.ChainId, AnvilNode.DevPrivateKeys[key]),
+                licence = payload.Licence, nonce = payload.Nonce.ToString(CultureInfo.InvariantCulture), deadline = payload.Deadline,
+                signature = TypedDataSigner.Sign(payload, TestChain.Domain, AnvilNode.DevPrivateKeys[key]),
                 content = Convert.ToBase64String(content),
             });
         });

@@ -29,7 +29,8 @@ try
     {
         ["ConnectionStrings:history"] = history,
         ["ConnectionStrings:rabbitmq"] = broker,
-        ["Intake:ChainId"] = AnvilNode.ChainId.ToString(CultureInfo.InvariantCulture),
+        ["Chain:Id"] = AnvilNode.ChainId.ToString(CultureInfo.InvariantCulture),
+        ["Chain:VerifyingContract"] = TestChain.AnchorContract,
         ["Logging:LogLevel:Default"] = "Warning",
     });
     var client = host.CreateClient();
@@ -60,13 +61,14 @@ finally
 // The pure part of intake on one thread: what the signature recovery and checks cost before any I/O.
 static double DecideRate(byte[][] bodies)
 {
-    var options = new CommunityAI.Contributions.Domain.IntakeOptions { ChainId = AnvilNode.ChainId };
+    var options = new CommunityAI.Contributions.Domain.IntakeOptions();
+    var check = new CommunityAI.Formats.Signing.SignedRequestCheck(TestChain.Domain, TimeProvider.System);
     var web = new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web);
     var clock = Stopwatch.StartNew();
     foreach (var body in bodies)
     {
         var request = System.Text.Json.JsonSerializer.Deserialize<CommunityAI.Contributions.Domain.SubmitContributionRequest>(body, web)!;
-        if (CommunityAI.Contributions.Domain.ContributionIntake.Decide(request, options, DateTimeOffset.UtcNow) is not CommunityAI.Contributions.Domain.IntakeDecision.Accept)
+        if (CommunityAI.Contributions.Domain.ContributionIntake.Decide(request, options, check) is not CommunityAI.Contributions.Domain.IntakeDecision.Accept)
             throw new InvalidOperationException("a presigned body was refused");
     }
     return bodies.Length / clock.Elapsed.TotalSeconds;

@@ -17,7 +17,7 @@ public static class Community
 {
     private static readonly string[] Kinds = ["data", "feedback", "knowledge", "model"];
 
-    public static IReadOnlyList<SignedSubmission> Sign(int contributors, int count, long chainId)
+    public static IReadOnlyList<SignedSubmission> Sign(int contributors, int count, SigningDomain domain)
     {
         var keys = Enumerable.Range(0, contributors).Select(_ => EthECKey.GenerateKey()).ToArray();
         var runTag = Guid.NewGuid().ToString("N")[..8];
@@ -29,15 +29,15 @@ public static class Community
             // Distinct texts: near-identical ones would be scored as near duplicates at once and never reach validators.
             var content = Encoding.UTF8.GetBytes($"contribution {i} of run {runTag}: {Words(i)}");
             var payload = new ContributionPayload(Address.Parse(key.GetPublicAddress()), Kinds[i % Kinds.Length],
-                Hex.Encode(SHA256.HashData(content)), $"ipfs://run-{runTag}/{i}", Nonce: (ulong)(i / contributors), Deadline: deadline);
-            var signature = TypedDataSigner.Sign(payload, (ulong)chainId, key.GetPrivateKey());
+                Hex.Encode(SHA256.HashData(content)), $"ipfs://run-{runTag}/{i}", Licence: "CC-BY-4.0", Nonce: (ulong)(i / contributors), Deadline: deadline);
+            var signature = TypedDataSigner.Sign(payload, domain, key.GetPrivateKey());
             var body = System.Text.Json.JsonSerializer.Serialize(new
             {
                 contributor = payload.Contributor, kind = payload.Kind, contentHash = payload.ContentHash,
-                contentUri = payload.ContentUri, nonce = payload.Nonce, deadline = payload.Deadline,
+                contentUri = payload.ContentUri, licence = payload.Licence, nonce = payload.Nonce, deadline = payload.Deadline,
                 signature, content = Convert.ToBase64String(content),
             });
-            submissions[i] = new SignedSubmission(Hex.Encode(TypedDataSigner.Digest(payload, (ulong)chainId)), body);
+            submissions[i] = new SignedSubmission(Hex.Encode(TypedDataSigner.Digest(payload, domain)), body);
         });
         return submissions;
     }

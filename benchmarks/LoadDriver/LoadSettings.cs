@@ -15,6 +15,10 @@ public sealed record LoadSettings
     public int LagSample { get; init; } = 50;
     public TimeSpan LagTimeout { get; init; } = TimeSpan.FromSeconds(150);
     public long ChainId { get; init; } = 31337;
+    /// <summary>The deployment's HistoryAnchor, which signatures are bound to; the local development chain's by default.</summary>
+    public string VerifyingContract { get; init; } = "0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0";
+    /// <summary>The EIP-712 domain (version 2) every submission, registration and review is signed in.</summary>
+    public CommunityAI.Formats.Signing.SigningDomain Domain => new((ulong)ChainId, VerifyingContract);
     public string History { get; init; } = "Host=127.0.0.1;Port=55432;Username=postgres;Database=communityai";
     public string Broker { get; init; } = "amqp://guest:guest@127.0.0.1:55672/";
 
@@ -35,9 +39,10 @@ public sealed record LoadSettings
                 "--lag-sample" => settings with { LagSample = int.Parse(value, CultureInfo.InvariantCulture) },
                 "--lag-timeout" => settings with { LagTimeout = TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture)) },
                 "--chain-id" => settings with { ChainId = long.Parse(value, CultureInfo.InvariantCulture) },
+                "--verifying-contract" => settings with { VerifyingContract = value },
                 "--history" => settings with { History = value },
                 "--broker" => settings with { Broker = value },
-                _ => throw new ArgumentException($"unknown option {args[i]}; options: --contributions --scoring --rate --duration --contributors --validators --lag-sample --lag-timeout --chain-id --history --broker"),
+                _ => throw new ArgumentException($"unknown option {args[i]}; options: --contributions --scoring --rate --duration --contributors --validators --lag-sample --lag-timeout --chain-id --verifying-contract --history --broker"),
             };
         }
         return settings.Rate < 1 || settings.Contributors < 1 || settings.Validators < 0

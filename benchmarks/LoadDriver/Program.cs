@@ -8,7 +8,7 @@ using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(15));
 var count = (int)(settings.Rate * settings.Duration.TotalSeconds);
 
 AnsiConsole.MarkupLine($"[bold]CommunityAI load[/]: {count} contributions from {settings.Contributors} contributors at {settings.Rate}/s against {settings.Contributions}");
-var submissions = AnsiConsole.Status().Start("Signing contributions (EIP-712)…", _ => Community.Sign(settings.Contributors, count, settings.ChainId));
+var submissions = AnsiConsole.Status().Start("Signing contributions (EIP-712)…", _ => Community.Sign(settings.Contributors, count, settings.Domain));
 
 using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
 {
@@ -18,7 +18,7 @@ using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer
 
 // Validators register before the first contribution, so every contribution gets reviewers; they review until the lags are in.
 using var scoringHttp = new HttpClient { BaseAddress = settings.Scoring, Timeout = TimeSpan.FromSeconds(60) };
-var crew = new ValidatorCrew(scoringHttp, settings.ChainId, settings.Validators);
+var crew = new ValidatorCrew(scoringHttp, settings.Domain, settings.Validators);
 await AnsiConsole.Status().StartAsync($"Registering {settings.Validators} validators…", _ => crew.RegisterAsync(cancel.Token));
 using var stopReviewing = CancellationTokenSource.CreateLinkedTokenSource(cancel.Token);
 var reviewing = settings.Validators > 0 ? crew.ReviewUntilAsync(stopReviewing.Token) : Task.FromResult(new ReviewResult(0, 0, new HdrHistogram.LongHistogram(HdrHistogram.TimeStamp.Minutes(1), 3)));

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
@@ -18,7 +19,7 @@ public sealed record ReviewResult(int Accepted, int Refused, LongHistogram Laten
 /// and reviews each with a signed EIP-712 Review. Most score close to a contribution's "true" quality (derived from
 /// its id), one in five is a careless outlier, so the consensus has something to clip.
 /// </summary>
-public sealed class ValidatorCrew(HttpClient scoring, long chainId, int size)
+public sealed class ValidatorCrew(HttpClient scoring, SigningDomain domain, int size)
 {
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(500);
     private readonly EthECKey[] _keys = Enumerable.Range(0, size).Select(_ => EthECKey.GenerateKey()).ToArray();
@@ -30,11 +31,11 @@ public sealed class ValidatorCrew(HttpClient scoring, long chainId, int size)
         var deadline = (ulong)DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds();
         foreach (var key in _keys)
         {
-            var registration = new ValidatorRegistration(key.GetPublicAddress(), 1, deadline);
+            var registration = new ValidatorRegistrationPayload(key.GetPublicAddress(), 1, deadline);
             using var response = await scoring.PostAsJsonAsync("/api/validators", new
             {
                 registration.Validator, registration.Nonce, registration.Deadline,
-                signature = registration.Sign((ulong)chainId, key.GetPrivateKey()),
+                signature = TypedDataSigner.Sign(registration, domain, key.GetPrivateKey()),
             }, ct);
             if (response.StatusCode != HttpStatusCode.Created)
                 throw new InvalidOperationException($"registering validator {registration.Validator}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}");
@@ -76,11 +77,12 @@ public sealed class ValidatorCrew(HttpClient scoring, long chainId, int size)
     {
         var quality = 40 + Hex.Decode(contributionId, 32)[0] % 50;
         var score = careless ? (quality + 50) % 101 : Math.Clamp(quality + Random.Shared.Next(-5, 6), 0, 100);
-        var payload = new ReviewPayload(address, contributionId, (ushort)score, "accept", nonce, (ulong)DateTimeOffset.UtcNow.AddMinutes(30).ToUnixTimeSeconds());
+        var salt = Hex.Encode(RandomNumberGenerator.GetBytes(32));
+        var payload = new ReviewPayload(address, contributionId, (ushort)score, "accept", salt, nonce, (ulong)DateTimeOffset.UtcNow.AddMinutes(30).ToUnixTimeSeconds());
         var body = new
         {
-            payload.Validator, payload.ContributionId, score, payload.Verdict, payload.Nonce, payload.Deadline,
-            signature = TypedDataSigner.Sign(payload, (ulong)chainId, key.GetPrivateKey()),
+            payload.Validator, payload.ContributionId, score, payload.Verdict, payload.Salt, payload.Nonce, payload.Deadline,
+            signature = TypedDataSigner.Sign(payload, domain, key.GetPrivateKey()),
         };
         var started = Stopwatch.GetTimestamp();
         using var response = await scoring.PostAsJsonAsync("/api/reviews", body, ct);

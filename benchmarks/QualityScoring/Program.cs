@@ -5,6 +5,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using CommunityAI.Formats;
 using CommunityAI.Benchmarks.QualityScoring;
 using CommunityAI.Formats.Signing;
 using CommunityAI.QualityScoring;
@@ -38,6 +40,7 @@ try
     builder.Configuration["ConnectionStrings:history"] = history;
     builder.Configuration["ConnectionStrings:rabbitmq"] = broker;
     builder.Configuration["Scoring:ReviewWindow"] = "01:00:00";
+    builder.Configuration["Chain:VerifyingContract"] = TestChain.AnchorContract;
     builder.Logging.ClearProviders();
     builder.AddApplicationServices();
     using var host = builder.Build();
@@ -57,8 +60,8 @@ try
     var registry = host.Services.GetRequiredService<ValidatorRegistry>();
     foreach (var key in new[] { 1, 2, 3, 4, 5 })
     {
-        var registration = new ValidatorRegistration(AnvilNode.DevAddresses[key], 1, (ulong)DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds());
-        await registry.RegisterAsync(registration, registration.Sign((ulong)AnvilNode.ChainId, AnvilNode.DevPrivateKeys[key]), default);
+        var registration = new ValidatorRegistrationPayload(AnvilNode.DevAddresses[key], 1, (ulong)DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds());
+        await registry.RegisterAsync(registration, TypedDataSigner.Sign(registration, TestChain.Domain, AnvilNode.DevPrivateKeys[key]), default);
     }
     var toReview = Enumerable.Range(0, reviewed).Select(_ => Texts.Submission(6, texts.Next())).ToList();
     before = await costs.TakeAsync();
@@ -109,8 +112,9 @@ try
         var reviews = cases.SelectMany(c => c.Assignment!.Reviewers.Select((r, i) =>
         {
             var key = AnvilNode.DevAddresses.ToList().IndexOf(r.Validator);
-            var payload = new ReviewPayload(r.Validator, c.Id, (ushort)(60 + i * 5), "accept", (ulong)Random.Shared.NextInt64(1, long.MaxValue), deadline);
-            return (payload, TypedDataSigner.Sign(payload, (ulong)AnvilNode.ChainId, AnvilNode.DevPrivateKeys[key]));
+            var payload = new ReviewPayload(r.Validator, c.Id, (ushort)(60 + i * 5), "accept", Hex.Encode(RandomNumberGenerator.GetBytes(32)),
+                (ulong)Random.Shared.NextInt64(1, long.MaxValue), deadline);
+            return (payload, TypedDataSigner.Sign(payload, TestChain.Domain, AnvilNode.DevPrivateKeys[key]));
         })).ToList();
         var before = await CountAsync("contribution_scored");
         var next = -1;
@@ -123,7 +127,7 @@ try
             {
                 // Signature recovery is part of accepting a review, as the API does it.
                 using var handling = RoundTrips.Review();
-                if (TypedDataSigner.RecoverSigner(reviews[i].payload, (ulong)AnvilNode.ChainId, reviews[i].Item2) != reviews[i].payload.Validator)
+                if (TypedDataSigner.RecoverSigner(reviews[i].payload, TestChain.Domain, reviews[i].Item2) != reviews[i].payload.Validator)
                     throw new InvalidOperationException("bad signature");
                 if (await desk.SubmitAsync(reviews[i].payload, reviews[i].Item2, default) is not ReviewDesk.Outcome.Accepted)
                     throw new InvalidOperationException("review refused");

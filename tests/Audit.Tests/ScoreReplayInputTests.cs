@@ -16,7 +16,7 @@ public sealed class ScoreReplayInputTests
 
     private static ScoreReplayResult Replay(params (string Type, string Json)[] events)
     {
-        var replay = new ScoreReplay(31337);
+        var replay = new ScoreReplay(CommunityAI.Testing.TestChain.Domain);
         for (var i = 0; i < events.Length; i++)
             replay.Add(Event(i, events[i].Type, events[i].Json));
         return replay.Finish();

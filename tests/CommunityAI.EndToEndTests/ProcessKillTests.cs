@@ -41,6 +41,7 @@ public sealed class ProcessKillTests : IAsyncLifetime
             ["ConnectionStrings:rabbitmq"] = _broker,
             ["ConnectionStrings:chain"] = _chain.RpcUrl,
             ["Chain:AnchorerKey"] = AnvilNode.DevPrivateKeys[0],
+            ["Chain:VerifyingContract"] = TestChain.AnchorContract,
             ["Anchoring:Period"] = "00:00:01",
         };
         var process = new ServiceProcess(name, settings);

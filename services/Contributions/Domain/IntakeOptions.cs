@@ -7,9 +7,23 @@ public sealed class IntakeOptions
 {
     public const string Section = "Intake";
 
-    /// <summary>EIP-712 domain chain id; the local anvil chain's id by default.</summary>
-    [Range(1, long.MaxValue)]
-    public long ChainId { get; set; } = 31337;
+    /// <summary>
+    /// SPDX licence identifiers a contribution may carry. The policy in force should say which licences the community
+    /// accepts; until governance publishes that policy as a history event, the list lives here.
+    /// </summary>
+    /// <remarks>Unset means <see cref="DefaultLicences"/>. No initial value: the configuration binder appends to an array it finds, so a
+    /// default here could never be narrowed by configuration.</remarks>
+    public string[]? Licences { get; set; }
+
+    /// <summary>The list used when <see cref="Licences"/> is not configured.</summary>
+    public static IReadOnlyList<string> DefaultLicences { get; } = ["CC-BY-4.0", "CC-BY-SA-4.0", "CC0-1.0", "MIT", "Apache-2.0"];
+
+    /// <summary>The licences in force: the configured list, or the default one.</summary>
+    public IReadOnlyList<string> AllowedLicences => Licences is { Length: > 0 } configured ? configured : DefaultLicences;
+
+    /// <summary>Longest licence string accepted; checked before the list so a huge string costs nothing.</summary>
+    [Range(8, 256)]
+    public int MaxLicenceLength { get; set; } = 64;
 
     /// <summary>Largest inline content accepted, in bytes (1 MiB).</summary>
     [Range(0, 64 * 1024 * 1024)]

@@ -1,3 +1,4 @@
+using CommunityAI.Formats.Signing;
 using System.CommandLine;
 using System.Globalization;
 using CommunityAI.Audit.History;
@@ -22,10 +23,15 @@ internal static class ReplayCommand
             Description = "chain id of the EIP-712 domain validators signed their reviews in",
             DefaultValueFactory = _ => 31337,
         };
+        var verifyingContract = new Option<string>("--verifying-contract")
+        {
+            Description = "the deployment's HistoryAnchor address, the EIP-712 domain's verifying contract (default: the development chain's)",
+            DefaultValueFactory = _ => "0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0",
+        };
         var command = new Command("replay",
             "recomputes credits per address and epoch, every epoch's claim root and every contribution's score from the history")
         {
-            database, export, json, chainId,
+            database, export, json, chainId, verifyingContract,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -43,7 +49,12 @@ internal static class ReplayCommand
             }
 
             var replay = new RewardReplay();
-            var scores = new ScoreReplay(parse.GetValue(chainId));
+            if (parse.GetValue(chainId) is 0 || !Address.IsValid(parse.GetValue(verifyingContract)) || parse.GetValue(verifyingContract) is null or Address.Zero)
+            {
+                console.Error("--chain-id must be at least 1 and --verifying-contract a contract address");
+                return ExitCodes.Usage;
+            }
+            var scores = new ScoreReplay(new SigningDomain(parse.GetValue(chainId), parse.GetValue(verifyingContract)!));
             var (total, _) = await input.SizeAsync(ct);
             try
             {

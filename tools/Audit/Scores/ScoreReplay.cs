@@ -13,7 +13,7 @@ namespace CommunityAI.Audit.Scores;
 /// contribution. Scores written before components were recorded (contracts 1.0) carry nothing to recompute and are
 /// only counted. Pure: fed one event at a time, in log order.
 /// </summary>
-internal sealed class ScoreReplay(ulong chainId)
+internal sealed class ScoreReplay(SigningDomain domain)
 {
     private readonly Dictionary<string, Policy> _policies = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Checks> _checks = new(StringComparer.OrdinalIgnoreCase);
@@ -94,7 +94,8 @@ internal sealed class ScoreReplay(ulong chainId)
             return;
         }
         var list = _reviews.TryGetValue(id, out var existing) ? existing : _reviews[id] = [];
-        list.Add(new Review(e.Index, id, validator, score, verdict, Text(e.Data, "nonce"), Long(e.Data, "deadline"), Text(e.Data, "signature")));
+        list.Add(new Review(e.Index, id, validator, score, verdict, Text(e.Data, "nonce"), Long(e.Data, "deadline"), Text(e.Data, "signature"),
+            Text(e.Data, "salt")));
     }
 
     private void Score(LogEvent e)
@@ -230,7 +231,7 @@ internal sealed class ScoreReplay(ulong chainId)
             var signer = Recover(review);
             if (signer is null || !string.Equals(signer, review.Validator, StringComparison.OrdinalIgnoreCase))
                 Find(review.Index, "review signature",
-                    $"contribution {id}: the review of {review.Validator} recovers to {signer ?? "no address"} (EIP-712 Review, chain {chainId})");
+                    $"contribution {id}: the review of {review.Validator} recovers to {signer ?? "no address"} (EIP-712 Review, {domain})");
             if (!assignment.Reputations.ContainsKey(review.Validator))
                 Find(review.Index, "review by unassigned", $"contribution {id}: {review.Validator} reviewed but was not assigned");
         }
@@ -301,13 +302,14 @@ internal sealed class ScoreReplay(ulong chainId)
 
     private string? Recover(Review review)
     {
-        if (review.Score is < 0 or > ushort.MaxValue || review.Deadline is not { } deadline || deadline < 0
+        // Version-2 reviews carry their salt; one without it cannot have been signed in the version-2 domain.
+        if (review.Score is < 0 or > ushort.MaxValue || review.Deadline is not { } deadline || deadline < 0 || review.Salt is null
             || !ulong.TryParse(review.Nonce, NumberStyles.None, CultureInfo.InvariantCulture, out var nonce))
             return null;
         try
         {
-            var payload = new ReviewPayload(review.Validator, review.ContributionId, (ushort)review.Score, review.Verdict, nonce, (ulong)deadline);
-            return TypedDataSigner.RecoverSigner(payload, chainId, review.Signature);
+            var payload = new ReviewPayload(review.Validator, review.ContributionId, (ushort)review.Score, review.Verdict, review.Salt, nonce, (ulong)deadline);
+            return TypedDataSigner.RecoverSigner(payload, domain, review.Signature);
         }
         catch (ArgumentException)
         {
@@ -326,5 +328,5 @@ internal sealed class ScoreReplay(ulong chainId)
 
     private sealed record Assignment(long Index, IReadOnlyDictionary<string, decimal> Reputations, int Quorum);
 
-    private sealed record Review(long Index, string ContributionId, string Validator, int Score, string Verdict, string? Nonce, long? Deadline, string? Signature);
+    private sealed record Review(long Index, string ContributionId, string Validator, int Score, string Verdict, string? Nonce, long? Deadline, string? Signature, string? Salt);
 }
