@@ -18,7 +18,10 @@ namespace CommunityAI.ChainBridge.Chain;
 /// The nonce is read from the node's pending count before every transaction and compared with the
 /// one this sender expected: they differ only when another process uses the same key or the node
 /// dropped a transaction (a reorg, a restarted node), and then the node's count is the one that
-/// can be mined. Use one sender per account and process.
+/// can be mined. While waiting for a receipt the sender also watches whether the node still holds
+/// the transaction: a reorg that takes the block of a transaction whose receipt was not read yet
+/// would otherwise hold the account (and every later transaction) until <see cref="ReceiptTimeout"/>.
+/// Such a transaction is sent again. Use one sender per account and process.
 /// </remarks>
 public sealed partial class TransactionSender : IDisposable
 {
@@ -59,6 +62,12 @@ public sealed partial class TransactionSender : IDisposable
     /// </summary>
     public TimeSpan ReceiptTimeout { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>How often to ask for a receipt, and whether the node still has the transaction.</summary>
+    public TimeSpan ReceiptPollInterval { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    // A transaction the node dropped goes out again; more drops in a row mean something else is wrong.
+    private const int MaxResends = 3;
+
     /// <summary>The sending account (EIP-55 checksummed).</summary>
     public string Address { get; }
 
@@ -85,58 +94,115 @@ public sealed partial class TransactionSender : IDisposable
         try
         {
             await EnsureChainIdAsync(cancellationToken).ConfigureAwait(false);
-            var input = new TransactionInput { From = Address, To = to, Data = data, Value = new HexBigInteger(0) };
-
-            HexBigInteger estimate;
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(ReceiptTimeout);
             try
             {
-                estimate = await Web3.Eth.Transactions.EstimateGas.SendRequestAsync(input).WaitAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception e) when (ContractRevertedException.FindRevertData(e) is { } revertData)
-            {
-                throw ContractRevertedException.FromRevertData(action, revertData, e);
-            }
-            input.Gas = new HexBigInteger(estimate.Value * (100 + GasHeadroomPercent) / 100);
-
-            var nonce = (await Web3.Eth.Transactions.GetTransactionCount
-                .SendRequestAsync(Address, BlockParameter.CreatePending()).WaitAsync(cancellationToken).ConfigureAwait(false)).Value;
-            if (_expectedNonce is { } expected && expected != nonce)
-            {
-                LogNonceMoved(Address, expected, nonce);
-            }
-            input.Nonce = new HexBigInteger(nonce);
-
-            var hash = await Web3.TransactionManager.SendTransactionAsync(input).WaitAsync(cancellationToken).ConfigureAwait(false);
-            _expectedNonce = nonce + 1;
-            LogSent(action, Address, nonce, hash);
-
-            TransactionReceipt receipt;
-            using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
-            {
-                timeout.CancelAfter(ReceiptTimeout);
-                try
+                for (var attempt = 1; ; attempt++)
                 {
-                    receipt = await Web3.TransactionReceiptPolling.PollForReceiptAsync(hash, timeout.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
-                {
-                    // The next transaction reads the nonce from the node again, so it takes this one's place if
-                    // the node dropped it, or follows it if it is mined after all.
-                    throw new TimeoutException($"{action} ({hash}) was not mined within {ReceiptTimeout}; the node may have dropped it.", e);
+                    var (hash, nonce) = await SignAndSendAsync(to, data, action, cancellationToken).ConfigureAwait(false);
+                    if (await WaitForReceiptAsync(hash, nonce, timeout.Token).ConfigureAwait(false) is { } receipt)
+                    {
+                        if (receipt.Status?.Value != 1)
+                        {
+                            throw new ContractRevertedException($"{action} was mined in block {receipt.BlockNumber?.Value} but failed (transaction {hash}).");
+                        }
+                        LogMined(hash, (ulong)receipt.BlockNumber.Value, (ulong)receipt.GasUsed.Value);
+                        return SentTransaction.From(receipt);
+                    }
+                    // The node no longer has the transaction: a reorg took the block that held it (anvil does not put
+                    // such transactions back in its pool), or the node restarted. Waiting for its receipt would hold
+                    // this account until the timeout, and every other transaction with it; the same call is still
+                    // wanted, so it goes out again with the nonce the node now expects (estimated anew: the state
+                    // it runs against may have changed).
+                    if (attempt > MaxResends)
+                    {
+                        throw new TimeoutException($"{action} was dropped by the node {attempt} times ({hash} last); giving up.");
+                    }
+                    LogDroppedSendingAgain(action, hash, nonce, attempt);
                 }
             }
-            if (receipt.Status?.Value != 1)
+            catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
             {
-                throw new ContractRevertedException($"{action} was mined in block {receipt.BlockNumber?.Value} but failed (transaction {hash}).");
+                // The next transaction reads the nonce from the node again, so it takes this one's place if the node
+                // dropped it, or follows it if it is mined after all.
+                throw new TimeoutException($"{action} was not mined within {ReceiptTimeout}; the node may have dropped it.", e);
             }
-            LogMined(hash, (ulong)receipt.BlockNumber.Value, (ulong)receipt.GasUsed.Value);
-            return SentTransaction.From(receipt);
         }
         finally
         {
             _oneAtATime.Release();
         }
     }
+
+    private async Task<(string Hash, BigInteger Nonce)> SignAndSendAsync(string? to, string data, string action, CancellationToken cancellationToken)
+    {
+        var input = new TransactionInput { From = Address, To = to, Data = data, Value = new HexBigInteger(0) };
+        HexBigInteger estimate;
+        try
+        {
+            estimate = await Web3.Eth.Transactions.EstimateGas.SendRequestAsync(input).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (ContractRevertedException.FindRevertData(e) is { } revertData)
+        {
+            throw ContractRevertedException.FromRevertData(action, revertData, e);
+        }
+        input.Gas = new HexBigInteger(estimate.Value * (100 + GasHeadroomPercent) / 100);
+
+        var nonce = await NonceAsync(BlockParameter.CreatePending(), cancellationToken).ConfigureAwait(false);
+        if (_expectedNonce is { } expected && expected != nonce)
+        {
+            LogNonceMoved(Address, expected, nonce);
+        }
+        input.Nonce = new HexBigInteger(nonce);
+
+        var hash = await Web3.TransactionManager.SendTransactionAsync(input).WaitAsync(cancellationToken).ConfigureAwait(false);
+        _expectedNonce = nonce + 1;
+        LogSent(action, Address, nonce, hash);
+        return (hash, nonce);
+    }
+
+    /// <summary>
+    /// Polls for the receipt of <paramref name="hash"/>; null once the transaction can no longer be mined: the node
+    /// does not know it (twice in a row, so a node that is still indexing it is not mistaken), or the account's
+    /// mined nonce passed <paramref name="nonce"/> without it.
+    /// </summary>
+    private async Task<TransactionReceipt?> WaitForReceiptAsync(string hash, BigInteger nonce, CancellationToken cancellationToken)
+    {
+        var unknown = 0;
+        while (true)
+        {
+            var receipt = await Web3.Eth.Transactions.GetTransactionReceipt.SendRequestAsync(hash).WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (receipt is not null)
+            {
+                return receipt;
+            }
+            var transaction = await Web3.Eth.Transactions.GetTransactionByHash.SendRequestAsync(hash).WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (transaction is null)
+            {
+                if (++unknown >= 2)
+                {
+                    return null;
+                }
+            }
+            else
+            {
+                unknown = 0;
+                // Mined meanwhile (the receipt comes with the next look), or waiting in the pool: that one is mined
+                // once the account's nonce reaches it, unless another transaction took its nonce.
+                if (transaction.BlockHash is null
+                    && await NonceAsync(BlockParameter.CreateLatest(), cancellationToken).ConfigureAwait(false) > nonce
+                    && await Web3.Eth.Transactions.GetTransactionReceipt.SendRequestAsync(hash).WaitAsync(cancellationToken).ConfigureAwait(false) is null)
+                {
+                    return null;
+                }
+            }
+            await Task.Delay(ReceiptPollInterval, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<BigInteger> NonceAsync(BlockParameter block, CancellationToken cancellationToken) =>
+        (await Web3.Eth.Transactions.GetTransactionCount.SendRequestAsync(Address, block).WaitAsync(cancellationToken).ConfigureAwait(false)).Value;
 
     // A key configured for the wrong chain would sign transactions the node rejects with a vague
     // "invalid sender"; say what is wrong instead.
@@ -162,6 +228,10 @@ public sealed partial class TransactionSender : IDisposable
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Transaction {TransactionHash} mined in block {BlockNumber} using {GasUsed} gas")]
     private partial void LogMined(string transactionHash, ulong blockNumber, ulong gasUsed);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "The node dropped {Action} ({TransactionHash}, nonce {Nonce}): a reorg took its block or the node forgot it; sending it again (attempt {Attempt})")]
+    private partial void LogDroppedSendingAgain(string action, string transactionHash, BigInteger nonce, int attempt);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Nonce of {Account} is {Actual}, expected {Expected}: another process uses this key, or the node dropped a transaction")]
     private partial void LogNonceMoved(string account, BigInteger expected, BigInteger actual);
