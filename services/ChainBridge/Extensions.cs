@@ -42,6 +42,8 @@ internal static class Extensions
             options.Events.AddEventType<TreeHeadAnchorDropped>();
             options.Events.AddEventType<ClaimRootPublished>();
             options.Events.AddEventType<ClaimRootDropped>();
+            options.Events.AddEventType<AnchoringHalted>();
+            options.Events.AddEventType<ContractsDeployed>();
             options.Schema.For<AnchorView>().Identity(a => a.Id);
         });
         builder.Services.AddSingleton<LogStore>();
@@ -51,6 +53,9 @@ internal static class Extensions
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ChainConnection>());
         builder.Services.AddSingleton<AnchorHistory>();
         builder.Services.AddSingleton<AnchoringStatus>();
+        builder.Services.AddSingleton<AnchoringHalt>();
+        builder.Services.AddSingleton<ForeignHistoryGuard>();
+        builder.Services.AddSingleton<DeploymentHistory>();
         builder.Services.AddHealthChecks().AddCheck<ChainHealthCheck>("chain", tags: ["ready"]);
         builder.Services.AddHostedService<LogWriter>();
         builder.Services.AddHostedService<LogNoticePublisher>();
