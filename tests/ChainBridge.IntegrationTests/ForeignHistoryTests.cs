@@ -30,6 +30,8 @@ public sealed class ForeignHistoryTests : IAsyncLifetime
     [Fact]
     public async Task A_log_of_another_history_is_refused_before_it_reaches_the_chain()
     {
+        // Both databases first: creating one while the first bridge shuts down timed out on a loaded server.
+        var theirs = await CreateBackendsAsync();
         var ours = await StartAsync();
         await AppendAsync(ours.Host, "ours", 5);
         var anchored = await Eventually.MatchesAsync(() => OnChainHeadAsync(ours.Host), h => h.TreeSize >= 5, "our history anchored", Patience);
@@ -37,7 +39,7 @@ public sealed class ForeignHistoryTests : IAsyncLifetime
         await ours.Host.DisposeAsync();
 
         // Another history against the same contracts: more entries than the chain's head, none of them ours.
-        var foreign = await StartAsync(
+        var foreign = Start(theirs,
             ("Chain:AnchorContract", deployment.AnchorAddress),
             ("Chain:TokenContract", deployment.TokenAddress),
             ("Chain:DistributorContract", deployment.DistributorAddress));
@@ -103,15 +105,22 @@ public sealed class ForeignHistoryTests : IAsyncLifetime
         Assert.Empty(await HaltedEventsAsync(first.Database));
     }
 
-    private async Task<(BridgeHost Host, string Database, string Broker)> StartAsync(params (string Key, string Value)[] extra)
+    private async Task<(BridgeHost Host, string Database, string Broker)> StartAsync() => Start(await CreateBackendsAsync());
+
+    private async Task<(string Database, string Broker)> CreateBackendsAsync()
     {
         var database = await PostgresServer.CreateDatabaseAsync("foreignhistory");
         _databases.Add(database);
         var broker = await RabbitServer.CreateVirtualHostAsync("foreignhistory");
         _brokers.Add(broker);
-        var host = new BridgeHost(Settings(database, broker, extra));
+        return (database, broker);
+    }
+
+    private (BridgeHost Host, string Database, string Broker) Start((string Database, string Broker) backends, params (string Key, string Value)[] extra)
+    {
+        var host = new BridgeHost(Settings(backends.Database, backends.Broker, extra));
         host.CreateClient().Dispose();
-        return (host, database, broker);
+        return (host, backends.Database, backends.Broker);
     }
 
     private Dictionary<string, string> Settings(string database, string broker, params (string Key, string Value)[] extra)
