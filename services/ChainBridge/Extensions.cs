@@ -43,6 +43,8 @@ internal static class Extensions
             options.Events.AddEventType<TreeHeadAnchorDropped>();
             options.Events.AddEventType<ClaimRootPublished>();
             options.Events.AddEventType<ClaimRootDropped>();
+            options.Events.AddEventType<AnchoringHalted>();
+            options.Events.AddEventType<ContractsDeployed>();
             options.Schema.For<AnchorView>().Identity(a => a.Id);
         });
         builder.Services.AddSingleton<LogStore>();
@@ -51,6 +53,9 @@ internal static class Extensions
         // Reads the key before any other service starts (IHostedLifecycleService.StartingAsync).
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ChainConnection>());
         builder.Services.AddSingleton<AnchorHistory>();
+        builder.Services.AddSingleton<AnchoringHalt>();
+        builder.Services.AddSingleton<ForeignHistoryGuard>();
+        builder.Services.AddSingleton<DeploymentHistory>();
         builder.Services.AddHealthChecks().AddCheck<ChainHealthCheck>("chain", tags: ["ready"]);
         builder.Services.AddLeaderLoop<LogWriter>();
         builder.Services.AddLeaderLoop<LogNoticePublisher>();

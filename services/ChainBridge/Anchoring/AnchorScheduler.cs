@@ -1,7 +1,6 @@
 using CommunityAI.ChainBridge.Chain;
 using CommunityAI.ChainBridge.Log;
 using CommunityAI.ServiceDefaults.Background;
-using Marten;
 using Microsoft.Extensions.Options;
 
 namespace CommunityAI.ChainBridge.Anchoring;
@@ -17,7 +16,8 @@ public sealed partial class AnchorScheduler(
     ChainConnection chain,
     LogStore log,
     AnchorHistory history,
-    IDocumentStore store,
+    ForeignHistoryGuard guard,
+    DeploymentHistory deployments,
     IOptions<ChainOptions> chainOptions,
     IOptions<AnchorOptions> anchorOptions,
     TimeProvider clock,
@@ -79,6 +79,9 @@ public sealed partial class AnchorScheduler(
             // Our own records (anchored, confirmed, dropped) grow the log too; alone they are no reason to anchor
             // again, or an idle system would send a transaction every period forever.
             if (!await log.HasEntriesOutsideStreamAsync(onChain, AnchorHistory.StreamKey, ct))
+                continue;
+            // Never anchor a history that does not extend the one already on chain.
+            if (!await guard.AllowsAsync(anchor, head, ct))
                 continue;
 
             var sent = await anchor.AnchorAsync((ulong)head.TreeSize, head.RootHash, ct);
@@ -151,17 +154,12 @@ public sealed partial class AnchorScheduler(
     private async Task<DeployedContracts> FindOrDeployAsync(CancellationToken ct)
     {
         var configured = chainOptions.Value;
-        await using var session = store.LightweightSession();
-        var record = await session.LoadAsync<DeploymentRecord>(DeploymentRecord.CurrentId, ct);
-        DeployedContracts? known = configured.AnchorContract is { Length: > 0 } a
+        // The history keeps the deployment, so a restore that dropped the read models finds the same contracts.
+        var known = configured.AnchorContract is { Length: > 0 } a
             ? new DeployedContracts(a, configured.TokenContract ?? "", configured.DistributorContract ?? "")
-            : record is not null && record.ChainId == chain.ChainId
-                ? new DeployedContracts(record.AnchorAddress, record.TokenAddress, record.DistributorAddress, record.DeploymentBlock)
-                : null;
+            : await deployments.FindAsync(chain.ChainId, ct);
         var deployment = await ChainDeployer.FindOrDeployAsync(chain.Sender, known, chain.Sender.Address, chain.Sender.Address, ct);
-        session.Store(new DeploymentRecord(DeploymentRecord.CurrentId, chain.ChainId, deployment.AnchorAddress,
-            deployment.TokenAddress, deployment.DistributorAddress, deployment.DeploymentBlock));
-        await session.SaveChangesAsync(ct);
+        await deployments.RecordAsync(chain.ChainId, deployment, ct);
         LogContracts(deployment.AnchorAddress, deployment.DistributorAddress);
         return deployment;
     }

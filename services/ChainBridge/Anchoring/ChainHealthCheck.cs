@@ -8,10 +8,13 @@ namespace CommunityAI.ChainBridge.Anchoring;
 /// an outage. A chain that is away only degrades the bridge: the log and its API keep serving, and anchoring
 /// catches up once the node is back, so the instance stays in rotation.
 /// </summary>
-public sealed class ChainHealthCheck(ChainConnection chain, LeaderLoop<AnchorScheduler> anchoring) : IHealthCheck
+public sealed class ChainHealthCheck(ChainConnection chain, LeaderLoop<AnchorScheduler> anchoring, AnchoringHalt halt) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
+        // Unlike an outage this does not pass by itself: the log holds another history than the one anchored.
+        if (halt.Reason is { } reason)
+            return HealthCheckResult.Unhealthy($"anchoring halted: {reason}");
         if (anchoring.Status.Current is { State: LeaderLoopState.Failing } outage)
             return HealthCheckResult.Degraded(
                 $"anchoring paused since {outage.Since:O} after {outage.Failures} failed attempts ({outage.LastError}); retrying with backoff");

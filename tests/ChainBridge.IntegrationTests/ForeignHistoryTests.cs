@@ -1,0 +1,190 @@
+using CommunityAI.ChainBridge.Anchoring;
+using CommunityAI.ChainBridge.Chain;
+using CommunityAI.Formats;
+using CommunityAI.Testing;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Nethereum.Web3;
+using Npgsql;
+
+namespace ChainBridge.IntegrationTests;
+
+/// <summary>
+/// The bridge never anchors a history that does not extend the one on chain, and a restore that drops its read models
+/// finds its contracts again. Each test anchors a history with one bridge, stops it, and starts another bridge on the
+/// same chain: over a history database of its own (a foreign history), or over the first one with its read models
+/// dropped (a restore).
+/// </summary>
+public sealed class ForeignHistoryTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+    private readonly AnvilNode _chain = new();
+    private readonly List<string> _databases = [];
+    private readonly List<string> _brokers = [];
+
+    public sealed record TestEntryRecorded(string History, int Number);
+
+    public Task InitializeAsync() => _chain.InitializeAsync();
+
+    [Fact]
+    public async Task A_log_of_another_history_is_refused_before_it_reaches_the_chain()
+    {
+        // Both databases first: creating one while the first bridge shuts down timed out on a loaded server.
+        var theirs = await CreateBackendsAsync();
+        var ours = await StartAsync();
+        await AppendAsync(ours.Host, "ours", 5);
+        var anchored = await Eventually.MatchesAsync(() => OnChainHeadAsync(ours.Host), h => h.TreeSize >= 5, "our history anchored", Patience);
+        var deployment = ours.Host.Services.GetRequiredService<ChainConnection>().Deployment!;
+        await ours.Host.DisposeAsync();
+
+        // Another history against the same contracts: more entries than the chain's head, none of them ours.
+        var foreign = Start(theirs,
+            ("Chain:AnchorContract", deployment.AnchorAddress),
+            ("Chain:TokenContract", deployment.TokenAddress),
+            ("Chain:DistributorContract", deployment.DistributorAddress));
+        await using var host = foreign.Host;
+        await AppendAsync(host, "theirs", 20);
+
+        await Eventually.MatchesAsync(() => HealthAsync(host), h => h == "Unhealthy", "the bridge unhealthy", Patience);
+        var report = await host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync();
+        Assert.Contains("anchoring halted", report.Entries["chain"].Description, StringComparison.Ordinal);
+        var halted = await Eventually.MatchesAsync(() => HaltedEventsAsync(foreign.Database), e => e.Count > 0, "the halt recorded", Patience);
+
+        // More entries, more rounds of the scheduler: still nothing sent, the finding recorded once.
+        await AppendAsync(host, "theirs", 5);
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        var onChain = await OnChainHeadAsync(host);
+        Assert.Equal(anchored.TreeSize, onChain.TreeSize);
+        Assert.Equal(anchored.RootHash, onChain.RootHash);
+        Assert.Equal(halted, await HaltedEventsAsync(foreign.Database));
+        var finding = Assert.Single(halted);
+        Assert.Equal((long)anchored.TreeSize, finding.OnChainTreeSize);
+        Assert.Equal(Hex.Encode(anchored.RootHash), finding.OnChainRoot);
+        Assert.NotNull(finding.LocalRoot);
+        Assert.NotEqual(finding.OnChainRoot, finding.LocalRoot);
+        Assert.Equal("Unhealthy", await HealthAsync(host));
+    }
+
+    [Fact]
+    public async Task A_restore_that_drops_the_read_models_neither_deploys_again_nor_anchors_from_scratch()
+    {
+        var first = await StartAsync();
+        await AppendAsync(first.Host, "ours", 5);
+        var anchored = await Eventually.MatchesAsync(() => OnChainHeadAsync(first.Host), h => h.TreeSize >= 5, "our history anchored", Patience);
+        var deployment = first.Host.Services.GetRequiredService<ChainConnection>().Deployment!;
+        await first.Host.DisposeAsync();
+        var nonce = await NonceAsync();
+
+        // The restore runbook drops every read model (the deployment record and the anchors' view among them); the
+        // history and the log stay.
+        await using (var connection = new NpgsqlConnection(first.Database))
+        {
+            await connection.OpenAsync();
+            await using var drop = new NpgsqlCommand("DROP SCHEMA chainbridge_docs CASCADE", connection);
+            await drop.ExecuteNonQueryAsync();
+        }
+
+        await using var restored = new BridgeHost(Settings(first.Database, first.Broker));
+        using var client = restored.CreateClient();
+        var chain = restored.Services.GetRequiredService<ChainConnection>();
+        var found = await Eventually.MatchesAsync(() => Task.FromResult(chain.Deployment), d => d is not null, "the contracts found", Patience);
+        Assert.Equal(deployment.AnchorAddress, found!.AnchorAddress);
+        Assert.Equal(deployment.DistributorAddress, found.DistributorAddress);
+        await Eventually.MatchesAsync(() => HealthAsync(restored), h => h == "Healthy", "the bridge ready", Patience);
+        await Task.Delay(TimeSpan.FromSeconds(3));
+
+        Assert.Equal(nonce, await NonceAsync());
+        var onChain = await OnChainHeadAsync(restored);
+        Assert.Equal(anchored.TreeSize, onChain.TreeSize);
+        Assert.Equal(anchored.RootHash, onChain.RootHash);
+
+        // And it anchors on from there once the history grows.
+        await AppendAsync(restored, "ours", 3);
+        await Eventually.MatchesAsync(() => OnChainHeadAsync(restored), h => h.TreeSize > anchored.TreeSize, "the grown history anchored", Patience);
+        Assert.Empty(await HaltedEventsAsync(first.Database));
+    }
+
+    private async Task<(BridgeHost Host, string Database, string Broker)> StartAsync() => Start(await CreateBackendsAsync());
+
+    private async Task<(string Database, string Broker)> CreateBackendsAsync()
+    {
+        var database = await PostgresServer.CreateDatabaseAsync("foreignhistory");
+        _databases.Add(database);
+        var broker = await RabbitServer.CreateVirtualHostAsync("foreignhistory");
+        _brokers.Add(broker);
+        return (database, broker);
+    }
+
+    private (BridgeHost Host, string Database, string Broker) Start((string Database, string Broker) backends, params (string Key, string Value)[] extra)
+    {
+        var host = new BridgeHost(Settings(backends.Database, backends.Broker, extra));
+        host.CreateClient().Dispose();
+        return (host, backends.Database, backends.Broker);
+    }
+
+    private Dictionary<string, string> Settings(string database, string broker, params (string Key, string Value)[] extra)
+    {
+        var settings = new Dictionary<string, string>
+        {
+            ["ConnectionStrings:history"] = database,
+            ["ConnectionStrings:rabbitmq"] = broker,
+            ["ConnectionStrings:chain"] = _chain.RpcUrl,
+            ["Chain:AnchorerKey"] = AnvilNode.DevPrivateKeys[1],
+            ["Anchoring:Period"] = "00:00:00.500",
+            ["Anchoring:RetryInitialDelay"] = "00:00:00.200",
+            ["Anchoring:RetryMaxDelay"] = "00:00:01",
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        foreach (var (key, value) in extra)
+            settings[key] = value;
+        return settings;
+    }
+
+    private static async Task AppendAsync(BridgeHost host, string history, int count)
+    {
+        await using var session = host.Services.GetRequiredService<IDocumentStore>().LightweightSession();
+        session.Events.Append($"test/{history}/{Guid.NewGuid():N}", Enumerable.Range(0, count).Select(i => (object)new TestEntryRecorded(history, i)).ToArray());
+        await session.SaveChangesAsync();
+    }
+
+    // Unhealthy answers 503, which GetStringAsync would throw on.
+    private static async Task<string> HealthAsync(BridgeHost host)
+    {
+        using var client = host.CreateClient();
+        using var response = await client.GetAsync("/health");
+        return await response.Content.ReadAsStringAsync();
+    }
+
+    private async Task<AnchoredHead> OnChainHeadAsync(BridgeHost host)
+    {
+        var address = host.Services.GetRequiredService<ChainConnection>().Deployment?.AnchorAddress;
+        return address is null ? new AnchoredHead(0, new byte[32]) : await new AnchorContract(new Web3(_chain.RpcUrl), address).GetLatestHeadAsync();
+    }
+
+    private async Task<ulong> NonceAsync() =>
+        Convert.ToUInt64((await _chain.RpcAsync("eth_getTransactionCount", AnvilNode.DevAddresses[1], "latest")).GetString(), 16);
+
+    private static async Task<List<CommunityAI.Contracts.AnchoringHalted>> HaltedEventsAsync(string database)
+    {
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT data::text FROM history.mt_events WHERE stream_id = 'chain/anchors' AND type = 'anchoring_halted' ORDER BY seq_id", connection);
+        var found = new List<CommunityAI.Contracts.AnchoringHalted>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+            found.Add(System.Text.Json.JsonSerializer.Deserialize<CommunityAI.Contracts.AnchoringHalted>(reader.GetString(0),
+                new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web))!);
+        return found;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _chain.DisposeAsync();
+        foreach (var broker in _brokers)
+            await RabbitServer.DeleteVirtualHostAsync(broker);
+        foreach (var database in _databases)
+            await PostgresServer.DropDatabaseAsync(database);
+    }
+}
