@@ -41,6 +41,7 @@ public static class HistoryStoreExtensions
             return dataSource.Build();
         });
         builder.Services.AddHealthChecks().AddNpgSql(connectionString, name: "postgres", tags: ["ready"]);
+        builder.Services.AddSingleton<HistoryFacts>();
 
         return builder.Services.AddMarten(options =>
             {
@@ -50,6 +51,9 @@ public static class HistoryStoreExtensions
                 options.Events.StreamIdentity = StreamIdentity.AsString;
                 // Quick append is about twice as fast and we never need Marten's inline version checks on append.
                 options.Events.AppendMode = EventAppendMode.Quick;
+                // Consumers load the event a message announces by its id (HistoryFacts); every service sets this, so
+                // no service's schema check drops the index another one relies on.
+                options.Events.EnableUniqueIndexOnEventId = true;
                 options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
                 options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
                 configure?.Invoke(options);

@@ -42,9 +42,12 @@ internal static class ConsumeLimit
 
 internal static class Publisher
 {
-    public static async Task PublishAllAsync(IBus bus, IReadOnlyList<ContributionSubmitted> messages)
+    /// <param name="eventIds">The history event id of each contribution (by contribution id), sent as its message id as the outbox does.</param>
+    public static async Task PublishAllAsync(IBus bus, IReadOnlyList<ContributionSubmitted> messages, IReadOnlyDictionary<string, Guid>? eventIds = null)
     {
         foreach (var chunk in messages.Chunk(200))
-            await Task.WhenAll(chunk.Select(m => bus.Publish(m)));
+            await Task.WhenAll(chunk.Select(m => eventIds is null
+                ? bus.Publish(m)
+                : bus.Publish(m, context => context.MessageId = eventIds[m.ContributionId])));
     }
 }

@@ -88,8 +88,10 @@ try
     {
         // In publishing order, which is roughly the order they finish in: each poll looks at the oldest few only.
         var pending = batch.Select(s => ContributionIntakeWriter.StreamFor(CommunityAI.Formats.Hex.Encode(CommunityAI.Formats.Hex.Decode(s.ContributionId, 32)))).ToList();
+        // The contributions service records what it publishes; consumers take in only what the history holds.
+        var ids = await RecordSubmissionsAsync(batch);
         var watch = Stopwatch.StartNew();
-        await Publisher.PublishAllAsync(bus, batch);
+        await Publisher.PublishAllAsync(bus, batch, ids);
         while (pending.Count > 0)
         {
             await Task.Delay(20);
@@ -99,6 +101,21 @@ try
             pending.InsertRange(0, oldest.Where(s => !recorded.Contains(s)));
         }
         return batch.Count / watch.Elapsed.TotalSeconds;
+    }
+
+    async Task<Dictionary<string, Guid>> RecordSubmissionsAsync(IReadOnlyList<CommunityAI.Contracts.ContributionSubmitted> batch)
+    {
+        var store = host.Services.GetRequiredService<IDocumentStore>();
+        var ids = new Dictionary<string, Guid>(StringComparer.Ordinal);
+        foreach (var chunk in batch.Chunk(500))
+        {
+            await using var session = store.LightweightSession();
+            var streams = chunk.Select(s => (s.ContributionId, Stream: session.Events.StartStream("contributions/" + s.ContributionId, s))).ToList();
+            await session.SaveChangesAsync();
+            foreach (var (id, stream) in streams)
+                ids[id] = stream.Events[0].Id;
+        }
+        return ids;
     }
 
     async Task<(double Contributions, double Reviews, string Costs)> ReviewAllAsync(IReadOnlyList<string> ids)

@@ -16,7 +16,7 @@ namespace ChainBridge.IntegrationTests;
 
 /// <summary>
 /// The chain bridge over a database, virtual host and anvil of its own, with the reward ledger played by the test:
-/// it records <see cref="EpochClosed"/> in the ledger's stream and publishes it on the bus, as the ledger's outbox does.
+/// it records <see cref="EpochClosed"/> in the ledger's stream and publishes it on the bus under its event id, as the ledger's outbox does.
 /// Anchoring waits a day between anchors, so after the first one the bridge account sends only claim roots.
 /// </summary>
 public sealed partial class ClaimRootBridge : IAsyncLifetime
@@ -26,6 +26,9 @@ public sealed partial class ClaimRootBridge : IAsyncLifetime
 
     public ChainBridgeHost Host { get; private set; } = null!;
     public AnvilNode Anvil => _backends.Anvil;
+
+    /// <summary>The bridge's virtual host on the broker, amqp:// URI.</summary>
+    public string Broker => _backends.Broker;
     public DeployedContracts Deployment { get; private set; } = null!;
     public IWeb3 Reader => new Web3(Anvil.RpcUrl);
 
@@ -51,10 +54,22 @@ public sealed partial class ClaimRootBridge : IAsyncLifetime
         var tree = ClaimTree.Build(cumulative);
         var total = cumulative.Aggregate(BigInteger.Zero, (sum, c) => sum + c.Amount).ToString(CultureInfo.InvariantCulture);
         var closed = new EpochClosed(epoch, DateTimeOffset.UtcNow, total, total, cumulative.Length, tree.Root);
-        await AppendAsync(($"ledger/epochs/{epoch}", closed));
-        await Host.Services.GetRequiredService<IBus>().Publish(closed);
+        await NotifyAsync(closed, await RecordAsync($"ledger/epochs/{epoch}", closed));
         return (closed, tree);
     }
+
+    /// <summary>Appends one event to the history; returns its id, which the outbox would publish it under.</summary>
+    public async Task<Guid> RecordAsync(string stream, object @event)
+    {
+        await using var session = Host.Services.GetRequiredService<IDocumentStore>().LightweightSession();
+        var action = session.Events.Append(stream, @event);
+        await session.SaveChangesAsync();
+        return action.Events[0].Id;
+    }
+
+    /// <summary>Publishes a recorded closing with its event's id, as the ledger's outbox does.</summary>
+    public Task NotifyAsync(EpochClosed closed, Guid eventId) =>
+        Host.Services.GetRequiredService<IBus>().Publish(closed, context => context.MessageId = eventId);
 
     /// <summary>Appends events to the history in one transaction.</summary>
     public async Task AppendAsync(params (string Stream, object Event)[] events)

@@ -8,9 +8,11 @@ using CommunityAI.Formats.Signing;
 using CommunityAI.QualityScoring.Domain;
 using CommunityAI.QualityScoring.Infrastructure;
 using CommunityAI.Testing;
+using Marten;
 using MassTransit;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace CommunityAI.QualityScoring.IntegrationTests;
@@ -30,6 +32,7 @@ public class ScoringSystem : IAsyncLifetime
 
     private WebApplicationFactory<ContributionIntakeWriter>? _host;
     private IBusControl? _bus;
+    private readonly ConcurrentDictionary<string, Lazy<Task<Guid>>> _recorded = new(StringComparer.Ordinal);
 
     public string History { get; private set; } = "";
     public string Broker { get; private set; } = "";
@@ -82,7 +85,26 @@ public class ScoringSystem : IAsyncLifetime
         "1", DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds(), "0x" + new string('0', 130), Encoding.UTF8.GetByteCount(text),
         DateTimeOffset.UtcNow, text);
 
-    public Task PublishAsync(ContributionSubmitted submitted) => _bus!.Publish(submitted);
+    /// <summary>
+    /// Records the contribution in the contributions service's stream (once, however often it is published), then
+    /// publishes it with the event's id, as the contributions outbox would.
+    /// </summary>
+    public async Task PublishAsync(ContributionSubmitted submitted)
+    {
+        var id = await _recorded.GetOrAdd(submitted.ContributionId, _ => new Lazy<Task<Guid>>(() => RecordAsync(submitted))).Value;
+        await _bus!.Publish(submitted, context => context.MessageId = id);
+    }
+
+    /// <summary>Publishes a contribution the history never recorded, as anyone holding a broker login could.</summary>
+    public Task PublishUnrecordedAsync(ContributionSubmitted submitted) => _bus!.Publish(submitted, context => context.MessageId = Guid.NewGuid());
+
+    private async Task<Guid> RecordAsync(ContributionSubmitted submitted)
+    {
+        await using var session = _host!.Services.GetRequiredService<IDocumentStore>().LightweightSession();
+        var stream = session.Events.StartStream("contributions/" + submitted.ContributionId, submitted);
+        await session.SaveChangesAsync();
+        return stream.Events[0].Id;
+    }
 
     public async Task<ContributionScored> ScoredAsync(string contributionId, TimeSpan? timeout = null) =>
         (await Eventually.MatchesAsync(() => Task.FromResult(Scored.GetValueOrDefault(contributionId)), s => s is not null,

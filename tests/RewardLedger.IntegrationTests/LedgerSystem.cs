@@ -4,9 +4,11 @@ using CommunityAI.Contracts;
 using CommunityAI.Formats;
 using CommunityAI.RewardLedger.Infrastructure;
 using CommunityAI.Testing;
+using Marten;
 using MassTransit;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CommunityAI.RewardLedger.IntegrationTests;
 
@@ -54,20 +56,49 @@ public class LedgerSystem : IAsyncLifetime
 
     public IServiceProvider Services(int replica) => _hosts[replica].Services;
 
-    /// <summary>Publishes each message on the real broker, as quality-scoring's outbox would.</summary>
+    /// <summary>
+    /// Records each distinct score in quality-scoring's stream of its contribution, then publishes every message on the
+    /// real broker with the event's id, as quality-scoring's outbox would (a message given twice is delivered twice).
+    /// </summary>
     public async Task PublishAsync(IEnumerable<ContributionScored> messages)
+    {
+        var deliveries = messages.ToList();
+        var ids = await RecordAsync(deliveries.DistinctBy(m => m.ContributionId));
+        await NotifyAsync(deliveries, ids);
+    }
+
+    /// <summary>Publishes recorded scores with their events' ids (<paramref name="ids"/> by contribution id), as the outbox does.</summary>
+    public async Task NotifyAsync(IEnumerable<ContributionScored> deliveries, IReadOnlyDictionary<string, Guid> ids)
     {
         var bus = Bus.Factory.CreateUsingRabbitMq(rabbit => rabbit.Host(new Uri(Broker)));
         await bus.StartAsync();
         try
         {
-            foreach (var chunk in messages.Chunk(200))
-                await Task.WhenAll(chunk.Select(m => bus.Publish(m)));
+            foreach (var chunk in deliveries.Chunk(200))
+                await Task.WhenAll(chunk.Select(m => bus.Publish(m, context => context.MessageId = ids[m.ContributionId])));
         }
         finally
         {
             await bus.StopAsync();
         }
+    }
+
+    /// <summary>Records scores as quality-scoring does (stream <c>scoring/{contributionId}</c>); returns each one's event id.</summary>
+    public async Task<Dictionary<string, Guid>> RecordAsync(IEnumerable<ContributionScored> scores)
+    {
+        if (_hosts.Count == 0)
+            _ = Api; // a replica's store: its schema settings are the service's
+        var store = Services(0).GetRequiredService<IDocumentStore>();
+        var ids = new Dictionary<string, Guid>(StringComparer.Ordinal);
+        foreach (var chunk in scores.Chunk(200))
+        {
+            await using var session = store.LightweightSession();
+            var started = chunk.Select(m => (m.ContributionId, Stream: session.Events.StartStream("scoring/" + m.ContributionId, m))).ToList();
+            await session.SaveChangesAsync();
+            foreach (var (contributionId, stream) in started)
+                ids[contributionId] = stream.Events[0].Id;
+        }
+        return ids;
     }
 
     public static ContributionScored Scored(string contributor, int score, string kind = "data") => new(

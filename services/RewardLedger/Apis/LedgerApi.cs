@@ -72,18 +72,18 @@ public static class LedgerApi
         if (!Address.TryParse(address, out var checksummed))
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["address"] = [AddressRule(address)] }, title: "Invalid address");
         var state = await session.LoadAsync<EpochState>(EpochState.Key, ct);
-        var closed = state is null ? null : await session.LoadAsync<ClosedEpoch>(state.LastClosed, ct);
+        // The state only says which epoch is newest; the claims themselves come from the history (ClaimTreeCache).
+        var closed = state is null || state.LastClosed < 0 ? null : await trees.GetAsync(state.LastClosed, ct);
         if (closed is null)
             return TypedResults.NotFound(new ProblemDetails { Title = "No epoch has closed yet", Status = StatusCodes.Status404NotFound });
-        var tree = closed.Claims.Count == 0 ? null : await trees.GetAsync(closed, ct);
-        if (tree is null || !tree.Contains(checksummed))
+        if (closed.Tree is not { } tree || !tree.Contains(checksummed))
             return TypedResults.NotFound(new ProblemDetails
             {
                 Title = "No claim for this address",
-                Detail = $"{checksummed} has earned nothing up to epoch {closed.Id}",
+                Detail = $"{checksummed} has earned nothing up to epoch {closed.Closed.Epoch}",
                 Status = StatusCodes.Status404NotFound,
             });
-        return TypedResults.Ok(new ClaimView(checksummed, TokenAmount.Format(tree.GetAmount(checksummed)), closed.Id,
+        return TypedResults.Ok(new ClaimView(checksummed, TokenAmount.Format(tree.GetAmount(checksummed)), closed.Closed.Epoch,
             closed.Closed.ClaimRoot, tree.GetProof(checksummed)));
     }
 

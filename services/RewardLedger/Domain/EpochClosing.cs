@@ -15,11 +15,15 @@ public static class EpochClosing
     public static ClosedEpoch Close(
         long epoch, IReadOnlyList<(string Address, BigInteger Amount)> cumulative, BigInteger creditedInEpoch, DateTimeOffset closedAt)
     {
-        // Zero amounts would add leaves that can claim nothing; the distributor pays differences only.
-        var claims = cumulative.Where(c => c.Amount > 0).OrderBy(c => c.Address, StringComparer.Ordinal).ToList();
+        var claims = Claims(cumulative);
         var root = claims.Count == 0 ? EmptyRoot : ClaimTree.Build(claims).Root;
         var total = claims.Aggregate(BigInteger.Zero, (sum, c) => sum + c.Amount);
         var closed = new EpochClosed(epoch, closedAt, TokenAmount.Format(creditedInEpoch), TokenAmount.Format(total), claims.Count, root);
         return new ClosedEpoch(epoch, closed, [.. claims.Select(c => new Claim(c.Address, TokenAmount.Format(c.Amount)))]);
     }
+
+    /// <summary>The leaves of an epoch's claim tree: addresses that earned something, in a fixed order.</summary>
+    public static List<(string Address, BigInteger Amount)> Claims(IReadOnlyList<(string Address, BigInteger Amount)> cumulative) =>
+        // Zero amounts would add leaves that can claim nothing; the distributor pays differences only.
+        cumulative.Where(c => c.Amount > 0).OrderBy(c => c.Address, StringComparer.Ordinal).ToList();
 }

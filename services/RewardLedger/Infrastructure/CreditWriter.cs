@@ -18,6 +18,7 @@ public sealed class CreditWriter(IDocumentStore store, PolicyBook policies, IOpt
     public static string StreamFor(string contributionId) => Extensions.StreamPrefix + "credits/" + contributionId;
 
     /// <summary>Returns the credit recorded now, or null when the contribution was credited before.</summary>
+    /// <param name="scored">The score as quality-scoring's history records it, never a message body alone.</param>
     public async Task<ContributionRewarded?> CreditAsync(ContributionScored scored, CancellationToken ct)
     {
         // A malformed address is a poison message: it throws and ends in the error queue, crediting nothing.

@@ -3,6 +3,7 @@ using CommunityAI.ChainBridge.Chain;
 using CommunityAI.ChainBridge.ClaimRoots;
 using CommunityAI.Contracts;
 using CommunityAI.Formats;
+using CommunityAI.ServiceDefaults.History;
 using Marten;
 using MassTransit;
 
@@ -12,15 +13,18 @@ namespace CommunityAI.ChainBridge.IntegrationEvents.EventHandling;
 /// Publishes each closed epoch's claim root to the RewardDistributor, so contributors can claim with the
 /// ledger's proofs. Idempotent: the distributor's own latest epoch says what is already published, and
 /// epochs only move forward there, so a redelivered or older epoch changes nothing. A publication a reorg takes away
-/// again is put back by <see cref="ClaimRootKeeper"/>.
+/// again is put back by <see cref="ClaimRootKeeper"/>. The epoch and root sent are the ledger's own record of the
+/// closing, loaded by the message's id from the ledger's streams: a message the history does not back sends nothing,
+/// since a forged root would pay whatever it says and a forged epoch near 2^63 would block the distributor for good.
 /// </summary>
-public sealed class EpochClosedConsumer(ChainConnection chain, IDocumentStore store, TimeProvider clock) : IConsumer<EpochClosed>
+public sealed class EpochClosedConsumer(ChainConnection chain, IDocumentStore store, HistoryFacts facts, TimeProvider clock) : IConsumer<EpochClosed>
 {
     public const string StreamKey = ClaimRootHistory.StreamKey;
 
     public async Task Consume(ConsumeContext<EpochClosed> context)
     {
-        var closed = context.Message;
+        if (await facts.LoadAsync(context, ClaimRootHistory.LedgerStreamPrefix) is not { } closed)
+            return;
         var deployment = chain.Deployment ?? throw new InvalidOperationException("contracts not deployed yet; retried by EpochClosedConsumerDefinition");
         var distributor = new DistributorContract(chain.Sender, deployment.DistributorAddress);
         var latest = await distributor.GetLatestRootAsync(cancellationToken: context.CancellationToken);

@@ -1,14 +1,23 @@
 using CommunityAI.Contracts;
 using CommunityAI.QualityScoring.Infrastructure;
+using CommunityAI.ServiceDefaults.History;
 using MassTransit;
 
 namespace CommunityAI.QualityScoring.IntegrationEvents.EventHandling;
 
 /// <summary>
 /// Takes each submitted contribution into scoring once; the store, not this consumer, refuses a second intake, so a
-/// redelivered message changes nothing.
+/// redelivered message changes nothing. What is scored is the contributions service's record of the contribution,
+/// whose signature it checked before recording it; a message the history does not back is not taken in.
 /// </summary>
-public sealed class ContributionSubmittedConsumer(ContributionIntakeWriter intake) : IConsumer<ContributionSubmitted>
+public sealed class ContributionSubmittedConsumer(HistoryFacts facts, ContributionIntakeWriter intake) : IConsumer<ContributionSubmitted>
 {
-    public Task Consume(ConsumeContext<ContributionSubmitted> context) => intake.TakeInAsync(context.Message, context.CancellationToken);
+    /// <summary>The contributions service's streams: the only ones whose <see cref="ContributionSubmitted"/> events are accepted contributions.</summary>
+    public const string ContributionStreamPrefix = "contributions/";
+
+    public async Task Consume(ConsumeContext<ContributionSubmitted> context)
+    {
+        if (await facts.LoadAsync(context, ContributionStreamPrefix) is { } submitted)
+            await intake.TakeInAsync(submitted, context.CancellationToken);
+    }
 }
