@@ -10,6 +10,9 @@ namespace CommunityAI.Audit.Watch;
 /// </summary>
 internal sealed class TileTree(TileClient tiles, long treeSize)
 {
+    // Several nodes of one head's proof often sit in the same partial tile: fetch it once per head.
+    private readonly Dictionary<TilePath, byte[]> _fetched = [];
+
     public long TreeSize => treeSize;
 
     /// <summary>The root of the tree of <see cref="TreeSize"/> leaves, hashed up from the tiles.</summary>
@@ -32,7 +35,9 @@ internal sealed class TileTree(TileClient tiles, long treeSize)
         foreach (var id in ids)
         {
             var tile = TileLayout.TileFor(id, treeSize);
-            found[id] = TileLayout.NodeHash(id, await tiles.HashTileAsync(tile, ct));
+            if (!_fetched.TryGetValue(tile, out var bytes))
+                _fetched[tile] = bytes = await tiles.HashTileAsync(tile, ct);
+            found[id] = TileLayout.NodeHash(id, bytes);
         }
         return id => found.GetValueOrDefault(id);
     }
