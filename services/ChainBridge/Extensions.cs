@@ -1,4 +1,5 @@
 using CommunityAI.ChainBridge.Anchoring;
+using CommunityAI.ChainBridge.Checkpoints;
 using CommunityAI.ChainBridge.ClaimRoots;
 using CommunityAI.ChainBridge.IntegrationEvents.EventHandling;
 using CommunityAI.ChainBridge.Log;
@@ -48,6 +49,7 @@ internal static class Extensions
             options.Schema.For<AnchorView>().Identity(a => a.Id);
         });
         builder.Services.AddSingleton<LogStore>();
+        builder.AddCheckpoints();
         builder.Services.AddSingleton<AnchorerKeySource>();
         builder.Services.AddSingleton<ChainConnection>();
         // Reads the key before any other service starts (IHostedLifecycleService.StartingAsync).

@@ -19,4 +19,8 @@ app.MapDefaultEndpoints();
 app.MapLogApi();
 app.MapChainApi();
 
+// Signed checkpoints, witness cosignatures and tiles (C2SP tlog-checkpoint, tlog-cosignature, tlog-tiles).
+app.MapCheckpointApi();
+app.MapTileApi();
+
 app.Run();

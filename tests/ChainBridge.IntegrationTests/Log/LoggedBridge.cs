@@ -11,7 +11,7 @@ namespace ChainBridge.IntegrationTests.Log;
 /// The chain bridge on Kestrel (real HTTP, real request limits) over a fresh database whose log holds
 /// <see cref="Entries"/> entries, written by the bridge's own log writer from history events.
 /// </summary>
-public sealed class LoggedBridge : IAsyncLifetime
+public class LoggedBridge : IAsyncLifetime
 {
     public const int Entries = 37; // not a power of two: proofs cross an incomplete subtree
 
@@ -20,13 +20,16 @@ public sealed class LoggedBridge : IAsyncLifetime
     public ChainBridgeHost Host { get; private set; } = null!;
     public HttpClient Client { get; private set; } = null!;
 
+    /// <summary>Settings a derived fixture adds to the bridge's.</summary>
+    protected virtual IEnumerable<(string Key, string Value)> ExtraSettings => [];
+
     public async Task InitializeAsync()
     {
         await _backends.InitializeAsync();
         // No chain: a bridge that never anchored anchors its head at once on start, and its record would grow the
         // log these tests hold still. The log API does not need the chain; anchoring just waits for a node.
-        Host = new ChainBridgeHost(_backends.Settings(("Chain:AnchorerKey", CommunityAI.Testing.AnvilNode.DevPrivateKeys[1]),
-            ("ConnectionStrings:chain", "http://127.0.0.1:9")));
+        Host = new ChainBridgeHost(_backends.Settings([("Chain:AnchorerKey", CommunityAI.Testing.AnvilNode.DevPrivateKeys[1]),
+            ("ConnectionStrings:chain", "http://127.0.0.1:9"), .. ExtraSettings]));
         Host.UseKestrel(0);
         Host.StartServer();
         Client = Host.CreateClient();
@@ -57,6 +60,15 @@ public sealed class LoggedBridge : IAsyncLifetime
                 || '/' || (SELECT count(*) FROM history.mt_events) || '/' || (SELECT tree_size || encode(root_hash, 'hex') FROM chainbridge.log_head)
             """, connection);
         return (string)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>Runs a scalar query on the bridge's database.</summary>
+    public async Task<T> ScalarAsync<T>(string sql)
+    {
+        await using var connection = new NpgsqlConnection(_backends.History);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (T)(await command.ExecuteScalarAsync())!;
     }
 
     public async Task DisposeAsync()

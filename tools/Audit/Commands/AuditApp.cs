@@ -7,7 +7,7 @@ public static class AuditApp
 {
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken ct = default)
     {
-        var root = new RootCommand("Audits CommunityAI's history from the outside: export, verify, replay, prove.")
+        var root = new RootCommand("Audits CommunityAI's history from the outside: export, verify, replay, prove, watch and witness.")
         {
             Subcommands =
             {
@@ -17,6 +17,9 @@ public static class AuditApp
                 ProveCommand.Create(output, error),
                 ProofFileCommands.CreateInclusion(output, error),
                 ProofFileCommands.CreateConsistency(output, error),
+                WatchCommands.CreateWatch(output, error),
+                WatchCommands.CreateWitness(output, error),
+                WatchCommands.CreateWitnessKey(output, error),
             },
         };
         var parsed = root.Parse(args);

@@ -1,0 +1,108 @@
+using System.Text;
+using CommunityAI.ChainBridge.Checkpoints;
+using CommunityAI.ChainBridge.Log;
+using CommunityAI.Formats.Log;
+using CommunityAI.Formats.Notes;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace CommunityAI.ChainBridge.Apis;
+
+/// <summary>
+/// C2SP signed checkpoints: <c>GET /checkpoint</c> is the log's newest head as a tlog-checkpoint signed with the log's
+/// Ed25519 note key, followed by the tlog-cosignature lines known witnesses have posted for that head;
+/// <c>POST /checkpoint/cosignature</c> takes a witness's cosigned checkpoint (the note with the witness's line).
+/// </summary>
+public static class CheckpointApi
+{
+    public const string TextPlain = "text/plain; charset=utf-8";
+
+    /// <summary>What a posted cosignature was accepted for.</summary>
+    public sealed record CosignatureAccepted(long TreeSize, IReadOnlyList<string> Witnesses);
+
+    public static IEndpointRouteBuilder MapCheckpointApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/checkpoint", CheckpointAsync).WithTags("Checkpoints");
+        app.MapPost("/checkpoint/cosignature", CosignAsync).WithTags("Checkpoints");
+        return app;
+    }
+
+    public static async Task<Results<ContentHttpResult, ProblemHttpResult>> CheckpointAsync(
+        LogStore log, CosignatureStore cosignatures, CheckpointSigner keys, HttpResponse response, CancellationToken ct)
+    {
+        if (keys.Signer is not { } signer)
+            return NoKey();
+        var head = await log.ReadHeadAsync(ct);
+        var body = new Checkpoint(signer.Key.Name, head.TreeSize, head.RootHash).Format();
+        var lines = new List<NoteSignature> { signer.Sign(body) };
+        lines.AddRange(await cosignatures.ReadAsync(head.TreeSize, ct));
+        // A head is replaced by the next one at any moment: clients must always ask again.
+        response.Headers.CacheControl = "no-cache";
+        return TypedResults.Text(new SignedNote(body, lines).Format(), TextPlain, Encoding.UTF8);
+    }
+
+    /// <summary>
+    /// Accepts a checkpoint of this log cosigned by known witnesses: 400 when the note is malformed, 403 when no line is a
+    /// valid cosignature by a known witness, 409 when the checkpoint is not this log's head at that size (a split view
+    /// the witness was shown, or a head it invented), 200 with the witnesses whose cosignatures were stored.
+    /// </summary>
+    public static async Task<Results<Ok<CosignatureAccepted>, ProblemHttpResult>> CosignAsync(
+        HttpRequest request, LogStore log, CosignatureStore cosignatures, CheckpointSigner keys, CancellationToken ct)
+    {
+        if (keys.Signer is not { } signer)
+            return NoKey();
+        var body = await ReadBodyAsync(request, ct);
+        if (body is null)
+            return Problem(400, "Malformed cosignature", $"the body must be a signed note of at most {SignedNote.MaxBytes} bytes");
+        if (!SignedNote.TryParse(body, out var note, out var error))
+            return Problem(400, "Malformed cosignature", error);
+        if (!Checkpoint.TryParse(note.Text, out var checkpoint, out error))
+            return Problem(400, "Malformed cosignature", error);
+
+        var valid = note.Signatures
+            .Where(s => keys.Witnesses.Any(w => Cosignature.Verify(w, note.Text, s)))
+            .DistinctBy(s => (s.Name, s.KeyHash))
+            .ToList();
+        if (valid.Count == 0)
+            return Problem(403, "No known witness cosigned", "no signature line is a valid cosignature/v1 by a configured witness key");
+
+        var head = await log.ReadHeadAsync(ct);
+        if (checkpoint.Origin != signer.Key.Name || checkpoint.TreeSize > head.TreeSize || checkpoint.TreeSize < 1)
+            return Problem(409, "Not this log's checkpoint", $"this log is {signer.Key.Name} with {head.TreeSize} entries; the cosigned checkpoint is {checkpoint.Origin} at {checkpoint.TreeSize}");
+        var root = await RootAtAsync(log, checkpoint.TreeSize, head, ct);
+        if (!root.AsSpan().SequenceEqual(checkpoint.RootHash) || checkpoint.Extensions.Count > 0)
+            return Problem(409, "Not this log's checkpoint", $"the cosigned checkpoint of size {checkpoint.TreeSize} differs from this log's head of that size");
+
+        foreach (var line in valid)
+            await cosignatures.SaveAsync(checkpoint.TreeSize, line, ct);
+        return TypedResults.Ok(new CosignatureAccepted(checkpoint.TreeSize, valid.Select(v => v.Name).ToList()));
+    }
+
+    private static async Task<byte[]> RootAtAsync(LogStore log, long size, LogHead head, CancellationToken ct)
+    {
+        if (size == head.TreeSize)
+            return head.RootHash;
+        var nodes = await log.ReadNodesAsync(CompactRange.NodeIdsFor(size), ct);
+        return CompactRange.Restore(size, id => nodes.GetValueOrDefault(id)).RootHash();
+    }
+
+    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken ct)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[4096];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+        {
+            if (buffer.Length + read > SignedNote.MaxBytes)
+                return null;
+            buffer.Write(chunk, 0, read);
+        }
+        return buffer.ToArray();
+    }
+
+    private static ProblemHttpResult NoKey() =>
+        Problem(503, "No checkpoint key", "this bridge has no Checkpoints:SigningKey configured, so it signs no checkpoints");
+
+    private static ProblemHttpResult Problem(int status, string title, string detail) => TypedResults.Problem(
+        detail: detail, statusCode: status, title: title,
+        extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { ["body"] = [detail] } });
+}

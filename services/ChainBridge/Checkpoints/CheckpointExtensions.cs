@@ -1,0 +1,33 @@
+using CommunityAI.Formats.Notes;
+
+namespace CommunityAI.ChainBridge.Checkpoints;
+
+internal static class CheckpointExtensions
+{
+    /// <summary>Signed checkpoints, tiles and witness cosignatures over the log's tables.</summary>
+    public static void AddCheckpoints(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<CheckpointOptions>()
+            .BindConfiguration(CheckpointOptions.Section)
+            .Validate(o => string.IsNullOrWhiteSpace(o.SigningKey) || IsPrivateKey(o.SigningKey.Trim()),
+                "Checkpoints:SigningKey must be a private note key, PRIVATE+KEY+<origin>+<hash>+<base64>")
+            .Validate(o => o.Witnesses.All(w => NoteKey.TryParse(w, out var k, out _) && k.Type == NoteKey.CosignatureType),
+                "Checkpoints:Witnesses must be cosignature/v1 verifier keys, <name>+<hash>+<base64 of 0x04 and the key>")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<CheckpointSigner>();
+        builder.Services.AddSingleton<TileStore>();
+        builder.Services.AddSingleton<CosignatureStore>();
+    }
+
+    private static bool IsPrivateKey(string text)
+    {
+        try
+        {
+            return NoteSigner.ParsePrivateKey(text).Key.Type == NoteKey.Ed25519Type;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
+}

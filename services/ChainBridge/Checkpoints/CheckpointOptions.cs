@@ -1,0 +1,17 @@
+namespace CommunityAI.ChainBridge.Checkpoints;
+
+/// <summary>Signed checkpoints and witnesses, from configuration section "Checkpoints".</summary>
+public sealed class CheckpointOptions
+{
+    public const string Section = "Checkpoints";
+
+    /// <summary>
+    /// The log's private note key, <c>PRIVATE+KEY+&lt;origin&gt;+&lt;hash&gt;+&lt;base64&gt;</c> (golang.org/x/mod/sumdb/note's
+    /// encoding); its name is the checkpoints' origin line. A secret: user secrets, environment or a secret store.
+    /// Unset in Development, the published development key (<see cref="DevelopmentCheckpointKey"/>) signs.
+    /// </summary>
+    public string? SigningKey { get; set; }
+
+    /// <summary>Verifier keys (<c>name+hash+base64</c>, type 0x04) of the witnesses whose cosignatures the bridge collects and serves.</summary>
+    public string[] Witnesses { get; set; } = [];
+}

@@ -1,0 +1,77 @@
+using CommunityAI.ChainBridge.Log;
+using CommunityAI.Formats.Notes;
+using Npgsql;
+
+namespace CommunityAI.ChainBridge.Checkpoints;
+
+/// <summary>
+/// Witnesses' cosignatures of our checkpoints, one per witness key and tree size (a newer one from the same witness
+/// replaces the older). They are public and checkable by anyone, so they live beside the log, not in the history.
+/// </summary>
+public sealed class CosignatureStore(NpgsqlDataSource dataSource)
+{
+    private const string S = LogSchema.Schema;
+    private readonly SemaphoreSlim _schema = new(1, 1);
+    private volatile bool _ready;
+
+    public async Task SaveAsync(long treeSize, NoteSignature cosignature, CancellationToken ct)
+    {
+        await EnsureSchemaAsync(ct);
+        await using var command = dataSource.CreateCommand($"""
+            INSERT INTO {S}.checkpoint_cosignatures (tree_size, witness, key_hash, signature) VALUES (@size, @witness, @hash, @signature)
+            ON CONFLICT (tree_size, witness, key_hash) DO UPDATE SET signature = excluded.signature
+            """);
+        command.Parameters.AddWithValue("size", treeSize);
+        command.Parameters.AddWithValue("witness", cosignature.Name);
+        command.Parameters.AddWithValue("hash", (long)cosignature.KeyHash);
+        command.Parameters.AddWithValue("signature", cosignature.Signature);
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    public async Task<IReadOnlyList<NoteSignature>> ReadAsync(long treeSize, CancellationToken ct)
+    {
+        await EnsureSchemaAsync(ct);
+        await using var command = dataSource.CreateCommand($"""
+            SELECT witness, key_hash, signature FROM {S}.checkpoint_cosignatures WHERE tree_size = @size ORDER BY witness, key_hash
+            """);
+        command.Parameters.AddWithValue("size", treeSize);
+        var found = new List<NoteSignature>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            found.Add(new NoteSignature(reader.GetString(0), (uint)reader.GetInt64(1), (byte[])reader[2]));
+        return found;
+    }
+
+    private async Task EnsureSchemaAsync(CancellationToken ct)
+    {
+        if (_ready)
+            return;
+        await _schema.WaitAsync(ct);
+        try
+        {
+            if (_ready)
+                return;
+            await using var connection = await dataSource.OpenConnectionAsync(ct);
+            await using var transaction = await connection.BeginTransactionAsync(ct);
+            // Replicas may start together; the same advisory lock as the log's own DDL.
+            await using (var lockCommand = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtextextended('communityai:log-schema', 0))", connection, transaction))
+                await lockCommand.ExecuteNonQueryAsync(ct);
+            await using (var ddl = new NpgsqlCommand($"""
+                CREATE SCHEMA IF NOT EXISTS {S};
+                CREATE TABLE IF NOT EXISTS {S}.checkpoint_cosignatures (
+                    tree_size bigint NOT NULL,
+                    witness   text   NOT NULL,
+                    key_hash  bigint NOT NULL,
+                    signature bytea  NOT NULL,
+                    PRIMARY KEY (tree_size, witness, key_hash));
+                """, connection, transaction))
+                await ddl.ExecuteNonQueryAsync(ct);
+            await transaction.CommitAsync(ct);
+            _ready = true;
+        }
+        finally
+        {
+            _schema.Release();
+        }
+    }
+}

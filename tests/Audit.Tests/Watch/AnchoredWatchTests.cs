@@ -1,0 +1,112 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using CommunityAI.Formats.Notes;
+using CommunityAI.Testing;
+using Npgsql;
+
+namespace CommunityAI.Audit.Tests.Watch;
+
+/// <summary>
+/// <c>watch</c> and <c>witness</c> with the chain: a history logged and anchored on anvil by the real chain-bridge. A copy
+/// of its log served honestly agrees with every anchor; one rewritten between two anchors is caught at the anchor it
+/// breaks, though it is signed with the log's key and no monitor saw it before. The real bridge serves checkpoints and
+/// tiles a witness verifies against the chain and cosigns, and a client requiring that witness then accepts the head.
+/// </summary>
+public sealed class AnchoredWatchTests(AuditedSystem system) : IClassFixture<AuditedSystem>
+{
+    private static readonly NoteSigner Operator = new("log.example/anchored", Enumerable.Repeat((byte)13, 32).ToArray());
+
+    [Fact]
+    public async Task An_honest_copy_of_the_log_is_consistent_with_every_anchored_head()
+    {
+        var entries = await LoggedEntriesAsync();
+        await using var server = await LogServer.StartAsync(new ServedLog(entries, Operator));
+
+        var run = await WatchAsync(server);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains($"verified head {entries.Count} ", run.Output, StringComparison.Ordinal);
+        Assert.Contains($"({system.Anchors.Count} anchors consistent)", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_head_rewritten_between_two_anchors_is_caught_at_the_anchor_it_breaks()
+    {
+        var sizes = system.Anchors.Select(a => a.TreeSize).Distinct().Order().ToList();
+        Assert.True(sizes.Count >= 2, "the audited system anchors at least twice");
+        var entries = await LoggedEntriesAsync();
+        // The first entry after the first anchor: the first anchor still agrees, the next one does not.
+        entries[(int)sizes[0]] = [.. entries[(int)sizes[0]], (byte)' '];
+        await using var server = await LogServer.StartAsync(new ServedLog(entries, Operator));
+
+        var run = await WatchAsync(server);
+
+        Assert.Equal(1, run.ExitCode);
+        var (size, tx) = system.Anchors.First(a => a.TreeSize > sizes[0]);
+        Assert.Contains($"rewrites the head of size {size} anchored on chain in tx {tx}", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_witness_verifies_the_real_bridges_head_against_the_chain_cosigns_it_and_the_bridge_serves_the_cosignature()
+    {
+        var clone = await system.CloneAsync();
+        var broker = await RabbitServer.CreateVirtualHostAsync("witness");
+        var keyFile = Path.Combine(Path.GetTempPath(), $"witness-{Guid.NewGuid():N}.key");
+        try
+        {
+            await using var bridge = new CheckpointingBridge(clone, broker);
+            bridge.UseKestrel(0);
+            bridge.StartServer();
+            var client = bridge.CreateClient();
+            var url = client.BaseAddress!.ToString();
+            await WaitForLogAsync(client, await system.CountAsync(clone));
+            await File.WriteAllTextAsync(keyFile, CheckpointingBridge.Witness.ToPrivateKey());
+            string[] log = ["--url", url, "--log-key", CheckpointingBridge.LogKey.Key.ToString(), "--once"];
+            string[] requireWitness = ["--witness-key", CheckpointingBridge.Witness.Key.ToString(), "--witnesses-required", "1"];
+
+            var before = await AuditRun.RunAsync(["watch", .. log, .. requireWitness]);
+            var witness = await AuditRun.RunAsync(["witness", .. log, "--key-file", keyFile, .. system.ChainArgs]);
+            var after = await AuditRun.RunAsync(["watch", .. log, .. requireWitness, .. system.ChainArgs]);
+
+            Assert.Equal(1, before.ExitCode);
+            Assert.Contains("from 0 of the 1 witnesses required", before.Output, StringComparison.Ordinal);
+            Assert.True(witness.ExitCode == 0, witness.ToString());
+            Assert.Contains($"({system.Anchors.Count} anchors consistent)", witness.Output, StringComparison.Ordinal);
+            Assert.Contains("as witness.audit.test", witness.Output, StringComparison.Ordinal);
+            Assert.True(after.ExitCode == 0, after.ToString());
+            var served = await client.GetByteArrayAsync("/checkpoint");
+            Assert.True(SignedCheckpoint.Open(served, CheckpointingBridge.LogKey.Key, [CheckpointingBridge.Witness.Key], 1).IsValid);
+        }
+        finally
+        {
+            File.Delete(keyFile);
+            await RabbitServer.DeleteVirtualHostAsync(broker);
+        }
+    }
+
+    private Task<AuditRun> WatchAsync(LogServer server) =>
+        AuditRun.RunAsync(["watch", "--url", server.Url, "--log-key", Operator.Key.ToString(), "--once", .. system.ChainArgs]);
+
+    private async Task<List<byte[]>> LoggedEntriesAsync()
+    {
+        await using var connection = new NpgsqlConnection(system.Database);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT entry FROM chainbridge.log_entries ORDER BY log_index", connection);
+        var entries = new List<byte[]>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+            entries.Add((byte[])reader[0]);
+        return entries;
+    }
+
+    private static async Task WaitForLogAsync(HttpClient client, long size)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while ((await client.GetFromJsonAsync<JsonElement>("/api/log/head")).GetProperty("treeSize").GetInt64() < size)
+        {
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"the bridge did not log {size} entries");
+            await Task.Delay(100);
+        }
+    }
+}

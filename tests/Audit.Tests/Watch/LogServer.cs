@@ -1,0 +1,62 @@
+using System.Collections.Concurrent;
+using CommunityAI.Formats.Tiles;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace CommunityAI.Audit.Tests.Watch;
+
+/// <summary>
+/// A small HTTP server playing a log operator over real HTTP: serves <c>/checkpoint</c> and tlog-tiles for whatever
+/// <see cref="Log"/> it is told to show (honest, forked, rewritten), can corrupt tiles, and records webhook alerts.
+/// </summary>
+internal sealed class LogServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private LogServer(WebApplication app) => _app = app;
+
+    public ServedLog Log { get; set; } = null!;
+
+    /// <summary>When set, changes every hash tile before it is served.</summary>
+    public Func<byte[], byte[]>? TamperTiles { get; set; }
+
+    public ConcurrentQueue<string> Alerts { get; } = new();
+
+    public string Url => _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+
+    public static async Task<LogServer> StartAsync(ServedLog log)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var server = new LogServer(app) { Log = log };
+        app.MapGet("/checkpoint", () => Results.Text(server.Log.Checkpoint, "text/plain; charset=utf-8"));
+        app.MapGet("/tile/{**path}", (string path) =>
+        {
+            if (!TilePath.TryParse(path, out var tile, out _) || tile.Level is not { } level)
+                return Results.BadRequest();
+            var nodes = level * TilePath.Height < server.Log.Levels.Count ? server.Log.Levels[level * TilePath.Height] : [];
+            long start = tile.Index * TilePath.FullWidth;
+            if (start + tile.Width > nodes.Length)
+                return Results.NotFound();
+            var bytes = nodes.Skip((int)start).Take(tile.Width).SelectMany(h => h).ToArray();
+            return Results.Bytes(server.TamperTiles?.Invoke(bytes) ?? bytes, "application/octet-stream");
+        });
+        app.MapPost("/hook", async (HttpRequest request) =>
+        {
+            using var reader = new StreamReader(request.Body);
+            server.Alerts.Enqueue(await reader.ReadToEndAsync());
+            return Results.Ok();
+        });
+        await app.StartAsync();
+        return server;
+    }
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+}

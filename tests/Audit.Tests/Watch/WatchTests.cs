@@ -1,0 +1,140 @@
+using CommunityAI.Formats.Notes;
+
+namespace CommunityAI.Audit.Tests.Watch;
+
+/// <summary>
+/// <c>communityai-audit watch</c> against a log operator it does not trust, over real HTTP: an honest, growing log passes;
+/// a split view (another root for a size already seen, signed with the right key), a rewritten history, a shrunk log,
+/// tiles that do not hash to the signed root and a checkpoint under another key are each caught, named, and alerted.
+/// </summary>
+public sealed class WatchTests : IAsyncLifetime
+{
+    private static readonly NoteSigner Operator = new("log.example/test", Enumerable.Repeat((byte)3, 32).ToArray());
+    private readonly string _state = Path.Combine(Path.GetTempPath(), $"watch-{Guid.NewGuid():N}.json");
+    private LogServer _server = null!;
+
+    public async Task InitializeAsync() => _server = await LogServer.StartAsync(new ServedLog(ServedLog.Entries(300), Operator));
+
+    [Fact]
+    public async Task An_honest_growing_log_is_verified_head_after_head_and_the_state_follows()
+    {
+        var first = await WatchAsync();
+        _server.Log = new ServedLog(ServedLog.Entries(777), Operator);
+        var second = await WatchAsync();
+        var third = await WatchAsync();
+
+        Assert.True(first.ExitCode == 0, first.ToString());
+        Assert.Contains("verified head 300 ", first.Output, StringComparison.Ordinal);
+        Assert.True(second.ExitCode == 0, second.ToString());
+        Assert.Contains("verified head 777 ", second.Output, StringComparison.Ordinal);
+        Assert.True(third.ExitCode == 0, third.ToString());
+        Assert.Contains("\"treeSize\":777", await File.ReadAllTextAsync(_state), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_split_view_two_signed_roots_for_one_size_is_caught_and_posted_to_the_webhook()
+    {
+        Assert.Equal(0, (await WatchAsync()).ExitCode);
+        var stateBefore = await File.ReadAllTextAsync(_state);
+        _server.Log = new ServedLog(ServedLog.Entries(300, changedAt: 299), Operator);
+
+        var run = await WatchAsync("--webhook", _server.Url + "/hook");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("ALERT", run.Error, StringComparison.Ordinal);
+        Assert.Contains("split view: two signed checkpoints of size 300 with different roots", run.Error, StringComparison.Ordinal);
+        Assert.Contains("split view", Assert.Single(_server.Alerts), StringComparison.Ordinal);
+        Assert.Equal(stateBefore, await File.ReadAllTextAsync(_state));
+    }
+
+    [Fact]
+    public async Task A_larger_head_that_rewrote_an_entry_already_seen_is_caught()
+    {
+        Assert.Equal(0, (await WatchAsync()).ExitCode);
+        _server.Log = new ServedLog(ServedLog.Entries(520, changedAt: 17), Operator);
+
+        var run = await WatchAsync();
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("the head of size 520", run.Error, StringComparison.Ordinal);
+        Assert.Contains("is not an extension of the head of size 300", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_shrunk_log_is_caught()
+    {
+        Assert.Equal(0, (await WatchAsync()).ExitCode);
+        _server.Log = new ServedLog(ServedLog.Entries(299), Operator);
+
+        var run = await WatchAsync();
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("the log shrank: signed checkpoint of size 299 after one of size 300", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Tiles_that_do_not_hash_to_the_signed_root_are_caught()
+    {
+        _server.TamperTiles = tile =>
+        {
+            var copy = tile.ToArray();
+            copy[^1] ^= 1;
+            return copy;
+        };
+
+        var run = await WatchAsync();
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("the tiles of the tree of size 300 hash to", run.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(_state));
+    }
+
+    [Fact]
+    public async Task A_checkpoint_signed_by_another_key_is_refused()
+    {
+        var impostor = new NoteSigner(Operator.Key.Name, Enumerable.Repeat((byte)4, 32).ToArray());
+        _server.Log = new ServedLog(ServedLog.Entries(300), impostor);
+
+        var run = await WatchAsync();
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("carries no valid signature by log.example/test+", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Witnesses_are_required_k_of_n_and_an_unwitnessed_head_is_not_accepted()
+    {
+        var witness = new NoteSigner("w1.example", Enumerable.Repeat((byte)5, 32).ToArray(), NoteKey.CosignatureType);
+        var other = new NoteSigner("w2.example", Enumerable.Repeat((byte)6, 32).ToArray(), NoteKey.CosignatureType);
+        string[] both = ["--witness-key", witness.Key.ToString(), "--witness-key", other.Key.ToString()];
+
+        var unwitnessed = await WatchAsync([.. both, "--witnesses-required", "1"]);
+        SignedNote.TryParse(System.Text.Encoding.UTF8.GetBytes(_server.Log.Checkpoint), out var note, out _);
+        _server.Log.Checkpoint = new SignedNote(note.Text, [.. note.Signatures, witness.Cosign(note.Text, 1)]).Format();
+        var oneOfTwo = await WatchAsync([.. both, "--witnesses-required", "1"]);
+        var twoOfTwo = await WatchAsync([.. both, "--witnesses-required", "2"]);
+
+        Assert.Equal(1, unwitnessed.ExitCode);
+        Assert.Contains("valid cosignatures from 0 of the 1 witnesses required", unwitnessed.Output, StringComparison.Ordinal);
+        Assert.True(oneOfTwo.ExitCode == 0, oneOfTwo.ToString());
+        Assert.Equal(1, twoOfTwo.ExitCode);
+    }
+
+    [Fact]
+    public async Task Bad_arguments_are_usage_errors()
+    {
+        Assert.Equal(2, (await AuditRun.RunAsync("watch", "--url", _server.Url, "--log-key", "nonsense", "--once")).ExitCode);
+        Assert.Equal(2, (await AuditRun.RunAsync("watch", "--url", "ftp://x", "--log-key", Operator.Key.ToString(), "--once")).ExitCode);
+        Assert.Equal(2, (await AuditRun.RunAsync("watch", "--url", _server.Url, "--log-key", Operator.Key.ToString(), "--witnesses-required", "1")).ExitCode);
+        Assert.Equal(2, (await AuditRun.RunAsync("watch", "--url", _server.Url, "--log-key", Operator.Key.ToString(), "--rpc", "http://127.0.0.1:9")).ExitCode);
+    }
+
+    private Task<AuditRun> WatchAsync(params string[] extra) =>
+        AuditRun.RunAsync(["watch", "--url", _server.Url, "--log-key", Operator.Key.ToString(), "--state", _state, "--once", .. extra]);
+
+    public async Task DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        File.Delete(_state);
+    }
+}

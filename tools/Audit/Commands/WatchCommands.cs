@@ -1,0 +1,157 @@
+using System.CommandLine;
+using System.Net.Http.Json;
+using System.Text;
+using CommunityAI.Audit.Watch;
+using CommunityAI.Formats.Notes;
+
+namespace CommunityAI.Audit.Commands;
+
+/// <summary>
+/// <c>watch</c>: a monitor following a log's signed checkpoints and tiles over HTTP (no database); <c>witness</c>: the same,
+/// cosigning (C2SP tlog-cosignature) each head it verified and posting the cosignature back; <c>witness-key</c>: makes a
+/// witness key.
+/// </summary>
+internal static class WatchCommands
+{
+    public static Command CreateWatch(TextWriter output, TextWriter error) =>
+        Create("watch", "follows a log's signed checkpoint and tiles over HTTP; alerts (exit 1, an ALERT line, the webhook) on a split view, a rewritten or shrunk head, or a head inconsistent with the chain's anchors", false, output, error);
+
+    public static Command CreateWitness(TextWriter output, TextWriter error) =>
+        Create("witness", "watch, and cosign (C2SP tlog-cosignature) every head verified, posting the cosignature to <url>/checkpoint/cosignature", true, output, error);
+
+    public static Command CreateWitnessKey(TextWriter output, TextWriter error)
+    {
+        var name = new Option<string>("--name") { Description = "the witness's name (no spaces or '+'), e.g. witness.example.org", Required = true };
+        var file = new Option<FileInfo>("--out") { Description = "file to write the private key to (must not exist)", Required = true };
+        var command = new Command("witness-key", "makes a cosignature/v1 Ed25519 witness key; prints the verifier key to give the log and its clients") { name, file };
+        command.SetAction(async (parse, ct) =>
+        {
+            var path = parse.GetValue(file)!;
+            if (path.Exists)
+            {
+                await error.WriteLineAsync($"{path.FullName} exists; not overwriting a key");
+                return ExitCodes.Usage;
+            }
+            NoteSigner signer;
+            try
+            {
+                signer = new NoteSigner(parse.GetValue(name)!, System.Security.Cryptography.RandomNumberGenerator.GetBytes(Ed25519.SeedSize), NoteKey.CosignatureType);
+            }
+            catch (FormatException e)
+            {
+                await error.WriteLineAsync(e.Message);
+                return ExitCodes.Usage;
+            }
+            await File.WriteAllTextAsync(path.FullName, signer.ToPrivateKey() + "\n", ct);
+            if (!OperatingSystem.IsWindows())
+                File.SetUnixFileMode(path.FullName, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            await output.WriteLineAsync(signer.Key.ToString());
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Create(string name, string description, bool cosign, TextWriter output, TextWriter error)
+    {
+        var url = new Option<string>("--url") { Description = "the log's base URL (serving /checkpoint and /tile/)", Required = true };
+        var logKey = new Option<string>("--log-key") { Description = "the log's verifier key, <origin>+<hash>+<base64>", Required = true };
+        var witnessKeys = new Option<string[]>("--witness-key") { Description = "a known witness's verifier key (repeat for each)", AllowMultipleArgumentsPerToken = false };
+        var required = new Option<int>("--witnesses-required") { Description = "how many of the known witnesses must have cosigned a head before it is accepted", DefaultValueFactory = _ => 0 };
+        var state = new Option<string?>("--state") { Description = "file keeping the last verified head across runs" };
+        var once = new Option<bool>("--once") { Description = "check once and exit (0 consistent, 1 alert or not yet witnessed)" };
+        var interval = new Option<double>("--interval") { Description = "seconds between checks", DefaultValueFactory = _ => 10 };
+        var webhook = new Option<string?>("--webhook") { Description = "URL to POST each alert to, as JSON" };
+        var rpc = CommonOptions.Rpc();
+        var anchor = CommonOptions.Anchor();
+        var key = new Option<FileInfo?>("--key-file") { Description = "the witness's private key file (from witness-key)", Required = cosign };
+        var command = new Command(name, description) { url, logKey, witnessKeys, required, state, once, interval, webhook, rpc, anchor };
+        if (cosign)
+            command.Add(key);
+        command.SetAction(async (parse, ct) =>
+        {
+            var console = new AuditConsole(false, output, error);
+            if (!Uri.TryCreate(EndWithSlash(parse.GetValue(url)!), UriKind.Absolute, out var baseUrl) || baseUrl.Scheme is not ("http" or "https"))
+                return Usage("--url must be an http(s) URL");
+            if (!NoteKey.TryParse(parse.GetValue(logKey), out var log, out var keyError) || log.Type != NoteKey.Ed25519Type)
+                return Usage($"--log-key is not an Ed25519 note verifier key: {(keyError.Length > 0 ? keyError : "type must be 0x01")}");
+            var witnesses = new List<NoteKey>();
+            foreach (var text in parse.GetValue(witnessKeys) ?? [])
+            {
+                if (!NoteKey.TryParse(text, out var w, out keyError) || w.Type != NoteKey.CosignatureType)
+                    return Usage($"--witness-key {text} is not a cosignature/v1 verifier key: {(keyError.Length > 0 ? keyError : "type must be 0x04")}");
+                witnesses.Add(w);
+            }
+            var k = parse.GetValue(required);
+            if (k < 0 || k > witnesses.Count)
+                return Usage($"--witnesses-required must be between 0 and the {witnesses.Count} --witness-key given");
+            var (rpcUrl, anchorAddress) = (parse.GetValue(rpc), parse.GetValue(anchor));
+            if ((rpcUrl is null) != (anchorAddress is null))
+                return Usage("--rpc and --anchor go together");
+            Uri? hook = null;
+            if (parse.GetValue(webhook) is { } h && !Uri.TryCreate(h, UriKind.Absolute, out hook))
+                return Usage("--webhook must be an absolute URL");
+            var seconds = parse.GetValue(interval);
+            if (seconds is <= 0 or > 86_400)
+                return Usage("--interval must be between 0 and 86400 seconds");
+            NoteSigner? signer = null;
+            if (cosign)
+            {
+                var file = parse.GetValue(key)!;
+                try
+                {
+                    signer = NoteSigner.ParsePrivateKey((await File.ReadAllTextAsync(file.FullName, ct)).Trim());
+                }
+                catch (Exception e) when (e is FormatException or IOException)
+                {
+                    return Usage($"--key-file {file.FullName}: {e.Message}");
+                }
+                if (signer.Key.Type != NoteKey.CosignatureType)
+                    return Usage("--key-file must hold a cosignature/v1 key (type 0x04); make one with witness-key");
+            }
+
+            var settings = new WatchSettings(baseUrl, log, witnesses, k, parse.GetValue(state), parse.GetValue(once),
+                TimeSpan.FromSeconds(seconds), hook, rpcUrl, anchorAddress);
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+            var loop = new WatchLoop(settings, console, error, http, signer is null ? null : (check, c) => CosignAsync(http, baseUrl, signer, check, console, c));
+            try
+            {
+                return await loop.RunAsync(ct);
+            }
+            catch (InvalidDataException e)
+            {
+                return Usage($"--state: {e.Message}");
+            }
+        });
+        return command;
+
+        int Usage(string message)
+        {
+            error.WriteLine(message);
+            return ExitCodes.Usage;
+        }
+    }
+
+    /// <summary>Cosigns a verified head unless the served checkpoint already carries this witness's valid cosignature.</summary>
+    private static async Task<string?> CosignAsync(HttpClient http, Uri log, NoteSigner signer, HeadCheck check, AuditConsole console, CancellationToken ct)
+    {
+        var note = check.Note!;
+        if (note.Signatures.Any(s => Cosignature.Verify(signer.Key, note.Text, s)))
+            return null;
+        var line = signer.Cosign(note.Text, (ulong)DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        var body = new SignedNote(note.Text, [.. note.Signatures.Where(s => !s.IsBy(signer.Key)), line]).Format();
+        using var response = await http.PostAsync(new Uri(log, "checkpoint/cosignature"), new StringContent(body, Encoding.UTF8, "text/plain"), ct);
+        if (response.StatusCode == System.Net.HttpStatusCode.Conflict)
+            return $"the log refused our cosignature of the head of size {check.Checkpoint!.TreeSize} as not its own: {await response.Content.ReadAsStringAsync(ct)}";
+        if (!response.IsSuccessStatusCode)
+        {
+            // Not an inconsistency: the log may not know this witness yet. Say so and keep watching.
+            console.Error($"the log did not take our cosignature ({(int)response.StatusCode}): {await response.Content.ReadAsStringAsync(ct)}");
+            return null;
+        }
+        var accepted = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>(ct);
+        console.Line($"cosigned head {accepted.GetProperty("treeSize").GetInt64()} as {signer.Key.Name}");
+        return null;
+    }
+
+    private static string EndWithSlash(string url) => url.EndsWith('/') ? url : url + "/";
+}

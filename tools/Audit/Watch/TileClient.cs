@@ -1,0 +1,62 @@
+using System.Net;
+using CommunityAI.Formats.Log;
+using CommunityAI.Formats.Tiles;
+
+namespace CommunityAI.Audit.Watch;
+
+/// <summary>
+/// Fetches a log's checkpoint and tlog-tiles over HTTP. Full tiles never change, so each is fetched once and kept;
+/// a partial tile the log no longer serves is read from its full tile, as tlog-tiles tells clients to.
+/// </summary>
+internal sealed class TileClient(HttpClient http, Uri baseUrl)
+{
+    // Full tiles are immutable; keeping them bounds what a long-running monitor downloads to the log's growth.
+    private readonly Dictionary<(int, long), byte[]> _fullTiles = [];
+
+    public long TilesFetched { get; private set; }
+
+    public long BytesFetched { get; private set; }
+
+    public Uri BaseUrl => baseUrl;
+
+    public async Task<byte[]> CheckpointAsync(CancellationToken ct)
+    {
+        using var response = await http.GetAsync(new Uri(baseUrl, "checkpoint"), ct);
+        if (!response.IsSuccessStatusCode)
+            throw new WatchException($"GET {baseUrl}checkpoint answered {(int)response.StatusCode} {response.ReasonPhrase}");
+        return await response.Content.ReadAsByteArrayAsync(ct);
+    }
+
+    /// <summary>The hashes of tile <paramref name="tile"/> as a tree of the tile's width sees it (at least that many).</summary>
+    public async Task<byte[]> HashTileAsync(TilePath tile, CancellationToken ct)
+    {
+        var level = tile.Level ?? throw new ArgumentException("an entry bundle is not a hash tile", nameof(tile));
+        if (_fullTiles.TryGetValue((level, tile.Index), out var cached))
+            return cached;
+        var full = tile with { Width = TilePath.FullWidth };
+        if (!tile.IsPartial)
+            return _fullTiles[(level, tile.Index)] = await FetchAsync(full, ct) ?? throw Missing(full);
+        var partial = await FetchAsync(tile, ct);
+        if (partial is not null)
+            return partial;
+        var whole = await FetchAsync(full, ct) ?? throw Missing(tile);
+        return _fullTiles[(level, tile.Index)] = whole;
+    }
+
+    private async Task<byte[]?> FetchAsync(TilePath tile, CancellationToken ct)
+    {
+        using var response = await http.GetAsync(new Uri(baseUrl, tile.ToString()), ct);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+            return null;
+        if (!response.IsSuccessStatusCode)
+            throw new WatchException($"GET {baseUrl}{tile} answered {(int)response.StatusCode} {response.ReasonPhrase}");
+        var bytes = await response.Content.ReadAsByteArrayAsync(ct);
+        TilesFetched++;
+        BytesFetched += bytes.Length;
+        if (bytes.Length != tile.Width * LogHasher.HashSize)
+            throw new WatchException($"{tile} has {bytes.Length} bytes, expected {tile.Width * LogHasher.HashSize}");
+        return bytes;
+    }
+
+    private WatchException Missing(TilePath tile) => new($"the log at {baseUrl} does not serve {tile}");
+}

@@ -1,0 +1,67 @@
+using CommunityAI.Audit.Chain;
+using CommunityAI.Audit.Commands;
+
+namespace CommunityAI.Audit.Watch;
+
+/// <summary>
+/// Follows a log: checks its head every interval (or once), keeps the newest verified head in the state file, and on any
+/// inconsistency raises an alert and stops with exit code 1. <paramref name="onVerified"/> runs for each newly verified
+/// head (the witness cosigns there); it may return an alert of its own.
+/// </summary>
+internal sealed class WatchLoop(WatchSettings settings, AuditConsole console, TextWriter error, HttpClient http,
+    Func<HeadCheck, CancellationToken, Task<string?>>? onVerified = null)
+{
+    public async Task<int> RunAsync(CancellationToken ct)
+    {
+        var tiles = new TileClient(http, settings.Url);
+        Func<CancellationToken, Task<IReadOnlyList<AnchoredHead>>>? anchors = settings.RpcUrl is null ? null
+            : async c => (await new AnchorReader(settings.RpcUrl, settings.AnchorAddress!).ReadAsync(c)).Heads;
+        var watcher = new HeadWatcher(tiles, settings.LogKey, settings.Witnesses, settings.WitnessesRequired, anchors);
+        var alerting = new Alerting(http, settings.Webhook, error);
+        var state = WatchState.Load(settings.StatePath);
+
+        while (true)
+        {
+            HeadCheck check;
+            try
+            {
+                check = await watcher.CheckAsync(state, ct);
+            }
+            catch (Exception e) when (e is WatchException or HttpRequestException or InvalidDataException or TaskCanceledException && !ct.IsCancellationRequested)
+            {
+                // The log is unreachable or serves malformed tiles: an operator must look, so it is an alert too.
+                await alerting.RaiseAsync(settings.Url, $"the log could not be checked: {e.Message}", ct);
+                return ExitCodes.CheckFailed;
+            }
+            if (check.IsAlert)
+            {
+                await alerting.RaiseAsync(settings.Url, check.Alert!, ct);
+                return ExitCodes.CheckFailed;
+            }
+            if (check.Waiting is { } waiting)
+            {
+                console.Line($"waiting: {waiting}");
+                if (settings.Once)
+                    return ExitCodes.CheckFailed;
+            }
+            else if (check.State is { } next)
+            {
+                if (state is null || next != state)
+                {
+                    if (state is null || next.TreeSize != state.TreeSize)
+                        console.Line($"verified head {next.TreeSize} {next.RootHash}" + (settings.RpcUrl is null ? "" : $" ({next.AnchorsChecked} anchors consistent)"));
+                    state = next;
+                    state.Save(settings.StatePath);
+                }
+                if (onVerified is not null && await onVerified(check, ct) is { } alert)
+                {
+                    await alerting.RaiseAsync(settings.Url, alert, ct);
+                    return ExitCodes.CheckFailed;
+                }
+            }
+            if (settings.Once)
+                return ExitCodes.Ok;
+            await Task.Delay(settings.Interval, ct);
+        }
+    }
+}
