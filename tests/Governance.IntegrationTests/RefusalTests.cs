@@ -8,14 +8,16 @@ namespace CommunityAI.Governance.IntegrationTests;
 /// <summary>Every refusal is a problem naming the field, with the status the API promises, and changes nothing in the history.</summary>
 public sealed class RefusalTests(GovernanceSystem system) : VotingTests(system)
 {
-    private async Task<JsonElement> RefusedAsync(string path, object body, HttpStatusCode status)
+    private Task<JsonElement> RefusedAsync(string path, object body, HttpStatusCode status) => RefusedAsync(System, path, body, status);
+
+    public static async Task<JsonElement> RefusedAsync(GovernanceSystem system, string path, object body, HttpStatusCode status)
     {
-        var before = await System.CountEventsAsync("governance/");
-        using var response = await System.Api.PostAsJsonAsync(path, body);
+        var before = await system.CountEventsAsync("governance/");
+        using var response = await system.Api.PostAsJsonAsync(path, body);
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(status == response.StatusCode, $"{(int)response.StatusCode}: {text}");
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Equal(before, await System.CountEventsAsync("governance/"));
+        Assert.Equal(before, await system.CountEventsAsync("governance/"));
         return JsonDocument.Parse(text).RootElement;
     }
 
@@ -92,17 +94,21 @@ public sealed class RefusalTests(GovernanceSystem system) : VotingTests(system)
     public async Task A_body_over_the_limit_is_refused_before_it_is_read()
     {
         var before = await System.CountEventsAsync("governance/");
-        using var content = new StringContent("{\"body\":\"" + new string('x', 200_000) + "\"}", System.Text.Encoding.UTF8, "application/json");
+        using var content = new StringContent("{\"body\":\"" + new string('x', 200_000) + "\"}", global::System.Text.Encoding.UTF8, "application/json");
         using var response = await System.Api.PostAsync("/api/proposals", content);
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Equal(before, await System.CountEventsAsync("governance/"));
     }
+}
 
+/// <summary>Weights must be exactly the claim tree's: a class of its own, since it closes a forged epoch.</summary>
+public sealed class ForgedWeightsTests(GovernanceSystem system) : VotingTests(system)
+{
     [Fact]
     public async Task A_history_whose_credits_disagree_with_the_published_claim_root_gives_no_weights()
     {
-        await System.CloseEpochAsync(7, new Dictionary<string, System.Numerics.BigInteger> { [Address(6)] = 1 }, forgedRoot: "0x" + new string('1', 64));
-        var problem = await RefusedAsync("/api/proposals", System.Proposal(1, "validator-admission", new { validator = Address(14) }),
+        await System.CloseEpochAsync(7, new Dictionary<string, global::System.Numerics.BigInteger> { [Address(6)] = 1 }, forgedRoot: "0x" + new string('1', 64));
+        var problem = await RefusalTests.RefusedAsync(System, "/api/proposals", System.Proposal(1, "validator-admission", new { validator = Address(14) }),
             HttpStatusCode.ServiceUnavailable);
         Assert.Contains("claim root", problem.GetProperty("detail").GetString());
     }
