@@ -8,14 +8,17 @@ var infrastructure = builder.AddCommunityInfrastructure();
 // The anchoring key: a secret parameter (user secrets or environment); anvil's first dev key in Development.
 var anchorerKey = builder.AddParameter("anchorer-key", secret: true);
 
-// Every service appends to the one history and talks over the bus; fixed ports for local use.
+// Every service appends to the one history and talks over the bus; fixed ports for local use. Those that check
+// signatures, and the bridge, share one chain setting: the local chain and the HistoryAnchor the bridge deploys on it.
 builder.AddProject<Projects.Contributions>("contributions")
     .WithHttpEndpoint(port: 5101, name: "api")
-    .WithHistoryAndBus(infrastructure);
+    .WithHistoryAndBus(infrastructure)
+    .WithChainSetting();
 
 builder.AddProject<Projects.QualityScoring>("quality-scoring")
     .WithHttpEndpoint(port: 5102, name: "api")
-    .WithHistoryAndBus(infrastructure);
+    .WithHistoryAndBus(infrastructure)
+    .WithChainSetting();
 
 builder.AddProject<Projects.RewardLedger>("reward-ledger")
     .WithHttpEndpoint(port: 5103, name: "api")
@@ -26,6 +29,7 @@ builder.AddProject<Projects.ChainBridge>("chain-bridge")
     .WithHttpEndpoint(port: 5104, name: "api")
     .WithHistoryAndBus(infrastructure)
     .WithReference(infrastructure.Chain, "chain").WaitFor(infrastructure.Chain)
+    .WithChainSetting()
     .WithEnvironment("Chain__AnchorerKey", anchorerKey);
 
 builder.Build().Run();

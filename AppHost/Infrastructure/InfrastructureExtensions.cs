@@ -8,6 +8,23 @@ public static class InfrastructureExtensions
     public const int LocalChainId = 31337;
 
     /// <summary>
+    /// The HistoryAnchor the chain-bridge deploys on a fresh local chain, known before it exists: the anchorer key is
+    /// anvil's account 0, which deploys token, distributor and anchor in that order (ChainDeployer), so the anchor is
+    /// the contract created at its nonce 2. Equal to SigningChainOptions.DevelopmentVerifyingContract, which
+    /// ChainBridge.IntegrationTests checks against a real deployment.
+    /// </summary>
+    public const string LocalAnchorContract = "0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0";
+
+    /// <summary>
+    /// The one chain setting (<c>Chain:Id</c>, <c>Chain:VerifyingContract</c>), given alike to every service that signs
+    /// or checks signatures, so they all bind signatures to the same deployment.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithChainSetting(this IResourceBuilder<ProjectResource> service) =>
+        service
+            .WithEnvironment("Chain__Id", LocalChainId.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .WithEnvironment("Chain__VerifyingContract", LocalAnchorContract);
+
+    /// <summary>
     /// Containers when a container runtime answers (or Infrastructure:Mode=containers), otherwise the same
     /// servers as local executables (Infrastructure:Mode=local), so a machine without Docker runs it too.
     /// </summary>

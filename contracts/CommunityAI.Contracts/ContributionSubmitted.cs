@@ -11,12 +11,16 @@ namespace CommunityAI.Contracts;
 /// <param name="ContentUri">Where the content lives (https, ipfs or ar).</param>
 /// <param name="Nonce">The signer's nonce (uint64) as a decimal string, so JSON never rounds it.</param>
 /// <param name="Deadline">Unix time in seconds after which the signature was no longer valid.</param>
-/// <param name="Signature">The 65-byte EIP-712 signature, 0x-prefixed hex.</param>
+/// <param name="Signature">The 65-byte EIP-712 signature, 0x-prefixed hex (version 2: domain with the HistoryAnchor as verifying contract).</param>
 /// <param name="ContentSize">Size in bytes of inline content, when the contributor sent it; otherwise null.</param>
 /// <param name="SubmittedAt">When the contributions service accepted it.</param>
 /// <param name="Text">
 /// The inline content as text, when it was sent inline, is valid UTF-8 and fits the intake's text limit; otherwise null.
 /// Quality-scoring checks it for near duplicates and against the kind's text rules. Optional (added in 1.1).
+/// </param>
+/// <param name="Licence">
+/// The SPDX licence identifier the contributor signed (part of the version-2 EIP-712 Contribution, so of the id).
+/// Null only on contributions accepted before version 2 of the signing formats. Optional (added in 1.3).
 /// </param>
 public sealed record ContributionSubmitted(
     string ContributionId,
@@ -29,4 +33,5 @@ public sealed record ContributionSubmitted(
     string Signature,
     long? ContentSize,
     DateTimeOffset SubmittedAt,
-    string? Text = null);
+    string? Text = null,
+    string? Licence = null);

@@ -13,6 +13,10 @@ namespace CommunityAI.Contracts;
 /// <param name="Deadline">Unix time in seconds after which the signature was no longer valid.</param>
 /// <param name="Signature">The 65-byte EIP-712 signature, 0x-prefixed hex.</param>
 /// <param name="ReceivedAt">When quality-scoring accepted it.</param>
+/// <param name="Salt">
+/// The salt of the version-2 <c>Review</c> (0x-prefixed 32-byte hex), needed to check its signature. Null on reviews signed
+/// under version 1 of the signing formats. Optional (added in 1.3).
+/// </param>
 public sealed record ReviewSubmitted(
     string ContributionId,
     string Validator,
@@ -21,4 +25,5 @@ public sealed record ReviewSubmitted(
     string Nonce,
     long Deadline,
     string Signature,
-    DateTimeOffset ReceivedAt);
+    DateTimeOffset ReceivedAt,
+    string? Salt = null);

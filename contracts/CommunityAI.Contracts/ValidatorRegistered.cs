@@ -4,7 +4,8 @@ namespace CommunityAI.Contracts;
 /// A validator registered with a signed request. Recorded by quality-scoring in stream <c>scoring/validators/{address}</c>.
 /// </summary>
 /// <remarks>
-/// The signature is EIP-712 typed data in the CommunityAI domain <c>{ name: "CommunityAI", version: "1", chainId }</c>
+/// The signature is EIP-712 typed data in the CommunityAI domain
+/// <c>{ name: "CommunityAI", version: "2", chainId, verifyingContract }</c> (version 1, before 1.3: <c>{ name, version: "1", chainId }</c>)
 /// over <c>ValidatorRegistration(address validator,uint64 nonce,uint64 deadline)</c>.
 /// </remarks>
 /// <param name="Validator">The validator's EIP-55 address (the signer).</param>

@@ -6,6 +6,7 @@ using CommunityAI.Contributions.Infrastructure;
 using CommunityAI.Contributions.IntegrationEvents.EventHandling;
 using CommunityAI.ServiceDefaults.History;
 using CommunityAI.ServiceDefaults.Messaging;
+using CommunityAI.ServiceDefaults.Signing;
 using MassTransit;
 using Microsoft.Extensions.Options;
 
@@ -26,6 +27,7 @@ internal static class Extensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.AddSignedRequestCheck();
         builder.Services.AddSingleton<ContributionAppender>();
         builder.Services.AddSingleton<ContributorRateLimiter>();
         builder.AddClientAddressRateLimit();

@@ -4,6 +4,7 @@ using CommunityAI.QualityScoring.Infrastructure;
 using CommunityAI.QualityScoring.IntegrationEvents.EventHandling;
 using CommunityAI.ServiceDefaults.History;
 using CommunityAI.ServiceDefaults.Messaging;
+using CommunityAI.ServiceDefaults.Signing;
 using Marten;
 using MassTransit;
 
@@ -19,6 +20,7 @@ public static class Extensions
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.AddSignedRequestCheck();
         builder.Services.AddOptions<ScoringOptions>().BindConfiguration(ScoringOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         // Intake and reviews repeat a handful of statements; unprepared, parsing and planning them was about 40% of
         // PostgreSQL's CPU time per contribution (benchmarks/QualityScoring).

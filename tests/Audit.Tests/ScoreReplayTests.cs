@@ -71,9 +71,9 @@ public sealed class ScoreReplayTests(ScoredSystem system) : IClassFixture<Scored
         var clone = await system.CloneAsync();
         var validator = AnvilNode.DevAddresses[3];
         // The same review, signed by a key that is not the validator's.
-        var (nonce, deadline) = await ReviewTermsAsync(clone, system.Accepted, validator);
-        var forged = TypedDataSigner.Sign(new ReviewPayload(validator, system.Accepted, 75, "accept", nonce, deadline),
-            ScoringHistory.ChainId, AnvilNode.DevPrivateKeys[9]);
+        var (nonce, deadline, salt) = await ReviewTermsAsync(clone, system.Accepted, validator);
+        var forged = TypedDataSigner.Sign(new ReviewPayload(validator, system.Accepted, 75, "accept", salt, nonce, deadline),
+            ScoringHistory.Domain, AnvilNode.DevPrivateKeys[9]);
         await ExecuteAsync(clone, $$"""
             UPDATE history.mt_events SET data = jsonb_set(data, '{signature}', '"{{forged}}"')
             WHERE stream_id = 'scoring/{{system.Accepted}}' AND type = 'review_submitted' AND data->>'validator' = '{{validator}}'
@@ -186,18 +186,18 @@ public sealed class ScoreReplayTests(ScoredSystem system) : IClassFixture<Scored
             .Select(f => (f.GetProperty("what").GetString()!, f.GetProperty("detail").GetString()!))
             .ToList();
 
-    private static async Task<(ulong Nonce, ulong Deadline)> ReviewTermsAsync(string database, string contributionId, string validator)
+    private static async Task<(ulong Nonce, ulong Deadline, string Salt)> ReviewTermsAsync(string database, string contributionId, string validator)
     {
         await using var connection = new NpgsqlConnection(database);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(
-            "SELECT data->>'nonce', data->>'deadline' FROM history.mt_events WHERE stream_id = @stream AND type = 'review_submitted' AND data->>'validator' = @validator",
+            "SELECT data->>'nonce', data->>'deadline', data->>'salt' FROM history.mt_events WHERE stream_id = @stream AND type = 'review_submitted' AND data->>'validator' = @validator",
             connection);
         command.Parameters.AddWithValue("stream", $"scoring/{contributionId}");
         command.Parameters.AddWithValue("validator", validator);
         await using var reader = await command.ExecuteReaderAsync();
         Assert.True(await reader.ReadAsync());
-        return (ulong.Parse(reader.GetString(0), CultureInfo.InvariantCulture), ulong.Parse(reader.GetString(1), CultureInfo.InvariantCulture));
+        return (ulong.Parse(reader.GetString(0), CultureInfo.InvariantCulture), ulong.Parse(reader.GetString(1), CultureInfo.InvariantCulture), reader.GetString(2));
     }
 
     private static Task ExecuteAsync(string database, string sql) => AuditedSystem.ExecuteAsync(database, sql);

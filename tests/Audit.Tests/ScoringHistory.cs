@@ -18,7 +18,7 @@ namespace CommunityAI.Audit.Tests;
 /// </summary>
 public sealed class ScoringHistory(string connectionString) : IAsyncDisposable
 {
-    public const ulong ChainId = 31337;
+    public static SigningDomain Domain => TestChain.Domain;
 
     private readonly DocumentStore _store = DocumentStore.For(options =>
     {
@@ -91,8 +91,10 @@ public sealed class ScoringHistory(string connectionString) : IAsyncDisposable
         var nonce = ++_nonce;
         var deadline = (ulong)DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds();
         var validator = AnvilNode.DevAddresses[account];
-        var signature = TypedDataSigner.Sign(new ReviewPayload(validator, id, (ushort)score, verdict, nonce, deadline), ChainId, AnvilNode.DevPrivateKeys[account]);
-        return new ReviewSubmitted(id, validator, score, verdict, nonce.ToString(System.Globalization.CultureInfo.InvariantCulture), (long)deadline, signature, DateTimeOffset.UtcNow);
+        var salt = Hex.Encode(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        var signature = TypedDataSigner.Sign(new ReviewPayload(validator, id, (ushort)score, verdict, salt, nonce, deadline), Domain, AnvilNode.DevPrivateKeys[account]);
+        return new ReviewSubmitted(id, validator, score, verdict, nonce.ToString(System.Globalization.CultureInfo.InvariantCulture), (long)deadline, signature,
+            DateTimeOffset.UtcNow, salt);
     }
 
     public async Task AppendAsync(string stream, object @event)

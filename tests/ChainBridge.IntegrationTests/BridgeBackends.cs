@@ -20,7 +20,7 @@ public sealed class BridgeBackends : IAsyncLifetime
             ["ConnectionStrings:history"] = History,
             ["ConnectionStrings:rabbitmq"] = Broker,
             ["ConnectionStrings:chain"] = Anvil.RpcUrl,
-            ["Chain:ChainId"] = AnvilNode.ChainId.ToString(CultureInfo.InvariantCulture),
+            ["Chain:Id"] = AnvilNode.ChainId.ToString(CultureInfo.InvariantCulture),
             ["Anchoring:Period"] = "1.00:00:00",
             ["Anchoring:EveryEntries"] = "1000000000",
         };

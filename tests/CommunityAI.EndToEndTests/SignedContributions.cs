@@ -15,15 +15,15 @@ public static class SignedContributions
         var key = AnvilNode.DevPrivateKeys[keyIndex];
         var content = Encoding.UTF8.GetBytes(text);
         var payload = new ContributionPayload(Address.Parse(AnvilNode.DevAddresses[keyIndex]), "data",
-            Hex.Encode(SHA256.HashData(content)), $"ipfs://fault/{keyIndex}/{nonce}", nonce,
+            Hex.Encode(SHA256.HashData(content)), $"ipfs://fault/{keyIndex}/{nonce}", TestChain.Licence, nonce,
             (ulong)DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds());
-        var signature = TypedDataSigner.Sign(payload, (ulong)AnvilNode.ChainId, key);
+        var signature = TypedDataSigner.Sign(payload, TestChain.Domain, key);
         var body = new
         {
-            payload.Contributor, payload.Kind, payload.ContentHash, payload.ContentUri, payload.Nonce, payload.Deadline,
+            payload.Contributor, payload.Kind, payload.ContentHash, payload.ContentUri, payload.Licence, payload.Nonce, payload.Deadline,
             signature, content = Convert.ToBase64String(content),
         };
-        return (Hex.Encode(TypedDataSigner.Digest(payload, (ulong)AnvilNode.ChainId)), body);
+        return (Hex.Encode(TypedDataSigner.Digest(payload, TestChain.Domain)), body);
     }
 
     /// <summary>

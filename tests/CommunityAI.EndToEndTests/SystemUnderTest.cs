@@ -36,9 +36,9 @@ public class SystemUnderTest : IAsyncLifetime
         ["ConnectionStrings:history"] = History,
         ["ConnectionStrings:rabbitmq"] = Broker,
         ["ConnectionStrings:chain"] = Chain.RpcUrl,
-        ["Chain:ChainId"] = AnvilNode.ChainId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Chain:Id"] = AnvilNode.ChainId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Chain:VerifyingContract"] = TestChain.AnchorContract,
         ["Chain:AnchorerKey"] = AnvilNode.DevPrivateKeys[0],
-        ["Intake:ChainId"] = AnvilNode.ChainId.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Anchoring:Period"] = "00:00:01",
         // A chain outage in a test lasts seconds, not hours: come back quickly once the node answers again.
         ["Anchoring:RetryMaxDelay"] = "00:00:05",

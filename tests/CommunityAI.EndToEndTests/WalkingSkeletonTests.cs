@@ -24,18 +24,18 @@ public sealed class WalkingSkeletonTests(SystemUnderTest system) : IClassFixture
         var key = AnvilNode.DevPrivateKeys[1];
         var contributor = Address.Parse(new Nethereum.Web3.Accounts.Account(key).Address);
         var payload = new ContributionPayload(contributor, "data", Hex.Encode(SHA256.HashData(content)),
-            "ipfs://bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi", Nonce: 1,
+            "ipfs://bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi", Licence: "CC-BY-4.0", Nonce: 1,
             Deadline: (ulong)DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds());
-        var signature = TypedDataSigner.Sign(payload, (ulong)AnvilNode.ChainId, key);
+        var signature = TypedDataSigner.Sign(payload, TestChain.Domain, key);
 
         var response = await system.Contributions.PostAsJsonAsync("/api/contributions", new
         {
-            payload.Contributor, payload.Kind, payload.ContentHash, payload.ContentUri,
+            payload.Contributor, payload.Kind, payload.ContentHash, payload.ContentUri, payload.Licence,
             payload.Nonce, payload.Deadline, signature, content = Convert.ToBase64String(content),
         });
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
-        Assert.Equal(Hex.Encode(TypedDataSigner.Digest(payload, (ulong)AnvilNode.ChainId)), id);
+        Assert.Equal(Hex.Encode(TypedDataSigner.Digest(payload, TestChain.Domain)), id);
 
         // Scored by quality-scoring, credited by reward-ledger, both seen by contributions over the bus.
         var status = await Eventually.MatchesAsync(
@@ -57,6 +57,8 @@ public sealed class WalkingSkeletonTests(SystemUnderTest system) : IClassFixture
 
         // The head anchored on chain covers the submission, and the log proves inclusion under that very root.
         var chain = await system.ChainBridge.GetFromJsonAsync<ChainApi.ChainResponse>("/api/chain", Json);
+        // The contribution was signed for this very deployment: its verifying contract is the anchor the bridge deployed.
+        Assert.Equal(TestChain.AnchorContract, chain!.AnchorContract);
         var anchor = new AnchorContract(new Web3(system.Chain.RpcUrl), chain!.AnchorContract);
         var onChain = await Eventually.MatchesAsync(
             () => anchor.GetLatestHeadAsync(),
@@ -74,20 +76,20 @@ public sealed class WalkingSkeletonTests(SystemUnderTest system) : IClassFixture
     {
         var content = Encoding.UTF8.GetBytes("forged");
         var payload = new ContributionPayload(Address.Parse(new Nethereum.Web3.Accounts.Account(AnvilNode.DevPrivateKeys[2]).Address),
-            "feedback", Hex.Encode(SHA256.HashData(content)), "https://example.org/forged", 7,
+            "feedback", Hex.Encode(SHA256.HashData(content)), "https://example.org/forged", "CC0-1.0", 7,
             (ulong)DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds());
         // Signed by someone else than the claimed contributor.
-        var signature = TypedDataSigner.Sign(payload, (ulong)AnvilNode.ChainId, AnvilNode.DevPrivateKeys[3]);
+        var signature = TypedDataSigner.Sign(payload, TestChain.Domain, AnvilNode.DevPrivateKeys[3]);
         var before = await system.ChainBridge.GetFromJsonAsync<LogApi.HeadResponse>("/api/log/head", Json);
 
         var response = await system.Contributions.PostAsJsonAsync("/api/contributions", new
         {
-            payload.Contributor, payload.Kind, payload.ContentHash, payload.ContentUri, payload.Nonce, payload.Deadline, signature,
+            payload.Contributor, payload.Kind, payload.ContentHash, payload.ContentUri, payload.Licence, payload.Nonce, payload.Deadline, signature,
         });
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var id = Hex.Encode(TypedDataSigner.Digest(payload, (ulong)AnvilNode.ChainId));
+        var id = Hex.Encode(TypedDataSigner.Digest(payload, TestChain.Domain));
         Assert.Equal(HttpStatusCode.NotFound, (await system.Contributions.GetAsync($"/api/contributions/{id}")).StatusCode);
         await Task.Delay(1500);
         var log = await ReadLogAsync();

@@ -23,7 +23,8 @@ public class ContributionsService : IAsyncLifetime
     {
         ["ConnectionStrings:history"] = History,
         ["ConnectionStrings:rabbitmq"] = Broker,
-        ["Intake:ChainId"] = AnvilNode.ChainId.ToString(CultureInfo.InvariantCulture),
+        ["Chain:Id"] = TestChain.Settings["Chain:Id"]!,
+        ["Chain:VerifyingContract"] = TestChain.AnchorContract,
         ["Intake:MaxContentBytes"] = MaxContentBytes.ToString(CultureInfo.InvariantCulture),
         ["Logging:LogLevel:Default"] = "Warning",
     }.Concat(ExtraSettings).ToDictionary();
@@ -51,6 +52,16 @@ public class ContributionsService : IAsyncLifetime
         await using var command = new NpgsqlCommand("select count(*) from history.mt_events where stream_id = @s", connection);
         command.Parameters.AddWithValue("s", streamKey);
         return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>The licence recorded on the contribution's ContributionSubmitted in the history.</summary>
+    public async Task<string?> LicenceOfAsync(string contributionId)
+    {
+        await using var connection = new NpgsqlConnection(History);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("select data->>'licence' from history.mt_events where stream_id = @s and version = 1", connection);
+        command.Parameters.AddWithValue("s", "contributions/" + contributionId);
+        return (string?)await command.ExecuteScalarAsync();
     }
 
     public async Task<long> CountEventsOfTypeAsync(string type)

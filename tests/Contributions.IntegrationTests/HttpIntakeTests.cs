@@ -67,6 +67,7 @@ public sealed class HttpIntakeTests(ContributionsService service) : IClassFixtur
     [InlineData("contributor", "0x90F79bf6EB2c4f870365E785982E1f101E93b906")]
     [InlineData("kind", "feedback")]
     [InlineData("contentUri", "ipfs://somewhere-else")]
+    [InlineData("licence", "MIT")]
     [InlineData("nonce", "1")]
     [InlineData("deadline", null)]
     [InlineData("signature", null)]
@@ -80,6 +81,71 @@ public sealed class HttpIntakeTests(ContributionsService service) : IClassFixtur
             _ => replacement,
         };
         await AssertRefusedAsync(body, HttpStatusCode.Unauthorized, "signature", "contributions/" + id);
+    }
+
+    [Fact]
+    public async Task A_version_1_signature_is_refused_with_a_401_naming_the_domain_to_sign_over()
+    {
+        var (id, body) = Signed.Version1Contribution();
+        using var response = await PostAsync(body);
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        var problem = await ProblemAsync(response);
+        Assert.Equal("Version1Domain", problem.GetProperty("failure").GetString());
+        Assert.Equal("signature", problem.GetProperty("field").GetString());
+        var detail = problem.GetProperty("detail").GetString()!;
+        Assert.Contains("version-1", detail, StringComparison.Ordinal);
+        Assert.Contains("version: \"2\"", detail, StringComparison.Ordinal);
+        Assert.Contains(CommunityAI.Testing.TestChain.AnchorContract, detail, StringComparison.Ordinal);
+        Assert.Equal(0, await service.CountEventsAsync("contributions/" + id));
+    }
+
+    [Fact]
+    public async Task A_signature_for_another_deployment_on_the_same_chain_is_refused_naming_ours()
+    {
+        // Staging's anchor: the same chain, another verifying contract.
+        var staging = new CommunityAI.Formats.Signing.SigningDomain((ulong)CommunityAI.Testing.AnvilNode.ChainId, "0x5FbDB2315678afecb367f032d93F642f64180aa3");
+        var (id, body) = Signed.Contribution(domain: staging);
+        using var response = await PostAsync(body);
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        var problem = await ProblemAsync(response);
+        Assert.Equal("SignerMismatch", problem.GetProperty("failure").GetString());
+        Assert.Contains(CommunityAI.Testing.TestChain.AnchorContract, problem.GetProperty("detail").GetString()!, StringComparison.Ordinal);
+        Assert.Equal(0, await service.CountEventsAsync("contributions/" + id));
+    }
+
+    [Theory]
+    [InlineData("GPL-3.0-only")]
+    [InlineData("cc-by-4.0")]
+    [InlineData("")]
+    [InlineData("CC-BY-4.0 ")]
+    public async Task A_licence_outside_the_allowed_list_is_refused_naming_licence_even_when_signed(string licence)
+    {
+        var (id, body) = Signed.Contribution(licence: licence);
+        await AssertRefusedAsync(body, HttpStatusCode.BadRequest, "licence", "contributions/" + id);
+    }
+
+    [Fact]
+    public async Task An_oversize_licence_is_refused_naming_licence()
+    {
+        var (id, body) = Signed.Contribution(licence: new string('A', 5_000));
+        await AssertRefusedAsync(body, HttpStatusCode.BadRequest, "licence", "contributions/" + id);
+    }
+
+    [Fact]
+    public async Task A_missing_licence_on_a_version_2_signature_is_refused_naming_licence()
+    {
+        var (id, body) = Signed.Contribution();
+        body.Remove("licence");
+        await AssertRefusedAsync(body, HttpStatusCode.BadRequest, "licence", "contributions/" + id);
+    }
+
+    [Fact]
+    public async Task The_stored_contribution_carries_its_licence()
+    {
+        var (id, body) = Signed.Contribution(licence: "CC0-1.0");
+        using var response = await PostAsync(body);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal("CC0-1.0", await service.LicenceOfAsync(id));
     }
 
     [Fact]

@@ -55,6 +55,38 @@ public sealed class PartnerIntakeTests(ContributionsService service) : IClassFix
     }
 
     [Fact]
+    public async Task A_version_1_command_on_the_bus_is_rejected_with_401_naming_the_domain()
+    {
+        await using var tap = await BrokerTap.ConnectAsync(service.Broker);
+        var rejections = await tap.SubscribeAsync("ContributionRejected");
+        var (id, body) = Signed.Version1Contribution(text: "old partner client");
+
+        await tap.PublishRawAsync(Queue, Command(body, "corr-v1"), messageId: Guid.NewGuid().ToString());
+
+        var messages = await Eventually.MatchesAsync(() => tap.DrainAsync(rejections), m => m.Count > 0, "ContributionRejected on the bus");
+        var rejected = messages[0].Body.GetProperty("message");
+        Assert.Equal("corr-v1", rejected.GetProperty("correlationId").GetString());
+        Assert.Equal(401, rejected.GetProperty("status").GetInt32());
+        Assert.Contains("version-1", rejected.GetProperty("reason").GetString()!, StringComparison.Ordinal);
+        Assert.Equal(0, await service.CountEventsAsync("contributions/" + id));
+    }
+
+    [Fact]
+    public async Task A_command_with_a_licence_outside_the_list_is_rejected_naming_licence()
+    {
+        await using var tap = await BrokerTap.ConnectAsync(service.Broker);
+        var rejections = await tap.SubscribeAsync("ContributionRejected");
+        var (id, body) = Signed.Contribution(licence: "Proprietary");
+
+        await tap.PublishRawAsync(Queue, Command(body, "corr-licence"), messageId: Guid.NewGuid().ToString());
+
+        var messages = await Eventually.MatchesAsync(() => tap.DrainAsync(rejections), m => m.Count > 0, "ContributionRejected on the bus");
+        var rejected = messages[0].Body.GetProperty("message");
+        Assert.Equal(("licence", 400), (rejected.GetProperty("field").GetString(), rejected.GetProperty("status").GetInt32()));
+        Assert.Equal(0, await service.CountEventsAsync("contributions/" + id));
+    }
+
+    [Fact]
     public async Task A_replayed_nonce_on_the_bus_is_rejected_as_a_conflict_naming_the_nonce()
     {
         await using var tap = await BrokerTap.ConnectAsync(service.Broker);

@@ -5,37 +5,44 @@ using CommunityAI.Contributions.Domain;
 using CommunityAI.Formats;
 using CommunityAI.Formats.Signing;
 using CommunityAI.Testing;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Contributions.Tests;
 
 public sealed class ContributionIntakeTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
-    private static readonly IntakeOptions Options = new() { ChainId = AnvilNode.ChainId, MaxContentBytes = 64 };
+    private static readonly IntakeOptions Options = new() { MaxContentBytes = 64 };
+    private static readonly SignedRequestCheck Check = new(TestChain.Domain, new FakeTimeProvider(Now));
 
-    private static SubmitContributionRequest Signed(string text = "content", string kind = "data", ulong nonce = 7, string uri = "ipfs://x", int key = 1) =>
-        Signed(Encoding.UTF8.GetBytes(text), kind, nonce, uri, key);
+    private static IntakeDecision Decide(SubmitContributionRequest request, IntakeOptions? options = null) =>
+        ContributionIntake.Decide(request, options ?? Options, Check);
 
-    private static SubmitContributionRequest Signed(byte[] content, string kind = "data", ulong nonce = 7, string uri = "ipfs://x", int key = 1)
+    private static SubmitContributionRequest Signed(string text = "content", string kind = "data", ulong nonce = 7, string uri = "ipfs://x", int key = 1,
+        string licence = TestChain.Licence, SigningDomain? domain = null) =>
+        Signed(Encoding.UTF8.GetBytes(text), kind, nonce, uri, key, licence, domain);
+
+    private static SubmitContributionRequest Signed(byte[] content, string kind = "data", ulong nonce = 7, string uri = "ipfs://x", int key = 1,
+        string licence = TestChain.Licence, SigningDomain? domain = null)
     {
-        var payload = new ContributionPayload(Address.Parse(AnvilNode.DevAddresses[key]), kind, Hex.Encode(SHA256.HashData(content)), uri, nonce,
+        var payload = new ContributionPayload(Address.Parse(AnvilNode.DevAddresses[key]), kind, Hex.Encode(SHA256.HashData(content)), uri, licence, nonce,
             (ulong)Now.AddHours(1).ToUnixTimeSeconds());
         return new SubmitContributionRequest
         {
-            Contributor = payload.Contributor, Kind = kind, ContentHash = payload.ContentHash, ContentUri = uri, Nonce = nonce,
-            Deadline = payload.Deadline, Signature = TypedDataSigner.Sign(payload, (ulong)AnvilNode.ChainId, AnvilNode.DevPrivateKeys[key]),
+            Contributor = payload.Contributor, Kind = kind, ContentHash = payload.ContentHash, ContentUri = uri, Licence = licence, Nonce = nonce,
+            Deadline = payload.Deadline, Signature = TypedDataSigner.Sign(payload, domain ?? TestChain.Domain, AnvilNode.DevPrivateKeys[key]),
             Content = Convert.ToBase64String(content),
         };
     }
 
     private static IReadOnlyDictionary<string, string[]> Errors(SubmitContributionRequest request) =>
-        Assert.IsType<IntakeDecision.Invalid>(ContributionIntake.Decide(request, Options, Now)).Errors;
+        Assert.IsType<IntakeDecision.Invalid>(Decide(request)).Errors;
 
     [Fact]
     public void A_correctly_signed_contribution_is_accepted_with_its_eip712_digest_as_id()
     {
         var request = Signed();
-        var accepted = Assert.IsType<IntakeDecision.Accept>(ContributionIntake.Decide(request, Options, Now));
+        var accepted = Assert.IsType<IntakeDecision.Accept>(Decide(request));
         Assert.Equal(AnvilNode.DevAddresses[1], accepted.Event.Contributor);
         Assert.Equal("7", accepted.Event.Nonce);
         Assert.Equal(7, accepted.Event.ContentSize);
@@ -45,7 +52,7 @@ public sealed class ContributionIntakeTests
     [Fact]
     public void Small_utf8_content_travels_as_text_for_the_scoring_checks()
     {
-        var accepted = Assert.IsType<IntakeDecision.Accept>(ContributionIntake.Decide(Signed("Zürich – naïve ✓"), Options, Now));
+        var accepted = Assert.IsType<IntakeDecision.Accept>(Decide(Signed("Zürich – naïve ✓")));
         Assert.Equal("Zürich – naïve ✓", accepted.Event.Text);
     }
 
@@ -54,7 +61,7 @@ public sealed class ContributionIntakeTests
     [InlineData(new byte[] { 0x41, 0x00, 0x42 })] // NUL: binary, not text
     public void Binary_content_is_checked_by_hash_only_and_carries_no_text(byte[] content)
     {
-        var accepted = Assert.IsType<IntakeDecision.Accept>(ContributionIntake.Decide(Signed(content), Options, Now));
+        var accepted = Assert.IsType<IntakeDecision.Accept>(Decide(Signed(content)));
         Assert.Null(accepted.Event.Text);
         Assert.Equal(content.Length, accepted.Event.ContentSize);
     }
@@ -62,8 +69,8 @@ public sealed class ContributionIntakeTests
     [Fact]
     public void Text_larger_than_the_text_limit_is_accepted_without_its_text()
     {
-        var options = new IntakeOptions { ChainId = AnvilNode.ChainId, MaxContentBytes = 64, MaxTextBytes = 8 };
-        var accepted = Assert.IsType<IntakeDecision.Accept>(ContributionIntake.Decide(Signed("nine char"), options, Now));
+        var options = new IntakeOptions { MaxContentBytes = 64, MaxTextBytes = 8 };
+        var accepted = Assert.IsType<IntakeDecision.Accept>(Decide(Signed("nine char"), options));
         Assert.Null(accepted.Event.Text);
     }
 
@@ -71,22 +78,69 @@ public sealed class ContributionIntakeTests
     public void The_contributor_may_be_sent_in_lower_case()
     {
         var request = Signed() with { Contributor = AnvilNode.DevAddresses[1].ToLowerInvariant() };
-        Assert.IsType<IntakeDecision.Accept>(ContributionIntake.Decide(request, Options, Now));
+        Assert.IsType<IntakeDecision.Accept>(Decide(request));
     }
 
     [Fact]
     public void Another_signers_address_is_unsigned() =>
-        Assert.IsType<IntakeDecision.Unsigned>(ContributionIntake.Decide(Signed() with { Contributor = AnvilNode.DevAddresses[2] }, Options, Now));
+        Assert.IsType<IntakeDecision.Unsigned>(Decide(Signed() with { Contributor = AnvilNode.DevAddresses[2] }));
 
     [Fact]
     public void A_signature_for_another_chain_is_unsigned() =>
-        Assert.IsType<IntakeDecision.Unsigned>(ContributionIntake.Decide(Signed(), new IntakeOptions { ChainId = 1 }, Now));
+        Assert.Equal(SigningFailure.SignerMismatch, Assert.IsType<IntakeDecision.Unsigned>(
+            Decide(Signed(domain: new SigningDomain(1, TestChain.AnchorContract)))).Error.Failure);
+
+    [Fact]
+    public void A_signature_for_another_deployment_on_our_chain_is_unsigned() =>
+        Assert.Equal(SigningFailure.SignerMismatch, Assert.IsType<IntakeDecision.Unsigned>(
+            Decide(Signed(domain: new SigningDomain((ulong)AnvilNode.ChainId, "0x5FbDB2315678afecb367f032d93F642f64180aa3")))).Error.Failure);
+
+    [Fact]
+    public void A_version_1_signature_without_licence_is_named_as_version_1()
+    {
+        var request = Signed(licence: "") with { Licence = null };
+        var payload = new ContributionPayload(request.Contributor!, request.Kind!, request.ContentHash!, request.ContentUri!, "", request.Nonce!.Value, request.Deadline!.Value);
+        request = request with { Signature = TypedDataSigner.SignDigest(TypedDataSigner.Version1Digest(payload, (ulong)AnvilNode.ChainId)!, AnvilNode.DevPrivateKeys[1]) };
+        var error = Assert.IsType<IntakeDecision.Unsigned>(Decide(request)).Error;
+        Assert.Equal(SigningFailure.Version1Domain, error.Failure);
+        Assert.Contains(TestChain.AnchorContract, error.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_licence_is_signed_and_recorded()
+    {
+        var accepted = Assert.IsType<IntakeDecision.Accept>(Decide(Signed(licence: "MIT")));
+        Assert.Equal("MIT", accepted.Event.Licence);
+        Assert.IsType<IntakeDecision.Unsigned>(Decide(Signed(licence: "MIT") with { Licence = "CC0-1.0" }));
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("GPL-3.0-only")]
+    [InlineData("mit")]
+    [InlineData("MIT\u0000")]
+    public void A_licence_outside_the_allowed_list_is_named(string? licence) =>
+        Assert.Contains("licence", Errors(Signed(licence: licence ?? "") with { Licence = licence }).Keys);
+
+    [Fact]
+    public void An_oversize_licence_is_named_without_looking_it_up() =>
+        Assert.StartsWith("is required and at most 64", Errors(Signed(licence: new string('M', 65)))["licence"][0], StringComparison.Ordinal);
+
+    [Fact]
+    public void The_allowed_licences_come_from_the_options()
+    {
+        var options = new IntakeOptions { MaxContentBytes = 64, Licences = ["GPL-3.0-only"] };
+        Assert.IsType<IntakeDecision.Accept>(Decide(Signed(licence: "GPL-3.0-only"), options));
+        Assert.Contains("licence", Assert.IsType<IntakeDecision.Invalid>(Decide(Signed(), options)).Errors.Keys);
+    }
 
     [Theory]
     [InlineData("contributor")]
     [InlineData("kind")]
     [InlineData("contentHash")]
     [InlineData("contentUri")]
+    [InlineData("licence")]
     [InlineData("nonce")]
     [InlineData("deadline")]
     [InlineData("signature")]
@@ -99,6 +153,7 @@ public sealed class ContributionIntakeTests
             "kind" => request with { Kind = null },
             "contentHash" => request with { ContentHash = null, Content = null },
             "contentUri" => request with { ContentUri = null },
+            "licence" => request with { Licence = null },
             "nonce" => request with { Nonce = null },
             "deadline" => request with { Deadline = null },
             _ => request with { Signature = null },
@@ -146,7 +201,7 @@ public sealed class ContributionIntakeTests
     {
         var request = Signed();
         var command = new SubmitContribution(request.Contributor, request.Kind, request.ContentHash, request.ContentUri, "7",
-            (long)request.Deadline!.Value, request.Signature, request.Content, "p", "c");
+            (long)request.Deadline!.Value, request.Signature, request.Content, "p", "c", request.Licence);
         var mapped = PartnerSubmission.ToRequest(command, out var error);
         Assert.Null(error);
         Assert.Equal(request, mapped);

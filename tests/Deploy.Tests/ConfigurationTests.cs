@@ -71,13 +71,38 @@ public sealed partial class ConfigurationTests
     }
 
     [Theory, MemberData(nameof(Overlays.All), MemberType = typeof(Overlays))]
-    public void Intake_signs_for_the_chain_the_bridge_anchors_on(string name)
+    public void The_chain_setting_is_set_once_and_equal_everywhere(string name)
     {
         var overlay = RenderedOverlay.Load(name);
-        var intake = ContainerSettings.ConfigMapValue(overlay, overlay.Deployment("contributions").Spec.Template.Spec.Containers[0], "Intake__ChainId");
-        var chain = ContainerSettings.ConfigMapValue(overlay, overlay.Deployment("chain-bridge").Spec.Template.Spec.Containers[0], "Chain__ChainId");
-        Assert.NotNull(intake);
-        Assert.Equal(intake, chain);
+        var maps = overlay.All<V1ConfigMap>().ToList();
+        foreach (var key in ServiceSettings.ChainSetting)
+        {
+            var holders = maps.Where(m => m.Data?.ContainsKey(key) == true).Select(m => m.Metadata.Name).ToList();
+            Assert.True(holders.Count == 1 && holders[0].StartsWith("communityai-common", StringComparison.Ordinal),
+                $"{name}: {key} must be set once, in communityai-common, not in [{string.Join(", ", holders)}]");
+            var values = ServiceSettings.ChainReaders
+                .Select(service => overlay.Deployment(service).Spec.Template.Spec.Containers.Single())
+                .Select(container => (Literal: container.Env?.Any(e => e.Name == key) == true, Value: ContainerSettings.ConfigMapValue(overlay, container, key)))
+                .ToList();
+            Assert.All(values, v => Assert.False(v.Literal, $"{name}: a Deployment sets {key} itself"));
+            Assert.All(values, v => Assert.False(string.IsNullOrEmpty(v.Value), $"{name}: a chain reader does not get {key}"));
+            Assert.Single(values.Select(v => v.Value).Distinct());
+        }
+
+        // No second chain id anywhere: the keys the services used to read each on their own are gone.
+        foreach (var map in maps)
+        foreach (var key in (map.Data ?? new Dictionary<string, string>()).Keys)
+            Assert.False(key.EndsWith("ChainId", StringComparison.OrdinalIgnoreCase), $"{name}: ConfigMap {map.Metadata.Name} sets {key}");
+    }
+
+    [Fact]
+    public void The_dev_overlay_binds_signatures_to_the_development_chains_anchor()
+    {
+        var overlay = RenderedOverlay.Load("dev");
+        var container = overlay.Deployment("contributions").Spec.Template.Spec.Containers.Single();
+        Assert.Equal("31337", ContainerSettings.ConfigMapValue(overlay, container, "Chain__Id"));
+        // anvil account 0's contract at nonce 2: the HistoryAnchor the dev chain-bridge deploys (ChainDeployer's order).
+        Assert.Equal("0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0", ContainerSettings.ConfigMapValue(overlay, container, "Chain__VerifyingContract"));
     }
 
     [Theory, MemberData(nameof(Overlays.All), MemberType = typeof(Overlays))]

@@ -18,19 +18,25 @@ public static class ServiceSettings
     {
         ["contributions"] =
         [
-            .. Common, "Intake:ChainId", "Intake:MaxContentBytes", "Intake:MaxDeadlineAhead", "Intake:MaxContentUriLength",
+            .. Common, "Chain:Id", "Chain:VerifyingContract", "Intake:MaxContentBytes", "Intake:MaxDeadlineAhead", "Intake:MaxContentUriLength",
             "RateLimits:PerClientAddress", "RateLimits:PerContributor", "RateLimits:Window",
         ],
-        ["quality-scoring"] = [.. Common],
+        ["quality-scoring"] = [.. Common, "Chain:Id", "Chain:VerifyingContract"],
         ["reward-ledger"] = [.. Common, "Epochs:Genesis", "Epochs:Length", "Admin:ApiKey"],
         ["chain-bridge"] =
         [
-            .. Common, "ConnectionStrings:chain", "Chain:ChainId", "Chain:AnchorerKey",
+            .. Common, "ConnectionStrings:chain", "Chain:Id", "Chain:AnchorerKey",
             "Anchoring:Period", "Anchoring:EveryEntries", "Anchoring:Confirmations",
             "Anchoring:ReorgWindow", "Anchoring:RetryInitialDelay", "Anchoring:RetryMaxDelay",
             "Dapr:SecretStore", "Dapr:AnchorerKeySecretName", "Dapr:AnchorerKeyValueName", "DAPR_GRPC_ENDPOINT",
         ],
     };
+
+    /// <summary>The services that read the one chain setting (they check signatures, or send to the chain).</summary>
+    public static IReadOnlyList<string> ChainReaders { get; } = ["contributions", "quality-scoring", "chain-bridge"];
+
+    /// <summary>The chain setting's keys; each is set once, in the common ConfigMap.</summary>
+    public static IReadOnlyList<string> ChainSetting { get; } = ["Chain__Id", "Chain__VerifyingContract"];
 
     /// <summary>The queues each service consumes (MassTransit kebab-case endpoint names prefixed with the service).</summary>
     public static IReadOnlyDictionary<string, string[]> ScaledQueues { get; } = new Dictionary<string, string[]>
@@ -40,6 +46,6 @@ public static class ServiceSettings
         ["reward-ledger"] = ["reward-ledger-contribution-scored"],
     };
 
-    /// <summary>The environment variable .NET configuration reads a key from ("Chain:ChainId" → "Chain__ChainId").</summary>
+    /// <summary>The environment variable .NET configuration reads a key from ("Chain:Id" → "Chain__Id").</summary>
     public static string EnvironmentName(string key) => key.Replace(":", "__", StringComparison.Ordinal);
 }

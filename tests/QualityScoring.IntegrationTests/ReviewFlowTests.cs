@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using CommunityAI.Formats.Signing;
 using CommunityAI.Testing;
 
 namespace CommunityAI.QualityScoring.IntegrationTests;
@@ -29,6 +30,7 @@ public sealed class ReviewFlowTests(ScoringSystem system) : IClassFixture<Scorin
         await AssertProblemAsync(await system.ReviewAsync(unassigned, id, 50), HttpStatusCode.Forbidden, "Not assigned");
         await AssertProblemAsync(await system.ReviewAsync(7, id, 50), HttpStatusCode.Forbidden, "Not a validator");
         await AssertProblemAsync(await system.ReviewAsync(assigned[0], id, 50, signingKey: 8), HttpStatusCode.Unauthorized, "Invalid signature");
+        await AssertProblemAsync(await system.ReviewAsync(assigned[0], id, 50, domain: Staging), HttpStatusCode.Unauthorized, "Invalid signature");
         Assert.Equal(0, await system.CountEventsAsync("review_submitted", id));
 
         Assert.Equal(HttpStatusCode.Created, (await system.ReviewAsync(assigned[0], id, 70, nonce: 11)).StatusCode);
@@ -87,11 +89,11 @@ public sealed class ReviewFlowTests(ScoringSystem system) : IClassFixture<Scorin
     {
         await RegisterAllAsync();
         Assert.Equal(HttpStatusCode.Conflict, (await system.RegisterAsync(2, nonce: 99)).StatusCode);
-        var registration = new Domain.ValidatorRegistration(AnvilNode.DevAddresses[6], 1, (ulong)DateTimeOffset.UtcNow.AddMinutes(5).ToUnixTimeSeconds());
+        var registration = new ValidatorRegistrationPayload(AnvilNode.DevAddresses[6], 1, (ulong)DateTimeOffset.UtcNow.AddMinutes(5).ToUnixTimeSeconds());
         var forged = await system.Api.PostAsJsonAsync("/api/validators", new
         {
             registration.Validator, registration.Nonce, registration.Deadline,
-            signature = registration.Sign((ulong)AnvilNode.ChainId, AnvilNode.DevPrivateKeys[7]),
+            signature = TypedDataSigner.Sign(registration, TestChain.Domain, AnvilNode.DevPrivateKeys[7]),
         });
         await AssertProblemAsync(forged, HttpStatusCode.Unauthorized, "Invalid signature");
         Assert.Equal(HttpStatusCode.NotFound, (await system.Api.GetAsync($"/api/validators/{AnvilNode.DevAddresses[6]}")).StatusCode);
@@ -100,6 +102,32 @@ public sealed class ReviewFlowTests(ScoringSystem system) : IClassFixture<Scorin
         var problem = await malformed.Content.ReadFromJsonAsync<JsonElement>();
         Assert.True(problem.GetProperty("errors").TryGetProperty("validator", out _));
         Assert.True(problem.GetProperty("errors").TryGetProperty("signature", out _));
+    }
+
+    // Another deployment on the same chain: its own HistoryAnchor.
+    private static readonly SigningDomain Staging = new((ulong)AnvilNode.ChainId, "0x5FbDB2315678afecb367f032d93F642f64180aa3");
+
+    [Fact]
+    public async Task A_version_1_or_foreign_deployment_registration_is_refused_with_401_and_nothing_recorded()
+    {
+        var registration = new ValidatorRegistrationPayload(AnvilNode.DevAddresses[9], 1, (ulong)DateTimeOffset.UtcNow.AddMinutes(5).ToUnixTimeSeconds());
+        var v1Signature = TypedDataSigner.SignDigest(TypedDataSigner.Version1Digest(registration, (ulong)AnvilNode.ChainId)!, AnvilNode.DevPrivateKeys[9]);
+        var old = await system.Api.PostAsJsonAsync("/api/validators", new { registration.Validator, registration.Nonce, registration.Deadline, signature = v1Signature });
+        Assert.Equal(HttpStatusCode.Unauthorized, old.StatusCode);
+        var problem = await old.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("Version1Domain", problem.GetProperty("failure").GetString());
+        Assert.Contains(TestChain.AnchorContract, problem.GetProperty("detail").GetString()!, StringComparison.Ordinal);
+
+        var foreign = await system.Api.PostAsJsonAsync("/api/validators", new
+        {
+            registration.Validator, registration.Nonce, registration.Deadline,
+            signature = TypedDataSigner.Sign(registration, Staging, AnvilNode.DevPrivateKeys[9]),
+        });
+        Assert.Equal(HttpStatusCode.Unauthorized, foreign.StatusCode);
+        Assert.Equal("SignerMismatch", (await foreign.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("failure").GetString());
+
+        Assert.Equal(HttpStatusCode.NotFound, (await system.Api.GetAsync($"/api/validators/{AnvilNode.DevAddresses[9]}")).StatusCode);
+        Assert.Equal(0, await system.CountValidatorEventsAsync("validator_registered", 9));
     }
 
     private async Task RegisterAllAsync()

@@ -64,7 +64,8 @@ public class ScoringSystem : IAsyncLifetime
         {
             ["ConnectionStrings:history"] = History,
             ["ConnectionStrings:rabbitmq"] = Broker,
-            ["Scoring:ChainId"] = AnvilNode.ChainId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Chain:Id"] = TestChain.Settings["Chain:Id"]!,
+            ["Chain:VerifyingContract"] = TestChain.AnchorContract,
             ["Scoring:ReviewWindow"] = ReviewWindow.ToString(),
             ["Scoring:CloserInterval"] = "00:00:00.200",
             ["Logging:LogLevel:Default"] = "Warning",
@@ -89,22 +90,25 @@ public class ScoringSystem : IAsyncLifetime
 
     public Task<HttpResponseMessage> RegisterAsync(int key, ulong nonce = 1)
     {
-        var registration = new ValidatorRegistration(AnvilNode.DevAddresses[key], nonce, (ulong)DateTimeOffset.UtcNow.AddMinutes(10).ToUnixTimeSeconds());
+        var registration = new ValidatorRegistrationPayload(AnvilNode.DevAddresses[key], nonce, (ulong)DateTimeOffset.UtcNow.AddMinutes(10).ToUnixTimeSeconds());
         return Api.PostAsJsonAsync("/api/validators", new
         {
             registration.Validator, registration.Nonce, registration.Deadline,
-            signature = registration.Sign((ulong)AnvilNode.ChainId, AnvilNode.DevPrivateKeys[key]),
+            signature = TypedDataSigner.Sign(registration, TestChain.Domain, AnvilNode.DevPrivateKeys[key]),
         });
     }
 
     /// <summary>A review signed with the validator's own key (<paramref name="signingKey"/> to forge one).</summary>
-    public Task<HttpResponseMessage> ReviewAsync(int key, string contributionId, int score, string verdict = "accept", ulong nonce = 1, int? signingKey = null)
+    public Task<HttpResponseMessage> ReviewAsync(int key, string contributionId, int score, string verdict = "accept", ulong nonce = 1, int? signingKey = null,
+        SigningDomain? domain = null)
     {
-        var payload = new ReviewPayload(AnvilNode.DevAddresses[key], contributionId, (ushort)score, verdict, nonce, ReviewDeadline);
+        // A validator's secret salt, derived so that sending the very same review again signs the very same bytes.
+        var salt = Hex.Encode(SHA256.HashData(Encoding.UTF8.GetBytes($"salt/{key}/{contributionId}/{nonce}")));
+        var payload = new ReviewPayload(AnvilNode.DevAddresses[key], contributionId, (ushort)score, verdict, salt, nonce, ReviewDeadline);
         return Api.PostAsJsonAsync("/api/reviews", new
         {
-            payload.Validator, payload.ContributionId, score, payload.Verdict, payload.Nonce, payload.Deadline,
-            signature = TypedDataSigner.Sign(payload, (ulong)AnvilNode.ChainId, AnvilNode.DevPrivateKeys[signingKey ?? key]),
+            payload.Validator, payload.ContributionId, score, payload.Verdict, payload.Salt, payload.Nonce, payload.Deadline,
+            signature = TypedDataSigner.Sign(payload, domain ?? TestChain.Domain, AnvilNode.DevPrivateKeys[signingKey ?? key]),
         });
     }
 

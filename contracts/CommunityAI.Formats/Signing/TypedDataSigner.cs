@@ -1,13 +1,12 @@
 using System.Numerics;
-using Nethereum.ABI.EIP712;
 using NBitcoin.Secp256k1;
 using Nethereum.Signer;
 
 namespace CommunityAI.Formats.Signing;
 
 /// <summary>
-/// Digests, signs and verifies CommunityAI's EIP-712 typed data (see <see cref="TypedDataSchema"/>).
-/// Encoding is Nethereum's EIP-712 encoder; signatures are 65-byte r‖s‖v hex with v = 27 or 28, the form
+/// Digests, signs and verifies CommunityAI's EIP-712 typed data (every <see cref="ISignedMessage"/> in a
+/// <see cref="SigningDomain"/>). Signatures are 65-byte r‖s‖v hex with v = 27 or 28, the form
 /// ethers.js <c>signTypedData</c> and MetaMask's <c>eth_signTypedData_v4</c> produce.
 /// </summary>
 public static class TypedDataSigner
@@ -18,52 +17,41 @@ public static class TypedDataSigner
     private static readonly BigInteger HalfCurveOrder = CurveOrder / 2;
 
     /// <summary>
-    /// The EIP-712 digest of a contribution; as 0x-hex (<see cref="Hex.Encode"/>) it is the contribution id.
-    /// Throws <see cref="ArgumentException"/> for a payload that cannot be encoded.
+    /// The EIP-712 digest of <paramref name="message"/> in <paramref name="domain"/>; for a contribution, as 0x-hex
+    /// (<see cref="Hex.Encode"/>), it is the contribution id. Throws <see cref="ArgumentException"/> naming the member
+    /// that cannot be encoded.
     /// </summary>
-    public static byte[] Digest(ContributionPayload payload, ulong chainId)
+    public static byte[] Digest(ISignedMessage message, SigningDomain domain)
     {
-        ArgumentNullException.ThrowIfNull(payload);
-        var contributor = ParseAddress(payload.Contributor, nameof(payload.Contributor));
-        var contentHash = ParseBytes32(payload.ContentHash, nameof(payload.ContentHash));
-        RequireWellFormed(payload.Kind, nameof(payload.Kind));
-        RequireWellFormed(payload.ContentUri, nameof(payload.ContentUri));
-        return Hash(TypedDataSchema.For(payload, contributor, contentHash, chainId));
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(domain);
+        return Eip712Struct.Digest(domain.Separator.Span, message.HashStruct());
     }
 
     /// <summary>
-    /// The EIP-712 digest of a review. Throws <see cref="ArgumentException"/> for a payload that cannot be encoded.
+    /// The digest the same values had under version 1 (domain <c>{ name, version: "1", chainId }</c>, the version-1 type),
+    /// or null for a type that is new in version 2. Only for recognising, and refusing, version-1 signatures.
     /// </summary>
-    public static byte[] Digest(ReviewPayload payload, ulong chainId)
+    public static byte[]? Version1Digest(ISignedMessage message, ulong chainId)
     {
-        ArgumentNullException.ThrowIfNull(payload);
-        var validator = ParseAddress(payload.Validator, nameof(payload.Validator));
-        var contributionId = ParseBytes32(payload.ContributionId, nameof(payload.ContributionId));
-        RequireWellFormed(payload.Verdict, nameof(payload.Verdict));
-        return Hash(TypedDataSchema.For(payload, validator, contributionId, chainId));
+        ArgumentNullException.ThrowIfNull(message);
+        if (message.Version1HashStruct() is not { } structHash)
+            return null;
+        var separator = new Eip712Struct(SigningDomain.Version1TypeString)
+            .String(SigningDomain.Name).String(SigningDomain.Version1).Uint(chainId).Hash();
+        return Eip712Struct.Digest(separator, structHash);
     }
 
-    /// <summary>Signs a contribution with a 0x-hex secp256k1 private key; returns 0x-hex r‖s‖v (65 bytes).</summary>
-    public static string Sign(ContributionPayload payload, ulong chainId, string privateKeyHex) =>
-        SignDigest(Digest(payload, chainId), privateKeyHex);
-
-    /// <summary>Signs a review with a 0x-hex secp256k1 private key; returns 0x-hex r‖s‖v (65 bytes).</summary>
-    public static string Sign(ReviewPayload payload, ulong chainId, string privateKeyHex) =>
-        SignDigest(Digest(payload, chainId), privateKeyHex);
+    /// <summary>Signs a message with a 0x-hex secp256k1 private key; returns 0x-hex r‖s‖v (65 bytes).</summary>
+    public static string Sign(ISignedMessage message, SigningDomain domain, string privateKeyHex) =>
+        SignDigest(Digest(message, domain), privateKeyHex);
 
     /// <summary>
-    /// The EIP-55 address that signed the contribution, or null when the signature is unusable
-    /// (see <see cref="RecoverSigner(byte[], string?)"/>). Throws <see cref="ArgumentException"/> for a bad payload.
+    /// The EIP-55 address that signed the message, or null when the signature is unusable
+    /// (see <see cref="RecoverSigner(byte[], string?)"/>). Throws <see cref="ArgumentException"/> for a bad message.
     /// </summary>
-    public static string? RecoverSigner(ContributionPayload payload, ulong chainId, string? signatureHex) =>
-        RecoverSigner(Digest(payload, chainId), signatureHex);
-
-    /// <summary>
-    /// The EIP-55 address that signed the review, or null when the signature is unusable
-    /// (see <see cref="RecoverSigner(byte[], string?)"/>). Throws <see cref="ArgumentException"/> for a bad payload.
-    /// </summary>
-    public static string? RecoverSigner(ReviewPayload payload, ulong chainId, string? signatureHex) =>
-        RecoverSigner(Digest(payload, chainId), signatureHex);
+    public static string? RecoverSigner(ISignedMessage message, SigningDomain domain, string? signatureHex) =>
+        RecoverSigner(Digest(message, domain), signatureHex);
 
     /// <summary>
     /// Signs a 32-byte digest; returns 0x-hex r‖s‖v with low s (RFC 6979 deterministic nonce, so the
@@ -116,37 +104,6 @@ public static class TypedDataSigner
         Span<byte> uncompressed = stackalloc byte[65];
         key.WriteToSpan(compressed: false, uncompressed, out _);
         return Address.Format(Keccak256.Hash(uncompressed[1..]).AsSpan(12));
-    }
-
-    private static byte[] Hash(TypedDataRaw typedData) =>
-        Keccak256.Hash(Eip712TypedDataEncoder.Current.EncodeTypedDataRaw(typedData));
-
-    private static string ParseAddress(string value, string field)
-    {
-        Span<byte> bytes = stackalloc byte[Address.Size];
-        return Address.TryDecode(value, bytes) is { } error
-            ? throw new ArgumentException($"{field}: {error}", field)
-            : Address.Format(bytes);
-    }
-
-    private static byte[] ParseBytes32(string value, string field) =>
-        Hex.TryDecode(value, out var bytes, 32)
-            ? bytes
-            : throw new ArgumentException($"{field}: expected 0x-prefixed hex of 32 bytes", field);
-
-    // A lone surrogate has no UTF-8 form: .NET would silently hash U+FFFD while ethers.js refuses to sign,
-    // so the same string could never verify. Reject it instead.
-    private static void RequireWellFormed(string value, string field)
-    {
-        if (value is null)
-            throw new ArgumentNullException(field, $"{field} is required");
-        for (var i = 0; i < value.Length; i++)
-        {
-            if (char.IsHighSurrogate(value[i]) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
-                i++;
-            else if (char.IsSurrogate(value[i]))
-                throw new ArgumentException($"{field}: contains an unpaired UTF-16 surrogate at index {i}", field);
-        }
     }
 
     private static void CopyRightAligned(byte[] source, Span<byte> destination)

@@ -21,7 +21,7 @@ public sealed partial class ChainConnection(
 {
     private TransactionSender? _sender;
 
-    public long ChainId { get; } = options.Value.ChainId;
+    public long ChainId { get; } = options.Value.Id;
 
     public TransactionSender Sender => _sender
         ?? throw new InvalidOperationException("The chain connection is not started yet: the anchoring key is read at host start-up.");

@@ -10,8 +10,11 @@ public sealed class ChainOptions
 
     public string RpcUrl { get; set; } = "";
 
-    /// <summary>The EIP-712 and transaction chain id; anvil's by default.</summary>
-    public long ChainId { get; set; } = 31337;
+    /// <summary>
+    /// The transaction chain id, <c>Chain:Id</c>: the same one setting the services check signatures against
+    /// (SigningChainOptions), so it is configured once for the whole deployment. anvil's by default.
+    /// </summary>
+    public long Id { get; set; } = 31337;
 
     /// <summary>The anchoring key (hex). Never logged; from a Dapr secret store when a sidecar is configured.</summary>
     public string AnchorerKey { get; set; } = "";

@@ -1,6 +1,8 @@
 using CommunityAI.Contributions.Domain;
 using CommunityAI.Contributions.Infrastructure;
+using CommunityAI.Formats.Signing;
 using CommunityAI.ServiceDefaults.Http;
+using CommunityAI.ServiceDefaults.Signing;
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -30,18 +32,18 @@ public static class ContributionsApi
 
     public static async Task<Results<Accepted<SubmissionResult>, Ok<SubmissionResult>, ValidationProblem, ProblemHttpResult>> SubmitAsync(
         SubmitContributionRequest request, ContributionAppender appender, ContributorRateLimiter limiter,
-        IOptions<IntakeOptions> options, TimeProvider clock, CancellationToken ct)
+        IOptions<IntakeOptions> options, SignedRequestCheck check, CancellationToken ct)
     {
         if (request.Contributor is { } claimed && !limiter.TryAcquire(claimed))
             return Problem(StatusCodes.Status429TooManyRequests, "Too many submissions", "contributor",
                 "too many submissions for this contributor address; retry later");
 
-        switch (ContributionIntake.Decide(request, options.Value, clock.GetUtcNow()))
+        switch (ContributionIntake.Decide(request, options.Value, check))
         {
             case IntakeDecision.Invalid invalid:
                 return TypedResults.ValidationProblem(invalid.Errors, title: "The contribution is malformed");
             case IntakeDecision.Unsigned unsigned:
-                return Problem(StatusCodes.Status401Unauthorized, "Invalid signature", "signature", unsigned.Reason);
+                return SigningProblems.Unauthorized(unsigned.Error);
             case IntakeDecision.Accept(var submitted):
                 return await appender.AppendAsync(submitted, ct) switch
                 {

@@ -2,11 +2,12 @@ using System.Security.Cryptography;
 using CommunityAI.Contracts;
 using CommunityAI.Formats;
 using CommunityAI.Formats.Signing;
+using CommunityAI.ServiceDefaults.Signing;
 
 namespace CommunityAI.Contributions.Domain;
 
 /// <summary>
-/// Decides whether a submission may enter the history. Pure: no store, no bus, the clock passed in.
+/// Decides whether a submission may enter the history. Pure: no store, no bus; the clock is the signed-request check's.
 /// Nonce reuse is the store's to detect (it is the only place that sees every submission).
 /// </summary>
 public static class ContributionIntake
@@ -17,23 +18,41 @@ public static class ContributionIntake
     public static readonly IReadOnlySet<string> UriSchemes = new HashSet<string>(StringComparer.Ordinal)
         { "https", "ipfs", "ar" };
 
-    public static IntakeDecision Decide(SubmitContributionRequest request, IntakeOptions options, DateTimeOffset now)
+    /// <summary>
+    /// Checks a submission against the intake rules and the one signed-request check (whose clock stamps it).
+    /// Only a version-2 <c>Contribution</c> is accepted; a version-1 one is named as such (HTTP 401).
+    /// </summary>
+    public static IntakeDecision Decide(SubmitContributionRequest request, IntakeOptions options, SignedRequestCheck check)
     {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(check);
+        var now = check.Now;
         var errors = new Dictionary<string, string[]>();
         void Fail(string field, string rule) => errors[field] = [rule];
 
-        if (!Address.TryParse(request.Contributor, out var contributor))
-            Fail("contributor", "must be a 20-byte 0x-prefixed hex address (mixed case must be a valid EIP-55 checksum)");
+        var signingErrors = new List<SigningError>();
+        var contributor = check.CheckFields("contributor", request.Contributor, request.Nonce, request.Deadline, request.Signature,
+            options.MaxDeadlineAhead, signingErrors);
+        foreach (var (field, rules) in SigningProblems.FieldErrors(signingErrors))
+            errors[field] = rules;
         if (request.Kind is null || !Kinds.Contains(request.Kind))
             Fail("kind", "must be one of data, feedback, knowledge, model");
         if (!Hex.TryDecode(request.ContentHash, out var contentHash, 32))
             Fail("contentHash", "must be 0x-prefixed hex of 32 bytes (the SHA-256 of the content)");
         CheckUri(request.ContentUri, options, Fail);
-        if (request.Nonce is null)
-            Fail("nonce", "is required (uint64)");
-        CheckDeadline(request.Deadline, options, now, Fail);
-        if (!Hex.TryDecode(request.Signature, out _, 65))
-            Fail("signature", "must be a 65-byte 0x-prefixed hex signature");
+
+        // A version-1 client sends no licence. Say that its signature is over the retired domain (what it must fix)
+        // rather than only that a licence is missing; the version-1 type has no licence, so it plays no part here.
+        if (errors.Count == 0 && CheckLicence(request.Licence, options) is { } licenceRule)
+        {
+            var unlicensed = Payload(request, contributor!, contentHash, licence: "");
+            if (check.Verify(unlicensed, request.Signature) is { Failure: SigningFailure.Version1Domain } old)
+                return new IntakeDecision.Unsigned(old);
+            Fail("licence", licenceRule);
+        }
+        else if (CheckLicence(request.Licence, options) is { } rule)
+            Fail("licence", rule);
 
         long? contentSize = null;
         string? text = null;
@@ -52,15 +71,13 @@ public static class ContributionIntake
         if (errors.Count > 0)
             return new IntakeDecision.Invalid(errors);
 
-        var payload = new ContributionPayload(contributor, request.Kind!, Hex.Encode(contentHash), request.ContentUri!, request.Nonce!.Value, request.Deadline!.Value);
-        var digest = TypedDataSigner.Digest(payload, (ulong)options.ChainId); // also the contribution's id
-        var signer = TypedDataSigner.RecoverSigner(digest, request.Signature);
-        if (signer is null || !string.Equals(signer, contributor, StringComparison.OrdinalIgnoreCase))
-            return new IntakeDecision.Unsigned("signature does not recover to the contributor over the EIP-712 Contribution");
+        var payload = Payload(request, contributor!, contentHash, request.Licence!);
+        if (check.Verify(payload, request.Signature) is { } refused)
+            return new IntakeDecision.Unsigned(refused);
 
         return new IntakeDecision.Accept(new ContributionSubmitted(
-            ContributionId: Hex.Encode(digest),
-            Contributor: contributor,
+            ContributionId: Hex.Encode(TypedDataSigner.Digest(payload, check.Domain)), // the contribution's id
+            Contributor: contributor!,
             Kind: request.Kind!,
             ContentHash: Hex.Encode(contentHash),
             ContentUri: request.ContentUri!,
@@ -69,7 +86,21 @@ public static class ContributionIntake
             Signature: request.Signature!.ToLowerInvariant(),
             ContentSize: contentSize,
             SubmittedAt: now,
-            Text: text));
+            Text: text,
+            Licence: request.Licence));
+    }
+
+    private static ContributionPayload Payload(SubmitContributionRequest request, string contributor, byte[] contentHash, string licence) =>
+        new(contributor, request.Kind!, Hex.Encode(contentHash), request.ContentUri!, licence, request.Nonce!.Value, request.Deadline!.Value);
+
+    /// <summary>Null when the licence is one the intake allows; otherwise the rule it broke.</summary>
+    private static string? CheckLicence(string? licence, IntakeOptions options)
+    {
+        if (string.IsNullOrEmpty(licence) || licence.Length > options.MaxLicenceLength)
+            return $"is required and at most {options.MaxLicenceLength} characters: an SPDX licence identifier";
+        return options.Licences.Contains(licence, StringComparer.Ordinal)
+            ? null
+            : $"must be one of the allowed SPDX licence identifiers: {string.Join(", ", options.Licences)}";
     }
 
     private static readonly System.Text.UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
@@ -95,17 +126,6 @@ public static class ContributionIntake
             fail("contentUri", $"is required and at most {options.MaxContentUriLength} characters");
         else if (uri.Any(char.IsControl) || !Uri.TryCreate(uri, UriKind.Absolute, out var parsed) || !UriSchemes.Contains(parsed.Scheme))
             fail("contentUri", "must be an absolute https, ipfs or ar URI without control characters");
-    }
-
-    private static void CheckDeadline(ulong? deadline, IntakeOptions options, DateTimeOffset now, Action<string, string> fail)
-    {
-        var nowSeconds = (ulong)now.ToUnixTimeSeconds();
-        if (deadline is null)
-            fail("deadline", "is required (Unix time in seconds)");
-        else if (deadline < nowSeconds)
-            fail("deadline", "has passed");
-        else if (deadline - nowSeconds > (ulong)options.MaxDeadlineAhead.TotalSeconds)
-            fail("deadline", $"is more than {options.MaxDeadlineAhead.TotalDays:0} days ahead");
     }
 
     private static byte[]? DecodeContent(string base64, IntakeOptions options, Action<string, string> fail)

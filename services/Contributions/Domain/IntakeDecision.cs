@@ -1,4 +1,5 @@
 using CommunityAI.Contracts;
+using CommunityAI.Formats.Signing;
 
 namespace CommunityAI.Contributions.Domain;
 
@@ -13,6 +14,6 @@ public abstract record IntakeDecision
     /// <summary>Malformed input: each field with the rule it broke (HTTP 400).</summary>
     public sealed record Invalid(IReadOnlyDictionary<string, string[]> Errors) : IntakeDecision;
 
-    /// <summary>The signature does not recover to the claimed contributor (HTTP 401).</summary>
-    public sealed record Unsigned(string Reason) : IntakeDecision;
+    /// <summary>The signature does not recover to the claimed contributor in our domain, or is over the retired version-1 domain (HTTP 401).</summary>
+    public sealed record Unsigned(SigningError Error) : IntakeDecision;
 }

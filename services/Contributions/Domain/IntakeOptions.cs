@@ -7,9 +7,16 @@ public sealed class IntakeOptions
 {
     public const string Section = "Intake";
 
-    /// <summary>EIP-712 domain chain id; the local anvil chain's id by default.</summary>
-    [Range(1, long.MaxValue)]
-    public long ChainId { get; set; } = 31337;
+    /// <summary>
+    /// SPDX licence identifiers a contribution may carry. The policy in force should say which licences the community
+    /// accepts; until governance publishes that policy as a history event, the list lives here.
+    /// </summary>
+    [Required, MinLength(1)]
+    public string[] Licences { get; set; } = ["CC-BY-4.0", "CC-BY-SA-4.0", "CC0-1.0", "MIT", "Apache-2.0"];
+
+    /// <summary>Longest licence string accepted; checked before the list so a huge string costs nothing.</summary>
+    [Range(8, 256)]
+    public int MaxLicenceLength { get; set; } = 64;
 
     /// <summary>Largest inline content accepted, in bytes (1 MiB).</summary>
     [Range(0, 64 * 1024 * 1024)]

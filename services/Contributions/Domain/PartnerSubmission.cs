@@ -27,6 +27,7 @@ public static class PartnerSubmission
             Kind = command.Kind,
             ContentHash = command.ContentHash,
             ContentUri = command.ContentUri,
+            Licence = command.Licence,
             Nonce = nonce,
             Deadline = command.Deadline is { } d and >= 0 ? (ulong)d : null,
             Signature = command.Signature,

@@ -12,6 +12,8 @@ public sealed record SubmitContributionRequest
     /// <summary>SHA-256 of the content, 0x-prefixed 32-byte hex.</summary>
     public string? ContentHash { get; init; }
     public string? ContentUri { get; init; }
+    /// <summary>SPDX licence identifier, one of the allowed list (e.g. CC-BY-4.0).</summary>
+    public string? Licence { get; init; }
     /// <summary>uint64, as a JSON number or a decimal string.</summary>
     [JsonNumberHandling(JsonNumberHandling.AllowReadingFromString)]
     public ulong? Nonce { get; init; }

@@ -1,7 +1,8 @@
 using CommunityAI.QualityScoring.Domain;
 using CommunityAI.QualityScoring.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
+using CommunityAI.Formats.Signing;
+using CommunityAI.ServiceDefaults.Signing;
 
 namespace CommunityAI.QualityScoring.Apis;
 
@@ -21,15 +22,15 @@ public static class ReviewsApi
     }
 
     public static async Task<Results<Created<ReviewResult>, Ok<ReviewResult>, ValidationProblem, ProblemHttpResult>> SubmitAsync(
-        ReviewRequest request, ReviewDesk desk, IOptions<ScoringOptions> options, TimeProvider clock, CancellationToken ct)
+        ReviewRequest request, ReviewDesk desk, SignedRequestCheck check, CancellationToken ct)
     {
-        switch (SignedIntake.Review(request, (ulong)options.Value.ChainId, clock.GetUtcNow()))
+        switch (SignedIntake.Review(request, check))
         {
-            case SignedIntake.Decision<Formats.Signing.ReviewPayload>.Invalid invalid:
+            case SignedIntake.Decision<ReviewPayload>.Invalid invalid:
                 return TypedResults.ValidationProblem(invalid.Errors, title: "The review is malformed");
-            case SignedIntake.Decision<Formats.Signing.ReviewPayload>.Unsigned unsigned:
-                return Problems.Of(StatusCodes.Status401Unauthorized, "Invalid signature", "signature", unsigned.Reason);
-            case SignedIntake.Decision<Formats.Signing.ReviewPayload>.Accept(var payload):
+            case SignedIntake.Decision<ReviewPayload>.Unsigned unsigned:
+                return SigningProblems.Unauthorized(unsigned.Error);
+            case SignedIntake.Decision<ReviewPayload>.Accept(var payload):
                 return await desk.SubmitAsync(payload, request.Signature!, ct) switch
                 {
                     ReviewDesk.Outcome.Accepted a => TypedResults.Created($"/api/scoring/{a.Review.ContributionId}",

@@ -3,7 +3,7 @@ using CommunityAI.QualityScoring.Domain;
 using CommunityAI.QualityScoring.Infrastructure;
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
+using CommunityAI.ServiceDefaults.Signing;
 
 namespace CommunityAI.QualityScoring.Apis;
 
@@ -24,15 +24,15 @@ public static class ValidatorsApi
     }
 
     public static async Task<Results<Created<ValidatorView>, ValidationProblem, ProblemHttpResult>> RegisterAsync(
-        RegistrationRequest request, ValidatorRegistry registry, IOptions<ScoringOptions> options, TimeProvider clock, CancellationToken ct)
+        RegistrationRequest request, ValidatorRegistry registry, SignedRequestCheck check, CancellationToken ct)
     {
-        switch (SignedIntake.Registration(request, (ulong)options.Value.ChainId, clock.GetUtcNow()))
+        switch (SignedIntake.Registration(request, check))
         {
-            case SignedIntake.Decision<ValidatorRegistration>.Invalid invalid:
+            case SignedIntake.Decision<ValidatorRegistrationPayload>.Invalid invalid:
                 return TypedResults.ValidationProblem(invalid.Errors, title: "The registration is malformed");
-            case SignedIntake.Decision<ValidatorRegistration>.Unsigned unsigned:
-                return Problems.Of(StatusCodes.Status401Unauthorized, "Invalid signature", "signature", unsigned.Reason);
-            case SignedIntake.Decision<ValidatorRegistration>.Accept(var registration):
+            case SignedIntake.Decision<ValidatorRegistrationPayload>.Unsigned unsigned:
+                return SigningProblems.Unauthorized(unsigned.Error);
+            case SignedIntake.Decision<ValidatorRegistrationPayload>.Accept(var registration):
                 return await registry.RegisterAsync(registration, request.Signature!, ct) is { } registered
                     ? TypedResults.Created($"/api/validators/{registered.Validator}", ValidatorView.Create(registered))
                     : Problems.Of(StatusCodes.Status409Conflict, "Already registered", "validator", "this address is already a registered validator");

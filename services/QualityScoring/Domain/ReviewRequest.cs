@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace CommunityAI.QualityScoring.Domain;
 
-/// <summary>Body of POST /api/reviews: the values of an EIP-712 <c>Review</c> and the validator's signature over them.</summary>
+/// <summary>Body of POST /api/reviews: the values of a version-2 EIP-712 <c>Review</c> and the validator's signature over them.</summary>
 public sealed record ReviewRequest
 {
     /// <summary>The validator's address (any case).</summary>
@@ -13,6 +13,8 @@ public sealed record ReviewRequest
     public int? Score { get; init; }
     /// <summary>accept or reject.</summary>
     public string? Verdict { get; init; }
+    /// <summary>The review's secret salt, 0x-prefixed 32-byte hex (the reveal of a commitment; see the README).</summary>
+    public string? Salt { get; init; }
     /// <summary>uint64, as a JSON number or a decimal string.</summary>
     [JsonNumberHandling(JsonNumberHandling.AllowReadingFromString)]
     public ulong? Nonce { get; init; }

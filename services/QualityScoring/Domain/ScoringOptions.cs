@@ -5,7 +5,7 @@ namespace CommunityAI.QualityScoring.Domain;
 
 /// <summary>
 /// Settings of section <c>Scoring</c>: the policy in force (published as <see cref="ScoringPolicyPublished"/> at start-up)
-/// and the chain id of the signatures. A changed policy needs a new <see cref="PolicyVersion"/>; start-up refuses to
+/// (the signing domain is the one <c>Chain</c> setting, not here). A changed policy needs a new <see cref="PolicyVersion"/>; start-up refuses to
 /// publish different rules under a version already in the history.
 /// </summary>
 public sealed class ScoringOptions : IValidatableObject
@@ -16,10 +16,6 @@ public sealed class ScoringOptions : IValidatableObject
 
     [Required, RegularExpression("^[a-z0-9][a-z0-9.-]{0,62}$")]
     public string PolicyVersion { get; set; } = "scoring-1";
-
-    /// <summary>Chain id of the EIP-712 domain that reviews and registrations are signed in.</summary>
-    [Range(1, long.MaxValue)]
-    public long ChainId { get; set; } = 31337;
 
     [Range(0, 100)] public int AutomatedWeight { get; set; } = 30;
     [Range(1, 64)] public int ReviewersPerContribution { get; set; } = 3;

@@ -1,12 +1,18 @@
 using CommunityAI.Formats;
 using CommunityAI.Formats.Signing;
+using CommunityAI.ServiceDefaults.Signing;
 
 namespace CommunityAI.QualityScoring.Domain;
 
 /// <summary>
-/// Checks the shape and signature of reviews and registrations at the boundary. Pure: the clock is passed in.
-/// Whether the validator may act (registered, assigned, window open, nonce unused) is the store's to decide.
+/// Checks the shape and signature of reviews and registrations at the boundary, through the one signed-request check
+/// (version-2 domain; a version-1 signature is named as such). Whether the validator may act (registered, assigned,
+/// window open, nonce unused) is the store's to decide.
 /// </summary>
+/// <remarks>
+/// A review is the version-2 <c>Review</c> with its salt. Until the commit-reveal flow (a <c>ReviewCommit</c> first,
+/// then this reveal matching it) is built, a signed <c>Review</c> is accepted directly, as a review was in version 1.
+/// </remarks>
 public static class SignedIntake
 {
     /// <summary>The outcome: a payload signed by its validator, malformed fields, or a signature that does not verify.</summary>
@@ -14,64 +20,61 @@ public static class SignedIntake
     {
         public sealed record Accept(T Payload) : Decision<T>;
         public sealed record Invalid(Dictionary<string, string[]> Errors) : Decision<T>;
-        public sealed record Unsigned(string Reason) : Decision<T>;
+        public sealed record Unsigned(SigningError Error) : Decision<T>;
     }
 
     public static readonly TimeSpan MaxDeadlineAhead = TimeSpan.FromDays(30);
 
-    public static Decision<ReviewPayload> Review(ReviewRequest request, ulong chainId, DateTimeOffset now)
+    public static Decision<ReviewPayload> Review(ReviewRequest request, SignedRequestCheck check)
     {
-        var errors = new Dictionary<string, string[]>();
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(check);
+        var signing = new List<SigningError>();
+        var validator = check.CheckFields("validator", request.Validator, request.Nonce, request.Deadline, request.Signature, MaxDeadlineAhead, signing);
+        var errors = SigningProblems.FieldErrors(signing);
         void Fail(string field, string rule) => errors[field] = [rule];
 
-        if (!Address.TryParse(request.Validator, out var validator))
-            Fail("validator", "must be a 20-byte 0x-prefixed hex address (mixed case must be a valid EIP-55 checksum)");
         if (!Hex.TryDecode(request.ContributionId, out var id, 32))
             Fail("contributionId", "must be 0x-prefixed hex of 32 bytes (the contribution's EIP-712 digest)");
         if (request.Score is not (>= 0 and <= 100))
             Fail("score", "is required and between 0 and 100");
         if (request.Verdict is not (Consensus.Accept or Consensus.Reject))
             Fail("verdict", "must be accept or reject");
-        CheckCommon(request.Nonce, request.Deadline, request.Signature, now, Fail);
+        var saltValid = Hex.TryDecode(request.Salt, out _, 32);
+
+        // A version-1 review has no salt: say its signature is over the retired domain rather than only that a salt is missing.
+        if (errors.Count == 0 && !saltValid)
+        {
+            var unsalted = Payload(request, validator!, id, Hex.Encode(new byte[32]));
+            if (check.Verify(unsalted, request.Signature) is { Failure: SigningFailure.Version1Domain } old)
+                return new Decision<ReviewPayload>.Unsigned(old);
+        }
+        if (!saltValid)
+            Fail("salt", "must be 0x-prefixed hex of 32 bytes (the review's secret salt)");
         if (errors.Count > 0)
             return new Decision<ReviewPayload>.Invalid(errors);
 
-        var payload = new ReviewPayload(validator, Hex.Encode(id), (ushort)request.Score!.Value, request.Verdict!, request.Nonce!.Value, request.Deadline!.Value);
-        var signer = TypedDataSigner.RecoverSigner(payload, chainId, request.Signature);
-        return signer == validator
-            ? new Decision<ReviewPayload>.Accept(payload)
-            : new Decision<ReviewPayload>.Unsigned("signature does not recover to the validator over the EIP-712 Review");
+        var payload = Payload(request, validator!, id, request.Salt!.ToLowerInvariant());
+        return check.Verify(payload, request.Signature) is { } refused
+            ? new Decision<ReviewPayload>.Unsigned(refused)
+            : new Decision<ReviewPayload>.Accept(payload);
     }
 
-    public static Decision<ValidatorRegistration> Registration(RegistrationRequest request, ulong chainId, DateTimeOffset now)
+    public static Decision<ValidatorRegistrationPayload> Registration(RegistrationRequest request, SignedRequestCheck check)
     {
-        var errors = new Dictionary<string, string[]>();
-        void Fail(string field, string rule) => errors[field] = [rule];
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(check);
+        var signing = new List<SigningError>();
+        var validator = check.CheckFields("validator", request.Validator, request.Nonce, request.Deadline, request.Signature, MaxDeadlineAhead, signing);
+        if (signing.Count > 0)
+            return new Decision<ValidatorRegistrationPayload>.Invalid(SigningProblems.FieldErrors(signing));
 
-        if (!Address.TryParse(request.Validator, out var validator))
-            Fail("validator", "must be a 20-byte 0x-prefixed hex address (mixed case must be a valid EIP-55 checksum)");
-        CheckCommon(request.Nonce, request.Deadline, request.Signature, now, Fail);
-        if (errors.Count > 0)
-            return new Decision<ValidatorRegistration>.Invalid(errors);
-
-        var registration = new ValidatorRegistration(validator, request.Nonce!.Value, request.Deadline!.Value);
-        return registration.RecoverSigner(chainId, request.Signature) == validator
-            ? new Decision<ValidatorRegistration>.Accept(registration)
-            : new Decision<ValidatorRegistration>.Unsigned("signature does not recover to the validator over the EIP-712 ValidatorRegistration");
+        var registration = new ValidatorRegistrationPayload(validator!, request.Nonce!.Value, request.Deadline!.Value);
+        return check.Verify(registration, request.Signature) is { } refused
+            ? new Decision<ValidatorRegistrationPayload>.Unsigned(refused)
+            : new Decision<ValidatorRegistrationPayload>.Accept(registration);
     }
 
-    private static void CheckCommon(ulong? nonce, ulong? deadline, string? signature, DateTimeOffset now, Action<string, string> fail)
-    {
-        if (nonce is null)
-            fail("nonce", "is required (uint64)");
-        var nowSeconds = (ulong)now.ToUnixTimeSeconds();
-        if (deadline is null)
-            fail("deadline", "is required (Unix time in seconds)");
-        else if (deadline < nowSeconds)
-            fail("deadline", "has passed");
-        else if (deadline - nowSeconds > (ulong)MaxDeadlineAhead.TotalSeconds)
-            fail("deadline", $"is more than {MaxDeadlineAhead.TotalDays:0} days ahead");
-        if (!Hex.TryDecode(signature, out _, 65))
-            fail("signature", "must be a 65-byte 0x-prefixed hex signature");
-    }
+    private static ReviewPayload Payload(ReviewRequest request, string validator, byte[] id, string salt) =>
+        new(validator, Hex.Encode(id), (ushort)request.Score!.Value, request.Verdict!, salt, request.Nonce!.Value, request.Deadline!.Value);
 }

@@ -61,7 +61,7 @@ public sealed class ReviewDesk(IDocumentStore store, CaseFinaliser finaliser, Ti
         // review completes the case, every reviewer's, so finalising below needs no further lock. The views are read
         // under those locks.
         var submitted = new ReviewSubmitted(id, review.Validator, review.Score, review.Verdict,
-            review.Nonce.ToString(System.Globalization.CultureInfo.InvariantCulture), (long)review.Deadline, signature.ToLowerInvariant(), now);
+            review.Nonce.ToString(System.Globalization.CultureInfo.InvariantCulture), (long)review.Deadline, signature.ToLowerInvariant(), now, review.Salt);
         var assignment = @case.Assignment;
         @case = @case.Apply(submitted);
         IReadOnlyList<string> locked = @case.AllReviewed ? assignment.Reviewers.Select(r => r.Validator).ToList() : [review.Validator];

@@ -1,3 +1,4 @@
+using CommunityAI.Formats.Signing;
 using CommunityAI.Contracts;
 using CommunityAI.QualityScoring.Domain;
 using CommunityAI.ServiceDefaults.History;
@@ -9,7 +10,7 @@ namespace CommunityAI.QualityScoring.Infrastructure;
 public sealed class ValidatorRegistry(IDocumentStore store, PolicyBook policies, TimeProvider clock)
 {
     /// <summary>The registration recorded now, or null when the validator was registered before.</summary>
-    public async Task<ValidatorRegistered?> RegisterAsync(ValidatorRegistration registration, string signature, CancellationToken ct)
+    public async Task<ValidatorRegistered?> RegisterAsync(ValidatorRegistrationPayload registration, string signature, CancellationToken ct)
     {
         var policy = policies.Current;
         try

@@ -42,7 +42,7 @@ public sealed class LogNoticeTests : IAsyncLifetime
             ["ConnectionStrings:history"] = _history,
             ["ConnectionStrings:rabbitmq"] = _rabbit.AmqpUri,
             ["ConnectionStrings:chain"] = "http://127.0.0.1:9",
-            ["Chain:ChainId"] = AnvilNode.ChainId.ToString(CultureInfo.InvariantCulture),
+            ["Chain:Id"] = AnvilNode.ChainId.ToString(CultureInfo.InvariantCulture),
             ["Chain:AnchorerKey"] = AnvilNode.DevPrivateKeys[1],
         });
         _ = _bridge.Services; // starts the host

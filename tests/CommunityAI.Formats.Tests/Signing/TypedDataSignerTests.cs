@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Text.Json;
 using CommunityAI.Formats.Signing;
 
 namespace CommunityAI.Formats.Tests.Signing;
@@ -7,136 +8,117 @@ public class TypedDataSignerTests
 {
     private static readonly SigningVectors Vectors = SigningVectors.Load();
 
-    public static TheoryData<string> ContributionNames => [.. Vectors.Contributions.Select(v => v.Name)];
-    public static TheoryData<string> ReviewNames => [.. Vectors.Reviews.Select(v => v.Name)];
+    public static TheoryData<string> Names => [.. Vectors.Messages.Select(v => v.Name)];
 
-    private static ContributionVector Contribution(string name) => Vectors.Contributions.Single(v => v.Name == name);
-    private static ReviewVector Review(string name) => Vectors.Reviews.Single(v => v.Name == name);
+    private static MessageVector Vector(string name) => Vectors.Messages.Single(v => v.Name == name);
 
     [Fact]
     public void Our_type_strings_are_the_ones_ethers_encodes()
     {
-        Assert.Equal(TypedDataSchema.ContributionType, Vectors.Types.Contribution);
-        Assert.Equal(TypedDataSchema.ReviewType, Vectors.Types.Review);
+        Assert.Equal(SigningDomain.TypeString, Vectors.Types["EIP712Domain"]);
+        foreach (var v in Vectors.Messages)
+            Assert.Equal(Vectors.Types[v.PrimaryType], v.Message.TypeString);
+        string[] all = ["Contribution", "ValidatorRegistration", "ReviewCommit", "Review", "Appeal", "Proposal", "Vote", "Delegation", "Erasure"];
+        Assert.Equal(all.Order(), Vectors.Messages.Select(v => v.PrimaryType).Distinct().Order());
+        Assert.Equal(ContributionPayload.Type, Vectors.Types["Contribution"]);
+        Assert.Equal(ValidatorRegistrationPayload.Type, Vectors.Types["ValidatorRegistration"]);
+        Assert.Equal(ReviewCommitPayload.Type, Vectors.Types["ReviewCommit"]);
+        Assert.Equal(ReviewPayload.Type, Vectors.Types["Review"]);
+        Assert.Equal(AppealPayload.Type, Vectors.Types["Appeal"]);
+        Assert.Equal(ProposalPayload.Type, Vectors.Types["Proposal"]);
+        Assert.Equal(VotePayload.Type, Vectors.Types["Vote"]);
+        Assert.Equal(DelegationPayload.Type, Vectors.Types["Delegation"]);
+        Assert.Equal(ErasurePayload.Type, Vectors.Types["Erasure"]);
+    }
+
+    [Fact]
+    public void Domain_separators_are_the_ones_ethers_computes()
+    {
+        foreach (var d in Vectors.Domains)
+        {
+            Assert.Equal((SigningDomain.Name, SigningDomain.Version), (d.Name, d.Version));
+            Assert.Equal(d.Separator, Hex.Encode(d.ToDomain().Separator.Span));
+        }
+    }
+
+    [Fact]
+    public void Review_commitments_are_the_ones_ethers_computes()
+    {
+        foreach (var c in Vectors.Commitments)
+            Assert.Equal(c.Commitment, ReviewCommitment.Compute(c.Score, c.Verdict, c.Salt));
+        var commit = Vectors.Messages.First(v => v.PrimaryType == "ReviewCommit");
+        var review = Vectors.Messages.First(v => v.PrimaryType == "Review");
+        var r = Assert.IsType<ReviewPayload>(review.Message);
+        Assert.Equal(Assert.IsType<ReviewCommitPayload>(commit.Message).Commitment, ReviewCommitment.Compute(r.Score, r.Verdict, r.Salt));
     }
 
     [Fact]
     public void The_vectors_include_hostile_strings()
     {
-        Assert.Contains(Vectors.Contributions, v => v.Value.ContentUri.Length >= 10_000);
-        Assert.Contains(Vectors.Contributions, v => v.Value.Kind.Any(char.IsControl));
-        Assert.Contains(Vectors.Contributions, v => v.Value.ContentUri.Any(c => c > 0x7F));
-        Assert.Contains(Vectors.Reviews, v => v.Value.Verdict.Any(char.IsSurrogate));
+        var strings = Vectors.Messages.SelectMany(v => v.Value.Values).Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!).ToList();
+        Assert.Contains(strings, s => s.Length >= 10_000);
+        Assert.Contains(strings, s => s.Any(char.IsControl));
+        Assert.Contains(strings, s => s.Any(char.IsSurrogate));
+        Assert.Contains(strings, s => s.Length == 0);
     }
 
-    [Theory, MemberData(nameof(ContributionNames))]
-    public void Contribution_id_is_the_digest_ethers_computes(string name)
+    [Theory, MemberData(nameof(Names))]
+    public void Our_digest_is_the_digest_ethers_computes(string name)
     {
-        var v = Contribution(name);
-        Assert.Equal(v.Digest, Hex.Encode(TypedDataSigner.Digest(v.Payload, v.ChainId)));
+        var v = Vector(name);
+        Assert.Equal(v.Digest, Hex.Encode(TypedDataSigner.Digest(v.Message, Vectors.DomainOf(v))));
     }
 
-    [Theory, MemberData(nameof(ReviewNames))]
-    public void Review_digest_is_the_digest_ethers_computes(string name)
+    [Theory, MemberData(nameof(Names))]
+    public void A_message_signed_by_ethers_recovers_to_its_signer(string name)
     {
-        var v = Review(name);
-        Assert.Equal(v.Digest, Hex.Encode(TypedDataSigner.Digest(v.Payload, v.ChainId)));
+        var v = Vector(name);
+        Assert.Equal(v.Signer, TypedDataSigner.RecoverSigner(v.Message, Vectors.DomainOf(v), v.Signature));
     }
 
-    [Theory, MemberData(nameof(ContributionNames))]
-    public void A_contribution_signed_by_ethers_recovers_to_its_signer(string name)
+    [Theory, MemberData(nameof(Names))]
+    public void We_sign_exactly_as_ethers_does(string name)
     {
-        var v = Contribution(name);
-        Assert.Equal(v.Signer, TypedDataSigner.RecoverSigner(v.Payload, v.ChainId, v.Signature));
+        var v = Vector(name);
+        Assert.Equal(v.Signature, TypedDataSigner.Sign(v.Message, Vectors.DomainOf(v), v.PrivateKey));
     }
 
-    [Theory, MemberData(nameof(ReviewNames))]
-    public void A_review_signed_by_ethers_recovers_to_its_signer(string name)
+    [Theory, MemberData(nameof(Names))]
+    public void Changing_any_member_or_the_deployment_after_signing_changes_the_signer(string name)
     {
-        var v = Review(name);
-        Assert.Equal(v.Signer, TypedDataSigner.RecoverSigner(v.Payload, v.ChainId, v.Signature));
-    }
-
-    [Theory, MemberData(nameof(ContributionNames))]
-    public void We_sign_contributions_exactly_as_ethers_does(string name)
-    {
-        var v = Contribution(name);
-        Assert.Equal(v.Signature, TypedDataSigner.Sign(v.Payload, v.ChainId, v.PrivateKey));
-    }
-
-    [Theory, MemberData(nameof(ReviewNames))]
-    public void We_sign_reviews_exactly_as_ethers_does(string name)
-    {
-        var v = Review(name);
-        Assert.Equal(v.Signature, TypedDataSigner.Sign(v.Payload, v.ChainId, v.PrivateKey));
-    }
-
-    [Theory, MemberData(nameof(ContributionNames))]
-    public void Changing_any_contribution_field_or_the_chain_after_signing_changes_the_signer(string name)
-    {
-        var v = Contribution(name);
-        var p = v.Payload;
-        var tampered = new (string Field, ContributionPayload Payload, ulong ChainId)[]
+        var v = Vector(name);
+        var domain = Vectors.DomainOf(v);
+        var tampered = v.Value.Keys.Select(member => (member, MessageVector.Build(v.PrimaryType, Tamper(v.Value, member)), domain)).ToList();
+        tampered.Add(("chainId", v.Message, new SigningDomain(domain.ChainId + 1, domain.VerifyingContract)));
+        tampered.Add(("verifyingContract", v.Message, new SigningDomain(domain.ChainId, FlipLastBit(domain.VerifyingContract.ToLowerInvariant()))));
+        foreach (var (member, message, inDomain) in tampered)
         {
-            ("contributor", p with { Contributor = OtherAddress(p.Contributor) }, v.ChainId),
-            ("kind", p with { Kind = p.Kind + "s" }, v.ChainId),
-            ("contentHash", p with { ContentHash = FlipLastBit(p.ContentHash) }, v.ChainId),
-            ("contentUri", p with { ContentUri = p.ContentUri + "/" }, v.ChainId),
-            ("nonce", p with { Nonce = p.Nonce ^ 1 }, v.ChainId),
-            ("deadline", p with { Deadline = p.Deadline ^ 1 }, v.ChainId),
-            ("chainId", p, v.ChainId + 1),
-        };
-        foreach (var (field, payload, chainId) in tampered)
-        {
-            var recovered = TypedDataSigner.RecoverSigner(payload, chainId, v.Signature);
-            Assert.True(recovered is not null && recovered != v.Signer, $"tampering with {field} went unnoticed");
-        }
-    }
-
-    [Theory, MemberData(nameof(ReviewNames))]
-    public void Changing_any_review_field_or_the_chain_after_signing_changes_the_signer(string name)
-    {
-        var v = Review(name);
-        var p = v.Payload;
-        var tampered = new (string Field, ReviewPayload Payload, ulong ChainId)[]
-        {
-            ("validator", p with { Validator = OtherAddress(p.Validator) }, v.ChainId),
-            ("contributionId", p with { ContributionId = FlipLastBit(p.ContributionId) }, v.ChainId),
-            ("score", p with { Score = (ushort)(p.Score ^ 1) }, v.ChainId),
-            ("verdict", p with { Verdict = p.Verdict + " " }, v.ChainId),
-            ("nonce", p with { Nonce = p.Nonce ^ 1 }, v.ChainId),
-            ("deadline", p with { Deadline = p.Deadline ^ 1 }, v.ChainId),
-            ("chainId", p, v.ChainId + 1),
-        };
-        foreach (var (field, payload, chainId) in tampered)
-        {
-            var recovered = TypedDataSigner.RecoverSigner(payload, chainId, v.Signature);
-            Assert.True(recovered is not null && recovered != v.Signer, $"tampering with {field} went unnoticed");
+            var recovered = TypedDataSigner.RecoverSigner(message, inDomain, v.Signature);
+            Assert.True(recovered is not null && recovered != v.Signer, $"tampering with {member} went unnoticed");
         }
     }
 
     [Fact]
     public void Address_spelling_does_not_change_the_contribution_id()
     {
-        var v = Vectors.Contributions[0];
-        var lower = v.Payload with { Contributor = v.Payload.Contributor.ToLowerInvariant() };
-        var upper = v.Payload with { Contributor = "0x" + v.Payload.Contributor[2..].ToUpperInvariant() };
-        Assert.Equal(v.Digest, Hex.Encode(TypedDataSigner.Digest(lower, v.ChainId)));
-        Assert.Equal(v.Digest, Hex.Encode(TypedDataSigner.Digest(upper, v.ChainId)));
+        var v = Vectors.Messages.First(m => m.PrimaryType == "Contribution");
+        var p = Assert.IsType<ContributionPayload>(v.Message);
+        Assert.Equal(v.Digest, Hex.Encode(TypedDataSigner.Digest(p with { Contributor = p.Contributor.ToLowerInvariant() }, Vectors.DomainOf(v))));
+        Assert.Equal(v.Digest, Hex.Encode(TypedDataSigner.Digest(p with { Contributor = "0x" + p.Contributor[2..].ToUpperInvariant() }, Vectors.DomainOf(v))));
     }
 
     [Fact]
     public void Recovery_ids_0_and_1_are_accepted_like_27_and_28()
     {
-        var v = Vectors.Contributions[0];
+        var v = Vectors.Messages[0];
         var bytes = Hex.Decode(v.Signature);
         bytes[64] -= 27;
-        Assert.Equal(v.Signer, TypedDataSigner.RecoverSigner(v.Payload, v.ChainId, Hex.Encode(bytes)));
+        Assert.Equal(v.Signer, TypedDataSigner.RecoverSigner(v.Message, Vectors.DomainOf(v), Hex.Encode(bytes)));
     }
 
     public static TheoryData<string, string?> MalformedSignatures()
     {
-        var valid = Hex.Decode(Vectors.Contributions[0].Signature);
+        var valid = Hex.Decode(Vectors.Messages[0].Signature);
         string With(Action<byte[]> change)
         {
             var copy = (byte[])valid.Clone();
@@ -181,37 +163,45 @@ public class TypedDataSignerTests
     [Theory, MemberData(nameof(MalformedSignatures))]
     public void A_malformed_signature_recovers_no_signer(string why, string? signature)
     {
-        var v = Vectors.Contributions[0];
-        Assert.True(TypedDataSigner.RecoverSigner(v.Payload, v.ChainId, signature) is null, why);
+        var v = Vectors.Messages[0];
+        Assert.True(TypedDataSigner.RecoverSigner(v.Message, Vectors.DomainOf(v), signature) is null, why);
     }
 
-    public static TheoryData<string, ContributionPayload> UnencodablePayloads()
+    public static TheoryData<string, ISignedMessage, string> UnencodableMessages()
     {
-        var good = Vectors.Contributions[0].Payload;
-        return new TheoryData<string, ContributionPayload>
+        var good = (ContributionPayload)Vectors.Messages[0].Message;
+        var review = (ReviewPayload)Vectors.Messages.First(v => v.PrimaryType == "Review").Message;
+        return new TheoryData<string, ISignedMessage, string>
         {
-            { "contributor is not an address", good with { Contributor = "0x1234" } },
-            { "contributor has a bad checksum", good with { Contributor = BreakChecksum(good.Contributor) } },
-            { "contributor without 0x", good with { Contributor = good.Contributor[2..] } },
-            { "content hash of 31 bytes", good with { ContentHash = good.ContentHash[..^2] } },
-            { "content hash without 0x", good with { ContentHash = good.ContentHash[2..] } },
-            { "lone high surrogate in kind", good with { Kind = "data\uD800" } },
-            { "lone low surrogate in uri", good with { ContentUri = "\uDC00ipfs://x" } },
+            { "contributor is not an address", good with { Contributor = "0x1234" }, "contributor" },
+            { "contributor has a bad checksum", good with { Contributor = BreakChecksum(good.Contributor) }, "contributor" },
+            { "contributor without 0x", good with { Contributor = good.Contributor[2..] }, "contributor" },
+            { "content hash of 31 bytes", good with { ContentHash = good.ContentHash[..^2] }, "contentHash" },
+            { "content hash without 0x", good with { ContentHash = good.ContentHash[2..] }, "contentHash" },
+            { "lone high surrogate in kind", good with { Kind = "data\uD800" }, "kind" },
+            { "lone low surrogate in licence", good with { Licence = "\uDC00MIT" }, "licence" },
+            { "null licence", good with { Licence = null! }, "licence" },
+            { "salt of 31 bytes", review with { Salt = review.Salt[..^2] }, "salt" },
+            { "bad contribution id", review with { ContributionId = "0x00" }, "contributionId" },
+            { "delegatee not an address", new DelegationPayload(good.Contributor, "0x12", 1, 1), "delegatee" },
         };
     }
 
-    [Theory, MemberData(nameof(UnencodablePayloads))]
-    public void An_unencodable_contribution_is_rejected_with_an_argument_exception(string why, ContributionPayload payload)
+    [Theory, MemberData(nameof(UnencodableMessages))]
+    public void An_unencodable_message_is_rejected_naming_the_member(string why, ISignedMessage message, string member)
     {
-        var e = Assert.ThrowsAny<ArgumentException>(() => TypedDataSigner.Digest(payload, 31337));
-        Assert.False(string.IsNullOrEmpty(e.ParamName), why);
+        var e = Assert.ThrowsAny<ArgumentException>(() => TypedDataSigner.Digest(message, Vectors.DomainOf(Vectors.Messages[0])));
+        Assert.True(e.ParamName == member, $"{why}: named {e.ParamName}");
     }
 
-    [Fact]
-    public void A_review_with_a_bad_contribution_id_is_rejected()
+    [Theory]
+    [InlineData(0ul, "0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0")]
+    [InlineData(31337ul, "0x0000000000000000000000000000000000000000")]
+    [InlineData(31337ul, "0x9fe46736679d2d9a65f0992f2272de9f3c7fa6e")]
+    [InlineData(31337ul, "0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6E0")]
+    public void A_domain_needs_a_chain_id_and_a_contract_address(ulong chainId, string contract)
     {
-        var p = Vectors.Reviews[0].Payload with { ContributionId = "0x00" };
-        Assert.Throws<ArgumentException>(() => TypedDataSigner.Digest(p, 31337));
+        Assert.ThrowsAny<ArgumentException>(() => new SigningDomain(chainId, contract));
     }
 
     [Theory]
@@ -222,27 +212,39 @@ public class TypedDataSignerTests
     [InlineData("ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80")]
     public void Signing_with_an_invalid_private_key_is_rejected(string key)
     {
-        Assert.Throws<ArgumentException>(() => TypedDataSigner.Sign(Vectors.Contributions[0].Payload, 31337, key));
+        Assert.Throws<ArgumentException>(() => TypedDataSigner.Sign(Vectors.Messages[0].Message, Vectors.DomainOf(Vectors.Messages[0]), key));
     }
 
     [Fact]
     public void Digesting_is_safe_from_many_threads_at_once()
     {
-        var expected = Vectors.Contributions.Select(v => v.Digest).ToArray();
-        var results = new string[200];
+        var expected = Vectors.Messages.Select(v => v.Digest).ToArray();
+        var results = new string[400];
         Parallel.For(0, results.Length, i =>
         {
-            var v = Vectors.Contributions[i % expected.Length];
-            results[i] = Hex.Encode(TypedDataSigner.Digest(v.Payload, v.ChainId));
+            var v = Vectors.Messages[i % expected.Length];
+            results[i] = Hex.Encode(TypedDataSigner.Digest(v.Message, Vectors.DomainOf(v)));
         });
         for (var i = 0; i < results.Length; i++)
             Assert.Equal(expected[i % expected.Length], results[i]);
     }
 
-    private static string OtherAddress(string address) =>
-        string.Equals(address, Vectors.Reviews[0].Signer, StringComparison.OrdinalIgnoreCase)
-            ? Vectors.Reviews[1].Signer
-            : Vectors.Reviews[0].Signer;
+    /// <summary>Changes one member of an ethers value while keeping it encodable.</summary>
+    private static Dictionary<string, JsonElement> Tamper(IReadOnlyDictionary<string, JsonElement> value, string member)
+    {
+        var copy = value.ToDictionary();
+        var e = value[member];
+        object changed = e.ValueKind switch
+        {
+            JsonValueKind.Number => e.GetUInt64() ^ 1,
+            _ when e.GetString() is { Length: 42 } a && a.StartsWith("0x", StringComparison.Ordinal) => FlipLastBit(a.ToLowerInvariant()),
+            _ when e.GetString() is { Length: 66 } h && h.StartsWith("0x", StringComparison.Ordinal) => FlipLastBit(h),
+            _ when ulong.TryParse(e.GetString(), out var n) => (n ^ 1).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            _ => e.GetString() + "s",
+        };
+        copy[member] = JsonSerializer.SerializeToElement(changed);
+        return copy;
+    }
 
     private static string FlipLastBit(string hex)
     {

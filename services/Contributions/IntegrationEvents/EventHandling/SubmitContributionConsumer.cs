@@ -1,6 +1,7 @@
 using CommunityAI.Contracts;
 using CommunityAI.Contributions.Domain;
 using CommunityAI.Contributions.Infrastructure;
+using CommunityAI.Formats.Signing;
 using MassTransit;
 using Microsoft.Extensions.Options;
 
@@ -10,23 +11,23 @@ namespace CommunityAI.Contributions.IntegrationEvents.EventHandling;
 /// Partner intake: the same checks as HTTP. A refused command becomes a <see cref="ContributionRejected"/> in the
 /// history (published by the outbox); only a message that cannot be read at all lands in the error queue.
 /// </summary>
-public sealed class SubmitContributionConsumer(ContributionAppender appender, IOptions<IntakeOptions> options, TimeProvider clock)
+public sealed class SubmitContributionConsumer(ContributionAppender appender, IOptions<IntakeOptions> options, SignedRequestCheck check)
     : IConsumer<SubmitContribution>
 {
     public async Task Consume(ConsumeContext<SubmitContribution> context)
     {
         var command = context.Message;
-        var now = clock.GetUtcNow();
+        var now = check.Now;
         var request = PartnerSubmission.ToRequest(command, out var mappingError);
         var decision = mappingError is { } e
             ? new IntakeDecision.Invalid(new Dictionary<string, string[]> { [e.Field] = [e.Rule] })
-            : ContributionIntake.Decide(request, options.Value, now);
+            : ContributionIntake.Decide(request, options.Value, check);
 
         (string Field, string Reason, int Status)? refusal = decision switch
         {
             IntakeDecision.Invalid invalid => invalid.Errors.OrderBy(kv => kv.Key, StringComparer.Ordinal)
                 .Select(kv => (kv.Key, string.Join("; ", kv.Value), 400)).First(),
-            IntakeDecision.Unsigned unsigned => ("signature", unsigned.Reason, 401),
+            IntakeDecision.Unsigned unsigned => (unsigned.Error.Field, unsigned.Error.Detail, 401),
             IntakeDecision.Accept(var submitted) => await AppendAsync(submitted, context.CancellationToken),
             _ => throw new InvalidOperationException("unknown intake decision"),
         };

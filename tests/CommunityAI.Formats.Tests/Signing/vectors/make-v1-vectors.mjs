@@ -1,6 +1,7 @@
+// Version 1 (superseded, kept so the refusal of version-1 signatures stays provable).
 // Signs CommunityAI contributions and reviews with ethers.js, an implementation independent of ours,
 // and prints the vectors as JSON. Regenerate with:
-//   node make-vectors.mjs > signing-vectors.json
+//   node make-v1-vectors.mjs > v1-vectors.json
 // Keys are anvil's well-known development keys: public, worthless, and deterministic signatures (RFC 6979)
 // make the output stable, so the test can re-run this script and compare byte for byte.
 import { Wallet, TypedDataEncoder, version } from "ethers";
