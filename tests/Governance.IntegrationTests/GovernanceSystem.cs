@@ -62,6 +62,9 @@ public sealed class GovernanceSystem : IAsyncLifetime
             options.Events.DatabaseSchemaName = "history";
             options.DatabaseSchemaName = "ledgerseed";
             options.Events.StreamIdentity = JasperFx.Events.StreamIdentity.AsString;
+            // As every service's store (HistoryStoreExtensions): a store configured otherwise would migrate the shared
+            // events schema to its own shape and drop the quick-append function the services use.
+            options.Events.AppendMode = JasperFx.Events.EventAppendMode.Quick;
             options.UseSystemTextJsonForSerialization(Weasel.Core.EnumStorage.AsString, Weasel.Core.Casing.CamelCase);
             options.Events.AddEventType<ContributionRewarded>();
             options.Events.AddEventType<EpochClosed>();
@@ -91,6 +94,9 @@ public sealed class GovernanceSystem : IAsyncLifetime
             .ToDictionary(g => g.Key, g => g.Aggregate(BigInteger.Zero, (s, c) => s + BigInteger.Parse(c.Amount, CultureInfo.InvariantCulture)),
                 StringComparer.Ordinal);
     }
+
+    /// <summary>A fresh address nobody holds a key to (a validator to admit, say).</summary>
+    public static string RandomAddress() => Hex.Encode(RandomNumberGenerator.GetBytes(20));
 
     public ulong NextNonce() => Interlocked.Increment(ref _nonce);
 

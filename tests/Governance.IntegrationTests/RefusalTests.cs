@@ -60,7 +60,7 @@ public sealed class RefusalTests(GovernanceSystem system) : VotingTests(system)
     public async Task Someone_who_never_earned_cannot_propose_or_vote()
     {
         await RefusedAsync("/api/proposals", System.Proposal(5, "validator-admission", new { validator = Address(6) }), HttpStatusCode.Forbidden);
-        var id = await ProposeAsync(1, new { validator = Address(11) });
+        var id = await ProposeAsync(1, new { validator = GovernanceSystem.RandomAddress() });
         await System.AdvanceAsync(TimeSpan.FromSeconds(31));
         await RefusedAsync("/api/votes", System.Vote(5, id, 1), HttpStatusCode.Forbidden);
     }
@@ -68,7 +68,7 @@ public sealed class RefusalTests(GovernanceSystem system) : VotingTests(system)
     [Fact]
     public async Task Votes_outside_the_period_twice_replayed_or_on_an_unknown_proposal_are_refused()
     {
-        var id = await ProposeAsync(1, new { validator = Address(12) });
+        var id = await ProposeAsync(1, new { validator = GovernanceSystem.RandomAddress() });
         await RefusedAsync("/api/votes", System.Vote(2, id, 1), HttpStatusCode.Conflict); // voting has not started
 
         await System.AdvanceAsync(TimeSpan.FromSeconds(31));
@@ -80,7 +80,7 @@ public sealed class RefusalTests(GovernanceSystem system) : VotingTests(system)
         await RefusedAsync("/api/votes", System.Vote(2, id, 0), HttpStatusCode.Conflict); // a second, different vote
 
         var nonce = JsonSerializer.SerializeToElement(vote).GetProperty("nonce").GetUInt64();
-        var other = await ProposeAsync(1, new { validator = Address(13) });
+        var other = await ProposeAsync(1, new { validator = GovernanceSystem.RandomAddress() });
         await System.AdvanceAsync(TimeSpan.FromSeconds(31));
         await RefusedAsync("/api/votes", System.Vote(2, other, 1, nonce: nonce), HttpStatusCode.Conflict); // nonce replayed
 
@@ -108,7 +108,7 @@ public sealed class ForgedWeightsTests(GovernanceSystem system) : VotingTests(sy
     public async Task A_history_whose_credits_disagree_with_the_published_claim_root_gives_no_weights()
     {
         await System.CloseEpochAsync(7, new Dictionary<string, global::System.Numerics.BigInteger> { [Address(6)] = 1 }, forgedRoot: "0x" + new string('1', 64));
-        var problem = await RefusalTests.RefusedAsync(System, "/api/proposals", System.Proposal(1, "validator-admission", new { validator = Address(14) }),
+        var problem = await RefusalTests.RefusedAsync(System, "/api/proposals", System.Proposal(1, "validator-admission", new { validator = GovernanceSystem.RandomAddress() }),
             HttpStatusCode.ServiceUnavailable);
         Assert.Contains("claim root", problem.GetProperty("detail").GetString());
     }

@@ -30,12 +30,12 @@ public static class VotesApi
 
     private const string ReceiptSql = """
         SELECT e.seq_id, e.id, e.stream_id, e.version, e.data->>'proposalId', e.data->>'voter', (e.data->>'support')::int,
-               e.data->>'weight', (e.data->>'castAt')::timestamptz,
-               CASE WHEN to_regclass('chainbridge.log_entries') IS NULL THEN NULL
-                    ELSE (SELECT l.log_index FROM chainbridge.log_entries l WHERE l.seq_id = e.seq_id) END
+               e.data->>'weight', (e.data->>'castAt')::timestamptz, to_regclass('chainbridge.log_entries') IS NOT NULL
         FROM history.mt_events e
         WHERE e.type = 'vote_cast' AND starts_with(e.stream_id, 'governance/proposals/') AND e.data->>'voteId' = @id
         """;
+
+    private const string LogIndexSql = "SELECT log_index FROM chainbridge.log_entries WHERE seq_id = @seq";
 
     public static async Task<Results<Ok<Receipt>, NotFound, ValidationProblem>> ReceiptAsync(string id, NpgsqlDataSource dataSource, CancellationToken ct)
     {
@@ -47,9 +47,18 @@ public static class VotesApi
         await using var reader = await command.ExecuteReaderAsync(ct);
         if (!await reader.ReadAsync(ct))
             return TypedResults.NotFound();
-        long? logIndex = reader.IsDBNull(9) ? null : reader.GetInt64(9);
-        return TypedResults.Ok(new Receipt(id.ToLowerInvariant(), reader.GetString(4), reader.GetString(5), reader.GetInt32(6), reader.GetString(7),
-            reader.GetFieldValue<DateTimeOffset>(8), reader.GetGuid(1), reader.GetInt64(0), reader.GetString(2), reader.GetInt64(3), logIndex,
-            logIndex is { } index ? $"/api/log/proof/inclusion?index={index}" : null));
+        var sequence = reader.GetInt64(0);
+        var receipt = new Receipt(id.ToLowerInvariant(), reader.GetString(4), reader.GetString(5), reader.GetInt32(6), reader.GetString(7),
+            reader.GetFieldValue<DateTimeOffset>(8), reader.GetGuid(1), sequence, reader.GetString(2), reader.GetInt64(3), null, null);
+        var logged = reader.GetBoolean(9);
+        await reader.DisposeAsync();
+        if (!logged)
+            return TypedResults.Ok(receipt);
+
+        await using var lookup = dataSource.CreateCommand(LogIndexSql);
+        lookup.Parameters.AddWithValue("seq", sequence);
+        return await lookup.ExecuteScalarAsync(ct) is long index
+            ? TypedResults.Ok(receipt with { LogIndex = index, InclusionProof = $"/api/log/proof/inclusion?index={index}" })
+            : TypedResults.Ok(receipt);
     }
 }
