@@ -1,0 +1,64 @@
+using CommunityAI.Formats;
+using CommunityAI.Governance.Domain;
+using CommunityAI.Governance.Infrastructure;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+
+namespace CommunityAI.Governance.Apis;
+
+/// <summary>Signed votes, and each vote's receipt: where it sits in the public history and in the Merkle log.</summary>
+public static class VotesApi
+{
+    /// <summary>
+    /// A vote's receipt. <c>LogIndex</c> is the vote's entry in the RFC 9162 log (null until the log has taken it):
+    /// its inclusion proof comes from chain-bridge's <c>/api/log/proof/inclusion?index=</c> and checks against any
+    /// anchored head, with no need to trust this service.
+    /// </summary>
+    public sealed record Receipt(string VoteId, string ProposalId, string Voter, int Support, string Weight, DateTimeOffset CastAt,
+        Guid EventId, long Sequence, string Stream, long StreamVersion, long? LogIndex, string? InclusionProof);
+
+    public static IEndpointRouteBuilder MapVotesApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/votes").WithTags("Votes");
+        api.MapPost("/", VoteAsync);
+        api.MapGet("/{id}/receipt", ReceiptAsync);
+        return app;
+    }
+
+    public static async Task<IResult> VoteAsync(VoteRequest request, GovernanceDesk desk, CancellationToken ct) =>
+        DeskAnswers.For(await desk.VoteAsync(request, ct), "/api/votes/{0}/receipt");
+
+    private const string ReceiptSql = """
+        SELECT e.seq_id, e.id, e.stream_id, e.version, e.data->>'proposalId', e.data->>'voter', (e.data->>'support')::int,
+               e.data->>'weight', (e.data->>'castAt')::timestamptz, to_regclass('chainbridge.log_entries') IS NOT NULL
+        FROM history.mt_events e
+        WHERE e.type = 'vote_cast' AND starts_with(e.stream_id, 'governance/proposals/') AND e.data->>'voteId' = @id
+        """;
+
+    private const string LogIndexSql = "SELECT log_index FROM chainbridge.log_entries WHERE seq_id = @seq";
+
+    public static async Task<Results<Ok<Receipt>, NotFound, ValidationProblem>> ReceiptAsync(string id, NpgsqlDataSource dataSource, CancellationToken ct)
+    {
+        if (!Hex.TryDecode(id, out _, 32))
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["id"] = ["a vote id is a 32-byte 0x-prefixed hex string"] });
+        // The log table is read by a dynamic lookup: it belongs to chain-bridge and may not exist where it is not deployed.
+        await using var command = dataSource.CreateCommand(ReceiptSql);
+        command.Parameters.AddWithValue("id", id.ToLowerInvariant());
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct))
+            return TypedResults.NotFound();
+        var sequence = reader.GetInt64(0);
+        var receipt = new Receipt(id.ToLowerInvariant(), reader.GetString(4), reader.GetString(5), reader.GetInt32(6), reader.GetString(7),
+            reader.GetFieldValue<DateTimeOffset>(8), reader.GetGuid(1), sequence, reader.GetString(2), reader.GetInt64(3), null, null);
+        var logged = reader.GetBoolean(9);
+        await reader.DisposeAsync();
+        if (!logged)
+            return TypedResults.Ok(receipt);
+
+        await using var lookup = dataSource.CreateCommand(LogIndexSql);
+        lookup.Parameters.AddWithValue("seq", sequence);
+        return await lookup.ExecuteScalarAsync(ct) is long index
+            ? TypedResults.Ok(receipt with { LogIndex = index, InclusionProof = $"/api/log/proof/inclusion?index={index}" })
+            : TypedResults.Ok(receipt);
+    }
+}

@@ -1,0 +1,26 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace CommunityAI.Governance.Domain;
+
+/// <summary>Configuration section <c>Governance</c>: only the genesis rules and the guardian; every later change is voted.</summary>
+public sealed class GovernanceOptions
+{
+    public const string Section = "Governance";
+
+    /// <summary><c>Production</c> (days) or <c>Development</c> (minutes): the parameters in force until a vote changes them.</summary>
+    [RegularExpression("^(Production|Development)$")]
+    public string Genesis { get; set; } = "Production";
+
+    /// <summary>The guardian's address, who may veto a passed proposal during its timelock with a public reason; empty for none.</summary>
+    public string Guardian { get; set; } = "";
+
+    /// <summary>How often the closer looks for proposals whose vote or timelock ended.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    public TimeSpan CloseInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How far ahead a signature's deadline may lie.</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "30.00:00:00")]
+    public TimeSpan MaxDeadlineAhead { get; set; } = TimeSpan.FromDays(7);
+
+    public GovernanceParameters GenesisParameters => Genesis == "Development" ? GovernanceParameters.Development : GovernanceParameters.Production;
+}

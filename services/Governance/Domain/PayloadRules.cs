@@ -1,0 +1,95 @@
+using System.Globalization;
+using System.Numerics;
+using System.Text.Json;
+using CommunityAI.Formats.Signing;
+
+namespace CommunityAI.Governance.Domain;
+
+/// <summary>
+/// What a proposal's payload must hold for its kind, checked when it is proposed so a proposal that could never be
+/// applied is refused with the field named instead of failing at activation. Pure.
+/// </summary>
+public static class PayloadRules
+{
+    /// <summary>The broken rules keyed by <c>payload.field</c>; empty when the payload fits its kind.</summary>
+    public static IReadOnlyDictionary<string, string> Check(string kind, JsonElement payload, GovernanceParameters inForce)
+    {
+        var problems = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (payload.ValueKind != JsonValueKind.Object)
+        {
+            problems["payload"] = "the payload is a JSON object";
+            return problems;
+        }
+        switch (kind)
+        {
+            case ProposalKind.GovernanceParameters:
+                if (ParseParameters(payload, problems) is { } parameters)
+                {
+                    foreach (var (field, rule) in parameters.Problems())
+                        problems["payload." + field] = rule;
+                    if (parameters.Version <= inForce.Version)
+                        problems["payload.version"] = $"the version must be greater than the parameters in force ({inForce.Version})";
+                }
+                break;
+            case ProposalKind.ValidatorAdmission or ProposalKind.ValidatorRemoval:
+                RequireAddress(payload, "validator", problems);
+                break;
+            case ProposalKind.DatasetBuilderAdmission:
+                RequireAddress(payload, "builder", problems);
+                break;
+            case ProposalKind.ContributionInvalidation:
+                if (!payload.TryGetProperty("contributionId", out var id) || id.ValueKind != JsonValueKind.String
+                    || !Formats.Hex.TryDecode(id.GetString(), out _, 32))
+                    problems["payload.contributionId"] = "a contribution id is a 32-byte 0x-prefixed hex string";
+                if (!payload.TryGetProperty("reason", out var reason) || reason.ValueKind != JsonValueKind.String
+                    || reason.GetString()!.Length is 0 or > 2_000)
+                    problems["payload.reason"] = "a reason of 1 to 2000 characters is required";
+                break;
+            case ProposalKind.RewardPolicy or ProposalKind.ScoringPolicy:
+                // The owning service's rules are not shared yet: until they are, these policies change only through
+                // their service's own path, and a proposal for them is refused rather than accepted and never applied.
+                problems["kind"] = $"{kind} proposals open once the policy rules are shared with governance";
+                break;
+            default:
+                problems["kind"] = $"one of {string.Join(", ", ProposalKind.All)}";
+                break;
+        }
+        return problems;
+    }
+
+    /// <summary>Governance parameters from a payload already checked by <see cref="Check"/>.</summary>
+    public static GovernanceParameters ParametersFrom(JsonElement payload) =>
+        ParseParameters(payload, new Dictionary<string, string>()) ?? throw new FormatException("not governance parameters");
+
+    private static GovernanceParameters? ParseParameters(JsonElement payload, Dictionary<string, string> problems)
+    {
+        long Long(string name)
+        {
+            if (payload.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var number))
+                return number;
+            problems["payload." + name] = "a whole number is required";
+            return 0;
+        }
+        var threshold = BigInteger.Zero;
+        if (!payload.TryGetProperty("proposalThreshold", out var t) || t.ValueKind != JsonValueKind.String
+            || t.GetString() is not { Length: > 0 and <= 78 } digits || !digits.All(char.IsAsciiDigit)
+            || !BigInteger.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out threshold))
+            problems["payload.proposalThreshold"] = "token base units as a string of decimal digits";
+        var squareRoot = payload.TryGetProperty("squareRootWeighting", out var sq) && sq.ValueKind == JsonValueKind.True;
+        if (payload.TryGetProperty("squareRootWeighting", out var flag) && flag.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+            problems["payload.squareRootWeighting"] = "true or false";
+
+        var parameters = new GovernanceParameters(Long("version"), threshold, Long("votingDelaySeconds"), Long("votingPeriodSeconds"),
+            (int)Math.Clamp(Long("quorumBasisPoints"), int.MinValue, int.MaxValue),
+            (int)Math.Clamp(Long("rewardQuorumBasisPoints"), int.MinValue, int.MaxValue),
+            Long("lateQuorumExtensionSeconds"), Long("timelockSeconds"), squareRoot);
+        return problems.Count == 0 ? parameters : null;
+    }
+
+    private static void RequireAddress(JsonElement payload, string name, Dictionary<string, string> problems)
+    {
+        if (!payload.TryGetProperty(name, out var value) || value.ValueKind != JsonValueKind.String
+            || !Address.TryParse(value.GetString(), out var address) || address == Address.Zero)
+            problems["payload." + name] = "a 20-byte 0x-prefixed hex address other than zero (mixed case must be a valid EIP-55 checksum)";
+    }
+}

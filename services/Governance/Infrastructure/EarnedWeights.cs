@@ -1,0 +1,77 @@
+using System.Collections.Concurrent;
+using System.Numerics;
+using CommunityAI.Contracts;
+using CommunityAI.Formats.Claims;
+using Marten;
+
+namespace CommunityAI.Governance.Infrastructure;
+
+/// <summary>
+/// Every address's cumulative earned amount at a closed epoch, read from the ledger's events in the history and
+/// checked against that epoch's published claim root, so a weight is exactly what the address can prove with its
+/// claim proof against the distributor. A closed epoch never changes, so each is read once and kept.
+/// </summary>
+public sealed class EarnedWeights(IDocumentStore store)
+{
+    public const string LedgerStreamPrefix = "ledger/";
+
+    private readonly ConcurrentDictionary<long, Task<EpochWeights>> _byEpoch = new();
+
+    /// <summary>The latest epoch closed so far, or null when none has.</summary>
+    public async Task<EpochClosed?> LatestClosedAsync(CancellationToken ct)
+    {
+        await using var session = store.QuerySession();
+        var closed = await LedgerEvents<EpochClosed>(session, "epoch_closed", ct);
+        return closed.MaxBy(e => e.Epoch);
+    }
+
+    /// <summary>A closed epoch by number, or null when the history does not hold it.</summary>
+    public async Task<EpochClosed?> ClosedAsync(long epoch, CancellationToken ct)
+    {
+        await using var session = store.QuerySession();
+        return (await LedgerEvents<EpochClosed>(session, "epoch_closed", ct)).FirstOrDefault(e => e.Epoch == epoch);
+    }
+
+    /// <summary>The weights of a closed epoch; throws <see cref="InvalidOperationException"/> when the ledger's events disagree with its root.</summary>
+    public Task<EpochWeights> ForAsync(EpochClosed epoch, CancellationToken ct) =>
+        _byEpoch.GetOrAdd(epoch.Epoch, _ => LoadAsync(epoch, ct));
+
+    // Only the ledger's own streams count: an event of the same type elsewhere in the history is not a credit.
+    // Marten names an event type after its class in snake case (ContributionRewarded: contribution_rewarded).
+    private static async Task<IReadOnlyList<T>> LedgerEvents<T>(IQuerySession session, string type, CancellationToken ct) where T : class
+    {
+        var events = await session.Events.QueryAllRawEvents()
+            .Where(e => e.EventTypeName == type && e.StreamKey!.StartsWith(LedgerStreamPrefix))
+            .OrderBy(e => e.Sequence).ToListAsync(ct);
+        return events.Select(e => (T)e.Data).ToList();
+    }
+
+    private async Task<EpochWeights> LoadAsync(EpochClosed epoch, CancellationToken ct)
+    {
+        try
+        {
+            await using var session = store.QuerySession();
+            var credits = await LedgerEvents<ContributionRewarded>(session, "contribution_rewarded", ct);
+            var earned = new Dictionary<string, BigInteger>(StringComparer.Ordinal);
+            foreach (var credit in credits.Where(c => c.Epoch <= epoch.Epoch))
+                earned[credit.Contributor] = earned.GetValueOrDefault(credit.Contributor) + BigInteger.Parse(credit.Amount, System.Globalization.CultureInfo.InvariantCulture);
+
+            var claims = earned.Where(e => e.Value > 0).OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => (e.Key, e.Value)).ToList();
+            var tree = claims.Count == 0 ? null : ClaimTree.Build(claims);
+            var root = tree?.Root ?? "0x" + new string('0', 64);
+            if (!string.Equals(root, epoch.ClaimRoot, StringComparison.OrdinalIgnoreCase))
+                throw new InvalidOperationException(
+                    $"the credits of epochs up to {epoch.Epoch} build claim root {root}, but the epoch closed with {epoch.ClaimRoot}: weights would not match the claim proofs");
+            return new EpochWeights(epoch, earned, tree);
+        }
+        catch
+        {
+            // A failed read is not cached: the next request tries again.
+            _byEpoch.TryRemove(epoch.Epoch, out _);
+            throw;
+        }
+    }
+}
+
+/// <summary>A closed epoch's earned amounts and its claim tree (null when nobody had earned anything).</summary>
+public sealed record EpochWeights(EpochClosed Epoch, IReadOnlyDictionary<string, BigInteger> Earned, ClaimTree? Tree);

@@ -1,0 +1,246 @@
+using System.Globalization;
+using System.Numerics;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using CommunityAI.Contracts;
+using CommunityAI.Formats;
+using CommunityAI.Formats.Json;
+using CommunityAI.Formats.Signing;
+using CommunityAI.Governance.Domain;
+using CommunityAI.ServiceDefaults.History;
+using JasperFx;
+using Marten;
+using Microsoft.Extensions.Options;
+
+namespace CommunityAI.Governance.Infrastructure;
+
+/// <summary>
+/// Takes signed proposals, votes and delegations: checks each the one way every signed request is checked, decides
+/// with the pure core, and records the event and the nonce in one transaction. A refusal changes nothing.
+/// </summary>
+public sealed class GovernanceDesk(
+    IDocumentStore store, SignedRequestCheck check, EarnedWeights weights, ParametersBook parameters, IOptions<GovernanceOptions> options)
+{
+    private const int ConcurrencyRetries = 8;
+
+    public async Task<DeskOutcome> ProposeAsync(ProposalRequest request, CancellationToken ct)
+    {
+        var errors = new List<SigningError>();
+        var proposer = check.CheckFields("proposer", request.Proposer, request.Nonce, request.Deadline, request.Signature,
+            options.Value.MaxDeadlineAhead, errors);
+        var fields = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        if (request.Kind is null || !ProposalKind.All.Contains(request.Kind))
+            fields["kind"] = [$"one of {string.Join(", ", ProposalKind.All)}"];
+        if (string.IsNullOrWhiteSpace(request.Title) || request.Title.Length > RequestLimits.Title || request.Title.Any(char.IsControl))
+            fields["title"] = [$"1 to {RequestLimits.Title} characters on one line"];
+        if (request.Body is null || Encoding.UTF8.GetByteCount(request.Body) > RequestLimits.Body)
+            fields["body"] = [$"the rationale, at most {RequestLimits.Body} bytes of UTF-8"];
+        byte[]? canonical = null;
+        if (request.Payload is not { ValueKind: JsonValueKind.Object } payload)
+            fields["payload"] = ["the proposed change, a JSON object"];
+        else
+        {
+            try
+            {
+                canonical = JsonCanonicalizer.Canonicalize(payload);
+                if (canonical.Length > RequestLimits.Payload)
+                    fields["payload"] = [$"at most {RequestLimits.Payload} bytes as canonical JSON"];
+            }
+            catch (JsonCanonicalizationException e)
+            {
+                fields["payload"] = [e.Message];
+            }
+        }
+        AddAll(fields, errors);
+        if (fields.Count > 0)
+            return new DeskOutcome.Malformed(fields);
+
+        var bodyHash = Hex.Encode(SHA256.HashData(Encoding.UTF8.GetBytes(request.Body!)));
+        var payloadHash = Hex.Encode(SHA256.HashData(canonical!));
+        var signed = new ProposalPayload(proposer!, request.Kind!, request.Title!, bodyHash, payloadHash, request.Nonce!.Value, request.Deadline!.Value);
+        if (check.Verify(signed, request.Signature) is { } unsigned)
+            return new DeskOutcome.Unsigned(unsigned);
+        var proposalId = Hex.Encode(TypedDataSigner.Digest(signed, check.Domain));
+
+        var rules = await parameters.InForceAsync(ct);
+        var payloadProblems = PayloadRules.Check(request.Kind!, request.Payload!.Value, rules);
+        if (payloadProblems.Count > 0)
+            return new DeskOutcome.Malformed(payloadProblems.ToDictionary(p => p.Key, p => new[] { p.Value }, StringComparer.Ordinal));
+
+        await using var session = store.LightweightSession();
+        if (await session.LoadAsync<Proposal>(Proposal.StreamKey(proposalId), ct) is not null)
+            return new DeskOutcome.Recorded(proposalId, Again: true);
+
+        var epoch = await weights.LatestClosedAsync(ct);
+        EpochWeights? snapshot;
+        try
+        {
+            snapshot = epoch is null ? null : await weights.ForAsync(epoch, ct);
+        }
+        catch (InvalidOperationException e)
+        {
+            return new DeskOutcome.Unavailable(e.Message);
+        }
+        var delegations = (await session.Query<Delegation>().Where(d => d.Delegatee != null).ToListAsync(ct))
+            .ToDictionary(d => d.Delegator, d => d.Delegatee!, StringComparer.Ordinal);
+        var power = new VotingPower(snapshot?.Earned ?? new Dictionary<string, BigInteger>(), delegations, rules.SquareRootWeighting);
+        var proposerWeight = power.WeightOf(proposer!, new HashSet<string>());
+        if (proposerWeight == 0 || proposerWeight < rules.ProposalThreshold)
+            return new DeskOutcome.NoWeight("proposer", epoch is null
+                ? "no reward epoch has closed yet, so nobody has voting weight to propose with"
+                : $"{proposer} has weight {proposerWeight} at epoch {epoch.Epoch}; proposing needs at least {BigInteger.Max(rules.ProposalThreshold, 1)}");
+
+        var now = check.Now;
+        var timeline = ProposalTimeline.For(now, rules);
+        var submitted = new ProposalSubmitted(proposalId, proposer!, request.Kind!, request.Title!, request.Body!, bodyHash,
+            Encoding.UTF8.GetString(canonical!), payloadHash, Format(request.Nonce.Value), (long)request.Deadline.Value, request.Signature!,
+            epoch?.Epoch ?? -1, epoch?.ClaimRoot ?? "", delegations, Format(power.Total), Format(proposerWeight),
+            rules.QuorumFor(request.Kind!), rules.Version, rules.SquareRootWeighting, now, timeline.VotingStartsAt, timeline.VotingEndsAt,
+            timeline.LateQuorumExtensionSeconds, timeline.TimelockSeconds);
+
+        session.Events.StartStream<Proposal>(Proposal.StreamKey(proposalId), submitted);
+        return await SaveWithNonceAsync(session, "Proposal", proposer!, request.Nonce.Value, proposalId, ct);
+    }
+
+    public async Task<DeskOutcome> VoteAsync(VoteRequest request, CancellationToken ct)
+    {
+        var errors = new List<SigningError>();
+        var voter = check.CheckFields("voter", request.Voter, request.Nonce, request.Deadline, request.Signature, options.Value.MaxDeadlineAhead, errors);
+        var fields = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        if (!Hex.TryDecode(request.ProposalId, out _, 32))
+            fields["proposalId"] = ["a proposal id is a 32-byte 0x-prefixed hex string"];
+        if (request.Support is not (0 or 1 or 2))
+            fields["support"] = ["0 against, 1 for or 2 abstain"];
+        if (request.Reason is { Length: > RequestLimits.Reason })
+            fields["reason"] = [$"at most {RequestLimits.Reason} characters"];
+        AddAll(fields, errors);
+        if (fields.Count > 0)
+            return new DeskOutcome.Malformed(fields);
+
+        var proposalId = request.ProposalId!.ToLowerInvariant();
+        var signed = new VotePayload(voter!, proposalId, (byte)request.Support!.Value, request.Reason ?? "", request.Nonce!.Value, request.Deadline!.Value);
+        if (check.Verify(signed, request.Signature) is { } unsigned)
+            return new DeskOutcome.Unsigned(unsigned);
+        var voteId = Hex.Encode(TypedDataSigner.Digest(signed, check.Domain));
+
+        for (var attempt = 0; ; attempt++)
+        {
+            await using var session = store.LightweightSession();
+            var stream = await session.Events.FetchForWriting<Proposal>(Proposal.StreamKey(proposalId), ct);
+            if (stream.Aggregate is not { } proposal)
+                return new DeskOutcome.Unknown("proposalId", $"no proposal {proposalId}");
+            if (proposal.Votes.FirstOrDefault(v => v.Voter == voter) is { } earlier)
+                return earlier.VoteId == voteId
+                    ? new DeskOutcome.Recorded(voteId, Again: true)
+                    : new DeskOutcome.Conflict("voter", $"{voter} already voted on this proposal; a vote cannot be changed");
+
+            EpochWeights? snapshot;
+            try
+            {
+                snapshot = await SnapshotOfAsync(proposal, ct);
+            }
+            catch (InvalidOperationException e)
+            {
+                return new DeskOutcome.Unavailable(e.Message);
+            }
+            var power = PowerOf(proposal, snapshot);
+            var tally = Tally.Count(power, proposal.Submitted.QuorumBasisPoints, proposal.CastVotes);
+            var now = check.Now;
+            if (proposal.Open is false || !proposal.Timeline.AcceptsVotesAt(now, tally.QuorumReachedAt))
+                return new DeskOutcome.Conflict("proposalId",
+                    $"votes are taken from {proposal.Timeline.VotingStartsAt:O} until {proposal.Timeline.Deadline(tally.QuorumReachedAt):O}; it is {now:O}");
+            var voted = proposal.Votes.Select(v => v.Voter).ToHashSet(StringComparer.Ordinal);
+            var weight = power.WeightOf(voter!, voted);
+            if (weight == 0)
+                return new DeskOutcome.NoWeight("voter", $"{voter} has no voting weight on this proposal (snapshot epoch {proposal.Submitted.SnapshotEpoch})");
+
+            stream.AppendOne(new VoteCast(proposalId, voter!, request.Support.Value, request.Reason ?? "", Format(weight),
+                Format(request.Nonce.Value), (long)request.Deadline.Value, request.Signature!, now, voteId));
+            try
+            {
+                return await SaveWithNonceAsync(session, "Vote", voter!, request.Nonce.Value, voteId, ct);
+            }
+            catch (ConcurrencyException) when (attempt < ConcurrencyRetries)
+            {
+                // Another vote on the same proposal committed first: count again on top of it.
+            }
+        }
+    }
+
+    public async Task<DeskOutcome> DelegateAsync(DelegationRequest request, CancellationToken ct)
+    {
+        var errors = new List<SigningError>();
+        var delegator = check.CheckFields("delegator", request.Delegator, request.Nonce, request.Deadline, request.Signature,
+            options.Value.MaxDeadlineAhead, errors);
+        var fields = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        if (request.Delegatee is null || !Address.TryParse(request.Delegatee, out var delegatee))
+        {
+            fields["delegatee"] = ["a 20-byte 0x-prefixed hex address; the zero address revokes"];
+            delegatee = null;
+        }
+        else if (delegatee == delegator)
+            fields["delegatee"] = ["an address cannot delegate to itself; the zero address revokes a delegation"];
+        AddAll(fields, errors);
+        if (fields.Count > 0)
+            return new DeskOutcome.Malformed(fields);
+
+        var signed = new DelegationPayload(delegator!, delegatee!, request.Nonce!.Value, request.Deadline!.Value);
+        if (check.Verify(signed, request.Signature) is { } unsigned)
+            return new DeskOutcome.Unsigned(unsigned);
+        var id = Hex.Encode(TypedDataSigner.Digest(signed, check.Domain));
+
+        await using var session = store.LightweightSession();
+        session.Events.Append(Delegation.StreamKey(delegator!),
+            new DelegationChanged(delegator!, delegatee!, Format(request.Nonce.Value), (long)request.Deadline.Value, request.Signature!, check.Now));
+        return await SaveWithNonceAsync(session, "Delegation", delegator!, request.Nonce.Value, id, ct);
+    }
+
+    /// <summary>The proposal's votes counted under its snapshot's weights.</summary>
+    public async Task<Tally> TallyAsync(Proposal proposal, CancellationToken ct) =>
+        Tally.Count(PowerOf(proposal, await SnapshotOfAsync(proposal, ct)), proposal.Submitted.QuorumBasisPoints, proposal.CastVotes);
+
+    /// <summary>Who may vote on the proposal with how much: its snapshot's earned amounts and the delegations it recorded.</summary>
+    public static VotingPower PowerOf(Proposal proposal, EpochWeights? snapshot) =>
+        new(snapshot?.Earned ?? new Dictionary<string, BigInteger>(), proposal.Submitted.Delegations, proposal.Submitted.SquareRootWeighting);
+
+    /// <summary>The earned amounts a proposal's weights come from (null when no epoch had closed).</summary>
+    public async Task<EpochWeights?> SnapshotOfAsync(Proposal proposal, CancellationToken ct)
+    {
+        if (proposal.Submitted.SnapshotEpoch < 0)
+            return null;
+        var epoch = await weights.ClosedAsync(proposal.Submitted.SnapshotEpoch, ct)
+            ?? throw new InvalidOperationException($"epoch {proposal.Submitted.SnapshotEpoch} is not in the history");
+        return await weights.ForAsync(epoch, ct);
+    }
+
+    private static async Task<DeskOutcome> SaveWithNonceAsync(IDocumentSession session, string type, string signer, ulong nonce, string id, CancellationToken ct)
+    {
+        var key = UsedNonce.KeyFor(type, signer, nonce);
+        session.Insert(new UsedNonce(key, id));
+        try
+        {
+            await session.SaveChangesAsync(ct);
+            return new DeskOutcome.Recorded(id, Again: false);
+        }
+        catch (Exception e) when (StoreConflicts.IsDuplicate(e))
+        {
+            // The same signed request again is answered as before; another request with this nonce is a replay.
+            await using var query = session.DocumentStore.QuerySession();
+            var taken = await query.LoadAsync<UsedNonce>(key, ct);
+            return taken?.RecordedAs == id
+                ? new DeskOutcome.Recorded(id, Again: true)
+                : new DeskOutcome.Conflict("nonce", $"nonce {nonce} of {signer} is already used by another {type}");
+        }
+    }
+
+    private static void AddAll(Dictionary<string, string[]> fields, List<SigningError> errors)
+    {
+        foreach (var error in errors)
+            fields[error.Field] = [.. fields.GetValueOrDefault(error.Field) ?? [], error.Detail];
+    }
+
+    private static string Format(BigInteger value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string Format(ulong value) => value.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,190 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Numerics;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using CommunityAI.Contracts;
+using CommunityAI.Formats;
+using CommunityAI.Formats.Claims;
+using CommunityAI.Formats.Json;
+using CommunityAI.Formats.Signing;
+using CommunityAI.Governance.Infrastructure;
+using CommunityAI.ServiceDefaults.Signing;
+using Marten;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace CommunityAI.Governance.IntegrationTests;
+
+/// <summary>
+/// A fresh database and virtual host per test class, a history seeded with the ledger's credits and a closed epoch
+/// (as reward-ledger records them), and governance started from its own Program with a clock the test moves.
+/// </summary>
+public sealed class GovernanceSystem : IAsyncLifetime
+{
+    public static readonly SigningDomain Domain = new(31337, SigningChainOptions.DevelopmentVerifyingContract);
+    public static readonly DateTimeOffset Start = new(2026, 11, 30, 12, 0, 0, TimeSpan.Zero);
+    public static readonly BigInteger Token = BigInteger.Pow(10, 18);
+
+    private Host? _host;
+    private ulong _nonce = (ulong)DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+
+    public FakeTimeProvider Clock { get; } = new(Start);
+    public string History { get; private set; } = "";
+    public string Broker { get; private set; } = "";
+    public HttpClient Api => (_host ??= new Host(this)).CreateClient();
+    public IServiceProvider Services => (_host ??= new Host(this)).Services;
+
+    public async Task InitializeAsync()
+    {
+        History = await PostgresServer.CreateDatabaseAsync("governance");
+        Broker = await RabbitServer.CreateVirtualHostAsync("governance");
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_host is not null)
+            await _host.DisposeAsync();
+        await RabbitServer.DeleteVirtualHostAsync(Broker);
+        await PostgresServer.DropDatabaseAsync(History);
+    }
+
+    /// <summary>Credits and closes a ledger epoch in the history as reward-ledger does: credits, then the closed epoch with its claim root.</summary>
+    public async Task CloseEpochAsync(long epoch, IReadOnlyDictionary<string, BigInteger> credits, string? forgedRoot = null)
+    {
+        using var store = DocumentStore.For(options =>
+        {
+            options.Connection(History);
+            options.Events.DatabaseSchemaName = "history";
+            options.DatabaseSchemaName = "ledgerseed";
+            options.Events.StreamIdentity = JasperFx.Events.StreamIdentity.AsString;
+            // As every service's store (HistoryStoreExtensions): a store configured otherwise would migrate the shared
+            // events schema to its own shape and drop the quick-append function the services use.
+            options.Events.AppendMode = JasperFx.Events.EventAppendMode.Quick;
+            options.UseSystemTextJsonForSerialization(Weasel.Core.EnumStorage.AsString, Weasel.Core.Casing.CamelCase);
+            options.Events.AddEventType<ContributionRewarded>();
+            options.Events.AddEventType<EpochClosed>();
+        });
+        await using var session = store.LightweightSession();
+        foreach (var (address, amount) in credits)
+        {
+            var id = Hex.Encode(RandomNumberGenerator.GetBytes(32));
+            session.Events.StartStream("ledger/credits/" + id,
+                new ContributionRewarded(id, address, amount.ToString(CultureInfo.InvariantCulture), epoch, "reward-1", Clock.GetUtcNow()));
+        }
+        await session.SaveChangesAsync();
+
+        var cumulative = await CumulativeAsync(store, epoch);
+        var root = forgedRoot ?? ClaimTree.Build(cumulative.Select(c => (c.Key, c.Value)).ToList()).Root;
+        await using var closing = store.LightweightSession();
+        closing.Events.StartStream("ledger/epochs/" + epoch, new EpochClosed(epoch, Clock.GetUtcNow(), "0",
+            cumulative.Values.Aggregate(BigInteger.Zero, (s, v) => s + v).ToString(CultureInfo.InvariantCulture), cumulative.Count, root));
+        await closing.SaveChangesAsync();
+    }
+
+    private static async Task<Dictionary<string, BigInteger>> CumulativeAsync(IDocumentStore store, long epoch)
+    {
+        await using var query = store.QuerySession();
+        var all = await query.Events.QueryRawEventDataOnly<ContributionRewarded>().ToListAsync();
+        return all.Where(c => c.Epoch <= epoch).GroupBy(c => c.Contributor, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Aggregate(BigInteger.Zero, (s, c) => s + BigInteger.Parse(c.Amount, CultureInfo.InvariantCulture)),
+                StringComparer.Ordinal);
+    }
+
+    /// <summary>A fresh address nobody holds a key to (a validator to admit, say).</summary>
+    public static string RandomAddress() => Hex.Encode(RandomNumberGenerator.GetBytes(20));
+
+    public ulong NextNonce() => Interlocked.Increment(ref _nonce);
+
+    /// <summary>A signed proposal as a wallet would send it.</summary>
+    public object Proposal(int key, string kind, object payload, string title = "Longer votes", string body = "Because more people can read it.",
+        SigningDomain? domain = null, int? signWith = null)
+    {
+        var proposer = AnvilNode.DevAddresses[key];
+        var payloadJson = JsonSerializer.SerializeToElement(payload);
+        var payloadHash = Hex.Encode(SHA256.HashData(JsonCanonicalizer.Canonicalize(payloadJson)));
+        var bodyHash = Hex.Encode(SHA256.HashData(Encoding.UTF8.GetBytes(body)));
+        var nonce = NextNonce();
+        var deadline = Deadline();
+        var message = new ProposalPayload(proposer, kind, title, bodyHash, payloadHash, nonce, deadline);
+        var signature = TypedDataSigner.Sign(message, domain ?? Domain, AnvilNode.DevPrivateKeys[signWith ?? key]);
+        return new { proposer, kind, title, body, payload = payloadJson, nonce, deadline, signature };
+    }
+
+    public static string ProposalId(object proposal)
+    {
+        var json = JsonSerializer.SerializeToElement(proposal);
+        var body = json.GetProperty("body").GetString()!;
+        var message = new ProposalPayload(json.GetProperty("proposer").GetString()!, json.GetProperty("kind").GetString()!,
+            json.GetProperty("title").GetString()!, Hex.Encode(SHA256.HashData(Encoding.UTF8.GetBytes(body))),
+            Hex.Encode(SHA256.HashData(JsonCanonicalizer.Canonicalize(json.GetProperty("payload")))),
+            json.GetProperty("nonce").GetUInt64(), json.GetProperty("deadline").GetUInt64());
+        return Hex.Encode(TypedDataSigner.Digest(message, Domain));
+    }
+
+    public object Vote(int key, string proposalId, int support, string reason = "", ulong? nonce = null, int? signWith = null)
+    {
+        var voter = AnvilNode.DevAddresses[key];
+        var message = new VotePayload(voter, proposalId, (byte)support, reason, nonce ?? NextNonce(), Deadline());
+        return new { voter, proposalId, support, reason, nonce = message.Nonce, deadline = message.Deadline,
+            signature = TypedDataSigner.Sign(message, Domain, AnvilNode.DevPrivateKeys[signWith ?? key]) };
+    }
+
+    public object Delegation(int key, string delegatee)
+    {
+        var delegator = AnvilNode.DevAddresses[key];
+        var message = new DelegationPayload(delegator, delegatee, NextNonce(), Deadline());
+        return new { delegator, delegatee, nonce = message.Nonce, deadline = message.Deadline,
+            signature = TypedDataSigner.Sign(message, Domain, AnvilNode.DevPrivateKeys[key]) };
+    }
+
+    /// <summary>Signature deadlines are real Unix time: the signed-request check reads the (fake) clock, which starts in 2026.</summary>
+    private ulong Deadline() => (ulong)Clock.GetUtcNow().AddDays(1).ToUnixTimeSeconds();
+
+    public async Task<JsonElement> GetAsync(string path) => await Api.GetFromJsonAsync<JsonElement>(path);
+
+    /// <summary>Moves the clock and runs the closer once, as its loop would on the next round.</summary>
+    public async Task AdvanceAsync(TimeSpan by)
+    {
+        Clock.Advance(by);
+        await Services.GetRequiredService<ProposalCloser>().CloseDueAsync(default);
+    }
+
+    public async Task<long> CountEventsAsync(string streamPrefix)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(History);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand("SELECT count(*) FROM history.mt_events WHERE starts_with(stream_id, @p)", connection);
+        command.Parameters.AddWithValue("p", streamPrefix);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    public async Task<long> CountEventsOfTypeAsync(string type, string proposalId)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(History);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand("SELECT count(*) FROM history.mt_events WHERE type = @t AND stream_id = @s", connection);
+        command.Parameters.AddWithValue("t", type);
+        command.Parameters.AddWithValue("s", "governance/proposals/" + proposalId);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    private sealed class Host(GovernanceSystem system) : WebApplicationFactory<GovernanceDesk>
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            builder.UseEnvironment("Testing");
+            builder.UseSetting("ConnectionStrings:history", system.History);
+            builder.UseSetting("ConnectionStrings:rabbitmq", system.Broker);
+            builder.UseSetting("Chain:Id", "31337");
+            builder.UseSetting("Chain:VerifyingContract", SigningChainOptions.DevelopmentVerifyingContract);
+            builder.UseSetting("Governance:Genesis", "Development");
+            builder.UseSetting("Logging:LogLevel:Default", "Warning");
+            builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(system.Clock));
+        }
+    }
+}
