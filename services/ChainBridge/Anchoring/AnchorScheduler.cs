@@ -192,7 +192,7 @@ public sealed partial class AnchorScheduler(
             : record is not null && record.ChainId == chain.ChainId
                 ? new DeployedContracts(record.AnchorAddress, record.TokenAddress, record.DistributorAddress, record.DeploymentBlock)
                 : null;
-        var deployment = await ChainDeployer.FindOrDeployAsync(chain.Sender, known, chain.Sender.Address, chain.Sender.Address, ct);
+        var deployment = await ContractLocator.FindOrDeployAsync(chain, configured, known, ct);
         session.Store(new DeploymentRecord(DeploymentRecord.CurrentId, chain.ChainId, deployment.AnchorAddress,
             deployment.TokenAddress, deployment.DistributorAddress, deployment.DeploymentBlock));
         await session.SaveChangesAsync(ct);

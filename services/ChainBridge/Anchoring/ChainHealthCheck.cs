@@ -11,6 +11,8 @@ public sealed class ChainHealthCheck(ChainConnection chain, AnchoringStatus stat
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
+        if (chain.DeploymentRefused is { } refused)
+            return HealthCheckResult.Unhealthy($"anchoring stopped: {refused}");
         if (status.Outage is { } outage)
             return HealthCheckResult.Degraded(
                 $"anchoring paused since {outage.Since:O} after {outage.Failures} failed attempts ({outage.LastError}); retrying with backoff");
