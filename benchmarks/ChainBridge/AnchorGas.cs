@@ -20,7 +20,7 @@ internal static class AnchorGas
         try
         {
             using var sender = TransactionSender.Create(anvil.RpcUrl, AnvilNode.DevPrivateKeys[0], AnvilNode.ChainId);
-            var contracts = await ChainDeployer.DeployAsync(sender, anchorer: sender.Address, publisher: sender.Address);
+            var contracts = await ChainDeployer.DeployAsync(sender, new ContractRoles(AnvilNode.DevAddresses[9], AnvilNode.DevAddresses[8], sender.Address, sender.Address));
             var anchor = new AnchorContract(sender, contracts.AnchorAddress);
             var anchors = new List<Anchor>();
             long treeSize = 0;

@@ -14,6 +14,42 @@ public sealed class VerifyTests(AuditedSystem system) : IClassFixture<AuditedSys
     private const long Tampered = 5;
 
     [Fact]
+    public async Task Verify_takes_the_anchor_from_the_published_development_deployment_which_is_where_the_bridge_deployed()
+    {
+        var networkFile = Path.Combine(NetworkFileTests.NetworksDirectory, "development.json");
+
+        var run = await AuditRun.RunAsync(["verify", "--database", system.Database, "--rpc", system.Chain.RpcUrl, "--network-file", networkFile, "--json"]);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.True(run.Json.GetProperty("anchors").GetInt32() >= 2, run.ToString());
+        Assert.Equal(NetworkFile.Load(networkFile).HistoryAnchor, system.AnchorAddress, ignoreCase: true);
+    }
+
+    [Fact]
+    public async Task An_anchor_that_contradicts_the_network_file_or_an_edited_file_is_a_usage_error()
+    {
+        var networkFile = Path.Combine(NetworkFileTests.NetworksDirectory, "development.json");
+        var edited = Path.GetTempFileName();
+        try
+        {
+            await File.WriteAllTextAsync(edited, (await File.ReadAllTextAsync(networkFile)).Replace("\"deploymentBlock\": 1", "\"deploymentBlock\": 7", StringComparison.Ordinal));
+
+            var contradicting = await AuditRun.RunAsync(["verify", "--database", system.Database, "--rpc", system.Chain.RpcUrl,
+                "--network-file", networkFile, "--anchor", AnvilNode.DevAddresses[3]]);
+            var forged = await AuditRun.RunAsync(["verify", "--database", system.Database, "--rpc", system.Chain.RpcUrl, "--network-file", edited]);
+
+            Assert.Equal(2, contradicting.ExitCode);
+            Assert.Contains("differs from the published HistoryAnchor", contradicting.Error, StringComparison.Ordinal);
+            Assert.Equal(2, forged.ExitCode);
+            Assert.Contains("not by the admin", forged.Error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(edited);
+        }
+    }
+
+    [Fact]
     public async Task A_clean_history_verifies_against_every_anchored_head_and_the_stored_log()
     {
         var run = await AuditRun.RunAsync(["verify", "--database", system.Database, .. system.ChainArgs, "--json"]);

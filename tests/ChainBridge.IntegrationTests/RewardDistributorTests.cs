@@ -18,7 +18,7 @@ public sealed class RewardDistributorTests(DeployedChain chain) : ChainTestBase(
         var tree = Tree((Alice, 5 * Token), (Bob, 7 * Token), (Carol, 1));
         using var bridge = Chain.SenderFor(DeployedChain.BridgeKey);
         var distributor = new DistributorContract(bridge, Chain.Contracts.DistributorAddress);
-        await distributor.PublishRootAsync(1, tree.Root.HexToByteArray());
+        await distributor.PublishRootAsync(1, tree.Root.HexToByteArray(), tree.Total);
 
         // Anyone may relay a claim; the tokens go to the account in the leaf.
         using var relayer = Chain.SenderFor(DeployedChain.OutsiderKey);
@@ -37,7 +37,7 @@ public sealed class RewardDistributorTests(DeployedChain chain) : ChainTestBase(
         var tree = Tree((Alice, 5 * Token), (Bob, 7 * Token));
         using var bridge = Chain.SenderFor(DeployedChain.BridgeKey);
         var distributor = new DistributorContract(bridge, Chain.Contracts.DistributorAddress);
-        await distributor.PublishRootAsync(1, tree.Root.HexToByteArray());
+        await distributor.PublishRootAsync(1, tree.Root.HexToByteArray(), tree.Total);
         await distributor.ClaimAsync(Alice, 5 * Token, Proof(tree, Alice));
 
         var again = await Assert.ThrowsAsync<ContractRevertedException>(() => distributor.ClaimAsync(Alice, 5 * Token, Proof(tree, Alice)));
@@ -52,7 +52,7 @@ public sealed class RewardDistributorTests(DeployedChain chain) : ChainTestBase(
         var tree = Tree((Alice, 5 * Token), (Bob, 7 * Token), (Carol, 9 * Token));
         using var bridge = Chain.SenderFor(DeployedChain.BridgeKey);
         var distributor = new DistributorContract(bridge, Chain.Contracts.DistributorAddress);
-        await distributor.PublishRootAsync(1, tree.Root.HexToByteArray());
+        await distributor.PublishRootAsync(1, tree.Root.HexToByteArray(), tree.Total);
 
         // Alice's valid proof with a larger amount, Bob's proof for Alice, and a made-up proof.
         var inflated = await Assert.ThrowsAsync<ContractRevertedException>(() => distributor.ClaimAsync(Alice, 50 * Token, Proof(tree, Alice)));
@@ -69,11 +69,11 @@ public sealed class RewardDistributorTests(DeployedChain chain) : ChainTestBase(
         using var bridge = Chain.SenderFor(DeployedChain.BridgeKey);
         var distributor = new DistributorContract(bridge, Chain.Contracts.DistributorAddress);
         var epoch1 = Tree((Alice, 5 * Token), (Bob, 7 * Token));
-        await distributor.PublishRootAsync(1, epoch1.Root.HexToByteArray());
+        await distributor.PublishRootAsync(1, epoch1.Root.HexToByteArray(), epoch1.Total);
         await distributor.ClaimAsync(Alice, 5 * Token, Proof(epoch1, Alice));
 
         var epoch2 = Tree((Alice, 12 * Token), (Bob, 7 * Token), (Carol, 3 * Token));
-        await distributor.PublishRootAsync(2, epoch2.Root.HexToByteArray());
+        await distributor.PublishRootAsync(2, epoch2.Root.HexToByteArray(), epoch2.Total);
         var second = await distributor.ClaimAsync(Alice, 12 * Token, Proof(epoch2, Alice));
 
         Assert.Equal(7 * Token, second.Paid);
@@ -87,9 +87,9 @@ public sealed class RewardDistributorTests(DeployedChain chain) : ChainTestBase(
     {
         using var bridge = Chain.SenderFor(DeployedChain.BridgeKey);
         var distributor = new DistributorContract(bridge, Chain.Contracts.DistributorAddress);
-        await distributor.PublishRootAsync(1, Tree((Alice, 5 * Token), (Bob, 7 * Token)).Root.HexToByteArray());
+        await PublishAsync(distributor, 1, Tree((Alice, 5 * Token), (Bob, 7 * Token)));
         var epoch2 = Tree((Alice, 6 * Token), (Bob, 10 * Token));
-        await distributor.PublishRootAsync(2, epoch2.Root.HexToByteArray());
+        await distributor.PublishRootAsync(2, epoch2.Root.HexToByteArray(), epoch2.Total);
 
         var claim = await distributor.ClaimAsync(Bob, 10 * Token, Proof(epoch2, Bob));
 
@@ -102,8 +102,8 @@ public sealed class RewardDistributorTests(DeployedChain chain) : ChainTestBase(
         using var bridge = Chain.SenderFor(DeployedChain.BridgeKey);
         var distributor = new DistributorContract(bridge, Chain.Contracts.DistributorAddress);
         var epoch1 = Tree((Alice, 5 * Token), (Bob, 7 * Token));
-        await distributor.PublishRootAsync(1, epoch1.Root.HexToByteArray());
-        await distributor.PublishRootAsync(2, Tree((Alice, 6 * Token), (Bob, 7 * Token)).Root.HexToByteArray());
+        await distributor.PublishRootAsync(1, epoch1.Root.HexToByteArray(), epoch1.Total);
+        await PublishAsync(distributor, 2, Tree((Alice, 6 * Token), (Bob, 7 * Token)));
 
         var stale = await Assert.ThrowsAsync<ContractRevertedException>(() => distributor.ClaimAsync(Alice, 5 * Token, Proof(epoch1, Alice)));
 
@@ -114,12 +114,12 @@ public sealed class RewardDistributorTests(DeployedChain chain) : ChainTestBase(
     public async Task A_proof_does_not_pay_on_another_distributor()
     {
         using var deployer = Chain.SenderFor(DeployedChain.DeployerKey);
-        var other = await ChainDeployer.DeployAsync(deployer, DeployedChain.Bridge, DeployedChain.Bridge);
+        var other = await ChainDeployer.DeployAsync(deployer, DeployedChain.Roles);
         using var bridge = Chain.SenderFor(DeployedChain.BridgeKey);
         var ours = Tree((Alice, 5 * Token), (Bob, 7 * Token));
-        await new DistributorContract(bridge, Chain.Contracts.DistributorAddress).PublishRootAsync(1, ours.Root.HexToByteArray());
+        await new DistributorContract(bridge, Chain.Contracts.DistributorAddress).PublishRootAsync(1, ours.Root.HexToByteArray(), ours.Total);
         var otherDistributor = new DistributorContract(bridge, other.DistributorAddress);
-        await otherDistributor.PublishRootAsync(1, Tree((Alice, 1 * Token), (Carol, 2 * Token)).Root.HexToByteArray());
+        await PublishAsync(otherDistributor, 1, Tree((Alice, 1 * Token), (Carol, 2 * Token)));
 
         var refused = await Assert.ThrowsAsync<ContractRevertedException>(() => otherDistributor.ClaimAsync(Alice, 5 * Token, Proof(ours, Alice)));
 
@@ -142,12 +142,12 @@ public sealed class RewardDistributorTests(DeployedChain chain) : ChainTestBase(
     {
         using var bridge = Chain.SenderFor(DeployedChain.BridgeKey);
         var distributor = new DistributorContract(bridge, Chain.Contracts.DistributorAddress);
-        await distributor.PublishRootAsync(3, Hash(3));
+        await distributor.PublishRootAsync(3, Hash(3), 0);
 
-        var same = await Assert.ThrowsAsync<ContractRevertedException>(() => distributor.PublishRootAsync(3, Hash(4)));
-        var earlier = await Assert.ThrowsAsync<ContractRevertedException>(() => distributor.PublishRootAsync(2, Hash(4)));
+        var same = await Assert.ThrowsAsync<ContractRevertedException>(() => distributor.PublishRootAsync(3, Hash(4), 0));
+        var earlier = await Assert.ThrowsAsync<ContractRevertedException>(() => distributor.PublishRootAsync(2, Hash(4), 0));
 
-        Assert.All([same, earlier], e => Assert.Equal("EpochNotIncreasing", e.ErrorName));
+        Assert.All([same, earlier], e => Assert.Equal("EpochOutOfRange", e.ErrorName));
         var latest = await distributor.GetLatestRootAsync();
         Assert.Equal(3UL, latest.Epoch);
         Assert.Equal(Hash(3), latest.Root);
@@ -159,7 +159,7 @@ public sealed class RewardDistributorTests(DeployedChain chain) : ChainTestBase(
         using var outsider = Chain.SenderFor(DeployedChain.OutsiderKey);
         var distributor = new DistributorContract(outsider, Chain.Contracts.DistributorAddress);
 
-        var refused = await Assert.ThrowsAsync<ContractRevertedException>(() => distributor.PublishRootAsync(1, Hash(1)));
+        var refused = await Assert.ThrowsAsync<ContractRevertedException>(() => distributor.PublishRootAsync(1, Hash(1), 0));
 
         Assert.Equal("AccessControlUnauthorizedAccount", refused.ErrorName);
         Assert.Equal(0UL, (await distributor.GetLatestRootAsync()).Epoch);
@@ -182,9 +182,9 @@ public sealed class RewardDistributorTests(DeployedChain chain) : ChainTestBase(
         using var bridge = Chain.SenderFor(DeployedChain.BridgeKey);
         var distributor = new DistributorContract(bridge, Chain.Contracts.DistributorAddress);
         var from = await Chain.BlockNumberAsync();
-        await distributor.PublishRootAsync(1, Hash(1));
-        await distributor.PublishRootAsync(2, Hash(2));
-        await distributor.PublishRootAsync(5, Hash(5));
+        await distributor.PublishRootAsync(1, Hash(1), 0);
+        await distributor.PublishRootAsync(2, Hash(2), 0);
+        await distributor.PublishRootAsync(5, Hash(5), 0);
 
         var published = await distributor.GetPublishedRootsAsync(from, await Chain.BlockNumberAsync());
 
@@ -192,6 +192,9 @@ public sealed class RewardDistributorTests(DeployedChain chain) : ChainTestBase(
         Assert.All(published, p => Assert.Equal(Hash((int)p.Epoch), p.Root));
         Assert.Equal(Chain.Contracts.TokenAddress, await distributor.GetTokenAddressAsync(), ignoreCase: true);
     }
+
+    private static Task<SentTransaction> PublishAsync(DistributorContract distributor, ulong epoch, ClaimTree tree) =>
+        distributor.PublishRootAsync(epoch, tree.Root.HexToByteArray(), tree.Total);
 
     private static ClaimTree Tree(params (string Address, BigInteger Amount)[] claims) => ClaimTree.Build(claims);
 

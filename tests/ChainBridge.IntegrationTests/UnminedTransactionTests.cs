@@ -14,18 +14,21 @@ public sealed class UnminedTransactionTests(IdleChain chain) : IClassFixture<Idl
         var nonce = await NonceAsync();
 
         var error = await Assert.ThrowsAsync<TimeoutException>(
-            () => timingOut.DeployAsync(ContractArtifacts.HistoryAnchor, [AnvilNode.DevAddresses[3], AnvilNode.DevAddresses[3]]));
+            () => timingOut.DeployAsync(ContractArtifacts.HistoryAnchor, AnchorArguments));
         Assert.Contains("was not mined", error.Message, StringComparison.Ordinal);
 
         // The node forgets its pool, as a restarted node would; mining resumes.
         await chain.RpcAsync("anvil_dropAllTransactions");
         await chain.RpcAsync("evm_setAutomine", true);
-        var sent = await sender.DeployAsync(ContractArtifacts.HistoryAnchor, [AnvilNode.DevAddresses[3], AnvilNode.DevAddresses[3]]);
+        var sent = await sender.DeployAsync(ContractArtifacts.HistoryAnchor, AnchorArguments);
 
         var mined = await chain.RpcAsync("eth_getTransactionByHash", sent.TransactionHash);
         Assert.Equal(nonce, Convert.ToUInt64(mined.GetProperty("nonce").GetString(), 16));
         Assert.Equal(nonce + 1, await NonceAsync());
     }
+
+    // admin, guardian, anchorer, max tree growth
+    private static object[] AnchorArguments => [AnvilNode.DevAddresses[3], AnvilNode.DevAddresses[3], AnvilNode.DevAddresses[3], new System.Numerics.BigInteger(1000)];
 
     private async Task<ulong> NonceAsync() =>
         Convert.ToUInt64((await chain.RpcAsync("eth_getTransactionCount", AnvilNode.DevAddresses[3], "latest")).GetString(), 16);

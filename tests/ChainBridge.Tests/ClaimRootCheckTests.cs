@@ -10,7 +10,7 @@ public sealed class ClaimRootCheckTests
 
     private static RecordedClaimRoot Published(long epoch = 5, string root = Root5) => new(epoch, root, "0xdead", 40);
 
-    private static ClosedEpochRecord Closed(string? epoch = "5", string? root = Root5) => new(epoch, root);
+    private static ClosedEpochRecord Closed(string? epoch = "5", string? root = Root5, string? total = "12000") => new(epoch, root, total);
 
     [Theory]
     [InlineData(5UL)]
@@ -55,6 +55,22 @@ public sealed class ClaimRootCheckTests
         Assert.Equal(ClaimRootVerdict.Republish, decision.Verdict);
         Assert.Equal(6, decision.Epoch);
         Assert.Equal(Hex.Decode(Root6, 32), decision.Root);
+        Assert.Equal(12000, decision.CumulativeTotal);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("-1")]
+    [InlineData("1e3")]
+    [InlineData("340282366920938463463374607431768211456")]
+    public void A_closed_epoch_without_a_valid_cumulative_total_is_refused(string? total)
+    {
+        // The distributor caps all claims at the published total: a wrong one would stop claims or lift the cap.
+        var decision = ClaimRootCheck.Decide(4, Published(), Closed("5", Root5, total));
+
+        Assert.Equal(ClaimRootVerdict.Refused, decision.Verdict);
+        Assert.Contains("cumulative total", decision.Reason, StringComparison.Ordinal);
     }
 
     [Fact]

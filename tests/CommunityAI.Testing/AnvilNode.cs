@@ -69,6 +69,9 @@ public class AnvilNode : IAsyncLifetime
     /// <summary>Extra anvil arguments for a subclass fixture, e.g. <c>--block-time 1</c> or <c>--no-mining</c>.</summary>
     protected virtual IEnumerable<string> ExtraArguments => [];
 
+    /// <summary>The chain id anvil runs with: the development chain's unless a fixture plays a public network.</summary>
+    public virtual long NodeChainId => ChainId;
+
     /// <summary>
     /// True to run anvil with a state file (<c>--state</c>): it writes its chain there when stopped gracefully and
     /// reads it back on <see cref="RestartAsync"/>, so blocks, receipts and contracts survive an outage.
@@ -84,8 +87,8 @@ public class AnvilNode : IAsyncLifetime
         var listening = await StartAsync(port: 0);
         RpcUrl = $"http://{listening}";
         var chainId = ParseQuantity(await RpcAsync("eth_chainId"));
-        if (chainId != ChainId)
-            throw new InvalidOperationException($"anvil answered chain id {chainId}, expected {ChainId}.");
+        if (chainId != (ulong)NodeChainId)
+            throw new InvalidOperationException($"anvil answered chain id {chainId}, expected {NodeChainId}.");
     }
 
     /// <summary>True between <see cref="StopAsync"/> and <see cref="RestartAsync"/>.</summary>
@@ -205,7 +208,7 @@ public class AnvilNode : IAsyncLifetime
         };
         string[] state = _stateFile is null ? [] : ["--state", _stateFile];
         foreach (var argument in (string[])["--host", "127.0.0.1", "--port", port.ToString(CultureInfo.InvariantCulture),
-                     "--chain-id", ChainId.ToString(CultureInfo.InvariantCulture), .. state, .. ExtraArguments])
+                     "--chain-id", NodeChainId.ToString(CultureInfo.InvariantCulture), .. state, .. ExtraArguments])
             start.ArgumentList.Add(argument);
 
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };

@@ -30,10 +30,16 @@ public sealed class ClaimTree
         _treeIndex = treeIndex;
         _amounts = amounts;
         Root = tree[0].ToHex();
+        Total = amounts.Aggregate(BigInteger.Zero, (sum, amount) => sum + amount);
     }
 
     /// <summary>The root as 0x-prefixed hex: what the distributor contract is given for the epoch.</summary>
     public string Root { get; }
+
+    /// <summary>
+    /// The sum of every cumulative amount: published with the root, it caps what all claims against the root may pay.
+    /// </summary>
+    public BigInteger Total { get; }
 
     /// <summary>Number of addresses with a claim.</summary>
     public int Count => _amounts.Length;

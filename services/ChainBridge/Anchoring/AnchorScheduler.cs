@@ -158,7 +158,7 @@ public sealed partial class AnchorScheduler(
         var known = configured.AnchorContract is { Length: > 0 } a
             ? new DeployedContracts(a, configured.TokenContract ?? "", configured.DistributorContract ?? "")
             : await deployments.FindAsync(chain.ChainId, ct);
-        var deployment = await ChainDeployer.FindOrDeployAsync(chain.Sender, known, chain.Sender.Address, chain.Sender.Address, ct);
+        var deployment = await ContractLocator.FindOrDeployAsync(chain, configured, known, ct);
         await deployments.RecordAsync(chain.ChainId, deployment, ct);
         LogContracts(deployment.AnchorAddress, deployment.DistributorAddress);
         return deployment;

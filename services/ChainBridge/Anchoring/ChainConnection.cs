@@ -29,6 +29,9 @@ public sealed partial class ChainConnection(
     /// <summary>Null until the contracts were found or deployed at start-up.</summary>
     public DeployedContracts? Deployment { get; set; }
 
+    /// <summary>Why the bridge may neither find nor deploy its contracts (readiness reports it unhealthy); null otherwise.</summary>
+    public string? DeploymentRefused { get; set; }
+
     public AnchorContract Anchor => new(Sender, Deployment?.AnchorAddress ?? throw new InvalidOperationException("contracts not deployed yet"));
 
     public async Task StartingAsync(CancellationToken cancellationToken)

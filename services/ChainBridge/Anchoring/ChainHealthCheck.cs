@@ -15,6 +15,8 @@ public sealed class ChainHealthCheck(ChainConnection chain, LeaderLoop<AnchorSch
         // Unlike an outage this does not pass by itself: the log holds another history than the one anchored.
         if (halt.Reason is { } reason)
             return HealthCheckResult.Unhealthy($"anchoring halted: {reason}");
+        if (chain.DeploymentRefused is { } refused)
+            return HealthCheckResult.Unhealthy($"anchoring stopped: {refused}");
         if (anchoring.Status.Current is { State: LeaderLoopState.Failing } outage)
             return HealthCheckResult.Degraded(
                 $"anchoring paused since {outage.Since:O} after {outage.Failures} failed attempts ({outage.LastError}); retrying with backoff");

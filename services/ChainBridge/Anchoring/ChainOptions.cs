@@ -1,8 +1,12 @@
+using CommunityAI.ChainBridge.Chain;
+
 namespace CommunityAI.ChainBridge.Anchoring;
 
 /// <summary>
 /// The chain we anchor on, from configuration section "Chain" and connection string "chain" (the RPC URL).
-/// Contract addresses are optional: when absent, the bridge deploys its contracts once and remembers them.
+/// Contract addresses come from here (for a public network, from its published file under deploy/networks). The
+/// bridge deploys contracts only on the development chain (31337) or when <see cref="Deploy"/> is set, and never
+/// when a deployment may already exist: see <see cref="ContractLocator"/>.
 /// </summary>
 public sealed class ChainOptions
 {
@@ -22,4 +26,25 @@ public sealed class ChainOptions
     public string? AnchorContract { get; set; }
     public string? TokenContract { get; set; }
     public string? DistributorContract { get; set; }
+
+    /// <summary>
+    /// DEFAULT_ADMIN_ROLE of a deployment the bridge makes: a cold key, a multisig or a timelock, never the anchoring
+    /// key. Required to deploy outside development; on the development chain anvil's account #9 by default.
+    /// </summary>
+    public string? AdminAddress { get; set; }
+
+    /// <summary>Who may pause and veto on a deployment the bridge makes; on the development chain anvil's account #8 by default.</summary>
+    public string? GuardianAddress { get; set; }
+
+    /// <summary>Deploy on a chain other than the development chain when no deployment is configured or recorded.</summary>
+    public bool Deploy { get; set; }
+
+    /// <summary>The most entries one anchor may add (a constructor argument of HistoryAnchor).</summary>
+    public ulong MaxTreeGrowth { get; set; } = ContractLimits.Default.MaxTreeGrowth;
+
+    /// <summary>The most a published epoch may exceed the latest one (a constructor argument of RewardDistributor).</summary>
+    public ulong MaxEpochStep { get; set; } = ContractLimits.Default.MaxEpochStep;
+
+    /// <summary>How long a published claim root waits before it is claimable, while the guardian may veto it.</summary>
+    public TimeSpan ChallengeDelay { get; set; } = TimeSpan.Zero;
 }

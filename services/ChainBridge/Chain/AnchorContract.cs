@@ -27,7 +27,9 @@ public sealed class AnchorContract
     /// <summary>Anchors the head (<paramref name="treeSize"/>, <paramref name="rootHash"/>) and waits until it is mined.</summary>
     /// <exception cref="ContractRevertedException">
     /// <c>TreeSizeNotGrowing</c> when a head at least as large is already anchored,
-    /// <c>NotAnchorer</c> when the sender's account may not anchor.
+    /// <c>TreeGrowthTooLarge</c> when the head grew by more than the contract's bound since the latest anchor,
+    /// <c>EnforcedPause</c> while the guardian paused anchoring,
+    /// <c>AccessControlUnauthorizedAccount</c> when the sender's account may not anchor.
     /// </exception>
     public Task<SentTransaction> AnchorAsync(ulong treeSize, byte[] rootHash, CancellationToken cancellationToken = default)
     {
@@ -44,9 +46,13 @@ public sealed class AnchorContract
         return new AnchoredHead(ContractReads.UInt64(outputs, "treeSize"), ContractReads.Value<byte[]>(outputs, "rootHash"));
     }
 
-    /// <summary>The account currently allowed to anchor.</summary>
-    public Task<string> GetAnchorerAsync(CancellationToken cancellationToken = default) =>
-        _contract.GetFunction("anchorer").CallAsync<string>().WaitAsync(cancellationToken);
+    /// <summary>Whether <paramref name="account"/> may anchor.</summary>
+    public Task<bool> IsAnchorerAsync(string account, CancellationToken cancellationToken = default) =>
+        _contract.GetFunction("hasRole").CallAsync<bool>(ChainDeployer.AnchorerRole, account).WaitAsync(cancellationToken);
+
+    /// <summary>Whether the guardian paused anchoring.</summary>
+    public Task<bool> IsPausedAsync(CancellationToken cancellationToken = default) =>
+        _contract.GetFunction("paused").CallAsync<bool>().WaitAsync(cancellationToken);
 
     /// <summary>Every <c>TreeHeadAnchored</c> event in blocks [<paramref name="fromBlock"/>, <paramref name="toBlock"/>], in chain order.</summary>
     public async Task<IReadOnlyList<TreeHeadAnchoredEvent>> GetAnchoredHeadsAsync(ulong fromBlock, ulong toBlock, CancellationToken cancellationToken = default)

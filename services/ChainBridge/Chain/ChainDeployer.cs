@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Text;
 using Nethereum.Util;
 using Nethereum.Web3;
@@ -10,33 +11,49 @@ namespace CommunityAI.ChainBridge.Chain;
 /// </summary>
 public static class ChainDeployer
 {
-    // Role ids as the contracts define them: keccak256("MINTER_ROLE") and keccak256("PUBLISHER_ROLE").
-    private static readonly byte[] s_minterRole = Sha3Keccack.Current.CalculateHash(Encoding.UTF8.GetBytes("MINTER_ROLE"));
-    private static readonly byte[] s_publisherRole = Sha3Keccack.Current.CalculateHash(Encoding.UTF8.GetBytes("PUBLISHER_ROLE"));
+    /// <summary>OpenZeppelin's DEFAULT_ADMIN_ROLE (32 zero bytes).</summary>
+    public static byte[] AdminRole => new byte[32];
+
+    // Role ids as the contracts define them: keccak256 of the role's name.
+    public static byte[] MinterRole { get; } = Role("MINTER_ROLE");
+    public static byte[] PublisherRole { get; } = Role("PUBLISHER_ROLE");
+    public static byte[] AnchorerRole { get; } = Role("ANCHORER_ROLE");
+    public static byte[] GuardianRole { get; } = Role("GUARDIAN_ROLE");
 
     /// <summary>
-    /// Deploys the three contracts from <paramref name="deployer"/>'s account, which stays their
-    /// admin and owner; <paramref name="anchorer"/> may anchor and <paramref name="publisher"/> may
-    /// publish claim roots (usually the bridge's own account, which may be the deployer).
+    /// Deploys the contracts from <paramref name="deployer"/>'s account, which holds no role on them afterwards: the
+    /// distributor (which creates the token with itself as the only minter), then the anchor. Every role goes to the
+    /// account <paramref name="roles"/> names, so the deployer may be the bridge's hot key without becoming admin.
     /// </summary>
-    public static async Task<DeployedContracts> DeployAsync(TransactionSender deployer, string anchorer, string publisher, CancellationToken cancellationToken = default)
+    public static async Task<DeployedContracts> DeployAsync(TransactionSender deployer, ContractRoles roles, ContractLimits? limits = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(deployer);
-        RequireAddress(anchorer, nameof(anchorer));
-        RequireAddress(publisher, nameof(publisher));
+        ArgumentNullException.ThrowIfNull(roles);
+        limits ??= ContractLimits.Default;
+        RequireAddress(roles.Admin, nameof(roles.Admin));
+        RequireAddress(roles.Guardian, nameof(roles.Guardian));
+        RequireAddress(roles.Anchorer, nameof(roles.Anchorer));
+        RequireAddress(roles.Publisher, nameof(roles.Publisher));
 
-        var tokenTx = await deployer.DeployAsync(ContractArtifacts.CommunityToken, [deployer.Address], cancellationToken).ConfigureAwait(false);
-        var token = Checksum(tokenTx.Receipt.ContractAddress);
-        var distributorTx = await deployer.DeployAsync(ContractArtifacts.RewardDistributor, [deployer.Address, token], cancellationToken).ConfigureAwait(false);
+        var distributorTx = await deployer.DeployAsync(ContractArtifacts.RewardDistributor,
+            [roles.Admin, roles.Guardian, roles.Publisher, new BigInteger(limits.MaxEpochStep), new BigInteger(limits.ChallengeDelaySeconds)],
+            cancellationToken).ConfigureAwait(false);
         var distributor = Checksum(distributorTx.Receipt.ContractAddress);
-        var anchor = Checksum((await deployer.DeployAsync(ContractArtifacts.HistoryAnchor, [deployer.Address, anchorer], cancellationToken).ConfigureAwait(false)).Receipt.ContractAddress);
+        var token = Checksum(await new DistributorContract(deployer.Web3, distributor).GetTokenAddressAsync(cancellationToken).ConfigureAwait(false));
+        var anchorTx = await deployer.DeployAsync(ContractArtifacts.HistoryAnchor,
+            [roles.Admin, roles.Guardian, roles.Anchorer, new BigInteger(limits.MaxTreeGrowth)], cancellationToken).ConfigureAwait(false);
+        var anchor = Checksum(anchorTx.Receipt.ContractAddress);
+        return new DeployedContracts(anchor, token, distributor, distributorTx.BlockNumber);
+    }
 
-        var tokenContract = deployer.Web3.Eth.GetContract(ContractArtifacts.CommunityToken.Abi, token);
-        await deployer.SendAsync(tokenContract, "grantRole", [s_minterRole, distributor], cancellationToken).ConfigureAwait(false);
-        var distributorContract = deployer.Web3.Eth.GetContract(ContractArtifacts.RewardDistributor.Abi, distributor);
-        await deployer.SendAsync(distributorContract, "grantRole", [s_publisherRole, publisher], cancellationToken).ConfigureAwait(false);
-
-        return new DeployedContracts(anchor, token, distributor, tokenTx.BlockNumber);
+    /// <summary>Whether <paramref name="account"/> holds <paramref name="role"/> (e.g. <see cref="AdminRole"/>) on the contract at <paramref name="address"/>.</summary>
+    public static Task<bool> HasRoleAsync(IWeb3 web3, ContractArtifact artifact, string address, byte[] role, string account,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(web3);
+        ArgumentNullException.ThrowIfNull(artifact);
+        return web3.Eth.GetContract(artifact.Abi, address).GetFunction("hasRole").CallAsync<bool>(role, account).WaitAsync(cancellationToken);
     }
 
     /// <summary>
@@ -67,21 +84,12 @@ public static class ChainDeployer
         }
         var token = web3.Eth.GetContract(ContractArtifacts.CommunityToken.Abi, found.TokenAddress);
         var distributorMints = await token.GetFunction("hasRole")
-            .CallAsync<bool>(s_minterRole, found.DistributorAddress).WaitAsync(cancellationToken).ConfigureAwait(false);
+            .CallAsync<bool>(MinterRole, found.DistributorAddress).WaitAsync(cancellationToken).ConfigureAwait(false);
         if (!distributorMints)
         {
             throw new InvalidOperationException($"RewardDistributor {found.DistributorAddress} lacks the minter role on token {found.TokenAddress}.");
         }
         return found;
-    }
-
-    /// <summary>Finds the contracts of <paramref name="existing"/> when given, otherwise deploys new ones.</summary>
-    public static Task<DeployedContracts> FindOrDeployAsync(TransactionSender deployer, DeployedContracts? existing, string anchorer, string publisher, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(deployer);
-        return existing is null
-            ? DeployAsync(deployer, anchorer, publisher, cancellationToken)
-            : FindAsync(deployer.Web3, existing, cancellationToken);
     }
 
     private static async Task RequireCodeAsync(IWeb3 web3, string contractName, string address, CancellationToken cancellationToken)
@@ -97,6 +105,8 @@ public static class ChainDeployer
         AddressUtil.Current.IsValidEthereumAddressHexFormat(address)
             ? address
             : throw new ArgumentException($"'{address}' is not an Ethereum address.", name);
+
+    private static byte[] Role(string name) => Sha3Keccack.Current.CalculateHash(Encoding.UTF8.GetBytes(name));
 
     private static string Checksum(string address) => AddressUtil.Current.ConvertToChecksumAddress(address);
 }

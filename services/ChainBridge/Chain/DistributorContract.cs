@@ -24,23 +24,46 @@ public sealed class DistributorContract
 
     public string Address => _contract.Address;
 
-    /// <summary>Publishes <paramref name="root"/> as the claim root of <paramref name="epoch"/>.</summary>
+    /// <summary>
+    /// Publishes <paramref name="root"/> as the claim root of <paramref name="epoch"/>, with its tree's
+    /// <paramref name="cumulativeTotal"/> (the sum of its amounts): all claims together never pay out more.
+    /// </summary>
     /// <exception cref="ContractRevertedException">
-    /// <c>EpochNotIncreasing</c> when this or a later epoch is already published,
+    /// <c>EpochOutOfRange</c> when this or a later epoch is already published, or the epoch skips more than the
+    /// contract's step; <c>CumulativeTotalDecreasing</c> when the total is below the latest published one;
+    /// <c>EnforcedPause</c> while the guardian paused the distributor;
     /// <c>AccessControlUnauthorizedAccount</c> when the sender may not publish.
     /// </exception>
-    public Task<SentTransaction> PublishRootAsync(ulong epoch, byte[] root, CancellationToken cancellationToken = default)
+    public Task<SentTransaction> PublishRootAsync(ulong epoch, byte[] root, BigInteger cumulativeTotal, CancellationToken cancellationToken = default)
     {
         ContractReads.RequireHash32(root, nameof(root));
-        return Sender.SendAsync(_contract, "publishRoot", [new BigInteger(epoch), root], cancellationToken);
+        ArgumentOutOfRangeException.ThrowIfNegative(cumulativeTotal);
+        return Sender.SendAsync(_contract, "publishRoot", [new BigInteger(epoch), root, cumulativeTotal], cancellationToken);
     }
+
+    /// <summary>The cumulative total of the newest publication (0 before the first).</summary>
+    public Task<BigInteger> GetLatestCumulativeTotalAsync(CancellationToken cancellationToken = default) =>
+        _contract.GetFunction("latestCumulativeTotal").CallAsync<BigInteger>().WaitAsync(cancellationToken);
+
+    /// <summary>The root claims are checked against now (the newest one whose challenge delay has passed).</summary>
+    public async Task<PublishedRoot> GetClaimableRootAsync(CancellationToken cancellationToken = default)
+    {
+        var outputs = await _contract.GetFunction("claimableRoot").CallDecodingToDefaultAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        return new PublishedRoot(ContractReads.UInt64(outputs, "epoch"), ContractReads.Value<byte[]>(outputs, "root"));
+    }
+
+    /// <summary>Everything all claims have paid out so far.</summary>
+    public Task<BigInteger> TotalPaidAsync(CancellationToken cancellationToken = default) =>
+        _contract.GetFunction("totalPaid").CallAsync<BigInteger>().WaitAsync(cancellationToken);
 
     /// <summary>
     /// Claims for <paramref name="account"/> (paying the gas from the sender's account) the
     /// difference between <paramref name="cumulativeAmount"/> and what it already claimed.
     /// </summary>
     /// <exception cref="ContractRevertedException">
-    /// <c>InvalidProof</c> when the proof does not lead to the latest published root,
+    /// <c>InvalidProof</c> when the proof does not lead to the claimable root,
+    /// <c>ExceedsPublishedTotal</c> when paying it would take all claims past the root's cumulative total,
+    /// <c>EnforcedPause</c> while the guardian paused the distributor,
     /// <c>NothingToClaim</c> when the account already claimed this cumulative amount,
     /// <c>NoRootPublished</c> before the first publication.
     /// </exception>
@@ -61,7 +84,10 @@ public sealed class DistributorContract
     public Task<BigInteger> ClaimedAsync(string account, CancellationToken cancellationToken = default) =>
         _contract.GetFunction("claimed").CallAsync<BigInteger>(account).WaitAsync(cancellationToken);
 
-    /// <summary>The latest published root, at <paramref name="blockNumber"/> or the latest block.</summary>
+    /// <summary>
+    /// The newest published root (claimable, or still in its challenge delay), at <paramref name="blockNumber"/> or the
+    /// latest block: what the bridge compares its own publications with.
+    /// </summary>
     public async Task<PublishedRoot> GetLatestRootAsync(ulong? blockNumber = null, CancellationToken cancellationToken = default)
     {
         var at = ContractReads.At(blockNumber);

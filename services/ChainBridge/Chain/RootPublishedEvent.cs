@@ -1,6 +1,6 @@
 namespace CommunityAI.ChainBridge.Chain;
 
-/// <summary>One <c>RootPublished(uint64 indexed epoch, bytes32 root)</c> event and where it was emitted.</summary>
+/// <summary>One <c>RootPublished(uint64 indexed epoch, bytes32 root, uint256 cumulativeTotal, uint64 claimableAt)</c> event and where it was emitted.</summary>
 /// <param name="Epoch">The reward epoch.</param>
 /// <param name="Root">The claim root (32 bytes).</param>
 /// <param name="BlockNumber">Block of the publishing transaction.</param>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics;
 using CommunityAI.Formats;
 
 namespace CommunityAI.ChainBridge.ClaimRoots;
@@ -39,6 +40,21 @@ public static class ClaimRootCheck
         // The same epoch with another root means the history or our record was altered: neither can be trusted.
         if (epoch == lost && !string.Equals(newestClosed.ClaimRoot, published.ClaimRoot, StringComparison.OrdinalIgnoreCase))
             return ClaimRootDecision.Refuse($"the claim root of epoch {epoch} in the history differs from the one published");
-        return ClaimRootDecision.Republish(epoch, root);
+        if (!TryParseTotal(newestClosed.CumulativeTotal, out var total))
+            return ClaimRootDecision.Refuse($"the cumulative total of epoch {epoch} in the history is not a decimal amount");
+        return ClaimRootDecision.Republish(epoch, root, total);
+    }
+
+    /// <summary>
+    /// Parses a claim tree's cumulative total as the ledger writes it: decimal digits only, at most 2^128 − 1 (what the
+    /// distributor stores; a larger total is no ledger's).
+    /// </summary>
+    public static bool TryParseTotal(string? text, out BigInteger total)
+    {
+        total = BigInteger.Zero;
+        if (string.IsNullOrEmpty(text) || text.Length > 39 || !text.All(char.IsAsciiDigit))
+            return false;
+        total = BigInteger.Parse(text, NumberStyles.None, CultureInfo.InvariantCulture);
+        return total < BigInteger.One << 128;
     }
 }

@@ -39,7 +39,7 @@ public sealed class ClaimRootHistory(IDocumentStore store, NpgsqlDataSource data
     // Walks the sequence index backwards to the newest closing, which lies shortly behind the head: the ledger closes
     // epochs one at a time and in order. Only read when the distributor fell behind, so rarely.
     private static readonly string NewestClosedSql = $"""
-        SELECT data->>'epoch', data->>'claimRoot'
+        SELECT data->>'epoch', data->>'claimRoot', data->>'cumulativeTotal'
         FROM {Events}
         WHERE type = @type AND starts_with(stream_id, @prefix)
         ORDER BY seq_id DESC
@@ -75,7 +75,8 @@ public sealed class ClaimRootHistory(IDocumentStore store, NpgsqlDataSource data
         await using var reader = await command.ExecuteReaderAsync(ct);
         if (!await reader.ReadAsync(ct))
             return null;
-        return new ClosedEpochRecord(reader.IsDBNull(0) ? null : reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1));
+        return new ClosedEpochRecord(reader.IsDBNull(0) ? null : reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1),
+            reader.IsDBNull(2) ? null : reader.GetString(2));
     }
 
     /// <summary>

@@ -92,9 +92,9 @@ public sealed partial class ClaimRootKeeper(
         SentTransaction sent;
         try
         {
-            sent = await distributor.PublishRootAsync((ulong)decision.Epoch, decision.Root, ct);
+            sent = await distributor.PublishRootAsync((ulong)decision.Epoch, decision.Root, decision.CumulativeTotal, ct);
         }
-        catch (ContractRevertedException ex) when (ex.ErrorName == "EpochNotIncreasing")
+        catch (ContractRevertedException ex) when (ex.ErrorName == "EpochOutOfRange")
         {
             // EpochClosedConsumer (here or on another replica) published this epoch or a later one meanwhile, and
             // records it itself.

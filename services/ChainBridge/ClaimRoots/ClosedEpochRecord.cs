@@ -6,4 +6,5 @@ namespace CommunityAI.ChainBridge.ClaimRoots;
 /// </summary>
 /// <param name="Epoch">The epoch number's text; null when the member is missing.</param>
 /// <param name="ClaimRoot">The claim root's text; null when the member is missing.</param>
-public sealed record ClosedEpochRecord(string? Epoch, string? ClaimRoot);
+/// <param name="CumulativeTotal">The tree's cumulative total (sum of its amounts) as decimal digits; null when missing.</param>
+public sealed record ClosedEpochRecord(string? Epoch, string? ClaimRoot, string? CumulativeTotal);

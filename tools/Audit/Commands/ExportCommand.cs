@@ -19,18 +19,19 @@ internal static class ExportCommand
         var manifest = new Option<FileInfo?>("--manifest") { Description = "where to write the manifest (default: <output>.manifest.json)" };
         var rpc = CommonOptions.Rpc();
         var anchor = CommonOptions.Anchor();
+        var networkFile = ChainTarget.NetworkFileOption();
         var json = CommonOptions.Json();
         var command = new Command("export", "writes the history as JSON Lines (one RFC 8785 log entry per line) and a manifest")
         {
-            database, file, manifest, rpc, anchor, json,
+            database, file, manifest, rpc, anchor, networkFile, json,
         };
         command.SetAction(async (parse, ct) =>
         {
             var console = new AuditConsole(parse.GetValue(json), output, error);
-            var (rpcUrl, anchorAddress) = (parse.GetValue(rpc), parse.GetValue(anchor));
-            if ((rpcUrl is null) != (anchorAddress is null))
+            var (rpcUrl, anchorAddress, targetError) = await ChainTarget.ResolveAsync(parse.GetValue(rpc), parse.GetValue(anchor), parse.GetValue(networkFile), ct);
+            if (targetError is not null)
             {
-                console.Error("--rpc and --anchor go together");
+                console.Error(targetError);
                 return ExitCodes.Usage;
             }
             var input = HistoryInput.From(parse.GetValue(database), null)!;

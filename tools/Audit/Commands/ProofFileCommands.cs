@@ -22,19 +22,20 @@ internal static class ProofFileCommands
         var file = new Option<FileInfo>("--file", "-f") { Description = "the proof JSON file", Required = true };
         var rpc = CommonOptions.Rpc();
         var anchor = CommonOptions.Anchor();
+        var networkFile = ChainTarget.NetworkFileOption();
         var json = CommonOptions.Json();
         var command = new Command(name, description + "; with --rpc/--anchor, also that its tree head is anchored on chain")
         {
-            file, rpc, anchor, json,
+            file, rpc, anchor, networkFile, json,
         };
         command.SetAction(async (parse, ct) =>
         {
             var console = new AuditConsole(parse.GetValue(json), output, error);
             var path = parse.GetValue(file)!;
-            var (rpcUrl, anchorAddress) = (parse.GetValue(rpc), parse.GetValue(anchor));
-            if ((rpcUrl is null) != (anchorAddress is null))
+            var (rpcUrl, anchorAddress, targetError) = await ChainTarget.ResolveAsync(parse.GetValue(rpc), parse.GetValue(anchor), parse.GetValue(networkFile), ct);
+            if (targetError is not null)
             {
-                console.Error("--rpc and --anchor go together");
+                console.Error(targetError);
                 return ExitCodes.Usage;
             }
             if (!path.Exists)

@@ -16,11 +16,12 @@ internal static class ProveCommand
         var database = CommonOptions.Database();
         var export = CommonOptions.Export();
         var rpc = CommonOptions.Rpc(required: true);
-        var anchor = CommonOptions.Anchor(required: true);
+        var anchor = CommonOptions.Anchor();
+        var networkFile = ChainTarget.NetworkFileOption();
         var json = CommonOptions.Json();
         var command = new Command("prove", "inclusion proofs of a contribution's events against the latest anchored head")
         {
-            id, database, export, rpc, anchor, json,
+            id, database, export, rpc, anchor, networkFile, json,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -33,7 +34,13 @@ internal static class ProveCommand
                 return ExitCodes.Usage;
             }
 
-            var (heads, _) = await HistoryInput.ReadAnchorsAsync(parse.GetValue(rpc)!, parse.GetValue(anchor)!, ct);
+            var (rpcUrl, anchorAddress, targetError) = await ChainTarget.ResolveAsync(parse.GetValue(rpc), parse.GetValue(anchor), parse.GetValue(networkFile), ct);
+            if (targetError is not null || anchorAddress is null)
+            {
+                console.Error(targetError ?? "give --anchor or --network-file");
+                return ExitCodes.Usage;
+            }
+            var (heads, _) = await HistoryInput.ReadAnchorsAsync(rpcUrl!, anchorAddress, ct);
             if (heads.Count == 0)
             {
                 console.Error("no head is anchored yet: nothing to prove against");

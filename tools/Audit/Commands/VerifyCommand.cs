@@ -13,11 +13,12 @@ internal static class VerifyCommand
         var export = CommonOptions.Export();
         var rpc = CommonOptions.Rpc();
         var anchor = CommonOptions.Anchor();
+        var networkFile = ChainTarget.NetworkFileOption();
         var strict = new Option<bool>("--strict") { Description = "also check that every entry is canonical and states its own index (slower)" };
         var json = CommonOptions.Json();
         var command = new Command("verify", "recomputes the log from the history and checks it against the anchored heads and the stored log")
         {
-            database, export, rpc, anchor, strict, json,
+            database, export, rpc, anchor, networkFile, strict, json,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -28,10 +29,10 @@ internal static class VerifyCommand
                 console.Error("give exactly one of --database and --export");
                 return ExitCodes.Usage;
             }
-            var (rpcUrl, anchorAddress) = (parse.GetValue(rpc), parse.GetValue(anchor));
-            if ((rpcUrl is null) != (anchorAddress is null))
+            var (rpcUrl, anchorAddress, targetError) = await ChainTarget.ResolveAsync(parse.GetValue(rpc), parse.GetValue(anchor), parse.GetValue(networkFile), ct);
+            if (targetError is not null)
             {
-                console.Error("--rpc and --anchor go together");
+                console.Error(targetError);
                 return ExitCodes.Usage;
             }
             if (input.ExportPath is { } path && !File.Exists(path))

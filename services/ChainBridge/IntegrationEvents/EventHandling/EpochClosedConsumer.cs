@@ -1,3 +1,4 @@
+using System.Numerics;
 using CommunityAI.ChainBridge.Anchoring;
 using CommunityAI.ChainBridge.Chain;
 using CommunityAI.ChainBridge.ClaimRoots;
@@ -36,9 +37,12 @@ public sealed class EpochClosedConsumer(ChainConnection chain, IDocumentStore st
         SentTransaction sent;
         try
         {
-            sent = await distributor.PublishRootAsync((ulong)closed.Epoch, Hex.Decode(closed.ClaimRoot, 32), context.CancellationToken);
+            // The tree's cumulative total (the sum of its amounts) caps what all claims against this root may pay.
+            if (!ClaimRootCheck.TryParseTotal(closed.CumulativeTotal, out var total))
+                throw new FormatException($"EpochClosed {closed.Epoch} has no valid cumulative total");
+            sent = await distributor.PublishRootAsync((ulong)closed.Epoch, Hex.Decode(closed.ClaimRoot, 32), total, context.CancellationToken);
         }
-        catch (ContractRevertedException ex) when (ex.ErrorName == "EpochNotIncreasing")
+        catch (ContractRevertedException ex) when (ex.ErrorName == "EpochOutOfRange" && IsSuperseded(ex, closed.Epoch))
         {
             // Another replica (or an earlier delivery) published this epoch or a later one meanwhile: superseded.
             return;
@@ -48,4 +52,9 @@ public sealed class EpochClosedConsumer(ChainConnection chain, IDocumentStore st
             deployment.DistributorAddress, sent.TransactionHash, (long)sent.BlockNumber, clock.GetUtcNow()));
         await session.SaveChangesAsync(context.CancellationToken);
     }
+
+    // EpochOutOfRange(latestEpoch, proposedEpoch, maxEpochStep): only a later latest epoch makes ours superseded; a
+    // step beyond the contract's bound is an error worth retrying and, in the end, the error queue.
+    private static bool IsSuperseded(ContractRevertedException ex, long epoch) =>
+        ex.Arguments.Count > 0 && epoch <= ex.Arguments[0] switch { BigInteger b => b, ulong u => u, _ => BigInteger.MinusOne };
 }

@@ -1,0 +1,7 @@
+namespace CommunityAI.ChainBridge.Anchoring;
+
+/// <summary>
+/// The bridge found no deployment it may use and must not deploy one: anchoring stays stopped and readiness reports
+/// unhealthy until an operator configures the addresses.
+/// </summary>
+public sealed class DeploymentRefusedException(string message) : Exception(message);
