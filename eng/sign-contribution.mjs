@@ -9,7 +9,7 @@ import { Wallet, sha256, toUtf8Bytes } from "ethers";
 const [content = "hello, community", kind = "data", nonce = String(Date.now()), licence = "CC-BY-4.0"] = process.argv.slice(2);
 const key = process.env.CONTRIBUTOR_KEY ?? "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
 const chainId = Number(process.env.CHAIN_ID ?? 31337);
-const verifyingContract = process.env.VERIFYING_CONTRACT ?? "0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0";
+const verifyingContract = process.env.VERIFYING_CONTRACT ?? "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512";
 const wallet = new Wallet(key);
 const bytes = toUtf8Bytes(content);
 const value = {

@@ -13,7 +13,7 @@ public static class InfrastructureExtensions
     /// the contract created at its nonce 2. Equal to SigningChainOptions.DevelopmentVerifyingContract, which
     /// ChainBridge.IntegrationTests checks against a real deployment.
     /// </summary>
-    public const string LocalAnchorContract = "0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0";
+    public const string LocalAnchorContract = "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512";
 
     /// <summary>
     /// The one chain setting (<c>Chain:Id</c>, <c>Chain:VerifyingContract</c>), given alike to every service that signs

@@ -13,11 +13,12 @@ public sealed class SigningChainOptions : IValidatableObject
     public const string Section = "Chain";
 
     /// <summary>
-    /// The development chain's HistoryAnchor: anvil's account 0 deploys token, distributor and anchor in that order
-    /// (ChainDeployer), so on a fresh chain the anchor is the contract created at that account's nonce 2.
+    /// The development chain's HistoryAnchor: anvil's account 0 deploys the distributor (which creates the token) and then
+    /// the anchor (ChainDeployer), so on a fresh chain the anchor is the contract created at that account's nonce 1
+    /// (the same address deploy/networks/development.json publishes).
     /// The AppHost passes it; a changed deployment order changes it (a ChainBridge integration test checks both agree).
     /// </summary>
-    public const string DevelopmentVerifyingContract = "0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0";
+    public const string DevelopmentVerifyingContract = "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512";
 
     /// <summary>The chain id (EIP-155); anvil's is 31337.</summary>
     [Range(1, long.MaxValue)]

@@ -16,7 +16,7 @@ public sealed record LoadSettings
     public TimeSpan LagTimeout { get; init; } = TimeSpan.FromSeconds(150);
     public long ChainId { get; init; } = 31337;
     /// <summary>The deployment's HistoryAnchor, which signatures are bound to; the local development chain's by default.</summary>
-    public string VerifyingContract { get; init; } = "0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0";
+    public string VerifyingContract { get; init; } = "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512";
     /// <summary>The EIP-712 domain (version 2) every submission, registration and review is signed in.</summary>
     public CommunityAI.Formats.Signing.SigningDomain Domain => new((ulong)ChainId, VerifyingContract);
     public string History { get; init; } = "Host=127.0.0.1;Port=55432;Username=postgres;Database=communityai";

@@ -9,7 +9,7 @@ namespace CommunityAI.Testing;
 /// </summary>
 public static class TestChain
 {
-    public const string AnchorContract = "0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0";
+    public const string AnchorContract = "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512";
 
     /// <summary>The EIP-712 domain (version 2) of every signature in the tests.</summary>
     public static SigningDomain Domain { get; } = new((ulong)AnvilNode.ChainId, AnchorContract);

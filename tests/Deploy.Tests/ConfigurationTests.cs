@@ -102,7 +102,7 @@ public sealed partial class ConfigurationTests
         var container = overlay.Deployment("contributions").Spec.Template.Spec.Containers.Single();
         Assert.Equal("31337", ContainerSettings.ConfigMapValue(overlay, container, "Chain__Id"));
         // anvil account 0's contract at nonce 2: the HistoryAnchor the dev chain-bridge deploys (ChainDeployer's order).
-        Assert.Equal("0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0", ContainerSettings.ConfigMapValue(overlay, container, "Chain__VerifyingContract"));
+        Assert.Equal("0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512", ContainerSettings.ConfigMapValue(overlay, container, "Chain__VerifyingContract"));
     }
 
     [Theory, MemberData(nameof(Overlays.All), MemberType = typeof(Overlays))]

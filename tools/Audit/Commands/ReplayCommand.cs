@@ -26,7 +26,7 @@ internal static class ReplayCommand
         var verifyingContract = new Option<string>("--verifying-contract")
         {
             Description = "the deployment's HistoryAnchor address, the EIP-712 domain's verifying contract (default: the development chain's)",
-            DefaultValueFactory = _ => "0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0",
+            DefaultValueFactory = _ => "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512",
         };
         var command = new Command("replay",
             "recomputes credits per address and epoch, every epoch's claim root and every contribution's score from the history")
