@@ -1,6 +1,7 @@
 using CommunityAI.Contracts;
 using CommunityAI.Governance.Domain;
 using CommunityAI.Governance.Infrastructure;
+using CommunityAI.ServiceDefaults.Background;
 using CommunityAI.ServiceDefaults.History;
 using CommunityAI.ServiceDefaults.Messaging;
 using CommunityAI.ServiceDefaults.Signing;
@@ -26,7 +27,7 @@ public static class Extensions
         builder.Services.AddSingleton<ParametersBook>();
         builder.Services.AddSingleton<GovernanceDesk>();
         builder.Services.AddSingleton<ProposalCloser>();
-        builder.Services.AddHostedService<ProposalCloserService>();
+        builder.Services.AddLeaderLoop<ProposalCloserService>();
         builder.AddCommunityBus("governance", _ => { });
         builder.AddHistoryOutbox("governance", StreamPrefix, routes => routes
             .Publish<ProposalSubmitted>()

@@ -1,54 +1,29 @@
 using CommunityAI.Governance.Domain;
-using CommunityAI.ServiceDefaults.History;
+using CommunityAI.ServiceDefaults.Background;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace CommunityAI.Governance.Infrastructure;
 
-/// <summary>Runs <see cref="ProposalCloser"/> on one replica at a time (leader lock), every <see cref="GovernanceOptions.CloseInterval"/>.</summary>
+/// <summary>Runs <see cref="ProposalCloser"/> on one replica at a time (the leader loop), every <see cref="GovernanceOptions.CloseInterval"/>.</summary>
 public sealed partial class ProposalCloserService(
     ProposalCloser closer,
-    NpgsqlDataSource dataSource,
     IOptions<GovernanceOptions> options,
-    TimeProvider clock,
-    ILogger<ProposalCloserService> logger) : BackgroundService
+    ILogger<ProposalCloserService> logger) : ILeaderJob
 {
-    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(2);
+    // Recording an outcome is idempotent (the stream's expected version), so a new term simply looks again.
+    public LeaderLoopSettings Settings { get; } = new("governance-closer");
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public async Task LeadAsync(LeaderTerm term, CancellationToken ct)
     {
-        while (!stoppingToken.IsCancellationRequested)
+        while (!ct.IsCancellationRequested)
         {
-            try
-            {
-                await using var leader = await LeaderLock.TryAcquireAsync(dataSource, "governance-closer", stoppingToken);
-                if (leader is null)
-                {
-                    await Task.Delay(RetryDelay, clock, stoppingToken);
-                    continue;
-                }
-                while (await leader.IsHeldAsync(stoppingToken))
-                {
-                    if (await closer.CloseDueAsync(stoppingToken) is > 0 and var recorded)
-                        LogRecorded(recorded);
-                    await Task.Delay(options.Value.CloseInterval, clock, stoppingToken);
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
+            if (await closer.CloseDueAsync(ct) is > 0 and var recorded)
+                LogRecorded(recorded);
+            if (!await term.WaitAsync(options.Value.CloseInterval, ct))
                 return;
-            }
-            catch (Exception ex)
-            {
-                LogFailed(ex);
-                await Task.Delay(RetryDelay, clock, stoppingToken);
-            }
         }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Recorded {Count} proposal outcomes")]
     private partial void LogRecorded(int count);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Closing proposals paused after a failure; it resumes on the next round")]
-    private partial void LogFailed(Exception ex);
 }
