@@ -10,9 +10,9 @@ namespace CommunityAI.ChainBridge.Chain;
 public sealed record ContractLimits(ulong MaxTreeGrowth, ulong MaxEpochStep, ulong ChallengeDelaySeconds)
 {
     /// <summary>
-    /// 2^32 entries per anchor (reaching the largest uint64 tree size takes 2^32 transactions) and 2^16 epochs per
-    /// publication (179 years of daily epochs; the bridge publishes the next epoch, or the newest closed one after an
-    /// outage), no challenge delay.
+    /// 2^32 entries per anchor and 2^32 epochs per publication: reaching the largest uint64 takes 2^32 transactions
+    /// either way, and epoch numbers count from the ledger's genesis, so short epochs (seconds in tests, minutes in
+    /// development) put the first publication far above zero (2^16 was too small for them); no challenge delay.
     /// </summary>
-    public static ContractLimits Default { get; } = new(1UL << 32, 1UL << 16, 0);
+    public static ContractLimits Default { get; } = new(1UL << 32, 1UL << 32, 0);
 }
