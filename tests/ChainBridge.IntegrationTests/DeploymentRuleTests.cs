@@ -8,9 +8,10 @@ using Npgsql;
 namespace ChainBridge.IntegrationTests;
 
 /// <summary>
-/// Outside development a missing deployment record (read models are dropped on restore) never leads to new
-/// contracts: the bridge refuses, stops anchoring and reports unhealthy, and configured addresses bring it back.
-/// Before, it deployed fresh contracts with its hot key as their admin.
+/// Outside development a deployment the bridge does not know (a new database pointed at a chain where its key already
+/// sent transactions) never leads to new contracts: the bridge refuses, stops anchoring and reports unhealthy, and
+/// configured addresses bring it back. Before, it deployed fresh contracts with its hot key as their admin. (A restore
+/// that drops only the read models finds the deployment in the history: ForeignHistoryTests.)
 /// </summary>
 public sealed class DeploymentRuleTests(PublicNetworkBackends backends) : IClassFixture<PublicNetworkBackends>
 {
@@ -34,12 +35,15 @@ public sealed class DeploymentRuleTests(PublicNetworkBackends backends) : IClass
         }
         var sentBefore = await NonceAsync();
 
-        // A restore drops the read models, the record with them; the bridge starts again with the same settings.
+        // A database that never knew the deployment: neither the read model nor the history holds it.
         await using (var connection = new NpgsqlConnection(backends.History))
         {
             await connection.OpenAsync();
             await using var delete = new NpgsqlCommand("DELETE FROM chainbridge_docs.mt_doc_deploymentrecord", connection);
             Assert.Equal(1, await delete.ExecuteNonQueryAsync());
+            await using var forget = new NpgsqlCommand(
+                "DELETE FROM history.mt_events WHERE stream_id = 'chain/deployment'; DELETE FROM history.mt_streams WHERE id = 'chain/deployment'", connection);
+            await forget.ExecuteNonQueryAsync();
         }
         await using (var host = new ChainBridgeHost(deploy))
         {
