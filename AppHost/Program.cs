@@ -24,6 +24,13 @@ builder.AddProject<Projects.RewardLedger>("reward-ledger")
     .WithHttpEndpoint(port: 5103, name: "api")
     .WithHistoryAndBus(infrastructure);
 
+// The community proposes and votes on policies; weights come from the ledger's claim trees. Minutes, not days, locally.
+builder.AddProject<Projects.Governance>("governance")
+    .WithHttpEndpoint(port: 5105, name: "api")
+    .WithHistoryAndBus(infrastructure)
+    .WithChainSetting()
+    .WithEnvironment("Governance__Genesis", "Development");
+
 // Only the chain-bridge talks to the chain.
 builder.AddProject<Projects.ChainBridge>("chain-bridge")
     .WithHttpEndpoint(port: 5104, name: "api")

@@ -10,7 +10,7 @@ public static class InfrastructureExtensions
     /// <summary>
     /// The HistoryAnchor the chain-bridge deploys on a fresh local chain, known before it exists: the anchorer key is
     /// anvil's account 0, which deploys token, distributor and anchor in that order (ChainDeployer), so the anchor is
-    /// the contract created at its nonce 2. Equal to SigningChainOptions.DevelopmentVerifyingContract, which
+    /// the contract created at its nonce 1. Equal to SigningChainOptions.DevelopmentVerifyingContract, which
     /// ChainBridge.IntegrationTests checks against a real deployment.
     /// </summary>
     public const string LocalAnchorContract = "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512";
