@@ -22,7 +22,7 @@ public sealed class PublicNetworkBackends : IAsyncLifetime
             ["ConnectionStrings:history"] = History,
             ["ConnectionStrings:rabbitmq"] = Broker,
             ["ConnectionStrings:chain"] = Anvil.RpcUrl,
-            ["Chain:ChainId"] = ChainId.ToString(CultureInfo.InvariantCulture),
+            ["Chain:Id"] = ChainId.ToString(CultureInfo.InvariantCulture),
             ["Chain:AnchorerKey"] = AnvilNode.DevPrivateKeys[1],
             ["Anchoring:Period"] = "1.00:00:00",
             ["Anchoring:EveryEntries"] = "1000000000",

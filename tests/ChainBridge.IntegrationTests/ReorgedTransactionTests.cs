@@ -29,7 +29,7 @@ public sealed class ReorgedTransactionTests(IdleChain chain) : IClassFixture<Idl
         var nonce = await NonceAsync("latest");
         var elapsed = Stopwatch.StartNew();
 
-        var sending = sender.DeployAsync(ContractArtifacts.HistoryAnchor, [AnvilNode.DevAddresses[6], AnvilNode.DevAddresses[6]]);
+        var sending = sender.DeployAsync(ContractArtifacts.HistoryAnchor, AnchorArguments(6));
         var first = await Eventually.MatchesAsync(() => PendingHashAsync(), h => h is not null, "the transaction in the pool", TimeSpan.FromSeconds(10));
         await chain.MineAsync();
         Assert.Equal(nonce + 1, await NonceAsync("latest"));
@@ -58,18 +58,18 @@ public sealed class ReorgedTransactionTests(IdleChain chain) : IClassFixture<Idl
         using var signer = TransactionSender.Create(chain.RpcUrl, AnvilNode.DevPrivateKeys[7], AnvilNode.ChainId);
         using var sender = new TransactionSender(signer.Web3) { ReceiptPollInterval = Poll, ReceiptTimeout = TimeSpan.FromSeconds(40) };
         await chain.RpcAsync("evm_setAutomine", true);
-        var previous = await sender.DeployAsync(ContractArtifacts.HistoryAnchor, [AnvilNode.DevAddresses[7], AnvilNode.DevAddresses[7]]);
+        var previous = await sender.DeployAsync(ContractArtifacts.HistoryAnchor, AnchorArguments(7));
         var nonce = await NonceAsync("latest", 7) - 1;
         await chain.RpcAsync("evm_setAutomine", false);
 
-        var sending = sender.DeployAsync(ContractArtifacts.HistoryAnchor, [AnvilNode.DevAddresses[7], AnvilNode.DevAddresses[7]]);
+        var sending = sender.DeployAsync(ContractArtifacts.HistoryAnchor, AnchorArguments(7));
         await Eventually.MatchesAsync(() => PendingHashAsync(), h => h is not null, "the transaction in the pool", TimeSpan.FromSeconds(10));
         await chain.ReorgAsync(1);
         Assert.Null(await CanonicalChain.FindAsync(new Web3(chain.RpcUrl), previous.TransactionHash));
         await chain.RpcAsync("evm_setAutomine", true);
 
         var sent = await sending;
-        var after = await sender.DeployAsync(ContractArtifacts.HistoryAnchor, [AnvilNode.DevAddresses[7], AnvilNode.DevAddresses[7]]);
+        var after = await sender.DeployAsync(ContractArtifacts.HistoryAnchor, AnchorArguments(7));
 
         Assert.True(await CanonicalChain.FindAsync(new Web3(chain.RpcUrl), sent.TransactionHash) is { Succeeded: true });
         Assert.True(await CanonicalChain.FindAsync(new Web3(chain.RpcUrl), after.TransactionHash) is { Succeeded: true });
@@ -102,4 +102,8 @@ public sealed class ReorgedTransactionTests(IdleChain chain) : IClassFixture<Idl
 
     private async Task<ulong> NonceAsync(string block, int account = 6) =>
         Convert.ToUInt64((await chain.RpcAsync("eth_getTransactionCount", AnvilNode.DevAddresses[account], block)).GetString(), 16);
+
+    // HistoryAnchor(admin, guardian, anchorer, maxTreeGrowth): any deployment will do, the test is about the sender.
+    private static object[] AnchorArguments(int key) =>
+        [AnvilNode.DevAddresses[key], AnvilNode.DevAddresses[key], AnvilNode.DevAddresses[key], new System.Numerics.BigInteger(1UL << 32)];
 }

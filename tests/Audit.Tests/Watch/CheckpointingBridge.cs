@@ -24,7 +24,7 @@ internal sealed class CheckpointingBridge(string database, string broker) : WebA
             ["ConnectionStrings:history"] = database,
             ["ConnectionStrings:rabbitmq"] = broker,
             ["ConnectionStrings:chain"] = "http://127.0.0.1:9",
-            ["Chain:ChainId"] = AnvilNode.ChainId.ToString(CultureInfo.InvariantCulture),
+            ["Chain:Id"] = AnvilNode.ChainId.ToString(CultureInfo.InvariantCulture),
             ["Chain:AnchorerKey"] = AnvilNode.DevPrivateKeys[0],
             ["Checkpoints:SigningKey"] = LogKey.ToPrivateKey(),
             ["Checkpoints:Witnesses:0"] = Witness.Key.ToString(),

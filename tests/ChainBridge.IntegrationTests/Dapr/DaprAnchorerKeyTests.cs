@@ -179,7 +179,7 @@ public sealed class DaprAnchorerKeyTests(BridgeBackends backends) : IClassFixtur
         await using var host = new ChainBridgeHost(settings, LogLevel.Trace);
 
         _ = host.Services;
-        await Eventually(() => Task.FromResult(host.Logs.Lines.FirstOrDefault(l => l.Contains("Anchoring paused", StringComparison.Ordinal))));
+        await Eventually(() => Task.FromResult(host.Logs.Lines.FirstOrDefault(l => l.Contains("anchor-scheduler paused after a failure", StringComparison.Ordinal))));
 
         AssertNoKey(host.Logs.AllText, DaprKey);
     }
