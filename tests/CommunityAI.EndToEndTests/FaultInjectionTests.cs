@@ -160,6 +160,8 @@ public sealed class ChainReorgTests(SystemUnderTest system) : IClassFixture<Syst
     {
         using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(4));
         var load = SignedContributions.SubmitSteadilyAsync(() => system.Contributions, 30, TimeSpan.FromMilliseconds(150), run: 9, cancel.Token);
+        // The contracts take the first two blocks; a reorg reaching them would take the contracts, not just anchors.
+        await Eventually.MatchesAsync(system.Chain.BlockNumberAsync, n => n >= 8, "a few anchors beyond the deployment", TimeSpan.FromMinutes(1));
         for (var i = 0; i < 3; i++)
         {
             await Task.Delay(1500);
