@@ -1,3 +1,4 @@
+using CommunityAI.ServiceDefaults.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
@@ -28,7 +29,11 @@ public static class ServiceDefaultsExtensions
             http.AddStandardResilienceHandler();
             http.AddServiceDiscovery();
         });
-        builder.Services.AddProblemDetails();
+        // Every problem answer passes here, so refusals are counted by reason once for every endpoint of every service.
+        builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+            CommunityMetrics.RequestsRefused.Add(1,
+                new KeyValuePair<string, object?>("status", context.ProblemDetails.Status ?? context.HttpContext.Response.StatusCode),
+                new KeyValuePair<string, object?>("reason", context.ProblemDetails.Title ?? "unknown")));
         return builder;
     }
 

@@ -1,3 +1,4 @@
+using CommunityAI.ServiceDefaults.Telemetry;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -31,6 +32,19 @@ public sealed partial class LeaderLoop<TJob>(TJob job, NpgsqlDataSource dataSour
     {
         var settings = job.Settings;
         _name = settings.LockName;
+        LeaderLoopGauge.Track(_name, Status);
+        try
+        {
+            await RunAsync(settings, stoppingToken);
+        }
+        finally
+        {
+            LeaderLoopGauge.Forget(Status);
+        }
+    }
+
+    private async Task RunAsync(LeaderLoopSettings settings, CancellationToken stoppingToken)
+    {
         var backoff = new RetryBackoff(settings.RetryInitialDelay, settings.RetryMaxDelay);
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -48,6 +62,7 @@ public sealed partial class LeaderLoop<TJob>(TJob job, NpgsqlDataSource dataSour
                 // Nothing half-done survives a failure: jobs commit each step whole, and the next term starts from
                 // what committed.
                 var failures = Status.RecordFailure(clock.GetUtcNow(), ex);
+                CommunityMetrics.LeaderFailures.Add(1, new KeyValuePair<string, object?>("loop", settings.LockName));
                 wait = backoff.DelayAfter(failures, Random.Shared.NextDouble());
                 if (failures == 1)
                     LogPaused(_logger, ex, settings.LockName, wait);

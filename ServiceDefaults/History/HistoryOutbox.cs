@@ -1,4 +1,5 @@
 using CommunityAI.ServiceDefaults.Background;
+using CommunityAI.ServiceDefaults.Telemetry;
 using Marten;
 using MassTransit;
 using Npgsql;
@@ -55,8 +56,17 @@ public sealed class HistoryOutbox(
                     context.MessageId = stored.Id;
                     context.Headers.Set("communityai-sequence", stored.Sequence);
                 }, ct);
+                Observe(stored, type);
             }
         }));
+    }
+
+    private void Observe(StoredEvent stored, Type type)
+    {
+        var outbox = new KeyValuePair<string, object?>("outbox", routes.Name);
+        CommunityMetrics.OutboxPublished.Add(1, outbox, new KeyValuePair<string, object?>("type", type.Name));
+        // The commit time is the database's clock; a skew between hosts shifts this figure, never the history.
+        CommunityMetrics.OutboxDelay.Record((DateTimeOffset.UtcNow - stored.Timestamp).TotalMilliseconds, outbox);
     }
 
     private async Task<long> LoadCheckpointAsync(CancellationToken ct)

@@ -55,6 +55,7 @@ internal static class Extensions
             options.Schema.For<AnchorView>().Identity(a => a.Id);
         });
         builder.Services.AddSingleton<LogStore>();
+        builder.Services.AddSingleton<LogGauges>();
         builder.AddCheckpoints();
         builder.Services.AddSingleton<AnchorerKeySource>();
         builder.Services.AddSingleton<ChainConnection>();

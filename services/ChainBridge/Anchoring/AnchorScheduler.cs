@@ -17,6 +17,7 @@ public sealed partial class AnchorScheduler(
     LogStore log,
     AnchorHistory history,
     ForeignHistoryGuard guard,
+    LogGauges gauges,
     ContractSetup contracts,
     IOptions<AnchorOptions> anchorOptions,
     TimeProvider clock,
@@ -49,6 +50,8 @@ public sealed partial class AnchorScheduler(
         var recordedMax = newest?.TreeSize ?? 0;
         // After an outage the period has usually passed: the first round anchors at once, catching up.
         var lastAnchorAt = newest?.AnchoredAt ?? DateTimeOffset.MinValue;
+        if (newest is not null)
+            gauges.Anchored(newest.TreeSize, newest.AnchoredAt);
         BlockRef? checkedAt = null;
         while (!ct.IsCancellationRequested)
         {
@@ -70,6 +73,7 @@ public sealed partial class AnchorScheduler(
             }
 
             var head = await log.ReadHeadAsync(ct);
+            gauges.LogGrew(head.TreeSize);
             var due = clock.GetUtcNow() - lastAnchorAt >= options.Period || head.TreeSize - onChain >= options.EveryEntries;
             // Sizes in the view stay unique and growing: a re-anchor after a drop waits until the log passed the
             // dropped size (our own records of the drop get it there within moments).
@@ -88,6 +92,7 @@ public sealed partial class AnchorScheduler(
             LogAnchored(head.TreeSize, sent.TransactionHash, sent.GasUsed);
             onChain = recordedMax = head.TreeSize;
             lastAnchorAt = recorded.AnchoredAt;
+            gauges.Anchored(head.TreeSize, recorded.AnchoredAt);
         }
     }
 

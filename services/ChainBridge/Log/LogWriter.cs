@@ -11,7 +11,7 @@ namespace CommunityAI.ChainBridge.Log;
 /// leaves no gap and no duplicate: the next leader resumes from the committed head. It never waits on the broker:
 /// <see cref="LogNoticePublisher"/> tells the bus about committed entries.
 /// </summary>
-public sealed partial class LogWriter(NpgsqlDataSource dataSource, LogStore store, ILogger<LogWriter> logger) : ILeaderJob
+public sealed partial class LogWriter(NpgsqlDataSource dataSource, LogStore store, LogGauges gauges, ILogger<LogWriter> logger) : ILeaderJob
 {
     private const int BatchSize = 1000;
     private static readonly TimeSpan IdleDelay = TimeSpan.FromMilliseconds(100);
@@ -54,6 +54,7 @@ public sealed partial class LogWriter(NpgsqlDataSource dataSource, LogStore stor
             await store.AppendAsync(head, next, entries, appended.Nodes, ct);
             range = appended.Range;
             LogAppended(entries.Count, next.TreeSize);
+            gauges.LogGrew(next.TreeSize);
             head = next;
             cursor = batch.Next;
             if (!await term.ContinueAsync(ct))

@@ -62,6 +62,7 @@ public sealed class ContributionViewProjector(IDocumentStore store, NpgsqlDataSo
         var facts = Recognise(batch.Events, checkpoint.NextLogIndex);
         var views = await LoadViewsAsync(session, facts, checkpoint.AnchoredTreeSize, ct);
         var changed = new HashSet<string>(StringComparer.Ordinal);
+        var before = views.ToDictionary(v => v.Key, v => v.Value.Status, StringComparer.Ordinal);
         var anchoredSize = checkpoint.AnchoredTreeSize;
         foreach (var (index, fact) in facts)
         {
@@ -97,6 +98,7 @@ public sealed class ContributionViewProjector(IDocumentStore store, NpgsqlDataSo
         else
             session.Store(next);
         await session.SaveChangesAsync(ct);
+        PipelineMetrics.Observe(before, changed.Select(id => views[id]), facts.Select(f => f.Fact), batch.Events[^1].Timestamp, DateTimeOffset.UtcNow);
         return new ProjectionStep(batch.Next, next, batch.Events.Count);
 
         void Update(string id, Func<ContributionView, ContributionView> apply)

@@ -1,0 +1,78 @@
+using System.Diagnostics.Metrics;
+
+namespace CommunityAI.ServiceDefaults.Telemetry;
+
+/// <summary>
+/// Every instrument our own code reports, in the <see cref="Microsoft.Extensions.Hosting.CommunityTelemetry"/> meter,
+/// declared in one place so the operators' dashboard and alerts (deploy/observability) name only what exists; a test
+/// holds them to it. Prometheus sees each name with dots as underscores, the unit appended and counters ending in
+/// <c>_total</c> (for example <c>communityai_requests_refused_total</c>).
+/// </summary>
+public static class CommunityMetrics
+{
+    public const string RequestsRefusedName = "communityai.requests.refused";
+    public const string OutboxPublishedName = "communityai.outbox.published";
+    public const string OutboxDelayName = "communityai.outbox.delay";
+    public const string LeaderFailuresName = "communityai.leader.failures";
+    public const string LeaderLeadingName = "communityai.leader.leading";
+    public const string ContributionStageLatencyName = "communityai.contribution.stage_latency";
+    public const string ContributionsScoredName = "communityai.contributions.scored";
+    public const string LogSizeName = "communityai.log.size";
+    public const string AnchorLagName = "communityai.anchor.lag";
+    public const string AnchorAgeName = "communityai.anchor.age";
+
+    /// <summary>Every name above, for the test that ties the dashboard and the alerts to the code.</summary>
+    public static IReadOnlyList<string> All { get; } =
+    [
+        RequestsRefusedName, OutboxPublishedName, OutboxDelayName, LeaderFailuresName, LeaderLeadingName,
+        ContributionStageLatencyName, ContributionsScoredName, LogSizeName, AnchorLagName, AnchorAgeName,
+        History.HistoryFacts.RefusedCounterName,
+    ];
+
+    private static readonly Meter Meter = Microsoft.Extensions.Hosting.CommunityTelemetry.Meter;
+
+    /// <summary>Requests answered with a problem (4xx), by status and the problem's title: why people are turned away.</summary>
+    public static readonly Counter<long> RequestsRefused = Meter.CreateCounter<long>(
+        RequestsRefusedName, unit: "{request}", description: "Requests refused with a problem, by status and reason");
+
+    /// <summary>History events the outbox published to the bus, by outbox and event type.</summary>
+    public static readonly Counter<long> OutboxPublished = Meter.CreateCounter<long>(
+        OutboxPublishedName, unit: "{event}", description: "History events published to the bus, by outbox and type");
+
+    /// <summary>From an event's commit to its publication on the bus: the outbox's share of end-to-end latency.</summary>
+    public static readonly Histogram<double> OutboxDelay = Meter.CreateHistogram<double>(
+        OutboxDelayName, unit: "ms", description: "Time from an event's commit to its publication, by outbox");
+
+    /// <summary>Background loops that paused after a failure (database, broker or chain away), by loop.</summary>
+    public static readonly Counter<long> LeaderFailures = Meter.CreateCounter<long>(
+        LeaderFailuresName, unit: "{failure}", description: "Leader-loop attempts that failed, by loop");
+
+    /// <summary>
+    /// From a contribution's acceptance to each later stage of its life (scored, rewarded, anchored), as the
+    /// contributions view sees the history: the latency a contributor feels. Only live events count, not a rebuild.
+    /// </summary>
+    public static readonly Histogram<double> ContributionStageLatency = Meter.CreateHistogram<double>(
+        ContributionStageLatencyName, unit: "ms", description: "Time from a contribution's acceptance to each stage, by stage");
+
+    /// <summary>Scores decided, by path: reviewed (validators' consensus), fallback (no validators or no quorum) or duplicate.</summary>
+    public static readonly Counter<long> ContributionsScored = Meter.CreateCounter<long>(
+        ContributionsScoredName, unit: "{contribution}", description: "Scores decided, by path");
+
+    /// <summary>Observes whether each leader loop of this process leads (1) or not (0), by loop.</summary>
+    public static void ObserveLeading(Func<IEnumerable<Measurement<int>>> observe) =>
+        Meter.CreateObservableGauge(LeaderLeadingName, observe, unit: "{loop}", description: "1 while this instance leads the loop");
+
+    /// <summary>
+    /// Observes the log's size and what anchoring has not covered yet, in entries and in seconds; each reads null
+    /// where this instance does not know (it does not lead the log writer or the anchoring), and is then not reported.
+    /// </summary>
+    public static void ObserveLog(Func<long?> size, Func<long?> unanchored, Func<double?> anchorAgeSeconds)
+    {
+        Meter.CreateObservableGauge(LogSizeName, () => Known(size()), unit: "{entry}", description: "Entries in the verifiable log");
+        Meter.CreateObservableGauge(AnchorLagName, () => Known(unanchored()), unit: "{entry}", description: "Log entries not covered by an anchor yet");
+        Meter.CreateObservableGauge(AnchorAgeName, () => Known(anchorAgeSeconds()), unit: "s", description: "Seconds since the newest anchor was sent");
+    }
+
+    private static IEnumerable<Measurement<T>> Known<T>(T? value) where T : struct =>
+        value is { } known ? [new Measurement<T>(known)] : [];
+}

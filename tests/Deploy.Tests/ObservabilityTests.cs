@@ -1,0 +1,91 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using CommunityAI.ServiceDefaults.Telemetry;
+using YamlDotNet.Serialization;
+
+namespace CommunityAI.Deploy.Tests;
+
+/// <summary>
+/// The operators' dashboard and alerts (deploy/observability) name only metrics the code emits, and show every one of
+/// ours: a renamed counter must not leave a silent panel or an alert that can never fire.
+/// </summary>
+public sealed partial class ObservabilityTests
+{
+    private static readonly string Folder = Path.Combine(RenderedOverlay.RepositoryRoot, "deploy", "observability");
+
+    [Fact]
+    public void Every_metric_of_ours_the_dashboard_and_alerts_query_is_one_the_code_declares()
+    {
+        var declared = CommunityMetrics.All.ToDictionary(PrometheusBase, n => n);
+        foreach (var file in new[] { "dashboard.json", "alerts.yaml" })
+            foreach (var series in OurSeries(File.ReadAllText(Path.Combine(Folder, file))))
+                Assert.True(declared.ContainsKey(Strip(series)), $"{file} queries {series}, which no instrument of CommunityMetrics exports");
+    }
+
+    [Fact]
+    public void The_dashboard_shows_every_metric_the_code_declares()
+    {
+        var shown = OurSeries(File.ReadAllText(Path.Combine(Folder, "dashboard.json"))).Select(Strip).ToHashSet();
+        foreach (var name in CommunityMetrics.All)
+            Assert.Contains(PrometheusBase(name), shown);
+    }
+
+    [Fact]
+    public void The_dashboard_is_grafana_json_and_every_alert_has_an_expression_and_a_summary()
+    {
+        using var dashboard = JsonDocument.Parse(File.ReadAllText(Path.Combine(Folder, "dashboard.json")));
+        var panels = dashboard.RootElement.GetProperty("panels").EnumerateArray().ToList();
+        Assert.NotEmpty(panels);
+        Assert.All(panels, p => Assert.NotEmpty(p.GetProperty("targets").EnumerateArray().Select(t => t.GetProperty("expr").GetString())));
+
+        var rules = new DeserializerBuilder().WithNamingConvention(YamlDotNet.Serialization.NamingConventions.CamelCaseNamingConvention.Instance).Build().Deserialize<AlertFile>(File.ReadAllText(Path.Combine(Folder, "alerts.yaml")));
+        var all = rules.Groups.SelectMany(g => g.Rules).ToList();
+        Assert.NotEmpty(all);
+        Assert.All(all, r =>
+        {
+            Assert.False(string.IsNullOrWhiteSpace(r.Alert));
+            Assert.False(string.IsNullOrWhiteSpace(r.Expr));
+            Assert.True(r.Annotations.ContainsKey("summary"), $"{r.Alert} has no summary");
+        });
+        Assert.Equal(all.Count, all.Select(r => r.Alert).Distinct().Count());
+    }
+
+    private static IEnumerable<string> OurSeries(string text) => Series().Matches(text).Select(m => m.Value).Distinct();
+
+    // Dots become underscores; the exporter then appends the unit and, for counters, _total; histograms add _bucket/_count/_sum.
+    private static string PrometheusBase(string instrument) => instrument.Replace('.', '_');
+
+    private static string Strip(string series)
+    {
+        foreach (var suffix in new[] { "_bucket", "_count", "_sum", "_total" })
+            if (series.EndsWith(suffix, StringComparison.Ordinal))
+                series = series[..^suffix.Length];
+        foreach (var unit in new[] { "_milliseconds", "_seconds" })
+            if (series.EndsWith(unit, StringComparison.Ordinal))
+                series = series[..^unit.Length];
+        return series;
+    }
+
+    [GeneratedRegex("communityai_[a-z_]+")]
+    private static partial Regex Series();
+
+    public sealed class AlertFile
+    {
+        public List<AlertGroup> Groups { get; set; } = [];
+    }
+
+    public sealed class AlertGroup
+    {
+        public string Name { get; set; } = "";
+        public List<AlertRule> Rules { get; set; } = [];
+    }
+
+    public sealed class AlertRule
+    {
+        public string Alert { get; set; } = "";
+        public string Expr { get; set; } = "";
+        public string? For { get; set; }
+        public Dictionary<string, string> Labels { get; set; } = [];
+        public Dictionary<string, string> Annotations { get; set; } = [];
+    }
+}
