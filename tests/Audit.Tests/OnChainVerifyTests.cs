@@ -1,12 +1,12 @@
 using System.Numerics;
 using System.Security.Cryptography;
-using System.Text.Json;
 using CommunityAI.Audit.Chain;
 using CommunityAI.Testing;
 using Nethereum.ABI.FunctionEncoding.Attributes;
 using Nethereum.Contracts;
 using Nethereum.Web3;
 using Nethereum.Web3.Accounts;
+using Npgsql;
 
 namespace CommunityAI.Audit.Tests;
 
@@ -30,7 +30,9 @@ public sealed class OnChainVerifyTests(AuditedSystem system) : IClassFixture<Aud
         var chain = run.Json.GetProperty("chain");
         var latest = await system.Chain.BlockNumberAsync();
         // From the history's ContractsDeployed (the first deployment transaction's block), not from block 0.
-        Assert.True(chain.GetProperty("fromBlock").GetUInt64() >= 1, run.ToString());
+        var deployed = await DeploymentBlockAsync();
+        Assert.True(deployed >= 1);
+        Assert.Equal(deployed, chain.GetProperty("fromBlock").GetUInt64());
         Assert.Equal(latest, chain.GetProperty("toBlock").GetUInt64());
         var pages = (latest - chain.GetProperty("fromBlock").GetUInt64()) / 3 + 1;
         // Six event kinds (anchors, roots, vetoes, claims, mints, minter grants), each read page by page.
@@ -128,6 +130,15 @@ public sealed class OnChainVerifyTests(AuditedSystem system) : IClassFixture<Aud
 
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("--log-range", run.Error, StringComparison.Ordinal);
+    }
+
+    private async Task<ulong> DeploymentBlockAsync()
+    {
+        await using var connection = new NpgsqlConnection(system.Database);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT (data->>'deploymentBlock')::bigint FROM history.mt_events WHERE type = 'contracts_deployed' ORDER BY seq_id LIMIT 1", connection);
+        return (ulong)(long)(await command.ExecuteScalarAsync())!;
     }
 
     /// <summary>The findings by check name; a root's check is also reachable as "claim root epoch N".</summary>
