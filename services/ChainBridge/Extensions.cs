@@ -1,4 +1,5 @@
 using CommunityAI.ChainBridge.Anchoring;
+using CommunityAI.ChainBridge.Chain;
 using CommunityAI.ChainBridge.Checkpoints;
 using CommunityAI.ChainBridge.ClaimRoots;
 using CommunityAI.ChainBridge.IntegrationEvents.EventHandling;
@@ -22,6 +23,11 @@ internal static class Extensions
             .BindConfiguration(AnchorOptions.Section)
             .ValidateDataAnnotations()
             .Validate(o => o.RetryMaxDelay >= o.RetryInitialDelay, "Anchoring:RetryMaxDelay must be at least Anchoring:RetryInitialDelay")
+            .ValidateOnStart();
+        builder.Services.AddOptions<ClaimRootOptions>()
+            .BindConfiguration(ClaimRootOptions.Section)
+            .ValidateDataAnnotations()
+            .Validate(o => o.RetryMaxDelay >= o.RetryInitialDelay, "ClaimRoots:RetryMaxDelay must be at least ClaimRoots:RetryInitialDelay")
             .ValidateOnStart();
         builder.Services.AddOptions<ChainOptions>()
             .BindConfiguration(ChainOptions.Section)
@@ -58,6 +64,7 @@ internal static class Extensions
         builder.Services.AddSingleton<AnchoringHalt>();
         builder.Services.AddSingleton<ForeignHistoryGuard>();
         builder.Services.AddSingleton<DeploymentHistory>();
+        builder.Services.AddSingleton<ContractSetup>();
         builder.Services.AddHealthChecks().AddCheck<ChainHealthCheck>("chain", tags: ["ready"]);
         builder.Services.AddLeaderLoop<LogWriter>();
         builder.Services.AddLeaderLoop<LogNoticePublisher>();

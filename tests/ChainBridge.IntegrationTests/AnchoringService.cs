@@ -48,7 +48,9 @@ public sealed class AnchoringService : IAsyncLifetime
             ["Anchoring:Period"] = "00:00:00.500",
             ["Anchoring:Confirmations"] = Confirmations.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Anchoring:RetryInitialDelay"] = "00:00:00.200",
+            ["ClaimRoots:RetryInitialDelay"] = "00:00:00.200",
             ["Anchoring:RetryMaxDelay"] = "00:00:01",
+            ["ClaimRoots:RetryMaxDelay"] = "00:00:01",
             ["Logging:LogLevel:Default"] = "Warning",
         });
         Client = Host.CreateClient();

@@ -1,4 +1,5 @@
 using CommunityAI.ChainBridge.Anchoring;
+using CommunityAI.ChainBridge.Chain;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;

@@ -40,8 +40,8 @@ public sealed partial class ClaimRootBridge : IAsyncLifetime
         await _backends.InitializeAsync();
         Host = new ChainBridgeHost(_backends.Settings(
             ("Chain:AnchorerKey", AnvilNode.DevPrivateKeys[1]),
-            ("Anchoring:RetryInitialDelay", "00:00:00.200"),
-            ("Anchoring:RetryMaxDelay", "00:00:01"),
+            ("ClaimRoots:RetryInitialDelay", "00:00:00.200"),
+            ("ClaimRoots:RetryMaxDelay", "00:00:01"),
             // The keeper's line per look says when it last found the roots current: tests wait for it.
             ("Logging:LogLevel:CommunityAI.ChainBridge.ClaimRoots", "Debug")));
         var chain = Host.Chain; // starts the host

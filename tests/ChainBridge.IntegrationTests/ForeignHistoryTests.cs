@@ -139,7 +139,9 @@ public sealed class ForeignHistoryTests : IAsyncLifetime
             ["Chain:AnchorerKey"] = AnvilNode.DevPrivateKeys[1],
             ["Anchoring:Period"] = "00:00:00.500",
             ["Anchoring:RetryInitialDelay"] = "00:00:00.200",
+            ["ClaimRoots:RetryInitialDelay"] = "00:00:00.200",
             ["Anchoring:RetryMaxDelay"] = "00:00:01",
+            ["ClaimRoots:RetryMaxDelay"] = "00:00:01",
             ["Logging:LogLevel:Default"] = "Warning",
         };
         foreach (var (key, value) in extra)

@@ -27,7 +27,9 @@ public sealed class PublicNetworkBackends : IAsyncLifetime
             ["Anchoring:Period"] = "1.00:00:00",
             ["Anchoring:EveryEntries"] = "1000000000",
             ["Anchoring:RetryInitialDelay"] = "00:00:00.200",
+            ["ClaimRoots:RetryInitialDelay"] = "00:00:00.200",
             ["Anchoring:RetryMaxDelay"] = "00:00:01",
+            ["ClaimRoots:RetryMaxDelay"] = "00:00:01",
         };
         foreach (var (key, value) in extra)
             settings[key] = value;

@@ -1,4 +1,5 @@
 using CommunityAI.ChainBridge.Anchoring;
+using CommunityAI.ChainBridge.Chain;
 
 namespace ChainBridge.Tests;
 

@@ -42,6 +42,7 @@ public class SystemUnderTest : IAsyncLifetime
         ["Anchoring:Period"] = "00:00:01",
         // A chain outage in a test lasts seconds, not hours: come back quickly once the node answers again.
         ["Anchoring:RetryMaxDelay"] = "00:00:05",
+        ["ClaimRoots:RetryMaxDelay"] = "00:00:05",
         ["Logging:LogLevel:Default"] = "Warning",
         // Short epochs so a test sees an epoch close and its claim root reach the distributor.
         ["Epochs:Genesis"] = "2026-01-01T00:00:00Z",

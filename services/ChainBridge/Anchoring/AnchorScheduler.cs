@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace CommunityAI.ChainBridge.Anchoring;
 
 /// <summary>
-/// Finds or deploys our contracts, then anchors the log's head every period (or sooner when many entries
+/// Anchors the log's head every period (or sooner when many entries
 /// wait) whenever it grew: one transaction per period whatever the volume. Follows each anchor until it is
 /// confirmed, and anchors again when a reorg drops one. Every change is recorded in the history
 /// (<see cref="AnchorHistory"/>). One active instance (the leader loop); while the chain or the database is away it
@@ -17,8 +17,7 @@ public sealed partial class AnchorScheduler(
     LogStore log,
     AnchorHistory history,
     ForeignHistoryGuard guard,
-    DeploymentHistory deployments,
-    IOptions<ChainOptions> chainOptions,
+    ContractSetup contracts,
     IOptions<AnchorOptions> anchorOptions,
     TimeProvider clock,
     ILogger<AnchorScheduler> logger) : ILeaderJob
@@ -35,10 +34,10 @@ public sealed partial class AnchorScheduler(
         RetryMaxDelay = anchorOptions.Value.RetryMaxDelay,
     };
 
-    /// <summary>Every instance finds the contracts (the claim-root keeper and the API need them), leader or not.</summary>
+    /// <summary>Every instance finds the contracts (the API needs them), leader or not.</summary>
     public async Task<bool> PrepareAsync(CancellationToken ct)
     {
-        chain.Deployment ??= await FindOrDeployAsync(ct);
+        await contracts.EnsureAsync(ct);
         return true;
     }
 
@@ -151,19 +150,6 @@ public sealed partial class AnchorScheduler(
         return onChain;
     }
 
-    private async Task<DeployedContracts> FindOrDeployAsync(CancellationToken ct)
-    {
-        var configured = chainOptions.Value;
-        // The history keeps the deployment, so a restore that dropped the read models finds the same contracts.
-        var known = configured.AnchorContract is { Length: > 0 } a
-            ? new DeployedContracts(a, configured.TokenContract ?? "", configured.DistributorContract ?? "")
-            : await deployments.FindAsync(chain.ChainId, ct);
-        var deployment = await ContractLocator.FindOrDeployAsync(chain, configured, known, ct);
-        await deployments.RecordAsync(chain.ChainId, deployment, ct);
-        LogContracts(deployment.AnchorAddress, deployment.DistributorAddress);
-        return deployment;
-    }
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Anchored tree size {TreeSize} in {TxHash} ({GasUsed} gas)")]
     private partial void LogAnchored(long treeSize, string txHash, ulong gasUsed);
 
@@ -178,7 +164,4 @@ public sealed partial class AnchorScheduler(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Recorded the anchor of tree size {TreeSize} ({TxHash}) found on chain; it was sent before a stop")]
     private partial void LogFoundOnChain(long treeSize, string txHash);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Using HistoryAnchor at {Anchor} and RewardDistributor at {Distributor}")]
-    private partial void LogContracts(string anchor, string distributor);
 }

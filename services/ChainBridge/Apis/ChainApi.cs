@@ -1,4 +1,5 @@
 using CommunityAI.ChainBridge.Anchoring;
+using CommunityAI.ChainBridge.Chain;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CommunityAI.ChainBridge.Apis;

@@ -1,4 +1,3 @@
-using CommunityAI.ChainBridge.Anchoring;
 using CommunityAI.ChainBridge.Chain;
 using CommunityAI.ServiceDefaults.Background;
 using Microsoft.Extensions.Options;
@@ -16,7 +15,8 @@ namespace CommunityAI.ChainBridge.ClaimRoots;
 public sealed partial class ClaimRootKeeper(
     ChainConnection chain,
     ClaimRootHistory history,
-    IOptions<AnchorOptions> anchorOptions,
+    ContractSetup contracts,
+    IOptions<ClaimRootOptions> options,
     ILogger<ClaimRootKeeper> logger) : ILeaderJob
 {
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(500);
@@ -32,12 +32,16 @@ public sealed partial class ClaimRootKeeper(
     // distributor current for the next look.
     public LeaderLoopSettings Settings => new("claim-root-keeper")
     {
-        RetryInitialDelay = anchorOptions.Value.RetryInitialDelay,
-        RetryMaxDelay = anchorOptions.Value.RetryMaxDelay,
+        RetryInitialDelay = options.Value.RetryInitialDelay,
+        RetryMaxDelay = options.Value.RetryMaxDelay,
     };
 
-    /// <summary>The anchor scheduler finds or deploys the contracts; until then there is no distributor to watch.</summary>
-    public Task<bool> PrepareAsync(CancellationToken ct) => Task.FromResult(chain.Deployment is not null);
+    /// <summary>Finds the contracts itself (or waits for the instance deploying them): it needs no anchor to have run.</summary>
+    public async Task<bool> PrepareAsync(CancellationToken ct)
+    {
+        await contracts.EnsureAsync(ct);
+        return true;
+    }
 
     public async Task LeadAsync(LeaderTerm term, CancellationToken ct)
     {

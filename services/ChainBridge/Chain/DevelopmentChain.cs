@@ -1,4 +1,4 @@
-namespace CommunityAI.ChainBridge.Anchoring;
+namespace CommunityAI.ChainBridge.Chain;
 
 /// <summary>
 /// The local development chain (anvil): the only chain the bridge deploys on unasked, with roles held by anvil's

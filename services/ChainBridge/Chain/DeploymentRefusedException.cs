@@ -1,4 +1,4 @@
-namespace CommunityAI.ChainBridge.Anchoring;
+namespace CommunityAI.ChainBridge.Chain;
 
 /// <summary>
 /// The bridge found no deployment it may use and must not deploy one: anchoring stays stopped and readiness reports

@@ -1,7 +1,8 @@
+using CommunityAI.ChainBridge.Anchoring;
 using CommunityAI.ServiceDefaults.Background;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace CommunityAI.ChainBridge.Anchoring;
+namespace CommunityAI.ChainBridge.Chain;
 
 /// <summary>
 /// Readiness includes the chain: the node answers, our contracts were found or deployed, and anchoring is not in

@@ -1,8 +1,7 @@
-using CommunityAI.ChainBridge.Chain;
 using CommunityAI.Contracts;
 using Marten;
 
-namespace CommunityAI.ChainBridge.Anchoring;
+namespace CommunityAI.ChainBridge.Chain;
 
 /// <summary>
 /// Where our contracts live, kept in the history (<see cref="ContractsDeployed"/> in the stream "chain/deployment")

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Numerics;
 
-namespace CommunityAI.ChainBridge.Anchoring;
+namespace CommunityAI.ChainBridge.Chain;
 
 /// <summary>
 /// What an anchoring key must look like: 32 bytes of hex (0x optional) that are a valid secp256k1

@@ -3,7 +3,7 @@ using Dapr.Client;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
 
-namespace CommunityAI.ChainBridge.Anchoring;
+namespace CommunityAI.ChainBridge.Chain;
 
 /// <summary>
 /// Finds the anchoring key once, at start-up: from the Dapr secret store when <c>Dapr:SecretStore</c> is set

@@ -1,4 +1,4 @@
-namespace CommunityAI.ChainBridge.Anchoring;
+namespace CommunityAI.ChainBridge.Chain;
 
 /// <summary>
 /// Where the anchoring key lives when a Dapr sidecar serves it, from configuration section "Dapr".

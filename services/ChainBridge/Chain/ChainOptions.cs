@@ -1,6 +1,5 @@
-using CommunityAI.ChainBridge.Chain;
 
-namespace CommunityAI.ChainBridge.Anchoring;
+namespace CommunityAI.ChainBridge.Chain;
 
 /// <summary>
 /// The chain we anchor on, from configuration section "Chain" and connection string "chain" (the RPC URL).

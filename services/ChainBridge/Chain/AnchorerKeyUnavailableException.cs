@@ -1,4 +1,4 @@
-namespace CommunityAI.ChainBridge.Anchoring;
+namespace CommunityAI.ChainBridge.Chain;
 
 /// <summary>
 /// The anchoring key could not be had at start-up. The message says which source was asked and what

@@ -1,8 +1,7 @@
 using System.Numerics;
-using CommunityAI.ChainBridge.Chain;
 using Microsoft.Extensions.Options;
 
-namespace CommunityAI.ChainBridge.Anchoring;
+namespace CommunityAI.ChainBridge.Chain;
 
 /// <summary>
 /// The bridge's one account on the chain and the contracts it found or deployed. Transactions go out

@@ -1,8 +1,7 @@
-using CommunityAI.ChainBridge.Chain;
 using Nethereum.RPC.Eth.DTOs;
 using Nethereum.Util;
 
-namespace CommunityAI.ChainBridge.Anchoring;
+namespace CommunityAI.ChainBridge.Chain;
 
 /// <summary>
 /// Finds the contracts the bridge must use, or deploys them where that is safe. A missing record (read models are
