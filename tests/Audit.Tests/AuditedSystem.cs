@@ -1,11 +1,19 @@
 using System.Globalization;
+using System.Numerics;
 using System.Net.Http.Json;
 using System.Text.Json;
 using CommunityAI.Audit.Chain;
 using CommunityAI.ChainBridge.Log;
+using CommunityAI.Formats;
 using CommunityAI.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using MassTransit;
+using Nethereum.ABI.FunctionEncoding.Attributes;
+using Nethereum.Contracts;
+using Nethereum.Web3;
+using Nethereum.Web3.Accounts;
 using Npgsql;
 
 namespace CommunityAI.Audit.Tests;
@@ -24,6 +32,11 @@ public sealed class AuditedSystem : IAsyncLifetime
     public AnvilNode Chain { get; } = new();
     public string Database { get; private set; } = "";
     public string AnchorAddress { get; private set; } = "";
+    public string DistributorAddress { get; private set; } = "";
+    public string TokenAddress { get; private set; } = "";
+
+    /// <summary>The claim paid on chain against epoch 1's root: account and amount.</summary>
+    public (string Account, BigInteger Amount) Claim { get; private set; }
     public List<string> ContributionIds { get; private set; } = [];
     public List<string> InclusionProofs { get; } = [];
     public List<string> ConsistencyProofs { get; } = [];
@@ -46,11 +59,16 @@ public sealed class AuditedSystem : IAsyncLifetime
         {
             var client = bridge.CreateClient();
             await WaitForAnchorAsync(client, await CountAsync());
-            await history.WriteEpochAsync(1, 4);
+            var (closed, closedId) = await history.WriteEpochAsync(1, 4);
+            // Epoch 0 is never published on chain; epoch 1's root is, once the ledger's outbox would have announced it.
+            await bridge.Services.GetRequiredService<IBus>().Publish(closed, context => context.MessageId = closedId);
+            await WaitForClaimRootAsync(1);
             await WaitForAnchorAsync(client, await CountAsync());
 
             var chain = await client.GetFromJsonAsync<JsonElement>("/api/chain");
             AnchorAddress = chain.GetProperty("anchorContract").GetString()!;
+            DistributorAddress = chain.GetProperty("distributorContract").GetString()!;
+            TokenAddress = chain.GetProperty("tokenContract").GetString()!;
             var anchors = await client.GetFromJsonAsync<JsonElement>("/api/log/anchors");
             var sizes = anchors.EnumerateArray().Select(a => a.GetProperty("treeSize").GetInt64()).ToList();
             var size = sizes.Max();
@@ -63,6 +81,16 @@ public sealed class AuditedSystem : IAsyncLifetime
         // Read back from the chain once the bridge has stopped, so no anchor is missed.
         var (heads, _) = await new AnchorReader(Chain.RpcUrl, AnchorAddress).ReadAsync(CancellationToken.None);
         Anchors.AddRange(heads.Select(h => (h.TreeSize, h.TransactionHash)));
+
+        // One contributor claims what epoch 1's root gives it, through a relayer paying the gas.
+        var tree = history.ClaimTree;
+        var account = AnvilNode.DevAddresses[1];
+        Claim = (account, tree.GetAmount(account));
+        var relayer = new Web3(new Account(AnvilNode.DevPrivateKeys[4], AnvilNode.ChainId), Chain.RpcUrl);
+        var claim = await relayer.Eth.GetContractTransactionHandler<ClaimFunction>().SendRequestAndWaitForReceiptAsync(DistributorAddress,
+            new ClaimFunction { Account = account, CumulativeAmount = Claim.Amount, Proof = [.. tree.GetProof(account).Select(p => Hex.Decode(p))] });
+        if (claim.Status.Value != 1)
+            throw new InvalidOperationException($"the fixture's claim failed: tx {claim.TransactionHash}");
 
         // Newer than every anchored head, as a live history always is.
         await history.AppendUnknownAsync("contributions/pending-after-last-anchor");
@@ -81,6 +109,22 @@ public sealed class AuditedSystem : IAsyncLifetime
         ["Anchoring:Period"] = "00:00:00.500",
         ["Logging:LogLevel:Default"] = "Warning",
     };
+
+    private async Task WaitForClaimRootAsync(long epoch)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(150);
+        while (DateTime.UtcNow < deadline)
+        {
+            await using var connection = new NpgsqlConnection(Database);
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand(
+                $"SELECT count(*) FROM history.mt_events WHERE type = 'claim_root_published' AND (data->>'epoch')::bigint = {epoch}", connection);
+            if ((long)(await command.ExecuteScalarAsync())! > 0)
+                return;
+            await Task.Delay(200);
+        }
+        throw new TimeoutException($"epoch {epoch}'s claim root was not published within 150 s");
+    }
 
     private static async Task WaitForAnchorAsync(HttpClient client, long covering)
     {
@@ -149,6 +193,19 @@ public sealed class AuditedSystem : IAsyncLifetime
             await RabbitServer.DeleteVirtualHostAsync(_broker);
         if (Database.Length > 0)
             await PostgresServer.DropDatabaseAsync(Database);
+    }
+
+    [Function("claim", "uint256")]
+    private sealed class ClaimFunction : FunctionMessage
+    {
+        [Parameter("address", "account", 1)]
+        public string Account { get; set; } = "";
+
+        [Parameter("uint256", "cumulativeAmount", 2)]
+        public BigInteger CumulativeAmount { get; set; }
+
+        [Parameter("bytes32[]", "proof", 3)]
+        public List<byte[]> Proof { get; set; } = [];
     }
 
     private sealed class ChainBridgeHost(IReadOnlyDictionary<string, string> settings) : WebApplicationFactory<LogStore>

@@ -41,6 +41,9 @@ public sealed class SyntheticHistory(string connectionString) : IAsyncDisposable
 
     public List<string> ContributionIds { get; } = [];
 
+    /// <summary>The claim tree of the last closed epoch: what its root pays.</summary>
+    public ClaimTree ClaimTree => ClaimTree.Build(_cumulative.Select(kv => (kv.Key, kv.Value)));
+
     public async Task PublishPolicyAsync(string version)
     {
         await using var session = _store.LightweightSession();
@@ -49,7 +52,8 @@ public sealed class SyntheticHistory(string connectionString) : IAsyncDisposable
     }
 
     /// <summary>Scores and credits <paramref name="count"/> contributions in <paramref name="epoch"/>, then closes it.</summary>
-    public async Task WriteEpochAsync(long epoch, int count)
+    /// <returns>The closing and its event id, for a test to publish on the bus as the ledger's outbox does.</returns>
+    public async Task<(EpochClosed Closed, Guid EventId)> WriteEpochAsync(long epoch, int count)
     {
         BigInteger credited = 0;
         for (var i = 0; i < count; i++)
@@ -69,12 +73,13 @@ public sealed class SyntheticHistory(string connectionString) : IAsyncDisposable
         }
         var tree = ClaimTree.Build(_cumulative.Select(kv => (kv.Key, kv.Value)));
         var total = _cumulative.Values.Aggregate(BigInteger.Zero, (s, a) => s + a);
-        await using (var close = _store.LightweightSession())
-        {
-            close.Events.StartStream($"ledger/epochs/{epoch}", new EpochClosed(epoch, DateTimeOffset.UtcNow,
-                credited.ToString(CultureInfo.InvariantCulture), total.ToString(CultureInfo.InvariantCulture), _cumulative.Count, tree.Root));
-            await close.SaveChangesAsync();
-        }
+        var closed = new EpochClosed(epoch, DateTimeOffset.UtcNow,
+            credited.ToString(CultureInfo.InvariantCulture), total.ToString(CultureInfo.InvariantCulture), _cumulative.Count, tree.Root);
+        await using var close = _store.LightweightSession();
+        close.Events.StartStream($"ledger/epochs/{epoch}", closed);
+        await close.SaveChangesAsync();
+        var stored = await close.Events.FetchStreamAsync($"ledger/epochs/{epoch}");
+        return (closed, stored[0].Id);
     }
 
     public async Task AppendUnknownAsync(string stream)

@@ -1,6 +1,8 @@
 using System.CommandLine;
+using CommunityAI.Audit.Chain;
 using CommunityAI.Audit.History;
 using CommunityAI.Audit.Verification;
+using Nethereum.Util;
 
 namespace CommunityAI.Audit.Commands;
 
@@ -14,11 +16,24 @@ internal static class VerifyCommand
         var rpc = CommonOptions.Rpc();
         var anchor = CommonOptions.Anchor();
         var networkFile = ChainTarget.NetworkFileOption();
+        var distributor = new Option<string?>("--distributor")
+        {
+            Description = "address of the RewardDistributor (default: the network file's, or the history's ContractsDeployed for the anchor)",
+        };
+        var fromBlock = new Option<ulong?>("--from-block")
+        {
+            Description = "first block to read chain logs from (default: the network file's deployment block, or the history's ContractsDeployed)",
+        };
+        var logRange = new Option<ulong>("--log-range")
+        {
+            Description = "blocks per eth_getLogs query; public RPC providers refuse large ranges",
+            DefaultValueFactory = _ => ChainLogScan.DefaultPageSize,
+        };
         var strict = new Option<bool>("--strict") { Description = "also check that every entry is canonical and states its own index (slower)" };
         var json = CommonOptions.Json();
         var command = new Command("verify", "recomputes the log from the history and checks it against the anchored heads and the stored log")
         {
-            database, export, rpc, anchor, networkFile, strict, json,
+            database, export, rpc, anchor, networkFile, distributor, fromBlock, logRange, strict, json,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -29,12 +44,32 @@ internal static class VerifyCommand
                 console.Error("give exactly one of --database and --export");
                 return ExitCodes.Usage;
             }
-            var (rpcUrl, anchorAddress, targetError) = await ChainTarget.ResolveAsync(parse.GetValue(rpc), parse.GetValue(anchor), parse.GetValue(networkFile), ct);
+            if (parse.GetValue(logRange) == 0)
+            {
+                console.Error("--log-range must be at least 1 block");
+                return ExitCodes.Usage;
+            }
+            var (target, targetError) = await ChainTarget.ResolveDeploymentAsync(parse.GetValue(rpc), parse.GetValue(anchor), parse.GetValue(networkFile), ct);
+            if (targetError is null && target is null && (parse.GetValue(distributor) is not null || parse.GetValue(fromBlock) is not null))
+                targetError = "--distributor and --from-block need --rpc with --anchor or --network-file";
+            if (targetError is null && parse.GetValue(distributor) is { } d && !AddressUtil.Current.IsValidEthereumAddressHexFormat(d))
+                targetError = $"--distributor {d} is not an address";
             if (targetError is not null)
             {
                 console.Error(targetError);
                 return ExitCodes.Usage;
             }
+            if (target is not null && parse.GetValue(distributor) is { } given)
+            {
+                if (target.Distributor is { } published && !AddressUtil.Current.AreAddressesTheSame(published, given))
+                {
+                    console.Error($"--distributor {given} differs from the published RewardDistributor {published}");
+                    return ExitCodes.Usage;
+                }
+                target = target with { Distributor = given };
+            }
+            if (target is not null && parse.GetValue(fromBlock) is { } from)
+                target = target with { DeploymentBlock = from };
             if (input.ExportPath is { } path && !File.Exists(path))
             {
                 console.Error($"{path} does not exist");
@@ -44,7 +79,7 @@ internal static class VerifyCommand
             VerifyReport report;
             try
             {
-                report = await new HistoryVerification(input, rpcUrl, anchorAddress, parse.GetValue(strict), console).RunAsync(ct);
+                report = await new HistoryVerification(input, target, parse.GetValue(logRange), parse.GetValue(strict), console).RunAsync(ct);
             }
             catch (FormatException e)
             {
@@ -66,12 +101,14 @@ internal static class VerifyCommand
             return;
         }
         console.Line($"{report.Source}: {report.TreeSize} entries, root {report.RootHash}, {report.Anchors} anchored heads");
+        if (report.Chain is { } chain)
+            console.Line($"chain logs read from block {chain.FromBlock} to {chain.ToBlock} in {chain.LogQueries} queries of at most {chain.PageSize} blocks");
         console.Table("checks", ["check", "result", "detail"],
             report.Findings.Select(f => new[] { f.Check, f.Passed ? "ok" : "FAILED", f.Detail }));
         if (report.FirstDivergence is { } d)
             console.Line(d.Describe());
         console.Line(!report.Passed ? "NOT verified"
             : report.Anchors == 0 ? "recomputed without a chain: nothing vouches for this root yet (give --rpc and --anchor)"
-            : "verified: the history matches every anchored head");
+            : "verified: the history matches every anchored head, and the distributor and token match the history's claims");
     }
 }

@@ -10,17 +10,35 @@ namespace CommunityAI.Audit.Verification;
 
 /// <summary>
 /// The edge of <c>verify</c>: reads the chain, the history and the stored log, feeds the pure checks, and names the
-/// first divergent index with the event behind it.
+/// first divergent index with the event behind it. With a chain it also reads the history's claim facts
+/// (<see cref="ClaimHistory"/>) and the RewardDistributor and token (<see cref="DistributorChecks"/>); chain logs are
+/// read from the deployment block in pages of <paramref name="pageSize"/> blocks.
 /// </summary>
-internal sealed class HistoryVerification(HistoryInput input, string? rpc, string? anchor, bool strict, AuditConsole console)
+internal sealed class HistoryVerification(HistoryInput input, ChainDeployment? chain, ulong pageSize, bool strict, AuditConsole console)
 {
     public async Task<VerifyReport> RunAsync(CancellationToken ct)
     {
         var findings = new List<Finding>();
         IReadOnlyList<AnchoredHead> heads = [];
         AnchoredHead? latest = null;
-        if (rpc is not null)
-            (heads, latest) = await HistoryInput.ReadAnchorsAsync(rpc, anchor!, ct);
+        ClaimHistory? claims = null;
+        ChainLogScan? scan = null;
+        RecordedDeployment? deployment = null;
+        if (chain is not null)
+        {
+            // The history first: its ContractsDeployed says where the contracts are and from which block to read logs.
+            claims = await ReadClaimHistoryAsync(ct);
+            deployment = claims.Deployments
+                .Where(d => string.Equals(d.Anchor, chain.Anchor, StringComparison.OrdinalIgnoreCase))
+                .OrderBy(d => d.DeploymentBlock)
+                .FirstOrDefault();
+            var fromBlock = chain.DeploymentBlock ?? (deployment is null ? 0UL : checked((ulong)deployment.DeploymentBlock));
+            if (chain.DeploymentBlock is null && deployment is null)
+                findings.Add(Finding.Pass("deployment block",
+                    "neither a network file, --from-block nor the history's ContractsDeployed gives the deployment block: chain logs are read from block 0"));
+            scan = await ChainLogScan.StartAsync(chain.Rpc, fromBlock, pageSize, ct);
+            (heads, latest) = await new AnchorReader(chain.Rpc, chain.Anchor, scan).ReadAsync(ct);
+        }
 
         var (sizes, nodes) = AnchorChecks.Needs(heads);
         bool compareStored = input.Database is not null && await input.Database.HasStoredLogAsync(ct);
@@ -48,10 +66,22 @@ internal sealed class HistoryVerification(HistoryInput input, string? rpc, strin
         if (malformed is not null)
             findings.Add(malformed);
 
-        if (rpc is null)
+        if (chain is null)
             findings.Add(new Finding("anchors", true, "no --rpc/--anchor given: the recomputed tree was not compared with the chain"));
         else
             findings.AddRange(AnchorChecks.Run(heads, latest, tree));
+
+        DistributorActivity? activity = null;
+        if (chain is not null && (chain.Distributor ?? deployment?.Distributor) is { } distributor)
+        {
+            activity = await new DistributorReader(scan!, distributor).ReadAsync(ct);
+            findings.AddRange(DistributorChecks.Run(claims!, activity, chain.Token ?? deployment?.Token));
+        }
+        else if (chain is not null)
+        {
+            findings.Add(new Finding("claim roots", false,
+                "no RewardDistributor to check: give --network-file or --distributor (the history records no ContractsDeployed for this anchor)"));
+        }
 
         LogEvent? recorded = null;
         if (compareStored)
@@ -64,8 +94,30 @@ internal sealed class HistoryVerification(HistoryInput input, string? rpc, strin
         }
 
         var divergence = await LocateAsync(findings, recorded, ct);
+        var chainRead = scan is null ? null
+            : new ChainRead(scan.FromBlock, scan.ToBlock, scan.PageSize, scan.Queries, activity?.Distributor, activity?.Token);
         return new VerifyReport(input.Describe, tree.Size, Hex.Encode(tree.Root()), heads.Count,
-            findings.All(f => f.Passed), divergence, findings);
+            findings.All(f => f.Passed), divergence, findings) { Chain = chainRead };
+    }
+
+    // A second pass, parsing only the few event types claims depend on (a byte test skips the rest unparsed).
+    private async Task<ClaimHistory> ReadClaimHistoryAsync(CancellationToken ct)
+    {
+        var claims = new ClaimHistory();
+        await input.ForEachEntryAsync((index, entry) =>
+        {
+            if (!ClaimHistory.IsRelevant(entry))
+                return;
+            try
+            {
+                claims.Add(LogEntryFormat.Parse(index, entry));
+            }
+            catch (FormatException)
+            {
+                // A malformed entry is the log recomputation's finding, named there with its index.
+            }
+        }, _ => { }, ct);
+        return claims;
     }
 
     private async Task<Divergence?> LocateAsync(List<Finding> findings, LogEvent? recorded, CancellationToken ct)

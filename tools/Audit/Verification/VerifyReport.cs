@@ -10,7 +10,17 @@ internal sealed record VerifyReport(
     int Anchors,
     bool Passed,
     Divergence? FirstDivergence,
-    IReadOnlyList<Finding> Findings);
+    IReadOnlyList<Finding> Findings)
+{
+    /// <summary>How the chain was read, when it was.</summary>
+    public ChainRead? Chain { get; init; }
+}
+
+/// <summary>
+/// The blocks whose logs were read (from the deployment block to the latest at the start), the page size and the
+/// number of <c>eth_getLogs</c> queries it took, and the distributor and token checked.
+/// </summary>
+internal sealed record ChainRead(ulong FromBlock, ulong ToBlock, ulong PageSize, int LogQueries, string? Distributor, string? Token);
 
 /// <summary>
 /// The first log index that differs and the event behind it: what the history holds there now, and what the

@@ -1,0 +1,132 @@
+using System.Globalization;
+using System.Numerics;
+using System.Text;
+using System.Text.Json;
+using CommunityAI.Audit.History;
+using CommunityAI.Formats.Claims;
+using CommunityAI.Formats.Signing;
+
+namespace CommunityAI.Audit.Verification;
+
+/// <summary>
+/// What the history says about claims, for comparison with the chain: each closed epoch's recorded root and total
+/// next to the tree recomputed from the ContributionRewarded credits (OpenZeppelin StandardMerkleTree of cumulative
+/// amounts, <see cref="ClaimTree"/>), the chain-bridge's ClaimRootPublished/ClaimRootDropped records and its
+/// ContractsDeployed records. Pure: fed one event at a time, in log order. Malformed or repeated credits are
+/// stepped over here; <c>replay</c> names them.
+/// </summary>
+internal sealed class ClaimHistory
+{
+    private static readonly byte[] TypeMember = "\"type\":\""u8.ToArray();
+    private static readonly HashSet<string> Types = ["contributionrewarded", "epochclosed", "claimrootpublished", "claimrootdropped", "contractsdeployed"];
+
+    private readonly Dictionary<string, BigInteger> _cumulative = new(StringComparer.OrdinalIgnoreCase);
+    private readonly List<(string Address, BigInteger Amount, long Epoch)> _pending = [];
+    private readonly HashSet<string> _credited = new(StringComparer.OrdinalIgnoreCase);
+    private readonly List<ClosedEpoch> _closings = [];
+    private readonly List<RecordedPublication> _publications = [];
+    private readonly HashSet<string> _droppedTransactions = new(StringComparer.OrdinalIgnoreCase);
+    private readonly List<RecordedDeployment> _deployments = [];
+
+    public IReadOnlyList<ClosedEpoch> Closings => _closings;
+
+    public IReadOnlyList<RecordedDeployment> Deployments => _deployments;
+
+    /// <summary>ClaimRootPublished records whose transaction no ClaimRootDropped took back.</summary>
+    public IEnumerable<RecordedPublication> Publications => _publications.Where(p => !_droppedTransactions.Contains(p.TxHash));
+
+    /// <summary>
+    /// A cheap look at an entry's top-level type before parsing it: in canonical JSON the members are sorted, so the
+    /// last <c>"type":"</c> is the envelope's (only <c>version</c>, a number, follows it), whatever the data holds.
+    /// </summary>
+    public static bool IsRelevant(ReadOnlySpan<byte> entry)
+    {
+        var at = entry.LastIndexOf(TypeMember);
+        if (at < 0)
+            return false;
+        var rest = entry[(at + TypeMember.Length)..];
+        var end = rest.IndexOf((byte)'"');
+        return end > 0 && Types.Contains(Normalize(Encoding.UTF8.GetString(rest[..end])));
+    }
+
+    /// <summary>The latest closing of <paramref name="epoch"/> in the history, or null.</summary>
+    public ClosedEpoch? Closing(long epoch) => _closings.LastOrDefault(c => c.Epoch == epoch);
+
+    public void Add(LogEvent e)
+    {
+        var data = e.Data;
+        switch (Normalize(e.Type))
+        {
+            case "contributionrewarded":
+                if (Text(data, "contributionId") is { } id && Text(data, "contributor") is { } address && Address.IsValid(address)
+                    && TryAmount(Text(data, "amount"), out var amount) && Integer(data, "epoch") is { } creditEpoch && _credited.Add(id))
+                    _pending.Add((address, amount, creditEpoch));
+                break;
+            case "epochclosed":
+                if (Integer(data, "epoch") is { } epoch)
+                    _closings.Add(Close(e.Index, epoch, Text(data, "claimRoot"), Text(data, "cumulativeTotal")));
+                break;
+            case "claimrootpublished":
+                if (Integer(data, "epoch") is { } published && Text(data, "claimRoot") is { } root && Text(data, "txHash") is { } tx)
+                    _publications.Add(new RecordedPublication(e.Index, published, root, tx, Text(data, "distributorContract") ?? ""));
+                break;
+            case "claimrootdropped":
+                if (Text(data, "txHash") is { } dropped)
+                    _droppedTransactions.Add(dropped);
+                break;
+            case "contractsdeployed":
+                if (Integer(data, "chainId") is { } chainId && Text(data, "anchorContract") is { } anchor
+                    && Text(data, "distributorContract") is { } distributor && Integer(data, "deploymentBlock") is { } block)
+                    _deployments.Add(new RecordedDeployment(e.Index, chainId, anchor, Text(data, "tokenContract") ?? "", distributor, block));
+                break;
+        }
+    }
+
+    // Only what was in the history when the epoch closed can have gone into its root: the credits seen so far for this
+    // epoch or an earlier one. Later epochs' credits wait in _pending; epochs close in order, so folding is for good.
+    private ClosedEpoch Close(long index, long epoch, string? recordedRoot, string? recordedTotal)
+    {
+        _pending.RemoveAll(c =>
+        {
+            if (c.Epoch > epoch)
+                return false;
+            _cumulative[c.Address] = _cumulative.GetValueOrDefault(c.Address) + c.Amount;
+            return true;
+        });
+        var tree = _cumulative.Count == 0 ? null : ClaimTree.Build(_cumulative.Select(kv => (kv.Key, kv.Value)));
+        return new ClosedEpoch(index, epoch, recordedRoot, recordedTotal, tree);
+    }
+
+    private static string Normalize(string type)
+    {
+        var name = type[(type.LastIndexOfAny(['.', '+', ':']) + 1)..];
+        return name.Replace("_", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal).ToLowerInvariant();
+    }
+
+    private static bool TryAmount(string? text, out BigInteger amount)
+    {
+        amount = default;
+        return text is { Length: > 0 } && text.All(char.IsAsciiDigit)
+            && BigInteger.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out amount);
+    }
+
+    private static long? Integer(JsonElement data, string name) =>
+        data.ValueKind == JsonValueKind.Object && data.TryGetProperty(name, out var value)
+            && value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var number)
+            ? number
+            : null;
+
+    private static string? Text(JsonElement data, string name) =>
+        data.ValueKind == JsonValueKind.Object && data.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
+            ? value.GetString()
+            : null;
+}
+
+/// <summary>An EpochClosed: the root and total it records, and the tree its credits recompute to (null when nobody earned).</summary>
+internal sealed record ClosedEpoch(long Index, long Epoch, string? RecordedRoot, string? RecordedTotal, ClaimTree? Recomputed);
+
+/// <summary>A ClaimRootPublished: the chain-bridge's record of a root it saw mined on the distributor.</summary>
+internal sealed record RecordedPublication(long Index, long Epoch, string Root, string TxHash, string Distributor);
+
+/// <summary>A ContractsDeployed: where the chain-bridge deployed (or found) the contracts, and from which block.</summary>
+internal sealed record RecordedDeployment(long Index, long ChainId, string Anchor, string Token, string Distributor, long DeploymentBlock);
