@@ -1,5 +1,6 @@
 // Contribute: hash the content in the browser, sign the version-2 Contribution with the wallet, submit, and follow
 // the contribution's status live until its event is anchored on chain.
+import { formatUnits } from "../../vendor/ethers.min.js";
 import { config, chainInfo, getJson, postJson } from "../api.js";
 import { contentHash } from "../merkle.js";
 import { facts, field, h, hash } from "../dom.js";
@@ -113,11 +114,20 @@ function watch(id, section) {
   return () => { stopped = true; };
 }
 
+const componentNames = {
+  automatedScore: "Automated checks' score",
+  automatedWeight: "Weight of the automated checks (%)",
+  consensusScore: "Validators' consensus score",
+  consensusVerdict: "Validators' verdict",
+  flags: "Flags",
+};
+
 /** The score explained: its components, the reviews the consensus used and the policy version; then the reward. */
 async function explain(id, view) {
   const scoring = await getJson(`/api/scoring/${id}`).catch(() => null);
   const scored = scoring?.scored;
-  const components = Object.entries(scored?.components ?? {}).map(([k, v]) => [k, typeof v === "object" ? JSON.stringify(v) : String(v)]);
+  const components = Object.entries(scored?.components ?? {})
+    .map(([k, v]) => [componentNames[k] ?? k, v == null ? "—" : Array.isArray(v) ? v.join(", ") || "none" : typeof v === "object" ? JSON.stringify(v) : String(v)]);
   return h("div", { class: "card", id: "score" },
     h("h3", {}, `Score ${view.score ?? scored?.score ?? "—"}`),
     facts([
@@ -125,7 +135,7 @@ async function explain(id, view) {
       ["Fallback", scored?.fallback ?? "none: validators' consensus or automated checks"],
       ...components,
       ["Reviews used", String(scored?.reviews?.length ?? 0)],
-      ["Reward", view.reward == null ? "not yet" : `${view.reward} (epoch ${view.epoch})`],
+      ["Reward", view.reward == null ? "not yet" : `${formatUnits(BigInt(view.reward), 18)} tokens (epoch ${view.epoch})`],
       ["Log index", view.logIndex == null ? "—" : h("a", { href: `#/explorer/${view.logIndex}` }, `${view.logIndex}: verify in the explorer`)],
     ]));
 }
