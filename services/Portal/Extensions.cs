@@ -25,5 +25,22 @@ public static class Extensions
         return app;
     }
 
+    /// <summary>
+    /// Scripts, styles and images from this host only; connections to this host and the chain's JSON-RPC only; no
+    /// framing. A log entry is shown as text, never as markup, but should one ever slip through, it cannot run.
+    /// </summary>
+    public static IApplicationBuilder UseContentSecurityPolicy(this WebApplication app)
+    {
+        var rpc = new Uri(app.Services.GetRequiredService<IOptions<PortalOptions>>().Value.ChainRpcUrl).GetLeftPart(UriPartial.Authority);
+        var policy = $"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' {rpc}; " +
+            "frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'";
+        return app.Use((context, next) =>
+        {
+            context.Response.Headers.ContentSecurityPolicy = policy;
+            context.Response.Headers.XContentTypeOptions = "nosniff";
+            return next(context);
+        });
+    }
+
     public sealed record PortalConfig(long ChainId, string ChainRpcUrl, string ChainName);
 }

@@ -14,7 +14,9 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.MapDefaultEndpoints();
 
-// The front end: plain ES modules and the vendored ethers, from wwwroot; no CDN, no framework.
+// The front end: plain ES modules and the vendored ethers, from wwwroot; no CDN, no framework. The page may run only
+// our own scripts and talk only to us and the chain's JSON-RPC (Content-Security-Policy).
+app.UseContentSecurityPolicy();
 app.UseDefaultFiles();
 app.UseStaticFiles();
 

@@ -151,6 +151,21 @@ public sealed class PortalTests(PortalSystem system) : IClassFixture<PortalSyste
     }
 
     [Fact]
+    public async Task The_page_runs_only_its_own_scripts_and_talks_only_to_the_portal_and_the_chain()
+    {
+        using var response = await Api.GetAsync("/");
+        var policy = string.Join(";", response.Headers.GetValues("Content-Security-Policy"));
+        Assert.Contains("script-src 'self'", policy, StringComparison.Ordinal);
+        Assert.Contains($"connect-src 'self' {new Uri(system.Chain.RpcUrl).GetLeftPart(UriPartial.Authority)}", policy, StringComparison.Ordinal);
+
+        // An injected inline script (what a markup injection would bring) does not run.
+        var page = await system.OpenAsync(walletAccount: null);
+        await page.GotoAsync("/#/explorer");
+        await page.EvaluateAsync("() => { const s = document.createElement('script'); s.textContent = 'window.injected = true'; document.body.append(s); }");
+        Assert.False(await page.EvaluateAsync<bool>("() => window.injected === true"));
+    }
+
+    [Fact]
     public async Task The_pages_are_reached_with_the_keyboard_and_focus_lands_on_the_new_page()
     {
         var page = await system.OpenAsync(walletAccount: null);
