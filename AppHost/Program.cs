@@ -10,33 +10,41 @@ var anchorerKey = builder.AddParameter("anchorer-key", secret: true);
 
 // Every service appends to the one history and talks over the bus; fixed ports for local use. Those that check
 // signatures, and the bridge, share one chain setting: the local chain and the HistoryAnchor the bridge deploys on it.
-builder.AddProject<Projects.Contributions>("contributions")
+var contributions = builder.AddProject<Projects.Contributions>("contributions")
     .WithHttpEndpoint(port: 5101, name: "api")
     .WithHistoryAndBus(infrastructure)
     .WithChainSetting();
 
-builder.AddProject<Projects.QualityScoring>("quality-scoring")
+var qualityScoring = builder.AddProject<Projects.QualityScoring>("quality-scoring")
     .WithHttpEndpoint(port: 5102, name: "api")
     .WithHistoryAndBus(infrastructure)
     .WithChainSetting();
 
-builder.AddProject<Projects.RewardLedger>("reward-ledger")
+var rewardLedger = builder.AddProject<Projects.RewardLedger>("reward-ledger")
     .WithHttpEndpoint(port: 5103, name: "api")
     .WithHistoryAndBus(infrastructure);
 
 // The community proposes and votes on policies; weights come from the ledger's claim trees. Minutes, not days, locally.
-builder.AddProject<Projects.Governance>("governance")
+var governance = builder.AddProject<Projects.Governance>("governance")
     .WithHttpEndpoint(port: 5105, name: "api")
     .WithHistoryAndBus(infrastructure)
     .WithChainSetting()
     .WithEnvironment("Governance__Genesis", "Development");
 
 // Only the chain-bridge talks to the chain.
-builder.AddProject<Projects.ChainBridge>("chain-bridge")
+var chainBridge = builder.AddProject<Projects.ChainBridge>("chain-bridge")
     .WithHttpEndpoint(port: 5104, name: "api")
     .WithHistoryAndBus(infrastructure)
     .WithReference(infrastructure.Chain, "chain").WaitFor(infrastructure.Chain)
     .WithChainSetting()
     .WithEnvironment("Chain__AnchorerKey", anchorerKey);
+
+// The browser's front door: the pages, and every service's API proxied on one origin (addresses by service discovery).
+// The page reads anchored heads from the chain's JSON-RPC itself, so it is given the node's address as a browser sees it.
+builder.AddProject<Projects.Portal>("portal")
+    .WithHttpEndpoint(port: 5100, name: "web")
+    .WithReference(contributions).WithReference(qualityScoring).WithReference(rewardLedger)
+    .WithReference(chainBridge).WithReference(governance)
+    .WithEnvironment("Portal__ChainRpcUrl", infrastructure.Chain);
 
 builder.Build().Run();

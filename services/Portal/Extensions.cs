@@ -1,0 +1,46 @@
+using CommunityAI.Portal.Proxy;
+using Microsoft.Extensions.Options;
+
+namespace CommunityAI.Portal;
+
+public static class Extensions
+{
+    public static IHostApplicationBuilder AddPortalServices(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<PortalOptions>()
+            .Bind(builder.Configuration.GetSection(PortalOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        var (routes, clusters) = ServiceRoutes.Build(builder.Configuration);
+        builder.Services.AddReverseProxy().LoadFromMemory(routes, clusters);
+        return builder;
+    }
+
+    /// <summary>The page's settings, as JSON; public values only (a chain id and an RPC address).</summary>
+    public static IEndpointRouteBuilder MapPortalConfig(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/portal/config.json", (IOptions<PortalOptions> options) => TypedResults.Ok(new PortalConfig(
+            options.Value.ChainId, options.Value.ChainRpcUrl, options.Value.ChainName)));
+        return app;
+    }
+
+    /// <summary>
+    /// Scripts, styles and images from this host only; connections to this host and the chain's JSON-RPC only; no
+    /// framing. A log entry is shown as text, never as markup, but should one ever slip through, it cannot run.
+    /// </summary>
+    public static IApplicationBuilder UseContentSecurityPolicy(this WebApplication app)
+    {
+        var rpc = new Uri(app.Services.GetRequiredService<IOptions<PortalOptions>>().Value.ChainRpcUrl).GetLeftPart(UriPartial.Authority);
+        var policy = $"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' {rpc}; " +
+            "frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'";
+        return app.Use((context, next) =>
+        {
+            context.Response.Headers.ContentSecurityPolicy = policy;
+            context.Response.Headers.XContentTypeOptions = "nosniff";
+            return next(context);
+        });
+    }
+
+    public sealed record PortalConfig(long ChainId, string ChainRpcUrl, string ChainName);
+}

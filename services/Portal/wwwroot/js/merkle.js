@@ -1,0 +1,43 @@
+// RFC 9162 §2.1 in the browser with WebCrypto: leaf hashes and the inclusion-proof check, nothing else trusted.
+const encoder = new TextEncoder();
+
+export const toHex = bytes => "0x" + [...new Uint8Array(bytes)].map(b => b.toString(16).padStart(2, "0")).join("");
+
+export function fromHex(hex) {
+  if (!/^0x[0-9a-fA-F]{64}$/.test(hex)) throw new Error(`not a 32-byte hex hash: ${hex}`);
+  return Uint8Array.from(hex.slice(2).match(/../g), b => parseInt(b, 16));
+}
+
+const sha256 = async (...parts) => {
+  const all = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) { all.set(p, at); at += p.length; }
+  return new Uint8Array(await crypto.subtle.digest("SHA-256", all));
+};
+
+/** SHA-256 of content bytes (a contribution's contentHash), as 0x-hex. */
+export const contentHash = async bytes => toHex(await sha256(bytes));
+
+/** Leaf hash = SHA-256(0x00 ‖ entry bytes), the entry being the log's canonical JSON text. */
+export const leafHash = async entryText => sha256(Uint8Array.of(0), encoder.encode(entryText));
+
+/**
+ * The root an inclusion proof leads to (RFC 9162 §2.1.3.2), or an Error saying why the proof cannot hold.
+ * index and size are BigInts; path is a list of 32-byte hashes.
+ */
+export async function rootFromInclusionProof(index, size, leaf, path) {
+  if (index >= size) throw new Error(`leaf ${index} is outside a tree of ${size} leaves`);
+  let fn = index, sn = size - 1n, r = leaf;
+  for (const p of path) {
+    if (sn === 0n) throw new Error("the proof is longer than the tree is deep");
+    if ((fn & 1n) === 1n || fn === sn) {
+      r = await sha256(Uint8Array.of(1), p, r);
+      while ((fn & 1n) === 0n && fn !== 0n) { fn >>= 1n; sn >>= 1n; }
+    } else {
+      r = await sha256(Uint8Array.of(1), r, p);
+    }
+    fn >>= 1n; sn >>= 1n;
+  }
+  if (sn !== 0n) throw new Error("the proof is shorter than the tree is deep");
+  return r;
+}

@@ -1,0 +1,141 @@
+// Contribute: hash the content in the browser, sign the version-2 Contribution with the wallet, submit, and follow
+// the contribution's status live until its event is anchored on chain.
+import { formatUnits } from "../../vendor/ethers.min.js";
+import { config, chainInfo, getJson, postJson } from "../api.js";
+import { contentHash } from "../merkle.js";
+import { facts, field, h, hash } from "../dom.js";
+import * as wallet from "../wallet.js";
+
+// Exactly the types of eng/sign-contribution.mjs and CommunityAI.Formats.Signing (public formats, version 2).
+const types = {
+  Contribution: [
+    { name: "contributor", type: "address" },
+    { name: "kind", type: "string" },
+    { name: "contentHash", type: "bytes32" },
+    { name: "contentUri", type: "string" },
+    { name: "licence", type: "string" },
+    { name: "nonce", type: "uint64" },
+    { name: "deadline", type: "uint64" },
+  ],
+};
+const kinds = ["data", "feedback", "knowledge", "model"];
+const licences = ["CC-BY-4.0", "CC-BY-SA-4.0", "CC0-1.0", "MIT", "Apache-2.0"];
+const steps = ["submitted", "scored", "rewarded", "anchored"];
+
+export default function contribute(main, [watchId]) {
+  const [kindField, kind] = field("Kind", h("select", { name: "kind" }, kinds.map(k => h("option", { value: k }, k))));
+  const [licenceField, licence] = field("Licence", h("select", { name: "licence" }, licences.map(l => h("option", { value: l }, l))),
+    "An SPDX identifier; the policy in force decides which are accepted.");
+  const [textField, text] = field("Text", h("textarea", { name: "text" }), "Type the content, or pick a file below instead.");
+  const [fileField, file] = field("File", h("input", { type: "file", name: "file" }), "Hashed here in your browser (SHA-256); it is sent with the signed contribution.");
+  const [uriField, uri] = field("Content URI", h("input", { name: "contentUri", type: "url", required: true, placeholder: "https://…, ipfs://… or ar://…" }),
+    "Where the content is published; signed along with its hash.");
+  const message = h("p", { id: "contribute-message", role: "alert" });
+  const submit = h("button", { type: "submit" }, "Sign and submit");
+  const progress = h("section", { "aria-labelledby": "progress-title", id: "progress" });
+  const form = h("form", { "aria-labelledby": "contribute-title" }, kindField, licenceField, textField, fileField, uriField, submit, message);
+
+  form.addEventListener("submit", async event => {
+    event.preventDefault();
+    message.textContent = "";
+    submit.disabled = true;
+    try {
+      const id = await signAndSubmit({ kind: kind.value, licence: licence.value, text: text.value, file: file.files[0], contentUri: uri.value.trim() });
+      location.hash = `#/contribute/${id}`;
+    } catch (error) {
+      message.textContent = `Not submitted: ${error.shortMessage ?? error.message}`;
+    } finally {
+      submit.disabled = false;
+    }
+  });
+
+  main.append(
+    h("h1", { id: "contribute-title" }, "Contribute"),
+    h("p", {}, "Your wallet signs what you contribute (EIP-712, readable in the wallet before you sign); the content's hash is computed in this page."),
+    form, progress);
+  return watchId ? watch(watchId, progress) : null;
+}
+
+async function signAndSubmit({ kind, licence, text, file, contentUri }) {
+  const bytes = file ? new Uint8Array(await file.arrayBuffer()) : new TextEncoder().encode(text);
+  if (bytes.length === 0) throw new Error("type some text or pick a file");
+  if (!contentUri) throw new Error("the content URI is required");
+  const signer = await wallet.signer(); // switches or adds the configured chain first
+  const chain = await chainInfo();
+  if (!chain) throw new Error("the chain-bridge has not found its contracts yet");
+  const domain = { name: "CommunityAI", version: "2", chainId: Number(config.chainId), verifyingContract: chain.anchorContract };
+  const value = {
+    contributor: await signer.getAddress(),
+    kind,
+    contentHash: await contentHash(bytes),
+    contentUri,
+    licence,
+    nonce: BigInt(Date.now()),
+    deadline: BigInt(Math.floor(Date.now() / 1000) + 3600),
+  };
+  const signature = await signer.signTypedData(domain, types, value);
+  const answer = await postJson("/api/contributions", {
+    ...value, nonce: value.nonce.toString(), deadline: value.deadline.toString(), signature, content: base64(bytes),
+  });
+  return answer.id;
+}
+
+function base64(bytes) {
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
+
+/** Polls the contribution's view (a projection of the history) once a second until it is anchored. */
+function watch(id, section) {
+  let stopped = false;
+  const list = h("ol", { class: "steps", "aria-label": "Progress" });
+  const live = h("p", { id: "status", role: "status", "aria-live": "polite" }, "Waiting for the contribution…");
+  const details = h("div");
+  section.replaceChildren(h("h2", { id: "progress-title" }, "Your contribution"), h("p", {}, "Id: ", hash(id)), list, live, details);
+
+  const tick = async () => {
+    if (stopped) return;
+    try {
+      const view = await getJson(`/api/contributions/${id}`);
+      if (view) {
+        const reached = steps.indexOf(view.status);
+        list.replaceChildren(...steps.map((s, i) => h("li", { class: i <= reached ? "done" : null, "aria-current": i === reached ? "step" : null }, s)));
+        if (live.textContent !== `Status: ${view.status}`) live.textContent = `Status: ${view.status}`;
+        if (reached >= 1) details.replaceChildren(await explain(id, view));
+        if (view.status === "anchored") return;
+      }
+    } catch (error) {
+      live.textContent = `Could not read the status: ${error.message}`;
+    }
+    setTimeout(tick, 1000);
+  };
+  tick();
+  return () => { stopped = true; };
+}
+
+const componentNames = {
+  automatedScore: "Automated checks' score",
+  automatedWeight: "Weight of the automated checks (%)",
+  consensusScore: "Validators' consensus score",
+  consensusVerdict: "Validators' verdict",
+  flags: "Flags",
+};
+
+/** The score explained: its components, the reviews the consensus used and the policy version; then the reward. */
+async function explain(id, view) {
+  const scoring = await getJson(`/api/scoring/${id}`).catch(() => null);
+  const scored = scoring?.scored;
+  const components = Object.entries(scored?.components ?? {})
+    .map(([k, v]) => [componentNames[k] ?? k, v == null ? "—" : Array.isArray(v) ? v.join(", ") || "none" : typeof v === "object" ? JSON.stringify(v) : String(v)]);
+  return h("div", { class: "card", id: "score" },
+    h("h3", {}, `Score ${view.score ?? scored?.score ?? "—"}`),
+    facts([
+      ["Scoring policy", scored?.policyVersion],
+      ["Fallback", scored?.fallback ?? "none: validators' consensus or automated checks"],
+      ...components,
+      ["Reviews used", String(scored?.reviews?.length ?? 0)],
+      ["Reward", view.reward == null ? "not yet" : `${formatUnits(BigInt(view.reward), 18)} tokens (epoch ${view.epoch})`],
+      ["Log index", view.logIndex == null ? "—" : h("a", { href: `#/explorer/${view.logIndex}` }, `${view.logIndex}: verify in the explorer`)],
+    ]));
+}

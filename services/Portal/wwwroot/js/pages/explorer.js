@@ -1,0 +1,105 @@
+// Explorer: the log's head, its latest entries, a contribution's events, and any entry's inclusion proof checked in
+// this page against the tree head the HistoryAnchor contract holds, read from the chain itself.
+import { chainInfo, config, getJson } from "../api.js";
+import { anchoredHead } from "../chain.js";
+import { facts, field, h, hash, table } from "../dom.js";
+import { fromHex, leafHash, rootFromInclusionProof, toHex } from "../merkle.js";
+
+const PageSize = 20;
+
+export default async function explorer(main, [selected]) {
+  const heads = h("section", { "aria-labelledby": "heads-title" }, h("h2", { id: "heads-title" }, "Tree heads"), h("p", {}, "Loading…"));
+  const [lookupField, lookup] = field("Contribution id or log index", h("input", { name: "lookup", autocomplete: "off", value: selected ?? "" }));
+  const found = h("section", { id: "lookup-result", "aria-live": "polite" });
+  const verdict = h("section", { id: "verdict", "aria-live": "polite", "aria-label": "Proof check" });
+  const entries = h("section", { "aria-labelledby": "entries-title" }, h("h2", { id: "entries-title" }, "Latest entries"));
+  const form = h("form", { role: "search", "aria-label": "Find in the log" }, lookupField, h("button", { type: "submit" }, "Find"));
+  form.addEventListener("submit", event => {
+    event.preventDefault();
+    show(lookup.value.trim(), found, verdict);
+  });
+  main.append(h("h1", {}, "Explorer"),
+    h("p", {}, "Every event of the history is an entry of an RFC 9162 Merkle log. Checking an entry recomputes its proof here, with your browser's SHA-256, against the root anchored on chain — read from ",
+      h("code", {}, config.chainRpcUrl), ", not from our API."),
+    heads, form, verdict, found, entries);
+
+  const chain = await chainInfo().catch(() => null);
+  const head = await getJson("/api/log/head");
+  const anchored = chain ? await anchoredHead(chain.anchorContract).catch(error => ({ error })) : { error: new Error("no contracts yet") };
+  heads.replaceChildren(h("h2", { id: "heads-title" }, "Tree heads"), facts([
+    ["Log head (our API)", h("span", { id: "log-head" }, `${head.treeSize} entries, root `, hash(head.rootHash))],
+    ["Anchored on chain", h("span", { id: "anchored-head" }, ...(anchored.error
+      ? [`unavailable: ${anchored.error.message}`]
+      : [`${anchored.treeSize} entries, root `, hash(anchored.rootHash)]))],
+    ["HistoryAnchor", chain ? hash(chain.anchorContract) : "—"],
+  ]));
+
+  const start = Math.max(0, head.treeSize - PageSize);
+  const page = (await getJson(`/api/log/entries?start=${start}&end=${head.treeSize}`)) ?? [];
+  entries.append(table("The newest entries of the log", ["Index", "Type", "Stream", "Proof"], page.reverse().map(e => {
+    const envelope = JSON.parse(e.entry);
+    return [String(e.index), envelope.type ?? "", h("code", { class: "hash" }, envelope.stream ?? ""),
+      h("button", { type: "button", class: "secondary", "aria-label": `Verify entry ${e.index}`, onclick: () => verify(e.index, verdict) }, "Verify")];
+  })));
+
+  if (selected) await show(selected, found, verdict);
+}
+
+/** A log index, or a contribution id whose events are then listed (from its own entry to at most 1,000 entries on). */
+async function show(query, found, verdict) {
+  found.replaceChildren();
+  if (/^\d+$/.test(query)) return verify(Number(query), verdict);
+  if (!/^0x[0-9a-fA-F]{64}$/.test(query)) {
+    found.append(h("p", { role: "alert" }, "Enter a log index (a number) or a contribution id (0x and 64 hex digits)."));
+    return;
+  }
+  const view = await getJson(`/api/contributions/${query}`);
+  if (!view || view.logIndex == null) {
+    found.append(h("p", { role: "alert" }, "No such contribution in the log yet."));
+    return;
+  }
+  const head = await getJson("/api/log/head");
+  const page = (await getJson(`/api/log/entries?start=${view.logIndex}&end=${Math.min(head.treeSize, view.logIndex + 1000)}`)) ?? [];
+  const id = query.toLowerCase();
+  const events = page.filter(e => e.entry.toLowerCase().includes(id));
+  found.append(h("h2", {}, "The contribution's events"), table(`Events of contribution ${query}`, ["Index", "Type", "Proof"], events.map(e => [
+    String(e.index), JSON.parse(e.entry).type ?? "",
+    h("button", { type: "button", class: "secondary", "aria-label": `Verify entry ${e.index}`, onclick: () => verify(e.index, verdict) }, "Verify")])));
+  await verify(view.logIndex, verdict);
+}
+
+/**
+ * Verifies entry `index`: leaf hash computed here from the entry's bytes, root recomputed here from the audit path, and
+ * compared with the root the HistoryAnchor contract holds. Says which step failed when one does.
+ */
+export async function verify(index, section) {
+  const say = (ok, title, details) => section.replaceChildren(h("div", { class: "card", id: "proof-result", "data-verified": String(ok) },
+    h("h2", {}, h("span", { class: ok ? "ok" : "bad" }, ok ? "✔ " : "✘ "), title), facts(details)));
+  section.replaceChildren(h("p", { role: "status" }, `Checking entry ${index}…`));
+  try {
+    const chain = await chainInfo();
+    const anchored = await anchoredHead(chain.anchorContract);
+    const i = BigInt(index);
+    if (i >= anchored.treeSize)
+      return say(false, "Not anchored yet", [["Entry", String(index)], ["Anchored tree size", String(anchored.treeSize)], ["What failed", "the chain holds no tree head that includes this entry yet; try again after the next anchor"]]);
+    const [entry] = (await getJson(`/api/log/entries?start=${index}&end=${index + 1}`)) ?? [];
+    if (!entry) return say(false, "Entry not served", [["Entry", String(index)], ["What failed", "the log API did not serve this entry"]]);
+    const leaf = await leafHash(entry.entry);
+    const proof = await getJson(`/api/log/proof/inclusion?index=${index}&treeSize=${anchored.treeSize}`);
+    const computed = toHex(await rootFromInclusionProof(i, anchored.treeSize, leaf, proof.auditPath.map(fromHex)));
+    const rows = [
+      ["Entry", String(index)],
+      ["Leaf hash (computed here)", hash(toHex(leaf))],
+      ["Root (computed here)", hash(computed)],
+      ["Root anchored on chain", hash(anchored.rootHash)],
+      ["Anchored tree size", String(anchored.treeSize)],
+      ["Read from", `${config.chainRpcUrl}, contract ${chain.anchorContract}`],
+    ];
+    if (computed !== anchored.rootHash)
+      return say(false, "Not verified: the proof does not lead to the anchored root",
+        [...rows, ["What failed", "the entry or its audit path differs from what was anchored: the root recomputed from them is not the one on chain"]]);
+    say(true, "Verified in your browser", rows);
+  } catch (error) {
+    say(false, "Not verified", [["Entry", String(index)], ["What failed", error.message]]);
+  }
+}

@@ -1,0 +1,183 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Numerics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using CommunityAI.ChainBridge.Chain;
+using CommunityAI.Formats;
+using Deque.AxeCore.Playwright;
+using Microsoft.Playwright;
+using Nethereum.Web3;
+
+namespace CommunityAI.Portal.BrowserTests;
+
+public sealed class PortalTests(PortalSystem system) : IClassFixture<PortalSystem>
+{
+    private static readonly TimeSpan Slow = TimeSpan.FromSeconds(120);
+    private HttpClient Api => new() { BaseAddress = system.Portal };
+
+    [Fact]
+    public async Task A_contribution_signed_in_the_wallet_is_followed_live_to_anchored_with_its_score_explained()
+    {
+        var page = await system.OpenAsync(walletAccount: 3);
+        await page.GotoAsync("/#/contribute");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Connect Test wallet" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#wallet-status")).ToContainTextAsync(AnvilNode.DevAddresses[3]);
+
+        await page.GetByLabel("Kind").SelectOptionAsync("knowledge");
+        await page.GetByLabel("Licence").SelectOptionAsync("CC0-1.0");
+        await page.GetByLabel("Text").FillAsync("The portal hashes this text in the browser before the wallet signs it.");
+        await page.GetByLabel("Content URI").FillAsync("https://example.org/portal/first");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign and submit" }).ClickAsync();
+
+        await Assertions.Expect(page.Locator("#status")).ToHaveTextAsync("Status: anchored", new() { Timeout = (float)Slow.TotalMilliseconds });
+        await Assertions.Expect(page.Locator("#score")).ToContainTextAsync("Scoring policy");
+        await Screenshots.SaveAsync(page, "contribute");
+
+        // The wallet was moved to the configured chain (as a number in the domain, 0x7a69 to the wallet) before it signed.
+        var requests = await page.EvaluateAsync<JsonElement>("() => window.testWallet.requests.map(r => r.method)");
+        var methods = requests.EnumerateArray().Select(m => m.GetString()).ToList();
+        Assert.True(methods.IndexOf("wallet_switchEthereumChain") is >= 0 and var s && s < methods.IndexOf("eth_signTypedData_v4"),
+            $"switch before signing; saw {string.Join(", ", methods)}");
+
+        // What the service stored is the wallet's contribution, with the kind and licence chosen in the page.
+        var id = page.Url[(page.Url.LastIndexOf('/') + 1)..];
+        var view = await Api.GetFromJsonAsync<JsonElement>($"/api/contributions/{id}");
+        Assert.Equal(AnvilNode.DevAddresses[3], view.GetProperty("contributor").GetString());
+        Assert.Equal("knowledge", view.GetProperty("kind").GetString());
+    }
+
+    [Fact]
+    public async Task An_anchored_entry_is_verified_in_the_page_and_a_tampered_proof_or_entry_is_refused()
+    {
+        var id = await Contributions.SubmitAsync(Api, keyIndex: 5, "an entry to verify in the browser");
+        var view = await Contributions.WaitForStatusAsync(Api, id, "anchored");
+        var index = view.GetProperty("logIndex").GetInt64();
+
+        var page = await system.OpenAsync(walletAccount: null);
+        await page.GotoAsync($"/#/explorer/{id}");
+        var result = page.Locator("#proof-result");
+        await Assertions.Expect(result).ToHaveAttributeAsync("data-verified", "true", new() { Timeout = 30_000 });
+        await Assertions.Expect(result).ToContainTextAsync("Verified in your browser");
+        await Screenshots.SaveAsync(page, "explorer");
+
+        // An operator serving a forged audit path: one byte changed.
+        var forged = await system.OpenAsync(walletAccount: null);
+        await forged.RouteAsync("**/api/log/proof/inclusion**", async route =>
+        {
+            var response = await route.FetchAsync();
+            var proof = JsonNode.Parse(await response.TextAsync())!;
+            var first = proof["auditPath"]![0]!.GetValue<string>();
+            proof["auditPath"]![0] = first[..^2] + (first[^2..] == "00" ? "01" : "00");
+            await route.FulfillAsync(new() { Response = response, Body = proof.ToJsonString() });
+        });
+        await forged.GotoAsync($"/#/explorer/{index}");
+        await Assertions.Expect(forged.Locator("#proof-result")).ToHaveAttributeAsync("data-verified", "false", new() { Timeout = 30_000 });
+        await Assertions.Expect(forged.Locator("#proof-result")).ToContainTextAsync("does not lead to the anchored root");
+
+        // An operator rewriting the entry itself (a different score, say) while serving the honest proof.
+        var rewritten = await system.OpenAsync(walletAccount: null);
+        await rewritten.RouteAsync($"**/api/log/entries?start={index}&end={index + 1}", async route =>
+        {
+            var response = await route.FetchAsync();
+            var entries = JsonNode.Parse(await response.TextAsync())!;
+            entries[0]!["entry"] = entries[0]!["entry"]!.GetValue<string>().Replace("\"data\"", "\"Data\"", StringComparison.Ordinal);
+            await route.FulfillAsync(new() { Response = response, Body = entries.ToJsonString() });
+        });
+        await rewritten.GotoAsync($"/#/explorer/{index}");
+        await Assertions.Expect(rewritten.Locator("#proof-result")).ToHaveAttributeAsync("data-verified", "false", new() { Timeout = 30_000 });
+    }
+
+    [Fact]
+    public async Task A_claim_is_paid_through_the_wallet_and_the_page_shows_it_claimed()
+    {
+        var account = AnvilNode.DevAddresses[4];
+        var id = await Contributions.SubmitAsync(Api, keyIndex: 4, "a contribution to claim from the portal");
+        await Contributions.WaitForStatusAsync(Api, id, "rewarded", "anchored");
+
+        // Wait until the epoch closed and the distributor holds the root the ledger's proof is for.
+        var chain = (await Api.GetFromJsonAsync<JsonElement>("/api/chain"))!;
+        var distributor = new DistributorContract(new Web3(system.Chain.RpcUrl), chain.GetProperty("distributorContract").GetString()!);
+        var claim = await Eventually.MatchesAsync(async () =>
+        {
+            using var response = await Api.GetAsync($"/api/claims/{account}");
+            if (!response.IsSuccessStatusCode)
+                return (JsonElement?)null;
+            var found = await response.Content.ReadFromJsonAsync<JsonElement>();
+            var onChain = await distributor.GetClaimableRootAsync();
+            return Hex.Encode(onChain.Root) == found.GetProperty("root").GetString() ? found : null;
+        }, c => c is not null, "a claim whose root the distributor holds", Slow);
+        var amount = BigInteger.Parse(claim!.Value.GetProperty("amount").GetString()!, CultureInfo.InvariantCulture);
+
+        var page = await system.OpenAsync(walletAccount: 4);
+        await page.GotoAsync($"/#/account/{account}");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Connect Test wallet" }).ClickAsync();
+        var claimButton = page.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Claim .+ tokens with my wallet$") });
+        await Assertions.Expect(claimButton).ToBeEnabledAsync();
+        await claimButton.ClickAsync();
+        await Assertions.Expect(page.Locator("#claim-status")).ToContainTextAsync("Claimed in block", new() { Timeout = 30_000 });
+        // The page reads what was paid back from the chain; nothing is left to claim.
+        await Assertions.Expect(page.Locator("#claimed-on-chain")).ToHaveAttributeAsync("data-units", amount.ToString(CultureInfo.InvariantCulture));
+        await Assertions.Expect(claimButton).ToBeDisabledAsync();
+        await Screenshots.SaveAsync(page, "account");
+
+        Assert.Equal(amount, await distributor.ClaimedAsync(account));
+    }
+
+    [Theory]
+    [InlineData("contribute")]
+    [InlineData("explorer")]
+    [InlineData("account")]
+    [InlineData("governance")]
+    public async Task Each_page_reads_without_a_wallet_fits_a_phone_and_has_no_serious_accessibility_violation(string name)
+    {
+        var page = await system.OpenAsync(walletAccount: null, new ViewportSize { Width = 390, Height = 844 });
+        await page.GotoAsync($"/#/{name}");
+        await Assertions.Expect(page.Locator("main h1")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#wallet-status")).ToContainTextAsync("No browser wallet found");
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        if (name == "governance")
+            await Screenshots.SaveAsync(page, "governance-phone");
+
+        var results = await page.RunAxe();
+        var serious = results.Violations.Where(v => v.Impact is "serious" or "critical")
+            .Select(v => $"{v.Id} ({v.Impact}): {v.Help} at {string.Join("; ", v.Nodes.Select(n => n.Html))}").ToList();
+        Assert.True(serious.Count == 0, string.Join(Environment.NewLine, serious));
+
+        // Nothing wider than the phone: the page scrolls down, not sideways.
+        var width = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth");
+        Assert.True(width <= 390, $"the {name} page is {width}px wide on a 390px screen");
+    }
+
+    [Fact]
+    public async Task The_page_runs_only_its_own_scripts_and_talks_only_to_the_portal_and_the_chain()
+    {
+        using var response = await Api.GetAsync("/");
+        var policy = string.Join(";", response.Headers.GetValues("Content-Security-Policy"));
+        Assert.Contains("script-src 'self'", policy, StringComparison.Ordinal);
+        Assert.Contains($"connect-src 'self' {new Uri(system.Chain.RpcUrl).GetLeftPart(UriPartial.Authority)}", policy, StringComparison.Ordinal);
+
+        // An injected inline script (what a markup injection would bring) does not run.
+        var page = await system.OpenAsync(walletAccount: null);
+        await page.GotoAsync("/#/explorer");
+        await page.EvaluateAsync("() => { const s = document.createElement('script'); s.textContent = 'window.injected = true'; document.body.append(s); }");
+        Assert.False(await page.EvaluateAsync<bool>("() => window.injected === true"));
+    }
+
+    [Fact]
+    public async Task The_pages_are_reached_with_the_keyboard_and_focus_lands_on_the_new_page()
+    {
+        var page = await system.OpenAsync(walletAccount: null);
+        await page.GotoAsync("/#/contribute");
+        await page.Keyboard.PressAsync("Tab");
+        await Assertions.Expect(page.Locator(".skip")).ToBeFocusedAsync();
+        await page.Keyboard.PressAsync("Tab");
+        await page.Keyboard.PressAsync("Tab");
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Explorer" })).ToBeFocusedAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(page.Locator("main")).ToBeFocusedAsync();
+        await Assertions.Expect(page.Locator("main h1")).ToHaveTextAsync("Explorer");
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Explorer" })).ToHaveAttributeAsync("aria-current", "page");
+    }
+}
