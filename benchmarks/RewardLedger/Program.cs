@@ -1,3 +1,4 @@
+using CommunityAI.Formats.Policies;
 using System.Diagnostics;
 using CommunityAI.Benchmarks;
 using System.Runtime.InteropServices;
