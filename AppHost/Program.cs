@@ -20,9 +20,13 @@ var qualityScoring = builder.AddProject<Projects.QualityScoring>("quality-scorin
     .WithHistoryAndBus(infrastructure)
     .WithChainSetting();
 
+// Locally nobody has registered as a validator yet, so every score is a fallback: the local genesis policy pays
+// fallback scores in full so the quick start shows tokens. Elsewhere the built-in genesis pays nothing without evidence.
 var rewardLedger = builder.AddProject<Projects.RewardLedger>("reward-ledger")
     .WithHttpEndpoint(port: 5103, name: "api")
-    .WithHistoryAndBus(infrastructure);
+    .WithHistoryAndBus(infrastructure)
+    .WithEnvironment("Rewards__Genesis__FallbackShareBasisPoints", "10000")
+    .WithEnvironment("Rewards__Genesis__UnseenContentShareBasisPoints", "10000");
 
 // The community proposes and votes on policies; weights come from the ledger's claim trees. Minutes, not days, locally.
 var governance = builder.AddProject<Projects.Governance>("governance")

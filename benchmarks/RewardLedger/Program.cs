@@ -1,3 +1,4 @@
+using CommunityAI.Formats.Policies;
 using System.Diagnostics;
 using CommunityAI.Benchmarks;
 using System.Runtime.InteropServices;
@@ -37,13 +38,15 @@ builder.AddHistoryStore(Extensions.Schema, options =>
     Extensions.ConfigureLedgerStore(options);
     options.Events.AddEventType<ContributionScored>();
 });
+builder.Services.AddOptions<RewardGenesisOptions>();
 builder.Services.AddSingleton<PolicyBook>();
+builder.Services.AddSingleton<ContributionEvidence>();
 builder.Services.AddSingleton<CreditWriter>();
 using var host = builder.Build();
 await host.StartAsync();
 var store = host.Services.GetRequiredService<IDocumentStore>();
 var writer = host.Services.GetRequiredService<CreditWriter>();
-await host.Services.GetRequiredService<PolicyBook>().CurrentAsync(default);
+await host.Services.GetRequiredService<PolicyBook>().ScheduleAsync(default);
 
 var contributors = Enumerable.Range(0, 500).Select(_ => Hex.Encode(RandomNumberGenerator.GetBytes(20))).ToArray();
 ContributionScored NewScored(int i) => new(Hex.Encode(RandomNumberGenerator.GetBytes(32)), contributors[i % contributors.Length], "data", 20 + i % 81, "scoring-1", DateTimeOffset.UtcNow);

@@ -1,24 +1,37 @@
 namespace CommunityAI.Contracts;
 
 /// <summary>
-/// A reward policy came into force. Recorded by the reward-ledger in stream <c>ledger/policies</c>; every later
-/// <see cref="ContributionRewarded"/> names the version it was computed with, so an auditor can recompute each amount.
+/// A reward policy is on record. Recorded by the reward-ledger in stream <c>ledger/policies</c>: once for the genesis policy
+/// (from configuration, at first start), then once for each <c>reward-policy</c> <see cref="PolicyActivated"/> in governance's
+/// streams, from the epoch after the one in which the ledger took it up. Every <see cref="ContributionRewarded"/> names the
+/// version it was computed with: the newest policy whose <paramref name="EffectiveFromEpoch"/> is at or below the credit's epoch.
 /// </summary>
 /// <remarks>
 /// Reward for a contribution of kind k with score s (0–100), credited to an address that already earned e in the epoch:
-/// 0 when s &lt; <paramref name="ZeroBelowScore"/>, otherwise min(base(k) · s^p / 100^p, max(0, cap − e)) with
-/// p = <paramref name="ScoreExponent"/>, in integer arithmetic (division truncates).
+/// 0 when s &lt; <paramref name="ZeroBelowScore"/>, otherwise min(base(k) · s^p · share / (100^p · 10000), max(0, cap − e)) with
+/// p = <paramref name="ScoreExponent"/>, in integer arithmetic (one division, truncating). The share is 10000 for a score
+/// validators decided (or a duplicate refused outright), <paramref name="FallbackShareBasisPoints"/> for a fallback score
+/// (<see cref="ContributionScored.Fallback"/> set), and min(fallback, <paramref name="UnseenContentShareBasisPoints"/>) for a
+/// fallback score of a contribution whose content the system never saw (<see cref="ContributionSubmitted.ContentSize"/> null).
 /// </remarks>
 /// <param name="Version">Policy version; strictly greater than every earlier one.</param>
 /// <param name="BasePerKind">Base amount per contribution kind (data, feedback, knowledge, model) in token base units (18 decimals), as decimal strings. A kind not listed earns nothing.</param>
 /// <param name="ZeroBelowScore">Scores below this (0–100) earn nothing.</param>
 /// <param name="ScoreExponent">How steeply the reward grows with the score: 1 linear, 2 quadratic (1–4).</param>
 /// <param name="CapPerAddressPerEpoch">Most an address can earn in one epoch, in token base units, as a decimal string.</param>
-/// <param name="PublishedAt">When the policy came into force.</param>
+/// <param name="PublishedAt">When the ledger recorded the policy.</param>
+/// <param name="FallbackShareBasisPoints">Share of the reward (0–10000) paid for a fallback score; absent on older records, meaning 0. Optional (added in 1.4).</param>
+/// <param name="UnseenContentShareBasisPoints">Share (0–10000) paid for a fallback score of content never seen; absent meaning 0. Optional (added in 1.4).</param>
+/// <param name="ProposalId">The governance proposal whose <see cref="PolicyActivated"/> this policy applies; null for the genesis policy. Optional (added in 1.4).</param>
+/// <param name="EffectiveFromEpoch">The first epoch whose credits use this policy (0 for the genesis policy). Optional (added in 1.4).</param>
 public sealed record RewardPolicyPublished(
     long Version,
     IReadOnlyDictionary<string, string> BasePerKind,
     int ZeroBelowScore,
     int ScoreExponent,
     string CapPerAddressPerEpoch,
-    DateTimeOffset PublishedAt);
+    DateTimeOffset PublishedAt,
+    int FallbackShareBasisPoints = 0,
+    int UnseenContentShareBasisPoints = 0,
+    string? ProposalId = null,
+    long EffectiveFromEpoch = 0);

@@ -25,6 +25,7 @@ public static class Extensions
         builder.AddHistoryStore(Schema, ConfigureGovernanceStore);
         builder.Services.AddSingleton<EarnedWeights>();
         builder.Services.AddSingleton<ParametersBook>();
+        builder.Services.AddSingleton<PolicyVersions>();
         builder.Services.AddSingleton<GovernanceDesk>();
         builder.Services.AddSingleton<ProposalCloser>();
         builder.Services.AddLeaderLoop<ProposalCloserService>();

@@ -33,8 +33,13 @@ public static class Extensions
         builder.Services.AddSingleton<ValidatorRegistry>();
         // Before the bus: the index tables and the policy exist when the first contribution arrives.
         builder.Services.AddHostedService<ScoringStartup>();
+        builder.Services.AddHostedService<PolicyRefresher>();
         builder.Services.AddLeaderLoop<ReviewWindowCloser>();
-        builder.AddCommunityBus("quality-scoring", bus => bus.AddConsumer<ContributionSubmittedConsumer, ContributionSubmittedConsumerDefinition>());
+        builder.AddCommunityBus("quality-scoring", bus =>
+        {
+            bus.AddConsumer<ContributionSubmittedConsumer, ContributionSubmittedConsumerDefinition>();
+            bus.AddConsumer<PolicyActivatedConsumer>();
+        });
         builder.AddHistoryOutbox("quality-scoring", StreamPrefix, routes => routes
             .Publish<ContributionScored>()
             .Publish<ScoringPolicyPublished>()

@@ -20,14 +20,19 @@ public static class Extensions
     {
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddOptions<EpochOptions>().BindConfiguration(EpochOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section);
+        builder.Services.AddOptions<RewardGenesisOptions>().BindConfiguration(RewardGenesisOptions.Section);
         builder.AddHistoryStore(Schema, ConfigureLedgerStore);
         builder.Services.AddSingleton<PolicyBook>();
+        builder.Services.AddSingleton<ContributionEvidence>();
         builder.Services.AddSingleton<CreditWriter>();
         builder.Services.AddSingleton<EpochCloser>();
         builder.Services.AddSingleton<ClaimTreeCache>();
         builder.Services.AddLeaderLoop<EpochCloserService>();
-        builder.AddCommunityBus("reward-ledger", bus => bus.AddConsumer<ContributionScoredConsumer>());
+        builder.AddCommunityBus("reward-ledger", bus =>
+        {
+            bus.AddConsumer<ContributionScoredConsumer>();
+            bus.AddConsumer<PolicyActivatedConsumer>();
+        });
         builder.AddHistoryOutbox("reward-ledger", StreamPrefix, routes => routes
             .Publish<ContributionRewarded>()
             .Publish<EpochClosed>());

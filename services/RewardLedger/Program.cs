@@ -15,10 +15,9 @@ var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.MapDefaultEndpoints();
-// Policies are a few hundred bytes; nothing larger is read.
-app.UsePostBodyLimit("/api", _ => 16 * 1024);
-
-// Accounts, epochs and claim proofs; the policy in force and publishing a new one.
+// No endpoint reads a body: the ledger only answers questions.
+app.UsePostBodyLimit("/api", _ => 1024);
+// Accounts, epochs and claim proofs; the reward policies on record (only a passed vote adds one).
 app.MapLedgerApi();
 app.MapPoliciesApi();
 

@@ -47,6 +47,10 @@ public class SystemUnderTest : IAsyncLifetime
         // Short epochs so a test sees an epoch close and its claim root reach the distributor.
         ["Epochs:Genesis"] = "2026-01-01T00:00:00Z",
         ["Epochs:Length"] = "00:00:03",
+        // These scenarios test the money path without validators, so every score is a fallback: a test genesis policy
+        // that pays fallbacks in full says so explicitly (the built-in genesis pays nothing without evidence).
+        ["Rewards:Genesis:FallbackShareBasisPoints"] = "10000",
+        ["Rewards:Genesis:UnseenContentShareBasisPoints"] = "10000",
     };
 
     /// <summary>Starts the four services; consumers first, so their queues are bound before anything is published.</summary>

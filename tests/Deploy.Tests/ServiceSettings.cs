@@ -22,7 +22,7 @@ public static class ServiceSettings
             "RateLimits:PerClientAddress", "RateLimits:PerContributor", "RateLimits:Window",
         ],
         ["quality-scoring"] = [.. Common, "Chain:Id", "Chain:VerifyingContract"],
-        ["reward-ledger"] = [.. Common, "Epochs:Genesis", "Epochs:Length", "Admin:ApiKey"],
+        ["reward-ledger"] = [.. Common, "Epochs:Genesis", "Epochs:Length"],
         ["chain-bridge"] =
         [
             .. Common, "ConnectionStrings:chain", "Chain:Id", "Chain:AnchorerKey",

@@ -36,6 +36,9 @@ public class ScoringSystem : IAsyncLifetime
 
     public string History { get; private set; } = "";
     public string Broker { get; private set; } = "";
+
+    /// <summary>The first replica's services (its store, to record history events as other services would).</summary>
+    public IServiceProvider Services => _host!.Services;
     public HttpClient Api { get; private set; } = null!;
     public ConcurrentDictionary<string, ContributionScored> Scored { get; } = new(StringComparer.OrdinalIgnoreCase);
     public ConcurrentBag<ContributionScored> ScoredMessages { get; } = [];

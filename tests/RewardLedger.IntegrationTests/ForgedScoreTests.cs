@@ -1,3 +1,4 @@
+using CommunityAI.Formats.Policies;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;

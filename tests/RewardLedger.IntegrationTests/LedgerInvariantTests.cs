@@ -1,3 +1,4 @@
+using CommunityAI.Formats.Policies;
 using System.Numerics;
 using CommunityAI.Formats.Signing;
 using CommunityAI.RewardLedger.Domain;

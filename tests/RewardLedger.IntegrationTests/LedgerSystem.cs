@@ -18,7 +18,6 @@ namespace CommunityAI.RewardLedger.IntegrationTests;
 /// </summary>
 public class LedgerSystem : IAsyncLifetime
 {
-    public const string AdminKey = "test-admin-key";
     private readonly List<WebApplicationFactory<CreditWriter>> _hosts = [];
 
     public string History { get; private set; } = "";
@@ -26,6 +25,9 @@ public class LedgerSystem : IAsyncLifetime
 
     /// <summary>Epoch settings for this class; the default is a day long, so nothing closes during a test.</summary>
     protected virtual IReadOnlyDictionary<string, string> EpochSettings => new Dictionary<string, string>();
+
+    /// <summary>Genesis policy settings (<c>Rewards:Genesis:…</c>) for this class; none means the built-in genesis, which pays nothing for fallbacks.</summary>
+    protected virtual IReadOnlyDictionary<string, string> GenesisSettings => new Dictionary<string, string>();
 
     public async Task InitializeAsync()
     {
@@ -44,10 +46,9 @@ public class LedgerSystem : IAsyncLifetime
         {
             ["ConnectionStrings:history"] = History,
             ["ConnectionStrings:rabbitmq"] = Broker,
-            ["Admin:ApiKey"] = AdminKey,
             ["Logging:LogLevel:Default"] = "Warning",
         };
-        foreach (var (key, value) in EpochSettings)
+        foreach (var (key, value) in EpochSettings.Concat(GenesisSettings))
             settings[key] = value;
         var host = new ReplicaHost(settings);
         _hosts.Add(host);
@@ -101,6 +102,50 @@ public class LedgerSystem : IAsyncLifetime
         return ids;
     }
 
+    /// <summary>
+    /// Records a passed proposal's activation as governance does (stream <c>governance/proposals/{id}</c>), then publishes
+    /// its notice with the event's id, as governance's outbox would. Returns the proposal id.
+    /// </summary>
+    public async Task<string> ActivateAsync(string kind, string payload, string streamPrefix = "governance/proposals/")
+    {
+        var proposalId = Hex.Encode(RandomNumberGenerator.GetBytes(32));
+        var activated = new PolicyActivated(proposalId, kind, payload, Hex.Encode(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(payload))), DateTimeOffset.UtcNow);
+        var id = await AppendAsync(streamPrefix + proposalId, activated);
+        await NotifyOneAsync(activated, id);
+        return proposalId;
+    }
+
+    /// <summary>Records a contribution's submission as the contributions service does; <paramref name="contentSize"/> null means a pointer only.</summary>
+    public Task RecordSubmissionAsync(string contributionId, string contributor, long? contentSize) =>
+        AppendAsync("contributions/" + contributionId, new ContributionSubmitted(contributionId, contributor, "data",
+            Hex.Encode(RandomNumberGenerator.GetBytes(32)), "ipfs://bafy", "1", 4_000_000_000, "0x" + new string('1', 130), contentSize, DateTimeOffset.UtcNow));
+
+    public async Task<Guid> AppendAsync(string stream, object data)
+    {
+        if (_hosts.Count == 0)
+            _ = Api;
+        var store = Services(0).GetRequiredService<IDocumentStore>();
+        await using var session = store.LightweightSession();
+        var started = session.Events.StartStream(stream, data);
+        await session.SaveChangesAsync();
+        return started.Events[0].Id;
+    }
+
+    /// <summary>Publishes one message with the given id on the real broker, as an outbox (or, with an id of nothing stored, a forger) would.</summary>
+    public async Task NotifyOneAsync<T>(T message, Guid id) where T : class
+    {
+        var bus = Bus.Factory.CreateUsingRabbitMq(rabbit => rabbit.Host(new Uri(Broker)));
+        await bus.StartAsync();
+        try
+        {
+            await bus.Publish(message, context => context.MessageId = id);
+        }
+        finally
+        {
+            await bus.StopAsync();
+        }
+    }
+
     public static ContributionScored Scored(string contributor, int score, string kind = "data") => new(
         Hex.Encode(RandomNumberGenerator.GetBytes(32)), contributor, kind, score, "scoring-1", DateTimeOffset.UtcNow);
 
@@ -124,6 +169,16 @@ public class LedgerSystem : IAsyncLifetime
                 builder.UseSetting(key, value);
         }
     }
+}
+
+/// <summary>A genesis policy that pays half for fallback scores and a tenth for fallback scores of content never seen.</summary>
+public sealed class FallbackShareLedgerSystem : LedgerSystem
+{
+    protected override IReadOnlyDictionary<string, string> GenesisSettings => new Dictionary<string, string>
+    {
+        ["Rewards:Genesis:FallbackShareBasisPoints"] = "5000",
+        ["Rewards:Genesis:UnseenContentShareBasisPoints"] = "1000",
+    };
 }
 
 /// <summary>Epochs two seconds long starting now, so they close while a test watches.</summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Numerics;
 using System.Text.Json;
+using CommunityAI.Formats.Policies;
 using CommunityAI.Formats.Signing;
 
 namespace CommunityAI.Governance.Domain;
@@ -12,7 +13,8 @@ namespace CommunityAI.Governance.Domain;
 public static class PayloadRules
 {
     /// <summary>The broken rules keyed by <c>payload.field</c>; empty when the payload fits its kind.</summary>
-    public static IReadOnlyDictionary<string, string> Check(string kind, JsonElement payload, GovernanceParameters inForce)
+    /// <param name="onRecord">Policy versions already in the history: a reward or scoring policy must bring a new one.</param>
+    public static IReadOnlyDictionary<string, string> Check(string kind, JsonElement payload, GovernanceParameters inForce, PoliciesOnRecord onRecord)
     {
         var problems = new Dictionary<string, string>(StringComparer.Ordinal);
         if (payload.ValueKind != JsonValueKind.Object)
@@ -45,10 +47,17 @@ public static class PayloadRules
                     || reason.GetString()!.Length is 0 or > 2_000)
                     problems["payload.reason"] = "a reason of 1 to 2000 characters is required";
                 break;
-            case ProposalKind.RewardPolicy or ProposalKind.ScoringPolicy:
-                // The owning service's rules are not shared yet: until they are, these policies change only through
-                // their service's own path, and a proposal for them is refused rather than accepted and never applied.
-                problems["kind"] = $"{kind} proposals open once the policy rules are shared with governance";
+            case ProposalKind.RewardPolicy:
+                // The ledger's own rules (CommunityAI.Formats.Policies), so a passed proposal is always one it can apply.
+                var (reward, readErrors) = RewardPolicyDraft.Read(payload);
+                var rewardErrors = reward?.Validate(onRecord.NewestRewardVersion).Errors ?? readErrors;
+                foreach (var (field, rules) in rewardErrors)
+                    problems[Field(field)] = string.Join("; ", rules);
+                break;
+            case ProposalKind.ScoringPolicy:
+                var (scoring, scoringReadErrors) = ScoringPolicyDraft.Read(payload);
+                foreach (var (field, rules) in scoring?.Validate(onRecord.ScoringVersions) ?? scoringReadErrors)
+                    problems[Field(field)] = string.Join("; ", rules);
                 break;
             default:
                 problems["kind"] = $"one of {string.Join(", ", ProposalKind.All)}";
@@ -56,6 +65,8 @@ public static class PayloadRules
         }
         return problems;
     }
+
+    private static string Field(string member) => member.Length == 0 ? "payload" : "payload." + member;
 
     /// <summary>Governance parameters from a payload already checked by <see cref="Check"/>.</summary>
     public static GovernanceParameters ParametersFrom(JsonElement payload) =>

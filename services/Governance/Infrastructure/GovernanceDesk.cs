@@ -20,7 +20,8 @@ namespace CommunityAI.Governance.Infrastructure;
 /// with the pure core, and records the event and the nonce in one transaction. A refusal changes nothing.
 /// </summary>
 public sealed class GovernanceDesk(
-    IDocumentStore store, SignedRequestCheck check, EarnedWeights weights, ParametersBook parameters, IOptions<GovernanceOptions> options)
+    IDocumentStore store, SignedRequestCheck check, EarnedWeights weights, ParametersBook parameters, PolicyVersions policies,
+    IOptions<GovernanceOptions> options)
 {
     private const int ConcurrencyRetries = 8;
 
@@ -64,7 +65,7 @@ public sealed class GovernanceDesk(
         var proposalId = Hex.Encode(TypedDataSigner.Digest(signed, check.Domain));
 
         var rules = await parameters.InForceAsync(ct);
-        var payloadProblems = PayloadRules.Check(request.Kind!, request.Payload!.Value, rules);
+        var payloadProblems = PayloadRules.Check(request.Kind!, request.Payload!.Value, rules, await policies.ReadAsync(ct));
         if (payloadProblems.Count > 0)
             return new DeskOutcome.Malformed(payloadProblems.ToDictionary(p => p.Key, p => new[] { p.Value }, StringComparer.Ordinal));
 

@@ -4,9 +4,9 @@ using CommunityAI.Contracts;
 namespace CommunityAI.QualityScoring.Domain;
 
 /// <summary>
-/// Settings of section <c>Scoring</c>: the policy in force (published as <see cref="ScoringPolicyPublished"/> at start-up)
-/// (the signing domain is the one <c>Chain</c> setting, not here). A changed policy needs a new <see cref="PolicyVersion"/>; start-up refuses to
-/// publish different rules under a version already in the history.
+/// Settings of section <c>Scoring</c>: the genesis scoring policy, recorded as <see cref="ScoringPolicyPublished"/> at the
+/// first start only (the signing domain is the one <c>Chain</c> setting, not here). Later changes come from passed
+/// <c>scoring-policy</c> proposals; a changed setting here changes nothing.
 /// </summary>
 public sealed class ScoringOptions : IValidatableObject
 {

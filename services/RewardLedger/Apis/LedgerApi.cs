@@ -1,3 +1,4 @@
+using CommunityAI.Formats.Policies;
 using CommunityAI.Formats.Signing;
 using CommunityAI.RewardLedger.Domain;
 using CommunityAI.RewardLedger.Infrastructure;

@@ -1,7 +1,10 @@
 namespace CommunityAI.RewardLedger.Domain;
 
-/// <summary>The newest closed epoch (−1 before the first). Credits never go to an epoch at or below it.</summary>
-public sealed record EpochState(string Id, long LastClosed)
+/// <summary>
+/// The newest closed epoch (−1 before the first), and how many reward policies are on record. Credits never go to an
+/// epoch at or below the closed one; a credit that finds more policies here than its cached schedule holds reads them again.
+/// </summary>
+public sealed record EpochState(string Id, long LastClosed, int Policies = 0)
 {
     public const string Key = "epochs";
 

@@ -1,3 +1,4 @@
+using CommunityAI.Formats.Policies;
 using System.Numerics;
 
 namespace CommunityAI.RewardLedger.Domain;

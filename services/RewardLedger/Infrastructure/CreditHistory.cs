@@ -1,3 +1,4 @@
+using CommunityAI.Formats.Policies;
 using System.Numerics;
 using CommunityAI.Contracts;
 using CommunityAI.RewardLedger.Domain;

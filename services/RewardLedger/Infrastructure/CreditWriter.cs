@@ -1,3 +1,4 @@
+using CommunityAI.Formats.Policies;
 using CommunityAI.Contracts;
 using CommunityAI.Formats.Signing;
 using CommunityAI.RewardLedger.Domain;
@@ -13,7 +14,8 @@ namespace CommunityAI.RewardLedger.Infrastructure;
 /// contribution id, refused twice too) and the contributor's account, so a redelivery, a second consumer or a
 /// restart finds the credit done and changes nothing.
 /// </summary>
-public sealed class CreditWriter(IDocumentStore store, PolicyBook policies, IOptions<EpochOptions> epochs, TimeProvider clock)
+public sealed class CreditWriter(
+    IDocumentStore store, PolicyBook policies, ContributionEvidence evidence, IOptions<EpochOptions> epochs, TimeProvider clock)
 {
     public static string StreamFor(string contributionId) => Extensions.StreamPrefix + "credits/" + contributionId;
 
@@ -26,7 +28,8 @@ public sealed class CreditWriter(IDocumentStore store, PolicyBook policies, IOpt
         if (!Formats.Hex.TryDecode(scored.ContributionId, out _, 32))
             throw new FormatException($"contribution id {scored.ContributionId} is not 0x-prefixed hex of 32 bytes");
         var contributionId = scored.ContributionId.ToLowerInvariant();
-        var policy = await policies.CurrentAsync(ct);
+        var schedule = await policies.ScheduleAsync(ct);
+        var backing = await evidence.ForAsync(scored, ct);
         try
         {
             await using var session = store.LightweightSession();
@@ -40,7 +43,10 @@ public sealed class CreditWriter(IDocumentStore store, PolicyBook policies, IOpt
             var account = await session.LoadAsync<LedgerAccount>(contributor, ct) ?? LedgerAccount.Open(contributor);
             var now = clock.GetUtcNow();
             var epoch = state.EpochForCredit(epochs.Value, now);
-            var amount = policy.RewardFor(scored.Kind, scored.Score, account.EarnedIn(epoch));
+            if (state.Policies > schedule.Records.Count)
+                schedule = await policies.ReloadAsync(ct); // a policy was recorded since the cache was read
+            var policy = schedule.For(epoch);
+            var amount = policy.RewardFor(scored.Kind, scored.Score, account.EarnedIn(epoch), backing);
 
             var rewarded = new ContributionRewarded(contributionId, contributor, TokenAmount.Format(amount), epoch, policy.Name, now);
             session.Events.StartStream(StreamFor(contributionId), rewarded);

@@ -20,8 +20,8 @@ public sealed class EpochCloser(IDocumentStore store, NpgsqlDataSource dataSourc
     {
         await using var session = store.QuerySession();
         var state = await session.LoadAsync<EpochState>(EpochState.Key, ct);
-        if (state is not null)
-            return state.LastClosed + 1;
+        if (state is { LastClosed: >= 0 })
+            return state.LastClosed + 1; // the state may exist before any close: recording a policy counts policies there
         return await CreditHistory.FirstEpochAsync(dataSource, ct);
     }
 

@@ -2,6 +2,7 @@ using CommunityAI.Formats.Signing;
 using System.CommandLine;
 using System.Globalization;
 using CommunityAI.Audit.History;
+using CommunityAI.Audit.Policies;
 using CommunityAI.Audit.Replay;
 using CommunityAI.Audit.Scores;
 
@@ -29,7 +30,7 @@ internal static class ReplayCommand
             DefaultValueFactory = _ => "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512",
         };
         var command = new Command("replay",
-            "recomputes credits per address and epoch, every epoch's claim root and every contribution's score from the history")
+            "recomputes credits per address and epoch, every epoch's claim root, every contribution's score, the reward policy in force for every credit and every governance tally from the history")
         {
             database, export, json, chainId, verifyingContract,
         };
@@ -54,6 +55,7 @@ internal static class ReplayCommand
                 console.Error("--chain-id must be at least 1 and --verifying-contract a contract address");
                 return ExitCodes.Usage;
             }
+            var policies = new PolicyReplay();
             var scores = new ScoreReplay(new SigningDomain(parse.GetValue(chainId), parse.GetValue(verifyingContract)!));
             var (total, _) = await input.SizeAsync(ct);
             try
@@ -64,6 +66,7 @@ internal static class ReplayCommand
                         var e = LogEntryFormat.Parse(index, entry);
                         replay.Add(e);
                         scores.Add(e);
+                        policies.Add(e);
                     }, progress, ct));
             }
             catch (FormatException e)
@@ -71,9 +74,10 @@ internal static class ReplayCommand
                 console.Error($"the history is malformed: {e.Message}");
                 return ExitCodes.CheckFailed;
             }
-            var result = replay.Finish() with { Scores = scores.Finish() };
+            var result = replay.Finish() with { Scores = scores.Finish(), Policies = policies.Finish() };
             Print(console, result);
-            return result.Differences.Count == 0 && result.Scores.Findings.Count == 0 ? ExitCodes.Ok : ExitCodes.CheckFailed;
+            return result.Differences.Count == 0 && result.Scores.Findings.Count == 0 && result.Policies.Findings.Count == 0
+                ? ExitCodes.Ok : ExitCodes.CheckFailed;
         });
         return command;
     }
@@ -108,7 +112,18 @@ internal static class ReplayCommand
                 console.Table("score findings", ["log index", "what", "detail"],
                     scores.Findings.Select(d => new[] { d.Index.ToString(CultureInfo.InvariantCulture), d.What, d.Detail }));
         }
-        if (result.Differences.Count == 0 && result.Scores is not { Findings.Count: > 0 })
+        if (result.Policies is { } policies)
+        {
+            string L(long n) => n.ToString(CultureInfo.InvariantCulture);
+            console.Table("reward policies", ["log index", "version", "from epoch", "proposal", "credits"],
+                policies.RewardPolicies.Select(p => new[] { L(p.Index), L(p.Version), L(p.EffectiveFromEpoch), p.ProposalId ?? "genesis", L(p.Credits) }));
+            console.Table("governance tallies", ["log index", "proposal", "kind", "recorded", "recomputed", "for", "against", "abstain", "match"],
+                policies.Tallies.Select(t => new[] { L(t.Index), t.ProposalId, t.Kind, t.Recorded, t.Recomputed, t.For, t.Against, t.Abstain, t.Matches ? "yes" : "NO" }));
+            if (policies.Findings.Count > 0)
+                console.Table("policy and governance findings", ["log index", "what", "detail"],
+                    policies.Findings.Select(d => new[] { L(d.Index), d.What, d.Detail }));
+        }
+        if (result.Differences.Count == 0 && result.Scores is not { Findings.Count: > 0 } && result.Policies is not { Findings.Count: > 0 })
         {
             console.Line("replay agrees with the history");
             return;

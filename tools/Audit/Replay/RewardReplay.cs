@@ -191,4 +191,7 @@ internal sealed record ReplayResult(
 {
     /// <summary>The scores recomputed from the history (see <see cref="Scores.ScoreReplay"/>).</summary>
     public Scores.ScoreReplayResult? Scores { get; init; }
+
+    /// <summary>Policies in force per credit and governance tallies recomputed (see <see cref="Policies.PolicyReplay"/>).</summary>
+    public Policies.PolicyReplayResult? Policies { get; init; }
 }

@@ -1,12 +1,14 @@
 using System.Globalization;
 using System.Numerics;
 
-namespace CommunityAI.RewardLedger.Domain;
+namespace CommunityAI.Formats.Policies;
 
 /// <summary>Token amounts as they travel: base units (18 decimals) written as plain decimal digits, within uint256.</summary>
 public static class TokenAmount
 {
+    /// <summary>One whole token in base units (10^18).</summary>
     public static readonly BigInteger OneToken = BigInteger.Pow(10, 18);
+    /// <summary>The largest amount a claim can carry (2^256 − 1).</summary>
     public static readonly BigInteger MaxUint256 = BigInteger.Pow(2, 256) - 1;
 
     /// <summary>Parses digits only (no sign, no exponent, no separators) up to 2^256 − 1; returns the rule broken, or null.</summary>
@@ -21,8 +23,10 @@ public static class TokenAmount
         return amount > MaxUint256 ? "the amount does not fit in uint256" : null;
     }
 
+    /// <summary>Parses an amount already known to be valid; throws <see cref="FormatException"/> otherwise.</summary>
     public static BigInteger Parse(string text) =>
         TryParse(text, out var amount) is { } error ? throw new FormatException(error) : amount;
 
+    /// <summary>The amount as plain decimal digits.</summary>
     public static string Format(BigInteger amount) => amount.ToString(CultureInfo.InvariantCulture);
 }

@@ -1,0 +1,72 @@
+using System.Numerics;
+
+namespace CommunityAI.Formats.Policies;
+
+/// <summary>
+/// Turns a score into token base units (18 decimals). Integer arithmetic only: an auditor must get the same amount to the
+/// last unit from the policy's record in the history. Shared by the reward-ledger (which applies it) and governance (which
+/// validates a proposed one), so a proposal that passes can always be applied.
+/// </summary>
+/// <param name="Version">Policy version; strictly greater than every earlier one.</param>
+/// <param name="BasePerKind">Base amount per contribution kind in token base units; a kind not listed earns nothing.</param>
+/// <param name="ZeroBelowScore">Scores below this (0–100) earn nothing.</param>
+/// <param name="ScoreExponent">How steeply the reward grows with the score: 1 linear, 2 quadratic (1–4).</param>
+/// <param name="CapPerAddressPerEpoch">Most an address can earn in one epoch, in token base units.</param>
+/// <param name="FallbackShareBasisPoints">
+/// Share (0–10000, of 10000) of the reward paid for a score the automated checks decided alone because no validator
+/// consensus was reached. Zero unless a policy says otherwise: a score nobody reviewed is not evidence of quality.
+/// </param>
+/// <param name="UnseenContentShareBasisPoints">
+/// Share (0–10000) paid for such a score when the system never saw the content (a pointer-only contribution); the
+/// smaller of this and the fallback share applies. Zero unless a policy says otherwise.
+/// </param>
+public sealed record RewardPolicy(
+    long Version,
+    IReadOnlyDictionary<string, BigInteger> BasePerKind,
+    int ZeroBelowScore,
+    int ScoreExponent,
+    BigInteger CapPerAddressPerEpoch,
+    int FallbackShareBasisPoints = 0,
+    int UnseenContentShareBasisPoints = 0)
+{
+    /// <summary>A share of 100%.</summary>
+    public const int WholeShare = 10_000;
+
+    /// <summary>The kinds a contribution can have (the EIP-712 Contribution's <c>kind</c>).</summary>
+    public static readonly IReadOnlySet<string> Kinds = new HashSet<string>(StringComparer.Ordinal) { "data", "feedback", "knowledge", "model" };
+
+    /// <summary>The genesis policy when configuration names none: nothing is paid for unreviewed scores.</summary>
+    public static RewardPolicy Initial { get; } = new(1, new Dictionary<string, BigInteger>
+    {
+        ["data"] = 10 * TokenAmount.OneToken,
+        ["feedback"] = 2 * TokenAmount.OneToken,
+        ["knowledge"] = 5 * TokenAmount.OneToken,
+        ["model"] = 20 * TokenAmount.OneToken,
+    }, ZeroBelowScore: 20, ScoreExponent: 1, CapPerAddressPerEpoch: 1_000 * TokenAmount.OneToken);
+
+    /// <summary>How credits name the policy (<c>ContributionRewarded.PolicyVersion</c>).</summary>
+    public string Name => $"reward-{Version}";
+
+    /// <summary>The share of the reward, in basis points, this policy pays for a score backed by <paramref name="evidence"/>.</summary>
+    public int ShareFor(RewardEvidence evidence) => evidence switch
+    {
+        RewardEvidence.Consensus => WholeShare,
+        RewardEvidence.Automated => FallbackShareBasisPoints,
+        _ => Math.Min(FallbackShareBasisPoints, UnseenContentShareBasisPoints),
+    };
+
+    /// <summary>
+    /// The reward for a score, capped by what the address may still earn this epoch (<paramref name="earnedThisEpoch"/>):
+    /// 0 below the threshold, else min(base · s^p · share / (100^p · 10000), max(0, cap − earned)), one truncating division.
+    /// </summary>
+    public BigInteger RewardFor(string kind, int score, BigInteger earnedThisEpoch, RewardEvidence evidence = RewardEvidence.Consensus)
+    {
+        if (score < ZeroBelowScore || score <= 0 || !BasePerKind.TryGetValue(kind, out var basis))
+            return BigInteger.Zero;
+        var clamped = Math.Min(score, 100);
+        var raw = basis * BigInteger.Pow(clamped, ScoreExponent) * ShareFor(evidence)
+            / (BigInteger.Pow(100, ScoreExponent) * WholeShare);
+        var room = BigInteger.Max(BigInteger.Zero, CapPerAddressPerEpoch - earnedThisEpoch);
+        return BigInteger.Min(raw, room);
+    }
+}

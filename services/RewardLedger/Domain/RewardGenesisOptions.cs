@@ -1,0 +1,31 @@
+using CommunityAI.Formats.Policies;
+
+namespace CommunityAI.RewardLedger.Domain;
+
+/// <summary>
+/// Section <c>Rewards:Genesis</c>: the reward policy recorded once, at the ledger's first start, before any vote. After
+/// that only a passed <c>reward-policy</c> proposal changes the policy; a changed setting here is ignored (and logged).
+/// </summary>
+public sealed class RewardGenesisOptions
+{
+    public const string Section = "Rewards:Genesis";
+
+    public long Version { get; set; } = RewardPolicy.Initial.Version;
+
+    /// <summary>Base per kind in token base units; defaults to the built-in amounts (configuration adds or overrides kinds).</summary>
+    public Dictionary<string, string> BasePerKind { get; set; } =
+        RewardPolicy.Initial.BasePerKind.ToDictionary(kv => kv.Key, kv => TokenAmount.Format(kv.Value), StringComparer.Ordinal);
+
+    public int ZeroBelowScore { get; set; } = RewardPolicy.Initial.ZeroBelowScore;
+    public int ScoreExponent { get; set; } = RewardPolicy.Initial.ScoreExponent;
+    public string CapPerAddressPerEpoch { get; set; } = TokenAmount.Format(RewardPolicy.Initial.CapPerAddressPerEpoch);
+
+    /// <summary>Share paid for fallback scores, in basis points: 0 unless set, since nobody reviewed them.</summary>
+    public int FallbackShareBasisPoints { get; set; }
+
+    /// <summary>Share paid for fallback scores of content the system never saw: 0 unless set.</summary>
+    public int UnseenContentShareBasisPoints { get; set; }
+
+    public RewardPolicyDraft ToDraft() => new(Version, BasePerKind, ZeroBelowScore, ScoreExponent, CapPerAddressPerEpoch,
+        FallbackShareBasisPoints, UnseenContentShareBasisPoints);
+}

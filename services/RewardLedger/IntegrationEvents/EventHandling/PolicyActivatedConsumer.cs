@@ -1,0 +1,20 @@
+using CommunityAI.Contracts;
+using CommunityAI.RewardLedger.Infrastructure;
+using CommunityAI.ServiceDefaults.History;
+using MassTransit;
+
+namespace CommunityAI.RewardLedger.IntegrationEvents.EventHandling;
+
+/// <summary>
+/// Takes up a reward policy the community voted for. The message only says that governance recorded an activation: the
+/// policy applied is the stored event's, in governance's own streams, and a message the history does not back (a forged
+/// <see cref="PolicyActivated"/>) changes nothing.
+/// </summary>
+public sealed class PolicyActivatedConsumer(HistoryFacts facts, PolicyBook policies) : IConsumer<PolicyActivated>
+{
+    public async Task Consume(ConsumeContext<PolicyActivated> context)
+    {
+        if (await facts.LoadAsync(context, PolicyBook.GovernanceStreamPrefix) is { } activation)
+            await policies.ApplyAsync(activation, context.CancellationToken);
+    }
+}

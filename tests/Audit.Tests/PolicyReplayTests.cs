@@ -1,0 +1,113 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using CommunityAI.Audit.History;
+using CommunityAI.Audit.Policies;
+using CommunityAI.Formats;
+
+namespace CommunityAI.Audit.Tests;
+
+/// <summary>The policy and governance replay on hand-made histories: what an honest history and a tampered one look like.</summary>
+public sealed class PolicyReplayTests
+{
+    private const string Alice = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
+    private const string Bob = "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC";
+    private const string Proposal = "0x00000000000000000000000000000000000000000000000000000000000000aa";
+    private const string Genesis = """{"version":1,"basePerKind":{"data":"1000"},"zeroBelowScore":0,"scoreExponent":1,"capPerAddressPerEpoch":"100000","publishedAt":"2026-01-01T00:00:00Z","effectiveFromEpoch":0}""";
+    private const string Payload = """{"basePerKind":{"data":"100"},"capPerAddressPerEpoch":"100000","fallbackShareBasisPoints":5000,"scoreExponent":1,"version":2,"zeroBelowScore":0}""";
+
+    private long _index;
+
+    private LogEvent Event(string stream, string type, string json) =>
+        new(_index, _index, ++_index, stream, type, Guid.NewGuid().ToString(), JsonDocument.Parse(json).RootElement.Clone());
+
+    private static string Hash(string text) => Hex.Encode(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+
+    private IEnumerable<LogEvent> PassedVote(string forWeight = "800", string? activatedAt = "2026-01-03T00:00:00Z")
+    {
+        yield return Event("governance/proposals/" + Proposal, "proposal_submitted", $$"""
+            {"proposalId":"{{Proposal}}","kind":"reward-policy","payload":{{JsonSerializer.Serialize(Payload)}},"payloadHash":"{{Hash(Payload)}}",
+             "snapshotEpoch":0,"delegations":{},"quorumBasisPoints":1000,"squareRootWeighting":false}
+            """);
+        yield return Event("governance/proposals/" + Proposal, "vote_cast", $$"""{"proposalId":"{{Proposal}}","voter":"{{Alice}}","support":1,"weight":"800"}""");
+        yield return Event("governance/proposals/" + Proposal, "proposal_succeeded", $$"""{"proposalId":"{{Proposal}}","for":"{{forWeight}}","against":"0","abstain":"0","quorumNeeded":"90"}""");
+        yield return Event("governance/proposals/" + Proposal, "proposal_queued", $$"""{"proposalId":"{{Proposal}}","activatesAt":"2026-01-02T00:00:00Z"}""");
+        if (activatedAt is not null)
+            yield return Event("governance/proposals/" + Proposal, "policy_activated", $$"""
+                {"proposalId":"{{Proposal}}","kind":"reward-policy","payload":{{JsonSerializer.Serialize(Payload)}},"payloadHash":"{{Hash(Payload)}}","activatedAt":"{{activatedAt}}"}
+                """);
+    }
+
+    private PolicyReplay HistoryUpToTheVote(PolicyReplay replay, string forWeight = "800", string? activatedAt = "2026-01-03T00:00:00Z")
+    {
+        replay.Add(Event("ledger/policies", "reward_policy_published", Genesis));
+        // Epoch 0: Alice earns 800 (score 80, reviewed), Bob 100 (score 10): the voters' weights.
+        Score("0x01", Alice, 80, fallback: false);
+        Score("0x02", Bob, 10, fallback: false);
+        replay.Add(Credit("0x01", Alice, "800", 0, "reward-1"));
+        replay.Add(Credit("0x02", Bob, "100", 0, "reward-1"));
+        foreach (var e in PassedVote(forWeight, activatedAt))
+            replay.Add(e);
+        return replay;
+
+        void Score(string id, string who, int score, bool fallback) => replay.Add(Event("scoring/" + id, "contribution_scored",
+            $$"""{"contributionId":"{{id}}","contributor":"{{who}}","kind":"data","score":{{score}},"fallback":{{(fallback ? "\"no-quorum\"" : "null")}}}"""));
+    }
+
+    private LogEvent Credit(string id, string who, string amount, long epoch, string policy) => Event("ledger/credits/" + id, "contribution_rewarded",
+        $$"""{"contributionId":"{{id}}","contributor":"{{who}}","amount":"{{amount}}","epoch":{{epoch}},"policyVersion":"{{policy}}"}""");
+
+    private LogEvent Adopted(long from) => Event("ledger/policies", "reward_policy_published",
+        $$"""{"version":2,"basePerKind":{"data":"100"},"zeroBelowScore":0,"scoreExponent":1,"capPerAddressPerEpoch":"100000","fallbackShareBasisPoints":5000,"proposalId":"{{Proposal}}","effectiveFromEpoch":{{from}}}""");
+
+    [Fact]
+    public void An_honest_history_replays_without_findings_and_names_the_policy_of_every_credit()
+    {
+        var replay = HistoryUpToTheVote(new PolicyReplay());
+        replay.Add(Adopted(1));
+        replay.Add(Event("scoring/0x03", "contribution_scored", $$"""{"contributionId":"0x03","contributor":"{{Bob}}","kind":"data","score":60,"fallback":"no-quorum"}"""));
+        // A fallback score of content the system never saw: the unseen share (absent, so 0) applies.
+        replay.Add(Credit("0x03", Bob, "0", 1, "reward-2"));
+        var result = replay.Finish();
+
+        Assert.Empty(result.Findings);
+        Assert.Equal([(1L, 2), (2L, 1)], result.RewardPolicies.Select(p => (p.Version, p.Credits)));
+        Assert.True(result.Tallies.Single().Matches);
+    }
+
+    [Fact]
+    public void A_fallback_score_of_seen_content_is_paid_the_fallback_share_and_more_is_found()
+    {
+        var replay = HistoryUpToTheVote(new PolicyReplay());
+        replay.Add(Adopted(1));
+        replay.Add(Event("contributions/0x03", "contribution_submitted", """{"contributionId":"0x03","contentSize":12}"""));
+        replay.Add(Event("scoring/0x03", "contribution_scored", $$"""{"contributionId":"0x03","contributor":"{{Bob}}","kind":"data","score":60,"fallback":"no-quorum"}"""));
+        replay.Add(Credit("0x03", Bob, "30", 1, "reward-2")); // 100 · 60 / 100 at half share
+        replay.Add(Event("scoring/0x05", "contribution_scored", $$"""{"contributionId":"0x05","contributor":"{{Bob}}","kind":"data","score":60,"fallback":"no-quorum"}"""));
+        replay.Add(Credit("0x05", Bob, "60", 1, "reward-2")); // paid in full though nobody reviewed it
+        Assert.Equal([("credit amount", 1)], replay.Finish().Findings.GroupBy(f => f.What).Select(g => (g.Key, g.Count())));
+    }
+
+    [Fact]
+    public void A_credit_under_a_policy_not_yet_in_force_or_a_retroactive_policy_is_found()
+    {
+        var replay = HistoryUpToTheVote(new PolicyReplay());
+        replay.Add(Adopted(0)); // epoch 0 was already credited
+        replay.Add(Credit("0x04", Bob, "0", 0, "reward-1"));
+        var findings = replay.Finish().Findings.Select(f => f.What).ToList();
+        Assert.Contains("retroactive reward policy", findings);
+        Assert.Contains("credit policy", findings);
+    }
+
+    [Fact]
+    public void A_policy_nobody_voted_for_or_an_early_activation_or_a_wrong_tally_is_found()
+    {
+        var replay = HistoryUpToTheVote(new PolicyReplay(), forWeight: "900", activatedAt: "2026-01-01T12:00:00Z");
+        replay.Add(Event("ledger/policies", "reward_policy_published",
+            """{"version":3,"basePerKind":{"data":"999999"},"capPerAddressPerEpoch":"999999","effectiveFromEpoch":5}"""));
+        var findings = replay.Finish().Findings.Select(f => f.What).ToList();
+        Assert.Contains("tally", findings);
+        Assert.Contains("activation before the timelock", findings);
+        Assert.Contains("reward policy without a vote", findings);
+    }
+}

@@ -1,0 +1,44 @@
+using System.Text.Json;
+using CommunityAI.Formats.Policies;
+
+namespace CommunityAI.Formats.Tests.Policies;
+
+public class ScoringPolicyDraftTests
+{
+    private const string Valid = """
+        {"version":"scoring-2","automatedWeight":30,"reviewersPerContribution":3,"quorum":2,"reviewWindowSeconds":86400,
+         "clipDistance":20,"reputationStart":0.5,"reputationFloor":0.05,"reputationRate":0.2,"nearDuplicateThreshold":0.8,
+         "shingleLength":5,"minHashFunctions":128,"lshBands":16,"minTextLength":32,
+         "kinds":{"data":{"maxBytes":10485760,"minTextLength":0,"requireContentAddressed":false}}}
+        """;
+
+    private static readonly IReadOnlySet<string> OnRecord = new HashSet<string> { "scoring-1" };
+
+    private static Dictionary<string, string[]> Check(string json)
+    {
+        using var payload = JsonDocument.Parse(json);
+        var (draft, errors) = ScoringPolicyDraft.Read(payload.RootElement);
+        return draft?.Validate(OnRecord) ?? errors;
+    }
+
+    [Fact]
+    public void A_complete_policy_with_a_new_version_is_valid() => Assert.Empty(Check(Valid));
+
+    [Theory]
+    [InlineData("\"version\":\"scoring-2\"", "\"version\":\"scoring-1\"", "version")]
+    [InlineData("\"version\":\"scoring-2\"", "\"version\":\"Scoring 2\"", "version")]
+    [InlineData("\"quorum\":2", "\"quorum\":4", "quorum")]
+    [InlineData("\"lshBands\":16", "\"lshBands\":15", "lshBands")]
+    [InlineData("\"reputationStart\":0.5", "\"reputationStart\":0.01", "reputationStart")]
+    [InlineData("\"reviewWindowSeconds\":86400", "\"reviewWindowSeconds\":0", "reviewWindowSeconds")]
+    [InlineData("\"automatedWeight\":30,", "", "automatedWeight")]
+    [InlineData("\"automatedWeight\":30", "\"automatedWeight\":\"30\"", "automatedWeight")]
+    [InlineData("\"kinds\":{\"data\"", "\"kinds\":{\"memes\"", "kinds.memes")]
+    [InlineData("\"maxBytes\":10485760", "\"maxBytes\":9007199254740992", "kinds.data.maxBytes")]
+    [InlineData("\"clipDistance\":20", "\"clipDistance\":20,\"payEveryone\":true", "payEveryone")]
+    public void A_policy_quality_scoring_could_not_apply_is_refused_naming_the_member(string from, string to, string member)
+    {
+        var errors = Check(Valid.Replace(from, to, StringComparison.Ordinal));
+        Assert.True(errors.ContainsKey(member), $"{member} not in {string.Join(", ", errors.Keys)}");
+    }
+}

@@ -1,0 +1,121 @@
+using CommunityAI.Formats.Policies;
+using CommunityAI.RewardLedger.Domain;
+
+namespace CommunityAI.RewardLedger.Tests;
+
+public class RewardPolicyDraftTests
+{
+    private static RewardPolicyDraft Valid => new(2, new() { ["data"] = "5000000000000000000" }, 30, 2, "100000000000000000000");
+
+    [Fact]
+    public void A_valid_draft_with_a_greater_version_becomes_the_policy()
+    {
+        var (policy, errors) = Valid.Validate(RewardPolicy.Initial.Version);
+        Assert.Empty(errors);
+        Assert.Equal(2, policy!.Version);
+        Assert.Equal(2, policy.ScoreExponent);
+    }
+
+    [Theory]
+    [InlineData(1L)]
+    [InlineData(0L)]
+    [InlineData(-3L)]
+    public void A_version_not_above_the_policy_in_force_is_refused(long version)
+    {
+        var (policy, errors) = (Valid with { Version = version }).Validate(RewardPolicy.Initial.Version);
+        Assert.Null(policy);
+        Assert.Contains("version", errors.Keys);
+    }
+
+    [Theory]
+    [InlineData("-1")]
+    [InlineData("1.5")]
+    [InlineData("1e18")]
+    [InlineData(" 1")]
+    [InlineData("0x10")]
+    [InlineData("")]
+    [InlineData("115792089237316195423570985008687907853269984665640564039457584007913129639936")] // 2^256
+    [InlineData("99999999999999999999999999999999999999999999999999999999999999999999999999999999")]
+    public void Negative_malformed_or_overflowing_amounts_are_refused(string amount)
+    {
+        var (_, baseErrors) = (Valid with { BasePerKind = new() { ["data"] = amount } }).Validate(RewardPolicy.Initial.Version);
+        Assert.Contains("basePerKind.data", baseErrors.Keys);
+        var (_, capErrors) = (Valid with { CapPerAddressPerEpoch = amount }).Validate(RewardPolicy.Initial.Version);
+        Assert.Contains("capPerAddressPerEpoch", capErrors.Keys);
+    }
+
+    [Fact]
+    public void The_largest_uint256_amount_is_accepted()
+    {
+        var max = TokenAmount.Format(TokenAmount.MaxUint256);
+        var (policy, errors) = (Valid with { BasePerKind = new() { ["data"] = max }, CapPerAddressPerEpoch = max }).Validate(null);
+        Assert.Empty(errors);
+        Assert.Equal(TokenAmount.MaxUint256, policy!.CapPerAddressPerEpoch);
+    }
+
+    [Fact]
+    public void Unknown_kinds_are_refused_by_name()
+    {
+        var (_, errors) = (Valid with { BasePerKind = new() { ["data"] = "1", ["memes"] = "1" } }).Validate(null);
+        Assert.Equal(["basePerKind.memes"], errors.Keys);
+        Assert.Contains("unknown kind", errors["basePerKind.memes"][0]);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(5)]
+    public void An_exponent_outside_one_to_four_is_refused(int exponent)
+    {
+        var (_, errors) = (Valid with { ScoreExponent = exponent }).Validate(null);
+        Assert.Contains("scoreExponent", errors.Keys);
+    }
+
+    [Fact]
+    public void Missing_fields_are_each_named()
+    {
+        var (_, errors) = new RewardPolicyDraft(null, null, -1, null, null).Validate(null);
+        Assert.Equal(["basePerKind", "capPerAddressPerEpoch", "version", "zeroBelowScore"], errors.Keys.Order());
+    }
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(10_001)]
+    public void A_share_outside_zero_to_ten_thousand_basis_points_is_refused(int share)
+    {
+        Assert.Contains("fallbackShareBasisPoints", (Valid with { FallbackShareBasisPoints = share }).Validate(null).Errors.Keys);
+        Assert.Contains("unseenContentShareBasisPoints", (Valid with { UnseenContentShareBasisPoints = share }).Validate(null).Errors.Keys);
+    }
+
+    [Fact]
+    public void Absent_shares_mean_nothing_is_paid_without_evidence()
+    {
+        var (policy, _) = Valid.Validate(null);
+        Assert.Equal(0, policy!.FallbackShareBasisPoints);
+        Assert.Equal(0, policy.UnseenContentShareBasisPoints);
+    }
+
+    [Theory]
+    [InlineData("""{"version":"seven","basePerKind":{"data":"1"},"capPerAddressPerEpoch":"1"}""", "version")]
+    [InlineData("""{"version":3,"basePerKind":{"data":1},"capPerAddressPerEpoch":"1"}""", "basePerKind.data")]
+    [InlineData("""{"version":3,"basePerKind":{"data":"1"},"capPerAddressPerEpoch":"1","fallbackShare":10000}""", "fallbackShare")]
+    [InlineData("""[1,2]""", "")]
+    public void A_payload_of_the_wrong_shape_is_refused_naming_the_member(string json, string member)
+    {
+        using var payload = System.Text.Json.JsonDocument.Parse(json);
+        var (draft, errors) = RewardPolicyDraft.Read(payload.RootElement);
+        Assert.Null(draft);
+        Assert.Contains(member, errors.Keys);
+    }
+
+    [Fact]
+    public void A_document_read_back_from_its_canonical_json_is_the_same_policy()
+    {
+        var draft = Valid with { FallbackShareBasisPoints = 2_000 };
+        using var payload = System.Text.Json.JsonDocument.Parse(draft.ToCanonicalJson());
+        var (back, errors) = RewardPolicyDraft.Read(payload.RootElement);
+        Assert.Empty(errors);
+        Assert.Equal(draft.Validate(null).Policy!.Name, back!.Validate(null).Policy!.Name);
+        Assert.Equal(2_000, back.FallbackShareBasisPoints);
+        Assert.Equal(draft.BasePerKind, back.BasePerKind);
+    }
+}

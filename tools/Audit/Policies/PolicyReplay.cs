@@ -1,0 +1,306 @@
+using System.Globalization;
+using System.Numerics;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using CommunityAI.Audit.History;
+using CommunityAI.Audit.Replay;
+using CommunityAI.Formats;
+using CommunityAI.Formats.Json;
+using CommunityAI.Formats.Policies;
+
+namespace CommunityAI.Audit.Policies;
+
+/// <summary>
+/// Recomputes from the history which reward policy was in force for every credit (and the credit's amount under it,
+/// including the shares for unreviewed scores), that every policy after genesis applies a passed, timelocked, unvetoed
+/// proposal's payload and never reaches back into an epoch already credited, and every proposal's tally from its votes,
+/// the snapshot's earned amounts and delegations. Pure: fed one event at a time, in log order.
+/// </summary>
+internal sealed class PolicyReplay
+{
+    private const string RewardKind = "reward-policy";
+
+    private readonly List<ReplayDifference> _findings = [];
+    private readonly List<(long Index, long From, RewardPolicy Policy, string? ProposalId)> _rewardPolicies = [];
+    private readonly Dictionary<long, int> _creditsPerPolicy = [];
+    private readonly Dictionary<string, (string Kind, int Score, bool Fallback)> _scores = new(StringComparer.OrdinalIgnoreCase);
+    private readonly HashSet<string> _seenContent = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, Proposal> _proposals = new(StringComparer.OrdinalIgnoreCase);
+    private readonly List<(string Address, BigInteger Amount, long Epoch)> _credits = [];
+    private readonly Dictionary<(string, long), BigInteger> _earnedInEpoch = [];
+    private readonly HashSet<string> _scoringVersions = new(StringComparer.Ordinal);
+    private readonly List<TallyReplay> _tallies = [];
+    private long _newestCreditedEpoch = -1;
+    private int _creditsChecked;
+
+    public void Add(LogEvent e)
+    {
+        var data = e.Data;
+        switch (RewardReplay.Normalize(e.Type))
+        {
+            case "contributionsubmitted" when e.Stream.StartsWith("contributions/", StringComparison.Ordinal):
+                if (Text(data, "contributionId") is { } submitted && data.TryGetProperty("contentSize", out var size) && size.ValueKind == JsonValueKind.Number)
+                    _seenContent.Add(submitted);
+                break;
+            case "contributionscored" when e.Stream.StartsWith("scoring/", StringComparison.Ordinal):
+                if (Text(data, "contributionId") is { } scored && Text(data, "kind") is { } kind && Long(data, "score") is { } score)
+                    _scores.TryAdd(scored, (kind, (int)score, Text(data, "fallback") is not null));
+                break;
+            case "scoringpolicypublished" when e.Stream == "scoring/policies":
+                if (Text(data, "version") is { } scoringVersion && !_scoringVersions.Add(scoringVersion))
+                    Find(e, "scoring policy version reused", $"scoring policy {scoringVersion} is recorded twice");
+                break;
+            case "rewardpolicypublished" when e.Stream == "ledger/policies":
+                AddRewardPolicy(e);
+                break;
+            case "contributionrewarded" when e.Stream.StartsWith("ledger/credits/", StringComparison.Ordinal):
+                AddCredit(e);
+                break;
+            case "proposalsubmitted" when e.Stream.StartsWith("governance/", StringComparison.Ordinal):
+                if (Text(data, "proposalId") is { } id)
+                    _proposals[id] = new Proposal(e.Index, data.Clone(), Snapshot(data));
+                break;
+            case "votecast" when e.Stream.StartsWith("governance/", StringComparison.Ordinal):
+                if (Text(data, "proposalId") is { } voted && _proposals.TryGetValue(voted, out var onVote))
+                    onVote.Votes.Add((e.Index, Text(data, "voter") ?? "", (int)(Long(data, "support") ?? -1), Amount(Text(data, "weight"))));
+                break;
+            case "proposalsucceeded" or "proposaldefeated" when e.Stream.StartsWith("governance/", StringComparison.Ordinal):
+                Decide(e, RewardReplay.Normalize(e.Type) == "proposalsucceeded");
+                break;
+            case "proposalqueued" when e.Stream.StartsWith("governance/", StringComparison.Ordinal):
+                if (Text(data, "proposalId") is { } queued && _proposals.TryGetValue(queued, out var onQueue))
+                    onQueue.ActivatesAt = Time(data, "activatesAt");
+                break;
+            case "proposalvetoed" when e.Stream.StartsWith("governance/", StringComparison.Ordinal):
+                if (Text(data, "proposalId") is { } vetoed && _proposals.TryGetValue(vetoed, out var onVeto))
+                    onVeto.Vetoed = true;
+                break;
+            case "policyactivated" when e.Stream.StartsWith("governance/", StringComparison.Ordinal):
+                Activate(e);
+                break;
+        }
+    }
+
+    public PolicyReplayResult Finish() => new(
+        [.. _rewardPolicies.Select(p => new PolicyInForce(p.Index, p.Policy.Version, p.From, p.ProposalId, _creditsPerPolicy.GetValueOrDefault(p.Index)))],
+        _creditsChecked, _tallies, _findings);
+
+    private void AddRewardPolicy(LogEvent e)
+    {
+        var data = e.Data;
+        if (ReadPolicy(data) is not { } policy)
+        {
+            Find(e, "malformed reward policy", $"{e.Describe()}: not a valid reward policy");
+            return;
+        }
+        var from = Long(data, "effectiveFromEpoch") ?? 0;
+        var proposalId = Text(data, "proposalId");
+        if (proposalId is null && _rewardPolicies.Count > 0)
+            Find(e, "reward policy without a vote", $"reward policy {policy.Version} is recorded after genesis without a proposal");
+        if (_rewardPolicies.Count > 0 && policy.Version <= _rewardPolicies.Max(p => p.Policy.Version))
+            Find(e, "reward policy version", $"reward policy {policy.Version} does not raise the version");
+        if (_rewardPolicies.Count > 0 && from <= _newestCreditedEpoch)
+            Find(e, "retroactive reward policy", $"reward policy {policy.Version} applies from epoch {from}, but epoch {_newestCreditedEpoch} was already credited");
+        if (proposalId is not null)
+        {
+            if (!_proposals.TryGetValue(proposalId, out var proposal) || proposal.Activated is null)
+                Find(e, "reward policy without a vote", $"reward policy {policy.Version} names proposal {proposalId}, which the history never activated");
+            else if (proposal.Kind != RewardKind)
+                Find(e, "reward policy without a vote", $"proposal {proposalId} is a {proposal.Kind} proposal, not a reward policy");
+            else if (PayloadPolicy(proposal.Payload) is not { } voted || !Same(voted, policy))
+                Find(e, "reward policy differs from the vote", $"reward policy {policy.Version} is not the payload proposal {proposalId} passed");
+        }
+        _rewardPolicies.Add((e.Index, from, policy, proposalId));
+    }
+
+    private void AddCredit(LogEvent e)
+    {
+        var data = e.Data;
+        if (Text(data, "contributionId") is not { } id || Text(data, "contributor") is not { } address || Long(data, "epoch") is not { } epoch)
+            return; // the reward replay reports malformed credits
+        var amount = Amount(Text(data, "amount"));
+        _newestCreditedEpoch = Math.Max(_newestCreditedEpoch, epoch);
+        _credits.Add((address, amount, epoch));
+        var earned = _earnedInEpoch.GetValueOrDefault((address.ToLowerInvariant(), epoch));
+        _earnedInEpoch[(address.ToLowerInvariant(), epoch)] = earned + amount;
+        if (_rewardPolicies.Count == 0)
+            return; // a history from before policies were recorded: nothing to hold the credit against
+        _creditsChecked++;
+        var inForce = _rewardPolicies.LastOrDefault(p => p.From <= epoch);
+        if (inForce.Policy is null)
+        {
+            Find(e, "credit without a policy", $"contribution {id} is credited in epoch {epoch}, before any reward policy applies");
+            return;
+        }
+        _creditsPerPolicy[inForce.Index] = _creditsPerPolicy.GetValueOrDefault(inForce.Index) + 1;
+        if (Text(data, "policyVersion") != inForce.Policy.Name)
+            Find(e, "credit policy", $"contribution {id} in epoch {epoch} names {Text(data, "policyVersion")}; the policy in force was {inForce.Policy.Name}");
+        else if (_scores.TryGetValue(id, out var score))
+        {
+            var evidence = !score.Fallback ? RewardEvidence.Consensus : _seenContent.Contains(id) ? RewardEvidence.Automated : RewardEvidence.Unseen;
+            var expected = inForce.Policy.RewardFor(score.Kind, score.Score, earned, evidence);
+            if (expected != amount)
+                Find(e, "credit amount", $"contribution {id} is credited {amount}; {inForce.Policy.Name} gives {expected} for score {score.Score} ({evidence})");
+        }
+    }
+
+    private void Decide(LogEvent e, bool succeeded)
+    {
+        if (Text(e.Data, "proposalId") is not { } id || !_proposals.TryGetValue(id, out var proposal))
+        {
+            Find(e, "outcome without a proposal", $"{e.Describe()}: no such proposal in the history");
+            return;
+        }
+        var power = proposal.Snapshot(this);
+        var needed = (power.Total * proposal.QuorumBasisPoints + 9_999) / 10_000;
+        var buckets = new BigInteger[3];
+        var supportOf = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (index, voter, support, recordedWeight) in proposal.Votes)
+        {
+            if (support is < 0 or > 2 || !supportOf.TryAdd(voter, support))
+            {
+                Find(e, "vote", $"vote at log index {index} on {id} is malformed or a second vote by {voter}");
+                continue;
+            }
+            var weight = power.Delegators(voter).Where(d => !supportOf.ContainsKey(d)).Aggregate(power.Own(voter), (s, d) => s + power.Own(d));
+            if (weight != recordedWeight)
+                Find(e, "vote weight", $"vote at log index {index} by {voter} counts {recordedWeight}; the snapshot gives {weight}");
+            buckets[support] += weight;
+            if (power.DelegateOf(voter) is { } delegatee && supportOf.TryGetValue(delegatee, out var theirs))
+                buckets[theirs] -= power.Own(voter);
+        }
+        var passes = power.Total > 0 && buckets[1] + buckets[2] >= needed && buckets[1] > buckets[0];
+        var matches = passes == succeeded
+            && Amount(Text(e.Data, "for")) == buckets[1] && Amount(Text(e.Data, "against")) == buckets[0]
+            && Amount(Text(e.Data, "abstain")) == buckets[2] && Amount(Text(e.Data, "quorumNeeded")) == needed;
+        if (!matches)
+            Find(e, "tally", $"proposal {id} recorded {(succeeded ? "succeeded" : "defeated")} with for {Text(e.Data, "for")}, against {Text(e.Data, "against")}, "
+                + $"abstain {Text(e.Data, "abstain")}, quorum {Text(e.Data, "quorumNeeded")}; recomputed {(passes ? "succeeds" : "defeated")} with {buckets[1]}, {buckets[0]}, {buckets[2]}, quorum {needed}");
+        proposal.Succeeded = succeeded;
+        _tallies.Add(new TallyReplay(e.Index, id, proposal.Kind, succeeded ? "succeeded" : "defeated", passes ? "succeeded" : "defeated",
+            N(buckets[1]), N(buckets[0]), N(buckets[2]), matches));
+    }
+
+    private void Activate(LogEvent e)
+    {
+        var data = e.Data;
+        if (Text(data, "proposalId") is not { } id || !_proposals.TryGetValue(id, out var proposal))
+        {
+            Find(e, "activation without a vote", $"{e.Describe()}: the proposal is not in the history");
+            return;
+        }
+        if (proposal.Succeeded is not true)
+            Find(e, "activation without a vote", $"proposal {id} is activated but its vote did not pass");
+        else if (proposal.Vetoed)
+            Find(e, "activation after a veto", $"proposal {id} was vetoed and is activated anyway");
+        else if (proposal.ActivatesAt is not { } due || Time(data, "activatedAt") is not { } at || at < due)
+            Find(e, "activation before the timelock", $"proposal {id} is activated at {Text(data, "activatedAt")}, its timelock ends {proposal.ActivatesAt:O}");
+        if (Text(data, "payload") != proposal.Payload || Text(data, "payloadHash") != Text(proposal.Data, "payloadHash")
+            || Hex.Encode(SHA256.HashData(Encoding.UTF8.GetBytes(proposal.Payload))) != Text(proposal.Data, "payloadHash"))
+            Find(e, "activated payload", $"proposal {id} activates a payload other than the one signed");
+        proposal.Activated = e.Index;
+    }
+
+    private Func<PolicyReplay, Power> Snapshot(JsonElement submitted)
+    {
+        var epoch = Long(submitted, "snapshotEpoch") ?? -1;
+        var squareRoot = submitted.TryGetProperty("squareRootWeighting", out var sq) && sq.ValueKind == JsonValueKind.True;
+        var delegations = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        if (submitted.TryGetProperty("delegations", out var d) && d.ValueKind == JsonValueKind.Object)
+            foreach (var p in d.EnumerateObject())
+                if (p.Value.ValueKind == JsonValueKind.String && !string.Equals(p.Name, p.Value.GetString(), StringComparison.OrdinalIgnoreCase))
+                    delegations[p.Name] = p.Value.GetString()!;
+        // The earned amounts are the credits up to the snapshot epoch that were in the history when the proposal came in.
+        var earned = _credits.Where(c => c.Epoch <= epoch).GroupBy(c => c.Address, StringComparer.OrdinalIgnoreCase)
+            .ToDictionary(g => g.Key, g => g.Aggregate(BigInteger.Zero, (s, c) => s + c.Amount), StringComparer.OrdinalIgnoreCase);
+        return _ => new Power(earned, delegations, squareRoot);
+    }
+
+    private static RewardPolicy? ReadPolicy(JsonElement data)
+    {
+        if (data.ValueKind != JsonValueKind.Object || !data.TryGetProperty("basePerKind", out var bases) || bases.ValueKind != JsonValueKind.Object)
+            return null;
+        var draft = new RewardPolicyDraft(Long(data, "version"),
+            bases.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : "", StringComparer.Ordinal),
+            (int?)Long(data, "zeroBelowScore"), (int?)Long(data, "scoreExponent"), Text(data, "capPerAddressPerEpoch"),
+            (int?)Long(data, "fallbackShareBasisPoints"), (int?)Long(data, "unseenContentShareBasisPoints"));
+        return draft.Validate(null).Policy;
+    }
+
+    private static RewardPolicy? PayloadPolicy(string payload)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(payload);
+            var (draft, _) = RewardPolicyDraft.Read(document.RootElement);
+            return draft?.Validate(null).Policy;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static bool Same(RewardPolicy a, RewardPolicy b) =>
+        Encoding.UTF8.GetString(RewardPolicyDraft.From(a).ToCanonicalJson()) == Encoding.UTF8.GetString(RewardPolicyDraft.From(b).ToCanonicalJson());
+
+    private void Find(LogEvent e, string what, string detail) => _findings.Add(new ReplayDifference(e.Index, what, detail));
+
+    private static string N(BigInteger n) => n.ToString(CultureInfo.InvariantCulture);
+
+    private static BigInteger Amount(string? text) =>
+        text is { Length: > 0 } && text.All(char.IsAsciiDigit) ? BigInteger.Parse(text, NumberStyles.None, CultureInfo.InvariantCulture) : BigInteger.MinusOne;
+
+    private static long? Long(JsonElement data, string name) =>
+        data.ValueKind == JsonValueKind.Object && data.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out var n) ? n : null;
+
+    private static string? Text(JsonElement data, string name) =>
+        data.ValueKind == JsonValueKind.Object && data.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    private static DateTimeOffset? Time(JsonElement data, string name) =>
+        Text(data, name) is { } text && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var t) ? t : null;
+
+    private sealed class Proposal(long index, JsonElement data, Func<PolicyReplay, Power> snapshot)
+    {
+        public long Index { get; } = index;
+        public JsonElement Data { get; } = data;
+        public string Kind => Text(Data, "kind") ?? "";
+        public string Payload => Text(Data, "payload") ?? "";
+        public int QuorumBasisPoints => (int)(Long(Data, "quorumBasisPoints") ?? 0);
+        public List<(long Index, string Voter, int Support, BigInteger Weight)> Votes { get; } = [];
+        public bool? Succeeded { get; set; }
+        public DateTimeOffset? ActivatesAt { get; set; }
+        public bool Vetoed { get; set; }
+        public long? Activated { get; set; }
+        private Power? _power;
+        public Power Snapshot(PolicyReplay replay) => _power ??= snapshot(replay);
+    }
+
+    /// <summary>Weights at a proposal's snapshot: earned (or its integer square root), one level of delegation.</summary>
+    private sealed class Power(IReadOnlyDictionary<string, BigInteger> earned, IReadOnlyDictionary<string, string> delegations, bool squareRoot)
+    {
+        private readonly Dictionary<string, BigInteger> _own = earned.Where(e => e.Value > 0)
+            .ToDictionary(e => e.Key, e => squareRoot ? Sqrt(e.Value) : e.Value, StringComparer.OrdinalIgnoreCase);
+
+        public BigInteger Total => _own.Values.Aggregate(BigInteger.Zero, (s, w) => s + w);
+        public BigInteger Own(string address) => _own.GetValueOrDefault(address);
+        public string? DelegateOf(string address) => delegations.GetValueOrDefault(address);
+        public IEnumerable<string> Delegators(string address) =>
+            delegations.Where(d => string.Equals(d.Value, address, StringComparison.OrdinalIgnoreCase)).Select(d => d.Key);
+
+        private static BigInteger Sqrt(BigInteger value)
+        {
+            if (value < 2)
+                return value;
+            var x = BigInteger.One << (int)((value.GetBitLength() + 1) / 2);
+            while (true)
+            {
+                var y = (x + value / x) >> 1;
+                if (y >= x)
+                    return x;
+                x = y;
+            }
+        }
+    }
+}
