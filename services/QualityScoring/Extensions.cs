@@ -34,7 +34,12 @@ public static class Extensions
         // Before the bus: the index tables and the policy exist when the first contribution arrives.
         builder.Services.AddHostedService<ScoringStartup>();
         builder.Services.AddLeaderLoop<ReviewWindowCloser>();
-        builder.AddCommunityBus("quality-scoring", bus => bus.AddConsumer<ContributionSubmittedConsumer, ContributionSubmittedConsumerDefinition>());
+        builder.AddCommunityBus("quality-scoring", bus =>
+        {
+            bus.AddConsumer<ContributionSubmittedConsumer, ContributionSubmittedConsumerDefinition>();
+            // Content arrives privately on its own queue, never on the public bus (contracts/asyncapi.yaml, scoringContent).
+            bus.AddConsumer<ScoringContentConsumer>().Endpoint(endpoint => endpoint.Name = ScoringContent.QueueName);
+        });
         builder.AddHistoryOutbox("quality-scoring", StreamPrefix, routes => routes
             .Publish<ContributionScored>()
             .Publish<ScoringPolicyPublished>()
