@@ -20,7 +20,7 @@ public static class Presigned
         Parallel.For(0, count, i =>
         {
             var key = 1 + i % 9;
-            var content = Encoding.UTF8.GetBytes($"benchmark contribution {run}/{i}");
+            var content = ContentSalt.Add(Encoding.UTF8.GetBytes($"benchmark contribution {run}/{i}")); // salted, as every client
             var payload = new ContributionPayload(Address.Parse(AnvilNode.DevAddresses[key]), "data",
                 Hex.Encode(SHA256.HashData(content)), $"ipfs://bench/{run}/{i}", TestChain.Licence, (ulong)(run * 1_000_000 + i), deadline);
             bodies[i] = JsonSerializer.SerializeToUtf8Bytes(new
