@@ -4,14 +4,16 @@
 //   node eng/sign-contribution.mjs "some content" [kind] [nonce] [licence] | curl -s -H 'content-type: application/json' -d @- localhost:5101/api/contributions
 // Signatures are bound to one deployment (EIP-712 domain version 2): CHAIN_ID and VERIFYING_CONTRACT (the
 // HistoryAnchor, `curl -s localhost:5104/api/chain | jq -r .anchorContract`) default to the local development chain's.
-import { Wallet, sha256, toUtf8Bytes } from "ethers";
+import { Wallet, sha256, toUtf8Bytes, hexlify, randomBytes, concat, getBytes } from "ethers";
 
 const [content = "hello, community", kind = "data", nonce = String(Date.now()), licence = "CC-BY-4.0"] = process.argv.slice(2);
 const key = process.env.CONTRIBUTOR_KEY ?? "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
 const chainId = Number(process.env.CHAIN_ID ?? 31337);
 const verifyingContract = process.env.VERIFYING_CONTRACT ?? "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512";
 const wallet = new Wallet(key);
-const bytes = toUtf8Bytes(content);
+// The stored bytes begin with a random salt line, so the public contentHash of a short text cannot be guessed
+// (CommunityAI.Formats.ContentSalt): "communityai-salt:" + 64 lowercase hex digits + "\n" + content.
+const bytes = getBytes(concat([toUtf8Bytes("communityai-salt:" + hexlify(randomBytes(32)).slice(2) + "\n"), toUtf8Bytes(content)]));
 const value = {
   contributor: wallet.address,
   kind,

@@ -12,15 +12,17 @@ namespace CommunityAI.Benchmarks.ContributionsIntake;
 /// <summary>Distinct contributions signed before the clock starts, so the run measures intake, not our signing.</summary>
 public static class Presigned
 {
-    public static byte[][] Bodies(int count)
+    /// <param name="padding">Extra characters of text per content, for upload-size runs.</param>
+    public static byte[][] Bodies(int count, int padding = 0)
     {
+        var filler = new string('x', padding);
         var run = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var deadline = (ulong)DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds();
         var bodies = new byte[count][];
         Parallel.For(0, count, i =>
         {
             var key = 1 + i % 9;
-            var content = Encoding.UTF8.GetBytes($"benchmark contribution {run}/{i}");
+            var content = ContentSalt.Add(Encoding.UTF8.GetBytes($"benchmark contribution {run}/{i}{filler}")); // salted, as every client
             var payload = new ContributionPayload(Address.Parse(AnvilNode.DevAddresses[key]), "data",
                 Hex.Encode(SHA256.HashData(content)), $"ipfs://bench/{run}/{i}", TestChain.Licence, (ulong)(run * 1_000_000 + i), deadline);
             bodies[i] = JsonSerializer.SerializeToUtf8Bytes(new

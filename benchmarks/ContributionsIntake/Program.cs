@@ -1,5 +1,7 @@
 // Contribution intake under concurrent load against the raw Marten append rate of the same events, measured in one run.
-//   dotnet run --project benchmarks/ContributionsIntake -c Release --artifacts-path /tmp/art-x [count] [concurrency]
+//   dotnet run --project benchmarks/ContributionsIntake -c Release --artifacts-path /tmp/art-x [count] [concurrency] [contentBytes]
+// With contentBytes, each contribution carries that much inline content (encrypted into the content store), and the
+// limit is also a raw PostgreSQL bytea insert of the same size.
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -11,6 +13,7 @@ using HdrHistogram;
 
 var count = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 6000;
 var concurrency = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 32;
+var contentBytes = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 0;
 
 Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}");
 Console.WriteLine($"load: {count} distinct signed contributions, {concurrency} concurrent clients, service in process (TestServer)");
@@ -20,7 +23,7 @@ var broker = await RabbitServer.CreateVirtualHostAsync("bench");
 try
 {
     Console.Write("signing… ");
-    var bodies = Presigned.Bodies(count + 200);
+    var bodies = Presigned.Bodies(count + 200, contentBytes);
     Console.WriteLine("done");
 
     // Run from an artifacts folder outside the tree, the factory cannot find the service's folder by the solution.
@@ -51,6 +54,13 @@ try
     Console.WriteLine($"limit, raw Marten QuickAppend of the same events: {limit:F0}/s");
     Console.WriteLine($"ratio intake / raw append: {httpRate / limit:P0} (target >= 40%)");
     Console.WriteLine($"for scale: parse + every check + EIP-712 recovery alone, one core: {checksPerCore:F0}/s");
+    if (contentBytes > 0)
+    {
+        // The stored row: salt line, the content, and AES-GCM's nonce and tag.
+        var bytea = await RawByteaLimit.MeasureAsync(history, concurrency, count, contentBytes + 82 + 28);
+        Console.WriteLine($"content: {contentBytes} bytes per upload; limit, raw bytea insert of the same size: {bytea:F0}/s");
+        Console.WriteLine($"ratio content upload / raw bytea write: {httpRate / bytea:P0}");
+    }
 }
 finally
 {

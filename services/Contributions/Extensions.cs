@@ -27,6 +27,7 @@ internal static class Extensions
             .BindConfiguration(RateLimitOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.AddContentStore();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.AddSignedRequestCheck();
         builder.Services.AddSingleton<ContributionAppender>();
@@ -44,11 +45,36 @@ internal static class Extensions
         builder.AddCommunityBus("contributions", bus =>
         {
             bus.AddConsumer<SubmitContributionConsumer, SubmitContributionConsumerDefinition>();
+            bus.AddConsumer<ScoringContentHandoff>();
         });
 
         builder.AddHistoryOutbox("contributions", StreamPrefix, routes => routes
             .Publish<ContributionSubmitted>()
-            .Publish<ContributionRejected>());
+            .Publish<ContributionRejected>()
+            .Publish<ContributionErased>());
+    }
+
+    /// <summary>
+    /// The encrypted content store: master keys from configuration (validated at start), the store, the erasure writer,
+    /// the history facts that decide who reads, and the leader's rewrap after a master-key rotation.
+    /// </summary>
+    private static void AddContentStore(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<ContentStoreOptions>()
+            .BindConfiguration(ContentStoreOptions.Section)
+            .PostConfigure(options =>
+            {
+                // Development, tests and benchmarks run without a secret; any other environment must configure one.
+                if (options.MasterKeys.Count == 0 && DevelopmentMasterKey.Applies(builder.Environment.EnvironmentName))
+                    (options.MasterKeys[DevelopmentMasterKey.Id], options.ActiveMasterKey) = (DevelopmentMasterKey.Value, DevelopmentMasterKey.Id);
+            })
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton(services => new MasterKeyRing(services.GetRequiredService<IOptions<ContentStoreOptions>>().Value));
+        builder.Services.AddSingleton<ContentStore>();
+        builder.Services.AddSingleton<ContentEraser>();
+        builder.Services.AddSingleton<ContentFacts>();
+        builder.Services.AddLeaderLoop<ContentRewrapJob>();
     }
 
     /// <summary>Per client IP address on submissions, answered with a 429 problem.</summary>

@@ -28,4 +28,7 @@ if (app.Environment.IsDevelopment())
 // Signed contributions in, status out.
 app.MapContributionsApi();
 
+// The encrypted content store: reads by assigned validators, erasure by the contributor.
+app.MapContentApi();
+
 app.Run();

@@ -39,6 +39,8 @@ public static class Extensions
         {
             bus.AddConsumer<ContributionSubmittedConsumer, ContributionSubmittedConsumerDefinition>();
             bus.AddConsumer<PolicyActivatedConsumer>();
+            // Content arrives privately on its own queue, never on the public bus (contracts/asyncapi.yaml, scoringContent).
+            bus.AddConsumer<ScoringContentConsumer>().Endpoint(endpoint => endpoint.Name = ScoringContent.QueueName);
         });
         builder.AddHistoryOutbox("quality-scoring", StreamPrefix, routes => routes
             .Publish<ContributionScored>()

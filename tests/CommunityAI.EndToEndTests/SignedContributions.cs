@@ -13,7 +13,7 @@ public static class SignedContributions
     public static (string Id, object Body) Make(int keyIndex, ulong nonce, string text)
     {
         var key = AnvilNode.DevPrivateKeys[keyIndex];
-        var content = Encoding.UTF8.GetBytes(text);
+        var content = ContentSalt.Add(Encoding.UTF8.GetBytes(text)); // a fresh salt line, as every client adds
         var payload = new ContributionPayload(Address.Parse(AnvilNode.DevAddresses[keyIndex]), "data",
             Hex.Encode(SHA256.HashData(content)), $"ipfs://fault/{keyIndex}/{nonce}", TestChain.Licence, nonce,
             (ulong)DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds());

@@ -20,7 +20,7 @@ public sealed class WalkingSkeletonTests(SystemUnderTest system) : IClassFixture
     [Fact]
     public async Task A_signed_contribution_is_scored_rewarded_and_covered_by_a_tree_head_anchored_on_chain()
     {
-        var content = Encoding.UTF8.GetBytes("A labelled sample for the community model.");
+        var content = ContentSalt.Add(Encoding.UTF8.GetBytes("A labelled sample for the community model."));
         var key = AnvilNode.DevPrivateKeys[1];
         var contributor = Address.Parse(new Nethereum.Web3.Accounts.Account(key).Address);
         var payload = new ContributionPayload(contributor, "data", Hex.Encode(SHA256.HashData(content)),

@@ -21,7 +21,7 @@ public static class Signed
         string licence = TestChain.Licence, SigningDomain? domain = null)
     {
         var n = nonce ?? NextNonce();
-        var content = Encoding.UTF8.GetBytes(text);
+        var content = ContentSalt.Add(Encoding.UTF8.GetBytes(text)); // a fresh salt line, as every client adds
         var payload = new ContributionPayload(Address.Parse(AnvilNode.DevAddresses[keyIndex]), kind,
             Hex.Encode(SHA256.HashData(content)), contentUri ?? $"ipfs://test/{keyIndex}/{n}", licence, n,
             (ulong)(deadline ?? DateTimeOffset.UtcNow.AddHours(1)).ToUnixTimeSeconds());

@@ -13,7 +13,7 @@ namespace Contributions.Tests;
 public sealed class ContributionIntakeTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
-    private static readonly IntakeOptions Options = new() { MaxContentBytes = 64 };
+    private static readonly IntakeOptions Options = new() { MaxContentBytes = 256 };
     private static readonly SignedRequestCheck Check = new(TestChain.Domain, new FakeTimeProvider(Now));
 
     private static IntakeDecision Decide(SubmitContributionRequest request, IntakeOptions? options = null) =>
@@ -21,7 +21,7 @@ public sealed class ContributionIntakeTests
 
     private static SubmitContributionRequest Signed(string text = "content", string kind = "data", ulong nonce = 7, string uri = "ipfs://x", int key = 1,
         string licence = TestChain.Licence, SigningDomain? domain = null) =>
-        Signed(Encoding.UTF8.GetBytes(text), kind, nonce, uri, key, licence, domain);
+        Signed(ContentSalt.Add(Encoding.UTF8.GetBytes(text)), kind, nonce, uri, key, licence, domain);
 
     private static SubmitContributionRequest Signed(byte[] content, string kind = "data", ulong nonce = 7, string uri = "ipfs://x", int key = 1,
         string licence = TestChain.Licence, SigningDomain? domain = null)
@@ -46,33 +46,39 @@ public sealed class ContributionIntakeTests
         var accepted = Assert.IsType<IntakeDecision.Accept>(Decide(request));
         Assert.Equal(AnvilNode.DevAddresses[1], accepted.Event.Contributor);
         Assert.Equal("7", accepted.Event.Nonce);
-        Assert.Equal(7, accepted.Event.ContentSize);
+        Assert.Equal(ContentSalt.LineLength + 7, accepted.Event.ContentSize);
         Assert.Equal(Now, accepted.Event.SubmittedAt);
     }
 
     [Fact]
-    public void Small_utf8_content_travels_as_text_for_the_scoring_checks()
+    public void The_event_carries_the_hash_only_and_the_content_goes_to_the_store()
     {
         var accepted = Assert.IsType<IntakeDecision.Accept>(Decide(Signed("Zürich – naïve ✓")));
-        Assert.Equal("Zürich – naïve ✓", accepted.Event.Text);
+        Assert.Null(accepted.Event.Text);
+        Assert.DoesNotContain("Zürich", System.Text.Json.JsonSerializer.Serialize(accepted.Event), StringComparison.Ordinal);
+        Assert.True(ContentSalt.TryStrip(accepted.Content, out var content));
+        Assert.Equal("Zürich – naïve ✓", Encoding.UTF8.GetString(content));
     }
 
     [Theory]
-    [InlineData(new byte[] { 0xff, 0xfe, 0x41 })] // not UTF-8
-    [InlineData(new byte[] { 0x41, 0x00, 0x42 })] // NUL: binary, not text
-    public void Binary_content_is_checked_by_hash_only_and_carries_no_text(byte[] content)
+    [InlineData(new byte[] { 0xff, 0xfe, 0x41 })] // binary content is salted all the same
+    [InlineData(new byte[] { 0x41, 0x00, 0x42 })]
+    public void Salted_binary_content_is_accepted(byte[] content)
     {
-        var accepted = Assert.IsType<IntakeDecision.Accept>(Decide(Signed(content)));
-        Assert.Null(accepted.Event.Text);
-        Assert.Equal(content.Length, accepted.Event.ContentSize);
+        var salted = ContentSalt.Add(content);
+        var accepted = Assert.IsType<IntakeDecision.Accept>(Decide(Signed(salted)));
+        Assert.Equal(salted.Length, accepted.Event.ContentSize);
+        Assert.Equal(salted, accepted.Content);
     }
 
-    [Fact]
-    public void Text_larger_than_the_text_limit_is_accepted_without_its_text()
+    [Theory]
+    [InlineData("yes")] // a bare SHA-256 of a short text is found by guessing
+    [InlineData("communityai-salt:short\nyes")]
+    [InlineData("communityai-salt:ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef0123456789\nupper-case hex")]
+    public void Content_without_a_well_formed_salt_line_is_refused(string stored)
     {
-        var options = new IntakeOptions { MaxContentBytes = 64, MaxTextBytes = 8 };
-        var accepted = Assert.IsType<IntakeDecision.Accept>(Decide(Signed("nine char"), options));
-        Assert.Null(accepted.Event.Text);
+        var errors = Errors(Signed(Encoding.UTF8.GetBytes(stored)));
+        Assert.Contains("salt line", errors["content"][0], StringComparison.Ordinal);
     }
 
     [Fact]
@@ -142,7 +148,7 @@ public sealed class ContributionIntakeTests
     [Fact]
     public void The_allowed_licences_come_from_the_options()
     {
-        var options = new IntakeOptions { MaxContentBytes = 64, Licences = ["GPL-3.0-only"] };
+        var options = new IntakeOptions { MaxContentBytes = 256, Licences = ["GPL-3.0-only"] };
         Assert.IsType<IntakeDecision.Accept>(Decide(Signed(licence: "GPL-3.0-only"), options));
         Assert.Contains("licence", Assert.IsType<IntakeDecision.Invalid>(Decide(Signed(), options)).Errors.Keys);
     }
@@ -183,7 +189,7 @@ public sealed class ContributionIntakeTests
 
     [Fact]
     public void Content_larger_than_the_limit_is_refused_before_hashing() =>
-        Assert.Contains("content", Errors(Signed() with { Content = Convert.ToBase64String(new byte[65]) }).Keys);
+        Assert.Contains("content", Errors(Signed() with { Content = Convert.ToBase64String(new byte[257]) }).Keys);
 
     [Fact]
     public void Content_that_is_not_base64_is_refused() =>

@@ -44,8 +44,8 @@ public static class ContributionsApi
                 return TypedResults.ValidationProblem(invalid.Errors, title: "The contribution is malformed");
             case IntakeDecision.Unsigned unsigned:
                 return SigningProblems.Unauthorized(unsigned.Error);
-            case IntakeDecision.Accept(var submitted):
-                return await appender.AppendAsync(submitted, ct) switch
+            case IntakeDecision.Accept(var submitted, var content):
+                return await appender.AppendAsync(submitted, content, ct) switch
                 {
                     AppendOutcome.Stored stored => TypedResults.Accepted($"/api/contributions/{stored.ContributionId}",
                         new SubmissionResult(stored.ContributionId, ContributionStatus.Submitted)),

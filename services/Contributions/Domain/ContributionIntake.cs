@@ -54,18 +54,14 @@ public static class ContributionIntake
         else if (CheckLicence(request.Licence, options) is { } rule)
             Fail("licence", rule);
 
-        long? contentSize = null;
-        string? text = null;
+        byte[]? content = null;
         if (request.Content is not null && errors.Count == 0)
         {
-            var content = DecodeContent(request.Content, options, Fail);
-            if (content is not null)
-            {
-                contentSize = content.Length;
-                if (!SHA256.HashData(content).AsSpan().SequenceEqual(contentHash))
-                    Fail("content", "SHA-256 of the content does not equal contentHash");
-                text = AsText(content, options);
-            }
+            content = DecodeContent(request.Content, options, Fail);
+            if (content is not null && !SHA256.HashData(content).AsSpan().SequenceEqual(contentHash))
+                Fail("content", "SHA-256 of the content does not equal contentHash");
+            else if (content is not null && !ContentSalt.TryStrip(content, out _))
+                Fail("content", $"must begin with a salt line (\"{ContentSalt.Prefix}\" and 64 random lowercase hex digits, then a newline), so its public hash cannot be guessed");
         }
 
         if (errors.Count > 0)
@@ -75,6 +71,7 @@ public static class ContributionIntake
         if (check.Verify(payload, request.Signature) is { } refused)
             return new IntakeDecision.Unsigned(refused);
 
+        // The event carries the hash and metadata only; the content goes to the encrypted store with it, never to the history.
         return new IntakeDecision.Accept(new ContributionSubmitted(
             ContributionId: Hex.Encode(TypedDataSigner.Digest(payload, check.Domain)), // the contribution's id
             Contributor: contributor!,
@@ -84,10 +81,10 @@ public static class ContributionIntake
             Nonce: request.Nonce!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture),
             Deadline: (long)request.Deadline!.Value,
             Signature: request.Signature!.ToLowerInvariant(),
-            ContentSize: contentSize,
+            ContentSize: content?.Length,
             SubmittedAt: now,
-            Text: text,
-            Licence: request.Licence));
+            Text: null,
+            Licence: request.Licence), content);
     }
 
     private static ContributionPayload Payload(SubmitContributionRequest request, string contributor, byte[] contentHash, string licence) =>
@@ -101,23 +98,6 @@ public static class ContributionIntake
         return options.AllowedLicences.Contains(licence, StringComparer.Ordinal)
             ? null
             : $"must be one of the allowed SPDX licence identifiers: {string.Join(", ", options.AllowedLicences)}";
-    }
-
-    private static readonly System.Text.UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-
-    /// <summary>The content as text when it is small, valid UTF-8 and free of NUL; otherwise null (checked by hash only).</summary>
-    private static string? AsText(byte[] content, IntakeOptions options)
-    {
-        if (content.Length == 0 || content.Length > options.MaxTextBytes || content.AsSpan().Contains((byte)0))
-            return null;
-        try
-        {
-            return StrictUtf8.GetString(content);
-        }
-        catch (System.Text.DecoderFallbackException)
-        {
-            return null;
-        }
     }
 
     private static void CheckUri(string? uri, IntakeOptions options, Action<string, string> fail)

@@ -8,8 +8,8 @@ public abstract record IntakeDecision
 {
     private IntakeDecision() { }
 
-    /// <summary>Well-formed and correctly signed: ready to append.</summary>
-    public sealed record Accept(ContributionSubmitted Event) : IntakeDecision;
+    /// <summary>Well-formed and correctly signed: ready to append, with the inline content (salt line included) for the encrypted store.</summary>
+    public sealed record Accept(ContributionSubmitted Event, byte[]? Content) : IntakeDecision;
 
     /// <summary>Malformed input: each field with the rule it broke (HTTP 400).</summary>
     public sealed record Invalid(IReadOnlyDictionary<string, string[]> Errors) : IntakeDecision;

@@ -35,12 +35,4 @@ public sealed class IntakeOptions
 
     [Range(16, 8192)]
     public int MaxContentUriLength { get; set; } = 2048;
-
-    /// <summary>
-    /// Inline content up to this many bytes that is valid UTF-8 travels with ContributionSubmitted as text, for
-    /// quality-scoring's near-duplicate and per-kind checks. Larger or binary content is checked by its hash only.
-    /// The text becomes part of the public history, which is why this stays small.
-    /// </summary>
-    [Range(0, 1024 * 1024)]
-    public int MaxTextBytes { get; set; } = 64 * 1024;
 }

@@ -8,13 +8,14 @@ namespace CommunityAI.Contributions.Infrastructure;
 /// <summary>
 /// Appends an accepted contribution: the event, the nonce claim and the view's first state in one transaction, so the
 /// primary keys of the stream and of <see cref="NonceUse"/> decide races between replicas. Shared by HTTP and bus intake.
+/// Inline content goes to the encrypted <see cref="ContentStore"/> in the same transaction, never into the event.
 /// </summary>
-public sealed class ContributionAppender(IDocumentStore store)
+public sealed class ContributionAppender(IDocumentStore store, ContentStore contents)
 {
     public const string StreamPrefix = "contributions/";
     public const string RejectionStreamPrefix = "contributions/rejections/";
 
-    public async Task<AppendOutcome> AppendAsync(ContributionSubmitted submitted, CancellationToken ct)
+    public async Task<AppendOutcome> AppendAsync(ContributionSubmitted submitted, byte[]? content, CancellationToken ct)
     {
         var nonceKey = NonceUse.KeyFor(submitted.Contributor, submitted.Nonce);
         try
@@ -22,6 +23,8 @@ public sealed class ContributionAppender(IDocumentStore store)
             await using var session = store.LightweightSession();
             session.Events.StartStream(StreamPrefix + submitted.ContributionId, submitted);
             session.Insert(new NonceUse(nonceKey, submitted.ContributionId));
+            if (content is not null)
+                contents.Add(session, submitted, content);
             // The view's first state, with its event, so the contribution reads at once; the projector writes the
             // same Create again with the log index once it reaches the event (a rebuild needs only the history).
             session.Store(ContributionViewProjection.Create(submitted, logIndex: null));

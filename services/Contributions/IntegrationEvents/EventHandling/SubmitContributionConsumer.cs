@@ -28,7 +28,7 @@ public sealed class SubmitContributionConsumer(ContributionAppender appender, IO
             IntakeDecision.Invalid invalid => invalid.Errors.OrderBy(kv => kv.Key, StringComparer.Ordinal)
                 .Select(kv => (kv.Key, string.Join("; ", kv.Value), 400)).First(),
             IntakeDecision.Unsigned unsigned => (unsigned.Error.Field, unsigned.Error.Detail, 401),
-            IntakeDecision.Accept(var submitted) => await AppendAsync(submitted, context.CancellationToken),
+            IntakeDecision.Accept(var submitted, var content) => await AppendAsync(submitted, content, context.CancellationToken),
             _ => throw new InvalidOperationException("unknown intake decision"),
         };
         if (refusal is not { } r)
@@ -40,8 +40,8 @@ public sealed class SubmitContributionConsumer(ContributionAppender appender, IO
             command.CorrelationId, command.PartnerId, command.Contributor, r.Field, r.Reason, r.Status, now), context.CancellationToken);
     }
 
-    private async Task<(string, string, int)?> AppendAsync(ContributionSubmitted submitted, CancellationToken ct) =>
-        await appender.AppendAsync(submitted, ct) switch
+    private async Task<(string, string, int)?> AppendAsync(ContributionSubmitted submitted, byte[]? content, CancellationToken ct) =>
+        await appender.AppendAsync(submitted, content, ct) switch
         {
             AppendOutcome.NonceTaken taken => ("nonce", taken.Reason, 409),
             _ => null,

@@ -8,7 +8,9 @@ namespace CommunityAI.QualityScoring.IntegrationEvents.EventHandling;
 /// <summary>
 /// Takes each submitted contribution into scoring once; the store, not this consumer, refuses a second intake, so a
 /// redelivered message changes nothing. What is scored is the contributions service's record of the contribution,
-/// whose signature it checked before recording it; a message the history does not back is not taken in.
+/// whose signature it checked before recording it; a message the history does not back is not taken in. A contribution
+/// with inline content is taken in when its content arrives privately (<see cref="ScoringContentConsumer"/>), since the
+/// history holds only its hash; one recorded with its text in the event (before the content store) is taken in here.
 /// </summary>
 public sealed class ContributionSubmittedConsumer(HistoryFacts facts, ContributionIntakeWriter intake) : IConsumer<ContributionSubmitted>
 {
@@ -17,7 +19,7 @@ public sealed class ContributionSubmittedConsumer(HistoryFacts facts, Contributi
 
     public async Task Consume(ConsumeContext<ContributionSubmitted> context)
     {
-        if (await facts.LoadAsync(context, ContributionStreamPrefix) is { } submitted)
+        if (await facts.LoadAsync(context, ContributionStreamPrefix) is { } submitted && (submitted.ContentSize is null || submitted.Text is not null))
             await intake.TakeInAsync(submitted, context.CancellationToken);
     }
 }

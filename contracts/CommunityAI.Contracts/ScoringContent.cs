@@ -1,0 +1,16 @@
+namespace CommunityAI.Contracts;
+
+/// <summary>
+/// Private, never part of the history: the contributions service hands a contribution's stored content to
+/// quality-scoring for its duplicate and text checks, sent to the queue <see cref="QueueName"/> only. Quality-scoring
+/// uses it only when its SHA-256 equals the content hash of the contribution's stored, signed
+/// <see cref="ContributionSubmitted"/>, so a forged message cannot put other content in its place. The broker's
+/// permissions must let only the two services read and write this queue (docs/security.md).
+/// </summary>
+/// <param name="ContributionId">The contribution the content belongs to (0x-hex EIP-712 digest).</param>
+/// <param name="Content">The stored bytes (salt line included), base64.</param>
+public sealed record ScoringContent(string ContributionId, string Content)
+{
+    /// <summary>The one queue this message is sent to.</summary>
+    public const string QueueName = "quality-scoring-content";
+}

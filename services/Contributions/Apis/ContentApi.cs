@@ -1,0 +1,122 @@
+using CommunityAI.Contracts;
+using CommunityAI.Contributions.Domain;
+using CommunityAI.Contributions.Infrastructure;
+using CommunityAI.Formats;
+using CommunityAI.Formats.Signing;
+using CommunityAI.ServiceDefaults.History;
+using CommunityAI.ServiceDefaults.Signing;
+using Marten;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace CommunityAI.Contributions.Apis;
+
+/// <summary>
+/// The encrypted content store's two doors: a signed read by an assigned validator during the review, and a signed
+/// erasure by the contributor. Both are POSTs with an EIP-712 body, checked by the one signed-request check; every
+/// refusal is a problem naming the field, and changes nothing.
+/// </summary>
+public static class ContentApi
+{
+    /// <summary>A contribution's content with the licence it travels under.</summary>
+    /// <param name="Content">The stored bytes (salt line included), base64; their SHA-256 is <paramref name="ContentHash"/>.</param>
+    public sealed record ContentResult(string ContributionId, string ContentHash, string Licence, string Content);
+
+    /// <summary>Answer to an erasure: what the history now records.</summary>
+    public sealed record ErasureResult(string ContributionId, DateTimeOffset ErasedAt);
+
+    public static IEndpointRouteBuilder MapContentApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/contributions/{id}").WithTags("Content");
+        api.MapPost("/content", ReadAsync).RequireRateLimiting(ContributionsApi.ClientAddressPolicy);
+        api.MapPost("/erasure", EraseAsync).RequireRateLimiting(ContributionsApi.ClientAddressPolicy);
+        return app;
+    }
+
+    public static async Task<Results<Ok<ContentResult>, ValidationProblem, ProblemHttpResult>> ReadAsync(
+        string id, ContentReadRequest request, SignedRequestCheck check, IOptions<IntakeOptions> options, ContentFacts history,
+        ContentStore contents, IDocumentStore store, CancellationToken ct)
+    {
+        var errors = new List<SigningError>();
+        var reader = check.CheckFields("reader", request.Reader, request.Nonce, request.Deadline, request.Signature, options.Value.MaxDeadlineAhead, errors);
+        if (Invalid(id, errors) is { } invalid)
+            return invalid;
+        var contributionId = id.ToLowerInvariant();
+        if (check.Verify(new ContentReadPayload(reader!, contributionId, request.Nonce!.Value, request.Deadline!.Value), request.Signature) is { } refused)
+            return SigningProblems.Unauthorized(refused);
+
+        var facts = await history.LoadAsync(contributionId, ct);
+        if (facts.Submitted is null)
+            return Problem(StatusCodes.Status404NotFound, "No such contribution", "id", "the history holds no contribution with this id");
+        if (facts.Erased)
+            return Problem(StatusCodes.Status410Gone, "Content erased", "id", "the contributor erased this contribution's content");
+        if (ReviewerAccess.Refusal(reader!, facts.Assignments, facts.Scored, check.Now) is { } rule)
+            return Problem(StatusCodes.Status403Forbidden, "Not allowed to read this content", "reader", rule);
+
+        // The nonce is spent before the content leaves, so a captured request cannot be replayed.
+        if (!await TakeNonceAsync(store, "content-read:" + NonceUse.KeyFor(reader!, Decimal(request.Nonce.Value)), contributionId, ct))
+            return Problem(StatusCodes.Status409Conflict, "Nonce already used", "nonce", $"nonce {request.Nonce} of {reader} is already used by another content read");
+        var opened = await contents.ReadAsync(contributionId, ct);
+        return opened is null
+            ? Problem(StatusCodes.Status404NotFound, "No stored content", "id", "this contribution's content was not sent inline, so the store holds none")
+            : TypedResults.Ok(new ContentResult(contributionId, facts.Submitted.ContentHash, opened.Licence, Convert.ToBase64String(opened.Content)));
+    }
+
+    public static async Task<Results<Ok<ErasureResult>, ValidationProblem, ProblemHttpResult>> EraseAsync(
+        string id, ErasureRequest request, SignedRequestCheck check, IOptions<IntakeOptions> options, ContentFacts history,
+        ContentEraser eraser, CancellationToken ct)
+    {
+        var errors = new List<SigningError>();
+        var contributor = check.CheckFields("contributor", request.Contributor, request.Nonce, request.Deadline, request.Signature,
+            options.Value.MaxDeadlineAhead, errors);
+        if (Invalid(id, errors) is { } invalid)
+            return invalid;
+        var contributionId = id.ToLowerInvariant();
+        if (check.Verify(new ErasurePayload(contributor!, contributionId, request.Nonce!.Value, request.Deadline!.Value), request.Signature) is { } refused)
+            return SigningProblems.Unauthorized(refused);
+
+        var facts = await history.LoadAsync(contributionId, ct);
+        if (facts.Submitted is null)
+            return Problem(StatusCodes.Status404NotFound, "No such contribution", "id", "the history holds no contribution with this id");
+        if (!string.Equals(facts.Submitted.Contributor, contributor, StringComparison.OrdinalIgnoreCase))
+            return Problem(StatusCodes.Status403Forbidden, "Not the contributor", "contributor", "only the contribution's own contributor may erase it");
+
+        var erased = new ContributionErased(contributionId, contributor!, Decimal(request.Nonce.Value), (long)request.Deadline.Value,
+            request.Signature!.ToLowerInvariant(), check.Now);
+        return await eraser.EraseAsync(erased, ct) switch
+        {
+            ContentEraser.Outcome.Erased done => TypedResults.Ok(new ErasureResult(contributionId, done.Event.ErasedAt)),
+            ContentEraser.Outcome.NonceTaken taken => Problem(StatusCodes.Status409Conflict, "Nonce already used", "nonce", taken.Reason),
+            _ when facts.Erased => Problem(StatusCodes.Status410Gone, "Content erased", "id", "this contribution's content is already erased"),
+            _ => Problem(StatusCodes.Status404NotFound, "No stored content", "id", "this contribution's content was not sent inline, so there is nothing to erase"),
+        };
+    }
+
+    private static ValidationProblem? Invalid(string id, List<SigningError> errors)
+    {
+        var fields = SigningProblems.FieldErrors(errors);
+        if (!Hex.TryDecode(id, out _, 32))
+            fields["id"] = ["must be a contribution id: 0x-prefixed hex of 32 bytes"];
+        return fields.Count == 0 ? null : TypedResults.ValidationProblem(fields, title: "The request is malformed");
+    }
+
+    private static async Task<bool> TakeNonceAsync(IDocumentStore store, string key, string contributionId, CancellationToken ct)
+    {
+        try
+        {
+            await using var session = store.LightweightSession();
+            session.Insert(new NonceUse(key, contributionId));
+            await session.SaveChangesAsync(ct);
+            return true;
+        }
+        catch (Exception ex) when (StoreConflicts.IsDuplicate(ex))
+        {
+            return false;
+        }
+    }
+
+    private static string Decimal(ulong value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private static ProblemHttpResult Problem(int status, string title, string field, string detail) =>
+        TypedResults.Problem(detail, statusCode: status, title: title, extensions: new Dictionary<string, object?> { ["field"] = field });
+}

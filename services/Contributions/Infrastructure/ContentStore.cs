@@ -1,0 +1,118 @@
+using CommunityAI.Contracts;
+using CommunityAI.Contributions.Domain;
+using Marten;
+using Npgsql;
+using Weasel.Postgresql.Tables;
+
+namespace CommunityAI.Contributions.Infrastructure;
+
+/// <summary>
+/// The encrypted, erasable content store (table <c>contributions.content</c>): one row per contribution with inline
+/// content, holding the content sealed under its own data key (AES-256-GCM, bound to the contribution, contributor and
+/// licence), and that data key wrapped under a master key. The data key belongs to the contributor's contribution alone,
+/// so erasing one contribution destroys exactly its key and ciphertext and nothing else of the contributor's.
+/// Never in the history: the history holds only the content hash.
+/// </summary>
+public sealed class ContentStore(NpgsqlDataSource dataSource, MasterKeyRing keys)
+{
+    public const string TableName = ContributionsStore.Schema + ".content";
+
+    /// <summary>The table, created by Marten with the service's other schema objects.</summary>
+    public static Table Table()
+    {
+        var table = new Table(new Weasel.Postgresql.PostgresqlObjectName(ContributionsStore.Schema, "content", Weasel.Postgresql.SchemaUtils.IdentifierUsage.General));
+        table.AddColumn<string>("contribution_id").AsPrimaryKey();
+        table.AddColumn<string>("contributor").NotNull();
+        table.AddColumn<string>("licence").NotNull();
+        table.AddColumn<string>("master_key_id").NotNull();
+        table.AddColumn("wrapped_key", "bytea").NotNull();
+        table.AddColumn("ciphertext", "bytea").NotNull();
+        table.AddColumn("stored_at", "timestamptz").NotNull();
+        return table;
+    }
+
+    /// <summary>The content of a readable contribution, with the licence it was contributed under.</summary>
+    public sealed record Opened(string ContributionId, string Contributor, string Licence, byte[] Content);
+
+    /// <summary>Queues the sealed content in <paramref name="session"/>, so it commits with the contribution's event or not at all.</summary>
+    public void Add(IDocumentSession session, ContributionSubmitted submitted, byte[] content)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(submitted);
+        var licence = submitted.Licence ?? throw new ArgumentException("a stored content travels with its licence", nameof(submitted));
+        var dataKey = ContentSealing.NewKey();
+        var ciphertext = ContentSealing.Seal(dataKey, content, ContentSealing.ContentBinding(submitted.ContributionId, submitted.Contributor, licence));
+        var wrapped = keys.Wrap(dataKey, ContentSealing.KeyBinding(submitted.ContributionId, submitted.Contributor));
+        System.Security.Cryptography.CryptographicOperations.ZeroMemory(dataKey);
+        session.QueueSqlCommand(
+            $"INSERT INTO {TableName} (contribution_id, contributor, licence, master_key_id, wrapped_key, ciphertext, stored_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            submitted.ContributionId, submitted.Contributor, licence, keys.ActiveKeyId, wrapped, ciphertext, submitted.SubmittedAt);
+    }
+
+    /// <summary>The decrypted content, or null when the store holds none (never sent inline, or erased).</summary>
+    public async Task<Opened?> ReadAsync(string contributionId, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand(
+            $"SELECT contributor, licence, master_key_id, wrapped_key, ciphertext FROM {TableName} WHERE contribution_id = @id");
+        command.Parameters.AddWithValue("id", contributionId);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct))
+            return null;
+        var (contributor, licence) = (reader.GetString(0), reader.GetString(1));
+        var dataKey = keys.Unwrap(reader.GetString(2), reader.GetFieldValue<byte[]>(3), ContentSealing.KeyBinding(contributionId, contributor));
+        try
+        {
+            var content = ContentSealing.Open(dataKey, reader.GetFieldValue<byte[]>(4), ContentSealing.ContentBinding(contributionId, contributor, licence));
+            return new Opened(contributionId, contributor, licence, content);
+        }
+        finally
+        {
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(dataKey);
+        }
+    }
+
+    /// <summary>
+    /// Destroys the content's data key and ciphertext inside the caller's transaction (crypto-shredding): true when
+    /// there was content to destroy. The row's lock makes a concurrent second erasure find nothing.
+    /// </summary>
+    public static async Task<bool> DestroyAsync(NpgsqlConnection connection, string contributionId, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        await using var command = new NpgsqlCommand($"DELETE FROM {TableName} WHERE contribution_id = @id", connection);
+        command.Parameters.AddWithValue("id", contributionId);
+        return await command.ExecuteNonQueryAsync(ct) == 1;
+    }
+
+    /// <summary>
+    /// Moves up to <paramref name="batchSize"/> data keys still wrapped under a retired master key to the active one; the
+    /// ciphertexts are not read nor rewritten. Returns how many moved (0: none left).
+    /// </summary>
+    public async Task<int> RewrapAsync(int batchSize, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var rows = new List<(string Id, string Contributor, string KeyId, byte[] Wrapped)>();
+        await using (var select = new NpgsqlCommand(
+            $"SELECT contribution_id, contributor, master_key_id, wrapped_key FROM {TableName} WHERE master_key_id <> @active LIMIT @n FOR UPDATE SKIP LOCKED",
+            connection))
+        {
+            select.Parameters.AddWithValue("active", keys.ActiveKeyId);
+            select.Parameters.AddWithValue("n", batchSize);
+            await using var reader = await select.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+                rows.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetFieldValue<byte[]>(3)));
+        }
+        foreach (var row in rows)
+        {
+            var rewrapped = keys.Rewrap(row.KeyId, row.Wrapped, ContentSealing.KeyBinding(row.Id, row.Contributor));
+            await using var update = new NpgsqlCommand(
+                $"UPDATE {TableName} SET master_key_id = @active, wrapped_key = @wrapped WHERE contribution_id = @id", connection);
+            update.Parameters.AddWithValue("active", keys.ActiveKeyId);
+            update.Parameters.AddWithValue("wrapped", rewrapped);
+            update.Parameters.AddWithValue("id", row.Id);
+            await update.ExecuteNonQueryAsync(ct);
+        }
+        await transaction.CommitAsync(ct);
+        return rows.Count;
+    }
+}

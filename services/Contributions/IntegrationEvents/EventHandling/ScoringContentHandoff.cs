@@ -1,0 +1,25 @@
+using CommunityAI.Contracts;
+using CommunityAI.Contributions.Infrastructure;
+using CommunityAI.ServiceDefaults.History;
+using MassTransit;
+
+namespace CommunityAI.Contributions.IntegrationEvents.EventHandling;
+
+/// <summary>
+/// Hands each stored contribution's content to quality-scoring privately (<see cref="ScoringContent"/> on its own queue),
+/// since the history and the public bus carry only the hash. Driven by the history outbox's notice of the stored
+/// <see cref="ContributionSubmitted"/>, so every stored content is handed over at least once, whatever crashed between;
+/// quality-scoring takes each contribution in once. Content erased before the handoff is not handed over.
+/// </summary>
+public sealed class ScoringContentHandoff(HistoryFacts facts, ContentStore contents) : IConsumer<ContributionSubmitted>
+{
+    public async Task Consume(ConsumeContext<ContributionSubmitted> context)
+    {
+        if (await facts.LoadAsync(context, ContributionAppender.StreamPrefix) is not { ContentSize: not null } submitted)
+            return;
+        if (await contents.ReadAsync(submitted.ContributionId, context.CancellationToken) is not { } opened)
+            return;
+        var endpoint = await context.GetSendEndpoint(new Uri("queue:" + ScoringContent.QueueName));
+        await endpoint.Send(new ScoringContent(submitted.ContributionId, Convert.ToBase64String(opened.Content)), context.CancellationToken);
+    }
+}
