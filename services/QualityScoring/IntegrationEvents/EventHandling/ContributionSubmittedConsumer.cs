@@ -17,7 +17,7 @@ public sealed class ContributionSubmittedConsumer(HistoryFacts facts, Contributi
 
     public async Task Consume(ConsumeContext<ContributionSubmitted> context)
     {
-        if (await facts.LoadAsync(context, ContributionStreamPrefix) is { } submitted)
-            await intake.TakeInAsync(submitted, context.CancellationToken);
+        if (await facts.LoadStoredAsync(context, ContributionStreamPrefix) is { } stored)
+            await intake.TakeInAsync(stored.Fact, stored.Sequence, context.CancellationToken);
     }
 }
