@@ -24,8 +24,9 @@ namespace CommunityAI.QualityScoring.IntegrationTests;
 /// </summary>
 public class ScoringSystem : IAsyncLifetime
 {
-    public static readonly TimeSpan ReviewWindow = TimeSpan.FromSeconds(8);
-    public static readonly TimeSpan CommitWindow = TimeSpan.FromSeconds(4);
+    // Long enough for a slow shared machine to commit and reveal inside them, short enough for the fallback tests to wait.
+    public static readonly TimeSpan ReviewWindow = TimeSpan.FromSeconds(16);
+    public static readonly TimeSpan CommitWindow = TimeSpan.FromSeconds(8);
 
     // One deadline for the fixture's reviews: the same review signed twice must be byte-identical, and a deadline
     // taken from the clock at each call differs whenever the two calls straddle a second.
