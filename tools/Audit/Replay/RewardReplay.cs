@@ -191,4 +191,7 @@ internal sealed record ReplayResult(
 {
     /// <summary>The scores recomputed from the history (see <see cref="Scores.ScoreReplay"/>).</summary>
     public Scores.ScoreReplayResult? Scores { get; init; }
+
+    /// <summary>The assignments recomputed and sealed reviews checked (see <see cref="Scores.AssignmentReplay"/>).</summary>
+    public Scores.AssignmentReplayResult? Assignments { get; init; }
 }
