@@ -27,7 +27,8 @@ public static class ScoreDecision
         if (checks.NearDuplicateOf is not null)
             flags.Add(NearDuplicate);
         if (flags.Count > 0)
-            return Scored(checks, policy, 0, new(checks.Score, null, null, policy.AutomatedWeight, flags), [], null, now);
+            return Scored(checks, policy, 0, new(checks.Score, null, null, policy.AutomatedWeight, flags, checks.DuplicateOf,
+                checks.NearDuplicateOf, checks.NearDuplicateOf is null ? null : checks.NearDuplicateSimilarity), [], null, now);
         if (reviewers == 0)
             return Scored(checks, policy, checks.Score,
                 new(checks.Score, null, null, policy.AutomatedWeight, ["fallback:" + NoValidators]), [], NoValidators, now);
