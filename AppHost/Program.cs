@@ -15,10 +15,13 @@ builder.AddProject<Projects.Contributions>("contributions")
     .WithHistoryAndBus(infrastructure)
     .WithChainSetting();
 
+// Locally, sealed reviews are taken for two minutes and seed rounds end every 30 s (12 hours and 10 minutes by default).
 builder.AddProject<Projects.QualityScoring>("quality-scoring")
     .WithHttpEndpoint(port: 5102, name: "api")
     .WithHistoryAndBus(infrastructure)
-    .WithChainSetting();
+    .WithChainSetting()
+    .WithEnvironment("Scoring__CommitWindow", "00:02:00")
+    .WithEnvironment("Scoring__SeedRound", "00:00:30");
 
 builder.AddProject<Projects.RewardLedger>("reward-ledger")
     .WithHttpEndpoint(port: 5103, name: "api")
