@@ -107,7 +107,9 @@ internal sealed class AssignmentReplay(SigningDomain domain)
         {
             if (submitted.Round != round)
                 Find(e.Index, "assignment round", $"contribution {id} was recorded in round {submitted.Round} (log index {submitted.Index}), its assignment uses round {round}");
-            if (!_committed.TryGetValue(round, out var committed) || committed.Index > submitted.Index)
+            // Contributions recorded before quality-scoring's very first start fall in round 0, committed at that start:
+            // accepted as such (nobody held a secret when they were signed), any later round must precede its contributions.
+            if ((!_committed.TryGetValue(round, out var committed) || committed.Index > submitted.Index) && round > 0)
                 Find(e.Index, "seed committed late", $"contribution {id}: round {round} was not committed before the contribution was recorded");
         }
         _assignments[id] = new Seeded(e.Index, id, round, Text(e.Data, "seed"), candidates.Select(c => (c.Validator!, c.Reputation!.Value)).ToList(),
