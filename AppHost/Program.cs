@@ -15,10 +15,13 @@ var contributions = builder.AddProject<Projects.Contributions>("contributions")
     .WithHistoryAndBus(infrastructure)
     .WithChainSetting();
 
+// Locally, sealed reviews are taken for two minutes and seed rounds end every 30 s (12 hours and 10 minutes by default).
 var qualityScoring = builder.AddProject<Projects.QualityScoring>("quality-scoring")
     .WithHttpEndpoint(port: 5102, name: "api")
     .WithHistoryAndBus(infrastructure)
-    .WithChainSetting();
+    .WithChainSetting()
+    .WithEnvironment("Scoring__CommitWindow", "00:02:00")
+    .WithEnvironment("Scoring__SeedRound", "00:00:30");
 
 // Locally nobody has registered as a validator yet, so every score is a fallback: the local genesis policy pays
 // fallback scores in full so the quick start shows tokens. Elsewhere the built-in genesis pays nothing without evidence.

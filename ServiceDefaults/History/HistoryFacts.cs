@@ -37,16 +37,25 @@ public sealed partial class HistoryFacts(NpgsqlDataSource dataSource, ILogger<Hi
     /// history does not hold it under the producer's streams exactly as sent.
     /// </summary>
     /// <param name="producerStreamPrefix">The stream prefix of the only service that records this event type.</param>
-    public async Task<T?> LoadAsync<T>(ConsumeContext<T> context, string producerStreamPrefix) where T : class
+    public async Task<T?> LoadAsync<T>(ConsumeContext<T> context, string producerStreamPrefix) where T : class =>
+        await LoadStoredAsync(context, producerStreamPrefix) is { } found ? found.Fact : null;
+
+    /// <summary>
+    /// As <see cref="LoadAsync{T}"/>, with the event's global sequence number: where it stands in the history (and the
+    /// log) relative to other events, for decisions that depend on what preceded it.
+    /// </summary>
+    public async Task<(T Fact, long Sequence)?> LoadStoredAsync<T>(ConsumeContext<T> context, string producerStreamPrefix) where T : class
     {
         string? refusal;
         T? fact = null;
+        StoredEvent? stored = null;
         if (context.MessageId is not { } id)
             refusal = HistoryFactCheck.NoMessageId;
         else
-            (fact, refusal) = HistoryFactCheck.Decide(context.Message, await FindAsync(id, context.CancellationToken), producerStreamPrefix);
-        if (refusal is null)
-            return fact;
+            (fact, refusal) = HistoryFactCheck.Decide(context.Message, stored = await FindAsync(id, context.CancellationToken), producerStreamPrefix);
+        if (refusal is null && fact is not null && stored is not null)
+            return (fact, stored.Sequence);
+        refusal ??= HistoryFactCheck.NoMessageId;
 
         var type = typeof(T).Name;
         Refused.Add(1, new KeyValuePair<string, object?>("message_type", type), new KeyValuePair<string, object?>("reason", refusal));

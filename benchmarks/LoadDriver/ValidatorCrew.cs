@@ -78,13 +78,27 @@ public sealed class ValidatorCrew(HttpClient scoring, SigningDomain domain, int 
         var quality = 40 + Hex.Decode(contributionId, 32)[0] % 50;
         var score = careless ? (quality + 50) % 101 : Math.Clamp(quality + Random.Shared.Next(-5, 6), 0, 100);
         var salt = Hex.Encode(RandomNumberGenerator.GetBytes(32));
-        var payload = new ReviewPayload(address, contributionId, (ushort)score, "accept", salt, nonce, (ulong)DateTimeOffset.UtcNow.AddMinutes(30).ToUnixTimeSeconds());
+        var deadline = (ulong)DateTimeOffset.UtcNow.AddMinutes(30).ToUnixTimeSeconds();
+        var payload = new ReviewPayload(address, contributionId, (ushort)score, "accept", salt, nonce, deadline);
+        // Sealed first, revealed straight after: an honest validator has nothing to wait for, and the case closes once
+        // every reviewer has committed and revealed.
+        var commit = new ReviewCommitPayload(address, contributionId, ReviewCommitment.Compute(payload.Score, payload.Verdict, salt), nonce, deadline);
+        var started = Stopwatch.GetTimestamp();
+        using var committed = await scoring.PostAsJsonAsync("/api/reviews/commitments", new
+        {
+            commit.Validator, commit.ContributionId, commit.Commitment, commit.Nonce, commit.Deadline,
+            signature = TypedDataSigner.Sign(commit, domain, key.GetPrivateKey()),
+        }, ct);
+        if (committed.StatusCode is not (HttpStatusCode.Created or HttpStatusCode.OK))
+        {
+            Interlocked.Increment(ref _refused);
+            return;
+        }
         var body = new
         {
             payload.Validator, payload.ContributionId, score, payload.Verdict, payload.Salt, payload.Nonce, payload.Deadline,
             signature = TypedDataSigner.Sign(payload, domain, key.GetPrivateKey()),
         };
-        var started = Stopwatch.GetTimestamp();
         using var response = await scoring.PostAsJsonAsync("/api/reviews", body, ct);
         lock (_latency)
             _latency.RecordValue(Stopwatch.GetTimestamp() - started);

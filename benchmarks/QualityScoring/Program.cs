@@ -131,7 +131,10 @@ try
             var key = AnvilNode.DevAddresses.ToList().IndexOf(r.Validator);
             var payload = new ReviewPayload(r.Validator, c.Id, (ushort)(60 + i * 5), "accept", Hex.Encode(RandomNumberGenerator.GetBytes(32)),
                 (ulong)Random.Shared.NextInt64(1, long.MaxValue), deadline);
-            return (payload, TypedDataSigner.Sign(payload, TestChain.Domain, AnvilNode.DevPrivateKeys[key]));
+            var commit = new ReviewCommitPayload(r.Validator, c.Id, ReviewCommitment.Compute(payload.Score, payload.Verdict, payload.Salt),
+                (ulong)Random.Shared.NextInt64(1, long.MaxValue), deadline);
+            return (payload, TypedDataSigner.Sign(payload, TestChain.Domain, AnvilNode.DevPrivateKeys[key]),
+                commit, TypedDataSigner.Sign(commit, TestChain.Domain, AnvilNode.DevPrivateKeys[key]));
         })).ToList();
         var before = await CountAsync("contribution_scored");
         var next = -1;
@@ -143,11 +146,25 @@ try
             while ((i = Interlocked.Increment(ref next)) < reviews.Count)
             {
                 // Signature recovery is part of accepting a review, as the API does it.
+                // A review is a commitment and its reveal: two signed requests, each with its recovery and its transaction.
+                using var handling = RoundTrips.Review();
+                if (TypedDataSigner.RecoverSigner(reviews[i].commit, TestChain.Domain, reviews[i].Item4) != reviews[i].payload.Validator)
+                    throw new InvalidOperationException("bad signature");
+                if (await desk.CommitAsync(reviews[i].commit, reviews[i].Item4, default) is not ReviewDesk.Outcome.Committed)
+                    throw new InvalidOperationException("commitment refused");
+            }
+        }));
+        next = -1;
+        await Task.WhenAll(Enumerable.Range(0, 16).Select(async _ =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < reviews.Count)
+            {
                 using var handling = RoundTrips.Review();
                 if (TypedDataSigner.RecoverSigner(reviews[i].payload, TestChain.Domain, reviews[i].Item2) != reviews[i].payload.Validator)
                     throw new InvalidOperationException("bad signature");
-                if (await desk.SubmitAsync(reviews[i].payload, reviews[i].Item2, default) is not ReviewDesk.Outcome.Accepted)
-                    throw new InvalidOperationException("review refused");
+                if (await desk.RevealAsync(reviews[i].payload, reviews[i].Item2, default) is not ReviewDesk.Outcome.Revealed)
+                    throw new InvalidOperationException("reveal refused");
             }
         }));
         var seconds = watch.Elapsed.TotalSeconds;

@@ -16,6 +16,10 @@ namespace CommunityAI.Contracts;
 /// <param name="Agreement">How close the validator's score was to the consensus (0–1).</param>
 /// <param name="PolicyVersion">Scoring policy whose rate and floor were applied.</param>
 /// <param name="ChangedAt">When the consensus was reached.</param>
+/// <param name="Reason">
+/// Null when the validator's revealed review was compared with the consensus; <c>unrevealed</c> when the validator committed
+/// a review and never revealed it (agreement 0). Optional (added in 1.4).
+/// </param>
 public sealed record ReputationChanged(
     string Validator,
     string ContributionId,
@@ -23,4 +27,5 @@ public sealed record ReputationChanged(
     decimal Next,
     decimal Agreement,
     string PolicyVersion,
-    DateTimeOffset ChangedAt);
+    DateTimeOffset ChangedAt,
+    string? Reason = null);

@@ -34,7 +34,9 @@ public static class Extensions
         // Before the bus: the index tables and the policy exist when the first contribution arrives.
         builder.Services.AddHostedService<ScoringStartup>();
         builder.Services.AddHostedService<PolicyRefresher>();
+        builder.Services.AddSingleton<SeedBook>();
         builder.Services.AddLeaderLoop<ReviewWindowCloser>();
+        builder.Services.AddLeaderLoop<AssignmentSeedBeacon>();
         builder.AddCommunityBus("quality-scoring", bus =>
         {
             bus.AddConsumer<ContributionSubmittedConsumer, ContributionSubmittedConsumerDefinition>();
@@ -54,7 +56,10 @@ public static class Extensions
     {
         options.Events.AddEventType<AutomatedChecksCompleted>();
         options.Events.AddEventType<ReviewersAssigned>();
+        options.Events.AddEventType<ReviewCommitted>();
         options.Events.AddEventType<ReviewSubmitted>();
+        options.Events.AddEventType<AssignmentSeedCommitted>();
+        options.Events.AddEventType<AssignmentSeedRevealed>();
         options.Events.AddEventType<ContributionScored>();
         options.Events.AddEventType<ScoringPolicyPublished>();
         options.Events.AddEventType<ValidatorRegistered>();
@@ -65,10 +70,12 @@ public static class Extensions
         // Reviewer selection reads every validator's reputation for each contribution. From the JSON, PostgreSQL
         // decompressed each whole view, recent history and all (about 18 µs a validator here); as a column it does not.
         // Marten fills the column from the documents when it adds it.
-        options.Schema.For<ValidatorView>().Duplicate(v => v.Reputation);
+        options.Schema.For<ValidatorView>().Duplicate(v => v.Reputation).Duplicate(v => v.LastSeenAt);
         options.Schema.For<Assignment>().Index(a => a.Validator);
         options.Schema.For<UsedNonce>();
         options.Schema.For<ContentFirstSeen>();
+        options.Schema.For<SealedReveal>();
+        options.Schema.For<SeedSecret>();
         options.Schema.For<PolicyBook.StoredPolicy>();
     }
 }

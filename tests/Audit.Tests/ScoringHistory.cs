@@ -34,6 +34,10 @@ public sealed class ScoringHistory(string connectionString) : IAsyncDisposable
         options.Events.AddEventType<ReviewersAssigned>();
         options.Events.AddEventType<ReviewSubmitted>();
         options.Events.AddEventType<ContributionScored>();
+        options.Events.AddEventType<ContributionSubmitted>();
+        options.Events.AddEventType<AssignmentSeedCommitted>();
+        options.Events.AddEventType<AssignmentSeedRevealed>();
+        options.Events.AddEventType<ReviewCommitted>();
     });
 
     private ulong _nonce;

@@ -27,6 +27,37 @@ public sealed class ContributionViewProjectionTests
     }
 
     [Fact]
+    public void A_duplicate_explains_its_zero_by_naming_the_original_and_the_similarity()
+    {
+        var scored = new ContributionScored(Id, Contributor, "data", 0, "scoring-1", At,
+            new ScoreComponents(70, null, null, 30, ["near-duplicate"], null, "0x02", 0.91), [], null);
+
+        var view = ContributionViewProjection.Apply(Created(), scored);
+
+        Assert.Equal("0x02", view.Explanation!.Components!.NearDuplicateOf);
+        Assert.Equal(0.91, view.Explanation.Components.NearDuplicateSimilarity);
+        Assert.Contains("near-duplicate", view.Explanation.Components.Flags);
+        Assert.Equal("scoring-1", view.Explanation.ScoringPolicyVersion);
+    }
+
+    [Fact]
+    public void The_explanation_holds_the_reviews_the_fallback_and_both_policy_versions_in_either_order()
+    {
+        var reviews = new[] { new ScoredReview("0x" + new string('3', 40), 72, "accept", 0.5m, false) };
+        var scored = new ContributionScored(Id, Contributor, "data", 71, "scoring-1", At,
+            new ScoreComponents(70, 72, "accept", 30, []), reviews, null);
+
+        var scoredFirst = ContributionViewProjection.Apply(ContributionViewProjection.Apply(Created(), scored), Rewarded());
+        var rewardedFirst = ContributionViewProjection.Apply(ContributionViewProjection.Apply(Created(), Rewarded()), scored);
+
+        Assert.Equal(scoredFirst.Explanation!.ScoringPolicyVersion, rewardedFirst.Explanation!.ScoringPolicyVersion);
+        Assert.Equal(("scoring-1", "p1"), (scoredFirst.Explanation.ScoringPolicyVersion, scoredFirst.Explanation.RewardPolicyVersion));
+        Assert.Equal("p1", rewardedFirst.Explanation.RewardPolicyVersion);
+        Assert.Equal(72, Assert.Single(rewardedFirst.Explanation.Reviews).Score);
+        Assert.Null(rewardedFirst.Explanation.Fallback);
+    }
+
+    [Fact]
     public void Scored_then_rewarded_then_anchored_moves_forward_and_keeps_every_fact()
     {
         var view = ContributionViewProjection.Apply(Created(), Scored(70));

@@ -38,6 +38,8 @@ public sealed class DuplicateDetectionTests(ScoringSystemWithoutValidators syste
 
         Assert.Equal(0, scored.Score);
         Assert.Contains("exact-duplicate", scored.Components!.Flags);
+        // The score explains itself: the copy's zero names the original.
+        Assert.Equal(original.ContributionId, scored.Components.DuplicateOf);
         var checks = await ChecksAsync(copy.ContributionId);
         Assert.Equal(original.ContributionId, checks.GetProperty("duplicateOf").GetString());
         Assert.Equal(copy.ContentHash, checks.GetProperty("contentHash").GetString());
@@ -58,6 +60,8 @@ public sealed class DuplicateDetectionTests(ScoringSystemWithoutValidators syste
         var nearScore = await system.ScoredAsync(edited.ContributionId);
         Assert.Equal(0, nearScore.Score);
         Assert.Contains("near-duplicate", nearScore.Components!.Flags);
+        Assert.Equal(original.ContributionId, nearScore.Components.NearDuplicateOf);
+        Assert.InRange(nearScore.Components.NearDuplicateSimilarity!.Value, 0.8, 1.0);
         var checks = await ChecksAsync(edited.ContributionId);
         Assert.Equal(original.ContributionId, checks.GetProperty("nearDuplicateOf").GetString());
         Assert.True(checks.GetProperty("nearDuplicateSimilarity").GetDouble() >= 0.8);

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using CommunityAI.Formats.Signing;
 using CommunityAI.Testing;
 
 namespace CommunityAI.QualityScoring.IntegrationTests;
@@ -45,7 +46,7 @@ public sealed class HostileInputTests(ScoringSystem system) : IClassFixture<Scor
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         if (field != "body")
             Assert.True((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty(field, out _), $"the problem names {field}");
-        Assert.Equal(0, await system.CountEventsAsync("review_submitted", null));
+        Assert.Equal(0, await system.CountEventsAsync("review_submitted", "0x" + new string('1', 64)));
     }
 
     [Fact]
@@ -55,7 +56,7 @@ public sealed class HostileInputTests(ScoringSystem system) : IClassFixture<Scor
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Equal(0, await system.CountEventsAsync("review_submitted", null));
+        Assert.Equal(0, await system.CountEventsAsync("review_submitted", "0x" + new string('1', 64)));
     }
 
     [Fact]
@@ -65,7 +66,7 @@ public sealed class HostileInputTests(ScoringSystem system) : IClassFixture<Scor
         var response = await system.Api.PostAsync("/api/reviews", content);
 
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
-        Assert.Equal(0, await system.CountEventsAsync("review_submitted", null));
+        Assert.Equal(0, await system.CountEventsAsync("review_submitted", "0x" + new string('1', 64)));
     }
 
     [Fact]
@@ -91,11 +92,19 @@ public sealed class HostileInputTests(ScoringSystem system) : IClassFixture<Scor
         var shared = (await AssignedAsync(second.ContributionId)).Intersect(firstReviewers).First();
 
         Assert.Equal(HttpStatusCode.Created, (await system.ReviewAsync(shared, first.ContributionId, 60, nonce: 41)).StatusCode);
-        var replay = await system.ReviewAsync(shared, second.ContributionId, 60, nonce: 41);
+        var replay = await system.CommitAsync(shared, second.ContributionId, 60, nonce: 41);
 
         Assert.Equal(HttpStatusCode.Conflict, replay.StatusCode);
         Assert.Equal("nonce", (await replay.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("field").GetString());
-        Assert.Equal(0, await system.CountEventsAsync("review_submitted", second.ContributionId));
+        Assert.Equal(0, await system.CountEventsAsync("review_committed", second.ContributionId));
+
+        // The reveal's nonce is spent too: committing with a fresh nonce, then revealing with the used one, is refused.
+        Assert.Equal(HttpStatusCode.Created, (await system.CommitAsync(shared, second.ContributionId, 60, nonce: 42)).StatusCode);
+        var replayedReveal = await system.Api.PostAsJsonAsync("/api/reviews", SignedReveal(shared, second.ContributionId, 60, saltNonce: 42, nonce: 41));
+        Assert.Equal(HttpStatusCode.Conflict, replayedReveal.StatusCode);
+        Assert.Equal("nonce", (await replayedReveal.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("field").GetString());
+        var @case = await system.Api.GetFromJsonAsync<JsonElement>($"/api/scoring/{second.ContributionId}");
+        Assert.Equal(0, @case.GetProperty("revealed").GetArrayLength());
     }
 
     [Theory]
@@ -121,6 +130,67 @@ public sealed class HostileInputTests(ScoringSystem system) : IClassFixture<Scor
         var assignments = await system.Api.GetAsync($"/api/validators/{Uri.EscapeDataString(address)}/assignments");
         Assert.True(assignments.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.BadRequest or HttpStatusCode.OK, $"answered {assignments.StatusCode}");
     }
+
+    public static TheoryData<string, string> MalformedCommitments => new()
+    {
+        { """{ "validator": """, "body" },
+        { "[]", "body" },
+        { """{ "nonce": -1 }""", "body" },
+        { Commitment(commitment: "0x1234"), "commitment" },
+        { Commitment(commitment: "0x'; DELETE FROM history.mt_events; --"), "commitment" },
+        { Commitment(contributionId: "0x" + new string('a', 63)), "contributionId" },
+        { Commitment(validator: "0x\u0000" + new string('9', 39)), "validator" },
+        { Commitment(deadline: 1), "deadline" },
+        { Commitment(signature: "0x1234"), "signature" },
+    };
+
+    [Theory]
+    [MemberData(nameof(MalformedCommitments))]
+    public async Task A_malformed_commitment_is_a_400_problem_and_records_nothing(string body, string field)
+    {
+        var response = await PostRawAsync("/api/reviews/commitments", body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        if (field != "body")
+            Assert.True((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty(field, out _), $"the problem names {field}");
+        Assert.Equal(0, await system.CountEventsAsync("review_committed", "0x" + new string('1', 64)));
+    }
+
+    [Fact]
+    public async Task An_oversized_commitment_is_refused_with_413_and_an_unsigned_one_with_401()
+    {
+        var oversized = await PostRawAsync("/api/reviews/commitments", Commitment(signature: "0x" + new string('a', 200_000)));
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, oversized.StatusCode);
+
+        // Well formed, signed by a key that is not the validator's.
+        var forged = await system.CommitAsync(2, "0x" + new string('7', 64), 50, signingKey: 8);
+        Assert.Equal(HttpStatusCode.Unauthorized, forged.StatusCode);
+        Assert.Equal("application/problem+json", forged.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(0, await system.CountEventsAsync("review_committed", "0x" + new string('7', 64)));
+    }
+
+    private static object SignedReveal(int key, string contributionId, int score, ulong saltNonce, ulong nonce)
+    {
+        var payload = new ReviewPayload(AnvilNode.DevAddresses[key], contributionId, (ushort)score, "accept", ScoringSystem.Salt(key, contributionId, saltNonce),
+            nonce, (ulong)DateTimeOffset.UtcNow.AddMinutes(5).ToUnixTimeSeconds());
+        return new
+        {
+            payload.Validator, payload.ContributionId, score, payload.Verdict, payload.Salt, payload.Nonce, payload.Deadline,
+            signature = TypedDataSigner.Sign(payload, TestChain.Domain, AnvilNode.DevPrivateKeys[key]),
+        };
+    }
+
+    private static string Commitment(string? validator = null, string? contributionId = null, string? commitment = null,
+        ulong deadline = 0, string signature = "0x" + "11") => JsonSerializer.Serialize(new
+    {
+        validator = validator ?? AnvilNode.DevAddresses[2],
+        contributionId = contributionId ?? "0x" + new string('1', 64),
+        commitment = commitment ?? "0x" + new string('2', 64),
+        nonce = 1,
+        deadline = deadline == 0 ? (ulong)DateTimeOffset.UtcNow.AddMinutes(5).ToUnixTimeSeconds() : deadline,
+        signature = signature.Length > 4 ? signature : "0x" + new string('1', 130),
+    });
 
     private Task<HttpResponseMessage> PostRawAsync(string path, string json) =>
         system.Api.PostAsync(path, new StringContent(json, Encoding.UTF8, "application/json"));

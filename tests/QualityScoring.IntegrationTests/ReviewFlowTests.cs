@@ -31,13 +31,16 @@ public sealed class ReviewFlowTests(ScoringSystem system) : IClassFixture<Scorin
         await AssertProblemAsync(await system.ReviewAsync(7, id, 50), HttpStatusCode.Forbidden, "Not a validator");
         await AssertProblemAsync(await system.ReviewAsync(assigned[0], id, 50, signingKey: 8), HttpStatusCode.Unauthorized, "Invalid signature");
         await AssertProblemAsync(await system.ReviewAsync(assigned[0], id, 50, domain: Staging), HttpStatusCode.Unauthorized, "Invalid signature");
+        Assert.Equal(0, await system.CountEventsAsync("review_committed", id));
         Assert.Equal(0, await system.CountEventsAsync("review_submitted", id));
 
         Assert.Equal(HttpStatusCode.Created, (await system.ReviewAsync(assigned[0], id, 70, nonce: 11)).StatusCode);
-        // The very same signed review again is a harmless retry; a different second review is a duplicate.
+        // The very same signed commitment and reveal again are a harmless retry; a different second review is a duplicate.
         Assert.Equal(HttpStatusCode.OK, (await system.ReviewAsync(assigned[0], id, 70, nonce: 11)).StatusCode);
-        await AssertProblemAsync(await system.ReviewAsync(assigned[0], id, 95, nonce: 12), HttpStatusCode.Conflict, "Already reviewed");
-        Assert.Equal(1, await system.CountEventsAsync("review_submitted", id));
+        await AssertProblemAsync(await system.ReviewAsync(assigned[0], id, 95, nonce: 12), HttpStatusCode.Conflict, "Already committed");
+        // The commitment is public at once; the review stays out of the history until the case closes.
+        Assert.Equal(1, await system.CountEventsAsync("review_committed", id));
+        Assert.Equal(0, await system.CountEventsAsync("review_submitted", id));
         Assert.DoesNotContain(await OpenAssignmentsAsync(assigned[0]), a => a == id);
 
         Assert.Equal(HttpStatusCode.Created, (await system.ReviewAsync(assigned[1], id, 76, nonce: 11)).StatusCode);
@@ -73,12 +76,14 @@ public sealed class ReviewFlowTests(ScoringSystem system) : IClassFixture<Scorin
         var assigned = await AssignedAsync(id, 3);
         Assert.Equal(HttpStatusCode.Created, (await system.ReviewAsync(assigned[0], id, 90, nonce: 21)).StatusCode);
 
+        // Nothing is left to reveal once the commit window closes, so the case does not wait out the reveal window.
         var scored = await system.ScoredAsync(id, ScoringSystem.ReviewWindow + TimeSpan.FromSeconds(30));
+        Assert.True(scored.ScoredAt < (await AssignedAtAsync(id)) + ScoringSystem.ReviewWindow, "closed at the commit deadline");
         Assert.Equal("no-quorum", scored.Fallback);
         Assert.Equal(scored.Components!.AutomatedScore, scored.Score);
         Assert.Contains("fallback:no-quorum", scored.Components.Flags);
 
-        await AssertProblemAsync(await system.ReviewAsync(assigned[1], id, 60, nonce: 22), HttpStatusCode.Conflict, "Review window closed");
+        await AssertProblemAsync(await system.ReviewAsync(assigned[1], id, 60, nonce: 22), HttpStatusCode.Conflict, "Commit window closed");
         Assert.Equal(1, await system.CountEventsAsync("review_submitted", id));
         Assert.Equal(1, await system.CountEventsAsync("contribution_scored", id));
         Assert.Empty(await OpenAssignmentsAsync(assigned[1]));
@@ -149,6 +154,9 @@ public sealed class ReviewFlowTests(ScoringSystem system) : IClassFixture<Scorin
                     found.Add(key);
             return found;
         }, found => found.Count == expected, $"{expected} reviewers to be assigned to {contributionId}");
+
+    private async Task<DateTimeOffset> AssignedAtAsync(string contributionId) =>
+        (await system.Api.GetFromJsonAsync<JsonElement>($"/api/scoring/{contributionId}")).GetProperty("assignment").GetProperty("assignedAt").GetDateTimeOffset();
 
     private async Task AssertViewsMatchHistoryAsync(IEnumerable<int> validators)
     {

@@ -24,7 +24,9 @@ namespace CommunityAI.QualityScoring.IntegrationTests;
 /// </summary>
 public class ScoringSystem : IAsyncLifetime
 {
-    public static readonly TimeSpan ReviewWindow = TimeSpan.FromSeconds(8);
+    // Long enough for a slow shared machine to commit and reveal inside them, short enough for the fallback tests to wait.
+    public static readonly TimeSpan ReviewWindow = TimeSpan.FromSeconds(16);
+    public static readonly TimeSpan CommitWindow = TimeSpan.FromSeconds(8);
 
     // One deadline for the fixture's reviews: the same review signed twice must be byte-identical, and a deadline
     // taken from the clock at each call differs whenever the two calls straddle a second.
@@ -73,6 +75,8 @@ public class ScoringSystem : IAsyncLifetime
             ["Chain:Id"] = TestChain.Settings["Chain:Id"]!,
             ["Chain:VerifyingContract"] = TestChain.AnchorContract,
             ["Scoring:ReviewWindow"] = ReviewWindow.ToString(),
+            ["Scoring:CommitWindow"] = CommitWindow.ToString(),
+            ["Scoring:SeedRound"] = "00:00:01",
             ["Scoring:CloserInterval"] = "00:00:00.200",
             ["Logging:LogLevel:Default"] = "Warning",
         };
@@ -123,13 +127,39 @@ public class ScoringSystem : IAsyncLifetime
         });
     }
 
-    /// <summary>A review signed with the validator's own key (<paramref name="signingKey"/> to forge one).</summary>
-    public Task<HttpResponseMessage> ReviewAsync(int key, string contributionId, int score, string verdict = "accept", ulong nonce = 1, int? signingKey = null,
-        SigningDomain? domain = null)
+    /// <summary>
+    /// A whole review as an honest validator sends it: the signed commitment, then (when it was accepted) the signed reveal.
+    /// Answers the reveal's response, or the commitment's when that was refused. <paramref name="signingKey"/> forges both.
+    /// </summary>
+    public async Task<HttpResponseMessage> ReviewAsync(int key, string contributionId, int score, string verdict = "accept", ulong nonce = 1,
+        int? signingKey = null, SigningDomain? domain = null)
     {
-        // A validator's secret salt, derived so that sending the very same review again signs the very same bytes.
-        var salt = Hex.Encode(SHA256.HashData(Encoding.UTF8.GetBytes($"salt/{key}/{contributionId}/{nonce}")));
-        var payload = new ReviewPayload(AnvilNode.DevAddresses[key], contributionId, (ushort)score, verdict, salt, nonce, ReviewDeadline);
+        var commit = await CommitAsync(key, contributionId, score, verdict, nonce, signingKey, domain);
+        return commit.IsSuccessStatusCode ? await RevealAsync(key, contributionId, score, verdict, nonce, signingKey, domain) : commit;
+    }
+
+    /// <summary>A validator's secret salt, derived so that sending the very same review again signs the very same bytes.</summary>
+    public static string Salt(int key, string contributionId, ulong nonce) =>
+        Hex.Encode(SHA256.HashData(Encoding.UTF8.GetBytes($"salt/{key}/{contributionId}/{nonce}")));
+
+    /// <summary>The signed <c>ReviewCommit</c> of a review (committing to <paramref name="score"/>, <paramref name="verdict"/> and the derived salt).</summary>
+    public Task<HttpResponseMessage> CommitAsync(int key, string contributionId, int score, string verdict = "accept", ulong nonce = 1,
+        int? signingKey = null, SigningDomain? domain = null, string? commitment = null)
+    {
+        var payload = new ReviewCommitPayload(AnvilNode.DevAddresses[key], contributionId,
+            commitment ?? ReviewCommitment.Compute((ushort)score, verdict, Salt(key, contributionId, nonce)), nonce, ReviewDeadline);
+        return Api.PostAsJsonAsync("/api/reviews/commitments", new
+        {
+            payload.Validator, payload.ContributionId, payload.Commitment, payload.Nonce, payload.Deadline,
+            signature = TypedDataSigner.Sign(payload, domain ?? TestChain.Domain, AnvilNode.DevPrivateKeys[signingKey ?? key]),
+        });
+    }
+
+    /// <summary>The signed <c>Review</c> that reveals a commitment made with <see cref="CommitAsync"/> and the same nonce.</summary>
+    public Task<HttpResponseMessage> RevealAsync(int key, string contributionId, int score, string verdict = "accept", ulong nonce = 1,
+        int? signingKey = null, SigningDomain? domain = null)
+    {
+        var payload = new ReviewPayload(AnvilNode.DevAddresses[key], contributionId, (ushort)score, verdict, Salt(key, contributionId, nonce), nonce, ReviewDeadline);
         return Api.PostAsJsonAsync("/api/reviews", new
         {
             payload.Validator, payload.ContributionId, score, payload.Verdict, payload.Salt, payload.Nonce, payload.Deadline,

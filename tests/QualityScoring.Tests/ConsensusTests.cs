@@ -79,6 +79,37 @@ public sealed class ConsensusTests
         Assert.Empty(outcome.Reputation);
     }
 
+    [Fact]
+    public void A_commitment_never_revealed_costs_reputation_as_a_review_with_no_agreement()
+    {
+        var policy = new ScoringOptions().ToPolicy(DateTimeOffset.UnixEpoch);
+        var now = DateTimeOffset.UnixEpoch;
+        var id = "0x" + new string('a', 64);
+        var checks = new AutomatedChecksCompleted(id, "0x" + new string('1', 40), "data", "0x" + new string('b', 64), "ipfs://x", 10, null,
+            policy.Version, null, null, null, [], 80, now);
+        var reviewers = new[] { 1, 2, 3 }.Select(i => new AssignedReviewer($"0x{i:x40}", 0.5m)).ToList();
+        var @case = ScoringCase.Create(checks).Apply(new ReviewersAssigned(id, reviewers, 3, 2, now, policy.Version, now));
+        foreach (var validator in new[] { 1, 2, 3 })
+            @case = @case.Apply(new ReviewCommitted(id, $"0x{validator:x40}", "0x" + new string('c', 64), "1", 0, "0x", now));
+        @case = @case.Apply(Review(id, 1, 60)).Apply(Review(id, 2, 62));
+
+        var outcome = ScoreDecision.Finalise(@case, policy, reviewers.ToDictionary(r => r.Validator, r => r.Reputation), now);
+
+        Assert.Null(outcome.Scored.Fallback);
+        var lazy = outcome.Reputation.Single(r => r.Validator.EndsWith('3'));
+        Assert.Equal(ScoreDecision.Unrevealed, lazy.Reason);
+        Assert.Equal(0m, lazy.Agreement);
+        Assert.Equal(Consensus.NextReputation(0.5m, 0m, policy), lazy.Next);
+        Assert.True(outcome.Reputation.Single(r => r.Validator.EndsWith('1')).Next > lazy.Next);
+
+        // Short of the quorum the fallback decides, and the unrevealed commitment still costs.
+        var alone = ScoringCase.Create(checks).Apply(new ReviewersAssigned(id, reviewers, 3, 2, now, policy.Version, now))
+            .Apply(new ReviewCommitted(id, $"0x{3:x40}", "0x" + new string('c', 64), "1", 0, "0x", now));
+        var fallback = ScoreDecision.Finalise(alone, policy, reviewers.ToDictionary(r => r.Validator, r => r.Reputation), now);
+        Assert.Equal(ScoreDecision.NoQuorum, fallback.Scored.Fallback);
+        Assert.Equal(ScoreDecision.Unrevealed, Assert.Single(fallback.Reputation).Reason);
+    }
+
     private static ReviewSubmitted Review(string id, int validator, int score) =>
         new(id, $"0x{validator:x40}", score, Consensus.Accept, "1", 0, "0x", DateTimeOffset.UnixEpoch);
 }

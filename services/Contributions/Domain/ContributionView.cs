@@ -19,7 +19,21 @@ public sealed record ContributionView
     /// dense over the history in store order). Null only between intake and the projector's first sight of the event.
     /// </summary>
     public long? LogIndex { get; init; }
+    /// <summary>Why the score is what it is, once scored (from <see cref="Contracts.ContributionScored"/> and <see cref="Contracts.ContributionRewarded"/>).</summary>
+    public ScoreExplanation? Explanation { get; init; }
 }
+
+/// <summary>
+/// How a contribution's score and reward were made, as the history records them: the score's components and flags
+/// (duplicate of which contribution, near duplicate of which and how similar), whether the policy's fallback decided,
+/// the validators' reviews (public only once the case closed) and the policy versions applied.
+/// </summary>
+public sealed record ScoreExplanation(
+    Contracts.ScoreComponents? Components,
+    string? Fallback,
+    IReadOnlyList<Contracts.ScoredReview> Reviews,
+    string ScoringPolicyVersion,
+    string? RewardPolicyVersion = null);
 
 public static class ContributionStatus
 {

@@ -22,11 +22,22 @@ public static class ContributionViewProjection
         LogIndex = logIndex,
     };
 
-    public static ContributionView Apply(ContributionView view, ContributionScored scored) =>
-        view with { Score = scored.Score, Status = StatusOrder.Latest(view.Status, ContributionStatus.Scored) };
+    public static ContributionView Apply(ContributionView view, ContributionScored scored) => view with
+    {
+        Score = scored.Score,
+        Status = StatusOrder.Latest(view.Status, ContributionStatus.Scored),
+        // The reward may be applied first (events of two services); keep its policy version either way.
+        Explanation = new ScoreExplanation(scored.Components, scored.Fallback, scored.Reviews ?? [], scored.PolicyVersion,
+            view.Explanation?.RewardPolicyVersion),
+    };
 
-    public static ContributionView Apply(ContributionView view, ContributionRewarded rewarded) =>
-        view with { Reward = rewarded.Amount, Epoch = rewarded.Epoch, Status = StatusOrder.Latest(view.Status, ContributionStatus.Rewarded) };
+    public static ContributionView Apply(ContributionView view, ContributionRewarded rewarded) => view with
+    {
+        Reward = rewarded.Amount,
+        Epoch = rewarded.Epoch,
+        Status = StatusOrder.Latest(view.Status, ContributionStatus.Rewarded),
+        Explanation = (view.Explanation ?? new ScoreExplanation(null, null, [], "")) with { RewardPolicyVersion = rewarded.PolicyVersion },
+    };
 
     /// <summary>
     /// Anchored once a head covers the contribution's log index. A dropped anchor (<see cref="TreeHeadAnchorDropped"/>)

@@ -6,33 +6,50 @@ using CommunityAI.Formats;
 namespace CommunityAI.QualityScoring.Domain;
 
 /// <summary>
-/// Deterministic reputation-weighted choice of reviewers (see <see cref="ReviewersAssigned"/> for the rule). The same
-/// contribution id and validator set always give the same reviewers, the contributor is never one of them, and a
-/// validator with twice the reputation is about twice as likely to be chosen.
+/// Reputation-weighted choice of reviewers from a seed nobody could steer (see <see cref="ReviewersAssigned"/> for the
+/// rule and <see cref="AssignmentSeed"/> for the seed). The same seed and candidates always give the same reviewers,
+/// the contributor is never one of them, and a validator with twice the reputation is about twice as likely to be chosen.
 /// </summary>
 public static class ReviewerSelection
 {
-    public static IReadOnlyList<AssignedReviewer> Select(
-        string contributionId, string contributor, IEnumerable<AssignedReviewer> validators, int count)
+    /// <summary>
+    /// The validators to draw from: the eligible ones (not the contributor, reputation above zero) seen since
+    /// <paramref name="liveSince"/>, or every eligible one when fewer than <paramref name="count"/> are live, so an absent
+    /// validator is not assigned while live ones can do the work.
+    /// </summary>
+    public static IReadOnlyList<AssignedReviewer> Candidates(
+        string contributor, IEnumerable<Validator> validators, int count, DateTimeOffset liveSince)
     {
-        var id = Hex.Decode(contributionId, 32);
-        return validators
-            .Where(v => !string.Equals(v.Validator, contributor, StringComparison.OrdinalIgnoreCase) && v.Reputation > 0)
-            .Select(v => (Reviewer: v, Key: Key(id, v)))
+        var eligible = validators
+            .Where(v => !string.Equals(v.Address, contributor, StringComparison.OrdinalIgnoreCase) && v.Reputation > 0)
+            .OrderBy(v => v.Address, StringComparer.OrdinalIgnoreCase)
+            .ToList();
+        var live = eligible.Where(v => v.LastSeenAt >= liveSince).ToList();
+        return (live.Count >= count ? live : eligible).Select(v => new AssignedReviewer(v.Address, v.Reputation)).ToList();
+    }
+
+    public static IReadOnlyList<AssignedReviewer> Select(ReadOnlySpan<byte> seed, IEnumerable<AssignedReviewer> candidates, int count)
+    {
+        var seedBytes = seed.ToArray();
+        return candidates
+            .Select(v => (Reviewer: v, Key: Key(seedBytes, v)))
             .OrderByDescending(x => x.Key).ThenBy(x => x.Reviewer.Validator, StringComparer.OrdinalIgnoreCase)
             .Take(count)
             .Select(x => x.Reviewer)
             .ToList();
     }
 
-    private static double Key(byte[] contributionId, AssignedReviewer validator)
+    private static double Key(byte[] seed, AssignedReviewer validator)
     {
         Span<byte> input = stackalloc byte[32 + 20];
-        contributionId.CopyTo(input);
+        seed.CopyTo(input);
         Hex.Decode(validator.Validator, 20).CopyTo(input[32..]);
         Span<byte> hash = stackalloc byte[32];
         SHA256.HashData(input, hash);
         var u = (BinaryPrimitives.ReadUInt64BigEndian(hash) + 0.5) / 18446744073709551616.0;
         return Math.Log(u) / (double)validator.Reputation;
     }
+
+    /// <summary>A registered validator as selection sees it.</summary>
+    public sealed record Validator(string Address, decimal Reputation, DateTimeOffset LastSeenAt);
 }

@@ -13,6 +13,8 @@ public static class ScoreDecision
     public const string NoValidators = "no-validators";
     public const string NoQuorum = "no-quorum";
     public const string RejectedByConsensus = "rejected-by-consensus";
+    /// <summary><see cref="ReputationChanged.Reason"/> of a commitment never revealed.</summary>
+    public const string Unrevealed = "unrevealed";
 
     public sealed record Outcome(ContributionScored Scored, IReadOnlyList<ReputationChanged> Reputation);
 
@@ -25,7 +27,8 @@ public static class ScoreDecision
         if (checks.NearDuplicateOf is not null)
             flags.Add(NearDuplicate);
         if (flags.Count > 0)
-            return Scored(checks, policy, 0, new(checks.Score, null, null, policy.AutomatedWeight, flags), [], null, now);
+            return Scored(checks, policy, 0, new(checks.Score, null, null, policy.AutomatedWeight, flags, checks.DuplicateOf,
+                checks.NearDuplicateOf, checks.NearDuplicateOf is null ? null : checks.NearDuplicateSimilarity), [], null, now);
         if (reviewers == 0)
             return Scored(checks, policy, checks.Score,
                 new(checks.Score, null, null, policy.AutomatedWeight, ["fallback:" + NoValidators]), [], NoValidators, now);
@@ -40,9 +43,17 @@ public static class ScoreDecision
     {
         var assignment = @case.Assignment ?? throw new InvalidOperationException($"case {@case.Id} has no reviewers");
         var checks = @case.Checks;
+        // A sealed review never opened is the cheapest way to look busy and to hide a review that turned out far from
+        // the others: it moves reputation as a review with no agreement at all would.
+        var unrevealed = @case.Committed
+            .Where(c => !@case.Reviews.Any(r => string.Equals(r.Validator, c.Validator, StringComparison.OrdinalIgnoreCase)))
+            .OrderBy(c => c.Validator, StringComparer.Ordinal)
+            .Select(c => new ReputationChanged(c.Validator, @case.Id, reputations[c.Validator],
+                Consensus.NextReputation(reputations[c.Validator], 0m, policy), 0m, policy.Version, now, Unrevealed))
+            .ToList();
         if (@case.Reviews.Count < assignment.Quorum)
             return new(Scored(checks, policy, checks.Score,
-                new(checks.Score, null, null, policy.AutomatedWeight, ["fallback:" + NoQuorum]), [], NoQuorum, now), []);
+                new(checks.Score, null, null, policy.AutomatedWeight, ["fallback:" + NoQuorum]), [], NoQuorum, now), unrevealed);
 
         var weights = assignment.Reviewers.ToDictionary(r => r.Validator, r => r.Reputation, StringComparer.OrdinalIgnoreCase);
         var consensus = Consensus.Compute(
@@ -60,7 +71,7 @@ public static class ScoreDecision
             return new ReputationChanged(r.Validator, @case.Id, previous, Consensus.NextReputation(previous, agreement, policy),
                 agreement, policy.Version, now);
         }).ToList();
-        return new(Scored(checks, policy, score, components, consensus.Reviews, null, now), moves);
+        return new(Scored(checks, policy, score, components, consensus.Reviews, null, now), [.. moves, .. unrevealed]);
     }
 
     private static ContributionScored Scored(AutomatedChecksCompleted checks, ScoringPolicyPublished policy, int score,

@@ -31,6 +31,18 @@ public sealed class ScoringOptions : IValidatableObject
     [Range(1, 1024)] public int LshBands { get; set; } = 16;
     [Range(1, 100_000)] public int MinTextLength { get; set; } = 32;
 
+    /// <summary>
+    /// How long after assignment commitments are accepted; reveals are accepted until <see cref="ReviewWindow"/> ends. Not
+    /// part of the published policy: each case records its own commit deadline (<see cref="ReviewersAssigned.CommitClosesAt"/>).
+    /// </summary>
+    public TimeSpan CommitWindow { get; set; } = TimeSpan.FromHours(12);
+
+    /// <summary>How long an assignment round lasts before its secret is revealed (see <see cref="AssignmentSeedCommitted"/>).</summary>
+    public TimeSpan SeedRound { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>A validator registered or committed within this span is live, and preferred for assignment.</summary>
+    public TimeSpan LivenessWindow { get; set; } = TimeSpan.FromDays(3);
+
     /// <summary>How often the closer looks for review windows that ended.</summary>
     public TimeSpan CloserInterval { get; set; } = TimeSpan.FromSeconds(1);
 
@@ -55,6 +67,12 @@ public sealed class ScoringOptions : IValidatableObject
             yield return new("ReputationStart must be at least ReputationFloor", [nameof(ReputationStart)]);
         if (ReviewWindow <= TimeSpan.Zero)
             yield return new("ReviewWindow must be positive", [nameof(ReviewWindow)]);
+        if (CommitWindow <= TimeSpan.Zero || CommitWindow >= ReviewWindow)
+            yield return new("CommitWindow must be positive and shorter than ReviewWindow (the reveals need time of their own)", [nameof(CommitWindow)]);
+        if (SeedRound <= TimeSpan.Zero)
+            yield return new("SeedRound must be positive", [nameof(SeedRound)]);
+        if (LivenessWindow <= TimeSpan.Zero)
+            yield return new("LivenessWindow must be positive", [nameof(LivenessWindow)]);
         if (CloserInterval <= TimeSpan.Zero)
             yield return new("CloserInterval must be positive", [nameof(CloserInterval)]);
         // The policy is a history event, and canonical JSON (RFC 8785) holds integers exactly only within ±2^53.

@@ -10,8 +10,8 @@ namespace CommunityAI.QualityScoring.Domain;
 /// window open, nonce unused) is the store's to decide.
 /// </summary>
 /// <remarks>
-/// A review is the version-2 <c>Review</c> with its salt. Until the commit-reveal flow (a <c>ReviewCommit</c> first,
-/// then this reveal matching it) is built, a signed <c>Review</c> is accepted directly, as a review was in version 1.
+/// A review is sealed first (a signed <c>ReviewCommit</c>), then revealed (the version-2 <c>Review</c> with its salt);
+/// whether the reveal matches the commitment is the store's to decide.
 /// </remarks>
 public static class SignedIntake
 {
@@ -58,6 +58,26 @@ public static class SignedIntake
         return check.Verify(payload, request.Signature) is { } refused
             ? new Decision<ReviewPayload>.Unsigned(refused)
             : new Decision<ReviewPayload>.Accept(payload);
+    }
+
+    public static Decision<ReviewCommitPayload> Commit(ReviewCommitRequest request, SignedRequestCheck check)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(check);
+        var signing = new List<SigningError>();
+        var validator = check.CheckFields("validator", request.Validator, request.Nonce, request.Deadline, request.Signature, MaxDeadlineAhead, signing);
+        var errors = SigningProblems.FieldErrors(signing);
+        if (!Hex.TryDecode(request.ContributionId, out var id, 32))
+            errors["contributionId"] = ["must be 0x-prefixed hex of 32 bytes (the contribution's EIP-712 digest)"];
+        if (!Hex.TryDecode(request.Commitment, out var commitment, 32))
+            errors["commitment"] = ["must be 0x-prefixed hex of 32 bytes: keccak256(abi.encode(uint16 score, string verdict, bytes32 salt))"];
+        if (errors.Count > 0)
+            return new Decision<ReviewCommitPayload>.Invalid(errors);
+
+        var payload = new ReviewCommitPayload(validator!, Hex.Encode(id), Hex.Encode(commitment), request.Nonce!.Value, request.Deadline!.Value);
+        return check.Verify(payload, request.Signature) is { } refused
+            ? new Decision<ReviewCommitPayload>.Unsigned(refused)
+            : new Decision<ReviewCommitPayload>.Accept(payload);
     }
 
     public static Decision<ValidatorRegistrationPayload> Registration(RegistrationRequest request, SignedRequestCheck check)

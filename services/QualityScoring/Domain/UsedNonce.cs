@@ -1,7 +1,13 @@
 namespace CommunityAI.QualityScoring.Domain;
 
-/// <summary>A nonce a validator has used (id = "{validator}/{nonce}"): each is accepted once across reviews and registration.</summary>
+/// <summary>
+/// A nonce a validator has used for one signed type (id = "{validator}/{nonce}" for registrations and reviews, as before
+/// commit-reveal, and "{type}:{validator}/{nonce}" for newer types): each is accepted once per signer and type.
+/// </summary>
 public sealed record UsedNonce(string Id)
 {
-    public static string IdFor(string validator, ulong nonce) => validator + "/" + nonce.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    public const string Commit = "ReviewCommit";
+
+    public static string IdFor(string validator, ulong nonce, string? type = null) =>
+        (type is null ? "" : type + ":") + validator + "/" + nonce.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

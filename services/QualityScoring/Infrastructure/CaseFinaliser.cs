@@ -5,48 +5,66 @@ using Marten;
 namespace CommunityAI.QualityScoring.Infrastructure;
 
 /// <summary>
-/// Finalises a case inside the caller's transaction, which already holds the case's lock: the score, the reviewers'
-/// reputation moves (under their locks, in sorted order) and the read models, all with the history events.
+/// Closes a case inside the caller's transaction, which already holds the case's lock: publishes the held reveals as
+/// <see cref="ReviewSubmitted"/> events (the first moment any score of the case enters the history), then the score, the
+/// reputation moves (under the reviewers' locks, in sorted order) and the read models, all with the history events.
 /// </summary>
 public sealed class CaseFinaliser(PolicyBook policies)
 {
     public static string ValidatorStream(string address) => Extensions.StreamPrefix + "validators/" + address;
 
-    /// <summary>Takes the reviewers' locks and reads their views (one round trip), then finalises and stores the views that moved.</summary>
+    /// <summary>The validators whose views a close may move: every committer, and reviewers of cases from before commit-reveal.</summary>
+    public static IReadOnlyList<string> Reviewers(ScoringCase @case) =>
+        @case.Committed.Select(c => c.Validator).Concat(@case.Reviews.Select(r => r.Validator))
+            .Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+
+    /// <summary>Takes the reviewers' locks and reads their views and the held reveals (one round trip), then closes the case.</summary>
     public async Task<ContributionScored> FinaliseAsync(IDocumentSession session, ScoringCase @case, DateTimeOffset now, CancellationToken ct)
     {
-        var reviewers = @case.Reviews.Select(r => r.Validator).ToList();
+        var reviewers = Reviewers(@case);
         var read = new LockedRead(session).Lock(reviewers.Select(ScoringLocks.Validator));
         var loaded = read.LoadMany<ValidatorView>(reviewers);
+        var reveals = read.LoadMany<SealedReveal>(reviewers.Select(v => SealedReveal.IdFor(@case.Id, v)));
         await read.ExecuteAsync(ct);
-        var (scored, moved) = await FinaliseAsync(session, @case, (await loaded).ToDictionary(v => v.Id, StringComparer.OrdinalIgnoreCase), now, ct);
+        var views = (await loaded).ToDictionary(v => v.Id, StringComparer.OrdinalIgnoreCase);
+        var (scored, moved) = await FinaliseAsync(session, @case, await reveals, views, now, ct);
         foreach (var view in moved)
             session.Store(view);
         return scored;
     }
 
     /// <summary>
-    /// For a caller that holds the reviewers' locks and read their <paramref name="views"/> under them, with its own
-    /// changes applied: records the score, the reputation events, the case and the assignments, and returns the views
-    /// that moved for the caller to store (once, with anything else it changed in them).
+    /// For a caller that holds the reviewers' locks and read their <paramref name="views"/> and the case's held
+    /// <paramref name="reveals"/> under them, with its own changes applied: records the reviews, the score, the
+    /// reputation events, the case and the assignments, and returns every view that moved for the caller to store.
     /// </summary>
     public async Task<(ContributionScored Scored, IReadOnlyList<ValidatorView> Moved)> FinaliseAsync(
-        IDocumentSession session, ScoringCase @case, IReadOnlyDictionary<string, ValidatorView> views, DateTimeOffset now, CancellationToken ct)
+        IDocumentSession session, ScoringCase @case, IReadOnlyList<SealedReveal> reveals, IReadOnlyDictionary<string, ValidatorView> views,
+        DateTimeOffset now, CancellationToken ct)
     {
         var assignment = @case.Assignment ?? throw new InvalidOperationException($"case {@case.Id} has no reviewers");
         var policy = await policies.GetAsync(assignment.PolicyVersion, ct);
-        var outcome = ScoreDecision.Finalise(@case, policy, views.ToDictionary(v => v.Key, v => v.Value.Reputation, StringComparer.OrdinalIgnoreCase), now);
+        var changed = views.ToDictionary(v => v.Key, v => v.Value, StringComparer.OrdinalIgnoreCase);
+        var stream = ContributionIntakeWriter.StreamFor(@case.Id);
+        foreach (var reveal in reveals.OrderBy(r => r.Review.Validator, StringComparer.Ordinal))
+        {
+            session.Events.Append(stream, reveal.Review);
+            @case = @case.Apply(reveal.Review);
+            changed[reveal.Review.Validator] = changed[reveal.Review.Validator].Apply(reveal.Review);
+            session.Delete<SealedReveal>(reveal.Id);
+        }
+        var outcome = ScoreDecision.Finalise(@case, policy, changed.ToDictionary(v => v.Key, v => v.Value.Reputation, StringComparer.OrdinalIgnoreCase), now);
 
-        session.Events.Append(ContributionIntakeWriter.StreamFor(@case.Id), outcome.Scored);
+        session.Events.Append(stream, outcome.Scored);
         session.Store(@case.Apply(outcome.Scored));
-        var moved = new List<ValidatorView>(outcome.Reputation.Count);
         foreach (var change in outcome.Reputation)
         {
             session.Events.Append(ValidatorStream(change.Validator), change);
-            moved.Add(views[change.Validator].Apply(change));
+            changed[change.Validator] = changed[change.Validator].Apply(change);
         }
         foreach (var reviewer in assignment.Reviewers)
             session.Store(new Assignment(Assignment.IdFor(@case.Id, reviewer.Validator), reviewer.Validator, @case.Id, assignment.WindowClosesAt, false));
+        var moved = changed.Values.Where(v => !views.TryGetValue(v.Id, out var before) || before != v).ToList();
         return (outcome.Scored, moved);
     }
 }

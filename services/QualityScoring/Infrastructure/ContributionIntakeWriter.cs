@@ -1,7 +1,9 @@
 using CommunityAI.Contracts;
 using CommunityAI.QualityScoring.Domain;
 using CommunityAI.ServiceDefaults.History;
+using CommunityAI.ServiceDefaults.Background;
 using Marten;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace CommunityAI.QualityScoring.Infrastructure;
@@ -12,12 +14,13 @@ namespace CommunityAI.QualityScoring.Infrastructure;
 /// twice), the case, the assignments and the near-duplicate index rows, under locks on the content hash and the text's
 /// LSH bands: of two concurrent copies, exactly one is the original and the other names it.
 /// </summary>
-public sealed class ContributionIntakeWriter(IDocumentStore store, PolicyBook policies, TimeProvider clock)
+public sealed class ContributionIntakeWriter(IDocumentStore store, PolicyBook policies, IOptions<ScoringOptions> options, TimeProvider clock)
 {
     public static string StreamFor(string contributionId) => Extensions.StreamPrefix + contributionId;
 
     /// <summary>Returns the case as recorded now, or null when the contribution was taken in before (a redelivery).</summary>
-    public async Task<ScoringCase?> TakeInAsync(ContributionSubmitted submitted, CancellationToken ct)
+    /// <param name="sequence">The history sequence of the <see cref="ContributionSubmitted"/> event: it fixes the contribution's assignment round.</param>
+    public async Task<ScoringCase?> TakeInAsync(ContributionSubmitted submitted, long sequence, CancellationToken ct)
     {
         // A malformed id is a poison message: it throws and ends in the error queue, recording nothing.
         var id = Formats.Hex.Encode(Formats.Hex.Decode(submitted.ContributionId, 32));
@@ -33,13 +36,17 @@ public sealed class ContributionIntakeWriter(IDocumentStore store, PolicyBook po
             await session.BeginTransactionAsync(ct);
             // Everything the decision reads, in one round trip after the locks. No read before the transaction: a
             // redelivery is rare and is found out under the case lock all the same.
-            var read = new LockedRead(session).Lock([ScoringLocks.Case(id), ScoringLocks.Content(contentHash), .. bands.Select(ScoringLocks.Band)]);
+            // The seeds lock, shared, keeps a round from ending between reading the contribution's round and committing.
+            var read = new LockedRead(session).Lock([
+                TransactionLock.Exclusive(ScoringLocks.Case(id)), TransactionLock.Exclusive(ScoringLocks.Content(contentHash)),
+                .. bands.Select(b => TransactionLock.Exclusive(ScoringLocks.Band(b))), TransactionLock.Shared(ScoringLocks.Seeds)]);
             var takenIn = read.Exists<ScoringCase>(id);
             var firstSeen = read.Load<ContentFirstSeen>(contentHash);
             var nearestFound = signature is null
                 ? Task.FromResult<(string ContributionId, double Similarity)?>(null)
                 : read.Query(NearDuplicateIndex.FindCommand(id, bands), (reader, ct) => NearDuplicateIndex.ReadNearestAsync(reader, signature, ct));
             var registered = read.Query(ValidatorWeights(read), ReadValidatorsAsync);
+            var seedRound = read.Query(SeedBook.RoundOfCommand(read, sequence), SeedBook.ReadRoundAsync);
             await read.ExecuteAsync(ct);
             if (await takenIn)
                 return null;
@@ -60,7 +67,15 @@ public sealed class ContributionIntakeWriter(IDocumentStore store, PolicyBook po
 
             var @case = ScoringCase.Create(checks);
             List<object> events = [checks];
-            var reviewers = ReviewerSelection.Select(id, checks.Contributor, validators, policy.ReviewersPerContribution);
+            var candidates = ReviewerSelection.Candidates(checks.Contributor, validators, policy.ReviewersPerContribution,
+                now - options.Value.LivenessWindow);
+            // Drawn from a seed the contributor could not know when signing: the secret of the round its contribution
+            // was recorded in, committed before that round began and revealed only after it ended.
+            var (round, secret) = await seedRound;
+            if (secret is null)
+                throw new InvalidOperationException($"assignment round {round} is not committed yet; the seed beacon has not started");
+            var seed = AssignmentSeed.For(secret, id);
+            var reviewers = ReviewerSelection.Select(seed, candidates, policy.ReviewersPerContribution);
 
             if (ScoreDecision.Immediate(checks, policy, reviewers.Count, now) is { } scored)
             {
@@ -69,9 +84,9 @@ public sealed class ContributionIntakeWriter(IDocumentStore store, PolicyBook po
             }
             else
             {
-                var eligible = validators.Count(v => !string.Equals(v.Validator, checks.Contributor, StringComparison.OrdinalIgnoreCase));
+                var eligible = validators.Count(v => !string.Equals(v.Address, checks.Contributor, StringComparison.OrdinalIgnoreCase));
                 var assigned = new ReviewersAssigned(id, reviewers, eligible, Math.Min(policy.Quorum, reviewers.Count),
-                    now + policy.ReviewWindow, policy.Version, now);
+                    now + policy.ReviewWindow, policy.Version, now, round, Formats.Hex.Encode(seed), candidates, now + options.Value.CommitWindow);
                 @case = @case.Apply(assigned);
                 events.Add(assigned);
                 foreach (var reviewer in reviewers)
@@ -92,13 +107,14 @@ public sealed class ContributionIntakeWriter(IDocumentStore store, PolicyBook po
     // Selection needs each validator's address and reputation only, not the view with its recent history; the
     // reputation is a column of its own (Extensions.ConfigureScoringStore).
     private static NpgsqlBatchCommand ValidatorWeights(LockedRead read) =>
-        new($"SELECT id, reputation FROM {read.Table<ValidatorView>()}");
+        new($"SELECT id, reputation, last_seen_at FROM {read.Table<ValidatorView>()}");
 
-    private static async Task<IReadOnlyList<AssignedReviewer>> ReadValidatorsAsync(NpgsqlDataReader reader, CancellationToken ct)
+    private static async Task<IReadOnlyList<ReviewerSelection.Validator>> ReadValidatorsAsync(NpgsqlDataReader reader, CancellationToken ct)
     {
-        var validators = new List<AssignedReviewer>();
+        var validators = new List<ReviewerSelection.Validator>();
         while (await reader.ReadAsync(ct))
-            validators.Add(new AssignedReviewer(reader.GetString(0), reader.GetDecimal(1)));
+            validators.Add(new ReviewerSelection.Validator(reader.GetString(0), reader.GetDecimal(1),
+                reader.IsDBNull(2) ? DateTimeOffset.MinValue : reader.GetFieldValue<DateTimeOffset>(2)));
         return validators;
     }
 }

@@ -7,7 +7,7 @@ namespace CommunityAI.QualityScoring.Infrastructure;
 /// <summary>
 /// A decision's advisory locks and the reads it depends on, sent in one round trip inside the session's transaction.
 /// PostgreSQL runs a batch's statements one after another and, at read committed, takes each statement's snapshot when
-/// that statement starts: reads queued after <see cref="Lock"/> see everything committed by whoever held the locks
+/// that statement starts: reads queued after <see cref="Lock(IEnumerable{string})"/> see everything committed by whoever held the locks
 /// before, exactly as if they had been sent after the lock came back. Results are available once
 /// <see cref="ExecuteAsync"/> has returned.
 /// </summary>
@@ -21,6 +21,14 @@ internal sealed class LockedRead(IDocumentSession session)
     public LockedRead Lock(IEnumerable<string> keys)
     {
         if (ScoringLocks.Command(keys) is { } command)
+            Add(command, static (_, _) => Task.FromResult(0));
+        return this;
+    }
+
+    /// <summary>As <see cref="Lock(IEnumerable{string})"/>, with some locks shared.</summary>
+    public LockedRead Lock(IEnumerable<CommunityAI.ServiceDefaults.Background.TransactionLock> locks)
+    {
+        if (ScoringLocks.Command(locks) is { } command)
             Add(command, static (_, _) => Task.FromResult(0));
         return this;
     }

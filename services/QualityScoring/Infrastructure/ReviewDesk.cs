@@ -1,3 +1,4 @@
+using System.Globalization;
 using CommunityAI.Contracts;
 using CommunityAI.Formats.Signing;
 using CommunityAI.QualityScoring.Domain;
@@ -6,92 +7,157 @@ using Marten;
 namespace CommunityAI.QualityScoring.Infrastructure;
 
 /// <summary>
-/// Accepts a signed review once, from an assigned validator, inside the window; anything else is refused and changes
-/// nothing. The case's lock makes the checks and the append one decision; the last expected review finalises the
-/// case in the same transaction.
+/// Accepts sealed reviews (commitments) inside the commit window and their reveals until the reveal window closes, once
+/// each, from assigned validators; anything else is refused and changes nothing. A commitment is public at once; a reveal
+/// is held privately until the case closes, so no score can be copied. The case's lock makes the checks and the writes
+/// one decision; the reveal that leaves nothing to wait for closes the case in the same transaction.
 /// </summary>
 public sealed class ReviewDesk(IDocumentStore store, CaseFinaliser finaliser, TimeProvider clock)
 {
-    /// <summary>What became of a review.</summary>
+    /// <summary>What became of a commitment or a reveal.</summary>
     public abstract record Outcome
     {
-        /// <summary>Recorded now; <see cref="Scored"/> is set when it completed the case.</summary>
-        public sealed record Accepted(ReviewSubmitted Review, ContributionScored? Scored) : Outcome;
-        /// <summary>The very same signed review was recorded before: nothing changed.</summary>
-        public sealed record AlreadyAccepted(ReviewSubmitted Review) : Outcome;
+        /// <summary>Commitment recorded now.</summary>
+        public sealed record Committed(ReviewCommitted Commitment) : Outcome;
+        /// <summary>Reveal accepted and held; <see cref="Scored"/> is set when it completed the case.</summary>
+        public sealed record Revealed(ReviewSubmitted Review, ContributionScored? Scored) : Outcome;
+        /// <summary>The very same signed commitment or reveal was accepted before: nothing changed.</summary>
+        public sealed record AlreadyAccepted(DateTimeOffset At) : Outcome;
         /// <summary>Refused: HTTP status, title, the field at fault and the rule it broke.</summary>
         public sealed record Refused(int Status, string Title, string Field, string Detail) : Outcome;
     }
 
-    public async Task<Outcome> SubmitAsync(ReviewPayload review, string signature, CancellationToken ct)
+    public async Task<Outcome> CommitAsync(ReviewCommitPayload commit, string signature, CancellationToken ct)
+    {
+        var id = commit.ContributionId.ToLowerInvariant();
+        await using var session = store.LightweightSession();
+        await session.BeginTransactionAsync(ct);
+        var (@case, refused) = await LoadCaseAsync(session, id, commit.Validator, ct);
+        if (refused is not null)
+            return refused;
+        if (@case!.CommitmentBy(commit.Validator) is { } earlier)
+            return string.Equals(earlier.Signature, signature, StringComparison.OrdinalIgnoreCase)
+                ? new Outcome.AlreadyAccepted(earlier.CommittedAt)
+                : new Outcome.Refused(StatusCodes.Status409Conflict, "Already committed", "validator",
+                    "the validator has already committed a review of this contribution; a commitment cannot be changed");
+        var now = clock.GetUtcNow();
+        if (@case.Scored is not null || @case.CommitClosed || now >= @case.CommitClosesAt)
+            return new Outcome.Refused(StatusCodes.Status409Conflict, "Commit window closed", "contributionId",
+                $"commitments for this contribution were accepted until {@case.CommitClosesAt:O}");
+
+        var byValidator = new LockedRead(session).Lock([ScoringLocks.Validator(commit.Validator)]);
+        var nonce = UsedNonce.IdFor(commit.Validator, commit.Nonce, UsedNonce.Commit);
+        var nonceUsed = byValidator.Exists<UsedNonce>(nonce);
+        var view = byValidator.Load<ValidatorView>(commit.Validator);
+        await byValidator.ExecuteAsync(ct);
+        if (await nonceUsed)
+            return new Outcome.Refused(StatusCodes.Status409Conflict, "Nonce already used", "nonce",
+                "the validator has already used this nonce for a ReviewCommit");
+
+        var committed = new ReviewCommitted(id, commit.Validator, commit.Commitment.ToLowerInvariant(),
+            commit.Nonce.ToString(CultureInfo.InvariantCulture), (long)commit.Deadline, signature.ToLowerInvariant(), now);
+        session.Insert(new UsedNonce(nonce));
+        session.Events.Append(ContributionIntakeWriter.StreamFor(id), committed);
+        session.Store(@case.Apply(committed));
+        session.Store((await view)!.Apply(committed));
+        await session.SaveChangesAsync(ct);
+        return new Outcome.Committed(committed);
+    }
+
+    public async Task<Outcome> RevealAsync(ReviewPayload review, string signature, CancellationToken ct)
     {
         var id = review.ContributionId.ToLowerInvariant();
         await using var session = store.LightweightSession();
         await session.BeginTransactionAsync(ct);
-        var byCase = new LockedRead(session).Lock([ScoringLocks.Case(id)]);
-        var loaded = byCase.Load<ScoringCase>(id);
-        // Validators are never removed, so whether one is registered needs no lock of its own.
-        var registered = byCase.Exists<ValidatorView>(review.Validator);
-        await byCase.ExecuteAsync(ct);
-        var @case = await loaded;
-        if (@case is null)
-            return new Outcome.Refused(StatusCodes.Status404NotFound, "Unknown contribution", "contributionId",
-                "no contribution with this id has reached scoring");
-        if (string.Equals(@case.Contributor, review.Validator, StringComparison.OrdinalIgnoreCase))
-            return new Outcome.Refused(StatusCodes.Status403Forbidden, "Self-review", "validator",
-                "a contributor cannot review their own contribution");
-        if (!await registered)
-            return new Outcome.Refused(StatusCodes.Status403Forbidden, "Not a validator", "validator",
-                "the validator is not registered; register with POST /api/validators first");
-        if (!@case.IsAssigned(review.Validator))
-            return new Outcome.Refused(StatusCodes.Status403Forbidden, "Not assigned", "validator",
-                "the validator is not assigned to review this contribution");
-        if (@case.ReviewBy(review.Validator) is { } earlier)
-            return string.Equals(earlier.Signature, signature, StringComparison.OrdinalIgnoreCase)
-                ? new Outcome.AlreadyAccepted(earlier)
-                : new Outcome.Refused(StatusCodes.Status409Conflict, "Already reviewed", "validator",
-                    "the validator has already reviewed this contribution; a review cannot be changed");
+        var (@case, refused) = await LoadCaseAsync(session, id, review.Validator, ct);
+        if (refused is not null)
+            return refused;
+        if (@case!.CommitmentBy(review.Validator) is not { } commitment)
+            return new Outcome.Refused(StatusCodes.Status409Conflict, "Not committed", "validator",
+                "the validator has no commitment for this contribution; send a signed ReviewCommit in the commit window first");
         var now = clock.GetUtcNow();
+        if (@case.HasRevealed(review.Validator))
+        {
+            // Held or already published: either way compare with what was accepted, without serving its score.
+            var held = await session.LoadAsync<SealedReveal>(SealedReveal.IdFor(id, review.Validator), ct);
+            var earlier = held?.Review ?? @case.Reviews.FirstOrDefault(r => string.Equals(r.Validator, review.Validator, StringComparison.OrdinalIgnoreCase));
+            return earlier is not null && string.Equals(earlier.Signature, signature, StringComparison.OrdinalIgnoreCase)
+                ? new Outcome.AlreadyAccepted(earlier.ReceivedAt)
+                : new Outcome.Refused(StatusCodes.Status409Conflict, "Already revealed", "validator",
+                    "the validator has already revealed its review of this contribution; a review cannot be changed");
+        }
         if (@case.Scored is not null || now >= @case.Assignment!.WindowClosesAt)
             return new Outcome.Refused(StatusCodes.Status409Conflict, "Review window closed", "contributionId",
-                $"reviews for this contribution were accepted until {@case.Assignment!.WindowClosesAt:O}");
+                $"reveals for this contribution were accepted until {@case.Assignment!.WindowClosesAt:O}");
+        var opened = ReviewCommitment.Compute(review.Score, review.Verdict, review.Salt);
+        if (!string.Equals(opened, commitment.Commitment, StringComparison.OrdinalIgnoreCase))
+            return new Outcome.Refused(StatusCodes.Status422UnprocessableEntity, "Reveal does not match commitment", "commitment",
+                $"keccak256(abi.encode(score, verdict, salt)) of this reveal is {opened}; the validator committed {commitment.Commitment}");
 
         // Validator locks serialise nonces and reputations across contributions. They are taken in one sorted step after
         // the case lock, so no two transactions wait on each other in a cycle: the reviewer's own lock, and when this
-        // review completes the case, every reviewer's, so finalising below needs no further lock. The views are read
-        // under those locks.
+        // reveal completes the case, every committer's, so closing below needs no further lock.
         var submitted = new ReviewSubmitted(id, review.Validator, review.Score, review.Verdict,
-            review.Nonce.ToString(System.Globalization.CultureInfo.InvariantCulture), (long)review.Deadline, signature.ToLowerInvariant(), now, review.Salt);
-        var assignment = @case.Assignment;
-        @case = @case.Apply(submitted);
-        IReadOnlyList<string> locked = @case.AllReviewed ? assignment.Reviewers.Select(r => r.Validator).ToList() : [review.Validator];
+            review.Nonce.ToString(CultureInfo.InvariantCulture), (long)review.Deadline, signature.ToLowerInvariant(), now, review.Salt);
+        var sealedReveal = new SealedReveal(SealedReveal.IdFor(id, review.Validator), submitted);
+        @case = @case.RevealHeld(review.Validator);
+        var completes = @case.Complete(now);
+        IReadOnlyList<string> locked = completes ? CaseFinaliser.Reviewers(@case) : [review.Validator];
         var byValidators = new LockedRead(session).Lock(locked.Select(ScoringLocks.Validator));
         var nonce = UsedNonce.IdFor(review.Validator, review.Nonce);
         var nonceUsed = byValidators.Exists<UsedNonce>(nonce);
-        var loadedViews = byValidators.LoadMany<ValidatorView>(locked);
+        var views = completes ? byValidators.LoadMany<ValidatorView>(locked) : Task.FromResult<IReadOnlyList<ValidatorView>>([]);
+        var others = completes
+            ? byValidators.LoadMany<SealedReveal>(locked.Where(v => !string.Equals(v, review.Validator, StringComparison.OrdinalIgnoreCase))
+                .Select(v => SealedReveal.IdFor(id, v)))
+            : Task.FromResult<IReadOnlyList<SealedReveal>>([]);
         await byValidators.ExecuteAsync(ct);
         if (await nonceUsed)
             return new Outcome.Refused(StatusCodes.Status409Conflict, "Nonce already used", "nonce",
-                "the validator has already used this nonce");
+                "the validator has already used this nonce for a Review");
 
         session.Insert(new UsedNonce(nonce));
-        session.Events.Append(ContributionIntakeWriter.StreamFor(id), submitted);
-        var views = (await loadedViews).ToDictionary(v => v.Id, StringComparer.OrdinalIgnoreCase);
-        var reviewer = views[review.Validator].Apply(submitted);
-        views[reviewer.Id] = reviewer;
-        session.Store(new Assignment(Assignment.IdFor(id, review.Validator), review.Validator, id, assignment.WindowClosesAt, false));
+        session.Store(new Assignment(Assignment.IdFor(id, review.Validator), review.Validator, id, @case.Assignment!.WindowClosesAt, false));
         ContributionScored? scored = null;
-        IReadOnlyList<ValidatorView> moved = [];
-        if (@case.AllReviewed)
-            (scored, moved) = await finaliser.FinaliseAsync(session, @case, views, now, ct);
+        if (completes)
+        {
+            IReadOnlyList<SealedReveal> reveals = [.. await others, sealedReveal];
+            (scored, var moved) = await finaliser.FinaliseAsync(session, @case,
+                reveals, (await views).ToDictionary(v => v.Id, StringComparer.OrdinalIgnoreCase), now, ct);
+            foreach (var view in moved)
+                session.Store(view);
+        }
         else
+        {
+            session.Insert(sealedReveal);
             session.Store(@case);
-        // Each changed view once: a reviewer whose review completed the case keeps both its count and its reputation move.
-        foreach (var view in moved)
-            session.Store(view);
-        if (!moved.Any(v => string.Equals(v.Id, reviewer.Id, StringComparison.OrdinalIgnoreCase)))
-            session.Store(reviewer);
+        }
         await session.SaveChangesAsync(ct);
-        return new Outcome.Accepted(submitted, scored);
+        return new Outcome.Revealed(submitted, scored);
+    }
+
+    /// <summary>The case under its lock, or the refusal every commitment and reveal shares.</summary>
+    private static async Task<(ScoringCase? Case, Outcome.Refused? Refused)> LoadCaseAsync(
+        IDocumentSession session, string id, string validator, CancellationToken ct)
+    {
+        var byCase = new LockedRead(session).Lock([ScoringLocks.Case(id)]);
+        var loaded = byCase.Load<ScoringCase>(id);
+        // Validators are never removed, so whether one is registered needs no lock of its own.
+        var registered = byCase.Exists<ValidatorView>(validator);
+        await byCase.ExecuteAsync(ct);
+        var @case = await loaded;
+        if (@case is null)
+            return (null, new(StatusCodes.Status404NotFound, "Unknown contribution", "contributionId",
+                "no contribution with this id has reached scoring"));
+        if (string.Equals(@case.Contributor, validator, StringComparison.OrdinalIgnoreCase))
+            return (null, new(StatusCodes.Status403Forbidden, "Self-review", "validator",
+                "a contributor cannot review their own contribution"));
+        if (!await registered)
+            return (null, new(StatusCodes.Status403Forbidden, "Not a validator", "validator",
+                "the validator is not registered; register with POST /api/validators first"));
+        if (!@case.IsAssigned(validator))
+            return (null, new(StatusCodes.Status403Forbidden, "Not assigned", "validator",
+                "the validator is not assigned to review this contribution"));
+        return (@case, null);
     }
 }

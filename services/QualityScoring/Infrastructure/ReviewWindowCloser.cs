@@ -6,8 +6,10 @@ using Microsoft.Extensions.Options;
 namespace CommunityAI.QualityScoring.Infrastructure;
 
 /// <summary>
-/// Finalises every case whose review window has ended on the clock, on one replica at a time (the leader loop). A case
-/// finalised concurrently by its last review is simply skipped: the case lock makes the two decisions serial.
+/// Looks at every open case whose commit or reveal deadline passed, on one replica at a time (the leader loop): at the
+/// commit deadline a case with nothing left to reveal closes at once (no case waits the whole window for reviewers who
+/// never committed), otherwise it waits for its reveals; at the reveal deadline it closes. A case closed concurrently by
+/// its last reveal is simply skipped: the case lock makes the two decisions serial.
 /// </summary>
 public sealed partial class ReviewWindowCloser(
     IDocumentStore store,
@@ -47,9 +49,17 @@ public sealed partial class ReviewWindowCloser(
             var loaded = read.Load<ScoringCase>(id);
             await read.ExecuteAsync(ct);
             var @case = await loaded;
-            if (@case is null || @case.Scored is not null)
+            if (@case is null || @case.Scored is not null || @case.OpenUntil > now)
                 continue;
-            var scored = await finaliser.FinaliseAsync(session, @case, clock.GetUtcNow(), ct);
+            var at = clock.GetUtcNow();
+            if (!@case.Complete(at) && at < @case.Assignment!.WindowClosesAt)
+            {
+                // The commit window closed with reveals still to come: from now on the case waits for those only.
+                session.Store(@case with { CommitClosed = true });
+                await session.SaveChangesAsync(ct);
+                continue;
+            }
+            var scored = await finaliser.FinaliseAsync(session, @case, at, ct);
             await session.SaveChangesAsync(ct);
             LogClosed(id, scored.Score, scored.Fallback ?? "consensus");
         }

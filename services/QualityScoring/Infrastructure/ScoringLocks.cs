@@ -16,6 +16,8 @@ internal static class ScoringLocks
     public static string Band(long key) => "scoring:band:" + key.ToString(System.Globalization.CultureInfo.InvariantCulture);
     public static string Validator(string address) => "scoring:validator:" + address.ToLowerInvariant();
     public const string Policies = "scoring:policies";
+    /// <summary>Exclusive to end a seed round, shared by intake: no round ends between an intake's reading the round and its commit.</summary>
+    public const string Seeds = "scoring:seeds";
     public const string Schema = "scoring:schema";
 
     /// <summary>Takes every lock in <paramref name="keys"/> exclusively, in sorted order, in one round trip.</summary>
@@ -24,4 +26,7 @@ internal static class ScoringLocks
 
     /// <summary>The statement that takes every lock in <paramref name="keys"/> in sorted order; null when there are none.</summary>
     public static NpgsqlBatchCommand? Command(IEnumerable<string> keys) => AdvisoryLock.Command(keys.Select(TransactionLock.Exclusive));
+
+    /// <summary>As <see cref="Command(IEnumerable{string})"/>, with some locks shared.</summary>
+    public static NpgsqlBatchCommand? Command(IEnumerable<TransactionLock> locks) => AdvisoryLock.Command(locks);
 }

@@ -4,9 +4,9 @@ namespace CommunityAI.QualityScoring.Infrastructure;
 
 /// <summary>
 /// Runs after Marten created its schema and before the bus starts consuming: creates the near-duplicate index tables and
-/// publishes the configured policy, so the first contribution finds both.
+/// publishes the configured policy and commits the assignment rounds, so the first contribution finds all three.
 /// </summary>
-public sealed class ScoringStartup(NpgsqlDataSource dataSource, PolicyBook policies) : IHostedService
+public sealed class ScoringStartup(NpgsqlDataSource dataSource, PolicyBook policies, SeedBook seeds) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -18,6 +18,8 @@ public sealed class ScoringStartup(NpgsqlDataSource dataSource, PolicyBook polic
             await command.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         await policies.PublishConfiguredAsync(cancellationToken);
+        // The first two assignment rounds are committed before the first contribution can be taken in.
+        await seeds.AdvanceAsync(cancellationToken);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -57,6 +57,7 @@ internal static class ReplayCommand
             }
             var policies = new PolicyReplay();
             var scores = new ScoreReplay(new SigningDomain(parse.GetValue(chainId), parse.GetValue(verifyingContract)!));
+            var assignments = new AssignmentReplay(new SigningDomain(parse.GetValue(chainId), parse.GetValue(verifyingContract)!));
             var (total, _) = await input.SizeAsync(ct);
             try
             {
@@ -67,6 +68,7 @@ internal static class ReplayCommand
                         replay.Add(e);
                         scores.Add(e);
                         policies.Add(e);
+                        assignments.Add(e);
                     }, progress, ct));
             }
             catch (FormatException e)
@@ -74,9 +76,10 @@ internal static class ReplayCommand
                 console.Error($"the history is malformed: {e.Message}");
                 return ExitCodes.CheckFailed;
             }
-            var result = replay.Finish() with { Scores = scores.Finish(), Policies = policies.Finish() };
+            var result = replay.Finish() with { Scores = scores.Finish(), Policies = policies.Finish(), Assignments = assignments.Finish() };
             Print(console, result);
             return result.Differences.Count == 0 && result.Scores.Findings.Count == 0 && result.Policies.Findings.Count == 0
+                && result.Assignments.Findings.Count == 0
                 ? ExitCodes.Ok : ExitCodes.CheckFailed;
         });
         return command;
@@ -123,7 +126,18 @@ internal static class ReplayCommand
                 console.Table("policy and governance findings", ["log index", "what", "detail"],
                     policies.Findings.Select(d => new[] { L(d.Index), d.What, d.Detail }));
         }
-        if (result.Differences.Count == 0 && result.Scores is not { Findings.Count: > 0 } && result.Policies is not { Findings.Count: > 0 })
+        if (result.Assignments is { } assigned)
+        {
+            string I(int n) => n.ToString(CultureInfo.InvariantCulture);
+            console.Table("assignments and sealed reviews", ["assigned", "recomputed", "unseeded", "pending round", "rounds revealed", "commitments", "reveals", "findings"],
+                [[I(assigned.Assigned), I(assigned.Recomputed), I(assigned.Unseeded), I(assigned.Pending), I(assigned.RoundsRevealed),
+                  I(assigned.Commitments), I(assigned.Reveals), I(assigned.Findings.Count)]]);
+            if (assigned.Findings.Count > 0)
+                console.Table("assignment findings", ["log index", "what", "detail"],
+                    assigned.Findings.Select(d => new[] { d.Index.ToString(CultureInfo.InvariantCulture), d.What, d.Detail }));
+        }
+        if (result.Differences.Count == 0 && result.Scores is not { Findings.Count: > 0 } && result.Policies is not { Findings.Count: > 0 }
+            && result.Assignments is not { Findings.Count: > 0 })
         {
             console.Line("replay agrees with the history");
             return;

@@ -194,4 +194,7 @@ internal sealed record ReplayResult(
 
     /// <summary>Policies in force per credit and governance tallies recomputed (see <see cref="Policies.PolicyReplay"/>).</summary>
     public Policies.PolicyReplayResult? Policies { get; init; }
+
+    /// <summary>The assignments recomputed and sealed reviews checked (see <see cref="Scores.AssignmentReplay"/>).</summary>
+    public Scores.AssignmentReplayResult? Assignments { get; init; }
 }

@@ -19,7 +19,8 @@ public sealed class ContributionSubmittedConsumer(HistoryFacts facts, Contributi
 
     public async Task Consume(ConsumeContext<ContributionSubmitted> context)
     {
-        if (await facts.LoadAsync(context, ContributionStreamPrefix) is { } submitted && (submitted.ContentSize is null || submitted.Text is not null))
-            await intake.TakeInAsync(submitted, context.CancellationToken);
+        if (await facts.LoadStoredAsync(context, ContributionStreamPrefix) is { } stored
+            && (stored.Fact.ContentSize is null || stored.Fact.Text is not null))
+            await intake.TakeInAsync(stored.Fact, stored.Sequence, context.CancellationToken);
     }
 }

@@ -22,7 +22,7 @@ public sealed class ScoringContentConsumer(NpgsqlDataSource dataSource, Contribu
     public const int MaxTextBytes = 64 * 1024;
 
     private static readonly string LoadSql = $"""
-        SELECT data::text FROM {HistoryStoreExtensions.EventsSchema}.mt_events
+        SELECT seq_id, data::text FROM {HistoryStoreExtensions.EventsSchema}.mt_events
         WHERE stream_id = @stream AND type = '{OutboxRoutes.EventTypeName(typeof(ContributionSubmitted))}'
         """;
 
@@ -37,7 +37,7 @@ public sealed class ScoringContentConsumer(NpgsqlDataSource dataSource, Contribu
             logger.LogWarning("Refused scoring content: malformed contribution id or content");
             return;
         }
-        var submitted = await LoadAsync(message.ContributionId.ToLowerInvariant(), context.CancellationToken);
+        var (submitted, sequence) = await LoadAsync(message.ContributionId.ToLowerInvariant(), context.CancellationToken);
         if (submitted is null || !Hex.TryDecode(submitted.ContentHash, out var signedHash, 32)
             || !SHA256.HashData(content.AsSpan(0, length)).AsSpan().SequenceEqual(signedHash))
         {
@@ -45,16 +45,18 @@ public sealed class ScoringContentConsumer(NpgsqlDataSource dataSource, Contribu
             logger.LogWarning("Refused scoring content for {ContributionId}: no stored contribution with that content hash", message.ContributionId);
             return;
         }
-        await intake.TakeInAsync(submitted with { Text = AsText(content.AsSpan(0, length)) }, context.CancellationToken);
+        // The stored event's place in the history decides its assignment round, as for contributions without content.
+        await intake.TakeInAsync(submitted with { Text = AsText(content.AsSpan(0, length)) }, sequence, context.CancellationToken);
     }
 
-    private async Task<ContributionSubmitted?> LoadAsync(string contributionId, CancellationToken ct)
+    private async Task<(ContributionSubmitted? Submitted, long Sequence)> LoadAsync(string contributionId, CancellationToken ct)
     {
         await using var command = dataSource.CreateCommand(LoadSql);
         command.Parameters.AddWithValue("stream", ContributionSubmittedConsumer.ContributionStreamPrefix + contributionId);
-        return await command.ExecuteScalarAsync(ct) is string data
-            ? JsonSerializer.Deserialize<ContributionSubmitted>(data, OutboxRoutes.HistoryJson)
-            : null;
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct)
+            ? (JsonSerializer.Deserialize<ContributionSubmitted>(reader.GetString(1), OutboxRoutes.HistoryJson), reader.GetInt64(0))
+            : (null, 0);
     }
 
     /// <summary>The content after its salt line as text, when it is small, valid UTF-8 and free of NUL; otherwise null.</summary>

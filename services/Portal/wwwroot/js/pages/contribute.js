@@ -57,8 +57,9 @@ export default function contribute(main, [watchId]) {
 }
 
 async function signAndSubmit({ kind, licence, text, file, contentUri }) {
-  const bytes = file ? new Uint8Array(await file.arrayBuffer()) : new TextEncoder().encode(text);
-  if (bytes.length === 0) throw new Error("type some text or pick a file");
+  const content = file ? new Uint8Array(await file.arrayBuffer()) : new TextEncoder().encode(text);
+  if (content.length === 0) throw new Error("type some text or pick a file");
+  const bytes = salted(content);
   if (!contentUri) throw new Error("the content URI is required");
   const signer = await wallet.signer(); // switches or adds the configured chain first
   const chain = await chainInfo();
@@ -78,6 +79,18 @@ async function signAndSubmit({ kind, licence, text, file, contentUri }) {
     ...value, nonce: value.nonce.toString(), deadline: value.deadline.toString(), signature, content: base64(bytes),
   });
   return answer.id;
+}
+
+// The stored bytes begin with a random salt line (CommunityAI.Formats.ContentSalt), so the public hash of a short text
+// cannot be guessed by hashing candidates; the signed hash is over the salted bytes.
+function salted(content) {
+  const salt = crypto.getRandomValues(new Uint8Array(32));
+  const hex = Array.from(salt, (b) => b.toString(16).padStart(2, "0")).join("");
+  const line = new TextEncoder().encode(`communityai-salt:${hex}\n`);
+  const bytes = new Uint8Array(line.length + content.length);
+  bytes.set(line, 0);
+  bytes.set(content, line.length);
+  return bytes;
 }
 
 function base64(bytes) {

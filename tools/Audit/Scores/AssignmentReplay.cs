@@ -1,0 +1,211 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Security.Cryptography;
+using CommunityAI.Audit.History;
+using CommunityAI.Audit.Replay;
+using CommunityAI.Formats;
+using CommunityAI.Formats.Signing;
+using static CommunityAI.Audit.Scores.EventData;
+
+namespace CommunityAI.Audit.Scores;
+
+/// <summary>
+/// Recomputes every seeded assignment and checks every sealed review, from the history alone: each round's revealed
+/// secret against its earlier commitment; each contribution's round (the reveals before its ContributionSubmitted);
+/// its seed, SHA-256(secret ‖ id); its reviewers, drawn from the recorded candidates by the published rule; each
+/// ReviewCommit's signature, that its validator was assigned and committed in time; and that each reveal opens its
+/// commitment. Assignments recorded before seed rounds are only counted. Pure: fed one event at a time, in log order.
+/// </summary>
+internal sealed class AssignmentReplay(SigningDomain domain)
+{
+    private readonly Dictionary<long, (long Index, string Commitment)> _committed = [];
+    private readonly Dictionary<long, (long Index, string Secret)> _revealed = [];
+    private readonly Dictionary<string, (long Index, long Round)> _submitted = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, Seeded> _assignments = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<(string, string), string> _commitments = [];
+    private readonly List<ReplayDifference> _findings = [];
+    private int _assigned, _recomputed, _unseeded, _commits, _reveals;
+
+    public void Add(LogEvent e)
+    {
+        switch (RewardReplay.Normalize(e.Type))
+        {
+            case "contributionsubmitted":
+                if (Text(e.Data, "contributionId") is { } submitted)
+                    _submitted.TryAdd(submitted, (e.Index, _revealed.Count));
+                break;
+            case "assignmentseedcommitted":
+                if (Long(e.Data, "round") is { } round && Text(e.Data, "commitment") is { } commitment)
+                {
+                    if (!_committed.TryAdd(round, (e.Index, commitment)))
+                        Find(e.Index, "seed committed twice", $"round {round} is committed again (first at log index {_committed[round].Index})");
+                }
+                else
+                    Find(e.Index, "malformed seed", $"{e.Describe()}: needs round and commitment");
+                break;
+            case "assignmentseedrevealed":
+                Reveal(e);
+                break;
+            case "reviewersassigned":
+                Assign(e);
+                break;
+            case "reviewcommitted":
+                Commit(e);
+                break;
+            case "reviewsubmitted":
+                Open(e);
+                break;
+        }
+    }
+
+    public AssignmentReplayResult Finish()
+    {
+        // Rounds not revealed yet: their assignments cannot be recomputed by anyone, and are counted as pending.
+        var pending = _assignments.Values.Count(a => !_revealed.ContainsKey(a.Round));
+        foreach (var a in _assignments.Values.Where(a => _revealed.ContainsKey(a.Round)))
+            Recompute(a);
+        return new(_assigned, _recomputed, _unseeded, pending, _revealed.Count, _commits, _reveals, _findings);
+    }
+
+    private void Reveal(LogEvent e)
+    {
+        if (Long(e.Data, "round") is not { } round || Text(e.Data, "secret") is not { } secret || !Hex.TryDecode(secret, out var bytes, 32))
+        {
+            Find(e.Index, "malformed seed", $"{e.Describe()}: needs round and a 32-byte secret");
+            return;
+        }
+        if (round != _revealed.Count)
+            Find(e.Index, "seed order", $"round {round} is revealed as the {_revealed.Count}th reveal; rounds end in order");
+        if (!_committed.TryGetValue(round, out var committed))
+            Find(e.Index, "seed not committed", $"round {round} is revealed but was never committed");
+        else if (!string.Equals(committed.Commitment, Hex.Encode(SHA256.HashData(bytes)), StringComparison.OrdinalIgnoreCase))
+            Find(e.Index, "seed commitment", $"round {round}: SHA-256 of the revealed secret is not the commitment at log index {committed.Index}");
+        _revealed.TryAdd(round, (e.Index, secret));
+    }
+
+    private void Assign(LogEvent e)
+    {
+        _assigned++;
+        var id = Text(e.Data, "contributionId");
+        if (id is null)
+            return; // the score replay reports a malformed assignment
+        if (Long(e.Data, "seedRound") is not { } round)
+        {
+            _unseeded++;
+            return;
+        }
+        var candidates = Array(e.Data, "candidates")?.Select(c => (Validator: Text(c, "validator"), Reputation: Decimal(c, "reputation"))).ToList();
+        var reviewers = Array(e.Data, "reviewers")?.Select(r => Text(r, "validator")).ToList();
+        if (candidates is null || reviewers is null || candidates.Any(c => c.Validator is null || c.Reputation is null) || reviewers.Contains(null))
+        {
+            Find(e.Index, "malformed assignment", $"contribution {id}: a seeded assignment needs candidates and reviewers with validator and reputation");
+            return;
+        }
+        if (!_submitted.TryGetValue(id, out var submitted))
+            Find(e.Index, "assignment round", $"contribution {id} is assigned but no ContributionSubmitted precedes it");
+        else
+        {
+            if (submitted.Round != round)
+                Find(e.Index, "assignment round", $"contribution {id} was recorded in round {submitted.Round} (log index {submitted.Index}), its assignment uses round {round}");
+            // Contributions recorded before quality-scoring's very first start fall in round 0, committed at that start:
+            // accepted as such (nobody held a secret when they were signed), any later round must precede its contributions.
+            if ((!_committed.TryGetValue(round, out var committed) || committed.Index > submitted.Index) && round > 0)
+                Find(e.Index, "seed committed late", $"contribution {id}: round {round} was not committed before the contribution was recorded");
+        }
+        _assignments[id] = new Seeded(e.Index, id, round, Text(e.Data, "seed"), candidates.Select(c => (c.Validator!, c.Reputation!.Value)).ToList(),
+            reviewers.Select(r => r!).ToList(), Text(e.Data, "commitClosesAt"));
+    }
+
+    private void Recompute(Seeded a)
+    {
+        var secret = _revealed[a.Round].Secret;
+        var seed = SHA256.HashData([.. Hex.Decode(secret, 32), .. Hex.Decode(a.ContributionId, 32)]);
+        if (!string.Equals(a.Seed, Hex.Encode(seed), StringComparison.OrdinalIgnoreCase))
+            Find(a.Index, "assignment seed", $"contribution {a.ContributionId} records seed {a.Seed ?? "(none)"}, round {a.Round}'s secret gives {Hex.Encode(seed)}");
+        var chosen = a.Candidates
+            .Select(c => (c.Validator, Key: Key(seed, c.Validator, c.Reputation)))
+            .OrderByDescending(x => x.Key).ThenBy(x => x.Validator, StringComparer.OrdinalIgnoreCase)
+            .Take(a.Reviewers.Count).Select(x => x.Validator).ToList();
+        if (!chosen.SequenceEqual(a.Reviewers, StringComparer.OrdinalIgnoreCase))
+            Find(a.Index, "assignment", $"contribution {a.ContributionId} assigns [{string.Join(", ", a.Reviewers)}], the seed and candidates give [{string.Join(", ", chosen)}]");
+        else
+            _recomputed++;
+    }
+
+    // The rule of ReviewersAssigned: ln(u) / reputation, u from the first 8 bytes of SHA-256(seed ‖ address).
+    private static double Key(byte[] seed, string validator, decimal reputation)
+    {
+        var hash = SHA256.HashData([.. seed, .. Hex.Decode(validator, 20)]);
+        var u = (BinaryPrimitives.ReadUInt64BigEndian(hash) + 0.5) / 18446744073709551616.0;
+        return Math.Log(u) / (double)reputation;
+    }
+
+    private void Commit(LogEvent e)
+    {
+        _commits++;
+        if (Text(e.Data, "contributionId") is not { } id || Text(e.Data, "validator") is not { } validator || Text(e.Data, "commitment") is not { } commitment
+            || !ulong.TryParse(Text(e.Data, "nonce"), NumberStyles.None, CultureInfo.InvariantCulture, out var nonce) || Long(e.Data, "deadline") is not { } deadline || deadline < 0)
+        {
+            Find(e.Index, "malformed commitment", $"{e.Describe()}: needs contributionId, validator, commitment, nonce and deadline");
+            return;
+        }
+        string? signer;
+        try
+        {
+            signer = TypedDataSigner.RecoverSigner(new ReviewCommitPayload(validator, id, commitment, nonce, (ulong)deadline), domain, Text(e.Data, "signature"));
+        }
+        catch (ArgumentException)
+        {
+            signer = null;
+        }
+        if (!string.Equals(signer, validator, StringComparison.OrdinalIgnoreCase))
+            Find(e.Index, "commitment signature", $"contribution {id}: the commitment of {validator} recovers to {signer ?? "no address"} (EIP-712 ReviewCommit, {domain})");
+        if (_assignments.TryGetValue(id, out var a))
+        {
+            if (!a.Reviewers.Contains(validator, StringComparer.OrdinalIgnoreCase))
+                Find(e.Index, "commitment by unassigned", $"contribution {id}: {validator} committed but was not assigned");
+            if (a.CommitClosesAt is { } closes && Text(e.Data, "committedAt") is { } at
+                && DateTimeOffset.Parse(at, CultureInfo.InvariantCulture) >= DateTimeOffset.Parse(closes, CultureInfo.InvariantCulture))
+                Find(e.Index, "commitment late", $"contribution {id}: {validator} committed at {at}, the commit window closed at {closes}");
+        }
+        if (!_commitments.TryAdd((id.ToLowerInvariant(), validator.ToLowerInvariant()), commitment))
+            Find(e.Index, "committed twice", $"contribution {id}: {validator} has more than one commitment");
+    }
+
+    private void Open(LogEvent e)
+    {
+        if (Text(e.Data, "contributionId") is not { } id || Text(e.Data, "validator") is not { } validator)
+            return; // the score replay reports a malformed review
+        // Reviews of cases assigned before commit-reveal have no commitment to open.
+        if (!_assignments.TryGetValue(id, out var a) || a.CommitClosesAt is null)
+            return;
+        _reveals++;
+        if (!_commitments.TryGetValue((id.ToLowerInvariant(), validator.ToLowerInvariant()), out var commitment))
+        {
+            Find(e.Index, "reveal without commitment", $"contribution {id}: {validator}'s review opens no commitment recorded before it");
+            return;
+        }
+        var score = Int(e.Data, "score");
+        var verdict = Text(e.Data, "verdict");
+        var salt = Text(e.Data, "salt");
+        string? opened = null;
+        if (score is >= 0 and <= ushort.MaxValue && verdict is not null && salt is not null)
+        {
+            try
+            {
+                opened = ReviewCommitment.Compute((ushort)score.Value, verdict, salt);
+            }
+            catch (ArgumentException)
+            {
+                opened = null;
+            }
+        }
+        if (!string.Equals(opened, commitment, StringComparison.OrdinalIgnoreCase))
+            Find(e.Index, "reveal mismatch", $"contribution {id}: {validator}'s review does not open its commitment {commitment}");
+    }
+
+    private void Find(long index, string what, string detail) => _findings.Add(new ReplayDifference(index, what, detail));
+
+    private sealed record Seeded(long Index, string ContributionId, long Round, string? Seed, IReadOnlyList<(string Validator, decimal Reputation)> Candidates,
+        IReadOnlyList<string> Reviewers, string? CommitClosesAt);
+}

@@ -1,0 +1,16 @@
+using CommunityAI.Audit.Replay;
+
+namespace CommunityAI.Audit.Scores;
+
+/// <summary>What recomputing assignments and checking sealed reviews found.</summary>
+/// <param name="Assigned">ReviewersAssigned events read.</param>
+/// <param name="Recomputed">Seeded assignments whose reviewers the revealed seed and the candidates reproduce.</param>
+/// <param name="Unseeded">Assignments recorded before seed rounds (contracts before 1.4): counted, nothing to recompute.</param>
+/// <param name="Pending">Seeded assignments whose round is not revealed yet: nobody can recompute them until it is.</param>
+/// <param name="RoundsRevealed">Seed rounds revealed.</param>
+/// <param name="Commitments">ReviewCommitted events read.</param>
+/// <param name="Reveals">Reviews of commit-reveal cases checked against their commitments.</param>
+/// <param name="Findings">Every difference, at the log index of the event it concerns.</param>
+internal sealed record AssignmentReplayResult(
+    int Assigned, int Recomputed, int Unseeded, int Pending, int RoundsRevealed, int Commitments, int Reveals,
+    IReadOnlyList<ReplayDifference> Findings);
