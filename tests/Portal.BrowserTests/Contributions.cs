@@ -12,7 +12,8 @@ public static class Contributions
 {
     public static async Task<string> SubmitAsync(HttpClient portal, int keyIndex, string text)
     {
-        var content = Encoding.UTF8.GetBytes(text);
+        // Stored bytes begin with a random salt line, so the public hash of a short text cannot be guessed.
+        var content = ContentSalt.Add(Encoding.UTF8.GetBytes(text));
         var nonce = (ulong)DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var payload = new ContributionPayload(Address.Parse(AnvilNode.DevAddresses[keyIndex]), "data",
             Hex.Encode(SHA256.HashData(content)), $"https://example.org/portal-tests/{nonce}", TestChain.Licence, nonce,

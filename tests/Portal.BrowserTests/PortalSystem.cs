@@ -38,6 +38,10 @@ public sealed class PortalSystem : IAsyncLifetime
             // Short epochs, so a claim root reaches the distributor within a test.
             ["Epochs:Genesis"] = "2026-01-01T00:00:00Z",
             ["Epochs:Length"] = "00:00:03",
+            // No validators here, so every score is a fallback: a test genesis policy that pays fallbacks says so explicitly
+            // (the built-in genesis pays nothing without evidence).
+            ["Rewards:Genesis:FallbackShareBasisPoints"] = "10000",
+            ["Rewards:Genesis:UnseenContentShareBasisPoints"] = "10000",
         };
         // Consumers first, so their queues are bound before anything is published.
         var scoring = Start<CommunityAI.QualityScoring.IntegrationEvents.EventHandling.ContributionSubmittedConsumer>(settings);

@@ -72,14 +72,28 @@ internal static class DistributorChecks
         return backed;
     }
 
+    /// <summary>
+    /// Every publication the history records is on chain, unless a reorg took it away and the distributor moved past it
+    /// anyway: roots are cumulative, so a later epoch's root on chain pays everything the lost one would have (the
+    /// claim-root keeper republishes only the newest closed epoch). The same root re-mined in another transaction counts.
+    /// </summary>
     private static void CheckRecordedPublications(ClaimHistory history, DistributorActivity chain, List<Finding> findings)
     {
         foreach (var recorded in history.Publications.Where(p => p.Distributor.Length == 0 || Same(p.Distributor, chain.Distributor)))
         {
-            if (!chain.Roots.Any(r => (long)r.Epoch == recorded.Epoch && Same(r.Root, recorded.Root) && Same(r.TransactionHash, recorded.TxHash)))
-                findings.Add(new Finding($"ClaimRootPublished at log index {recorded.Index}", false,
-                    $"the history records root {recorded.Root} of epoch {recorded.Epoch} as published in tx {recorded.TxHash}, " +
-                    $"but the distributor's logs up to block {chain.AtBlock} hold no such publication and no ClaimRootDropped took it back"));
+            if (chain.Roots.Any(r => (long)r.Epoch == recorded.Epoch && Same(r.Root, recorded.Root)))
+                continue;
+            var name = $"ClaimRootPublished at log index {recorded.Index}";
+            if (chain.Roots.Where(r => (long)r.Epoch > recorded.Epoch).MaxBy(r => r.Epoch) is { } later)
+            {
+                findings.Add(Finding.Pass(name,
+                    $"root {recorded.Root} of epoch {recorded.Epoch} (tx {recorded.TxHash}) is no longer on chain (a reorg took it), " +
+                    $"and the cumulative root of the later epoch {later.Epoch} (tx {later.TransactionHash}) pays everything it would have"));
+                continue;
+            }
+            findings.Add(new Finding(name, false,
+                $"the history records root {recorded.Root} of epoch {recorded.Epoch} as published in tx {recorded.TxHash}, " +
+                $"but the distributor's logs up to block {chain.AtBlock} hold no such publication, no later root supersedes it and no ClaimRootDropped took it back"));
         }
     }
 
