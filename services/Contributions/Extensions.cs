@@ -1,6 +1,7 @@
 using System.Threading.RateLimiting;
 using CommunityAI.Contracts;
 using CommunityAI.Contributions.Apis;
+using CommunityAI.Contributions.Datasets;
 using CommunityAI.Contributions.Domain;
 using CommunityAI.Contributions.Infrastructure;
 using CommunityAI.Contributions.IntegrationEvents.EventHandling;
@@ -28,6 +29,12 @@ internal static class Extensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.AddContentStore();
+        builder.Services.AddOptions<DatasetOptions>()
+            .BindConfiguration(DatasetOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<DatasetHistory>();
+        builder.Services.AddSingleton<DatasetRecorder>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.AddSignedRequestCheck();
         builder.Services.AddSingleton<ContributionAppender>();
@@ -51,7 +58,8 @@ internal static class Extensions
         builder.AddHistoryOutbox("contributions", StreamPrefix, routes => routes
             .Publish<ContributionSubmitted>()
             .Publish<ContributionRejected>()
-            .Publish<ContributionErased>());
+            .Publish<ContributionErased>()
+            .Publish<DatasetSnapshotted>());
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using CommunityAI.Contributions;
 using CommunityAI.Contributions.Apis;
+using CommunityAI.Contributions.Datasets;
 using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -30,5 +31,8 @@ app.MapContributionsApi();
 
 // The encrypted content store: reads by assigned validators, erasure by the contributor.
 app.MapContentApi();
+
+// Datasets for model builders: signed snapshots fixed by a Merkle root, proofs for anyone, exports for the builder.
+app.MapDatasetsApi();
 
 app.Run();

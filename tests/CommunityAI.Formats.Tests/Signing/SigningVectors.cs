@@ -48,6 +48,8 @@ internal sealed record MessageVector(
             "Vote" => new VotePayload(S("voter"), S("proposalId"), checked((byte)U("support")), S("reason"), U("nonce"), U("deadline")),
             "Delegation" => new DelegationPayload(S("delegator"), S("delegatee"), U("nonce"), U("deadline")),
             "Erasure" => new ErasurePayload(S("contributor"), S("contributionId"), U("nonce"), U("deadline")),
+            "DatasetSnapshot" => new DatasetSnapshotPayload(S("builder"), S("kind"), checked((ushort)U("minScore")), S("licences"), U("nonce"), U("deadline")),
+            "DatasetExport" => new DatasetExportPayload(S("builder"), S("root"), U("nonce"), U("deadline")),
             _ => throw new InvalidDataException($"unknown primary type {primaryType}"),
         };
     }

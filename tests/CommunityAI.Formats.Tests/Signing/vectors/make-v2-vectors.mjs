@@ -40,6 +40,11 @@ const types = {
   ],
   Delegation: [{ name: "delegator", type: "address" }, { name: "delegatee", type: "address" }, u64("nonce"), u64("deadline")],
   Erasure: [{ name: "contributor", type: "address" }, { name: "contributionId", type: "bytes32" }, u64("nonce"), u64("deadline")],
+  DatasetSnapshot: [
+    { name: "builder", type: "address" }, { name: "kind", type: "string" }, { name: "minScore", type: "uint16" },
+    { name: "licences", type: "string" }, u64("nonce"), u64("deadline"),
+  ],
+  DatasetExport: [{ name: "builder", type: "address" }, { name: "root", type: "bytes32" }, u64("nonce"), u64("deadline")],
 };
 
 // The development chain's HistoryAnchor (anvil key 0's third deployment) and two others, one per deployment.
@@ -77,6 +82,9 @@ const cases = [
   ["revocation to the zero address", "Delegation", 1, 2, (a) => ({ delegator: a, delegatee: "0x0000000000000000000000000000000000000000", nonce: max64, deadline: max64 })],
   ["erasure", "Erasure", 2, 0, (a) => ({ contributor: a, contributionId: h(0x88), nonce: "1", deadline: "1767225600" })],
   ["erasure, extremes", "Erasure", 0, 1, (a) => ({ contributor: a, contributionId: h(0x00), nonce: "0", deadline: max64 })],
+  ["dataset snapshot", "DatasetSnapshot", 2, 0, (a) => ({ builder: a, kind: "data", minScore: 70, licences: "CC-BY-4.0,CC0-1.0", nonce: "1", deadline: "1767225600" })],
+  ["dataset snapshot, extremes", "DatasetSnapshot", 0, 1, (a) => ({ builder: a, kind: "", minScore: 65535, licences: "", nonce: "0", deadline: max64 })],
+  ["dataset export", "DatasetExport", 2, 2, (a) => ({ builder: a, root: h(0x99), nonce: "1", deadline: "1767225600" })],
 ];
 
 function commitment(score, verdict, salt) {

@@ -1,0 +1,15 @@
+using CommunityAI.Testing;
+
+namespace Contributions.IntegrationTests;
+
+/// <summary>The service with one admitted dataset builder, and a licence per test so each test selects only its own contributions.</summary>
+public sealed class DatasetsService : ContributionsService
+{
+    public const int Builder = 5;
+
+    public static readonly string[] Licences = ["DS-A-1.0", "DS-B-1.0", "DS-C-1.0", "DS-D-1.0", "DS-E-1.0", "DS-F-1.0"];
+
+    protected override IEnumerable<KeyValuePair<string, string>> ExtraSettings =>
+        new Dictionary<string, string> { ["Datasets:Builders:0"] = AnvilNode.DevAddresses[Builder] }
+            .Concat(Licences.Select((l, i) => KeyValuePair.Create($"Intake:Licences:{i}", l)));
+}
