@@ -19,9 +19,11 @@ public sealed class GovernanceTests(PortalSystem system) : IClassFixture<PortalS
     public async Task A_vote_signed_in_the_wallet_is_counted_in_the_tally_with_the_voters_weight_and_a_delegation_is_recorded()
     {
         // Weights are earned for real: a rewarded contribution each, then a closed epoch of the ledger.
-        var earned = await Task.WhenAll(
-            Contributions.SubmitAsync(Api, Proposer, "the proposer's contribution"),
-            Contributions.SubmitAsync(Api, Voter, "the voter's contribution"));
+        string[] earned =
+        [
+            await Contributions.SubmitAsync(Api, Proposer, "The proposer's contribution: a table of tide heights for the harbour."),
+            await Contributions.SubmitAsync(Api, Voter, "The voter's contribution: a glossary of terms used in the harbour's tide tables."),
+        ];
         foreach (var id in earned)
             await Contributions.WaitForStatusAsync(Api, id, "rewarded", "anchored");
         await Proposals.WaitForWeightAsync(Api, AnvilNode.DevAddresses[Proposer], BigInteger.Pow(10, 18));

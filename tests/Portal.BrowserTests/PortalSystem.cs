@@ -8,7 +8,7 @@ namespace CommunityAI.Portal.BrowserTests;
 /// CommunityAI.Testing), the four services of the contribution path and governance on real ports with fast anchoring and short epochs,
 /// the portal proxying them, and one headless Chromium.
 /// </summary>
-public sealed class PortalSystem : IAsyncLifetime
+public class PortalSystem : IAsyncLifetime
 {
     private readonly List<IDisposable> _hosts = [];
     private IPlaywright? _playwright;
@@ -39,6 +39,8 @@ public sealed class PortalSystem : IAsyncLifetime
             ["Epochs:Genesis"] = "2026-01-01T00:00:00Z",
             ["Epochs:Length"] = "00:00:03",
         };
+        foreach (var (key, value) in ServiceSettings)
+            settings[key] = value;
         // Consumers first, so their queues are bound before anything is published.
         var scoring = Start<CommunityAI.QualityScoring.IntegrationEvents.EventHandling.ContributionSubmittedConsumer>(settings);
         var ledger = Start<CommunityAI.RewardLedger.IntegrationEvents.EventHandling.ContributionScoredConsumer>(settings);
@@ -72,6 +74,9 @@ public sealed class PortalSystem : IAsyncLifetime
             Args = ["--no-sandbox"],
         });
     }
+
+    /// <summary>Settings a test class's system adds to (or changes in) every service's.</summary>
+    protected virtual IReadOnlyDictionary<string, string> ServiceSettings { get; } = new Dictionary<string, string>();
 
     /// <summary>A new browser context whose window offers a test wallet for the dev account <paramref name="walletAccount"/> (none when null).</summary>
     public async Task<IPage> OpenAsync(int? walletAccount, ViewportSize? viewport = null)

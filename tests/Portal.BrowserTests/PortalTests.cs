@@ -130,6 +130,7 @@ public sealed class PortalTests(PortalSystem system) : IClassFixture<PortalSyste
     [InlineData("explorer")]
     [InlineData("account")]
     [InlineData("governance")]
+    [InlineData("validator")]
     public async Task Each_page_reads_without_a_wallet_fits_a_phone_and_has_no_serious_accessibility_violation(string name)
     {
         var page = await system.OpenAsync(walletAccount: null, new ViewportSize { Width = 390, Height = 844 });
