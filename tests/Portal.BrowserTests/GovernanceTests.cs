@@ -10,7 +10,7 @@ namespace CommunityAI.Portal.BrowserTests;
 /// Voting and delegating from the Governance page. A class of its own (its own system): it waits out the development
 /// rules' 30 s voting delay, and weights come from epochs the real ledger closes.
 /// </summary>
-public sealed class GovernanceTests(PortalSystem system) : IClassFixture<PortalSystem>
+public sealed class GovernanceTests(GovernanceSystem system) : IClassFixture<GovernanceSystem>
 {
     private const int Proposer = 6, Voter = 7;
     private HttpClient Api => new() { BaseAddress = system.Portal };
@@ -53,6 +53,7 @@ public sealed class GovernanceTests(PortalSystem system) : IClassFixture<PortalS
         var requests = await page.EvaluateAsync<JsonElement>("() => window.testWallet.requests.filter(r => r.method === 'eth_signTypedData_v4').map(r => JSON.parse(r.params[1]).primaryType)");
         Assert.Equal(["Vote"], requests.EnumerateArray().Select(t => t.GetString() ?? "").ToArray());
         await Screenshots.SaveAsync(page, "governance-vote");
+        await Accessibility.AssertNoSeriousViolationAsync(page);
 
         // Delegating: the wallet signs a Delegation and the voter's record names the delegate.
         await page.GetByLabel("Delegate my weight to").FillAsync(AnvilNode.DevAddresses[Proposer]);
