@@ -47,6 +47,7 @@ public sealed class ValidatorDeskTests(ValidatorDeskSystem system) : IClassFixtu
         var sealedCase = await Api.GetStringAsync($"/api/scoring/{id}");
         Assert.DoesNotContain(salt[2..], sealedCase, StringComparison.OrdinalIgnoreCase);
         await Screenshots.SaveAsync(page, "validator-desk");
+        await Accessibility.AssertNoSeriousViolationAsync(page);
 
         // The salt survives a reload (it lives in the browser's storage), and the reveal opens the commitment.
         await page.ReloadAsync();

@@ -39,9 +39,9 @@ async function render(desk, selected) {
   const assignments = await getJson(`/api/validators/${me}/assignments`) ?? [];
   desk.replaceChildren(
     table("Your open assignments, soonest closing first", ["Contribution", "Review window closes"], assignments.map(a => [
-      h("a", { href: `#/validator/${a.contributionId}`, "aria-label": `Review ${a.contributionId}` }, hash(a.contributionId)),
+      h("a", { href: `#/validator/${a.contributionId}` }, hash(a.contributionId)),
       new Date(a.windowClosesAt).toLocaleString()])),
-    assignments.length === 0 ? h("p", {}, "No open assignments.") : null);
+    ...(assignments.length === 0 ? [h("p", {}, "No open assignments.")] : []));
   if (selected) desk.append(reviewCard(selected, assignments.some(a => a.contributionId.toLowerCase() === selected)));
 }
 
@@ -50,7 +50,7 @@ function reviewCard(id, assigned) {
     h("h2", { id: "review-title" }, "Review"), h("p", {}, "Contribution ", hash(id)));
   if (!assigned) card.append(h("p", { class: "hint" }, "This contribution is not among your open assignments; the services will refuse what you sign."));
 
-  const content = h("div", { id: "content", role: "status", "aria-live": "polite" });
+  const content = h("div", { id: "content", class: "content", role: "status", "aria-live": "polite" });
   const read = h("button", { type: "button", class: "secondary" }, "Read the content");
   read.addEventListener("click", async () => {
     read.disabled = true;
