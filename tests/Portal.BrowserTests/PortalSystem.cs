@@ -38,6 +38,8 @@ public class PortalSystem : IAsyncLifetime
             // Short epochs, so a claim root reaches the distributor within a test.
             ["Epochs:Genesis"] = "2026-01-01T00:00:00Z",
             ["Epochs:Length"] = "00:00:03",
+            // Nobody reviews here, so every score is a fallback; paid in full, so claims and weights have something to hold.
+            ["Rewards:Genesis:FallbackShareBasisPoints"] = "10000",
         };
         foreach (var (key, value) in ServiceSettings)
             settings[key] = value;
