@@ -12,7 +12,7 @@ public static class Contributions
 {
     public static async Task<string> SubmitAsync(HttpClient portal, int keyIndex, string text)
     {
-        // Stored bytes begin with a random salt line, so the public hash of a short text cannot be guessed.
+        // Stored content begins with a random salt line (ContentSalt), as the contributions service requires.
         var content = ContentSalt.Add(Encoding.UTF8.GetBytes(text));
         var nonce = (ulong)DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var payload = new ContributionPayload(Address.Parse(AnvilNode.DevAddresses[keyIndex]), "data",
@@ -24,7 +24,7 @@ public static class Contributions
             payload.Contributor, payload.Kind, payload.ContentHash, payload.ContentUri, payload.Licence, payload.Nonce, payload.Deadline,
             signature, content = Convert.ToBase64String(content),
         });
-        response.EnsureSuccessStatusCode();
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
         return Hex.Encode(TypedDataSigner.Digest(payload, TestChain.Domain));
     }
 

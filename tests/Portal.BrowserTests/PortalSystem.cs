@@ -5,10 +5,10 @@ namespace CommunityAI.Portal.BrowserTests;
 
 /// <summary>
 /// The system behind the portal for one test class: a fresh database, virtual host and chain (the shared fixtures of
-/// CommunityAI.Testing), the four services of the contribution path on real ports with fast anchoring and short epochs,
+/// CommunityAI.Testing), the four services of the contribution path and governance on real ports with fast anchoring and short epochs,
 /// the portal proxying them, and one headless Chromium.
 /// </summary>
-public sealed class PortalSystem : IAsyncLifetime
+public class PortalSystem : IAsyncLifetime
 {
     private readonly List<IDisposable> _hosts = [];
     private IPlaywright? _playwright;
@@ -43,11 +43,18 @@ public sealed class PortalSystem : IAsyncLifetime
             ["Rewards:Genesis:FallbackShareBasisPoints"] = "10000",
             ["Rewards:Genesis:UnseenContentShareBasisPoints"] = "10000",
         };
+        foreach (var (key, value) in ServiceSettings)
+            settings[key] = value;
         // Consumers first, so their queues are bound before anything is published.
         var scoring = Start<CommunityAI.QualityScoring.IntegrationEvents.EventHandling.ContributionSubmittedConsumer>(settings);
         var ledger = Start<CommunityAI.RewardLedger.IntegrationEvents.EventHandling.ContributionScoredConsumer>(settings);
         var bridge = Start<CommunityAI.ChainBridge.Log.LogStore>(settings);
         var contributions = Start<CommunityAI.Contributions.Domain.IntakeOptions>(settings);
+        // Development rules: a vote opens 30 s after its proposal and lasts 120 s.
+        var governance = Start<CommunityAI.Governance.Infrastructure.GovernanceDesk>(new Dictionary<string, string>(settings)
+        {
+            ["Governance:Genesis"] = "Development",
+        });
 
         var portal = Start<PortalOptions>(new Dictionary<string, string>
         {
@@ -57,8 +64,7 @@ public sealed class PortalSystem : IAsyncLifetime
             ["services:quality-scoring:api:0"] = scoring.ToString(),
             ["services:reward-ledger:api:0"] = ledger.ToString(),
             ["services:chain-bridge:api:0"] = bridge.ToString(),
-            // Governance is not started here: its page must say so instead of failing.
-            ["services:governance:api:0"] = $"http://127.0.0.1:{FreePort.Next()}",
+            ["services:governance:api:0"] = governance.ToString(),
             ["Logging:LogLevel:Default"] = "Warning",
         });
         Portal = portal;
@@ -72,6 +78,9 @@ public sealed class PortalSystem : IAsyncLifetime
             Args = ["--no-sandbox"],
         });
     }
+
+    /// <summary>Settings a test class's system adds to (or changes in) every service's.</summary>
+    protected virtual IReadOnlyDictionary<string, string> ServiceSettings { get; } = new Dictionary<string, string>();
 
     /// <summary>A new browser context whose window offers a test wallet for the dev account <paramref name="walletAccount"/> (none when null).</summary>
     public async Task<IPage> OpenAsync(int? walletAccount, ViewportSize? viewport = null)

@@ -1,12 +1,13 @@
-// The portal's router: one page per hash (#/contribute, #/explorer, #/account, #/governance), focus moved to the
+// The portal's router: one page per hash (#/contribute, #/explorer, #/account, #/governance, #/validator), focus moved to the
 // page's heading on every change so keyboard and screen-reader users land where the content is.
 import { render as renderWallet } from "./wallet.js";
 import contribute from "./pages/contribute.js";
 import explorer from "./pages/explorer.js";
 import account from "./pages/account.js";
 import governance from "./pages/governance.js";
+import validator from "./pages/validator.js";
 
-const pages = { contribute, explorer, account, governance };
+const pages = { contribute, explorer, account, governance, validator };
 let leave = null;
 
 async function show(event) {

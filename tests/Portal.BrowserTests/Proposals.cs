@@ -1,0 +1,46 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Numerics;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using CommunityAI.Formats;
+using CommunityAI.Formats.Json;
+using CommunityAI.Formats.Signing;
+
+namespace CommunityAI.Portal.BrowserTests;
+
+/// <summary>Governance set up by a script through the portal's proxy (not the page): weights earned, proposals signed.</summary>
+public static class Proposals
+{
+    /// <summary>A signed proposal to admit a fresh validator address, as a proposer's wallet would send it; returns its id.</summary>
+    public static async Task<string> ProposeAsync(HttpClient portal, int keyIndex, string title)
+    {
+        var payload = JsonSerializer.SerializeToElement(new { validator = Hex.Encode(RandomNumberGenerator.GetBytes(20)) });
+        const string body = "Admitted so the portal's voters have something to decide.";
+        var message = new ProposalPayload(AnvilNode.DevAddresses[keyIndex], "validator-admission", title,
+            Hex.Encode(SHA256.HashData(Encoding.UTF8.GetBytes(body))), Hex.Encode(SHA256.HashData(JsonCanonicalizer.Canonicalize(payload))),
+            (ulong)DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), (ulong)DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds());
+        using var response = await portal.PostAsJsonAsync("/api/proposals", new
+        {
+            message.Proposer, message.Kind, message.Title, body, payload, message.Nonce, message.Deadline,
+            signature = TypedDataSigner.Sign(message, TestChain.Domain, AnvilNode.DevPrivateKeys[keyIndex]),
+        });
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+    }
+
+    /// <summary>An address's own weight once the ledger closed an epoch in which it earned at least <paramref name="atLeast"/>.</summary>
+    public static async Task<BigInteger> WaitForWeightAsync(HttpClient portal, string address, BigInteger atLeast) =>
+        await Eventually.MatchesAsync(async () =>
+        {
+            using var response = await portal.GetAsync($"/api/voters/{address}");
+            return response.IsSuccessStatusCode
+                ? BigInteger.Parse((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("ownWeight").GetString()!, CultureInfo.InvariantCulture)
+                : BigInteger.Zero;
+        }, w => w >= atLeast && w > 0, $"{address} to hold a voting weight", TimeSpan.FromSeconds(120));
+
+    public static Task<JsonElement> WaitForStateAsync(HttpClient portal, string id, string state) =>
+        Eventually.MatchesAsync(() => portal.GetFromJsonAsync<JsonElement>($"/api/proposals/{id}"),
+            p => p.GetProperty("state").GetString() == state, $"proposal {id} to be {state}", TimeSpan.FromSeconds(90));
+}

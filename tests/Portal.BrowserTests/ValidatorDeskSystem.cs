@@ -1,0 +1,15 @@
+namespace CommunityAI.Portal.BrowserTests;
+
+/// <summary>
+/// The portal's system with one reviewer per contribution and a quorum of one, so a single registered validator is
+/// assigned every contribution and its reveal closes the case; seed rounds of a second.
+/// </summary>
+public sealed class ValidatorDeskSystem : PortalSystem
+{
+    protected override IReadOnlyDictionary<string, string> ServiceSettings { get; } = new Dictionary<string, string>
+    {
+        ["Scoring:ReviewersPerContribution"] = "1",
+        ["Scoring:Quorum"] = "1",
+        ["Scoring:SeedRound"] = "00:00:01",
+    };
+}
