@@ -8,12 +8,17 @@ var infrastructure = builder.AddCommunityInfrastructure();
 // The anchoring key: a secret parameter (user secrets or environment); anvil's first dev key in Development.
 var anchorerKey = builder.AddParameter("anchorer-key", secret: true);
 
+// The master key wrapping the content store's data keys: a secret parameter too; the published development key locally.
+var contentMasterKey = builder.AddParameter("content-master-key", secret: true);
+
 // Every service appends to the one history and talks over the bus; fixed ports for local use. Those that check
 // signatures, and the bridge, share one chain setting: the local chain and the HistoryAnchor the bridge deploys on it.
 var contributions = builder.AddProject<Projects.Contributions>("contributions")
     .WithHttpEndpoint(port: 5101, name: "api")
     .WithHistoryAndBus(infrastructure)
-    .WithChainSetting();
+    .WithChainSetting()
+    .WithEnvironment("ContentStore__MasterKeys__primary", contentMasterKey)
+    .WithEnvironment("ContentStore__ActiveMasterKey", "primary");
 
 // Locally, sealed reviews are taken for two minutes and seed rounds end every 30 s (12 hours and 10 minutes by default).
 var qualityScoring = builder.AddProject<Projects.QualityScoring>("quality-scoring")
