@@ -54,7 +54,7 @@ public static class ContentApi
             return Problem(StatusCodes.Status403Forbidden, "Not allowed to read this content", "reader", rule);
 
         // The nonce is spent before the content leaves, so a captured request cannot be replayed.
-        if (!await TakeNonceAsync(store, "content-read:" + NonceUse.KeyFor(reader!, Decimal(request.Nonce.Value)), contributionId, ct))
+        if (!await NonceBook.TakeAsync(store, "content-read:" + NonceUse.KeyFor(reader!, Decimal(request.Nonce.Value)), contributionId, ct))
             return Problem(StatusCodes.Status409Conflict, "Nonce already used", "nonce", $"nonce {request.Nonce} of {reader} is already used by another content read");
         var opened = await contents.ReadAsync(contributionId, ct);
         return opened is null
@@ -98,21 +98,6 @@ public static class ContentApi
         if (!Hex.TryDecode(id, out _, 32))
             fields["id"] = ["must be a contribution id: 0x-prefixed hex of 32 bytes"];
         return fields.Count == 0 ? null : TypedResults.ValidationProblem(fields, title: "The request is malformed");
-    }
-
-    private static async Task<bool> TakeNonceAsync(IDocumentStore store, string key, string contributionId, CancellationToken ct)
-    {
-        try
-        {
-            await using var session = store.LightweightSession();
-            session.Insert(new NonceUse(key, contributionId));
-            await session.SaveChangesAsync(ct);
-            return true;
-        }
-        catch (Exception ex) when (StoreConflicts.IsDuplicate(ex))
-        {
-            return false;
-        }
     }
 
     private static string Decimal(ulong value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -137,7 +137,7 @@ public static class DatasetsApi
             return Problem(StatusCodes.Status403Forbidden, "Not the snapshot's builder", "builder", "only the builder who took the snapshot may export it");
 
         // The nonce is spent before any content leaves, so a captured request cannot be replayed.
-        if (!await TakeNonceAsync(store, "dataset-export:" + NonceUse.KeyFor(builder!, Decimal(request.Nonce.Value)), key, ct))
+        if (!await NonceBook.TakeAsync(store, "dataset-export:" + NonceUse.KeyFor(builder!, Decimal(request.Nonce.Value)), key, ct))
             return Problem(StatusCodes.Status409Conflict, "Nonce already used", "nonce", $"nonce {request.Nonce} of {builder} is already used by another dataset export");
 
         var ids = snapshot.Members.Select(m => m.ContributionId).ToArray();
@@ -165,21 +165,6 @@ public static class DatasetsApi
 
     private static ProblemHttpResult UnknownRoot() =>
         Problem(StatusCodes.Status404NotFound, "No such snapshot", "root", "the history holds no dataset snapshot with this root");
-
-    private static async Task<bool> TakeNonceAsync(IDocumentStore store, string key, string root, CancellationToken ct)
-    {
-        try
-        {
-            await using var session = store.LightweightSession();
-            session.Insert(new NonceUse(key, root));
-            await session.SaveChangesAsync(ct);
-            return true;
-        }
-        catch (Exception ex) when (StoreConflicts.IsDuplicate(ex))
-        {
-            return false;
-        }
-    }
 
     private static string Decimal(ulong value) => value.ToString(CultureInfo.InvariantCulture);
 
