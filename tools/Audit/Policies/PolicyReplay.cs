@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using CommunityAI.Audit.History;
 using CommunityAI.Audit.Replay;
+using CommunityAI.Audit.Scores;
 using CommunityAI.Formats;
 using CommunityAI.Formats.Json;
 using CommunityAI.Formats.Policies;
@@ -37,7 +38,7 @@ internal sealed class PolicyReplay
     public void Add(LogEvent e)
     {
         var data = e.Data;
-        switch (RewardReplay.Normalize(e.Type))
+        switch (EventData.Normalize(e.Type))
         {
             case "contributionsubmitted" when e.Stream.StartsWith("contributions/", StringComparison.Ordinal):
                 if (Text(data, "contributionId") is { } submitted && data.TryGetProperty("contentSize", out var size) && size.ValueKind == JsonValueKind.Number)
@@ -66,7 +67,7 @@ internal sealed class PolicyReplay
                     onVote.Votes.Add((e.Index, Text(data, "voter") ?? "", (int)(Long(data, "support") ?? -1), Amount(Text(data, "weight"))));
                 break;
             case "proposalsucceeded" or "proposaldefeated" when e.Stream.StartsWith("governance/", StringComparison.Ordinal):
-                Decide(e, RewardReplay.Normalize(e.Type) == "proposalsucceeded");
+                Decide(e, EventData.Normalize(e.Type) == "proposalsucceeded");
                 break;
             case "proposalqueued" when e.Stream.StartsWith("governance/", StringComparison.Ordinal):
                 if (Text(data, "proposalId") is { } queued && _proposals.TryGetValue(queued, out var onQueue))

@@ -4,6 +4,7 @@ using System.Text.Json;
 using CommunityAI.Audit.History;
 using CommunityAI.Formats.Claims;
 using CommunityAI.Formats.Signing;
+using static CommunityAI.Audit.Scores.EventData;
 
 namespace CommunityAI.Audit.Replay;
 
@@ -82,7 +83,7 @@ internal sealed class RewardReplay
         var address = Text(e.Data, "contributor");
         var amountText = Text(e.Data, "amount");
         if (id is null || address is null || !Address.IsValid(address) || !TryAmount(amountText, out var amount)
-            || Integer(e.Data, "epoch") is not { } epoch)
+            || Long(e.Data, "epoch") is not { } epoch)
         {
             _differences.Add(new ReplayDifference(e.Index, "malformed credit",
                 $"{e.Describe()}: needs contributionId, a valid contributor address, a non-negative decimal amount and an integer epoch"));
@@ -100,7 +101,7 @@ internal sealed class RewardReplay
 
     private EpochReplay CheckEpoch(LogEvent closing, JsonElement data)
     {
-        if (Integer(data, "epoch") is not { } epoch)
+        if (Long(data, "epoch") is not { } epoch)
         {
             _differences.Add(new ReplayDifference(closing.Index, "malformed epoch", $"{closing.Describe()}: no integer epoch"));
             return new EpochReplay(-1, closing.Index, null, null, false);
@@ -140,31 +141,6 @@ internal sealed class RewardReplay
             return; // An older or newer EpochClosed without the field: nothing to compare.
         if (published != recomputed)
             _differences.Add(new ReplayDifference(closing.Index, field, $"epoch {epoch} publishes {field} {published}, the credits recompute to {recomputed}"));
-    }
-
-    private static bool TryAmount(string? text, out BigInteger amount)
-    {
-        amount = default;
-        return text is { Length: > 0 } && text.All(char.IsAsciiDigit)
-            && BigInteger.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out amount);
-    }
-
-    private static long? Integer(JsonElement data, string name) =>
-        data.ValueKind == JsonValueKind.Object && data.TryGetProperty(name, out var value)
-            && value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var number)
-            ? number
-            : null;
-
-    private static string? Text(JsonElement data, string name) =>
-        data.ValueKind == JsonValueKind.Object && data.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
-            ? value.GetString()
-            : null;
-
-    /// <summary>Marten stores "contribution_rewarded", other writers "ContributionRewarded" or a full type name.</summary>
-    internal static string Normalize(string type)
-    {
-        var name = type[(type.LastIndexOfAny(['.', '+', ':']) + 1)..];
-        return name.Replace("_", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal).ToLowerInvariant();
     }
 
     private static string Key(string address) => address.ToLowerInvariant();

@@ -28,7 +28,7 @@ internal sealed class AssignmentReplay(SigningDomain domain)
 
     public void Add(LogEvent e)
     {
-        switch (RewardReplay.Normalize(e.Type))
+        switch (EventData.Normalize(e.Type))
         {
             case "contributionsubmitted":
                 if (Text(e.Data, "contributionId") is { } submitted)

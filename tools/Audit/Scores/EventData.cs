@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Numerics;
 using System.Text.Json;
 
 namespace CommunityAI.Audit.Scores;
@@ -31,4 +33,19 @@ internal static class EventData
     /// <summary>The array's elements, or null when the member is missing or not an array.</summary>
     public static IReadOnlyList<JsonElement>? Array(JsonElement data, string name) =>
         Member(data, name) is { ValueKind: JsonValueKind.Array } value ? value.EnumerateArray().ToList() : null;
+
+    /// <summary>Marten stores "contribution_rewarded", other writers "ContributionRewarded" or a full type name.</summary>
+    public static string Normalize(string type)
+    {
+        var name = type[(type.LastIndexOfAny(['.', '+', ':']) + 1)..];
+        return name.Replace("_", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal).ToLowerInvariant();
+    }
+
+    /// <summary>A token amount: a decimal string of digits only (no sign, no exponent), as the history writes them.</summary>
+    public static bool TryAmount(string? text, out BigInteger amount)
+    {
+        amount = default;
+        return text is { Length: > 0 } && text.All(char.IsAsciiDigit)
+            && BigInteger.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out amount);
+    }
 }

@@ -25,7 +25,7 @@ internal sealed class ScoreReplay(SigningDomain domain)
 
     public void Add(LogEvent e)
     {
-        switch (RewardReplay.Normalize(e.Type))
+        switch (EventData.Normalize(e.Type))
         {
             case "scoringpolicypublished":
                 AddPolicy(e);

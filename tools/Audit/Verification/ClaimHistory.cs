@@ -5,6 +5,7 @@ using System.Text.Json;
 using CommunityAI.Audit.History;
 using CommunityAI.Formats.Claims;
 using CommunityAI.Formats.Signing;
+using static CommunityAI.Audit.Scores.EventData;
 
 namespace CommunityAI.Audit.Verification;
 
@@ -59,15 +60,15 @@ internal sealed class ClaimHistory
         {
             case "contributionrewarded":
                 if (Text(data, "contributionId") is { } id && Text(data, "contributor") is { } address && Address.IsValid(address)
-                    && TryAmount(Text(data, "amount"), out var amount) && Integer(data, "epoch") is { } creditEpoch && _credited.Add(id))
+                    && TryAmount(Text(data, "amount"), out var amount) && Long(data, "epoch") is { } creditEpoch && _credited.Add(id))
                     _pending.Add((address, amount, creditEpoch));
                 break;
             case "epochclosed":
-                if (Integer(data, "epoch") is { } epoch)
+                if (Long(data, "epoch") is { } epoch)
                     _closings.Add(Close(e.Index, epoch, Text(data, "claimRoot"), Text(data, "cumulativeTotal")));
                 break;
             case "claimrootpublished":
-                if (Integer(data, "epoch") is { } published && Text(data, "claimRoot") is { } root && Text(data, "txHash") is { } tx)
+                if (Long(data, "epoch") is { } published && Text(data, "claimRoot") is { } root && Text(data, "txHash") is { } tx)
                     _publications.Add(new RecordedPublication(e.Index, published, root, tx, Text(data, "distributorContract") ?? ""));
                 break;
             case "claimrootdropped":
@@ -75,8 +76,8 @@ internal sealed class ClaimHistory
                     _droppedTransactions.Add(dropped);
                 break;
             case "contractsdeployed":
-                if (Integer(data, "chainId") is { } chainId && Text(data, "anchorContract") is { } anchor
-                    && Text(data, "distributorContract") is { } distributor && Integer(data, "deploymentBlock") is { } block)
+                if (Long(data, "chainId") is { } chainId && Text(data, "anchorContract") is { } anchor
+                    && Text(data, "distributorContract") is { } distributor && Long(data, "deploymentBlock") is { } block)
                     _deployments.Add(new RecordedDeployment(e.Index, chainId, anchor, Text(data, "tokenContract") ?? "", distributor, block));
                 break;
         }
@@ -96,30 +97,6 @@ internal sealed class ClaimHistory
         var tree = _cumulative.Count == 0 ? null : ClaimTree.Build(_cumulative.Select(kv => (kv.Key, kv.Value)));
         return new ClosedEpoch(index, epoch, recordedRoot, recordedTotal, tree);
     }
-
-    private static string Normalize(string type)
-    {
-        var name = type[(type.LastIndexOfAny(['.', '+', ':']) + 1)..];
-        return name.Replace("_", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal).ToLowerInvariant();
-    }
-
-    private static bool TryAmount(string? text, out BigInteger amount)
-    {
-        amount = default;
-        return text is { Length: > 0 } && text.All(char.IsAsciiDigit)
-            && BigInteger.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out amount);
-    }
-
-    private static long? Integer(JsonElement data, string name) =>
-        data.ValueKind == JsonValueKind.Object && data.TryGetProperty(name, out var value)
-            && value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var number)
-            ? number
-            : null;
-
-    private static string? Text(JsonElement data, string name) =>
-        data.ValueKind == JsonValueKind.Object && data.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
-            ? value.GetString()
-            : null;
 }
 
 /// <summary>An EpochClosed: the root and total it records, and the tree its credits recompute to (null when nobody earned).</summary>
