@@ -28,11 +28,9 @@ public static class Extensions
         builder.Services.AddSingleton<EpochCloser>();
         builder.Services.AddSingleton<ClaimTreeCache>();
         builder.Services.AddLeaderLoop<EpochCloserService>();
-        builder.AddCommunityBus("reward-ledger", bus =>
-        {
-            bus.AddConsumer<ContributionScoredConsumer>();
-            bus.AddConsumer<PolicyActivatedConsumer>();
-        });
+        // Scores are credited from the history itself, not from bus notices (see ScoreFollower).
+        builder.Services.AddLeaderLoop<ScoreFollower>();
+        builder.AddCommunityBus("reward-ledger", bus => bus.AddConsumer<PolicyActivatedConsumer>());
         builder.AddHistoryOutbox("reward-ledger", StreamPrefix, routes => routes
             .Publish<ContributionRewarded>()
             .Publish<EpochClosed>());
@@ -48,5 +46,6 @@ public static class Extensions
         options.Schema.For<LedgerAccount>();
         options.Schema.For<EpochState>();
         options.Schema.For<ClosedEpoch>().Identity(e => e.Id);
+        options.Schema.For<ScoreFeedCheckpoint>().Identity(c => c.Id);
     }
 }
