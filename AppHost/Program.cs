@@ -41,7 +41,9 @@ var governance = builder.AddProject<Projects.Governance>("governance")
     .WithHttpEndpoint(port: 5105, name: "api")
     .WithHistoryAndBus(infrastructure)
     .WithChainSetting()
-    .WithEnvironment("Governance__Genesis", "Development");
+    .WithEnvironment("Governance__Genesis", "Development")
+    // The guardian who may veto a passed proposal in its timelock: anvil's account 8, the chain contracts' guardian too.
+    .WithEnvironment("Governance__Guardian", "0x23618e81E3f5cdF7f54C3d65f7FBc0aBf5B21E8f");
 
 // Only the chain-bridge talks to the chain.
 var chainBridge = builder.AddProject<Projects.ChainBridge>("chain-bridge")
