@@ -19,7 +19,7 @@ public static class TransientFailures
             // The service is shutting down under the handler (its data source or scope already disposed). Retrying is
             // right: the stop cancels the retry, and a cancelled message goes back to its queue for the next instance,
             // where a fault would have parked a genuine notice in the error queue for good.
-            if (current is ObjectDisposedException)
+            if (current is ObjectDisposedException or NotReadyException)
                 return true;
             if (current is AggregateException aggregate)
                 return aggregate.InnerExceptions.Any(IsTransient);

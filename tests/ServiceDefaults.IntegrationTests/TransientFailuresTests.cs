@@ -11,6 +11,7 @@ public sealed class TransientFailuresTests
     {
         Assert.True(TransientFailures.IsTransient(new ObjectDisposedException("NpgsqlDataSource")));
         Assert.True(TransientFailures.IsTransient(new InvalidOperationException("wrapped", new ObjectDisposedException("scope"))));
+        Assert.True(TransientFailures.IsTransient(new NotReadyException("assignment round 0 is not committed yet")));
     }
 
     [Fact]
