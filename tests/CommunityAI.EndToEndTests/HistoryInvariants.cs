@@ -35,7 +35,10 @@ public static class HistoryInvariants
             await using var connection = new NpgsqlConnection(history);
             await connection.OpenAsync();
             await using var command = new NpgsqlCommand("""
-                SELECT string_agg(s.data->>'contributionId' || CASE WHEN sc.id IS NULL THEN ' not scored' ELSE ' scored at ' || sc.seq_id || ' not rewarded' END, '; ')
+                SELECT string_agg(s.data->>'contributionId' || ' (seq ' || s.seq_id || CASE WHEN s.data->>'contentSize' IS NULL THEN ', pointer' ELSE ', content' END || ')'
+                    || CASE WHEN sc.id IS NOT NULL THEN ' scored at ' || sc.seq_id || ' not rewarded'
+                            WHEN EXISTS (SELECT 1 FROM history.mt_events c WHERE c.stream_id = 'scoring/' || (s.data->>'contributionId'))
+                            THEN ' taken in, not scored' ELSE ' never taken in' END, '; ')
                 FROM history.mt_events s
                   LEFT JOIN history.mt_events sc ON sc.stream_id = 'scoring/' || (s.data->>'contributionId') AND sc.type = 'contribution_scored'
                   LEFT JOIN history.mt_events r ON r.stream_id = 'ledger/credits/' || (s.data->>'contributionId') AND r.type = 'contribution_rewarded'
@@ -220,7 +223,7 @@ public static class HistoryInvariants
         }
         catch (Xunit.Sdk.XunitException timedOut)
         {
-            throw new Xunit.Sdk.XunitException($"{timedOut.Message}\nunfinished: {await UnfinishedAsync(history)}\nwhat the services logged:\n{ServiceWarnings.Summary()}");
+            throw new Xunit.Sdk.XunitException($"{timedOut.Message}\nunfinished: {await UnfinishedAsync(history)}\nwhat the services logged:\n{ServiceWarnings.Summary(history)}");
         }
 
         Assert.Empty(snapshot!.ScoredTwice);

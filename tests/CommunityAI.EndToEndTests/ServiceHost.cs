@@ -17,6 +17,7 @@ public sealed class ServiceHost<TMarker>(IReadOnlyDictionary<string, string> set
         builder.UseEnvironment("Testing");
         foreach (var (key, value) in settings)
             builder.UseSetting(key, value);
-        builder.ConfigureLogging(logging => logging.AddProvider(new ServiceWarnings(typeof(TMarker).Assembly.GetName().Name!)));
+        builder.ConfigureLogging(logging => logging.AddProvider(
+            new ServiceWarnings(typeof(TMarker).Assembly.GetName().Name!, settings["ConnectionStrings:history"])));
     }
 }

@@ -1,25 +1,29 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 
 namespace CommunityAI.EndToEndTests;
 
 /// <summary>
 /// Every warning and error the in-process services log, kept so that a test which times out can say what the
-/// services complained about meanwhile: a flaky failure in CI is then diagnosable from its output alone.
+/// services complained about meanwhile: a flaky failure in CI is then diagnosable from its output alone. Test classes
+/// run their systems side by side, so each line is kept with its system (the history database it uses).
 /// </summary>
-public sealed class ServiceWarnings(string service) : ILoggerProvider
+public sealed class ServiceWarnings(string service, string history) : ILoggerProvider
 {
-    private const int Kept = 2_000;
-    private static readonly ConcurrentQueue<string> Lines = new();
+    private const int Kept = 5_000;
+    private static readonly ConcurrentQueue<(string System, string Line)> Lines = new();
+    private readonly string _system = SystemOf(history);
 
-    public ILogger CreateLogger(string categoryName) => new Logger(service, categoryName);
+    public ILogger CreateLogger(string categoryName) => new Logger(service, _system, categoryName);
 
     public void Dispose() { }
 
-    /// <summary>The distinct warnings seen, newest last, each with how often it was logged.</summary>
-    public static string Summary(int distinct = 40)
+    /// <summary>The distinct warnings of the system on <paramref name="history"/>, newest last, each with how often it was logged.</summary>
+    public static string Summary(string history, int distinct = 60)
     {
-        var lines = Lines.ToArray();
+        var system = SystemOf(history);
+        var lines = Lines.Where(l => l.System == system).Select(l => l.Line).ToArray();
         var counted = lines
             .Select((line, index) => (line, index))
             .GroupBy(entry => entry.line)
@@ -30,7 +34,14 @@ public sealed class ServiceWarnings(string service) : ILoggerProvider
         return string.Join('\n', counted);
     }
 
-    private sealed class Logger(string service, string category) : ILogger
+    /// <summary>Host, port and database: the same for every service of one system, whatever role each logs in as.</summary>
+    private static string SystemOf(string history)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(history);
+        return $"{builder.Host}:{builder.Port}/{builder.Database}";
+    }
+
+    private sealed class Logger(string service, string system, string category) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
 
@@ -43,7 +54,7 @@ public sealed class ServiceWarnings(string service) : ILoggerProvider
             var message = formatter(state, exception);
             var line = $"{service} {logLevel} {category}: {Truncate(message, 300)}"
                 + (exception is null ? "" : $" [{exception.GetType().Name}: {Truncate(exception.GetBaseException().Message, 200)}]");
-            Lines.Enqueue(line);
+            Lines.Enqueue((system, line));
             while (Lines.Count > Kept)
                 Lines.TryDequeue(out _);
         }
