@@ -38,9 +38,9 @@ public sealed class ModelOptions : IValidatableObject
     /// </summary>
     public string? BuilderKey { get; set; }
 
-    /// <summary>Where the contributions service answers (service discovery name by default).</summary>
+    /// <summary>Where the contributions service answers: by default its "api" endpoint through service discovery (the AppHost's reference).</summary>
     [Required]
-    public Uri ContributionsUrl { get; set; } = new("http://contributions");
+    public Uri ContributionsUrl { get; set; } = new("http://_api.contributions");
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
