@@ -11,7 +11,7 @@ public sealed class LearningTests(ModelService service) : IClassFixture<ModelSer
     public async Task More_contributed_data_gives_a_model_with_higher_recorded_accuracy_which_then_serves_predictions()
     {
         // The corpus is generated in order, so the larger set begins with the smaller one: round two adds to round one.
-        var all = CommunityTexts.Examples(40, seed: 3);
+        var all = CommunityTexts.Examples(20, seed: 3);
         await service.ContributeAsync(all.Take(16));
         var first = await Answers.OkAsync(await Client.TrainAsync(), HttpStatusCode.Created);
 
@@ -19,9 +19,9 @@ public sealed class LearningTests(ModelService service) : IClassFixture<ModelSer
         var second = await Answers.OkAsync(await Client.TrainAsync(), HttpStatusCode.Created);
 
         var (before, after) = (first.GetProperty("accuracyBasisPoints").GetInt32(), second.GetProperty("accuracyBasisPoints").GetInt32());
-        Assert.True(after > before + 1000, $"recorded accuracy {before} bp with 16 examples, {after} bp with 160");
+        Assert.True(after > before + 1000, $"recorded accuracy {before} bp with 16 examples, {after} bp with 80");
         Assert.Equal(2, (await service.EventsOfTypeAsync("model_trained")).Count);
-        Assert.Equal(160, second.GetProperty("memberCount").GetInt32());
+        Assert.Equal(80, second.GetProperty("memberCount").GetInt32());
 
         // The newer model is the one served.
         var current = await Answers.OkAsync(await Client.GetAsync("/api/model"));

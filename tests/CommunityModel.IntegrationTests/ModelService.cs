@@ -56,14 +56,14 @@ public sealed class ModelService : IAsyncLifetime
     }
 
     /// <summary>
-    /// A contributor's signed data contribution of <paramref name="content"/> (a salt line is added, as clients do),
+    /// A contributor's signed contribution of <paramref name="content"/> (a salt line is added, as clients do),
     /// scored <paramref name="score"/> in quality-scoring's stream unless null. Returns its id.
     /// </summary>
-    public async Task<string> ContributeAsync(string content, int? score = 80, int contributor = 1)
+    public async Task<string> ContributeAsync(string content, int? score = 80, int contributor = 1, string kind = "data")
     {
         var nonce = (ulong)Interlocked.Increment(ref _nonce);
         var stored = ContentSalt.Add(Encoding.UTF8.GetBytes(content));
-        var payload = new ContributionPayload(Address.Parse(AnvilNode.DevAddresses[contributor]), "data", Hex.Encode(SHA256.HashData(stored)),
+        var payload = new ContributionPayload(Address.Parse(AnvilNode.DevAddresses[contributor]), kind, Hex.Encode(SHA256.HashData(stored)),
             $"ipfs://model-test/{nonce}", TestChain.Licence, nonce, (ulong)DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds());
         var body = new JsonObject
         {
@@ -84,7 +84,7 @@ public sealed class ModelService : IAsyncLifetime
         {
             // Quality-scoring's fact, as it would append it to its own stream.
             await using var session = Contributions.Services.GetRequiredService<IDocumentStore>().LightweightSession();
-            session.Events.Append("scoring/" + id, new ContributionScored(id, payload.Contributor, "data", s, "scoring-1", DateTimeOffset.UtcNow));
+            session.Events.Append("scoring/" + id, new ContributionScored(id, payload.Contributor, kind, s, "scoring-1", DateTimeOffset.UtcNow));
             await session.SaveChangesAsync();
         }
         return id;

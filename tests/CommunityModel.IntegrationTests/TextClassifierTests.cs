@@ -67,4 +67,21 @@ public sealed class TextClassifierTests
         Assert.All(texts, t => Assert.Equal(HeldOutSplit.IsHeldOut(t, 20), HeldOutSplit.IsHeldOut(t, 20)));
         Assert.InRange(heldOut, 20, 60); // about 20% of 200
     }
+
+    [Theory]
+    [InlineData("{\"predictionId\":\"prediction-1\",\"correct\":true}", "question")]
+    [InlineData("{\"predictionId\":\"prediction-1\",\"correct\":false,\"label\":\"idea\"}", "idea")]
+    [InlineData("{\"predictionId\":\"prediction-1\",\"correct\":false}", null)]
+    [InlineData("{\"predictionId\":\"prediction-1\",\"correct\":false,\"label\":\"complaint\"}", null)]
+    [InlineData("{\"predictionId\":\"prediction-1\",\"correct\":\"yes\"}", null)]
+    [InlineData("{\"correct\":true}", null)]
+    [InlineData("it was wrong", null)]
+    public void Feedback_says_right_or_gives_a_known_label_and_becomes_that_example(string content, string? label)
+    {
+        var stored = CommunityAI.Formats.ContentSalt.Add(System.Text.Encoding.UTF8.GetBytes(content));
+
+        var feedback = Feedback.TryRead(stored, CommunityTexts.Labels);
+
+        Assert.Equal(label, feedback?.ExampleOf("how do I vote?", "question").Label);
+    }
 }

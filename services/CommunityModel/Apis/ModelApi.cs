@@ -27,7 +27,7 @@ public static class ModelApi
     {
         if (!Formats.Hex.TryDecode(snapshotRoot, out _, 32))
             return Problems.Field("snapshotRoot", "must be a snapshot root: 0x-prefixed hex of 32 bytes");
-        return await history.TrainedAsync(snapshotRoot.ToLowerInvariant(), ct) is { } trained
+        return await history.LatestFromAsync(snapshotRoot.ToLowerInvariant(), ct) is { } trained
             ? TypedResults.Ok(trained)
             : Problems.Of(StatusCodes.Status404NotFound, "No model for this snapshot", "snapshotRoot", "no model was trained from this snapshot");
     }
