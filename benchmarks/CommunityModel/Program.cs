@@ -23,19 +23,19 @@ foreach (var size in sizes)
     // evaluation, saving and the model hash. Best of two runs each, alternating, on a shared machine.
     var split = examples.Where(e => !HeldOutSplit.IsHeldOut(e.Text, settings.HeldOutPercent)).ToList();
     var (plainMs, ourMs) = (double.MaxValue, double.MaxValue);
-    (MLContext, ITransformer) plainModel = default;
+    MLContext ml = null!;
+    ITransformer plain = null!;
     TextClassifier.Outcome.Trained trained = null!;
     var clock = new Stopwatch();
     for (var run = 0; run < 2; run++)
     {
         clock.Restart();
-        plainModel = Plain(split, labels);
+        (ml, plain) = Plain(split, labels);
         plainMs = Math.Min(plainMs, clock.Elapsed.TotalMilliseconds);
         clock.Restart();
         trained = (TextClassifier.Outcome.Trained)TextClassifier.Train(examples, settings);
         ourMs = Math.Min(ourMs, clock.Elapsed.TotalMilliseconds);
     }
-    var (ml, plain) = plainModel;
 
     var engine = ml.Model.CreatePredictionEngine<TextClassifier.Row, TextClassifier.Prediction>(plain);
     var texts = examples.Take(2000).Select(e => new TextClassifier.Row { Text = e.Text }).ToList();
