@@ -11,6 +11,9 @@ var anchorerKey = builder.AddParameter("anchorer-key", secret: true);
 // The master key wrapping the content store's data keys: a secret parameter too; the published development key locally.
 var contentMasterKey = builder.AddParameter("content-master-key", secret: true);
 
+// The community model's dataset-builder key: a secret parameter as well; anvil's public dev key 9 locally.
+var modelBuilderKey = builder.AddParameter("model-builder-key", secret: true);
+
 // Every service appends to the one history and talks over the bus; fixed ports for local use. Those that check
 // signatures, and the bridge, share one chain setting: the local chain and the HistoryAnchor the bridge deploys on it.
 var contributions = builder.AddProject<Projects.Contributions>("contributions")
@@ -52,6 +55,7 @@ builder.AddProject<Projects.CommunityModel>("community-model")
     .WithHttpEndpoint(port: 5106, name: "api")
     .WithReference(infrastructure.History, "history").WaitFor(infrastructure.History)
     .WithChainSetting()
+    .WithEnvironment("Model__BuilderKey", modelBuilderKey)
     .WithReference(contributions).WaitFor(contributions);
 
 // Only the chain-bridge talks to the chain.
