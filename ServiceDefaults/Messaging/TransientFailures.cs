@@ -1,10 +1,14 @@
+using MassTransit;
 using Npgsql;
+using RabbitMQ.Client.Exceptions;
 
 namespace CommunityAI.ServiceDefaults.Messaging;
 
 /// <summary>
 /// Failures that say "not now" rather than "never": the database refused a connection (too many clients,
-/// starting up, shutting down), dropped one mid-transaction, or timed out; or this service is stopping. A handler that failed this way
+/// starting up, shutting down), dropped one mid-transaction, or timed out; the broker was away when the handler sent or
+/// published (after a broker restart the receive side may be back before the send side has reconnected); or this
+/// service is stopping. A handler that failed this way
 /// succeeds when tried again, and our handlers are idempotent, so trying again is always safe.
 /// </summary>
 public static class TransientFailures
@@ -20,6 +24,8 @@ public static class TransientFailures
             // right: the stop cancels the retry, and a cancelled message goes back to its queue for the next instance,
             // where a fault would have parked a genuine notice in the error queue for good.
             if (current is ObjectDisposedException or NotReadyException)
+                return true;
+            if (current is ConnectionException or TransportUnavailableException or AlreadyClosedException)
                 return true;
             if (current is AggregateException aggregate)
                 return aggregate.InnerExceptions.Any(IsTransient);

@@ -15,6 +15,13 @@ public sealed class TransientFailuresTests
     }
 
     [Fact]
+    public void A_handler_whose_send_found_the_broker_away_is_retried()
+    {
+        Assert.True(TransientFailures.IsTransient(new MassTransit.RabbitMqConnectionException("broker unreachable")));
+        Assert.True(TransientFailures.IsTransient(new MassTransit.TransportUnavailableException("the send transport is reconnecting")));
+    }
+
+    [Fact]
     public void Timeouts_are_retried_and_broken_rules_are_not()
     {
         Assert.True(TransientFailures.IsTransient(new AggregateException(new TimeoutException())));
