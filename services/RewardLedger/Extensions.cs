@@ -28,6 +28,9 @@ public static class Extensions
         builder.Services.AddSingleton<EpochCloser>();
         builder.Services.AddSingleton<ClaimTreeCache>();
         builder.Services.AddLeaderLoop<EpochCloserService>();
+        builder.Services.AddSingleton<RevenueFacts>();
+        builder.Services.AddSingleton<RevenueSplitter>();
+        builder.Services.AddLeaderLoop<RevenueSplitService>();
         builder.AddCommunityBus("reward-ledger", bus =>
         {
             bus.AddConsumer<ContributionScoredConsumer>();
@@ -44,6 +47,7 @@ public static class Extensions
         options.Events.AddEventType<ContributionRewarded>();
         options.Events.AddEventType<EpochClosed>();
         options.Events.AddEventType<RewardPolicyPublished>();
+        options.Events.AddEventType<RevenueSplit>();
         options.Schema.For<JournalEntry>().Index(e => e.Contributor).Index(e => e.Epoch);
         options.Schema.For<LedgerAccount>();
         options.Schema.For<EpochState>();
