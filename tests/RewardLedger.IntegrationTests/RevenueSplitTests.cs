@@ -92,7 +92,7 @@ public sealed class RevenueSplitTests(ShortEpochLedgerSystem system) : IClassFix
         var again = await splitter.SplitAsync(await PaymentAsync(paymentId), CancellationToken.None);
 
         Assert.Null(again);
-        Assert.Empty((await facts.PendingPaymentsAsync(1000, CancellationToken.None)).Where(p => p.PaymentId == paymentId));
+        Assert.DoesNotContain(await facts.PendingPaymentsAsync(1000, CancellationToken.None), p => p.PaymentId == paymentId);
         Assert.Equal(1, await LedgerSql.CountAsync(system.History, $"SELECT count(*) FROM history.mt_events WHERE stream_id = 'ledger/revenue/{paymentId}'"));
         var account = await system.Api.GetFromJsonAsync<JsonElement>($"/api/accounts/{contributor}");
         Assert.Equal((await RewardsAsync(contributor) + 5 * Token).ToString(), account.GetProperty("balance").GetString());
