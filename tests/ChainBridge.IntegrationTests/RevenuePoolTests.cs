@@ -18,6 +18,10 @@ public sealed class RevenuePoolTests(RevenueBridge bridge) : IClassFixture<Reven
 
         Assert.Equal(bridge.Deployment.TokenAddress, await pool.GetFunction("token").CallAsync<string>(), StringComparer.OrdinalIgnoreCase);
         Assert.Equal(DevelopmentChain.Treasury, await pool.GetFunction("treasury").CallAsync<string>(), StringComparer.OrdinalIgnoreCase);
+        // Builders learn where to pay from the chain API.
+        using var api = bridge.Host.CreateClient();
+        var chain = await System.Net.Http.Json.HttpClientJsonExtensions.GetFromJsonAsync<System.Text.Json.JsonElement>(api, "/api/chain");
+        Assert.Equal(bridge.Deployment.RevenuePoolAddress, chain.GetProperty("revenuePoolContract").GetString());
     }
 
     [Fact]
