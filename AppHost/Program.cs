@@ -11,6 +11,9 @@ var anchorerKey = builder.AddParameter("anchorer-key", secret: true);
 // The master key wrapping the content store's data keys: a secret parameter too; the published development key locally.
 var contentMasterKey = builder.AddParameter("content-master-key", secret: true);
 
+// The community model's dataset-builder key: a secret parameter as well; anvil's public dev key 9 locally.
+var modelBuilderKey = builder.AddParameter("model-builder-key", secret: true);
+
 // Every service appends to the one history and talks over the bus; fixed ports for local use. Those that check
 // signatures, and the bridge, share one chain setting: the local chain and the HistoryAnchor the bridge deploys on it.
 var contributions = builder.AddProject<Projects.Contributions>("contributions")
@@ -18,7 +21,9 @@ var contributions = builder.AddProject<Projects.Contributions>("contributions")
     .WithHistoryAndBus(infrastructure)
     .WithChainSetting()
     .WithEnvironment("ContentStore__MasterKeys__primary", contentMasterKey)
-    .WithEnvironment("ContentStore__ActiveMasterKey", "primary");
+    .WithEnvironment("ContentStore__ActiveMasterKey", "primary")
+    // The community model is an admitted dataset builder; locally it signs with anvil's public dev key 9.
+    .WithEnvironment("Datasets__Builders__0", CommunityModelBuilder);
 
 // Locally, sealed reviews are taken for two minutes and seed rounds end every 30 s (12 hours and 10 minutes by default).
 var qualityScoring = builder.AddProject<Projects.QualityScoring>("quality-scoring")
@@ -41,7 +46,17 @@ var governance = builder.AddProject<Projects.Governance>("governance")
     .WithHttpEndpoint(port: 5105, name: "api")
     .WithHistoryAndBus(infrastructure)
     .WithChainSetting()
-    .WithEnvironment("Governance__Genesis", "Development");
+    .WithEnvironment("Governance__Genesis", "Development")
+    // The guardian who may veto a passed proposal in its timelock: anvil's account 8, the chain contracts' guardian too.
+    .WithEnvironment("Governance__Guardian", "0x23618e81E3f5cdF7f54C3d65f7FBc0aBf5B21E8f");
+
+// The community model trains from contributions' dataset snapshots, through the builders' signed API, and serves predictions.
+builder.AddProject<Projects.CommunityModel>("community-model")
+    .WithHttpEndpoint(port: 5106, name: "api")
+    .WithReference(infrastructure.History, "history").WaitFor(infrastructure.History)
+    .WithChainSetting()
+    .WithEnvironment("Model__BuilderKey", modelBuilderKey)
+    .WithReference(contributions).WaitFor(contributions);
 
 // Only the chain-bridge talks to the chain.
 var chainBridge = builder.AddProject<Projects.ChainBridge>("chain-bridge")
@@ -62,3 +77,9 @@ builder.AddProject<Projects.Portal>("portal")
     .WithEnvironment("Portal__ChainRpcUrl", infrastructure.Chain);
 
 builder.Build().Run();
+
+internal static partial class Program
+{
+    /// <summary>The address of the community model's development builder key (CommunityModel's DevelopmentBuilderKey).</summary>
+    private const string CommunityModelBuilder = "0xa0Ee7A142d267C1f36714E4a8F75612F20a79720";
+}

@@ -66,10 +66,38 @@ var scored = Enumerable.Range(0, credits).Select(NewScored).ToArray();
 var ledger = await Rate.MeasureAsync(credits, parallel, i => writer.CreditAsync(scored[i], default));
 var redelivered = await Rate.MeasureAsync(credits, parallel, i => writer.CreditAsync(scored[i], default));
 
+// The real path: scores recorded in quality-scoring's streams, then credited by the ledger's ScoreFollower under its
+// leader loop, from the first feed read to the last credit.
+var dataSource = host.Services.GetRequiredService<Npgsql.NpgsqlDataSource>();
+var toFollow = Enumerable.Range(0, credits).Select(NewScored).ToArray();
+foreach (var chunk in toFollow.Chunk(500))
+{
+    await using var session = store.LightweightSession();
+    foreach (var score in chunk)
+        session.Events.StartStream(ScoreFollower.ScoringStreamPrefix + score.ContributionId, score);
+    await session.SaveChangesAsync();
+}
+async Task<long> CreditCountAsync()
+{
+    await using var command = dataSource.CreateCommand("SELECT count(*) FROM history.mt_events WHERE type = 'contribution_rewarded'");
+    return (long)(await command.ExecuteScalarAsync())!;
+}
+var creditedBefore = await CreditCountAsync();
+var follower = new CommunityAI.ServiceDefaults.Background.LeaderLoop<ScoreFollower>(
+    new ScoreFollower(dataSource, store, writer), dataSource, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
+var following = Stopwatch.StartNew();
+await follower.StartAsync(default);
+while (await CreditCountAsync() < creditedBefore + credits)
+    await Task.Delay(20);
+following.Stop();
+await follower.StopAsync(default);
+var followed = credits / following.Elapsed.TotalSeconds;
+
 Console.WriteLine($"parallel {parallel}, {credits} each:");
 Console.WriteLine($"  raw Marten append       {raw,10:N0} events/s  (limit)");
 Console.WriteLine($"  ledger credit           {ledger,10:N0} credits/s = {ledger / raw:P0} of the limit");
 Console.WriteLine($"  redelivery (refused)    {redelivered,10:N0} msgs/s    = {redelivered / raw:P0} of the limit");
+Console.WriteLine($"  followed from history   {followed,10:N0} credits/s = {followed / raw:P0} of the limit (ScoreFollower, one leader)");
 
 foreach (var size in treeSizes)
 {

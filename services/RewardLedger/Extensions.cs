@@ -28,14 +28,13 @@ public static class Extensions
         builder.Services.AddSingleton<EpochCloser>();
         builder.Services.AddSingleton<ClaimTreeCache>();
         builder.Services.AddLeaderLoop<EpochCloserService>();
+        // Scores are credited from the history itself, not from bus notices (see ScoreFollower).
+        builder.Services.AddLeaderLoop<ScoreFollower>();
+        // Builders' payments are split from the history too (see RevenueSplitService).
         builder.Services.AddSingleton<RevenueFacts>();
         builder.Services.AddSingleton<RevenueSplitter>();
         builder.Services.AddLeaderLoop<RevenueSplitService>();
-        builder.AddCommunityBus("reward-ledger", bus =>
-        {
-            bus.AddConsumer<ContributionScoredConsumer>();
-            bus.AddConsumer<PolicyActivatedConsumer>();
-        });
+        builder.AddCommunityBus("reward-ledger", bus => bus.AddConsumer<PolicyActivatedConsumer>());
         builder.AddHistoryOutbox("reward-ledger", StreamPrefix, routes => routes
             .Publish<ContributionRewarded>()
             .Publish<EpochClosed>());
@@ -52,5 +51,6 @@ public static class Extensions
         options.Schema.For<LedgerAccount>();
         options.Schema.For<EpochState>();
         options.Schema.For<ClosedEpoch>().Identity(e => e.Id);
+        options.Schema.For<ScoreFeedCheckpoint>().Identity(c => c.Id);
     }
 }

@@ -108,6 +108,11 @@ public sealed class DatasetRevenuePathTests : IAsyncLifetime
         await builderKey.SendAsync(reader.Eth.GetContract(ContractArtifacts.DatasetRevenuePool.Abi, deployment.RevenuePoolAddress), "pay",
             [root.HexToByteArray(), price]);
 
+        // The ledger credits the scores as rewards too (ScoreFollower): wait for them, so the claim roots hold still.
+        await Eventually.MatchesAsync(() => CountAsync($"SELECT count(*) FROM history.mt_events WHERE type = 'contribution_rewarded' AND data->>'contributionId' IN ('{a}', '{b}')"),
+            n => n == 2, "both scores credited", Patience);
+        await Eventually.MatchesAsync(() => CountAsync("SELECT count(*) FROM history.mt_events WHERE type = 'revenue_split'"), n => n == 1, "the payment split", Patience);
+
         var aliceShare = price * 90 / 135;
         var bobShare = price * 45 / 135;
         var treasuryShare = price - aliceShare - bobShare;
@@ -132,8 +137,11 @@ public sealed class DatasetRevenuePathTests : IAsyncLifetime
             var paid = await distributor.ClaimAsync(account, BigInteger.Parse(claim!.Amount, CultureInfo.InvariantCulture),
                 [.. claim.Proof.Select(p => p.HexToByteArray())]);
 
-            Assert.Equal(share, paid.Paid);
-            Assert.Equal(share, await token.GetFunction("balanceOf").CallAsync<BigInteger>(account));
+            // Exactly the share on top of whatever the policy paid for the scores themselves.
+            var rewards = await RewardsAsync(account);
+            Assert.Equal(rewards + share, BigInteger.Parse(claim.Amount, CultureInfo.InvariantCulture));
+            Assert.Equal(rewards + share, paid.Paid);
+            Assert.Equal(rewards + share, await token.GetFunction("balanceOf").CallAsync<BigInteger>(account));
         }
         Assert.Equal(price, await token.GetFunction("balanceOf").CallAsync<BigInteger>(deployment.RevenuePoolAddress));
         Assert.Equal(BigInteger.Zero, await token.GetFunction("balanceOf").CallAsync<BigInteger>(builder));
@@ -141,6 +149,25 @@ public sealed class DatasetRevenuePathTests : IAsyncLifetime
         var replay = await AuditRun.RunAsync("replay", "--database", _database, "--json");
         Assert.True(replay.ExitCode == 0, replay.ToString());
         Assert.Equal(1, replay.Json.GetProperty("revenue").GetProperty("splits").GetInt32());
+    }
+
+    private async Task<long> CountAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(_database);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return Convert.ToInt64(await command.ExecuteScalarAsync() ?? 0L, CultureInfo.InvariantCulture);
+    }
+
+    private async Task<BigInteger> RewardsAsync(string account)
+    {
+        await using var connection = new NpgsqlConnection(_database);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT coalesce(sum((data->>'amount')::numeric), 0)::text FROM history.mt_events WHERE type = 'contribution_rewarded' AND data->>'contributor' = @a",
+            connection);
+        command.Parameters.AddWithValue("a", Address.Parse(account));
+        return BigInteger.Parse((string)(await command.ExecuteScalarAsync())!, CultureInfo.InvariantCulture);
     }
 
     public async Task DisposeAsync()

@@ -4,6 +4,7 @@ using System.Text.Json;
 using CommunityAI.Audit.History;
 using CommunityAI.Audit.Policies;
 using CommunityAI.Formats;
+using CommunityAI.Formats.Signing;
 
 namespace CommunityAI.Audit.Tests;
 
@@ -109,5 +110,26 @@ public sealed class PolicyReplayTests
         Assert.Contains("tally", findings);
         Assert.Contains("activation before the timelock", findings);
         Assert.Contains("reward policy without a vote", findings);
+    }
+
+    [Fact]
+    public void A_veto_signed_by_the_guardian_it_names_passes_and_a_forged_or_reworded_one_is_found()
+    {
+        var domain = new SigningDomain(31337, "0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0");
+        const string GuardianKey = "0x2a871d0798f97d79848a013d4936a73bf4cc922c825d33c1cf7073dff6d409c6"; // anvil key 9
+        var guardian = new Nethereum.Signer.EthECKey(GuardianKey).GetPublicAddress();
+        LogEvent Veto(string reason, string signedReason, string key) => Event("governance/proposals/" + Proposal, "proposal_vetoed", $$"""
+            {"proposalId":"{{Proposal}}","guardian":"{{guardian}}","reason":{{JsonSerializer.Serialize(reason)}},"vetoedAt":"2026-01-02T00:00:00Z","nonce":"7","deadline":1767225600,
+             "signature":"{{TypedDataSigner.Sign(new VetoPayload(guardian, Proposal, signedReason, 7, 1767225600), domain, key)}}"}
+            """);
+
+        var honest = new PolicyReplay(domain);
+        honest.Add(Veto("drains the treasury", "drains the treasury", GuardianKey));
+        Assert.Empty(honest.Finish().Findings);
+
+        var forged = new PolicyReplay(domain);
+        forged.Add(Veto("drains the treasury", "drains the treasury", "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d"));
+        forged.Add(Veto("a reason the guardian never gave", "drains the treasury", GuardianKey));
+        Assert.Equal(["veto signature", "veto signature"], forged.Finish().Findings.Select(f => f.What));
     }
 }

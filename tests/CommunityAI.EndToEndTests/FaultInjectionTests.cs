@@ -89,7 +89,6 @@ public sealed class DeliveryFaultTests(SystemUnderTest system) : IClassFixture<S
     private static readonly string[] ConsumerQueues =
     [
         "quality-scoring-contribution-submitted",
-        "reward-ledger-contribution-scored",
     ];
 
     [Fact]
@@ -218,7 +217,7 @@ public sealed class LongDatabaseOutageTests(FaultySystem system) : IClassFixture
 
         var accepted = (await load).Concat(partner).ToList();
         await HistoryInvariants.AssertSettledAsync(system.History, accepted, TimeSpan.FromMinutes(4), system.Chain.RpcUrl);
-        foreach (var queue in new[] { "contributions-submit", "quality-scoring-contribution-submitted", "reward-ledger-contribution-scored",
+        foreach (var queue in new[] { "contributions-submit", "quality-scoring-contribution-submitted",
                      "contributions-contribution-scored", "contributions-contribution-rewarded" })
             Assert.Equal(0u, await ErrorCountAsync(connection, queue + "_error"));
     }

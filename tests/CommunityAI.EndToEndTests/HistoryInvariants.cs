@@ -27,6 +27,31 @@ public static class HistoryInvariants
             SELECT 1 FROM history.mt_events d WHERE d.type = 'tree_head_anchor_dropped' AND d.data->>'txHash' = a.data->>'txHash')
         """;
 
+    /// <summary>The contributions a stage has not reached yet, with the stage: what a timed-out settle waited for.</summary>
+    private static async Task<string> UnfinishedAsync(string history)
+    {
+        try
+        {
+            await using var connection = new NpgsqlConnection(history);
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand("""
+                SELECT string_agg(s.data->>'contributionId' || ' (seq ' || s.seq_id || CASE WHEN s.data->>'contentSize' IS NULL THEN ', pointer' ELSE ', content' END || ')'
+                    || CASE WHEN sc.id IS NOT NULL THEN ' scored at ' || sc.seq_id || ' not rewarded'
+                            WHEN EXISTS (SELECT 1 FROM history.mt_events c WHERE c.stream_id = 'scoring/' || (s.data->>'contributionId'))
+                            THEN ' taken in, not scored' ELSE ' never taken in' END, '; ')
+                FROM history.mt_events s
+                  LEFT JOIN history.mt_events sc ON sc.stream_id = 'scoring/' || (s.data->>'contributionId') AND sc.type = 'contribution_scored'
+                  LEFT JOIN history.mt_events r ON r.stream_id = 'ledger/credits/' || (s.data->>'contributionId') AND r.type = 'contribution_rewarded'
+                WHERE s.type = 'contribution_submitted' AND (sc.id IS NULL OR r.id IS NULL)
+                """, connection);
+            return await command.ExecuteScalarAsync() as string ?? "none";
+        }
+        catch (NpgsqlException ex)
+        {
+            return $"unknown ({ex.Message})";
+        }
+    }
+
     public static async Task<Snapshot> ReadAsync(string history)
     {
         await using var connection = new NpgsqlConnection(history);
@@ -181,17 +206,25 @@ public static class HistoryInvariants
     /// <summary>Waits for the system to catch up, then asserts every invariant.</summary>
     public static async Task AssertSettledAsync(string history, IReadOnlyCollection<string> accepted, TimeSpan timeout)
     {
-        var snapshot = await Eventually.MatchesAsync(async () =>
+        Snapshot? snapshot;
+        try
         {
-            try
+            snapshot = await Eventually.MatchesAsync(async () =>
             {
-                return await ReadAsync(history);
-            }
-            catch (NpgsqlException)
-            {
-                return null; // the database may still be coming back
-            }
-        }, s => s is not null && s.Submitted >= accepted.Count && s.Settled, "the system to settle", timeout);
+                try
+                {
+                    return await ReadAsync(history);
+                }
+                catch (NpgsqlException)
+                {
+                    return null; // the database may still be coming back
+                }
+            }, s => s is not null && s.Submitted >= accepted.Count && s.Settled, "the system to settle", timeout);
+        }
+        catch (Xunit.Sdk.XunitException timedOut)
+        {
+            throw new Xunit.Sdk.XunitException($"{timedOut.Message}\nunfinished: {await UnfinishedAsync(history)}\nwhat the services logged:\n{ServiceWarnings.Summary(history)}");
+        }
 
         Assert.Empty(snapshot!.ScoredTwice);
         Assert.Empty(snapshot.RewardedTwice);

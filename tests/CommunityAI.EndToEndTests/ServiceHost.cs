@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace CommunityAI.EndToEndTests;
 
@@ -15,5 +17,7 @@ public sealed class ServiceHost<TMarker>(IReadOnlyDictionary<string, string> set
         builder.UseEnvironment("Testing");
         foreach (var (key, value) in settings)
             builder.UseSetting(key, value);
+        builder.ConfigureLogging(logging => logging.AddProvider(
+            new ServiceWarnings(typeof(TMarker).Assembly.GetName().Name!, settings["ConnectionStrings:history"])));
     }
 }

@@ -57,7 +57,7 @@ public class SystemUnderTest : IAsyncLifetime
     public void StartServices()
     {
         Start<CommunityAI.QualityScoring.IntegrationEvents.EventHandling.ContributionSubmittedConsumer>();
-        RewardLedger = Start<CommunityAI.RewardLedger.IntegrationEvents.EventHandling.ContributionScoredConsumer>();
+        RewardLedger = Start<CommunityAI.RewardLedger.Infrastructure.CreditWriter>();
         ChainBridge = Start<CommunityAI.ChainBridge.Log.LogStore>();
         Contributions = Start<CommunityAI.Contributions.Domain.IntakeOptions>();
     }

@@ -14,7 +14,9 @@ public static class ForgedMessage
     /// <param name="messageType">The contract's type name, e.g. <c>ContributionScored</c> (namespace CommunityAI.Contracts).</param>
     /// <param name="messageId">The envelope's message id: a fresh one, or a real event's id to pass a forgery off as its notice.</param>
     /// <param name="body">The message itself, serialized camelCase as MassTransit does.</param>
-    public static async Task PublishAsync(string broker, string messageType, Guid messageId, object body)
+    /// <param name="mustReachAQueue">True: fail unless some queue took the forgery (a forgery that reached no queue would prove
+    /// nothing about its consumers). False: for a service that listens to no such notice, publish on the exchange anyway.</param>
+    public static async Task PublishAsync(string broker, string messageType, Guid messageId, object body, bool mustReachAQueue = true)
     {
         var urn = "urn:message:CommunityAI.Contracts:" + messageType;
         var exchange = "CommunityAI.Contracts:" + messageType;
@@ -40,7 +42,8 @@ public static class ForgedMessage
             MessageId = messageId.ToString(),
             DeliveryMode = DeliveryModes.Persistent,
         };
-        // Mandatory: a forgery that reached no queue would prove nothing.
-        await channel.BasicPublishAsync(exchange, "", mandatory: true, properties, bytes);
+        if (!mustReachAQueue) // declared as MassTransit declares a message type's exchange, so the publish cannot fail for want of it
+            await channel.ExchangeDeclareAsync(exchange, ExchangeType.Fanout, durable: true);
+        await channel.BasicPublishAsync(exchange, "", mandatory: mustReachAQueue, properties, bytes);
     }
 }

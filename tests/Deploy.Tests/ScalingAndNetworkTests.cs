@@ -23,6 +23,8 @@ public sealed class ScalingAndNetworkTests
             Assert.InRange(scaled.Spec.MinReplicaCount, 1, scaled.Spec.MaxReplicaCount);
         }
         Assert.Equal("communityai-connections", Assert.Single(auth.Spec.SecretTargetRef)["name"]);
+        // A scaler on a queue nobody consumes any more (reward-ledger credits from the history) would only fail.
+        Assert.All(overlay.All<ScaledObject>(), s => Assert.Contains(s.Spec.ScaleTargetRef["name"], ServiceSettings.ScaledQueues.Keys));
     }
 
     [Fact]

@@ -44,7 +44,6 @@ public static class ServiceSettings
     {
         ["contributions"] = ["contributions-submit", "contributions-contribution-scored"],
         ["quality-scoring"] = ["quality-scoring-contribution-submitted"],
-        ["reward-ledger"] = ["reward-ledger-contribution-scored"],
     };
 
     /// <summary>The environment variable .NET configuration reads a key from ("Chain:Id" → "Chain__Id").</summary>

@@ -142,6 +142,18 @@ public sealed class GovernanceSystem : IAsyncLifetime
             signature = TypedDataSigner.Sign(message, Domain, AnvilNode.DevPrivateKeys[key]) };
     }
 
+    /// <summary>The guardian configured for the test's governance: anvil's key 8, as on the development chain.</summary>
+    public const int GuardianKey = 8;
+
+    /// <summary>A signed veto as the guardian's wallet would send it (<paramref name="signWith"/>: a key other than the signer's own).</summary>
+    public object Veto(int key, string proposalId, string reason, ulong? nonce = null, int? signWith = null)
+    {
+        var guardian = AnvilNode.DevAddresses[key];
+        var message = new VetoPayload(guardian, proposalId, reason, nonce ?? NextNonce(), Deadline());
+        return new { guardian, proposalId, reason, nonce = message.Nonce, deadline = message.Deadline,
+            signature = TypedDataSigner.Sign(message, Domain, AnvilNode.DevPrivateKeys[signWith ?? key]) };
+    }
+
     /// <summary>Signature deadlines are real Unix time: the signed-request check reads the (fake) clock, which starts in 2026.</summary>
     private ulong Deadline() => (ulong)Clock.GetUtcNow().AddDays(1).ToUnixTimeSeconds();
 
@@ -183,6 +195,7 @@ public sealed class GovernanceSystem : IAsyncLifetime
             builder.UseSetting("Chain:Id", "31337");
             builder.UseSetting("Chain:VerifyingContract", SigningChainOptions.DevelopmentVerifyingContract);
             builder.UseSetting("Governance:Genesis", "Development");
+            builder.UseSetting("Governance:Guardian", AnvilNode.DevAddresses[GuardianKey]);
             builder.UseSetting("Logging:LogLevel:Default", "Warning");
             builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(system.Clock));
         }

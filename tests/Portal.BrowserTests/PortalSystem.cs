@@ -47,7 +47,7 @@ public class PortalSystem : IAsyncLifetime
             settings[key] = value;
         // Consumers first, so their queues are bound before anything is published.
         var scoring = Start<CommunityAI.QualityScoring.IntegrationEvents.EventHandling.ContributionSubmittedConsumer>(settings);
-        var ledger = Start<CommunityAI.RewardLedger.IntegrationEvents.EventHandling.ContributionScoredConsumer>(settings);
+        var ledger = Start<CommunityAI.RewardLedger.Infrastructure.CreditWriter>(settings);
         var bridge = Start<CommunityAI.ChainBridge.Log.LogStore>(settings);
         var contributions = Start<CommunityAI.Contributions.Domain.IntakeOptions>(settings);
         // Development rules: a vote opens 30 s after its proposal and lasts 120 s.

@@ -57,9 +57,17 @@ public class LedgerSystem : IAsyncLifetime
 
     public IServiceProvider Services(int replica) => _hosts[replica].Services;
 
+    /// <summary>How many credits the history holds that match <paramref name="where"/> (SQL over history.mt_events), or how many contributions they credit.</summary>
+    public Task<long> CreditsAsync(string where, bool distinct = false) => LedgerSql.CountAsync(History,
+        $"SELECT count({(distinct ? "DISTINCT data->>'contributionId'" : "*")}) FROM history.mt_events WHERE type = 'contribution_rewarded' AND {where}");
+
+    /// <summary>Stops a replica as a rolling restart would (its host shuts down; its slot stays, so indexes keep their meaning).</summary>
+    public Task StopReplicaAsync(int replica) => _hosts[replica].DisposeAsync().AsTask();
+
     /// <summary>
     /// Records each distinct score in quality-scoring's stream of its contribution, then publishes every message on the
-    /// real broker with the event's id, as quality-scoring's outbox would (a message given twice is delivered twice).
+    /// real broker with the event's id, as quality-scoring's outbox would (a message given twice is delivered twice). The
+    /// ledger credits from the history, so the notices must change nothing.
     /// </summary>
     public async Task PublishAsync(IEnumerable<ContributionScored> messages)
     {

@@ -16,6 +16,7 @@ public static class DeskAnswers
         DeskOutcome.Malformed m => TypedResults.ValidationProblem(m.Errors, title: "The request is malformed"),
         DeskOutcome.Unsigned u => SigningProblems.Unauthorized(u.Error),
         DeskOutcome.NoWeight w => Problem(StatusCodes.Status403Forbidden, "No voting weight", w.Field, w.Detail),
+        DeskOutcome.NotAllowed n => Problem(StatusCodes.Status403Forbidden, "Not allowed", n.Field, n.Detail),
         DeskOutcome.Unknown u => Problem(StatusCodes.Status404NotFound, "Unknown proposal", u.Field, u.Detail),
         DeskOutcome.Conflict c => Problem(StatusCodes.Status409Conflict, "Refused by the proposal's state", c.Field, c.Detail),
         DeskOutcome.Unavailable u => TypedResults.Problem(u.Detail, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Weights unavailable"),

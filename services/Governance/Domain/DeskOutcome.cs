@@ -17,6 +17,9 @@ public abstract record DeskOutcome
     /// <summary>403: the signer has no (or not enough) weight.</summary>
     public sealed record NoWeight(string Field, string Detail) : DeskOutcome;
 
+    /// <summary>403: the signer is not the one allowed to do this (a veto not signed by the configured guardian).</summary>
+    public sealed record NotAllowed(string Field, string Detail) : DeskOutcome;
+
     /// <summary>404: no such proposal.</summary>
     public sealed record Unknown(string Field, string Detail) : DeskOutcome;
 

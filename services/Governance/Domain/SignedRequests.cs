@@ -15,6 +15,9 @@ public sealed record VoteRequest(string? Voter, string? ProposalId, int? Support
 /// <summary><c>POST /api/delegations</c>: a signed <c>Delegation</c>; the zero address as delegatee revokes.</summary>
 public sealed record DelegationRequest(string? Delegator, string? Delegatee, ulong? Nonce, ulong? Deadline, string? Signature);
 
+/// <summary><c>POST /api/vetoes</c>: the guardian's signed <c>Veto</c> of a queued proposal, with its public reason.</summary>
+public sealed record VetoRequest(string? Guardian, string? ProposalId, string? Reason, ulong? Nonce, ulong? Deadline, string? Signature);
+
 /// <summary>Bounds on what a request may carry: the history keeps it forever.</summary>
 public static class RequestLimits
 {

@@ -197,6 +197,65 @@ public sealed class GovernanceDesk(
         return await SaveWithNonceAsync(session, "Delegation", delegator!, request.Nonce.Value, id, ct);
     }
 
+    /// <summary>
+    /// The guardian's veto: only the configured guardian, only while the proposal waits out its timelock, always with a
+    /// public reason. The proposal's stream is written with the closer's concurrency check, so a veto and an activation
+    /// racing at the end of the timelock cannot both be recorded.
+    /// </summary>
+    public async Task<DeskOutcome> VetoAsync(VetoRequest request, CancellationToken ct)
+    {
+        var errors = new List<SigningError>();
+        var guardian = check.CheckFields("guardian", request.Guardian, request.Nonce, request.Deadline, request.Signature,
+            options.Value.MaxDeadlineAhead, errors);
+        var fields = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        if (!Hex.TryDecode(request.ProposalId, out _, 32))
+            fields["proposalId"] = ["a proposal id is a 32-byte 0x-prefixed hex string"];
+        if (string.IsNullOrWhiteSpace(request.Reason) || request.Reason.Length > RequestLimits.Reason)
+            fields["reason"] = [$"a veto gives its public reason, 1 to {RequestLimits.Reason} characters"];
+        AddAll(fields, errors);
+        if (fields.Count > 0)
+            return new DeskOutcome.Malformed(fields);
+
+        var proposalId = request.ProposalId!.ToLowerInvariant();
+        var signed = new VetoPayload(guardian!, proposalId, request.Reason!, request.Nonce!.Value, request.Deadline!.Value);
+        if (check.Verify(signed, request.Signature) is { } unsigned)
+            return new DeskOutcome.Unsigned(unsigned);
+        if (!Address.TryParse(options.Value.Guardian, out var configured) || configured != guardian)
+            return new DeskOutcome.NotAllowed("guardian", string.IsNullOrEmpty(options.Value.Guardian)
+                ? "this deployment has no guardian, so nobody can veto"
+                : $"{guardian} is not the guardian");
+        var vetoId = Hex.Encode(TypedDataSigner.Digest(signed, check.Domain));
+
+        await using var session = store.LightweightSession();
+        var stream = await session.Events.FetchForWriting<Proposal>(Proposal.StreamKey(proposalId), ct);
+        if (stream.Aggregate is not { } proposal)
+            return new DeskOutcome.Unknown("proposalId", $"no proposal {proposalId}");
+        if (proposal.Vetoed is { } earlier && string.Equals(earlier.Signature, request.Signature, StringComparison.OrdinalIgnoreCase))
+            return new DeskOutcome.Recorded(vetoId, Again: true);
+        Tally tally;
+        try
+        {
+            tally = await TallyAsync(proposal, ct);
+        }
+        catch (InvalidOperationException e)
+        {
+            return new DeskOutcome.Unavailable(e.Message);
+        }
+        var now = check.Now;
+        if (!ProposalLifecycle.CanVeto(proposal.Timeline, tally, now, proposal.Vetoed is not null, proposal.Activated is not null))
+            return new DeskOutcome.Conflict("proposalId", $"a veto is possible only while a passed proposal waits out its timelock; it is {ProposalLifecycle.StateAt(proposal.Timeline, tally, now, proposal.Vetoed is not null, proposal.Activated is not null).ToString().ToLowerInvariant()}");
+
+        stream.AppendOne(new ProposalVetoed(proposalId, guardian!, request.Reason!, now, Format(request.Nonce.Value), (long)request.Deadline.Value, request.Signature!));
+        try
+        {
+            return await SaveWithNonceAsync(session, "Veto", guardian!, request.Nonce.Value, vetoId, ct);
+        }
+        catch (ConcurrencyException)
+        {
+            return new DeskOutcome.Conflict("proposalId", "the proposal changed while the veto was recorded (activated at the end of its timelock); look again");
+        }
+    }
+
     /// <summary>The proposal's votes counted under its snapshot's weights.</summary>
     public async Task<Tally> TallyAsync(Proposal proposal, CancellationToken ct) =>
         Tally.Count(PowerOf(proposal, await SnapshotOfAsync(proposal, ct)), proposal.Submitted.QuorumBasisPoints, proposal.CastVotes);

@@ -2,6 +2,7 @@ using CommunityAI.Contracts;
 using CommunityAI.QualityScoring.Domain;
 using CommunityAI.ServiceDefaults.History;
 using CommunityAI.ServiceDefaults.Background;
+using CommunityAI.ServiceDefaults.Messaging;
 using Marten;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -72,8 +73,9 @@ public sealed class ContributionIntakeWriter(IDocumentStore store, PolicyBook po
             // Drawn from a seed the contributor could not know when signing: the secret of the round its contribution
             // was recorded in, committed before that round began and revealed only after it ended.
             var (round, secret) = await seedRound;
+            // Only before the beacon's very first round: retried until it is committed, never parked.
             if (secret is null)
-                throw new InvalidOperationException($"assignment round {round} is not committed yet; the seed beacon has not started");
+                throw new NotReadyException($"assignment round {round} is not committed yet; the seed beacon has not started");
             var seed = AssignmentSeed.For(secret, id);
             var reviewers = ReviewerSelection.Select(seed, candidates, policy.ReviewersPerContribution);
 

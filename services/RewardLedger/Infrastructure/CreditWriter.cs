@@ -11,8 +11,8 @@ namespace CommunityAI.RewardLedger.Infrastructure;
 /// <summary>
 /// Credits a scored contribution exactly once. One transaction records the credit's history event (stream
 /// <c>ledger/credits/{contributionId}</c>, which the store refuses to start twice), its journal entry (id = the
-/// contribution id, refused twice too) and the contributor's account, so a redelivery, a second consumer or a
-/// restart finds the credit done and changes nothing.
+/// contribution id, refused twice too) and the contributor's account, so a batch read again after a crash, a second
+/// leader or a restart finds the credit done and changes nothing.
 /// </summary>
 public sealed class CreditWriter(
     IDocumentStore store, PolicyBook policies, ContributionEvidence evidence, IOptions<EpochOptions> epochs, TimeProvider clock)
@@ -23,7 +23,7 @@ public sealed class CreditWriter(
     /// <param name="scored">The score as quality-scoring's history records it, never a message body alone.</param>
     public async Task<ContributionRewarded?> CreditAsync(ContributionScored scored, CancellationToken ct)
     {
-        // A malformed address is a poison message: it throws and ends in the error queue, crediting nothing.
+        // A malformed address in quality-scoring's own streams is a damaged history: it throws, crediting nothing.
         var contributor = Address.Parse(scored.Contributor);
         if (!Formats.Hex.TryDecode(scored.ContributionId, out _, 32))
             throw new FormatException($"contribution id {scored.ContributionId} is not 0x-prefixed hex of 32 bytes");

@@ -50,6 +50,7 @@ internal sealed record MessageVector(
             "Erasure" => new ErasurePayload(S("contributor"), S("contributionId"), U("nonce"), U("deadline")),
             "DatasetSnapshot" => new DatasetSnapshotPayload(S("builder"), S("kind"), checked((ushort)U("minScore")), S("licences"), U("nonce"), U("deadline")),
             "DatasetExport" => new DatasetExportPayload(S("builder"), S("root"), U("nonce"), U("deadline")),
+            "Veto" => new VetoPayload(S("guardian"), S("proposalId"), S("reason"), U("nonce"), U("deadline")),
             _ => throw new InvalidDataException($"unknown primary type {primaryType}"),
         };
     }

@@ -56,7 +56,7 @@ internal static class ReplayCommand
                 console.Error("--chain-id must be at least 1 and --verifying-contract a contract address");
                 return ExitCodes.Usage;
             }
-            var policies = new PolicyReplay();
+            var policies = new PolicyReplay(new SigningDomain(parse.GetValue(chainId), parse.GetValue(verifyingContract)!));
             var scores = new ScoreReplay(new SigningDomain(parse.GetValue(chainId), parse.GetValue(verifyingContract)!));
             var assignments = new AssignmentReplay(new SigningDomain(parse.GetValue(chainId), parse.GetValue(verifyingContract)!));
             var revenue = new RevenueReplay();

@@ -9,6 +9,7 @@ using CommunityAI.Audit.Scores;
 using CommunityAI.Formats;
 using CommunityAI.Formats.Json;
 using CommunityAI.Formats.Policies;
+using CommunityAI.Formats.Signing;
 
 namespace CommunityAI.Audit.Policies;
 
@@ -16,9 +17,10 @@ namespace CommunityAI.Audit.Policies;
 /// Recomputes from the history which reward policy was in force for every credit (and the credit's amount under it,
 /// including the shares for unreviewed scores), that every policy after genesis applies a passed, timelocked, unvetoed
 /// proposal's payload and never reaches back into an epoch already credited, and every proposal's tally from its votes,
-/// the snapshot's earned amounts and delegations. Pure: fed one event at a time, in log order.
+/// the snapshot's earned amounts and delegations, and (given the signing domain) that every veto is signed by the
+/// guardian it names. Pure: fed one event at a time, in log order.
 /// </summary>
-internal sealed class PolicyReplay
+internal sealed class PolicyReplay(SigningDomain? domain = null)
 {
     private const string RewardKind = "reward-policy";
 
@@ -76,6 +78,7 @@ internal sealed class PolicyReplay
             case "proposalvetoed" when e.Stream.StartsWith("governance/", StringComparison.Ordinal):
                 if (Text(data, "proposalId") is { } vetoed && _proposals.TryGetValue(vetoed, out var onVeto))
                     onVeto.Vetoed = true;
+                CheckVetoSignature(e);
                 break;
             case "policyactivated" when e.Stream.StartsWith("governance/", StringComparison.Ordinal):
                 Activate(e);
@@ -245,6 +248,30 @@ internal sealed class PolicyReplay
 
     private static bool Same(RewardPolicy a, RewardPolicy b) =>
         Encoding.UTF8.GetString(RewardPolicyDraft.From(a).ToCanonicalJson()) == Encoding.UTF8.GetString(RewardPolicyDraft.From(b).ToCanonicalJson());
+
+    /// <summary>A veto must recover to the guardian it names; the reason is signed, so it is the guardian's own.</summary>
+    private void CheckVetoSignature(LogEvent e)
+    {
+        if (domain is null)
+            return;
+        var data = e.Data;
+        string? signer = null;
+        if (Text(data, "guardian") is { } guardian && Text(data, "proposalId") is { } proposalId && Text(data, "reason") is { } reason
+            && ulong.TryParse(Text(data, "nonce"), NumberStyles.None, CultureInfo.InvariantCulture, out var nonce) && Long(data, "deadline") is { } deadline and >= 0)
+        {
+            try
+            {
+                signer = TypedDataSigner.RecoverSigner(new VetoPayload(guardian, proposalId, reason, nonce, (ulong)deadline), domain, Text(data, "signature"));
+            }
+            catch (ArgumentException)
+            {
+                signer = null;
+            }
+            if (string.Equals(signer, guardian, StringComparison.OrdinalIgnoreCase))
+                return;
+        }
+        Find(e, "veto signature", $"{e.Describe()}: the veto is not signed by the guardian it names (recovers to {signer ?? "no address"}, EIP-712 Veto, {domain})");
+    }
 
     private void Find(LogEvent e, string what, string detail) => _findings.Add(new ReplayDifference(e.Index, what, detail));
 

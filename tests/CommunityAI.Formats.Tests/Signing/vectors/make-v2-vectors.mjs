@@ -45,6 +45,7 @@ const types = {
     { name: "licences", type: "string" }, u64("nonce"), u64("deadline"),
   ],
   DatasetExport: [{ name: "builder", type: "address" }, { name: "root", type: "bytes32" }, u64("nonce"), u64("deadline")],
+  Veto: [{ name: "guardian", type: "address" }, { name: "proposalId", type: "bytes32" }, { name: "reason", type: "string" }, u64("nonce"), u64("deadline")],
 };
 
 // The development chain's HistoryAnchor (anvil key 0's third deployment) and two others, one per deployment.
@@ -85,6 +86,8 @@ const cases = [
   ["dataset snapshot", "DatasetSnapshot", 2, 0, (a) => ({ builder: a, kind: "data", minScore: 70, licences: "CC-BY-4.0,CC0-1.0", nonce: "1", deadline: "1767225600" })],
   ["dataset snapshot, extremes", "DatasetSnapshot", 0, 1, (a) => ({ builder: a, kind: "", minScore: 65535, licences: "", nonce: "0", deadline: max64 })],
   ["dataset export", "DatasetExport", 2, 2, (a) => ({ builder: a, root: h(0x99), nonce: "1", deadline: "1767225600" })],
+  ["veto", "Veto", 1, 0, (a) => ({ guardian: a, proposalId: h(0x77), reason: "the payload drains the treasury", nonce: "1", deadline: "1767225600" })],
+  ["veto, hostile reason and extremes", "Veto", 2, 2, (a) => ({ guardian: a, proposalId: h(0xff), reason: hostile, nonce: max64, deadline: max64 })],
 ];
 
 function commitment(score, verdict, salt) {

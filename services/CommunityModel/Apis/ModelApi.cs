@@ -1,0 +1,46 @@
+using CommunityAI.CommunityModel.Infrastructure;
+using CommunityAI.Contracts;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace CommunityAI.CommunityModel.Apis;
+
+/// <summary>
+/// The model itself: the one served now (the latest <see cref="ModelTrained"/>), and a training round on demand. A round
+/// trains only on a snapshot not trained on yet, so asking again without new data changes nothing.
+/// </summary>
+public static class ModelApi
+{
+    public static IEndpointRouteBuilder MapModelApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/model").WithTags("Model");
+        api.MapGet("/", CurrentAsync);
+        api.MapGet("/trainings/{snapshotRoot}", TrainedAsync);
+        api.MapPost("/trainings", TrainAsync);
+        return app;
+    }
+
+    public static async Task<Results<Ok<ModelTrained>, ProblemHttpResult>> CurrentAsync(ModelHistory history, CancellationToken ct) =>
+        await history.LatestAsync(ct) is { } latest ? TypedResults.Ok(latest) : NoModel();
+
+    public static async Task<Results<Ok<ModelTrained>, ValidationProblem, ProblemHttpResult>> TrainedAsync(
+        string snapshotRoot, ModelHistory history, CancellationToken ct)
+    {
+        if (!Formats.Hex.TryDecode(snapshotRoot, out _, 32))
+            return Problems.Field("snapshotRoot", "must be a snapshot root: 0x-prefixed hex of 32 bytes");
+        return await history.LatestFromAsync(snapshotRoot.ToLowerInvariant(), ct) is { } trained
+            ? TypedResults.Ok(trained)
+            : Problems.Of(StatusCodes.Status404NotFound, "No model for this snapshot", "snapshotRoot", "no model was trained from this snapshot");
+    }
+
+    public static async Task<Results<Created<ModelTrained>, Ok<ModelTrained>, ProblemHttpResult>> TrainAsync(TrainingRound round, CancellationToken ct) =>
+        await round.RunAsync(ct) switch
+        {
+            TrainingRound.Outcome.Trained done => TypedResults.Created($"/api/model/trainings/{done.Event.SnapshotRoot}", done.Event),
+            TrainingRound.Outcome.AlreadyTrained same => TypedResults.Ok(same.Event),
+            TrainingRound.Outcome.Refused refused => Problems.Of(refused.Status, refused.Title, refused.Field, refused.Detail),
+            _ => throw new InvalidOperationException("unknown outcome"),
+        };
+
+    internal static ProblemHttpResult NoModel() =>
+        Problems.Of(StatusCodes.Status404NotFound, "No model yet", "model", "no model has been trained yet; POST /api/model/trainings once labelled data is scored");
+}

@@ -1,0 +1,54 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace CommunityAI.CommunityModel.Domain;
+
+/// <summary>The community model's task and training settings, from configuration section "Model".</summary>
+public sealed class ModelOptions : IValidatableObject
+{
+    public const string Section = "Model";
+
+    /// <summary>
+    /// The labels the classifier chooses from. Configuration for now; like the scoring and reward policies, they are to
+    /// become a governed policy. An example whose label is not listed is skipped, never guessed.
+    /// </summary>
+    public string[] Labels { get; set; } = ["question", "bug-report", "idea", "praise"];
+
+    /// <summary>Licences the model trains under (comma-separated SPDX identifiers, as signed in the snapshot request).</summary>
+    [Required]
+    public string Licences { get; set; } = "CC0-1.0,CC-BY-4.0";
+
+    /// <summary>Lowest quality score a labelled example needs to be trained on.</summary>
+    [Range(0, 100)]
+    public int MinScore { get; set; } = 50;
+
+    /// <summary>The training seed, so a replay trains the same model.</summary>
+    public int Seed { get; set; } = 2026;
+
+    /// <summary>Share of examples held out for evaluation, by the hash of their text.</summary>
+    [Range(1, 50)]
+    public int HeldOutPercent { get; set; } = 20;
+
+    /// <summary>Longest text, in characters, of an example or a prediction request.</summary>
+    [Range(16, 100_000)]
+    public int MaxTextLength { get; set; } = 2000;
+
+    /// <summary>
+    /// The dataset builder key the service signs snapshot and export requests with (0x-hex secp256k1); its address must be
+    /// an admitted builder of the contributions service. Development and Testing fall back to a public dev key.
+    /// </summary>
+    public string? BuilderKey { get; set; }
+
+    /// <summary>Where the contributions service answers: by default its "api" endpoint through service discovery (the AppHost's reference).</summary>
+    [Required]
+    public Uri ContributionsUrl { get; set; } = new("http://_api.contributions");
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (Labels.Length is < 2 or > 64)
+            yield return new("Model:Labels must list 2 to 64 labels", [nameof(Labels)]);
+        if (Labels.Any(l => string.IsNullOrWhiteSpace(l) || l.Length > 64) || Labels.Distinct(StringComparer.Ordinal).Count() != Labels.Length)
+            yield return new("Model:Labels must be distinct, non-blank and at most 64 characters each", [nameof(Labels)]);
+        if (string.IsNullOrEmpty(BuilderKey) || !Formats.Hex.TryDecode(BuilderKey, out _, 32))
+            yield return new("Model:BuilderKey must be a 0x-prefixed 32-byte hex private key", [nameof(BuilderKey)]);
+    }
+}

@@ -1,0 +1,77 @@
+using System.Text.Json;
+using CommunityAI.Contracts;
+using CommunityAI.ServiceDefaults.History;
+using Marten;
+using Npgsql;
+
+namespace CommunityAI.CommunityModel.Infrastructure;
+
+/// <summary>
+/// What the model reads from and writes to the history: dataset snapshots (contributions' streams, public), and its
+/// own <see cref="ModelTrained"/> facts, one stream per pair of data and feedback snapshot roots under <see cref="StreamPrefix"/>.
+/// </summary>
+public sealed class ModelHistory(NpgsqlDataSource dataSource, IDocumentStore store)
+{
+    public const string StreamPrefix = "model/";
+
+    /// <summary>Where contributions records a snapshot (its DatasetHistory.StreamPrefix).</summary>
+    public const string SnapshotStreamPrefix = "contributions/datasets/";
+
+    private static readonly string Events = HistoryStoreExtensions.EventsSchema + ".mt_events";
+    private static readonly string TrainedType = OutboxRoutes.EventTypeName(typeof(ModelTrained));
+
+    /// <summary>The recorded snapshot with this root, or null.</summary>
+    public Task<DatasetSnapshotted?> SnapshotAsync(string root, CancellationToken ct) =>
+        FirstAsync<DatasetSnapshotted>(
+            $"SELECT data::text FROM {Events} WHERE stream_id = @p AND type = '{OutboxRoutes.EventTypeName(typeof(DatasetSnapshotted))}' ORDER BY seq_id LIMIT 1",
+            SnapshotStreamPrefix + root, ct);
+
+    /// <summary>The stream of the model trained from these snapshots.</summary>
+    public static string StreamKey(string dataRoot, string? feedbackRoot) =>
+        StreamPrefix + dataRoot + (feedbackRoot is null ? "" : "/" + feedbackRoot);
+
+    /// <summary>The model trained from these snapshots, or null.</summary>
+    public Task<ModelTrained?> TrainedAsync(string dataRoot, string? feedbackRoot, CancellationToken ct) =>
+        FirstAsync<ModelTrained>($"SELECT data::text FROM {Events} WHERE stream_id = @p AND type = '{TrainedType}' ORDER BY seq_id LIMIT 1",
+            StreamKey(dataRoot, feedbackRoot), ct);
+
+    /// <summary>The latest model trained from this data snapshot (with or without feedback), or null.</summary>
+    public Task<ModelTrained?> LatestFromAsync(string dataRoot, CancellationToken ct) =>
+        FirstAsync<ModelTrained>(
+            $"SELECT data::text FROM {Events} WHERE (stream_id = @p OR stream_id LIKE @p || '/%') AND type = '{TrainedType}' ORDER BY seq_id DESC LIMIT 1",
+            StreamPrefix + dataRoot, ct);
+
+    /// <summary>The latest model trained: the one predictions are served from.</summary>
+    public Task<ModelTrained?> LatestAsync(CancellationToken ct) =>
+        FirstAsync<ModelTrained>(
+            $"SELECT data::text FROM {Events} WHERE stream_id LIKE @p AND type = '{TrainedType}' ORDER BY seq_id DESC LIMIT 1", StreamPrefix + "%", ct);
+
+    /// <summary>
+    /// Records the fact and keeps the model's bytes in one transaction; false when this snapshot already has a model
+    /// (a concurrent round recorded it first: the stream exists).
+    /// The snapshot roots are hex, so no root can contain the separator and no two pairs share a stream.
+    /// </summary>
+    public async Task<bool> RecordAsync(ModelTrained trained, byte[] model, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(trained);
+        try
+        {
+            await using var session = store.LightweightSession();
+            session.Events.StartStream(StreamKey(trained.SnapshotRoot, trained.FeedbackSnapshotRoot), trained);
+            session.Store(new StoredModel(trained.ModelHash, model));
+            await session.SaveChangesAsync(ct);
+            return true;
+        }
+        catch (Exception ex) when (StoreConflicts.IsDuplicate(ex))
+        {
+            return false;
+        }
+    }
+
+    private async Task<T?> FirstAsync<T>(string sql, string parameter, CancellationToken ct) where T : class
+    {
+        await using var command = dataSource.CreateCommand(sql);
+        command.Parameters.AddWithValue("p", parameter);
+        return await command.ExecuteScalarAsync(ct) is string data ? JsonSerializer.Deserialize<T>(data, OutboxRoutes.HistoryJson) : null;
+    }
+}

@@ -1,0 +1,54 @@
+using System.Net;
+using System.Text.Json;
+using CommunityAI.CommunityModel.Domain;
+
+namespace CommunityModel.IntegrationTests;
+
+/// <summary>
+/// People judge the model's real outputs: feedback contributions name served predictions and say whether they were right;
+/// once scored, the next round trains on them as labelled examples, and the recorded accuracy rises.
+/// </summary>
+public sealed class FeedbackTests(ModelService service) : IClassFixture<ModelService>
+{
+    private HttpClient Client => service.Client;
+
+    [Fact]
+    public async Task Scored_feedback_on_predictions_becomes_labelled_data_and_the_next_model_is_measurably_better()
+    {
+        var all = CommunityTexts.Examples(20, seed: 3);
+        var (data, judged) = (all.Take(16).ToList(), all.Skip(16).ToList());
+        await service.ContributeAsync(data);
+        var first = await Answers.OkAsync(await Client.TrainAsync(), HttpStatusCode.Created);
+
+        // People try the model on texts of their own and say whether each answer was right, and if not, what is.
+        var i = 0;
+        foreach (var example in judged)
+        {
+            var prediction = await Answers.OkAsync(await Client.PredictAsync(example.Text), HttpStatusCode.Created);
+            var (id, predicted) = (prediction.GetProperty("predictionId").GetString(), prediction.GetProperty("label").GetString());
+            var said = predicted == example.Label
+                ? JsonSerializer.Serialize(new { predictionId = id, correct = true })
+                : JsonSerializer.Serialize(new { predictionId = id, correct = false, label = example.Label });
+            await service.ContributeAsync(said, contributor: 1 + i++ % 8, kind: "feedback");
+        }
+        // Feedback on a prediction never served, and feedback not in the documented format, teach nothing.
+        await service.ContributeAsync(JsonSerializer.Serialize(new { predictionId = "prediction-never-served", correct = true }), kind: "feedback");
+        await service.ContributeAsync("it was wrong!", kind: "feedback");
+
+        var second = await Answers.OkAsync(await Client.TrainAsync(), HttpStatusCode.Created);
+
+        Assert.Equal(JsonValueKind.Null, first.GetProperty("feedbackSnapshotRoot").ValueKind);
+        Assert.Equal(first.GetProperty("snapshotRoot").GetString(), second.GetProperty("snapshotRoot").GetString());
+        Assert.Single(await service.EventsOfTypeAsync("model_trained"), e => e.Stream ==
+            $"model/{second.GetProperty("snapshotRoot").GetString()}/{second.GetProperty("feedbackSnapshotRoot").GetString()}");
+        Assert.Equal(judged.Count, second.GetProperty("feedbackCount").GetInt32());
+        Assert.Equal(2, second.GetProperty("skippedCount").GetInt32());
+        var (before, after) = (first.GetProperty("accuracyBasisPoints").GetInt32(), second.GetProperty("accuracyBasisPoints").GetInt32());
+        Assert.True(after > before + 1000, $"recorded accuracy {before} bp before feedback, {after} bp after");
+
+        // The feedback became exactly the judged texts with their right labels: training on those directly gives the same model.
+        var replay = Assert.IsType<TextClassifier.Outcome.Trained>(
+            TextClassifier.Train(all, new TextClassifier.Settings(CommunityTexts.Labels, 2026, 20)));
+        Assert.Equal(replay.ModelHash, second.GetProperty("modelHash").GetString());
+    }
+}
