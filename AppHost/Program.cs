@@ -64,7 +64,9 @@ var chainBridge = builder.AddProject<Projects.ChainBridge>("chain-bridge")
     .WithHistoryAndBus(infrastructure)
     .WithReference(infrastructure.Chain, "chain").WaitFor(infrastructure.Chain)
     .WithChainSetting()
-    .WithEnvironment("Chain__AnchorerKey", anchorerKey);
+    .WithEnvironment("Chain__AnchorerKey", anchorerKey)
+    // anvil mines a block per transaction only: one confirmation keeps a local payment from waiting for a dozen more.
+    .WithEnvironment("Revenue__Confirmations", "1");
 
 // The browser's front door: the pages, and every service's API proxied on one origin (addresses by service discovery).
 // The page reads anchored heads from the chain's JSON-RPC itself, so it is given the node's address as a browser sees it.

@@ -11,10 +11,12 @@ namespace CommunityAI.Contracts;
 /// <param name="DistributorContract">Address of the RewardDistributor contract.</param>
 /// <param name="DeploymentBlock">Block of the first deployment transaction; event scans start there.</param>
 /// <param name="RecordedAt">When the chain-bridge recorded the deployment.</param>
+/// <param name="RevenuePoolContract">Address of the DatasetRevenuePool builders pay into; null when the deployment has none. Optional: deployments made before the pool existed have none.</param>
 public sealed record ContractsDeployed(
     long ChainId,
     string AnchorContract,
     string TokenContract,
     string DistributorContract,
     long DeploymentBlock,
-    DateTimeOffset RecordedAt);
+    DateTimeOffset RecordedAt,
+    string? RevenuePoolContract = null);

@@ -4,6 +4,7 @@ using CommunityAI.ChainBridge.Checkpoints;
 using CommunityAI.ChainBridge.ClaimRoots;
 using CommunityAI.ChainBridge.IntegrationEvents.EventHandling;
 using CommunityAI.ChainBridge.Log;
+using CommunityAI.ChainBridge.Revenue;
 using CommunityAI.Contracts;
 using CommunityAI.ServiceDefaults.Background;
 using CommunityAI.ServiceDefaults.History;
@@ -34,6 +35,7 @@ internal static class Extensions
             .Configure<IConfiguration>((options, configuration) => options.RpcUrl = configuration.GetConnectionString("chain") ?? options.RpcUrl)
             .Validate(o => Uri.TryCreate(o.RpcUrl, UriKind.Absolute, out _), "ConnectionStrings:chain must be the chain's RPC URL")
             .ValidateOnStart();
+        builder.Services.AddOptions<RevenueOptions>().BindConfiguration(RevenueOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         // The key itself is checked when it is read (AnchorerKeySource): it may come from Dapr instead of configuration.
         builder.Services.AddOptions<DaprSecretOptions>()
             .BindConfiguration(DaprSecretOptions.Section)
@@ -52,6 +54,7 @@ internal static class Extensions
             options.Events.AddEventType<ClaimRootDropped>();
             options.Events.AddEventType<AnchoringHalted>();
             options.Events.AddEventType<ContractsDeployed>();
+            options.Events.AddEventType<DatasetPaid>();
             options.Schema.For<AnchorView>().Identity(a => a.Id);
         });
         builder.Services.AddSingleton<LogStore>();
@@ -72,6 +75,8 @@ internal static class Extensions
         builder.Services.AddLeaderLoop<AnchorScheduler>();
         builder.Services.AddSingleton<ClaimRootHistory>();
         builder.Services.AddLeaderLoop<ClaimRootKeeper>();
+        builder.Services.AddSingleton<PaymentRecorder>();
+        builder.Services.AddLeaderLoop<RevenueWatcher>();
 
         builder.AddCommunityBus("chain-bridge", bus => bus.AddConsumer<EpochClosedConsumer, EpochClosedConsumerDefinition>());
         builder.AddHistoryOutbox("chain-bridge", StreamPrefix, routes => routes.Publish<TreeHeadAnchored>().Publish<ClaimRootPublished>());

@@ -30,6 +30,10 @@ public static class Extensions
         builder.Services.AddLeaderLoop<EpochCloserService>();
         // Scores are credited from the history itself, not from bus notices (see ScoreFollower).
         builder.Services.AddLeaderLoop<ScoreFollower>();
+        // Builders' payments are split from the history too (see RevenueSplitService).
+        builder.Services.AddSingleton<RevenueFacts>();
+        builder.Services.AddSingleton<RevenueSplitter>();
+        builder.Services.AddLeaderLoop<RevenueSplitService>();
         builder.AddCommunityBus("reward-ledger", bus => bus.AddConsumer<PolicyActivatedConsumer>());
         builder.AddHistoryOutbox("reward-ledger", StreamPrefix, routes => routes
             .Publish<ContributionRewarded>()
@@ -42,6 +46,7 @@ public static class Extensions
         options.Events.AddEventType<ContributionRewarded>();
         options.Events.AddEventType<EpochClosed>();
         options.Events.AddEventType<RewardPolicyPublished>();
+        options.Events.AddEventType<RevenueSplit>();
         options.Schema.For<JournalEntry>().Index(e => e.Contributor).Index(e => e.Epoch);
         options.Schema.For<LedgerAccount>();
         options.Schema.For<EpochState>();

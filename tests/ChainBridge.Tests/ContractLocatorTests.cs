@@ -27,7 +27,7 @@ public sealed class ContractLocatorTests
         var (deploy, refusal) = ContractLocator.Decide(DevelopmentChain.ChainId, new ChainOptions(), known: false, HotKey);
 
         Assert.Null(refusal);
-        Assert.Equal(new(DevelopmentChain.Admin, DevelopmentChain.Guardian, HotKey, HotKey), deploy);
+        Assert.Equal(new(DevelopmentChain.Admin, DevelopmentChain.Guardian, HotKey, HotKey, DevelopmentChain.Treasury), deploy);
     }
 
     [Fact]

@@ -28,7 +28,7 @@ public static class ServiceSettings
             .. Common, "ConnectionStrings:chain", "Chain:Id", "Chain:AnchorerKey",
             "Anchoring:Period", "Anchoring:EveryEntries", "Anchoring:Confirmations",
             "Anchoring:ReorgWindow", "Anchoring:RetryInitialDelay", "Anchoring:RetryMaxDelay",
-            "ClaimRoots:RetryInitialDelay", "ClaimRoots:RetryMaxDelay",
+            "ClaimRoots:RetryInitialDelay", "ClaimRoots:RetryMaxDelay", "Revenue:Confirmations",
             "Dapr:SecretStore", "Dapr:AnchorerKeySecretName", "Dapr:AnchorerKeyValueName", "DAPR_GRPC_ENDPOINT",
         ],
     };

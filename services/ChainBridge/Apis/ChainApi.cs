@@ -6,7 +6,8 @@ namespace CommunityAI.ChainBridge.Apis;
 
 public static class ChainApi
 {
-    public sealed record ChainResponse(long ChainId, string AnchorContract, string TokenContract, string DistributorContract);
+    /// <param name="RevenuePoolContract">Where builders pay for dataset snapshots; null when the deployment has no pool.</param>
+    public sealed record ChainResponse(long ChainId, string AnchorContract, string TokenContract, string DistributorContract, string? RevenuePoolContract = null);
 
     public static IEndpointRouteBuilder MapChainApi(this IEndpointRouteBuilder app)
     {
@@ -16,6 +17,7 @@ public static class ChainApi
 
     public static Results<Ok<ChainResponse>, ProblemHttpResult> GetAsync(ChainConnection chain) =>
         chain.Deployment is { } d
-            ? TypedResults.Ok(new ChainResponse(chain.ChainId, d.AnchorAddress, d.TokenAddress, d.DistributorAddress))
+            ? TypedResults.Ok(new ChainResponse(chain.ChainId, d.AnchorAddress, d.TokenAddress, d.DistributorAddress,
+                d.RevenuePoolAddress.Length == 0 ? null : d.RevenuePoolAddress))
             : TypedResults.Problem("contracts are not deployed or found yet", statusCode: StatusCodes.Status503ServiceUnavailable);
 }

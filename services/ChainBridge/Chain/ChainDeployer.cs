@@ -44,7 +44,21 @@ public static class ChainDeployer
         var anchorTx = await deployer.DeployAsync(ContractArtifacts.HistoryAnchor,
             [roles.Admin, roles.Guardian, roles.Anchorer, new BigInteger(limits.MaxTreeGrowth)], cancellationToken).ConfigureAwait(false);
         var anchor = Checksum(anchorTx.Receipt.ContractAddress);
-        return new DeployedContracts(anchor, token, distributor, distributorTx.BlockNumber);
+        // Last, so the addresses of the other contracts (the deployer's first nonces) stay what they always were.
+        var pool = roles.Treasury is { } treasury
+            ? await DeployRevenuePoolAsync(deployer, token, treasury, cancellationToken).ConfigureAwait(false)
+            : "";
+        return new DeployedContracts(anchor, token, distributor, distributorTx.BlockNumber, pool);
+    }
+
+    /// <summary>Deploys a DatasetRevenuePool taking payments in <paramref name="token"/> with <paramref name="treasury"/> as its treasury.</summary>
+    public static async Task<string> DeployRevenuePoolAsync(TransactionSender deployer, string token, string treasury, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(deployer);
+        RequireAddress(token, nameof(token));
+        RequireAddress(treasury, nameof(treasury));
+        var poolTx = await deployer.DeployAsync(ContractArtifacts.DatasetRevenuePool, [token, treasury], cancellationToken).ConfigureAwait(false);
+        return Checksum(poolTx.Receipt.ContractAddress);
     }
 
     /// <summary>Whether <paramref name="account"/> holds <paramref name="role"/> (e.g. <see cref="AdminRole"/>) on the contract at <paramref name="address"/>.</summary>
@@ -88,6 +102,16 @@ public static class ChainDeployer
         if (!distributorMints)
         {
             throw new InvalidOperationException($"RewardDistributor {found.DistributorAddress} lacks the minter role on token {found.TokenAddress}.");
+        }
+        if (found.RevenuePoolAddress is { Length: > 0 } poolAddress)
+        {
+            found = found with { RevenuePoolAddress = Checksum(RequireAddress(poolAddress, nameof(deployment.RevenuePoolAddress))) };
+            await RequireCodeAsync(web3, "DatasetRevenuePool", found.RevenuePoolAddress, cancellationToken).ConfigureAwait(false);
+            var pool = web3.Eth.GetContract(ContractArtifacts.DatasetRevenuePool.Abi, found.RevenuePoolAddress);
+            var poolToken = await pool.GetFunction("token").CallAsync<string>().WaitAsync(cancellationToken).ConfigureAwait(false);
+            // A pool taking another token would let a builder pay in something the distributor does not mint.
+            if (!AddressUtil.Current.AreAddressesTheSame(poolToken, found.TokenAddress))
+                throw new InvalidOperationException($"DatasetRevenuePool {found.RevenuePoolAddress} takes token {poolToken}, not {found.TokenAddress}.");
         }
         return found;
     }

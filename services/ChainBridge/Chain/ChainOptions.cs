@@ -26,6 +26,15 @@ public sealed class ChainOptions
     public string? TokenContract { get; set; }
     public string? DistributorContract { get; set; }
 
+    /// <summary>The DatasetRevenuePool of a configured deployment; optional (without it no payment is watched).</summary>
+    public string? RevenuePoolContract { get; set; }
+
+    /// <summary>
+    /// The community treasury a deployed DatasetRevenuePool names: it receives what an exact split leaves over. On the
+    /// development chain anvil's account #7 by default; elsewhere a deployment without it has no revenue pool.
+    /// </summary>
+    public string? TreasuryAddress { get; set; }
+
     /// <summary>
     /// DEFAULT_ADMIN_ROLE of a deployment the bridge makes: a cold key, a multisig or a timelock, never the anchoring
     /// key. Required to deploy outside development; on the development chain anvil's account #9 by default.

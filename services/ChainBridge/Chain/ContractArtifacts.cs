@@ -11,12 +11,14 @@ public static class ContractArtifacts
     private static readonly Lazy<ContractArtifact> s_historyAnchor = new(() => Load("HistoryAnchor"));
     private static readonly Lazy<ContractArtifact> s_communityToken = new(() => Load("CommunityToken"));
     private static readonly Lazy<ContractArtifact> s_rewardDistributor = new(() => Load("RewardDistributor"));
+    private static readonly Lazy<ContractArtifact> s_datasetRevenuePool = new(() => Load("DatasetRevenuePool"));
 
     public static ContractArtifact HistoryAnchor => s_historyAnchor.Value;
     public static ContractArtifact CommunityToken => s_communityToken.Value;
     public static ContractArtifact RewardDistributor => s_rewardDistributor.Value;
+    public static ContractArtifact DatasetRevenuePool => s_datasetRevenuePool.Value;
 
-    public static IReadOnlyList<ContractArtifact> All => [HistoryAnchor, CommunityToken, RewardDistributor];
+    public static IReadOnlyList<ContractArtifact> All => [HistoryAnchor, CommunityToken, RewardDistributor, DatasetRevenuePool];
 
     /// <summary>Loads the artifact of <paramref name="contractName"/> from the embedded resources.</summary>
     public static ContractArtifact Load(string contractName)

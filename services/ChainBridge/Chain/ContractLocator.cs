@@ -36,7 +36,14 @@ public static class ContractLocator
             return (null, $"Chain:AdminAddress and Chain:GuardianAddress are required to deploy on chain {chainId}");
         if (!development && (Same(admin, hotKey) || Same(guardian, hotKey)))
             return (null, $"the anchoring key {hotKey} may not be the admin or the guardian outside development");
-        return (new ContractRoles(admin, guardian, hotKey, hotKey), null);
+        return (new ContractRoles(admin, guardian, hotKey, hotKey, TreasuryFor(chainId, options)), null);
+    }
+
+    /// <summary>The treasury a revenue pool deployed here names: configured, else anvil's account #7 on the development chain.</summary>
+    public static string? TreasuryFor(long chainId, ChainOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options.TreasuryAddress is { Length: > 0 } t ? t : chainId == DevelopmentChain.ChainId ? DevelopmentChain.Treasury : null;
     }
 
     /// <summary>Finds <paramref name="known"/> on chain, or deploys when <see cref="Decide"/> allows it.</summary>
@@ -54,6 +61,10 @@ public static class ContractLocator
             var found = await ChainDeployer.FindAsync(sender.Web3, known!, ct);
             if (chain.ChainId != DevelopmentChain.ChainId && await HotKeyIsAdminAsync(sender, found, ct))
                 throw Refuse(chain, $"the anchoring key {sender.Address} holds DEFAULT_ADMIN_ROLE on the deployment; move the admin role to a cold key first");
+            // A development deployment recorded before the revenue pool existed gets one; elsewhere the pool's address
+            // is configured (Chain:RevenuePoolContract), since a key that deployed before must not deploy again unasked.
+            if (found.RevenuePoolAddress.Length == 0 && chain.ChainId == DevelopmentChain.ChainId && TreasuryFor(chain.ChainId, options) is { } treasury)
+                found = found with { RevenuePoolAddress = await ChainDeployer.DeployRevenuePoolAsync(sender, found.TokenAddress, treasury, ct) };
             chain.DeploymentRefused = null;
             return found;
         }

@@ -8,4 +8,7 @@ namespace CommunityAI.ChainBridge.Chain;
 /// <param name="Guardian">May pause anchoring, publishing and claiming, and veto a root during its challenge delay.</param>
 /// <param name="Anchorer">May anchor tree heads (the bridge's hot key).</param>
 /// <param name="Publisher">May publish claim roots (the bridge's hot key).</param>
-public sealed record ContractRoles(string Admin, string Guardian, string Anchorer, string Publisher);
+/// <param name="Treasury">
+/// The community treasury of the DatasetRevenuePool (an account, not a role: the pool has none). Null deploys no pool.
+/// </param>
+public sealed record ContractRoles(string Admin, string Guardian, string Anchorer, string Publisher, string? Treasury = null);

@@ -50,7 +50,7 @@ public sealed partial class ContractSetup(
         var configured = options.Value;
         // The history keeps the deployment, so a restore that dropped the read models finds the same contracts.
         var known = configured.AnchorContract is { Length: > 0 } a
-            ? new DeployedContracts(a, configured.TokenContract ?? "", configured.DistributorContract ?? "")
+            ? new DeployedContracts(a, configured.TokenContract ?? "", configured.DistributorContract ?? "", 0, configured.RevenuePoolContract ?? "")
             : await deployments.FindAsync(chain.ChainId, ct);
         var deployment = await ContractLocator.FindOrDeployAsync(chain, configured, known, ct);
         await deployments.RecordAsync(chain.ChainId, deployment, ct);

@@ -5,4 +5,6 @@ namespace CommunityAI.ChainBridge.Chain;
 /// <param name="TokenAddress">The CommunityToken contract.</param>
 /// <param name="DistributorAddress">The RewardDistributor contract (the token's minter).</param>
 /// <param name="DeploymentBlock">The first block to scan for the contracts' events (0 when unknown).</param>
-public sealed record DeployedContracts(string AnchorAddress, string TokenAddress, string DistributorAddress, ulong DeploymentBlock = 0);
+/// <param name="RevenuePoolAddress">The DatasetRevenuePool builders pay into; empty when the deployment has none.</param>
+public sealed record DeployedContracts(
+    string AnchorAddress, string TokenAddress, string DistributorAddress, ulong DeploymentBlock = 0, string RevenuePoolAddress = "");

@@ -18,12 +18,14 @@ public sealed class DeploymentHistory(IDocumentStore store, TimeProvider clock)
         await using var session = store.QuerySession();
         var record = await session.LoadAsync<DeploymentRecord>(DeploymentRecord.CurrentId, ct);
         if (record is not null && record.ChainId == chainId)
-            return new DeployedContracts(record.AnchorAddress, record.TokenAddress, record.DistributorAddress, record.DeploymentBlock);
+            return new DeployedContracts(record.AnchorAddress, record.TokenAddress, record.DistributorAddress, record.DeploymentBlock,
+                record.RevenuePoolAddress ?? "");
         var recorded = (await session.Events.FetchStreamAsync(StreamKey, token: ct))
             .Select(e => e.Data).OfType<ContractsDeployed>().LastOrDefault(d => d.ChainId == chainId);
         return recorded is null
             ? null
-            : new DeployedContracts(recorded.AnchorContract, recorded.TokenContract, recorded.DistributorContract, (ulong)recorded.DeploymentBlock);
+            : new DeployedContracts(recorded.AnchorContract, recorded.TokenContract, recorded.DistributorContract, (ulong)recorded.DeploymentBlock,
+                recorded.RevenuePoolContract ?? "");
     }
 
     /// <summary>Stores <paramref name="deployment"/> as the current one, and records it in the history when the history does not hold it yet.</summary>
@@ -35,12 +37,15 @@ public sealed class DeploymentHistory(IDocumentStore store, TimeProvider clock)
             .Any(d => d.ChainId == chainId
                 && string.Equals(d.AnchorContract, deployment.AnchorAddress, StringComparison.OrdinalIgnoreCase)
                 && string.Equals(d.TokenContract, deployment.TokenAddress, StringComparison.OrdinalIgnoreCase)
-                && string.Equals(d.DistributorContract, deployment.DistributorAddress, StringComparison.OrdinalIgnoreCase));
+                && string.Equals(d.DistributorContract, deployment.DistributorAddress, StringComparison.OrdinalIgnoreCase)
+                && string.Equals(d.RevenuePoolContract ?? "", deployment.RevenuePoolAddress, StringComparison.OrdinalIgnoreCase));
         if (!recorded)
             session.Events.Append(StreamKey, new ContractsDeployed(chainId, deployment.AnchorAddress, deployment.TokenAddress,
-                deployment.DistributorAddress, (long)deployment.DeploymentBlock, clock.GetUtcNow()));
+                deployment.DistributorAddress, (long)deployment.DeploymentBlock, clock.GetUtcNow(),
+                deployment.RevenuePoolAddress.Length == 0 ? null : deployment.RevenuePoolAddress));
         session.Store(new DeploymentRecord(DeploymentRecord.CurrentId, chainId, deployment.AnchorAddress,
-            deployment.TokenAddress, deployment.DistributorAddress, deployment.DeploymentBlock));
+            deployment.TokenAddress, deployment.DistributorAddress, deployment.DeploymentBlock,
+            deployment.RevenuePoolAddress.Length == 0 ? null : deployment.RevenuePoolAddress));
         await session.SaveChangesAsync(ct);
     }
 }

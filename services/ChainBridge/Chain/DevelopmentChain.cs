@@ -13,4 +13,7 @@ public static class DevelopmentChain
 
     /// <summary>anvil's account #8: the guardian of a development deployment.</summary>
     public const string Guardian = "0x23618e81E3f5cdF7f54C3d65f7FBc0aBf5B21E8f";
+
+    /// <summary>anvil's account #7: the community treasury of a development deployment's revenue pool.</summary>
+    public const string Treasury = "0x14dC79964da2C08b23698B3D3cc7Ca32193d9955";
 }

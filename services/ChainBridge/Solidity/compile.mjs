@@ -11,7 +11,7 @@ import solc from 'solc';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const artifactsDir = join(here, 'artifacts');
-const contracts = ['CommunityToken', 'HistoryAnchor', 'RewardDistributor'];
+const contracts = ['CommunityToken', 'HistoryAnchor', 'RewardDistributor', 'DatasetRevenuePool'];
 
 // Fixed rather than solc's default, so a compiler upgrade cannot silently change the bytecode.
 // Prague runs on Ethereum mainnet, on today's major L2s and on anvil (whose default is the latest fork).

@@ -9,7 +9,8 @@ namespace CommunityAI.RewardLedger.Infrastructure;
 
 /// <summary>
 /// The ledger's credits as the history records them: <see cref="ContributionRewarded"/> events in the ledger's credit
-/// streams, the only input of epoch totals and claim trees. The journal and account tables are views for reading;
+/// streams and the lines of <see cref="RevenueSplit"/> events in its revenue streams, the only input of epoch totals and
+/// claim trees. The journal and account tables are views for reading;
 /// a row inserted or edited there moves no root and pays nothing.
 /// </summary>
 public static class CreditHistory
@@ -17,20 +18,33 @@ public static class CreditHistory
     /// <summary>Where <see cref="CreditWriter"/> records credits: an event of that type anywhere else is not a credit.</summary>
     public static readonly string CreditStreamPrefix = CreditWriter.StreamFor("");
 
+    /// <summary>Where <see cref="RevenueSplitter"/> records splits.</summary>
+    public static readonly string RevenueStreamPrefix = RevenueSplitter.StreamFor("");
+
     private static readonly string CreditType = OutboxRoutes.EventTypeName(typeof(ContributionRewarded));
+    private static readonly string RevenueType = OutboxRoutes.EventTypeName(typeof(RevenueSplit));
     private const string Events = HistoryStoreExtensions.EventsSchema + ".mt_events";
+
+    // Every credit as (address, amount, epoch): rewards, then each line of each revenue split (addresses are EIP-55 in both).
+    private static readonly string CreditsSql = $"""
+        SELECT data->>'contributor' AS address, (data->>'amount')::numeric AS amount, (data->>'epoch')::bigint AS epoch
+        FROM {Events} WHERE type = @type AND starts_with(stream_id, @streams)
+        UNION ALL
+        SELECT line->>'address', (line->>'amount')::numeric, (e.data->>'epoch')::bigint
+        FROM {Events} e CROSS JOIN LATERAL jsonb_array_elements(e.data->'lines') AS line
+        WHERE e.type = @revenueType AND starts_with(e.stream_id, @revenueStreams)
+        """;
 
     // One pass over the history's credits per epoch close (or per claim tree a replica builds), which is rare.
     private static readonly string CumulativeSql = $"""
-        SELECT data->>'contributor', sum((data->>'amount')::numeric)::text,
-               sum(CASE WHEN (data->>'epoch')::bigint = @epoch THEN (data->>'amount')::numeric ELSE 0 END)::text
-        FROM {Events}
-        WHERE type = @type AND starts_with(stream_id, @streams) AND (data->>'epoch')::bigint <= @epoch
+        SELECT address, sum(amount)::text, sum(CASE WHEN epoch = @epoch THEN amount ELSE 0 END)::text
+        FROM ({CreditsSql}) AS credits
+        WHERE epoch <= @epoch
         GROUP BY 1
         """;
 
     private static readonly string FirstEpochSql = $"""
-        SELECT min((data->>'epoch')::bigint) FROM {Events} WHERE type = @type AND starts_with(stream_id, @streams)
+        SELECT min(epoch) FROM ({CreditsSql}) AS credits
         """;
 
     /// <summary>Every address's total credited in epochs up to <paramref name="epoch"/>, and what was credited to that epoch itself.</summary>
@@ -40,8 +54,7 @@ public static class CreditHistory
         var inEpoch = BigInteger.Zero;
         await using var command = new NpgsqlCommand(CumulativeSql, connection);
         command.Parameters.AddWithValue("epoch", epoch);
-        command.Parameters.AddWithValue("type", CreditType);
-        command.Parameters.AddWithValue("streams", CreditStreamPrefix);
+        AddCreditParameters(command.Parameters);
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
@@ -55,8 +68,15 @@ public static class CreditHistory
     public static async Task<long?> FirstEpochAsync(NpgsqlDataSource dataSource, CancellationToken ct)
     {
         await using var command = dataSource.CreateCommand(FirstEpochSql);
-        command.Parameters.AddWithValue("type", CreditType);
-        command.Parameters.AddWithValue("streams", CreditStreamPrefix);
+        AddCreditParameters(command.Parameters);
         return await command.ExecuteScalarAsync(ct) is long first ? first : null;
+    }
+
+    private static void AddCreditParameters(NpgsqlParameterCollection parameters)
+    {
+        parameters.AddWithValue("type", CreditType);
+        parameters.AddWithValue("streams", CreditStreamPrefix);
+        parameters.AddWithValue("revenueType", RevenueType);
+        parameters.AddWithValue("revenueStreams", RevenueStreamPrefix);
     }
 }

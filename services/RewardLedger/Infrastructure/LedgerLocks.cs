@@ -17,6 +17,10 @@ internal static class LedgerLocks
     public static Task ForCreditAsync(NpgsqlConnection connection, string address, CancellationToken ct) =>
         AdvisoryLock.TakeAsync(connection, [TransactionLock.Shared(EpochGate), TransactionLock.Exclusive("ledger:account:" + address)], ct);
 
+    /// <summary>A revenue split: like a credit, for every address it credits at once (taken in one sorted order).</summary>
+    public static Task ForRevenueAsync(NpgsqlConnection connection, IEnumerable<string> addresses, CancellationToken ct) =>
+        AdvisoryLock.TakeAsync(connection, [TransactionLock.Shared(EpochGate), .. addresses.Select(a => TransactionLock.Exclusive("ledger:account:" + a))], ct);
+
     public static Task ForClosingAsync(NpgsqlConnection connection, CancellationToken ct) =>
         AdvisoryLock.TakeAsync(connection, [EpochGate], ct);
 

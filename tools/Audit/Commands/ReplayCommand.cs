@@ -4,6 +4,7 @@ using System.Globalization;
 using CommunityAI.Audit.History;
 using CommunityAI.Audit.Policies;
 using CommunityAI.Audit.Replay;
+using CommunityAI.Audit.Revenue;
 using CommunityAI.Audit.Scores;
 
 namespace CommunityAI.Audit.Commands;
@@ -58,6 +59,7 @@ internal static class ReplayCommand
             var policies = new PolicyReplay(new SigningDomain(parse.GetValue(chainId), parse.GetValue(verifyingContract)!));
             var scores = new ScoreReplay(new SigningDomain(parse.GetValue(chainId), parse.GetValue(verifyingContract)!));
             var assignments = new AssignmentReplay(new SigningDomain(parse.GetValue(chainId), parse.GetValue(verifyingContract)!));
+            var revenue = new RevenueReplay();
             var (total, _) = await input.SizeAsync(ct);
             try
             {
@@ -69,6 +71,7 @@ internal static class ReplayCommand
                         scores.Add(e);
                         policies.Add(e);
                         assignments.Add(e);
+                        revenue.Add(e);
                     }, progress, ct));
             }
             catch (FormatException e)
@@ -76,10 +79,13 @@ internal static class ReplayCommand
                 console.Error($"the history is malformed: {e.Message}");
                 return ExitCodes.CheckFailed;
             }
-            var result = replay.Finish() with { Scores = scores.Finish(), Policies = policies.Finish(), Assignments = assignments.Finish() };
+            var result = replay.Finish() with
+            {
+                Scores = scores.Finish(), Policies = policies.Finish(), Assignments = assignments.Finish(), Revenue = revenue.Finish(),
+            };
             Print(console, result);
             return result.Differences.Count == 0 && result.Scores.Findings.Count == 0 && result.Policies.Findings.Count == 0
-                && result.Assignments.Findings.Count == 0
+                && result.Assignments.Findings.Count == 0 && result.Revenue.Findings.Count == 0
                 ? ExitCodes.Ok : ExitCodes.CheckFailed;
         });
         return command;
@@ -136,8 +142,17 @@ internal static class ReplayCommand
                 console.Table("assignment findings", ["log index", "what", "detail"],
                     assigned.Findings.Select(d => new[] { d.Index.ToString(CultureInfo.InvariantCulture), d.What, d.Detail }));
         }
+        if (result.Revenue is { } revenue)
+        {
+            string I(int n) => n.ToString(CultureInfo.InvariantCulture);
+            console.Table("revenue splits", ["payments", "split", "pending", "paid", "to contributors", "to treasury", "findings"],
+                [[I(revenue.Payments), I(revenue.Splits), I(revenue.Pending), N(revenue.Paid), N(revenue.ToContributors), N(revenue.ToTreasury), I(revenue.Findings.Count)]]);
+            if (revenue.Findings.Count > 0)
+                console.Table("revenue findings", ["log index", "what", "detail"],
+                    revenue.Findings.Select(d => new[] { d.Index.ToString(CultureInfo.InvariantCulture), d.What, d.Detail }));
+        }
         if (result.Differences.Count == 0 && result.Scores is not { Findings.Count: > 0 } && result.Policies is not { Findings.Count: > 0 }
-            && result.Assignments is not { Findings.Count: > 0 })
+            && result.Assignments is not { Findings.Count: > 0 } && result.Revenue is not { Findings.Count: > 0 })
         {
             console.Line("replay agrees with the history");
             return;

@@ -42,6 +42,9 @@ internal sealed class RewardReplay
             case "epochclosed":
                 _closings.Add((e, e.Data));
                 break;
+            case "revenuesplit":
+                AddRevenueLines(e);
+                break;
             default:
                 _unknownTypes[e.Type] = _unknownTypes.GetValueOrDefault(e.Type) + 1;
                 break;
@@ -50,7 +53,7 @@ internal sealed class RewardReplay
 
     public ReplayResult Finish()
     {
-        foreach (var credit in _credits)
+        foreach (var credit in _credits.Where(c => !c.FromRevenue))
         {
             if (_scoredContributor.Count > 0 && !_scoredContributor.TryGetValue(credit.ContributionId, out var scorer))
                 _differences.Add(new ReplayDifference(credit.Index, "credit without score",
@@ -97,6 +100,29 @@ internal sealed class RewardReplay
         }
         _creditedAt[id] = e.Index;
         _credits.Add(new Credit(e.Index, id, address, amount, epoch));
+    }
+
+    /// <summary>
+    /// A revenue split's lines are credits like rewards (RevenueReplay checks the split itself), taken, as the ledger
+    /// takes them, only from its revenue streams.
+    /// </summary>
+    private void AddRevenueLines(LogEvent e)
+    {
+        if (!e.Stream.StartsWith("ledger/revenue/", StringComparison.Ordinal) || Text(e.Data, "paymentId") is not { } paymentId)
+            return;
+        if (Long(e.Data, "epoch") is not { } epoch || Array(e.Data, "lines") is not { } lines)
+        {
+            _differences.Add(new ReplayDifference(e.Index, "malformed revenue split", $"{e.Describe()}: needs an integer epoch and lines"));
+            return;
+        }
+        for (var i = 0; i < lines.Count; i++)
+        {
+            var id = $"revenue:{paymentId}:{i}";
+            if (Text(lines[i], "address") is not { } address || !Address.IsValid(address) || !TryAmount(Text(lines[i], "amount"), out var amount))
+                _differences.Add(new ReplayDifference(e.Index, "malformed revenue line", $"{e.Describe()}: line {i} needs a valid address and a decimal amount"));
+            else if (_creditedAt.TryAdd(id, e.Index))
+                _credits.Add(new Credit(e.Index, id, address, amount, epoch, FromRevenue: true));
+        }
     }
 
     private EpochReplay CheckEpoch(LogEvent closing, JsonElement data)
@@ -149,7 +175,7 @@ internal sealed class RewardReplay
 
     private static string Display(string address) => Address.TryParse(address, out var checksummed) ? checksummed : address;
 
-    private sealed record Credit(long Index, string ContributionId, string Address, BigInteger Amount, long Epoch);
+    private sealed record Credit(long Index, string ContributionId, string Address, BigInteger Amount, long Epoch, bool FromRevenue = false);
 }
 
 /// <summary>One thing the history says that the replay does not reproduce.</summary>
@@ -173,4 +199,7 @@ internal sealed record ReplayResult(
 
     /// <summary>The assignments recomputed and sealed reviews checked (see <see cref="Scores.AssignmentReplay"/>).</summary>
     public Scores.AssignmentReplayResult? Assignments { get; init; }
+
+    /// <summary>The revenue splits recomputed (see <see cref="Revenue.RevenueReplay"/>).</summary>
+    public Revenue.RevenueReplayResult? Revenue { get; init; }
 }

@@ -19,7 +19,7 @@ namespace CommunityAI.Audit.Verification;
 internal sealed class ClaimHistory
 {
     private static readonly byte[] TypeMember = "\"type\":\""u8.ToArray();
-    private static readonly HashSet<string> Types = ["contributionrewarded", "epochclosed", "claimrootpublished", "claimrootdropped", "contractsdeployed"];
+    private static readonly HashSet<string> Types = ["contributionrewarded", "revenuesplit", "epochclosed", "claimrootpublished", "claimrootdropped", "contractsdeployed"];
 
     private readonly Dictionary<string, BigInteger> _cumulative = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<(string Address, BigInteger Amount, long Epoch)> _pending = [];
@@ -62,6 +62,19 @@ internal sealed class ClaimHistory
                 if (Text(data, "contributionId") is { } id && Text(data, "contributor") is { } address && Address.IsValid(address)
                     && TryAmount(Text(data, "amount"), out var amount) && Long(data, "epoch") is { } creditEpoch && _credited.Add(id))
                     _pending.Add((address, amount, creditEpoch));
+                break;
+            case "revenuesplit":
+                // Its lines are credits, from the ledger's revenue streams only (replay checks the split itself).
+                if (e.Stream.StartsWith("ledger/revenue/", StringComparison.Ordinal) && Text(data, "paymentId") is { } paymentId
+                    && Long(data, "epoch") is { } splitEpoch && Array(data, "lines") is { } lines)
+                {
+                    for (var i = 0; i < lines.Count; i++)
+                    {
+                        if (Text(lines[i], "address") is { } to && Address.IsValid(to) && TryAmount(Text(lines[i], "amount"), out var share)
+                            && _credited.Add($"revenue:{paymentId}:{i}"))
+                            _pending.Add((to, share, splitEpoch));
+                    }
+                }
                 break;
             case "epochclosed":
                 if (Long(data, "epoch") is { } epoch)

@@ -1,0 +1,168 @@
+using System.Globalization;
+using System.Numerics;
+using System.Text.Json;
+using CommunityAI.Audit.History;
+using CommunityAI.Audit.Replay;
+using CommunityAI.Formats.Signing;
+using static CommunityAI.Audit.Scores.EventData;
+
+namespace CommunityAI.Audit.Revenue;
+
+/// <summary>
+/// Recomputes every revenue split from the history alone: for each RevenueSplit in the ledger's stream
+/// <c>ledger/revenue/{paymentId}</c>, the DatasetPaid it splits (chain-bridge's <c>chain/revenue/{paymentId}</c>), the
+/// snapshot paid for (contributions' <c>contributions/datasets/{root}</c>), and the score each member had when the
+/// snapshot was recorded (the newest ContributionScored in <c>scoring/{contributionId}</c> before it). Each contributor's
+/// share is floor(amount × weight / total weight), weight being the sum of their members' scores; the rest goes to the
+/// payment's treasury, and everything does when the snapshot is unknown or unscored. The split's outcome, total weight
+/// and every line must be exactly that. Written apart from the ledger's code, on purpose. Pure: fed in log order.
+/// </summary>
+internal sealed class RevenueReplay
+{
+    private const string PaymentStreams = "chain/revenue/";
+    private const string SplitStreams = "ledger/revenue/";
+    private const string SnapshotStreams = "contributions/datasets/";
+    private const string ScoreStreams = "scoring/";
+
+    private readonly Dictionary<string, (string? Contributor, int Score)> _latestScore = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Dictionary<string, long>> _snapshots = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (long Index, string Root, BigInteger Amount, string Treasury)> _payments = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _splitAt = new(StringComparer.Ordinal);
+    private readonly List<ReplayDifference> _findings = [];
+    private BigInteger _paid;
+    private BigInteger _toContributors;
+    private BigInteger _toTreasury;
+
+    public void Add(LogEvent e)
+    {
+        switch (Normalize(e.Type))
+        {
+            case "contributionscored" when e.Stream.StartsWith(ScoreStreams, StringComparison.Ordinal):
+                _latestScore[e.Stream] = (Text(e.Data, "contributor"), Int(e.Data, "score") ?? 0);
+                break;
+            case "datasetsnapshotted" when e.Stream.StartsWith(SnapshotStreams, StringComparison.Ordinal):
+                var root = e.Stream[SnapshotStreams.Length..];
+                if (!_snapshots.ContainsKey(root))
+                    _snapshots[root] = Weigh(Array(e.Data, "members") ?? []);
+                break;
+            case "datasetpaid":
+                AddPayment(e);
+                break;
+            case "revenuesplit":
+                CheckSplit(e);
+                break;
+        }
+    }
+
+    public RevenueReplayResult Finish() => new(_payments.Count, _splitAt.Count, _payments.Keys.Count(p => !_splitAt.ContainsKey(p)),
+        _paid, _toContributors, _toTreasury, _findings);
+
+    // The scores as they stand now, which is when the snapshot was recorded: later scores do not change what was sold.
+    private Dictionary<string, long> Weigh(IReadOnlyList<JsonElement> members)
+    {
+        var weights = new Dictionary<string, long>(StringComparer.Ordinal);
+        var streams = members.Select(m => Text(m, "contributionId")).OfType<string>()
+            .Select(id => ScoreStreams + id.ToLowerInvariant()).Distinct(StringComparer.Ordinal);
+        foreach (var stream in streams)
+        {
+            if (_latestScore.TryGetValue(stream, out var scored) && scored.Score > 0 && Address.TryParse(scored.Contributor, out var contributor))
+                weights[contributor] = weights.GetValueOrDefault(contributor) + scored.Score;
+        }
+        return weights;
+    }
+
+    private void AddPayment(LogEvent e)
+    {
+        var id = Text(e.Data, "paymentId");
+        if (id is null || e.Stream != PaymentStreams + id)
+            return; // not a payment the ledger may split; a split of it is reported below
+        if (!TryAmount(Text(e.Data, "amount"), out var amount) || Text(e.Data, "snapshotRoot") is not { } root
+            || !Address.TryParse(Text(e.Data, "treasury"), out var treasury))
+        {
+            _findings.Add(new ReplayDifference(e.Index, "malformed payment", $"{e.Describe()}: needs a decimal amount, a snapshot root and a treasury address"));
+            return;
+        }
+        _payments.TryAdd(id, (e.Index, root.ToLowerInvariant(), amount, treasury));
+        _paid += amount;
+    }
+
+    private void CheckSplit(LogEvent e)
+    {
+        var id = Text(e.Data, "paymentId");
+        if (id is null || e.Stream != SplitStreams + id)
+        {
+            if (e.Stream.StartsWith(SplitStreams, StringComparison.Ordinal))
+                _findings.Add(new ReplayDifference(e.Index, "revenue split", $"{e.Describe()}: its paymentId does not name its stream"));
+            return; // outside the ledger's revenue streams a RevenueSplit credits nothing (the ledger does not read it)
+        }
+        if (_splitAt.TryGetValue(id, out var earlier))
+        {
+            _findings.Add(new ReplayDifference(e.Index, "split twice", $"payment {id} is split again (first at log index {earlier})"));
+            return;
+        }
+        _splitAt[id] = e.Index;
+        if (!_payments.TryGetValue(id, out var payment))
+        {
+            _findings.Add(new ReplayDifference(e.Index, "split without payment", $"payment {id} is split, but the history records no such payment before it"));
+            return;
+        }
+
+        var amount = payment.Amount;
+        var (outcome, total, expected) = Divide(amount, payment.Root, payment.Treasury);
+        var recorded = (Array(e.Data, "lines") ?? [])
+            .Select(l => $"{Text(l, "address")} {Text(l, "role")} {Long(l, "weight")} {Text(l, "amount")}").ToList();
+        var recomputed = expected.Select(l => $"{l.Address} {l.Role} {l.Weight} {l.Amount.ToString(CultureInfo.InvariantCulture)}").ToList();
+
+        Compare(e, id, "amount", Text(e.Data, "amount"), amount.ToString(CultureInfo.InvariantCulture));
+        Compare(e, id, "snapshotRoot", Text(e.Data, "snapshotRoot")?.ToLowerInvariant(), payment.Root);
+        Compare(e, id, "treasury", Text(e.Data, "treasury"), payment.Treasury);
+        Compare(e, id, "outcome", Text(e.Data, "outcome"), outcome);
+        Compare(e, id, "totalWeight", Long(e.Data, "totalWeight")?.ToString(CultureInfo.InvariantCulture), total.ToString(CultureInfo.InvariantCulture));
+        if (!recorded.SequenceEqual(recomputed, StringComparer.Ordinal))
+            _findings.Add(new ReplayDifference(e.Index, "revenue lines",
+                $"payment {id} records lines [{string.Join("; ", recorded)}], the history recomputes [{string.Join("; ", recomputed)}]"));
+        foreach (var line in expected)
+        {
+            if (line.Role == "treasury")
+                _toTreasury += line.Amount;
+            else
+                _toContributors += line.Amount;
+        }
+    }
+
+    private (string Outcome, long Total, List<(string Address, string Role, long Weight, BigInteger Amount)> Lines) Divide(
+        BigInteger amount, string root, string treasury)
+    {
+        if (!_snapshots.TryGetValue(root, out var weights))
+            return ("unknown-snapshot", 0, [(treasury, "treasury", 0, amount)]);
+        var total = weights.Values.Sum();
+        if (total == 0)
+            return ("no-scores", 0, [(treasury, "treasury", 0, amount)]);
+        var lines = new List<(string, string, long, BigInteger)>();
+        var left = amount;
+        foreach (var (address, weight) in weights.OrderBy(w => w.Key, StringComparer.Ordinal))
+        {
+            var share = BigInteger.Divide(BigInteger.Multiply(amount, weight), total);
+            left -= share;
+            if (share > 0)
+                lines.Add((address, "contributor", weight, share));
+        }
+        if (left > 0)
+            lines.Add((treasury, "treasury", 0, left));
+        return ("split", total, lines);
+    }
+
+    private void Compare(LogEvent e, string paymentId, string field, string? recorded, string recomputed)
+    {
+        if (!string.Equals(recorded, recomputed, StringComparison.Ordinal))
+            _findings.Add(new ReplayDifference(e.Index, "revenue " + field,
+                $"payment {paymentId} records {field} {recorded ?? "(none)"}, the history recomputes {recomputed}"));
+    }
+}
+
+/// <summary>What recomputing the revenue splits found.</summary>
+/// <param name="Payments">DatasetPaid events in the chain-bridge's revenue streams.</param>
+/// <param name="Splits">RevenueSplit events in the ledger's revenue streams.</param>
+/// <param name="Pending">Payments not split yet (the ledger splits within moments; at the end of an export they may be new).</param>
+internal sealed record RevenueReplayResult(
+    int Payments, int Splits, int Pending, BigInteger Paid, BigInteger ToContributors, BigInteger ToTreasury, IReadOnlyList<ReplayDifference> Findings);
