@@ -266,6 +266,17 @@ public sealed class DatabaseRoleTests(RoleDatabase database) : IClassFixture<Rol
         Assert.Equal(["contributions/late-1", "scoring/early-1"], afterCommit.Events.Select(e => e.StreamKey));
     }
 
+    [Fact]
+    public async Task A_role_login_appended_to_the_owners_connection_string_logs_in_as_the_role()
+    {
+        // The AppHost builds each service's login this way from the owner's connection string: the later keys win.
+        await using var connection = new NpgsqlConnection($"{database.Owner};Username={ServiceRoles.Governance.Role};Password={RoleDatabase.Password}");
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT current_user", connection);
+
+        Assert.Equal(ServiceRoles.Governance.Role, (string?)await command.ExecuteScalarAsync());
+    }
+
     private async Task CreateLogTableAsChainBridgeAsync() =>
         Assert.Null(await database.TryAsAsync(ServiceRoles.ChainBridge.Role, """
             CREATE SCHEMA IF NOT EXISTS chainbridge;
