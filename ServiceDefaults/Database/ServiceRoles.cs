@@ -15,8 +15,9 @@ public static class ServiceRoles
     public static readonly ServiceRole RewardLedger = new("reward-ledger", "communityai_reward_ledger", "ledger/", ["ledger"]);
     public static readonly ServiceRole ChainBridge = new("chain-bridge", "communityai_chain_bridge", "chain/", ["chainbridge_docs", "chainbridge"]);
     public static readonly ServiceRole Governance = new("governance", "communityai_governance", "governance/", ["governance"]);
+    public static readonly ServiceRole CommunityModel = new("community-model", "communityai_community_model", "model/", ["model"]);
 
-    public static IReadOnlyList<ServiceRole> All { get; } = [Contributions, QualityScoring, RewardLedger, ChainBridge, Governance];
+    public static IReadOnlyList<ServiceRole> All { get; } = [Contributions, QualityScoring, RewardLedger, ChainBridge, Governance, CommunityModel];
 
     /// <summary>
     /// The chain-bridge's stored log (<c>chainbridge.log_entries</c>), read but never written by these roles: governance
