@@ -5,6 +5,10 @@ var builder = DistributedApplication.CreateBuilder(args);
 // PostgreSQL (the history), RabbitMQ and anvil: containers where a runtime answers, local executables otherwise.
 var infrastructure = builder.AddCommunityInfrastructure();
 
+// The database's owner prepares it first; each service then logs in as its own role, which may append only to its own
+// streams and write only its own schema (the database refuses anything else).
+var databaseRoles = builder.AddDatabaseRoles(infrastructure);
+
 // The anchoring key: a secret parameter (user secrets or environment); anvil's first dev key in Development.
 var anchorerKey = builder.AddParameter("anchorer-key", secret: true);
 
@@ -18,7 +22,7 @@ var modelBuilderKey = builder.AddParameter("model-builder-key", secret: true);
 // signatures, and the bridge, share one chain setting: the local chain and the HistoryAnchor the bridge deploys on it.
 var contributions = builder.AddProject<Projects.Contributions>("contributions")
     .WithHttpEndpoint(port: 5101, name: "api")
-    .WithHistoryAndBus(infrastructure)
+    .WithHistoryAndBus(infrastructure, databaseRoles, "communityai_contributions")
     .WithChainSetting()
     .WithEnvironment("ContentStore__MasterKeys__primary", contentMasterKey)
     .WithEnvironment("ContentStore__ActiveMasterKey", "primary")
@@ -28,7 +32,7 @@ var contributions = builder.AddProject<Projects.Contributions>("contributions")
 // Locally, sealed reviews are taken for two minutes and seed rounds end every 30 s (12 hours and 10 minutes by default).
 var qualityScoring = builder.AddProject<Projects.QualityScoring>("quality-scoring")
     .WithHttpEndpoint(port: 5102, name: "api")
-    .WithHistoryAndBus(infrastructure)
+    .WithHistoryAndBus(infrastructure, databaseRoles, "communityai_quality_scoring")
     .WithChainSetting()
     .WithEnvironment("Scoring__CommitWindow", "00:02:00")
     .WithEnvironment("Scoring__SeedRound", "00:00:30");
@@ -37,14 +41,14 @@ var qualityScoring = builder.AddProject<Projects.QualityScoring>("quality-scorin
 // fallback scores in full so the quick start shows tokens. Elsewhere the built-in genesis pays nothing without evidence.
 var rewardLedger = builder.AddProject<Projects.RewardLedger>("reward-ledger")
     .WithHttpEndpoint(port: 5103, name: "api")
-    .WithHistoryAndBus(infrastructure)
+    .WithHistoryAndBus(infrastructure, databaseRoles, "communityai_reward_ledger")
     .WithEnvironment("Rewards__Genesis__FallbackShareBasisPoints", "10000")
     .WithEnvironment("Rewards__Genesis__UnseenContentShareBasisPoints", "10000");
 
 // The community proposes and votes on policies; weights come from the ledger's claim trees. Minutes, not days, locally.
 var governance = builder.AddProject<Projects.Governance>("governance")
     .WithHttpEndpoint(port: 5105, name: "api")
-    .WithHistoryAndBus(infrastructure)
+    .WithHistoryAndBus(infrastructure, databaseRoles, "communityai_governance")
     .WithChainSetting()
     .WithEnvironment("Governance__Genesis", "Development")
     // The guardian who may veto a passed proposal in its timelock: anvil's account 8, the chain contracts' guardian too.
@@ -53,7 +57,7 @@ var governance = builder.AddProject<Projects.Governance>("governance")
 // The community model trains from contributions' dataset snapshots, through the builders' signed API, and serves predictions.
 builder.AddProject<Projects.CommunityModel>("community-model")
     .WithHttpEndpoint(port: 5106, name: "api")
-    .WithReference(infrastructure.History, "history").WaitFor(infrastructure.History)
+    .WithHistory(infrastructure, databaseRoles, "communityai_community_model")
     .WithChainSetting()
     .WithEnvironment("Model__BuilderKey", modelBuilderKey)
     .WithReference(contributions).WaitFor(contributions);
@@ -61,7 +65,7 @@ builder.AddProject<Projects.CommunityModel>("community-model")
 // Only the chain-bridge talks to the chain.
 var chainBridge = builder.AddProject<Projects.ChainBridge>("chain-bridge")
     .WithHttpEndpoint(port: 5104, name: "api")
-    .WithHistoryAndBus(infrastructure)
+    .WithHistoryAndBus(infrastructure, databaseRoles, "communityai_chain_bridge")
     .WithReference(infrastructure.Chain, "chain").WaitFor(infrastructure.Chain)
     .WithChainSetting()
     .WithEnvironment("Chain__AnchorerKey", anchorerKey)

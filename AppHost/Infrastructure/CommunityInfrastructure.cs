@@ -8,9 +8,38 @@ public sealed record CommunityInfrastructure(
 
 public static class CommunityInfrastructureExtensions
 {
-    /// <summary>The history database and the broker, under the connection names the services read, started first.</summary>
-    public static IResourceBuilder<ProjectResource> WithHistoryAndBus(this IResourceBuilder<ProjectResource> service, CommunityInfrastructure infrastructure) =>
+    /// <summary>
+    /// The history database under the service's own PostgreSQL role (see ServiceDefaults/Database/ServiceRoles.cs), once
+    /// the set-up has run as the owner, and the broker, under the connection names the services read.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithHistoryAndBus(this IResourceBuilder<ProjectResource> service,
+        CommunityInfrastructure infrastructure, DatabaseRoles roles, string role) =>
         service
-            .WithReference(infrastructure.History, "history").WaitFor(infrastructure.History)
+            .WithHistory(infrastructure, roles, role)
             .WithReference(infrastructure.Broker, "rabbitmq").WaitFor(infrastructure.Broker);
+
+    /// <summary>The history database under the service's own PostgreSQL role, once the set-up has run as the owner.</summary>
+    public static IResourceBuilder<ProjectResource> WithHistory(this IResourceBuilder<ProjectResource> service,
+        CommunityInfrastructure infrastructure, DatabaseRoles roles, string role) =>
+        service
+            // The owner's connection string with the role's login after it: the later keys win.
+            .WithEnvironment("ConnectionStrings__history", ReferenceExpression.Create(
+                $"{infrastructure.History.Resource.ConnectionStringExpression};Username={role};Password={roles.Password}"))
+            .WaitFor(infrastructure.History).WaitForCompletion(roles.Setup);
+
+    /// <summary>
+    /// Runs tools/DatabaseSetup as the database's owner before any service starts: the service roles (one password for
+    /// all of them locally, a development secret), the history's tables, the guard on stream prefixes, the services' schemas.
+    /// </summary>
+    public static DatabaseRoles AddDatabaseRoles(this IDistributedApplicationBuilder builder, CommunityInfrastructure infrastructure)
+    {
+        var password = builder.AddParameter("database-role-password", secret: true);
+        var setup = builder.AddProject<Projects.DatabaseSetup>("database-setup")
+            .WithReference(infrastructure.History, "owner").WaitFor(infrastructure.History)
+            .WithEnvironment("DatabaseRoles__Password", password);
+        return new DatabaseRoles(setup, password);
+    }
 }
+
+/// <summary>The owner's set-up step and the services' role password.</summary>
+public sealed record DatabaseRoles(IResourceBuilder<ProjectResource> Setup, IResourceBuilder<ParameterResource> Password);

@@ -45,21 +45,30 @@ public static class HistoryStoreExtensions
 
         return builder.Services.AddMarten(options =>
             {
-                options.DatabaseSchemaName = serviceSchema;
-                options.Events.DatabaseSchemaName = EventsSchema;
-                // Stream keys carry the owning service's prefix (contributions/…, scoring/…), readable by auditors.
-                options.Events.StreamIdentity = StreamIdentity.AsString;
-                // Quick append is about twice as fast and we never need Marten's inline version checks on append.
-                options.Events.AppendMode = EventAppendMode.Quick;
-                // Consumers load the event a message announces by its id (HistoryFacts); every service sets this, so
-                // no service's schema check drops the index another one relies on.
-                options.Events.EnableUniqueIndexOnEventId = true;
-                options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
-                options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
+                ConfigureHistory(options, serviceSchema);
                 configure?.Invoke(options);
             })
             .UseLightweightSessions()
             .ApplyAllDatabaseChangesOnStartup()
             .UseNpgsqlDataSource();
+    }
+
+    /// <summary>
+    /// The history's settings every service shares. The database set-up (<see cref="Database.DatabaseSetup"/>) creates
+    /// the history's tables with these same settings as the owner role, so a service's own role finds nothing to change.
+    /// </summary>
+    public static void ConfigureHistory(StoreOptions options, string serviceSchema)
+    {
+        options.DatabaseSchemaName = serviceSchema;
+        options.Events.DatabaseSchemaName = EventsSchema;
+        // Stream keys carry the owning service's prefix (contributions/…, scoring/…), readable by auditors.
+        options.Events.StreamIdentity = StreamIdentity.AsString;
+        // Quick append is about twice as fast and we never need Marten's inline version checks on append.
+        options.Events.AppendMode = EventAppendMode.Quick;
+        // Consumers load the event a message announces by its id (HistoryFacts); every service sets this, so
+        // no service's schema check drops the index another one relies on.
+        options.Events.EnableUniqueIndexOnEventId = true;
+        options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
+        options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
     }
 }

@@ -1,3 +1,4 @@
+using CommunityAI.ServiceDefaults.Database;
 using CommunityAI.Testing;
 
 namespace CommunityAI.EndToEndTests;
@@ -24,12 +25,17 @@ public class SystemUnderTest : IAsyncLifetime
     {
         await Chain.InitializeAsync();
         History = await CreateHistoryAsync();
+        // As in production: the owner prepares the database, each service logs in as its own role (History stays the
+        // owner's login, for the tests' own checks).
+        await DatabaseSetup.ApplyAsync(History, ServiceRoles.All.ToDictionary(r => r.Role, _ => RolePassword));
         Broker = await CreateBrokerAsync();
         StartServices();
     }
 
     protected virtual Task<string> CreateHistoryAsync() => PostgresServer.CreateDatabaseAsync("e2e");
     protected virtual Task<string> CreateBrokerAsync() => RabbitServer.CreateVirtualHostAsync("e2e");
+
+    private const string RolePassword = "communityai-test-role";
 
     public IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>
     {
@@ -56,10 +62,10 @@ public class SystemUnderTest : IAsyncLifetime
     /// <summary>Starts the four services; consumers first, so their queues are bound before anything is published.</summary>
     public void StartServices()
     {
-        Start<CommunityAI.QualityScoring.IntegrationEvents.EventHandling.ContributionSubmittedConsumer>();
-        RewardLedger = Start<CommunityAI.RewardLedger.Infrastructure.CreditWriter>();
-        ChainBridge = Start<CommunityAI.ChainBridge.Log.LogStore>();
-        Contributions = Start<CommunityAI.Contributions.Domain.IntakeOptions>();
+        Start<CommunityAI.QualityScoring.IntegrationEvents.EventHandling.ContributionSubmittedConsumer>(ServiceRoles.QualityScoring);
+        RewardLedger = Start<CommunityAI.RewardLedger.Infrastructure.CreditWriter>(ServiceRoles.RewardLedger);
+        ChainBridge = Start<CommunityAI.ChainBridge.Log.LogStore>(ServiceRoles.ChainBridge);
+        Contributions = Start<CommunityAI.Contributions.Domain.IntakeOptions>(ServiceRoles.Contributions);
     }
 
     /// <summary>Stops every service host, as a crash of all of them would (work in flight is abandoned).</summary>
@@ -70,9 +76,13 @@ public class SystemUnderTest : IAsyncLifetime
         _hosts.Clear();
     }
 
-    private HttpClient Start<TMarker>() where TMarker : class
+    private HttpClient Start<TMarker>(ServiceRole role) where TMarker : class
     {
-        var host = new ServiceHost<TMarker>(Settings);
+        var settings = new Dictionary<string, string>(Settings)
+        {
+            ["ConnectionStrings:history"] = DatabaseSetup.ConnectionStringFor(History, role.Role, RolePassword),
+        };
+        var host = new ServiceHost<TMarker>(settings);
         _hosts.Add(host);
         return host.CreateClient();
     }

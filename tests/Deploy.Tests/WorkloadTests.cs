@@ -117,7 +117,11 @@ public sealed class WorkloadTests
         var job = Assert.Single(overlay.All<V1Job>());
         var pod = job.Spec.Template.Spec;
         Assert.Equal("Never", pod.RestartPolicy);
-        Assert.All(pod.InitContainers, c => Assert.Equal("Always", c.RestartPolicy));
+        // The owner's database set-up first, run to completion; then the services as sidecars, under their own roles.
+        var setup = pod.InitContainers[0];
+        Assert.Equal("database-setup", setup.Name);
+        Assert.Null(setup.RestartPolicy);
+        Assert.All(pod.InitContainers.Skip(1), c => Assert.Equal("Always", c.RestartPolicy));
         var images = pod.InitContainers.Select(c => c.Image).ToHashSet();
         foreach (var service in new[] { "contributions", "quality-scoring", "reward-ledger" })
             Assert.Contains(overlay.Deployment(service).Spec.Template.Spec.Containers[0].Image, images);

@@ -10,6 +10,8 @@ using CommunityAI.Formats.Claims;
 using CommunityAI.Formats.Json;
 using CommunityAI.Formats.Signing;
 using CommunityAI.Governance.Infrastructure;
+using CommunityAI.ServiceDefaults.Database;
+using CommunityAI.ServiceDefaults.History;
 using CommunityAI.ServiceDefaults.Signing;
 using Marten;
 using Microsoft.AspNetCore.Hosting;
@@ -36,12 +38,20 @@ public sealed class GovernanceSystem : IAsyncLifetime
     public FakeTimeProvider Clock { get; } = new(Start);
     public string History { get; private set; } = "";
     public string Broker { get; private set; } = "";
+
+    private const string RolePassword = "communityai-test-role";
+
+    /// <summary>The history under a service's own PostgreSQL role.</summary>
+    public string LoginOf(ServiceRole role) => DatabaseSetup.ConnectionStringFor(History, role.Role, RolePassword);
     public HttpClient Api => (_host ??= new Host(this)).CreateClient();
     public IServiceProvider Services => (_host ??= new Host(this)).Services;
 
     public async Task InitializeAsync()
     {
         History = await PostgresServer.CreateDatabaseAsync("governance");
+        // As in production: the owner prepares the database and each service logs in as its own role. History stays the
+        // owner's login, which seeds the ledger's streams here as reward-ledger would.
+        await DatabaseSetup.ApplyAsync(History, ServiceRoles.All.ToDictionary(r => r.Role, _ => RolePassword));
         Broker = await RabbitServer.CreateVirtualHostAsync("governance");
     }
 
@@ -53,19 +63,30 @@ public sealed class GovernanceSystem : IAsyncLifetime
         await PostgresServer.DropDatabaseAsync(History);
     }
 
+    /// <summary>Records an event in another service's stream with the owner's login, as that service would have; returns its id.</summary>
+    public async Task<Guid> SeedAsync(string stream, object fact)
+    {
+        using var store = DocumentStore.For(options =>
+        {
+            options.Connection(History);
+            HistoryStoreExtensions.ConfigureHistory(options, "seed");
+            options.Events.AddEventType(fact.GetType());
+        });
+        await using var session = store.LightweightSession();
+        var id = session.Events.StartStream(stream, fact).Events[0].Id;
+        await session.SaveChangesAsync();
+        return id;
+    }
+
     /// <summary>Credits and closes a ledger epoch in the history as reward-ledger does: credits, then the closed epoch with its claim root.</summary>
     public async Task CloseEpochAsync(long epoch, IReadOnlyDictionary<string, BigInteger> credits, string? forgedRoot = null)
     {
         using var store = DocumentStore.For(options =>
         {
             options.Connection(History);
-            options.Events.DatabaseSchemaName = "history";
-            options.DatabaseSchemaName = "ledgerseed";
-            options.Events.StreamIdentity = JasperFx.Events.StreamIdentity.AsString;
-            // As every service's store (HistoryStoreExtensions): a store configured otherwise would migrate the shared
-            // events schema to its own shape and drop the quick-append function the services use.
-            options.Events.AppendMode = JasperFx.Events.EventAppendMode.Quick;
-            options.UseSystemTextJsonForSerialization(Weasel.Core.EnumStorage.AsString, Weasel.Core.Casing.CamelCase);
+            // As every service's store: a store configured otherwise would migrate the shared events schema to its own
+            // shape (the quick-append function, the unique index on event ids) under the services' feet.
+            HistoryStoreExtensions.ConfigureHistory(options, "ledgerseed");
             options.Events.AddEventType<ContributionRewarded>();
             options.Events.AddEventType<EpochClosed>();
         });
@@ -190,7 +211,7 @@ public sealed class GovernanceSystem : IAsyncLifetime
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             builder.UseEnvironment("Testing");
-            builder.UseSetting("ConnectionStrings:history", system.History);
+            builder.UseSetting("ConnectionStrings:history", system.LoginOf(ServiceRoles.Governance));
             builder.UseSetting("ConnectionStrings:rabbitmq", system.Broker);
             builder.UseSetting("Chain:Id", "31337");
             builder.UseSetting("Chain:VerifyingContract", SigningChainOptions.DevelopmentVerifyingContract);

@@ -6,7 +6,6 @@ using System.Text.Json;
 using CommunityAI.Contracts;
 using CommunityAI.Formats;
 using CommunityAI.RewardLedger.Infrastructure;
-using Marten;
 using MassTransit;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -113,13 +112,8 @@ public sealed class RewardPolicyVoteTests(GovernanceSystem system) : IClassFixtu
     private async Task<JsonElement> ScoreAsync(string contributor, int score)
     {
         var scored = new ContributionScored(Hex.Encode(RandomNumberGenerator.GetBytes(32)), contributor, "data", score, "scoring-1", DateTimeOffset.UtcNow);
-        var store = _ledger!.Services.GetRequiredService<IDocumentStore>();
-        Guid eventId;
-        await using (var session = store.LightweightSession())
-        {
-            eventId = session.Events.StartStream("scoring/" + scored.ContributionId, scored).Events[0].Id;
-            await session.SaveChangesAsync();
-        }
+        // Recorded as quality-scoring would: the ledger's own role may append only under ledger/.
+        var eventId = await system.SeedAsync("scoring/" + scored.ContributionId, scored);
         var bus = Bus.Factory.CreateUsingRabbitMq(rabbit => rabbit.Host(new Uri(system.Broker)));
         await bus.StartAsync();
         try
@@ -157,7 +151,7 @@ public sealed class RewardPolicyVoteTests(GovernanceSystem system) : IClassFixtu
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             builder.UseEnvironment("Testing");
-            builder.UseSetting("ConnectionStrings:history", system.History);
+            builder.UseSetting("ConnectionStrings:history", system.LoginOf(CommunityAI.ServiceDefaults.Database.ServiceRoles.RewardLedger));
             builder.UseSetting("ConnectionStrings:rabbitmq", system.Broker);
             builder.UseSetting("Epochs:Genesis", _genesis);
             builder.UseSetting("Epochs:Length", "00:00:03");
