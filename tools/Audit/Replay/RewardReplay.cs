@@ -140,8 +140,10 @@ internal sealed class RewardReplay
 
         // Only what was in the history when the epoch closed can have gone into its published root.
         var known = included.Where(c => c.Index < closing.Index).ToList();
+        // As the ledger builds claim trees: an address whose cumulative amount is zero is no leaf (it could claim nothing).
         var cumulative = known.GroupBy(c => Key(c.Address))
             .Select(g => (Address: g.First().Address, Amount: g.Aggregate(BigInteger.Zero, (s, c) => s + c.Amount)))
+            .Where(c => c.Amount > 0)
             .ToList();
         var inEpoch = known.Where(c => c.Epoch == epoch).Aggregate(BigInteger.Zero, (s, c) => s + c.Amount);
         var total = cumulative.Aggregate(BigInteger.Zero, (s, c) => s + c.Amount);
