@@ -21,6 +21,7 @@ public static class AuditApp
                 WatchCommands.CreateWatch(output, error),
                 WatchCommands.CreateWitness(output, error),
                 WatchCommands.CreateWitnessKey(output, error),
+                WatchCommands.CreateLogKey(output, error),
             },
         };
         var parsed = root.Parse(args);

@@ -19,11 +19,23 @@ internal static class WatchCommands
     public static Command CreateWitness(TextWriter output, TextWriter error) =>
         Create("witness", "watch, and cosign (C2SP tlog-cosignature) every head verified, posting the cosignature to <url>/checkpoint/cosignature", true, output, error);
 
-    public static Command CreateWitnessKey(TextWriter output, TextWriter error)
+    public static Command CreateWitnessKey(TextWriter output, TextWriter error) =>
+        CreateKey("witness-key", "makes a cosignature/v1 Ed25519 witness key; prints the verifier key to give the log and its clients",
+            "the witness's name (no spaces or '+'), e.g. witness.example.org", NoteKey.CosignatureType, output, error);
+
+    /// <summary>
+    /// <c>log-key</c>: a log operator's checkpoint signing key (Ed25519 signed-note key), for chain-bridge's
+    /// <c>Checkpoints:SigningKey</c> or its Dapr secret; the printed verifier key is what monitors pass as <c>--log-key</c>.
+    /// </summary>
+    public static Command CreateLogKey(TextWriter output, TextWriter error) =>
+        CreateKey("log-key", "makes an Ed25519 checkpoint signing key for a log (its name is the checkpoints' origin line); prints the verifier key for monitors and witnesses",
+            "the log's origin (no spaces or '+'), e.g. log.example.org/communityai", NoteKey.Ed25519Type, output, error);
+
+    private static Command CreateKey(string commandName, string description, string nameDescription, byte type, TextWriter output, TextWriter error)
     {
-        var name = new Option<string>("--name") { Description = "the witness's name (no spaces or '+'), e.g. witness.example.org", Required = true };
+        var name = new Option<string>("--name") { Description = nameDescription, Required = true };
         var file = new Option<FileInfo>("--out") { Description = "file to write the private key to (must not exist)", Required = true };
-        var command = new Command("witness-key", "makes a cosignature/v1 Ed25519 witness key; prints the verifier key to give the log and its clients") { name, file };
+        var command = new Command(commandName, description) { name, file };
         command.SetAction(async (parse, ct) =>
         {
             var path = parse.GetValue(file)!;
@@ -35,7 +47,7 @@ internal static class WatchCommands
             NoteSigner signer;
             try
             {
-                signer = new NoteSigner(parse.GetValue(name)!, System.Security.Cryptography.RandomNumberGenerator.GetBytes(Ed25519.SeedSize), NoteKey.CosignatureType);
+                signer = new NoteSigner(parse.GetValue(name)!, System.Security.Cryptography.RandomNumberGenerator.GetBytes(Ed25519.SeedSize), type);
             }
             catch (FormatException e)
             {
