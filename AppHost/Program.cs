@@ -15,6 +15,9 @@ var anchorerKey = builder.AddParameter("anchorer-key", secret: true);
 // The master key wrapping the content store's data keys: a secret parameter too; the published development key locally.
 var contentMasterKey = builder.AddParameter("content-master-key", secret: true);
 
+// The gasless-claim relayer's key (it pays claims' gas and holds no contract role): anvil's public dev key 6 locally.
+var relayerKey = builder.AddParameter("relayer-key", secret: true);
+
 // The community model's dataset-builder key: a secret parameter as well; anvil's public dev key 9 locally.
 var modelBuilderKey = builder.AddParameter("model-builder-key", secret: true);
 
@@ -69,6 +72,7 @@ var chainBridge = builder.AddProject<Projects.ChainBridge>("chain-bridge")
     .WithReference(infrastructure.Chain, "chain").WaitFor(infrastructure.Chain)
     .WithChainSetting()
     .WithEnvironment("Chain__AnchorerKey", anchorerKey)
+    .WithEnvironment("Relayer__Key", relayerKey)
     // anvil mines a block per transaction only: one confirmation keeps a local payment from waiting for a dozen more.
     .WithEnvironment("Revenue__Confirmations", "1");
 

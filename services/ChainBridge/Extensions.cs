@@ -1,3 +1,4 @@
+using CommunityAI.ChainBridge.Relaying;
 using CommunityAI.ChainBridge.Anchoring;
 using CommunityAI.ChainBridge.Chain;
 using CommunityAI.ChainBridge.Checkpoints;
@@ -56,6 +57,7 @@ internal static class Extensions
             options.Events.AddEventType<ContractsDeployed>();
             options.Events.AddEventType<DatasetPaid>();
             options.Schema.For<AnchorView>().Identity(a => a.Id);
+            options.Schema.For<RelayAllowance>().Identity(a => a.Id).UseOptimisticConcurrency(true);
         });
         builder.Services.AddSingleton<LogStore>();
         builder.Services.AddSingleton<LogGauges>();
@@ -77,6 +79,10 @@ internal static class Extensions
         builder.Services.AddSingleton<ClaimRootHistory>();
         builder.Services.AddLeaderLoop<ClaimRootKeeper>();
         builder.Services.AddSingleton<PaymentRecorder>();
+        builder.Services.AddOptions<RelayerOptions>().BindConfiguration(RelayerOptions.Section).ValidateDataAnnotations()
+            .Validate(o => !o.Enabled || AnchorerKeyFormat.Normalize(o.Key!, out _) is not null, "Relayer:Key must be a 32-byte hex private key")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<ClaimRelayer>();
         builder.Services.AddLeaderLoop<RevenueWatcher>();
 
         builder.AddCommunityBus("chain-bridge", bus => bus.AddConsumer<EpochClosedConsumer, EpochClosedConsumerDefinition>());
