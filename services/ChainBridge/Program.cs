@@ -14,7 +14,7 @@ var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
-app.UsePostBodyLimit("/api/claims", _ => RelayApi.MaxBodyBytes);
+app.UsePostBodyLimit("/api/relay", _ => RelayApi.MaxBodyBytes);
 app.MapDefaultEndpoints();
 
 // The verifiable log: head, entries, proofs, anchors; and where our contracts live.

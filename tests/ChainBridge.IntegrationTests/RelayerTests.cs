@@ -34,9 +34,9 @@ public sealed class RelayerTests(BridgeBackends backends) : IClassFixture<Bridge
         var tree = await PublishAsync(host, chain, (account, 5 * Token));
         var relayerBalance = await Web3.Eth.GetBalance.SendRequestAsync(RelayerAccount);
 
-        using var relayed = await client.PostAsJsonAsync("/api/claims/relay", Request(tree, account));
+        using var relayed = await client.PostAsJsonAsync("/api/relay/claims", Request(tree, account));
         var nonce = await NonceAsync();
-        using var again = await client.PostAsJsonAsync("/api/claims/relay", Request(tree, account));
+        using var again = await client.PostAsJsonAsync("/api/relay/claims", Request(tree, account));
 
         Assert.Equal(HttpStatusCode.OK, relayed.StatusCode);
         var body = (await relayed.Content.ReadFromJsonAsync<RelayApi.ClaimRelayed>())!;
@@ -59,8 +59,8 @@ public sealed class RelayerTests(BridgeBackends backends) : IClassFixture<Bridge
 
         var inflated = Request(tree, account) with { CumulativeAmount = (7 * Token + 1).ToString() };
         var foreignProof = Request(tree, account) with { Proof = [.. tree.GetProof(account).Select(_ => "0x" + new string('1', 64))] };
-        using var a = await client.PostAsJsonAsync("/api/claims/relay", inflated);
-        using var b = await client.PostAsJsonAsync("/api/claims/relay", foreignProof);
+        using var a = await client.PostAsJsonAsync("/api/relay/claims", inflated);
+        using var b = await client.PostAsJsonAsync("/api/relay/claims", foreignProof);
 
         foreach (var response in new[] { a, b })
         {
@@ -82,7 +82,7 @@ public sealed class RelayerTests(BridgeBackends backends) : IClassFixture<Bridge
         {
             var tree = await PublishAsync(host, chain, (account, round * Token));
             var nonce = await NonceAsync();
-            using var response = await client.PostAsJsonAsync("/api/claims/relay", Request(tree, account));
+            using var response = await client.PostAsJsonAsync("/api/relay/claims", Request(tree, account));
             statuses.Add(response.StatusCode);
             if (response.StatusCode != HttpStatusCode.OK)
                 Assert.Equal(nonce, await NonceAsync());
@@ -111,7 +111,7 @@ public sealed class RelayerTests(BridgeBackends backends) : IClassFixture<Bridge
         var (client, _) = await StartAsync(host);
         var nonce = await NonceAsync();
 
-        using var response = await client.PostAsync("/api/claims/relay", new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+        using var response = await client.PostAsync("/api/relay/claims", new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
@@ -124,7 +124,7 @@ public sealed class RelayerTests(BridgeBackends backends) : IClassFixture<Bridge
     {
         await using var host = Host();
         var (client, _) = await StartAsync(host);
-        using var huge = await client.PostAsync("/api/claims/relay",
+        using var huge = await client.PostAsync("/api/relay/claims",
             new StringContent(new string(' ', (int)RelayApi.MaxBodyBytes + 1), System.Text.Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, huge.StatusCode);
 
@@ -132,13 +132,13 @@ public sealed class RelayerTests(BridgeBackends backends) : IClassFixture<Bridge
         await using (var keyless = new ChainBridgeHost(backends.Settings(("Chain:AnchorerKey", AnvilNode.DevPrivateKeys[0]))))
         {
             var (keylessClient, _) = await StartAsync(keyless);
-            using var off = await keylessClient.PostAsJsonAsync("/api/claims/relay", valid);
+            using var off = await keylessClient.PostAsJsonAsync("/api/relay/claims", valid);
             Assert.Equal(HttpStatusCode.ServiceUnavailable, off.StatusCode);
             Assert.Contains("Relayer:Key", await off.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }
         await using var hot = new ChainBridgeHost(backends.Settings(("Chain:AnchorerKey", AnvilNode.DevPrivateKeys[0]), ("Relayer:Key", AnvilNode.DevPrivateKeys[0])));
         var (hotClient, _) = await StartAsync(hot);
-        using var refused = await hotClient.PostAsJsonAsync("/api/claims/relay", valid);
+        using var refused = await hotClient.PostAsJsonAsync("/api/relay/claims", valid);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
         Assert.Contains("anchoring key", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }

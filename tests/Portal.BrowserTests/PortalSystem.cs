@@ -33,6 +33,8 @@ public class PortalSystem : IAsyncLifetime
             ["Chain:Id"] = AnvilNode.ChainId.ToString(CultureInfo.InvariantCulture),
             ["Chain:VerifyingContract"] = TestChain.AnchorContract,
             ["Chain:AnchorerKey"] = AnvilNode.DevPrivateKeys[0],
+            // The gasless-claim relayer's own key, as the AppHost gives it locally.
+            ["Relayer:Key"] = AnvilNode.DevPrivateKeys[6],
             ["Anchoring:Period"] = "00:00:01",
             ["Logging:LogLevel:Default"] = "Warning",
             // Short epochs, so a claim root reaches the distributor within a test.

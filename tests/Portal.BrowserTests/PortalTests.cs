@@ -124,6 +124,41 @@ public sealed class PortalTests(PortalSystem system) : IClassFixture<PortalSyste
         Assert.Equal(amount, await distributor.ClaimedAsync(account));
     }
 
+    [Fact]
+    public async Task A_claim_is_paid_without_gas_through_the_relayer_from_a_page_without_a_wallet()
+    {
+        var account = AnvilNode.DevAddresses[2];
+        var id = await Contributions.SubmitAsync(Api, keyIndex: 2, "a contribution to claim without gas");
+        await Contributions.WaitForStatusAsync(Api, id, "rewarded", "anchored");
+        var web3 = new Web3(system.Chain.RpcUrl);
+        var chain = (await Api.GetFromJsonAsync<JsonElement>("/api/chain"))!;
+        var distributor = new DistributorContract(web3, chain.GetProperty("distributorContract").GetString()!);
+        var claim = await Eventually.MatchesAsync(async () =>
+        {
+            using var response = await Api.GetAsync($"/api/claims/{account}");
+            if (!response.IsSuccessStatusCode)
+                return (JsonElement?)null;
+            var found = await response.Content.ReadFromJsonAsync<JsonElement>();
+            var onChain = await distributor.GetClaimableRootAsync();
+            return Hex.Encode(onChain.Root) == found.GetProperty("root").GetString() ? found : null;
+        }, c => c is not null, "a claim whose root the distributor holds", Slow);
+        var amount = BigInteger.Parse(claim!.Value.GetProperty("amount").GetString()!, CultureInfo.InvariantCulture);
+        var ether = (await web3.Eth.GetBalance.SendRequestAsync(account)).Value;
+
+        var page = await system.OpenAsync(walletAccount: null);
+        await page.GotoAsync($"/#/account/{account}");
+        var relayButton = page.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Claim .+ tokens without gas") });
+        await Assertions.Expect(relayButton).ToBeEnabledAsync(new() { Timeout = 30_000 });
+        await relayButton.ClickAsync();
+        await Assertions.Expect(page.Locator("#claim-status")).ToContainTextAsync("Claimed without gas in block", new() { Timeout = 30_000 });
+        await Assertions.Expect(page.Locator("#claimed-on-chain")).ToHaveAttributeAsync("data-units", amount.ToString(CultureInfo.InvariantCulture));
+        await Assertions.Expect(relayButton).ToBeDisabledAsync();
+
+        // Paid to the account, and the account spent no gas: the relayer sent it.
+        Assert.Equal(amount, await distributor.ClaimedAsync(account));
+        Assert.Equal(ether, (await web3.Eth.GetBalance.SendRequestAsync(account)).Value);
+    }
+
     [Theory]
     [InlineData("contribute")]
     [InlineData("explorer")]

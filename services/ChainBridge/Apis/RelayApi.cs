@@ -9,7 +9,7 @@ using Nethereum.Util;
 namespace CommunityAI.ChainBridge.Apis;
 
 /// <summary>
-/// <c>POST /api/claims/relay</c>: gasless claims. Anyone may ask the relayer to send an account's claim (the ledger's
+/// <c>POST /api/relay/claims</c>: gasless claims. Anyone may ask the relayer to send an account's claim (the ledger's
 /// <c>GET /api/claims/{address}</c> gives the amount and proof); the tokens always go to that account. Answers 200 with
 /// the transaction, 400 naming the malformed field, 409 when there is nothing left to claim, 422 when the claim would
 /// revert (the contract's error named), 429 past the account's relays for the day, 503 when the relayer is off, the
@@ -26,7 +26,7 @@ public static class RelayApi
 
     public static IEndpointRouteBuilder MapRelayApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/claims/relay", RelayAsync).WithTags("Claims");
+        app.MapPost("/api/relay/claims", RelayAsync).WithTags("Claims");
         return app;
     }
 

@@ -15,7 +15,7 @@ public static class ServiceRoutes
         ["contributions"] = ["/api/contributions", "/api/contributors"],
         ["quality-scoring"] = ["/api/validators", "/api/reviews", "/api/scoring"],
         ["reward-ledger"] = ["/api/accounts", "/api/epochs", "/api/claims", "/api/policies"],
-        ["chain-bridge"] = ["/api/chain", "/api/log", "/checkpoint", "/tile"],
+        ["chain-bridge"] = ["/api/chain", "/api/log", "/api/relay", "/checkpoint", "/tile"],
         ["governance"] = ["/api/proposals", "/api/votes", "/api/voters", "/api/delegations"],
     };
 

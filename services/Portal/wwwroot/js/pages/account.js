@@ -1,7 +1,8 @@
 // My account: contributions, balance and journal, and the claim of what was earned, paid by the distributor contract
-// through the user's own wallet. Any address can be looked at without a wallet.
+// through the user's own wallet, or without gas through the chain-bridge's relayer (the tokens always go to the
+// account, whoever sends the claim, so that button needs no wallet). Any address can be looked at without a wallet.
 import { Contract, formatUnits, isAddress } from "../../vendor/ethers.min.js";
-import { chainInfo, getJson } from "../api.js";
+import { chainInfo, getJson, postJson } from "../api.js";
 import { claimedOnChain, distributorAbi } from "../chain.js";
 import { facts, field, h, hash, table } from "../dom.js";
 import * as wallet from "../wallet.js";
@@ -72,11 +73,25 @@ async function renderClaim(address, claim, chain, section, done = "") {
       button.disabled = false;
     }
   });
+  const relay = h("button", { type: "button", disabled: open === 0n }, `Claim ${tokens(open)} without gas (the relayer pays)`);
+  relay.addEventListener("click", async () => {
+    relay.disabled = button.disabled = true;
+    status.textContent = "Asking the relayer to send the claim…";
+    try {
+      const sent = await postJson("/api/relay/claims", { account: address, cumulativeAmount: claim.amount, proof: claim.proof });
+      await renderClaim(address, claim, chain, section,
+        `Claimed without gas in block ${sent.blockNumber} (transaction ${sent.transactionHash}); ${sent.relaysLeftToday} relayed claims left today.`);
+      section.querySelector("#claim-status").focus();
+    } catch (error) {
+      status.textContent = `Not claimed: ${error.message}`;
+      relay.disabled = button.disabled = false;
+    }
+  });
   section.replaceChildren(title, facts([
     ["Earned up to epoch", `${claim.epoch}: ${tokens(cumulative)}`],
     ["Already claimed (on chain)", h("span", { id: "claimed-on-chain", "data-units": String(claimed) }, tokens(claimed))],
     ["Claimable now", tokens(open)],
     ["Claim root", hash(claim.root)],
     ["Distributor", hash(chain.distributorContract)],
-  ]), button, status);
+  ]), button, relay, status);
 }
