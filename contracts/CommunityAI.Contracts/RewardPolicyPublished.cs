@@ -13,6 +13,8 @@ namespace CommunityAI.Contracts;
 /// validators decided (or a duplicate refused outright), <paramref name="FallbackShareBasisPoints"/> for a fallback score
 /// (<see cref="ContributionScored.Fallback"/> set), and min(fallback, <paramref name="UnseenContentShareBasisPoints"/>) for a
 /// fallback score of a contribution whose content the system never saw (<see cref="ContributionSubmitted.ContentSize"/> null).
+/// On top of that credit, the validators of a case decided by consensus share floor(base(k) · <paramref name="ValidatorShareBasisPoints"/> / 10000)
+/// (see <see cref="ValidatorsRewarded"/>).
 /// </remarks>
 /// <param name="Version">Policy version; strictly greater than every earlier one.</param>
 /// <param name="BasePerKind">Base amount per contribution kind (data, feedback, knowledge, model) in token base units (18 decimals), as decimal strings. A kind not listed earns nothing.</param>
@@ -24,6 +26,7 @@ namespace CommunityAI.Contracts;
 /// <param name="UnseenContentShareBasisPoints">Share (0–10000) paid for a fallback score of content never seen; absent meaning 0. Optional (added in 1.4).</param>
 /// <param name="ProposalId">The governance proposal whose <see cref="PolicyActivated"/> this policy applies; null for the genesis policy. Optional (added in 1.4).</param>
 /// <param name="EffectiveFromEpoch">The first epoch whose credits use this policy (0 for the genesis policy). Optional (added in 1.4).</param>
+/// <param name="ValidatorShareBasisPoints">Share (0–10000) of the kind's base reward that the validators of a case decided by consensus share, on top of the contributor's credit; absent on older records, meaning 0. Optional (added in 1.4).</param>
 public sealed record RewardPolicyPublished(
     long Version,
     IReadOnlyDictionary<string, string> BasePerKind,
@@ -34,4 +37,5 @@ public sealed record RewardPolicyPublished(
     int FallbackShareBasisPoints = 0,
     int UnseenContentShareBasisPoints = 0,
     string? ProposalId = null,
-    long EffectiveFromEpoch = 0);
+    long EffectiveFromEpoch = 0,
+    int ValidatorShareBasisPoints = 0);

@@ -56,6 +56,8 @@ public static class Extensions
         options.Events.AddEventType<ProposalVetoed>();
         options.Events.AddEventType<PolicyActivated>();
         options.Events.AddEventType<ContributionRewarded>();
+        options.Events.AddEventType<ValidatorsRewarded>();
+        options.Events.AddEventType<RevenueSplit>();
         options.Events.AddEventType<EpochClosed>();
         options.Projections.Snapshot<Proposal>(SnapshotLifecycle.Inline);
         options.Projections.Snapshot<Delegation>(SnapshotLifecycle.Inline);

@@ -47,6 +47,7 @@ public static class Extensions
         options.Events.AddEventType<EpochClosed>();
         options.Events.AddEventType<RewardPolicyPublished>();
         options.Events.AddEventType<RevenueSplit>();
+        options.Events.AddEventType<ValidatorsRewarded>();
         options.Schema.For<JournalEntry>().Index(e => e.Contributor).Index(e => e.Epoch);
         options.Schema.For<LedgerAccount>();
         options.Schema.For<EpochState>();

@@ -198,3 +198,18 @@ public sealed class ShortEpochLedgerSystem : LedgerSystem
         ["Epochs:Length"] = "00:00:02",
     };
 }
+
+/// <summary>Short epochs and a genesis policy that gives a consensus case's validators a tenth of the kind's base.</summary>
+public sealed class ValidatorPayLedgerSystem : LedgerSystem
+{
+    protected override IReadOnlyDictionary<string, string> EpochSettings => new Dictionary<string, string>
+    {
+        ["Epochs:Genesis"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
+        ["Epochs:Length"] = "00:00:02",
+    };
+
+    protected override IReadOnlyDictionary<string, string> GenesisSettings => new Dictionary<string, string>
+    {
+        ["Rewards:Genesis:ValidatorShareBasisPoints"] = "1000",
+    };
+}

@@ -108,14 +108,29 @@ public class RewardPolicyDraftTests
     }
 
     [Fact]
+    public void A_validator_share_is_read_and_validated_and_absent_means_zero()
+    {
+        using var payload = System.Text.Json.JsonDocument.Parse(
+            """{"version":3,"basePerKind":{"data":"1"},"capPerAddressPerEpoch":"1","validatorShareBasisPoints":1500}""");
+        var (draft, readErrors) = RewardPolicyDraft.Read(payload.RootElement);
+        Assert.Empty(readErrors);
+        Assert.Equal(1_500, draft!.Validate(null).Policy!.ValidatorShareBasisPoints);
+        Assert.Equal(0, Valid.Validate(null).Policy!.ValidatorShareBasisPoints);
+
+        Assert.Contains("validatorShareBasisPoints", (Valid with { ValidatorShareBasisPoints = 10_001 }).Validate(null).Errors.Keys);
+        Assert.Contains("validatorShareBasisPoints", (Valid with { ValidatorShareBasisPoints = -1 }).Validate(null).Errors.Keys);
+    }
+
+    [Fact]
     public void A_document_read_back_from_its_canonical_json_is_the_same_policy()
     {
-        var draft = Valid with { FallbackShareBasisPoints = 2_000 };
+        var draft = Valid with { FallbackShareBasisPoints = 2_000, ValidatorShareBasisPoints = 700 };
         using var payload = System.Text.Json.JsonDocument.Parse(draft.ToCanonicalJson());
         var (back, errors) = RewardPolicyDraft.Read(payload.RootElement);
         Assert.Empty(errors);
         Assert.Equal(draft.Validate(null).Policy!.Name, back!.Validate(null).Policy!.Name);
         Assert.Equal(2_000, back.FallbackShareBasisPoints);
+        Assert.Equal(700, back.ValidatorShareBasisPoints);
         Assert.Equal(draft.BasePerKind, back.BasePerKind);
     }
 }

@@ -20,6 +20,10 @@ namespace CommunityAI.Formats.Policies;
 /// Share (0–10000) paid for such a score when the system never saw the content (a pointer-only contribution); the
 /// smaller of this and the fallback share applies. Zero unless a policy says otherwise.
 /// </param>
+/// <param name="ValidatorShareBasisPoints">
+/// Share (0–10000) of the kind's base reward paid, on top of the contributor's credit, to the validators whose reviews
+/// decided a case by consensus (see <see cref="ValidatorPoolFor"/>). Zero unless a policy says otherwise.
+/// </param>
 public sealed record RewardPolicy(
     long Version,
     IReadOnlyDictionary<string, BigInteger> BasePerKind,
@@ -27,7 +31,8 @@ public sealed record RewardPolicy(
     int ScoreExponent,
     BigInteger CapPerAddressPerEpoch,
     int FallbackShareBasisPoints = 0,
-    int UnseenContentShareBasisPoints = 0)
+    int UnseenContentShareBasisPoints = 0,
+    int ValidatorShareBasisPoints = 0)
 {
     /// <summary>A share of 100%.</summary>
     public const int WholeShare = 10_000;
@@ -69,4 +74,13 @@ public sealed record RewardPolicy(
         var room = BigInteger.Max(BigInteger.Zero, CapPerAddressPerEpoch - earnedThisEpoch);
         return BigInteger.Min(raw, room);
     }
+
+    /// <summary>
+    /// What the validators of one case decided by consensus share: floor(base(kind) · validator share / 10000), whatever
+    /// the verdict or score, and regardless of the contributor's per-epoch cap. Based on the kind's base rather than on
+    /// the contributor's credit, so rejecting junk pays as well as accepting good work and no validator gains by
+    /// inflating scores; a kind the policy does not pay for pays its validators nothing either.
+    /// </summary>
+    public BigInteger ValidatorPoolFor(string kind) =>
+        BasePerKind.TryGetValue(kind, out var basis) ? basis * ValidatorShareBasisPoints / WholeShare : BigInteger.Zero;
 }

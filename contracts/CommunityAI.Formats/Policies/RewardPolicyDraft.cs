@@ -16,6 +16,7 @@ namespace CommunityAI.Formats.Policies;
 /// <param name="CapPerAddressPerEpoch">Most an address can earn in one epoch, token base units as a decimal string.</param>
 /// <param name="FallbackShareBasisPoints">See <see cref="RewardPolicy.FallbackShareBasisPoints"/>; absent means 0.</param>
 /// <param name="UnseenContentShareBasisPoints">See <see cref="RewardPolicy.UnseenContentShareBasisPoints"/>; absent means 0.</param>
+/// <param name="ValidatorShareBasisPoints">See <see cref="RewardPolicy.ValidatorShareBasisPoints"/>; absent means 0.</param>
 public sealed record RewardPolicyDraft(
     long? Version,
     Dictionary<string, string>? BasePerKind,
@@ -23,7 +24,8 @@ public sealed record RewardPolicyDraft(
     int? ScoreExponent,
     string? CapPerAddressPerEpoch,
     int? FallbackShareBasisPoints = null,
-    int? UnseenContentShareBasisPoints = null)
+    int? UnseenContentShareBasisPoints = null,
+    int? ValidatorShareBasisPoints = null)
 {
     /// <summary>The steepest score exponent a policy may set (100^4 keeps every product well inside uint256 arithmetic).</summary>
     public const int MaxExponent = 4;
@@ -62,7 +64,7 @@ public sealed record RewardPolicyDraft(
         policy.Version,
         policy.BasePerKind.ToDictionary(kv => kv.Key, kv => TokenAmount.Format(kv.Value), StringComparer.Ordinal),
         policy.ZeroBelowScore, policy.ScoreExponent, TokenAmount.Format(policy.CapPerAddressPerEpoch),
-        policy.FallbackShareBasisPoints, policy.UnseenContentShareBasisPoints);
+        policy.FallbackShareBasisPoints, policy.UnseenContentShareBasisPoints, policy.ValidatorShareBasisPoints);
 
     /// <summary>The document as RFC 8785 canonical JSON, whose SHA-256 a proposal signs as its payload hash.</summary>
     public byte[] ToCanonicalJson() => JsonCanonicalizer.Canonicalize(JsonSerializer.SerializeToElement(this, Json));
@@ -94,6 +96,8 @@ public sealed record RewardPolicyDraft(
             Fail("fallbackShareBasisPoints", "a share is between 0 and 10000 basis points");
         if (UnseenContentShareBasisPoints is < 0 or > RewardPolicy.WholeShare)
             Fail("unseenContentShareBasisPoints", "a share is between 0 and 10000 basis points");
+        if (ValidatorShareBasisPoints is < 0 or > RewardPolicy.WholeShare)
+            Fail("validatorShareBasisPoints", "a share is between 0 and 10000 basis points");
 
         var bases = new Dictionary<string, BigInteger>(StringComparer.Ordinal);
         if (BasePerKind is null || BasePerKind.Count == 0)
@@ -115,7 +119,7 @@ public sealed record RewardPolicyDraft(
         if (errors.Count > 0)
             return (null, errors);
         return (new RewardPolicy(Version!.Value, bases, ZeroBelowScore ?? 0, exponent, cap,
-            FallbackShareBasisPoints ?? 0, UnseenContentShareBasisPoints ?? 0), errors);
+            FallbackShareBasisPoints ?? 0, UnseenContentShareBasisPoints ?? 0, ValidatorShareBasisPoints ?? 0), errors);
     }
 
     // "$.basePerKind.data" → "basePerKind.data"; an unknown member is named by the exception's message only.

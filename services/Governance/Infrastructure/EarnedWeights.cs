@@ -38,10 +38,11 @@ public sealed class EarnedWeights(IDocumentStore store)
 
     // Only the ledger's own streams count: an event of the same type elsewhere in the history is not a credit.
     // Marten names an event type after its class in snake case (ContributionRewarded: contribution_rewarded).
-    private static async Task<IReadOnlyList<T>> LedgerEvents<T>(IQuerySession session, string type, CancellationToken ct) where T : class
+    private static async Task<IReadOnlyList<T>> LedgerEvents<T>(IQuerySession session, string type, CancellationToken ct, string prefix = LedgerStreamPrefix)
+        where T : class
     {
         var events = await session.Events.QueryAllRawEvents()
-            .Where(e => e.EventTypeName == type && e.StreamKey!.StartsWith(LedgerStreamPrefix))
+            .Where(e => e.EventTypeName == type && e.StreamKey!.StartsWith(prefix))
             .OrderBy(e => e.Sequence).ToListAsync(ct);
         return events.Select(e => (T)e.Data).ToList();
     }
@@ -51,10 +52,16 @@ public sealed class EarnedWeights(IDocumentStore store)
         try
         {
             await using var session = store.QuerySession();
-            var credits = await LedgerEvents<ContributionRewarded>(session, "contribution_rewarded", ct);
+            // As the ledger builds its claim trees: rewards, validator pay and revenue lines, each from its own streams.
+            var credits = (await LedgerEvents<ContributionRewarded>(session, "contribution_rewarded", ct, LedgerStreamPrefix + "credits/"))
+                .Select(c => (Address: c.Contributor, c.Amount, c.Epoch))
+                .Concat((await LedgerEvents<ValidatorsRewarded>(session, "validators_rewarded", ct, LedgerStreamPrefix + "credits/"))
+                    .SelectMany(v => v.Lines.Select(l => (Address: l.Validator, l.Amount, v.Epoch))))
+                .Concat((await LedgerEvents<RevenueSplit>(session, "revenue_split", ct, LedgerStreamPrefix + "revenue/"))
+                    .SelectMany(r => r.Lines.Select(l => (l.Address, l.Amount, r.Epoch))));
             var earned = new Dictionary<string, BigInteger>(StringComparer.Ordinal);
             foreach (var credit in credits.Where(c => c.Epoch <= epoch.Epoch))
-                earned[credit.Contributor] = earned.GetValueOrDefault(credit.Contributor) + BigInteger.Parse(credit.Amount, System.Globalization.CultureInfo.InvariantCulture);
+                earned[credit.Address] = earned.GetValueOrDefault(credit.Address) + BigInteger.Parse(credit.Amount, System.Globalization.CultureInfo.InvariantCulture);
 
             var claims = earned.Where(e => e.Value > 0).OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => (e.Key, e.Value)).ToList();
             var tree = claims.Count == 0 ? null : ClaimTree.Build(claims);

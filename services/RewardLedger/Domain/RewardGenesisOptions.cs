@@ -26,6 +26,9 @@ public sealed class RewardGenesisOptions
     /// <summary>Share paid for fallback scores of content the system never saw: 0 unless set.</summary>
     public int UnseenContentShareBasisPoints { get; set; }
 
+    /// <summary>Share of the kind's base reward that a consensus-decided case's validators share, in basis points: 0 unless set.</summary>
+    public int ValidatorShareBasisPoints { get; set; }
+
     public RewardPolicyDraft ToDraft() => new(Version, BasePerKind, ZeroBelowScore, ScoreExponent, CapPerAddressPerEpoch,
-        FallbackShareBasisPoints, UnseenContentShareBasisPoints);
+        FallbackShareBasisPoints, UnseenContentShareBasisPoints, ValidatorShareBasisPoints);
 }

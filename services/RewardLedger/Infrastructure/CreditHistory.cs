@@ -9,8 +9,8 @@ namespace CommunityAI.RewardLedger.Infrastructure;
 
 /// <summary>
 /// The ledger's credits as the history records them: <see cref="ContributionRewarded"/> events in the ledger's credit
-/// streams and the lines of <see cref="RevenueSplit"/> events in its revenue streams, the only input of epoch totals and
-/// claim trees. The journal and account tables are views for reading;
+/// streams, the lines of <see cref="ValidatorsRewarded"/> events there too, and the lines of <see cref="RevenueSplit"/>
+/// events in its revenue streams, the only input of epoch totals and claim trees. The journal and account tables are views for reading;
 /// a row inserted or edited there moves no root and pays nothing.
 /// </summary>
 public static class CreditHistory
@@ -23,12 +23,18 @@ public static class CreditHistory
 
     private static readonly string CreditType = OutboxRoutes.EventTypeName(typeof(ContributionRewarded));
     private static readonly string RevenueType = OutboxRoutes.EventTypeName(typeof(RevenueSplit));
+    private static readonly string ValidatorsType = OutboxRoutes.EventTypeName(typeof(ValidatorsRewarded));
     private const string Events = HistoryStoreExtensions.EventsSchema + ".mt_events";
 
-    // Every credit as (address, amount, epoch): rewards, then each line of each revenue split (addresses are EIP-55 in both).
+    // Every credit as (address, amount, epoch): rewards, each line of each validator pay, then each line of each revenue
+    // split (addresses are EIP-55 in all three).
     private static readonly string CreditsSql = $"""
         SELECT data->>'contributor' AS address, (data->>'amount')::numeric AS amount, (data->>'epoch')::bigint AS epoch
         FROM {Events} WHERE type = @type AND starts_with(stream_id, @streams)
+        UNION ALL
+        SELECT line->>'validator', (line->>'amount')::numeric, (e.data->>'epoch')::bigint
+        FROM {Events} e CROSS JOIN LATERAL jsonb_array_elements(e.data->'lines') AS line
+        WHERE e.type = @validatorsType AND starts_with(e.stream_id, @streams)
         UNION ALL
         SELECT line->>'address', (line->>'amount')::numeric, (e.data->>'epoch')::bigint
         FROM {Events} e CROSS JOIN LATERAL jsonb_array_elements(e.data->'lines') AS line
@@ -77,6 +83,7 @@ public static class CreditHistory
         parameters.AddWithValue("type", CreditType);
         parameters.AddWithValue("streams", CreditStreamPrefix);
         parameters.AddWithValue("revenueType", RevenueType);
+        parameters.AddWithValue("validatorsType", ValidatorsType);
         parameters.AddWithValue("revenueStreams", RevenueStreamPrefix);
     }
 }

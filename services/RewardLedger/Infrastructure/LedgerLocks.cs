@@ -14,8 +14,9 @@ internal static class LedgerLocks
     private const string EpochGate = "ledger:epochs";
     private const string PolicyGate = "ledger:policies";
 
-    public static Task ForCreditAsync(NpgsqlConnection connection, string address, CancellationToken ct) =>
-        AdvisoryLock.TakeAsync(connection, [TransactionLock.Shared(EpochGate), TransactionLock.Exclusive("ledger:account:" + address)], ct);
+    /// <summary>A credit: the contributor's account, and the accounts of the validators it pays (taken in one sorted order).</summary>
+    public static Task ForCreditAsync(NpgsqlConnection connection, IEnumerable<string> addresses, CancellationToken ct) =>
+        AdvisoryLock.TakeAsync(connection, [TransactionLock.Shared(EpochGate), .. addresses.Select(a => TransactionLock.Exclusive("ledger:account:" + a))], ct);
 
     /// <summary>A revenue split: like a credit, for every address it credits at once (taken in one sorted order).</summary>
     public static Task ForRevenueAsync(NpgsqlConnection connection, IEnumerable<string> addresses, CancellationToken ct) =>

@@ -31,7 +31,7 @@ internal static class ReplayCommand
             DefaultValueFactory = _ => "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512",
         };
         var command = new Command("replay",
-            "recomputes credits per address and epoch, every epoch's claim root, every contribution's score, the reward policy in force for every credit and every governance tally from the history")
+            "recomputes credits per address and epoch, every epoch's claim root, every contribution's score, every validator pay, the reward policy in force for every credit and every governance tally from the history")
         {
             database, export, json, chainId, verifyingContract,
         };
@@ -60,6 +60,7 @@ internal static class ReplayCommand
             var scores = new ScoreReplay(new SigningDomain(parse.GetValue(chainId), parse.GetValue(verifyingContract)!));
             var assignments = new AssignmentReplay(new SigningDomain(parse.GetValue(chainId), parse.GetValue(verifyingContract)!));
             var revenue = new RevenueReplay();
+            var validators = new ValidatorPayReplay();
             var (total, _) = await input.SizeAsync(ct);
             try
             {
@@ -72,6 +73,7 @@ internal static class ReplayCommand
                         policies.Add(e);
                         assignments.Add(e);
                         revenue.Add(e);
+                        validators.Add(e);
                     }, progress, ct));
             }
             catch (FormatException e)
@@ -82,10 +84,11 @@ internal static class ReplayCommand
             var result = replay.Finish() with
             {
                 Scores = scores.Finish(), Policies = policies.Finish(), Assignments = assignments.Finish(), Revenue = revenue.Finish(),
+                Validators = validators.Finish(),
             };
             Print(console, result);
             return result.Differences.Count == 0 && result.Scores.Findings.Count == 0 && result.Policies.Findings.Count == 0
-                && result.Assignments.Findings.Count == 0 && result.Revenue.Findings.Count == 0
+                && result.Assignments.Findings.Count == 0 && result.Revenue.Findings.Count == 0 && result.Validators.Findings.Count == 0
                 ? ExitCodes.Ok : ExitCodes.CheckFailed;
         });
         return command;
@@ -151,8 +154,18 @@ internal static class ReplayCommand
                 console.Table("revenue findings", ["log index", "what", "detail"],
                     revenue.Findings.Select(d => new[] { d.Index.ToString(CultureInfo.InvariantCulture), d.What, d.Detail }));
         }
+        if (result.Validators is { } paid)
+        {
+            string I(int n) => n.ToString(CultureInfo.InvariantCulture);
+            console.Table("validator pay", ["cases due", "recorded", "lines", "paid", "findings"],
+                [[I(paid.Due), I(paid.Recorded), I(paid.Lines), N(paid.Paid), I(paid.Findings.Count)]]);
+            if (paid.Findings.Count > 0)
+                console.Table("validator pay findings", ["log index", "what", "detail"],
+                    paid.Findings.Select(d => new[] { d.Index.ToString(CultureInfo.InvariantCulture), d.What, d.Detail }));
+        }
         if (result.Differences.Count == 0 && result.Scores is not { Findings.Count: > 0 } && result.Policies is not { Findings.Count: > 0 }
-            && result.Assignments is not { Findings.Count: > 0 } && result.Revenue is not { Findings.Count: > 0 })
+            && result.Assignments is not { Findings.Count: > 0 } && result.Revenue is not { Findings.Count: > 0 }
+            && result.Validators is not { Findings.Count: > 0 })
         {
             console.Line("replay agrees with the history");
             return;

@@ -60,6 +60,13 @@ internal sealed class PolicyReplay(SigningDomain? domain = null)
             case "contributionrewarded" when e.Stream.StartsWith("ledger/credits/", StringComparison.Ordinal):
                 AddCredit(e);
                 break;
+            // Validator pay and revenue lines are earned amounts too (voting weight), though outside the per-epoch cap.
+            case "validatorsrewarded" when e.Stream.StartsWith("ledger/credits/", StringComparison.Ordinal):
+                AddLines(data, "validator");
+                break;
+            case "revenuesplit" when e.Stream.StartsWith("ledger/revenue/", StringComparison.Ordinal):
+                AddLines(data, "address");
+                break;
             case "proposalsubmitted" when e.Stream.StartsWith("governance/", StringComparison.Ordinal):
                 if (Text(data, "proposalId") is { } id)
                     _proposals[id] = new Proposal(e.Index, data.Clone(), Snapshot(data));
@@ -149,6 +156,15 @@ internal sealed class PolicyReplay(SigningDomain? domain = null)
         }
     }
 
+    private void AddLines(JsonElement data, string addressMember)
+    {
+        if (Long(data, "epoch") is not { } epoch || !data.TryGetProperty("lines", out var lines) || lines.ValueKind != JsonValueKind.Array)
+            return; // the reward replay reports malformed lines
+        foreach (var line in lines.EnumerateArray())
+            if (Text(line, addressMember) is { } address && Amount(Text(line, "amount")) is var amount && amount >= 0)
+                _credits.Add((address, amount, epoch));
+    }
+
     private void Decide(LogEvent e, bool succeeded)
     {
         if (Text(e.Data, "proposalId") is not { } id || !_proposals.TryGetValue(id, out var proposal))
@@ -228,7 +244,7 @@ internal sealed class PolicyReplay(SigningDomain? domain = null)
         var draft = new RewardPolicyDraft(Long(data, "version"),
             bases.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : "", StringComparer.Ordinal),
             (int?)Long(data, "zeroBelowScore"), (int?)Long(data, "scoreExponent"), Text(data, "capPerAddressPerEpoch"),
-            (int?)Long(data, "fallbackShareBasisPoints"), (int?)Long(data, "unseenContentShareBasisPoints"));
+            (int?)Long(data, "fallbackShareBasisPoints"), (int?)Long(data, "unseenContentShareBasisPoints"), (int?)Long(data, "validatorShareBasisPoints"));
         return draft.Validate(null).Policy;
     }
 

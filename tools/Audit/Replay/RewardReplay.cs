@@ -9,7 +9,8 @@ using static CommunityAI.Audit.Scores.EventData;
 namespace CommunityAI.Audit.Replay;
 
 /// <summary>
-/// Recomputes rewards from the history alone: credits per address and per epoch from ContributionRewarded, and each
+/// Recomputes rewards from the history alone: credits per address and per epoch from ContributionRewarded (and the lines
+/// of RevenueSplit and ValidatorsRewarded), and each
 /// EpochClosed's totals and claim root (OpenZeppelin tree of cumulative amounts) from those credits. Event types it
 /// does not know are counted and otherwise ignored, so a history written by a newer ledger still replays.
 /// Pure: fed one event at a time, in log order.
@@ -45,6 +46,9 @@ internal sealed class RewardReplay
             case "revenuesplit":
                 AddRevenueLines(e);
                 break;
+            case "validatorsrewarded":
+                AddValidatorLines(e);
+                break;
             default:
                 _unknownTypes[e.Type] = _unknownTypes.GetValueOrDefault(e.Type) + 1;
                 break;
@@ -53,7 +57,7 @@ internal sealed class RewardReplay
 
     public ReplayResult Finish()
     {
-        foreach (var credit in _credits.Where(c => !c.FromRevenue))
+        foreach (var credit in _credits.Where(c => !c.FromRevenue && !c.ToValidator))
         {
             if (_scoredContributor.Count > 0 && !_scoredContributor.TryGetValue(credit.ContributionId, out var scorer))
                 _differences.Add(new ReplayDifference(credit.Index, "credit without score",
@@ -125,6 +129,28 @@ internal sealed class RewardReplay
         }
     }
 
+    /// <summary>
+    /// A validator pay's lines are credits like rewards (ValidatorPayReplay checks the pay itself), taken, as the ledger
+    /// takes them, only from its credit streams.
+    /// </summary>
+    private void AddValidatorLines(LogEvent e)
+    {
+        if (!e.Stream.StartsWith("ledger/credits/", StringComparison.Ordinal) || Text(e.Data, "contributionId") is not { } contributionId)
+            return;
+        if (Long(e.Data, "epoch") is not { } epoch || Array(e.Data, "lines") is not { } lines)
+        {
+            _differences.Add(new ReplayDifference(e.Index, "malformed validator pay", $"{e.Describe()}: needs an integer epoch and lines"));
+            return;
+        }
+        foreach (var line in lines)
+        {
+            if (Text(line, "validator") is not { } validator || !Address.IsValid(validator) || !TryAmount(Text(line, "amount"), out var amount))
+                _differences.Add(new ReplayDifference(e.Index, "malformed validator line", $"{e.Describe()}: a line needs a valid validator address and a decimal amount"));
+            else if (_creditedAt.TryAdd($"validators:{contributionId}:{validator}", e.Index))
+                _credits.Add(new Credit(e.Index, contributionId, validator, amount, epoch, ToValidator: true));
+        }
+    }
+
     private EpochReplay CheckEpoch(LogEvent closing, JsonElement data)
     {
         if (Long(data, "epoch") is not { } epoch)
@@ -177,7 +203,7 @@ internal sealed class RewardReplay
 
     private static string Display(string address) => Address.TryParse(address, out var checksummed) ? checksummed : address;
 
-    private sealed record Credit(long Index, string ContributionId, string Address, BigInteger Amount, long Epoch, bool FromRevenue = false);
+    private sealed record Credit(long Index, string ContributionId, string Address, BigInteger Amount, long Epoch, bool FromRevenue = false, bool ToValidator = false);
 }
 
 /// <summary>One thing the history says that the replay does not reproduce.</summary>
@@ -204,4 +230,7 @@ internal sealed record ReplayResult(
 
     /// <summary>The revenue splits recomputed (see <see cref="Revenue.RevenueReplay"/>).</summary>
     public Revenue.RevenueReplayResult? Revenue { get; init; }
+
+    /// <summary>The validators' pay recomputed (see <see cref="ValidatorPayReplay"/>).</summary>
+    public ValidatorPayReplayResult? Validators { get; init; }
 }

@@ -19,7 +19,7 @@ namespace CommunityAI.Audit.Verification;
 internal sealed class ClaimHistory
 {
     private static readonly byte[] TypeMember = "\"type\":\""u8.ToArray();
-    private static readonly HashSet<string> Types = ["contributionrewarded", "revenuesplit", "epochclosed", "claimrootpublished", "claimrootdropped", "contractsdeployed"];
+    private static readonly HashSet<string> Types = ["contributionrewarded", "revenuesplit", "validatorsrewarded", "epochclosed", "claimrootpublished", "claimrootdropped", "contractsdeployed"];
 
     private readonly Dictionary<string, BigInteger> _cumulative = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<(string Address, BigInteger Amount, long Epoch)> _pending = [];
@@ -73,6 +73,19 @@ internal sealed class ClaimHistory
                         if (Text(lines[i], "address") is { } to && Address.IsValid(to) && TryAmount(Text(lines[i], "amount"), out var share)
                             && _credited.Add($"revenue:{paymentId}:{i}"))
                             _pending.Add((to, share, splitEpoch));
+                    }
+                }
+                break;
+            case "validatorsrewarded":
+                // Its lines are credits, from the ledger's credit streams only (replay checks the pay itself).
+                if (e.Stream.StartsWith("ledger/credits/", StringComparison.Ordinal) && Text(data, "contributionId") is { } paidFor
+                    && Long(data, "epoch") is { } payEpoch && Array(data, "lines") is { } paid)
+                {
+                    foreach (var line in paid)
+                    {
+                        if (Text(line, "validator") is { } validator && Address.IsValid(validator) && TryAmount(Text(line, "amount"), out var pay)
+                            && _credited.Add($"validators:{paidFor}:{validator}"))
+                            _pending.Add((validator, pay, payEpoch));
                     }
                 }
                 break;
