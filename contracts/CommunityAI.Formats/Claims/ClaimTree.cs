@@ -45,6 +45,22 @@ public sealed class ClaimTree
     public int Count => _amounts.Length;
 
     /// <summary>
+    /// The leaves of an epoch's tree from every address's cumulative amount, as the ledger publishes it and everyone who
+    /// recomputes it must: an address whose cumulative amount is zero is no leaf (it could claim nothing; the distributor
+    /// pays differences only), and the rest are in ordinal order of address. One rule for the ledger, governance's
+    /// voting weights and the auditors, which drifted apart once when each had its own.
+    /// </summary>
+    public static List<(string Address, BigInteger Amount)> LeavesOf(IEnumerable<(string Address, BigInteger Amount)> cumulative) =>
+        [.. cumulative.Where(c => c.Amount > 0).OrderBy(c => c.Address, StringComparer.Ordinal)];
+
+    /// <summary>The tree of <see cref="LeavesOf"/>, or null when nobody has anything to claim.</summary>
+    public static ClaimTree? OfCumulativeAmounts(IEnumerable<(string Address, BigInteger Amount)> cumulative)
+    {
+        var leaves = LeavesOf(cumulative);
+        return leaves.Count == 0 ? null : Build(leaves);
+    }
+
+    /// <summary>
     /// Builds the tree. Throws <see cref="ArgumentException"/> for an empty input, an invalid address,
     /// the same address twice (in any case), a negative amount or an amount of 2^256 or more.
     /// </summary>

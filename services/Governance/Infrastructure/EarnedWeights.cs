@@ -63,8 +63,7 @@ public sealed class EarnedWeights(IDocumentStore store)
             foreach (var credit in credits.Where(c => c.Epoch <= epoch.Epoch))
                 earned[credit.Address] = earned.GetValueOrDefault(credit.Address) + BigInteger.Parse(credit.Amount, System.Globalization.CultureInfo.InvariantCulture);
 
-            var claims = earned.Where(e => e.Value > 0).OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => (e.Key, e.Value)).ToList();
-            var tree = claims.Count == 0 ? null : ClaimTree.Build(claims);
+            var tree = ClaimTree.OfCumulativeAmounts(earned.Select(e => (e.Key, e.Value)));
             var root = tree?.Root ?? "0x" + new string('0', 64);
             if (!string.Equals(root, epoch.ClaimRoot, StringComparison.OrdinalIgnoreCase))
                 throw new InvalidOperationException(

@@ -25,6 +25,5 @@ public static class EpochClosing
 
     /// <summary>The leaves of an epoch's claim tree: addresses that earned something, in a fixed order.</summary>
     public static List<(string Address, BigInteger Amount)> Claims(IReadOnlyList<(string Address, BigInteger Amount)> cumulative) =>
-        // Zero amounts would add leaves that can claim nothing; the distributor pays differences only.
-        cumulative.Where(c => c.Amount > 0).OrderBy(c => c.Address, StringComparer.Ordinal).ToList();
+        ClaimTree.LeavesOf(cumulative);
 }

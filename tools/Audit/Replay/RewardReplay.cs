@@ -166,14 +166,12 @@ internal sealed class RewardReplay
 
         // Only what was in the history when the epoch closed can have gone into its published root.
         var known = included.Where(c => c.Index < closing.Index).ToList();
-        // As the ledger builds claim trees: an address whose cumulative amount is zero is no leaf (it could claim nothing).
-        var cumulative = known.GroupBy(c => Key(c.Address))
-            .Select(g => (Address: g.First().Address, Amount: g.Aggregate(BigInteger.Zero, (s, c) => s + c.Amount)))
-            .Where(c => c.Amount > 0)
-            .ToList();
+        // The published format's rule (ClaimTree.LeavesOf): an address whose cumulative amount is zero is no leaf.
+        var cumulative = ClaimTree.LeavesOf(known.GroupBy(c => Key(c.Address))
+            .Select(g => (Address: g.First().Address, Amount: g.Aggregate(BigInteger.Zero, (s, c) => s + c.Amount))));
         var inEpoch = known.Where(c => c.Epoch == epoch).Aggregate(BigInteger.Zero, (s, c) => s + c.Amount);
         var total = cumulative.Aggregate(BigInteger.Zero, (s, c) => s + c.Amount);
-        string? root = cumulative.Count == 0 ? null : ClaimTree.Build(cumulative).Root;
+        string? root = ClaimTree.OfCumulativeAmounts(cumulative)?.Root;
 
         Compare(closing, epoch, "creditedInEpoch", Text(data, "creditedInEpoch"), inEpoch.ToString(CultureInfo.InvariantCulture));
         Compare(closing, epoch, "cumulativeTotal", Text(data, "cumulativeTotal"), total.ToString(CultureInfo.InvariantCulture));

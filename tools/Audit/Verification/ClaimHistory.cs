@@ -120,9 +120,8 @@ internal sealed class ClaimHistory
             _cumulative[c.Address] = _cumulative.GetValueOrDefault(c.Address) + c.Amount;
             return true;
         });
-        // As the ledger builds claim trees: an address whose cumulative amount is zero is no leaf (it could claim nothing).
-        var leaves = _cumulative.Where(kv => kv.Value > 0).Select(kv => (kv.Key, kv.Value)).ToList();
-        var tree = leaves.Count == 0 ? null : ClaimTree.Build(leaves);
+        // The published format's rule (ClaimTree.LeavesOf): an address whose cumulative amount is zero is no leaf.
+        var tree = ClaimTree.OfCumulativeAmounts(_cumulative.Select(kv => (kv.Key, kv.Value)));
         return new ClosedEpoch(index, epoch, recordedRoot, recordedTotal, tree);
     }
 }
