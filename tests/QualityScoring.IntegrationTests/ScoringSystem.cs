@@ -284,3 +284,9 @@ public class ScoringSystem : IAsyncLifetime
 
 /// <summary>A second, independent system, so a class can rely on no validator being registered.</summary>
 public sealed class ScoringSystemWithoutValidators : ScoringSystem;
+
+/// <summary>A system whose absent reviewers are never replaced, for the rules that decide a case short of reviews (ReassignmentTests covers replacement).</summary>
+public sealed class ScoringSystemWithoutReassignment : ScoringSystem
+{
+    protected override IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string> { ["Scoring:ReassignmentRounds"] = "0" };
+}
