@@ -8,4 +8,9 @@ namespace CommunityAI.Contracts;
 /// </summary>
 /// <param name="Validators">The admitted EIP-55 addresses, sorted; may be empty.</param>
 /// <param name="RecordedAt">When the genesis set was recorded.</param>
-public sealed record GenesisValidatorsRecorded(IReadOnlyList<string> Validators, DateTimeOffset RecordedAt);
+/// <param name="RemovalAfterFloorRounds">
+/// A validator whose reputation is at its policy's floor (<see cref="ReputationChanged.Next"/> at or below the floor of
+/// the named policy) after this many consecutive reputation changes is removed (<see cref="ValidatorRemoved"/> with reason
+/// <c>reputation</c>), in the transaction that records the last of them; null or 0: never.
+/// </param>
+public sealed record GenesisValidatorsRecorded(IReadOnlyList<string> Validators, DateTimeOffset RecordedAt, int? RemovalAfterFloorRounds = null);

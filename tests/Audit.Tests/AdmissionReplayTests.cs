@@ -9,8 +9,9 @@ namespace CommunityAI.Audit.Tests;
 
 /// <summary>
 /// <c>replay</c> recomputes who is admitted from the genesis set and governance's activations, and each replacement of an
-/// absent reviewer from the case's seed: an honest history passes, and an admission nobody decided, a registration or a
-/// candidate that was not admitted, and a steered replacement are each found.
+/// absent reviewer from the case's seed, and automatic removals from the reputation changes: an honest history passes, and
+/// an admission nobody decided, a registration or a candidate that was not admitted, a steered replacement and a removal
+/// "for reputation" the changes do not justify are each found.
 /// </summary>
 public sealed class AdmissionReplayTests : IAsyncLifetime
 {
@@ -35,9 +36,10 @@ public sealed class AdmissionReplayTests : IAsyncLifetime
         var assignments = run.Json.GetProperty("assignments");
         Assert.Empty(assignments.GetProperty("findings").EnumerateArray());
         Assert.Empty(run.Json.GetProperty("scores").GetProperty("findings").EnumerateArray());
-        Assert.Equal(3, assignments.GetProperty("admitted").GetInt32()); // 2 and 3 from genesis, 4 admitted; 5 admitted then removed
+        // 2 and 3 from genesis, 4 admitted; 5 admitted then removed by proposal, 3 removed for its reputation.
+        Assert.Equal(2, assignments.GetProperty("admitted").GetInt32());
         Assert.Equal(2, assignments.GetProperty("admissions").GetInt32());
-        Assert.Equal(1, assignments.GetProperty("removals").GetInt32());
+        Assert.Equal(2, assignments.GetProperty("removals").GetInt32());
         Assert.Equal(1, assignments.GetProperty("reassigned").GetInt32());
         Assert.Equal(1, assignments.GetProperty("recomputed").GetInt32());
     }
@@ -55,13 +57,15 @@ public sealed class AdmissionReplayTests : IAsyncLifetime
         Assert.Contains("registration not admitted", found);
         Assert.Contains("candidate not admitted", found);
         Assert.Contains("reassignment", found);
+        Assert.Contains("removal by reputation", found);
     }
 
     private async Task WriteAsync(bool tamper)
     {
         await using var history = new ScoringHistory(_database);
         var now = DateTimeOffset.UtcNow;
-        await history.AppendAsync("scoring/admissions", new GenesisValidatorsRecorded([Dev(2), Dev(3)], now));
+        await history.PublishPolicyAsync();
+        await history.AppendAsync("scoring/admissions", new GenesisValidatorsRecorded([Dev(2), Dev(3)], now, RemovalAfterFloorRounds: 2));
         // Governance admits 4 and 5, then removes 5; quality-scoring records each after its activation.
         foreach (var (kind, key) in new[] { ("validator-admission", 4), ("validator-admission", 5), ("validator-removal", 5) })
         {
@@ -94,6 +98,15 @@ public sealed class AdmissionReplayTests : IAsyncLifetime
         await history.AppendAsync("scoring/" + id, new ReviewerReassigned(id, reviewer.Validator, replacement, "absent", 1, remaining,
             now.AddHours(2), now.AddHours(3), now.AddHours(1)));
         await history.AppendAsync("scoring/seeds", new AssignmentSeedRevealed(0, secret, now));
+
+        // 3 stays at the policy's floor for two consecutive changes and is removed for it; in the tampered history 2 is
+        // removed "for its reputation" after one change at the floor only.
+        var floor = ScoringHistory.Policy.ReputationFloor;
+        foreach (var key in tamper ? new[] { 3, 3, 2 } : [3, 3])
+            await history.AppendAsync("scoring/validators/" + Dev(key), new ReputationChanged(Dev(key), id, floor, floor, 0m, ScoringHistory.Policy.Version, now, "unrevealed"));
+        await history.AppendAsync("scoring/admissions", new ValidatorRemoved(Dev(3), "reputation", null, now));
+        if (tamper)
+            await history.AppendAsync("scoring/admissions", new ValidatorRemoved(Dev(2), "reputation", null, now));
     }
 
     private static async Task<string> ActivateAsync(ScoringHistory history, string kind, string validator, DateTimeOffset now)

@@ -55,6 +55,13 @@ public sealed class ScoringOptions : IValidatableObject
     /// </summary>
     [Range(0, 16)] public int ReassignmentRounds { get; set; } = 2;
 
+    /// <summary>
+    /// A validator at the policy's reputation floor after this many consecutive consensus rounds is removed; 0 never.
+    /// Recorded with the genesis validators (<see cref="GenesisValidatorsRecorded.RemovalAfterFloorRounds"/>), so a later
+    /// change of this setting changes nothing.
+    /// </summary>
+    [Range(0, 10_000)] public int RemovalAfterFloorRounds { get; set; } = 10;
+
     /// <summary>How often the closer looks for review windows that ended.</summary>
     public TimeSpan CloserInterval { get; set; } = TimeSpan.FromSeconds(1);
 

@@ -14,6 +14,12 @@ public sealed partial class AdmissionBook(IDocumentStore store, IOptions<Scoring
 {
     public const string Stream = Extensions.StreamPrefix + "admissions";
 
+    /// <summary><c>reputation</c>: the reason of an automatic removal (rule in <see cref="GenesisValidatorsRecorded.RemovalAfterFloorRounds"/>).</summary>
+    public const string ByReputation = "reputation";
+
+    /// <summary>The genesis rule for automatic removal, as recorded (0: never); read at start.</summary>
+    public int RemovalAfterFloorRounds { get; private set; }
+
     /// <summary>Records the configured genesis set when the stream does not exist yet; a later configuration changes nothing.</summary>
     public async Task RecordGenesisAsync(CancellationToken ct)
     {
@@ -21,8 +27,14 @@ public sealed partial class AdmissionBook(IDocumentStore store, IOptions<Scoring
         await session.BeginTransactionAsync(ct);
         await ScoringLocks.TakeAsync(session.Connection!, [ScoringLocks.Admissions], ct);
         if (await session.Events.FetchStreamStateAsync(Stream, ct) is not null)
+        {
+            var recorded = (await session.Events.FetchStreamAsync(Stream, version: 1, token: ct))[0].Data as GenesisValidatorsRecorded;
+            RemovalAfterFloorRounds = recorded?.RemovalAfterFloorRounds ?? 0;
             return;
-        var genesis = new GenesisValidatorsRecorded(AdmissionDecision.GenesisSet(options.Value.GenesisValidators), clock.GetUtcNow());
+        }
+        var genesis = new GenesisValidatorsRecorded(AdmissionDecision.GenesisSet(options.Value.GenesisValidators), clock.GetUtcNow(),
+            options.Value.RemovalAfterFloorRounds);
+        RemovalAfterFloorRounds = options.Value.RemovalAfterFloorRounds;
         session.Events.StartStream(Stream, genesis);
         foreach (var validator in genesis.Validators)
             session.Store(ValidatorAdmission.Genesis(validator, genesis));
@@ -84,6 +96,23 @@ public sealed partial class AdmissionBook(IDocumentStore store, IOptions<Scoring
             return;
         session.Store(new AdmissionFeedCheckpoint(AdmissionFeedCheckpoint.Key, sequence));
         await session.SaveChangesAsync(ct);
+    }
+
+    /// <summary>
+    /// Inside a case's close, which holds the validator's lock: removes a validator whose reputation has stayed at the floor
+    /// for the genesis number of consecutive rounds, if it is still admitted. Its open assignments are then absent and are
+    /// replaced at their commit deadlines.
+    /// </summary>
+    public async Task<ValidatorRemoved?> RemoveIfAtFloorAsync(IDocumentSession session, ValidatorView view, DateTimeOffset now, CancellationToken ct)
+    {
+        if (RemovalAfterFloorRounds <= 0 || view.AtFloor < RemovalAfterFloorRounds
+            || await session.LoadAsync<ValidatorAdmission>(view.Id, ct) is not { Admitted: true })
+            return null;
+        var removed = new ValidatorRemoved(view.Id, ByReputation, null, now);
+        session.Events.Append(Stream, removed);
+        session.Store(ValidatorAdmission.From(removed));
+        LogRemoved(removed.Validator, removed.Reason, null);
+        return removed;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Validator {Validator} admitted by proposal {ProposalId}")]

@@ -10,7 +10,9 @@ namespace CommunityAI.Audit.Scores;
 /// Recomputes who is an admitted validator from the history alone (rule of ValidatorAdmitted): the genesis set of
 /// scoring/admissions, then every validator-admission and validator-removal activation in governance's streams, applied
 /// in log order. Checks that quality-scoring recorded exactly the admissions and removals those activations decide, and
-/// that every registration and every drawn candidate was admitted when it was recorded. Pure: fed one event at a time.
+/// that every registration and every drawn candidate was admitted when it was recorded. Automatic removals are recomputed
+/// from the recorded reputation changes: a validator at its policy's reputation floor after the genesis number of
+/// consecutive changes is removed (reason <c>reputation</c>), and only then. Pure: fed one event at a time.
 /// </summary>
 internal sealed class AdmissionReplay
 {
@@ -18,8 +20,10 @@ internal sealed class AdmissionReplay
     private readonly HashSet<string> _admitted = new(StringComparer.OrdinalIgnoreCase);
     private readonly Queue<(long Index, string ProposalId, string Kind, string? Validator)> _activations = new();
     private readonly List<ReplayDifference> _findings = [];
+    private readonly Dictionary<string, decimal> _floors = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (int Streak, long Index)> _atFloor = new(StringComparer.OrdinalIgnoreCase);
     private bool _genesis;
-    private int _admissions, _removals, _registrations;
+    private int _admissions, _removals, _registrations, _removalRounds;
 
     /// <summary>Whether admission is in force (a genesis set is on record); before it, anyone could register.</summary>
     public bool InForce => _genesis;
@@ -34,6 +38,15 @@ internal sealed class AdmissionReplay
     public int Pending => _activations.Count;
     public IReadOnlyList<ReplayDifference> Findings => _findings;
 
+    /// <summary>Ends the replay: a validator still admitted after the removal streak should have been removed.</summary>
+    public void Finish()
+    {
+        if (_removalRounds <= 0)
+            return;
+        foreach (var (validator, (streak, index)) in _atFloor.Where(v => v.Value.Streak >= _removalRounds && _admitted.Contains(v.Key)))
+            Find(index, "not removed", $"{validator} was at the reputation floor for {streak} consecutive changes and is still admitted (removal after {_removalRounds})");
+    }
+
     public void Add(LogEvent e)
     {
         switch (Normalize(e.Type))
@@ -45,6 +58,7 @@ internal sealed class AdmissionReplay
                     return;
                 }
                 _genesis = true;
+                _removalRounds = Int(e.Data, "removalAfterFloorRounds") ?? 0;
                 foreach (var v in Array(e.Data, "validators") ?? [])
                     if (v.ValueKind == JsonValueKind.String && Address.TryParse(v.GetString(), out var address))
                         _admitted.Add(address);
@@ -60,7 +74,19 @@ internal sealed class AdmissionReplay
                 Decided(e, "validator-admission");
                 break;
             case "validatorremoved":
-                Decided(e, "validator-removal");
+                if (Text(e.Data, "reason") == "reputation")
+                    RemovedForReputation(e);
+                else
+                    Decided(e, "validator-removal");
+                break;
+            case "scoringpolicypublished":
+                if (Text(e.Data, "version") is { } version && Decimal(e.Data, "reputationFloor") is { } floor)
+                    _floors.TryAdd(version, floor);
+                break;
+            case "reputationchanged":
+                if (Text(e.Data, "validator") is { } moved && Decimal(e.Data, "next") is { } next
+                    && Text(e.Data, "policyVersion") is { } policy && _floors.TryGetValue(policy, out var policyFloor))
+                    _atFloor[moved] = next <= policyFloor ? (_atFloor.GetValueOrDefault(moved).Streak + 1, e.Index) : (0, e.Index);
                 break;
             case "validatorregistered":
                 _registrations++;
@@ -106,6 +132,19 @@ internal sealed class AdmissionReplay
             if (change)
                 Find(e.Index, "activation not applied", $"proposal {activation.ProposalId} at log index {activation.Index} ({activation.Kind} of {activation.Validator}) was skipped");
         }
+    }
+
+    private void RemovedForReputation(LogEvent e)
+    {
+        if (Text(e.Data, "validator") is not { } validator)
+        {
+            Find(e.Index, "malformed admission", $"{e.Describe()}: a removal names a validator");
+            return;
+        }
+        var streak = _atFloor.GetValueOrDefault(validator).Streak;
+        if (_removalRounds <= 0 || streak < _removalRounds || !_admitted.Contains(validator))
+            Find(e.Index, "removal by reputation", $"{validator} is removed for its reputation after {streak} consecutive changes at the floor (removal after {_removalRounds}, admitted: {_admitted.Contains(validator)})");
+        Apply("validator-removal", validator);
     }
 
     private bool Change(string kind, string? validator) =>

@@ -68,6 +68,7 @@ internal sealed class AssignmentReplay(SigningDomain domain)
     public AssignmentReplayResult Finish()
     {
         // Rounds not revealed yet: their assignments cannot be recomputed by anyone, and are counted as pending.
+        _admission.Finish();
         var pending = _assignments.Values.Count(a => !_revealed.ContainsKey(a.Round));
         foreach (var a in _assignments.Values.Where(a => _revealed.ContainsKey(a.Round)))
             Recompute(a);
