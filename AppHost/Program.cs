@@ -33,12 +33,15 @@ var contributions = builder.AddProject<Projects.Contributions>("contributions")
     .WithEnvironment("Datasets__Builders__0", CommunityModelBuilder);
 
 // Locally, sealed reviews are taken for two minutes and seed rounds end every 30 s (12 hours and 10 minutes by default).
+// Validators are admitted by governance; locally anvil's public dev accounts 3 to 7 are the genesis validators (the load
+// driver reviews with them).
 var qualityScoring = builder.AddProject<Projects.QualityScoring>("quality-scoring")
     .WithHttpEndpoint(port: 5102, name: "api")
     .WithHistoryAndBus(infrastructure, databaseRoles, "communityai_quality_scoring")
     .WithChainSetting()
     .WithEnvironment("Scoring__CommitWindow", "00:02:00")
-    .WithEnvironment("Scoring__SeedRound", "00:00:30");
+    .WithEnvironment("Scoring__SeedRound", "00:00:30")
+    .WithGenesisValidators(DevelopmentValidators);
 
 // Locally nobody has registered as a validator yet, so every score is a fallback: the local genesis policy pays
 // fallback scores in full so the quick start shows tokens. Elsewhere the built-in genesis pays nothing without evidence.
@@ -90,4 +93,19 @@ internal static partial class Program
 {
     /// <summary>The address of the community model's development builder key (CommunityModel's DevelopmentBuilderKey).</summary>
     private const string CommunityModelBuilder = "0xa0Ee7A142d267C1f36714E4a8F75612F20a79720";
+
+    /// <summary>anvil's public dev accounts 3 to 7: the development genesis validators (benchmarks/LoadDriver signs with their keys).</summary>
+    private static readonly string[] DevelopmentValidators =
+    [
+        "0x90F79bf6EB2c4f870365E785982E1f101E93b906", "0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65",
+        "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc", "0x976EA74026E726554dB657fA54763abd0C3a0aa9",
+        "0x14dC79964da2C08b23698B3D3cc7Ca32193d9955",
+    ];
+
+    private static IResourceBuilder<ProjectResource> WithGenesisValidators(this IResourceBuilder<ProjectResource> project, IReadOnlyList<string> validators)
+    {
+        for (var i = 0; i < validators.Count; i++)
+            project = project.WithEnvironment($"Scoring__GenesisValidators__{i}", validators[i]);
+        return project;
+    }
 }

@@ -7,7 +7,7 @@ public sealed record LoadSettings
 {
     public Uri Contributions { get; init; } = new("http://localhost:5101");
     public Uri Scoring { get; init; } = new("http://localhost:5102");
-    /// <summary>Validators registered and reviewing during the run; 0 leaves scoring to the automated fallback.</summary>
+    /// <summary>Validators registered and reviewing during the run (at most the five genesis validators); 0 leaves scoring to the automated fallback.</summary>
     public int Validators { get; init; } = 5;
     public int Rate { get; init; } = 200;
     public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(20);
@@ -45,7 +45,7 @@ public sealed record LoadSettings
                 _ => throw new ArgumentException($"unknown option {args[i]}; options: --contributions --scoring --rate --duration --contributors --validators --lag-sample --lag-timeout --chain-id --verifying-contract --history --broker"),
             };
         }
-        return settings.Rate < 1 || settings.Contributors < 1 || settings.Validators < 0
-            ? throw new ArgumentException("rate and contributors must be positive, validators not negative") : settings;
+        return settings.Rate < 1 || settings.Contributors < 1 || settings.Validators is < 0 or > 5
+            ? throw new ArgumentException("rate and contributors must be positive, validators 0 to 5 (the development genesis validators)") : settings;
     }
 }

@@ -41,6 +41,9 @@ try
     builder.Configuration["ConnectionStrings:rabbitmq"] = broker;
     builder.Configuration["Scoring:ReviewWindow"] = "01:00:00";
     builder.Configuration["Chain:VerifyingContract"] = TestChain.AnchorContract;
+    // The five validators below are admitted from the start.
+    foreach (var key in new[] { 1, 2, 3, 4, 5 })
+        builder.Configuration[$"Scoring:GenesisValidators:{key}"] = AnvilNode.DevAddresses[key];
     builder.Logging.ClearProviders();
     builder.AddApplicationServices();
     using var host = builder.Build();
@@ -61,7 +64,9 @@ try
     foreach (var key in new[] { 1, 2, 3, 4, 5 })
     {
         var registration = new ValidatorRegistrationPayload(AnvilNode.DevAddresses[key], 1, (ulong)DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds());
-        await registry.RegisterAsync(registration, TypedDataSigner.Sign(registration, TestChain.Domain, AnvilNode.DevPrivateKeys[key]), default);
+        var (outcome, _) = await registry.RegisterAsync(registration, TypedDataSigner.Sign(registration, TestChain.Domain, AnvilNode.DevPrivateKeys[key]), default);
+        if (outcome != ValidatorRegistry.Outcome.Registered)
+            throw new InvalidOperationException($"validator {registration.Validator}: {outcome}");
     }
     var toReview = Enumerable.Range(0, reviewed).Select(_ => Texts.Submission(6, texts.Next())).ToList();
     before = await costs.TakeAsync();

@@ -31,12 +31,15 @@ public static class Extensions
         builder.Services.AddSingleton<CaseFinaliser>();
         builder.Services.AddSingleton<ReviewDesk>();
         builder.Services.AddSingleton<ValidatorRegistry>();
+        builder.Services.AddSingleton<AdmissionBook>();
+        builder.Services.AddSingleton<Reassigner>();
         // Before the bus: the index tables and the policy exist when the first contribution arrives.
         builder.Services.AddHostedService<ScoringStartup>();
         builder.Services.AddHostedService<PolicyRefresher>();
         builder.Services.AddSingleton<SeedBook>();
         builder.Services.AddLeaderLoop<ReviewWindowCloser>();
         builder.Services.AddLeaderLoop<AssignmentSeedBeacon>();
+        builder.Services.AddLeaderLoop<AdmissionFollower>();
         builder.AddCommunityBus("quality-scoring", bus =>
         {
             bus.AddConsumer<ContributionSubmittedConsumer, ContributionSubmittedConsumerDefinition>();
@@ -64,6 +67,10 @@ public static class Extensions
         options.Events.AddEventType<ScoringPolicyPublished>();
         options.Events.AddEventType<ValidatorRegistered>();
         options.Events.AddEventType<ReputationChanged>();
+        options.Events.AddEventType<GenesisValidatorsRecorded>();
+        options.Events.AddEventType<ValidatorAdmitted>();
+        options.Events.AddEventType<ValidatorRemoved>();
+        options.Events.AddEventType<ReviewerReassigned>();
         // The window closer asks every second for the open cases that are due. Without an index that was a scan of
         // every case ever taken in, growing for good; the partial index holds the open cases only.
         options.Schema.For<ScoringCase>().Index(c => c.OpenUntil!, index => index.Predicate = "data ->> 'openUntil' is not null");
@@ -72,6 +79,9 @@ public static class Extensions
         // Marten fills the column from the documents when it adds it.
         options.Schema.For<ValidatorView>().Duplicate(v => v.Reputation).Duplicate(v => v.LastSeenAt);
         options.Schema.For<Assignment>().Index(a => a.Validator);
+        // Selection joins it on every intake: the flag as a column of its own.
+        options.Schema.For<ValidatorAdmission>().Duplicate(a => a.Admitted);
+        options.Schema.For<AdmissionFeedCheckpoint>();
         options.Schema.For<UsedNonce>();
         options.Schema.For<ContentFirstSeen>();
         options.Schema.For<SealedReveal>();

@@ -38,6 +38,12 @@ public sealed class ScoringHistory(string connectionString) : IAsyncDisposable
         options.Events.AddEventType<AssignmentSeedCommitted>();
         options.Events.AddEventType<AssignmentSeedRevealed>();
         options.Events.AddEventType<ReviewCommitted>();
+        options.Events.AddEventType<GenesisValidatorsRecorded>();
+        options.Events.AddEventType<ValidatorAdmitted>();
+        options.Events.AddEventType<ValidatorRemoved>();
+        options.Events.AddEventType<ValidatorRegistered>();
+        options.Events.AddEventType<ReviewerReassigned>();
+        options.Events.AddEventType<PolicyActivated>();
     });
 
     private ulong _nonce;

@@ -28,6 +28,7 @@ public sealed class AssignmentSeedTests(ScoringSystem system) : IClassFixture<Sc
     {
         var keys = Enumerable.Range(0, 20).Select(_ => Hex.Encode(RandomNumberGenerator.GetBytes(32))).ToList();
         var addresses = keys.Select(k => Address.Parse(new EthECKey(k).GetPublicAddress())).ToList();
+        await system.AdmitAsync(addresses);
         foreach (var key in keys)
             Assert.Equal(HttpStatusCode.Created, (await RegisterAsync(key)).StatusCode);
         var own = addresses.Take(10).ToHashSet(StringComparer.OrdinalIgnoreCase);

@@ -10,7 +10,7 @@ namespace CommunityAI.QualityScoring.IntegrationTests;
 /// Five validators (anvil dev keys 1–5) sign with their own keys; key 1 is also the contributor, so it has a
 /// contribution of its own that it must not review. Contributions arrive over the real bus, reviews over HTTP.
 /// </summary>
-public sealed class ReviewFlowTests(ScoringSystem system) : IClassFixture<ScoringSystem>
+public sealed class ReviewFlowTests(ScoringSystemWithoutReassignment system) : IClassFixture<ScoringSystemWithoutReassignment>
 {
     private static readonly int[] Validators = [1, 2, 3, 4, 5];
     private const int Contributor = 1;

@@ -65,6 +65,9 @@ public class ScoringSystem : IAsyncLifetime
         Api = _host.CreateClient();
     }
 
+    /// <summary>Settings of this system's own, over the fixture's (a derived system sets them).</summary>
+    protected virtual IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>();
+
     /// <summary>Another instance of the service on the same database and broker, as a restart or a second pod.</summary>
     public WebApplicationFactory<ContributionIntakeWriter> StartReplica(IReadOnlyDictionary<string, string>? overrides = null)
     {
@@ -80,7 +83,11 @@ public class ScoringSystem : IAsyncLifetime
             ["Scoring:CloserInterval"] = "00:00:00.200",
             ["Logging:LogLevel:Default"] = "Warning",
         };
-        foreach (var (key, value) in overrides ?? new Dictionary<string, string>())
+        // Every anvil dev account is admitted from the start, so tests register and review with any of them; admission by
+        // governance is tested with keys of their own.
+        for (var i = 0; i < AnvilNode.DevAddresses.Count; i++)
+            settings[$"Scoring:GenesisValidators:{i}"] = AnvilNode.DevAddresses[i];
+        foreach (var (key, value) in Settings.Concat(overrides ?? new Dictionary<string, string>()))
             settings[key] = value;
         return new Host(settings);
     }
@@ -167,6 +174,46 @@ public class ScoringSystem : IAsyncLifetime
         });
     }
 
+    /// <summary>
+    /// Records an activated proposal of <paramref name="kind"/> naming <paramref name="validator"/> as governance would, in a
+    /// stream under <paramref name="streamPrefix"/>; returns the proposal id.
+    /// </summary>
+    public async Task<string> ActivateAsync(string kind, string validator, string streamPrefix = "governance/proposals/")
+    {
+        var proposalId = Hex.Encode(RandomNumberGenerator.GetBytes(32));
+        var payload = $"{{\"validator\":\"{validator.ToLowerInvariant()}\"}}";
+        var activated = new PolicyActivated(proposalId, kind, payload, Hex.Encode(SHA256.HashData(Encoding.UTF8.GetBytes(payload))), DateTimeOffset.UtcNow);
+        await using var session = _host!.Services.GetRequiredService<IDocumentStore>().LightweightSession();
+        session.Events.StartStream(streamPrefix + proposalId, activated);
+        await session.SaveChangesAsync();
+        return proposalId;
+    }
+
+    /// <summary>Admits validators by passed proposals recorded in the history, and waits until quality-scoring applied them.</summary>
+    public async Task AdmitAsync(IEnumerable<string> validators)
+    {
+        var addresses = validators.ToList();
+        foreach (var validator in addresses)
+            await ActivateAsync("validator-admission", validator);
+        await Eventually.MatchesAsync(async () =>
+        {
+            await using var query = _host!.Services.GetRequiredService<IDocumentStore>().QuerySession();
+            return (await query.LoadManyAsync<ValidatorAdmission>(addresses.Select(a => Address.Parse(a)))).Count(a => a.Admitted);
+        }, n => n == addresses.Count, $"{addresses.Count} validators admitted", TimeSpan.FromSeconds(30));
+    }
+
+    /// <summary>Registers a validator by its own key (0x-hex private key) with a signed request.</summary>
+    public Task<HttpResponseMessage> RegisterKeyAsync(string privateKey, ulong nonce = 1)
+    {
+        var registration = new ValidatorRegistrationPayload(new Nethereum.Signer.EthECKey(privateKey).GetPublicAddress(), nonce,
+            (ulong)DateTimeOffset.UtcNow.AddMinutes(10).ToUnixTimeSeconds());
+        return Api.PostAsJsonAsync("/api/validators", new
+        {
+            registration.Validator, registration.Nonce, registration.Deadline,
+            signature = TypedDataSigner.Sign(registration, TestChain.Domain, privateKey),
+        });
+    }
+
     /// <summary>History events of a type, for one contribution or (null) in all.</summary>
     public async Task<long> CountEventsAsync(string type, string? contributionId)
     {
@@ -237,3 +284,9 @@ public class ScoringSystem : IAsyncLifetime
 
 /// <summary>A second, independent system, so a class can rely on no validator being registered.</summary>
 public sealed class ScoringSystemWithoutValidators : ScoringSystem;
+
+/// <summary>A system whose absent reviewers are never replaced, for the rules that decide a case short of reviews (ReassignmentTests covers replacement).</summary>
+public sealed class ScoringSystemWithoutReassignment : ScoringSystem
+{
+    protected override IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string> { ["Scoring:ReassignmentRounds"] = "0" };
+}

@@ -7,7 +7,7 @@ using CommunityAI.ServiceDefaults.Signing;
 
 namespace CommunityAI.QualityScoring.Apis;
 
-/// <summary>Validator registration (signed), reputation and history, and open assignments.</summary>
+/// <summary>Validator registration (signed, admitted addresses only), reputation and history, and open assignments.</summary>
 public static class ValidatorsApi
 {
     public const int MaxAssignments = 200;
@@ -33,9 +33,14 @@ public static class ValidatorsApi
             case SignedIntake.Decision<ValidatorRegistrationPayload>.Unsigned unsigned:
                 return SigningProblems.Unauthorized(unsigned.Error);
             case SignedIntake.Decision<ValidatorRegistrationPayload>.Accept(var registration):
-                return await registry.RegisterAsync(registration, request.Signature!, ct) is { } registered
-                    ? TypedResults.Created($"/api/validators/{registered.Validator}", ValidatorView.Create(registered))
-                    : Problems.Of(StatusCodes.Status409Conflict, "Already registered", "validator", "this address is already a registered validator");
+                return await registry.RegisterAsync(registration, request.Signature!, ct) switch
+                {
+                    (ValidatorRegistry.Outcome.Registered, { } registered) =>
+                        TypedResults.Created($"/api/validators/{registered.Validator}", ValidatorView.Create(registered)),
+                    (ValidatorRegistry.Outcome.NotAdmitted, _) => Problems.Of(StatusCodes.Status403Forbidden, "Not admitted", "validator",
+                        "this address is not an admitted validator; validators are admitted by a passed validator-admission proposal (or the genesis set)"),
+                    _ => Problems.Of(StatusCodes.Status409Conflict, "Already registered", "validator", "this address is already a registered validator"),
+                };
             default:
                 throw new InvalidOperationException("unknown registration decision");
         }

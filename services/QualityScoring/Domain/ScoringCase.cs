@@ -9,6 +9,10 @@ namespace CommunityAI.QualityScoring.Domain;
 /// </summary>
 /// <param name="RevealedBy">Validators whose reveal is held, waiting for the case to close (no scores).</param>
 /// <param name="CommitClosed">Set when the commit deadline passed: from then on the case waits for reveals only.</param>
+/// <param name="Reassignments">
+/// Reviewers replaced so far. <see cref="Assignment"/> is kept current: the replacement stands in the replaced reviewer's
+/// place and the deadlines are the latest, so every other rule reads the reviewers as they are now.
+/// </param>
 public sealed record ScoringCase(
     string Id,
     string Contributor,
@@ -19,7 +23,8 @@ public sealed record ScoringCase(
     ContributionScored? Scored,
     IReadOnlyList<ReviewCommitted>? Commitments = null,
     IReadOnlyList<string>? RevealedBy = null,
-    bool CommitClosed = false)
+    bool CommitClosed = false,
+    IReadOnlyList<ReviewerReassigned>? Reassignments = null)
 {
     public const string Open = "open";
     public const string Closed = "scored";
@@ -46,6 +51,34 @@ public sealed record ScoringCase(
         new(checks.ContributionId, checks.Contributor, checks.Kind, checks, null, [], null);
 
     public ScoringCase Apply(ReviewersAssigned assigned) => this with { Assignment = assigned };
+
+    public IReadOnlyList<ReviewerReassigned> Reassigned => Reassignments ?? [];
+
+    /// <summary>The last round in which absent reviewers were replaced (0 before any).</summary>
+    public int ReassignmentRound => Reassigned.Select(r => r.Round).DefaultIfEmpty(0).Max();
+
+    /// <summary>Every validator ever assigned to the case: none of them is drawn for it again.</summary>
+    public IReadOnlySet<string> EverAssigned =>
+        (Assignment?.Reviewers.Select(r => r.Validator) ?? []).Concat(Reassigned.Select(r => r.Replaced)).ToHashSet(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Assigned reviewers with no commitment: absent once the commit window has closed.</summary>
+    public IReadOnlyList<string> Uncommitted =>
+        Assignment?.Reviewers.Select(r => r.Validator).Where(v => CommitmentBy(v) is null).ToList() ?? [];
+
+    public ScoringCase Apply(ReviewerReassigned reassigned)
+    {
+        var assignment = Assignment ?? throw new InvalidOperationException($"case {Id} has no reviewers to replace");
+        return this with
+        {
+            Assignment = assignment with
+            {
+                Reviewers = [.. assignment.Reviewers.Select(r => string.Equals(r.Validator, reassigned.Replaced, StringComparison.OrdinalIgnoreCase) ? reassigned.Replacement : r)],
+                CommitClosesAt = reassigned.CommitClosesAt,
+                WindowClosesAt = reassigned.WindowClosesAt,
+            },
+            Reassignments = [.. Reassigned, reassigned],
+        };
+    }
 
     public ScoringCase Apply(ReviewCommitted committed) => this with { Commitments = [.. Committed, committed] };
 

@@ -43,6 +43,25 @@ public sealed class ScoringOptions : IValidatableObject
     /// <summary>A validator registered or committed within this span is live, and preferred for assignment.</summary>
     public TimeSpan LivenessWindow { get; set; } = TimeSpan.FromDays(3);
 
+    /// <summary>
+    /// The validators admitted from the start, recorded once at the first start (<see cref="GenesisValidatorsRecorded"/>);
+    /// later only passed <c>validator-admission</c> and <c>validator-removal</c> proposals change who is admitted.
+    /// </summary>
+    public List<string> GenesisValidators { get; set; } = [];
+
+    /// <summary>
+    /// How many times a case's absent reviewers (no commitment when the commit window closed) are replaced by validators
+    /// drawn from the case's seed, each time with a commit window of its own; 0 never replaces them.
+    /// </summary>
+    [Range(0, 16)] public int ReassignmentRounds { get; set; } = 2;
+
+    /// <summary>
+    /// A validator at the policy's reputation floor after this many consecutive consensus rounds is removed; 0 never.
+    /// Recorded with the genesis validators (<see cref="GenesisValidatorsRecorded.RemovalAfterFloorRounds"/>), so a later
+    /// change of this setting changes nothing.
+    /// </summary>
+    [Range(0, 10_000)] public int RemovalAfterFloorRounds { get; set; } = 10;
+
     /// <summary>How often the closer looks for review windows that ended.</summary>
     public TimeSpan CloserInterval { get; set; } = TimeSpan.FromSeconds(1);
 
@@ -79,6 +98,9 @@ public sealed class ScoringOptions : IValidatableObject
         foreach (var (kind, rule) in Kinds)
             if (rule.MaxBytes is < 0 or > MaxExactInteger || rule.MinTextLength < 0)
                 yield return new($"Kinds:{kind}: MaxBytes must be between 0 and 2^53 - 1 (or absent for no limit), MinTextLength at least 0", [nameof(Kinds)]);
+        foreach (var validator in GenesisValidators)
+            if (!Formats.Signing.Address.IsValid(validator))
+                yield return new($"GenesisValidators: {validator} is not a 20-byte 0x-prefixed hex address (mixed case must be a valid EIP-55 checksum)", [nameof(GenesisValidators)]);
         if (Quorum > ReviewersPerContribution)
             yield return new("Quorum must not exceed ReviewersPerContribution", [nameof(Quorum)]);
     }

@@ -4,6 +4,7 @@ namespace CommunityAI.QualityScoring.Domain;
 
 /// <summary>A validator's reputation and its recent history (id = EIP-55 address), kept with its history events.</summary>
 /// <param name="LastSeenAt">When the validator last registered or committed a review: assignment prefers validators seen recently.</param>
+/// <param name="AtFloor">Consecutive reputation changes that left the validator at its policy's floor (0 after any other).</param>
 public sealed record ValidatorView(
     string Id,
     decimal Reputation,
@@ -11,7 +12,8 @@ public sealed record ValidatorView(
     int ReviewsSubmitted,
     int ConsensusReached,
     IReadOnlyList<ReputationChanged> RecentChanges,
-    DateTimeOffset LastSeenAt = default)
+    DateTimeOffset LastSeenAt = default,
+    int AtFloor = 0)
 {
     /// <summary>How many reputation changes the view keeps; the whole history is in the event stream.</summary>
     public const int RecentLimit = 50;
@@ -23,9 +25,11 @@ public sealed record ValidatorView(
 
     public ValidatorView Apply(ReviewSubmitted _) => this with { ReviewsSubmitted = ReviewsSubmitted + 1 };
 
-    public ValidatorView Apply(ReputationChanged changed) => this with
+    /// <summary>A reputation change under a policy whose floor is <paramref name="floor"/>.</summary>
+    public ValidatorView Apply(ReputationChanged changed, decimal floor) => this with
     {
         Reputation = changed.Next,
+        AtFloor = changed.Next <= floor ? AtFloor + 1 : 0,
         ConsensusReached = ConsensusReached + 1,
         RecentChanges = [changed, .. RecentChanges.Take(RecentLimit - 1)],
     };

@@ -7,9 +7,10 @@ namespace CommunityAI.QualityScoring.Infrastructure;
 /// <summary>
 /// Closes a case inside the caller's transaction, which already holds the case's lock: publishes the held reveals as
 /// <see cref="ReviewSubmitted"/> events (the first moment any score of the case enters the history), then the score, the
-/// reputation moves (under the reviewers' locks, in sorted order) and the read models, all with the history events.
+/// reputation moves (under the reviewers' locks, in sorted order), the removal of a reviewer left at the reputation floor
+/// too long, and the read models, all with the history events.
 /// </summary>
-public sealed class CaseFinaliser(PolicyBook policies)
+public sealed class CaseFinaliser(PolicyBook policies, AdmissionBook admissions)
 {
     public static string ValidatorStream(string address) => Extensions.StreamPrefix + "validators/" + address;
 
@@ -60,8 +61,10 @@ public sealed class CaseFinaliser(PolicyBook policies)
         foreach (var change in outcome.Reputation)
         {
             session.Events.Append(ValidatorStream(change.Validator), change);
-            changed[change.Validator] = changed[change.Validator].Apply(change);
+            changed[change.Validator] = changed[change.Validator].Apply(change, policy.ReputationFloor);
         }
+        foreach (var change in outcome.Reputation)
+            await admissions.RemoveIfAtFloorAsync(session, changed[change.Validator], now, ct);
         foreach (var reviewer in assignment.Reviewers)
             session.Store(new Assignment(Assignment.IdFor(@case.Id, reviewer.Validator), reviewer.Validator, @case.Id, assignment.WindowClosesAt, false));
         var moved = changed.Values.Where(v => !views.TryGetValue(v.Id, out var before) || before != v).ToList();

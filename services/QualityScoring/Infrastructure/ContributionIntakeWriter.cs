@@ -46,7 +46,7 @@ public sealed class ContributionIntakeWriter(IDocumentStore store, PolicyBook po
             var nearestFound = signature is null
                 ? Task.FromResult<(string ContributionId, double Similarity)?>(null)
                 : read.Query(NearDuplicateIndex.FindCommand(id, bands), (reader, ct) => NearDuplicateIndex.ReadNearestAsync(reader, signature, ct));
-            var registered = read.Query(ValidatorWeights(read), ReadValidatorsAsync);
+            var registered = read.Query(SelectableValidators.Command(read), SelectableValidators.ReadAsync);
             var seedRound = read.Query(SeedBook.RoundOfCommand(read, sequence), SeedBook.ReadRoundAsync);
             await read.ExecuteAsync(ct);
             if (await takenIn)
@@ -104,19 +104,5 @@ public sealed class ContributionIntakeWriter(IDocumentStore store, PolicyBook po
         {
             return null; // taken in by a concurrent delivery
         }
-    }
-
-    // Selection needs each validator's address and reputation only, not the view with its recent history; the
-    // reputation is a column of its own (Extensions.ConfigureScoringStore).
-    private static NpgsqlBatchCommand ValidatorWeights(LockedRead read) =>
-        new($"SELECT id, reputation, last_seen_at FROM {read.Table<ValidatorView>()}");
-
-    private static async Task<IReadOnlyList<ReviewerSelection.Validator>> ReadValidatorsAsync(NpgsqlDataReader reader, CancellationToken ct)
-    {
-        var validators = new List<ReviewerSelection.Validator>();
-        while (await reader.ReadAsync(ct))
-            validators.Add(new ReviewerSelection.Validator(reader.GetString(0), reader.GetDecimal(1),
-                reader.IsDBNull(2) ? DateTimeOffset.MinValue : reader.GetFieldValue<DateTimeOffset>(2)));
-        return validators;
     }
 }

@@ -142,8 +142,10 @@ public sealed class ReviewDesk(IDocumentStore store, CaseFinaliser finaliser, Ti
     {
         var byCase = new LockedRead(session).Lock([ScoringLocks.Case(id)]);
         var loaded = byCase.Load<ScoringCase>(id);
-        // Validators are never removed, so whether one is registered needs no lock of its own.
         var registered = byCase.Exists<ValidatorView>(validator);
+        // Read without the validator's lock: a removal recorded concurrently hands the assignment on afterwards under this
+        // case's lock, and leaves a commitment made before it in place (never to be revealed).
+        var admission = byCase.Load<ValidatorAdmission>(validator);
         await byCase.ExecuteAsync(ct);
         var @case = await loaded;
         if (@case is null)
@@ -155,6 +157,9 @@ public sealed class ReviewDesk(IDocumentStore store, CaseFinaliser finaliser, Ti
         if (!await registered)
             return (null, new(StatusCodes.Status403Forbidden, "Not a validator", "validator",
                 "the validator is not registered; register with POST /api/validators first"));
+        if (await admission is not { Admitted: true })
+            return (null, new(StatusCodes.Status403Forbidden, "Not admitted", "validator",
+                "the validator is not admitted (it was removed by a passed validator-removal proposal)"));
         if (!@case.IsAssigned(validator))
             return (null, new(StatusCodes.Status403Forbidden, "Not assigned", "validator",
                 "the validator is not assigned to review this contribution"));

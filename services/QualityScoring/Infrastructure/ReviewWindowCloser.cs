@@ -8,12 +8,14 @@ namespace CommunityAI.QualityScoring.Infrastructure;
 /// <summary>
 /// Looks at every open case whose commit or reveal deadline passed, on one replica at a time (the leader loop): at the
 /// commit deadline a case with nothing left to reveal closes at once (no case waits the whole window for reviewers who
-/// never committed), otherwise it waits for its reveals; at the reveal deadline it closes. A case closed concurrently by
+/// never committed), otherwise it waits for its reveals; at the reveal deadline it closes. Reviewers with no commitment at the
+/// commit deadline are first replaced (<see cref="Reassigner"/>), in a bounded number of rounds. A case closed concurrently by
 /// its last reveal is simply skipped: the case lock makes the two decisions serial.
 /// </summary>
 public sealed partial class ReviewWindowCloser(
     IDocumentStore store,
     CaseFinaliser finaliser,
+    Reassigner reassigner,
     IOptions<ScoringOptions> options,
     TimeProvider clock,
     ILogger<ReviewWindowCloser> logger) : ILeaderJob
@@ -52,6 +54,13 @@ public sealed partial class ReviewWindowCloser(
             if (@case is null || @case.Scored is not null || @case.OpenUntil > now)
                 continue;
             var at = clock.GetUtcNow();
+            // Reviewers who let the commit window pass are replaced, so an absent validator costs the case one more commit
+            // window instead of its reviews.
+            if (!@case.CommitClosed && at >= @case.CommitClosesAt && await reassigner.ReplaceAbsentAsync(session, @case, at, ct) is not null)
+            {
+                await session.SaveChangesAsync(ct);
+                continue;
+            }
             if (!@case.Complete(at) && at < @case.Assignment!.WindowClosesAt)
             {
                 // The commit window closed with reveals still to come: from now on the case waits for those only.

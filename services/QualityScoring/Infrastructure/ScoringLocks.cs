@@ -16,6 +16,8 @@ internal static class ScoringLocks
     public static string Band(long key) => "scoring:band:" + key.ToString(System.Globalization.CultureInfo.InvariantCulture);
     public static string Validator(string address) => "scoring:validator:" + address.ToLowerInvariant();
     public const string Policies = "scoring:policies";
+    /// <summary>Serialises the admissions stream: the genesis set and the follower's applied activations and checkpoint.</summary>
+    public const string Admissions = "scoring:admissions";
     /// <summary>Exclusive to end a seed round, shared by intake: no round ends between an intake's reading the round and its commit.</summary>
     public const string Seeds = "scoring:seeds";
     public const string Schema = "scoring:schema";

@@ -4,9 +4,9 @@ namespace CommunityAI.QualityScoring.Infrastructure;
 
 /// <summary>
 /// Runs after Marten created its schema and before the bus starts consuming: creates the near-duplicate index tables and
-/// publishes the configured policy and commits the assignment rounds, so the first contribution finds all three.
+/// publishes the configured policy and genesis validators and commits the assignment rounds, so the first contribution finds them.
 /// </summary>
-public sealed class ScoringStartup(NpgsqlDataSource dataSource, PolicyBook policies, SeedBook seeds) : IHostedService
+public sealed class ScoringStartup(NpgsqlDataSource dataSource, PolicyBook policies, SeedBook seeds, AdmissionBook admissions) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -18,6 +18,8 @@ public sealed class ScoringStartup(NpgsqlDataSource dataSource, PolicyBook polic
             await command.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         await policies.PublishConfiguredAsync(cancellationToken);
+        // Likewise the genesis validators, before the admission follower appends to their stream.
+        await admissions.RecordGenesisAsync(cancellationToken);
         // The first two assignment rounds are committed before the first contribution can be taken in.
         await seeds.AdvanceAsync(cancellationToken);
     }

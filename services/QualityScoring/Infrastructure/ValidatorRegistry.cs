@@ -6,20 +6,31 @@ using Marten;
 
 namespace CommunityAI.QualityScoring.Infrastructure;
 
-/// <summary>Registers a validator once: its stream <c>scoring/validators/{address}</c> can only be started once.</summary>
+/// <summary>
+/// Registers an admitted validator once: its stream <c>scoring/validators/{address}</c> can only be started once. The
+/// admission is read under the validator's lock, which the admission follower holds when it records a decision.
+/// </summary>
 public sealed class ValidatorRegistry(IDocumentStore store, PolicyBook policies, TimeProvider clock)
 {
-    /// <summary>The registration recorded now, or null when the validator was registered before.</summary>
-    public async Task<ValidatorRegistered?> RegisterAsync(ValidatorRegistrationPayload registration, string signature, CancellationToken ct)
+    /// <summary>What became of a registration.</summary>
+    public enum Outcome { Registered, AlreadyRegistered, NotAdmitted }
+
+    /// <summary>The registration recorded now, or why nothing was recorded.</summary>
+    public async Task<(Outcome Outcome, ValidatorRegistered? Registered)> RegisterAsync(ValidatorRegistrationPayload registration, string signature, CancellationToken ct)
     {
         var policy = policies.Current;
         try
         {
             await using var session = store.LightweightSession();
             await session.BeginTransactionAsync(ct);
-            await ScoringLocks.TakeAsync(session.Connection!, [ScoringLocks.Validator(registration.Validator)], ct);
-            if (await session.LoadAsync<ValidatorView>(registration.Validator, ct) is not null)
-                return null;
+            var read = new LockedRead(session).Lock([ScoringLocks.Validator(registration.Validator)]);
+            var admission = read.Load<ValidatorAdmission>(registration.Validator);
+            var registeredBefore = read.Exists<ValidatorView>(registration.Validator);
+            await read.ExecuteAsync(ct);
+            if (await admission is not { Admitted: true })
+                return (Outcome.NotAdmitted, null);
+            if (await registeredBefore)
+                return (Outcome.AlreadyRegistered, null);
             var registered = new ValidatorRegistered(registration.Validator, policy.ReputationStart,
                 registration.Nonce.ToString(System.Globalization.CultureInfo.InvariantCulture), (long)registration.Deadline,
                 signature.ToLowerInvariant(), policy.Version, clock.GetUtcNow());
@@ -27,11 +38,11 @@ public sealed class ValidatorRegistry(IDocumentStore store, PolicyBook policies,
             session.Insert(new UsedNonce(UsedNonce.IdFor(registration.Validator, registration.Nonce)));
             session.Insert(ValidatorView.Create(registered));
             await session.SaveChangesAsync(ct);
-            return registered;
+            return (Outcome.Registered, registered);
         }
         catch (Exception ex) when (StoreConflicts.IsDuplicate(ex))
         {
-            return null;
+            return (Outcome.AlreadyRegistered, null);
         }
     }
 }

@@ -141,6 +141,8 @@ internal static class ReplayCommand
             console.Table("assignments and sealed reviews", ["assigned", "recomputed", "unseeded", "pending round", "rounds revealed", "commitments", "reveals", "findings"],
                 [[I(assigned.Assigned), I(assigned.Recomputed), I(assigned.Unseeded), I(assigned.Pending), I(assigned.RoundsRevealed),
                   I(assigned.Commitments), I(assigned.Reveals), I(assigned.Findings.Count)]]);
+            console.Table("validator admission", ["admitted now", "admissions", "removals", "activations pending", "reassignments"],
+                [[I(assigned.Admitted), I(assigned.Admissions), I(assigned.Removals), I(assigned.PendingActivations), I(assigned.Reassigned)]]);
             if (assigned.Findings.Count > 0)
                 console.Table("assignment findings", ["log index", "what", "detail"],
                     assigned.Findings.Select(d => new[] { d.Index.ToString(CultureInfo.InvariantCulture), d.What, d.Detail }));

@@ -14,7 +14,9 @@ namespace CommunityAI.Audit.Scores;
 /// secret against its earlier commitment; each contribution's round (the reveals before its ContributionSubmitted);
 /// its seed, SHA-256(secret ‖ id); its reviewers, drawn from the recorded candidates by the published rule; each
 /// ReviewCommit's signature, that its validator was assigned and committed in time; and that each reveal opens its
-/// commitment. Assignments recorded before seed rounds are only counted. Pure: fed one event at a time, in log order.
+/// commitment. Assignments recorded before seed rounds are only counted. With admission in force (<see cref="AdmissionReplay"/>)
+/// every candidate must be admitted, and each replacement of a reviewer (ReviewerReassigned) is drawn again from the case's
+/// seed and its recorded candidates. Pure: fed one event at a time, in log order.
 /// </summary>
 internal sealed class AssignmentReplay(SigningDomain domain)
 {
@@ -24,12 +26,17 @@ internal sealed class AssignmentReplay(SigningDomain domain)
     private readonly Dictionary<string, Seeded> _assignments = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<(string, string), string> _commitments = [];
     private readonly List<ReplayDifference> _findings = [];
-    private int _assigned, _recomputed, _unseeded, _commits, _reveals;
+    private readonly AdmissionReplay _admission = new();
+    private int _assigned, _recomputed, _unseeded, _commits, _reveals, _reassigned;
 
     public void Add(LogEvent e)
     {
+        _admission.Add(e);
         switch (EventData.Normalize(e.Type))
         {
+            case "reviewerreassigned":
+                Reassign(e);
+                break;
             case "contributionsubmitted":
                 if (Text(e.Data, "contributionId") is { } submitted)
                     _submitted.TryAdd(submitted, (e.Index, _revealed.Count));
@@ -61,10 +68,15 @@ internal sealed class AssignmentReplay(SigningDomain domain)
     public AssignmentReplayResult Finish()
     {
         // Rounds not revealed yet: their assignments cannot be recomputed by anyone, and are counted as pending.
+        _admission.Finish();
         var pending = _assignments.Values.Count(a => !_revealed.ContainsKey(a.Round));
         foreach (var a in _assignments.Values.Where(a => _revealed.ContainsKey(a.Round)))
             Recompute(a);
-        return new(_assigned, _recomputed, _unseeded, pending, _revealed.Count, _commits, _reveals, _findings);
+        return new(_assigned, _recomputed, _unseeded, pending, _revealed.Count, _commits, _reveals, [.. _findings, .. _admission.Findings])
+        {
+            Reassigned = _reassigned, Admitted = _admission.Admitted, Admissions = _admission.Admissions, Removals = _admission.Removals,
+            PendingActivations = _admission.Pending,
+        };
     }
 
     private void Reveal(LogEvent e)
@@ -112,8 +124,14 @@ internal sealed class AssignmentReplay(SigningDomain domain)
             if ((!_committed.TryGetValue(round, out var committed) || committed.Index > submitted.Index) && round > 0)
                 Find(e.Index, "seed committed late", $"contribution {id}: round {round} was not committed before the contribution was recorded");
         }
+        foreach (var candidate in candidates.Where(c => !_admission.IsAdmitted(c.Validator!)))
+            Find(e.Index, "candidate not admitted", $"contribution {id}: candidate {candidate.Validator} was not an admitted validator");
         _assignments[id] = new Seeded(e.Index, id, round, Text(e.Data, "seed"), candidates.Select(c => (c.Validator!, c.Reputation!.Value)).ToList(),
-            reviewers.Select(r => r!).ToList(), Text(e.Data, "commitClosesAt"));
+            reviewers.Select(r => r!).ToList(), Text(e.Data, "commitClosesAt"))
+        {
+            Current = reviewers.Select(r => r!).ToList(),
+            Ever = reviewers.Select(r => r!).ToHashSet(StringComparer.OrdinalIgnoreCase),
+        };
     }
 
     private void Recompute(Seeded a)
@@ -162,7 +180,7 @@ internal sealed class AssignmentReplay(SigningDomain domain)
             Find(e.Index, "commitment signature", $"contribution {id}: the commitment of {validator} recovers to {signer ?? "no address"} (EIP-712 ReviewCommit, {domain})");
         if (_assignments.TryGetValue(id, out var a))
         {
-            if (!a.Reviewers.Contains(validator, StringComparer.OrdinalIgnoreCase))
+            if (!a.Current.Contains(validator, StringComparer.OrdinalIgnoreCase))
                 Find(e.Index, "commitment by unassigned", $"contribution {id}: {validator} committed but was not assigned");
             if (a.CommitClosesAt is { } closes && Text(e.Data, "committedAt") is { } at
                 && DateTimeOffset.Parse(at, CultureInfo.InvariantCulture) >= DateTimeOffset.Parse(closes, CultureInfo.InvariantCulture))
@@ -204,8 +222,55 @@ internal sealed class AssignmentReplay(SigningDomain domain)
             Find(e.Index, "reveal mismatch", $"contribution {id}: {validator}'s review does not open its commitment {commitment}");
     }
 
+    /// <summary>
+    /// A replacement (rule of ReviewerReassigned): the replaced validator was assigned, an absent one had not committed,
+    /// every candidate is admitted and new to the case, and the replacement is the candidate with the highest key under
+    /// the case's seed. From then on the replacement is the one assigned, until the new commit deadline.
+    /// </summary>
+    private void Reassign(LogEvent e)
+    {
+        _reassigned++;
+        var replacement = Member(e.Data, "replacement") is { } r ? Text(r, "validator") : null;
+        var candidates = Array(e.Data, "candidates")?.Select(c => (Validator: Text(c, "validator"), Reputation: Decimal(c, "reputation"))).ToList();
+        if (Text(e.Data, "contributionId") is not { } id || Text(e.Data, "replaced") is not { } replaced || replacement is null
+            || candidates is null || candidates.Any(c => c.Validator is null || c.Reputation is null))
+        {
+            Find(e.Index, "malformed reassignment", $"{e.Describe()}: needs contributionId, replaced, replacement and candidates");
+            return;
+        }
+        if (!_assignments.TryGetValue(id, out var a) || a.Seed is null)
+        {
+            Find(e.Index, "reassignment", $"contribution {id}: no seeded assignment precedes the reassignment");
+            return;
+        }
+        var at = a.Current.FindIndex(v => string.Equals(v, replaced, StringComparison.OrdinalIgnoreCase));
+        if (at < 0)
+            Find(e.Index, "reassignment", $"contribution {id}: {replaced} is replaced but was not assigned");
+        if (Text(e.Data, "reason") == "absent" && _commitments.ContainsKey((id.ToLowerInvariant(), replaced.ToLowerInvariant())))
+            Find(e.Index, "reassignment", $"contribution {id}: {replaced} is replaced as absent but had committed");
+        foreach (var candidate in candidates.Where(c => !_admission.IsAdmitted(c.Validator!) || a.Ever.Contains(c.Validator!)))
+            Find(e.Index, "reassignment candidate", $"contribution {id}: candidate {candidate.Validator} was not admitted or was assigned to the case before");
+        var seed = Hex.Decode(a.Seed, 32);
+        var drawn = candidates.Select(c => (c.Validator, Key: Key(seed, c.Validator!, c.Reputation!.Value)))
+            .OrderByDescending(x => x.Key).ThenBy(x => x.Validator, StringComparer.OrdinalIgnoreCase).Select(x => x.Validator).FirstOrDefault();
+        if (!string.Equals(drawn, replacement, StringComparison.OrdinalIgnoreCase))
+            Find(e.Index, "reassignment", $"contribution {id}: {replacement} replaces {replaced}, the seed and candidates give {drawn ?? "nobody"}");
+        if (at >= 0)
+            a.Current[at] = replacement;
+        a.Ever.Add(replacement);
+        a.CommitClosesAt = Text(e.Data, "commitClosesAt") ?? a.CommitClosesAt;
+    }
+
     private void Find(long index, string what, string detail) => _findings.Add(new ReplayDifference(index, what, detail));
 
     private sealed record Seeded(long Index, string ContributionId, long Round, string? Seed, IReadOnlyList<(string Validator, decimal Reputation)> Candidates,
-        IReadOnlyList<string> Reviewers, string? CommitClosesAt);
+        IReadOnlyList<string> Reviewers, string? CommitClosesAt)
+    {
+        /// <summary>The reviewers as they stand after replacements.</summary>
+        public required List<string> Current { get; init; }
+        /// <summary>Every validator ever assigned to the case.</summary>
+        public required HashSet<string> Ever { get; init; }
+        /// <summary>The commit deadline now (moved by replacements).</summary>
+        public string? CommitClosesAt { get; set; } = CommitClosesAt;
+    }
 }

@@ -13,4 +13,16 @@ namespace CommunityAI.Audit.Scores;
 /// <param name="Findings">Every difference, at the log index of the event it concerns.</param>
 internal sealed record AssignmentReplayResult(
     int Assigned, int Recomputed, int Unseeded, int Pending, int RoundsRevealed, int Commitments, int Reveals,
-    IReadOnlyList<ReplayDifference> Findings);
+    IReadOnlyList<ReplayDifference> Findings)
+{
+    /// <summary>ReviewerReassigned events checked (replacement drawn again from the case's seed and candidates).</summary>
+    public int Reassigned { get; init; }
+    /// <summary>Validators admitted at the end of the history, recomputed from the genesis set and governance's activations.</summary>
+    public int Admitted { get; init; }
+    /// <summary>ValidatorAdmitted events matched with their activation.</summary>
+    public int Admissions { get; init; }
+    /// <summary>ValidatorRemoved events matched with their activation.</summary>
+    public int Removals { get; init; }
+    /// <summary>Admission or removal activations after the last admission event: whether they were applied yet cannot be told.</summary>
+    public int PendingActivations { get; init; }
+}

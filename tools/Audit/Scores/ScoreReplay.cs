@@ -39,6 +39,15 @@ internal sealed class ScoreReplay(SigningDomain domain)
             case "reviewersassigned":
                 AddAssignment(e);
                 break;
+            case "reviewerreassigned":
+                // A replacement reviews with its reputation when it was drawn (the draw itself is AssignmentReplay's).
+                if (Text(e.Data, "contributionId") is { } reassignedId && _assignments.TryGetValue(reassignedId, out var reassigned)
+                    && Member(e.Data, "replacement") is { } replacement && Text(replacement, "validator") is { } validator
+                    && Decimal(replacement, "reputation") is { } reputation)
+                    reassigned.Reputations.TryAdd(validator, reputation);
+                else
+                    Find(e.Index, "malformed reassignment", $"{e.Describe()}: needs the contributionId of an assigned case and a replacement with validator and reputation");
+                break;
             case "reviewsubmitted":
                 AddReview(e);
                 break;
@@ -326,7 +335,7 @@ internal sealed class ScoreReplay(SigningDomain domain)
 
     private sealed record Checks(long Index, int Score, string? DuplicateOf, string? NearDuplicateOf);
 
-    private sealed record Assignment(long Index, IReadOnlyDictionary<string, decimal> Reputations, int Quorum);
+    private sealed record Assignment(long Index, Dictionary<string, decimal> Reputations, int Quorum);
 
     private sealed record Review(long Index, string ContributionId, string Validator, int Score, string Verdict, string? Nonce, long? Deadline, string? Signature, string? Salt);
 }

@@ -1,0 +1,52 @@
+using System.Text.Json;
+using CommunityAI.Contracts;
+using CommunityAI.QualityScoring.Domain;
+using CommunityAI.ServiceDefaults.Background;
+using CommunityAI.ServiceDefaults.History;
+using Npgsql;
+
+namespace CommunityAI.QualityScoring.Infrastructure;
+
+/// <summary>
+/// Follows governance's streams in the history through the gap-safe <see cref="HistoryFeed"/>, on one replica at a time,
+/// and applies every activated <c>validator-admission</c> and <c>validator-removal</c> proposal (<see cref="AdmissionBook"/>);
+/// a removed validator's open assignments are then handed on. Only the stored event counts: a bus message, forged or not,
+/// reaches nothing here.
+/// </summary>
+public sealed class AdmissionFollower(NpgsqlDataSource dataSource, AdmissionBook admissions, Reassigner reassigner) : ILeaderJob
+{
+    private const int BatchSize = 500;
+    private static readonly TimeSpan IdleDelay = TimeSpan.FromMilliseconds(200);
+    private static readonly string ActivatedType = OutboxRoutes.EventTypeName(typeof(PolicyActivated));
+
+    public LeaderLoopSettings Settings { get; } = new("scoring-admissions");
+
+    public async Task LeadAsync(LeaderTerm term, CancellationToken ct)
+    {
+        var feed = new HistoryFeed(dataSource, PolicyBook.GovernanceStreamPrefix);
+        var cursor = new FeedCursor(await admissions.CheckpointAsync(ct));
+        while (!ct.IsCancellationRequested)
+        {
+            var batch = await feed.ReadAsync(cursor, BatchSize, ct);
+            foreach (var (sequence, activation) in Activations(batch.Events))
+            {
+                // A removal's hand-on runs after its record committed; if this replica stops in between, the assignments
+                // stay absent and are replaced when their commit window closes.
+                if (await admissions.ApplyAsync(activation, sequence, ct) is ValidatorRemoved removed)
+                    await reassigner.HandOnAsync(removed.Validator, ct);
+            }
+            if (batch.Next.Checkpoint > cursor.Checkpoint)
+                await admissions.SaveCheckpointAsync(batch.Next.Checkpoint, ct);
+            cursor = batch.Next;
+            if (!await term.WaitAsync(batch.Events.Count == 0 ? IdleDelay : TimeSpan.Zero, ct))
+                return;
+        }
+    }
+
+    /// <summary>The batch's admission and removal activations, read from governance's streams only.</summary>
+    private static IEnumerable<(long Sequence, PolicyActivated Activation)> Activations(IReadOnlyList<StoredEvent> events) =>
+        events.Where(e => e.Data is not null && e.EventType == ActivatedType && e.StreamKey.StartsWith(PolicyBook.GovernanceStreamPrefix, StringComparison.Ordinal))
+            .Select(e => (e.Sequence, JsonSerializer.Deserialize<PolicyActivated>(e.Data!, OutboxRoutes.HistoryJson)
+                ?? throw new InvalidOperationException($"history event {e.Id} ({e.EventType}) has no data")))
+            .Where(a => a.Item2.Kind is AdmissionDecision.AdmissionKind or AdmissionDecision.RemovalKind);
+}

@@ -1,0 +1,100 @@
+using CommunityAI.Contracts;
+using CommunityAI.QualityScoring.Domain;
+using Marten;
+using Microsoft.Extensions.Options;
+
+namespace CommunityAI.QualityScoring.Infrastructure;
+
+/// <summary>
+/// Replaces reviewers who will not review (rule in <see cref="ReviewerReassigned"/>), under the case's lock: the absent
+/// ones when the commit window closes (called by the window closer, inside its transaction), and a removed validator's
+/// uncommitted assignments as soon as the removal is recorded.
+/// </summary>
+public sealed partial class Reassigner(IDocumentStore store, IOptions<ScoringOptions> options, TimeProvider clock, ILogger<Reassigner> logger)
+{
+    /// <summary>
+    /// For a case whose commit window has closed, held under its lock: replaces each reviewer with no commitment, in
+    /// one more round if rounds are left. Returns the case as reassigned, or null when nobody was replaced.
+    /// </summary>
+    public async Task<ScoringCase?> ReplaceAbsentAsync(IDocumentSession session, ScoringCase @case, DateTimeOffset now, CancellationToken ct)
+    {
+        var absent = @case.Uncommitted.Order(StringComparer.Ordinal).ToList();
+        if (absent.Count == 0 || @case.ReassignmentRound >= options.Value.ReassignmentRounds || @case.Assignment?.Seed is null)
+            return null;
+        var validators = await ReadValidatorsAsync(session, ct);
+        var round = @case.ReassignmentRound + 1;
+        var replaced = @case;
+        List<ReviewerReassigned> events = [];
+        foreach (var validator in absent)
+        {
+            if (Reassignment.Replace(replaced, validator, Reassignment.Absent, round, validators,
+                    now - options.Value.LivenessWindow, options.Value.CommitWindow, now) is not { } reassigned)
+                break;
+            replaced = replaced.Apply(reassigned);
+            events.Add(reassigned);
+        }
+        if (events.Count == 0)
+            return null;
+        Record(session, replaced, events);
+        return replaced;
+    }
+
+    /// <summary>
+    /// Hands on each open assignment of a removed validator whose commit window is still open and that it has not committed
+    /// to; a commitment it made before its removal stays, and cannot be revealed any more.
+    /// </summary>
+    public async Task<int> HandOnAsync(string validator, CancellationToken ct)
+    {
+        IReadOnlyList<string> open;
+        await using (var query = store.QuerySession())
+            open = await query.Query<Assignment>().Where(a => a.Validator == validator && a.Open).Select(a => a.ContributionId).ToListAsync(ct);
+        var handedOn = 0;
+        foreach (var id in open)
+        {
+            await using var session = store.LightweightSession();
+            await session.BeginTransactionAsync(ct);
+            var read = new LockedRead(session).Lock([ScoringLocks.Case(id)]);
+            var loaded = read.Load<ScoringCase>(id);
+            var selectable = read.Query(SelectableValidators.Command(read), SelectableValidators.ReadAsync);
+            await read.ExecuteAsync(ct);
+            var now = clock.GetUtcNow();
+            if (await loaded is not { Scored: null, CommitClosed: false } @case || !@case.IsAssigned(validator)
+                || @case.CommitmentBy(validator) is not null || now >= @case.CommitClosesAt)
+                continue;
+            if (Reassignment.Replace(@case, validator, Reassignment.Removed, @case.ReassignmentRound, await selectable,
+                    now - options.Value.LivenessWindow, options.Value.CommitWindow, now) is not { } reassigned)
+                continue; // nobody left to draw: it stays absent, and is replaced at the commit deadline if anybody is by then
+            Record(session, @case.Apply(reassigned), [reassigned]);
+            await session.SaveChangesAsync(ct);
+            handedOn++;
+        }
+        return handedOn;
+    }
+
+    private static async Task<IReadOnlyList<ReviewerSelection.Validator>> ReadValidatorsAsync(IDocumentSession session, CancellationToken ct)
+    {
+        var read = new LockedRead(session);
+        var selectable = read.Query(SelectableValidators.Command(read), SelectableValidators.ReadAsync);
+        await read.ExecuteAsync(ct);
+        return await selectable;
+    }
+
+    /// <summary>The reassignments, the case, and the assignments as they now stand (replaced ones closed, deadlines moved).</summary>
+    private void Record(IDocumentSession session, ScoringCase @case, IReadOnlyList<ReviewerReassigned> events)
+    {
+        var assignment = @case.Assignment!;
+        foreach (var reassigned in events)
+        {
+            session.Events.Append(ContributionIntakeWriter.StreamFor(@case.Id), reassigned);
+            session.Store(new Assignment(Assignment.IdFor(@case.Id, reassigned.Replaced), reassigned.Replaced, @case.Id, reassigned.ReassignedAt, false));
+            LogReassigned(@case.Id, reassigned.Replaced, reassigned.Replacement.Validator, reassigned.Reason);
+        }
+        foreach (var reviewer in assignment.Reviewers)
+            session.Store(new Assignment(Assignment.IdFor(@case.Id, reviewer.Validator), reviewer.Validator, @case.Id,
+                assignment.WindowClosesAt, !@case.HasRevealed(reviewer.Validator)));
+        session.Store(@case);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Reviewer {Replaced} of {ContributionId} replaced by {Replacement} ({Reason})")]
+    private partial void LogReassigned(string contributionId, string replaced, string replacement, string reason);
+}
