@@ -60,6 +60,7 @@ internal static class Extensions
         builder.Services.AddSingleton<LogStore>();
         builder.Services.AddSingleton<LogGauges>();
         builder.AddCheckpoints();
+        builder.Services.AddSingleton<DaprSecretReader>();
         builder.Services.AddSingleton<AnchorerKeySource>();
         builder.Services.AddSingleton<ChainConnection>();
         // Reads the key before any other service starts (IHostedLifecycleService.StartingAsync).

@@ -79,7 +79,7 @@ public sealed class AuditedSystem : IAsyncLifetime
         }
 
         // Read back from the chain once the bridge has stopped, so no anchor is missed.
-        var (heads, _) = await new AnchorReader(Chain.RpcUrl, AnchorAddress).ReadAsync(CancellationToken.None);
+        var (heads, _) = await AnchorReader.ReadAllAsync(new ChainDeployment(Chain.RpcUrl, AnchorAddress, null, null, null), CancellationToken.None);
         Anchors.AddRange(heads.Select(h => (h.TreeSize, h.TransactionHash)));
 
         // One contributor claims what epoch 1's root gives it, through a relayer paying the gas.
@@ -153,6 +153,19 @@ public sealed class AuditedSystem : IAsyncLifetime
             WHERE seq_id <= (SELECT max(seq_id) FROM history.mt_events WHERE stream_id <> 'chain/anchors')
             """, connection);
         return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>The entries the chain-bridge logged, in log order, as a log operator would serve them.</summary>
+    public async Task<List<byte[]>> LoggedEntriesAsync()
+    {
+        await using var connection = new NpgsqlConnection(Database);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT entry FROM chainbridge.log_entries ORDER BY log_index", connection);
+        var entries = new List<byte[]>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+            entries.Add((byte[])reader[0]);
+        return entries;
     }
 
     public async Task<long> CountAsync(string? database = null)

@@ -122,8 +122,12 @@ public sealed class DatasetRevenuePathTests : IAsyncLifetime
         var distributor = new DistributorContract(relayer, deployment.DistributorAddress);
         foreach (var (account, share) in new[] { (alice, aliceShare), (bob, bobShare), (DevelopmentChain.Treasury, treasuryShare) })
         {
+            // Exactly the share on top of whatever the policy paid for the scores themselves.
+            var rewards = await RewardsAsync(account);
+
             // The ledger's proof against the root the distributor holds now (epochs close every two seconds; the bridge
-            // publishes each; with nothing else credited their roots are the same).
+            // publishes each). The split enters the tree of the first epoch closed after it, so an earlier root, which
+            // holds the rewards alone, is waited out rather than claimed.
             var claim = await Eventually.MatchesAsync(async () =>
                 {
                     var response = await api.GetAsync($"/api/claims/{account}");
@@ -131,14 +135,13 @@ public sealed class DatasetRevenuePathTests : IAsyncLifetime
                         return null;
                     var view = await response.Content.ReadFromJsonAsync<ClaimView>();
                     var onChain = await distributor.GetClaimableRootAsync();
-                    return view is not null && onChain.Root.ToHex(true) == view.Root ? view : null;
+                    return view is not null && onChain.Root.ToHex(true) == view.Root
+                        && BigInteger.Parse(view.Amount, CultureInfo.InvariantCulture) == rewards + share ? view : null;
                 },
-                c => c is not null, $"{account}'s claim against the distributor's root", Patience);
+                c => c is not null, $"{account}'s claim of {rewards + share} against the distributor's root", Patience);
             var paid = await distributor.ClaimAsync(account, BigInteger.Parse(claim!.Amount, CultureInfo.InvariantCulture),
                 [.. claim.Proof.Select(p => p.HexToByteArray())]);
 
-            // Exactly the share on top of whatever the policy paid for the scores themselves.
-            var rewards = await RewardsAsync(account);
             Assert.Equal(rewards + share, BigInteger.Parse(claim.Amount, CultureInfo.InvariantCulture));
             Assert.Equal(rewards + share, paid.Paid);
             Assert.Equal(rewards + share, await token.GetFunction("balanceOf").CallAsync<BigInteger>(account));

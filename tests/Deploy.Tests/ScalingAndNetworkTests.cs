@@ -77,12 +77,12 @@ public sealed class ScalingAndNetworkTests
         var configuration = Assert.Single(overlay.All<DaprConfiguration>());
         var scope = Assert.Single(configuration.Spec.Secrets!.Scopes);
         Assert.Equal(("deny", store.Metadata.Name), (scope.DefaultAccess, scope.StoreName));
-        Assert.Equal(["communityai-anchorer"], scope.AllowedSecrets);
+        Assert.Equal(["communityai-anchorer", "communityai-checkpoint"], scope.AllowedSecrets);
 
         var bridge = ContainerSettings.ConfigMapValue(overlay, overlay.Deployment("chain-bridge").Spec.Template.Spec.Containers[0], "Dapr__SecretStore");
         Assert.Equal(store.Metadata.Name, bridge);
         var role = Assert.Single(overlay.All<V1Role>());
-        Assert.Equal(["communityai-anchorer"], Assert.Single(role.Rules).ResourceNames);
+        Assert.Equal(["communityai-anchorer", "communityai-checkpoint"], Assert.Single(role.Rules).ResourceNames);
     }
 
     [Theory, MemberData(nameof(Overlays.All), MemberType = typeof(Overlays))]
@@ -106,8 +106,10 @@ public sealed class ScalingAndNetworkTests
         // The service asks that store for a secret the Configuration and the Role both allow.
         Assert.Equal(store.Metadata.Name, Setting("Dapr__SecretStore"));
         var secretName = Setting("Dapr__AnchorerKeySecretName");
-        Assert.Contains(secretName, Assert.Single(configuration.Spec.Secrets!.Scopes).AllowedSecrets);
-        Assert.Contains(secretName, Assert.Single(Assert.Single(overlay.All<V1Role>()).Rules).ResourceNames);
+        var checkpointSecret = Setting("Dapr__CheckpointKeySecretName");
+        // Exactly the two keys' secrets, in the Configuration and the Role alike: nothing else is readable.
+        Assert.Equal([secretName, checkpointSecret], Assert.Single(configuration.Spec.Secrets!.Scopes).AllowedSecrets.Order());
+        Assert.Equal([secretName, checkpointSecret], Assert.Single(Assert.Single(overlay.All<V1Role>()).Rules).ResourceNames.Order());
 
         // The sidecar's gRPC port on the pod's loopback, where Dapr serves it.
         Assert.Equal("http://127.0.0.1:50001", Setting("DAPR_GRPC_ENDPOINT"));
@@ -115,7 +117,10 @@ public sealed class ScalingAndNetworkTests
         // secretstores.kubernetes answers with every value of the Secret: the dev Secret holds the one named.
         var valueName = Setting("Dapr__AnchorerKeyValueName");
         if (name == "dev")
+        {
             Assert.Contains(valueName, overlay.All<V1Secret>().Single(s => s.Metadata.Name == secretName).Data.Keys);
+            Assert.Contains(Setting("Dapr__CheckpointKeyValueName"), overlay.All<V1Secret>().Single(s => s.Metadata.Name == checkpointSecret).Data.Keys);
+        }
     }
 
     private static bool Selects(V1NetworkPolicy policy, IDictionary<string, string> labels)

@@ -29,7 +29,8 @@ public static class ServiceSettings
             "Anchoring:Period", "Anchoring:EveryEntries", "Anchoring:Confirmations",
             "Anchoring:ReorgWindow", "Anchoring:RetryInitialDelay", "Anchoring:RetryMaxDelay",
             "ClaimRoots:RetryInitialDelay", "ClaimRoots:RetryMaxDelay", "Revenue:Confirmations",
-            "Dapr:SecretStore", "Dapr:AnchorerKeySecretName", "Dapr:AnchorerKeyValueName", "DAPR_GRPC_ENDPOINT",
+            "Dapr:SecretStore", "Dapr:AnchorerKeySecretName", "Dapr:AnchorerKeyValueName",
+            "Dapr:CheckpointKeySecretName", "Dapr:CheckpointKeyValueName", "DAPR_GRPC_ENDPOINT",
         ],
         ["governance"] = [.. Common, "Chain:Id", "Chain:VerifyingContract", "Governance:Genesis", "Governance:Guardian"],
         ["community-model"] =

@@ -1,8 +1,10 @@
 namespace CommunityAI.ChainBridge.Chain;
 
 /// <summary>
-/// Where the anchoring key lives when a Dapr sidecar serves it, from configuration section "Dapr".
-/// Unset <see cref="SecretStore"/> means no Dapr: the key is <c>Chain:AnchorerKey</c> from configuration.
+/// Where the bridge's keys live when a Dapr sidecar serves them, from configuration section "Dapr".
+/// Unset <see cref="SecretStore"/> means no Dapr: the anchoring key is <c>Chain:AnchorerKey</c> and the checkpoint key
+/// <c>Checkpoints:SigningKey</c> from configuration. With a store, the anchoring key always comes from it, and the
+/// checkpoint key too when <see cref="CheckpointKeySecretName"/> is set.
 /// </summary>
 public sealed class DaprSecretOptions
 {
@@ -19,6 +21,12 @@ public sealed class DaprSecretOptions
     /// values under one name; stores with one value per secret may leave this unset.
     /// </summary>
     public string? AnchorerKeyValueName { get; set; }
+
+    /// <summary>The secret holding the log's checkpoint signing key (a private note key); unset means configuration.</summary>
+    public string? CheckpointKeySecretName { get; set; }
+
+    /// <summary>The value inside <see cref="CheckpointKeySecretName"/> that holds the key, when it holds several.</summary>
+    public string? CheckpointKeyValueName { get; set; }
 
     /// <summary>
     /// How long start-up waits for the sidecar to answer: an injected sidecar may come up after the app.

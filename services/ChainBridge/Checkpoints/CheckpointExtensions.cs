@@ -15,6 +15,8 @@ internal static class CheckpointExtensions
                 "Checkpoints:Witnesses must be cosignature/v1 verifier keys, <name>+<hash>+<base64 of 0x04 and the key>")
             .ValidateOnStart();
         builder.Services.AddSingleton<CheckpointSigner>();
+        // Reads its key before the server listens (it may come from a Dapr sidecar, a network call).
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<CheckpointSigner>());
         builder.Services.AddSingleton<TileStore>();
         builder.Services.AddSingleton<CosignatureStore>();
     }

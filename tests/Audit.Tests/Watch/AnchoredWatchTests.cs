@@ -2,7 +2,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using CommunityAI.Formats.Notes;
 using CommunityAI.Testing;
-using Npgsql;
 
 namespace CommunityAI.Audit.Tests.Watch;
 
@@ -19,7 +18,7 @@ public sealed class AnchoredWatchTests(AuditedSystem system) : IClassFixture<Aud
     [Fact]
     public async Task An_honest_copy_of_the_log_is_consistent_with_every_anchored_head()
     {
-        var entries = await LoggedEntriesAsync();
+        var entries = await system.LoggedEntriesAsync();
         await using var server = await LogServer.StartAsync(new ServedLog(entries, Operator));
 
         var run = await WatchAsync(server);
@@ -34,7 +33,7 @@ public sealed class AnchoredWatchTests(AuditedSystem system) : IClassFixture<Aud
     {
         var sizes = system.Anchors.Select(a => a.TreeSize).Distinct().Order().ToList();
         Assert.True(sizes.Count >= 2, "the audited system anchors at least twice");
-        var entries = await LoggedEntriesAsync();
+        var entries = await system.LoggedEntriesAsync();
         // The first entry after the first anchor: the first anchor still agrees, the next one does not.
         entries[(int)sizes[0]] = [.. entries[(int)sizes[0]], (byte)' '];
         await using var server = await LogServer.StartAsync(new ServedLog(entries, Operator));
@@ -87,19 +86,7 @@ public sealed class AnchoredWatchTests(AuditedSystem system) : IClassFixture<Aud
     private Task<AuditRun> WatchAsync(LogServer server) =>
         AuditRun.RunAsync(["watch", "--url", server.Url, "--log-key", Operator.Key.ToString(), "--once", .. system.ChainArgs]);
 
-    private async Task<List<byte[]>> LoggedEntriesAsync()
-    {
-        await using var connection = new NpgsqlConnection(system.Database);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT entry FROM chainbridge.log_entries ORDER BY log_index", connection);
-        var entries = new List<byte[]>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-            entries.Add((byte[])reader[0]);
-        return entries;
-    }
-
-    private static async Task WaitForLogAsync(HttpClient client, long size)
+    internal static async Task WaitForLogAsync(HttpClient client, long size)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while ((await client.GetFromJsonAsync<JsonElement>("/api/log/head")).GetProperty("treeSize").GetInt64() < size)

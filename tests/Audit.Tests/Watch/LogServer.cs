@@ -12,7 +12,8 @@ namespace CommunityAI.Audit.Tests.Watch;
 
 /// <summary>
 /// A small HTTP server playing a log operator over real HTTP: serves <c>/checkpoint</c> and tlog-tiles for whatever
-/// <see cref="Log"/> it is told to show (honest, forked, rewritten), can corrupt tiles, and records webhook alerts.
+/// <see cref="Log"/> it is told to show (honest, forked, rewritten) with its entry bundles, can corrupt tiles or
+/// entries, and records webhook alerts.
 /// </summary>
 internal sealed class LogServer : IAsyncDisposable
 {
@@ -24,6 +25,9 @@ internal sealed class LogServer : IAsyncDisposable
 
     /// <summary>When set, changes every hash tile before it is served.</summary>
     public Func<byte[], byte[]>? TamperTiles { get; set; }
+
+    /// <summary>When set, changes the entries of every entry bundle before it is served.</summary>
+    public Func<byte[], byte[]>? TamperEntries { get; set; }
 
     public ConcurrentQueue<string> Alerts { get; } = new();
 
@@ -39,8 +43,10 @@ internal sealed class LogServer : IAsyncDisposable
         app.MapGet("/checkpoint", () => Results.Text(server.Log.Checkpoint, "text/plain; charset=utf-8"));
         app.MapGet("/tile/{**path}", (string path) =>
         {
-            if (!TilePath.TryParse(path, out var tile, out _) || tile.Level is not { } level)
+            if (!TilePath.TryParse(path, out var tile, out _))
                 return Results.BadRequest();
+            if (tile.Level is not { } level)
+                return server.EntryBundle(tile);
             var nodes = level * TilePath.Height < server.Log.Levels.Count ? server.Log.Levels[level * TilePath.Height] : [];
             long start = tile.Index * TilePath.FullWidth;
             if (start + tile.Width > nodes.Length)
@@ -56,6 +62,21 @@ internal sealed class LogServer : IAsyncDisposable
         });
         await app.StartAsync();
         return server;
+    }
+
+    private IResult EntryBundle(TilePath tile)
+    {
+        long start = tile.Index * TilePath.FullWidth;
+        if (start + tile.Width > Log.ServedEntries.Count)
+            return Results.NotFound();
+        var bundle = new List<byte>();
+        foreach (var entry in Log.ServedEntries.Skip((int)start).Take(tile.Width).Select(e => TamperEntries?.Invoke(e) ?? e))
+        {
+            bundle.Add((byte)(entry.Length >> 8));
+            bundle.Add((byte)entry.Length);
+            bundle.AddRange(entry);
+        }
+        return Results.Bytes(bundle.ToArray(), "application/octet-stream");
     }
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();

@@ -8,6 +8,7 @@ internal sealed class ServedLog
 {
     public ServedLog(IReadOnlyList<byte[]> entries, NoteSigner signer)
     {
+        ServedEntries = entries;
         var levels = new List<byte[][]> { entries.Select(e => LogHasher.HashLeaf(e)).ToArray() };
         while (levels[^1].Length > 1)
         {
@@ -22,6 +23,8 @@ internal sealed class ServedLog
         var body = new Checkpoint(signer.Key.Name, entries.Count, Root).Format();
         Checkpoint = new SignedNote(body, [signer.Sign(body)]).Format();
     }
+
+    public IReadOnlyList<byte[]> ServedEntries { get; }
 
     public IReadOnlyList<byte[][]> Levels { get; }
 

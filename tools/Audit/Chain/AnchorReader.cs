@@ -1,36 +1,27 @@
 using Nethereum.Contracts;
-using Nethereum.RPC.Eth.DTOs;
-using Nethereum.Web3;
 
 namespace CommunityAI.Audit.Chain;
 
 /// <summary>
-/// Reads every anchored head of a HistoryAnchor contract from the chain's event logs. With a <see cref="ChainLogScan"/>
-/// the logs are read page by page from the deployment block and the view at the scan's last block; without one, in a
-/// single query over the whole chain (fine on a local node, refused by most public providers).
+/// Reads every anchored head of a HistoryAnchor contract from the chain's event logs, page by page over the
+/// <see cref="ChainLogScan"/>'s blocks, and the contract's view at the scan's last block.
 /// </summary>
-internal sealed class AnchorReader(string rpcUrl, string contractAddress, ChainLogScan? scan = null)
+internal sealed class AnchorReader(string contractAddress, ChainLogScan scan)
 {
+    /// <summary>Reads the anchors of <paramref name="chain"/> from its deployment block to the current block.</summary>
+    public static async Task<(IReadOnlyList<AnchoredHead> Heads, AnchoredHead? Latest)> ReadAllAsync(ChainDeployment chain, CancellationToken ct) =>
+        await new AnchorReader(chain.Anchor, await ChainLogScan.StartAsync(chain, ct)).ReadAsync(ct);
+
     /// <summary>All TreeHeadAnchored events in chain order, and the contract's own latestHead() view.</summary>
     public async Task<(IReadOnlyList<AnchoredHead> Heads, AnchoredHead? Latest)> ReadAsync(CancellationToken ct)
     {
-        var web3 = scan?.Web3 ?? new Web3(rpcUrl);
-        var at = scan?.At ?? BlockParameter.CreateLatest();
+        var web3 = scan.Web3;
+        var at = scan.At;
         var code = await web3.Eth.GetCode.SendRequestAsync(contractAddress, at);
         if (code is null || code.Length <= 2)
-            throw new InvalidOperationException($"no contract at {contractAddress} on {rpcUrl}");
+            throw new ChainReadException($"no contract at {contractAddress} at block {scan.ToBlock}");
 
-        List<EventLog<HistoryAnchorAbi.TreeHeadAnchoredEvent>> logs;
-        if (scan is not null)
-        {
-            logs = await scan.ReadAsync<HistoryAnchorAbi.TreeHeadAnchoredEvent>(contractAddress, ct);
-        }
-        else
-        {
-            var anchored = web3.Eth.GetEvent<HistoryAnchorAbi.TreeHeadAnchoredEvent>(contractAddress);
-            logs = await anchored.GetAllChangesAsync(anchored.CreateFilterInput(BlockParameter.CreateEarliest(), BlockParameter.CreateLatest()));
-        }
-        ct.ThrowIfCancellationRequested();
+        var logs = await scan.ReadAsync<HistoryAnchorAbi.TreeHeadAnchoredEvent>(contractAddress, ct);
         var heads = logs
             .Select(l => new AnchoredHead(
                 checked((long)l.Event.TreeSize), l.Event.RootHash, (ulong)l.Log.BlockNumber.Value, l.Log.TransactionHash, (ulong)l.Log.LogIndex.Value))

@@ -1,6 +1,7 @@
 using Nethereum.ABI.FunctionEncoding.Attributes;
 using Nethereum.Contracts;
 using Nethereum.Hex.HexTypes;
+using Nethereum.JsonRpc.Client;
 using Nethereum.RPC.Eth.DTOs;
 using Nethereum.Web3;
 
@@ -26,12 +27,24 @@ internal sealed class ChainLogScan(Web3 web3, ulong fromBlock, ulong toBlock, ul
 
     public int Queries { get; private set; }
 
-    /// <summary>A scan from <paramref name="fromBlock"/> to the node's current block.</summary>
-    public static async Task<ChainLogScan> StartAsync(string rpcUrl, ulong fromBlock, ulong pageSize, CancellationToken ct)
+    /// <summary>
+    /// A scan of <paramref name="chain"/> from its deployment block to the node's current block. When the deployment
+    /// block is not known, it is found on chain from the anchor's code (<see cref="DeploymentBlockFinder"/>), never
+    /// assumed to be block 0.
+    /// </summary>
+    public static async Task<ChainLogScan> StartAsync(ChainDeployment chain, CancellationToken ct)
     {
-        var web3 = new Web3(rpcUrl);
+        var web3 = new Web3(chain.Rpc);
         var latest = (ulong)(await web3.Eth.Blocks.GetBlockNumber.SendRequestAsync().WaitAsync(ct)).Value;
-        return new ChainLogScan(web3, fromBlock, latest, pageSize);
+        var from = chain.DeploymentBlock ?? await DeploymentBlockFinder.FindAsync(web3, chain.Anchor, latest, ct);
+        return new ChainLogScan(web3, from, latest, chain.PageSize);
+    }
+
+    /// <summary>The scan that follows this one: from the block after its last to the node's current block.</summary>
+    public async Task<ChainLogScan> NextAsync(CancellationToken ct)
+    {
+        var latest = (ulong)(await Web3.Eth.Blocks.GetBlockNumber.SendRequestAsync().WaitAsync(ct)).Value;
+        return new ChainLogScan(Web3, ToBlock + 1, Math.Max(latest, ToBlock), PageSize);
     }
 
     /// <summary>The block the views are read at: the scan's last block.</summary>
@@ -52,7 +65,15 @@ internal sealed class ChainLogScan(Web3 web3, ulong fromBlock, ulong toBlock, ul
         {
             ct.ThrowIfCancellationRequested();
             Queries++;
-            var page = await @event.GetAllChangesAsync(filter(@event, new BlockParameter(from), new BlockParameter(to))).WaitAsync(ct);
+            List<EventLog<TEvent>> page;
+            try
+            {
+                page = await @event.GetAllChangesAsync(filter(@event, new BlockParameter(from), new BlockParameter(to))).WaitAsync(ct);
+            }
+            catch (RpcResponseException e)
+            {
+                throw new ChainReadException($"the node refused the logs of {address} in blocks {from}-{to} ({e.Message}); try a smaller --log-range", e);
+            }
             all.AddRange(page);
         }
         all.Sort((a, b) => a.Log.BlockNumber.Value != b.Log.BlockNumber.Value

@@ -17,7 +17,7 @@ internal sealed class DistributorReader(ChainLogScan scan, string distributor)
         var eth = scan.Web3.Eth;
         var code = await eth.GetCode.SendRequestAsync(distributor, scan.At).WaitAsync(ct);
         if (code is null || code.Length <= 2)
-            throw new InvalidOperationException($"no contract at {distributor} at block {scan.ToBlock}");
+            throw new ChainReadException($"no contract at {distributor} at block {scan.ToBlock}");
         var token = await eth.GetContractQueryHandler<RewardDistributorAbi.TokenFunction>()
             .QueryAsync<string>(distributor, new RewardDistributorAbi.TokenFunction(), scan.At).WaitAsync(ct);
         var totalPaid = await eth.GetContractQueryHandler<RewardDistributorAbi.TotalPaidFunction>()

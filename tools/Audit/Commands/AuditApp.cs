@@ -1,4 +1,5 @@
 using System.CommandLine;
+using CommunityAI.Audit.Chain;
 
 namespace CommunityAI.Audit.Commands;
 
@@ -20,6 +21,7 @@ public static class AuditApp
                 WatchCommands.CreateWatch(output, error),
                 WatchCommands.CreateWitness(output, error),
                 WatchCommands.CreateWitnessKey(output, error),
+                WatchCommands.CreateLogKey(output, error),
             },
         };
         var parsed = root.Parse(args);
@@ -31,7 +33,22 @@ public static class AuditApp
             return ExitCodes.Usage;
         }
         // A bare invocation or a group without a subcommand shows help; that is a usage error too, unless help was asked for.
-        var code = await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, ct);
+        int code;
+        try
+        {
+            code = await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false }, ct);
+        }
+        catch (Exception e) when (ChainReadException.IsChainFailure(e))
+        {
+            await error.WriteLineAsync($"the chain could not be read: {e.Message}");
+            return ExitCodes.CheckFailed;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // What System.CommandLine's own handler did: anything else is a bug, shown whole.
+            await error.WriteLineAsync($"Unhandled exception: {e}");
+            return ExitCodes.CheckFailed;
+        }
         return parsed.CommandResult.Command is RootCommand && !args.Any(a => a is "--help" or "-h" or "-?" or "--version")
             ? ExitCodes.Usage
             : code;

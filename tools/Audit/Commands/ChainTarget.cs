@@ -6,42 +6,81 @@ using Nethereum.Web3;
 namespace CommunityAI.Audit.Commands;
 
 /// <summary>
-/// Where the HistoryAnchor is: <c>--anchor</c>, or the signed published deployment given by <c>--network-file</c>
-/// (never the operator's API alone). With both, they must agree; with a network file, the node at <c>--rpc</c> must
-/// answer the file's chain id.
+/// The chain options every command that reads anchors shares, and how they resolve to one <see cref="ChainDeployment"/>.
+/// The HistoryAnchor comes from <c>--anchor</c> or the signed published deployment given by <c>--network-file</c> (never
+/// the operator's API alone); with both, they must agree; with a network file, the node at <c>--rpc</c> must answer the
+/// file's chain id. Logs are read from <c>--from-block</c>, else the file's deployment block, else the block the anchor's
+/// code first appears in, in pages of <c>--log-range</c> blocks: never one query from block 0, which public providers refuse.
 /// </summary>
-internal static class ChainTarget
+internal sealed class ChainTarget
 {
-    public static Option<string?> NetworkFileOption() => new("--network-file")
+    private ChainTarget(bool rpcRequired)
     {
-        Description = "the published, admin-signed deployment (deploy/networks/<name>.json) to take the HistoryAnchor address from",
-    };
-
-    /// <returns>The RPC URL and anchor address (both null when neither is given), or the usage error.</returns>
-    public static async Task<(string? Rpc, string? Anchor, string? Error)> ResolveAsync(string? rpc, string? anchor, string? networkFile, CancellationToken ct)
-    {
-        var (target, error) = await ResolveDeploymentAsync(rpc, anchor, networkFile, ct);
-        return (target?.Rpc, target?.Anchor, error);
+        Rpc = CommonOptions.Rpc(rpcRequired);
+        Anchor = CommonOptions.Anchor();
     }
 
-    /// <returns>
-    /// The deployment to check (null when no chain is given): with a network file, its distributor, token and
-    /// deployment block too; or the usage error.
-    /// </returns>
-    public static async Task<(ChainDeployment? Target, string? Error)> ResolveDeploymentAsync(string? rpc, string? anchor, string? networkFile, CancellationToken ct)
+    public Option<string?> Rpc { get; }
+
+    public Option<string?> Anchor { get; }
+
+    public Option<string?> NetworkFile { get; } = new("--network-file")
+    {
+        Description = "the published, admin-signed deployment (deploy/networks/<name>.json) to take the HistoryAnchor address and deployment block from",
+    };
+
+    public Option<ulong?> FromBlock { get; } = new("--from-block")
+    {
+        Description = "first block to read chain logs from (default: the network file's deployment block, else the block the anchor's code first appears in)",
+    };
+
+    public Option<ulong> LogRange { get; } = new("--log-range")
+    {
+        Description = "blocks per eth_getLogs query; public RPC providers refuse large ranges",
+        DefaultValueFactory = _ => ChainLogScan.DefaultPageSize,
+    };
+
+    /// <summary>Creates the options and adds them to <paramref name="command"/>.</summary>
+    public static ChainTarget AddTo(Command command, bool rpcRequired = false)
+    {
+        var target = new ChainTarget(rpcRequired);
+        command.Add(target.Rpc);
+        command.Add(target.Anchor);
+        command.Add(target.NetworkFile);
+        command.Add(target.FromBlock);
+        command.Add(target.LogRange);
+        return target;
+    }
+
+    /// <returns>The deployment to read (null when no chain is given), or the usage error.</returns>
+    public async Task<(ChainDeployment? Target, string? Error)> ResolveAsync(ParseResult parse, CancellationToken ct)
+    {
+        if (parse.GetValue(LogRange) == 0)
+            return (null, "--log-range must be at least 1 block");
+        var (target, error) = await ResolveDeploymentAsync(parse.GetValue(Rpc), parse.GetValue(Anchor), parse.GetValue(NetworkFile), ct);
+        if (error is not null)
+            return (null, error);
+        if (target is null)
+            return parse.GetValue(FromBlock) is null ? (null, null) : (null, "--from-block needs --rpc with --anchor or --network-file");
+        target = target with { PageSize = parse.GetValue(LogRange) };
+        return parse.GetValue(FromBlock) is { } from ? (target with { DeploymentBlock = from }, null) : (target, null);
+    }
+
+    private static async Task<(ChainDeployment? Target, string? Error)> ResolveDeploymentAsync(string? rpc, string? anchor, string? networkFile, CancellationToken ct)
     {
         if (networkFile is null)
             return (rpc is null) != (anchor is null) ? (null, "--rpc goes with --anchor or --network-file")
                 : rpc is null ? (null, null)
+                : !AddressUtil.Current.IsValidEthereumAddressHexFormat(anchor) ? (null, $"--anchor {anchor} is not an address")
                 : (new ChainDeployment(rpc, anchor!, null, null, null), null);
         if (rpc is null)
             return (null, "--network-file needs --rpc: the node to read the anchors from");
         if (!File.Exists(networkFile))
             return (null, $"{networkFile} does not exist");
-        NetworkFile file;
+        Audit.Chain.NetworkFile file;
         try
         {
-            file = NetworkFile.Load(networkFile);
+            file = Audit.Chain.NetworkFile.Load(networkFile);
         }
         catch (FormatException e)
         {
@@ -55,9 +94,3 @@ internal static class ChainTarget
         return (new ChainDeployment(rpc, file.HistoryAnchor, file.RewardDistributor, file.CommunityToken, file.DeploymentBlock), null);
     }
 }
-
-/// <summary>
-/// The contracts <c>verify</c> reads: always the anchor; the distributor, token and deployment block when a network
-/// file (or an option) names them, otherwise they are taken from the history's ContractsDeployed.
-/// </summary>
-internal sealed record ChainDeployment(string Rpc, string Anchor, string? Distributor, string? Token, ulong? DeploymentBlock);

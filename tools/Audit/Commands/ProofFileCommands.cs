@@ -20,19 +20,17 @@ internal static class ProofFileCommands
     private static Command Create(string name, string description, Check check, TextWriter output, TextWriter error)
     {
         var file = new Option<FileInfo>("--file", "-f") { Description = "the proof JSON file", Required = true };
-        var rpc = CommonOptions.Rpc();
-        var anchor = CommonOptions.Anchor();
-        var networkFile = ChainTarget.NetworkFileOption();
         var json = CommonOptions.Json();
         var command = new Command(name, description + "; with --rpc/--anchor, also that its tree head is anchored on chain")
         {
-            file, rpc, anchor, networkFile, json,
+            file, json,
         };
+        var chain = ChainTarget.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
             var console = new AuditConsole(parse.GetValue(json), output, error);
             var path = parse.GetValue(file)!;
-            var (rpcUrl, anchorAddress, targetError) = await ChainTarget.ResolveAsync(parse.GetValue(rpc), parse.GetValue(anchor), parse.GetValue(networkFile), ct);
+            var (deployment, targetError) = await chain.ResolveAsync(parse, ct);
             if (targetError is not null)
             {
                 console.Error(targetError);
@@ -51,10 +49,10 @@ internal static class ProofFileCommands
                 await stream.ReadExactlyAsync(bytes, ct);
             }
             var result = check(bytes);
-            if (rpcUrl is not null)
-                result = AnchoredHeadCheck.Apply(result, (await new AnchorReader(rpcUrl, anchorAddress!).ReadAsync(ct)).Heads);
+            if (deployment is not null)
+                result = AnchoredHeadCheck.Apply(result, (await AnchorReader.ReadAllAsync(deployment, ct)).Heads);
             if (console.Json)
-                console.WriteJson(new { file = path.FullName, valid = result.IsValid, anchoredOnChain = rpcUrl is not null, reason = result.Message });
+                console.WriteJson(new { file = path.FullName, valid = result.IsValid, anchoredOnChain = deployment is not null, reason = result.Message });
             else if (result.IsValid)
                 console.Line($"valid: {result.Message}");
             else

@@ -1,3 +1,4 @@
+using CommunityAI.Audit.Chain;
 using System.CommandLine;
 using System.Text;
 using CommunityAI.Audit.History;
@@ -15,14 +16,12 @@ internal static class ProveCommand
         var id = new Argument<string>("contributionId") { Description = "the contribution id (0x-hex); every event of a stream whose key holds it is proved" };
         var database = CommonOptions.Database();
         var export = CommonOptions.Export();
-        var rpc = CommonOptions.Rpc(required: true);
-        var anchor = CommonOptions.Anchor();
-        var networkFile = ChainTarget.NetworkFileOption();
         var json = CommonOptions.Json();
         var command = new Command("prove", "inclusion proofs of a contribution's events against the latest anchored head")
         {
-            id, database, export, rpc, anchor, networkFile, json,
+            id, database, export, json,
         };
+        var chain = ChainTarget.AddTo(command, rpcRequired: true);
         command.SetAction(async (parse, ct) =>
         {
             var console = new AuditConsole(parse.GetValue(json), output, error);
@@ -34,13 +33,13 @@ internal static class ProveCommand
                 return ExitCodes.Usage;
             }
 
-            var (rpcUrl, anchorAddress, targetError) = await ChainTarget.ResolveAsync(parse.GetValue(rpc), parse.GetValue(anchor), parse.GetValue(networkFile), ct);
-            if (targetError is not null || anchorAddress is null)
+            var (deployment, targetError) = await chain.ResolveAsync(parse, ct);
+            if (targetError is not null || deployment is null)
             {
                 console.Error(targetError ?? "give --anchor or --network-file");
                 return ExitCodes.Usage;
             }
-            var (heads, _) = await HistoryInput.ReadAnchorsAsync(rpcUrl!, anchorAddress, ct);
+            var (heads, _) = await AnchorReader.ReadAllAsync(deployment, ct);
             if (heads.Count == 0)
             {
                 console.Error("no head is anchored yet: nothing to prove against");

@@ -13,28 +13,17 @@ internal static class VerifyCommand
     {
         var database = CommonOptions.Database();
         var export = CommonOptions.Export();
-        var rpc = CommonOptions.Rpc();
-        var anchor = CommonOptions.Anchor();
-        var networkFile = ChainTarget.NetworkFileOption();
         var distributor = new Option<string?>("--distributor")
         {
             Description = "address of the RewardDistributor (default: the network file's, or the history's ContractsDeployed for the anchor)",
-        };
-        var fromBlock = new Option<ulong?>("--from-block")
-        {
-            Description = "first block to read chain logs from (default: the network file's deployment block, or the history's ContractsDeployed)",
-        };
-        var logRange = new Option<ulong>("--log-range")
-        {
-            Description = "blocks per eth_getLogs query; public RPC providers refuse large ranges",
-            DefaultValueFactory = _ => ChainLogScan.DefaultPageSize,
         };
         var strict = new Option<bool>("--strict") { Description = "also check that every entry is canonical and states its own index (slower)" };
         var json = CommonOptions.Json();
         var command = new Command("verify", "recomputes the log from the history and checks it against the anchored heads and the stored log")
         {
-            database, export, rpc, anchor, networkFile, distributor, fromBlock, logRange, strict, json,
+            database, export, distributor, strict, json,
         };
+        var chain = ChainTarget.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
             var console = new AuditConsole(parse.GetValue(json), output, error);
@@ -44,14 +33,9 @@ internal static class VerifyCommand
                 console.Error("give exactly one of --database and --export");
                 return ExitCodes.Usage;
             }
-            if (parse.GetValue(logRange) == 0)
-            {
-                console.Error("--log-range must be at least 1 block");
-                return ExitCodes.Usage;
-            }
-            var (target, targetError) = await ChainTarget.ResolveDeploymentAsync(parse.GetValue(rpc), parse.GetValue(anchor), parse.GetValue(networkFile), ct);
-            if (targetError is null && target is null && (parse.GetValue(distributor) is not null || parse.GetValue(fromBlock) is not null))
-                targetError = "--distributor and --from-block need --rpc with --anchor or --network-file";
+            var (target, targetError) = await chain.ResolveAsync(parse, ct);
+            if (targetError is null && target is null && parse.GetValue(distributor) is not null)
+                targetError = "--distributor needs --rpc with --anchor or --network-file";
             if (targetError is null && parse.GetValue(distributor) is { } d && !AddressUtil.Current.IsValidEthereumAddressHexFormat(d))
                 targetError = $"--distributor {d} is not an address";
             if (targetError is not null)
@@ -68,8 +52,6 @@ internal static class VerifyCommand
                 }
                 target = target with { Distributor = given };
             }
-            if (target is not null && parse.GetValue(fromBlock) is { } from)
-                target = target with { DeploymentBlock = from };
             if (input.ExportPath is { } path && !File.Exists(path))
             {
                 console.Error($"{path} does not exist");
@@ -79,7 +61,7 @@ internal static class VerifyCommand
             VerifyReport report;
             try
             {
-                report = await new HistoryVerification(input, target, parse.GetValue(logRange), parse.GetValue(strict), console).RunAsync(ct);
+                report = await new HistoryVerification(input, target, parse.GetValue(strict), console).RunAsync(ct);
             }
             catch (FormatException e)
             {

@@ -19,11 +19,23 @@ internal static class WatchCommands
     public static Command CreateWitness(TextWriter output, TextWriter error) =>
         Create("witness", "watch, and cosign (C2SP tlog-cosignature) every head verified, posting the cosignature to <url>/checkpoint/cosignature", true, output, error);
 
-    public static Command CreateWitnessKey(TextWriter output, TextWriter error)
+    public static Command CreateWitnessKey(TextWriter output, TextWriter error) =>
+        CreateKey("witness-key", "makes a cosignature/v1 Ed25519 witness key; prints the verifier key to give the log and its clients",
+            "the witness's name (no spaces or '+'), e.g. witness.example.org", NoteKey.CosignatureType, output, error);
+
+    /// <summary>
+    /// <c>log-key</c>: a log operator's checkpoint signing key (Ed25519 signed-note key), for chain-bridge's
+    /// <c>Checkpoints:SigningKey</c> or its Dapr secret; the printed verifier key is what monitors pass as <c>--log-key</c>.
+    /// </summary>
+    public static Command CreateLogKey(TextWriter output, TextWriter error) =>
+        CreateKey("log-key", "makes an Ed25519 checkpoint signing key for a log (its name is the checkpoints' origin line); prints the verifier key for monitors and witnesses",
+            "the log's origin (no spaces or '+'), e.g. log.example.org/communityai", NoteKey.Ed25519Type, output, error);
+
+    private static Command CreateKey(string commandName, string description, string nameDescription, byte type, TextWriter output, TextWriter error)
     {
-        var name = new Option<string>("--name") { Description = "the witness's name (no spaces or '+'), e.g. witness.example.org", Required = true };
+        var name = new Option<string>("--name") { Description = nameDescription, Required = true };
         var file = new Option<FileInfo>("--out") { Description = "file to write the private key to (must not exist)", Required = true };
-        var command = new Command("witness-key", "makes a cosignature/v1 Ed25519 witness key; prints the verifier key to give the log and its clients") { name, file };
+        var command = new Command(commandName, description) { name, file };
         command.SetAction(async (parse, ct) =>
         {
             var path = parse.GetValue(file)!;
@@ -35,7 +47,7 @@ internal static class WatchCommands
             NoteSigner signer;
             try
             {
-                signer = new NoteSigner(parse.GetValue(name)!, System.Security.Cryptography.RandomNumberGenerator.GetBytes(Ed25519.SeedSize), NoteKey.CosignatureType);
+                signer = new NoteSigner(parse.GetValue(name)!, System.Security.Cryptography.RandomNumberGenerator.GetBytes(Ed25519.SeedSize), type);
             }
             catch (FormatException e)
             {
@@ -53,40 +65,25 @@ internal static class WatchCommands
 
     private static Command Create(string name, string description, bool cosign, TextWriter output, TextWriter error)
     {
-        var url = new Option<string>("--url") { Description = "the log's base URL (serving /checkpoint and /tile/)", Required = true };
-        var logKey = new Option<string>("--log-key") { Description = "the log's verifier key, <origin>+<hash>+<base64>", Required = true };
-        var witnessKeys = new Option<string[]>("--witness-key") { Description = "a known witness's verifier key (repeat for each)", AllowMultipleArgumentsPerToken = false };
-        var required = new Option<int>("--witnesses-required") { Description = "how many of the known witnesses must have cosigned a head before it is accepted", DefaultValueFactory = _ => 0 };
         var state = new Option<string?>("--state") { Description = "file keeping the last verified head across runs" };
         var once = new Option<bool>("--once") { Description = "check once and exit (0 consistent, 1 alert or not yet witnessed)" };
         var interval = new Option<double>("--interval") { Description = "seconds between checks", DefaultValueFactory = _ => 10 };
         var webhook = new Option<string?>("--webhook") { Description = "URL to POST each alert to, as JSON" };
-        var rpc = CommonOptions.Rpc();
-        var anchor = CommonOptions.Anchor();
         var key = new Option<FileInfo?>("--key-file") { Description = "the witness's private key file (from witness-key)", Required = cosign };
-        var command = new Command(name, description) { url, logKey, witnessKeys, required, state, once, interval, webhook, rpc, anchor };
+        var command = new Command(name, description) { state, once, interval, webhook };
+        var served = ServedLogTarget.AddTo(command, required: true);
+        var chain = ChainTarget.AddTo(command);
         if (cosign)
             command.Add(key);
         command.SetAction(async (parse, ct) =>
         {
             var console = new AuditConsole(false, output, error);
-            if (!Uri.TryCreate(EndWithSlash(parse.GetValue(url)!), UriKind.Absolute, out var baseUrl) || baseUrl.Scheme is not ("http" or "https"))
-                return Usage("--url must be an http(s) URL");
-            if (!NoteKey.TryParse(parse.GetValue(logKey), out var log, out var keyError) || log.Type != NoteKey.Ed25519Type)
-                return Usage($"--log-key is not an Ed25519 note verifier key: {(keyError.Length > 0 ? keyError : "type must be 0x01")}");
-            var witnesses = new List<NoteKey>();
-            foreach (var text in parse.GetValue(witnessKeys) ?? [])
-            {
-                if (!NoteKey.TryParse(text, out var w, out keyError) || w.Type != NoteKey.CosignatureType)
-                    return Usage($"--witness-key {text} is not a cosignature/v1 verifier key: {(keyError.Length > 0 ? keyError : "type must be 0x04")}");
-                witnesses.Add(w);
-            }
-            var k = parse.GetValue(required);
-            if (k < 0 || k > witnesses.Count)
-                return Usage($"--witnesses-required must be between 0 and the {witnesses.Count} --witness-key given");
-            var (rpcUrl, anchorAddress) = (parse.GetValue(rpc), parse.GetValue(anchor));
-            if ((rpcUrl is null) != (anchorAddress is null))
-                return Usage("--rpc and --anchor go together");
+            var (log, logError) = served.Resolve(parse);
+            if (logError is not null)
+                return Usage(logError);
+            var (deployment, chainError) = await chain.ResolveAsync(parse, ct);
+            if (chainError is not null)
+                return Usage(chainError);
             Uri? hook = null;
             if (parse.GetValue(webhook) is { } h && !Uri.TryCreate(h, UriKind.Absolute, out hook))
                 return Usage("--webhook must be an absolute URL");
@@ -109,10 +106,10 @@ internal static class WatchCommands
                     return Usage("--key-file must hold a cosignature/v1 key (type 0x04); make one with witness-key");
             }
 
-            var settings = new WatchSettings(baseUrl, log, witnesses, k, parse.GetValue(state), parse.GetValue(once),
-                TimeSpan.FromSeconds(seconds), hook, rpcUrl, anchorAddress);
+            var settings = new WatchSettings(log!.Url, log.LogKey, log.Witnesses, log.WitnessesRequired, parse.GetValue(state), parse.GetValue(once),
+                TimeSpan.FromSeconds(seconds), hook, deployment);
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
-            var loop = new WatchLoop(settings, console, error, http, signer is null ? null : (check, c) => CosignAsync(http, baseUrl, signer, check, console, c));
+            var loop = new WatchLoop(settings, console, error, http, signer is null ? null : (check, c) => CosignAsync(http, log.Url, signer, check, console, c));
             try
             {
                 return await loop.RunAsync(ct);
@@ -152,6 +149,4 @@ internal static class WatchCommands
         console.Line($"cosigned head {accepted.GetProperty("treeSize").GetInt64()} as {signer.Key.Name}");
         return null;
     }
-
-    private static string EndWithSlash(string url) => url.EndsWith('/') ? url : url + "/";
 }

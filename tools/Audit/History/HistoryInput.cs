@@ -79,7 +79,4 @@ internal sealed class HistoryInput
             return null;
         }
     }
-
-    public static Task<(IReadOnlyList<AnchoredHead> Heads, AnchoredHead? Latest)> ReadAnchorsAsync(string rpc, string anchor, CancellationToken ct) =>
-        new AnchorReader(rpc, anchor).ReadAsync(ct);
 }

@@ -12,9 +12,9 @@ namespace CommunityAI.Audit.Verification;
 /// The edge of <c>verify</c>: reads the chain, the history and the stored log, feeds the pure checks, and names the
 /// first divergent index with the event behind it. With a chain it also reads the history's claim facts
 /// (<see cref="ClaimHistory"/>) and the RewardDistributor and token (<see cref="DistributorChecks"/>); chain logs are
-/// read from the deployment block in pages of <paramref name="pageSize"/> blocks.
+/// read from the deployment block in pages of the chain's page size.
 /// </summary>
-internal sealed class HistoryVerification(HistoryInput input, ChainDeployment? chain, ulong pageSize, bool strict, AuditConsole console)
+internal sealed class HistoryVerification(HistoryInput input, ChainDeployment? chain, bool strict, AuditConsole console)
 {
     public async Task<VerifyReport> RunAsync(CancellationToken ct)
     {
@@ -32,12 +32,12 @@ internal sealed class HistoryVerification(HistoryInput input, ChainDeployment? c
                 .Where(d => string.Equals(d.Anchor, chain.Anchor, StringComparison.OrdinalIgnoreCase))
                 .OrderBy(d => d.DeploymentBlock)
                 .FirstOrDefault();
-            var fromBlock = chain.DeploymentBlock ?? (deployment is null ? 0UL : checked((ulong)deployment.DeploymentBlock));
-            if (chain.DeploymentBlock is null && deployment is null)
+            var fromBlock = chain.DeploymentBlock ?? (deployment is null ? null : checked((ulong)deployment.DeploymentBlock));
+            if (fromBlock is null)
                 findings.Add(Finding.Pass("deployment block",
-                    "neither a network file, --from-block nor the history's ContractsDeployed gives the deployment block: chain logs are read from block 0"));
-            scan = await ChainLogScan.StartAsync(chain.Rpc, fromBlock, pageSize, ct);
-            (heads, latest) = await new AnchorReader(chain.Rpc, chain.Anchor, scan).ReadAsync(ct);
+                    "neither a network file, --from-block nor the history's ContractsDeployed gives the deployment block: found on chain from the anchor's code"));
+            scan = await ChainLogScan.StartAsync(chain with { DeploymentBlock = fromBlock }, ct);
+            (heads, latest) = await new AnchorReader(chain.Anchor, scan).ReadAsync(ct);
         }
 
         var (sizes, nodes) = AnchorChecks.Needs(heads);

@@ -43,7 +43,55 @@ internal sealed class TileClient(HttpClient http, Uri baseUrl)
         return _fullTiles[(level, tile.Index)] = whole;
     }
 
+    /// <summary>
+    /// The <paramref name="width"/> entries of entry bundle <paramref name="index"/>; a partial bundle the log no longer
+    /// serves (it has grown) is read from the full one.
+    /// </summary>
+    public async Task<List<byte[]>> EntryBundleAsync(long index, int width, CancellationToken ct)
+    {
+        var tile = new TilePath(null, index, width);
+        var bytes = await FetchBytesAsync(tile, ct);
+        if (bytes is null && tile.IsPartial)
+            bytes = await FetchBytesAsync(tile with { Width = TilePath.FullWidth }, ct);
+        if (bytes is null)
+            throw Missing(tile);
+        var entries = new List<byte[]>(width);
+        int at = 0;
+        while (entries.Count < width)
+        {
+            if (at + 2 > bytes.Length)
+                throw new WatchException($"{tile} holds {entries.Count} entries, expected {width}");
+            int length = System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(bytes.AsSpan(at));
+            if (at + 2 + length > bytes.Length)
+                throw new WatchException($"{tile} ends inside entry {index * TilePath.FullWidth + entries.Count}");
+            entries.Add(bytes.AsSpan(at + 2, length).ToArray());
+            at += 2 + length;
+        }
+        return entries;
+    }
+
+    /// <summary>Feeds the first <paramref name="size"/> entries of the log, in order, bundle by bundle.</summary>
+    public async Task ForEachEntryAsync(long size, Action<long, byte[]> onEntry, Action<long> progress, CancellationToken ct)
+    {
+        for (long bundle = 0; bundle * TilePath.FullWidth < size; bundle++)
+        {
+            long start = bundle * TilePath.FullWidth;
+            var entries = await EntryBundleAsync(bundle, (int)Math.Min(TilePath.FullWidth, size - start), ct);
+            for (int i = 0; i < entries.Count; i++)
+                onEntry(start + i, entries[i]);
+            progress(entries.Count);
+        }
+    }
+
     private async Task<byte[]?> FetchAsync(TilePath tile, CancellationToken ct)
+    {
+        var bytes = await FetchBytesAsync(tile, ct);
+        if (bytes is not null && bytes.Length != tile.Width * LogHasher.HashSize)
+            throw new WatchException($"{tile} has {bytes.Length} bytes, expected {tile.Width * LogHasher.HashSize}");
+        return bytes;
+    }
+
+    private async Task<byte[]?> FetchBytesAsync(TilePath tile, CancellationToken ct)
     {
         using var response = await http.GetAsync(new Uri(baseUrl, tile.ToString()), ct);
         if (response.StatusCode == HttpStatusCode.NotFound)
@@ -53,8 +101,6 @@ internal sealed class TileClient(HttpClient http, Uri baseUrl)
         var bytes = await response.Content.ReadAsByteArrayAsync(ct);
         TilesFetched++;
         BytesFetched += bytes.Length;
-        if (bytes.Length != tile.Width * LogHasher.HashSize)
-            throw new WatchException($"{tile} has {bytes.Length} bytes, expected {tile.Width * LogHasher.HashSize}");
         return bytes;
     }
 

@@ -14,8 +14,8 @@ internal sealed class WatchLoop(WatchSettings settings, AuditConsole console, Te
     public async Task<int> RunAsync(CancellationToken ct)
     {
         var tiles = new TileClient(http, settings.Url);
-        Func<CancellationToken, Task<IReadOnlyList<AnchoredHead>>>? anchors = settings.RpcUrl is null ? null
-            : async c => (await new AnchorReader(settings.RpcUrl, settings.AnchorAddress!).ReadAsync(c)).Heads;
+        Func<CancellationToken, Task<IReadOnlyList<AnchoredHead>>>? anchors = settings.Chain is null ? null
+            : new AnchorFollower(settings.Chain).ReadAsync;
         var watcher = new HeadWatcher(tiles, settings.LogKey, settings.Witnesses, settings.WitnessesRequired, anchors);
         var alerting = new Alerting(http, settings.Webhook, error);
         var state = WatchState.Load(settings.StatePath);
@@ -27,7 +27,8 @@ internal sealed class WatchLoop(WatchSettings settings, AuditConsole console, Te
             {
                 check = await watcher.CheckAsync(state, ct);
             }
-            catch (Exception e) when (e is WatchException or HttpRequestException or InvalidDataException or TaskCanceledException && !ct.IsCancellationRequested)
+            catch (Exception e) when (e is WatchException or HttpRequestException or InvalidDataException or TaskCanceledException && !ct.IsCancellationRequested
+                || ChainReadException.IsChainFailure(e))
             {
                 // The log is unreachable or serves malformed tiles: an operator must look, so it is an alert too.
                 await alerting.RaiseAsync(settings.Url, $"the log could not be checked: {e.Message}", ct);
@@ -49,7 +50,7 @@ internal sealed class WatchLoop(WatchSettings settings, AuditConsole console, Te
                 if (state is null || next != state)
                 {
                     if (state is null || next.TreeSize != state.TreeSize)
-                        console.Line($"verified head {next.TreeSize} {next.RootHash}" + (settings.RpcUrl is null ? "" : $" ({next.AnchorsChecked} anchors consistent)"));
+                        console.Line($"verified head {next.TreeSize} {next.RootHash}" + (settings.Chain is null ? "" : $" ({next.AnchorsChecked} anchors consistent)"));
                     state = next;
                     state.Save(settings.StatePath);
                 }
