@@ -61,7 +61,7 @@ var governance = builder.AddProject<Projects.Governance>("governance")
     .WithEnvironment("Governance__Guardian", "0x23618e81E3f5cdF7f54C3d65f7FBc0aBf5B21E8f");
 
 // The community model trains from contributions' dataset snapshots, through the builders' signed API, and serves predictions.
-builder.AddProject<Projects.CommunityModel>("community-model")
+var communityModel = builder.AddProject<Projects.CommunityModel>("community-model")
     .WithHttpEndpoint(port: 5106, name: "api")
     .WithHistory(infrastructure, databaseRoles, "communityai_community_model")
     .WithChainSetting()
@@ -84,7 +84,7 @@ var chainBridge = builder.AddProject<Projects.ChainBridge>("chain-bridge")
 builder.AddProject<Projects.Portal>("portal")
     .WithHttpEndpoint(port: 5100, name: "web")
     .WithReference(contributions).WithReference(qualityScoring).WithReference(rewardLedger)
-    .WithReference(chainBridge).WithReference(governance)
+    .WithReference(chainBridge).WithReference(governance).WithReference(communityModel)
     .WithEnvironment("Portal__ChainRpcUrl", infrastructure.Chain);
 
 builder.Build().Run();

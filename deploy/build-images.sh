@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the four service images and the database set-up's with the .NET SDK's container support (no Docker daemon) into
+# Builds the service images, the portal's and the database set-up's with the .NET SDK's container support (no Docker daemon) into
 # deploy/.images/<name>.tar.gz, ready for `docker load`, `podman load`, `crane push` or `skopeo copy`.
 #   TAG=1.2.3 deploy/build-images.sh                 # tag (default: git short hash)
 #   REGISTRY=ghcr.io/acme deploy/build-images.sh     # push to a registry instead of writing archives
@@ -12,7 +12,8 @@ tag="${TAG:-$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo dev)}"
 artifacts="${ARTIFACTS:-/tmp/art-build-images}"
 mkdir -p "$out"
 
-for path in services/Contributions services/QualityScoring services/RewardLedger services/ChainBridge tools/DatabaseSetup; do
+for path in services/Contributions services/QualityScoring services/RewardLedger services/ChainBridge services/Governance \
+            services/CommunityModel services/Portal tools/DatabaseSetup; do
   project="$(basename "$path")"
   args=(publish "$root/$path/$project.csproj" -c Release -t:PublishContainer
         --os linux --arch x64 --artifacts-path "$artifacts" -p:ContainerImageTag="$tag" -nologo -v:m)

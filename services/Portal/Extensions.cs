@@ -9,6 +9,14 @@ public static class Extensions
     {
         builder.Services.AddOptions<PortalOptions>()
             .Bind(builder.Configuration.GetSection(PortalOptions.Section))
+            // The one chain setting every service reads (Chain:Id) is the portal's too, unless Portal:ChainId says otherwise:
+            // a deployment sets the chain once.
+            .PostConfigure(options =>
+            {
+                if (builder.Configuration[$"{PortalOptions.Section}:ChainId"] is null
+                    && long.TryParse(builder.Configuration["Chain:Id"], System.Globalization.CultureInfo.InvariantCulture, out var chainId))
+                    options.ChainId = chainId;
+            })
             .ValidateDataAnnotations()
             .ValidateOnStart();
 

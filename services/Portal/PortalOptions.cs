@@ -10,7 +10,7 @@ public sealed class PortalOptions
 {
     public const string Section = "Portal";
 
-    /// <summary>The EIP-155 chain id every signature is bound to (the local anvil's by default).</summary>
+    /// <summary>The EIP-155 chain id every signature is bound to: Chain:Id when this is not set, else the local anvil's.</summary>
     [Range(1, long.MaxValue)]
     public long ChainId { get; set; } = 31337;
 

@@ -108,7 +108,8 @@ public sealed partial class ConfigurationTests
     [Theory, MemberData(nameof(Overlays.All), MemberType = typeof(Overlays))]
     public void Secret_references_name_the_documented_secrets(string name)
     {
-        string[] documented = ["communityai-connections", "communityai-anchorer", "communityai-dev-infra", "communityai-content-keys", "communityai-database-owner"];
+        string[] documented = ["communityai-connections", "communityai-anchorer", "communityai-dev-infra", "communityai-content-keys", "communityai-database-owner",
+            "communityai-model-builder"];
         var overlay = RenderedOverlay.Load(name);
         foreach (var (owner, pod) in overlay.PodSpecs)
         foreach (var env in pod.Containers.Concat(pod.InitContainers ?? []).SelectMany(c => c.Env ?? []))

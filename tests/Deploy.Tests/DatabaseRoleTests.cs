@@ -12,7 +12,7 @@ public sealed class DatabaseRoleTests
     {
         var overlay = RenderedOverlay.Load(name);
         var keys = new List<string>();
-        foreach (var service in new[] { "contributions", "quality-scoring", "reward-ledger", "chain-bridge" })
+        foreach (var service in ServiceSettings.HistoryOwners)
         {
             var env = overlay.Deployment(service).Spec.Template.Spec.Containers.Single().Env;
             var reference = env.Single(e => e.Name == "ConnectionStrings__history").ValueFrom.SecretKeyRef;
@@ -20,6 +20,10 @@ public sealed class DatabaseRoleTests
             keys.Add(reference.Key);
         }
         Assert.Equal(keys.Count, keys.Distinct().Count());
+        // Every role the database set-up knows has its login in the deployment, and the schema Job sets each one up.
+        Assert.Equal(ServiceRoles.All.Select(r => r.Service).Order(), ServiceSettings.HistoryOwners.Order());
+        var setup = Assert.Single(overlay.All<V1Job>()).Spec.Template.Spec.InitContainers[0].Env.Select(e => e.Name).ToHashSet();
+        Assert.All(ServiceSettings.HistoryOwners, service => Assert.Contains($"ConnectionStrings__history-{service}", setup));
 
         foreach (var (owner, pod) in overlay.PodSpecs)
         foreach (var container in pod.Containers.Concat(pod.InitContainers ?? []))
@@ -33,7 +37,7 @@ public sealed class DatabaseRoleTests
     {
         var overlay = RenderedOverlay.Load("dev");
         var secret = overlay.All<V1Secret>().Single(s => s.Metadata.Name == "communityai-connections");
-        foreach (var service in new[] { "contributions", "quality-scoring", "reward-ledger", "chain-bridge" })
+        foreach (var service in ServiceSettings.HistoryOwners)
         {
             var login = new NpgsqlConnectionStringBuilder(System.Text.Encoding.UTF8.GetString(secret.Data[$"history-{service}"]));
             Assert.Equal(ServiceRoles.Of(service).Role, login.Username);

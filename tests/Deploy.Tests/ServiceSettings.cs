@@ -32,10 +32,25 @@ public static class ServiceSettings
             "Dapr:SecretStore", "Dapr:AnchorerKeySecretName", "Dapr:AnchorerKeyValueName",
             "Dapr:CheckpointKeySecretName", "Dapr:CheckpointKeyValueName", "DAPR_GRPC_ENDPOINT",
         ],
+        ["governance"] = [.. Common, "Chain:Id", "Chain:VerifyingContract", "Governance:Genesis", "Governance:Guardian"],
+        ["community-model"] =
+        [
+            "ConnectionStrings:history", "OTEL_EXPORTER_OTLP_ENDPOINT", "Chain:Id", "Chain:VerifyingContract", "Model:BuilderKey",
+            "Model:ContributionsUrl",
+        ],
+        ["portal"] =
+        [
+            "OTEL_EXPORTER_OTLP_ENDPOINT", "Chain:Id", "Portal:ChainRpcUrl", "Portal:ChainName",
+            .. Portal.Proxy.ServiceRoutes.PathsByService.Keys.Select(service => $"services:{service}:api:0"),
+        ],
     };
 
+    /// <summary>The services that keep the history, each under its own PostgreSQL role (ServiceRoles).</summary>
+    public static IReadOnlyList<string> HistoryOwners { get; } =
+        ["contributions", "quality-scoring", "reward-ledger", "chain-bridge", "governance", "community-model"];
+
     /// <summary>The services that read the one chain setting (they check signatures, or send to the chain).</summary>
-    public static IReadOnlyList<string> ChainReaders { get; } = ["contributions", "quality-scoring", "chain-bridge"];
+    public static IReadOnlyList<string> ChainReaders { get; } = ["contributions", "quality-scoring", "chain-bridge", "governance", "community-model", "portal"];
 
     /// <summary>The chain setting's keys; each is set once, in the common ConfigMap.</summary>
     public static IReadOnlyList<string> ChainSetting { get; } = ["Chain__Id", "Chain__VerifyingContract"];

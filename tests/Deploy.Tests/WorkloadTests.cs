@@ -4,7 +4,7 @@ namespace CommunityAI.Deploy.Tests;
 
 public sealed class WorkloadTests
 {
-    private static readonly string[] Services = ["contributions", "quality-scoring", "reward-ledger", "chain-bridge"];
+    private static readonly string[] Services = ["contributions", "quality-scoring", "reward-ledger", "chain-bridge", "governance", "community-model", "portal"];
 
     [Fact]
     public void Every_overlay_directory_is_tested()
@@ -123,9 +123,12 @@ public sealed class WorkloadTests
         Assert.Null(setup.RestartPolicy);
         Assert.All(pod.InitContainers.Skip(1), c => Assert.Equal("Always", c.RestartPolicy));
         var images = pod.InitContainers.Select(c => c.Image).ToHashSet();
-        foreach (var service in new[] { "contributions", "quality-scoring", "reward-ledger" })
+        foreach (var service in ServiceSettings.HistoryOwners.Where(s => s != "chain-bridge"))
             Assert.Contains(overlay.Deployment(service).Spec.Template.Spec.Containers[0].Image, images);
-        Assert.Single(pod.Containers);
+        // The waiter waits for every sidecar's port.
+        var waiter = Assert.Single(pod.Containers);
+        foreach (var sidecar in pod.InitContainers.Skip(1))
+            Assert.Contains(sidecar.Env.Single(e => e.Name == "ASPNETCORE_HTTP_PORTS").Value, string.Join(' ', waiter.Args));
     }
 
     [Theory, MemberData(nameof(Overlays.All), MemberType = typeof(Overlays))]
@@ -139,3 +142,4 @@ public sealed class WorkloadTests
         Assert.All(imported, map => Assert.Equal("settings", overlay.ConfigMap(map).Metadata.Labels.Get("app.kubernetes.io/component")));
     }
 }
+

@@ -58,6 +58,9 @@ public class PortalSystem : IAsyncLifetime
             ["Governance:Genesis"] = "Development",
         });
 
+        // Only the classes about the community model start it (it trains with ML.NET); elsewhere its route answers 502.
+        var model = StartCommunityModel(settings, contributions);
+
         var portal = Start<PortalOptions>(new Dictionary<string, string>
         {
             ["Portal:ChainId"] = AnvilNode.ChainId.ToString(CultureInfo.InvariantCulture),
@@ -67,6 +70,7 @@ public class PortalSystem : IAsyncLifetime
             ["services:reward-ledger:api:0"] = ledger.ToString(),
             ["services:chain-bridge:api:0"] = bridge.ToString(),
             ["services:governance:api:0"] = governance.ToString(),
+            ["services:community-model:api:0"] = model?.ToString() ?? "http://127.0.0.1:9/",
             ["Logging:LogLevel:Default"] = "Warning",
         });
         Portal = portal;
@@ -80,6 +84,9 @@ public class PortalSystem : IAsyncLifetime
             Args = ["--no-sandbox"],
         });
     }
+
+    /// <summary>The community model's address when this system starts it (none by default).</summary>
+    protected virtual Uri? StartCommunityModel(IReadOnlyDictionary<string, string> settings, Uri contributions) => null;
 
     /// <summary>Settings a test class's system adds to (or changes in) every service's.</summary>
     protected virtual IReadOnlyDictionary<string, string> ServiceSettings { get; } = new Dictionary<string, string>();
@@ -106,7 +113,7 @@ public class PortalSystem : IAsyncLifetime
             ?? throw new InvalidOperationException("No chromium found: run eng/bootstrap.sh (apt-get install chromium) or set COMMUNITYAI_CHROMIUM");
     }
 
-    private Uri Start<TMarker>(IReadOnlyDictionary<string, string> settings) where TMarker : class
+    protected Uri Start<TMarker>(IReadOnlyDictionary<string, string> settings) where TMarker : class
     {
         var host = new ListeningServiceHost<TMarker>(settings);
         _hosts.Add(host);

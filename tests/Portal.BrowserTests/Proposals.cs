@@ -40,7 +40,32 @@ public static class Proposals
                 : BigInteger.Zero;
         }, w => w >= atLeast && w > 0, $"{address} to hold a voting weight", TimeSpan.FromSeconds(120));
 
-    public static Task<JsonElement> WaitForStateAsync(HttpClient portal, string id, string state) =>
+    public static Task<JsonElement> WaitForStateAsync(HttpClient portal, string id, string state, TimeSpan? timeout = null) =>
         Eventually.MatchesAsync(() => portal.GetFromJsonAsync<JsonElement>($"/api/proposals/{id}"),
-            p => p.GetProperty("state").GetString() == state, $"proposal {id} to be {state}", TimeSpan.FromSeconds(90));
+            p => p.GetProperty("state").GetString() == state, $"proposal {id} to be {state}", timeout ?? TimeSpan.FromSeconds(90));
+
+    /// <summary>A signed vote (support 1 = for), as a voter's wallet would send it.</summary>
+    public static async Task VoteAsync(HttpClient portal, int keyIndex, string proposalId, byte support)
+    {
+        var message = new VotePayload(AnvilNode.DevAddresses[keyIndex], proposalId, support, "", (ulong)DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
+            (ulong)DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds());
+        using var response = await portal.PostAsJsonAsync("/api/votes", new
+        {
+            message.Voter, message.ProposalId, message.Support, message.Reason, message.Nonce, message.Deadline,
+            signature = TypedDataSigner.Sign(message, TestChain.Domain, AnvilNode.DevPrivateKeys[keyIndex]),
+        });
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>A veto signed by <paramref name="keyIndex"/> as itself; the answer is the caller's to judge.</summary>
+    public static Task<HttpResponseMessage> VetoAsync(HttpClient portal, int keyIndex, string proposalId, string reason)
+    {
+        var message = new VetoPayload(AnvilNode.DevAddresses[keyIndex], proposalId, reason, (ulong)DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
+            (ulong)DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds());
+        return portal.PostAsJsonAsync("/api/vetoes", new
+        {
+            message.Guardian, message.ProposalId, message.Reason, message.Nonce, message.Deadline,
+            signature = TypedDataSigner.Sign(message, TestChain.Domain, AnvilNode.DevPrivateKeys[keyIndex]),
+        });
+    }
 }

@@ -1,10 +1,12 @@
 using System.Text.Json;
 using CommunityAI.Formats;
+using CommunityAI.Formats.Signing;
 using CommunityAI.Governance.Domain;
 using CommunityAI.Governance.Infrastructure;
 using CommunityAI.ServiceDefaults.Http;
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace CommunityAI.Governance.Apis;
 
@@ -21,7 +23,8 @@ public static class ProposalsApi
 
     public sealed record ProposalView(string Id, string Proposer, string Kind, string Title, string Body, string BodyHash,
         JsonElement Payload, string PayloadHash, string State, TallyView Tally, TimelineView Timeline, long SnapshotEpoch,
-        string SnapshotClaimRoot, int QuorumBasisPoints, long ParametersVersion, int Votes, string? VetoReason);
+        string SnapshotClaimRoot, int QuorumBasisPoints, long ParametersVersion, int Votes, string? VetoReason, string? VetoedBy,
+        DateTimeOffset? VetoedAt, string? Guardian);
 
     public sealed record ProposalSummary(string Id, string Kind, string Title, string Proposer, string State, DateTimeOffset SubmittedAt);
 
@@ -38,12 +41,12 @@ public static class ProposalsApi
         DeskAnswers.For(await desk.ProposeAsync(request, ct), "/api/proposals/{0}");
 
     public static async Task<Results<Ok<ProposalView>, NotFound, ValidationProblem>> GetAsync(
-        string id, IQuerySession session, GovernanceDesk desk, TimeProvider clock, CancellationToken ct)
+        string id, IQuerySession session, GovernanceDesk desk, IOptions<GovernanceOptions> options, TimeProvider clock, CancellationToken ct)
     {
         if (!Hex.TryDecode(id, out _, 32))
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["id"] = ["a proposal id is a 32-byte 0x-prefixed hex string"] });
         var proposal = await session.LoadAsync<Proposal>(Proposal.StreamKey(id.ToLowerInvariant()), ct);
-        return proposal is null ? TypedResults.NotFound() : TypedResults.Ok(await ViewAsync(proposal, desk, clock.GetUtcNow(), ct));
+        return proposal is null ? TypedResults.NotFound() : TypedResults.Ok(await ViewAsync(proposal, desk, GuardianOf(options.Value), clock.GetUtcNow(), ct));
     }
 
     /// <summary>Newest first; <c>state</c> filters on what the proposal is now.</summary>
@@ -79,7 +82,11 @@ public static class ProposalsApi
     private static async Task<ProposalState> StateAsync(Proposal proposal, GovernanceDesk desk, DateTimeOffset now, CancellationToken ct) =>
         ProposalLifecycle.StateAt(proposal.Timeline, await desk.TallyAsync(proposal, ct), now, proposal.Vetoed is not null, proposal.Activated is not null);
 
-    private static async Task<ProposalView> ViewAsync(Proposal proposal, GovernanceDesk desk, DateTimeOffset now, CancellationToken ct)
+    /// <summary>The deployment's guardian (who may veto in a timelock), shown so a page can offer the veto to that wallet only.</summary>
+    private static string? GuardianOf(GovernanceOptions options) =>
+        Address.TryParse(options.Guardian, out var guardian) ? guardian : null;
+
+    private static async Task<ProposalView> ViewAsync(Proposal proposal, GovernanceDesk desk, string? guardian, DateTimeOffset now, CancellationToken ct)
     {
         var tally = await desk.TallyAsync(proposal, ct);
         var state = ProposalLifecycle.StateAt(proposal.Timeline, tally, now, proposal.Vetoed is not null, proposal.Activated is not null);
@@ -91,6 +98,7 @@ public static class ProposalsApi
             new TallyView(tally.For.ToString(), tally.Against.ToString(), tally.Abstain.ToString(), tally.TotalWeight.ToString(),
                 tally.QuorumNeeded.ToString(), tally.QuorumReached, tally.QuorumReachedAt, tally.Passes),
             new TimelineView(s.SubmittedAt, s.VotingStartsAt, s.VotingEndsAt, deadline, proposal.Queued?.ActivatesAt ?? proposal.Timeline.ActivatesAt(deadline)),
-            s.SnapshotEpoch, s.SnapshotClaimRoot, s.QuorumBasisPoints, s.ParametersVersion, proposal.Votes.Count, proposal.Vetoed?.Reason);
+            s.SnapshotEpoch, s.SnapshotClaimRoot, s.QuorumBasisPoints, s.ParametersVersion, proposal.Votes.Count, proposal.Vetoed?.Reason,
+            proposal.Vetoed?.Guardian, proposal.Vetoed?.VetoedAt, guardian);
     }
 }

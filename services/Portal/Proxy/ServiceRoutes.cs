@@ -16,7 +16,8 @@ public static class ServiceRoutes
         ["quality-scoring"] = ["/api/validators", "/api/reviews", "/api/scoring"],
         ["reward-ledger"] = ["/api/accounts", "/api/epochs", "/api/claims", "/api/policies"],
         ["chain-bridge"] = ["/api/chain", "/api/log", "/api/relay", "/checkpoint", "/tile"],
-        ["governance"] = ["/api/proposals", "/api/votes", "/api/voters", "/api/delegations"],
+        ["governance"] = ["/api/proposals", "/api/votes", "/api/voters", "/api/delegations", "/api/vetoes"],
+        ["community-model"] = ["/api/model"],
     };
 
     public static (IReadOnlyList<RouteConfig> Routes, IReadOnlyList<ClusterConfig> Clusters) Build(IConfiguration configuration)

@@ -1,4 +1,4 @@
-// The portal's router: one page per hash (#/contribute, #/explorer, #/account, #/governance, #/validator), focus moved to the
+// The portal's router: one page per hash (#/contribute, #/explorer, #/account, #/governance, #/validator, #/model), focus moved to the
 // page's heading on every change so keyboard and screen-reader users land where the content is.
 import { render as renderWallet } from "./wallet.js";
 import contribute from "./pages/contribute.js";
@@ -6,8 +6,9 @@ import explorer from "./pages/explorer.js";
 import account from "./pages/account.js";
 import governance from "./pages/governance.js";
 import validator from "./pages/validator.js";
+import model from "./pages/model.js";
 
-const pages = { contribute, explorer, account, governance, validator };
+const pages = { contribute, explorer, account, governance, validator, model };
 let leave = null;
 
 async function show(event) {

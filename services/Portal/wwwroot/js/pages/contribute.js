@@ -56,7 +56,8 @@ export default function contribute(main, [watchId]) {
   return watchId ? watch(watchId, progress) : null;
 }
 
-async function signAndSubmit({ kind, licence, text, file, contentUri }) {
+/** Signs a version-2 Contribution of the text or file with the connected wallet and submits it; returns its id. */
+export async function signAndSubmit({ kind, licence, text, file, contentUri }) {
   const content = file ? new Uint8Array(await file.arrayBuffer()) : new TextEncoder().encode(text);
   if (content.length === 0) throw new Error("type some text or pick a file");
   const bytes = salted(content);

@@ -1,5 +1,7 @@
 // Governance: the community's proposals, their state and tally, readable without a wallet; with one, the voter's
-// weight, a signed vote (version-2 Vote) with its receipt, and a signed delegation (version-2 Delegation).
+// weight, a signed vote (version-2 Vote) with its receipt, and a signed delegation (version-2 Delegation). The guardian's
+// wallet also gets the veto of a passed proposal during its timelock (version-2 Veto, with a public reason); everyone
+// sees a vetoed proposal as vetoed, by whom and why.
 import { formatUnits, isAddress, ZeroAddress } from "../../vendor/ethers.min.js";
 import { getJson, postJson } from "../api.js";
 import { facts, field, h, hash, table } from "../dom.js";
@@ -30,7 +32,9 @@ export default async function governance(main, [selected]) {
   const section = h("section", { class: "card", "aria-labelledby": "proposal-title", id: "proposal" });
   main.append(section);
   await renderProposal(section, selected);
-  return leave;
+  // Who is connected decides whether the veto form is offered.
+  const leaveProposal = wallet.onChange(() => renderProposal(section, selected));
+  return () => { leave(); leaveProposal(); };
 }
 
 /** The connected voter's weight at the latest closed epoch, and the delegation form. */
@@ -82,7 +86,8 @@ async function renderProposal(section, id) {
     return;
   }
   const t = p.tally;
-  section.replaceChildren(h("h2", { id: "proposal-title" }, p.title), facts([
+  // replaceChildren would print a null as text: the notice and the forms are there only when they apply.
+  section.replaceChildren(...[h("h2", { id: "proposal-title" }, p.title), vetoNotice(p), facts([
     ["Id", hash(p.id)], ["Proposer", hash(p.proposer)], ["Kind", p.kind], ["State", h("span", { id: "proposal-state" }, p.state)],
     ["Votes", String(p.votes)],
     ["For", h("span", { id: "tally-for", "data-units": t.for }, tokens(t.for))],
@@ -93,7 +98,59 @@ async function renderProposal(section, id) {
     ["Activates", new Date(p.timeline.activatesAt).toLocaleString()],
     ["Weights from epoch", `${p.snapshotEpoch} (claim root ${p.snapshotClaimRoot})`],
     ["Payload", h("pre", {}, JSON.stringify(p.payload, null, 2))],
-  ]), h("p", {}, p.body), voteForm(p, () => renderProposal(section, id)));
+  ]), h("p", {}, p.body), voteForm(p, () => renderProposal(section, id)), vetoForm(p, () => renderProposal(section, id))].filter(Boolean));
+}
+
+/** A vetoed proposal says so first, with the guardian's own signed words: the veto is public, never silent. */
+function vetoNotice(p) {
+  if (p.state !== "vetoed") return null;
+  return h("div", { class: "card vetoed", id: "veto-notice", role: "note", tabindex: -1, "aria-labelledby": "veto-title" },
+    h("h3", { id: "veto-title" }, "Vetoed by the guardian"),
+    h("p", {}, "This proposal passed but will never activate: the guardian vetoed it during its timelock, giving this reason."),
+    facts([
+      ["Reason", h("q", { id: "veto-reason" }, p.vetoReason)],
+      ["Guardian", hash(p.vetoedBy)],
+      ["Vetoed at", p.vetoedAt ? new Date(p.vetoedAt).toLocaleString() : null],
+    ]));
+}
+
+/**
+ * The guardian's veto: offered only while a passed proposal waits out its timelock and only to the guardian's wallet
+ * (the service refuses anyone else's anyway). The reason is required and signed, so the public reason is the guardian's.
+ */
+function vetoForm(p, refresh) {
+  if (p.state !== "queued") return null;
+  const activates = new Date(p.timeline.activatesAt).toLocaleString();
+  const me = wallet.account();
+  if (!p.guardian)
+    return h("p", { class: "hint", id: "veto-hint" }, `Passed; activates at ${activates}. This deployment has no guardian, so nobody can veto it.`);
+  if (!me || me.toLowerCase() !== p.guardian.toLowerCase())
+    return h("p", { class: "hint", id: "veto-hint" },
+      `Passed; activates at ${activates} unless the guardian (`, hash(p.guardian), ") vetoes it first, with a public reason.");
+  const message = h("p", { id: "veto-message", role: "status", "aria-live": "polite" });
+  const [reasonField, reason] = field("Public reason for the veto", h("textarea", { name: "veto-reason", maxlength: 1000, required: true }),
+    "Required. Signed with the veto and shown to everyone with this proposal.");
+  const submit = h("button", { type: "submit", class: "danger" }, "Sign and veto");
+  const form = h("form", { "aria-labelledby": "veto-form-title", id: "veto-form" },
+    h("h3", { id: "veto-form-title" }, "Veto as the guardian"),
+    h("p", {}, `This proposal passed and activates at ${activates}. As the guardian you may stop it until then; the veto cannot be undone.`),
+    reasonField, submit, message);
+  form.addEventListener("submit", async event => {
+    event.preventDefault();
+    const text = reason.value.trim();
+    if (!text) { message.textContent = "Not sent: a veto needs a public reason."; reason.focus(); return; }
+    submit.disabled = true;
+    message.textContent = "Waiting for your wallet…";
+    try {
+      await postJson("/api/vetoes", await sign("Veto", guardian => ({ guardian, proposalId: p.id, reason: text })));
+      await refresh();
+      document.getElementById("veto-notice")?.focus();
+    } catch (error) {
+      message.textContent = `Not vetoed: ${error.shortMessage ?? error.message}`;
+      submit.disabled = false;
+    }
+  });
+  return form;
 }
 
 /** The vote form: support, an optional reason, signed as a version-2 Vote; the receipt is shown after. */

@@ -1,0 +1,23 @@
+namespace CommunityAI.Portal.BrowserTests;
+
+/// <summary>
+/// The portal's system with the community model running too: it trains from the contributions service's dataset API
+/// over TCP, signing as anvil's dev key 9 (its Testing key), which the contributions service admits as a builder here.
+/// </summary>
+public sealed class ModelSystem : PortalSystem
+{
+    public const int BuilderKey = 9;
+
+    protected override IReadOnlyDictionary<string, string> ServiceSettings { get; } = new Dictionary<string, string>
+    {
+        ["Datasets:Builders:0"] = AnvilNode.DevAddresses[BuilderKey],
+        // Every score here is a fallback; the model trains on whatever the real pipeline scored.
+        ["Model:MinScore"] = "0",
+    };
+
+    protected override Uri? StartCommunityModel(IReadOnlyDictionary<string, string> settings, Uri contributions) =>
+        Start<CommunityAI.CommunityModel.Domain.ModelOptions>(new Dictionary<string, string>(settings)
+        {
+            ["Model:ContributionsUrl"] = contributions.ToString(),
+        });
+}
