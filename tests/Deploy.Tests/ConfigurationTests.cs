@@ -109,7 +109,7 @@ public sealed partial class ConfigurationTests
     public void Secret_references_name_the_documented_secrets(string name)
     {
         string[] documented = ["communityai-connections", "communityai-anchorer", "communityai-dev-infra", "communityai-content-keys", "communityai-database-owner",
-            "communityai-model-builder"];
+            "communityai-model-builder", "communityai-relayer"];
         var overlay = RenderedOverlay.Load(name);
         foreach (var (owner, pod) in overlay.PodSpecs)
         foreach (var env in pod.Containers.Concat(pod.InitContainers ?? []).SelectMany(c => c.Env ?? []))

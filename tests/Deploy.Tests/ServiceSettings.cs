@@ -30,7 +30,7 @@ public static class ServiceSettings
             "Anchoring:ReorgWindow", "Anchoring:RetryInitialDelay", "Anchoring:RetryMaxDelay",
             "ClaimRoots:RetryInitialDelay", "ClaimRoots:RetryMaxDelay", "Revenue:Confirmations",
             "Dapr:SecretStore", "Dapr:AnchorerKeySecretName", "Dapr:AnchorerKeyValueName",
-            "Dapr:CheckpointKeySecretName", "Dapr:CheckpointKeyValueName", "DAPR_GRPC_ENDPOINT",
+            "Dapr:CheckpointKeySecretName", "Dapr:CheckpointKeyValueName", "DAPR_GRPC_ENDPOINT", "Relayer:Key",
         ],
         ["governance"] = [.. Common, "Chain:Id", "Chain:VerifyingContract", "Governance:Genesis", "Governance:Guardian"],
         ["community-model"] =
