@@ -1,6 +1,5 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using CommunityAI.Formats.Signing;
 using Microsoft.Playwright;
 
 namespace CommunityAI.Portal.BrowserTests;
@@ -12,24 +11,40 @@ public sealed class ValidatorDeskTests(ValidatorDeskSystem system) : IClassFixtu
     private HttpClient Api => new() { BaseAddress = system.Portal };
 
     [Fact]
+    public async Task An_address_the_community_did_not_admit_is_told_so_and_registers_nothing()
+    {
+        const int stranger = 1;
+        var page = await system.OpenAsync(walletAccount: stranger);
+        await page.GotoAsync("/#/validator");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Connect Test wallet" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Register as a validator" }).ClickAsync();
+
+        await Assertions.Expect(page.Locator("#registration-message")).ToContainTextAsync("validator-admission proposal", new() { Timeout = 30_000 });
+        using var lookup = await Api.GetAsync($"/api/validators/{AnvilNode.DevAddresses[stranger]}");
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, lookup.StatusCode);
+        await Accessibility.AssertNoSeriousViolationAsync(page);
+    }
+
+    [Fact]
     public async Task An_assigned_validator_reads_the_content_commits_and_reveals_and_its_score_closes_the_case()
     {
         var validator = AnvilNode.DevAddresses[Validator];
-        var registration = new ValidatorRegistrationPayload(validator, 1, (ulong)DateTimeOffset.UtcNow.AddMinutes(10).ToUnixTimeSeconds());
-        using (var registered = await Api.PostAsJsonAsync("/api/validators", new
-        {
-            registration.Validator, registration.Nonce, registration.Deadline,
-            signature = TypedDataSigner.Sign(registration, TestChain.Domain, AnvilNode.DevPrivateKeys[Validator]),
-        }))
-            Assert.True(registered.IsSuccessStatusCode, await registered.Content.ReadAsStringAsync());
+        // The admitted validator registers from the page: one ValidatorRegistration signed in the wallet.
+        var page = await system.OpenAsync(walletAccount: Validator);
+        await page.GotoAsync("/#/validator");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Connect Test wallet" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Register as a validator" }).ClickAsync();
+        await Assertions.Expect(page.GetByText("No open assignments.")).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        using (var lookup = await Api.GetAsync($"/api/validators/{validator}"))
+            Assert.True(lookup.IsSuccessStatusCode, "the page's registration is on record");
+
         const string text = "Annotated tide tables for the harbour, checked against the port authority's gauge.";
         var id = await Contributions.SubmitAsync(Api, Contributor, text);
         await Eventually.MatchesAsync(() => Api.GetFromJsonAsync<JsonElement>($"/api/validators/{validator}/assignments"),
             a => a.EnumerateArray().Any(x => string.Equals(x.GetProperty("contributionId").GetString(), id, StringComparison.OrdinalIgnoreCase)),
             $"{id} to be assigned to {validator}", TimeSpan.FromSeconds(60));
 
-        var page = await system.OpenAsync(walletAccount: Validator);
-        await page.GotoAsync("/#/validator");
+        await page.ReloadAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Connect Test wallet" }).ClickAsync();
         await page.Locator($"a[href='#/validator/{id}']").ClickAsync();
 

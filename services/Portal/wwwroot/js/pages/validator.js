@@ -1,4 +1,5 @@
-// Validator desk: a connected validator's open assignments; the content of one, read with a signed ContentRead; a
+// Validator desk: registration of an admitted address (version-2 ValidatorRegistration; who is admitted is the
+// community's decision, through governance), a connected validator's open assignments; the content of one, read with a signed ContentRead; a
 // sealed review committed (version-2 ReviewCommit) and later revealed (version-2 Review). The salt never leaves this
 // browser before the reveal: it is kept in localStorage under the contribution's id between the two signatures.
 import { AbiCoder, hexlify, keccak256 } from "../../vendor/ethers.min.js";
@@ -33,7 +34,7 @@ async function render(desk, selected) {
   }
   const registered = await getJson(`/api/validators/${me}`);
   if (!registered) {
-    desk.replaceChildren(h("p", { role: "alert" }, `${me} is not a registered validator.`));
+    desk.replaceChildren(registrationCard(me, () => render(desk, selected)));
     return;
   }
   const assignments = await getJson(`/api/validators/${me}/assignments`) ?? [];
@@ -43,6 +44,30 @@ async function render(desk, selected) {
       new Date(a.windowClosesAt).toLocaleString()])),
     ...(assignments.length === 0 ? [h("p", {}, "No open assignments.")] : []));
   if (selected) desk.append(reviewCard(selected, assignments.some(a => a.contributionId.toLowerCase() === selected)));
+}
+
+/** Not registered yet: the wallet signs a ValidatorRegistration; the service accepts it only for an admitted address. */
+function registrationCard(me, registered) {
+  const message = h("p", { id: "registration-message", role: "status", tabindex: -1 });
+  const button = h("button", { type: "button" }, "Register as a validator");
+  button.addEventListener("click", async () => {
+    button.disabled = true;
+    message.textContent = "Confirm the registration in your wallet…";
+    try {
+      await postJson("/api/validators", await sign("ValidatorRegistration", validator => ({ validator })));
+      await registered();
+    } catch (error) {
+      message.textContent = error.status === 403
+        ? `Not registered: ${error.message}. Validators are admitted by the community: a validator-admission proposal on the Governance page decides.`
+        : `Not registered: ${error.message}`;
+      message.focus();
+      button.disabled = false;
+    }
+  });
+  return h("section", { class: "card", "aria-labelledby": "registration-title", id: "registration" },
+    h("h2", { id: "registration-title" }, "Become a validator"),
+    h("p", {}, `${me} is not a registered validator. Addresses the community admitted (the genesis set or a passed validator-admission proposal) register by signing once.`),
+    button, message);
 }
 
 function reviewCard(id, assigned) {
