@@ -15,6 +15,10 @@ var anchorerKey = builder.AddParameter("anchorer-key", secret: true);
 // The master key wrapping the content store's data keys: a secret parameter too; the published development key locally.
 var contentMasterKey = builder.AddParameter("content-master-key", secret: true);
 
+// The log's checkpoint signing key (a private note key): a secret parameter; the published development key locally,
+// since the services run as Production under the AppHost and would otherwise serve no signed checkpoint.
+var checkpointKey = builder.AddParameter("checkpoint-key", secret: true);
+
 // The gasless-claim relayer's key (it pays claims' gas and holds no contract role): anvil's public dev key 6 locally.
 var relayerKey = builder.AddParameter("relayer-key", secret: true);
 
@@ -76,6 +80,7 @@ var chainBridge = builder.AddProject<Projects.ChainBridge>("chain-bridge")
     .WithChainSetting()
     .WithEnvironment("Chain__AnchorerKey", anchorerKey)
     .WithEnvironment("Relayer__Key", relayerKey)
+    .WithEnvironment("Checkpoints__SigningKey", checkpointKey)
     // anvil mines a block per transaction only: one confirmation keeps a local payment from waiting for a dozen more.
     .WithEnvironment("Revenue__Confirmations", "1");
 
