@@ -14,6 +14,9 @@ namespace CommunityAI.Governance.Infrastructure;
 /// </summary>
 public sealed class ProposalCloser(IDocumentStore store, GovernanceDesk desk, TimeProvider clock)
 {
+    // Succeeded-and-queued, then activated: two steps, plus room for a few lost races with another writer.
+    private const int MaxStepsPerProposal = 5;
+
     /// <summary>Records every outcome that is due; returns how many it recorded.</summary>
     public async Task<int> CloseDueAsync(CancellationToken ct)
     {
@@ -22,13 +25,20 @@ public sealed class ProposalCloser(IDocumentStore store, GovernanceDesk desk, Ti
         var recorded = 0;
         foreach (var candidate in open)
         {
-            try
+            // A proposal may owe more than one step (its vote ended and its timelock too, after a long pause): record
+            // each, so when this returns nothing that is due is left for a later round.
+            for (var attempt = 0; attempt < MaxStepsPerProposal; attempt++)
             {
-                recorded += await CloseAsync(candidate.ProposalId, ct) ? 1 : 0;
-            }
-            catch (ConcurrencyException)
-            {
-                // A vote or another closer wrote to the stream meanwhile; the next round decides on top of it.
+                try
+                {
+                    if (!await CloseAsync(candidate.ProposalId, ct))
+                        break;
+                    recorded++;
+                }
+                catch (ConcurrencyException)
+                {
+                    // A veto or another replica's closer wrote to the stream meanwhile: look again on top of it.
+                }
             }
         }
         return recorded;
