@@ -26,6 +26,7 @@ public static class Extensions
         builder.Services.AddSingleton<EarnedWeights>();
         builder.Services.AddSingleton<ParametersBook>();
         builder.Services.AddSingleton<PolicyVersions>();
+        builder.Services.AddSingleton<ProposalWriteGate>();
         builder.Services.AddSingleton<GovernanceDesk>();
         builder.Services.AddSingleton<ProposalCloser>();
         builder.Services.AddLeaderLoop<ProposalCloserService>();

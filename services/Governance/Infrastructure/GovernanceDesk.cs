@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Numerics;
 using System.Security.Cryptography;
@@ -21,9 +22,11 @@ namespace CommunityAI.Governance.Infrastructure;
 /// </summary>
 public sealed class GovernanceDesk(
     IDocumentStore store, SignedRequestCheck check, EarnedWeights weights, ParametersBook parameters, PolicyVersions policies,
-    IOptions<GovernanceOptions> options)
+    ProposalWriteGate gate, IOptions<GovernanceOptions> options)
 {
     private const int ConcurrencyRetries = 8;
+    private const int MaxCachedPowers = 32;
+    private readonly ConcurrentDictionary<string, VotingPower> _powers = new(StringComparer.Ordinal);
 
     public async Task<DeskOutcome> ProposeAsync(ProposalRequest request, CancellationToken ct)
     {
@@ -127,6 +130,7 @@ public sealed class GovernanceDesk(
 
         for (var attempt = 0; ; attempt++)
         {
+            using var turn = await gate.EnterAsync(proposalId, ct);
             await using var session = store.LightweightSession();
             var stream = await session.Events.FetchForWriting<Proposal>(Proposal.StreamKey(proposalId), ct);
             if (stream.Aggregate is not { } proposal)
@@ -145,12 +149,16 @@ public sealed class GovernanceDesk(
             {
                 return new DeskOutcome.Unavailable(e.Message);
             }
-            var power = PowerOf(proposal, snapshot);
-            var tally = Tally.Count(power, proposal.Submitted.QuorumBasisPoints, proposal.CastVotes);
+            var power = PowerFor(proposal, snapshot);
             var now = check.Now;
-            if (proposal.Open is false || !proposal.Timeline.AcceptsVotesAt(now, tally.QuorumReachedAt))
+            // Before the period's end a vote is on time whatever the quorum; only after it does the moment quorum was
+            // reached (the late-quorum extension) decide, and only then are all earlier votes counted again.
+            var quorumReachedAt = now < proposal.Timeline.VotingEndsAt
+                ? null
+                : Tally.Count(power, proposal.Submitted.QuorumBasisPoints, proposal.CastVotes).QuorumReachedAt;
+            if (proposal.Open is false || !proposal.Timeline.AcceptsVotesAt(now, quorumReachedAt))
                 return new DeskOutcome.Conflict("proposalId",
-                    $"votes are taken from {proposal.Timeline.VotingStartsAt:O} until {proposal.Timeline.Deadline(tally.QuorumReachedAt):O}; it is {now:O}");
+                    $"votes are taken from {proposal.Timeline.VotingStartsAt:O} until {proposal.Timeline.Deadline(quorumReachedAt):O}; it is {now:O}");
             var voted = proposal.Votes.Select(v => v.Voter).ToHashSet(StringComparer.Ordinal);
             var weight = power.WeightOf(voter!, voted);
             if (weight == 0)
@@ -164,7 +172,10 @@ public sealed class GovernanceDesk(
             }
             catch (ConcurrencyException) when (attempt < ConcurrencyRetries)
             {
-                // Another vote on the same proposal committed first: count again on top of it.
+                // Another replica's vote on the same proposal committed first: count again on top of it, after a
+                // short random pause so the replicas do not collide again in step.
+                turn.Dispose();
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20 << Math.Min(attempt, 4))), ct);
             }
         }
     }
@@ -263,6 +274,15 @@ public sealed class GovernanceDesk(
     /// <summary>Who may vote on the proposal with how much: its snapshot's earned amounts and the delegations it recorded.</summary>
     public static VotingPower PowerOf(Proposal proposal, EpochWeights? snapshot) =>
         new(snapshot?.Earned ?? new Dictionary<string, BigInteger>(), proposal.Submitted.Delegations, proposal.Submitted.SquareRootWeighting);
+
+    // A proposal's voting power never changes (its snapshot epoch and delegations are fixed at submission), and building
+    // it walks every earner: kept for the proposals being voted on, forgotten wholesale when too many pile up.
+    private VotingPower PowerFor(Proposal proposal, EpochWeights? snapshot)
+    {
+        if (_powers.Count > MaxCachedPowers)
+            _powers.Clear();
+        return _powers.GetOrAdd(proposal.ProposalId, _ => PowerOf(proposal, snapshot));
+    }
 
     /// <summary>The earned amounts a proposal's weights come from (null when no epoch had closed).</summary>
     public async Task<EpochWeights?> SnapshotOfAsync(Proposal proposal, CancellationToken ct)
