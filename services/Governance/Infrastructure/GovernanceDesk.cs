@@ -10,6 +10,7 @@ using CommunityAI.Formats.Json;
 using CommunityAI.Formats.Signing;
 using CommunityAI.Governance.Domain;
 using CommunityAI.ServiceDefaults.History;
+using CommunityAI.ServiceDefaults.Limits;
 using JasperFx;
 using Marten;
 using Microsoft.Extensions.Options;
@@ -22,7 +23,7 @@ namespace CommunityAI.Governance.Infrastructure;
 /// </summary>
 public sealed class GovernanceDesk(
     IDocumentStore store, SignedRequestCheck check, EarnedWeights weights, ParametersBook parameters, PolicyVersions policies,
-    ProposalWriteGate gate, IOptions<GovernanceOptions> options)
+    ProposalWriteGate gate, SignerQuota quota, IOptions<GovernanceOptions> options)
 {
     private const int ConcurrencyRetries = 8;
     private const int MaxCachedPowers = 32;
@@ -65,6 +66,8 @@ public sealed class GovernanceDesk(
         var signed = new ProposalPayload(proposer!, request.Kind!, request.Title!, bodyHash, payloadHash, request.Nonce!.Value, request.Deadline!.Value);
         if (check.Verify(signed, request.Signature) is { } unsigned)
             return new DeskOutcome.Unsigned(unsigned);
+        if (await TakeQuotaAsync(proposer!, ct) is { } tooMany)
+            return tooMany;
         var proposalId = Hex.Encode(TypedDataSigner.Digest(signed, check.Domain));
 
         var rules = await parameters.InForceAsync(ct);
@@ -126,6 +129,8 @@ public sealed class GovernanceDesk(
         var signed = new VotePayload(voter!, proposalId, (byte)request.Support!.Value, request.Reason ?? "", request.Nonce!.Value, request.Deadline!.Value);
         if (check.Verify(signed, request.Signature) is { } unsigned)
             return new DeskOutcome.Unsigned(unsigned);
+        if (await TakeQuotaAsync(voter!, ct) is { } tooMany)
+            return tooMany;
         var voteId = Hex.Encode(TypedDataSigner.Digest(signed, check.Domain));
 
         for (var attempt = 0; ; attempt++)
@@ -200,6 +205,8 @@ public sealed class GovernanceDesk(
         var signed = new DelegationPayload(delegator!, delegatee!, request.Nonce!.Value, request.Deadline!.Value);
         if (check.Verify(signed, request.Signature) is { } unsigned)
             return new DeskOutcome.Unsigned(unsigned);
+        if (await TakeQuotaAsync(delegator!, ct) is { } tooMany)
+            return tooMany;
         var id = Hex.Encode(TypedDataSigner.Digest(signed, check.Domain));
 
         await using var session = store.LightweightSession();
@@ -293,6 +300,13 @@ public sealed class GovernanceDesk(
             ?? throw new InvalidOperationException($"epoch {proposal.Submitted.SnapshotEpoch} is not in the history");
         return await weights.ForAsync(epoch, ct);
     }
+
+    // After the signature check, for the signer it proves: nobody can use up someone else's allowance, and every
+    // replica counts against the same allowance.
+    private async Task<DeskOutcome?> TakeQuotaAsync(string signer, CancellationToken ct) =>
+        await quota.TakeAsync("governance", signer, options.Value.SignedRequestsPerSigner, options.Value.SignedRequestWindow, ct) is null
+            ? new DeskOutcome.TooMany("signature", $"{signer} made {options.Value.SignedRequestsPerSigner} signed requests in {options.Value.SignedRequestWindow}; retry later")
+            : null;
 
     private static async Task<DeskOutcome> SaveWithNonceAsync(IDocumentSession session, string type, string signer, ulong nonce, string id, CancellationToken ct)
     {
