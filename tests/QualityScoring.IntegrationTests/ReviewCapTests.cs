@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text.Json;
+using CommunityAI.Audit.Commands;
 using CommunityAI.Contracts;
 using CommunityAI.Formats;
 using CommunityAI.QualityScoring.Domain;
@@ -88,6 +89,15 @@ public sealed class ReviewCapTests(CappedSystem system) : IClassFixture<CappedSy
             Assert.Equal(Hex.Encode(seed), a.Seed);
             Assert.Equal(a.Reviewer, ReviewerSelection.Select(seed, a.Candidates, 1).Single().Validator);
         }
+
+        // And the auditors' own tool, on the whole history: every seeded assignment recomputed, nothing found.
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var exit = await AuditApp.RunAsync(["replay", "--database", system.History, "--json"], output, error);
+        var replayed = JsonDocument.Parse(output.ToString()).RootElement.GetProperty("assignments");
+        Assert.True(replayed.GetProperty("findings").GetArrayLength() == 0, output.ToString());
+        Assert.Equal(assigned.Count + 1, replayed.GetProperty("recomputed").GetInt32());
+        Assert.True(exit == 0, $"replay exit {exit}: {output}{error}");
     }
 
     private static TimeSpan Until(DateTimeOffset time) => time > DateTimeOffset.UtcNow ? time - DateTimeOffset.UtcNow : TimeSpan.Zero;
