@@ -74,8 +74,11 @@ internal static class ModelRetrainer
         var heldOut = ordered.Where(e => IsHeldOut(salt, e.Text, heldOutPercent)).ToList();
         if (train.Select(e => e.Label).Distinct().Count() < 2 || heldOut.Count == 0)
             return null;
+        // The order of creation is part of the recipe: every ML.NET component created draws its own seed from the context's
+        // random sequence, so the training data is loaded first, then the label keys, then the pipeline, as the service does.
         var ml = new MLContext(seed);
-        var keys = ml.Data.LoadFromEnumerable(labels.Select(l => new Row { Label = l }));
+        var trainData = ml.Data.LoadFromEnumerable(train.Select(Row.Of));
+        var keys = ml.Data.LoadFromEnumerable(labels.Select(l => new LabelRow { Label = l }));
         var pipeline = ml.Transforms.Conversion.MapValueToKey(nameof(Row.Label), keyData: keys)
             .Append(ml.Transforms.Text.FeaturizeText("Features", nameof(Row.Text)))
             .Append(ml.MulticlassClassification.Trainers.SdcaMaximumEntropy(new SdcaMaximumEntropyMulticlassTrainer.Options
@@ -84,7 +87,6 @@ internal static class ModelRetrainer
                 MaximumNumberOfIterations = 100,
             }))
             .Append(ml.Transforms.Conversion.MapKeyToValue("PredictedLabel"));
-        var trainData = ml.Data.LoadFromEnumerable(train.Select(Row.Of));
         var model = pipeline.Fit(trainData);
         var metrics = ml.MulticlassClassification.Evaluate(model.Transform(ml.Data.LoadFromEnumerable(heldOut.Select(Row.Of))));
         using var saved = new MemoryStream();
@@ -140,7 +142,13 @@ internal static class ModelRetrainer
         }
     }
 
-    /// <summary>One row as ML.NET reads it; its Score column is read back by the evaluator.</summary>
+    /// <summary>One configured label: the key map reads a single column.</summary>
+    private sealed class LabelRow
+    {
+        public string Label { get; set; } = "";
+    }
+
+    /// <summary>One row as ML.NET reads it.</summary>
     private sealed class Row
     {
         public string Text { get; set; } = "";
