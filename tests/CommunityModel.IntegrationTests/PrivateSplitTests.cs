@@ -6,6 +6,7 @@ using CommunityAI.CommunityModel.Infrastructure;
 using CommunityAI.Formats;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace CommunityModel.IntegrationTests;
@@ -34,7 +35,9 @@ public sealed class PrivateSplitTests(ModelService service) : IClassFixture<Mode
         Assert.Equal(1, await service.CountAsync("mt_doc_storedevaluationsalt"));
 
         // A restart: a new host over the same database. Its first round reveals the stopped period, then commits, trains and reveals its own.
-        await using var restarted = service.Model.WithWebHostBuilder(_ => { });
+        var logged = new CapturedLog();
+        await using var restarted = service.Model.WithWebHostBuilder(b => b.UseSetting("Logging:LogLevel:Default", "Trace")
+            .ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Trace).AddProvider(logged)));
         using var client = restarted.CreateClient();
         var trainedAnswer = await (await client.TrainAsync()).Content.ReadAsStringAsync();
         Assert.Contains("modelHash", trainedAnswer);
@@ -56,6 +59,9 @@ public sealed class PrivateSplitTests(ModelService service) : IClassFixture<Mode
         var saltHex = Hex.Encode(salt);
         Assert.All(events.Take(5), e => Assert.DoesNotContain(saltHex, e.Data, StringComparison.OrdinalIgnoreCase));
         Assert.DoesNotContain(saltHex, trainedAnswer, StringComparison.OrdinalIgnoreCase);
+        // Nor any log line of the service, at every level.
+        Assert.NotEmpty(logged.Lines);
+        Assert.DoesNotContain(logged.Lines, line => line.Contains(saltHex[2..], StringComparison.OrdinalIgnoreCase));
 
         // The recorded metrics are the salted split's, and differ in membership from the public split's.
         var trained = JsonDocument.Parse(events[3].Data).RootElement;
@@ -87,5 +93,25 @@ public sealed class PrivateSplitTests(ModelService service) : IClassFixture<Mode
         while (await reader.ReadAsync())
             rows.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2)));
         return rows;
+    }
+
+    /// <summary>Every log line the host writes, at every level, with its exception.</summary>
+    private sealed class CapturedLog : ILoggerProvider
+    {
+        public System.Collections.Concurrent.ConcurrentQueue<string> Lines { get; } = new();
+
+        public ILogger CreateLogger(string categoryName) => new Logger(Lines);
+
+        public void Dispose() { }
+
+        private sealed class Logger(System.Collections.Concurrent.ConcurrentQueue<string> lines) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => true;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+                lines.Enqueue(formatter(state, exception) + " " + state + " " + exception);
+        }
     }
 }
