@@ -36,7 +36,9 @@ public sealed class PrivateSplitTests(ModelService service) : IClassFixture<Mode
 
         // A restart: a new host over the same database. Its first round reveals the stopped period, then commits, trains and reveals its own.
         var logged = new CapturedLog();
+        // (Model:StoppedRoundAfter is zero here: by default a period counts as stopped ten minutes after its commitment.)
         await using var restarted = service.Model.WithWebHostBuilder(b => b.UseSetting("Logging:LogLevel:Default", "Trace")
+            .UseSetting("Model:StoppedRoundAfter", "00:00:00")
             .ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Trace).AddProvider(logged)));
         using var client = restarted.CreateClient();
         var trainedAnswer = await (await client.TrainAsync()).Content.ReadAsStringAsync();

@@ -61,12 +61,17 @@ public sealed class EvaluationPeriods(IDocumentStore store, TimeProvider clock)
         await session.SaveChangesAsync(ct);
     }
 
-    /// <summary>Reveals every period a stopped round left committed and unrevealed (none of them trained a model).</summary>
-    public async Task RevealPendingAsync(CancellationToken ct)
+    /// <summary>
+    /// Reveals every period a stopped round left committed and unrevealed (none of them trained a model). Only periods
+    /// committed longer than <paramref name="stoppedAfter"/> ago: a younger one may be a round another replica is running,
+    /// whose salt must stay secret until its model is recorded.
+    /// </summary>
+    public async Task RevealPendingAsync(TimeSpan stoppedAfter, CancellationToken ct)
     {
+        var before = clock.GetUtcNow() - stoppedAfter;
         IReadOnlyList<StoredEvaluationSalt> pending;
         await using (var query = store.QuerySession())
-            pending = await query.Query<StoredEvaluationSalt>().Where(s => !s.Revealed).ToListAsync(ct);
+            pending = await query.Query<StoredEvaluationSalt>().Where(s => !s.Revealed && s.CommittedAt <= before).ToListAsync(ct);
         foreach (var open in pending.OrderBy(s => s.Period))
             await RevealAsync(open.Period, ct);
     }

@@ -57,7 +57,7 @@ public sealed partial class TrainingRound(
     {
         var o = options.Value;
         // A round a restart stopped after its commitment still owes its reveal.
-        await periods.RevealPendingAsync(ct);
+        await periods.RevealPendingAsync(o.StoppedRoundAfter, ct);
         // Bounded before anything is asked or recorded: a round costs seconds of CPU and a period of the history.
         if (await periods.CommittedSinceAsync(clock.GetUtcNow().AddHours(-1), ct) >= o.MaxRoundsPerHour)
             return new Outcome.Refused(StatusCodes.Status429TooManyRequests, "Training limit reached", "training",
