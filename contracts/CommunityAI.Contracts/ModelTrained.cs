@@ -14,7 +14,7 @@ namespace CommunityAI.Contracts;
 /// <param name="Trainer">The pipeline: featurizer and trainer names.</param>
 /// <param name="Labels">The labels the model chooses from, in the configured order.</param>
 /// <param name="Seed">The training seed (MLContext seed).</param>
-/// <param name="HeldOutPercent">Share of examples held out for evaluation, chosen by the SHA-256 of each example's text.</param>
+/// <param name="HeldOutPercent">Share of examples held out for evaluation: chosen by SHA-256(salt ‖ text) with the secret salt of the round's evaluation period (<see cref="ModelEvaluated"/>, <see cref="EvaluationSplitCommitted"/>); by SHA-256(text) before the salted split existed.</param>
 /// <param name="MemberCount">How many contributions the two snapshots hold.</param>
 /// <param name="FeedbackCount">Examples made from feedback on served predictions.</param>
 /// <param name="SkippedCount">Members not used: erased, not a labelled example or feedback, a label the model does not know, or an unknown prediction.</param>

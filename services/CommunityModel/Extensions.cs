@@ -33,6 +33,7 @@ public static class Extensions
             http.BaseAddress = services.GetRequiredService<IOptions<ModelOptions>>().Value.ContributionsUrl);
         builder.Services.AddSingleton<ModelHistory>();
         builder.Services.AddSingleton<Champion>();
+        builder.Services.AddSingleton<EvaluationPeriods>();
         builder.Services.AddSingleton<TrainingRound>();
     }
 
@@ -40,7 +41,12 @@ public static class Extensions
     public static void ConfigureModelStore(StoreOptions options)
     {
         options.Events.AddEventType<ModelTrained>();
+        options.Events.AddEventType<ModelEvaluated>();
+        options.Events.AddEventType<EvaluationSplitCommitted>();
+        options.Events.AddEventType<EvaluationSplitRevealed>();
         options.Schema.For<StoredModel>();
+        options.Schema.For<StoredEvaluationSalt>();
+        options.Schema.For<StoredTrainingSet>();
         options.Schema.For<StoredPrediction>();
     }
 }

@@ -6,7 +6,7 @@ namespace CommunityModel.IntegrationTests;
 
 /// <summary>
 /// People judge the model's real outputs: feedback contributions name served predictions and say whether they were right;
-/// once scored, the next round trains on them as labelled examples, and the recorded accuracy rises.
+/// once scored, the next round trains on them as labelled examples, and the new model measures better than the champion.
 /// </summary>
 public sealed class FeedbackTests(ModelService service) : IClassFixture<ModelService>
 {
@@ -15,8 +15,8 @@ public sealed class FeedbackTests(ModelService service) : IClassFixture<ModelSer
     [Fact]
     public async Task Scored_feedback_on_predictions_becomes_labelled_data_and_the_next_model_is_measurably_better()
     {
-        var all = CommunityTexts.Examples(20, seed: 3);
-        var (data, judged) = (all.Take(16).ToList(), all.Skip(16).ToList());
+        var all = CommunityTexts.Examples(40, seed: 3);
+        var (data, judged) = (all.Take(40).ToList(), all.Skip(40).ToList());
         await service.ContributeAsync(data);
         var first = await Answers.OkAsync(await Client.TrainAsync(), HttpStatusCode.Created);
 
@@ -43,12 +43,19 @@ public sealed class FeedbackTests(ModelService service) : IClassFixture<ModelSer
             $"model/{second.GetProperty("snapshotRoot").GetString()}/{second.GetProperty("feedbackSnapshotRoot").GetString()}");
         Assert.Equal(judged.Count, second.GetProperty("feedbackCount").GetInt32());
         Assert.Equal(2, second.GetProperty("skippedCount").GetInt32());
-        var (before, after) = (first.GetProperty("accuracyBasisPoints").GetInt32(), second.GetProperty("accuracyBasisPoints").GetInt32());
-        Assert.True(after > before + 1000, $"recorded accuracy {before} bp before feedback, {after} bp after");
+        // Measurably better: on the private held-out examples neither model trained on, the model with feedback beats the champion.
+        var gain = JsonDocument.Parse((await service.EventsOfTypeAsync("model_evaluated"))[1].Data).RootElement;
+        var (compared, challenger, champion) = (gain.GetProperty("comparedCount").GetInt32(), gain.GetProperty("challengerComparedBasisPoints").GetInt32(),
+            gain.GetProperty("championComparedBasisPoints").GetInt32());
+        Assert.True(compared >= 15 && challenger > champion && gain.GetProperty("becameChampion").GetBoolean(),
+            $"on {compared} held-out examples: {challenger} bp with feedback against {champion} bp before");
 
-        // The feedback became exactly the judged texts with their right labels: training on those directly gives the same model.
+        // The feedback became exactly the judged texts with their right labels: training on those directly, with the
+        // period's revealed salt, gives the same model.
+        var salt = CommunityAI.Formats.Hex.Decode(
+            JsonDocument.Parse((await service.EventsOfTypeAsync("evaluation_split_revealed"))[1].Data).RootElement.GetProperty("salt").GetString()!);
         var replay = Assert.IsType<TextClassifier.Outcome.Trained>(
-            TextClassifier.Train(all, new TextClassifier.Settings(CommunityTexts.Labels, 2026, 20)));
+            TextClassifier.Train(all, new TextClassifier.Settings(CommunityTexts.Labels, 2026, 20, salt)));
         Assert.Equal(replay.ModelHash, second.GetProperty("modelHash").GetString());
     }
 }

@@ -40,9 +40,11 @@ public sealed class TrainingTests(ModelService service) : IClassFixture<ModelSer
         Assert.Equal(TextClassifier.CodeVersion, fact.CodeVersion);
         Assert.Contains("ml.net/5.0.1", fact.CodeVersion);
 
-        // Replay: the same examples with the recorded settings give the recorded metrics and model hash.
+        // Replay: the same examples with the recorded settings and the period's revealed salt give the recorded metrics and model hash.
+        var revealed = Assert.Single(await service.EventsOfTypeAsync("evaluation_split_revealed"));
+        var salt = CommunityAI.Formats.Hex.Decode(JsonDocument.Parse(revealed.Data).RootElement.GetProperty("salt").GetString()!);
         var replay = Assert.IsType<TextClassifier.Outcome.Trained>(
-            TextClassifier.Train(examples, new TextClassifier.Settings(fact.Labels, fact.Seed, fact.HeldOutPercent)));
+            TextClassifier.Train(examples, new TextClassifier.Settings(fact.Labels, fact.Seed, fact.HeldOutPercent, salt)));
         Assert.Equal((fact.ModelHash, fact.AccuracyBasisPoints, fact.MacroAccuracyBasisPoints),
             (replay.ModelHash, replay.AccuracyBasisPoints, replay.MacroAccuracyBasisPoints));
 

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace CommunityAI.CommunityModel.Apis;
 
 /// <summary>
-/// The model itself: the one served now (the latest <see cref="ModelTrained"/>), and a training round on demand. A round
+/// The model itself: the one served now (the champion, <see cref="ModelHistory.ServedAsync"/>), and a training round on demand. A round
 /// trains only on a snapshot not trained on yet, so asking again without new data changes nothing.
 /// </summary>
 public static class ModelApi
@@ -20,7 +20,7 @@ public static class ModelApi
     }
 
     public static async Task<Results<Ok<ModelTrained>, ProblemHttpResult>> CurrentAsync(ModelHistory history, CancellationToken ct) =>
-        await history.LatestAsync(ct) is { } latest ? TypedResults.Ok(latest) : NoModel();
+        await history.ServedAsync(ct) is { } served ? TypedResults.Ok(served) : NoModel();
 
     public static async Task<Results<Ok<ModelTrained>, ValidationProblem, ProblemHttpResult>> TrainedAsync(
         string snapshotRoot, ModelHistory history, CancellationToken ct)

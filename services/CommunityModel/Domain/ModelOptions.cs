@@ -28,6 +28,19 @@ public sealed class ModelOptions : IValidatableObject
     [Range(1, 50)]
     public int HeldOutPercent { get; set; } = 20;
 
+    /// <summary>
+    /// Training rounds (evaluation periods committed) allowed per rolling hour, so nobody can make the service train in a
+    /// loop: past it <c>POST /api/model/trainings</c> answers 429 and records nothing.
+    /// </summary>
+    [Range(1, 3600)]
+    public int MaxRoundsPerHour { get; set; } = 12;
+
+    /// <summary>
+    /// How long after its commitment an unrevealed period counts as a round a restart stopped, which the next round then
+    /// reveals. Rounds take seconds; a younger period may be one another replica is still training on.
+    /// </summary>
+    public TimeSpan StoppedRoundAfter { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>Longest text, in characters, of an example or a prediction request.</summary>
     [Range(16, 100_000)]
     public int MaxTextLength { get; set; } = 2000;

@@ -20,14 +20,18 @@ public static class TextClassifier
     public static string CodeVersion { get; } =
         $"community-model/{Informational(typeof(TextClassifier).Assembly)} ml.net/{Informational(typeof(MLContext).Assembly)}";
 
-    public sealed record Settings(IReadOnlyList<string> Labels, int Seed, int HeldOutPercent);
+    /// <param name="SplitSalt">The evaluation period's secret salt (<see cref="HeldOutSplit"/>); null or empty is the public split.</param>
+    public sealed record Settings(IReadOnlyList<string> Labels, int Seed, int HeldOutPercent, byte[]? SplitSalt = null);
 
     public abstract record Outcome
     {
         private Outcome() { }
 
         /// <param name="Model">The saved model (ML.NET's zip).</param>
-        public sealed record Trained(byte[] Model, string ModelHash, int TrainCount, int HeldOutCount, int AccuracyBasisPoints, int MacroAccuracyBasisPoints)
+        /// <param name="HeldOut">The held-out examples, in canonical order (the champion comparison draws from them).</param>
+        /// <param name="TrainTextHashes">SHA-256 of every text trained on (<see cref="ChampionRule.TextHash"/>).</param>
+        public sealed record Trained(byte[] Model, string ModelHash, int TrainCount, int HeldOutCount, int AccuracyBasisPoints, int MacroAccuracyBasisPoints,
+            IReadOnlyList<LabelledExample> HeldOut, IReadOnlyList<string> TrainTextHashes)
             : Outcome;
 
         /// <summary>Too little data to train or to evaluate honestly.</summary>
@@ -40,8 +44,9 @@ public static class TextClassifier
         ArgumentNullException.ThrowIfNull(settings);
         // A canonical order: the snapshot's member order (history order) must not change the model.
         var ordered = examples.OrderBy(e => e.Text, StringComparer.Ordinal).ThenBy(e => e.Label, StringComparer.Ordinal).ToList();
-        var train = ordered.Where(e => !HeldOutSplit.IsHeldOut(e.Text, settings.HeldOutPercent)).ToList();
-        var heldOut = ordered.Where(e => HeldOutSplit.IsHeldOut(e.Text, settings.HeldOutPercent)).ToList();
+        var salt = settings.SplitSalt ?? [];
+        var train = ordered.Where(e => !HeldOutSplit.IsHeldOut(salt, e.Text, settings.HeldOutPercent)).ToList();
+        var heldOut = ordered.Where(e => HeldOutSplit.IsHeldOut(salt, e.Text, settings.HeldOutPercent)).ToList();
         if (train.Select(e => e.Label).Distinct().Count() < 2)
             return new Outcome.Refused($"the training split holds {train.Count} examples of fewer than 2 labels");
         if (heldOut.Count == 0)
@@ -55,7 +60,21 @@ public static class TextClassifier
         using var saved = new MemoryStream();
         ml.Model.Save(model, trainData.Schema, saved);
         var bytes = saved.ToArray();
-        return new Outcome.Trained(bytes, ModelHash.Of(bytes), train.Count, heldOut.Count, BasisPoints(metrics.MicroAccuracy), BasisPoints(metrics.MacroAccuracy));
+        return new Outcome.Trained(bytes, ModelHash.Of(bytes), train.Count, heldOut.Count, BasisPoints(metrics.MicroAccuracy), BasisPoints(metrics.MacroAccuracy),
+            heldOut, train.Select(e => ChampionRule.TextHash(e.Text)).Distinct().Order(StringComparer.Ordinal).ToList());
+    }
+
+    /// <summary>The saved model's micro accuracy on <paramref name="examples"/>, in basis points (0 when there are none).</summary>
+    public static int AccuracyOn(byte[] model, int seed, IReadOnlyList<LabelledExample> examples)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(examples);
+        if (examples.Count == 0)
+            return 0;
+        var ml = new MLContext(seed);
+        using var stream = new MemoryStream(model, writable: false);
+        var loaded = ml.Model.Load(stream, out _);
+        return BasisPoints(ml.MulticlassClassification.Evaluate(loaded.Transform(ml.Data.LoadFromEnumerable(examples.Select(Row.Of)))).MicroAccuracy);
     }
 
     private static IEstimator<ITransformer> Pipeline(MLContext ml, IReadOnlyList<string> labels)

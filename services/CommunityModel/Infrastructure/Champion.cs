@@ -7,7 +7,7 @@ using Microsoft.ML;
 namespace CommunityAI.CommunityModel.Infrastructure;
 
 /// <summary>
-/// The model predictions are served from: the latest <see cref="ModelTrained"/> in the history, loaded from its stored
+/// The model predictions are served from: the champion (<see cref="ModelHistory.ServedAsync"/>), loaded from its stored
 /// bytes once and kept while it stays the latest. A prediction engine is not thread-safe, so each request borrows one
 /// from a small pool.
 /// </summary>
@@ -28,7 +28,7 @@ public sealed class Champion(ModelHistory history, IDocumentStore store)
     /// <summary>The latest model's answer for <paramref name="text"/>, or null when no model was trained yet.</summary>
     public async Task<Answer?> PredictAsync(string text, CancellationToken ct)
     {
-        if (await history.LatestAsync(ct) is not { } latest)
+        if (await history.ServedAsync(ct) is not { } latest)
             return null;
         var loaded = _loaded;
         if (loaded?.Trained.ModelHash != latest.ModelHash)

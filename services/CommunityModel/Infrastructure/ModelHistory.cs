@@ -19,6 +19,7 @@ public sealed class ModelHistory(NpgsqlDataSource dataSource, IDocumentStore sto
 
     private static readonly string Events = HistoryStoreExtensions.EventsSchema + ".mt_events";
     private static readonly string TrainedType = OutboxRoutes.EventTypeName(typeof(ModelTrained));
+    private static readonly string EvaluatedType = OutboxRoutes.EventTypeName(typeof(ModelEvaluated));
 
     /// <summary>The recorded snapshot with this root, or null.</summary>
     public Task<DatasetSnapshotted?> SnapshotAsync(string root, CancellationToken ct) =>
@@ -47,18 +48,33 @@ public sealed class ModelHistory(NpgsqlDataSource dataSource, IDocumentStore sto
             $"SELECT data::text FROM {Events} WHERE stream_id LIKE @p AND type = '{TrainedType}' ORDER BY seq_id DESC LIMIT 1", StreamPrefix + "%", ct);
 
     /// <summary>
+    /// The champion: the model of the latest <see cref="ModelEvaluated"/> that became champion, or null when no model was
+    /// evaluated on a private split yet.
+    /// </summary>
+    public Task<ModelTrained?> ChampionAsync(CancellationToken ct) =>
+        FirstAsync<ModelTrained>(
+            $"SELECT t.data::text FROM {Events} e JOIN {Events} t ON t.stream_id = e.stream_id AND t.type = '{TrainedType}' " +
+            $"WHERE e.type = '{EvaluatedType}' AND e.stream_id LIKE @p AND (e.data ->> 'becameChampion') = 'true' ORDER BY e.seq_id DESC LIMIT 1",
+            StreamPrefix + "%", ct);
+
+    /// <summary>The model served: the champion, or before any private evaluation the latest model trained.</summary>
+    public async Task<ModelTrained?> ServedAsync(CancellationToken ct) => await ChampionAsync(ct) ?? await LatestAsync(ct);
+
+    /// <summary>
     /// Records the fact and keeps the model's bytes in one transaction; false when this snapshot already has a model
     /// (a concurrent round recorded it first: the stream exists).
     /// The snapshot roots are hex, so no root can contain the separator and no two pairs share a stream.
     /// </summary>
-    public async Task<bool> RecordAsync(ModelTrained trained, byte[] model, CancellationToken ct)
+    public async Task<bool> RecordAsync(ModelTrained trained, ModelEvaluated evaluated, byte[] model, IReadOnlyList<string> trainTextHashes,
+        CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(trained);
         try
         {
             await using var session = store.LightweightSession();
-            session.Events.StartStream(StreamKey(trained.SnapshotRoot, trained.FeedbackSnapshotRoot), trained);
+            session.Events.StartStream(StreamKey(trained.SnapshotRoot, trained.FeedbackSnapshotRoot), trained, evaluated);
             session.Store(new StoredModel(trained.ModelHash, model));
+            session.Store(new StoredTrainingSet(trained.ModelHash, trainTextHashes));
             await session.SaveChangesAsync(ct);
             return true;
         }

@@ -15,7 +15,7 @@ namespace CommunityAI.CommunityModel.Infrastructure;
 /// One round at a time per replica; a pair of snapshots already trained on is not trained again.
 /// </summary>
 public sealed partial class TrainingRound(
-    DatasetClient datasets, ModelHistory history, Champion champion, IDocumentStore store, IOptions<ModelOptions> options, TimeProvider clock,
+    DatasetClient datasets, ModelHistory history, EvaluationPeriods periods, Champion champion, IDocumentStore store, IOptions<ModelOptions> options, TimeProvider clock,
     ILogger<TrainingRound> logger)
 {
     private readonly SemaphoreSlim _running = new(1, 1);
@@ -56,6 +56,12 @@ public sealed partial class TrainingRound(
     private async Task<Outcome> RunOnceAsync(CancellationToken ct)
     {
         var o = options.Value;
+        // A round a restart stopped after its commitment still owes its reveal.
+        await periods.RevealPendingAsync(o.StoppedRoundAfter, ct);
+        // Bounded before anything is asked or recorded: a round costs seconds of CPU and a period of the history.
+        if (await periods.CommittedSinceAsync(clock.GetUtcNow().AddHours(-1), ct) >= o.MaxRoundsPerHour)
+            return new Outcome.Refused(StatusCodes.Status429TooManyRequests, "Training limit reached", "training",
+                $"at most {o.MaxRoundsPerHour} training rounds per hour (Model:MaxRoundsPerHour); retry later");
         var dataRoot = await datasets.SnapshotAsync("data", ct) switch
         {
             DatasetClient.SnapshotOutcome.Taken taken => taken.Root,
@@ -96,8 +102,26 @@ public sealed partial class TrainingRound(
                 }
         }
 
+        // The period's salt is committed in the history before anything trains or evaluates with it, and revealed when the round ends.
+        if (await periods.CommitAsync(o.HeldOutPercent, ct) is not { } period)
+            return new Outcome.Refused(StatusCodes.Status409Conflict, "Training already running", "training",
+                "another replica committed this evaluation period first; retry when its round ends");
+        try
+        {
+            return await TrainAsync(period, dataRoot, feedbackRoot, examples, members, fromFeedback, ct);
+        }
+        finally
+        {
+            await periods.RevealAsync(period.Period, CancellationToken.None);
+        }
+    }
+
+    private async Task<Outcome> TrainAsync(EvaluationPeriods.Open period, string dataRoot, string? feedbackRoot, List<LabelledExample> examples,
+        int members, int fromFeedback, CancellationToken ct)
+    {
+        var o = options.Value;
         var started = Stopwatch.GetTimestamp();
-        var outcome = TextClassifier.Train(examples, new TextClassifier.Settings(o.Labels, o.Seed, o.HeldOutPercent));
+        var outcome = TextClassifier.Train(examples, new TextClassifier.Settings(o.Labels, o.Seed, o.HeldOutPercent, period.Salt));
         if (outcome is TextClassifier.Outcome.Refused tooLittle)
             return new Outcome.Refused(StatusCodes.Status422UnprocessableEntity, "Not enough labelled data", "snapshot",
                 $"snapshot {dataRoot}: {examples.Count} usable examples of {members} members; {tooLittle.Reason}");
@@ -107,10 +131,33 @@ public sealed partial class TrainingRound(
         var trained = new ModelTrained(model.ModelHash, dataRoot, feedbackRoot, datasets.Builder, TextClassifier.CodeVersion, TextClassifier.Trainer,
             o.Labels, o.Seed, o.HeldOutPercent, members, fromFeedback, members - examples.Count, model.TrainCount, model.HeldOutCount,
             model.AccuracyBasisPoints, model.MacroAccuracyBasisPoints, clock.GetUtcNow());
-        if (!await history.RecordAsync(trained, model.Model, ct))
+        var evaluated = await EvaluateAsync(period.Period, trained, model, ct);
+        if (!await history.RecordAsync(trained, evaluated, model.Model, model.TrainTextHashes, ct))
             return new Outcome.AlreadyTrained((await history.TrainedAsync(dataRoot, feedbackRoot, ct))!);
         champion.Forget();
         return new Outcome.Trained(trained);
+    }
+
+    /// <summary>The challenger against the champion on the held-out examples neither was trained on (<see cref="ChampionRule"/>).</summary>
+    private async Task<ModelEvaluated> EvaluateAsync(long period, ModelTrained trained, TextClassifier.Outcome.Trained model, CancellationToken ct)
+    {
+        var current = await history.ChampionAsync(ct);
+        StoredModel? championModel = null;
+        StoredTrainingSet? championSet = null;
+        if (current is not null)
+        {
+            await using var session = store.QuerySession();
+            championModel = await session.LoadAsync<StoredModel>(current.ModelHash, ct);
+            championSet = await session.LoadAsync<StoredTrainingSet>(current.ModelHash, ct);
+            if (championModel is null || championSet is null)
+                throw new InvalidOperationException($"champion {current.ModelHash} is recorded but its bytes or training set are not stored");
+        }
+        var compared = championSet is null ? [] : ChampionRule.ComparisonSet(model.HeldOut, championSet.TextHashes.ToHashSet(StringComparer.Ordinal));
+        var challengerBasisPoints = TextClassifier.AccuracyOn(model.Model, trained.Seed, compared);
+        int? championBasisPoints = current is null ? null : TextClassifier.AccuracyOn(championModel!.Zip, current.Seed, compared);
+        return new ModelEvaluated(period, trained.ModelHash, trained.SnapshotRoot, trained.FeedbackSnapshotRoot, trained.HeldOutCount,
+            trained.AccuracyBasisPoints, trained.MacroAccuracyBasisPoints, current?.ModelHash, compared.Count, challengerBasisPoints, championBasisPoints,
+            ChampionRule.BecomesChampion(current is not null, compared.Count, challengerBasisPoints, championBasisPoints));
     }
 
     /// <summary>The snapshot's content from the export, each member's checked against the content hash the history records.</summary>

@@ -91,7 +91,7 @@ internal static class ReplayCommand
                 && result.Assignments.Findings.Count == 0 && result.Revenue.Findings.Count == 0 && result.Validators.Findings.Count == 0
                 ? ExitCodes.Ok : ExitCodes.CheckFailed;
         });
-        return command;
+        return Replay.ModelReplayStep.Attach(command, output, error);
     }
 
     private static void Print(AuditConsole console, ReplayResult result)

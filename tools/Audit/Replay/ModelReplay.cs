@@ -1,0 +1,247 @@
+using System.Text.Json;
+using CommunityAI.Audit.History;
+using CommunityAI.Formats;
+using static CommunityAI.Audit.Scores.EventData;
+
+namespace CommunityAI.Audit.Replay;
+
+/// <summary>
+/// Checks the community model's recorded trainings and evaluations. From the history alone: every evaluation period's
+/// salt was committed (<c>EvaluationSplitCommitted</c>) before the training that used it and its reveal opens the
+/// commitment (SHA-256(salt) = commitment); every <c>ModelTrained</c> after the first commitment has its
+/// <c>ModelEvaluated</c>, which repeats its metrics; and every champion change follows the rule on the recorded numbers
+/// (no champion yet, or a strictly higher accuracy than the champion's on a non-empty comparison set), naming the
+/// champion it replaced. With the snapshots' content (<see cref="ModelContent"/>), it re-runs every training with the
+/// revealed salt and the recorded seed, labels and share (<see cref="ModelRetrainer"/>) and must get the recorded
+/// counts, metrics and model hash exactly, then re-measures challenger and champion on their comparison set. Pure: fed
+/// in log order.
+/// </summary>
+internal sealed class ModelReplay(ModelContent? content)
+{
+    private const string ModelStreams = "model/";
+    private const string PeriodStreams = "model/evaluation/";
+    private const string SnapshotStreams = "contributions/datasets/";
+
+    /// <summary>The service's default <c>Model:MaxTextLength</c>: a longer text is skipped (not recorded per round).</summary>
+    private const int MaxTextLength = 2000;
+
+    private sealed record Commit(long Index, string Commitment, int HeldOutPercent);
+
+    private sealed record Round(long Index, JsonElement Trained, JsonElement Evaluated, long Period);
+
+    private readonly Dictionary<string, List<(string Id, string ContentHash)>> _snapshots = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<long, Commit> _commits = [];
+    private readonly Dictionary<long, (long Index, byte[] Salt)> _reveals = [];
+    private readonly Dictionary<string, (long Index, JsonElement Data)> _pendingTrained = new(StringComparer.Ordinal);
+    private readonly List<Round> _rounds = [];
+    private readonly List<ReplayDifference> _findings = [];
+    private string? _champion;
+    private int _trained;
+    private int _legacy;
+
+    public bool Any => _trained > 0 || _commits.Count > 0;
+
+    public void Add(LogEvent e)
+    {
+        switch (Normalize(e.Type))
+        {
+            case "datasetsnapshotted" when e.Stream.StartsWith(SnapshotStreams, StringComparison.Ordinal):
+                if (Text(e.Data, "root") is { } root && Member(e.Data, "members") is { ValueKind: JsonValueKind.Array } members)
+                    _snapshots.TryAdd(root, members.EnumerateArray()
+                        .Select(m => (Text(m, "contributionId") ?? "", (Text(m, "contentHash") ?? "").ToLowerInvariant())).ToList());
+                break;
+            case "evaluationsplitcommitted" when e.Stream.StartsWith(PeriodStreams, StringComparison.Ordinal):
+                if (Long(e.Data, "period") is not { } period || Text(e.Data, "commitment") is not { } commitment)
+                    _findings.Add(new(e.Index, "malformed split commitment", e.Describe()));
+                else if (!_commits.TryAdd(period, new Commit(e.Index, commitment, Int(e.Data, "heldOutPercent") ?? 0)))
+                    _findings.Add(new(e.Index, "split committed twice", $"period {period} already has a commitment"));
+                break;
+            case "evaluationsplitrevealed" when e.Stream.StartsWith(PeriodStreams, StringComparison.Ordinal):
+                Reveal(e);
+                break;
+            case "modeltrained" when e.Stream.StartsWith(ModelStreams, StringComparison.Ordinal):
+                _trained++;
+                if (_commits.Count == 0)
+                    _legacy++; // trained on the public split, before private periods existed: nothing to open
+                else
+                    _pendingTrained[e.Stream] = (e.Index, e.Data.Clone());
+                break;
+            case "modelevaluated" when e.Stream.StartsWith(ModelStreams, StringComparison.Ordinal):
+                Evaluated(e);
+                break;
+        }
+    }
+
+    public ModelReplayResult Finish()
+    {
+        foreach (var (stream, trained) in _pendingTrained)
+            _findings.Add(new(trained.Index, "model trained without a private evaluation",
+                $"{stream}: ModelTrained {Text(trained.Data, "modelHash")} has no ModelEvaluated on a committed split"));
+        // A committed period not yet revealed is a round running now (or one a restart stopped, which the next round reveals): not a finding.
+        var (rerun, notRerun) = content is null ? (0, _rounds.Count) : Rerun(content);
+        return new ModelReplayResult(_trained, _legacy, _commits.Count, _reveals.Count, _rounds.Count, rerun, notRerun, _champion, _findings);
+    }
+
+    private void Reveal(LogEvent e)
+    {
+        if (Long(e.Data, "period") is not { } period || Text(e.Data, "salt") is not { } saltHex || !Hex.TryDecode(saltHex, out var salt, 32))
+        {
+            _findings.Add(new(e.Index, "malformed split reveal", e.Describe()));
+            return;
+        }
+        if (!_commits.TryGetValue(period, out var commit))
+        {
+            _findings.Add(new(e.Index, "salt revealed without a commitment", $"period {period} was never committed"));
+            return;
+        }
+        if (!string.Equals(ModelRetrainer.Sha256Hex(salt), commit.Commitment, StringComparison.OrdinalIgnoreCase))
+        {
+            _findings.Add(new(e.Index, "revealed salt does not match its commitment",
+                $"period {period}: SHA-256 of the revealed salt is {ModelRetrainer.Sha256Hex(salt)}, the commitment at log index {commit.Index} is {commit.Commitment}"));
+            return;
+        }
+        if (!_reveals.TryAdd(period, (e.Index, salt)))
+            _findings.Add(new(e.Index, "salt revealed twice", $"period {period}"));
+    }
+
+    private void Evaluated(LogEvent e)
+    {
+        if (!_pendingTrained.Remove(e.Stream, out var trained))
+        {
+            _findings.Add(new(e.Index, "evaluation without a training", $"{e.Stream}: ModelEvaluated follows no ModelTrained of its stream"));
+            return;
+        }
+        var data = e.Data.Clone();
+        var hash = Text(data, "modelHash");
+        if (Long(data, "period") is not { } period || !_commits.TryGetValue(period, out var commit) || commit.Index > trained.Index)
+        {
+            _findings.Add(new(e.Index, "trained on an uncommitted split",
+                $"model {hash}: period {Long(data, "period")} has no commitment recorded before the training"));
+            return;
+        }
+        if (_reveals.TryGetValue(period, out var revealed) && revealed.Index < trained.Index)
+            _findings.Add(new(e.Index, "split revealed before it was used", $"model {hash}: period {period}'s salt was public at log index {revealed.Index}"));
+        foreach (var (field, of) in new[] { ("modelHash", "modelHash"), ("snapshotRoot", "snapshotRoot"), ("heldOutCount", "heldOutCount"),
+                     ("accuracyBasisPoints", "accuracyBasisPoints"), ("macroAccuracyBasisPoints", "macroAccuracyBasisPoints") })
+            if (Member(data, field)?.ToString() != Member(trained.Data, of)?.ToString())
+                _findings.Add(new(e.Index, "evaluation differs from its training", $"model {hash}: {field} is {Member(data, field)}, ModelTrained says {Member(trained.Data, of)}"));
+        if (Int(trained.Data, "heldOutPercent") != commit.HeldOutPercent)
+            _findings.Add(new(e.Index, "held-out share differs from the commitment", $"model {hash}: period {period} committed {commit.HeldOutPercent}%"));
+
+        // Every champion change a measured gain, on the recorded numbers.
+        var named = Text(data, "championModelHash");
+        if (!string.Equals(named, _champion, StringComparison.OrdinalIgnoreCase))
+            _findings.Add(new(e.Index, "wrong champion named", $"model {hash} was compared with {named ?? "none"}, but the champion was {_champion ?? "none"}"));
+        var compared = Int(data, "comparedCount") ?? 0;
+        var challenger = Int(data, "challengerComparedBasisPoints") ?? 0;
+        var champion = Int(data, "championComparedBasisPoints");
+        var due = _champion is null || (compared > 0 && champion is { } c && challenger > c);
+        var became = Member(data, "becameChampion") is { ValueKind: JsonValueKind.True };
+        if (became != due)
+            _findings.Add(new(e.Index, became ? "champion change without a measured gain" : "measured gain not made champion",
+                $"model {hash}: {challenger} bp against the champion's {champion?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"} bp on {compared} examples"));
+        if (became)
+            _champion = hash;
+        _rounds.Add(new Round(trained.Index, trained.Data, data, period));
+    }
+
+    /// <summary>Re-runs every round whose content is all available; returns (re-run, not re-run).</summary>
+    private (int, int) Rerun(ModelContent available)
+    {
+        var models = new Dictionary<string, (ModelRetrainer.Result Result, int Seed)>(StringComparer.OrdinalIgnoreCase);
+        var (rerun, notRerun) = (0, 0);
+        foreach (var round in _rounds)
+        {
+            var t = round.Trained;
+            var hash = Text(t, "modelHash") ?? "";
+            if (Text(t, "trainer") != ModelRetrainer.KnownTrainer || Text(t, "codeVersion") is not { } code || !code.Contains(ModelRetrainer.LibraryVersion, StringComparison.Ordinal)
+                || !_reveals.TryGetValue(round.Period, out var revealed))
+            {
+                notRerun++;
+                continue;
+            }
+            var labels = Member(t, "labels") is { ValueKind: JsonValueKind.Array } l ? l.EnumerateArray().Select(x => x.GetString() ?? "").ToList() : [];
+            if (Examples(round.Index, t, labels, available) is not { } examples)
+            {
+                notRerun++;
+                continue;
+            }
+            var seed = Int(t, "seed") ?? 0;
+            var result = ModelRetrainer.Train(examples.Examples, labels, seed, Int(t, "heldOutPercent") ?? 0, revealed.Salt);
+            rerun++;
+            var again = result is null
+                ? "nothing (a split too small to train)"
+                : $"{result.ModelHash}, {result.TrainCount} trained, {result.HeldOutCount} held out, {result.AccuracyBasisPoints} bp, macro {result.MacroAccuracyBasisPoints} bp";
+            if (result is null || result.ModelHash != hash.ToLowerInvariant() || result.TrainCount != Int(t, "trainCount") || result.HeldOutCount != Int(t, "heldOutCount")
+                || result.AccuracyBasisPoints != Int(t, "accuracyBasisPoints") || result.MacroAccuracyBasisPoints != Int(t, "macroAccuracyBasisPoints")
+                || examples.Feedback != Int(t, "feedbackCount") || examples.Skipped != Int(t, "skippedCount"))
+            {
+                _findings.Add(new(round.Index, "recorded training does not re-run",
+                    $"model {hash} records {Int(t, "trainCount")} trained, {Int(t, "heldOutCount")} held out, {Int(t, "accuracyBasisPoints")} bp, macro {Int(t, "macroAccuracyBasisPoints")} bp, " +
+                    $"{Int(t, "feedbackCount")} from feedback, {Int(t, "skippedCount")} skipped; the re-run gives {again}, {examples.Feedback} from feedback, {examples.Skipped} skipped"));
+                continue;
+            }
+            models[hash] = (result, seed);
+            var e = round.Evaluated;
+            if (Text(e, "championModelHash") is not { } championHash)
+                continue;
+            if (!models.TryGetValue(championHash, out var champion))
+                continue; // the champion's own training could not be re-run: its comparison stays checked on the recorded numbers only
+            var compared = result.HeldOut.Where(x => !champion.Result.TrainTextHashes.Contains(ModelRetrainer.TextHash(x.Text))).ToList();
+            var (challengerBp, championBp) = (ModelRetrainer.AccuracyOn(result.Model, seed, compared), ModelRetrainer.AccuracyOn(champion.Result.Model, champion.Seed, compared));
+            if (compared.Count != Int(e, "comparedCount") || challengerBp != Int(e, "challengerComparedBasisPoints") || championBp != Int(e, "championComparedBasisPoints"))
+                _findings.Add(new(round.Index, "recorded champion comparison does not re-run",
+                    $"model {hash} against {championHash}: recorded {Int(e, "challengerComparedBasisPoints")} bp against {Int(e, "championComparedBasisPoints")} bp on {Int(e, "comparedCount")}; " +
+                    $"re-run {challengerBp} bp against {championBp} bp on {compared.Count}"));
+        }
+        return (rerun, notRerun);
+    }
+
+    private sealed record RoundExamples(List<ModelRetrainer.Example> Examples, int Feedback, int Skipped);
+
+    /// <summary>The round's examples from the content given, each checked against the snapshot's content hash; null when any is missing.</summary>
+    private RoundExamples? Examples(long index, JsonElement trained, List<string> labels, ModelContent available)
+    {
+        var examples = new List<ModelRetrainer.Example>();
+        var (members, feedback) = (0, 0);
+        foreach (var (root, isFeedback) in new[] { (Text(trained, "snapshotRoot"), false), (Text(trained, "feedbackSnapshotRoot"), true) })
+        {
+            if (root is null)
+                continue;
+            if (!_snapshots.TryGetValue(root, out var snapshot))
+            {
+                _findings.Add(new(index, "trained on an unrecorded snapshot", $"snapshot {root} is not in the history"));
+                return null;
+            }
+            members += snapshot.Count;
+            foreach (var (id, contentHash) in snapshot)
+            {
+                if (!available.Contents.TryGetValue(id, out var stored))
+                    return null; // erased or not given: this round cannot be re-run
+                if (ModelRetrainer.Sha256Hex(stored) != contentHash)
+                {
+                    _findings.Add(new(index, "content does not match the snapshot", $"the content given for {id} does not hash to its snapshot's content hash {contentHash}"));
+                    return null;
+                }
+                if (!isFeedback)
+                {
+                    if (ModelRetrainer.ReadExample(stored, labels, MaxTextLength) is { } example)
+                        examples.Add(example);
+                }
+                else if (ModelRetrainer.ReadFeedback(stored, labels) is { } said && available.Predictions.TryGetValue(said.PredictionId, out var predicted))
+                {
+                    examples.Add(new(predicted.Text, said.Correct ? predicted.Label : said.Label!));
+                    feedback++;
+                }
+            }
+        }
+        return new RoundExamples(examples, feedback, members - examples.Count);
+    }
+}
+
+/// <param name="Trained">ModelTrained events.</param>
+/// <param name="Legacy">Of them, trained on the public split before the first private period (nothing to open).</param>
+/// <param name="Rerun">Rounds re-run from the content given.</param>
+/// <param name="NotRerun">Rounds not re-run: no content given, a member's content missing (erased), another library version, or an unrevealed salt.</param>
+internal sealed record ModelReplayResult(int Trained, int Legacy, int Periods, int Revealed, int Evaluated, int Rerun, int NotRerun, string? Champion,
+    IReadOnlyList<ReplayDifference> Findings);
