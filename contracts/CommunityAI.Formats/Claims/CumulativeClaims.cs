@@ -40,6 +40,12 @@ public static class CumulativeClaims
     public static ClaimTree? TreeAt(IEnumerable<(string Address, long Epoch, BigInteger Amount)> entries, long epoch) =>
         ClaimTree.OfCumulativeAmounts(At(entries, epoch));
 
+    /// <summary>
+    /// One step of the rule, for readers that fold the history epoch by epoch instead of calling <see cref="At"/>: the
+    /// amount at an epoch from the amount at the one before and the net total (credits minus debits) up to this one.
+    /// </summary>
+    public static BigInteger Next(BigInteger previous, BigInteger netTotal) => BigInteger.Max(previous, netTotal);
+
     // The highest running total over the epochs in order, starting from zero: a net total that dips below an amount
     // published earlier leaves that amount where it was.
     private static BigInteger Highest(IEnumerable<BigInteger> netPerEpoch)
@@ -48,7 +54,7 @@ public static class CumulativeClaims
         foreach (var amount in netPerEpoch)
         {
             net += amount;
-            highest = BigInteger.Max(highest, net);
+            highest = Next(highest, net);
         }
         return highest;
     }
