@@ -206,12 +206,15 @@ public sealed class ShortEpochLedgerSystem : LedgerSystem
     };
 }
 
-/// <summary>Epochs three seconds long starting now, for reversals followed across several closed epochs.</summary>
+/// <summary>
+/// Epochs three seconds long, for reversals followed across several closed epochs. The genesis lies a few epochs back: the
+/// distributor takes epochs above 0 only, so the first credit must not fall in epoch 0.
+/// </summary>
 public sealed class ReversalLedgerSystem : LedgerSystem
 {
     protected override IReadOnlyDictionary<string, string> EpochSettings => new Dictionary<string, string>
     {
-        ["Epochs:Genesis"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
+        ["Epochs:Genesis"] = DateTimeOffset.UtcNow.AddSeconds(-10).ToString("O", CultureInfo.InvariantCulture),
         ["Epochs:Length"] = "00:00:03",
     };
 }
