@@ -3,7 +3,6 @@ using System.Diagnostics;
 using CommunityAI.Benchmarks;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
-using CommunityAI.Benchmarks.RewardLedger;
 using CommunityAI.Contracts;
 using CommunityAI.Formats;
 using CommunityAI.Formats.Claims;

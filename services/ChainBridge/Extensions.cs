@@ -9,6 +9,7 @@ using CommunityAI.ChainBridge.Revenue;
 using CommunityAI.Contracts;
 using CommunityAI.ServiceDefaults.Background;
 using CommunityAI.ServiceDefaults.History;
+using CommunityAI.ServiceDefaults.Limits;
 using CommunityAI.ServiceDefaults.Messaging;
 using MassTransit;
 
@@ -57,7 +58,6 @@ internal static class Extensions
             options.Events.AddEventType<ContractsDeployed>();
             options.Events.AddEventType<DatasetPaid>();
             options.Schema.For<AnchorView>().Identity(a => a.Id);
-            options.Schema.For<RelayAllowance>().Identity(a => a.Id).UseOptimisticConcurrency(true);
         });
         builder.Services.AddSingleton<LogStore>();
         builder.Services.AddSingleton<LogGauges>();
@@ -82,6 +82,7 @@ internal static class Extensions
         builder.Services.AddOptions<RelayerOptions>().BindConfiguration(RelayerOptions.Section).ValidateDataAnnotations()
             .Validate(o => !o.Enabled || AnchorerKeyFormat.Normalize(o.Key!, out _) is not null, "Relayer:Key must be a 32-byte hex private key")
             .ValidateOnStart();
+        builder.AddSignerQuota("chainbridge_docs");
         builder.Services.AddSingleton<ClaimRelayer>();
         builder.Services.AddLeaderLoop<RevenueWatcher>();
 

@@ -1,4 +1,5 @@
 using System.Threading.RateLimiting;
+using CommunityAI.ServiceDefaults.Limits;
 using CommunityAI.Contracts;
 using CommunityAI.Contributions.Apis;
 using CommunityAI.Contributions.Datasets;
@@ -38,7 +39,7 @@ internal static class Extensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.AddSignedRequestCheck();
         builder.Services.AddSingleton<ContributionAppender>();
-        builder.Services.AddSingleton<ContributorRateLimiter>();
+        builder.AddSignerQuota(ContributionsStore.Schema);
         builder.AddClientAddressRateLimit();
         builder.Services.AddOpenApi();
 

@@ -3,6 +3,7 @@ using CommunityAI.Governance.Domain;
 using CommunityAI.Governance.Infrastructure;
 using CommunityAI.ServiceDefaults.Background;
 using CommunityAI.ServiceDefaults.History;
+using CommunityAI.ServiceDefaults.Limits;
 using CommunityAI.ServiceDefaults.Messaging;
 using CommunityAI.ServiceDefaults.Signing;
 using JasperFx.Events.Projections;
@@ -26,6 +27,8 @@ public static class Extensions
         builder.Services.AddSingleton<EarnedWeights>();
         builder.Services.AddSingleton<ParametersBook>();
         builder.Services.AddSingleton<PolicyVersions>();
+        builder.AddSignerQuota(Schema);
+        builder.Services.AddSingleton<ProposalWriteGate>();
         builder.Services.AddSingleton<GovernanceDesk>();
         builder.Services.AddSingleton<ProposalCloser>();
         builder.Services.AddLeaderLoop<ProposalCloserService>();

@@ -4,12 +4,8 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
+using CommunityAI.Testing;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace CommunityAI.Audit.Tests;
 
@@ -33,7 +29,7 @@ internal sealed class ProviderLikeRpc : IAsyncDisposable
         _maxLogRange = maxLogRange;
     }
 
-    public string Url => _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+    public string Url => TestHttpServer.UrlOf(_app);
 
     /// <summary>Every eth_getLogs asked for: (fromBlock, toBlock) as sent, refused or not.</summary>
     public ConcurrentQueue<(string From, string To)> LogQueries { get; } = new();
@@ -47,14 +43,13 @@ internal sealed class ProviderLikeRpc : IAsyncDisposable
 
     public static async Task<ProviderLikeRpc> StartAsync(string upstream, ulong maxLogRange)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var rpc = new ProviderLikeRpc(app, upstream, maxLogRange);
-        app.MapPost("/", rpc.HandleAsync);
-        await app.StartAsync();
-        return rpc;
+        ProviderLikeRpc? rpc = null;
+        await TestHttpServer.StartAsync(app =>
+        {
+            rpc = new ProviderLikeRpc(app, upstream, maxLogRange);
+            app.MapPost("/", rpc.HandleAsync);
+        });
+        return rpc!;
     }
 
     private async Task<IResult> HandleAsync(HttpRequest request)

@@ -38,3 +38,63 @@ public sealed class RateLimitTests(ThrottledContributionsService service) : ICla
             statuses);
     }
 }
+
+/// <summary>The service with 2 submissions per signer per window and no practical client-address limit.</summary>
+public sealed class SignerThrottledContributionsService : ContributionsService
+{
+    protected override IEnumerable<KeyValuePair<string, string>> ExtraSettings =>
+    [
+        new("RateLimits:PerContributor", "2"),
+        new("RateLimits:Window", "01:00:00"),
+    ];
+}
+
+/// <summary>
+/// The per-contributor limit is the signer's, counted once the signature is checked and shared by every replica:
+/// before, it ran on the claimed address before the signature check (anyone could use up a victim's allowance with
+/// unsigned junk) and lived in each replica's memory (N replicas, N times the limit).
+/// </summary>
+public sealed class SignerQuotaTests(SignerThrottledContributionsService service) : IClassFixture<SignerThrottledContributionsService>
+{
+    [Fact]
+    public async Task Requests_claiming_someones_address_without_their_signature_do_not_use_up_their_allowance()
+    {
+        const int Victim = 4, Attacker = 5;
+        for (var i = 0; i < 5; i++)
+        {
+            var (_, forged) = Signed.Contribution(keyIndex: Attacker, text: $"claiming to be someone else {i}");
+            forged["contributor"] = AnvilNode.DevAddresses[Victim];
+            using var refused = await service.Client.PostAsJsonAsync("/api/contributions", forged);
+            Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        }
+
+        // The victim's own allowance is whole: two accepted, the third refused, and nothing of the third recorded.
+        for (var i = 0; i < 2; i++)
+        {
+            using var accepted = await service.Client.PostAsJsonAsync("/api/contributions", Signed.Contribution(keyIndex: Victim, text: $"mine {i}").Body);
+            Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        }
+        var before = await service.CountEventsOfTypeAsync("contribution_submitted");
+        var (id, body) = Signed.Contribution(keyIndex: Victim, text: "one too many");
+        using var over = await service.Client.PostAsJsonAsync("/api/contributions", body);
+        Assert.Equal(HttpStatusCode.TooManyRequests, over.StatusCode);
+        Assert.Equal("contributor", (await over.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("field").GetString());
+        Assert.Equal(before, await service.CountEventsOfTypeAsync("contribution_submitted"));
+        Assert.Equal(0, await service.CountEventsAsync("contributions/" + id));
+    }
+
+    [Fact]
+    public async Task Two_replicas_draw_on_one_allowance()
+    {
+        const int Signer = 6;
+        await using var second = new ContributionsHost(service.Settings);
+        var replicas = new[] { service.Client, second.CreateClient() };
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 4; i++)
+        {
+            using var response = await replicas[i % 2].PostAsJsonAsync("/api/contributions", Signed.Contribution(keyIndex: Signer, text: $"replica {i}").Body);
+            statuses.Add(response.StatusCode);
+        }
+        Assert.Equal([HttpStatusCode.Accepted, HttpStatusCode.Accepted, HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests], statuses);
+    }
+}

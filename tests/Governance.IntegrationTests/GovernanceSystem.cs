@@ -26,7 +26,7 @@ namespace CommunityAI.Governance.IntegrationTests;
 /// A fresh database and virtual host per test class, a history seeded with the ledger's credits and a closed epoch
 /// (as reward-ledger records them), and governance started from its own Program with a clock the test moves.
 /// </summary>
-public sealed class GovernanceSystem : IAsyncLifetime
+public class GovernanceSystem : IAsyncLifetime
 {
     public static readonly SigningDomain Domain = new(31337, SigningChainOptions.DevelopmentVerifyingContract);
     public static readonly DateTimeOffset Start = new(2026, 11, 30, 12, 0, 0, TimeSpan.Zero);
@@ -36,6 +36,9 @@ public sealed class GovernanceSystem : IAsyncLifetime
     private ulong _nonce = (ulong)DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 
     public FakeTimeProvider Clock { get; } = new(Start);
+
+    /// <summary>Settings a fixture of its own adds to (or changes in) the service's configuration.</summary>
+    protected virtual IEnumerable<KeyValuePair<string, string>> ExtraSettings => [];
     public string History { get; private set; } = "";
     public string Broker { get; private set; } = "";
 
@@ -218,6 +221,8 @@ public sealed class GovernanceSystem : IAsyncLifetime
             builder.UseSetting("Governance:Genesis", "Development");
             builder.UseSetting("Governance:Guardian", AnvilNode.DevAddresses[GuardianKey]);
             builder.UseSetting("Logging:LogLevel:Default", "Warning");
+            foreach (var (key, value) in system.ExtraSettings)
+                builder.UseSetting(key, value);
             builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(system.Clock));
         }
     }

@@ -95,19 +95,9 @@ public sealed class PortalTests(PortalSystem system) : IClassFixture<PortalSyste
         var id = await Contributions.SubmitAsync(Api, keyIndex: 4, "a contribution to claim from the portal");
         await Contributions.WaitForStatusAsync(Api, id, "rewarded", "anchored");
 
-        // Wait until the epoch closed and the distributor holds the root the ledger's proof is for.
         var chain = (await Api.GetFromJsonAsync<JsonElement>("/api/chain"))!;
         var distributor = new DistributorContract(new Web3(system.Chain.RpcUrl), chain.GetProperty("distributorContract").GetString()!);
-        var claim = await Eventually.MatchesAsync(async () =>
-        {
-            using var response = await Api.GetAsync($"/api/claims/{account}");
-            if (!response.IsSuccessStatusCode)
-                return (JsonElement?)null;
-            var found = await response.Content.ReadFromJsonAsync<JsonElement>();
-            var onChain = await distributor.GetClaimableRootAsync();
-            return Hex.Encode(onChain.Root) == found.GetProperty("root").GetString() ? found : null;
-        }, c => c is not null, "a claim whose root the distributor holds", Slow);
-        var amount = BigInteger.Parse(claim!.Value.GetProperty("amount").GetString()!, CultureInfo.InvariantCulture);
+        var amount = await Claims.WaitForClaimableAsync(Api, distributor, account);
 
         var page = await system.OpenAsync(walletAccount: 4);
         await page.GotoAsync($"/#/account/{account}");
@@ -133,16 +123,7 @@ public sealed class PortalTests(PortalSystem system) : IClassFixture<PortalSyste
         var web3 = new Web3(system.Chain.RpcUrl);
         var chain = (await Api.GetFromJsonAsync<JsonElement>("/api/chain"))!;
         var distributor = new DistributorContract(web3, chain.GetProperty("distributorContract").GetString()!);
-        var claim = await Eventually.MatchesAsync(async () =>
-        {
-            using var response = await Api.GetAsync($"/api/claims/{account}");
-            if (!response.IsSuccessStatusCode)
-                return (JsonElement?)null;
-            var found = await response.Content.ReadFromJsonAsync<JsonElement>();
-            var onChain = await distributor.GetClaimableRootAsync();
-            return Hex.Encode(onChain.Root) == found.GetProperty("root").GetString() ? found : null;
-        }, c => c is not null, "a claim whose root the distributor holds", Slow);
-        var amount = BigInteger.Parse(claim!.Value.GetProperty("amount").GetString()!, CultureInfo.InvariantCulture);
+        var amount = await Claims.WaitForClaimableAsync(Api, distributor, account);
         var ether = (await web3.Eth.GetBalance.SendRequestAsync(account)).Value;
 
         var page = await system.OpenAsync(walletAccount: null);

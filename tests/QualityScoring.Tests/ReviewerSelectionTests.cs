@@ -46,6 +46,19 @@ public sealed class ReviewerSelectionTests
         Assert.Equal(2, ReviewerSelection.Select(Seed(1), ReviewerSelection.Candidates(Registered[0].Address, Registered.Take(3), 5, Now), 5).Count);
 
     [Fact]
+    public void A_validator_at_its_cap_for_the_epoch_is_no_candidate_and_without_a_cap_it_is()
+    {
+        var loaded = Registered.Select((v, i) => v with { AssignedThisEpoch = i < 4 ? 5 : 4 }).ToList();
+
+        var capped = ReviewerSelection.Candidates(Address.Zero, loaded, 3, Now.AddDays(-1), maxPerEpoch: 5);
+
+        Assert.Equal(Registered.Skip(4).Select(v => v.Address), capped.Select(c => c.Validator));
+        Assert.Equal(10, ReviewerSelection.Candidates(Address.Zero, loaded, 3, Now.AddDays(-1)).Count);
+        // Even when fewer than K are left under the cap, a capped validator is not drawn: the case gets fewer reviewers.
+        Assert.Empty(ReviewerSelection.Candidates(Address.Zero, loaded, 3, Now.AddDays(-1), maxPerEpoch: 4));
+    }
+
+    [Fact]
     public void Live_validators_are_preferred_while_enough_of_them_are_live()
     {
         var absent = Registered.Take(6).Select(v => v with { LastSeenAt = Now.AddDays(-10) });

@@ -1,7 +1,6 @@
 using System.Numerics;
 using CommunityAI.ChainBridge.Chain;
-using Marten;
-using JasperFx;
+using CommunityAI.ServiceDefaults.Limits;
 using Microsoft.Extensions.Options;
 using Nethereum.JsonRpc.Client;
 
@@ -17,12 +16,12 @@ public sealed partial class ClaimRelayer(
     IOptions<RelayerOptions> options,
     IOptions<ChainOptions> chain,
     ChainConnection connection,
-    IDocumentStore store,
-    TimeProvider clock,
+    SignerQuota quota,
     ILogger<TransactionSender> senderLogger,
     ILogger<ClaimRelayer> logger) : IDisposable
 {
-    private const int ConcurrencyRetries = 5;
+    private const string QuotaScope = "relay";
+    private static readonly TimeSpan Day = TimeSpan.FromDays(1);
     private readonly Lazy<TransactionSender?> _sender = new(() => options.Value.Enabled
         ? TransactionSender.Create(chain.Value.RpcUrl, options.Value.Key!.Trim(), new BigInteger(chain.Value.Id), senderLogger)
         : null);
@@ -46,8 +45,8 @@ public sealed partial class ClaimRelayer(
             if (claimed >= cumulativeAmount)
                 return RelayOutcome.Nothing($"{account} already claimed {claimed}, not less than {cumulativeAmount}");
 
-            var day = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-            var left = await TakeAllowanceAsync(account, day, +1, ct);
+            // Counted across replicas (ServiceDefaults' SignerQuota), per UTC day, so two replicas cannot both send the last one.
+            var left = await quota.TakeAsync(QuotaScope, account, options.Value.PerAccountPerDay, Day, ct);
             if (left is null)
                 return RelayOutcome.OverQuota($"{account} had its {options.Value.PerAccountPerDay} relayed claims today (UTC); claim from your own wallet or try tomorrow");
             try
@@ -59,7 +58,7 @@ public sealed partial class ClaimRelayer(
             catch (ContractRevertedException e)
             {
                 // Found by gas estimation: nothing was sent, so the relay is not counted.
-                await TakeAllowanceAsync(account, day, -1, CancellationToken.None);
+                await quota.GiveBackAsync(QuotaScope, account, Day, CancellationToken.None);
                 return e.ErrorName == "EnforcedPause"
                     ? RelayOutcome.Off("claims are paused by the guardian")
                     : RelayOutcome.WouldRevert(e.ErrorName ?? "unknown", e.Message);
@@ -68,30 +67,6 @@ public sealed partial class ClaimRelayer(
         catch (Exception e) when (e is RpcClientUnknownException or RpcClientTimeoutException)
         {
             return RelayOutcome.Off($"the chain does not answer: {e.Message}");
-        }
-    }
-
-    /// <summary>Adds <paramref name="delta"/> to the day's count; returns the relays left, or null when none is left.</summary>
-    private async Task<int?> TakeAllowanceAsync(string account, DateOnly day, int delta, CancellationToken ct)
-    {
-        var id = RelayAllowance.IdOf(account, day);
-        for (int attempt = 0; ; attempt++)
-        {
-            await using var session = store.LightweightSession();
-            var allowance = await session.LoadAsync<RelayAllowance>(id, ct) ?? new RelayAllowance { Id = id };
-            if (delta > 0 && allowance.Sent >= options.Value.PerAccountPerDay)
-                return null;
-            allowance.Sent = Math.Max(0, allowance.Sent + delta);
-            session.Store(allowance);
-            try
-            {
-                await session.SaveChangesAsync(ct);
-                return options.Value.PerAccountPerDay - allowance.Sent;
-            }
-            catch (ConcurrencyException) when (attempt < ConcurrencyRetries)
-            {
-                // Another replica counted a relay for this account at the same moment: count again.
-            }
         }
     }
 

@@ -2,6 +2,7 @@ using CommunityAI.Contributions.Domain;
 using CommunityAI.Contributions.Infrastructure;
 using CommunityAI.Formats.Signing;
 using CommunityAI.ServiceDefaults.Http;
+using CommunityAI.ServiceDefaults.Limits;
 using CommunityAI.ServiceDefaults.Signing;
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -31,19 +32,20 @@ public static class ContributionsApi
     }
 
     public static async Task<Results<Accepted<SubmissionResult>, Ok<SubmissionResult>, ValidationProblem, ProblemHttpResult>> SubmitAsync(
-        SubmitContributionRequest request, ContributionAppender appender, ContributorRateLimiter limiter,
+        SubmitContributionRequest request, ContributionAppender appender, SignerQuota quota, IOptions<RateLimitOptions> limits,
         IOptions<IntakeOptions> options, SignedRequestCheck check, CancellationToken ct)
     {
-        if (request.Contributor is { } claimed && !limiter.TryAcquire(claimed))
-            return Problem(StatusCodes.Status429TooManyRequests, "Too many submissions", "contributor",
-                "too many submissions for this contributor address; retry later");
-
         switch (ContributionIntake.Decide(request, options.Value, check))
         {
             case IntakeDecision.Invalid invalid:
                 return TypedResults.ValidationProblem(invalid.Errors, title: "The contribution is malformed");
             case IntakeDecision.Unsigned unsigned:
                 return SigningProblems.Unauthorized(unsigned.Error);
+            // Counted for the signer the signature proves, never for an address a request merely claims.
+            case IntakeDecision.Accept(var submitted, _) when
+                await quota.TakeAsync("contributions", submitted.Contributor, limits.Value.PerContributor, limits.Value.Window, ct) is null:
+                return Problem(StatusCodes.Status429TooManyRequests, "Too many submissions", "contributor",
+                    "too many submissions for this contributor address; retry later");
             case IntakeDecision.Accept(var submitted, var content):
                 return await appender.AppendAsync(submitted, content, ct) switch
                 {

@@ -14,7 +14,10 @@ public sealed class RateLimitOptions
     [Range(1, int.MaxValue)]
     public int PerClientAddress { get; set; } = 1_000_000;
 
-    /// <summary>Submissions per contributor address per <see cref="Window"/>.</summary>
+    /// <summary>
+    /// Submissions per signer per <see cref="Window"/>, counted after the signature check and across replicas
+    /// (ServiceDefaults' SignerQuota).
+    /// </summary>
     [Range(1, int.MaxValue)]
     public int PerContributor { get; set; } = 1_000_000;
 

@@ -19,6 +19,7 @@ public static class DeskAnswers
         DeskOutcome.NotAllowed n => Problem(StatusCodes.Status403Forbidden, "Not allowed", n.Field, n.Detail),
         DeskOutcome.Unknown u => Problem(StatusCodes.Status404NotFound, "Unknown proposal", u.Field, u.Detail),
         DeskOutcome.Conflict c => Problem(StatusCodes.Status409Conflict, "Refused by the proposal's state", c.Field, c.Detail),
+        DeskOutcome.TooMany t => Problem(StatusCodes.Status429TooManyRequests, "Too many signed requests", t.Field, t.Detail),
         DeskOutcome.Unavailable u => TypedResults.Problem(u.Detail, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Weights unavailable"),
         _ => throw new InvalidOperationException("unknown desk outcome"),
     };

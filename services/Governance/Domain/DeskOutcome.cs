@@ -26,6 +26,9 @@ public abstract record DeskOutcome
     /// <summary>409: outside the voting period, a second vote, or a nonce already used.</summary>
     public sealed record Conflict(string Field, string Detail) : DeskOutcome;
 
+    /// <summary>429: the signer made more signed requests than its allowance in the current window.</summary>
+    public sealed record TooMany(string Field, string Detail) : DeskOutcome;
+
     /// <summary>503: the weights cannot be established (the ledger's events disagree with the published root).</summary>
     public sealed record Unavailable(string Detail) : DeskOutcome;
 }

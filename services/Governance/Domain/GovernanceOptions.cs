@@ -22,5 +22,12 @@ public sealed class GovernanceOptions
     [Range(typeof(TimeSpan), "00:01:00", "30.00:00:00")]
     public TimeSpan MaxDeadlineAhead { get; set; } = TimeSpan.FromDays(7);
 
+    /// <summary>Signed proposals, votes and delegations one signer may make per <see cref="SignedRequestWindow"/> (all replicas together).</summary>
+    [Range(1, 1_000_000)]
+    public int SignedRequestsPerSigner { get; set; } = 120;
+
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan SignedRequestWindow { get; set; } = TimeSpan.FromHours(1);
+
     public GovernanceParameters GenesisParameters => Genesis == "Development" ? GovernanceParameters.Development : GovernanceParameters.Production;
 }

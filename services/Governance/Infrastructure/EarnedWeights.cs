@@ -16,6 +16,7 @@ public sealed class EarnedWeights(IDocumentStore store)
     public const string LedgerStreamPrefix = "ledger/";
 
     private readonly ConcurrentDictionary<long, Task<EpochWeights>> _byEpoch = new();
+    private readonly ConcurrentDictionary<long, EpochClosed> _closed = new();
 
     /// <summary>The latest epoch closed so far, or null when none has.</summary>
     public async Task<EpochClosed?> LatestClosedAsync(CancellationToken ct)
@@ -26,10 +27,19 @@ public sealed class EarnedWeights(IDocumentStore store)
     }
 
     /// <summary>A closed epoch by number, or null when the history does not hold it.</summary>
+    /// <remarks>
+    /// Every vote asks for its proposal's snapshot epoch; reading the history for it each time scanned the event
+    /// table per vote. A closed epoch never changes, so once found it is kept (an epoch not yet found is asked again).
+    /// </remarks>
     public async Task<EpochClosed?> ClosedAsync(long epoch, CancellationToken ct)
     {
+        if (_closed.TryGetValue(epoch, out var known))
+            return known;
         await using var session = store.QuerySession();
-        return (await LedgerEvents<EpochClosed>(session, "epoch_closed", ct)).FirstOrDefault(e => e.Epoch == epoch);
+        var found = (await LedgerEvents<EpochClosed>(session, "epoch_closed", ct)).FirstOrDefault(e => e.Epoch == epoch);
+        if (found is not null)
+            _closed.TryAdd(epoch, found);
+        return found;
     }
 
     /// <summary>The weights of a closed epoch; throws <see cref="InvalidOperationException"/> when the ledger's events disagree with its root.</summary>

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Numerics;
 using System.Security.Cryptography;
@@ -9,6 +10,7 @@ using CommunityAI.Formats.Json;
 using CommunityAI.Formats.Signing;
 using CommunityAI.Governance.Domain;
 using CommunityAI.ServiceDefaults.History;
+using CommunityAI.ServiceDefaults.Limits;
 using JasperFx;
 using Marten;
 using Microsoft.Extensions.Options;
@@ -21,9 +23,11 @@ namespace CommunityAI.Governance.Infrastructure;
 /// </summary>
 public sealed class GovernanceDesk(
     IDocumentStore store, SignedRequestCheck check, EarnedWeights weights, ParametersBook parameters, PolicyVersions policies,
-    IOptions<GovernanceOptions> options)
+    ProposalWriteGate gate, SignerQuota quota, IOptions<GovernanceOptions> options)
 {
     private const int ConcurrencyRetries = 8;
+    private const int MaxCachedPowers = 32;
+    private readonly ConcurrentDictionary<string, VotingPower> _powers = new(StringComparer.Ordinal);
 
     public async Task<DeskOutcome> ProposeAsync(ProposalRequest request, CancellationToken ct)
     {
@@ -62,6 +66,8 @@ public sealed class GovernanceDesk(
         var signed = new ProposalPayload(proposer!, request.Kind!, request.Title!, bodyHash, payloadHash, request.Nonce!.Value, request.Deadline!.Value);
         if (check.Verify(signed, request.Signature) is { } unsigned)
             return new DeskOutcome.Unsigned(unsigned);
+        if (await TakeQuotaAsync(proposer!, ct) is { } tooMany)
+            return tooMany;
         var proposalId = Hex.Encode(TypedDataSigner.Digest(signed, check.Domain));
 
         var rules = await parameters.InForceAsync(ct);
@@ -123,10 +129,13 @@ public sealed class GovernanceDesk(
         var signed = new VotePayload(voter!, proposalId, (byte)request.Support!.Value, request.Reason ?? "", request.Nonce!.Value, request.Deadline!.Value);
         if (check.Verify(signed, request.Signature) is { } unsigned)
             return new DeskOutcome.Unsigned(unsigned);
+        if (await TakeQuotaAsync(voter!, ct) is { } tooMany)
+            return tooMany;
         var voteId = Hex.Encode(TypedDataSigner.Digest(signed, check.Domain));
 
         for (var attempt = 0; ; attempt++)
         {
+            using var turn = await gate.EnterAsync(proposalId, ct);
             await using var session = store.LightweightSession();
             var stream = await session.Events.FetchForWriting<Proposal>(Proposal.StreamKey(proposalId), ct);
             if (stream.Aggregate is not { } proposal)
@@ -145,12 +154,16 @@ public sealed class GovernanceDesk(
             {
                 return new DeskOutcome.Unavailable(e.Message);
             }
-            var power = PowerOf(proposal, snapshot);
-            var tally = Tally.Count(power, proposal.Submitted.QuorumBasisPoints, proposal.CastVotes);
+            var power = PowerFor(proposal, snapshot);
             var now = check.Now;
-            if (proposal.Open is false || !proposal.Timeline.AcceptsVotesAt(now, tally.QuorumReachedAt))
+            // Before the period's end a vote is on time whatever the quorum; only after it does the moment quorum was
+            // reached (the late-quorum extension) decide, and only then are all earlier votes counted again.
+            var quorumReachedAt = now < proposal.Timeline.VotingEndsAt
+                ? null
+                : Tally.Count(power, proposal.Submitted.QuorumBasisPoints, proposal.CastVotes).QuorumReachedAt;
+            if (proposal.Open is false || !proposal.Timeline.AcceptsVotesAt(now, quorumReachedAt))
                 return new DeskOutcome.Conflict("proposalId",
-                    $"votes are taken from {proposal.Timeline.VotingStartsAt:O} until {proposal.Timeline.Deadline(tally.QuorumReachedAt):O}; it is {now:O}");
+                    $"votes are taken from {proposal.Timeline.VotingStartsAt:O} until {proposal.Timeline.Deadline(quorumReachedAt):O}; it is {now:O}");
             var voted = proposal.Votes.Select(v => v.Voter).ToHashSet(StringComparer.Ordinal);
             var weight = power.WeightOf(voter!, voted);
             if (weight == 0)
@@ -164,7 +177,10 @@ public sealed class GovernanceDesk(
             }
             catch (ConcurrencyException) when (attempt < ConcurrencyRetries)
             {
-                // Another vote on the same proposal committed first: count again on top of it.
+                // Another replica's vote on the same proposal committed first: count again on top of it, after a
+                // short random pause so the replicas do not collide again in step.
+                turn.Dispose();
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20 << Math.Min(attempt, 4))), ct);
             }
         }
     }
@@ -189,6 +205,8 @@ public sealed class GovernanceDesk(
         var signed = new DelegationPayload(delegator!, delegatee!, request.Nonce!.Value, request.Deadline!.Value);
         if (check.Verify(signed, request.Signature) is { } unsigned)
             return new DeskOutcome.Unsigned(unsigned);
+        if (await TakeQuotaAsync(delegator!, ct) is { } tooMany)
+            return tooMany;
         var id = Hex.Encode(TypedDataSigner.Digest(signed, check.Domain));
 
         await using var session = store.LightweightSession();
@@ -264,6 +282,15 @@ public sealed class GovernanceDesk(
     public static VotingPower PowerOf(Proposal proposal, EpochWeights? snapshot) =>
         new(snapshot?.Earned ?? new Dictionary<string, BigInteger>(), proposal.Submitted.Delegations, proposal.Submitted.SquareRootWeighting);
 
+    // A proposal's voting power never changes (its snapshot epoch and delegations are fixed at submission), and building
+    // it walks every earner: kept for the proposals being voted on, forgotten wholesale when too many pile up.
+    private VotingPower PowerFor(Proposal proposal, EpochWeights? snapshot)
+    {
+        if (_powers.Count > MaxCachedPowers)
+            _powers.Clear();
+        return _powers.GetOrAdd(proposal.ProposalId, _ => PowerOf(proposal, snapshot));
+    }
+
     /// <summary>The earned amounts a proposal's weights come from (null when no epoch had closed).</summary>
     public async Task<EpochWeights?> SnapshotOfAsync(Proposal proposal, CancellationToken ct)
     {
@@ -273,6 +300,13 @@ public sealed class GovernanceDesk(
             ?? throw new InvalidOperationException($"epoch {proposal.Submitted.SnapshotEpoch} is not in the history");
         return await weights.ForAsync(epoch, ct);
     }
+
+    // After the signature check, for the signer it proves: nobody can use up someone else's allowance, and every
+    // replica counts against the same allowance.
+    private async Task<DeskOutcome?> TakeQuotaAsync(string signer, CancellationToken ct) =>
+        await quota.TakeAsync("governance", signer, options.Value.SignedRequestsPerSigner, options.Value.SignedRequestWindow, ct) is null
+            ? new DeskOutcome.TooMany("signature", $"{signer} made {options.Value.SignedRequestsPerSigner} signed requests in {options.Value.SignedRequestWindow}; retry later")
+            : null;
 
     private static async Task<DeskOutcome> SaveWithNonceAsync(IDocumentSession session, string type, string signer, ulong nonce, string id, CancellationToken ct)
     {

@@ -12,7 +12,7 @@ namespace CommunityAI.Governance.Infrastructure;
 /// defeated; a queued proposal whose timelock ended is activated. The decision is the pure lifecycle's, so replay
 /// reaches the same outcome from the same events.
 /// </summary>
-public sealed class ProposalCloser(IDocumentStore store, GovernanceDesk desk, TimeProvider clock)
+public sealed class ProposalCloser(IDocumentStore store, GovernanceDesk desk, ProposalWriteGate gate, TimeProvider clock)
 {
     // Succeeded-and-queued, then activated: two steps, plus room for a few lost races with another writer.
     private const int MaxStepsPerProposal = 5;
@@ -46,6 +46,7 @@ public sealed class ProposalCloser(IDocumentStore store, GovernanceDesk desk, Ti
 
     private async Task<bool> CloseAsync(string proposalId, CancellationToken ct)
     {
+        using var turn = await gate.EnterAsync(proposalId, ct);
         await using var session = store.LightweightSession();
         var stream = await session.Events.FetchForWriting<Proposal>(Proposal.StreamKey(proposalId), ct);
         if (stream.Aggregate is not { Open: true } proposal)

@@ -18,13 +18,15 @@ public static class Reassignment
     /// <summary>The replacement, or null when the case has no seed (assigned before seed rounds) or nobody is left to draw.</summary>
     /// <param name="validators">Admitted, registered validators as selection sees them.</param>
     /// <param name="commitWindow">The replacement's time to commit; the deadlines only ever move later.</param>
+    /// <param name="maxPerEpoch">The cap on assignments per validator per epoch; 0 for none.</param>
     public static ReviewerReassigned? Replace(ScoringCase @case, string replaced, string reason, int round,
-        IEnumerable<ReviewerSelection.Validator> validators, DateTimeOffset liveSince, TimeSpan commitWindow, DateTimeOffset now)
+        IEnumerable<ReviewerSelection.Validator> validators, DateTimeOffset liveSince, TimeSpan commitWindow, DateTimeOffset now,
+        int maxPerEpoch = 0)
     {
         if (@case.Assignment is not { Seed: { } seed, CommitClosesAt: { } commitClosesAt } assignment)
             return null;
         var used = @case.EverAssigned;
-        var candidates = ReviewerSelection.Candidates(@case.Contributor, validators.Where(v => !used.Contains(v.Address)), 1, liveSince);
+        var candidates = ReviewerSelection.Candidates(@case.Contributor, validators.Where(v => !used.Contains(v.Address)), 1, liveSince, maxPerEpoch);
         var chosen = ReviewerSelection.Select(Hex.Decode(seed, 32), candidates, 1);
         if (chosen.Count == 0)
             return null;

@@ -13,15 +13,19 @@ namespace CommunityAI.QualityScoring.Domain;
 public static class ReviewerSelection
 {
     /// <summary>
-    /// The validators to draw from: the eligible ones (not the contributor, reputation above zero) seen since
-    /// <paramref name="liveSince"/>, or every eligible one when fewer than <paramref name="count"/> are live, so an absent
-    /// validator is not assigned while live ones can do the work.
+    /// The validators to draw from: the eligible ones (not the contributor, reputation above zero, fewer than
+    /// <paramref name="maxPerEpoch"/> assignments this epoch) seen since <paramref name="liveSince"/>, or every eligible one
+    /// when fewer than <paramref name="count"/> are live, so an absent validator is not assigned while live ones can do the work.
+    /// A validator at its cap is left out of the candidates, which the assignment records: the draw over them is unchanged,
+    /// so an auditor recomputes the same reviewers from the recorded candidates.
     /// </summary>
+    /// <param name="maxPerEpoch">Most assignments a validator takes per epoch (<see cref="ScoringOptions.MaxReviewsPerValidatorPerEpoch"/>); 0 for no cap.</param>
     public static IReadOnlyList<AssignedReviewer> Candidates(
-        string contributor, IEnumerable<Validator> validators, int count, DateTimeOffset liveSince)
+        string contributor, IEnumerable<Validator> validators, int count, DateTimeOffset liveSince, int maxPerEpoch = 0)
     {
         var eligible = validators
             .Where(v => !string.Equals(v.Address, contributor, StringComparison.OrdinalIgnoreCase) && v.Reputation > 0)
+            .Where(v => maxPerEpoch <= 0 || v.AssignedThisEpoch < maxPerEpoch)
             .OrderBy(v => v.Address, StringComparer.OrdinalIgnoreCase)
             .ToList();
         var live = eligible.Where(v => v.LastSeenAt >= liveSince).ToList();
@@ -51,5 +55,6 @@ public static class ReviewerSelection
     }
 
     /// <summary>A registered validator as selection sees it.</summary>
-    public sealed record Validator(string Address, decimal Reputation, DateTimeOffset LastSeenAt);
+    /// <param name="AssignedThisEpoch">Cases it was drawn for in the current epoch (<see cref="ReviewLoad"/>).</param>
+    public sealed record Validator(string Address, decimal Reputation, DateTimeOffset LastSeenAt, int AssignedThisEpoch = 0);
 }

@@ -62,6 +62,13 @@ public sealed class ScoringOptions : IValidatableObject
     /// </summary>
     [Range(0, 10_000)] public int RemovalAfterFloorRounds { get; set; } = 10;
 
+    /// <summary>
+    /// Most cases one validator is drawn for in one epoch (the ledger's epochs, <see cref="ReviewEpochs"/>), replacements
+    /// included; 0 for no cap. A validator at its cap is left out of the candidates until the next epoch. While a cap is set,
+    /// drawing reviewers is serial (one lock), so the count is exact.
+    /// </summary>
+    [Range(0, 1_000_000)] public int MaxReviewsPerValidatorPerEpoch { get; set; }
+
     /// <summary>How often the closer looks for review windows that ended.</summary>
     public TimeSpan CloserInterval { get; set; } = TimeSpan.FromSeconds(1);
 

@@ -25,6 +25,12 @@ public sealed record ValidatorView(
 
     public ValidatorView Apply(ReviewSubmitted _) => this with { ReviewsSubmitted = ReviewsSubmitted + 1 };
 
+    /// <summary>
+    /// Whether the validator has stayed at its floor long enough to be removed: <paramref name="afterFloorRounds"/>
+    /// consecutive changes at the floor (0 never removes).
+    /// </summary>
+    public bool DueForRemoval(int afterFloorRounds) => afterFloorRounds > 0 && AtFloor >= afterFloorRounds;
+
     /// <summary>A reputation change under a policy whose floor is <paramref name="floor"/>.</summary>
     public ValidatorView Apply(ReputationChanged changed, decimal floor) => this with
     {

@@ -105,7 +105,7 @@ public sealed partial class AdmissionBook(IDocumentStore store, IOptions<Scoring
     /// </summary>
     public async Task<ValidatorRemoved?> RemoveIfAtFloorAsync(IDocumentSession session, ValidatorView view, DateTimeOffset now, CancellationToken ct)
     {
-        if (RemovalAfterFloorRounds <= 0 || view.AtFloor < RemovalAfterFloorRounds
+        if (!view.DueForRemoval(RemovalAfterFloorRounds)
             || await session.LoadAsync<ValidatorAdmission>(view.Id, ct) is not { Admitted: true })
             return null;
         var removed = new ValidatorRemoved(view.Id, ByReputation, null, now);

@@ -15,7 +15,8 @@ namespace CommunityAI.QualityScoring.Infrastructure;
 /// twice), the case, the assignments and the near-duplicate index rows, under locks on the content hash and the text's
 /// LSH bands: of two concurrent copies, exactly one is the original and the other names it.
 /// </summary>
-public sealed class ContributionIntakeWriter(IDocumentStore store, PolicyBook policies, IOptions<ScoringOptions> options, TimeProvider clock)
+public sealed class ContributionIntakeWriter(
+    IDocumentStore store, PolicyBook policies, IOptions<ScoringOptions> options, IOptions<ReviewEpochs> epochs, TimeProvider clock)
 {
     public static string StreamFor(string contributionId) => Extensions.StreamPrefix + contributionId;
 
@@ -33,6 +34,9 @@ public sealed class ContributionIntakeWriter(IDocumentStore store, PolicyBook po
         var contentHash = submitted.ContentHash.ToLowerInvariant();
         try
         {
+            // With a cap on reviews per epoch, the epoch of this assignment and the draws serial (see ScoringLocks.Workload).
+            var cap = options.Value.MaxReviewsPerValidatorPerEpoch;
+            long? epoch = cap > 0 ? epochs.Value.EpochAt(clock.GetUtcNow()) : null;
             await using var session = store.LightweightSession();
             await session.BeginTransactionAsync(ct);
             // Everything the decision reads, in one round trip after the locks. No read before the transaction: a
@@ -40,13 +44,14 @@ public sealed class ContributionIntakeWriter(IDocumentStore store, PolicyBook po
             // The seeds lock, shared, keeps a round from ending between reading the contribution's round and committing.
             var read = new LockedRead(session).Lock([
                 TransactionLock.Exclusive(ScoringLocks.Case(id)), TransactionLock.Exclusive(ScoringLocks.Content(contentHash)),
-                .. bands.Select(b => TransactionLock.Exclusive(ScoringLocks.Band(b))), TransactionLock.Shared(ScoringLocks.Seeds)]);
+                .. bands.Select(b => TransactionLock.Exclusive(ScoringLocks.Band(b))), TransactionLock.Shared(ScoringLocks.Seeds),
+                .. (epoch is null ? Array.Empty<TransactionLock>() : [TransactionLock.Exclusive(ScoringLocks.Workload)])]);
             var takenIn = read.Exists<ScoringCase>(id);
             var firstSeen = read.Load<ContentFirstSeen>(contentHash);
             var nearestFound = signature is null
                 ? Task.FromResult<(string ContributionId, double Similarity)?>(null)
                 : read.Query(NearDuplicateIndex.FindCommand(id, bands), (reader, ct) => NearDuplicateIndex.ReadNearestAsync(reader, signature, ct));
-            var registered = read.Query(SelectableValidators.Command(read), SelectableValidators.ReadAsync);
+            var registered = read.Query(SelectableValidators.Command(read, epoch), SelectableValidators.ReadAsync);
             var seedRound = read.Query(SeedBook.RoundOfCommand(read, sequence), SeedBook.ReadRoundAsync);
             await read.ExecuteAsync(ct);
             if (await takenIn)
@@ -69,7 +74,7 @@ public sealed class ContributionIntakeWriter(IDocumentStore store, PolicyBook po
             var @case = ScoringCase.Create(checks);
             List<object> events = [checks];
             var candidates = ReviewerSelection.Candidates(checks.Contributor, validators, policy.ReviewersPerContribution,
-                now - options.Value.LivenessWindow);
+                now - options.Value.LivenessWindow, cap);
             // Drawn from a seed the contributor could not know when signing: the secret of the round its contribution
             // was recorded in, committed before that round began and revealed only after it ended.
             var (round, secret) = await seedRound;
@@ -93,6 +98,8 @@ public sealed class ContributionIntakeWriter(IDocumentStore store, PolicyBook po
                 events.Add(assigned);
                 foreach (var reviewer in reviewers)
                     session.Store(new Assignment(Assignment.IdFor(id, reviewer.Validator), reviewer.Validator, id, assigned.WindowClosesAt, true));
+                if (epoch is { } counted)
+                    ReviewLoads.Count(session, counted, reviewers.Select(r => r.Validator), validators);
             }
 
             session.Events.StartStream(StreamFor(id), events);

@@ -10,7 +10,8 @@ namespace CommunityAI.QualityScoring.Infrastructure;
 /// ones when the commit window closes (called by the window closer, inside its transaction), and a removed validator's
 /// uncommitted assignments as soon as the removal is recorded.
 /// </summary>
-public sealed partial class Reassigner(IDocumentStore store, IOptions<ScoringOptions> options, TimeProvider clock, ILogger<Reassigner> logger)
+public sealed partial class Reassigner(
+    IDocumentStore store, IOptions<ScoringOptions> options, IOptions<ReviewEpochs> epochs, TimeProvider clock, ILogger<Reassigner> logger)
 {
     /// <summary>
     /// For a case whose commit window has closed, held under its lock: replaces each reviewer with no commitment, in
@@ -21,17 +22,20 @@ public sealed partial class Reassigner(IDocumentStore store, IOptions<ScoringOpt
         var absent = @case.Uncommitted.Order(StringComparer.Ordinal).ToList();
         if (absent.Count == 0 || @case.ReassignmentRound >= options.Value.ReassignmentRounds || @case.Assignment?.Seed is null)
             return null;
-        var validators = await ReadValidatorsAsync(session, ct);
+        var epoch = EpochAt(now);
+        var validators = await ReadValidatorsAsync(session, epoch, ct);
         var round = @case.ReassignmentRound + 1;
         var replaced = @case;
         List<ReviewerReassigned> events = [];
         foreach (var validator in absent)
         {
             if (Reassignment.Replace(replaced, validator, Reassignment.Absent, round, validators,
-                    now - options.Value.LivenessWindow, options.Value.CommitWindow, now) is not { } reassigned)
+                    now - options.Value.LivenessWindow, options.Value.CommitWindow, now, options.Value.MaxReviewsPerValidatorPerEpoch) is not { } reassigned)
                 break;
             replaced = replaced.Apply(reassigned);
             events.Add(reassigned);
+            if (epoch is { } counted)
+                validators = ReviewLoads.Count(session, counted, [reassigned.Replacement.Validator], validators);
         }
         if (events.Count == 0)
             return null;
@@ -51,19 +55,23 @@ public sealed partial class Reassigner(IDocumentStore store, IOptions<ScoringOpt
         var handedOn = 0;
         foreach (var id in open)
         {
+            var epoch = EpochAt(clock.GetUtcNow());
             await using var session = store.LightweightSession();
             await session.BeginTransactionAsync(ct);
-            var read = new LockedRead(session).Lock([ScoringLocks.Case(id)]);
+            var read = new LockedRead(session).Lock([ScoringLocks.Case(id), .. epoch is null ? Array.Empty<string>() : [ScoringLocks.Workload]]);
             var loaded = read.Load<ScoringCase>(id);
-            var selectable = read.Query(SelectableValidators.Command(read), SelectableValidators.ReadAsync);
+            var selectable = read.Query(SelectableValidators.Command(read, epoch), SelectableValidators.ReadAsync);
             await read.ExecuteAsync(ct);
             var now = clock.GetUtcNow();
             if (await loaded is not { Scored: null, CommitClosed: false } @case || !@case.IsAssigned(validator)
                 || @case.CommitmentBy(validator) is not null || now >= @case.CommitClosesAt)
                 continue;
-            if (Reassignment.Replace(@case, validator, Reassignment.Removed, @case.ReassignmentRound, await selectable,
-                    now - options.Value.LivenessWindow, options.Value.CommitWindow, now) is not { } reassigned)
+            var validators = await selectable;
+            if (Reassignment.Replace(@case, validator, Reassignment.Removed, @case.ReassignmentRound, validators,
+                    now - options.Value.LivenessWindow, options.Value.CommitWindow, now, options.Value.MaxReviewsPerValidatorPerEpoch) is not { } reassigned)
                 continue; // nobody left to draw: it stays absent, and is replaced at the commit deadline if anybody is by then
+            if (epoch is { } counted)
+                ReviewLoads.Count(session, counted, [reassigned.Replacement.Validator], validators);
             Record(session, @case.Apply(reassigned), [reassigned]);
             await session.SaveChangesAsync(ct);
             handedOn++;
@@ -71,10 +79,14 @@ public sealed partial class Reassigner(IDocumentStore store, IOptions<ScoringOpt
         return handedOn;
     }
 
-    private static async Task<IReadOnlyList<ReviewerSelection.Validator>> ReadValidatorsAsync(IDocumentSession session, CancellationToken ct)
+    /// <summary>The epoch replacements count in, or null when no cap is set.</summary>
+    private long? EpochAt(DateTimeOffset now) => options.Value.MaxReviewsPerValidatorPerEpoch > 0 ? epochs.Value.EpochAt(now) : null;
+
+    /// <summary>The validators to draw from; with a cap, under the workload lock (taken after the case's, as every draw does).</summary>
+    private static async Task<IReadOnlyList<ReviewerSelection.Validator>> ReadValidatorsAsync(IDocumentSession session, long? epoch, CancellationToken ct)
     {
-        var read = new LockedRead(session);
-        var selectable = read.Query(SelectableValidators.Command(read), SelectableValidators.ReadAsync);
+        var read = new LockedRead(session).Lock(epoch is null ? [] : [ScoringLocks.Workload]);
+        var selectable = read.Query(SelectableValidators.Command(read, epoch), SelectableValidators.ReadAsync);
         await read.ExecuteAsync(ct);
         return await selectable;
     }

@@ -21,6 +21,12 @@ internal static class ScoringLocks
     /// <summary>Exclusive to end a seed round, shared by intake: no round ends between an intake's reading the round and its commit.</summary>
     public const string Seeds = "scoring:seeds";
     public const string Schema = "scoring:schema";
+    /// <summary>
+    /// Exclusive around every draw of reviewers while a cap on reviews per epoch is set, so two draws never both count the
+    /// same last free place. It sorts after every case, content, band, seeds and validator key, and no transaction holding it
+    /// waits for any of those.
+    /// </summary>
+    public const string Workload = "scoring:workload";
 
     /// <summary>Takes every lock in <paramref name="keys"/> exclusively, in sorted order, in one round trip.</summary>
     public static Task TakeAsync(NpgsqlConnection connection, IEnumerable<string> keys, CancellationToken ct) =>

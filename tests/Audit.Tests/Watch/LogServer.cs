@@ -1,12 +1,8 @@
 using System.Collections.Concurrent;
 using CommunityAI.Formats.Tiles;
+using CommunityAI.Testing;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace CommunityAI.Audit.Tests.Watch;
 
@@ -31,37 +27,36 @@ internal sealed class LogServer : IAsyncDisposable
 
     public ConcurrentQueue<string> Alerts { get; } = new();
 
-    public string Url => _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+    public string Url => TestHttpServer.UrlOf(_app);
 
     public static async Task<LogServer> StartAsync(ServedLog log)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var server = new LogServer(app) { Log = log };
-        app.MapGet("/checkpoint", () => Results.Text(server.Log.Checkpoint, "text/plain; charset=utf-8"));
-        app.MapGet("/tile/{**path}", (string path) =>
+        LogServer? started = null;
+        await TestHttpServer.StartAsync(app =>
         {
-            if (!TilePath.TryParse(path, out var tile, out _))
-                return Results.BadRequest();
-            if (tile.Level is not { } level)
-                return server.EntryBundle(tile);
-            var nodes = level * TilePath.Height < server.Log.Levels.Count ? server.Log.Levels[level * TilePath.Height] : [];
-            long start = tile.Index * TilePath.FullWidth;
-            if (start + tile.Width > nodes.Length)
-                return Results.NotFound();
-            var bytes = nodes.Skip((int)start).Take(tile.Width).SelectMany(h => h).ToArray();
-            return Results.Bytes(server.TamperTiles?.Invoke(bytes) ?? bytes, "application/octet-stream");
+            var server = started = new LogServer(app) { Log = log };
+            app.MapGet("/checkpoint", () => Results.Text(server.Log.Checkpoint, "text/plain; charset=utf-8"));
+            app.MapGet("/tile/{**path}", (string path) =>
+            {
+                if (!TilePath.TryParse(path, out var tile, out _))
+                    return Results.BadRequest();
+                if (tile.Level is not { } level)
+                    return server.EntryBundle(tile);
+                var nodes = level * TilePath.Height < server.Log.Levels.Count ? server.Log.Levels[level * TilePath.Height] : [];
+                long start = tile.Index * TilePath.FullWidth;
+                if (start + tile.Width > nodes.Length)
+                    return Results.NotFound();
+                var bytes = nodes.Skip((int)start).Take(tile.Width).SelectMany(h => h).ToArray();
+                return Results.Bytes(server.TamperTiles?.Invoke(bytes) ?? bytes, "application/octet-stream");
+            });
+            app.MapPost("/hook", async (HttpRequest request) =>
+            {
+                using var reader = new StreamReader(request.Body);
+                server.Alerts.Enqueue(await reader.ReadToEndAsync());
+                return Results.Ok();
+            });
         });
-        app.MapPost("/hook", async (HttpRequest request) =>
-        {
-            using var reader = new StreamReader(request.Body);
-            server.Alerts.Enqueue(await reader.ReadToEndAsync());
-            return Results.Ok();
-        });
-        await app.StartAsync();
-        return server;
+        return started!;
     }
 
     private IResult EntryBundle(TilePath tile)

@@ -1,14 +1,12 @@
 using System.Collections.Concurrent;
 using System.Net;
 using ChainBridge.IntegrationTests.Dapr.Runtime;
+using CommunityAI.Testing;
 using Grpc.Core;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace ChainBridge.IntegrationTests.Dapr;
 
@@ -34,18 +32,15 @@ public sealed class SecretsSidecar : IAsyncDisposable
 
     public static async Task<SecretsSidecar> StartAsync(string storeName)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel =>
-            kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2));
         var service = new SecretsService(storeName);
-        builder.Services.AddGrpc();
-        builder.Services.AddSingleton(service);
-        var app = builder.Build();
-        app.MapGrpcService<SecretsService>();
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        return new SecretsSidecar(app, service) { Endpoint = address };
+        var app = await TestHttpServer.StartAsync(app => app.MapGrpcService<SecretsService>(), builder =>
+        {
+            builder.WebHost.ConfigureKestrel(kestrel =>
+                kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2));
+            builder.Services.AddGrpc();
+            builder.Services.AddSingleton(service);
+        });
+        return new SecretsSidecar(app, service) { Endpoint = TestHttpServer.UrlOf(app) };
     }
 
     public async ValueTask DisposeAsync()

@@ -1,4 +1,4 @@
-namespace CommunityAI.Benchmarks.ChainBridge;
+namespace CommunityAI.Benchmarks;
 
 /// <summary>The machine's load, printed with the numbers: a shared build machine skews every rate.</summary>
 internal static class LoadAverage

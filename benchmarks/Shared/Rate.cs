@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace CommunityAI.Benchmarks.RewardLedger;
+namespace CommunityAI.Benchmarks;
 
 /// <summary>Runs an operation <c>count</c> times over <c>parallel</c> workers and returns operations per second.</summary>
 internal static class Rate

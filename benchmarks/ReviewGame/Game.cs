@@ -1,0 +1,220 @@
+using System.Numerics;
+using System.Security.Cryptography;
+using System.Text;
+using CommunityAI.Contracts;
+using CommunityAI.Formats;
+using CommunityAI.Formats.Policies;
+using CommunityAI.Formats.Signing;
+using CommunityAI.QualityScoring.Domain;
+using CommunityAI.RewardLedger.Domain;
+
+namespace CommunityAI.Benchmarks.ReviewGame;
+
+/// <summary>
+/// Attackers against honest validators over a few pay epochs, decided by the service's own code: candidates and the draw
+/// (<see cref="ReviewerSelection"/>) from the seed of the contribution's round (<see cref="AssignmentSeed"/>), the case
+/// (<see cref="ScoringCase"/>) with its commitments and reveals, consensus, clipping, reputation and the unrevealed penalty
+/// (<see cref="ScoreDecision.Finalise"/>), the floor and removal (<see cref="ValidatorView"/>), the contributor's reward
+/// (<see cref="RewardPolicy"/>) and the validators' pay (<see cref="ValidatorPay"/>). The game only decides what each
+/// player does. Cases close one after another, so each draw sees the reputations the earlier cases left.
+/// </summary>
+public static class Game
+{
+    private const string Kind = "data";
+    private const int SybilInflated = 95;
+
+    public static GameResult Play(GameSettings settings)
+    {
+        var random = new Random(settings.Seed);
+        var scoring = new ScoringOptions
+        {
+            MaxReviewsPerValidatorPerEpoch = settings.MaxReviewsPerValidatorPerEpoch,
+            ReviewersPerContribution = settings.ReviewersPerContribution,
+            Quorum = settings.Quorum,
+        };
+        var genesis = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        var policy = scoring.ToPolicy(genesis);
+        var reward = RewardPolicy.Initial with { ValidatorShareBasisPoints = settings.ValidatorShareBasisPoints };
+        var epochs = new ReviewEpochs { Genesis = genesis, Length = TimeSpan.FromDays(1) };
+
+        var players = Players(settings, policy, genesis);
+        var byAddress = players.ToDictionary(p => p.Address, StringComparer.OrdinalIgnoreCase);
+        var sybil = AddressOf("sybil-contributor");
+        var colluders = players.Where(p => p.Strategy == Strategy.Colluder).Select(p => p.Address).ToArray();
+        var honestContributors = Enumerable.Range(0, 40).Select(i => AddressOf("contributor-" + i)).ToArray();
+
+        var total = settings.Epochs * settings.ContributionsPerEpoch;
+        var secrets = Enumerable.Range(0, total / settings.ContributionsPerRound + 2).Select(_ => Bytes(random, 32)).ToArray();
+        var groups = new Dictionary<string, (int Count, long ScoreSum, BigInteger Reward, BigInteger HonestReward)>
+        {
+            ["honest"] = default, ["sybil"] = default, ["colluders"] = default,
+        };
+        var earned = new Dictionary<(string, long), BigInteger>();
+        int sybilCases = 0, achieved = 0, ifSeedKnown = 0, fallbacks = 0;
+        decimal chance = 0;
+        int? lastConsensus = null;
+
+        for (var i = 0; i < total; i++)
+        {
+            var now = genesis + TimeSpan.FromDays(i / settings.ContributionsPerEpoch)
+                + TimeSpan.FromSeconds(i % settings.ContributionsPerEpoch * 60);
+            var epoch = epochs.EpochAt(now);
+            var round = i / settings.ContributionsPerRound;
+            var pick = random.NextDouble();
+            var (group, contributor, quality) =
+                pick < settings.SybilShare ? ("sybil", sybil, random.Next(0, 21))
+                : pick < settings.SybilShare + settings.ColluderShare ? ("colluders", colluders[random.Next(colluders.Length)], random.Next(30, 96))
+                : ("honest", honestContributors[random.Next(honestContributors.Length)], random.Next(30, 96));
+
+            var selectable = players.Where(p => !p.Removed)
+                .Select(p => new ReviewerSelection.Validator(p.Address, p.View.Reputation, now, p.AssignedIn(epoch))).ToList();
+            var candidates = ReviewerSelection.Candidates(contributor, selectable, policy.ReviewersPerContribution,
+                now - scoring.LivenessWindow, settings.MaxReviewsPerValidatorPerEpoch);
+
+            string id;
+            if (group == "sybil")
+            {
+                // Grinding: the Sybil signs the nonce whose draw, under the last seed it could know (the previous round's
+                // revealed secret), gives it the most reviewers of its own. The real draw uses this round's secret.
+                var own = (IReadOnlyList<AssignedReviewer> drawn) => drawn.Count(r => byAddress[r.Validator].Strategy == Strategy.Sybil);
+                var majority = policy.ReviewersPerContribution / 2 + 1;
+                var ids = Enumerable.Range(0, settings.GrindAttempts).Select(n => IdOf(contributor, i, n)).ToList();
+                var known = round == 0 ? new byte[32] : secrets[round - 1];
+                id = ids.MaxBy(n => own(ReviewerSelection.Select(AssignmentSeed.For(Hex.Encode(known), n), candidates, policy.ReviewersPerContribution)))!;
+                chance += (decimal)ids.Count(n => own(Draw(secrets[round], n, candidates, policy)) >= majority) / ids.Count;
+                if (ids.Any(n => own(ReviewerSelection.Select(SHA256.HashData(Hex.Decode(n, 32)), candidates, policy.ReviewersPerContribution)) >= majority))
+                    ifSeedKnown++;
+                sybilCases++;
+                if (own(Draw(secrets[round], id, candidates, policy)) >= majority)
+                    achieved++;
+            }
+            else
+                id = IdOf(contributor, i, 0);
+
+            var seed = AssignmentSeed.For(Hex.Encode(secrets[round]), id);
+            var reviewers = ReviewerSelection.Select(seed, candidates, policy.ReviewersPerContribution);
+            var checks = new AutomatedChecksCompleted(id, contributor, Kind, Hex.Encode(SHA256.HashData(Hex.Decode(id, 32))), "ipfs://game/" + i,
+                4096, 4096, policy.Version, null, null, null, [], settings.AutomatedScore, now);
+            foreach (var reviewer in reviewers)
+                byAddress[reviewer.Validator].Assign(epoch);
+
+            if (ScoreDecision.Immediate(checks, policy, reviewers.Count, now) is { } immediate)
+            {
+                fallbacks++;
+                Credit(immediate, null);
+                continue;
+            }
+            var assigned = new ReviewersAssigned(id, reviewers, candidates.Count, Math.Min(policy.Quorum, reviewers.Count),
+                now + policy.ReviewWindow, policy.Version, now, round, Hex.Encode(seed), candidates, now + scoring.CommitWindow);
+            var sybilHolds = group == "sybil"
+                && reviewers.Count(r => byAddress[r.Validator].Strategy == Strategy.Sybil) > reviewers.Count / 2;
+            var reviews = reviewers.Select(r =>
+            {
+                var player = byAddress[r.Validator];
+                var (played, seen) = player.Review(random, quality, contributor, colluders, sybilHolds, settings.AutomatedScore, lastConsensus, policy);
+                return (Player: player, Review: played, Seen: seen);
+            }).ToList();
+            var @case = Close(ScoringCase.Create(checks).Apply(assigned), reviews.Select(r => (r.Player.Address, r.Review)), now);
+            var outcome = ScoreDecision.Finalise(@case, policy, reviews.ToDictionary(r => r.Player.Address, r => r.Player.View.Reputation,
+                StringComparer.OrdinalIgnoreCase), now);
+
+            // The counterfactual: the same reviewers, the group's own reviewing honestly.
+            ContributionScored? honestly = null;
+            if (group != "honest")
+            {
+                var straight = reviews.Select(r => (r.Player.Address, Review: r.Player.Strategy is Strategy.Sybil or Strategy.Colluder
+                    ? r.Seen : r.Review));
+                honestly = ScoreDecision.Finalise(Close(ScoringCase.Create(checks).Apply(assigned), straight, now), policy,
+                    reviews.ToDictionary(r => r.Player.Address, r => r.Player.View.Reputation, StringComparer.OrdinalIgnoreCase), now).Scored;
+            }
+
+            foreach (var (player, _, _) in reviews.Where(r => r.Review is not null))
+                player.Revealed(@case.Reviews.Single(s => s.Validator == player.Address));
+            foreach (var change in outcome.Reputation)
+                byAddress[change.Validator].Moved(change, policy.ReputationFloor, settings.RemovalAfterFloorRounds);
+            var scored = outcome.Scored;
+            if (scored.Fallback is null)
+            {
+                lastConsensus = scored.Components?.ConsensusScore;
+                foreach (var line in ValidatorPay.Divide(reward.ValidatorPoolFor(Kind), scored.Reviews!).Lines)
+                    byAddress[line.Validator].Pay += TokenAmount.Parse(line.Amount);
+                foreach (var review in scored.Reviews!.Where(r => r.Clipped))
+                    byAddress[review.Validator].Clipped++;
+            }
+            else
+                fallbacks++;
+            Credit(scored, honestly);
+
+            void Credit(ContributionScored actual, ContributionScored? counterfactual)
+            {
+                var before = earned.GetValueOrDefault((contributor, epoch));
+                var paid = reward.RewardFor(Kind, actual.Score, before, actual.Fallback is null ? RewardEvidence.Consensus : RewardEvidence.Automated);
+                var straight = counterfactual is null ? paid
+                    : reward.RewardFor(Kind, counterfactual.Score, before, counterfactual.Fallback is null ? RewardEvidence.Consensus : RewardEvidence.Automated);
+                earned[(contributor, epoch)] = before + paid;
+                var g = groups[group];
+                groups[group] = (g.Count + 1, g.ScoreSum + actual.Score, g.Reward + paid, g.HonestReward + straight);
+            }
+        }
+
+        var validators = Enum.GetValues<Strategy>().Select(s => players.Where(p => p.Strategy == s).ToList()).Where(p => p.Count > 0)
+            .Select(p => new StrategyOutcome(p[0].Strategy, p.Count, p.Sum(v => v.Assigned), p.Sum(v => v.View.ReviewsSubmitted),
+                p.Sum(v => v.Clipped), Tokens(p.Aggregate(BigInteger.Zero, (s, v) => s + v.Pay)),
+                Math.Round(p.Average(v => v.View.Reputation), 3), p.Count(v => v.Removed)))
+            .ToList();
+        var contributors = groups.Select(g => new ContributorOutcome(g.Key, g.Value.Count,
+            g.Value.Count == 0 ? 0 : Math.Round((decimal)g.Value.ScoreSum / g.Value.Count, 1), Tokens(g.Value.Reward), Tokens(g.Value.HonestReward))).ToList();
+        var grinding = new GrindingOutcome(sybilCases, Share(achieved, sybilCases), sybilCases == 0 ? 0 : Math.Round(chance / sybilCases, 3),
+            Share(ifSeedKnown, sybilCases));
+        return new GameResult(settings, validators, contributors, grinding, total, fallbacks);
+    }
+
+    /// <summary>The case as it stands when it closes: every reviewer committed; those with a review revealed it.</summary>
+    private static ScoringCase Close(ScoringCase @case, IEnumerable<(string Validator, (int Score, string Verdict)? Review)> reviews, DateTimeOffset now)
+    {
+        foreach (var (validator, review) in reviews)
+        {
+            @case = @case.Apply(new ReviewCommitted(@case.Id, validator, "0x", "1", 0, "0x", now));
+            if (review is { } r)
+                @case = @case.Apply(new ReviewSubmitted(@case.Id, validator, r.Score, r.Verdict, "2", 0, "0x", now));
+        }
+        return @case;
+    }
+
+    private static IReadOnlyList<AssignedReviewer> Draw(byte[] secret, string id, IReadOnlyList<AssignedReviewer> candidates, ScoringPolicyPublished policy) =>
+        ReviewerSelection.Select(AssignmentSeed.For(Hex.Encode(secret), id), candidates, policy.ReviewersPerContribution);
+
+    private static List<Player> Players(GameSettings settings, ScoringPolicyPublished policy, DateTimeOffset genesis)
+    {
+        var players = new List<Player>();
+        // Every strategy's players see with noise spread evenly over 4–10 points (mean 7), so no strategy is luckier in its eyes.
+        void Add(Strategy strategy, int count)
+        {
+            for (var n = 0; n < count; n++)
+                players.Add(new Player(AddressOf($"{strategy}-{n}"), strategy, 4 + 6 * (n + 0.5) / count,
+                    new ValidatorView(AddressOf($"{strategy}-{n}"), policy.ReputationStart, genesis, 0, 0, [], genesis)));
+        }
+        Add(Strategy.Honest, settings.HonestValidators);
+        Add(Strategy.Sybil, settings.SybilValidators);
+        foreach (var strategy in new[] { Strategy.CopyAutomated, Strategy.CopyLastConsensus, Strategy.NeverReveal, Strategy.RevealRandom })
+            Add(strategy, settings.PerDishonestStrategy);
+        Add(Strategy.Colluder, 2);
+        return players;
+    }
+
+    private static string AddressOf(string name) => Address.Format(SHA256.HashData(Encoding.UTF8.GetBytes(name)).AsSpan(0, 20));
+
+    private static string IdOf(string contributor, int index, int nonce) =>
+        Hex.Encode(SHA256.HashData(Encoding.UTF8.GetBytes($"{contributor}/{index}/{nonce}")));
+
+    private static byte[] Bytes(Random random, int count)
+    {
+        var bytes = new byte[count];
+        random.NextBytes(bytes);
+        return bytes;
+    }
+
+    private static decimal Tokens(BigInteger amount) => (decimal)amount / (decimal)TokenAmount.OneToken;
+
+    private static decimal Share(int part, int whole) => whole == 0 ? 0 : Math.Round((decimal)part / whole, 3);
+}

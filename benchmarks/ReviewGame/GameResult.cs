@@ -1,0 +1,11 @@
+namespace CommunityAI.Benchmarks.ReviewGame;
+
+/// <summary>One game's outcome.</summary>
+/// <param name="FallbackCases">Cases that ended on the automated score (no quorum or nobody to draw): nobody is paid for them.</param>
+public sealed record GameResult(GameSettings Settings, IReadOnlyList<StrategyOutcome> Validators, IReadOnlyList<ContributorOutcome> Contributors,
+    GrindingOutcome Grinding, int Cases, int FallbackCases)
+{
+    public StrategyOutcome Of(Strategy strategy) => Validators.Single(v => v.Strategy == strategy);
+
+    public ContributorOutcome Contributor(string group) => Contributors.Single(c => c.Group == group);
+}

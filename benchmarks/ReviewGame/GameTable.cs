@@ -1,0 +1,52 @@
+using System.Globalization;
+using System.Text;
+
+namespace CommunityAI.Benchmarks.ReviewGame;
+
+/// <summary>A game's outcome as markdown tables, each strategy against honest work.</summary>
+public static class GameTable
+{
+    public static string Markdown(GameResult result)
+    {
+        var s = result.Settings;
+        var honest = result.Of(Strategy.Honest);
+        var text = new StringBuilder();
+        var cap = s.MaxReviewsPerValidatorPerEpoch == 0 ? "none" : s.MaxReviewsPerValidatorPerEpoch.ToString(CultureInfo.InvariantCulture);
+        text.AppendLine(Invariant($"Seed {s.Seed}, {s.Epochs} epochs × {s.ContributionsPerEpoch} contributions ({result.Cases} cases, {result.FallbackCases} on the fallback), {s.ReviewersPerContribution} reviewers a case (quorum {s.Quorum}), {s.HonestValidators} honest validators, validator share {s.ValidatorShareBasisPoints} bp, cap {cap} per epoch."));
+        text.AppendLine();
+        text.AppendLine("| validator strategy | validators | assigned reviews | revealed | clipped | pay per assigned review (tokens) | vs honest | mean reputation at end | removed |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var v in result.Validators)
+            text.AppendLine(Invariant($"| {Name(v.Strategy)} | {v.Validators} | {v.Assigned} | {v.Revealed} | {v.Clipped} | {v.PayPerReview:F4} | {Ratio(v.PayPerReview, honest.PayPerReview)} | {v.MeanReputation:F3} | {v.Removed} |"));
+        text.AppendLine();
+        var honestWork = result.Contributor("honest");
+        text.AppendLine("| contributor | contributions | mean score | reward per contribution (tokens) | vs honest | same cases, own reviewers honest |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|");
+        foreach (var c in result.Contributors)
+            text.AppendLine(Invariant($"| {c.Group} | {c.Contributions} | {c.MeanScore:F1} | {c.RewardPerContribution:F4} | {Ratio(c.RewardPerContribution, honestWork.RewardPerContribution)} | {c.HonestReviewRewardPerContribution:F4} |"));
+        text.AppendLine();
+        var g = result.Grinding;
+        text.AppendLine("| Sybil's own majority among its reviewers | share of its contributions |");
+        text.AppendLine("|---|---:|");
+        text.AppendLine(Invariant($"| grinding {s.GrindAttempts} nonces against the last revealed round (what it can do) | {g.Achieved:P1} |"));
+        text.AppendLine(Invariant($"| chance: a nonce at random, same seeds | {g.Chance:P1} |"));
+        text.AppendLine(Invariant($"| grinding if the seed were the contribution id alone (before seed rounds) | {g.IfSeedKnown:P1} |"));
+        return text.ToString();
+    }
+
+    private static string Name(Strategy strategy) => strategy switch
+    {
+        Strategy.Honest => "honest",
+        Strategy.Sybil => "Sybil's validators (inflate its junk when holding a majority)",
+        Strategy.CopyAutomated => "copier: the automated score",
+        Strategy.CopyLastConsensus => "copier: the last closed consensus",
+        Strategy.NeverReveal => "lazy: commits, never reveals",
+        Strategy.RevealRandom => "lazy: reveals at random",
+        Strategy.Colluder => "colluding pair (inflate each other just inside the clip)",
+        _ => strategy.ToString(),
+    };
+
+    private static string Ratio(decimal value, decimal honest) => honest == 0 ? "–" : Invariant($"{value / honest:P0}");
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,15 @@
+namespace CommunityAI.Benchmarks.ReviewGame;
+
+/// <summary>What the validators playing one strategy ended with.</summary>
+/// <param name="Assigned">Reviews they were assigned: the unit of work.</param>
+/// <param name="Revealed">Reviews they revealed.</param>
+/// <param name="Clipped">Revealed reviews the consensus clipped.</param>
+/// <param name="PayTokens">Validator pay, in tokens.</param>
+/// <param name="MeanReputation">Mean reputation at the end (removed validators count with their last one).</param>
+/// <param name="Removed">Validators removed at the reputation floor.</param>
+public sealed record StrategyOutcome(Strategy Strategy, int Validators, int Assigned, int Revealed, int Clipped, decimal PayTokens,
+    decimal MeanReputation, int Removed)
+{
+    /// <summary>Pay per assigned review, in tokens.</summary>
+    public decimal PayPerReview => Assigned == 0 ? 0 : PayTokens / Assigned;
+}
