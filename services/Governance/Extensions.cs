@@ -60,6 +60,7 @@ public static class Extensions
         options.Events.AddEventType<PolicyActivated>();
         options.Events.AddEventType<ContributionRewarded>();
         options.Events.AddEventType<ValidatorsRewarded>();
+        options.Events.AddEventType<RewardAdjusted>();
         options.Events.AddEventType<RevenueSplit>();
         options.Events.AddEventType<EpochClosed>();
         options.Projections.Snapshot<Proposal>(SnapshotLifecycle.Inline);

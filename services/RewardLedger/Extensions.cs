@@ -30,6 +30,9 @@ public static class Extensions
         builder.Services.AddLeaderLoop<EpochCloserService>();
         // Scores are credited from the history itself, not from bus notices (see ScoreFollower).
         builder.Services.AddLeaderLoop<ScoreFollower>();
+        // Invalidations passed by governance reverse rewards, also from the history (see InvalidationFollower).
+        builder.Services.AddSingleton<RewardReverser>();
+        builder.Services.AddLeaderLoop<InvalidationFollower>();
         // Builders' payments are split from the history too (see RevenueSplitService).
         builder.Services.AddSingleton<RevenueFacts>();
         builder.Services.AddSingleton<RevenueSplitter>();
@@ -48,10 +51,12 @@ public static class Extensions
         options.Events.AddEventType<RewardPolicyPublished>();
         options.Events.AddEventType<RevenueSplit>();
         options.Events.AddEventType<ValidatorsRewarded>();
+        options.Events.AddEventType<RewardAdjusted>();
         options.Schema.For<JournalEntry>().Index(e => e.Contributor).Index(e => e.Epoch);
         options.Schema.For<LedgerAccount>();
         options.Schema.For<EpochState>();
         options.Schema.For<ClosedEpoch>().Identity(e => e.Id);
         options.Schema.For<ScoreFeedCheckpoint>().Identity(c => c.Id);
+        options.Schema.For<InvalidationFeedCheckpoint>().Identity(c => c.Id);
     }
 }

@@ -75,4 +75,37 @@ public sealed class ViewProjectionTests(ContributionsService service) : IClassFi
         Assert.Equal("submitted", view.GetProperty("status").GetString());
         Assert.Equal(JsonValueKind.Null, view.GetProperty("score").ValueKind);
     }
+
+    [Fact]
+    public async Task An_invalidated_contribution_shows_the_proposal_the_reason_and_its_reward_reversal_and_forgeries_elsewhere_change_nothing()
+    {
+        var target = await SubmitAsync("invalidated later");
+        await Eventually.MatchesAsync(() => ViewAsync(target), HasLogIndex, "the log index");
+        await service.AppendAsync(("scoring/" + target, Scored(target, 70)), ("ledger/credits/" + target, Rewarded(target, "7000")));
+        var proposal = "0x" + new string('b', 64);
+        var payload = JsonSerializer.Serialize(new { contributionId = target.ToUpperInvariant().Replace("0X", "0x"), reason = "harmful content" });
+        // Forgeries first: an activation outside governance's streams and a reversal outside the ledger's change nothing.
+        await service.AppendAsync(
+            ("contributions/forged-activation", new PolicyActivated("0x" + new string('f', 64), "contribution-invalidation", payload, "0x00", DateTimeOffset.UtcNow)),
+            ("scoring/forged-reversal/" + target, new RewardAdjusted(target, Contributor, "-1", 9, "forged", "0x" + new string('f', 64), DateTimeOffset.UtcNow)));
+        var marker = await SubmitAsync("after the forged invalidation");
+        await Eventually.MatchesAsync(() => ViewAsync(marker), HasLogIndex, "the projector to pass the forgeries");
+        Assert.Equal(JsonValueKind.Null, (await ViewAsync(target)).GetProperty("invalidation").ValueKind);
+
+        await service.AppendAsync(("governance/proposals/" + proposal,
+            new PolicyActivated(proposal, "contribution-invalidation", payload, "0x00", DateTimeOffset.UtcNow)));
+        var invalidated = await Eventually.MatchesAsync(() => ViewAsync(target),
+            v => v.GetProperty("invalidation").ValueKind == JsonValueKind.Object, "the invalidation");
+        Assert.Equal(proposal, invalidated.GetProperty("invalidation").GetProperty("proposalId").GetString());
+        Assert.Equal("harmful content", invalidated.GetProperty("invalidation").GetProperty("reason").GetString());
+        Assert.Equal(JsonValueKind.Null, invalidated.GetProperty("invalidation").GetProperty("rewardAdjustment").ValueKind);
+
+        await service.AppendAsync(("ledger/credits/" + target + "/reversal",
+            new RewardAdjusted(target, Contributor, "-7000", 4, "harmful content", proposal, DateTimeOffset.UtcNow)));
+        var reversed = await Eventually.MatchesAsync(() => ViewAsync(target),
+            v => v.GetProperty("invalidation").GetProperty("rewardAdjustment").ValueKind == JsonValueKind.String, "the reversal");
+        Assert.Equal("-7000", reversed.GetProperty("invalidation").GetProperty("rewardAdjustment").GetString());
+        Assert.Equal(4, reversed.GetProperty("invalidation").GetProperty("adjustmentEpoch").GetInt64());
+        Assert.Equal("7000", reversed.GetProperty("reward").GetString()); // what was credited, beside what was taken back
+    }
 }

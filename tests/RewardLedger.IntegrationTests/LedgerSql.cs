@@ -15,6 +15,14 @@ public static class LedgerSql
         return Convert.ToInt64(await command.ExecuteScalarAsync() ?? 0L, CultureInfo.InvariantCulture);
     }
 
+    public static async Task ExecuteAsync(string history, string sql)
+    {
+        await using var connection = new NpgsqlConnection(history);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
     public static async Task<BigInteger> SumAsync(string history, string sql)
     {
         await using var connection = new NpgsqlConnection(history);

@@ -19,6 +19,7 @@ namespace CommunityAI.RewardLedger.IntegrationTests;
 public class LedgerSystem : IAsyncLifetime
 {
     private readonly List<WebApplicationFactory<CreditWriter>> _hosts = [];
+    private readonly HashSet<int> _stopped = [];
 
     public string History { get; private set; } = "";
     public string Broker { get; private set; } = "";
@@ -62,7 +63,14 @@ public class LedgerSystem : IAsyncLifetime
         $"SELECT count({(distinct ? "DISTINCT data->>'contributionId'" : "*")}) FROM history.mt_events WHERE type = 'contribution_rewarded' AND {where}");
 
     /// <summary>Stops a replica as a rolling restart would (its host shuts down; its slot stays, so indexes keep their meaning).</summary>
-    public Task StopReplicaAsync(int replica) => _hosts[replica].DisposeAsync().AsTask();
+    public Task StopReplicaAsync(int replica)
+    {
+        _stopped.Add(replica);
+        return _hosts[replica].DisposeAsync().AsTask();
+    }
+
+    // The store of a replica still running, for fixtures that record history events as other services would.
+    private IDocumentStore Store => Services(Enumerable.Range(0, _hosts.Count).First(i => !_stopped.Contains(i))).GetRequiredService<IDocumentStore>();
 
     /// <summary>
     /// Records each distinct score in quality-scoring's stream of its contribution, then publishes every message on the
@@ -97,7 +105,7 @@ public class LedgerSystem : IAsyncLifetime
     {
         if (_hosts.Count == 0)
             _ = Api; // a replica's store: its schema settings are the service's
-        var store = Services(0).GetRequiredService<IDocumentStore>();
+        var store = Store;
         var ids = new Dictionary<string, Guid>(StringComparer.Ordinal);
         foreach (var chunk in scores.Chunk(200))
         {
@@ -114,9 +122,9 @@ public class LedgerSystem : IAsyncLifetime
     /// Records a passed proposal's activation as governance does (stream <c>governance/proposals/{id}</c>), then publishes
     /// its notice with the event's id, as governance's outbox would. Returns the proposal id.
     /// </summary>
-    public async Task<string> ActivateAsync(string kind, string payload, string streamPrefix = "governance/proposals/")
+    public async Task<string> ActivateAsync(string kind, string payload, string streamPrefix = "governance/proposals/", string? proposalId = null)
     {
-        var proposalId = Hex.Encode(RandomNumberGenerator.GetBytes(32));
+        proposalId ??= Hex.Encode(RandomNumberGenerator.GetBytes(32));
         var activated = new PolicyActivated(proposalId, kind, payload, Hex.Encode(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(payload))), DateTimeOffset.UtcNow);
         var id = await AppendAsync(streamPrefix + proposalId, activated);
         await NotifyOneAsync(activated, id);
@@ -132,8 +140,7 @@ public class LedgerSystem : IAsyncLifetime
     {
         if (_hosts.Count == 0)
             _ = Api;
-        var store = Services(0).GetRequiredService<IDocumentStore>();
-        await using var session = store.LightweightSession();
+        await using var session = Store.LightweightSession();
         var started = session.Events.StartStream(stream, data);
         await session.SaveChangesAsync();
         return started.Events[0].Id;
@@ -196,6 +203,19 @@ public sealed class ShortEpochLedgerSystem : LedgerSystem
     {
         ["Epochs:Genesis"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
         ["Epochs:Length"] = "00:00:02",
+    };
+}
+
+/// <summary>
+/// Epochs three seconds long, for reversals followed across several closed epochs. The genesis lies a few epochs back: the
+/// distributor takes epochs above 0 only, so the first credit must not fall in epoch 0.
+/// </summary>
+public sealed class ReversalLedgerSystem : LedgerSystem
+{
+    protected override IReadOnlyDictionary<string, string> EpochSettings => new Dictionary<string, string>
+    {
+        ["Epochs:Genesis"] = DateTimeOffset.UtcNow.AddSeconds(-10).ToString("O", CultureInfo.InvariantCulture),
+        ["Epochs:Length"] = "00:00:03",
     };
 }
 

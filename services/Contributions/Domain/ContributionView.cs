@@ -21,6 +21,50 @@ public sealed record ContributionView
     public long? LogIndex { get; init; }
     /// <summary>Why the score is what it is, once scored (from <see cref="Contracts.ContributionScored"/> and <see cref="Contracts.ContributionRewarded"/>).</summary>
     public ScoreExplanation? Explanation { get; init; }
+    /// <summary>
+    /// Set once a passed <c>contribution-invalidation</c> proposal came into force for this contribution: which proposal, why,
+    /// and the ledger's reversal of its reward (<see cref="Contracts.RewardAdjusted"/>) once recorded.
+    /// </summary>
+    public ContributionInvalidation? Invalidation { get; init; }
+}
+
+/// <summary>A contribution invalidated by governance, and its reward's reversal.</summary>
+/// <param name="ProposalId">The passed proposal, 0x-hex.</param>
+/// <param name="Reason">The reason its payload gives.</param>
+/// <param name="InvalidatedAt">When the proposal came into force.</param>
+/// <param name="RewardAdjustment">Minus the reward taken back, token base units (e.g. "-5000"); null until the ledger records it, or when nothing was credited.</param>
+/// <param name="AdjustmentEpoch">The reward epoch the debit takes effect in.</param>
+public sealed record ContributionInvalidation(
+    string ProposalId, string Reason, DateTimeOffset InvalidatedAt, string? RewardAdjustment = null, long? AdjustmentEpoch = null);
+
+/// <summary>
+/// Governance's <see cref="Contracts.PolicyActivated"/> of a <c>contribution-invalidation</c> proposal, as the projection reads
+/// it: the payload's contribution (lower case, as views are keyed) and reason.
+/// </summary>
+public sealed record ContributionInvalidated(string ContributionId, string Reason, string ProposalId, DateTimeOffset ActivatedAt)
+{
+    public const string Kind = "contribution-invalidation";
+
+    /// <summary>The invalidation an activation carries, or null for another kind or a payload that does not read as one.</summary>
+    public static ContributionInvalidated? From(Contracts.PolicyActivated activation)
+    {
+        if (activation.Kind != Kind)
+            return null;
+        try
+        {
+            using var payload = System.Text.Json.JsonDocument.Parse(activation.Payload);
+            var root = payload.RootElement;
+            return root.ValueKind == System.Text.Json.JsonValueKind.Object
+                && root.TryGetProperty("contributionId", out var id) && id.ValueKind == System.Text.Json.JsonValueKind.String
+                && root.TryGetProperty("reason", out var reason) && reason.ValueKind == System.Text.Json.JsonValueKind.String
+                ? new ContributionInvalidated(id.GetString()!.ToLowerInvariant(), reason.GetString()!, activation.ProposalId, activation.ActivatedAt)
+                : null;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null; // governance refuses such a payload when proposed; nothing to show
+        }
+    }
 }
 
 /// <summary>

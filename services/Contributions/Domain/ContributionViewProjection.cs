@@ -40,6 +40,25 @@ public static class ContributionViewProjection
     };
 
     /// <summary>
+    /// Invalidated by a passed proposal. A second invalidation of the same contribution keeps the first: the ledger reverses
+    /// a reward once, and the view names the proposal that did it.
+    /// </summary>
+    public static ContributionView Apply(ContributionView view, ContributionInvalidated invalidated) =>
+        view.Invalidation is not null
+            ? view
+            : view with { Invalidation = new ContributionInvalidation(invalidated.ProposalId, invalidated.Reason, invalidated.ActivatedAt) };
+
+    /// <summary>The ledger's reversal of the reward; it follows the invalidation it names in the history.</summary>
+    public static ContributionView Apply(ContributionView view, RewardAdjusted adjusted) => view with
+    {
+        Invalidation = (view.Invalidation ?? new ContributionInvalidation(adjusted.ProposalId, adjusted.Reason, adjusted.AdjustedAt)) with
+        {
+            RewardAdjustment = adjusted.Amount,
+            AdjustmentEpoch = adjusted.Epoch,
+        },
+    };
+
+    /// <summary>
     /// Anchored once a head covers the contribution's log index. A dropped anchor (<see cref="TreeHeadAnchorDropped"/>)
     /// is not applied: the bridge anchors a head at least as large next, and a status never moves backwards.
     /// </summary>

@@ -34,6 +34,8 @@ public sealed class ContributionViewProjector(IDocumentStore store, NpgsqlDataSo
         [OutboxRoutes.EventTypeName(typeof(ContributionScored))] = ("scoring/", typeof(ContributionScored)),
         [OutboxRoutes.EventTypeName(typeof(ContributionRewarded))] = ("ledger/", typeof(ContributionRewarded)),
         [OutboxRoutes.EventTypeName(typeof(TreeHeadAnchored))] = ("chain/", typeof(TreeHeadAnchored)),
+        [OutboxRoutes.EventTypeName(typeof(PolicyActivated))] = ("governance/", typeof(PolicyActivated)),
+        [OutboxRoutes.EventTypeName(typeof(RewardAdjusted))] = ("ledger/", typeof(RewardAdjusted)),
     };
 
     public async Task<ContributionViewCheckpoint> LoadCheckpointAsync(CancellationToken ct)
@@ -77,6 +79,12 @@ public sealed class ContributionViewProjector(IDocumentStore store, NpgsqlDataSo
                     break;
                 case ContributionRewarded rewarded:
                     Update(rewarded.ContributionId, view => ContributionViewProjection.Apply(view, rewarded));
+                    break;
+                case ContributionInvalidated invalidated:
+                    Update(invalidated.ContributionId, view => ContributionViewProjection.Apply(view, invalidated));
+                    break;
+                case RewardAdjusted adjusted:
+                    Update(adjusted.ContributionId, view => ContributionViewProjection.Apply(view, adjusted));
                     break;
                 case TreeHeadAnchored anchored:
                     foreach (var id in views.Keys.ToList())
@@ -140,8 +148,16 @@ public sealed class ContributionViewProjector(IDocumentStore store, NpgsqlDataSo
             if (!Facts.TryGetValue(stored.EventType, out var fact) || !stored.StreamKey.StartsWith(fact.Owner, StringComparison.Ordinal))
                 continue;
             var data = stored.Data ?? throw new InvalidOperationException($"History event {stored.Sequence} was read without its data.");
-            facts.Add((firstIndex + i, System.Text.Json.JsonSerializer.Deserialize(data, fact.Type, OutboxRoutes.HistoryJson)
-                ?? throw new InvalidOperationException($"History event {stored.Sequence} has empty data.")));
+            var read = System.Text.Json.JsonSerializer.Deserialize(data, fact.Type, OutboxRoutes.HistoryJson)
+                ?? throw new InvalidOperationException($"History event {stored.Sequence} has empty data.");
+            // Of governance's activations, only invalidations concern a contribution's view.
+            if (read is PolicyActivated activation)
+            {
+                if (ContributionInvalidated.From(activation) is { } invalidated)
+                    facts.Add((firstIndex + i, invalidated));
+                continue;
+            }
+            facts.Add((firstIndex + i, read));
         }
         return facts;
     }
@@ -159,6 +175,8 @@ public sealed class ContributionViewProjector(IDocumentStore store, NpgsqlDataSo
             {
                 ContributionScored scored => scored.ContributionId,
                 ContributionRewarded rewarded => rewarded.ContributionId,
+                ContributionInvalidated invalidated => invalidated.ContributionId,
+                RewardAdjusted adjusted => adjusted.ContributionId,
                 _ => null,
             })
             .OfType<string>().Where(id => !created.Contains(id)).Distinct(StringComparer.Ordinal).ToArray();

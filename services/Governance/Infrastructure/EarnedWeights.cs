@@ -62,16 +62,18 @@ public sealed class EarnedWeights(IDocumentStore store)
         try
         {
             await using var session = store.QuerySession();
-            // As the ledger builds its claim trees: rewards, validator pay and revenue lines, each from its own streams.
-            var credits = (await LedgerEvents<ContributionRewarded>(session, "contribution_rewarded", ct, LedgerStreamPrefix + "credits/"))
+            // As the ledger builds its claim trees: rewards, validator pay and revenue lines, each from its own streams, less the
+            // reversals of invalidated contributions, under the one published rule (a cumulative amount never goes down).
+            var entries = (await LedgerEvents<ContributionRewarded>(session, "contribution_rewarded", ct, LedgerStreamPrefix + "credits/"))
                 .Select(c => (Address: c.Contributor, c.Amount, c.Epoch))
                 .Concat((await LedgerEvents<ValidatorsRewarded>(session, "validators_rewarded", ct, LedgerStreamPrefix + "credits/"))
                     .SelectMany(v => v.Lines.Select(l => (Address: l.Validator, l.Amount, v.Epoch))))
                 .Concat((await LedgerEvents<RevenueSplit>(session, "revenue_split", ct, LedgerStreamPrefix + "revenue/"))
-                    .SelectMany(r => r.Lines.Select(l => (l.Address, l.Amount, r.Epoch))));
-            var earned = new Dictionary<string, BigInteger>(StringComparer.Ordinal);
-            foreach (var credit in credits.Where(c => c.Epoch <= epoch.Epoch))
-                earned[credit.Address] = earned.GetValueOrDefault(credit.Address) + BigInteger.Parse(credit.Amount, System.Globalization.CultureInfo.InvariantCulture);
+                    .SelectMany(r => r.Lines.Select(l => (l.Address, l.Amount, r.Epoch))))
+                .Concat((await LedgerEvents<RewardAdjusted>(session, "reward_adjusted", ct, LedgerStreamPrefix + "credits/"))
+                    .Select(a => (Address: a.Account, a.Amount, a.Epoch)))
+                .Select(e => (e.Address, e.Epoch, BigInteger.Parse(e.Amount, System.Globalization.CultureInfo.InvariantCulture)));
+            var earned = CumulativeClaims.At(entries, epoch.Epoch).ToDictionary(e => e.Address, e => e.Amount, StringComparer.Ordinal);
 
             var tree = ClaimTree.OfCumulativeAmounts(earned.Select(e => (e.Key, e.Value)));
             var root = tree?.Root ?? "0x" + new string('0', 64);

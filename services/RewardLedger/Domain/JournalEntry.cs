@@ -30,6 +30,24 @@ public sealed record JournalEntry(
             [new Posting(EmissionAccount, TokenAmount.Format(-amount)), new Posting(contributor, text)]);
     }
 
+    /// <summary>The journal entry of a reversed contribution's debit: its id beside the credit's, which the store refuses twice.</summary>
+    public static string ReversalId(string contributionId) => "reversal:" + contributionId;
+
+    /// <summary>
+    /// The mirror of a contribution's credit: the contributor gives back what it was credited and the emission account, the
+    /// credit's source, takes it back, so the journal stays balanced and the emission account's balance stays minus every
+    /// reward still standing.
+    /// </summary>
+    /// <param name="credited">What the contribution's credit gave (non-negative); the entry's amount is minus that.</param>
+    /// <param name="policyVersion">The reversed credit's policy version, so the two entries read as a pair.</param>
+    public static JournalEntry Reversal(
+        string contributionId, string contributor, BigInteger credited, long epoch, string policyVersion, long number, DateTimeOffset at)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(credited);
+        return new JournalEntry(ReversalId(contributionId), contributor, TokenAmount.Format(-credited), epoch, policyVersion, number, at,
+            [new Posting(EmissionAccount, TokenAmount.Format(credited)), new Posting(contributor, TokenAmount.Format(-credited))]);
+    }
+
     /// <summary>A journal entry is valid only when its lines sum to zero.</summary>
     public bool IsBalanced => Lines.Aggregate(BigInteger.Zero, (sum, line) => sum + BigInteger.Parse(line.Amount, System.Globalization.CultureInfo.InvariantCulture)) == 0;
 }

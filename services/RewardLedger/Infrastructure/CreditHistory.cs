@@ -1,6 +1,8 @@
 using CommunityAI.Formats.Policies;
+using System.Globalization;
 using System.Numerics;
 using CommunityAI.Contracts;
+using CommunityAI.Formats.Claims;
 using CommunityAI.RewardLedger.Domain;
 using CommunityAI.ServiceDefaults.History;
 using Npgsql;
@@ -10,8 +12,9 @@ namespace CommunityAI.RewardLedger.Infrastructure;
 /// <summary>
 /// The ledger's credits as the history records them: <see cref="ContributionRewarded"/> events in the ledger's credit
 /// streams, the lines of <see cref="ValidatorsRewarded"/> events there too, and the lines of <see cref="RevenueSplit"/>
-/// events in its revenue streams, the only input of epoch totals and claim trees. The journal and account tables are views for reading;
-/// a row inserted or edited there moves no root and pays nothing.
+/// events in its revenue streams, the only input of epoch totals and claim trees, less the debits of <see cref="RewardAdjusted"/>
+/// events in its credit streams. The journal and account tables are views for reading; a row inserted or edited there moves
+/// no root and pays nothing.
 /// </summary>
 public static class CreditHistory
 {
@@ -24,6 +27,7 @@ public static class CreditHistory
     private static readonly string CreditType = OutboxRoutes.EventTypeName(typeof(ContributionRewarded));
     private static readonly string RevenueType = OutboxRoutes.EventTypeName(typeof(RevenueSplit));
     private static readonly string ValidatorsType = OutboxRoutes.EventTypeName(typeof(ValidatorsRewarded));
+    private static readonly string AdjustedType = OutboxRoutes.EventTypeName(typeof(RewardAdjusted));
     private const string Events = HistoryStoreExtensions.EventsSchema + ".mt_events";
 
     // Every credit as (address, amount, epoch): rewards, each line of each validator pay, then each line of each revenue
@@ -41,33 +45,42 @@ public static class CreditHistory
         WHERE e.type = @revenueType AND starts_with(e.stream_id, @revenueStreams)
         """;
 
-    // One pass over the history's credits per epoch close (or per claim tree a replica builds), which is rare.
-    private static readonly string CumulativeSql = $"""
-        SELECT address, sum(amount)::text, sum(CASE WHEN epoch = @epoch THEN amount ELSE 0 END)::text
-        FROM ({CreditsSql}) AS credits
+    // One pass over the history's credits and debits per epoch close (or per claim tree a replica builds), which is rare:
+    // each address's net amount per epoch, which the published rule (CumulativeClaims) turns into cumulative amounts.
+    private static readonly string EntriesSql = $"""
+        SELECT address, epoch, sum(amount)::text, sum(CASE WHEN epoch = @epoch AND amount > 0 THEN amount ELSE 0 END)::text
+        FROM ({CreditsSql}
+              UNION ALL
+              SELECT data->>'account', (data->>'amount')::numeric, (data->>'epoch')::bigint
+              FROM {Events} WHERE type = @adjustedType AND starts_with(stream_id, @streams)) AS entries
         WHERE epoch <= @epoch
-        GROUP BY 1
+        GROUP BY 1, 2
         """;
 
     private static readonly string FirstEpochSql = $"""
         SELECT min(epoch) FROM ({CreditsSql}) AS credits
         """;
 
-    /// <summary>Every address's total credited in epochs up to <paramref name="epoch"/>, and what was credited to that epoch itself.</summary>
+    /// <summary>
+    /// Every address's cumulative amount at <paramref name="epoch"/> under the published rule (<see cref="CumulativeClaims"/>:
+    /// never below an amount published before, debits absorbed by later credits), and what was credited to that epoch itself
+    /// (credits only: a debit is no negative credit).
+    /// </summary>
     public static async Task<CreditTotals> UpToAsync(NpgsqlConnection connection, long epoch, CancellationToken ct)
     {
-        var cumulative = new List<(string, BigInteger)>();
+        var entries = new List<(string, long, BigInteger)>();
         var inEpoch = BigInteger.Zero;
-        await using var command = new NpgsqlCommand(CumulativeSql, connection);
+        await using var command = new NpgsqlCommand(EntriesSql, connection);
         command.Parameters.AddWithValue("epoch", epoch);
         AddCreditParameters(command.Parameters);
+        command.Parameters.AddWithValue("adjustedType", AdjustedType);
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            cumulative.Add((reader.GetString(0), TokenAmount.Parse(reader.GetString(1))));
-            inEpoch += TokenAmount.Parse(reader.GetString(2));
+            entries.Add((reader.GetString(0), reader.GetInt64(1), BigInteger.Parse(reader.GetString(2), CultureInfo.InvariantCulture)));
+            inEpoch += TokenAmount.Parse(reader.GetString(3));
         }
-        return new CreditTotals(cumulative, inEpoch);
+        return new CreditTotals(CumulativeClaims.At(entries, epoch), inEpoch);
     }
 
     /// <summary>The epoch of the earliest credit, or null while nothing was ever credited.</summary>

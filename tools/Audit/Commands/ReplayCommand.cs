@@ -61,6 +61,7 @@ internal static class ReplayCommand
             var assignments = new AssignmentReplay(new SigningDomain(parse.GetValue(chainId), parse.GetValue(verifyingContract)!));
             var revenue = new RevenueReplay();
             var validators = new ValidatorPayReplay();
+            var adjustments = new AdjustmentReplay();
             var (total, _) = await input.SizeAsync(ct);
             try
             {
@@ -74,6 +75,7 @@ internal static class ReplayCommand
                         assignments.Add(e);
                         revenue.Add(e);
                         validators.Add(e);
+                        adjustments.Add(e);
                     }, progress, ct));
             }
             catch (FormatException e)
@@ -84,11 +86,12 @@ internal static class ReplayCommand
             var result = replay.Finish() with
             {
                 Scores = scores.Finish(), Policies = policies.Finish(), Assignments = assignments.Finish(), Revenue = revenue.Finish(),
-                Validators = validators.Finish(),
+                Validators = validators.Finish(), Adjustments = adjustments.Finish(),
             };
             Print(console, result);
             return result.Differences.Count == 0 && result.Scores.Findings.Count == 0 && result.Policies.Findings.Count == 0
                 && result.Assignments.Findings.Count == 0 && result.Revenue.Findings.Count == 0 && result.Validators.Findings.Count == 0
+                && result.Adjustments.Findings.Count == 0
                 ? ExitCodes.Ok : ExitCodes.CheckFailed;
         });
         return Replay.ModelReplayStep.Attach(command, output, error);
@@ -165,9 +168,18 @@ internal static class ReplayCommand
                 console.Table("validator pay findings", ["log index", "what", "detail"],
                     paid.Findings.Select(d => new[] { d.Index.ToString(CultureInfo.InvariantCulture), d.What, d.Detail }));
         }
+        if (result.Adjustments is { } reversed)
+        {
+            string I(int n) => n.ToString(CultureInfo.InvariantCulture);
+            console.Table("reversals", ["invalidations", "due", "recorded", "debited", "findings"],
+                [[I(reversed.Invalidations), I(reversed.Due), I(reversed.Recorded), N(reversed.Debited), I(reversed.Findings.Count)]]);
+            if (reversed.Findings.Count > 0)
+                console.Table("reversal findings", ["log index", "what", "detail"],
+                    reversed.Findings.Select(d => new[] { d.Index.ToString(CultureInfo.InvariantCulture), d.What, d.Detail }));
+        }
         if (result.Differences.Count == 0 && result.Scores is not { Findings.Count: > 0 } && result.Policies is not { Findings.Count: > 0 }
             && result.Assignments is not { Findings.Count: > 0 } && result.Revenue is not { Findings.Count: > 0 }
-            && result.Validators is not { Findings.Count: > 0 })
+            && result.Validators is not { Findings.Count: > 0 } && result.Adjustments is not { Findings.Count: > 0 })
         {
             console.Line("replay agrees with the history");
             return;

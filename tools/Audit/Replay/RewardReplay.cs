@@ -10,8 +10,9 @@ namespace CommunityAI.Audit.Replay;
 
 /// <summary>
 /// Recomputes rewards from the history alone: credits per address and per epoch from ContributionRewarded (and the lines
-/// of RevenueSplit and ValidatorsRewarded), and each
-/// EpochClosed's totals and claim root (OpenZeppelin tree of cumulative amounts) from those credits. Event types it
+/// of RevenueSplit and ValidatorsRewarded), debits from RewardAdjusted (AdjustmentReplay checks each against its
+/// activation), and each EpochClosed's totals and claim root (OpenZeppelin tree of cumulative amounts under the published
+/// rule, CumulativeClaims: never decreasing) from those entries. Event types it
 /// does not know are counted and otherwise ignored, so a history written by a newer ledger still replays.
 /// Pure: fed one event at a time, in log order.
 /// </summary>
@@ -49,6 +50,9 @@ internal sealed class RewardReplay
             case "validatorsrewarded":
                 AddValidatorLines(e);
                 break;
+            case "rewardadjusted":
+                AddDebit(e);
+                break;
             default:
                 _unknownTypes[e.Type] = _unknownTypes.GetValueOrDefault(e.Type) + 1;
                 break;
@@ -57,7 +61,7 @@ internal sealed class RewardReplay
 
     public ReplayResult Finish()
     {
-        foreach (var credit in _credits.Where(c => !c.FromRevenue && !c.ToValidator))
+        foreach (var credit in _credits.Where(c => !c.FromRevenue && !c.ToValidator && !c.Debit))
         {
             if (_scoredContributor.Count > 0 && !_scoredContributor.TryGetValue(credit.ContributionId, out var scorer))
                 _differences.Add(new ReplayDifference(credit.Index, "credit without score",
@@ -73,10 +77,11 @@ internal sealed class RewardReplay
 
         var balances = _credits
             .GroupBy(c => Key(c.Address))
-            .Select(g => new AddressTotal(Display(g.First().Address), g.Aggregate(BigInteger.Zero, (s, c) => s + c.Amount), g.Count()))
+            .Select(g => new AddressTotal(Display(g.First().Address), g.Aggregate(BigInteger.Zero, (s, c) => s + c.Amount), g.Count(c => !c.Debit)))
             .OrderBy(a => a.Address, StringComparer.Ordinal)
             .ToList();
         var perEpoch = _credits
+            .Where(c => !c.Debit)
             .GroupBy(c => c.Epoch)
             .OrderBy(g => g.Key)
             .Select(g => new EpochTotal(g.Key, g.Aggregate(BigInteger.Zero, (s, c) => s + c.Amount), g.Count()))
@@ -104,6 +109,25 @@ internal sealed class RewardReplay
         }
         _creditedAt[id] = e.Index;
         _credits.Add(new Credit(e.Index, id, address, amount, epoch));
+    }
+
+    /// <summary>
+    /// A reversal is a debit of the account it names, taken, as the ledger takes it, only from its credit streams and once per
+    /// contribution; whether it is due and exact is AdjustmentReplay's to say.
+    /// </summary>
+    private void AddDebit(LogEvent e)
+    {
+        if (!e.Stream.StartsWith("ledger/credits/", StringComparison.Ordinal) || Text(e.Data, "contributionId") is not { } id)
+            return;
+        if (Text(e.Data, "account") is not { } account || !Address.IsValid(account) || Text(e.Data, "amount") is not ['-', .. var digits]
+            || !TryAmount(digits, out var amount) || Long(e.Data, "epoch") is not { } epoch)
+        {
+            _differences.Add(new ReplayDifference(e.Index, "malformed adjustment",
+                $"{e.Describe()}: needs a valid account address, a negative decimal amount and an integer epoch"));
+            return;
+        }
+        if (_creditedAt.TryAdd("reversal:" + id, e.Index))
+            _credits.Add(new Credit(e.Index, id, account, -amount, epoch, Debit: true));
     }
 
     /// <summary>
@@ -161,15 +185,15 @@ internal sealed class RewardReplay
 
         var included = _credits.Where(c => c.Epoch <= epoch).ToList();
         foreach (var late in included.Where(c => c.Index > closing.Index))
-            _differences.Add(new ReplayDifference(late.Index, "late credit",
-                $"contribution {late.ContributionId} is credited to epoch {late.Epoch} after epoch {epoch} closed at log index {closing.Index}"));
+            _differences.Add(new ReplayDifference(late.Index, late.Debit ? "late adjustment" : "late credit",
+                $"contribution {late.ContributionId} is {(late.Debit ? "debited" : "credited")} to epoch {late.Epoch} after epoch {epoch} closed at log index {closing.Index}"));
 
         // Only what was in the history when the epoch closed can have gone into its published root.
         var known = included.Where(c => c.Index < closing.Index).ToList();
-        // The published format's rule (ClaimTree.LeavesOf): an address whose cumulative amount is zero is no leaf.
-        var cumulative = ClaimTree.LeavesOf(known.GroupBy(c => Key(c.Address))
-            .Select(g => (Address: g.First().Address, Amount: g.Aggregate(BigInteger.Zero, (s, c) => s + c.Amount))));
-        var inEpoch = known.Where(c => c.Epoch == epoch).Aggregate(BigInteger.Zero, (s, c) => s + c.Amount);
+        // The published format's rules: CumulativeClaims (never decreasing, debits absorbed by later credits), then
+        // ClaimTree.LeavesOf (an address whose cumulative amount is zero is no leaf).
+        var cumulative = ClaimTree.LeavesOf(CumulativeClaims.At(known.Select(c => (c.Address, c.Epoch, c.Amount)), epoch));
+        var inEpoch = known.Where(c => c.Epoch == epoch && !c.Debit).Aggregate(BigInteger.Zero, (s, c) => s + c.Amount);
         var total = cumulative.Aggregate(BigInteger.Zero, (s, c) => s + c.Amount);
         string? root = ClaimTree.OfCumulativeAmounts(cumulative)?.Root;
 
@@ -201,7 +225,8 @@ internal sealed class RewardReplay
 
     private static string Display(string address) => Address.TryParse(address, out var checksummed) ? checksummed : address;
 
-    private sealed record Credit(long Index, string ContributionId, string Address, BigInteger Amount, long Epoch, bool FromRevenue = false, bool ToValidator = false);
+    /// <param name="Debit">A reversal (RewardAdjusted): <paramref name="Amount"/> is negative.</param>
+    private sealed record Credit(long Index, string ContributionId, string Address, BigInteger Amount, long Epoch, bool FromRevenue = false, bool ToValidator = false, bool Debit = false);
 }
 
 /// <summary>One thing the history says that the replay does not reproduce.</summary>
@@ -231,4 +256,7 @@ internal sealed record ReplayResult(
 
     /// <summary>The validators' pay recomputed (see <see cref="ValidatorPayReplay"/>).</summary>
     public ValidatorPayReplayResult? Validators { get; init; }
+
+    /// <summary>The reversals of invalidated contributions recomputed (see <see cref="AdjustmentReplay"/>).</summary>
+    public AdjustmentReplayResult? Adjustments { get; init; }
 }

@@ -19,9 +19,10 @@ namespace CommunityAI.Audit.Verification;
 internal sealed class ClaimHistory
 {
     private static readonly byte[] TypeMember = "\"type\":\""u8.ToArray();
-    private static readonly HashSet<string> Types = ["contributionrewarded", "revenuesplit", "validatorsrewarded", "epochclosed", "claimrootpublished", "claimrootdropped", "contractsdeployed"];
+    private static readonly HashSet<string> Types = ["contributionrewarded", "revenuesplit", "validatorsrewarded", "rewardadjusted", "epochclosed", "claimrootpublished", "claimrootdropped", "contractsdeployed"];
 
-    private readonly Dictionary<string, BigInteger> _cumulative = new(StringComparer.OrdinalIgnoreCase);
+    // Per address: the net total of its entries folded so far, and its cumulative amount (CumulativeClaims, step by step).
+    private readonly Dictionary<string, (BigInteger Net, BigInteger Cumulative)> _cumulative = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<(string Address, BigInteger Amount, long Epoch)> _pending = [];
     private readonly HashSet<string> _credited = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<ClosedEpoch> _closings = [];
@@ -89,6 +90,14 @@ internal sealed class ClaimHistory
                     }
                 }
                 break;
+            case "rewardadjusted":
+                // A reversal is a debit, from the ledger's credit streams only, once per contribution (replay checks it against
+                // its activation and its credit).
+                if (e.Stream.StartsWith("ledger/credits/", StringComparison.Ordinal) && Text(data, "contributionId") is { } reversed
+                    && Text(data, "account") is { } debited && Address.IsValid(debited) && Text(data, "amount") is ['-', .. var digits]
+                    && TryAmount(digits, out var debit) && Long(data, "epoch") is { } debitEpoch && _credited.Add($"reversal:{reversed}"))
+                    _pending.Add((debited, -debit, debitEpoch));
+                break;
             case "epochclosed":
                 if (Long(data, "epoch") is { } epoch)
                     _closings.Add(Close(e.Index, epoch, Text(data, "claimRoot"), Text(data, "cumulativeTotal")));
@@ -113,15 +122,19 @@ internal sealed class ClaimHistory
     // epoch or an earlier one. Later epochs' credits wait in _pending; epochs close in order, so folding is for good.
     private ClosedEpoch Close(long index, long epoch, string? recordedRoot, string? recordedTotal)
     {
-        _pending.RemoveAll(c =>
-        {
-            if (c.Epoch > epoch)
-                return false;
-            _cumulative[c.Address] = _cumulative.GetValueOrDefault(c.Address) + c.Amount;
-            return true;
-        });
+        // Epoch by epoch, as the published rule (CumulativeClaims) reads the history: within an epoch entries net out, and an
+        // address's amount never goes below what an earlier epoch gave it.
+        var due = _pending.Where(c => c.Epoch <= epoch).ToList();
+        _pending.RemoveAll(c => c.Epoch <= epoch);
+        foreach (var epochEntries in due.GroupBy(c => c.Epoch).OrderBy(g => g.Key))
+            foreach (var address in epochEntries.GroupBy(c => c.Address, StringComparer.OrdinalIgnoreCase))
+            {
+                var (net, cumulative) = _cumulative.GetValueOrDefault(address.Key);
+                net += address.Aggregate(BigInteger.Zero, (sum, c) => sum + c.Amount);
+                _cumulative[address.Key] = (net, CumulativeClaims.Next(cumulative, net));
+            }
         // The published format's rule (ClaimTree.LeavesOf): an address whose cumulative amount is zero is no leaf.
-        var tree = ClaimTree.OfCumulativeAmounts(_cumulative.Select(kv => (kv.Key, kv.Value)));
+        var tree = ClaimTree.OfCumulativeAmounts(_cumulative.Select(kv => (kv.Key, kv.Value.Cumulative)));
         return new ClosedEpoch(index, epoch, recordedRoot, recordedTotal, tree);
     }
 }

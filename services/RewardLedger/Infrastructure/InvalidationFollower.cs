@@ -1,0 +1,82 @@
+using System.Text.Json;
+using CommunityAI.Contracts;
+using CommunityAI.RewardLedger.Domain;
+using CommunityAI.ServiceDefaults.Background;
+using CommunityAI.ServiceDefaults.History;
+using Marten;
+using Npgsql;
+
+namespace CommunityAI.RewardLedger.Infrastructure;
+
+/// <summary>
+/// Reverses the reward of every contribution a passed <c>contribution-invalidation</c> proposal invalidates, by following
+/// governance's streams in the history through the gap-safe <see cref="HistoryFeed"/>, on one replica at a time. Only the
+/// stored <see cref="PolicyActivated"/> counts (a bus notice reaches nothing here). The checkpoint moves only after a
+/// batch's reversals committed, and <see cref="RewardReverser"/> refuses a second reversal, so a crash, a second leader or
+/// a restart re-reads a batch and changes nothing twice.
+/// </summary>
+/// <remarks>
+/// An activation is acted on only once <see cref="ScoreFollower"/> has credited every score stored before it: otherwise a
+/// credit still in flight could land after its invalidation was passed over as "never rewarded". A contribution first
+/// scored after its invalidation came into force is credited and not reversed; governance invalidates contributions that
+/// exist, so that is a contribution still under review when the vote ended, and a second proposal reverses it.
+/// </remarks>
+public sealed class InvalidationFollower(NpgsqlDataSource dataSource, IDocumentStore store, RewardReverser reverser) : ILeaderJob
+{
+    private const int BatchSize = 200;
+    private static readonly TimeSpan IdleDelay = TimeSpan.FromMilliseconds(200);
+    private static readonly string ActivatedType = OutboxRoutes.EventTypeName(typeof(PolicyActivated));
+
+    public LeaderLoopSettings Settings { get; } = new("reward-ledger:invalidations");
+
+    public async Task LeadAsync(LeaderTerm term, CancellationToken ct)
+    {
+        var feed = new HistoryFeed(dataSource, PolicyBook.GovernanceStreamPrefix);
+        var cursor = new FeedCursor(await LoadAsync<InvalidationFeedCheckpoint>(InvalidationFeedCheckpoint.Key, ct) is { } saved ? saved.Sequence : 0);
+        while (!ct.IsCancellationRequested)
+        {
+            var batch = await feed.ReadAsync(cursor, BatchSize, ct);
+            var invalidations = Invalidations(batch.Events);
+            if (invalidations.Count > 0 && invalidations[^1].Sequence > await ScoresCreditedUpToAsync(ct))
+            {
+                // Read the same batch again once the credits caught up.
+                if (!await term.WaitAsync(IdleDelay, ct))
+                    return;
+                continue;
+            }
+            foreach (var (_, invalidation) in invalidations)
+                await reverser.ReverseAsync(invalidation, ct);
+            if (batch.Next.Checkpoint > cursor.Checkpoint)
+                await SaveCheckpointAsync(batch.Next.Checkpoint, ct);
+            cursor = batch.Next;
+            if (!await term.WaitAsync(batch.Events.Count == 0 ? IdleDelay : TimeSpan.Zero, ct))
+                return;
+        }
+    }
+
+    /// <summary>The batch's invalidations, read from governance's streams only, in history order.</summary>
+    private static List<(long Sequence, Invalidation Invalidation)> Invalidations(IReadOnlyList<StoredEvent> events) =>
+        [.. events.Where(e => e.Data is not null && e.EventType == ActivatedType && e.StreamKey.StartsWith(PolicyBook.GovernanceStreamPrefix, StringComparison.Ordinal))
+            // An activation that does not read as one is a damaged history: failing the term is louder than skipping it.
+            .Select(e => (e.Sequence, Activation: JsonSerializer.Deserialize<PolicyActivated>(e.Data!, OutboxRoutes.HistoryJson)
+                ?? throw new InvalidOperationException($"history event {e.Id} ({e.EventType}) has no data")))
+            .Select(e => (e.Sequence, Invalidation: Invalidation.From(e.Activation)))
+            .Where(e => e.Invalidation is not null)
+            .Select(e => (e.Sequence, e.Invalidation!))];
+
+    private async Task<long> ScoresCreditedUpToAsync(CancellationToken ct) =>
+        await LoadAsync<ScoreFeedCheckpoint>(ScoreFeedCheckpoint.Key, ct) is { } scores ? scores.Sequence : 0;
+
+    private async Task<T?> LoadAsync<T>(string key, CancellationToken ct) where T : class
+    {
+        await using var session = store.QuerySession();
+        return await session.LoadAsync<T>(key, ct);
+    }
+
+    private async Task SaveCheckpointAsync(long sequence, CancellationToken ct)
+    {
+        await using var session = store.LightweightSession();
+        session.Store(new InvalidationFeedCheckpoint(InvalidationFeedCheckpoint.Key, sequence));
+        await session.SaveChangesAsync(ct);
+    }
+}

@@ -1,0 +1,71 @@
+using CommunityAI.Contracts;
+using CommunityAI.Formats.Policies;
+using CommunityAI.RewardLedger.Domain;
+using CommunityAI.ServiceDefaults.History;
+using Marten;
+using Microsoft.Extensions.Options;
+
+namespace CommunityAI.RewardLedger.Infrastructure;
+
+/// <summary>
+/// Reverses an invalidated contribution's reward exactly once. One transaction records <see cref="RewardAdjusted"/> in the
+/// contribution's credit stream, the mirror journal entry (id <see cref="JournalEntry.ReversalId"/>, which the store
+/// refuses twice) and the contributor's account, so an activation read again after a crash, by a second leader or after a
+/// restart finds the reversal done and changes nothing.
+/// </summary>
+/// <remarks>
+/// Only the contributor's credit is reversed. The validators' pay for the case (<see cref="ValidatorsRewarded"/>) stays:
+/// they did the review work the policy pays for, and the invalidation is a finding about the contribution, not about them.
+/// </remarks>
+public sealed class RewardReverser(IDocumentStore store, IOptions<EpochOptions> epochs, TimeProvider clock)
+{
+    /// <summary>Returns the debit recorded now, or null when there is nothing (more) to reverse.</summary>
+    /// <param name="invalidation">Read from governance's stored <see cref="PolicyActivated"/>, never from a message body.</param>
+    public async Task<RewardAdjusted?> ReverseAsync(Invalidation invalidation, CancellationToken ct)
+    {
+        try
+        {
+            await using var session = store.LightweightSession();
+            await session.BeginTransactionAsync(ct);
+            var stream = CreditWriter.StreamFor(invalidation.ContributionId);
+            var recorded = await session.Events.FetchStreamAsync(stream, token: ct);
+            // Never rewarded: there is nothing to take back, and no debt is opened for a reward that was never given.
+            if (recorded.Select(e => e.Data).OfType<ContributionRewarded>().FirstOrDefault() is not { } credit)
+                return null;
+            var credited = TokenAmount.Parse(credit.Amount);
+            // Credited nothing (a fallback score under a policy that pays none): a debit of 0 would say nothing.
+            if (credited.IsZero)
+                return null;
+            // Reversed before (this activation seen again, or a second invalidation of the same contribution): a reward is
+            // taken back once, since it was given once. The journal entry's id refuses a concurrent second reversal too.
+            if (recorded.Any(e => e.Data is RewardAdjusted))
+                return null;
+
+            await LedgerLocks.ForCreditAsync(session.Connection!, [credit.Contributor], ct);
+            var state = await session.LoadAsync<EpochState>(EpochState.Key, ct) ?? EpochState.None;
+            var account = await session.LoadAsync<LedgerAccount>(credit.Contributor, ct) ?? LedgerAccount.Open(credit.Contributor);
+            var now = clock.GetUtcNow();
+            // The first open epoch, as for a credit: a closed epoch's root is published and never changes.
+            var epoch = state.EpochForCredit(epochs.Value, now);
+
+            var adjusted = new RewardAdjusted(invalidation.ContributionId, credit.Contributor, TokenAmount.Format(-credited), epoch,
+                invalidation.Reason, invalidation.ProposalId, now);
+            session.Events.Append(stream, adjusted);
+            session.Insert(JournalEntry.Reversal(invalidation.ContributionId, credit.Contributor, credited, epoch, credit.PolicyVersion,
+                account.Entries + 1, now));
+            // The balance goes down; what the address earned in an epoch (the cap's measure) does not: a debit opens no room
+            // for more rewards. The balance cannot go below zero, as it holds the credit being reversed.
+            session.Store(account with
+            {
+                Balance = TokenAmount.Format(TokenAmount.Parse(account.Balance) - credited),
+                Entries = account.Entries + 1,
+            });
+            await session.SaveChangesAsync(ct);
+            return adjusted;
+        }
+        catch (Exception ex) when (StoreConflicts.IsDuplicate(ex))
+        {
+            return null; // reversed by a concurrent leader
+        }
+    }
+}
