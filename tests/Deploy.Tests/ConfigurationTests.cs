@@ -71,16 +71,32 @@ public sealed partial class ConfigurationTests
     }
 
     [Theory, MemberData(nameof(Overlays.All), MemberType = typeof(Overlays))]
+    public void The_pay_epochs_are_set_once_and_equal_for_the_ledger_and_scoring(string name) =>
+        AssertSetOnceInCommon(name, RenderedOverlay.Load(name), ServiceSettings.EpochSetting, ServiceSettings.EpochReaders);
+
+    [Theory, MemberData(nameof(Overlays.All), MemberType = typeof(Overlays))]
     public void The_chain_setting_is_set_once_and_equal_everywhere(string name)
     {
         var overlay = RenderedOverlay.Load(name);
         var maps = overlay.All<V1ConfigMap>().ToList();
-        foreach (var key in ServiceSettings.ChainSetting)
+        AssertSetOnceInCommon(name, overlay, ServiceSettings.ChainSetting, ServiceSettings.ChainReaders);
+
+        // No second chain id anywhere: the keys the services used to read each on their own are gone.
+        foreach (var map in maps)
+        foreach (var key in (map.Data ?? new Dictionary<string, string>()).Keys)
+            Assert.False(key.EndsWith("ChainId", StringComparison.OrdinalIgnoreCase), $"{name}: ConfigMap {map.Metadata.Name} sets {key}");
+    }
+
+    // Each key in one place only (the common ConfigMap), never a Deployment's literal, and every reader gets the same value.
+    private static void AssertSetOnceInCommon(string name, RenderedOverlay overlay, IReadOnlyList<string> keys, IReadOnlyList<string> readers)
+    {
+        var maps = overlay.All<V1ConfigMap>().ToList();
+        foreach (var key in keys)
         {
             var holders = maps.Where(m => m.Data?.ContainsKey(key) == true).Select(m => m.Metadata.Name).ToList();
             Assert.True(holders.Count == 1 && holders[0].StartsWith("communityai-common", StringComparison.Ordinal),
                 $"{name}: {key} must be set once, in communityai-common, not in [{string.Join(", ", holders)}]");
-            var values = ServiceSettings.ChainReaders
+            var values = readers
                 .Select(service => overlay.Deployment(service).Spec.Template.Spec.Containers.Single())
                 .Select(container => (Literal: container.Env?.Any(e => e.Name == key) == true, Value: ContainerSettings.ConfigMapValue(overlay, container, key)))
                 .ToList();
@@ -88,11 +104,6 @@ public sealed partial class ConfigurationTests
             Assert.All(values, v => Assert.False(string.IsNullOrEmpty(v.Value), $"{name}: a chain reader does not get {key}"));
             Assert.Single(values.Select(v => v.Value).Distinct());
         }
-
-        // No second chain id anywhere: the keys the services used to read each on their own are gone.
-        foreach (var map in maps)
-        foreach (var key in (map.Data ?? new Dictionary<string, string>()).Keys)
-            Assert.False(key.EndsWith("ChainId", StringComparison.OrdinalIgnoreCase), $"{name}: ConfigMap {map.Metadata.Name} sets {key}");
     }
 
     [Fact]

@@ -21,7 +21,7 @@ public static class ServiceSettings
             .. Common, "Chain:Id", "Chain:VerifyingContract", "Intake:MaxContentBytes", "Intake:MaxDeadlineAhead", "Intake:MaxContentUriLength",
             "RateLimits:PerClientAddress", "RateLimits:PerContributor", "RateLimits:Window",
         ],
-        ["quality-scoring"] = [.. Common, "Chain:Id", "Chain:VerifyingContract"],
+        ["quality-scoring"] = [.. Common, "Chain:Id", "Chain:VerifyingContract", "Epochs:Genesis", "Epochs:Length"],
         ["reward-ledger"] = [.. Common, "Epochs:Genesis", "Epochs:Length"],
         ["chain-bridge"] =
         [
@@ -54,6 +54,12 @@ public static class ServiceSettings
 
     /// <summary>The chain setting's keys; each is set once, in the common ConfigMap.</summary>
     public static IReadOnlyList<string> ChainSetting { get; } = ["Chain__Id", "Chain__VerifyingContract"];
+
+    /// <summary>The services that count pay epochs: the ledger's credits and roots, and scoring's cap on reviews per epoch.</summary>
+    public static IReadOnlyList<string> EpochReaders { get; } = ["reward-ledger", "quality-scoring"];
+
+    /// <summary>The pay epochs' keys; each is set once, in the common ConfigMap.</summary>
+    public static IReadOnlyList<string> EpochSetting { get; } = ["Epochs__Genesis", "Epochs__Length"];
 
     /// <summary>The queues each service consumes (MassTransit kebab-case endpoint names prefixed with the service).</summary>
     public static IReadOnlyDictionary<string, string[]> ScaledQueues { get; } = new Dictionary<string, string[]>
