@@ -2,6 +2,7 @@ using System.Reflection;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Trainers;
+using CommunityAI.Formats.Models;
 
 namespace CommunityAI.CommunityModel.Domain;
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using CommunityAI.CommunityModel.Domain;
 using CommunityAI.Contracts;
+using CommunityAI.Formats.Models;
 using Marten;
 using Microsoft.ML;
 

@@ -5,6 +5,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using CommunityAI.Formats;
+using CommunityAI.Formats.Models;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Trainers;
@@ -92,7 +93,7 @@ internal static class ModelRetrainer
         using var saved = new MemoryStream();
         ml.Model.Save(model, trainData.Schema, saved);
         var bytes = saved.ToArray();
-        return new Result(HashOf(bytes), train.Count, heldOut.Count, BasisPoints(metrics.MicroAccuracy), BasisPoints(metrics.MacroAccuracy), bytes,
+        return new Result(ModelHash.Of(bytes), train.Count, heldOut.Count, BasisPoints(metrics.MicroAccuracy), BasisPoints(metrics.MacroAccuracy), bytes,
             heldOut, train.Select(e => TextHash(e.Text)).ToHashSet(StringComparer.Ordinal));
     }
 
@@ -105,25 +106,6 @@ internal static class ModelRetrainer
         using var stream = new MemoryStream(model, writable: false);
         var loaded = ml.Model.Load(stream, out _);
         return BasisPoints(ml.MulticlassClassification.Evaluate(loaded.Transform(ml.Data.LoadFromEnumerable(examples.Select(Row.Of)))).MicroAccuracy);
-    }
-
-    public static string HashOf(byte[] zip)
-    {
-        using var archive = new ZipArchive(new MemoryStream(zip, writable: false), ZipArchiveMode.Read);
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        Span<byte> length = stackalloc byte[8];
-        foreach (var entry in archive.Entries.OrderBy(e => e.FullName, StringComparer.Ordinal))
-        {
-            hash.AppendData(Encoding.UTF8.GetBytes(entry.FullName));
-            hash.AppendData([0]);
-            using var content = new MemoryStream();
-            using (var stream = entry.Open())
-                stream.CopyTo(content);
-            BinaryPrimitives.WriteUInt64BigEndian(length, (ulong)content.Length);
-            hash.AppendData(length);
-            hash.AppendData(content.GetBuffer().AsSpan(0, (int)content.Length));
-        }
-        return Hex.Encode(hash.GetHashAndReset());
     }
 
     private static int BasisPoints(double share) => (int)Math.Round(share * 10_000, MidpointRounding.AwayFromZero);
