@@ -7,6 +7,7 @@ using CommunityAI.Formats.Policies;
 using CommunityAI.Formats.Signing;
 using CommunityAI.QualityScoring.Domain;
 using CommunityAI.RewardLedger.Domain;
+using CommunityAI.ServiceDefaults.Epochs;
 
 namespace CommunityAI.Benchmarks.ReviewGame;
 
@@ -35,7 +36,7 @@ public static class Game
         var genesis = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
         var policy = scoring.ToPolicy(genesis);
         var reward = RewardPolicy.Initial with { ValidatorShareBasisPoints = settings.ValidatorShareBasisPoints };
-        var epochs = new ReviewEpochs { Genesis = genesis, Length = TimeSpan.FromDays(1) };
+        var epochs = new EpochOptions { Genesis = genesis, Length = TimeSpan.FromDays(1) };
 
         var players = Players(settings, policy, genesis);
         var byAddress = players.ToDictionary(p => p.Address, StringComparer.OrdinalIgnoreCase);

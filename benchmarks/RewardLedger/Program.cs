@@ -9,6 +9,7 @@ using CommunityAI.Formats.Claims;
 using CommunityAI.RewardLedger;
 using CommunityAI.RewardLedger.Domain;
 using CommunityAI.RewardLedger.Infrastructure;
+using CommunityAI.ServiceDefaults.Epochs;
 using CommunityAI.ServiceDefaults.History;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;

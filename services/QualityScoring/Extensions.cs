@@ -3,6 +3,7 @@ using CommunityAI.QualityScoring.Domain;
 using CommunityAI.QualityScoring.Infrastructure;
 using CommunityAI.QualityScoring.IntegrationEvents.EventHandling;
 using CommunityAI.ServiceDefaults.Background;
+using CommunityAI.ServiceDefaults.Epochs;
 using CommunityAI.ServiceDefaults.History;
 using CommunityAI.ServiceDefaults.Messaging;
 using CommunityAI.ServiceDefaults.Signing;
@@ -23,7 +24,7 @@ public static class Extensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.AddSignedRequestCheck();
         builder.Services.AddOptions<ScoringOptions>().BindConfiguration(ScoringOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddOptions<ReviewEpochs>().BindConfiguration(ReviewEpochs.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<EpochOptions>().BindConfiguration(EpochOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         // Intake and reviews repeat a handful of statements; unprepared, parsing and planning them was about 40% of
         // PostgreSQL's CPU time per contribution (benchmarks/QualityScoring).
         builder.AddHistoryStore(Schema, ConfigureScoringStore, maxAutoPrepare: 64);

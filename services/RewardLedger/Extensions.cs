@@ -3,6 +3,7 @@ using CommunityAI.RewardLedger.Domain;
 using CommunityAI.RewardLedger.Infrastructure;
 using CommunityAI.RewardLedger.IntegrationEvents.EventHandling;
 using CommunityAI.ServiceDefaults.Background;
+using CommunityAI.ServiceDefaults.Epochs;
 using CommunityAI.ServiceDefaults.History;
 using CommunityAI.ServiceDefaults.Messaging;
 using Marten;

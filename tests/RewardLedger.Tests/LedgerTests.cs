@@ -1,6 +1,7 @@
 using System.Numerics;
 using CommunityAI.Formats.Claims;
 using CommunityAI.RewardLedger.Domain;
+using CommunityAI.ServiceDefaults.Epochs;
 
 namespace CommunityAI.RewardLedger.Tests;
 

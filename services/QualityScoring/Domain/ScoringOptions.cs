@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using CommunityAI.Contracts;
+using CommunityAI.ServiceDefaults.Epochs;
 
 namespace CommunityAI.QualityScoring.Domain;
 
@@ -63,7 +64,7 @@ public sealed class ScoringOptions : IValidatableObject
     [Range(0, 10_000)] public int RemovalAfterFloorRounds { get; set; } = 10;
 
     /// <summary>
-    /// Most cases one validator is drawn for in one epoch (the ledger's epochs, <see cref="ReviewEpochs"/>), replacements
+    /// Most cases one validator is drawn for in one epoch (the ledger's epochs, <see cref="EpochOptions"/>), replacements
     /// included; 0 for no cap. A validator at its cap is left out of the candidates until the next epoch. While a cap is set,
     /// drawing reviewers is serial (one lock), so the count is exact.
     /// </summary>

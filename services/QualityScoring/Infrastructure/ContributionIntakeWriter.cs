@@ -1,5 +1,6 @@
 using CommunityAI.Contracts;
 using CommunityAI.QualityScoring.Domain;
+using CommunityAI.ServiceDefaults.Epochs;
 using CommunityAI.ServiceDefaults.History;
 using CommunityAI.ServiceDefaults.Background;
 using CommunityAI.ServiceDefaults.Messaging;
@@ -16,7 +17,7 @@ namespace CommunityAI.QualityScoring.Infrastructure;
 /// LSH bands: of two concurrent copies, exactly one is the original and the other names it.
 /// </summary>
 public sealed class ContributionIntakeWriter(
-    IDocumentStore store, PolicyBook policies, IOptions<ScoringOptions> options, IOptions<ReviewEpochs> epochs, TimeProvider clock)
+    IDocumentStore store, PolicyBook policies, IOptions<ScoringOptions> options, IOptions<EpochOptions> epochs, TimeProvider clock)
 {
     public static string StreamFor(string contributionId) => Extensions.StreamPrefix + contributionId;
 

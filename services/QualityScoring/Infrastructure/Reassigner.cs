@@ -1,5 +1,6 @@
 using CommunityAI.Contracts;
 using CommunityAI.QualityScoring.Domain;
+using CommunityAI.ServiceDefaults.Epochs;
 using Marten;
 using Microsoft.Extensions.Options;
 
@@ -11,7 +12,7 @@ namespace CommunityAI.QualityScoring.Infrastructure;
 /// uncommitted assignments as soon as the removal is recorded.
 /// </summary>
 public sealed partial class Reassigner(
-    IDocumentStore store, IOptions<ScoringOptions> options, IOptions<ReviewEpochs> epochs, TimeProvider clock, ILogger<Reassigner> logger)
+    IDocumentStore store, IOptions<ScoringOptions> options, IOptions<EpochOptions> epochs, TimeProvider clock, ILogger<Reassigner> logger)
 {
     /// <summary>
     /// For a case whose commit window has closed, held under its lock: replaces each reviewer with no commitment, in

@@ -2,6 +2,7 @@ using CommunityAI.Formats.Policies;
 using CommunityAI.Formats.Signing;
 using CommunityAI.RewardLedger.Domain;
 using CommunityAI.RewardLedger.Infrastructure;
+using CommunityAI.ServiceDefaults.Epochs;
 using CommunityAI.ServiceDefaults.Http;
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;

@@ -1,6 +1,7 @@
 using CommunityAI.Contracts;
 using CommunityAI.RewardLedger.Domain;
 using CommunityAI.RewardLedger.Infrastructure;
+using CommunityAI.ServiceDefaults.Epochs;
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;

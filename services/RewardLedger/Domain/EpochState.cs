@@ -1,3 +1,4 @@
+using CommunityAI.ServiceDefaults.Epochs;
 namespace CommunityAI.RewardLedger.Domain;
 
 /// <summary>

@@ -2,6 +2,7 @@ using CommunityAI.Formats.Policies;
 using CommunityAI.Contracts;
 using CommunityAI.Formats.Signing;
 using CommunityAI.RewardLedger.Domain;
+using CommunityAI.ServiceDefaults.Epochs;
 using CommunityAI.ServiceDefaults.History;
 using Marten;
 using Microsoft.Extensions.Options;

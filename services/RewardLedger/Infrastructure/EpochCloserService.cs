@@ -1,5 +1,6 @@
 using CommunityAI.RewardLedger.Domain;
 using CommunityAI.ServiceDefaults.Background;
+using CommunityAI.ServiceDefaults.Epochs;
 using Microsoft.Extensions.Options;
 
 namespace CommunityAI.RewardLedger.Infrastructure;

@@ -2,6 +2,7 @@ using System.Text.Json;
 using CommunityAI.Contracts;
 using CommunityAI.Formats.Policies;
 using CommunityAI.RewardLedger.Domain;
+using CommunityAI.ServiceDefaults.Epochs;
 using CommunityAI.ServiceDefaults.History;
 using Marten;
 using Microsoft.Extensions.Options;

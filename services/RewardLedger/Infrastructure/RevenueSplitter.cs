@@ -3,6 +3,7 @@ using CommunityAI.Contracts;
 using CommunityAI.Formats.Policies;
 using CommunityAI.Formats.Signing;
 using CommunityAI.RewardLedger.Domain;
+using CommunityAI.ServiceDefaults.Epochs;
 using CommunityAI.ServiceDefaults.History;
 using Marten;
 using Microsoft.Extensions.Options;

@@ -1,12 +1,12 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace CommunityAI.QualityScoring.Domain;
+namespace CommunityAI.ServiceDefaults.Epochs;
 
 /// <summary>
-/// The epochs in which the cap on reviews per validator counts: the reward ledger's epochs, read from the same
-/// configuration section <c>Epochs</c> with the same defaults, so a cap bounds one validator's part of each pay epoch.
+/// The pay epochs, from configuration section "Epochs": the reward ledger's credits and claim roots, and quality-scoring's
+/// cap on reviews per validator per epoch, count the same epochs (deploy/ sets them once, for both).
 /// </summary>
-public sealed class ReviewEpochs
+public sealed class EpochOptions
 {
     public const string Section = "Epochs";
 
@@ -17,4 +17,8 @@ public sealed class ReviewEpochs
     public TimeSpan Length { get; set; } = TimeSpan.FromDays(1);
 
     public long EpochAt(DateTimeOffset time) => Math.Max(0, (time - Genesis).Ticks / Length.Ticks);
+
+    public DateTimeOffset StartOf(long epoch) => Genesis + epoch * Length;
+
+    public DateTimeOffset EndOf(long epoch) => StartOf(epoch + 1);
 }
