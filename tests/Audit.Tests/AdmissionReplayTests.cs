@@ -77,15 +77,15 @@ public sealed class AdmissionReplayTests : IAsyncLifetime
         if (tamper)
         {
             await history.AppendAsync("scoring/admissions", new ValidatorAdmitted(Dev(6), Hex.Encode(RandomNumberGenerator.GetBytes(32)), now));
-            await history.AppendAsync("scoring/validators/" + Dev(7), new ValidatorRegistered(Dev(7), 0.5m, "1", now.AddHours(1).ToUnixTimeSeconds(), "0x" + new string('0', 130), "scoring-1", now));
+            await history.AppendAsync("scoring/validators/" + Dev(7), SignedFacts.Registration(7, now));
         }
 
         // One contribution, one reviewer drawn from the admitted validators; it stays absent and is replaced from the same seed.
         var secret = AssignmentSeed.NewSecret();
         await history.AppendAsync("scoring/seeds", new AssignmentSeedCommitted(0, AssignmentSeed.Commitment(secret), now));
-        var id = Hex.Encode(RandomNumberGenerator.GetBytes(32));
-        await history.AppendAsync("contributions/" + id, new ContributionSubmitted(id, Dev(0), "data", Hex.Encode(RandomNumberGenerator.GetBytes(32)),
-            "ipfs://x", "1", now.AddHours(1).ToUnixTimeSeconds(), "0x" + new string('0', 130), null, now));
+        var submitted = SignedFacts.Contribution(0, now);
+        var id = submitted.ContributionId;
+        await history.AppendAsync("contributions/" + id, submitted);
         List<AssignedReviewer> candidates = [.. new[] { 2, 3, 4 }.Concat(tamper ? [5] : []).Select(k => new AssignedReviewer(Dev(k), 0.5m))];
         var seed = AssignmentSeed.For(secret, id);
         var reviewer = ReviewerSelection.Select(seed, candidates, 1)[0];

@@ -57,9 +57,9 @@ public sealed class AssignmentReplayTests : IAsyncLifetime
         var now = DateTimeOffset.UtcNow;
         var secret = AssignmentSeed.NewSecret();
         await history.AppendAsync("scoring/seeds", new AssignmentSeedCommitted(0, AssignmentSeed.Commitment(secret), now));
-        var id = Hex.Encode(RandomNumberGenerator.GetBytes(32));
-        await history.AppendAsync("contributions/" + id, new ContributionSubmitted(id, AnvilNode.DevAddresses[0], "data", Hex.Encode(RandomNumberGenerator.GetBytes(32)),
-            "ipfs://x", "1", now.AddHours(1).ToUnixTimeSeconds(), "0x" + new string('0', 130), null, now));
+        var submitted = SignedFacts.Contribution(0, now);
+        var id = submitted.ContributionId;
+        await history.AppendAsync("contributions/" + id, submitted);
         var candidates = Enumerable.Range(2, 6).Select(k => new AssignedReviewer(AnvilNode.DevAddresses[k], 0.5m)).ToList();
         var seed = AssignmentSeed.For(secret, id);
         var reviewers = steer(ReviewerSelection.Select(seed, candidates, 3));

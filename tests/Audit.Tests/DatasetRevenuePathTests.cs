@@ -87,9 +87,9 @@ public sealed class DatasetRevenuePathTests : IAsyncLifetime
         }
         await using (var session = store.LightweightSession())
         {
-            session.Events.StartStream("contributions/datasets/" + root, new DatasetSnapshotted(root, AnvilNode.DevAddresses[4], "data", 0, "CC0-1.0", 2,
+            session.Events.StartStream("contributions/datasets/" + root, SignedFacts.Snapshot(4, root,
                 [new DatasetMember(a, Hex.Encode(RandomNumberGenerator.GetBytes(32))), new DatasetMember(b, Hex.Encode(RandomNumberGenerator.GetBytes(32)))],
-                "1", 4_000_000_000, "0x" + new string('1', 130), DateTimeOffset.UtcNow));
+                DateTimeOffset.UtcNow));
             await session.SaveChangesAsync();
         }
 

@@ -48,9 +48,8 @@ public sealed class RevenueAuditTests : IAsyncLifetime
         var tx = Hex.Encode(RandomNumberGenerator.GetBytes(32));
         await AppendAsync(store, ("scoring/" + ids[0], new ContributionScored(ids[0], alice, "data", 70, "scoring-1", DateTimeOffset.UtcNow)));
         await AppendAsync(store, ("scoring/" + ids[1], new ContributionScored(ids[1], bob, "data", 13, "scoring-1", DateTimeOffset.UtcNow)));
-        await AppendAsync(store, ("contributions/datasets/" + root, new DatasetSnapshotted(root, Fresh(), "data", 0, "CC0-1.0", 3,
-            [.. ids.Select(id => new DatasetMember(id, Hex.Encode(RandomNumberGenerator.GetBytes(32))))], "1", 4_000_000_000, "0x" + new string('1', 130),
-            DateTimeOffset.UtcNow)));
+        await AppendAsync(store, ("contributions/datasets/" + root, SignedFacts.Snapshot(8, root,
+            [.. ids.Select(id => new DatasetMember(id, Hex.Encode(RandomNumberGenerator.GetBytes(32))))], DateTimeOffset.UtcNow)));
         await AppendAsync(store,
             ($"chain/revenue/{tx}:1", new DatasetPaid($"{tx}:1", root, Fresh(), "1000000000000000000000", treasury, 31337, Fresh(), tx, 5, tx, 1, DateTimeOffset.UtcNow)),
             ($"chain/revenue/{tx}:2", new DatasetPaid($"{tx}:2", Hex.Encode(RandomNumberGenerator.GetBytes(32)), Fresh(), "999", treasury, 31337, Fresh(), tx, 5, tx, 2,

@@ -23,7 +23,7 @@ public sealed class ClaimTests(SystemUnderTest system) : IClassFixture<SystemUnd
 
         // The epoch closes, the ledger serves a proof, and the chain-bridge has published that epoch's root.
         var account = AnvilNode.DevAddresses[4];
-        var chain = (await system.ChainBridge.GetFromJsonAsync<ChainApi.ChainResponse>("/api/chain", Json))!;
+        var chain = await system.DeploymentAsync();
         var distributor = new DistributorContract(new Web3(system.Chain.RpcUrl), chain.DistributorContract);
         var claim = await Eventually.MatchesAsync(async () =>
         {

@@ -68,6 +68,22 @@ public class SystemUnderTest : IAsyncLifetime
         Contributions = Start<CommunityAI.Contributions.Domain.IntakeOptions>(ServiceRoles.Contributions);
     }
 
+    /// <summary>
+    /// The chain-bridge's deployment, once it has one: it deploys (or finds) the contracts in its own loop after start,
+    /// which on a quiet machine can finish after a contribution is already rewarded, so asking once may see a 503.
+    /// </summary>
+    public async Task<CommunityAI.ChainBridge.Apis.ChainApi.ChainResponse> DeploymentAsync()
+    {
+        var json = new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web);
+        return (await Eventually.MatchesAsync(async () =>
+        {
+            using var response = await ChainBridge.GetAsync("/api/chain");
+            return response.IsSuccessStatusCode
+                ? await System.Net.Http.Json.HttpContentJsonExtensions.ReadFromJsonAsync<CommunityAI.ChainBridge.Apis.ChainApi.ChainResponse>(response.Content, json)
+                : null;
+        }, chain => chain is not null, "the chain-bridge to deploy or find its contracts"))!;
+    }
+
     /// <summary>Stops every service host, as a crash of all of them would (work in flight is abandoned).</summary>
     public async Task StopServicesAsync()
     {

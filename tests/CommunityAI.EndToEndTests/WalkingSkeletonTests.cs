@@ -56,7 +56,7 @@ public sealed class WalkingSkeletonTests(SystemUnderTest system) : IClassFixture
             Assert.Equal(Hex.Encode(LogHasher.HashLeaf(Encoding.UTF8.GetBytes(entry.Entry))), entry.LeafHash);
 
         // The head anchored on chain covers the submission, and the log proves inclusion under that very root.
-        var chain = await system.ChainBridge.GetFromJsonAsync<ChainApi.ChainResponse>("/api/chain", Json);
+        var chain = await system.DeploymentAsync();
         // The contribution was signed for this very deployment: its verifying contract is the anchor the bridge deployed.
         Assert.Equal(TestChain.AnchorContract, chain!.AnchorContract);
         var anchor = new AnchorContract(new Web3(system.Chain.RpcUrl), chain!.AnchorContract);

@@ -62,6 +62,7 @@ internal static class ReplayCommand
             var revenue = new RevenueReplay();
             var validators = new ValidatorPayReplay();
             var adjustments = new AdjustmentReplay();
+            var signatures = new SignatureReplay(new SigningDomain(parse.GetValue(chainId), parse.GetValue(verifyingContract)!));
             var (total, _) = await input.SizeAsync(ct);
             try
             {
@@ -76,6 +77,7 @@ internal static class ReplayCommand
                         revenue.Add(e);
                         validators.Add(e);
                         adjustments.Add(e);
+                        signatures.Add(e);
                     }, progress, ct));
             }
             catch (FormatException e)
@@ -86,12 +88,12 @@ internal static class ReplayCommand
             var result = replay.Finish() with
             {
                 Scores = scores.Finish(), Policies = policies.Finish(), Assignments = assignments.Finish(), Revenue = revenue.Finish(),
-                Validators = validators.Finish(), Adjustments = adjustments.Finish(),
+                Validators = validators.Finish(), Adjustments = adjustments.Finish(), Signatures = signatures.Finish(),
             };
             Print(console, result);
             return result.Differences.Count == 0 && result.Scores.Findings.Count == 0 && result.Policies.Findings.Count == 0
                 && result.Assignments.Findings.Count == 0 && result.Revenue.Findings.Count == 0 && result.Validators.Findings.Count == 0
-                && result.Adjustments.Findings.Count == 0
+                && result.Adjustments.Findings.Count == 0 && result.Signatures.Findings.Count == 0
                 ? ExitCodes.Ok : ExitCodes.CheckFailed;
         });
         return Replay.ModelReplayStep.Attach(command, output, error);
@@ -177,9 +179,18 @@ internal static class ReplayCommand
                 console.Table("reversal findings", ["log index", "what", "detail"],
                     reversed.Findings.Select(d => new[] { d.Index.ToString(CultureInfo.InvariantCulture), d.What, d.Detail }));
         }
+        if (result.Signatures is { } signed)
+        {
+            console.Table("signatures verified", ["signed message", "verified"],
+                signed.Verified.Select(v => new[] { v.Key, v.Value.ToString(CultureInfo.InvariantCulture) }));
+            if (signed.Findings.Count > 0)
+                console.Table("signature findings", ["log index", "what", "detail"],
+                    signed.Findings.Select(d => new[] { d.Index.ToString(CultureInfo.InvariantCulture), d.What, d.Detail }));
+        }
         if (result.Differences.Count == 0 && result.Scores is not { Findings.Count: > 0 } && result.Policies is not { Findings.Count: > 0 }
             && result.Assignments is not { Findings.Count: > 0 } && result.Revenue is not { Findings.Count: > 0 }
-            && result.Validators is not { Findings.Count: > 0 } && result.Adjustments is not { Findings.Count: > 0 })
+            && result.Validators is not { Findings.Count: > 0 } && result.Adjustments is not { Findings.Count: > 0 }
+            && result.Signatures is not { Findings.Count: > 0 })
         {
             console.Line("replay agrees with the history");
             return;

@@ -259,4 +259,7 @@ internal sealed record ReplayResult(
 
     /// <summary>The reversals of invalidated contributions recomputed (see <see cref="AdjustmentReplay"/>).</summary>
     public AdjustmentReplayResult? Adjustments { get; init; }
+
+    /// <summary>Every person's signature in the history verified (see <see cref="SignatureReplay"/>).</summary>
+    public SignatureReplayResult? Signatures { get; init; }
 }
