@@ -49,52 +49,26 @@ internal static class ReplayCommand
                 console.Error($"{path} does not exist");
                 return ExitCodes.Usage;
             }
-
-            var replay = new RewardReplay();
             if (parse.GetValue(chainId) is 0 || !Address.IsValid(parse.GetValue(verifyingContract)) || parse.GetValue(verifyingContract) is null or Address.Zero)
             {
                 console.Error("--chain-id must be at least 1 and --verifying-contract a contract address");
                 return ExitCodes.Usage;
             }
-            var policies = new PolicyReplay(new SigningDomain(parse.GetValue(chainId), parse.GetValue(verifyingContract)!));
-            var scores = new ScoreReplay(new SigningDomain(parse.GetValue(chainId), parse.GetValue(verifyingContract)!));
-            var assignments = new AssignmentReplay(new SigningDomain(parse.GetValue(chainId), parse.GetValue(verifyingContract)!));
-            var revenue = new RevenueReplay();
-            var validators = new ValidatorPayReplay();
-            var adjustments = new AdjustmentReplay();
-            var signatures = new SignatureReplay(new SigningDomain(parse.GetValue(chainId), parse.GetValue(verifyingContract)!));
+            var replay = new HistoryReplay(new SigningDomain(parse.GetValue(chainId), parse.GetValue(verifyingContract)!));
             var (total, _) = await input.SizeAsync(ct);
             try
             {
                 await console.ProgressAsync("replaying", total, progress => input.ForEachEntryAsync(
-                    (index, entry) =>
-                    {
-                        var e = LogEntryFormat.Parse(index, entry);
-                        replay.Add(e);
-                        scores.Add(e);
-                        policies.Add(e);
-                        assignments.Add(e);
-                        revenue.Add(e);
-                        validators.Add(e);
-                        adjustments.Add(e);
-                        signatures.Add(e);
-                    }, progress, ct));
+                    (index, entry) => replay.Add(LogEntryFormat.Parse(index, entry)), progress, ct));
             }
             catch (FormatException e)
             {
                 console.Error($"the history is malformed: {e.Message}");
                 return ExitCodes.CheckFailed;
             }
-            var result = replay.Finish() with
-            {
-                Scores = scores.Finish(), Policies = policies.Finish(), Assignments = assignments.Finish(), Revenue = revenue.Finish(),
-                Validators = validators.Finish(), Adjustments = adjustments.Finish(), Signatures = signatures.Finish(),
-            };
+            var result = replay.Finish();
             Print(console, result);
-            return result.Differences.Count == 0 && result.Scores.Findings.Count == 0 && result.Policies.Findings.Count == 0
-                && result.Assignments.Findings.Count == 0 && result.Revenue.Findings.Count == 0 && result.Validators.Findings.Count == 0
-                && result.Adjustments.Findings.Count == 0 && result.Signatures.Findings.Count == 0
-                ? ExitCodes.Ok : ExitCodes.CheckFailed;
+            return result.Agrees ? ExitCodes.Ok : ExitCodes.CheckFailed;
         });
         return Replay.ModelReplayStep.Attach(command, output, error);
     }
@@ -187,10 +161,7 @@ internal static class ReplayCommand
                 console.Table("signature findings", ["log index", "what", "detail"],
                     signed.Findings.Select(d => new[] { d.Index.ToString(CultureInfo.InvariantCulture), d.What, d.Detail }));
         }
-        if (result.Differences.Count == 0 && result.Scores is not { Findings.Count: > 0 } && result.Policies is not { Findings.Count: > 0 }
-            && result.Assignments is not { Findings.Count: > 0 } && result.Revenue is not { Findings.Count: > 0 }
-            && result.Validators is not { Findings.Count: > 0 } && result.Adjustments is not { Findings.Count: > 0 }
-            && result.Signatures is not { Findings.Count: > 0 })
+        if (result.Agrees)
         {
             console.Line("replay agrees with the history");
             return;

@@ -262,4 +262,9 @@ internal sealed record ReplayResult(
 
     /// <summary>Every person's signature in the history verified (see <see cref="SignatureReplay"/>).</summary>
     public SignatureReplayResult? Signatures { get; init; }
+
+    /// <summary>True when no replay found anything: the command's exit code 0.</summary>
+    public bool Agrees => Differences.Count == 0 && Scores is not { Findings.Count: > 0 } && Policies is not { Findings.Count: > 0 }
+        && Assignments is not { Findings.Count: > 0 } && Revenue is not { Findings.Count: > 0 } && Validators is not { Findings.Count: > 0 }
+        && Adjustments is not { Findings.Count: > 0 } && Signatures is not { Findings.Count: > 0 };
 }

@@ -23,6 +23,8 @@ internal sealed class SignatureReplay(SigningDomain domain)
     private readonly Dictionary<(string Type, string Signer, string Nonce), long> _nonces = [];
     private readonly Dictionary<string, string> _contributors = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<ReplayDifference> _findings = [];
+    private readonly List<Pending> _pending = [];
+    private const int Batch = 4096;
 
     public void Add(LogEvent e)
     {
@@ -69,8 +71,11 @@ internal sealed class SignatureReplay(SigningDomain domain)
         }
     }
 
-    public SignatureReplayResult Finish() =>
-        new(new SortedDictionary<string, int>(_verified, StringComparer.Ordinal), _findings);
+    public SignatureReplayResult Finish()
+    {
+        RecoverPending();
+        return new(new SortedDictionary<string, int>(_verified, StringComparer.Ordinal), [.. _findings.OrderBy(f => f.Index)]);
+    }
 
     /// <summary>
     /// Recovers the signer of the message <paramref name="build"/> makes from the event and compares it with the
@@ -85,7 +90,6 @@ internal sealed class SignatureReplay(SigningDomain domain)
             Find(e.Index, what + " signature", $"the {what} names no signer, nonce or deadline, so it cannot have been signed");
             return;
         }
-        string? signer;
         byte[] digest;
         try
         {
@@ -95,17 +99,11 @@ internal sealed class SignatureReplay(SigningDomain domain)
                 return;
             }
             digest = TypedDataSigner.Digest(message, domain);
-            signer = TypedDataSigner.RecoverSigner(digest, Text(e.Data, "signature"));
         }
         catch (ArgumentException)
         {
             // An address, hash or id that cannot be encoded: nobody can have signed it.
             Find(e.Index, what + " signature", $"the {what} of {claimed} holds a value no signed message can carry");
-            return;
-        }
-        if (signer is null || !string.Equals(signer, claimed, StringComparison.OrdinalIgnoreCase))
-        {
-            Find(e.Index, what + " signature", $"the {what} of {claimed} recovers to {signer ?? "no address"} in the domain of chain {domain.ChainId} and contract {domain.VerifyingContract}");
             return;
         }
         if (id is not null && !string.Equals(id, Hex.Encode(digest), StringComparison.OrdinalIgnoreCase))
@@ -115,7 +113,28 @@ internal sealed class SignatureReplay(SigningDomain domain)
             Find(e.Index, "nonce reused", $"{claimed} used nonce {nonceText} for a {what} twice (first at log index {first.ToString(CultureInfo.InvariantCulture)}): a replayed request was recorded");
         else
             _nonces[key] = e.Index;
-        _verified[what] = _verified.GetValueOrDefault(what) + 1;
+        _pending.Add(new Pending(e.Index, what, claimed, digest, Text(e.Data, "signature")));
+        if (_pending.Count == Batch)
+            RecoverPending();
+    }
+
+    /// <summary>
+    /// Recovers the batch's signers on every core: recovery is most of the replay's time on a history of signed facts,
+    /// and each one depends on nothing but its own digest and signature.
+    /// </summary>
+    private void RecoverPending()
+    {
+        var signers = new string?[_pending.Count];
+        Parallel.For(0, _pending.Count, i => signers[i] = TypedDataSigner.RecoverSigner(_pending[i].Digest, _pending[i].Signature));
+        for (var i = 0; i < _pending.Count; i++)
+        {
+            var (index, what, claimed, _, _) = _pending[i];
+            if (signers[i] is { } signer && string.Equals(signer, claimed, StringComparison.OrdinalIgnoreCase))
+                _verified[what] = _verified.GetValueOrDefault(what) + 1;
+            else
+                Find(index, what + " signature", $"the {what} of {claimed} recovers to {signers[i] ?? "no address"} in the domain of chain {domain.ChainId} and contract {domain.VerifyingContract}");
+        }
+        _pending.Clear();
     }
 
     private void CheckHash(LogEvent e, string what, string? text, string? recorded)
@@ -134,6 +153,8 @@ internal sealed class SignatureReplay(SigningDomain domain)
     }
 
     private void Find(long index, string what, string detail) => _findings.Add(new ReplayDifference(index, what, detail));
+
+    private sealed record Pending(long Index, string What, string Claimed, byte[] Digest, string? Signature);
 }
 
 /// <param name="Verified">Signatures that recovered to their signer, per kind of signed message.</param>
