@@ -106,14 +106,12 @@ internal sealed class SignatureReplay(SigningDomain domain)
             Find(e.Index, what + " signature", $"the {what} of {claimed} holds a value no signed message can carry");
             return;
         }
-        if (id is not null && !string.Equals(id, Hex.Encode(digest), StringComparison.OrdinalIgnoreCase))
-            Find(e.Index, what + " id", $"the {what} of {claimed} is recorded as {id}, its signed digest is {Hex.Encode(digest)}");
         var key = (what, claimed.ToLowerInvariant(), nonceText!);
         if (_nonces.TryGetValue(key, out var first))
             Find(e.Index, "nonce reused", $"{claimed} used nonce {nonceText} for a {what} twice (first at log index {first.ToString(CultureInfo.InvariantCulture)}): a replayed request was recorded");
         else
             _nonces[key] = e.Index;
-        _pending.Add(new Pending(e.Index, what, claimed, digest, Text(e.Data, "signature")));
+        _pending.Add(new Pending(e.Index, what, claimed, id, digest, Text(e.Data, "signature")));
         if (_pending.Count == Batch)
             RecoverPending();
     }
@@ -128,11 +126,13 @@ internal sealed class SignatureReplay(SigningDomain domain)
         Parallel.For(0, _pending.Count, i => signers[i] = TypedDataSigner.RecoverSigner(_pending[i].Digest, _pending[i].Signature));
         for (var i = 0; i < _pending.Count; i++)
         {
-            var (index, what, claimed, _, _) = _pending[i];
-            if (signers[i] is { } signer && string.Equals(signer, claimed, StringComparison.OrdinalIgnoreCase))
-                _verified[what] = _verified.GetValueOrDefault(what) + 1;
-            else
+            var (index, what, claimed, id, digest, _) = _pending[i];
+            if (signers[i] is not { } signer || !string.Equals(signer, claimed, StringComparison.OrdinalIgnoreCase))
                 Find(index, what + " signature", $"the {what} of {claimed} recovers to {signers[i] ?? "no address"} in the domain of chain {domain.ChainId} and contract {domain.VerifyingContract}");
+            else if (id is not null && !string.Equals(id, Hex.Encode(digest), StringComparison.OrdinalIgnoreCase))
+                Find(index, what + " id", $"the {what} of {claimed} is recorded as {id}, its signed digest is {Hex.Encode(digest)}");
+            else
+                _verified[what] = _verified.GetValueOrDefault(what) + 1;
         }
         _pending.Clear();
     }
@@ -154,7 +154,7 @@ internal sealed class SignatureReplay(SigningDomain domain)
 
     private void Find(long index, string what, string detail) => _findings.Add(new ReplayDifference(index, what, detail));
 
-    private sealed record Pending(long Index, string What, string Claimed, byte[] Digest, string? Signature);
+    private sealed record Pending(long Index, string What, string Claimed, string? Id, byte[] Digest, string? Signature);
 }
 
 /// <param name="Verified">Signatures that recovered to their signer, per kind of signed message.</param>
