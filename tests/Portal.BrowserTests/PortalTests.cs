@@ -89,6 +89,93 @@ public sealed class PortalTests(PortalSystem system) : IClassFixture<PortalSyste
     }
 
     [Fact]
+    public async Task The_explorer_checks_that_the_served_log_extends_the_anchored_head_and_names_a_rewritten_one()
+    {
+        var id = await Contributions.SubmitAsync(Api, keyIndex: 5, "an entry for the consistency check");
+        await Contributions.WaitForStatusAsync(Api, id, "anchored");
+        var patience = new LocatorAssertionsToHaveAttributeOptions { Timeout = 30_000 };
+
+        var page = await system.OpenAsync(walletAccount: null);
+        await page.GotoAsync("/#/explorer");
+        await Assertions.Expect(page.Locator("#consistency")).ToHaveAttributeAsync("data-consistent", "true", patience);
+        await Assertions.Expect(page.Locator("#consistency")).ToContainTextAsync("anchored on chain (consistency proof checked in your browser)");
+
+        // An operator showing this visitor a rewritten log: the same size, another root.
+        var rewritten = await system.OpenAsync(walletAccount: null);
+        await rewritten.RouteAsync("**/api/log/head", async route =>
+        {
+            var response = await route.FetchAsync();
+            var head = JsonNode.Parse(await response.TextAsync())!;
+            var root = head["rootHash"]!.GetValue<string>();
+            head["rootHash"] = root[..^2] + (root[^2..] == "00" ? "01" : "00");
+            await route.FulfillAsync(new() { Response = response, Body = head.ToJsonString() });
+        });
+        await rewritten.GotoAsync("/#/explorer");
+        await Assertions.Expect(rewritten.Locator("#consistency")).ToHaveAttributeAsync("data-consistent", "false", patience);
+        await Assertions.Expect(rewritten.Locator("#consistency")).ToHaveAttributeAsync("role", "alert");
+        await Assertions.Expect(rewritten.Locator("#consistency")).ToContainTextAsync("does not extend the head anchored on chain");
+
+        // An operator serving a forged consistency proof (one node changed, or one added where none is due).
+        var forged = await system.OpenAsync(walletAccount: null);
+        await forged.RouteAsync("**/api/log/proof/consistency**", async route =>
+        {
+            var response = await route.FetchAsync();
+            var proof = JsonNode.Parse(await response.TextAsync())!;
+            var nodes = proof["proof"]!.AsArray();
+            if (nodes.Count == 0)
+                nodes.Add("0x" + new string('0', 64));
+            else
+            {
+                var first = nodes[0]!.GetValue<string>();
+                nodes[0] = first[..^2] + (first[^2..] == "00" ? "01" : "00");
+            }
+            await route.FulfillAsync(new() { Response = response, Body = proof.ToJsonString() });
+        });
+        await forged.GotoAsync("/#/explorer");
+        await Assertions.Expect(forged.Locator("#consistency")).ToHaveAttributeAsync("data-consistent", "false", patience);
+    }
+
+    [Fact]
+    public async Task The_pages_consistency_check_gives_every_transparency_dev_probe_its_expected_verdict()
+    {
+        var probes = Directory.EnumerateFiles(Path.Combine(AppContext.BaseDirectory, "vectors", "consistency"), "*.json", SearchOption.AllDirectories)
+            .Order(StringComparer.Ordinal)
+            .Select(f => JsonNode.Parse(File.ReadAllText(f))!)
+            .Select(p => new
+            {
+                // Sizes as text: JSON numbers above 2^53 would lose digits in JavaScript.
+                size1 = p["size1"]!.GetValue<ulong>().ToString(CultureInfo.InvariantCulture),
+                size2 = p["size2"]!.GetValue<ulong>().ToString(CultureInfo.InvariantCulture),
+                root1 = p["root1"]?.GetValue<string>() ?? "",
+                root2 = p["root2"]?.GetValue<string>() ?? "",
+                proof = p["proof"]?.AsArray().Select(n => n!.GetValue<string>()).ToArray() ?? [],
+                desc = p["desc"]!.GetValue<string>(),
+                wantErr = p["wantErr"]!.GetValue<bool>(),
+            })
+            .ToList();
+        Assert.Equal(98, probes.Count);
+
+        var page = await system.OpenAsync(walletAccount: null);
+        await page.GotoAsync("/#/explorer");
+        var wrong = await page.EvaluateAsync<string[]>("""
+            async probes => {
+              const { checkConsistency } = await import("/js/merkle.js");
+              const bytes = b64 => Uint8Array.from(atob(b64), c => c.charCodeAt(0));
+              const wrong = [];
+              for (const p of probes) {
+                let error = null;
+                try { await checkConsistency(BigInt(p.size1), BigInt(p.size2), bytes(p.root1), bytes(p.root2), p.proof.map(bytes)); }
+                catch (e) { error = e.message; }
+                if ((error !== null) !== p.wantErr) wrong.push(`${p.desc} (${p.size1} → ${p.size2}): ${error ?? "accepted"}`);
+              }
+              return wrong;
+            }
+            """, probes);
+
+        Assert.True(wrong.Length == 0, string.Join("\n", wrong));
+    }
+
+    [Fact]
     public async Task A_claim_is_paid_through_the_wallet_and_the_page_shows_it_claimed()
     {
         var account = AnvilNode.DevAddresses[4];

@@ -1,9 +1,9 @@
-// Explorer: the log's head, its latest entries, a contribution's events, and any entry's inclusion proof checked in
-// this page against the tree head the HistoryAnchor contract holds, read from the chain itself.
+// Explorer: the log's head, checked in this page to extend the tree head the HistoryAnchor contract holds (read from the
+// chain itself), its latest entries, a contribution's events, and any entry's inclusion proof checked against that head.
 import { chainInfo, config, getJson } from "../api.js";
 import { anchoredHead } from "../chain.js";
 import { facts, field, h, hash, table } from "../dom.js";
-import { fromHex, leafHash, rootFromInclusionProof, toHex } from "../merkle.js";
+import { checkConsistency, fromHex, leafHash, rootFromInclusionProof, toHex } from "../merkle.js";
 
 const PageSize = 20;
 
@@ -24,14 +24,16 @@ export default async function explorer(main, [selected]) {
     heads, form, verdict, found, entries);
 
   const chain = await chainInfo().catch(() => null);
-  const head = await getJson("/api/log/head");
+  // The chain first: a head anchored between the two reads is then never larger than the head read after it.
   const anchored = chain ? await anchoredHead(chain.anchorContract).catch(error => ({ error })) : { error: new Error("no contracts yet") };
+  const head = await getJson("/api/log/head");
   heads.replaceChildren(h("h2", { id: "heads-title" }, "Tree heads"), facts([
     ["Log head (our API)", h("span", { id: "log-head" }, `${head.treeSize} entries, root `, hash(head.rootHash))],
     ["Anchored on chain", h("span", { id: "anchored-head" }, ...(anchored.error
       ? [`unavailable: ${anchored.error.message}`]
       : [`${anchored.treeSize} entries, root `, hash(anchored.rootHash)]))],
     ["HistoryAnchor", chain ? hash(chain.anchorContract) : "—"],
+    ["Consistent with the chain", await consistency(head, anchored)],
   ]));
 
   const start = Math.max(0, head.treeSize - PageSize);
@@ -43,6 +45,28 @@ export default async function explorer(main, [selected]) {
   })));
 
   if (selected) await show(selected, found, verdict);
+}
+
+/**
+ * Whether the log our API shows extends the head anchored on chain: a consistency proof from the anchored size to the
+ * served head, checked here against the root read from the chain. A log rewritten since its anchor, or a different log
+ * shown to this visitor than to others, fails here, in anyone's browser.
+ */
+async function consistency(head, anchored) {
+  const say = (ok, text) => h("span", { id: "consistency", "data-consistent": String(ok), role: ok ? null : "alert" },
+    h("span", { class: ok ? "ok" : "bad" }, ok ? "✔ " : "✘ "), text);
+  if (anchored.error) return say(false, "not checked: no tree head is anchored on chain yet");
+  if (anchored.treeSize === 0n) return say(true, "nothing anchored yet, so nothing to contradict");
+  const size = BigInt(head.treeSize);
+  if (size < anchored.treeSize)
+    return say(false, `the log served here has ${size} entries, fewer than the ${anchored.treeSize} anchored on chain: entries were removed`);
+  try {
+    const proof = await getJson(`/api/log/proof/consistency?first=${anchored.treeSize}&second=${size}`);
+    await checkConsistency(anchored.treeSize, size, fromHex(anchored.rootHash), fromHex(head.rootHash), proof.proof.map(fromHex));
+    return say(true, `the ${size} entries served here extend the ${anchored.treeSize} anchored on chain (consistency proof checked in your browser)`);
+  } catch (error) {
+    return say(false, `the log served here does not extend the head anchored on chain: it was rewritten, or you are shown a different log than others (${error.message})`);
+  }
 }
 
 /** A log index, or a contribution id whose events are then listed (from its own entry to at most 1,000 entries on). */
