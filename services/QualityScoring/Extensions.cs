@@ -42,6 +42,7 @@ public static class Extensions
         builder.Services.AddLeaderLoop<ReviewWindowCloser>();
         builder.Services.AddLeaderLoop<AssignmentSeedBeacon>();
         builder.Services.AddLeaderLoop<AdmissionFollower>();
+        builder.Services.AddLeaderLoop<ErasureFollower>();
         builder.AddCommunityBus("quality-scoring", bus =>
         {
             bus.AddConsumer<ContributionSubmittedConsumer, ContributionSubmittedConsumerDefinition>();
@@ -84,6 +85,8 @@ public static class Extensions
         // Selection joins it on every intake: the flag as a column of its own.
         options.Schema.For<ValidatorAdmission>().Duplicate(a => a.Admitted);
         options.Schema.For<AdmissionFeedCheckpoint>();
+        options.Schema.For<ErasureFeedCheckpoint>();
+        options.Schema.For<ErasedContent>();
         options.Schema.For<UsedNonce>();
         options.Schema.For<ContentFirstSeen>();
         options.Schema.For<SealedReveal>();

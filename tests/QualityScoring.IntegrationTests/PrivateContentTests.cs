@@ -86,4 +86,65 @@ public sealed class PrivateContentTests(ScoringSystemWithoutValidators system) :
         await using var command = new NpgsqlCommand("SELECT count(*) FROM history.mt_events WHERE data::text LIKE '%byte-pair encoding%'", connection);
         Assert.Equal(0L, (long)(await command.ExecuteScalarAsync())!);
     }
+
+    [Fact]
+    public async Task An_erased_text_leaves_the_near_duplicate_index_so_a_later_copy_reveals_nothing_about_it()
+    {
+        const string Text = "Erasure must leave no trace: the MinHash signature of a private text says which later texts resemble it, " +
+            "so once its contributor erases it, the index forgets it too.";
+        var (original, originalBytes) = Salted(4, Text);
+        await system.PublishAsync(original);
+        await SendContentAsync(original.ContributionId, originalBytes);
+        await system.ScoredAsync(original.ContributionId);
+        Assert.Contains(original.ContributionId, await system.IndexedAsync());
+
+        // The contributions service records the erasure in its own stream; quality-scoring follows the history, not the bus.
+        await system.AppendAsync("contributions/" + original.ContributionId, new ContributionErased(original.ContributionId, original.Contributor,
+            "2", DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds(), "0x" + new string('0', 130), DateTimeOffset.UtcNow));
+        await Eventually.MatchesAsync(async () => (await system.IndexedAsync()).Contains(original.ContributionId), indexed => !indexed,
+            "the erased text's MinHash rows to be removed");
+        Assert.Empty(await BandRowsAsync(original.ContributionId));
+
+        // A copy of the erased text is scored as an original: nothing links it to what was erased.
+        var (copy, copyBytes) = Salted(5, Text);
+        await system.PublishAsync(copy);
+        await SendContentAsync(copy.ContributionId, copyBytes);
+        var scored = await system.ScoredAsync(copy.ContributionId);
+        Assert.DoesNotContain("near-duplicate", scored.Components!.Flags);
+        Assert.Contains(copy.ContributionId, await system.IndexedAsync());
+
+        // A contribution erased before quality-scoring takes it in is never indexed at all.
+        var (late, lateBytes) = Salted(6, "A text erased before scoring saw it: " + Text);
+        await system.RecordOnlyAsync(late);
+        await system.AppendAsync("contributions/" + late.ContributionId, new ContributionErased(late.ContributionId, late.Contributor,
+            "2", DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds(), "0x" + new string('0', 130), DateTimeOffset.UtcNow));
+        await Eventually.MatchesAsync(() => ErasedKnownAsync(late.ContributionId), known => known, "the early erasure to be followed");
+        await system.PublishAsync(late);
+        await SendContentAsync(late.ContributionId, lateBytes);
+        await system.ScoredAsync(late.ContributionId);
+        Assert.DoesNotContain(late.ContributionId, await system.IndexedAsync());
+        Assert.Empty(await BandRowsAsync(late.ContributionId));
+    }
+
+    private async Task<List<long>> BandRowsAsync(string contributionId)
+    {
+        await using var connection = new NpgsqlConnection(system.History);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"SELECT band_key FROM {CommunityAI.QualityScoring.Infrastructure.NearDuplicateIndex.Bands} WHERE contribution_id = @id", connection);
+        command.Parameters.AddWithValue("id", contributionId);
+        var keys = new List<long>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+            keys.Add(reader.GetInt64(0));
+        return keys;
+    }
+
+    private async Task<bool> ErasedKnownAsync(string contributionId)
+    {
+        await using var connection = new NpgsqlConnection(system.History);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM scoring.mt_doc_erasedcontent WHERE id = @id)", connection);
+        command.Parameters.AddWithValue("id", contributionId);
+        return (bool)(await command.ExecuteScalarAsync())!;
+    }
 }

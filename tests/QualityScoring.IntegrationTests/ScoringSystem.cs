@@ -92,12 +92,20 @@ public class ScoringSystem : IAsyncLifetime
         return new Host(settings);
     }
 
-    /// <summary>A contribution as the contributions service would publish it, with its text inline.</summary>
-    public static ContributionSubmitted Submission(int contributorKey, string text, string kind = "data") => new(
-        Hex.Encode(RandomNumberGenerator.GetBytes(32)), AnvilNode.DevAddresses[contributorKey], kind,
-        Hex.Encode(SHA256.HashData(Encoding.UTF8.GetBytes(text))), "ipfs://bafy" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)),
-        "1", DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds(), "0x" + new string('0', 130), Encoding.UTF8.GetByteCount(text),
-        DateTimeOffset.UtcNow, text);
+    /// <summary>
+    /// A contribution as the contributions service would publish it, with its text inline: signed by the contributor's
+    /// development key under a fresh nonce, its id the signed digest, so the auditors' replay accepts it.
+    /// </summary>
+    public static ContributionSubmitted Submission(int contributorKey, string text, string kind = "data")
+    {
+        var payload = new ContributionPayload(AnvilNode.DevAddresses[contributorKey], kind, Hex.Encode(SHA256.HashData(Encoding.UTF8.GetBytes(text))),
+            "ipfs://bafy" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)), TestChain.Licence,
+            BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(8)) >> 1, (ulong)DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds());
+        return new ContributionSubmitted(Hex.Encode(TypedDataSigner.Digest(payload, TestChain.Domain)), payload.Contributor, kind, payload.ContentHash,
+            payload.ContentUri, payload.Nonce.ToString(System.Globalization.CultureInfo.InvariantCulture), (long)payload.Deadline,
+            TypedDataSigner.Sign(payload, TestChain.Domain, AnvilNode.DevPrivateKeys[contributorKey]), Encoding.UTF8.GetByteCount(text),
+            DateTimeOffset.UtcNow, text, payload.Licence);
+    }
 
     /// <summary>
     /// Records the contribution in the contributions service's stream (once, however often it is published), then
@@ -105,8 +113,20 @@ public class ScoringSystem : IAsyncLifetime
     /// </summary>
     public async Task PublishAsync(ContributionSubmitted submitted)
     {
-        var id = await _recorded.GetOrAdd(submitted.ContributionId, _ => new Lazy<Task<Guid>>(() => RecordAsync(submitted))).Value;
+        var id = await RecordOnlyAsync(submitted);
         await _bus!.Publish(submitted, context => context.MessageId = id);
+    }
+
+    /// <summary>Records the contribution as <see cref="PublishAsync"/> does, without publishing it yet.</summary>
+    public Task<Guid> RecordOnlyAsync(ContributionSubmitted submitted) =>
+        _recorded.GetOrAdd(submitted.ContributionId, _ => new Lazy<Task<Guid>>(() => RecordAsync(submitted))).Value;
+
+    /// <summary>Appends another service's fact to its stream, as that service would.</summary>
+    public async Task AppendAsync(string stream, object @event)
+    {
+        await using var session = _host!.Services.GetRequiredService<IDocumentStore>().LightweightSession();
+        session.Events.Append(stream, @event);
+        await session.SaveChangesAsync();
     }
 
     /// <summary>Publishes a contribution the history never recorded, as anyone holding a broker login could.</summary>

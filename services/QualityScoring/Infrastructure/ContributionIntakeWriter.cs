@@ -48,6 +48,7 @@ public sealed class ContributionIntakeWriter(
                 .. bands.Select(b => TransactionLock.Exclusive(ScoringLocks.Band(b))), TransactionLock.Shared(ScoringLocks.Seeds),
                 .. (epoch is null ? Array.Empty<TransactionLock>() : [TransactionLock.Exclusive(ScoringLocks.Workload)])]);
             var takenIn = read.Exists<ScoringCase>(id);
+            var erased = read.Exists<ErasedContent>(id);
             var firstSeen = read.Load<ContentFirstSeen>(contentHash);
             var nearestFound = signature is null
                 ? Task.FromResult<(string ContributionId, double Similarity)?>(null)
@@ -68,8 +69,9 @@ public sealed class ContributionIntakeWriter(
 
             var now = clock.GetUtcNow();
             var checks = AutomatedChecks.Run(submitted with { ContributionId = id }, policy, duplicateOf, nearest, now);
-            // Only originals are indexed, so a later near duplicate names the original, not another copy.
-            if (signature is not null && checks.DuplicateOf is null && checks.NearDuplicateOf is null)
+            // Only originals are indexed, so a later near duplicate names the original, not another copy; never a text
+            // its contributor has already erased (ErasureFollower removes the rows of one erased later).
+            if (signature is not null && checks.DuplicateOf is null && checks.NearDuplicateOf is null && !await erased)
                 NearDuplicateIndex.Add(session, id, bands, signature);
 
             var @case = ScoringCase.Create(checks);

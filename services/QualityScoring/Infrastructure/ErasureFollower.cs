@@ -1,0 +1,73 @@
+using System.Text.Json;
+using CommunityAI.Contracts;
+using CommunityAI.QualityScoring.Domain;
+using CommunityAI.ServiceDefaults.Background;
+using CommunityAI.ServiceDefaults.History;
+using Marten;
+using Npgsql;
+
+namespace CommunityAI.QualityScoring.Infrastructure;
+
+/// <summary>
+/// Follows the contributions service's streams in the history through the gap-safe <see cref="HistoryFeed"/>, on one
+/// replica at a time, and removes every erased contribution's MinHash signature and band keys from the near-duplicate
+/// index, remembering it as <see cref="ErasedContent"/> so a late intake does not index it again. Each erasure is applied
+/// under its case lock, the lock intake holds while it indexes, so the two cannot interleave.
+/// </summary>
+public sealed class ErasureFollower(NpgsqlDataSource dataSource, IDocumentStore store) : ILeaderJob
+{
+    private const int BatchSize = 500;
+    private const string ContributionStreams = "contributions/";
+    private static readonly TimeSpan IdleDelay = TimeSpan.FromMilliseconds(200);
+    private static readonly string ErasedType = OutboxRoutes.EventTypeName(typeof(ContributionErased));
+    private static readonly string DeleteBandsSql = $"DELETE FROM {NearDuplicateIndex.Bands} WHERE contribution_id = ANY(?)";
+    private static readonly string DeleteSignaturesSql = $"DELETE FROM {NearDuplicateIndex.Signatures} WHERE contribution_id = ANY(?)";
+
+    public LeaderLoopSettings Settings { get; } = new("scoring-erasures");
+
+    public async Task LeadAsync(LeaderTerm term, CancellationToken ct)
+    {
+        var feed = new HistoryFeed(dataSource, ContributionStreams);
+        FeedCursor cursor;
+        await using (var query = store.QuerySession())
+            cursor = new FeedCursor((await query.LoadAsync<ErasureFeedCheckpoint>(ErasureFeedCheckpoint.Key, ct))?.Sequence ?? 0);
+        while (!ct.IsCancellationRequested)
+        {
+            var batch = await feed.ReadAsync(cursor, BatchSize, ct);
+            if (batch.Next.Checkpoint > cursor.Checkpoint)
+                await ApplyAsync(Erasures(batch.Events), batch.Next.Checkpoint, ct);
+            cursor = batch.Next;
+            if (!await term.WaitAsync(batch.Events.Count == 0 ? IdleDelay : TimeSpan.Zero, ct))
+                return;
+        }
+    }
+
+    /// <summary>Removes the erased contributions' index rows and moves the checkpoint, in one transaction.</summary>
+    private async Task ApplyAsync(IReadOnlyList<ContributionErased> erased, long checkpoint, CancellationToken ct)
+    {
+        await using var session = store.LightweightSession();
+        await session.BeginTransactionAsync(ct);
+        var ids = erased.Select(e => Formats.Hex.Encode(Formats.Hex.Decode(e.ContributionId, 32))).Distinct().ToArray();
+        var read = new LockedRead(session).Lock(ids.Select(ScoringLocks.Case));
+        var stored = read.Load<ErasureFeedCheckpoint>(ErasureFeedCheckpoint.Key);
+        await read.ExecuteAsync(ct);
+        // Another leader's term got here first (a replica that lost its lease mid-batch).
+        if ((await stored)?.Sequence >= checkpoint)
+            return;
+        if (ids.Length > 0)
+        {
+            foreach (var e in erased)
+                session.Store(new ErasedContent(Formats.Hex.Encode(Formats.Hex.Decode(e.ContributionId, 32)), e.ErasedAt));
+            session.QueueSqlCommand(DeleteBandsSql, (object)ids);
+            session.QueueSqlCommand(DeleteSignaturesSql, (object)ids);
+        }
+        session.Store(new ErasureFeedCheckpoint(ErasureFeedCheckpoint.Key, checkpoint));
+        await session.SaveChangesAsync(ct);
+    }
+
+    /// <summary>The batch's erasures, read from the contributions service's streams only.</summary>
+    private static List<ContributionErased> Erasures(IReadOnlyList<StoredEvent> events) =>
+        [.. events.Where(e => e.Data is not null && e.EventType == ErasedType && e.StreamKey.StartsWith(ContributionStreams, StringComparison.Ordinal))
+            .Select(e => JsonSerializer.Deserialize<ContributionErased>(e.Data!, OutboxRoutes.HistoryJson)
+                ?? throw new InvalidOperationException($"history event {e.Id} ({e.EventType}) has no data"))];
+}
