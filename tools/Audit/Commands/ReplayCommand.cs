@@ -62,6 +62,7 @@ internal static class ReplayCommand
             var revenue = new RevenueReplay();
             var validators = new ValidatorPayReplay();
             var adjustments = new AdjustmentReplay();
+            var appeals = new AppealReplay(new SigningDomain(parse.GetValue(chainId), parse.GetValue(verifyingContract)!));
             var (total, _) = await input.SizeAsync(ct);
             try
             {
@@ -76,6 +77,7 @@ internal static class ReplayCommand
                         revenue.Add(e);
                         validators.Add(e);
                         adjustments.Add(e);
+                        appeals.Add(e);
                     }, progress, ct));
             }
             catch (FormatException e)
@@ -86,12 +88,12 @@ internal static class ReplayCommand
             var result = replay.Finish() with
             {
                 Scores = scores.Finish(), Policies = policies.Finish(), Assignments = assignments.Finish(), Revenue = revenue.Finish(),
-                Validators = validators.Finish(), Adjustments = adjustments.Finish(),
+                Validators = validators.Finish(), Adjustments = adjustments.Finish(), Appeals = appeals.Finish(),
             };
             Print(console, result);
             return result.Differences.Count == 0 && result.Scores.Findings.Count == 0 && result.Policies.Findings.Count == 0
                 && result.Assignments.Findings.Count == 0 && result.Revenue.Findings.Count == 0 && result.Validators.Findings.Count == 0
-                && result.Adjustments.Findings.Count == 0
+                && result.Adjustments.Findings.Count == 0 && result.Appeals.Findings.Count == 0
                 ? ExitCodes.Ok : ExitCodes.CheckFailed;
         });
         return Replay.ModelReplayStep.Attach(command, output, error);
@@ -177,7 +179,16 @@ internal static class ReplayCommand
                 console.Table("reversal findings", ["log index", "what", "detail"],
                     reversed.Findings.Select(d => new[] { d.Index.ToString(CultureInfo.InvariantCulture), d.What, d.Detail }));
         }
-        if (result.Differences.Count == 0 && result.Scores is not { Findings.Count: > 0 } && result.Policies is not { Findings.Count: > 0 }
+        if (result.Appeals is { } appealed)
+        {
+            string I(int n) => n.ToString(CultureInfo.InvariantCulture);
+            console.Table("appeals", ["appeals", "panels recomputed", "pending round", "decided", "findings"],
+                [[I(appealed.Appeals), I(appealed.Recomputed), I(appealed.Pending), I(appealed.Decided), I(appealed.Findings.Count)]]);
+            if (appealed.Findings.Count > 0)
+                console.Table("appeal findings", ["log index", "what", "detail"],
+                    appealed.Findings.Select(d => new[] { d.Index.ToString(CultureInfo.InvariantCulture), d.What, d.Detail }));
+        }
+        if (result.Differences.Count == 0 && result.Scores is not { Findings.Count: > 0 } && result.Appeals is not { Findings.Count: > 0 } && result.Policies is not { Findings.Count: > 0 }
             && result.Assignments is not { Findings.Count: > 0 } && result.Revenue is not { Findings.Count: > 0 }
             && result.Validators is not { Findings.Count: > 0 } && result.Adjustments is not { Findings.Count: > 0 })
         {

@@ -259,4 +259,7 @@ internal sealed record ReplayResult(
 
     /// <summary>The reversals of invalidated contributions recomputed (see <see cref="AdjustmentReplay"/>).</summary>
     public AdjustmentReplayResult? Adjustments { get; init; }
+
+    /// <summary>The appeals recomputed: their panels' draws and final scores (see <see cref="Scores.AppealReplay"/>).</summary>
+    public Scores.AppealReplayResult? Appeals { get; init; }
 }
