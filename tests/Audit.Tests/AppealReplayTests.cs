@@ -43,6 +43,16 @@ public sealed class AppealReplayTests
     }
 
     [Fact]
+    public void A_panel_short_of_its_quorum_must_leave_the_first_score()
+    {
+        var history = History(reviews: 1, decided: d => d with { FinalScore = d.FirstScore, Outcome = AppealDecision.NoQuorum, Components = null, Reviews = [] });
+        Assert.Empty(Replay(history).Findings);
+
+        var overruled = History(reviews: 1);
+        Assert.Equal(["appeal score", "appeal outcome"], Replay(overruled).Findings.Select(f => f.What));
+    }
+
+    [Fact]
     public void An_edited_final_score_outcome_or_first_score_is_named_at_the_decisions_log_index()
     {
         var history = History(decided: d => d with { FinalScore = d.FinalScore + 1 });
@@ -96,7 +106,7 @@ public sealed class AppealReplayTests
     /// </summary>
     private static List<LogEvent> History(
         Func<AppealReviewersAssigned, AppealReviewersAssigned>? panel = null, Func<AppealDecided, AppealDecided>? decided = null,
-        int[]? candidates = null, int appellant = Contributor, int? signingKey = null)
+        int[]? candidates = null, int appellant = Contributor, int? signingKey = null, int reviews = 2)
     {
         var secret = Hex.Encode(SHA256.HashData("round 0"u8));
         var policy = new ScoringOptions().ToPolicy(Now);
@@ -123,7 +133,7 @@ public sealed class AppealReplayTests
         Add("scoring/" + Id, "appeal_reviewers_assigned", panel?.Invoke(assigned) ?? assigned);
         var scores = new[] { 80, 82 };
         List<ScoredReview> used = [];
-        foreach (var (reviewer, score) in drawn.Zip(scores))
+        foreach (var (reviewer, score) in drawn.Zip(scores).Take(reviews))
         {
             Add("scoring/" + Id, "review_submitted", new ReviewSubmitted(Id, reviewer.Validator, score, "accept", "1", 0, "0x", Now, null));
             used.Add(new ScoredReview(reviewer.Validator, score, "accept", 0.5m, false));

@@ -88,6 +88,30 @@ public sealed class AppealTests(AppealSystem system) : IClassFixture<AppealSyste
     }
 
     [Fact]
+    public async Task A_panel_short_of_its_quorum_when_the_window_closes_leaves_the_first_score_standing()
+    {
+        var (id, first) = await ScoredAsync("Short panel: hourly wind readings from the lighthouse, with the gusts marked.", 60);
+        var before = await ReputationsAsync(first);
+        var filed = await AppealAsync(Contributor, id, "Two reviewers are not enough to settle this.");
+        Assert.Equal(HttpStatusCode.Created, filed.StatusCode);
+        var panel = (await filed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("reviewers").EnumerateArray().Select(r => Key(r.GetString()!)).ToList();
+
+        // Two of five reveal; the rest never commit, and nobody is left to replace them.
+        foreach (var key in panel.Take(2))
+            Assert.Equal(HttpStatusCode.Created, (await system.ReviewAsync(key, id, 95, nonce: Nonce())).StatusCode);
+
+        var decided = await DecidedAsync(id);
+        Assert.Equal("no-quorum", decided.GetProperty("outcome").GetString());
+        Assert.Equal(decided.GetProperty("firstScore").GetInt32(), decided.GetProperty("finalScore").GetInt32());
+        var after = await system.Api.GetFromJsonAsync<JsonElement>($"/api/scoring/{id}");
+        Assert.Equal(decided.GetProperty("firstScore").GetInt32(), after.GetProperty("scored").GetProperty("score").GetInt32());
+        // Nobody is measured against a decision that was not made.
+        foreach (var key in first)
+            Assert.Equal(0, await AppealMovesAsync(key, id, anyAgreement: true));
+        Assert.Equal(before, await ReputationsAsync(first));
+    }
+
+    [Fact]
     public async Task Appeals_by_another_person_forged_for_another_deployment_malformed_or_oversized_are_refused_and_change_nothing()
     {
         var (id, _) = await ScoredAsync("Refused appeals: a table of lock opening times on the upper canal, scored once and kept.", 50);
@@ -243,14 +267,15 @@ public sealed class AppealTests(AppealSystem system) : IClassFixture<AppealSyste
         return JsonDocument.Parse(data!).RootElement.Clone();
     }
 
-    private async Task<long> AppealMovesAsync(int key, string id)
+    private async Task<long> AppealMovesAsync(int key, string id, bool anyAgreement = false)
     {
         await using var connection = new NpgsqlConnection(system.History);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("""
             SELECT count(*) FROM history.mt_events WHERE type = 'reputation_changed' AND lower(data->>'validator') = lower(@validator)
-              AND data->>'contributionId' = @id AND data->>'reason' = 'appeal' AND (data->>'agreement')::numeric = 0
+              AND data->>'contributionId' = @id AND data->>'reason' = 'appeal' AND (@any OR (data->>'agreement')::numeric = 0)
             """, connection);
+        command.Parameters.AddWithValue("any", anyAgreement);
         command.Parameters.AddWithValue("validator", Anvil(key));
         command.Parameters.AddWithValue("id", id);
         return (long)(await command.ExecuteScalarAsync())!;
