@@ -18,7 +18,8 @@ namespace CommunityAI.Contracts;
 /// <param name="ChangedAt">When the consensus was reached.</param>
 /// <param name="Reason">
 /// Null when the validator's revealed review was compared with the consensus; <c>unrevealed</c> when the validator committed
-/// a review and never revealed it (agreement 0). Optional (added in 1.4).
+/// a review and never revealed it (agreement 0); <c>appeal</c> when a first-round review was measured against the
+/// consensus of the contribution's appeal round (<see cref="AppealDecided"/>). Optional (added in 1.4).
 /// </param>
 public sealed record ReputationChanged(
     string Validator,

@@ -5,6 +5,7 @@ using CommunityAI.QualityScoring.IntegrationEvents.EventHandling;
 using CommunityAI.ServiceDefaults.Background;
 using CommunityAI.ServiceDefaults.Epochs;
 using CommunityAI.ServiceDefaults.History;
+using CommunityAI.ServiceDefaults.Limits;
 using CommunityAI.ServiceDefaults.Messaging;
 using CommunityAI.ServiceDefaults.Signing;
 using Marten;
@@ -28,10 +29,13 @@ public static class Extensions
         // Intake and reviews repeat a handful of statements; unprepared, parsing and planning them was about 40% of
         // PostgreSQL's CPU time per contribution (benchmarks/QualityScoring).
         builder.AddHistoryStore(Schema, ConfigureScoringStore, maxAutoPrepare: 64);
+        // Appeals per signer, counted across replicas after the signature check.
+        builder.AddSignerQuota(Schema);
         builder.Services.AddSingleton<PolicyBook>();
         builder.Services.AddSingleton<ContributionIntakeWriter>();
         builder.Services.AddSingleton<CaseFinaliser>();
         builder.Services.AddSingleton<ReviewDesk>();
+        builder.Services.AddSingleton<AppealDesk>();
         builder.Services.AddSingleton<ValidatorRegistry>();
         builder.Services.AddSingleton<AdmissionBook>();
         builder.Services.AddSingleton<Reassigner>();
@@ -74,6 +78,9 @@ public static class Extensions
         options.Events.AddEventType<ValidatorAdmitted>();
         options.Events.AddEventType<ValidatorRemoved>();
         options.Events.AddEventType<ReviewerReassigned>();
+        options.Events.AddEventType<AppealFiled>();
+        options.Events.AddEventType<AppealReviewersAssigned>();
+        options.Events.AddEventType<AppealDecided>();
         // The window closer asks every second for the open cases that are due. Without an index that was a scan of
         // every case ever taken in, growing for good; the partial index holds the open cases only.
         options.Schema.For<ScoringCase>().Index(c => c.OpenUntil!, index => index.Predicate = "data ->> 'openUntil' is not null");

@@ -19,8 +19,9 @@ app.MapDefaultEndpoints();
 // Signed reviews and registrations are a few hundred bytes: anything far larger is refused before it is read.
 app.UsePostBodyLimit("/api", _ => 16 * 1024);
 
-// Signed reviews and a contribution's scoring state; validator registration, reputation and assignments.
+// Signed reviews and a contribution's scoring state; validator registration, reputation and assignments; appeals.
 app.MapReviewsApi();
 app.MapValidatorsApi();
+app.MapAppealsApi();
 
 app.Run();

@@ -108,4 +108,29 @@ public sealed class ViewProjectionTests(ContributionsService service) : IClassFi
         Assert.Equal(4, reversed.GetProperty("invalidation").GetProperty("adjustmentEpoch").GetInt64());
         Assert.Equal("7000", reversed.GetProperty("reward").GetString()); // what was credited, beside what was taken back
     }
+
+    [Fact]
+    public async Task An_appeal_decided_in_scoring_becomes_the_score_and_a_decision_forged_elsewhere_changes_nothing()
+    {
+        var target = await SubmitAsync("appealed later");
+        await Eventually.MatchesAsync(() => ViewAsync(target), HasLogIndex, "the log index");
+        await service.AppendAsync(("scoring/" + target, Scored(target, 40)));
+        var appealId = "0x" + new string('a', 64);
+        var decided = new AppealDecided(target, appealId, Contributor, 40, 71, "changed", new ScoreComponents(50, 80, "accept", 30, []),
+            [new ScoredReview("0x" + new string('5', 40), 80, "accept", 0.5m, false)], "scoring-1", DateTimeOffset.UtcNow);
+        // Forged in a stream quality-scoring does not own: nothing changes.
+        await service.AppendAsync(("ledger/forged-appeal/" + target, decided with { FinalScore = 100 }));
+        var marker = await SubmitAsync("after the forged appeal");
+        await Eventually.MatchesAsync(() => ViewAsync(marker), HasLogIndex, "the projector to pass the forgery");
+        var before = await ViewAsync(target);
+        Assert.Equal(40, before.GetProperty("score").GetInt32());
+        Assert.Equal(JsonValueKind.Null, before.GetProperty("appeal").ValueKind);
+
+        await service.AppendAsync(("scoring/" + target, new AppealFiled(appealId, target, Contributor, "Underrated.", "1", 0, "0x", 40, DateTimeOffset.UtcNow)),
+            ("scoring/" + target, decided));
+        var view = await Eventually.MatchesAsync(() => ViewAsync(target), v => v.GetProperty("score").GetInt32() == 71, "the appeal's score");
+        Assert.Equal("changed", view.GetProperty("appeal").GetProperty("outcome").GetString());
+        Assert.Equal(40, view.GetProperty("appeal").GetProperty("firstScore").GetInt32());
+        Assert.Equal("Underrated.", view.GetProperty("appeal").GetProperty("reason").GetString());
+    }
 }

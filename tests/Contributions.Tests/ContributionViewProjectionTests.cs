@@ -92,4 +92,29 @@ public sealed class ContributionViewProjectionTests
     [Fact]
     public void A_view_whose_index_is_not_known_yet_is_not_anchored() =>
         Assert.Equal(ContributionStatus.Submitted, ContributionViewProjection.Apply(Created(index: null), Anchored(1_000_000)).Status);
+
+    [Fact]
+    public void An_appeal_shows_while_its_second_round_runs_and_its_decision_becomes_the_score_with_the_panels_reviews()
+    {
+        var first = new ContributionScored(Id, Contributor, "data", 40, "scoring-1", At, new ScoreComponents(50, 36, "accept", 30, []),
+            [new ScoredReview("0x" + new string('2', 40), 36, "accept", 0.5m, false)], null);
+        var filed = new AppealFiled("0xap", Id, Contributor, "Underrated.", "1", 0, "0x", 40, At);
+        var panel = new[] { new ScoredReview("0x" + new string('5', 40), 80, "accept", 0.5m, false) };
+        var decided = new AppealDecided(Id, "0xap", Contributor, 40, 71, "changed", new ScoreComponents(50, 80, "accept", 30, []), panel, "scoring-1", At.AddHours(1));
+
+        var pending = ContributionViewProjection.Apply(ContributionViewProjection.Apply(ContributionViewProjection.Apply(Created(), first), Rewarded()), filed);
+        Assert.Equal((40, "0xap", 40), (pending.Score, pending.Appeal!.AppealId, pending.Appeal.FirstScore));
+        Assert.Null(pending.Appeal.Outcome);
+
+        var view = ContributionViewProjection.Apply(pending, decided);
+        Assert.Equal(71, view.Score);
+        Assert.Equal(("changed", 71, "Underrated."), (view.Appeal!.Outcome, view.Appeal.FinalScore, view.Appeal.Reason));
+        Assert.Equal(80, Assert.Single(view.Explanation!.Reviews).Score);
+        Assert.Equal("p1", view.Explanation.RewardPolicyVersion);
+        Assert.Equal(ContributionStatus.Rewarded, view.Status);
+
+        // Short of a quorum the first score and its reviews stand.
+        var upheld = ContributionViewProjection.Apply(pending, decided with { FinalScore = 40, Outcome = "no-quorum", Components = null, Reviews = [] });
+        Assert.Equal((40, 36), (upheld.Score, Assert.Single(upheld.Explanation!.Reviews).Score));
+    }
 }

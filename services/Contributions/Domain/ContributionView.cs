@@ -26,7 +26,21 @@ public sealed record ContributionView
     /// and the ledger's reversal of its reward (<see cref="Contracts.RewardAdjusted"/>) once recorded.
     /// </summary>
     public ContributionInvalidation? Invalidation { get; init; }
+
+    /// <summary>Set once the contributor appealed the score (<see cref="Contracts.AppealFiled"/>), and its decision once made.</summary>
+    public ContributionAppeal? Appeal { get; init; }
 }
+
+/// <summary>The contributor's appeal of the score, and what its second round decided.</summary>
+/// <param name="AppealId">The appeal, 0x-hex (the signed Appeal's EIP-712 digest).</param>
+/// <param name="Reason">The appellant's reason.</param>
+/// <param name="FiledAt">When the appeal was accepted.</param>
+/// <param name="FirstScore">The score appealed.</param>
+/// <param name="Outcome"><c>changed</c>, <c>upheld</c> or <c>no-quorum</c> once decided; null while the second round runs.</param>
+/// <param name="FinalScore">The score from the decision on (also <see cref="ContributionView.Score"/>); null while the second round runs.</param>
+/// <param name="DecidedAt">When the second round decided.</param>
+public sealed record ContributionAppeal(
+    string AppealId, string Reason, DateTimeOffset FiledAt, int FirstScore, string? Outcome = null, int? FinalScore = null, DateTimeOffset? DecidedAt = null);
 
 /// <summary>A contribution invalidated by governance, and its reward's reversal.</summary>
 /// <param name="ProposalId">The passed proposal, 0x-hex.</param>

@@ -58,6 +58,26 @@ public static class ContributionViewProjection
         },
     };
 
+    public static ContributionView Apply(ContributionView view, AppealFiled filed) => view with
+    {
+        Appeal = new ContributionAppeal(filed.AppealId, filed.Reason, filed.FiledAt, filed.AppealedScore),
+    };
+
+    /// <summary>The appeal's decision: the score from now on, explained by the second round's reviews (the first round's stay in the history).</summary>
+    public static ContributionView Apply(ContributionView view, AppealDecided decided) => view with
+    {
+        Score = decided.FinalScore,
+        Appeal = (view.Appeal ?? new ContributionAppeal(decided.AppealId, "", decided.DecidedAt, decided.FirstScore)) with
+        {
+            Outcome = decided.Outcome, FinalScore = decided.FinalScore, DecidedAt = decided.DecidedAt,
+        },
+        Explanation = decided.Components is null ? view.Explanation
+            : (view.Explanation ?? new ScoreExplanation(null, null, [], decided.PolicyVersion)) with
+            {
+                Components = decided.Components, Fallback = null, Reviews = decided.Reviews, ScoringPolicyVersion = decided.PolicyVersion,
+            },
+    };
+
     /// <summary>
     /// Anchored once a head covers the contribution's log index. A dropped anchor (<see cref="TreeHeadAnchorDropped"/>)
     /// is not applied: the bridge anchors a head at least as large next, and a status never moves backwards.

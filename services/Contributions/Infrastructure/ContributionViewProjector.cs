@@ -36,6 +36,8 @@ public sealed class ContributionViewProjector(IDocumentStore store, NpgsqlDataSo
         [OutboxRoutes.EventTypeName(typeof(TreeHeadAnchored))] = ("chain/", typeof(TreeHeadAnchored)),
         [OutboxRoutes.EventTypeName(typeof(PolicyActivated))] = ("governance/", typeof(PolicyActivated)),
         [OutboxRoutes.EventTypeName(typeof(RewardAdjusted))] = ("ledger/", typeof(RewardAdjusted)),
+        [OutboxRoutes.EventTypeName(typeof(AppealFiled))] = ("scoring/", typeof(AppealFiled)),
+        [OutboxRoutes.EventTypeName(typeof(AppealDecided))] = ("scoring/", typeof(AppealDecided)),
     };
 
     public async Task<ContributionViewCheckpoint> LoadCheckpointAsync(CancellationToken ct)
@@ -85,6 +87,12 @@ public sealed class ContributionViewProjector(IDocumentStore store, NpgsqlDataSo
                     break;
                 case RewardAdjusted adjusted:
                     Update(adjusted.ContributionId, view => ContributionViewProjection.Apply(view, adjusted));
+                    break;
+                case AppealFiled filed:
+                    Update(filed.ContributionId, view => ContributionViewProjection.Apply(view, filed));
+                    break;
+                case AppealDecided decided:
+                    Update(decided.ContributionId, view => ContributionViewProjection.Apply(view, decided));
                     break;
                 case TreeHeadAnchored anchored:
                     foreach (var id in views.Keys.ToList())
@@ -177,6 +185,8 @@ public sealed class ContributionViewProjector(IDocumentStore store, NpgsqlDataSo
                 ContributionRewarded rewarded => rewarded.ContributionId,
                 ContributionInvalidated invalidated => invalidated.ContributionId,
                 RewardAdjusted adjusted => adjusted.ContributionId,
+                AppealFiled filed => filed.ContributionId,
+                AppealDecided decided => decided.ContributionId,
                 _ => null,
             })
             .OfType<string>().Where(id => !created.Contains(id)).Distinct(StringComparer.Ordinal).ToArray();

@@ -13,6 +13,12 @@ namespace CommunityAI.QualityScoring.Domain;
 /// Reviewers replaced so far. <see cref="Assignment"/> is kept current: the replacement stands in the replaced reviewer's
 /// place and the deadlines are the latest, so every other rule reads the reviewers as they are now.
 /// </param>
+/// <param name="Appeal">The contributor's appeal, once filed (at most one per contribution).</param>
+/// <param name="First">
+/// The first round as it closed, once the appeal's second round began: from then on <see cref="Assignment"/>, the
+/// commitments, reveals and reviews are the second round's, and every rule of the first round applies to it unchanged.
+/// </param>
+/// <param name="Decided">The appeal's decision; <see cref="Scored"/> then holds the final score.</param>
 public sealed record ScoringCase(
     string Id,
     string Contributor,
@@ -24,7 +30,10 @@ public sealed record ScoringCase(
     IReadOnlyList<ReviewCommitted>? Commitments = null,
     IReadOnlyList<string>? RevealedBy = null,
     bool CommitClosed = false,
-    IReadOnlyList<ReviewerReassigned>? Reassignments = null)
+    IReadOnlyList<ReviewerReassigned>? Reassignments = null,
+    AppealFiled? Appeal = null,
+    FirstRound? First = null,
+    AppealDecided? Decided = null)
 {
     public const string Open = "open";
     public const string Closed = "scored";
@@ -59,7 +68,50 @@ public sealed record ScoringCase(
 
     /// <summary>Every validator ever assigned to the case: none of them is drawn for it again.</summary>
     public IReadOnlySet<string> EverAssigned =>
-        (Assignment?.Reviewers.Select(r => r.Validator) ?? []).Concat(Reassigned.Select(r => r.Replaced)).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        (Assignment?.Reviewers.Select(r => r.Validator) ?? []).Concat(Reassigned.Select(r => r.Replaced))
+            .Concat(First?.Reviewers ?? []).ToHashSet(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Whether the case is in its appeal's second round, not decided yet.</summary>
+    public bool InAppealRound => First is not null && Decided is null;
+
+    public ScoringCase Apply(AppealFiled filed) => this with { Appeal = filed };
+
+    /// <summary>
+    /// The second round begins: the first round is kept as it closed, and the case reads as freshly assigned to the panel,
+    /// so commitments, reveals, replacements and the close follow the first round's rules.
+    /// </summary>
+    public ScoringCase Apply(AppealReviewersAssigned panel)
+    {
+        if (Assignment is null || Scored is null)
+            throw new InvalidOperationException($"case {Id} has no scored first round to appeal");
+        return this with
+        {
+            First = new FirstRound(Assignment, Committed, Reviews, Reassigned, Scored),
+            Assignment = new ReviewersAssigned(panel.ContributionId, panel.Reviewers, panel.Candidates.Count, panel.Quorum,
+                panel.WindowClosesAt, panel.PolicyVersion, panel.AssignedAt, panel.SeedRound, panel.Seed, panel.Candidates, panel.CommitClosesAt),
+            Commitments = [],
+            RevealedBy = [],
+            Reviews = [],
+            Reassignments = [],
+            CommitClosed = false,
+            Scored = null,
+        };
+    }
+
+    /// <summary>The appeal is decided: the score from now on is the final one, in the first round's shape.</summary>
+    public ScoringCase Apply(AppealDecided decided)
+    {
+        var first = First ?? throw new InvalidOperationException($"case {Id} has no second round to decide");
+        return this with
+        {
+            Decided = decided,
+            Scored = decided.Components is null ? first.Scored : first.Scored with
+            {
+                Score = decided.FinalScore, Components = decided.Components, Reviews = decided.Reviews, ScoredAt = decided.DecidedAt,
+                PolicyVersion = decided.PolicyVersion, Fallback = null,
+            },
+        };
+    }
 
     /// <summary>Assigned reviewers with no commitment: absent once the commit window has closed.</summary>
     public IReadOnlyList<string> Uncommitted =>

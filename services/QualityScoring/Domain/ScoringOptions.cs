@@ -70,6 +70,20 @@ public sealed class ScoringOptions : IValidatableObject
     /// </summary>
     [Range(0, 1_000_000)] public int MaxReviewsPerValidatorPerEpoch { get; set; }
 
+    /// <summary>How long after its score a contributor may appeal it (<see cref="AppealFiled"/>).</summary>
+    public TimeSpan AppealWindow { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>
+    /// Validators drawn for an appeal's second round. Larger than a first round's panel by default, so that the decision that
+    /// overrides it rests on more independent reviews; a majority of those drawn is its quorum.
+    /// </summary>
+    [Range(1, 64)] public int AppealReviewers { get; set; } = 5;
+
+    /// <summary>Appeals one signer may file per <see cref="AppealQuotaWindow"/> (counted after the signature check, across replicas).</summary>
+    [Range(1, 1_000_000)] public int AppealsPerSigner { get; set; } = 10;
+
+    public TimeSpan AppealQuotaWindow { get; set; } = TimeSpan.FromDays(1);
+
     /// <summary>How often the closer looks for review windows that ended.</summary>
     public TimeSpan CloserInterval { get; set; } = TimeSpan.FromSeconds(1);
 

@@ -95,6 +95,29 @@ public static class SignedIntake
             : new Decision<ValidatorRegistrationPayload>.Accept(registration);
     }
 
+    /// <summary>Longest appeal reason accepted, in characters: a reason is a few sentences, and it is public in the history.</summary>
+    public const int MaxReasonLength = 1000;
+
+    public static Decision<AppealPayload> Appeal(AppealRequest request, SignedRequestCheck check)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(check);
+        var signing = new List<SigningError>();
+        var appellant = check.CheckFields("appellant", request.Appellant, request.Nonce, request.Deadline, request.Signature, MaxDeadlineAhead, signing);
+        var errors = SigningProblems.FieldErrors(signing);
+        if (!Hex.TryDecode(request.ContributionId, out var id, 32))
+            errors["contributionId"] = ["must be 0x-prefixed hex of 32 bytes (the contribution's EIP-712 digest)"];
+        if (string.IsNullOrWhiteSpace(request.Reason) || request.Reason.Length > MaxReasonLength)
+            errors["reason"] = [$"is required, at most {MaxReasonLength} characters"];
+        if (errors.Count > 0)
+            return new Decision<AppealPayload>.Invalid(errors);
+
+        var payload = new AppealPayload(appellant!, Hex.Encode(id), request.Reason!, request.Nonce!.Value, request.Deadline!.Value);
+        return check.Verify(payload, request.Signature) is { } refused
+            ? new Decision<AppealPayload>.Unsigned(refused)
+            : new Decision<AppealPayload>.Accept(payload);
+    }
+
     private static ReviewPayload Payload(ReviewRequest request, string validator, byte[] id, string salt) =>
         new(validator, Hex.Encode(id), (ushort)request.Score!.Value, request.Verdict!, salt, request.Nonce!.Value, request.Deadline!.Value);
 }

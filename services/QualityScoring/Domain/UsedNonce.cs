@@ -7,6 +7,7 @@ namespace CommunityAI.QualityScoring.Domain;
 public sealed record UsedNonce(string Id)
 {
     public const string Commit = "ReviewCommit";
+    public const string Appeal = "Appeal";
 
     public static string IdFor(string validator, ulong nonce, string? type = null) =>
         (type is null ? "" : type + ":") + validator + "/" + nonce.ToString(System.Globalization.CultureInfo.InvariantCulture);

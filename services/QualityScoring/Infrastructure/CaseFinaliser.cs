@@ -14,9 +14,13 @@ public sealed class CaseFinaliser(PolicyBook policies, AdmissionBook admissions)
 {
     public static string ValidatorStream(string address) => Extensions.StreamPrefix + "validators/" + address;
 
-    /// <summary>The validators whose views a close may move: every committer, and reviewers of cases from before commit-reveal.</summary>
+    /// <summary>
+    /// The validators whose views a close may move: every committer, reviewers of cases from before commit-reveal, and in an
+    /// appeal round the first round's reviewers, measured against the appeal's consensus.
+    /// </summary>
     public static IReadOnlyList<string> Reviewers(ScoringCase @case) =>
         @case.Committed.Select(c => c.Validator).Concat(@case.Reviews.Select(r => r.Validator))
+            .Concat(@case.InAppealRound ? @case.First!.Reviews.Select(r => r.Validator) : [])
             .Distinct(StringComparer.OrdinalIgnoreCase).ToList();
 
     /// <summary>Takes the reviewers' locks and reads their views and the held reveals (one round trip), then closes the case.</summary>
@@ -54,20 +58,36 @@ public sealed class CaseFinaliser(PolicyBook policies, AdmissionBook admissions)
             changed[reveal.Review.Validator] = changed[reveal.Review.Validator].Apply(reveal.Review);
             session.Delete<SealedReveal>(reveal.Id);
         }
-        var outcome = ScoreDecision.Finalise(@case, policy, changed.ToDictionary(v => v.Key, v => v.Value.Reputation, StringComparer.OrdinalIgnoreCase), now);
-
-        session.Events.Append(stream, outcome.Scored);
-        session.Store(@case.Apply(outcome.Scored));
-        foreach (var change in outcome.Reputation)
+        var reputations = changed.ToDictionary(v => v.Key, v => v.Value.Reputation, StringComparer.OrdinalIgnoreCase);
+        ContributionScored final;
+        IReadOnlyList<ReputationChanged> moves;
+        if (@case.InAppealRound)
+        {
+            // The appeal's decision, not a second ContributionScored: the first score was credited once and stays in the
+            // history; the ledger adjusts by the difference.
+            (var decided, moves) = AppealDecision.Decide(@case, policy, reputations, now);
+            session.Events.Append(stream, decided);
+            @case = @case.Apply(decided);
+            final = @case.Scored!;
+        }
+        else
+        {
+            var outcome = ScoreDecision.Finalise(@case, policy, reputations, now);
+            session.Events.Append(stream, outcome.Scored);
+            @case = @case.Apply(outcome.Scored);
+            (final, moves) = (outcome.Scored, outcome.Reputation);
+        }
+        session.Store(@case);
+        foreach (var change in moves)
         {
             session.Events.Append(ValidatorStream(change.Validator), change);
             changed[change.Validator] = changed[change.Validator].Apply(change, policy.ReputationFloor);
         }
-        foreach (var change in outcome.Reputation)
+        foreach (var change in moves)
             await admissions.RemoveIfAtFloorAsync(session, changed[change.Validator], now, ct);
         foreach (var reviewer in assignment.Reviewers)
             session.Store(new Assignment(Assignment.IdFor(@case.Id, reviewer.Validator), reviewer.Validator, @case.Id, assignment.WindowClosesAt, false));
         var moved = changed.Values.Where(v => !views.TryGetValue(v.Id, out var before) || before != v).ToList();
-        return (outcome.Scored, moved);
+        return (final, moved);
     }
 }

@@ -153,6 +153,15 @@ internal static class ReplayCommand
                 console.Table("reversal findings", ["log index", "what", "detail"],
                     reversed.Findings.Select(d => new[] { d.Index.ToString(CultureInfo.InvariantCulture), d.What, d.Detail }));
         }
+        if (result.Appeals is { } appealed)
+        {
+            string I(int n) => n.ToString(CultureInfo.InvariantCulture);
+            console.Table("appeals", ["appeals", "panels recomputed", "pending round", "decided", "findings"],
+                [[I(appealed.Appeals), I(appealed.Recomputed), I(appealed.Pending), I(appealed.Decided), I(appealed.Findings.Count)]]);
+            if (appealed.Findings.Count > 0)
+                console.Table("appeal findings", ["log index", "what", "detail"],
+                    appealed.Findings.Select(d => new[] { d.Index.ToString(CultureInfo.InvariantCulture), d.What, d.Detail }));
+        }
         if (result.Signatures is { } signed)
         {
             console.Table("signatures verified", ["signed message", "verified"],

@@ -260,11 +260,15 @@ internal sealed record ReplayResult(
     /// <summary>The reversals of invalidated contributions recomputed (see <see cref="AdjustmentReplay"/>).</summary>
     public AdjustmentReplayResult? Adjustments { get; init; }
 
+    /// <summary>The appeals recomputed: their panels' draws and final scores (see <see cref="Scores.AppealReplay"/>).</summary>
+    public Scores.AppealReplayResult? Appeals { get; init; }
+
     /// <summary>Every person's signature in the history verified (see <see cref="SignatureReplay"/>).</summary>
     public SignatureReplayResult? Signatures { get; init; }
 
     /// <summary>True when no replay found anything: the command's exit code 0.</summary>
     public bool Agrees => Differences.Count == 0 && Scores is not { Findings.Count: > 0 } && Policies is not { Findings.Count: > 0 }
         && Assignments is not { Findings.Count: > 0 } && Revenue is not { Findings.Count: > 0 } && Validators is not { Findings.Count: > 0 }
-        && Adjustments is not { Findings.Count: > 0 } && Signatures is not { Findings.Count: > 0 };
+        && Adjustments is not { Findings.Count: > 0 } && Signatures is not { Findings.Count: > 0 }
+        && Appeals is not { Findings.Count: > 0 };
 }

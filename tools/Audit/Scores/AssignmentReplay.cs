@@ -26,6 +26,8 @@ internal sealed class AssignmentReplay(SigningDomain domain)
     private readonly Dictionary<string, Seeded> _assignments = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<(string, string), string> _commitments = [];
     private readonly List<ReplayDifference> _findings = [];
+    // First rounds whose case went on to an appeal's panel: still recomputed, as first rounds.
+    private readonly List<Seeded> _appealed = [];
     private readonly AdmissionReplay _admission = new();
     private int _assigned, _recomputed, _unseeded, _commits, _reveals, _reassigned;
 
@@ -56,6 +58,9 @@ internal sealed class AssignmentReplay(SigningDomain domain)
             case "reviewersassigned":
                 Assign(e);
                 break;
+            case "appealreviewersassigned":
+                AppealPanel(e);
+                break;
             case "reviewcommitted":
                 Commit(e);
                 break;
@@ -69,8 +74,10 @@ internal sealed class AssignmentReplay(SigningDomain domain)
     {
         // Rounds not revealed yet: their assignments cannot be recomputed by anyone, and are counted as pending.
         _admission.Finish();
-        var pending = _assignments.Values.Count(a => !_revealed.ContainsKey(a.Round));
-        foreach (var a in _assignments.Values.Where(a => _revealed.ContainsKey(a.Round)))
+        // Appeal panels are drawn from another seed: AppealReplay recomputes them.
+        var first = _assignments.Values.Concat(_appealed).Where(a => !a.Appeal).ToList();
+        var pending = first.Count(a => !_revealed.ContainsKey(a.Round));
+        foreach (var a in first.Where(a => _revealed.ContainsKey(a.Round)))
             Recompute(a);
         return new(_assigned, _recomputed, _unseeded, pending, _revealed.Count, _commits, _reveals, [.. _findings, .. _admission.Findings])
         {
@@ -131,6 +138,25 @@ internal sealed class AssignmentReplay(SigningDomain domain)
         {
             Current = reviewers.Select(r => r!).ToList(),
             Ever = reviewers.Select(r => r!).ToHashSet(StringComparer.OrdinalIgnoreCase),
+        };
+    }
+
+    /// <summary>
+    /// An appeal's second round: from now on its panel is the case's assignment for commitments, reveals and replacements
+    /// (drawn from the panel's own seed); the draw itself is <see cref="AppealReplay"/>'s to recompute.
+    /// </summary>
+    private void AppealPanel(LogEvent e)
+    {
+        var reviewers = Array(e.Data, "reviewers")?.Select(r => Text(r, "validator")).ToList();
+        if (Text(e.Data, "contributionId") is not { } id || reviewers is null || reviewers.Contains(null) || Long(e.Data, "seedRound") is not { } round)
+            return; // AppealReplay reports a malformed panel
+        if (_assignments.TryGetValue(id, out var first))
+            _appealed.Add(first);
+        _assignments[id] = new Seeded(e.Index, id, round, Text(e.Data, "seed"), [], reviewers.Select(r => r!).ToList(), Text(e.Data, "commitClosesAt"))
+        {
+            Current = reviewers.Select(r => r!).ToList(),
+            Ever = (first?.Ever ?? []).Concat(reviewers.Select(r => r!)).ToHashSet(StringComparer.OrdinalIgnoreCase),
+            Appeal = true,
         };
     }
 
@@ -270,6 +296,8 @@ internal sealed class AssignmentReplay(SigningDomain domain)
         public required List<string> Current { get; init; }
         /// <summary>Every validator ever assigned to the case.</summary>
         public required HashSet<string> Ever { get; init; }
+        /// <summary>An appeal's panel (drawn from the appeal's seed, recomputed by AppealReplay).</summary>
+        public bool Appeal { get; init; }
         /// <summary>The commit deadline now (moved by replacements).</summary>
         public string? CommitClosesAt { get; set; } = CommitClosesAt;
     }

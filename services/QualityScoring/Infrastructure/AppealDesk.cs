@@ -1,0 +1,110 @@
+using System.Globalization;
+using CommunityAI.Contracts;
+using CommunityAI.Formats.Signing;
+using CommunityAI.QualityScoring.Domain;
+using CommunityAI.ServiceDefaults.Background;
+using CommunityAI.ServiceDefaults.Epochs;
+using CommunityAI.ServiceDefaults.History;
+using Marten;
+using Microsoft.Extensions.Options;
+
+namespace CommunityAI.QualityScoring.Infrastructure;
+
+/// <summary>
+/// Accepts a contributor's signed appeal of their own contribution's score, once per contribution and within the appeal
+/// window, and starts its second round in the same transaction: <see cref="AppealFiled"/>, then the panel
+/// (<see cref="AppealReviewersAssigned"/>), drawn under the case's lock from the seed round in progress (held shared, so
+/// no round ends before the appeal is recorded: an auditor finds the same round from the appeal's place in the history).
+/// Anything refused writes nothing.
+/// </summary>
+public sealed class AppealDesk(IDocumentStore store, IOptions<ScoringOptions> options, IOptions<EpochOptions> epochs, TimeProvider clock)
+{
+    /// <summary>What became of an appeal.</summary>
+    public abstract record Outcome
+    {
+        public sealed record Filed(AppealFiled Appeal, AppealReviewersAssigned Panel) : Outcome;
+        /// <summary>Refused: HTTP status, title, the field at fault and the rule it broke.</summary>
+        public sealed record Refused(int Status, string Title, string Field, string Detail) : Outcome;
+    }
+
+    /// <param name="appealId">The EIP-712 digest of the signed appeal, 0x-hex.</param>
+    public async Task<Outcome> FileAsync(AppealPayload appeal, string appealId, string signature, CancellationToken ct)
+    {
+        var id = appeal.ContributionId.ToLowerInvariant();
+        var settings = options.Value;
+        long? epoch = settings.MaxReviewsPerValidatorPerEpoch > 0 ? epochs.Value.EpochAt(clock.GetUtcNow()) : null;
+        try
+        {
+            await using var session = store.LightweightSession();
+            await session.BeginTransactionAsync(ct);
+            var read = new LockedRead(session).Lock([
+                TransactionLock.Exclusive(ScoringLocks.Case(id)), TransactionLock.Shared(ScoringLocks.Seeds),
+                .. (epoch is null ? Array.Empty<TransactionLock>() : [TransactionLock.Exclusive(ScoringLocks.Workload)])]);
+            var loaded = read.Load<ScoringCase>(id);
+            var nonce = UsedNonce.IdFor(appeal.Appellant, appeal.Nonce, UsedNonce.Appeal);
+            var nonceUsed = read.Exists<UsedNonce>(nonce);
+            var selectable = read.Query(SelectableValidators.Command(read, epoch), SelectableValidators.ReadAsync);
+            // Every reveal so far: the round in progress now, which no reveal can end before this transaction commits.
+            var seedRound = read.Query(SeedBook.RoundOfCommand(read, long.MaxValue), SeedBook.ReadRoundAsync);
+            await read.ExecuteAsync(ct);
+
+            var now = clock.GetUtcNow();
+            var @case = await loaded;
+            if (Refusal(@case, appeal, now, settings) is { } refused)
+                return refused;
+            if (await nonceUsed)
+                return NonceUsed();
+            var (round, secret) = await seedRound;
+            if (secret is null)
+                return new Outcome.Refused(StatusCodes.Status503ServiceUnavailable, "Not ready", "contributionId",
+                    $"assignment round {round} is not committed yet; try again in a moment");
+            var validators = await selectable;
+            if (AppealDecision.Panel(@case!, appealId, validators, settings.AppealReviewers, round, secret, now - settings.LivenessWindow,
+                    settings.CommitWindow, settings.ReviewWindow, now, settings.MaxReviewsPerValidatorPerEpoch) is not { } panel)
+                return new Outcome.Refused(StatusCodes.Status409Conflict, "No reviewers for an appeal", "contributionId",
+                    "no admitted validator is left who did not review this contribution already; nothing was recorded, appeal again later");
+
+            var filed = new AppealFiled(appealId, id, appeal.Appellant, appeal.Reason, appeal.Nonce.ToString(CultureInfo.InvariantCulture),
+                (long)appeal.Deadline, signature.ToLowerInvariant(), @case!.Scored!.Score, now);
+            session.Insert(new UsedNonce(nonce));
+            session.Events.Append(ContributionIntakeWriter.StreamFor(id), filed, panel);
+            session.Store(@case.Apply(filed).Apply(panel));
+            foreach (var reviewer in panel.Reviewers)
+                session.Store(new Assignment(Assignment.IdFor(id, reviewer.Validator), reviewer.Validator, id, panel.WindowClosesAt, true));
+            if (epoch is { } counted)
+                ReviewLoads.Count(session, counted, panel.Reviewers.Select(r => r.Validator), validators);
+            await session.SaveChangesAsync(ct);
+            return new Outcome.Filed(filed, panel);
+        }
+        catch (Exception ex) when (StoreConflicts.IsDuplicate(ex))
+        {
+            return NonceUsed(); // the same nonce, used by a concurrent appeal of the same signer
+        }
+    }
+
+    /// <summary>Why the case cannot be appealed by this appellant now, or null.</summary>
+    private static Outcome.Refused? Refusal(ScoringCase? @case, AppealPayload appeal, DateTimeOffset now, ScoringOptions settings)
+    {
+        if (@case is null)
+            return new(StatusCodes.Status404NotFound, "Unknown contribution", "contributionId", "no contribution with this id has reached scoring");
+        if (!string.Equals(@case.Contributor, appeal.Appellant, StringComparison.OrdinalIgnoreCase))
+            return new(StatusCodes.Status403Forbidden, "Not the contributor", "appellant",
+                "only the contributor may appeal a contribution's score; a community concern about a contribution goes to governance as a contribution-invalidation proposal");
+        if (@case.Appeal is { } earlier)
+            return new(StatusCodes.Status409Conflict, "Already appealed", "contributionId",
+                $"this contribution was appealed at {earlier.FiledAt:O} (appeal {earlier.AppealId}); a contribution is appealed once");
+        if (@case.Scored is not { } scored)
+            return new(StatusCodes.Status409Conflict, "Not scored yet", "contributionId",
+                "the contribution is still under review; a score can be appealed once it is final");
+        if (@case.Assignment is null)
+            return new(StatusCodes.Status409Conflict, "Not appealable", "contributionId",
+                "the score was decided without reviewers (an exact or near duplicate, or no validator existed); only a reviewed score can be appealed");
+        if (now > scored.ScoredAt + settings.AppealWindow)
+            return new(StatusCodes.Status409Conflict, "Appeal window closed", "contributionId",
+                $"the score of {scored.ScoredAt:O} could be appealed until {scored.ScoredAt + settings.AppealWindow:O}");
+        return null;
+    }
+
+    private static Outcome.Refused NonceUsed() =>
+        new(StatusCodes.Status409Conflict, "Nonce already used", "nonce", "the appellant has already used this nonce for an Appeal");
+}

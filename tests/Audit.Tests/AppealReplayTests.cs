@@ -1,0 +1,148 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using CommunityAI.Audit.History;
+using CommunityAI.Audit.Scores;
+using CommunityAI.Contracts;
+using CommunityAI.Formats;
+using CommunityAI.Formats.Signing;
+using CommunityAI.QualityScoring.Domain;
+using CommunityAI.Testing;
+
+namespace CommunityAI.Audit.Tests;
+
+/// <summary>
+/// The appeal replay on histories written as quality-scoring writes them: an honest appeal recomputes exactly, and each
+/// kind of tampering (an edited final score, a steered panel, a first-round reviewer on the panel, another person's or a
+/// forged appeal, a second appeal, a panel from another round) is named at its log index.
+/// </summary>
+public sealed class AppealReplayTests
+{
+    private const int Contributor = 1;
+    private static readonly int[] FirstRound = [2, 3, 4];
+    private static readonly int[] Fresh = [5, 6, 7];
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static readonly DateTimeOffset Now = DateTimeOffset.UtcNow;
+    private static readonly string Id = Hex.Encode(SHA256.HashData("appealed"u8));
+
+    [Fact]
+    public void An_honest_appeal_recomputes_its_panel_and_its_final_score()
+    {
+        var result = Replay(History());
+
+        Assert.Empty(result.Findings);
+        Assert.Equal((1, 1, 0, 1), (result.Appeals, result.Recomputed, result.Pending, result.Decided));
+    }
+
+    [Fact]
+    public void A_panel_whose_round_is_not_revealed_yet_is_pending_not_recomputed()
+    {
+        var result = Replay(History()[..^1]);
+
+        Assert.Empty(result.Findings);
+        Assert.Equal((0, 1), (result.Recomputed, result.Pending));
+    }
+
+    [Fact]
+    public void A_panel_short_of_its_quorum_must_leave_the_first_score()
+    {
+        var history = History(reviews: 1, decided: d => d with { FinalScore = d.FirstScore, Outcome = AppealDecision.NoQuorum, Components = null, Reviews = [] });
+        Assert.Empty(Replay(history).Findings);
+
+        var overruled = History(reviews: 1);
+        Assert.Equal(["appeal score", "appeal outcome"], Replay(overruled).Findings.Select(f => f.What));
+    }
+
+    [Fact]
+    public void An_edited_final_score_outcome_or_first_score_is_named_at_the_decisions_log_index()
+    {
+        var history = History(decided: d => d with { FinalScore = d.FinalScore + 1 });
+        var index = history.FindIndex(e => e.Type == "appeal_decided");
+
+        var finding = Assert.Single(Replay(history).Findings);
+        Assert.Equal(("appeal score", (long)index), (finding.What, finding.Index));
+        Assert.Equal(["appeal outcome"], Replay(History(decided: d => d with { Outcome = AppealDecision.Upheld })).Findings.Select(f => f.What));
+        Assert.Equal(["appeal first score"], Replay(History(decided: d => d with { FirstScore = 90 })).Findings.Select(f => f.What));
+    }
+
+    [Fact]
+    public void A_steered_panel_a_first_round_reviewer_among_the_candidates_and_a_panel_from_another_round_are_named()
+    {
+        var steered = Replay(History(panel: p => p with { Reviewers = [.. p.Candidates.Where(c => p.Reviewers.All(r => r.Validator != c.Validator)).Take(1), p.Reviewers[1]] }));
+        Assert.Contains("appeal panel", steered.Findings.Select(f => f.What));
+
+        var reused = Replay(History(candidates: [.. Fresh, FirstRound[0]]));
+        Assert.Contains("appeal candidate", reused.Findings.Select(f => f.What));
+
+        var otherRound = Replay(History(panel: p => p with { SeedRound = 1 }));
+        Assert.Contains("appeal round", otherRound.Findings.Select(f => f.What));
+    }
+
+    [Fact]
+    public void Another_persons_appeal_a_forged_one_and_a_second_appeal_are_named()
+    {
+        Assert.Contains("appellant", Replay(History(appellant: 0)).Findings.Select(f => f.What));
+        Assert.Contains("appeal signature", Replay(History(signingKey: 0)).Findings.Select(f => f.What));
+
+        var history = History();
+        var second = history.First(e => e.Type == "appeal_filed");
+        history.Insert(history.IndexOf(second) + 1, second with { Index = 99 });
+        Assert.Contains("appealed twice", Replay(Renumbered(history)).Findings.Select(f => f.What));
+    }
+
+    private static AppealReplayResult Replay(IEnumerable<LogEvent> events)
+    {
+        var replay = new AppealReplay(TestChain.Domain);
+        foreach (var e in Renumbered(events))
+            replay.Add(e);
+        return replay.Finish();
+    }
+
+    private static List<LogEvent> Renumbered(IEnumerable<LogEvent> events) =>
+        [.. events.Select((e, i) => e with { Index = i, Sequence = i, })];
+
+    /// <summary>
+    /// Round 0 in progress: a contribution scored 40 by three reviewers, appealed, a panel of two drawn from three fresh
+    /// validators, their reviews (80 and 82), the decision, and round 0's reveal.
+    /// </summary>
+    private static List<LogEvent> History(
+        Func<AppealReviewersAssigned, AppealReviewersAssigned>? panel = null, Func<AppealDecided, AppealDecided>? decided = null,
+        int[]? candidates = null, int appellant = Contributor, int? signingKey = null, int reviews = 2)
+    {
+        var secret = Hex.Encode(SHA256.HashData("round 0"u8));
+        var policy = new ScoringOptions().ToPolicy(Now);
+        List<LogEvent> events = [];
+        void Add(string stream, string type, object data) => events.Add(new(events.Count, events.Count, events.Count + 1, stream, type,
+            Guid.NewGuid().ToString(), JsonSerializer.SerializeToElement(data, data.GetType(), Json)));
+
+        Add("scoring/policies", "scoring_policy_published", policy);
+        var first = FirstRound.Select(k => new AssignedReviewer(AnvilNode.DevAddresses[k], 0.5m)).ToList();
+        Add("scoring/" + Id, "reviewers_assigned", new ReviewersAssigned(Id, first, 3, 2, Now, policy.Version, Now, 0, null, first, Now));
+        var components = new ScoreComponents(50, 36, "accept", policy.AutomatedWeight, []);
+        var firstScore = (policy.AutomatedWeight * 50 + (100 - policy.AutomatedWeight) * 36 + 50) / 100;
+        Add("scoring/" + Id, "contribution_scored", new ContributionScored(Id, AnvilNode.DevAddresses[Contributor], "data", firstScore, policy.Version, Now, components, [], null));
+
+        var appeal = new AppealPayload(AnvilNode.DevAddresses[appellant], Id, "Underrated.", 1, (ulong)Now.AddHours(1).ToUnixTimeSeconds());
+        var appealId = Hex.Encode(TypedDataSigner.Digest(appeal, TestChain.Domain));
+        var signature = TypedDataSigner.Sign(appeal, TestChain.Domain, AnvilNode.DevPrivateKeys[signingKey ?? appellant]);
+        Add("scoring/" + Id, "appeal_filed", new AppealFiled(appealId, Id, appeal.Appellant, appeal.Reason, "1", (long)appeal.Deadline, signature, firstScore, Now));
+
+        var pool = (candidates ?? Fresh).Select(k => new AssignedReviewer(AnvilNode.DevAddresses[k], 0.5m)).ToList();
+        var seed = AssignmentSeed.For(secret, appealId);
+        var drawn = ReviewerSelection.Select(seed, pool, 2);
+        var assigned = new AppealReviewersAssigned(Id, appealId, drawn, 2, 0, Hex.Encode(seed), pool, Now, Now, policy.Version, Now);
+        Add("scoring/" + Id, "appeal_reviewers_assigned", panel?.Invoke(assigned) ?? assigned);
+        var scores = new[] { 80, 82 };
+        List<ScoredReview> used = [];
+        foreach (var (reviewer, score) in drawn.Zip(scores).Take(reviews))
+        {
+            Add("scoring/" + Id, "review_submitted", new ReviewSubmitted(Id, reviewer.Validator, score, "accept", "1", 0, "0x", Now, null));
+            used.Add(new ScoredReview(reviewer.Validator, score, "accept", 0.5m, false));
+        }
+        var final = (policy.AutomatedWeight * 50 + (100 - policy.AutomatedWeight) * 80 + 50) / 100;
+        var decision = new AppealDecided(Id, appealId, AnvilNode.DevAddresses[Contributor], firstScore, final, AppealDecision.Changed,
+            new ScoreComponents(50, 80, "accept", policy.AutomatedWeight, []), used, policy.Version, Now);
+        Add("scoring/" + Id, "appeal_decided", decided?.Invoke(decision) ?? decision);
+        Add("scoring/seeds", "assignment_seed_revealed", new AssignmentSeedRevealed(0, secret, Now));
+        return events;
+    }
+}

@@ -1,0 +1,267 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Security.Cryptography;
+using CommunityAI.Audit.History;
+using CommunityAI.Audit.Replay;
+using CommunityAI.Formats;
+using CommunityAI.Formats.Signing;
+using static CommunityAI.Audit.Scores.EventData;
+
+namespace CommunityAI.Audit.Scores;
+
+/// <summary>
+/// Recomputes every appeal from the history alone (rules in AppealFiled, AppealReviewersAssigned and AppealDecided): the
+/// Appeal's signature and id (its EIP-712 digest), that the appellant is the contributor, that the contribution was scored
+/// and is appealed once; the panel's round (the seed reveals before the appeal), seed SHA-256(secret ‖ appealId), that no
+/// candidate reviewed the first round or contributed, and the panel drawn from the candidates by the published rule; and
+/// the final score from the panel's revealed reviews, or the first score when short of a quorum. Commitments and reveals of
+/// the panel are checked by <see cref="AssignmentReplay"/> like any. Pure: fed one event at a time, in log order.
+/// </summary>
+internal sealed class AppealReplay(SigningDomain domain)
+{
+    private readonly List<string> _secrets = [];
+    private readonly Dictionary<string, (int AutomatedWeight, int ClipDistance)> _policies = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Case> _cases = new(StringComparer.OrdinalIgnoreCase);
+    private readonly List<Panel> _panels = [];
+    private readonly List<ReplayDifference> _findings = [];
+    private int _appeals, _decided, _recomputed;
+
+    public void Add(LogEvent e)
+    {
+        switch (Normalize(e.Type))
+        {
+            case "scoringpolicypublished":
+                if (Text(e.Data, "version") is { } version && Int(e.Data, "automatedWeight") is { } weight && Int(e.Data, "clipDistance") is { } clip)
+                    _policies.TryAdd(version, (weight, clip));
+                break;
+            case "assignmentseedrevealed":
+                if (Long(e.Data, "round") == _secrets.Count && Text(e.Data, "secret") is { } secret)
+                    _secrets.Add(secret); // order and commitments are AssignmentReplay's to check
+                break;
+            case "reviewersassigned":
+                if (Text(e.Data, "contributionId") is { } assigned)
+                    foreach (var assignedReviewer in Array(e.Data, "reviewers") ?? [])
+                        if (Text(assignedReviewer, "validator") is { } validator)
+                            CaseOf(assigned).FirstRound.Add(validator);
+                break;
+            case "reviewerreassigned":
+                if (Text(e.Data, "contributionId") is { } reassigned && _cases.TryGetValue(reassigned, out var r)
+                    && Member(e.Data, "replacement") is { } replacement && Text(replacement, "validator") is { } added)
+                {
+                    if (r.Panel is { } panel)
+                        panel.Reputations.TryAdd(added, Decimal(replacement, "reputation") ?? 0);
+                    else
+                        r.FirstRound.Add(added);
+                }
+                break;
+            case "contributionscored":
+                if (Text(e.Data, "contributionId") is { } scored && Int(e.Data, "score") is { } score)
+                {
+                    var c = CaseOf(scored);
+                    c.Contributor ??= Text(e.Data, "contributor");
+                    c.Score ??= (e.Index, score, Member(e.Data, "components") is { } components ? Int(components, "automatedScore") : null);
+                }
+                break;
+            case "reviewsubmitted":
+                if (Text(e.Data, "contributionId") is { } reviewed && _cases.TryGetValue(reviewed, out var rc) && rc.Panel is { } p
+                    && Text(e.Data, "validator") is { } reviewer && Int(e.Data, "score") is { } s && Text(e.Data, "verdict") is { } verdict)
+                    p.Reviews.Add((reviewer, s, verdict));
+                break;
+            case "appealfiled":
+                File(e);
+                break;
+            case "appealreviewersassigned":
+                Assign(e);
+                break;
+            case "appealdecided":
+                Decide(e);
+                break;
+        }
+    }
+
+    public AppealReplayResult Finish()
+    {
+        var pending = 0;
+        foreach (var panel in _panels)
+        {
+            if (panel.Round >= _secrets.Count)
+            {
+                pending++;
+                continue;
+            }
+            var seed = SHA256.HashData([.. Hex.Decode(_secrets[(int)panel.Round], 32), .. Hex.Decode(panel.AppealId, 32)]);
+            if (!string.Equals(panel.Seed, Hex.Encode(seed), StringComparison.OrdinalIgnoreCase))
+                Find(panel.Index, "appeal seed", $"contribution {panel.ContributionId}: the panel records seed {panel.Seed}, round {panel.Round}'s secret and the appeal id give {Hex.Encode(seed)}");
+            var drawn = panel.Candidates.Select(c => (c.Validator, Key: Key(seed, c.Validator, c.Reputation)))
+                .OrderByDescending(x => x.Key).ThenBy(x => x.Validator, StringComparer.OrdinalIgnoreCase)
+                .Take(panel.Reviewers.Count).Select(x => x.Validator).ToList();
+            if (!drawn.SequenceEqual(panel.Reviewers, StringComparer.OrdinalIgnoreCase))
+                Find(panel.Index, "appeal panel", $"contribution {panel.ContributionId}: the panel is [{string.Join(", ", panel.Reviewers)}], the seed and candidates give [{string.Join(", ", drawn)}]");
+            else
+                _recomputed++;
+        }
+        return new(_appeals, _recomputed, pending, _decided, _findings);
+    }
+
+    private Case CaseOf(string id) => _cases.TryGetValue(id, out var c) ? c : _cases[id] = new Case();
+
+    private void File(LogEvent e)
+    {
+        _appeals++;
+        var id = Text(e.Data, "contributionId");
+        var appellant = Text(e.Data, "appellant");
+        var reason = Text(e.Data, "reason");
+        var appealId = Text(e.Data, "appealId");
+        if (id is null || appellant is null || reason is null || appealId is null || Long(e.Data, "deadline") is not { } deadline || deadline < 0
+            || !ulong.TryParse(Text(e.Data, "nonce"), NumberStyles.None, CultureInfo.InvariantCulture, out var nonce))
+        {
+            Find(e.Index, "malformed appeal", $"{e.Describe()}: needs appealId, contributionId, appellant, reason, nonce and deadline");
+            return;
+        }
+        string? signer = null, digest = null;
+        try
+        {
+            var payload = new AppealPayload(appellant, id, reason, nonce, (ulong)deadline);
+            digest = Hex.Encode(TypedDataSigner.Digest(payload, domain));
+            signer = TypedDataSigner.RecoverSigner(payload, domain, Text(e.Data, "signature"));
+        }
+        catch (ArgumentException)
+        {
+            // An address or id that cannot be encoded: nobody can have signed it.
+        }
+        if (!string.Equals(signer, appellant, StringComparison.OrdinalIgnoreCase))
+            Find(e.Index, "appeal signature", $"contribution {id}: the appeal recovers to {signer ?? "no address"}, not the appellant {appellant} (EIP-712 Appeal, {domain})");
+        if (!string.Equals(digest, appealId, StringComparison.OrdinalIgnoreCase))
+            Find(e.Index, "appeal id", $"contribution {id}: the appeal id {appealId} is not the EIP-712 digest of the signed Appeal ({digest ?? "none"})");
+        var c = CaseOf(id);
+        if (c.Score is not { } score)
+            Find(e.Index, "appeal before score", $"contribution {id} is appealed but no ContributionScored precedes it");
+        else if (Int(e.Data, "appealedScore") != score.Score)
+            Find(e.Index, "appealed score", $"contribution {id}: the appeal records score {Int(e.Data, "appealedScore")}, the contribution was scored {score.Score}");
+        if (c.Contributor is { } contributor && !string.Equals(contributor, appellant, StringComparison.OrdinalIgnoreCase))
+            Find(e.Index, "appellant", $"contribution {id}: appealed by {appellant}, its contributor is {contributor}");
+        if (c.Appeal is { } earlier)
+            Find(e.Index, "appealed twice", $"contribution {id} is appealed again (first at log index {earlier.Index})");
+        else
+            c.Appeal = (e.Index, appealId, _secrets.Count);
+    }
+
+    private void Assign(LogEvent e)
+    {
+        var id = Text(e.Data, "contributionId");
+        var candidates = Array(e.Data, "candidates")?.Select(c => (Validator: Text(c, "validator"), Reputation: Decimal(c, "reputation"))).ToList();
+        var reviewers = Array(e.Data, "reviewers")?.Select(r => (Validator: Text(r, "validator"), Reputation: Decimal(r, "reputation"))).ToList();
+        if (id is null || Text(e.Data, "appealId") is not { } appealId || Long(e.Data, "seedRound") is not { } round || Int(e.Data, "quorum") is not { } quorum
+            || candidates is null || reviewers is null || candidates.Concat(reviewers).Any(c => c.Validator is null || c.Reputation is null))
+        {
+            Find(e.Index, "malformed appeal panel", $"{e.Describe()}: needs contributionId, appealId, seedRound, quorum, candidates and reviewers");
+            return;
+        }
+        var c = CaseOf(id);
+        if (c.Appeal is not { } appeal || !string.Equals(appeal.AppealId, appealId, StringComparison.OrdinalIgnoreCase))
+        {
+            Find(e.Index, "appeal panel", $"contribution {id}: a panel for appeal {appealId}, which no AppealFiled before it records");
+            return;
+        }
+        if (c.Panel is not null)
+            Find(e.Index, "appeal panel", $"contribution {id}: a second panel for one appeal");
+        if (round != appeal.Round)
+            Find(e.Index, "appeal round", $"contribution {id}: the appeal was recorded in round {appeal.Round} (log index {appeal.Index}), its panel uses round {round}");
+        if (quorum != reviewers.Count / 2 + 1)
+            Find(e.Index, "appeal quorum", $"contribution {id}: quorum {quorum}, a majority of {reviewers.Count} reviewers is {reviewers.Count / 2 + 1}");
+        foreach (var candidate in candidates.Where(x => c.FirstRound.Contains(x.Validator!) || string.Equals(x.Validator, c.Contributor, StringComparison.OrdinalIgnoreCase)))
+            Find(e.Index, "appeal candidate", $"contribution {id}: candidate {candidate.Validator} reviewed the first round or contributed");
+        var panel = new Panel(e.Index, id, appealId, round, Text(e.Data, "seed"), quorum,
+            [.. candidates.Select(x => (x.Validator!, x.Reputation!.Value))], [.. reviewers.Select(x => x.Validator!)],
+            reviewers.ToDictionary(x => x.Validator!, x => x.Reputation!.Value, StringComparer.OrdinalIgnoreCase));
+        c.Panel = panel;
+        _panels.Add(panel);
+    }
+
+    private void Decide(LogEvent e)
+    {
+        _decided++;
+        var id = Text(e.Data, "contributionId");
+        if (id is null || !_cases.TryGetValue(id, out var c) || c.Panel is not { } panel || c.Score is not { } first)
+        {
+            Find(e.Index, "appeal decision", $"{e.Describe()}: no appeal panel precedes the decision");
+            return;
+        }
+        if (c.Decided is { } earlier)
+        {
+            Find(e.Index, "appeal decided twice", $"contribution {id}: decided again (first at log index {earlier})");
+            return;
+        }
+        c.Decided = e.Index;
+        int expected;
+        string outcome;
+        var reviews = panel.Reviews;
+        foreach (var stranger in reviews.Where(r => !panel.Reputations.ContainsKey(r.Validator)))
+            Find(e.Index, "appeal review by unassigned", $"contribution {id}: {stranger.Validator} reviewed the appeal but was not on its panel");
+        if (reviews.Count < panel.Quorum)
+        {
+            (expected, outcome) = (first.Score, "no-quorum");
+        }
+        else
+        {
+            var version = Text(e.Data, "policyVersion") ?? "";
+            if (!_policies.TryGetValue(version, out var policy))
+            {
+                Find(e.Index, "appeal policy", $"contribution {id}: decided under policy {version}, which no ScoringPolicyPublished before it publishes");
+                return;
+            }
+            var weighted = reviews.Select(r => (r.Score, Weight: panel.Reputations.GetValueOrDefault(r.Validator))).ToList();
+            var median = ScoringRules.WeightedMedian(weighted);
+            var verdict = ScoringRules.Verdict(reviews.Select(r => (r.Verdict, panel.Reputations.GetValueOrDefault(r.Validator), ScoringRules.Clipped(r.Score, median, policy.ClipDistance))));
+            if (first.Automated is not { } automated)
+            {
+                Find(e.Index, "appeal decision", $"contribution {id}: the first score records no automated part to combine with");
+                return;
+            }
+            expected = ScoringRules.Final(policy.AutomatedWeight, automated, median, verdict);
+            outcome = expected == first.Score ? "upheld" : "changed";
+            if (Member(e.Data, "components") is { } components && Int(components, "consensusScore") != median)
+                Find(e.Index, "appeal consensus", $"contribution {id}: records consensusScore {Int(components, "consensusScore")}, the panel's reviews recompute to {median}");
+        }
+        if (Int(e.Data, "finalScore") != expected)
+            Find(e.Index, "appeal score", $"contribution {id}: the appeal records final score {Int(e.Data, "finalScore")}, the history recomputes to {expected}");
+        if (Int(e.Data, "firstScore") != first.Score)
+            Find(e.Index, "appeal first score", $"contribution {id}: the appeal records first score {Int(e.Data, "firstScore")}, the contribution was scored {first.Score}");
+        if (Text(e.Data, "outcome") != outcome)
+            Find(e.Index, "appeal outcome", $"contribution {id}: the appeal records outcome {Text(e.Data, "outcome")}, the history gives {outcome}");
+    }
+
+    // The rule of ReviewersAssigned: ln(u) / reputation, u from the first 8 bytes of SHA-256(seed ‖ address).
+    private static double Key(byte[] seed, string validator, decimal reputation)
+    {
+        var hash = SHA256.HashData([.. seed, .. Hex.Decode(validator, 20)]);
+        var u = (BinaryPrimitives.ReadUInt64BigEndian(hash) + 0.5) / 18446744073709551616.0;
+        return Math.Log(u) / (double)reputation;
+    }
+
+    private void Find(long index, string what, string detail) => _findings.Add(new ReplayDifference(index, what, detail));
+
+    private sealed class Case
+    {
+        public string? Contributor { get; set; }
+        public (long Index, int Score, int? Automated)? Score { get; set; }
+        public HashSet<string> FirstRound { get; } = new(StringComparer.OrdinalIgnoreCase);
+        public (long Index, string AppealId, long Round)? Appeal { get; set; }
+        public Panel? Panel { get; set; }
+        public long? Decided { get; set; }
+    }
+
+    private sealed record Panel(long Index, string ContributionId, string AppealId, long Round, string? Seed, int Quorum,
+        IReadOnlyList<(string Validator, decimal Reputation)> Candidates, IReadOnlyList<string> Reviewers, Dictionary<string, decimal> Reputations)
+    {
+        public List<(string Validator, int Score, string Verdict)> Reviews { get; } = [];
+    }
+}
+
+/// <summary>What recomputing the appeals found.</summary>
+/// <param name="Appeals">AppealFiled events read.</param>
+/// <param name="Recomputed">Panels whose reviewers the revealed seed and the candidates reproduce.</param>
+/// <param name="Pending">Panels whose seed round is not revealed yet: nobody can recompute them until it is.</param>
+/// <param name="Decided">AppealDecided events checked.</param>
+/// <param name="Findings">Every difference, at the log index of the event it concerns.</param>
+internal sealed record AppealReplayResult(int Appeals, int Recomputed, int Pending, int Decided, IReadOnlyList<ReplayDifference> Findings);
