@@ -65,9 +65,11 @@ public static class SignedContributions
                     }
                     lastFailure = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync(CancellationToken.None)}";
                 }
-                catch (Exception ex) when (ex is HttpRequestException or InvalidOperationException or ObjectDisposedException or TaskCanceledException && !ct.IsCancellationRequested)
+                catch (Exception ex) when (ex is HttpRequestException or InvalidOperationException or ObjectDisposedException or OperationCanceledException && !ct.IsCancellationRequested)
                 {
-                    // the service or its database is down right now; a real client retries the same signed contribution
+                    // The service or its database is down right now; a real client retries the same signed contribution.
+                    // A host stopping mid-request cancels the request itself ("Flush was canceled on underlying
+                    // PipeWriter"): an OperationCanceledException that is not a TaskCanceledException, seen once in CI.
                     lastFailure = $"{ex.GetType().Name}: {ex.Message}";
                 }
                 catch (OperationCanceledException) when (ct.IsCancellationRequested)
