@@ -13,7 +13,7 @@ public static class ServiceRoutes
     public static IReadOnlyDictionary<string, string[]> PathsByService { get; } = new Dictionary<string, string[]>
     {
         ["contributions"] = ["/api/contributions", "/api/contributors"],
-        ["quality-scoring"] = ["/api/validators", "/api/reviews", "/api/scoring"],
+        ["quality-scoring"] = ["/api/validators", "/api/reviews", "/api/scoring", "/api/appeals"],
         ["reward-ledger"] = ["/api/accounts", "/api/epochs", "/api/claims", "/api/policies"],
         ["chain-bridge"] = ["/api/chain", "/api/log", "/api/relay", "/checkpoint", "/tile"],
         ["governance"] = ["/api/proposals", "/api/votes", "/api/voters", "/api/delegations", "/api/vetoes"],

@@ -11,6 +11,7 @@ export const types = {
   Veto: [f("guardian", address), f("proposalId", bytes32), f("reason", "string"), f("nonce", uint64), f("deadline", uint64)],
   Delegation: [f("delegator", address), f("delegatee", address), f("nonce", uint64), f("deadline", uint64)],
   ValidatorRegistration: [f("validator", address), f("nonce", uint64), f("deadline", uint64)],
+  Appeal: [f("appellant", address), f("contributionId", bytes32), f("reason", "string"), f("nonce", uint64), f("deadline", uint64)],
   ContentRead: [f("reader", address), f("contributionId", bytes32), f("nonce", uint64), f("deadline", uint64)],
   ReviewCommit: [f("validator", address), f("contributionId", bytes32), f("commitment", bytes32), f("nonce", uint64), f("deadline", uint64)],
   Review: [f("validator", address), f("contributionId", bytes32), f("score", "uint16"), f("verdict", "string"), f("salt", bytes32),

@@ -1,8 +1,9 @@
 // Contribute: hash the content in the browser, sign the version-2 Contribution with the wallet, submit, and follow
-// the contribution's status live until its event is anchored on chain.
+// the contribution's status live until its event is anchored on chain. Its contributor can appeal the score from here.
 import { formatUnits } from "../../vendor/ethers.min.js";
 import { config, chainInfo, getJson, postJson } from "../api.js";
 import { contentHash } from "../merkle.js";
+import { sign } from "../signing.js";
 import { facts, field, h, hash } from "../dom.js";
 import * as wallet from "../wallet.js";
 
@@ -106,7 +107,15 @@ function watch(id, section) {
   const list = h("ol", { class: "steps", "aria-label": "Progress" });
   const live = h("p", { id: "status", role: "status", "aria-live": "polite" }, "Waiting for the contribution…");
   const details = h("div");
-  section.replaceChildren(h("h2", { id: "progress-title" }, "Your contribution"), h("p", {}, "Id: ", hash(id)), list, live, details);
+  const appeal = h("section", { id: "appeal", "aria-labelledby": "appeal-title" });
+  section.replaceChildren(h("h2", { id: "progress-title" }, "Your contribution"), h("p", {}, "Id: ", hash(id)), list, live, details, appeal);
+  // The appeal part is drawn again only when what it depends on changes, so a reason being typed is never wiped.
+  let latest = null, drawn = "";
+  const drawAppeal = () => {
+    const key = latest ? `${latest.score}|${latest.appeal?.appealId}|${latest.appeal?.outcome}|${wallet.account()}` : "";
+    if (latest && key !== drawn) { drawn = key; renderAppeal(id, latest, appeal); }
+  };
+  const unsubscribe = wallet.onChange(drawAppeal);
 
   const tick = async () => {
     if (stopped) return;
@@ -117,6 +126,8 @@ function watch(id, section) {
         list.replaceChildren(...steps.map((s, i) => h("li", { class: i <= reached ? "done" : null, "aria-current": i === reached ? "step" : null }, s)));
         if (live.textContent !== `Status: ${view.status}`) live.textContent = `Status: ${view.status}`;
         if (reached >= 1) details.replaceChildren(await explain(id, view));
+        latest = view;
+        drawAppeal();
         if (view.status === "anchored") return;
       }
     } catch (error) {
@@ -125,7 +136,50 @@ function watch(id, section) {
     setTimeout(tick, 1000);
   };
   tick();
-  return () => { stopped = true; };
+  return () => { stopped = true; unsubscribe?.(); };
+}
+
+/**
+ * The contributor's appeal of the score: a signed version-2 Appeal with a public reason, answered by a second round of
+ * fresh validators whose consensus decides the final score. Anyone sees an appeal's state; only the contributor's
+ * wallet gets the form.
+ */
+function renderAppeal(id, view, section) {
+  const title = h("h3", { id: "appeal-title" }, "Appeal");
+  if (view.score == null) return section.replaceChildren();
+  if (view.appeal) {
+    const a = view.appeal;
+    const state = a.outcome == null ? "filed; a second round of validators is reviewing it"
+      : { changed: `decided: the score is now ${a.finalScore}`, upheld: `decided: the score ${a.finalScore ?? a.firstScore} stands`,
+          "no-quorum": "closed: too few of the second round revealed, so the first score stands" }[a.outcome] ?? a.outcome;
+    return section.replaceChildren(title, facts([
+      ["Appeal", h("span", { id: "appeal-state" }, state)], ["Reason", a.reason || "—"], ["Score appealed", String(a.firstScore)],
+      ["Appeal id", hash(a.appealId)]]));
+  }
+  const account = wallet.account();
+  if (!account || account.toLowerCase() !== String(view.contributor).toLowerCase())
+    return section.replaceChildren(title, h("p", {}, "The contributor can appeal this score, once, within a week, by connecting their wallet here."));
+  const [reasonField, reason] = field("Why the score is wrong", h("textarea", { name: "reason", maxlength: 1000, required: true }),
+    "Public, in the history, at most 1,000 characters. Five validators who did not review it the first time decide.");
+  const status = h("p", { id: "appeal-message", role: "status", tabindex: -1 });
+  const submit = h("button", { type: "submit" }, "Sign and appeal");
+  const form = h("form", { "aria-labelledby": "appeal-title" }, reasonField, submit, status);
+  form.addEventListener("submit", async event => {
+    event.preventDefault();
+    submit.disabled = true;
+    status.textContent = "Sign the appeal in your wallet…";
+    try {
+      const body = await sign("Appeal", appellant => ({ appellant, contributionId: id, reason: reason.value.trim() }));
+      const filed = await postJson("/api/appeals", body);
+      status.textContent = `Appeal filed: ${filed.reviewers.length} validators drawn, a quorum of ${filed.quorum}; their reviews close at ${new Date(filed.windowClosesAt).toLocaleString()}.`;
+      form.querySelector("textarea").disabled = true;
+    } catch (error) {
+      status.textContent = `Not appealed: ${error.shortMessage ?? error.message}`;
+      submit.disabled = false;
+    }
+    status.focus();
+  });
+  section.replaceChildren(title, h("p", {}, `Scored ${view.score}. If you think that is wrong, ask for a second review.`), form);
 }
 
 const componentNames = {
