@@ -13,34 +13,26 @@ namespace CommunityAI.QualityScoring.Infrastructure;
 /// a removed validator's open assignments are then handed on. Only the stored event counts: a bus message, forged or not,
 /// reaches nothing here.
 /// </summary>
-public sealed class AdmissionFollower(NpgsqlDataSource dataSource, AdmissionBook admissions, Reassigner reassigner) : ILeaderJob
+public sealed class AdmissionFollower(NpgsqlDataSource dataSource, AdmissionBook admissions, Reassigner reassigner)
+    : HistoryFollower(dataSource, PolicyBook.GovernanceStreamPrefix)
 {
-    private const int BatchSize = 500;
-    private static readonly TimeSpan IdleDelay = TimeSpan.FromMilliseconds(200);
     private static readonly string ActivatedType = OutboxRoutes.EventTypeName(typeof(PolicyActivated));
 
-    public LeaderLoopSettings Settings { get; } = new("scoring-admissions");
+    public override LeaderLoopSettings Settings { get; } = new("scoring-admissions");
 
-    public async Task LeadAsync(LeaderTerm term, CancellationToken ct)
+    protected override Task<long> LoadCheckpointAsync(CancellationToken ct) => admissions.CheckpointAsync(ct);
+
+    protected override async Task<bool> ApplyAsync(IReadOnlyList<StoredEvent> events, long checkpoint, CancellationToken ct)
     {
-        var feed = new HistoryFeed(dataSource, PolicyBook.GovernanceStreamPrefix);
-        var cursor = new FeedCursor(await admissions.CheckpointAsync(ct));
-        while (!ct.IsCancellationRequested)
+        foreach (var (sequence, activation) in Activations(events))
         {
-            var batch = await feed.ReadAsync(cursor, BatchSize, ct);
-            foreach (var (sequence, activation) in Activations(batch.Events))
-            {
-                // A removal's hand-on runs after its record committed; if this replica stops in between, the assignments
-                // stay absent and are replaced when their commit window closes.
-                if (await admissions.ApplyAsync(activation, sequence, ct) is ValidatorRemoved removed)
-                    await reassigner.HandOnAsync(removed.Validator, ct);
-            }
-            if (batch.Next.Checkpoint > cursor.Checkpoint)
-                await admissions.SaveCheckpointAsync(batch.Next.Checkpoint, ct);
-            cursor = batch.Next;
-            if (!await term.WaitAsync(batch.Events.Count == 0 ? IdleDelay : TimeSpan.Zero, ct))
-                return;
+            // A removal's hand-on runs after its record committed; if this replica stops in between, the assignments
+            // stay absent and are replaced when their commit window closes.
+            if (await admissions.ApplyAsync(activation, sequence, ct) is ValidatorRemoved removed)
+                await reassigner.HandOnAsync(removed.Validator, ct);
         }
+        await admissions.SaveCheckpointAsync(checkpoint, ct);
+        return true;
     }
 
     /// <summary>The batch's admission and removal activations, read from governance's streams only.</summary>

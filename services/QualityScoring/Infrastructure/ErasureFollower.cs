@@ -14,37 +14,25 @@ namespace CommunityAI.QualityScoring.Infrastructure;
 /// index, remembering it as <see cref="ErasedContent"/> so a late intake does not index it again. Each erasure is applied
 /// under its case lock, the lock intake holds while it indexes, so the two cannot interleave.
 /// </summary>
-public sealed class ErasureFollower(NpgsqlDataSource dataSource, IDocumentStore store) : ILeaderJob
+public sealed class ErasureFollower(NpgsqlDataSource dataSource, IDocumentStore store) : HistoryFollower(dataSource, ContributionStreams)
 {
-    private const int BatchSize = 500;
     private const string ContributionStreams = "contributions/";
-    private static readonly TimeSpan IdleDelay = TimeSpan.FromMilliseconds(200);
     private static readonly string ErasedType = OutboxRoutes.EventTypeName(typeof(ContributionErased));
     private static readonly string DeleteBandsSql = $"DELETE FROM {NearDuplicateIndex.Bands} WHERE contribution_id = ANY(?)";
     private static readonly string DeleteSignaturesSql = $"DELETE FROM {NearDuplicateIndex.Signatures} WHERE contribution_id = ANY(?)";
 
-    public LeaderLoopSettings Settings { get; } = new("scoring-erasures");
+    public override LeaderLoopSettings Settings { get; } = new("scoring-erasures");
 
-    public async Task LeadAsync(LeaderTerm term, CancellationToken ct)
+    protected override async Task<long> LoadCheckpointAsync(CancellationToken ct)
     {
-        var feed = new HistoryFeed(dataSource, ContributionStreams);
-        FeedCursor cursor;
-        await using (var query = store.QuerySession())
-            cursor = new FeedCursor((await query.LoadAsync<ErasureFeedCheckpoint>(ErasureFeedCheckpoint.Key, ct))?.Sequence ?? 0);
-        while (!ct.IsCancellationRequested)
-        {
-            var batch = await feed.ReadAsync(cursor, BatchSize, ct);
-            if (batch.Next.Checkpoint > cursor.Checkpoint)
-                await ApplyAsync(Erasures(batch.Events), batch.Next.Checkpoint, ct);
-            cursor = batch.Next;
-            if (!await term.WaitAsync(batch.Events.Count == 0 ? IdleDelay : TimeSpan.Zero, ct))
-                return;
-        }
+        await using var query = store.QuerySession();
+        return (await query.LoadAsync<ErasureFeedCheckpoint>(ErasureFeedCheckpoint.Key, ct))?.Sequence ?? 0;
     }
 
     /// <summary>Removes the erased contributions' index rows and moves the checkpoint, in one transaction.</summary>
-    private async Task ApplyAsync(IReadOnlyList<ContributionErased> erased, long checkpoint, CancellationToken ct)
+    protected override async Task<bool> ApplyAsync(IReadOnlyList<StoredEvent> events, long checkpoint, CancellationToken ct)
     {
+        var erased = Erasures(events);
         await using var session = store.LightweightSession();
         await session.BeginTransactionAsync(ct);
         var ids = erased.Select(e => Formats.Hex.Encode(Formats.Hex.Decode(e.ContributionId, 32))).Distinct().ToArray();
@@ -53,7 +41,7 @@ public sealed class ErasureFollower(NpgsqlDataSource dataSource, IDocumentStore 
         await read.ExecuteAsync(ct);
         // Another leader's term got here first (a replica that lost its lease mid-batch).
         if ((await stored)?.Sequence >= checkpoint)
-            return;
+            return true;
         if (ids.Length > 0)
         {
             foreach (var e in erased)
@@ -63,6 +51,7 @@ public sealed class ErasureFollower(NpgsqlDataSource dataSource, IDocumentStore 
         }
         session.Store(new ErasureFeedCheckpoint(ErasureFeedCheckpoint.Key, checkpoint));
         await session.SaveChangesAsync(ct);
+        return true;
     }
 
     /// <summary>The batch's erasures, read from the contributions service's streams only.</summary>

@@ -21,37 +21,27 @@ namespace CommunityAI.RewardLedger.Infrastructure;
 /// scored after its invalidation came into force is credited and not reversed; governance invalidates contributions that
 /// exist, so that is a contribution still under review when the vote ended, and a second proposal reverses it.
 /// </remarks>
-public sealed class InvalidationFollower(NpgsqlDataSource dataSource, IDocumentStore store, RewardReverser reverser) : ILeaderJob
+public sealed class InvalidationFollower(NpgsqlDataSource dataSource, IDocumentStore store, RewardReverser reverser)
+    : HistoryFollower(dataSource, PolicyBook.GovernanceStreamPrefix)
 {
-    private const int BatchSize = 200;
-    private static readonly TimeSpan IdleDelay = TimeSpan.FromMilliseconds(200);
+    protected override int BatchSize => 200;
     private static readonly string ActivatedType = OutboxRoutes.EventTypeName(typeof(PolicyActivated));
 
-    public LeaderLoopSettings Settings { get; } = new("reward-ledger:invalidations");
+    public override LeaderLoopSettings Settings { get; } = new("reward-ledger:invalidations");
 
-    public async Task LeadAsync(LeaderTerm term, CancellationToken ct)
+    protected override async Task<long> LoadCheckpointAsync(CancellationToken ct) =>
+        await LoadAsync<InvalidationFeedCheckpoint>(InvalidationFeedCheckpoint.Key, ct) is { } saved ? saved.Sequence : 0;
+
+    protected override async Task<bool> ApplyAsync(IReadOnlyList<StoredEvent> events, long checkpoint, CancellationToken ct)
     {
-        var feed = new HistoryFeed(dataSource, PolicyBook.GovernanceStreamPrefix);
-        var cursor = new FeedCursor(await LoadAsync<InvalidationFeedCheckpoint>(InvalidationFeedCheckpoint.Key, ct) is { } saved ? saved.Sequence : 0);
-        while (!ct.IsCancellationRequested)
-        {
-            var batch = await feed.ReadAsync(cursor, BatchSize, ct);
-            var invalidations = Invalidations(batch.Events);
-            if (invalidations.Count > 0 && invalidations[^1].Sequence > await ScoresCreditedUpToAsync(ct))
-            {
-                // Read the same batch again once the credits caught up.
-                if (!await term.WaitAsync(IdleDelay, ct))
-                    return;
-                continue;
-            }
-            foreach (var (_, invalidation) in invalidations)
-                await reverser.ReverseAsync(invalidation, ct);
-            if (batch.Next.Checkpoint > cursor.Checkpoint)
-                await SaveCheckpointAsync(batch.Next.Checkpoint, ct);
-            cursor = batch.Next;
-            if (!await term.WaitAsync(batch.Events.Count == 0 ? IdleDelay : TimeSpan.Zero, ct))
-                return;
-        }
+        var invalidations = Invalidations(events);
+        // Read the same batch again once the credits caught up.
+        if (invalidations.Count > 0 && invalidations[^1].Sequence > await ScoresCreditedUpToAsync(ct))
+            return false;
+        foreach (var (_, invalidation) in invalidations)
+            await reverser.ReverseAsync(invalidation, ct);
+        await SaveCheckpointAsync(checkpoint, ct);
+        return true;
     }
 
     /// <summary>The batch's invalidations, read from governance's streams only, in history order.</summary>

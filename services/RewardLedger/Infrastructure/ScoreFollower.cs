@@ -19,34 +19,25 @@ namespace CommunityAI.RewardLedger.Infrastructure;
 /// one, and a forged notice now has nothing to reach. A batch is credited contributor by contributor in history order,
 /// different contributors in parallel, since a contributor's per-epoch earnings decide the next credit's amount.
 /// </remarks>
-public sealed class ScoreFollower(NpgsqlDataSource dataSource, IDocumentStore store, CreditWriter credits) : ILeaderJob
+public sealed class ScoreFollower(NpgsqlDataSource dataSource, IDocumentStore store, CreditWriter credits)
+    : HistoryFollower(dataSource, ScoringStreamPrefix)
 {
     /// <summary>Quality-scoring's streams: the only ones whose <see cref="ContributionScored"/> events are scores.</summary>
     public const string ScoringStreamPrefix = "scoring/";
 
-    private const int BatchSize = 500;
     private const int Parallelism = 8;
-    private static readonly TimeSpan IdleDelay = TimeSpan.FromMilliseconds(50);
+    protected override TimeSpan IdleDelay => TimeSpan.FromMilliseconds(50);
     private static readonly string ScoredType = OutboxRoutes.EventTypeName(typeof(ContributionScored));
 
-    public LeaderLoopSettings Settings { get; } = new("reward-ledger:scores");
+    public override LeaderLoopSettings Settings { get; } = new("reward-ledger:scores");
 
-    public async Task LeadAsync(LeaderTerm term, CancellationToken ct)
+    protected override async Task<bool> ApplyAsync(IReadOnlyList<StoredEvent> events, long checkpoint, CancellationToken ct)
     {
-        var feed = new HistoryFeed(dataSource, ScoringStreamPrefix);
-        var cursor = new FeedCursor(await LoadCheckpointAsync(ct));
-        while (!ct.IsCancellationRequested)
-        {
-            var batch = await feed.ReadAsync(cursor, BatchSize, ct);
-            var scores = Scores(batch.Events);
-            if (scores.Count > 0)
-                await CreditAsync(scores, ct);
-            if (batch.Next.Checkpoint > cursor.Checkpoint)
-                await SaveCheckpointAsync(batch.Next.Checkpoint, ct);
-            cursor = batch.Next;
-            if (!await term.WaitAsync(batch.Events.Count == 0 ? IdleDelay : TimeSpan.Zero, ct))
-                return;
-        }
+        var scores = Scores(events);
+        if (scores.Count > 0)
+            await CreditAsync(scores, ct);
+        await SaveCheckpointAsync(checkpoint, ct);
+        return true;
     }
 
     /// <summary>The batch's scores, read from quality-scoring's streams only.</summary>
@@ -67,7 +58,7 @@ public sealed class ScoreFollower(NpgsqlDataSource dataSource, IDocumentStore st
                     await credits.CreditAsync(scored, token);
             });
 
-    private async Task<long> LoadCheckpointAsync(CancellationToken ct)
+    protected override async Task<long> LoadCheckpointAsync(CancellationToken ct)
     {
         await using var session = store.QuerySession();
         return (await session.LoadAsync<ScoreFeedCheckpoint>(ScoreFeedCheckpoint.Key, ct))?.Sequence ?? 0;
