@@ -55,7 +55,7 @@ public sealed class AuditedSystem : IAsyncLifetime
         await history.PublishPolicyAsync("v1");
         await history.WriteEpochAsync(0, 6);
 
-        await using (var bridge = new ChainBridgeHost(Settings))
+        await using (var bridge = new ServiceHost<LogStore>(Settings))
         {
             var client = bridge.CreateClient();
             await WaitForAnchorAsync(client, await AnchorableCountAsync());
@@ -234,15 +234,5 @@ public sealed class AuditedSystem : IAsyncLifetime
 
         [Parameter("bytes32[]", "proof", 3)]
         public List<byte[]> Proof { get; set; } = [];
-    }
-
-    private sealed class ChainBridgeHost(IReadOnlyDictionary<string, string> settings) : WebApplicationFactory<LogStore>
-    {
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            builder.UseEnvironment("Testing");
-            foreach (var (key, value) in settings)
-                builder.UseSetting(key, value);
-        }
     }
 }

@@ -183,14 +183,4 @@ public sealed class DatasetRevenuePathTests : IAsyncLifetime
         await PostgresServer.DropDatabaseAsync(_database);
         await _anvil.DisposeAsync();
     }
-
-    private sealed class ServiceHost<TEntry>(IReadOnlyDictionary<string, string> settings) : WebApplicationFactory<TEntry> where TEntry : class
-    {
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            builder.UseEnvironment("Testing");
-            foreach (var (key, value) in settings)
-                builder.UseSetting(key, value);
-        }
-    }
 }

@@ -21,13 +21,13 @@ public sealed class RevenueAuditTests : IAsyncLifetime
 {
     private string _database = "";
     private string _broker = "";
-    private LedgerHost? _ledger;
+    private ServiceHost<CreditWriter>? _ledger;
 
     public async Task InitializeAsync()
     {
         _database = await PostgresServer.CreateDatabaseAsync("revenueaudit");
         _broker = await RabbitServer.CreateVirtualHostAsync("revenueaudit");
-        _ledger = new LedgerHost(new Dictionary<string, string>
+        _ledger = new ServiceHost<CreditWriter>(new Dictionary<string, string>
         {
             ["ConnectionStrings:history"] = _database,
             ["ConnectionStrings:rabbitmq"] = _broker,
@@ -109,15 +109,5 @@ public sealed class RevenueAuditTests : IAsyncLifetime
             await _ledger.DisposeAsync();
         await RabbitServer.DeleteVirtualHostAsync(_broker);
         await PostgresServer.DropDatabaseAsync(_database);
-    }
-
-    private sealed class LedgerHost(IReadOnlyDictionary<string, string> settings) : WebApplicationFactory<CreditWriter>
-    {
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            builder.UseEnvironment("Testing");
-            foreach (var (key, value) in settings)
-                builder.UseSetting(key, value);
-        }
     }
 }

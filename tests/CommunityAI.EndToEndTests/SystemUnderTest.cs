@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Logging;
 using CommunityAI.ServiceDefaults.Database;
 using CommunityAI.Testing;
 
@@ -98,7 +100,9 @@ public class SystemUnderTest : IAsyncLifetime
         {
             ["ConnectionStrings:history"] = DatabaseSetup.ConnectionStringFor(History, role.Role, RolePassword),
         };
-        var host = new ServiceHost<TMarker>(settings);
+        // Each service's warnings and errors go to a sink the invariants read, named by service.
+        var host = new ServiceHost<TMarker>(settings, configure: builder => builder.ConfigureLogging(logging => logging.AddProvider(
+            new ServiceWarnings(typeof(TMarker).Assembly.GetName().Name!, settings["ConnectionStrings:history"]))));
         _hosts.Add(host);
         return host.CreateClient();
     }

@@ -47,10 +47,10 @@ public sealed class ModelService : IAsyncLifetime
             ["Chain:VerifyingContract"] = TestChain.AnchorContract,
             ["Logging:LogLevel:Default"] = "Warning",
         };
-        Contributions = new Host<CommunityAI.Contributions.Domain.IntakeOptions>(
-            new(common) { ["Datasets:Builders:0"] = AnvilNode.DevAddresses[BuilderKeyIndex] }, _ => { });
+        Contributions = new ServiceHost<CommunityAI.Contributions.Domain.IntakeOptions>(
+            new Dictionary<string, string>(common) { ["Datasets:Builders:0"] = AnvilNode.DevAddresses[BuilderKeyIndex] });
         ContributionsClient = Contributions.CreateClient();
-        Model = new Host<ModelOptions>(new(common) { ["Model:Licences"] = TestChain.Licence, ["Model:ContributionsUrl"] = "http://localhost" },
+        Model = new ServiceHost<ModelOptions>(new Dictionary<string, string>(common) { ["Model:Licences"] = TestChain.Licence, ["Model:ContributionsUrl"] = "http://localhost" },
             services => services.AddHttpClient<DatasetClient>().ConfigurePrimaryHttpMessageHandler(() => Contributions.Server.CreateHandler()));
         Client = Model.CreateClient();
     }
@@ -127,18 +127,5 @@ public sealed class ModelService : IAsyncLifetime
         await Contributions.DisposeAsync();
         await RabbitServer.DeleteVirtualHostAsync(Broker);
         await PostgresServer.DropDatabaseAsync(History);
-    }
-
-    /// <summary>A service started from its own Program with the test's settings.</summary>
-    private sealed class Host<TEntry>(Dictionary<string, string> settings, Action<IServiceCollection> services) : WebApplicationFactory<TEntry>
-        where TEntry : class
-    {
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            builder.UseEnvironment("Testing");
-            foreach (var (key, value) in settings)
-                builder.UseSetting(key, value);
-            builder.ConfigureTestServices(services);
-        }
     }
 }

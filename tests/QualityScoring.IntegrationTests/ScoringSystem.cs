@@ -89,7 +89,7 @@ public class ScoringSystem : IAsyncLifetime
             settings[$"Scoring:GenesisValidators:{i}"] = AnvilNode.DevAddresses[i];
         foreach (var (key, value) in Settings.Concat(overrides ?? new Dictionary<string, string>()))
             settings[key] = value;
-        return new Host(settings);
+        return new ServiceHost<ContributionIntakeWriter>(settings);
     }
 
     /// <summary>
@@ -289,16 +289,6 @@ public class ScoringSystem : IAsyncLifetime
             await _bus.StopAsync();
         await RabbitServer.DeleteVirtualHostAsync(Broker);
         await PostgresServer.DropDatabaseAsync(History);
-    }
-
-    private sealed class Host(IReadOnlyDictionary<string, string> settings) : WebApplicationFactory<ContributionIntakeWriter>
-    {
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            builder.UseEnvironment("Testing");
-            foreach (var (key, value) in settings)
-                builder.UseSetting(key, value);
-        }
     }
 }
 

@@ -51,7 +51,7 @@ public class LedgerSystem : IAsyncLifetime
         };
         foreach (var (key, value) in EpochSettings.Concat(GenesisSettings))
             settings[key] = value;
-        var host = new ReplicaHost(settings);
+        var host = new ServiceHost<CreditWriter>(settings);
         _hosts.Add(host);
         return host.CreateClient();
     }
@@ -173,16 +173,6 @@ public class LedgerSystem : IAsyncLifetime
             await host.DisposeAsync();
         await RabbitServer.DeleteVirtualHostAsync(Broker);
         await PostgresServer.DropDatabaseAsync(History);
-    }
-
-    private sealed class ReplicaHost(IReadOnlyDictionary<string, string> settings) : WebApplicationFactory<CreditWriter>
-    {
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            builder.UseEnvironment("Testing");
-            foreach (var (key, value) in settings)
-                builder.UseSetting(key, value);
-        }
     }
 }
 
