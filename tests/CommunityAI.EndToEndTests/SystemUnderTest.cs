@@ -33,7 +33,8 @@ public class SystemUnderTest : IAsyncLifetime
         // The same for the broker: the administrator creates each service's user and a partner's, each service logs in
         // as its own (Broker stays the administrator's login, for the tests' own checks).
         await BrokerSetup.ApplyAsync(await BrokerManagementAsync(), VirtualHost,
-            BrokerUsers.All.ToDictionary(u => u.User, _ => BrokerPassword), [new PartnerGrant(Partner, BrokerPassword, [])]);
+            BrokerUsers.All.Select(u => u.User).Append(BrokerUsers.Monitor).ToDictionary(u => u, _ => BrokerPassword),
+            [new PartnerGrant(Partner, BrokerPassword, [])]);
         StartServices();
     }
 
