@@ -52,7 +52,10 @@ public static class InfrastructureExtensions
             .WithArgs("--host", "0.0.0.0", "--chain-id", LocalChainId.ToString(System.Globalization.CultureInfo.InvariantCulture))
             .WithHttpEndpoint(targetPort: 8545, name: "rpc");
         var chain = builder.AddConnectionString("chain", ReferenceExpression.Create($"{anvil.GetEndpoint("rpc")}"));
-        return new CommunityInfrastructure(history, rabbit, chain);
+        var amqp = rabbit.Resource.PrimaryEndpoint.Property(EndpointProperty.HostAndPort);
+        var management = rabbit.GetEndpoint("management").Property(EndpointProperty.HostAndPort);
+        return new CommunityInfrastructure(history, rabbit, chain, ReferenceExpression.Create($"{amqp}"),
+            ReferenceExpression.Create($"http://{rabbit.Resource.UserNameReference}:{rabbit.Resource.PasswordParameter}@{management}/"));
     }
 
     private static bool ContainerRuntimeAnswers()

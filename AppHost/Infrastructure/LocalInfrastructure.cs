@@ -21,7 +21,10 @@ public static class LocalInfrastructure
         return new CommunityInfrastructure(
             builder.AddLocalPostgres(Path.Combine(state, "postgres")),
             builder.AddLocalRabbit(Path.Combine(state, "rabbitmq")),
-            builder.AddLocalAnvil(repoRoot, Path.Combine(state, "anvil")));
+            builder.AddLocalAnvil(repoRoot, Path.Combine(state, "anvil")),
+            ReferenceExpression.Create($"127.0.0.1:{RabbitPort.ToString(CultureInfo.InvariantCulture)}"),
+            // guest may log in from loopback only: the administrator of a broker that listens on loopback only.
+            ReferenceExpression.Create($"http://guest:guest@127.0.0.1:{RabbitManagementPort.ToString(CultureInfo.InvariantCulture)}/"));
     }
 
     private static IResourceBuilder<IResourceWithConnectionString> AddLocalPostgres(this IDistributedApplicationBuilder builder, string dataDir)

@@ -24,6 +24,9 @@ public static class BusExtensions
         {
             bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(queuePrefix, includeNamespace: false));
             consumers?.Invoke(bus);
+            // A faulted message goes to its endpoint's error queue; a Fault<T> event besides would need every service to
+            // declare and publish on shared MassTransit:Fault exchanges (carrying message bodies) that nobody consumes.
+            bus.AddConfigureEndpointsCallback((_, endpoint) => endpoint.PublishFaults = false);
             bus.UsingRabbitMq((context, rabbit) =>
             {
                 var options = context.GetRequiredService<IOptions<BusOptions>>().Value;

@@ -52,7 +52,7 @@ public static class Extensions
             bus.AddConsumer<ContributionSubmittedConsumer, ContributionSubmittedConsumerDefinition>();
             bus.AddConsumer<PolicyActivatedConsumer>();
             // Content arrives privately on its own queue, never on the public bus (contracts/asyncapi.yaml, scoringContent).
-            bus.AddConsumer<ScoringContentConsumer>().Endpoint(endpoint => endpoint.Name = ScoringContent.QueueName);
+            bus.AddConsumer<ScoringContentConsumer, ScoringContentConsumerDefinition>();
         });
         builder.AddHistoryOutbox("quality-scoring", StreamPrefix, routes => routes
             .Publish<ContributionScored>()

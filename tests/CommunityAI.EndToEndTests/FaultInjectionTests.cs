@@ -200,15 +200,17 @@ public sealed class LongDatabaseOutageTests(FaultySystem system) : IClassFixture
         await Task.Delay(1000);
         await system.Database.StopAsync();
 
-        var factory = new ConnectionFactory { Uri = new Uri(system.Broker) };
-        await using var connection = await factory.CreateConnectionAsync();
-        await using var channel = await connection.CreateChannelAsync();
+        // The partner under its own broker user, publishing where the contract says; the error queues are checked as administrator.
+        var factory = new ConnectionFactory { Uri = new Uri(system.BrokerAs(CommunityAI.ServiceDefaults.Messaging.BrokerUsers.PartnerUser(SystemUnderTest.Partner))) };
+        await using var partnerConnection = await factory.CreateConnectionAsync();
+        await using var channel = await partnerConnection.CreateChannelAsync();
+        await using var connection = await new ConnectionFactory { Uri = new Uri(system.Broker) }.CreateConnectionAsync();
         var partner = new List<string>();
         // Nonces far from the HTTP load's (run * 100,000 + i), so no partner command conflicts with a web submission.
         for (var i = 0; i < 10; i++)
         {
             var (id, json) = SignedContributions.PartnerCommand(keyIndex: 1 + i % 5, nonce: (ulong)(9_000_000 + i), $"partner during the outage {i}");
-            await channel.BasicPublishAsync("", "contributions-submit", mandatory: true,
+            await channel.BasicPublishAsync("contributions-submit", "", mandatory: true,
                 new BasicProperties { ContentType = "application/json", MessageId = Guid.NewGuid().ToString(), Persistent = true }, json);
             partner.Add(id);
         }

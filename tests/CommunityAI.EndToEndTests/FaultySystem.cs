@@ -16,6 +16,7 @@ public sealed class FaultySystem : SystemUnderTest
 
     protected override Task<string> CreateHistoryAsync() => Task.FromResult(Database.ConnectionString);
     protected override Task<string> CreateBrokerAsync() => Task.FromResult(Rabbit.AmqpUri);
+    protected override Task<Uri> BrokerManagementAsync() => Task.FromResult(Rabbit.ManagementUri);
     protected override Task DeleteBrokerAsync() => Task.CompletedTask;
     protected override Task DropHistoryAsync() => Task.CompletedTask;
 

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Logging;
 using CommunityAI.ServiceDefaults.Database;
+using CommunityAI.ServiceDefaults.Messaging;
 using CommunityAI.Testing;
 
 namespace CommunityAI.EndToEndTests;
@@ -31,13 +32,28 @@ public class SystemUnderTest : IAsyncLifetime
         // owner's login, for the tests' own checks).
         await DatabaseSetup.ApplyAsync(History, ServiceRoles.All.ToDictionary(r => r.Role, _ => RolePassword));
         Broker = await CreateBrokerAsync();
+        // The same for the broker: the administrator creates each service's user and a partner's, each service logs in
+        // as its own (Broker stays the administrator's login, for the tests' own checks).
+        await BrokerSetup.ApplyAsync(await BrokerManagementAsync(), VirtualHost,
+            BrokerUsers.All.Select(u => u.User).Append(BrokerUsers.Monitor).ToDictionary(u => u, _ => BrokerPassword),
+            [new PartnerGrant(Partner, BrokerPassword, [])]);
         StartServices();
     }
 
     protected virtual Task<string> CreateHistoryAsync() => PostgresServer.CreateDatabaseAsync("e2e");
     protected virtual Task<string> CreateBrokerAsync() => RabbitServer.CreateVirtualHostAsync("e2e");
+    protected virtual async Task<Uri> BrokerManagementAsync() => (await RabbitServer.ServerAsync()).Management;
 
     private const string RolePassword = "communityai-test-role";
+    private const string BrokerPassword = "communityai-test-broker-user";
+
+    /// <summary>The partner the broker set-up provisions: user partner-e2e, queue partner-e2e-events.</summary>
+    public const string Partner = "e2e";
+
+    private string VirtualHost => new Uri(Broker).AbsolutePath.Length > 1 ? Uri.UnescapeDataString(new Uri(Broker).AbsolutePath[1..]) : "/";
+
+    /// <summary>The broker address under a user's login (a service's, a partner's), in the test's virtual host.</summary>
+    public string BrokerAs(string user) => BrokerSetup.LoginFor(Broker, user, BrokerPassword);
 
     public IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>
     {
@@ -99,6 +115,7 @@ public class SystemUnderTest : IAsyncLifetime
         var settings = new Dictionary<string, string>(Settings)
         {
             ["ConnectionStrings:history"] = DatabaseSetup.ConnectionStringFor(History, role.Role, RolePassword),
+            ["ConnectionStrings:rabbitmq"] = BrokerAs(BrokerUsers.Of(role.Service).User),
         };
         // Each service's warnings and errors go to a sink the invariants read, named by service.
         var host = new ServiceHost<TMarker>(settings, configure: builder => builder.ConfigureLogging(logging => logging.AddProvider(

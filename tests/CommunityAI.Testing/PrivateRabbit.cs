@@ -13,16 +13,21 @@ public sealed class PrivateRabbit : IAsyncLifetime
     private readonly string _baseDir = Path.Combine(Path.GetTempPath(), "communityai-rmq-" + Guid.NewGuid().ToString("N")[..8]);
     private readonly int _port = FreePort.Next();
     private readonly int _distPort = FreePort.Next();
+    private readonly int _managementPort = FreePort.Next();
     private Process? _server;
 
     public string NodeName { get; } = $"fault{Guid.NewGuid().ToString("N")[..6]}@localhost";
     public string AmqpUri => $"amqp://guest:guest@127.0.0.1:{_port}/";
 
+    /// <summary>The management API, through which the broker set-up creates the services' users.</summary>
+    public Uri ManagementUri => new($"http://guest:guest@127.0.0.1:{_managementPort}/");
+
     public Task InitializeAsync()
     {
         Directory.CreateDirectory(_baseDir);
-        File.WriteAllText(Path.Combine(_baseDir, "enabled_plugins"), "[].\n");
-        File.WriteAllText(Path.Combine(_baseDir, "rabbitmq.conf"), $"listeners.tcp.default = 127.0.0.1:{_port}\n");
+        File.WriteAllText(Path.Combine(_baseDir, "enabled_plugins"), "[rabbitmq_management].\n");
+        File.WriteAllText(Path.Combine(_baseDir, "rabbitmq.conf"),
+            $"listeners.tcp.default = 127.0.0.1:{_port}\nmanagement.tcp.ip = 127.0.0.1\nmanagement.tcp.port = {_managementPort}\n");
         return StartAsync();
     }
 

@@ -24,7 +24,8 @@ public sealed class BrokerTap : IAsyncDisposable
     public async Task PublishRawAsync(string queue, string json, string? messageId = null)
     {
         var properties = new BasicProperties { ContentType = "application/json", MessageId = messageId, DeliveryMode = DeliveryModes.Persistent };
-        await _channel.BasicPublishAsync("", queue, mandatory: false, properties, Encoding.UTF8.GetBytes(json));
+        // To the endpoint's exchange of that name, as the contract says (partner users may not use the default exchange).
+        await _channel.BasicPublishAsync(queue, "", mandatory: false, properties, Encoding.UTF8.GetBytes(json));
     }
 
     /// <summary>Binds a fresh queue to the public exchange of a message type (MassTransit's "Namespace:Type" fanout).</summary>

@@ -119,7 +119,7 @@ public sealed partial class ConfigurationTests
     [Theory, MemberData(nameof(Overlays.All), MemberType = typeof(Overlays))]
     public void Secret_references_name_the_documented_secrets(string name)
     {
-        string[] documented = ["communityai-connections", "communityai-anchorer", "communityai-dev-infra", "communityai-content-keys", "communityai-database-owner",
+        string[] documented = ["communityai-connections", "communityai-anchorer", "communityai-dev-infra", "communityai-content-keys", "communityai-database-owner", "communityai-broker-admin",
             "communityai-model-builder", "communityai-relayer"];
         var overlay = RenderedOverlay.Load(name);
         foreach (var (owner, pod) in overlay.PodSpecs)
