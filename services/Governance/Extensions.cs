@@ -45,8 +45,9 @@ public static class Extensions
     }
 
     /// <summary>
-    /// Governance's events, the ledger's events it reads weights from, and its read models: each a Marten snapshot
-    /// built inline from its own stream, so dropping them and replaying the history gives the same documents.
+    /// Governance's events, the ledger's events it reads weights from, and its read models: Marten snapshots and the
+    /// per-vote rows, built inline from governance's streams, so dropping them and replaying the history gives the same
+    /// documents; and the running tallies, which are counted again from the history when they fall behind.
     /// </summary>
     public static void ConfigureGovernanceStore(StoreOptions options)
     {
@@ -65,8 +66,11 @@ public static class Extensions
         options.Events.AddEventType<EpochClosed>();
         options.Projections.Snapshot<Proposal>(SnapshotLifecycle.Inline);
         options.Projections.Snapshot<Delegation>(SnapshotLifecycle.Inline);
+        options.Projections.Add(new ProposalVotesProjection(), ProjectionLifecycle.Inline);
         options.Schema.For<Proposal>().Index(p => p.Open);
         options.Schema.For<Delegation>();
+        options.Schema.For<ProposalVote>();
+        options.Schema.For<RunningTally>();
         options.Schema.For<UsedNonce>();
     }
 }

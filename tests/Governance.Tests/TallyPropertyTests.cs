@@ -65,4 +65,30 @@ public sealed class TallyPropertyTests
             var b = Tally.Count(power, 400, shuffled);
             return (a.For, a.Against, a.Abstain) == (b.For, b.Against, b.Abstain);
         });
+
+    /// <summary>
+    /// The count the desk carries from vote to vote (each vote seeing only the earlier votes of its delegators and its
+    /// delegate, the running tally stored and read back between votes) equals the count over the whole history after
+    /// every vote, including the moment quorum was first reached.
+    /// </summary>
+    [Property(MaxTest = 500)]
+    public Property The_running_tally_equals_a_count_of_the_history_after_every_vote() =>
+        Prop.ForAll(Communities.ToArbitrary(), Gen.Choose(1, 10_000).ToArbitrary(), (c, quorum) =>
+        {
+            var power = new VotingPower(c.Earned, c.Delegations, squareRoot: false);
+            var supportOf = new Dictionary<string, VoteSupport>(StringComparer.Ordinal);
+            var running = RunningTally.Of("governance/proposals/p", 0, Tally.Opening(power.Total, quorum));
+            for (var n = 0; n < c.Votes.Count; n++)
+            {
+                var vote = c.Votes[n];
+                var related = power.DelegatorsOf(vote.Voter).Append(power.DelegateOf(vote.Voter) ?? "").Where(supportOf.ContainsKey).ToHashSet();
+                VoteSupport? theirs = power.DelegateOf(vote.Voter) is { } d && supportOf.TryGetValue(d, out var s) ? s : null;
+                running = RunningTally.Of(running.Id, n + 1,
+                    running.ToTally().With(vote.Support, power.WeightOf(vote.Voter, related), theirs, power.Own(vote.Voter), vote.CastAt));
+                supportOf[vote.Voter] = vote.Support;
+                if (running.ToTally() != Tally.Count(power, quorum, c.Votes.Take(n + 1)))
+                    return false;
+            }
+            return true;
+        });
 }

@@ -98,7 +98,7 @@ public static class ProposalsApi
             new TallyView(tally.For.ToString(), tally.Against.ToString(), tally.Abstain.ToString(), tally.TotalWeight.ToString(),
                 tally.QuorumNeeded.ToString(), tally.QuorumReached, tally.QuorumReachedAt, tally.Passes),
             new TimelineView(s.SubmittedAt, s.VotingStartsAt, s.VotingEndsAt, deadline, proposal.Queued?.ActivatesAt ?? proposal.Timeline.ActivatesAt(deadline)),
-            s.SnapshotEpoch, s.SnapshotClaimRoot, s.QuorumBasisPoints, s.ParametersVersion, proposal.Votes.Count, proposal.Vetoed?.Reason,
+            s.SnapshotEpoch, s.SnapshotClaimRoot, s.QuorumBasisPoints, s.ParametersVersion, proposal.VoteCount, proposal.Vetoed?.Reason,
             proposal.Vetoed?.Guardian, proposal.Vetoed?.VetoedAt, guardian);
     }
 }

@@ -18,15 +18,35 @@ public sealed record Tally(BigInteger For, BigInteger Against, BigInteger Abstai
 
     public bool Passes => QuorumReached && For > Against;
 
+    /// <summary>The count before any vote: nothing for, against or abstaining, and the quorum the snapshot asks for.</summary>
+    public static Tally Opening(BigInteger totalWeight, int quorumBasisPoints) =>
+        // Rounded up: a quorum of 4% of 1,001 units needs 41, not 40.
+        new(0, 0, 0, totalWeight, (totalWeight * quorumBasisPoints + 9_999) / 10_000, null);
+
+    /// <summary>
+    /// The count after one more vote, in recorded order: <paramref name="weight"/> is what the vote counts (its
+    /// voter's own weight and that of its delegators who had not voted); when the voter's delegate voted before,
+    /// <paramref name="delegateSupport"/> is how, and the voter's own weight, <paramref name="takenBack"/>, leaves
+    /// that side. One vote costs the same whatever came before, so the desk keeps a running count with this.
+    /// </summary>
+    public Tally With(VoteSupport support, BigInteger weight, VoteSupport? delegateSupport, BigInteger takenBack, DateTimeOffset castAt)
+    {
+        if (!Enum.IsDefined(support))
+            throw new ArgumentException($"a vote of {(int)support} is not 0, 1 or 2", nameof(support));
+        var buckets = new[] { Against, For, Abstain };
+        buckets[(int)support] += weight;
+        if (delegateSupport is { } theirs)
+            buckets[(int)theirs] -= takenBack;
+        var next = this with { Against = buckets[0], For = buckets[1], Abstain = buckets[2] };
+        return QuorumReachedAt is null && next.QuorumReached ? next with { QuorumReachedAt = castAt } : next;
+    }
+
     /// <summary>Counts <paramref name="votes"/> (one per voter, in recorded order) under <paramref name="power"/>.</summary>
     /// <remarks>Incremental, so 100k voters tally in one pass: each vote costs its voter's delegators, nothing more.</remarks>
     public static Tally Count(VotingPower power, int quorumBasisPoints, IEnumerable<CastVote> votes)
     {
-        // Rounded up: a quorum of 4% of 1,001 units needs 41, not 40.
-        var needed = (power.Total * quorumBasisPoints + 9_999) / 10_000;
         var supportOf = new Dictionary<string, VoteSupport>(StringComparer.Ordinal);
-        var buckets = new BigInteger[3];
-        DateTimeOffset? reachedAt = null;
+        var tally = Opening(power.Total, quorumBasisPoints);
         foreach (var vote in votes)
         {
             if (!Enum.IsDefined(vote.Support))
@@ -37,15 +57,11 @@ public sealed record Tally(BigInteger For, BigInteger Against, BigInteger Abstai
             // The voter's own weight, and its delegators' who have not voted (if one votes later, it takes its part back).
             var weight = power.DelegatorsOf(vote.Voter).Where(d => !supportOf.ContainsKey(d))
                 .Aggregate(power.Own(vote.Voter), (sum, d) => sum + power.Own(d));
-            buckets[(int)vote.Support] += weight;
-            // A delegator voting takes its weight back from a delegate who already counted it.
-            if (power.DelegateOf(vote.Voter) is { } delegatee && supportOf.TryGetValue(delegatee, out var theirs))
-                buckets[(int)theirs] -= power.Own(vote.Voter);
-
-            if (reachedAt is null && power.Total > 0 && buckets[(int)VoteSupport.For] + buckets[(int)VoteSupport.Abstain] >= needed)
-                reachedAt = vote.CastAt;
+            VoteSupport? delegateSupport = power.DelegateOf(vote.Voter) is { } delegatee && supportOf.TryGetValue(delegatee, out var theirs)
+                ? theirs
+                : null;
+            tally = tally.With(vote.Support, weight, delegateSupport, power.Own(vote.Voter), vote.CastAt);
         }
-        return new Tally(buckets[(int)VoteSupport.For], buckets[(int)VoteSupport.Against], buckets[(int)VoteSupport.Abstain],
-            power.Total, needed, reachedAt);
+        return tally;
     }
 }

@@ -140,10 +140,6 @@ public sealed class GovernanceDesk(
             var stream = await session.Events.FetchForWriting<Proposal>(Proposal.StreamKey(proposalId), ct);
             if (stream.Aggregate is not { } proposal)
                 return new DeskOutcome.Unknown("proposalId", $"no proposal {proposalId}");
-            if (proposal.Votes.FirstOrDefault(v => v.Voter == voter) is { } earlier)
-                return earlier.VoteId == voteId
-                    ? new DeskOutcome.Recorded(voteId, Again: true)
-                    : new DeskOutcome.Conflict("voter", $"{voter} already voted on this proposal; a vote cannot be changed");
 
             EpochWeights? snapshot;
             try
@@ -155,30 +151,43 @@ public sealed class GovernanceDesk(
                 return new DeskOutcome.Unavailable(e.Message);
             }
             var power = PowerFor(proposal, snapshot);
+            // Only the rows this vote depends on are read: the voter's own (one vote each), its delegators' (whose weight
+            // it carries unless they voted) and its delegate's (whose count it takes its own weight back from). Their
+            // number does not grow with the votes already cast.
+            var delegatee = power.DelegateOf(voter!);
+            string[] relatedVoters = [voter!, .. power.DelegatorsOf(voter!), .. delegatee is null ? Array.Empty<string>() : [delegatee]];
+            var related = await session.LoadManyAsync<ProposalVote>(ct, relatedVoters.Distinct(StringComparer.Ordinal)
+                .Select(v => ProposalVote.KeyFor(proposalId, v)).ToArray());
+            if (related.FirstOrDefault(v => v.Voter == voter) is { } earlier)
+                return earlier.VoteId == voteId
+                    ? new DeskOutcome.Recorded(voteId, Again: true)
+                    : new DeskOutcome.Conflict("voter", $"{voter} already voted on this proposal; a vote cannot be changed");
+
+            var running = await RunningTallyAsync(session, proposal, stream.CurrentVersion, power, ct);
             var now = check.Now;
-            // Before the period's end a vote is on time whatever the quorum; only after it does the moment quorum was
-            // reached (the late-quorum extension) decide, and only then are all earlier votes counted again.
-            var quorumReachedAt = now < proposal.Timeline.VotingEndsAt
-                ? null
-                : Tally.Count(power, proposal.Submitted.QuorumBasisPoints, proposal.CastVotes).QuorumReachedAt;
-            if (proposal.Open is false || !proposal.Timeline.AcceptsVotesAt(now, quorumReachedAt))
+            if (proposal.Open is false || !proposal.Timeline.AcceptsVotesAt(now, running.QuorumReachedAt))
                 return new DeskOutcome.Conflict("proposalId",
-                    $"votes are taken from {proposal.Timeline.VotingStartsAt:O} until {proposal.Timeline.Deadline(quorumReachedAt):O}; it is {now:O}");
-            var voted = proposal.Votes.Select(v => v.Voter).ToHashSet(StringComparer.Ordinal);
-            var weight = power.WeightOf(voter!, voted);
+                    $"votes are taken from {proposal.Timeline.VotingStartsAt:O} until {proposal.Timeline.Deadline(running.QuorumReachedAt):O}; it is {now:O}");
+            var weight = power.WeightOf(voter!, related.Select(v => v.Voter).ToHashSet(StringComparer.Ordinal));
             if (weight == 0)
                 return new DeskOutcome.NoWeight("voter", $"{voter} has no voting weight on this proposal (snapshot epoch {proposal.Submitted.SnapshotEpoch})");
 
+            var support = (VoteSupport)request.Support.Value;
+            var delegateSupport = related.FirstOrDefault(v => v.Voter == delegatee)?.Support;
             stream.AppendOne(new VoteCast(proposalId, voter!, request.Support.Value, request.Reason ?? "", Format(weight),
                 Format(request.Nonce.Value), (long)request.Deadline.Value, request.Signature!, now, voteId));
+            // The count carried forward in the same transaction: it commits only if the stream's version check lets this
+            // vote be the next one, so it always counts the votes in the stream's order.
+            session.Store(RunningTally.Of(proposal.Id, proposal.VoteCount + 1,
+                running.With(support, weight, delegateSupport, power.Own(voter!), now)));
             try
             {
                 return await SaveWithNonceAsync(session, "Vote", voter!, request.Nonce.Value, voteId, ct);
             }
-            catch (ConcurrencyException) when (attempt < ConcurrencyRetries)
+            catch (Exception e) when (attempt < ConcurrencyRetries && (e is ConcurrencyException || StoreConflicts.IsDuplicate(e)))
             {
-                // Another replica's vote on the same proposal committed first: count again on top of it, after a
-                // short random pause so the replicas do not collide again in step.
+                // Another replica's vote on the same proposal committed first (or this voter's, which the next look
+                // answers): count again on top of it, after a short random pause so the replicas do not collide again in step.
                 turn.Dispose();
                 await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20 << Math.Min(attempt, 4))), ct);
             }
@@ -274,9 +283,42 @@ public sealed class GovernanceDesk(
         }
     }
 
-    /// <summary>The proposal's votes counted under its snapshot's weights.</summary>
-    public async Task<Tally> TallyAsync(Proposal proposal, CancellationToken ct) =>
-        Tally.Count(PowerOf(proposal, await SnapshotOfAsync(proposal, ct)), proposal.Submitted.QuorumBasisPoints, proposal.CastVotes);
+    /// <summary>
+    /// The proposal's votes counted under its snapshot's weights: the running tally when it has counted every vote the
+    /// proposal holds, otherwise counted again from the history.
+    /// </summary>
+    public async Task<Tally> TallyAsync(Proposal proposal, CancellationToken ct)
+    {
+        await using var session = store.QuerySession();
+        if (await session.LoadAsync<RunningTally>(proposal.Id, ct) is { } running && running.Votes == proposal.VoteCount)
+            return running.ToTally();
+        return proposal.VoteCount == 0
+            ? Tally.Opening(Amount(proposal.Submitted.TotalWeight), proposal.Submitted.QuorumBasisPoints)
+            : await RecountAsync(session, proposal, ct);
+    }
+
+    /// <summary>
+    /// The proposal's votes counted from its stream in the history, in the order they were recorded, under its snapshot's
+    /// weights: what an auditor's replay computes. The closer records outcomes from this count, never from a cache.
+    /// </summary>
+    public async Task<Tally> RecountAsync(IQuerySession session, Proposal proposal, CancellationToken ct) =>
+        Count(await session.Events.FetchStreamAsync(proposal.Id, token: ct), proposal, PowerOf(proposal, await SnapshotOfAsync(proposal, ct)));
+
+    private static Tally Count(IReadOnlyList<JasperFx.Events.IEvent> events, Proposal proposal, VotingPower power) =>
+        Tally.Count(power, proposal.Submitted.QuorumBasisPoints, events.Select(e => e.Data).OfType<VoteCast>()
+            .Select(v => new CastVote(v.Voter, (VoteSupport)v.Support, v.CastAt)));
+
+    // The running tally the next vote builds on, read in the vote's session; counted again from the stream (once) when
+    // it is missing or behind.
+    private static async Task<Tally> RunningTallyAsync(IDocumentSession session, Proposal proposal, long? version, VotingPower power,
+        CancellationToken ct)
+    {
+        if (await session.LoadAsync<RunningTally>(proposal.Id, ct) is { } running && running.Votes == proposal.VoteCount)
+            return running.ToTally();
+        return proposal.VoteCount == 0
+            ? Tally.Opening(power.Total, proposal.Submitted.QuorumBasisPoints)
+            : Count(await session.Events.FetchStreamAsync(proposal.Id, version ?? 0, token: ct), proposal, power);
+    }
 
     /// <summary>Who may vote on the proposal with how much: its snapshot's earned amounts and the delegations it recorded.</summary>
     public static VotingPower PowerOf(Proposal proposal, EpochWeights? snapshot) =>
@@ -322,7 +364,9 @@ public sealed class GovernanceDesk(
             // The same signed request again is answered as before; another request with this nonce is a replay.
             await using var query = session.DocumentStore.QuerySession();
             var taken = await query.LoadAsync<UsedNonce>(key, ct);
-            return taken?.RecordedAs == id
+            if (taken is null)
+                throw; // the conflict was over something else the transaction stored: the caller knows what
+            return taken.RecordedAs == id
                 ? new DeskOutcome.Recorded(id, Again: true)
                 : new DeskOutcome.Conflict("nonce", $"nonce {nonce} of {signer} is already used by another {type}");
         }
@@ -335,6 +379,8 @@ public sealed class GovernanceDesk(
     }
 
     private static string Format(BigInteger value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static BigInteger Amount(string value) => BigInteger.Parse(value, NumberStyles.None, CultureInfo.InvariantCulture);
 
     private static string Format(ulong value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -51,13 +51,18 @@ public sealed class ProposalCloser(IDocumentStore store, GovernanceDesk desk, Pr
         var stream = await session.Events.FetchForWriting<Proposal>(Proposal.StreamKey(proposalId), ct);
         if (stream.Aggregate is not { Open: true } proposal)
             return false;
-        var tally = await desk.TallyAsync(proposal, ct);
+        // Every round looks at every open proposal: the running tally says cheaply whether its vote has ended; the
+        // outcome is then recorded from the votes counted again from the history, as an auditor's replay counts them.
         var timeline = proposal.Timeline;
         var now = clock.GetUtcNow();
-        var deadline = timeline.Deadline(tally.QuorumReachedAt);
+        var deadline = timeline.Deadline((await desk.TallyAsync(proposal, ct)).QuorumReachedAt);
 
         if (proposal.Succeeded is null && now >= deadline)
         {
+            var tally = await desk.RecountAsync(session, proposal, ct);
+            deadline = timeline.Deadline(tally.QuorumReachedAt);
+            if (now < deadline)
+                return false;
             if (tally.Passes)
             {
                 stream.AppendMany(
