@@ -15,7 +15,10 @@ public sealed class FeedbackTests(ModelService service) : IClassFixture<ModelSer
     [Fact]
     public async Task Scored_feedback_on_predictions_becomes_labelled_data_and_the_next_model_is_measurably_better()
     {
-        var all = CommunityTexts.Examples(40, seed: 3);
+        // A weak first model (40 examples) and plenty of feedback (360 judged texts). With 160 texts in all, the examples
+        // both models left out (14 to 37, by the round's random salt) once tied at 4,444 bp on 18 of them; a larger sample
+        // makes the comparison a measurement rather than a coin toss.
+        var all = CommunityTexts.Examples(100, seed: 3);
         var (data, judged) = (all.Take(40).ToList(), all.Skip(40).ToList());
         await service.ContributeAsync(data);
         var first = await Answers.OkAsync(await Client.TrainAsync(), HttpStatusCode.Created);
@@ -47,10 +50,9 @@ public sealed class FeedbackTests(ModelService service) : IClassFixture<ModelSer
         var gain = JsonDocument.Parse((await service.EventsOfTypeAsync("model_evaluated"))[1].Data).RootElement;
         var (compared, challenger, champion) = (gain.GetProperty("comparedCount").GetInt32(), gain.GetProperty("challengerComparedBasisPoints").GetInt32(),
             gain.GetProperty("championComparedBasisPoints").GetInt32());
-        // How many examples both models left out depends on the round's random salt (80 texts, 20% held out, less those the
-        // champion trained on): 14 to 37 in runs here, and 14 once failed a floor of 15. The floor only asks for a sample;
-        // the gain is the claim (it was 1,579 to 5,715 bp in those runs).
-        Assert.True(compared >= 3 && challenger > champion && gain.GetProperty("becameChampion").GetBoolean(),
+        // How many examples both models left out depends on the round's random salt (20% held out, less those the champion
+        // trained on). The floor only asks for a sample; the gain is the claim.
+        Assert.True(compared >= 10 && challenger > champion && gain.GetProperty("becameChampion").GetBoolean(),
             $"on {compared} held-out examples: {challenger} bp with feedback against {champion} bp before");
 
         // The feedback became exactly the judged texts with their right labels: training on those directly, with the

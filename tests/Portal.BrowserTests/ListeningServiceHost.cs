@@ -15,7 +15,9 @@ public sealed class ListeningServiceHost<TMarker> : WebApplicationFactory<TMarke
     {
         _settings = settings;
         Address = new Uri($"http://127.0.0.1:{Port}");
-        UseKestrel(Port);
+        // UseKestrel(port) races the app's own Kestrel start over the address list ("Addresses cannot be modified after
+        // the server has started", dotnet/aspnetcore#67714; it failed one CI run): the address is a setting instead.
+        UseKestrel();
         StartServer();
     }
 
@@ -27,5 +29,6 @@ public sealed class ListeningServiceHost<TMarker> : WebApplicationFactory<TMarke
         builder.UseEnvironment("Testing");
         foreach (var (key, value) in _settings)
             builder.UseSetting(key, value);
+        builder.UseSetting(WebHostDefaults.ServerUrlsKey, Address.ToString().TrimEnd('/'));
     }
 }
