@@ -29,6 +29,7 @@ var modelBuilderKey = builder.AddParameter("model-builder-key", secret: true);
 // signatures, and the bridge, share one chain setting: the local chain and the HistoryAnchor the bridge deploys on it.
 var contributions = builder.AddProject<Projects.Contributions>("contributions")
     .WithHttpEndpoint(port: 5101, name: "api")
+    .BehindThePortal()
     .WithHistoryAndBus(infrastructure, databaseRoles, "communityai_contributions")
     .WithChainSetting()
     .WithEnvironment("ContentStore__MasterKeys__primary", contentMasterKey)
@@ -41,6 +42,7 @@ var contributions = builder.AddProject<Projects.Contributions>("contributions")
 // driver reviews with them).
 var qualityScoring = builder.AddProject<Projects.QualityScoring>("quality-scoring")
     .WithHttpEndpoint(port: 5102, name: "api")
+    .BehindThePortal()
     .WithHistoryAndBus(infrastructure, databaseRoles, "communityai_quality_scoring")
     .WithChainSetting()
     .WithEnvironment("Scoring__CommitWindow", "00:02:00")
@@ -51,6 +53,7 @@ var qualityScoring = builder.AddProject<Projects.QualityScoring>("quality-scorin
 // fallback scores in full so the quick start shows tokens. Elsewhere the built-in genesis pays nothing without evidence.
 var rewardLedger = builder.AddProject<Projects.RewardLedger>("reward-ledger")
     .WithHttpEndpoint(port: 5103, name: "api")
+    .BehindThePortal()
     .WithHistoryAndBus(infrastructure, databaseRoles, "communityai_reward_ledger")
     .WithEnvironment("Rewards__Genesis__FallbackShareBasisPoints", "10000")
     .WithEnvironment("Rewards__Genesis__UnseenContentShareBasisPoints", "10000");
@@ -58,6 +61,7 @@ var rewardLedger = builder.AddProject<Projects.RewardLedger>("reward-ledger")
 // The community proposes and votes on policies; weights come from the ledger's claim trees. Minutes, not days, locally.
 var governance = builder.AddProject<Projects.Governance>("governance")
     .WithHttpEndpoint(port: 5105, name: "api")
+    .BehindThePortal()
     .WithHistoryAndBus(infrastructure, databaseRoles, "communityai_governance")
     .WithChainSetting()
     .WithEnvironment("Governance__Genesis", "Development")
@@ -67,6 +71,7 @@ var governance = builder.AddProject<Projects.Governance>("governance")
 // The community model trains from contributions' dataset snapshots, through the builders' signed API, and serves predictions.
 var communityModel = builder.AddProject<Projects.CommunityModel>("community-model")
     .WithHttpEndpoint(port: 5106, name: "api")
+    .BehindThePortal()
     .WithHistory(infrastructure, databaseRoles, "communityai_community_model")
     .WithChainSetting()
     .WithEnvironment("Model__BuilderKey", modelBuilderKey)
@@ -75,6 +80,7 @@ var communityModel = builder.AddProject<Projects.CommunityModel>("community-mode
 // Only the chain-bridge talks to the chain.
 var chainBridge = builder.AddProject<Projects.ChainBridge>("chain-bridge")
     .WithHttpEndpoint(port: 5104, name: "api")
+    .BehindThePortal()
     .WithHistoryAndBus(infrastructure, databaseRoles, "communityai_chain_bridge")
     .WithReference(infrastructure.Chain, "chain").WaitFor(infrastructure.Chain)
     .WithChainSetting()

@@ -1,3 +1,4 @@
+using CommunityAI.ServiceDefaults.Http;
 using CommunityAI.ServiceDefaults.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -23,6 +24,8 @@ public static class ServiceDefaultsExtensions
     {
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
+        // Who the client is (forwarded headers from trusted proxies only) and a per-client limit on POSTs, first in every pipeline.
+        builder.AddClientEdge();
         builder.Services.AddServiceDiscovery();
         builder.Services.ConfigureHttpClientDefaults(http =>
         {

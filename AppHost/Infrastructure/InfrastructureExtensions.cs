@@ -25,6 +25,15 @@ public static class InfrastructureExtensions
             .WithEnvironment("Chain__VerifyingContract", LocalAnchorContract);
 
     /// <summary>
+    /// The portal proxies every API from this machine's loopback, so a service trusts <c>X-Forwarded-For</c> from there
+    /// (and from nowhere else): its per-client limit then counts each browser, not the portal as one client.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> BehindThePortal(this IResourceBuilder<ProjectResource> service) =>
+        service
+            .WithEnvironment("Network__TrustedProxies__0", "127.0.0.1")
+            .WithEnvironment("Network__TrustedProxies__1", "::1");
+
+    /// <summary>
     /// Containers when a container runtime answers (or Infrastructure:Mode=containers), otherwise the same
     /// servers as local executables (Infrastructure:Mode=local), so a machine without Docker runs it too.
     /// </summary>

@@ -1,4 +1,3 @@
-using System.Threading.RateLimiting;
 using CommunityAI.ServiceDefaults.Limits;
 using CommunityAI.Contracts;
 using CommunityAI.Contributions.Apis;
@@ -40,7 +39,6 @@ internal static class Extensions
         builder.AddSignedRequestCheck();
         builder.Services.AddSingleton<ContributionAppender>();
         builder.AddSignerQuota(ContributionsStore.Schema);
-        builder.AddClientAddressRateLimit();
         builder.Services.AddOpenApi();
 
         builder.AddHistoryStore(ContributionsStore.Schema, ContributionsStore.Configure);
@@ -85,32 +83,4 @@ internal static class Extensions
         builder.Services.AddSingleton<ContentFacts>();
         builder.Services.AddLeaderLoop<ContentRewrapJob>();
     }
-
-    /// <summary>Per client IP address on submissions, answered with a 429 problem.</summary>
-    private static void AddClientAddressRateLimit(this IHostApplicationBuilder builder) =>
-        builder.Services.AddRateLimiter(limiter =>
-        {
-            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            limiter.AddPolicy(ContributionsApi.ClientAddressPolicy, context =>
-            {
-                var limits = context.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value;
-                return RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                    _ => new FixedWindowRateLimiterOptions { PermitLimit = limits.PerClientAddress, Window = limits.Window, QueueLimit = 0 });
-            });
-            limiter.OnRejected = async (rejected, ct) =>
-            {
-                var problems = rejected.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>();
-                await problems.WriteAsync(new ProblemDetailsContext
-                {
-                    HttpContext = rejected.HttpContext,
-                    ProblemDetails =
-                    {
-                        Status = StatusCodes.Status429TooManyRequests,
-                        Title = "Too many submissions",
-                        Detail = "too many submissions from this client address; retry later",
-                        Extensions = { ["field"] = "clientAddress" },
-                    },
-                });
-            };
-        });
 }

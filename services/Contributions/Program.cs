@@ -17,9 +17,8 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.MapDefaultEndpoints();
 
-// Bound the body before it is read, then throttle per client address.
+// Bound the body before it is read (the per-client limit already ran: ServiceDefaults' client edge).
 app.UseSubmissionBodyLimit();
-app.UseRateLimiter();
 
 // The OpenAPI document always (partners generate clients from it); the browsable UI only in Development.
 app.MapOpenApi();

@@ -11,7 +11,7 @@ public static class ServiceSettings
     [
         "ConnectionStrings:history", "ConnectionStrings:rabbitmq", "Bus:PrefetchCount", "Bus:ConcurrentMessageLimit",
         "Bus:TransientRetryWindow",
-        "OTEL_EXPORTER_OTLP_ENDPOINT",
+        "OTEL_EXPORTER_OTLP_ENDPOINT", "RateLimits:PerClientAddress", "RateLimits:Window",
     ];
 
     public static IReadOnlyDictionary<string, string[]> Required { get; } = new Dictionary<string, string[]>
@@ -19,7 +19,7 @@ public static class ServiceSettings
         ["contributions"] =
         [
             .. Common, "Chain:Id", "Chain:VerifyingContract", "Intake:MaxContentBytes", "Intake:MaxDeadlineAhead", "Intake:MaxContentUriLength",
-            "RateLimits:PerClientAddress", "RateLimits:PerContributor", "RateLimits:Window",
+            "RateLimits:PerContributor",
         ],
         ["quality-scoring"] = [.. Common, "Chain:Id", "Chain:VerifyingContract", "Epochs:Genesis", "Epochs:Length"],
         ["reward-ledger"] = [.. Common, "Epochs:Genesis", "Epochs:Length"],
@@ -35,12 +35,12 @@ public static class ServiceSettings
         ["governance"] = [.. Common, "Chain:Id", "Chain:VerifyingContract", "Governance:Genesis", "Governance:Guardian"],
         ["community-model"] =
         [
-            "ConnectionStrings:history", "OTEL_EXPORTER_OTLP_ENDPOINT", "Chain:Id", "Chain:VerifyingContract", "Model:BuilderKey",
+            "ConnectionStrings:history", "OTEL_EXPORTER_OTLP_ENDPOINT", "RateLimits:PerClientAddress", "RateLimits:Window", "Chain:Id", "Chain:VerifyingContract", "Model:BuilderKey",
             "Model:ContributionsUrl",
         ],
         ["portal"] =
         [
-            "OTEL_EXPORTER_OTLP_ENDPOINT", "Chain:Id", "Portal:ChainRpcUrl", "Portal:ChainName",
+            "OTEL_EXPORTER_OTLP_ENDPOINT", "RateLimits:PerClientAddress", "RateLimits:Window", "Chain:Id", "Portal:ChainRpcUrl", "Portal:ChainName",
             .. Portal.Proxy.ServiceRoutes.PathsByService.Keys.Select(service => $"services:{service}:api:0"),
         ],
     };

@@ -28,8 +28,8 @@ public static class ContentApi
     public static IEndpointRouteBuilder MapContentApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/contributions/{id}").WithTags("Content");
-        api.MapPost("/content", ReadAsync).RequireRateLimiting(ContributionsApi.ClientAddressPolicy);
-        api.MapPost("/erasure", EraseAsync).RequireRateLimiting(ContributionsApi.ClientAddressPolicy);
+        api.MapPost("/content", ReadAsync);
+        api.MapPost("/erasure", EraseAsync);
         return app;
     }
 

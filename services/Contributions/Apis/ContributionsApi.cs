@@ -19,12 +19,11 @@ public static class ContributionsApi
     public sealed record ContributionPage(int Page, int PageSize, IReadOnlyList<ContributionView> Items);
 
     public const int MaxPageSize = 100;
-    public const string ClientAddressPolicy = "per-client-address";
 
     public static IEndpointRouteBuilder MapContributionsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/contributions").WithTags("Contributions");
-        api.MapPost("/", SubmitAsync).RequireRateLimiting(ClientAddressPolicy)
+        api.MapPost("/", SubmitAsync)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status429TooManyRequests);
         api.MapGet("/{id}", GetAsync);
         app.MapGet("/api/contributors/{address}/contributions", ListByContributorAsync).WithTags("Contributions");

@@ -39,10 +39,10 @@ public static class DatasetsApi
     public static IEndpointRouteBuilder MapDatasetsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/datasets").WithTags("Datasets");
-        api.MapPost("/", SnapshotAsync).RequireRateLimiting(Apis.ContributionsApi.ClientAddressPolicy);
+        api.MapPost("/", SnapshotAsync);
         api.MapGet("/{root}", GetAsync);
         api.MapGet("/{root}/proof/{contributionId}", ProofAsync);
-        api.MapPost("/{root}/export", ExportAsync).RequireRateLimiting(Apis.ContributionsApi.ClientAddressPolicy);
+        api.MapPost("/{root}/export", ExportAsync);
         return app;
     }
 

@@ -3,16 +3,13 @@ using System.ComponentModel.DataAnnotations;
 namespace CommunityAI.Contributions.Domain;
 
 /// <summary>
-/// Submission rate limits, from configuration section "RateLimits". Generous by default so tests and benchmarks
+/// Submission rate limits per contributor, from configuration section "RateLimits" (the per-client-address limit in the
+/// same section is every service's: ServiceDefaults' ClientAddressLimit). Generous by default so tests and benchmarks
 /// are never throttled unless they ask to be; production sets real figures.
 /// </summary>
 public sealed class RateLimitOptions
 {
     public const string Section = "RateLimits";
-
-    /// <summary>Submissions per client IP address per <see cref="Window"/>.</summary>
-    [Range(1, int.MaxValue)]
-    public int PerClientAddress { get; set; } = 1_000_000;
 
     /// <summary>
     /// Submissions per signer per <see cref="Window"/>, counted after the signature check and across replicas
