@@ -1,3 +1,4 @@
+using CommunityAI.ServiceDefaults.Database;
 using CommunityAI.Testing;
 
 namespace CommunityAI.EndToEndTests;
@@ -7,6 +8,11 @@ namespace CommunityAI.EndToEndTests;
 public sealed class ProcessKillTests : IAsyncLifetime
 {
     private static readonly string[] Services = ["QualityScoring", "RewardLedger", "ChainBridge", "Contributions"];
+    private static readonly Dictionary<string, ServiceRole> Roles = new()
+    {
+        ["QualityScoring"] = ServiceRoles.QualityScoring, ["RewardLedger"] = ServiceRoles.RewardLedger,
+        ["ChainBridge"] = ServiceRoles.ChainBridge, ["Contributions"] = ServiceRoles.Contributions,
+    };
     private readonly AnvilNode _chain = new();
     private readonly Dictionary<string, ServiceProcess> _running = [];
     private string _history = "";
@@ -35,10 +41,9 @@ public sealed class ProcessKillTests : IAsyncLifetime
 
     private async Task StartAsync(string name)
     {
-        var settings = new Dictionary<string, string>
+        // Each process under its own database role and broker user, as in production.
+        var settings = new Dictionary<string, string>(SystemUnderTest.LoginsOf(Roles[name], _history, _broker))
         {
-            ["ConnectionStrings:history"] = _history,
-            ["ConnectionStrings:rabbitmq"] = _broker,
             ["ConnectionStrings:chain"] = _chain.RpcUrl,
             ["Chain:AnchorerKey"] = AnvilNode.DevPrivateKeys[0],
             ["Chain:VerifyingContract"] = TestChain.AnchorContract,
@@ -54,6 +59,7 @@ public sealed class ProcessKillTests : IAsyncLifetime
         await _chain.InitializeAsync();
         _history = await PostgresServer.CreateDatabaseAsync("kill");
         _broker = await RabbitServer.CreateVirtualHostAsync("kill");
+        await SystemUnderTest.SetUpLoginsAsync(_history, _broker, (await RabbitServer.ServerAsync()).Management);
         foreach (var name in Services)
             await StartAsync(name);
     }

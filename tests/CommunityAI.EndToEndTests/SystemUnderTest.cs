@@ -30,15 +30,28 @@ public class SystemUnderTest : IAsyncLifetime
         History = await CreateHistoryAsync();
         // As in production: the owner prepares the database, each service logs in as its own role (History stays the
         // owner's login, for the tests' own checks).
-        await DatabaseSetup.ApplyAsync(History, ServiceRoles.All.ToDictionary(r => r.Role, _ => RolePassword));
         Broker = await CreateBrokerAsync();
         // The same for the broker: the administrator creates each service's user and a partner's, each service logs in
         // as its own (Broker stays the administrator's login, for the tests' own checks).
-        await BrokerSetup.ApplyAsync(await BrokerManagementAsync(), VirtualHost,
-            BrokerUsers.All.Select(u => u.User).Append(BrokerUsers.Monitor).ToDictionary(u => u, _ => BrokerPassword),
-            [new PartnerGrant(Partner, BrokerPassword, [])]);
+        await SetUpLoginsAsync(History, Broker, await BrokerManagementAsync());
         StartServices();
     }
+
+    /// <summary>What the owner's set-up does in production: a database role and a broker user per service, a partner's.</summary>
+    public static async Task SetUpLoginsAsync(string history, string broker, Uri management)
+    {
+        await DatabaseSetup.ApplyAsync(history, ServiceRoles.All.ToDictionary(r => r.Role, _ => RolePassword));
+        await BrokerSetup.ApplyAsync(management, VirtualHostOf(broker),
+            BrokerUsers.All.Select(u => u.User).Append(BrokerUsers.Monitor).ToDictionary(u => u, _ => BrokerPassword),
+            [new PartnerGrant(Partner, BrokerPassword, [])]);
+    }
+
+    /// <summary>A service's own logins (set up by <see cref="SetUpLoginsAsync"/>) in place of the owner's and administrator's.</summary>
+    public static Dictionary<string, string> LoginsOf(ServiceRole role, string history, string broker) => new()
+    {
+        ["ConnectionStrings:history"] = DatabaseSetup.ConnectionStringFor(history, role.Role, RolePassword),
+        ["ConnectionStrings:rabbitmq"] = BrokerSetup.LoginFor(broker, BrokerUsers.Of(role.Service).User, BrokerPassword),
+    };
 
     protected virtual Task<string> CreateHistoryAsync() => PostgresServer.CreateDatabaseAsync("e2e");
     protected virtual Task<string> CreateBrokerAsync() => RabbitServer.CreateVirtualHostAsync("e2e");
@@ -50,7 +63,8 @@ public class SystemUnderTest : IAsyncLifetime
     /// <summary>The partner the broker set-up provisions: user partner-e2e, queue partner-e2e-events.</summary>
     public const string Partner = "e2e";
 
-    private string VirtualHost => new Uri(Broker).AbsolutePath.Length > 1 ? Uri.UnescapeDataString(new Uri(Broker).AbsolutePath[1..]) : "/";
+    private static string VirtualHostOf(string broker) =>
+        new Uri(broker).AbsolutePath.Length > 1 ? Uri.UnescapeDataString(new Uri(broker).AbsolutePath[1..]) : "/";
 
     /// <summary>The broker address under a user's login (a service's, a partner's), in the test's virtual host.</summary>
     public string BrokerAs(string user) => BrokerSetup.LoginFor(Broker, user, BrokerPassword);
@@ -112,11 +126,9 @@ public class SystemUnderTest : IAsyncLifetime
 
     private HttpClient Start<TMarker>(ServiceRole role) where TMarker : class
     {
-        var settings = new Dictionary<string, string>(Settings)
-        {
-            ["ConnectionStrings:history"] = DatabaseSetup.ConnectionStringFor(History, role.Role, RolePassword),
-            ["ConnectionStrings:rabbitmq"] = BrokerAs(BrokerUsers.Of(role.Service).User),
-        };
+        var settings = new Dictionary<string, string>(Settings);
+        foreach (var (key, value) in LoginsOf(role, History, Broker))
+            settings[key] = value;
         // Each service's warnings and errors go to a sink the invariants read, named by service.
         var host = new ServiceHost<TMarker>(settings, configure: builder => builder.ConfigureLogging(logging => logging.AddProvider(
             new ServiceWarnings(typeof(TMarker).Assembly.GetName().Name!, settings["ConnectionStrings:history"]))));
