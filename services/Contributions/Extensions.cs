@@ -35,6 +35,10 @@ internal static class Extensions
             .ValidateOnStart();
         builder.Services.AddSingleton<DatasetHistory>();
         builder.Services.AddSingleton<DatasetRecorder>();
+        // Who may build datasets: the operator's setting and the community's votes, both recorded in the history.
+        builder.Services.AddSingleton<DatasetBuilders>();
+        builder.Services.AddHostedService<ConfiguredDatasetBuilders>();
+        builder.Services.AddLeaderLoop<DatasetBuilderFollower>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.AddSignedRequestCheck();
         builder.Services.AddSingleton<ContributionAppender>();

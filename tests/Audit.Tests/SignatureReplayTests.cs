@@ -168,4 +168,32 @@ public sealed class SignatureReplayTests
 
         Assert.Equal(3, Replay(unsigned, noNonce, badAddress).Findings.Count(f => f.What == "registration signature"));
     }
+
+    [Fact]
+    public void A_snapshot_by_a_builder_nobody_admitted_and_an_admission_no_vote_made_are_named()
+    {
+        var now = DateTimeOffset.FromUnixTimeSeconds(1_800_000_000);
+        LogEvent Snapshot(long index, int builder) => new(index, index, index + 1, "contributions/datasets/0x" + index, "dataset_snapshotted",
+            Guid.NewGuid().ToString(), JsonSerializer.SerializeToElement(SignedFacts.Snapshot(builder, "0x" + index, [], now, nonce: (ulong)index),
+                new JsonSerializerOptions(JsonSerializerDefaults.Web)));
+        LogEvent Admitted(long index, int builder, string by, string? proposal) =>
+            Event(index, "contributions/builders", "dataset_builder_admitted", new { builder = Dev(builder), by, proposalId = proposal, admittedAt = now });
+        var vote = Event(2, "governance/proposals/p", "policy_activated", new
+        {
+            proposalId = "0xp1", kind = "dataset-builder-admission", payload = JsonSerializer.Serialize(new { builder = Dev(6) }), payloadHash = "0x", activatedAt = now,
+        });
+
+        var result = Replay(
+            Snapshot(0, 7),                                   // before any admission was recorded: not held to it
+            Admitted(1, 5, "configuration", null),
+            vote, Admitted(3, 6, "governance", "0xp1"),
+            Admitted(4, 8, "governance", "0xp2"),              // no vote for it
+            Snapshot(5, 5), Snapshot(6, 6), Snapshot(7, 7),   // 7 was never admitted
+            Event(8, "contributions/builders", "dataset_builder_removed", new { builder = Dev(5), removedAt = now }),
+            Snapshot(9, 5));                                  // removed before it
+
+        Assert.Equal([(4L, "dataset builder"), (7L, "dataset builder"), (9L, "dataset builder")],
+            result.Findings.Select(f => (f.Index, f.What)));
+        Assert.Equal(5, result.Verified["dataset snapshot"]);
+    }
 }

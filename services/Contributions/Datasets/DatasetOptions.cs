@@ -8,8 +8,9 @@ public sealed class DatasetOptions
     public const string Section = "Datasets";
 
     /// <summary>
-    /// Addresses admitted as dataset builders. Configuration for now; governance's <c>dataset-builder-admission</c>
-    /// proposal kind is to own this list as history events, as it owns the other policies.
+    /// Addresses the operator admits as dataset builders (the community model's, say). Recorded in the history at every
+    /// start (<see cref="DatasetBuilders"/>), beside the builders governance's <c>dataset-builder-admission</c> votes admit;
+    /// an address taken out of the setting is recorded as removed, unless a vote admitted it.
     /// </summary>
     public string[] Builders { get; set; } = [];
 
@@ -28,7 +29,4 @@ public sealed class DatasetOptions
     /// <summary>Most contributions one snapshot may hold: an export returns all their content in one answer.</summary>
     [Range(1, 100_000)]
     public int MaxMembers { get; set; } = 1000;
-
-    /// <summary>Whether <paramref name="address"/> (EIP-55 or any case) is an admitted builder.</summary>
-    public bool Admits(string address) => Builders.Any(b => string.Equals(b.Trim(), address, StringComparison.OrdinalIgnoreCase));
 }

@@ -48,7 +48,7 @@ public static class DatasetsApi
 
     public static async Task<Results<Created<SnapshotResult>, Ok<SnapshotResult>, ValidationProblem, ProblemHttpResult>> SnapshotAsync(
         DatasetSnapshotRequest request, SignedRequestCheck check, IOptions<IntakeOptions> intake, IOptions<DatasetOptions> options,
-        DatasetHistory history, DatasetRecorder recorder, CancellationToken ct)
+        DatasetHistory history, DatasetRecorder recorder, DatasetBuilders builders, CancellationToken ct)
     {
         var errors = new List<SigningError>();
         var builder = check.CheckFields("builder", request.Builder, request.Nonce, request.Deadline, request.Signature, intake.Value.MaxDeadlineAhead, errors);
@@ -61,7 +61,7 @@ public static class DatasetsApi
         var payload = new DatasetSnapshotPayload(builder!, request.Kind!, request.MinScore!.Value, request.Licences!, request.Nonce!.Value, request.Deadline!.Value);
         if (check.Verify(payload, request.Signature) is { } refused)
             return SigningProblems.Unauthorized(refused);
-        if (!options.Value.Admits(builder!))
+        if (!await builders.AdmitsAsync(builder!, ct))
             return Problem(StatusCodes.Status403Forbidden, "Not an admitted dataset builder", "builder", "this address is not admitted to build datasets");
 
         // One more than allowed is read, to tell "exactly the maximum" from "too many".
@@ -117,7 +117,7 @@ public static class DatasetsApi
 
     public static async Task<Results<Ok<ExportResult>, ValidationProblem, ProblemHttpResult>> ExportAsync(
         string root, DatasetExportRequest request, SignedRequestCheck check, IOptions<IntakeOptions> intake, IOptions<DatasetOptions> options,
-        DatasetHistory history, ContentStore contents, IDocumentStore store, CancellationToken ct)
+        DatasetHistory history, DatasetBuilders builders, ContentStore contents, IDocumentStore store, CancellationToken ct)
     {
         var errors = new List<SigningError>();
         var builder = check.CheckFields("builder", request.Builder, request.Nonce, request.Deadline, request.Signature, intake.Value.MaxDeadlineAhead, errors);
@@ -129,7 +129,7 @@ public static class DatasetsApi
         var key = root.ToLowerInvariant();
         if (check.Verify(new DatasetExportPayload(builder!, key, request.Nonce!.Value, request.Deadline!.Value), request.Signature) is { } refused)
             return SigningProblems.Unauthorized(refused);
-        if (!options.Value.Admits(builder!))
+        if (!await builders.AdmitsAsync(builder!, ct))
             return Problem(StatusCodes.Status403Forbidden, "Not an admitted dataset builder", "builder", "this address is not admitted to build datasets");
         if (await history.LoadAsync(key, ct) is not { } snapshot)
             return UnknownRoot();

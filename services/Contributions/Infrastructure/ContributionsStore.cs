@@ -15,6 +15,8 @@ public static class ContributionsStore
         options.Events.AddEventType<ContributionRejected>();
         options.Events.AddEventType<ContributionErased>();
         options.Events.AddEventType<DatasetSnapshotted>();
+        options.Events.AddEventType<DatasetBuilderAdmitted>();
+        options.Events.AddEventType<DatasetBuilderRemoved>();
         options.Storage.ExtendedSchemaObjects.Add(ContentStore.Table());
         // By contributor for the listing; by log index for the range a new anchor covers.
         options.Schema.For<ContributionView>().Index(v => v.Contributor).Index(v => v.LogIndex);

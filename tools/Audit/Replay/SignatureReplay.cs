@@ -15,7 +15,9 @@ namespace CommunityAI.Audit.Replay;
 /// digests (a contribution's, a proposal's, a vote's) must be the digest; a proposal's body and payload must hash to what
 /// was signed; an erasure must be signed by the contribution's own contributor; and no signer's nonce may be used twice
 /// for one type. Without this an operator could write facts in anyone's name and every other replay would agree with them.
-/// Pure: fed one event at a time, in log order.
+/// A dataset snapshot must also come from an admitted builder (<c>contributions/builders</c>), and a builder admitted by
+/// governance must follow an activated <c>dataset-builder-admission</c> naming it; histories from before admissions were
+/// recorded (no admission at all yet) are not held to that. Pure: fed one event at a time, in log order.
 /// </summary>
 internal sealed class SignatureReplay(SigningDomain domain)
 {
@@ -24,6 +26,10 @@ internal sealed class SignatureReplay(SigningDomain domain)
     private readonly Dictionary<string, string> _contributors = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<ReplayDifference> _findings = [];
     private readonly List<Pending> _pending = [];
+    private readonly HashSet<string> _builders = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, string> _builderVotes = new(StringComparer.OrdinalIgnoreCase);
+    private bool _buildersRecorded;
+    private const string BuilderStream = "contributions/builders", BuilderAdmissionKind = "dataset-builder-admission";
     private const int Batch = 4096;
 
     public void Add(LogEvent e)
@@ -63,11 +69,45 @@ internal sealed class SignatureReplay(SigningDomain domain)
                 Check(e, "erasure", Text(d, "contributor"), null, (nonce, deadline) =>
                     new ErasurePayload(Text(d, "contributor")!, Text(d, "contributionId") ?? "", nonce, deadline));
                 break;
+            case "policyactivated" when e.Stream.StartsWith("governance/", StringComparison.Ordinal) && Text(d, "kind") == BuilderAdmissionKind:
+                if (Text(d, "proposalId") is { } proposal && BuilderOf(Text(d, "payload")) is { } voted)
+                    _builderVotes[proposal] = voted;
+                break;
+            case "datasetbuilderadmitted" when e.Stream == BuilderStream:
+                _buildersRecorded = true;
+                if (Text(d, "builder") is not { } admitted)
+                    break;
+                if (Text(d, "by") == "governance" && !(Text(d, "proposalId") is { } by && _builderVotes.TryGetValue(by, out var named)
+                        && string.Equals(named, admitted, StringComparison.OrdinalIgnoreCase)))
+                    Find(e.Index, "dataset builder", $"{admitted} is recorded as admitted by proposal {Text(d, "proposalId") ?? "(none)"}, but no activated {BuilderAdmissionKind} for it precedes");
+                _builders.Add(admitted);
+                break;
+            case "datasetbuilderremoved" when e.Stream == BuilderStream:
+                if (Text(d, "builder") is { } removed)
+                    _builders.Remove(removed);
+                break;
             case "datasetsnapshotted" when e.Stream.StartsWith("contributions/", StringComparison.Ordinal):
+                if (_buildersRecorded && Text(d, "builder") is { } builder && !_builders.Contains(builder))
+                    Find(e.Index, "dataset builder", $"the snapshot's builder {builder} is not an admitted dataset builder at this point of the history");
                 Check(e, "dataset snapshot", Text(d, "builder"), null, (nonce, deadline) => Int(d, "minScore") is int minScore and >= 0 and <= ushort.MaxValue
                     ? new DatasetSnapshotPayload(Text(d, "builder")!, Text(d, "kind") ?? "", (ushort)minScore, Text(d, "licences") ?? "", nonce, deadline)
                     : null);
                 break;
+        }
+    }
+
+    /// <summary>The address an admission proposal's payload names; null when it names none (it then admits nobody).</summary>
+    private static string? BuilderOf(string? payload)
+    {
+        try
+        {
+            using var json = System.Text.Json.JsonDocument.Parse(payload ?? "");
+            return json.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object && json.RootElement.TryGetProperty("builder", out var b)
+                && b.ValueKind == System.Text.Json.JsonValueKind.String && Address.TryParse(b.GetString(), out var address) ? address : null;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
         }
     }
 
