@@ -74,6 +74,7 @@ public sealed class ForeignHistoryTests : IAsyncLifetime
         var anchored = await Eventually.MatchesAsync(() => OnChainHeadAsync(first.Host), h => h.TreeSize >= 5, "our history anchored", Patience);
         var deployment = first.Host.Services.GetRequiredService<ChainConnection>().Deployment!;
         await first.Host.DisposeAsync();
+        var viewsBefore = await AnchorViewsAsync(first.Database);
         var nonce = await NonceAsync();
 
         // The restore runbook drops every read model (the deployment record and the anchors' view among them); the
@@ -109,6 +110,39 @@ public sealed class ForeignHistoryTests : IAsyncLifetime
         await AppendAsync(restored, "ours", 3);
         await Eventually.MatchesAsync(() => OnChainHeadAsync(restored), h => h.TreeSize > anchored.TreeSize, "the grown history anchored", Patience);
         Assert.Empty(await HaltedEventsAsync(first.Database));
+
+        // The anchors' view was rebuilt from the history, not from what the chain showed: each head is recorded once, and
+        // the anchors known before the restore read as they did (a confirmation may have come in since).
+        var recorded = await AnchoredSizesAsync(first.Database);
+        Assert.Equal(recorded.Distinct(), recorded);
+        var viewsAfter = (await AnchorViewsAsync(first.Database)).ToDictionary(v => v.TreeSize);
+        Assert.All(viewsBefore, before => Assert.Equal((before.RootHash, before.TxHash), (viewsAfter[before.TreeSize].RootHash, viewsAfter[before.TreeSize].TxHash)));
+    }
+
+    private static async Task<List<long>> AnchoredSizesAsync(string database)
+    {
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT (data->>'treeSize')::bigint FROM history.mt_events WHERE type = 'tree_head_anchored' ORDER BY seq_id", connection);
+        var sizes = new List<long>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+            sizes.Add(reader.GetInt64(0));
+        return sizes;
+    }
+
+    private static async Task<List<(long TreeSize, string RootHash, string TxHash)>> AnchorViewsAsync(string database)
+    {
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT id, data->>'rootHash', data->>'txHash' FROM chainbridge_docs.mt_doc_anchorview ORDER BY 1", connection);
+        var views = new List<(long, string, string)>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+            views.Add((reader.GetInt64(0), reader.GetString(1), reader.GetString(2)));
+        return views;
     }
 
     private async Task<(BridgeHost Host, string Database, string Broker)> StartAsync() => Start(await CreateBackendsAsync());

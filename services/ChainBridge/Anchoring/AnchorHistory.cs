@@ -14,6 +14,22 @@ public sealed class AnchorHistory(IDocumentStore store, ChainConnection chain, T
 {
     public const string StreamKey = "chain/anchors";
 
+    /// <summary>
+    /// Rebuilds the views from the history when there are none but the history holds anchors: a restore dropped the read
+    /// models. Without it the bridge would find its own anchors on chain, take them for ones it never recorded, and
+    /// record each again. Views and events are saved in one transaction otherwise, so views are never partly behind.
+    /// </summary>
+    public async Task RestoreViewsAsync(CancellationToken ct)
+    {
+        await using var session = store.LightweightSession();
+        if (await session.Query<AnchorView>().AnyAsync(ct))
+            return;
+        var events = await session.Events.FetchStreamAsync(StreamKey, token: ct);
+        foreach (var view in AnchorViews.Fold(events.Select(e => e.Data)))
+            session.Store(view);
+        await session.SaveChangesAsync(ct);
+    }
+
     /// <summary>The anchor with the largest tree size, dropped or not; null before the first.</summary>
     public async Task<AnchorView?> NewestAsync(CancellationToken ct)
     {

@@ -45,6 +45,7 @@ public sealed partial class AnchorScheduler(
     public async Task LeadAsync(LeaderTerm term, CancellationToken ct)
     {
         var anchor = chain.Anchor;
+        await history.RestoreViewsAsync(ct);
         var onChain = await RecordAnchorsFoundOnChainAsync(anchor, ct);
         var newest = await history.NewestAsync(ct);
         var recordedMax = newest?.TreeSize ?? 0;
