@@ -87,9 +87,25 @@ public sealed class AppealSettlementTests(AppealLedgerSystem system) : IClassFix
             foreach (var (address, balance) in expected)
                 Assert.Equal(TokenAmount.Format(balance), (await api.GetFromJsonAsync<JsonElement>($"/api/accounts/{address}")).GetProperty("balance").GetString());
 
-            // Read again: a second replica takes over after a restart that lost the follower's checkpoint, and the settler is
-            // called directly. Still one settlement, and nobody's balance moved twice.
+            // Two replicas at once: a second case's decision settled by the leader's follower and, racing it, by both replicas'
+            // settlers called directly, three times each. One settlement, one credit of the difference.
+            var second = api;
             api = system.StartReplica();
+            var raced = Case.Reviewed(40, [36, 36, 60]);
+            await system.PublishAsync([raced.Scored]);
+            await _steps.SettledOrCreditedAsync(raced.Scored.ContributionId, "contribution_rewarded");
+            var racedDecision = raced.Decided(71, [80, 82, 78]);
+            await system.AppendToAsync("scoring/" + raced.Scored.ContributionId, racedDecision);
+            var settlers = new[] { 0, 1 }.Select(i => system.Services(i).GetRequiredService<AppealSettler>()).ToList();
+            var results = await Task.WhenAll(Enumerable.Range(0, 6).Select(i =>
+                Task.Run(() => settlers[i % 2].SettleAsync(racedDecision, "scoring/" + raced.Scored.ContributionId, default))));
+            await _steps.SettledOrCreditedAsync(raced.Scored.ContributionId, "appeal_settled");
+            Assert.True(results.Count(r => r is not null) <= 1, "at most one caller records the settlement");
+            Assert.Equal(TokenAmount.Format(71 * Token / 10),
+                (await second.GetFromJsonAsync<JsonElement>($"/api/accounts/{raced.Contributor}")).GetProperty("balance").GetString());
+
+            // Read again: the second replica takes over after a restart that lost the follower's checkpoint, and the settler is
+            // called directly. Still one settlement, and nobody's balance moved twice.
             await system.StopReplicaAsync(0);
             await LedgerSql.ExecuteAsync(system.History, "UPDATE ledger.mt_doc_appealfeedcheckpoint SET data = jsonb_set(data, '{sequence}', '0')");
             await Eventually.MatchesAsync(_steps.AppealCheckpoint, n => n >= decision, "the new leader to read every decision again", Patience);
