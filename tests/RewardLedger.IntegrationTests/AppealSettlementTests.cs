@@ -116,6 +116,15 @@ public sealed class AppealSettlementTests(AppealLedgerSystem system) : IClassFix
                 $"SELECT count(*) FROM history.mt_events WHERE type = 'appeal_settled' AND stream_id = 'ledger/credits/{@case.Scored.ContributionId}'"));
             foreach (var (address, balance) in expected)
                 Assert.Equal(TokenAmount.Format(balance), (await api.GetFromJsonAsync<JsonElement>($"/api/accounts/{address}")).GetProperty("balance").GetString());
+            // The books balance: every journal entry sums to zero, and every account's balance and entry count are its entries'.
+            Assert.Equal(BigInteger.Zero, await LedgerSql.SumAsync(system.History,
+                "SELECT sum((l->>'amount')::numeric) FROM ledger.mt_doc_journalentry, jsonb_array_elements(data->'lines') l"));
+            var unbalanced = await LedgerSql.CountAsync(system.History, """
+                SELECT count(*) FROM (SELECT a.id FROM ledger.mt_doc_ledgeraccount a LEFT JOIN ledger.mt_doc_journalentry e ON e.data->>'contributor' = a.id
+                GROUP BY a.id, a.data HAVING (a.data->>'entries')::bigint <> count(e.id)
+                    OR (a.data->>'balance')::numeric <> coalesce(sum((e.data->>'amount')::numeric), 0)) AS off
+                """);
+            Assert.Equal(0, unbalanced);
         }
     }
 
