@@ -6,7 +6,7 @@ namespace CommunityAI.Contracts;
 /// </summary>
 /// <param name="Epoch">The epoch number (0, 1, 2, …).</param>
 /// <param name="ClosedAt">When the epoch closed.</param>
-/// <param name="CreditedInEpoch">Token base units credited during the epoch, as a decimal string.</param>
+/// <param name="CreditedInEpoch">Token base units credited during the epoch (credits and positive settlement lines; debits are not negative credits), as a decimal string.</param>
 /// <param name="CumulativeTotal">All token base units credited since genesis, as a decimal string.</param>
 /// <param name="Accounts">Number of addresses in the claim tree.</param>
 /// <param name="ClaimRoot">Root of the OpenZeppelin StandardMerkleTree of (address, cumulative amount), 0x-hex.</param>

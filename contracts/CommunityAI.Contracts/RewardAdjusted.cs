@@ -14,7 +14,10 @@ namespace CommunityAI.Contracts;
 /// </remarks>
 /// <param name="ContributionId">The invalidated contribution (0x-hex EIP-712 digest, lower case as in its credit stream).</param>
 /// <param name="Account">The EIP-55 address debited: the contributor its <see cref="ContributionRewarded"/> credited.</param>
-/// <param name="Amount">Minus the contribution's credit, token base units as a negative decimal string (e.g. "-5000").</param>
+/// <param name="Amount">
+/// Minus the contribution's credit as it stands, token base units as a negative decimal string (e.g. "-5000"): the
+/// <see cref="ContributionRewarded"/> amount plus the <see cref="AppealSettled.ContributorDelta"/> of an appeal settled before.
+/// </param>
 /// <param name="Epoch">The reward epoch the debit takes effect in: the first epoch still open when it was recorded.</param>
 /// <param name="Reason">The reason the proposal's payload gives.</param>
 /// <param name="ProposalId">The passed proposal whose activation this follows, 0x-hex.</param>

@@ -34,6 +34,9 @@ public static class Extensions
         // Invalidations passed by governance reverse rewards, also from the history (see InvalidationFollower).
         builder.Services.AddSingleton<RewardReverser>();
         builder.Services.AddLeaderLoop<InvalidationFollower>();
+        // Decided appeals settle the difference their final score makes, from the history too (see AppealFollower).
+        builder.Services.AddSingleton<AppealSettler>();
+        builder.Services.AddLeaderLoop<AppealFollower>();
         // Builders' payments are split from the history too (see RevenueSplitService).
         builder.Services.AddSingleton<RevenueFacts>();
         builder.Services.AddSingleton<RevenueSplitter>();
@@ -53,11 +56,13 @@ public static class Extensions
         options.Events.AddEventType<RevenueSplit>();
         options.Events.AddEventType<ValidatorsRewarded>();
         options.Events.AddEventType<RewardAdjusted>();
+        options.Events.AddEventType<AppealSettled>();
         options.Schema.For<JournalEntry>().Index(e => e.Contributor).Index(e => e.Epoch);
         options.Schema.For<LedgerAccount>();
         options.Schema.For<EpochState>();
         options.Schema.For<ClosedEpoch>().Identity(e => e.Id);
         options.Schema.For<ScoreFeedCheckpoint>().Identity(c => c.Id);
         options.Schema.For<InvalidationFeedCheckpoint>().Identity(c => c.Id);
+        options.Schema.For<AppealFeedCheckpoint>().Identity(c => c.Id);
     }
 }

@@ -45,11 +45,12 @@ public sealed class AppealReplayTests
     [Fact]
     public void A_panel_short_of_its_quorum_must_leave_the_first_score()
     {
-        var history = History(reviews: 1, decided: d => d with { FinalScore = d.FirstScore, Outcome = AppealDecision.NoQuorum, Components = null, Reviews = [] });
+        var history = History(reviews: 1, decided: d => d with { FinalScore = d.FirstScore, Outcome = AppealDecision.NoQuorum, Components = null, Reviews = [],
+            FirstRound = [.. d.FirstRound!.Select(r => r with { Clipped = r.Score == 60 })] });
         Assert.Empty(Replay(history).Findings);
 
         var overruled = History(reviews: 1);
-        Assert.Equal(["appeal score", "appeal outcome"], Replay(overruled).Findings.Select(f => f.What));
+        Assert.Equal(["appeal score", "appeal outcome", "appeal first round"], Replay(overruled).Findings.Select(f => f.What));
     }
 
     [Fact]
@@ -62,6 +63,26 @@ public sealed class AppealReplayTests
         Assert.Equal(("appeal score", (long)index), (finding.What, finding.Index));
         Assert.Equal(["appeal outcome"], Replay(History(decided: d => d with { Outcome = AppealDecision.Upheld })).Findings.Select(f => f.What));
         Assert.Equal(["appeal first score"], Replay(History(decided: d => d with { FirstScore = 90 })).Findings.Select(f => f.What));
+    }
+
+    [Fact]
+    public void The_first_round_measured_against_the_panel_is_recomputed_and_an_edited_one_is_named()
+    {
+        var honest = History();
+        var recorded = honest.Single(e => e.Type == "appeal_decided").Data.GetProperty("firstRound");
+        // 36 and 36 lie 44 from the panel's 80 and are clipped now; 60 lies 20 from it and is not.
+        Assert.Equal([true, true, false], recorded.EnumerateArray().Select(r => r.GetProperty("clipped").GetBoolean()));
+
+        var unclipped = History(decided: d => d with { FirstRound = [.. d.FirstRound!.Select(r => r with { Clipped = false })] });
+        var index = unclipped.FindIndex(e => e.Type == "appeal_decided");
+        var finding = Assert.Single(Replay(unclipped).Findings);
+        Assert.Equal(("appeal first round", (long)index), (finding.What, finding.Index));
+
+        // Without a quorum the first round stands as first recorded; an old decision without the field is not compared.
+        var noQuorum = (AppealDecided d) => d with { FinalScore = d.FirstScore, Outcome = AppealDecision.NoQuorum, Components = null, Reviews = [] };
+        Assert.Equal(["appeal first round"], Replay(History(reviews: 1, decided: d => noQuorum(d))).Findings.Select(f => f.What));
+        Assert.Empty(Replay(History(reviews: 1, decided: d => noQuorum(d) with { FirstRound = d.FirstRound!.Select(r => r with { Clipped = r.Score == 60 }).ToList() })).Findings);
+        Assert.Empty(Replay(History(decided: d => d with { FirstRound = null })).Findings);
     }
 
     [Fact]
@@ -119,7 +140,9 @@ public sealed class AppealReplayTests
         Add("scoring/" + Id, "reviewers_assigned", new ReviewersAssigned(Id, first, 3, 2, Now, policy.Version, Now, 0, null, first, Now));
         var components = new ScoreComponents(50, 36, "accept", policy.AutomatedWeight, []);
         var firstScore = (policy.AutomatedWeight * 50 + (100 - policy.AutomatedWeight) * 36 + 50) / 100;
-        Add("scoring/" + Id, "contribution_scored", new ContributionScored(Id, AnvilNode.DevAddresses[Contributor], "data", firstScore, policy.Version, Now, components, [], null));
+        // Reviews 36, 36 and 60: the 60 lies more than the clipping distance (20) from the median 36.
+        ScoredReview[] firstReviews = [.. FirstRound.Zip(new[] { 36, 36, 60 }, (k, score) => new ScoredReview(AnvilNode.DevAddresses[k], score, "accept", 0.5m, score == 60))];
+        Add("scoring/" + Id, "contribution_scored", new ContributionScored(Id, AnvilNode.DevAddresses[Contributor], "data", firstScore, policy.Version, Now, components, firstReviews, null));
 
         var appeal = new AppealPayload(AnvilNode.DevAddresses[appellant], Id, "Underrated.", 1, (ulong)Now.AddHours(1).ToUnixTimeSeconds());
         var appealId = Hex.Encode(TypedDataSigner.Digest(appeal, TestChain.Domain));
@@ -140,7 +163,8 @@ public sealed class AppealReplayTests
         }
         var final = (policy.AutomatedWeight * 50 + (100 - policy.AutomatedWeight) * 80 + 50) / 100;
         var decision = new AppealDecided(Id, appealId, AnvilNode.DevAddresses[Contributor], firstScore, final, AppealDecision.Changed,
-            new ScoreComponents(50, 80, "accept", policy.AutomatedWeight, []), used, policy.Version, Now);
+            new ScoreComponents(50, 80, "accept", policy.AutomatedWeight, []), used, policy.Version, Now,
+            AppealDecision.Remeasured(firstReviews, 80, policy.ClipDistance));
         Add("scoring/" + Id, "appeal_decided", decided?.Invoke(decision) ?? decision);
         Add("scoring/seeds", "assignment_seed_revealed", new AssignmentSeedRevealed(0, secret, Now));
         return events;

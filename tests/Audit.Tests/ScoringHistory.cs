@@ -44,7 +44,13 @@ public sealed class ScoringHistory(string connectionString) : IAsyncDisposable
         options.Events.AddEventType<ValidatorRegistered>();
         options.Events.AddEventType<ReviewerReassigned>();
         options.Events.AddEventType<PolicyActivated>();
+        options.Events.AddEventType<AppealFiled>();
+        options.Events.AddEventType<AppealReviewersAssigned>();
+        options.Events.AddEventType<AppealDecided>();
     });
+
+    // The reviewed cases as the service holds them, for their appeals.
+    private readonly Dictionary<string, (ScoringCase Case, Dictionary<string, decimal> Reputations)> _cases = new(StringComparer.Ordinal);
 
     private ulong _nonce;
 
@@ -92,8 +98,52 @@ public sealed class ScoringHistory(string connectionString) : IAsyncDisposable
             @case = @case.Apply(review);
         }
         var reputations = assigned.Reviewers.ToDictionary(r => r.Validator, r => r.Reputation, StringComparer.OrdinalIgnoreCase);
-        await AppendAsync(stream, ScoreDecision.Finalise(@case, Policy, reputations, now).Scored);
+        var scored = ScoreDecision.Finalise(@case, Policy, reputations, now).Scored;
+        await AppendAsync(stream, scored);
+        _cases[id] = (@case.Apply(scored), reputations);
         return id;
+    }
+
+    /// <summary>
+    /// The contributor (dev account 0) appeals a reviewed score with a signed Appeal; the panel (dev accounts, reputations)
+    /// reviews; the service's own <see cref="AppealDecision"/> decides. The panel's round is left unrevealed (pending).
+    /// </summary>
+    public async Task<AppealDecided> AppealAsync(string id, (int Account, decimal Reputation)[] panel, (int Account, int Score, string Verdict)[] reviews)
+    {
+        var (@case, reputations) = _cases[id];
+        var now = DateTimeOffset.UtcNow;
+        var stream = $"scoring/{id}";
+        var appeal = new AppealPayload(AnvilNode.DevAddresses[0], id, "Underrated.", ++_nonce, (ulong)now.AddHours(1).ToUnixTimeSeconds());
+        var appealId = Hex.Encode(TypedDataSigner.Digest(appeal, Domain));
+        var filed = new AppealFiled(appealId, id, appeal.Appellant, appeal.Reason, appeal.Nonce.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            (long)appeal.Deadline, TypedDataSigner.Sign(appeal, Domain, AnvilNode.DevPrivateKeys[0]), @case.Scored!.Score, now);
+        var drawn = panel.Select(p => new AssignedReviewer(AnvilNode.DevAddresses[p.Account], p.Reputation)).ToList();
+        var assigned = new AppealReviewersAssigned(id, appealId, drawn, drawn.Count / 2 + 1, 0, "0x" + new string('d', 64), drawn,
+            now.AddHours(1), now.AddHours(1), Policy.Version, now);
+        await AppendAsync(stream, filed);
+        await AppendAsync(stream, assigned);
+        @case = @case.Apply(filed).Apply(assigned);
+        // The panel commits, then reveals, as every round since commit-reveal does.
+        var revealed = reviews.Select(r => (r.Account, Review: Sign(id, r.Account, r.Score, r.Verdict))).ToList();
+        foreach (var (account, review) in revealed)
+        {
+            var commitment = ReviewCommitment.Compute((ushort)review.Score, review.Verdict, review.Salt!);
+            var commit = new ReviewCommitPayload(review.Validator, id, commitment, ++_nonce, (ulong)now.AddHours(1).ToUnixTimeSeconds());
+            var committed = new ReviewCommitted(id, review.Validator, commitment, commit.Nonce.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                (long)commit.Deadline, TypedDataSigner.Sign(commit, Domain, AnvilNode.DevPrivateKeys[account]), now);
+            await AppendAsync(stream, committed);
+            @case = @case.Apply(committed);
+        }
+        foreach (var (_, review) in revealed)
+        {
+            await AppendAsync(stream, review);
+            @case = @case.Apply(review);
+        }
+        foreach (var reviewer in drawn)
+            reputations[reviewer.Validator] = reviewer.Reputation;
+        var (decided, _) = AppealDecision.Decide(@case, Policy, reputations, now);
+        await AppendAsync(stream, decided);
+        return decided;
     }
 
     public ReviewSubmitted Sign(string id, int account, int score, string verdict)

@@ -132,5 +132,17 @@ public sealed class ViewProjectionTests(ContributionsService service) : IClassFi
         Assert.Equal("changed", view.GetProperty("appeal").GetProperty("outcome").GetString());
         Assert.Equal(40, view.GetProperty("appeal").GetProperty("firstScore").GetInt32());
         Assert.Equal("Underrated.", view.GetProperty("appeal").GetProperty("reason").GetString());
+
+        // The ledger's settlement, taken only from the ledger's streams: a forged one elsewhere changes nothing.
+        var settled = new AppealSettled(target, appealId, Contributor, 71, "7100", "3100", "1000", 2_000_000, [],
+            [new SettlementLine(Contributor, "3100")], 6, "reward-1", DateTimeOffset.UtcNow);
+        await service.AppendAsync(("scoring/forged-settlement/" + target, settled with { ContributorDelta = "999999" }));
+        var passed = await SubmitAsync("after the forged settlement");
+        await Eventually.MatchesAsync(() => ViewAsync(passed), HasLogIndex, "the projector to pass the forged settlement");
+        Assert.Equal(JsonValueKind.Null, (await ViewAsync(target)).GetProperty("appeal").GetProperty("rewardAdjustment").ValueKind);
+        await service.AppendAsync(("ledger/credits/" + target + "/settlement", settled));
+        var adjusted = await Eventually.MatchesAsync(() => ViewAsync(target),
+            v => v.GetProperty("appeal").GetProperty("rewardAdjustment").ValueKind == JsonValueKind.String, "the settlement");
+        Assert.Equal(("3100", 6L), (adjusted.GetProperty("appeal").GetProperty("rewardAdjustment").GetString(), adjusted.GetProperty("appeal").GetProperty("settlementEpoch").GetInt64()));
     }
 }

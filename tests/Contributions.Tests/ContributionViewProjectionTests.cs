@@ -116,5 +116,12 @@ public sealed class ContributionViewProjectionTests
         // Short of a quorum the first score and its reviews stand.
         var upheld = ContributionViewProjection.Apply(pending, decided with { FinalScore = 40, Outcome = "no-quorum", Components = null, Reviews = [] });
         Assert.Equal((40, 36), (upheld.Score, Assert.Single(upheld.Explanation!.Reviews).Score));
+
+        // The ledger's settlement shows what the appeal changed in the reward; the first credit stays the reward shown.
+        var settled = ContributionViewProjection.Apply(view, new AppealSettled(Id, "0xap", Contributor, 71, "7100", "3100", "1000", 2_000_000, [],
+            [new SettlementLine(Contributor, "3100")], 4, "p1", At.AddHours(2)));
+        Assert.Equal(("3100", 4L), (settled.Appeal!.RewardAdjustment, settled.Appeal.SettlementEpoch));
+        Assert.Equal(("changed", 71), (settled.Appeal.Outcome, settled.Appeal.FinalScore));
+        Assert.Equal(view.Reward, settled.Reward);
     }
 }

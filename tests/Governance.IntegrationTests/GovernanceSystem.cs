@@ -110,6 +110,40 @@ public class GovernanceSystem : IAsyncLifetime
         await closing.SaveChangesAsync();
     }
 
+    /// <summary>
+    /// Records an appeal's settlement (signed lines) in a ledger credit stream and closes <paramref name="epoch"/> as the ledger
+    /// does: the root of every address's cumulative amount under the published rule (credits, then the settlement's lines).
+    /// </summary>
+    public async Task SettleAndCloseAsync(long epoch, IReadOnlyDictionary<string, BigInteger> lines)
+    {
+        using var store = DocumentStore.For(options =>
+        {
+            options.Connection(History);
+            HistoryStoreExtensions.ConfigureHistory(options, "ledgerseed");
+            options.Events.AddEventType<ContributionRewarded>();
+            options.Events.AddEventType<AppealSettled>();
+            options.Events.AddEventType<EpochClosed>();
+        });
+        var id = Hex.Encode(RandomNumberGenerator.GetBytes(32));
+        await using (var session = store.LightweightSession())
+        {
+            session.Events.StartStream("ledger/credits/" + id, new AppealSettled(id, Hex.Encode(RandomNumberGenerator.GetBytes(32)), lines.Keys.First(), 50,
+                "0", "0", "0", 0, [], [.. lines.Select(l => new SettlementLine(l.Key, l.Value.ToString(CultureInfo.InvariantCulture)))], epoch, "reward-1", Clock.GetUtcNow()));
+            await session.SaveChangesAsync();
+        }
+        await using var query = store.QuerySession();
+        var entries = (await query.Events.QueryRawEventDataOnly<ContributionRewarded>().ToListAsync())
+            .Select(c => (c.Contributor, c.Epoch, BigInteger.Parse(c.Amount, CultureInfo.InvariantCulture)))
+            .Concat((await query.Events.QueryRawEventDataOnly<AppealSettled>().ToListAsync())
+                .SelectMany(a => a.Lines.Select(l => (l.Account, a.Epoch, BigInteger.Parse(l.Amount, CultureInfo.InvariantCulture)))))
+            .ToList();
+        var tree = CumulativeClaims.TreeAt(entries, epoch)!;
+        await using var closing = store.LightweightSession();
+        closing.Events.StartStream("ledger/epochs/" + epoch, new EpochClosed(epoch, Clock.GetUtcNow(), "0",
+            tree.Total.ToString(CultureInfo.InvariantCulture), tree.Count, tree.Root));
+        await closing.SaveChangesAsync();
+    }
+
     private static async Task<Dictionary<string, BigInteger>> CumulativeAsync(IDocumentStore store, long epoch)
     {
         await using var query = store.QuerySession();

@@ -67,6 +67,11 @@ public sealed class AppealTests(AppealSystem system) : IClassFixture<AppealSyste
         Assert.Equal(decided.GetProperty("firstScore").GetInt32(), after.GetProperty("first").GetProperty("scored").GetProperty("score").GetInt32());
         // One ContributionScored only: the first score was credited once; the decision is its own fact.
         Assert.Equal(1, await system.CountEventsAsync("contribution_scored", id));
+        // The first round measured against the panel's consensus, for the ledger to pay by: the same reviews, clipped anew.
+        var clip = int.Parse(await ScalarTextAsync("SELECT data->>'clipDistance' FROM history.mt_events WHERE type = 'scoring_policy_published' ORDER BY seq_id DESC LIMIT 1"));
+        var firstReviews = after.GetProperty("first").GetProperty("scored").GetProperty("reviews").EnumerateArray().ToList();
+        Assert.Equal(firstReviews.Select(r => (r.GetProperty("validator").GetString(), r.GetProperty("score").GetInt32(), Math.Abs(r.GetProperty("score").GetInt32() - consensus) > clip)),
+            decided.GetProperty("firstRound").EnumerateArray().Select(r => (r.GetProperty("validator").GetString(), r.GetProperty("score").GetInt32(), r.GetProperty("clipped").GetBoolean())));
 
         // First-round reviewers, 60 points from the appeal's consensus, lose reputation for it.
         foreach (var key in first)
@@ -104,6 +109,11 @@ public sealed class AppealTests(AppealSystem system) : IClassFixture<AppealSyste
         Assert.Equal("no-quorum", decided.GetProperty("outcome").GetString());
         Assert.Equal(decided.GetProperty("firstScore").GetInt32(), decided.GetProperty("finalScore").GetInt32());
         var after = await system.Api.GetFromJsonAsync<JsonElement>($"/api/scoring/{id}");
+        // The first round's measure stands with its score: the decision records its reviews as first recorded.
+        static IEnumerable<(string?, int, bool)> Measured(JsonElement reviews) => reviews.EnumerateArray()
+            .Select(r => (r.GetProperty("validator").GetString(), r.GetProperty("score").GetInt32(), r.GetProperty("clipped").GetBoolean()));
+        Assert.Equal(Measured(after.GetProperty("scored").GetProperty("reviews")), Measured(decided.GetProperty("firstRound")));
+        Assert.NotEmpty(Measured(decided.GetProperty("firstRound")));
         Assert.Equal(decided.GetProperty("firstScore").GetInt32(), after.GetProperty("scored").GetProperty("score").GetInt32());
         // Nobody is measured against a decision that was not made.
         foreach (var key in first)
@@ -252,6 +262,14 @@ public sealed class AppealTests(AppealSystem system) : IClassFixture<AppealSyste
         new { payload.Appellant, payload.ContributionId, payload.Reason, payload.Nonce, payload.Deadline, signature };
 
     private Task<HttpResponseMessage> PostAsync(object body) => system.Api.PostAsJsonAsync("/api/appeals", body);
+
+    private async Task<string> ScalarTextAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(system.History);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (string)(await command.ExecuteScalarAsync())!;
+    }
 
     private async Task<JsonElement> DecidedAsync(string id)
     {

@@ -4,7 +4,8 @@ namespace CommunityAI.Formats.Claims;
 
 /// <summary>
 /// The published cumulative amount of every address at an epoch, from the ledger's signed entries: credits (rewards,
-/// validator pay, revenue lines) positive, reversals (<c>RewardAdjusted</c>) negative. One rule for the ledger, governance's
+/// validator pay, revenue lines) positive, reversals (<c>RewardAdjusted</c>) negative, an appeal's settlement lines
+/// (<c>AppealSettled</c>) either. One rule for the ledger, governance's
 /// voting weights and the auditors, like <see cref="ClaimTree.LeavesOf"/>.
 /// </summary>
 /// <remarks>

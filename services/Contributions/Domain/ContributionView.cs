@@ -39,8 +39,14 @@ public sealed record ContributionView
 /// <param name="Outcome"><c>changed</c>, <c>upheld</c> or <c>no-quorum</c> once decided; null while the second round runs.</param>
 /// <param name="FinalScore">The score from the decision on (also <see cref="ContributionView.Score"/>); null while the second round runs.</param>
 /// <param name="DecidedAt">When the second round decided.</param>
+/// <param name="RewardAdjustment">
+/// What the appeal changed in the contributor's reward, signed token base units ("3100", "-1500", "0"; <see cref="Contracts.AppealSettled.ContributorDelta"/>),
+/// once the ledger settled it; <see cref="ContributionView.Reward"/> stays the first credit.
+/// </param>
+/// <param name="SettlementEpoch">The reward epoch the adjustment takes effect in.</param>
 public sealed record ContributionAppeal(
-    string AppealId, string Reason, DateTimeOffset FiledAt, int FirstScore, string? Outcome = null, int? FinalScore = null, DateTimeOffset? DecidedAt = null);
+    string AppealId, string Reason, DateTimeOffset FiledAt, int FirstScore, string? Outcome = null, int? FinalScore = null, DateTimeOffset? DecidedAt = null,
+    string? RewardAdjustment = null, long? SettlementEpoch = null);
 
 /// <summary>A contribution invalidated by governance, and its reward's reversal.</summary>
 /// <param name="ProposalId">The passed proposal, 0x-hex.</param>

@@ -78,6 +78,15 @@ public static class ContributionViewProjection
             },
     };
 
+    /// <summary>The ledger's settlement of the appeal: the contributor's reward adjustment and its epoch (it follows the decision in the history).</summary>
+    public static ContributionView Apply(ContributionView view, AppealSettled settled) => view with
+    {
+        Appeal = (view.Appeal ?? new ContributionAppeal(settled.AppealId, "", settled.SettledAt, settled.FinalScore)) with
+        {
+            RewardAdjustment = settled.ContributorDelta, SettlementEpoch = settled.Epoch,
+        },
+    };
+
     /// <summary>
     /// Anchored once a head covers the contribution's log index. A dropped anchor (<see cref="TreeHeadAnchorDropped"/>)
     /// is not applied: the bridge anchors a head at least as large next, and a status never moves backwards.

@@ -38,6 +38,7 @@ public sealed class ContributionViewProjector(IDocumentStore store, NpgsqlDataSo
         [OutboxRoutes.EventTypeName(typeof(RewardAdjusted))] = ("ledger/", typeof(RewardAdjusted)),
         [OutboxRoutes.EventTypeName(typeof(AppealFiled))] = ("scoring/", typeof(AppealFiled)),
         [OutboxRoutes.EventTypeName(typeof(AppealDecided))] = ("scoring/", typeof(AppealDecided)),
+        [OutboxRoutes.EventTypeName(typeof(AppealSettled))] = ("ledger/", typeof(AppealSettled)),
     };
 
     public async Task<ContributionViewCheckpoint> LoadCheckpointAsync(CancellationToken ct)
@@ -93,6 +94,9 @@ public sealed class ContributionViewProjector(IDocumentStore store, NpgsqlDataSo
                     break;
                 case AppealDecided decided:
                     Update(decided.ContributionId, view => ContributionViewProjection.Apply(view, decided));
+                    break;
+                case AppealSettled settled:
+                    Update(settled.ContributionId, view => ContributionViewProjection.Apply(view, settled));
                     break;
                 case TreeHeadAnchored anchored:
                     foreach (var id in views.Keys.ToList())
@@ -187,6 +191,7 @@ public sealed class ContributionViewProjector(IDocumentStore store, NpgsqlDataSo
                 RewardAdjusted adjusted => adjusted.ContributionId,
                 AppealFiled filed => filed.ContributionId,
                 AppealDecided decided => decided.ContributionId,
+                AppealSettled settled => settled.ContributionId,
                 _ => null,
             })
             .OfType<string>().Where(id => !created.Contains(id)).Distinct(StringComparer.Ordinal).ToArray();

@@ -63,7 +63,7 @@ public sealed class EarnedWeights(IDocumentStore store)
         {
             await using var session = store.QuerySession();
             // As the ledger builds its claim trees: rewards, validator pay and revenue lines, each from its own streams, less the
-            // reversals of invalidated contributions, under the one published rule (a cumulative amount never goes down).
+            // reversals of invalidated contributions, plus or minus appeals' settlements, under the one published rule (a cumulative amount never goes down).
             var entries = (await LedgerEvents<ContributionRewarded>(session, "contribution_rewarded", ct, LedgerStreamPrefix + "credits/"))
                 .Select(c => (Address: c.Contributor, c.Amount, c.Epoch))
                 .Concat((await LedgerEvents<ValidatorsRewarded>(session, "validators_rewarded", ct, LedgerStreamPrefix + "credits/"))
@@ -72,6 +72,9 @@ public sealed class EarnedWeights(IDocumentStore store)
                     .SelectMany(r => r.Lines.Select(l => (l.Address, l.Amount, r.Epoch))))
                 .Concat((await LedgerEvents<RewardAdjusted>(session, "reward_adjusted", ct, LedgerStreamPrefix + "credits/"))
                     .Select(a => (Address: a.Account, a.Amount, a.Epoch)))
+                // An appeal's settlement moves its accounts up or down (signed lines), in its own epoch.
+                .Concat((await LedgerEvents<AppealSettled>(session, "appeal_settled", ct, LedgerStreamPrefix + "credits/"))
+                    .SelectMany(a => a.Lines.Select(l => (Address: l.Account, l.Amount, a.Epoch))))
                 .Select(e => (e.Address, e.Epoch, BigInteger.Parse(e.Amount, System.Globalization.CultureInfo.InvariantCulture)));
             var earned = CumulativeClaims.At(entries, epoch.Epoch).ToDictionary(e => e.Address, e => e.Amount, StringComparer.Ordinal);
 

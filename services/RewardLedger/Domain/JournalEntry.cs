@@ -48,6 +48,18 @@ public sealed record JournalEntry(
             [new Posting(EmissionAccount, TokenAmount.Format(credited)), new Posting(contributor, TokenAmount.Format(-credited))]);
     }
 
+    /// <summary>The journal entry of one account's move in an appeal's settlement: refused twice, like the credit's.</summary>
+    public static string SettlementId(string contributionId, string account) => $"appeal:{contributionId}:{account}";
+
+    /// <summary>
+    /// One account's move in an appeal's settlement (<see cref="Contracts.AppealSettled"/>): a positive delta is emitted like a
+    /// credit, a negative one goes back to the emission account like a reversal, so the journal stays balanced either way.
+    /// </summary>
+    public static JournalEntry Settlement(
+        string contributionId, string account, BigInteger delta, long epoch, string policyVersion, long number, DateTimeOffset at) =>
+        new(SettlementId(contributionId, account), account, TokenAmount.Format(delta), epoch, policyVersion, number, at,
+            [new Posting(EmissionAccount, TokenAmount.Format(-delta)), new Posting(account, TokenAmount.Format(delta))]);
+
     /// <summary>A journal entry is valid only when its lines sum to zero.</summary>
     public bool IsBalanced => Lines.Aggregate(BigInteger.Zero, (sum, line) => sum + BigInteger.Parse(line.Amount, System.Globalization.CultureInfo.InvariantCulture)) == 0;
 }

@@ -13,7 +13,7 @@ namespace CommunityAI.RewardLedger.Infrastructure;
 /// The ledger's credits as the history records them: <see cref="ContributionRewarded"/> events in the ledger's credit
 /// streams, the lines of <see cref="ValidatorsRewarded"/> events there too, and the lines of <see cref="RevenueSplit"/>
 /// events in its revenue streams, the only input of epoch totals and claim trees, less the debits of <see cref="RewardAdjusted"/>
-/// events in its credit streams. The journal and account tables are views for reading; a row inserted or edited there moves
+/// events in its credit streams, plus or minus the lines of <see cref="AppealSettled"/> events there. The journal and account tables are views for reading; a row inserted or edited there moves
 /// no root and pays nothing.
 /// </summary>
 public static class CreditHistory
@@ -28,6 +28,7 @@ public static class CreditHistory
     private static readonly string RevenueType = OutboxRoutes.EventTypeName(typeof(RevenueSplit));
     private static readonly string ValidatorsType = OutboxRoutes.EventTypeName(typeof(ValidatorsRewarded));
     private static readonly string AdjustedType = OutboxRoutes.EventTypeName(typeof(RewardAdjusted));
+    private static readonly string SettledType = OutboxRoutes.EventTypeName(typeof(AppealSettled));
     private const string Events = HistoryStoreExtensions.EventsSchema + ".mt_events";
 
     // Every credit as (address, amount, epoch): rewards, each line of each validator pay, then each line of each revenue
@@ -46,13 +47,18 @@ public static class CreditHistory
         """;
 
     // One pass over the history's credits and debits per epoch close (or per claim tree a replica builds), which is rare:
-    // each address's net amount per epoch, which the published rule (CumulativeClaims) turns into cumulative amounts.
+    // each address's net amount per epoch, which the published rule (CumulativeClaims) turns into cumulative amounts. An
+    // appeal's settlement lines are signed: a positive one counts as credited in its epoch, a negative one as a debit.
     private static readonly string EntriesSql = $"""
         SELECT address, epoch, sum(amount)::text, sum(CASE WHEN epoch = @epoch AND amount > 0 THEN amount ELSE 0 END)::text
         FROM ({CreditsSql}
               UNION ALL
               SELECT data->>'account', (data->>'amount')::numeric, (data->>'epoch')::bigint
-              FROM {Events} WHERE type = @adjustedType AND starts_with(stream_id, @streams)) AS entries
+              FROM {Events} WHERE type = @adjustedType AND starts_with(stream_id, @streams)
+              UNION ALL
+              SELECT line->>'account', (line->>'amount')::numeric, (e.data->>'epoch')::bigint
+              FROM {Events} e CROSS JOIN LATERAL jsonb_array_elements(e.data->'lines') AS line
+              WHERE e.type = @settledType AND starts_with(e.stream_id, @streams)) AS entries
         WHERE epoch <= @epoch
         GROUP BY 1, 2
         """;
@@ -74,6 +80,7 @@ public static class CreditHistory
         command.Parameters.AddWithValue("epoch", epoch);
         AddCreditParameters(command.Parameters);
         command.Parameters.AddWithValue("adjustedType", AdjustedType);
+        command.Parameters.AddWithValue("settledType", SettledType);
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
@@ -89,6 +96,29 @@ public static class CreditHistory
         await using var command = dataSource.CreateCommand(FirstEpochSql);
         AddCreditParameters(command.Parameters);
         return await command.ExecuteScalarAsync(ct) is long first ? first : null;
+    }
+
+    // What a contributor's rewards credited in one epoch before a given credit: the cap input that credit used (its account's
+    // EarnedInEpoch then), since one address's credits are written one at a time under its lock, in sequence order.
+    private static readonly string EarnedBeforeSql = $"""
+        SELECT coalesce(sum((data->>'amount')::numeric), 0)::text FROM {Events}
+        WHERE type = @type AND starts_with(stream_id, @streams) AND data->>'contributor' = @contributor
+          AND (data->>'epoch')::bigint = @epoch AND seq_id < @sequence
+        """;
+
+    /// <summary>
+    /// What <paramref name="contributor"/>'s rewards (<see cref="ContributionRewarded"/>) credited in <paramref name="epoch"/>
+    /// before the credit at <paramref name="sequence"/>: the per-epoch cap's input of that credit.
+    /// </summary>
+    public static async Task<BigInteger> EarnedBeforeAsync(NpgsqlConnection connection, string contributor, long epoch, long sequence, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(EarnedBeforeSql, connection);
+        command.Parameters.AddWithValue("type", CreditType);
+        command.Parameters.AddWithValue("streams", CreditStreamPrefix);
+        command.Parameters.AddWithValue("contributor", contributor);
+        command.Parameters.AddWithValue("epoch", epoch);
+        command.Parameters.AddWithValue("sequence", sequence);
+        return TokenAmount.Parse((string)(await command.ExecuteScalarAsync(ct))!);
     }
 
     private static void AddCreditParameters(NpgsqlParameterCollection parameters)

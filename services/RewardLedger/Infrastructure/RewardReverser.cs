@@ -15,6 +15,8 @@ namespace CommunityAI.RewardLedger.Infrastructure;
 /// restart finds the reversal done and changes nothing.
 /// </summary>
 /// <remarks>
+/// What is reversed is the contributor's credit as it stands: the first credit plus an appeal's settlement recorded before
+/// (<see cref="AppealSettled.ContributorDelta"/>); a settlement recorded after the reversal moves the contributor no more.
 /// Only the contributor's credit is reversed. The validators' pay for the case (<see cref="ValidatorsRewarded"/>) stays:
 /// they did the review work the policy pays for, and the invalidation is a finding about the contribution, not about them.
 /// </remarks>
@@ -33,8 +35,14 @@ public sealed class RewardReverser(IDocumentStore store, IOptions<EpochOptions> 
             // Never rewarded: there is nothing to take back, and no debt is opened for a reward that was never given.
             if (recorded.Select(e => e.Data).OfType<ContributionRewarded>().FirstOrDefault() is not { } credit)
                 return null;
-            var credited = TokenAmount.Parse(credit.Amount);
-            // Credited nothing (a fallback score under a policy that pays none): a debit of 0 would say nothing.
+            await LedgerLocks.ForCreditAsync(session.Connection!, [credit.Contributor], ct);
+            // Read again under the contributor's lock, which an appeal's settlement holds too: the reversal takes back what the
+            // contribution stands credited at, the first credit plus the settlement's delta if one was recorded before.
+            recorded = await session.Events.FetchStreamAsync(stream, token: ct);
+            var settled = recorded.Select(e => e.Data).OfType<AppealSettled>().FirstOrDefault();
+            var credited = TokenAmount.Parse(credit.Amount) + (settled is null ? 0 : AppealSettlement.ParseSigned(settled.ContributorDelta));
+            // Credited nothing (a fallback score under a policy that pays none, or an appeal that lowered it to 0): a debit
+            // of 0 would say nothing.
             if (credited.IsZero)
                 return null;
             // Reversed before (this activation seen again, or a second invalidation of the same contribution): a reward is
@@ -42,7 +50,6 @@ public sealed class RewardReverser(IDocumentStore store, IOptions<EpochOptions> 
             if (recorded.Any(e => e.Data is RewardAdjusted))
                 return null;
 
-            await LedgerLocks.ForCreditAsync(session.Connection!, [credit.Contributor], ct);
             var state = await session.LoadAsync<EpochState>(EpochState.Key, ct) ?? EpochState.None;
             var account = await session.LoadAsync<LedgerAccount>(credit.Contributor, ct) ?? LedgerAccount.Open(credit.Contributor);
             var now = clock.GetUtcNow();

@@ -162,6 +162,15 @@ internal static class ReplayCommand
                 console.Table("appeal findings", ["log index", "what", "detail"],
                     appealed.Findings.Select(d => new[] { d.Index.ToString(CultureInfo.InvariantCulture), d.What, d.Detail }));
         }
+        if (result.Settlements is { } settled)
+        {
+            string I(int n) => n.ToString(CultureInfo.InvariantCulture);
+            console.Table("appeal settlements", ["decided", "settled", "credited", "debited", "findings"],
+                [[I(settled.Decided), I(settled.Settled), N(settled.Credited), N(settled.Debited), I(settled.Findings.Count)]]);
+            if (settled.Findings.Count > 0)
+                console.Table("settlement findings", ["log index", "what", "detail"],
+                    settled.Findings.Select(d => new[] { d.Index.ToString(CultureInfo.InvariantCulture), d.What, d.Detail }));
+        }
         if (result.Signatures is { } signed)
         {
             console.Table("signatures verified", ["signed message", "verified"],

@@ -8,6 +8,7 @@ using CommunityAI.Audit.Replay;
 using CommunityAI.Audit.Scores;
 using CommunityAI.Formats;
 using CommunityAI.Formats.Json;
+using CommunityAI.Formats.Claims;
 using CommunityAI.Formats.Policies;
 using CommunityAI.Formats.Signing;
 
@@ -66,6 +67,17 @@ internal sealed class PolicyReplay(SigningDomain? domain = null)
                 break;
             case "revenuesplit" when e.Stream.StartsWith("ledger/revenue/", StringComparison.Ordinal):
                 AddLines(data, "address");
+                break;
+            // Reversals and appeal settlements move earned amounts too, under the published rule (CumulativeClaims).
+            case "rewardadjusted" when e.Stream.StartsWith("ledger/credits/", StringComparison.Ordinal):
+                if (Text(data, "account") is { } debited && Long(data, "epoch") is { } debitEpoch && AppealSettlementReplay.Signed(Text(data, "amount")) is { } debit)
+                    _credits.Add((debited, debit, debitEpoch));
+                break;
+            case "appealsettled" when e.Stream.StartsWith("ledger/credits/", StringComparison.Ordinal):
+                if (Long(data, "epoch") is { } settledEpoch)
+                    foreach (var line in EventData.Array(data, "lines") ?? [])
+                        if (Text(line, "account") is { } account && AppealSettlementReplay.Signed(Text(line, "amount")) is { } moved)
+                            _credits.Add((account, moved, settledEpoch));
                 break;
             case "proposalsubmitted" when e.Stream.StartsWith("governance/", StringComparison.Ordinal):
                 if (Text(data, "proposalId") is { } id)
@@ -232,12 +244,14 @@ internal sealed class PolicyReplay(SigningDomain? domain = null)
                 if (p.Value.ValueKind == JsonValueKind.String && !string.Equals(p.Name, p.Value.GetString(), StringComparison.OrdinalIgnoreCase))
                     delegations[p.Name] = p.Value.GetString()!;
         // The earned amounts are the credits up to the snapshot epoch that were in the history when the proposal came in.
-        var earned = _credits.Where(c => c.Epoch <= epoch).GroupBy(c => c.Address, StringComparer.OrdinalIgnoreCase)
-            .ToDictionary(g => g.Key, g => g.Aggregate(BigInteger.Zero, (s, c) => s + c.Amount), StringComparer.OrdinalIgnoreCase);
+        // Under the rule governance weighs by (the claim tree's cumulative amounts: CumulativeClaims), debits included.
+        var earned = CumulativeClaims.At(_credits.Select(c => (c.Address, c.Epoch, c.Amount)), epoch)
+            .ToDictionary(c => c.Address, c => c.Amount, StringComparer.OrdinalIgnoreCase);
         return _ => new Power(earned, delegations, squareRoot);
     }
 
-    private static RewardPolicy? ReadPolicy(JsonElement data)
+    /// <summary>A RewardPolicyPublished as the published policy, or null when it is not a valid one.</summary>
+    internal static RewardPolicy? ReadPolicy(JsonElement data)
     {
         if (data.ValueKind != JsonValueKind.Object || !data.TryGetProperty("basePerKind", out var bases) || bases.ValueKind != JsonValueKind.Object)
             return null;

@@ -12,7 +12,8 @@ namespace CommunityAI.Audit.Replay;
 /// <c>ledger/credits/{id}</c> must follow an activated <c>contribution-invalidation</c> of that contribution recorded by
 /// governance (PolicyActivated in <c>governance/</c>; PolicyReplay checks that the activation followed a passed vote and
 /// its timelock), name the proposal and reason of that activation, debit the account the contribution's
-/// ContributionRewarded credited by exactly its amount (the amount is minus the credit), land in an epoch not yet closed,
+/// ContributionRewarded credited by exactly its amount (the amount is minus the credit, plus the contributor delta of an
+/// AppealSettled recorded before it), land in an epoch not yet closed,
 /// and appear at most once per contribution. Every activated invalidation of a contribution credited more than 0 must have
 /// its adjustment. Pure: fed one event at a time, in log order.
 /// </summary>
@@ -30,6 +31,7 @@ internal sealed class AdjustmentReplay
     private readonly Dictionary<string, long> _scoredAt = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<Activation> _activations = [];
     private readonly Dictionary<string, long> _adjustedAt = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, BigInteger> _settled = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<ReplayDifference> _findings = [];
     private long _lastClosed = -1;
     private BigInteger _debited;
@@ -55,6 +57,10 @@ internal sealed class AdjustmentReplay
                 if (Long(e.Data, "epoch") is { } closed)
                     _lastClosed = Math.Max(_lastClosed, closed);
                 break;
+            case "appealsettled" when e.Stream.StartsWith(CreditStreams, StringComparison.Ordinal):
+                if (Text(e.Data, "contributionId") is { } settled && AppealSettlementReplay.Signed(Text(e.Data, "contributorDelta")) is { } delta)
+                    _settled.TryAdd(settled, delta); // AppealSettlementReplay checks the delta and names a second settlement
+                break;
             case "rewardadjusted":
                 Check(e);
                 break;
@@ -66,7 +72,7 @@ internal sealed class AdjustmentReplay
         var due = 0;
         foreach (var activation in _activations.DistinctBy(a => a.ContributionId, StringComparer.OrdinalIgnoreCase))
         {
-            if (!_credits.TryGetValue(activation.ContributionId, out var credit) || credit.Amount.IsZero)
+            if (!_credits.TryGetValue(activation.ContributionId, out var credit) || (credit.Amount + _settled.GetValueOrDefault(activation.ContributionId)).IsZero)
                 continue;
             var scoredBefore = _scoredAt.TryGetValue(activation.ContributionId, out var scoredAt) && scoredAt < activation.Index;
             if (credit.Index > activation.Index && !scoredBefore)
@@ -111,7 +117,8 @@ internal sealed class AdjustmentReplay
             Find(e.Index, "adjustment without credit", $"contribution {id} is reversed but was never credited before");
             return;
         }
-        Compare(e, id, "amount", recordedAmount, N(-credit.Amount));
+        // The credit as it stands: an appeal settled before the reversal moved it by the settlement's contributor delta.
+        Compare(e, id, "amount", recordedAmount, N(-(credit.Amount + _settled.GetValueOrDefault(id))));
         if (!(Text(e.Data, "account") is { } account && Address.IsValid(account) && string.Equals(account, credit.Contributor, StringComparison.OrdinalIgnoreCase)))
             Find(e.Index, "adjustment account", $"contribution {id} credited {credit.Contributor}, but the reversal debits {Text(e.Data, "account") ?? "(none)"}");
         Compare(e, id, "reason", Text(e.Data, "reason"), activation.Reason);

@@ -11,7 +11,7 @@ namespace CommunityAI.Audit.Replay;
 /// <summary>
 /// Recomputes rewards from the history alone: credits per address and per epoch from ContributionRewarded (and the lines
 /// of RevenueSplit and ValidatorsRewarded), debits from RewardAdjusted (AdjustmentReplay checks each against its
-/// activation), and each EpochClosed's totals and claim root (OpenZeppelin tree of cumulative amounts under the published
+/// activation), signed lines from AppealSettled (AppealSettlementReplay checks each), and each EpochClosed's totals and claim root (OpenZeppelin tree of cumulative amounts under the published
 /// rule, CumulativeClaims: never decreasing) from those entries. Event types it
 /// does not know are counted and otherwise ignored, so a history written by a newer ledger still replays.
 /// Pure: fed one event at a time, in log order.
@@ -53,6 +53,9 @@ internal sealed class RewardReplay
             case "rewardadjusted":
                 AddDebit(e);
                 break;
+            case "appealsettled":
+                AddSettlementLines(e);
+                break;
             default:
                 _unknownTypes[e.Type] = _unknownTypes.GetValueOrDefault(e.Type) + 1;
                 break;
@@ -61,7 +64,7 @@ internal sealed class RewardReplay
 
     public ReplayResult Finish()
     {
-        foreach (var credit in _credits.Where(c => !c.FromRevenue && !c.ToValidator && !c.Debit))
+        foreach (var credit in _credits.Where(c => !c.FromRevenue && !c.ToValidator && !c.FromAppeal && !c.Debit))
         {
             if (_scoredContributor.Count > 0 && !_scoredContributor.TryGetValue(credit.ContributionId, out var scorer))
                 _differences.Add(new ReplayDifference(credit.Index, "credit without score",
@@ -128,6 +131,31 @@ internal sealed class RewardReplay
         }
         if (_creditedAt.TryAdd("reversal:" + id, e.Index))
             _credits.Add(new Credit(e.Index, id, account, -amount, epoch, Debit: true));
+    }
+
+    /// <summary>
+    /// An appeal settlement's lines are signed entries of their accounts (AppealSettlementReplay checks the settlement itself),
+    /// taken, as the ledger takes them, only from its credit streams and once per contribution: a positive line is credited
+    /// in its epoch, a negative one is a debit under the never-decreasing rule.
+    /// </summary>
+    private void AddSettlementLines(LogEvent e)
+    {
+        if (!e.Stream.StartsWith("ledger/credits/", StringComparison.Ordinal) || Text(e.Data, "contributionId") is not { } id)
+            return;
+        if (Long(e.Data, "epoch") is not { } epoch || Array(e.Data, "lines") is not { } lines)
+        {
+            _differences.Add(new ReplayDifference(e.Index, "malformed settlement", $"{e.Describe()}: needs an integer epoch and lines"));
+            return;
+        }
+        if (!_creditedAt.TryAdd("appeal:" + id, e.Index))
+            return;
+        foreach (var line in lines)
+        {
+            if (Text(line, "account") is not { } account || !Address.IsValid(account) || AppealSettlementReplay.Signed(Text(line, "amount")) is not { } amount)
+                _differences.Add(new ReplayDifference(e.Index, "malformed settlement line", $"{e.Describe()}: a line needs a valid account address and a signed decimal amount"));
+            else
+                _credits.Add(new Credit(e.Index, id, account, amount, epoch, FromAppeal: true, Debit: amount < 0));
+        }
     }
 
     /// <summary>
@@ -225,8 +253,10 @@ internal sealed class RewardReplay
 
     private static string Display(string address) => Address.TryParse(address, out var checksummed) ? checksummed : address;
 
-    /// <param name="Debit">A reversal (RewardAdjusted): <paramref name="Amount"/> is negative.</param>
-    private sealed record Credit(long Index, string ContributionId, string Address, BigInteger Amount, long Epoch, bool FromRevenue = false, bool ToValidator = false, bool Debit = false);
+    /// <param name="Debit">A reversal (RewardAdjusted) or a negative settlement line: <paramref name="Amount"/> is negative.</param>
+    /// <param name="FromAppeal">A line of an AppealSettled, of the contributor or of a validator.</param>
+    private sealed record Credit(long Index, string ContributionId, string Address, BigInteger Amount, long Epoch, bool FromRevenue = false, bool ToValidator = false,
+        bool Debit = false, bool FromAppeal = false);
 }
 
 /// <summary>One thing the history says that the replay does not reproduce.</summary>
@@ -263,6 +293,9 @@ internal sealed record ReplayResult(
     /// <summary>The appeals recomputed: their panels' draws and final scores (see <see cref="Scores.AppealReplay"/>).</summary>
     public Scores.AppealReplayResult? Appeals { get; init; }
 
+    /// <summary>The appeals' settlements recomputed (see <see cref="AppealSettlementReplay"/>).</summary>
+    public AppealSettlementReplayResult? Settlements { get; init; }
+
     /// <summary>Every person's signature in the history verified (see <see cref="SignatureReplay"/>).</summary>
     public SignatureReplayResult? Signatures { get; init; }
 
@@ -270,5 +303,5 @@ internal sealed record ReplayResult(
     public bool Agrees => Differences.Count == 0 && Scores is not { Findings.Count: > 0 } && Policies is not { Findings.Count: > 0 }
         && Assignments is not { Findings.Count: > 0 } && Revenue is not { Findings.Count: > 0 } && Validators is not { Findings.Count: > 0 }
         && Adjustments is not { Findings.Count: > 0 } && Signatures is not { Findings.Count: > 0 }
-        && Appeals is not { Findings.Count: > 0 };
+        && Appeals is not { Findings.Count: > 0 } && Settlements is not { Findings.Count: > 0 };
 }

@@ -129,7 +129,17 @@ internal sealed class ValidatorPayReplay
         if (inForce is not { } policy)
             return null;
         var pool = policy.Bases.TryGetValue(kind, out var basis) ? basis * policy.Share / 10_000 : BigInteger.Zero;
+        var (total, lines) = Split(pool, reviews);
+        return new Pay(policy.Version, pool, total, lines);
+    }
 
+    /// <summary>
+    /// The published split of <paramref name="pool"/> over <paramref name="reviews"/> (ScoredReview objects): weights
+    /// floor(reputation · 10^6) for unclipped reviews, summed per address (each 1 when they all floor to 0), 0 for clipped;
+    /// shares floor(pool · w / W), the rest one unit each by largest remainder, ties to the lower address; zero lines left out.
+    /// </summary>
+    internal static (long TotalWeight, List<(string Validator, long Weight, BigInteger Amount)> Lines) Split(BigInteger pool, IEnumerable<JsonElement> reviews)
+    {
         var weights = new SortedDictionary<string, long>(StringComparer.Ordinal);
         var counts = new SortedDictionary<string, long>(StringComparer.Ordinal);
         foreach (var review in reviews)
@@ -143,14 +153,12 @@ internal sealed class ValidatorPayReplay
             weights = counts;
         var total = weights.Values.Sum();
         if (total == 0 || pool.IsZero)
-            return new Pay(policy.Version, pool, total, []);
+            return (total, []);
 
         var parts = weights.Select(w => (Validator: w.Key, Weight: w.Value, Floor: pool * w.Value / total, Remainder: pool * w.Value % total)).ToList();
         var left = (int)(pool - parts.Aggregate(BigInteger.Zero, (s, p) => s + p.Floor));
         var extra = parts.OrderByDescending(p => p.Remainder).ThenBy(p => p.Validator, StringComparer.Ordinal).Take(left).Select(p => p.Validator).ToList();
-        var lines = parts.Select(p => (p.Validator, p.Weight, Amount: p.Floor + (extra.Contains(p.Validator) ? 1 : 0)))
-            .Where(l => l.Amount > 0).ToList();
-        return new Pay(policy.Version, pool, total, lines);
+        return (total, parts.Select(p => (p.Validator, p.Weight, Amount: p.Floor + (extra.Contains(p.Validator) ? 1 : 0))).Where(l => l.Amount > 0).ToList());
     }
 
     private void Compare(LogEvent e, string id, string field, string? recorded, string recomputed)

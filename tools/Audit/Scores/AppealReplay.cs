@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Security.Cryptography;
+using System.Text.Json;
 using CommunityAI.Audit.History;
 using CommunityAI.Audit.Replay;
 using CommunityAI.Formats;
@@ -59,6 +60,8 @@ internal sealed class AppealReplay(SigningDomain domain)
                 {
                     var c = CaseOf(scored);
                     c.Contributor ??= Text(e.Data, "contributor");
+                    if (c.Score is null)
+                        c.FirstReviews = [.. (Array(e.Data, "reviews") ?? []).Select(Reviewed)];
                     c.Score ??= (e.Index, score, Member(e.Data, "components") is { } components ? Int(components, "automatedScore") : null);
                 }
                 break;
@@ -195,6 +198,7 @@ internal sealed class AppealReplay(SigningDomain domain)
         c.Decided = e.Index;
         int expected;
         string outcome;
+        int? consensus = null, clipDistance = null;
         var reviews = panel.Reviews;
         foreach (var stranger in reviews.Where(r => !panel.Reputations.ContainsKey(r.Validator)))
             Find(e.Index, "appeal review by unassigned", $"contribution {id}: {stranger.Validator} reviewed the appeal but was not on its panel");
@@ -219,6 +223,7 @@ internal sealed class AppealReplay(SigningDomain domain)
                 return;
             }
             expected = ScoringRules.Final(policy.AutomatedWeight, automated, median, verdict);
+            (consensus, clipDistance) = (median, policy.ClipDistance);
             outcome = expected == first.Score ? "upheld" : "changed";
             if (Member(e.Data, "components") is { } components && Int(components, "consensusScore") != median)
                 Find(e.Index, "appeal consensus", $"contribution {id}: records consensusScore {Int(components, "consensusScore")}, the panel's reviews recompute to {median}");
@@ -229,7 +234,29 @@ internal sealed class AppealReplay(SigningDomain domain)
             Find(e.Index, "appeal first score", $"contribution {id}: the appeal records first score {Int(e.Data, "firstScore")}, the contribution was scored {first.Score}");
         if (Text(e.Data, "outcome") != outcome)
             Find(e.Index, "appeal outcome", $"contribution {id}: the appeal records outcome {Text(e.Data, "outcome")}, the history gives {outcome}");
+        CheckFirstRound(e, id, c.FirstReviews, consensus, clipDistance);
     }
+
+    /// <summary>
+    /// The first round measured against the panel's consensus (AppealDecided.firstRound, which the ledger pays by): the first
+    /// score's reviews with clipped recomputed from the consensus and the clipping distance, or as first recorded without a
+    /// quorum. Absent in decisions recorded before the field: nothing to compare.
+    /// </summary>
+    private void CheckFirstRound(LogEvent e, string id, IReadOnlyList<FirstReview> recorded, int? consensus, int? clipDistance)
+    {
+        if (Array(e.Data, "firstRound") is not { } firstRound)
+            return;
+        var expected = consensus is { } median && clipDistance is { } clip
+            ? recorded.Select(r => r with { Clipped = r.Score is { } score && ScoringRules.Clipped(score, median, clip) }).ToList()
+            : recorded;
+        var written = firstRound.Select(Reviewed).ToList();
+        if (!written.SequenceEqual(expected))
+            Find(e.Index, "appeal first round", $"contribution {id}: the appeal records the first round as [{string.Join(", ", written)}], "
+                + $"the history recomputes [{string.Join(", ", expected)}]");
+    }
+
+    private static FirstReview Reviewed(JsonElement review) => new(
+        Text(review, "validator")?.ToLowerInvariant(), Int(review, "score"), Text(review, "verdict"), Decimal(review, "reputation"), Bool(review, "clipped") == true);
 
     // The rule of ReviewersAssigned: ln(u) / reputation, u from the first 8 bytes of SHA-256(seed ‖ address).
     private static double Key(byte[] seed, string validator, decimal reputation)
@@ -246,10 +273,13 @@ internal sealed class AppealReplay(SigningDomain domain)
         public string? Contributor { get; set; }
         public (long Index, int Score, int? Automated)? Score { get; set; }
         public HashSet<string> FirstRound { get; } = new(StringComparer.OrdinalIgnoreCase);
+        public IReadOnlyList<FirstReview> FirstReviews { get; set; } = [];
         public (long Index, string AppealId, long Round)? Appeal { get; set; }
         public Panel? Panel { get; set; }
         public long? Decided { get; set; }
     }
+
+    private sealed record FirstReview(string? Validator, int? Score, string? Verdict, decimal? Reputation, bool Clipped);
 
     private sealed record Panel(long Index, string ContributionId, string AppealId, long Round, string? Seed, int Quorum,
         IReadOnlyList<(string Validator, decimal Reputation)> Candidates, IReadOnlyList<string> Reviewers, Dictionary<string, decimal> Reputations)

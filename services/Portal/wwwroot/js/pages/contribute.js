@@ -112,7 +112,7 @@ function watch(id, section) {
   // The appeal part is drawn again only when what it depends on changes, so a reason being typed is never wiped.
   let latest = null, drawn = "";
   const drawAppeal = () => {
-    const key = latest ? `${latest.score}|${latest.appeal?.appealId}|${latest.appeal?.outcome}|${wallet.account()}` : "";
+    const key = latest ? `${latest.score}|${latest.appeal?.appealId}|${latest.appeal?.outcome}|${latest.appeal?.rewardAdjustment}|${wallet.account()}` : "";
     if (latest && key !== drawn) { drawn = key; renderAppeal(id, latest, appeal); }
   };
   const unsubscribe = wallet.onChange(drawAppeal);
@@ -154,7 +154,10 @@ function renderAppeal(id, view, section) {
           "no-quorum": "closed: too few of the second round revealed, so the first score stands" }[a.outcome] ?? a.outcome;
     return section.replaceChildren(title, facts([
       ["Appeal", h("span", { id: "appeal-state" }, state)], ["Reason", a.reason || "—"], ["Score appealed", String(a.firstScore)],
-      ["Appeal id", hash(a.appealId)]]));
+      ["Appeal id", hash(a.appealId)],
+      // The ledger's settlement: what the final score changed in the reward (the reward above stays the first credit).
+      ...(a.rewardAdjustment == null ? [] : [["Reward adjustment", h("span", { id: "appeal-adjustment" },
+        `${BigInt(a.rewardAdjustment) > 0n ? "+" : ""}${formatUnits(BigInt(a.rewardAdjustment), 18)} tokens (epoch ${a.settlementEpoch})`)]])]));
   }
   const account = wallet.account();
   if (!account || account.toLowerCase() !== String(view.contributor).toLowerCase())

@@ -1,0 +1,128 @@
+using System.Globalization;
+using CommunityAI.RewardLedger.Infrastructure;
+using CommunityAI.Testing;
+using Npgsql;
+
+namespace CommunityAI.Audit.Tests;
+
+/// <summary>
+/// <c>replay</c> over appeal settlements made by the real reward-ledger service on the real PostgreSQL, from appeals decided
+/// by quality-scoring's own rule over signed reviews: it recomputes every settlement and the claim roots they feed, and names
+/// a settlement whose amount was edited in the database afterwards, at its log index.
+/// </summary>
+public sealed class AppealSettlementAuditTests : IAsyncLifetime
+{
+    private string _database = "";
+    private string _broker = "";
+    private ServiceHost<CreditWriter>? _ledger;
+
+    public async Task InitializeAsync()
+    {
+        _database = await PostgresServer.CreateDatabaseAsync("appealpay");
+        _broker = await RabbitServer.CreateVirtualHostAsync("appealpay");
+        _ledger = new ServiceHost<CreditWriter>(new Dictionary<string, string>
+        {
+            ["ConnectionStrings:history"] = _database,
+            ["ConnectionStrings:rabbitmq"] = _broker,
+            ["Epochs:Genesis"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
+            ["Epochs:Length"] = "00:00:01",
+            ["Rewards:Genesis:ValidatorShareBasisPoints"] = "1000",
+            ["Logging:LogLevel:Default"] = "Warning",
+        });
+        _ = _ledger.Services; // starts it
+    }
+
+    [Fact]
+    public async Task Replay_recomputes_every_appeal_settlement_and_names_an_edited_amount_at_its_log_index()
+    {
+        string raised, lowered;
+        await using (var history = new ScoringHistory(_database))
+        {
+            await history.PublishPolicyAsync();
+            // 36, 36, 60 (the 60 clipped at distance 15) with automated 50: 42. 90, 90, 88 with automated 90: 90.
+            raised = await history.ScoreAsync(50, [(2, 0.5m), (3, 0.5m), (4, 0.5m)], [(2, 36, "accept"), (3, 36, "accept"), (4, 60, "accept")]);
+            lowered = await history.ScoreAsync(90, [(2, 0.5m), (3, 0.5m), (4, 0.5m)], [(2, 90, "accept"), (3, 90, "accept"), (4, 88, "accept")]);
+            await Eventually.MatchesAsync(() => ScalarAsync("SELECT count(*) FROM history.mt_events WHERE type = 'contribution_rewarded'"), n => n == 2,
+                "both credits", TimeSpan.FromSeconds(30));
+            var up = await history.AppealAsync(raised, [(5, 0.5m), (6, 0.5m), (7, 0.5m)], [(5, 80, "accept"), (6, 82, "accept"), (7, 78, "accept")]);
+            var down = await history.AppealAsync(lowered, [(5, 0.5m), (6, 0.5m), (7, 0.5m)], [(5, 30, "accept"), (6, 32, "accept"), (7, 28, "accept")]);
+            Assert.Equal((42, 68), (up.FirstScore, up.FinalScore));
+            Assert.Equal((90, 54), (down.FirstScore, down.FinalScore));
+        }
+        await Eventually.MatchesAsync(() => ScalarAsync("""
+            SELECT count(*) FROM history.mt_events c WHERE c.type = 'epoch_closed'
+              AND (c.data->>'epoch')::bigint >= (SELECT max((data->>'epoch')::bigint) FROM history.mt_events WHERE type = 'appeal_settled')
+              AND (SELECT count(*) FROM history.mt_events WHERE type = 'appeal_settled') = 2
+            """), n => n > 0, "two settlements and an epoch closed over them", TimeSpan.FromSeconds(30));
+        await _ledger!.DisposeAsync();
+        _ledger = null;
+
+        var honest = await AuditRun.RunAsync("replay", "--database", _database, "--json");
+
+        Assert.True(honest.ExitCode == 0, honest.ToString());
+        var settlements = honest.Json.GetProperty("settlements");
+        Assert.Equal((2, 2), (settlements.GetProperty("decided").GetInt32(), settlements.GetProperty("settled").GetInt32()));
+        // Raised: +2.6 tokens to the contributor (10 · (68 − 42) / 100); lowered: −3.6 (10 · (54 − 90) / 100). Validator pay
+        // moves between reviewers, one token per case in all.
+        Assert.Equal(await SumLinesAsync(raised, positive: true) + await SumLinesAsync(lowered, positive: true), decimal.Parse(settlements.GetProperty("credited").ToString(), CultureInfo.InvariantCulture));
+        Assert.Equal("2600000000000000000", await TextAsync(raised, "contributorDelta"));
+        Assert.Equal("-3600000000000000000", await TextAsync(lowered, "contributorDelta"));
+        Assert.All(honest.Json.GetProperty("epochs").EnumerateArray(), e => Assert.True(e.GetProperty("matches").GetBoolean()));
+
+        // One base unit more for the contributor in the raised case's settlement.
+        var sequence = await ScalarAsync($"SELECT seq_id FROM history.mt_events WHERE type = 'appeal_settled' AND stream_id = 'ledger/credits/{raised}'");
+        await ScalarAsync($$"""
+            UPDATE history.mt_events SET data = jsonb_set(data, '{lines}', (
+                SELECT jsonb_agg(CASE WHEN line->>'account' = data->>'contributor'
+                    THEN jsonb_set(line, '{amount}', to_jsonb(((line->>'amount')::numeric + 1)::text)) ELSE line END)
+                FROM jsonb_array_elements(data->'lines') AS line))
+            WHERE seq_id = {{sequence}} RETURNING 1
+            """);
+        var edited = await AuditRun.RunAsync("replay", "--database", _database, "--json");
+
+        Assert.NotEqual(0, edited.ExitCode);
+        var finding = Assert.Single(edited.Json.GetProperty("settlements").GetProperty("findings").EnumerateArray());
+        Assert.Equal("settlement lines", finding.GetProperty("what").GetString());
+        Assert.Equal(await ScalarAsync($"SELECT count(*) FROM history.mt_events WHERE seq_id < {sequence}"), finding.GetProperty("index").GetInt64());
+        Assert.Contains(raised, finding.GetProperty("detail").GetString());
+        // The edited (positive) line is also credited in its epoch, which closed over it: the epoch's totals no longer recompute.
+        // (Its claim root may: one contributor made both contributions, and a leaf above its net total does not move.)
+        Assert.Contains(edited.Json.GetProperty("differences").EnumerateArray(), d => d.GetProperty("what").GetString() == "creditedInEpoch");
+    }
+
+    private async Task<string> TextAsync(string contributionId, string field)
+    {
+        await using var connection = new NpgsqlConnection(_database);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            $"SELECT data->>'{field}' FROM history.mt_events WHERE type = 'appeal_settled' AND stream_id = 'ledger/credits/{contributionId}'", connection);
+        return (string)(await command.ExecuteScalarAsync())!;
+    }
+
+    private async Task<decimal> SumLinesAsync(string contributionId, bool positive)
+    {
+        await using var connection = new NpgsqlConnection(_database);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"""
+            SELECT coalesce(sum((line->>'amount')::numeric), 0) FROM history.mt_events e CROSS JOIN LATERAL jsonb_array_elements(e.data->'lines') AS line
+            WHERE e.type = 'appeal_settled' AND e.stream_id = 'ledger/credits/{contributionId}' AND ((line->>'amount')::numeric > 0) = {positive}
+            """, connection);
+        return (decimal)(await command.ExecuteScalarAsync())!;
+    }
+
+    private async Task<long> ScalarAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(_database);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return Convert.ToInt64(await command.ExecuteScalarAsync() ?? 0L, CultureInfo.InvariantCulture);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_ledger is not null)
+            await _ledger.DisposeAsync();
+        await RabbitServer.DeleteVirtualHostAsync(_broker);
+        await PostgresServer.DropDatabaseAsync(_database);
+    }
+}
