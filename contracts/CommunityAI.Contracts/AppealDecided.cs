@@ -22,6 +22,14 @@ namespace CommunityAI.Contracts;
 /// <param name="Reviews">The second round's reviews the consensus used, with weights and clipping; empty on <c>no-quorum</c>.</param>
 /// <param name="PolicyVersion">The scoring policy applied.</param>
 /// <param name="DecidedAt">When the appeal was decided.</param>
+/// <param name="FirstRound">
+/// The first round's reviews (<see cref="ContributionScored.Reviews"/> of the score appealed) measured again against the
+/// panel's consensus: the same validators, scores, verdicts and reputations, with <see cref="ScoredReview.Clipped"/> true
+/// when the score lies farther than the scoring policy's clipping distance from the panel's consensus. It is what the
+/// reward ledger pays the first round by when it settles the appeal (<see cref="AppealSettled"/>). On <c>no-quorum</c> the
+/// first round's reviews as first recorded: the first score stands, and so does its measure. Optional (added in 1.2): null
+/// in appeals recorded before, which the ledger settles with the first round as first recorded.
+/// </param>
 public sealed record AppealDecided(
     string ContributionId,
     string AppealId,
@@ -32,4 +40,5 @@ public sealed record AppealDecided(
     ScoreComponents? Components,
     IReadOnlyList<ScoredReview> Reviews,
     string PolicyVersion,
-    DateTimeOffset DecidedAt);
+    DateTimeOffset DecidedAt,
+    IReadOnlyList<ScoredReview>? FirstRound = null);

@@ -73,6 +73,10 @@ public sealed class AppealDecisionTests
         // The panel's own moves follow the first round's rule.
         Assert.Equal(3, moves.Count(m => m.Reason is null));
         Assert.Equal(71, @case.Apply(decided).Scored!.Score);
+        // The first round measured again for the ledger: 36 and 36 lie 44 from the panel's 80, clipped; 60 lies 20, not clipped.
+        Assert.Equal([(V(1), 36, true), (V(2), 36, true), (V(3), 60, false)], decided.FirstRound!.Select(r => (r.Validator, r.Score, r.Clipped)));
+        Assert.Equal(@case.First!.Scored.Reviews!.Select(r => r.Reputation), decided.FirstRound!.Select(r => r.Reputation));
+        Assert.Equal([false, false, true], @case.First!.Scored.Reviews!.Select(r => r.Clipped));
     }
 
     [Fact]
@@ -85,5 +89,6 @@ public sealed class AppealDecisionTests
         Assert.Equal((AppealDecision.NoQuorum, decided.FirstScore), (decided.Outcome, decided.FinalScore));
         Assert.DoesNotContain(moves, m => m.Reason == AppealDecision.Appeal);
         Assert.Equal(@case.First!.Scored, @case.Apply(decided).Scored);
+        Assert.Equal(@case.First!.Scored.Reviews, decided.FirstRound);
     }
 }

@@ -52,7 +52,7 @@ public static class AppealDecision
         var round = ScoreDecision.Finalise(@case, policy, reputations, now);
         if (round.Scored.Fallback is not null)
             return (new AppealDecided(@case.Id, appeal.AppealId, @case.Contributor, first.Scored.Score, first.Scored.Score, NoQuorum, null, [],
-                policy.Version, now), round.Reputation);
+                policy.Version, now, first.Scored.Reviews ?? []), round.Reputation);
 
         var consensus = round.Scored.Components!.ConsensusScore!.Value;
         var measured = first.Reviews.OrderBy(r => r.Validator, StringComparer.Ordinal).Select(r =>
@@ -64,7 +64,16 @@ public static class AppealDecision
         });
         var final = round.Scored.Score;
         return (new AppealDecided(@case.Id, appeal.AppealId, @case.Contributor, first.Scored.Score, final,
-            final == first.Scored.Score ? Upheld : Changed, round.Scored.Components, round.Scored.Reviews ?? [], policy.Version, now),
+            final == first.Scored.Score ? Upheld : Changed, round.Scored.Components, round.Scored.Reviews ?? [], policy.Version, now,
+            Remeasured(first.Scored.Reviews ?? [], consensus, policy.ClipDistance)),
             [.. round.Reputation, .. measured]);
     }
+
+    /// <summary>
+    /// The first round's reviews as the panel's consensus clips them (<see cref="AppealDecided.FirstRound"/>): the clipping
+    /// rule of a round's own consensus, applied with the panel's consensus in place of the round's median. The reputation
+    /// stays the one at assignment, the weight the review had in its round, so the ledger pays it as it first did.
+    /// </summary>
+    public static IReadOnlyList<ScoredReview> Remeasured(IReadOnlyList<ScoredReview> firstRound, int consensus, int clipDistance) =>
+        [.. firstRound.Select(r => r with { Clipped = Math.Abs(r.Score - consensus) > clipDistance })];
 }
