@@ -11,6 +11,10 @@ namespace CommunityAI.QualityScoring.IntegrationTests;
 /// </summary>
 public sealed class ReviewerAppealLimitTests(ReviewerAppealSystem system) : AppealScenario(system), IClassFixture<ReviewerAppealSystem>
 {
+    // Validators that have appealed in this system today, whatever the answer: the allowance counts every verified request,
+    // so the allowance test signs with a reviewer that has not.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, bool> Appealed = new();
+
     [Fact]
     public async Task A_reviewers_appeals_draw_on_the_signers_allowance_like_anyone_elses()
     {
@@ -18,9 +22,11 @@ public sealed class ReviewerAppealLimitTests(ReviewerAppealSystem system) : Appe
         await using var strict = Scoring.StartReplica(new Dictionary<string, string> { ["Scoring:AppealsPerSigner"] = "1" });
         using var client = strict.CreateClient();
 
-        Assert.Equal(HttpStatusCode.Created, (await AppealAsync(first[0], id, "One appeal.", client: client)).StatusCode);
+        var appellant = first.First(key => !Appealed.ContainsKey(key));
+        Appealed[appellant] = true;
+        Assert.Equal(HttpStatusCode.Created, (await AppealAsync(appellant, id, "One appeal.", client: client)).StatusCode);
         // Its next appeal is refused at the allowance, before anything else is looked at (an unknown id would be a 404).
-        await AssertProblemAsync(await AppealAsync(first[0], Hex.Encode(new byte[32]), "Another.", client: client),
+        await AssertProblemAsync(await AppealAsync(appellant, Hex.Encode(new byte[32]), "Another.", client: client),
             HttpStatusCode.TooManyRequests, "Too many appeals", "signature");
     }
 
@@ -29,6 +35,7 @@ public sealed class ReviewerAppealLimitTests(ReviewerAppealSystem system) : Appe
     {
         var (id, first) = await ScoredAsync("Removed: berth depths of the inner basin at the lowest astronomical tide.", 45);
         var removed = first[0];
+        Appealed[removed] = Appealed[first[1]] = true;
         await Scoring.ActivateAsync("validator-removal", Anvil(removed));
         await Eventually.MatchesAsync(() => Scoring.CountValidatorEventsAsync("validator_removed", removed), n => n == 1, $"validator {removed} removed", Patience);
 
