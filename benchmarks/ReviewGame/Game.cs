@@ -16,7 +16,10 @@ namespace CommunityAI.Benchmarks.ReviewGame;
 /// (<see cref="ReviewerSelection"/>) from the seed of the contribution's round (<see cref="AssignmentSeed"/>), the case
 /// (<see cref="ScoringCase"/>) with its commitments and reveals, consensus, clipping, reputation and the unrevealed penalty
 /// (<see cref="ScoreDecision.Finalise"/>), the floor and removal (<see cref="ValidatorView"/>), the contributor's reward
-/// (<see cref="RewardPolicy"/>) and the validators' pay (<see cref="ValidatorPay"/>). The game only decides what each
+/// (<see cref="RewardPolicy"/>) and the validators' pay (<see cref="ValidatorPay"/>); with appeals on, an honest validator
+/// whose review the consensus clipped appeals, and the appeal runs as the service runs it: the panel
+/// (<see cref="AppealDecision.Panel"/>), its decision and the first round's reputation moves (<see cref="AppealDecision.Decide"/>),
+/// and the ledger's settlement of pay and reward (<see cref="AppealSettlement"/>). The game only decides what each
 /// player does. Cases close one after another, so each draw sees the reputations the earlier cases left.
 /// </summary>
 public static class Game
@@ -26,12 +29,18 @@ public static class Game
 
     public static GameResult Play(GameSettings settings)
     {
+        // Three streams: the contributions (who submits, true quality), the round secrets and first-round noise, and the
+        // panels' noise. A game with appeals then plays the same contributions under the same secrets as the same seed
+        // without, and differs by what the appeals did (reputations, hence later draws), not by luck.
         var random = new Random(settings.Seed);
+        var submissions = new Random(unchecked(settings.Seed * 7919 + 1));
+        var panelRandom = new Random(unchecked(settings.Seed * 7919 + 2));
         var scoring = new ScoringOptions
         {
             MaxReviewsPerValidatorPerEpoch = settings.MaxReviewsPerValidatorPerEpoch,
             ReviewersPerContribution = settings.ReviewersPerContribution,
             Quorum = settings.Quorum,
+            AppealReviewers = settings.AppealReviewers,
         };
         var genesis = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
         var policy = scoring.ToPolicy(genesis);
@@ -52,6 +61,8 @@ public static class Game
         };
         var earned = new Dictionary<(string, long), BigInteger>();
         int sybilCases = 0, achieved = 0, ifSeedKnown = 0, fallbacks = 0;
+        var appeals = new Dictionary<string, int> { [AppealDecision.Changed] = 0, [AppealDecision.Upheld] = 0, [AppealDecision.NoQuorum] = 0 };
+        int inflated = 0, inflatedAppealed = 0;
         decimal chance = 0;
         int? lastConsensus = null;
 
@@ -61,11 +72,11 @@ public static class Game
                 + TimeSpan.FromSeconds(i % settings.ContributionsPerEpoch * 60);
             var epoch = epochs.EpochAt(now);
             var round = i / settings.ContributionsPerRound;
-            var pick = random.NextDouble();
+            var pick = submissions.NextDouble();
             var (group, contributor, quality) =
-                pick < settings.SybilShare ? ("sybil", sybil, random.Next(0, 21))
-                : pick < settings.SybilShare + settings.ColluderShare ? ("colluders", colluders[random.Next(colluders.Length)], random.Next(30, 96))
-                : ("honest", honestContributors[random.Next(honestContributors.Length)], random.Next(30, 96));
+                pick < settings.SybilShare ? ("sybil", sybil, submissions.Next(0, 21))
+                : pick < settings.SybilShare + settings.ColluderShare ? ("colluders", colluders[submissions.Next(colluders.Length)], submissions.Next(30, 96))
+                : ("honest", honestContributors[submissions.Next(honestContributors.Length)], submissions.Next(30, 96));
 
             var selectable = players.Where(p => !p.Removed)
                 .Select(p => new ReviewerSelection.Validator(p.Address, p.View.Reputation, now, p.AssignedIn(epoch))).ToList();
@@ -134,19 +145,69 @@ public static class Game
             foreach (var change in outcome.Reputation)
                 byAddress[change.Validator].Moved(change, policy.ReputationFloor, settings.RemovalAfterFloorRounds);
             var scored = outcome.Scored;
+            IReadOnlyList<ValidatorReward> paidLines = [];
             if (scored.Fallback is null)
             {
                 lastConsensus = scored.Components?.ConsensusScore;
-                foreach (var line in ValidatorPay.Divide(reward.ValidatorPoolFor(Kind), scored.Reviews!).Lines)
+                paidLines = ValidatorPay.Divide(reward.ValidatorPoolFor(Kind), scored.Reviews!).Lines;
+                foreach (var line in paidLines)
                     byAddress[line.Validator].Pay += TokenAmount.Parse(line.Amount);
                 foreach (var review in scored.Reviews!.Where(r => r.Clipped))
                     byAddress[review.Validator].Clipped++;
             }
             else
                 fallbacks++;
-            Credit(scored, honestly);
+            var (earnedBefore, credited) = Credit(scored, honestly);
+            if (sybilHolds)
+                inflated++;
 
-            void Credit(ContributionScored actual, ContributionScored? counterfactual)
+            // An honest reviewer the consensus clipped appeals (within its daily allowance): a panel of validators not in
+            // the first round, drawn by the service's rule, decides; reputations move and pay and reward settle by the
+            // service's and the ledger's own rules.
+            if (settings.Appeals && scored.Fallback is null
+                && scored.Reviews!.FirstOrDefault(r => r.Clipped && byAddress[r.Validator] is { Strategy: Strategy.Honest, Removed: false }) is { } grievance
+                && byAddress[grievance.Validator].TakeAppeal(epoch, scoring.AppealsPerSigner))
+            {
+                var appellant = byAddress[grievance.Validator];
+                var appealId = Hex.Encode(SHA256.HashData(Encoding.UTF8.GetBytes($"appeal/{id}/{appellant.Address}")));
+                var closed = @case.Apply(scored);
+                var available = players.Where(p => !p.Removed)
+                    .Select(p => new ReviewerSelection.Validator(p.Address, p.View.Reputation, now, p.AssignedIn(epoch))).ToList();
+                if (AppealDecision.Panel(closed, appealId, available, scoring.AppealReviewers, round, Hex.Encode(secrets[round]),
+                        now - scoring.LivenessWindow, scoring.CommitWindow, scoring.ReviewWindow, now, settings.MaxReviewsPerValidatorPerEpoch,
+                        appellant.Address) is { } panel)
+                {
+                    var filed = new AppealFiled(appealId, id, appellant.Address, "clipped", "1", 0, "0x", scored.Score, now, AppealFiled.Reviewer);
+                    foreach (var member in panel.Reviewers)
+                        byAddress[member.Validator].Assign(epoch);
+                    var panelHolds = group == "sybil"
+                        && panel.Reviewers.Count(r => byAddress[r.Validator].Strategy == Strategy.Sybil) > panel.Reviewers.Count / 2;
+                    var panelReviews = panel.Reviewers.Select(r => byAddress[r.Validator]).Select(p => (p.Address,
+                        p.Review(panelRandom, quality, contributor, colluders, panelHolds, settings.AutomatedScore, lastConsensus, policy).Played)).ToList();
+                    var second = Close(closed.Apply(filed).Apply(panel), panelReviews, now);
+                    var (decided, moved) = AppealDecision.Decide(second, policy, reviews.Select(r => r.Player).Concat(panel.Reviewers.Select(r => byAddress[r.Validator]))
+                        .ToDictionary(p => p.Address, p => p.View.Reputation, StringComparer.OrdinalIgnoreCase), now);
+                    appeals[decided.Outcome]++;
+                    if (sybilHolds)
+                        inflatedAppealed++;
+                    foreach (var review in second.Reviews)
+                        byAddress[review.Validator].Revealed(review);
+                    foreach (var change in moved)
+                        byAddress[change.Validator].Moved(change, policy.ReputationFloor, settings.RemovalAfterFloorRounds);
+                    foreach (var review in decided.Reviews.Where(r => r.Clipped))
+                        byAddress[review.Validator].Clipped++;
+
+                    var settled = AppealSettlement.Settle(reward, new AppealSettlement.FirstCredit(contributor, Kind, RewardEvidence.Consensus,
+                        earnedBefore, credited, false, paidLines), decided, scored.Reviews!);
+                    foreach (var line in settled.Lines.Where(l => !string.Equals(l.Account, contributor, StringComparison.OrdinalIgnoreCase)))
+                        byAddress[line.Account].Pay += AppealSettlement.ParseSigned(line.Amount);
+                    earned[(contributor, epoch)] += settled.ContributorDelta;
+                    var g = groups[group];
+                    groups[group] = (g.Count, g.ScoreSum + decided.FinalScore - decided.FirstScore, g.Reward + settled.ContributorDelta, g.HonestReward);
+                }
+            }
+
+            (BigInteger Before, BigInteger Paid) Credit(ContributionScored actual, ContributionScored? counterfactual)
             {
                 var before = earned.GetValueOrDefault((contributor, epoch));
                 var paid = reward.RewardFor(Kind, actual.Score, before, actual.Fallback is null ? RewardEvidence.Consensus : RewardEvidence.Automated);
@@ -155,6 +216,7 @@ public static class Game
                 earned[(contributor, epoch)] = before + paid;
                 var g = groups[group];
                 groups[group] = (g.Count + 1, g.ScoreSum + actual.Score, g.Reward + paid, g.HonestReward + straight);
+                return (before, paid);
             }
         }
 
@@ -167,7 +229,9 @@ public static class Game
             g.Value.Count == 0 ? 0 : Math.Round((decimal)g.Value.ScoreSum / g.Value.Count, 1), Tokens(g.Value.Reward), Tokens(g.Value.HonestReward))).ToList();
         var grinding = new GrindingOutcome(sybilCases, Share(achieved, sybilCases), sybilCases == 0 ? 0 : Math.Round(chance / sybilCases, 3),
             Share(ifSeedKnown, sybilCases));
-        return new GameResult(settings, validators, contributors, grinding, total, fallbacks);
+        return new GameResult(settings, validators, contributors, grinding, total, fallbacks,
+            new AppealOutcome(appeals.Values.Sum(), appeals[AppealDecision.Changed], appeals[AppealDecision.Upheld], appeals[AppealDecision.NoQuorum],
+                inflated, inflatedAppealed));
     }
 
     /// <summary>The case as it stands when it closes: every reviewer committed; those with a review revealed it.</summary>

@@ -17,6 +17,8 @@ namespace CommunityAI.Benchmarks.ReviewGame;
 /// <param name="RemovalAfterFloorRounds">Consecutive rounds at the reputation floor before removal.</param>
 /// <param name="ReviewersPerContribution">The scoring policy's reviewers per contribution (its default is 3).</param>
 /// <param name="Quorum">The scoring policy's quorum (its default is 2).</param>
+/// <param name="Appeals">Whether honest validators whose review the consensus clipped appeal it.</param>
+/// <param name="AppealReviewers">The appeal panel's size (<c>Scoring:AppealReviewers</c>, default 5).</param>
 public sealed record GameSettings(
     int Seed = 17,
     int Epochs = 4,
@@ -33,4 +35,6 @@ public sealed record GameSettings(
     int MaxReviewsPerValidatorPerEpoch = 0,
     int RemovalAfterFloorRounds = 10,
     int ReviewersPerContribution = 3,
-    int Quorum = 2);
+    int Quorum = 2,
+    bool Appeals = true,
+    int AppealReviewers = 5);

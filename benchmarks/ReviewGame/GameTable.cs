@@ -12,7 +12,11 @@ public static class GameTable
         var honest = result.Of(Strategy.Honest);
         var text = new StringBuilder();
         var cap = s.MaxReviewsPerValidatorPerEpoch == 0 ? "none" : s.MaxReviewsPerValidatorPerEpoch.ToString(CultureInfo.InvariantCulture);
-        text.AppendLine(Invariant($"Seed {s.Seed}, {s.Epochs} epochs × {s.ContributionsPerEpoch} contributions ({result.Cases} cases, {result.FallbackCases} on the fallback), {s.ReviewersPerContribution} reviewers a case (quorum {s.Quorum}), {s.HonestValidators} honest validators, validator share {s.ValidatorShareBasisPoints} bp, cap {cap} per epoch."));
+        var a = result.Appeals;
+        var appeals = s.Appeals
+            ? Invariant($"clipped honest reviewers appeal to a panel of {s.AppealReviewers} ({a.Filed} appeals: {a.Changed} changed, {a.Upheld} upheld, {a.NoQuorum} short of quorum; {a.InflatedAppealed} of the {a.InflatedCases} cases the Sybil inflated)")
+            : "no appeals";
+        text.AppendLine(Invariant($"Seed {s.Seed}, {s.Epochs} epochs × {s.ContributionsPerEpoch} contributions ({result.Cases} cases, {result.FallbackCases} on the fallback), {s.ReviewersPerContribution} reviewers a case (quorum {s.Quorum}), {s.HonestValidators} honest validators, validator share {s.ValidatorShareBasisPoints} bp, cap {cap} per epoch, {appeals}."));
         text.AppendLine();
         text.AppendLine("| validator strategy | validators | assigned reviews | revealed | clipped | pay per assigned review (tokens) | vs honest | mean reputation at end | removed |");
         text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");

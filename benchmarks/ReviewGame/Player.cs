@@ -11,6 +11,7 @@ namespace CommunityAI.Benchmarks.ReviewGame;
 internal sealed class Player(string address, Strategy strategy, double noise, ValidatorView view)
 {
     private readonly Dictionary<long, int> _assignedPerEpoch = [];
+    private readonly Dictionary<long, int> _appealsPerEpoch = [];
 
     public string Address { get; } = address;
     public Strategy Strategy { get; } = strategy;
@@ -26,6 +27,19 @@ internal sealed class Player(string address, Strategy strategy, double noise, Va
     {
         Assigned++;
         _assignedPerEpoch[epoch] = AssignedIn(epoch) + 1;
+    }
+
+    /// <summary>
+    /// Takes one appeal of the player's allowance for the epoch (a day in the game, the service's quota window); false,
+    /// taking nothing, when it has used <paramref name="limit"/>.
+    /// </summary>
+    public bool TakeAppeal(long epoch, int limit)
+    {
+        var used = _appealsPerEpoch.GetValueOrDefault(epoch);
+        if (used >= limit)
+            return false;
+        _appealsPerEpoch[epoch] = used + 1;
+        return true;
     }
 
     /// <summary>

@@ -13,7 +13,7 @@ namespace CommunityAI.Audit.Tests;
 /// <summary>
 /// The appeal replay on histories written as quality-scoring writes them: an honest appeal recomputes exactly, and each
 /// kind of tampering (an edited final score, a steered panel, a first-round reviewer on the panel, another person's or a
-/// forged appeal, a second appeal, a panel from another round) is named at its log index.
+/// forged appeal, a second appeal, a panel from another round, a reviewer's appeal without standing) is named at its log index.
 /// </summary>
 public sealed class AppealReplayTests
 {
@@ -110,6 +110,34 @@ public sealed class AppealReplayTests
         Assert.Contains("appealed twice", Replay(Renumbered(history)).Findings.Select(f => f.What));
     }
 
+    [Fact]
+    public void A_first_round_reviewer_that_revealed_may_appeal_and_replays_clean()
+    {
+        var result = Replay(History(appellant: FirstRound[0], role: AppealFiled.Reviewer));
+
+        Assert.Empty(result.Findings);
+        Assert.Equal((1, 1, 1), (result.Appeals, result.Recomputed, result.Decided));
+    }
+
+    [Fact]
+    public void A_reviewer_appeal_by_a_validator_not_on_the_case_never_revealed_or_removed_is_named_at_the_appeals_log_index()
+    {
+        foreach (var history in new[]
+        {
+            History(appellant: Fresh[0] + 3, role: AppealFiled.Reviewer),
+            History(appellant: FirstRound[2], role: AppealFiled.Reviewer, revealed: FirstRound[..2]),
+            History(appellant: FirstRound[0], role: AppealFiled.Reviewer, removed: FirstRound[0]),
+            // The contributor's role claimed by a reviewer, and a role nobody has.
+            History(appellant: FirstRound[0], role: AppealFiled.Contributor),
+            History(appellant: Contributor, role: "validator"),
+        })
+        {
+            var index = history.FindIndex(e => e.Type == "appeal_filed");
+            var finding = Assert.Single(Replay(history).Findings);
+            Assert.Equal(("appellant", (long)index), (finding.What, finding.Index));
+        }
+    }
+
     private static AppealReplayResult Replay(IEnumerable<LogEvent> events)
     {
         var replay = new AppealReplay(TestChain.Domain);
@@ -127,7 +155,8 @@ public sealed class AppealReplayTests
     /// </summary>
     private static List<LogEvent> History(
         Func<AppealReviewersAssigned, AppealReviewersAssigned>? panel = null, Func<AppealDecided, AppealDecided>? decided = null,
-        int[]? candidates = null, int appellant = Contributor, int? signingKey = null, int reviews = 2)
+        int[]? candidates = null, int appellant = Contributor, int? signingKey = null, int reviews = 2, string? role = null,
+        int[]? revealed = null, int? removed = null)
     {
         var secret = Hex.Encode(SHA256.HashData("round 0"u8));
         var policy = new ScoringOptions().ToPolicy(Now);
@@ -138,16 +167,20 @@ public sealed class AppealReplayTests
         Add("scoring/policies", "scoring_policy_published", policy);
         var first = FirstRound.Select(k => new AssignedReviewer(AnvilNode.DevAddresses[k], 0.5m)).ToList();
         Add("scoring/" + Id, "reviewers_assigned", new ReviewersAssigned(Id, first, 3, 2, Now, policy.Version, Now, 0, null, first, Now));
+        foreach (var key in revealed ?? FirstRound)
+            Add("scoring/" + Id, "review_submitted", new ReviewSubmitted(Id, AnvilNode.DevAddresses[key], 36, "accept", "1", 0, "0x", Now, null));
         var components = new ScoreComponents(50, 36, "accept", policy.AutomatedWeight, []);
         var firstScore = (policy.AutomatedWeight * 50 + (100 - policy.AutomatedWeight) * 36 + 50) / 100;
         // Reviews 36, 36 and 60: the 60 lies more than the clipping distance (20) from the median 36.
         ScoredReview[] firstReviews = [.. FirstRound.Zip(new[] { 36, 36, 60 }, (k, score) => new ScoredReview(AnvilNode.DevAddresses[k], score, "accept", 0.5m, score == 60))];
         Add("scoring/" + Id, "contribution_scored", new ContributionScored(Id, AnvilNode.DevAddresses[Contributor], "data", firstScore, policy.Version, Now, components, firstReviews, null));
 
+        if (removed is { } gone)
+            Add("scoring/admissions", "validator_removed", new ValidatorRemoved(AnvilNode.DevAddresses[gone], "reputation", null, Now));
         var appeal = new AppealPayload(AnvilNode.DevAddresses[appellant], Id, "Underrated.", 1, (ulong)Now.AddHours(1).ToUnixTimeSeconds());
         var appealId = Hex.Encode(TypedDataSigner.Digest(appeal, TestChain.Domain));
         var signature = TypedDataSigner.Sign(appeal, TestChain.Domain, AnvilNode.DevPrivateKeys[signingKey ?? appellant]);
-        Add("scoring/" + Id, "appeal_filed", new AppealFiled(appealId, Id, appeal.Appellant, appeal.Reason, "1", (long)appeal.Deadline, signature, firstScore, Now));
+        Add("scoring/" + Id, "appeal_filed", new AppealFiled(appealId, Id, appeal.Appellant, appeal.Reason, "1", (long)appeal.Deadline, signature, firstScore, Now, role));
 
         var pool = (candidates ?? Fresh).Select(k => new AssignedReviewer(AnvilNode.DevAddresses[k], 0.5m)).ToList();
         var seed = AssignmentSeed.For(secret, appealId);

@@ -13,16 +13,11 @@ namespace CommunityAI.QualityScoring.IntegrationTests;
 /// <summary>
 /// A contributor appeals their own contribution's score: a second round of fresh validators, drawn from the seed round in
 /// progress, decides the final score; the first round's reviewers are measured against it; the auditors' replay recomputes
-/// the draw and the decision and names a tampered one. Every refusal changes nothing. Key 1 contributes; keys 2–9 validate.
+/// the draw and the decision and names a tampered one. A first-round reviewer that revealed may appeal too (the one an
+/// inflated consensus clipped, above all); any other validator may not. Every refusal changes nothing.
 /// </summary>
-public sealed class AppealTests(AppealSystem system) : IClassFixture<AppealSystem>
+public sealed class AppealTests(AppealSystem system) : AppealScenario(system), IClassFixture<AppealSystem>
 {
-    private const int Contributor = 1;
-    private const int Stranger = 0;
-    private static readonly int[] Validators = [2, 3, 4, 5, 6, 7, 8, 9];
-    private static readonly TimeSpan Patience = ScoringSystem.ReviewWindow + TimeSpan.FromSeconds(45);
-    private static long _nonce = 7_000;
-
     [Fact]
     public async Task A_second_round_of_fresh_validators_decides_the_appealed_score_and_replay_recomputes_it()
     {
@@ -39,16 +34,16 @@ public sealed class AppealTests(AppealSystem system) : IClassFixture<AppealSyste
 
         // The second round is sealed like the first: nothing of it is visible before it closes.
         foreach (var key in panel.Take(4))
-            Assert.Equal(HttpStatusCode.Created, (await system.ReviewAsync(key, id, 80 + key % 3, nonce: Nonce())).StatusCode);
-        var during = await system.Api.GetFromJsonAsync<JsonElement>($"/api/scoring/{id}");
+            Assert.Equal(HttpStatusCode.Created, (await Scoring.ReviewAsync(key, id, 80 + key % 3, nonce: Nonce())).StatusCode);
+        var during = await Scoring.Api.GetFromJsonAsync<JsonElement>($"/api/scoring/{id}");
         Assert.Equal(0, during.GetProperty("reviews").GetArrayLength());
         Assert.Equal(JsonValueKind.Null, during.GetProperty("scored").ValueKind);
         Assert.Equal(first.Length, during.GetProperty("first").GetProperty("reviews").GetArrayLength());
-        Assert.Equal(0, await system.CountEventsAsync("appeal_decided", id));
+        Assert.Equal(0, await Scoring.CountEventsAsync("appeal_decided", id));
         // A first-round reviewer cannot review again.
-        Assert.Equal(HttpStatusCode.Forbidden, (await system.CommitAsync(first[0], id, 20, nonce: Nonce())).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await Scoring.CommitAsync(first[0], id, 20, nonce: Nonce())).StatusCode);
 
-        var last = await system.ReviewAsync(panel[4], id, 82, nonce: Nonce());
+        var last = await Scoring.ReviewAsync(panel[4], id, 82, nonce: Nonce());
         Assert.Equal(HttpStatusCode.Created, last.StatusCode);
 
         var decided = await DecidedAsync(id);
@@ -62,11 +57,11 @@ public sealed class AppealTests(AppealSystem system) : IClassFixture<AppealSyste
         Assert.True(decided.GetProperty("firstScore").GetInt32() < expected);
 
         // The contribution's score is the final one now; the first round stays visible as it closed.
-        var after = await system.Api.GetFromJsonAsync<JsonElement>($"/api/scoring/{id}");
+        var after = await Scoring.Api.GetFromJsonAsync<JsonElement>($"/api/scoring/{id}");
         Assert.Equal(expected, after.GetProperty("scored").GetProperty("score").GetInt32());
         Assert.Equal(decided.GetProperty("firstScore").GetInt32(), after.GetProperty("first").GetProperty("scored").GetProperty("score").GetInt32());
         // One ContributionScored only: the first score was credited once; the decision is its own fact.
-        Assert.Equal(1, await system.CountEventsAsync("contribution_scored", id));
+        Assert.Equal(1, await Scoring.CountEventsAsync("contribution_scored", id));
         // The first round measured against the panel's consensus, for the ledger to pay by: the same reviews, clipped anew.
         var clip = int.Parse(await ScalarTextAsync("SELECT data->>'clipDistance' FROM history.mt_events WHERE type = 'scoring_policy_published' ORDER BY seq_id DESC LIMIT 1"));
         var firstReviews = after.GetProperty("first").GetProperty("scored").GetProperty("reviews").EnumerateArray().ToList();
@@ -103,12 +98,12 @@ public sealed class AppealTests(AppealSystem system) : IClassFixture<AppealSyste
 
         // Two of five reveal; the rest never commit, and nobody is left to replace them.
         foreach (var key in panel.Take(2))
-            Assert.Equal(HttpStatusCode.Created, (await system.ReviewAsync(key, id, 95, nonce: Nonce())).StatusCode);
+            Assert.Equal(HttpStatusCode.Created, (await Scoring.ReviewAsync(key, id, 95, nonce: Nonce())).StatusCode);
 
         var decided = await DecidedAsync(id);
         Assert.Equal("no-quorum", decided.GetProperty("outcome").GetString());
         Assert.Equal(decided.GetProperty("firstScore").GetInt32(), decided.GetProperty("finalScore").GetInt32());
-        var after = await system.Api.GetFromJsonAsync<JsonElement>($"/api/scoring/{id}");
+        var after = await Scoring.Api.GetFromJsonAsync<JsonElement>($"/api/scoring/{id}");
         // The first round's measure stands with its score: the decision records its reviews as first recorded.
         static IEnumerable<(string?, int, bool)> Measured(JsonElement reviews) => reviews.EnumerateArray()
             .Select(r => (r.GetProperty("validator").GetString(), r.GetProperty("score").GetInt32(), r.GetProperty("clipped").GetBoolean()));
@@ -128,7 +123,7 @@ public sealed class AppealTests(AppealSystem system) : IClassFixture<AppealSyste
         var reason = "The score is too low.";
 
         // Another person's appeal, signed by themselves: the score is not theirs to appeal.
-        await AssertProblemAsync(await AppealAsync(Stranger, id, reason), HttpStatusCode.Forbidden, "Not the contributor", "appellant");
+        await AssertProblemAsync(await AppealAsync(Stranger, id, reason), HttpStatusCode.Forbidden, "Not on the case", "appellant");
         // The contributor's address, signed by someone else.
         await AssertProblemAsync(await AppealAsync(Contributor, id, reason, signingKey: Stranger), HttpStatusCode.Unauthorized, "Invalid signature", "signature");
         // Signed for another deployment (another verifying contract).
@@ -145,9 +140,9 @@ public sealed class AppealTests(AppealSystem system) : IClassFixture<AppealSyste
         // No such contribution.
         await AssertProblemAsync(await AppealAsync(Contributor, Hex.Encode(new byte[32]), reason), HttpStatusCode.NotFound, "Unknown contribution", "contributionId");
 
-        Assert.Equal(0, await system.CountEventsAsync("appeal_filed", id));
-        Assert.Equal(0, await system.CountEventsAsync("appeal_reviewers_assigned", id));
-        var @case = await system.Api.GetFromJsonAsync<JsonElement>($"/api/scoring/{id}");
+        Assert.Equal(0, await Scoring.CountEventsAsync("appeal_filed", id));
+        Assert.Equal(0, await Scoring.CountEventsAsync("appeal_reviewers_assigned", id));
+        var @case = await Scoring.Api.GetFromJsonAsync<JsonElement>($"/api/scoring/{id}");
         Assert.Equal(JsonValueKind.Null, @case.GetProperty("appeal").ValueKind);
         // Nothing was spent: the contributor's own appeal is accepted afterwards.
         Assert.Equal(HttpStatusCode.Created, (await AppealAsync(Contributor, id, reason)).StatusCode);
@@ -170,8 +165,8 @@ public sealed class AppealTests(AppealSystem system) : IClassFixture<AppealSyste
         var otherEvents = await HistoryCountAsync();
         await AssertProblemAsync(await AppealAsync(Contributor, other, "Replayed nonce.", nonce: nonce), HttpStatusCode.Conflict, "Nonce already used", "nonce");
 
-        Assert.Equal(1, await system.CountEventsAsync("appeal_filed", id));
-        Assert.Equal(0, await system.CountEventsAsync("appeal_filed", other));
+        Assert.Equal(1, await Scoring.CountEventsAsync("appeal_filed", id));
+        Assert.Equal(0, await Scoring.CountEventsAsync("appeal_filed", other));
         Assert.Equal(otherEvents, await HistoryCountAsync());
         Assert.True(otherEvents >= events);
     }
@@ -181,27 +176,104 @@ public sealed class AppealTests(AppealSystem system) : IClassFixture<AppealSyste
     {
         // Still under review: three commitments awaited.
         foreach (var key in Validators)
-            Assert.True((await system.RegisterAsync(key)).StatusCode is HttpStatusCode.Created or HttpStatusCode.Conflict);
+            Assert.True((await Scoring.RegisterAsync(key)).StatusCode is HttpStatusCode.Created or HttpStatusCode.Conflict);
         var open = ScoringSystem.Submission(Contributor, "Under review: harbour crane lifting limits, recorded by the port authority.");
-        await system.PublishAsync(open);
+        await Scoring.PublishAsync(open);
         await ReviewersAsync(open.ContributionId);
         await AssertProblemAsync(await AppealAsync(Contributor, open.ContributionId, "Too early."), HttpStatusCode.Conflict, "Not scored yet", "contributionId");
 
         // Late: a replica whose appeal window is a second long, once the second has passed.
         var (id, _) = await ScoredAsync("Late appeal: ferry timetables of the northern isles with their winter changes noted.", 30);
-        var scoredAt = (await system.Api.GetFromJsonAsync<JsonElement>($"/api/scoring/{id}")).GetProperty("scored").GetProperty("scoredAt").GetDateTimeOffset();
-        await using var strict = system.StartReplica(new Dictionary<string, string> { ["Scoring:AppealWindow"] = "00:00:01" });
+        var scoredAt = (await Scoring.Api.GetFromJsonAsync<JsonElement>($"/api/scoring/{id}")).GetProperty("scored").GetProperty("scoredAt").GetDateTimeOffset();
+        await using var strict = Scoring.StartReplica(new Dictionary<string, string> { ["Scoring:AppealWindow"] = "00:00:01" });
         using var client = strict.CreateClient();
         await Eventually.MatchesAsync(() => Task.FromResult(DateTimeOffset.UtcNow), now => now > scoredAt + TimeSpan.FromSeconds(2), "the appeal window to pass");
         await AssertProblemAsync(await AppealAsync(Contributor, id, "Too late.", client: client), HttpStatusCode.Conflict, "Appeal window closed", "contributionId");
-        Assert.Equal(0, await system.CountEventsAsync("appeal_filed", id));
-        Assert.Equal(0, await system.CountEventsAsync("appeal_filed", open.ContributionId));
+        Assert.Equal(0, await Scoring.CountEventsAsync("appeal_filed", id));
+        Assert.Equal(0, await Scoring.CountEventsAsync("appeal_filed", open.ContributionId));
+    }
+
+    [Fact]
+    public async Task A_first_round_reviewer_clipped_by_the_consensus_appeals_and_a_fresh_panel_decides()
+    {
+        // Two reviewers score 90, one 15: whichever side the reputation-weighted median takes, the other side is clipped.
+        var (id, first) = await ScoredAsync("Clipped: tide times of the outer harbour, every date shifted by a day.", (place, _) => place < 2 ? 90 : 15);
+        var firstRound = await Scoring.Api.GetFromJsonAsync<JsonElement>($"/api/scoring/{id}");
+        var reviews = firstRound.GetProperty("scored").GetProperty("reviews").EnumerateArray()
+            .Select(r => (Key: Key(r.GetProperty("validator").GetString()!), Score: r.GetProperty("score").GetInt32(), Clipped: r.GetProperty("clipped").GetBoolean())).ToList();
+        var clipped = reviews.First(r => r.Clipped);
+        var consensusMakers = reviews.Where(r => !r.Clipped).Select(r => r.Key).ToList();
+        var before = await ReputationsAsync(first);
+
+        var filed = await AppealAsync(clipped.Key, id, "The consensus is not what this contribution is worth; my review was clipped for saying so.");
+        Assert.Equal(HttpStatusCode.Created, filed.StatusCode);
+        var panel = (await filed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("reviewers").EnumerateArray().Select(r => Key(r.GetString()!)).ToList();
+        // Neither the appellant nor anyone else of the first round sits on the panel.
+        Assert.Equal(Validators.Except(first).Order(), panel.Order());
+        var appeal = (await Scoring.Api.GetFromJsonAsync<JsonElement>($"/api/scoring/{id}")).GetProperty("appeal");
+        Assert.Equal(Anvil(clipped.Key), appeal.GetProperty("appellant").GetString());
+        Assert.Equal("reviewer", appeal.GetProperty("appellantRole").GetString());
+
+        // The panel sees what the clipped reviewer saw.
+        foreach (var key in panel)
+            Assert.Equal(HttpStatusCode.Created, (await Scoring.ReviewAsync(key, id, clipped.Score + key % 2, nonce: Nonce())).StatusCode);
+        var decided = await DecidedAsync(id);
+        Assert.Equal("changed", decided.GetProperty("outcome").GetString());
+        Assert.InRange(decided.GetProperty("components").GetProperty("consensusScore").GetInt32(), clipped.Score, clipped.Score + 1);
+        Assert.NotEqual(decided.GetProperty("firstScore").GetInt32(), decided.GetProperty("finalScore").GetInt32());
+
+        // Measured against the panel: the consensus the first round made loses, the clipped reviewer gains.
+        var after = await ReputationsAsync(first);
+        foreach (var key in consensusMakers)
+        {
+            Assert.Equal(1, await AppealMovesAsync(key, id));
+            Assert.True(after[key] < before[key], $"validator {key}: {before[key]} → {after[key]}");
+        }
+        Assert.True(after[clipped.Key] > before[clipped.Key], $"appellant {clipped.Key}: {before[clipped.Key]} → {after[clipped.Key]}");
+
+        var replay = await ReplayAsync(r => r.GetProperty("appeals"), id);
+        Assert.True(replay.Exit == 0, replay.Output);
+    }
+
+    [Fact]
+    public async Task A_validator_not_on_the_case_or_a_reviewer_that_never_revealed_may_not_appeal_and_nothing_is_recorded()
+    {
+        // The third reviewer commits and never reveals; the other two make the quorum when the reveal window closes.
+        var (id, first) = await ScoredAsync("Standing: pilotage distances between the estuary buoys, measured at slack water.",
+            (place, key) => place == 2 ? null : 40 + key % 3);
+        var outsider = Validators.Except(first).First();
+
+        await AssertProblemAsync(await AppealAsync(outsider, id, "I did not review it, but I would have scored it higher."),
+            HttpStatusCode.Forbidden, "Not on the case", "appellant");
+        await AssertProblemAsync(await AppealAsync(first[2], id, "I never revealed, but I disagree."),
+            HttpStatusCode.Forbidden, "No review revealed", "appellant");
+
+        Assert.Equal(0, await Scoring.CountEventsAsync("appeal_filed", id));
+        Assert.Equal(0, await Scoring.CountEventsAsync("appeal_reviewers_assigned", id));
+        Assert.Equal(JsonValueKind.Null, (await Scoring.Api.GetFromJsonAsync<JsonElement>($"/api/scoring/{id}")).GetProperty("appeal").ValueKind);
+        // Nothing was spent: a reviewer that revealed may still appeal.
+        Assert.Equal(HttpStatusCode.Created, (await AppealAsync(first[0], id, "The case deserves a second look.")).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_contributor_and_a_reviewer_appealing_one_case_at_once_get_exactly_one_appeal()
+    {
+        var (id, first) = await ScoredAsync("Raced: slipway gradients of the harbour's three boatyards, with their surfaces.", 55);
+
+        var answers = await Task.WhenAll(AppealAsync(Contributor, id, "Mine to appeal."), AppealAsync(first[0], id, "Ours to appeal."));
+
+        var accepted = Assert.Single(answers, a => a.StatusCode == HttpStatusCode.Created);
+        await AssertProblemAsync(Assert.Single(answers, a => a.StatusCode != HttpStatusCode.Created), HttpStatusCode.Conflict, "Already appealed", "contributionId");
+        Assert.Equal(1, await Scoring.CountEventsAsync("appeal_filed", id));
+        Assert.Equal(1, await Scoring.CountEventsAsync("appeal_reviewers_assigned", id));
+        var appeal = (await Scoring.Api.GetFromJsonAsync<JsonElement>($"/api/scoring/{id}")).GetProperty("appeal");
+        Assert.Equal(accepted == answers[0] ? "contributor" : "reviewer", appeal.GetProperty("appellantRole").GetString());
     }
 
     [Fact]
     public async Task Appeals_beyond_the_signers_allowance_are_refused_and_a_forger_uses_none_of_it()
     {
-        await using var strict = system.StartReplica(new Dictionary<string, string> { ["Scoring:AppealsPerSigner"] = "2" });
+        await using var strict = Scoring.StartReplica(new Dictionary<string, string> { ["Scoring:AppealsPerSigner"] = "2" });
         using var client = strict.CreateClient();
         var key = Nethereum.Signer.EthECKey.GenerateKey();
         var victim = key.GetPublicAddress();
@@ -221,96 +293,17 @@ public sealed class AppealTests(AppealSystem system) : IClassFixture<AppealSyste
         return client.PostAsJsonAsync("/api/appeals", Body(payload, TypedDataSigner.Sign(payload, TestChain.Domain, privateKey)));
     }
 
-    /// <summary>A contribution scored by its three first-round reviewers at about <paramref name="score"/>; returns its id and their keys.</summary>
-    private async Task<(string Id, int[] Reviewers)> ScoredAsync(string text, int score)
-    {
-        foreach (var key in Validators)
-            Assert.True((await system.RegisterAsync(key)).StatusCode is HttpStatusCode.Created or HttpStatusCode.Conflict);
-        var submitted = ScoringSystem.Submission(Contributor, text);
-        await system.PublishAsync(submitted);
-        var reviewers = await ReviewersAsync(submitted.ContributionId);
-        foreach (var key in reviewers)
-            Assert.Equal(HttpStatusCode.Created, (await system.ReviewAsync(key, submitted.ContributionId, score + key % 3, nonce: Nonce())).StatusCode);
-        var scored = await system.ScoredAsync(submitted.ContributionId, Patience);
-        Assert.Null(scored.Fallback);
-        return (submitted.ContributionId, reviewers);
-    }
-
-    private async Task<int[]> ReviewersAsync(string id) => [.. await Eventually.MatchesAsync(async () =>
-    {
-        var response = await system.Api.GetAsync($"/api/scoring/{id}");
-        if (!response.IsSuccessStatusCode)
-            return [];
-        var @case = await response.Content.ReadFromJsonAsync<JsonElement>();
-        return @case.GetProperty("assignment") is { ValueKind: JsonValueKind.Object } assignment
-            ? assignment.GetProperty("reviewers").EnumerateArray().Select(r => Key(r.GetProperty("validator").GetString()!)).ToList()
-            : [];
-    }, found => found.Count == 3, $"three reviewers of {id}")];
-
-    private Task<HttpResponseMessage> AppealAsync(int key, string id, string reason, ulong? nonce = null, ulong? deadline = null,
-        int? signingKey = null, SigningDomain? domain = null, HttpClient? client = null)
-    {
-        var payload = new AppealPayload(Anvil(key), id, reason, nonce ?? Nonce(), deadline ?? Deadline());
-        // An id that cannot be encoded cannot be signed either: any signature will do for the shape check.
-        var signature = Hex.TryDecode(id, out _, 32)
-            ? TypedDataSigner.Sign(payload, domain ?? TestChain.Domain, AnvilNode.DevPrivateKeys[signingKey ?? key])
-            : "0x" + new string('1', 130);
-        return (client ?? system.Api).PostAsJsonAsync("/api/appeals", Body(payload, signature));
-    }
-
-    private static object Body(AppealPayload payload, string signature) =>
-        new { payload.Appellant, payload.ContributionId, payload.Reason, payload.Nonce, payload.Deadline, signature };
-
-    private Task<HttpResponseMessage> PostAsync(object body) => system.Api.PostAsJsonAsync("/api/appeals", body);
-
     private async Task<string> ScalarTextAsync(string sql)
     {
-        await using var connection = new NpgsqlConnection(system.History);
+        await using var connection = new NpgsqlConnection(Scoring.History);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         return (string)(await command.ExecuteScalarAsync())!;
     }
-
-    private async Task<JsonElement> DecidedAsync(string id)
-    {
-        var data = await Eventually.MatchesAsync(async () =>
-        {
-            await using var connection = new NpgsqlConnection(system.History);
-            await connection.OpenAsync();
-            await using var command = new NpgsqlCommand(
-                "SELECT data::text FROM history.mt_events WHERE type = 'appeal_decided' AND data->>'contributionId' = @id", connection);
-            command.Parameters.AddWithValue("id", id);
-            return await command.ExecuteScalarAsync() as string;
-        }, d => d is not null, $"the appeal of {id} decided", Patience);
-        return JsonDocument.Parse(data!).RootElement.Clone();
-    }
-
-    private async Task<long> AppealMovesAsync(int key, string id, bool anyAgreement = false)
-    {
-        await using var connection = new NpgsqlConnection(system.History);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("""
-            SELECT count(*) FROM history.mt_events WHERE type = 'reputation_changed' AND lower(data->>'validator') = lower(@validator)
-              AND data->>'contributionId' = @id AND data->>'reason' = 'appeal' AND (@any OR (data->>'agreement')::numeric = 0)
-            """, connection);
-        command.Parameters.AddWithValue("any", anyAgreement);
-        command.Parameters.AddWithValue("validator", Anvil(key));
-        command.Parameters.AddWithValue("id", id);
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
-
-    private async Task<Dictionary<int, decimal>> ReputationsAsync(IEnumerable<int> keys)
-    {
-        var found = new Dictionary<int, decimal>();
-        foreach (var key in keys)
-            found[key] = (await system.Api.GetFromJsonAsync<JsonElement>($"/api/validators/{Anvil(key)}")).GetProperty("reputation").GetDecimal();
-        return found;
-    }
-
     /// <summary>Raises the recorded final score of the appeal by one; returns the decision's log index (its place in the history).</summary>
     private async Task<long> TamperAsync(string id)
     {
-        await using var connection = new NpgsqlConnection(system.History);
+        await using var connection = new NpgsqlConnection(Scoring.History);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("""
             UPDATE history.mt_events SET data = jsonb_set(data, '{finalScore}', to_jsonb((data->>'finalScore')::int + 1))
@@ -321,52 +314,12 @@ public sealed class AppealTests(AppealSystem system) : IClassFixture<AppealSyste
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
-    private async Task<(int Exit, string Output, JsonElement Section)> ReplayAsync(Func<JsonElement, JsonElement> section, string id, bool waitForRounds = true)
-    {
-        // The panel's round must be revealed before anyone (the auditor included) can recompute its draw.
-        (int, string, JsonElement) last = default;
-        await Eventually.MatchesAsync(async () =>
-        {
-            using var output = new StringWriter();
-            using var error = new StringWriter();
-            var exit = await AuditApp.RunAsync(["replay", "--database", system.History, "--json"], output, error);
-            var json = JsonDocument.Parse(output.ToString()).RootElement.Clone();
-            last = (exit, output + error.ToString(), section(json));
-            return last.Item3.GetProperty("pending").GetInt32();
-        }, pending => !waitForRounds || pending == 0, $"the round of {id}'s appeal revealed", TimeSpan.FromSeconds(60));
-        return last;
-    }
-
     private async Task<long> HistoryCountAsync()
     {
-        await using var connection = new NpgsqlConnection(system.History);
+        await using var connection = new NpgsqlConnection(Scoring.History);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("SELECT count(*) FROM history.mt_events WHERE stream_id LIKE 'scoring/0x%'", connection);
         return (long)(await command.ExecuteScalarAsync())!;
-    }
-
-    private static ulong Nonce() => (ulong)Interlocked.Increment(ref _nonce);
-
-    private static ulong Deadline() => (ulong)DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds();
-
-    private static string Anvil(int key) => AnvilNode.DevAddresses[key];
-
-    private static int Key(string address) => Validators.Single(k => string.Equals(Anvil(k), address, StringComparison.OrdinalIgnoreCase));
-
-    private static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string title, string field)
-    {
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(status == response.StatusCode, $"{response.StatusCode}: {body}");
-        var problem = JsonDocument.Parse(body).RootElement;
-        Assert.Equal(title, problem.GetProperty("title").GetString());
-        Assert.Equal(field, problem.GetProperty("field").GetString());
-    }
-
-    private static async Task AssertValidationAsync(HttpResponseMessage response, string field)
-    {
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{response.StatusCode}: {body}");
-        Assert.True(JsonDocument.Parse(body).RootElement.GetProperty("errors").TryGetProperty(field, out _), body);
     }
 }
 

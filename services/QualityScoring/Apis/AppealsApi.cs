@@ -9,7 +9,7 @@ using Microsoft.Extensions.Options;
 
 namespace CommunityAI.QualityScoring.Apis;
 
-/// <summary>A contributor's appeal of their own contribution's score, which starts a second round of review.</summary>
+/// <summary>An appeal of a contribution's score by its contributor or a first-round reviewer, which starts a second round of review.</summary>
 public static class AppealsApi
 {
     /// <summary>Answer to an accepted appeal: its id, the second round's panel and deadlines.</summary>

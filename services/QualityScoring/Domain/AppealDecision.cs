@@ -18,15 +18,18 @@ public static class AppealDecision
 
     /// <summary>
     /// The panel for an appeal, drawn from SHA-256(secret ‖ appealId) among the eligible validators (admitted, reputation
-    /// above zero, under their epoch cap, live ones preferred) that are neither the contributor nor any first-round reviewer.
+    /// above zero, under their epoch cap, live ones preferred) that are neither the contributor, nor any first-round reviewer,
+    /// nor the appellant (who, allowed to appeal, is one of those already; named so the rule does not rest on that).
     /// Null when nobody is left to draw.
     /// </summary>
     public static AppealReviewersAssigned? Panel(ScoringCase @case, string appealId, IEnumerable<ReviewerSelection.Validator> validators,
         int panelSize, long round, string secret, DateTimeOffset liveSince, TimeSpan commitWindow, TimeSpan reviewWindow,
-        DateTimeOffset now, int maxPerEpoch = 0)
+        DateTimeOffset now, int maxPerEpoch = 0, string? appellant = null)
     {
         var first = @case.Assignment ?? throw new InvalidOperationException($"case {@case.Id} has no first round");
-        var used = @case.EverAssigned;
+        var used = new HashSet<string>(@case.EverAssigned, StringComparer.OrdinalIgnoreCase);
+        if (appellant is not null)
+            used.Add(appellant);
         var candidates = ReviewerSelection.Candidates(@case.Contributor, validators.Where(v => !used.Contains(v.Address)), panelSize, liveSince, maxPerEpoch);
         var seed = AssignmentSeed.For(secret, appealId);
         var panel = ReviewerSelection.Select(seed, candidates, panelSize);

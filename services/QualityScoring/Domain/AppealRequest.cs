@@ -5,7 +5,7 @@ namespace CommunityAI.QualityScoring.Domain;
 /// <summary>Body of POST /api/appeals: the values of a version-2 EIP-712 <c>Appeal</c> and the appellant's signature.</summary>
 public sealed record AppealRequest
 {
-    /// <summary>The appellant's address (any case): the contributor of the contribution appealed.</summary>
+    /// <summary>The appellant's address (any case): the contributor, or a validator that revealed a review in the first round.</summary>
     public string? Appellant { get; init; }
     /// <summary>The contribution appealed, 0x-prefixed 32-byte hex.</summary>
     public string? ContributionId { get; init; }

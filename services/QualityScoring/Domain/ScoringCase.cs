@@ -13,7 +13,7 @@ namespace CommunityAI.QualityScoring.Domain;
 /// Reviewers replaced so far. <see cref="Assignment"/> is kept current: the replacement stands in the replaced reviewer's
 /// place and the deadlines are the latest, so every other rule reads the reviewers as they are now.
 /// </param>
-/// <param name="Appeal">The contributor's appeal, once filed (at most one per contribution).</param>
+/// <param name="Appeal">The appeal, once filed (at most one per contribution), by the contributor or a first-round reviewer.</param>
 /// <param name="First">
 /// The first round as it closed, once the appeal's second round began: from then on <see cref="Assignment"/>, the
 /// commitments, reveals and reviews are the second round's, and every rule of the first round applies to it unchanged.
@@ -70,6 +70,14 @@ public sealed record ScoringCase(
     public IReadOnlySet<string> EverAssigned =>
         (Assignment?.Reviewers.Select(r => r.Validator) ?? []).Concat(Reassigned.Select(r => r.Replaced))
             .Concat(First?.Reviewers ?? []).ToHashSet(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Every validator assigned to the first round, replaced ones included (before or after an appeal began).</summary>
+    public IReadOnlySet<string> FirstRoundReviewers =>
+        (First?.Reviewers ?? (Assignment?.Reviewers.Select(r => r.Validator) ?? []).Concat(Reassigned.Select(r => r.Replaced)))
+            .ToHashSet(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The first round's revealed reviews, public once it closed (before or after an appeal began).</summary>
+    public IReadOnlyList<ReviewSubmitted> FirstRoundReviews => First?.Reviews ?? Reviews;
 
     /// <summary>Whether the case is in its appeal's second round, not decided yet.</summary>
     public bool InAppealRound => First is not null && Decided is null;

@@ -11,8 +11,9 @@ using Microsoft.Extensions.Options;
 namespace CommunityAI.QualityScoring.Infrastructure;
 
 /// <summary>
-/// Accepts a contributor's signed appeal of their own contribution's score, once per contribution and within the appeal
-/// window, and starts its second round in the same transaction: <see cref="AppealFiled"/>, then the panel
+/// Accepts a signed appeal of a contribution's score, once per contribution and within the appeal window, from its
+/// contributor or from a validator that revealed a review in its first round and is still admitted (the one the consensus
+/// clipped, above all), and starts its second round in the same transaction: <see cref="AppealFiled"/>, then the panel
 /// (<see cref="AppealReviewersAssigned"/>), drawn under the case's lock from the seed round in progress (held shared, so
 /// no round ends before the appeal is recorded: an auditor finds the same round from the appeal's place in the history).
 /// Anything refused writes nothing.
@@ -43,6 +44,7 @@ public sealed class AppealDesk(IDocumentStore store, IOptions<ScoringOptions> op
             var loaded = read.Load<ScoringCase>(id);
             var nonce = UsedNonce.IdFor(appeal.Appellant, appeal.Nonce, UsedNonce.Appeal);
             var nonceUsed = read.Exists<UsedNonce>(nonce);
+            var admission = read.Load<ValidatorAdmission>(appeal.Appellant);
             var selectable = read.Query(SelectableValidators.Command(read, epoch), SelectableValidators.ReadAsync);
             // Every reveal so far: the round in progress now, which no reveal can end before this transaction commits.
             var seedRound = read.Query(SeedBook.RoundOfCommand(read, long.MaxValue), SeedBook.ReadRoundAsync);
@@ -50,7 +52,8 @@ public sealed class AppealDesk(IDocumentStore store, IOptions<ScoringOptions> op
 
             var now = clock.GetUtcNow();
             var @case = await loaded;
-            if (Refusal(@case, appeal, now, settings) is { } refused)
+            var (role, refused) = Standing(@case, appeal, await admission, now, settings);
+            if (refused is not null)
                 return refused;
             if (await nonceUsed)
                 return NonceUsed();
@@ -60,12 +63,12 @@ public sealed class AppealDesk(IDocumentStore store, IOptions<ScoringOptions> op
                     $"assignment round {round} is not committed yet; try again in a moment");
             var validators = await selectable;
             if (AppealDecision.Panel(@case!, appealId, validators, settings.AppealReviewers, round, secret, now - settings.LivenessWindow,
-                    settings.CommitWindow, settings.ReviewWindow, now, settings.MaxReviewsPerValidatorPerEpoch) is not { } panel)
+                    settings.CommitWindow, settings.ReviewWindow, now, settings.MaxReviewsPerValidatorPerEpoch, appeal.Appellant) is not { } panel)
                 return new Outcome.Refused(StatusCodes.Status409Conflict, "No reviewers for an appeal", "contributionId",
                     "no admitted validator is left who did not review this contribution already; nothing was recorded, appeal again later");
 
             var filed = new AppealFiled(appealId, id, appeal.Appellant, appeal.Reason, appeal.Nonce.ToString(CultureInfo.InvariantCulture),
-                (long)appeal.Deadline, signature.ToLowerInvariant(), @case!.Scored!.Score, now);
+                (long)appeal.Deadline, signature.ToLowerInvariant(), @case!.Scored!.Score, now, role);
             session.Insert(new UsedNonce(nonce));
             session.Events.Append(ContributionIntakeWriter.StreamFor(id), filed, panel);
             session.Store(@case.Apply(filed).Apply(panel));
@@ -82,27 +85,43 @@ public sealed class AppealDesk(IDocumentStore store, IOptions<ScoringOptions> op
         }
     }
 
-    /// <summary>Why the case cannot be appealed by this appellant now, or null.</summary>
-    private static Outcome.Refused? Refusal(ScoringCase? @case, AppealPayload appeal, DateTimeOffset now, ScoringOptions settings)
+    /// <summary>
+    /// The role this appellant may appeal the case in now, or why not. The contributor may; so may a validator assigned to
+    /// the first round that revealed a review there and is still admitted: it has standing (its review was measured
+    /// against a consensus it can see once the case closed, and a majority on the case can clip an honest minority, which
+    /// the contributor of inflated junk never appeals). Any other validator has no standing: with its own daily allowance
+    /// each, a party holding many validators could send every case to a five-reviewer panel, at the honest validators' cost.
+    /// A reviewer that never revealed gave no review to stand on (and its commitment already costs it reputation).
+    /// </summary>
+    private static (string? Role, Outcome.Refused? Refused) Standing(ScoringCase? @case, AppealPayload appeal, ValidatorAdmission? admission,
+        DateTimeOffset now, ScoringOptions settings)
     {
         if (@case is null)
-            return new(StatusCodes.Status404NotFound, "Unknown contribution", "contributionId", "no contribution with this id has reached scoring");
-        if (!string.Equals(@case.Contributor, appeal.Appellant, StringComparison.OrdinalIgnoreCase))
-            return new(StatusCodes.Status403Forbidden, "Not the contributor", "appellant",
-                "only the contributor may appeal a contribution's score; a community concern about a contribution goes to governance as a contribution-invalidation proposal");
+            return (null, new(StatusCodes.Status404NotFound, "Unknown contribution", "contributionId", "no contribution with this id has reached scoring"));
+        var role = string.Equals(@case.Contributor, appeal.Appellant, StringComparison.OrdinalIgnoreCase) ? AppealFiled.Contributor
+            : @case.FirstRoundReviewers.Contains(appeal.Appellant) ? AppealFiled.Reviewer : null;
+        if (role is null)
+            return (null, new(StatusCodes.Status403Forbidden, "Not on the case", "appellant",
+                "only the contributor or a validator that reviewed this contribution's first round may appeal its score; a community concern about a contribution goes to governance as a contribution-invalidation proposal"));
         if (@case.Appeal is { } earlier)
-            return new(StatusCodes.Status409Conflict, "Already appealed", "contributionId",
-                $"this contribution was appealed at {earlier.FiledAt:O} (appeal {earlier.AppealId}); a contribution is appealed once");
+            return (null, new(StatusCodes.Status409Conflict, "Already appealed", "contributionId",
+                $"this contribution was appealed at {earlier.FiledAt:O} (appeal {earlier.AppealId}); a contribution is appealed once"));
         if (@case.Scored is not { } scored)
-            return new(StatusCodes.Status409Conflict, "Not scored yet", "contributionId",
-                "the contribution is still under review; a score can be appealed once it is final");
+            return (null, new(StatusCodes.Status409Conflict, "Not scored yet", "contributionId",
+                "the contribution is still under review; a score can be appealed once it is final"));
         if (@case.Assignment is null)
-            return new(StatusCodes.Status409Conflict, "Not appealable", "contributionId",
-                "the score was decided without reviewers (an exact or near duplicate, or no validator existed); only a reviewed score can be appealed");
+            return (null, new(StatusCodes.Status409Conflict, "Not appealable", "contributionId",
+                "the score was decided without reviewers (an exact or near duplicate, or no validator existed); only a reviewed score can be appealed"));
         if (now > scored.ScoredAt + settings.AppealWindow)
-            return new(StatusCodes.Status409Conflict, "Appeal window closed", "contributionId",
-                $"the score of {scored.ScoredAt:O} could be appealed until {scored.ScoredAt + settings.AppealWindow:O}");
-        return null;
+            return (null, new(StatusCodes.Status409Conflict, "Appeal window closed", "contributionId",
+                $"the score of {scored.ScoredAt:O} could be appealed until {scored.ScoredAt + settings.AppealWindow:O}"));
+        if (role == AppealFiled.Reviewer && !@case.FirstRoundReviews.Any(r => string.Equals(r.Validator, appeal.Appellant, StringComparison.OrdinalIgnoreCase)))
+            return (null, new(StatusCodes.Status403Forbidden, "No review revealed", "appellant",
+                "the validator was assigned to the first round but revealed no review there (never committed, never revealed, or replaced); only a revealed review gives standing to appeal"));
+        if (role == AppealFiled.Reviewer && admission is not { Admitted: true })
+            return (null, new(StatusCodes.Status403Forbidden, "Not admitted", "appellant",
+                "the validator has been removed; only an admitted validator may appeal"));
+        return (role, null);
     }
 
     private static Outcome.Refused NonceUsed() =>

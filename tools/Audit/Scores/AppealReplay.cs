@@ -12,9 +12,10 @@ namespace CommunityAI.Audit.Scores;
 
 /// <summary>
 /// Recomputes every appeal from the history alone (rules in AppealFiled, AppealReviewersAssigned and AppealDecided): the
-/// Appeal's signature and id (its EIP-712 digest), that the appellant is the contributor, that the contribution was scored
-/// and is appealed once; the panel's round (the seed reveals before the appeal), seed SHA-256(secret ‖ appealId), that no
-/// candidate reviewed the first round or contributed, and the panel drawn from the candidates by the published rule; and
+/// Appeal's signature and id (its EIP-712 digest), that the appellant had standing (the contributor, or in the role
+/// <c>reviewer</c> a validator assigned to the first round that revealed a review there and was not removed before the
+/// appeal), that the contribution was scored and is appealed once; the panel's round (the seed reveals before the appeal),
+/// seed SHA-256(secret ‖ appealId), that no candidate reviewed the first round, contributed or appealed, and the panel drawn from the candidates by the published rule; and
 /// the final score from the panel's revealed reviews, or the first score when short of a quorum. Commitments and reveals of
 /// the panel are checked by <see cref="AssignmentReplay"/> like any. Pure: fed one event at a time, in log order.
 /// </summary>
@@ -24,6 +25,7 @@ internal sealed class AppealReplay(SigningDomain domain)
     private readonly Dictionary<string, (int AutomatedWeight, int ClipDistance)> _policies = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Case> _cases = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<Panel> _panels = [];
+    private readonly Dictionary<string, long> _removed = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<ReplayDifference> _findings = [];
     private int _appeals, _decided, _recomputed;
 
@@ -66,9 +68,21 @@ internal sealed class AppealReplay(SigningDomain domain)
                 }
                 break;
             case "reviewsubmitted":
-                if (Text(e.Data, "contributionId") is { } reviewed && _cases.TryGetValue(reviewed, out var rc) && rc.Panel is { } p
-                    && Text(e.Data, "validator") is { } reviewer && Int(e.Data, "score") is { } s && Text(e.Data, "verdict") is { } verdict)
-                    p.Reviews.Add((reviewer, s, verdict));
+                if (Text(e.Data, "contributionId") is { } reviewed && _cases.TryGetValue(reviewed, out var rc) && Text(e.Data, "validator") is { } reviewer)
+                {
+                    if (rc.Panel is { } p && Int(e.Data, "score") is { } s && Text(e.Data, "verdict") is { } verdict)
+                        p.Reviews.Add((reviewer, s, verdict));
+                    else if (rc.Appeal is null)
+                        rc.Revealed.Add(reviewer); // a first-round reveal: what gives a reviewer standing to appeal
+                }
+                break;
+            case "validatorremoved":
+                if (Text(e.Data, "validator") is { } removed)
+                    _removed[removed] = e.Index;
+                break;
+            case "validatoradmitted":
+                if (Text(e.Data, "validator") is { } admitted)
+                    _removed.Remove(admitted);
                 break;
             case "appealfiled":
                 File(e);
@@ -141,12 +155,34 @@ internal sealed class AppealReplay(SigningDomain domain)
             Find(e.Index, "appeal before score", $"contribution {id} is appealed but no ContributionScored precedes it");
         else if (Int(e.Data, "appealedScore") != score.Score)
             Find(e.Index, "appealed score", $"contribution {id}: the appeal records score {Int(e.Data, "appealedScore")}, the contribution was scored {score.Score}");
-        if (c.Contributor is { } contributor && !string.Equals(contributor, appellant, StringComparison.OrdinalIgnoreCase))
-            Find(e.Index, "appellant", $"contribution {id}: appealed by {appellant}, its contributor is {contributor}");
+        Standing(e, c, id, appellant);
         if (c.Appeal is { } earlier)
             Find(e.Index, "appealed twice", $"contribution {id} is appealed again (first at log index {earlier.Index})");
         else
-            c.Appeal = (e.Index, appealId, _secrets.Count);
+            c.Appeal = (e.Index, appealId, _secrets.Count, appellant);
+    }
+
+    /// <summary>The appellant's standing in the role it appealed in; an appeal without a role is the contributor's.</summary>
+    private void Standing(LogEvent e, Case c, string id, string appellant)
+    {
+        switch (Text(e.Data, "appellantRole") ?? "contributor")
+        {
+            case "contributor":
+                if (c.Contributor is { } contributor && !string.Equals(contributor, appellant, StringComparison.OrdinalIgnoreCase))
+                    Find(e.Index, "appellant", $"contribution {id}: appealed by {appellant} as its contributor, its contributor is {contributor}");
+                break;
+            case "reviewer":
+                if (!c.FirstRound.Contains(appellant))
+                    Find(e.Index, "appellant", $"contribution {id}: appealed by {appellant} as a reviewer, but it was never assigned to the first round");
+                else if (!c.Revealed.Contains(appellant))
+                    Find(e.Index, "appellant", $"contribution {id}: appealed by {appellant} as a reviewer, but it revealed no review in the first round");
+                else if (_removed.TryGetValue(appellant, out var removedAt))
+                    Find(e.Index, "appellant", $"contribution {id}: appealed by {appellant} as a reviewer, but it was removed at log index {removedAt}");
+                break;
+            case var other:
+                Find(e.Index, "appellant", $"contribution {id}: appellant role {other}, neither contributor nor reviewer");
+                break;
+        }
     }
 
     private void Assign(LogEvent e)
@@ -172,8 +208,9 @@ internal sealed class AppealReplay(SigningDomain domain)
             Find(e.Index, "appeal round", $"contribution {id}: the appeal was recorded in round {appeal.Round} (log index {appeal.Index}), its panel uses round {round}");
         if (quorum != reviewers.Count / 2 + 1)
             Find(e.Index, "appeal quorum", $"contribution {id}: quorum {quorum}, a majority of {reviewers.Count} reviewers is {reviewers.Count / 2 + 1}");
-        foreach (var candidate in candidates.Where(x => c.FirstRound.Contains(x.Validator!) || string.Equals(x.Validator, c.Contributor, StringComparison.OrdinalIgnoreCase)))
-            Find(e.Index, "appeal candidate", $"contribution {id}: candidate {candidate.Validator} reviewed the first round or contributed");
+        foreach (var candidate in candidates.Where(x => c.FirstRound.Contains(x.Validator!) || string.Equals(x.Validator, c.Contributor, StringComparison.OrdinalIgnoreCase)
+                     || string.Equals(x.Validator, appeal.Appellant, StringComparison.OrdinalIgnoreCase)))
+            Find(e.Index, "appeal candidate", $"contribution {id}: candidate {candidate.Validator} reviewed the first round, contributed or appealed");
         var panel = new Panel(e.Index, id, appealId, round, Text(e.Data, "seed"), quorum,
             [.. candidates.Select(x => (x.Validator!, x.Reputation!.Value))], [.. reviewers.Select(x => x.Validator!)],
             reviewers.ToDictionary(x => x.Validator!, x => x.Reputation!.Value, StringComparer.OrdinalIgnoreCase));
@@ -274,7 +311,9 @@ internal sealed class AppealReplay(SigningDomain domain)
         public (long Index, int Score, int? Automated)? Score { get; set; }
         public HashSet<string> FirstRound { get; } = new(StringComparer.OrdinalIgnoreCase);
         public IReadOnlyList<FirstReview> FirstReviews { get; set; } = [];
-        public (long Index, string AppealId, long Round)? Appeal { get; set; }
+        /// <summary>Who revealed a review in the first round: what gives a reviewer standing to appeal.</summary>
+        public HashSet<string> Revealed { get; } = new(StringComparer.OrdinalIgnoreCase);
+        public (long Index, string AppealId, long Round, string Appellant)? Appeal { get; set; }
         public Panel? Panel { get; set; }
         public long? Decided { get; set; }
     }

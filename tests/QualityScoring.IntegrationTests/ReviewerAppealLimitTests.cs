@@ -1,0 +1,56 @@
+using System.Net;
+using CommunityAI.Formats;
+using CommunityAI.Testing;
+
+namespace CommunityAI.QualityScoring.IntegrationTests;
+
+/// <summary>
+/// The limits on a reviewer's appeal that need a system of their own: its appeals draw on the same per-signer allowance as
+/// anyone's, and a reviewer removed since the case closed has lost its standing. Kept apart from <see cref="AppealTests"/>
+/// because removing a validator shrinks every later panel, and an allowance is counted per signer across the whole system.
+/// </summary>
+public sealed class ReviewerAppealLimitTests(ReviewerAppealSystem system) : AppealScenario(system), IClassFixture<ReviewerAppealSystem>
+{
+    // Validators that have appealed in this system today, whatever the answer: the allowance counts every verified request,
+    // so the allowance test signs with a reviewer that has not.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, bool> Appealed = new();
+
+    [Fact]
+    public async Task A_reviewers_appeals_draw_on_the_signers_allowance_like_anyone_elses()
+    {
+        var (id, first) = await ScoredAsync("Allowance: the harbour's mooring fees by boat length, season by season.", 35);
+        await using var strict = Scoring.StartReplica(new Dictionary<string, string> { ["Scoring:AppealsPerSigner"] = "1" });
+        using var client = strict.CreateClient();
+
+        var appellant = first.First(key => !Appealed.ContainsKey(key));
+        Appealed[appellant] = true;
+        Assert.Equal(HttpStatusCode.Created, (await AppealAsync(appellant, id, "One appeal.", client: client)).StatusCode);
+        // Its next appeal is refused at the allowance, before anything else is looked at (an unknown id would be a 404).
+        await AssertProblemAsync(await AppealAsync(appellant, Hex.Encode(new byte[32]), "Another.", client: client),
+            HttpStatusCode.TooManyRequests, "Too many appeals", "signature");
+    }
+
+    [Fact]
+    public async Task A_reviewer_removed_after_the_case_closed_may_not_appeal_it_and_nothing_is_recorded()
+    {
+        var (id, first) = await ScoredAsync("Removed: berth depths of the inner basin at the lowest astronomical tide.", 45);
+        var removed = first[0];
+        Appealed[removed] = Appealed[first[1]] = true;
+        await Scoring.ActivateAsync("validator-removal", Anvil(removed));
+        await Eventually.MatchesAsync(() => Scoring.CountValidatorEventsAsync("validator_removed", removed), n => n == 1, $"validator {removed} removed", Patience);
+
+        await AssertProblemAsync(await AppealAsync(removed, id, "Removed, but still of the view."), HttpStatusCode.Forbidden, "Not admitted", "appellant");
+        Assert.Equal(0, await Scoring.CountEventsAsync("appeal_filed", id));
+        // Another reviewer of the same case still may.
+        Assert.Equal(HttpStatusCode.Created, (await AppealAsync(first[1], id, "Still of the view.")).StatusCode);
+
+        // Admitted again by governance, so the class's other cases have every validator to draw from.
+        await Scoring.AdmitAsync([Anvil(removed)]);
+    }
+}
+
+/// <summary>A system of its own for <see cref="ReviewerAppealLimitTests"/>.</summary>
+public sealed class ReviewerAppealSystem : ScoringSystem
+{
+    protected override IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string> { ["Scoring:AppealsPerSigner"] = "100" };
+}
