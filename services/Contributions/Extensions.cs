@@ -39,6 +39,7 @@ internal static class Extensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.AddSignedRequestCheck();
         builder.Services.AddSingleton<ContributionAppender>();
+        builder.Services.AddSingleton<BatchIntake>();
         builder.AddSignerQuota(ContributionsStore.Schema);
         builder.AddClientAddressRateLimit();
         builder.Services.AddOpenApi();
@@ -53,6 +54,7 @@ internal static class Extensions
         builder.AddCommunityBus("contributions", bus =>
         {
             bus.AddConsumer<SubmitContributionConsumer, SubmitContributionConsumerDefinition>();
+            bus.AddConsumer<SubmitContributionsConsumer, SubmitContributionsConsumerDefinition>();
             bus.AddConsumer<ScoringContentHandoff>();
         });
 
