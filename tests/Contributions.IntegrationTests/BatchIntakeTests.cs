@@ -161,6 +161,40 @@ public sealed class BatchIntakeTests(BatchContributionsService service) : IClass
     }
 
     [Fact]
+    public async Task The_same_batch_sent_four_times_at_once_stores_each_contribution_once()
+    {
+        var batch = BatchRequests.Contributions(200, "raced");
+        var body = BatchRequests.Body(batch.Select(b => b.Body));
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Client.PostAsync(body)));
+
+        var answers = new List<List<(int Status, string? Id, JsonElement Item)>>();
+        foreach (var response in responses)
+            using (response)
+                answers.Add(await BatchRequests.ItemsAsync(response));
+        for (var i = 0; i < batch.Count; i++)
+        {
+            // Each item stored by exactly one of the four requests, and a replay for the other three.
+            Assert.Single(answers, a => a[i].Status == 202);
+            Assert.All(answers, a => Assert.Contains(a[i].Status, new[] { 200, 202 }));
+            Assert.All(answers, a => Assert.Equal(batch[i].Id, a[i].Id));
+        }
+        Assert.Equal(batch.Count, (await service.StoredAsync(batch.Select(b => b.Id))).Stored.Count);
+        Assert.Equal(batch.Count, await service.CountEventsOfTypeAsync("contribution_submitted") - await OthersAsync(batch.Select(b => b.Id)));
+    }
+
+    /// <summary>ContributionSubmitted events of other tests in this class: everything but these ids.</summary>
+    private async Task<long> OthersAsync(IEnumerable<string> ids)
+    {
+        await using var connection = new NpgsqlConnection(service.History);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT count(*) FROM history.mt_events WHERE type = 'contribution_submitted' AND NOT (stream_id = ANY(@streams))", connection);
+        command.Parameters.AddWithValue("streams", ids.Select(id => "contributions/" + id).ToArray());
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    [Fact]
     public async Task When_the_transaction_fails_nothing_of_the_batch_is_stored_and_the_answer_says_so()
     {
         var batch = BatchRequests.Contributions(20, "doomed");

@@ -95,11 +95,20 @@ public sealed class ContributionAppender(IDocumentStore store, ContentStore cont
                 await session.SaveChangesAsync(ct);
                 return outcomes;
             }
-            catch (Exception ex) when (StoreConflicts.IsDuplicate(ex) && attempt < attempts)
+            catch (Exception ex) when ((StoreConflicts.IsDuplicate(ex) || IsUniqueViolation(ex)) && attempt < attempts)
             {
-                // A concurrent request stored one of these first: nothing of this attempt was committed; look again.
+                // A concurrent request stored one of these first (its stream, nonce or content row, whichever the store
+                // reached first): nothing of this attempt was committed; look again.
             }
         }
+    }
+
+    private static bool IsUniqueViolation(Exception? exception)
+    {
+        for (; exception is not null; exception = exception.InnerException)
+            if (exception is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation })
+                return true;
+        return false;
     }
 
     /// <summary>The answer to a contribution whose nonce another contribution of the same signer holds.</summary>
