@@ -1,16 +1,15 @@
+using System.Text.Json.Serialization;
 using CommunityAI.Contributions.Domain;
 using CommunityAI.Contributions.Infrastructure;
 using CommunityAI.Formats.Signing;
 using CommunityAI.ServiceDefaults.Http;
 using CommunityAI.ServiceDefaults.Limits;
-using CommunityAI.ServiceDefaults.Signing;
 using Marten;
 using Marten.Exceptions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using System.Text.Json.Serialization;
 using static CommunityAI.Contributions.Apis.IntakeAnswers;
 
 namespace CommunityAI.Contributions.Apis;
