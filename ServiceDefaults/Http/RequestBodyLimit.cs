@@ -13,13 +13,16 @@ public static class RequestBodyLimit
 {
     /// <param name="app">The application.</param>
     /// <param name="prefix">Requests whose path starts with this segment are bounded.</param>
-    /// <param name="limit">The bound in bytes, computed per request from the services (typed options may change).</param>
-    public static IApplicationBuilder UsePostBodyLimit(this IApplicationBuilder app, PathString prefix, Func<IServiceProvider, long> limit) =>
+    /// <param name="limit">
+    /// The bound in bytes, computed per request (typed options may change; one prefix may hold endpoints with different
+    /// bounds, such as a single submission and a batch of them).
+    /// </param>
+    public static IApplicationBuilder UsePostBodyLimit(this IApplicationBuilder app, PathString prefix, Func<HttpContext, long> limit) =>
         app.UseWhen(
             context => HttpMethods.IsPost(context.Request.Method) && context.Request.Path.StartsWithSegments(prefix),
             branch => branch.Use(async (context, next) =>
             {
-                var bound = limit(context.RequestServices);
+                var bound = limit(context);
                 if (context.Request.ContentLength > bound)
                 {
                     await TooLargeAsync(context, bound);

@@ -5,7 +5,7 @@ namespace CommunityAI.ServiceDefaults.Messaging;
 
 /// <summary>
 /// The RabbitMQ users of the system. Each service logs in as its own user, which may publish only its own events and
-/// read only its own queues, and partners as users that may publish only commands to <c>contributions-submit</c> and read
+/// read only its own queues, and partners as users that may publish only commands to <c>contributions-submit</c> (and its batch twin) and read
 /// only the queue they are given, so a leaked login cannot forge another service's event nor read another's messages.
 /// The names are the contract between the broker set-up (<see cref="BrokerSetup"/>), the AppHost and deploy/; each
 /// service's lists must match what its Extensions.cs registers (its outbox routes and consumers), or its start or its
@@ -15,7 +15,7 @@ public static partial class BrokerUsers
 {
     public static readonly BrokerUser Contributions = new("contributions", "communityai-contributions",
         [typeof(ContributionSubmitted), typeof(ContributionRejected), typeof(ContributionErased), typeof(DatasetSnapshotted)],
-        [typeof(SubmitContribution), typeof(ContributionSubmitted)],
+        [typeof(SubmitContribution), typeof(SubmitContributions), typeof(ContributionSubmitted)],
         // The private content handoff: sent to quality-scoring's queue, which this send declares, so content handed
         // over before quality-scoring's first start waits in the queue. So contributions may also read and delete that
         // queue; it holds only content contributions stores anyway.
@@ -48,8 +48,11 @@ public static partial class BrokerUsers
     /// <summary>Reads queue depths for the autoscaler (passive declares need no permission) and can do nothing else.</summary>
     public const string Monitor = "communityai-monitor";
 
-    /// <summary>The partners' one way in: the contributions service's command queue (its endpoint exchange of that name).</summary>
+    /// <summary>The partners' way in: the contributions service's command queue (its endpoint exchange of that name).</summary>
     public const string PartnerCommands = "contributions-submit";
+
+    /// <summary>The partners' way in for batches (<c>SubmitContributions</c>): the contributions service's batch queue.</summary>
+    public const string PartnerBatchCommands = "contributions-submit-batch";
 
     /// <summary>Every event published on the bus: what a partner may be subscribed to.</summary>
     public static IReadOnlyList<Type> PublicEvents { get; } = All.SelectMany(u => u.Publishes).Distinct().ToList();
@@ -67,7 +70,7 @@ public static partial class BrokerUsers
     public static string PartnerQueue(string partner) => "partner-" + CheckPartner(partner) + "-events";
 
     /// <summary>
-    /// A partner publishes commands to the <c>contributions-submit</c> exchange only (not the default exchange, which
+    /// A partner publishes commands to the <c>contributions-submit</c> and <c>contributions-submit-batch</c> exchanges only (not the default exchange, which
     /// reaches every queue by name) and reads only its own <c>partner-{name}-…</c> queues: it may declare those (a
     /// MassTransit client declares its queue), but never read an event exchange, so it can subscribe itself to nothing.
     /// </summary>
@@ -76,7 +79,7 @@ public static partial class BrokerUsers
         var own = BrokerPermissions.Name("partner-" + CheckPartner(partner) + "-") + ".*";
         return new BrokerPermissions(
             BrokerPermissions.AnyOf([own]),
-            BrokerPermissions.AnyOf([own, BrokerPermissions.Name(PartnerCommands)]),
+            BrokerPermissions.AnyOf([own, BrokerPermissions.Name(PartnerCommands), BrokerPermissions.Name(PartnerBatchCommands)]),
             BrokerPermissions.AnyOf([own]));
     }
 

@@ -2,6 +2,8 @@
 //   dotnet run --project benchmarks/ContributionsIntake -c Release --artifacts-path /tmp/art-x [count] [concurrency] [contentBytes]
 // With contentBytes, each contribution carries that much inline content (encrypted into the content store), and the
 // limit is also a raw PostgreSQL bytea insert of the same size.
+//   dotnet run --project benchmarks/ContributionsIntake -c Release -- batch [count] [concurrency] [batchSize]
+// Bulk intake instead (BatchRun.cs): POST /api/contributions/batch against the raw append of the same events in batches.
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -10,6 +12,12 @@ using System.Runtime.InteropServices;
 using CommunityAI.Benchmarks.ContributionsIntake;
 using CommunityAI.Testing;
 using HdrHistogram;
+
+if (args.Length > 0 && args[0] == "batch")
+{
+    await BatchRun.RunAsync(args[1..]);
+    return;
+}
 
 var count = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 6000;
 var concurrency = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 32;

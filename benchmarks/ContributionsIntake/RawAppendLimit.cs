@@ -8,12 +8,13 @@ using Weasel.Core;
 namespace CommunityAI.Benchmarks.ContributionsIntake;
 
 /// <summary>
-/// The limit: Marten's raw append rate of the same events on the same database, one new stream per session
-/// (the batch shape of intake), quick append, as many concurrent writers as the HTTP run used.
+/// The limit: Marten's raw append rate of the same events on the same database, one new stream per event, quick append,
+/// as many concurrent writers as the HTTP run used, and as many streams per session as the run stored per transaction
+/// (one for single submissions, a batch's worth for batches).
 /// </summary>
 public static class RawAppendLimit
 {
-    public static async Task<double> MeasureAsync(string connectionString, int writers, int count)
+    public static async Task<double> MeasureAsync(string connectionString, int writers, int count, int perSession = 1)
     {
         using var store = DocumentStore.For(options =>
         {
@@ -32,12 +33,15 @@ public static class RawAppendLimit
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, writers).Select(async _ =>
         {
-            int i;
-            while ((i = Interlocked.Increment(ref next)) < count)
+            int batch;
+            while ((batch = Interlocked.Increment(ref next)) * perSession < count)
             {
-                var submitted = Presigned.Event(i);
                 await using var session = store.LightweightSession();
-                session.Events.StartStream("contributions/" + submitted.ContributionId, submitted);
+                for (var i = batch * perSession; i < Math.Min(count, (batch + 1) * perSession); i++)
+                {
+                    var submitted = Presigned.Event(i);
+                    session.Events.StartStream("contributions/" + submitted.ContributionId, submitted);
+                }
                 await session.SaveChangesAsync();
             }
         }));

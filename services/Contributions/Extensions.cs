@@ -42,6 +42,7 @@ internal static class Extensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.AddSignedRequestCheck();
         builder.Services.AddSingleton<ContributionAppender>();
+        builder.Services.AddSingleton<BatchIntake>();
         builder.AddSignerQuota(ContributionsStore.Schema);
         builder.Services.AddOpenApi();
 
@@ -55,6 +56,7 @@ internal static class Extensions
         builder.AddCommunityBus("contributions", bus =>
         {
             bus.AddConsumer<SubmitContributionConsumer, SubmitContributionConsumerDefinition>();
+            bus.AddConsumer<SubmitContributionsConsumer, SubmitContributionsConsumerDefinition>();
             bus.AddConsumer<ScoringContentHandoff>();
         });
 

@@ -116,6 +116,23 @@ public sealed class BrokerPermissionTests(SystemUnderTest system) : IClassFixtur
         Assert.NotNull(got);
     }
 
+    [Fact]
+    public async Task A_partner_publishes_a_batch_to_contributions_submit_batch_and_each_item_is_stored()
+    {
+        var partner = system.BrokerAs(BrokerUsers.PartnerUser(SystemUnderTest.Partner));
+        await using var connection = await new ConnectionFactory { Uri = new Uri(partner) }.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
+        var items = new[] { 7_700_101UL, 7_700_102UL }.Select(n => SignedContributions.PartnerCommand(keyIndex: 3, nonce: n, $"partner batch item {n}")).ToList();
+        var batch = Encoding.UTF8.GetBytes("{\"partnerId\":\"partner-e2e\",\"contributions\":[" + string.Join(',', items.Select(i => Encoding.UTF8.GetString(i.Json))) + "]}");
+
+        await channel.BasicPublishAsync(BrokerUsers.PartnerBatchCommands, "", mandatory: true,
+            new BasicProperties { ContentType = "application/json", MessageId = Guid.NewGuid().ToString(), Persistent = true }, batch);
+
+        foreach (var (id, _) in items)
+            await Eventually.MatchesAsync(async () => (await system.Contributions.GetAsync($"/api/contributions/{id}")).StatusCode,
+                s => s == System.Net.HttpStatusCode.OK, $"the batch item {id} stored", TimeSpan.FromMinutes(2));
+    }
+
     private static async Task AssertRefusedAsync(IConnection connection, Func<IChannel, Task> attempt)
     {
         // Confirms on, so a refused publish is answered before the call returns; the broker closes the channel with 403.

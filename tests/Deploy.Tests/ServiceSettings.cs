@@ -64,7 +64,7 @@ public static class ServiceSettings
     /// <summary>The queues each service consumes (MassTransit kebab-case endpoint names prefixed with the service).</summary>
     public static IReadOnlyDictionary<string, string[]> ScaledQueues { get; } = new Dictionary<string, string[]>
     {
-        ["contributions"] = ["contributions-submit"],
+        ["contributions"] = ["contributions-submit", "contributions-submit-batch"],
         ["quality-scoring"] = ["quality-scoring-contribution-submitted"],
     };
 

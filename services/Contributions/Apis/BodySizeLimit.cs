@@ -6,7 +6,7 @@ namespace CommunityAI.Contributions.Apis;
 
 /// <summary>
 /// Bounds the submission body before any of it is read: the largest inline content in base64 plus room for the
-/// other fields.
+/// other fields; for a batch, a room per item.
 /// </summary>
 public static class BodySizeLimit
 {
@@ -15,7 +15,14 @@ public static class BodySizeLimit
 
     public static long For(IntakeOptions options) => (long)options.MaxContentBytes * 4 / 3 + 4 + options.MaxContentUriLength * 6L + Overhead;
 
-    /// <summary>Applies the bound to POST /api/contributions.</summary>
+    /// <summary>The bound of a batch body: proportional to the most items a batch may hold.</summary>
+    public static long ForBatch(IntakeOptions options) => (long)options.MaxBatchItems * options.BatchBytesPerItem;
+
+    /// <summary>Applies the bounds to POST /api/contributions and POST /api/contributions/batch.</summary>
     public static IApplicationBuilder UseSubmissionBodyLimit(this IApplicationBuilder app) =>
-        app.UsePostBodyLimit("/api/contributions", services => For(services.GetRequiredService<IOptions<IntakeOptions>>().Value));
+        app.UsePostBodyLimit("/api/contributions", context =>
+        {
+            var options = context.RequestServices.GetRequiredService<IOptions<IntakeOptions>>().Value;
+            return context.Request.Path.StartsWithSegments(ContributionsApi.BatchPath) ? ForBatch(options) : For(options);
+        });
 }

@@ -35,4 +35,16 @@ public sealed class IntakeOptions
 
     [Range(16, 8192)]
     public int MaxContentUriLength { get; set; } = 2048;
+
+    /// <summary>Most contributions one batch (POST /api/contributions/batch, <c>SubmitContributions</c>) may hold.</summary>
+    [Range(1, 10_000)]
+    public int MaxBatchItems { get; set; } = 1000;
+
+    /// <summary>
+    /// Body room per item of a batch: the batch body is bounded by <see cref="MaxBatchItems"/> times this (64 MiB by
+    /// default), so a full batch averages about 48 KiB of inline content per item; each item still obeys
+    /// <see cref="MaxContentBytes"/>, and larger contents go one by one.
+    /// </summary>
+    [Range(1024, 16 * 1024 * 1024)]
+    public int BatchBytesPerItem { get; set; } = 64 * 1024;
 }

@@ -41,10 +41,79 @@ public sealed class ContributionAppender(IDocumentStore store, ContentStore cont
                 var view = await query.LoadAsync<ContributionView>(submitted.ContributionId, ct);
                 return new AppendOutcome.AlreadyStored(submitted.ContributionId, view?.Status ?? ContributionStatus.Submitted);
             }
-            return new AppendOutcome.NonceTaken(submitted.ContributionId,
-                $"nonce {submitted.Nonce} of {submitted.Contributor} is already used by another contribution");
+            return NonceTakenBy(submitted);
         }
     }
+
+    /// <summary>
+    /// Appends a batch of accepted contributions in ONE transaction, each with what <see cref="AppendAsync"/> writes (event,
+    /// nonce claim, sealed content, first view), and answers each as <see cref="AppendAsync"/> would: stored, already
+    /// stored (the same signed contribution, a replay) or nonce taken (by another contribution). The nonces are looked
+    /// up first, so a batch holding replays still commits the rest; when a concurrent request takes one between the look
+    /// and the commit, the transaction fails whole and the batch is looked at again. Any other failure throws and
+    /// nothing of the batch is stored. The items' nonces must be distinct (the caller settles repeats within a batch).
+    /// </summary>
+    public async Task<AppendOutcome[]> AppendManyAsync(IReadOnlyList<(ContributionSubmitted Submitted, byte[]? Content)> items, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        const int attempts = 3;
+        for (var attempt = 1; ; attempt++)
+        {
+            var outcomes = new AppendOutcome[items.Count];
+            if (items.Count == 0)
+                return outcomes;
+            await using var session = store.LightweightSession();
+            var keys = items.Select(item => NonceUse.KeyFor(item.Submitted.Contributor, item.Submitted.Nonce)).ToArray();
+            var taken = (await session.LoadManyAsync<NonceUse>(ct, keys)).ToDictionary(n => n.Id, n => n.ContributionId, StringComparer.Ordinal);
+            var replayed = items.Where((item, i) => taken.GetValueOrDefault(keys[i]) == item.Submitted.ContributionId)
+                .Select(item => item.Submitted.ContributionId).ToArray();
+            var statuses = replayed.Length == 0
+                ? new Dictionary<string, string>()
+                : (await session.LoadManyAsync<ContributionView>(ct, replayed)).ToDictionary(v => v.Id, v => v.Status, StringComparer.Ordinal);
+
+            var toSeal = new List<(ContributionSubmitted, byte[])>();
+            for (var i = 0; i < items.Count; i++)
+            {
+                var (submitted, content) = items[i];
+                if (taken.TryGetValue(keys[i], out var holder))
+                {
+                    outcomes[i] = holder == submitted.ContributionId
+                        ? new AppendOutcome.AlreadyStored(submitted.ContributionId, statuses.GetValueOrDefault(holder) ?? ContributionStatus.Submitted)
+                        : NonceTakenBy(submitted);
+                    continue;
+                }
+                session.Events.StartStream(StreamPrefix + submitted.ContributionId, submitted);
+                session.Insert(new NonceUse(keys[i], submitted.ContributionId));
+                if (content is not null)
+                    toSeal.Add((submitted, content));
+                session.Store(ContributionViewProjection.Create(submitted, logIndex: null));
+                outcomes[i] = new AppendOutcome.Stored(submitted.ContributionId);
+            }
+            contents.AddMany(session, toSeal);
+            try
+            {
+                await session.SaveChangesAsync(ct);
+                return outcomes;
+            }
+            catch (Exception ex) when ((StoreConflicts.IsDuplicate(ex) || IsUniqueViolation(ex)) && attempt < attempts)
+            {
+                // A concurrent request stored one of these first (its stream, nonce or content row, whichever the store
+                // reached first): nothing of this attempt was committed; look again.
+            }
+        }
+    }
+
+    private static bool IsUniqueViolation(Exception? exception)
+    {
+        for (; exception is not null; exception = exception.InnerException)
+            if (exception is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation })
+                return true;
+        return false;
+    }
+
+    /// <summary>The answer to a contribution whose nonce another contribution of the same signer holds.</summary>
+    public static AppendOutcome.NonceTaken NonceTakenBy(ContributionSubmitted submitted) =>
+        new(submitted.ContributionId, $"nonce {submitted.Nonce} of {submitted.Contributor} is already used by another contribution");
 
     /// <summary>Records a refused partner command; a redelivery of the same message records nothing new.</summary>
     public async Task RejectAsync(string key, ContributionRejected rejected, CancellationToken ct)
@@ -58,6 +127,29 @@ public sealed class ContributionAppender(IDocumentStore store, ContentStore cont
         catch (Exception ex) when (StoreConflicts.IsDuplicate(ex))
         {
             // already recorded by an earlier delivery of the same message
+        }
+    }
+
+    /// <summary>
+    /// Records the refused items of a partner's batch in one transaction; a redelivery of the same message records
+    /// nothing new (each key is its own stream, so when one exists the rest are recorded one by one).
+    /// </summary>
+    public async Task RejectManyAsync(IReadOnlyList<(string Key, ContributionRejected Rejected)> rejections, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(rejections);
+        if (rejections.Count == 0)
+            return;
+        try
+        {
+            await using var session = store.LightweightSession();
+            foreach (var (key, rejected) in rejections)
+                session.Events.StartStream(RejectionStreamPrefix + key, rejected);
+            await session.SaveChangesAsync(ct);
+        }
+        catch (Exception ex) when (StoreConflicts.IsDuplicate(ex))
+        {
+            foreach (var (key, rejected) in rejections)
+                await RejectAsync(key, rejected, ct);
         }
     }
 }

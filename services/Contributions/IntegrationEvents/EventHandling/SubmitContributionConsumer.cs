@@ -18,19 +18,10 @@ public sealed class SubmitContributionConsumer(ContributionAppender appender, IO
     {
         var command = context.Message;
         var now = check.Now;
-        var request = PartnerSubmission.ToRequest(command, out var mappingError);
-        var decision = mappingError is { } e
-            ? new IntakeDecision.Invalid(new Dictionary<string, string[]> { [e.Field] = [e.Rule] })
-            : ContributionIntake.Decide(request, options.Value, check);
-
-        (string Field, string Reason, int Status)? refusal = decision switch
-        {
-            IntakeDecision.Invalid invalid => invalid.Errors.OrderBy(kv => kv.Key, StringComparer.Ordinal)
-                .Select(kv => (kv.Key, string.Join("; ", kv.Value), 400)).First(),
-            IntakeDecision.Unsigned unsigned => (unsigned.Error.Field, unsigned.Error.Detail, 401),
-            IntakeDecision.Accept(var submitted, var content) => await AppendAsync(submitted, content, context.CancellationToken),
-            _ => throw new InvalidOperationException("unknown intake decision"),
-        };
+        var decision = PartnerRefusal.Decide(command, request => ContributionIntake.Decide(request!, options.Value, check));
+        var refusal = decision is IntakeDecision.Accept(var submitted, var content)
+            ? PartnerRefusal.Of(await appender.AppendAsync(submitted, content, context.CancellationToken))
+            : PartnerRefusal.Of(decision);
         if (refusal is not { } r)
             return;
 
@@ -39,11 +30,4 @@ public sealed class SubmitContributionConsumer(ContributionAppender appender, IO
         await appender.RejectAsync(key, new ContributionRejected(
             command.CorrelationId, command.PartnerId, command.Contributor, r.Field, r.Reason, r.Status, now), context.CancellationToken);
     }
-
-    private async Task<(string, string, int)?> AppendAsync(ContributionSubmitted submitted, byte[]? content, CancellationToken ct) =>
-        await appender.AppendAsync(submitted, content, ct) switch
-        {
-            AppendOutcome.NonceTaken taken => ("nonce", taken.Reason, 409),
-            _ => null,
-        };
 }

@@ -1,0 +1,94 @@
+using CommunityAI.Contracts;
+using CommunityAI.Contributions.Domain;
+using CommunityAI.Formats.Signing;
+using CommunityAI.ServiceDefaults.Limits;
+using Microsoft.Extensions.Options;
+
+namespace CommunityAI.Contributions.Infrastructure;
+
+/// <summary>
+/// Bulk intake, shared by <c>POST /api/contributions/batch</c> and the partners' <c>SubmitContributions</c>: every item
+/// passes the single submission's checks (<see cref="ContributionIntake.Decide"/>, the signer's quota, the nonce), and the
+/// accepted ones are stored in one transaction (<see cref="ContributionAppender.AppendManyAsync"/>). Each item is
+/// answered on its own, in order.
+/// </summary>
+public sealed class BatchIntake(
+    ContributionAppender appender, SignerQuota quota, IOptions<RateLimitOptions> limits, IOptions<IntakeOptions> options, SignedRequestCheck check)
+{
+    /// <summary>The signer-quota scope the single submission counts in too, so a batch draws on the same allowance.</summary>
+    public const string QuotaScope = "contributions";
+
+    public IntakeOptions Options => options.Value;
+
+    /// <summary>The single submission's check of one item; a JSON null in place of an item is malformed.</summary>
+    public IntakeDecision Decide(SubmitContributionRequest? request) => request is null
+        ? new IntakeDecision.Invalid(new Dictionary<string, string[]> { ["body"] = ["must be a signed contribution (a JSON object)"] })
+        : ContributionIntake.Decide(request, options.Value, check);
+
+    /// <param name="count">How many items the batch holds.</param>
+    /// <param name="decide">The check of item i (the caller's mapping from its wire shape, then <see cref="Decide"/>).</param>
+    /// <param name="ct">Cancellation.</param>
+    /// <returns>Per item, in order, what became of it. Throws when the transaction fails: then nothing of the batch is stored.</returns>
+    public async Task<BatchItemOutcome[]> SubmitAsync(int count, Func<int, IntakeDecision> decide, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(decide);
+        // Recovering the signers is most of the checks' cost and each item is independent: use every core, as the
+        // audit's replay does (a batch is the one request that can).
+        var decisions = new IntakeDecision[count];
+        Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = ct },
+            i => decisions[i] = decide(i));
+
+        var outcomes = new BatchItemOutcome[count];
+        var accepted = new List<(int Index, IntakeDecision.Accept Accept)>();
+        for (var i = 0; i < count; i++)
+        {
+            if (decisions[i] is IntakeDecision.Accept accept)
+                accepted.Add((i, accept));
+            else
+                outcomes[i] = new BatchItemOutcome.Refused(decisions[i]);
+        }
+
+        // Each item counts for the signer its signature proves, as a single submission does.
+        var limit = limits.Value;
+        var granted = await quota.TakeEachAsync(QuotaScope, accepted.Select(a => a.Accept.Event.Contributor).ToList(),
+            limit.PerContributor, limit.Window, ct);
+
+        // A nonce belongs to the first item of the batch that uses it; later ones answer as if it had been stored first.
+        var toAppend = new List<(int Index, ContributionSubmitted Submitted, byte[]? Content)>();
+        var firstWithNonce = new Dictionary<string, int>(StringComparer.Ordinal);
+        var repeats = new List<(int Index, int First)>();
+        for (var k = 0; k < accepted.Count; k++)
+        {
+            var (i, (submitted, content)) = accepted[k];
+            if (!granted[k])
+                outcomes[i] = new BatchItemOutcome.OverQuota(submitted.Contributor);
+            else if (firstWithNonce.TryGetValue(NonceUse.KeyFor(submitted.Contributor, submitted.Nonce), out var first))
+                repeats.Add((i, first));
+            else
+            {
+                firstWithNonce[NonceUse.KeyFor(submitted.Contributor, submitted.Nonce)] = i;
+                toAppend.Add((i, submitted, content));
+            }
+        }
+
+        var appended = await appender.AppendManyAsync([.. toAppend.Select(a => (a.Submitted, a.Content))], ct);
+        for (var j = 0; j < toAppend.Count; j++)
+            outcomes[toAppend[j].Index] = new BatchItemOutcome.Appended(appended[j]);
+        foreach (var (i, first) in repeats)
+            outcomes[i] = new BatchItemOutcome.Appended(Repeat(((IntakeDecision.Accept)decisions[i]).Event, ((BatchItemOutcome.Appended)outcomes[first]).Outcome));
+        return outcomes;
+    }
+
+    /// <summary>
+    /// The answer to an item whose nonce an earlier item of the batch used: the same signed contribution again is a
+    /// replay of the earlier one, any other contribution finds the nonce taken.
+    /// </summary>
+    private static AppendOutcome Repeat(ContributionSubmitted repeated, AppendOutcome earlier) => earlier switch
+    {
+        AppendOutcome.Stored stored when stored.ContributionId == repeated.ContributionId =>
+            new AppendOutcome.AlreadyStored(stored.ContributionId, ContributionStatus.Submitted),
+        AppendOutcome.AlreadyStored again when again.ContributionId == repeated.ContributionId => again,
+        AppendOutcome.NonceTaken taken when taken.ContributionId == repeated.ContributionId => taken,
+        _ => ContributionAppender.NonceTakenBy(repeated),
+    };
+}

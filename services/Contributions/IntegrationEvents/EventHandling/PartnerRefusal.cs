@@ -1,0 +1,50 @@
+using CommunityAI.Contributions.Domain;
+using CommunityAI.Contributions.Infrastructure;
+
+namespace CommunityAI.Contributions.IntegrationEvents.EventHandling;
+
+/// <summary>
+/// How a refused partner command is told in its <c>ContributionRejected</c>: the field, the rule and the HTTP status the
+/// same contribution gets over HTTP. One mapping for the single and the batch command.
+/// </summary>
+public static class PartnerRefusal
+{
+    /// <summary>The refusal of a decision, or null when the decision accepts.</summary>
+    public static (string Field, string Reason, int Status)? Of(IntakeDecision decision) => decision switch
+    {
+        // One field per rejection: the first in ordinal order, as the problem's errors list them.
+        IntakeDecision.Invalid invalid => invalid.Errors.OrderBy(kv => kv.Key, StringComparer.Ordinal)
+            .Select(kv => (kv.Key, string.Join("; ", kv.Value), StatusCodes.Status400BadRequest)).First(),
+        IntakeDecision.Unsigned unsigned => (unsigned.Error.Field, unsigned.Error.Detail, StatusCodes.Status401Unauthorized),
+        IntakeDecision.Accept => null,
+        _ => throw new InvalidOperationException("unknown intake decision"),
+    };
+
+    /// <summary>The refusal of what the store made of an accepted command, or null when it is stored (now or before).</summary>
+    public static (string Field, string Reason, int Status)? Of(AppendOutcome outcome) => outcome switch
+    {
+        AppendOutcome.NonceTaken taken => ("nonce", taken.Reason, StatusCodes.Status409Conflict),
+        _ => null,
+    };
+
+    /// <summary>The refusal of one item of a batch, or null when it is stored (now or before).</summary>
+    public static (string Field, string Reason, int Status)? Of(BatchItemOutcome outcome) => outcome switch
+    {
+        BatchItemOutcome.Refused refused => Of(refused.Decision),
+        BatchItemOutcome.OverQuota => ("contributor", "too many submissions for this contributor address; retry later", StatusCodes.Status429TooManyRequests),
+        BatchItemOutcome.Appended appended => Of(appended.Outcome),
+        _ => throw new InvalidOperationException("unknown batch item outcome"),
+    };
+
+    /// <summary>The single path's check of a partner command: its wire shape mapped to the HTTP body, then the same decision.</summary>
+    public static IntakeDecision Decide(CommunityAI.Contracts.SubmitContribution? command, Func<SubmitContributionRequest?, IntakeDecision> decide)
+    {
+        ArgumentNullException.ThrowIfNull(decide);
+        if (command is null)
+            return decide(null);
+        var request = PartnerSubmission.ToRequest(command, out var mappingError);
+        return mappingError is { } e
+            ? new IntakeDecision.Invalid(new Dictionary<string, string[]> { [e.Field] = [e.Rule] })
+            : decide(request);
+    }
+}

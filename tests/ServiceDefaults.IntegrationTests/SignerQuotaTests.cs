@@ -1,0 +1,69 @@
+using CommunityAI.ServiceDefaults.Limits;
+using Microsoft.Extensions.Time.Testing;
+using Npgsql;
+
+namespace ServiceDefaults.IntegrationTests;
+
+/// <summary>
+/// The signer quota taken for a whole batch at once: entry by entry as single takes would be, and never more than the
+/// limit however many batches and single requests of one signer race each other.
+/// </summary>
+public sealed class SignerQuotaTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Window = TimeSpan.FromHours(1);
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 12, 1, 10, 0, 0, TimeSpan.Zero));
+    private string _database = "";
+    private NpgsqlDataSource _dataSource = null!;
+    private SignerQuota _quota = null!;
+
+    public async Task InitializeAsync()
+    {
+        _database = await PostgresServer.CreateDatabaseAsync("signerquota");
+        _dataSource = NpgsqlDataSource.Create(_database);
+        _quota = new SignerQuota(_dataSource, "quota_test", _clock);
+        await _quota.EnsureTableAsync(default);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _dataSource.DisposeAsync();
+        await PostgresServer.DropDatabaseAsync(_database);
+    }
+
+    [Fact]
+    public async Task A_batch_is_granted_entry_by_entry_in_order_as_single_takes_would_be()
+    {
+        Assert.Equal(2, await _quota.TakeAsync("s", "0xAA", 3, Window, default)); // 2 left
+
+        var granted = await _quota.TakeEachAsync("s", ["0xaa", "0xBB", "0xAa", "0xaa", "0xbb", "0xcc"], 3, Window, default);
+
+        // 0xaa had 2 left: its first two entries; 0xbb and 0xcc had all 3; case does not make another signer.
+        Assert.Equal([true, true, true, false, true, true], granted);
+        Assert.Null(await _quota.TakeAsync("s", "0xaa", 3, Window, default));
+        Assert.Equal(0, await _quota.TakeAsync("s", "0xbb", 3, Window, default));
+        Assert.Equal(new[] { false }, await _quota.TakeEachAsync("s", ["0xbb"], 3, Window, default));
+        Assert.Equal(new[] { true }, await _quota.TakeEachAsync("other-scope", ["0xbb"], 3, Window, default));
+
+        // A new window starts with the whole allowance again.
+        _clock.Advance(Window);
+        Assert.Equal(new[] { true, true, true, false }, await _quota.TakeEachAsync("s", ["0xaa", "0xaa", "0xaa", "0xaa"], 3, Window, default));
+    }
+
+    [Fact]
+    public async Task Racing_batches_and_single_requests_of_one_signer_never_get_more_than_the_limit()
+    {
+        const int limit = 50;
+        var signers = new[] { "0x01", "0x02", "0x03" };
+        var batches = Enumerable.Range(0, 12).Select(i => Task.Run(async () =>
+            (await _quota.TakeEachAsync("race", [.. Enumerable.Range(0, 20).Select(j => signers[(i + j) % 3])], limit, Window, default))
+                .Select((ok, j) => (Signer: signers[(i + j) % 3], Ok: ok))));
+        var singles = Enumerable.Range(0, 60).Select(i => Task.Run(async () =>
+            new[] { (Signer: signers[i % 3], Ok: await _quota.TakeAsync("race", signers[i % 3], limit, Window, default) is not null) }.AsEnumerable()));
+
+        var results = (await Task.WhenAll(batches.Concat(singles))).SelectMany(r => r).ToList();
+
+        // 12 × 20 + 60 = 300 requests, 100 per signer, against a limit of 50 each: exactly 50 granted per signer.
+        foreach (var signer in signers)
+            Assert.Equal(limit, results.Count(r => r.Signer == signer && r.Ok));
+    }
+}
