@@ -1,6 +1,6 @@
-using System.Text.Json;
 using CommunityAI.Contracts;
 using CommunityAI.Contributions.Infrastructure;
+using CommunityAI.Formats.Policies;
 using CommunityAI.Formats.Signing;
 using CommunityAI.ServiceDefaults.Background;
 using Marten;
@@ -93,23 +93,8 @@ public sealed partial class DatasetBuilders(IDocumentStore store, TimeProvider c
     }
 
     /// <summary>The builder an activation of kind <see cref="AdmissionKind"/> names, EIP-55; null for any other activation.</summary>
-    public static string? Subject(PolicyActivated activation)
-    {
-        if (activation.Kind != AdmissionKind)
-            return null;
-        try
-        {
-            using var payload = JsonDocument.Parse(activation.Payload);
-            return payload.RootElement.ValueKind == JsonValueKind.Object
-                && payload.RootElement.TryGetProperty("builder", out var builder) && builder.ValueKind == JsonValueKind.String
-                && Address.TryParse(builder.GetString(), out var address) ? address : null;
-        }
-        catch (JsonException)
-        {
-            // Governance checked the payload before the vote; one that does not read admits nobody.
-            return null;
-        }
-    }
+    public static string? Subject(PolicyActivated activation) =>
+        activation.Kind == AdmissionKind ? ProposalPayloads.AddressOf(activation.Payload, "builder") : null;
 
     private void Admit(IDocumentSession session, DatasetBuilderAdmitted admitted)
     {

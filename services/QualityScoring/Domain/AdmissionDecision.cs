@@ -1,5 +1,5 @@
-using System.Text.Json;
 using CommunityAI.Contracts;
+using CommunityAI.Formats.Policies;
 using CommunityAI.Formats.Signing;
 
 namespace CommunityAI.QualityScoring.Domain;
@@ -16,22 +16,8 @@ public static class AdmissionDecision
     public const string ByGovernance = "governance";
 
     /// <summary>The validator a proposal of either kind names, EIP-55; null when the activation is of another kind or names none.</summary>
-    public static string? Subject(PolicyActivated activation)
-    {
-        if (activation.Kind is not (AdmissionKind or RemovalKind))
-            return null;
-        try
-        {
-            using var payload = JsonDocument.Parse(activation.Payload);
-            return payload.RootElement.ValueKind == JsonValueKind.Object
-                && payload.RootElement.TryGetProperty("validator", out var validator) && validator.ValueKind == JsonValueKind.String
-                && Address.TryParse(validator.GetString(), out var address) ? address : null;
-        }
-        catch (JsonException)
-        {
-            return null; // governance checks payloads when they are proposed; a damaged one admits nobody
-        }
-    }
+    public static string? Subject(PolicyActivated activation) =>
+        activation.Kind is AdmissionKind or RemovalKind ? ProposalPayloads.AddressOf(activation.Payload, "validator") : null;
 
     /// <summary>The event to record for an activation, or null when it changes nothing.</summary>
     /// <param name="current">The subject's admission now; null when it was never admitted.</param>

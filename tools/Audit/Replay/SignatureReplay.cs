@@ -70,7 +70,7 @@ internal sealed class SignatureReplay(SigningDomain domain)
                     new ErasurePayload(Text(d, "contributor")!, Text(d, "contributionId") ?? "", nonce, deadline));
                 break;
             case "policyactivated" when e.Stream.StartsWith("governance/", StringComparison.Ordinal) && Text(d, "kind") == BuilderAdmissionKind:
-                if (Text(d, "proposalId") is { } proposal && BuilderOf(Text(d, "payload")) is { } voted)
+                if (Text(d, "proposalId") is { } proposal && CommunityAI.Formats.Policies.ProposalPayloads.AddressOf(Text(d, "payload"), "builder") is { } voted)
                     _builderVotes[proposal] = voted;
                 break;
             case "datasetbuilderadmitted" when e.Stream == BuilderStream:
@@ -93,21 +93,6 @@ internal sealed class SignatureReplay(SigningDomain domain)
                     ? new DatasetSnapshotPayload(Text(d, "builder")!, Text(d, "kind") ?? "", (ushort)minScore, Text(d, "licences") ?? "", nonce, deadline)
                     : null);
                 break;
-        }
-    }
-
-    /// <summary>The address an admission proposal's payload names; null when it names none (it then admits nobody).</summary>
-    private static string? BuilderOf(string? payload)
-    {
-        try
-        {
-            using var json = System.Text.Json.JsonDocument.Parse(payload ?? "");
-            return json.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object && json.RootElement.TryGetProperty("builder", out var b)
-                && b.ValueKind == System.Text.Json.JsonValueKind.String && Address.TryParse(b.GetString(), out var address) ? address : null;
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            return null;
         }
     }
 
