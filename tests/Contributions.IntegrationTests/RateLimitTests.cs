@@ -98,3 +98,35 @@ public sealed class SignerQuotaTests(SignerThrottledContributionsService service
         Assert.Equal([HttpStatusCode.Accepted, HttpStatusCode.Accepted, HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests], statuses);
     }
 }
+
+/// <summary>
+/// A partner's commands on the bus draw on the same per-signer allowance as HTTP: before, the single bus command took
+/// none, so a contributor over its allowance could go on through any partner.
+/// </summary>
+public sealed class PartnerSignerQuotaTests(SignerThrottledContributionsService service) : IClassFixture<SignerThrottledContributionsService>
+{
+    [Fact]
+    public async Task A_signer_over_its_allowance_is_refused_on_the_bus_with_429_and_nothing_recorded()
+    {
+        const int Signer = 7;
+        await using var tap = await BrokerTap.ConnectAsync(service.Broker);
+        var rejections = await tap.SubscribeAsync("ContributionRejected");
+        var ids = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            var (id, body) = Signed.Contribution(keyIndex: Signer, text: $"through a partner {i}");
+            body["partnerId"] = "partner-x";
+            body["correlationId"] = $"corr-quota-{i}";
+            ids.Add(id);
+            await tap.PublishRawAsync("contributions-submit", body.ToJsonString(), messageId: Guid.NewGuid().ToString());
+            if (i < 2)
+                await Eventually.MatchesAsync(() => service.CountEventsAsync("contributions/" + id), n => n == 1, $"partner contribution {i} stored");
+        }
+
+        var messages = await Eventually.MatchesAsync(() => tap.DrainAsync(rejections), m => m.Count > 0, "ContributionRejected on the bus");
+        var rejected = messages[0].Body.GetProperty("message");
+        Assert.Equal(("corr-quota-2", "contributor", 429),
+            (rejected.GetProperty("correlationId").GetString(), rejected.GetProperty("field").GetString(), rejected.GetProperty("status").GetInt32()));
+        Assert.Equal(0, await service.CountEventsAsync("contributions/" + ids[2]));
+    }
+}

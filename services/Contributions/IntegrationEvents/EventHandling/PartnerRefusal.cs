@@ -9,6 +9,10 @@ namespace CommunityAI.Contributions.IntegrationEvents.EventHandling;
 /// </summary>
 public static class PartnerRefusal
 {
+    /// <summary>The signer has used its allowance (<c>RateLimits:PerContributor</c> per window), as HTTP's 429.</summary>
+    public static readonly (string Field, string Reason, int Status) OverQuota =
+        ("contributor", "too many submissions for this contributor address; retry later", StatusCodes.Status429TooManyRequests);
+
     /// <summary>The refusal of a decision, or null when the decision accepts.</summary>
     public static (string Field, string Reason, int Status)? Of(IntakeDecision decision) => decision switch
     {
@@ -31,7 +35,7 @@ public static class PartnerRefusal
     public static (string Field, string Reason, int Status)? Of(BatchItemOutcome outcome) => outcome switch
     {
         BatchItemOutcome.Refused refused => Of(refused.Decision),
-        BatchItemOutcome.OverQuota => ("contributor", "too many submissions for this contributor address; retry later", StatusCodes.Status429TooManyRequests),
+        BatchItemOutcome.OverQuota => OverQuota,
         BatchItemOutcome.Appended appended => Of(appended.Outcome),
         _ => throw new InvalidOperationException("unknown batch item outcome"),
     };

@@ -2,6 +2,7 @@ using CommunityAI.Contracts;
 using CommunityAI.Contributions.Domain;
 using CommunityAI.Contributions.Infrastructure;
 using CommunityAI.Formats.Signing;
+using CommunityAI.ServiceDefaults.Limits;
 using MassTransit;
 using Microsoft.Extensions.Options;
 
@@ -11,7 +12,8 @@ namespace CommunityAI.Contributions.IntegrationEvents.EventHandling;
 /// Partner intake: the same checks as HTTP. A refused command becomes a <see cref="ContributionRejected"/> in the
 /// history (published by the outbox); only a message that cannot be read at all lands in the error queue.
 /// </summary>
-public sealed class SubmitContributionConsumer(ContributionAppender appender, IOptions<IntakeOptions> options, SignedRequestCheck check)
+public sealed class SubmitContributionConsumer(
+    ContributionAppender appender, IOptions<IntakeOptions> options, SignedRequestCheck check, SignerQuota quota, IOptions<RateLimitOptions> limits)
     : IConsumer<SubmitContribution>
 {
     public async Task Consume(ConsumeContext<SubmitContribution> context)
@@ -19,9 +21,14 @@ public sealed class SubmitContributionConsumer(ContributionAppender appender, IO
         var command = context.Message;
         var now = check.Now;
         var decision = PartnerRefusal.Decide(command, request => ContributionIntake.Decide(request!, options.Value, check));
-        var refusal = decision is IntakeDecision.Accept(var submitted, var content)
-            ? PartnerRefusal.Of(await appender.AppendAsync(submitted, content, context.CancellationToken))
-            : PartnerRefusal.Of(decision);
+        var refusal = decision switch
+        {
+            // The signer's allowance is the same however its contributions arrive: over HTTP, in a batch or here.
+            IntakeDecision.Accept(var submitted, _) when await quota.TakeAsync(BatchIntake.QuotaScope, submitted.Contributor,
+                limits.Value.PerContributor, limits.Value.Window, context.CancellationToken) is null => PartnerRefusal.OverQuota,
+            IntakeDecision.Accept(var submitted, var content) => PartnerRefusal.Of(await appender.AppendAsync(submitted, content, context.CancellationToken)),
+            _ => PartnerRefusal.Of(decision),
+        };
         if (refusal is not { } r)
             return;
 
