@@ -30,6 +30,9 @@ public static class HistoryStoreExtensions
     {
         var connectionString = builder.Configuration.GetConnectionString(ConnectionName)
             ?? throw new InvalidOperationException($"ConnectionStrings:{ConnectionName} is not configured.");
+        if (Database.DatabaseTransport.Problem(connectionString, builder.Environment.EnvironmentName,
+                builder.Configuration.GetValue<bool>(Database.DatabaseTransport.AllowSetting)) is { } unverified)
+            throw new InvalidOperationException(unverified);
 
         builder.Services.AddSingleton(_ =>
         {

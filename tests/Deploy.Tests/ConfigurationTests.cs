@@ -131,4 +131,13 @@ public sealed partial class ConfigurationTests
     /// <summary>"Chain__AnchorerKey" → "AnchorerKey", "ConnectionStrings__history" stays whole so its section is seen.</summary>
     private static string SettingSegment(string key) =>
         key.StartsWith("ConnectionStrings__", StringComparison.OrdinalIgnoreCase) ? key : key.Split("__")[^1].Replace("_", "", StringComparison.Ordinal);
+
+    [Fact]
+    public void Only_the_development_overlay_accepts_a_database_connection_that_does_not_verify_the_server()
+    {
+        static bool Allows(string overlay) => RenderedOverlay.Load(overlay).All<V1ConfigMap>()
+            .Any(map => map.Data?.TryGetValue("Database__AllowUnverifiedConnection", out var value) == true && value == "true");
+        Assert.True(Allows("dev"));
+        Assert.False(Allows("production"));
+    }
 }
