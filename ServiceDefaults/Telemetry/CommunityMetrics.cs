@@ -17,6 +17,7 @@ public static class CommunityMetrics
     public const string LeaderLeadingName = "communityai.leader.leading";
     public const string ContributionStageLatencyName = "communityai.contribution.stage_latency";
     public const string ContributionsScoredName = "communityai.contributions.scored";
+    public const string ContributionsAcceptedName = "communityai.contributions.accepted";
     public const string LogSizeName = "communityai.log.size";
     public const string AnchorLagName = "communityai.anchor.lag";
     public const string AnchorAgeName = "communityai.anchor.age";
@@ -25,7 +26,7 @@ public static class CommunityMetrics
     public static IReadOnlyList<string> All { get; } =
     [
         RequestsRefusedName, OutboxPublishedName, OutboxDelayName, LeaderFailuresName, LeaderLeadingName,
-        ContributionStageLatencyName, ContributionsScoredName, LogSizeName, AnchorLagName, AnchorAgeName,
+        ContributionStageLatencyName, ContributionsScoredName, ContributionsAcceptedName, LogSizeName, AnchorLagName, AnchorAgeName,
         History.HistoryFacts.RefusedCounterName,
     ];
 
@@ -57,6 +58,10 @@ public static class CommunityMetrics
     /// <summary>Scores decided, by path: reviewed (validators' consensus), fallback (no validators or no quorum) or duplicate.</summary>
     public static readonly Counter<long> ContributionsScored = Meter.CreateCounter<long>(
         ContributionsScoredName, unit: "{contribution}", description: "Scores decided, by path");
+
+    /// <summary>Contributions newly stored, by the way they came in (HTTP or the bus, one at a time or in a batch).</summary>
+    public static readonly Counter<long> ContributionsAccepted = Meter.CreateCounter<long>(
+        ContributionsAcceptedName, unit: "{contribution}", description: "Contributions newly stored, by intake path");
 
     /// <summary>Observes whether each leader loop of this process leads (1) or not (0), by loop.</summary>
     public static void ObserveLeading(Func<IEnumerable<Measurement<int>>> observe) =>

@@ -52,6 +52,27 @@ public sealed class TelemetryTests(ContributionsService service) : IClassFixture
     }
 }
 
+/// <summary>New contributions are counted by the door they came in, and a replay of one already stored is not counted again.</summary>
+[Collection(TelemetryCollection.Name)]
+public sealed class IntakeTelemetryTests(ContributionsService service) : IClassFixture<ContributionsService>
+{
+    [Fact]
+    public async Task Stored_contributions_are_counted_by_path_once()
+    {
+        using var accepted = new CounterWatch(CommunityTelemetry.MeterName, CommunityMetrics.ContributionsAcceptedName);
+        var (_, single) = Signed.Contribution(text: "counted once over http");
+        for (var i = 0; i < 2; i++)
+            using (var response = await service.Client.PostAsJsonAsync("/api/contributions", single))
+                Assert.True(response.IsSuccessStatusCode);
+        var batch = new { contributions = new[] { Signed.Contribution(text: "in a batch 1").Body, Signed.Contribution(text: "in a batch 2").Body } };
+        using (var response = await service.Client.PostAsJsonAsync("/api/contributions/batch", batch))
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+
+        Assert.Equal(1, accepted.Total(("path", "http")));
+        Assert.Equal(2, accepted.Total(("path", "http-batch")));
+    }
+}
+
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class TelemetryCollection
 {

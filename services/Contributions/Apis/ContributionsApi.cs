@@ -66,7 +66,9 @@ public static class ContributionsApi
                 await quota.TakeAsync(BatchIntake.QuotaScope, submitted.Contributor, limits.Value.PerContributor, limits.Value.Window, ct) is null:
                 return IntakeAnswers.OverQuota();
             case IntakeDecision.Accept(var submitted, var content):
-                return await appender.AppendAsync(submitted, content, ct) switch
+                var appended = await appender.AppendAsync(submitted, content, ct);
+                IntakeMetrics.Stored("http", appended);
+                return appended switch
                 {
                     AppendOutcome.Stored stored => IntakeAnswers.Stored(stored),
                     AppendOutcome.AlreadyStored again => IntakeAnswers.AlreadyStored(again),
@@ -104,6 +106,7 @@ public static class ContributionsApi
             return IntakeAnswers.Problem(StatusCodes.Status503ServiceUnavailable, "The batch was not stored", "batch",
                 "the store refused the batch's transaction, so none of its contributions was stored; send the same batch again (it is idempotent)");
         }
+        IntakeMetrics.Stored("http-batch", outcomes);
         var answers = outcomes.Select(Answer).ToList();
         return TypedResults.Ok(new BatchResult(answers.Count(a => a.Status == StatusCodes.Status202Accepted), answers));
     }

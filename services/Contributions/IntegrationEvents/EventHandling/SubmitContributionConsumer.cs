@@ -26,7 +26,7 @@ public sealed class SubmitContributionConsumer(
             // The signer's allowance is the same however its contributions arrive: over HTTP, in a batch or here.
             IntakeDecision.Accept(var submitted, _) when await quota.TakeAsync(BatchIntake.QuotaScope, submitted.Contributor,
                 limits.Value.PerContributor, limits.Value.Window, context.CancellationToken) is null => PartnerRefusal.OverQuota,
-            IntakeDecision.Accept(var submitted, var content) => PartnerRefusal.Of(await appender.AppendAsync(submitted, content, context.CancellationToken)),
+            IntakeDecision.Accept(var submitted, var content) => PartnerRefusal.Of(Counted(await appender.AppendAsync(submitted, content, context.CancellationToken))),
             _ => PartnerRefusal.Of(decision),
         };
         if (refusal is not { } r)
@@ -36,5 +36,11 @@ public sealed class SubmitContributionConsumer(
         var key = context.MessageId?.ToString("N") ?? command.CorrelationId ?? Guid.NewGuid().ToString("N");
         await appender.RejectAsync(key, new ContributionRejected(
             command.CorrelationId, command.PartnerId, command.Contributor, r.Field, r.Reason, r.Status, now), context.CancellationToken);
+    }
+
+    private static AppendOutcome Counted(AppendOutcome outcome)
+    {
+        IntakeMetrics.Stored("bus", outcome);
+        return outcome;
     }
 }

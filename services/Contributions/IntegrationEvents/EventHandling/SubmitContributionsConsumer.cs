@@ -31,6 +31,7 @@ public sealed class SubmitContributionsConsumer(BatchIntake intake, Contribution
         }
 
         var outcomes = await intake.SubmitAsync(items.Count, i => PartnerRefusal.Decide(items[i], intake.Decide), context.CancellationToken);
+        IntakeMetrics.Stored("bus-batch", outcomes);
         var rejections = new List<(string, ContributionRejected)>();
         for (var i = 0; i < outcomes.Length; i++)
         {
