@@ -73,6 +73,8 @@ internal static class Extensions
         builder.Services.AddSingleton<DeploymentHistory>();
         builder.Services.AddSingleton<ContractSetup>();
         builder.Services.AddHealthChecks().AddCheck<ChainHealthCheck>("chain", tags: ["ready"]);
+        // The log's tables exist before the first request and before any loop (registered ahead of the loops).
+        builder.Services.AddHostedService<LogSchema.Setup>();
         builder.Services.AddLeaderLoop<LogWriter>();
         builder.Services.AddLeaderLoop<LogNoticePublisher>();
         builder.Services.AddLeaderLoop<AnchorScheduler>();

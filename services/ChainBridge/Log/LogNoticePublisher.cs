@@ -11,24 +11,13 @@ namespace CommunityAI.ChainBridge.Log;
 /// waits on the broker; while the broker is away the notices wait here and go out once it answers, so a service's
 /// view of its log indexes (and of what is anchored) is complete after any outage or crash.
 /// </summary>
-public sealed partial class LogNoticePublisher(NpgsqlDataSource dataSource, LogStore store, IBus bus, ILogger<LogNoticePublisher> logger)
+public sealed partial class LogNoticePublisher(LogStore store, IBus bus, ILogger<LogNoticePublisher> logger)
     : ILeaderJob
 {
     private const int BatchSize = 1000;
     private static readonly TimeSpan IdleDelay = TimeSpan.FromMilliseconds(100);
 
     public LeaderLoopSettings Settings { get; } = new("log-notices");
-
-    private bool _schemaEnsured;
-
-    public async Task<bool> PrepareAsync(CancellationToken ct)
-    {
-        // Once per instance: the tables outlive the process, and followers retry the lock every few seconds.
-        if (!_schemaEnsured)
-            await LogSchema.EnsureAsync(dataSource, ct);
-        _schemaEnsured = true;
-        return true;
-    }
 
     /// <summary>
     /// Publishes from the checkpoint on. After a failure (broker or database away) the checkpoint did not move, so the

@@ -44,4 +44,16 @@ public static class LogSchema
             await ddl.ExecuteNonQueryAsync(ct);
         await transaction.CommitAsync(ct);
     }
+
+    /// <summary>
+    /// Creates the tables at start, before the service takes requests or any loop runs: the log's API reads them from
+    /// the first request on (a fresh database answered 500 until the writer's first term), and the writer and the notice
+    /// publisher would otherwise each create them.
+    /// </summary>
+    public sealed class Setup(NpgsqlDataSource dataSource) : Microsoft.Extensions.Hosting.IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => EnsureAsync(dataSource, cancellationToken);
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
 }

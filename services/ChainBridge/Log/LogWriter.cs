@@ -18,17 +18,6 @@ public sealed partial class LogWriter(NpgsqlDataSource dataSource, LogStore stor
 
     public LeaderLoopSettings Settings { get; } = new("log-writer");
 
-    private bool _schemaEnsured;
-
-    public async Task<bool> PrepareAsync(CancellationToken ct)
-    {
-        // Once per instance: the tables outlive the process, and followers retry the lock every few seconds.
-        if (!_schemaEnsured)
-            await LogSchema.EnsureAsync(dataSource, ct);
-        _schemaEnsured = true;
-        return true;
-    }
-
     /// <summary>Appends from the committed head on; after a failure the next term resumes from the committed head.</summary>
     public async Task LeadAsync(LeaderTerm term, CancellationToken ct)
     {
