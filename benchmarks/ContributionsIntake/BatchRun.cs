@@ -46,15 +46,7 @@ public static class BatchRun
             var recovery = RecoveryRate(bodies[..Math.Min(count, 10_000)]);
             var checks = ChecksRate(bodies[..Math.Min(count, 10_000)]);
 
-            Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_COMMUNITYAI_CONTRIBUTIONS", AppContext.BaseDirectory);
-            await using var host = new IntakeHost(new Dictionary<string, string>
-            {
-                ["ConnectionStrings:history"] = history,
-                ["ConnectionStrings:rabbitmq"] = broker,
-                ["Chain:Id"] = AnvilNode.ChainId.ToString(CultureInfo.InvariantCulture),
-                ["Chain:VerifyingContract"] = TestChain.AnchorContract,
-                ["Logging:LogLevel:Default"] = "Warning",
-            });
+            await using var host = IntakeHost.Start(history, broker);
             var client = host.CreateClient();
             client.Timeout = TimeSpan.FromMinutes(5);
 

@@ -34,16 +34,7 @@ try
     var bodies = Presigned.Bodies(count + 200, contentBytes);
     Console.WriteLine("done");
 
-    // Run from an artifacts folder outside the tree, the factory cannot find the service's folder by the solution.
-    Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_COMMUNITYAI_CONTRIBUTIONS", AppContext.BaseDirectory);
-    await using var host = new IntakeHost(new Dictionary<string, string>
-    {
-        ["ConnectionStrings:history"] = history,
-        ["ConnectionStrings:rabbitmq"] = broker,
-        ["Chain:Id"] = AnvilNode.ChainId.ToString(CultureInfo.InvariantCulture),
-        ["Chain:VerifyingContract"] = TestChain.AnchorContract,
-        ["Logging:LogLevel:Default"] = "Warning",
-    });
+    await using var host = IntakeHost.Start(history, broker);
     var client = host.CreateClient();
 
     // Warm-up: JIT, connection pools, Marten's generated code.
