@@ -49,8 +49,8 @@ var qualityScoring = builder.AddProject<Projects.QualityScoring>("quality-scorin
     .WithEnvironment("Scoring__SeedRound", "00:00:30")
     .WithGenesisValidators(DevelopmentValidators);
 
-// Locally nobody has registered as a validator yet, so every score is a fallback: the local genesis policy pays
-// fallback scores in full so the quick start shows tokens. Elsewhere the built-in genesis pays nothing without evidence.
+// A score nobody reviewed (the demo crew below switched off, or short of a quorum) is a fallback: the local genesis
+// policy pays fallback scores in full so the quick start shows tokens. Elsewhere the built-in genesis pays nothing without evidence.
 var rewardLedger = builder.AddProject<Projects.RewardLedger>("reward-ledger")
     .WithHttpEndpoint(port: 5103, name: "api")
     .BehindThePortal()
@@ -89,6 +89,16 @@ var chainBridge = builder.AddProject<Projects.ChainBridge>("chain-bridge")
     .WithEnvironment("Checkpoints__SigningKey", checkpointKey)
     // anvil mines a block per transaction only: one confirmation keeps a local payment from waiting for a dozen more.
     .WithEnvironment("Revenue__Confirmations", "1");
+
+// So a newcomer sees reviews happen: five validators with the genesis validators' public dev keys commit and reveal a
+// review of every case they are drawn for, near its automated score, one of them careless (consensus clips it).
+// `eng/run.sh --Demo:Validators=false` leaves them out (the load driver brings the same crew of its own).
+if (!string.Equals(builder.Configuration["Demo:Validators"], "false", StringComparison.OrdinalIgnoreCase))
+{
+    builder.AddProject<Projects.DemoValidators>("demo-validators")
+        .WithReference(qualityScoring).WaitFor(qualityScoring)
+        .WithChainSetting();
+}
 
 // The browser's front door: the pages, and every service's API proxied on one origin (addresses by service discovery).
 // The page reads anchored heads from the chain's JSON-RPC itself, so it is given the node's address as a browser sees it.

@@ -1,5 +1,6 @@
 using CommunityAI.Benchmarks.LoadDriver;
 using CommunityAI.Benchmarks.LoadDriver.Limits;
+using CommunityAI.DemoValidators;
 using Spectre.Console;
 
 // Acts as a community against a running system (eng/run.sh), then measures the limits on the same machine.
@@ -18,7 +19,7 @@ using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer
 
 // Validators register before the first contribution, so every contribution gets reviewers; they review until the lags are in.
 using var scoringHttp = new HttpClient { BaseAddress = settings.Scoring, Timeout = TimeSpan.FromSeconds(60) };
-var crew = new ValidatorCrew(scoringHttp, settings.Domain, settings.Validators);
+var crew = new ValidatorCrew(scoringHttp, settings.Domain, settings.Validators, ValidatorCrew.ByContributionId);
 await AnsiConsole.Status().StartAsync($"Registering {settings.Validators} validators…", _ => crew.RegisterAsync(cancel.Token));
 using var stopReviewing = CancellationTokenSource.CreateLinkedTokenSource(cancel.Token);
 var reviewing = settings.Validators > 0 ? crew.ReviewUntilAsync(stopReviewing.Token) : Task.FromResult(new ReviewResult(0, 0, new HdrHistogram.LongHistogram(HdrHistogram.TimeStamp.Minutes(1), 3)));

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
+using CommunityAI.DemoValidators;
 using Spectre.Console;
 
 namespace CommunityAI.Benchmarks.LoadDriver;

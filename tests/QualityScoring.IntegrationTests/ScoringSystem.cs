@@ -140,6 +140,9 @@ public class ScoringSystem : IAsyncLifetime
         return stream.Events[0].Id;
     }
 
+    /// <summary>A handler that reaches the first replica's HTTP API in process, for a client the test does not build itself.</summary>
+    public HttpMessageHandler ApiHandler() => _host!.Server.CreateHandler();
+
     public async Task<ContributionScored> ScoredAsync(string contributionId, TimeSpan? timeout = null) =>
         (await Eventually.MatchesAsync(() => Task.FromResult(Scored.GetValueOrDefault(contributionId)), s => s is not null,
             $"{contributionId} to be scored on the bus", timeout))!;
@@ -300,3 +303,6 @@ public sealed class ScoringSystemWithoutReassignment : ScoringSystem
 {
     protected override IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string> { ["Scoring:ReassignmentRounds"] = "0" };
 }
+
+/// <summary>A system of its own for the demo crew, so no other test's validators are registered beside it.</summary>
+public sealed class ScoringSystemForTheDemoCrew : ScoringSystem;

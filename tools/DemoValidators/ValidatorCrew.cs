@@ -9,18 +9,21 @@ using CommunityAI.QualityScoring.Domain;
 using HdrHistogram;
 using Nethereum.Signer;
 
-namespace CommunityAI.Benchmarks.LoadDriver;
+namespace CommunityAI.DemoValidators;
 
 /// <summary>What the validators did during a run.</summary>
 public sealed record ReviewResult(int Accepted, int Refused, LongHistogram Latency);
 
+/// <summary>What a contribution is worth to an honest reviewer (0–100): the crew's judgement of one case.</summary>
+public delegate ValueTask<int> Judgement(string contributionId, CancellationToken ct);
+
 /// <summary>
 /// Validators signing with anvil's public dev keys 3 to 7, the development genesis validators (AppHost; only admitted
 /// addresses may register): each registers with a signed request (again on a later run: already registered is fine), then keeps polling its open assignments
-/// and reviews each with a signed EIP-712 Review. Most score close to a contribution's "true" quality (derived from
-/// its id), one in five is a careless outlier, so the consensus has something to clip.
+/// and reviews each with a sealed commitment and its reveal (EIP-712 ReviewCommit and Review). Most score within 5
+/// points of the <paramref name="judge"/>'s value, one in five is a careless outlier, so the consensus has something to clip.
 /// </summary>
-public sealed class ValidatorCrew(HttpClient scoring, SigningDomain domain, int size)
+public sealed class ValidatorCrew(HttpClient scoring, SigningDomain domain, int size, Judgement judge)
 {
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(500);
     /// <summary>anvil's public dev keys 3 to 7, whose addresses the AppHost admits as genesis validators.</summary>
@@ -32,6 +35,12 @@ public sealed class ValidatorCrew(HttpClient scoring, SigningDomain domain, int 
         "0x92db14e403b83dfe3df233f83dfa3a0d7096f21ca9b0d6d6b8d88b2b4ec1564e",
         "0x4bbbf85ce3377467afe5d46f804f221813b2bb87f24d81f60f1fcdbf7cbf4356",
     ];
+
+    /// <summary>
+    /// A contribution's "true" quality derived from its id alone: what the load driver uses, so a run's reviews cost no
+    /// reads and do not depend on the content.
+    /// </summary>
+    public static readonly Judgement ByContributionId = (id, _) => ValueTask.FromResult(40 + Hex.Decode(id, 32)[0] % 50);
 
     private readonly EthECKey[] _keys = GenesisKeys.Take(size).Select(k => new EthECKey(k)).ToArray();
     private readonly LongHistogram _latency = new(TimeStamp.Minutes(5), 3);
@@ -63,7 +72,9 @@ public sealed class ValidatorCrew(HttpClient scoring, SigningDomain domain, int 
     private async Task ReviewLoopAsync(EthECKey key, bool careless, CancellationToken stop)
     {
         var address = key.GetPublicAddress();
-        ulong nonce = 1;
+        // Each signed type takes a nonce once per signer, for good: starting from the clock lets a restarted crew, or the
+        // load driver beside the demo crew, sign again with the same keys without meeting a used nonce.
+        var nonce = (ulong)DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1000;
         while (!stop.IsCancellationRequested)
         {
             try
@@ -77,16 +88,17 @@ public sealed class ValidatorCrew(HttpClient scoring, SigningDomain domain, int 
             {
                 return;
             }
-            catch (HttpRequestException)
+            catch (Exception e) when (e is HttpRequestException or JsonException or TimeoutException
+                                       || e is OperationCanceledException && !stop.IsCancellationRequested)
             {
-                await Task.Delay(Poll, CancellationToken.None); // the service is busy or restarting: poll again
+                await Task.Delay(Poll, CancellationToken.None); // the service is busy, restarting or timed out: poll again
             }
         }
     }
 
     private async Task ReviewAsync(EthECKey key, string address, string contributionId, bool careless, ulong nonce, CancellationToken ct)
     {
-        var quality = 40 + Hex.Decode(contributionId, 32)[0] % 50;
+        var quality = await judge(contributionId, ct);
         var score = careless ? (quality + 50) % 101 : Math.Clamp(quality + Random.Shared.Next(-5, 6), 0, 100);
         var salt = Hex.Encode(RandomNumberGenerator.GetBytes(32));
         var deadline = (ulong)DateTimeOffset.UtcNow.AddMinutes(30).ToUnixTimeSeconds();

@@ -1,0 +1,61 @@
+using CommunityAI.DemoValidators;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace CommunityAI.QualityScoring.IntegrationTests;
+
+/// <summary>
+/// The crew the AppHost runs locally, wired as its own Program wires it (<see cref="DemoValidators.Extensions.AddDemoCrew"/>), against
+/// the real service: it registers the genesis validators' development keys and reviews what it is drawn for, so a
+/// newcomer's contribution is decided by sealed reviews and consensus instead of the fallback.
+/// </summary>
+public sealed class DemoCrewTests(ScoringSystemForTheDemoCrew system) : IClassFixture<ScoringSystemForTheDemoCrew>
+{
+    [Fact]
+    public async Task The_crew_commits_and_reveals_every_review_it_is_drawn_for_and_the_case_closes_by_consensus()
+    {
+        using var crew = StartCrew();
+        // Reviewers are drawn when a contribution arrives, from the validators registered by then.
+        foreach (var member in CrewAddresses)
+            await Eventually.MatchesAsync(async () => (await system.Api.GetAsync($"/api/validators/{member}")).StatusCode,
+                status => status == System.Net.HttpStatusCode.OK, $"{member} registered by the crew");
+        var submissions = new[]
+        {
+            ScoringSystem.Submission(1, "A labelled sample of rental clauses, each with the tenant's risk and a one-line reason."),
+            ScoringSystem.Submission(2, "Twenty questions about municipal recycling rules with answers checked against the city's guide."),
+        };
+        foreach (var submitted in submissions)
+            await system.PublishAsync(submitted);
+
+        foreach (var submitted in submissions)
+        {
+            // Three of the five crew members, chosen by the service; their reveals close the case before any window ends.
+            var scored = await system.ScoredAsync(submitted.ContributionId, ScoringSystem.ReviewWindow + TimeSpan.FromSeconds(30));
+            Assert.Null(scored.Fallback);
+            Assert.Equal(3, scored.Reviews!.Count);
+            Assert.All(scored.Reviews, r => Assert.Contains(r.Validator, CrewAddresses, StringComparer.OrdinalIgnoreCase));
+            // Honest members score within 5 points of the automated score; the median of three with at most one careless
+            // member is an honest score.
+            Assert.InRange(scored.Components!.ConsensusScore!.Value, scored.Components.AutomatedScore - 5, scored.Components.AutomatedScore + 5);
+            Assert.Equal(3, await system.CountEventsAsync("review_committed", submitted.ContributionId));
+        }
+        await crew.StopAsync();
+    }
+
+    private static readonly string[] CrewAddresses =
+        [.. ValidatorCrew.GenesisKeys.Select(k => new Nethereum.Signer.EthECKey(k).GetPublicAddress())];
+
+    private IHost StartCrew()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration["Chain:Id"] = TestChain.Settings["Chain:Id"];
+        builder.Configuration["Chain:VerifyingContract"] = TestChain.AnchorContract;
+        builder.Configuration["services:quality-scoring:api:0"] = "http://localhost";
+        builder.AddDemoCrew();
+        // The service runs in process: its requests go through the test server's handler instead of a socket.
+        builder.Services.AddHttpClient(DemoCrewService.ScoringClient).ConfigurePrimaryHttpMessageHandler(system.ApiHandler);
+        var host = builder.Build();
+        host.Start();
+        return host;
+    }
+}
