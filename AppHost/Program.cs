@@ -47,6 +47,7 @@ var qualityScoring = builder.AddProject<Projects.QualityScoring>("quality-scorin
     .WithChainSetting()
     .WithEnvironment("Scoring__CommitWindow", "00:02:00")
     .WithEnvironment("Scoring__SeedRound", "00:00:30")
+    .WithLocalEpochs()
     .WithGenesisValidators(DevelopmentValidators);
 
 // A score nobody reviewed (the demo crew below switched off, or short of a quorum) is a fallback: the local genesis
@@ -55,6 +56,7 @@ var rewardLedger = builder.AddProject<Projects.RewardLedger>("reward-ledger")
     .WithHttpEndpoint(port: 5103, name: "api")
     .BehindThePortal()
     .WithHistoryAndBus(infrastructure, databaseRoles, "communityai_reward_ledger")
+    .WithLocalEpochs()
     .WithEnvironment("Rewards__Genesis__FallbackShareBasisPoints", "10000")
     .WithEnvironment("Rewards__Genesis__UnseenContentShareBasisPoints", "10000");
 

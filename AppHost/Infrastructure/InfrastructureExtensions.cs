@@ -25,6 +25,18 @@ public static class InfrastructureExtensions
             .WithEnvironment("Chain__VerifyingContract", LocalAnchorContract);
 
     /// <summary>
+    /// Locally an epoch lasts five minutes (a day elsewhere), so a newcomer sees an epoch close, its claim root published
+    /// and a claim paid within minutes. Given alike to the two services that count epochs (the ledger's credits and
+    /// claim roots, quality-scoring's caps per epoch). The local genesis is later than the deployed one (2026-01-01): a
+    /// local history begun with day-long epochs (numbers in the hundreds) then has its next epoch start later, instead
+    /// of tens of thousands of empty five-minute epochs to close since New Year.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithLocalEpochs(this IResourceBuilder<ProjectResource> service) =>
+        service
+            .WithEnvironment("Epochs__Genesis", "2026-12-01T00:00:00Z")
+            .WithEnvironment("Epochs__Length", "00:05:00");
+
+    /// <summary>
     /// The portal proxies every API from this machine's loopback, so a service trusts <c>X-Forwarded-For</c> from there
     /// (and from nowhere else): its per-client limit then counts each browser, not the portal as one client.
     /// </summary>
