@@ -19,6 +19,9 @@ var contentMasterKey = builder.AddParameter("content-master-key", secret: true);
 // since the services run as Production under the AppHost and would otherwise serve no signed checkpoint.
 var checkpointKey = builder.AddParameter("checkpoint-key", secret: true);
 
+// Its verifier key, public: the portal's explorer checks the signed checkpoint with it in the visitor's browser.
+var logKey = builder.AddParameter("log-key");
+
 // The gasless-claim relayer's key (it pays claims' gas and holds no contract role): anvil's public dev key 6 locally.
 var relayerKey = builder.AddParameter("relayer-key", secret: true);
 
@@ -108,7 +111,8 @@ builder.AddProject<Projects.Portal>("portal")
     .WithHttpEndpoint(port: 5100, name: "web")
     .WithReference(contributions).WithReference(qualityScoring).WithReference(rewardLedger)
     .WithReference(chainBridge).WithReference(governance).WithReference(communityModel)
-    .WithEnvironment("Portal__ChainRpcUrl", infrastructure.Chain);
+    .WithEnvironment("Portal__ChainRpcUrl", infrastructure.Chain)
+    .WithEnvironment("Portal__LogKey", logKey);
 
 builder.Build().Run();
 

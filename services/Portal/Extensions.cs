@@ -25,11 +25,12 @@ public static class Extensions
         return builder;
     }
 
-    /// <summary>The page's settings, as JSON; public values only (a chain id and an RPC address).</summary>
+    /// <summary>The page's settings, as JSON; public values only (a chain id, an RPC address, the log's and witnesses' verifier keys).</summary>
     public static IEndpointRouteBuilder MapPortalConfig(this IEndpointRouteBuilder app)
     {
         app.MapGet("/portal/config.json", (IOptions<PortalOptions> options) => TypedResults.Ok(new PortalConfig(
-            options.Value.ChainId, options.Value.ChainRpcUrl, options.Value.ChainName)));
+            options.Value.ChainId, options.Value.ChainRpcUrl, options.Value.ChainName,
+            options.Value.LogKey, options.Value.WitnessKeys, options.Value.WitnessesRequired)));
         return app;
     }
 
@@ -50,5 +51,5 @@ public static class Extensions
         });
     }
 
-    public sealed record PortalConfig(long ChainId, string ChainRpcUrl, string ChainName);
+    public sealed record PortalConfig(long ChainId, string ChainRpcUrl, string ChainName, string? LogKey, string[] WitnessKeys, int WitnessesRequired);
 }

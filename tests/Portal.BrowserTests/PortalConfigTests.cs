@@ -19,6 +19,38 @@ public sealed class PortalConfigTests
         Assert.Equal(expected, config.GetProperty("chainId").GetInt64());
     }
 
+    [Theory]
+    [InlineData("not a key", null, "0", "Portal:LogKey must be the log's Ed25519 note verifier key")]
+    [InlineData(null, "localhost/communityai-log+f1f15765+AXavUaJ6qfkeVwtgLH8fPyT7OqamckNabhFpiyHSBCIy", "0", "is not a cosignature/v1 verifier key")]
+    [InlineData(null, null, "1", "more than the 0 witness keys configured")]
+    public void A_portal_given_keys_it_cannot_check_with_refuses_to_start(string? logKey, string? witnessKey, string required, string expected)
+    {
+        using var host = new Host(new Dictionary<string, string?>
+        {
+            ["Portal:LogKey"] = logKey, ["Portal:WitnessKeys:0"] = witnessKey, ["Portal:WitnessesRequired"] = required,
+        });
+        var error = Assert.ThrowsAny<Exception>(() => host.CreateClient());
+        Assert.Contains(expected, error.ToString());
+    }
+
+    [Fact]
+    public async Task The_page_gets_the_log_key_and_the_witnesses_it_checks_the_checkpoint_with()
+    {
+        var log = WitnessedSystem.LogKey.Key.ToString();
+        var witness = WitnessedSystem.Witnesses[0].Key.ToString();
+        using var host = new Host(new Dictionary<string, string?>
+        {
+            ["Portal:LogKey"] = log, ["Portal:WitnessKeys:0"] = witness, ["Portal:WitnessesRequired"] = "1",
+        });
+        var config = await host.CreateClient().GetFromJsonAsync<JsonElement>("/portal/config.json");
+        Assert.Equal(log, config.GetProperty("logKey").GetString());
+        // The two kinds of key are not interchangeable: a witness's cosignature key (type 0x04) is not the log's.
+        using var swapped = new Host(new Dictionary<string, string?> { ["Portal:LogKey"] = witness });
+        Assert.Contains("Portal:LogKey must be", Assert.ThrowsAny<Exception>(() => swapped.CreateClient()).ToString());
+        Assert.Equal(witness, config.GetProperty("witnessKeys")[0].GetString());
+        Assert.Equal(1, config.GetProperty("witnessesRequired").GetInt32());
+    }
+
     private sealed class Host(Dictionary<string, string?> settings) : WebApplicationFactory<PortalOptions>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)

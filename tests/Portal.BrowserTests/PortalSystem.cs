@@ -61,7 +61,7 @@ public class PortalSystem : IAsyncLifetime
         // Only the classes about the community model start it (it trains with ML.NET); elsewhere its route answers 502.
         var model = StartCommunityModel(settings, contributions);
 
-        var portal = Start<PortalOptions>(new Dictionary<string, string>
+        var portal = Start<PortalOptions>(new Dictionary<string, string>(PortalSettings)
         {
             ["Portal:ChainId"] = AnvilNode.ChainId.ToString(CultureInfo.InvariantCulture),
             ["Portal:ChainRpcUrl"] = Chain.RpcUrl,
@@ -87,6 +87,9 @@ public class PortalSystem : IAsyncLifetime
 
     /// <summary>The community model's address when this system starts it (none by default).</summary>
     protected virtual Uri? StartCommunityModel(IReadOnlyDictionary<string, string> settings, Uri contributions) => null;
+
+    /// <summary>Settings a test class's system gives the portal beside the chain and the services' addresses.</summary>
+    protected virtual IReadOnlyDictionary<string, string> PortalSettings { get; } = new Dictionary<string, string>();
 
     /// <summary>Settings a test class's system adds to (or changes in) every service's.</summary>
     protected virtual IReadOnlyDictionary<string, string> ServiceSettings { get; } = new Dictionary<string, string>();

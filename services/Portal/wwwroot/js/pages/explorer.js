@@ -4,6 +4,7 @@ import { chainInfo, config, getJson } from "../api.js";
 import { anchoredHead } from "../chain.js";
 import { facts, field, h, hash, table } from "../dom.js";
 import { checkConsistency, fromHex, leafHash, rootFromInclusionProof, toHex } from "../merkle.js";
+import { verifyCheckpoint } from "../note.js";
 
 const PageSize = 20;
 
@@ -34,6 +35,7 @@ export default async function explorer(main, [selected]) {
       : [`${anchored.treeSize} entries, root `, hash(anchored.rootHash)]))],
     ["HistoryAnchor", chain ? hash(chain.anchorContract) : "—"],
     ["Consistent with the chain", await consistency(head, anchored)],
+    ["Signed and witnessed", await witnessed()],
   ]));
 
   const start = Math.max(0, head.treeSize - PageSize);
@@ -66,6 +68,32 @@ async function consistency(head, anchored) {
     return say(true, `the ${size} entries served here extend the ${anchored.treeSize} anchored on chain (consistency proof checked in your browser)`);
   } catch (error) {
     return say(false, `the log served here does not extend the head anchored on chain: it was rewritten, or you are shown a different log than others (${error.message})`);
+  }
+}
+
+/**
+ * The log's signed checkpoint (`/checkpoint`), checked here: the log's Ed25519 signature under the key this portal is
+ * configured with, and the cosignatures of the known witnesses, of which `witnessesRequired` must have verified this very
+ * head. Witnesses each check that a head extends every head they saw before, so a head enough of them cosigned is the
+ * one everybody is shown, not a view made for this visitor.
+ */
+async function witnessed() {
+  const say = (state, text) => h("span", { id: "witnessed", "data-witnessed": state, role: state === "false" ? "alert" : null },
+    h("span", { class: state === "true" ? "ok" : "bad" }, { true: "✔ ", false: "✘ " }[state] ?? "· "), text);
+  if (!config.logKey) return say("unchecked", "not checked: this portal is not configured with the log's key");
+  const required = config.witnessesRequired ?? 0;
+  const known = config.witnessKeys ?? [];
+  try {
+    const response = await fetch("/checkpoint", { headers: { accept: "text/plain" } });
+    if (!response.ok) return say("false", `the log serves no signed checkpoint (${response.status})`);
+    const checkpoint = await verifyCheckpoint(await response.text(), config.logKey, known);
+    const who = checkpoint.witnesses.length ? ` (${checkpoint.witnesses.join(", ")})` : "";
+    const at = `signed by ${checkpoint.origin} at ${checkpoint.treeSize} entries`;
+    if (checkpoint.witnesses.length < required)
+      return say("false", `${at}, but cosigned by ${checkpoint.witnesses.length} of the ${required} known witnesses required${who}: this head may be one shown only to you`);
+    return say("true", `${at}; cosigned by ${checkpoint.witnesses.length} of ${known.length} known witnesses${who}${required ? `, ${required} required` : ""} (checked in your browser)`);
+  } catch (error) {
+    return say("false", `the checkpoint served here does not verify: ${error.message}`);
   }
 }
 
