@@ -31,7 +31,7 @@ internal static class ReplayCommand
             DefaultValueFactory = _ => "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512",
         };
         var command = new Command("replay",
-            "recomputes credits per address and epoch, every epoch's claim root, every contribution's score, every validator pay, the reward policy in force for every credit and every governance tally from the history")
+            "recomputes credits per address and epoch, every epoch's claim root, every contribution's score, every validator pay and reputation change, the reward policy in force for every credit and every governance tally from the history")
         {
             database, export, json, chainId, verifyingContract,
         };
@@ -170,6 +170,15 @@ internal static class ReplayCommand
             if (settled.Findings.Count > 0)
                 console.Table("settlement findings", ["log index", "what", "detail"],
                     settled.Findings.Select(d => new[] { d.Index.ToString(CultureInfo.InvariantCulture), d.What, d.Detail }));
+        }
+        if (result.Reputation is { } reputation)
+        {
+            string I(int n) => n.ToString(CultureInfo.InvariantCulture);
+            console.Table("reputation", ["registered", "changes recomputed", "weights checked", "findings"],
+                [[I(reputation.Registered), I(reputation.Changes), I(reputation.WeightsChecked), I(reputation.Findings.Count)]]);
+            if (reputation.Findings.Count > 0)
+                console.Table("reputation findings", ["log index", "what", "detail"],
+                    reputation.Findings.Select(d => new[] { d.Index.ToString(CultureInfo.InvariantCulture), d.What, d.Detail }));
         }
         if (result.Signatures is { } signed)
         {

@@ -8,7 +8,7 @@ namespace CommunityAI.Audit.Replay;
 
 /// <summary>
 /// Every replay over one history, fed in one pass in log order: rewards and claim roots, scores, policies and governance,
-/// assignments and sealed reviews, revenue splits, validator pay, reversals, appeals and their settlements and every person's signature. One place that
+/// assignments and sealed reviews, revenue splits, validator pay, reversals, appeals and their settlements, reputation changes and every person's signature. One place that
 /// names them all, for the command and the benchmark alike; the community model's trainings run in a second pass
 /// (<see cref="ModelReplayStep"/>) because they need the snapshots' content.
 /// </summary>
@@ -24,6 +24,7 @@ internal sealed class HistoryReplay(SigningDomain domain)
     private readonly SignatureReplay _signatures = new(domain);
     private readonly AppealReplay _appeals = new(domain);
     private readonly AppealSettlementReplay _settlements = new();
+    private readonly ReputationReplay _reputation = new();
 
     public void Add(LogEvent e)
     {
@@ -37,12 +38,13 @@ internal sealed class HistoryReplay(SigningDomain domain)
         _signatures.Add(e);
         _appeals.Add(e);
         _settlements.Add(e);
+        _reputation.Add(e);
     }
 
     public ReplayResult Finish() => _rewards.Finish() with
     {
         Scores = _scores.Finish(), Policies = _policies.Finish(), Assignments = _assignments.Finish(), Revenue = _revenue.Finish(),
         Validators = _validators.Finish(), Adjustments = _adjustments.Finish(), Signatures = _signatures.Finish(), Appeals = _appeals.Finish(),
-        Settlements = _settlements.Finish(),
+        Settlements = _settlements.Finish(), Reputation = _reputation.Finish(),
     };
 }

@@ -296,6 +296,9 @@ internal sealed record ReplayResult(
     /// <summary>The appeals' settlements recomputed (see <see cref="AppealSettlementReplay"/>).</summary>
     public AppealSettlementReplayResult? Settlements { get; init; }
 
+    /// <summary>Every reputation change recomputed (see <see cref="Scores.ReputationReplay"/>).</summary>
+    public Scores.ReputationReplayResult? Reputation { get; init; }
+
     /// <summary>Every person's signature in the history verified (see <see cref="SignatureReplay"/>).</summary>
     public SignatureReplayResult? Signatures { get; init; }
 
@@ -303,5 +306,5 @@ internal sealed record ReplayResult(
     public bool Agrees => Differences.Count == 0 && Scores is not { Findings.Count: > 0 } && Policies is not { Findings.Count: > 0 }
         && Assignments is not { Findings.Count: > 0 } && Revenue is not { Findings.Count: > 0 } && Validators is not { Findings.Count: > 0 }
         && Adjustments is not { Findings.Count: > 0 } && Signatures is not { Findings.Count: > 0 }
-        && Appeals is not { Findings.Count: > 0 } && Settlements is not { Findings.Count: > 0 };
+        && Appeals is not { Findings.Count: > 0 } && Settlements is not { Findings.Count: > 0 } && Reputation is not { Findings.Count: > 0 };
 }
