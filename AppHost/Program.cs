@@ -80,6 +80,8 @@ var communityModel = builder.AddProject<Projects.CommunityModel>("community-mode
     .WithHistory(infrastructure, databaseRoles, "communityai_community_model")
     .WithChainSetting()
     .WithEnvironment("Model__BuilderKey", modelBuilderKey)
+    // A round by itself every five minutes locally, like the epochs (a day by default).
+    .WithEnvironment("Model__TrainEvery", "00:05:00")
     .WithReference(contributions).WaitFor(contributions);
 
 // Only the chain-bridge talks to the chain.

@@ -1,3 +1,4 @@
+using CommunityAI.ServiceDefaults.Background;
 using CommunityAI.CommunityModel.Domain;
 using CommunityAI.CommunityModel.Infrastructure;
 using CommunityAI.Contracts;
@@ -35,6 +36,9 @@ public static class Extensions
         builder.Services.AddSingleton<Champion>();
         builder.Services.AddSingleton<EvaluationPeriods>();
         builder.Services.AddSingleton<TrainingRound>();
+        // A round by itself every Model:TrainEvery on one replica (a day unless set; set empty, rounds run on request only).
+        if (builder.Configuration[$"{ModelOptions.Section}:{nameof(ModelOptions.TrainEvery)}"] is not "")
+            builder.Services.AddLeaderLoop<ScheduledTraining>();
     }
 
     /// <summary>The model's event and documents.</summary>

@@ -21,7 +21,7 @@ namespace CommunityModel.IntegrationTests;
 /// builder address) and the model service, each started from its own Program; the model reaches contributions over
 /// HTTP as it would in a deployment, only through the test server's handler.
 /// </summary>
-public sealed class ModelService : IAsyncLifetime
+public class ModelService : IAsyncLifetime
 {
     /// <summary>anvil's dev key the model signs as in Development and Testing (DevelopmentBuilderKey).</summary>
     public const int BuilderKeyIndex = 9;
@@ -50,10 +50,16 @@ public sealed class ModelService : IAsyncLifetime
         Contributions = new ServiceHost<CommunityAI.Contributions.Domain.IntakeOptions>(
             new Dictionary<string, string>(common) { ["Datasets:Builders:0"] = AnvilNode.DevAddresses[BuilderKeyIndex] });
         ContributionsClient = Contributions.CreateClient();
-        Model = new ServiceHost<ModelOptions>(new Dictionary<string, string>(common) { ["Model:Licences"] = TestChain.Licence, ["Model:ContributionsUrl"] = "http://localhost" },
+        var model = new Dictionary<string, string>(common) { ["Model:Licences"] = TestChain.Licence, ["Model:ContributionsUrl"] = "http://localhost" };
+        foreach (var (key, value) in ModelSettings)
+            model[key] = value;
+        Model = new ServiceHost<ModelOptions>(model,
             services => services.AddHttpClient<DatasetClient>().ConfigurePrimaryHttpMessageHandler(() => Contributions.Server.CreateHandler()));
         Client = Model.CreateClient();
     }
+
+    /// <summary>Settings a derived fixture gives the model service beside the common ones.</summary>
+    protected virtual IReadOnlyDictionary<string, string> ModelSettings { get; } = new Dictionary<string, string>();
 
     /// <summary>
     /// A contributor's signed contribution of <paramref name="content"/> (a salt line is added, as clients do),

@@ -41,6 +41,13 @@ public sealed class ModelOptions : IValidatableObject
     /// </summary>
     public TimeSpan StoppedRoundAfter { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// How often one replica trains a round by itself (a day, the pay epoch, unless set otherwise; the AppHost's local
+    /// five minutes), so new data and feedback reach the model without anyone asking; unset, rounds run only on request.
+    /// A round with nothing new records nothing, and scheduled rounds count toward <see cref="MaxRoundsPerHour"/>.
+    /// </summary>
+    public TimeSpan? TrainEvery { get; set; } = TimeSpan.FromDays(1);
+
     /// <summary>Longest text, in characters, of an example or a prediction request.</summary>
     [Range(16, 100_000)]
     public int MaxTextLength { get; set; } = 2000;
@@ -61,6 +68,8 @@ public sealed class ModelOptions : IValidatableObject
             yield return new("Model:Labels must list 2 to 64 labels", [nameof(Labels)]);
         if (Labels.Any(l => string.IsNullOrWhiteSpace(l) || l.Length > 64) || Labels.Distinct(StringComparer.Ordinal).Count() != Labels.Length)
             yield return new("Model:Labels must be distinct, non-blank and at most 64 characters each", [nameof(Labels)]);
+        if (TrainEvery is { } every && every < TimeSpan.FromSeconds(1))
+            yield return new("Model:TrainEvery must be at least one second (or unset: rounds on request only)", [nameof(TrainEvery)]);
         if (string.IsNullOrEmpty(BuilderKey) || !Formats.Hex.TryDecode(BuilderKey, out _, 32))
             yield return new("Model:BuilderKey must be a 0x-prefixed 32-byte hex private key", [nameof(BuilderKey)]);
     }
