@@ -218,3 +218,38 @@ public sealed class AuditSystem : ScoringSystem
         await base.DisposeAsync();
     }
 }
+
+/// <summary>
+/// The other way a case closes: by the window closer's leader loop when a reviewer committed and never revealed. With every
+/// case audited, that close opens the audit round too, in the score's transaction.
+/// </summary>
+public sealed class AuditAtWindowCloseTests(AuditEverythingSystem system) : AppealScenario(system), IClassFixture<AuditEverythingSystem>
+{
+    [Fact]
+    public async Task A_case_closed_by_its_reveal_deadline_opens_its_audit_round_with_the_score()
+    {
+        // The third reviewer commits and never reveals: the case waits for its reveal deadline, and the closer closes it.
+        var (id, first) = await ScoredAsync($"Closed late: tide gauge readings at the harbour mouth, {Guid.NewGuid()}.", (place, key) => place == 2 ? null : 60 + key % 3);
+        await using var connection = new NpgsqlConnection(Scoring.History);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("""
+            SELECT type, data->>'appellantRole', data->>'appealId' FROM history.mt_events
+            WHERE stream_id = 'scoring/' || @id AND type IN ('contribution_scored', 'appeal_filed', 'appeal_reviewers_assigned') ORDER BY seq_id
+            """, connection);
+        command.Parameters.AddWithValue("id", id);
+        var events = new List<(string Type, string? Role, string? AppealId)>();
+        await using (var reader = await command.ExecuteReaderAsync())
+            while (await reader.ReadAsync())
+                events.Add((reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2)));
+        Assert.Equal(["contribution_scored", "appeal_filed", "appeal_reviewers_assigned"], events.Select(e => e.Type));
+        Assert.Equal(AppealFiled.Audit, events[1].Role);
+        Assert.Equal(AuditDraw.AppealIdFor(id), events[1].AppealId);
+        Assert.Equal(3, first.Length);
+    }
+}
+
+/// <summary>A system auditing every consensus-scored case.</summary>
+public sealed class AuditEverythingSystem : ScoringSystem
+{
+    protected override IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string> { ["Scoring:AuditBasisPoints"] = "10000" };
+}
