@@ -170,11 +170,11 @@ public static class Game
             // reputations move and pay and reward settle by the service's and the ledger's own rules.
             if (scored.Fallback is not null)
                 continue;
+            // (A case closes in the round it was assigned in here, so that round's secret is the close's.)
             if (AuditDraw.Drawn(Hex.Encode(secrets[round]), id, policy.AuditBasisPoints ?? AuditDraw.None))
             {
-                if (sybilHolds)
+                if (SecondRound(AuditDraw.AppealIdFor(id), null, AppealFiled.Audit) && sybilHolds)
                     inflatedAudited++;
-                SecondRound(AuditDraw.AppealIdFor(id), null, AppealFiled.Audit);
             }
             else if (settings.Appeals
                 && scored.Reviews!.FirstOrDefault(r => r.Clipped && byAddress[r.Validator] is { Strategy: Strategy.Honest, Removed: false }) is { } grievance
