@@ -19,7 +19,8 @@ namespace CommunityAI.Benchmarks.ReviewGame;
 /// (<see cref="RewardPolicy"/>) and the validators' pay (<see cref="ValidatorPay"/>); with appeals on, an honest validator
 /// whose review the consensus clipped appeals, and the appeal runs as the service runs it: the panel
 /// (<see cref="AppealDecision.Panel"/>), its decision and the first round's reputation moves (<see cref="AppealDecision.Decide"/>),
-/// and the ledger's settlement of pay and reward (<see cref="AppealSettlement"/>). The game only decides what each
+/// and the ledger's settlement of pay and reward (<see cref="AppealSettlement"/>); the policy's share of cases gets an audit
+/// round by the service's draw (<see cref="AuditDraw"/>), run by the same code as an appeal. The game only decides what each
 /// player does. Cases close one after another, so each draw sees the reputations the earlier cases left.
 /// </summary>
 public static class Game
@@ -41,6 +42,7 @@ public static class Game
             ReviewersPerContribution = settings.ReviewersPerContribution,
             Quorum = settings.Quorum,
             AppealReviewers = settings.AppealReviewers,
+            AuditBasisPoints = settings.AuditBasisPoints,
         };
         var genesis = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
         var policy = scoring.ToPolicy(genesis);
@@ -62,7 +64,8 @@ public static class Game
         var earned = new Dictionary<(string, long), BigInteger>();
         int sybilCases = 0, achieved = 0, ifSeedKnown = 0, fallbacks = 0;
         var appeals = new Dictionary<string, int> { [AppealDecision.Changed] = 0, [AppealDecision.Upheld] = 0, [AppealDecision.NoQuorum] = 0 };
-        int inflated = 0, inflatedAppealed = 0;
+        var audited = new Dictionary<string, int>(appeals);
+        int inflated = 0, inflatedAppealed = 0, inflatedAudited = 0;
         decimal chance = 0;
         int? lastConsensus = null;
 
@@ -161,50 +164,62 @@ public static class Game
             if (sybilHolds)
                 inflated++;
 
-            // An honest reviewer the consensus clipped appeals (within its daily allowance): a panel of validators not in
-            // the first round, drawn by the service's rule, decides; reputations move and pay and reward settle by the
-            // service's and the ledger's own rules.
-            if (settings.Appeals && scored.Fallback is null
+            // An audit round when the policy's draw picks the case (from the secret of the round in progress at the close, which
+            // no reviewer knows when committing); otherwise an honest reviewer the consensus clipped appeals (within its daily
+            // allowance). Either way a panel of validators not in the first round, drawn by the service's rule, decides;
+            // reputations move and pay and reward settle by the service's and the ledger's own rules.
+            if (scored.Fallback is not null)
+                continue;
+            // (A case closes in the round it was assigned in here, so that round's secret is the close's.)
+            if (AuditDraw.Drawn(Hex.Encode(secrets[round]), id, policy.AuditBasisPoints ?? AuditDraw.None))
+            {
+                if (SecondRound(AuditDraw.AppealIdFor(id), null, AppealFiled.Audit) && sybilHolds)
+                    inflatedAudited++;
+            }
+            else if (settings.Appeals
                 && scored.Reviews!.FirstOrDefault(r => r.Clipped && byAddress[r.Validator] is { Strategy: Strategy.Honest, Removed: false }) is { } grievance
                 && byAddress[grievance.Validator].TakeAppeal(epoch, scoring.AppealsPerSigner))
             {
-                var appellant = byAddress[grievance.Validator];
-                var appealId = Hex.Encode(SHA256.HashData(Encoding.UTF8.GetBytes($"appeal/{id}/{appellant.Address}")));
+                var appellant = byAddress[grievance.Validator].Address;
+                if (SecondRound(Hex.Encode(SHA256.HashData(Encoding.UTF8.GetBytes($"appeal/{id}/{appellant}"))), appellant, AppealFiled.Reviewer) && sybilHolds)
+                    inflatedAppealed++;
+            }
+
+            bool SecondRound(string appealId, string? appellant, string role)
+            {
                 var closed = @case.Apply(scored);
                 var available = players.Where(p => !p.Removed)
                     .Select(p => new ReviewerSelection.Validator(p.Address, p.View.Reputation, now, p.AssignedIn(epoch))).ToList();
                 if (AppealDecision.Panel(closed, appealId, available, scoring.AppealReviewers, round, Hex.Encode(secrets[round]),
                         now - scoring.LivenessWindow, scoring.CommitWindow, scoring.ReviewWindow, now, settings.MaxReviewsPerValidatorPerEpoch,
-                        appellant.Address) is { } panel)
-                {
-                    var filed = new AppealFiled(appealId, id, appellant.Address, "clipped", "1", 0, "0x", scored.Score, now, AppealFiled.Reviewer);
-                    foreach (var member in panel.Reviewers)
-                        byAddress[member.Validator].Assign(epoch);
-                    var panelHolds = group == "sybil"
-                        && panel.Reviewers.Count(r => byAddress[r.Validator].Strategy == Strategy.Sybil) > panel.Reviewers.Count / 2;
-                    var panelReviews = panel.Reviewers.Select(r => byAddress[r.Validator]).Select(p => (p.Address,
-                        p.Review(panelRandom, quality, contributor, colluders, panelHolds, settings.AutomatedScore, lastConsensus, policy).Played)).ToList();
-                    var second = Close(closed.Apply(filed).Apply(panel), panelReviews, now);
-                    var (decided, moved) = AppealDecision.Decide(second, policy, reviews.Select(r => r.Player).Concat(panel.Reviewers.Select(r => byAddress[r.Validator]))
-                        .ToDictionary(p => p.Address, p => p.View.Reputation, StringComparer.OrdinalIgnoreCase), now);
-                    appeals[decided.Outcome]++;
-                    if (sybilHolds)
-                        inflatedAppealed++;
-                    foreach (var review in second.Reviews)
-                        byAddress[review.Validator].Revealed(review);
-                    foreach (var change in moved)
-                        byAddress[change.Validator].Moved(change, policy.ReputationFloor, settings.RemovalAfterFloorRounds);
-                    foreach (var review in decided.Reviews.Where(r => r.Clipped))
-                        byAddress[review.Validator].Clipped++;
+                        appellant) is not { } panel)
+                    return false;
+                var filed = new AppealFiled(appealId, id, appellant ?? AppealFiled.AuditAppellant, appellant is null ? role : "clipped", "1", 0, "0x", scored.Score, now, role);
+                foreach (var member in panel.Reviewers)
+                    byAddress[member.Validator].Assign(epoch);
+                var panelHolds = group == "sybil"
+                    && panel.Reviewers.Count(r => byAddress[r.Validator].Strategy == Strategy.Sybil) > panel.Reviewers.Count / 2;
+                var panelReviews = panel.Reviewers.Select(r => byAddress[r.Validator]).Select(p => (p.Address,
+                    p.Review(panelRandom, quality, contributor, colluders, panelHolds, settings.AutomatedScore, lastConsensus, policy).Played)).ToList();
+                var second = Close(closed.Apply(filed).Apply(panel), panelReviews, now);
+                var (decided, moved) = AppealDecision.Decide(second, policy, reviews.Select(r => r.Player).Concat(panel.Reviewers.Select(r => byAddress[r.Validator]))
+                    .ToDictionary(p => p.Address, p => p.View.Reputation, StringComparer.OrdinalIgnoreCase), now);
+                (role == AppealFiled.Audit ? audited : appeals)[decided.Outcome]++;
+                foreach (var review in second.Reviews)
+                    byAddress[review.Validator].Revealed(review);
+                foreach (var change in moved)
+                    byAddress[change.Validator].Moved(change, policy.ReputationFloor, settings.RemovalAfterFloorRounds);
+                foreach (var review in decided.Reviews.Where(r => r.Clipped))
+                    byAddress[review.Validator].Clipped++;
 
-                    var settled = AppealSettlement.Settle(reward, new AppealSettlement.FirstCredit(contributor, Kind, RewardEvidence.Consensus,
-                        earnedBefore, credited, false, paidLines), decided, scored.Reviews!);
-                    foreach (var line in settled.Lines.Where(l => !string.Equals(l.Account, contributor, StringComparison.OrdinalIgnoreCase)))
-                        byAddress[line.Account].Pay += AppealSettlement.ParseSigned(line.Amount);
-                    earned[(contributor, epoch)] += settled.ContributorDelta;
-                    var g = groups[group];
-                    groups[group] = (g.Count, g.ScoreSum + decided.FinalScore - decided.FirstScore, g.Reward + settled.ContributorDelta, g.HonestReward);
-                }
+                var settled = AppealSettlement.Settle(reward, new AppealSettlement.FirstCredit(contributor, Kind, RewardEvidence.Consensus,
+                    earnedBefore, credited, false, paidLines), decided, scored.Reviews!);
+                foreach (var line in settled.Lines.Where(l => !string.Equals(l.Account, contributor, StringComparison.OrdinalIgnoreCase)))
+                    byAddress[line.Account].Pay += AppealSettlement.ParseSigned(line.Amount);
+                earned[(contributor, epoch)] += settled.ContributorDelta;
+                var g = groups[group];
+                groups[group] = (g.Count, g.ScoreSum + decided.FinalScore - decided.FirstScore, g.Reward + settled.ContributorDelta, g.HonestReward);
+                return true;
             }
 
             (BigInteger Before, BigInteger Paid) Credit(ContributionScored actual, ContributionScored? counterfactual)
@@ -231,7 +246,9 @@ public static class Game
             Share(ifSeedKnown, sybilCases));
         return new GameResult(settings, validators, contributors, grinding, total, fallbacks,
             new AppealOutcome(appeals.Values.Sum(), appeals[AppealDecision.Changed], appeals[AppealDecision.Upheld], appeals[AppealDecision.NoQuorum],
-                inflated, inflatedAppealed));
+                inflated, inflatedAppealed),
+            new AppealOutcome(audited.Values.Sum(), audited[AppealDecision.Changed], audited[AppealDecision.Upheld], audited[AppealDecision.NoQuorum],
+                inflated, inflatedAudited));
     }
 
     /// <summary>The case as it stands when it closes: every reviewer committed; those with a review revealed it.</summary>

@@ -19,6 +19,7 @@ namespace CommunityAI.Benchmarks.ReviewGame;
 /// <param name="Quorum">The scoring policy's quorum (its default is 2).</param>
 /// <param name="Appeals">Whether honest validators whose review the consensus clipped appeal it.</param>
 /// <param name="AppealReviewers">The appeal panel's size (<c>Scoring:AppealReviewers</c>, default 5).</param>
+/// <param name="AuditBasisPoints">The scoring policy's audit share (<c>auditBasisPoints</c>): consensus-scored cases drawn for an audit round.</param>
 public sealed record GameSettings(
     int Seed = 17,
     int Epochs = 4,
@@ -37,4 +38,5 @@ public sealed record GameSettings(
     int ReviewersPerContribution = 3,
     int Quorum = 2,
     bool Appeals = true,
-    int AppealReviewers = 5);
+    int AppealReviewers = 5,
+    int AuditBasisPoints = CommunityAI.Formats.Policies.ScoringPolicyDraft.DefaultAuditBasisPoints);

@@ -16,7 +16,10 @@ public static class GameTable
         var appeals = s.Appeals
             ? Invariant($"clipped honest reviewers appeal to a panel of {s.AppealReviewers} ({a.Filed} appeals: {a.Changed} changed, {a.Upheld} upheld, {a.NoQuorum} short of quorum; {a.InflatedAppealed} of the {a.InflatedCases} cases the Sybil inflated)")
             : "no appeals";
-        text.AppendLine(Invariant($"Seed {s.Seed}, {s.Epochs} epochs × {s.ContributionsPerEpoch} contributions ({result.Cases} cases, {result.FallbackCases} on the fallback), {s.ReviewersPerContribution} reviewers a case (quorum {s.Quorum}), {s.HonestValidators} honest validators, validator share {s.ValidatorShareBasisPoints} bp, cap {cap} per epoch, {appeals}."));
+        var d = result.Audits;
+        var audits = s.AuditBasisPoints == 0 ? "no audit rounds"
+            : Invariant($"audit rounds for {s.AuditBasisPoints} bp of the cases ({d.Filed} audits: {d.Changed} changed, {d.Upheld} upheld, {d.NoQuorum} short of quorum; {d.InflatedAppealed} of the cases the Sybil inflated)");
+        text.AppendLine(Invariant($"Seed {s.Seed}, {s.Epochs} epochs × {s.ContributionsPerEpoch} contributions ({result.Cases} cases, {result.FallbackCases} on the fallback), {s.ReviewersPerContribution} reviewers a case (quorum {s.Quorum}), {s.HonestValidators} honest validators, validator share {s.ValidatorShareBasisPoints} bp, cap {cap} per epoch, {appeals}, {audits}."));
         text.AppendLine();
         text.AppendLine("| validator strategy | validators | assigned reviews | revealed | clipped | pay per assigned review (tokens) | vs honest | mean reputation at end | removed |");
         text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");

@@ -21,6 +21,11 @@ namespace CommunityAI.Contracts;
 /// <param name="MinTextLength">Texts shorter than this (normalised) are not checked for near duplicates.</param>
 /// <param name="Kinds">Size and format rules per contribution kind.</param>
 /// <param name="PublishedAt">When the policy came into force.</param>
+/// <param name="AuditBasisPoints">
+/// Share of the cases scored by a consensus, in basis points of 10,000, that get an audit round: a second round filed by
+/// quality-scoring itself (<see cref="AppealFiled"/>, role <c>audit</c>) for the cases a public draw picks. Optional (added
+/// in 1.7): null in policies recorded before, which audit nothing.
+/// </param>
 public sealed record ScoringPolicyPublished(
     string Version,
     int AutomatedWeight,
@@ -37,4 +42,5 @@ public sealed record ScoringPolicyPublished(
     int LshBands,
     int MinTextLength,
     IReadOnlyDictionary<string, KindRule> Kinds,
-    DateTimeOffset PublishedAt);
+    DateTimeOffset PublishedAt,
+    int? AuditBasisPoints = null);

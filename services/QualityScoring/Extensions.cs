@@ -34,6 +34,7 @@ public static class Extensions
         builder.Services.AddSingleton<PolicyBook>();
         builder.Services.AddSingleton<ContributionIntakeWriter>();
         builder.Services.AddSingleton<CaseFinaliser>();
+        builder.Services.AddSingleton<AuditOpener>();
         builder.Services.AddSingleton<ReviewDesk>();
         builder.Services.AddSingleton<AppealDesk>();
         builder.Services.AddSingleton<ValidatorRegistry>();

@@ -33,6 +33,19 @@ public sealed class AppealReplayTests
         Assert.Equal((1, 1, 0, 1), (result.Appeals, result.Recomputed, result.Pending, result.Decided));
     }
 
+    /// <summary>The replay's own audit draw (written from the rule, not the service's code) agrees with the service's.</summary>
+    [Fact]
+    public void The_replays_audit_draw_is_the_services()
+    {
+        for (var n = 0; n < 200; n++)
+        {
+            var secret = Hex.Encode(RandomNumberGenerator.GetBytes(32));
+            var id = Hex.Encode(RandomNumberGenerator.GetBytes(32));
+            Assert.Equal(AuditDraw.AppealIdFor(id), AppealReplay.AuditId(id));
+            Assert.Equal(AuditDraw.Ticket(AssignmentSeed.For(secret, AuditDraw.AppealIdFor(id))), AppealReplay.AuditTicket(secret, id));
+        }
+    }
+
     [Fact]
     public void A_panel_whose_round_is_not_revealed_yet_is_pending_not_recomputed()
     {

@@ -34,4 +34,23 @@ public class PolicyPayloadRulesTests
     [Fact]
     public void A_scoring_policy_reusing_a_version_on_record_is_refused() =>
         Assert.Contains("payload.version", Check("scoring-policy", """{"version":"scoring-1"}""").Keys);
+
+    private const string ScoringPolicy = """
+        {"version":"scoring-2","automatedWeight":30,"reviewersPerContribution":3,"quorum":2,"reviewWindowSeconds":86400,
+         "clipDistance":20,"reputationStart":0.5,"reputationFloor":0.05,"reputationRate":0.2,"nearDuplicateThreshold":0.8,
+         "shingleLength":5,"minHashFunctions":128,"lshBands":16,"minTextLength":32AUDIT,
+         "kinds":{"data":{"maxBytes":10485760,"minTextLength":0,"requireContentAddressed":false}}}
+        """;
+
+    /// <summary>The audit share is voted like every rule: absent (the default share), 0 to turn audits off, up to every case.</summary>
+    [Theory]
+    [InlineData("")]
+    [InlineData(",\"auditBasisPoints\":0")]
+    [InlineData(",\"auditBasisPoints\":2500")]
+    public void A_scoring_policy_with_or_without_an_audit_share_is_accepted(string member) =>
+        Assert.Empty(Check("scoring-policy", ScoringPolicy.Replace("AUDIT", member, StringComparison.Ordinal)));
+
+    [Fact]
+    public void A_scoring_policy_auditing_more_than_every_case_is_refused_naming_the_field() =>
+        Assert.Contains("payload.auditBasisPoints", Check("scoring-policy", ScoringPolicy.Replace("AUDIT", ",\"auditBasisPoints\":10001", StringComparison.Ordinal)).Keys);
 }

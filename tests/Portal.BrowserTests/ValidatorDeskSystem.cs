@@ -11,6 +11,8 @@ public sealed class ValidatorDeskSystem : PortalSystem
         ["Scoring:ReviewersPerContribution"] = "1",
         ["Scoring:Quorum"] = "1",
         ["Scoring:SeedRound"] = "00:00:01",
+        // No audit rounds drawn by chance: an audited case cannot be appealed, and these pages appeal.
+        ["Scoring:AuditBasisPoints"] = "0",
         // The desk's validator (dev key 8) is admitted from the start.
         ["Scoring:GenesisValidators:0"] = AnvilNode.DevAddresses[8],
     };

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using CommunityAI.Audit.Commands;
+using CommunityAI.Contracts;
 using CommunityAI.Formats;
 using CommunityAI.Formats.Signing;
 using CommunityAI.Testing;
@@ -23,6 +24,9 @@ public abstract class AppealScenario(ScoringSystem scoring)
 
     protected ScoringSystem Scoring { get; } = scoring;
 
+    /// <summary>The contributions <see cref="ScoredAsync(string, Func{int, int, int?})"/> submitted, by id, to publish again.</summary>
+    protected System.Collections.Concurrent.ConcurrentDictionary<string, ContributionSubmitted> Submitted { get; } = new(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>A contribution scored by its three first-round reviewers at about <paramref name="score"/>; returns its id and their keys.</summary>
     protected Task<(string Id, int[] Reviewers)> ScoredAsync(string text, int score) => ScoredAsync(text, (_, key) => score + key % 3);
 
@@ -40,6 +44,7 @@ public abstract class AppealScenario(ScoringSystem scoring)
                 $"registering validator {key}: {registered.StatusCode} {await registered.Content.ReadAsStringAsync()}");
         }
         var submitted = ScoringSystem.Submission(Contributor, text);
+        Submitted[submitted.ContributionId] = submitted;
         await Scoring.PublishAsync(submitted);
         var reviewers = await ReviewersAsync(submitted.ContributionId);
         for (var place = 0; place < reviewers.Length; place++)
@@ -129,7 +134,9 @@ public abstract class AppealScenario(ScoringSystem scoring)
             var exit = await AuditApp.RunAsync(["replay", "--database", Scoring.History, "--json"], output, error);
             var json = JsonDocument.Parse(output.ToString()).RootElement.Clone();
             last = (exit, output + error.ToString(), section(json));
-            return last.Item3.GetProperty("pending").GetInt32();
+            // Panels and audit draws alike wait for their round's secret.
+            return last.Item3.GetProperty("pending").GetInt32()
+                + (last.Item3.TryGetProperty("auditsPending", out var audits) ? audits.GetInt32() : 0);
         }, pending => !waitForRounds || pending == 0, $"the round of {id}'s appeal revealed", TimeSpan.FromSeconds(60));
         return last;
     }

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using CommunityAI.Contracts;
 using CommunityAI.Formats;
+using CommunityAI.Formats.Policies;
 using CommunityAI.QualityScoring.Infrastructure;
 using CommunityAI.ServiceDefaults.History;
 using Marten;
@@ -69,6 +70,8 @@ public sealed class PolicyTests(ScoringSystemWithoutValidators system) : IClassF
         var stored = await query.LoadAsync<PolicyBook.StoredPolicy>("scoring-2");
         Assert.Equal(proposalId, stored!.ProposalId);
         Assert.Equal(25, stored.Policy.ClipDistance);
+        // The document leaves the audit share out (as every document written before it existed): the default share, voted by omission.
+        Assert.Equal(ScoringPolicyDraft.DefaultAuditBasisPoints, stored.Policy.AuditBasisPoints);
 
         // A contribution taken in now is scored under the new version.
         var submitted = ScoringSystem.Submission(1, "A contribution arriving after the community changed the scoring rules, long enough.");

@@ -3,8 +3,9 @@ using CommunityAI.Benchmarks.ReviewGame;
 namespace CommunityAI.ReviewGame.Tests;
 
 /// <summary>
-/// The games the tests read, each played once: the README's seed and two more, so no claim rests on one draw; each with
-/// appeals (as the service runs) and without, so a test can show what the appeals changed.
+/// The games the tests read, each played once: the README's seed and two more, so no claim rests on one draw; each as
+/// the service runs (appeals and the default audit share), with appeals alone, and with neither, so a test can show what
+/// each changed.
 /// </summary>
 public sealed class GameResults
 {
@@ -13,6 +14,9 @@ public sealed class GameResults
     public IReadOnlyDictionary<int, GameResult> BySeed { get; } =
         Seeds.AsParallel().Select(seed => (seed, Game.Play(new GameSettings(Seed: seed)))).ToDictionary(r => r.seed, r => r.Item2);
 
+    public IReadOnlyDictionary<int, GameResult> AppealsOnly { get; } =
+        Seeds.AsParallel().Select(seed => (seed, Game.Play(new GameSettings(Seed: seed, AuditBasisPoints: 0)))).ToDictionary(r => r.seed, r => r.Item2);
+
     public IReadOnlyDictionary<int, GameResult> WithoutAppeals { get; } =
-        Seeds.AsParallel().Select(seed => (seed, Game.Play(new GameSettings(Seed: seed, Appeals: false)))).ToDictionary(r => r.seed, r => r.Item2);
+        Seeds.AsParallel().Select(seed => (seed, Game.Play(new GameSettings(Seed: seed, Appeals: false, AuditBasisPoints: 0)))).ToDictionary(r => r.seed, r => r.Item2);
 }

@@ -63,9 +63,10 @@ public sealed class ReviewGameTests(GameResults games) : IClassFixture<GameResul
 
     /// <summary>
     /// A pair that inflates each other's work just inside the clipping distance is never clipped, so it keeps its pay, and
-    /// what the inflation buys on its own contributions stays within 2% of what the same work earns honestly (99.1–101.9%
-    /// over seeds 1–10 and 17; how much depends on how often the two are drawn for each other's work, and appeals, which
-    /// need a clipped honest reviewer, do not reach it): it comes out about even, not ahead by anything worth the risk.
+    /// what the inflation buys on its own contributions stays within 2% of what the same work earns honestly (99.6–100.8%
+    /// over seeds 1–10 and 17 with audit rounds, 99.1–101.9% with appeals alone; how much depends on how often the two are
+    /// drawn for each other's work, and appeals, which need a clipped honest reviewer, do not reach it, while an audit's
+    /// panel moves little from a score inflated within the clip): it comes out about even, not ahead by anything worth the risk.
     /// (It usually ends with a lower reputation than honest validators too, but not in every game, so that is not asserted.)
     /// </summary>
     [Theory, MemberData(nameof(Seeds))]
@@ -81,21 +82,18 @@ public sealed class ReviewGameTests(GameResults games) : IClassFixture<GameResul
     }
 
     /// <summary>
-    /// Open finding, narrowed by appeals. Without appeals the Sybil's validators earn MORE per review than honest ones
-    /// (101–107% over seeds 1–10 and 17): where they hold a majority of a case's reviewers their inflated scores are the
-    /// consensus, the honest minority is clipped and paid nothing, and they share the whole pool. With appeals the clipped
-    /// honest reviewer appeals, a fresh panel of five scores the junk as junk, the Sybil's reviews are re-clipped against
-    /// it and the pool is divided again (the ledger's settlement): 91–102%, below honest in 10 of those 11 games. What is
-    /// left comes from inflated cases with no honest validator in the clipped minority (all three reviewers its own, or
-    /// the third a copier, a lazy or a colluding validator, who do not appeal): at seed 17 only 4 of its 8 inflated cases
-    /// were appealed. This test pins that: appeals cut the edge by at least two points and leave at most 3%.
+    /// Appeals narrow the Sybil's validators' edge: without them they earn MORE per review than honest ones (101–107% over
+    /// seeds 1–10 and 17), since where they hold a majority of a case's reviewers their inflated scores are the consensus and
+    /// the honest minority is clipped; the clipped honest reviewer's appeal sends the case to a fresh panel of five, which
+    /// re-clips them and re-divides the pool: 91–102%. What is left are the cases no honest reviewer can appeal.
     /// </summary>
     [Theory, MemberData(nameof(Seeds))]
-    public void Finding_appeals_cut_the_Sybil_validators_edge_to_under_three_percent(int seed)
+    public void Appeals_cut_the_Sybil_validators_edge_by_two_points(int seed)
     {
-        var game = games.BySeed[seed];
-        var with = game.Of(Strategy.Sybil).PayPerReview / game.Of(Strategy.Honest).PayPerReview;
-        Assert.True(game.Appeals.InflatedAppealed > 0, "no inflated case was appealed: the game tests nothing");
+        var appealed = games.AppealsOnly[seed];
+        Assert.Equal(0, appealed.Audits.Filed);
+        Assert.True(appealed.Appeals.InflatedAppealed > 0, "no inflated case was appealed: the game tests nothing");
+        var with = appealed.Of(Strategy.Sybil).PayPerReview / appealed.Of(Strategy.Honest).PayPerReview;
         var unappealed = games.WithoutAppeals[seed];
         Assert.Equal(0, unappealed.Appeals.Filed);
         var without = unappealed.Of(Strategy.Sybil).PayPerReview / unappealed.Of(Strategy.Honest).PayPerReview;
@@ -103,6 +101,36 @@ public sealed class ReviewGameTests(GameResults games) : IClassFixture<GameResul
         Assert.InRange(without, 1.0m, 1.10m);
         Assert.True(with <= 1.03m, $"with appeals the Sybil's validators earn {with:P1} of honest pay per review");
         Assert.True(with < without - 0.02m, $"appeals moved the Sybil's validators from {without:P1} to {with:P1} of honest pay per review");
+    }
+
+    /// <summary>
+    /// As the service runs (appeals and audit rounds for the policy's default share, 1,000 bp), no dishonest validator
+    /// strategy earns as much per assigned review as honest work: over seeds 1–10 and 17 the Sybil's validators earn 93.9–99.8%
+    /// and the colluding pair 84.9–99.4% of honest pay per review (README, "Review under attack", also says what this margin rests on).
+    /// </summary>
+    [Theory, MemberData(nameof(Seeds))]
+    public void With_audit_rounds_no_dishonest_validator_earns_as_much_per_review_as_honest(int seed)
+    {
+        var game = games.BySeed[seed];
+        Assert.True(game.Audits.Filed > 30, $"only {game.Audits.Filed} audit rounds: the game tests nothing");
+        var honest = game.Of(Strategy.Honest).PayPerReview;
+        foreach (var cheat in game.Validators.Where(v => v.Strategy != Strategy.Honest))
+            Assert.True(cheat.PayPerReview < honest, $"{cheat.Strategy}: {cheat.PayPerReview} per review against honest {honest}");
+    }
+
+    /// <summary>
+    /// The audit draw is the policy's share and nothing else: about one case in ten is audited at 1,000 bp (within three
+    /// standard errors over the consensus-scored cases), none at 0.
+    /// </summary>
+    [Theory, MemberData(nameof(Seeds))]
+    public void Audit_rounds_open_for_the_policys_share_of_cases(int seed)
+    {
+        var game = games.BySeed[seed];
+        var scored = game.Cases - game.FallbackCases;
+        var expected = scored * 0.1;
+        var error = Math.Sqrt(scored * 0.1 * 0.9);
+        Assert.InRange(game.Audits.Filed, expected - 3 * error, expected + 3 * error);
+        Assert.Equal(0, games.AppealsOnly[seed].Audits.Filed);
     }
 
     /// <summary>
@@ -114,7 +142,7 @@ public sealed class ReviewGameTests(GameResults games) : IClassFixture<GameResul
     [Theory, MemberData(nameof(Seeds))]
     public void Appeals_cut_what_the_Sybils_junk_earns_by_a_quarter_or_more(int seed)
     {
-        var with = games.BySeed[seed].Contributor("sybil");
+        var with = games.AppealsOnly[seed].Contributor("sybil");
         var without = games.WithoutAppeals[seed].Contributor("sybil");
         Assert.True(with.RewardPerContribution < without.RewardPerContribution * 0.75m,
             $"the Sybil's junk earned {with.RewardPerContribution} a contribution with appeals, {without.RewardPerContribution} without");

@@ -24,8 +24,15 @@ public sealed partial record ScoringPolicyDraft(
     int? MinHashFunctions,
     int? LshBands,
     int? MinTextLength,
-    Dictionary<string, ScoringKindRuleDraft>? Kinds)
+    Dictionary<string, ScoringKindRuleDraft>? Kinds,
+    int? AuditBasisPoints = null)
 {
+    /// <summary>
+    /// The audit share of a policy whose document leaves <c>auditBasisPoints</c> out (documents written before the member
+    /// existed among them): the review game's measure. Turning audits off takes an explicit 0, in a document voters read.
+    /// </summary>
+    public const int DefaultAuditBasisPoints = 1_000;
+
     // Canonical JSON (RFC 8785) holds integers exactly only within ±2^53, and the policy is a history event.
     private const long MaxExactInteger = (1L << 53) - 1;
 
@@ -96,6 +103,8 @@ public sealed partial record ScoringPolicyDraft(
         if (MinHashFunctions is { } functions && LshBands is > 0 and var bands && functions % bands != 0)
             Fail("lshBands", "must divide minHashFunctions");
         Range("minTextLength", MinTextLength, 1, 100_000);
+        if (AuditBasisPoints is < 0 or > 10_000)
+            Fail("auditBasisPoints", "between 0 and 10000 (basis points of the consensus-scored cases), or absent for the default");
         if (Kinds is null || Kinds.Count == 0)
             Fail("kinds", "rules for at least one kind are required");
         else

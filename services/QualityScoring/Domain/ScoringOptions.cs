@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using CommunityAI.Contracts;
+using CommunityAI.Formats.Policies;
 using CommunityAI.ServiceDefaults.Epochs;
 
 namespace CommunityAI.QualityScoring.Domain;
@@ -31,6 +32,13 @@ public sealed class ScoringOptions : IValidatableObject
     [Range(1, 1024)] public int MinHashFunctions { get; set; } = 128;
     [Range(1, 1024)] public int LshBands { get; set; } = 16;
     [Range(1, 100_000)] public int MinTextLength { get; set; } = 32;
+
+    /// <summary>
+    /// Share of consensus-scored cases, in basis points, that get an audit round (<see cref="AuditDraw"/>). The default is
+    /// the review game's measure: the smallest share at which no dishonest strategy out-earns honest work (README, "Review
+    /// under attack").
+    /// </summary>
+    [Range(0, 10_000)] public int AuditBasisPoints { get; set; } = ScoringPolicyDraft.DefaultAuditBasisPoints;
 
     /// <summary>
     /// How long after assignment commitments are accepted; reveals are accepted until <see cref="ReviewWindow"/> ends. Not
@@ -98,7 +106,7 @@ public sealed class ScoringOptions : IValidatableObject
     public ScoringPolicyPublished ToPolicy(DateTimeOffset now) => new(
         PolicyVersion, AutomatedWeight, ReviewersPerContribution, Quorum, ReviewWindow, ClipDistance,
         ReputationStart, ReputationFloor, ReputationRate, NearDuplicateThreshold, ShingleLength, MinHashFunctions, LshBands,
-        MinTextLength, new SortedDictionary<string, KindRule>(Kinds, StringComparer.Ordinal), now);
+        MinTextLength, new SortedDictionary<string, KindRule>(Kinds, StringComparer.Ordinal), now, AuditBasisPoints);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

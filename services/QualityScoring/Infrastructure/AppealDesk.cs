@@ -103,6 +103,9 @@ public sealed class AppealDesk(IDocumentStore store, IOptions<ScoringOptions> op
         if (role is null)
             return (null, new(StatusCodes.Status403Forbidden, "Not on the case", "appellant",
                 "only the contributor or a validator that reviewed this contribution's first round may appeal its score; a community concern about a contribution goes to governance as a contribution-invalidation proposal"));
+        if (@case.Appeal is { AppellantRole: AppealFiled.Audit } audit)
+            return (null, new(StatusCodes.Status409Conflict, "Already audited", "contributionId",
+                $"this contribution was drawn for an audit round at {audit.FiledAt:O} (appeal {audit.AppealId}): its second round is that one; a contribution has one second round"));
         if (@case.Appeal is { } earlier)
             return (null, new(StatusCodes.Status409Conflict, "Already appealed", "contributionId",
                 $"this contribution was appealed at {earlier.FiledAt:O} (appeal {earlier.AppealId}); a contribution is appealed once"));

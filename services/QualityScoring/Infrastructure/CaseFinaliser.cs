@@ -8,9 +8,10 @@ namespace CommunityAI.QualityScoring.Infrastructure;
 /// Closes a case inside the caller's transaction, which already holds the case's lock: publishes the held reveals as
 /// <see cref="ReviewSubmitted"/> events (the first moment any score of the case enters the history), then the score, the
 /// reputation moves (under the reviewers' locks, in sorted order), the removal of a reviewer left at the reputation floor
-/// too long, and the read models, all with the history events.
+/// too long, and the read models, all with the history events; and when the policy's draw picks a case scored by its
+/// first round's consensus, its audit round (<see cref="AuditOpener"/>) in the same transaction.
 /// </summary>
-public sealed class CaseFinaliser(PolicyBook policies, AdmissionBook admissions)
+public sealed class CaseFinaliser(PolicyBook policies, AdmissionBook admissions, AuditOpener audits)
 {
     public static string ValidatorStream(string address) => Extensions.StreamPrefix + "validators/" + address;
 
@@ -74,7 +75,7 @@ public sealed class CaseFinaliser(PolicyBook policies, AdmissionBook admissions)
         {
             var outcome = ScoreDecision.Finalise(@case, policy, reputations, now);
             session.Events.Append(stream, outcome.Scored);
-            @case = @case.Apply(outcome.Scored);
+            @case = await audits.OpenIfDrawnAsync(session, @case.Apply(outcome.Scored), outcome.Scored, policy, now, ct);
             (final, moves) = (outcome.Scored, outcome.Reputation);
         }
         session.Store(@case);

@@ -18,7 +18,11 @@ internal static class ScoringLocks
     public const string Policies = "scoring:policies";
     /// <summary>Serialises the admissions stream: the genesis set and the follower's applied activations and checkpoint.</summary>
     public const string Admissions = "scoring:admissions";
-    /// <summary>Exclusive to end a seed round, shared by intake: no round ends between an intake's reading the round and its commit.</summary>
+    /// <summary>
+    /// Exclusive to end a seed round, shared by intake, appeals and a close that draws an audit round: no round ends between
+    /// reading the round and the commit. The close takes it after the reviewers' validator locks; that is no cycle, since
+    /// the one exclusive holder (the round's end) holds nothing else and no shared holder then waits for a validator's lock.
+    /// </summary>
     public const string Seeds = "scoring:seeds";
     public const string Schema = "scoring:schema";
     /// <summary>

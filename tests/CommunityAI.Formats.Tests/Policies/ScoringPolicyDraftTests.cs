@@ -36,9 +36,32 @@ public class ScoringPolicyDraftTests
     [InlineData("\"kinds\":{\"data\"", "\"kinds\":{\"memes\"", "kinds.memes")]
     [InlineData("\"maxBytes\":10485760", "\"maxBytes\":9007199254740992", "kinds.data.maxBytes")]
     [InlineData("\"clipDistance\":20", "\"clipDistance\":20,\"payEveryone\":true", "payEveryone")]
+    [InlineData("\"minTextLength\":32,", "\"minTextLength\":32,\"auditBasisPoints\":10001,", "auditBasisPoints")]
+    [InlineData("\"minTextLength\":32,", "\"minTextLength\":32,\"auditBasisPoints\":-1,", "auditBasisPoints")]
+    [InlineData("\"minTextLength\":32,", "\"minTextLength\":32,\"auditBasisPoints\":\"1000\",", "auditBasisPoints")]
     public void A_policy_quality_scoring_could_not_apply_is_refused_naming_the_member(string from, string to, string member)
     {
         var errors = Check(Valid.Replace(from, to, StringComparison.Ordinal));
         Assert.True(errors.ContainsKey(member), $"{member} not in {string.Join(", ", errors.Keys)}");
+    }
+
+    /// <summary>
+    /// The audit share is a member of the voted document: any share from none to every case is accepted, and a document
+    /// without it (one written before the member existed among them) reads as absent, which quality-scoring records as the
+    /// default share: turning audits off takes an explicit 0 that voters read.
+    /// </summary>
+    [Theory]
+    [InlineData(",\"auditBasisPoints\":0", 0)]
+    [InlineData(",\"auditBasisPoints\":1000", 1000)]
+    [InlineData(",\"auditBasisPoints\":10000", 10000)]
+    [InlineData("", null)]
+    public void The_audit_share_is_read_when_present_and_absent_otherwise(string member, int? share)
+    {
+        var json = Valid.Replace("\"minTextLength\":32,", "\"minTextLength\":32" + member + ",", StringComparison.Ordinal);
+        using var payload = JsonDocument.Parse(json);
+        var (draft, errors) = ScoringPolicyDraft.Read(payload.RootElement);
+        Assert.Empty(errors);
+        Assert.Empty(draft!.Validate(OnRecord));
+        Assert.Equal(share, draft.AuditBasisPoints);
     }
 }

@@ -156,8 +156,8 @@ internal static class ReplayCommand
         if (result.Appeals is { } appealed)
         {
             string I(int n) => n.ToString(CultureInfo.InvariantCulture);
-            console.Table("appeals", ["appeals", "panels recomputed", "pending round", "decided", "findings"],
-                [[I(appealed.Appeals), I(appealed.Recomputed), I(appealed.Pending), I(appealed.Decided), I(appealed.Findings.Count)]]);
+            console.Table("appeals", ["appeals", "audit rounds", "panels recomputed", "pending round", "audit draws pending", "decided", "findings"],
+                [[I(appealed.Appeals), I(appealed.Audits), I(appealed.Recomputed), I(appealed.Pending), I(appealed.AuditsPending), I(appealed.Decided), I(appealed.Findings.Count)]]);
             if (appealed.Findings.Count > 0)
                 console.Table("appeal findings", ["log index", "what", "detail"],
                     appealed.Findings.Select(d => new[] { d.Index.ToString(CultureInfo.InvariantCulture), d.What, d.Detail }));

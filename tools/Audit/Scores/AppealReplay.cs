@@ -17,17 +17,21 @@ namespace CommunityAI.Audit.Scores;
 /// appeal), that the contribution was scored and is appealed once; the panel's round (the seed reveals before the appeal),
 /// seed SHA-256(secret ‖ appealId), that no candidate reviewed the first round, contributed or appealed, and the panel drawn from the candidates by the published rule; and
 /// the final score from the panel's revealed reviews, or the first score when short of a quorum. Commitments and reveals of
-/// the panel are checked by <see cref="AssignmentReplay"/> like any. Pure: fed one event at a time, in log order.
+/// the panel are checked by <see cref="AssignmentReplay"/> like any. Audit rounds (role <c>audit</c>, unsigned): the draw
+/// is recomputed for every consensus score under a policy with <c>auditBasisPoints</c> (the first 8 bytes of
+/// SHA-256(secret ‖ SHA-256("audit" ‖ contribution id)), big-endian, modulo 10,000, below the share; the secret of the round
+/// the score was recorded in), and a drawn case without its audit round, or an audit round the draw did not pick, is named.
+/// Pure: fed one event at a time, in log order.
 /// </summary>
 internal sealed class AppealReplay(SigningDomain domain)
 {
     private readonly List<string> _secrets = [];
-    private readonly Dictionary<string, (int AutomatedWeight, int ClipDistance)> _policies = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (int AutomatedWeight, int ClipDistance, int AuditBasisPoints)> _policies = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Case> _cases = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<Panel> _panels = [];
     private readonly Dictionary<string, long> _removed = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<ReplayDifference> _findings = [];
-    private int _appeals, _decided, _recomputed;
+    private int _appeals, _decided, _recomputed, _audits, _auditsPending;
 
     public void Add(LogEvent e)
     {
@@ -35,7 +39,7 @@ internal sealed class AppealReplay(SigningDomain domain)
         {
             case "scoringpolicypublished":
                 if (Text(e.Data, "version") is { } version && Int(e.Data, "automatedWeight") is { } weight && Int(e.Data, "clipDistance") is { } clip)
-                    _policies.TryAdd(version, (weight, clip));
+                    _policies.TryAdd(version, (weight, clip, Int(e.Data, "auditBasisPoints") ?? 0));
                 break;
             case "assignmentseedrevealed":
                 if (Long(e.Data, "round") == _secrets.Count && Text(e.Data, "secret") is { } secret)
@@ -43,9 +47,14 @@ internal sealed class AppealReplay(SigningDomain domain)
                 break;
             case "reviewersassigned":
                 if (Text(e.Data, "contributionId") is { } assigned)
+                {
                     foreach (var assignedReviewer in Array(e.Data, "reviewers") ?? [])
                         if (Text(assignedReviewer, "validator") is { } validator)
                             CaseOf(assigned).FirstRound.Add(validator);
+                    foreach (var candidate in Array(e.Data, "candidates") ?? [])
+                        if (Text(candidate, "validator") is { } validator)
+                            CaseOf(assigned).Candidates.Add(validator);
+                }
                 break;
             case "reviewerreassigned":
                 if (Text(e.Data, "contributionId") is { } reassigned && _cases.TryGetValue(reassigned, out var r)
@@ -63,7 +72,12 @@ internal sealed class AppealReplay(SigningDomain domain)
                     var c = CaseOf(scored);
                     c.Contributor ??= Text(e.Data, "contributor");
                     if (c.Score is null)
+                    {
                         c.FirstReviews = [.. (Array(e.Data, "reviews") ?? []).Select(Reviewed)];
+                        // A consensus score is what an audit may re-examine; the draw uses the round it was recorded in.
+                        if (Text(e.Data, "fallback") is null && _policies.TryGetValue(Text(e.Data, "policyVersion") ?? "", out var policy) && policy.AuditBasisPoints > 0)
+                            c.AuditDraw = (e.Index, _secrets.Count, policy.AuditBasisPoints);
+                    }
                     c.Score ??= (e.Index, score, Member(e.Data, "components") is { } components ? Int(components, "automatedScore") : null);
                 }
                 break;
@@ -98,6 +112,7 @@ internal sealed class AppealReplay(SigningDomain domain)
 
     public AppealReplayResult Finish()
     {
+        CheckAudits();
         var pending = 0;
         foreach (var panel in _panels)
         {
@@ -117,8 +132,53 @@ internal sealed class AppealReplay(SigningDomain domain)
             else
                 _recomputed++;
         }
-        return new(_appeals, _recomputed, pending, _decided, _findings);
+        return new(_appeals, _recomputed, pending, _decided, _findings, _audits, _auditsPending);
     }
+
+    /// <summary>
+    /// Every case the draw picks has exactly one audit round, in the round its score was recorded in, and no other case has
+    /// one. A drawn case with nobody to sit on the panel gets none: that is accepted only when the first round's candidates
+    /// held nobody but its reviewers (validators admitted in between would be missed, and are named).
+    /// </summary>
+    private void CheckAudits()
+    {
+        foreach (var (id, c) in _cases)
+        {
+            var audited = c.Appeal is { Role: "audit" } ? c.Appeal : null;
+            if (c.AuditDraw is not { } draw)
+            {
+                if (audited is { } unasked)
+                    Find(unasked.Index, "audit round not drawn", $"contribution {id}: an audit round, but its score was no consensus under a policy that audits");
+                continue;
+            }
+            if (draw.Round >= _secrets.Count)
+            {
+                _auditsPending++;
+                continue;
+            }
+            var drawn = AuditTicket(_secrets[(int)draw.Round], id) < (ulong)draw.BasisPoints;
+            if (audited is { } audit)
+            {
+                if (!drawn)
+                    Find(audit.Index, "audit round not drawn", $"contribution {id}: an audit round, but round {draw.Round}'s draw at {draw.BasisPoints} bp does not pick it");
+                else if (audit.Round != draw.Round)
+                    Find(audit.Index, "audit round", $"contribution {id}: audited in round {audit.Round}, its score was recorded in round {draw.Round}");
+            }
+            else if (drawn && c.Candidates.Except(c.FirstRound, StringComparer.OrdinalIgnoreCase)
+                         .Any(v => !string.Equals(v, c.Contributor, StringComparison.OrdinalIgnoreCase)))
+                Find(draw.Index, "missing audit round", $"contribution {id}: round {draw.Round}'s draw at {draw.BasisPoints} bp picks it for an audit round, and none was recorded");
+        }
+    }
+
+    /// <summary>The audit draw's ticket, 0–9,999: SHA-256(secret ‖ SHA-256("audit" ‖ contribution id bytes)), first 8 bytes big-endian.</summary>
+    internal static ulong AuditTicket(string secret, string contributionId)
+    {
+        var auditId = SHA256.HashData([.. "audit"u8, .. Hex.Decode(contributionId, 32)]);
+        return BinaryPrimitives.ReadUInt64BigEndian(SHA256.HashData([.. Hex.Decode(secret, 32), .. auditId])) % 10_000;
+    }
+
+    /// <summary>The audit round's appeal id: SHA-256("audit" ‖ contribution id bytes), 0x-hex.</summary>
+    internal static string AuditId(string contributionId) => Hex.Encode(SHA256.HashData([.. "audit"u8, .. Hex.Decode(contributionId, 32)]));
 
     private Case CaseOf(string id) => _cases.TryGetValue(id, out var c) ? c : _cases[id] = new Case();
 
@@ -133,6 +193,11 @@ internal sealed class AppealReplay(SigningDomain domain)
             || !ulong.TryParse(Text(e.Data, "nonce"), NumberStyles.None, CultureInfo.InvariantCulture, out var nonce))
         {
             Find(e.Index, "malformed appeal", $"{e.Describe()}: needs appealId, contributionId, appellant, reason, nonce and deadline");
+            return;
+        }
+        if (Text(e.Data, "appellantRole") == "audit")
+        {
+            FileAudit(e, id, appellant, appealId);
             return;
         }
         string? signer = null, digest = null;
@@ -156,10 +221,34 @@ internal sealed class AppealReplay(SigningDomain domain)
         else if (Int(e.Data, "appealedScore") != score.Score)
             Find(e.Index, "appealed score", $"contribution {id}: the appeal records score {Int(e.Data, "appealedScore")}, the contribution was scored {score.Score}");
         Standing(e, c, id, appellant);
+        Record(e, c, id, appealId, appellant, Text(e.Data, "appellantRole") ?? "contributor");
+    }
+
+    /// <summary>
+    /// An audit round: filed by quality-scoring, unsigned, for nobody (the zero address), with the id the rule gives, in the
+    /// transaction of the score it audits. Whether the draw picked it is <see cref="CheckAudits"/>'s, once its round is revealed.
+    /// </summary>
+    private void FileAudit(LogEvent e, string id, string appellant, string appealId)
+    {
+        _audits++;
+        if (!string.Equals(appealId, AuditId(id), StringComparison.OrdinalIgnoreCase))
+            Find(e.Index, "appeal id", $"contribution {id}: the audit round's id {appealId} is not SHA-256(\"audit\" ‖ contribution id), {AuditId(id)}");
+        if (appellant != "0x0000000000000000000000000000000000000000")
+            Find(e.Index, "appellant", $"contribution {id}: an audit round is nobody's appeal, yet it names {appellant}");
+        var c = CaseOf(id);
+        if (c.Score is not { } score)
+            Find(e.Index, "appeal before score", $"contribution {id} is audited but no ContributionScored precedes it");
+        else if (Int(e.Data, "appealedScore") != score.Score)
+            Find(e.Index, "appealed score", $"contribution {id}: the audit records score {Int(e.Data, "appealedScore")}, the contribution was scored {score.Score}");
+        Record(e, c, id, appealId, appellant, "audit");
+    }
+
+    private void Record(LogEvent e, Case c, string id, string appealId, string appellant, string role)
+    {
         if (c.Appeal is { } earlier)
             Find(e.Index, "appealed twice", $"contribution {id} is appealed again (first at log index {earlier.Index})");
         else
-            c.Appeal = (e.Index, appealId, _secrets.Count, appellant);
+            c.Appeal = (e.Index, appealId, _secrets.Count, appellant, role);
     }
 
     /// <summary>The appellant's standing in the role it appealed in; an appeal without a role is the contributor's.</summary>
@@ -209,7 +298,7 @@ internal sealed class AppealReplay(SigningDomain domain)
         if (quorum != reviewers.Count / 2 + 1)
             Find(e.Index, "appeal quorum", $"contribution {id}: quorum {quorum}, a majority of {reviewers.Count} reviewers is {reviewers.Count / 2 + 1}");
         foreach (var candidate in candidates.Where(x => c.FirstRound.Contains(x.Validator!) || string.Equals(x.Validator, c.Contributor, StringComparison.OrdinalIgnoreCase)
-                     || string.Equals(x.Validator, appeal.Appellant, StringComparison.OrdinalIgnoreCase)))
+                     || (appeal.Role != "audit" && string.Equals(x.Validator, appeal.Appellant, StringComparison.OrdinalIgnoreCase))))
             Find(e.Index, "appeal candidate", $"contribution {id}: candidate {candidate.Validator} reviewed the first round, contributed or appealed");
         var panel = new Panel(e.Index, id, appealId, round, Text(e.Data, "seed"), quorum,
             [.. candidates.Select(x => (x.Validator!, x.Reputation!.Value))], [.. reviewers.Select(x => x.Validator!)],
@@ -313,7 +402,11 @@ internal sealed class AppealReplay(SigningDomain domain)
         public IReadOnlyList<FirstReview> FirstReviews { get; set; } = [];
         /// <summary>Who revealed a review in the first round: what gives a reviewer standing to appeal.</summary>
         public HashSet<string> Revealed { get; } = new(StringComparer.OrdinalIgnoreCase);
-        public (long Index, string AppealId, long Round, string Appellant)? Appeal { get; set; }
+        public (long Index, string AppealId, long Round, string Appellant, string Role)? Appeal { get; set; }
+        /// <summary>Validators the first round was drawn from: somebody outside it existed to audit the case.</summary>
+        public HashSet<string> Candidates { get; } = new(StringComparer.OrdinalIgnoreCase);
+        /// <summary>A consensus score under a policy that audits: its log index, the round it was recorded in, the share.</summary>
+        public (long Index, long Round, int BasisPoints)? AuditDraw { get; set; }
         public Panel? Panel { get; set; }
         public long? Decided { get; set; }
     }
@@ -333,4 +426,7 @@ internal sealed class AppealReplay(SigningDomain domain)
 /// <param name="Pending">Panels whose seed round is not revealed yet: nobody can recompute them until it is.</param>
 /// <param name="Decided">AppealDecided events checked.</param>
 /// <param name="Findings">Every difference, at the log index of the event it concerns.</param>
-internal sealed record AppealReplayResult(int Appeals, int Recomputed, int Pending, int Decided, IReadOnlyList<ReplayDifference> Findings);
+/// <param name="Audits">Audit rounds read (AppealFiled of role <c>audit</c>, counted in <paramref name="Appeals"/> too).</param>
+/// <param name="AuditsPending">Consensus scores whose audit draw waits for their round's secret to be revealed.</param>
+internal sealed record AppealReplayResult(int Appeals, int Recomputed, int Pending, int Decided, IReadOnlyList<ReplayDifference> Findings,
+    int Audits = 0, int AuditsPending = 0);
