@@ -27,9 +27,6 @@ namespace CommunityAI.RewardLedger.Infrastructure;
 public sealed class CreditWriter(
     IDocumentStore store, PolicyBook policies, ContributionEvidence evidence, IOptions<EpochOptions> epochs, TimeProvider clock)
 {
-    // A duplicate can only come from a writer outside these locks; a batch is read again that often before failing the term.
-    private const int Attempts = 3;
-
     public static string StreamFor(string contributionId) => Extensions.StreamPrefix + "credits/" + contributionId;
 
     /// <summary>Returns the credit recorded now, or null when the contribution was credited before.</summary>
@@ -55,17 +52,32 @@ public sealed class CreditWriter(
             return [];
         var schedule = await policies.ScheduleAsync(ct);
         var backing = await evidence.ForAsync(scores, ct);
-        for (var attempt = 1; ; attempt++)
+        try
+        {
+            return await WriteAsync(cases, schedule, backing, feedCheckpoint, ct);
+        }
+        catch (Exception ex) when (StoreConflicts.IsDuplicate(ex))
+        {
+            // Every other credit writer waits for these locks and then finds the credits, so only something outside them
+            // recorded one of the batch's credits (a concurrent single credit, a journal row deleted by hand).
+        }
+        if (cases.Count == 1 && feedCheckpoint is null)
+            return []; // that one was credited meanwhile
+        // Credit one at a time, in history order, to find which: a duplicate then means that one is credited.
+        var recorded = new List<ContributionRewarded>();
+        foreach (var c in cases)
         {
             try
             {
-                return await WriteAsync(cases, schedule, backing, feedCheckpoint, ct);
+                recorded.AddRange(await WriteAsync([c], schedule, backing, null, ct));
             }
-            catch (Exception ex) when (StoreConflicts.IsDuplicate(ex) && attempt < Attempts)
+            catch (Exception ex) when (StoreConflicts.IsDuplicate(ex))
             {
-                // Credited by a concurrent writer: read the batch again under the locks, skipping what is credited now.
             }
         }
+        if (feedCheckpoint is not null)
+            await WriteAsync([], schedule, backing, feedCheckpoint, ct);
+        return recorded;
     }
 
     private async Task<IReadOnlyList<ContributionRewarded>> WriteAsync(
@@ -85,7 +97,7 @@ public sealed class CreditWriter(
         var creditedTask = reads.LoadMany<JournalEntry>().ById(cases.Select(c => c.ContributionId).Distinct(StringComparer.Ordinal).ToArray());
         var stateTask = reads.Load<EpochState>(EpochState.Key);
         var accountsTask = reads.LoadMany<LedgerAccount>().ById(addresses.ToArray());
-        var checkpointTask = reads.Load<ScoreFeedCheckpoint>(ScoreFeedCheckpoint.Key);
+        var checkpointTask = feedCheckpoint is null ? null : reads.Load<ScoreFeedCheckpoint>(ScoreFeedCheckpoint.Key);
         await reads.Execute(ct);
         var credited = (await creditedTask).Select(e => e.Id).ToHashSet(StringComparer.Ordinal);
         var state = await stateTask ?? EpochState.None;
@@ -128,7 +140,7 @@ public sealed class CreditWriter(
         }
         foreach (var address in changed)
             session.Store(accounts[address]);
-        if (feedCheckpoint is { } sequence && sequence > ((await checkpointTask)?.Sequence ?? 0))
+        if (feedCheckpoint is { } sequence && sequence > ((await checkpointTask!)?.Sequence ?? 0))
             session.Store(new ScoreFeedCheckpoint(ScoreFeedCheckpoint.Key, sequence));
         await session.SaveChangesAsync(ct);
         return recorded;
