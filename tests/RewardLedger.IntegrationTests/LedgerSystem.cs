@@ -235,6 +235,28 @@ public sealed class ValidatorPayLedgerSystem : LedgerSystem
     };
 }
 
+/// <summary>
+/// A per-epoch cap of 25 tokens (two and a half full data scores) and validators paid a tenth of the kind's base, in
+/// a day-long epoch that began an hour ago: credits of one contributor in one batch cross the cap, so their order shows in their amounts.
+/// </summary>
+public sealed class SmallCapLedgerSystem : LedgerSystem
+{
+    public const int CapTokens = 25;
+
+    // The class's epoch began an hour ago and lasts a day, so no boundary falls between a batch and its one-by-one twin.
+    protected override IReadOnlyDictionary<string, string> EpochSettings => new Dictionary<string, string>
+    {
+        ["Epochs:Genesis"] = DateTimeOffset.UtcNow.AddHours(-1).ToString("O", CultureInfo.InvariantCulture),
+        ["Epochs:Length"] = "1.00:00:00",
+    };
+
+    protected override IReadOnlyDictionary<string, string> GenesisSettings => new Dictionary<string, string>
+    {
+        ["Rewards:Genesis:CapPerAddressPerEpoch"] = (CapTokens * Formats.Policies.TokenAmount.OneToken).ToString(CultureInfo.InvariantCulture),
+        ["Rewards:Genesis:ValidatorShareBasisPoints"] = "1000",
+    };
+}
+
 /// <summary>Epochs three seconds long from a genesis a few epochs back, and validators paid a tenth of the kind's base: appeals settled across closed epochs.</summary>
 public sealed class AppealLedgerSystem : LedgerSystem
 {

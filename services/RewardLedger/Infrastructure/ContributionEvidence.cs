@@ -14,20 +14,32 @@ public sealed class ContributionEvidence(NpgsqlDataSource dataSource)
 {
     public const string ContributionStreamPrefix = "contributions/";
 
-    // By stream id, which the store indexes; only the contributions service writes there.
+    // By stream id, which the store indexes; only the contributions service writes there. A batch's fallbacks in one query.
     private static readonly string SeenSql = $"""
-        SELECT data->>'contentSize' IS NOT NULL FROM {HistoryStoreExtensions.EventsSchema}.mt_events
-        WHERE stream_id = @stream AND type = @type
-        LIMIT 1
+        SELECT stream_id FROM {HistoryStoreExtensions.EventsSchema}.mt_events
+        WHERE stream_id = ANY(@streams) AND type = @type
+        GROUP BY stream_id HAVING bool_or(data->>'contentSize' IS NOT NULL)
         """;
 
-    public async Task<RewardEvidence> ForAsync(ContributionScored scored, CancellationToken ct)
+    public async Task<RewardEvidence> ForAsync(ContributionScored scored, CancellationToken ct) =>
+        (await ForAsync([scored], ct))[scored.ContributionId.ToLowerInvariant()];
+
+    /// <summary>The evidence of each score, by contribution id (lowercase), read in at most one round trip.</summary>
+    public async Task<IReadOnlyDictionary<string, RewardEvidence>> ForAsync(IReadOnlyList<ContributionScored> scores, CancellationToken ct)
     {
-        if (scored.Fallback is null)
-            return RewardEvidence.Consensus;
+        var evidence = new Dictionary<string, RewardEvidence>(StringComparer.Ordinal);
+        // The first score of a contribution is the one credited; a later one in the batch is skipped.
+        foreach (var scored in scores)
+            evidence.TryAdd(scored.ContributionId.ToLowerInvariant(), scored.Fallback is null ? RewardEvidence.Consensus : RewardEvidence.Unseen);
+        var fallbacks = evidence.Where(e => e.Value == RewardEvidence.Unseen).Select(e => ContributionStreamPrefix + e.Key).ToArray();
+        if (fallbacks.Length == 0)
+            return evidence;
         await using var command = dataSource.CreateCommand(SeenSql);
-        command.Parameters.AddWithValue("stream", ContributionStreamPrefix + scored.ContributionId.ToLowerInvariant());
+        command.Parameters.AddWithValue("streams", fallbacks);
         command.Parameters.AddWithValue("type", OutboxRoutes.EventTypeName(typeof(ContributionSubmitted)));
-        return await command.ExecuteScalarAsync(ct) is true ? RewardEvidence.Automated : RewardEvidence.Unseen;
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            evidence[reader.GetString(0)[ContributionStreamPrefix.Length..]] = RewardEvidence.Automated;
+        return evidence;
     }
 }

@@ -10,12 +10,20 @@ using Microsoft.Extensions.Options;
 namespace CommunityAI.RewardLedger.Infrastructure;
 
 /// <summary>
-/// Credits a scored contribution exactly once. One transaction records the credit's history event (stream
+/// Credits scored contributions exactly once. One transaction records each credit's history event (stream
 /// <c>ledger/credits/{contributionId}</c>, which the store refuses to start twice), its journal entry (id = the
 /// contribution id, refused twice too) and the contributor's account, so a batch read again after a crash, a second
 /// leader or a restart finds the credit done and changes nothing. The validators who decided the case by consensus are
 /// paid in the same transaction and stream (<see cref="ValidatorsRewarded"/>), so they too are paid exactly once.
 /// </summary>
+/// <remarks>
+/// A whole batch of the score feed is credited in one transaction with a fixed number of round trips, whatever its size:
+/// one lock statement for every account it touches, one batched read (journal entries already there, accounts, epoch
+/// state, feed checkpoint), one save with the feed's checkpoint, one commit. Crediting one score at a time took six
+/// round trips per credit and a separate checkpoint save per batch (benchmarks/RewardLedger: 0.05 per credit now).
+/// The batch is folded in memory in history order, which gives exactly the amounts crediting one by one gave: a
+/// contributor's per-epoch cap depends only on its own earlier credits, which the fold carries from one to the next.
+/// </remarks>
 public sealed class CreditWriter(
     IDocumentStore store, PolicyBook policies, ContributionEvidence evidence, IOptions<EpochOptions> epochs, TimeProvider clock)
 {
@@ -23,75 +31,135 @@ public sealed class CreditWriter(
 
     /// <summary>Returns the credit recorded now, or null when the contribution was credited before.</summary>
     /// <param name="scored">The score as quality-scoring's history records it, never a message body alone.</param>
-    public async Task<ContributionRewarded?> CreditAsync(ContributionScored scored, CancellationToken ct)
+    public async Task<ContributionRewarded?> CreditAsync(ContributionScored scored, CancellationToken ct) =>
+        (await CreditAsync([scored], feedCheckpoint: null, ct)).SingleOrDefault();
+
+    /// <summary>
+    /// Credits <paramref name="scores"/> in their history order, in one transaction, skipping every contribution credited
+    /// before (or earlier in the batch); returns the credits recorded now.
+    /// </summary>
+    /// <param name="scores">Scores as quality-scoring's history records them, in history order.</param>
+    /// <param name="feedCheckpoint">
+    /// The score feed's checkpoint (<see cref="ScoreFeedCheckpoint"/>) to record in the same transaction, so a crash can
+    /// neither credit twice nor skip; it never moves back (a replica that lost its lease may still finish an old batch).
+    /// </param>
+    public async Task<IReadOnlyList<ContributionRewarded>> CreditAsync(
+        IReadOnlyList<ContributionScored> scores, long? feedCheckpoint, CancellationToken ct)
     {
-        // A malformed address in quality-scoring's own streams is a damaged history: it throws, crediting nothing.
-        var contributor = Address.Parse(scored.Contributor);
-        if (!Formats.Hex.TryDecode(scored.ContributionId, out _, 32))
-            throw new FormatException($"contribution id {scored.ContributionId} is not 0x-prefixed hex of 32 bytes");
-        var contributionId = scored.ContributionId.ToLowerInvariant();
+        // A malformed address or id in quality-scoring's own streams is a damaged history: it throws, crediting nothing.
+        var cases = scores.Select(Case.Of).ToList();
+        if (cases.Count == 0 && feedCheckpoint is null)
+            return [];
         var schedule = await policies.ScheduleAsync(ct);
-        var backing = await evidence.ForAsync(scored, ct);
+        var backing = await evidence.ForAsync(scores, ct);
         try
         {
-            await using var session = store.LightweightSession();
-            await session.BeginTransactionAsync(ct);
-            if (await session.LoadAsync<JournalEntry>(contributionId, ct) is not null)
-                return null;
-            // The reviewers' accounts are written too when a policy pays validators: their locks are taken with the
-            // contributor's, in the one sorted order, so two credits paying one validator never lose an update.
-            var reviewers = ReviewersOf(scored);
-            var lockedReviewers = reviewers.Count > 0 && schedule.Records.Any(r => r.ValidatorShareBasisPoints > 0);
-            List<string> locked = lockedReviewers ? [contributor, .. reviewers] : [contributor];
-            await LedgerLocks.ForCreditAsync(session.Connection!, locked, ct);
-
-            // Read after the locks: the newest closed epoch and the account as the last credit left them.
-            var state = await session.LoadAsync<EpochState>(EpochState.Key, ct) ?? EpochState.None;
-            var account = await session.LoadAsync<LedgerAccount>(contributor, ct) ?? LedgerAccount.Open(contributor);
-            var now = clock.GetUtcNow();
-            var epoch = state.EpochForCredit(epochs.Value, now);
-            if (state.Policies > schedule.Records.Count)
-                schedule = await policies.ReloadAsync(ct); // a policy was recorded since the cache was read
-            var policy = schedule.For(epoch);
-            var amount = policy.RewardFor(scored.Kind, scored.Score, account.EarnedIn(epoch), backing);
-
-            var rewarded = new ContributionRewarded(contributionId, contributor, TokenAmount.Format(amount), epoch, policy.Name, now);
-            var pay = reviewers.Count == 0 ? null : ValidatorsPaid(scored, policy, contributionId, epoch, now);
-            if (pay is not null && !lockedReviewers)
+            return await WriteAsync(cases, schedule, backing, feedCheckpoint, ct);
+        }
+        catch (Exception ex) when (StoreConflicts.IsDuplicate(ex))
+        {
+            // Every other credit writer waits for these locks and then finds the credits, so only something outside them
+            // recorded one of the batch's credits (a concurrent single credit, a journal row deleted by hand).
+        }
+        if (cases.Count == 1 && feedCheckpoint is null)
+            return []; // that one was credited meanwhile
+        // Credit one at a time, in history order, to find which: a duplicate then means that one is credited.
+        var recorded = new List<ContributionRewarded>();
+        foreach (var c in cases)
+        {
+            try
             {
-                // Only when a policy paying validators was recorded after the schedule was cached: taking these locks after
-                // the contributor's can meet a credit taking them in sorted order, which PostgreSQL ends as a deadlock;
-                // the batch is then read again and credited once.
-                await LedgerLocks.ForCreditAsync(session.Connection!, reviewers, ct);
+                recorded.AddRange(await WriteAsync([c], schedule, backing, null, ct));
             }
-            object[] recorded = pay is null ? [rewarded] : [rewarded, pay];
-            session.Events.StartStream(StreamFor(contributionId), recorded);
-            session.Insert(JournalEntry.Credit(contributionId, contributor, amount, epoch, policy.Name, account.Entries + 1, now));
-            var accounts = new Dictionary<string, LedgerAccount>(StringComparer.Ordinal) { [contributor] = account.Post(amount, epoch) };
+            catch (Exception ex) when (StoreConflicts.IsDuplicate(ex))
+            {
+            }
+        }
+        if (feedCheckpoint is not null)
+            await WriteAsync([], schedule, backing, feedCheckpoint, ct);
+        return recorded;
+    }
+
+    private async Task<IReadOnlyList<ContributionRewarded>> WriteAsync(
+        List<Case> cases, PolicySchedule schedule, IReadOnlyDictionary<string, RewardEvidence> backing, long? feedCheckpoint, CancellationToken ct)
+    {
+        await using var session = store.LightweightSession();
+        await session.BeginTransactionAsync(ct);
+        // Every account the batch may write, contributors and reviewers alike, locked in the one sorted order in one
+        // statement: other ledger writers take theirs the same way, so none of them waits on this in a cycle. Reviewers
+        // are locked even under a policy that pays no validators: a policy recorded meanwhile may pay them.
+        var addresses = cases.SelectMany(c => c.Reviewers.Prepend(c.Contributor)).Distinct(StringComparer.Ordinal).ToList();
+        await LedgerLocks.ForScoresAsync(session.Connection!, addresses, feed: feedCheckpoint is not null, ct);
+
+        // Read after the locks, in one round trip: what is credited, the newest closed epoch, the accounts as the last
+        // credit left them, and how far the feed is recorded.
+        var reads = session.CreateBatchQuery();
+        var creditedTask = reads.LoadMany<JournalEntry>().ById(cases.Select(c => c.ContributionId).Distinct(StringComparer.Ordinal).ToArray());
+        var stateTask = reads.Load<EpochState>(EpochState.Key);
+        var accountsTask = reads.LoadMany<LedgerAccount>().ById(addresses.ToArray());
+        var checkpointTask = feedCheckpoint is null ? null : reads.Load<ScoreFeedCheckpoint>(ScoreFeedCheckpoint.Key);
+        await reads.Execute(ct);
+        var credited = (await creditedTask).Select(e => e.Id).ToHashSet(StringComparer.Ordinal);
+        var state = await stateTask ?? EpochState.None;
+        var accounts = (await accountsTask).ToDictionary(a => a.Id, StringComparer.Ordinal);
+
+        var now = clock.GetUtcNow();
+        var epoch = state.EpochForCredit(epochs.Value, now);
+        if (state.Policies > schedule.Records.Count)
+            schedule = await policies.ReloadAsync(ct); // a policy was recorded since the cache was read
+        var policy = schedule.For(epoch);
+
+        var recorded = new List<ContributionRewarded>();
+        var changed = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var c in cases)
+        {
+            if (!credited.Add(c.ContributionId))
+                continue; // credited before, or a second score of one contribution in the batch
+            var account = accounts.GetValueOrDefault(c.Contributor) ?? LedgerAccount.Open(c.Contributor);
+            var amount = policy.RewardFor(c.Scored.Kind, c.Scored.Score, account.EarnedIn(epoch), backing[c.ContributionId]);
+            var rewarded = new ContributionRewarded(c.ContributionId, c.Contributor, TokenAmount.Format(amount), epoch, policy.Name, now);
+            session.Insert(JournalEntry.Credit(c.ContributionId, c.Contributor, amount, epoch, policy.Name, account.Entries + 1, now));
+            accounts[c.Contributor] = account.Post(amount, epoch);
+            changed.Add(c.Contributor);
+
+            var pay = c.Reviewers.Count == 0 ? null : ValidatorsPaid(c.Scored, policy, c.ContributionId, epoch, now);
             foreach (var line in pay?.Lines ?? [])
             {
                 // Validator pay adds to the balance but not to what the address earned in the epoch: the per-address cap
                 // limits contributors' rewards, and a case's pool is fixed by its own score and policy, in any order.
-                var paid = accounts.GetValueOrDefault(line.Validator)
-                    ?? await session.LoadAsync<LedgerAccount>(line.Validator, ct) ?? LedgerAccount.Open(line.Validator);
+                var paid = accounts.GetValueOrDefault(line.Validator) ?? LedgerAccount.Open(line.Validator);
                 paid = paid with { Balance = TokenAmount.Format(TokenAmount.Parse(paid.Balance) + TokenAmount.Parse(line.Amount)), Entries = paid.Entries + 1 };
                 accounts[line.Validator] = paid;
-                session.Insert(JournalEntry.Credit(ValidatorEntryId(contributionId, line.Validator), line.Validator, TokenAmount.Parse(line.Amount),
+                changed.Add(line.Validator);
+                session.Insert(JournalEntry.Credit(ValidatorEntryId(c.ContributionId, line.Validator), line.Validator, TokenAmount.Parse(line.Amount),
                     epoch, policy.Name, paid.Entries, now));
             }
-            foreach (var changed in accounts.Values)
-                session.Store(changed);
-            await session.SaveChangesAsync(ct);
-            return rewarded;
+            object[] events = pay is null ? [rewarded] : [rewarded, pay];
+            session.Events.StartStream(StreamFor(c.ContributionId), events);
+            recorded.Add(rewarded);
         }
-        catch (Exception ex) when (StoreConflicts.IsDuplicate(ex))
-        {
-            return null; // credited by a concurrent delivery
-        }
+        foreach (var address in changed)
+            session.Store(accounts[address]);
+        if (feedCheckpoint is { } sequence && sequence > ((await checkpointTask!)?.Sequence ?? 0))
+            session.Store(new ScoreFeedCheckpoint(ScoreFeedCheckpoint.Key, sequence));
+        await session.SaveChangesAsync(ct);
+        return recorded;
     }
 
     /// <summary>The journal entry of a validator's pay for a case.</summary>
     public static string ValidatorEntryId(string contributionId, string validator) => $"validators:{contributionId}:{validator}";
+
+    /// <summary>A score read for crediting: its contribution id (lowercase), contributor and reviewers (EIP-55).</summary>
+    private sealed record Case(ContributionScored Scored, string ContributionId, string Contributor, IReadOnlyList<string> Reviewers)
+    {
+        public static Case Of(ContributionScored scored)
+        {
+            var contributor = Address.Parse(scored.Contributor);
+            if (!Formats.Hex.TryDecode(scored.ContributionId, out _, 32))
+                throw new FormatException($"contribution id {scored.ContributionId} is not 0x-prefixed hex of 32 bytes");
+            return new Case(scored, scored.ContributionId.ToLowerInvariant(), contributor, ReviewersOf(scored));
+        }
+    }
 
     /// <summary>The addresses (EIP-55) of the reviews a consensus decided with; none for a fallback or a duplicate refused outright.</summary>
     private static List<string> ReviewersOf(ContributionScored scored) =>

@@ -13,10 +13,23 @@ internal static class LedgerLocks
 {
     private const string EpochGate = "ledger:epochs";
     private const string PolicyGate = "ledger:policies";
+    private const string ScoreFeed = "ledger:scores";
 
-    /// <summary>A credit: the contributor's account, and the accounts of the validators it pays (taken in one sorted order).</summary>
+    /// <summary>A change to a credited contribution (reversal, appeal settlement): the accounts it moves (taken in one sorted order).</summary>
     public static Task ForCreditAsync(NpgsqlConnection connection, IEnumerable<string> addresses, CancellationToken ct) =>
         AdvisoryLock.TakeAsync(connection, [TransactionLock.Shared(EpochGate), .. addresses.Select(a => TransactionLock.Exclusive("ledger:account:" + a))], ct);
+
+    /// <summary>
+    /// Crediting scores (<see cref="CreditWriter"/>): like a change to a credit, for every account a batch touches; with
+    /// <paramref name="feed"/>, the score feed too, exclusively, so two replicas crediting the same batch take turns (the
+    /// second finds it credited) and the feed's checkpoint, read and written under it, never moves back. Advisory locks
+    /// live in PostgreSQL's shared lock table (max_locks_per_transaction × connections): a feed batch of 500 events
+    /// holds at most a few hundred.
+    /// </summary>
+    public static Task ForScoresAsync(NpgsqlConnection connection, IEnumerable<string> addresses, bool feed, CancellationToken ct) =>
+        AdvisoryLock.TakeAsync(connection,
+            [.. feed ? [TransactionLock.Exclusive(ScoreFeed)] : Array.Empty<TransactionLock>(), TransactionLock.Shared(EpochGate),
+             .. addresses.Select(a => TransactionLock.Exclusive("ledger:account:" + a))], ct);
 
     /// <summary>A revenue split: like a credit, for every address it credits at once (taken in one sorted order).</summary>
     public static Task ForRevenueAsync(NpgsqlConnection connection, IEnumerable<string> addresses, CancellationToken ct) =>
