@@ -121,6 +121,8 @@ internal sealed class JcsWriter(IBufferWriter<byte> output)
         Write(buffer[..EcmaScriptNumber.Write(value, buffer)]);
     }
 
+    public void WriteStringValue(ReadOnlySpan<char> value) => WriteString(value);
+
     private void WriteString(ReadOnlySpan<char> value)
     {
         WriteByte((byte)'"');
