@@ -11,7 +11,7 @@ namespace CommunityAI.Benchmarks.ChainBridge;
 /// </summary>
 internal static class HashingLimit
 {
-    public sealed record Result(int Leaves, double BatchPerSecond, double HashAndTreePerSecond, double RawSha256PerSecond, double AverageEntryBytes);
+    public sealed record Result(int Leaves, double BatchPerSecond, double EnvelopePerSecond, double HashAndTreePerSecond, double RawSha256PerSecond, double AverageEntryBytes);
 
     public static Result Measure(int leaves)
     {
@@ -28,16 +28,26 @@ internal static class HashingLimit
                 range = LogBatch.Append(range, events.Skip(i).Take(1000).ToList()).Range;
             return range.Size;
         });
+        var envelope = Rate(leaves, () => Envelopes(events));
         var hashAndTree = Rate(leaves, () => HashAndTree(entries));
         var raw = Rate(leaves, () => RawSha256(entries));
-        return new Result(leaves, batch, hashAndTree, raw, entries.Average(e => e.Length));
+        return new Result(leaves, batch, envelope, hashAndTree, raw, entries.Average(e => e.Length));
     }
 
     private static void Run(IReadOnlyList<CommunityAI.ServiceDefaults.History.StoredEvent> events, byte[][] entries)
     {
         LogBatch.Append(CompactRange.Empty, events);
+        Envelopes(events);
         HashAndTree(entries);
         RawSha256(entries);
+    }
+
+    private static long Envelopes(IReadOnlyList<CommunityAI.ServiceDefaults.History.StoredEvent> events)
+    {
+        long sink = 0;
+        for (var i = 0; i < events.Count; i++)
+            sink += LogEntryEnvelope.Build(i, events[i]).Length;
+        return sink;
     }
 
     private static long HashAndTree(byte[][] entries)
