@@ -40,12 +40,16 @@ public sealed class LogStore(NpgsqlDataSource dataSource)
             await copy.CompleteAsync(ct);
         }
 
-        if (nodes.Count > 0)
+        // Leaves are not copied into log_nodes: their hashes are the entries' leaf_hash already, and writing each twice
+        // was a third of the rows per leaf. Logs written before keep their level-0 rows, which nothing reads any more.
+        if (nodes.Any(n => n.Id.Level > 0))
         {
             await using var copy = await connection.BeginBinaryImportAsync(
                 $"COPY {S}.log_nodes (level, node_index, hash) FROM STDIN (FORMAT BINARY)", ct);
             foreach (var node in nodes)
             {
+                if (node.Id.Level == 0)
+                    continue;
                 await copy.StartRowAsync(ct);
                 await copy.WriteAsync(node.Id.Level, NpgsqlDbType.Integer, ct);
                 await copy.WriteAsync(node.Id.Index, NpgsqlDbType.Bigint, ct);
@@ -71,7 +75,7 @@ public sealed class LogStore(NpgsqlDataSource dataSource)
         await transaction.CommitAsync(ct);
     }
 
-    /// <summary>Fetches the given perfect-subtree nodes in one query.</summary>
+    /// <summary>Fetches the given perfect-subtree nodes in one query: leaves from the entries, the others from the nodes.</summary>
     public async Task<Dictionary<NodeId, byte[]>> ReadNodesAsync(IReadOnlyCollection<NodeId> ids, CancellationToken ct)
     {
         var found = new Dictionary<NodeId, byte[]>(ids.Count);
@@ -81,9 +85,12 @@ public sealed class LogStore(NpgsqlDataSource dataSource)
             SELECT n.level, n.node_index, n.hash
             FROM {S}.log_nodes n
             JOIN unnest(@levels, @indexes) AS wanted(level, node_index) USING (level, node_index)
+            UNION ALL
+            SELECT 0, e.log_index, e.leaf_hash FROM {S}.log_entries e WHERE e.log_index = ANY(@leaves)
             """);
-        command.Parameters.AddWithValue("levels", ids.Select(i => i.Level).ToArray());
-        command.Parameters.AddWithValue("indexes", ids.Select(i => i.Index).ToArray());
+        command.Parameters.AddWithValue("levels", ids.Where(i => i.Level > 0).Select(i => i.Level).ToArray());
+        command.Parameters.AddWithValue("indexes", ids.Where(i => i.Level > 0).Select(i => i.Index).ToArray());
+        command.Parameters.AddWithValue("leaves", ids.Where(i => i.Level == 0).Select(i => i.Index).ToArray());
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
             found[new NodeId(reader.GetInt32(0), reader.GetInt64(1))] = (byte[])reader[2];

@@ -77,11 +77,11 @@ public sealed class LogAppenderTests : IAsyncLifetime
     public async Task A_batch_failing_mid_write_leaves_the_head_where_it_was_and_nothing_after_it_is_written()
     {
         var events = Events(3_000);
-        // The database refuses the 500th leaf node of the second batch: its entries are copied by then, its nodes half.
+        // The database refuses the node over leaves 1,500 and 1,501, in the second batch: its entries are copied by then, its nodes half.
         await ExecuteAsync("""
             CREATE FUNCTION chainbridge.crash() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
-              IF NEW.level = 0 AND NEW.node_index = 1500 THEN RAISE EXCEPTION 'crash mid-batch'; END IF;
+              IF NEW.level = 1 AND NEW.node_index = 750 THEN RAISE EXCEPTION 'crash mid-batch'; END IF;
               RETURN NEW;
             END $$;
             CREATE TRIGGER crash BEFORE INSERT ON chainbridge.log_nodes FOR EACH ROW EXECUTE FUNCTION chainbridge.crash();
@@ -100,8 +100,8 @@ public sealed class LogAppenderTests : IAsyncLifetime
         Assert.Equal(RootOf(leaves, 1_000), head.RootHash);
         Assert.Equal(1_000L, await ScalarAsync("SELECT count(*) FROM chainbridge.log_entries"));
         Assert.Equal(999L, await ScalarAsync("SELECT max(log_index) FROM chainbridge.log_entries"));
-        // Every leaf and every completed parent of a 1,000-leaf tree, and nothing else: 2n - popcount(n).
-        Assert.Equal(2_000L - 6, await ScalarAsync("SELECT count(*) FROM chainbridge.log_nodes"));
+        // Every completed parent of a 1,000-leaf tree (leaves live in the entries), and nothing else: n - popcount(n).
+        Assert.Equal(1_000L - 6, await ScalarAsync("SELECT count(*) FROM chainbridge.log_nodes"));
 
         // The next term resumes from the committed head and writes the rest: no gap, no duplicate.
         await ExecuteAsync("DROP TRIGGER crash ON chainbridge.log_nodes");
@@ -111,6 +111,30 @@ public sealed class LogAppenderTests : IAsyncLifetime
         await resumed.AppendAsync(events[2_000..], events[^1].Sequence, CancellationToken.None);
         await resumed.FlushAsync();
         await AssertReadsBackAsync(events);
+    }
+
+    [Fact]
+    public async Task A_log_that_also_holds_leaf_rows_in_the_nodes_table_resumes_and_proves()
+    {
+        // Logs written before 2026-12 hold every leaf hash in log_nodes too; nothing may read them twice or differently.
+        var events = Events(700);
+        var appender = await LogAppender.ResumeAsync(_store, (_, _) => { }, CancellationToken.None);
+        await appender.AppendAsync(events[..333], events[332].Sequence, CancellationToken.None);
+        await appender.FlushAsync();
+        await ExecuteAsync("INSERT INTO chainbridge.log_nodes (level, node_index, hash) SELECT 0, log_index, leaf_hash FROM chainbridge.log_entries");
+
+        var resumed = await LogAppender.ResumeAsync(_store, (_, _) => { }, CancellationToken.None);
+        await resumed.AppendAsync(events[333..], events[^1].Sequence, CancellationToken.None);
+        await resumed.FlushAsync();
+        var leaves = await AssertReadsBackAsync(events);
+
+        foreach (var (index, size) in new[] { (332L, 333L), (0L, 333L), (699L, 700L), (333L, 699L) })
+        {
+            var proof = Assert.IsType<Ok<LogApi.InclusionResponse>>((await LogApi.InclusionAsync([Text(index)], [Text(size)], _store, CancellationToken.None)).Result).Value!;
+            Assert.True(ProofVerifier.VerifyInclusion(index, size, leaves[(int)index], proof.AuditPath.Select(h => Hex.Decode(h)).ToList(), RootOf(leaves, size)).IsValid, $"inclusion {index}/{size}");
+        }
+        var consistency = Assert.IsType<Ok<LogApi.ConsistencyResponse>>((await LogApi.ConsistencyAsync(["333"], ["699"], _store, CancellationToken.None)).Result).Value!;
+        Assert.True(ProofVerifier.VerifyConsistency(333, 699, RootOf(leaves, 333), RootOf(leaves, 699), consistency.Proof.Select(h => Hex.Decode(h)).ToList()).IsValid);
     }
 
     /// <summary>Checks every stored entry, leaf and the head against the same events logged one by one; returns the leaves.</summary>
