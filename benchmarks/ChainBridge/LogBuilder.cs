@@ -16,9 +16,6 @@ internal sealed class LogBuilder(LogStore store)
 
     public long Size => _appender.Head.TreeSize;
 
-    /// <summary>Time spent building batches (envelope, hash, tree) on the appender's caller, over every call.</summary>
-    public TimeSpan BuildTime { get; private set; }
-
     /// <summary>Appends <paramref name="leaves"/> entries in batches of <paramref name="batchSize"/>; returns leaves per second.</summary>
     public async Task<double> AppendAsync(long leaves, int batchSize)
     {
@@ -28,9 +25,7 @@ internal sealed class LogBuilder(LogStore store)
         {
             var count = (int)Math.Min(batchSize, target - Size);
             var events = SyntheticHistory.Batch(_appender.Head.LastSequence + 1, count);
-            var started = Stopwatch.GetTimestamp();
             await _appender.AppendAsync(events, events[^1].Sequence, CancellationToken.None);
-            BuildTime += Stopwatch.GetElapsedTime(started);
         }
         await _appender.FlushAsync();
         return leaves / watch.Elapsed.TotalSeconds;
