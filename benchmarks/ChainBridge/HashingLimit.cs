@@ -6,12 +6,16 @@ using CommunityAI.Formats.Log;
 namespace CommunityAI.Benchmarks.ChainBridge;
 
 /// <summary>
-/// The CPU side of appending, on one thread: the log writer's whole batch step (envelope, leaf hash, tree
-/// update), the hash and tree update alone, and raw SHA-256 over the same entry bytes, the limit.
+/// The CPU side of appending: the log writer's whole batch step (envelopes and leaf hashes on every core, the tree
+/// update on one), and on one thread the envelope alone, the leaf hash and tree update alone, and raw SHA-256 over the
+/// same entry bytes, the limit.
 /// </summary>
 internal static class HashingLimit
 {
-    public sealed record Result(int Leaves, double BatchPerSecond, double HashAndTreePerSecond, double RawSha256PerSecond, double AverageEntryBytes);
+    /// <summary>The log writer's batch size.</summary>
+    public const int BatchSize = 10_000;
+
+    public sealed record Result(int Leaves, double BatchPerSecond, double EnvelopePerSecond, double HashAndTreePerSecond, double RawSha256PerSecond, double AverageEntryBytes);
 
     public static Result Measure(int leaves)
     {
@@ -24,20 +28,30 @@ internal static class HashingLimit
         var batch = Rate(leaves, () =>
         {
             var range = CompactRange.Empty;
-            for (var i = 0; i < events.Count; i += 1000)
-                range = LogBatch.Append(range, events.Skip(i).Take(1000).ToList()).Range;
+            for (var i = 0; i < events.Count; i += BatchSize)
+                range = LogBatch.Append(range, events.Skip(i).Take(BatchSize).ToList()).Range;
             return range.Size;
         });
+        var envelope = Rate(leaves, () => Envelopes(events));
         var hashAndTree = Rate(leaves, () => HashAndTree(entries));
         var raw = Rate(leaves, () => RawSha256(entries));
-        return new Result(leaves, batch, hashAndTree, raw, entries.Average(e => e.Length));
+        return new Result(leaves, batch, envelope, hashAndTree, raw, entries.Average(e => e.Length));
     }
 
     private static void Run(IReadOnlyList<CommunityAI.ServiceDefaults.History.StoredEvent> events, byte[][] entries)
     {
         LogBatch.Append(CompactRange.Empty, events);
+        Envelopes(events);
         HashAndTree(entries);
         RawSha256(entries);
+    }
+
+    private static long Envelopes(IReadOnlyList<CommunityAI.ServiceDefaults.History.StoredEvent> events)
+    {
+        long sink = 0;
+        for (var i = 0; i < events.Count; i++)
+            sink += LogEntryEnvelope.Build(i, events[i]).Length;
+        return sink;
     }
 
     private static long HashAndTree(byte[][] entries)
@@ -65,10 +79,16 @@ internal static class HashingLimit
         return sink;
     }
 
+    /// <summary>The best of three runs: on a shared machine a single run measures the neighbours as much as the work.</summary>
     private static double Rate(int leaves, Func<long> work)
     {
-        var watch = Stopwatch.StartNew();
-        GC.KeepAlive(work());
-        return leaves / watch.Elapsed.TotalSeconds;
+        var best = 0.0;
+        for (var run = 0; run < 3; run++)
+        {
+            var watch = Stopwatch.StartNew();
+            GC.KeepAlive(work());
+            best = Math.Max(best, leaves / watch.Elapsed.TotalSeconds);
+        }
+        return best;
     }
 }

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
+using System.Text.Unicode;
 using System.Text.Json;
 
 namespace CommunityAI.Formats.Json;
@@ -23,7 +24,8 @@ internal sealed class JcsWriter(IBufferWriter<byte> output)
                 WriteArray(element);
                 break;
             case JsonValueKind.String:
-                WriteString(ReadString(element));
+                if (!TryWriteUnescaped(element))
+                    WriteString(ReadString(element));
                 break;
             case JsonValueKind.Number:
                 WriteNumber(element);
@@ -120,6 +122,22 @@ internal sealed class JcsWriter(IBufferWriter<byte> output)
         Span<byte> buffer = stackalloc byte[EcmaScriptNumber.MaxLength];
         Write(buffer[..EcmaScriptNumber.Write(value, buffer)]);
     }
+
+    /// <summary>
+    /// Copies a string that holds no escape as it stands in the input: JSON allows no raw control character, quote or
+    /// backslash inside a string, and RFC 8785 writes every other character as raw UTF-8, so those bytes are already
+    /// canonical. Saves decoding and re-encoding the most common strings; anything else takes the full path.
+    /// </summary>
+    private bool TryWriteUnescaped(JsonElement element)
+    {
+        var raw = JsonMarshal.GetRawUtf8Value(element);
+        if (raw.Length < 2 || raw[0] != '"' || raw[^1] != '"' || raw[1..^1].Contains((byte)'\\') || !Utf8.IsValid(raw))
+            return false;
+        Write(raw);
+        return true;
+    }
+
+    public void WriteStringValue(ReadOnlySpan<char> value) => WriteString(value);
 
     private void WriteString(ReadOnlySpan<char> value)
     {

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -28,10 +29,14 @@ public static class JsonCanonicalizer
     /// <summary>The largest integer magnitude a double holds exactly along with all integers below it (2^53).</summary>
     public const long MaxExactInteger = 1L << 53;
 
+    // System.Text.Json's default nesting limit, stated so that a value canonicalized inside a document keeps to it too.
+    private const int MaxDepth = 64;
+
     private static readonly JsonReaderOptions ReaderOptions = new()
     {
         CommentHandling = JsonCommentHandling.Disallow,
         AllowTrailingCommas = false,
+        MaxDepth = MaxDepth,
     };
 
     /// <summary>Canonicalizes UTF-8 JSON text.</summary>
@@ -49,10 +54,22 @@ public static class JsonCanonicalizer
     /// <param name="utf8Json">One JSON value, UTF-8 encoded, without comments or trailing commas.</param>
     /// <param name="output">Receives the canonical UTF-8 bytes (for example a pooled buffer feeding a hash).</param>
     /// <exception cref="JsonCanonicalizationException">The input is not valid I-JSON or holds an inexact integer; <paramref name="output"/> may hold a partial result.</exception>
-    public static void Canonicalize(ReadOnlySpan<byte> utf8Json, IBufferWriter<byte> output)
+    public static void Canonicalize(ReadOnlySpan<byte> utf8Json, IBufferWriter<byte> output) => Canonicalize(utf8Json, output, 0);
+
+    /// <summary>
+    /// Canonicalizes UTF-8 JSON text that a writer places inside <paramref name="enclosingDepth"/> levels of arrays or
+    /// objects it writes itself: the value is refused when the whole document would nest too deep to be read back.
+    /// </summary>
+    /// <param name="utf8Json">One JSON value, UTF-8 encoded, without comments or trailing commas.</param>
+    /// <param name="output">Receives the canonical UTF-8 bytes.</param>
+    /// <param name="enclosingDepth">How many levels enclose the value in the document being written (0 to 63).</param>
+    /// <exception cref="JsonCanonicalizationException">The input is not valid I-JSON, holds an inexact integer, or nests too deep; <paramref name="output"/> may hold a partial result.</exception>
+    public static void Canonicalize(ReadOnlySpan<byte> utf8Json, IBufferWriter<byte> output, int enclosingDepth)
     {
         ArgumentNullException.ThrowIfNull(output);
-        var reader = new Utf8JsonReader(utf8Json, ReaderOptions);
+        ArgumentOutOfRangeException.ThrowIfNegative(enclosingDepth);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(enclosingDepth, MaxDepth);
+        var reader = new Utf8JsonReader(utf8Json, enclosingDepth == 0 ? ReaderOptions : ReaderOptions with { MaxDepth = MaxDepth - enclosingDepth });
         JsonDocument document;
         try
         {
@@ -142,6 +159,33 @@ public static class JsonCanonicalizer
             throw new JsonCanonicalizationException($"the value cannot be written as JSON: {e.Message}", "$", e);
         }
         return Canonicalize(utf8);
+    }
+
+    /// <summary>
+    /// Writes a string as RFC 8785 writes it (quotes, only the escapes JSON requires, raw UTF-8 otherwise), for
+    /// writers that emit a fixed canonical shape directly instead of canonicalizing a tree.
+    /// </summary>
+    /// <param name="value">The string's UTF-16 text.</param>
+    /// <param name="output">Receives the canonical UTF-8 bytes.</param>
+    /// <exception cref="JsonCanonicalizationException"><paramref name="value"/> holds a lone surrogate.</exception>
+    public static void WriteString(ReadOnlySpan<char> value, IBufferWriter<byte> output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        new JcsWriter(output).WriteStringValue(value);
+    }
+
+    /// <summary>Writes an integer as RFC 8785 writes it: plain digits, refused beyond ±2^53 like an integer literal being canonicalized.</summary>
+    /// <param name="value">The integer.</param>
+    /// <param name="output">Receives the canonical UTF-8 bytes.</param>
+    /// <exception cref="JsonCanonicalizationException"><paramref name="value"/> is outside ±2^53.</exception>
+    public static void WriteInteger(long value, IBufferWriter<byte> output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        if (value is > MaxExactInteger or < -MaxExactInteger)
+            throw new JsonCanonicalizationException($"integer {value.ToString(CultureInfo.InvariantCulture)} is outside ±2^53 and cannot be represented exactly; send it as a string", "$");
+        var digits = output.GetSpan(20);
+        value.TryFormat(digits, out int length, default, CultureInfo.InvariantCulture);
+        output.Advance(length);
     }
 
     /// <summary>

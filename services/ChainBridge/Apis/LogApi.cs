@@ -73,16 +73,20 @@ public static class LogApi
         if (!query.IsValid)
             return TypedResults.ValidationProblem(query.Errors);
 
-        var head = await store.ReadHeadAsync(ct);
+        // With the size named, the nodes are known before the head: one round trip reads both.
+        var at = leaf!.Value;
+        static NodeId[] NodesFor(long at, long size) => [.. InclusionProof.Plan(at, size).NodeIds, .. CompactRange.NodeIdsFor(size), NodeId.Leaf(at)];
+        var (head, nodes) = requestedSize is { } named
+            ? await store.ReadHeadAndNodesAsync(NodesFor(at, named), ct)
+            : (await store.ReadHeadAsync(ct), null);
         if (requestedSize > head.TreeSize)
             return NotInLog("treeSize", $"treeSize {requestedSize} is beyond the log, which has {head.TreeSize} entries");
         var size = requestedSize ?? head.TreeSize;
-        if (leaf >= size)
+        if (at >= size)
             return NotInLog("index", $"no entry at index {leaf}: the log has {head.TreeSize} entries");
 
-        var at = leaf!.Value;
         var plan = InclusionProof.Plan(at, size);
-        var nodes = await store.ReadNodesAsync([.. plan.NodeIds, .. CompactRange.NodeIdsFor(size), NodeId.Leaf(at)], ct);
+        nodes ??= await store.ReadNodesAsync(NodesFor(at, size), ct);
         var path = plan.Build(id => nodes.GetValueOrDefault(id));
         var root = CompactRange.Restore(size, id => nodes.GetValueOrDefault(id)).RootHash();
         return TypedResults.Ok(new InclusionResponse(at, size, Hex.Encode(root), Hex.Encode(nodes[NodeId.Leaf(at)]),
@@ -104,13 +108,13 @@ public static class LogApi
         if (!query.IsValid)
             return TypedResults.ValidationProblem(query.Errors);
 
-        var head = await store.ReadHeadAsync(ct);
+        // Both sizes are named, so the nodes are read with the head in one round trip.
         var (m, n) = (older!.Value, newer!.Value);
+        var plan = ConsistencyProof.Plan(m, n);
+        var (head, nodes) = await store.ReadHeadAndNodesAsync([.. plan.NodeIds, .. CompactRange.NodeIdsFor(m), .. CompactRange.NodeIdsFor(n)], ct);
         if (n > head.TreeSize)
             return NotInLog("second", $"second {n} is beyond the log, which has {head.TreeSize} entries");
 
-        var plan = ConsistencyProof.Plan(m, n);
-        var nodes = await store.ReadNodesAsync([.. plan.NodeIds, .. CompactRange.NodeIdsFor(m), .. CompactRange.NodeIdsFor(n)], ct);
         var proof = plan.Build(id => nodes.GetValueOrDefault(id));
         byte[] RootOf(long size) => CompactRange.Restore(size, id => nodes.GetValueOrDefault(id)).RootHash();
         return TypedResults.Ok(new ConsistencyResponse(m, n, Hex.Encode(RootOf(m)), Hex.Encode(RootOf(n)),

@@ -11,9 +11,10 @@ public sealed class TileStore(NpgsqlDataSource dataSource)
     /// <summary>The hashes of nodes (<paramref name="level"/>, <paramref name="start"/> … start + count − 1), concatenated; null when one is missing.</summary>
     public async Task<byte[]?> ReadHashesAsync(int level, long start, int count, CancellationToken ct)
     {
-        await using var command = dataSource.CreateCommand($"""
-            SELECT hash FROM {S}.log_nodes WHERE level = @level AND node_index >= @start AND node_index < @end ORDER BY node_index
-            """);
+        // Leaf hashes are kept with their entries, the perfect subtrees above them in log_nodes (see LogStore).
+        await using var command = dataSource.CreateCommand(level == 0
+            ? $"SELECT leaf_hash FROM {S}.log_entries WHERE log_index >= @start AND log_index < @end ORDER BY log_index"
+            : $"SELECT hash FROM {S}.log_nodes WHERE level = @level AND node_index >= @start AND node_index < @end ORDER BY node_index");
         command.Parameters.AddWithValue("level", level);
         command.Parameters.AddWithValue("start", start);
         command.Parameters.AddWithValue("end", start + count);

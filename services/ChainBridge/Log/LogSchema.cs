@@ -4,8 +4,9 @@ using Npgsql;
 namespace CommunityAI.ChainBridge.Log;
 
 /// <summary>
-/// The log's own tables in the chain-bridge schema. Entries keep their canonical bytes (what auditors hash);
-/// nodes keep every perfect subtree hash, so any root or proof needs O(log n) rows, never all leaves; log_notices
+/// The log's own tables in the chain-bridge schema. Entries keep their canonical bytes (what auditors hash) and leaf
+/// hashes; nodes keep every perfect subtree hash above the leaves, so any root or proof needs O(log n) rows, never all
+/// leaves (logs written before 2026-12 also hold level-0 rows there, unread); log_notices
 /// is how far <see cref="LogNoticePublisher"/> has told the bus.
 /// </summary>
 public static class LogSchema

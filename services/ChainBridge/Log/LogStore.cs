@@ -10,13 +10,37 @@ public sealed class LogStore(NpgsqlDataSource dataSource)
 {
     private const string S = LogSchema.Schema;
 
+    private const string HeadSql = $"SELECT tree_size, root_hash, last_seq FROM {S}.log_head WHERE id = 1";
+
+    // Leaves come from the entries, the subtrees above them from the nodes (see AppendAsync).
+    private const string NodesSql = $"""
+        SELECT n.level, n.node_index, n.hash
+        FROM {S}.log_nodes n
+        JOIN unnest(@levels, @indexes) AS wanted(level, node_index) USING (level, node_index)
+        UNION ALL
+        SELECT 0, e.log_index, e.leaf_hash FROM {S}.log_entries e WHERE e.log_index = ANY(@leaves)
+        """;
+
     public async Task<LogHead> ReadHeadAsync(CancellationToken ct)
     {
-        await using var command = dataSource.CreateCommand($"SELECT tree_size, root_hash, last_seq FROM {S}.log_head WHERE id = 1");
+        await using var command = dataSource.CreateCommand(HeadSql);
         await using var reader = await command.ExecuteReaderAsync(ct);
-        return await reader.ReadAsync(ct)
-            ? new LogHead(reader.GetInt64(0), (byte[])reader[1], reader.GetInt64(2))
-            : new LogHead(0, LogHasher.EmptyRoot.ToArray(), 0);
+        return await ReadHeadAsync(reader, ct);
+    }
+
+    /// <summary>
+    /// The head and the given nodes in one round trip, for proofs whose sizes the request names: the nodes are read
+    /// after the head, so every node of a tree size up to the head's is there.
+    /// </summary>
+    public async Task<(LogHead Head, Dictionary<NodeId, byte[]> Nodes)> ReadHeadAndNodesAsync(IReadOnlyCollection<NodeId> ids, CancellationToken ct)
+    {
+        await using var batch = dataSource.CreateBatch();
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(HeadSql));
+        batch.BatchCommands.Add(NodesCommand(ids));
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        var head = await ReadHeadAsync(reader, ct);
+        await reader.NextResultAsync(ct);
+        return (head, await ReadNodesAsync(reader, ids.Count, ct));
     }
 
     /// <summary>Appends entries and nodes, moving the head from <paramref name="previous"/> (fails if someone else moved it).</summary>
@@ -40,12 +64,16 @@ public sealed class LogStore(NpgsqlDataSource dataSource)
             await copy.CompleteAsync(ct);
         }
 
-        if (nodes.Count > 0)
+        // Leaves are not copied into log_nodes: their hashes are the entries' leaf_hash already, and writing each twice
+        // was a third of the rows per leaf. Logs written before keep their level-0 rows, which nothing reads any more.
+        if (nodes.Any(n => n.Id.Level > 0))
         {
             await using var copy = await connection.BeginBinaryImportAsync(
                 $"COPY {S}.log_nodes (level, node_index, hash) FROM STDIN (FORMAT BINARY)", ct);
             foreach (var node in nodes)
             {
+                if (node.Id.Level == 0)
+                    continue;
                 await copy.StartRowAsync(ct);
                 await copy.WriteAsync(node.Id.Level, NpgsqlDbType.Integer, ct);
                 await copy.WriteAsync(node.Id.Index, NpgsqlDbType.Bigint, ct);
@@ -71,20 +99,34 @@ public sealed class LogStore(NpgsqlDataSource dataSource)
         await transaction.CommitAsync(ct);
     }
 
-    /// <summary>Fetches the given perfect-subtree nodes in one query.</summary>
+    /// <summary>Fetches the given perfect-subtree nodes in one query: leaves from the entries, the others from the nodes.</summary>
     public async Task<Dictionary<NodeId, byte[]>> ReadNodesAsync(IReadOnlyCollection<NodeId> ids, CancellationToken ct)
     {
-        var found = new Dictionary<NodeId, byte[]>(ids.Count);
         if (ids.Count == 0)
-            return found;
-        await using var command = dataSource.CreateCommand($"""
-            SELECT n.level, n.node_index, n.hash
-            FROM {S}.log_nodes n
-            JOIN unnest(@levels, @indexes) AS wanted(level, node_index) USING (level, node_index)
-            """);
-        command.Parameters.AddWithValue("levels", ids.Select(i => i.Level).ToArray());
-        command.Parameters.AddWithValue("indexes", ids.Select(i => i.Index).ToArray());
-        await using var reader = await command.ExecuteReaderAsync(ct);
+            return [];
+        await using var batch = dataSource.CreateBatch();
+        batch.BatchCommands.Add(NodesCommand(ids));
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        return await ReadNodesAsync(reader, ids.Count, ct);
+    }
+
+    private static NpgsqlBatchCommand NodesCommand(IReadOnlyCollection<NodeId> ids)
+    {
+        var command = new NpgsqlBatchCommand(NodesSql);
+        command.Parameters.AddWithValue("levels", ids.Where(i => i.Level > 0).Select(i => i.Level).ToArray());
+        command.Parameters.AddWithValue("indexes", ids.Where(i => i.Level > 0).Select(i => i.Index).ToArray());
+        command.Parameters.AddWithValue("leaves", ids.Where(i => i.Level == 0).Select(i => i.Index).ToArray());
+        return command;
+    }
+
+    private static async Task<LogHead> ReadHeadAsync(NpgsqlDataReader reader, CancellationToken ct) =>
+        await reader.ReadAsync(ct)
+            ? new LogHead(reader.GetInt64(0), (byte[])reader[1], reader.GetInt64(2))
+            : new LogHead(0, LogHasher.EmptyRoot.ToArray(), 0);
+
+    private static async Task<Dictionary<NodeId, byte[]>> ReadNodesAsync(NpgsqlDataReader reader, int count, CancellationToken ct)
+    {
+        var found = new Dictionary<NodeId, byte[]>(count);
         while (await reader.ReadAsync(ct))
             found[new NodeId(reader.GetInt32(0), reader.GetInt64(1))] = (byte[])reader[2];
         return found;

@@ -1,4 +1,3 @@
-using CommunityAI.Formats.Log;
 using CommunityAI.ServiceDefaults.Background;
 using CommunityAI.ServiceDefaults.History;
 using Npgsql;
@@ -13,42 +12,51 @@ namespace CommunityAI.ChainBridge.Log;
 /// </summary>
 public sealed partial class LogWriter(NpgsqlDataSource dataSource, LogStore store, LogGauges gauges, ILogger<LogWriter> logger) : ILeaderJob
 {
-    private const int BatchSize = 1000;
+    private const int BatchSize = 10_000;
     private static readonly TimeSpan IdleDelay = TimeSpan.FromMilliseconds(100);
 
     public LeaderLoopSettings Settings { get; } = new("log-writer");
 
-    /// <summary>Appends from the committed head on; after a failure the next term resumes from the committed head.</summary>
+    /// <summary>
+    /// Appends from the committed head on; after a failure the next term resumes from the committed head. The next batch
+    /// is read and built while the previous one commits (<see cref="LogAppender"/>); the term ends only once it has.
+    /// </summary>
     public async Task LeadAsync(LeaderTerm term, CancellationToken ct)
     {
         var feed = new HistoryFeed(dataSource);
-        var head = await store.ReadHeadAsync(ct);
-        var edge = await store.ReadNodesAsync(CompactRange.NodeIdsFor(head.TreeSize), ct);
-        var range = CompactRange.Restore(head.TreeSize, id => edge.GetValueOrDefault(id));
-        var cursor = new FeedCursor(head.LastSequence);
-        while (!ct.IsCancellationRequested)
+        var appender = await LogAppender.ResumeAsync(store, (count, next) =>
         {
-            var batch = await feed.ReadAsync(cursor, BatchSize, ct);
-            if (batch.Events.Count == 0)
-            {
-                cursor = batch.Next;
-                if (!await term.WaitAsync(IdleDelay, ct))
-                    return;
-                continue;
-            }
-
-            var appended = LogBatch.Append(range, batch.Events);
-            var entries = appended.Entries;
-            var next = appended.Head(batch.Next.Checkpoint);
-            await store.AppendAsync(head, next, entries, appended.Nodes, ct);
-            range = appended.Range;
-            LogAppended(entries.Count, next.TreeSize);
+            LogAppended(count, next.TreeSize);
             gauges.LogGrew(next.TreeSize);
-            head = next;
-            cursor = batch.Next;
-            if (!await term.ContinueAsync(ct))
-                return;
+        }, ct);
+        var cursor = new FeedCursor(appender.Head.LastSequence);
+        try
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                var batch = await feed.ReadAsync(cursor, BatchSize, ct);
+                if (batch.Events.Count == 0)
+                {
+                    cursor = batch.Next;
+                    await appender.FlushAsync();
+                    if (!await term.WaitAsync(IdleDelay, ct))
+                        break;
+                    continue;
+                }
+
+                await appender.AppendAsync(batch.Events, batch.Next.Checkpoint, ct);
+                cursor = batch.Next;
+                if (!await term.ContinueAsync(ct))
+                    break;
+            }
         }
+        catch
+        {
+            // The batch in flight commits or not on its own; wait for it so the next term reads a settled head.
+            await appender.FlushAsync().ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            throw;
+        }
+        await appender.FlushAsync();
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Appended {Count} entries; tree size {TreeSize}")]
