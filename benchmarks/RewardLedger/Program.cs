@@ -43,14 +43,14 @@ builder.AddHistoryStore(Extensions.Schema, options =>
 // The service's data source, with Npgsql's transaction log going to the round-trip count (registered last, so it wins).
 builder.Services.AddSingleton(_ => new Npgsql.NpgsqlDataSourceBuilder(database.ConnectionString).UseLoggerFactory(roundTrips.Loggers).Build());
 builder.Services.AddOptions<RewardGenesisOptions>();
-builder.Services.AddSingleton<PolicyBook>();
+builder.Services.AddSingleton<RewardPolicyBook>();
 builder.Services.AddSingleton<ContributionEvidence>();
 builder.Services.AddSingleton<CreditWriter>();
 using var host = builder.Build();
 await host.StartAsync();
 var store = host.Services.GetRequiredService<IDocumentStore>();
 var writer = host.Services.GetRequiredService<CreditWriter>();
-await host.Services.GetRequiredService<PolicyBook>().ScheduleAsync(default);
+await host.Services.GetRequiredService<RewardPolicyBook>().ScheduleAsync(default);
 // The benchmark's own progress polling, on a data source of its own that the round-trip count leaves out.
 var pollBuilder = new Npgsql.NpgsqlDataSourceBuilder(database.ConnectionString) { Name = RoundTrips.Ignored };
 await using var poll = pollBuilder.Build();

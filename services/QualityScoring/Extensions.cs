@@ -31,7 +31,7 @@ public static class Extensions
         builder.AddHistoryStore(Schema, ConfigureScoringStore, maxAutoPrepare: 64);
         // Appeals per signer, counted across replicas after the signature check.
         builder.AddSignerQuota(Schema);
-        builder.Services.AddSingleton<PolicyBook>();
+        builder.Services.AddSingleton<ScoringPolicyBook>();
         builder.Services.AddSingleton<ContributionIntakeWriter>();
         builder.Services.AddSingleton<CaseFinaliser>();
         builder.Services.AddSingleton<AuditOpener>();
@@ -99,7 +99,7 @@ public static class Extensions
         options.Schema.For<ContentFirstSeen>();
         options.Schema.For<SealedReveal>();
         options.Schema.For<SeedSecret>();
-        options.Schema.For<PolicyBook.StoredPolicy>();
+        options.Schema.For<ScoringPolicyBook.StoredPolicy>();
         // Selection joins each validator's count for the epoch when a cap is set: the count as a column of its own.
         options.Schema.For<ReviewLoad>().Duplicate(l => l.Assigned);
     }

@@ -23,12 +23,12 @@ public static class Extensions
         builder.Services.AddOptions<EpochOptions>().BindConfiguration(EpochOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<RewardGenesisOptions>().BindConfiguration(RewardGenesisOptions.Section);
         builder.AddHistoryStore(Schema, ConfigureLedgerStore);
-        builder.Services.AddSingleton<PolicyBook>();
+        builder.Services.AddSingleton<RewardPolicyBook>();
         builder.Services.AddSingleton<ContributionEvidence>();
         builder.Services.AddSingleton<CreditWriter>();
         builder.Services.AddSingleton<EpochCloser>();
         builder.Services.AddSingleton<ClaimTreeCache>();
-        builder.Services.AddLeaderLoop<EpochCloserService>();
+        builder.Services.AddLeaderLoop<DueEpochCloser>();
         // Scores are credited from the history itself, not from bus notices (see ScoreFollower).
         builder.Services.AddLeaderLoop<ScoreFollower>();
         // Invalidations passed by governance reverse rewards, also from the history (see InvalidationFollower).

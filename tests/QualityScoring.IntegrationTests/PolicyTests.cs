@@ -67,7 +67,7 @@ public sealed class PolicyTests(ScoringSystemWithoutValidators system) : IClassF
         await Eventually.MatchesAsync(async () => (await system.Api.GetFromJsonAsync<JsonElement>("/api/scoring/policy")).GetProperty("version").GetString(),
             v => v == "scoring-2", "the activated policy in force", Patience);
         await using var query = system.Services.GetRequiredService<IDocumentStore>().QuerySession();
-        var stored = await query.LoadAsync<PolicyBook.StoredPolicy>("scoring-2");
+        var stored = await query.LoadAsync<ScoringPolicyBook.StoredPolicy>("scoring-2");
         Assert.Equal(proposalId, stored!.ProposalId);
         Assert.Equal(25, stored.Policy.ClipDistance);
         // The document leaves the audit share out (as every document written before it existed): the default share, voted by omission.

@@ -24,7 +24,7 @@ public static class ReviewsApi
         api.MapPost("/reviews/commitments", CommitAsync);
         api.MapPost("/reviews", RevealAsync);
         api.MapGet("/scoring/{contributionId}", GetCaseAsync);
-        api.MapGet("/scoring/policy", (PolicyBook policies) => TypedResults.Ok(policies.Current));
+        api.MapGet("/scoring/policy", (ScoringPolicyBook policies) => TypedResults.Ok(policies.Current));
         return app;
     }
 

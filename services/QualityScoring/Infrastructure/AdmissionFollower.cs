@@ -14,7 +14,7 @@ namespace CommunityAI.QualityScoring.Infrastructure;
 /// reaches nothing here.
 /// </summary>
 public sealed class AdmissionFollower(NpgsqlDataSource dataSource, AdmissionBook admissions, Reassigner reassigner)
-    : HistoryFollower(dataSource, PolicyBook.GovernanceStreamPrefix)
+    : HistoryFollower(dataSource, ScoringPolicyBook.GovernanceStreamPrefix)
 {
     private static readonly string ActivatedType = OutboxRoutes.EventTypeName(typeof(PolicyActivated));
 
@@ -37,7 +37,7 @@ public sealed class AdmissionFollower(NpgsqlDataSource dataSource, AdmissionBook
 
     /// <summary>The batch's admission and removal activations, read from governance's streams only.</summary>
     private static IEnumerable<(long Sequence, PolicyActivated Activation)> Activations(IReadOnlyList<StoredEvent> events) =>
-        events.Where(e => e.Data is not null && e.EventType == ActivatedType && e.StreamKey.StartsWith(PolicyBook.GovernanceStreamPrefix, StringComparison.Ordinal))
+        events.Where(e => e.Data is not null && e.EventType == ActivatedType && e.StreamKey.StartsWith(ScoringPolicyBook.GovernanceStreamPrefix, StringComparison.Ordinal))
             .Select(e => (e.Sequence, JsonSerializer.Deserialize<PolicyActivated>(e.Data!, OutboxRoutes.HistoryJson)
                 ?? throw new InvalidOperationException($"history event {e.Id} ({e.EventType}) has no data")))
             .Where(a => a.Item2.Kind is AdmissionDecision.AdmissionKind or AdmissionDecision.RemovalKind);

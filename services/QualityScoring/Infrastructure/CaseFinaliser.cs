@@ -11,7 +11,7 @@ namespace CommunityAI.QualityScoring.Infrastructure;
 /// too long, and the read models, all with the history events; and when the policy's draw picks a case scored by its
 /// first round's consensus, its audit round (<see cref="AuditOpener"/>) in the same transaction.
 /// </summary>
-public sealed class CaseFinaliser(PolicyBook policies, AdmissionBook admissions, AuditOpener audits)
+public sealed class CaseFinaliser(ScoringPolicyBook policies, AdmissionBook admissions, AuditOpener audits)
 {
     public static string ValidatorStream(string address) => Extensions.StreamPrefix + "validators/" + address;
 

@@ -17,7 +17,7 @@ namespace CommunityAI.QualityScoring.Infrastructure;
 /// LSH bands: of two concurrent copies, exactly one is the original and the other names it.
 /// </summary>
 public sealed class ContributionIntakeWriter(
-    IDocumentStore store, PolicyBook policies, IOptions<ScoringOptions> options, IOptions<EpochOptions> epochs, TimeProvider clock)
+    IDocumentStore store, ScoringPolicyBook policies, IOptions<ScoringOptions> options, IOptions<EpochOptions> epochs, TimeProvider clock)
 {
     public static string StreamFor(string contributionId) => Extensions.StreamPrefix + contributionId;
 

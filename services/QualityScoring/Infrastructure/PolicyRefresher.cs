@@ -1,10 +1,10 @@
 namespace CommunityAI.QualityScoring.Infrastructure;
 
 /// <summary>
-/// Keeps every replica's <see cref="PolicyBook.Current"/> on the newest policy on record: the replica that records an
+/// Keeps every replica's <see cref="ScoringPolicyBook.Current"/> on the newest policy on record: the replica that records an
 /// activated policy knows at once, the others within <see cref="Interval"/>.
 /// </summary>
-public sealed partial class PolicyRefresher(PolicyBook policies, TimeProvider clock, ILogger<PolicyRefresher> logger) : BackgroundService
+public sealed partial class PolicyRefresher(ScoringPolicyBook policies, TimeProvider clock, ILogger<PolicyRefresher> logger) : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
 

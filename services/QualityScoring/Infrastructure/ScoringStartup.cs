@@ -6,7 +6,7 @@ namespace CommunityAI.QualityScoring.Infrastructure;
 /// Runs after Marten created its schema and before the bus starts consuming: creates the near-duplicate index tables and
 /// publishes the configured policy and genesis validators and commits the assignment rounds, so the first contribution finds them.
 /// </summary>
-public sealed class ScoringStartup(NpgsqlDataSource dataSource, PolicyBook policies, SeedBook seeds, AdmissionBook admissions) : IHostedService
+public sealed class ScoringStartup(NpgsqlDataSource dataSource, ScoringPolicyBook policies, SeedBook seeds, AdmissionBook admissions) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {

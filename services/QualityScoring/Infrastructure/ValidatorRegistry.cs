@@ -10,7 +10,7 @@ namespace CommunityAI.QualityScoring.Infrastructure;
 /// Registers an admitted validator once: its stream <c>scoring/validators/{address}</c> can only be started once. The
 /// admission is read under the validator's lock, which the admission follower holds when it records a decision.
 /// </summary>
-public sealed class ValidatorRegistry(IDocumentStore store, PolicyBook policies, TimeProvider clock)
+public sealed class ValidatorRegistry(IDocumentStore store, ScoringPolicyBook policies, TimeProvider clock)
 {
     /// <summary>What became of a registration.</summary>
     public enum Outcome { Registered, AlreadyRegistered, NotAdmitted }

@@ -23,12 +23,12 @@ public static class PoliciesApi
     }
 
     /// <summary>Every policy on record, oldest first, each with the first epoch it applies to.</summary>
-    public static async Task<Ok<IReadOnlyList<RewardPolicyPublished>>> GetAllAsync(PolicyBook policies, CancellationToken ct) =>
+    public static async Task<Ok<IReadOnlyList<RewardPolicyPublished>>> GetAllAsync(RewardPolicyBook policies, CancellationToken ct) =>
         TypedResults.Ok((await policies.ScheduleAsync(ct)).Records);
 
     /// <summary>The policy a credit recorded now would use.</summary>
     public static async Task<Ok<RewardPolicyPublished>> GetCurrentAsync(
-        PolicyBook policies, IQuerySession session, IOptions<EpochOptions> epochs, TimeProvider clock, CancellationToken ct)
+        RewardPolicyBook policies, IQuerySession session, IOptions<EpochOptions> epochs, TimeProvider clock, CancellationToken ct)
     {
         var schedule = await policies.ScheduleAsync(ct);
         var state = await session.LoadAsync<EpochState>(EpochState.Key, ct) ?? EpochState.None;

@@ -20,7 +20,7 @@ namespace CommunityAI.RewardLedger.Infrastructure;
 /// and a reversal and a settlement of one contribution each see the other or neither.
 /// </summary>
 public sealed class AppealSettler(
-    NpgsqlDataSource dataSource, IDocumentStore store, PolicyBook policies, ContributionEvidence evidence, IOptions<EpochOptions> epochs,
+    NpgsqlDataSource dataSource, IDocumentStore store, RewardPolicyBook policies, ContributionEvidence evidence, IOptions<EpochOptions> epochs,
     TimeProvider clock)
 {
     private static readonly string ScoredType = OutboxRoutes.EventTypeName(typeof(ContributionScored));

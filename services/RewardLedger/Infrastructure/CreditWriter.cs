@@ -25,7 +25,7 @@ namespace CommunityAI.RewardLedger.Infrastructure;
 /// contributor's per-epoch cap depends only on its own earlier credits, which the fold carries from one to the next.
 /// </remarks>
 public sealed class CreditWriter(
-    IDocumentStore store, PolicyBook policies, ContributionEvidence evidence, IOptions<EpochOptions> epochs, TimeProvider clock)
+    IDocumentStore store, RewardPolicyBook policies, ContributionEvidence evidence, IOptions<EpochOptions> epochs, TimeProvider clock)
 {
     public static string StreamFor(string contributionId) => Extensions.StreamPrefix + "credits/" + contributionId;
 

@@ -22,7 +22,7 @@ namespace CommunityAI.RewardLedger.Infrastructure;
 /// exist, so that is a contribution still under review when the vote ended, and a second proposal reverses it.
 /// </remarks>
 public sealed class InvalidationFollower(NpgsqlDataSource dataSource, IDocumentStore store, RewardReverser reverser)
-    : HistoryFollower(dataSource, PolicyBook.GovernanceStreamPrefix)
+    : HistoryFollower(dataSource, RewardPolicyBook.GovernanceStreamPrefix)
 {
     protected override int BatchSize => 200;
     private static readonly string ActivatedType = OutboxRoutes.EventTypeName(typeof(PolicyActivated));
@@ -46,7 +46,7 @@ public sealed class InvalidationFollower(NpgsqlDataSource dataSource, IDocumentS
 
     /// <summary>The batch's invalidations, read from governance's streams only, in history order.</summary>
     private static List<(long Sequence, Invalidation Invalidation)> Invalidations(IReadOnlyList<StoredEvent> events) =>
-        [.. events.Where(e => e.Data is not null && e.EventType == ActivatedType && e.StreamKey.StartsWith(PolicyBook.GovernanceStreamPrefix, StringComparison.Ordinal))
+        [.. events.Where(e => e.Data is not null && e.EventType == ActivatedType && e.StreamKey.StartsWith(RewardPolicyBook.GovernanceStreamPrefix, StringComparison.Ordinal))
             // An activation that does not read as one is a damaged history: failing the term is louder than skipping it.
             .Select(e => (e.Sequence, Activation: JsonSerializer.Deserialize<PolicyActivated>(e.Data!, OutboxRoutes.HistoryJson)
                 ?? throw new InvalidOperationException($"history event {e.Id} ({e.EventType}) has no data")))

@@ -10,11 +10,11 @@ namespace CommunityAI.RewardLedger.IntegrationEvents.EventHandling;
 /// policy applied is the stored event's, in governance's own streams, and a message the history does not back (a forged
 /// <see cref="PolicyActivated"/>) changes nothing.
 /// </summary>
-public sealed class PolicyActivatedConsumer(HistoryFacts facts, PolicyBook policies) : IConsumer<PolicyActivated>
+public sealed class PolicyActivatedConsumer(HistoryFacts facts, RewardPolicyBook policies) : IConsumer<PolicyActivated>
 {
     public async Task Consume(ConsumeContext<PolicyActivated> context)
     {
-        if (await facts.LoadAsync(context, PolicyBook.GovernanceStreamPrefix) is { } activation)
+        if (await facts.LoadAsync(context, RewardPolicyBook.GovernanceStreamPrefix) is { } activation)
             await policies.ApplyAsync(activation, context.CancellationToken);
     }
 }

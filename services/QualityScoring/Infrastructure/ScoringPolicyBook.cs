@@ -15,7 +15,7 @@ namespace CommunityAI.QualityScoring.Infrastructure;
 /// governance's stored <see cref="PolicyActivated"/> (never a bus body) is recorded here under its new version, and cases
 /// opened afterwards use it. Cases keep the version they were assigned under, so older versions stay readable here.
 /// </summary>
-public sealed partial class PolicyBook(IDocumentStore store, IOptions<ScoringOptions> options, TimeProvider clock, ILogger<PolicyBook> logger)
+public sealed partial class ScoringPolicyBook(IDocumentStore store, IOptions<ScoringOptions> options, TimeProvider clock, ILogger<ScoringPolicyBook> logger)
 {
     public const string Stream = Extensions.StreamPrefix + "policies";
 

@@ -16,9 +16,9 @@ namespace CommunityAI.RewardLedger.Infrastructure;
 /// <see cref="PolicyActivated"/> events (never from a bus body) and in force from the epoch after the one it was taken up
 /// in. Nothing else changes the policy: there is no operator endpoint.
 /// </summary>
-public sealed partial class PolicyBook(
+public sealed partial class RewardPolicyBook(
     IDocumentStore store, NpgsqlDataSource dataSource, IOptions<RewardGenesisOptions> genesis, IOptions<EpochOptions> epochs,
-    TimeProvider clock, ILogger<PolicyBook> logger)
+    TimeProvider clock, ILogger<RewardPolicyBook> logger)
 {
     public const string Stream = Extensions.StreamPrefix + "policies";
 

@@ -6,14 +6,15 @@ using Microsoft.Extensions.Options;
 namespace CommunityAI.RewardLedger.Infrastructure;
 
 /// <summary>
-/// Closes each epoch once its end has passed on the clock, on one replica at a time (the leader loop); a replica that
-/// takes over simply continues from the newest closed epoch, since closing is idempotent.
+/// Closes every epoch that is due, once its end has passed on the clock (each close is <see cref="EpochCloser"/>'s), on one
+/// replica at a time (the leader loop); a replica that takes over simply continues from the newest closed epoch, since
+/// closing is idempotent.
 /// </summary>
-public sealed partial class EpochCloserService(
+public sealed partial class DueEpochCloser(
     EpochCloser closer,
     IOptions<EpochOptions> options,
     TimeProvider clock,
-    ILogger<EpochCloserService> logger) : ILeaderJob
+    ILogger<DueEpochCloser> logger) : ILeaderJob
 {
     private static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(5);
 
