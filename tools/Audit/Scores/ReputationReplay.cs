@@ -141,7 +141,7 @@ internal sealed class ReputationReplay
             Find(move.Index, "reputation without a review", $"{move.Validator}'s reputation moved for contribution {move.Case}, which counted no review of theirs{(move.Reason is null ? "" : $" (reason {move.Reason})")}");
             return null;
         }
-        return Agreement(score, round.Consensus, policy.ClipDistance);
+        return ScoringRules.Agreement(score, round.Consensus, policy.ClipDistance);
     }
 
     /// <summary>A round of the case closed here (a first-round score, any kind, or an appeal's decision).</summary>
@@ -209,7 +209,7 @@ internal sealed class ReputationReplay
             Find(e.Index, "reputation chain", $"{validator}'s reputation moved from {previous} for contribution {contribution}, but its history left it at {current}");
         if (!_policies.TryGetValue(version, out var policy))
             Find(e.Index, "unknown policy", $"{validator}'s reputation moved under scoring policy {version}, which the history never published");
-        else if (Next(previous, agreement, policy) is var expected && expected != next)
+        else if (ScoringRules.NextReputation(previous, agreement, policy.Rate, policy.Floor) is var expected && expected != next)
             Find(e.Index, "reputation step", $"{validator} on contribution {contribution}: from {previous} with agreement {agreement} policy {version} gives {expected}, recorded {next}");
         _reputation[validator] = next;
         Held(validator).Add(next);
@@ -218,19 +218,6 @@ internal sealed class ReputationReplay
 
     private HashSet<decimal> Held(string validator) =>
         _held.TryGetValue(validator, out var held) ? held : _held[validator] = [];
-
-    /// <summary>round(max(0, 1 − |score − consensus| / clip), 6); with no clipping distance, 1 at the consensus and 0 elsewhere.</summary>
-    public static decimal Agreement(int score, int consensus, int clipDistance)
-    {
-        var distance = Math.Abs(score - consensus);
-        if (clipDistance == 0)
-            return distance == 0 ? 1m : 0m;
-        return Math.Round(Math.Max(0m, 1m - (decimal)distance / clipDistance), 6, MidpointRounding.AwayFromZero);
-    }
-
-    /// <summary>max(floor, round(previous · (1 − rate) + agreement · rate, 6)), half away from zero.</summary>
-    private static decimal Next(decimal previous, decimal agreement, Policy policy) =>
-        Math.Max(policy.Floor, Math.Round(previous * (1 - policy.Rate) + agreement * policy.Rate, 6, MidpointRounding.AwayFromZero));
 
     private void Find(long index, string what, string detail) => _findings.Add(new ReplayDifference(index, what, detail));
 }

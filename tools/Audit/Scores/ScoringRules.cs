@@ -55,4 +55,17 @@ internal static class ScoringRules
     /// <summary>(w · automated + (100 − w) · consensus + 50) / 100 in integer arithmetic, 0 when the consensus rejects.</summary>
     public static int Final(int automatedWeight, int automated, int consensus, string verdict) =>
         verdict == Reject ? 0 : (automatedWeight * automated + (100 - automatedWeight) * consensus + 50) / 100;
+
+    /// <summary>ReputationChanged's agreement: round(max(0, 1 − |score − consensus| / clip), 6); with no clipping distance, 1 at the consensus and 0 elsewhere.</summary>
+    public static decimal Agreement(int score, int consensus, int clipDistance)
+    {
+        var distance = Math.Abs(score - consensus);
+        if (clipDistance == 0)
+            return distance == 0 ? 1m : 0m;
+        return Math.Round(Math.Max(0m, 1m - (decimal)distance / clipDistance), 6, MidpointRounding.AwayFromZero);
+    }
+
+    /// <summary>ReputationChanged's next: max(floor, round(previous · (1 − rate) + agreement · rate, 6)), half away from zero.</summary>
+    public static decimal NextReputation(decimal previous, decimal agreement, decimal rate, decimal floor) =>
+        Math.Max(floor, Math.Round(previous * (1 - rate) + agreement * rate, 6, MidpointRounding.AwayFromZero));
 }
