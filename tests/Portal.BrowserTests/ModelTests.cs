@@ -96,6 +96,26 @@ public sealed class ModelTests(ModelSystem system) : IClassFixture<ModelSystem>
             await Assertions.Expect(reader.Locator("#model")).ToContainTextAsync(second.GetProperty("feedbackSnapshotRoot").GetString()!);
             await Assertions.Expect(reader.Locator("#model-counts")).ToContainTextAsync("1 feedback");
         }
+
+        // Both rounds over time, each with how it measured against the champion of its day, as the history records them.
+        var rounds = await Api.GetFromJsonAsync<JsonElement>("/api/model/trainings");
+        Assert.Equal([second.GetProperty("modelHash").GetString(), first.GetProperty("modelHash").GetString()],
+            rounds.EnumerateArray().Select(r => r.GetProperty("trained").GetProperty("modelHash").GetString()));
+        Assert.True(rounds[1].GetProperty("evaluated").GetProperty("becameChampion").GetBoolean());
+        await Assertions.Expect(reader.Locator("#rounds-chart")).ToHaveAttributeAsync("data-points", "2");
+        var rows = reader.Locator("#rounds tbody tr");
+        await Assertions.Expect(rows).ToHaveCountAsync(2);
+        await Assertions.Expect(rows.Nth(1)).ToContainTextAsync("served: the first model");
+        await Assertions.Expect(rows.Nth(0)).ToContainTextAsync(
+            rounds[0].GetProperty("evaluated").GetProperty("becameChampion").GetBoolean() ? "served:" : "not served:");
+        // The lineage of the model served: its data snapshot's contributions, each linked to its events in the explorer.
+        await Assertions.Expect(reader.Locator("#lineage-count")).ToHaveTextAsync($"{ids.Count} contributions");
+        await Assertions.Expect(reader.Locator($"#lineage a[href='#/explorer/{ids[0]}']")).ToBeVisibleAsync();
+        await Screenshots.SaveAsync(reader, "model-rounds");
+        await Accessibility.AssertNoViolationAsync(reader);
+        using var tooFew = await Api.GetAsync("/api/model/trainings?limit=0");
+        Assert.Equal(HttpStatusCode.BadRequest, tooFew.StatusCode);
+        Assert.Contains("limit", await tooFew.Content.ReadAsStringAsync());
     }
 
     private async Task<JsonElement> TrainAsync(HttpStatusCode expected)

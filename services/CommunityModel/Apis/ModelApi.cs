@@ -14,6 +14,7 @@ public static class ModelApi
     {
         var api = app.MapGroup("/api/model").WithTags("Model");
         api.MapGet("/", CurrentAsync);
+        api.MapGet("/trainings", RoundsAsync);
         api.MapGet("/trainings/{snapshotRoot}", TrainedAsync);
         api.MapPost("/trainings", TrainAsync);
         return app;
@@ -21,6 +22,18 @@ public static class ModelApi
 
     public static async Task<Results<Ok<ModelTrained>, ProblemHttpResult>> CurrentAsync(ModelHistory history, CancellationToken ct) =>
         await history.ServedAsync(ct) is { } served ? TypedResults.Ok(served) : NoModel();
+
+    /// <summary>Most rounds one answer lists.</summary>
+    public const int MaxRounds = 200;
+
+    /// <summary>The newest rounds, newest first: each model trained and how it measured against the champion of its day.</summary>
+    public static async Task<Results<Ok<IReadOnlyList<ModelHistory.Round>>, ValidationProblem>> RoundsAsync(
+        ModelHistory history, CancellationToken ct, int limit = 50)
+    {
+        if (limit is < 1 or > MaxRounds)
+            return Problems.Field("limit", $"must be 1 to {MaxRounds}");
+        return TypedResults.Ok(await history.RoundsAsync(limit, ct));
+    }
 
     public static async Task<Results<Ok<ModelTrained>, ValidationProblem, ProblemHttpResult>> TrainedAsync(
         string snapshotRoot, ModelHistory history, CancellationToken ct)

@@ -84,6 +84,25 @@ public sealed class ModelHistory(NpgsqlDataSource dataSource, IDocumentStore sto
         }
     }
 
+    /// <summary>A training round as the history records it: the model trained, and how it measured against the champion.</summary>
+    public sealed record Round(ModelTrained Trained, ModelEvaluated? Evaluated);
+
+    /// <summary>The newest <paramref name="limit"/> rounds, newest first (rounds recorded before private evaluation have none).</summary>
+    public async Task<IReadOnlyList<Round>> RoundsAsync(int limit, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand(
+            $"SELECT t.data::text, e.data::text FROM {Events} t LEFT JOIN {Events} e ON e.stream_id = t.stream_id AND e.type = '{EvaluatedType}' " +
+            $"WHERE t.stream_id LIKE @p AND t.type = '{TrainedType}' ORDER BY t.seq_id DESC LIMIT @n");
+        command.Parameters.AddWithValue("p", StreamPrefix + "%");
+        command.Parameters.AddWithValue("n", limit);
+        var rounds = new List<Round>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            rounds.Add(new Round(JsonSerializer.Deserialize<ModelTrained>(reader.GetString(0), OutboxRoutes.HistoryJson)!,
+                reader.IsDBNull(1) ? null : JsonSerializer.Deserialize<ModelEvaluated>(reader.GetString(1), OutboxRoutes.HistoryJson)));
+        return rounds;
+    }
+
     private async Task<T?> FirstAsync<T>(string sql, string parameter, CancellationToken ct) where T : class
     {
         await using var command = dataSource.CreateCommand(sql);

@@ -13,10 +13,12 @@ const feedbackLicence = "CC0-1.0";
 export default async function model(main) {
   const current = h("section", { class: "card", id: "model", "aria-labelledby": "model-title" });
   const trial = h("section", { class: "card", id: "try", "aria-labelledby": "try-title" });
+  const history = h("section", { class: "card", id: "rounds", "aria-labelledby": "rounds-title" });
+  const lineage = h("section", { class: "card", id: "lineage", "aria-labelledby": "lineage-title" });
   main.append(h("h1", {}, "Community model"),
     h("p", {}, "A text classifier the community trains from its own scored, labelled contributions. Every training round is a public ",
       h("code", {}, "ModelTrained"), " fact in the history: what it learned from, with which code and settings, and how well it did on examples it never saw."),
-    current, trial);
+    current, trial, history, lineage);
   const trained = await getJson("/api/model").catch(error => ({ error }));
   if (trained?.error) {
     current.replaceChildren(h("h2", { id: "model-title" }, "The model served now"),
@@ -25,7 +27,87 @@ export default async function model(main) {
   }
   renderModel(current, trained);
   renderTrial(trial, trained);
+  await renderRounds(history);
+  await renderLineage(lineage, trained);
   return null;
+}
+
+/**
+ * Every round over time, from the history's ModelTrained and ModelEvaluated facts: how each model did on its period's
+ * private split, and whether it measured a gain over the champion of its day (only then is it served).
+ */
+async function renderRounds(section) {
+  const title = h("h2", { id: "rounds-title" }, "Rounds over time");
+  const rounds = await getJson("/api/model/trainings?limit=50").catch(() => null);
+  if (!rounds?.length) {
+    section.replaceChildren(title, h("p", {}, "No round yet."));
+    return;
+  }
+  const oldestFirst = [...rounds].reverse();
+  section.replaceChildren(title,
+    h("p", {}, "Held-out accuracy of each round, oldest first; a filled point is a model that became the one served."),
+    chart(oldestFirst),
+    table("Training rounds, newest first", ["Trained at", "Model", "Contributions (data + feedback)", "Held-out accuracy", "Against the champion"],
+      rounds.map(({ trained: t, evaluated: e }) => [
+        new Date(t.trainedAt).toLocaleString(),
+        h("code", { class: "hash" }, t.modelHash.slice(0, 18) + "…"),
+        `${t.memberCount} + ${t.feedbackCount}`,
+        percent(t.accuracyBasisPoints),
+        verdict(e),
+      ])));
+}
+
+const examples = n => `${n} example${n === 1 ? "" : "s"}`;
+const verdict = e => !e ? "not evaluated on a private split"
+  : e.becameChampion
+    ? (e.championModelHash ? `served: ${percent(e.challengerComparedBasisPoints)} against ${percent(e.championComparedBasisPoints)} on ${examples(e.comparedCount)} neither saw` : "served: the first model")
+    : `not served: ${percent(e.challengerComparedBasisPoints)} against the champion's ${percent(e.championComparedBasisPoints ?? 0)} on ${examples(e.comparedCount)} neither saw`;
+
+/** An accuracy line over the rounds, drawn as SVG (no library, no inline style). */
+function chart(rounds) {
+  const svg = (tag, attributes = {}) => {
+    const element = document.createElementNS("http://www.w3.org/2000/svg", tag);
+    for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, String(value));
+    return element;
+  };
+  const width = 600, height = 160, pad = 24;
+  const x = i => pad + (rounds.length === 1 ? (width - 2 * pad) / 2 : i * (width - 2 * pad) / (rounds.length - 1));
+  const y = basisPoints => height - pad - basisPoints * (height - 2 * pad) / 10_000;
+  const figure = svg("svg", { id: "rounds-chart", viewBox: `0 0 ${width} ${height}`, role: "img", "data-points": rounds.length,
+    "aria-label": `Held-out accuracy of ${rounds.length} rounds, from ${percent(rounds[0].trained.accuracyBasisPoints)} to ${percent(rounds.at(-1).trained.accuracyBasisPoints)}` });
+  for (const level of [0, 5_000, 10_000]) {
+    figure.append(svg("line", { x1: pad, x2: width - pad, y1: y(level), y2: y(level), stroke: "#c8ccd2", "stroke-width": 1 }));
+    const label = svg("text", { x: 2, y: y(level) + 4, "font-size": 10, fill: "#4a5260" });
+    label.textContent = `${level / 100}%`;
+    figure.append(label);
+  }
+  figure.append(svg("polyline", { fill: "none", stroke: "#0b57d0", "stroke-width": 2,
+    points: rounds.map((r, i) => `${x(i)},${y(r.trained.accuracyBasisPoints)}`).join(" ") }));
+  rounds.forEach((r, i) => figure.append(svg("circle", { cx: x(i), cy: y(r.trained.accuracyBasisPoints), r: 4, stroke: "#0b57d0", "stroke-width": 2,
+    fill: r.evaluated?.becameChampion ? "#0b57d0" : "#ffffff" })));
+  return figure;
+}
+
+/** Where the model served comes from: the contributions of its data snapshot, each a link to its events in the log. */
+async function renderLineage(section, m) {
+  const title = h("h2", { id: "lineage-title" }, "What the model served learned from");
+  if (!m) {
+    section.replaceChildren(title, h("p", {}, "No model yet."));
+    return;
+  }
+  const snapshot = await getJson(`/api/datasets/${m.snapshotRoot}`).catch(error => ({ error }));
+  if (snapshot?.error) {
+    section.replaceChildren(title, h("p", { role: "alert" }, `The data snapshot is unavailable: ${snapshot.error.message}`));
+    return;
+  }
+  section.replaceChildren(title,
+    h("p", {}, `Data snapshot `, hash(m.snapshotRoot), ` taken by `, hash(snapshot.builder), ` at ${new Date(snapshot.snapshottedAt).toLocaleString()}: `,
+      h("span", { id: "lineage-count" }, `${snapshot.memberCount} contributions`),
+      ` of kind ${snapshot.kind}, scored at least ${snapshot.minScore}, under ${snapshot.licences}. Each one's events are in the explorer.`),
+    table("Contributions in the data snapshot", ["Contribution", "Content hash"], snapshot.members.map(member => [
+      h("a", { href: `#/explorer/${member.contributionId}` }, h("code", { class: "hash" }, member.contributionId)),
+      hash(member.contentHash),
+    ])));
 }
 
 function renderModel(section, m) {
