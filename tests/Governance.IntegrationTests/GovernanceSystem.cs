@@ -49,6 +49,10 @@ public class GovernanceSystem : IAsyncLifetime
     public HttpClient Api => (_host ??= new Host(this)).CreateClient();
     public IServiceProvider Services => (_host ??= new Host(this)).Services;
 
+    /// <summary>A second replica of governance on the same database, broker and clock, as a second pod behind the same address.</summary>
+    public HttpClient SecondReplica => (_second ??= new Host(this)).CreateClient();
+    private Host? _second;
+
     public async Task InitializeAsync()
     {
         History = await PostgresServer.CreateDatabaseAsync("governance");
@@ -60,6 +64,8 @@ public class GovernanceSystem : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        if (_second is not null)
+            await _second.DisposeAsync();
         if (_host is not null)
             await _host.DisposeAsync();
         await RabbitServer.DeleteVirtualHostAsync(Broker);
