@@ -15,7 +15,8 @@ public static class DatabaseTransport
     public const string AllowSetting = "Database:AllowUnverifiedConnection";
 
     /// <summary>Why <paramref name="connectionString"/> may not be used here; null when it may.</summary>
-    public static string? Problem(string connectionString, string environment, bool allowed)
+    /// <param name="setting">The setting the connection string came from, named in the answer.</param>
+    public static string? Problem(string connectionString, string environment, bool allowed, string setting = "ConnectionStrings:history")
     {
         if (allowed || environment is "Development" or "Testing" or "Benchmark")
             return null;
@@ -25,7 +26,7 @@ public static class DatabaseTransport
         var hosts = (settings.Host ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         if (hosts.Length > 0 && hosts.All(IsThisMachine))
             return null;
-        return $"ConnectionStrings:history reaches {settings.Host} with SSL Mode={settings.SslMode}, which does not verify the " +
+        return $"{setting} reaches {settings.Host} with SSL Mode={settings.SslMode}, which does not verify the " +
             "server's certificate: use SSL Mode=VerifyFull (with Root Certificate=… for a private CA), or set " +
             $"{AllowSetting}=true to accept an unverified connection knowingly";
     }

@@ -34,6 +34,13 @@ return 0;
 
 static async Task<int> SetUpDatabaseAsync(IConfiguration configuration, string owner)
 {
+// The owner's password crosses the network like the services' own: the same rule for the connection (DatabaseTransport).
+if (DatabaseTransport.Problem(owner, configuration["DOTNET_ENVIRONMENT"] ?? "Production",
+        configuration.GetValue<bool>(DatabaseTransport.AllowSetting), "ConnectionStrings:owner") is { } unverified)
+{
+    Console.Error.WriteLine(unverified);
+    return 2;
+}
 
 var shared = configuration["DatabaseRoles:Password"];
 var passwords = new Dictionary<string, string>();
