@@ -22,8 +22,34 @@ public sealed record NetworkFile(
     /// <summary>Reads and checks <paramref name="path"/>; throws <see cref="FormatException"/> naming what is wrong.</summary>
     public static NetworkFile Load(string path) => Parse(File.ReadAllText(path));
 
+    /// <summary>
+    /// Reads and checks <paramref name="path"/> with the chain at hand: an admin that is a contract (a multisig) signs
+    /// through EIP-1271, which only the chain can answer; an admin's own key (EIP-191) is checked as offline.
+    /// </summary>
+    public static async Task<NetworkFile> LoadAsync(string path, Nethereum.Web3.IWeb3 chain, CancellationToken ct)
+    {
+        var (file, signer, text) = Read(await File.ReadAllTextAsync(path, ct));
+        if (AddressUtil.Current.AreAddressesTheSame(signer, file.Admin))
+            return file;
+        var hash = new EthereumMessageSigner().HashPrefixedMessage(Encoding.UTF8.GetBytes(text));
+        if (await Erc1271.AcceptsAsync(chain, file.Admin, hash, Formats.Hex.Decode(file.Signature), ct))
+            return file;
+        throw new FormatException($"the signature is by {signer}, not by the admin {file.Admin}, and the admin does not accept it on chain " +
+            "(no contract there, or its EIP-1271 isValidSignature refuses it)");
+    }
+
     /// <summary>Parses and checks a network file's text: every member present, addresses valid, the admin's signature good.</summary>
+    /// <remarks>Offline, only an admin's own key can be checked; a contract admin's signature needs <see cref="LoadAsync"/>.</remarks>
     public static NetworkFile Parse(string json)
+    {
+        var (file, signer, _) = Read(json);
+        if (!AddressUtil.Current.AreAddressesTheSame(signer, file.Admin))
+            throw new FormatException($"the signature is by {signer}, not by the admin {file.Admin}");
+        return file;
+    }
+
+    /// <summary>The file, who its signature recovers to (EIP-191), and the text it signs.</summary>
+    private static (NetworkFile File, string Signer, string Text) Read(string json)
     {
         JsonObject root;
         try
@@ -42,10 +68,8 @@ public sealed record NetworkFile(
             Address(contracts, "historyAnchor"), Address(contracts, "communityToken"), Address(contracts, "rewardDistributor"),
             Member<ulong>(root, "deploymentBlock"), Address(root, "admin"), Address(root, "guardian"), Member<string>(root, "signature"));
 
-        var signer = new EthereumMessageSigner().EncodeUTF8AndEcRecover(SignedText(root), file.Signature);
-        if (!AddressUtil.Current.AreAddressesTheSame(signer, file.Admin))
-            throw new FormatException($"the signature is by {signer}, not by the admin {file.Admin}");
-        return file;
+        var text = SignedText(root);
+        return (file, new EthereumMessageSigner().EncodeUTF8AndEcRecover(text, file.Signature), text);
     }
 
     /// <summary>The text the admin signs: the canonical JSON of the file without <c>signature</c>.</summary>

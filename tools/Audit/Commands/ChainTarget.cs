@@ -80,7 +80,8 @@ internal sealed class ChainTarget
         Audit.Chain.NetworkFile file;
         try
         {
-            file = Audit.Chain.NetworkFile.Load(networkFile);
+            // With the chain at hand, so a contract admin (a multisig) can have signed it through EIP-1271.
+            file = await Audit.Chain.NetworkFile.LoadAsync(networkFile, new Web3(rpc), ct);
         }
         catch (FormatException e)
         {
