@@ -123,5 +123,11 @@ public sealed class ContributionViewProjectionTests
         Assert.Equal(("3100", 4L), (settled.Appeal!.RewardAdjustment, settled.Appeal.SettlementEpoch));
         Assert.Equal(("changed", 71), (settled.Appeal.Outcome, settled.Appeal.FinalScore));
         Assert.Equal(view.Reward, settled.Reward);
+        Assert.Equal(AppealFiled.Contributor, settled.Appeal.Role);
+
+        // A case the scoring policy's random audit drew says so: nobody appealed it.
+        var audited = ContributionViewProjection.Apply(ContributionViewProjection.Apply(Created(), first),
+            filed with { Appellant = AppealFiled.AuditAppellant, Reason = "audit", AppellantRole = AppealFiled.Audit });
+        Assert.Equal(AppealFiled.Audit, audited.Appeal!.Role);
     }
 }

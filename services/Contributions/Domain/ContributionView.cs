@@ -44,9 +44,13 @@ public sealed record ContributionView
 /// once the ledger settled it; <see cref="ContributionView.Reward"/> stays the first credit.
 /// </param>
 /// <param name="SettlementEpoch">The reward epoch the adjustment takes effect in.</param>
+/// <param name="Role">
+/// Who asked for the second round (<see cref="Contracts.AppealFiled.AppellantRole"/>): <c>contributor</c>, a first-round
+/// <c>reviewer</c>, or <c>audit</c> when the scoring policy's random audit drew the case; null for appeals recorded before it.
+/// </param>
 public sealed record ContributionAppeal(
     string AppealId, string Reason, DateTimeOffset FiledAt, int FirstScore, string? Outcome = null, int? FinalScore = null, DateTimeOffset? DecidedAt = null,
-    string? RewardAdjustment = null, long? SettlementEpoch = null);
+    string? RewardAdjustment = null, long? SettlementEpoch = null, string? Role = null);
 
 /// <summary>A contribution invalidated by governance, and its reward's reversal.</summary>
 /// <param name="ProposalId">The passed proposal, 0x-hex.</param>

@@ -60,7 +60,7 @@ public static class ContributionViewProjection
 
     public static ContributionView Apply(ContributionView view, AppealFiled filed) => view with
     {
-        Appeal = new ContributionAppeal(filed.AppealId, filed.Reason, filed.FiledAt, filed.AppealedScore),
+        Appeal = new ContributionAppeal(filed.AppealId, filed.Reason, filed.FiledAt, filed.AppealedScore, Role: filed.AppellantRole ?? AppealFiled.Contributor),
     };
 
     /// <summary>The appeal's decision: the score from now on, explained by the second round's reviews (the first round's stay in the history).</summary>

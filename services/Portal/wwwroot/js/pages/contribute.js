@@ -149,11 +149,16 @@ function renderAppeal(id, view, section) {
   if (view.score == null) return section.replaceChildren();
   if (view.appeal) {
     const a = view.appeal;
-    const state = a.outcome == null ? "filed; a second round of validators is reviewing it"
+    // A random audit is nobody's appeal: the scoring policy drew the case for a second round after it closed.
+    const audit = a.role === "audit";
+    if (audit) title.textContent = "Random audit";
+    const state = a.outcome == null ? `${audit ? "drawn by the scoring policy's random audit" : "filed"}; a second round of validators is reviewing it`
       : { changed: `decided: the score is now ${a.finalScore}`, upheld: `decided: the score ${a.finalScore ?? a.firstScore} stands`,
           "no-quorum": "closed: too few of the second round revealed, so the first score stands" }[a.outcome] ?? a.outcome;
     return section.replaceChildren(title, facts([
-      ["Appeal", h("span", { id: "appeal-state" }, state)], ["Reason", a.reason || "—"], ["Score appealed", String(a.firstScore)],
+      [audit ? "Audit" : "Appeal", h("span", { id: "appeal-state" }, state)],
+      ["Asked by", { contributor: "the contributor", reviewer: "a first-round reviewer", audit: "nobody: a share of scored cases set by the scoring policy is re-reviewed at random" }[a.role ?? "contributor"] ?? a.role],
+      ...(audit ? [] : [["Reason", a.reason || "—"]]), ["Score under review", String(a.firstScore)],
       ["Appeal id", hash(a.appealId)],
       // The ledger's settlement: what the final score changed in the reward (the reward above stays the first credit).
       ...(a.rewardAdjustment == null ? [] : [["Reward adjustment", h("span", { id: "appeal-adjustment" },
