@@ -18,6 +18,7 @@ public static class CommunityMetrics
     public const string ContributionStageLatencyName = "communityai.contribution.stage_latency";
     public const string ContributionsScoredName = "communityai.contributions.scored";
     public const string ContributionsAcceptedName = "communityai.contributions.accepted";
+    public const string ContributionsCreditedName = "communityai.contributions.credited";
     public const string LogSizeName = "communityai.log.size";
     public const string AnchorLagName = "communityai.anchor.lag";
     public const string AnchorAgeName = "communityai.anchor.age";
@@ -26,7 +27,8 @@ public static class CommunityMetrics
     public static IReadOnlyList<string> All { get; } =
     [
         RequestsRefusedName, OutboxPublishedName, OutboxDelayName, LeaderFailuresName, LeaderLeadingName,
-        ContributionStageLatencyName, ContributionsScoredName, ContributionsAcceptedName, LogSizeName, AnchorLagName, AnchorAgeName,
+        ContributionStageLatencyName, ContributionsScoredName, ContributionsAcceptedName, ContributionsCreditedName, LogSizeName,
+        AnchorLagName, AnchorAgeName,
         History.HistoryFacts.RefusedCounterName,
     ];
 
@@ -62,6 +64,10 @@ public static class CommunityMetrics
     /// <summary>Contributions newly stored, by the way they came in (HTTP or the bus, one at a time or in a batch).</summary>
     public static readonly Counter<long> ContributionsAccepted = Meter.CreateCounter<long>(
         ContributionsAcceptedName, unit: "{contribution}", description: "Contributions newly stored, by intake path");
+
+    /// <summary>Contributions whose reward the ledger credited (committed), by kind.</summary>
+    public static readonly Counter<long> ContributionsCredited = Meter.CreateCounter<long>(
+        ContributionsCreditedName, unit: "{contribution}", description: "Contributions credited by the reward ledger, by kind");
 
     /// <summary>Observes whether each leader loop of this process leads (1) or not (0), by loop.</summary>
     public static void ObserveLeading(Func<IEnumerable<Measurement<int>>> observe) =>

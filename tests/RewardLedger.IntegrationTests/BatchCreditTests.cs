@@ -21,6 +21,8 @@ public sealed class BatchCreditTests(SmallCapLedgerSystem system) : IClassFixtur
     [Fact]
     public async Task A_batch_crossing_a_contributors_cap_and_paying_it_as_a_validator_credits_what_one_by_one_crediting_did()
     {
+        using var credited = new CounterWatch(Microsoft.Extensions.Hosting.CommunityTelemetry.MeterName,
+            CommunityAI.ServiceDefaults.Telemetry.CommunityMetrics.ContributionsCreditedName);
         _ = system.Api;
         var (batched, twin, validator) = (Address.Parse(LedgerSystem.RandomAddress()), Address.Parse(LedgerSystem.RandomAddress()), Address.Parse(LedgerSystem.RandomAddress()));
         // The contributor's own scores cross the cap of 25 at the fourth (9 + 5 + 10 + 7 > 25); between them it reviews two
@@ -55,6 +57,8 @@ public sealed class BatchCreditTests(SmallCapLedgerSystem system) : IClassFixtur
         Assert.Equal(await AccountAsync(twin), await AccountAsync(batched));
         // Balance: the capped 25 plus half of each case's 1-token validator pool; earned toward the cap: 25.
         Assert.Equal((TokenAmount.Format(26 * Token), 9L, TokenAmount.Format(SmallCapLedgerSystem.CapTokens * Token)), await AccountAsync(batched));
+        // Every committed credit is counted for the operators' dashboard, by kind (other classes credit meanwhile: at least).
+        Assert.True(credited.Total(("kind", warmUp.Kind)) >= 1 + 2 * sequence.Count, $"credited counter: {credited.Total(("kind", warmUp.Kind))}");
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using CommunityAI.Formats.Signing;
 using CommunityAI.RewardLedger.Domain;
 using CommunityAI.ServiceDefaults.Epochs;
 using CommunityAI.ServiceDefaults.History;
+using CommunityAI.ServiceDefaults.Telemetry;
 using Marten;
 using Microsoft.Extensions.Options;
 
@@ -143,6 +144,9 @@ public sealed class CreditWriter(
         if (feedCheckpoint is { } sequence && sequence > ((await checkpointTask!)?.Sequence ?? 0))
             session.Store(new ScoreFeedCheckpoint(ScoreFeedCheckpoint.Key, sequence));
         await session.SaveChangesAsync(ct);
+        // Counted once committed: what reached contributors' accounts, by kind (a dashboard's "rewarded" line).
+        foreach (var kind in recorded.Join(cases, r => r.ContributionId, c => c.ContributionId, (_, c) => c.Scored.Kind).GroupBy(k => k))
+            CommunityMetrics.ContributionsCredited.Add(kind.Count(), new KeyValuePair<string, object?>("kind", kind.Key));
         return recorded;
     }
 
