@@ -49,7 +49,7 @@ using var http = new HttpClient();
 // The feature: a monitor following the log head after head, as `watch` does.
 var heads = entries / step;
 var tiles = new TileClient(http, url);
-var watcher = new HeadWatcher(tiles, signer.Key, [], 0, null);
+var watcher = new HeadWatcher(tiles, TileClient.WitnessedCheckpoint, signer.Key, [], 0, null);
 WatchState? state = null;
 var watch = Stopwatch.StartNew();
 for (int k = 1; k <= heads; k++)

@@ -4,7 +4,8 @@ namespace CommunityAI.Portal.BrowserTests;
 
 /// <summary>
 /// The portal's system with a log key of its own and two known witnesses, of which the explorer requires both: the
-/// chain-bridge signs its checkpoints with <see cref="LogKey"/> and accepts cosignatures from the witnesses.
+/// chain-bridge signs its checkpoints with <see cref="LogKey"/>, accepts cosignatures from the witnesses and, requiring
+/// both too, serves the newest head they cosigned.
 /// </summary>
 public sealed class WitnessedSystem : PortalSystem
 {
@@ -20,6 +21,7 @@ public sealed class WitnessedSystem : PortalSystem
         ["Checkpoints:SigningKey"] = LogKey.ToPrivateKey(),
         ["Checkpoints:Witnesses:0"] = Witnesses[0].Key.ToString(),
         ["Checkpoints:Witnesses:1"] = Witnesses[1].Key.ToString(),
+        ["Checkpoints:WitnessesRequired"] = "2",
     };
 
     protected override IReadOnlyDictionary<string, string> PortalSettings { get; } = new Dictionary<string, string>

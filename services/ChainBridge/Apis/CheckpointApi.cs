@@ -4,17 +4,24 @@ using CommunityAI.ChainBridge.Log;
 using CommunityAI.Formats.Log;
 using CommunityAI.Formats.Notes;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace CommunityAI.ChainBridge.Apis;
 
 /// <summary>
-/// C2SP signed checkpoints: <c>GET /checkpoint</c> is the log's newest head as a tlog-checkpoint signed with the log's
-/// Ed25519 note key, followed by the tlog-cosignature lines known witnesses have posted for that head;
+/// C2SP signed checkpoints: <c>GET /checkpoint</c> is a tlog-checkpoint signed with the log's Ed25519 note key, followed
+/// by the tlog-cosignature lines known witnesses have posted for that tree size: the newest head, or, with
+/// <c>Checkpoints:WitnessesRequired</c> k &gt; 0, the newest size k known witnesses cosigned (the newest head while none
+/// has). <c>GET /checkpoint/latest</c> is always the newest head, for witnesses to cosign.
 /// <c>POST /checkpoint/cosignature</c> takes a witness's cosigned checkpoint (the note with the witness's line).
 /// </summary>
 public static class CheckpointApi
 {
     public const string TextPlain = "text/plain; charset=utf-8";
+
+    // Sizes with k stored cosignatures tried, newest first, before giving up on one whose lines all verify; a row fails
+    // only if the table was written around this service, so a few is plenty.
+    private const int WitnessedCandidates = 4;
 
     /// <summary>What a posted cosignature was accepted for.</summary>
     public sealed record CosignatureAccepted(long TreeSize, IReadOnlyList<string> Witnesses);
@@ -22,22 +29,65 @@ public static class CheckpointApi
     public static IEndpointRouteBuilder MapCheckpointApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/checkpoint", CheckpointAsync).WithTags("Checkpoints");
+        app.MapGet("/checkpoint/latest", LatestCheckpointAsync).WithTags("Checkpoints");
         app.MapPost("/checkpoint/cosignature", CosignAsync).WithTags("Checkpoints");
         return app;
     }
 
+    /// <summary>
+    /// The checkpoint clients should trust: the newest tree size at least <c>Checkpoints:WitnessesRequired</c> known
+    /// witnesses cosigned, or the newest head when none is required or none has enough yet (a client requiring witnesses
+    /// then says why it waits). Tiles and proofs serve every size, so clients prove newer heads consistent with it.
+    /// </summary>
     public static async Task<Results<ContentHttpResult, ProblemHttpResult>> CheckpointAsync(
+        LogStore log, CosignatureStore cosignatures, CheckpointSigner keys, IOptions<CheckpointOptions> options, HttpResponse response, CancellationToken ct)
+    {
+        if (keys.Signer is not { } signer)
+            return NoKey();
+        var head = await log.ReadHeadAsync(ct);
+        var required = options.Value.WitnessesRequired;
+        if (required > 0)
+        {
+            foreach (var size in await cosignatures.SizesCosignedAsync(keys.Witnesses, required, head.TreeSize, WitnessedCandidates, ct))
+            {
+                var body = new Checkpoint(signer.Key.Name, size, await RootAtAsync(log, size, head, ct)).Format();
+                var lines = await KnownCosignaturesAsync(cosignatures, keys, size, body, ct);
+                if (lines.Count >= required)
+                    return Serve(signer, body, lines, response);
+            }
+        }
+        var newest = new Checkpoint(signer.Key.Name, head.TreeSize, head.RootHash).Format();
+        return Serve(signer, newest, await KnownCosignaturesAsync(cosignatures, keys, head.TreeSize, newest, ct), response);
+    }
+
+    /// <summary>The newest head whatever the witnesses did: what a witness cosigns and a monitor may follow.</summary>
+    public static async Task<Results<ContentHttpResult, ProblemHttpResult>> LatestCheckpointAsync(
         LogStore log, CosignatureStore cosignatures, CheckpointSigner keys, HttpResponse response, CancellationToken ct)
     {
         if (keys.Signer is not { } signer)
             return NoKey();
         var head = await log.ReadHeadAsync(ct);
         var body = new Checkpoint(signer.Key.Name, head.TreeSize, head.RootHash).Format();
-        var lines = new List<NoteSignature> { signer.Sign(body) };
-        lines.AddRange(await cosignatures.ReadAsync(head.TreeSize, ct));
-        // A head is replaced by the next one at any moment: clients must always ask again.
+        return Serve(signer, body, await KnownCosignaturesAsync(cosignatures, keys, head.TreeSize, body, ct), response);
+    }
+
+    /// <summary>
+    /// The stored cosignatures of <paramref name="body"/> that verify under a configured witness key, one per witness:
+    /// a witness no longer configured, or a row written around this service, vouches for nothing served.
+    /// </summary>
+    private static async Task<List<NoteSignature>> KnownCosignaturesAsync(CosignatureStore cosignatures, CheckpointSigner keys, long size, string body, CancellationToken ct) =>
+        (await cosignatures.ReadAsync(size, ct))
+            .Where(s => keys.Witnesses.Any(w => Cosignature.Verify(w, body, s)))
+            .DistinctBy(s => (s.Name, s.KeyHash))
+            .ToList();
+
+    private static ContentHttpResult Serve(NoteSigner signer, string body, List<NoteSignature> cosignatures, HttpResponse response)
+    {
+        // Ed25519 is deterministic: an older size signed again is byte for byte the checkpoint signed when it was the head.
+        var note = new SignedNote(body, [signer.Sign(body), .. cosignatures]);
+        // A checkpoint is replaced by a newer one at any moment: clients must always ask again.
         response.Headers.CacheControl = "no-cache";
-        return TypedResults.Text(new SignedNote(body, lines).Format(), TextPlain, Encoding.UTF8);
+        return TypedResults.Text(note.Format(), TextPlain, Encoding.UTF8);
     }
 
     /// <summary>

@@ -13,6 +13,9 @@ internal static class CheckpointExtensions
                 "Checkpoints:SigningKey must be a private note key, PRIVATE+KEY+<origin>+<hash>+<base64>")
             .Validate(o => o.Witnesses.All(w => NoteKey.TryParse(w, out var k, out _) && k.Type == NoteKey.CosignatureType),
                 "Checkpoints:Witnesses must be cosignature/v1 verifier keys, <name>+<hash>+<base64 of 0x04 and the key>")
+            // More than the known witnesses could never be met: /checkpoint would serve unwitnessed heads for ever.
+            .Validate(o => o.WitnessesRequired >= 0 && o.WitnessesRequired <= o.Witnesses.Length,
+                "Checkpoints:WitnessesRequired must be between 0 and the number of Checkpoints:Witnesses")
             .ValidateOnStart();
         builder.Services.AddSingleton<CheckpointSigner>();
         // Reads its key before the server listens (it may come from a Dapr sidecar, a network call).

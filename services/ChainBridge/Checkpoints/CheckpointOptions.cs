@@ -14,4 +14,12 @@ public sealed class CheckpointOptions
 
     /// <summary>Verifier keys (<c>name+hash+base64</c>, type 0x04) of the witnesses whose cosignatures the bridge collects and serves.</summary>
     public string[] Witnesses { get; set; } = [];
+
+    /// <summary>
+    /// How many distinct known witnesses must have cosigned a tree size before <c>GET /checkpoint</c> serves it: 0 (the
+    /// default) serves the newest head; k &gt; 0 serves the newest size k witnesses cosigned, or the newest head while none
+    /// has. Witnesses cosign a head some time after it exists, and on a live log the newest head is always newer than that.
+    /// <c>GET /checkpoint/latest</c> serves the newest head whatever this says (witnesses cosign from there).
+    /// </summary>
+    public int WitnessesRequired { get; set; }
 }

@@ -55,7 +55,7 @@ public sealed partial class CheckpointSigner(
             LogNoKey(logger);
         }
         if (Signer is not null)
-            LogKey(logger, Signer.Key.ToString(), Witnesses.Count);
+            LogKey(logger, Signer.Key.ToString(), Witnesses.Count, options.Value.WitnessesRequired);
     }
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -102,6 +102,6 @@ public sealed partial class CheckpointSigner(
     [LoggerMessage(Level = LogLevel.Information, Message = "Checkpoint key read from Dapr secret {SecretName} in store {SecretStore}")]
     private static partial void LogKeyFromDapr(ILogger logger, string secretStore, string secretName);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Signing checkpoints as {VerifierKey}; {WitnessCount} known witnesses")]
-    private static partial void LogKey(ILogger logger, string verifierKey, int witnessCount);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Signing checkpoints as {VerifierKey}; {WitnessCount} known witnesses, {WitnessesRequired} required for /checkpoint")]
+    private static partial void LogKey(ILogger logger, string verifierKey, int witnessCount, int witnessesRequired);
 }

@@ -42,6 +42,33 @@ public sealed class CosignatureStore(NpgsqlDataSource dataSource)
         return found;
     }
 
+    /// <summary>
+    /// The largest tree sizes up to <paramref name="atMost"/>, newest first, for which at least <paramref name="required"/>
+    /// of <paramref name="witnesses"/> have a stored cosignature. Only keys still configured count: a witness removed
+    /// from the configuration no longer vouches for anything served.
+    /// </summary>
+    public async Task<IReadOnlyList<long>> SizesCosignedAsync(IReadOnlyList<NoteKey> witnesses, int required, long atMost, int limit, CancellationToken ct)
+    {
+        await EnsureSchemaAsync(ct);
+        // The primary key makes each (witness, key hash) row per size distinct, so count(*) counts distinct witnesses.
+        await using var command = dataSource.CreateCommand($"""
+            SELECT tree_size FROM {S}.checkpoint_cosignatures
+            WHERE tree_size <= @atMost AND (witness, key_hash) IN (SELECT * FROM unnest(@names::text[], @hashes::bigint[]))
+            GROUP BY tree_size HAVING count(*) >= @required
+            ORDER BY tree_size DESC LIMIT @limit
+            """);
+        command.Parameters.AddWithValue("atMost", atMost);
+        command.Parameters.AddWithValue("names", witnesses.Select(w => w.Name).ToArray());
+        command.Parameters.AddWithValue("hashes", witnesses.Select(w => (long)w.KeyHash).ToArray());
+        command.Parameters.AddWithValue("required", (long)required);
+        command.Parameters.AddWithValue("limit", limit);
+        var sizes = new List<long>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            sizes.Add(reader.GetInt64(0));
+        return sizes;
+    }
+
     private async Task EnsureSchemaAsync(CancellationToken ct)
     {
         if (_ready)

@@ -1,7 +1,10 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using CommunityAI.Contracts;
 using CommunityAI.Formats.Notes;
 using CommunityAI.Testing;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CommunityAI.Audit.Tests.Watch;
 
@@ -82,6 +85,67 @@ public sealed class AnchoredWatchTests(AuditedSystem system) : IClassFixture<Aud
             await RabbitServer.DeleteVirtualHostAsync(broker);
         }
     }
+
+    [Fact]
+    public async Task On_a_bridge_requiring_a_witness_the_witness_cosigns_the_newest_head_while_clients_are_served_the_witnessed_one()
+    {
+        var clone = await system.CloneAsync();
+        var broker = await RabbitServer.CreateVirtualHostAsync("witnessed");
+        var keyFile = Path.Combine(Path.GetTempPath(), $"witness-{Guid.NewGuid():N}.key");
+        var state = Path.Combine(Path.GetTempPath(), $"watch-{Guid.NewGuid():N}.json");
+        try
+        {
+            await using var bridge = new CheckpointingBridge(clone, broker, witnessesRequired: 1);
+            bridge.UseKestrel(0);
+            bridge.StartServer();
+            var client = bridge.CreateClient();
+            var logged = await system.CountAsync(clone);
+            await WaitForLogAsync(client, logged);
+            await File.WriteAllTextAsync(keyFile, CheckpointingBridge.Witness.ToPrivateKey());
+            string[] log = ["--url", client.BaseAddress!.ToString(), "--log-key", CheckpointingBridge.LogKey.Key.ToString(), "--once"];
+            string[] requireWitness = ["--witness-key", CheckpointingBridge.Witness.Key.ToString(), "--witnesses-required", "1"];
+
+            var first = await AuditRun.RunAsync(["witness", .. log, "--key-file", keyFile]);
+            var witnessed = await SizeAsync(client, "/checkpoint");
+            // The log moves on: new heads nobody cosigned yet, while clients are served the witnessed one.
+            var store = bridge.Services.GetRequiredService<IDocumentStore>();
+            await using (var session = store.LightweightSession())
+            {
+                for (var i = 0; i < 4; i++)
+                    session.Events.Append("test/after-witness", new TreeHeadAnchored(i, "0x" + new string('c', 64), AnvilNode.ChainId, "0x" + new string('d', 40), $"later-{i}", i, DateTimeOffset.UnixEpoch));
+                await session.SaveChangesAsync();
+            }
+            await WaitForLogAsync(client, logged + 4);
+            var newest = await SizeAsync(client, "/checkpoint/latest");
+            var served = await SizeAsync(client, "/checkpoint");
+            var behind = await AuditRun.RunAsync(["watch", .. log, .. requireWitness, "--state", state]);
+            var second = await AuditRun.RunAsync(["witness", .. log, "--key-file", keyFile]);
+            var caughtUp = await AuditRun.RunAsync(["watch", .. log, .. requireWitness, "--state", state]);
+            var waitingWitness = await AuditRun.RunAsync(["witness", .. log, .. requireWitness, "--key-file", keyFile]);
+
+            Assert.True(first.ExitCode == 0, first.ToString());
+            Assert.Contains($"cosigned head {witnessed} as witness.audit.test", first.Output, StringComparison.Ordinal);
+            Assert.True(newest >= witnessed + 4, $"the log is at {newest} after the head {witnessed} was witnessed");
+            Assert.Equal(witnessed, served);
+            Assert.True(behind.ExitCode == 0, behind.ToString());
+            Assert.Contains($"verified head {witnessed} ", behind.Output, StringComparison.Ordinal);
+            Assert.True(second.ExitCode == 0, second.ToString());
+            Assert.Contains($"cosigned head {newest} as witness.audit.test", second.Output, StringComparison.Ordinal);
+            Assert.True(caughtUp.ExitCode == 0, caughtUp.ToString());
+            Assert.Contains($"verified head {newest} ", caughtUp.Output, StringComparison.Ordinal);
+            Assert.Equal(2, waitingWitness.ExitCode);
+            Assert.Contains("does not apply to witness", waitingWitness.Error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(keyFile);
+            File.Delete(state);
+            await RabbitServer.DeleteVirtualHostAsync(broker);
+        }
+    }
+
+    private static async Task<long> SizeAsync(HttpClient client, string path) =>
+        SignedCheckpoint.Open(await client.GetByteArrayAsync(path), CheckpointingBridge.LogKey.Key).Checkpoint!.TreeSize;
 
     private Task<AuditRun> WatchAsync(LogServer server) =>
         AuditRun.RunAsync(["watch", "--url", server.Url, "--log-key", Operator.Key.ToString(), "--once", .. system.ChainArgs]);

@@ -9,9 +9,10 @@ namespace CommunityAI.Audit.Tests.Watch;
 
 /// <summary>
 /// The real chain-bridge on Kestrel over a copy of an audited history, signing checkpoints with <see cref="LogKey"/> and
-/// collecting cosignatures from <see cref="Witness"/>. Its chain address answers nothing, so it only logs and serves.
+/// collecting cosignatures from <see cref="Witness"/>, of which it requires <paramref name="witnessesRequired"/> before
+/// <c>/checkpoint</c> serves a size. Its chain address answers nothing, so it only logs and serves.
 /// </summary>
-internal sealed class CheckpointingBridge(string database, string broker) : WebApplicationFactory<LogStore>
+internal sealed class CheckpointingBridge(string database, string broker, int witnessesRequired = 0) : WebApplicationFactory<LogStore>
 {
     public static readonly NoteSigner LogKey = new("audit.test/log", Enumerable.Repeat((byte)11, 32).ToArray());
     public static readonly NoteSigner Witness = new("witness.audit.test", Enumerable.Repeat((byte)12, 32).ToArray(), NoteKey.CosignatureType);
@@ -28,6 +29,7 @@ internal sealed class CheckpointingBridge(string database, string broker) : WebA
             ["Chain:AnchorerKey"] = AnvilNode.DevPrivateKeys[0],
             ["Checkpoints:SigningKey"] = LogKey.ToPrivateKey(),
             ["Checkpoints:Witnesses:0"] = Witness.Key.ToString(),
+            ["Checkpoints:WitnessesRequired"] = witnessesRequired.ToString(CultureInfo.InvariantCulture),
             ["Logging:LogLevel:Default"] = "Warning",
         };
         foreach (var (key, value) in settings)

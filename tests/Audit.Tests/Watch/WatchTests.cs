@@ -4,8 +4,9 @@ namespace CommunityAI.Audit.Tests.Watch;
 
 /// <summary>
 /// <c>communityai-audit watch</c> against a log operator it does not trust, over real HTTP: an honest, growing log passes;
-/// a split view (another root for a size already seen, signed with the right key), a rewritten history, a shrunk log,
-/// tiles that do not hash to the signed root and a checkpoint under another key are each caught, named, and alerted.
+/// a split view (another root for a size already seen, signed with the right key), a rewritten history, a shrunk log
+/// (an older head is accepted only as a proven prefix of the last one), tiles that do not hash to the signed root and a
+/// checkpoint under another key are each caught, named, and alerted.
 /// </summary>
 public sealed class WatchTests : IAsyncLifetime
 {
@@ -70,6 +71,35 @@ public sealed class WatchTests : IAsyncLifetime
 
         Assert.Equal(1, run.ExitCode);
         Assert.Contains("the log shrank: signed checkpoint of size 299 after one of size 300", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_older_head_proven_a_prefix_of_the_last_one_is_not_news_and_the_state_stays()
+    {
+        Assert.Equal(0, (await WatchAsync()).ExitCode);
+        var stateBefore = await File.ReadAllTextAsync(_state);
+        // A log serving its newest witnessed checkpoint goes back once, when its first one is witnessed; its tiles
+        // still hold the tree of 300.
+        _server.Log.Checkpoint = new ServedLog(ServedLog.Entries(250), Operator).Checkpoint;
+
+        var run = await WatchAsync();
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("the log serves head 250, older than head 300 verified before and a prefix of it", run.Output, StringComparison.Ordinal);
+        Assert.Equal(stateBefore, await File.ReadAllTextAsync(_state));
+    }
+
+    [Fact]
+    public async Task An_older_head_that_is_not_a_prefix_of_the_last_one_is_caught()
+    {
+        Assert.Equal(0, (await WatchAsync()).ExitCode);
+        _server.Log.Checkpoint = new ServedLog(ServedLog.Entries(250, changedAt: 17), Operator).Checkpoint;
+
+        var run = await WatchAsync();
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("the log shrank: signed checkpoint of size 250 after one of size 300", run.Error, StringComparison.Ordinal);
+        Assert.Contains("not a prefix of that one", run.Error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -33,21 +33,29 @@ public class LoggedBridge : IAsyncLifetime
         Host.UseKestrel(0);
         Host.StartServer();
         Client = Host.CreateClient();
+        await AppendAsync(Entries);
+    }
 
+    /// <summary>Appends <paramref name="count"/> history events and waits until the bridge has logged them.</summary>
+    /// <returns>The log's new size.</returns>
+    public async Task<long> AppendAsync(int count)
+    {
+        var size = (await Client.GetFromJsonAsync<LogApi.HeadResponse>("/api/log/head"))!.TreeSize + count;
         var store = Host.Services.GetRequiredService<IDocumentStore>();
         await using (var session = store.LightweightSession())
         {
-            for (var i = 0; i < Entries; i++)
+            for (var i = 0; i < count; i++)
                 session.Events.Append($"test/seed-{i % 5}", new TreeHeadAnchored(i, "0x" + new string('a', 64), 31337, "0x" + new string('b', 40), $"seed-{i}", i, DateTimeOffset.UnixEpoch));
             await session.SaveChangesAsync();
         }
         var deadline = DateTime.UtcNow.AddSeconds(60);
-        while ((await Client.GetFromJsonAsync<LogApi.HeadResponse>("/api/log/head"))!.TreeSize < Entries)
+        while ((await Client.GetFromJsonAsync<LogApi.HeadResponse>("/api/log/head"))!.TreeSize < size)
         {
             if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"the log did not reach {Entries} entries");
+                throw new TimeoutException($"the log did not reach {size} entries");
             await Task.Delay(100);
         }
+        return size;
     }
 
     /// <summary>Everything a request could change: the log's rows, its head and the history.</summary>

@@ -140,7 +140,7 @@ internal static class ExportCommand
         byte[] bytes;
         try
         {
-            bytes = await tiles.CheckpointAsync(ct);
+            bytes = await tiles.CheckpointAsync(TileClient.WitnessedCheckpoint, ct);
         }
         catch (Exception e) when (e is WatchException or HttpRequestException)
         {

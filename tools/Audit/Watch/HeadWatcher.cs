@@ -11,12 +11,12 @@ namespace CommunityAI.Audit.Watch;
 /// a larger one must be consistent with it, proven from the tiles) and every anchored head on chain up to its size.
 /// Pure over HTTP and the chain: no database.
 /// </summary>
-internal sealed class HeadWatcher(TileClient tiles, NoteKey logKey, IReadOnlyList<NoteKey> witnesses, int witnessesRequired,
+internal sealed class HeadWatcher(TileClient tiles, string checkpointPath, NoteKey logKey, IReadOnlyList<NoteKey> witnesses, int witnessesRequired,
     Func<CancellationToken, Task<IReadOnlyList<AnchoredHead>>>? anchors)
 {
     public async Task<HeadCheck> CheckAsync(WatchState? last, CancellationToken ct)
     {
-        var bytes = await tiles.CheckpointAsync(ct);
+        var bytes = await tiles.CheckpointAsync(checkpointPath, ct);
         var opened = SignedCheckpoint.Open(bytes, logKey, witnesses, witnessesRequired);
         if (opened.Checkpoint is not { } checkpoint)
             return new HeadCheck($"checkpoint from {tiles.BaseUrl} refused: {opened.Error}", null, opened.Note, last);
@@ -27,7 +27,7 @@ internal sealed class HeadWatcher(TileClient tiles, NoteKey logKey, IReadOnlyLis
         if (last is not null)
         {
             if (size < last.TreeSize)
-                return Alert($"the log shrank: signed checkpoint of size {size} after one of size {last.TreeSize} (root {last.RootHash})");
+                return await OlderAsync(checkpoint, opened.Note, last, ct);
             if (size == last.TreeSize && !root.AsSpan().SequenceEqual(last.Root))
                 return Alert($"split view: two signed checkpoints of size {size} with different roots, {last.RootHash} seen before and {Hex.Encode(root)} now");
         }
@@ -66,5 +66,31 @@ internal sealed class HeadWatcher(TileClient tiles, NoteKey logKey, IReadOnlyLis
         return new HeadCheck(null, checkpoint, opened.Note, new WatchState(size, Hex.Encode(root), anchorsChecked));
 
         HeadCheck Alert(string message) => new(message, checkpoint, opened.Note, last);
+    }
+
+    /// <summary>
+    /// A head older than the last one verified is fine only as a prefix of it, proven from the tiles of the larger tree;
+    /// a log that no longer serves those tiles, or whose older head is not a prefix, shrank.
+    /// </summary>
+    private async Task<HeadCheck> OlderAsync(Checkpoint checkpoint, SignedNote? note, WatchState last, CancellationToken ct)
+    {
+        var (size, root) = (checkpoint.TreeSize, checkpoint.RootHash);
+        var shrank = $"the log shrank: signed checkpoint of size {size} after one of size {last.TreeSize} (root {last.RootHash})";
+        if (size == 0)
+            return new HeadCheck(shrank, checkpoint, note, last);
+        IReadOnlyList<byte[]> proof;
+        try
+        {
+            proof = await new TileTree(tiles, last.TreeSize).ConsistencyProofAsync(size, ct);
+        }
+        catch (WatchException e)
+        {
+            return new HeadCheck($"{shrank}, and it no longer serves the tree of size {last.TreeSize}: {e.Message}", checkpoint, note, last);
+        }
+        var result = ProofVerifier.VerifyConsistency(size, last.TreeSize, root, last.Root, proof);
+        if (!result.IsValid)
+            return new HeadCheck($"{shrank}, and it is not a prefix of that one: {result.Message}", checkpoint, note, last);
+        return new HeadCheck(null, checkpoint, note, last,
+            Older: $"the log serves head {size}, older than head {last.TreeSize} verified before and a prefix of it (a witnessed checkpoint); keeping {last.TreeSize}");
     }
 }

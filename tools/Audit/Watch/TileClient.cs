@@ -17,13 +17,20 @@ internal sealed class TileClient(HttpClient http, Uri baseUrl)
 
     public long BytesFetched { get; private set; }
 
+    /// <summary>The checkpoint clients trust: with the log's witness requirement, the newest head enough witnesses cosigned.</summary>
+    public const string WitnessedCheckpoint = "checkpoint";
+
+    /// <summary>The newest head whatever the witnesses did: what a witness cosigns.</summary>
+    public const string LatestCheckpoint = "checkpoint/latest";
+
     public Uri BaseUrl => baseUrl;
 
-    public async Task<byte[]> CheckpointAsync(CancellationToken ct)
+    /// <param name="path"><see cref="WitnessedCheckpoint"/> or <see cref="LatestCheckpoint"/>.</param>
+    public async Task<byte[]> CheckpointAsync(string path, CancellationToken ct)
     {
-        using var response = await http.GetAsync(new Uri(baseUrl, "checkpoint"), ct);
+        using var response = await http.GetAsync(new Uri(baseUrl, path), ct);
         if (!response.IsSuccessStatusCode)
-            throw new WatchException($"GET {baseUrl}checkpoint answered {(int)response.StatusCode} {response.ReasonPhrase}");
+            throw new WatchException($"GET {baseUrl}{path} answered {(int)response.StatusCode} {response.ReasonPhrase}");
         return await response.Content.ReadAsByteArrayAsync(ct);
     }
 

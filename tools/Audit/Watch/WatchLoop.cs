@@ -16,7 +16,7 @@ internal sealed class WatchLoop(WatchSettings settings, AuditConsole console, Te
         var tiles = new TileClient(http, settings.Url);
         Func<CancellationToken, Task<IReadOnlyList<AnchoredHead>>>? anchors = settings.Chain is null ? null
             : new AnchorFollower(settings.Chain).ReadAsync;
-        var watcher = new HeadWatcher(tiles, settings.LogKey, settings.Witnesses, settings.WitnessesRequired, anchors);
+        var watcher = new HeadWatcher(tiles, settings.CheckpointPath, settings.LogKey, settings.Witnesses, settings.WitnessesRequired, anchors);
         var alerting = new Alerting(http, settings.Webhook, error);
         var state = WatchState.Load(settings.StatePath);
 
@@ -44,6 +44,11 @@ internal sealed class WatchLoop(WatchSettings settings, AuditConsole console, Te
                 console.Line($"waiting: {waiting}");
                 if (settings.Once)
                     return ExitCodes.CheckFailed;
+            }
+            else if (check.Older is { } older)
+            {
+                // Not news and not an inconsistency: nothing to keep, nothing to cosign.
+                console.Line(older);
             }
             else if (check.State is { } next)
             {
