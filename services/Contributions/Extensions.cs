@@ -80,15 +80,15 @@ internal static class Extensions
             .PostConfigure(options =>
             {
                 // Development, tests and benchmarks run without a secret; any other environment must configure one.
-                if (options.MasterKeys.Count == 0 && string.IsNullOrWhiteSpace(options.MasterKeysSecret)
+                if (options.MasterKeys.Count == 0 && string.IsNullOrWhiteSpace(options.MasterKeysSecretName)
                     && DevelopmentMasterKey.Applies(builder.Environment.EnvironmentName))
                     (options.MasterKeys[DevelopmentMasterKey.Id], options.ActiveMasterKey) = (DevelopmentMasterKey.Value, DevelopmentMasterKey.Id);
             })
             .ValidateDataAnnotations()
-            .Validate<IOptions<DaprSecretStoreOptions>>((o, dapr) => !dapr.Value.Enabled || !string.IsNullOrWhiteSpace(o.MasterKeysSecret),
-                "ContentStore:MasterKeysSecret must name the Dapr secret holding the master keys when Dapr:SecretStore is set")
-            .Validate<IOptions<DaprSecretStoreOptions>>((o, dapr) => dapr.Value.Enabled || string.IsNullOrWhiteSpace(o.MasterKeysSecret),
-                "ContentStore:MasterKeysSecret is set but Dapr:SecretStore is not: set the store, or configure ContentStore:MasterKeys instead")
+            .Validate<IOptions<DaprSecretStoreOptions>>((o, dapr) => !dapr.Value.Enabled || !string.IsNullOrWhiteSpace(o.MasterKeysSecretName),
+                "ContentStore:MasterKeysSecretName must name the Dapr secret holding the master keys when Dapr:SecretStore is set")
+            .Validate<IOptions<DaprSecretStoreOptions>>((o, dapr) => dapr.Value.Enabled || string.IsNullOrWhiteSpace(o.MasterKeysSecretName),
+                "ContentStore:MasterKeysSecretName is set but Dapr:SecretStore is not: set the store, or configure ContentStore:MasterKeys instead")
             .ValidateOnStart();
         // Registered before the loops and the bus, so the keys are read first (IHostedLifecycleService.StartingAsync).
         builder.Services.AddSingleton<MasterKeySource>();

@@ -104,7 +104,7 @@ public sealed class DaprMasterKeyTests : IAsyncLifetime
         var closed = $"http://127.0.0.1:{FreePort.Next()}";
         await using var host = new ContributionsHost(Settings(
             ("Dapr:SecretStore", Store), ("Dapr:SidecarTimeout", "00:00:01"), ("DAPR_GRPC_ENDPOINT", closed),
-            ("ContentStore:MasterKeysSecret", SecretName), ("ContentStore:ActiveMasterKey", "2026-12"),
+            ("ContentStore:MasterKeysSecretName", SecretName), ("ContentStore:ActiveMasterKey", "2026-12"),
             ("ContentStore:MasterKeys:2026-12", KeyA)), _logs);
 
         var error = StartUpError(host);
@@ -164,14 +164,14 @@ public sealed class DaprMasterKeyTests : IAsyncLifetime
 
         var error = Assert.ThrowsAny<Exception>(() => host.Services);
 
-        Assert.Contains("ContentStore:MasterKeysSecret must name", error.Message, StringComparison.Ordinal);
+        Assert.Contains("ContentStore:MasterKeysSecretName must name", error.Message, StringComparison.Ordinal);
     }
 
     private ContributionsHost Host(SecretsSidecar sidecar, string activeKey, params (string, string)[] extra) =>
         new(Settings([
             ("Dapr:SecretStore", Store),
             ("DAPR_GRPC_ENDPOINT", sidecar.Endpoint),
-            ("ContentStore:MasterKeysSecret", SecretName),
+            ("ContentStore:MasterKeysSecretName", SecretName),
             ("ContentStore:ActiveMasterKey", activeKey),
             .. extra]), _logs);
 

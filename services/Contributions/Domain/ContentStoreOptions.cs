@@ -4,7 +4,7 @@ namespace CommunityAI.Contributions.Domain;
 
 /// <summary>
 /// The content store's master keys, from configuration section "ContentStore": with <c>Dapr:SecretStore</c> set, from the
-/// Dapr secret <see cref="MasterKeysSecret"/> (one value per key id), read at start-up; otherwise from
+/// Dapr secret <see cref="MasterKeysSecretName"/> (one value per key id), read at start-up; otherwise from
 /// <see cref="MasterKeys"/> (user secrets or environment, for development). Never a file in the image.
 /// </summary>
 public sealed class ContentStoreOptions : IValidatableObject
@@ -21,7 +21,7 @@ public sealed class ContentStoreOptions : IValidatableObject
     /// The Dapr secret holding the master keys, one value per key id (a Kubernetes Secret's data keys), when
     /// <c>Dapr:SecretStore</c> is set; required then, and <see cref="MasterKeys"/> is ignored.
     /// </summary>
-    public string? MasterKeysSecret { get; set; }
+    public string? MasterKeysSecretName { get; set; }
 
     /// <summary>The id of the master key new data keys are wrapped under, and that the rewrap moves every data key to.</summary>
     public string? ActiveMasterKey { get; set; }
@@ -33,10 +33,10 @@ public sealed class ContentStoreOptions : IValidatableObject
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         // From a Dapr secret the keys are checked when read (MasterKeySource); the active one is named here either way.
-        if (!string.IsNullOrWhiteSpace(MasterKeysSecret))
+        if (!string.IsNullOrWhiteSpace(MasterKeysSecretName))
         {
             if (string.IsNullOrWhiteSpace(ActiveMasterKey))
-                yield return new($"ContentStore:ActiveMasterKey must name one of the keys in Dapr secret {MasterKeysSecret}", [nameof(ActiveMasterKey)]);
+                yield return new($"ContentStore:ActiveMasterKey must name one of the keys in Dapr secret {MasterKeysSecretName}", [nameof(ActiveMasterKey)]);
             yield break;
         }
         foreach (var problem in MasterKeyRing.Problems(MasterKeys, ActiveMasterKey, "ContentStore:MasterKeys", id => $"ContentStore:MasterKeys:{id}"))

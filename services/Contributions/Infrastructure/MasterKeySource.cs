@@ -6,7 +6,7 @@ namespace CommunityAI.Contributions.Infrastructure;
 
 /// <summary>
 /// Finds the master keys once, at start-up (before the server listens or any loop runs): from the Dapr secret
-/// <c>ContentStore:MasterKeysSecret</c> when <c>Dapr:SecretStore</c> is set, one value per key id with the active one
+/// <c>ContentStore:MasterKeysSecretName</c> when <c>Dapr:SecretStore</c> is set, one value per key id with the active one
 /// named by <c>ContentStore:ActiveMasterKey</c>; otherwise from <c>ContentStore:MasterKeys</c>. A sidecar that does not
 /// answer, a missing secret, a malformed key or an absent active key stops start-up with a message naming the store,
 /// the secret and the key ids, never a key.
@@ -35,7 +35,7 @@ public sealed partial class MasterKeySource(
 
         if (o.MasterKeys.Count > 0)
             LogConfiguredKeysIgnored(secrets.Store!);
-        var secretName = o.MasterKeysSecret!;
+        var secretName = o.MasterKeysSecretName!;
         IReadOnlyDictionary<string, string> keys;
         try
         {
