@@ -90,7 +90,7 @@ internal static class Extensions
             .Validate<IOptions<DaprSecretStoreOptions>>((o, dapr) => dapr.Value.Enabled || string.IsNullOrWhiteSpace(o.MasterKeysSecretName),
                 "ContentStore:MasterKeysSecretName is set but Dapr:SecretStore is not: set the store, or configure ContentStore:MasterKeys instead")
             .ValidateOnStart();
-        // Registered before the loops and the bus, so the keys are read first (IHostedLifecycleService.StartingAsync).
+        // The keys are read in IHostedLifecycleService.StartingAsync: before any loop or the bus starts and the server listens.
         builder.Services.AddSingleton<MasterKeySource>();
         builder.Services.AddHostedService(services => services.GetRequiredService<MasterKeySource>());
         builder.Services.AddSingleton<ContentStore>();
