@@ -11,7 +11,9 @@ using CommunityAI.ServiceDefaults.Background;
 using CommunityAI.ServiceDefaults.History;
 using CommunityAI.ServiceDefaults.Limits;
 using CommunityAI.ServiceDefaults.Messaging;
+using CommunityAI.ServiceDefaults.Secrets;
 using MassTransit;
+using Microsoft.Extensions.Options;
 
 namespace CommunityAI.ChainBridge;
 
@@ -39,12 +41,11 @@ internal static class Extensions
             .ValidateOnStart();
         builder.Services.AddOptions<RevenueOptions>().BindConfiguration(RevenueOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         // The key itself is checked when it is read (AnchorerKeySource): it may come from Dapr instead of configuration.
-        builder.Services.AddOptions<DaprSecretOptions>()
-            .BindConfiguration(DaprSecretOptions.Section)
-            .Validate(o => !o.Enabled || !string.IsNullOrWhiteSpace(o.AnchorerKeySecretName),
+        builder.AddDaprSecrets();
+        builder.Services.AddOptions<BridgeKeySecretOptions>()
+            .BindConfiguration(BridgeKeySecretOptions.Section)
+            .Validate<IOptions<DaprSecretStoreOptions>>((o, store) => !store.Value.Enabled || !string.IsNullOrWhiteSpace(o.AnchorerKeySecretName),
                 "Dapr:AnchorerKeySecretName must name the anchoring key's secret when Dapr:SecretStore is set")
-            .Validate(o => o.SidecarTimeout > TimeSpan.Zero && o.SidecarTimeout <= TimeSpan.FromMinutes(10),
-                "Dapr:SidecarTimeout must be between 0 and 10 minutes")
             .ValidateOnStart();
 
         builder.AddHistoryStore("chainbridge_docs", options =>
@@ -62,7 +63,6 @@ internal static class Extensions
         builder.Services.AddSingleton<LogStore>();
         builder.Services.AddSingleton<LogGauges>();
         builder.AddCheckpoints();
-        builder.Services.AddSingleton<DaprSecretReader>();
         builder.Services.AddSingleton<AnchorerKeySource>();
         builder.Services.AddSingleton<ChainConnection>();
         // Reads the key before any other service starts (IHostedLifecycleService.StartingAsync).

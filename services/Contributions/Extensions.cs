@@ -8,6 +8,7 @@ using CommunityAI.Contributions.IntegrationEvents.EventHandling;
 using CommunityAI.ServiceDefaults.Background;
 using CommunityAI.ServiceDefaults.History;
 using CommunityAI.ServiceDefaults.Messaging;
+using CommunityAI.ServiceDefaults.Secrets;
 using CommunityAI.ServiceDefaults.Signing;
 using MassTransit;
 using Microsoft.Extensions.Options;
@@ -68,22 +69,30 @@ internal static class Extensions
     }
 
     /// <summary>
-    /// The encrypted content store: master keys from configuration (validated at start), the store, the erasure writer,
-    /// the history facts that decide who reads, and the leader's rewrap after a master-key rotation.
+    /// The encrypted content store: master keys from a Dapr secret or configuration (read and checked at start), the
+    /// store, the erasure writer, the history facts that decide who reads, and the leader's rewrap after a rotation.
     /// </summary>
     private static void AddContentStore(this IHostApplicationBuilder builder)
     {
+        builder.AddDaprSecrets();
         builder.Services.AddOptions<ContentStoreOptions>()
             .BindConfiguration(ContentStoreOptions.Section)
             .PostConfigure(options =>
             {
                 // Development, tests and benchmarks run without a secret; any other environment must configure one.
-                if (options.MasterKeys.Count == 0 && DevelopmentMasterKey.Applies(builder.Environment.EnvironmentName))
+                if (options.MasterKeys.Count == 0 && string.IsNullOrWhiteSpace(options.MasterKeysSecretName)
+                    && DevelopmentMasterKey.Applies(builder.Environment.EnvironmentName))
                     (options.MasterKeys[DevelopmentMasterKey.Id], options.ActiveMasterKey) = (DevelopmentMasterKey.Value, DevelopmentMasterKey.Id);
             })
             .ValidateDataAnnotations()
+            .Validate<IOptions<DaprSecretStoreOptions>>((o, dapr) => !dapr.Value.Enabled || !string.IsNullOrWhiteSpace(o.MasterKeysSecretName),
+                "ContentStore:MasterKeysSecretName must name the Dapr secret holding the master keys when Dapr:SecretStore is set")
+            .Validate<IOptions<DaprSecretStoreOptions>>((o, dapr) => dapr.Value.Enabled || string.IsNullOrWhiteSpace(o.MasterKeysSecretName),
+                "ContentStore:MasterKeysSecretName is set but Dapr:SecretStore is not: set the store, or configure ContentStore:MasterKeys instead")
             .ValidateOnStart();
-        builder.Services.AddSingleton(services => new MasterKeyRing(services.GetRequiredService<IOptions<ContentStoreOptions>>().Value));
+        // The keys are read in IHostedLifecycleService.StartingAsync: before any loop or the bus starts and the server listens.
+        builder.Services.AddSingleton<MasterKeySource>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<MasterKeySource>());
         builder.Services.AddSingleton<ContentStore>();
         builder.Services.AddSingleton<ContentEraser>();
         builder.Services.AddSingleton<ContentFacts>();

@@ -63,4 +63,24 @@ public sealed class ContentSealingTests
         Assert.NotEmpty(Problems(new ContentStoreOptions { MasterKeys = { ["a"] = Convert.ToBase64String(new byte[32]) }, ActiveMasterKey = "b" }));
         Assert.Empty(Problems(new ContentStoreOptions { MasterKeys = { ["a"] = Convert.ToBase64String(new byte[32]) }, ActiveMasterKey = "a" }));
     }
+
+    [Fact]
+    public void Problems_of_a_key_set_name_the_keys_and_their_source_but_never_a_value()
+    {
+        var good = Convert.ToBase64String(SHA256.HashData("good"u8));
+        var shortKey = Convert.ToBase64String(SHA256.HashData("short"u8).AsSpan(0, 16));
+        var keys = new Dictionary<string, string> { ["2026-11"] = shortKey, ["2026-12"] = good + "\n" };
+
+        var problems = MasterKeyRing.Problems(keys, "2027-01", "secret S", id => $"value {id} of secret S").ToList();
+
+        Assert.Equal(
+        [
+            "value 2026-11 of secret S must be 32 bytes in base64",
+            "ContentStore:ActiveMasterKey must name one of the keys in secret S; 2027-01 is not one (it has 2026-11, 2026-12)",
+        ], problems);
+        // A trailing newline (as a mounted Secret often has) is not a malformed key.
+        Assert.DoesNotContain(MasterKeyRing.Problems(keys, "2026-12", "secret S", id => id), p => p.Contains("2026-12 must", StringComparison.Ordinal));
+        Assert.DoesNotContain(problems, p => p.Contains(shortKey, StringComparison.Ordinal) || p.Contains(good, StringComparison.Ordinal));
+        Assert.Equal("2026-12", new MasterKeyRing(keys.Where(k => k.Key == "2026-12").ToDictionary(), "2026-12").ActiveKeyId);
+    }
 }

@@ -53,8 +53,13 @@ public sealed class ScalingAndNetworkTests
     public void Only_chain_bridge_reaches_the_chain_rpc(string name)
     {
         var overlay = RenderedOverlay.Load(name);
+        // 443 or 8545 to anywhere outside the namespace's own services (an address block, anvil, or no peer named). The
+        // Kubernetes API policy opens 443 too, for the Dapr sidecars: checked on its own below.
+        static bool OutOfCluster(V1NetworkPolicyEgressRule rule) =>
+            rule.To is null || rule.To.Any(peer => peer.IpBlock is not null || peer.PodSelector?.MatchLabels?.Get("app.kubernetes.io/name") == "anvil");
         var rpcPolicies = overlay.All<V1NetworkPolicy>()
-            .Where(p => (p.Spec.Egress ?? []).Any(e => (e.Ports ?? []).Any(port => port.Port.Value is "8545" or "443")))
+            .Where(p => p.Metadata.Name != KubernetesApiPolicy)
+            .Where(p => (p.Spec.Egress ?? []).Any(e => OutOfCluster(e) && (e.Ports ?? []).Any(port => port.Port.Value is "8545" or "443")))
             .ToList();
         Assert.NotEmpty(rpcPolicies);
         foreach (var deployment in overlay.ServiceDeployments.Where(d => d.Metadata.Name != "chain-bridge"))
@@ -62,65 +67,20 @@ public sealed class ScalingAndNetworkTests
         Assert.Contains(rpcPolicies, p => Selects(p, overlay.Deployment("chain-bridge").Spec.Template.Metadata.Labels));
     }
 
+    private const string KubernetesApiPolicy = "communityai-kubernetes-api";
+
     [Theory, MemberData(nameof(Overlays.All), MemberType = typeof(Overlays))]
-    public void Only_chain_bridge_gets_a_dapr_sidecar_and_the_anchorer_secret(string name)
+    public void Only_the_dapr_sidecars_reach_the_kubernetes_api_and_production_narrows_it_to_the_control_plane(string name)
     {
         var overlay = RenderedOverlay.Load(name);
+        var api = overlay.All<V1NetworkPolicy>().Single(p => p.Metadata.Name == KubernetesApiPolicy);
         foreach (var deployment in overlay.ServiceDeployments)
-        {
-            var dapr = deployment.Spec.Template.Metadata.Annotations?.Get("dapr.io/enabled");
-            Assert.Equal(deployment.Metadata.Name == "chain-bridge" ? "true" : null, dapr);
-        }
-        var store = Assert.Single(overlay.All<DaprComponent>());
-        Assert.StartsWith("secretstores.", store.Spec.Type, StringComparison.Ordinal);
-        Assert.Equal(["chain-bridge"], store.Scopes);
-        var configuration = Assert.Single(overlay.All<DaprConfiguration>());
-        var scope = Assert.Single(configuration.Spec.Secrets!.Scopes);
-        Assert.Equal(("deny", store.Metadata.Name), (scope.DefaultAccess, scope.StoreName));
-        Assert.Equal(["communityai-anchorer", "communityai-checkpoint"], scope.AllowedSecrets);
-
-        var bridge = ContainerSettings.ConfigMapValue(overlay, overlay.Deployment("chain-bridge").Spec.Template.Spec.Containers[0], "Dapr__SecretStore");
-        Assert.Equal(store.Metadata.Name, bridge);
-        var role = Assert.Single(overlay.All<V1Role>());
-        Assert.Equal(["communityai-anchorer", "communityai-checkpoint"], Assert.Single(role.Rules).ResourceNames);
-    }
-
-    [Theory, MemberData(nameof(Overlays.All), MemberType = typeof(Overlays))]
-    public void Chain_bridge_asks_its_sidecar_for_a_secret_the_sidecar_may_serve(string name)
-    {
-        var overlay = RenderedOverlay.Load(name);
-        var bridge = overlay.Deployment("chain-bridge");
-        var container = bridge.Spec.Template.Spec.Containers.Single();
-        string Setting(string key) => ContainerSettings.ConfigMapValue(overlay, container, key)
-            ?? throw new Xunit.Sdk.XunitException($"{name}: chain-bridge does not set {key}");
-        var annotations = bridge.Spec.Template.Metadata.Annotations!;
-        var store = Assert.Single(overlay.All<DaprComponent>());
-        var configuration = Assert.Single(overlay.All<DaprConfiguration>());
-
-        // The sidecar is the one the component is scoped to, and runs under the Configuration that allows the secret.
-        Assert.Equal(["chain-bridge"], store.Scopes);
-        Assert.Equal("chain-bridge", annotations.Get("dapr.io/app-id"));
-        Assert.Equal(configuration.Metadata.Name, annotations.Get("dapr.io/config"));
-        Assert.Equal("secretstores.kubernetes", store.Spec.Type);
-
-        // The service asks that store for a secret the Configuration and the Role both allow.
-        Assert.Equal(store.Metadata.Name, Setting("Dapr__SecretStore"));
-        var secretName = Setting("Dapr__AnchorerKeySecretName");
-        var checkpointSecret = Setting("Dapr__CheckpointKeySecretName");
-        // Exactly the two keys' secrets, in the Configuration and the Role alike: nothing else is readable.
-        Assert.Equal([secretName, checkpointSecret], Assert.Single(configuration.Spec.Secrets!.Scopes).AllowedSecrets.Order());
-        Assert.Equal([secretName, checkpointSecret], Assert.Single(Assert.Single(overlay.All<V1Role>()).Rules).ResourceNames.Order());
-
-        // The sidecar's gRPC port on the pod's loopback, where Dapr serves it.
-        Assert.Equal("http://127.0.0.1:50001", Setting("DAPR_GRPC_ENDPOINT"));
-
-        // secretstores.kubernetes answers with every value of the Secret: the dev Secret holds the one named.
-        var valueName = Setting("Dapr__AnchorerKeyValueName");
-        if (name == "dev")
-        {
-            Assert.Contains(valueName, overlay.All<V1Secret>().Single(s => s.Metadata.Name == secretName).Data.Keys);
-            Assert.Contains(Setting("Dapr__CheckpointKeyValueName"), overlay.All<V1Secret>().Single(s => s.Metadata.Name == checkpointSecret).Data.Keys);
-        }
+            Assert.Equal(deployment.Metadata.Name is "chain-bridge" or "contributions", Selects(api, deployment.Spec.Template.Metadata.Labels));
+        var rule = Assert.Single(api.Spec.Egress);
+        Assert.Equal(["443", "6443"], rule.Ports.Select(p => p.Port.Value).Order());
+        // Production must not leave contributions (which has no other business outside the cluster) open to the internet on 443.
+        if (name == "production")
+            Assert.All(rule.To, peer => Assert.NotEqual("0.0.0.0/0", peer.IpBlock.Cidr));
     }
 
     private static bool Selects(V1NetworkPolicy policy, IDictionary<string, string> labels)

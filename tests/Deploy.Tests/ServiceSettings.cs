@@ -19,7 +19,7 @@ public static class ServiceSettings
         ["contributions"] =
         [
             .. Common, "Chain:Id", "Chain:VerifyingContract", "Intake:MaxContentBytes", "Intake:MaxDeadlineAhead", "Intake:MaxContentUriLength",
-            "RateLimits:PerContributor",
+            "RateLimits:PerContributor", "Dapr:SecretStore", "ContentStore:MasterKeysSecretName", "ContentStore:ActiveMasterKey", "DAPR_GRPC_ENDPOINT",
         ],
         ["quality-scoring"] = [.. Common, "Chain:Id", "Chain:VerifyingContract", "Epochs:Genesis", "Epochs:Length"],
         ["reward-ledger"] = [.. Common, "Epochs:Genesis", "Epochs:Length"],

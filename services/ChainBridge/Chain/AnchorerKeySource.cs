@@ -1,3 +1,4 @@
+using CommunityAI.ServiceDefaults.Secrets;
 using Microsoft.Extensions.Options;
 
 namespace CommunityAI.ChainBridge.Chain;
@@ -8,7 +9,7 @@ namespace CommunityAI.ChainBridge.Chain;
 /// start-up with a message naming the source and the rule broken, never the key.
 /// </summary>
 public sealed partial class AnchorerKeySource(
-    IOptions<DaprSecretOptions> dapr,
+    IOptions<BridgeKeySecretOptions> dapr,
     IOptions<ChainOptions> chain,
     DaprSecretReader secrets,
     ILogger<AnchorerKeySource> logger)
@@ -16,7 +17,7 @@ public sealed partial class AnchorerKeySource(
     public async Task<string> LoadAsync(CancellationToken ct)
     {
         var options = dapr.Value;
-        if (!options.Enabled)
+        if (!secrets.Enabled)
         {
             var key = Validated(chain.Value.AnchorerKey, "configuration value Chain:AnchorerKey",
                 "set it (user secrets or environment Chain__AnchorerKey), or set Dapr:SecretStore to read it from a Dapr secret store");
@@ -25,7 +26,7 @@ public sealed partial class AnchorerKeySource(
         }
 
         if (!string.IsNullOrWhiteSpace(chain.Value.AnchorerKey))
-            LogConfiguredKeyIgnored(options.SecretStore!);
+            LogConfiguredKeyIgnored(secrets.Store!);
         string value;
         try
         {
@@ -35,9 +36,9 @@ public sealed partial class AnchorerKeySource(
         {
             throw new AnchorerKeyUnavailableException(e.Message, e.InnerException);
         }
-        var described = $"Dapr secret {options.AnchorerKeySecretName} in store {options.SecretStore}";
+        var described = secrets.Describe(options.AnchorerKeySecretName!);
         var validated = Validated(value, described, $"store the key there as 64 hex digits");
-        LogKeyFromDapr(options.SecretStore!, options.AnchorerKeySecretName!);
+        LogKeyFromDapr(secrets.Store!, options.AnchorerKeySecretName!);
         return validated;
     }
 

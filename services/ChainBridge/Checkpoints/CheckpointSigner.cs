@@ -1,4 +1,5 @@
 using CommunityAI.ChainBridge.Chain;
+using CommunityAI.ServiceDefaults.Secrets;
 using CommunityAI.Formats.Notes;
 using Microsoft.Extensions.Options;
 
@@ -12,7 +13,7 @@ namespace CommunityAI.ChainBridge.Checkpoints;
 /// </summary>
 public sealed partial class CheckpointSigner(
     IOptions<CheckpointOptions> options,
-    IOptions<DaprSecretOptions> dapr,
+    IOptions<BridgeKeySecretOptions> dapr,
     DaprSecretReader secrets,
     IHostEnvironment environment,
     ILogger<CheckpointSigner> logger) : IHostedLifecycleService
@@ -27,7 +28,7 @@ public sealed partial class CheckpointSigner(
         if (Signer is not null)
             return;
         var d = dapr.Value;
-        if (d.Enabled && !string.IsNullOrWhiteSpace(d.CheckpointKeySecretName))
+        if (secrets.Enabled && !string.IsNullOrWhiteSpace(d.CheckpointKeySecretName))
         {
             string value;
             try
@@ -38,8 +39,8 @@ public sealed partial class CheckpointSigner(
             {
                 throw new InvalidOperationException(e.Message, e.InnerException);
             }
-            Signer = Parse(value, $"Dapr secret {d.CheckpointKeySecretName} in store {d.SecretStore}");
-            LogKeyFromDapr(logger, d.SecretStore!, d.CheckpointKeySecretName);
+            Signer = Parse(value, secrets.Describe(d.CheckpointKeySecretName));
+            LogKeyFromDapr(logger, secrets.Store!, d.CheckpointKeySecretName);
         }
         else if (!string.IsNullOrWhiteSpace(options.Value.SigningKey))
         {

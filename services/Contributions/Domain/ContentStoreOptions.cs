@@ -3,8 +3,9 @@ using System.ComponentModel.DataAnnotations;
 namespace CommunityAI.Contributions.Domain;
 
 /// <summary>
-/// The content store's master keys, from configuration section "ContentStore" (in production fed from a secret: an
-/// environment variable set from a Kubernetes Secret or a Dapr secret store, never a file in the image).
+/// The content store's master keys, from configuration section "ContentStore": with <c>Dapr:SecretStore</c> set, from the
+/// Dapr secret <see cref="MasterKeysSecretName"/> (one value per key id), read at start-up; otherwise from
+/// <see cref="MasterKeys"/> (user secrets or environment, for development). Never a file in the image.
 /// </summary>
 public sealed class ContentStoreOptions : IValidatableObject
 {
@@ -16,6 +17,12 @@ public sealed class ContentStoreOptions : IValidatableObject
     /// </summary>
     public Dictionary<string, string> MasterKeys { get; set; } = [];
 
+    /// <summary>
+    /// The Dapr secret holding the master keys, one value per key id (a Kubernetes Secret's data keys), when
+    /// <c>Dapr:SecretStore</c> is set; required then, and <see cref="MasterKeys"/> is ignored.
+    /// </summary>
+    public string? MasterKeysSecretName { get; set; }
+
     /// <summary>The id of the master key new data keys are wrapped under, and that the rewrap moves every data key to.</summary>
     public string? ActiveMasterKey { get; set; }
 
@@ -25,15 +32,14 @@ public sealed class ContentStoreOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (MasterKeys.Count == 0)
-            yield return new("ContentStore:MasterKeys must hold at least one 32-byte base64 key", [nameof(MasterKeys)]);
-        foreach (var (id, key) in MasterKeys)
+        // From a Dapr secret the keys are checked when read (MasterKeySource); the active one is named here either way.
+        if (!string.IsNullOrWhiteSpace(MasterKeysSecretName))
         {
-            var bytes = new byte[48];
-            if (!Convert.TryFromBase64String(key, bytes, out var written) || written != ContentSealing.KeyBytes)
-                yield return new($"ContentStore:MasterKeys:{id} must be 32 bytes in base64", [nameof(MasterKeys)]);
+            if (string.IsNullOrWhiteSpace(ActiveMasterKey))
+                yield return new($"ContentStore:ActiveMasterKey must name one of the keys in Dapr secret {MasterKeysSecretName}", [nameof(ActiveMasterKey)]);
+            yield break;
         }
-        if (ActiveMasterKey is null || !MasterKeys.ContainsKey(ActiveMasterKey))
-            yield return new("ContentStore:ActiveMasterKey must name one of ContentStore:MasterKeys", [nameof(ActiveMasterKey)]);
+        foreach (var problem in MasterKeyRing.Problems(MasterKeys, ActiveMasterKey, "ContentStore:MasterKeys", id => $"ContentStore:MasterKeys:{id}"))
+            yield return new(problem, [nameof(MasterKeys)]);
     }
 }

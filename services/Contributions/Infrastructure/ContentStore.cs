@@ -13,8 +13,11 @@ namespace CommunityAI.Contributions.Infrastructure;
 /// so erasing one contribution destroys exactly its key and ciphertext and nothing else of the contributor's.
 /// Never in the history: the history holds only the content hash.
 /// </summary>
-public sealed class ContentStore(NpgsqlDataSource dataSource, MasterKeyRing keys)
+public sealed class ContentStore(NpgsqlDataSource dataSource, MasterKeySource keySource)
 {
+    // Read at start-up (configuration or a Dapr secret), before the first request or loop.
+    private MasterKeyRing Keys => keySource.Ring;
+
     public const string TableName = ContributionsStore.Schema + ".content";
 
     /// <summary>The table, created by Marten with the service's other schema objects.</summary>
@@ -74,9 +77,9 @@ public sealed class ContentStore(NpgsqlDataSource dataSource, MasterKeyRing keys
         var licence = submitted.Licence ?? throw new ArgumentException("a stored content travels with its licence", nameof(submitted));
         var dataKey = ContentSealing.NewKey();
         var ciphertext = ContentSealing.Seal(dataKey, content, ContentSealing.ContentBinding(submitted.ContributionId, submitted.Contributor, licence));
-        var wrapped = keys.Wrap(dataKey, ContentSealing.KeyBinding(submitted.ContributionId, submitted.Contributor));
+        var wrapped = Keys.Wrap(dataKey, ContentSealing.KeyBinding(submitted.ContributionId, submitted.Contributor));
         System.Security.Cryptography.CryptographicOperations.ZeroMemory(dataKey);
-        return new SealedRow(submitted.ContributionId, submitted.Contributor, licence, keys.ActiveKeyId, wrapped, ciphertext, submitted.SubmittedAt);
+        return new SealedRow(submitted.ContributionId, submitted.Contributor, licence, Keys.ActiveKeyId, wrapped, ciphertext, submitted.SubmittedAt);
     }
 
     /// <summary>The decrypted content, or null when the store holds none (never sent inline, or erased).</summary>
@@ -89,7 +92,7 @@ public sealed class ContentStore(NpgsqlDataSource dataSource, MasterKeyRing keys
         if (!await reader.ReadAsync(ct))
             return null;
         var (contributor, licence) = (reader.GetString(0), reader.GetString(1));
-        var dataKey = keys.Unwrap(reader.GetString(2), reader.GetFieldValue<byte[]>(3), ContentSealing.KeyBinding(contributionId, contributor));
+        var dataKey = Keys.Unwrap(reader.GetString(2), reader.GetFieldValue<byte[]>(3), ContentSealing.KeyBinding(contributionId, contributor));
         try
         {
             var content = ContentSealing.Open(dataKey, reader.GetFieldValue<byte[]>(4), ContentSealing.ContentBinding(contributionId, contributor, licence));
@@ -126,7 +129,7 @@ public sealed class ContentStore(NpgsqlDataSource dataSource, MasterKeyRing keys
             $"SELECT contribution_id, contributor, master_key_id, wrapped_key FROM {TableName} WHERE master_key_id <> @active LIMIT @n FOR UPDATE SKIP LOCKED",
             connection))
         {
-            select.Parameters.AddWithValue("active", keys.ActiveKeyId);
+            select.Parameters.AddWithValue("active", Keys.ActiveKeyId);
             select.Parameters.AddWithValue("n", batchSize);
             await using var reader = await select.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
@@ -134,10 +137,10 @@ public sealed class ContentStore(NpgsqlDataSource dataSource, MasterKeyRing keys
         }
         foreach (var row in rows)
         {
-            var rewrapped = keys.Rewrap(row.KeyId, row.Wrapped, ContentSealing.KeyBinding(row.Id, row.Contributor));
+            var rewrapped = Keys.Rewrap(row.KeyId, row.Wrapped, ContentSealing.KeyBinding(row.Id, row.Contributor));
             await using var update = new NpgsqlCommand(
                 $"UPDATE {TableName} SET master_key_id = @active, wrapped_key = @wrapped WHERE contribution_id = @id", connection);
-            update.Parameters.AddWithValue("active", keys.ActiveKeyId);
+            update.Parameters.AddWithValue("active", Keys.ActiveKeyId);
             update.Parameters.AddWithValue("wrapped", rewrapped);
             update.Parameters.AddWithValue("id", row.Id);
             await update.ExecuteNonQueryAsync(ct);

@@ -1,19 +1,19 @@
 using System.Collections.Concurrent;
 using System.Net;
-using ChainBridge.IntegrationTests.Dapr.Runtime;
-using CommunityAI.Testing;
+using CommunityAI.Testing.DaprRuntime;
 using Grpc.Core;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace ChainBridge.IntegrationTests.Dapr;
+namespace CommunityAI.Testing;
 
 /// <summary>
 /// A gRPC server speaking Dapr's secrets API on a loopback port (HTTP/2 cleartext, as the sidecar does on
 /// 50001), answering from an in-memory store the way daprd does: an unknown store is InvalidArgument, a
-/// secret the store lacks is an error from the store. Records every request it gets.
+/// secret the store lacks is an error from the store. Records every request it gets. Used by every service that reads
+/// its keys from Dapr (chain-bridge, contributions).
 /// </summary>
 public sealed class SecretsSidecar : IAsyncDisposable
 {
@@ -49,7 +49,7 @@ public sealed class SecretsSidecar : IAsyncDisposable
         await _app.DisposeAsync();
     }
 
-    public sealed class SecretsService(string storeName) : global::ChainBridge.IntegrationTests.Dapr.Runtime.Dapr.DaprBase
+    public sealed class SecretsService(string storeName) : DaprRuntime.Dapr.DaprBase
     {
         public ConcurrentDictionary<string, Dictionary<string, string>> Secrets { get; } = new();
         public ConcurrentQueue<(string Store, string Key)> Requests { get; } = new();

@@ -1,18 +1,21 @@
 using Dapr;
 using Dapr.Client;
 using Grpc.Core;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace CommunityAI.ChainBridge.Chain;
+namespace CommunityAI.ServiceDefaults.Secrets;
 
 /// <summary>
 /// Reads one value of a secret from the Dapr secret store <c>Dapr:SecretStore</c> through the sidecar (its address from
 /// DAPR_GRPC_ENDPOINT or DAPR_GRPC_PORT, as Dapr injects them), waiting up to <c>Dapr:SidecarTimeout</c> for a sidecar
-/// that starts after the app. The bridge's two keys (anchoring and checkpoint signing) are read this way at start-up.
-/// Failures name the store, the secret and the sidecar, never a value.
+/// that starts after the app. The one way a service reads a Dapr secret: chain-bridge's anchoring and checkpoint keys and
+/// the content store's master keys are read this way at start-up. Failures name the store, the secret and the sidecar,
+/// never a value.
 /// </summary>
 public sealed partial class DaprSecretReader(
-    IOptions<DaprSecretOptions> options,
+    IOptions<DaprSecretStoreOptions> options,
     IConfiguration configuration,
     TimeProvider clock,
     ILogger<DaprSecretReader> logger)
@@ -24,15 +27,25 @@ public sealed partial class DaprSecretReader(
 
     public string? Store => options.Value.SecretStore;
 
+    /// <summary>Whether a store is configured (<c>Dapr:SecretStore</c>); without one, services read configuration.</summary>
+    public bool Enabled => options.Value.Enabled;
+
     /// <summary>The value of secret <paramref name="secretName"/>.</summary>
     /// <param name="valueName">The value inside the secret (a Kubernetes Secret holds several); null when it has one.</param>
     /// <param name="valueNameSetting">The setting that names <paramref name="valueName"/>, to say what to set.</param>
     /// <param name="what">What the secret is, for messages ("the anchoring key").</param>
-    public async Task<string> ReadAsync(string secretName, string? valueName, string valueNameSetting, string what, CancellationToken ct)
+    public async Task<string> ReadAsync(string secretName, string? valueName, string valueNameSetting, string what, CancellationToken ct) =>
+        PickValue(await ReadAllAsync(secretName, what, ct), valueName, valueNameSetting, Describe(secretName));
+
+    /// <summary>Every value of secret <paramref name="secretName"/> by name (a Kubernetes Secret's data keys).</summary>
+    /// <param name="what">What the secret is, for messages ("the content store's master keys").</param>
+    public async Task<IReadOnlyDictionary<string, string>> ReadAllAsync(string secretName, string what, CancellationToken ct)
     {
         var o = options.Value;
+        if (!o.Enabled)
+            throw new DaprSecretUnavailableException($"Could not read {what} from Dapr secret {secretName}: Dapr:SecretStore is not set.");
         var endpoint = SidecarEndpoint();
-        var where = $"Dapr secret {secretName} in store {o.SecretStore} (sidecar {endpoint})";
+        var where = $"{Describe(secretName)} (sidecar {endpoint})";
         var builder = new DaprClientBuilder().UseGrpcEndpoint(endpoint);
         if (configuration["DAPR_API_TOKEN"] is { Length: > 0 } token)
             builder.UseDaprApiToken(token);
@@ -45,8 +58,7 @@ public sealed partial class DaprSecretReader(
             attempt.CancelAfter(AttemptTimeout);
             try
             {
-                var secret = await client.GetSecretAsync(o.SecretStore!, secretName, cancellationToken: attempt.Token);
-                return PickValue(secret, valueName, valueNameSetting, $"Dapr secret {secretName} in store {o.SecretStore}");
+                return await client.GetSecretAsync(o.SecretStore!, secretName, cancellationToken: attempt.Token);
             }
             catch (Exception ex) when (!ct.IsCancellationRequested && IsSidecarAway(ex))
             {
@@ -65,6 +77,9 @@ public sealed partial class DaprSecretReader(
             }
         }
     }
+
+    /// <summary>"Dapr secret X in store Y", for messages that name where a key came from.</summary>
+    public string Describe(string secretName) => $"Dapr secret {secretName} in store {options.Value.SecretStore}";
 
     private string SidecarEndpoint()
     {
@@ -96,14 +111,10 @@ public sealed partial class DaprSecretReader(
                 $"{described} holds {Names(secret)}: set {valueNameSetting} to the one holding the key.");
     }
 
-    // Names of values are not secret; their contents are.
-    private static string Names(IReadOnlyDictionary<string, string> secret) =>
+    /// <summary>The names of a secret's values, for messages: names are not secret, their contents are.</summary>
+    public static string Names(IReadOnlyDictionary<string, string> secret) =>
         secret.Count == 0 ? "no values" : "values named " + string.Join(", ", secret.Keys.Order(StringComparer.Ordinal));
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Dapr sidecar at {Endpoint} not answering yet; asking again")]
     private partial void LogSidecarNotReady(string endpoint);
 }
-
-/// <summary>A secret could not be read from Dapr; the message names the store, secret and sidecar, never a value.</summary>
-public sealed class DaprSecretUnavailableException(string message, Exception? innerException = null)
-    : InvalidOperationException(message, innerException);

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace ChainBridge.IntegrationTests;
+namespace CommunityAI.Testing;
 
 /// <summary>Every log line a host writes, with its exception's full text, at every level.</summary>
 public sealed class CapturedLogs : ILoggerProvider
