@@ -15,6 +15,14 @@ else
   export COMMUNITYAI_TEST_INFRA=local
 fi
 
+# The house style (.editorconfig) holds without review: whitespace only, file by file, no build needed (seconds).
+echo "test: checking the house style (dotnet format whitespace)"
+if ! dotnet format whitespace --folder --verify-no-changes --exclude "**/bin/**" "**/obj/**" "node_modules/**" ".local/**"; then
+  echo "test: the files above differ from the house style in .editorconfig; fix them with:"
+  echo "  dotnet format whitespace --folder --exclude '**/bin/**' '**/obj/**' node_modules .local"
+  exit 1
+fi
+
 log=$(mktemp)
 set +e
 # Without arguments: everything but the long fault scenarios (run those with --filter Category=FaultFull).

@@ -58,8 +58,14 @@ public sealed class AppealReplayTests
     [Fact]
     public void A_panel_short_of_its_quorum_must_leave_the_first_score()
     {
-        var history = History(reviews: 1, decided: d => d with { FinalScore = d.FirstScore, Outcome = AppealDecision.NoQuorum, Components = null, Reviews = [],
-            FirstRound = [.. d.FirstRound!.Select(r => r with { Clipped = r.Score == 60 })] });
+        var history = History(reviews: 1, decided: d => d with
+        {
+            FinalScore = d.FirstScore,
+            Outcome = AppealDecision.NoQuorum,
+            Components = null,
+            Reviews = [],
+            FirstRound = [.. d.FirstRound!.Select(r => r with { Clipped = r.Score == 60 })]
+        });
         Assert.Empty(Replay(history).Findings);
 
         var overruled = History(reviews: 1);

@@ -22,14 +22,14 @@ public sealed class BrokerUserTests
         Assert.Contains("ConnectionStrings__rabbitmq-monitor", setup);
 
         foreach (var (owner, pod) in overlay.PodSpecs)
-        foreach (var container in pod.Containers.Concat(pod.InitContainers ?? []))
-        foreach (var env in container.Env ?? [])
-        {
-            // The shared login of old is gone: nobody reads one broker login for all.
-            Assert.False(env.ValueFrom?.SecretKeyRef is { Name: "communityai-connections", Key: "rabbitmq" }, $"{owner}/{container.Name} reads the shared broker login");
-            if (env.ValueFrom?.SecretKeyRef is { Name: "communityai-broker-admin" })
-                Assert.Equal(("Job/communityai-schema", "database-setup"), (owner, container.Name));
-        }
+            foreach (var container in pod.Containers.Concat(pod.InitContainers ?? []))
+                foreach (var env in container.Env ?? [])
+                {
+                    // The shared login of old is gone: nobody reads one broker login for all.
+                    Assert.False(env.ValueFrom?.SecretKeyRef is { Name: "communityai-connections", Key: "rabbitmq" }, $"{owner}/{container.Name} reads the shared broker login");
+                    if (env.ValueFrom?.SecretKeyRef is { Name: "communityai-broker-admin" })
+                        Assert.Equal(("Job/communityai-schema", "database-setup"), (owner, container.Name));
+                }
         // The autoscaler reads queue depths as the monitor user, which may do nothing else.
         Assert.Equal("rabbitmq-monitor", Assert.Single(Assert.Single(overlay.All<TriggerAuthentication>()).Spec.SecretTargetRef)["key"]);
     }

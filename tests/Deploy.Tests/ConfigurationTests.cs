@@ -33,25 +33,25 @@ public sealed partial class ConfigurationTests
     public void Credentials_come_from_secret_references_never_from_literals(string name)
     {
         foreach (var (owner, pod) in RenderedOverlay.Load(name).PodSpecs)
-        foreach (var container in pod.Containers.Concat(pod.InitContainers ?? []))
-        foreach (var env in container.Env ?? [])
-        {
-            var where = $"{owner}/{container.Name} env {env.Name}";
-            if (CredentialName().IsMatch(SettingSegment(env.Name)))
-                Assert.True(env.ValueFrom?.SecretKeyRef is not null, $"{where} must come from a secretKeyRef");
-            Assert.False(env.Value is not null && CredentialValue().IsMatch(env.Value), $"{where} holds a credential as a literal");
-        }
+            foreach (var container in pod.Containers.Concat(pod.InitContainers ?? []))
+                foreach (var env in container.Env ?? [])
+                {
+                    var where = $"{owner}/{container.Name} env {env.Name}";
+                    if (CredentialName().IsMatch(SettingSegment(env.Name)))
+                        Assert.True(env.ValueFrom?.SecretKeyRef is not null, $"{where} must come from a secretKeyRef");
+                    Assert.False(env.Value is not null && CredentialValue().IsMatch(env.Value), $"{where} holds a credential as a literal");
+                }
     }
 
     [Theory, MemberData(nameof(Overlays.All), MemberType = typeof(Overlays))]
     public void Config_maps_hold_no_credentials(string name)
     {
         foreach (var map in RenderedOverlay.Load(name).All<V1ConfigMap>())
-        foreach (var (key, value) in map.Data ?? new Dictionary<string, string>())
-        {
-            Assert.False(CredentialName().IsMatch(SettingSegment(key)) && !KeyIdentifiers.Contains(key), $"ConfigMap {map.Metadata.Name} has credential key {key}");
-            Assert.False(CredentialValue().IsMatch(value), $"ConfigMap {map.Metadata.Name} key {key} holds a credential");
-        }
+            foreach (var (key, value) in map.Data ?? new Dictionary<string, string>())
+            {
+                Assert.False(CredentialName().IsMatch(SettingSegment(key)) && !KeyIdentifiers.Contains(key), $"ConfigMap {map.Metadata.Name} has credential key {key}");
+                Assert.False(CredentialValue().IsMatch(value), $"ConfigMap {map.Metadata.Name} key {key} holds a credential");
+            }
     }
 
     [Fact]
@@ -86,8 +86,8 @@ public sealed partial class ConfigurationTests
 
         // No second chain id anywhere: the keys the services used to read each on their own are gone.
         foreach (var map in maps)
-        foreach (var key in (map.Data ?? new Dictionary<string, string>()).Keys)
-            Assert.False(key.EndsWith("ChainId", StringComparison.OrdinalIgnoreCase), $"{name}: ConfigMap {map.Metadata.Name} sets {key}");
+            foreach (var key in (map.Data ?? new Dictionary<string, string>()).Keys)
+                Assert.False(key.EndsWith("ChainId", StringComparison.OrdinalIgnoreCase), $"{name}: ConfigMap {map.Metadata.Name} sets {key}");
     }
 
     // Each key in one place only (the common ConfigMap), never a Deployment's literal, and every reader gets the same value.
@@ -126,9 +126,9 @@ public sealed partial class ConfigurationTests
             "communityai-model-builder", "communityai-relayer"];
         var overlay = RenderedOverlay.Load(name);
         foreach (var (owner, pod) in overlay.PodSpecs)
-        foreach (var env in pod.Containers.Concat(pod.InitContainers ?? []).SelectMany(c => c.Env ?? []))
-            if (env.ValueFrom?.SecretKeyRef is { } reference)
-                Assert.True(documented.Contains(reference.Name), $"{owner} env {env.Name} reads undocumented Secret {reference.Name}");
+            foreach (var env in pod.Containers.Concat(pod.InitContainers ?? []).SelectMany(c => c.Env ?? []))
+                if (env.ValueFrom?.SecretKeyRef is { } reference)
+                    Assert.True(documented.Contains(reference.Name), $"{owner} env {env.Name} reads undocumented Secret {reference.Name}");
     }
 
     /// <summary>"Chain__AnchorerKey" → "AnchorerKey", "ConnectionStrings__history" stays whole so its section is seen.</summary>

@@ -26,10 +26,10 @@ public sealed class DatabaseRoleTests
         Assert.All(ServiceSettings.HistoryOwners, service => Assert.Contains($"ConnectionStrings__history-{service}", setup));
 
         foreach (var (owner, pod) in overlay.PodSpecs)
-        foreach (var container in pod.Containers.Concat(pod.InitContainers ?? []))
-        foreach (var env in container.Env ?? [])
-            if (env.ValueFrom?.SecretKeyRef is { Name: "communityai-database-owner" })
-                Assert.Equal(("Job/communityai-schema", "database-setup"), (owner, container.Name));
+            foreach (var container in pod.Containers.Concat(pod.InitContainers ?? []))
+                foreach (var env in container.Env ?? [])
+                    if (env.ValueFrom?.SecretKeyRef is { Name: "communityai-database-owner" })
+                        Assert.Equal(("Job/communityai-schema", "database-setup"), (owner, container.Name));
     }
 
     [Fact]

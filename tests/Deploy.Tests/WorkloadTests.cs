@@ -78,27 +78,27 @@ public sealed class WorkloadTests
         var pods = overlay.ServiceDeployments.Select(d => d.Spec.Template.Spec)
             .Concat(overlay.All<V1Job>().Select(j => j.Spec.Template.Spec));
         foreach (var pod in pods)
-        foreach (var container in pod.Containers.Concat(pod.InitContainers ?? []))
-        {
-            Assert.True(container.SecurityContext.ReadOnlyRootFilesystem == true, $"{container.Name} has a writable root");
-            if (container.Image.Contains("communityai", StringComparison.Ordinal))
+            foreach (var container in pod.Containers.Concat(pod.InitContainers ?? []))
             {
-                var tmp = Assert.Single(container.VolumeMounts, m => m.MountPath == "/tmp");
-                Assert.NotNull(Assert.Single(pod.Volumes, v => v.Name == tmp.Name).EmptyDir);
+                Assert.True(container.SecurityContext.ReadOnlyRootFilesystem == true, $"{container.Name} has a writable root");
+                if (container.Image.Contains("communityai", StringComparison.Ordinal))
+                {
+                    var tmp = Assert.Single(container.VolumeMounts, m => m.MountPath == "/tmp");
+                    Assert.NotNull(Assert.Single(pod.Volumes, v => v.Name == tmp.Name).EmptyDir);
+                }
             }
-        }
     }
 
     [Fact]
     public void Production_pins_its_images_to_a_registry_and_a_version()
     {
         foreach (var (owner, pod) in RenderedOverlay.Load("production").PodSpecs)
-        foreach (var container in pod.Containers.Concat(pod.InitContainers ?? []))
-        {
-            Assert.Contains('/', container.Image.Split(':')[0]);
-            Assert.False(container.Image.EndsWith(":latest", StringComparison.Ordinal) || !container.Image.Contains(':'),
-                $"{owner}/{container.Name} uses a floating tag: {container.Image}");
-        }
+            foreach (var container in pod.Containers.Concat(pod.InitContainers ?? []))
+            {
+                Assert.Contains('/', container.Image.Split(':')[0]);
+                Assert.False(container.Image.EndsWith(":latest", StringComparison.Ordinal) || !container.Image.Contains(':'),
+                    $"{owner}/{container.Name} uses a floating tag: {container.Image}");
+            }
     }
 
     [Fact]

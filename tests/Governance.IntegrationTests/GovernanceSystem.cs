@@ -194,16 +194,22 @@ public class GovernanceSystem : IAsyncLifetime
     {
         var voter = AnvilNode.DevAddresses[key];
         var message = new VotePayload(voter, proposalId, (byte)support, reason, nonce ?? NextNonce(), Deadline());
-        return new { voter, proposalId, support, reason, nonce = message.Nonce, deadline = message.Deadline,
-            signature = TypedDataSigner.Sign(message, Domain, AnvilNode.DevPrivateKeys[signWith ?? key]) };
+        return new
+        {
+            voter, proposalId, support, reason, nonce = message.Nonce, deadline = message.Deadline,
+            signature = TypedDataSigner.Sign(message, Domain, AnvilNode.DevPrivateKeys[signWith ?? key])
+        };
     }
 
     public object Delegation(int key, string delegatee)
     {
         var delegator = AnvilNode.DevAddresses[key];
         var message = new DelegationPayload(delegator, delegatee, NextNonce(), Deadline());
-        return new { delegator, delegatee, nonce = message.Nonce, deadline = message.Deadline,
-            signature = TypedDataSigner.Sign(message, Domain, AnvilNode.DevPrivateKeys[key]) };
+        return new
+        {
+            delegator, delegatee, nonce = message.Nonce, deadline = message.Deadline,
+            signature = TypedDataSigner.Sign(message, Domain, AnvilNode.DevPrivateKeys[key])
+        };
     }
 
     /// <summary>The guardian configured for the test's governance: anvil's key 8, as on the development chain.</summary>
@@ -214,8 +220,11 @@ public class GovernanceSystem : IAsyncLifetime
     {
         var guardian = AnvilNode.DevAddresses[key];
         var message = new VetoPayload(guardian, proposalId, reason, nonce ?? NextNonce(), Deadline());
-        return new { guardian, proposalId, reason, nonce = message.Nonce, deadline = message.Deadline,
-            signature = TypedDataSigner.Sign(message, Domain, AnvilNode.DevPrivateKeys[signWith ?? key]) };
+        return new
+        {
+            guardian, proposalId, reason, nonce = message.Nonce, deadline = message.Deadline,
+            signature = TypedDataSigner.Sign(message, Domain, AnvilNode.DevPrivateKeys[signWith ?? key])
+        };
     }
 
     /// <summary>Signature deadlines are real Unix time: the signed-request check reads the (fake) clock, which starts in 2026.</summary>

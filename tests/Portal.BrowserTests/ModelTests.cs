@@ -31,8 +31,8 @@ public sealed class ModelTests(ModelSystem system) : IClassFixture<ModelSystem>
         var ids = new List<string>();
         var i = 0;
         foreach (var (label, texts) in Texts)
-        foreach (var text in texts)
-            ids.Add(await Contributions.SubmitAsync(Api, 1 + i++ % 5, JsonSerializer.Serialize(new { text, label })));
+            foreach (var text in texts)
+                ids.Add(await Contributions.SubmitAsync(Api, 1 + i++ % 5, JsonSerializer.Serialize(new { text, label })));
         foreach (var id in ids)
             await Contributions.WaitForStatusAsync(Api, id, "scored", "rewarded", "anchored");
         var first = await TrainAsync(HttpStatusCode.Created);

@@ -183,29 +183,29 @@ public sealed class HostileInputTests(ScoringSystem system) : IClassFixture<Scor
 
     private static string Commitment(string? validator = null, string? contributionId = null, string? commitment = null,
         ulong deadline = 0, string signature = "0x" + "11") => JsonSerializer.Serialize(new
-    {
-        validator = validator ?? AnvilNode.DevAddresses[2],
-        contributionId = contributionId ?? "0x" + new string('1', 64),
-        commitment = commitment ?? "0x" + new string('2', 64),
-        nonce = 1,
-        deadline = deadline == 0 ? (ulong)DateTimeOffset.UtcNow.AddMinutes(5).ToUnixTimeSeconds() : deadline,
-        signature = signature.Length > 4 ? signature : "0x" + new string('1', 130),
-    });
+        {
+            validator = validator ?? AnvilNode.DevAddresses[2],
+            contributionId = contributionId ?? "0x" + new string('1', 64),
+            commitment = commitment ?? "0x" + new string('2', 64),
+            nonce = 1,
+            deadline = deadline == 0 ? (ulong)DateTimeOffset.UtcNow.AddMinutes(5).ToUnixTimeSeconds() : deadline,
+            signature = signature.Length > 4 ? signature : "0x" + new string('1', 130),
+        });
 
     private Task<HttpResponseMessage> PostRawAsync(string path, string json) =>
         system.Api.PostAsync(path, new StringContent(json, Encoding.UTF8, "application/json"));
 
     private static string Review(string? validator = null, string? contributionId = null, int score = 50, string verdict = "accept",
         ulong deadline = 0, string signature = "0x" + "11") => JsonSerializer.Serialize(new
-    {
-        validator = validator ?? AnvilNode.DevAddresses[2],
-        contributionId = contributionId ?? "0x" + new string('1', 64),
-        score,
-        verdict,
-        nonce = 1,
-        deadline = deadline == 0 ? (ulong)DateTimeOffset.UtcNow.AddMinutes(5).ToUnixTimeSeconds() : deadline,
-        signature = signature.Length > 4 ? signature : "0x" + new string('1', 130),
-    });
+        {
+            validator = validator ?? AnvilNode.DevAddresses[2],
+            contributionId = contributionId ?? "0x" + new string('1', 64),
+            score,
+            verdict,
+            nonce = 1,
+            deadline = deadline == 0 ? (ulong)DateTimeOffset.UtcNow.AddMinutes(5).ToUnixTimeSeconds() : deadline,
+            signature = signature.Length > 4 ? signature : "0x" + new string('1', 130),
+        });
 
     private async Task<List<int>> AssignedAsync(string contributionId) =>
         await Eventually.MatchesAsync(async () =>

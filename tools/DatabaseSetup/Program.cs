@@ -34,42 +34,42 @@ return 0;
 
 static async Task<int> SetUpDatabaseAsync(IConfiguration configuration, string owner)
 {
-// The owner's password crosses the network like the services' own: the same rule for the connection (DatabaseTransport).
-if (DatabaseTransport.Problem(owner, configuration["DOTNET_ENVIRONMENT"] ?? "Production",
-        configuration.GetValue<bool>(DatabaseTransport.AllowSetting), "ConnectionStrings:owner") is { } unverified)
-{
-    Console.Error.WriteLine(unverified);
-    return 2;
-}
-
-var shared = configuration["DatabaseRoles:Password"];
-var passwords = new Dictionary<string, string>();
-foreach (var service in ServiceRoles.All)
-{
-    if (configuration.GetConnectionString($"history-{service.Service}") is not { Length: > 0 } login)
-        continue;
-    var builder = new NpgsqlConnectionStringBuilder(login);
-    if (builder.Username != service.Role)
+    // The owner's password crosses the network like the services' own: the same rule for the connection (DatabaseTransport).
+    if (DatabaseTransport.Problem(owner, configuration["DOTNET_ENVIRONMENT"] ?? "Production",
+            configuration.GetValue<bool>(DatabaseTransport.AllowSetting), "ConnectionStrings:owner") is { } unverified)
     {
-        Console.Error.WriteLine($"ConnectionStrings:history-{service.Service} logs in as '{builder.Username}', not as the service's role {service.Role}.");
+        Console.Error.WriteLine(unverified);
         return 2;
     }
-    if (builder.Password is { Length: > 0 } password)
-        passwords[service.Role] = password;
-}
-foreach (var role in ServiceRoles.All.Select(r => r.Role).Append(ServiceRoles.Audit))
-{
-    if (passwords.ContainsKey(role))
-        continue;
-    if (configuration[$"DatabaseRoles:Passwords:{role}"] is { Length: > 0 } own)
-        passwords[role] = own;
-    else if (shared is { Length: > 0 })
-        passwords[role] = shared;
-}
 
-await DatabaseSetup.ApplyAsync(owner, passwords);
-Console.WriteLine($"database set up: {ServiceRoles.All.Count} service roles and {ServiceRoles.Audit}, stream guard on the history ({passwords.Count} passwords set)");
-return 0;
+    var shared = configuration["DatabaseRoles:Password"];
+    var passwords = new Dictionary<string, string>();
+    foreach (var service in ServiceRoles.All)
+    {
+        if (configuration.GetConnectionString($"history-{service.Service}") is not { Length: > 0 } login)
+            continue;
+        var builder = new NpgsqlConnectionStringBuilder(login);
+        if (builder.Username != service.Role)
+        {
+            Console.Error.WriteLine($"ConnectionStrings:history-{service.Service} logs in as '{builder.Username}', not as the service's role {service.Role}.");
+            return 2;
+        }
+        if (builder.Password is { Length: > 0 } password)
+            passwords[service.Role] = password;
+    }
+    foreach (var role in ServiceRoles.All.Select(r => r.Role).Append(ServiceRoles.Audit))
+    {
+        if (passwords.ContainsKey(role))
+            continue;
+        if (configuration[$"DatabaseRoles:Passwords:{role}"] is { Length: > 0 } own)
+            passwords[role] = own;
+        else if (shared is { Length: > 0 })
+            passwords[role] = shared;
+    }
+
+    await DatabaseSetup.ApplyAsync(owner, passwords);
+    Console.WriteLine($"database set up: {ServiceRoles.All.Count} service roles and {ServiceRoles.Audit}, stream guard on the history ({passwords.Count} passwords set)");
+    return 0;
 }
 
 static async Task<int> SetUpBrokerAsync(IConfiguration configuration, Uri management)

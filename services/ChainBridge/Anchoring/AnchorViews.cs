@@ -26,7 +26,10 @@ public static class AnchorViews
                 case TreeHeadConfirmed c when views.TryGetValue(c.TreeSize, out var view):
                     views[c.TreeSize] = view with
                     {
-                        BlockNumber = c.BlockNumber, BlockHash = c.BlockHash, Confirmation = ConfirmationState.Confirmed, ConfirmedAt = c.ConfirmedAt,
+                        BlockNumber = c.BlockNumber,
+                        BlockHash = c.BlockHash,
+                        Confirmation = ConfirmationState.Confirmed,
+                        ConfirmedAt = c.ConfirmedAt,
                     };
                     break;
                 case TreeHeadAnchorDropped d when views.TryGetValue(d.TreeSize, out var view):

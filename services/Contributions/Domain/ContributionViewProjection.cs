@@ -69,12 +69,17 @@ public static class ContributionViewProjection
         Score = decided.FinalScore,
         Appeal = (view.Appeal ?? new ContributionAppeal(decided.AppealId, "", decided.DecidedAt, decided.FirstScore)) with
         {
-            Outcome = decided.Outcome, FinalScore = decided.FinalScore, DecidedAt = decided.DecidedAt,
+            Outcome = decided.Outcome,
+            FinalScore = decided.FinalScore,
+            DecidedAt = decided.DecidedAt,
         },
         Explanation = decided.Components is null ? view.Explanation
             : (view.Explanation ?? new ScoreExplanation(null, null, [], decided.PolicyVersion)) with
             {
-                Components = decided.Components, Fallback = null, Reviews = decided.Reviews, ScoringPolicyVersion = decided.PolicyVersion,
+                Components = decided.Components,
+                Fallback = null,
+                Reviews = decided.Reviews,
+                ScoringPolicyVersion = decided.PolicyVersion,
             },
     };
 
@@ -83,7 +88,8 @@ public static class ContributionViewProjection
     {
         Appeal = (view.Appeal ?? new ContributionAppeal(settled.AppealId, "", settled.SettledAt, settled.FinalScore)) with
         {
-            RewardAdjustment = settled.ContributorDelta, SettlementEpoch = settled.Epoch,
+            RewardAdjustment = settled.ContributorDelta,
+            SettlementEpoch = settled.Epoch,
         },
     };
 

@@ -35,7 +35,10 @@ public sealed record GovernanceParameters(
     /// <summary>Minutes instead of days, so a newcomer can run a whole vote on a laptop.</summary>
     public static GovernanceParameters Development { get; } = Production with
     {
-        VotingDelaySeconds = 30, VotingPeriodSeconds = 120, LateQuorumExtensionSeconds = 30, TimelockSeconds = 60,
+        VotingDelaySeconds = 30,
+        VotingPeriodSeconds = 120,
+        LateQuorumExtensionSeconds = 30,
+        TimelockSeconds = 60,
     };
 
     /// <summary>The rules a parameter set breaks, by field name; empty when it is valid.</summary>

@@ -115,8 +115,12 @@ public sealed record ScoringCase(
             Decided = decided,
             Scored = decided.Components is null ? first.Scored : first.Scored with
             {
-                Score = decided.FinalScore, Components = decided.Components, Reviews = decided.Reviews, ScoredAt = decided.DecidedAt,
-                PolicyVersion = decided.PolicyVersion, Fallback = null,
+                Score = decided.FinalScore,
+                Components = decided.Components,
+                Reviews = decided.Reviews,
+                ScoredAt = decided.DecidedAt,
+                PolicyVersion = decided.PolicyVersion,
+                Fallback = null,
             },
         };
     }

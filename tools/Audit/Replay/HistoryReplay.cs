@@ -43,8 +43,15 @@ internal sealed class HistoryReplay(SigningDomain domain)
 
     public ReplayResult Finish() => _rewards.Finish() with
     {
-        Scores = _scores.Finish(), Policies = _policies.Finish(), Assignments = _assignments.Finish(), Revenue = _revenue.Finish(),
-        Validators = _validators.Finish(), Adjustments = _adjustments.Finish(), Signatures = _signatures.Finish(), Appeals = _appeals.Finish(),
-        Settlements = _settlements.Finish(), Reputation = _reputation.Finish(),
+        Scores = _scores.Finish(),
+        Policies = _policies.Finish(),
+        Assignments = _assignments.Finish(),
+        Revenue = _revenue.Finish(),
+        Validators = _validators.Finish(),
+        Adjustments = _adjustments.Finish(),
+        Signatures = _signatures.Finish(),
+        Appeals = _appeals.Finish(),
+        Settlements = _settlements.Finish(),
+        Reputation = _reputation.Finish(),
     };
 }

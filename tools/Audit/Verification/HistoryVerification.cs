@@ -97,7 +97,8 @@ internal sealed class HistoryVerification(HistoryInput input, ChainDeployment? c
         var chainRead = scan is null ? null
             : new ChainRead(scan.FromBlock, scan.ToBlock, scan.PageSize, scan.Queries, activity?.Distributor, activity?.Token);
         return new VerifyReport(input.Describe, tree.Size, Hex.Encode(tree.Root()), heads.Count,
-            findings.All(f => f.Passed), divergence, findings) { Chain = chainRead };
+            findings.All(f => f.Passed), divergence, findings)
+        { Chain = chainRead };
     }
 
     // A second pass, parsing only the few event types claims depend on (a byte test skips the rest unparsed).
