@@ -14,9 +14,6 @@ using CommunityAI.ServiceDefaults.Database;
 using CommunityAI.ServiceDefaults.History;
 using CommunityAI.ServiceDefaults.Signing;
 using Marten;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
@@ -258,21 +255,24 @@ public class GovernanceSystem : IAsyncLifetime
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
-    private sealed class Host(GovernanceSystem system) : WebApplicationFactory<GovernanceDesk>
+    /// <summary>Governance started from its own Program under its own database role, on the test clock.</summary>
+    private sealed class Host(GovernanceSystem system) : ServiceHost<GovernanceDesk>(SettingsOf(system), services => services.AddSingleton<TimeProvider>(system.Clock))
     {
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        private static Dictionary<string, string> SettingsOf(GovernanceSystem system)
         {
-            builder.UseEnvironment("Testing");
-            builder.UseSetting("ConnectionStrings:history", system.LoginOf(ServiceRoles.Governance));
-            builder.UseSetting("ConnectionStrings:rabbitmq", system.Broker);
-            builder.UseSetting("Chain:Id", "31337");
-            builder.UseSetting("Chain:VerifyingContract", SigningChainOptions.DevelopmentVerifyingContract);
-            builder.UseSetting("Governance:Genesis", "Development");
-            builder.UseSetting("Governance:Guardian", AnvilNode.DevAddresses[GuardianKey]);
-            builder.UseSetting("Logging:LogLevel:Default", "Warning");
+            var settings = new Dictionary<string, string>
+            {
+                ["ConnectionStrings:history"] = system.LoginOf(ServiceRoles.Governance),
+                ["ConnectionStrings:rabbitmq"] = system.Broker,
+                ["Chain:Id"] = "31337",
+                ["Chain:VerifyingContract"] = SigningChainOptions.DevelopmentVerifyingContract,
+                ["Governance:Genesis"] = "Development",
+                ["Governance:Guardian"] = AnvilNode.DevAddresses[GuardianKey],
+                ["Logging:LogLevel:Default"] = "Warning",
+            };
             foreach (var (key, value) in system.ExtraSettings)
-                builder.UseSetting(key, value);
-            builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(system.Clock));
+                settings[key] = value;
+            return settings;
         }
     }
 }

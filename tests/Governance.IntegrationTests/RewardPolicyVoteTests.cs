@@ -7,8 +7,6 @@ using CommunityAI.Contracts;
 using CommunityAI.Formats;
 using CommunityAI.RewardLedger.Infrastructure;
 using MassTransit;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CommunityAI.Governance.IntegrationTests;
@@ -144,18 +142,12 @@ public sealed class RewardPolicyVoteTests(GovernanceSystem system) : IClassFixtu
     }
 
     /// <summary>The real reward-ledger on the same database and broker, on the real clock, with three-second epochs from now.</summary>
-    private sealed class LedgerHost(GovernanceSystem system) : WebApplicationFactory<CreditWriter>
+    private sealed class LedgerHost(GovernanceSystem system) : ServiceHost<CreditWriter>(new Dictionary<string, string>
     {
-        private readonly string _genesis = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture);
-
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            builder.UseEnvironment("Testing");
-            builder.UseSetting("ConnectionStrings:history", system.LoginOf(CommunityAI.ServiceDefaults.Database.ServiceRoles.RewardLedger));
-            builder.UseSetting("ConnectionStrings:rabbitmq", system.Broker);
-            builder.UseSetting("Epochs:Genesis", _genesis);
-            builder.UseSetting("Epochs:Length", "00:00:03");
-            builder.UseSetting("Logging:LogLevel:Default", "Warning");
-        }
-    }
+        ["ConnectionStrings:history"] = system.LoginOf(CommunityAI.ServiceDefaults.Database.ServiceRoles.RewardLedger),
+        ["ConnectionStrings:rabbitmq"] = system.Broker,
+        ["Epochs:Genesis"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
+        ["Epochs:Length"] = "00:00:03",
+        ["Logging:LogLevel:Default"] = "Warning",
+    });
 }

@@ -1,7 +1,5 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace CommunityAI.Portal.BrowserTests;
 
@@ -51,14 +49,7 @@ public sealed class PortalConfigTests
         Assert.Equal(1, config.GetProperty("witnessesRequired").GetInt32());
     }
 
-    private sealed class Host(Dictionary<string, string?> settings) : WebApplicationFactory<PortalOptions>
-    {
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            builder.UseEnvironment("Testing");
-            foreach (var (key, value) in settings)
-                if (value is not null)
-                    builder.UseSetting(key, value);
-        }
-    }
+    /// <summary>The portal with the given settings (a null value: not set).</summary>
+    private sealed class Host(Dictionary<string, string?> settings)
+        : ServiceHost<PortalOptions>(settings.Where(s => s.Value is not null).ToDictionary(s => s.Key, s => s.Value!));
 }
