@@ -72,7 +72,7 @@ public sealed class ValidatorReputationTests(ReviewerAppealSystem system) : ICla
         Assert.Equal(0, await stranger.GetByRole(AriaRole.Button, new() { Name = "Sign and appeal" }).CountAsync());
 
         // The clipped reviewer appeals from the desk: one Appeal signed in its wallet.
-        await page.GotoAsync($"/#/validator/{id}");
+        await rows.First.GetByRole(AriaRole.Link, new() { Name = $"Open the case {change.GetProperty("contributionId").GetString()}" }).ClickAsync();
         await Assertions.Expect(page.Locator("#appeal-standing")).ToContainTextAsync("The consensus clipped your review", new() { Timeout = 30_000 });
         await page.GetByLabel("Why the score is wrong").FillAsync("The season's log is complete and matches the gauge; the other reviews read it right, I did not.");
         await Accessibility.AssertNoViolationAsync(page);

@@ -199,13 +199,15 @@ function renderReputation(section, me) {
         ]),
         ...(changes.length === 0 ? [h("p", {}, "No reputation change yet: it moves when a case it reviewed closes.")]
           : [reputationChart([...changes].reverse()),
-            table(`The ${changes.length} most recent reputation changes, newest first`, ["Contribution", "When", "Agreement", "Why", "Reputation"],
+            table(`The ${changes.length} most recent reputation changes, newest first`, ["Contribution", "When", "Agreement", "Why", "Reputation", "Case"],
               changes.map(c => [
                 h("a", { href: `#/explorer/${c.contributionId}` }, hash(c.contributionId)),
                 new Date(c.changedAt).toLocaleString(),
                 decimals(c.agreement),
                 reasons[c.reason ?? "consensus"] ?? c.reason,
                 h("span", { class: "reputation-move" }, `${decimals(c.previous)} → ${decimals(c.next)}`),
+                // Its reviewer's way to the appeal of the score.
+                h("a", { href: `#/validator/${c.contributionId}`, "aria-label": `Open the case ${c.contributionId}` }, "open"),
               ]))]));
     } catch (error) {
       result.replaceChildren(h("p", { role: "alert" }, `Not shown: ${error.message}`));
