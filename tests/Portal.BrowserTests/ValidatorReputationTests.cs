@@ -68,7 +68,7 @@ public sealed class ValidatorReputationTests(ReviewerAppealSystem system) : ICla
         var stranger = await system.OpenAsync(walletAccount: outsider);
         await stranger.GotoAsync($"/#/validator/{id}");
         await stranger.GetByRole(AriaRole.Button, new() { Name = "Connect Test wallet" }).ClickAsync();
-        await Assertions.Expect(stranger.Locator("#appeal-standing")).ToContainTextAsync("You cannot appeal: you revealed no review", new() { Timeout = 30_000 });
+        await Assertions.Expect(stranger.Locator("#appeal-standing")).ToContainTextAsync("You cannot appeal — Not on the case", new() { Timeout = 30_000 });
         Assert.Equal(0, await stranger.GetByRole(AriaRole.Button, new() { Name = "Sign and appeal" }).CountAsync());
 
         // The clipped reviewer appeals from the desk: one Appeal signed in its wallet.
@@ -91,7 +91,7 @@ public sealed class ValidatorReputationTests(ReviewerAppealSystem system) : ICla
         var other = await system.OpenAsync(walletAccount: agreeing);
         await other.GotoAsync($"/#/validator/{id}");
         await other.GetByRole(AriaRole.Button, new() { Name = "Connect Test wallet" }).ClickAsync();
-        await Assertions.Expect(other.Locator("#appeal-standing")).ToContainTextAsync("You cannot appeal: the case was already appealed (reviewer", new() { Timeout = 30_000 });
+        await Assertions.Expect(other.Locator("#appeal-standing")).ToContainTextAsync("You cannot appeal — Already appealed", new() { Timeout = 30_000 });
         Assert.Equal(0, await other.GetByRole(AriaRole.Button, new() { Name = "Sign and appeal" }).CountAsync());
         await Accessibility.AssertNoViolationAsync(other);
     }

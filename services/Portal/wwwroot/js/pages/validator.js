@@ -52,7 +52,7 @@ async function render(desk, selected) {
     // A closed case (or one in its second round) is not reviewed by its first reviewers any more: what is left for
     // them is the appeal of its score.
     const closed = assigned ? null : await getJson(`/api/scoring/${selected}`).catch(() => null);
-    desk.append(closed?.scored || closed?.first ? appealCard(selected, closed, me) : reviewCard(selected, assigned));
+    desk.append(closed?.scored || closed?.first ? await appealCard(selected, closed, me) : reviewCard(selected, assigned));
   }
   desk.append(reputation);
 }
@@ -245,36 +245,30 @@ function reputationChart(oldestFirst) {
 }
 
 /**
- * A closed case: its first-round reviewer may appeal the score, with the rules the service applies (AppealDesk.Standing):
- * it revealed a review in the first round, the case was not appealed or audited yet, within the appeal window (which
- * only the service knows: past it, the refusal says until when). A clipped review is the usual reason, not a condition.
+ * A closed case: its first-round reviewer may appeal the score. Whether it may, now, is the service's answer
+ * (GET /api/appeals/standing, the rules the filing applies), never a copy of the rules here. A clipped review is the
+ * usual reason to appeal, not a condition: a reviewer whose review counted may think the consensus wrong too.
  */
-function appealCard(id, scoring, me) {
+async function appealCard(id, scoring, me) {
   // Once appealed, the first round is kept apart (first) and the case reads as the second round's.
   const firstScored = (scoring.first ?? scoring).scored;
   const title = h("h2", { id: "case-title" }, "Closed case");
   const card = h("section", { class: "card", "aria-labelledby": "case-title", id: "case" }, title,
     h("p", {}, "Contribution ", h("a", { href: `#/explorer/${id}` }, hash(id)), `: first round scored ${firstScored.score}.`));
-  const firstRound = firstScored.reviews ?? [];
-  const mine = firstRound.find(r => r.validator.toLowerCase() === me.toLowerCase());
+  const mine = (firstScored.reviews ?? []).find(r => r.validator.toLowerCase() === me.toLowerCase());
   const state = h("p", { id: "appeal-standing" });
   card.append(state);
   if (mine) card.append(facts([["Your review", `${mine.score} (${mine.verdict})`],
     ["Against the consensus", mine.clipped ? "clipped: beyond the clipping distance, it did not count" : "within the clipping distance"]]));
-  const a = scoring.appeal;
-  if (a) {
-    state.textContent = a.appellantRole === "audit"
-      ? "You cannot appeal: the case was drawn for a random audit, its one second round."
-      : `You cannot appeal: the case was already appealed (${a.appellantRole ?? "contributor"}, ${new Date(a.filedAt).toLocaleString()}); a case is appealed once.`;
+  const standing = await getJson(`/api/appeals/standing?contributionId=${id}&appellant=${me}`);
+  if (!standing.mayAppeal) {
+    state.textContent = `You cannot appeal — ${standing.refusal}: ${standing.detail}.`;
     return card;
   }
-  if (!mine) {
-    state.textContent = "You cannot appeal: you revealed no review in this case's first round; only its contributor and its revealing reviewers may.";
-    return card;
-  }
-  state.textContent = mine.clipped
-    ? "The consensus clipped your review. If you think the consensus is wrong, ask for a second round of validators who did not review it."
-    : "Your review counted. You may still appeal the score, once, if you think the consensus is wrong.";
+  const closes = new Date(standing.appealClosesAt).toLocaleString();
+  state.textContent = mine?.clipped
+    ? `The consensus clipped your review. If you think the consensus is wrong, ask for a second round of validators who did not review it, until ${closes}.`
+    : `You may appeal the score, once, until ${closes}, if you think the consensus is wrong.`;
   const [reasonField, reason] = field("Why the score is wrong", h("textarea", { name: "reason", maxlength: 1000, required: true }),
     "Public, in the history, at most 1,000 characters. Validators who did not review it the first time decide.");
   const message = h("p", { id: "appeal-message", role: "status", tabindex: -1 });
