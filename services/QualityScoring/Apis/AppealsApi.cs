@@ -16,10 +16,32 @@ public static class AppealsApi
     public sealed record AppealResult(string AppealId, string ContributionId, IReadOnlyList<string> Reviewers, int Quorum,
         DateTimeOffset CommitClosesAt, DateTimeOffset WindowClosesAt);
 
+    /// <summary>
+    /// Whether an address may appeal a contribution's score now (the rules <c>POST /api/appeals</c> applies, short of the
+    /// signature, the nonce and the allowance), and until when; or the refusal it would get.
+    /// </summary>
+    public sealed record AppealStanding(bool MayAppeal, string? Role, string? Refusal, string? Detail, DateTimeOffset? AppealClosesAt);
+
     public static IEndpointRouteBuilder MapAppealsApi(this IEndpointRouteBuilder app)
     {
-        app.MapGroup("/api").WithTags("Appeals").MapPost("/appeals", FileAsync);
+        var api = app.MapGroup("/api").WithTags("Appeals");
+        api.MapPost("/appeals", FileAsync);
+        api.MapGet("/appeals/standing", StandingAsync);
         return app;
+    }
+
+    public static async Task<Results<Ok<AppealStanding>, ValidationProblem>> StandingAsync(string? contributionId, string? appellant,
+        Marten.IQuerySession session, TimeProvider clock, IOptions<ScoringOptions> options, CancellationToken ct)
+    {
+        if (!Address.TryParse(appellant, out var address))
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["appellant"] = ["must be a 20-byte 0x-prefixed hex address"] }, title: "Invalid address");
+        if (contributionId is null || !Hex.TryDecode(contributionId, out _, 32))
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["contributionId"] = ["must be 0x-prefixed 32-byte hex"] }, title: "Invalid contribution id");
+        var @case = await session.LoadAsync<ScoringCase>(contributionId.ToLowerInvariant(), ct);
+        var admission = await session.LoadAsync<ValidatorAdmission>(address, ct);
+        var (role, refused) = AppealDesk.Standing(@case, address, admission, clock.GetUtcNow(), options.Value);
+        var scoredAt = (@case?.First?.Scored ?? @case?.Scored)?.ScoredAt;
+        return TypedResults.Ok(new AppealStanding(refused is null, role, refused?.Title, refused?.Detail, scoredAt + options.Value.AppealWindow));
     }
 
     public static async Task<Results<Created<AppealResult>, ValidationProblem, ProblemHttpResult>> FileAsync(

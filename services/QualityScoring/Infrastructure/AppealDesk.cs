@@ -52,7 +52,7 @@ public sealed class AppealDesk(IDocumentStore store, IOptions<ScoringOptions> op
 
             var now = clock.GetUtcNow();
             var @case = await loaded;
-            var (role, refused) = Standing(@case, appeal, await admission, now, settings);
+            var (role, refused) = Standing(@case, appeal.Appellant, await admission, now, settings);
             if (refused is not null)
                 return refused;
             if (await nonceUsed)
@@ -93,13 +93,14 @@ public sealed class AppealDesk(IDocumentStore store, IOptions<ScoringOptions> op
     /// each, a party holding many validators could send every case to a five-reviewer panel, at the honest validators' cost.
     /// A reviewer that never revealed gave no review to stand on (and its commitment already costs it reputation).
     /// </summary>
-    private static (string? Role, Outcome.Refused? Refused) Standing(ScoringCase? @case, AppealPayload appeal, ValidatorAdmission? admission,
+    /// <remarks>Also answers <c>GET /api/appeals/standing</c>, so a page offers the appeal by these rules and no copy of them.</remarks>
+    public static (string? Role, Outcome.Refused? Refused) Standing(ScoringCase? @case, string appellant, ValidatorAdmission? admission,
         DateTimeOffset now, ScoringOptions settings)
     {
         if (@case is null)
             return (null, new(StatusCodes.Status404NotFound, "Unknown contribution", "contributionId", "no contribution with this id has reached scoring"));
-        var role = string.Equals(@case.Contributor, appeal.Appellant, StringComparison.OrdinalIgnoreCase) ? AppealFiled.Contributor
-            : @case.FirstRoundReviewers.Contains(appeal.Appellant) ? AppealFiled.Reviewer : null;
+        var role = string.Equals(@case.Contributor, appellant, StringComparison.OrdinalIgnoreCase) ? AppealFiled.Contributor
+            : @case.FirstRoundReviewers.Contains(appellant) ? AppealFiled.Reviewer : null;
         if (role is null)
             return (null, new(StatusCodes.Status403Forbidden, "Not on the case", "appellant",
                 "only the contributor or a validator that reviewed this contribution's first round may appeal its score; a community concern about a contribution goes to governance as a contribution-invalidation proposal"));
@@ -118,7 +119,7 @@ public sealed class AppealDesk(IDocumentStore store, IOptions<ScoringOptions> op
         if (now > scored.ScoredAt + settings.AppealWindow)
             return (null, new(StatusCodes.Status409Conflict, "Appeal window closed", "contributionId",
                 $"the score of {scored.ScoredAt:O} could be appealed until {scored.ScoredAt + settings.AppealWindow:O}"));
-        if (role == AppealFiled.Reviewer && !@case.FirstRoundReviews.Any(r => string.Equals(r.Validator, appeal.Appellant, StringComparison.OrdinalIgnoreCase)))
+        if (role == AppealFiled.Reviewer && !@case.FirstRoundReviews.Any(r => string.Equals(r.Validator, appellant, StringComparison.OrdinalIgnoreCase)))
             return (null, new(StatusCodes.Status403Forbidden, "No review revealed", "appellant",
                 "the validator was assigned to the first round but revealed no review there (never committed, never revealed, or replaced); only a revealed review gives standing to appeal"));
         if (role == AppealFiled.Reviewer && admission is not { Admitted: true })

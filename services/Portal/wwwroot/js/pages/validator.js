@@ -2,6 +2,8 @@
 // community's decision, through governance), a connected validator's open assignments; the content of one, read with a signed ContentRead; a
 // sealed review committed (version-2 ReviewCommit) and later revealed (version-2 Review). The salt never leaves this
 // browser before the reveal: it is kept in localStorage under the contribution's id between the two signatures.
+// Then what the reviews did: any validator's reputation over its recent changes, and, on a closed case the connected
+// validator revealed a review in, its appeal of the score (version-2 Appeal, the same signature the contributor gives).
 import { AbiCoder, hexlify, keccak256 } from "../../vendor/ethers.min.js";
 import { getJson, postJson } from "../api.js";
 import { contentHash } from "../merkle.js";
@@ -28,8 +30,10 @@ export default function validator(main, [selected]) {
 
 async function render(desk, selected) {
   const me = wallet.account();
+  const reputation = h("section", { class: "card", id: "reputation", "aria-labelledby": "reputation-title" });
+  renderReputation(reputation, me);
   if (!me) {
-    desk.replaceChildren(h("p", {}, "Connect the wallet of a registered validator to see its assignments."));
+    desk.replaceChildren(h("p", {}, "Connect the wallet of a registered validator to see its assignments."), reputation);
     return;
   }
   const registered = await getJson(`/api/validators/${me}`);
@@ -43,7 +47,14 @@ async function render(desk, selected) {
       h("a", { href: `#/validator/${a.contributionId}` }, hash(a.contributionId)),
       new Date(a.windowClosesAt).toLocaleString()])),
     ...(assignments.length === 0 ? [h("p", {}, "No open assignments.")] : []));
-  if (selected) desk.append(reviewCard(selected, assignments.some(a => a.contributionId.toLowerCase() === selected)));
+  if (selected) {
+    const assigned = assignments.some(a => a.contributionId.toLowerCase() === selected);
+    // A closed case (or one in its second round) is not reviewed by its first reviewers any more: what is left for
+    // them is the appeal of its score.
+    const closed = assigned ? null : await getJson(`/api/scoring/${selected}`).catch(() => null);
+    desk.append(closed?.scored || closed?.first ? await appealCard(selected, closed, me) : reviewCard(selected, assigned));
+  }
+  desk.append(reputation);
 }
 
 /** Not registered yet: the wallet signs a ValidatorRegistration; the service accepts it only for an admitted address. */
@@ -154,4 +165,130 @@ function reviewForm(id) {
   const sealed = stored();
   if (sealed) showReveal(sealed); else slot.replaceChildren(form);
   return h("div", {}, h("h3", {}, "Your review"), slot, message);
+}
+
+/** Reputation is a number from 0 to 1; shown with the 6 decimals the service rounds it to. */
+const decimals = value => Number(value).toFixed(6);
+
+/** Why a reputation moved (ReputationChanged.Reason): an audit round's remeasure carries the appeal's reason. */
+const reasons = {
+  consensus: "consensus of its round",
+  unrevealed: "committed, never revealed",
+  appeal: "second round (appeal or random audit) measured the first-round review",
+};
+
+/** Any validator's reputation (the connected one's by default): its value, a line over its recent changes, and the changes. */
+function renderReputation(section, me) {
+  const [addressField, address] = field("Validator address", h("input", { name: "validator", autocomplete: "off", value: me ?? "", spellcheck: "false" }));
+  const result = h("div", { id: "reputation-result", "aria-live": "polite" });
+  const form = h("form", { "aria-label": "Look up a validator's reputation" }, addressField, h("button", { type: "submit", class: "secondary" }, "Show reputation"));
+  const show = async () => {
+    const who = address.value.trim();
+    if (!who) return result.replaceChildren();
+    try {
+      const view = await getJson(`/api/validators/${who}`);
+      if (!view) return result.replaceChildren(h("p", {}, `${who} is not a registered validator.`));
+      // The service keeps the newest change first; the chart reads left to right, oldest first.
+      const changes = view.recentChanges ?? [];
+      result.replaceChildren(
+        facts([
+          ["Reputation", h("span", { id: "reputation-value" }, decimals(view.reputation))],
+          ["Reviews revealed", String(view.reviewsSubmitted)],
+          ["Reputation changes", String(view.consensusReached)],
+          ["Registered", new Date(view.registeredAt).toLocaleString()],
+        ]),
+        ...(changes.length === 0 ? [h("p", {}, "No reputation change yet: it moves when a case it reviewed closes.")]
+          : [reputationChart([...changes].reverse()),
+            table(`The ${changes.length} most recent reputation changes, newest first`, ["Contribution", "When", "Agreement", "Why", "Reputation", "Case"],
+              changes.map(c => [
+                h("a", { href: `#/explorer/${c.contributionId}` }, hash(c.contributionId)),
+                new Date(c.changedAt).toLocaleString(),
+                decimals(c.agreement),
+                reasons[c.reason ?? "consensus"] ?? c.reason,
+                h("span", { class: "reputation-move" }, `${decimals(c.previous)} → ${decimals(c.next)}`),
+                // Its reviewer's way to the appeal of the score.
+                h("a", { href: `#/validator/${c.contributionId}`, "aria-label": `Open the case ${c.contributionId}` }, "open"),
+              ]))]));
+    } catch (error) {
+      result.replaceChildren(h("p", { role: "alert" }, `Not shown: ${error.message}`));
+    }
+  };
+  form.addEventListener("submit", event => { event.preventDefault(); show(); });
+  section.replaceChildren(h("h2", { id: "reputation-title" }, "Reputation over time"),
+    h("p", {}, "Each closed case moves a reviewer's reputation toward its agreement with the consensus (1 at the consensus, 0 at the clipping distance or when a commitment is never revealed); it weighs the validator's next reviews."),
+    form, result);
+  show();
+}
+
+/** The reputation before the oldest change, then after each change, drawn as SVG (no library, no inline style). */
+function reputationChart(oldestFirst) {
+  const svg = (tag, attributes = {}) => {
+    const element = document.createElementNS("http://www.w3.org/2000/svg", tag);
+    for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, String(value));
+    return element;
+  };
+  const values = [Number(oldestFirst[0].previous), ...oldestFirst.map(c => Number(c.next))];
+  const width = 600, height = 160, pad = 24;
+  const x = i => pad + i * (width - 2 * pad) / (values.length - 1);
+  const y = value => height - pad - value * (height - 2 * pad);
+  const figure = svg("svg", { id: "reputation-chart", viewBox: `0 0 ${width} ${height}`, role: "img", "data-points": values.length,
+    "aria-label": `Reputation over ${oldestFirst.length} changes, from ${decimals(values[0])} to ${decimals(values.at(-1))}` });
+  for (const level of [0, 0.5, 1]) {
+    figure.append(svg("line", { x1: pad, x2: width - pad, y1: y(level), y2: y(level), stroke: "#c8ccd2", "stroke-width": 1 }));
+    const label = svg("text", { x: 2, y: y(level) + 4, "font-size": 10, fill: "#4a5260" });
+    label.textContent = String(level);
+    figure.append(label);
+  }
+  figure.append(svg("polyline", { fill: "none", stroke: "#0b57d0", "stroke-width": 2, points: values.map((v, i) => `${x(i)},${y(v)}`).join(" ") }));
+  values.forEach((v, i) => figure.append(svg("circle", { cx: x(i), cy: y(v), r: 4, stroke: "#0b57d0", "stroke-width": 2, fill: "#ffffff" })));
+  return figure;
+}
+
+/**
+ * A closed case: its first-round reviewer may appeal the score. Whether it may, now, is the service's answer
+ * (GET /api/appeals/standing, the rules the filing applies), never a copy of the rules here. A clipped review is the
+ * usual reason to appeal, not a condition: a reviewer whose review counted may think the consensus wrong too.
+ */
+async function appealCard(id, scoring, me) {
+  // Once appealed, the first round is kept apart (first) and the case reads as the second round's.
+  const firstScored = (scoring.first ?? scoring).scored;
+  const title = h("h2", { id: "case-title" }, "Closed case");
+  const card = h("section", { class: "card", "aria-labelledby": "case-title", id: "case" }, title,
+    h("p", {}, "Contribution ", h("a", { href: `#/explorer/${id}` }, hash(id)), `: first round scored ${firstScored.score}.`));
+  const mine = (firstScored.reviews ?? []).find(r => r.validator.toLowerCase() === me.toLowerCase());
+  const state = h("p", { id: "appeal-standing" });
+  card.append(state);
+  if (mine) card.append(facts([["Your review", `${mine.score} (${mine.verdict})`],
+    ["Against the consensus", mine.clipped ? "clipped: beyond the clipping distance, it did not count" : "within the clipping distance"]]));
+  const standing = await getJson(`/api/appeals/standing?contributionId=${id}&appellant=${me}`);
+  if (!standing.mayAppeal) {
+    state.textContent = `You cannot appeal — ${standing.refusal}: ${standing.detail}.`;
+    return card;
+  }
+  const closes = new Date(standing.appealClosesAt).toLocaleString();
+  state.textContent = mine?.clipped
+    ? `The consensus clipped your review. If you think the consensus is wrong, ask for a second round of validators who did not review it, until ${closes}.`
+    : `You may appeal the score, once, until ${closes}, if you think the consensus is wrong.`;
+  const [reasonField, reason] = field("Why the score is wrong", h("textarea", { name: "reason", maxlength: 1000, required: true }),
+    "Public, in the history, at most 1,000 characters. Validators who did not review it the first time decide.");
+  const message = h("p", { id: "appeal-message", role: "status", tabindex: -1 });
+  const submit = h("button", { type: "submit" }, "Sign and appeal");
+  const form = h("form", { "aria-labelledby": "case-title" }, reasonField, submit, message);
+  form.addEventListener("submit", async event => {
+    event.preventDefault();
+    submit.disabled = true;
+    message.textContent = "Sign the appeal in your wallet…";
+    try {
+      const body = await sign("Appeal", appellant => ({ appellant, contributionId: id, reason: reason.value.trim() }));
+      const filed = await postJson("/api/appeals", body);
+      message.textContent = `Appeal filed: ${filed.reviewers.length} validators drawn, a quorum of ${filed.quorum}; their reviews close at ${new Date(filed.windowClosesAt).toLocaleString()}.`;
+      reason.disabled = true;
+    } catch (error) {
+      message.textContent = `Not appealed: ${error.shortMessage ?? error.message}`;
+      submit.disabled = false;
+    }
+    message.focus();
+  });
+  card.append(form);
+  return card;
 }
