@@ -14,7 +14,7 @@ namespace Contributions.IntegrationTests;
 /// not-erased contributions it asks for, the history records its Merkle root, anyone gets proofs, and only the builder
 /// gets the content, never an erased contribution's.
 /// </summary>
-public sealed class DatasetTests(DatasetsService service) : IClassFixture<DatasetsService>
+public sealed partial class DatasetTests(DatasetsService service) : IClassFixture<DatasetsService>
 {
     private const int Contributor = 1, Other = 2, Stranger = 4, Builder = DatasetsService.Builder;
 

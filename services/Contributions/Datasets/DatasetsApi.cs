@@ -28,6 +28,15 @@ public static class DatasetsApi
     /// <summary>An OpenZeppelin single proof: <c>StandardMerkleTree.verify(root, leafEncoding, value, proof)</c> holds.</summary>
     public sealed record ProofResult(string Root, IReadOnlyList<string> LeafEncoding, IReadOnlyList<string> Value, string Leaf, IReadOnlyList<string> Proof);
 
+    /// <summary>
+    /// An OpenZeppelin multiproof, shaped so <c>StandardMerkleTree.verifyMultiProof(root, leafEncoding, answer)</c> holds:
+    /// <paramref name="Leaves"/> are the values in the order the proof consumes them (not the request's), and
+    /// <paramref name="LeafHashes"/> the same leaves hashed, in that order, for MerkleProof.multiProofVerify.
+    /// </summary>
+    public sealed record MultiProofResult(
+        string Root, IReadOnlyList<string> LeafEncoding, IReadOnlyList<IReadOnlyList<string>> Leaves, IReadOnlyList<string> LeafHashes,
+        IReadOnlyList<string> Proof, IReadOnlyList<bool> ProofFlags);
+
     /// <summary>One member of an export: its provenance, and its content unless erased or never stored.</summary>
     /// <param name="Content">The stored bytes (salt line included), base64; their SHA-256 is <paramref name="ContentHash"/>. Null when erased or not stored.</param>
     public sealed record ExportedMember(
@@ -42,6 +51,7 @@ public static class DatasetsApi
         api.MapPost("/", SnapshotAsync);
         api.MapGet("/{root}", GetAsync);
         api.MapGet("/{root}/proof/{contributionId}", ProofAsync);
+        api.MapPost("/{root}/multiproof", MultiProofAsync);
         api.MapPost("/{root}/export", ExportAsync);
         return app;
     }
@@ -113,6 +123,52 @@ public static class DatasetsApi
         var tree = new StandardMerkleTree(snapshot.Members);
         return TypedResults.Ok(new ProofResult(snapshot.Root, StandardMerkleTree.LeafEncoding, [member.ContributionId, member.ContentHash],
             tree.Leaf(id)!, tree.Proof(id)!));
+    }
+
+    /// <summary>
+    /// One proof that a set of contributions are all members, instead of one proof each. POST, not GET: a thousand ids
+    /// do not fit a URL. Public, like the single proof: membership is public, content is not.
+    /// </summary>
+    public static async Task<Results<Ok<MultiProofResult>, ValidationProblem, ProblemHttpResult>> MultiProofAsync(
+        string root, DatasetMultiProofRequest request, IOptions<DatasetOptions> options, DatasetHistory history, CancellationToken ct)
+    {
+        var max = options.Value.MaxMultiProofMembers;
+        // Counted before anything else is read, so an oversized list costs nothing more.
+        if (request.ContributionIds is { Count: var count } && count > max)
+            return Problem(StatusCodes.Status413PayloadTooLarge, "Too many contributions", "contributionIds",
+                $"{count} contributions named; at most {max} per multiproof");
+        var fields = new Dictionary<string, string[]>();
+        if (!Hex.TryDecode(root, out _, 32))
+            fields["root"] = ["must be a snapshot root: 0x-prefixed hex of 32 bytes"];
+        var ids = new List<string>();
+        if (request.ContributionIds is not { Count: > 0 } named)
+            fields["contributionIds"] = ["is required: at least one contribution id"];
+        else
+        {
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            for (var i = 0; i < named.Count; i++)
+            {
+                if (named[i] is not { } id || !Hex.TryDecode(id, out _, 32))
+                    fields[$"contributionIds[{i}]"] = ["must be a contribution id: 0x-prefixed hex of 32 bytes"];
+                else if (!seen.Add(id.ToLowerInvariant()))
+                    fields[$"contributionIds[{i}]"] = ["is listed twice; a multiproof proves each leaf once"];
+                else
+                    ids.Add(id.ToLowerInvariant());
+            }
+        }
+        if (fields.Count > 0)
+            return TypedResults.ValidationProblem(fields, title: "The request is malformed");
+        if (await history.LoadAsync(root.ToLowerInvariant(), ct) is not { } snapshot)
+            return UnknownRoot();
+        var tree = new StandardMerkleTree(snapshot.Members);
+        var missing = ids.Where(id => tree.Leaf(id) is null).ToArray();
+        if (missing.Length > 0)
+            return Problem(StatusCodes.Status404NotFound, "Not a member", "contributionIds",
+                $"not members of the snapshot: {string.Join(", ", missing.Take(10))}{(missing.Length > 10 ? $" and {missing.Length - 10} more" : "")}");
+        var (members, proof) = tree.MultiProof(ids);
+        return TypedResults.Ok(new MultiProofResult(snapshot.Root, StandardMerkleTree.LeafEncoding,
+            members.Select(m => (IReadOnlyList<string>)[m.ContributionId, m.ContentHash]).ToArray(), proof.Leaves.Select(l => Hex.Encode(l)).ToArray(),
+            proof.Proof.Select(p => Hex.Encode(p)).ToArray(), proof.ProofFlags));
     }
 
     public static async Task<Results<Ok<ExportResult>, ValidationProblem, ProblemHttpResult>> ExportAsync(
