@@ -42,7 +42,7 @@ public static class DatasetsApi
     public sealed record ExportedMember(
         string ContributionId, string ContentHash, string? Licence, string Contributor, string ContentUri, bool Erased, string? Content);
 
-    /// <summary>The export: the snapshot's criteria and root, and each member with its provenance.</summary>
+    /// <summary>The export: the snapshot's criteria and root, and each member with its provenance (written by <see cref="DatasetExportStream"/>).</summary>
     public sealed record ExportResult(string Root, string Builder, string Kind, int MinScore, string Licences, int MemberCount, IReadOnlyList<ExportedMember> Members);
 
     public static IEndpointRouteBuilder MapDatasetsApi(this IEndpointRouteBuilder app)
@@ -171,7 +171,7 @@ public static class DatasetsApi
             proof.Proof.Select(p => Hex.Encode(p)).ToArray(), proof.ProofFlags));
     }
 
-    public static async Task<Results<Ok<ExportResult>, ValidationProblem, ProblemHttpResult>> ExportAsync(
+    public static async Task<Results<DatasetExportStream, ValidationProblem, ProblemHttpResult>> ExportAsync(
         string root, DatasetExportRequest request, SignedRequestCheck check, IOptions<IntakeOptions> intake, IOptions<DatasetOptions> options,
         DatasetHistory history, DatasetBuilders builders, ContentStore contents, IDocumentStore store, CancellationToken ct)
     {
@@ -197,18 +197,8 @@ public static class DatasetsApi
             return Problem(StatusCodes.Status409Conflict, "Nonce already used", "nonce", $"nonce {request.Nonce} of {builder} is already used by another dataset export");
 
         var ids = snapshot.Members.Select(m => m.ContributionId).ToArray();
-        var submissions = await history.SubmissionsAsync(ids, ct);
-        var erased = await history.ErasedAsync(ids, ct);
-        var exported = new List<ExportedMember>(ids.Length);
-        foreach (var member in snapshot.Members)
-        {
-            var submitted = submissions[member.ContributionId];
-            // Erased since the snapshot: listed with its provenance, never with content (the store holds none anyway).
-            var opened = erased.Contains(member.ContributionId) ? null : await contents.ReadAsync(member.ContributionId, ct);
-            exported.Add(new ExportedMember(member.ContributionId, member.ContentHash, opened?.Licence ?? submitted.Licence, submitted.Contributor,
-                submitted.ContentUri, erased.Contains(member.ContributionId), opened is null ? null : Convert.ToBase64String(opened.Content)));
-        }
-        return TypedResults.Ok(new ExportResult(snapshot.Root, snapshot.Builder, snapshot.Kind, snapshot.MinScore, snapshot.Licences, snapshot.MemberCount, exported));
+        // Provenance for every member is small and read now; content is read one member at a time while the answer is written.
+        return new DatasetExportStream(snapshot, await history.SubmissionsAsync(ids, ct), await history.ErasedAsync(ids, ct), contents);
     }
 
     private static SnapshotResult View(DatasetSnapshotted s) =>
