@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using CommunityAI.Contracts;
 using CommunityAI.Contributions.Infrastructure;
@@ -29,8 +30,12 @@ public sealed class DatasetExportStream(
         httpContext.Response.StatusCode = StatusCodes.Status200OK;
         httpContext.Response.ContentType = ContentType;
 
-        await using var writer = new Utf8JsonWriter(httpContext.Response.BodyWriter,
-            new JsonWriterOptions { Encoder = options.Encoder, Indented = options.WriteIndented, SkipValidation = false });
+        // One writer into one reused buffer, copied to the body after each member: the buffer grows to the largest member
+        // once, where writing to the body's PipeWriter directly would take a fresh unpooled array for every large member,
+        // and writing to its Stream would flush synchronously.
+        var buffer = new ArrayBufferWriter<byte>(64 * 1024);
+        await using var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = options.Encoder, Indented = options.WriteIndented });
+        var body = httpContext.Response.Body;
         writer.WriteStartObject();
         writer.WriteString(Name(options, nameof(DatasetsApi.ExportResult.Root)), snapshot.Root);
         writer.WriteString(Name(options, nameof(DatasetsApi.ExportResult.Builder)), snapshot.Builder);
@@ -42,11 +47,19 @@ public sealed class DatasetExportStream(
         foreach (var member in snapshot.Members)
         {
             JsonSerializer.Serialize(writer, await ExportedAsync(member, ct), options);
-            await writer.FlushAsync(ct); // the member leaves before the next one is read
+            await SendAsync(writer, buffer, body, ct); // the member leaves before the next one is read
         }
         writer.WriteEndArray();
         writer.WriteEndObject();
-        await writer.FlushAsync(ct);
+        await SendAsync(writer, buffer, body, ct);
+    }
+
+    private static async Task SendAsync(Utf8JsonWriter writer, ArrayBufferWriter<byte> buffer, Stream body, CancellationToken ct)
+    {
+        writer.Flush();
+        await body.WriteAsync(buffer.WrittenMemory, ct);
+        await body.FlushAsync(ct);
+        buffer.ResetWrittenCount();
     }
 
     private async Task<DatasetsApi.ExportedMember> ExportedAsync(DatasetMember member, CancellationToken ct)
