@@ -4,6 +4,8 @@
 // limit is also a raw PostgreSQL bytea insert of the same size.
 //   dotnet run --project benchmarks/ContributionsIntake -c Release -- batch [count] [concurrency] [batchSize]
 // Bulk intake instead (BatchRun.cs): POST /api/contributions/batch against the raw append of the same events in batches.
+//   dotnet run --project benchmarks/ContributionsIntake -c Release -- export [count] [contentBytes]
+// The memory of a dataset export instead (ExportRun.cs): peak managed heap and bytes allocated while exporting.
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -12,6 +14,12 @@ using System.Runtime.InteropServices;
 using CommunityAI.Benchmarks.ContributionsIntake;
 using CommunityAI.Testing;
 using HdrHistogram;
+
+if (args.Length > 0 && args[0] == "export")
+{
+    await ExportRun.RunAsync(args[1..]);
+    return;
+}
 
 if (args.Length > 0 && args[0] == "batch")
 {

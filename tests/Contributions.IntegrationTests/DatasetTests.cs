@@ -14,7 +14,7 @@ namespace Contributions.IntegrationTests;
 /// not-erased contributions it asks for, the history records its Merkle root, anyone gets proofs, and only the builder
 /// gets the content, never an erased contribution's.
 /// </summary>
-public sealed class DatasetTests(DatasetsService service) : IClassFixture<DatasetsService>
+public sealed partial class DatasetTests(DatasetsService service) : IClassFixture<DatasetsService>
 {
     private const int Contributor = 1, Other = 2, Stranger = 4, Builder = DatasetsService.Builder;
 
@@ -104,7 +104,13 @@ public sealed class DatasetTests(DatasetsService service) : IClassFixture<Datase
             .GetProperty("root").GetString()!;
         Assert.Equal(HttpStatusCode.OK, (await Client.EraseAsync(later, ContentRequests.Erasure(Other, later))).StatusCode);
 
-        var export = await OkAsync(await Client.ExportAsync(root, DatasetRequests.Export(Builder, root)));
+        using var exported = await Client.ExportAsync(root, DatasetRequests.Export(Builder, root));
+        Assert.Equal("application/json; charset=utf-8", exported.Content.Headers.ContentType?.ToString());
+        var raw = await exported.Content.ReadAsByteArrayAsync();
+        var export = await OkAsync(exported);
+        // Written member by member, yet byte for byte what serializing the whole answer at once writes.
+        Assert.Equal(Encoding.UTF8.GetString(JsonSerializer.SerializeToUtf8Bytes(
+            JsonSerializer.Deserialize<DatasetsApi.ExportResult>(raw, JsonSerializerOptions.Web), JsonSerializerOptions.Web)), Encoding.UTF8.GetString(raw));
 
         Assert.Equal(root, export.GetProperty("root").GetString());
         var byId = export.GetProperty("members").EnumerateArray().ToDictionary(m => m.GetProperty("contributionId").GetString()!);

@@ -29,4 +29,8 @@ public sealed class DatasetOptions
     /// <summary>Most contributions one snapshot may hold: an export returns all their content in one answer.</summary>
     [Range(1, 100_000)]
     public int MaxMembers { get; set; } = 1000;
+
+    /// <summary>Most contributions one multiproof request may name: a bigger set is cheaper proven by the snapshot itself.</summary>
+    [Range(1, 100_000)]
+    public int MaxMultiProofMembers { get; set; } = 1000;
 }

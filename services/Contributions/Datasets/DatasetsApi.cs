@@ -28,12 +28,21 @@ public static class DatasetsApi
     /// <summary>An OpenZeppelin single proof: <c>StandardMerkleTree.verify(root, leafEncoding, value, proof)</c> holds.</summary>
     public sealed record ProofResult(string Root, IReadOnlyList<string> LeafEncoding, IReadOnlyList<string> Value, string Leaf, IReadOnlyList<string> Proof);
 
+    /// <summary>
+    /// An OpenZeppelin multiproof, shaped so <c>StandardMerkleTree.verifyMultiProof(root, leafEncoding, answer)</c> holds:
+    /// <paramref name="Leaves"/> are the values in the order the proof consumes them (not the request's), and
+    /// <paramref name="LeafHashes"/> the same leaves hashed, in that order, for MerkleProof.multiProofVerify.
+    /// </summary>
+    public sealed record MultiProofResult(
+        string Root, IReadOnlyList<string> LeafEncoding, IReadOnlyList<IReadOnlyList<string>> Leaves, IReadOnlyList<string> LeafHashes,
+        IReadOnlyList<string> Proof, IReadOnlyList<bool> ProofFlags);
+
     /// <summary>One member of an export: its provenance, and its content unless erased or never stored.</summary>
     /// <param name="Content">The stored bytes (salt line included), base64; their SHA-256 is <paramref name="ContentHash"/>. Null when erased or not stored.</param>
     public sealed record ExportedMember(
         string ContributionId, string ContentHash, string? Licence, string Contributor, string ContentUri, bool Erased, string? Content);
 
-    /// <summary>The export: the snapshot's criteria and root, and each member with its provenance.</summary>
+    /// <summary>The export: the snapshot's criteria and root, and each member with its provenance (written by <see cref="DatasetExportStream"/>).</summary>
     public sealed record ExportResult(string Root, string Builder, string Kind, int MinScore, string Licences, int MemberCount, IReadOnlyList<ExportedMember> Members);
 
     public static IEndpointRouteBuilder MapDatasetsApi(this IEndpointRouteBuilder app)
@@ -42,6 +51,7 @@ public static class DatasetsApi
         api.MapPost("/", SnapshotAsync);
         api.MapGet("/{root}", GetAsync);
         api.MapGet("/{root}/proof/{contributionId}", ProofAsync);
+        api.MapPost("/{root}/multiproof", MultiProofAsync);
         api.MapPost("/{root}/export", ExportAsync);
         return app;
     }
@@ -115,7 +125,53 @@ public static class DatasetsApi
             tree.Leaf(id)!, tree.Proof(id)!));
     }
 
-    public static async Task<Results<Ok<ExportResult>, ValidationProblem, ProblemHttpResult>> ExportAsync(
+    /// <summary>
+    /// One proof that a set of contributions are all members, instead of one proof each. POST, not GET: a thousand ids
+    /// do not fit a URL. Public, like the single proof: membership is public, content is not.
+    /// </summary>
+    public static async Task<Results<Ok<MultiProofResult>, ValidationProblem, ProblemHttpResult>> MultiProofAsync(
+        string root, DatasetMultiProofRequest request, IOptions<DatasetOptions> options, DatasetHistory history, CancellationToken ct)
+    {
+        var max = options.Value.MaxMultiProofMembers;
+        // Counted before anything else is read, so an oversized list costs nothing more.
+        if (request.ContributionIds is { Count: var count } && count > max)
+            return Problem(StatusCodes.Status413PayloadTooLarge, "Too many contributions", "contributionIds",
+                $"{count} contributions named; at most {max} per multiproof");
+        var fields = new Dictionary<string, string[]>();
+        if (!Hex.TryDecode(root, out _, 32))
+            fields["root"] = ["must be a snapshot root: 0x-prefixed hex of 32 bytes"];
+        var ids = new List<string>();
+        if (request.ContributionIds is not { Count: > 0 } named)
+            fields["contributionIds"] = ["is required: at least one contribution id"];
+        else
+        {
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            for (var i = 0; i < named.Count; i++)
+            {
+                if (named[i] is not { } id || !Hex.TryDecode(id, out _, 32))
+                    fields[$"contributionIds[{i}]"] = ["must be a contribution id: 0x-prefixed hex of 32 bytes"];
+                else if (!seen.Add(id.ToLowerInvariant()))
+                    fields[$"contributionIds[{i}]"] = ["is listed twice; a multiproof proves each leaf once"];
+                else
+                    ids.Add(id.ToLowerInvariant());
+            }
+        }
+        if (fields.Count > 0)
+            return TypedResults.ValidationProblem(fields, title: "The request is malformed");
+        if (await history.LoadAsync(root.ToLowerInvariant(), ct) is not { } snapshot)
+            return UnknownRoot();
+        var tree = new StandardMerkleTree(snapshot.Members);
+        var missing = ids.Where(id => tree.Leaf(id) is null).ToArray();
+        if (missing.Length > 0)
+            return Problem(StatusCodes.Status404NotFound, "Not a member", "contributionIds",
+                $"not members of the snapshot: {string.Join(", ", missing.Take(10))}{(missing.Length > 10 ? $" and {missing.Length - 10} more" : "")}");
+        var (members, proof) = tree.MultiProof(ids);
+        return TypedResults.Ok(new MultiProofResult(snapshot.Root, StandardMerkleTree.LeafEncoding,
+            members.Select(m => (IReadOnlyList<string>)[m.ContributionId, m.ContentHash]).ToArray(), proof.Leaves.Select(l => Hex.Encode(l)).ToArray(),
+            proof.Proof.Select(p => Hex.Encode(p)).ToArray(), proof.ProofFlags));
+    }
+
+    public static async Task<Results<DatasetExportStream, ValidationProblem, ProblemHttpResult>> ExportAsync(
         string root, DatasetExportRequest request, SignedRequestCheck check, IOptions<IntakeOptions> intake, IOptions<DatasetOptions> options,
         DatasetHistory history, DatasetBuilders builders, ContentStore contents, IDocumentStore store, CancellationToken ct)
     {
@@ -141,18 +197,8 @@ public static class DatasetsApi
             return Problem(StatusCodes.Status409Conflict, "Nonce already used", "nonce", $"nonce {request.Nonce} of {builder} is already used by another dataset export");
 
         var ids = snapshot.Members.Select(m => m.ContributionId).ToArray();
-        var submissions = await history.SubmissionsAsync(ids, ct);
-        var erased = await history.ErasedAsync(ids, ct);
-        var exported = new List<ExportedMember>(ids.Length);
-        foreach (var member in snapshot.Members)
-        {
-            var submitted = submissions[member.ContributionId];
-            // Erased since the snapshot: listed with its provenance, never with content (the store holds none anyway).
-            var opened = erased.Contains(member.ContributionId) ? null : await contents.ReadAsync(member.ContributionId, ct);
-            exported.Add(new ExportedMember(member.ContributionId, member.ContentHash, opened?.Licence ?? submitted.Licence, submitted.Contributor,
-                submitted.ContentUri, erased.Contains(member.ContributionId), opened is null ? null : Convert.ToBase64String(opened.Content)));
-        }
-        return TypedResults.Ok(new ExportResult(snapshot.Root, snapshot.Builder, snapshot.Kind, snapshot.MinScore, snapshot.Licences, snapshot.MemberCount, exported));
+        // Provenance for every member is small and read now; content is read one member at a time while the answer is written.
+        return new DatasetExportStream(snapshot, await history.SubmissionsAsync(ids, ct), await history.ErasedAsync(ids, ct), contents);
     }
 
     private static SnapshotResult View(DatasetSnapshotted s) =>

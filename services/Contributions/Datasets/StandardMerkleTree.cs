@@ -1,5 +1,6 @@
 using CommunityAI.Contracts;
 using CommunityAI.Formats;
+using CommunityAI.Formats.Merkle;
 
 namespace CommunityAI.Contributions.Datasets;
 
@@ -16,6 +17,7 @@ public sealed class StandardMerkleTree
 
     private readonly byte[][] _tree;
     private readonly Dictionary<string, int> _treeIndexById = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<int, DatasetMember> _memberByTreeIndex = [];
 
     public StandardMerkleTree(IReadOnlyList<DatasetMember> members)
     {
@@ -23,16 +25,14 @@ public sealed class StandardMerkleTree
         if (members.Count == 0)
             throw new ArgumentException("a Merkle tree needs at least one leaf", nameof(members));
         var leaves = members.Select(m => (Member: m, Hash: LeafHash(m))).OrderBy(l => l.Hash, ByteOrder.Instance).ToArray();
-        _tree = new byte[2 * leaves.Length - 1][];
+        _tree = StandardTreeLayout.Build(leaves.Select(l => l.Hash).ToArray());
         for (var i = 0; i < leaves.Length; i++)
         {
-            var at = _tree.Length - 1 - i;
-            _tree[at] = leaves[i].Hash;
+            var at = StandardTreeLayout.LeafIndex(_tree.Length, i);
             if (!_treeIndexById.TryAdd(leaves[i].Member.ContributionId, at))
                 throw new ArgumentException($"contribution {leaves[i].Member.ContributionId} is listed twice", nameof(members));
+            _memberByTreeIndex[at] = leaves[i].Member;
         }
-        for (var i = _tree.Length - 1 - leaves.Length; i >= 0; i--)
-            _tree[i] = HashPair(_tree[2 * i + 1], _tree[2 * i + 2]);
     }
 
     /// <summary>The root, 0x-prefixed lowercase hex.</summary>
@@ -55,6 +55,21 @@ public sealed class StandardMerkleTree
         return proof;
     }
 
+    /// <summary>
+    /// OpenZeppelin's getMultiProof for these members: the members in the order the proof consumes them (not the
+    /// caller's), with their leaf hashes, the proof and its flags. Throws when one is not a member or is listed twice.
+    /// </summary>
+    public (IReadOnlyList<DatasetMember> Members, Formats.Merkle.MultiProof Proof) MultiProof(IEnumerable<string> contributionIds)
+    {
+        ArgumentNullException.ThrowIfNull(contributionIds);
+        var indices = contributionIds.Select(id => _treeIndexById.TryGetValue(id, out var i)
+            ? i
+            : throw new ArgumentException($"contribution {id} is not a member", nameof(contributionIds))).ToList();
+        var proof = Formats.Merkle.MultiProof.Of(_tree, indices);
+        // Of orders leaves by descending tree index; the members follow that order.
+        return (indices.OrderDescending().Select(i => _memberByTreeIndex[i]).ToArray(), proof);
+    }
+
     /// <summary>OpenZeppelin's processProof: the root a leaf and its proof lead to.</summary>
     public static string ProcessProof(string leaf, IEnumerable<string> proof)
     {
@@ -72,14 +87,7 @@ public sealed class StandardMerkleTree
         return Keccak(Keccak(encoded));
     }
 
-    private static byte[] HashPair(byte[] a, byte[] b)
-    {
-        var pair = new byte[64];
-        var (first, second) = ByteOrder.Instance.Compare(a, b) <= 0 ? (a, b) : (b, a);
-        first.CopyTo(pair, 0);
-        second.CopyTo(pair, 32);
-        return Keccak(pair);
-    }
+    private static byte[] HashPair(byte[] a, byte[] b) => Formats.Merkle.MultiProof.HashPair(a, b);
 
     private static byte[] Keccak(byte[] data) => Nethereum.Util.Sha3Keccack.Current.CalculateHash(data);
 
