@@ -14,9 +14,9 @@ public sealed class DatasetsService : ContributionsService
 
     protected override IEnumerable<KeyValuePair<string, string>> ExtraSettings =>
         new Dictionary<string, string>
-            {
-                ["Datasets:Builders:0"] = AnvilNode.DevAddresses[Builder],
-                ["Datasets:MaxMultiProofMembers"] = MaxMultiProofMembers.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            }
+        {
+            ["Datasets:Builders:0"] = AnvilNode.DevAddresses[Builder],
+            ["Datasets:MaxMultiProofMembers"] = MaxMultiProofMembers.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        }
             .Concat(Licences.Select((l, i) => KeyValuePair.Create($"Intake:Licences:{i}", l)));
 }
