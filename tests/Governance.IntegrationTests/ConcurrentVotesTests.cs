@@ -9,22 +9,13 @@ namespace CommunityAI.Governance.IntegrationTests;
 /// <summary>
 /// Many people voting on one proposal at the same moment, as a popular proposal gets: every vote is recorded once and
 /// counted. Before the desk let one writer at a time into a proposal's stream, concurrent voters lost the stream's
-/// version race again and again until one ran out of retries and was answered 500. A class of its own: it closes an
-/// epoch of its own voters.
+/// version race again and again until one ran out of retries and was answered 500. A class of its own, with a crowd
+/// of its own.
 /// </summary>
-public sealed class ConcurrentVotesTests(GovernanceSystem system) : VotingTests(system)
+public sealed class ConcurrentVotesTests(GovernanceSystem system) : CrowdVotingTests(system, Crowd)
 {
     private const int Voters = 48;
-    private static readonly EthECKey[] Keys = [.. Enumerable.Range(0, Voters).Select(_ => EthECKey.GenerateKey())];
-
-    public override async Task InitializeAsync()
-    {
-        await base.InitializeAsync();
-        if (await System.CountEventsAsync("ledger/epochs/1") > 0)
-            return;
-        await System.CloseEpochAsync(1, Keys.Select((key, i) => (key.GetPublicAddress(), (i + 1) * GovernanceSystem.Token))
-            .ToDictionary(k => k.Item1, k => k.Item2));
-    }
+    private static readonly EthECKey[] Crowd = NewCrowd(Voters);
 
     [Fact]
     public async Task Votes_arriving_all_at_once_on_one_proposal_are_each_recorded_and_counted()

@@ -13,19 +13,10 @@ namespace CommunityAI.Governance.IntegrationTests;
 /// Nothing shared in memory stands between the two (each replica has its own gate): the proposal stream's version check
 /// and the one row per voter decide. A class of its own: it closes an epoch of its own voters.
 /// </summary>
-public sealed class ReplicaVotesTests(GovernanceSystem system) : VotingTests(system)
+public sealed class ReplicaVotesTests(GovernanceSystem system) : CrowdVotingTests(system, Crowd)
 {
     private const int Voters = 24;
-    private static readonly EthECKey[] Keys = [.. Enumerable.Range(0, Voters).Select(_ => EthECKey.GenerateKey())];
-
-    public override async Task InitializeAsync()
-    {
-        await base.InitializeAsync();
-        if (await System.CountEventsAsync("ledger/epochs/1") > 0)
-            return;
-        await System.CloseEpochAsync(1, Keys.Select((key, i) => (key.GetPublicAddress(), (i + 1) * GovernanceSystem.Token))
-            .ToDictionary(k => k.Item1, k => k.Item2));
-    }
+    private static readonly EthECKey[] Crowd = NewCrowd(Voters);
 
     [Fact]
     public async Task A_voter_racing_two_different_votes_through_two_replicas_is_counted_once_with_the_vote_recorded()
