@@ -19,7 +19,8 @@ namespace CommunityAI.Contracts;
 /// <param name="Reason">
 /// Null when the validator's revealed review was compared with the consensus; <c>unrevealed</c> when the validator committed
 /// a review and never revealed it (agreement 0); <c>appeal</c> when a first-round review was measured against the
-/// consensus of the contribution's appeal round (<see cref="AppealDecided"/>). Optional (added in 1.4).
+/// consensus of the contribution's appeal round (<see cref="AppealDecided"/>); <c>audit</c> for the same measure when that
+/// second round was a random audit round (added in 1.7). Optional (added in 1.4).
 /// </param>
 public sealed record ReputationChanged(
     string Validator,

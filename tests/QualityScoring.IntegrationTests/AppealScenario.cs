@@ -101,15 +101,16 @@ public abstract class AppealScenario(ScoringSystem scoring)
         return JsonDocument.Parse(data!).RootElement.Clone();
     }
 
-    protected async Task<long> AppealMovesAsync(int key, string id, bool anyAgreement = false)
+    protected async Task<long> AppealMovesAsync(int key, string id, bool anyAgreement = false, string reason = "appeal")
     {
         await using var connection = new NpgsqlConnection(Scoring.History);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("""
             SELECT count(*) FROM history.mt_events WHERE type = 'reputation_changed' AND lower(data->>'validator') = lower(@validator)
-              AND data->>'contributionId' = @id AND data->>'reason' = 'appeal' AND (@any OR (data->>'agreement')::numeric = 0)
+              AND data->>'contributionId' = @id AND data->>'reason' = @reason AND (@any OR (data->>'agreement')::numeric = 0)
             """, connection);
         command.Parameters.AddWithValue("any", anyAgreement);
+        command.Parameters.AddWithValue("reason", reason);
         command.Parameters.AddWithValue("validator", Anvil(key));
         command.Parameters.AddWithValue("id", id);
         return (long)(await command.ExecuteScalarAsync())!;

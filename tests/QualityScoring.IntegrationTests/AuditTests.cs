@@ -66,8 +66,12 @@ public sealed class AuditTests(AuditSystem system) : AppealScenario(system), ICl
         Assert.Equal("changed", decided.GetProperty("outcome").GetString());
         Assert.Equal(AuditDraw.AppealIdFor(drawn!), decided.GetProperty("appealId").GetString());
         var drawnSubmission = Submitted[drawn!];
+        // Measured against the audit's consensus, with the audit's own reason: a validator's history tells it from an appeal.
         foreach (var key in drawnFirst)
-            Assert.Equal(1, await AppealMovesAsync(key, drawn!, anyAgreement: true));
+        {
+            Assert.Equal(1, await AppealMovesAsync(key, drawn!, anyAgreement: true, reason: AppealDecision.Audit));
+            Assert.Equal(0, await AppealMovesAsync(key, drawn!, anyAgreement: true));
+        }
 
         // The reward ledger settles it like any decided appeal: the contributor's credit and the case's pool at the final score.
         var system = (AuditSystem)Scoring;

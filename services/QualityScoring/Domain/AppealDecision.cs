@@ -15,6 +15,8 @@ public static class AppealDecision
     public const string NoQuorum = "no-quorum";
     /// <summary><see cref="ReputationChanged.Reason"/> of a first-round reviewer measured against the appeal's consensus.</summary>
     public const string Appeal = "appeal";
+    /// <summary><see cref="ReputationChanged.Reason"/> of the same measure when the second round was a random audit (nobody appealed).</summary>
+    public const string Audit = "audit";
 
     /// <summary>
     /// The panel for an appeal, drawn from SHA-256(secret ‖ appealId) among the eligible validators (admitted, reputation
@@ -60,7 +62,7 @@ public static class AppealDecision
             var previous = reputations[r.Validator];
             var agreement = Consensus.Agreement(r.Score, consensus, policy.ClipDistance);
             return new ReputationChanged(r.Validator, @case.Id, previous, Consensus.NextReputation(previous, agreement, policy), agreement,
-                policy.Version, now, Appeal);
+                policy.Version, now, appeal.AppellantRole == AppealFiled.Audit ? Audit : Appeal);
         });
         var final = round.Scored.Score;
         return (new AppealDecided(@case.Id, appeal.AppealId, @case.Contributor, first.Scored.Score, final,

@@ -18,7 +18,7 @@ namespace CommunityAI.Audit.Scores;
 /// </summary>
 internal sealed class ReputationReplay
 {
-    private const string Unrevealed = "unrevealed", Appeal = "appeal";
+    private const string Unrevealed = "unrevealed", Appeal = "appeal", Audit = "audit";
 
     private readonly Dictionary<string, Policy> _policies = new(StringComparer.Ordinal);
     private readonly Dictionary<string, decimal> _reputation = new(StringComparer.OrdinalIgnoreCase);
@@ -92,8 +92,8 @@ internal sealed class ReputationReplay
         var moved = new HashSet<(string Case, string Validator, bool Appeal)>();
         foreach (var move in _moves)
         {
-            if (!moved.Add((move.Case, move.Validator, move.Reason == Appeal)))
-                Find(move.Index, "reputation moved twice", $"{move.Validator} was moved twice for contribution {move.Case}{(move.Reason == Appeal ? " by its appeal" : "")}");
+            if (!moved.Add((move.Case, move.Validator, SecondRound(move))))
+                Find(move.Index, "reputation moved twice", $"{move.Validator} was moved twice for contribution {move.Case}{(SecondRound(move) ? " by its second round" : "")}");
             var expected = ExpectedAgreement(move);
             if (expected is { } agreement && agreement != move.Agreement)
                 Find(move.Index, "agreement", $"{move.Validator} on contribution {move.Case}: recorded agreement {move.Agreement}, its review and the consensus give {agreement}");
@@ -132,10 +132,10 @@ internal sealed class ReputationReplay
             return 0m;
         }
         // A first-round review measured against its appeal, or a review against the consensus of the round it was in.
-        var round = move.Reason == Appeal ? _appealRounds.GetValueOrDefault(move.Case)
+        var round = SecondRound(move) ? _appealRounds.GetValueOrDefault(move.Case)
             : _appealRounds.TryGetValue(move.Case, out var panel) && panel.Scores.ContainsKey(move.Validator) ? panel
             : _firstRounds.GetValueOrDefault(move.Case);
-        var scores = move.Reason == Appeal ? _firstRounds.GetValueOrDefault(move.Case)?.Scores : round?.Scores;
+        var scores = SecondRound(move) ? _firstRounds.GetValueOrDefault(move.Case)?.Scores : round?.Scores;
         if (round is null || scores is null || !scores.TryGetValue(move.Validator, out var score))
         {
             Find(move.Index, "reputation without a review", $"{move.Validator}'s reputation moved for contribution {move.Case}, which counted no review of theirs{(move.Reason is null ? "" : $" (reason {move.Reason})")}");
@@ -152,6 +152,9 @@ internal sealed class ReputationReplay
         var key = id.ToLowerInvariant();
         (_closedAt.TryGetValue(key, out var at) ? at : _closedAt[key] = []).Add(e.Index);
     }
+
+    /// <summary>A first-round review measured against the second round: an appeal's (<c>appeal</c>) or an audit's (<c>audit</c>).</summary>
+    private static bool SecondRound(Move move) => move.Reason is Appeal or Audit;
 
     private void Register(LogEvent e)
     {

@@ -170,11 +170,12 @@ function reviewForm(id) {
 /** Reputation is a number from 0 to 1; shown with the 6 decimals the service rounds it to. */
 const decimals = value => Number(value).toFixed(6);
 
-/** Why a reputation moved (ReputationChanged.Reason): an audit round's remeasure carries the appeal's reason. */
+/** Why a reputation moved (ReputationChanged.Reason). */
 const reasons = {
   consensus: "consensus of its round",
   unrevealed: "committed, never revealed",
-  appeal: "second round (appeal or random audit) measured the first-round review",
+  appeal: "an appeal's second round measured the first-round review",
+  audit: "a random audit's second round measured the first-round review",
 };
 
 /** Any validator's reputation (the connected one's by default): its value, a line over its recent changes, and the changes. */
