@@ -1,10 +1,10 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using CommunityAI.Contracts;
 using CommunityAI.Contributions.Datasets;
 using CommunityAI.Formats;
+using CommunityAI.Testing;
 
 namespace Contributions.Tests.Datasets;
 
@@ -58,43 +58,11 @@ public class StandardMerkleTreeTests
         Assert.Throws<ArgumentException>(() => new StandardMerkleTree([one, one]));
     }
 
-    private static Reference RunReference(List<DatasetMember> members, string root, List<IReadOnlyList<string>> proofs)
-    {
-        var repo = RepoRoot();
-        Assert.True(Directory.Exists(Path.Combine(repo, "node_modules", "@openzeppelin", "merkle-tree")),
-            "node_modules/@openzeppelin/merkle-tree is missing (run `npm install` at the repository root)");
-        var script = Path.Combine(repo, "tests", "Contributions.Tests", "Datasets", "dataset-tree.mjs");
-        var start = new ProcessStartInfo("node")
-        {
-            WorkingDirectory = Path.GetDirectoryName(script)!,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            StandardInputEncoding = new UTF8Encoding(false),
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(script);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        process.StandardInput.Write(JsonSerializer.Serialize(new
-        {
-            values = members.Select(m => new[] { m.ContributionId, m.ContentHash }),
-            ours = new { root, proofs },
-        }));
-        process.StandardInput.Close();
-        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(2)), "node did not finish");
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"node exited with {process.ExitCode}: {stderr.Result}");
-        return JsonSerializer.Deserialize<Reference>(stdout.Result, JsonSerializerOptions.Web)!;
-    }
-
-    // From this source file, since the test binaries may live in an artifacts folder outside the tree.
-    private static string RepoRoot([System.Runtime.CompilerServices.CallerFilePath] string source = "")
-    {
-        for (var dir = new FileInfo(source).Directory; dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "CommunityAI.sln")))
-                return dir.FullName;
-        throw new InvalidOperationException("the repository root was not found above " + source);
-    }
+    private static Reference RunReference(List<DatasetMember> members, string root, List<IReadOnlyList<string>> proofs) =>
+        JsonSerializer.Deserialize<Reference>(NodeScript.Run(Path.Combine("tests", "Contributions.Tests", "Datasets", "dataset-tree.mjs"),
+            JsonSerializer.Serialize(new
+            {
+                values = members.Select(m => new[] { m.ContributionId, m.ContentHash }),
+                ours = new { root, proofs },
+            }), Path.Combine("@openzeppelin", "merkle-tree")), JsonSerializerOptions.Web)!;
 }
