@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using CommunityAI.DemoValidators;
 using CommunityAI.Testing;
 using Npgsql;
 
@@ -58,6 +59,13 @@ public sealed class AutomaticRemovalTests(FloorSystem system) : IClassFixture<Fl
         await system.PublishAsync(third);
         Assert.Equal("no-validators", (await system.ScoredAsync(third.ContributionId)).Fallback);
         Assert.Single(await RemovalsAsync());
+
+        // The local demo's crew (anvil's keys 3 to 7), started again after the removal, leaves the removed member out
+        // and reviews with the rest, instead of waiting for an admission that will not come.
+        var crew = new ValidatorCrew(system.Api, TestChain.Domain, 5, ValidatorCrew.ByContributionId);
+        var leftOut = await crew.RegisterAsync(CancellationToken.None);
+        Assert.Equal([AnvilNode.DevAddresses[Validator]], leftOut, StringComparer.OrdinalIgnoreCase);
+        Assert.Equal(4, crew.Size);
     }
 
     private async Task<List<JsonElement>> RemovalsAsync()

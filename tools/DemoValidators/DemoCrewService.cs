@@ -25,7 +25,8 @@ public sealed partial class DemoCrewService(IHttpClientFactory clients, IOptions
         {
             try
             {
-                await crew.RegisterAsync(stoppingToken);
+                foreach (var validator in await crew.RegisterAsync(stoppingToken))
+                    LogRemoved(validator);
                 break;
             }
             catch (Exception e) when (e is HttpRequestException or InvalidOperationException && !stoppingToken.IsCancellationRequested)
@@ -35,7 +36,7 @@ public sealed partial class DemoCrewService(IHttpClientFactory clients, IOptions
                 await Task.Delay(RetryRegistration, stoppingToken);
             }
         }
-        LogReviewing(CrewSize);
+        LogReviewing(crew.Size);
         var done = await crew.ReviewUntilAsync(stoppingToken);
         LogStopped(done.Accepted, done.Refused);
     }
@@ -48,6 +49,9 @@ public sealed partial class DemoCrewService(IHttpClientFactory clients, IOptions
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Waiting for quality-scoring to admit the crew: {Reason}")]
     private partial void LogWaiting(string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Demo validator {Validator} was removed by the community (too long at the reputation floor); the crew reviews without it")]
+    private partial void LogRemoved(string validator);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Size} demo validators registered; reviewing every case assigned to them")]
     private partial void LogReviewing(int size);

@@ -42,30 +42,56 @@ public sealed class ValidatorCrew(HttpClient scoring, SigningDomain domain, int 
     /// </summary>
     public static readonly Judgement ByContributionId = (id, _) => ValueTask.FromResult(40 + Hex.Decode(id, 32)[0] % 50);
 
-    private readonly EthECKey[] _keys = GenesisKeys.Take(size).Select(k => new EthECKey(k)).ToArray();
+    // One in five is careless, by its place in the genesis list, so leaving a removed member out changes nobody else's manner.
+    private readonly List<(EthECKey Key, bool Careless)> _members = GenesisKeys.Take(size).Select((k, i) => (new EthECKey(k), i % 5 == 4)).ToList();
     private readonly LongHistogram _latency = new(TimeStamp.Minutes(5), 3);
     private int _accepted, _refused;
 
-    public async Task RegisterAsync(CancellationToken ct)
+    /// <summary>
+    /// Registers every member (already registered is fine) and leaves out the ones the community removed (a validator
+    /// that sat at the reputation floor too long, typically the careless one): a removed validator is refused as not
+    /// admitted although its record exists, which tells it apart from one quality-scoring has not admitted yet.
+    /// </summary>
+    /// <returns>The addresses left out because they were removed.</returns>
+    /// <exception cref="InvalidOperationException">a member is not admitted (yet), or every member was removed.</exception>
+    public async Task<IReadOnlyList<string>> RegisterAsync(CancellationToken ct)
     {
         var deadline = (ulong)DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds();
-        foreach (var key in _keys)
+        var removed = new List<string>();
+        foreach (var member in _members.ToList())
         {
-            var registration = new ValidatorRegistrationPayload(key.GetPublicAddress(), 1, deadline);
+            var registration = new ValidatorRegistrationPayload(member.Key.GetPublicAddress(), 1, deadline);
             using var response = await scoring.PostAsJsonAsync("/api/validators", new
             {
                 registration.Validator, registration.Nonce, registration.Deadline,
-                signature = TypedDataSigner.Sign(registration, domain, key.GetPrivateKey()),
+                signature = TypedDataSigner.Sign(registration, domain, member.Key.GetPrivateKey()),
             }, ct);
-            if (response.StatusCode is not (HttpStatusCode.Created or HttpStatusCode.Conflict))
-                throw new InvalidOperationException($"registering validator {registration.Validator}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}");
+            if (response.StatusCode is HttpStatusCode.Created or HttpStatusCode.Conflict)
+                continue;
+            if (response.StatusCode == HttpStatusCode.Forbidden && await WasRegisteredAsync(registration.Validator, ct))
+            {
+                _members.Remove(member);
+                removed.Add(registration.Validator);
+                continue;
+            }
+            throw new InvalidOperationException($"registering validator {registration.Validator}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}");
         }
+        return _members.Count > 0 ? removed : throw new InvalidOperationException("every validator of the crew has been removed; a new local history (delete .local) starts with the genesis set again");
+    }
+
+    /// <summary>How many members review (after <see cref="RegisterAsync"/>, the ones not removed).</summary>
+    public int Size => _members.Count;
+
+    private async Task<bool> WasRegisteredAsync(string validator, CancellationToken ct)
+    {
+        using var found = await scoring.GetAsync($"/api/validators/{validator}", ct);
+        return found.IsSuccessStatusCode;
     }
 
     /// <summary>Reviews until cancelled, then reports.</summary>
     public async Task<ReviewResult> ReviewUntilAsync(CancellationToken stop)
     {
-        await Task.WhenAll(_keys.Select((key, index) => ReviewLoopAsync(key, careless: index % 5 == 4, stop)));
+        await Task.WhenAll(_members.Select(member => ReviewLoopAsync(member.Key, member.Careless, stop)));
         return new ReviewResult(_accepted, _refused, _latency);
     }
 
