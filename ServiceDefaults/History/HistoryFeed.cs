@@ -10,7 +10,8 @@ namespace CommunityAI.ServiceDefaults.History;
 /// The store's sequence has gaps: a transaction takes a number, another commits a higher one first,
 /// and the first may commit later or roll back. Marten's daemon skips a gap after a timeout, which can
 /// drop a slow commit. We instead wait until no transaction that began before the gap was seen is
-/// still open (pg_stat_activity.xact_start), which is exactly when the gap can no longer be filled.
+/// still open (pg_stat_activity.xact_start), which is exactly when the gap can no longer be filled; that is measured
+/// once for every feed of the process (<see cref="TransactionHorizon"/>).
 /// Only sessions of this database can hold a history sequence number, so others never hold the feed up.
 /// This needs the reader to see other sessions' activity: same role, superuser or pg_read_all_stats.
 /// </remarks>
@@ -29,18 +30,11 @@ public sealed class HistoryFeed(NpgsqlDataSource dataSource, string? streamPrefi
 
     private const string ClockSql = "SELECT clock_timestamp()";
 
-    private const string SettledSql = """
-        SELECT NOT EXISTS (
-            SELECT 1 FROM pg_stat_activity
-            WHERE backend_type = 'client backend' AND datname = current_database()
-              AND pid <> pg_backend_pid() AND xact_start IS NOT NULL AND xact_start <= @observed)
-        """;
-
     public async Task<FeedBatch> ReadAsync(FeedCursor cursor, int max, CancellationToken ct)
     {
         if (cursor.Hole is { } hole)
         {
-            if (!await IsSettledAsync(hole.ObservedAt, ct))
+            if (!await TransactionHorizon.For(dataSource).HasPassedAsync(hole.ObservedAt, ct))
                 return new FeedBatch([], cursor);
 
             var (final, _) = await ReadRowsAsync(cursor.Checkpoint, hole.UpTo, max, ct);
@@ -60,13 +54,6 @@ public sealed class HistoryFeed(NpgsqlDataSource dataSource, string? streamPrefi
         var handedOut = rows.Take(contiguous).ToList();
         var checkpoint = contiguous == 0 ? cursor.Checkpoint : handedOut[^1].Sequence;
         return new FeedBatch(handedOut, new FeedCursor(checkpoint, new PendingHole(rows[^1].Sequence, observedAt)));
-    }
-
-    private async Task<bool> IsSettledAsync(DateTime observedAt, CancellationToken ct)
-    {
-        await using var command = dataSource.CreateCommand(SettledSql);
-        command.Parameters.Add(new NpgsqlParameter("observed", NpgsqlDbType.TimestampTz) { Value = observedAt });
-        return (bool)(await command.ExecuteScalarAsync(ct))!;
     }
 
     private async Task<(List<StoredEvent> Rows, DateTime ObservedAt)> ReadRowsAsync(long after, long upTo, int max, CancellationToken ct)

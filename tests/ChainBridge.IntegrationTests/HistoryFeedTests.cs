@@ -97,6 +97,51 @@ public sealed class HistoryFeedTests : IAsyncLifetime
         await slow;
     }
 
+    [Fact]
+    public async Task Feeds_of_one_process_share_one_reading_of_open_transactions_while_they_wait_on_a_gap()
+    {
+        await AppendAsync("before", 1);
+        var slow = AppendAsync("slow", 2);
+        await Task.Delay(500);
+        await AppendAsync("fast", 3);
+
+        // A dozen feeds on one data source, as in a service under load, each stopped at the gap.
+        var feeds = Enumerable.Range(0, 12).Select(_ => new HistoryFeed(_dataSource)).ToList();
+        var cursors = (await Task.WhenAll(feeds.Select(f => f.ReadAsync(FeedCursor.Start, 100, CancellationToken.None)))).Select(b => b.Next).ToArray();
+        Assert.All(cursors, c => Assert.NotNull(c.Hole));
+        var horizon = TransactionHorizon.For(_dataSource);
+        var before = horizon.Measurements;
+
+        // Each polls every 10 ms for a second while the gap's transaction stays open: 1,200 questions.
+        var polling = System.Diagnostics.Stopwatch.StartNew();
+        while (polling.Elapsed < TimeSpan.FromSeconds(1))
+        {
+            var batches = await Task.WhenAll(feeds.Select((f, i) => f.ReadAsync(cursors[i], 100, CancellationToken.None)));
+            Assert.All(batches, b => Assert.Empty(b.Events)); // nothing is handed out past an open transaction
+            await Task.Delay(10);
+        }
+        var readings = horizon.Measurements - before;
+        // At most one reading per interval for all of them (each feed reading for itself made 1,200).
+        Assert.InRange(readings, 1, (long)(polling.Elapsed / TransactionHorizon.MinInterval) + 1);
+
+        await slow;
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        var seen = new List<StoredEvent>[feeds.Count];
+        for (var i = 0; i < feeds.Count; i++)
+        {
+            seen[i] = [];
+            while (seen[i].Count < 2 && DateTime.UtcNow < deadline)
+            {
+                var batch = await feeds[i].ReadAsync(cursors[i], 100, CancellationToken.None);
+                seen[i].AddRange(batch.Events);
+                cursors[i] = batch.Next;
+                await Task.Delay(20);
+            }
+        }
+        // Once it commits, every feed hands out the late event and the one above it, in order.
+        Assert.All(seen, events => Assert.Equal(["slow", "fast"], events.Select(e => System.Text.Json.JsonDocument.Parse(e.Data!).RootElement.GetProperty("txHash").GetString())));
+    }
+
     private async Task AppendAsync(string marker, long size)
     {
         await using var session = _store.LightweightSession();
