@@ -13,6 +13,8 @@ public sealed record LoadSettings
     public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(20);
     public int Contributors { get; init; } = 50;
     public int LagSample { get; init; } = 50;
+    /// <summary>How long the system's CPU is sampled at rest before the run, to subtract its idle use.</summary>
+    public TimeSpan IdleSample { get; init; } = TimeSpan.FromSeconds(15);
     public TimeSpan LagTimeout { get; init; } = TimeSpan.FromSeconds(150);
     public long ChainId { get; init; } = 31337;
     /// <summary>The deployment's HistoryAnchor, which signatures are bound to; the local development chain's by default.</summary>
@@ -37,12 +39,13 @@ public sealed record LoadSettings
                 "--duration" => settings with { Duration = TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture)) },
                 "--contributors" => settings with { Contributors = int.Parse(value, CultureInfo.InvariantCulture) },
                 "--lag-sample" => settings with { LagSample = int.Parse(value, CultureInfo.InvariantCulture) },
+                "--idle-sample" => settings with { IdleSample = TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture)) },
                 "--lag-timeout" => settings with { LagTimeout = TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture)) },
                 "--chain-id" => settings with { ChainId = long.Parse(value, CultureInfo.InvariantCulture) },
                 "--verifying-contract" => settings with { VerifyingContract = value },
                 "--history" => settings with { History = value },
                 "--broker" => settings with { Broker = value },
-                _ => throw new ArgumentException($"unknown option {args[i]}; options: --contributions --scoring --rate --duration --contributors --validators --lag-sample --lag-timeout --chain-id --verifying-contract --history --broker"),
+                _ => throw new ArgumentException($"unknown option {args[i]}; options: --contributions --scoring --rate --duration --contributors --validators --lag-sample --lag-timeout --idle-sample --chain-id --verifying-contract --history --broker"),
             };
         }
         return settings.Rate < 1 || settings.Contributors < 1 || settings.Validators is < 0 or > 5

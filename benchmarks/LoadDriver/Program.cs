@@ -5,6 +5,8 @@ using Spectre.Console;
 
 // Acts as a community against a running system (eng/run.sh), then measures the limits on the same machine.
 var settings = LoadSettings.Parse(args);
+if (Console.IsOutputRedirected)
+    AnsiConsole.Profile.Width = 160; // tables written to a file keep one row per line
 using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(15));
 var count = (int)(settings.Rate * settings.Duration.TotalSeconds);
 
@@ -20,11 +22,15 @@ using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer
 // Validators register before the first contribution, so every contribution gets reviewers; they review until the lags are in.
 using var scoringHttp = new HttpClient { BaseAddress = settings.Scoring, Timeout = TimeSpan.FromSeconds(60) };
 var crew = new ValidatorCrew(scoringHttp, settings.Domain, settings.Validators, ValidatorCrew.ByContributionId);
-await AnsiConsole.Status().StartAsync($"Registering {settings.Validators} validators…", _ => crew.RegisterAsync(cancel.Token));
+var removed = await AnsiConsole.Status().StartAsync($"Registering {settings.Validators} validators…", _ => crew.RegisterAsync(cancel.Token));
+foreach (var validator in removed)
+    AnsiConsole.MarkupLine($"[yellow]validator {validator} was removed by the community (reputation floor): {crew.Size} review[/]");
 using var stopReviewing = CancellationTokenSource.CreateLinkedTokenSource(cancel.Token);
 var reviewing = settings.Validators > 0 ? crew.ReviewUntilAsync(stopReviewing.Token) : Task.FromResult(new ReviewResult(0, 0, new HdrHistogram.LongHistogram(HdrHistogram.TimeStamp.Minutes(1), 3)));
 
+var historyPort = new Npgsql.NpgsqlConnectionStringBuilder(settings.History).Port;
 RunResult run = null!;
+var busyFrom = ProcessCpu.Take(historyPort);
 await AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
     .StartAsync(async progress =>
     {
@@ -41,6 +47,14 @@ var lags = await AnsiConsole.Status().StartAsync("Following a sample to scored, 
 
 await stopReviewing.CancelAsync();
 var reviews = await reviewing;
+var busy = (From: busyFrom, To: ProcessCpu.Take(historyPort));
+
+// The system's own CPU at rest once the run's work is done (polling loops, the dashboard, anvil's blocks), subtracted
+// from the run's so what is left is the work the contributions caused. Sampled after the run, not before: by then
+// start-up and just-in-time compilation are over, and they would be charged to rest.
+var idleFrom = ProcessCpu.Take(historyPort);
+await AnsiConsole.Status().StartAsync($"Sampling the system's CPU at rest ({settings.IdleSample.TotalSeconds:0} s)…", _ => Task.Delay(settings.IdleSample, cancel.Token));
+var idle = (From: idleFrom, To: ProcessCpu.Take(historyPort));
 
 var limits = await AnsiConsole.Status().StartAsync("Measuring the limits on this machine (raw append, raw broker)…", async _ =>
 {
@@ -50,4 +64,5 @@ var limits = await AnsiConsole.Status().StartAsync("Measuring the limits on this
 });
 
 Report.Print(settings, run, lags, reviews, limits.append, limits.publish, limits.consume);
+Report.PrintCpu(CpuUse.Of(idle.From, idle.To, busy.From, busy.To, run.Accepted));
 return run.Failed == 0 ? 0 : 1;

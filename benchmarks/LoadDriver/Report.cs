@@ -29,6 +29,28 @@ public static class Report
         table.AddRow("submitted → anchored p50 / p99", $"{P(lags.Anchored, 0.5)} / {P(lags.Anchored, 0.99)}", "anchoring period bounds it", $"{lags.Anchored.Count} reached");
         table.AddRow("pipeline messages (3 per contribution)", $"{run.AcceptedPerSecond * 3:0}/s", $"raw publish {publishLimit:0}/s, consume {consumeLimit:0}/s", Ratio(run.AcceptedPerSecond * 3, publishLimit));
         AnsiConsole.Write(table);
-        AnsiConsole.MarkupLine($"machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}");
+        AnsiConsole.MarkupLine($"machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}, load average {LoadAverage()}");
     }
+
+    /// <summary>CPU per accepted contribution by part of the system, against the CPU the machine had over the same window.</summary>
+    public static void PrintCpu(CpuUse cpu)
+    {
+        if (cpu.Lines.Count == 0)
+        {
+            AnsiConsole.MarkupLine("CPU by process: the system's process tree was not found (Linux only, under the AppHost)");
+            return;
+        }
+        var table = new Table().AddColumns("part", "processes", "CPU in the run", "of it at rest", "CPU per contribution", "share");
+        foreach (var line in cpu.Lines)
+            table.AddRow(Markup.Escape(line.Part), $"{line.Processes}", $"{line.BusySeconds:0.0} s", $"{line.IdleSeconds:0.0} s",
+                $"{line.MillisecondsPerContribution:0.00} ms", cpu.MillisecondsPerContribution <= 0 ? "" : $"{line.MillisecondsPerContribution / cpu.MillisecondsPerContribution:P0}");
+        table.AddRow("[bold]all[/]", "", $"{cpu.BusySeconds:0.0} s", "", $"[bold]{cpu.MillisecondsPerContribution:0.00} ms[/]",
+            $"machine: {cpu.CapacitySeconds:0} CPU s in {cpu.Window.TotalSeconds:0} s, {cpu.BusySeconds / cpu.CapacitySeconds:P0} used");
+        AnsiConsole.Write(table);
+        if (cpu.MillisecondsPerContribution > 0)
+            AnsiConsole.MarkupLine($"at this cost the machine's {Environment.ProcessorCount} cores sustain at most {Environment.ProcessorCount * 1000 / cpu.MillisecondsPerContribution:0} contributions/s");
+    }
+
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 }

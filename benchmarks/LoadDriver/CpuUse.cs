@@ -1,0 +1,32 @@
+namespace CommunityAI.Benchmarks.LoadDriver;
+
+/// <summary>One part's CPU in the run: all of it, what it would have used at rest, and the rest per accepted contribution.</summary>
+public sealed record CpuLine(string Part, int Processes, double BusySeconds, double IdleSeconds, double MillisecondsPerContribution);
+
+/// <summary>The run's CPU by part, with the machine's capacity over the same window as the limit.</summary>
+public sealed record CpuUse(IReadOnlyList<CpuLine> Lines, TimeSpan Window, double CapacitySeconds, int Accepted)
+{
+    public double BusySeconds => Lines.Sum(l => l.BusySeconds);
+    public double MillisecondsPerContribution => Lines.Sum(l => l.MillisecondsPerContribution);
+
+    /// <summary>
+    /// Subtracts each part's rate at rest (from the idle sample) over the run's window, so polling loops and the dashboard
+    /// are not charged to the contributions; a part busier at rest than in the run counts as zero, never negative.
+    /// </summary>
+    public static CpuUse Of(CpuSnapshot idleFrom, CpuSnapshot idleTo, CpuSnapshot busyFrom, CpuSnapshot busyTo, int accepted)
+    {
+        var idleWindow = (idleTo.At - idleFrom.At).TotalSeconds;
+        var window = busyTo.At - busyFrom.At;
+        var idle = ProcessCpu.Between(idleFrom, idleTo);
+        var lines = ProcessCpu.Between(busyFrom, busyTo)
+            .Select(p =>
+            {
+                var atRest = idleWindow <= 0 ? 0 : idle.GetValueOrDefault(p.Key) / idleWindow * window.TotalSeconds;
+                var caused = Math.Max(0, p.Value - atRest);
+                return new CpuLine(p.Key, busyTo.Processes.GetValueOrDefault(p.Key), p.Value, atRest, accepted == 0 ? 0 : caused * 1000 / accepted);
+            })
+            .OrderByDescending(l => l.MillisecondsPerContribution)
+            .ToList();
+        return new CpuUse(lines, window, Environment.ProcessorCount * window.TotalSeconds, accepted);
+    }
+}

@@ -1,0 +1,137 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+
+namespace CommunityAI.Benchmarks.LoadDriver;
+
+/// <summary>CPU seconds used so far by each part of the running system, read once from /proc.</summary>
+public sealed record CpuSnapshot(DateTimeOffset At, IReadOnlyDictionary<string, double> Seconds, IReadOnlyDictionary<string, int> Processes);
+
+/// <summary>
+/// Accounts the CPU of the system under the AppHost by part: each service (replicas summed), PostgreSQL split by the
+/// login of each session (every service logs in with a role of its own), RabbitMQ, anvil, the dashboard, the
+/// orchestrator (dcp), the AppHost and this driver. Reads /proc only, so it measures without touching what it measures;
+/// elsewhere than Linux it reports nothing.
+/// </summary>
+/// <remarks>
+/// The system is found as the process tree holding the PostgreSQL server on the history's port, so other work on the
+/// machine (builds, tests with their own servers) is left out. A process that ended in the window is counted in its
+/// parent's reaped-children time: an ended PostgreSQL session moves from its service's line to the server's.
+/// </remarks>
+public static partial class ProcessCpu
+{
+    private static readonly double TicksPerSecond = OperatingSystem.IsLinux() ? sysconf(2) : 100; // _SC_CLK_TCK
+
+    public static CpuSnapshot Take(int historyPort)
+    {
+        var seconds = new Dictionary<string, double>();
+        var processes = new Dictionary<string, int>();
+        if (!OperatingSystem.IsLinux())
+            return new CpuSnapshot(DateTimeOffset.UtcNow, seconds, processes);
+
+        var table = ReadAll();
+        var controllers = table.Values.FirstOrDefault(p => p.Args.Contains("run-controllers", StringComparison.Ordinal)
+            && table.Values.Any(c => IsDescendant(table, c, p.Pid) && IsHistoryServer(c, historyPort)));
+        if (controllers is null)
+            return new CpuSnapshot(DateTimeOffset.UtcNow, seconds, processes);
+        var apiServer = controllers.ParentPid;
+        var appHostPid = table.TryGetValue(apiServer, out var api) ? MonitoredPid(api.Args) : null;
+
+        foreach (var process in table.Values)
+        {
+            var part = process.Pid == Environment.ProcessId ? "load driver and its validators"
+                : process.Pid == apiServer || process.Pid == controllers.Pid ? "orchestrator (dcp)"
+                : appHostPid == process.Pid ? "AppHost"
+                : ResourceOf(table, process, controllers.Pid) is { } root ? PartOf(root, process) : null;
+            if (part is null)
+                continue;
+            seconds[part] = seconds.GetValueOrDefault(part) + process.Ticks / TicksPerSecond;
+            processes[part] = processes.GetValueOrDefault(part) + 1;
+        }
+        return new CpuSnapshot(DateTimeOffset.UtcNow, seconds, processes);
+    }
+
+    /// <summary>CPU seconds each part used between two snapshots.</summary>
+    public static IReadOnlyDictionary<string, double> Between(CpuSnapshot from, CpuSnapshot to) =>
+        to.Seconds.ToDictionary(p => p.Key, p => Math.Max(0, p.Value - from.Seconds.GetValueOrDefault(p.Key)));
+
+    private static string PartOf(ProcInfo root, ProcInfo process)
+    {
+        if (root.Args.Contains("postgres", StringComparison.Ordinal))
+        {
+            // Sessions are titled "postgres: <role> <database> <client> <state>"; the services' roles are communityai_<service>.
+            var title = process.Args.StartsWith("postgres: communityai_", StringComparison.Ordinal)
+                ? process.Args["postgres: communityai_".Length..].Split(' ')[0] : null;
+            return title is null ? "PostgreSQL (server)" : $"PostgreSQL ({title.Replace('_', '-')} sessions)";
+        }
+        if (root.Args.Contains("rabbitmq", StringComparison.Ordinal))
+            return "RabbitMQ";
+        if (root.Args.Contains("anvil", StringComparison.Ordinal))
+            return "anvil";
+        if (root.Args.Contains("Aspire.Dashboard", StringComparison.Ordinal))
+            return "dashboard";
+        if (root.Args.Contains("dcp", StringComparison.Ordinal))
+            return "orchestrator (dcp)";
+        var project = ProjectName().Match(root.Args);
+        return project.Success ? project.Groups[1].Value : "other (" + Path.GetFileName(root.Args.Split(' ')[0]) + ")";
+    }
+
+    private static ProcInfo? ResourceOf(Dictionary<int, ProcInfo> table, ProcInfo process, int controllers)
+    {
+        for (var current = process; table.TryGetValue(current.ParentPid, out var parent); current = parent)
+            if (parent.Pid == controllers)
+                return current;
+        return null;
+    }
+
+    private static bool IsDescendant(Dictionary<int, ProcInfo> table, ProcInfo process, int ancestor)
+    {
+        for (var current = process; table.TryGetValue(current.ParentPid, out var parent); current = parent)
+            if (parent.Pid == ancestor)
+                return true;
+        return false;
+    }
+
+    private static bool IsHistoryServer(ProcInfo process, int port) =>
+        process.Args.Contains("/postgres ", StringComparison.Ordinal) && process.Args.Contains($"-p {port} ", StringComparison.Ordinal);
+
+    private static int? MonitoredPid(string args)
+    {
+        var match = MonitorOption().Match(args);
+        return match.Success ? int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : null;
+    }
+
+    private static Dictionary<int, ProcInfo> ReadAll()
+    {
+        var table = new Dictionary<int, ProcInfo>();
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(directory), out var pid))
+                continue;
+            try
+            {
+                var stat = File.ReadAllText(Path.Combine(directory, "stat"));
+                // The command name in parentheses may hold spaces: the fields after it are split from its closing parenthesis.
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                long Field(int number) => long.Parse(fields[number - 3], CultureInfo.InvariantCulture); // numbered as in proc(5)
+                var args = File.ReadAllText(Path.Combine(directory, "cmdline")).Replace('\0', ' ');
+                table[pid] = new ProcInfo(pid, (int)Field(4), args, Field(14) + Field(15) + Field(16) + Field(17));
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException)
+            {
+                // The process ended while being read: its time is in its parent's reaped-children time.
+            }
+        }
+        return table;
+    }
+
+    private sealed record ProcInfo(int Pid, int ParentPid, string Args, long Ticks);
+
+    [DllImport("libc")]
+    private static extern long sysconf(int name);
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"/(?:services|tools)/([A-Za-z]+)/")]
+    private static partial System.Text.RegularExpressions.Regex ProjectName();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"--monitor (\d+)")]
+    private static partial System.Text.RegularExpressions.Regex MonitorOption();
+}
