@@ -29,6 +29,14 @@ using var stopReviewing = CancellationTokenSource.CreateLinkedTokenSource(cancel
 var reviewing = settings.Validators > 0 ? crew.ReviewUntilAsync(stopReviewing.Token) : Task.FromResult(new ReviewResult(0, 0, new HdrHistogram.LongHistogram(HdrHistogram.TimeStamp.Minutes(1), 3)));
 
 var historyPort = new Npgsql.NpgsqlConnectionStringBuilder(settings.History).Port;
+// The system's own CPU at rest (polling loops, the dashboard, anvil's blocks), subtracted from the run's so what is left
+// is the work the contributions caused. Sampled before the run, once the validators are registered: after it, review
+// windows, anchors and the model's rounds are still closing on the run's work. Run the driver twice after a start, so
+// start-up and just-in-time compilation are not charged to rest.
+var idleFrom = ProcessCpu.Take(historyPort);
+await AnsiConsole.Status().StartAsync($"Sampling the system's CPU at rest ({settings.IdleSample.TotalSeconds:0} s)…", _ => Task.Delay(settings.IdleSample, cancel.Token));
+var idle = (From: idleFrom, To: ProcessCpu.Take(historyPort));
+
 RunResult run = null!;
 var busyFrom = ProcessCpu.Take(historyPort);
 await AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
@@ -49,12 +57,6 @@ await stopReviewing.CancelAsync();
 var reviews = await reviewing;
 var busy = (From: busyFrom, To: ProcessCpu.Take(historyPort));
 
-// The system's own CPU at rest once the run's work is done (polling loops, the dashboard, anvil's blocks), subtracted
-// from the run's so what is left is the work the contributions caused. Sampled after the run, not before: by then
-// start-up and just-in-time compilation are over, and they would be charged to rest.
-var idleFrom = ProcessCpu.Take(historyPort);
-await AnsiConsole.Status().StartAsync($"Sampling the system's CPU at rest ({settings.IdleSample.TotalSeconds:0} s)…", _ => Task.Delay(settings.IdleSample, cancel.Token));
-var idle = (From: idleFrom, To: ProcessCpu.Take(historyPort));
 
 var limits = await AnsiConsole.Status().StartAsync("Measuring the limits on this machine (raw append, raw broker)…", async _ =>
 {

@@ -20,7 +20,8 @@ public static class Report
         table.AddRow("offered rate", $"{settings.Rate}/s", "", "");
         table.AddRow("accepted rate", $"{run.AcceptedPerSecond:0}/s", $"raw Marten append {appendLimit:0}/s", Ratio(run.AcceptedPerSecond, appendLimit));
         table.AddRow("accepted / sent", $"{run.Accepted}/{run.Sent}", "", "");
-        table.AddRow("latency p50 / p99 / max", $"{Ms(run.Latency.GetValueAtPercentile(50))} / {Ms(run.Latency.GetValueAtPercentile(99))} / {Ms(run.Latency.GetValueAtPercentile(100))} ms", "", "");
+        table.AddRow("latency p50 / p99 / max", run.Latency.TotalCount == 0 ? "n/a (no answer)"
+            : $"{Ms(run.Latency.GetValueAtPercentile(50))} / {Ms(run.Latency.GetValueAtPercentile(99))} / {Ms(run.Latency.GetValueAtPercentile(100))} ms", "", "");
         table.AddRow("signed reviews accepted / refused", $"{reviews.Accepted} / {reviews.Refused}", $"{settings.Validators} validators", "");
         if (reviews.Accepted + reviews.Refused > 0)
             table.AddRow("review latency p50 / p99", $"{Ms(reviews.Latency.GetValueAtPercentile(50))} / {Ms(reviews.Latency.GetValueAtPercentile(99))} ms", "", "");
@@ -44,7 +45,10 @@ public static class Report
         foreach (var line in cpu.Lines)
             table.AddRow(Markup.Escape(line.Part), $"{line.Processes}", $"{line.BusySeconds:0.0} s", $"{line.IdleSeconds:0.0} s",
                 $"{line.MillisecondsPerContribution:0.00} ms", cpu.MillisecondsPerContribution <= 0 ? "" : $"{line.MillisecondsPerContribution / cpu.MillisecondsPerContribution:P0}");
-        table.AddRow("[bold]all[/]", "", $"{cpu.BusySeconds:0.0} s", "", $"[bold]{cpu.MillisecondsPerContribution:0.00} ms[/]",
+        var postgres = cpu.Lines.Where(l => l.Part.StartsWith("PostgreSQL", StringComparison.Ordinal)).ToList();
+        table.AddRow("[italic]PostgreSQL, all of it[/]", $"{postgres.Sum(l => l.Processes)}", $"{postgres.Sum(l => l.BusySeconds):0.0} s", $"{postgres.Sum(l => l.IdleSeconds):0.0} s",
+            $"{postgres.Sum(l => l.MillisecondsPerContribution):0.00} ms", cpu.MillisecondsPerContribution <= 0 ? "" : $"{postgres.Sum(l => l.MillisecondsPerContribution) / cpu.MillisecondsPerContribution:P0}");
+        table.AddRow("[bold]all[/]", "", $"{cpu.BusySeconds:0.0} s", "", $"[bold]{cpu.MillisecondsPerContribution:0.00} ms[/] ({(cpu.Accepted == 0 ? 0 : cpu.BusySeconds * 1000 / cpu.Accepted):0.00} ms with rest)",
             $"machine: {cpu.CapacitySeconds:0} CPU s in {cpu.Window.TotalSeconds:0} s, {cpu.BusySeconds / cpu.CapacitySeconds:P0} used");
         AnsiConsole.Write(table);
         if (cpu.MillisecondsPerContribution > 0)
