@@ -109,12 +109,35 @@ if (!string.Equals(builder.Configuration["Demo:Validators"], "false", StringComp
 
 // The browser's front door: the pages, and every service's API proxied on one origin (addresses by service discovery).
 // The page reads anchored heads from the chain's JSON-RPC itself, so it is given the node's address as a browser sees it.
-builder.AddProject<Projects.Portal>("portal")
+var portal = builder.AddProject<Projects.Portal>("portal")
     .WithHttpEndpoint(port: 5100, name: "web")
     .WithReference(contributions).WithReference(qualityScoring).WithReference(rewardLedger)
     .WithReference(chainBridge).WithReference(governance).WithReference(communityModel)
     .WithEnvironment("Portal__ChainRpcUrl", infrastructure.Chain)
     .WithEnvironment("Portal__LogKey", logKey);
+
+// So the explorer shows a witnessed log: one independent witness (the audit tool's `witness`) follows the newest head
+// over HTTP, proves it consistent with the last one it saw and cosigns it with the public development witness key; the
+// bridge serves the newest size it cosigned as /checkpoint and the portal requires its cosignature. `eng/run.sh
+// --Demo:Witness=false` leaves it out, and then neither the bridge nor the portal asks for a witness.
+if (!string.Equals(builder.Configuration["Demo:Witness"], "false", StringComparison.OrdinalIgnoreCase))
+{
+    // The witness's private note key (cosignature/v1): a secret parameter; the published development key locally.
+    var witnessKey = builder.AddParameter("witness-key", secret: true);
+    // Its verifier key, public: what the bridge and the visitor's browser check the cosignatures with.
+    var witnessVerifierKey = builder.AddParameter("witness-verifier-key");
+    builder.AddProject<Projects.Audit>("witness")
+        .WithArgs("witness", "--url", chainBridge.GetEndpoint("api"), "--log-key", logKey.Resource,
+            "--key-env", WitnessKeyVariable, "--interval", "5")
+        .WithEnvironment(WitnessKeyVariable, witnessKey)
+        .WaitFor(chainBridge);
+    chainBridge
+        .WithEnvironment("Checkpoints__Witnesses__0", witnessVerifierKey)
+        .WithEnvironment("Checkpoints__WitnessesRequired", "1");
+    portal
+        .WithEnvironment("Portal__WitnessKeys__0", witnessVerifierKey)
+        .WithEnvironment("Portal__WitnessesRequired", "1");
+}
 
 builder.Build().Run();
 
@@ -122,6 +145,9 @@ internal static partial class Program
 {
     /// <summary>The address of the community model's development builder key (CommunityModel's DevelopmentBuilderKey).</summary>
     private const string CommunityModelBuilder = "0xa0Ee7A142d267C1f36714E4a8F75612F20a79720";
+
+    /// <summary>The environment variable the local witness reads its private key from (never its command line, which ps shows).</summary>
+    private const string WitnessKeyVariable = "WITNESS_KEY";
 
     /// <summary>anvil's public dev accounts 3 to 7: the development genesis validators (benchmarks/LoadDriver signs with their keys).</summary>
     private static readonly string[] DevelopmentValidators =

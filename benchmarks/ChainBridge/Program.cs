@@ -9,6 +9,13 @@ using Npgsql;
 // The chain bridge's log and anchoring: append rate against raw SHA-256 in the same run, proof latency on a
 // large log in PostgreSQL, and gas per anchor and per anchored event.
 // Usage: communityai-chainbridge-bench [hashLeaves=200000] [logSize=1000000] [samples=2000] [eventsPerPeriod=1000,100000,1000000]
+//        communityai-chainbridge-bench witnessed [sizes=1000000] [samples=50]   (the witnessed checkpoint's search alone)
+if (args is ["witnessed", ..])
+{
+    await WitnessedAsync(args.Length > 1 ? long.Parse(args[1], CultureInfo.InvariantCulture) : 1_000_000,
+        args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 50);
+    return;
+}
 var hashLeaves = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 200_000;
 var logSize = args.Length > 1 ? long.Parse(args[1], CultureInfo.InvariantCulture) : 1_000_000;
 var samples = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 2_000;
@@ -64,3 +71,19 @@ Console.WriteLine("Anchoring on anvil (HistoryAnchor.anchor, one transaction per
 foreach (var a in anchors)
     Console.WriteLine($"  {a.EventsInPeriod,9:N0} events in the period                             {a.TreeSize,11:N0}  {a.Gas,11:N0}  {(double)a.Gas / a.EventsInPeriod,10:F3}");
 Console.WriteLine($"load average at end: {LoadAverage.Read()}");
+
+static async Task WitnessedAsync(long sizes, int samples)
+{
+    var server = Environment.GetEnvironmentVariable("COMMUNITYAI_BENCH_POSTGRES") ?? "Host=127.0.0.1;Port=5432;Username=postgres;Password=postgres";
+    Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}");
+    Console.WriteLine($"load average at start: {LoadAverage.Read()}");
+    await using var database = await BenchDatabase.CreateAsync(server, "bench_witnessed_", maxPoolSize: 4);
+    await using var dataSource = NpgsqlDataSource.Create(database.ConnectionString);
+    await LogSchema.EnsureAsync(dataSource, CancellationToken.None);
+    var results = await WitnessedCheckpointSearch.MeasureAsync(dataSource, sizes, stoppedAt: 1_000, samples);
+    Console.WriteLine();
+    Console.WriteLine($"Witnessed /checkpoint search, 2 of 2 witnesses, {samples} requests each       rows  served   before p50/max ms   after p50/max ms");
+    foreach (var r in results)
+        Console.WriteLine($"  {r.State,-44}{r.Rows,12:N0}  {r.Served,7:N0}  {r.BeforeP50,9:F2} / {r.BeforeMax,-8:F2}  {r.AfterP50,8:F2} / {r.AfterMax:F2}");
+    Console.WriteLine($"load average at end: {LoadAverage.Read()}");
+}

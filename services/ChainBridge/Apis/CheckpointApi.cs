@@ -122,8 +122,7 @@ public static class CheckpointApi
         if (!root.AsSpan().SequenceEqual(checkpoint.RootHash) || checkpoint.Extensions.Count > 0)
             return Problem(409, "Not this log's checkpoint", $"the cosigned checkpoint of size {checkpoint.TreeSize} differs from this log's head of that size");
 
-        foreach (var line in valid)
-            await cosignatures.SaveAsync(checkpoint.TreeSize, line, ct);
+        await cosignatures.SaveVerifiedAsync(checkpoint.TreeSize, valid, ct);
         return TypedResults.Ok(new CosignatureAccepted(checkpoint.TreeSize, valid.Select(v => v.Name).ToList()));
     }
 

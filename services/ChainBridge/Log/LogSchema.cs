@@ -7,7 +7,8 @@ namespace CommunityAI.ChainBridge.Log;
 /// The log's own tables in the chain-bridge schema. Entries keep their canonical bytes (what auditors hash) and leaf
 /// hashes; nodes keep every perfect subtree hash above the leaves, so any root or proof needs O(log n) rows, never all
 /// leaves (logs written before 2026-12 also hold level-0 rows there, unread); log_notices
-/// is how far <see cref="LogNoticePublisher"/> has told the bus.
+/// is how far <see cref="LogNoticePublisher"/> has told the bus. Witnesses' cosignatures live beside the log
+/// (<see cref="Checkpoints.CosignatureStore"/>): they are public and checkable by anyone, not history.
 /// </summary>
 public static class LogSchema
 {
@@ -33,6 +34,25 @@ public static class LogSchema
         CREATE TABLE IF NOT EXISTS {Schema}.log_notices (
             id                int    PRIMARY KEY CHECK (id = 1),
             published_through bigint NOT NULL);
+        CREATE TABLE IF NOT EXISTS {Schema}.checkpoint_cosignatures (
+            tree_size bigint NOT NULL,
+            witness   text   NOT NULL,
+            key_hash  bigint NOT NULL,
+            signature bytea  NOT NULL,
+            PRIMARY KEY (tree_size, witness, key_hash));
+        -- The newest size each witness key cosigned, an upper bound for the witnessed checkpoint (CosignatureStore).
+        -- Filled from the cosignatures already stored when it is created, so a bridge upgraded in place serves the same.
+        DO $$ BEGIN
+            IF to_regclass('{Schema}.checkpoint_witness_latest') IS NULL THEN
+                CREATE TABLE {Schema}.checkpoint_witness_latest (
+                    witness   text   NOT NULL,
+                    key_hash  bigint NOT NULL,
+                    tree_size bigint NOT NULL,
+                    PRIMARY KEY (witness, key_hash));
+                INSERT INTO {Schema}.checkpoint_witness_latest (witness, key_hash, tree_size)
+                    SELECT witness, key_hash, max(tree_size) FROM {Schema}.checkpoint_cosignatures GROUP BY witness, key_hash;
+            END IF;
+        END $$;
         """;
 
     public static async Task EnsureAsync(NpgsqlDataSource dataSource, CancellationToken ct)

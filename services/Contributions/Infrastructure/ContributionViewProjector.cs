@@ -48,14 +48,29 @@ public sealed class ContributionViewProjector(IDocumentStore store, NpgsqlDataSo
             ?? ContributionViewCheckpoint.Start;
     }
 
+    /// <summary>History events read per batch.</summary>
+    public int BatchSize => batchSize;
+
     /// <summary>Reads one batch from <paramref name="cursor"/> and applies it on top of <paramref name="checkpoint"/>.</summary>
     /// <exception cref="InvalidOperationException">Another instance moved the checkpoint before this batch (Marten's
     /// concurrency exception when it moves during it): nothing of the batch is stored.</exception>
     public async Task<ProjectionStep> StepAsync(FeedCursor cursor, ContributionViewCheckpoint checkpoint, CancellationToken ct)
     {
         var batch = await _feed.ReadAsync(cursor, batchSize, ct);
-        if (batch.Events.Count == 0)
-            return new ProjectionStep(batch.Next, checkpoint, 0);
+        return new ProjectionStep(batch.Next, await ApplyAsync(batch.Events, batch.Next.Checkpoint, checkpoint, ct), batch.Events.Count);
+    }
+
+    /// <summary>
+    /// Applies the history events that follow <paramref name="checkpoint"/>, up to sequence <paramref name="sequence"/>,
+    /// committing the views they change and the new checkpoint together; returns the new checkpoint (the same when
+    /// there are no events).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Another instance moved the checkpoint before this batch (Marten's
+    /// concurrency exception when it moves during it): nothing of the batch is stored.</exception>
+    public async Task<ContributionViewCheckpoint> ApplyAsync(IReadOnlyList<StoredEvent> events, long sequence, ContributionViewCheckpoint checkpoint, CancellationToken ct)
+    {
+        if (events.Count == 0)
+            return checkpoint;
 
         await using var session = store.LightweightSession();
         // Loaded in this session, the checkpoint's version is checked on commit (optimistic concurrency), so two
@@ -64,7 +79,7 @@ public sealed class ContributionViewProjector(IDocumentStore store, NpgsqlDataSo
         if ((stored ?? ContributionViewCheckpoint.Start) != checkpoint)
             throw new InvalidOperationException("Another instance moved the contribution views' checkpoint; resuming from the stored one.");
 
-        var facts = Recognise(batch.Events, checkpoint.NextLogIndex);
+        var facts = Recognise(events, checkpoint.NextLogIndex);
         var views = await LoadViewsAsync(session, facts, checkpoint.AnchoredTreeSize, ct);
         var changed = new HashSet<string>(StringComparer.Ordinal);
         var before = views.ToDictionary(v => v.Key, v => v.Value.Status, StringComparer.Ordinal);
@@ -108,8 +123,8 @@ public sealed class ContributionViewProjector(IDocumentStore store, NpgsqlDataSo
 
         var next = checkpoint with
         {
-            Sequence = batch.Next.Checkpoint,
-            NextLogIndex = checkpoint.NextLogIndex + batch.Events.Count,
+            Sequence = sequence,
+            NextLogIndex = checkpoint.NextLogIndex + events.Count,
             AnchoredTreeSize = anchoredSize,
         };
         session.Store(changed.Select(id => views[id]).ToArray());
@@ -118,8 +133,8 @@ public sealed class ContributionViewProjector(IDocumentStore store, NpgsqlDataSo
         else
             session.Store(next);
         await session.SaveChangesAsync(ct);
-        PipelineMetrics.Observe(before, changed.Select(id => views[id]), facts.Select(f => f.Fact), batch.Events[^1].Timestamp, DateTimeOffset.UtcNow);
-        return new ProjectionStep(batch.Next, next, batch.Events.Count);
+        PipelineMetrics.Observe(before, changed.Select(id => views[id]), facts.Select(f => f.Fact), events[^1].Timestamp, DateTimeOffset.UtcNow);
+        return next;
 
         void Update(string id, Func<ContributionView, ContributionView> apply)
         {

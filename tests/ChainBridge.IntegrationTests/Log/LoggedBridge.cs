@@ -20,20 +20,36 @@ public class LoggedBridge : IAsyncLifetime
     public ChainBridgeHost Host { get; private set; } = null!;
     public HttpClient Client { get; private set; } = null!;
 
+    /// <summary>The bridge's database.</summary>
+    public string ConnectionString => _backends.History;
+
     /// <summary>Settings a derived fixture adds to the bridge's.</summary>
     protected virtual IEnumerable<(string Key, string Value)> ExtraSettings => [];
 
     public async Task InitializeAsync()
     {
         await _backends.InitializeAsync();
+        Start(ExtraSettings);
+        await AppendAsync(Entries);
+    }
+
+    /// <summary>Stops the bridge and starts it again on the same database and broker, with <paramref name="extra"/> added to its settings.</summary>
+    public async Task RestartAsync(IEnumerable<(string Key, string Value)> extra)
+    {
+        Client.Dispose();
+        await Host.DisposeAsync();
+        Start(extra);
+    }
+
+    private void Start(IEnumerable<(string Key, string Value)> extra)
+    {
         // No chain: a bridge that never anchored anchors its head at once on start, and its record would grow the
         // log these tests hold still. The log API does not need the chain; anchoring just waits for a node.
         Host = new ChainBridgeHost(_backends.Settings([("Chain:AnchorerKey", CommunityAI.Testing.AnvilNode.DevPrivateKeys[1]),
-            ("ConnectionStrings:chain", "http://127.0.0.1:9"), .. ExtraSettings]));
+            ("ConnectionStrings:chain", "http://127.0.0.1:9"), .. extra]));
         Host.UseKestrel(0);
         Host.StartServer();
         Client = Host.CreateClient();
-        await AppendAsync(Entries);
     }
 
     /// <summary>Appends <paramref name="count"/> history events and waits until the bridge has logged them.</summary>

@@ -70,12 +70,17 @@ internal static class WatchCommands
         var once = new Option<bool>("--once") { Description = "check once and exit (0 consistent, 1 alert or not yet witnessed)" };
         var interval = new Option<double>("--interval") { Description = "seconds between checks", DefaultValueFactory = _ => 10 };
         var webhook = new Option<string?>("--webhook") { Description = "URL to POST each alert to, as JSON" };
-        var key = new Option<FileInfo?>("--key-file") { Description = "the witness's private key file (from witness-key)", Required = cosign };
+        var key = new Option<FileInfo?>("--key-file") { Description = "the witness's private key file (from witness-key)" };
+        // Orchestrators hand secrets to a process as environment variables; a key on the command line would show in ps.
+        var keyEnv = new Option<string?>("--key-env") { Description = "the name of an environment variable holding the witness's private key (instead of --key-file)" };
         var command = new Command(name, description) { state, once, interval, webhook };
         var served = ServedLogTarget.AddTo(command, required: true);
         var chain = ChainTarget.AddTo(command);
         if (cosign)
+        {
             command.Add(key);
+            command.Add(keyEnv);
+        }
         command.SetAction(async (parse, ct) =>
         {
             var console = new AuditConsole(false, output, error);
@@ -94,17 +99,24 @@ internal static class WatchCommands
             NoteSigner? signer = null;
             if (cosign)
             {
-                var file = parse.GetValue(key)!;
+                var file = parse.GetValue(key);
+                var variable = parse.GetValue(keyEnv);
+                if ((file is null) == (variable is null))
+                    return Usage("give the witness's private key with one of --key-file or --key-env");
                 try
                 {
-                    signer = NoteSigner.ParsePrivateKey((await File.ReadAllTextAsync(file.FullName, ct)).Trim());
+                    signer = file is not null
+                        ? NoteSigner.ParsePrivateKey((await File.ReadAllTextAsync(file.FullName, ct)).Trim())
+                        : NoteSigner.ParsePrivateKey(Environment.GetEnvironmentVariable(variable!)?.Trim()
+                            ?? throw new FormatException("the variable is not set"));
                 }
                 catch (Exception e) when (e is FormatException or IOException)
                 {
-                    return Usage($"--key-file {file.FullName}: {e.Message}");
+                    // Names the source, never the key.
+                    return Usage(file is not null ? $"--key-file {file.FullName}: {e.Message}" : $"--key-env {variable}: {e.Message}");
                 }
                 if (signer.Key.Type != NoteKey.CosignatureType)
-                    return Usage("--key-file must hold a cosignature/v1 key (type 0x04); make one with witness-key");
+                    return Usage("the witness's key must be a cosignature/v1 key (type 0x04); make one with witness-key");
                 // A witness cosigns the newest head, which no other witness has cosigned yet: waiting for them would
                 // starve every witness that did the same.
                 if (log!.WitnessesRequired > 0)

@@ -1,0 +1,75 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Text.Json;
+
+namespace CommunityAI.Deploy.Tests;
+
+/// <summary>
+/// The local system as the AppHost describes it (its publish manifest, written by the AppHost's own Program without
+/// starting anything): the witness <c>eng/run.sh</c> runs, and the chain-bridge and the portal knowing it, or, with
+/// <c>--Demo:Witness=false</c>, none of the three.
+/// </summary>
+public sealed class AppHostManifestTests
+{
+    [Fact]
+    public async Task The_local_witness_cosigns_with_the_witness_key_from_the_environment_and_the_bridge_and_the_portal_require_it()
+    {
+        var resources = await ManifestAsync();
+
+        var witness = resources.GetProperty("witness");
+        Assert.EndsWith("tools/Audit/Audit.csproj", witness.GetProperty("path").GetString(), StringComparison.Ordinal);
+        var args = witness.GetProperty("args").EnumerateArray().Select(a => a.GetString()).ToList();
+        Assert.Equal(["witness", "--url", "{chain-bridge.bindings.api.url}", "--log-key", "{log-key.value}", "--key-env", "WITNESS_KEY"], args.Take(7));
+        // The private key reaches the witness through its environment, never its command line.
+        Assert.Equal("{witness-key.value}", witness.GetProperty("env").GetProperty("WITNESS_KEY").GetString());
+        Assert.DoesNotContain(args, a => a!.Contains("witness-key", StringComparison.Ordinal));
+        var bridge = resources.GetProperty("chain-bridge").GetProperty("env");
+        Assert.Equal("{witness-verifier-key.value}", bridge.GetProperty("Checkpoints__Witnesses__0").GetString());
+        Assert.Equal("1", bridge.GetProperty("Checkpoints__WitnessesRequired").GetString());
+        var portal = resources.GetProperty("portal").GetProperty("env");
+        Assert.Equal("{witness-verifier-key.value}", portal.GetProperty("Portal__WitnessKeys__0").GetString());
+        Assert.Equal("1", portal.GetProperty("Portal__WitnessesRequired").GetString());
+        Assert.Equal("{log-key.value}", portal.GetProperty("Portal__LogKey").GetString());
+    }
+
+    [Fact]
+    public async Task Without_the_demo_witness_neither_the_bridge_nor_the_portal_asks_for_one()
+    {
+        var resources = await ManifestAsync("--Demo:Witness=false");
+
+        Assert.False(resources.TryGetProperty("witness", out _));
+        Assert.False(resources.GetProperty("chain-bridge").GetProperty("env").TryGetProperty("Checkpoints__WitnessesRequired", out _));
+        Assert.False(resources.GetProperty("portal").GetProperty("env").TryGetProperty("Portal__WitnessesRequired", out _));
+    }
+
+    /// <summary>The AppHost's resources, from its manifest publisher run on the build this test project was built with.</summary>
+    private static async Task<JsonElement> ManifestAsync(params string[] extra)
+    {
+        var output = Path.Combine(Path.GetTempPath(), $"apphost-{Guid.NewGuid():N}.json");
+        var configuration = typeof(AppHostManifestTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()!.Configuration;
+        var start = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { "run", "--no-build", "-c", configuration, "--project", Path.Combine(RenderedOverlay.RepositoryRoot, "AppHost", "CommunityAI.AppHost.csproj"),
+                "--", "--publisher", "manifest", "--output-path", output },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var argument in extra)
+            start.ArgumentList.Add(argument);
+        try
+        {
+            using var process = Process.Start(start)!;
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            var stderr = process.StandardError.ReadToEndAsync();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+            await process.WaitForExitAsync(timeout.Token);
+            Assert.True(process.ExitCode == 0, $"the AppHost's manifest publisher failed: {await stdout}\n{await stderr}");
+            using var manifest = JsonDocument.Parse(await File.ReadAllTextAsync(output));
+            return manifest.RootElement.GetProperty("resources").Clone();
+        }
+        finally
+        {
+            File.Delete(output);
+        }
+    }
+}
