@@ -69,32 +69,7 @@ public sealed partial class EvaluatorSandbox(IOptions<ModelOptions> options, ILo
     private async Task<Result> RunProcessAsync(string directory, string requestPath, int count, int labels, CancellationToken ct)
     {
         var o = options.Value;
-        var start = new ProcessStartInfo("prlimit")
-        {
-            WorkingDirectory = directory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in new[]
-                 {
-                     // No file-size limit: the runtime maps its code through a memory file it grows, and one would stop it starting.
-                     $"--as={o.EvaluatorMemoryBytes}", "--core=0", "--",
-                     "unshare", "--map-root-user", "--net", "--",
-                     "dotnet", EvaluatorPath, requestPath,
-                 })
-            start.ArgumentList.Add(argument);
-        // Nothing of the service's environment (connection strings, keys) reaches the model's process.
-        start.Environment.Clear();
-        start.Environment["PATH"] = Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin";
-        if (Environment.GetEnvironmentVariable("DOTNET_ROOT") is { } root)
-            start.Environment["DOTNET_ROOT"] = root;
-        start.Environment["HOME"] = directory;
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        // The runtime reserves address space for a heap as large as the machine unless told its limit; under --as it
-        // would not start. A quarter of the limit for managed memory leaves the rest to ONNX Runtime.
-        start.Environment["DOTNET_GCHeapHardLimit"] = "0x" + (o.EvaluatorMemoryBytes / 4).ToString("x", System.Globalization.CultureInfo.InvariantCulture);
-        start.Environment["DOTNET_gcServer"] = "0";
+        var start = Launch(directory, o.EvaluatorMemoryBytes, "dotnet", EvaluatorPath, requestPath);
 
         using var process = new Process { StartInfo = start };
         try
@@ -145,6 +120,37 @@ public sealed partial class EvaluatorSandbox(IOptions<ModelOptions> options, ILo
         if (answer?.Predictions is not { } predictions || predictions.Count != count || predictions.Any(p => p < 0 || p >= labels))
             return new Result.Refused("the evaluator gave no valid answer");
         return new Result.Answered(predictions, answer.LoadMilliseconds, answer.RunMilliseconds);
+    }
+
+    /// <summary>
+    /// How the sandbox starts <paramref name="command"/>: under an address-space limit and no core dump, in a network
+    /// namespace of its own, with an empty environment, in <paramref name="directory"/>, its output read by the caller.
+    /// </summary>
+    public static ProcessStartInfo Launch(string directory, long memoryBytes, params string[] command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var start = new ProcessStartInfo("prlimit")
+        {
+            WorkingDirectory = directory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        // No file-size limit: the runtime maps its code through a memory file it grows, and one would stop it starting.
+        foreach (var argument in new[] { $"--as={memoryBytes}", "--core=0", "--", "unshare", "--map-root-user", "--net", "--" }.Concat(command))
+            start.ArgumentList.Add(argument);
+        // Nothing of the service's environment (connection strings, keys) reaches the model's process.
+        start.Environment.Clear();
+        start.Environment["PATH"] = Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin";
+        if (Environment.GetEnvironmentVariable("DOTNET_ROOT") is { } root)
+            start.Environment["DOTNET_ROOT"] = root;
+        start.Environment["HOME"] = directory;
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        // The runtime reserves address space for a heap as large as the machine unless told its limit; under --as it
+        // would not start. A quarter of the limit for managed memory leaves the rest to ONNX Runtime.
+        start.Environment["DOTNET_GCHeapHardLimit"] = "0x" + (memoryBytes / 4).ToString("x", System.Globalization.CultureInfo.InvariantCulture);
+        start.Environment["DOTNET_gcServer"] = "0";
+        return start;
     }
 
     private static async Task<string> ReadBoundedAsync(StreamReader reader)
