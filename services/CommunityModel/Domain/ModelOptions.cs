@@ -56,6 +56,13 @@ public sealed class ModelOptions : IValidatableObject
     [Range(1024, 64L * 1024 * 1024)]
     public long MaxModelBytes { get; set; } = 1024 * 1024;
 
+    /// <summary>
+    /// Contributed models evaluated in one round at most, oldest first; the rest wait for the next round. Each may take up
+    /// to <see cref="EvaluatorTimeout"/>, so this bounds how long a flood of submissions can hold a round.
+    /// </summary>
+    [Range(1, 1000)]
+    public int MaxModelsPerRound { get; set; } = 10;
+
     /// <summary>Wall-clock limit of one run of the sandboxed evaluator; past it the process is killed and the model refused.</summary>
     public TimeSpan EvaluatorTimeout { get; set; } = TimeSpan.FromSeconds(60);
 

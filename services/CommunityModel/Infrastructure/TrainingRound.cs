@@ -187,7 +187,10 @@ public sealed partial class TrainingRound(
             ChampionRule.BecomesChampion(current is not null, compared.Count, challengerBasisPoints, championBasisPoints));
     }
 
-    /// <summary>The model contributions of the snapshot not evaluated yet, with their content checked, in history order.</summary>
+    /// <summary>
+    /// The model contributions of the snapshot not evaluated yet, with their content checked, in history order, at most
+    /// <see cref="ModelOptions.MaxModelsPerRound"/>.
+    /// </summary>
     private async Task<IReadOnlyList<ContributedModels.Pending>> PendingModelsAsync(string modelRoot, CancellationToken ct)
     {
         var models = await ExportAsync(modelRoot, ct);
@@ -196,7 +199,7 @@ public sealed partial class TrainingRound(
         return models.Contents
             .Where(c => c.Content is not null && !done.Contains(c.ContributionId) && submissions.ContainsKey(c.ContributionId))
             .Select(c => ContributedModels.Pending.Of(c.ContributionId, submissions[c.ContributionId], c.Content!, modelRoot))
-            .OrderBy(p => p.Submission.At).ToList();
+            .OrderBy(p => p.Submission.At).Take(options.Value.MaxModelsPerRound).ToList();
     }
 
     /// <summary>The snapshot's content from the export, each member's checked against the content hash the history records.</summary>
