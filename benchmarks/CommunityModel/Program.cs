@@ -7,6 +7,12 @@ using Microsoft.ML.Trainers;
 // The community model's training (canonical order, text-hash split, held-out evaluation, save, model hash) against
 // plain ML.NET fitting the same pipeline on the same examples, and predictions per second of the saved model.
 // Usage: dotnet run -c Release -- [examples per size, comma-separated]   (default 1000,10000)
+// Or: dotnet run -c Release -- evaluation [texts, comma-separated]   (a contributed model in the sandbox against plain ONNX Runtime)
+if (args is ["evaluation", ..])
+{
+    await EvaluationBenchmark.RunAsync(args.Length > 1 ? args[1] : "100,1000");
+    return;
+}
 var sizes = (args.Length > 0 ? args[0] : "1000,10000").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
 string[] labels = ["question", "bug-report", "idea", "praise"];
 var settings = new TextClassifier.Settings(labels, 2026, 20);

@@ -35,6 +35,8 @@ public static class Extensions
         builder.Services.AddSingleton<ModelHistory>();
         builder.Services.AddSingleton<Champion>();
         builder.Services.AddSingleton<EvaluationPeriods>();
+        builder.Services.AddSingleton<EvaluatorSandbox>();
+        builder.Services.AddSingleton<ContributedModels>();
         builder.Services.AddSingleton<TrainingRound>();
         // A round by itself every Model:TrainEvery on one replica (a day unless set; set empty, rounds run on request only).
         if (builder.Configuration[$"{ModelOptions.Section}:{nameof(ModelOptions.TrainEvery)}"] is not "")
@@ -46,6 +48,7 @@ public static class Extensions
     {
         options.Events.AddEventType<ModelTrained>();
         options.Events.AddEventType<ModelEvaluated>();
+        options.Events.AddEventType<ModelContributionEvaluated>();
         options.Events.AddEventType<EvaluationSplitCommitted>();
         options.Events.AddEventType<EvaluationSplitRevealed>();
         options.Schema.For<StoredModel>();

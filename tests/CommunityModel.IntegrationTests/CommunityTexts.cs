@@ -22,7 +22,8 @@ public static class CommunityTexts
             "delighted", "perfect", "smooth", "beautiful", "elegant", "bravo", "cheers", "grateful", "nice", "solid", "favourite", "joy"],
     };
 
-    private static readonly string[] Everyday = ["the", "app", "page", "today", "again", "this", "my", "our", "team", "portal", "screen", "wallet",
+    /// <summary>The everyday words every label uses alike: noise, as far as the label goes.</summary>
+    public static readonly string[] Everyday = ["the", "app", "page", "today", "again", "this", "my", "our", "team", "portal", "screen", "wallet",
         "data", "model", "button", "after", "update", "login", "with", "for", "it", "is", "on", "every"];
 
     /// <summary><paramref name="perLabel"/> examples of each label, from <paramref name="seed"/>.</summary>

@@ -2,7 +2,6 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using CommunityAI.Audit.Commands;
 using CommunityAI.CommunityModel.Infrastructure;
 using CommunityAI.Contracts;
 using CommunityAI.Formats;
@@ -66,13 +65,7 @@ public sealed class ModelReplayTests(ModelService service) : IClassFixture<Model
         Assert.Contains("wrong champion named", planted.Output);
     }
 
-    private async Task<(int Code, string Output)> AuditRun(params string[] extra)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var code = await AuditApp.RunAsync(["replay", "--database", service.History, .. extra], output, error);
-        return (code, output + "\n" + error);
-    }
+    private Task<(int Code, string Output)> AuditRun(params string[] extra) => service.ReplayAsync(extra);
 
     /// <summary>The content of every snapshot the history records, as an admitted builder exports it.</summary>
     private async Task<string> ContentFileAsync()

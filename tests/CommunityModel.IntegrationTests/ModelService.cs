@@ -65,10 +65,14 @@ public class ModelService : IAsyncLifetime
     /// A contributor's signed contribution of <paramref name="content"/> (a salt line is added, as clients do),
     /// scored <paramref name="score"/> in quality-scoring's stream unless null. Returns its id.
     /// </summary>
-    public async Task<string> ContributeAsync(string content, int? score = 80, int contributor = 1, string kind = "data")
+    public Task<string> ContributeAsync(string content, int? score = 80, int contributor = 1, string kind = "data") =>
+        ContributeAsync(Encoding.UTF8.GetBytes(content), score, contributor, kind);
+
+    /// <summary>The same with binary content (a model file).</summary>
+    public async Task<string> ContributeAsync(byte[] content, int? score = 80, int contributor = 1, string kind = "data")
     {
         var nonce = (ulong)Interlocked.Increment(ref _nonce);
-        var stored = ContentSalt.Add(Encoding.UTF8.GetBytes(content));
+        var stored = ContentSalt.Add(content);
         var payload = new ContributionPayload(Address.Parse(AnvilNode.DevAddresses[contributor]), kind, Hex.Encode(SHA256.HashData(stored)),
             $"ipfs://model-test/{nonce}", TestChain.Licence, nonce, (ulong)DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds());
         var body = new JsonObject
@@ -126,6 +130,20 @@ public class ModelService : IAsyncLifetime
         await using var command = new NpgsqlCommand($"select count(*) from model.{table}", connection);
         return (long)(await command.ExecuteScalarAsync())!;
     }
+
+    /// <summary>The auditor's <c>replay</c> over this history: its exit code, and what it printed.</summary>
+    public async Task<(int Code, string Output)> ReplayAsync(params string[] extra)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var code = await CommunityAI.Audit.Commands.AuditApp.RunAsync(["replay", "--database", History, .. extra], output, error);
+        return (code, output + "\n" + error);
+    }
+
+    /// <summary>The replay's row of community model figures (trained, …, findings, contributed models, refused), columns split.</summary>
+    public static string[] ModelRow(string output) =>
+        output.Split('\n').SkipWhile(l => !l.StartsWith("community model trainings", StringComparison.Ordinal)).Skip(1).First()
+            .Split("  ", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     public async Task DisposeAsync()
     {

@@ -1,6 +1,8 @@
 using CommunityAI.CommunityModel.Infrastructure;
 using CommunityAI.Contracts;
+using CommunityAI.CommunityModel.Domain;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace CommunityAI.CommunityModel.Apis;
 
@@ -15,13 +17,36 @@ public static class ModelApi
         var api = app.MapGroup("/api/model").WithTags("Model");
         api.MapGet("/", CurrentAsync);
         api.MapGet("/trainings", RoundsAsync);
+        api.MapGet("/contributions", ContributionsAsync);
         api.MapGet("/trainings/{snapshotRoot}", TrainedAsync);
         api.MapPost("/trainings", TrainAsync);
         return app;
     }
 
-    public static async Task<Results<Ok<ModelTrained>, ProblemHttpResult>> CurrentAsync(ModelHistory history, CancellationToken ct) =>
-        await history.ServedAsync(ct) is { } served ? TypedResults.Ok(served) : NoModel();
+    /// <summary>A contributed champion as <c>GET /api/model</c> shows it: its evaluation, and the labels its scores are for.</summary>
+    public sealed record ContributedModel(string ContributionId, string Contributor, string ModelHash, string SnapshotRoot, string Contract, long Period,
+        int ComparedCount, int AccuracyBasisPoints, string? ChampionModelHash, int? ChampionAccuracyBasisPoints, int GainBasisPoints,
+        DateTimeOffset EvaluatedAt, IReadOnlyList<string> Labels);
+
+    /// <summary>The model served: its <see cref="ModelTrained"/>, or for a contributed champion its evaluation (<see cref="ContributedModel"/>).</summary>
+    public static async Task<Results<Ok<ModelTrained>, Ok<ContributedModel>, ProblemHttpResult>> CurrentAsync(ModelHistory history,
+        IOptions<ModelOptions> options, CancellationToken ct) =>
+        await history.ServedAsync(ct) switch
+        {
+            { Trained: { } trained } => TypedResults.Ok(trained),
+            { Contributed: { } c } => TypedResults.Ok(new ContributedModel(c.ContributionId, c.Contributor, c.ModelHash, c.SnapshotRoot, c.Contract, c.Period,
+                c.ComparedCount, c.AccuracyBasisPoints, c.ChampionModelHash, c.ChampionAccuracyBasisPoints, c.GainBasisPoints, c.EvaluatedAt, options.Value.Labels)),
+            _ => NoModel(),
+        };
+
+    /// <summary>The newest evaluations of <c>model</c> contributions, newest first: measured, refused, and which became champion.</summary>
+    public static async Task<Results<Ok<IReadOnlyList<ModelContributionEvaluated>>, ValidationProblem>> ContributionsAsync(
+        ModelHistory history, CancellationToken ct, int limit = 50)
+    {
+        if (limit is < 1 or > MaxRounds)
+            return Problems.Field("limit", $"must be 1 to {MaxRounds}");
+        return TypedResults.Ok(await history.ContributionEvaluationsAsync(limit, ct));
+    }
 
     /// <summary>Most rounds one answer lists.</summary>
     public const int MaxRounds = 200;

@@ -20,8 +20,10 @@ public static class PredictionsApi
     public sealed record LabelScore(string Label, float Probability);
 
     /// <summary>The answer: the prediction's id, the chosen label, every label's probability, and which model answered.</summary>
+    /// <param name="SnapshotRoot">The data snapshot the model was trained on, or for a contributed model the one it won its evaluation on.</param>
+    /// <param name="ContributionId">The <c>model</c> contribution that answered, or null for a model trained here.</param>
     public sealed record PredictionResult(string PredictionId, string Label, IReadOnlyList<LabelScore> Scores, string ModelHash, string SnapshotRoot,
-        DateTimeOffset PredictedAt);
+        DateTimeOffset PredictedAt, string? ContributionId);
 
     /// <summary>A stored prediction as anyone holding its id sees it (without the text, which is the requester's).</summary>
     public sealed record PredictionView(string PredictionId, string Label, string ModelHash, DateTimeOffset PredictedAt);
@@ -69,9 +71,10 @@ public static class PredictionsApi
             session.Insert(stored);
             await session.SaveChangesAsync(ct);
         }
-        var scores = answer.Model.Labels.Select((label, i) => new LabelScore(label, i < answer.Scores.Count ? answer.Scores[i] : 0f)).ToList();
+        var scores = answer.Labels.Select((label, i) => new LabelScore(label, i < answer.Scores.Count ? answer.Scores[i] : 0f)).ToList();
         return TypedResults.Created($"/api/model/predictions/{id}",
-            new PredictionResult(id, answer.Label, scores, answer.Model.ModelHash, answer.Model.SnapshotRoot, stored.PredictedAt));
+            new PredictionResult(id, answer.Label, scores, answer.Model.ModelHash, answer.Model.Trained?.SnapshotRoot ?? answer.Model.Contributed!.SnapshotRoot,
+                stored.PredictedAt, answer.Model.Contributed?.ContributionId));
     }
 
     public static async Task<Results<Ok<PredictionView>, ProblemHttpResult>> GetAsync(string predictionId, IDocumentStore store, CancellationToken ct)

@@ -52,6 +52,27 @@ public sealed class ModelOptions : IValidatableObject
     [Range(16, 100_000)]
     public int MaxTextLength { get; set; } = 2000;
 
+    /// <summary>Largest contributed model file (ONNX) evaluated, in bytes; larger ones are refused before anything reads them.</summary>
+    [Range(1024, 64L * 1024 * 1024)]
+    public long MaxModelBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>
+    /// Contributed models evaluated in one round at most, oldest first; the rest wait for the next round. Each may take up
+    /// to <see cref="EvaluatorTimeout"/>, so this bounds how long a flood of submissions can hold a round.
+    /// </summary>
+    [Range(1, 1000)]
+    public int MaxModelsPerRound { get; set; } = 10;
+
+    /// <summary>Wall-clock limit of one run of the sandboxed evaluator; past it the process is killed and the model refused.</summary>
+    public TimeSpan EvaluatorTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// Address-space limit of the evaluator's process (RLIMIT_AS), runtime and ONNX Runtime included. Below about
+    /// 1.5 GiB the .NET runtime itself does not start.
+    /// </summary>
+    [Range(1536L * 1024 * 1024, 64L * 1024 * 1024 * 1024)]
+    public long EvaluatorMemoryBytes { get; set; } = 2L * 1024 * 1024 * 1024;
+
     /// <summary>
     /// The dataset builder key the service signs snapshot and export requests with (0x-hex secp256k1); its address must be
     /// an admitted builder of the contributions service. Development and Testing fall back to a public dev key.

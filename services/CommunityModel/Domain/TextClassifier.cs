@@ -78,6 +78,18 @@ public static class TextClassifier
         return BasisPoints(ml.MulticlassClassification.Evaluate(loaded.Transform(ml.Data.LoadFromEnumerable(examples.Select(Row.Of)))).MicroAccuracy);
     }
 
+    /// <summary>The saved model's chosen label for each text, in order.</summary>
+    public static IReadOnlyList<string> PredictionsOn(byte[] model, int seed, IReadOnlyList<string> texts)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(texts);
+        var ml = new MLContext(seed);
+        using var stream = new MemoryStream(model, writable: false);
+        var loaded = ml.Model.Load(stream, out _);
+        var scored = loaded.Transform(ml.Data.LoadFromEnumerable(texts.Select(t => new Row { Text = t })));
+        return ml.Data.CreateEnumerable<Prediction>(scored, reuseRowObject: false).Select(p => p.PredictedLabel).ToList();
+    }
+
     private static IEstimator<ITransformer> Pipeline(MLContext ml, IReadOnlyList<string> labels)
     {
         // Keys from the configured labels, not from the data, so score i is always label i whatever the data held.

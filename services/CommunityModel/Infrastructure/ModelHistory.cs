@@ -20,6 +20,14 @@ public sealed class ModelHistory(NpgsqlDataSource dataSource, IDocumentStore sto
     private static readonly string Events = HistoryStoreExtensions.EventsSchema + ".mt_events";
     private static readonly string TrainedType = OutboxRoutes.EventTypeName(typeof(ModelTrained));
     private static readonly string EvaluatedType = OutboxRoutes.EventTypeName(typeof(ModelEvaluated));
+    private static readonly string SubmittedType = OutboxRoutes.EventTypeName(typeof(ContributionSubmitted));
+    private static readonly string ContributionEvaluatedType = OutboxRoutes.EventTypeName(typeof(ModelContributionEvaluated));
+
+    /// <summary>Where a <c>model</c> contribution's one evaluation is recorded.</summary>
+    public const string ContributionStreamPrefix = StreamPrefix + "contributions/";
+
+    /// <summary>Where contributions records a submission (its ContributionAppender.StreamPrefix + id).</summary>
+    public const string SubmissionStreamPrefix = "contributions/";
 
     /// <summary>The recorded snapshot with this root, or null.</summary>
     public Task<DatasetSnapshotted?> SnapshotAsync(string root, CancellationToken ct) =>
@@ -47,18 +55,79 @@ public sealed class ModelHistory(NpgsqlDataSource dataSource, IDocumentStore sto
         FirstAsync<ModelTrained>(
             $"SELECT data::text FROM {Events} WHERE stream_id LIKE @p AND type = '{TrainedType}' ORDER BY seq_id DESC LIMIT 1", StreamPrefix + "%", ct);
 
-    /// <summary>
-    /// The champion: the model of the latest <see cref="ModelEvaluated"/> that became champion, or null when no model was
-    /// evaluated on a private split yet.
-    /// </summary>
-    public Task<ModelTrained?> ChampionAsync(CancellationToken ct) =>
-        FirstAsync<ModelTrained>(
-            $"SELECT t.data::text FROM {Events} e JOIN {Events} t ON t.stream_id = e.stream_id AND t.type = '{TrainedType}' " +
-            $"WHERE e.type = '{EvaluatedType}' AND e.stream_id LIKE @p AND (e.data ->> 'becameChampion') = 'true' ORDER BY e.seq_id DESC LIMIT 1",
-            StreamPrefix + "%", ct);
-
     /// <summary>The model served: the champion, or before any private evaluation the latest model trained.</summary>
-    public async Task<ModelTrained?> ServedAsync(CancellationToken ct) => await ChampionAsync(ct) ?? await LatestAsync(ct);
+    public async Task<ServedModel?> ServedAsync(CancellationToken ct) =>
+        await ChampionAsync(ct) ?? (await LatestAsync(ct) is { } latest ? new ServedModel(latest, null) : null);
+
+    /// <summary>
+    /// The champion: the model of the latest <see cref="ModelEvaluated"/> or <see cref="ModelContributionEvaluated"/>
+    /// that became champion, or null when no model was evaluated on a private split yet.
+    /// </summary>
+    public async Task<ServedModel?> ChampionAsync(CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand(
+            $"SELECT type, stream_id, data::text FROM {Events} WHERE stream_id LIKE @p AND type IN ('{EvaluatedType}', '{ContributionEvaluatedType}') " +
+            "AND (data ->> 'becameChampion') = 'true' ORDER BY seq_id DESC LIMIT 1");
+        command.Parameters.AddWithValue("p", StreamPrefix + "%");
+        string? type = null, stream = null, data = null;
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+            if (await reader.ReadAsync(ct))
+                (type, stream, data) = (reader.GetString(0), reader.GetString(1), reader.GetString(2));
+        if (type == ContributionEvaluatedType)
+            return new ServedModel(null, JsonSerializer.Deserialize<ModelContributionEvaluated>(data!, OutboxRoutes.HistoryJson));
+        if (stream is null)
+            return null;
+        var trained = await FirstAsync<ModelTrained>($"SELECT data::text FROM {Events} WHERE stream_id = @p AND type = '{TrainedType}' ORDER BY seq_id LIMIT 1", stream, ct);
+        return trained is null ? null : new ServedModel(trained, null);
+    }
+
+    /// <summary>The model served: trained here (<see cref="Trained"/>) or contributed (<see cref="Contributed"/>), never both.</summary>
+    public sealed record ServedModel(ModelTrained? Trained, ModelContributionEvaluated? Contributed)
+    {
+        public string ModelHash => Trained?.ModelHash ?? Contributed!.ModelHash;
+    }
+
+    /// <summary>A contribution's submission: its position in the history (global sequence) and its contributor.</summary>
+    public sealed record Submission(long At, string Contributor);
+
+    /// <summary>The submission of each contribution the history holds, by contribution id.</summary>
+    public async Task<IReadOnlyDictionary<string, Submission>> SubmissionsAsync(IEnumerable<string> contributionIds, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand(
+            $"SELECT stream_id, seq_id, data ->> 'contributor' FROM {Events} WHERE stream_id = ANY(@p) AND type = '{SubmittedType}'");
+        command.Parameters.AddWithValue("p", contributionIds.Select(id => SubmissionStreamPrefix + id.ToLowerInvariant()).Distinct().ToArray());
+        var submissions = new Dictionary<string, Submission>(StringComparer.OrdinalIgnoreCase);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            submissions[reader.GetString(0)[SubmissionStreamPrefix.Length..]] = new Submission(reader.GetInt64(1), reader.GetString(2));
+        return submissions;
+    }
+
+    /// <summary>The contributions among <paramref name="contributionIds"/> whose evaluation is recorded already.</summary>
+    public async Task<IReadOnlySet<string>> ContributionsEvaluatedAsync(IEnumerable<string> contributionIds, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand($"SELECT DISTINCT stream_id FROM {Events} WHERE stream_id = ANY(@p)");
+        command.Parameters.AddWithValue("p", contributionIds.Select(id => ContributionStreamPrefix + id.ToLowerInvariant()).Distinct().ToArray());
+        var done = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            done.Add(reader.GetString(0)[ContributionStreamPrefix.Length..]);
+        return done;
+    }
+
+    /// <summary>The recorded evaluations of model contributions, newest first.</summary>
+    public async Task<IReadOnlyList<ModelContributionEvaluated>> ContributionEvaluationsAsync(int limit, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand(
+            $"SELECT data::text FROM {Events} WHERE stream_id LIKE @p AND type = '{ContributionEvaluatedType}' ORDER BY seq_id DESC LIMIT @n");
+        command.Parameters.AddWithValue("p", ContributionStreamPrefix + "%");
+        command.Parameters.AddWithValue("n", limit);
+        var evaluations = new List<ModelContributionEvaluated>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            evaluations.Add(JsonSerializer.Deserialize<ModelContributionEvaluated>(reader.GetString(0), OutboxRoutes.HistoryJson)!);
+        return evaluations;
+    }
 
     /// <summary>
     /// Records the fact and keeps the model's bytes in one transaction; false when this snapshot already has a model
@@ -66,12 +135,21 @@ public sealed class ModelHistory(NpgsqlDataSource dataSource, IDocumentStore sto
     /// The snapshot roots are hex, so no root can contain the separator and no two pairs share a stream.
     /// </summary>
     public async Task<bool> RecordAsync(ModelTrained trained, ModelEvaluated evaluated, byte[] model, IReadOnlyList<string> trainTextHashes,
-        CancellationToken ct)
+        IReadOnlyList<(ModelContributionEvaluated Evaluated, byte[] Model)> contributions, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(trained);
+        ArgumentNullException.ThrowIfNull(contributions);
         try
         {
             await using var session = store.LightweightSession();
+            // Contributed models were measured against the champion going into the round, so they come first in the history.
+            foreach (var (contribution, bytes) in contributions)
+            {
+                session.Events.StartStream(ContributionStreamPrefix + contribution.ContributionId.ToLowerInvariant(), contribution);
+                // Only a champion's bytes are kept: to serve it, and to measure the next challengers against it.
+                if (contribution.BecameChampion)
+                    session.Store(new StoredModel(contribution.ModelHash, bytes));
+            }
             session.Events.StartStream(StreamKey(trained.SnapshotRoot, trained.FeedbackSnapshotRoot), trained, evaluated);
             session.Store(new StoredModel(trained.ModelHash, model));
             session.Store(new StoredTrainingSet(trained.ModelHash, trainTextHashes));

@@ -15,8 +15,8 @@ namespace CommunityAI.CommunityModel.Infrastructure;
 /// One round at a time per replica; a pair of snapshots already trained on is not trained again.
 /// </summary>
 public sealed partial class TrainingRound(
-    DatasetClient datasets, ModelHistory history, EvaluationPeriods periods, Champion champion, IDocumentStore store, IOptions<ModelOptions> options, TimeProvider clock,
-    ILogger<TrainingRound> logger)
+    DatasetClient datasets, ModelHistory history, EvaluationPeriods periods, Champion champion, ContributedModels contributedModels, IDocumentStore store,
+    IOptions<ModelOptions> options, TimeProvider clock, ILogger<TrainingRound> logger)
 {
     private readonly SemaphoreSlim _running = new(1, 1);
 
@@ -33,7 +33,7 @@ public sealed partial class TrainingRound(
     }
 
     /// <summary>A snapshot's members with verified content (null when erased), or why the export cannot be trusted.</summary>
-    private sealed record Verified(DatasetSnapshotted Snapshot, IReadOnlyList<byte[]?> Contents);
+    private sealed record Verified(DatasetSnapshotted Snapshot, IReadOnlyList<(string ContributionId, byte[]? Content)> Contents);
 
     public async Task<Outcome> RunAsync(CancellationToken ct)
     {
@@ -80,27 +80,44 @@ public sealed partial class TrainingRound(
         };
         if (await history.TrainedAsync(dataRoot, feedbackRoot, ct) is { } done)
             return new Outcome.AlreadyTrained(done);
+        // Contributed models wait for new data: they are measured only on examples contributed after them.
+        var modelRoot = await datasets.SnapshotAsync("model", ct) switch
+        {
+            DatasetClient.SnapshotOutcome.Taken taken => taken.Root,
+            DatasetClient.SnapshotOutcome.NothingSelected => null,
+            DatasetClient.SnapshotOutcome.Failed failed => throw new RoundRefused(Upstream($"the model snapshot was refused ({(int)failed.Status}): {failed.Detail}")),
+            _ => throw new InvalidOperationException("unknown snapshot outcome"),
+        };
 
         var data = await ExportAsync(dataRoot, ct);
-        var examples = data.Contents.OfType<byte[]>()
-            .Select(content => LabelledExample.TryRead(content, o.Labels, o.MaxTextLength)).OfType<LabelledExample>().ToList();
+        // Each example with the contribution it came from, so the round knows when its text was first contributed.
+        var sourced = data.Contents.Where(c => c.Content is not null)
+            .Select(c => (c.ContributionId, Example: LabelledExample.TryRead(c.Content, o.Labels, o.MaxTextLength)))
+            .Where(c => c.Example is not null).Select(c => (c.ContributionId, Example: c.Example!)).ToList();
         var members = data.Snapshot.MemberCount;
         var fromFeedback = 0;
         if (feedbackRoot is not null)
         {
             var feedback = await ExportAsync(feedbackRoot, ct);
             members += feedback.Snapshot.MemberCount;
-            var said = feedback.Contents.OfType<byte[]>().Select(content => Feedback.TryRead(content, o.Labels)).OfType<Feedback>().ToList();
+            var said = feedback.Contents.Where(c => c.Content is not null)
+                .Select(c => (c.ContributionId, Feedback: Feedback.TryRead(c.Content, o.Labels))).Where(c => c.Feedback is not null).ToList();
             await using var session = store.QuerySession();
-            var predictions = (await session.LoadManyAsync<StoredPrediction>(ct, said.Select(f => f.PredictionId).Distinct()))
+            var predictions = (await session.LoadManyAsync<StoredPrediction>(ct, said.Select(f => f.Feedback!.PredictionId).Distinct()))
                 .ToDictionary(p => p.Id);
-            foreach (var f in said)
-                if (predictions.TryGetValue(f.PredictionId, out var prediction))
+            foreach (var (contributionId, f) in said)
+                if (predictions.TryGetValue(f!.PredictionId, out var prediction))
                 {
-                    examples.Add(f.ExampleOf(prediction.Text, prediction.Label));
+                    sourced.Add((contributionId, f.ExampleOf(prediction.Text, prediction.Label)));
                     fromFeedback++;
                 }
         }
+        var examples = sourced.Select(s => s.Example).ToList();
+        var submissions = await history.SubmissionsAsync(sourced.Select(s => s.ContributionId), ct);
+        // A feedback or data contribution the history does not hold cannot be here (its snapshot names it); were it, it counts as the oldest.
+        var firstContributedAt = sourced.GroupBy(s => s.Example.Text, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Min(s => submissions.TryGetValue(s.ContributionId, out var at) ? at.At : 0), StringComparer.Ordinal);
+        var pending = modelRoot is null ? [] : await PendingModelsAsync(modelRoot, ct);
 
         // The period's salt is committed in the history before anything trains or evaluates with it, and revealed when the round ends.
         if (await periods.CommitAsync(o.HeldOutPercent, ct) is not { } period)
@@ -108,7 +125,7 @@ public sealed partial class TrainingRound(
                 "another replica committed this evaluation period first; retry when its round ends");
         try
         {
-            return await TrainAsync(period, dataRoot, feedbackRoot, examples, members, fromFeedback, ct);
+            return await TrainAsync(period, new Roots(dataRoot, feedbackRoot, modelRoot), examples, members, fromFeedback, firstContributedAt, pending, ct);
         }
         finally
         {
@@ -116,9 +133,13 @@ public sealed partial class TrainingRound(
         }
     }
 
-    private async Task<Outcome> TrainAsync(EvaluationPeriods.Open period, string dataRoot, string? feedbackRoot, List<LabelledExample> examples,
-        int members, int fromFeedback, CancellationToken ct)
+    /// <summary>The round's snapshots: data, and feedback and model contributions when there were any.</summary>
+    public sealed record Roots(string Data, string? Feedback, string? Models);
+
+    private async Task<Outcome> TrainAsync(EvaluationPeriods.Open period, Roots roots, List<LabelledExample> examples, int members, int fromFeedback,
+        IReadOnlyDictionary<string, long> firstContributedAt, IReadOnlyList<ContributedModels.Pending> pending, CancellationToken ct)
     {
+        var (dataRoot, feedbackRoot) = (roots.Data, roots.Feedback);
         var o = options.Value;
         var started = Stopwatch.GetTimestamp();
         var outcome = TextClassifier.Train(examples, new TextClassifier.Settings(o.Labels, o.Seed, o.HeldOutPercent, period.Salt));
@@ -131,33 +152,54 @@ public sealed partial class TrainingRound(
         var trained = new ModelTrained(model.ModelHash, dataRoot, feedbackRoot, datasets.Builder, TextClassifier.CodeVersion, TextClassifier.Trainer,
             o.Labels, o.Seed, o.HeldOutPercent, members, fromFeedback, members - examples.Count, model.TrainCount, model.HeldOutCount,
             model.AccuracyBasisPoints, model.MacroAccuracyBasisPoints, clock.GetUtcNow());
-        var evaluated = await EvaluateAsync(period.Period, trained, model, ct);
-        if (!await history.RecordAsync(trained, evaluated, model.Model, model.TrainTextHashes, ct))
+        // Contributed models first, each against the champion going in (or the one before it just replaced), then the model trained here.
+        var current = await contributedModels.ChampionAsync(ct);
+        var contributed = new List<(ModelContributionEvaluated Evaluated, byte[] Model)>();
+        foreach (var candidate in pending)
+        {
+            if (await contributedModels.EvaluateAsync(period.Period, roots, candidate, current, model.HeldOut, firstContributedAt, ct) is not { } result)
+                continue;
+            contributed.Add((result.Evaluated, candidate.Model));
+            if (result.Evaluated.BecameChampion)
+                current = result.AsChampion;
+        }
+        var evaluated = await EvaluateAsync(period.Period, trained, model, current, firstContributedAt, ct);
+        if (!await history.RecordAsync(trained, evaluated, model.Model, model.TrainTextHashes, contributed, ct))
             return new Outcome.AlreadyTrained((await history.TrainedAsync(dataRoot, feedbackRoot, ct))!);
         champion.Forget();
         return new Outcome.Trained(trained);
     }
 
-    /// <summary>The challenger against the champion on the held-out examples neither was trained on (<see cref="ChampionRule"/>).</summary>
-    private async Task<ModelEvaluated> EvaluateAsync(long period, ModelTrained trained, TextClassifier.Outcome.Trained model, CancellationToken ct)
+    /// <summary>
+    /// The challenger against the champion on the held-out examples neither can have seen (<see cref="ChampionRule"/>,
+    /// <see cref="Contender.Unseen"/>); a contributed champion is run in the sandbox.
+    /// </summary>
+    private async Task<ModelEvaluated> EvaluateAsync(long period, ModelTrained trained, TextClassifier.Outcome.Trained model, Contender? current,
+        IReadOnlyDictionary<string, long> firstContributedAt, CancellationToken ct)
     {
-        var current = await history.ChampionAsync(ct);
-        StoredModel? championModel = null;
-        StoredTrainingSet? championSet = null;
-        if (current is not null)
-        {
-            await using var session = store.QuerySession();
-            championModel = await session.LoadAsync<StoredModel>(current.ModelHash, ct);
-            championSet = await session.LoadAsync<StoredTrainingSet>(current.ModelHash, ct);
-            if (championModel is null || championSet is null)
-                throw new InvalidOperationException($"champion {current.ModelHash} is recorded but its bytes or training set are not stored");
-        }
-        var compared = championSet is null ? [] : ChampionRule.ComparisonSet(model.HeldOut, championSet.TextHashes.ToHashSet(StringComparer.Ordinal));
+        var compared = current is null ? [] : model.HeldOut.Where(e => current.Unseen(e, firstContributedAt[e.Text])).ToList();
         var challengerBasisPoints = TextClassifier.AccuracyOn(model.Model, trained.Seed, compared);
-        int? championBasisPoints = current is null ? null : TextClassifier.AccuracyOn(championModel!.Zip, current.Seed, compared);
+        int? championBasisPoints = current is null ? null
+            : current.Trained is { } championTrained ? TextClassifier.AccuracyOn(current.Bytes, championTrained.Seed, compared)
+            : ContributedModels.BasisPoints(await contributedModels.RightAsync(current, compared, ct), compared.Count);
         return new ModelEvaluated(period, trained.ModelHash, trained.SnapshotRoot, trained.FeedbackSnapshotRoot, trained.HeldOutCount,
             trained.AccuracyBasisPoints, trained.MacroAccuracyBasisPoints, current?.ModelHash, compared.Count, challengerBasisPoints, championBasisPoints,
             ChampionRule.BecomesChampion(current is not null, compared.Count, challengerBasisPoints, championBasisPoints));
+    }
+
+    /// <summary>
+    /// The model contributions of the snapshot not evaluated yet, with their content checked, in history order, at most
+    /// <see cref="ModelOptions.MaxModelsPerRound"/>.
+    /// </summary>
+    private async Task<IReadOnlyList<ContributedModels.Pending>> PendingModelsAsync(string modelRoot, CancellationToken ct)
+    {
+        var models = await ExportAsync(modelRoot, ct);
+        var done = await history.ContributionsEvaluatedAsync(models.Contents.Select(c => c.ContributionId), ct);
+        var submissions = await history.SubmissionsAsync(models.Contents.Select(c => c.ContributionId), ct);
+        return models.Contents
+            .Where(c => c.Content is not null && !done.Contains(c.ContributionId) && submissions.ContainsKey(c.ContributionId))
+            .Select(c => ContributedModels.Pending.Of(c.ContributionId, submissions[c.ContributionId], c.Content!, modelRoot))
+            .OrderBy(p => p.Submission.At).Take(options.Value.MaxModelsPerRound).ToList();
     }
 
     /// <summary>The snapshot's content from the export, each member's checked against the content hash the history records.</summary>
@@ -170,7 +212,7 @@ public sealed partial class TrainingRound(
         if (exported is null)
             throw new RoundRefused(Upstream($"the export of {root} was refused: {refusal}"));
         var signed = snapshot.Members.ToDictionary(m => m.ContributionId, m => m.ContentHash, StringComparer.OrdinalIgnoreCase);
-        var contents = new List<byte[]?>(exported.Count);
+        var contents = new List<(string, byte[]?)>(exported.Count);
         foreach (var member in exported)
         {
             if (!signed.TryGetValue(member.ContributionId, out var contentHash))
@@ -178,7 +220,7 @@ public sealed partial class TrainingRound(
             var content = member.Content is null ? null : Convert.FromBase64String(member.Content);
             if (content is not null && Hex.Encode(SHA256.HashData(content)) != contentHash.ToLowerInvariant())
                 throw new RoundRefused(Upstream($"the export's content of {member.ContributionId} does not hash to the snapshot's content hash"));
-            contents.Add(content);
+            contents.Add((member.ContributionId, content));
         }
         return new Verified(snapshot, contents);
     }

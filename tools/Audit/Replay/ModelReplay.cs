@@ -21,6 +21,7 @@ internal sealed class ModelReplay(ModelContent? content)
     private const string ModelStreams = "model/";
     private const string PeriodStreams = "model/evaluation/";
     private const string SnapshotStreams = "contributions/datasets/";
+    private const string ContributionStreams = "model/contributions/";
 
     /// <summary>The service's default <c>Model:MaxTextLength</c>: a longer text is skipped (not recorded per round).</summary>
     private const int MaxTextLength = 2000;
@@ -38,6 +39,8 @@ internal sealed class ModelReplay(ModelContent? content)
     private string? _champion;
     private int _trained;
     private int _legacy;
+    private int _contributed;
+    private int _refused;
 
     public bool Any => _trained > 0 || _commits.Count > 0;
 
@@ -69,6 +72,9 @@ internal sealed class ModelReplay(ModelContent? content)
             case "modelevaluated" when e.Stream.StartsWith(ModelStreams, StringComparison.Ordinal):
                 Evaluated(e);
                 break;
+            case "modelcontributionevaluated" when e.Stream.StartsWith(ContributionStreams, StringComparison.Ordinal):
+                ContributionEvaluated(e);
+                break;
         }
     }
 
@@ -79,7 +85,8 @@ internal sealed class ModelReplay(ModelContent? content)
                 $"{stream}: ModelTrained {Text(trained.Data, "modelHash")} has no ModelEvaluated on a committed split"));
         // A committed period not yet revealed is a round running now (or one a restart stopped, which the next round reveals): not a finding.
         var (rerun, notRerun) = content is null ? (0, _rounds.Count) : Rerun(content);
-        return new ModelReplayResult(_trained, _legacy, _commits.Count, _reveals.Count, _rounds.Count, rerun, notRerun, _champion, _findings);
+        return new ModelReplayResult(_trained, _legacy, _commits.Count, _reveals.Count, _rounds.Count, rerun, notRerun, _champion, _findings,
+            _contributed, _refused);
     }
 
     private void Reveal(LogEvent e)
@@ -143,6 +150,63 @@ internal sealed class ModelReplay(ModelContent? content)
         if (became)
             _champion = hash;
         _rounds.Add(new Round(trained.Index, trained.Data, data, period));
+    }
+
+    /// <summary>
+    /// A contributed model's evaluation, on the recorded numbers: its period was committed and still secret, it names the
+    /// champion of its day, its gain is its accuracy minus the champion's, and it became champion exactly when the gain is
+    /// real (McNemar's exact one-sided test below 5% on the examples only one of the two got right; our own copy of the
+    /// rule). A refused model never becomes champion. The ONNX runs themselves are not re-run here.
+    /// </summary>
+    private void ContributionEvaluated(LogEvent e)
+    {
+        var data = e.Data;
+        var hash = Text(data, "modelHash");
+        _contributed++;
+        if (Long(data, "period") is not { } period || !_commits.TryGetValue(period, out var commit) || commit.Index > e.Index)
+        {
+            _findings.Add(new(e.Index, "evaluated on an uncommitted split", $"contributed model {hash}: period {Long(data, "period")} has no commitment before it"));
+            return;
+        }
+        if (_reveals.TryGetValue(period, out var revealed) && revealed.Index < e.Index)
+            _findings.Add(new(e.Index, "split revealed before it was used", $"contributed model {hash}: period {period}'s salt was public at log index {revealed.Index}"));
+        var became = Member(data, "becameChampion") is { ValueKind: JsonValueKind.True };
+        if (Text(data, "refusal") is not null)
+        {
+            _refused++;
+            if (became)
+                _findings.Add(new(e.Index, "refused model made champion", $"contributed model {hash}"));
+            return;
+        }
+        var named = Text(data, "championModelHash");
+        if (!string.Equals(named, _champion, StringComparison.OrdinalIgnoreCase))
+            _findings.Add(new(e.Index, "wrong champion named", $"contributed model {hash} was compared with {named ?? "none"}, but the champion was {_champion ?? "none"}"));
+        var (accuracy, champion, gain) = (Int(data, "accuracyBasisPoints") ?? 0, Int(data, "championAccuracyBasisPoints"), Int(data, "gainBasisPoints"));
+        if (gain != accuracy - (champion ?? 0))
+            _findings.Add(new(e.Index, "gain is not the accuracy difference", $"contributed model {hash}: {gain} bp recorded, {accuracy} − {champion} bp measured"));
+        var (onlyModel, onlyChampion) = (Int(data, "onlyModelRight") ?? 0, Int(data, "onlyChampionRight") ?? 0);
+        var due = _champion is not null && IsRealGain(onlyModel, onlyChampion);
+        if (became != due)
+            _findings.Add(new(e.Index, became ? "champion change without a real gain" : "real gain not made champion",
+                $"contributed model {hash}: {onlyModel} examples only it got right, {onlyChampion} only the champion"));
+        if (became)
+            _champion = hash;
+    }
+
+    /// <summary>P(X ≥ b) &lt; 5% for X ~ Binomial(b + c, ½), and b &gt; c, in integers.</summary>
+    internal static bool IsRealGain(int onlyModel, int onlyChampion)
+    {
+        if (onlyModel <= onlyChampion || onlyChampion < 0)
+            return false;
+        var n = onlyModel + onlyChampion;
+        System.Numerics.BigInteger tail = 0, choose = 1;
+        for (var k = 0; k <= n; k++)
+        {
+            if (k >= onlyModel)
+                tail += choose;
+            choose = choose * (n - k) / (k + 1);
+        }
+        return tail * 10_000 < (System.Numerics.BigInteger.One << n) * 500;
     }
 
     /// <summary>Re-runs every round whose content is all available; returns (re-run, not re-run).</summary>
@@ -243,5 +307,7 @@ internal sealed class ModelReplay(ModelContent? content)
 /// <param name="Legacy">Of them, trained on the public split before the first private period (nothing to open).</param>
 /// <param name="Rerun">Rounds re-run from the content given.</param>
 /// <param name="NotRerun">Rounds not re-run: no content given, a member's content missing (erased), another library version, or an unrevealed salt.</param>
+/// <param name="Contributed">Model contributions evaluated (checked on the recorded numbers), refused ones included.</param>
+/// <param name="Refused">Of them, refused by the evaluator.</param>
 internal sealed record ModelReplayResult(int Trained, int Legacy, int Periods, int Revealed, int Evaluated, int Rerun, int NotRerun, string? Champion,
-    IReadOnlyList<ReplayDifference> Findings);
+    IReadOnlyList<ReplayDifference> Findings, int Contributed = 0, int Refused = 0);

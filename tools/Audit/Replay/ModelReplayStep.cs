@@ -68,9 +68,10 @@ internal static class ModelReplayStep
                 return;
             }
             string I(int n) => n.ToString(CultureInfo.InvariantCulture);
-            console.Table("community model trainings", ["trained", "public split (before periods)", "periods", "revealed", "evaluated", "re-run", "not re-run", "champion", "findings"],
+            console.Table("community model trainings", ["trained", "public split (before periods)", "periods", "revealed", "evaluated", "re-run", "not re-run", "champion", "findings",
+                    "contributed models", "refused"],
                 [[I(result.Trained), I(result.Legacy), I(result.Periods), I(result.Revealed), I(result.Evaluated), I(result.Rerun), I(result.NotRerun),
-                  result.Champion ?? "-", I(result.Findings.Count)]]);
+                  result.Champion ?? "-", I(result.Findings.Count), I(result.Contributed), I(result.Refused)]]);
             if (result.Findings.Count > 0)
                 console.Table("community model findings", ["log index", "what", "detail"],
                     result.Findings.Select(d => new[] { d.Index.ToString(CultureInfo.InvariantCulture), d.What, d.Detail }));

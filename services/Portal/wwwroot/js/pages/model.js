@@ -116,6 +116,22 @@ function renderModel(section, m) {
     section.replaceChildren(title, h("p", {}, "No model has been trained yet: a round trains once labelled data contributions are scored."));
     return;
   }
+  if (m.contributionId) {
+    // A contributed ONNX model won the title: its evaluation stands where a training round would.
+    section.replaceChildren(title, facts([
+      ["Model hash", h("code", { class: "hash", id: "model-hash" }, m.modelHash)],
+      ["Contributed as", h("a", { href: `#/explorer/${m.contributionId}` }, h("code", { class: "hash" }, m.contributionId))],
+      ["Contributor", hash(m.contributor)],
+      ["Contract", h("code", {}, m.contract)],
+      ["Accuracy on the private split", h("span", { id: "model-accuracy", "data-basis-points": m.accuracyBasisPoints }, percent(m.accuracyBasisPoints))],
+      ["Champion it replaced", m.championModelHash ? hash(m.championModelHash) : "none"],
+      ["Its accuracy on the same examples", m.championAccuracyBasisPoints === null ? "none" : percent(m.championAccuracyBasisPoints)],
+      ["Examples compared", String(m.comparedCount)],
+      ["Labels", m.labels.join(", ")],
+      ["Evaluated at", new Date(m.evaluatedAt).toLocaleString()],
+    ]), h("p", { class: "hint" }, "An ONNX model a contributor submitted, run in a sandbox on private held-out examples contributed after it; it became champion on a real gain."));
+    return;
+  }
   const round = `model/${m.snapshotRoot}${m.feedbackSnapshotRoot ? `/${m.feedbackSnapshotRoot}` : ""}`;
   section.replaceChildren(title, facts([
     ["Model hash", h("code", { class: "hash", id: "model-hash" }, m.modelHash)],
