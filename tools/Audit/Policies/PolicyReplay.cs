@@ -258,7 +258,8 @@ internal sealed class PolicyReplay(SigningDomain? domain = null)
         var draft = new RewardPolicyDraft(Long(data, "version"),
             bases.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : "", StringComparer.Ordinal),
             (int?)Long(data, "zeroBelowScore"), (int?)Long(data, "scoreExponent"), Text(data, "capPerAddressPerEpoch"),
-            (int?)Long(data, "fallbackShareBasisPoints"), (int?)Long(data, "unseenContentShareBasisPoints"), (int?)Long(data, "validatorShareBasisPoints"));
+            (int?)Long(data, "fallbackShareBasisPoints"), (int?)Long(data, "unseenContentShareBasisPoints"), (int?)Long(data, "validatorShareBasisPoints"),
+            (int?)Long(data, "slashBasisPoints"));
         return draft.Validate(null).Policy;
     }
 
