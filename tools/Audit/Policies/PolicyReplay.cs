@@ -21,8 +21,12 @@ namespace CommunityAI.Audit.Policies;
 /// the snapshot's earned amounts and delegations, and (given the signing domain) that every veto is signed by the
 /// guardian it names. Pure: fed one event at a time, in log order.
 /// </summary>
-internal sealed class PolicyReplay(SigningDomain? domain = null)
+internal sealed class PolicyReplay(SigningDomain? domain = null) : IReplay
 {
+    public string Name => "policies";
+
+    IReplaySection IReplay.Finish() => Finish();
+
     private const string RewardKind = "reward-policy";
 
     private readonly List<ReplayDifference> _findings = [];

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Numerics;
 using System.Text.Json;
+using CommunityAI.Audit.Commands;
 using CommunityAI.Audit.History;
 using CommunityAI.Audit.Policies;
 using CommunityAI.Formats.Policies;
@@ -22,8 +23,12 @@ namespace CommunityAI.Audit.Replay;
 /// floor(pool · slashBasisPoints / 10000), in <c>slashes</c> and in its line. Each difference is named at the
 /// settlement's log index. Pure: fed one event at a time, in log order.
 /// </summary>
-internal sealed class AppealSettlementReplay
+internal sealed class AppealSettlementReplay : IReplay
 {
+    public string Name => "settlements";
+
+    IReplaySection IReplay.Finish() => Finish();
+
     private const string CreditStreams = "ledger/credits/";
 
     private readonly Dictionary<string, RewardPolicy> _policies = new(StringComparer.Ordinal);
@@ -214,4 +219,17 @@ internal sealed class AppealSettlementReplay
 /// <param name="Settled">AppealSettled events recorded (one per contribution counted).</param>
 /// <param name="Credited">What their positive lines credit in all.</param>
 /// <param name="Debited">What their negative lines debit in all.</param>
-internal sealed record AppealSettlementReplayResult(int Decided, int Settled, BigInteger Credited, BigInteger Debited, IReadOnlyList<ReplayDifference> Findings);
+internal sealed record AppealSettlementReplayResult(int Decided, int Settled, BigInteger Credited, BigInteger Debited, IReadOnlyList<ReplayDifference> Findings) : IReplaySection
+{
+    /// <inheritdoc/>
+    public void Print(AuditConsole console)
+    {
+        string I(int n) => n.ToString(CultureInfo.InvariantCulture);
+        string N(System.Numerics.BigInteger n) => n.ToString(CultureInfo.InvariantCulture);
+        console.Table("appeal settlements", ["decided", "settled", "credited", "debited", "findings"],
+            [[I(Decided), I(Settled), N(Credited), N(Debited), I(Findings.Count)]]);
+        if (Findings.Count > 0)
+            console.Table("settlement findings", ["log index", "what", "detail"],
+                Findings.Select(d => new[] { d.Index.ToString(CultureInfo.InvariantCulture), d.What, d.Detail }));
+    }
+}
