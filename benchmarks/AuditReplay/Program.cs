@@ -71,12 +71,13 @@ double ParseAndRecover()
 
 Parse(); // warm the page cache and the JIT
 var (_, first) = Replay();
-var verified = first.Signatures!.Verified.GetValueOrDefault("contribution");
-if (verified != contributions || first.Signatures.Findings.Count > 0)
-    throw new InvalidOperationException($"the replay verified {verified} of {contributions} signatures, {first.Signatures.Findings.Count} findings");
+var signatures = first.Section<SignatureReplayResult>()!;
+var verified = signatures.Verified.GetValueOrDefault("contribution");
+if (verified != contributions || signatures.Findings.Count > 0)
+    throw new InvalidOperationException($"the replay verified {verified} of {contributions} signatures, {signatures.Findings.Count} findings");
 // Scores without components and credits without a published policy are findings of the other replays here; they are
 // counted so a change in the rules that makes this history cost more (or less) shows up next to the rate.
-Console.WriteLine($"other replays' findings on this synthetic history: {first.Differences.Count + first.Scores!.Findings.Count + first.Policies!.Findings.Count:N0}");
+Console.WriteLine($"other replays' findings on this synthetic history: {first.Differences.Count + first.Section<CommunityAI.Audit.Scores.ScoreReplayResult>()!.Findings.Count + first.Section<CommunityAI.Audit.Policies.PolicyReplayResult>()!.Findings.Count:N0}");
 double Best(Func<double> run) => Enumerable.Range(0, 3).Select(_ => run()).Min();
 var parse = Best(Parse);
 var recover = Best(ParseAndRecover);

@@ -46,7 +46,7 @@ public static class Game
         };
         var genesis = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
         var policy = scoring.ToPolicy(genesis);
-        var reward = RewardPolicy.Initial with { ValidatorShareBasisPoints = settings.ValidatorShareBasisPoints };
+        var reward = RewardPolicy.Initial with { ValidatorShareBasisPoints = settings.ValidatorShareBasisPoints, SlashBasisPoints = settings.SlashBasisPoints };
         var epochs = new EpochOptions { Genesis = genesis, Length = TimeSpan.FromDays(1) };
 
         var players = Players(settings, policy, genesis);
@@ -213,9 +213,11 @@ public static class Game
                     byAddress[review.Validator].Clipped++;
 
                 var settled = AppealSettlement.Settle(reward, new AppealSettlement.FirstCredit(contributor, Kind, RewardEvidence.Consensus,
-                    earnedBefore, credited, false, paidLines), decided, scored.Reviews!);
+                    earnedBefore, credited, false, paidLines), decided, role, scored.Reviews!);
                 foreach (var line in settled.Lines.Where(l => !string.Equals(l.Account, contributor, StringComparison.OrdinalIgnoreCase)))
                     byAddress[line.Account].Pay += AppealSettlement.ParseSigned(line.Amount);
+                foreach (var slash in settled.Slashes)
+                    byAddress[slash.Validator].Slashed++;
                 earned[(contributor, epoch)] += settled.ContributorDelta;
                 var g = groups[group];
                 groups[group] = (g.Count, g.ScoreSum + decided.FinalScore - decided.FirstScore, g.Reward + settled.ContributorDelta, g.HonestReward);
@@ -238,7 +240,8 @@ public static class Game
         var validators = Enum.GetValues<Strategy>().Select(s => players.Where(p => p.Strategy == s).ToList()).Where(p => p.Count > 0)
             .Select(p => new StrategyOutcome(p[0].Strategy, p.Count, p.Sum(v => v.Assigned), p.Sum(v => v.View.ReviewsSubmitted),
                 p.Sum(v => v.Clipped), Tokens(p.Aggregate(BigInteger.Zero, (s, v) => s + v.Pay)),
-                Math.Round(p.Average(v => v.View.Reputation), 3), p.Count(v => v.Removed)))
+                Math.Round(p.Average(v => v.View.Reputation), 3), p.Count(v => v.Removed), p.Sum(v => v.Slashed),
+                p.Where(v => v.Assigned > 0).Select(v => Tokens(v.Pay) / v.Assigned).DefaultIfEmpty(0).Min()))
             .ToList();
         var contributors = groups.Select(g => new ContributorOutcome(g.Key, g.Value.Count,
             g.Value.Count == 0 ? 0 : Math.Round((decimal)g.Value.ScoreSum / g.Value.Count, 1), Tokens(g.Value.Reward), Tokens(g.Value.HonestReward))).ToList();

@@ -20,6 +20,7 @@ namespace CommunityAI.Benchmarks.ReviewGame;
 /// <param name="Appeals">Whether honest validators whose review the consensus clipped appeal it.</param>
 /// <param name="AppealReviewers">The appeal panel's size (<c>Scoring:AppealReviewers</c>, default 5).</param>
 /// <param name="AuditBasisPoints">The scoring policy's audit share (<c>auditBasisPoints</c>): consensus-scored cases drawn for an audit round.</param>
+/// <param name="SlashBasisPoints">The reward policy's slash (<c>slashBasisPoints</c>, of the case's validator pool) for a first-round review an audit or a reviewer's appeal overturns.</param>
 public sealed record GameSettings(
     int Seed = 17,
     int Epochs = 4,
@@ -39,4 +40,5 @@ public sealed record GameSettings(
     int Quorum = 2,
     bool Appeals = true,
     int AppealReviewers = 5,
-    int AuditBasisPoints = CommunityAI.Formats.Policies.ScoringPolicyDraft.DefaultAuditBasisPoints);
+    int AuditBasisPoints = CommunityAI.Formats.Policies.ScoringPolicyDraft.DefaultAuditBasisPoints,
+    int SlashBasisPoints = CommunityAI.Formats.Policies.RewardPolicy.DefaultSlashBasisPoints);

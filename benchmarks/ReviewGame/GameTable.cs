@@ -19,12 +19,12 @@ public static class GameTable
         var d = result.Audits;
         var audits = s.AuditBasisPoints == 0 ? "no audit rounds"
             : Invariant($"audit rounds for {s.AuditBasisPoints} bp of the cases ({d.Filed} audits: {d.Changed} changed, {d.Upheld} upheld, {d.NoQuorum} short of quorum; {d.InflatedAppealed} of the cases the Sybil inflated)");
-        text.AppendLine(Invariant($"Seed {s.Seed}, {s.Epochs} epochs × {s.ContributionsPerEpoch} contributions ({result.Cases} cases, {result.FallbackCases} on the fallback), {s.ReviewersPerContribution} reviewers a case (quorum {s.Quorum}), {s.HonestValidators} honest validators, validator share {s.ValidatorShareBasisPoints} bp, cap {cap} per epoch, {appeals}, {audits}."));
+        text.AppendLine(Invariant($"Seed {s.Seed}, {s.Epochs} epochs × {s.ContributionsPerEpoch} contributions ({result.Cases} cases, {result.FallbackCases} on the fallback), {s.ReviewersPerContribution} reviewers a case (quorum {s.Quorum}), {s.HonestValidators} honest validators, validator share {s.ValidatorShareBasisPoints} bp, slash {s.SlashBasisPoints} bp of the case's pool per overturned review, cap {cap} per epoch, {appeals}, {audits}."));
         text.AppendLine();
-        text.AppendLine("| validator strategy | validators | assigned reviews | revealed | clipped | pay per assigned review (tokens) | vs honest | mean reputation at end | removed |");
-        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        text.AppendLine("| validator strategy | validators | assigned reviews | revealed | clipped | slashed | pay per assigned review (tokens) | vs honest | lowest of one validator | mean reputation at end | removed |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var v in result.Validators)
-            text.AppendLine(Invariant($"| {Name(v.Strategy)} | {v.Validators} | {v.Assigned} | {v.Revealed} | {v.Clipped} | {v.PayPerReview:F4} | {Ratio(v.PayPerReview, honest.PayPerReview)} | {v.MeanReputation:F3} | {v.Removed} |"));
+            text.AppendLine(Invariant($"| {Name(v.Strategy)} | {v.Validators} | {v.Assigned} | {v.Revealed} | {v.Clipped} | {v.Slashed} | {v.PayPerReview:F4} | {Ratio(v.PayPerReview, honest.PayPerReview)} | {v.LowestPayPerReview:F4} | {v.MeanReputation:F3} | {v.Removed} |"));
         text.AppendLine();
         var honestWork = result.Contributor("honest");
         text.AppendLine("| contributor | contributions | mean score | reward per contribution (tokens) | vs honest | same cases, own reviewers honest |");

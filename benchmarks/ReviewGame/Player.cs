@@ -19,6 +19,7 @@ internal sealed class Player(string address, Strategy strategy, double noise, Va
     public bool Removed { get; private set; }
     public int Assigned { get; private set; }
     public int Clipped { get; set; }
+    public int Slashed { get; set; }
     public BigInteger Pay { get; set; }
 
     public int AssignedIn(long epoch) => _assignedPerEpoch.GetValueOrDefault(epoch);

@@ -1,6 +1,6 @@
 // The review game: each attacker's earnings per review (and per contribution) against honest validators, decided by the
 // scoring domain's own consensus, reputation and assignment and the ledger's validator pay. Deterministic per seed.
-//   dotnet run -c Release --project benchmarks/ReviewGame [-- seed=17 epochs=4 perEpoch=150 cap=0 reviewers=3 quorum=2 appeals=1 panel=5 audit=1000]
+//   dotnet run -c Release --project benchmarks/ReviewGame [-- seed=17 epochs=4 perEpoch=150 cap=0 reviewers=3 quorum=2 appeals=1 panel=5 audit=1000 slash=10000]
 using System.Globalization;
 using CommunityAI.Benchmarks.ReviewGame;
 
@@ -19,7 +19,8 @@ foreach (var arg in args)
         "appeals" => settings with { Appeals = value != 0 },
         "panel" => settings with { AppealReviewers = value },
         "audit" => settings with { AuditBasisPoints = value },
-        _ => throw new ArgumentException($"unknown setting {key} (seed, epochs, perEpoch, cap, reviewers, quorum, appeals, panel, audit)"),
+        "slash" => settings with { SlashBasisPoints = value },
+        _ => throw new ArgumentException($"unknown setting {key} (seed, epochs, perEpoch, cap, reviewers, quorum, appeals, panel, audit, slash)"),
     };
 }
 var started = System.Diagnostics.Stopwatch.StartNew();

@@ -7,8 +7,10 @@ namespace CommunityAI.Benchmarks.ReviewGame;
 /// <param name="PayTokens">Validator pay, in tokens.</param>
 /// <param name="MeanReputation">Mean reputation at the end (removed validators count with their last one).</param>
 /// <param name="Removed">Validators removed at the reputation floor.</param>
+/// <param name="Slashed">First-round reviews a second round overturned and the settlement slashed.</param>
+/// <param name="LowestPayPerReview">The least one validator of the strategy earned per assigned review, in tokens: what the unluckiest (for honest validators, the noisiest) came to.</param>
 public sealed record StrategyOutcome(Strategy Strategy, int Validators, int Assigned, int Revealed, int Clipped, decimal PayTokens,
-    decimal MeanReputation, int Removed)
+    decimal MeanReputation, int Removed, int Slashed, decimal LowestPayPerReview)
 {
     /// <summary>Pay per assigned review, in tokens.</summary>
     public decimal PayPerReview => Assigned == 0 ? 0 : PayTokens / Assigned;

@@ -41,4 +41,8 @@ public sealed record AppealDecided(
     IReadOnlyList<ScoredReview> Reviews,
     string PolicyVersion,
     DateTimeOffset DecidedAt,
-    IReadOnlyList<ScoredReview>? FirstRound = null);
+    IReadOnlyList<ScoredReview>? FirstRound = null)
+{
+    /// <summary><see cref="Outcome"/> when too few panel members revealed: the first score stands, nobody's review is overturned.</summary>
+    public const string NoQuorum = "no-quorum";
+}

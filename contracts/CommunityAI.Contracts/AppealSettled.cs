@@ -18,6 +18,16 @@ namespace CommunityAI.Contracts;
 /// claim tree under the rule that a published cumulative amount never decreases, so a negative delta is absorbed by later
 /// earnings. A settlement whose deltas are all 0 (<c>no-quorum</c>, or an upheld score with the same reviews clipped) is
 /// recorded too: the appeal is settled, nothing moves.
+/// <para>
+/// Slash (added in 1.8): when the second round was an audit round or a first-round reviewer's appeal
+/// (<see cref="AppealFiled.AppellantRole"/> <c>audit</c> or <c>reviewer</c>) and its panel decided (outcome not
+/// <c>no-quorum</c>), every first-round reviewer whose review the panel's consensus clips (<see cref="AppealDecided.FirstRound"/>,
+/// <see cref="ScoredReview.Clipped"/>) loses floor(pool · slash / 10000), the slash being the credit's policy's
+/// <see cref="RewardPolicyPublished.SlashBasisPoints"/>; its line is then its new pay minus its first pay minus the slash.
+/// A contributor's appeal slashes nobody: the contributor picks which cases reach a panel, and a party holding many
+/// validators could send every case its reviewers scored honestly to a panel it may capture, at no risk to itself. The
+/// slashed amount goes back to the emission account (it is not paid to anyone, so no panel gains by overturning).
+/// </para>
 /// </remarks>
 /// <param name="ContributionId">The appealed contribution (0x-hex, lower case as in its credit stream).</param>
 /// <param name="AppealId">The appeal settled (<see cref="AppealDecided.AppealId"/>).</param>
@@ -32,6 +42,10 @@ namespace CommunityAI.Contracts;
 /// <param name="Epoch">The reward epoch every line takes effect in: the first epoch still open when it was recorded.</param>
 /// <param name="PolicyVersion">The reward policy applied: the one the contribution's credit named.</param>
 /// <param name="SettledAt">When the ledger recorded the settlement.</param>
+/// <param name="Slashes">
+/// The first-round reviewers slashed, one line each in ordinal order of address, lines of 0 left out; empty when nobody
+/// is. Their <paramref name="Lines"/> include the slash. Optional (added in 1.8): null in settlements recorded before.
+/// </param>
 public sealed record AppealSettled(
     string ContributionId,
     string AppealId,
@@ -45,4 +59,5 @@ public sealed record AppealSettled(
     IReadOnlyList<SettlementLine> Lines,
     long Epoch,
     string PolicyVersion,
-    DateTimeOffset SettledAt);
+    DateTimeOffset SettledAt,
+    IReadOnlyList<ValidatorSlash>? Slashes = null);

@@ -14,7 +14,8 @@ namespace CommunityAI.Contracts;
 /// (<see cref="ContributionScored.Fallback"/> set), and min(fallback, <paramref name="UnseenContentShareBasisPoints"/>) for a
 /// fallback score of a contribution whose content the system never saw (<see cref="ContributionSubmitted.ContentSize"/> null).
 /// On top of that credit, the validators of a case decided by consensus share floor(base(k) · <paramref name="ValidatorShareBasisPoints"/> / 10000)
-/// (see <see cref="ValidatorsRewarded"/>).
+/// (see <see cref="ValidatorsRewarded"/>). A first-round reviewer whose review an audit round or a reviewer's appeal
+/// overturns loses floor(pool · <paramref name="SlashBasisPoints"/> / 10000) in that appeal's settlement (see <see cref="AppealSettled.Slashes"/>).
 /// </remarks>
 /// <param name="Version">Policy version; strictly greater than every earlier one.</param>
 /// <param name="BasePerKind">Base amount per contribution kind (data, feedback, knowledge, model) in token base units (18 decimals), as decimal strings. A kind not listed earns nothing.</param>
@@ -27,6 +28,7 @@ namespace CommunityAI.Contracts;
 /// <param name="ProposalId">The governance proposal whose <see cref="PolicyActivated"/> this policy applies; null for the genesis policy. Optional (added in 1.4).</param>
 /// <param name="EffectiveFromEpoch">The first epoch whose credits use this policy (0 for the genesis policy). Optional (added in 1.4).</param>
 /// <param name="ValidatorShareBasisPoints">Share (0–10000) of the kind's base reward that the validators of a case decided by consensus share, on top of the contributor's credit; absent on older records, meaning 0. Optional (added in 1.4).</param>
+/// <param name="SlashBasisPoints">What each overturned first-round review costs its reviewer, in basis points (0–50000) of the case's validator pool; absent on older records, meaning 0. Optional (added in 1.8).</param>
 public sealed record RewardPolicyPublished(
     long Version,
     IReadOnlyDictionary<string, string> BasePerKind,
@@ -38,4 +40,5 @@ public sealed record RewardPolicyPublished(
     int UnseenContentShareBasisPoints = 0,
     string? ProposalId = null,
     long EffectiveFromEpoch = 0,
-    int ValidatorShareBasisPoints = 0);
+    int ValidatorShareBasisPoints = 0,
+    int SlashBasisPoints = 0);

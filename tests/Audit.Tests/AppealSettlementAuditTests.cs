@@ -90,6 +90,57 @@ public sealed class AppealSettlementAuditTests : IAsyncLifetime
         Assert.Contains(edited.Json.GetProperty("differences").EnumerateArray(), d => d.GetProperty("what").GetString() == "creditedInEpoch");
     }
 
+    /// <summary>
+    /// A first-round reviewer's appeal the panel bears out overturns the two reviews that made the score: the real ledger
+    /// slashes each the genesis default (a whole pool, 1 token), replay recomputes it, and a slash edited afterwards is
+    /// named at the settlement's log index.
+    /// </summary>
+    [Fact]
+    public async Task Replay_recomputes_a_slash_and_names_an_edited_slash_at_its_log_index()
+    {
+        string id;
+        await using (var history = new ScoringHistory(_database))
+        {
+            await history.PublishPolicyAsync();
+            id = await history.ScoreAsync(50, [(2, 0.5m), (3, 0.5m), (4, 0.5m)], [(2, 36, "accept"), (3, 36, "accept"), (4, 60, "accept")]);
+            await Eventually.MatchesAsync(() => ScalarAsync("SELECT count(*) FROM history.mt_events WHERE type = 'contribution_rewarded'"), n => n == 1,
+                "the credit", TimeSpan.FromSeconds(30));
+            // Account 4, whose 60 its round clipped (distance 15), appeals; the panel's 70 clips 2's and 3's 36, not the 60.
+            await history.AppealAsync(id, [(5, 0.5m), (6, 0.5m), (7, 0.5m)], [(5, 70, "accept"), (6, 72, "accept"), (7, 68, "accept")], appellant: 4);
+        }
+        await Eventually.MatchesAsync(() => ScalarAsync("""
+            SELECT count(*) FROM history.mt_events c WHERE c.type = 'epoch_closed'
+              AND (c.data->>'epoch')::bigint >= (SELECT max((data->>'epoch')::bigint) FROM history.mt_events WHERE type = 'appeal_settled')
+            """), n => n > 0, "the settlement and an epoch closed over it", TimeSpan.FromSeconds(30));
+        await _ledger!.DisposeAsync();
+        _ledger = null;
+        Assert.Equal(2, await ScalarAsync($"SELECT jsonb_array_length(data->'slashes') FROM history.mt_events WHERE type = 'appeal_settled'"));
+        Assert.Equal("1000000000000000000", await ScalarTextAsync("SELECT data->'slashes'->0->>'amount' FROM history.mt_events WHERE type = 'appeal_settled'"));
+
+        var honest = await AuditRun.RunAsync("replay", "--database", _database, "--json");
+        Assert.True(honest.ExitCode == 0, honest.ToString());
+
+        var sequence = await ScalarAsync($"SELECT seq_id FROM history.mt_events WHERE type = 'appeal_settled' AND stream_id = 'ledger/credits/{id}'");
+        await ScalarAsync($$"""
+            UPDATE history.mt_events SET data = jsonb_set(data, '{slashes,0,amount}', to_jsonb('1'::text)) WHERE seq_id = {{sequence}} RETURNING 1
+            """);
+        var edited = await AuditRun.RunAsync("replay", "--database", _database, "--json");
+
+        Assert.NotEqual(0, edited.ExitCode);
+        var finding = Assert.Single(edited.Json.GetProperty("settlements").GetProperty("findings").EnumerateArray());
+        Assert.Equal("settlement slashes", finding.GetProperty("what").GetString());
+        Assert.Equal(await ScalarAsync($"SELECT count(*) FROM history.mt_events WHERE seq_id < {sequence}"), finding.GetProperty("index").GetInt64());
+        Assert.Contains(id, finding.GetProperty("detail").GetString());
+    }
+
+    private async Task<string?> ScalarTextAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(_database);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (string?)await command.ExecuteScalarAsync();
+    }
+
     private async Task<string> TextAsync(string contributionId, string field)
     {
         await using var connection = new NpgsqlConnection(_database);

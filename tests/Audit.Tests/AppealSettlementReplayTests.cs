@@ -113,6 +113,48 @@ public sealed class AppealSettlementReplayTests
         Assert.Equal(["settlement epoch"], Replay(History(closedBefore: true)).Findings.Select(f => f.What));
     }
 
+    /// <summary>
+    /// The same case as an audit round under a slash of a whole pool: A and B, overturned, lose 1,000 each on top of their
+    /// pay. The honest settlement recomputes; a slash edited, dropped from a line, or charged to a reviewer within the
+    /// panel's consensus is named at the settlement's log index.
+    /// </summary>
+    [Fact]
+    public void An_audits_slash_recomputes_and_an_edited_one_is_named_at_the_settlements_log_index()
+    {
+        static List<LogEvent> Audited(Func<AppealSettled, AppealSettled>? edit = null)
+        {
+            var history = History(s => (edit ?? (x => x))(s with
+            {
+                Lines = [.. s.Lines.Select(l => l.Account == A || l.Account == B ? l with { Amount = "-1500" } : l)],
+                Slashes = [new ValidatorSlash(A, "1000"), new ValidatorSlash(B, "1000")],
+            }));
+            var decision = history.FindIndex(e => e.Type == "appeal_decided");
+            history.Insert(decision, history[decision] with
+            {
+                Type = "appeal_filed",
+                Data = JsonSerializer.SerializeToElement(new AppealFiled("0xap", Id, AppealFiled.AuditAppellant, "audit", "0", 0, "0x", 40, Now, AppealFiled.Audit), Json),
+            });
+            return history;
+        }
+
+        var honest = Audited();
+        Assert.Empty(Replay(honest).Findings);
+        // Without the filing's role the same settlement would be a contributor's appeal, which slashes nobody.
+        Assert.Equal(["settlement slashes", "settlement lines"], Replay(honest.Where(e => e.Type != "appeal_filed")).Findings.Select(f => f.What));
+
+        var edited = Replay(Audited(s => s with { Slashes = [new ValidatorSlash(A, "999"), new ValidatorSlash(B, "1000")] }));
+        var finding = Assert.Single(edited.Findings);
+        Assert.Equal(("settlement slashes", (long)honest.Count - 1), (finding.What, finding.Index));
+        Assert.Contains("999", finding.Detail);
+        Assert.Equal(["settlement lines"], Replay(Audited(s => s with { Lines = [.. s.Lines.Select(l => l.Account == A ? l with { Amount = "-500" } : l)] }))
+            .Findings.Select(f => f.What));
+        Assert.Equal(["settlement slashes", "settlement lines"], Replay(Audited(s => s with
+        {
+            Slashes = [.. s.Slashes!, new ValidatorSlash(C, "1000")],
+            Lines = [.. s.Lines.Select(l => l.Account == C ? l with { Amount = "-750" } : l)],
+        })).Findings.Select(f => f.What));
+    }
+
     [Fact]
     public void A_reversal_after_a_settlement_takes_back_the_credit_as_settled_and_claim_roots_count_the_lines()
     {

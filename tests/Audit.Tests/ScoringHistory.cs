@@ -105,18 +105,21 @@ public sealed class ScoringHistory(string connectionString) : IAsyncDisposable
     }
 
     /// <summary>
-    /// The contributor (dev account 0) appeals a reviewed score with a signed Appeal; the panel (dev accounts, reputations)
-    /// reviews; the service's own <see cref="AppealDecision"/> decides. The panel's round is left unrevealed (pending).
+    /// The contributor (dev account 0), or the first-round reviewer <paramref name="appellant"/> (a dev account that reviewed
+    /// the case), appeals a reviewed score with a signed Appeal; the panel (dev accounts, reputations) reviews; the service's
+    /// own <see cref="AppealDecision"/> decides. The panel's round is left unrevealed (pending).
     /// </summary>
-    public async Task<AppealDecided> AppealAsync(string id, (int Account, decimal Reputation)[] panel, (int Account, int Score, string Verdict)[] reviews)
+    public async Task<AppealDecided> AppealAsync(string id, (int Account, decimal Reputation)[] panel, (int Account, int Score, string Verdict)[] reviews,
+        int appellant = 0)
     {
         var (@case, reputations) = _cases[id];
         var now = DateTimeOffset.UtcNow;
         var stream = $"scoring/{id}";
-        var appeal = new AppealPayload(AnvilNode.DevAddresses[0], id, "Underrated.", ++_nonce, (ulong)now.AddHours(1).ToUnixTimeSeconds());
+        var appeal = new AppealPayload(AnvilNode.DevAddresses[appellant], id, "Underrated.", ++_nonce, (ulong)now.AddHours(1).ToUnixTimeSeconds());
         var appealId = Hex.Encode(TypedDataSigner.Digest(appeal, Domain));
         var filed = new AppealFiled(appealId, id, appeal.Appellant, appeal.Reason, appeal.Nonce.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            (long)appeal.Deadline, TypedDataSigner.Sign(appeal, Domain, AnvilNode.DevPrivateKeys[0]), @case.Scored!.Score, now);
+            (long)appeal.Deadline, TypedDataSigner.Sign(appeal, Domain, AnvilNode.DevPrivateKeys[appellant]), @case.Scored!.Score, now,
+            appellant == 0 ? null : AppealFiled.Reviewer);
         var drawn = panel.Select(p => new AssignedReviewer(AnvilNode.DevAddresses[p.Account], p.Reputation)).ToList();
         var assigned = new AppealReviewersAssigned(id, appealId, drawn, drawn.Count / 2 + 1, 0, "0x" + new string('d', 64), drawn,
             now.AddHours(1), now.AddHours(1), Policy.Version, now);

@@ -130,4 +130,17 @@ public sealed class ContributionViewProjectionTests
             filed with { Appellant = AppealFiled.AuditAppellant, Reason = "audit", AppellantRole = AppealFiled.Audit });
         Assert.Equal(AppealFiled.Audit, audited.Appeal!.Role);
     }
+
+    [Fact]
+    public void A_settlement_that_slashes_names_each_slashed_reviewer_and_its_amount_on_the_contribution()
+    {
+        const string Reviewer = "0x0000000000000000000000000000000000000001";
+        var settled = ContributionViewProjection.Apply(Created(), new AppealSettled(Id, "0xap", Contributor, 71, "7100", "3100", "1000", 2_000_000, [],
+            [new SettlementLine(Reviewer, "-1500"), new SettlementLine(Contributor, "3100")], 4, "p1", At, [new ValidatorSlash(Reviewer, "1000")]));
+
+        Assert.Equal([(Reviewer, "1000")], settled.Appeal!.Slashes!.Select(s => (s.Validator, s.Amount)));
+        // A settlement recorded before slashes existed slashed nobody.
+        Assert.Empty(ContributionViewProjection.Apply(Created(), new AppealSettled(Id, "0xap", Contributor, 71, "7100", "3100", "1000", 2_000_000, [],
+            [], 4, "p1", At)).Appeal!.Slashes!);
+    }
 }

@@ -17,7 +17,7 @@ namespace CommunityAI.RewardLedger.IntegrationTests;
 /// </summary>
 public sealed class AppealSettlementTests(AppealLedgerSystem system) : IClassFixture<AppealLedgerSystem>
 {
-    private sealed record ClaimView(string Address, string Amount, long Epoch, string Root, string[] Proof);
+    internal sealed record ClaimView(string Address, string Amount, long Epoch, string Root, string[] Proof);
 
     private static readonly BigInteger Token = TokenAmount.OneToken;
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
@@ -27,7 +27,7 @@ public sealed class AppealSettlementTests(AppealLedgerSystem system) : IClassFix
     private static ScoredReview Review(string validator, int score, bool clipped = false) => new(validator, score, "accept", 0.5m, clipped);
 
     /// <summary>A first round (three validators, reputations 0.5) and the panel of its appeal (three more).</summary>
-    private sealed record Case(string Contributor, string[] First, string[] Panel, ContributionScored Scored)
+    internal sealed record Case(string Contributor, string[] First, string[] Panel, ContributionScored Scored)
     {
         public static Case Reviewed(int score, int[] reviews, int clipDistance = 20)
         {
@@ -67,7 +67,7 @@ public sealed class AppealSettlementTests(AppealLedgerSystem system) : IClassFix
             await _steps.SettledOrCreditedAsync(@case.Scored.ContributionId, "contribution_rewarded");
 
             // The panel (80, 82, 78) decides 71; measured against its 80, A's and B's 36 are clipped, C's 60 is not.
-            var decision = await system.AppendToAsync("scoring/" + @case.Scored.ContributionId, @case.Decided(71, [80, 82, 78]));
+            var decision = await _steps.DecideAsync(@case, @case.Decided(71, [80, 82, 78]));
             var settled = await _steps.SettledOrCreditedAsync(@case.Scored.ContributionId, "appeal_settled");
 
             Assert.Equal(TokenAmount.Format(31 * Token / 10), settled.GetProperty("contributorDelta").GetString());
@@ -95,7 +95,7 @@ public sealed class AppealSettlementTests(AppealLedgerSystem system) : IClassFix
             await system.PublishAsync([raced.Scored]);
             await _steps.SettledOrCreditedAsync(raced.Scored.ContributionId, "contribution_rewarded");
             var racedDecision = raced.Decided(71, [80, 82, 78]);
-            await system.AppendToAsync("scoring/" + raced.Scored.ContributionId, racedDecision);
+            await _steps.DecideAsync(raced, racedDecision);
             var settlers = new[] { 0, 1 }.Select(i => system.Services(i).GetRequiredService<AppealSettler>()).ToList();
             var results = await Task.WhenAll(Enumerable.Range(0, 6).Select(i =>
                 Task.Run(() => settlers[i % 2].SettleAsync(racedDecision, "scoring/" + raced.Scored.ContributionId, default))));
@@ -139,7 +139,7 @@ public sealed class AppealSettlementTests(AppealLedgerSystem system) : IClassFix
         Assert.Equal(9 * Token, BigInteger.Parse(claimed.Amount));
 
         // The panel (20, 22, 24) decides 25: the contributor gives back 6.5 tokens, in an epoch still open.
-        await system.AppendToAsync("scoring/" + @case.Scored.ContributionId, @case.Decided(25, [20, 22, 24]));
+        await DecideAsync(@case, @case.Decided(25, [20, 22, 24]));
         var settled = await SettledOrCreditedAsync(@case.Scored.ContributionId, "appeal_settled");
         Assert.Equal("-" + TokenAmount.Format(65 * Token / 10), settled.GetProperty("contributorDelta").GetString());
         var epoch = settled.GetProperty("epoch").GetInt64();
@@ -163,7 +163,7 @@ public sealed class AppealSettlementTests(AppealLedgerSystem system) : IClassFix
         var @case = Case.Reviewed(40, [36, 36, 60]);
         await system.PublishAsync([@case.Scored]);
         await SettledOrCreditedAsync(@case.Scored.ContributionId, "contribution_rewarded");
-        await system.AppendToAsync("scoring/" + @case.Scored.ContributionId, @case.Decided(71, [80, 82, 78]));
+        await DecideAsync(@case, @case.Decided(71, [80, 82, 78]));
         await SettledOrCreditedAsync(@case.Scored.ContributionId, "appeal_settled");
 
         await system.ActivateAsync("contribution-invalidation", JsonSerializer.Serialize(new { contributionId = @case.Scored.ContributionId, reason = "plagiarised" }));
@@ -184,7 +184,7 @@ public sealed class AppealSettlementTests(AppealLedgerSystem system) : IClassFix
         var adjusted = await SettledOrCreditedAsync(@case.Scored.ContributionId, "reward_adjusted");
         Assert.Equal("-" + TokenAmount.Format(4 * Token), adjusted.GetProperty("amount").GetString());
 
-        await system.AppendToAsync("scoring/" + @case.Scored.ContributionId, @case.Decided(71, [80, 82, 78]));
+        await DecideAsync(@case, @case.Decided(71, [80, 82, 78]));
         var settled = await SettledOrCreditedAsync(@case.Scored.ContributionId, "appeal_settled");
 
         Assert.Equal("0", settled.GetProperty("contributorDelta").GetString());
@@ -193,6 +193,16 @@ public sealed class AppealSettlementTests(AppealLedgerSystem system) : IClassFix
         Assert.Equal(TokenAmount.Format(Token / 4), (await api.GetFromJsonAsync<JsonElement>($"/api/accounts/{@case.Panel[0]}")).GetProperty("balance").GetString());
         Assert.Equal("0", (await api.GetFromJsonAsync<JsonElement>($"/api/accounts/{@case.First[0]}")).GetProperty("balance").GetString());
     }
+
+    /// <summary>
+    /// The appeal as quality-scoring records it: its filing (who asked for the second round, which decides whether the
+    /// settlement slashes) and, after its panel's reviews, the decision. Returns the decision's sequence.
+    /// </summary>
+    internal Task<long> DecideAsync(Case @case, AppealDecided decided, string role = AppealFiled.Contributor) =>
+        system.AppendToAsync("scoring/" + @case.Scored.ContributionId,
+            new AppealFiled(decided.AppealId, @case.Scored.ContributionId, role == AppealFiled.Audit ? AppealFiled.AuditAppellant : role == AppealFiled.Reviewer ? @case.First[2] : @case.Contributor,
+                role, "1", 0, "0x", decided.FirstScore, decided.DecidedAt, role),
+            decided);
 
     internal Task<long> AppealCheckpoint() => LedgerSql.CountAsync(system.History,
         "SELECT coalesce(max((data->>'sequence')::bigint), 0) FROM ledger.mt_doc_appealfeedcheckpoint");
@@ -214,7 +224,7 @@ public sealed class AppealSettlementTests(AppealLedgerSystem system) : IClassFix
     }
 
     /// <summary>The served claim once the newest closed epoch is at or after <paramref name="epoch"/>.</summary>
-    private static async Task<ClaimView> ClaimCoveringAsync(HttpClient api, string address, long epoch) =>
+    internal static async Task<ClaimView> ClaimCoveringAsync(HttpClient api, string address, long epoch) =>
         (await Eventually.MatchesAsync(async () =>
             {
                 var response = await api.GetAsync($"/api/claims/{address}");

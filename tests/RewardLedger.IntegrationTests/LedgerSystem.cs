@@ -147,7 +147,8 @@ public class LedgerSystem : IAsyncLifetime
     }
 
     /// <summary>Appends an event to a stream that may exist already (a contribution's scoring stream, as quality-scoring does); returns its sequence.</summary>
-    public async Task<long> AppendToAsync(string stream, object data)
+    /// <summary>Appends the events to the stream in one transaction; returns the stream's last sequence.</summary>
+    public async Task<long> AppendToAsync(string stream, params object[] data)
     {
         if (_hosts.Count == 0)
             _ = Api;

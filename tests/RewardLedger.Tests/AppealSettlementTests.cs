@@ -42,7 +42,7 @@ public sealed class AppealSettlementTests
         var panel = new[] { Review(D, 80), Review(E, 82), Review(F, 78) };
         var decided = Decided(71, panel, [Review(A, 36, clipped: true), Review(B, 36, clipped: true), Review(C, 60)]);
 
-        var settled = AppealSettlement.Settle(Policy, Credited(), decided, FirstRound);
+        var settled = AppealSettlement.Settle(Policy, Credited(), decided, AppealFiled.Contributor, FirstRound);
 
         Assert.Equal((7_100, 3_100), ((int)settled.Credit, (int)settled.ContributorDelta));
         Assert.Equal([(C, "250"), (D, "250"), (E, "250"), (F, "250")], settled.Validators.Select(l => (l.Validator, l.Amount)));
@@ -55,7 +55,7 @@ public sealed class AppealSettlementTests
     {
         var decided = Decided(25, [Review(D, 20), Review(E, 22), Review(F, 24)], [Review(A, 36), Review(B, 36), Review(C, 60, clipped: true)]);
 
-        var settled = AppealSettlement.Settle(Policy, Credited(), decided, FirstRound);
+        var settled = AppealSettlement.Settle(Policy, Credited(), decided, AppealFiled.Contributor, FirstRound);
 
         Assert.Equal((2_500, -1_500), ((int)settled.Credit, (int)settled.ContributorDelta));
         Assert.Contains(new SettlementLine(Contributor, "-1500"), settled.Lines);
@@ -67,7 +67,7 @@ public sealed class AppealSettlementTests
     [Fact]
     public void Without_a_quorum_nothing_moves()
     {
-        var settled = AppealSettlement.Settle(Policy, Credited(), Decided(40, [], FirstRound, "no-quorum"), FirstRound);
+        var settled = AppealSettlement.Settle(Policy, Credited(), Decided(40, [], FirstRound, "no-quorum"), AppealFiled.Contributor, FirstRound);
 
         Assert.Equal(0, (int)settled.ContributorDelta);
         Assert.Empty(settled.Lines);
@@ -79,7 +79,7 @@ public sealed class AppealSettlementTests
     {
         var decided = Decided(71, [Review(D, 80), Review(E, 82), Review(F, 78)], [Review(A, 36, clipped: true), Review(B, 36, clipped: true), Review(C, 60)]);
 
-        var settled = AppealSettlement.Settle(Policy, Credited(reversed: true), decided, FirstRound);
+        var settled = AppealSettlement.Settle(Policy, Credited(reversed: true), decided, AppealFiled.Contributor, FirstRound);
 
         Assert.Equal((4_000, 0), ((int)settled.Credit, (int)settled.ContributorDelta));
         Assert.DoesNotContain(settled.Lines, l => l.Account == Contributor);
@@ -92,7 +92,7 @@ public sealed class AppealSettlementTests
         var decided = Decided(90, [Review(D, 90), Review(E, 90), Review(F, 90)], [Review(A, 36, clipped: true), Review(B, 36, clipped: true), Review(C, 60, clipped: true)]);
 
         // 995,000 earned before the first credit: room 5,000, the first credit 4,000 fitted, 9,000 does not.
-        var settled = AppealSettlement.Settle(Policy, Credited(earnedBefore: 995_000), decided, FirstRound);
+        var settled = AppealSettlement.Settle(Policy, Credited(earnedBefore: 995_000), decided, AppealFiled.Contributor, FirstRound);
 
         Assert.Equal((5_000, 1_000), ((int)settled.Credit, (int)settled.ContributorDelta));
     }
@@ -100,7 +100,7 @@ public sealed class AppealSettlementTests
     [Fact]
     public void An_appeal_decided_before_the_first_round_was_recorded_with_it_pays_the_first_round_as_first_recorded()
     {
-        var settled = AppealSettlement.Settle(Policy, Credited(), Decided(40, [Review(D, 36), Review(E, 36), Review(F, 36)], firstRound: null, "upheld"), FirstRound);
+        var settled = AppealSettlement.Settle(Policy, Credited(), Decided(40, [Review(D, 36), Review(E, 36), Review(F, 36)], firstRound: null, "upheld"), AppealFiled.Contributor, FirstRound);
 
         // A, B, D, E, F unclipped: 200 each; A and B gave up 300 each to the panel.
         Assert.Equal([(A, "-300"), (B, "-300"), (D, "200"), (E, "200"), (F, "200")], settled.Lines.Select(l => (l.Account, l.Amount)));
@@ -129,7 +129,7 @@ public sealed class AppealSettlementTests
             var reversed = random.Next(5) == 0;
             var first = new AppealSettlement.FirstCredit(Contributor, "data", RewardEvidence.Consensus, earned, credited, reversed, paidBefore);
 
-            var settled = AppealSettlement.Settle(policy, first, Decided(random.Next(0, 101), panel, remeasured), firstRound);
+            var settled = AppealSettlement.Settle(policy, first, Decided(random.Next(0, 101), panel, remeasured), AppealFiled.Contributor, firstRound);
 
             var (total, expected) = ValidatorPay.Divide(pool, [.. remeasured, .. panel]);
             Assert.Equal(expected, settled.Validators);
@@ -148,6 +148,95 @@ public sealed class AppealSettlementTests
             Assert.Equal(settled.Credit, after[Contributor]);
             Assert.Equal(settled.Validators.ToDictionary(l => l.Validator, l => TokenAmount.Parse(l.Amount)),
                 after.Where(a => a.Key != Contributor && !a.Value.IsZero).ToDictionary());
+        }
+    }
+
+    /// <summary>The first test's case as an audit round: A's and B's reviews, overturned by the panel, cost each a whole pool.</summary>
+    [Fact]
+    public void An_audit_that_overturns_reviews_slashes_each_overturned_reviewer_the_policy_amount()
+    {
+        var panel = new[] { Review(D, 80), Review(E, 82), Review(F, 78) };
+        var decided = Decided(71, panel, [Review(A, 36, clipped: true), Review(B, 36, clipped: true), Review(C, 60)]);
+
+        var settled = AppealSettlement.Settle(Policy, Credited(), decided, AppealFiled.Audit, FirstRound);
+
+        Assert.Equal(1_000, (int)Policy.SlashFor("data"));
+        Assert.Equal([(A, "1000"), (B, "1000")], settled.Slashes.Select(s => (s.Validator, s.Amount)));
+        // The pay moves exactly as without a slash; each slashed line is 1,000 lower; the pool still pays 1,000 in all.
+        Assert.Equal([(A, "-1500"), (B, "-1500"), (C, "250"), (D, "250"), (E, "250"), (F, "250"), (Contributor, "3100")],
+            settled.Lines.Select(l => (l.Account, l.Amount)));
+        Assert.Equal([(C, "250"), (D, "250"), (E, "250"), (F, "250")], settled.Validators.Select(l => (l.Validator, l.Amount)));
+    }
+
+    [Fact]
+    public void A_reviewers_appeal_slashes_the_overturned_reviews_the_appellants_own_included()
+    {
+        // C appealed (its 60 was clipped in its round); the panel's 36 bears the first round out and clips C again.
+        var decided = Decided(40, [Review(D, 36), Review(E, 38), Review(F, 35)], [Review(A, 36), Review(B, 36), Review(C, 60, clipped: true)], "upheld");
+
+        var settled = AppealSettlement.Settle(Policy, Credited(), decided, AppealFiled.Reviewer, FirstRound);
+
+        Assert.Equal([(C, "1000")], settled.Slashes.Select(s => (s.Validator, s.Amount)));
+        Assert.Equal("-1000", settled.Lines.Single(l => l.Account == C).Amount);
+    }
+
+    [Theory]
+    [InlineData(AppealFiled.Contributor, "changed")]
+    [InlineData(AppealFiled.Audit, "no-quorum")]
+    [InlineData(AppealFiled.Reviewer, "no-quorum")]
+    public void A_contributors_appeal_or_a_panel_short_of_quorum_slashes_nobody(string role, string outcome)
+    {
+        var decided = Decided(71, outcome == "no-quorum" ? [] : [Review(D, 80), Review(E, 82), Review(F, 78)],
+            [Review(A, 36, clipped: true), Review(B, 36, clipped: true), Review(C, 60)], outcome);
+
+        var settled = AppealSettlement.Settle(Policy, Credited(), decided, role, FirstRound);
+
+        Assert.Empty(settled.Slashes);
+    }
+
+    [Fact]
+    public void A_policy_without_a_slash_or_without_validator_pay_slashes_nobody()
+    {
+        var decided = Decided(71, [Review(D, 80), Review(E, 82), Review(F, 78)], [Review(A, 36, clipped: true), Review(B, 36, clipped: true), Review(C, 60)]);
+
+        Assert.Empty(AppealSettlement.Settle(Policy with { SlashBasisPoints = 0 }, Credited(), decided, AppealFiled.Audit, FirstRound).Slashes);
+        Assert.Empty(AppealSettlement.Settle(Policy with { ValidatorShareBasisPoints = 0 }, Credited(), decided, AppealFiled.Audit, FirstRound).Slashes);
+    }
+
+    /// <summary>Whatever the role, slash and pool: each account ends at its new pay minus its slash, and the lines add up.</summary>
+    [Fact]
+    public void Over_many_random_cases_each_slashed_account_ends_a_slash_below_its_new_pay()
+    {
+        var random = new Random(18);
+        string[] roles = [AppealFiled.Contributor, AppealFiled.Reviewer, AppealFiled.Audit];
+        for (var n = 0; n < 2_000; n++)
+        {
+            var policy = Policy with
+            {
+                BasePerKind = new Dictionary<string, BigInteger> { ["data"] = random.NextInt64(0, long.MaxValue) * (BigInteger)random.Next(1, 1_000) },
+                ValidatorShareBasisPoints = random.Next(0, 10_001),
+                SlashBasisPoints = random.Next(0, RewardPolicy.MaxSlashBasisPoints + 1),
+            };
+            var firstRound = Reviews(random, 1, random.Next(1, 6));
+            var panel = Reviews(random, 10, random.Next(1, 8));
+            var remeasured = firstRound.Select(r => r with { Clipped = random.Next(3) == 0 }).ToList();
+            var (_, paidBefore) = ValidatorPay.Divide(policy.ValidatorPoolFor("data"), firstRound);
+            var role = roles[random.Next(roles.Length)];
+            var first = new AppealSettlement.FirstCredit(Contributor, "data", RewardEvidence.Consensus, 0, 0, false, paidBefore);
+
+            var settled = AppealSettlement.Settle(policy, first, Decided(random.Next(0, 101), panel, remeasured), role, firstRound);
+
+            var slash = policy.ValidatorPoolFor("data") * policy.SlashBasisPoints / RewardPolicy.WholeShare;
+            var expected = role == AppealFiled.Contributor || slash.IsZero ? [] : remeasured.Where(r => r.Clipped).Select(r => r.Validator).ToList();
+            Assert.Equal(expected, settled.Slashes.Select(s => s.Validator));
+            Assert.All(settled.Slashes, s => Assert.Equal(slash, TokenAmount.Parse(s.Amount)));
+            var after = paidBefore.ToDictionary(l => l.Validator, l => TokenAmount.Parse(l.Amount));
+            foreach (var line in settled.Lines)
+                after[line.Account] = after.GetValueOrDefault(line.Account) + AppealSettlement.ParseSigned(line.Amount);
+            // The first round's addresses are digits only, so they read the same checksummed.
+            foreach (var validator in firstRound.Select(r => r.Validator))
+                Assert.Equal(TokenAmount.Parse(settled.Validators.FirstOrDefault(l => l.Validator == validator)?.Amount ?? "0")
+                    - (expected.Contains(validator) ? slash : 0), after.GetValueOrDefault(validator));
         }
     }
 

@@ -122,6 +122,21 @@ public class RewardPolicyDraftTests
     }
 
     [Fact]
+    public void A_slash_is_read_and_validated_up_to_five_pools_and_absent_means_none()
+    {
+        using var payload = System.Text.Json.JsonDocument.Parse(
+            """{"version":3,"basePerKind":{"data":"1"},"capPerAddressPerEpoch":"1","slashBasisPoints":50000}""");
+        var (draft, readErrors) = RewardPolicyDraft.Read(payload.RootElement);
+        Assert.Empty(readErrors);
+        Assert.Equal(RewardPolicy.MaxSlashBasisPoints, draft!.Validate(null).Policy!.SlashBasisPoints);
+        Assert.Equal(0, Valid.Validate(null).Policy!.SlashBasisPoints);
+        Assert.Equal(RewardPolicy.DefaultSlashBasisPoints, RewardPolicy.Initial.SlashBasisPoints);
+
+        Assert.Contains("slashBasisPoints", (Valid with { SlashBasisPoints = RewardPolicy.MaxSlashBasisPoints + 1 }).Validate(null).Errors.Keys);
+        Assert.Contains("slashBasisPoints", (Valid with { SlashBasisPoints = -1 }).Validate(null).Errors.Keys);
+    }
+
+    [Fact]
     public void A_document_read_back_from_its_canonical_json_is_the_same_policy()
     {
         var draft = Valid with { FallbackShareBasisPoints = 2_000, ValidatorShareBasisPoints = 700 };

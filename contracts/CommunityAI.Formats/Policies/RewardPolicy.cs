@@ -24,6 +24,12 @@ namespace CommunityAI.Formats.Policies;
 /// Share (0–10000) of the kind's base reward paid, on top of the contributor's credit, to the validators whose reviews
 /// decided a case by consensus (see <see cref="ValidatorPoolFor"/>). Zero unless a policy says otherwise.
 /// </param>
+/// <param name="SlashBasisPoints">
+/// What a first-round reviewer loses when a second round it did not ask for in its favour overturns its review (an audit
+/// round or a reviewer's appeal; see <see cref="SlashFor"/>), in basis points of the case's validator pool (0 to
+/// <see cref="MaxSlashBasisPoints"/>). Zero in a document or record without it; the genesis policy sets
+/// <see cref="DefaultSlashBasisPoints"/>.
+/// </param>
 public sealed record RewardPolicy(
     long Version,
     IReadOnlyDictionary<string, BigInteger> BasePerKind,
@@ -32,10 +38,20 @@ public sealed record RewardPolicy(
     BigInteger CapPerAddressPerEpoch,
     int FallbackShareBasisPoints = 0,
     int UnseenContentShareBasisPoints = 0,
-    int ValidatorShareBasisPoints = 0)
+    int ValidatorShareBasisPoints = 0,
+    int SlashBasisPoints = 0)
 {
     /// <summary>A share of 100%.</summary>
     public const int WholeShare = 10_000;
+
+    /// <summary>
+    /// The slash of the genesis policy: a whole case's pool for each review a second round overturns, the review game's
+    /// measure (honest pay per review falls by under 1%, every dishonest strategy's falls further; README, "Review under attack").
+    /// </summary>
+    public const int DefaultSlashBasisPoints = 10_000;
+
+    /// <summary>The largest slash a policy may set: five pools (a policy must not make one overturned review ruinous).</summary>
+    public const int MaxSlashBasisPoints = 5 * WholeShare;
 
     /// <summary>The kinds a contribution can have (the EIP-712 Contribution's <c>kind</c>).</summary>
     public static readonly IReadOnlySet<string> Kinds = new HashSet<string>(StringComparer.Ordinal) { "data", "feedback", "knowledge", "model" };
@@ -47,7 +63,7 @@ public sealed record RewardPolicy(
         ["feedback"] = 2 * TokenAmount.OneToken,
         ["knowledge"] = 5 * TokenAmount.OneToken,
         ["model"] = 20 * TokenAmount.OneToken,
-    }, ZeroBelowScore: 20, ScoreExponent: 1, CapPerAddressPerEpoch: 1_000 * TokenAmount.OneToken);
+    }, ZeroBelowScore: 20, ScoreExponent: 1, CapPerAddressPerEpoch: 1_000 * TokenAmount.OneToken, SlashBasisPoints: DefaultSlashBasisPoints);
 
     /// <summary>How credits name the policy (<c>ContributionRewarded.PolicyVersion</c>).</summary>
     public string Name => $"reward-{Version}";
@@ -83,4 +99,11 @@ public sealed record RewardPolicy(
     /// </summary>
     public BigInteger ValidatorPoolFor(string kind) =>
         BasePerKind.TryGetValue(kind, out var basis) ? basis * ValidatorShareBasisPoints / WholeShare : BigInteger.Zero;
+
+    /// <summary>
+    /// What one overturned first-round review of a case of <paramref name="kind"/> costs its reviewer:
+    /// floor(pool(kind) · slash / 10000). Measured in the case's pool, so it scales with what reviewing the kind pays and is
+    /// nothing where validators are not paid.
+    /// </summary>
+    public BigInteger SlashFor(string kind) => ValidatorPoolFor(kind) * SlashBasisPoints / WholeShare;
 }

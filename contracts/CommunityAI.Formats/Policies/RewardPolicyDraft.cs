@@ -17,6 +17,7 @@ namespace CommunityAI.Formats.Policies;
 /// <param name="FallbackShareBasisPoints">See <see cref="RewardPolicy.FallbackShareBasisPoints"/>; absent means 0.</param>
 /// <param name="UnseenContentShareBasisPoints">See <see cref="RewardPolicy.UnseenContentShareBasisPoints"/>; absent means 0.</param>
 /// <param name="ValidatorShareBasisPoints">See <see cref="RewardPolicy.ValidatorShareBasisPoints"/>; absent means 0.</param>
+/// <param name="SlashBasisPoints">See <see cref="RewardPolicy.SlashBasisPoints"/>; absent means 0, as every member of a reward policy.</param>
 public sealed record RewardPolicyDraft(
     long? Version,
     Dictionary<string, string>? BasePerKind,
@@ -25,7 +26,8 @@ public sealed record RewardPolicyDraft(
     string? CapPerAddressPerEpoch,
     int? FallbackShareBasisPoints = null,
     int? UnseenContentShareBasisPoints = null,
-    int? ValidatorShareBasisPoints = null)
+    int? ValidatorShareBasisPoints = null,
+    int? SlashBasisPoints = null)
 {
     /// <summary>The steepest score exponent a policy may set (100^4 keeps every product well inside uint256 arithmetic).</summary>
     public const int MaxExponent = 4;
@@ -64,7 +66,7 @@ public sealed record RewardPolicyDraft(
         policy.Version,
         policy.BasePerKind.ToDictionary(kv => kv.Key, kv => TokenAmount.Format(kv.Value), StringComparer.Ordinal),
         policy.ZeroBelowScore, policy.ScoreExponent, TokenAmount.Format(policy.CapPerAddressPerEpoch),
-        policy.FallbackShareBasisPoints, policy.UnseenContentShareBasisPoints, policy.ValidatorShareBasisPoints);
+        policy.FallbackShareBasisPoints, policy.UnseenContentShareBasisPoints, policy.ValidatorShareBasisPoints, policy.SlashBasisPoints);
 
     /// <summary>The document as RFC 8785 canonical JSON, whose SHA-256 a proposal signs as its payload hash.</summary>
     public byte[] ToCanonicalJson() => JsonCanonicalizer.Canonicalize(JsonSerializer.SerializeToElement(this, Json));
@@ -98,6 +100,8 @@ public sealed record RewardPolicyDraft(
             Fail("unseenContentShareBasisPoints", "a share is between 0 and 10000 basis points");
         if (ValidatorShareBasisPoints is < 0 or > RewardPolicy.WholeShare)
             Fail("validatorShareBasisPoints", "a share is between 0 and 10000 basis points");
+        if (SlashBasisPoints is < 0 or > RewardPolicy.MaxSlashBasisPoints)
+            Fail("slashBasisPoints", $"a slash is between 0 and {RewardPolicy.MaxSlashBasisPoints} basis points of the case's validator pool");
 
         var bases = new Dictionary<string, BigInteger>(StringComparer.Ordinal);
         if (BasePerKind is null || BasePerKind.Count == 0)
@@ -119,7 +123,7 @@ public sealed record RewardPolicyDraft(
         if (errors.Count > 0)
             return (null, errors);
         return (new RewardPolicy(Version!.Value, bases, ZeroBelowScore ?? 0, exponent, cap,
-            FallbackShareBasisPoints ?? 0, UnseenContentShareBasisPoints ?? 0, ValidatorShareBasisPoints ?? 0), errors);
+            FallbackShareBasisPoints ?? 0, UnseenContentShareBasisPoints ?? 0, ValidatorShareBasisPoints ?? 0, SlashBasisPoints ?? 0), errors);
     }
 
     // "$.basePerKind.data" → "basePerKind.data"; an unknown member is named by the exception's message only.

@@ -48,9 +48,13 @@ public sealed record ContributionView
 /// Who asked for the second round (<see cref="Contracts.AppealFiled.AppellantRole"/>): <c>contributor</c>, a first-round
 /// <c>reviewer</c>, or <c>audit</c> when the scoring policy's random audit drew the case; null for appeals recorded before it.
 /// </param>
+/// <param name="Slashes">
+/// The first-round reviewers the settlement slashed because the second round overturned their reviews, and what each lost
+/// (<see cref="Contracts.AppealSettled.Slashes"/>): where a validator sees why its account went down. Null until settled.
+/// </param>
 public sealed record ContributionAppeal(
     string AppealId, string Reason, DateTimeOffset FiledAt, int FirstScore, string? Outcome = null, int? FinalScore = null, DateTimeOffset? DecidedAt = null,
-    string? RewardAdjustment = null, long? SettlementEpoch = null, string? Role = null);
+    string? RewardAdjustment = null, long? SettlementEpoch = null, string? Role = null, IReadOnlyList<Contracts.ValidatorSlash>? Slashes = null);
 
 /// <summary>A contribution invalidated by governance, and its reward's reversal.</summary>
 /// <param name="ProposalId">The passed proposal, 0x-hex.</param>

@@ -83,13 +83,17 @@ public static class ContributionViewProjection
             },
     };
 
-    /// <summary>The ledger's settlement of the appeal: the contributor's reward adjustment and its epoch (it follows the decision in the history).</summary>
+    /// <summary>
+    /// The ledger's settlement of the appeal: the contributor's reward adjustment, its epoch and the reviewers slashed (it
+    /// follows the decision in the history).
+    /// </summary>
     public static ContributionView Apply(ContributionView view, AppealSettled settled) => view with
     {
         Appeal = (view.Appeal ?? new ContributionAppeal(settled.AppealId, "", settled.SettledAt, settled.FinalScore)) with
         {
             RewardAdjustment = settled.ContributorDelta,
             SettlementEpoch = settled.Epoch,
+            Slashes = settled.Slashes ?? [],
         },
     };
 

@@ -12,7 +12,7 @@ public static class AppealDecision
 {
     public const string Changed = "changed";
     public const string Upheld = "upheld";
-    public const string NoQuorum = "no-quorum";
+    public const string NoQuorum = AppealDecided.NoQuorum;
     /// <summary><see cref="ReputationChanged.Reason"/> of a first-round reviewer measured against the appeal's consensus.</summary>
     public const string Appeal = "appeal";
     /// <summary><see cref="ReputationChanged.Reason"/> of the same measure when the second round was a random audit (nobody appealed).</summary>

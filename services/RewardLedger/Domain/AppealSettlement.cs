@@ -24,19 +24,30 @@ public static class AppealSettlement
         string Contributor, string Kind, RewardEvidence Evidence, BigInteger EarnedBefore, BigInteger Credited, bool Reversed,
         IReadOnlyList<ValidatorReward> PaidBefore);
 
-    /// <summary>The settlement: the credit and validator pay from now on, and the signed deltas that get there.</summary>
+    /// <summary>The settlement: the credit and validator pay from now on, the slashes, and the signed deltas that get there.</summary>
     public sealed record Result(
         BigInteger Credit, BigInteger ContributorDelta, BigInteger Pool, long TotalWeight,
-        IReadOnlyList<ValidatorReward> Validators, IReadOnlyList<SettlementLine> Lines);
+        IReadOnlyList<ValidatorReward> Validators, IReadOnlyList<SettlementLine> Lines, IReadOnlyList<ValidatorSlash> Slashes);
+
+    /// <summary>
+    /// Whether a second round asked for by <paramref name="appellantRole"/> slashes the first-round reviews its panel
+    /// overturns: an audit round (drawn, nobody chose the case) and a first-round reviewer's appeal (the appellant is
+    /// measured like the others, so an appeal the panel does not bear out costs it too) do; a contributor's appeal does
+    /// not, since a contributor picks the cases a panel sees and would risk nothing by sending honest reviewers to one
+    /// its own validators might hold.
+    /// </summary>
+    public static bool Slashes(string appellantRole) => appellantRole is AppealFiled.Audit or AppealFiled.Reviewer;
 
     /// <param name="policy">The reward policy the first credit named: the appeal corrects the score, not the rules.</param>
     /// <param name="first">The first credit.</param>
     /// <param name="decided">The appeal's decision as the history records it.</param>
+    /// <param name="appellantRole">Who asked for the second round (<see cref="AppealFiled.AppellantRole"/>, <c>contributor</c> when absent).</param>
     /// <param name="firstRoundAsRecorded">
     /// The first score's reviews as first recorded (<see cref="ContributionScored.Reviews"/>), used when
     /// <see cref="AppealDecided.FirstRound"/> is missing (an appeal decided before the field existed).
     /// </param>
-    public static Result Settle(RewardPolicy policy, FirstCredit first, AppealDecided decided, IReadOnlyList<ScoredReview> firstRoundAsRecorded)
+    public static Result Settle(RewardPolicy policy, FirstCredit first, AppealDecided decided, string appellantRole,
+        IReadOnlyList<ScoredReview> firstRoundAsRecorded)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(first.Credited);
         var contributor = Address.Parse(first.Contributor);
@@ -54,6 +65,15 @@ public static class AppealSettlement
             var validator = Address.Parse(line.Validator);
             deltas[validator] = deltas.GetValueOrDefault(validator) - TokenAmount.Parse(line.Amount);
         }
+        // Only a panel's own measure overturns a review: a decision short of quorum leaves the first round as recorded, and
+        // an older decision without firstRound carries no panel measure of it.
+        var slash = policy.SlashFor(first.Kind);
+        var slashes = Slashes(appellantRole) && decided.Outcome != AppealDecided.NoQuorum && decided.FirstRound is { } remeasured && !slash.IsZero
+            ? remeasured.Where(r => r.Clipped).Select(r => Address.Parse(r.Validator)).Distinct(StringComparer.Ordinal)
+                .Order(StringComparer.Ordinal).Select(v => new ValidatorSlash(v, TokenAmount.Format(slash))).ToList()
+            : [];
+        foreach (var line in slashes)
+            deltas[line.Validator] = deltas.GetValueOrDefault(line.Validator) - slash;
         var lines = deltas.Where(d => !d.Value.IsZero).OrderBy(d => d.Key, StringComparer.Ordinal)
             .Select(d => new SettlementLine(d.Key, TokenAmount.Format(d.Value))).ToList();
 
@@ -63,9 +83,12 @@ public static class AppealSettlement
         var paidBefore = Sum(first.PaidBefore.Select(v => v.Amount));
         if (paidNow != (total == 0 ? BigInteger.Zero : pool))
             throw new InvalidOperationException($"the settlement's validator lines add up to {paidNow}, not the pool {pool}");
-        if (Sum(lines.Select(l => l.Amount)) != contributorDelta + paidNow - paidBefore)
+        var slashed = Sum(slashes.Select(s => s.Amount));
+        if (slashed != slash * slashes.Count)
+            throw new InvalidOperationException($"the settlement's slashes add up to {slashed}, not {slashes.Count} × {slash}");
+        if (Sum(lines.Select(l => l.Amount)) != contributorDelta + paidNow - paidBefore - slashed)
             throw new InvalidOperationException("the settlement's lines do not add up to the changes they settle");
-        return new Result(credit, contributorDelta, pool, total, validators, lines);
+        return new Result(credit, contributorDelta, pool, total, validators, lines, slashes);
     }
 
     /// <summary>A signed amount as <see cref="AppealSettled"/> and <see cref="SettlementLine"/> write it.</summary>

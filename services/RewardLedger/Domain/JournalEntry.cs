@@ -7,6 +7,7 @@ namespace CommunityAI.RewardLedger.Domain;
 /// One credit as a balanced double-entry journal entry: the emission account gives, the contributor receives.
 /// Stored as a read model (id = contribution id) in the same transaction as the credit's history event.
 /// </summary>
+/// <param name="Slashed">In an appeal's settlement entry, the part of the account's move that is its slash as a reviewer (token base units); null otherwise.</param>
 public sealed record JournalEntry(
     string Id,
     string Contributor,
@@ -15,7 +16,8 @@ public sealed record JournalEntry(
     string PolicyVersion,
     long Number,
     DateTimeOffset CreditedAt,
-    IReadOnlyList<Posting> Lines)
+    IReadOnlyList<Posting> Lines,
+    string? Slashed = null)
 {
     /// <summary>The account every reward is emitted from; its balance is minus everything ever credited.</summary>
     public const string EmissionAccount = "emission";
@@ -55,10 +57,15 @@ public sealed record JournalEntry(
     /// One account's move in an appeal's settlement (<see cref="Contracts.AppealSettled"/>): a positive delta is emitted like a
     /// credit, a negative one goes back to the emission account like a reversal, so the journal stays balanced either way.
     /// </summary>
+    /// <param name="slashed">
+    /// The part of a negative delta that is the reviewer's slash (<see cref="Contracts.AppealSettled.Slashes"/>), so a
+    /// validator's account says why it went down; null when the account was not slashed.
+    /// </param>
     public static JournalEntry Settlement(
-        string contributionId, string account, BigInteger delta, long epoch, string policyVersion, long number, DateTimeOffset at) =>
+        string contributionId, string account, BigInteger delta, long epoch, string policyVersion, long number, DateTimeOffset at,
+        string? slashed = null) =>
         new(SettlementId(contributionId, account), account, TokenAmount.Format(delta), epoch, policyVersion, number, at,
-            [new Posting(EmissionAccount, TokenAmount.Format(-delta)), new Posting(account, TokenAmount.Format(delta))]);
+            [new Posting(EmissionAccount, TokenAmount.Format(-delta)), new Posting(account, TokenAmount.Format(delta))], slashed);
 
     /// <summary>A journal entry is valid only when its lines sum to zero.</summary>
     public bool IsBalanced => Lines.Aggregate(BigInteger.Zero, (sum, line) => sum + BigInteger.Parse(line.Amount, System.Globalization.CultureInfo.InvariantCulture)) == 0;

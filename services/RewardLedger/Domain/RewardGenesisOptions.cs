@@ -29,6 +29,12 @@ public sealed class RewardGenesisOptions
     /// <summary>Share of the kind's base reward that a consensus-decided case's validators share, in basis points: 0 unless set.</summary>
     public int ValidatorShareBasisPoints { get; set; }
 
+    /// <summary>
+    /// What each first-round review a second round overturns costs its reviewer, in basis points of the case's validator pool
+    /// (<see cref="RewardPolicy.SlashBasisPoints"/>): the genesis default unless set; nothing while validators are unpaid.
+    /// </summary>
+    public int SlashBasisPoints { get; set; } = RewardPolicy.DefaultSlashBasisPoints;
+
     public RewardPolicyDraft ToDraft() => new(Version, BasePerKind, ZeroBelowScore, ScoreExponent, CapPerAddressPerEpoch,
-        FallbackShareBasisPoints, UnseenContentShareBasisPoints, ValidatorShareBasisPoints);
+        FallbackShareBasisPoints, UnseenContentShareBasisPoints, ValidatorShareBasisPoints, SlashBasisPoints);
 }

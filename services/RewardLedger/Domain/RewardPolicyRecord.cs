@@ -10,12 +10,14 @@ public static class RewardPolicyRecord
         policy.Version,
         policy.BasePerKind.ToDictionary(kv => kv.Key, kv => TokenAmount.Format(kv.Value), StringComparer.Ordinal),
         policy.ZeroBelowScore, policy.ScoreExponent, TokenAmount.Format(policy.CapPerAddressPerEpoch), publishedAt,
-        policy.FallbackShareBasisPoints, policy.UnseenContentShareBasisPoints, proposalId, effectiveFromEpoch, policy.ValidatorShareBasisPoints);
+        policy.FallbackShareBasisPoints, policy.UnseenContentShareBasisPoints, proposalId, effectiveFromEpoch, policy.ValidatorShareBasisPoints,
+        policy.SlashBasisPoints);
 
     /// <summary>A policy from the history; it was validated before it was recorded.</summary>
     public static RewardPolicy FromEvent(RewardPolicyPublished published) => new(
         published.Version,
         published.BasePerKind.ToDictionary(kv => kv.Key, kv => TokenAmount.Parse(kv.Value), StringComparer.Ordinal),
         published.ZeroBelowScore, published.ScoreExponent, TokenAmount.Parse(published.CapPerAddressPerEpoch),
-        published.FallbackShareBasisPoints, published.UnseenContentShareBasisPoints, published.ValidatorShareBasisPoints);
+        published.FallbackShareBasisPoints, published.UnseenContentShareBasisPoints, published.ValidatorShareBasisPoints,
+        published.SlashBasisPoints);
 }

@@ -24,11 +24,19 @@ public sealed class AppealSettler(
     TimeProvider clock)
 {
     private static readonly string ScoredType = OutboxRoutes.EventTypeName(typeof(ContributionScored));
+    private static readonly string FiledType = OutboxRoutes.EventTypeName(typeof(AppealFiled));
 
     // The score the appeal was against: the stream's first ContributionScored (an appeal records AppealDecided, not a second score).
     private static readonly string FirstScoreSql = $"""
         SELECT data::text FROM {HistoryStoreExtensions.EventsSchema}.mt_events
         WHERE stream_id = @stream AND type = @type
+        ORDER BY seq_id LIMIT 1
+        """;
+
+    // Who asked for the second round decides whether it slashes (AppealSettlement.Slashes): the filing in the same stream.
+    private static readonly string FiledSql = $"""
+        SELECT data::text FROM {HistoryStoreExtensions.EventsSchema}.mt_events
+        WHERE stream_id = @stream AND type = @type AND data->>'appealId' = @appeal
         ORDER BY seq_id LIMIT 1
         """;
 
@@ -43,6 +51,8 @@ public sealed class AppealSettler(
         // A decision without the score it decided on is a damaged history: it throws, settling nothing.
         var scored = await FirstScoreAsync(scoringStream, ct)
             ?? throw new InvalidOperationException($"appeal {decided.AppealId} was decided on contribution {contributionId}, which has no score in {scoringStream}");
+        var filed = await FiledAsync(scoringStream, decided.AppealId, ct)
+            ?? throw new InvalidOperationException($"appeal {decided.AppealId} was decided on contribution {contributionId}, but {scoringStream} holds no AppealFiled of it");
         var backing = await evidence.ForAsync(scored, ct);
         var schedule = await policies.ScheduleAsync(ct);
         try
@@ -78,7 +88,7 @@ public sealed class AppealSettler(
             var earnedBefore = await CreditHistory.EarnedBeforeAsync(session.Connection!, credit.Contributor, credit.Epoch, creditSequence, ct);
             var first = new AppealSettlement.FirstCredit(credit.Contributor, scored.Kind, backing, earnedBefore, TokenAmount.Parse(credit.Amount),
                 reversed, paid?.Lines ?? []);
-            var result = AppealSettlement.Settle(policy, first, decided, scored.Reviews ?? []);
+            var result = AppealSettlement.Settle(policy, first, decided, filed.AppellantRole ?? AppealFiled.Contributor, scored.Reviews ?? []);
 
             var state = await session.LoadAsync<EpochState>(EpochState.Key, ct) ?? EpochState.None;
             var now = clock.GetUtcNow();
@@ -86,7 +96,7 @@ public sealed class AppealSettler(
             var epoch = state.EpochForCredit(epochs.Value, now);
             var settled = new AppealSettled(contributionId, decided.AppealId, credit.Contributor, decided.FinalScore,
                 TokenAmount.Format(result.Credit), TokenAmount.Format(result.ContributorDelta), TokenAmount.Format(result.Pool),
-                result.TotalWeight, result.Validators, result.Lines, epoch, credit.PolicyVersion, now);
+                result.TotalWeight, result.Validators, result.Lines, epoch, credit.PolicyVersion, now, result.Slashes);
             session.Events.Append(stream, settled);
             foreach (var line in result.Lines)
             {
@@ -94,9 +104,10 @@ public sealed class AppealSettler(
                 var account = await session.LoadAsync<LedgerAccount>(line.Account, ct) ?? LedgerAccount.Open(line.Account);
                 // The balance moves; what the address earned in an epoch (the cap's measure) does not: the corrected credit was
                 // priced with the cap room the first credit had, and validator pay never counts toward the cap.
-                account = account with { Balance = TokenAmount.Format(TokenAmount.Parse(account.Balance) + delta), Entries = account.Entries + 1 };
+                account = account.Moved(delta);
                 session.Store(account);
-                session.Insert(JournalEntry.Settlement(contributionId, line.Account, delta, epoch, credit.PolicyVersion, account.Entries, now));
+                var slashed = result.Slashes.FirstOrDefault(v => v.Validator == line.Account)?.Amount;
+                session.Insert(JournalEntry.Settlement(contributionId, line.Account, delta, epoch, credit.PolicyVersion, account.Entries, now, slashed));
             }
             await session.SaveChangesAsync(ct);
             return settled;
@@ -117,6 +128,17 @@ public sealed class AppealSettler(
         command.Parameters.AddWithValue("type", ScoredType);
         return await command.ExecuteScalarAsync(ct) is string data
             ? JsonSerializer.Deserialize<ContributionScored>(data, OutboxRoutes.HistoryJson)
+            : null;
+    }
+
+    private async Task<AppealFiled?> FiledAsync(string scoringStream, string appealId, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand(FiledSql);
+        command.Parameters.AddWithValue("stream", scoringStream);
+        command.Parameters.AddWithValue("type", FiledType);
+        command.Parameters.AddWithValue("appeal", appealId);
+        return await command.ExecuteScalarAsync(ct) is string data
+            ? JsonSerializer.Deserialize<AppealFiled>(data, OutboxRoutes.HistoryJson)
             : null;
     }
 }

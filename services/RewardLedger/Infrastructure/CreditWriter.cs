@@ -129,7 +129,7 @@ public sealed class CreditWriter(
                 // Validator pay adds to the balance but not to what the address earned in the epoch: the per-address cap
                 // limits contributors' rewards, and a case's pool is fixed by its own score and policy, in any order.
                 var paid = accounts.GetValueOrDefault(line.Validator) ?? LedgerAccount.Open(line.Validator);
-                paid = paid with { Balance = TokenAmount.Format(TokenAmount.Parse(paid.Balance) + TokenAmount.Parse(line.Amount)), Entries = paid.Entries + 1 };
+                paid = paid.Moved(TokenAmount.Parse(line.Amount));
                 accounts[line.Validator] = paid;
                 changed.Add(line.Validator);
                 session.Insert(JournalEntry.Credit(ValidatorEntryId(c.ContributionId, line.Validator), line.Validator, TokenAmount.Parse(line.Amount),

@@ -70,7 +70,7 @@ public sealed class RevenueSplitter(IDocumentStore store, RevenueFacts facts, IO
                 // per-epoch cap limits emission, not what builders pay.
                 var account = accounts.GetValueOrDefault(line.Address)
                     ?? await session.LoadAsync<LedgerAccount>(line.Address, ct) ?? LedgerAccount.Open(line.Address);
-                account = account with { Balance = TokenAmount.Format(TokenAmount.Parse(account.Balance) + share), Entries = account.Entries + 1 };
+                account = account.Moved(share);
                 accounts[line.Address] = account;
                 session.Insert(new JournalEntry($"revenue:{payment.PaymentId}:{i}", line.Address, line.Amount, epoch, RevenueAccount,
                     account.Entries, now, [new Posting(RevenueAccount, TokenAmount.Format(-share)), new Posting(line.Address, line.Amount)]));

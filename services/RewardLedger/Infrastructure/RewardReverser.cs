@@ -62,12 +62,8 @@ public sealed class RewardReverser(IDocumentStore store, IOptions<EpochOptions> 
             session.Insert(JournalEntry.Reversal(invalidation.ContributionId, credit.Contributor, credited, epoch, credit.PolicyVersion,
                 account.Entries + 1, now));
             // The balance goes down; what the address earned in an epoch (the cap's measure) does not: a debit opens no room
-            // for more rewards. The balance cannot go below zero, as it holds the credit being reversed.
-            session.Store(account with
-            {
-                Balance = TokenAmount.Format(TokenAmount.Parse(account.Balance) - credited),
-                Entries = account.Entries + 1,
-            });
+            // for more rewards. The balance may go below zero (a slash as a reviewer took it there); the claim never does.
+            session.Store(account.Moved(-credited));
             await session.SaveChangesAsync(ct);
             return adjusted;
         }

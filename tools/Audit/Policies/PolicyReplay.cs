@@ -21,8 +21,12 @@ namespace CommunityAI.Audit.Policies;
 /// the snapshot's earned amounts and delegations, and (given the signing domain) that every veto is signed by the
 /// guardian it names. Pure: fed one event at a time, in log order.
 /// </summary>
-internal sealed class PolicyReplay(SigningDomain? domain = null)
+internal sealed class PolicyReplay(SigningDomain? domain = null) : IReplay
 {
+    public string Name => "policies";
+
+    IReplaySection IReplay.Finish() => Finish();
+
     private const string RewardKind = "reward-policy";
 
     private readonly List<ReplayDifference> _findings = [];
@@ -258,7 +262,8 @@ internal sealed class PolicyReplay(SigningDomain? domain = null)
         var draft = new RewardPolicyDraft(Long(data, "version"),
             bases.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : "", StringComparer.Ordinal),
             (int?)Long(data, "zeroBelowScore"), (int?)Long(data, "scoreExponent"), Text(data, "capPerAddressPerEpoch"),
-            (int?)Long(data, "fallbackShareBasisPoints"), (int?)Long(data, "unseenContentShareBasisPoints"), (int?)Long(data, "validatorShareBasisPoints"));
+            (int?)Long(data, "fallbackShareBasisPoints"), (int?)Long(data, "unseenContentShareBasisPoints"), (int?)Long(data, "validatorShareBasisPoints"),
+            (int?)Long(data, "slashBasisPoints"));
         return draft.Validate(null).Policy;
     }
 

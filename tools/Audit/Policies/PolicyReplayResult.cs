@@ -1,3 +1,5 @@
+using System.Globalization;
+using CommunityAI.Audit.Commands;
 using CommunityAI.Audit.Replay;
 
 namespace CommunityAI.Audit.Policies;
@@ -8,7 +10,21 @@ namespace CommunityAI.Audit.Policies;
 /// <param name="Tallies">Each decided proposal: the outcome recorded and the one recomputed.</param>
 /// <param name="Findings">Every difference, at the log index of the event it concerns.</param>
 internal sealed record PolicyReplayResult(
-    IReadOnlyList<PolicyInForce> RewardPolicies, int CreditsChecked, IReadOnlyList<TallyReplay> Tallies, IReadOnlyList<ReplayDifference> Findings);
+    IReadOnlyList<PolicyInForce> RewardPolicies, int CreditsChecked, IReadOnlyList<TallyReplay> Tallies, IReadOnlyList<ReplayDifference> Findings) : IReplaySection
+{
+    /// <inheritdoc/>
+    public void Print(AuditConsole console)
+    {
+        string L(long n) => n.ToString(CultureInfo.InvariantCulture);
+        console.Table("reward policies", ["log index", "version", "from epoch", "proposal", "credits"],
+            RewardPolicies.Select(p => new[] { L(p.Index), L(p.Version), L(p.EffectiveFromEpoch), p.ProposalId ?? "genesis", L(p.Credits) }));
+        console.Table("governance tallies", ["log index", "proposal", "kind", "recorded", "recomputed", "for", "against", "abstain", "match"],
+            Tallies.Select(t => new[] { L(t.Index), t.ProposalId, t.Kind, t.Recorded, t.Recomputed, t.For, t.Against, t.Abstain, t.Matches ? "yes" : "NO" }));
+        if (Findings.Count > 0)
+            console.Table("policy and governance findings", ["log index", "what", "detail"],
+                Findings.Select(d => new[] { d.Index.ToString(CultureInfo.InvariantCulture), d.What, d.Detail }));
+    }
+}
 
 /// <summary>A reward policy on record: its version, the first epoch it applies to, the proposal it came from.</summary>
 internal sealed record PolicyInForce(long Index, long Version, long EffectiveFromEpoch, string? ProposalId, int Credits);

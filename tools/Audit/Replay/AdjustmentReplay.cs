@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Numerics;
 using System.Text.Json;
+using CommunityAI.Audit.Commands;
 using CommunityAI.Audit.History;
 using CommunityAI.Formats.Signing;
 using static CommunityAI.Audit.Scores.EventData;
@@ -21,8 +22,12 @@ namespace CommunityAI.Audit.Replay;
 /// "Credited" means credited before the activation, or credited for a score recorded before it: the ledger acts on an
 /// activation only once every score stored before it is credited.
 /// </remarks>
-internal sealed class AdjustmentReplay
+internal sealed class AdjustmentReplay : IReplay
 {
+    public string Name => "adjustments";
+
+    IReplaySection IReplay.Finish() => Finish();
+
     private const string CreditStreams = "ledger/credits/";
     private const string GovernanceStreams = "governance/";
     private const string InvalidationKind = "contribution-invalidation";
@@ -163,4 +168,17 @@ internal sealed class AdjustmentReplay
 /// <param name="Due">Invalidated contributions whose credit the history says must be reversed.</param>
 /// <param name="Recorded">RewardAdjusted events recorded (one per contribution counted).</param>
 /// <param name="Debited">What those reversals take back in all.</param>
-internal sealed record AdjustmentReplayResult(int Invalidations, int Due, int Recorded, BigInteger Debited, IReadOnlyList<ReplayDifference> Findings);
+internal sealed record AdjustmentReplayResult(int Invalidations, int Due, int Recorded, BigInteger Debited, IReadOnlyList<ReplayDifference> Findings) : IReplaySection
+{
+    /// <inheritdoc/>
+    public void Print(AuditConsole console)
+    {
+        string I(int n) => n.ToString(CultureInfo.InvariantCulture);
+        string N(System.Numerics.BigInteger n) => n.ToString(CultureInfo.InvariantCulture);
+        console.Table("reversals", ["invalidations", "due", "recorded", "debited", "findings"],
+            [[I(Invalidations), I(Due), I(Recorded), N(Debited), I(Findings.Count)]]);
+        if (Findings.Count > 0)
+            console.Table("reversal findings", ["log index", "what", "detail"],
+                Findings.Select(d => new[] { d.Index.ToString(CultureInfo.InvariantCulture), d.What, d.Detail }));
+    }
+}

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Numerics;
 using System.Text.Json;
+using CommunityAI.Audit.Commands;
 using CommunityAI.Audit.History;
 using CommunityAI.Audit.Policies;
 using CommunityAI.Formats.Policies;
@@ -17,10 +18,17 @@ namespace CommunityAI.Audit.Replay;
 /// the validator pool of the kind split by the published rule over the decision's firstRound (the first score's reviews
 /// when an older decision lacks it) and the panel's reviews, each validator's delta against its ValidatorsRewarded line;
 /// every line, the epoch (not yet closed), at most one settlement per contribution and one for every decided appeal of a
-/// credited contribution. Each difference is named at the settlement's log index. Pure: fed one event at a time, in log order.
+/// credited contribution. The slashes (contracts 1.8): after an audit round or a first-round reviewer's appeal (the
+/// AppealFiled's appellantRole) whose panel decided, every firstRound review the panel clipped costs its reviewer
+/// floor(pool · slashBasisPoints / 10000), in <c>slashes</c> and in its line. Each difference is named at the
+/// settlement's log index. Pure: fed one event at a time, in log order.
 /// </summary>
-internal sealed class AppealSettlementReplay
+internal sealed class AppealSettlementReplay : IReplay
 {
+    public string Name => "settlements";
+
+    IReplaySection IReplay.Finish() => Finish();
+
     private const string CreditStreams = "ledger/credits/";
 
     private readonly Dictionary<string, RewardPolicy> _policies = new(StringComparer.Ordinal);
@@ -30,6 +38,7 @@ internal sealed class AppealSettlementReplay
     private readonly Dictionary<(string, long), BigInteger> _earned = [];
     private readonly Dictionary<string, IReadOnlyList<JsonElement>> _paid = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, (long Index, JsonElement Data)> _decided = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, string> _roles = new(StringComparer.OrdinalIgnoreCase);
     private readonly HashSet<string> _reversed = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, long> _settledAt = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<ReplayDifference> _findings = [];
@@ -51,6 +60,10 @@ internal sealed class AppealSettlementReplay
             case "contributionscored" when e.Stream.StartsWith("scoring/", StringComparison.Ordinal):
                 if (Text(e.Data, "contributionId") is { } scored)
                     _scores.TryAdd(scored, e.Data.Clone());
+                break;
+            case "appealfiled" when e.Stream.StartsWith("scoring/", StringComparison.Ordinal):
+                if (Text(e.Data, "appealId") is { } appeal)
+                    _roles.TryAdd(appeal, Text(e.Data, "appellantRole") ?? "contributor"); // before 1.6 every appeal was the contributor's
                 break;
             case "appealdecided" when e.Stream.StartsWith("scoring/", StringComparison.Ordinal):
                 if (Text(e.Data, "contributionId") is { } decided)
@@ -153,6 +166,16 @@ internal sealed class AppealSettlementReplay
         foreach (var line in _paid.GetValueOrDefault(id) ?? [])
             if (Address.TryParse(Text(line, "validator"), out var validator) && TryAmount(Text(line, "amount"), out var amount))
                 deltas[validator] = deltas.GetValueOrDefault(validator) - amount;
+        // The slash: only a panel's own measure (decided, with firstRound) of a round nobody chose in their own favour.
+        var slash = pool * policy.SlashBasisPoints / RewardPolicy.WholeShare;
+        var slashed = new SortedSet<string>(StringComparer.Ordinal);
+        if (_roles.GetValueOrDefault(Text(decided, "appealId") ?? "") is "audit" or "reviewer" && Text(decided, "outcome") != "no-quorum"
+            && Array(decided, "firstRound") is { } remeasured && !slash.IsZero)
+            foreach (var review in remeasured)
+                if (Member(review, "clipped") is { ValueKind: JsonValueKind.True } && Address.TryParse(Text(review, "validator"), out var reviewer))
+                    slashed.Add(reviewer);
+        foreach (var reviewer in slashed)
+            deltas[reviewer] = deltas.GetValueOrDefault(reviewer) - slash;
 
         Compare(e, id, "appealId", Text(e.Data, "appealId"), Text(decided, "appealId") ?? "");
         Compare(e, id, "contributor", Text(e.Data, "contributor"), contributor);
@@ -164,6 +187,8 @@ internal sealed class AppealSettlementReplay
         Compare(e, id, "totalWeight", Long(e.Data, "totalWeight")?.ToString(CultureInfo.InvariantCulture), N(total));
         Compare(e, id, "validators", string.Join("; ", (Array(e.Data, "validators") ?? []).Select(l => $"{Text(l, "validator")} {Long(l, "weight")} {Text(l, "amount")}")),
             string.Join("; ", validators.Select(l => $"{l.Validator} {l.Weight} {N(l.Amount)}")));
+        Compare(e, id, "slashes", string.Join("; ", (Array(e.Data, "slashes") ?? []).Select(l => $"{Text(l, "validator")} {Text(l, "amount")}")),
+            string.Join("; ", slashed.Select(v => $"{v} {N(slash)}")));
         Compare(e, id, "lines", string.Join("; ", (Array(e.Data, "lines") ?? []).Select(l => $"{Text(l, "account")} {Text(l, "amount")}")),
             string.Join("; ", deltas.Where(d => !d.Value.IsZero).Select(d => $"{d.Key} {N(d.Value)}")));
         if (Long(e.Data, "epoch") is not { } epoch || epoch <= _lastClosed)
@@ -194,4 +219,17 @@ internal sealed class AppealSettlementReplay
 /// <param name="Settled">AppealSettled events recorded (one per contribution counted).</param>
 /// <param name="Credited">What their positive lines credit in all.</param>
 /// <param name="Debited">What their negative lines debit in all.</param>
-internal sealed record AppealSettlementReplayResult(int Decided, int Settled, BigInteger Credited, BigInteger Debited, IReadOnlyList<ReplayDifference> Findings);
+internal sealed record AppealSettlementReplayResult(int Decided, int Settled, BigInteger Credited, BigInteger Debited, IReadOnlyList<ReplayDifference> Findings) : IReplaySection
+{
+    /// <inheritdoc/>
+    public void Print(AuditConsole console)
+    {
+        string I(int n) => n.ToString(CultureInfo.InvariantCulture);
+        string N(System.Numerics.BigInteger n) => n.ToString(CultureInfo.InvariantCulture);
+        console.Table("appeal settlements", ["decided", "settled", "credited", "debited", "findings"],
+            [[I(Decided), I(Settled), N(Credited), N(Debited), I(Findings.Count)]]);
+        if (Findings.Count > 0)
+            console.Table("settlement findings", ["log index", "what", "detail"],
+                Findings.Select(d => new[] { d.Index.ToString(CultureInfo.InvariantCulture), d.What, d.Detail }));
+    }
+}

@@ -15,43 +15,22 @@ namespace CommunityAI.Audit.Replay;
 internal sealed class HistoryReplay(SigningDomain domain)
 {
     private readonly RewardReplay _rewards = new();
-    private readonly ScoreReplay _scores = new(domain);
-    private readonly PolicyReplay _policies = new(domain);
-    private readonly AssignmentReplay _assignments = new(domain);
-    private readonly RevenueReplay _revenue = new();
-    private readonly ValidatorPayReplay _validators = new();
-    private readonly AdjustmentReplay _adjustments = new();
-    private readonly SignatureReplay _signatures = new(domain);
-    private readonly AppealReplay _appeals = new(domain);
-    private readonly AppealSettlementReplay _settlements = new();
-    private readonly ReputationReplay _reputation = new();
+    // The report's sections, in the order they print.
+    private readonly IReadOnlyList<IReplay> _replays =
+    [
+        new ScoreReplay(domain), new PolicyReplay(domain), new AssignmentReplay(domain), new RevenueReplay(), new ValidatorPayReplay(),
+        new AdjustmentReplay(), new AppealReplay(domain), new AppealSettlementReplay(), new ReputationReplay(), new SignatureReplay(domain),
+    ];
 
     public void Add(LogEvent e)
     {
         _rewards.Add(e);
-        _scores.Add(e);
-        _policies.Add(e);
-        _assignments.Add(e);
-        _revenue.Add(e);
-        _validators.Add(e);
-        _adjustments.Add(e);
-        _signatures.Add(e);
-        _appeals.Add(e);
-        _settlements.Add(e);
-        _reputation.Add(e);
+        foreach (var replay in _replays)
+            replay.Add(e);
     }
 
     public ReplayResult Finish() => _rewards.Finish() with
     {
-        Scores = _scores.Finish(),
-        Policies = _policies.Finish(),
-        Assignments = _assignments.Finish(),
-        Revenue = _revenue.Finish(),
-        Validators = _validators.Finish(),
-        Adjustments = _adjustments.Finish(),
-        Signatures = _signatures.Finish(),
-        Appeals = _appeals.Finish(),
-        Settlements = _settlements.Finish(),
-        Reputation = _reputation.Finish(),
+        Sections = _replays.ToDictionary(r => r.Name, r => (object)r.Finish(), StringComparer.Ordinal),
     };
 }

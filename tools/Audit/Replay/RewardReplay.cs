@@ -272,39 +272,16 @@ internal sealed record ReplayResult(
     long Events, int Credits, IReadOnlyList<AddressTotal> Balances, IReadOnlyList<EpochTotal> PerEpoch,
     IReadOnlyList<EpochReplay> Epochs, IReadOnlyList<ReplayDifference> Differences, IReadOnlyDictionary<string, int> UnknownTypes)
 {
-    /// <summary>The scores recomputed from the history (see <see cref="Scores.ScoreReplay"/>).</summary>
-    public Scores.ScoreReplayResult? Scores { get; init; }
+    /// <summary>
+    /// Every other replay's section (<see cref="IReplay"/>), by its name, in the order the replays ran: in <c>--json</c> each
+    /// is a member of the report beside the rewards' own, as the sections always were.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonExtensionData]
+    public Dictionary<string, object> Sections { get; init; } = [];
 
-    /// <summary>Policies in force per credit and governance tallies recomputed (see <see cref="Policies.PolicyReplay"/>).</summary>
-    public Policies.PolicyReplayResult? Policies { get; init; }
-
-    /// <summary>The assignments recomputed and sealed reviews checked (see <see cref="Scores.AssignmentReplay"/>).</summary>
-    public Scores.AssignmentReplayResult? Assignments { get; init; }
-
-    /// <summary>The revenue splits recomputed (see <see cref="Revenue.RevenueReplay"/>).</summary>
-    public Revenue.RevenueReplayResult? Revenue { get; init; }
-
-    /// <summary>The validators' pay recomputed (see <see cref="ValidatorPayReplay"/>).</summary>
-    public ValidatorPayReplayResult? Validators { get; init; }
-
-    /// <summary>The reversals of invalidated contributions recomputed (see <see cref="AdjustmentReplay"/>).</summary>
-    public AdjustmentReplayResult? Adjustments { get; init; }
-
-    /// <summary>The appeals recomputed: their panels' draws and final scores (see <see cref="Scores.AppealReplay"/>).</summary>
-    public Scores.AppealReplayResult? Appeals { get; init; }
-
-    /// <summary>The appeals' settlements recomputed (see <see cref="AppealSettlementReplay"/>).</summary>
-    public AppealSettlementReplayResult? Settlements { get; init; }
-
-    /// <summary>Every reputation change recomputed (see <see cref="Scores.ReputationReplay"/>).</summary>
-    public Scores.ReputationReplayResult? Reputation { get; init; }
-
-    /// <summary>Every person's signature in the history verified (see <see cref="SignatureReplay"/>).</summary>
-    public SignatureReplayResult? Signatures { get; init; }
+    /// <summary>The section of the replay that finishes into <typeparamref name="T"/>, or null when none ran.</summary>
+    public T? Section<T>() where T : class, IReplaySection => Sections.Values.OfType<T>().FirstOrDefault();
 
     /// <summary>True when no replay found anything: the command's exit code 0.</summary>
-    public bool Agrees => Differences.Count == 0 && Scores is not { Findings.Count: > 0 } && Policies is not { Findings.Count: > 0 }
-        && Assignments is not { Findings.Count: > 0 } && Revenue is not { Findings.Count: > 0 } && Validators is not { Findings.Count: > 0 }
-        && Adjustments is not { Findings.Count: > 0 } && Signatures is not { Findings.Count: > 0 }
-        && Appeals is not { Findings.Count: > 0 } && Settlements is not { Findings.Count: > 0 } && Reputation is not { Findings.Count: > 0 };
+    public bool Agrees => Differences.Count == 0 && Sections.Values.OfType<IReplaySection>().All(s => s.Findings.Count == 0);
 }

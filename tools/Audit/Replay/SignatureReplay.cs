@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using CommunityAI.Audit.Commands;
 using CommunityAI.Audit.History;
 using CommunityAI.Formats;
 using CommunityAI.Formats.Signing;
@@ -19,8 +20,12 @@ namespace CommunityAI.Audit.Replay;
 /// governance must follow an activated <c>dataset-builder-admission</c> naming it; histories from before admissions were
 /// recorded (no admission at all yet) are not held to that. Pure: fed one event at a time, in log order.
 /// </summary>
-internal sealed class SignatureReplay(SigningDomain domain)
+internal sealed class SignatureReplay(SigningDomain domain) : IReplay
 {
+    public string Name => "signatures";
+
+    IReplaySection IReplay.Finish() => Finish();
+
     private readonly Dictionary<string, int> _verified = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Type, string Signer, string Nonce), long> _nonces = [];
     private readonly Dictionary<string, string> _contributors = new(StringComparer.OrdinalIgnoreCase);
@@ -183,4 +188,15 @@ internal sealed class SignatureReplay(SigningDomain domain)
 }
 
 /// <param name="Verified">Signatures that recovered to their signer, per kind of signed message.</param>
-internal sealed record SignatureReplayResult(IReadOnlyDictionary<string, int> Verified, IReadOnlyList<ReplayDifference> Findings);
+internal sealed record SignatureReplayResult(IReadOnlyDictionary<string, int> Verified, IReadOnlyList<ReplayDifference> Findings) : IReplaySection
+{
+    /// <inheritdoc/>
+    public void Print(AuditConsole console)
+    {
+        console.Table("signatures verified", ["signed message", "verified"],
+            Verified.Select(v => new[] { v.Key, v.Value.ToString(CultureInfo.InvariantCulture) }));
+        if (Findings.Count > 0)
+            console.Table("signature findings", ["log index", "what", "detail"],
+                Findings.Select(d => new[] { d.Index.ToString(CultureInfo.InvariantCulture), d.What, d.Detail }));
+    }
+}

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Numerics;
 using System.Text.Json;
+using CommunityAI.Audit.Commands;
 using CommunityAI.Audit.History;
 using CommunityAI.Formats.Signing;
 using static CommunityAI.Audit.Scores.EventData;
@@ -17,8 +18,12 @@ namespace CommunityAI.Audit.Replay;
 /// ties to the lower EIP-55 address; zero lines left out. The ValidatorsRewarded recorded beside the credit must be
 /// exactly that, in the credit's epoch, and there must be one exactly when the pay is not empty. Pure: fed in log order.
 /// </summary>
-internal sealed class ValidatorPayReplay
+internal sealed class ValidatorPayReplay : IReplay
 {
+    public string Name => "validators";
+
+    IReplaySection IReplay.Finish() => Finish();
+
     private const string CreditStreams = "ledger/credits/";
     private const string ScoreStreams = "scoring/";
     private const string PolicyStream = "ledger/policies";
@@ -179,4 +184,17 @@ internal sealed class ValidatorPayReplay
 /// <param name="Recorded">ValidatorsRewarded events in the ledger's credit streams.</param>
 /// <param name="Lines">Validator lines recorded.</param>
 /// <param name="Paid">What those lines credit in all.</param>
-internal sealed record ValidatorPayReplayResult(int Due, int Recorded, int Lines, BigInteger Paid, IReadOnlyList<ReplayDifference> Findings);
+internal sealed record ValidatorPayReplayResult(int Due, int Recorded, int Lines, BigInteger Paid, IReadOnlyList<ReplayDifference> Findings) : IReplaySection
+{
+    /// <inheritdoc/>
+    public void Print(AuditConsole console)
+    {
+        string I(int n) => n.ToString(CultureInfo.InvariantCulture);
+        string N(System.Numerics.BigInteger n) => n.ToString(CultureInfo.InvariantCulture);
+        console.Table("validator pay", ["cases due", "recorded", "lines", "paid", "findings"],
+            [[I(Due), I(Recorded), I(Lines), N(Paid), I(Findings.Count)]]);
+        if (Findings.Count > 0)
+            console.Table("validator pay findings", ["log index", "what", "detail"],
+                Findings.Select(d => new[] { d.Index.ToString(CultureInfo.InvariantCulture), d.What, d.Detail }));
+    }
+}

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Numerics;
 using System.Text.Json;
+using CommunityAI.Audit.Commands;
 using CommunityAI.Audit.History;
 using CommunityAI.Audit.Replay;
 using CommunityAI.Formats.Signing;
@@ -17,8 +18,12 @@ namespace CommunityAI.Audit.Revenue;
 /// payment's treasury, and everything does when the snapshot is unknown or unscored. The split's outcome, total weight
 /// and every line must be exactly that. Written apart from the ledger's code, on purpose. Pure: fed in log order.
 /// </summary>
-internal sealed class RevenueReplay
+internal sealed class RevenueReplay : IReplay
 {
+    public string Name => "revenue";
+
+    IReplaySection IReplay.Finish() => Finish();
+
     private const string PaymentStreams = "chain/revenue/";
     private const string SplitStreams = "ledger/revenue/";
     private const string SnapshotStreams = "contributions/datasets/";
@@ -165,4 +170,17 @@ internal sealed class RevenueReplay
 /// <param name="Splits">RevenueSplit events in the ledger's revenue streams.</param>
 /// <param name="Pending">Payments not split yet (the ledger splits within moments; at the end of an export they may be new).</param>
 internal sealed record RevenueReplayResult(
-    int Payments, int Splits, int Pending, BigInteger Paid, BigInteger ToContributors, BigInteger ToTreasury, IReadOnlyList<ReplayDifference> Findings);
+    int Payments, int Splits, int Pending, BigInteger Paid, BigInteger ToContributors, BigInteger ToTreasury, IReadOnlyList<ReplayDifference> Findings) : IReplaySection
+{
+    /// <inheritdoc/>
+    public void Print(AuditConsole console)
+    {
+        string I(int n) => n.ToString(CultureInfo.InvariantCulture);
+        string N(System.Numerics.BigInteger n) => n.ToString(CultureInfo.InvariantCulture);
+        console.Table("revenue splits", ["payments", "split", "pending", "paid", "to contributors", "to treasury", "findings"],
+            [[I(Payments), I(Splits), I(Pending), N(Paid), N(ToContributors), N(ToTreasury), I(Findings.Count)]]);
+        if (Findings.Count > 0)
+            console.Table("revenue findings", ["log index", "what", "detail"],
+                Findings.Select(d => new[] { d.Index.ToString(CultureInfo.InvariantCulture), d.What, d.Detail }));
+    }
+}

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
+using CommunityAI.Audit.Commands;
 using CommunityAI.Audit.History;
 using CommunityAI.Audit.Replay;
 using CommunityAI.Formats;
@@ -23,8 +24,12 @@ namespace CommunityAI.Audit.Scores;
 /// the score was recorded in), and a drawn case without its audit round, or an audit round the draw did not pick, is named.
 /// Pure: fed one event at a time, in log order.
 /// </summary>
-internal sealed class AppealReplay(SigningDomain domain)
+internal sealed class AppealReplay(SigningDomain domain) : IReplay
 {
+    public string Name => "appeals";
+
+    IReplaySection IReplay.Finish() => Finish();
+
     private readonly List<string> _secrets = [];
     private readonly Dictionary<string, (int AutomatedWeight, int ClipDistance, int AuditBasisPoints)> _policies = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Case> _cases = new(StringComparer.OrdinalIgnoreCase);
@@ -429,4 +434,16 @@ internal sealed class AppealReplay(SigningDomain domain)
 /// <param name="Audits">Audit rounds read (AppealFiled of role <c>audit</c>, counted in <paramref name="Appeals"/> too).</param>
 /// <param name="AuditsPending">Consensus scores whose audit draw waits for their round's secret to be revealed.</param>
 internal sealed record AppealReplayResult(int Appeals, int Recomputed, int Pending, int Decided, IReadOnlyList<ReplayDifference> Findings,
-    int Audits = 0, int AuditsPending = 0);
+    int Audits = 0, int AuditsPending = 0) : IReplaySection
+{
+    /// <inheritdoc/>
+    public void Print(AuditConsole console)
+    {
+        string I(int n) => n.ToString(CultureInfo.InvariantCulture);
+        console.Table("appeals", ["appeals", "audit rounds", "panels recomputed", "pending round", "audit draws pending", "decided", "findings"],
+            [[I(Appeals), I(Audits), I(Recomputed), I(Pending), I(AuditsPending), I(Decided), I(Findings.Count)]]);
+        if (Findings.Count > 0)
+            console.Table("appeal findings", ["log index", "what", "detail"],
+                Findings.Select(d => new[] { d.Index.ToString(CultureInfo.InvariantCulture), d.What, d.Detail }));
+    }
+}

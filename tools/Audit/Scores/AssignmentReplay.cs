@@ -18,8 +18,12 @@ namespace CommunityAI.Audit.Scores;
 /// every candidate must be admitted, and each replacement of a reviewer (ReviewerReassigned) is drawn again from the case's
 /// seed and its recorded candidates. Pure: fed one event at a time, in log order.
 /// </summary>
-internal sealed class AssignmentReplay(SigningDomain domain)
+internal sealed class AssignmentReplay(SigningDomain domain) : IReplay
 {
+    public string Name => "assignments";
+
+    IReplaySection IReplay.Finish() => Finish();
+
     private readonly Dictionary<long, (long Index, string Commitment)> _committed = [];
     private readonly Dictionary<long, (long Index, string Secret)> _revealed = [];
     private readonly Dictionary<string, (long Index, long Round)> _submitted = new(StringComparer.OrdinalIgnoreCase);

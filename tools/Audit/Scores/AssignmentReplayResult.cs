@@ -1,3 +1,5 @@
+using System.Globalization;
+using CommunityAI.Audit.Commands;
 using CommunityAI.Audit.Replay;
 
 namespace CommunityAI.Audit.Scores;
@@ -13,8 +15,21 @@ namespace CommunityAI.Audit.Scores;
 /// <param name="Findings">Every difference, at the log index of the event it concerns.</param>
 internal sealed record AssignmentReplayResult(
     int Assigned, int Recomputed, int Unseeded, int Pending, int RoundsRevealed, int Commitments, int Reveals,
-    IReadOnlyList<ReplayDifference> Findings)
+    IReadOnlyList<ReplayDifference> Findings) : IReplaySection
 {
+    /// <inheritdoc/>
+    public void Print(AuditConsole console)
+    {
+        string I(int n) => n.ToString(CultureInfo.InvariantCulture);
+        console.Table("assignments and sealed reviews", ["assigned", "recomputed", "unseeded", "pending round", "rounds revealed", "commitments", "reveals", "findings"],
+            [[I(Assigned), I(Recomputed), I(Unseeded), I(Pending), I(RoundsRevealed), I(Commitments), I(Reveals), I(Findings.Count)]]);
+        console.Table("validator admission", ["admitted now", "admissions", "removals", "activations pending", "reassignments"],
+            [[I(Admitted), I(Admissions), I(Removals), I(PendingActivations), I(Reassigned)]]);
+        if (Findings.Count > 0)
+            console.Table("assignment findings", ["log index", "what", "detail"],
+                Findings.Select(d => new[] { d.Index.ToString(CultureInfo.InvariantCulture), d.What, d.Detail }));
+    }
+
     /// <summary>ReviewerReassigned events checked (replacement drawn again from the case's seed and candidates).</summary>
     public int Reassigned { get; init; }
     /// <summary>Validators admitted at the end of the history, recomputed from the genesis set and governance's activations.</summary>

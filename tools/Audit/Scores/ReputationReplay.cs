@@ -1,3 +1,5 @@
+using System.Globalization;
+using CommunityAI.Audit.Commands;
 using CommunityAI.Audit.History;
 using CommunityAI.Audit.Replay;
 using static CommunityAI.Audit.Scores.EventData;
@@ -16,8 +18,12 @@ namespace CommunityAI.Audit.Scores;
 /// Pure: fed one event at a time, in log order; the agreements are checked at the end, since a case's score and its
 /// reputation changes are recorded in one transaction in either order.
 /// </summary>
-internal sealed class ReputationReplay
+internal sealed class ReputationReplay : IReplay
 {
+    public string Name => "reputation";
+
+    IReplaySection IReplay.Finish() => Finish();
+
     private const string Unrevealed = "unrevealed", Appeal = "appeal", Audit = "audit";
 
     private readonly Dictionary<string, Policy> _policies = new(StringComparer.Ordinal);
@@ -226,4 +232,16 @@ internal sealed class ReputationReplay
 }
 
 /// <summary>What <see cref="ReputationReplay"/> recomputed.</summary>
-internal sealed record ReputationReplayResult(int Registered, int Changes, int WeightsChecked, IReadOnlyList<ReplayDifference> Findings);
+internal sealed record ReputationReplayResult(int Registered, int Changes, int WeightsChecked, IReadOnlyList<ReplayDifference> Findings) : IReplaySection
+{
+    /// <inheritdoc/>
+    public void Print(AuditConsole console)
+    {
+        string I(int n) => n.ToString(CultureInfo.InvariantCulture);
+        console.Table("reputation", ["registered", "changes recomputed", "weights checked", "findings"],
+            [[I(Registered), I(Changes), I(WeightsChecked), I(Findings.Count)]]);
+        if (Findings.Count > 0)
+            console.Table("reputation findings", ["log index", "what", "detail"],
+                Findings.Select(d => new[] { d.Index.ToString(CultureInfo.InvariantCulture), d.What, d.Detail }));
+    }
+}

@@ -13,8 +13,12 @@ namespace CommunityAI.Audit.Scores;
 /// contribution. Scores written before components were recorded (contracts 1.0) carry nothing to recompute and are
 /// only counted. Pure: fed one event at a time, in log order.
 /// </summary>
-internal sealed class ScoreReplay(SigningDomain domain)
+internal sealed class ScoreReplay(SigningDomain domain) : IReplay
 {
+    public string Name => "scores";
+
+    IReplaySection IReplay.Finish() => Finish();
+
     private readonly Dictionary<string, Policy> _policies = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Checks> _checks = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, Assignment> _assignments = new(StringComparer.OrdinalIgnoreCase);

@@ -1,3 +1,5 @@
+using System.Globalization;
+using CommunityAI.Audit.Commands;
 using CommunityAI.Audit.Replay;
 
 namespace CommunityAI.Audit.Scores;
@@ -12,4 +14,16 @@ namespace CommunityAI.Audit.Scores;
 /// <param name="Findings">Every difference, at the log index of the event it concerns.</param>
 internal sealed record ScoreReplayResult(
     int Scored, int RecomputedEqual, int ByConsensus, int Fallback, int Duplicate, int WithoutComponents,
-    IReadOnlyList<ReplayDifference> Findings);
+    IReadOnlyList<ReplayDifference> Findings) : IReplaySection
+{
+    /// <inheritdoc/>
+    public void Print(AuditConsole console)
+    {
+        string I(int n) => n.ToString(CultureInfo.InvariantCulture);
+        console.Table("scores recomputed", ["scored", "recomputed equal", "by consensus", "fallback", "duplicate", "without components", "findings"],
+            [[I(Scored), I(RecomputedEqual), I(ByConsensus), I(Fallback), I(Duplicate), I(WithoutComponents), I(Findings.Count)]]);
+        if (Findings.Count > 0)
+            console.Table("score findings", ["log index", "what", "detail"],
+                Findings.Select(d => new[] { d.Index.ToString(CultureInfo.InvariantCulture), d.What, d.Detail }));
+    }
+}
