@@ -73,5 +73,13 @@ public static class HistoryStoreExtensions
         options.Events.EnableUniqueIndexOnEventId = true;
         options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
         options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
+        // Start-up schema changes take one advisory lock for every service: where a service's login may create the
+        // history's shared tables (tests, a first start as the owner), two services must not create them at once. Six
+        // services starting together on a busy machine queue behind each other's migrations, and with Marten's ten-second
+        // wait the last one exited (contributions, in the quick start at load 30): each now waits as long as a start can take.
+        options.ApplyChangesLockTimeout = SchemaLockTimeout;
     }
+
+    /// <summary>How long a service waits at start for another service's or replica's schema changes.</summary>
+    public static readonly TimeSpan SchemaLockTimeout = TimeSpan.FromMinutes(3);
 }
