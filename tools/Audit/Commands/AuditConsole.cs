@@ -51,6 +51,14 @@ internal sealed class AuditConsole(bool json, TextWriter output, TextWriter erro
         return result;
     }
 
+    /// <summary>A replay section's findings, each at its log index; nothing when there are none.</summary>
+    public void Findings(string title, IReadOnlyList<Replay.ReplayDifference> findings)
+    {
+        if (findings.Count > 0)
+            Table(title, ["log index", "what", "detail"],
+                findings.Select(d => new[] { d.Index.ToString(System.Globalization.CultureInfo.InvariantCulture), d.What, d.Detail }));
+    }
+
     public void Table(string title, string[] columns, IEnumerable<string[]> rows)
     {
         if (Json)

@@ -20,9 +20,7 @@ internal sealed record PolicyReplayResult(
             RewardPolicies.Select(p => new[] { L(p.Index), L(p.Version), L(p.EffectiveFromEpoch), p.ProposalId ?? "genesis", L(p.Credits) }));
         console.Table("governance tallies", ["log index", "proposal", "kind", "recorded", "recomputed", "for", "against", "abstain", "match"],
             Tallies.Select(t => new[] { L(t.Index), t.ProposalId, t.Kind, t.Recorded, t.Recomputed, t.For, t.Against, t.Abstain, t.Matches ? "yes" : "NO" }));
-        if (Findings.Count > 0)
-            console.Table("policy and governance findings", ["log index", "what", "detail"],
-                Findings.Select(d => new[] { d.Index.ToString(CultureInfo.InvariantCulture), d.What, d.Detail }));
+        console.Findings("policy and governance findings", Findings);
     }
 }
 

@@ -177,8 +177,6 @@ internal sealed record AdjustmentReplayResult(int Invalidations, int Due, int Re
         string N(System.Numerics.BigInteger n) => n.ToString(CultureInfo.InvariantCulture);
         console.Table("reversals", ["invalidations", "due", "recorded", "debited", "findings"],
             [[I(Invalidations), I(Due), I(Recorded), N(Debited), I(Findings.Count)]]);
-        if (Findings.Count > 0)
-            console.Table("reversal findings", ["log index", "what", "detail"],
-                Findings.Select(d => new[] { d.Index.ToString(CultureInfo.InvariantCulture), d.What, d.Detail }));
+        console.Findings("reversal findings", Findings);
     }
 }

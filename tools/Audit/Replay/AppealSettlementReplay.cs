@@ -228,8 +228,6 @@ internal sealed record AppealSettlementReplayResult(int Decided, int Settled, Bi
         string N(System.Numerics.BigInteger n) => n.ToString(CultureInfo.InvariantCulture);
         console.Table("appeal settlements", ["decided", "settled", "credited", "debited", "findings"],
             [[I(Decided), I(Settled), N(Credited), N(Debited), I(Findings.Count)]]);
-        if (Findings.Count > 0)
-            console.Table("settlement findings", ["log index", "what", "detail"],
-                Findings.Select(d => new[] { d.Index.ToString(CultureInfo.InvariantCulture), d.What, d.Detail }));
+        console.Findings("settlement findings", Findings);
     }
 }

@@ -72,9 +72,7 @@ internal static class ModelReplayStep
                     "contributed models", "refused"],
                 [[I(result.Trained), I(result.Legacy), I(result.Periods), I(result.Revealed), I(result.Evaluated), I(result.Rerun), I(result.NotRerun),
                   result.Champion ?? "-", I(result.Findings.Count), I(result.Contributed), I(result.Refused)]]);
-            if (result.Findings.Count > 0)
-                console.Table("community model findings", ["log index", "what", "detail"],
-                    result.Findings.Select(d => new[] { d.Index.ToString(CultureInfo.InvariantCulture), d.What, d.Detail }));
+            console.Findings("community model findings", result.Findings);
         }
     }
 }

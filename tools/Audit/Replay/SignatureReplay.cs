@@ -195,8 +195,6 @@ internal sealed record SignatureReplayResult(IReadOnlyDictionary<string, int> Ve
     {
         console.Table("signatures verified", ["signed message", "verified"],
             Verified.Select(v => new[] { v.Key, v.Value.ToString(CultureInfo.InvariantCulture) }));
-        if (Findings.Count > 0)
-            console.Table("signature findings", ["log index", "what", "detail"],
-                Findings.Select(d => new[] { d.Index.ToString(CultureInfo.InvariantCulture), d.What, d.Detail }));
+        console.Findings("signature findings", Findings);
     }
 }

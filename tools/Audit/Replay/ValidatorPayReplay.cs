@@ -193,8 +193,6 @@ internal sealed record ValidatorPayReplayResult(int Due, int Recorded, int Lines
         string N(System.Numerics.BigInteger n) => n.ToString(CultureInfo.InvariantCulture);
         console.Table("validator pay", ["cases due", "recorded", "lines", "paid", "findings"],
             [[I(Due), I(Recorded), I(Lines), N(Paid), I(Findings.Count)]]);
-        if (Findings.Count > 0)
-            console.Table("validator pay findings", ["log index", "what", "detail"],
-                Findings.Select(d => new[] { d.Index.ToString(CultureInfo.InvariantCulture), d.What, d.Detail }));
+        console.Findings("validator pay findings", Findings);
     }
 }

@@ -179,8 +179,6 @@ internal sealed record RevenueReplayResult(
         string N(System.Numerics.BigInteger n) => n.ToString(CultureInfo.InvariantCulture);
         console.Table("revenue splits", ["payments", "split", "pending", "paid", "to contributors", "to treasury", "findings"],
             [[I(Payments), I(Splits), I(Pending), N(Paid), N(ToContributors), N(ToTreasury), I(Findings.Count)]]);
-        if (Findings.Count > 0)
-            console.Table("revenue findings", ["log index", "what", "detail"],
-                Findings.Select(d => new[] { d.Index.ToString(CultureInfo.InvariantCulture), d.What, d.Detail }));
+        console.Findings("revenue findings", Findings);
     }
 }

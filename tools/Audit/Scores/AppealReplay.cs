@@ -442,8 +442,6 @@ internal sealed record AppealReplayResult(int Appeals, int Recomputed, int Pendi
         string I(int n) => n.ToString(CultureInfo.InvariantCulture);
         console.Table("appeals", ["appeals", "audit rounds", "panels recomputed", "pending round", "audit draws pending", "decided", "findings"],
             [[I(Appeals), I(Audits), I(Recomputed), I(Pending), I(AuditsPending), I(Decided), I(Findings.Count)]]);
-        if (Findings.Count > 0)
-            console.Table("appeal findings", ["log index", "what", "detail"],
-                Findings.Select(d => new[] { d.Index.ToString(CultureInfo.InvariantCulture), d.What, d.Detail }));
+        console.Findings("appeal findings", Findings);
     }
 }

@@ -25,9 +25,7 @@ internal sealed record AssignmentReplayResult(
             [[I(Assigned), I(Recomputed), I(Unseeded), I(Pending), I(RoundsRevealed), I(Commitments), I(Reveals), I(Findings.Count)]]);
         console.Table("validator admission", ["admitted now", "admissions", "removals", "activations pending", "reassignments"],
             [[I(Admitted), I(Admissions), I(Removals), I(PendingActivations), I(Reassigned)]]);
-        if (Findings.Count > 0)
-            console.Table("assignment findings", ["log index", "what", "detail"],
-                Findings.Select(d => new[] { d.Index.ToString(CultureInfo.InvariantCulture), d.What, d.Detail }));
+        console.Findings("assignment findings", Findings);
     }
 
     /// <summary>ReviewerReassigned events checked (replacement drawn again from the case's seed and candidates).</summary>

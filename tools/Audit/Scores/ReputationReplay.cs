@@ -240,8 +240,6 @@ internal sealed record ReputationReplayResult(int Registered, int Changes, int W
         string I(int n) => n.ToString(CultureInfo.InvariantCulture);
         console.Table("reputation", ["registered", "changes recomputed", "weights checked", "findings"],
             [[I(Registered), I(Changes), I(WeightsChecked), I(Findings.Count)]]);
-        if (Findings.Count > 0)
-            console.Table("reputation findings", ["log index", "what", "detail"],
-                Findings.Select(d => new[] { d.Index.ToString(CultureInfo.InvariantCulture), d.What, d.Detail }));
+        console.Findings("reputation findings", Findings);
     }
 }

@@ -22,8 +22,6 @@ internal sealed record ScoreReplayResult(
         string I(int n) => n.ToString(CultureInfo.InvariantCulture);
         console.Table("scores recomputed", ["scored", "recomputed equal", "by consensus", "fallback", "duplicate", "without components", "findings"],
             [[I(Scored), I(RecomputedEqual), I(ByConsensus), I(Fallback), I(Duplicate), I(WithoutComponents), I(Findings.Count)]]);
-        if (Findings.Count > 0)
-            console.Table("score findings", ["log index", "what", "detail"],
-                Findings.Select(d => new[] { d.Index.ToString(CultureInfo.InvariantCulture), d.What, d.Detail }));
+        console.Findings("score findings", Findings);
     }
 }
