@@ -42,10 +42,40 @@ public sealed class DemoCrewTests(ScoringSystemForTheDemoCrew system) : IClassFi
         await crew.StopAsync();
     }
 
+    [Fact]
+    public async Task The_crew_keeps_trying_to_register_when_the_first_attempts_time_out()
+    {
+        // On a busy machine quality-scoring's first answers can outlast the client's resilience timeout: the crew used to
+        // stop for good on that, and the local demo then had no reviewers.
+        var slowStart = new TimingOutFirst(3);
+        using var crew = StartCrew(slowStart);
+        // Five registrations reach the service after the three timeouts (each member's, or its "already registered").
+        await Eventually.MatchesAsync(() => Task.FromResult(slowStart.Passed), passed => passed >= CrewAddresses.Length,
+            "the crew's registrations after the timeouts", TimeSpan.FromSeconds(30));
+        Assert.Equal(3, slowStart.TimedOut);
+        Assert.False(crew.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested);
+        foreach (var member in CrewAddresses)
+            Assert.Equal(System.Net.HttpStatusCode.OK, (await system.Api.GetAsync($"/api/validators/{member}")).StatusCode);
+        await crew.StopAsync();
+    }
+
+    /// <summary>Lets the first requests time out as the resilience pipeline reports it, then passes the rest to the service.</summary>
+    private sealed class TimingOutFirst(int count) : DelegatingHandler
+    {
+        private int _seen;
+        public int TimedOut => Math.Min(Volatile.Read(ref _seen), count);
+        public int Passed => Math.Max(0, Volatile.Read(ref _seen) - count);
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            Interlocked.Increment(ref _seen) <= count
+                ? throw new Polly.Timeout.TimeoutRejectedException("the operation did not complete within the allowed timeout")
+                : base.SendAsync(request, cancellationToken);
+    }
+
     private static readonly string[] CrewAddresses =
         [.. ValidatorCrew.GenesisKeys.Select(k => new Nethereum.Signer.EthECKey(k).GetPublicAddress())];
 
-    private IHost StartCrew()
+    private IHost StartCrew(DelegatingHandler? before = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration["Chain:Id"] = TestChain.Settings["Chain:Id"];
@@ -53,7 +83,9 @@ public sealed class DemoCrewTests(ScoringSystemForTheDemoCrew system) : IClassFi
         builder.Configuration["services:quality-scoring:api:0"] = "http://localhost";
         builder.AddDemoCrew();
         // The service runs in process: its requests go through the test server's handler instead of a socket.
-        builder.Services.AddHttpClient(DemoCrewService.ScoringClient).ConfigurePrimaryHttpMessageHandler(system.ApiHandler);
+        var client = builder.Services.AddHttpClient(DemoCrewService.ScoringClient).ConfigurePrimaryHttpMessageHandler(system.ApiHandler);
+        if (before is not null)
+            client.AddHttpMessageHandler(() => before);
         var host = builder.Build();
         host.Start();
         return host;

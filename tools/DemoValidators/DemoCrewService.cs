@@ -29,9 +29,10 @@ public sealed partial class DemoCrewService(IHttpClientFactory clients, IOptions
                     LogRemoved(validator);
                 break;
             }
-            catch (Exception e) when (e is HttpRequestException or InvalidOperationException && !stoppingToken.IsCancellationRequested)
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
-                // quality-scoring is still starting, or has not read its genesis validators yet.
+                // quality-scoring is still starting, has not read its genesis validators yet, or answers too slowly for
+                // the client's resilience timeout on a busy machine: any of them passes, so the crew tries again.
                 LogWaiting(e.Message);
                 await Task.Delay(RetryRegistration, stoppingToken);
             }
