@@ -27,6 +27,9 @@ internal sealed class LogServer : IAsyncDisposable
 
     public ConcurrentQueue<string> Alerts { get; } = new();
 
+    /// <summary>When set, the checkpoint is answered 503, as a log restarting behind its proxy answers.</summary>
+    public bool Down { get; set; }
+
     public string Url => TestHttpServer.UrlOf(_app);
 
     public static async Task<LogServer> StartAsync(ServedLog log)
@@ -35,7 +38,8 @@ internal sealed class LogServer : IAsyncDisposable
         await TestHttpServer.StartAsync(app =>
         {
             var server = started = new LogServer(app) { Log = log };
-            app.MapGet("/checkpoint", () => Results.Text(server.Log.Checkpoint, "text/plain; charset=utf-8"));
+            app.MapGet("/checkpoint", () => server.Down ? Results.StatusCode(StatusCodes.Status503ServiceUnavailable)
+                : Results.Text(server.Log.Checkpoint, "text/plain; charset=utf-8"));
             app.MapGet("/tile/{**path}", (string path) =>
             {
                 if (!TilePath.TryParse(path, out var tile, out _))

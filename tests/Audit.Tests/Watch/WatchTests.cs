@@ -1,4 +1,5 @@
 using CommunityAI.Formats.Notes;
+using CommunityAI.Testing;
 
 namespace CommunityAI.Audit.Tests.Watch;
 
@@ -151,12 +152,50 @@ public sealed class WatchTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_log_that_does_not_answer_is_tried_again_then_watched_and_a_later_inconsistency_still_stops_the_watch()
+    {
+        _server.Down = true;
+        var watching = AuditRun.RunAsync("watch", "--url", _server.Url, "--log-key", Operator.Key.ToString(), "--state", _state,
+            "--interval", "0.2", "--unreachable-alert", "60");
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        Assert.False(watching.IsCompleted); // not stopped by a log that is only unreachable
+
+        _server.Down = false;
+        await Eventually.MatchesAsync(() => Task.FromResult(File.Exists(_state) && File.ReadAllText(_state).Contains("\"treeSize\":300", StringComparison.Ordinal)),
+            verified => verified, "the head verified once the log answers", TimeSpan.FromSeconds(20));
+        _server.Log = new ServedLog(ServedLog.Entries(299), Operator);
+        var run = await watching.WaitAsync(TimeSpan.FromSeconds(20));
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("did not answer", run.Error, StringComparison.Ordinal);
+        Assert.Contains("verified head 300 ", run.Output, StringComparison.Ordinal);
+        Assert.Contains("the log shrank", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_log_unreachable_for_longer_than_allowed_or_in_a_single_check_is_an_alert()
+    {
+        _server.Down = true;
+        var once = await WatchAsync();
+        var continuous = await AuditRun.RunAsync("watch", "--url", _server.Url, "--log-key", Operator.Key.ToString(), "--state", _state,
+            "--interval", "0.2", "--unreachable-alert", "1");
+
+        Assert.Equal(1, once.ExitCode);
+        Assert.Contains("the log could not be checked", once.Error, StringComparison.Ordinal);
+        Assert.Equal(1, continuous.ExitCode);
+        Assert.Contains("did not answer", continuous.Error, StringComparison.Ordinal);
+        Assert.Contains("the log could not be checked", continuous.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(_state));
+    }
+
+    [Fact]
     public async Task Bad_arguments_are_usage_errors()
     {
         Assert.Equal(2, (await AuditRun.RunAsync("watch", "--url", _server.Url, "--log-key", "nonsense", "--once")).ExitCode);
         Assert.Equal(2, (await AuditRun.RunAsync("watch", "--url", "ftp://x", "--log-key", Operator.Key.ToString(), "--once")).ExitCode);
         Assert.Equal(2, (await AuditRun.RunAsync("watch", "--url", _server.Url, "--log-key", Operator.Key.ToString(), "--witnesses-required", "1")).ExitCode);
         Assert.Equal(2, (await AuditRun.RunAsync("watch", "--url", _server.Url, "--log-key", Operator.Key.ToString(), "--rpc", "http://127.0.0.1:9")).ExitCode);
+        Assert.Equal(2, (await AuditRun.RunAsync("watch", "--url", _server.Url, "--log-key", Operator.Key.ToString(), "--unreachable-alert", "-1")).ExitCode);
     }
 
     private Task<AuditRun> WatchAsync(params string[] extra) =>

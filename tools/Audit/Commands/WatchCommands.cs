@@ -70,10 +70,15 @@ internal static class WatchCommands
         var once = new Option<bool>("--once") { Description = "check once and exit (0 consistent, 1 alert or not yet witnessed)" };
         var interval = new Option<double>("--interval") { Description = "seconds between checks", DefaultValueFactory = _ => 10 };
         var webhook = new Option<string?>("--webhook") { Description = "URL to POST each alert to, as JSON" };
+        var unreachable = new Option<double>("--unreachable-alert")
+        {
+            Description = "seconds the log may go unanswered before that is an alert (until then: a warning, and the next check tries again)",
+            DefaultValueFactory = _ => 600,
+        };
         var key = new Option<FileInfo?>("--key-file") { Description = "the witness's private key file (from witness-key)" };
         // Orchestrators hand secrets to a process as environment variables; a key on the command line would show in ps.
         var keyEnv = new Option<string?>("--key-env") { Description = "the name of an environment variable holding the witness's private key (instead of --key-file)" };
-        var command = new Command(name, description) { state, once, interval, webhook };
+        var command = new Command(name, description) { state, once, interval, webhook, unreachable };
         var served = ServedLogTarget.AddTo(command, required: true);
         var chain = ChainTarget.AddTo(command);
         if (cosign)
@@ -96,6 +101,9 @@ internal static class WatchCommands
             var seconds = parse.GetValue(interval);
             if (seconds is <= 0 or > 86_400)
                 return Usage("--interval must be between 0 and 86400 seconds");
+            var unreachableSeconds = parse.GetValue(unreachable);
+            if (unreachableSeconds is < 0 or > 604_800)
+                return Usage("--unreachable-alert must be between 0 and 604800 seconds");
             NoteSigner? signer = null;
             if (cosign)
             {
@@ -125,7 +133,7 @@ internal static class WatchCommands
 
             var settings = new WatchSettings(log!.Url, log.LogKey, log.Witnesses, log.WitnessesRequired, parse.GetValue(state), parse.GetValue(once),
                 TimeSpan.FromSeconds(seconds), hook, deployment,
-                cosign ? TileClient.LatestCheckpoint : TileClient.WitnessedCheckpoint);
+                cosign ? TileClient.LatestCheckpoint : TileClient.WitnessedCheckpoint, TimeSpan.FromSeconds(unreachableSeconds));
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
             var loop = new WatchLoop(settings, console, error, http, signer is null ? null : (check, c) => CosignAsync(http, log.Url, signer, check, console, c));
             try

@@ -30,7 +30,7 @@ internal sealed class TileClient(HttpClient http, Uri baseUrl)
     {
         using var response = await http.GetAsync(new Uri(baseUrl, path), ct);
         if (!response.IsSuccessStatusCode)
-            throw new WatchException($"GET {baseUrl}{path} answered {(int)response.StatusCode} {response.ReasonPhrase}");
+            throw Unanswered(response, $"GET {baseUrl}{path} answered {(int)response.StatusCode} {response.ReasonPhrase}");
         return await response.Content.ReadAsByteArrayAsync(ct);
     }
 
@@ -104,7 +104,7 @@ internal sealed class TileClient(HttpClient http, Uri baseUrl)
         if (response.StatusCode == HttpStatusCode.NotFound)
             return null;
         if (!response.IsSuccessStatusCode)
-            throw new WatchException($"GET {baseUrl}{tile} answered {(int)response.StatusCode} {response.ReasonPhrase}");
+            throw Unanswered(response, $"GET {baseUrl}{tile} answered {(int)response.StatusCode} {response.ReasonPhrase}");
         var bytes = await response.Content.ReadAsByteArrayAsync(ct);
         TilesFetched++;
         BytesFetched += bytes.Length;
@@ -112,4 +112,11 @@ internal sealed class TileClient(HttpClient http, Uri baseUrl)
     }
 
     private WatchException Missing(TilePath tile) => new($"the log at {baseUrl} does not serve {tile}");
+
+    /// <summary>
+    /// A server error (5xx) is the log not answering, as a refused connection is (the watch tries again); any other status
+    /// is the log answering wrongly.
+    /// </summary>
+    private static Exception Unanswered(HttpResponseMessage response, string message) =>
+        (int)response.StatusCode >= 500 ? new HttpRequestException(message, null, response.StatusCode) : new WatchException(message);
 }

@@ -19,6 +19,7 @@ internal sealed class WatchLoop(WatchSettings settings, AuditConsole console, Te
         var watcher = new HeadWatcher(tiles, settings.CheckpointPath, settings.LogKey, settings.Witnesses, settings.WitnessesRequired, anchors);
         var alerting = new Alerting(http, settings.Webhook, error);
         var state = WatchState.Load(settings.StatePath);
+        DateTimeOffset? unreachableSince = null;
 
         while (true)
         {
@@ -26,11 +27,21 @@ internal sealed class WatchLoop(WatchSettings settings, AuditConsole console, Te
             try
             {
                 check = await watcher.CheckAsync(state, ct);
+                unreachableSince = null;
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested && !settings.Once
+                && DateTimeOffset.UtcNow - (unreachableSince ??= DateTimeOffset.UtcNow) < settings.UnreachableAlertAfter)
+            {
+                // No answer is not a misbehaving log: a log starting or restarting, or a busy machine, must not stop a
+                // monitor for good (nothing would cosign or watch again). It becomes an alert only if it lasts.
+                await error.WriteLineAsync($"warning {settings.Url}: the log did not answer ({e.Message}); trying again in {settings.Interval.TotalSeconds:0.#} s");
+                await Task.Delay(settings.Interval, ct);
+                continue;
             }
             catch (Exception e) when (e is WatchException or HttpRequestException or InvalidDataException or TaskCanceledException && !ct.IsCancellationRequested
                 || ChainReadException.IsChainFailure(e))
             {
-                // The log is unreachable or serves malformed tiles: an operator must look, so it is an alert too.
+                // Malformed tiles, a log unreachable for longer than allowed, or the chain failing: an operator must look.
                 await alerting.RaiseAsync(settings.Url, $"the log could not be checked: {e.Message}", ct);
                 return ExitCodes.CheckFailed;
             }
