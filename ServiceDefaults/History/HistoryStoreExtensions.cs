@@ -4,6 +4,7 @@ using Marten;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using CommunityAI.ServiceDefaults.Telemetry;
 using Npgsql;
 using Weasel.Core;
 
@@ -36,7 +37,7 @@ public static class HistoryStoreExtensions
 
         builder.Services.AddSingleton(_ =>
         {
-            var dataSource = new NpgsqlDataSourceBuilder(connectionString);
+            var dataSource = new NpgsqlDataSourceBuilder(connectionString).TraceOnlyInsideOperations();
             // The plain builder knows only the keys actually written in the string (Npgsql's knows every keyword).
             var written = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
             if (maxAutoPrepare > 0 && !written.ContainsKey("Max Auto Prepare") && !written.ContainsKey("MaxAutoPrepare"))
