@@ -90,6 +90,33 @@ public sealed class ReviewFlowTests(ScoringSystemWithoutReassignment system) : I
     }
 
     [Fact]
+    public async Task A_case_past_its_commit_deadline_leaves_the_list_of_a_reviewer_who_did_not_commit_and_stays_for_one_who_did()
+    {
+        await RegisterAllAsync();
+        var submitted = ScoringSystem.Submission(Contributor, "Commit deadlines: a reviewer away too long finds only the cases it can still act on.");
+        await system.PublishAsync(submitted);
+        var id = submitted.ContributionId;
+        var reviewers = await AssignedAsync(id, 3);
+        var (committer, absent) = (reviewers[0], reviewers[1]);
+        Assert.Equal(HttpStatusCode.Created, (await system.CommitAsync(committer, id, 70, nonce: 81)).StatusCode);
+
+        var mine = (await AssignmentsAsync(committer)).Single(a => a.GetProperty("contributionId").GetString() == id);
+        Assert.True(mine.GetProperty("committed").GetBoolean());
+        var commitClosesAt = (await AssignmentsAsync(absent)).Single(a => a.GetProperty("contributionId").GetString() == id)
+            .GetProperty("commitClosesAt").GetDateTimeOffset();
+        Assert.True(commitClosesAt < mine.GetProperty("windowClosesAt").GetDateTimeOffset());
+
+        // Past the commit deadline (reassignment is off in this system, so the absent reviewer stays assigned).
+        await Task.Delay(commitClosesAt - DateTimeOffset.UtcNow + TimeSpan.FromSeconds(1));
+        Assert.DoesNotContain(id, await OpenAssignmentsAsync(absent));
+        await AssertProblemAsync(await system.CommitAsync(absent, id, 70, nonce: 81), HttpStatusCode.Conflict, "Commit window closed");
+        // The one who committed still has its reveal to do, and it is taken.
+        Assert.Contains(id, await OpenAssignmentsAsync(committer));
+        Assert.Equal(HttpStatusCode.Created, (await system.RevealAsync(committer, id, 70, nonce: 81)).StatusCode);
+        Assert.DoesNotContain(id, await OpenAssignmentsAsync(committer));
+    }
+
+    [Fact]
     public async Task Registration_needs_the_validators_own_signature_and_happens_once()
     {
         await RegisterAllAsync();
@@ -169,8 +196,10 @@ public sealed class ReviewFlowTests(ScoringSystemWithoutReassignment system) : I
     }
 
     private async Task<List<string>> OpenAssignmentsAsync(int key) =>
-        (await system.Api.GetFromJsonAsync<JsonElement>($"/api/validators/{AnvilNode.DevAddresses[key]}/assignments"))
-            .EnumerateArray().Select(a => a.GetProperty("contributionId").GetString()!).ToList();
+        (await AssignmentsAsync(key)).Select(a => a.GetProperty("contributionId").GetString()!).ToList();
+
+    private async Task<List<JsonElement>> AssignmentsAsync(int key) =>
+        (await system.Api.GetFromJsonAsync<JsonElement>($"/api/validators/{AnvilNode.DevAddresses[key]}/assignments")).EnumerateArray().ToList();
 
     private async Task<decimal> ReputationAsync(int key) =>
         (await system.Api.GetFromJsonAsync<JsonElement>($"/api/validators/{AnvilNode.DevAddresses[key].ToLowerInvariant()}")).GetProperty("reputation").GetDecimal();

@@ -12,7 +12,8 @@ public static class ValidatorsApi
 {
     public const int MaxAssignments = 200;
 
-    public sealed record AssignmentView(string ContributionId, DateTimeOffset WindowClosesAt);
+    /// <summary>An open assignment: commit by <paramref name="CommitClosesAt"/>, reveal by <paramref name="WindowClosesAt"/>.</summary>
+    public sealed record AssignmentView(string ContributionId, DateTimeOffset WindowClosesAt, DateTimeOffset? CommitClosesAt, bool Committed);
 
     public static IEndpointRouteBuilder MapValidatorsApi(this IEndpointRouteBuilder app)
     {
@@ -62,10 +63,14 @@ public static class ValidatorsApi
         if (await session.LoadAsync<ValidatorView>(validator, ct) is null)
             return TypedResults.NotFound();
         var now = clock.GetUtcNow();
+        // A case whose commit deadline passed before this validator committed is left out: it can do nothing there, and
+        // a validator back from an absence found its list full of such cases (soonest closing first) and never reached
+        // the ones it could still review.
         var open = await session.Query<Assignment>()
-            .Where(a => a.Validator == validator && a.Open && a.WindowClosesAt > now)
+            .Where(a => a.Validator == validator && a.Open && a.WindowClosesAt > now
+                        && (a.Committed || a.CommitClosesAt == null || a.CommitClosesAt > now))
             .OrderBy(a => a.WindowClosesAt).Take(MaxAssignments).ToListAsync(ct);
-        return TypedResults.Ok<IReadOnlyList<AssignmentView>>(open.Select(a => new AssignmentView(a.ContributionId, a.WindowClosesAt)).ToList());
+        return TypedResults.Ok<IReadOnlyList<AssignmentView>>(open.Select(a => new AssignmentView(a.ContributionId, a.WindowClosesAt, a.CommitClosesAt, a.Committed)).ToList());
     }
 
     private static ValidationProblem InvalidAddress() => TypedResults.ValidationProblem(

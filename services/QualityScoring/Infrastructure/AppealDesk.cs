@@ -73,7 +73,7 @@ public sealed class AppealDesk(IDocumentStore store, IOptions<ScoringOptions> op
             session.Events.Append(ContributionIntakeWriter.StreamFor(id), filed, panel);
             session.Store(@case.Apply(filed).Apply(panel));
             foreach (var reviewer in panel.Reviewers)
-                session.Store(new Assignment(Assignment.IdFor(id, reviewer.Validator), reviewer.Validator, id, panel.WindowClosesAt, true));
+                session.Store(new Assignment(Assignment.IdFor(id, reviewer.Validator), reviewer.Validator, id, panel.WindowClosesAt, true, panel.CommitClosesAt));
             if (epoch is { } counted)
                 ReviewLoads.Count(session, counted, panel.Reviewers.Select(r => r.Validator), validators);
             await session.SaveChangesAsync(ct);

@@ -58,7 +58,7 @@ public sealed partial class AuditOpener(IOptions<ScoringOptions> options, IOptio
         var filed = new AppealFiled(auditId, @case.Id, AppealFiled.AuditAppellant, AppealFiled.Audit, "0", 0, "", scored.Score, now, AppealFiled.Audit);
         session.Events.Append(ContributionIntakeWriter.StreamFor(@case.Id), filed, panel);
         foreach (var reviewer in panel.Reviewers)
-            session.Store(new Assignment(Assignment.IdFor(@case.Id, reviewer.Validator), reviewer.Validator, @case.Id, panel.WindowClosesAt, true));
+            session.Store(new Assignment(Assignment.IdFor(@case.Id, reviewer.Validator), reviewer.Validator, @case.Id, panel.WindowClosesAt, true, panel.CommitClosesAt));
         if (epoch is { } counted)
             ReviewLoads.Count(session, counted, panel.Reviewers.Select(r => r.Validator), validators);
         LogAuditOpened(@case.Id, round, panel.Reviewers.Count);

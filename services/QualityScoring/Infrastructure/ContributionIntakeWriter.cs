@@ -100,7 +100,7 @@ public sealed class ContributionIntakeWriter(
                 @case = @case.Apply(assigned);
                 events.Add(assigned);
                 foreach (var reviewer in reviewers)
-                    session.Store(new Assignment(Assignment.IdFor(id, reviewer.Validator), reviewer.Validator, id, assigned.WindowClosesAt, true));
+                    session.Store(new Assignment(Assignment.IdFor(id, reviewer.Validator), reviewer.Validator, id, assigned.WindowClosesAt, true, assigned.CommitClosesAt));
                 if (epoch is { } counted)
                     ReviewLoads.Count(session, counted, reviewers.Select(r => r.Validator), validators);
             }

@@ -104,7 +104,8 @@ public sealed partial class Reassigner(
         }
         foreach (var reviewer in assignment.Reviewers)
             session.Store(new Assignment(Assignment.IdFor(@case.Id, reviewer.Validator), reviewer.Validator, @case.Id,
-                assignment.WindowClosesAt, !@case.HasRevealed(reviewer.Validator)));
+                assignment.WindowClosesAt, !@case.HasRevealed(reviewer.Validator), @case.CommitClosesAt,
+                @case.CommitmentBy(reviewer.Validator) is not null));
         session.Store(@case);
     }
 
