@@ -26,7 +26,7 @@ var removed = await AnsiConsole.Status().StartAsync($"Registering {settings.Vali
 foreach (var validator in removed)
     AnsiConsole.MarkupLine($"[yellow]validator {validator} was removed by the community (reputation floor): {crew.Size} review[/]");
 using var stopReviewing = CancellationTokenSource.CreateLinkedTokenSource(cancel.Token);
-var reviewing = settings.Validators > 0 ? crew.ReviewUntilAsync(stopReviewing.Token) : Task.FromResult(new ReviewResult(0, 0, new HdrHistogram.LongHistogram(HdrHistogram.TimeStamp.Minutes(1), 3)));
+var reviewing = settings.Validators > 0 ? crew.ReviewUntilAsync(stopReviewing.Token) : Task.FromResult(new ReviewResult(0, 0, new HdrHistogram.LongHistogram(HdrHistogram.TimeStamp.Minutes(1), 3), new Dictionary<string, int>()));
 
 var historyPort = new Npgsql.NpgsqlConnectionStringBuilder(settings.History).Port;
 // The system's own CPU at rest (polling loops, the dashboard, anvil's blocks), subtracted from the run's so what is left

@@ -25,6 +25,8 @@ public static class Report
         table.AddRow("signed reviews accepted / refused", $"{reviews.Accepted} / {reviews.Refused}", $"{settings.Validators} validators", "");
         if (reviews.Accepted + reviews.Refused > 0)
             table.AddRow("review latency p50 / p99", $"{Ms(reviews.Latency.GetValueAtPercentile(50))} / {Ms(reviews.Latency.GetValueAtPercentile(99))} ms", "", "");
+        foreach (var (reason, count) in reviews.Reasons.OrderByDescending(r => r.Value).Take(3))
+            table.AddRow("  reviews refused", Markup.Escape(reason), "", count.ToString(CultureInfo.InvariantCulture));
         table.AddRow("submitted → scored p50 / p99", $"{P(lags.Scored, 0.5)} / {P(lags.Scored, 0.99)}", $"sample {lags.Sampled}", $"{lags.Scored.Count} reached");
         table.AddRow("submitted → rewarded p50 / p99", $"{P(lags.Rewarded, 0.5)} / {P(lags.Rewarded, 0.99)}", "", $"{lags.Rewarded.Count} reached");
         table.AddRow("submitted → anchored p50 / p99", $"{P(lags.Anchored, 0.5)} / {P(lags.Anchored, 0.99)}", "anchoring period bounds it", $"{lags.Anchored.Count} reached");

@@ -59,6 +59,45 @@ public sealed class DemoCrewTests(ScoringSystemForTheDemoCrew system) : IClassFi
         await crew.StopAsync();
     }
 
+    [Fact]
+    public async Task A_commitment_whose_answer_was_lost_is_sent_again_unchanged_and_then_revealed()
+    {
+        // The service records the commitment but the answer never arrives (a timeout on a busy machine). The crew used to
+        // seal the case again with a new salt, which is refused as a changed commitment, and never revealed.
+        var lossy = new LosingAnswers("/api/reviews/commitments", 3);
+        using var crew = StartCrew(lossy);
+        foreach (var member in CrewAddresses)
+            await Eventually.MatchesAsync(async () => (await system.Api.GetAsync($"/api/validators/{member}")).StatusCode,
+                status => status == System.Net.HttpStatusCode.OK, $"{member} registered by the crew");
+        var submitted = ScoringSystem.Submission(3, "Lost answers: a glossary of harbour terms, each checked against the port authority's list.");
+        await system.PublishAsync(submitted);
+
+        var scored = await system.ScoredAsync(submitted.ContributionId, ScoringSystem.ReviewWindow + TimeSpan.FromSeconds(30));
+        Assert.Equal(3, lossy.Lost);
+        Assert.Null(scored.Fallback);
+        Assert.Equal(3, scored.Reviews!.Count);
+        Assert.Equal(3, await system.CountEventsAsync("review_committed", submitted.ContributionId));
+        await crew.StopAsync();
+    }
+
+    /// <summary>Passes the first requests to a path on to the service, then loses their answers as a timeout would.</summary>
+    private sealed class LosingAnswers(string path, int count) : DelegatingHandler
+    {
+        private int _seen;
+        public int Lost => Math.Min(Volatile.Read(ref _seen), count);
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var response = await base.SendAsync(request, cancellationToken);
+            if (request.RequestUri!.AbsolutePath == path && Interlocked.Increment(ref _seen) <= count)
+            {
+                response.Dispose();
+                throw new Polly.Timeout.TimeoutRejectedException("the operation did not complete within the allowed timeout");
+            }
+            return response;
+        }
+    }
+
     /// <summary>Lets the first requests time out as the resilience pipeline reports it, then passes the rest to the service.</summary>
     private sealed class TimingOutFirst(int count) : DelegatingHandler
     {

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Diagnostics;
 using System.Net;
@@ -11,8 +12,8 @@ using Nethereum.Signer;
 
 namespace CommunityAI.DemoValidators;
 
-/// <summary>What the validators did during a run.</summary>
-public sealed record ReviewResult(int Accepted, int Refused, LongHistogram Latency);
+/// <summary>What the validators did during a run; <paramref name="Reasons"/> counts refusals by status and problem title.</summary>
+public sealed record ReviewResult(int Accepted, int Refused, LongHistogram Latency, IReadOnlyDictionary<string, int> Reasons);
 
 /// <summary>What a contribution is worth to an honest reviewer (0–100): the crew's judgement of one case.</summary>
 public delegate ValueTask<int> Judgement(string contributionId, CancellationToken ct);
@@ -26,6 +27,7 @@ public delegate ValueTask<int> Judgement(string contributionId, CancellationToke
 public sealed class ValidatorCrew(HttpClient scoring, SigningDomain domain, int size, Judgement judge)
 {
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(500);
+    private const int ReviewsAtOnce = 4;
     /// <summary>anvil's public dev keys 3 to 7, whose addresses the AppHost admits as genesis validators.</summary>
     public static readonly IReadOnlyList<string> GenesisKeys =
     [
@@ -46,6 +48,7 @@ public sealed class ValidatorCrew(HttpClient scoring, SigningDomain domain, int 
     private readonly List<(EthECKey Key, bool Careless)> _members = GenesisKeys.Take(size).Select((k, i) => (new EthECKey(k), i % 5 == 4)).ToList();
     private readonly LongHistogram _latency = new(TimeStamp.Minutes(5), 3);
     private int _accepted, _refused;
+    private readonly ConcurrentDictionary<string, int> _reasons = new();
 
     /// <summary>
     /// Registers every member (already registered is fine) and leaves out the ones the community removed (a validator
@@ -92,7 +95,7 @@ public sealed class ValidatorCrew(HttpClient scoring, SigningDomain domain, int 
     public async Task<ReviewResult> ReviewUntilAsync(CancellationToken stop)
     {
         await Task.WhenAll(_members.Select(member => ReviewLoopAsync(member.Key, member.Careless, stop)));
-        return new ReviewResult(_accepted, _refused, _latency);
+        return new ReviewResult(_accepted, _refused, _latency, _reasons);
     }
 
     private async Task ReviewLoopAsync(EthECKey key, bool careless, CancellationToken stop)
@@ -100,21 +103,42 @@ public sealed class ValidatorCrew(HttpClient scoring, SigningDomain domain, int 
         var address = key.GetPublicAddress();
         // Each signed type takes a nonce once per signer, for good: starting from the clock lets a restarted crew, or the
         // load driver beside the demo crew, sign again with the same keys without meeting a used nonce.
-        var nonce = (ulong)DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1000;
+        var nonce = (long)DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1000;
+        // What this member has sealed, by case: a commitment whose answer was lost (a timeout on a busy machine) is sent
+        // again unchanged, which the service answers as already accepted, and then revealed. A new one would be refused
+        // as a changed commitment and the case left unrevealed.
+        var sealedReviews = new ConcurrentDictionary<string, ReviewPayload>();
+        var finished = new ConcurrentDictionary<string, bool>();
         while (!stop.IsCancellationRequested)
         {
             try
             {
                 var open = await scoring.GetFromJsonAsync<JsonElement>($"/api/validators/{address}/assignments", stop);
-                foreach (var assignment in open.EnumerateArray())
-                    await ReviewAsync(key, address, assignment.GetProperty("contributionId").GetString()!, careless, nonce++, stop);
+                var listed = open.EnumerateArray().Select(a => a.GetProperty("contributionId").GetString()!).ToList();
+                foreach (var gone in finished.Keys.Except(listed).ToList())
+                    finished.TryRemove(gone, out _);
+                var cases = listed.Where(id => !finished.ContainsKey(id)).ToList();
+                // A few cases at once: one after another, a validator drawn for many cases at a high rate fell behind
+                // their commit windows and most cases ended on the fallback.
+                await Parallel.ForEachAsync(cases, new ParallelOptions { MaxDegreeOfParallelism = ReviewsAtOnce, CancellationToken = stop },
+                    async (id, ct) =>
+                    {
+                        var payload = sealedReviews.TryGetValue(id, out var kept) ? kept
+                            : sealedReviews.GetOrAdd(id, await SealAsync(address, id, careless, (ulong)Interlocked.Increment(ref nonce), ct));
+                        if (await ReviewAsync(key, payload, ct))
+                        {
+                            finished[id] = true;
+                            sealedReviews.TryRemove(id, out _);
+                        }
+                    });
                 await Task.Delay(Poll, stop);
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
                 return;
             }
-            catch (Exception e) when (e is HttpRequestException or JsonException or TimeoutException
+            // Polly's rejections are how the resilience handler reports its own timeout: they ended a member's loop for good.
+            catch (Exception e) when (e is HttpRequestException or JsonException or TimeoutException or Polly.ExecutionRejectedException
                                        || e is OperationCanceledException && !stop.IsCancellationRequested)
             {
                 await Task.Delay(Poll, CancellationToken.None); // the service is busy, restarting or timed out: poll again
@@ -122,16 +146,23 @@ public sealed class ValidatorCrew(HttpClient scoring, SigningDomain domain, int 
         }
     }
 
-    private async Task ReviewAsync(EthECKey key, string address, string contributionId, bool careless, ulong nonce, CancellationToken ct)
+    private async Task<ReviewPayload> SealAsync(string address, string contributionId, bool careless, ulong nonce, CancellationToken ct)
     {
         var quality = await judge(contributionId, ct);
         var score = careless ? (quality + 50) % 101 : Math.Clamp(quality + Random.Shared.Next(-5, 6), 0, 100);
         var salt = Hex.Encode(RandomNumberGenerator.GetBytes(32));
         var deadline = (ulong)DateTimeOffset.UtcNow.AddMinutes(30).ToUnixTimeSeconds();
-        var payload = new ReviewPayload(address, contributionId, (ushort)score, "accept", salt, nonce, deadline);
+        return new ReviewPayload(address, contributionId, (ushort)score, "accept", salt, nonce, deadline);
+    }
+
+    /// <summary>Commits and reveals one sealed review.</summary>
+    /// <returns>Whether the case is done for this member (revealed, or refused for good); false to try again later.</returns>
+    private async Task<bool> ReviewAsync(EthECKey key, ReviewPayload payload, CancellationToken ct)
+    {
         // Sealed first, revealed straight after: an honest validator has nothing to wait for, and the case closes once
         // every reviewer has committed and revealed.
-        var commit = new ReviewCommitPayload(address, contributionId, ReviewCommitment.Compute(payload.Score, payload.Verdict, salt), nonce, deadline);
+        var commit = new ReviewCommitPayload(payload.Validator, payload.ContributionId,
+            ReviewCommitment.Compute(payload.Score, payload.Verdict, payload.Salt), payload.Nonce, payload.Deadline);
         var started = Stopwatch.GetTimestamp();
         using var committed = await scoring.PostAsJsonAsync("/api/reviews/commitments", new
         {
@@ -140,20 +171,40 @@ public sealed class ValidatorCrew(HttpClient scoring, SigningDomain domain, int 
         }, ct);
         if (committed.StatusCode is not (HttpStatusCode.Created or HttpStatusCode.OK))
         {
-            Interlocked.Increment(ref _refused);
-            return;
+            await RefusedAsync("commitment", committed, ct);
+            return (int)committed.StatusCode < 500; // a refusal stands; a failing service may answer later
         }
         var body = new
         {
-            payload.Validator, payload.ContributionId, score, payload.Verdict, payload.Salt, payload.Nonce, payload.Deadline,
+            payload.Validator, payload.ContributionId, score = payload.Score, payload.Verdict, payload.Salt, payload.Nonce, payload.Deadline,
             signature = TypedDataSigner.Sign(payload, domain, key.GetPrivateKey()),
         };
         using var response = await scoring.PostAsJsonAsync("/api/reviews", body, ct);
         lock (_latency)
             _latency.RecordValue(Stopwatch.GetTimestamp() - started);
         if (response.StatusCode is HttpStatusCode.Created or HttpStatusCode.OK)
+        {
             Interlocked.Increment(ref _accepted);
-        else
-            Interlocked.Increment(ref _refused);
+            return true;
+        }
+        await RefusedAsync("reveal", response, ct);
+        return (int)response.StatusCode < 500;
+    }
+
+    // Counted by what the service said, so a run that reviews nothing tells why (a closed window, a cap, a removal).
+    private async Task RefusedAsync(string step, HttpResponseMessage response, CancellationToken ct)
+    {
+        Interlocked.Increment(ref _refused);
+        var title = "";
+        try
+        {
+            var problem = await response.Content.ReadFromJsonAsync<JsonElement>(ct);
+            if (problem.ValueKind == JsonValueKind.Object && problem.TryGetProperty("title", out var t))
+                title = t.GetString() ?? "";
+        }
+        catch (JsonException)
+        {
+        }
+        _reasons.AddOrUpdate($"{step}: {(int)response.StatusCode} {title}".TrimEnd(), 1, (_, n) => n + 1);
     }
 }
