@@ -97,6 +97,16 @@ var chainBridge = builder.AddProject<Projects.ChainBridge>("chain-bridge")
     // anvil mines a block per transaction only: one confirmation keeps a local payment from waiting for a dozen more.
     .WithEnvironment("Revenue__Confirmations", "1");
 
+// `eng/run.sh --Scale:Replicas=2` runs that many of each service on a contribution's path, behind Aspire's proxy on the
+// same ports, as a cluster would (leader loops, idempotent consumers and outboxes are built for it). Per-client limits
+// are counted per replica, so a client's allowance grows with the replicas.
+var replicas = int.TryParse(builder.Configuration["Scale:Replicas"], out var scale) ? scale : 1;
+if (replicas > 1)
+{
+    foreach (var service in new[] { contributions, qualityScoring, rewardLedger, chainBridge })
+        service.WithReplicas(replicas);
+}
+
 // So a newcomer sees reviews happen: five validators with the genesis validators' public dev keys commit and reveal a
 // review of every case they are drawn for, near its automated score, one of them careless (consensus clips it).
 // `eng/run.sh --Demo:Validators=false` leaves them out (the load driver brings the same crew of its own).
