@@ -14,7 +14,9 @@ namespace CommunityAI.Contracts;
 /// (<see cref="ContributionScored.Fallback"/> set), and min(fallback, <paramref name="UnseenContentShareBasisPoints"/>) for a
 /// fallback score of a contribution whose content the system never saw (<see cref="ContributionSubmitted.ContentSize"/> null).
 /// On top of that credit, the validators of a case decided by consensus share floor(base(k) · <paramref name="ValidatorShareBasisPoints"/> / 10000)
-/// (see <see cref="ValidatorsRewarded"/>). A first-round reviewer whose review an audit round or a reviewer's appeal
+/// (see <see cref="ValidatorsRewarded"/>). A <c>model</c> contribution whose evaluation made it champion
+/// (<see cref="ModelContributionEvaluated.BecameChampion"/>) also earns gain · <paramref name="ModelGainRewardPerBasisPoint"/>
+/// (see <see cref="ModelGainRewarded"/>). A first-round reviewer whose review an audit round or a reviewer's appeal
 /// overturns loses floor(pool · <paramref name="SlashBasisPoints"/> / 10000) in that appeal's settlement (see <see cref="AppealSettled.Slashes"/>).
 /// </remarks>
 /// <param name="Version">Policy version; strictly greater than every earlier one.</param>
@@ -29,6 +31,7 @@ namespace CommunityAI.Contracts;
 /// <param name="EffectiveFromEpoch">The first epoch whose credits use this policy (0 for the genesis policy). Optional (added in 1.4).</param>
 /// <param name="ValidatorShareBasisPoints">Share (0–10000) of the kind's base reward that the validators of a case decided by consensus share, on top of the contributor's credit; absent on older records, meaning 0. Optional (added in 1.4).</param>
 /// <param name="SlashBasisPoints">What each overturned first-round review costs its reviewer, in basis points (0–50000) of the case's validator pool; absent on older records, meaning 0. Optional (added in 1.8).</param>
+/// <param name="ModelGainRewardPerBasisPoint">Token base units, as a decimal string, a contributed model earns per basis point of accuracy gained over the champion when its evaluation made it champion; at most (2^256 − 1) / 10000; absent on older records, meaning 0. Optional (added in 1.10).</param>
 public sealed record RewardPolicyPublished(
     long Version,
     IReadOnlyDictionary<string, string> BasePerKind,
@@ -41,4 +44,5 @@ public sealed record RewardPolicyPublished(
     string? ProposalId = null,
     long EffectiveFromEpoch = 0,
     int ValidatorShareBasisPoints = 0,
-    int SlashBasisPoints = 0);
+    int SlashBasisPoints = 0,
+    string? ModelGainRewardPerBasisPoint = null);

@@ -63,6 +63,7 @@ public static class Extensions
         options.Events.AddEventType<ValidatorsRewarded>();
         options.Events.AddEventType<RewardAdjusted>();
         options.Events.AddEventType<AppealSettled>();
+        options.Events.AddEventType<ModelGainRewarded>();
         options.Events.AddEventType<RevenueSplit>();
         options.Events.AddEventType<EpochClosed>();
         options.Projections.Snapshot<Proposal>(SnapshotLifecycle.Inline);

@@ -37,6 +37,9 @@ public static class Extensions
         // Decided appeals settle the difference their final score makes, from the history too (see AppealFollower).
         builder.Services.AddSingleton<AppealSettler>();
         builder.Services.AddLeaderLoop<AppealFollower>();
+        // Contributed models' measured gains are credited from the history too (see GainFollower).
+        builder.Services.AddSingleton<GainCrediter>();
+        builder.Services.AddLeaderLoop<GainFollower>();
         // Builders' payments are split from the history too (see RevenueSplitService).
         builder.Services.AddSingleton<RevenueFacts>();
         builder.Services.AddSingleton<RevenueSplitter>();
@@ -57,6 +60,7 @@ public static class Extensions
         options.Events.AddEventType<ValidatorsRewarded>();
         options.Events.AddEventType<RewardAdjusted>();
         options.Events.AddEventType<AppealSettled>();
+        options.Events.AddEventType<ModelGainRewarded>();
         options.Schema.For<JournalEntry>().Index(e => e.Contributor).Index(e => e.Epoch);
         options.Schema.For<LedgerAccount>();
         options.Schema.For<EpochState>();
@@ -64,5 +68,6 @@ public static class Extensions
         options.Schema.For<ScoreFeedCheckpoint>().Identity(c => c.Id);
         options.Schema.For<InvalidationFeedCheckpoint>().Identity(c => c.Id);
         options.Schema.For<AppealFeedCheckpoint>().Identity(c => c.Id);
+        options.Schema.For<GainFeedCheckpoint>().Identity(c => c.Id);
     }
 }

@@ -22,7 +22,14 @@ public class PolicyPayloadRulesTests
     public void A_reward_policy_paying_validators_is_accepted() =>
         Assert.Empty(Check("reward-policy", """{"version":4,"basePerKind":{"data":"1"},"capPerAddressPerEpoch":"10","validatorShareBasisPoints":1000}"""));
 
+    [Fact]
+    public void A_reward_policy_paying_by_measured_gain_is_accepted() =>
+        Assert.Empty(Check("reward-policy", """{"version":4,"basePerKind":{"model":"1"},"capPerAddressPerEpoch":"10","modelGainRewardPerBasisPoint":"10000000000000000"}"""));
+
     [Theory]
+    [InlineData("""{"version":4,"basePerKind":{"model":"1"},"capPerAddressPerEpoch":"10","modelGainRewardPerBasisPoint":"-1"}""", "payload.modelGainRewardPerBasisPoint")]
+    [InlineData("""{"version":4,"basePerKind":{"model":"1"},"capPerAddressPerEpoch":"10","modelGainRewardPerBasisPoint":100}""", "payload.modelGainRewardPerBasisPoint")]
+    [InlineData("""{"version":4,"basePerKind":{"model":"1"},"capPerAddressPerEpoch":"10","modelGainRewardPerBasisPoint":"115792089237316195423570985008687907853269984665640564039457584007913129639935"}""", "payload.modelGainRewardPerBasisPoint")]
     [InlineData("""{"version":3,"basePerKind":{"data":"1"},"capPerAddressPerEpoch":"10"}""", "payload.version")]
     [InlineData("""{"version":4,"basePerKind":{"data":"1"},"capPerAddressPerEpoch":"10","unseenContentShareBasisPoints":-1}""", "payload.unseenContentShareBasisPoints")]
     [InlineData("""{"version":4,"basePerKind":{"data":"1"},"capPerAddressPerEpoch":"10","validatorShareBasisPoints":10001}""", "payload.validatorShareBasisPoints")]

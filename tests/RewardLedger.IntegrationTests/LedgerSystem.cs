@@ -272,3 +272,23 @@ public sealed class AppealLedgerSystem : LedgerSystem
         ["Rewards:Genesis:ValidatorShareBasisPoints"] = "1000",
     };
 }
+
+/// <summary>
+/// Epochs three seconds long from a genesis a few epochs back, and a genesis policy that pays a contributed model
+/// <see cref="GainLedgerSystem.RewardPerBasisPoint"/> (a hundredth of a token) per basis point of measured gain.
+/// </summary>
+public sealed class GainLedgerSystem : LedgerSystem
+{
+    public static readonly System.Numerics.BigInteger RewardPerBasisPoint = Formats.Policies.TokenAmount.OneToken / 100;
+
+    protected override IReadOnlyDictionary<string, string> EpochSettings => new Dictionary<string, string>
+    {
+        ["Epochs:Genesis"] = DateTimeOffset.UtcNow.AddSeconds(-10).ToString("O", CultureInfo.InvariantCulture),
+        ["Epochs:Length"] = "00:00:03",
+    };
+
+    protected override IReadOnlyDictionary<string, string> GenesisSettings => new Dictionary<string, string>
+    {
+        ["Rewards:Genesis:ModelGainRewardPerBasisPoint"] = RewardPerBasisPoint.ToString(CultureInfo.InvariantCulture),
+    };
+}

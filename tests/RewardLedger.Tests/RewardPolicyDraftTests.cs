@@ -1,3 +1,4 @@
+using System.Numerics;
 using CommunityAI.Formats.Policies;
 using CommunityAI.RewardLedger.Domain;
 
@@ -51,6 +52,35 @@ public class RewardPolicyDraftTests
         var (policy, errors) = (Valid with { BasePerKind = new() { ["data"] = max }, CapPerAddressPerEpoch = max }).Validate(null);
         Assert.Empty(errors);
         Assert.Equal(TokenAmount.MaxUint256, policy!.CapPerAddressPerEpoch);
+    }
+
+    [Fact]
+    public void The_gain_reward_is_zero_unless_set_and_pays_gain_times_rate_for_a_positive_gain_only()
+    {
+        var (unset, _) = Valid.Validate(null);
+        Assert.Equal(BigInteger.Zero, unset!.GainRewardFor(10_000));
+        var (policy, errors) = (Valid with { ModelGainRewardPerBasisPoint = "10000000000000000" }).Validate(null);
+        Assert.Empty(errors);
+        Assert.Equal(750 * TokenAmount.OneToken / 100, policy!.GainRewardFor(750));
+        Assert.Equal(BigInteger.Zero, policy.GainRewardFor(0));
+        Assert.Equal(BigInteger.Zero, policy.GainRewardFor(-40));
+        // The genesis policy pays nothing for gains, and its document says so.
+        Assert.Equal(BigInteger.Zero, RewardPolicy.Initial.ModelGainRewardPerBasisPoint);
+        Assert.Equal("0", RewardPolicyDraft.From(RewardPolicy.Initial).ModelGainRewardPerBasisPoint);
+    }
+
+    [Theory]
+    [InlineData("-1")]
+    [InlineData("1.5")]
+    [InlineData("")]
+    [InlineData("11579208923731619542357098500868790785326998466564056403945758400791312964")] // (2^256 - 1) / 10000 + 1
+    public void A_gain_reward_that_is_malformed_or_could_leave_uint256_at_a_full_gain_is_refused(string rate)
+    {
+        var (_, errors) = (Valid with { ModelGainRewardPerBasisPoint = rate }).Validate(null);
+        Assert.Equal(["modelGainRewardPerBasisPoint"], errors.Keys);
+        var (largest, none) = (Valid with { ModelGainRewardPerBasisPoint = TokenAmount.Format(RewardPolicy.MaxModelGainRewardPerBasisPoint) }).Validate(null);
+        Assert.Empty(none);
+        Assert.True(largest!.GainRewardFor(10_000) <= TokenAmount.MaxUint256);
     }
 
     [Fact]

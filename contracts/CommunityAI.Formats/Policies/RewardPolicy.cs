@@ -30,6 +30,11 @@ namespace CommunityAI.Formats.Policies;
 /// <see cref="MaxSlashBasisPoints"/>). Zero in a document or record without it; the genesis policy sets
 /// <see cref="DefaultSlashBasisPoints"/>.
 /// </param>
+/// <param name="ModelGainRewardPerBasisPoint">
+/// What a <c>model</c> contribution earns, in token base units, per basis point of accuracy it gained over the champion
+/// when its evaluation passed the champion rule (<see cref="GainRewardFor"/>). Zero in a document or record without it,
+/// and in the genesis policy: paying by measured gain is a community decision.
+/// </param>
 public sealed record RewardPolicy(
     long Version,
     IReadOnlyDictionary<string, BigInteger> BasePerKind,
@@ -39,7 +44,8 @@ public sealed record RewardPolicy(
     int FallbackShareBasisPoints = 0,
     int UnseenContentShareBasisPoints = 0,
     int ValidatorShareBasisPoints = 0,
-    int SlashBasisPoints = 0)
+    int SlashBasisPoints = 0,
+    BigInteger ModelGainRewardPerBasisPoint = default)
 {
     /// <summary>A share of 100%.</summary>
     public const int WholeShare = 10_000;
@@ -52,6 +58,11 @@ public sealed record RewardPolicy(
 
     /// <summary>The largest slash a policy may set: five pools (a policy must not make one overturned review ruinous).</summary>
     public const int MaxSlashBasisPoints = 5 * WholeShare;
+
+    /// <summary>
+    /// The largest gain reward per basis point a policy may set: a gain of 100% (10,000 bp) must still be one uint256 amount.
+    /// </summary>
+    public static readonly BigInteger MaxModelGainRewardPerBasisPoint = TokenAmount.MaxUint256 / WholeShare;
 
     /// <summary>The kinds a contribution can have (the EIP-712 Contribution's <c>kind</c>).</summary>
     public static readonly IReadOnlySet<string> Kinds = new HashSet<string>(StringComparer.Ordinal) { "data", "feedback", "knowledge", "model" };
@@ -106,4 +117,13 @@ public sealed record RewardPolicy(
     /// nothing where validators are not paid.
     /// </summary>
     public BigInteger SlashFor(string kind) => ValidatorPoolFor(kind) * SlashBasisPoints / WholeShare;
+
+    /// <summary>
+    /// What a contributed model's measured gain earns: gain · <see cref="ModelGainRewardPerBasisPoint"/>, exact, for an
+    /// evaluation that made it champion (the caller's condition: the gain passed the champion rule); nothing for a gain of
+    /// 0 or less. Outside the per-address cap, like validator pay: the champion rule bounds it, and the amount then
+    /// follows from the evaluation and the policy alone, in any order.
+    /// </summary>
+    public BigInteger GainRewardFor(int gainBasisPoints) =>
+        gainBasisPoints <= 0 ? BigInteger.Zero : gainBasisPoints * ModelGainRewardPerBasisPoint;
 }

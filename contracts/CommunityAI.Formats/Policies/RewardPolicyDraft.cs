@@ -18,6 +18,7 @@ namespace CommunityAI.Formats.Policies;
 /// <param name="UnseenContentShareBasisPoints">See <see cref="RewardPolicy.UnseenContentShareBasisPoints"/>; absent means 0.</param>
 /// <param name="ValidatorShareBasisPoints">See <see cref="RewardPolicy.ValidatorShareBasisPoints"/>; absent means 0.</param>
 /// <param name="SlashBasisPoints">See <see cref="RewardPolicy.SlashBasisPoints"/>; absent means 0, as every member of a reward policy.</param>
+/// <param name="ModelGainRewardPerBasisPoint">See <see cref="RewardPolicy.ModelGainRewardPerBasisPoint"/>, token base units as a decimal string; absent means 0.</param>
 public sealed record RewardPolicyDraft(
     long? Version,
     Dictionary<string, string>? BasePerKind,
@@ -27,7 +28,8 @@ public sealed record RewardPolicyDraft(
     int? FallbackShareBasisPoints = null,
     int? UnseenContentShareBasisPoints = null,
     int? ValidatorShareBasisPoints = null,
-    int? SlashBasisPoints = null)
+    int? SlashBasisPoints = null,
+    string? ModelGainRewardPerBasisPoint = null)
 {
     /// <summary>The steepest score exponent a policy may set (100^4 keeps every product well inside uint256 arithmetic).</summary>
     public const int MaxExponent = 4;
@@ -66,7 +68,8 @@ public sealed record RewardPolicyDraft(
         policy.Version,
         policy.BasePerKind.ToDictionary(kv => kv.Key, kv => TokenAmount.Format(kv.Value), StringComparer.Ordinal),
         policy.ZeroBelowScore, policy.ScoreExponent, TokenAmount.Format(policy.CapPerAddressPerEpoch),
-        policy.FallbackShareBasisPoints, policy.UnseenContentShareBasisPoints, policy.ValidatorShareBasisPoints, policy.SlashBasisPoints);
+        policy.FallbackShareBasisPoints, policy.UnseenContentShareBasisPoints, policy.ValidatorShareBasisPoints, policy.SlashBasisPoints,
+        TokenAmount.Format(policy.ModelGainRewardPerBasisPoint));
 
     /// <summary>The document as RFC 8785 canonical JSON, whose SHA-256 a proposal signs as its payload hash.</summary>
     public byte[] ToCanonicalJson() => JsonCanonicalizer.Canonicalize(JsonSerializer.SerializeToElement(this, Json));
@@ -120,10 +123,20 @@ public sealed record RewardPolicyDraft(
         if (TokenAmount.TryParse(CapPerAddressPerEpoch, out var cap) is { } capRule)
             Fail("capPerAddressPerEpoch", capRule);
 
+        var gainReward = BigInteger.Zero;
+        if (ModelGainRewardPerBasisPoint is not null)
+        {
+            if (TokenAmount.TryParse(ModelGainRewardPerBasisPoint, out gainReward) is { } gainRule)
+                Fail("modelGainRewardPerBasisPoint", gainRule);
+            else if (gainReward > RewardPolicy.MaxModelGainRewardPerBasisPoint)
+                Fail("modelGainRewardPerBasisPoint", "at most (2^256 - 1) / 10000 token base units, so a gain of 100% is still one uint256 amount");
+        }
+
         if (errors.Count > 0)
             return (null, errors);
         return (new RewardPolicy(Version!.Value, bases, ZeroBelowScore ?? 0, exponent, cap,
-            FallbackShareBasisPoints ?? 0, UnseenContentShareBasisPoints ?? 0, ValidatorShareBasisPoints ?? 0, SlashBasisPoints ?? 0), errors);
+            FallbackShareBasisPoints ?? 0, UnseenContentShareBasisPoints ?? 0, ValidatorShareBasisPoints ?? 0, SlashBasisPoints ?? 0,
+            gainReward), errors);
     }
 
     // "$.basePerKind.data" → "basePerKind.data"; an unknown member is named by the exception's message only.

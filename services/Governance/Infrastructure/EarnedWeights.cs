@@ -62,7 +62,7 @@ public sealed class EarnedWeights(IDocumentStore store)
         try
         {
             await using var session = store.QuerySession();
-            // As the ledger builds its claim trees: rewards, validator pay and revenue lines, each from its own streams, less the
+            // As the ledger builds its claim trees: rewards, validator pay, revenue lines and gain credits, each from its own streams, less the
             // reversals of invalidated contributions, plus or minus appeals' settlements, under the one published rule (a cumulative amount never goes down).
             var entries = (await LedgerEvents<ContributionRewarded>(session, "contribution_rewarded", ct, LedgerStreamPrefix + "credits/"))
                 .Select(c => (Address: c.Contributor, c.Amount, c.Epoch))
@@ -75,6 +75,9 @@ public sealed class EarnedWeights(IDocumentStore store)
                 // An appeal's settlement moves its accounts up or down (signed lines), in its own epoch.
                 .Concat((await LedgerEvents<AppealSettled>(session, "appeal_settled", ct, LedgerStreamPrefix + "credits/"))
                     .SelectMany(a => a.Lines.Select(l => (Address: l.Account, l.Amount, a.Epoch))))
+                // A contributed model's gain credit, from the ledger's gain streams.
+                .Concat((await LedgerEvents<ModelGainRewarded>(session, "model_gain_rewarded", ct, LedgerStreamPrefix + "gains/"))
+                    .Select(g => (Address: g.Contributor, g.Amount, g.Epoch)))
                 .Select(e => (e.Address, e.Epoch, BigInteger.Parse(e.Amount, System.Globalization.CultureInfo.InvariantCulture)));
             var earned = CumulativeClaims.At(entries, epoch.Epoch).ToDictionary(e => e.Address, e => e.Amount, StringComparer.Ordinal);
 

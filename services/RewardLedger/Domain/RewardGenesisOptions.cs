@@ -35,6 +35,13 @@ public sealed class RewardGenesisOptions
     /// </summary>
     public int SlashBasisPoints { get; set; } = RewardPolicy.DefaultSlashBasisPoints;
 
+    /// <summary>
+    /// Token base units a contributed model earns per basis point of accuracy gained over the champion
+    /// (<see cref="RewardPolicy.ModelGainRewardPerBasisPoint"/>): 0 unless set, so paying by measured gain is a vote.
+    /// </summary>
+    public string ModelGainRewardPerBasisPoint { get; set; } = "0";
+
     public RewardPolicyDraft ToDraft() => new(Version, BasePerKind, ZeroBelowScore, ScoreExponent, CapPerAddressPerEpoch,
-        FallbackShareBasisPoints, UnseenContentShareBasisPoints, ValidatorShareBasisPoints, SlashBasisPoints);
+        FallbackShareBasisPoints, UnseenContentShareBasisPoints, ValidatorShareBasisPoints, SlashBasisPoints,
+        ModelGainRewardPerBasisPoint);
 }

@@ -13,13 +13,17 @@ namespace CommunityAI.RewardLedger.Infrastructure;
 /// The ledger's credits as the history records them: <see cref="ContributionRewarded"/> events in the ledger's credit
 /// streams, the lines of <see cref="ValidatorsRewarded"/> events there too, and the lines of <see cref="RevenueSplit"/>
 /// events in its revenue streams, the only input of epoch totals and claim trees, less the debits of <see cref="RewardAdjusted"/>
-/// events in its credit streams, plus or minus the lines of <see cref="AppealSettled"/> events there. The journal and account tables are views for reading; a row inserted or edited there moves
+/// events in its credit streams, plus or minus the lines of <see cref="AppealSettled"/> events there, plus the
+/// <see cref="ModelGainRewarded"/> events of its gain streams. The journal and account tables are views for reading; a row inserted or edited there moves
 /// no root and pays nothing.
 /// </summary>
 public static class CreditHistory
 {
     /// <summary>Where <see cref="CreditWriter"/> records credits: an event of that type anywhere else is not a credit.</summary>
     public static readonly string CreditStreamPrefix = CreditWriter.StreamFor("");
+
+    /// <summary>Where <see cref="GainCrediter"/> records gain credits.</summary>
+    public static readonly string GainStreamPrefix = GainCrediter.StreamFor("");
 
     /// <summary>Where <see cref="RevenueSplitter"/> records splits.</summary>
     public static readonly string RevenueStreamPrefix = RevenueSplitter.StreamFor("");
@@ -29,10 +33,11 @@ public static class CreditHistory
     private static readonly string ValidatorsType = OutboxRoutes.EventTypeName(typeof(ValidatorsRewarded));
     private static readonly string AdjustedType = OutboxRoutes.EventTypeName(typeof(RewardAdjusted));
     private static readonly string SettledType = OutboxRoutes.EventTypeName(typeof(AppealSettled));
+    private static readonly string GainType = OutboxRoutes.EventTypeName(typeof(ModelGainRewarded));
     private const string Events = HistoryStoreExtensions.EventsSchema + ".mt_events";
 
-    // Every credit as (address, amount, epoch): rewards, each line of each validator pay, then each line of each revenue
-    // split (addresses are EIP-55 in all three).
+    // Every credit as (address, amount, epoch): rewards, each line of each validator pay, each line of each revenue
+    // split, then each contributed model's gain credit (addresses are EIP-55 in all four).
     private static readonly string CreditsSql = $"""
         SELECT data->>'contributor' AS address, (data->>'amount')::numeric AS amount, (data->>'epoch')::bigint AS epoch
         FROM {Events} WHERE type = @type AND starts_with(stream_id, @streams)
@@ -44,6 +49,9 @@ public static class CreditHistory
         SELECT line->>'address', (line->>'amount')::numeric, (e.data->>'epoch')::bigint
         FROM {Events} e CROSS JOIN LATERAL jsonb_array_elements(e.data->'lines') AS line
         WHERE e.type = @revenueType AND starts_with(e.stream_id, @revenueStreams)
+        UNION ALL
+        SELECT data->>'contributor', (data->>'amount')::numeric, (data->>'epoch')::bigint
+        FROM {Events} WHERE type = @gainType AND starts_with(stream_id, @gainStreams)
         """;
 
     // One pass over the history's credits and debits per epoch close (or per claim tree a replica builds), which is rare:
@@ -128,5 +136,7 @@ public static class CreditHistory
         parameters.AddWithValue("revenueType", RevenueType);
         parameters.AddWithValue("validatorsType", ValidatorsType);
         parameters.AddWithValue("revenueStreams", RevenueStreamPrefix);
+        parameters.AddWithValue("gainType", GainType);
+        parameters.AddWithValue("gainStreams", GainStreamPrefix);
     }
 }

@@ -72,6 +72,10 @@ internal sealed class PolicyReplay(SigningDomain? domain = null) : IReplay
             case "revenuesplit" when e.Stream.StartsWith("ledger/revenue/", StringComparison.Ordinal):
                 AddLines(data, "address");
                 break;
+            case "modelgainrewarded" when e.Stream.StartsWith("ledger/gains/", StringComparison.Ordinal):
+                if (Text(data, "contributor") is { } gainer && Long(data, "epoch") is { } gainEpoch && EventData.TryAmount(Text(data, "amount"), out var gained))
+                    _credits.Add((gainer, gained, gainEpoch));
+                break;
             // Reversals and appeal settlements move earned amounts too, under the published rule (CumulativeClaims).
             case "rewardadjusted" when e.Stream.StartsWith("ledger/credits/", StringComparison.Ordinal):
                 if (Text(data, "account") is { } debited && Long(data, "epoch") is { } debitEpoch && AppealSettlementReplay.Signed(Text(data, "amount")) is { } debit)
@@ -263,7 +267,7 @@ internal sealed class PolicyReplay(SigningDomain? domain = null) : IReplay
             bases.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : "", StringComparer.Ordinal),
             (int?)Long(data, "zeroBelowScore"), (int?)Long(data, "scoreExponent"), Text(data, "capPerAddressPerEpoch"),
             (int?)Long(data, "fallbackShareBasisPoints"), (int?)Long(data, "unseenContentShareBasisPoints"), (int?)Long(data, "validatorShareBasisPoints"),
-            (int?)Long(data, "slashBasisPoints"));
+            (int?)Long(data, "slashBasisPoints"), Text(data, "modelGainRewardPerBasisPoint"));
         return draft.Validate(null).Policy;
     }
 

@@ -10,7 +10,7 @@ namespace CommunityAI.Audit.Replay;
 
 /// <summary>
 /// Recomputes rewards from the history alone: credits per address and per epoch from ContributionRewarded (and the lines
-/// of RevenueSplit and ValidatorsRewarded), debits from RewardAdjusted (AdjustmentReplay checks each against its
+/// of RevenueSplit and ValidatorsRewarded, and ModelGainRewarded, which GainRewardReplay checks), debits from RewardAdjusted (AdjustmentReplay checks each against its
 /// activation), signed lines from AppealSettled (AppealSettlementReplay checks each), and each EpochClosed's totals and claim root (OpenZeppelin tree of cumulative amounts under the published
 /// rule, CumulativeClaims: never decreasing) from those entries. Event types it
 /// does not know are counted and otherwise ignored, so a history written by a newer ledger still replays.
@@ -56,6 +56,9 @@ internal sealed class RewardReplay
             case "appealsettled":
                 AddSettlementLines(e);
                 break;
+            case "modelgainrewarded":
+                AddGainCredit(e);
+                break;
             default:
                 _unknownTypes[e.Type] = _unknownTypes.GetValueOrDefault(e.Type) + 1;
                 break;
@@ -64,7 +67,7 @@ internal sealed class RewardReplay
 
     public ReplayResult Finish()
     {
-        foreach (var credit in _credits.Where(c => !c.FromRevenue && !c.ToValidator && !c.FromAppeal && !c.Debit))
+        foreach (var credit in _credits.Where(c => !c.FromRevenue && !c.ToValidator && !c.FromAppeal && !c.Debit && !c.FromGain))
         {
             if (_scoredContributor.Count > 0 && !_scoredContributor.TryGetValue(credit.ContributionId, out var scorer))
                 _differences.Add(new ReplayDifference(credit.Index, "credit without score",
@@ -156,6 +159,25 @@ internal sealed class RewardReplay
             else
                 _credits.Add(new Credit(e.Index, id, account, amount, epoch, FromAppeal: true, Debit: amount < 0));
         }
+    }
+
+    /// <summary>
+    /// A contributed model's gain credit is a credit like a reward (GainRewardReplay checks it against its evaluation and
+    /// policy), taken, as the ledger takes it, only from its gain streams and once per contribution.
+    /// </summary>
+    private void AddGainCredit(LogEvent e)
+    {
+        if (!e.Stream.StartsWith("ledger/gains/", StringComparison.Ordinal) || Text(e.Data, "contributionId") is not { } id)
+            return;
+        if (Text(e.Data, "contributor") is not { } address || !Address.IsValid(address) || !TryAmount(Text(e.Data, "amount"), out var amount)
+            || Long(e.Data, "epoch") is not { } epoch)
+        {
+            _differences.Add(new ReplayDifference(e.Index, "malformed gain credit",
+                $"{e.Describe()}: needs a valid contributor address, a non-negative decimal amount and an integer epoch"));
+            return;
+        }
+        if (_creditedAt.TryAdd("gain:" + id, e.Index))
+            _credits.Add(new Credit(e.Index, id, address, amount, epoch, FromGain: true));
     }
 
     /// <summary>
@@ -255,8 +277,9 @@ internal sealed class RewardReplay
 
     /// <param name="Debit">A reversal (RewardAdjusted) or a negative settlement line: <paramref name="Amount"/> is negative.</param>
     /// <param name="FromAppeal">A line of an AppealSettled, of the contributor or of a validator.</param>
+    /// <param name="FromGain">A ModelGainRewarded: a contributed model's measured gain.</param>
     private sealed record Credit(long Index, string ContributionId, string Address, BigInteger Amount, long Epoch, bool FromRevenue = false, bool ToValidator = false,
-        bool Debit = false, bool FromAppeal = false);
+        bool Debit = false, bool FromAppeal = false, bool FromGain = false);
 }
 
 /// <summary>One thing the history says that the replay does not reproduce.</summary>

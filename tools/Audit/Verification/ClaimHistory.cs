@@ -19,7 +19,7 @@ namespace CommunityAI.Audit.Verification;
 internal sealed class ClaimHistory
 {
     private static readonly byte[] TypeMember = "\"type\":\""u8.ToArray();
-    private static readonly HashSet<string> Types = ["contributionrewarded", "revenuesplit", "validatorsrewarded", "rewardadjusted", "epochclosed", "claimrootpublished", "claimrootdropped", "contractsdeployed"];
+    private static readonly HashSet<string> Types = ["contributionrewarded", "revenuesplit", "validatorsrewarded", "rewardadjusted", "modelgainrewarded", "epochclosed", "claimrootpublished", "claimrootdropped", "contractsdeployed"];
 
     // Per address: the net total of its entries folded so far, and its cumulative amount (CumulativeClaims, step by step).
     private readonly Dictionary<string, (BigInteger Net, BigInteger Cumulative)> _cumulative = new(StringComparer.OrdinalIgnoreCase);
@@ -97,6 +97,13 @@ internal sealed class ClaimHistory
                     && Text(data, "account") is { } debited && Address.IsValid(debited) && Text(data, "amount") is ['-', .. var digits]
                     && TryAmount(digits, out var debit) && Long(data, "epoch") is { } debitEpoch && _credited.Add($"reversal:{reversed}"))
                     _pending.Add((debited, -debit, debitEpoch));
+                break;
+            case "modelgainrewarded":
+                // A contributed model's gain credit, from the ledger's gain streams only, once per contribution (replay checks it).
+                if (e.Stream.StartsWith("ledger/gains/", StringComparison.Ordinal) && Text(data, "contributionId") is { } gainFor
+                    && Text(data, "contributor") is { } gainer && Address.IsValid(gainer) && TryAmount(Text(data, "amount"), out var gain)
+                    && Long(data, "epoch") is { } gainEpoch && _credited.Add($"gain:{gainFor}"))
+                    _pending.Add((gainer, gain, gainEpoch));
                 break;
             case "epochclosed":
                 if (Long(data, "epoch") is { } epoch)

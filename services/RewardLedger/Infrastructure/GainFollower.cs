@@ -1,0 +1,49 @@
+using System.Text.Json;
+using CommunityAI.Contracts;
+using CommunityAI.RewardLedger.Domain;
+using CommunityAI.ServiceDefaults.Background;
+using CommunityAI.ServiceDefaults.History;
+using Marten;
+using Npgsql;
+
+namespace CommunityAI.RewardLedger.Infrastructure;
+
+/// <summary>
+/// Credits every contributed model's measured gain, by following the community model's evaluation streams
+/// (<c>model/contributions/</c>) in the history through the gap-safe <see cref="HistoryFeed"/>, on one replica at a time.
+/// Only the stored <see cref="ModelContributionEvaluated"/> counts (a bus notice reaches nothing here). The checkpoint
+/// moves only after a batch's credits committed, and <see cref="GainCrediter"/> refuses a second credit of one
+/// contribution, so a crash, a second leader or a restart re-reads a batch and credits nothing twice.
+/// </summary>
+public sealed class GainFollower(NpgsqlDataSource dataSource, IDocumentStore store, GainCrediter crediter)
+    : HistoryFollower(dataSource, EvaluationStreamPrefix)
+{
+    /// <summary>The community model's streams of contributed models' evaluations: the only ones whose evaluations pay.</summary>
+    public const string EvaluationStreamPrefix = "model/contributions/";
+
+    private static readonly string EvaluatedType = OutboxRoutes.EventTypeName(typeof(ModelContributionEvaluated));
+
+    public override LeaderLoopSettings Settings { get; } = new("reward-ledger:gains");
+
+    protected override async Task<long> LoadCheckpointAsync(CancellationToken ct)
+    {
+        await using var session = store.QuerySession();
+        return (await session.LoadAsync<GainFeedCheckpoint>(GainFeedCheckpoint.Key, ct))?.Sequence ?? 0;
+    }
+
+    protected override async Task<bool> ApplyAsync(IReadOnlyList<StoredEvent> events, long checkpoint, CancellationToken ct)
+    {
+        foreach (var e in events.Where(e => e.Data is not null && e.EventType == EvaluatedType
+                     && e.StreamKey.StartsWith(EvaluationStreamPrefix, StringComparison.Ordinal)))
+        {
+            // An evaluation that does not read as one is a damaged history: failing the term is louder than skipping it.
+            var evaluated = JsonSerializer.Deserialize<ModelContributionEvaluated>(e.Data!, OutboxRoutes.HistoryJson)
+                ?? throw new InvalidOperationException($"history event {e.Id} ({e.EventType}) has no data");
+            await crediter.CreditAsync(evaluated, e.StreamKey, ct);
+        }
+        await using var session = store.LightweightSession();
+        session.Store(new GainFeedCheckpoint(GainFeedCheckpoint.Key, checkpoint));
+        await session.SaveChangesAsync(ct);
+        return true;
+    }
+}
