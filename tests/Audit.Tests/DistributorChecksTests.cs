@@ -77,6 +77,26 @@ public sealed class DistributorChecksTests
     }
 
     [Fact]
+    public void An_appeal_settlements_lines_enter_the_recomputed_root_once_and_only_from_the_ledgers_credit_streams()
+    {
+        const string Bob = "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC";
+        var history = new ClaimHistory();
+        history.Add(Event(0, "contribution_rewarded", $$"""{"contributionId":"0x01","contributor":"{{Alice}}","amount":"5","epoch":1}"""));
+        // The panel lowered Alice's score (she gives 2 back) and paid Bob 3 for sitting on it.
+        var settled = $$"""{"contributionId":"0x01","epoch":1,"lines":[{"account":"{{Alice}}","amount":"-2"},{"account":"{{Bob}}","amount":"3"}]}""";
+        history.Add(new LogEvent(1, 1, 2, "ledger/credits/0x01", "appeal_settled", Guid.NewGuid().ToString(), JsonDocument.Parse(settled).RootElement.Clone()));
+        // The same settlement again, and one planted in another service's stream, count for nothing.
+        history.Add(new LogEvent(2, 2, 3, "ledger/credits/0x01", "appeal_settled", Guid.NewGuid().ToString(), JsonDocument.Parse(settled).RootElement.Clone()));
+        history.Add(new LogEvent(3, 3, 4, "scoring/0x01", "appeal_settled", Guid.NewGuid().ToString(),
+            JsonDocument.Parse(settled.Replace("\"0x01\"", "\"0x02\"", StringComparison.Ordinal)).RootElement.Clone()));
+        var expected = ClaimTree.Build([(Alice, 3), (Bob, 3)]).Root;
+        history.Add(Event(4, "epoch_closed", $$"""{"epoch":1,"cumulativeTotal":"6","claimRoot":"{{expected}}"}"""));
+
+        Assert.True(ClaimHistory.IsRelevant("""{"data":{},"index":1,"type":"appeal_settled","version":1}"""u8));
+        Assert.Equal(expected, history.Closing(1)!.Recomputed!.Root);
+    }
+
+    [Fact]
     public void Only_the_envelope_type_decides_whether_an_entry_is_read()
     {
         Assert.True(ClaimHistory.IsRelevant("""{"data":{"type":"x"},"index":3,"type":"epoch_closed","version":1}"""u8));

@@ -11,7 +11,8 @@ namespace CommunityAI.Audit.Verification;
 
 /// <summary>
 /// What the history says about claims, for comparison with the chain: each closed epoch's recorded root and total
-/// next to the tree recomputed from the ContributionRewarded credits (OpenZeppelin StandardMerkleTree of cumulative
+/// next to the tree recomputed from the credits and debits (ContributionRewarded, revenue splits, validator pay, reversals,
+/// appeal settlements, gain credits) (OpenZeppelin StandardMerkleTree of cumulative
 /// amounts, <see cref="ClaimTree"/>), the chain-bridge's ClaimRootPublished/ClaimRootDropped records and its
 /// ContractsDeployed records. Pure: fed one event at a time, in log order. Malformed or repeated credits are
 /// stepped over here; <c>replay</c> names them.
@@ -19,7 +20,7 @@ namespace CommunityAI.Audit.Verification;
 internal sealed class ClaimHistory
 {
     private static readonly byte[] TypeMember = "\"type\":\""u8.ToArray();
-    private static readonly HashSet<string> Types = ["contributionrewarded", "revenuesplit", "validatorsrewarded", "rewardadjusted", "modelgainrewarded", "epochclosed", "claimrootpublished", "claimrootdropped", "contractsdeployed"];
+    private static readonly HashSet<string> Types = ["contributionrewarded", "revenuesplit", "validatorsrewarded", "rewardadjusted", "appealsettled", "modelgainrewarded", "epochclosed", "claimrootpublished", "claimrootdropped", "contractsdeployed"];
 
     // Per address: the net total of its entries folded so far, and its cumulative amount (CumulativeClaims, step by step).
     private readonly Dictionary<string, (BigInteger Net, BigInteger Cumulative)> _cumulative = new(StringComparer.OrdinalIgnoreCase);
@@ -97,6 +98,21 @@ internal sealed class ClaimHistory
                     && Text(data, "account") is { } debited && Address.IsValid(debited) && Text(data, "amount") is ['-', .. var digits]
                     && TryAmount(digits, out var debit) && Long(data, "epoch") is { } debitEpoch && _credited.Add($"reversal:{reversed}"))
                     _pending.Add((debited, -debit, debitEpoch));
+                break;
+            case "appealsettled":
+                // Its lines are signed entries of their accounts (the contributor's difference, the panel and first round's
+                // pay, slashes), from the ledger's credit streams only, once per contribution (replay checks the settlement).
+                // Left out, every root closed after a settled appeal disagreed with the one the ledger published.
+                if (e.Stream.StartsWith("ledger/credits/", StringComparison.Ordinal) && Text(data, "contributionId") is { } settled
+                    && Long(data, "epoch") is { } settleEpoch && Array(data, "lines") is { } settlement && _credited.Add($"appeal:{settled}"))
+                {
+                    foreach (var line in settlement)
+                    {
+                        if (Text(line, "account") is { } account && Address.IsValid(account)
+                            && Replay.AppealSettlementReplay.Signed(Text(line, "amount")) is { } signed)
+                            _pending.Add((account, signed, settleEpoch));
+                    }
+                }
                 break;
             case "modelgainrewarded":
                 // A contributed model's gain credit, from the ledger's gain streams only, once per contribution (replay checks it).
