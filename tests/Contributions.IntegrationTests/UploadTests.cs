@@ -218,7 +218,8 @@ public sealed class UploadTests(UploadsService service) : IClassFixture<UploadsS
         }
 
         await RefusedAsync(UploadRequests.Completing(Erin, file.ContentHash, uploadId), HttpStatusCode.Conflict, "upload"); // a part missing
-        Assert.Equal(HttpStatusCode.Created, (await Client.PutPartAsync(uploadId, 1, file.Parts[1])).StatusCode);
+        foreach (var index in Enumerable.Range(1, file.Parts.Count - 1))
+            Assert.Equal(HttpStatusCode.Created, (await Client.PutPartAsync(uploadId, index, file.Parts[index])).StatusCode);
         await RefusedAsync(UploadRequests.Completing(Erin, UploadRequests.RandomFile(10, 10).ContentHash, uploadId), HttpStatusCode.Conflict, "contentHash");
         await RefusedAsync(UploadRequests.Completing(Eve, file.ContentHash, uploadId), HttpStatusCode.Forbidden, "upload"); // not hers
         await RefusedAsync(UploadRequests.Completing(Erin, file.ContentHash, "0x" + new string('5', 64)), HttpStatusCode.NotFound, "upload");
@@ -233,9 +234,9 @@ public sealed class UploadTests(UploadsService service) : IClassFixture<UploadsS
             Assert.Equal(0, await service.CountEventsAsync("contributions/" + batch.Id));
         }
         // Still whole and open: the right contribution completes it.
-        Assert.Equal(2, await PartsStoredAsync(uploadId));
+        Assert.Equal(file.Parts.Count, await PartsStoredAsync(uploadId));
         using var completed = await Client.SubmitAsync(UploadRequests.Completing(Erin, file.ContentHash, uploadId).Body);
-        Assert.Equal(HttpStatusCode.Accepted, completed.StatusCode);
+        Assert.True(completed.StatusCode == HttpStatusCode.Accepted, await completed.Content.ReadAsStringAsync());
     }
 
     [Fact]
