@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace CommunityAI.ServiceDefaults.Http;
 
 /// <summary>
-/// Bounds POST bodies under a path before any of them is read. A declared length over the bound is answered
+/// Bounds request bodies (POST, or another method) under a path before any of them is read. A declared length over the bound is answered
 /// 413 with a problem at once, so the body is never buffered; a chunked body is cut by the server at the bound.
 /// </summary>
 public static class RequestBodyLimit
@@ -18,8 +18,12 @@ public static class RequestBodyLimit
     /// bounds, such as a single submission and a batch of them).
     /// </param>
     public static IApplicationBuilder UsePostBodyLimit(this IApplicationBuilder app, PathString prefix, Func<HttpContext, long> limit) =>
+        app.UseBodyLimit(HttpMethods.Post, prefix, limit);
+
+    /// <summary>As <see cref="UsePostBodyLimit"/>, for requests of <paramref name="method"/> (PUT of a file's part, for instance).</summary>
+    public static IApplicationBuilder UseBodyLimit(this IApplicationBuilder app, string method, PathString prefix, Func<HttpContext, long> limit) =>
         app.UseWhen(
-            context => HttpMethods.IsPost(context.Request.Method) && context.Request.Path.StartsWithSegments(prefix),
+            context => HttpMethods.Equals(context.Request.Method, method) && context.Request.Path.StartsWithSegments(prefix),
             branch => branch.Use(async (context, next) =>
             {
                 var bound = limit(context);

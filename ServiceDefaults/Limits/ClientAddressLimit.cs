@@ -26,7 +26,7 @@ public sealed class ClientAddressLimit
 {
     public const string Section = "RateLimits";
 
-    /// <summary>POST requests per client address per <see cref="Window"/>.</summary>
+    /// <summary>Requests other than reads (POST, and PUT of an upload's parts) per client address per <see cref="Window"/>.</summary>
     [Range(1, int.MaxValue)]
     public int PerClientAddress { get; set; } = 1_000_000;
 
@@ -56,7 +56,8 @@ public sealed class ClientAddressLimit
             limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
             {
                 // Reads are cheap and public; only requests that make a service work or record something are counted.
-                if (!HttpMethods.IsPost(context.Request.Method))
+                var method = context.Request.Method;
+                if (HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method))
                     return RateLimitPartition.GetNoLimiter("reads");
                 var limit = context.RequestServices.GetRequiredService<IOptions<ClientAddressLimit>>().Value;
                 return RateLimitPartition.GetFixedWindowLimiter(KeyOf(context.Connection.RemoteIpAddress),

@@ -6,6 +6,8 @@
 // Bulk intake instead (BatchRun.cs): POST /api/contributions/batch against the raw append of the same events in batches.
 //   dotnet run --project benchmarks/ContributionsIntake -c Release -- export [count] [contentBytes]
 // The memory of a dataset export instead (ExportRun.cs): peak managed heap and bytes allocated while exporting.
+//   dotnet run --project benchmarks/ContributionsIntake -c Release -- upload [count] [sizeMiB] [partMiB] [concurrency]
+// Uploads in parts instead (UploadRun.cs): MiB/s against raw bytea inserts of the same bytes.
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -18,6 +20,12 @@ using HdrHistogram;
 if (args.Length > 0 && args[0] == "export")
 {
     await ExportRun.RunAsync(args[1..]);
+    return;
+}
+
+if (args.Length > 0 && args[0] == "upload")
+{
+    await UploadRun.RunAsync(args[1..]);
     return;
 }
 

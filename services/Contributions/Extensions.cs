@@ -97,5 +97,8 @@ internal static class Extensions
         builder.Services.AddSingleton<ContentEraser>();
         builder.Services.AddSingleton<ContentFacts>();
         builder.Services.AddLeaderLoop<ContentRewrapJob>();
+        // Uploads in parts: encrypted parts under a key per upload, and the leader's deletion of abandoned ones.
+        builder.Services.AddSingleton<UploadStore>();
+        builder.Services.AddLeaderLoop<UploadSweepJob>();
     }
 }

@@ -28,6 +28,9 @@ if (app.Environment.IsDevelopment())
 // Signed contributions in, status out.
 app.MapContributionsApi();
 
+// Content too large to send inline, uploaded in parts; a signed contribution naming the upload completes it.
+app.MapUploadsApi();
+
 // The encrypted content store: reads by assigned validators, erasure by the contributor.
 app.MapContentApi();
 

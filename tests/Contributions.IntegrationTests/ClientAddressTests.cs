@@ -90,6 +90,23 @@ public sealed class ClientAddressTests(ListeningContributions system) : IClassFi
         Assert.Equal(HttpStatusCode.BadRequest, (await PostAsync(client, "203.0.113.50")).Status);
     }
 
+    [Fact]
+    public async Task Parts_of_uploads_are_counted_like_posts()
+    {
+        // Each PUT of a part costs the service a hash of up to a part's size: a flood of them uses the client's allowance.
+        using var client = new HttpClient { BaseAddress = system.BehindProxy.Address };
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 4; i++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Put, $"/api/uploads/0x{new string('1', 64)}/parts/0") { Content = new ByteArrayContent(new byte[] { 1, 2, 3 }) };
+            request.Headers.Add("X-Forwarded-For", "203.0.113.60");
+            request.Headers.TryAddWithoutValidation("Content-Digest", $"sha-256=:{Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(new byte[] { 1, 2, 3 }))}:");
+            using var response = await client.SendAsync(request);
+            statuses.Add(response.StatusCode);
+        }
+        Assert.Equal([HttpStatusCode.NotFound, HttpStatusCode.NotFound, HttpStatusCode.NotFound, HttpStatusCode.TooManyRequests], statuses);
+    }
+
     // An empty object: refused as malformed (400) when it gets past the limit, so nothing is ever recorded here.
     private static async Task<(HttpStatusCode Status, string? Field)> PostAsync(HttpClient client, string forwardedFor)
     {

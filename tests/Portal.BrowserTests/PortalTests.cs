@@ -48,6 +48,32 @@ public sealed class PortalTests(PortalSystem system) : IClassFixture<PortalSyste
     }
 
     [Fact]
+    public async Task A_file_over_the_inline_limit_is_uploaded_in_parts_and_stored_whole()
+    {
+        var page = await system.OpenAsync(walletAccount: 4);
+        await page.GotoAsync("/#/contribute");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Connect Test wallet" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#wallet-status")).ToContainTextAsync(AnvilNode.DevAddresses[4]);
+
+        // 5 MiB and a bit: two parts of 4 MiB and the rest, each hashed in the page; the wallet signs the upload, then the contribution.
+        var file = System.Security.Cryptography.RandomNumberGenerator.GetBytes(5 * 1024 * 1024 + 123);
+        await page.GetByLabel("File").SetInputFilesAsync(new FilePayload { Name = "large.bin", MimeType = "application/octet-stream", Buffer = file });
+        await page.GetByLabel("Content URI").FillAsync("https://example.org/portal/large");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign and submit" }).ClickAsync();
+        await page.WaitForURLAsync(new Regex("#/contribute/0x[0-9a-f]{64}$"), new() { Timeout = (float)Slow.TotalMilliseconds });
+
+        var id = page.Url[(page.Url.LastIndexOf('/') + 1)..];
+        var view = await Api.GetFromJsonAsync<JsonElement>($"/api/contributions/{id}");
+        Assert.Equal(AnvilNode.DevAddresses[4], view.GetProperty("contributor").GetString());
+        await using var connection = new Npgsql.NpgsqlConnection(system.History);
+        await connection.OpenAsync();
+        await using var size = new Npgsql.NpgsqlCommand(
+            "SELECT (data->>'contentSize')::bigint FROM history.mt_events WHERE stream_id = 'contributions/' || @id AND type = 'contribution_submitted'", connection);
+        size.Parameters.AddWithValue("id", id);
+        Assert.Equal((long)file.Length + ContentSalt.LineLength, (long)(await size.ExecuteScalarAsync())!);
+    }
+
+    [Fact]
     public async Task An_anchored_entry_is_verified_in_the_page_and_a_tampered_proof_or_entry_is_refused()
     {
         var id = await Contributions.SubmitAsync(Api, keyIndex: 5, "an entry to verify in the browser");

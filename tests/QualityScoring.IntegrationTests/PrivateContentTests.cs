@@ -126,6 +126,20 @@ public sealed class PrivateContentTests(ScoringSystemWithoutValidators system) :
         Assert.Empty(await BandRowsAsync(late.ContributionId));
     }
 
+    [Fact]
+    public async Task Content_too_large_to_hold_a_checked_text_is_taken_in_on_its_signed_hash_without_a_handoff()
+    {
+        // A file uploaded in parts: 5 MiB is never put on the bus, so the contribution must not wait for it.
+        var (submitted, _) = Salted(7, Original);
+        var large = submitted with { ContentSize = 5L * 1024 * 1024 };
+        Assert.True(large.ContentSize > ScoringContent.MaxHandedOverBytes);
+        await system.PublishAsync(large);
+
+        await system.ScoredAsync(large.ContributionId);
+        var checks = (await system.Api.GetFromJsonAsync<JsonElement>($"/api/scoring/{large.ContributionId}")).GetProperty("checks");
+        Assert.True(!checks.TryGetProperty("textLength", out var textLength) || textLength.ValueKind == JsonValueKind.Null, $"no text was checked: {checks}");
+    }
+
     private async Task<List<long>> BandRowsAsync(string contributionId)
     {
         await using var connection = new NpgsqlConnection(system.History);

@@ -18,11 +18,21 @@ public static class BodySizeLimit
     /// <summary>The bound of a batch body: proportional to the most items a batch may hold.</summary>
     public static long ForBatch(IntakeOptions options) => (long)options.MaxBatchItems * options.BatchBytesPerItem;
 
-    /// <summary>Applies the bounds to POST /api/contributions and POST /api/contributions/batch.</summary>
-    public static IApplicationBuilder UseSubmissionBodyLimit(this IApplicationBuilder app) =>
-        app.UsePostBodyLimit("/api/contributions", context =>
+    /// <summary>The bound of an upload's opening: its manifest of part hashes (about 70 bytes each in JSON) and the signed fields.</summary>
+    public static long ForUploadOpening(IntakeOptions options) => options.MaxUploadParts * 72L + Overhead;
+
+    /// <summary>
+    /// Applies the bounds to POST /api/contributions and POST /api/contributions/batch, to the opening of an upload
+    /// (POST /api/uploads and its erasure) and to each of its parts (PUT /api/uploads/{id}/parts/{index}).
+    /// </summary>
+    public static IApplicationBuilder UseSubmissionBodyLimit(this IApplicationBuilder app) => app
+        .UsePostBodyLimit("/api/contributions", context =>
         {
-            var options = context.RequestServices.GetRequiredService<IOptions<IntakeOptions>>().Value;
+            var options = Options(context);
             return context.Request.Path.StartsWithSegments(ContributionsApi.BatchPath) ? ForBatch(options) : For(options);
-        });
+        })
+        .UsePostBodyLimit(UploadsApi.Path, context => ForUploadOpening(Options(context)))
+        .UseBodyLimit(HttpMethods.Put, UploadsApi.Path, context => Options(context).MaxPartBytes);
+
+    private static IntakeOptions Options(HttpContext context) => context.RequestServices.GetRequiredService<IOptions<IntakeOptions>>().Value;
 }

@@ -42,7 +42,8 @@ public static class ContributionsApi
     {
         var api = app.MapGroup("/api/contributions").WithTags("Contributions");
         api.MapPost("/", SubmitAsync)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status429TooManyRequests);
         api.MapPost("/batch", SubmitBatchAsync)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
@@ -55,7 +56,7 @@ public static class ContributionsApi
         SubmitContributionRequest request, ContributionAppender appender, SignerQuota quota, IOptions<RateLimitOptions> limits,
         IOptions<IntakeOptions> options, SignedRequestCheck check, CancellationToken ct)
     {
-        switch (ContributionIntake.Decide(request, options.Value, check))
+        switch (ContributionIntake.Decide(request, options.Value, check, uploadsAllowed: true))
         {
             case IntakeDecision.Invalid invalid:
                 return IntakeAnswers.Malformed(invalid);
@@ -66,13 +67,16 @@ public static class ContributionsApi
                 await quota.TakeAsync(BatchIntake.QuotaScope, submitted.Contributor, limits.Value.PerContributor, limits.Value.Window, ct) is null:
                 return IntakeAnswers.OverQuota();
             case IntakeDecision.Accept(var submitted, var content):
-                var appended = await appender.AppendAsync(submitted, content, ct);
+                var appended = request.Upload is { } upload
+                    ? await appender.AppendUploadedAsync(submitted, upload.ToLowerInvariant(), check.Now, ct)
+                    : await appender.AppendAsync(submitted, content, ct);
                 IntakeMetrics.Stored("http", appended);
                 return appended switch
                 {
                     AppendOutcome.Stored stored => IntakeAnswers.Stored(stored),
                     AppendOutcome.AlreadyStored again => IntakeAnswers.AlreadyStored(again),
                     AppendOutcome.NonceTaken taken => IntakeAnswers.NonceTaken(taken),
+                    AppendOutcome.UploadRefused refused => IntakeAnswers.Problem(refused.Status, refused.Title, refused.Field, refused.Detail),
                     _ => throw new InvalidOperationException("unknown append outcome"),
                 };
             default:

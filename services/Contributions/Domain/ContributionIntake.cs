@@ -22,7 +22,8 @@ public static class ContributionIntake
     /// Checks a submission against the intake rules and the one signed-request check (whose clock stamps it).
     /// Only a version-2 <c>Contribution</c> is accepted; a version-1 one is named as such (HTTP 401).
     /// </summary>
-    public static IntakeDecision Decide(SubmitContributionRequest request, IntakeOptions options, SignedRequestCheck check)
+    /// <param name="uploadsAllowed">True where a contribution may complete an upload in parts (the single HTTP endpoint).</param>
+    public static IntakeDecision Decide(SubmitContributionRequest request, IntakeOptions options, SignedRequestCheck check, bool uploadsAllowed = false)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(options);
@@ -41,6 +42,15 @@ public static class ContributionIntake
         if (!Hex.TryDecode(request.ContentHash, out var contentHash, 32))
             Fail("contentHash", "must be 0x-prefixed hex of 32 bytes (the SHA-256 of the content)");
         CheckUri(request.ContentUri, options, Fail);
+        if (request.Upload is not null)
+        {
+            if (!uploadsAllowed)
+                Fail("upload", "an upload completes only through POST /api/contributions, one contribution at a time");
+            else if (!Hex.TryDecode(request.Upload, out _, 32))
+                Fail("upload", "must be an upload id: 0x-prefixed hex of 32 bytes, as POST /api/uploads answered");
+            if (request.Content is not null)
+                Fail("content", "send the content inline or name the upload holding it, not both");
+        }
 
         // A version-1 client sends no licence. Say that its signature is over the retired domain (what it must fix)
         // rather than only that a licence is missing; the version-1 type has no licence, so it plays no part here.

@@ -47,4 +47,32 @@ public sealed class IntakeOptions
     /// </summary>
     [Range(1024, 16 * 1024 * 1024)]
     public int BatchBytesPerItem { get; set; } = 64 * 1024;
+
+    /// <summary>Largest content accepted as an upload in parts (64 MiB); the content is assembled in memory once, at completion.</summary>
+    [Range(1d, 1024d * 1024 * 1024)]
+    public long MaxUploadBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>Largest part of an upload, and so the body bound of PUT /api/uploads/{id}/parts/{index} (8 MiB).</summary>
+    [Range(1024, 64 * 1024 * 1024)]
+    public int MaxPartBytes { get; set; } = 8 * 1024 * 1024;
+
+    /// <summary>Most parts one upload may be cut into (bounds the signed manifest and the open request's body).</summary>
+    [Range(1, 100_000)]
+    public int MaxUploadParts { get; set; } = 1024;
+
+    /// <summary>Most uploads one contributor may have open at once (not completed, erased or expired).</summary>
+    [Range(1, 1000)]
+    public int MaxOpenUploads { get; set; } = 4;
+
+    /// <summary>Most bytes one contributor's open uploads may announce together (128 MiB).</summary>
+    [Range(1d, double.MaxValue)]
+    public long MaxUploadBytesInFlight { get; set; } = 128L * 1024 * 1024;
+
+    /// <summary>How long an upload stays open; after that it is abandoned and its encrypted parts and key are deleted.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
+    public TimeSpan UploadLifetime { get; set; } = TimeSpan.FromHours(6);
+
+    /// <summary>How often the leader deletes expired uploads.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "1.00:00:00")]
+    public TimeSpan UploadSweepInterval { get; set; } = TimeSpan.FromMinutes(1);
 }

@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace CommunityAI.Contributions.Domain;
 
-/// <summary>Body of POST /api/contributions: the signed EIP-712 Contribution plus optional inline content.</summary>
+/// <summary>Body of POST /api/contributions: the signed EIP-712 Contribution plus optional inline content or the upload holding it.</summary>
 public sealed record SubmitContributionRequest
 {
     /// <summary>Signer's address (any case).</summary>
@@ -24,4 +24,9 @@ public sealed record SubmitContributionRequest
     public string? Signature { get; init; }
     /// <summary>Optional inline content, base64.</summary>
     public string? Content { get; init; }
+    /// <summary>
+    /// Instead of <see cref="Content"/>: the id of the contributor's upload in parts (POST /api/uploads) holding the
+    /// content; the contribution completes it. Only on POST /api/contributions.
+    /// </summary>
+    public string? Upload { get; init; }
 }

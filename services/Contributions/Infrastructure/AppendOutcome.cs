@@ -13,4 +13,7 @@ public abstract record AppendOutcome
 
     /// <summary>The signer's nonce is taken by a different contribution.</summary>
     public sealed record NonceTaken(string ContributionId, string Reason) : AppendOutcome;
+
+    /// <summary>The upload the contribution names cannot complete it (missing, someone else's, other content, incomplete, mismatching); nothing was stored.</summary>
+    public sealed record UploadRefused(string ContributionId, int Status, string Title, string Field, string Detail) : AppendOutcome;
 }

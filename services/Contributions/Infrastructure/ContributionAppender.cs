@@ -8,9 +8,9 @@ namespace CommunityAI.Contributions.Infrastructure;
 /// <summary>
 /// Appends an accepted contribution: the event, the nonce claim and the view's first state in one transaction, so the
 /// primary keys of the stream and of <see cref="NonceUse"/> decide races between replicas. Shared by HTTP and bus intake.
-/// Inline content goes to the encrypted <see cref="ContentStore"/> in the same transaction, never into the event.
+/// Inline or uploaded content goes to the encrypted <see cref="ContentStore"/> in the same transaction, never into the event.
 /// </summary>
-public sealed class ContributionAppender(IDocumentStore store, ContentStore contents)
+public sealed class ContributionAppender(IDocumentStore store, ContentStore contents, UploadStore uploads)
 {
     public const string StreamPrefix = "contributions/";
     public const string RejectionStreamPrefix = "contributions/rejections/";
@@ -21,28 +21,81 @@ public sealed class ContributionAppender(IDocumentStore store, ContentStore cont
         try
         {
             await using var session = store.LightweightSession();
-            session.Events.StartStream(StreamPrefix + submitted.ContributionId, submitted);
-            session.Insert(new NonceUse(nonceKey, submitted.ContributionId));
-            if (content is not null)
-                contents.Add(session, submitted, content);
-            // The view's first state, with its event, so the contribution reads at once; the projector writes the
-            // same Create again with the log index once it reaches the event (a rebuild needs only the history).
-            session.Store(ContributionViewProjection.Create(submitted, logIndex: null));
+            Stage(session, submitted, content, nonceKey);
             await session.SaveChangesAsync(ct);
             return new AppendOutcome.Stored(submitted.ContributionId);
         }
         catch (Exception ex) when (StoreConflicts.IsDuplicate(ex))
         {
-            // Someone stored this nonce first: the same signed contribution is idempotent, anything else is a conflict.
-            await using var query = store.QuerySession();
-            var taken = await query.LoadAsync<NonceUse>(nonceKey, ct);
-            if (taken?.ContributionId == submitted.ContributionId)
-            {
-                var view = await query.LoadAsync<ContributionView>(submitted.ContributionId, ct);
-                return new AppendOutcome.AlreadyStored(submitted.ContributionId, view?.Status ?? ContributionStatus.Submitted);
-            }
-            return NonceTakenBy(submitted);
+            return await ConflictAsync(submitted, nonceKey, ct);
         }
+    }
+
+    /// <summary>
+    /// Appends a contribution whose content was uploaded in parts: in one transaction the upload is locked, checked
+    /// (its signer, its content hash, every part, the whole's SHA-256 and salt line) and assembled, the contribution
+    /// stored as <see cref="AppendAsync"/> stores inline content, and the upload's parts and key deleted. A refusal
+    /// changes nothing; a retry of the same signed contribution is answered as already stored.
+    /// </summary>
+    public async Task<AppendOutcome> AppendUploadedAsync(ContributionSubmitted submitted, string uploadId, DateTimeOffset now, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(submitted);
+        var nonceKey = NonceUse.KeyFor(submitted.Contributor, submitted.Nonce);
+        try
+        {
+            await using var session = store.LightweightSession();
+            await session.BeginTransactionAsync(ct);
+            var completion = await uploads.AssembleAsync(session.Connection!, uploadId, submitted.ContributionId, submitted.Contributor,
+                submitted.ContentHash, now, ct);
+            if (completion is UploadStore.Completion.Assembled(var content))
+            {
+                Stage(session, submitted with { ContentSize = content.Length }, content, nonceKey);
+                UploadStore.QueueCompletion(session, uploadId, submitted.ContributionId);
+                // Sealed by Stage already: the plaintext need not outlive this request.
+                System.Security.Cryptography.CryptographicOperations.ZeroMemory(content);
+                await session.SaveChangesAsync(ct);
+                return new AppendOutcome.Stored(submitted.ContributionId);
+            }
+            if (completion is UploadStore.Completion.Refused refused)
+            {
+                // A swept tombstone cannot say that this very contribution completed the upload; its nonce can (a late retry).
+                var late = refused.Status == StatusCodes.Status404NotFound
+                    && (await session.LoadAsync<NonceUse>(nonceKey, ct))?.ContributionId == submitted.ContributionId;
+                if (!late)
+                    return new AppendOutcome.UploadRefused(submitted.ContributionId, refused.Status, refused.Title, refused.Field, refused.Detail);
+            }
+            // Completed before by this same contribution: answered as the resubmission it is.
+            return await ConflictAsync(submitted, nonceKey, ct);
+        }
+        catch (Exception ex) when (StoreConflicts.IsDuplicate(ex))
+        {
+            return await ConflictAsync(submitted, nonceKey, ct);
+        }
+    }
+
+    /// <summary>What one submission writes: the event, the nonce claim, the sealed content and the view's first state.</summary>
+    private void Stage(IDocumentSession session, ContributionSubmitted submitted, byte[]? content, string nonceKey)
+    {
+        session.Events.StartStream(StreamPrefix + submitted.ContributionId, submitted);
+        session.Insert(new NonceUse(nonceKey, submitted.ContributionId));
+        if (content is not null)
+            contents.Add(session, submitted, content);
+        // The view's first state, with its event, so the contribution reads at once; the projector writes the
+        // same Create again with the log index once it reaches the event (a rebuild needs only the history).
+        session.Store(ContributionViewProjection.Create(submitted, logIndex: null));
+    }
+
+    /// <summary>Someone stored this nonce first: the same signed contribution is idempotent, anything else is a conflict.</summary>
+    private async Task<AppendOutcome> ConflictAsync(ContributionSubmitted submitted, string nonceKey, CancellationToken ct)
+    {
+        await using var query = store.QuerySession();
+        var taken = await query.LoadAsync<NonceUse>(nonceKey, ct);
+        if (taken?.ContributionId == submitted.ContributionId)
+        {
+            var view = await query.LoadAsync<ContributionView>(submitted.ContributionId, ct);
+            return new AppendOutcome.AlreadyStored(submitted.ContributionId, view?.Status ?? ContributionStatus.Submitted);
+        }
+        return NonceTakenBy(submitted);
     }
 
     /// <summary>

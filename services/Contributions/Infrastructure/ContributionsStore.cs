@@ -18,6 +18,8 @@ public static class ContributionsStore
         options.Events.AddEventType<DatasetBuilderAdmitted>();
         options.Events.AddEventType<DatasetBuilderRemoved>();
         options.Storage.ExtendedSchemaObjects.Add(ContentStore.Table());
+        foreach (var table in UploadStore.Tables())
+            options.Storage.ExtendedSchemaObjects.Add(table);
         // By contributor for the listing; by log index for the range a new anchor covers.
         options.Schema.For<ContributionView>().Index(v => v.Contributor).Index(v => v.LogIndex);
         options.Schema.For<ContributionViewCheckpoint>().UseOptimisticConcurrency(true);

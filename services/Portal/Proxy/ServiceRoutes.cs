@@ -12,7 +12,7 @@ public static class ServiceRoutes
     /// <summary>Paths are forwarded unchanged: the portal's API is exactly the services' APIs, on one origin.</summary>
     public static IReadOnlyDictionary<string, string[]> PathsByService { get; } = new Dictionary<string, string[]>
     {
-        ["contributions"] = ["/api/contributions", "/api/contributors", "/api/datasets"],
+        ["contributions"] = ["/api/contributions", "/api/contributors", "/api/datasets", "/api/uploads"],
         ["quality-scoring"] = ["/api/validators", "/api/reviews", "/api/scoring", "/api/appeals"],
         ["reward-ledger"] = ["/api/accounts", "/api/epochs", "/api/claims", "/api/policies"],
         ["chain-bridge"] = ["/api/chain", "/api/log", "/api/relay", "/checkpoint", "/tile"],

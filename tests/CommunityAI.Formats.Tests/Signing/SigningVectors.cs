@@ -51,6 +51,7 @@ internal sealed record MessageVector(
             "DatasetSnapshot" => new DatasetSnapshotPayload(S("builder"), S("kind"), checked((ushort)U("minScore")), S("licences"), U("nonce"), U("deadline")),
             "DatasetExport" => new DatasetExportPayload(S("builder"), S("root"), U("nonce"), U("deadline")),
             "Veto" => new VetoPayload(S("guardian"), S("proposalId"), S("reason"), U("nonce"), U("deadline")),
+            "ContentUpload" => new ContentUploadPayload(S("contributor"), S("contentHash"), U("size"), checked((uint)U("partSize")), S("partsHash"), U("nonce"), U("deadline")),
             _ => throw new InvalidDataException($"unknown primary type {primaryType}"),
         };
     }

@@ -9,13 +9,15 @@ namespace CommunityAI.Contributions.IntegrationEvents.EventHandling;
 /// Hands each stored contribution's content to quality-scoring privately (<see cref="ScoringContent"/> on its own queue),
 /// since the history and the public bus carry only the hash. Driven by the history outbox's notice of the stored
 /// <see cref="ContributionSubmitted"/>, so every stored content is handed over at least once, whatever crashed between;
-/// quality-scoring takes each contribution in once. Content erased before the handoff is not handed over.
+/// quality-scoring takes each contribution in once. Content erased before the handoff is not handed over, nor content
+/// larger than <see cref="ScoringContent.MaxHandedOverBytes"/> (no text quality-scoring would check).
 /// </summary>
 public sealed class ScoringContentHandoff(HistoryFacts facts, ContentStore contents) : IConsumer<ContributionSubmitted>
 {
     public async Task Consume(ConsumeContext<ContributionSubmitted> context)
     {
-        if (await facts.LoadAsync(context, ContributionAppender.StreamPrefix) is not { ContentSize: not null } submitted)
+        // Content past the text quality-scoring reads is not sent: it takes such a contribution in on its hash alone.
+        if (await facts.LoadAsync(context, ContributionAppender.StreamPrefix) is not { ContentSize: <= ScoringContent.MaxHandedOverBytes } submitted)
             return;
         if (await contents.ReadAsync(submitted.ContributionId, context.CancellationToken) is not { } opened)
             return;

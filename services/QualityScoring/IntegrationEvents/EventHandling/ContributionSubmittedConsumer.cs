@@ -10,7 +10,8 @@ namespace CommunityAI.QualityScoring.IntegrationEvents.EventHandling;
 /// redelivered message changes nothing. What is scored is the contributions service's record of the contribution,
 /// whose signature it checked before recording it; a message the history does not back is not taken in. A contribution
 /// with inline content is taken in when its content arrives privately (<see cref="ScoringContentConsumer"/>), since the
-/// history holds only its hash; one recorded with its text in the event (before the content store) is taken in here.
+/// history holds only its hash; one recorded with its text in the event (before the content store) is taken in here, and
+/// so is one whose content is too large to hold a text the checks read (it is never handed over).
 /// </summary>
 public sealed class ContributionSubmittedConsumer(HistoryFacts facts, ContributionIntakeWriter intake) : IConsumer<ContributionSubmitted>
 {
@@ -20,7 +21,7 @@ public sealed class ContributionSubmittedConsumer(HistoryFacts facts, Contributi
     public async Task Consume(ConsumeContext<ContributionSubmitted> context)
     {
         if (await facts.LoadStoredAsync(context, ContributionStreamPrefix) is { } stored
-            && (stored.Fact.ContentSize is null || stored.Fact.Text is not null))
+            && (stored.Fact.ContentSize is null or > ScoringContent.MaxHandedOverBytes || stored.Fact.Text is not null))
             await intake.TakeInAsync(stored.Fact, stored.Sequence, context.CancellationToken);
     }
 }

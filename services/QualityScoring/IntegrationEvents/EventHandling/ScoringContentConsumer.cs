@@ -19,7 +19,7 @@ public sealed class ScoringContentConsumer(NpgsqlDataSource dataSource, Contribu
     : IConsumer<ScoringContent>
 {
     /// <summary>Longest text (after the salt line) checked for near duplicates and text rules; longer content is checked by its hash only.</summary>
-    public const int MaxTextBytes = 64 * 1024;
+    public const int MaxTextBytes = ScoringContent.MaxTextBytes;
 
     private static readonly string LoadSql = $"""
         SELECT seq_id, data::text FROM {HistoryStoreExtensions.EventsSchema}.mt_events

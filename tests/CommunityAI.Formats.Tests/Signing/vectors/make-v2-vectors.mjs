@@ -46,6 +46,10 @@ const types = {
   ],
   DatasetExport: [{ name: "builder", type: "address" }, { name: "root", type: "bytes32" }, u64("nonce"), u64("deadline")],
   Veto: [{ name: "guardian", type: "address" }, { name: "proposalId", type: "bytes32" }, { name: "reason", type: "string" }, u64("nonce"), u64("deadline")],
+  ContentUpload: [
+    { name: "contributor", type: "address" }, { name: "contentHash", type: "bytes32" }, u64("size"), { name: "partSize", type: "uint32" },
+    { name: "partsHash", type: "bytes32" }, u64("nonce"), u64("deadline"),
+  ],
 };
 
 // The development chain's HistoryAnchor (anvil key 0's third deployment) and two others, one per deployment.
@@ -88,6 +92,8 @@ const cases = [
   ["dataset export", "DatasetExport", 2, 2, (a) => ({ builder: a, root: h(0x99), nonce: "1", deadline: "1767225600" })],
   ["veto", "Veto", 1, 0, (a) => ({ guardian: a, proposalId: h(0x77), reason: "the payload drains the treasury", nonce: "1", deadline: "1767225600" })],
   ["veto, hostile reason and extremes", "Veto", 2, 2, (a) => ({ guardian: a, proposalId: h(0xff), reason: hostile, nonce: max64, deadline: max64 })],
+  ["content upload", "ContentUpload", 1, 0, (a) => ({ contributor: a, contentHash: h(0x5a), size: "5242962", partSize: 1048576, partsHash: h(0xa5), nonce: "1", deadline: "1767225600" })],
+  ["content upload, extremes", "ContentUpload", 0, 2, (a) => ({ contributor: a, contentHash: h(0x00), size: max64, partSize: 4294967295, partsHash: h(0xff), nonce: max64, deadline: max64 })],
 ];
 
 function commitment(score, verdict, salt) {

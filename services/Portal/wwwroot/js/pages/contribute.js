@@ -19,6 +19,21 @@ const types = {
     { name: "deadline", type: "uint64" },
   ],
 };
+// A content larger than the inline limit (Intake:MaxContentBytes, 1 MiB by default) goes in parts of 4 MiB
+// (Intake:MaxPartBytes allows 8): a signed ContentUpload fixes every part's hash, then the parts, then the contribution.
+const uploadTypes = {
+  ContentUpload: [
+    { name: "contributor", type: "address" },
+    { name: "contentHash", type: "bytes32" },
+    { name: "size", type: "uint64" },
+    { name: "partSize", type: "uint32" },
+    { name: "partsHash", type: "bytes32" },
+    { name: "nonce", type: "uint64" },
+    { name: "deadline", type: "uint64" },
+  ],
+};
+const inlineLimit = 1024 * 1024;
+const partSize = 4 * 1024 * 1024;
 const kinds = ["data", "feedback", "knowledge", "model"];
 const licences = ["CC-BY-4.0", "CC-BY-SA-4.0", "CC0-1.0", "MIT", "Apache-2.0"];
 const steps = ["submitted", "scored", "rewarded", "anchored"];
@@ -28,7 +43,7 @@ export default function contribute(main, [watchId]) {
   const [licenceField, licence] = field("Licence", h("select", { name: "licence" }, licences.map(l => h("option", { value: l }, l))),
     "An SPDX identifier; the policy in force decides which are accepted.");
   const [textField, text] = field("Text", h("textarea", { name: "text" }), "Type the content, or pick a file below instead.");
-  const [fileField, file] = field("File", h("input", { type: "file", name: "file" }), "Hashed here in your browser (SHA-256); it is sent with the signed contribution.");
+  const [fileField, file] = field("File", h("input", { type: "file", name: "file" }), "Hashed here in your browser (SHA-256); it is sent with the signed contribution, in parts when over 1 MiB (up to 64 MiB; your wallet then signs the upload too).");
   const [uriField, uri] = field("Content URI", h("input", { name: "contentUri", type: "url", required: true, placeholder: "https://…, ipfs://… or ar://…" }),
     "Where the content is published; signed along with its hash.");
   const message = h("p", { id: "contribute-message", role: "alert" });
@@ -76,11 +91,47 @@ export async function signAndSubmit({ kind, licence, text, file, contentUri }) {
     nonce: BigInt(Date.now()),
     deadline: BigInt(Math.floor(Date.now() / 1000) + 3600),
   };
+  const carried = bytes.length <= inlineLimit
+    ? { content: base64(bytes) }
+    : { upload: await upload(signer, domain, bytes, value.contentHash) };
   const signature = await signer.signTypedData(domain, types, value);
   const answer = await postJson("/api/contributions", {
-    ...value, nonce: value.nonce.toString(), deadline: value.deadline.toString(), signature, content: base64(bytes),
+    ...value, nonce: value.nonce.toString(), deadline: value.deadline.toString(), signature, ...carried,
   });
   return answer.id;
+}
+
+/** Opens a signed upload in parts for the salted bytes, sends every part, and returns the upload's id. */
+async function upload(signer, domain, bytes, contentHash) {
+  const parts = [];
+  for (let i = 0; i < bytes.length; i += partSize) parts.push(bytes.subarray(i, i + partSize));
+  const digests = await Promise.all(parts.map(async part => new Uint8Array(await crypto.subtle.digest("SHA-256", part))));
+  const joined = new Uint8Array(digests.length * 32);
+  digests.forEach((d, i) => joined.set(d, i * 32));
+  const hex = d => "0x" + Array.from(d, b => b.toString(16).padStart(2, "0")).join("");
+  const value = {
+    contributor: await signer.getAddress(),
+    contentHash,
+    size: BigInt(bytes.length),
+    partSize,
+    partsHash: hex(new Uint8Array(await crypto.subtle.digest("SHA-256", joined))),
+    nonce: BigInt(Date.now()),
+    deadline: BigInt(Math.floor(Date.now() / 1000) + 3600),
+  };
+  const signature = await signer.signTypedData(domain, uploadTypes, value);
+  const opened = await postJson("/api/uploads", {
+    ...value, size: value.size.toString(), nonce: value.nonce.toString(), deadline: value.deadline.toString(),
+    partHashes: digests.map(hex), signature,
+  });
+  for (const [index, part] of parts.entries()) {
+    const response = await fetch(`/api/uploads/${opened.uploadId}/parts/${index}`, {
+      method: "PUT",
+      headers: { "content-type": "application/octet-stream", "content-digest": `sha-256=:${base64(digests[index])}:`, accept: "application/json" },
+      body: part,
+    });
+    if (!response.ok) throw new Error(`part ${index + 1} of ${parts.length} was refused (HTTP ${response.status}): ${(await response.text()).slice(0, 300)}`);
+  }
+  return opened.uploadId;
 }
 
 // The stored bytes begin with a random salt line (CommunityAI.Formats.ContentSalt), so the public hash of a short text
