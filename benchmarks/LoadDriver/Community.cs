@@ -21,13 +21,14 @@ public static class Community
     {
         var keys = Enumerable.Range(0, contributors).Select(_ => EthECKey.GenerateKey()).ToArray();
         var runTag = Guid.NewGuid().ToString("N")[..8];
+        var runSeed = RandomNumberGenerator.GetInt32(int.MaxValue);
         var deadline = (ulong)DateTimeOffset.UtcNow.AddHours(2).ToUnixTimeSeconds();
         var submissions = new SignedSubmission[count];
         Parallel.For(0, count, i =>
         {
             var key = keys[i % contributors];
             // Distinct texts: near-identical ones would be scored as near duplicates at once and never reach validators.
-            var content = ContentSalt.Add(Encoding.UTF8.GetBytes($"contribution {i} of run {runTag}: {Words(i)}")); // salted, as every client
+            var content = ContentSalt.Add(Encoding.UTF8.GetBytes($"contribution {i} of run {runTag}: {Words(runSeed, i)}")); // salted, as every client
             var payload = new ContributionPayload(Address.Parse(key.GetPublicAddress()), Kinds[i % Kinds.Length],
                 Hex.Encode(SHA256.HashData(content)), $"ipfs://run-{runTag}/{i}", Licence: "CC-BY-4.0", Nonce: (ulong)(i / contributors), Deadline: deadline);
             var signature = TypedDataSigner.Sign(payload, domain, key.GetPrivateKey());
@@ -42,10 +43,13 @@ public static class Community
         return submissions;
     }
 
-    /// <summary>Sixteen pseudo-random words, different for every contribution.</summary>
-    private static string Words(int seed)
+    /// <summary>
+    /// Sixteen pseudo-random words, different for every contribution of every run: seeded by the index alone, run i of the
+    /// next run repeated run i of the last, and 592 of 600 contributions of a second run were near duplicates, never reviewed.
+    /// </summary>
+    private static string Words(int runSeed, int index)
     {
-        var random = new Random(seed);
+        var random = new Random(HashCode.Combine(runSeed, index));
         return string.Join(' ', Enumerable.Range(0, 16).Select(_ =>
             new string(Enumerable.Range(0, random.Next(4, 9)).Select(_ => (char)('a' + random.Next(26))).ToArray())));
     }
