@@ -36,10 +36,11 @@ public sealed partial record ScoringPolicyDraft(
 
     /// <summary>
     /// The lean, in score points, at which a reviewer's cases of one contributor are audited whatever the draw, for a
-    /// document that leaves <c>leanAuditPoints</c> out: the review game's measure (README, "Review under attack"). An
-    /// explicit 0 turns targeted audits off.
+    /// document that leaves <c>leanAuditPoints</c> out: none. The review game measured the rule at 10 points and found it
+    /// not worth its cost (README, "Review under attack"): the colluding pair inflates too few cases for audits to reach,
+    /// and every targeted audit divides a case's pool among eight. A community that sees reviewers lean may vote it on.
     /// </summary>
-    public const int DefaultLeanAuditPoints = 10;
+    public const int DefaultLeanAuditPoints = 0;
 
     // Canonical JSON (RFC 8785) holds integers exactly only within ±2^53, and the policy is a history event.
     private const long MaxExactInteger = (1L << 53) - 1;

@@ -7,7 +7,8 @@ namespace CommunityAI.QualityScoring.Domain;
 /// reviewer who scores one contributor's work above (or below) the consensus, case after case, each time within the
 /// clipping distance, is never clipped and never appealed, and a random audit reaches few of its cases. Its lean shows in
 /// the public record without knowing who owns which address: the mean of its score minus the consensus over its reviews
-/// of that contributor. When a case's first round closes, each revealed review is added to its reviewer's tally for the
+/// of that contributor. When a case's first round closes, each revealed review the consensus did not clip (what the clip
+/// lets through is what this rule watches; a clipped one already lost its pay) is added to its reviewer's tally for the
 /// case's contributor, and the case is audited, whatever the draw, when any reviewer's tally then leans by at least the
 /// policy's points on average over at least <see cref="MinCases"/> cases (this one included). Pure: the caller loads the
 /// tallies under the reviewers' locks and stores what this returns.
@@ -30,14 +31,15 @@ public static class LeanAudit
     public const string Reason = "lean";
 
     /// <summary>
-    /// Every revealed first-round reviewer's tally toward the case's contributor with this case added; empty for a score
-    /// that is no consensus. <paramref name="before"/> holds the tallies on record (a reviewer without one starts at zero).
+    /// Every revealed first-round reviewer's tally toward the case's contributor with this case added, for the reviews the
+    /// consensus counted (a clipped review already lost its pay and reputation, and is not what this rule is for); empty
+    /// for a score that is no consensus. <paramref name="before"/> holds the tallies on record (a reviewer without one starts at zero).
     /// </summary>
     public static IReadOnlyList<ReviewerLean> Tally(ContributionScored scored, IReadOnlyDictionary<string, ReviewerLean> before)
     {
         if (scored.Fallback is not null || scored.Components?.ConsensusScore is not { } consensus)
             return [];
-        return [.. (scored.Reviews ?? []).Select(r =>
+        return [.. (scored.Reviews ?? []).Where(r => !r.Clipped).Select(r =>
         {
             var id = ReviewerLean.IdFor(r.Validator, scored.Contributor);
             var tally = before.TryGetValue(id, out var found) ? found : ReviewerLean.None(r.Validator, scored.Contributor);

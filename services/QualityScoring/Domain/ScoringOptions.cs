@@ -42,7 +42,8 @@ public sealed class ScoringOptions : IValidatableObject
 
     /// <summary>
     /// The lean, in score points, of one reviewer toward or against one contributor at which that contributor's case gets an
-    /// audit round whatever the draw (<see cref="LeanAudit"/>); 0 for none. The default is the review game's measure.
+    /// audit round whatever the draw (<see cref="LeanAudit"/>); 0 for none, the default (see
+    /// <see cref="ScoringPolicyDraft.DefaultLeanAuditPoints"/> for why).
     /// </summary>
     [Range(0, 100)] public int LeanAuditPoints { get; set; } = ScoringPolicyDraft.DefaultLeanAuditPoints;
 

@@ -22,8 +22,8 @@ namespace CommunityAI.Audit.Scores;
 /// is recomputed for every consensus score under a policy with <c>auditBasisPoints</c> (the first 8 bytes of
 /// SHA-256(secret ‖ SHA-256("audit" ‖ contribution id)), big-endian, modulo 10,000, below the share; the secret of the round
 /// the score was recorded in), and a drawn case without its audit round, or an audit round the draw did not pick, is named.
-/// Targeted audit rounds (reason <c>lean</c>, policies with <c>leanAuditPoints</c>): every revealed first-round review of
-/// a consensus score under such a policy is summed, as its score minus the consensus score, into its reviewer's tally for
+/// Targeted audit rounds (reason <c>lean</c>, policies with <c>leanAuditPoints</c>): every revealed, unclipped first-round
+/// review of a consensus score under such a policy is summed, as its score minus the consensus score, into its reviewer's tally for
 /// the contributor, in log order; a case after which some tally of at least two reviews averages at least the points
 /// either way must be audited, drawn or not, and its audit round's reason says which (<c>audit</c> when the draw picks it).
 /// Pure: fed one event at a time, in log order.
@@ -190,7 +190,7 @@ internal sealed class AppealReplay(SigningDomain domain) : IReplay
     }
 
     /// <summary>
-    /// Adds a consensus score's revealed reviews to their reviewers' tallies toward <paramref name="contributor"/>, as
+    /// Adds a consensus score's revealed, unclipped reviews to their reviewers' tallies toward <paramref name="contributor"/>, as
     /// quality-scoring does when the score is recorded (score − consensusScore each); true when a tally now holds at least
     /// two reviews averaging at least <paramref name="points"/> either way. Nothing is counted under a policy without the rule.
     /// </summary>
@@ -201,7 +201,7 @@ internal sealed class AppealReplay(SigningDomain domain) : IReplay
         var leaning = false;
         foreach (var review in Array(scored, "reviews") ?? [])
         {
-            if (Text(review, "validator") is not { } reviewer || Int(review, "score") is not { } score)
+            if (Text(review, "validator") is not { } reviewer || Int(review, "score") is not { } score || Bool(review, "clipped") == true)
                 continue;
             var key = (reviewer + "/" + contributor).ToLowerInvariant();
             var (cases, sum) = _leans.GetValueOrDefault(key);
