@@ -100,6 +100,9 @@ public sealed class CappedAuditSystem : ScoringSystem
         ["Scoring:ReassignmentRounds"] = "0",
         ["Scoring:MaxReviewsPerValidatorPerEpoch"] = "1",
         ["Scoring:AuditBasisPoints"] = "10000",
+        // Windows long enough for a busy machine: a reviewer that misses the commit window is replaced, and the test with it.
+        ["Scoring:CommitWindow"] = "00:01:00",
+        ["Scoring:ReviewWindow"] = "00:02:00",
         ["Epochs:Genesis"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
         ["Epochs:Length"] = TimeSpan.FromHours(1).ToString(),
     };

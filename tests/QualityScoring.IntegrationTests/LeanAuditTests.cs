@@ -81,5 +81,8 @@ public sealed class LeanAuditSystem : ScoringSystem
     {
         ["Scoring:AuditBasisPoints"] = "0",
         ["Scoring:LeanAuditPoints"] = "10",
+        // Windows long enough for a busy machine: a reviewer that misses the commit window is replaced, and the test with it.
+        ["Scoring:CommitWindow"] = "00:01:00",
+        ["Scoring:ReviewWindow"] = "00:02:00",
     };
 }
