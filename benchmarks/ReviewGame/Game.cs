@@ -43,6 +43,7 @@ public static class Game
             Quorum = settings.Quorum,
             AppealReviewers = settings.AppealReviewers,
             AuditBasisPoints = settings.AuditBasisPoints,
+            LeanAuditPoints = settings.LeanAuditPoints,
         };
         var genesis = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
         var policy = scoring.ToPolicy(genesis);
@@ -65,6 +66,9 @@ public static class Game
         int sybilCases = 0, achieved = 0, ifSeedKnown = 0, fallbacks = 0;
         var appeals = new Dictionary<string, int> { [AppealDecision.Changed] = 0, [AppealDecision.Upheld] = 0, [AppealDecision.NoQuorum] = 0 };
         var audited = new Dictionary<string, int>(appeals);
+        var targeted = new Dictionary<string, int>(appeals);
+        var leans = new Dictionary<string, ReviewerLean>(StringComparer.Ordinal);
+        int colluded = 0, colludedAudited = 0, targetedHonest = 0;
         int inflated = 0, inflatedAppealed = 0, inflatedAudited = 0;
         decimal chance = 0;
         int? lastConsensus = null;
@@ -126,7 +130,8 @@ public static class Game
             var reviews = reviewers.Select(r =>
             {
                 var player = byAddress[r.Validator];
-                var (played, seen) = player.Review(random, quality, contributor, colluders, sybilHolds, settings.AutomatedScore, lastConsensus, policy);
+                var (played, seen) = player.Review(random, quality, contributor, colluders, sybilHolds, settings.AutomatedScore, lastConsensus, policy,
+                    settings.ColluderInflation);
                 return (Player: player, Review: played, Seen: seen);
             }).ToList();
             var @case = Close(ScoringCase.Create(checks).Apply(assigned), reviews.Select(r => (r.Player.Address, r.Review)), now);
@@ -163,6 +168,10 @@ public static class Game
             var (earnedBefore, credited) = Credit(scored, honestly);
             if (sybilHolds)
                 inflated++;
+            // The pair inflates a case when one of them reviews the other's work.
+            var pairInflates = group == "colluders" && reviews.Any(r => r.Player.Strategy == Strategy.Colluder && r.Review is not null);
+            if (pairInflates && scored.Fallback is null)
+                colluded++;
 
             // An audit round when the policy's draw picks the case (from the secret of the round in progress at the close, which
             // no reviewer knows when committing); otherwise an honest reviewer the consensus clipped appeals (within its daily
@@ -170,22 +179,39 @@ public static class Game
             // reputations move and pay and reward settle by the service's and the ledger's own rules.
             if (scored.Fallback is not null)
                 continue;
-            // (A case closes in the round it was assigned in here, so that round's secret is the close's.)
-            if (AuditDraw.Drawn(Hex.Encode(secrets[round]), id, policy.AuditBasisPoints ?? AuditDraw.None))
+            // The service tallies every consensus score's reviews into their reviewers' leans toward the contributor, and a
+            // lean past the policy's points audits the case whatever the draw.
+            var leanPoints = policy.LeanAuditPoints ?? LeanAudit.None;
+            var leaning = false;
+            if (leanPoints > 0)
             {
-                if (SecondRound(AuditDraw.AppealIdFor(id), null, AppealFiled.Audit) && sybilHolds)
+                var tallied = LeanAudit.Tally(scored, leans);
+                foreach (var tally in tallied)
+                    leans[tally.Id] = tally;
+                leaning = LeanAudit.Targets(tallied, leanPoints);
+            }
+            // (A case closes in the round it was assigned in here, so that round's secret is the close's.)
+            var drawn = AuditDraw.Drawn(Hex.Encode(secrets[round]), id, policy.AuditBasisPoints ?? AuditDraw.None);
+            if (drawn || leaning)
+            {
+                var opened = SecondRound(AuditDraw.AppealIdFor(id), null, AppealFiled.Audit, drawn ? audited : targeted);
+                if (opened && drawn && sybilHolds)
                     inflatedAudited++;
+                if (opened && pairInflates)
+                    colludedAudited++;
+                if (opened && !drawn && reviews.All(r => r.Player.Strategy == Strategy.Honest))
+                    targetedHonest++;
             }
             else if (settings.Appeals
                 && scored.Reviews!.FirstOrDefault(r => r.Clipped && byAddress[r.Validator] is { Strategy: Strategy.Honest, Removed: false }) is { } grievance
                 && byAddress[grievance.Validator].TakeAppeal(epoch, scoring.AppealsPerSigner))
             {
                 var appellant = byAddress[grievance.Validator].Address;
-                if (SecondRound(Hex.Encode(SHA256.HashData(Encoding.UTF8.GetBytes($"appeal/{id}/{appellant}"))), appellant, AppealFiled.Reviewer) && sybilHolds)
+                if (SecondRound(Hex.Encode(SHA256.HashData(Encoding.UTF8.GetBytes($"appeal/{id}/{appellant}"))), appellant, AppealFiled.Reviewer, appeals) && sybilHolds)
                     inflatedAppealed++;
             }
 
-            bool SecondRound(string appealId, string? appellant, string role)
+            bool SecondRound(string appealId, string? appellant, string role, Dictionary<string, int> outcomes)
             {
                 var closed = @case.Apply(scored);
                 var available = players.Where(p => !p.Removed)
@@ -200,11 +226,12 @@ public static class Game
                 var panelHolds = group == "sybil"
                     && panel.Reviewers.Count(r => byAddress[r.Validator].Strategy == Strategy.Sybil) > panel.Reviewers.Count / 2;
                 var panelReviews = panel.Reviewers.Select(r => byAddress[r.Validator]).Select(p => (p.Address,
-                    p.Review(panelRandom, quality, contributor, colluders, panelHolds, settings.AutomatedScore, lastConsensus, policy).Played)).ToList();
+                    p.Review(panelRandom, quality, contributor, colluders, panelHolds, settings.AutomatedScore, lastConsensus, policy,
+                    settings.ColluderInflation).Played)).ToList();
                 var second = Close(closed.Apply(filed).Apply(panel), panelReviews, now);
                 var (decided, moved) = AppealDecision.Decide(second, policy, reviews.Select(r => r.Player).Concat(panel.Reviewers.Select(r => byAddress[r.Validator]))
                     .ToDictionary(p => p.Address, p => p.View.Reputation, StringComparer.OrdinalIgnoreCase), now);
-                (role == AppealFiled.Audit ? audited : appeals)[decided.Outcome]++;
+                outcomes[decided.Outcome]++;
                 foreach (var review in second.Reviews)
                     byAddress[review.Validator].Revealed(review);
                 foreach (var change in moved)
@@ -251,7 +278,9 @@ public static class Game
             new AppealOutcome(appeals.Values.Sum(), appeals[AppealDecision.Changed], appeals[AppealDecision.Upheld], appeals[AppealDecision.NoQuorum],
                 inflated, inflatedAppealed),
             new AppealOutcome(audited.Values.Sum(), audited[AppealDecision.Changed], audited[AppealDecision.Upheld], audited[AppealDecision.NoQuorum],
-                inflated, inflatedAudited));
+                inflated, inflatedAudited),
+            new AppealOutcome(targeted.Values.Sum(), targeted[AppealDecision.Changed], targeted[AppealDecision.Upheld], targeted[AppealDecision.NoQuorum],
+                colluded, colludedAudited), targetedHonest);
     }
 
     /// <summary>The case as it stands when it closes: every reviewer committed; those with a review revealed it.</summary>

@@ -4,8 +4,15 @@ namespace CommunityAI.Benchmarks.ReviewGame;
 /// <param name="FallbackCases">Cases that ended on the automated score (no quorum or nobody to draw): nobody is paid for them.</param>
 /// <param name="Appeals">The appeals clipped honest reviewers filed and how they were decided.</param>
 /// <param name="Audits">The audit rounds the policy's draw opened and how they were decided (<see cref="AppealOutcome.InflatedAppealed"/>: inflated cases audited).</param>
+/// <param name="Targeted">
+/// The audit rounds a reviewer's lean opened on cases the draw passed over, and how they were decided; here
+/// <see cref="AppealOutcome.InflatedCases"/> counts the cases a colluder inflated for its partner and
+/// <see cref="AppealOutcome.InflatedAppealed"/> those of them audited for any reason (drawn or targeted).
+/// </param>
+/// <param name="TargetedHonestOnly">Of the targeted audit rounds, those of cases whose first round was honest validators only: what honest noise alone sets off.</param>
 public sealed record GameResult(GameSettings Settings, IReadOnlyList<StrategyOutcome> Validators, IReadOnlyList<ContributorOutcome> Contributors,
-    GrindingOutcome Grinding, int Cases, int FallbackCases, AppealOutcome Appeals, AppealOutcome Audits)
+    GrindingOutcome Grinding, int Cases, int FallbackCases, AppealOutcome Appeals, AppealOutcome Audits, AppealOutcome Targeted,
+    int TargetedHonestOnly)
 {
     public StrategyOutcome Of(Strategy strategy) => Validators.Single(v => v.Strategy == strategy);
 

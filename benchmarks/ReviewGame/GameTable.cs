@@ -19,7 +19,11 @@ public static class GameTable
         var d = result.Audits;
         var audits = s.AuditBasisPoints == 0 ? "no audit rounds"
             : Invariant($"audit rounds for {s.AuditBasisPoints} bp of the cases ({d.Filed} audits: {d.Changed} changed, {d.Upheld} upheld, {d.NoQuorum} short of quorum; {d.InflatedAppealed} of the cases the Sybil inflated)");
-        text.AppendLine(Invariant($"Seed {s.Seed}, {s.Epochs} epochs × {s.ContributionsPerEpoch} contributions ({result.Cases} cases, {result.FallbackCases} on the fallback), {s.ReviewersPerContribution} reviewers a case (quorum {s.Quorum}), {s.HonestValidators} honest validators, validator share {s.ValidatorShareBasisPoints} bp, slash {s.SlashBasisPoints} bp of the case's pool per overturned review, cap {cap} per epoch, {appeals}, {audits}."));
+        var t = result.Targeted;
+        var targeted = s.LeanAuditPoints == 0 ? "no targeted audits"
+            : Invariant($"audit rounds targeted at a reviewer leaning {s.LeanAuditPoints} points toward or against a contributor ({t.Filed} more: {t.Changed} changed, {t.Upheld} upheld, {t.NoQuorum} short of quorum; {result.TargetedHonestOnly} of cases reviewed by honest validators only)");
+        targeted += Invariant($"; the colluding pair inflated {t.InflatedCases} cases, {t.InflatedAppealed} of them audited");
+        text.AppendLine(Invariant($"Seed {s.Seed}, {s.Epochs} epochs × {s.ContributionsPerEpoch} contributions ({result.Cases} cases, {result.FallbackCases} on the fallback), {s.ReviewersPerContribution} reviewers a case (quorum {s.Quorum}), {s.HonestValidators} honest validators, validator share {s.ValidatorShareBasisPoints} bp, slash {s.SlashBasisPoints} bp of the case's pool per overturned review, cap {cap} per epoch, {appeals}, {audits}, {targeted}."));
         text.AppendLine();
         text.AppendLine("| validator strategy | validators | assigned reviews | revealed | clipped | slashed | pay per assigned review (tokens) | vs honest | lowest of one validator | mean reputation at end | removed |");
         text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
@@ -31,6 +35,12 @@ public static class GameTable
         text.AppendLine("|---|---:|---:|---:|---:|---:|");
         foreach (var c in result.Contributors)
             text.AppendLine(Invariant($"| {c.Group} | {c.Contributions} | {c.MeanScore:F1} | {c.RewardPerContribution:F4} | {Ratio(c.RewardPerContribution, honestWork.RewardPerContribution)} | {c.HonestReviewRewardPerContribution:F4} |"));
+        var pair = result.Of(Strategy.Colluder);
+        var work = result.Contributor("colluders");
+        var take = pair.PayTokens + work.RewardTokens;
+        var honestTake = honest.PayPerReview * pair.Assigned + work.HonestReviewRewardTokens;
+        text.AppendLine();
+        text.AppendLine(Invariant($"The colluding pair's whole take (its pay and its contributions' rewards): {take:F2} tokens, against {honestTake:F2} for the same work done honestly ({(honestTake == 0 ? 0 : take / honestTake):P1})."));
         text.AppendLine();
         var g = result.Grinding;
         text.AppendLine("| Sybil's own majority among its reviewers | share of its contributions |");

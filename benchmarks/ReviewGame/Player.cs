@@ -48,8 +48,9 @@ internal sealed class Player(string address, Strategy strategy, double noise, Va
     /// revealed, so the game can ask what the case would have come to without the attack.
     /// </summary>
     /// <param name="sybilHolds">The case is the Sybil's and the Sybil holds a majority of its reviewers (public once assigned).</param>
+    /// <param name="inflation">How far above what it sees a colluder scores its partner's work; null for just inside the clip.</param>
     public ((int Score, string Verdict)? Played, (int Score, string Verdict) Honest) Review(Random random, int quality, string contributor,
-        IReadOnlyList<string> colluders, bool sybilHolds, int automated, int? lastConsensus, ScoringPolicyPublished policy)
+        IReadOnlyList<string> colluders, bool sybilHolds, int automated, int? lastConsensus, ScoringPolicyPublished policy, int? inflation = null)
     {
         var seen = Perceive(random, quality);
         (int, string)? played = Strategy switch
@@ -61,7 +62,7 @@ internal sealed class Player(string address, Strategy strategy, double noise, Va
             Strategy.NeverReveal => null,
             Strategy.RevealRandom => (random.Next(0, 101), random.Next(2) == 0 ? Consensus.Accept : Consensus.Reject),
             Strategy.Colluder => colluders.Contains(contributor, StringComparer.OrdinalIgnoreCase) && !string.Equals(contributor, Address, StringComparison.OrdinalIgnoreCase)
-                ? (Math.Min(100, seen.Score + policy.ClipDistance - 1), Consensus.Accept)
+                ? (Math.Min(100, seen.Score + (inflation ?? policy.ClipDistance - 1)), Consensus.Accept)
                 : seen,
             _ => throw new ArgumentOutOfRangeException(nameof(Strategy)),
         };

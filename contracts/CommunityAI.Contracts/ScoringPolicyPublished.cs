@@ -26,6 +26,13 @@ namespace CommunityAI.Contracts;
 /// quality-scoring itself (<see cref="AppealFiled"/>, role <c>audit</c>) for the cases a public draw picks. Optional (added
 /// in 1.7): null in policies recorded before, which audit nothing.
 /// </param>
+/// <param name="LeanAuditPoints">
+/// A case also gets an audit round, whatever the draw, when one of its first-round reviewers leans toward or against its
+/// contributor: over that reviewer's revealed first-round reviews of the contributor's consensus-scored cases recorded
+/// under a policy with this member (this case included, at least two), the mean of (its score − the consensus score) is
+/// at least this many points, or at most minus this many. Score points, 0 for none. Optional (added in 1.11): null in
+/// policies recorded before, which target nothing and count nothing toward a lean.
+/// </param>
 public sealed record ScoringPolicyPublished(
     string Version,
     int AutomatedWeight,
@@ -43,4 +50,5 @@ public sealed record ScoringPolicyPublished(
     int MinTextLength,
     IReadOnlyDictionary<string, KindRule> Kinds,
     DateTimeOffset PublishedAt,
-    int? AuditBasisPoints = null);
+    int? AuditBasisPoints = null,
+    int? LeanAuditPoints = null);

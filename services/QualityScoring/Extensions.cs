@@ -99,6 +99,7 @@ public static class Extensions
         options.Schema.For<ContentFirstSeen>();
         options.Schema.For<SealedReveal>();
         options.Schema.For<SeedSecret>();
+        options.Schema.For<ReviewerLean>();
         options.Schema.For<ScoringPolicyBook.StoredPolicy>();
         // Selection joins each validator's count for the epoch when a cap is set: the count as a column of its own.
         options.Schema.For<ReviewLoad>().Duplicate(l => l.Assigned);

@@ -14,6 +14,7 @@ public sealed class AppealSystem : PortalSystem
         ["Scoring:SeedRound"] = "00:00:01",
         // No audit rounds drawn by chance: an audited case cannot be appealed, and these pages appeal.
         ["Scoring:AuditBasisPoints"] = "0",
+        ["Scoring:LeanAuditPoints"] = "0",
         ["Scoring:GenesisValidators:0"] = AnvilNode.DevAddresses[8],
         ["Scoring:GenesisValidators:1"] = AnvilNode.DevAddresses[9],
     };

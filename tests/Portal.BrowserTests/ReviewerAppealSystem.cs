@@ -16,6 +16,9 @@ public sealed class ReviewerAppealSystem : PortalSystem
         ["Scoring:SeedRound"] = "00:00:01",
         // No audit rounds drawn by chance: an audited case cannot be appealed, and these pages appeal.
         ["Scoring:AuditBasisPoints"] = "0",
+        ["Scoring:LeanAuditPoints"] = "0",
+        // A tenth of each case's reward goes to its reviewers, so a review a second round overturns costs its reviewer a slash.
+        ["Rewards:Genesis:ValidatorShareBasisPoints"] = "1000",
         ["Scoring:GenesisValidators:0"] = AnvilNode.DevAddresses[5],
         ["Scoring:GenesisValidators:1"] = AnvilNode.DevAddresses[6],
         ["Scoring:GenesisValidators:2"] = AnvilNode.DevAddresses[7],

@@ -11,7 +11,8 @@ namespace CommunityAI.Portal.BrowserTests;
 /// <summary>
 /// After a case closes, the desk shows each reviewer its reputation and the change the consensus made, as the service
 /// holds them; the reviewer the consensus clipped appeals the score from the desk, and another reviewer is told why it no
-/// longer can.
+/// longer can. When the appeal's panel overturns the reviews that counted, their slashes show on the contribution's page
+/// and in each slashed reviewer's account journal.
 /// </summary>
 public sealed class ValidatorReputationTests(ReviewerAppealSystem system) : IClassFixture<ReviewerAppealSystem>
 {
@@ -96,6 +97,68 @@ public sealed class ValidatorReputationTests(ReviewerAppealSystem system) : ICla
         await Accessibility.AssertNoViolationAsync(other);
     }
 
+    [Fact]
+    public async Task A_slash_shows_on_the_contributions_page_and_in_the_slashed_reviewers_account_journal()
+    {
+        foreach (var key in ReviewerAppealSystem.Validators)
+            await RegisterAsync(key);
+        var id = await Contributions.SubmitAsync(Api, Contributor, "Daily river levels at the old mill, two winters, read from the staff gauge.");
+        var reviewers = await AssignedAsync(id);
+        int appellant = reviewers[0], overturned = reviewers[1];
+        var sealedReviews = new List<ReviewPayload>();
+        foreach (var (key, score, verdict) in new[] { (overturned, 80, "accept"), (reviewers[2], 82, "accept"), (appellant, 10, "reject") })
+            sealedReviews.Add(await CommitAsync(key, id, score, verdict));
+        foreach (var review in sealedReviews)
+            await RevealAsync(review);
+        await Eventually.MatchesAsync(() => Api.GetFromJsonAsync<JsonElement>($"/api/scoring/{id}"),
+            c => c.GetProperty("scored").ValueKind == JsonValueKind.Object, $"{id} to be scored", TimeSpan.FromSeconds(60));
+
+        // The clipped reviewer appeals; the panel (the fourth validator) agrees with it, so the two reviews that counted are
+        // overturned and each loses the case's pool.
+        var appeal = new AppealPayload(AnvilNode.DevAddresses[appellant], id, "Two winters of the gauge are missing; the data is not what it says.", 1, Deadline);
+        using (var filed = await Api.PostAsJsonAsync("/api/appeals", new
+        {
+            appeal.Appellant, appeal.ContributionId, appeal.Reason, appeal.Nonce, appeal.Deadline,
+            signature = TypedDataSigner.Sign(appeal, TestChain.Domain, AnvilNode.DevPrivateKeys[appellant]),
+        }))
+            Assert.True(filed.IsSuccessStatusCode, await filed.Content.ReadAsStringAsync());
+        var panel = ReviewerAppealSystem.Validators.Single(v => !reviewers.Contains(v));
+        await RevealAsync(await CommitAsync(panel, id, 10, "reject"));
+        var view = await Eventually.MatchesAsync(() => Api.GetFromJsonAsync<JsonElement>($"/api/contributions/{id}"),
+            v => v.TryGetProperty("appeal", out var a) && a.ValueKind == JsonValueKind.Object && a.TryGetProperty("slashes", out var s) && s.ValueKind == JsonValueKind.Array && s.GetArrayLength() > 0,
+            $"{id}'s appeal settled with its slashes", TimeSpan.FromSeconds(120));
+        var slashes = view.GetProperty("appeal").GetProperty("slashes").EnumerateArray().ToList();
+        var slash = slashes.Single(s => string.Equals(s.GetProperty("validator").GetString(), AnvilNode.DevAddresses[overturned], StringComparison.OrdinalIgnoreCase));
+        var amount = Tokens(slash.GetProperty("amount").GetString()!);
+
+        // The contribution's page names every slashed reviewer and what it lost, and links to its account.
+        var page = await system.OpenAsync(walletAccount: null);
+        await page.GotoAsync($"/#/contribute/{id}");
+        var listed = page.Locator("#appeal-slashes li");
+        await Assertions.Expect(listed).ToHaveCountAsync(slashes.Count, new() { Timeout = 30_000 });
+        var entry = listed.Filter(new() { HasText = slash.GetProperty("validator").GetString()! });
+        await Assertions.Expect(entry).ToContainTextAsync($"lost {amount} tokens");
+        await Accessibility.AssertNoViolationAsync(page);
+
+        // The slashed reviewer's account: its settlement entry says what of it is the slash.
+        await entry.GetByRole(AriaRole.Link).ClickAsync();
+        var journal = page.Locator("#journal-title + .table-wrap tbody tr").Filter(new() { HasText = "slashed" });
+        await Assertions.Expect(journal).ToHaveCountAsync(1, new() { Timeout = 30_000 });
+        await Assertions.Expect(journal).ToContainTextAsync($"of which {amount} tokens slashed");
+        await Assertions.Expect(journal.GetByRole(AriaRole.Link)).ToHaveAttributeAsync("href", $"#/contribute/{id}");
+        await Accessibility.AssertNoViolationAsync(page);
+        await Screenshots.SaveAsync(page, "account-slash");
+    }
+
+    /// <summary>Base units as the page shows them: ethers' formatUnits with 18 decimals (at least one decimal place).</summary>
+    private static string Tokens(string units)
+    {
+        var value = System.Numerics.BigInteger.Parse(units, CultureInfo.InvariantCulture);
+        var whole = System.Numerics.BigInteger.DivRem(value, System.Numerics.BigInteger.Pow(10, 18), out var fraction);
+        var decimals = fraction.ToString(CultureInfo.InvariantCulture).PadLeft(18, '0').TrimEnd('0');
+        return $"{whole}.{(decimals.Length == 0 ? "0" : decimals)}";
+    }
+
     private static string Decimals(JsonElement value) => value.GetDecimal().ToString("F6", CultureInfo.InvariantCulture);
 
     private async Task RegisterAsync(int key)
@@ -105,7 +168,8 @@ public sealed class ValidatorReputationTests(ReviewerAppealSystem system) : ICla
         {
             payload.Validator, payload.Nonce, payload.Deadline, signature = TypedDataSigner.Sign(payload, TestChain.Domain, AnvilNode.DevPrivateKeys[key]),
         });
-        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        // Both tests of the class register the same validators on one system: a second registration is a conflict.
+        Assert.True(response.IsSuccessStatusCode || response.StatusCode == System.Net.HttpStatusCode.Conflict, await response.Content.ReadAsStringAsync());
     }
 
     /// <summary>The three validators holding an open assignment for the contribution.</summary>

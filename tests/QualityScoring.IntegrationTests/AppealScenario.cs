@@ -142,6 +142,43 @@ public abstract class AppealScenario(ScoringSystem scoring)
         return last;
     }
 
+    /// <summary>The log index of the first event of a type about a contribution (the events before it in the store's order).</summary>
+    protected async Task<long> IndexOfAsync(string type, string id)
+    {
+        await using var connection = new NpgsqlConnection(Scoring.History);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("""
+            SELECT count(*) FROM history.mt_events e WHERE e.seq_id <
+              (SELECT min(seq_id) FROM history.mt_events WHERE type = @type AND data->>'contributionId' = @id)
+            """, connection);
+        command.Parameters.AddWithValue("type", type);
+        command.Parameters.AddWithValue("id", id);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    protected async Task<long> AuditsAsync(string id)
+    {
+        await using var connection = new NpgsqlConnection(Scoring.History);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT count(*) FROM history.mt_events WHERE type = 'appeal_filed' AND data->>'contributionId' = @id AND data->>'appellantRole' = 'audit'", connection);
+        command.Parameters.AddWithValue("id", id);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    protected async Task<JsonElement> EventAsync(string type, string id) =>
+        await EventOrNullAsync(type, id) ?? throw new Xunit.Sdk.XunitException($"no {type} for {id}");
+
+    protected async Task<JsonElement?> EventOrNullAsync(string type, string id)
+    {
+        await using var connection = new NpgsqlConnection(Scoring.History);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT data::text FROM history.mt_events WHERE type = @type AND lower(data->>'contributionId') = lower(@id) ORDER BY seq_id LIMIT 1", connection);
+        command.Parameters.AddWithValue("type", type);
+        command.Parameters.AddWithValue("id", id);
+        return await command.ExecuteScalarAsync() is string data ? JsonDocument.Parse(data).RootElement.Clone() : null;
+    }
     protected static ulong Nonce() => (ulong)Interlocked.Increment(ref _nonce);
 
     protected static ulong Deadline() => (ulong)DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds();

@@ -127,20 +127,6 @@ public sealed class AuditTests(AuditSystem system) : AppealScenario(system), ICl
         Assert.Equal([scoredAt], missing.Select(f => f.GetProperty("index").GetInt64()));
     }
 
-    /// <summary>The log index of the first event of a type about a contribution (the events before it in the store's order).</summary>
-    private async Task<long> IndexOfAsync(string type, string id)
-    {
-        await using var connection = new NpgsqlConnection(Scoring.History);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("""
-            SELECT count(*) FROM history.mt_events e WHERE e.seq_id <
-              (SELECT min(seq_id) FROM history.mt_events WHERE type = @type AND data->>'contributionId' = @id)
-            """, connection);
-        command.Parameters.AddWithValue("type", type);
-        command.Parameters.AddWithValue("id", id);
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
-
     /// <summary>
     /// The round the score was recorded in (the reveals before it) and that round's secret, once revealed: the draw's inputs
     /// as an auditor reads them from the history alone.
@@ -165,29 +151,6 @@ public sealed class AuditTests(AuditSystem system) : AppealScenario(system), ICl
         return (round, secret!);
     }
 
-    private async Task<long> AuditsAsync(string id)
-    {
-        await using var connection = new NpgsqlConnection(Scoring.History);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(
-            "SELECT count(*) FROM history.mt_events WHERE type = 'appeal_filed' AND data->>'contributionId' = @id AND data->>'appellantRole' = 'audit'", connection);
-        command.Parameters.AddWithValue("id", id);
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
-
-    private async Task<JsonElement> EventAsync(string type, string id) =>
-        await EventOrNullAsync(type, id) ?? throw new Xunit.Sdk.XunitException($"no {type} for {id}");
-
-    private async Task<JsonElement?> EventOrNullAsync(string type, string id)
-    {
-        await using var connection = new NpgsqlConnection(Scoring.History);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(
-            "SELECT data::text FROM history.mt_events WHERE type = @type AND lower(data->>'contributionId') = lower(@id) ORDER BY seq_id LIMIT 1", connection);
-        command.Parameters.AddWithValue("type", type);
-        command.Parameters.AddWithValue("id", id);
-        return await command.ExecuteScalarAsync() is string data ? JsonDocument.Parse(data).RootElement.Clone() : null;
-    }
 }
 
 /// <summary>A system auditing half the consensus-scored cases, with the reward ledger started beside it on demand.</summary>

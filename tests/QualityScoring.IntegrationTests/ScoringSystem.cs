@@ -83,6 +83,9 @@ public class ScoringSystem : IAsyncLifetime
             // No audit rounds drawn by chance (one case in ten by default): an audited case is not appealable and its panel
             // takes validators, which other tests count on. AuditTests sets its own share.
             ["Scoring:AuditBasisPoints"] = "0",
+            // Nor targeted at a reviewer's lean toward a contributor: tests here send the same reviewer far off the others on
+            // one contributor's cases on purpose. LeanAuditTests sets its own.
+            ["Scoring:LeanAuditPoints"] = "0",
             ["Scoring:CloserInterval"] = "00:00:00.200",
             ["Logging:LogLevel:Default"] = "Warning",
         };

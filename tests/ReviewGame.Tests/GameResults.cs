@@ -4,8 +4,8 @@ namespace CommunityAI.ReviewGame.Tests;
 
 /// <summary>
 /// The games the tests read, each played once: the README's seed and two more, so no claim rests on one draw; each as
-/// the service runs (appeals, the default audit share and slash), without the slash, with appeals alone, and with
-/// neither, so a test can show what each changed.
+/// the service runs (appeals, the default audit share and slash), with audits targeted at a lean of 10 points (off by
+/// default), without the slash, with appeals alone, and with neither, so a test can show what each changed.
 /// </summary>
 public sealed class GameResults
 {
@@ -17,9 +17,12 @@ public sealed class GameResults
     public IReadOnlyDictionary<int, GameResult> WithoutSlash { get; } =
         Seeds.AsParallel().Select(seed => (seed, Game.Play(new GameSettings(Seed: seed, SlashBasisPoints: 0)))).ToDictionary(r => r.seed, r => r.Item2);
 
+    public IReadOnlyDictionary<int, GameResult> WithLean { get; } =
+        Seeds.AsParallel().Select(seed => (seed, Game.Play(new GameSettings(Seed: seed, LeanAuditPoints: 10)))).ToDictionary(r => r.seed, r => r.Item2);
+
     public IReadOnlyDictionary<int, GameResult> AppealsOnly { get; } =
-        Seeds.AsParallel().Select(seed => (seed, Game.Play(new GameSettings(Seed: seed, AuditBasisPoints: 0)))).ToDictionary(r => r.seed, r => r.Item2);
+        Seeds.AsParallel().Select(seed => (seed, Game.Play(new GameSettings(Seed: seed, AuditBasisPoints: 0, LeanAuditPoints: 0)))).ToDictionary(r => r.seed, r => r.Item2);
 
     public IReadOnlyDictionary<int, GameResult> WithoutAppeals { get; } =
-        Seeds.AsParallel().Select(seed => (seed, Game.Play(new GameSettings(Seed: seed, Appeals: false, AuditBasisPoints: 0)))).ToDictionary(r => r.seed, r => r.Item2);
+        Seeds.AsParallel().Select(seed => (seed, Game.Play(new GameSettings(Seed: seed, Appeals: false, AuditBasisPoints: 0, LeanAuditPoints: 0)))).ToDictionary(r => r.seed, r => r.Item2);
 }

@@ -187,6 +187,23 @@ public sealed class ReviewGameTests(GameResults games) : IClassFixture<GameResul
             $"the Sybil's junk earned {with.RewardPerContribution} a contribution with appeals, {without.RewardPerContribution} without");
     }
 
+    /// <summary>
+    /// Why audits targeted at a reviewer's lean (<c>leanAuditPoints</c>) are off by default: at 10 points they fire (9–15 more
+    /// audit rounds a game over seeds 1–10 and 17), but the colluding pair inflates only 2–7 cases a game, few of which the
+    /// rule reaches, while every targeted audit divides its case's pool among eight reviewers. Honest pay per review falls
+    /// in every game, and the pair's ratio to it moves either way (README, "Review under attack").
+    /// </summary>
+    [Theory, MemberData(nameof(Seeds))]
+    public void Lean_audits_fire_but_cost_honest_work_in_every_game(int seed)
+    {
+        var with = games.WithLean[seed];
+        var without = games.BySeed[seed];
+        Assert.Equal(0, without.Targeted.Filed);
+        Assert.True(with.Targeted.Filed > 0, "no targeted audit: the rule was not played");
+        Assert.True(with.Of(Strategy.Honest).PayPerReview < without.Of(Strategy.Honest).PayPerReview,
+            $"honest pay per review {without.Of(Strategy.Honest).PayPerReview} without lean audits, {with.Of(Strategy.Honest).PayPerReview} with");
+    }
+
     [Fact]
     public void The_same_seed_plays_the_same_game()
     {

@@ -25,13 +25,22 @@ public sealed partial record ScoringPolicyDraft(
     int? LshBands,
     int? MinTextLength,
     Dictionary<string, ScoringKindRuleDraft>? Kinds,
-    int? AuditBasisPoints = null)
+    int? AuditBasisPoints = null,
+    int? LeanAuditPoints = null)
 {
     /// <summary>
     /// The audit share of a policy whose document leaves <c>auditBasisPoints</c> out (documents written before the member
     /// existed among them): the review game's measure. Turning audits off takes an explicit 0, in a document voters read.
     /// </summary>
     public const int DefaultAuditBasisPoints = 1_000;
+
+    /// <summary>
+    /// The lean, in score points, at which a reviewer's cases of one contributor are audited whatever the draw, for a
+    /// document that leaves <c>leanAuditPoints</c> out: none. The review game measured the rule at 10 points and found it
+    /// not worth its cost (README, "Review under attack"): the colluding pair inflates too few cases for audits to reach,
+    /// and every targeted audit divides a case's pool among eight. A community that sees reviewers lean may vote it on.
+    /// </summary>
+    public const int DefaultLeanAuditPoints = 0;
 
     // Canonical JSON (RFC 8785) holds integers exactly only within ±2^53, and the policy is a history event.
     private const long MaxExactInteger = (1L << 53) - 1;
@@ -105,6 +114,8 @@ public sealed partial record ScoringPolicyDraft(
         Range("minTextLength", MinTextLength, 1, 100_000);
         if (AuditBasisPoints is < 0 or > 10_000)
             Fail("auditBasisPoints", "between 0 and 10000 (basis points of the consensus-scored cases), or absent for the default");
+        if (LeanAuditPoints is < 0 or > 100)
+            Fail("leanAuditPoints", "between 0 and 100 (score points; 0 targets no audit), or absent for the default");
         if (Kinds is null || Kinds.Count == 0)
             Fail("kinds", "rules for at least one kind are required");
         else

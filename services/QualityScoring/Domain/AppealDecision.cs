@@ -42,6 +42,20 @@ public static class AppealDecision
     }
 
     /// <summary>
+    /// The panel of an audit round nobody can sit on (every eligible validator reviewed the first round, contributed or is at
+    /// its epoch cap): no reviewers from no candidates, from the same seed, a quorum of one that nobody can reach, so
+    /// <see cref="Decide"/> leaves the first score standing at once. Recorded rather than skipped, so the history shows the
+    /// audit the rule called for and how it ended; an auditor recomputes the empty draw as any other.
+    /// </summary>
+    public static AppealReviewersAssigned NobodyToAudit(ScoringCase @case, string appealId, long round, string secret,
+        TimeSpan commitWindow, TimeSpan reviewWindow, DateTimeOffset now)
+    {
+        var first = @case.Assignment ?? throw new InvalidOperationException($"case {@case.Id} has no first round");
+        return new AppealReviewersAssigned(@case.Id, appealId, [], 1, round, Hex.Encode(AssignmentSeed.For(secret, appealId)), [],
+            now + commitWindow, now + reviewWindow, first.PolicyVersion, now);
+    }
+
+    /// <summary>
     /// Decides an appeal whose second round closed. With a quorum of reveals the panel's consensus decides (scored exactly
     /// as a first round is) and each first-round reviewer's reputation steps toward its agreement with that consensus;
     /// short of a quorum the first score stands. Panel members' moves (and the never-revealed penalty) are the first round's rule.

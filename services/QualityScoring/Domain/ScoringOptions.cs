@@ -41,6 +41,13 @@ public sealed class ScoringOptions : IValidatableObject
     [Range(0, 10_000)] public int AuditBasisPoints { get; set; } = ScoringPolicyDraft.DefaultAuditBasisPoints;
 
     /// <summary>
+    /// The lean, in score points, of one reviewer toward or against one contributor at which that contributor's case gets an
+    /// audit round whatever the draw (<see cref="LeanAudit"/>); 0 for none, the default (see
+    /// <see cref="ScoringPolicyDraft.DefaultLeanAuditPoints"/> for why).
+    /// </summary>
+    [Range(0, 100)] public int LeanAuditPoints { get; set; } = ScoringPolicyDraft.DefaultLeanAuditPoints;
+
+    /// <summary>
     /// How long after assignment commitments are accepted; reveals are accepted until <see cref="ReviewWindow"/> ends. Not
     /// part of the published policy: each case records its own commit deadline (<see cref="ReviewersAssigned.CommitClosesAt"/>).
     /// </summary>
@@ -106,7 +113,7 @@ public sealed class ScoringOptions : IValidatableObject
     public ScoringPolicyPublished ToPolicy(DateTimeOffset now) => new(
         PolicyVersion, AutomatedWeight, ReviewersPerContribution, Quorum, ReviewWindow, ClipDistance,
         ReputationStart, ReputationFloor, ReputationRate, NearDuplicateThreshold, ShingleLength, MinHashFunctions, LshBands,
-        MinTextLength, new SortedDictionary<string, KindRule>(Kinds, StringComparer.Ordinal), now, AuditBasisPoints);
+        MinTextLength, new SortedDictionary<string, KindRule>(Kinds, StringComparer.Ordinal), now, AuditBasisPoints, LeanAuditPoints);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

@@ -133,7 +133,8 @@ public sealed partial class ScoringPolicyBook(IDocumentStore store, IOptions<Sco
         draft.MinHashFunctions!.Value, draft.LshBands!.Value, draft.MinTextLength!.Value,
         new SortedDictionary<string, KindRule>(draft.Kinds!.ToDictionary(k => k.Key,
             k => new KindRule(k.Value.MaxBytes, k.Value.MinTextLength!.Value, k.Value.RequireContentAddressed!.Value)), StringComparer.Ordinal),
-        now, draft.AuditBasisPoints ?? ScoringPolicyDraft.DefaultAuditBasisPoints);
+        now, draft.AuditBasisPoints ?? ScoringPolicyDraft.DefaultAuditBasisPoints,
+        draft.LeanAuditPoints ?? ScoringPolicyDraft.DefaultLeanAuditPoints);
 
     // jsonb does not keep member order, so the kinds are compared sorted.
     private static string Rules(ScoringPolicyPublished policy) => JsonSerializer.Serialize(

@@ -39,6 +39,8 @@ public class ScoringPolicyDraftTests
     [InlineData("\"minTextLength\":32,", "\"minTextLength\":32,\"auditBasisPoints\":10001,", "auditBasisPoints")]
     [InlineData("\"minTextLength\":32,", "\"minTextLength\":32,\"auditBasisPoints\":-1,", "auditBasisPoints")]
     [InlineData("\"minTextLength\":32,", "\"minTextLength\":32,\"auditBasisPoints\":\"1000\",", "auditBasisPoints")]
+    [InlineData("\"minTextLength\":32,", "\"minTextLength\":32,\"leanAuditPoints\":101,", "leanAuditPoints")]
+    [InlineData("\"minTextLength\":32,", "\"minTextLength\":32,\"leanAuditPoints\":-1,", "leanAuditPoints")]
     public void A_policy_quality_scoring_could_not_apply_is_refused_naming_the_member(string from, string to, string member)
     {
         var errors = Check(Valid.Replace(from, to, StringComparison.Ordinal));
@@ -63,5 +65,24 @@ public class ScoringPolicyDraftTests
         Assert.Empty(errors);
         Assert.Empty(draft!.Validate(OnRecord));
         Assert.Equal(share, draft.AuditBasisPoints);
+    }
+
+    /// <summary>
+    /// The lean that targets an audit is a member of the voted document too: 0 (none) to 100 points are accepted, and a
+    /// document without it leaves it absent, for quality-scoring to apply the default (<see cref="ScoringPolicyDraft.DefaultLeanAuditPoints"/>).
+    /// </summary>
+    [Theory]
+    [InlineData(",\"leanAuditPoints\":0", 0)]
+    [InlineData(",\"leanAuditPoints\":10", 10)]
+    [InlineData(",\"leanAuditPoints\":100", 100)]
+    [InlineData("", null)]
+    public void The_lean_audit_points_are_read_when_present_and_absent_otherwise(string member, int? points)
+    {
+        var json = Valid.Replace("\"minTextLength\":32,", "\"minTextLength\":32" + member + ",", StringComparison.Ordinal);
+        using var payload = JsonDocument.Parse(json);
+        var (draft, errors) = ScoringPolicyDraft.Read(payload.RootElement);
+        Assert.Empty(errors);
+        Assert.Empty(draft!.Validate(OnRecord));
+        Assert.Equal(points, draft.LeanAuditPoints);
     }
 }

@@ -22,6 +22,10 @@ namespace CommunityAI.Audit.Scores;
 /// is recomputed for every consensus score under a policy with <c>auditBasisPoints</c> (the first 8 bytes of
 /// SHA-256(secret ‖ SHA-256("audit" ‖ contribution id)), big-endian, modulo 10,000, below the share; the secret of the round
 /// the score was recorded in), and a drawn case without its audit round, or an audit round the draw did not pick, is named.
+/// Targeted audit rounds (reason <c>lean</c>, policies with <c>leanAuditPoints</c>): every revealed, unclipped first-round
+/// review of a consensus score under such a policy is summed, as its score minus the consensus score, into its reviewer's tally for
+/// the contributor, in log order; a case after which some tally of at least two reviews averages at least the points
+/// either way must be audited, drawn or not, and its audit round's reason says which (<c>audit</c> when the draw picks it).
 /// Pure: fed one event at a time, in log order.
 /// </summary>
 internal sealed class AppealReplay(SigningDomain domain) : IReplay
@@ -31,7 +35,9 @@ internal sealed class AppealReplay(SigningDomain domain) : IReplay
     IReplaySection IReplay.Finish() => Finish();
 
     private readonly List<string> _secrets = [];
-    private readonly Dictionary<string, (int AutomatedWeight, int ClipDistance, int AuditBasisPoints)> _policies = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (int AutomatedWeight, int ClipDistance, int AuditBasisPoints, int LeanAuditPoints)> _policies = new(StringComparer.Ordinal);
+    /// <summary>Each reviewer's lean toward each contributor ("reviewer/contributor", lowercase): reviews summed, points summed.</summary>
+    private readonly Dictionary<string, (int Cases, long Points)> _leans = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Case> _cases = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<Panel> _panels = [];
     private readonly Dictionary<string, long> _removed = new(StringComparer.OrdinalIgnoreCase);
@@ -44,7 +50,7 @@ internal sealed class AppealReplay(SigningDomain domain) : IReplay
         {
             case "scoringpolicypublished":
                 if (Text(e.Data, "version") is { } version && Int(e.Data, "automatedWeight") is { } weight && Int(e.Data, "clipDistance") is { } clip)
-                    _policies.TryAdd(version, (weight, clip, Int(e.Data, "auditBasisPoints") ?? 0));
+                    _policies.TryAdd(version, (weight, clip, Int(e.Data, "auditBasisPoints") ?? 0, Int(e.Data, "leanAuditPoints") ?? 0));
                 break;
             case "assignmentseedrevealed":
                 if (Long(e.Data, "round") == _secrets.Count && Text(e.Data, "secret") is { } secret)
@@ -80,8 +86,9 @@ internal sealed class AppealReplay(SigningDomain domain) : IReplay
                     {
                         c.FirstReviews = [.. (Array(e.Data, "reviews") ?? []).Select(Reviewed)];
                         // A consensus score is what an audit may re-examine; the draw uses the round it was recorded in.
-                        if (Text(e.Data, "fallback") is null && _policies.TryGetValue(Text(e.Data, "policyVersion") ?? "", out var policy) && policy.AuditBasisPoints > 0)
-                            c.AuditDraw = (e.Index, _secrets.Count, policy.AuditBasisPoints);
+                        if (Text(e.Data, "fallback") is null && _policies.TryGetValue(Text(e.Data, "policyVersion") ?? "", out var policy)
+                            && (policy.AuditBasisPoints > 0 || policy.LeanAuditPoints > 0))
+                            c.AuditDraw = (e.Index, _secrets.Count, policy.AuditBasisPoints, Lean(e.Data, c.Contributor, policy.LeanAuditPoints));
                     }
                     c.Score ??= (e.Index, score, Member(e.Data, "components") is { } components ? Int(components, "automatedScore") : null);
                 }
@@ -156,23 +163,54 @@ internal sealed class AppealReplay(SigningDomain domain) : IReplay
                     Find(unasked.Index, "audit round not drawn", $"contribution {id}: an audit round, but its score was no consensus under a policy that audits");
                 continue;
             }
-            if (draw.Round >= _secrets.Count)
+            // A lean needs no secret to know the case is due; the draw does, and without a lean waits for its round's reveal.
+            bool? drawn = draw.Round < _secrets.Count ? draw.BasisPoints > 0 && AuditTicket(_secrets[(int)draw.Round], id) < (ulong)draw.BasisPoints : null;
+            if (drawn is null && !draw.Leaning)
             {
                 _auditsPending++;
                 continue;
             }
-            var drawn = AuditTicket(_secrets[(int)draw.Round], id) < (ulong)draw.BasisPoints;
+            var due = drawn == true || draw.Leaning;
+            var reason = drawn switch { true => "audit", false => "lean", null => null };
             if (audited is { } audit)
             {
-                if (!drawn)
-                    Find(audit.Index, "audit round not drawn", $"contribution {id}: an audit round, but round {draw.Round}'s draw at {draw.BasisPoints} bp does not pick it");
+                if (!due)
+                    Find(audit.Index, "audit round not drawn", $"contribution {id}: an audit round, but round {draw.Round}'s draw at {draw.BasisPoints} bp does not pick it and no reviewer's lean targets it");
                 else if (audit.Round != draw.Round)
                     Find(audit.Index, "audit round", $"contribution {id}: audited in round {audit.Round}, its score was recorded in round {draw.Round}");
+                else if (reason is not null && c.AuditReason != reason)
+                    Find(audit.Index, "audit reason", $"contribution {id}: the audit round records reason {c.AuditReason}, the rule gives {reason}");
             }
-            else if (drawn && c.Candidates.Except(c.FirstRound, StringComparer.OrdinalIgnoreCase)
+            else if (due && c.Candidates.Except(c.FirstRound, StringComparer.OrdinalIgnoreCase)
                          .Any(v => !string.Equals(v, c.Contributor, StringComparison.OrdinalIgnoreCase)))
-                Find(draw.Index, "missing audit round", $"contribution {id}: round {draw.Round}'s draw at {draw.BasisPoints} bp picks it for an audit round, and none was recorded");
+                Find(draw.Index, "missing audit round", draw.Leaning && drawn != true
+                    ? $"contribution {id}: a first-round reviewer's lean toward or against its contributor (leanAuditPoints) targets it for an audit round, and none was recorded"
+                    : $"contribution {id}: round {draw.Round}'s draw at {draw.BasisPoints} bp picks it for an audit round, and none was recorded");
         }
+    }
+
+    /// <summary>
+    /// Adds a consensus score's revealed, unclipped reviews to their reviewers' tallies toward <paramref name="contributor"/>, as
+    /// quality-scoring does when the score is recorded (score − consensusScore each); true when a tally now holds at least
+    /// two reviews averaging at least <paramref name="points"/> either way. Nothing is counted under a policy without the rule.
+    /// </summary>
+    private bool Lean(JsonElement scored, string? contributor, int points)
+    {
+        if (points <= 0 || contributor is null || Member(scored, "components") is not { } components || Int(components, "consensusScore") is not { } consensus)
+            return false;
+        var leaning = false;
+        foreach (var review in Array(scored, "reviews") ?? [])
+        {
+            if (Text(review, "validator") is not { } reviewer || Int(review, "score") is not { } score || Bool(review, "clipped") == true)
+                continue;
+            var key = (reviewer + "/" + contributor).ToLowerInvariant();
+            var (cases, sum) = _leans.GetValueOrDefault(key);
+            cases++;
+            sum += score - consensus;
+            _leans[key] = (cases, sum);
+            leaning |= cases >= 2 && Math.Abs(sum) >= (long)points * cases;
+        }
+        return leaning;
     }
 
     /// <summary>The audit draw's ticket, 0–9,999: SHA-256(secret ‖ SHA-256("audit" ‖ contribution id bytes)), first 8 bytes big-endian.</summary>
@@ -246,6 +284,7 @@ internal sealed class AppealReplay(SigningDomain domain) : IReplay
         else if (Int(e.Data, "appealedScore") != score.Score)
             Find(e.Index, "appealed score", $"contribution {id}: the audit records score {Int(e.Data, "appealedScore")}, the contribution was scored {score.Score}");
         Record(e, c, id, appealId, appellant, "audit");
+        c.AuditReason ??= Text(e.Data, "reason");
     }
 
     private void Record(LogEvent e, Case c, string id, string appealId, string appellant, string role)
@@ -408,10 +447,15 @@ internal sealed class AppealReplay(SigningDomain domain) : IReplay
         /// <summary>Who revealed a review in the first round: what gives a reviewer standing to appeal.</summary>
         public HashSet<string> Revealed { get; } = new(StringComparer.OrdinalIgnoreCase);
         public (long Index, string AppealId, long Round, string Appellant, string Role)? Appeal { get; set; }
+        /// <summary>The reason its audit round records: <c>audit</c> for the draw, <c>lean</c> for a target.</summary>
+        public string? AuditReason { get; set; }
         /// <summary>Validators the first round was drawn from: somebody outside it existed to audit the case.</summary>
         public HashSet<string> Candidates { get; } = new(StringComparer.OrdinalIgnoreCase);
-        /// <summary>A consensus score under a policy that audits: its log index, the round it was recorded in, the share.</summary>
-        public (long Index, long Round, int BasisPoints)? AuditDraw { get; set; }
+        /// <summary>
+        /// A consensus score under a policy that audits: its log index, the round it was recorded in, the share, and whether
+        /// a reviewer's lean toward the contributor targets it.
+        /// </summary>
+        public (long Index, long Round, int BasisPoints, bool Leaning)? AuditDraw { get; set; }
         public Panel? Panel { get; set; }
         public long? Decided { get; set; }
     }

@@ -39,12 +39,29 @@ async function load(address, result) {
       table("Your contributions", ["Id", "Kind", "Status", "Score", "Reward"], (contributions?.items ?? []).map(c => [
         h("a", { href: `#/contribute/${c.id}` }, `${c.id.slice(0, 10)}…`), c.kind, c.status, c.score ?? "—", c.reward == null ? "—" : tokens(c.reward)]))),
     h("section", { "aria-labelledby": "journal-title" }, h("h2", { id: "journal-title" }, "Journal"),
-      table("Ledger credits", ["Number", "Amount", "Epoch", "Policy"], (ledger?.items ?? []).map(j => [String(j.number), tokens(j.amount), String(j.epoch), j.policyVersion]))));
+      table("Ledger entries", ["Number", "Amount", "Epoch", "Policy", "For"], (ledger?.items ?? []).map(j => [String(j.number), signedTokens(j.amount), String(j.epoch), j.policyVersion, entryFor(j)]))));
   await renderClaim(address, claim, chain, claimSection);
 }
 
 /** Token amounts travel as integer strings of base units (18 decimals); shown as tokens, the exact integer kept. */
 const tokens = units => `${formatUnits(BigInt(units), 18)} tokens`;
+const signedTokens = units => `${units.startsWith("-") ? "−" : ""}${tokens(units.replace(/^-/, ""))}`;
+
+/**
+ * What a journal entry is for, from its id (the ledger's: a contribution id for a credit; reversal:…, validators:…:account,
+ * revenue:… and appeal:…:account for the others):
+ * a settlement's slash, what this account lost as a first-round reviewer a second round overturned, is named with its amount.
+ */
+function entryFor(entry) {
+  const [kind, contribution] = entry.id.split(":");
+  const link = id => h("a", { href: `#/contribute/${id}` }, `${id.slice(0, 10)}…`);
+  if (kind === "reversal") return h("span", {}, "reversal of ", link(contribution));
+  if (kind === "validators") return h("span", {}, "review of ", link(contribution));
+  if (kind === "revenue") return "dataset revenue";
+  if (kind !== "appeal") return h("span", {}, "reward for ", link(entry.id));
+  return h("span", { class: entry.slashed ? "slashed" : null }, "settlement of the second round of ", link(contribution),
+    entry.slashed ? `, of which ${tokens(entry.slashed)} slashed: this account's review was overturned` : "");
+}
 
 async function renderClaim(address, claim, chain, section, done = "") {
   const title = h("h2", { id: "claim-title" }, "Claim");

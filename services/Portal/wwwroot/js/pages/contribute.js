@@ -190,6 +190,14 @@ function watch(id, section) {
   return () => { stopped = true; unsubscribe?.(); };
 }
 
+/** The settlement's slashes: each overturned first-round reviewer, what it lost, and a link to its account's journal. */
+function slashes(list) {
+  if (list.length === 0) return h("span", { id: "appeal-slashes" }, "none: no first-round review was overturned");
+  return h("ul", { id: "appeal-slashes" }, list.map(s => h("li", {},
+    h("a", { href: `#/account/${s.validator}`, "aria-label": `Account of the slashed reviewer ${s.validator}` }, hash(s.validator)),
+    ` lost ${formatUnits(BigInt(s.amount), 18)} tokens`)));
+}
+
 /**
  * The contributor's appeal of the score: a signed version-2 Appeal with a public reason, answered by a second round of
  * fresh validators whose consensus decides the final score. Anyone sees an appeal's state; only the contributor's
@@ -200,20 +208,27 @@ function renderAppeal(id, view, section) {
   if (view.score == null) return section.replaceChildren();
   if (view.appeal) {
     const a = view.appeal;
-    // A random audit is nobody's appeal: the scoring policy drew the case for a second round after it closed.
+    // An audit is nobody's appeal: the scoring policy drew the case for a second round after it closed, at random, or
+    // targeted it because one of its reviewers leans toward or against this contributor case after case (reason lean).
     const audit = a.role === "audit";
-    if (audit) title.textContent = "Random audit";
-    const state = a.outcome == null ? `${audit ? "drawn by the scoring policy's random audit" : "filed"}; a second round of validators is reviewing it`
+    const targeted = audit && a.reason === "lean";
+    if (audit) title.textContent = targeted ? "Targeted audit" : "Random audit";
+    const state = a.outcome == null ? `${targeted ? "targeted by the scoring policy's lean rule" : audit ? "drawn by the scoring policy's random audit" : "filed"}; a second round of validators is reviewing it`
       : { changed: `decided: the score is now ${a.finalScore}`, upheld: `decided: the score ${a.finalScore ?? a.firstScore} stands`,
           "no-quorum": "closed: too few of the second round revealed, so the first score stands" }[a.outcome] ?? a.outcome;
     return section.replaceChildren(title, facts([
       [audit ? "Audit" : "Appeal", h("span", { id: "appeal-state" }, state)],
-      ["Asked by", { contributor: "the contributor", reviewer: "a first-round reviewer", audit: "nobody: a share of scored cases set by the scoring policy is re-reviewed at random" }[a.role ?? "contributor"] ?? a.role],
+      ["Asked by", { contributor: "the contributor", reviewer: "a first-round reviewer", audit: targeted
+        ? "nobody: a first-round reviewer's reviews of this contributor sat far from the consensus, case after case"
+        : "nobody: a share of scored cases set by the scoring policy is re-reviewed at random" }[a.role ?? "contributor"] ?? a.role],
       ...(audit ? [] : [["Reason", a.reason || "—"]]), ["Score under review", String(a.firstScore)],
       ["Appeal id", hash(a.appealId)],
       // The ledger's settlement: what the final score changed in the reward (the reward above stays the first credit).
       ...(a.rewardAdjustment == null ? [] : [["Reward adjustment", h("span", { id: "appeal-adjustment" },
-        `${BigInt(a.rewardAdjustment) > 0n ? "+" : ""}${formatUnits(BigInt(a.rewardAdjustment), 18)} tokens (epoch ${a.settlementEpoch})`)]])]));
+        `${BigInt(a.rewardAdjustment) > 0n ? "+" : ""}${formatUnits(BigInt(a.rewardAdjustment), 18)} tokens (epoch ${a.settlementEpoch})`)]]),
+      // First-round reviews the second round overturned cost their reviewers a share of the case's pool (an audit's or a
+      // reviewer's appeal; a contributor's appeal slashes nobody). Each links to the reviewer's account, where it is journalled.
+      ...(a.rewardAdjustment == null || a.role === "contributor" || a.role == null ? [] : [["Reviewers slashed", slashes(a.slashes ?? [])]])]));
   }
   const account = wallet.account();
   if (!account || account.toLowerCase() !== String(view.contributor).toLowerCase())
