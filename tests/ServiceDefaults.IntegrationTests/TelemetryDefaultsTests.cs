@@ -25,11 +25,18 @@ public sealed class TelemetryDefaultsTests : IAsyncLifetime
     public async Task A_database_command_is_traced_inside_a_traced_operation_and_not_as_a_poll_of_its_own()
     {
         var spans = new ConcurrentQueue<Activity>();
+        // The listener hears every data source of the process, and other test classes run beside this one: only spans on
+        // this test's own database count.
+        var database = new NpgsqlConnectionStringBuilder(_database).Database;
         using var listener = new ActivityListener
         {
             ShouldListenTo = source => source.Name is "Npgsql" or "test",
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = activity => { if (activity.Source.Name == "Npgsql") spans.Enqueue(activity); },
+            ActivityStopped = activity =>
+            {
+                if (activity.Source.Name == "Npgsql" && activity.TagObjects.Any(tag => tag.Value is string value && value == database))
+                    spans.Enqueue(activity);
+            },
         };
         ActivitySource.AddActivityListener(listener);
         await using var dataSource = new NpgsqlDataSourceBuilder(_database).TraceOnlyInsideOperations().Build();

@@ -59,7 +59,9 @@ internal sealed class GainRewardReplay : IReplay
         foreach (var (id, evaluation) in _evaluations.Where(e => Pays(e.Value.Data)))
         {
             due++;
-            if (!_creditedAt.ContainsKey(id))
+            // Only a history the ledger keeps (it records its reward policy first) owes a credit; one without the ledger,
+            // such as the model service's alone, has nothing to hold it to, as an appeal is unsettled only where credited.
+            if (_policies.Count > 0 && !_creditedAt.ContainsKey(id))
                 Find(evaluation.Index, "gain unrewarded",
                     $"contributed model {Text(evaluation.Data, "modelHash")} of contribution {id} became champion with a gain of {Int(evaluation.Data, "gainBasisPoints")} bp, but no ModelGainRewarded credits it");
         }
