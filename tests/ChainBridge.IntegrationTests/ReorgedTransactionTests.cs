@@ -76,6 +76,47 @@ public sealed class ReorgedTransactionTests(IdleChain chain) : IClassFixture<Idl
         Assert.Equal(nonce + 2, await NonceAsync("latest", 7));
     }
 
+    [Fact]
+    public async Task A_hole_that_opens_again_after_it_was_filled_is_filled_again()
+    {
+        // Seen under reorgs every 1.5 s: the transaction waits behind a hole a reorg made, the first filler is mined,
+        // the next reorg takes its block while the later fillers wait behind it, and the hole is open again. A sender
+        // that filled only once held the account until its timeout. The gate holds chosen sends so each step lands
+        // in order.
+        using var signer = TransactionSender.Create(chain.RpcUrl, AnvilNode.DevPrivateKeys[8], AnvilNode.ChainId);
+        var gate = new SendGate();
+        signer.Web3.Client.OverridingRequestInterceptor = gate;
+        using var sender = new TransactionSender(signer.Web3) { ReceiptPollInterval = TimeSpan.FromMilliseconds(500), ReceiptTimeout = TimeSpan.FromSeconds(40) };
+        await chain.RpcAsync("evm_setAutomine", true);
+        await sender.DeployAsync(ContractArtifacts.HistoryAnchor, AnchorArguments(8));
+        await sender.DeployAsync(ContractArtifacts.HistoryAnchor, AnchorArguments(8));
+        var nonce = await NonceAsync("latest", 8) - 2;
+        var elapsed = Stopwatch.StartNew();
+
+        // The third is signed with nonce + 2; a reorg takes the first two before it reaches the node.
+        gate.Holding = true;
+        var sending = sender.DeployAsync(ContractArtifacts.HistoryAnchor, AnchorArguments(8));
+        var third = await gate.NextHeldAsync();
+        await chain.ReorgAsync(2);
+        Assert.Equal(nonce, await NonceAsync("latest", 8));
+        third.SetResult();
+
+        // The sender fills the hole: the first filler is mined, then a reorg takes it while the second one waits.
+        (await gate.NextHeldAsync()).SetResult();
+        var second = await gate.NextHeldAsync();
+        await Eventually.MatchesAsync(() => NonceAsync("latest", 8), n => n == nonce + 1, "the first filler mined", TimeSpan.FromSeconds(10));
+        await chain.ReorgAsync(1);
+        Assert.Equal(nonce, await NonceAsync("latest", 8));
+        gate.Holding = false;
+        second.SetResult();
+
+        var sent = await sending;
+
+        Assert.True(await CanonicalChain.FindAsync(new Web3(chain.RpcUrl), sent.TransactionHash) is { Succeeded: true });
+        Assert.Equal(nonce + 3, await NonceAsync("latest", 8));
+        Assert.True(elapsed.Elapsed < TimeSpan.FromSeconds(30), $"mined only after {elapsed.Elapsed}");
+    }
+
     private async Task<string?> PendingHashAsync()
     {
         var pool = await chain.RpcAsync("txpool_content");
@@ -96,6 +137,30 @@ public sealed class ReorgedTransactionTests(IdleChain chain) : IClassFixture<Idl
         {
             if (request.Method == "eth_getTransactionReceipt")
                 await _open.Task;
+            return (await interceptedSendRequestAsync(request, route!))!;
+        }
+    }
+
+    /// <summary>Holds every <c>eth_sendRawTransaction</c> while <see cref="Holding"/>, each until the test releases it.</summary>
+    private sealed class SendGate : RequestInterceptor
+    {
+        private readonly System.Threading.Channels.Channel<TaskCompletionSource> _held = System.Threading.Channels.Channel.CreateUnbounded<TaskCompletionSource>();
+
+        private volatile bool _holding;
+
+        public bool Holding { get => _holding; set => _holding = value; }
+
+        public async Task<TaskCompletionSource> NextHeldAsync() =>
+            await _held.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(20));
+
+        public override async Task<object> InterceptSendRequestAsync<T>(Func<RpcRequest, string, Task<T>> interceptedSendRequestAsync, RpcRequest request, string? route = null)
+        {
+            if (request.Method == "eth_sendRawTransaction" && Holding)
+            {
+                var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                _held.Writer.TryWrite(release);
+                await release.Task;
+            }
             return (await interceptedSendRequestAsync(request, route!))!;
         }
     }

@@ -217,10 +217,21 @@ public sealed partial class TransactionSender : IDisposable
                         return null;
                     }
                     // Behind a hole: a reorg took an earlier transaction of ours after this one's nonce was chosen.
-                    // Nothing of ours is outstanding to fill it, so empty transfers to ourselves do, once.
-                    if (latest < nonce && !_unresolved && ++behindGap == 2)
+                    // Nothing of ours is outstanding to fill it, so empty transfers to ourselves do. The node's pending
+                    // count stops at the hole; it can open again after it was filled (a reorg took the first filler's
+                    // block while the later ones waited behind it), so it is filled again while it stays open.
+                    if (latest < nonce && !_unresolved)
                     {
-                        await FillGapAsync(latest, nonce, cancellationToken).ConfigureAwait(false);
+                        var pending = await NonceAsync(BlockParameter.CreatePending(), cancellationToken).ConfigureAwait(false);
+                        if (pending >= nonce)
+                        {
+                            behindGap = 0;
+                        }
+                        else if (++behindGap >= 2)
+                        {
+                            await FillGapAsync(pending, nonce, cancellationToken).ConfigureAwait(false);
+                            behindGap = 0;
+                        }
                     }
                 }
             }
