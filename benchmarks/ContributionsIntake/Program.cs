@@ -8,6 +8,8 @@
 // The memory of a dataset export instead (ExportRun.cs): peak managed heap and bytes allocated while exporting.
 //   dotnet run --project benchmarks/ContributionsIntake -c Release -- upload [count] [sizeMiB] [partMiB] [concurrency]
 // Uploads in parts instead (UploadRun.cs): MiB/s against raw bytea inserts of the same bytes.
+//   dotnet run --project benchmarks/ContributionsIntake -c Release -- upload-memory [sizeMiB] [partMiB]
+// The memory of completing one upload instead (UploadCompletionMemory.cs): peak managed heap and bytes allocated.
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -26,6 +28,12 @@ if (args.Length > 0 && args[0] == "export")
 if (args.Length > 0 && args[0] == "upload")
 {
     await UploadRun.RunAsync(args[1..]);
+    return;
+}
+
+if (args.Length > 0 && args[0] == "upload-memory")
+{
+    await UploadCompletionMemory.RunAsync(args[1..]);
     return;
 }
 

@@ -59,9 +59,9 @@ public static class UploadRun
         }
     }
 
-    private sealed record SignedFile(byte[][] Parts, object Open, string UploadId, object Contribution);
+    internal sealed record SignedFile(byte[][] Parts, object Open, string UploadId, object Contribution);
 
-    private static SignedFile Signed(int i, byte[] content, int partSize)
+    internal static SignedFile Signed(int i, byte[] content, int partSize)
     {
         var key = i % AnvilNode.DevPrivateKeys.Count; // one upload at a time per contributor, well under the limits
         var contributor = AnvilNode.DevAddresses[key];
@@ -90,6 +90,14 @@ public static class UploadRun
 
     private static async Task UploadAsync(HttpClient client, SignedFile file, int concurrency)
     {
+        await SendPartsAsync(client, file, concurrency);
+        using var completed = await client.PostAsJsonAsync("/api/contributions", file.Contribution);
+        await ExpectAsync(completed, HttpStatusCode.Accepted);
+    }
+
+    /// <summary>Opens the upload and sends every part, <paramref name="concurrency"/> in flight; does not complete it.</summary>
+    internal static async Task SendPartsAsync(HttpClient client, SignedFile file, int concurrency)
+    {
         using (var opened = await client.PostAsJsonAsync("/api/uploads", file.Open))
             await ExpectAsync(opened, HttpStatusCode.Created);
         var next = -1;
@@ -106,11 +114,9 @@ public static class UploadRun
                 await ExpectAsync(stored, HttpStatusCode.Created);
             }
         }));
-        using var completed = await client.PostAsJsonAsync("/api/contributions", file.Contribution);
-        await ExpectAsync(completed, HttpStatusCode.Accepted);
     }
 
-    private static async Task ExpectAsync(HttpResponseMessage response, HttpStatusCode status)
+    internal static async Task ExpectAsync(HttpResponseMessage response, HttpStatusCode status)
     {
         if (response.StatusCode != status)
             throw new InvalidOperationException($"{response.RequestMessage?.RequestUri} answered {response.StatusCode}: {await response.Content.ReadAsStringAsync()}");

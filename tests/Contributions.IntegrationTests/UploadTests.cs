@@ -8,7 +8,7 @@ using Npgsql;
 namespace Contributions.IntegrationTests;
 
 /// <summary>Parts of 1 MiB, uploads of at most 8 MiB in 16 parts, 3 open and 12 MiB in flight per contributor.</summary>
-public sealed class UploadsService : ContributionsService
+public class UploadsService : ContributionsService
 {
     public const int PartBytes = 1024 * 1024;
     public const int MaxUploadBytes = 8 * PartBytes;

@@ -40,6 +40,27 @@ public static class ContentSealing
         return plaintext;
     }
 
+    /// <summary>
+    /// Opens <paramref name="sealedValue"/> into <paramref name="plaintext"/> (its length less <see cref="Overhead"/>)
+    /// with a cipher built once for many values under one key; false when it does not open (altered, or sealed under
+    /// another key or associated data), and <paramref name="plaintext"/> is then cleared.
+    /// </summary>
+    public static bool TryOpen(AesGcm aes, ReadOnlySpan<byte> sealedValue, ReadOnlySpan<byte> associatedData, Span<byte> plaintext)
+    {
+        ArgumentNullException.ThrowIfNull(aes);
+        if (sealedValue.Length < Overhead || plaintext.Length != sealedValue.Length - Overhead)
+            return false;
+        try
+        {
+            aes.Decrypt(sealedValue[..NonceBytes], sealedValue[Overhead..], sealedValue.Slice(NonceBytes, TagBytes), plaintext, associatedData);
+            return true;
+        }
+        catch (CryptographicException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>What a content's ciphertext is bound to: its contribution, contributor and the licence it travels under.</summary>
     public static byte[] ContentBinding(string contributionId, string contributor, string licence) =>
         System.Text.Encoding.UTF8.GetBytes($"communityai/content\n{contributionId.ToLowerInvariant()}\n{contributor.ToLowerInvariant()}\n{licence}");

@@ -31,6 +31,8 @@ public sealed class ContentStore(NpgsqlDataSource dataSource, MasterKeySource ke
         table.AddColumn("wrapped_key", "bytea").NotNull();
         table.AddColumn("ciphertext", "bytea").NotNull();
         table.AddColumn("stored_at", "timestamptz").NotNull();
+        // Null: the content sealed whole (ContentSealing); else sealed in segments of this many bytes (SegmentedSealing).
+        table.AddColumn("segment_size", "integer");
         return table;
     }
 
@@ -68,6 +70,48 @@ public sealed class ContentStore(NpgsqlDataSource dataSource, MasterKeySource ke
             rows.Select(r => r.StoredAt).ToArray());
     }
 
+    /// <summary>
+    /// Seals content that arrives in order, a segment at a time (an upload's parts), straight into the table inside
+    /// the caller's transaction, so it commits with the contribution's event or not at all. One segment is in memory at
+    /// a time: the statement reads the sealed value from a <see cref="SegmentSealingStream"/> as it sends it.
+    /// </summary>
+    public async Task AddSegmentedAsync(NpgsqlConnection connection, ContributionSubmitted submitted, long size, int segmentSize,
+        IAsyncEnumerable<ReadOnlyMemory<byte>> segments, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(submitted);
+        var licence = submitted.Licence ?? throw new ArgumentException("a stored content travels with its licence", nameof(submitted));
+        var dataKey = ContentSealing.NewKey();
+        byte[] wrapped;
+        SegmentSealingStream sealedContent;
+        try
+        {
+            wrapped = Keys.Wrap(dataKey, ContentSealing.KeyBinding(submitted.ContributionId, submitted.Contributor));
+            sealedContent = new SegmentSealingStream(dataKey, size, segmentSize, segments,
+                ContentSealing.ContentBinding(submitted.ContributionId, submitted.Contributor, licence), ct);
+        }
+        finally
+        {
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(dataKey);
+        }
+        await using (sealedContent)
+        {
+            await using var insert = new NpgsqlCommand($"""
+                INSERT INTO {TableName} (contribution_id, contributor, licence, master_key_id, wrapped_key, ciphertext, stored_at, segment_size)
+                VALUES (@id, @contributor, @licence, @keyId, @wrapped, @ciphertext, @storedAt, @segmentSize)
+                """, connection);
+            insert.Parameters.AddWithValue("id", submitted.ContributionId);
+            insert.Parameters.AddWithValue("contributor", submitted.Contributor);
+            insert.Parameters.AddWithValue("licence", licence);
+            insert.Parameters.AddWithValue("keyId", Keys.ActiveKeyId);
+            insert.Parameters.AddWithValue("wrapped", wrapped);
+            insert.Parameters.Add(new NpgsqlParameter<Stream>("ciphertext", NpgsqlTypes.NpgsqlDbType.Bytea) { TypedValue = sealedContent });
+            insert.Parameters.AddWithValue("storedAt", submitted.SubmittedAt);
+            insert.Parameters.AddWithValue("segmentSize", segmentSize);
+            await insert.ExecuteNonQueryAsync(ct);
+        }
+    }
+
     private sealed record SealedRow(
         string ContributionId, string Contributor, string Licence, string MasterKeyId, byte[] WrappedKey, byte[] Ciphertext, DateTimeOffset StoredAt);
 
@@ -86,7 +130,7 @@ public sealed class ContentStore(NpgsqlDataSource dataSource, MasterKeySource ke
     public async Task<Opened?> ReadAsync(string contributionId, CancellationToken ct)
     {
         await using var command = dataSource.CreateCommand(
-            $"SELECT contributor, licence, master_key_id, wrapped_key, ciphertext FROM {TableName} WHERE contribution_id = @id");
+            $"SELECT contributor, licence, master_key_id, wrapped_key, ciphertext, segment_size FROM {TableName} WHERE contribution_id = @id");
         command.Parameters.AddWithValue("id", contributionId);
         await using var reader = await command.ExecuteReaderAsync(ct);
         if (!await reader.ReadAsync(ct))
@@ -95,7 +139,10 @@ public sealed class ContentStore(NpgsqlDataSource dataSource, MasterKeySource ke
         var dataKey = Keys.Unwrap(reader.GetString(2), reader.GetFieldValue<byte[]>(3), ContentSealing.KeyBinding(contributionId, contributor));
         try
         {
-            var content = ContentSealing.Open(dataKey, reader.GetFieldValue<byte[]>(4), ContentSealing.ContentBinding(contributionId, contributor, licence));
+            var binding = ContentSealing.ContentBinding(contributionId, contributor, licence);
+            var content = reader.IsDBNull(5)
+                ? ContentSealing.Open(dataKey, reader.GetFieldValue<byte[]>(4), binding)
+                : SegmentedSealing.Open(dataKey, reader.GetFieldValue<byte[]>(4), reader.GetInt32(5), binding);
             return new Opened(contributionId, contributor, licence, content);
         }
         finally

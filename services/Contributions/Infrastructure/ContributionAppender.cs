@@ -33,9 +33,9 @@ public sealed class ContributionAppender(IDocumentStore store, ContentStore cont
 
     /// <summary>
     /// Appends a contribution whose content was uploaded in parts: in one transaction the upload is locked, checked
-    /// (its signer, its content hash, every part, the whole's SHA-256 and salt line) and assembled, the contribution
-    /// stored as <see cref="AppendAsync"/> stores inline content, and the upload's parts and key deleted. A refusal
-    /// changes nothing; a retry of the same signed contribution is answered as already stored.
+    /// (its signer, its content hash, every part, the whole's SHA-256 and salt line) and streamed into the content
+    /// store, the contribution stored as <see cref="AppendAsync"/> stores inline content, and the upload's parts and key
+    /// deleted. A refusal changes nothing; a retry of the same signed contribution is answered as already stored.
     /// </summary>
     public async Task<AppendOutcome> AppendUploadedAsync(ContributionSubmitted submitted, string uploadId, DateTimeOffset now, CancellationToken ct)
     {
@@ -45,14 +45,12 @@ public sealed class ContributionAppender(IDocumentStore store, ContentStore cont
         {
             await using var session = store.LightweightSession();
             await session.BeginTransactionAsync(ct);
-            var completion = await uploads.AssembleAsync(session.Connection!, uploadId, submitted.ContributionId, submitted.Contributor,
-                submitted.ContentHash, now, ct);
-            if (completion is UploadStore.Completion.Assembled(var content))
+            var completion = await uploads.CompleteAsync(session.Connection!, uploadId, submitted, now, ct);
+            if (completion is UploadStore.Completion.Stored(var size))
             {
-                Stage(session, submitted with { ContentSize = content.Length }, content, nonceKey);
+                // The content is in the store already, in this transaction; the rest commits with it.
+                Stage(session, submitted with { ContentSize = size }, content: null, nonceKey);
                 UploadStore.QueueCompletion(session, uploadId, submitted.ContributionId);
-                // Sealed by Stage already: the plaintext need not outlive this request.
-                System.Security.Cryptography.CryptographicOperations.ZeroMemory(content);
                 await session.SaveChangesAsync(ct);
                 return new AppendOutcome.Stored(submitted.ContributionId);
             }
@@ -67,8 +65,9 @@ public sealed class ContributionAppender(IDocumentStore store, ContentStore cont
             // Completed before by this same contribution: answered as the resubmission it is.
             return await ConflictAsync(submitted, nonceKey, ct);
         }
-        catch (Exception ex) when (StoreConflicts.IsDuplicate(ex))
+        catch (Exception ex) when (StoreConflicts.IsDuplicate(ex) || IsUniqueViolation(ex))
         {
+            // The same signed contribution stored before (inline, or its content row first): answered as a resubmission.
             return await ConflictAsync(submitted, nonceKey, ct);
         }
     }

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using CommunityAI.Contracts;
 using CommunityAI.Contributions.Domain;
 using CommunityAI.Formats;
 using CommunityAI.ServiceDefaults.Background;
@@ -13,10 +14,11 @@ namespace CommunityAI.Contributions.Infrastructure;
 /// Uploads in parts (tables <c>contributions.uploads</c> and <c>contributions.upload_parts</c>): each upload has its own
 /// data key, wrapped by the master key like a contribution's, and every part is sealed under it (AES-256-GCM, bound to
 /// the upload and the part's index) before it touches the database. No plaintext is ever stored: at completion the
-/// parts are opened in memory, checked, sealed again as the contribution's content, and deleted with the upload's key
-/// in the transaction that records the contribution; an erased or expired upload loses its key and parts the same way.
+/// parts are opened one at a time, checked, sealed again as the contribution's content, and deleted with the upload's
+/// key in the transaction that records the contribution; an erased or expired upload loses its key and parts the same
+/// way. A master-key rotation rewraps open uploads' keys as it does contributions'.
 /// </summary>
-public sealed class UploadStore(NpgsqlDataSource dataSource, MasterKeySource keySource, IDocumentStore store)
+public sealed class UploadStore(NpgsqlDataSource dataSource, MasterKeySource keySource, IDocumentStore store, ContentStore contents)
 {
     public const string UploadsTable = ContributionsStore.Schema + ".uploads";
     public const string PartsTable = ContributionsStore.Schema + ".upload_parts";
@@ -213,68 +215,140 @@ public sealed class UploadStore(NpgsqlDataSource dataSource, MasterKeySource key
     {
         private Completion() { }
 
-        /// <summary>Every part is in and the whole hashes to the signed content hash: the content, salt line included.</summary>
-        public sealed record Assembled(byte[] Content) : Completion;
+        /// <summary>
+        /// Every part was in and the whole hashed to the signed content hash: the content (salt line included) is
+        /// sealed into the content store in the caller's transaction, which has yet to commit.
+        /// </summary>
+        public sealed record Stored(long Size) : Completion;
 
         /// <summary>The same contribution completed this upload before (a retried submission).</summary>
         public sealed record CompletedBefore : Completion;
 
+        /// <summary>Nothing may commit: when the content store was written to already, the caller's transaction must roll back.</summary>
         public sealed record Refused(int Status, string Title, string Field, string Detail) : Completion;
     }
 
     /// <summary>
     /// Inside the caller's transaction: locks the upload, checks it belongs to the contribution's signer and holds the
-    /// content it signed, and assembles it in memory. The caller then queues <see cref="QueueCompletion"/> in the same
-    /// transaction, so the contribution is stored and the upload consumed together or not at all.
+    /// content it signed, then streams it into the content store: the parts are read in order from a second
+    /// connection (the upload's lock keeps them as they are), each opened, hashed and sealed again as the next segment
+    /// of the contribution's content, so one part is in memory at a time, not the whole. The whole's SHA-256 and salt
+    /// line are known only at the end: on a refusal then, the caller rolls back what was written. The caller queues
+    /// <see cref="QueueCompletion"/> in the same transaction, so the contribution is stored and the upload consumed
+    /// together or not at all.
     /// </summary>
-    public async Task<Completion> AssembleAsync(NpgsqlConnection connection, string uploadId, string contributionId, string contributor,
-        string contentHash, DateTimeOffset now, CancellationToken ct)
+    public async Task<Completion> CompleteAsync(NpgsqlConnection connection, string uploadId, ContributionSubmitted submitted,
+        DateTimeOffset now, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(submitted);
         var row = await LoadAsync(connection, uploadId, "FOR UPDATE", ct);
-        if (row is { CompletedBy: { } by } && by == contributionId)
+        if (row is { CompletedBy: { } by } && by == submitted.ContributionId)
             return new Completion.CompletedBefore();
         if (Closed(row, now) is { } closed)
             return new Completion.Refused(closed.Status, closed.Title, "upload", closed.Detail);
         var plan = row!.Plan;
-        if (!string.Equals(plan.Contributor, contributor, StringComparison.OrdinalIgnoreCase))
+        if (!string.Equals(plan.Contributor, submitted.Contributor, StringComparison.OrdinalIgnoreCase))
             return new Completion.Refused(StatusCodes.Status403Forbidden, "Not your upload", "upload",
                 "an upload completes only as a contribution signed by the contributor who opened it");
-        if (!string.Equals(plan.ContentHash, contentHash, StringComparison.OrdinalIgnoreCase))
+        if (!string.Equals(plan.ContentHash, submitted.ContentHash, StringComparison.OrdinalIgnoreCase))
             return new Completion.Refused(StatusCodes.Status409Conflict, "The upload holds other content", "contentHash",
-                $"the upload was opened for content hash {plan.ContentHash}; the contribution signs {contentHash}");
+                $"the upload was opened for content hash {plan.ContentHash}; the contribution signs {submitted.ContentHash}");
+        var missing = Enumerable.Range(0, plan.Parts).Except(await PartIndexesAsync(connection, uploadId, ct)).ToArray();
+        if (missing.Length > 0)
+            return new Completion.Refused(StatusCodes.Status409Conflict, "Upload incomplete", "upload",
+                $"{missing.Length} of {plan.Parts} parts are missing: {string.Join(", ", missing.Take(20))}{(missing.Length > 20 ? ", …" : "")}");
 
-        var content = new byte[plan.Size];
-        var present = new bool[plan.Parts];
         var dataKey = Keys.Unwrap(row.MasterKeyId!, row.WrappedKey!, KeyBinding(uploadId, plan.Contributor));
+        var assembly = new PartAssembly(plan);
         try
         {
-            await using var command = new NpgsqlCommand($"SELECT part_index, ciphertext FROM {PartsTable} WHERE upload_id = @id", connection);
-            command.Parameters.AddWithValue("id", uploadId);
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                var index = reader.GetInt32(0);
-                var part = ContentSealing.Open(dataKey, reader.GetFieldValue<byte[]>(1), PartBinding(uploadId, index));
-                part.CopyTo(content, (long)index * plan.PartSize);
-                CryptographicOperations.ZeroMemory(part);
-                present[index] = true;
-            }
+            await contents.AddSegmentedAsync(connection, submitted with { ContentSize = plan.Size }, plan.Size, plan.PartSize,
+                OpenPartsAsync(dataKey, plan, assembly, ct), ct);
         }
         finally
         {
             CryptographicOperations.ZeroMemory(dataKey);
         }
-        var missing = Enumerable.Range(0, plan.Parts).Where(i => !present[i]).ToArray();
-        if (missing.Length > 0)
-            return new Completion.Refused(StatusCodes.Status409Conflict, "Upload incomplete", "upload",
-                $"{missing.Length} of {plan.Parts} parts are missing: {string.Join(", ", missing.Take(20))}{(missing.Length > 20 ? ", …" : "")}");
-        if (!Hex.TryDecode(contentHash, out var signed, 32) || !SHA256.HashData(content).AsSpan().SequenceEqual(signed))
+        if (assembly.Damaged is { } damaged)
+            return new Completion.Refused(StatusCodes.Status422UnprocessableEntity, "Stored part does not open", "upload",
+                $"part {damaged} of this upload does not open under the upload's key: it was altered where it is stored; erase the upload and send it again");
+        if (!Hex.TryDecode(submitted.ContentHash, out var signed, 32) || !assembly.Hash.AsSpan().SequenceEqual(signed))
             return new Completion.Refused(StatusCodes.Status422UnprocessableEntity, "Assembled content does not match", "upload",
                 "the SHA-256 of the parts put together is not the contribution's contentHash");
-        if (!ContentSalt.TryStrip(content, out _))
+        if (!ContentSalt.TryStrip(assembly.Head, out _))
             return new Completion.Refused(StatusCodes.Status422UnprocessableEntity, "Content without a salt line", "content",
                 $"must begin with a salt line (\"{ContentSalt.Prefix}\" and 64 random lowercase hex digits, then a newline), so its public hash cannot be guessed");
-        return new Completion.Assembled(content);
+        return new Completion.Stored(plan.Size);
+    }
+
+    private static async Task<HashSet<int>> PartIndexesAsync(NpgsqlConnection connection, string uploadId, CancellationToken ct)
+    {
+        var indexes = new HashSet<int>();
+        await using var command = new NpgsqlCommand($"SELECT part_index FROM {PartsTable} WHERE upload_id = @id", connection);
+        command.Parameters.AddWithValue("id", uploadId);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            indexes.Add(reader.GetInt32(0));
+        return indexes;
+    }
+
+    /// <summary>What streaming the parts learns on the way: the whole's SHA-256, its first bytes (the salt line), a damaged part.</summary>
+    private sealed class PartAssembly(UploadPlan plan)
+    {
+        private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        private readonly byte[] _head = new byte[(int)Math.Min(plan.Size, ContentSalt.LineLength)];
+        private long _seen;
+
+        public int? Damaged { get; set; }
+        public byte[] Hash => _hash.GetCurrentHash();
+        public byte[] Head => _head;
+
+        public void Add(ReadOnlySpan<byte> part)
+        {
+            _hash.AppendData(part);
+            if (_seen < _head.Length)
+                part[..(int)Math.Min(part.Length, _head.Length - _seen)].CopyTo(_head.AsSpan((int)_seen));
+            _seen += part.Length;
+        }
+    }
+
+    /// <summary>
+    /// The upload's content, part by part in one reused buffer, from a connection of its own (the caller's is busy
+    /// sending the content on). A part that does not open, is out of place or of the wrong length marks the assembly
+    /// damaged, and zeros stand in for it and the rest, so the statement still ends cleanly and is rolled back.
+    /// </summary>
+    private async IAsyncEnumerable<ReadOnlyMemory<byte>> OpenPartsAsync(byte[] uploadKey, UploadPlan plan, PartAssembly assembly,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        var plaintext = new byte[plan.LengthOf(0)];
+        var sealedPart = new byte[plaintext.Length + ContentSealing.Overhead];
+        using var aes = new AesGcm(uploadKey, 16);
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var command = new NpgsqlCommand(
+            $"SELECT part_index, ciphertext FROM {PartsTable} WHERE upload_id = @id ORDER BY part_index", connection);
+        command.Parameters.AddWithValue("id", plan.UploadId);
+        await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, ct);
+        for (var index = 0; index < plan.Parts; index++)
+        {
+            var length = plan.LengthOf(index);
+            var part = plaintext.AsMemory(0, length);
+            if (assembly.Damaged is null && !await TryOpenNextAsync(reader, aes, index, length, sealedPart, part, plan.UploadId, ct))
+                assembly.Damaged = index;
+            if (assembly.Damaged is not null)
+                part.Span.Clear();
+            else
+                assembly.Add(part.Span);
+            yield return part;
+        }
+    }
+
+    private static async Task<bool> TryOpenNextAsync(NpgsqlDataReader reader, AesGcm aes, int index, int length, byte[] sealedPart,
+        Memory<byte> plaintext, string uploadId, CancellationToken ct)
+    {
+        // A stored value longer than the buffer reads cut short, and its tag then fails like any other alteration.
+        if (!await reader.ReadAsync(ct) || reader.GetInt32(0) != index || reader.GetBytes(1, 0, sealedPart, 0, sealedPart.Length) != length + ContentSealing.Overhead)
+            return false;
+        return ContentSealing.TryOpen(aes, sealedPart.AsSpan(0, length + ContentSealing.Overhead), PartBinding(uploadId, index), plaintext.Span);
     }
 
     /// <summary>Queues, in the session that stores the contribution, the deletion of the upload's parts and key.</summary>
@@ -357,6 +431,42 @@ public sealed class UploadStore(NpgsqlDataSource dataSource, MasterKeySource key
         }
         await transaction.CommitAsync(ct);
         return ids.Count;
+    }
+
+    /// <summary>
+    /// Moves up to <paramref name="batchSize"/> open uploads' keys still wrapped under a retired master key to the active
+    /// one, as <see cref="ContentStore.RewrapAsync"/> does for contributions' keys; the parts are neither read nor
+    /// rewritten. An upload being completed, sent a part or erased holds its row and is skipped until the next round.
+    /// Returns how many moved (0: none left).
+    /// </summary>
+    public async Task<int> RewrapAsync(int batchSize, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var rows = new List<(string Id, string Contributor, string KeyId, byte[] Wrapped)>();
+        await using (var select = new NpgsqlCommand($"""
+            SELECT upload_id, contributor, master_key_id, wrapped_key FROM {UploadsTable}
+            WHERE wrapped_key IS NOT NULL AND master_key_id <> @active LIMIT @n FOR UPDATE SKIP LOCKED
+            """, connection))
+        {
+            select.Parameters.AddWithValue("active", Keys.ActiveKeyId);
+            select.Parameters.AddWithValue("n", batchSize);
+            await using var reader = await select.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+                rows.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetFieldValue<byte[]>(3)));
+        }
+        foreach (var row in rows)
+        {
+            var rewrapped = Keys.Rewrap(row.KeyId, row.Wrapped, KeyBinding(row.Id, row.Contributor));
+            await using var update = new NpgsqlCommand(
+                $"UPDATE {UploadsTable} SET master_key_id = @active, wrapped_key = @wrapped WHERE upload_id = @id", connection);
+            update.Parameters.AddWithValue("active", Keys.ActiveKeyId);
+            update.Parameters.AddWithValue("wrapped", rewrapped);
+            update.Parameters.AddWithValue("id", row.Id);
+            await update.ExecuteNonQueryAsync(ct);
+        }
+        await transaction.CommitAsync(ct);
+        return rows.Count;
     }
 
     private static async Task<Row?> LoadAsync(NpgsqlConnection connection, string uploadId, string locking, CancellationToken ct)
