@@ -127,8 +127,9 @@ var portal = builder.AddProject<Projects.Portal>("portal")
     .WithEnvironment("Portal__LogKey", logKey);
 
 // So the explorer shows a witnessed log: one independent witness (the audit tool's `witness`) follows the newest head
-// over HTTP, proves it consistent with the last one it saw and cosigns it with the public development witness key; the
-// bridge serves the newest size it cosigned as /checkpoint and the portal requires its cosignature. `eng/run.sh
+// over HTTP, proves it consistent with the last one it saw and with the heads anchored on chain (the HistoryAnchor named
+// by the signed development network file, read from the node itself), and cosigns it with the public development
+// witness key; the bridge serves the newest size it cosigned as /checkpoint and the portal requires its cosignature. `eng/run.sh
 // --Demo:Witness=false` leaves it out, and then neither the bridge nor the portal asks for a witness.
 if (!string.Equals(builder.Configuration["Demo:Witness"], "false", StringComparison.OrdinalIgnoreCase))
 {
@@ -138,7 +139,9 @@ if (!string.Equals(builder.Configuration["Demo:Witness"], "false", StringCompari
     var witnessVerifierKey = builder.AddParameter("witness-verifier-key");
     builder.AddProject<Projects.Audit>("witness")
         .WithArgs("witness", "--url", chainBridge.GetEndpoint("api"), "--log-key", logKey.Resource,
-            "--key-env", WitnessKeyVariable, "--interval", "5")
+            "--key-env", WitnessKeyVariable, "--interval", "5",
+            "--rpc", infrastructure.Chain.Resource,
+            "--network-file", Path.GetFullPath(Path.Combine(builder.AppHostDirectory, "..", "deploy", "networks", "development.json")))
         .WithEnvironment(WitnessKeyVariable, witnessKey)
         .WaitFor(chainBridge);
     chainBridge

@@ -23,7 +23,14 @@ public sealed class AppHostManifestTests
         // The private key reaches the witness through its environment, never its command line.
         Assert.Equal("{witness-key.value}", witness.GetProperty("env").GetProperty("WITNESS_KEY").GetString());
         Assert.DoesNotContain(args, a => a!.Contains("witness-key", StringComparison.Ordinal));
+        // It checks each head against the chain's anchors too: the node the services use, and the HistoryAnchor of the
+        // signed development network file, which must be the one the services bind their signatures to.
+        Assert.Equal(resources.GetProperty("chain-bridge").GetProperty("env").GetProperty("ConnectionStrings__chain").GetString(), args[args.IndexOf("--rpc") + 1]);
+        var networkFile = args[args.IndexOf("--network-file") + 1]!;
+        Assert.EndsWith("deploy/networks/development.json", networkFile, StringComparison.Ordinal);
+        var anchor = System.Text.Json.JsonDocument.Parse(File.ReadAllText(networkFile)).RootElement.GetProperty("contracts").GetProperty("historyAnchor").GetString();
         var bridge = resources.GetProperty("chain-bridge").GetProperty("env");
+        Assert.Equal(bridge.GetProperty("Chain__VerifyingContract").GetString(), anchor);
         Assert.Equal("{witness-verifier-key.value}", bridge.GetProperty("Checkpoints__Witnesses__0").GetString());
         Assert.Equal("1", bridge.GetProperty("Checkpoints__WitnessesRequired").GetString());
         var portal = resources.GetProperty("portal").GetProperty("env");
