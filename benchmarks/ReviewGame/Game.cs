@@ -44,6 +44,7 @@ public static class Game
             AppealReviewers = settings.AppealReviewers,
             AuditBasisPoints = settings.AuditBasisPoints,
             LeanAuditPoints = settings.LeanAuditPoints,
+            LeanExclusionPoints = settings.LeanExclusionPoints,
         };
         var genesis = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
         var policy = scoring.ToPolicy(genesis);
@@ -68,6 +69,7 @@ public static class Game
         var audited = new Dictionary<string, int>(appeals);
         var targeted = new Dictionary<string, int>(appeals);
         var leans = new Dictionary<string, ReviewerLean>(StringComparer.Ordinal);
+        var exclusions = new HashSet<(Strategy Strategy, string Validator, string Contributor)>();
         int colluded = 0, colludedAudited = 0, targetedHonest = 0;
         int inflated = 0, inflatedAppealed = 0, inflatedAudited = 0;
         decimal chance = 0;
@@ -87,7 +89,12 @@ public static class Game
 
             var selectable = players.Where(p => !p.Removed)
                 .Select(p => new ReviewerSelection.Validator(p.Address, p.View.Reputation, now, p.AssignedIn(epoch))).ToList();
-            var candidates = ReviewerSelection.Candidates(contributor, selectable, policy.ReviewersPerContribution,
+            // The service's draw leaves out the validators who favour this contributor (LeanExclusion), as its tallies stand.
+            var excluded = LeanExclusion.Excluded(leans.Values.Where(t => string.Equals(t.Contributor, contributor, StringComparison.OrdinalIgnoreCase)),
+                policy.LeanExclusionPoints ?? LeanExclusion.None);
+            foreach (var validator in excluded)
+                exclusions.Add((byAddress[validator].Strategy, validator, contributor.ToLowerInvariant()));
+            var candidates = ReviewerSelection.Candidates(contributor, LeanExclusion.Drawable(selectable, excluded), policy.ReviewersPerContribution,
                 now - scoring.LivenessWindow, settings.MaxReviewsPerValidatorPerEpoch);
 
             string id;
@@ -183,7 +190,7 @@ public static class Game
             // lean past the policy's points audits the case whatever the draw.
             var leanPoints = policy.LeanAuditPoints ?? LeanAudit.None;
             var leaning = false;
-            if (leanPoints > 0)
+            if (LeanExclusion.Counts(policy))
             {
                 var tallied = LeanAudit.Tally(scored, leans);
                 foreach (var tally in tallied)
@@ -280,7 +287,10 @@ public static class Game
             new AppealOutcome(audited.Values.Sum(), audited[AppealDecision.Changed], audited[AppealDecision.Upheld], audited[AppealDecision.NoQuorum],
                 inflated, inflatedAudited),
             new AppealOutcome(targeted.Values.Sum(), targeted[AppealDecision.Changed], targeted[AppealDecision.Upheld], targeted[AppealDecision.NoQuorum],
-                colluded, colludedAudited), targetedHonest);
+                colluded, colludedAudited), targetedHonest)
+        {
+            ExcludedPairs = exclusions.GroupBy(e => e.Strategy).ToDictionary(g => g.Key, g => g.Count()),
+        };
     }
 
     /// <summary>The case as it stands when it closes: every reviewer committed; those with a review revealed it.</summary>

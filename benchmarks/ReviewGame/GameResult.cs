@@ -14,6 +14,12 @@ public sealed record GameResult(GameSettings Settings, IReadOnlyList<StrategyOut
     GrindingOutcome Grinding, int Cases, int FallbackCases, AppealOutcome Appeals, AppealOutcome Audits, AppealOutcome Targeted,
     int TargetedHonestOnly)
 {
+    /// <summary>
+    /// Pairs of a validator and a contributor the lean rule (<c>leanExclusionPoints</c>) kept apart at one draw or more, by
+    /// the validator's strategy; a colluder kept from its partner is the rule working, an honest one its cost.
+    /// </summary>
+    public IReadOnlyDictionary<Strategy, int> ExcludedPairs { get; init; } = new Dictionary<Strategy, int>();
+
     public StrategyOutcome Of(Strategy strategy) => Validators.Single(v => v.Strategy == strategy);
 
     public ContributorOutcome Contributor(string group) => Contributors.Single(c => c.Group == group);

@@ -21,6 +21,7 @@ namespace CommunityAI.Benchmarks.ReviewGame;
 /// <param name="AppealReviewers">The appeal panel's size (<c>Scoring:AppealReviewers</c>, default 5).</param>
 /// <param name="AuditBasisPoints">The scoring policy's audit share (<c>auditBasisPoints</c>): consensus-scored cases drawn for an audit round.</param>
 /// <param name="LeanAuditPoints">The scoring policy's <c>leanAuditPoints</c>: a case is audited whatever the draw when one of its reviewers leans toward or against its contributor by this many points on average (<c>LeanAudit</c>); 0 for none.</param>
+/// <param name="LeanExclusionPoints">The scoring policy's <c>leanExclusionPoints</c>: a validator whose reviews of a contributor average this many points above the consensus is no longer drawn for that contributor (<c>LeanExclusion</c>); 0 for none.</param>
 /// <param name="ColluderInflation">How far above what it sees a colluder scores its partner's work; null for just inside the clipping distance (the most the clip lets through).</param>
 /// <param name="SlashBasisPoints">The reward policy's slash (<c>slashBasisPoints</c>, of the case's validator pool) for a first-round review an audit or a reviewer's appeal overturns.</param>
 public sealed record GameSettings(
@@ -45,4 +46,5 @@ public sealed record GameSettings(
     int AuditBasisPoints = CommunityAI.Formats.Policies.ScoringPolicyDraft.DefaultAuditBasisPoints,
     int SlashBasisPoints = CommunityAI.Formats.Policies.RewardPolicy.DefaultSlashBasisPoints,
     int LeanAuditPoints = CommunityAI.Formats.Policies.ScoringPolicyDraft.DefaultLeanAuditPoints,
-    int? ColluderInflation = null);
+    int? ColluderInflation = null,
+    int LeanExclusionPoints = CommunityAI.Formats.Policies.ScoringPolicyDraft.DefaultLeanExclusionPoints);

@@ -23,6 +23,8 @@ public static class GameTable
         var targeted = s.LeanAuditPoints == 0 ? "no targeted audits"
             : Invariant($"audit rounds targeted at a reviewer leaning {s.LeanAuditPoints} points toward or against a contributor ({t.Filed} more: {t.Changed} changed, {t.Upheld} upheld, {t.NoQuorum} short of quorum; {result.TargetedHonestOnly} of cases reviewed by honest validators only)");
         targeted += Invariant($"; the colluding pair inflated {t.InflatedCases} cases, {t.InflatedAppealed} of them audited");
+        targeted += s.LeanExclusionPoints == 0 ? "; nobody kept from a contributor it favours"
+            : Invariant($"; a validator favouring a contributor by {s.LeanExclusionPoints} points is no longer drawn for it ({string.Join(", ", result.ExcludedPairs.GroupBy(p => Short(p.Key)).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Sum(p => p.Value)} {g.Key}"))} validator–contributor pairs kept apart)");
         text.AppendLine(Invariant($"Seed {s.Seed}, {s.Epochs} epochs × {s.ContributionsPerEpoch} contributions ({result.Cases} cases, {result.FallbackCases} on the fallback), {s.ReviewersPerContribution} reviewers a case (quorum {s.Quorum}), {s.HonestValidators} honest validators, validator share {s.ValidatorShareBasisPoints} bp, slash {s.SlashBasisPoints} bp of the case's pool per overturned review, cap {cap} per epoch, {appeals}, {audits}, {targeted}."));
         text.AppendLine();
         text.AppendLine("| validator strategy | validators | assigned reviews | revealed | clipped | slashed | pay per assigned review (tokens) | vs honest | lowest of one validator | mean reputation at end | removed |");
@@ -60,6 +62,16 @@ public static class GameTable
         Strategy.NeverReveal => "lazy: commits, never reveals",
         Strategy.RevealRandom => "lazy: reveals at random",
         Strategy.Colluder => "colluding pair (inflate each other just inside the clip)",
+        _ => strategy.ToString(),
+    };
+
+    private static string Short(Strategy strategy) => strategy switch
+    {
+        Strategy.Honest => "honest",
+        Strategy.Sybil => "Sybil's",
+        Strategy.CopyAutomated or Strategy.CopyLastConsensus => "copier",
+        Strategy.NeverReveal or Strategy.RevealRandom => "lazy",
+        Strategy.Colluder => "colluder",
         _ => strategy.ToString(),
     };
 

@@ -1,6 +1,6 @@
 // The review game: each attacker's earnings per review (and per contribution) against honest validators, decided by the
 // scoring domain's own consensus, reputation and assignment and the ledger's validator pay. Deterministic per seed.
-//   dotnet run -c Release --project benchmarks/ReviewGame [-- seed=17 epochs=4 perEpoch=150 cap=0 reviewers=3 quorum=2 appeals=1 panel=5 audit=1000 slash=10000 lean=10 inflate=19]
+//   dotnet run -c Release --project benchmarks/ReviewGame [-- seed=17 epochs=4 perEpoch=150 cap=0 reviewers=3 quorum=2 appeals=1 panel=5 audit=1000 slash=10000 lean=10 inflate=19 exclude=10]
 using System.Globalization;
 using CommunityAI.Benchmarks.ReviewGame;
 
@@ -22,7 +22,8 @@ foreach (var arg in args)
         "slash" => settings with { SlashBasisPoints = value },
         "lean" => settings with { LeanAuditPoints = value },
         "inflate" => settings with { ColluderInflation = value },
-        _ => throw new ArgumentException($"unknown setting {key} (seed, epochs, perEpoch, cap, reviewers, quorum, appeals, panel, audit, slash, lean, inflate)"),
+        "exclude" => settings with { LeanExclusionPoints = value },
+        _ => throw new ArgumentException($"unknown setting {key} (seed, epochs, perEpoch, cap, reviewers, quorum, appeals, panel, audit, slash, lean, inflate, exclude)"),
     };
 }
 var started = System.Diagnostics.Stopwatch.StartNew();

@@ -31,7 +31,16 @@ namespace CommunityAI.Contracts;
 /// contributor: over that reviewer's revealed first-round reviews of the contributor's consensus-scored cases recorded
 /// under a policy with this member (this case included, at least two), the mean of (its score − the consensus score) is
 /// at least this many points, or at most minus this many. Score points, 0 for none. Optional (added in 1.11): null in
-/// policies recorded before, which target nothing and count nothing toward a lean.
+/// policies recorded before, which target nothing and count nothing toward a lean. A score counts toward the leans when the
+/// policy it was recorded under has this member or <paramref name="LeanExclusionPoints"/> above 0 (the latter added in 1.12).
+/// </param>
+/// <param name="LeanExclusionPoints">
+/// A validator is no longer drawn for a contributor (first rounds, <see cref="ReviewersAssigned"/>, and replacements,
+/// <see cref="ReviewerReassigned"/>) once it favours that contributor: over its revealed, unclipped first-round reviews of
+/// the contributor's consensus-scored cases counted toward the leans (see <paramref name="LeanAuditPoints"/>), at least two,
+/// recorded before the draw, the mean of (its score − the consensus score) is at least this many points. Only a lean above
+/// the consensus excludes. Score points, 0 for none. Optional (added in 1.12): null in policies recorded before, which
+/// exclude nobody.
 /// </param>
 public sealed record ScoringPolicyPublished(
     string Version,
@@ -51,4 +60,5 @@ public sealed record ScoringPolicyPublished(
     IReadOnlyDictionary<string, KindRule> Kinds,
     DateTimeOffset PublishedAt,
     int? AuditBasisPoints = null,
-    int? LeanAuditPoints = null);
+    int? LeanAuditPoints = null,
+    int? LeanExclusionPoints = null);

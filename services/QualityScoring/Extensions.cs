@@ -99,7 +99,8 @@ public static class Extensions
         options.Schema.For<ContentFirstSeen>();
         options.Schema.For<SealedReveal>();
         options.Schema.For<SeedSecret>();
-        options.Schema.For<ReviewerLean>();
+        // A draw reads every tally toward the case's contributor: the contributor as an indexed column of its own.
+        options.Schema.For<ReviewerLean>().Duplicate(l => l.Contributor);
         options.Schema.For<ScoringPolicyBook.StoredPolicy>();
         // Selection joins each validator's count for the epoch when a cap is set: the count as a column of its own.
         options.Schema.For<ReviewLoad>().Duplicate(l => l.Assigned);

@@ -15,6 +15,7 @@ public sealed class AppealSystem : PortalSystem
         // No audit rounds drawn by chance: an audited case cannot be appealed, and these pages appeal.
         ["Scoring:AuditBasisPoints"] = "0",
         ["Scoring:LeanAuditPoints"] = "0",
+        ["Scoring:LeanExclusionPoints"] = "0",
         ["Scoring:GenesisValidators:0"] = AnvilNode.DevAddresses[8],
         ["Scoring:GenesisValidators:1"] = AnvilNode.DevAddresses[9],
     };

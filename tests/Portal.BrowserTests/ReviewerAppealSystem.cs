@@ -17,6 +17,7 @@ public sealed class ReviewerAppealSystem : PortalSystem
         // No audit rounds drawn by chance: an audited case cannot be appealed, and these pages appeal.
         ["Scoring:AuditBasisPoints"] = "0",
         ["Scoring:LeanAuditPoints"] = "0",
+        ["Scoring:LeanExclusionPoints"] = "0",
         // A tenth of each case's reward goes to its reviewers, so a review a second round overturns costs its reviewer a slash.
         ["Rewards:Genesis:ValidatorShareBasisPoints"] = "1000",
         ["Scoring:GenesisValidators:0"] = AnvilNode.DevAddresses[5],

@@ -14,6 +14,7 @@ public sealed class ValidatorDeskSystem : PortalSystem
         // No audit rounds drawn by chance: an audited case cannot be appealed, and these pages appeal.
         ["Scoring:AuditBasisPoints"] = "0",
         ["Scoring:LeanAuditPoints"] = "0",
+        ["Scoring:LeanExclusionPoints"] = "0",
         // The desk's validator (dev key 8) is admitted from the start.
         ["Scoring:GenesisValidators:0"] = AnvilNode.DevAddresses[8],
     };

@@ -73,6 +73,7 @@ public sealed class PolicyTests(ScoringSystemWithoutValidators system) : IClassF
         // The document leaves the audit share out (as every document written before it existed): the default share, voted by omission.
         Assert.Equal(ScoringPolicyDraft.DefaultAuditBasisPoints, stored.Policy.AuditBasisPoints);
         Assert.Equal(ScoringPolicyDraft.DefaultLeanAuditPoints, stored.Policy.LeanAuditPoints);
+        Assert.Equal(ScoringPolicyDraft.DefaultLeanExclusionPoints, stored.Policy.LeanExclusionPoints);
 
         // A contribution taken in now is scored under the new version.
         var submitted = ScoringSystem.Submission(1, "A contribution arriving after the community changed the scoring rules, long enough.");

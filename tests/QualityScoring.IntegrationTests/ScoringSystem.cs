@@ -86,6 +86,8 @@ public class ScoringSystem : IAsyncLifetime
             // Nor targeted at a reviewer's lean toward a contributor: tests here send the same reviewer far off the others on
             // one contributor's cases on purpose. LeanAuditTests sets its own.
             ["Scoring:LeanAuditPoints"] = "0",
+            // Nor kept from drawing such a reviewer for that contributor again. LeanExclusionTests sets its own.
+            ["Scoring:LeanExclusionPoints"] = "0",
             ["Scoring:CloserInterval"] = "00:00:00.200",
             ["Logging:LogLevel:Default"] = "Warning",
         };

@@ -26,7 +26,8 @@ public sealed partial record ScoringPolicyDraft(
     int? MinTextLength,
     Dictionary<string, ScoringKindRuleDraft>? Kinds,
     int? AuditBasisPoints = null,
-    int? LeanAuditPoints = null)
+    int? LeanAuditPoints = null,
+    int? LeanExclusionPoints = null)
 {
     /// <summary>
     /// The audit share of a policy whose document leaves <c>auditBasisPoints</c> out (documents written before the member
@@ -41,6 +42,13 @@ public sealed partial record ScoringPolicyDraft(
     /// and every targeted audit divides a case's pool among eight. A community that sees reviewers lean may vote it on.
     /// </summary>
     public const int DefaultLeanAuditPoints = 0;
+
+    /// <summary>
+    /// The lean above the consensus, in score points, at which a validator is no longer drawn for one contributor's cases,
+    /// for a document that leaves <c>leanExclusionPoints</c> out: the review game's measure (README, "Review under attack").
+    /// An explicit 0 turns the rule off.
+    /// </summary>
+    public const int DefaultLeanExclusionPoints = 10;
 
     // Canonical JSON (RFC 8785) holds integers exactly only within ±2^53, and the policy is a history event.
     private const long MaxExactInteger = (1L << 53) - 1;
@@ -116,6 +124,8 @@ public sealed partial record ScoringPolicyDraft(
             Fail("auditBasisPoints", "between 0 and 10000 (basis points of the consensus-scored cases), or absent for the default");
         if (LeanAuditPoints is < 0 or > 100)
             Fail("leanAuditPoints", "between 0 and 100 (score points; 0 targets no audit), or absent for the default");
+        if (LeanExclusionPoints is < 0 or > 100)
+            Fail("leanExclusionPoints", "between 0 and 100 (score points; 0 excludes nobody), or absent for the default");
         if (Kinds is null || Kinds.Count == 0)
             Fail("kinds", "rules for at least one kind are required");
         else

@@ -48,6 +48,12 @@ public sealed class ScoringOptions : IValidatableObject
     [Range(0, 100)] public int LeanAuditPoints { get; set; } = ScoringPolicyDraft.DefaultLeanAuditPoints;
 
     /// <summary>
+    /// The lean above the consensus, in score points, at which a validator is no longer drawn for one contributor's cases
+    /// (<see cref="LeanExclusion"/>); 0 for none. The default is the review game's measure.
+    /// </summary>
+    [Range(0, 100)] public int LeanExclusionPoints { get; set; } = ScoringPolicyDraft.DefaultLeanExclusionPoints;
+
+    /// <summary>
     /// How long after assignment commitments are accepted; reveals are accepted until <see cref="ReviewWindow"/> ends. Not
     /// part of the published policy: each case records its own commit deadline (<see cref="ReviewersAssigned.CommitClosesAt"/>).
     /// </summary>
@@ -113,7 +119,7 @@ public sealed class ScoringOptions : IValidatableObject
     public ScoringPolicyPublished ToPolicy(DateTimeOffset now) => new(
         PolicyVersion, AutomatedWeight, ReviewersPerContribution, Quorum, ReviewWindow, ClipDistance,
         ReputationStart, ReputationFloor, ReputationRate, NearDuplicateThreshold, ShingleLength, MinHashFunctions, LshBands,
-        MinTextLength, new SortedDictionary<string, KindRule>(Kinds, StringComparer.Ordinal), now, AuditBasisPoints, LeanAuditPoints);
+        MinTextLength, new SortedDictionary<string, KindRule>(Kinds, StringComparer.Ordinal), now, AuditBasisPoints, LeanAuditPoints, LeanExclusionPoints);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

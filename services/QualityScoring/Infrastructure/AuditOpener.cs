@@ -34,18 +34,21 @@ public sealed partial class AuditOpener(IOptions<ScoringOptions> options, IOptio
     {
         var share = policy.AuditBasisPoints ?? AuditDraw.None;
         var lean = policy.LeanAuditPoints ?? LeanAudit.None;
-        if (scored.Fallback is not null || (share <= 0 && lean <= 0))
+        // The tallies are kept while either rule that reads them is on: targeted audits, or the draw's exclusion.
+        var counts = LeanExclusion.Counts(policy);
+        if (scored.Fallback is not null || (share <= 0 && !counts))
             return @case;
         var settings = options.Value;
         // One round trip: the seeds lock, the round in progress, and the reviewers' tallies toward the contributor (under
-        // their locks, which the caller holds).
-        var read = new LockedRead(session).Lock([TransactionLock.Shared(ScoringLocks.Seeds)]);
+        // their locks, which the caller holds, and the contributor's lean lock, which a draw for it takes shared).
+        var read = new LockedRead(session).Lock([
+            TransactionLock.Shared(ScoringLocks.Seeds), .. counts ? [TransactionLock.Exclusive(ScoringLocks.Lean(scored.Contributor))] : Array.Empty<TransactionLock>()]);
         var seedRound = read.Query(SeedBook.RoundOfCommand(read, long.MaxValue), SeedBook.ReadRoundAsync);
-        var leanIds = lean > 0 ? (scored.Reviews ?? []).Select(r => ReviewerLean.IdFor(r.Validator, scored.Contributor)).ToList() : [];
+        var leanIds = counts ? (scored.Reviews ?? []).Select(r => ReviewerLean.IdFor(r.Validator, scored.Contributor)).ToList() : [];
         var tallies = leanIds.Count > 0 ? read.LoadMany<ReviewerLean>(leanIds) : Task.FromResult<IReadOnlyList<ReviewerLean>>([]);
         await read.ExecuteAsync(ct);
         var after = LeanAudit.Tally(scored, (await tallies).ToDictionary(t => t.Id, StringComparer.Ordinal));
-        if (lean > 0)
+        if (counts)
             foreach (var tally in after)
                 session.Store(tally);
         var leaning = LeanAudit.Targets(after, lean);

@@ -38,6 +38,8 @@ public sealed class ContributionIntakeWriter(
             // With a cap on reviews per epoch, the epoch of this assignment and the draws serial (see ScoringLocks.Workload).
             var cap = options.Value.MaxReviewsPerValidatorPerEpoch;
             long? epoch = cap > 0 ? epochs.Value.EpochAt(clock.GetUtcNow()) : null;
+            // With the lean rule on, the contributor's tallies as the closes recorded so far left them (see ScoringLocks.Lean).
+            var excludeAt = policy.LeanExclusionPoints ?? LeanExclusion.None;
             await using var session = store.LightweightSession();
             await session.BeginTransactionAsync(ct);
             // Everything the decision reads, in one round trip after the locks. No read before the transaction: a
@@ -46,6 +48,7 @@ public sealed class ContributionIntakeWriter(
             var read = new LockedRead(session).Lock([
                 TransactionLock.Exclusive(ScoringLocks.Case(id)), TransactionLock.Exclusive(ScoringLocks.Content(contentHash)),
                 .. bands.Select(b => TransactionLock.Exclusive(ScoringLocks.Band(b))), TransactionLock.Shared(ScoringLocks.Seeds),
+                .. (excludeAt > 0 ? [TransactionLock.Shared(ScoringLocks.Lean(submitted.Contributor))] : Array.Empty<TransactionLock>()),
                 .. (epoch is null ? Array.Empty<TransactionLock>() : [TransactionLock.Exclusive(ScoringLocks.Workload)])]);
             var takenIn = read.Exists<ScoringCase>(id);
             var erased = read.Exists<ErasedContent>(id);
@@ -55,6 +58,8 @@ public sealed class ContributionIntakeWriter(
                 : read.Query(NearDuplicateIndex.FindCommand(id, bands), (reader, ct) => NearDuplicateIndex.ReadNearestAsync(reader, signature, ct));
             var registered = read.Query(SelectableValidators.Command(read, epoch), SelectableValidators.ReadAsync);
             var seedRound = read.Query(SeedBook.RoundOfCommand(read, sequence), SeedBook.ReadRoundAsync);
+            var leans = excludeAt > 0 ? read.LoadWhere<ReviewerLean>("contributor", submitted.Contributor.ToLowerInvariant())
+                : Task.FromResult<IReadOnlyList<ReviewerLean>>([]);
             await read.ExecuteAsync(ct);
             if (await takenIn)
                 return null;
@@ -76,8 +81,9 @@ public sealed class ContributionIntakeWriter(
 
             var @case = ScoringCase.Create(checks);
             List<object> events = [checks];
-            var candidates = ReviewerSelection.Candidates(checks.Contributor, validators, policy.ReviewersPerContribution,
-                now - options.Value.LivenessWindow, cap);
+            // A validator that favours this contributor is no candidate (LeanExclusion); the others are drawn as ever.
+            var candidates = ReviewerSelection.Candidates(checks.Contributor, LeanExclusion.Drawable(validators, LeanExclusion.Excluded(await leans, excludeAt)),
+                policy.ReviewersPerContribution, now - options.Value.LivenessWindow, cap);
             // Drawn from a seed the contributor could not know when signing: the secret of the round its contribution
             // was recorded in, committed before that round began and revealed only after it ended.
             var (round, secret) = await seedRound;

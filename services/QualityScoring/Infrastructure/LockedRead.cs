@@ -56,6 +56,20 @@ internal sealed class LockedRead(IDocumentSession session)
         });
     }
 
+    /// <summary>The documents whose duplicated field <paramref name="column"/> (Marten's column name) equals <paramref name="value"/>.</summary>
+    public Task<IReadOnlyList<T>> LoadWhere<T>(string column, string value) where T : class
+    {
+        var command = new NpgsqlBatchCommand($"SELECT data FROM {Table<T>()} WHERE {column} = @value");
+        command.Parameters.AddWithValue("value", value);
+        return Add<IReadOnlyList<T>>(command, async (reader, ct) =>
+        {
+            var documents = new List<T>();
+            while (await reader.ReadAsync(ct))
+                documents.Add(await _serializer.FromJsonAsync<T>(reader, 0, ct));
+            return documents;
+        });
+    }
+
     /// <summary>Whether a document with this id exists, without reading it.</summary>
     public Task<bool> Exists<T>(string id) where T : class
     {

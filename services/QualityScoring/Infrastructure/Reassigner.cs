@@ -1,5 +1,6 @@
 using CommunityAI.Contracts;
 using CommunityAI.QualityScoring.Domain;
+using CommunityAI.ServiceDefaults.Background;
 using CommunityAI.ServiceDefaults.Epochs;
 using Marten;
 using Microsoft.Extensions.Options;
@@ -12,7 +13,7 @@ namespace CommunityAI.QualityScoring.Infrastructure;
 /// uncommitted assignments as soon as the removal is recorded.
 /// </summary>
 public sealed partial class Reassigner(
-    IDocumentStore store, IOptions<ScoringOptions> options, IOptions<EpochOptions> epochs, TimeProvider clock, ILogger<Reassigner> logger)
+    IDocumentStore store, ScoringPolicyBook policies, IOptions<ScoringOptions> options, IOptions<EpochOptions> epochs, TimeProvider clock, ILogger<Reassigner> logger)
 {
     /// <summary>
     /// For a case whose commit window has closed, held under its lock: replaces each reviewer with no commitment, in
@@ -24,7 +25,8 @@ public sealed partial class Reassigner(
         if (absent.Count == 0 || @case.ReassignmentRound >= options.Value.ReassignmentRounds || @case.Assignment?.Seed is null)
             return null;
         var epoch = EpochAt(now);
-        var validators = await ReadValidatorsAsync(session, epoch, ct);
+        var excludeAt = await ExclusionPointsAsync(@case, ct);
+        var validators = await ReadValidatorsAsync(session, epoch, @case.Contributor, excludeAt, ct);
         var round = @case.ReassignmentRound + 1;
         var replaced = @case;
         List<ReviewerReassigned> events = [];
@@ -59,15 +61,14 @@ public sealed partial class Reassigner(
             var epoch = EpochAt(clock.GetUtcNow());
             await using var session = store.LightweightSession();
             await session.BeginTransactionAsync(ct);
-            var read = new LockedRead(session).Lock([ScoringLocks.Case(id), .. epoch is null ? Array.Empty<string>() : [ScoringLocks.Workload]]);
+            var read = new LockedRead(session).Lock([ScoringLocks.Case(id)]);
             var loaded = read.Load<ScoringCase>(id);
-            var selectable = read.Query(SelectableValidators.Command(read, epoch), SelectableValidators.ReadAsync);
             await read.ExecuteAsync(ct);
             var now = clock.GetUtcNow();
             if (await loaded is not { Scored: null, CommitClosed: false } @case || !@case.IsAssigned(validator)
                 || @case.CommitmentBy(validator) is not null || now >= @case.CommitClosesAt)
                 continue;
-            var validators = await selectable;
+            var validators = await ReadValidatorsAsync(session, epoch, @case.Contributor, await ExclusionPointsAsync(@case, ct), ct);
             if (Reassignment.Replace(@case, validator, Reassignment.Removed, @case.ReassignmentRound, validators,
                     now - options.Value.LivenessWindow, options.Value.CommitWindow, now, options.Value.MaxReviewsPerValidatorPerEpoch) is not { } reassigned)
                 continue; // nobody left to draw: it stays absent, and is replaced at the commit deadline if anybody is by then
@@ -83,13 +84,24 @@ public sealed partial class Reassigner(
     /// <summary>The epoch replacements count in, or null when no cap is set.</summary>
     private long? EpochAt(DateTimeOffset now) => options.Value.MaxReviewsPerValidatorPerEpoch > 0 ? epochs.Value.EpochAt(now) : null;
 
-    /// <summary>The validators to draw from; with a cap, under the workload lock (taken after the case's, as every draw does).</summary>
-    private static async Task<IReadOnlyList<ReviewerSelection.Validator>> ReadValidatorsAsync(IDocumentSession session, long? epoch, CancellationToken ct)
+    /// <summary>The lean past which the case's policy no longer draws a validator for its contributor (0 for none).</summary>
+    private async Task<int> ExclusionPointsAsync(ScoringCase @case, CancellationToken ct) =>
+        @case.Assignment is { } assignment ? (await policies.GetAsync(assignment.PolicyVersion, ct)).LeanExclusionPoints ?? LeanExclusion.None : LeanExclusion.None;
+
+    /// <summary>
+    /// The validators to draw from, without those who favour the contributor when the rule is on (under the contributor's lean
+    /// lock, shared); with a cap, under the workload lock. Both are taken after the case's, as every draw does.
+    /// </summary>
+    private static async Task<IReadOnlyList<ReviewerSelection.Validator>> ReadValidatorsAsync(IDocumentSession session, long? epoch,
+        string contributor, int excludeAt, CancellationToken ct)
     {
-        var read = new LockedRead(session).Lock(epoch is null ? [] : [ScoringLocks.Workload]);
+        var read = new LockedRead(session).Lock([
+            .. excludeAt > 0 ? [TransactionLock.Shared(ScoringLocks.Lean(contributor))] : Array.Empty<TransactionLock>(),
+            .. epoch is null ? Array.Empty<TransactionLock>() : [TransactionLock.Exclusive(ScoringLocks.Workload)]]);
         var selectable = read.Query(SelectableValidators.Command(read, epoch), SelectableValidators.ReadAsync);
+        var leans = excludeAt > 0 ? read.LoadWhere<ReviewerLean>("contributor", contributor.ToLowerInvariant()) : Task.FromResult<IReadOnlyList<ReviewerLean>>([]);
         await read.ExecuteAsync(ct);
-        return await selectable;
+        return [.. LeanExclusion.Drawable(await selectable, LeanExclusion.Excluded(await leans, excludeAt))];
     }
 
     /// <summary>The reassignments, the case, and the assignments as they now stand (replaced ones closed, deadlines moved).</summary>

@@ -15,6 +15,13 @@ internal static class ScoringLocks
     public static string Content(string contentHash) => "scoring:content:" + contentHash;
     public static string Band(long key) => "scoring:band:" + key.ToString(System.Globalization.CultureInfo.InvariantCulture);
     public static string Validator(string address) => "scoring:validator:" + address.ToLowerInvariant();
+    /// <summary>
+    /// A contributor's reviewer tallies (<see cref="Domain.ReviewerLean"/>): exclusive in a close that adds to them, shared in a
+    /// draw for the contributor that reads them (<see cref="Domain.LeanExclusion"/>), so the history's order is the order in
+    /// which draws saw the tallies. A close takes it after the reviewers' validator locks and before the seeds lock; a draw
+    /// with its case's locks, before the seeds and workload locks; nobody holding it waits for a case or validator lock.
+    /// </summary>
+    public static string Lean(string contributor) => "scoring:lean:" + contributor.ToLowerInvariant();
     public const string Policies = "scoring:policies";
     /// <summary>Serialises the admissions stream: the genesis set and the follower's applied activations and checkpoint.</summary>
     public const string Admissions = "scoring:admissions";

@@ -134,7 +134,8 @@ public sealed partial class ScoringPolicyBook(IDocumentStore store, IOptions<Sco
         new SortedDictionary<string, KindRule>(draft.Kinds!.ToDictionary(k => k.Key,
             k => new KindRule(k.Value.MaxBytes, k.Value.MinTextLength!.Value, k.Value.RequireContentAddressed!.Value)), StringComparer.Ordinal),
         now, draft.AuditBasisPoints ?? ScoringPolicyDraft.DefaultAuditBasisPoints,
-        draft.LeanAuditPoints ?? ScoringPolicyDraft.DefaultLeanAuditPoints);
+        draft.LeanAuditPoints ?? ScoringPolicyDraft.DefaultLeanAuditPoints,
+        draft.LeanExclusionPoints ?? ScoringPolicyDraft.DefaultLeanExclusionPoints);
 
     // jsonb does not keep member order, so the kinds are compared sorted.
     private static string Rules(ScoringPolicyPublished policy) => JsonSerializer.Serialize(

@@ -41,6 +41,9 @@ public class ScoringPolicyDraftTests
     [InlineData("\"minTextLength\":32,", "\"minTextLength\":32,\"auditBasisPoints\":\"1000\",", "auditBasisPoints")]
     [InlineData("\"minTextLength\":32,", "\"minTextLength\":32,\"leanAuditPoints\":101,", "leanAuditPoints")]
     [InlineData("\"minTextLength\":32,", "\"minTextLength\":32,\"leanAuditPoints\":-1,", "leanAuditPoints")]
+    [InlineData("\"minTextLength\":32,", "\"minTextLength\":32,\"leanExclusionPoints\":101,", "leanExclusionPoints")]
+    [InlineData("\"minTextLength\":32,", "\"minTextLength\":32,\"leanExclusionPoints\":-1,", "leanExclusionPoints")]
+    [InlineData("\"minTextLength\":32,", "\"minTextLength\":32,\"leanExclusionPoints\":\"10\",", "leanExclusionPoints")]
     public void A_policy_quality_scoring_could_not_apply_is_refused_naming_the_member(string from, string to, string member)
     {
         var errors = Check(Valid.Replace(from, to, StringComparison.Ordinal));
@@ -84,5 +87,25 @@ public class ScoringPolicyDraftTests
         Assert.Empty(errors);
         Assert.Empty(draft!.Validate(OnRecord));
         Assert.Equal(points, draft.LeanAuditPoints);
+    }
+
+    /// <summary>
+    /// The lean past which a reviewer is no longer drawn for a contributor is a member of the voted document too: 0 (none) to
+    /// 100 points are accepted, and a document without it leaves it absent, for quality-scoring to apply the default
+    /// (<see cref="ScoringPolicyDraft.DefaultLeanExclusionPoints"/>).
+    /// </summary>
+    [Theory]
+    [InlineData(",\"leanExclusionPoints\":0", 0)]
+    [InlineData(",\"leanExclusionPoints\":10", 10)]
+    [InlineData(",\"leanExclusionPoints\":100", 100)]
+    [InlineData("", null)]
+    public void The_lean_exclusion_points_are_read_when_present_and_absent_otherwise(string member, int? points)
+    {
+        var json = Valid.Replace("\"minTextLength\":32,", "\"minTextLength\":32" + member + ",", StringComparison.Ordinal);
+        using var payload = JsonDocument.Parse(json);
+        var (draft, errors) = ScoringPolicyDraft.Read(payload.RootElement);
+        Assert.Empty(errors);
+        Assert.Empty(draft!.Validate(OnRecord));
+        Assert.Equal(points, draft.LeanExclusionPoints);
     }
 }

@@ -23,8 +23,8 @@ namespace CommunityAI.Audit.Scores;
 /// SHA-256(secret ‖ SHA-256("audit" ‖ contribution id)), big-endian, modulo 10,000, below the share; the secret of the round
 /// the score was recorded in), and a drawn case without its audit round, or an audit round the draw did not pick, is named.
 /// Targeted audit rounds (reason <c>lean</c>, policies with <c>leanAuditPoints</c>): every revealed, unclipped first-round
-/// review of a consensus score under such a policy is summed, as its score minus the consensus score, into its reviewer's tally for
-/// the contributor, in log order; a case after which some tally of at least two reviews averages at least the points
+/// review of a consensus score under such a policy (or one with <c>leanExclusionPoints</c>) is summed, as its score minus the
+/// consensus score, into its reviewer's tally for the contributor, in log order (<see cref="LeanTallies"/>); a case after which some tally of at least two reviews averages at least the points
 /// either way must be audited, drawn or not, and its audit round's reason says which (<c>audit</c> when the draw picks it).
 /// Pure: fed one event at a time, in log order.
 /// </summary>
@@ -35,9 +35,9 @@ internal sealed class AppealReplay(SigningDomain domain) : IReplay
     IReplaySection IReplay.Finish() => Finish();
 
     private readonly List<string> _secrets = [];
-    private readonly Dictionary<string, (int AutomatedWeight, int ClipDistance, int AuditBasisPoints, int LeanAuditPoints)> _policies = new(StringComparer.Ordinal);
-    /// <summary>Each reviewer's lean toward each contributor ("reviewer/contributor", lowercase): reviews summed, points summed.</summary>
-    private readonly Dictionary<string, (int Cases, long Points)> _leans = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (int AutomatedWeight, int ClipDistance, int AuditBasisPoints, int LeanAuditPoints, int LeanExclusionPoints)> _policies = new(StringComparer.Ordinal);
+    /// <summary>Each reviewer's lean toward each contributor.</summary>
+    private readonly LeanTallies _leans = new();
     private readonly Dictionary<string, Case> _cases = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<Panel> _panels = [];
     private readonly Dictionary<string, long> _removed = new(StringComparer.OrdinalIgnoreCase);
@@ -50,7 +50,8 @@ internal sealed class AppealReplay(SigningDomain domain) : IReplay
         {
             case "scoringpolicypublished":
                 if (Text(e.Data, "version") is { } version && Int(e.Data, "automatedWeight") is { } weight && Int(e.Data, "clipDistance") is { } clip)
-                    _policies.TryAdd(version, (weight, clip, Int(e.Data, "auditBasisPoints") ?? 0, Int(e.Data, "leanAuditPoints") ?? 0));
+                    _policies.TryAdd(version, (weight, clip, Int(e.Data, "auditBasisPoints") ?? 0, Int(e.Data, "leanAuditPoints") ?? 0,
+                        Int(e.Data, "leanExclusionPoints") ?? 0));
                 break;
             case "assignmentseedrevealed":
                 if (Long(e.Data, "round") == _secrets.Count && Text(e.Data, "secret") is { } secret)
@@ -86,9 +87,13 @@ internal sealed class AppealReplay(SigningDomain domain) : IReplay
                     {
                         c.FirstReviews = [.. (Array(e.Data, "reviews") ?? []).Select(Reviewed)];
                         // A consensus score is what an audit may re-examine; the draw uses the round it was recorded in.
-                        if (Text(e.Data, "fallback") is null && _policies.TryGetValue(Text(e.Data, "policyVersion") ?? "", out var policy)
-                            && (policy.AuditBasisPoints > 0 || policy.LeanAuditPoints > 0))
-                            c.AuditDraw = (e.Index, _secrets.Count, policy.AuditBasisPoints, Lean(e.Data, c.Contributor, policy.LeanAuditPoints));
+                        if (Text(e.Data, "fallback") is null && _policies.TryGetValue(Text(e.Data, "policyVersion") ?? "", out var policy))
+                        {
+                            // Counted toward the leans while either rule that reads them is on; a lean audits only under leanAuditPoints.
+                            var leaning = (policy.LeanAuditPoints > 0 || policy.LeanExclusionPoints > 0) && _leans.Add(e.Data, c.Contributor, policy.LeanAuditPoints);
+                            if (policy.AuditBasisPoints > 0 || policy.LeanAuditPoints > 0)
+                                c.AuditDraw = (e.Index, _secrets.Count, policy.AuditBasisPoints, leaning);
+                        }
                     }
                     c.Score ??= (e.Index, score, Member(e.Data, "components") is { } components ? Int(components, "automatedScore") : null);
                 }
@@ -187,30 +192,6 @@ internal sealed class AppealReplay(SigningDomain domain) : IReplay
                     ? $"contribution {id}: a first-round reviewer's lean toward or against its contributor (leanAuditPoints) targets it for an audit round, and none was recorded"
                     : $"contribution {id}: round {draw.Round}'s draw at {draw.BasisPoints} bp picks it for an audit round, and none was recorded");
         }
-    }
-
-    /// <summary>
-    /// Adds a consensus score's revealed, unclipped reviews to their reviewers' tallies toward <paramref name="contributor"/>, as
-    /// quality-scoring does when the score is recorded (score − consensusScore each); true when a tally now holds at least
-    /// two reviews averaging at least <paramref name="points"/> either way. Nothing is counted under a policy without the rule.
-    /// </summary>
-    private bool Lean(JsonElement scored, string? contributor, int points)
-    {
-        if (points <= 0 || contributor is null || Member(scored, "components") is not { } components || Int(components, "consensusScore") is not { } consensus)
-            return false;
-        var leaning = false;
-        foreach (var review in Array(scored, "reviews") ?? [])
-        {
-            if (Text(review, "validator") is not { } reviewer || Int(review, "score") is not { } score || Bool(review, "clipped") == true)
-                continue;
-            var key = (reviewer + "/" + contributor).ToLowerInvariant();
-            var (cases, sum) = _leans.GetValueOrDefault(key);
-            cases++;
-            sum += score - consensus;
-            _leans[key] = (cases, sum);
-            leaning |= cases >= 2 && Math.Abs(sum) >= (long)points * cases;
-        }
-        return leaning;
     }
 
     /// <summary>The audit draw's ticket, 0–9,999: SHA-256(secret ‖ SHA-256("audit" ‖ contribution id bytes)), first 8 bytes big-endian.</summary>

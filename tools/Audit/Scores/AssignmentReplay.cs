@@ -33,7 +33,12 @@ internal sealed class AssignmentReplay(SigningDomain domain) : IReplay
     // First rounds whose case went on to an appeal's panel: still recomputed, as first rounds.
     private readonly List<Seeded> _appealed = [];
     private readonly AdmissionReplay _admission = new();
-    private int _assigned, _recomputed, _unseeded, _commits, _reveals, _reassigned;
+    // The lean rule (leanExclusionPoints): each policy's points, each reviewer's tallies, each contribution's contributor.
+    private readonly Dictionary<string, (bool Counts, int ExclusionPoints)> _policies = new(StringComparer.Ordinal);
+    private readonly LeanTallies _leans = new();
+    private readonly Dictionary<string, string> _contributors = new(StringComparer.OrdinalIgnoreCase);
+    private readonly HashSet<string> _scored = new(StringComparer.OrdinalIgnoreCase);
+    private int _assigned, _recomputed, _unseeded, _commits, _reveals, _reassigned, _leanChecked;
 
     public void Add(LogEvent e)
     {
@@ -45,7 +50,22 @@ internal sealed class AssignmentReplay(SigningDomain domain) : IReplay
                 break;
             case "contributionsubmitted":
                 if (Text(e.Data, "contributionId") is { } submitted)
+                {
                     _submitted.TryAdd(submitted, (e.Index, _revealed.Count));
+                    if (Text(e.Data, "contributor") is { } contributor)
+                        _contributors.TryAdd(submitted, contributor);
+                }
+                break;
+            case "scoringpolicypublished":
+                if (Text(e.Data, "version") is { } version)
+                    _policies.TryAdd(version, ((Int(e.Data, "leanAuditPoints") ?? 0) > 0 || (Int(e.Data, "leanExclusionPoints") ?? 0) > 0,
+                        Int(e.Data, "leanExclusionPoints") ?? 0));
+                break;
+            case "contributionscored":
+                // A first round's consensus score adds its kept reviews to the leans, under a policy that keeps them.
+                if (Text(e.Data, "contributionId") is { } scored && _scored.Add(scored) && Text(e.Data, "fallback") is null
+                    && _policies.TryGetValue(Text(e.Data, "policyVersion") ?? "", out var scoredUnder) && scoredUnder.Counts)
+                    _leans.Add(e.Data, Text(e.Data, "contributor"), 0);
                 break;
             case "assignmentseedcommitted":
                 if (Long(e.Data, "round") is { } round && Text(e.Data, "commitment") is { } commitment)
@@ -85,7 +105,7 @@ internal sealed class AssignmentReplay(SigningDomain domain) : IReplay
             Recompute(a);
         return new(_assigned, _recomputed, _unseeded, pending, _revealed.Count, _commits, _reveals, [.. _findings, .. _admission.Findings])
         {
-            Reassigned = _reassigned, Admitted = _admission.Admitted, Admissions = _admission.Admissions, Removals = _admission.Removals,
+            Reassigned = _reassigned, LeanChecked = _leanChecked, Admitted = _admission.Admitted, Admissions = _admission.Admissions, Removals = _admission.Removals,
             PendingActivations = _admission.Pending,
         };
     }
@@ -137,9 +157,12 @@ internal sealed class AssignmentReplay(SigningDomain domain) : IReplay
         }
         foreach (var candidate in candidates.Where(c => !_admission.IsAdmitted(c.Validator!)))
             Find(e.Index, "candidate not admitted", $"contribution {id}: candidate {candidate.Validator} was not an admitted validator");
+        var policyVersion = Text(e.Data, "policyVersion");
+        CheckLeans(e.Index, id, policyVersion, candidates.Select(c => c.Validator!));
         _assignments[id] = new Seeded(e.Index, id, round, Text(e.Data, "seed"), candidates.Select(c => (c.Validator!, c.Reputation!.Value)).ToList(),
             reviewers.Select(r => r!).ToList(), Text(e.Data, "commitClosesAt"))
         {
+            PolicyVersion = policyVersion,
             Current = reviewers.Select(r => r!).ToList(),
             Ever = reviewers.Select(r => r!).ToHashSet(StringComparer.OrdinalIgnoreCase),
         };
@@ -280,6 +303,8 @@ internal sealed class AssignmentReplay(SigningDomain domain) : IReplay
             Find(e.Index, "reassignment", $"contribution {id}: {replaced} is replaced as absent but had committed");
         foreach (var candidate in candidates.Where(c => !_admission.IsAdmitted(c.Validator!) || a.Ever.Contains(c.Validator!)))
             Find(e.Index, "reassignment candidate", $"contribution {id}: candidate {candidate.Validator} was not admitted or was assigned to the case before");
+        if (!a.Appeal)
+            CheckLeans(e.Index, id, a.PolicyVersion, candidates.Select(c => c.Validator!));
         var seed = Hex.Decode(a.Seed, 32);
         var drawn = candidates.Select(c => (c.Validator, Key: Key(seed, c.Validator!, c.Reputation!.Value)))
             .OrderByDescending(x => x.Key).ThenBy(x => x.Validator, StringComparer.OrdinalIgnoreCase).Select(x => x.Validator).FirstOrDefault();
@@ -289,6 +314,23 @@ internal sealed class AssignmentReplay(SigningDomain domain) : IReplay
             a.Current[at] = replacement;
         a.Ever.Add(replacement);
         a.CommitClosesAt = Text(e.Data, "commitClosesAt") ?? a.CommitClosesAt;
+    }
+
+    /// <summary>
+    /// The lean rule of a first round's draw (policy <c>leanExclusionPoints</c>): no candidate favours the contributor, by the
+    /// tallies of the scores recorded before the draw. Who else was left out (liveness, the cap) is not the history's to say.
+    /// </summary>
+    private void CheckLeans(long index, string id, string? policyVersion, IEnumerable<string> candidates)
+    {
+        if (policyVersion is null || !_policies.TryGetValue(policyVersion, out var policy) || policy.ExclusionPoints <= 0
+            || !_contributors.TryGetValue(id, out var contributor))
+            return;
+        _leanChecked++;
+        foreach (var candidate in candidates.Where(c => _leans.Favours(c, contributor, policy.ExclusionPoints)))
+        {
+            var (cases, points) = _leans.Of(candidate, contributor);
+            Find(index, "leaning candidate", $"contribution {id}: candidate {candidate} favours its contributor {contributor} ({points} points over {cases} reviews, leanExclusionPoints {policy.ExclusionPoints}) and may not be drawn for it");
+        }
     }
 
     private void Find(long index, string what, string detail) => _findings.Add(new ReplayDifference(index, what, detail));
@@ -302,6 +344,8 @@ internal sealed class AssignmentReplay(SigningDomain domain) : IReplay
         public required HashSet<string> Ever { get; init; }
         /// <summary>An appeal's panel (drawn from the appeal's seed, recomputed by AppealReplay).</summary>
         public bool Appeal { get; init; }
+        /// <summary>The scoring policy the first round was assigned under (its lean rule applies to replacements too).</summary>
+        public string? PolicyVersion { get; init; }
         /// <summary>The commit deadline now (moved by replacements).</summary>
         public string? CommitClosesAt { get; set; } = CommitClosesAt;
     }

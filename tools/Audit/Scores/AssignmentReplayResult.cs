@@ -21,8 +21,8 @@ internal sealed record AssignmentReplayResult(
     public void Print(AuditConsole console)
     {
         string I(int n) => n.ToString(CultureInfo.InvariantCulture);
-        console.Table("assignments and sealed reviews", ["assigned", "recomputed", "unseeded", "pending round", "rounds revealed", "commitments", "reveals", "findings"],
-            [[I(Assigned), I(Recomputed), I(Unseeded), I(Pending), I(RoundsRevealed), I(Commitments), I(Reveals), I(Findings.Count)]]);
+        console.Table("assignments and sealed reviews", ["assigned", "recomputed", "unseeded", "pending round", "rounds revealed", "commitments", "reveals", "lean-checked draws", "findings"],
+            [[I(Assigned), I(Recomputed), I(Unseeded), I(Pending), I(RoundsRevealed), I(Commitments), I(Reveals), I(LeanChecked), I(Findings.Count)]]);
         console.Table("validator admission", ["admitted now", "admissions", "removals", "activations pending", "reassignments"],
             [[I(Admitted), I(Admissions), I(Removals), I(PendingActivations), I(Reassigned)]]);
         console.Findings("assignment findings", Findings);
@@ -30,6 +30,8 @@ internal sealed record AssignmentReplayResult(
 
     /// <summary>ReviewerReassigned events checked (replacement drawn again from the case's seed and candidates).</summary>
     public int Reassigned { get; init; }
+    /// <summary>Draws (first rounds and their replacements) under a policy with <c>leanExclusionPoints</c>, whose candidates were checked for a favouring reviewer.</summary>
+    public int LeanChecked { get; init; }
     /// <summary>Validators admitted at the end of the history, recomputed from the genesis set and governance's activations.</summary>
     public int Admitted { get; init; }
     /// <summary>ValidatorAdmitted events matched with their activation.</summary>
