@@ -1,3 +1,4 @@
+using System.Globalization;
 using CommunityAI.AppHost.Infrastructure;
 
 var builder = DistributedApplication.CreateBuilder(args);
@@ -98,13 +99,13 @@ var chainBridge = builder.AddProject<Projects.ChainBridge>("chain-bridge")
     .WithEnvironment("Revenue__Confirmations", "1");
 
 // `eng/run.sh --Scale:Replicas=2` runs that many of each service on a contribution's path, behind Aspire's proxy on the
-// same ports, as a cluster would (leader loops, idempotent consumers and outboxes are built for it). Per-client limits
-// are counted per replica, so a client's allowance grows with the replicas.
+// same ports, as a cluster would (leader loops, idempotent consumers and outboxes are built for it). Each is told how
+// many of it run, so each allows its share of a client address's POSTs and the replicas together no more than one would.
 var replicas = int.TryParse(builder.Configuration["Scale:Replicas"], out var scale) ? scale : 1;
 if (replicas > 1)
 {
     foreach (var service in new[] { contributions, qualityScoring, rewardLedger, chainBridge })
-        service.WithReplicas(replicas);
+        service.WithReplicas(replicas).WithEnvironment("RateLimits__Replicas", replicas.ToString(CultureInfo.InvariantCulture));
 }
 
 // So a newcomer sees reviews happen: five validators with the genesis validators' public dev keys commit and reveal a

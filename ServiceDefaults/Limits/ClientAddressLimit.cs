@@ -13,14 +13,21 @@ namespace CommunityAI.ServiceDefaults.Limits;
 /// <summary>
 /// How many POST requests one client address may make per window, on every service, before anything of the request is
 /// read or a signature recovered: the cheap first line in front of the per-signer quotas (<see cref="SignerQuota"/>),
-/// which count only after the signature check. Settings <c>RateLimits:PerClientAddress</c> and <c>RateLimits:Window</c>;
-/// generous by default so tests and benchmarks are never throttled unless they ask to be.
+/// which count only after the signature check. Settings <c>RateLimits:PerClientAddress</c>, <c>RateLimits:Window</c> and
+/// <c>RateLimits:Replicas</c>; generous by default so tests and benchmarks are never throttled unless they ask to be.
 /// </summary>
 /// <remarks>
 /// The client is the connection's peer, or what a trusted proxy forwarded (<see cref="Http.TrustedProxies"/>). IPv6
-/// clients are counted per /64, the block one subscriber gets, so rotating addresses inside it buys nothing. Counted in
-/// each replica's memory: with N replicas a client gets up to N times the limit; the per-signer quotas, which guard what
-/// is recorded, are shared in PostgreSQL.
+/// clients are counted per /64, the block one subscriber gets, so rotating addresses inside it buys nothing.
+/// <para>
+/// Counted in each replica's memory, so that a flood costs no database round trip, and partitioned so replicas cannot
+/// multiply it: each of <see cref="Replicas"/> replicas allows its share, <see cref="PerReplica"/>, and all of them
+/// together at most <see cref="PerClientAddress"/>. <see cref="Replicas"/> must be the most replicas the service can run
+/// (an autoscaler's maximum, not its minimum): fewer running only make the limit stricter. The price is that a client
+/// whose requests all reach one replica (one kept-alive connection through a balancer that spreads connections, not
+/// requests) gets that replica's share only. The per-signer quotas, which guard what is recorded, are exact and shared
+/// in PostgreSQL.
+/// </para>
 /// </remarks>
 public sealed class ClientAddressLimit
 {
@@ -32,6 +39,16 @@ public sealed class ClientAddressLimit
 
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>The most replicas of this service that can run at once; each allows <see cref="PerReplica"/>.</summary>
+    [Range(1, 10_000)]
+    public int Replicas { get; set; } = 1;
+
+    /// <summary>
+    /// This replica's share of <see cref="PerClientAddress"/>: rounded down, so the replicas together never allow more
+    /// than the limit, but at least one, so a limit below the replica count still lets a client through somewhere.
+    /// </summary>
+    public int PerReplica => Math.Max(1, PerClientAddress / Replicas);
 
     /// <summary>The key a client is counted under: IPv4 as is, IPv6 by its /64, "unknown" without a peer (in-memory test server).</summary>
     public static string KeyOf(IPAddress? address)
@@ -61,7 +78,7 @@ public sealed class ClientAddressLimit
                     return RateLimitPartition.GetNoLimiter("reads");
                 var limit = context.RequestServices.GetRequiredService<IOptions<ClientAddressLimit>>().Value;
                 return RateLimitPartition.GetFixedWindowLimiter(KeyOf(context.Connection.RemoteIpAddress),
-                    _ => new FixedWindowRateLimiterOptions { PermitLimit = limit.PerClientAddress, Window = limit.Window, QueueLimit = 0 });
+                    _ => new FixedWindowRateLimiterOptions { PermitLimit = limit.PerReplica, Window = limit.Window, QueueLimit = 0 });
             });
             limiter.OnRejected = (rejected, _) => RefuseAsync(rejected.HttpContext);
         });
