@@ -163,14 +163,16 @@ public sealed class GainRewardAuditTests : IAsyncLifetime
         // says so, and that is all the replay finds.
         Assert.Empty(report.GetProperty("differences").EnumerateArray());
 
-        // The later reversal deleted: the gain stands for an invalidated contribution, and the roots closed over it disagree.
+        // The later reversal deleted: the gain stands for an invalidated contribution, and the recomputed balance keeps it.
+        // (The roots still agree: a published cumulative amount never goes down, so a debit moves no root until later earnings.)
         await ScalarAsync($"DELETE FROM history.mt_events WHERE type = 'model_gain_reversed' AND stream_id = 'ledger/gains/{late}' RETURNING 1");
         var deleted = First(await AuditRun.RunAsync("replay", "--database", _database, "--json"));
 
         var missing = Assert.Single(deleted.GetProperty("gains").GetProperty("findings").EnumerateArray());
         Assert.Equal("gain reversal missing", missing.GetProperty("what").GetString());
         Assert.Contains(late, missing.GetProperty("detail").GetString());
-        Assert.Contains(deleted.GetProperty("differences").EnumerateArray(), d => d.GetProperty("what").GetString() == "claimRoot");
+        Assert.Contains(deleted.GetProperty("balances").EnumerateArray(),
+            b => b.GetProperty("address").GetString() == contributor && b.GetProperty("amount").ToString() == "3000000000000000000");
     }
 
     private static PolicyActivated Activation(string proposal, string contributionId, DateTimeOffset at)
