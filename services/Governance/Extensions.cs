@@ -64,6 +64,7 @@ public static class Extensions
         options.Events.AddEventType<RewardAdjusted>();
         options.Events.AddEventType<AppealSettled>();
         options.Events.AddEventType<ModelGainRewarded>();
+        options.Events.AddEventType<ModelGainReversed>();
         options.Events.AddEventType<RevenueSplit>();
         options.Events.AddEventType<EpochClosed>();
         options.Projections.Snapshot<Proposal>(SnapshotLifecycle.Inline);

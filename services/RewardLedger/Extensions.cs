@@ -61,6 +61,7 @@ public static class Extensions
         options.Events.AddEventType<RewardAdjusted>();
         options.Events.AddEventType<AppealSettled>();
         options.Events.AddEventType<ModelGainRewarded>();
+        options.Events.AddEventType<ModelGainReversed>();
         options.Schema.For<JournalEntry>().Index(e => e.Contributor).Index(e => e.Epoch);
         options.Schema.For<LedgerAccount>();
         options.Schema.For<EpochState>();

@@ -107,6 +107,80 @@ public sealed class GainRewardAuditTests : IAsyncLifetime
             f => f.GetProperty("what").GetString() == "gain unrewarded" && f.GetProperty("detail").GetString()!.Contains(winner));
     }
 
+    [Fact]
+    public async Task Replay_recomputes_the_gain_reversals_of_invalidated_contributions_in_either_order_and_names_a_deleted_one()
+    {
+        var (early, late) = (Id(), Id());
+        var root = Id();
+        var contributor = AnvilNode.DevAddresses[6];
+        var store = _ledger!.Services.GetRequiredService<IDocumentStore>();
+        var now = DateTimeOffset.UtcNow;
+        var (first, second) = (Id(), Id());
+        await using (var session = store.LightweightSession())
+        {
+            session.Events.StartStream("model/evaluation/1", new EvaluationSplitCommitted(1, Hex.Encode(SHA256.HashData(RandomNumberGenerator.GetBytes(32))), 20, now));
+            // Invalidated before its evaluation is recorded (a model waits rounds for one): credited and taken back at once.
+            session.Events.StartStream("governance/proposals/" + first, Activation(first, early, now));
+            session.Events.StartStream("model/contributions/" + early, Evaluated(early, contributor, Id(), root, Id(), 6500, 6000, 9, 0, true, now));
+            await session.SaveChangesAsync();
+        }
+        await Eventually.MatchesAsync(() => ScalarAsync($"SELECT count(*) FROM history.mt_events WHERE stream_id = 'ledger/gains/{early}'"),
+            n => n == 2, "the early one credited and taken back", TimeSpan.FromSeconds(30));
+        // Evaluated, credited, then invalidated: taken back afterwards.
+        await using (var session = store.LightweightSession())
+        {
+            session.Events.StartStream("model/contributions/" + late, Evaluated(late, contributor, Id(), root, Id(), 6300, 6000, 8, 0, true, now));
+            await session.SaveChangesAsync();
+        }
+        await Eventually.MatchesAsync(() => ScalarAsync($"SELECT count(*) FROM history.mt_events WHERE stream_id = 'ledger/gains/{late}'"),
+            n => n == 1, "the late one credited", TimeSpan.FromSeconds(30));
+        await using (var session = store.LightweightSession())
+        {
+            session.Events.StartStream("governance/proposals/" + second, Activation(second, late, now));
+            await session.SaveChangesAsync();
+        }
+        await Eventually.MatchesAsync(() => ScalarAsync("""
+            SELECT count(*) FROM history.mt_events c WHERE c.type = 'epoch_closed'
+              AND (c.data->>'epoch')::bigint >= (SELECT max((data->>'epoch')::bigint) FROM history.mt_events WHERE type = 'model_gain_reversed')
+              AND (SELECT count(*) FROM history.mt_events WHERE type = 'model_gain_reversed') = 2
+            """), n => n > 0, "both taken back and an epoch closed over them", TimeSpan.FromSeconds(30));
+        await _ledger.DisposeAsync();
+        _ledger = null;
+
+        var honest = await AuditRun.RunAsync("replay", "--database", _database, "--json");
+
+        var report = First(honest);
+        var gains = report.GetProperty("gains");
+        // 500 bp and 300 bp at a hundredth of a token each: 8 tokens credited, 8 taken back, nothing kept.
+        Assert.Empty(gains.GetProperty("findings").EnumerateArray());
+        Assert.Equal((2, "8000000000000000000", 2, 2, "8000000000000000000"),
+            (gains.GetProperty("recorded").GetInt32(), gains.GetProperty("paid").ToString(), gains.GetProperty("reversalsDue").GetInt32(),
+             gains.GetProperty("reversed").GetInt32(), gains.GetProperty("takenBack").ToString()));
+        Assert.All(report.GetProperty("epochs").EnumerateArray(), e => Assert.True(e.GetProperty("matches").GetBoolean()));
+        Assert.Contains(report.GetProperty("balances").EnumerateArray(),
+            b => b.GetProperty("address").GetString() == contributor && b.GetProperty("amount").ToString() == "0");
+        // The activations here were planted without their votes (governance's own tests pass real ones): the policy section
+        // says so, and that is all the replay finds.
+        Assert.Empty(report.GetProperty("differences").EnumerateArray());
+
+        // The later reversal deleted: the gain stands for an invalidated contribution, and the recomputed balance keeps it.
+        // (The roots still agree: a published cumulative amount never goes down, so a debit moves no root until later earnings.)
+        await ScalarAsync($"DELETE FROM history.mt_events WHERE type = 'model_gain_reversed' AND stream_id = 'ledger/gains/{late}' RETURNING 1");
+        var deleted = First(await AuditRun.RunAsync("replay", "--database", _database, "--json"));
+
+        var missing = Assert.Single(deleted.GetProperty("gains").GetProperty("findings").EnumerateArray());
+        Assert.Equal("gain reversal missing", missing.GetProperty("what").GetString());
+        Assert.Contains(late, missing.GetProperty("detail").GetString());
+        Assert.Contains(deleted.GetProperty("balances").EnumerateArray(),
+            b => b.GetProperty("address").GetString() == contributor && b.GetProperty("amount").ToString() == "3000000000000000000");
+    }
+
+    private static PolicyActivated Activation(string proposal, string contributionId, DateTimeOffset at)
+    {
+        var payload = JsonSerializer.Serialize(new { contributionId, reason = "a copy of a published model" });
+        return new PolicyActivated(proposal, "contribution-invalidation", payload, Hex.Encode(SHA256.HashData(Encoding.UTF8.GetBytes(payload))), at);
+    }
+
     private static ModelContributionEvaluated Evaluated(string id, string contributor, string model, string root, string champion, int accuracy, int championAccuracy,
         int onlyModel, int onlyChampion, bool became, DateTimeOffset at) =>
         new(1, id, contributor, model, Id(), root, null, "community-model-onnx/1", "test", null, 40, accuracy, champion, championAccuracy, accuracy - championAccuracy,

@@ -98,4 +98,94 @@ public sealed class GainRewardReplayTests
         Assert.Equal(0, result.Due);
         Assert.Equal(["gain reward without evaluation"], result.Findings.Select(f => f.What));
     }
+
+    private const string Proposal = "0xcc00000000000000000000000000000000000000000000000000000000000001";
+    private const string OtherProposal = "0xcc00000000000000000000000000000000000000000000000000000000000002";
+
+    private LogEvent Invalidated(string id, string proposal = Proposal) => Event($"governance/proposals/{proposal}", "policy_activated",
+        JsonSerializer.Serialize(new { proposalId = proposal, kind = "contribution-invalidation", payload = JsonSerializer.Serialize(new { contributionId = id, reason = "copied" }) }));
+
+    private LogEvent Reversed(string id, string amount, string proposal = Proposal, string account = Alice, long epoch = 5) =>
+        Event($"ledger/gains/{id}", "model_gain_reversed",
+            JsonSerializer.Serialize(new { contributionId = id, account, amount, epoch, reason = "copied", proposalId = proposal }));
+
+    [Fact]
+    public void An_invalidated_contributions_gain_taken_back_exactly_replays_clean_whichever_came_first()
+    {
+        var after = History();
+        after.Add(Gain(Won, "5250"));
+        after.Add(Invalidated(Won));
+        after.Add(Reversed(Won, "-5250"));
+        // Invalidated before the evaluation was read: the credit and its reversal in one transaction.
+        var before = History();
+        before.Add(Invalidated(Won));
+        before.Add(Gain(Won, "5250"));
+        before.Add(Reversed(Won, "-5250"));
+        // A credit of 0 has nothing to take back.
+        var unpaid = History();
+        unpaid.Add(Invalidated(Won));
+        unpaid.Add(Gain(Won, "0", epoch: 3, policy: "reward-1"));
+
+        foreach (var replay in new[] { after, before })
+        {
+            var result = replay.Finish();
+            Assert.Empty(result.Findings);
+            Assert.Equal((1, 1, 5250), (result.ReversalsDue, result.Reversed, (int)result.TakenBack));
+        }
+        Assert.Empty(unpaid.Finish().Findings);
+    }
+
+    [Fact]
+    public void A_gain_of_an_invalidated_contribution_left_standing_is_named_in_either_order()
+    {
+        var after = History();
+        after.Add(Gain(Won, "5250"));
+        after.Add(Invalidated(Won));
+        var before = History();
+        before.Add(Invalidated(Won));
+        before.Add(Gain(Won, "5250"));
+
+        var standing = Assert.Single(after.Finish().Findings);
+        Assert.Equal(("gain reversal missing", 4L), (standing.What, standing.Index));
+        var early = Assert.Single(before.Finish().Findings);
+        Assert.Equal(("gain reversal missing", 5L), (early.What, early.Index));
+    }
+
+    [Fact]
+    public void A_reversal_of_a_wrong_amount_account_or_proposal_without_an_invalidation_or_twice_is_named_at_its_index()
+    {
+        var wrongAmount = History();
+        wrongAmount.Add(Gain(Won, "5250"));
+        wrongAmount.Add(Invalidated(Won));
+        wrongAmount.Add(Reversed(Won, "-5000"));
+        var wrongAccount = History();
+        wrongAccount.Add(Gain(Won, "5250"));
+        wrongAccount.Add(Invalidated(Won));
+        wrongAccount.Add(Reversed(Won, "-5250", account: Bob));
+        var unasked = History();
+        unasked.Add(Gain(Won, "5250"));
+        unasked.Add(Reversed(Won, "-5250"));
+        var otherProposal = History();
+        otherProposal.Add(Gain(Won, "5250"));
+        otherProposal.Add(Invalidated(Won));
+        otherProposal.Add(Reversed(Won, "-5250", proposal: OtherProposal));
+        var twice = History();
+        twice.Add(Gain(Won, "5250"));
+        twice.Add(Invalidated(Won));
+        twice.Add(Reversed(Won, "-5250"));
+        twice.Add(Reversed(Won, "-5250"));
+        var uncredited = History();
+        uncredited.Add(Invalidated(Won));
+        uncredited.Add(Reversed(Won, "-5250"));
+
+        var amount = Assert.Single(wrongAmount.Finish().Findings);
+        Assert.Equal(("gain reversal amount", 6L), (amount.What, amount.Index));
+        Assert.Equal(["gain reversal account"], wrongAccount.Finish().Findings.Select(f => f.What));
+        // Without an invalidation the reversal is named, and the credit stands as due (no activation asks it back).
+        var lone = Assert.Single(unasked.Finish().Findings);
+        Assert.Equal(("gain reversal without activation", 5L), (lone.What, lone.Index));
+        Assert.Equal(["gain reversal without activation"], otherProposal.Finish().Findings.Select(f => f.What));
+        Assert.Equal(["gain reversed twice"], twice.Finish().Findings.Select(f => f.What));
+        Assert.Equal(["gain reversal without credit", "gain unrewarded"], uncredited.Finish().Findings.Select(f => f.What).Order());
+    }
 }

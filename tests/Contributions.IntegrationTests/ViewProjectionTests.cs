@@ -110,6 +110,35 @@ public sealed class ViewProjectionTests(ContributionsService service) : IClassFi
     }
 
     [Fact]
+    public async Task A_contributed_models_gain_credit_and_its_reversal_show_beside_the_reward_and_a_gain_forged_elsewhere_changes_nothing()
+    {
+        var target = await SubmitAsync("a model that became champion");
+        await Eventually.MatchesAsync(() => ViewAsync(target), HasLogIndex, "the log index");
+        var proposal = "0x" + new string('c', 64);
+        await service.AppendAsync(("scoring/" + target, Scored(target, 80)), ("ledger/credits/" + target, Rewarded(target, "16000")),
+            // Forged: a gain credit outside the ledger's gain streams is no credit.
+            ("ledger/credits/forged-gain/" + target, new ModelGainRewarded(target, Contributor, 1, "0x" + new string('d', 64), 9000, "1", 3, "reward-1", DateTimeOffset.UtcNow)));
+        var marker = await SubmitAsync("after the forged gain");
+        await Eventually.MatchesAsync(() => ViewAsync(marker), HasLogIndex, "the projector to pass the forgery");
+        Assert.Equal(JsonValueKind.Null, (await ViewAsync(target)).GetProperty("gain").ValueKind);
+
+        await service.AppendAsync(("ledger/gains/" + target,
+            new ModelGainRewarded(target, Contributor, 1, "0x" + new string('d', 64), 750, "7500", 3, "reward-1", DateTimeOffset.UtcNow)));
+        var gained = await Eventually.MatchesAsync(() => ViewAsync(target), v => v.GetProperty("gain").ValueKind == JsonValueKind.Object, "the gain credit");
+        Assert.Equal(("7500", 750, 3L), (gained.GetProperty("gain").GetProperty("amount").GetString(),
+            gained.GetProperty("gain").GetProperty("gainBasisPoints").GetInt32(), gained.GetProperty("gain").GetProperty("epoch").GetInt64()));
+        Assert.Equal(JsonValueKind.Null, gained.GetProperty("gain").GetProperty("reversal").ValueKind);
+
+        await service.AppendAsync(("ledger/gains/" + target + "/reversal",
+            new ModelGainReversed(target, Contributor, "-7500", 4, "stolen weights", proposal, DateTimeOffset.UtcNow)));
+        var reversed = await Eventually.MatchesAsync(() => ViewAsync(target),
+            v => v.GetProperty("gain").GetProperty("reversal").ValueKind == JsonValueKind.String, "the gain's reversal");
+        Assert.Equal(("-7500", 4L, proposal), (reversed.GetProperty("gain").GetProperty("reversal").GetString(),
+            reversed.GetProperty("gain").GetProperty("reversalEpoch").GetInt64(), reversed.GetProperty("gain").GetProperty("reversalProposalId").GetString()));
+        Assert.Equal("16000", reversed.GetProperty("reward").GetString()); // the quality reward beside it, unchanged
+    }
+
+    [Fact]
     public async Task An_appeal_decided_in_scoring_becomes_the_score_and_a_decision_forged_elsewhere_changes_nothing()
     {
         var target = await SubmitAsync("appealed later");

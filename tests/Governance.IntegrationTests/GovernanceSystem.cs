@@ -147,6 +147,46 @@ public class GovernanceSystem : IAsyncLifetime
         await closing.SaveChangesAsync();
     }
 
+    /// <summary>
+    /// Records a contributed model's gain credit and, when <paramref name="reversed"/>, its reversal (as the ledger does for an
+    /// invalidated contribution: <c>ledger/gains/{id}</c>), then closes <paramref name="epoch"/> as the ledger does: the root of
+    /// every address's cumulative amount under the published rule, the reversal counted as a debit.
+    /// </summary>
+    public async Task GainAndCloseAsync(long epoch, string contributor, BigInteger gain, bool reversed)
+    {
+        using var store = DocumentStore.For(options =>
+        {
+            options.Connection(History);
+            HistoryStoreExtensions.ConfigureHistory(options, "ledgerseed");
+            options.Events.AddEventType<ContributionRewarded>();
+            options.Events.AddEventType<ModelGainRewarded>();
+            options.Events.AddEventType<ModelGainReversed>();
+            options.Events.AddEventType<EpochClosed>();
+        });
+        var id = Hex.Encode(RandomNumberGenerator.GetBytes(32));
+        var amount = gain.ToString(CultureInfo.InvariantCulture);
+        await using (var session = store.LightweightSession())
+        {
+            session.Events.StartStream("ledger/gains/" + id,
+                [new ModelGainRewarded(id, contributor, 1, id, 500, amount, epoch, "reward-1", Clock.GetUtcNow()),
+                 .. reversed ? [new ModelGainReversed(id, contributor, "-" + amount, epoch, "copied", id, Clock.GetUtcNow())] : Array.Empty<object>()]);
+            await session.SaveChangesAsync();
+        }
+        await using var query = store.QuerySession();
+        var entries = (await query.Events.QueryRawEventDataOnly<ContributionRewarded>().ToListAsync())
+            .Select(c => (c.Contributor, c.Epoch, BigInteger.Parse(c.Amount, CultureInfo.InvariantCulture)))
+            .Concat((await query.Events.QueryRawEventDataOnly<ModelGainRewarded>().ToListAsync())
+                .Select(g => (g.Contributor, g.Epoch, BigInteger.Parse(g.Amount, CultureInfo.InvariantCulture))))
+            .Concat((await query.Events.QueryRawEventDataOnly<ModelGainReversed>().ToListAsync())
+                .Select(g => (g.Account, g.Epoch, BigInteger.Parse(g.Amount, CultureInfo.InvariantCulture))))
+            .ToList();
+        var tree = CumulativeClaims.TreeAt(entries, epoch)!;
+        await using var closing = store.LightweightSession();
+        closing.Events.StartStream("ledger/epochs/" + epoch, new EpochClosed(epoch, Clock.GetUtcNow(), "0",
+            tree.Total.ToString(CultureInfo.InvariantCulture), tree.Count, tree.Root));
+        await closing.SaveChangesAsync();
+    }
+
     private static async Task<Dictionary<string, BigInteger>> CumulativeAsync(IDocumentStore store, long epoch)
     {
         await using var query = store.QuerySession();

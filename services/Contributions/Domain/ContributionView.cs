@@ -29,7 +29,24 @@ public sealed record ContributionView
 
     /// <summary>Set once the contributor appealed the score (<see cref="Contracts.AppealFiled"/>), and its decision once made.</summary>
     public ContributionAppeal? Appeal { get; init; }
+
+    /// <summary>
+    /// A contributed model's gain credit (<see cref="Contracts.ModelGainRewarded"/>) once recorded, and its reversal
+    /// (<see cref="Contracts.ModelGainReversed"/>) if the contribution was invalidated; null for every other contribution.
+    /// </summary>
+    public ContributionGain? Gain { get; init; }
 }
+
+/// <summary>What a contributed model earned for its measured gain over the champion, and what an invalidation took back.</summary>
+/// <param name="GainBasisPoints">The accuracy gained over the champion on the private split, basis points.</param>
+/// <param name="Amount">What was credited for it, token base units (on top of <see cref="ContributionView.Reward"/>).</param>
+/// <param name="Epoch">The reward epoch credited.</param>
+/// <param name="PolicyVersion">The reward policy that priced it.</param>
+/// <param name="Reversal">Minus the amount, once an invalidation took it back (e.g. "-7500"); null otherwise.</param>
+/// <param name="ReversalEpoch">The reward epoch the debit takes effect in.</param>
+/// <param name="ReversalProposalId">The invalidating proposal the reversal names.</param>
+public sealed record ContributionGain(
+    int GainBasisPoints, string Amount, long Epoch, string PolicyVersion, string? Reversal = null, long? ReversalEpoch = null, string? ReversalProposalId = null);
 
 /// <summary>The contributor's appeal of the score, and what its second round decided.</summary>
 /// <param name="AppealId">The appeal, 0x-hex (the signed Appeal's EIP-712 digest).</param>

@@ -58,6 +58,17 @@ public static class ContributionViewProjection
         },
     };
 
+    /// <summary>A contributed model's gain credit, beside its quality-score reward.</summary>
+    public static ContributionView Apply(ContributionView view, ModelGainRewarded rewarded) => view with
+    {
+        Gain = new ContributionGain(rewarded.GainBasisPoints, rewarded.Amount, rewarded.Epoch, rewarded.PolicyVersion),
+    };
+
+    /// <summary>The gain credit taken back; it follows its credit in the history (in the same transaction when invalidated before).</summary>
+    public static ContributionView Apply(ContributionView view, ModelGainReversed reversed) => view.Gain is null
+        ? view
+        : view with { Gain = view.Gain with { Reversal = reversed.Amount, ReversalEpoch = reversed.Epoch, ReversalProposalId = reversed.ProposalId } };
+
     public static ContributionView Apply(ContributionView view, AppealFiled filed) => view with
     {
         Appeal = new ContributionAppeal(filed.AppealId, filed.Reason, filed.FiledAt, filed.AppealedScore, Role: filed.AppellantRole ?? AppealFiled.Contributor),

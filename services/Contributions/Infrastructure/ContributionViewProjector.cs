@@ -39,6 +39,8 @@ public sealed class ContributionViewProjector(IDocumentStore store, NpgsqlDataSo
         [OutboxRoutes.EventTypeName(typeof(AppealFiled))] = ("scoring/", typeof(AppealFiled)),
         [OutboxRoutes.EventTypeName(typeof(AppealDecided))] = ("scoring/", typeof(AppealDecided)),
         [OutboxRoutes.EventTypeName(typeof(AppealSettled))] = ("ledger/", typeof(AppealSettled)),
+        [OutboxRoutes.EventTypeName(typeof(ModelGainRewarded))] = ("ledger/gains/", typeof(ModelGainRewarded)),
+        [OutboxRoutes.EventTypeName(typeof(ModelGainReversed))] = ("ledger/gains/", typeof(ModelGainReversed)),
     };
 
     public async Task<ContributionViewCheckpoint> LoadCheckpointAsync(CancellationToken ct)
@@ -112,6 +114,12 @@ public sealed class ContributionViewProjector(IDocumentStore store, NpgsqlDataSo
                     break;
                 case AppealSettled settled:
                     Update(settled.ContributionId, view => ContributionViewProjection.Apply(view, settled));
+                    break;
+                case ModelGainRewarded gained:
+                    Update(gained.ContributionId, view => ContributionViewProjection.Apply(view, gained));
+                    break;
+                case ModelGainReversed gainReversed:
+                    Update(gainReversed.ContributionId, view => ContributionViewProjection.Apply(view, gainReversed));
                     break;
                 case TreeHeadAnchored anchored:
                     foreach (var id in views.Keys.ToList())
@@ -207,6 +215,8 @@ public sealed class ContributionViewProjector(IDocumentStore store, NpgsqlDataSo
                 AppealFiled filed => filed.ContributionId,
                 AppealDecided decided => decided.ContributionId,
                 AppealSettled settled => settled.ContributionId,
+                ModelGainRewarded gained => gained.ContributionId,
+                ModelGainReversed gainReversed => gainReversed.ContributionId,
                 _ => null,
             })
             .OfType<string>().Where(id => !created.Contains(id)).Distinct(StringComparer.Ordinal).ToArray();

@@ -78,6 +78,9 @@ public sealed class EarnedWeights(IDocumentStore store)
                 // A contributed model's gain credit, from the ledger's gain streams.
                 .Concat((await LedgerEvents<ModelGainRewarded>(session, "model_gain_rewarded", ct, LedgerStreamPrefix + "gains/"))
                     .Select(g => (Address: g.Contributor, g.Amount, g.Epoch)))
+                // Less its reversal when the contribution was invalidated.
+                .Concat((await LedgerEvents<ModelGainReversed>(session, "model_gain_reversed", ct, LedgerStreamPrefix + "gains/"))
+                    .Select(g => (Address: g.Account, g.Amount, g.Epoch)))
                 .Select(e => (e.Address, e.Epoch, BigInteger.Parse(e.Amount, System.Globalization.CultureInfo.InvariantCulture)));
             var earned = CumulativeClaims.At(entries, epoch.Epoch).ToDictionary(e => e.Address, e => e.Amount, StringComparer.Ordinal);
 

@@ -32,21 +32,26 @@ public sealed record JournalEntry(
             [new Posting(EmissionAccount, TokenAmount.Format(-amount)), new Posting(contributor, text)]);
     }
 
-    /// <summary>The journal entry of a reversed contribution's debit: its id beside the credit's, which the store refuses twice.</summary>
-    public static string ReversalId(string contributionId) => "reversal:" + contributionId;
+    /// <summary>
+    /// The journal entry of a reversed credit's debit: its id beside the credit entry's, which the store refuses twice. The
+    /// contribution's credit entry is named by the contribution id, so its reversal is <c>reversal:{contributionId}</c>; a
+    /// gain credit's (<c>gain:{contributionId}</c>) is <c>reversal:gain:{contributionId}</c>.
+    /// </summary>
+    public static string ReversalId(string creditEntryId) => "reversal:" + creditEntryId;
 
     /// <summary>
     /// The mirror of a contribution's credit: the contributor gives back what it was credited and the emission account, the
     /// credit's source, takes it back, so the journal stays balanced and the emission account's balance stays minus every
     /// reward still standing.
     /// </summary>
-    /// <param name="credited">What the contribution's credit gave (non-negative); the entry's amount is minus that.</param>
+    /// <param name="creditEntryId">The reversed credit's journal entry: the contribution id, or a gain credit's entry id.</param>
+    /// <param name="credited">What the credit gave (non-negative); the entry's amount is minus that.</param>
     /// <param name="policyVersion">The reversed credit's policy version, so the two entries read as a pair.</param>
     public static JournalEntry Reversal(
-        string contributionId, string contributor, BigInteger credited, long epoch, string policyVersion, long number, DateTimeOffset at)
+        string creditEntryId, string contributor, BigInteger credited, long epoch, string policyVersion, long number, DateTimeOffset at)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(credited);
-        return new JournalEntry(ReversalId(contributionId), contributor, TokenAmount.Format(-credited), epoch, policyVersion, number, at,
+        return new JournalEntry(ReversalId(creditEntryId), contributor, TokenAmount.Format(-credited), epoch, policyVersion, number, at,
             [new Posting(EmissionAccount, TokenAmount.Format(credited)), new Posting(contributor, TokenAmount.Format(-credited))]);
     }
 

@@ -14,7 +14,7 @@ namespace CommunityAI.RewardLedger.Infrastructure;
 /// streams, the lines of <see cref="ValidatorsRewarded"/> events there too, and the lines of <see cref="RevenueSplit"/>
 /// events in its revenue streams, the only input of epoch totals and claim trees, less the debits of <see cref="RewardAdjusted"/>
 /// events in its credit streams, plus or minus the lines of <see cref="AppealSettled"/> events there, plus the
-/// <see cref="ModelGainRewarded"/> events of its gain streams. The journal and account tables are views for reading; a row inserted or edited there moves
+/// <see cref="ModelGainRewarded"/> events of its gain streams less their <see cref="ModelGainReversed"/> debits. The journal and account tables are views for reading; a row inserted or edited there moves
 /// no root and pays nothing.
 /// </summary>
 public static class CreditHistory
@@ -34,6 +34,7 @@ public static class CreditHistory
     private static readonly string AdjustedType = OutboxRoutes.EventTypeName(typeof(RewardAdjusted));
     private static readonly string SettledType = OutboxRoutes.EventTypeName(typeof(AppealSettled));
     private static readonly string GainType = OutboxRoutes.EventTypeName(typeof(ModelGainRewarded));
+    private static readonly string GainReversedType = OutboxRoutes.EventTypeName(typeof(ModelGainReversed));
     private const string Events = HistoryStoreExtensions.EventsSchema + ".mt_events";
 
     // Every credit as (address, amount, epoch): rewards, each line of each validator pay, each line of each revenue
@@ -66,7 +67,10 @@ public static class CreditHistory
               UNION ALL
               SELECT line->>'account', (line->>'amount')::numeric, (e.data->>'epoch')::bigint
               FROM {Events} e CROSS JOIN LATERAL jsonb_array_elements(e.data->'lines') AS line
-              WHERE e.type = @settledType AND starts_with(e.stream_id, @streams)) AS entries
+              WHERE e.type = @settledType AND starts_with(e.stream_id, @streams)
+              UNION ALL
+              SELECT data->>'account', (data->>'amount')::numeric, (data->>'epoch')::bigint
+              FROM {Events} WHERE type = @gainReversedType AND starts_with(stream_id, @gainStreams)) AS entries
         WHERE epoch <= @epoch
         GROUP BY 1, 2
         """;
@@ -89,6 +93,7 @@ public static class CreditHistory
         AddCreditParameters(command.Parameters);
         command.Parameters.AddWithValue("adjustedType", AdjustedType);
         command.Parameters.AddWithValue("settledType", SettledType);
+        command.Parameters.AddWithValue("gainReversedType", GainReversedType);
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {

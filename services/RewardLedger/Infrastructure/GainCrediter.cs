@@ -21,7 +21,8 @@ namespace CommunityAI.RewardLedger.Infrastructure;
 /// Apart from the contribution's quality-score credit (<c>ledger/credits/{id}</c>), which stays: the model was reviewed
 /// like any contribution, and governance can lower the <c>model</c> base if the gain should pay alone. A separate stream
 /// also keeps the two independent of which the ledger reads first. The credit is recorded even when the policy pays 0 for
-/// gains, so every champion change has its fact and <c>replay</c> can hold each one to it.
+/// gains, so every champion change has its fact and <c>replay</c> can hold each one to it. A contribution invalidated before
+/// its evaluation is read gets its credit and, in the same transaction, its <see cref="ModelGainReversed"/>.
 /// </remarks>
 public sealed class GainCrediter(IDocumentStore store, RewardPolicyBook policies, IOptions<EpochOptions> epochs, TimeProvider clock)
 {
@@ -74,6 +75,11 @@ public sealed class GainCrediter(IDocumentStore store, RewardPolicyBook policies
             account = account.Moved(amount);
             session.Store(account);
             session.Insert(JournalEntry.Credit(EntryId(contributionId), contributor, amount, epoch, policy.Name, account.Entries, now));
+            // Invalidated before this evaluation was read (a model often waits rounds for its evaluation): the credit keeps its
+            // fact and is taken back in the same transaction, so the order in which the ledger reads the two never pays a gain
+            // of an invalidated contribution. Read under the lock the reverser decides under too.
+            if (await InvalidationHistory.FirstAsync(session.Connection!, contributionId, ct) is { } invalidation)
+                RewardReverser.RecordGainReversal(session, rewarded, invalidation, epoch, account, now);
             await session.SaveChangesAsync(ct);
             return rewarded;
         }

@@ -19,7 +19,8 @@ namespace CommunityAI.RewardLedger.Infrastructure;
 /// An activation is acted on only once <see cref="ScoreFollower"/> has credited every score stored before it: otherwise a
 /// credit still in flight could land after its invalidation was passed over as "never rewarded". A contribution first
 /// scored after its invalidation came into force is credited and not reversed; governance invalidates contributions that
-/// exist, so that is a contribution still under review when the vote ended, and a second proposal reverses it.
+/// exist, so that is a contribution still under review when the vote ended, and a second proposal reverses it. A contributed
+/// model's gain credit is reversed whichever comes first (<see cref="RewardReverser.ReverseGainAsync"/>).
 /// </remarks>
 public sealed class InvalidationFollower(NpgsqlDataSource dataSource, IDocumentStore store, RewardReverser reverser)
     : HistoryFollower(dataSource, RewardPolicyBook.GovernanceStreamPrefix)
@@ -39,7 +40,11 @@ public sealed class InvalidationFollower(NpgsqlDataSource dataSource, IDocumentS
         if (invalidations.Count > 0 && invalidations[^1].Sequence > await ScoresCreditedUpToAsync(ct))
             return false;
         foreach (var (_, invalidation) in invalidations)
+        {
             await reverser.ReverseAsync(invalidation, ct);
+            // A gain credit needs no wait: one read later than this activation carries its reversal (GainCrediter).
+            await reverser.ReverseGainAsync(invalidation, ct);
+        }
         await SaveCheckpointAsync(checkpoint, ct);
         return true;
     }

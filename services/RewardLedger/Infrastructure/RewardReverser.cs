@@ -1,10 +1,12 @@
 using CommunityAI.Contracts;
 using CommunityAI.Formats.Policies;
+using CommunityAI.Formats.Signing;
 using CommunityAI.RewardLedger.Domain;
 using CommunityAI.ServiceDefaults.Epochs;
 using CommunityAI.ServiceDefaults.History;
 using Marten;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace CommunityAI.RewardLedger.Infrastructure;
 
@@ -71,5 +73,84 @@ public sealed class RewardReverser(IDocumentStore store, IOptions<EpochOptions> 
         {
             return null; // reversed by a concurrent leader
         }
+    }
+
+    /// <summary>
+    /// Takes back an invalidated contribution's gain credit (<see cref="ModelGainRewarded"/>), if it has one: returns the
+    /// debit recorded now, or null when there is nothing (more) to reverse.
+    /// </summary>
+    /// <remarks>
+    /// The other order, an evaluation read after its contribution was invalidated, is <see cref="GainCrediter"/>'s: it reads
+    /// the activations under the contributor's lock and records the credit with its reversal. So this side decides under
+    /// the same lock, named by the paying evaluation's contributor: whichever transaction takes the lock second sees the
+    /// other's fact. An evaluation not yet in the history cannot be in a crediter's hands either, and the crediter that
+    /// reads it later finds this activation (already committed, since the follower read it).
+    /// </remarks>
+    public async Task<ModelGainReversed?> ReverseGainAsync(Invalidation invalidation, CancellationToken ct)
+    {
+        try
+        {
+            await using var session = store.LightweightSession();
+            await session.BeginTransactionAsync(ct);
+            if (await PayingEvaluationContributorAsync(session.Connection!, invalidation.ContributionId, ct) is not { } contributor)
+                return null;
+            await LedgerLocks.ForCreditAsync(session.Connection!, [contributor], ct);
+            var stream = GainCrediter.StreamFor(invalidation.ContributionId);
+            var recorded = await session.Events.FetchStreamAsync(stream, token: ct);
+            // Not credited yet: the crediter will find this activation and record the reversal with the credit.
+            if (recorded.Select(e => e.Data).OfType<ModelGainRewarded>().FirstOrDefault() is not { } credit)
+                return null;
+            if (recorded.Any(e => e.Data is ModelGainReversed))
+                return null;
+            var state = await session.LoadAsync<EpochState>(EpochState.Key, ct) ?? EpochState.None;
+            var account = await session.LoadAsync<LedgerAccount>(credit.Contributor, ct) ?? LedgerAccount.Open(credit.Contributor);
+            var now = clock.GetUtcNow();
+            var reversed = RecordGainReversal(session, credit, invalidation, state.EpochForCredit(epochs.Value, now), account, now);
+            if (reversed is not null)
+                await session.SaveChangesAsync(ct);
+            return reversed;
+        }
+        catch (Exception ex) when (StoreConflicts.IsDuplicate(ex))
+        {
+            return null; // reversed by a concurrent leader
+        }
+    }
+
+    /// <summary>
+    /// Appends the reversal of <paramref name="credit"/> to its gain stream, with the mirror journal entry (id
+    /// <see cref="JournalEntry.ReversalId"/> of the credit's entry, refused twice) and the account's move, in the caller's
+    /// transaction, under the contributor's lock; returns null for a credit of 0 (a debit of 0 would say nothing). The one way
+    /// a gain credit is taken back, whether the credit was recorded before the invalidation or in this very transaction.
+    /// </summary>
+    /// <param name="account">The contributor's account as it stands in this transaction (after the credit, if in the same one).</param>
+    internal static ModelGainReversed? RecordGainReversal(
+        IDocumentSession session, ModelGainRewarded credit, Invalidation invalidation, long epoch, LedgerAccount account, DateTimeOffset now)
+    {
+        var credited = TokenAmount.Parse(credit.Amount);
+        if (credited.IsZero)
+            return null;
+        var reversed = new ModelGainReversed(credit.ContributionId, credit.Contributor, TokenAmount.Format(-credited), epoch,
+            invalidation.Reason, invalidation.ProposalId, now);
+        session.Events.Append(GainCrediter.StreamFor(credit.ContributionId), reversed);
+        session.Insert(JournalEntry.Reversal(GainCrediter.EntryId(credit.ContributionId), credit.Contributor, credited, epoch,
+            credit.PolicyVersion, account.Entries + 1, now));
+        session.Store(account.Moved(-credited));
+        return reversed;
+    }
+
+    // The contributor of the contribution's evaluation that made its model champion (the only kind that is credited), as
+    // the community model's stream records it and as GainCrediter locks it; null while there is none.
+    private static readonly string PayingEvaluationSql = $"""
+        SELECT data->>'contributor' FROM {HistoryStoreExtensions.EventsSchema}.mt_events
+        WHERE stream_id = @stream AND type = @type AND data->>'refusal' IS NULL AND (data->>'becameChampion')::boolean
+        ORDER BY seq_id LIMIT 1
+        """;
+
+    private static async Task<string?> PayingEvaluationContributorAsync(NpgsqlConnection connection, string contributionId, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(PayingEvaluationSql, connection);
+        command.Parameters.AddWithValue("stream", GainFollower.EvaluationStreamPrefix + contributionId);
+        command.Parameters.AddWithValue("type", OutboxRoutes.EventTypeName(typeof(ModelContributionEvaluated)));
+        return await command.ExecuteScalarAsync(ct) is string contributor && Address.TryParse(contributor, out var address) ? address : null;
     }
 }

@@ -10,7 +10,7 @@ namespace CommunityAI.Audit.Replay;
 
 /// <summary>
 /// Recomputes rewards from the history alone: credits per address and per epoch from ContributionRewarded (and the lines
-/// of RevenueSplit and ValidatorsRewarded, and ModelGainRewarded, which GainRewardReplay checks), debits from RewardAdjusted (AdjustmentReplay checks each against its
+/// of RevenueSplit and ValidatorsRewarded, and ModelGainRewarded, which GainRewardReplay checks), debits from RewardAdjusted and ModelGainReversed (GainRewardReplay checks those) (AdjustmentReplay checks each against its
 /// activation), signed lines from AppealSettled (AppealSettlementReplay checks each), and each EpochClosed's totals and claim root (OpenZeppelin tree of cumulative amounts under the published
 /// rule, CumulativeClaims: never decreasing) from those entries. Event types it
 /// does not know are counted and otherwise ignored, so a history written by a newer ledger still replays.
@@ -58,6 +58,9 @@ internal sealed class RewardReplay
                 break;
             case "modelgainrewarded":
                 AddGainCredit(e);
+                break;
+            case "modelgainreversed":
+                AddGainDebit(e);
                 break;
             default:
                 _unknownTypes[e.Type] = _unknownTypes.GetValueOrDefault(e.Type) + 1;
@@ -181,6 +184,25 @@ internal sealed class RewardReplay
     }
 
     /// <summary>
+    /// A gain credit's reversal is a debit like a reward's (GainRewardReplay checks it against its credit and activation),
+    /// taken, as the ledger takes it, only from its gain streams and once per contribution.
+    /// </summary>
+    private void AddGainDebit(LogEvent e)
+    {
+        if (!e.Stream.StartsWith("ledger/gains/", StringComparison.Ordinal) || Text(e.Data, "contributionId") is not { } id)
+            return;
+        if (Text(e.Data, "account") is not { } account || !Address.IsValid(account) || Text(e.Data, "amount") is not ['-', .. var digits]
+            || !TryAmount(digits, out var amount) || Long(e.Data, "epoch") is not { } epoch)
+        {
+            _differences.Add(new ReplayDifference(e.Index, "malformed gain reversal",
+                $"{e.Describe()}: needs a valid account address, a negative decimal amount and an integer epoch"));
+            return;
+        }
+        if (_creditedAt.TryAdd("reversal:gain:" + id, e.Index))
+            _credits.Add(new Credit(e.Index, id, account, -amount, epoch, Debit: true, FromGain: true));
+    }
+
+    /// <summary>
     /// A revenue split's lines are credits like rewards (RevenueReplay checks the split itself), taken, as the ledger
     /// takes them, only from its revenue streams.
     /// </summary>
@@ -275,7 +297,7 @@ internal sealed class RewardReplay
 
     private static string Display(string address) => Address.TryParse(address, out var checksummed) ? checksummed : address;
 
-    /// <param name="Debit">A reversal (RewardAdjusted) or a negative settlement line: <paramref name="Amount"/> is negative.</param>
+    /// <param name="Debit">A reversal (RewardAdjusted, ModelGainReversed) or a negative settlement line: <paramref name="Amount"/> is negative.</param>
     /// <param name="FromAppeal">A line of an AppealSettled, of the contributor or of a validator.</param>
     /// <param name="FromGain">A ModelGainRewarded: a contributed model's measured gain.</param>
     private sealed record Credit(long Index, string ContributionId, string Address, BigInteger Amount, long Epoch, bool FromRevenue = false, bool ToValidator = false,

@@ -12,7 +12,7 @@ namespace CommunityAI.Audit.Verification;
 /// <summary>
 /// What the history says about claims, for comparison with the chain: each closed epoch's recorded root and total
 /// next to the tree recomputed from the credits and debits (ContributionRewarded, revenue splits, validator pay, reversals,
-/// appeal settlements, gain credits) (OpenZeppelin StandardMerkleTree of cumulative
+/// appeal settlements, gain credits and their reversals) (OpenZeppelin StandardMerkleTree of cumulative
 /// amounts, <see cref="ClaimTree"/>), the chain-bridge's ClaimRootPublished/ClaimRootDropped records and its
 /// ContractsDeployed records. Pure: fed one event at a time, in log order. Malformed or repeated credits are
 /// stepped over here; <c>replay</c> names them.
@@ -20,7 +20,7 @@ namespace CommunityAI.Audit.Verification;
 internal sealed class ClaimHistory
 {
     private static readonly byte[] TypeMember = "\"type\":\""u8.ToArray();
-    private static readonly HashSet<string> Types = ["contributionrewarded", "revenuesplit", "validatorsrewarded", "rewardadjusted", "appealsettled", "modelgainrewarded", "epochclosed", "claimrootpublished", "claimrootdropped", "contractsdeployed"];
+    private static readonly HashSet<string> Types = ["contributionrewarded", "revenuesplit", "validatorsrewarded", "rewardadjusted", "appealsettled", "modelgainrewarded", "modelgainreversed", "epochclosed", "claimrootpublished", "claimrootdropped", "contractsdeployed"];
 
     // Per address: the net total of its entries folded so far, and its cumulative amount (CumulativeClaims, step by step).
     private readonly Dictionary<string, (BigInteger Net, BigInteger Cumulative)> _cumulative = new(StringComparer.OrdinalIgnoreCase);
@@ -120,6 +120,13 @@ internal sealed class ClaimHistory
                     && Text(data, "contributor") is { } gainer && Address.IsValid(gainer) && TryAmount(Text(data, "amount"), out var gain)
                     && Long(data, "epoch") is { } gainEpoch && _credited.Add($"gain:{gainFor}"))
                     _pending.Add((gainer, gain, gainEpoch));
+                break;
+            case "modelgainreversed":
+                // A gain credit's reversal is a debit, from the ledger's gain streams only, once per contribution (replay checks it).
+                if (e.Stream.StartsWith("ledger/gains/", StringComparison.Ordinal) && Text(data, "contributionId") is { } gainReversed
+                    && Text(data, "account") is { } gainDebited && Address.IsValid(gainDebited) && Text(data, "amount") is ['-', .. var gainDigits]
+                    && TryAmount(gainDigits, out var gainDebit) && Long(data, "epoch") is { } gainDebitEpoch && _credited.Add($"reversal:gain:{gainReversed}"))
+                    _pending.Add((gainDebited, -gainDebit, gainDebitEpoch));
                 break;
             case "epochclosed":
                 if (Long(data, "epoch") is { } epoch)

@@ -278,6 +278,14 @@ async function explain(id, view) {
       ...components,
       ["Reviews used", String(scored?.reviews?.length ?? 0)],
       ["Reward", view.reward == null ? "not yet" : `${formatUnits(BigInt(view.reward), 18)} tokens (epoch ${view.epoch})`],
+      // A contributed model that became champion is also paid by its measured gain (a credit of its own).
+      ...(view.gain == null ? [] : [["Model gain reward", h("span", { id: "gain-reward" },
+        `${formatUnits(BigInt(view.gain.amount), 18)} tokens for ${view.gain.gainBasisPoints} bp over the champion (epoch ${view.gain.epoch})`
+        + (view.gain.reversal == null ? "" : `; taken back by the invalidation: ${formatUnits(BigInt(view.gain.reversal), 18)} tokens (epoch ${view.gain.reversalEpoch})`))]]),
+      // A passed contribution-invalidation takes the rewards back; claims already published never go down.
+      ...(view.invalidation == null ? [] : [["Invalidated", h("span", { id: "invalidation" },
+        `by proposal ${view.invalidation.proposalId}: ${view.invalidation.reason}`
+        + (view.invalidation.rewardAdjustment == null ? "" : `; reward taken back: ${formatUnits(BigInt(view.invalidation.rewardAdjustment), 18)} tokens (epoch ${view.invalidation.adjustmentEpoch})`))]]),
       ["Log index", view.logIndex == null ? "—" : h("a", { href: `#/explorer/${view.logIndex}` }, `${view.logIndex}: verify in the explorer`)],
     ]));
 }
