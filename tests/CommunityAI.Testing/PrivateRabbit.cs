@@ -11,9 +11,9 @@ namespace CommunityAI.Testing;
 public sealed class PrivateRabbit : IAsyncLifetime
 {
     private readonly string _baseDir = Path.Combine(Path.GetTempPath(), "communityai-rmq-" + Guid.NewGuid().ToString("N")[..8]);
-    private readonly int _port = FreePort.Next();
-    private readonly int _distPort = FreePort.Next();
-    private readonly int _managementPort = FreePort.Next();
+    private int _port;
+    private int _distPort;
+    private int _managementPort;
     private Process? _server;
 
     public string NodeName { get; } = $"fault{Guid.NewGuid().ToString("N")[..6]}@localhost";
@@ -22,13 +22,30 @@ public sealed class PrivateRabbit : IAsyncLifetime
     /// <summary>The management API, through which the broker set-up creates the services' users.</summary>
     public Uri ManagementUri => new($"http://guest:guest@127.0.0.1:{_managementPort}/");
 
-    public Task InitializeAsync()
+    public async Task InitializeAsync()
     {
         Directory.CreateDirectory(_baseDir);
         File.WriteAllText(Path.Combine(_baseDir, "enabled_plugins"), "[rabbitmq_management].\n");
-        File.WriteAllText(Path.Combine(_baseDir, "rabbitmq.conf"),
-            $"listeners.tcp.default = 127.0.0.1:{_port}\nmanagement.tcp.ip = 127.0.0.1\nmanagement.tcp.port = {_managementPort}\n");
-        return StartAsync();
+        for (var attempt = 1; ; attempt++)
+        {
+            _port = FreePort.Next();
+            _distPort = FreePort.Next();
+            _managementPort = FreePort.Next();
+            File.WriteAllText(Path.Combine(_baseDir, "rabbitmq.conf"),
+                $"listeners.tcp.default = 127.0.0.1:{_port}\nmanagement.tcp.ip = 127.0.0.1\nmanagement.tcp.port = {_managementPort}\n");
+            try
+            {
+                await StartAsync();
+                return;
+            }
+            catch (ServerExitedException) when (attempt < 3)
+            {
+                // A port free when chosen can still be bound by another process before the node binds it; the first
+                // start may take fresh ones (later restarts keep theirs, which clients reconnect to).
+                _server?.Dispose();
+                _server = null;
+            }
+        }
     }
 
     public async Task StartAsync()
@@ -49,7 +66,26 @@ public sealed class PrivateRabbit : IAsyncLifetime
         _server.ErrorDataReceived += (_, _) => { };
         _server.BeginOutputReadLine();
         _server.BeginErrorReadLine();
-        await FreePort.WaitUntilListeningAsync(_port, TimeSpan.FromSeconds(90), $"RabbitMQ node {NodeName}");
+        try
+        {
+            await FreePort.WaitUntilListeningAsync(_port, TimeSpan.FromSeconds(90), $"RabbitMQ node {NodeName}", _server);
+        }
+        catch (Exception e) when (e is ServerExitedException or TimeoutException)
+        {
+            var why = $"{e.Message}; its log says:\n{LogErrors()}";
+            throw e is ServerExitedException ? new ServerExitedException(why) : new TimeoutException(why);
+        }
+    }
+
+    /// <summary>The error lines of the node's log (eaddrinuse, a bad config), for a start that failed.</summary>
+    private string LogErrors()
+    {
+        var log = Path.Combine(_baseDir, "log", NodeName + ".log");
+        if (!File.Exists(log))
+            return "(no log written)";
+        using var reader = new StreamReader(new FileStream(log, FileMode.Open, FileAccess.Read, FileShare.ReadWrite));
+        var errors = reader.ReadToEnd().Split('\n').Where(line => line.Contains("[error]", StringComparison.Ordinal)).TakeLast(10);
+        return string.Join('\n', errors);
     }
 
     /// <summary>
