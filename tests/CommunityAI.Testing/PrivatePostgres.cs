@@ -34,8 +34,9 @@ public sealed class PrivatePostgres : IAsyncLifetime
     public async Task StartAsync()
     {
         var (pgCtl, prefix) = ProcessRunner.AsPostgresUser(Path.Combine(_bin, "pg_ctl"));
-        await ProcessRunner.RunAsync(pgCtl, [.. prefix, "-D", _dataDir, "-w", "-l", Path.Combine(_dataDir, "server.log"),
-            "-o", $"-p {_port} -k /tmp -c listen_addresses=127.0.0.1 -c max_connections=300", "start"]);
+        // pg_ctl waits 60 s by default; a start at a load of 30 on two cores can take longer (as a private RabbitMQ did).
+        await ProcessRunner.RunAsync(pgCtl, [.. prefix, "-D", _dataDir, "-w", "-t", "170", "-l", Path.Combine(_dataDir, "server.log"),
+            "-o", $"-p {_port} -k /tmp -c listen_addresses=127.0.0.1 -c max_connections=300", "start"], timeout: TimeSpan.FromMinutes(3));
     }
 
     /// <summary>Immediate mode: like a crash, open transactions are lost and clients see broken connections.</summary>

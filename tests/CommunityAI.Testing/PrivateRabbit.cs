@@ -68,7 +68,9 @@ public sealed class PrivateRabbit : IAsyncLifetime
         _server.BeginErrorReadLine();
         try
         {
-            await FreePort.WaitUntilListeningAsync(_port, TimeSpan.FromSeconds(90), $"RabbitMQ node {NodeName}", _server);
+            // Three minutes: a boot takes about 6 s of CPU, and at a load of 30 on two cores that is well past a minute
+            // of wall time; a node that fails to boot is reported as soon as it exits, so the long wait costs nothing.
+            await FreePort.WaitUntilListeningAsync(_port, TimeSpan.FromMinutes(3), $"RabbitMQ node {NodeName}", _server);
         }
         catch (Exception e) when (e is ServerExitedException or TimeoutException)
         {
