@@ -12,7 +12,8 @@ namespace CommunityAI.ChainBridge.Apis;
 /// C2SP signed checkpoints: <c>GET /checkpoint</c> is a tlog-checkpoint signed with the log's Ed25519 note key, followed
 /// by the tlog-cosignature lines known witnesses have posted for that tree size: the newest head, or, with
 /// <c>Checkpoints:WitnessesRequired</c> k &gt; 0, the newest size k known witnesses cosigned (the newest head while none
-/// has). <c>GET /checkpoint/latest</c> is always the newest head, for witnesses to cosign.
+/// has). <c>GET /checkpoint/latest</c> is always the newest head, for monitors; <c>GET /checkpoint/witness</c> is the
+/// head offered to witnesses to cosign, the same for all of them for a while (<see cref="CheckpointOffer"/>).
 /// <c>POST /checkpoint/cosignature</c> takes a witness's cosigned checkpoint (the note with the witness's line).
 /// </summary>
 public static class CheckpointApi
@@ -30,6 +31,7 @@ public static class CheckpointApi
     {
         app.MapGet("/checkpoint", CheckpointAsync).WithTags("Checkpoints");
         app.MapGet("/checkpoint/latest", LatestCheckpointAsync).WithTags("Checkpoints");
+        app.MapGet("/checkpoint/witness", WitnessCheckpointAsync).WithTags("Checkpoints");
         app.MapPost("/checkpoint/cosignature", CosignAsync).WithTags("Checkpoints");
         return app;
     }
@@ -69,6 +71,18 @@ public static class CheckpointApi
         var head = await log.ReadHeadAsync(ct);
         var body = new Checkpoint(signer.Key.Name, head.TreeSize, head.RootHash).Format();
         return Serve(signer, body, await KnownCosignaturesAsync(cosignatures, keys, head.TreeSize, body, ct), response);
+    }
+
+    /// <summary>The head offered to witnesses: one size for all of them until the cadence has passed and the log has grown.</summary>
+    public static async Task<Results<ContentHttpResult, ProblemHttpResult>> WitnessCheckpointAsync(
+        LogStore log, CosignatureStore cosignatures, CheckpointSigner keys, CheckpointOffer offer, HttpResponse response, CancellationToken ct)
+    {
+        if (keys.Signer is not { } signer)
+            return NoKey();
+        var head = await log.ReadHeadAsync(ct);
+        var size = await offer.SizeAsync(head.TreeSize, ct);
+        var body = new Checkpoint(signer.Key.Name, size, await RootAtAsync(log, size, head, ct)).Format();
+        return Serve(signer, body, await KnownCosignaturesAsync(cosignatures, keys, size, body, ct), response);
     }
 
     /// <summary>

@@ -16,12 +16,14 @@ internal static class CheckpointExtensions
             // More than the known witnesses could never be met: /checkpoint would serve unwitnessed heads for ever.
             .Validate(o => o.WitnessesRequired >= 0 && o.WitnessesRequired <= o.Witnesses.Length,
                 "Checkpoints:WitnessesRequired must be between 0 and the number of Checkpoints:Witnesses")
+            .Validate(o => o.WitnessCadenceSeconds is >= 0 and <= 3600, "Checkpoints:WitnessCadenceSeconds must be between 0 and 3600")
             .ValidateOnStart();
         builder.Services.AddSingleton<CheckpointSigner>();
         // Reads its key before the server listens (it may come from a Dapr sidecar, a network call).
         builder.Services.AddHostedService(sp => sp.GetRequiredService<CheckpointSigner>());
         builder.Services.AddSingleton<TileStore>();
         builder.Services.AddSingleton<CosignatureStore>();
+        builder.Services.AddSingleton<CheckpointOffer>();
     }
 
     private static bool IsPrivateKey(string text)

@@ -40,6 +40,11 @@ public static class LogSchema
             key_hash  bigint NOT NULL,
             signature bytea  NOT NULL,
             PRIMARY KEY (tree_size, witness, key_hash));
+        -- The size offered to witnesses, one row for every replica (CheckpointOffer).
+        CREATE TABLE IF NOT EXISTS {Schema}.checkpoint_offer (
+            id         int         PRIMARY KEY CHECK (id = 1),
+            tree_size  bigint      NOT NULL,
+            offered_at timestamptz NOT NULL);
         -- The newest size each witness key cosigned, an upper bound for the witnessed checkpoint (CosignatureStore).
         -- Filled from the cosignatures already stored when it is created, so a bridge upgraded in place serves the same.
         DO $$ BEGIN

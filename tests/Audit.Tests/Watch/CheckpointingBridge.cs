@@ -21,6 +21,9 @@ internal sealed class CheckpointingBridge(string database, string broker, int wi
         ["Checkpoints:SigningKey"] = LogKey.ToPrivateKey(),
         ["Checkpoints:Witnesses:0"] = Witness.Key.ToString(),
         ["Checkpoints:WitnessesRequired"] = witnessesRequired.ToString(CultureInfo.InvariantCulture),
+        // The newest head is offered to witnesses at once, so a test can have the witness cosign a head it just logged;
+        // the offer's cadence has tests of its own (ChainBridge's WitnessOfferTests).
+        ["Checkpoints:WitnessCadenceSeconds"] = "0",
         ["Logging:LogLevel:Default"] = "Warning",
     })
 {

@@ -21,4 +21,17 @@ public sealed class CheckpointSettingsTests
         Assert.Equal(typeof(CheckpointOptions), invalid.OptionsType);
         Assert.Contains("Checkpoints:WitnessesRequired", invalid.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("-1")]
+    [InlineData("3601")]
+    public async Task A_witness_cadence_below_zero_or_above_an_hour_stops_the_service_at_start(string seconds)
+    {
+        var invalid = await ServiceStartUp.ValidationFailureAsync(
+            ("Checkpoints:SigningKey", CheckpointedBridge.LogKey.ToPrivateKey()),
+            ("Checkpoints:WitnessCadenceSeconds", seconds));
+
+        Assert.Equal(typeof(CheckpointOptions), invalid.OptionsType);
+        Assert.Contains("Checkpoints:WitnessCadenceSeconds", invalid.Message, StringComparison.Ordinal);
+    }
 }

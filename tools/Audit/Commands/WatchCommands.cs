@@ -8,7 +8,7 @@ namespace CommunityAI.Audit.Commands;
 
 /// <summary>
 /// <c>watch</c>: a monitor following a log's signed checkpoints and tiles over HTTP (no database); <c>witness</c>: the same on
-/// the newest head (<c>/checkpoint/latest</c>), cosigning (C2SP tlog-cosignature) each head it verified and posting the
+/// the head the log offers its witnesses (<c>/checkpoint/witness</c>, the same for all of them for a while), cosigning (C2SP tlog-cosignature) each head it verified and posting the
 /// cosignature back; <c>witness-key</c>: makes a
 /// witness key.
 /// </summary>
@@ -18,7 +18,7 @@ internal static class WatchCommands
         Create("watch", "follows a log's signed checkpoint and tiles over HTTP; alerts (exit 1, an ALERT line, the webhook) on a split view, a rewritten or shrunk head, or a head inconsistent with the chain's anchors", false, output, error);
 
     public static Command CreateWitness(TextWriter output, TextWriter error) =>
-        Create("witness", "follows the log's newest head (<url>/checkpoint/latest) as watch does, and cosigns (C2SP tlog-cosignature) every head verified, posting the cosignature to <url>/checkpoint/cosignature", true, output, error);
+        Create("witness", "follows the head the log offers its witnesses (<url>/checkpoint/witness) as watch does, and cosigns (C2SP tlog-cosignature) every head verified, posting the cosignature to <url>/checkpoint/cosignature", true, output, error);
 
     public static Command CreateWitnessKey(TextWriter output, TextWriter error) =>
         CreateKey("witness-key", "makes a cosignature/v1 Ed25519 witness key; prints the verifier key to give the log and its clients",
@@ -125,15 +125,15 @@ internal static class WatchCommands
                 }
                 if (signer.Key.Type != NoteKey.CosignatureType)
                     return Usage("the witness's key must be a cosignature/v1 key (type 0x04); make one with witness-key");
-                // A witness cosigns the newest head, which no other witness has cosigned yet: waiting for them would
-                // starve every witness that did the same.
+                // A witness cosigns the head the log offers, which no other witness need have cosigned yet: waiting for them
+                // would starve every witness that did the same.
                 if (log!.WitnessesRequired > 0)
-                    return Usage("--witnesses-required does not apply to witness: it cosigns the newest head, before other witnesses can have");
+                    return Usage("--witnesses-required does not apply to witness: it cosigns the head the log offers, before other witnesses can have");
             }
 
             var settings = new WatchSettings(log!.Url, log.LogKey, log.Witnesses, log.WitnessesRequired, parse.GetValue(state), parse.GetValue(once),
                 TimeSpan.FromSeconds(seconds), hook, deployment,
-                cosign ? TileClient.LatestCheckpoint : TileClient.WitnessedCheckpoint, TimeSpan.FromSeconds(unreachableSeconds));
+                cosign ? TileClient.OfferedCheckpoint : TileClient.WitnessedCheckpoint, TimeSpan.FromSeconds(unreachableSeconds));
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
             var loop = new WatchLoop(settings, console, error, http, signer is null ? null : (check, c) => CosignAsync(http, log.Url, signer, check, console, c));
             try

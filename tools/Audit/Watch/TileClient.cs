@@ -20,12 +20,15 @@ internal sealed class TileClient(HttpClient http, Uri baseUrl)
     /// <summary>The checkpoint clients trust: with the log's witness requirement, the newest head enough witnesses cosigned.</summary>
     public const string WitnessedCheckpoint = "checkpoint";
 
-    /// <summary>The newest head whatever the witnesses did: what a witness cosigns.</summary>
+    /// <summary>The newest head whatever the witnesses did: what a monitor follows.</summary>
     public const string LatestCheckpoint = "checkpoint/latest";
+
+    /// <summary>The head the log offers its witnesses, the same to all of them for a while: what a witness cosigns.</summary>
+    public const string OfferedCheckpoint = "checkpoint/witness";
 
     public Uri BaseUrl => baseUrl;
 
-    /// <param name="path"><see cref="WitnessedCheckpoint"/> or <see cref="LatestCheckpoint"/>.</param>
+    /// <param name="path"><see cref="WitnessedCheckpoint"/>, <see cref="LatestCheckpoint"/> or <see cref="OfferedCheckpoint"/>.</param>
     public async Task<byte[]> CheckpointAsync(string path, CancellationToken ct)
     {
         using var response = await http.GetAsync(new Uri(baseUrl, path), ct);
