@@ -10,7 +10,7 @@ namespace CommunityAI.Contracts;
 /// </remarks>
 /// <param name="ProposalId">The EIP-712 digest of the signed proposal, 0x-hex.</param>
 /// <param name="Proposer">The proposer's EIP-55 address (the signer).</param>
-/// <param name="Kind">One of scoring-policy, reward-policy, governance-parameters, validator-admission, validator-removal, contribution-invalidation, dataset-builder-admission.</param>
+/// <param name="Kind">One of scoring-policy, reward-policy, governance-parameters, validator-admission, validator-removal, contribution-invalidation, dataset-builder-admission, dataset-builder-removal (1.14).</param>
 /// <param name="Title">A one-line title.</param>
 /// <param name="Body">The rationale (UTF-8 text); <paramref name="BodyHash"/> is its SHA-256.</param>
 /// <param name="BodyHash">SHA-256 of the body's UTF-8 bytes, 0x-hex.</param>

@@ -196,4 +196,38 @@ public sealed class SignatureReplayTests
             result.Findings.Select(f => (f.Index, f.What)));
         Assert.Equal(5, result.Verified["dataset snapshot"]);
     }
+
+    [Fact]
+    public void A_builder_removed_by_a_vote_may_not_snapshot_nor_come_back_by_the_setting_until_voted_in_and_a_removal_no_vote_made_is_named()
+    {
+        var now = DateTimeOffset.FromUnixTimeSeconds(1_800_000_000);
+        LogEvent Snapshot(long index, int builder) => new(index, index, index + 1, "contributions/datasets/0x" + index, "dataset_snapshotted",
+            Guid.NewGuid().ToString(), JsonSerializer.SerializeToElement(SignedFacts.Snapshot(builder, "0x" + index, [], now, nonce: (ulong)index),
+                new JsonSerializerOptions(JsonSerializerDefaults.Web)));
+        LogEvent Admitted(long index, int builder, string by, string? proposal) =>
+            Event(index, "contributions/builders", "dataset_builder_admitted", new { builder = Dev(builder), by, proposalId = proposal, admittedAt = now });
+        LogEvent Removed(long index, int builder, string by, string? proposal) =>
+            Event(index, "contributions/builders", "dataset_builder_removed", new { builder = Dev(builder), removedAt = now, by, proposalId = proposal });
+        LogEvent Vote(long index, string proposal, string kind, int builder) => Event(index, "governance/proposals/" + proposal, "policy_activated", new
+        {
+            proposalId = proposal, kind, payload = JsonSerializer.Serialize(new { builder = Dev(builder) }), payloadHash = "0x", activatedAt = now,
+        });
+
+        var result = Replay(
+            Admitted(0, 5, "configuration", null),
+            Vote(1, "0xr1", "dataset-builder-removal", 5), Removed(2, 5, "governance", "0xr1"),
+            Snapshot(3, 5),                                   // removed by the vote
+            Admitted(4, 5, "configuration", null),            // the setting may not bring it back
+            Admitted(5, 6, "configuration", null),
+            Vote(6, "0xa1", "dataset-builder-admission", 6),
+            Removed(7, 6, "governance", "0xa1"),              // an admission vote is no removal vote
+            Vote(8, "0xa2", "dataset-builder-admission", 5), Admitted(9, 5, "governance", "0xa2"),
+            Snapshot(10, 5),                                  // voted back in
+            Removed(11, 5, "configuration", null), Admitted(12, 5, "configuration", null)); // no longer barred
+
+        Assert.Equal([(3L, "dataset builder"), (4L, "dataset builder"), (7L, "dataset builder")],
+            result.Findings.Select(f => (f.Index, f.What)));
+        Assert.Contains("proposal 0xr1 removed it", result.Findings[1].Detail, StringComparison.Ordinal);
+        Assert.Contains("no activated dataset-builder-removal", result.Findings[2].Detail, StringComparison.Ordinal);
+    }
 }

@@ -34,6 +34,7 @@ public sealed class RefusalTests(GovernanceSystem system) : VotingTests(system)
     [Theory]
     [InlineData("validator-admission", "{\"validator\":\"0x12\"}", "payload.validator")]
     [InlineData("validator-admission", "{\"someone\":\"else\"}", "payload.validator")]
+    [InlineData("dataset-builder-removal", "{\"builder\":\"nobody\"}", "payload.builder")]
     [InlineData("contribution-invalidation", "{\"contributionId\":\"0x01\",\"reason\":\"\"}", "payload.contributionId")]
     [InlineData("governance-parameters", "{\"version\":1}", "payload.proposalThreshold")]
     [InlineData("mint-tokens", "{}", "kind")]

@@ -15,6 +15,12 @@ public class PolicyPayloadRulesTests
     }
 
     [Fact]
+    public void A_dataset_builder_removal_names_one_address() =>
+        Assert.Equal(
+            [[], ["payload.builder"]],
+            new[] { """{"builder":"0x70997970C51812dc3A010C7d01b50e0d17dc79C8"}""", """{"builder":"0x12"}""" }.Select(p => Check("dataset-builder-removal", p).Keys.ToArray()));
+
+    [Fact]
     public void A_reward_policy_above_the_version_on_record_is_accepted() =>
         Assert.Empty(Check("reward-policy", """{"version":4,"basePerKind":{"data":"1"},"capPerAddressPerEpoch":"10","fallbackShareBasisPoints":2500}"""));
 

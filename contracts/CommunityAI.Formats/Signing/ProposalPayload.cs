@@ -7,7 +7,7 @@ namespace CommunityAI.Formats.Signing;
 /// </summary>
 /// <param name="Proposer">The proposer's address, any case.</param>
 /// <param name="Kind">One of <c>scoring-policy</c>, <c>reward-policy</c>, <c>governance-parameters</c>, <c>validator-admission</c>,
-/// <c>validator-removal</c>, <c>contribution-invalidation</c>, <c>dataset-builder-admission</c>; governance enforces the list.</param>
+/// <c>validator-removal</c>, <c>contribution-invalidation</c>, <c>dataset-builder-admission</c>, <c>dataset-builder-removal</c>; governance enforces the list.</param>
 /// <param name="Title">A short title.</param>
 /// <param name="BodyHash">SHA-256 of the UTF-8 body, 0x-prefixed hex.</param>
 /// <param name="PayloadHash">SHA-256 of the RFC 8785 canonical JSON payload, 0x-prefixed hex.</param>

@@ -9,7 +9,8 @@ namespace CommunityAI.Contributions.Datasets;
 
 /// <summary>
 /// Follows governance's streams in the history through the gap-safe <see cref="HistoryFeed"/>, on one replica at a time,
-/// and admits the builder of every activated <c>dataset-builder-admission</c> proposal (<see cref="DatasetBuilders"/>).
+/// and admits or removes the builder of every activated <c>dataset-builder-admission</c> or <c>dataset-builder-removal</c>
+/// proposal (<see cref="DatasetBuilders"/>).
 /// Only the stored event counts: a bus message, forged or not, reaches nothing here.
 /// </summary>
 public sealed class DatasetBuilderFollower(NpgsqlDataSource dataSource, DatasetBuilders builders)

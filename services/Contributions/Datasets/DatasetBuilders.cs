@@ -10,6 +10,9 @@ namespace CommunityAI.Contributions.Datasets;
 /// <summary>One admitted dataset builder, as the stream <see cref="DatasetBuilders.Stream"/> says; keyed by lower-case address.</summary>
 public sealed record AdmittedBuilder(string Id, string Builder, string By, string? ProposalId);
 
+/// <summary>An address a passed removal vote bars from admission by the setting (until an admission vote); keyed by lower-case address.</summary>
+public sealed record BarredBuilder(string Id, string Builder, string ProposalId);
+
 /// <summary>How far <see cref="DatasetBuilderFollower"/> has read governance's streams.</summary>
 public sealed record BuilderFeedCheckpoint(string Id, long Sequence)
 {
@@ -19,13 +22,15 @@ public sealed record BuilderFeedCheckpoint(string Id, long Sequence)
 /// <summary>
 /// Who may sign dataset snapshots and exports, recorded in the history (rule in <see cref="DatasetBuilderAdmitted"/>):
 /// the operator's <c>Datasets:Builders</c> setting, reconciled at every start, and every <c>dataset-builder-admission</c>
-/// a passed vote activates. Both write under one lock, with the governance feed's checkpoint in the same transaction, so
+/// and <c>dataset-builder-removal</c> a passed vote activates; what the community decided, the setting cannot undo. Both
+/// write under one lock, with the governance feed's checkpoint in the same transaction, so
 /// each activation is applied once and two replicas starting together record a setting once.
 /// </summary>
 public sealed partial class DatasetBuilders(IDocumentStore store, TimeProvider clock, ILogger<DatasetBuilders> logger)
 {
     public const string Stream = ContributionAppender.StreamPrefix + "builders";
     public const string AdmissionKind = "dataset-builder-admission";
+    public const string RemovalKind = "dataset-builder-removal";
     // Not the follower's leader lock name: that one is held for the whole term, so this would wait on it for ever.
     private const string Lock = "contributions:builder-admissions";
 
@@ -43,7 +48,8 @@ public sealed partial class DatasetBuilders(IDocumentStore store, TimeProvider c
 
     /// <summary>
     /// Records an admission for each configured address not admitted yet, and a removal for each builder admitted by
-    /// configuration that the setting no longer lists; builders admitted by a vote stay whatever the setting says.
+    /// configuration that the setting no longer lists; builders admitted by a vote stay whatever the setting says, and an
+    /// address a vote removed is not admitted whatever the setting says (logged).
     /// </summary>
     /// <exception cref="InvalidOperationException">An entry of the setting is not an address: refused at start.</exception>
     public async Task ReconcileAsync(IEnumerable<string> configured, CancellationToken ct)
@@ -53,12 +59,18 @@ public sealed partial class DatasetBuilders(IDocumentStore store, TimeProvider c
             .ToHashSet(StringComparer.Ordinal);
         await using var session = await LockedSessionAsync(ct);
         var admitted = (await session.Query<AdmittedBuilder>().ToListAsync(ct)).ToDictionary(b => b.Builder, StringComparer.Ordinal);
+        var barred = (await session.Query<BarredBuilder>().ToListAsync(ct)).ToDictionary(b => b.Builder, StringComparer.Ordinal);
         var now = clock.GetUtcNow();
         foreach (var builder in wanted.Where(b => !admitted.ContainsKey(b)).Order(StringComparer.Ordinal))
-            Admit(session, new DatasetBuilderAdmitted(builder, DatasetBuilderAdmitted.ByConfiguration, null, now));
+        {
+            if (barred.TryGetValue(builder, out var bar))
+                LogBarred(builder, bar.ProposalId);
+            else
+                Admit(session, new DatasetBuilderAdmitted(builder, DatasetBuilderAdmitted.ByConfiguration, null, now));
+        }
         foreach (var gone in admitted.Values.Where(b => b.By == DatasetBuilderAdmitted.ByConfiguration && !wanted.Contains(b.Builder)))
         {
-            session.Events.Append(Stream, new DatasetBuilderRemoved(gone.Builder, now));
+            session.Events.Append(Stream, new DatasetBuilderRemoved(gone.Builder, now, DatasetBuilderAdmitted.ByConfiguration));
             session.Delete(gone);
             LogRemoved(gone.Builder);
         }
@@ -66,9 +78,10 @@ public sealed partial class DatasetBuilders(IDocumentStore store, TimeProvider c
     }
 
     /// <summary>
-    /// Applies the admissions among <paramref name="activations"/> (read from governance's streams) and moves the feed's
-    /// checkpoint to <paramref name="checkpoint"/>, in one transaction. A vote for a builder admitted by configuration is
-    /// recorded too, so a later setting cannot remove what the community admitted.
+    /// Applies the admissions and removals among <paramref name="activations"/> (read from governance's streams, in
+    /// history order) and moves the feed's checkpoint to <paramref name="checkpoint"/>, in one transaction. A vote for a
+    /// builder admitted by configuration is recorded too, so a later setting cannot remove what the community admitted; a
+    /// removal bars the address from the setting until an admission vote.
     /// </summary>
     public async Task ApplyAsync(IEnumerable<PolicyActivated> activations, long checkpoint, CancellationToken ct)
     {
@@ -76,31 +89,58 @@ public sealed partial class DatasetBuilders(IDocumentStore store, TimeProvider c
         // Another leader's term got here first (a replica that lost its lease mid-batch).
         if ((await session.LoadAsync<BuilderFeedCheckpoint>(BuilderFeedCheckpoint.Key, ct))?.Sequence >= checkpoint)
             return;
-        var decided = new Dictionary<string, string>(StringComparer.Ordinal);
+        // Each builder's state as this batch leaves it: admitted (by whom) or not, and barred or not.
+        var admitted = new Dictionary<string, AdmittedBuilder?>(StringComparer.Ordinal);
+        var barred = new Dictionary<string, bool>(StringComparer.Ordinal);
         foreach (var activation in activations)
         {
             if (Subject(activation) is not { } builder)
                 continue;
-            var by = decided.TryGetValue(builder, out var seen) ? seen
-                : (await session.LoadAsync<AdmittedBuilder>(builder.ToLowerInvariant(), ct))?.By;
-            if (by == DatasetBuilderAdmitted.ByGovernance)
-                continue;
-            Admit(session, new DatasetBuilderAdmitted(builder, DatasetBuilderAdmitted.ByGovernance, activation.ProposalId.ToLowerInvariant(), clock.GetUtcNow()));
-            decided[builder] = DatasetBuilderAdmitted.ByGovernance;
+            var id = builder.ToLowerInvariant();
+            if (!admitted.ContainsKey(builder))
+            {
+                admitted[builder] = await session.LoadAsync<AdmittedBuilder>(id, ct);
+                barred[builder] = await session.LoadAsync<BarredBuilder>(id, ct) is not null;
+            }
+            var proposal = activation.ProposalId.ToLowerInvariant();
+            if (activation.Kind == AdmissionKind)
+            {
+                if (admitted[builder]?.By == DatasetBuilderAdmitted.ByGovernance)
+                    continue;
+                admitted[builder] = Admit(session, new DatasetBuilderAdmitted(builder, DatasetBuilderAdmitted.ByGovernance, proposal, clock.GetUtcNow()));
+                if (barred[builder])
+                    session.Delete<BarredBuilder>(id);
+                barred[builder] = false;
+            }
+            else
+            {
+                // Recorded even for an address not admitted, so the bar is in the history; once barred, nothing more.
+                if (admitted[builder] is null && barred[builder])
+                    continue;
+                session.Events.Append(Stream, new DatasetBuilderRemoved(builder, clock.GetUtcNow(), DatasetBuilderAdmitted.ByGovernance, proposal));
+                if (admitted[builder] is not null)
+                    session.Delete<AdmittedBuilder>(id);
+                session.Store(new BarredBuilder(id, builder, proposal));
+                admitted[builder] = null;
+                barred[builder] = true;
+                LogRemovedByVote(builder, proposal);
+            }
         }
         session.Store(new BuilderFeedCheckpoint(BuilderFeedCheckpoint.Key, checkpoint));
         await session.SaveChangesAsync(ct);
     }
 
-    /// <summary>The builder an activation of kind <see cref="AdmissionKind"/> names, EIP-55; null for any other activation.</summary>
+    /// <summary>The builder an activation of kind <see cref="AdmissionKind"/> or <see cref="RemovalKind"/> names, EIP-55; null for any other activation.</summary>
     public static string? Subject(PolicyActivated activation) =>
-        activation.Kind == AdmissionKind ? ProposalPayloads.AddressOf(activation.Payload, "builder") : null;
+        activation.Kind is AdmissionKind or RemovalKind ? ProposalPayloads.AddressOf(activation.Payload, "builder") : null;
 
-    private void Admit(IDocumentSession session, DatasetBuilderAdmitted admitted)
+    private AdmittedBuilder Admit(IDocumentSession session, DatasetBuilderAdmitted admitted)
     {
         session.Events.Append(Stream, admitted);
-        session.Store(new AdmittedBuilder(admitted.Builder.ToLowerInvariant(), admitted.Builder, admitted.By, admitted.ProposalId));
+        var builder = new AdmittedBuilder(admitted.Builder.ToLowerInvariant(), admitted.Builder, admitted.By, admitted.ProposalId);
+        session.Store(builder);
         LogAdmitted(admitted.Builder, admitted.By);
+        return builder;
     }
 
     private async Task<IDocumentSession> LockedSessionAsync(CancellationToken ct)
@@ -116,4 +156,10 @@ public sealed partial class DatasetBuilders(IDocumentStore store, TimeProvider c
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Dataset builder {Builder} removed: no longer in Datasets:Builders")]
     private partial void LogRemoved(string builder);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Dataset builder {Builder} removed by the community's vote {ProposalId}")]
+    private partial void LogRemovedByVote(string builder, string proposalId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Datasets:Builders lists {Builder}, which the community's vote {ProposalId} removed: not admitted (only an admission vote can)")]
+    private partial void LogBarred(string builder, string proposalId);
 }

@@ -36,7 +36,7 @@ public static class PayloadRules
             case ProposalKind.ValidatorAdmission or ProposalKind.ValidatorRemoval:
                 RequireAddress(payload, "validator", problems);
                 break;
-            case ProposalKind.DatasetBuilderAdmission:
+            case ProposalKind.DatasetBuilderAdmission or ProposalKind.DatasetBuilderRemoval:
                 RequireAddress(payload, "builder", problems);
                 break;
             case ProposalKind.ContributionInvalidation:

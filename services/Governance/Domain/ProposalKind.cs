@@ -10,11 +10,12 @@ public static class ProposalKind
     public const string ValidatorRemoval = "validator-removal";
     public const string ContributionInvalidation = "contribution-invalidation";
     public const string DatasetBuilderAdmission = "dataset-builder-admission";
+    public const string DatasetBuilderRemoval = "dataset-builder-removal";
 
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
     {
         ScoringPolicy, RewardPolicy, GovernanceParameters, ValidatorAdmission, ValidatorRemoval,
-        ContributionInvalidation, DatasetBuilderAdmission,
+        ContributionInvalidation, DatasetBuilderAdmission, DatasetBuilderRemoval,
     };
 
     /// <summary>Kinds that change how tokens are earned, which need the higher quorum.</summary>

@@ -16,8 +16,9 @@ namespace CommunityAI.Audit.Replay;
 /// digests (a contribution's, a proposal's, a vote's) must be the digest; a proposal's body and payload must hash to what
 /// was signed; an erasure must be signed by the contribution's own contributor; and no signer's nonce may be used twice
 /// for one type. Without this an operator could write facts in anyone's name and every other replay would agree with them.
-/// A dataset snapshot must also come from an admitted builder (<c>contributions/builders</c>), and a builder admitted by
-/// governance must follow an activated <c>dataset-builder-admission</c> naming it; histories from before admissions were
+/// A dataset snapshot must also come from an admitted builder (<c>contributions/builders</c>), a builder admitted or
+/// removed by governance must follow an activated <c>dataset-builder-admission</c> or <c>dataset-builder-removal</c>
+/// naming it, and an address a vote removed may not be admitted by configuration until an admission vote; histories from before admissions were
 /// recorded (no admission at all yet) are not held to that. Pure: fed one event at a time, in log order.
 /// </summary>
 internal sealed class SignatureReplay(SigningDomain domain) : IReplay
@@ -32,9 +33,12 @@ internal sealed class SignatureReplay(SigningDomain domain) : IReplay
     private readonly List<ReplayDifference> _findings = [];
     private readonly List<Pending> _pending = [];
     private readonly HashSet<string> _builders = new(StringComparer.OrdinalIgnoreCase);
-    private readonly Dictionary<string, string> _builderVotes = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, (string Kind, string Builder)> _builderVotes = new(StringComparer.OrdinalIgnoreCase);
+    // Addresses a removal vote barred: the setting may not admit them again, only an admission vote.
+    private readonly Dictionary<string, string> _barred = new(StringComparer.OrdinalIgnoreCase);
     private bool _buildersRecorded;
-    private const string BuilderStream = "contributions/builders", BuilderAdmissionKind = "dataset-builder-admission";
+    private const string BuilderStream = "contributions/builders", BuilderAdmissionKind = "dataset-builder-admission",
+        BuilderRemovalKind = "dataset-builder-removal";
     private const int Batch = 4096;
 
     public void Add(LogEvent e)
@@ -74,22 +78,34 @@ internal sealed class SignatureReplay(SigningDomain domain) : IReplay
                 Check(e, "erasure", Text(d, "contributor"), null, (nonce, deadline) =>
                     new ErasurePayload(Text(d, "contributor")!, Text(d, "contributionId") ?? "", nonce, deadline));
                 break;
-            case "policyactivated" when e.Stream.StartsWith("governance/", StringComparison.Ordinal) && Text(d, "kind") == BuilderAdmissionKind:
+            case "policyactivated" when e.Stream.StartsWith("governance/", StringComparison.Ordinal) && Text(d, "kind") is BuilderAdmissionKind or BuilderRemovalKind:
                 if (Text(d, "proposalId") is { } proposal && CommunityAI.Formats.Policies.ProposalPayloads.AddressOf(Text(d, "payload"), "builder") is { } voted)
-                    _builderVotes[proposal] = voted;
+                    _builderVotes[proposal] = (Text(d, "kind")!, voted);
                 break;
             case "datasetbuilderadmitted" when e.Stream == BuilderStream:
                 _buildersRecorded = true;
                 if (Text(d, "builder") is not { } admitted)
                     break;
-                if (Text(d, "by") == "governance" && !(Text(d, "proposalId") is { } by && _builderVotes.TryGetValue(by, out var named)
-                        && string.Equals(named, admitted, StringComparison.OrdinalIgnoreCase)))
-                    Find(e.Index, "dataset builder", $"{admitted} is recorded as admitted by proposal {Text(d, "proposalId") ?? "(none)"}, but no activated {BuilderAdmissionKind} for it precedes");
+                if (Text(d, "by") == "governance")
+                {
+                    if (!Voted(Text(d, "proposalId"), BuilderAdmissionKind, admitted))
+                        Find(e.Index, "dataset builder", $"{admitted} is recorded as admitted by proposal {Text(d, "proposalId") ?? "(none)"}, but no activated {BuilderAdmissionKind} for it precedes");
+                    _barred.Remove(admitted);
+                }
+                else if (_barred.TryGetValue(admitted, out var barredBy))
+                    Find(e.Index, "dataset builder", $"{admitted} is recorded as admitted by configuration, but proposal {barredBy} removed it and no admission vote followed");
                 _builders.Add(admitted);
                 break;
             case "datasetbuilderremoved" when e.Stream == BuilderStream:
-                if (Text(d, "builder") is { } removed)
-                    _builders.Remove(removed);
+                if (Text(d, "builder") is not { } removed)
+                    break;
+                _builders.Remove(removed);
+                if (Text(d, "by") == "governance")
+                {
+                    if (!Voted(Text(d, "proposalId"), BuilderRemovalKind, removed))
+                        Find(e.Index, "dataset builder", $"{removed} is recorded as removed by proposal {Text(d, "proposalId") ?? "(none)"}, but no activated {BuilderRemovalKind} for it precedes");
+                    _barred[removed] = Text(d, "proposalId") ?? "(none)";
+                }
                 break;
             case "datasetsnapshotted" when e.Stream.StartsWith("contributions/", StringComparison.Ordinal):
                 if (_buildersRecorded && Text(d, "builder") is { } builder && !_builders.Contains(builder))
@@ -100,6 +116,11 @@ internal sealed class SignatureReplay(SigningDomain domain) : IReplay
                 break;
         }
     }
+
+    /// <summary>Whether an activated proposal of <paramref name="kind"/> naming <paramref name="builder"/> precedes, as <paramref name="proposal"/>.</summary>
+    private bool Voted(string? proposal, string kind, string builder) =>
+        proposal is not null && _builderVotes.TryGetValue(proposal, out var vote) && vote.Kind == kind
+        && string.Equals(vote.Builder, builder, StringComparison.OrdinalIgnoreCase);
 
     public SignatureReplayResult Finish()
     {
