@@ -4,7 +4,6 @@ using System.Text.Json;
 using CommunityAI.Formats.Policies;
 using CommunityAI.RewardLedger.Domain;
 using CommunityAI.RewardLedger.Infrastructure;
-using CommunityAI.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using static CommunityAI.RewardLedger.IntegrationTests.AppealSettlementTests;
 
