@@ -1,12 +1,10 @@
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
 using CommunityAI.Audit.History;
 using CommunityAI.Audit.Scores;
 using CommunityAI.Contracts;
 using CommunityAI.Formats;
 using CommunityAI.QualityScoring.Domain;
 using CommunityAI.Testing;
+using static CommunityAI.Audit.Tests.LeanHistory;
 
 namespace CommunityAI.Audit.Tests;
 
@@ -19,12 +17,7 @@ namespace CommunityAI.Audit.Tests;
 /// </summary>
 public sealed class LeanAuditReplayTests
 {
-    private const int Contributor = 1;
-    private const int Leaner = 2;
-    private static readonly int[] FirstRound = [Leaner, 3, 4];
     private static readonly int[] Fresh = [5, 6, 7];
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-    private static readonly DateTimeOffset Now = DateTimeOffset.UtcNow;
     private static readonly string[] Ids = [Id("lean 0"), Id("lean 1")];
 
     [Fact]
@@ -79,7 +72,7 @@ public sealed class LeanAuditReplayTests
                 var id = Id($"random {game}/{n}");
                 var reviewers = Enumerable.Range(2, 6).OrderBy(_ => random.Next()).Take(3).ToArray();
                 var scores = reviewers.Select(_ => random.Next(40, 90)).ToArray();
-                var scored = Scored(id, policy, reviewers, scores);
+                var scored = Scored(id, policy, Reviewers(reviewers), reviewers, scores);
                 var after = LeanAudit.Tally(scored, leans);
                 foreach (var tally in after)
                     leans[tally.Id] = tally;
@@ -93,16 +86,10 @@ public sealed class LeanAuditReplayTests
         }
     }
 
-    private static AppealReplayResult Replay(IEnumerable<LogEvent> events)
-    {
-        var replay = new AppealReplay(TestChain.Domain);
-        foreach (var e in events.Select((e, i) => e with { Index = i, Sequence = i }))
-            replay.Add(e);
-        return replay.Finish();
-    }
+    private static AppealReplayResult Replay(IEnumerable<LogEvent> events) => Feed(new AppealReplay(TestChain.Domain), events).Finish();
 
     /// <summary>
-    /// Round 0: the contributor's two cases, each reviewed by <see cref="FirstRound"/>, the leaner at
+    /// Round 0: the contributor's two cases, each reviewed by <see cref="FirstRoundKeys"/>, the leaner at
     /// <paramref name="leanerScore"/> and the others at 60 and 61; the second with its audit round when asked; round 0's reveal.
     /// </summary>
     private static List<LogEvent> History(int leanerScore, bool audited, string reason, int? leanPoints = 10)
@@ -110,9 +97,9 @@ public sealed class LeanAuditReplayTests
         var policy = Policy(leanPoints);
         var events = Start(policy);
         foreach (var id in Ids)
-            Case(events, policy, id, FirstRound, Scored(id, policy, FirstRound, [leanerScore, 60, 61]));
+            Case(events, policy, id, FirstRoundKeys, Scored(id, policy, Reviewers(FirstRoundKeys), FirstRoundKeys, [leanerScore, 60, 61]));
         if (audited)
-            Audit(events, policy, Ids[1], FirstRound, reason);
+            Audit(events, policy, Ids[1], FirstRoundKeys, reason);
         Reveal(events);
         return events;
     }
@@ -127,22 +114,10 @@ public sealed class LeanAuditReplayTests
         return events;
     }
 
-    /// <summary>The case's scores as the first round's consensus makes them (the service's own code).</summary>
-    private static ContributionScored Scored(string id, ScoringPolicyPublished policy, int[] reviewers, int[] scores)
-    {
-        var first = reviewers.Select(k => new AssignedReviewer(AnvilNode.DevAddresses[k], 0.5m)).ToList();
-        var checks = new AutomatedChecksCompleted(id, AnvilNode.DevAddresses[Contributor], "data", id, "ipfs://lean", 10, 10, policy.Version,
-            null, null, null, [], 50, Now);
-        var @case = ScoringCase.Create(checks).Apply(new ReviewersAssigned(id, first, 6, 2, Now, policy.Version, Now, 0, null, first, Now));
-        foreach (var (key, score) in reviewers.Zip(scores))
-            @case = @case.Apply(new ReviewSubmitted(id, AnvilNode.DevAddresses[key], score, "accept", "1", 0, "0x", Now));
-        return ScoreDecision.Finalise(@case, policy, first.ToDictionary(r => r.Validator, r => r.Reputation, StringComparer.OrdinalIgnoreCase), Now).Scored;
-    }
-
     private static void Case(List<LogEvent> events, ScoringPolicyPublished policy, string id, int[] reviewers, ContributionScored scored)
     {
-        var first = reviewers.Select(k => new AssignedReviewer(AnvilNode.DevAddresses[k], 0.5m)).ToList();
-        var candidates = Enumerable.Range(2, 6).Select(k => new AssignedReviewer(AnvilNode.DevAddresses[k], 0.5m)).ToList();
+        var first = Reviewers(reviewers);
+        var candidates = Reviewers(Enumerable.Range(2, 6));
         Add(events, "scoring/" + id, "reviewers_assigned", new ReviewersAssigned(id, first, candidates.Count, 2, Now, policy.Version, Now, 0, null, candidates, Now));
         foreach (var review in scored.Reviews!)
             Add(events, "scoring/" + id, "review_submitted", new ReviewSubmitted(id, review.Validator, review.Score, review.Verdict, "1", 0, "0x", Now));
@@ -155,21 +130,10 @@ public sealed class LeanAuditReplayTests
         var auditId = AuditDraw.AppealIdFor(id);
         var score = events.Last(e => e.Type == "contribution_scored").Data.GetProperty("score").GetInt32();
         Add(events, "scoring/" + id, "appeal_filed", new AppealFiled(auditId, id, AppealFiled.AuditAppellant, reason, "0", 0, "", score, Now, AppealFiled.Audit));
-        var pool = Enumerable.Range(2, 6).Except(reviewers).Select(k => new AssignedReviewer(AnvilNode.DevAddresses[k], 0.5m)).ToList();
+        var pool = Reviewers(Enumerable.Range(2, 6).Except(reviewers));
         var seed = AssignmentSeed.For(Secret, auditId);
         var panel = ReviewerSelection.Select(seed, pool, 3);
         Add(events, "scoring/" + id, "appeal_reviewers_assigned",
             new AppealReviewersAssigned(id, auditId, panel, 2, 0, Hex.Encode(seed), pool, Now, Now, policy.Version, Now));
     }
-
-    private static void Reveal(List<LogEvent> events) =>
-        Add(events, "scoring/seeds", "assignment_seed_revealed", new AssignmentSeedRevealed(0, Secret, Now));
-
-    private static readonly string Secret = Hex.Encode(SHA256.HashData("round 0"u8));
-
-    private static void Add(List<LogEvent> events, string stream, string type, object data) =>
-        events.Add(new(events.Count, events.Count, events.Count + 1, stream, type, Guid.NewGuid().ToString(),
-            JsonSerializer.SerializeToElement(data, data.GetType(), Json)));
-
-    private static string Id(string text) => Hex.Encode(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 }

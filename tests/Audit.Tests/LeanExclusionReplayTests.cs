@@ -1,12 +1,10 @@
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
 using CommunityAI.Audit.History;
 using CommunityAI.Audit.Scores;
 using CommunityAI.Contracts;
 using CommunityAI.Formats;
 using CommunityAI.QualityScoring.Domain;
 using CommunityAI.Testing;
+using static CommunityAI.Audit.Tests.LeanHistory;
 
 namespace CommunityAI.Audit.Tests;
 
@@ -19,14 +17,8 @@ namespace CommunityAI.Audit.Tests;
 /// </summary>
 public sealed class LeanExclusionReplayTests
 {
-    private const int Contributor = 1;
     private const int OtherContributor = 0;
-    private const int Leaner = 2;
-    private static readonly int[] FirstRound = [Leaner, 3, 4];
     private static readonly int[] Everyone = [Leaner, 3, 4, 5, 6, 7];
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-    private static readonly DateTimeOffset Now = DateTimeOffset.UtcNow;
-    private static readonly string Secret = Hex.Encode(SHA256.HashData("round 0"u8));
 
     [Fact]
     public void A_draw_without_the_leaner_recomputes_clean_and_the_other_contributor_may_have_it()
@@ -66,16 +58,10 @@ public sealed class LeanExclusionReplayTests
         Assert.Equal(0, result.LeanChecked);
     }
 
-    private static AssignmentReplayResult Replay(IEnumerable<LogEvent> events)
-    {
-        var replay = new AssignmentReplay(TestChain.Domain);
-        foreach (var e in events.Select((e, i) => e with { Index = i, Sequence = i }))
-            replay.Add(e);
-        return replay.Finish();
-    }
+    private static AssignmentReplayResult Replay(IEnumerable<LogEvent> events) => Feed(new AssignmentReplay(TestChain.Domain), events).Finish();
 
     /// <summary>
-    /// Round 0: the contributor's two cases reviewed by <see cref="FirstRound"/> (the leaner at 75, the others at 60 and 61),
+    /// Round 0: the contributor's two cases reviewed by <see cref="FirstRoundKeys"/> (the leaner at 75, the others at 60 and 61),
     /// its third case drawn from <paramref name="third"/>, another contributor's case from <paramref name="other"/>, and,
     /// when given, a replacement in the third case drawn from <paramref name="replacementCandidates"/>; then round 0's reveal.
     /// </summary>
@@ -87,8 +73,8 @@ public sealed class LeanExclusionReplayTests
         Add(events, "scoring/seeds", "assignment_seed_committed", new AssignmentSeedCommitted(0, AssignmentSeed.Commitment(Secret), Now));
         foreach (var name in new[] { "first", "second" })
         {
-            var reviewers = Assign(events, policy, Id(name), Contributor, FirstRound);
-            Add(events, "scoring/" + Id(name), "contribution_scored", Scored(Id(name), policy, reviewers, [75, 60, 61]));
+            var reviewers = Assign(events, policy, Id(name), Contributor, FirstRoundKeys);
+            Add(events, "scoring/" + Id(name), "contribution_scored", Scored(Id(name), policy, reviewers, FirstRoundKeys, [75, 60, 61]));
         }
         var drawn = Assign(events, policy, Id("third"), Contributor, third);
         Assign(events, policy, Id("other"), OtherContributor, other);
@@ -99,7 +85,7 @@ public sealed class LeanExclusionReplayTests
             Add(events, "scoring/" + Id("third"), "reviewer_reassigned",
                 new ReviewerReassigned(Id("third"), drawn[0].Validator, replacement, Reassignment.Removed, 0, candidates, Now, Now, Now));
         }
-        Add(events, "scoring/seeds", "assignment_seed_revealed", new AssignmentSeedRevealed(0, Secret, Now));
+        Reveal(events);
         return events;
     }
 
@@ -115,23 +101,4 @@ public sealed class LeanExclusionReplayTests
             new ReviewersAssigned(id, reviewers, candidates.Count, 2, Now, policy.Version, Now, 0, Hex.Encode(seed), candidates, null));
         return reviewers;
     }
-
-    /// <summary>The case's score as the first round's consensus makes it (the service's own code); scores in the reviewers' order.</summary>
-    private static ContributionScored Scored(string id, ScoringPolicyPublished policy, IReadOnlyList<AssignedReviewer> reviewers, int[] scoresByFirstRound)
-    {
-        var checks = new AutomatedChecksCompleted(id, AnvilNode.DevAddresses[Contributor], "data", id, "ipfs://lean", 10, 10, policy.Version,
-            null, null, null, [], 50, Now);
-        var @case = ScoringCase.Create(checks).Apply(new ReviewersAssigned(id, reviewers, 6, 2, Now, policy.Version, Now, 0, null, reviewers, Now));
-        foreach (var (key, score) in FirstRound.Zip(scoresByFirstRound))
-            @case = @case.Apply(new ReviewSubmitted(id, AnvilNode.DevAddresses[key], score, "accept", "1", 0, "0x", Now));
-        return ScoreDecision.Finalise(@case, policy, reviewers.ToDictionary(r => r.Validator, r => r.Reputation, StringComparer.OrdinalIgnoreCase), Now).Scored;
-    }
-
-    private static List<AssignedReviewer> Reviewers(int[] keys) => [.. keys.Select(k => new AssignedReviewer(AnvilNode.DevAddresses[k], 0.5m))];
-
-    private static void Add(List<LogEvent> events, string stream, string type, object data) =>
-        events.Add(new(events.Count, events.Count, events.Count + 1, stream, type, Guid.NewGuid().ToString(),
-            JsonSerializer.SerializeToElement(data, data.GetType(), Json)));
-
-    private static string Id(string text) => Hex.Encode(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 }

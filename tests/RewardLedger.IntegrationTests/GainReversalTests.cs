@@ -2,10 +2,8 @@ using System.Net.Http.Json;
 using System.Numerics;
 using System.Text.Json;
 using CommunityAI.Formats.Policies;
-using CommunityAI.Formats.Signing;
 using CommunityAI.RewardLedger.Domain;
 using CommunityAI.RewardLedger.Infrastructure;
-using CommunityAI.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using static CommunityAI.RewardLedger.IntegrationTests.AppealSettlementTests;
 
@@ -26,12 +24,8 @@ public sealed class GainReversalTests(GainLedgerSystem system) : IClassFixture<G
     public async Task A_gain_credited_then_invalidated_is_taken_back_exactly_beside_the_quality_credit()
     {
         var api = system.Api;
-        var contributor = Address.Parse(LedgerSystem.RandomAddress());
-        var scored = LedgerSystem.Scored(contributor, 80, "model"); // 16 tokens for its quality
-        await system.PublishAsync([scored]);
-        await GainEvaluations.EventAsync(system, $"ledger/credits/{scored.ContributionId}", "contribution_rewarded", Patience);
-        await GainEvaluations.RecordAsync(system, GainEvaluations.Evaluated(scored.ContributionId, contributor, gain: 750, onlyModel: 9, onlyChampion: 0, became: true));
-        var gain = await GainEvaluations.EventAsync(system, $"ledger/gains/{scored.ContributionId}", "model_gain_rewarded", Patience);
+        var (contributor, scored, _) = await GainEvaluations.ScoredModelAsync(system, Patience); // 16 tokens for its quality
+        var gain = await GainEvaluations.ChampionAsync(system, scored.ContributionId, contributor, Patience); // 7.5 more
         var claimed = await ClaimCoveringAsync(api, contributor, gain.GetProperty("epoch").GetInt64());
         Assert.Equal(16 * Token + 15 * Token / 2, BigInteger.Parse(claimed.Amount));
 
@@ -61,10 +55,7 @@ public sealed class GainReversalTests(GainLedgerSystem system) : IClassFixture<G
     public async Task A_gain_evaluated_after_its_contribution_was_invalidated_is_credited_and_taken_back_at_once_and_never_reaches_the_claim()
     {
         var api = system.Api;
-        var contributor = Address.Parse(LedgerSystem.RandomAddress());
-        var scored = LedgerSystem.Scored(contributor, 80, "model");
-        await system.PublishAsync([scored]);
-        var credit = await GainEvaluations.EventAsync(system, $"ledger/credits/{scored.ContributionId}", "contribution_rewarded", Patience);
+        var (contributor, scored, credit) = await GainEvaluations.ScoredModelAsync(system, Patience);
         // Its quality credit published (so the claim has a leaf to hold), then invalidated while its model waited for held-out examples newer than it; the evaluation comes afterwards.
         Assert.Equal(16 * Token, BigInteger.Parse((await ClaimCoveringAsync(api, contributor, credit.GetProperty("epoch").GetInt64())).Amount));
         var proposal = await system.ActivateAsync("contribution-invalidation",
@@ -96,11 +87,7 @@ public sealed class GainReversalRaceTests(GainLedgerSystem system) : IClassFixtu
     [Fact]
     public async Task Crediting_and_reversing_raced_on_two_replicas_and_read_again_after_a_checkpoint_reset_take_the_gain_back_once()
     {
-        _ = system.Api;
-        var second = system.StartReplica();
-        var contributor = Address.Parse(LedgerSystem.RandomAddress());
-        var evaluated = GainEvaluations.Evaluated(GainEvaluations.NewId(), contributor, gain: 333, onlyModel: 12, onlyChampion: 1, became: true);
-        var stream = "model/contributions/" + evaluated.ContributionId;
+        var (second, contributor, evaluated, stream) = GainEvaluations.RacingReplicas(system);
 
         // The evaluation and the invalidation recorded at once; every crediter and reverser of both replicas handed both, thrice.
         var recording = GainEvaluations.RecordAsync(system, evaluated);
@@ -118,18 +105,11 @@ public sealed class GainReversalRaceTests(GainLedgerSystem system) : IClassFixtu
 
         // A restart that lost both followers' checkpoints: the second replica leads and reads every evaluation and activation again.
         var last = await LedgerSql.CountAsync(system.History, "SELECT max(seq_id) FROM history.mt_events");
-        await LedgerSql.ExecuteAsync(system.History, "UPDATE ledger.mt_doc_gainfeedcheckpoint SET data = jsonb_set(data, '{sequence}', '0')");
-        await LedgerSql.ExecuteAsync(system.History, "UPDATE ledger.mt_doc_invalidationfeedcheckpoint SET data = jsonb_set(data, '{sequence}', '0')");
-        await system.StopReplicaAsync(0);
-        foreach (var checkpoint in new[] { "gainfeedcheckpoint", "invalidationfeedcheckpoint" })
-            await Eventually.MatchesAsync(() => LedgerSql.CountAsync(system.History, $"SELECT coalesce(max((data->>'sequence')::bigint), 0) FROM ledger.mt_doc_{checkpoint}"),
-                n => n >= last, $"the new leader to read everything again ({checkpoint})", Patience);
+        await GainEvaluations.ReadAgainAfterLosingAsync(system, last, Patience, "gainfeedcheckpoint", "invalidationfeedcheckpoint");
         Assert.Null(await system.Services(1).GetRequiredService<RewardReverser>().ReverseGainAsync(invalidation, default));
 
-        Assert.Equal(1, await LedgerSql.CountAsync(system.History,
-            $"SELECT count(*) FROM history.mt_events WHERE type = 'model_gain_rewarded' AND stream_id = 'ledger/gains/{evaluated.ContributionId}'"));
-        Assert.Equal(1, await LedgerSql.CountAsync(system.History,
-            $"SELECT count(*) FROM history.mt_events WHERE type = 'model_gain_reversed' AND stream_id = 'ledger/gains/{evaluated.ContributionId}'"));
+        Assert.Equal(1, await GainEvaluations.CountInGainStreamAsync(system, "model_gain_rewarded", evaluated.ContributionId));
+        Assert.Equal(1, await GainEvaluations.CountInGainStreamAsync(system, "model_gain_reversed", evaluated.ContributionId));
         Assert.Equal(1, await LedgerSql.CountAsync(system.History,
             $"SELECT count(*) FROM ledger.mt_doc_journalentry WHERE id = '{JournalEntry.ReversalId(GainCrediter.EntryId(evaluated.ContributionId))}'"));
         Assert.Equal("0", (await second.GetFromJsonAsync<JsonElement>($"/api/accounts/{contributor}")).GetProperty("balance").GetString());

@@ -1,10 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Numerics;
-using System.Security.Cryptography;
 using System.Text.Json;
 using CommunityAI.Contracts;
-using CommunityAI.Formats;
 using CommunityAI.Formats.Policies;
 using CommunityAI.Formats.Signing;
 using CommunityAI.RewardLedger.Infrastructure;
@@ -28,15 +26,11 @@ public sealed class GainRewardTests(GainLedgerSystem system) : IClassFixture<Gai
     public async Task A_champion_changing_evaluation_credits_its_gain_times_the_policy_rate_beside_its_quality_credit_and_enters_the_claim_tree()
     {
         var api = system.Api;
-        var contributor = Address.Parse(LedgerSystem.RandomAddress());
         // The model contribution's quality score pays as before: 20 tokens at 80, 16 tokens.
-        var scored = LedgerSystem.Scored(contributor, 80, "model");
-        await system.PublishAsync([scored]);
-        await GainEvaluations.EventAsync(system, $"ledger/credits/{scored.ContributionId}", "contribution_rewarded", Patience);
+        var (contributor, scored, _) = await GainEvaluations.ScoredModelAsync(system, Patience);
 
-        // It beat the champion by 750 bp (9 examples only it got right, none only the champion): 7.5 tokens more.
-        await GainEvaluations.RecordAsync(system, GainEvaluations.Evaluated(scored.ContributionId, contributor, gain: 750, onlyModel: 9, onlyChampion: 0, became: true));
-        var gain = await GainEvaluations.EventAsync(system, $"ledger/gains/{scored.ContributionId}", "model_gain_rewarded", Patience);
+        // It beat the champion by 750 bp: 7.5 tokens more.
+        var gain = await GainEvaluations.ChampionAsync(system, scored.ContributionId, contributor, Patience);
 
         Assert.Equal(TokenAmount.Format(750 * GainLedgerSystem.RewardPerBasisPoint), gain.GetProperty("amount").GetString());
         Assert.Equal(TokenAmount.Format(15 * Token / 2), gain.GetProperty("amount").GetString());
@@ -83,11 +77,7 @@ public sealed class GainRedeliveryTests(GainLedgerSystem system) : IClassFixture
     [Fact]
     public async Task An_evaluation_read_again_and_two_replicas_racing_credit_the_gain_once()
     {
-        _ = system.Api;
-        var second = system.StartReplica();
-        var contributor = Address.Parse(LedgerSystem.RandomAddress());
-        var evaluated = GainEvaluations.Evaluated(GainEvaluations.NewId(), contributor, gain: 333, onlyModel: 12, onlyChampion: 1, became: true);
-        var stream = "model/contributions/" + evaluated.ContributionId;
+        var (second, contributor, evaluated, stream) = GainEvaluations.RacingReplicas(system);
 
         // The leader's follower credits it while both replicas' crediters are handed the same evaluation three times each.
         var sequence = await GainEvaluations.RecordAsync(system, evaluated);
@@ -97,15 +87,10 @@ public sealed class GainRedeliveryTests(GainLedgerSystem system) : IClassFixture
         Assert.True(results.Count(r => r is not null) <= 1, "at most one caller records the credit");
 
         // A restart that lost the follower's checkpoint: the second replica leads and reads every evaluation again.
-        await LedgerSql.ExecuteAsync(system.History, "UPDATE ledger.mt_doc_gainfeedcheckpoint SET data = jsonb_set(data, '{sequence}', '0')");
-        await system.StopReplicaAsync(0);
-        await Eventually.MatchesAsync(() => LedgerSql.CountAsync(system.History,
-                "SELECT coalesce(max((data->>'sequence')::bigint), 0) FROM ledger.mt_doc_gainfeedcheckpoint"),
-            n => n >= sequence, "the new leader to read every evaluation again", Patience);
+        await GainEvaluations.ReadAgainAfterLosingAsync(system, sequence, Patience, "gainfeedcheckpoint");
         Assert.Null(await crediters[1].CreditAsync(evaluated, stream, default));
 
-        Assert.Equal(1, await LedgerSql.CountAsync(system.History,
-            $"SELECT count(*) FROM history.mt_events WHERE type = 'model_gain_rewarded' AND stream_id = 'ledger/gains/{evaluated.ContributionId}'"));
+        Assert.Equal(1, await GainEvaluations.CountInGainStreamAsync(system, "model_gain_rewarded", evaluated.ContributionId));
         Assert.Equal(1, await LedgerSql.CountAsync(system.History,
             $"SELECT count(*) FROM ledger.mt_doc_journalentry WHERE id = '{GainCrediter.EntryId(evaluated.ContributionId)}'"));
         Assert.Equal(TokenAmount.Format(333 * GainLedgerSystem.RewardPerBasisPoint),
@@ -137,30 +122,5 @@ public sealed class UnpaidGainTests(LedgerSystem system) : IClassFixture<LedgerS
             n => n == 1, "the passed policy on record", Patience);
         var current = await api.GetFromJsonAsync<JsonElement>("/api/policies");
         Assert.Contains(current.EnumerateArray(), p => p.GetProperty("modelGainRewardPerBasisPoint").GetString() == "0");
-    }
-}
-
-/// <summary>Evaluations as the community model records them (stream <c>model/contributions/{id}</c>).</summary>
-internal static class GainEvaluations
-{
-    public static string NewId() => Hex.Encode(RandomNumberGenerator.GetBytes(32));
-
-    public static ModelContributionEvaluated Evaluated(string contributionId, string contributor, int gain, int onlyModel, int onlyChampion, bool became) =>
-        new(1, contributionId, contributor, NewId(), NewId(), NewId(), null, "community-model-onnx/1", "test", null, 40, 6000 + gain, NewId(), 6000, gain,
-            onlyModel, onlyChampion, became, DateTimeOffset.UtcNow);
-
-    /// <summary>Records the evaluation in its stream; returns its sequence.</summary>
-    public static Task<long> RecordAsync(LedgerSystem system, ModelContributionEvaluated evaluated) =>
-        system.AppendToAsync("model/contributions/" + evaluated.ContributionId, evaluated);
-
-    /// <summary>The one event of <paramref name="type"/> in <paramref name="stream"/> (or under it, with <paramref name="prefix"/>), once recorded.</summary>
-    public static async Task<JsonElement> EventAsync(LedgerSystem system, string stream, string type, TimeSpan patience, bool prefix = false)
-    {
-        var where = prefix ? $"starts_with(stream_id, '{stream}') AND type = '{type}'" : $"stream_id = '{stream}' AND type = '{type}'";
-        await Eventually.MatchesAsync(() => LedgerSql.CountAsync(system.History, $"SELECT count(*) FROM history.mt_events WHERE {where}"), n => n == 1, type, patience);
-        await using var connection = new Npgsql.NpgsqlConnection(system.History);
-        await connection.OpenAsync();
-        await using var command = new Npgsql.NpgsqlCommand($"SELECT data::text FROM history.mt_events WHERE {where}", connection);
-        return JsonDocument.Parse((string)(await command.ExecuteScalarAsync())!).RootElement.Clone();
     }
 }

@@ -136,19 +136,28 @@ public sealed class ContentStore(NpgsqlDataSource dataSource, MasterKeySource ke
         if (!await reader.ReadAsync(ct))
             return null;
         var (contributor, licence) = (reader.GetString(0), reader.GetString(1));
-        var dataKey = Keys.Unwrap(reader.GetString(2), reader.GetFieldValue<byte[]>(3), ContentSealing.KeyBinding(contributionId, contributor));
-        try
-        {
-            var binding = ContentSealing.ContentBinding(contributionId, contributor, licence);
-            var content = reader.IsDBNull(5)
-                ? ContentSealing.Open(dataKey, reader.GetFieldValue<byte[]>(4), binding)
-                : SegmentedSealing.Open(dataKey, reader.GetFieldValue<byte[]>(4), reader.GetInt32(5), binding);
-            return new Opened(contributionId, contributor, licence, content);
-        }
-        finally
-        {
-            System.Security.Cryptography.CryptographicOperations.ZeroMemory(dataKey);
-        }
+        using var dataKey = UnwrapKey(reader.GetString(2), reader.GetFieldValue<byte[]>(3), ContentSealing.KeyBinding(contributionId, contributor));
+        var binding = ContentSealing.ContentBinding(contributionId, contributor, licence);
+        var content = reader.IsDBNull(5)
+            ? ContentSealing.Open(dataKey.Bytes, reader.GetFieldValue<byte[]>(4), binding)
+            : SegmentedSealing.Open(dataKey.Bytes, reader.GetFieldValue<byte[]>(4), reader.GetInt32(5), binding);
+        return new Opened(contributionId, contributor, licence, content);
+    }
+
+    /// <summary>
+    /// Unwraps a data key (a contribution's, or an upload's for its parts) under the master key it was wrapped with; the
+    /// caller disposes it to wipe it. Every place that opens sealed content takes its key from here, so none can forget
+    /// the wipe.
+    /// </summary>
+    /// <exception cref="KeyNotFoundException">The master key it was wrapped under is no longer configured.</exception>
+    public UnwrappedKey UnwrapKey(string masterKeyId, byte[] wrapped, byte[] binding) => new(Keys.Unwrap(masterKeyId, wrapped, binding));
+
+    /// <summary>A data key in the clear for as long as one use needs it: disposing it wipes it.</summary>
+    public sealed class UnwrappedKey(byte[] bytes) : IDisposable
+    {
+        public byte[] Bytes => bytes;
+
+        public void Dispose() => System.Security.Cryptography.CryptographicOperations.ZeroMemory(bytes);
     }
 
     /// <summary>
@@ -167,14 +176,25 @@ public sealed class ContentStore(NpgsqlDataSource dataSource, MasterKeySource ke
     /// Moves up to <paramref name="batchSize"/> data keys still wrapped under a retired master key to the active one; the
     /// ciphertexts are not read nor rewritten. Returns how many moved (0: none left).
     /// </summary>
-    public async Task<int> RewrapAsync(int batchSize, CancellationToken ct)
+    public Task<int> RewrapAsync(int batchSize, CancellationToken ct) =>
+        RewrapKeysAsync(TableName, "contribution_id", ContentSealing.KeyBinding, batchSize, ct);
+
+    /// <summary>
+    /// Moves up to <paramref name="batchSize"/> data keys of <paramref name="table"/> (this store's, or open uploads')
+    /// still wrapped under a retired master key to the active one, in one transaction. A row without a key (a completed
+    /// upload) has nothing to move; a row another transaction holds is skipped until the next round. Returns how many
+    /// moved (0: none left).
+    /// </summary>
+    /// <param name="idColumn">The table's key column, bound into the data key with the row's contributor by <paramref name="binding"/>.</param>
+    internal async Task<int> RewrapKeysAsync(string table, string idColumn, Func<string, string, byte[]> binding, int batchSize, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         var rows = new List<(string Id, string Contributor, string KeyId, byte[] Wrapped)>();
-        await using (var select = new NpgsqlCommand(
-            $"SELECT contribution_id, contributor, master_key_id, wrapped_key FROM {TableName} WHERE master_key_id <> @active LIMIT @n FOR UPDATE SKIP LOCKED",
-            connection))
+        await using (var select = new NpgsqlCommand($"""
+            SELECT {idColumn}, contributor, master_key_id, wrapped_key FROM {table}
+            WHERE wrapped_key IS NOT NULL AND master_key_id <> @active LIMIT @n FOR UPDATE SKIP LOCKED
+            """, connection))
         {
             select.Parameters.AddWithValue("active", Keys.ActiveKeyId);
             select.Parameters.AddWithValue("n", batchSize);
@@ -184,9 +204,9 @@ public sealed class ContentStore(NpgsqlDataSource dataSource, MasterKeySource ke
         }
         foreach (var row in rows)
         {
-            var rewrapped = Keys.Rewrap(row.KeyId, row.Wrapped, ContentSealing.KeyBinding(row.Id, row.Contributor));
+            var rewrapped = Keys.Rewrap(row.KeyId, row.Wrapped, binding(row.Id, row.Contributor));
             await using var update = new NpgsqlCommand(
-                $"UPDATE {TableName} SET master_key_id = @active, wrapped_key = @wrapped WHERE contribution_id = @id", connection);
+                $"UPDATE {table} SET master_key_id = @active, wrapped_key = @wrapped WHERE {idColumn} = @id", connection);
             update.Parameters.AddWithValue("active", Keys.ActiveKeyId);
             update.Parameters.AddWithValue("wrapped", rewrapped);
             update.Parameters.AddWithValue("id", row.Id);

@@ -26,22 +26,35 @@ public sealed class ContributionViewProjector(IDocumentStore store, NpgsqlDataSo
 {
     private readonly HistoryFeed _feed = new(dataSource);
 
-    // Each fact is taken only from the streams of the service that owns it; the same event type in another
-    // service's stream is not that fact.
-    private static readonly Dictionary<string, (string Owner, Type Type)> Facts = new(StringComparer.Ordinal)
+    // The facts about one contribution, by the type they are read as: the streams of the service that owns them, the
+    // contribution they name and the projection's Apply for them. They all land on their contribution's view the same
+    // way, so they are a row each, not a block each, and the apply loop and the loading of the views a batch touches
+    // read the same rows and cannot disagree about which views a fact touches.
+    private static readonly Dictionary<Type, OneViewFact> OneView = new[]
     {
-        [OutboxRoutes.EventTypeName(typeof(ContributionSubmitted))] = (ContributionAppender.StreamPrefix, typeof(ContributionSubmitted)),
-        [OutboxRoutes.EventTypeName(typeof(ContributionScored))] = ("scoring/", typeof(ContributionScored)),
-        [OutboxRoutes.EventTypeName(typeof(ContributionRewarded))] = ("ledger/", typeof(ContributionRewarded)),
-        [OutboxRoutes.EventTypeName(typeof(TreeHeadAnchored))] = ("chain/", typeof(TreeHeadAnchored)),
-        [OutboxRoutes.EventTypeName(typeof(PolicyActivated))] = ("governance/", typeof(PolicyActivated)),
-        [OutboxRoutes.EventTypeName(typeof(RewardAdjusted))] = ("ledger/", typeof(RewardAdjusted)),
-        [OutboxRoutes.EventTypeName(typeof(AppealFiled))] = ("scoring/", typeof(AppealFiled)),
-        [OutboxRoutes.EventTypeName(typeof(AppealDecided))] = ("scoring/", typeof(AppealDecided)),
-        [OutboxRoutes.EventTypeName(typeof(AppealSettled))] = ("ledger/", typeof(AppealSettled)),
-        [OutboxRoutes.EventTypeName(typeof(ModelGainRewarded))] = ("ledger/gains/", typeof(ModelGainRewarded)),
-        [OutboxRoutes.EventTypeName(typeof(ModelGainReversed))] = ("ledger/gains/", typeof(ModelGainReversed)),
-    };
+        OneViewFact.Of<ContributionScored>("scoring/", e => e.ContributionId, ContributionViewProjection.Apply),
+        OneViewFact.Of<ContributionRewarded>("ledger/", e => e.ContributionId, ContributionViewProjection.Apply),
+        // Not a history event: Recognise reads it from governance's PolicyActivated (listed in Facts).
+        OneViewFact.Of<ContributionInvalidated>(null, e => e.ContributionId, ContributionViewProjection.Apply),
+        OneViewFact.Of<RewardAdjusted>("ledger/", e => e.ContributionId, ContributionViewProjection.Apply),
+        OneViewFact.Of<AppealFiled>("scoring/", e => e.ContributionId, ContributionViewProjection.Apply),
+        OneViewFact.Of<AppealDecided>("scoring/", e => e.ContributionId, ContributionViewProjection.Apply),
+        OneViewFact.Of<AppealSettled>("ledger/", e => e.ContributionId, ContributionViewProjection.Apply),
+        OneViewFact.Of<ModelGainRewarded>("ledger/gains/", e => e.ContributionId, ContributionViewProjection.Apply),
+        OneViewFact.Of<ModelGainReversed>("ledger/gains/", e => e.ContributionId, ContributionViewProjection.Apply),
+    }.ToDictionary(f => f.Type);
+
+    // Every history event the views follow, by its stored type name, with the streams it is taken from: each fact is
+    // taken only from the streams of the service that owns it; the same event type in another service's stream is not
+    // that fact. Besides the rows above, the three with rules of their own (ApplyAsync, Recognise).
+    private static readonly Dictionary<string, (string Owner, Type Type)> Facts = new (string Owner, Type Type)[]
+        {
+            (ContributionAppender.StreamPrefix, typeof(ContributionSubmitted)), // creates its view
+            ("chain/", typeof(TreeHeadAnchored)), // lands on every view it newly covers
+            ("governance/", typeof(PolicyActivated)), // an invalidation among them is read as ContributionInvalidated
+        }
+        .Concat(OneView.Values.Where(f => f.Owner is not null).Select(f => (f.Owner!, f.Type)))
+        .ToDictionary(f => OutboxRoutes.EventTypeName(f.Type), StringComparer.Ordinal);
 
     public async Task<ContributionViewCheckpoint> LoadCheckpointAsync(CancellationToken ct)
     {
@@ -94,37 +107,14 @@ public sealed class ContributionViewProjector(IDocumentStore store, NpgsqlDataSo
                     views[submitted.ContributionId] = ContributionViewProjection.Create(submitted, index);
                     changed.Add(submitted.ContributionId);
                     break;
-                case ContributionScored scored:
-                    Update(scored.ContributionId, view => ContributionViewProjection.Apply(view, scored));
-                    break;
-                case ContributionRewarded rewarded:
-                    Update(rewarded.ContributionId, view => ContributionViewProjection.Apply(view, rewarded));
-                    break;
-                case ContributionInvalidated invalidated:
-                    Update(invalidated.ContributionId, view => ContributionViewProjection.Apply(view, invalidated));
-                    break;
-                case RewardAdjusted adjusted:
-                    Update(adjusted.ContributionId, view => ContributionViewProjection.Apply(view, adjusted));
-                    break;
-                case AppealFiled filed:
-                    Update(filed.ContributionId, view => ContributionViewProjection.Apply(view, filed));
-                    break;
-                case AppealDecided decided:
-                    Update(decided.ContributionId, view => ContributionViewProjection.Apply(view, decided));
-                    break;
-                case AppealSettled settled:
-                    Update(settled.ContributionId, view => ContributionViewProjection.Apply(view, settled));
-                    break;
-                case ModelGainRewarded gained:
-                    Update(gained.ContributionId, view => ContributionViewProjection.Apply(view, gained));
-                    break;
-                case ModelGainReversed gainReversed:
-                    Update(gainReversed.ContributionId, view => ContributionViewProjection.Apply(view, gainReversed));
-                    break;
                 case TreeHeadAnchored anchored:
                     foreach (var id in views.Keys.ToList())
                         Update(id, view => ContributionViewProjection.Apply(view, anchored));
                     anchoredSize = Math.Max(anchoredSize, anchored.TreeSize);
+                    break;
+                default:
+                    var about = OneView[fact.GetType()]; // Recognise hands out no other type
+                    Update(about.ContributionOf(fact), view => about.Apply(view, fact));
                     break;
             }
         }
@@ -206,19 +196,7 @@ public sealed class ContributionViewProjector(IDocumentStore store, NpgsqlDataSo
         IDocumentSession session, List<(long Index, object Fact)> facts, long anchoredSize, CancellationToken ct)
     {
         var created = facts.Select(f => f.Fact).OfType<ContributionSubmitted>().Select(s => s.ContributionId).ToHashSet(StringComparer.Ordinal);
-        var touched = facts.Select(f => f.Fact switch
-            {
-                ContributionScored scored => scored.ContributionId,
-                ContributionRewarded rewarded => rewarded.ContributionId,
-                ContributionInvalidated invalidated => invalidated.ContributionId,
-                RewardAdjusted adjusted => adjusted.ContributionId,
-                AppealFiled filed => filed.ContributionId,
-                AppealDecided decided => decided.ContributionId,
-                AppealSettled settled => settled.ContributionId,
-                ModelGainRewarded gained => gained.ContributionId,
-                ModelGainReversed gainReversed => gainReversed.ContributionId,
-                _ => null,
-            })
+        var touched = facts.Select(f => OneView.TryGetValue(f.Fact.GetType(), out var about) ? about.ContributionOf(f.Fact) : null)
             .OfType<string>().Where(id => !created.Contains(id)).Distinct(StringComparer.Ordinal).ToArray();
         var views = new Dictionary<string, ContributionView>(StringComparer.Ordinal);
         if (touched.Length > 0)
@@ -235,5 +213,14 @@ public sealed class ContributionViewProjector(IDocumentStore store, NpgsqlDataSo
                 views.TryAdd(view.Id, view);
         }
         return views;
+    }
+
+    /// <summary>A fact about one contribution: the type it is read as, its owner's stream prefix (null when it is not a
+    /// history event of its own), the contribution it names, and how it changes that contribution's view.</summary>
+    private sealed record OneViewFact(
+        Type Type, string? Owner, Func<object, string> ContributionOf, Func<ContributionView, object, ContributionView> Apply)
+    {
+        public static OneViewFact Of<T>(string? owner, Func<T, string> contributionOf, Func<ContributionView, T, ContributionView> apply) =>
+            new(typeof(T), owner, fact => contributionOf((T)fact), (view, fact) => apply(view, (T)fact));
     }
 }

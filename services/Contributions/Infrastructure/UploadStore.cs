@@ -161,16 +161,9 @@ public sealed class UploadStore(NpgsqlDataSource dataSource, MasterKeySource key
             return new PartOutcome.Refused(StatusCodes.Status409Conflict, "Not the signed part", "index",
                 $"the body's SHA-256 {Hex.Encode(hash)} is not the hash the contributor signed for part {index}");
 
-        var dataKey = Keys.Unwrap(row.MasterKeyId!, row.WrappedKey!, KeyBinding(uploadId, plan.Contributor));
         byte[] sealedPart;
-        try
-        {
-            sealedPart = ContentSealing.Seal(dataKey, body, PartBinding(uploadId, index));
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(dataKey);
-        }
+        using (var dataKey = contents.UnwrapKey(row.MasterKeyId!, row.WrappedKey!, KeyBinding(uploadId, plan.Contributor)))
+            sealedPart = ContentSealing.Seal(dataKey.Bytes, body, PartBinding(uploadId, index));
         await using var insert = new NpgsqlCommand(
             $"INSERT INTO {PartsTable} (upload_id, part_index, ciphertext) VALUES (@id, @i, @c) ON CONFLICT DO NOTHING", connection);
         insert.Parameters.AddWithValue("id", uploadId);
@@ -258,16 +251,11 @@ public sealed class UploadStore(NpgsqlDataSource dataSource, MasterKeySource key
             return new Completion.Refused(StatusCodes.Status409Conflict, "Upload incomplete", "upload",
                 $"{missing.Length} of {plan.Parts} parts are missing: {string.Join(", ", missing.Take(20))}{(missing.Length > 20 ? ", …" : "")}");
 
-        var dataKey = Keys.Unwrap(row.MasterKeyId!, row.WrappedKey!, KeyBinding(uploadId, plan.Contributor));
         var assembly = new PartAssembly(plan);
-        try
+        using (var dataKey = contents.UnwrapKey(row.MasterKeyId!, row.WrappedKey!, KeyBinding(uploadId, plan.Contributor)))
         {
             await contents.AddSegmentedAsync(connection, submitted with { ContentSize = plan.Size }, plan.Size, plan.PartSize,
-                OpenPartsAsync(dataKey, plan, assembly, ct), ct);
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(dataKey);
+                OpenPartsAsync(dataKey.Bytes, plan, assembly, ct), ct);
         }
         if (assembly.Damaged is { } damaged)
             return new Completion.Refused(StatusCodes.Status422UnprocessableEntity, "Stored part does not open", "upload",
@@ -439,35 +427,8 @@ public sealed class UploadStore(NpgsqlDataSource dataSource, MasterKeySource key
     /// rewritten. An upload being completed, sent a part or erased holds its row and is skipped until the next round.
     /// Returns how many moved (0: none left).
     /// </summary>
-    public async Task<int> RewrapAsync(int batchSize, CancellationToken ct)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
-        var rows = new List<(string Id, string Contributor, string KeyId, byte[] Wrapped)>();
-        await using (var select = new NpgsqlCommand($"""
-            SELECT upload_id, contributor, master_key_id, wrapped_key FROM {UploadsTable}
-            WHERE wrapped_key IS NOT NULL AND master_key_id <> @active LIMIT @n FOR UPDATE SKIP LOCKED
-            """, connection))
-        {
-            select.Parameters.AddWithValue("active", Keys.ActiveKeyId);
-            select.Parameters.AddWithValue("n", batchSize);
-            await using var reader = await select.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-                rows.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetFieldValue<byte[]>(3)));
-        }
-        foreach (var row in rows)
-        {
-            var rewrapped = Keys.Rewrap(row.KeyId, row.Wrapped, KeyBinding(row.Id, row.Contributor));
-            await using var update = new NpgsqlCommand(
-                $"UPDATE {UploadsTable} SET master_key_id = @active, wrapped_key = @wrapped WHERE upload_id = @id", connection);
-            update.Parameters.AddWithValue("active", Keys.ActiveKeyId);
-            update.Parameters.AddWithValue("wrapped", rewrapped);
-            update.Parameters.AddWithValue("id", row.Id);
-            await update.ExecuteNonQueryAsync(ct);
-        }
-        await transaction.CommitAsync(ct);
-        return rows.Count;
-    }
+    public Task<int> RewrapAsync(int batchSize, CancellationToken ct) =>
+        contents.RewrapKeysAsync(UploadsTable, "upload_id", KeyBinding, batchSize, ct);
 
     private static async Task<Row?> LoadAsync(NpgsqlConnection connection, string uploadId, string locking, CancellationToken ct)
     {

@@ -20,7 +20,7 @@ namespace CommunityAI.Audit.Replay;
 /// activated by governance names (PolicyActivated in <c>governance/</c>, before or after the credit: the order does not
 /// matter) must be taken back by exactly one ModelGainReversed in its stream, after both, naming that activation's proposal
 /// and reason, debiting the credited contributor by exactly the credit, in an epoch not yet closed; a reversal without
-/// those is named too. Each difference is named at the log index of the event it concerns. Pure: fed one event at a time,
+/// those is named too (by <see cref="ReversalCheck"/>, the rules it shares with a reward's adjustment). Each difference is named at the log index of the event it concerns. Pure: fed one event at a time,
 /// in log order.
 /// </summary>
 internal sealed class GainRewardReplay : IReplay
@@ -36,16 +36,16 @@ internal sealed class GainRewardReplay : IReplay
     private readonly Dictionary<string, (long Index, JsonElement Data)> _evaluations = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, long> _creditedAt = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, (long Index, string? Contributor, BigInteger Amount)> _credits = new(StringComparer.OrdinalIgnoreCase);
-    private readonly List<(long Index, string ProposalId, string ContributionId, string Reason)> _invalidations = [];
-    private readonly Dictionary<string, long> _reversedAt = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<ReplayDifference> _findings = [];
-    private long _lastClosed = -1;
+    private readonly ReversalCheck _reversals;
     private BigInteger _paid;
-    private BigInteger _reversed;
+
+    public GainRewardReplay() => _reversals = new ReversalCheck(ReversalKind.Gain, _findings);
 
     public void Add(LogEvent e)
     {
-        switch (Normalize(e.Type))
+        var type = Normalize(e.Type);
+        switch (type)
         {
             case "rewardpolicypublished" when e.Stream == "ledger/policies":
                 if (PolicyReplay.ReadPolicy(e.Data) is { } policy)
@@ -59,17 +59,12 @@ internal sealed class GainRewardReplay : IReplay
             case "modelgainrewarded":
                 Check(e);
                 break;
-            case "policyactivated" when e.Stream.StartsWith("governance/", StringComparison.Ordinal):
-                if (Text(e.Data, "kind") == "contribution-invalidation" && Text(e.Data, "proposalId") is { } proposal
-                    && Invalidated(Text(e.Data, "payload")) is { } target)
-                    _invalidations.Add((e.Index, proposal, target.ContributionId, target.Reason));
+            case "policyactivated" or "epochclosed":
+                _reversals.Observe(type, e);
                 break;
-            case "epochclosed" when e.Stream.StartsWith("ledger/epochs/", StringComparison.Ordinal):
-                if (Long(e.Data, "epoch") is { } closed)
-                    _lastClosed = Math.Max(_lastClosed, closed);
-                break;
-            case "modelgainreversed":
-                CheckReversal(e);
+            case "modelgainreversed" when e.Stream.StartsWith(GainStreams, StringComparison.Ordinal):
+                // Only the ledger's gain streams debit (the reward replay takes reversals from them only, too).
+                _reversals.Check(e, id => _credits.TryGetValue(id, out var credit) ? new ReversalCheck.Credited(credit.Contributor, credit.Amount) : null);
                 break;
         }
     }
@@ -89,79 +84,14 @@ internal sealed class GainRewardReplay : IReplay
         var reversalsDue = 0;
         foreach (var (id, credit) in _credits.Where(c => !c.Value.Amount.IsZero))
         {
-            if (_invalidations.FirstOrDefault(i => string.Equals(i.ContributionId, id, StringComparison.OrdinalIgnoreCase)) is not { ProposalId: { } proposal })
+            if (_reversals.InvalidationOf(id) is not { } activation)
                 continue;
             reversalsDue++;
-            if (!_reversedAt.ContainsKey(id))
+            if (!_reversals.Reverses(id))
                 Find(credit.Index, "gain reversal missing",
-                    $"proposal {proposal} invalidated contribution {id}, whose gain credit of {N(credit.Amount)} to {credit.Contributor} no ModelGainReversed takes back");
+                    $"proposal {activation.ProposalId} invalidated contribution {id}, whose gain credit of {N(credit.Amount)} to {credit.Contributor} no ModelGainReversed takes back");
         }
-        return new GainRewardReplayResult(due, _creditedAt.Count, _paid, reversalsDue, _reversedAt.Count, _reversed, _findings);
-    }
-
-    private void CheckReversal(LogEvent e)
-    {
-        if (!e.Stream.StartsWith(GainStreams, StringComparison.Ordinal))
-            return; // not the ledger's: no debit (the reward replay takes them from the gain streams only, too)
-        var id = Text(e.Data, "contributionId");
-        if (id is null || !string.Equals(e.Stream, GainStreams + id, StringComparison.OrdinalIgnoreCase))
-        {
-            Find(e.Index, "gain reversal stream", $"{e.Describe()}: its contributionId does not name its stream");
-            return;
-        }
-        if (_reversedAt.TryGetValue(id, out var earlier))
-        {
-            Find(e.Index, "gain reversed twice", $"the gain of contribution {id} is taken back again (first at log index {earlier})");
-            return;
-        }
-        _reversedAt[id] = e.Index;
-        var recordedAmount = Text(e.Data, "amount");
-        if (recordedAmount is ['-', .. var digits] && TryAmount(digits, out var debit))
-            _reversed += debit;
-        var proposal = Text(e.Data, "proposalId");
-        var activation = _invalidations.FirstOrDefault(i => string.Equals(i.ContributionId, id, StringComparison.OrdinalIgnoreCase)
-            && string.Equals(i.ProposalId, proposal, StringComparison.OrdinalIgnoreCase));
-        if (activation.ProposalId is null)
-        {
-            Find(e.Index, "gain reversal without activation",
-                $"the gain of contribution {id} is taken back citing proposal {proposal ?? "(none)"}, but no contribution-invalidation of it was activated before");
-            return;
-        }
-        if (!_credits.TryGetValue(id, out var credit))
-        {
-            Find(e.Index, "gain reversal without credit", $"the gain of contribution {id} is taken back but was never credited before");
-            return;
-        }
-        CompareReversal(e, id, "amount", recordedAmount, N(-credit.Amount));
-        CompareReversal(e, id, "account", Text(e.Data, "account")?.ToLowerInvariant(), credit.Contributor?.ToLowerInvariant());
-        CompareReversal(e, id, "reason", Text(e.Data, "reason"), activation.Reason);
-        if (Long(e.Data, "epoch") is not { } epoch || epoch <= _lastClosed)
-            Find(e.Index, "gain reversal epoch",
-                $"the gain of contribution {id} is taken back in epoch {Long(e.Data, "epoch")?.ToString(CultureInfo.InvariantCulture) ?? "(none)"}, but epoch {_lastClosed} had already closed");
-    }
-
-    /// <summary>The contribution and reason of an invalidation's payload (canonical JSON in a string), or null when it does not read.</summary>
-    private static (string ContributionId, string Reason)? Invalidated(string? payload)
-    {
-        if (payload is null)
-            return null;
-        try
-        {
-            using var document = JsonDocument.Parse(payload);
-            return Text(document.RootElement, "contributionId") is { } id && Text(document.RootElement, "reason") is { } reason
-                ? (id.ToLowerInvariant(), reason)
-                : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
-
-    private void CompareReversal(LogEvent e, string id, string field, string? recorded, string? recomputed)
-    {
-        if (!string.Equals(recorded, recomputed, StringComparison.Ordinal))
-            Find(e.Index, "gain reversal " + field, $"contribution {id} records gain reversal {field} {recorded ?? "(none)"}, the history recomputes {recomputed ?? "(none)"}");
+        return new GainRewardReplayResult(due, _creditedAt.Count, _paid, reversalsDue, _reversals.Recorded, _reversals.TakenBack, _findings);
     }
 
     /// <summary>An evaluation the ledger must credit: the model was measured (not refused) and became champion.</summary>
