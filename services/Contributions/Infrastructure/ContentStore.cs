@@ -1,5 +1,7 @@
 using CommunityAI.Contracts;
 using CommunityAI.Contributions.Domain;
+using System.Data;
+using System.Security.Cryptography;
 using Marten;
 using Npgsql;
 using Weasel.Postgresql.Tables;
@@ -35,9 +37,6 @@ public sealed class ContentStore(NpgsqlDataSource dataSource, MasterKeySource ke
         table.AddColumn("segment_size", "integer");
         return table;
     }
-
-    /// <summary>The content of a readable contribution, with the licence it was contributed under.</summary>
-    public sealed record Opened(string ContributionId, string Contributor, string Licence, byte[] Content);
 
     /// <summary>Queues the sealed content in <paramref name="session"/>, so it commits with the contribution's event or not at all.</summary>
     public void Add(IDocumentSession session, ContributionSubmitted submitted, byte[] content)
@@ -92,7 +91,7 @@ public sealed class ContentStore(NpgsqlDataSource dataSource, MasterKeySource ke
         }
         finally
         {
-            System.Security.Cryptography.CryptographicOperations.ZeroMemory(dataKey);
+            CryptographicOperations.ZeroMemory(dataKey);
         }
         await using (sealedContent)
         {
@@ -122,33 +121,61 @@ public sealed class ContentStore(NpgsqlDataSource dataSource, MasterKeySource ke
         var dataKey = ContentSealing.NewKey();
         var ciphertext = ContentSealing.Seal(dataKey, content, ContentSealing.ContentBinding(submitted.ContributionId, submitted.Contributor, licence));
         var wrapped = Keys.Wrap(dataKey, ContentSealing.KeyBinding(submitted.ContributionId, submitted.Contributor));
-        System.Security.Cryptography.CryptographicOperations.ZeroMemory(dataKey);
+        CryptographicOperations.ZeroMemory(dataKey);
         return new SealedRow(submitted.ContributionId, submitted.Contributor, licence, Keys.ActiveKeyId, wrapped, ciphertext, submitted.SubmittedAt);
     }
 
-    /// <summary>The decrypted content, or null when the store holds none (never sent inline, or erased).</summary>
-    public async Task<Opened?> ReadAsync(string contributionId, CancellationToken ct)
+    /// <summary>
+    /// The content opened for reading a segment at a time (see <see cref="StoredContent"/>; dispose it to free its
+    /// connection), or null when the store holds none (never sent, or erased).
+    /// </summary>
+    /// <exception cref="CryptographicException">The data key does not unwrap (altered, or bound to another contribution).</exception>
+    /// <exception cref="KeyNotFoundException">The master key it was wrapped under is not configured here.</exception>
+    public async Task<StoredContent?> OpenAsync(string contributionId, CancellationToken ct)
     {
-        await using var command = dataSource.CreateCommand(
-            $"SELECT contributor, licence, master_key_id, wrapped_key, ciphertext, segment_size FROM {TableName} WHERE contribution_id = @id");
-        command.Parameters.AddWithValue("id", contributionId);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        if (!await reader.ReadAsync(ct))
-            return null;
-        var (contributor, licence) = (reader.GetString(0), reader.GetString(1));
-        var dataKey = Keys.Unwrap(reader.GetString(2), reader.GetFieldValue<byte[]>(3), ContentSealing.KeyBinding(contributionId, contributor));
+        var connection = await dataSource.OpenConnectionAsync(ct);
+        NpgsqlCommand? command = null;
+        NpgsqlDataReader? reader = null;
+        byte[]? dataKey = null;
         try
         {
-            var binding = ContentSealing.ContentBinding(contributionId, contributor, licence);
-            var content = reader.IsDBNull(5)
-                ? ContentSealing.Open(dataKey, reader.GetFieldValue<byte[]>(4), binding)
-                : SegmentedSealing.Open(dataKey, reader.GetFieldValue<byte[]>(4), reader.GetInt32(5), binding);
-            return new Opened(contributionId, contributor, licence, content);
+            // Sequential access: the ciphertext, last, is streamed off the connection instead of buffered whole with its row.
+            command = new NpgsqlCommand($"""
+                SELECT contributor, licence, master_key_id, wrapped_key, segment_size, octet_length(ciphertext), ciphertext
+                FROM {TableName} WHERE contribution_id = @id
+                """, connection);
+            command.Parameters.AddWithValue("id", contributionId);
+            reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, ct);
+            if (!await reader.ReadAsync(ct))
+            {
+                await DisposeAllAsync(reader, command, connection);
+                return null;
+            }
+            var contributor = await reader.GetFieldValueAsync<string>(0, ct);
+            var licence = await reader.GetFieldValueAsync<string>(1, ct);
+            var keyId = await reader.GetFieldValueAsync<string>(2, ct);
+            var wrapped = await reader.GetFieldValueAsync<byte[]>(3, ct);
+            int? segmentSize = await reader.IsDBNullAsync(4, ct) ? null : await reader.GetFieldValueAsync<int>(4, ct);
+            var sealedLength = await reader.GetFieldValueAsync<int>(5, ct);
+            dataKey = Keys.Unwrap(keyId, wrapped, ContentSealing.KeyBinding(contributionId, contributor));
+            return new StoredContent(connection, command, reader, 6, contributionId, contributor, licence, dataKey, segmentSize, sealedLength);
         }
-        finally
+        catch
         {
-            System.Security.Cryptography.CryptographicOperations.ZeroMemory(dataKey);
+            if (dataKey is not null)
+                CryptographicOperations.ZeroMemory(dataKey);
+            await DisposeAllAsync(reader, command, connection);
+            throw;
         }
+    }
+
+    private static async Task DisposeAllAsync(NpgsqlDataReader? reader, NpgsqlCommand? command, NpgsqlConnection connection)
+    {
+        if (reader is not null)
+            await reader.DisposeAsync();
+        if (command is not null)
+            await command.DisposeAsync();
+        await connection.DisposeAsync();
     }
 
     /// <summary>
