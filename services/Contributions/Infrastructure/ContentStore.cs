@@ -192,26 +192,39 @@ public sealed class ContentStore(NpgsqlDataSource dataSource, MasterKeySource ke
 
     /// <summary>
     /// Moves up to <paramref name="batchSize"/> data keys still wrapped under a retired master key to the active one; the
-    /// ciphertexts are not read nor rewritten. Returns how many moved (0: none left).
+    /// ciphertexts are not read nor rewritten. Rows in <paramref name="skip"/> are left out; a row whose data key does not
+    /// unwrap is left as it is and named in the answer, so one damaged row does not stop the rotation.
     /// </summary>
-    public async Task<int> RewrapAsync(int batchSize, CancellationToken ct)
+    public async Task<RewrapBatch> RewrapAsync(int batchSize, IReadOnlyCollection<string> skip, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         var rows = new List<(string Id, string Contributor, string KeyId, byte[] Wrapped)>();
         await using (var select = new NpgsqlCommand(
-            $"SELECT contribution_id, contributor, master_key_id, wrapped_key FROM {TableName} WHERE master_key_id <> @active LIMIT @n FOR UPDATE SKIP LOCKED",
+            $"SELECT contribution_id, contributor, master_key_id, wrapped_key FROM {TableName} WHERE master_key_id <> @active AND NOT (contribution_id = ANY(@skip)) LIMIT @n FOR UPDATE SKIP LOCKED",
             connection))
         {
             select.Parameters.AddWithValue("active", Keys.ActiveKeyId);
             select.Parameters.AddWithValue("n", batchSize);
+            select.Parameters.AddWithValue("skip", skip.ToArray());
             await using var reader = await select.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
                 rows.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetFieldValue<byte[]>(3)));
         }
+        var skipped = new List<RewrapBatch.Unwrappable>();
         foreach (var row in rows)
         {
-            var rewrapped = Keys.Rewrap(row.KeyId, row.Wrapped, ContentSealing.KeyBinding(row.Id, row.Contributor));
+            byte[] rewrapped;
+            try
+            {
+                rewrapped = Keys.Rewrap(row.KeyId, row.Wrapped, ContentSealing.KeyBinding(row.Id, row.Contributor));
+            }
+            catch (Exception e) when (e is CryptographicException or KeyNotFoundException)
+            {
+                // One damaged row must not hold the rotation up: it stays as it is, and is reported by id.
+                skipped.Add(new RewrapBatch.Unwrappable(row.Id, row.KeyId, e.Message));
+                continue;
+            }
             await using var update = new NpgsqlCommand(
                 $"UPDATE {TableName} SET master_key_id = @active, wrapped_key = @wrapped WHERE contribution_id = @id", connection);
             update.Parameters.AddWithValue("active", Keys.ActiveKeyId);
@@ -220,6 +233,6 @@ public sealed class ContentStore(NpgsqlDataSource dataSource, MasterKeySource ke
             await update.ExecuteNonQueryAsync(ct);
         }
         await transaction.CommitAsync(ct);
-        return rows.Count;
+        return new RewrapBatch(rows.Count, skipped);
     }
 }

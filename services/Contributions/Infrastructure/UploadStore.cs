@@ -437,27 +437,39 @@ public sealed class UploadStore(NpgsqlDataSource dataSource, MasterKeySource key
     /// Moves up to <paramref name="batchSize"/> open uploads' keys still wrapped under a retired master key to the active
     /// one, as <see cref="ContentStore.RewrapAsync"/> does for contributions' keys; the parts are neither read nor
     /// rewritten. An upload being completed, sent a part or erased holds its row and is skipped until the next round.
-    /// Returns how many moved (0: none left).
+    /// Rows in <paramref name="skip"/> are left out, and one whose key does not unwrap is left as it is and named.
     /// </summary>
-    public async Task<int> RewrapAsync(int batchSize, CancellationToken ct)
+    public async Task<RewrapBatch> RewrapAsync(int batchSize, IReadOnlyCollection<string> skip, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         var rows = new List<(string Id, string Contributor, string KeyId, byte[] Wrapped)>();
         await using (var select = new NpgsqlCommand($"""
             SELECT upload_id, contributor, master_key_id, wrapped_key FROM {UploadsTable}
-            WHERE wrapped_key IS NOT NULL AND master_key_id <> @active LIMIT @n FOR UPDATE SKIP LOCKED
+            WHERE wrapped_key IS NOT NULL AND master_key_id <> @active AND NOT (upload_id = ANY(@skip)) LIMIT @n FOR UPDATE SKIP LOCKED
             """, connection))
         {
             select.Parameters.AddWithValue("active", Keys.ActiveKeyId);
             select.Parameters.AddWithValue("n", batchSize);
+            select.Parameters.AddWithValue("skip", skip.ToArray());
             await using var reader = await select.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
                 rows.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetFieldValue<byte[]>(3)));
         }
+        var skipped = new List<RewrapBatch.Unwrappable>();
         foreach (var row in rows)
         {
-            var rewrapped = Keys.Rewrap(row.KeyId, row.Wrapped, KeyBinding(row.Id, row.Contributor));
+            byte[] rewrapped;
+            try
+            {
+                rewrapped = Keys.Rewrap(row.KeyId, row.Wrapped, KeyBinding(row.Id, row.Contributor));
+            }
+            catch (Exception e) when (e is CryptographicException or KeyNotFoundException)
+            {
+                // One damaged row must not hold the rotation up: it stays as it is, and is reported by id.
+                skipped.Add(new RewrapBatch.Unwrappable(row.Id, row.KeyId, e.Message));
+                continue;
+            }
             await using var update = new NpgsqlCommand(
                 $"UPDATE {UploadsTable} SET master_key_id = @active, wrapped_key = @wrapped WHERE upload_id = @id", connection);
             update.Parameters.AddWithValue("active", Keys.ActiveKeyId);
@@ -466,7 +478,7 @@ public sealed class UploadStore(NpgsqlDataSource dataSource, MasterKeySource key
             await update.ExecuteNonQueryAsync(ct);
         }
         await transaction.CommitAsync(ct);
-        return rows.Count;
+        return new RewrapBatch(rows.Count, skipped);
     }
 
     private static async Task<Row?> LoadAsync(NpgsqlConnection connection, string uploadId, string locking, CancellationToken ct)
