@@ -29,6 +29,7 @@ public sealed class JsonBodyWriterTests
     [InlineData(new[] { 1000, 1000, 7 })]
     [InlineData(new[] { 1001, 1000, 1000, 2 })]
     [InlineData(new[] { 4096, 4096, 4096, 82 })]
+    [InlineData(new[] { JsonBodyWriter.SliceBytes, 2 * JsonBodyWriter.SliceBytes + 1, 100_000, 1 })]
     public async Task Content_written_a_segment_at_a_time_is_the_bytes_of_its_whole_base64_string(int[] sizes)
     {
         var content = RandomNumberGenerator.GetBytes(sizes.Sum());

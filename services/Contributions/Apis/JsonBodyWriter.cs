@@ -33,68 +33,57 @@ public sealed class JsonBodyWriter : IAsyncDisposable
         _buffer.ResetWrittenCount();
     }
 
+    /// <summary>Content bytes encoded and sent at a time (a multiple of 3, so no padding falls inside the string).</summary>
+    public const int SliceBytes = 48 * 1024;
+
     /// <summary>
-    /// Writes <paramref name="segments"/> (positioned on its first) as one base64 string value, sending each segment
-    /// before the next is read. The value is encoded and escaped exactly as the whole content's base64 string would be
-    /// (<see cref="Utf8JsonWriter.WriteBase64StringSegment"/> would skip the encoder's escaping of '+' and change the bytes).
+    /// Writes <paramref name="segments"/> (positioned on its first) as one base64 string value, encoded and sent
+    /// <see cref="SliceBytes"/> at a time, each segment before the next is read, so the answer's buffers stay small
+    /// whatever the segment size. The value is encoded and escaped exactly as the whole content's base64 string would
+    /// be (<see cref="Utf8JsonWriter.WriteBase64StringSegment"/> would skip the encoder's escaping of '+' and change the bytes).
     /// </summary>
     public async Task WriteBase64Async(IAsyncEnumerator<ReadOnlyMemory<byte>> segments, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(segments);
-        var carry = new byte[3]; // bytes of a segment past its last whole group of three, encoded with the next one
+        var carry = new byte[3]; // bytes past a segment's last whole group of three, completed by the next segment's first
         var carried = 0;
-        byte[]? encoded = null;
+        var encoded = ArrayPool<byte>.Shared.Rent(Base64.GetMaxEncodedToUtf8Length(SliceBytes));
         try
         {
             do
             {
                 var segment = segments.Current;
-                var total = carried + segment.Length;
-                var whole = total - total % 3;
-                if (whole > 0)
+                if (carried > 0)
                 {
-                    var needed = Base64.GetMaxEncodedToUtf8Length(whole);
-                    if (encoded is null || encoded.Length < needed)
-                    {
-                        if (encoded is not null)
-                            ArrayPool<byte>.Shared.Return(encoded);
-                        encoded = ArrayPool<byte>.Shared.Rent(needed);
-                    }
-                    var written = 0;
-                    if (carried > 0)
-                    {
-                        // The carried bytes and the segment's first few make one group of three.
-                        segment.Span[..(3 - carried)].CopyTo(carry.AsSpan(carried));
-                        Base64.EncodeToUtf8(carry, encoded, out _, out _);
-                        written = 4;
-                        segment = segment[(3 - carried)..];
-                    }
-                    var groups = segment.Length - segment.Length % 3;
-                    Base64.EncodeToUtf8(segment.Span[..groups], encoded.AsSpan(written), out _, out var n);
-                    written += n;
-                    segment[groups..].Span.CopyTo(carry);
-                    carried = segment.Length - groups;
+                    var take = Math.Min(3 - carried, segment.Length);
+                    segment.Span[..take].CopyTo(carry.AsSpan(carried));
+                    carried += take;
+                    segment = segment[take..];
+                    if (carried < 3)
+                        continue;
+                    Base64.EncodeToUtf8(carry, encoded, out _, out _);
+                    Json.WriteStringValueSegment(encoded.AsSpan(0, 4), isFinalSegment: false);
+                    carried = 0;
+                }
+                while (segment.Length >= 3)
+                {
+                    var slice = Math.Min(SliceBytes, segment.Length - segment.Length % 3);
+                    Base64.EncodeToUtf8(segment.Span[..slice], encoded, out _, out var written);
                     Json.WriteStringValueSegment(encoded.AsSpan(0, written), isFinalSegment: false);
                     await SendAsync(ct);
+                    segment = segment[slice..];
                 }
-                else
-                {
-                    segment.Span.CopyTo(carry.AsSpan(carried));
-                    carried = total;
-                }
+                segment.Span.CopyTo(carry);
+                carried = segment.Length;
             }
             while (await segments.MoveNextAsync());
 
-            Span<byte> tail = stackalloc byte[4];
-            var tailLength = 0;
-            if (carried > 0)
-                Base64.EncodeToUtf8(carry.AsSpan(0, carried), tail, out _, out tailLength);
-            Json.WriteStringValueSegment(tail[..tailLength], isFinalSegment: true);
+            Base64.EncodeToUtf8(carry.AsSpan(0, carried), encoded, out _, out var tail);
+            Json.WriteStringValueSegment(encoded.AsSpan(0, tail), isFinalSegment: true);
         }
         finally
         {
-            if (encoded is not null)
-                ArrayPool<byte>.Shared.Return(encoded);
+            ArrayPool<byte>.Shared.Return(encoded);
         }
     }
 
