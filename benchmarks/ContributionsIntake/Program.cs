@@ -10,6 +10,8 @@
 // Uploads in parts instead (UploadRun.cs): MiB/s against raw bytea inserts of the same bytes.
 //   dotnet run --project benchmarks/ContributionsIntake -c Release -- upload-memory [sizeMiB] [partMiB]
 // The memory of completing one upload instead (UploadCompletionMemory.cs): peak managed heap and bytes allocated.
+//   dotnet run --project benchmarks/ContributionsIntake -- read-memory [sizeMiB] [partMiB]
+// The memory of a validator reading one large content instead (ContentReadMemory.cs).
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -34,6 +36,12 @@ if (args.Length > 0 && args[0] == "upload")
 if (args.Length > 0 && args[0] == "upload-memory")
 {
     await UploadCompletionMemory.RunAsync(args[1..]);
+    return;
+}
+
+if (args.Length > 0 && args[0] == "read-memory")
+{
+    await ContentReadMemory.RunAsync(args[1..]);
     return;
 }
 

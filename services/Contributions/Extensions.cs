@@ -96,6 +96,8 @@ internal static class Extensions
         builder.Services.AddSingleton<ContentStore>();
         builder.Services.AddSingleton<ContentEraser>();
         builder.Services.AddSingleton<ContentFacts>();
+        builder.Services.AddSingleton<RewrapStatus>();
+        builder.Services.AddHealthChecks().AddCheck<RewrapStatus>("content-rewrap");
         builder.Services.AddLeaderLoop<ContentRewrapJob>();
         // Uploads in parts: encrypted parts under a key per upload, and the leader's deletion of abandoned ones.
         builder.Services.AddSingleton<UploadStore>();

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using CommunityAI.Contracts;
 using CommunityAI.Contributions.Domain;
 using CommunityAI.Contributions.Infrastructure;
@@ -16,7 +17,7 @@ namespace CommunityAI.Contributions.Apis;
 /// erasure by the contributor. Both are POSTs with an EIP-712 body, checked by the one signed-request check; every
 /// refusal is a problem naming the field, and changes nothing.
 /// </summary>
-public static class ContentApi
+public static partial class ContentApi
 {
     /// <summary>A contribution's content with the licence it travels under.</summary>
     /// <param name="Content">The stored bytes (salt line included), base64; their SHA-256 is <paramref name="ContentHash"/>.</param>
@@ -28,14 +29,15 @@ public static class ContentApi
     public static IEndpointRouteBuilder MapContentApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/contributions/{id}").WithTags("Content");
-        api.MapPost("/content", ReadAsync);
+        api.MapPost("/content", ReadAsync).Produces<ContentResult>(StatusCodes.Status200OK);
         api.MapPost("/erasure", EraseAsync);
         return app;
     }
 
-    public static async Task<Results<Ok<ContentResult>, ValidationProblem, ProblemHttpResult>> ReadAsync(
+    /// <remarks>The 200 answer is a <see cref="ContentResult"/>, written a segment at a time by <see cref="ContentReadStream"/>.</remarks>
+    public static async Task<Results<ContentReadStream, ValidationProblem, ProblemHttpResult>> ReadAsync(
         string id, ContentReadRequest request, SignedRequestCheck check, IOptions<IntakeOptions> options, ContentFacts history,
-        ContentStore contents, IDocumentStore store, CancellationToken ct)
+        ContentStore contents, IDocumentStore store, ILogger<ContentReadStream> logger, CancellationToken ct)
     {
         var errors = new List<SigningError>();
         var reader = check.CheckFields("reader", request.Reader, request.Nonce, request.Deadline, request.Signature, options.Value.MaxDeadlineAhead, errors);
@@ -56,10 +58,33 @@ public static class ContentApi
         // The nonce is spent before the content leaves, so a captured request cannot be replayed.
         if (!await NonceBook.TakeAsync(store, "content-read:" + NonceUse.KeyFor(reader!, Decimal(request.Nonce.Value)), contributionId, ct))
             return Problem(StatusCodes.Status409Conflict, "Nonce already used", "nonce", $"nonce {request.Nonce} of {reader} is already used by another content read");
-        var opened = await contents.ReadAsync(contributionId, ct);
-        return opened is null
-            ? Problem(StatusCodes.Status404NotFound, "No stored content", "id", "this contribution's content was not sent inline, so the store holds none")
-            : TypedResults.Ok(new ContentResult(contributionId, facts.Submitted.ContentHash, opened.Licence, Convert.ToBase64String(opened.Content)));
+        StoredContent? opened = null;
+        IAsyncEnumerator<ReadOnlyMemory<byte>>? segments = null;
+        try
+        {
+            opened = await contents.OpenAsync(contributionId, ct);
+            if (opened is null)
+                return Problem(StatusCodes.Status404NotFound, "No stored content", "id", "this contribution's content was not sent inline, so the store holds none");
+            // The first segment is verified before the answer starts, so a row that does not open gets a problem, not a 200.
+            segments = opened.ReadSegmentsAsync(ct).GetAsyncEnumerator(ct);
+            await segments.MoveNextAsync();
+            var answer = new ContentReadStream(facts.Submitted.ContentHash, opened, segments, logger);
+            (opened, segments) = (null, null); // the answer reads the rest and disposes them
+            return answer;
+        }
+        catch (CryptographicException e)
+        {
+            LogUnreadable(logger, contributionId, e.Message);
+            return Problem(StatusCodes.Status500InternalServerError, "Stored content does not open", "id",
+                "this contribution's stored content failed its integrity check; nothing of it is answered");
+        }
+        finally
+        {
+            if (segments is not null)
+                await segments.DisposeAsync();
+            if (opened is not null)
+                await opened.DisposeAsync();
+        }
     }
 
     public static async Task<Results<Ok<ErasureResult>, ValidationProblem, ProblemHttpResult>> EraseAsync(
@@ -99,6 +124,9 @@ public static class ContentApi
             fields["id"] = ["must be a contribution id: 0x-prefixed hex of 32 bytes"];
         return fields.Count == 0 ? null : TypedResults.ValidationProblem(fields, title: "The request is malformed");
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Stored content of {ContributionId} does not open, read refused: {Reason}")]
+    private static partial void LogUnreadable(ILogger logger, string contributionId, string reason);
 
     private static string Decimal(ulong value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 

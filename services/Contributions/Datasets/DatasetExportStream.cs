@@ -1,6 +1,6 @@
-using System.Buffers;
 using System.Text.Json;
 using CommunityAI.Contracts;
+using CommunityAI.Contributions.Apis;
 using CommunityAI.Contributions.Infrastructure;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
@@ -8,8 +8,8 @@ using Microsoft.Extensions.Options;
 namespace CommunityAI.Contributions.Datasets;
 
 /// <summary>
-/// The export's answer, written member by member: each member's content is read, decrypted, written and flushed before
-/// the next is read, so exporting a snapshot of many large texts holds one at a time, not all of them. The bytes are
+/// The export's answer, written member by member and each member's content a segment at a time: each segment is read,
+/// verified, decrypted, written and flushed before the next is read, so an export holds one segment, not a member. The bytes are
 /// those <c>TypedResults.Ok(ExportResult)</c> would write (same options, same property order), so clients see no change.
 /// Every refusal happens before this runs: once the 200 is sent, a failure can only abort the response, which a client
 /// sees as a truncated, unparsable body, never as a shorter dataset.
@@ -30,12 +30,8 @@ public sealed class DatasetExportStream(
         httpContext.Response.StatusCode = StatusCodes.Status200OK;
         httpContext.Response.ContentType = ContentType;
 
-        // One writer into one reused buffer, copied to the body after each member: the buffer grows to the largest member
-        // once, where writing to the body's PipeWriter directly would take a fresh unpooled array for every large member,
-        // and writing to its Stream would flush synchronously.
-        var buffer = new ArrayBufferWriter<byte>(64 * 1024);
-        await using var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = options.Encoder, Indented = options.WriteIndented });
-        var body = httpContext.Response.Body;
+        await using var body = new JsonBodyWriter(httpContext.Response.Body, options);
+        var writer = body.Json;
         writer.WriteStartObject();
         writer.WriteString(Name(options, nameof(DatasetsApi.ExportResult.Root)), snapshot.Root);
         writer.WriteString(Name(options, nameof(DatasetsApi.ExportResult.Builder)), snapshot.Builder);
@@ -46,30 +42,42 @@ public sealed class DatasetExportStream(
         writer.WriteStartArray(Name(options, nameof(DatasetsApi.ExportResult.Members)));
         foreach (var member in snapshot.Members)
         {
-            JsonSerializer.Serialize(writer, await ExportedAsync(member, ct), options);
-            await SendAsync(writer, buffer, body, ct); // the member leaves before the next one is read
+            await WriteMemberAsync(body, options, member, ct);
+            await body.SendAsync(ct); // the member leaves before the next one is read
         }
         writer.WriteEndArray();
         writer.WriteEndObject();
-        await SendAsync(writer, buffer, body, ct);
+        await body.SendAsync(ct);
     }
 
-    private static async Task SendAsync(Utf8JsonWriter writer, ArrayBufferWriter<byte> buffer, Stream body, CancellationToken ct)
-    {
-        writer.Flush();
-        await body.WriteAsync(buffer.WrittenMemory, ct);
-        await body.FlushAsync(ct);
-        buffer.ResetWrittenCount();
-    }
-
-    private async Task<DatasetsApi.ExportedMember> ExportedAsync(DatasetMember member, CancellationToken ct)
+    /// <summary>
+    /// One <see cref="DatasetsApi.ExportedMember"/>, its content (last) read, verified and sent a segment at a time.
+    /// A segment that does not open throws: the answer is then aborted, never a member with a shorter content.
+    /// </summary>
+    private async Task WriteMemberAsync(JsonBodyWriter body, JsonSerializerOptions options, DatasetMember member, CancellationToken ct)
     {
         var submitted = submissions[member.ContributionId];
         var isErased = erased.Contains(member.ContributionId);
         // Erased since the snapshot: listed with its provenance, never with content (the store holds none anyway).
-        var opened = isErased ? null : await contents.ReadAsync(member.ContributionId, ct);
-        return new DatasetsApi.ExportedMember(member.ContributionId, member.ContentHash, opened?.Licence ?? submitted.Licence, submitted.Contributor,
-            submitted.ContentUri, isErased, opened is null ? null : Convert.ToBase64String(opened.Content));
+        await using var opened = isErased ? null : await contents.OpenAsync(member.ContributionId, ct);
+        var writer = body.Json;
+        writer.WriteStartObject();
+        writer.WriteString(Name(options, nameof(DatasetsApi.ExportedMember.ContributionId)), member.ContributionId);
+        writer.WriteString(Name(options, nameof(DatasetsApi.ExportedMember.ContentHash)), member.ContentHash);
+        writer.WriteString(Name(options, nameof(DatasetsApi.ExportedMember.Licence)), opened?.Licence ?? submitted.Licence);
+        writer.WriteString(Name(options, nameof(DatasetsApi.ExportedMember.Contributor)), submitted.Contributor);
+        writer.WriteString(Name(options, nameof(DatasetsApi.ExportedMember.ContentUri)), submitted.ContentUri);
+        writer.WriteBoolean(Name(options, nameof(DatasetsApi.ExportedMember.Erased)), isErased);
+        writer.WritePropertyName(Name(options, nameof(DatasetsApi.ExportedMember.Content)));
+        if (opened is null)
+            writer.WriteNullValue();
+        else
+        {
+            await using var segments = opened.ReadSegmentsAsync(ct).GetAsyncEnumerator(ct);
+            if (await segments.MoveNextAsync())
+                await body.WriteBase64Async(segments, ct);
+        }
+        writer.WriteEndObject();
     }
 
     private static string Name(JsonSerializerOptions options, string property) => options.PropertyNamingPolicy?.ConvertName(property) ?? property;

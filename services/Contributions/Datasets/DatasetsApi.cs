@@ -52,7 +52,7 @@ public static class DatasetsApi
         api.MapGet("/{root}", GetAsync);
         api.MapGet("/{root}/proof/{contributionId}", ProofAsync);
         api.MapPost("/{root}/multiproof", MultiProofAsync);
-        api.MapPost("/{root}/export", ExportAsync);
+        api.MapPost("/{root}/export", ExportAsync).Produces<ExportResult>(StatusCodes.Status200OK);
         return app;
     }
 

@@ -40,31 +40,70 @@ public static class SegmentedSealing
         aes.Encrypt(nonce, plaintext, destination[..plaintext.Length], destination.Slice(plaintext.Length, TagBytes), associatedData);
     }
 
+    /// <summary>
+    /// How a sealed value of <paramref name="sealedLength"/> bytes divides: its segment count and the content bytes of
+    /// its last segment (every other holds <paramref name="segmentSize"/>). The length alone decides where the value
+    /// ends; whether it really ends there is the last segment's flag, checked when it opens.
+    /// </summary>
+    /// <exception cref="CryptographicException">No value sealed in segments of this size has this length.</exception>
+    public static (int Segments, int LastLength) Layout(long sealedLength, int segmentSize)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(segmentSize);
+        if (sealedLength < PrefixBytes + TagBytes)
+            throw new CryptographicException("the sealed value is shorter than its prefix and one tag");
+        var body = sealedLength - PrefixBytes;
+        var fullSegments = body / (segmentSize + TagBytes);
+        var rest = (int)(body % (segmentSize + TagBytes));
+        // A last segment is shorter than a full one, or is a full one: a tag alone is an empty last segment only when it is the only one.
+        var (segments, lastLength) = rest == 0 ? (fullSegments, segmentSize) : (fullSegments + 1, rest - TagBytes);
+        if (lastLength < 0 || (lastLength == 0 && segments > 1) || segments > int.MaxValue)
+            throw new CryptographicException($"a value sealed in segments of {segmentSize} bytes cannot be {sealedLength} bytes long");
+        return ((int)segments, lastLength);
+    }
+
+    /// <summary>
+    /// Opens segment <paramref name="index"/> of <paramref name="segments"/> (<paramref name="sealedSegment"/>: its
+    /// ciphertext and tag) into <paramref name="destination"/>, which holds nothing of it unless its tag verifies.
+    /// </summary>
+    /// <exception cref="CryptographicException">
+    /// The segment was altered, moved, or sealed under another key or associated data; for the last segment, also a
+    /// value cut short (its final segment gone, so the one read last was sealed without the last-segment flag).
+    /// </exception>
+    public static void OpenSegment(AesGcm aes, ReadOnlySpan<byte> prefix, int index, int segments, ReadOnlySpan<byte> sealedSegment,
+        Span<byte> destination, ReadOnlySpan<byte> associatedData)
+    {
+        ArgumentNullException.ThrowIfNull(aes);
+        var length = sealedSegment.Length - TagBytes;
+        if (length < 0 || destination.Length < length)
+            throw new CryptographicException($"segment {index} of {segments} is shorter than its tag");
+        var last = index == segments - 1;
+        Span<byte> nonce = stackalloc byte[12];
+        Nonce(prefix, index, last, nonce);
+        try
+        {
+            aes.Decrypt(nonce, sealedSegment[..length], sealedSegment[length..], destination[..length], associatedData);
+        }
+        catch (AuthenticationTagMismatchException)
+        {
+            throw new CryptographicException(last
+                ? $"the last segment ({index} of {segments}) does not open as the last: the content was cut short (no segment carries the last-segment flag), or that segment was altered or moved"
+                : $"segment {index} of {segments} does not open: it was altered, moved or sealed under another key");
+        }
+    }
+
     /// <summary>The whole content of a value sealed in segments of <paramref name="segmentSize"/>.</summary>
     /// <exception cref="CryptographicException">A segment was altered, moved, dropped or added, or sealed under another key or associated data.</exception>
     public static byte[] Open(ReadOnlySpan<byte> key, ReadOnlySpan<byte> sealedValue, int segmentSize, ReadOnlySpan<byte> associatedData)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(segmentSize);
-        if (sealedValue.Length < PrefixBytes + TagBytes)
-            throw new CryptographicException("the sealed value is shorter than its prefix and one tag");
-        var body = sealedValue.Length - PrefixBytes;
-        var fullSegments = body / (segmentSize + TagBytes);
-        var rest = body % (segmentSize + TagBytes);
-        // A last segment is shorter than a full one, or is a full one: a tag alone is an empty last segment only when it is the only one.
-        var (segments, lastLength) = rest == 0 ? (fullSegments, segmentSize) : (fullSegments + 1, rest - TagBytes);
-        if (lastLength < 0 || (lastLength == 0 && segments > 1))
-            throw new CryptographicException($"a value sealed in segments of {segmentSize} bytes cannot be {sealedValue.Length} bytes long");
+        var (segments, lastLength) = Layout(sealedValue.Length, segmentSize);
         var prefix = sealedValue[..PrefixBytes];
         var plaintext = new byte[(long)(segments - 1) * segmentSize + lastLength];
         using var aes = new AesGcm(key, TagBytes);
-        Span<byte> nonce = stackalloc byte[12];
         for (var i = 0; i < segments; i++)
         {
-            var last = i == segments - 1;
-            var length = last ? lastLength : segmentSize;
+            var length = i == segments - 1 ? lastLength : segmentSize;
             var segment = sealedValue.Slice(PrefixBytes + i * (segmentSize + TagBytes), length + TagBytes);
-            Nonce(prefix, i, last, nonce);
-            aes.Decrypt(nonce, segment[..length], segment[length..], plaintext.AsSpan(i * segmentSize, length), associatedData);
+            OpenSegment(aes, prefix, i, segments, segment, plaintext.AsSpan(i * segmentSize, length), associatedData);
         }
         return plaintext;
     }

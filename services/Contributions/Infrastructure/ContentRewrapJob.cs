@@ -8,9 +8,12 @@ namespace CommunityAI.Contributions.Infrastructure;
 /// Master-key rotation: after <c>ContentStore:ActiveMasterKey</c> names a new key, the leader moves every data key off
 /// the retired master keys in small batches, contributions' and open uploads' alike (the content and the parts are
 /// neither read nor re-encrypted). Once none is left under a retired key, that key can be removed from configuration
-/// and destroyed; an upload opened before still completes.
+/// and destroyed; an upload opened before still completes. A row whose key does not unwrap is skipped, logged by id and
+/// kept in <see cref="RewrapStatus"/> (degraded on <c>/health</c>), and the rest goes on.
 /// </summary>
-public sealed class ContentRewrapJob(ContentStore contents, UploadStore uploads, IOptions<ContentStoreOptions> options) : ILeaderJob
+public sealed partial class ContentRewrapJob(
+    ContentStore contents, UploadStore uploads, RewrapStatus status, IOptions<ContentStoreOptions> options, ILogger<ContentRewrapJob> logger)
+    : ILeaderJob
 {
     private const int BatchSize = 500;
 
@@ -18,13 +21,29 @@ public sealed class ContentRewrapJob(ContentStore contents, UploadStore uploads,
 
     public async Task LeadAsync(LeaderTerm term, CancellationToken ct)
     {
+        status.Restart();
         while (!ct.IsCancellationRequested)
         {
-            var moved = await contents.RewrapAsync(BatchSize, ct);
-            var movedUploads = await uploads.RewrapAsync(BatchSize, ct);
-            var more = moved == BatchSize || movedUploads == BatchSize;
+            var moved = await contents.RewrapAsync(BatchSize, status.SkippedIn(ContentStore.TableName), ct);
+            Report(ContentStore.TableName, moved);
+            var movedUploads = await uploads.RewrapAsync(BatchSize, status.SkippedIn(UploadStore.UploadsTable), ct);
+            Report(UploadStore.UploadsTable, movedUploads);
+            var more = moved.Selected == BatchSize || movedUploads.Selected == BatchSize;
             if (!await term.WaitAsync(more ? TimeSpan.Zero : options.Value.RewrapInterval, ct))
                 return;
         }
     }
+
+    private void Report(string table, RewrapBatch batch)
+    {
+        foreach (var row in batch.Skipped)
+        {
+            status.Skip(table, row);
+            LogSkipped(table, row.Id, row.MasterKeyId, row.Reason);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error,
+        Message = "Rewrap skipped {Table} row {Id}: its data key does not unwrap under master key {MasterKeyId} ({Reason}); left as it is, the rotation goes on")]
+    private partial void LogSkipped(string table, string id, string masterKeyId, string reason);
 }

@@ -1,5 +1,7 @@
 using CommunityAI.Contracts;
 using CommunityAI.Contributions.Domain;
+using System.Data;
+using System.Security.Cryptography;
 using Marten;
 using Npgsql;
 using Weasel.Postgresql.Tables;
@@ -35,9 +37,6 @@ public sealed class ContentStore(NpgsqlDataSource dataSource, MasterKeySource ke
         table.AddColumn("segment_size", "integer");
         return table;
     }
-
-    /// <summary>The content of a readable contribution, with the licence it was contributed under.</summary>
-    public sealed record Opened(string ContributionId, string Contributor, string Licence, byte[] Content);
 
     /// <summary>Queues the sealed content in <paramref name="session"/>, so it commits with the contribution's event or not at all.</summary>
     public void Add(IDocumentSession session, ContributionSubmitted submitted, byte[] content)
@@ -92,7 +91,7 @@ public sealed class ContentStore(NpgsqlDataSource dataSource, MasterKeySource ke
         }
         finally
         {
-            System.Security.Cryptography.CryptographicOperations.ZeroMemory(dataKey);
+            CryptographicOperations.ZeroMemory(dataKey);
         }
         await using (sealedContent)
         {
@@ -122,32 +121,67 @@ public sealed class ContentStore(NpgsqlDataSource dataSource, MasterKeySource ke
         var dataKey = ContentSealing.NewKey();
         var ciphertext = ContentSealing.Seal(dataKey, content, ContentSealing.ContentBinding(submitted.ContributionId, submitted.Contributor, licence));
         var wrapped = Keys.Wrap(dataKey, ContentSealing.KeyBinding(submitted.ContributionId, submitted.Contributor));
-        System.Security.Cryptography.CryptographicOperations.ZeroMemory(dataKey);
+        CryptographicOperations.ZeroMemory(dataKey);
         return new SealedRow(submitted.ContributionId, submitted.Contributor, licence, Keys.ActiveKeyId, wrapped, ciphertext, submitted.SubmittedAt);
     }
 
-    /// <summary>The decrypted content, or null when the store holds none (never sent inline, or erased).</summary>
-    public async Task<Opened?> ReadAsync(string contributionId, CancellationToken ct)
+    /// <summary>
+    /// The content opened for reading a segment at a time (see <see cref="StoredContent"/>; dispose it to free its
+    /// connection), or null when the store holds none (never sent, or erased).
+    /// </summary>
+    /// <exception cref="CryptographicException">The data key does not unwrap (altered, or bound to another contribution).</exception>
+    /// <exception cref="KeyNotFoundException">The master key it was wrapped under is not configured here.</exception>
+    public async Task<StoredContent?> OpenAsync(string contributionId, CancellationToken ct)
     {
-        await using var command = dataSource.CreateCommand(
-            $"SELECT contributor, licence, master_key_id, wrapped_key, ciphertext, segment_size FROM {TableName} WHERE contribution_id = @id");
-        command.Parameters.AddWithValue("id", contributionId);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        if (!await reader.ReadAsync(ct))
-            return null;
-        var (contributor, licence) = (reader.GetString(0), reader.GetString(1));
-        using var dataKey = UnwrapKey(reader.GetString(2), reader.GetFieldValue<byte[]>(3), ContentSealing.KeyBinding(contributionId, contributor));
-        var binding = ContentSealing.ContentBinding(contributionId, contributor, licence);
-        var content = reader.IsDBNull(5)
-            ? ContentSealing.Open(dataKey.Bytes, reader.GetFieldValue<byte[]>(4), binding)
-            : SegmentedSealing.Open(dataKey.Bytes, reader.GetFieldValue<byte[]>(4), reader.GetInt32(5), binding);
-        return new Opened(contributionId, contributor, licence, content);
+        var connection = await dataSource.OpenConnectionAsync(ct);
+        NpgsqlCommand? command = null;
+        NpgsqlDataReader? reader = null;
+        byte[]? dataKey = null;
+        try
+        {
+            // Sequential access: the ciphertext, last, is streamed off the connection instead of buffered whole with its row.
+            command = new NpgsqlCommand($"""
+                SELECT contributor, licence, master_key_id, wrapped_key, segment_size, octet_length(ciphertext), ciphertext
+                FROM {TableName} WHERE contribution_id = @id
+                """, connection);
+            command.Parameters.AddWithValue("id", contributionId);
+            reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, ct);
+            if (!await reader.ReadAsync(ct))
+            {
+                await DisposeAllAsync(reader, command, connection);
+                return null;
+            }
+            var contributor = await reader.GetFieldValueAsync<string>(0, ct);
+            var licence = await reader.GetFieldValueAsync<string>(1, ct);
+            var keyId = await reader.GetFieldValueAsync<string>(2, ct);
+            var wrapped = await reader.GetFieldValueAsync<byte[]>(3, ct);
+            int? segmentSize = await reader.IsDBNullAsync(4, ct) ? null : await reader.GetFieldValueAsync<int>(4, ct);
+            var sealedLength = await reader.GetFieldValueAsync<int>(5, ct);
+            dataKey = Keys.Unwrap(keyId, wrapped, ContentSealing.KeyBinding(contributionId, contributor));
+            return new StoredContent(connection, command, reader, 6, contributionId, contributor, licence, dataKey, segmentSize, sealedLength);
+        }
+        catch
+        {
+            if (dataKey is not null)
+                CryptographicOperations.ZeroMemory(dataKey);
+            await DisposeAllAsync(reader, command, connection);
+            throw;
+        }
+    }
+
+    private static async Task DisposeAllAsync(NpgsqlDataReader? reader, NpgsqlCommand? command, NpgsqlConnection connection)
+    {
+        if (reader is not null)
+            await reader.DisposeAsync();
+        if (command is not null)
+            await command.DisposeAsync();
+        await connection.DisposeAsync();
     }
 
     /// <summary>
     /// Unwraps a data key (a contribution's, or an upload's for its parts) under the master key it was wrapped with; the
-    /// caller disposes it to wipe it. Every place that opens sealed content takes its key from here, so none can forget
-    /// the wipe.
+    /// caller disposes it to wipe it. Every place that opens sealed parts takes its key from here, so none can forget the
+    /// wipe; a streamed read (<see cref="StoredContent"/>) owns its key and wipes it when disposed.
     /// </summary>
     /// <exception cref="KeyNotFoundException">The master key it was wrapped under is no longer configured.</exception>
     public UnwrappedKey UnwrapKey(string masterKeyId, byte[] wrapped, byte[] binding) => new(Keys.Unwrap(masterKeyId, wrapped, binding));
@@ -157,7 +191,7 @@ public sealed class ContentStore(NpgsqlDataSource dataSource, MasterKeySource ke
     {
         public byte[] Bytes => bytes;
 
-        public void Dispose() => System.Security.Cryptography.CryptographicOperations.ZeroMemory(bytes);
+        public void Dispose() => CryptographicOperations.ZeroMemory(bytes);
     }
 
     /// <summary>
@@ -174,37 +208,51 @@ public sealed class ContentStore(NpgsqlDataSource dataSource, MasterKeySource ke
 
     /// <summary>
     /// Moves up to <paramref name="batchSize"/> data keys still wrapped under a retired master key to the active one; the
-    /// ciphertexts are not read nor rewritten. Returns how many moved (0: none left).
+    /// ciphertexts are not read nor rewritten. Rows in <paramref name="skip"/> are left out; a row whose data key does not
+    /// unwrap is left as it is and named in the answer, so one damaged row does not stop the rotation.
     /// </summary>
-    public Task<int> RewrapAsync(int batchSize, CancellationToken ct) =>
-        RewrapKeysAsync(TableName, "contribution_id", ContentSealing.KeyBinding, batchSize, ct);
+    public Task<RewrapBatch> RewrapAsync(int batchSize, IReadOnlyCollection<string> skip, CancellationToken ct) =>
+        RewrapKeysAsync(TableName, "contribution_id", ContentSealing.KeyBinding, batchSize, skip, ct);
 
     /// <summary>
     /// Moves up to <paramref name="batchSize"/> data keys of <paramref name="table"/> (this store's, or open uploads')
     /// still wrapped under a retired master key to the active one, in one transaction. A row without a key (a completed
-    /// upload) has nothing to move; a row another transaction holds is skipped until the next round. Returns how many
-    /// moved (0: none left).
+    /// upload) has nothing to move; a row another transaction holds is skipped until the next round; rows in
+    /// <paramref name="skip"/> are left out, and a row whose key does not unwrap is left as it is and named in the answer.
     /// </summary>
     /// <param name="idColumn">The table's key column, bound into the data key with the row's contributor by <paramref name="binding"/>.</param>
-    internal async Task<int> RewrapKeysAsync(string table, string idColumn, Func<string, string, byte[]> binding, int batchSize, CancellationToken ct)
+    internal async Task<RewrapBatch> RewrapKeysAsync(string table, string idColumn, Func<string, string, byte[]> binding, int batchSize,
+        IReadOnlyCollection<string> skip, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         var rows = new List<(string Id, string Contributor, string KeyId, byte[] Wrapped)>();
         await using (var select = new NpgsqlCommand($"""
             SELECT {idColumn}, contributor, master_key_id, wrapped_key FROM {table}
-            WHERE wrapped_key IS NOT NULL AND master_key_id <> @active LIMIT @n FOR UPDATE SKIP LOCKED
+            WHERE wrapped_key IS NOT NULL AND master_key_id <> @active AND NOT ({idColumn} = ANY(@skip)) LIMIT @n FOR UPDATE SKIP LOCKED
             """, connection))
         {
             select.Parameters.AddWithValue("active", Keys.ActiveKeyId);
             select.Parameters.AddWithValue("n", batchSize);
+            select.Parameters.AddWithValue("skip", skip.ToArray());
             await using var reader = await select.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
                 rows.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetFieldValue<byte[]>(3)));
         }
+        var skipped = new List<RewrapBatch.Unwrappable>();
         foreach (var row in rows)
         {
-            var rewrapped = Keys.Rewrap(row.KeyId, row.Wrapped, binding(row.Id, row.Contributor));
+            byte[] rewrapped;
+            try
+            {
+                rewrapped = Keys.Rewrap(row.KeyId, row.Wrapped, binding(row.Id, row.Contributor));
+            }
+            catch (Exception e) when (e is CryptographicException or KeyNotFoundException)
+            {
+                // One damaged row must not hold the rotation up: it stays as it is, and is reported by id.
+                skipped.Add(new RewrapBatch.Unwrappable(row.Id, row.KeyId, e.Message));
+                continue;
+            }
             await using var update = new NpgsqlCommand(
                 $"UPDATE {table} SET master_key_id = @active, wrapped_key = @wrapped WHERE {idColumn} = @id", connection);
             update.Parameters.AddWithValue("active", Keys.ActiveKeyId);
@@ -213,6 +261,6 @@ public sealed class ContentStore(NpgsqlDataSource dataSource, MasterKeySource ke
             await update.ExecuteNonQueryAsync(ct);
         }
         await transaction.CommitAsync(ct);
-        return rows.Count;
+        return new RewrapBatch(rows.Count, skipped);
     }
 }

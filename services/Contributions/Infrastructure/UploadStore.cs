@@ -425,10 +425,10 @@ public sealed class UploadStore(NpgsqlDataSource dataSource, MasterKeySource key
     /// Moves up to <paramref name="batchSize"/> open uploads' keys still wrapped under a retired master key to the active
     /// one, as <see cref="ContentStore.RewrapAsync"/> does for contributions' keys; the parts are neither read nor
     /// rewritten. An upload being completed, sent a part or erased holds its row and is skipped until the next round.
-    /// Returns how many moved (0: none left).
+    /// Rows in <paramref name="skip"/> are left out, and one whose key does not unwrap is left as it is and named.
     /// </summary>
-    public Task<int> RewrapAsync(int batchSize, CancellationToken ct) =>
-        contents.RewrapKeysAsync(UploadsTable, "upload_id", KeyBinding, batchSize, ct);
+    public Task<RewrapBatch> RewrapAsync(int batchSize, IReadOnlyCollection<string> skip, CancellationToken ct) =>
+        contents.RewrapKeysAsync(UploadsTable, "upload_id", KeyBinding, batchSize, skip, ct);
 
     private static async Task<Row?> LoadAsync(NpgsqlConnection connection, string uploadId, string locking, CancellationToken ct)
     {

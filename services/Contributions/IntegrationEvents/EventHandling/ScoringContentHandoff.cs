@@ -19,9 +19,14 @@ public sealed class ScoringContentHandoff(HistoryFacts facts, ContentStore conte
         // Content past the text quality-scoring reads is not sent: it takes such a contribution in on its hash alone.
         if (await facts.LoadAsync(context, ContributionAppender.StreamPrefix) is not { ContentSize: <= ScoringContent.MaxHandedOverBytes } submitted)
             return;
-        if (await contents.ReadAsync(submitted.ContributionId, context.CancellationToken) is not { } opened)
-            return;
+        byte[] content;
+        await using (var opened = await contents.OpenAsync(submitted.ContributionId, context.CancellationToken))
+        {
+            if (opened is null)
+                return;
+            content = await opened.ReadAllAsync(ScoringContent.MaxHandedOverBytes, context.CancellationToken);
+        }
         var endpoint = await context.GetSendEndpoint(new Uri("queue:" + ScoringContent.QueueName));
-        await endpoint.Send(new ScoringContent(submitted.ContributionId, Convert.ToBase64String(opened.Content)), context.CancellationToken);
+        await endpoint.Send(new ScoringContent(submitted.ContributionId, Convert.ToBase64String(content)), context.CancellationToken);
     }
 }
