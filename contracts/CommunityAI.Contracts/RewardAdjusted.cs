@@ -4,7 +4,9 @@ namespace CommunityAI.Contracts;
 /// The reward ledger reversed a contribution's reward because a passed <c>contribution-invalidation</c> proposal came into
 /// force (governance's <see cref="PolicyActivated"/>). Recorded in the contribution's credit stream
 /// (<c>ledger/credits/{contributionId}</c>), at most once per contribution, in the transaction that debits the contributor's
-/// account; nothing is recorded for a contribution never credited or credited nothing. History only; recorded by the
+/// account: after the <see cref="ContributionRewarded"/>, or in that credit's own transaction and epoch when the contribution
+/// was scored after its invalidation took effect, so an invalidated contribution is never paid whichever the ledger read
+/// first. Nothing is recorded for a contribution never credited or credited nothing. History only; recorded by the
 /// reward-ledger service.
 /// </summary>
 /// <remarks>

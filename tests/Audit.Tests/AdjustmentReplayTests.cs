@@ -7,7 +7,7 @@ namespace CommunityAI.Audit.Tests;
 
 /// <summary>
 /// The reversal replay on hand-made events: an honest reversal recomputes exactly; an adjustment nobody voted for, an edited
-/// amount and a missing adjustment are each named; epoch roots follow the never-decreasing rule.
+/// amount and a missing adjustment (for a credit recorded before the invalidation or after it) are each named; epoch roots follow the never-decreasing rule.
 /// </summary>
 public sealed class AdjustmentReplayTests
 {
@@ -79,6 +79,24 @@ public sealed class AdjustmentReplayTests
         Assert.Empty(neverRewarded.Findings);
         Assert.Equal(0, neverRewarded.Due);
         Assert.Empty(rewardedNothing.Findings);
+    }
+
+    [Fact]
+    public void A_credit_recorded_after_its_invalidation_took_effect_must_carry_its_adjustment()
+    {
+        // As the ledger records it: the credit and its reversal in one transaction, in the credit's epoch.
+        var takenBack = Replay(Activated(0, Id), Credit(1, Id, "700", epoch: 2), Adjusted(2, Id, epoch: 2));
+        // The older rule, "credited and not reversed until a second proposal": an invalidated contribution paid.
+        var paid = Replay(Activated(0, Id), Credit(1, Id, "700", epoch: 2));
+        var paidNothing = Replay(Activated(0, Id), Credit(1, Id, "0", epoch: 2));
+
+        Assert.Empty(takenBack.Findings);
+        Assert.Equal((1, 1, 1, 700), (takenBack.Invalidations, takenBack.Due, takenBack.Recorded, (int)takenBack.Debited));
+        var missing = Assert.Single(paid.Findings);
+        Assert.Equal(("adjustment missing", 1L), (missing.What, missing.Index)); // at the credit, the later of the two
+        Assert.Contains("credited after it took effect", missing.Detail);
+        Assert.Empty(paidNothing.Findings);
+        Assert.Equal(0, paidNothing.Due);
     }
 
     [Fact]

@@ -15,7 +15,8 @@ namespace CommunityAI.RewardLedger.Infrastructure;
 /// <c>ledger/credits/{contributionId}</c>, which the store refuses to start twice), its journal entry (id = the
 /// contribution id, refused twice too) and the contributor's account, so a batch read again after a crash, a second
 /// leader or a restart finds the credit done and changes nothing. The validators who decided the case by consensus are
-/// paid in the same transaction and stream (<see cref="ValidatorsRewarded"/>), so they too are paid exactly once.
+/// paid in the same transaction and stream (<see cref="ValidatorsRewarded"/>), so they too are paid exactly once. A
+/// contribution invalidated before its score is credited gets its credit and its <see cref="RewardAdjusted"/> together.
 /// </summary>
 /// <remarks>
 /// A whole batch of the score feed is credited in one transaction with a fixed number of round trips, whatever its size:
@@ -103,6 +104,10 @@ public sealed class CreditWriter(
         var credited = (await creditedTask).Select(e => e.Id).ToHashSet(StringComparer.Ordinal);
         var state = await stateTask ?? EpochState.None;
         var accounts = (await accountsTask).ToDictionary(a => a.Id, StringComparer.Ordinal);
+        // Read under the same locks the reverser decides under: a contribution invalidated before its score is credited gets
+        // its credit and, in this transaction, its reversal (one more round trip per batch, whatever its size).
+        var invalidated = await InvalidationHistory.FirstOfEachAsync(session.Connection!,
+            cases.Select(c => c.ContributionId).Where(id => !credited.Contains(id)).ToHashSet(StringComparer.Ordinal), ct);
 
         var now = clock.GetUtcNow();
         var epoch = state.EpochForCredit(epochs.Value, now);
@@ -135,8 +140,17 @@ public sealed class CreditWriter(
                 session.Insert(JournalEntry.Credit(ValidatorEntryId(c.ContributionId, line.Validator), line.Validator, TokenAmount.Parse(line.Amount),
                     epoch, policy.Name, paid.Entries, now));
             }
-            object[] events = pay is null ? [rewarded] : [rewarded, pay];
-            session.Events.StartStream(StreamFor(c.ContributionId), events);
+            List<object> events = pay is null ? [rewarded] : [rewarded, pay];
+            // Invalidated before this score was credited (still under review when the vote ended): the credit keeps its fact
+            // and is taken back in the same epoch, so the order in which the ledger reads the two never pays an invalidated
+            // contribution. The validators keep their pay, as on any reversal.
+            if (invalidated.TryGetValue(c.ContributionId, out var invalidation) && !amount.IsZero)
+            {
+                var (adjusted, debited) = RewardReverser.Reversal(session, rewarded, amount, invalidation, epoch, accounts[c.Contributor], now);
+                accounts[c.Contributor] = debited;
+                events.Add(adjusted);
+            }
+            session.Events.StartStream(StreamFor(c.ContributionId), [.. events]);
             recorded.Add(rewarded);
         }
         foreach (var address in changed)

@@ -16,11 +16,12 @@ namespace CommunityAI.RewardLedger.Infrastructure;
 /// a restart re-reads a batch and changes nothing twice.
 /// </summary>
 /// <remarks>
-/// An activation is acted on only once <see cref="ScoreFollower"/> has credited every score stored before it: otherwise a
-/// credit still in flight could land after its invalidation was passed over as "never rewarded". A contribution first
-/// scored after its invalidation came into force is credited and not reversed; governance invalidates contributions that
-/// exist, so that is a contribution still under review when the vote ended, and a second proposal reverses it. A contributed
-/// model's gain credit is reversed whichever comes first (<see cref="RewardReverser.ReverseGainAsync"/>).
+/// An activation is acted on once <see cref="ScoreFollower"/> has credited every score stored before it, so the usual case,
+/// a contribution credited before its invalidation, is reversed here. Correctness does not hang on that wait: a score
+/// credited after its invalidation took effect carries its reversal in its own transaction (<see cref="CreditWriter"/>),
+/// and <see cref="RewardReverser.ReverseAsync"/> decides under the lock that crediter holds, so whichever comes first, an
+/// invalidated contribution is not left paid. A contributed model's gain credit is reversed the same way
+/// (<see cref="RewardReverser.ReverseGainAsync"/>, <see cref="GainCrediter"/>).
 /// </remarks>
 public sealed class InvalidationFollower(NpgsqlDataSource dataSource, IDocumentStore store, RewardReverser reverser)
     : HistoryFollower(dataSource, RewardPolicyBook.GovernanceStreamPrefix)

@@ -1,3 +1,4 @@
+using System.Numerics;
 using CommunityAI.Contracts;
 using CommunityAI.Formats.Policies;
 using CommunityAI.Formats.Signing;
@@ -26,6 +27,13 @@ public sealed class RewardReverser(IDocumentStore store, IOptions<EpochOptions> 
 {
     /// <summary>Returns the debit recorded now, or null when there is nothing (more) to reverse.</summary>
     /// <param name="invalidation">Read from governance's stored <see cref="PolicyActivated"/>, never from a message body.</param>
+    /// <remarks>
+    /// The other order, a score credited after its contribution was invalidated, is <see cref="CreditWriter"/>'s: it reads the
+    /// activations under the contributor's lock and records the credit with its reversal. So this side decides "never
+    /// credited" under the same lock, named by the contribution's stored scores: whichever transaction takes the lock second
+    /// sees the other's fact. A score not yet in the history cannot be in a crediter's hands either, and the crediter that
+    /// reads it later finds this activation (already committed, since the follower read it).
+    /// </remarks>
     public async Task<RewardAdjusted?> ReverseAsync(Invalidation invalidation, CancellationToken ct)
     {
         try
@@ -33,22 +41,30 @@ public sealed class RewardReverser(IDocumentStore store, IOptions<EpochOptions> 
             await using var session = store.LightweightSession();
             await session.BeginTransactionAsync(ct);
             var stream = CreditWriter.StreamFor(invalidation.ContributionId);
+            var contributors = await ScoredContributorsAsync(session.Connection!, invalidation.ContributionId, ct);
             var recorded = await session.Events.FetchStreamAsync(stream, token: ct);
+            if (recorded.Select(e => e.Data).OfType<ContributionRewarded>().FirstOrDefault() is { } seen)
+                contributors.Add(seen.Contributor);
+            // Not scored yet: nothing to take back now, and the crediter will find this activation.
+            if (contributors.Count == 0)
+                return null;
+            await LedgerLocks.ForCreditAsync(session.Connection!, contributors, ct);
+            // Read again under the contributor's lock, which the crediter and an appeal's settlement hold too: a credit recorded
+            // meanwhile is seen here, and the reversal takes back what the contribution stands credited at, the first credit
+            // plus the settlement's delta if one was recorded before.
+            recorded = await session.Events.FetchStreamAsync(stream, token: ct);
             // Never rewarded: there is nothing to take back, and no debt is opened for a reward that was never given.
             if (recorded.Select(e => e.Data).OfType<ContributionRewarded>().FirstOrDefault() is not { } credit)
                 return null;
-            await LedgerLocks.ForCreditAsync(session.Connection!, [credit.Contributor], ct);
-            // Read again under the contributor's lock, which an appeal's settlement holds too: the reversal takes back what the
-            // contribution stands credited at, the first credit plus the settlement's delta if one was recorded before.
-            recorded = await session.Events.FetchStreamAsync(stream, token: ct);
             var settled = recorded.Select(e => e.Data).OfType<AppealSettled>().FirstOrDefault();
             var credited = TokenAmount.Parse(credit.Amount) + (settled is null ? 0 : AppealSettlement.ParseSigned(settled.ContributorDelta));
             // Credited nothing (a fallback score under a policy that pays none, or an appeal that lowered it to 0): a debit
             // of 0 would say nothing.
             if (credited.IsZero)
                 return null;
-            // Reversed before (this activation seen again, or a second invalidation of the same contribution): a reward is
-            // taken back once, since it was given once. The journal entry's id refuses a concurrent second reversal too.
+            // Reversed before (this activation seen again, a second invalidation of the same contribution, or a credit that
+            // carried its reversal): a reward is taken back once, since it was given once. The journal entry's id refuses a
+            // concurrent second reversal too.
             if (recorded.Any(e => e.Data is RewardAdjusted))
                 return null;
 
@@ -57,15 +73,9 @@ public sealed class RewardReverser(IDocumentStore store, IOptions<EpochOptions> 
             var now = clock.GetUtcNow();
             // The first open epoch, as for a credit: a closed epoch's root is published and never changes.
             var epoch = state.EpochForCredit(epochs.Value, now);
-
-            var adjusted = new RewardAdjusted(invalidation.ContributionId, credit.Contributor, TokenAmount.Format(-credited), epoch,
-                invalidation.Reason, invalidation.ProposalId, now);
+            var (adjusted, debited) = Reversal(session, credit, credited, invalidation, epoch, account, now);
             session.Events.Append(stream, adjusted);
-            session.Insert(JournalEntry.Reversal(invalidation.ContributionId, credit.Contributor, credited, epoch, credit.PolicyVersion,
-                account.Entries + 1, now));
-            // The balance goes down; what the address earned in an epoch (the cap's measure) does not: a debit opens no room
-            // for more rewards. The balance may go below zero (a slash as a reviewer took it there); the claim never does.
-            session.Store(account.Moved(-credited));
+            session.Store(debited);
             await session.SaveChangesAsync(ct);
             return adjusted;
         }
@@ -73,6 +83,45 @@ public sealed class RewardReverser(IDocumentStore store, IOptions<EpochOptions> 
         {
             return null; // reversed by a concurrent leader
         }
+    }
+
+    /// <summary>
+    /// The reversal of <paramref name="credit"/> (standing at <paramref name="credited"/>, more than 0) and the contributor's
+    /// account after it; inserts the mirror journal entry (id <see cref="JournalEntry.ReversalId"/>, refused twice) in the
+    /// caller's transaction, under the contributor's lock. The caller appends the event to the credit stream and stores the
+    /// account. The one way a quality credit is taken back, whether it was recorded before the invalidation or in this very
+    /// transaction (<see cref="CreditWriter"/>).
+    /// </summary>
+    /// <param name="account">The contributor's account as it stands in this transaction (after the credit, if in the same one).</param>
+    internal static (RewardAdjusted Adjusted, LedgerAccount Account) Reversal(
+        IDocumentSession session, ContributionRewarded credit, BigInteger credited, Invalidation invalidation, long epoch, LedgerAccount account, DateTimeOffset now)
+    {
+        var adjusted = new RewardAdjusted(credit.ContributionId, credit.Contributor, TokenAmount.Format(-credited), epoch,
+            invalidation.Reason, invalidation.ProposalId, now);
+        session.Insert(JournalEntry.Reversal(credit.ContributionId, credit.Contributor, credited, epoch, credit.PolicyVersion,
+            account.Entries + 1, now));
+        // The balance goes down; what the address earned in an epoch (the cap's measure) does not: a debit opens no room
+        // for more rewards. The balance may go below zero (a slash as a reviewer took it there); the claim never does.
+        return (adjusted, account.Moved(-credited));
+    }
+
+    // The contributors (EIP-55) the contribution's stored scores name, as CreditWriter locks them; empty while it has none.
+    private static readonly string ScoredContributorsSql = $"""
+        SELECT DISTINCT data->>'contributor' FROM {HistoryStoreExtensions.EventsSchema}.mt_events
+        WHERE stream_id = @stream AND type = @type
+        """;
+
+    private static async Task<HashSet<string>> ScoredContributorsAsync(NpgsqlConnection connection, string contributionId, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(ScoredContributorsSql, connection);
+        command.Parameters.AddWithValue("stream", ScoreFollower.ScoringStreamPrefix + contributionId);
+        command.Parameters.AddWithValue("type", OutboxRoutes.EventTypeName(typeof(ContributionScored)));
+        var contributors = new HashSet<string>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            if (!reader.IsDBNull(0) && Address.TryParse(reader.GetString(0), out var address))
+                contributors.Add(address);
+        return contributors;
     }
 
     /// <summary>

@@ -14,11 +14,13 @@ namespace CommunityAI.Audit.Replay;
 /// ContributionRewarded credited by exactly its amount (the amount is minus the credit, plus the contributor delta of an
 /// AppealSettled recorded before it), land in an epoch not yet closed, and appear at most once per contribution (checked by
 /// <see cref="ReversalCheck"/>, the rules it shares with a gain reversal). Every activated invalidation of a contribution
-/// credited more than 0 must have its adjustment. Pure: fed one event at a time, in log order.
+/// credited more than 0 must have its adjustment, whichever came first. Pure: fed one event at a time, in log order.
 /// </summary>
 /// <remarks>
-/// "Credited" means credited before the activation, or credited for a score recorded before it: the ledger acts on an
-/// activation only once every score stored before it is credited.
+/// Both orders are the ledger's to reverse: a contribution credited before its invalidation is reversed once the activation
+/// is read, and one first credited after it (still under review when the vote ended) carries its adjustment in the credit's
+/// own transaction, so it is never paid. A credit of an invalidated contribution left standing, in either order, is named
+/// <c>adjustment missing</c> at the log index of the later of the two.
 /// </remarks>
 internal sealed class AdjustmentReplay : IReplay
 {
@@ -29,7 +31,6 @@ internal sealed class AdjustmentReplay : IReplay
     private const string CreditStreams = "ledger/credits/";
 
     private readonly Dictionary<string, (long Index, string Contributor, BigInteger Amount)> _credits = new(StringComparer.OrdinalIgnoreCase);
-    private readonly Dictionary<string, long> _scoredAt = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, BigInteger> _settled = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<ReplayDifference> _findings = [];
     private readonly ReversalCheck _reversals;
@@ -41,10 +42,6 @@ internal sealed class AdjustmentReplay : IReplay
         var type = Normalize(e.Type);
         switch (type)
         {
-            case "contributionscored" when e.Stream.StartsWith("scoring/", StringComparison.Ordinal):
-                if (Text(e.Data, "contributionId") is { } scored)
-                    _scoredAt.TryAdd(scored, e.Index);
-                break;
             case "contributionrewarded" when e.Stream.StartsWith(CreditStreams, StringComparison.Ordinal):
                 if (Text(e.Data, "contributionId") is { } credited && Text(e.Data, "contributor") is { } contributor
                     && TryAmount(Text(e.Data, "amount"), out var amount))
@@ -73,13 +70,12 @@ internal sealed class AdjustmentReplay : IReplay
         {
             if (!_credits.TryGetValue(activation.ContributionId, out var credit) || (credit.Amount + _settled.GetValueOrDefault(activation.ContributionId)).IsZero)
                 continue;
-            var scoredBefore = _scoredAt.TryGetValue(activation.ContributionId, out var scoredAt) && scoredAt < activation.Index;
-            if (credit.Index > activation.Index && !scoredBefore)
-                continue; // scored after the invalidation came into force: not the ledger's to reverse (see remarks)
             due++;
-            if (!_reversals.Reverses(activation.ContributionId))
-                Find(activation.Index, "adjustment missing",
-                    $"proposal {activation.ProposalId} invalidated contribution {activation.ContributionId}, credited {N(credit.Amount)} to {credit.Contributor}, but no RewardAdjusted reverses it");
+            if (_reversals.Reverses(activation.ContributionId))
+                continue;
+            var order = credit.Index > activation.Index ? "credited after it took effect" : "credited before";
+            Find(Math.Max(credit.Index, activation.Index), "adjustment missing",
+                $"proposal {activation.ProposalId} invalidated contribution {activation.ContributionId}, {order} with {N(credit.Amount)} to {credit.Contributor}, but no RewardAdjusted reverses it");
         }
         return new AdjustmentReplayResult(_reversals.Activations.Count, due, _reversals.Recorded, _reversals.TakenBack, _findings);
     }

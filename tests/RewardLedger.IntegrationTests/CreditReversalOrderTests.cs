@@ -1,0 +1,107 @@
+using System.Net.Http.Json;
+using System.Numerics;
+using System.Text.Json;
+using CommunityAI.Formats.Policies;
+using CommunityAI.Formats.Signing;
+using CommunityAI.RewardLedger.Domain;
+using CommunityAI.RewardLedger.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using static CommunityAI.RewardLedger.IntegrationTests.AppealSettlementTests;
+
+namespace CommunityAI.RewardLedger.IntegrationTests;
+
+/// <summary>
+/// A contribution invalidated while still under review, its score recorded afterwards: the real ledger credits it and takes
+/// the credit back in the same transaction and epoch, so it never reaches a claim (the other order, credited then
+/// invalidated, is <see cref="ReversalTests"/>'s). Scores and activations are recorded in the history as their services
+/// record them and followed by the real ledger on the real PostgreSQL, with the notices over RabbitMQ.
+/// </summary>
+public sealed class CreditReversalOrderTests(ReversalLedgerSystem system) : IClassFixture<ReversalLedgerSystem>
+{
+    private static readonly BigInteger Token = TokenAmount.OneToken;
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task A_score_credited_after_its_contribution_was_invalidated_is_taken_back_at_once_and_never_reaches_the_claim()
+    {
+        var api = system.Api;
+        var contributor = Address.Parse(LedgerSystem.RandomAddress());
+        var kept = LedgerSystem.Scored(contributor, 80); // 8 tokens, never invalidated
+        await system.PublishAsync([kept]);
+        await GainEvaluations.EventAsync(system, $"ledger/credits/{kept.ContributionId}", "contribution_rewarded", Patience);
+
+        // Invalidated while under review; the ledger reads the activation first and has nothing to take back yet.
+        var late = LedgerSystem.Scored(contributor, 90);
+        var proposal = await system.ActivateAsync("contribution-invalidation",
+            JsonSerializer.Serialize(new { contributionId = late.ContributionId.ToUpperInvariant().Replace("0X", "0x"), reason = "plagiarised" }));
+        var activatedAt = await LedgerSql.CountAsync(system.History, $"SELECT max(seq_id) FROM history.mt_events WHERE stream_id = 'governance/proposals/{proposal}'");
+        await Eventually.MatchesAsync(() => LedgerSql.CountAsync(system.History, "SELECT coalesce(max((data->>'sequence')::bigint), 0) FROM ledger.mt_doc_invalidationfeedcheckpoint"),
+            n => n >= activatedAt, "the invalidation follower past the activation", Patience);
+        await system.PublishAsync([late]);
+
+        var credit = await GainEvaluations.EventAsync(system, $"ledger/credits/{late.ContributionId}", "contribution_rewarded", Patience);
+        var adjusted = await GainEvaluations.EventAsync(system, $"ledger/credits/{late.ContributionId}", "reward_adjusted", Patience);
+
+        // The credit keeps its fact (the score was real) and its reversal lands in its epoch, in its transaction.
+        Assert.Equal(TokenAmount.Format(9 * Token), credit.GetProperty("amount").GetString());
+        Assert.Equal(("-" + TokenAmount.Format(9 * Token), contributor, proposal, "plagiarised", credit.GetProperty("epoch").GetInt64()),
+            (adjusted.GetProperty("amount").GetString()!, adjusted.GetProperty("account").GetString()!, adjusted.GetProperty("proposalId").GetString()!,
+             adjusted.GetProperty("reason").GetString()!, adjusted.GetProperty("epoch").GetInt64()));
+        Assert.Equal(1, await LedgerSql.CountAsync(system.History,
+            $"SELECT count(DISTINCT xmin::text) FROM history.mt_events WHERE stream_id = 'ledger/credits/{late.ContributionId}'"));
+        // The journal mirrors it and the balance keeps only the contribution nobody invalidated.
+        var account = await api.GetFromJsonAsync<JsonElement>($"/api/accounts/{contributor}");
+        Assert.Equal(TokenAmount.Format(8 * Token), account.GetProperty("balance").GetString());
+        var entry = Assert.Single(account.GetProperty("items").EnumerateArray(), e => e.GetProperty("id").GetString() == JournalEntry.ReversalId(late.ContributionId));
+        Assert.Equal("-" + TokenAmount.Format(9 * Token), entry.GetProperty("amount").GetString());
+        // The claim of the credit's epoch holds the kept contribution alone: the invalidated one was never payable.
+        var claim = await ClaimCoveringAsync(api, contributor, credit.GetProperty("epoch").GetInt64());
+        Assert.Equal(8 * Token, BigInteger.Parse(claim.Amount));
+    }
+}
+
+/// <summary>A class of its own: it stops the first replica, which the other classes' tests keep using.</summary>
+public sealed class CreditReversalRaceTests(ReversalLedgerSystem system) : IClassFixture<ReversalLedgerSystem>
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task Crediting_and_reversing_raced_on_two_replicas_and_read_again_after_a_checkpoint_reset_take_the_credit_back_once()
+    {
+        _ = system.Api;
+        var second = system.StartReplica();
+        var contributor = Address.Parse(LedgerSystem.RandomAddress());
+        var scored = LedgerSystem.Scored(contributor, 70);
+
+        // The score and the invalidation recorded at once; every crediter and reverser of both replicas handed both, thrice.
+        var recording = system.RecordAsync([scored]);
+        var proposal = await system.ActivateAsync("contribution-invalidation",
+            JsonSerializer.Serialize(new { contributionId = scored.ContributionId, reason = "copied" }));
+        await recording;
+        var invalidation = new Invalidation(scored.ContributionId, "copied", proposal);
+        var calls = new[] { 0, 1 }.SelectMany(i => new Func<Task>[]
+        {
+            () => system.Services(i).GetRequiredService<CreditWriter>().CreditAsync(scored, default),
+            () => system.Services(i).GetRequiredService<RewardReverser>().ReverseAsync(invalidation, default),
+        });
+        await Task.WhenAll(Enumerable.Repeat(calls, 3).SelectMany(c => c).Select(call => Task.Run(call)));
+        await GainEvaluations.EventAsync(system, $"ledger/credits/{scored.ContributionId}", "reward_adjusted", Patience);
+
+        // A restart that lost both followers' checkpoints: the second replica leads and reads every score and activation again.
+        var last = await LedgerSql.CountAsync(system.History, "SELECT max(seq_id) FROM history.mt_events");
+        await LedgerSql.ExecuteAsync(system.History, "UPDATE ledger.mt_doc_scorefeedcheckpoint SET data = jsonb_set(data, '{sequence}', '0')");
+        await LedgerSql.ExecuteAsync(system.History, "UPDATE ledger.mt_doc_invalidationfeedcheckpoint SET data = jsonb_set(data, '{sequence}', '0')");
+        await system.StopReplicaAsync(0);
+        foreach (var checkpoint in new[] { "scorefeedcheckpoint", "invalidationfeedcheckpoint" })
+            await Eventually.MatchesAsync(() => LedgerSql.CountAsync(system.History, $"SELECT coalesce(max((data->>'sequence')::bigint), 0) FROM ledger.mt_doc_{checkpoint}"),
+                n => n >= last, $"the new leader to read everything again ({checkpoint})", Patience);
+        Assert.Null(await system.Services(1).GetRequiredService<RewardReverser>().ReverseAsync(invalidation, default));
+
+        foreach (var type in new[] { "contribution_rewarded", "reward_adjusted" })
+            Assert.Equal(1, await LedgerSql.CountAsync(system.History,
+                $"SELECT count(*) FROM history.mt_events WHERE type = '{type}' AND stream_id = 'ledger/credits/{scored.ContributionId}'"));
+        Assert.Equal(1, await LedgerSql.CountAsync(system.History,
+            $"SELECT count(*) FROM ledger.mt_doc_journalentry WHERE id = '{JournalEntry.ReversalId(scored.ContributionId)}'"));
+        Assert.Equal("0", (await second.GetFromJsonAsync<JsonElement>($"/api/accounts/{contributor}")).GetProperty("balance").GetString());
+    }
+}
