@@ -94,6 +94,7 @@ internal static class Extensions
         builder.Services.AddSingleton<MasterKeySource>();
         builder.Services.AddHostedService(services => services.GetRequiredService<MasterKeySource>());
         builder.Services.AddSingleton<ContentStore>();
+        builder.Services.AddSingleton<Apis.ContentReadGate>();
         builder.Services.AddSingleton<ContentEraser>();
         builder.Services.AddSingleton<ContentFacts>();
         builder.Services.AddSingleton<RewrapStatus>();

@@ -61,6 +61,34 @@ public sealed class SegmentedReadTests(UploadsService service) : IClassFixture<U
         return Convert.FromBase64String((await read.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("content").GetString()!);
     }
 
+    [Fact]
+    public async Task A_reader_with_two_reads_streaming_is_refused_a_third_before_its_nonce_is_spent_and_the_same_request_reads_once_one_ends()
+    {
+        var (id, content) = await StoredAsync(8);
+        var gate = service.Host.Services.GetRequiredService<CommunityAI.Contributions.Apis.ContentReadGate>();
+        var request = ContentRequests.Read(Validator, id);
+
+        // Two reads of this validator still streaming (each would hold a database connection while its client downloads).
+        using (gate.TryEnter(AnvilNode.DevAddresses[Validator]))
+        using (gate.TryEnter(AnvilNode.DevAddresses[Validator]))
+        {
+            using var refused = await Client.ReadAsync(id, request);
+            Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+            Assert.Equal("reader", (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("field").GetString());
+        }
+
+        // The very same signed request reads once a place is free (its nonce was not spent), and the read gives its place back.
+        using (var read = await Client.ReadAsync(id, request))
+        {
+            Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+            Assert.Equal(content, Convert.FromBase64String((await read.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("content").GetString()!));
+        }
+        using var first = gate.TryEnter(AnvilNode.DevAddresses[Validator]);
+        using var second = gate.TryEnter(AnvilNode.DevAddresses[Validator]);
+        Assert.NotNull(first);
+        Assert.NotNull(second);
+    }
+
     /// <summary>A read answered 200 whose body then breaks off: the client never holds a parsable answer.</summary>
     private async Task AssertReadBreaksOffAsync(string id)
     {

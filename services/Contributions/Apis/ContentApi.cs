@@ -37,7 +37,7 @@ public static partial class ContentApi
     /// <remarks>The 200 answer is a <see cref="ContentResult"/>, written a segment at a time by <see cref="ContentReadStream"/>.</remarks>
     public static async Task<Results<ContentReadStream, ValidationProblem, ProblemHttpResult>> ReadAsync(
         string id, ContentReadRequest request, SignedRequestCheck check, IOptions<IntakeOptions> options, ContentFacts history,
-        ContentStore contents, IDocumentStore store, ILogger<ContentReadStream> logger, CancellationToken ct)
+        ContentStore contents, ContentReadGate gate, IDocumentStore store, ILogger<ContentReadStream> logger, CancellationToken ct)
     {
         var errors = new List<SigningError>();
         var reader = check.CheckFields("reader", request.Reader, request.Nonce, request.Deadline, request.Signature, options.Value.MaxDeadlineAhead, errors);
@@ -55,21 +55,26 @@ public static partial class ContentApi
         if (ReviewerAccess.Refusal(reader!, facts.Assignments, facts.Scored, check.Now) is { } rule)
             return Problem(StatusCodes.Status403Forbidden, "Not allowed to read this content", "reader", rule);
 
-        // The nonce is spent before the content leaves, so a captured request cannot be replayed.
-        if (!await NonceBook.TakeAsync(store, "content-read:" + NonceUse.KeyFor(reader!, Decimal(request.Nonce.Value)), contributionId, ct))
-            return Problem(StatusCodes.Status409Conflict, "Nonce already used", "nonce", $"nonce {request.Nonce} of {reader} is already used by another content read");
+        // Before the nonce is spent, so a read refused here can be sent again as it is.
+        var lease = gate.TryEnter(reader!);
+        if (lease is null)
+            return Problem(StatusCodes.Status429TooManyRequests, "Too many reads at once", "reader",
+                $"at most {ContentReadGate.PerReader} reads of one reader, and a bounded number in all, stream at once; send it again when one has finished");
         StoredContent? opened = null;
         IAsyncEnumerator<ReadOnlyMemory<byte>>? segments = null;
         try
         {
+            // The nonce is spent before the content leaves, so a captured request cannot be replayed.
+            if (!await NonceBook.TakeAsync(store, "content-read:" + NonceUse.KeyFor(reader!, Decimal(request.Nonce.Value)), contributionId, ct))
+                return Problem(StatusCodes.Status409Conflict, "Nonce already used", "nonce", $"nonce {request.Nonce} of {reader} is already used by another content read");
             opened = await contents.OpenAsync(contributionId, ct);
             if (opened is null)
                 return Problem(StatusCodes.Status404NotFound, "No stored content", "id", "this contribution's content was not sent inline, so the store holds none");
             // The first segment is verified before the answer starts, so a row that does not open gets a problem, not a 200.
             segments = opened.ReadSegmentsAsync(ct).GetAsyncEnumerator(ct);
             await segments.MoveNextAsync();
-            var answer = new ContentReadStream(facts.Submitted.ContentHash, opened, segments, logger);
-            (opened, segments) = (null, null); // the answer reads the rest and disposes them
+            var answer = new ContentReadStream(facts.Submitted.ContentHash, opened, segments, lease, logger);
+            (opened, segments, lease) = (null, null, null); // the answer reads the rest and disposes them
             return answer;
         }
         catch (CryptographicException e)
@@ -84,6 +89,7 @@ public static partial class ContentApi
                 await segments.DisposeAsync();
             if (opened is not null)
                 await opened.DisposeAsync();
+            lease?.Dispose();
         }
     }
 

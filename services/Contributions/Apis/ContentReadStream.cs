@@ -14,7 +14,7 @@ namespace CommunityAI.Contributions.Apis;
 /// as a broken, unparsable answer, never as a shorter content.
 /// </summary>
 public sealed partial class ContentReadStream(
-    string contentHash, StoredContent content, IAsyncEnumerator<ReadOnlyMemory<byte>> segments, ILogger<ContentReadStream> logger)
+    string contentHash, StoredContent content, IAsyncEnumerator<ReadOnlyMemory<byte>> segments, IDisposable readLease, ILogger<ContentReadStream> logger)
     : IResult, IStatusCodeHttpResult, IContentTypeHttpResult
 {
     public int? StatusCode => StatusCodes.Status200OK;
@@ -50,6 +50,7 @@ public sealed partial class ContentReadStream(
         {
             await segments.DisposeAsync();
             await content.DisposeAsync();
+            readLease.Dispose(); // the reader's place in ContentReadGate
         }
     }
 

@@ -26,6 +26,13 @@ public sealed class ContentStoreOptions : IValidatableObject
     /// <summary>The id of the master key new data keys are wrapped under, and that the rewrap moves every data key to.</summary>
     public string? ActiveMasterKey { get; set; }
 
+    /// <summary>
+    /// Validators' content reads streaming at once on one replica (each holds a database connection while its client
+    /// downloads; see <c>ContentReadGate</c>): keep it well under the connection pool's size.
+    /// </summary>
+    [Range(1, 1000)]
+    public int MaxConcurrentReads { get; set; } = 16;
+
     /// <summary>How often the leader looks for data keys still wrapped under a retired master key.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "1.00:00:00")]
     public TimeSpan RewrapInterval { get; set; } = TimeSpan.FromMinutes(1);
