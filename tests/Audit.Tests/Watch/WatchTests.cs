@@ -189,6 +189,35 @@ public sealed class WatchTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_chain_that_holds_no_contract_yet_is_tried_again_and_is_an_alert_only_if_it_lasts_or_in_a_single_check()
+    {
+        // A node with nothing deployed: what a witness started beside a new deployment reads before the contracts are on it.
+        var chain = new AnvilNode();
+        await chain.InitializeAsync();
+        try
+        {
+            string[] watch = ["watch", "--url", _server.Url, "--log-key", Operator.Key.ToString(), "--rpc", chain.RpcUrl, "--anchor", AnvilNode.DevAddresses[9]];
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var waiting = AuditRun.RunAsync([.. watch, "--state", _state, "--interval", "0.2", "--unreachable-alert", "8"]);
+            await Task.Delay(TimeSpan.FromSeconds(1.5));
+            Assert.False(waiting.IsCompleted); // not stopped by a chain that is only not ready
+            var once = await AuditRun.RunAsync([.. watch, "--once"]);
+            var run = await waiting.WaitAsync(TimeSpan.FromMinutes(2));
+
+            Assert.Equal(1, once.ExitCode);
+            Assert.Contains("no contract at", once.Error, StringComparison.Ordinal);
+            Assert.Equal(1, run.ExitCode);
+            Assert.Contains("the chain could not be read", run.Error, StringComparison.Ordinal);
+            Assert.Contains("the log could not be checked: no contract at", run.Error, StringComparison.Ordinal);
+            Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(8), $"alerted after {clock.Elapsed}");
+        }
+        finally
+        {
+            await chain.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task Bad_arguments_are_usage_errors()
     {
         Assert.Equal(2, (await AuditRun.RunAsync("watch", "--url", _server.Url, "--log-key", "nonsense", "--once")).ExitCode);

@@ -72,7 +72,7 @@ internal static class WatchCommands
         var webhook = new Option<string?>("--webhook") { Description = "URL to POST each alert to, as JSON" };
         var unreachable = new Option<double>("--unreachable-alert")
         {
-            Description = "seconds the log may go unanswered before that is an alert (until then: a warning, and the next check tries again)",
+            Description = "seconds the log (or, with --rpc, the chain) may go unanswered or unready before that is an alert (until then: a warning, and the next check tries again)",
             DefaultValueFactory = _ => 600,
         };
         var key = new Option<FileInfo?>("--key-file") { Description = "the witness's private key file (from witness-key)" };
@@ -143,6 +143,11 @@ internal static class WatchCommands
             catch (InvalidDataException e)
             {
                 return Usage($"--state: {e.Message}");
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                // Stopped (Ctrl+C, or SIGTERM from an orchestrator): the state is saved after every head, so nothing is lost.
+                return ExitCodes.Ok;
             }
         });
         return command;

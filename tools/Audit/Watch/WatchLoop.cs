@@ -29,12 +29,16 @@ internal sealed class WatchLoop(WatchSettings settings, AuditConsole console, Te
                 check = await watcher.CheckAsync(state, ct);
                 unreachableSince = null;
             }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested && !settings.Once
+            catch (Exception e) when ((e is HttpRequestException or TaskCanceledException || ChainReadException.IsChainFailure(e))
+                && !ct.IsCancellationRequested && !settings.Once
                 && DateTimeOffset.UtcNow - (unreachableSince ??= DateTimeOffset.UtcNow) < settings.UnreachableAlertAfter)
             {
                 // No answer is not a misbehaving log: a log starting or restarting, or a busy machine, must not stop a
-                // monitor for good (nothing would cosign or watch again). It becomes an alert only if it lasts.
-                await error.WriteLineAsync($"warning {settings.Url}: the log did not answer ({e.Message}); trying again in {settings.Interval.TotalSeconds:0.#} s");
+                // monitor for good (nothing would cosign or watch again). Nor is a chain that does not answer yet, or holds
+                // no contract yet: a witness started beside a new deployment reads the chain before the contracts are on
+                // it (the local witness died that way at start). Either becomes an alert only if it lasts.
+                var what = ChainReadException.IsChainFailure(e) ? "the chain could not be read" : "the log did not answer";
+                await error.WriteLineAsync($"warning {settings.Url}: {what} ({e.Message}); trying again in {settings.Interval.TotalSeconds:0.#} s");
                 await Task.Delay(settings.Interval, ct);
                 continue;
             }
