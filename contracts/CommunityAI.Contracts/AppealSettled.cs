@@ -10,7 +10,8 @@ namespace CommunityAI.Contracts;
 /// Rule, under the reward policy the contribution's <see cref="ContributionRewarded"/> named (the appeal corrects the score,
 /// not the rules): the contributor's credit becomes RewardFor(kind, final score, what the address had earned in the credit's
 /// epoch before the credit, evidence), the inputs the first credit used; its delta is that minus the first credit, or 0
-/// when the contribution's reward was reversed (<see cref="RewardAdjusted"/>) before. The validators share the case's pool
+/// when the contribution was invalidated before (an activated <c>contribution-invalidation</c> recorded before the
+/// settlement, whether or not it left a <see cref="RewardAdjusted"/>: a credit of 0 leaves none). The validators share the case's pool
 /// (base(kind) · validator share / 10000) by the rule of <see cref="ValidatorsRewarded"/> over the first round's reviews as the
 /// panel's consensus clips them (<see cref="AppealDecided.FirstRound"/>) together with the panel's reviews
 /// (<see cref="AppealDecided.Reviews"/>); each validator's delta is its new line minus its line in the case's

@@ -1,6 +1,13 @@
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using CommunityAI.Contracts;
+using CommunityAI.Formats;
 using CommunityAI.RewardLedger.Infrastructure;
 using CommunityAI.Testing;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace CommunityAI.Audit.Tests;
@@ -131,6 +138,57 @@ public sealed class AppealSettlementAuditTests : IAsyncLifetime
         Assert.Equal("settlement slashes", finding.GetProperty("what").GetString());
         Assert.Equal(await ScalarAsync($"SELECT count(*) FROM history.mt_events WHERE seq_id < {sequence}"), finding.GetProperty("index").GetInt64());
         Assert.Contains(id, finding.GetProperty("detail").GetString());
+    }
+
+    /// <summary>
+    /// Scored 10 (below the genesis policy's 20: credited 0), invalidated, read by the ledger (nothing to take back), then
+    /// appealed up to 80: the real ledger settles the validators and pays the contributor nothing, and replay recomputes that
+    /// history without a finding on settlements or adjustments.
+    /// </summary>
+    [Fact]
+    public async Task Replay_accepts_a_settlement_that_pays_nothing_to_a_contribution_invalidated_before_it()
+    {
+        string id;
+        var store = _ledger!.Services.GetRequiredService<IDocumentStore>();
+        await using (var history = new ScoringHistory(_database))
+        {
+            await history.PublishPolicyAsync();
+            id = await history.ScoreAsync(10, [(2, 0.5m), (3, 0.5m), (4, 0.5m)], [(2, 10, "accept"), (3, 10, "accept"), (4, 12, "accept")]);
+            await Eventually.MatchesAsync(() => ScalarAsync("SELECT count(*) FROM history.mt_events WHERE type = 'contribution_rewarded'"), n => n == 1,
+                "the credit", TimeSpan.FromSeconds(30));
+            Assert.Equal("0", await ScalarTextAsync($"SELECT data->>'amount' FROM history.mt_events WHERE type = 'contribution_rewarded' AND stream_id = 'ledger/credits/{id}'"));
+
+            var proposal = Hex.Encode(RandomNumberGenerator.GetBytes(32));
+            var payload = JsonSerializer.Serialize(new { contributionId = id, reason = "plagiarised" });
+            await using (var session = store.LightweightSession())
+            {
+                session.Events.StartStream("governance/proposals/" + proposal,
+                    new PolicyActivated(proposal, "contribution-invalidation", payload, Hex.Encode(SHA256.HashData(Encoding.UTF8.GetBytes(payload))), DateTimeOffset.UtcNow));
+                await session.SaveChangesAsync();
+            }
+            var activated = await ScalarAsync($"SELECT seq_id FROM history.mt_events WHERE stream_id = 'governance/proposals/{proposal}'");
+            await Eventually.MatchesAsync(() => ScalarAsync("SELECT coalesce(max((data->>'sequence')::bigint), 0) FROM ledger.mt_doc_invalidationfeedcheckpoint"),
+                n => n >= activated, "the ledger to read the invalidation", TimeSpan.FromSeconds(30));
+            await history.AppealAsync(id, [(5, 0.5m), (6, 0.5m), (7, 0.5m)], [(5, 80, "accept"), (6, 82, "accept"), (7, 78, "accept")]);
+        }
+        await Eventually.MatchesAsync(() => ScalarAsync("""
+            SELECT count(*) FROM history.mt_events c WHERE c.type = 'epoch_closed'
+              AND (c.data->>'epoch')::bigint >= (SELECT max((data->>'epoch')::bigint) FROM history.mt_events WHERE type = 'appeal_settled')
+            """), n => n > 0, "the settlement and an epoch closed over it", TimeSpan.FromSeconds(30));
+        await _ledger.DisposeAsync();
+        _ledger = null;
+        Assert.Equal("0", await TextAsync(id, "contributorDelta"));
+        Assert.Equal(0, await ScalarAsync("SELECT count(*) FROM history.mt_events WHERE type = 'reward_adjusted'"));
+
+        var run = await AuditRun.RunAsync("replay", "--database", _database, "--json");
+
+        // The bare activation has no proposal and vote behind it, which the policy replay names; the money sections must not.
+        var settlements = run.Json.GetProperty("settlements");
+        Assert.True(settlements.GetProperty("findings").GetArrayLength() == 0, run.ToString());
+        Assert.Equal((1, 1), (settlements.GetProperty("decided").GetInt32(), settlements.GetProperty("settled").GetInt32()));
+        Assert.True(run.Json.GetProperty("adjustments").GetProperty("findings").GetArrayLength() == 0, run.ToString());
+        Assert.Equal(0, run.Json.GetProperty("adjustments").GetProperty("due").GetInt32());
+        Assert.All(run.Json.GetProperty("epochs").EnumerateArray(), e => Assert.True(e.GetProperty("matches").GetBoolean()));
     }
 
     private async Task<string?> ScalarTextAsync(string sql)

@@ -11,8 +11,9 @@ namespace CommunityAI.Audit.Tests;
 
 /// <summary>
 /// The settlement replay on hand-made events: an honest settlement recomputes exactly (numbers worked by hand), and an
-/// edited line, a settlement nobody decided, a second one, a missing one, one that credits a reversed contributor again and
-/// one in a closed epoch are each named at their log index; reversals after a settlement take back the credit as settled.
+/// edited line, a settlement nobody decided, a second one, a missing one, one that credits a reversed contributor again, one
+/// that pays a contributor invalidated before it (credited 0, so never reversed) and one in a closed epoch are each named at
+/// their log index; reversals after a settlement take back the credit as settled.
 /// </summary>
 public sealed class AppealSettlementReplayTests
 {
@@ -31,7 +32,12 @@ public sealed class AppealSettlementReplayTests
     /// A "data" contribution scored 40 (36, 36, 60 clipped) and credited 4,000 under a policy paying 10,000 at 100 and a tenth
     /// of that to validators (A and B 500 each); appealed, the panel (80, 82, 78) decides 71 and clips A and B.
     /// </summary>
-    private static List<LogEvent> History(Func<AppealSettled, AppealSettled>? settle = null, bool reversedFirst = false, bool closedBefore = false)
+    /// <remarks>
+    /// With <paramref name="invalidatedUnpaid"/>, the first score is 0 instead, credited 0, and the contribution invalidated
+    /// after its credit: nothing to take back, so no RewardAdjusted; the honest settlement pays its contributor nothing.
+    /// </remarks>
+    private static List<LogEvent> History(Func<AppealSettled, AppealSettled>? settle = null, bool reversedFirst = false, bool closedBefore = false,
+        bool invalidatedUnpaid = false)
     {
         List<LogEvent> events = [];
         void Add(string stream, string type, object data) => events.Add(new(events.Count, events.Count, events.Count + 1, stream, type,
@@ -39,25 +45,27 @@ public sealed class AppealSettlementReplayTests
 
         var policy = RewardPolicy.Initial with { BasePerKind = new Dictionary<string, BigInteger> { ["data"] = 10_000 }, ValidatorShareBasisPoints = 1_000 };
         Add("ledger/policies", "reward_policy_published", policy.ToEvent(Now));
-        Add("scoring/" + Id, "contribution_scored", new ContributionScored(Id, Contributor, "data", 40, "scoring-1", Now,
+        var first = invalidatedUnpaid ? 0 : 40;
+        var credited = invalidatedUnpaid ? "0" : "4000";
+        Add("scoring/" + Id, "contribution_scored", new ContributionScored(Id, Contributor, "data", first, "scoring-1", Now,
             new ScoreComponents(50, 36, "accept", 30, []), [Review(A, 36), Review(B, 36), Review(C, 60, clipped: true)]));
-        Add("ledger/credits/" + Id, "contribution_rewarded", new ContributionRewarded(Id, Contributor, "4000", 1, "reward-1", Now));
+        Add("ledger/credits/" + Id, "contribution_rewarded", new ContributionRewarded(Id, Contributor, credited, 1, "reward-1", Now));
         Add("ledger/credits/" + Id, "validators_rewarded", new ValidatorsRewarded(Id, 1, "reward-1", "1000", 1_000_000,
             [new ValidatorReward(A, 500_000, "500"), new ValidatorReward(B, 500_000, "500")], Now));
-        if (reversedFirst)
-        {
+        if (reversedFirst || invalidatedUnpaid)
             Add("governance/proposals/" + Proposal, "policy_activated", new PolicyActivated(Proposal, "contribution-invalidation",
                 $$"""{"contributionId":"{{Id}}","reason":"plagiarised"}""", "0x", Now));
+        if (reversedFirst)
             Add("ledger/credits/" + Id, "reward_adjusted", new RewardAdjusted(Id, Contributor, "-4000", 2, "plagiarised", Proposal, Now));
-        }
         if (closedBefore)
             Add("ledger/epochs/2", "epoch_closed", new { epoch = 2 });
-        Add("scoring/" + Id, "appeal_decided", new AppealDecided(Id, "0xap", Contributor, 40, 71, "changed", new ScoreComponents(50, 80, "accept", 30, []),
+        Add("scoring/" + Id, "appeal_decided", new AppealDecided(Id, "0xap", Contributor, first, 71, "changed", new ScoreComponents(50, 80, "accept", 30, []),
             [Review(D, 80), Review(E, 82), Review(F, 78)], "scoring-1", Now, [Review(A, 36, true), Review(B, 36, true), Review(C, 60)]));
-        var settled = new AppealSettled(Id, "0xap", Contributor, 71, reversedFirst ? "4000" : "7100", reversedFirst ? "0" : "3100", "1000", 2_000_000,
+        var unpaid = reversedFirst || invalidatedUnpaid;
+        var settled = new AppealSettled(Id, "0xap", Contributor, 71, unpaid ? credited : "7100", unpaid ? "0" : "3100", "1000", 2_000_000,
             [new ValidatorReward(C, 500_000, "250"), new ValidatorReward(D, 500_000, "250"), new ValidatorReward(E, 500_000, "250"), new ValidatorReward(F, 500_000, "250")],
             [new SettlementLine(A, "-500"), new SettlementLine(B, "-500"), new SettlementLine(C, "250"), new SettlementLine(D, "250"), new SettlementLine(E, "250"),
-             new SettlementLine(F, "250"), .. reversedFirst ? Array.Empty<SettlementLine>() : [new SettlementLine(Contributor, "3100")]],
+             new SettlementLine(F, "250"), .. unpaid ? Array.Empty<SettlementLine>() : [new SettlementLine(Contributor, "3100")]],
             2, "reward-1", Now);
         Add("ledger/credits/" + Id, "appeal_settled", settle?.Invoke(settled) ?? settled);
         return events;
@@ -100,7 +108,28 @@ public sealed class AppealSettlementReplayTests
         Assert.Empty(Replay(History(reversedFirst: true)).Findings);
 
         var recredited = Replay(History(s => s with { Credit = "7100", ContributorDelta = "3100", Lines = [.. s.Lines, new SettlementLine(Contributor, "3100")] }, reversedFirst: true));
-        Assert.Equal(["settlement credit", "settlement contributorDelta", "settlement lines"], recredited.Findings.Select(f => f.What));
+        Assert.Equal(["settlement credit", "settlement pays invalidated", "settlement lines"], recredited.Findings.Select(f => f.What));
+    }
+
+    /// <summary>
+    /// Credited 0, then invalidated (nothing to take back, so no RewardAdjusted), then appealed to 71: the settlement pays the
+    /// validators as any settlement does and the contributor nothing. One paying the contributor what 71 would have earned
+    /// (7,100, the hole this rule closes) is named for what it is, at the settlement's log index.
+    /// </summary>
+    [Fact]
+    public void A_contribution_invalidated_before_its_settlement_is_not_paid_even_when_its_credit_left_nothing_to_reverse()
+    {
+        Assert.Empty(Replay(History(invalidatedUnpaid: true)).Findings);
+
+        var history = History(s => s with { Credit = "7100", ContributorDelta = "7100", Lines = [.. s.Lines, new SettlementLine(Contributor, "7100")] },
+            invalidatedUnpaid: true);
+        var findings = Replay(history).Findings;
+
+        Assert.Equal(["settlement credit", "settlement pays invalidated", "settlement lines"], findings.Select(f => f.What));
+        var paid = findings.Single(f => f.What == "settlement pays invalidated");
+        Assert.Equal((long)history.Count - 1, paid.Index);
+        Assert.Contains(Proposal, paid.Detail);
+        Assert.Contains("7100", paid.Detail);
     }
 
     [Fact]

@@ -5,6 +5,7 @@ using System.Text.Json;
 using CommunityAI.Contracts;
 using CommunityAI.Formats.Policies;
 using CommunityAI.Formats.Signing;
+using CommunityAI.RewardLedger.Domain;
 using CommunityAI.RewardLedger.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -193,6 +194,52 @@ public sealed class AppealSettlementTests(AppealLedgerSystem system) : IClassFix
         Assert.Equal(TokenAmount.Format(Token / 4), (await api.GetFromJsonAsync<JsonElement>($"/api/accounts/{@case.Panel[0]}")).GetProperty("balance").GetString());
         Assert.Equal("0", (await api.GetFromJsonAsync<JsonElement>($"/api/accounts/{@case.First[0]}")).GetProperty("balance").GetString());
     }
+
+    /// <summary>
+    /// Credited 0 (scored 0), then invalidated: the reverser has nothing to take back and records nothing. An appeal decided
+    /// afterwards that raises the score to 71 must not pay the contributor what the invalidation denies: the settlement
+    /// moves the validators as any settlement does, the contributor's delta is 0, and no claim of it ever appears.
+    /// </summary>
+    [Fact]
+    public async Task A_contribution_credited_0_then_invalidated_is_not_paid_by_an_appeal_that_raises_its_score()
+    {
+        var api = system.Api;
+        var @case = Case.Reviewed(0, [0, 0, 4]);
+        await system.PublishAsync([@case.Scored]);
+        Assert.Equal("0", (await SettledOrCreditedAsync(@case.Scored.ContributionId, "contribution_rewarded")).GetProperty("amount").GetString());
+        var proposal = await system.ActivateAsync("contribution-invalidation",
+            JsonSerializer.Serialize(new { contributionId = @case.Scored.ContributionId, reason = "plagiarised" }));
+        var activated = await LedgerSql.CountAsync(system.History, $"SELECT seq_id FROM history.mt_events WHERE stream_id = 'governance/proposals/{proposal}'");
+        await Eventually.MatchesAsync(InvalidationCheckpoint, n => n >= activated, "the ledger to read the invalidation", Patience);
+        Assert.Equal(0, await LedgerSql.CountAsync(system.History,
+            $"SELECT count(*) FROM history.mt_events WHERE stream_id = 'ledger/credits/{@case.Scored.ContributionId}' AND type = 'reward_adjusted'"));
+
+        // The panel (80, 82, 78) decides 71: worth 7.1 tokens to a contributor whose contribution stood.
+        await DecideAsync(@case, @case.Decided(71, [80, 82, 78]));
+        var settled = await SettledOrCreditedAsync(@case.Scored.ContributionId, "appeal_settled");
+
+        Assert.Equal(("0", "0"), (settled.GetProperty("contributorDelta").GetString(), settled.GetProperty("credit").GetString()));
+        Assert.DoesNotContain(settled.GetProperty("lines").EnumerateArray(), l => l.GetProperty("account").GetString() == @case.Contributor);
+        Assert.Equal("0", (await api.GetFromJsonAsync<JsonElement>($"/api/accounts/{@case.Contributor}")).GetProperty("balance").GetString());
+        // The validators are settled as the appeal rules say: the panel reviewed honestly and is paid the case's pool.
+        var panelPay = settled.GetProperty("validators").EnumerateArray().Where(l => @case.Panel.Contains(l.GetProperty("validator").GetString())).ToList();
+        Assert.Equal(3, panelPay.Count);
+        foreach (var line in panelPay)
+            Assert.Equal(line.GetProperty("amount").GetString(),
+                (await api.GetFromJsonAsync<JsonElement>($"/api/accounts/{line.GetProperty("validator").GetString()}")).GetProperty("balance").GetString());
+
+        // Once an epoch closed over the settlement (the panel's claim covers it), the contributor still has no claim.
+        await ClaimCoveringAsync(api, @case.Panel[0], settled.GetProperty("epoch").GetInt64());
+        var claim = await api.GetAsync($"/api/claims/{@case.Contributor}");
+        Assert.True(claim.StatusCode == HttpStatusCode.NotFound
+            || BigInteger.Parse((await claim.Content.ReadFromJsonAsync<ClaimView>())!.Amount).IsZero, await claim.Content.ReadAsStringAsync());
+        // And a reversal read again after the settlement still finds nothing to take back.
+        Assert.Null(await system.Services(0).GetRequiredService<RewardReverser>().ReverseAsync(
+            new Invalidation(@case.Scored.ContributionId, "plagiarised", proposal), default));
+    }
+
+    private Task<long> InvalidationCheckpoint() => LedgerSql.CountAsync(system.History,
+        "SELECT coalesce(max((data->>'sequence')::bigint), 0) FROM ledger.mt_doc_invalidationfeedcheckpoint");
 
     /// <summary>
     /// The appeal as quality-scoring records it: its filing (who asked for the second round, which decides whether the

@@ -18,7 +18,11 @@ public static class AppealSettlement
     /// <param name="Evidence">What backed the first score (the first credit's evidence).</param>
     /// <param name="EarnedBefore">What the contributor had earned in the credit's epoch before the first credit: its cap input.</param>
     /// <param name="Credited">The first credit's amount.</param>
-    /// <param name="Reversed">True when the contribution's reward was reversed (<see cref="RewardAdjusted"/>) before: the contributor is not credited again.</param>
+    /// <param name="Reversed">
+    /// True when the contribution's reward was reversed (<see cref="RewardAdjusted"/>) or the contribution invalidated (an
+    /// activated <c>contribution-invalidation</c>, even of a credit of 0 that left nothing to reverse) before: the contributor
+    /// is not credited again.
+    /// </param>
     /// <param name="PaidBefore">The lines of the case's <see cref="ValidatorsRewarded"/>; none when it paid nobody.</param>
     public sealed record FirstCredit(
         string Contributor, string Kind, RewardEvidence Evidence, BigInteger EarnedBefore, BigInteger Credited, bool Reversed,

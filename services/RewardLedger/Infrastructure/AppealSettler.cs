@@ -17,7 +17,10 @@ namespace CommunityAI.RewardLedger.Infrastructure;
 /// <see cref="JournalEntry.SettlementId"/>, refused twice) and the accounts. Every writer of a credit stream after its
 /// credit (this and <see cref="RewardReverser"/>) holds the contributor's account lock and reads the stream under it, so
 /// a decision read again after a crash, by a second leader or after a restart finds the settlement and changes nothing,
-/// and a reversal and a settlement of one contribution each see the other or neither.
+/// and a reversal and a settlement of one contribution each see the other or neither. A contribution invalidated before
+/// the settlement (an activated <c>contribution-invalidation</c> in the history, read under the same lock) is settled as
+/// reversed: its contributor's delta is 0 whether or not a <see cref="RewardAdjusted"/> was recorded (a credit of 0 has
+/// none), and its validators are settled as the appeal rules say, as after a reversal.
 /// </summary>
 public sealed class AppealSettler(
     NpgsqlDataSource dataSource, IDocumentStore store, RewardPolicyBook policies, ContributionEvidence evidence, IOptions<EpochOptions> epochs,
@@ -78,7 +81,12 @@ public sealed class AppealSettler(
             if (recorded.Any(e => e.Data is AppealSettled))
                 return null; // one appeal per contribution, settled once
             var creditSequence = recorded.First(e => e.Data is ContributionRewarded).Sequence;
-            var reversed = recorded.Any(e => e.Data is RewardAdjusted);
+            // Reversed: taken back (RewardAdjusted), or invalidated with nothing to take back yet. A credit of 0 leaves no
+            // RewardAdjusted behind its invalidation, so the stream alone would let an appeal decided later pay what the
+            // invalidation denies. The activation is read under the contributor's lock, which the reverser holds too: one
+            // recorded after this read finds this settlement and takes back the credit as settled.
+            var reversed = recorded.Any(e => e.Data is RewardAdjusted)
+                || await InvalidationHistory.FirstAsync(session.Connection!, contributionId, ct) is not null;
 
             // The policy the credit named, not the one in force now: the appeal corrects the score the credit was priced
             // from, not the rules it was priced by, so a policy passed since (which applies from a later epoch on) changes

@@ -10,7 +10,8 @@ namespace CommunityAI.RewardLedger.Infrastructure;
 /// The activated <c>contribution-invalidation</c> proposals as the history records them (governance's stored
 /// <see cref="PolicyActivated"/>), for a credit that may be recorded after its contribution was invalidated: the credit then
 /// carries its reversal in its own transaction (a quality credit in <see cref="CreditWriter"/>, a gain credit in
-/// <see cref="GainCrediter"/>).
+/// <see cref="GainCrediter"/>), and for an appeal settled after it, which then pays the contributor nothing
+/// (<see cref="AppealSettler"/>).
 /// </summary>
 internal static class InvalidationHistory
 {

@@ -14,7 +14,9 @@ namespace CommunityAI.Audit.Replay;
 /// Recomputes every appeal's settlement (AppealSettled in <c>ledger/credits/{id}</c>) from the history alone, apart from the
 /// ledger's code. Under the reward policy the contribution's credit named: the contributor's credit at the appeal's final
 /// score with the inputs the first credit used (what the address had been credited in that epoch before it, in log order,
-/// and the first score's evidence), its delta against the first credit (0 once a RewardAdjusted reversed the contribution);
+/// and the first score's evidence), its delta against the first credit (0 once a RewardAdjusted reversed the contribution
+/// or an activated contribution-invalidation of it precedes the settlement, even of a credit of 0 that left nothing to
+/// reverse; a settlement that pays such a contributor anyway is named <c>settlement pays invalidated</c>);
 /// the validator pool of the kind split by the published rule over the decision's firstRound (the first score's reviews
 /// when an older decision lacks it) and the panel's reviews, each validator's delta against its ValidatorsRewarded line;
 /// every line, the epoch (not yet closed), at most one settlement per contribution and one for every decided appeal of a
@@ -40,6 +42,7 @@ internal sealed class AppealSettlementReplay : IReplay
     private readonly Dictionary<string, (long Index, JsonElement Data)> _decided = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, string> _roles = new(StringComparer.OrdinalIgnoreCase);
     private readonly HashSet<string> _reversed = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, ReversalCheck.Activation> _invalidated = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, long> _settledAt = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<ReplayDifference> _findings = [];
     private long _lastClosed = -1;
@@ -79,6 +82,10 @@ internal sealed class AppealSettlementReplay : IReplay
             case "rewardadjusted" when e.Stream.StartsWith(CreditStreams, StringComparison.Ordinal):
                 if (Text(e.Data, "contributionId") is { } reversed)
                     _reversed.Add(reversed);
+                break;
+            case "policyactivated":
+                if (ReversalCheck.ActivationOf(e) is { } activation)
+                    _invalidated.TryAdd(activation.ContributionId, activation); // the first one, as the ledger reads it
                 break;
             case "epochclosed" when e.Stream.StartsWith("ledger/epochs/", StringComparison.Ordinal):
                 if (Long(e.Data, "epoch") is { } closed)
@@ -152,7 +159,9 @@ internal sealed class AppealSettlementReplay : IReplay
         var evidence = Member(score, "fallback") is { ValueKind: JsonValueKind.String }
             ? _seenContent.Contains(id) ? RewardEvidence.Automated : RewardEvidence.Unseen
             : RewardEvidence.Consensus;
-        var reversed = _reversed.Contains(id);
+        // Invalidated before the settlement, reversed or not (a credit of 0 has no RewardAdjusted): the contributor gets nothing more.
+        var invalidated = _invalidated.GetValueOrDefault(id);
+        var reversed = _reversed.Contains(id) || invalidated is not null;
         var newCredit = reversed ? credit.Amount : policy.RewardFor(kind, finalScore, credit.EarnedBefore, evidence);
         var pool = policy.ValidatorPoolFor(kind);
         var firstRound = Array(decided, "firstRound") ?? Array(score, "reviews") ?? [];
@@ -182,7 +191,11 @@ internal sealed class AppealSettlementReplay : IReplay
         Compare(e, id, "finalScore", Int(e.Data, "finalScore")?.ToString(CultureInfo.InvariantCulture), N(finalScore));
         Compare(e, id, "policyVersion", Text(e.Data, "policyVersion"), credit.PolicyVersion);
         Compare(e, id, "credit", Text(e.Data, "credit"), N(newCredit));
-        Compare(e, id, "contributorDelta", Text(e.Data, "contributorDelta"), N(newCredit - credit.Amount));
+        if (invalidated is not null && Text(e.Data, "contributorDelta") != "0")
+            Find(e.Index, "settlement pays invalidated",
+                $"contribution {id} was invalidated by proposal {invalidated.ProposalId} (log index {invalidated.Index}) before its appeal was settled, but the settlement's contributorDelta is {Text(e.Data, "contributorDelta") ?? "(none)"}, not 0");
+        else
+            Compare(e, id, "contributorDelta", Text(e.Data, "contributorDelta"), N(newCredit - credit.Amount));
         Compare(e, id, "pool", Text(e.Data, "pool"), N(pool));
         Compare(e, id, "totalWeight", Long(e.Data, "totalWeight")?.ToString(CultureInfo.InvariantCulture), N(total));
         Compare(e, id, "validators", string.Join("; ", (Array(e.Data, "validators") ?? []).Select(l => $"{Text(l, "validator")} {Long(l, "weight")} {Text(l, "amount")}")),

@@ -49,9 +49,9 @@ internal sealed class ReversalCheck(ReversalKind kind, List<ReplayDifference> fi
     {
         switch (type)
         {
-            case "policyactivated" when e.Stream.StartsWith("governance/", StringComparison.Ordinal):
-                if (Text(e.Data, "kind") == InvalidationKind && Text(e.Data, "proposalId") is { } proposal && Invalidated(Text(e.Data, "payload")) is { } target)
-                    _activations.Add(new Activation(e.Index, proposal, target.ContributionId, target.Reason));
+            case "policyactivated":
+                if (ActivationOf(e) is { } activation)
+                    _activations.Add(activation);
                 break;
             case "epochclosed" when e.Stream.StartsWith("ledger/epochs/", StringComparison.Ordinal):
                 if (Long(e.Data, "epoch") is { } closed)
@@ -104,6 +104,16 @@ internal sealed class ReversalCheck(ReversalKind kind, List<ReplayDifference> fi
             Find(e.Index, "epoch",
                 $"{kind.Taken(id)} in epoch {Long(e.Data, "epoch")?.ToString(CultureInfo.InvariantCulture) ?? "(none)"}, but epoch {_lastClosed} had already closed");
     }
+
+    /// <summary>
+    /// The activated invalidation a PolicyActivated records (only a <c>contribution-invalidation</c> by governance counts), or
+    /// null when it records none: the one reading of an invalidation, for every replay that must know one.
+    /// </summary>
+    public static Activation? ActivationOf(LogEvent e) =>
+        Normalize(e.Type) == "policyactivated" && e.Stream.StartsWith("governance/", StringComparison.Ordinal)
+        && Text(e.Data, "kind") == InvalidationKind && Text(e.Data, "proposalId") is { } proposal && Invalidated(Text(e.Data, "payload")) is { } target
+            ? new Activation(e.Index, proposal, target.ContributionId, target.Reason)
+            : null;
 
     /// <summary>The contribution and reason of an invalidation's payload (canonical JSON in a string), or null when it does not read.</summary>
     private static (string ContributionId, string Reason)? Invalidated(string? payload)
