@@ -17,33 +17,13 @@ namespace CommunityAI.Audit.Tests;
 /// by quality-scoring's own rule over signed reviews: it recomputes every settlement and the claim roots they feed, and names
 /// a settlement whose amount was edited in the database afterwards, at its log index.
 /// </summary>
-public sealed class AppealSettlementAuditTests : IAsyncLifetime
+public sealed class AppealSettlementAuditTests() : LedgerHistoryTest("appealpay", ("Rewards:Genesis:ValidatorShareBasisPoints", "1000"))
 {
-    private string _database = "";
-    private string _broker = "";
-    private ServiceHost<CreditWriter>? _ledger;
-
-    public async Task InitializeAsync()
-    {
-        _database = await PostgresServer.CreateDatabaseAsync("appealpay");
-        _broker = await RabbitServer.CreateVirtualHostAsync("appealpay");
-        _ledger = new ServiceHost<CreditWriter>(new Dictionary<string, string>
-        {
-            ["ConnectionStrings:history"] = _database,
-            ["ConnectionStrings:rabbitmq"] = _broker,
-            ["Epochs:Genesis"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
-            ["Epochs:Length"] = "00:00:01",
-            ["Rewards:Genesis:ValidatorShareBasisPoints"] = "1000",
-            ["Logging:LogLevel:Default"] = "Warning",
-        });
-        _ = _ledger.Services; // starts it
-    }
-
     [Fact]
     public async Task Replay_recomputes_every_appeal_settlement_and_names_an_edited_amount_at_its_log_index()
     {
         string raised, lowered;
-        await using (var history = new ScoringHistory(_database))
+        await using (var history = new ScoringHistory(Database))
         {
             await history.PublishPolicyAsync();
             // 36, 36, 60 (the 60 clipped at distance 15) with automated 50: 42. 90, 90, 88 with automated 90: 90.
@@ -61,10 +41,9 @@ public sealed class AppealSettlementAuditTests : IAsyncLifetime
               AND (c.data->>'epoch')::bigint >= (SELECT max((data->>'epoch')::bigint) FROM history.mt_events WHERE type = 'appeal_settled')
               AND (SELECT count(*) FROM history.mt_events WHERE type = 'appeal_settled') = 2
             """), n => n > 0, "two settlements and an epoch closed over them", TimeSpan.FromSeconds(30));
-        await _ledger!.DisposeAsync();
-        _ledger = null;
+        await StopLedgerAsync();
 
-        var honest = await AuditRun.RunAsync("replay", "--database", _database, "--json");
+        var honest = await AuditRun.RunAsync("replay", "--database", Database, "--json");
 
         Assert.True(honest.ExitCode == 0, honest.ToString());
         var settlements = honest.Json.GetProperty("settlements");
@@ -85,7 +64,7 @@ public sealed class AppealSettlementAuditTests : IAsyncLifetime
                 FROM jsonb_array_elements(data->'lines') AS line))
             WHERE seq_id = {{sequence}} RETURNING 1
             """);
-        var edited = await AuditRun.RunAsync("replay", "--database", _database, "--json");
+        var edited = await AuditRun.RunAsync("replay", "--database", Database, "--json");
 
         Assert.NotEqual(0, edited.ExitCode);
         var finding = Assert.Single(edited.Json.GetProperty("settlements").GetProperty("findings").EnumerateArray());
@@ -106,7 +85,7 @@ public sealed class AppealSettlementAuditTests : IAsyncLifetime
     public async Task Replay_recomputes_a_slash_and_names_an_edited_slash_at_its_log_index()
     {
         string id;
-        await using (var history = new ScoringHistory(_database))
+        await using (var history = new ScoringHistory(Database))
         {
             await history.PublishPolicyAsync();
             id = await history.ScoreAsync(50, [(2, 0.5m), (3, 0.5m), (4, 0.5m)], [(2, 36, "accept"), (3, 36, "accept"), (4, 60, "accept")]);
@@ -119,19 +98,18 @@ public sealed class AppealSettlementAuditTests : IAsyncLifetime
             SELECT count(*) FROM history.mt_events c WHERE c.type = 'epoch_closed'
               AND (c.data->>'epoch')::bigint >= (SELECT max((data->>'epoch')::bigint) FROM history.mt_events WHERE type = 'appeal_settled')
             """), n => n > 0, "the settlement and an epoch closed over it", TimeSpan.FromSeconds(30));
-        await _ledger!.DisposeAsync();
-        _ledger = null;
+        await StopLedgerAsync();
         Assert.Equal(2, await ScalarAsync($"SELECT jsonb_array_length(data->'slashes') FROM history.mt_events WHERE type = 'appeal_settled'"));
         Assert.Equal("1000000000000000000", await ScalarTextAsync("SELECT data->'slashes'->0->>'amount' FROM history.mt_events WHERE type = 'appeal_settled'"));
 
-        var honest = await AuditRun.RunAsync("replay", "--database", _database, "--json");
+        var honest = await AuditRun.RunAsync("replay", "--database", Database, "--json");
         Assert.True(honest.ExitCode == 0, honest.ToString());
 
         var sequence = await ScalarAsync($"SELECT seq_id FROM history.mt_events WHERE type = 'appeal_settled' AND stream_id = 'ledger/credits/{id}'");
         await ScalarAsync($$"""
             UPDATE history.mt_events SET data = jsonb_set(data, '{slashes,0,amount}', to_jsonb('1'::text)) WHERE seq_id = {{sequence}} RETURNING 1
             """);
-        var edited = await AuditRun.RunAsync("replay", "--database", _database, "--json");
+        var edited = await AuditRun.RunAsync("replay", "--database", Database, "--json");
 
         Assert.NotEqual(0, edited.ExitCode);
         var finding = Assert.Single(edited.Json.GetProperty("settlements").GetProperty("findings").EnumerateArray());
@@ -149,8 +127,8 @@ public sealed class AppealSettlementAuditTests : IAsyncLifetime
     public async Task Replay_accepts_a_settlement_that_pays_nothing_to_a_contribution_invalidated_before_it()
     {
         string id;
-        var store = _ledger!.Services.GetRequiredService<IDocumentStore>();
-        await using (var history = new ScoringHistory(_database))
+        var store = Ledger.Services.GetRequiredService<IDocumentStore>();
+        await using (var history = new ScoringHistory(Database))
         {
             await history.PublishPolicyAsync();
             id = await history.ScoreAsync(10, [(2, 0.5m), (3, 0.5m), (4, 0.5m)], [(2, 10, "accept"), (3, 10, "accept"), (4, 12, "accept")]);
@@ -175,12 +153,11 @@ public sealed class AppealSettlementAuditTests : IAsyncLifetime
             SELECT count(*) FROM history.mt_events c WHERE c.type = 'epoch_closed'
               AND (c.data->>'epoch')::bigint >= (SELECT max((data->>'epoch')::bigint) FROM history.mt_events WHERE type = 'appeal_settled')
             """), n => n > 0, "the settlement and an epoch closed over it", TimeSpan.FromSeconds(30));
-        await _ledger.DisposeAsync();
-        _ledger = null;
+        await StopLedgerAsync();
         Assert.Equal("0", await TextAsync(id, "contributorDelta"));
         Assert.Equal(0, await ScalarAsync("SELECT count(*) FROM history.mt_events WHERE type = 'reward_adjusted'"));
 
-        var run = await AuditRun.RunAsync("replay", "--database", _database, "--json");
+        var run = await AuditRun.RunAsync("replay", "--database", Database, "--json");
 
         // The bare activation has no proposal and vote behind it, which the policy replay names; the money sections must not.
         var settlements = run.Json.GetProperty("settlements");
@@ -193,7 +170,7 @@ public sealed class AppealSettlementAuditTests : IAsyncLifetime
 
     private async Task<string?> ScalarTextAsync(string sql)
     {
-        await using var connection = new NpgsqlConnection(_database);
+        await using var connection = new NpgsqlConnection(Database);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         return (string?)await command.ExecuteScalarAsync();
@@ -201,7 +178,7 @@ public sealed class AppealSettlementAuditTests : IAsyncLifetime
 
     private async Task<string> TextAsync(string contributionId, string field)
     {
-        await using var connection = new NpgsqlConnection(_database);
+        await using var connection = new NpgsqlConnection(Database);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(
             $"SELECT data->>'{field}' FROM history.mt_events WHERE type = 'appeal_settled' AND stream_id = 'ledger/credits/{contributionId}'", connection);
@@ -210,7 +187,7 @@ public sealed class AppealSettlementAuditTests : IAsyncLifetime
 
     private async Task<decimal> SumLinesAsync(string contributionId, bool positive)
     {
-        await using var connection = new NpgsqlConnection(_database);
+        await using var connection = new NpgsqlConnection(Database);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand($"""
             SELECT coalesce(sum((line->>'amount')::numeric), 0) FROM history.mt_events e CROSS JOIN LATERAL jsonb_array_elements(e.data->'lines') AS line
@@ -219,19 +196,5 @@ public sealed class AppealSettlementAuditTests : IAsyncLifetime
         return (decimal)(await command.ExecuteScalarAsync())!;
     }
 
-    private async Task<long> ScalarAsync(string sql)
-    {
-        await using var connection = new NpgsqlConnection(_database);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        return Convert.ToInt64(await command.ExecuteScalarAsync() ?? 0L, CultureInfo.InvariantCulture);
-    }
 
-    public async Task DisposeAsync()
-    {
-        if (_ledger is not null)
-            await _ledger.DisposeAsync();
-        await RabbitServer.DeleteVirtualHostAsync(_broker);
-        await PostgresServer.DropDatabaseAsync(_database);
-    }
 }

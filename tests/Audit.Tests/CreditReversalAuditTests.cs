@@ -17,33 +17,14 @@ namespace CommunityAI.Audit.Tests;
 /// contribution invalidated before its score was credited (credit and reversal in one transaction) and one invalidated
 /// after. It accepts that history and names the credit paid after its invalidation once its reversal is deleted.
 /// </summary>
-public sealed class CreditReversalAuditTests : IAsyncLifetime
+public sealed class CreditReversalAuditTests() : LedgerHistoryTest("creditreversal")
 {
-    private string _database = "";
-    private string _broker = "";
-    private ServiceHost<CreditWriter>? _ledger;
-
-    public async Task InitializeAsync()
-    {
-        _database = await PostgresServer.CreateDatabaseAsync("creditreversal");
-        _broker = await RabbitServer.CreateVirtualHostAsync("creditreversal");
-        _ledger = new ServiceHost<CreditWriter>(new Dictionary<string, string>
-        {
-            ["ConnectionStrings:history"] = _database,
-            ["ConnectionStrings:rabbitmq"] = _broker,
-            ["Epochs:Genesis"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
-            ["Epochs:Length"] = "00:00:01",
-            ["Logging:LogLevel:Default"] = "Warning",
-        });
-        _ = _ledger.Services; // starts it
-    }
-
     [Fact]
     public async Task Replay_accepts_quality_credits_taken_back_in_either_order_and_names_one_paid_after_its_invalidation()
     {
         var (early, late) = (Id(), Id());
         var contributor = AnvilNode.DevAddresses[7];
-        var store = _ledger!.Services.GetRequiredService<IDocumentStore>();
+        var store = Ledger.Services.GetRequiredService<IDocumentStore>();
         var now = DateTimeOffset.UtcNow;
         // Invalidated while still under review; its score is recorded afterwards.
         await AppendAsync(store, "governance/proposals/" + Id(), Activation(early, now));
@@ -61,10 +42,9 @@ public sealed class CreditReversalAuditTests : IAsyncLifetime
               AND (c.data->>'epoch')::bigint >= (SELECT max((data->>'epoch')::bigint) FROM history.mt_events WHERE type = 'reward_adjusted')
               AND (SELECT count(*) FROM history.mt_events WHERE type = 'reward_adjusted') = 2
             """), n => n > 0, "both taken back and an epoch closed over them", TimeSpan.FromSeconds(30));
-        await _ledger.DisposeAsync();
-        _ledger = null;
+        await StopLedgerAsync();
 
-        var honest = First(await AuditRun.RunAsync("replay", "--database", _database, "--json"));
+        var honest = First(await AuditRun.RunAsync("replay", "--database", Database, "--json"));
 
         var adjustments = honest.GetProperty("adjustments");
         Assert.Empty(adjustments.GetProperty("findings").EnumerateArray());
@@ -77,7 +57,7 @@ public sealed class CreditReversalAuditTests : IAsyncLifetime
 
         // The early one's reversal deleted: a credit paid after its invalidation took effect, named at the credit's log index.
         await ScalarAsync($"DELETE FROM history.mt_events WHERE type = 'reward_adjusted' AND stream_id = 'ledger/credits/{early}' RETURNING 1");
-        var deleted = First(await AuditRun.RunAsync("replay", "--database", _database, "--json"));
+        var deleted = First(await AuditRun.RunAsync("replay", "--database", Database, "--json"));
 
         var missing = Assert.Single(deleted.GetProperty("adjustments").GetProperty("findings").EnumerateArray());
         Assert.Equal("adjustment missing", missing.GetProperty("what").GetString());
@@ -91,7 +71,7 @@ public sealed class CreditReversalAuditTests : IAsyncLifetime
 
     private async Task<string> DumpAsync()
     {
-        await using var connection = new NpgsqlConnection(_database);
+        await using var connection = new NpgsqlConnection(Database);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("SELECT seq_id, xmin::text, stream_id, type, data::text FROM history.mt_events ORDER BY seq_id", connection);
         await using var r = await command.ExecuteReaderAsync();
@@ -124,19 +104,5 @@ public sealed class CreditReversalAuditTests : IAsyncLifetime
         return document.RootElement.Clone();
     }
 
-    private async Task<long> ScalarAsync(string sql)
-    {
-        await using var connection = new NpgsqlConnection(_database);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        return Convert.ToInt64(await command.ExecuteScalarAsync() ?? 0L, CultureInfo.InvariantCulture);
-    }
 
-    public async Task DisposeAsync()
-    {
-        if (_ledger is not null)
-            await _ledger.DisposeAsync();
-        await RabbitServer.DeleteVirtualHostAsync(_broker);
-        await PostgresServer.DropDatabaseAsync(_database);
-    }
 }

@@ -19,29 +19,9 @@ namespace CommunityAI.Audit.Tests;
 /// history (a committed period, a trained champion, a contributed model that beat it and one that did not): it recomputes
 /// the credit and the claim roots it feeds, and names a credit edited in the database afterwards and one deleted there.
 /// </summary>
-public sealed class GainRewardAuditTests : IAsyncLifetime
+public sealed class GainRewardAuditTests() : LedgerHistoryTest("gainreward", ("Rewards:Genesis:ModelGainRewardPerBasisPoint", RewardPerBasisPoint))
 {
     private const string RewardPerBasisPoint = "10000000000000000"; // a hundredth of a token
-    private string _database = "";
-    private string _broker = "";
-    private ServiceHost<CreditWriter>? _ledger;
-
-    public async Task InitializeAsync()
-    {
-        _database = await PostgresServer.CreateDatabaseAsync("gainreward");
-        _broker = await RabbitServer.CreateVirtualHostAsync("gainreward");
-        _ledger = new ServiceHost<CreditWriter>(new Dictionary<string, string>
-        {
-            ["ConnectionStrings:history"] = _database,
-            ["ConnectionStrings:rabbitmq"] = _broker,
-            ["Epochs:Genesis"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
-            ["Epochs:Length"] = "00:00:01",
-            ["Rewards:Genesis:ModelGainRewardPerBasisPoint"] = RewardPerBasisPoint,
-            ["Logging:LogLevel:Default"] = "Warning",
-        });
-        _ = _ledger.Services; // starts it
-    }
-
     [Fact]
     public async Task Replay_recomputes_every_gain_credit_and_names_a_tampered_or_deleted_one()
     {
@@ -49,7 +29,7 @@ public sealed class GainRewardAuditTests : IAsyncLifetime
         var (champion, winnerModel) = (Id(), Id());
         var root = Id();
         var contributor = AnvilNode.DevAddresses[5];
-        var store = _ledger!.Services.GetRequiredService<IDocumentStore>();
+        var store = Ledger.Services.GetRequiredService<IDocumentStore>();
         var now = DateTimeOffset.UtcNow;
         await using (var session = store.LightweightSession())
         {
@@ -67,10 +47,9 @@ public sealed class GainRewardAuditTests : IAsyncLifetime
             SELECT count(*) FROM history.mt_events c WHERE c.type = 'epoch_closed'
               AND (c.data->>'epoch')::bigint >= (SELECT max((data->>'epoch')::bigint) FROM history.mt_events WHERE type = 'model_gain_rewarded')
             """), n => n > 0, "the gain credited and an epoch closed over it", TimeSpan.FromSeconds(30));
-        await _ledger.DisposeAsync();
-        _ledger = null;
+        await StopLedgerAsync();
 
-        var honest = await AuditRun.RunAsync("replay", "--database", _database, "--json");
+        var honest = await AuditRun.RunAsync("replay", "--database", Database, "--json");
 
         Assert.True(honest.ExitCode == 0, honest.ToString());
         var report = First(honest);
@@ -86,7 +65,7 @@ public sealed class GainRewardAuditTests : IAsyncLifetime
             UPDATE history.mt_events SET data = jsonb_set(data, '{amount}', to_jsonb(((data->>'amount')::numeric + 1)::text))
             WHERE type = 'model_gain_rewarded' AND stream_id = 'ledger/gains/{{winner}}' RETURNING 1
             """);
-        var edited = await AuditRun.RunAsync("replay", "--database", _database, "--json");
+        var edited = await AuditRun.RunAsync("replay", "--database", Database, "--json");
 
         Assert.NotEqual(0, edited.ExitCode);
         var tampered = First(edited);
@@ -100,7 +79,7 @@ public sealed class GainRewardAuditTests : IAsyncLifetime
 
         // The credit deleted: the champion change it paid is named as unrewarded, at the evaluation's log index.
         await ScalarAsync("DELETE FROM history.mt_events WHERE type = 'model_gain_rewarded' RETURNING 1");
-        var deleted = await AuditRun.RunAsync("replay", "--database", _database, "--json");
+        var deleted = await AuditRun.RunAsync("replay", "--database", Database, "--json");
 
         Assert.NotEqual(0, deleted.ExitCode);
         Assert.Contains(First(deleted).GetProperty("gains").GetProperty("findings").EnumerateArray(),
@@ -113,7 +92,7 @@ public sealed class GainRewardAuditTests : IAsyncLifetime
         var (early, late) = (Id(), Id());
         var root = Id();
         var contributor = AnvilNode.DevAddresses[6];
-        var store = _ledger!.Services.GetRequiredService<IDocumentStore>();
+        var store = Ledger.Services.GetRequiredService<IDocumentStore>();
         var now = DateTimeOffset.UtcNow;
         var (first, second) = (Id(), Id());
         await using (var session = store.LightweightSession())
@@ -144,10 +123,9 @@ public sealed class GainRewardAuditTests : IAsyncLifetime
               AND (c.data->>'epoch')::bigint >= (SELECT max((data->>'epoch')::bigint) FROM history.mt_events WHERE type = 'model_gain_reversed')
               AND (SELECT count(*) FROM history.mt_events WHERE type = 'model_gain_reversed') = 2
             """), n => n > 0, "both taken back and an epoch closed over them", TimeSpan.FromSeconds(30));
-        await _ledger.DisposeAsync();
-        _ledger = null;
+        await StopLedgerAsync();
 
-        var honest = await AuditRun.RunAsync("replay", "--database", _database, "--json");
+        var honest = await AuditRun.RunAsync("replay", "--database", Database, "--json");
 
         var report = First(honest);
         var gains = report.GetProperty("gains");
@@ -166,7 +144,7 @@ public sealed class GainRewardAuditTests : IAsyncLifetime
         // The later reversal deleted: the gain stands for an invalidated contribution, and the recomputed balance keeps it.
         // (The roots still agree: a published cumulative amount never goes down, so a debit moves no root until later earnings.)
         await ScalarAsync($"DELETE FROM history.mt_events WHERE type = 'model_gain_reversed' AND stream_id = 'ledger/gains/{late}' RETURNING 1");
-        var deleted = First(await AuditRun.RunAsync("replay", "--database", _database, "--json"));
+        var deleted = First(await AuditRun.RunAsync("replay", "--database", Database, "--json"));
 
         var missing = Assert.Single(deleted.GetProperty("gains").GetProperty("findings").EnumerateArray());
         Assert.Equal("gain reversal missing", missing.GetProperty("what").GetString());
@@ -196,19 +174,5 @@ public sealed class GainRewardAuditTests : IAsyncLifetime
         return document.RootElement.Clone();
     }
 
-    private async Task<long> ScalarAsync(string sql)
-    {
-        await using var connection = new NpgsqlConnection(_database);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        return Convert.ToInt64(await command.ExecuteScalarAsync() ?? 0L, CultureInfo.InvariantCulture);
-    }
 
-    public async Task DisposeAsync()
-    {
-        if (_ledger is not null)
-            await _ledger.DisposeAsync();
-        await RabbitServer.DeleteVirtualHostAsync(_broker);
-        await PostgresServer.DropDatabaseAsync(_database);
-    }
 }

@@ -17,31 +17,12 @@ namespace CommunityAI.Audit.Tests;
 /// <c>replay</c> over payments split by the real reward-ledger service on the real PostgreSQL: it recomputes every split
 /// and the claim roots they feed, and reports a split edited in the database afterwards.
 /// </summary>
-public sealed class RevenueAuditTests : IAsyncLifetime
+public sealed class RevenueAuditTests() : LedgerHistoryTest("revenueaudit")
 {
-    private string _database = "";
-    private string _broker = "";
-    private ServiceHost<CreditWriter>? _ledger;
-
-    public async Task InitializeAsync()
-    {
-        _database = await PostgresServer.CreateDatabaseAsync("revenueaudit");
-        _broker = await RabbitServer.CreateVirtualHostAsync("revenueaudit");
-        _ledger = new ServiceHost<CreditWriter>(new Dictionary<string, string>
-        {
-            ["ConnectionStrings:history"] = _database,
-            ["ConnectionStrings:rabbitmq"] = _broker,
-            ["Epochs:Genesis"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
-            ["Epochs:Length"] = "00:00:01",
-            ["Logging:LogLevel:Default"] = "Warning",
-        });
-        _ = _ledger.Services; // starts it
-    }
-
     [Fact]
     public async Task Replay_recomputes_every_split_and_the_roots_they_feed_and_reports_a_tampered_split()
     {
-        var store = _ledger!.Services.GetRequiredService<IDocumentStore>();
+        var store = Ledger.Services.GetRequiredService<IDocumentStore>();
         var (alice, bob, treasury) = (Fresh(), Fresh(), Fresh());
         var ids = Enumerable.Range(0, 3).Select(_ => Hex.Encode(RandomNumberGenerator.GetBytes(32))).ToList();
         var root = Hex.Encode(RandomNumberGenerator.GetBytes(32));
@@ -60,10 +41,9 @@ public sealed class RevenueAuditTests : IAsyncLifetime
               AND (c.data->>'epoch')::bigint >= (SELECT max((data->>'epoch')::bigint) FROM history.mt_events WHERE type = 'revenue_split')
               AND (SELECT count(*) FROM history.mt_events WHERE type = 'revenue_split') = 2
             """), n => n > 0, "both payments split and an epoch closed over them", TimeSpan.FromSeconds(30));
-        await _ledger.DisposeAsync();
-        _ledger = null;
+        await StopLedgerAsync();
 
-        var honest = await AuditRun.RunAsync("replay", "--database", _database, "--json");
+        var honest = await AuditRun.RunAsync("replay", "--database", Database, "--json");
 
         Assert.True(honest.ExitCode == 0, honest.ToString());
         var revenue = honest.Json.GetProperty("revenue");
@@ -78,7 +58,7 @@ public sealed class RevenueAuditTests : IAsyncLifetime
                 '{lines,2,amount}', to_jsonb(((data->'lines'->2->>'amount')::numeric - 1)::text))
             WHERE stream_id = 'ledger/revenue/{{tx}}:1' RETURNING 1
             """);
-        var tampered = await AuditRun.RunAsync("replay", "--database", _database, "--json");
+        var tampered = await AuditRun.RunAsync("replay", "--database", Database, "--json");
 
         Assert.NotEqual(0, tampered.ExitCode);
         Assert.Contains(tampered.Json.GetProperty("revenue").GetProperty("findings").EnumerateArray(), f => f.GetProperty("what").GetString() == "revenue lines");
@@ -95,19 +75,5 @@ public sealed class RevenueAuditTests : IAsyncLifetime
         await session.SaveChangesAsync();
     }
 
-    private async Task<long> ScalarAsync(string sql)
-    {
-        await using var connection = new NpgsqlConnection(_database);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        return Convert.ToInt64(await command.ExecuteScalarAsync() ?? 0L, CultureInfo.InvariantCulture);
-    }
 
-    public async Task DisposeAsync()
-    {
-        if (_ledger is not null)
-            await _ledger.DisposeAsync();
-        await RabbitServer.DeleteVirtualHostAsync(_broker);
-        await PostgresServer.DropDatabaseAsync(_database);
-    }
 }

@@ -11,34 +11,14 @@ namespace CommunityAI.Audit.Tests;
 /// <c>replay</c> over validator pay made by the real reward-ledger service on the real PostgreSQL: it recomputes every
 /// pay and the claim roots it feeds, and names a pay edited in the database afterwards and one inserted there.
 /// </summary>
-public sealed class ValidatorPayAuditTests : IAsyncLifetime
+public sealed class ValidatorPayAuditTests() : LedgerHistoryTest("validatorpay", ("Rewards:Genesis:ValidatorShareBasisPoints", "1234"))
 {
-    private string _database = "";
-    private string _broker = "";
-    private ServiceHost<CreditWriter>? _ledger;
-
-    public async Task InitializeAsync()
-    {
-        _database = await PostgresServer.CreateDatabaseAsync("validatorpay");
-        _broker = await RabbitServer.CreateVirtualHostAsync("validatorpay");
-        _ledger = new ServiceHost<CreditWriter>(new Dictionary<string, string>
-        {
-            ["ConnectionStrings:history"] = _database,
-            ["ConnectionStrings:rabbitmq"] = _broker,
-            ["Epochs:Genesis"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
-            ["Epochs:Length"] = "00:00:01",
-            ["Rewards:Genesis:ValidatorShareBasisPoints"] = "1234",
-            ["Logging:LogLevel:Default"] = "Warning",
-        });
-        _ = _ledger.Services; // starts it
-    }
-
     [Fact]
     public async Task Replay_recomputes_every_validator_pay_and_names_a_tampered_or_inserted_one()
     {
         // Scores made by quality-scoring's own decision over signed reviews (see ScoringHistory), followed by the real ledger.
         string accepted, rejected, noQuorum;
-        await using (var history = new ScoringHistory(_database))
+        await using (var history = new ScoringHistory(Database))
         {
             await history.PublishPolicyAsync();
             accepted = await history.ScoreAsync(72, [(2, 0.5m), (3, 0.8m), (4, 0.3m)], [(2, 80, "accept"), (3, 75, "accept"), (4, 20, "reject")]);
@@ -51,10 +31,9 @@ public sealed class ValidatorPayAuditTests : IAsyncLifetime
               AND (c.data->>'epoch')::bigint >= (SELECT max((data->>'epoch')::bigint) FROM history.mt_events WHERE type = 'contribution_rewarded')
               AND (SELECT count(*) FROM history.mt_events WHERE type = 'contribution_rewarded') = 4
             """), n => n > 0, "four credits and an epoch closed over them", TimeSpan.FromSeconds(30));
-        await _ledger!.DisposeAsync();
-        _ledger = null;
+        await StopLedgerAsync();
 
-        var honest = await AuditRun.RunAsync("replay", "--database", _database, "--json");
+        var honest = await AuditRun.RunAsync("replay", "--database", Database, "--json");
 
         Assert.True(honest.ExitCode == 0, honest.ToString());
         var validators = honest.Json.GetProperty("validators");
@@ -73,7 +52,7 @@ public sealed class ValidatorPayAuditTests : IAsyncLifetime
                 '{lines,1,amount}', to_jsonb(((data->'lines'->1->>'amount')::numeric - 1)::text))
             WHERE type = 'validators_rewarded' AND stream_id = 'ledger/credits/{{accepted}}' RETURNING 1
             """);
-        var edited = await AuditRun.RunAsync("replay", "--database", _database, "--json");
+        var edited = await AuditRun.RunAsync("replay", "--database", Database, "--json");
 
         Assert.NotEqual(0, edited.ExitCode);
         var finding = Assert.Single(edited.Json.GetProperty("validators").GetProperty("findings").EnumerateArray());
@@ -91,26 +70,12 @@ public sealed class ValidatorPayAuditTests : IAsyncLifetime
                    'validators_rewarded', now(), tenant_id, replace(mt_dotnet_type, 'ContributionRewarded', 'ValidatorsRewarded'), false
             FROM history.mt_events WHERE stream_id = 'ledger/credits/{{noQuorum}}' RETURNING 1
             """);
-        var inserted = await AuditRun.RunAsync("replay", "--database", _database, "--json");
+        var inserted = await AuditRun.RunAsync("replay", "--database", Database, "--json");
 
         Assert.NotEqual(0, inserted.ExitCode);
         Assert.Contains(inserted.Json.GetProperty("validators").GetProperty("findings").EnumerateArray(),
             f => f.GetProperty("what").GetString() == "validator pay without reviews" && f.GetProperty("detail").GetString()!.Contains(noQuorum));
     }
 
-    private async Task<long> ScalarAsync(string sql)
-    {
-        await using var connection = new NpgsqlConnection(_database);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        return Convert.ToInt64(await command.ExecuteScalarAsync() ?? 0L, CultureInfo.InvariantCulture);
-    }
 
-    public async Task DisposeAsync()
-    {
-        if (_ledger is not null)
-            await _ledger.DisposeAsync();
-        await RabbitServer.DeleteVirtualHostAsync(_broker);
-        await PostgresServer.DropDatabaseAsync(_database);
-    }
 }
