@@ -229,14 +229,9 @@ public sealed class DaprMasterKeyTests : IAsyncLifetime
     /// <summary>The start-up failure, checked to hold no key material (nor do the logs written until then).</summary>
     private MasterKeysUnavailableException StartUpError(ContributionsHost host, params string[] alsoSecret)
     {
-        var thrown = Assert.ThrowsAny<Exception>(() => host.Services);
-        AssertNoKeyMaterial(thrown + "\n" + _logs.AllText, alsoSecret);
-        for (Exception? e = thrown; e is not null; e = e is AggregateException { InnerExceptions: [var single] } ? single : e.InnerException)
-        {
-            if (e is MasterKeysUnavailableException found)
-                return found;
-        }
-        throw new Xunit.Sdk.XunitException($"start-up failed, but not for the master keys: {thrown}");
+        var error = (MasterKeysUnavailableException)StartUpFailure.Find(() => host.Services, _logs, e => e is MasterKeysUnavailableException, "the master keys");
+        AssertNoKeyMaterial(error + "\n" + _logs.AllText, alsoSecret);
+        return error;
     }
 
     private static void AssertNoKeyMaterial(string text, params string[] alsoSecret)

@@ -194,17 +194,10 @@ public sealed class DaprAnchorerKeyTests(BridgeBackends backends) : IClassFixtur
 
     private static AnchorerKeyUnavailableException StartUpError(ChainBridgeHost host)
     {
-        var thrown = Assert.ThrowsAny<Exception>(() => host.Services);
-        AssertNoKey(thrown.ToString(), DaprKey);
-        AssertNoKey(thrown.ToString(), ConfiguredKey);
-        for (Exception? e = thrown; e is not null; e = e.InnerException)
-        {
-            if (e is AnchorerKeyUnavailableException found)
-                return found;
-            if (e is AggregateException { InnerExceptions: [var single] })
-                e = single is AnchorerKeyUnavailableException ? single : e;
-        }
-        throw new Xunit.Sdk.XunitException($"start-up failed, but not for the anchoring key: {thrown}");
+        var error = (AnchorerKeyUnavailableException)StartUpFailure.Find(() => host.Services, host.Logs, e => e is AnchorerKeyUnavailableException, "the anchoring key");
+        AssertNoKey(error + host.Logs.AllText, DaprKey);
+        AssertNoKey(error + host.Logs.AllText, ConfiguredKey);
+        return error;
     }
 
     private static void AssertNoKey(string text, string key)

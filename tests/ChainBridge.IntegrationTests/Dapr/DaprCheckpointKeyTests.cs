@@ -82,16 +82,8 @@ public sealed class DaprCheckpointKeyTests(BridgeBackends backends) : IClassFixt
         .. extra,
     ];
 
-    private static Exception StartUpError(ChainBridgeHost host)
-    {
-        var thrown = Assert.ThrowsAny<Exception>(() => host.Services);
-        for (Exception? e = thrown; e is not null; e = e is AggregateException { InnerExceptions: [var single] } ? single : e.InnerException)
-        {
-            if (e.Message.Contains(CheckpointSecret, StringComparison.Ordinal))
-                return e;
-        }
-        throw new Xunit.Sdk.XunitException($"start-up failed, but not for the checkpoint key: {thrown}");
-    }
+    private static Exception StartUpError(ChainBridgeHost host) =>
+        StartUpFailure.Find(() => host.Services, host.Logs, e => e.Message.Contains(CheckpointSecret, StringComparison.Ordinal), "the checkpoint key");
 
     private static void AssertNoKey(string text, NoteSigner key)
     {
