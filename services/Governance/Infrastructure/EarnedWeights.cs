@@ -43,8 +43,13 @@ public sealed class EarnedWeights(IDocumentStore store)
     }
 
     /// <summary>The weights of a closed epoch; throws <see cref="InvalidOperationException"/> when the ledger's events disagree with its root.</summary>
+    /// <remarks>
+    /// The read is shared by every request that asks for the epoch meanwhile, so it runs on no request's token: with the
+    /// first caller's, a client hanging up would cancel the read under everyone else waiting on it, and their requests would
+    /// fail with a cancellation they never asked for. Each caller stops waiting on its own token.
+    /// </remarks>
     public Task<EpochWeights> ForAsync(EpochClosed epoch, CancellationToken ct) =>
-        _byEpoch.GetOrAdd(epoch.Epoch, _ => LoadAsync(epoch, ct));
+        _byEpoch.GetOrAdd(epoch.Epoch, _ => LoadAsync(epoch)).WaitAsync(ct);
 
     // Only the ledger's own streams count: an event of the same type elsewhere in the history is not a credit.
     // Marten names an event type after its class in snake case (ContributionRewarded: contribution_rewarded).
@@ -57,8 +62,9 @@ public sealed class EarnedWeights(IDocumentStore store)
         return events.Select(e => (T)e.Data).ToList();
     }
 
-    private async Task<EpochWeights> LoadAsync(EpochClosed epoch, CancellationToken ct)
+    private async Task<EpochWeights> LoadAsync(EpochClosed epoch)
     {
+        var ct = CancellationToken.None; // shared by every waiter (see ForAsync)
         try
         {
             await using var session = store.QuerySession();

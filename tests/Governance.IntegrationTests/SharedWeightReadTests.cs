@@ -1,0 +1,30 @@
+using CommunityAI.Governance.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CommunityAI.Governance.IntegrationTests;
+
+/// <summary>
+/// An epoch's weights are read once and shared by every request asking meanwhile: one caller giving up must not fail
+/// the others, nor leave a cancelled read behind for the next. A class of its own: it has its own database.
+/// </summary>
+public sealed class SharedWeightReadTests(GovernanceSystem system) : VotingTests(system)
+{
+    [Fact]
+    public async Task A_caller_that_hangs_up_fails_alone_and_the_shared_read_still_answers_everyone_else()
+    {
+        var weights = System.Services.GetRequiredService<EarnedWeights>();
+        var epoch = await weights.ClosedAsync(0, CancellationToken.None);
+        Assert.NotNull(epoch);
+
+        // The first asker starts the read and hangs up while it runs (a browser leaving the page); a second asks meanwhile.
+        using var hangUp = new CancellationTokenSource();
+        var first = weights.ForAsync(epoch, hangUp.Token);
+        await hangUp.CancelAsync();
+        var second = weights.ForAsync(epoch, CancellationToken.None);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first);
+        Assert.Equal(1_000 * GovernanceSystem.Token, (await second).Earned[Address(1)]);
+        // And the next request, after both, is answered from the same read.
+        Assert.Equal(50 * GovernanceSystem.Token, (await weights.ForAsync(epoch, CancellationToken.None)).Earned[Address(4)]);
+    }
+}
