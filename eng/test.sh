@@ -24,6 +24,10 @@ if ! dotnet format whitespace --folder --verify-no-changes --exclude "**/bin/**"
 fi
 
 log=$(mktemp)
+# The errors the services log during the tests, one file per test project (tests/CommunityAI.Testing/ServerErrorFile.cs):
+# printed below for a project that failed, so a 500 in a browser test shows its exception.
+errors=$(mktemp -d)
+export COMMUNITYAI_SERVER_ERRORS="$errors"
 set +e
 # Without arguments: everything but the long fault scenarios (run those with --filter Category=FaultFull).
 args=("$@"); [ ${#args[@]} -gt 0 ] || args=(--filter "Category!=FaultFull")
@@ -36,6 +40,13 @@ count() { { grep -Eo "$1: +[0-9]+" "$log" || true; } | awk '{s+=$2} END {print s
 passed=$(count Passed)
 failed=$(count Failed)
 skipped=$(count Skipped)
-rm -f "$log"
+failing=$(grep -Eo 'Failed! .* - [A-Za-z.]+\.dll' "$log" | sed -E 's/.* - ([A-Za-z.]+)\.dll/\1/' | sort -u || true)
+for project in $failing; do
+  file="$errors/$project.log"
+  [ -s "$file" ] || continue
+  echo "test: the last errors the services logged in $project (all of them: a fault test's are expected):"
+  tail -n 200 "$file"
+done
+rm -rf "$log" "$errors"
 echo "tests: $passed passed, $failed failed, $skipped skipped"
 if [ "$status" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$passed" -eq 0 ]; then exit 1; fi

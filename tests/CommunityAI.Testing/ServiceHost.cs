@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace CommunityAI.Testing;
 
@@ -20,6 +21,8 @@ public class ServiceHost<TMarker>(
         builder.UseEnvironment("Testing");
         foreach (var (key, value) in settings)
             builder.UseSetting(key, value);
+        if (ServerErrorFile.For(typeof(TMarker).Assembly.GetName().Name ?? "service") is { } errors)
+            builder.ConfigureLogging(logging => logging.AddProvider(errors));
         if (services is not null)
             builder.ConfigureTestServices(services);
         configure?.Invoke(builder);
