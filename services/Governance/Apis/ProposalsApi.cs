@@ -40,13 +40,23 @@ public static class ProposalsApi
     public static async Task<IResult> ProposeAsync(ProposalRequest request, GovernanceDesk desk, CancellationToken ct) =>
         DeskAnswers.For(await desk.ProposeAsync(request, ct), "/api/proposals/{0}");
 
-    public static async Task<Results<Ok<ProposalView>, NotFound, ValidationProblem>> GetAsync(
+    public static async Task<Results<Ok<ProposalView>, NotFound, ValidationProblem, ProblemHttpResult>> GetAsync(
         string id, IQuerySession session, GovernanceDesk desk, IOptions<GovernanceOptions> options, TimeProvider clock, CancellationToken ct)
     {
         if (!Hex.TryDecode(id, out _, 32))
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["id"] = ["a proposal id is a 32-byte 0x-prefixed hex string"] });
         var proposal = await session.LoadAsync<Proposal>(Proposal.StreamKey(id.ToLowerInvariant()), ct);
-        return proposal is null ? TypedResults.NotFound() : TypedResults.Ok(await ViewAsync(proposal, desk, GuardianOf(options.Value), clock.GetUtcNow(), ct));
+        if (proposal is null)
+            return TypedResults.NotFound();
+        try
+        {
+            return TypedResults.Ok(await ViewAsync(proposal, desk, GuardianOf(options.Value), clock.GetUtcNow(), ct));
+        }
+        catch (InvalidOperationException e)
+        {
+            // A tally counted again needs the snapshot's weights, which the history may not back (see EarnedWeights).
+            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Weights unavailable");
+        }
     }
 
     /// <summary>Newest first; <c>state</c> filters on what the proposal is now.</summary>

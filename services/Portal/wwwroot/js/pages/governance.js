@@ -168,15 +168,23 @@ function voteForm(p, refresh) {
     const support = Number(form.querySelector("input[name=support]:checked")?.value);
     submit.disabled = true;
     receipt.textContent = "Waiting for your wallet…";
+    let id;
     try {
       const body = await sign("Vote", voter => ({ voter, proposalId: p.id, support, reason: reason.value }));
-      const { id } = await postJson("/api/votes", body);
+      ({ id } = await postJson("/api/votes", body));
+    } catch (error) {
+      receipt.textContent = `Not counted: ${error.shortMessage ?? error.message}`;
+      submit.disabled = false;
+      return;
+    }
+    // Counted from here on: a receipt that cannot be shown must not read as a vote that was not counted.
+    receipt.textContent = `Counted as vote ${id}; loading its receipt…`;
+    try {
       const r = await getJson(`/api/votes/${id}/receipt`);
       await refresh();
       document.getElementById("proposal")?.append(showReceipt(r));
     } catch (error) {
-      receipt.textContent = `Not counted: ${error.shortMessage ?? error.message}`;
-      submit.disabled = false;
+      receipt.textContent = `Counted as vote ${id}, but its receipt could not be loaded (${error.message}); reload the page to see it.`;
     }
   });
   return form;
