@@ -22,13 +22,15 @@ public static class CommunityMetrics
     public const string LogSizeName = "communityai.log.size";
     public const string AnchorLagName = "communityai.anchor.lag";
     public const string AnchorAgeName = "communityai.anchor.age";
+    public const string ContentRewrappedName = "communityai.content.rewrapped";
+    public const string ContentRewrapSkippedName = "communityai.content.rewrap_skipped";
 
     /// <summary>Every name above, for the test that ties the dashboard and the alerts to the code.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
         RequestsRefusedName, OutboxPublishedName, OutboxDelayName, LeaderFailuresName, LeaderLeadingName,
         ContributionStageLatencyName, ContributionsScoredName, ContributionsAcceptedName, ContributionsCreditedName, LogSizeName,
-        AnchorLagName, AnchorAgeName,
+        AnchorLagName, AnchorAgeName, ContentRewrappedName, ContentRewrapSkippedName,
         History.HistoryFacts.RefusedCounterName,
     ];
 
@@ -68,6 +70,18 @@ public static class CommunityMetrics
     /// <summary>Contributions whose reward the ledger credited (committed), by kind.</summary>
     public static readonly Counter<long> ContributionsCredited = Meter.CreateCounter<long>(
         ContributionsCreditedName, unit: "{contribution}", description: "Contributions credited by the reward ledger, by kind");
+
+    /// <summary>Data keys a master-key rotation moved to the active master key, by table: the rotation's progress.</summary>
+    public static readonly Counter<long> ContentRewrapped = Meter.CreateCounter<long>(
+        ContentRewrappedName, unit: "{key}", description: "Data keys rewrapped to the active master key, by table");
+
+    /// <summary>
+    /// Rows a master-key rotation left behind because their data key does not unwrap, by table and the retired master
+    /// key they hold up; each such row counts once per leader term (a new term tries it again). Any at all means the old
+    /// key must not be retired yet: <c>/health</c> names the rows.
+    /// </summary>
+    public static readonly Counter<long> ContentRewrapSkipped = Meter.CreateCounter<long>(
+        ContentRewrapSkippedName, unit: "{key}", description: "Data keys a rotation skipped because they do not unwrap, by table and master key");
 
     /// <summary>Observes whether each leader loop of this process leads (1) or not (0), by loop.</summary>
     public static void ObserveLeading(Func<IEnumerable<Measurement<int>>> observe) =>

@@ -4,17 +4,22 @@ using System.Text;
 using System.Text.Json;
 using CommunityAI.Contracts;
 using CommunityAI.Contributions.Infrastructure;
+using CommunityAI.ServiceDefaults.Telemetry;
 using CommunityAI.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
 using Npgsql;
 
 namespace Contributions.IntegrationTests;
 
 /// <summary>
 /// A master-key rotation over a table with one damaged wrapped key: the damaged row is skipped, left exactly as it was
-/// and reported by id, and every other row is rewrapped; a replica holding both keys reads content under either.
+/// and reported by id (and counted, for the operators' alert), and every other row is rewrapped; a replica holding both
+/// keys reads content under either. The rewrap counters are the process's and other classes rotate keys too, so this
+/// class runs alone.
 /// </summary>
+[Collection(TelemetryCollection.Name)]
 public sealed class RewrapSkipTests(ContributionsService service) : IClassFixture<ContributionsService>
 {
     private const int Contributor = 1, Validator = 3;
@@ -65,6 +70,8 @@ public sealed class RewrapSkipTests(ContributionsService service) : IClassFixtur
             ["ContentStore:ActiveMasterKey"] = NewKeyId,
             ["ContentStore:RewrapInterval"] = "00:00:00.200",
         };
+        using var rewrapped = new CounterWatch(CommunityTelemetry.MeterName, CommunityMetrics.ContentRewrappedName);
+        using var skipped = new CounterWatch(CommunityTelemetry.MeterName, CommunityMetrics.ContentRewrapSkippedName);
         await service.StopAsync();
         try
         {
@@ -76,6 +83,8 @@ public sealed class RewrapSkipTests(ContributionsService service) : IClassFixtur
             await Eventually.MatchesAsync(async () => Convert.ToInt64(await ScalarAsync(
                     $"SELECT count(*) FROM contributions.content WHERE master_key_id <> '{NewKeyId}' AND contribution_id <> @id", damaged)),
                 n => n == 0, "every other data key under the new master key");
+            await Eventually.MatchesAsync(() => Task.FromResult(rewrapped.Total(("table", ContentStore.TableName))), n => n == 3,
+                "the three sound rows counted as rewrapped");
 
             // The damaged row is exactly as it was, under the old key; /health reports it (degraded) and names it.
             Assert.Equal("development", await ScalarAsync("SELECT master_key_id FROM contributions.content WHERE contribution_id = @id", damaged));
@@ -86,6 +95,14 @@ public sealed class RewrapSkipTests(ContributionsService service) : IClassFixtur
 
             foreach (var (id, content) in stored.Where(s => s.Id != damaged))
                 Assert.Equal(content, await ReadAsync(client, id));
+
+            // What the dashboard and the alert see, exactly: three moved, the damaged row once under the key it holds up,
+            // though the loop has run several rounds since (a row is not counted again within the term); no open upload.
+            await Task.Delay(TimeSpan.FromSeconds(1)); // five rewrap intervals
+            Assert.Equal(3, rewrapped.Total(("table", ContentStore.TableName)));
+            Assert.Equal(1, skipped.Total(("table", ContentStore.TableName), ("master_key", "development")));
+            Assert.Equal(1, skipped.Total());
+            Assert.Equal(0, rewrapped.Total(("table", UploadStore.UploadsTable)));
 
             // A rolling restart half done: a replica that holds both keys but still has the old one active, next to the
             // leader that rewrapped, reads the content now under the new key; the damaged row stays refused, not guessed at.

@@ -1,5 +1,6 @@
 using CommunityAI.Contributions.Domain;
 using CommunityAI.ServiceDefaults.Background;
+using CommunityAI.ServiceDefaults.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace CommunityAI.Contributions.Infrastructure;
@@ -9,7 +10,9 @@ namespace CommunityAI.Contributions.Infrastructure;
 /// the retired master keys in small batches, contributions' and open uploads' alike (the content and the parts are
 /// neither read nor re-encrypted). Once none is left under a retired key, that key can be removed from configuration
 /// and destroyed; an upload opened before still completes. A row whose key does not unwrap is skipped, logged by id and
-/// kept in <see cref="RewrapStatus"/> (degraded on <c>/health</c>), and the rest goes on.
+/// kept in <see cref="RewrapStatus"/> (degraded on <c>/health</c>), and the rest goes on. Both outcomes are counted
+/// (<see cref="CommunityMetrics.ContentRewrapped"/>, <see cref="CommunityMetrics.ContentRewrapSkipped"/>) so a
+/// dashboard follows the rotation and an alert sees a skipped row without anyone polling <c>/health</c>.
 /// </summary>
 public sealed partial class ContentRewrapJob(
     ContentStore contents, UploadStore uploads, RewrapStatus status, IOptions<ContentStoreOptions> options, ILogger<ContentRewrapJob> logger)
@@ -36,9 +39,12 @@ public sealed partial class ContentRewrapJob(
 
     private void Report(string table, RewrapBatch batch)
     {
+        if (batch.Moved > 0)
+            CommunityMetrics.ContentRewrapped.Add(batch.Moved, new KeyValuePair<string, object?>("table", table));
         foreach (var row in batch.Skipped)
         {
             status.Skip(table, row);
+            CommunityMetrics.ContentRewrapSkipped.Add(1, new KeyValuePair<string, object?>("table", table), new KeyValuePair<string, object?>("master_key", row.MasterKeyId));
             LogSkipped(table, row.Id, row.MasterKeyId, row.Reason);
         }
     }
