@@ -13,7 +13,8 @@ namespace CommunityAI.RewardLedger.Infrastructure;
 /// governance's streams in the history through the gap-safe <see cref="HistoryFeed"/>, on one replica at a time. Only the
 /// stored <see cref="PolicyActivated"/> counts (a bus notice reaches nothing here). The checkpoint moves only after a
 /// batch's reversals committed, and <see cref="RewardReverser"/> refuses a second reversal, so a crash, a second leader or
-/// a restart re-reads a batch and changes nothing twice.
+/// a restart re-reads a batch and changes nothing twice. With the checkpoint it stores the batch's
+/// <see cref="InvalidatedContribution"/> documents, which crediters read instead of searching the history.
 /// </summary>
 /// <remarks>
 /// An activation is acted on once <see cref="ScoreFollower"/> has credited every score stored before it, so the usual case,
