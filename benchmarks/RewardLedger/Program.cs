@@ -20,6 +20,10 @@ using Microsoft.Extensions.Logging;
 // Credits/s with the ledger's exactly-once guard (locks, journal entry, account, credit stream in one transaction)
 // against the raw Marten append rate in the same run, database round trips per credit, then claim-tree build times.
 // Usage: communityai-ledger-bench [credits=3000] [parallel=16] [treeSizes=100000,1000000]
+//    or: communityai-ledger-bench invalidations [events=1000000] [lag=10000] [batches=20] [batchSize=500] (InvalidationReads)
+var invalidations = args.FirstOrDefault() == "invalidations";
+if (invalidations)
+    args = args[1..];
 var credits = args.Length > 0 ? int.Parse(args[0]) : 3_000;
 var parallel = args.Length > 1 ? int.Parse(args[1]) : 16;
 var treeSizes = args.Length > 2 ? args[2].Split(',').Where(s => s.Length > 0).Select(int.Parse).ToArray() : [100_000, 1_000_000];
@@ -39,6 +43,7 @@ builder.AddHistoryStore(Extensions.Schema, options =>
 {
     Extensions.ConfigureLedgerStore(options);
     options.Events.AddEventType<ContributionScored>();
+    options.Events.AddEventType<PolicyActivated>();
 });
 // The service's data source, with Npgsql's transaction log going to the round-trip count (registered last, so it wins).
 builder.Services.AddSingleton(_ => new Npgsql.NpgsqlDataSourceBuilder(database.ConnectionString).UseLoggerFactory(roundTrips.Loggers).Build());
@@ -54,6 +59,17 @@ await host.Services.GetRequiredService<RewardPolicyBook>().ScheduleAsync(default
 // The benchmark's own progress polling, on a data source of its own that the round-trip count leaves out.
 var pollBuilder = new Npgsql.NpgsqlDataSourceBuilder(database.ConnectionString) { Name = RoundTrips.Ignored };
 await using var poll = pollBuilder.Build();
+
+if (invalidations)
+{
+    var scoredOf = (int i) => new ContributionScored(Hex.Encode(RandomNumberGenerator.GetBytes(32)), Hex.Encode(RandomNumberGenerator.GetBytes(20)), "data", 20 + i % 81, "scoring-1", DateTimeOffset.UtcNow);
+    await InvalidationReads.RunAsync(store, poll, writer, roundTrips, scoredOf,
+        events: args.Length > 0 ? int.Parse(args[0]) : 1_000_000, lag: args.Length > 1 ? int.Parse(args[1]) : 10_000,
+        batches: args.Length > 2 ? int.Parse(args[2]) : 20, batchSize: args.Length > 3 ? int.Parse(args[3]) : 500);
+    Console.WriteLine($"load average at end: {LoadAverage.Read()}");
+    await host.StopAsync();
+    return;
+}
 
 var contributors = Enumerable.Range(0, 500).Select(_ => Hex.Encode(RandomNumberGenerator.GetBytes(20))).ToArray();
 ContributionScored NewScored(int i) => new(Hex.Encode(RandomNumberGenerator.GetBytes(32)), contributors[i % contributors.Length], "data", 20 + i % 81, "scoring-1", DateTimeOffset.UtcNow);

@@ -6,6 +6,7 @@ using CommunityAI.Formats.Signing;
 using CommunityAI.RewardLedger.Domain;
 using CommunityAI.RewardLedger.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using static CommunityAI.RewardLedger.IntegrationTests.AppealSettlementTests;
 
 namespace CommunityAI.RewardLedger.IntegrationTests;
@@ -37,6 +38,9 @@ public sealed class CreditReversalOrderTests(ReversalLedgerSystem system) : ICla
         var activatedAt = await LedgerSql.CountAsync(system.History, $"SELECT max(seq_id) FROM history.mt_events WHERE stream_id = 'governance/proposals/{proposal}'");
         await Eventually.MatchesAsync(() => LedgerSql.CountAsync(system.History, "SELECT coalesce(max((data->>'sequence')::bigint), 0) FROM ledger.mt_doc_invalidationfeedcheckpoint"),
             n => n >= activatedAt, "the invalidation follower past the activation", Patience);
+        // The follower documented it with its checkpoint; the crediter reads the history only past that checkpoint, so the
+        // document is what it finds the activation by.
+        Assert.Equal($"{proposal}|plagiarised|{activatedAt}", await DocumentAsync(system, late.ContributionId));
         await system.PublishAsync([late]);
 
         var credit = await GainEvaluations.EventAsync(system, $"ledger/credits/{late.ContributionId}", "contribution_rewarded", Patience);
@@ -58,9 +62,61 @@ public sealed class CreditReversalOrderTests(ReversalLedgerSystem system) : ICla
         var claim = await ClaimCoveringAsync(api, contributor, credit.GetProperty("epoch").GetInt64());
         Assert.Equal(8 * Token, BigInteger.Parse(claim.Amount));
     }
+
+    [Fact]
+    public async Task A_score_credited_before_the_invalidation_follower_documented_the_activation_is_taken_back_from_the_history_past_its_checkpoint()
+    {
+        var api = system.Api;
+        var contributor = Address.Parse(LedgerSystem.RandomAddress());
+        var late = LedgerSystem.Scored(contributor, 60);
+        await Eventually.MatchesAsync(() => LedgerSql.CountAsync(system.History, "SELECT count(*) FROM ledger.mt_doc_invalidationfeedcheckpoint"),
+            n => n > 0, "the invalidation follower's first checkpoint", Patience);
+
+        // The follower held behind the activation: its checkpoint's row is locked, so the transaction that would move it and
+        // store the document waits, as a slow or failed-over follower would.
+        await using var holder = new NpgsqlConnection(system.History);
+        await holder.OpenAsync();
+        await using var hold = await holder.BeginTransactionAsync();
+        await using (var locking = new NpgsqlCommand("SELECT 1 FROM ledger.mt_doc_invalidationfeedcheckpoint FOR UPDATE", holder, hold))
+            await locking.ExecuteNonQueryAsync();
+        var proposal = await system.ActivateAsync("contribution-invalidation",
+            JsonSerializer.Serialize(new { contributionId = late.ContributionId, reason = "duplicated" }));
+        var activatedAt = await LedgerSql.CountAsync(system.History, $"SELECT max(seq_id) FROM history.mt_events WHERE stream_id = 'governance/proposals/{proposal}'");
+        await system.PublishAsync([late]);
+
+        var credit = await GainEvaluations.EventAsync(system, $"ledger/credits/{late.ContributionId}", "contribution_rewarded", Patience);
+        var adjusted = await GainEvaluations.EventAsync(system, $"ledger/credits/{late.ContributionId}", "reward_adjusted", Patience);
+        // Found in the history past the checkpoint: nothing documented it yet, and the reversal is the credit's own transaction.
+        Assert.True(await LedgerSql.CountAsync(system.History, "SELECT (data->>'sequence')::bigint FROM ledger.mt_doc_invalidationfeedcheckpoint") < activatedAt);
+        Assert.Null(await DocumentAsync(system, late.ContributionId));
+        Assert.Equal(1, await LedgerSql.CountAsync(system.History,
+            $"SELECT count(DISTINCT xmin::text) FROM history.mt_events WHERE stream_id = 'ledger/credits/{late.ContributionId}'"));
+        Assert.Equal(("-" + credit.GetProperty("amount").GetString(), proposal, "duplicated"),
+            (adjusted.GetProperty("amount").GetString()!, adjusted.GetProperty("proposalId").GetString()!, adjusted.GetProperty("reason").GetString()!));
+
+        // Released, the follower documents the activation and takes nothing back twice.
+        await hold.RollbackAsync();
+        await Eventually.MatchesAsync(() => LedgerSql.CountAsync(system.History, "SELECT coalesce(max((data->>'sequence')::bigint), 0) FROM ledger.mt_doc_invalidationfeedcheckpoint"),
+            n => n >= activatedAt, "the invalidation follower past the activation", Patience);
+        Assert.Equal($"{proposal}|duplicated|{activatedAt}", await DocumentAsync(system, late.ContributionId));
+        Assert.Equal(1, await LedgerSql.CountAsync(system.History,
+            $"SELECT count(*) FROM history.mt_events WHERE type = 'reward_adjusted' AND stream_id = 'ledger/credits/{late.ContributionId}'"));
+        Assert.Equal("0", (await api.GetFromJsonAsync<JsonElement>($"/api/accounts/{contributor}")).GetProperty("balance").GetString());
+    }
+
+    /// <summary>The invalidation follower's document of a contribution as "proposal|reason|sequence", or null when there is none.</summary>
+    internal static async Task<string?> DocumentAsync(LedgerSystem system, string contributionId)
+    {
+        await using var connection = new NpgsqlConnection(system.History);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT concat_ws('|', data->>'proposalId', data->>'reason', data->>'sequence') FROM ledger.mt_doc_invalidatedcontribution WHERE id = @id", connection);
+        command.Parameters.AddWithValue("id", contributionId);
+        return (string?)await command.ExecuteScalarAsync();
+    }
 }
 
-/// <summary>A class of its own: it stops the first replica, which the other classes' tests keep using.</summary>
+/// <summary>A class of its own: it stops the first replicas, which the other classes' tests keep using.</summary>
 public sealed class CreditReversalRaceTests(ReversalLedgerSystem system) : IClassFixture<ReversalLedgerSystem>
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
@@ -69,7 +125,7 @@ public sealed class CreditReversalRaceTests(ReversalLedgerSystem system) : IClas
     public async Task Crediting_and_reversing_raced_on_two_replicas_and_read_again_after_a_checkpoint_reset_take_the_credit_back_once()
     {
         _ = system.Api;
-        var second = system.StartReplica();
+        _ = system.StartReplica();
         var contributor = Address.Parse(LedgerSystem.RandomAddress());
         var scored = LedgerSystem.Scored(contributor, 70);
 
@@ -87,21 +143,28 @@ public sealed class CreditReversalRaceTests(ReversalLedgerSystem system) : IClas
         await Task.WhenAll(Enumerable.Repeat(calls, 3).SelectMany(c => c).Select(call => Task.Run(call)));
         await GainEvaluations.EventAsync(system, $"ledger/credits/{scored.ContributionId}", "reward_adjusted", Patience);
 
-        // A restart that lost both followers' checkpoints: the second replica leads and reads every score and activation again.
+        // A restart of both replicas that lost both followers' checkpoints and the invalidation follower's documents (a read
+        // model of governance's streams, rebuilt from them): a third replica leads and reads every score and activation again.
+        // Both are stopped first, so no leader still following carries its old position past the reset.
         var last = await LedgerSql.CountAsync(system.History, "SELECT max(seq_id) FROM history.mt_events");
+        await system.StopReplicaAsync(0);
+        await system.StopReplicaAsync(1);
         await LedgerSql.ExecuteAsync(system.History, "UPDATE ledger.mt_doc_scorefeedcheckpoint SET data = jsonb_set(data, '{sequence}', '0')");
         await LedgerSql.ExecuteAsync(system.History, "UPDATE ledger.mt_doc_invalidationfeedcheckpoint SET data = jsonb_set(data, '{sequence}', '0')");
-        await system.StopReplicaAsync(0);
+        await LedgerSql.ExecuteAsync(system.History, "DELETE FROM ledger.mt_doc_invalidatedcontribution");
+        var third = system.StartReplica();
         foreach (var checkpoint in new[] { "scorefeedcheckpoint", "invalidationfeedcheckpoint" })
             await Eventually.MatchesAsync(() => LedgerSql.CountAsync(system.History, $"SELECT coalesce(max((data->>'sequence')::bigint), 0) FROM ledger.mt_doc_{checkpoint}"),
                 n => n >= last, $"the new leader to read everything again ({checkpoint})", Patience);
-        Assert.Null(await system.Services(1).GetRequiredService<RewardReverser>().ReverseAsync(invalidation, default));
+        Assert.Null(await system.Services(2).GetRequiredService<RewardReverser>().ReverseAsync(invalidation, default));
+        var activatedAt = await LedgerSql.CountAsync(system.History, $"SELECT max(seq_id) FROM history.mt_events WHERE stream_id = 'governance/proposals/{proposal}'");
+        Assert.Equal($"{proposal}|copied|{activatedAt}", await CreditReversalOrderTests.DocumentAsync(system, scored.ContributionId));
 
         foreach (var type in new[] { "contribution_rewarded", "reward_adjusted" })
             Assert.Equal(1, await LedgerSql.CountAsync(system.History,
                 $"SELECT count(*) FROM history.mt_events WHERE type = '{type}' AND stream_id = 'ledger/credits/{scored.ContributionId}'"));
         Assert.Equal(1, await LedgerSql.CountAsync(system.History,
             $"SELECT count(*) FROM ledger.mt_doc_journalentry WHERE id = '{JournalEntry.ReversalId(scored.ContributionId)}'"));
-        Assert.Equal("0", (await second.GetFromJsonAsync<JsonElement>($"/api/accounts/{contributor}")).GetProperty("balance").GetString());
+        Assert.Equal("0", (await third.GetFromJsonAsync<JsonElement>($"/api/accounts/{contributor}")).GetProperty("balance").GetString());
     }
 }

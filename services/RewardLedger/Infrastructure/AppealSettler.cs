@@ -86,7 +86,7 @@ public sealed class AppealSettler(
             // invalidation denies. The activation is read under the contributor's lock, which the reverser holds too: one
             // recorded after this read finds this settlement and takes back the credit as settled.
             var reversed = recorded.Any(e => e.Data is RewardAdjusted)
-                || await InvalidationHistory.FirstAsync(session.Connection!, contributionId, ct) is not null;
+                || await InvalidationHistory.FirstAsync(session, contributionId, ct) is not null;
 
             // The policy the credit named, not the one in force now: the appeal corrects the score the credit was priced
             // from, not the rules it was priced by, so a policy passed since (which applies from a later epoch on) changes

@@ -100,13 +100,16 @@ public sealed class CreditWriter(
         var stateTask = reads.Load<EpochState>(EpochState.Key);
         var accountsTask = reads.LoadMany<LedgerAccount>().ById(addresses.ToArray());
         var checkpointTask = feedCheckpoint is null ? null : reads.Load<ScoreFeedCheckpoint>(ScoreFeedCheckpoint.Key);
+        // The invalidations the invalidation follower documented, in the same round trip (read below with the history past them).
+        var invalidations = InvalidationHistory.Queue(reads, cases.Select(c => c.ContributionId));
         await reads.Execute(ct);
         var credited = (await creditedTask).Select(e => e.Id).ToHashSet(StringComparer.Ordinal);
         var state = await stateTask ?? EpochState.None;
         var accounts = (await accountsTask).ToDictionary(a => a.Id, StringComparer.Ordinal);
         // Read under the same locks the reverser decides under: a contribution invalidated before its score is credited gets
-        // its credit and, in this transaction, its reversal (one more round trip per batch, whatever its size).
-        var invalidated = await InvalidationHistory.FirstOfEachAsync(session.Connection!,
+        // its credit and, in this transaction, its reversal (one more round trip per batch, whatever its size: the history
+        // past the invalidation follower's checkpoint).
+        var invalidated = await InvalidationHistory.FirstOfEachAsync(session.Connection!, invalidations,
             cases.Select(c => c.ContributionId).Where(id => !credited.Contains(id)).ToHashSet(StringComparer.Ordinal), ct);
 
         var now = clock.GetUtcNow();

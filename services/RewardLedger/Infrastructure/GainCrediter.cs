@@ -57,7 +57,11 @@ public sealed class GainCrediter(IDocumentStore store, RewardPolicyBook policies
             if (await session.Events.FetchStreamStateAsync(stream, ct) is not null)
                 return null;
 
-            var state = await session.LoadAsync<EpochState>(EpochState.Key, ct) ?? EpochState.None;
+            var reads = session.CreateBatchQuery();
+            var stateTask = reads.Load<EpochState>(EpochState.Key);
+            var invalidations = InvalidationHistory.Queue(reads, [contributionId]);
+            await reads.Execute(ct);
+            var state = await stateTask ?? EpochState.None;
             if (state.Policies > schedule.Records.Count)
                 schedule = await policies.ReloadAsync(ct); // a policy was recorded since the cache was read
             var now = clock.GetUtcNow();
@@ -78,7 +82,8 @@ public sealed class GainCrediter(IDocumentStore store, RewardPolicyBook policies
             // Invalidated before this evaluation was read (a model often waits rounds for its evaluation): the credit keeps its
             // fact and is taken back in the same transaction, so the order in which the ledger reads the two never pays a gain
             // of an invalidated contribution. Read under the lock the reverser decides under too.
-            if (await InvalidationHistory.FirstAsync(session.Connection!, contributionId, ct) is { } invalidation)
+            var invalidated = await InvalidationHistory.FirstOfEachAsync(session.Connection!, invalidations, [contributionId], ct);
+            if (invalidated.GetValueOrDefault(contributionId) is { } invalidation)
                 RewardReverser.RecordGainReversal(session, rewarded, invalidation, epoch, account, now);
             await session.SaveChangesAsync(ct);
             return rewarded;

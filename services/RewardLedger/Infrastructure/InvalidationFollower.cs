@@ -13,7 +13,8 @@ namespace CommunityAI.RewardLedger.Infrastructure;
 /// governance's streams in the history through the gap-safe <see cref="HistoryFeed"/>, on one replica at a time. Only the
 /// stored <see cref="PolicyActivated"/> counts (a bus notice reaches nothing here). The checkpoint moves only after a
 /// batch's reversals committed, and <see cref="RewardReverser"/> refuses a second reversal, so a crash, a second leader or
-/// a restart re-reads a batch and changes nothing twice.
+/// a restart re-reads a batch and changes nothing twice. With the checkpoint it stores the batch's
+/// <see cref="InvalidatedContribution"/> documents, which crediters read instead of searching the history.
 /// </summary>
 /// <remarks>
 /// An activation is acted on once <see cref="ScoreFollower"/> has credited every score stored before it, so the usual case,
@@ -40,25 +41,25 @@ public sealed class InvalidationFollower(NpgsqlDataSource dataSource, IDocumentS
         // Read the same batch again once the credits caught up.
         if (invalidations.Count > 0 && invalidations[^1].Sequence > await ScoresCreditedUpToAsync(ct))
             return false;
-        foreach (var (_, invalidation) in invalidations)
+        foreach (var invalidation in invalidations)
         {
-            await reverser.ReverseAsync(invalidation, ct);
+            await reverser.ReverseAsync(invalidation.Invalidation, ct);
             // A gain credit needs no wait: one read later than this activation carries its reversal (GainCrediter).
-            await reverser.ReverseGainAsync(invalidation, ct);
+            await reverser.ReverseGainAsync(invalidation.Invalidation, ct);
         }
-        await SaveCheckpointAsync(checkpoint, ct);
+        await SaveCheckpointAsync(invalidations, checkpoint, ct);
         return true;
     }
 
     /// <summary>The batch's invalidations, read from governance's streams only, in history order.</summary>
-    private static List<(long Sequence, Invalidation Invalidation)> Invalidations(IReadOnlyList<StoredEvent> events) =>
+    private static List<(long Sequence, DateTimeOffset ActivatedAt, Invalidation Invalidation)> Invalidations(IReadOnlyList<StoredEvent> events) =>
         [.. events.Where(e => e.Data is not null && e.EventType == ActivatedType && e.StreamKey.StartsWith(RewardPolicyBook.GovernanceStreamPrefix, StringComparison.Ordinal))
             // An activation that does not read as one is a damaged history: failing the term is louder than skipping it.
             .Select(e => (e.Sequence, Activation: JsonSerializer.Deserialize<PolicyActivated>(e.Data!, OutboxRoutes.HistoryJson)
                 ?? throw new InvalidOperationException($"history event {e.Id} ({e.EventType}) has no data")))
-            .Select(e => (e.Sequence, Invalidation: Invalidation.From(e.Activation)))
+            .Select(e => (e.Sequence, e.Activation.ActivatedAt, Invalidation: Invalidation.From(e.Activation)))
             .Where(e => e.Invalidation is not null)
-            .Select(e => (e.Sequence, e.Invalidation!))];
+            .Select(e => (e.Sequence, e.ActivatedAt, e.Invalidation!))];
 
     private async Task<long> ScoresCreditedUpToAsync(CancellationToken ct) =>
         await LoadAsync<ScoreFeedCheckpoint>(ScoreFeedCheckpoint.Key, ct) is { } scores ? scores.Sequence : 0;
@@ -69,9 +70,29 @@ public sealed class InvalidationFollower(NpgsqlDataSource dataSource, IDocumentS
         return await session.LoadAsync<T>(key, ct);
     }
 
-    private async Task SaveCheckpointAsync(long sequence, CancellationToken ct)
+    /// <summary>
+    /// Moves the checkpoint and stores the batch's invalidated contributions in one transaction, so the documents are
+    /// exactly the activations up to the checkpoint: a crediter reads them by key and the history only past the checkpoint
+    /// (<see cref="InvalidationHistory"/>). A contribution keeps its first activation, as the history's order has it; one
+    /// read again (a checkpoint reset, a second leader) stores the same document.
+    /// </summary>
+    private async Task SaveCheckpointAsync(List<(long Sequence, DateTimeOffset ActivatedAt, Invalidation Invalidation)> invalidations,
+        long sequence, CancellationToken ct)
     {
         await using var session = store.LightweightSession();
+        if (invalidations.Count > 0)
+        {
+            var stored = (await session.LoadManyAsync<InvalidatedContribution>(ct, invalidations.Select(i => i.Invalidation.ContributionId).Distinct()))
+                .ToDictionary(d => d.Id, StringComparer.Ordinal);
+            foreach (var (at, activatedAt, invalidation) in invalidations)
+            {
+                if (stored.TryGetValue(invalidation.ContributionId, out var first) && first.Sequence <= at)
+                    continue;
+                stored[invalidation.ContributionId] = new InvalidatedContribution(invalidation.ContributionId, invalidation.ProposalId,
+                    invalidation.Reason, at, activatedAt);
+                session.Store(stored[invalidation.ContributionId]);
+            }
+        }
         session.Store(new InvalidationFeedCheckpoint(InvalidationFeedCheckpoint.Key, sequence));
         await session.SaveChangesAsync(ct);
     }
