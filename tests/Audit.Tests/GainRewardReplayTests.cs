@@ -162,6 +162,11 @@ public sealed class GainRewardReplayTests
         wrongAccount.Add(Gain(Won, "5250"));
         wrongAccount.Add(Invalidated(Won));
         wrongAccount.Add(Reversed(Won, "-5250", account: Bob));
+        // Not an address at all: named by the one account rule every reversal kind shares, in its words.
+        var notAnAddress = History();
+        notAnAddress.Add(Gain(Won, "5250"));
+        notAnAddress.Add(Invalidated(Won));
+        notAnAddress.Add(Reversed(Won, "-5250", account: "emission"));
         var unasked = History();
         unasked.Add(Gain(Won, "5250"));
         unasked.Add(Reversed(Won, "-5250"));
@@ -181,6 +186,9 @@ public sealed class GainRewardReplayTests
         var amount = Assert.Single(wrongAmount.Finish().Findings);
         Assert.Equal(("gain reversal amount", 6L), (amount.What, amount.Index));
         Assert.Equal(["gain reversal account"], wrongAccount.Finish().Findings.Select(f => f.What));
+        var notAddress = Assert.Single(notAnAddress.Finish().Findings);
+        Assert.Equal("gain reversal account", notAddress.What);
+        Assert.Contains($"credited {Alice}, but the reversal debits emission", notAddress.Detail, StringComparison.OrdinalIgnoreCase);
         // Without an invalidation the reversal is named, and the credit stands as due (no activation asks it back).
         var lone = Assert.Single(unasked.Finish().Findings);
         Assert.Equal(("gain reversal without activation", 5L), (lone.What, lone.Index));

@@ -94,10 +94,9 @@ internal sealed class ReversalCheck(ReversalKind kind, List<ReplayDifference> fi
             return;
         }
         Compare(e, id, "amount", recordedAmount, N(-credit.Standing));
+        // One account rule for every kind: a valid address, the credited one (case aside, as EIP-55 allows).
         var account = Text(e.Data, "account");
-        if (!kind.AccountIsAddress)
-            Compare(e, id, "account", account?.ToLowerInvariant(), credit.Account?.ToLowerInvariant());
-        else if (!(account is not null && Address.IsValid(account) && string.Equals(account, credit.Account, StringComparison.OrdinalIgnoreCase)))
+        if (!(account is not null && Address.IsValid(account) && string.Equals(account, credit.Account, StringComparison.OrdinalIgnoreCase)))
             Find(e.Index, "account", $"contribution {id} credited {credit.Account}, but the reversal debits {account ?? "(none)"}");
         Compare(e, id, "reason", Text(e.Data, "reason"), activation.Reason);
         if (Long(e.Data, "epoch") is not { } epoch || epoch <= _lastClosed)

@@ -11,33 +11,25 @@ namespace CommunityAI.Audit.Replay;
 /// <param name="WrongStream">Why a reversal outside its contribution's stream is named, after the event's description.</param>
 /// <param name="Taken">The reversal said of a contribution id ("contribution 1 is reversed").</param>
 /// <param name="Records">The recorded field named in a mismatch ("a reversal amount of").</param>
-/// <param name="AccountIsAddress">
-/// The account must be a valid address equal to the credited one, named as "credited …, but the reversal debits …"; without
-/// it the account is compared as recorded, case aside, as any other field. Reward adjustments were written with the former,
-/// gain reversals with the latter; both are kept so no finding a report already gives changes.
-/// </param>
 internal sealed record ReversalKind(
     string Streams,
     string Finding,
     string Twice,
     string WrongStream,
     Func<string, string> Taken,
-    Func<string, string> Records,
-    bool AccountIsAddress)
+    Func<string, string> Records)
 {
     /// <summary>A RewardAdjusted in <c>ledger/credits/{id}</c>, taking back a contribution's reward.</summary>
     public static readonly ReversalKind Adjustment = new(
         "ledger/credits/", "adjustment", "adjusted twice",
         "a RewardAdjusted belongs in ledger/credits/ of the contribution its contributionId names",
         id => $"contribution {id} is reversed",
-        field => $"a reversal {field} of",
-        AccountIsAddress: true);
+        field => $"a reversal {field} of");
 
     /// <summary>A ModelGainReversed in <c>ledger/gains/{id}</c>, taking back a contributed model's gain credit.</summary>
     public static readonly ReversalKind Gain = new(
         "ledger/gains/", "gain reversal", "gain reversed twice",
         "its contributionId does not name its stream",
         id => $"the gain of contribution {id} is taken back",
-        field => $"gain reversal {field}",
-        AccountIsAddress: false);
+        field => $"gain reversal {field}");
 }
