@@ -24,13 +24,14 @@ public static class CommunityMetrics
     public const string AnchorAgeName = "communityai.anchor.age";
     public const string ContentRewrappedName = "communityai.content.rewrapped";
     public const string ContentRewrapSkippedName = "communityai.content.rewrap_skipped";
+    public const string ContentRewrapPendingName = "communityai.content.rewrap_pending";
 
     /// <summary>Every name above, for the test that ties the dashboard and the alerts to the code.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
         RequestsRefusedName, OutboxPublishedName, OutboxDelayName, LeaderFailuresName, LeaderLeadingName,
         ContributionStageLatencyName, ContributionsScoredName, ContributionsAcceptedName, ContributionsCreditedName, LogSizeName,
-        AnchorLagName, AnchorAgeName, ContentRewrappedName, ContentRewrapSkippedName,
+        AnchorLagName, AnchorAgeName, ContentRewrappedName, ContentRewrapSkippedName, ContentRewrapPendingName,
         History.HistoryFacts.RefusedCounterName,
     ];
 
@@ -82,6 +83,16 @@ public static class CommunityMetrics
     /// </summary>
     public static readonly Counter<long> ContentRewrapSkipped = Meter.CreateCounter<long>(
         ContentRewrapSkippedName, unit: "{key}", description: "Data keys a rotation skipped because they do not unwrap, by table and master key");
+
+    /// <summary>
+    /// Observes the rows (contents' and open uploads') whose data key is still wrapped under a master key other than the
+    /// active one, by table and that master key: what a rotation has left to do, or cannot do. Reported by the rewrap's
+    /// leader only; 0 for a retired key still configured means it can go. Unlike <see cref="ContentRewrapSkipped"/> it
+    /// stays above 0 for as long as a row is stuck, so an alert on it holds until the row is dealt with.
+    /// </summary>
+    public static void ObserveRewrapPending(Func<IEnumerable<Measurement<long>>> observe) =>
+        Meter.CreateObservableGauge(ContentRewrapPendingName, observe, unit: "{key}",
+            description: "Data keys still wrapped under a master key other than the active one, by table and master key");
 
     /// <summary>Observes whether each leader loop of this process leads (1) or not (0), by loop.</summary>
     public static void ObserveLeading(Func<IEnumerable<Measurement<int>>> observe) =>

@@ -15,9 +15,10 @@ namespace Contributions.IntegrationTests;
 
 /// <summary>
 /// A master-key rotation over a table with one damaged wrapped key: the damaged row is skipped, left exactly as it was
-/// and reported by id (and counted, for the operators' alert), and every other row is rewrapped; a replica holding both
-/// keys reads content under either. The rewrap counters are the process's and other classes rotate keys too, so this
-/// class runs alone.
+/// and reported by id (and counted, for the operators' dashboard), and every other row is rewrapped; the gauge of rows
+/// left under the retired key reads the damaged row for as long as it is there, and 0 where every row moved; a replica
+/// holding both keys reads content under either. The rewrap counters are the process's and other classes rotate keys
+/// too, so this class runs alone.
 /// </summary>
 [Collection(TelemetryCollection.Name)]
 public sealed class RewrapSkipTests(ContributionsService service) : IClassFixture<ContributionsService>
@@ -60,6 +61,10 @@ public sealed class RewrapSkipTests(ContributionsService service) : IClassFixtur
         var damaged = stored[1].Id;
         await ScalarAsync("UPDATE contributions.content SET wrapped_key = set_byte(wrapped_key, 20, get_byte(wrapped_key, 20) # 1) WHERE contribution_id = @id", damaged);
         var damagedRow = (byte[])(await ScalarAsync("SELECT wrapped_key FROM contributions.content WHERE contribution_id = @id", damaged))!;
+        // And one open upload, whose key moves with the contributions'.
+        var (uploadId, opening) = UploadRequests.Open(Contributor, UploadRequests.RandomFile(2048, 1024));
+        using (var opened = await service.Client.OpenUploadAsync(opening))
+            Assert.Equal(HttpStatusCode.Created, opened.StatusCode);
 
         // A replica with both keys, the new one active: its leader rewraps, and it reads content under either key.
         var newKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
@@ -72,6 +77,7 @@ public sealed class RewrapSkipTests(ContributionsService service) : IClassFixtur
         };
         using var rewrapped = new CounterWatch(CommunityTelemetry.MeterName, CommunityMetrics.ContentRewrappedName);
         using var skipped = new CounterWatch(CommunityTelemetry.MeterName, CommunityMetrics.ContentRewrapSkippedName);
+        using var pending = new GaugeWatch(CommunityTelemetry.MeterName, CommunityMetrics.ContentRewrapPendingName);
         await service.StopAsync();
         try
         {
@@ -96,13 +102,20 @@ public sealed class RewrapSkipTests(ContributionsService service) : IClassFixtur
             foreach (var (id, content) in stored.Where(s => s.Id != damaged))
                 Assert.Equal(content, await ReadAsync(client, id));
 
-            // What the dashboard and the alert see, exactly: three moved, the damaged row once under the key it holds up,
-            // though the loop has run several rounds since (a row is not counted again within the term); no open upload.
+            // What the dashboard sees, exactly: three moved and the open upload, the damaged row once under the key it
+            // holds up, though the loop has run several rounds since (a row is not counted again within the term).
             await Task.Delay(TimeSpan.FromSeconds(1)); // five rewrap intervals
             Assert.Equal(3, rewrapped.Total(("table", ContentStore.TableName)));
             Assert.Equal(1, skipped.Total(("table", ContentStore.TableName), ("master_key", "development")));
             Assert.Equal(1, skipped.Total());
-            Assert.Equal(0, rewrapped.Total(("table", UploadStore.UploadsTable)));
+            Assert.Equal(1, rewrapped.Total(("table", UploadStore.UploadsTable)));
+            Assert.Equal(NewKeyId, await ScalarAsync("SELECT master_key_id FROM contributions.uploads WHERE upload_id = @id", uploadId));
+
+            // What the alert sees, still, five rounds on: one row left under the retired key in the contents, none in the
+            // uploads (0, so that table no longer holds the key up), nothing under the active key; the leader alone reports.
+            Assert.Equal([1L], pending.Read(("table", ContentStore.TableName), ("master_key", "development")));
+            Assert.Equal([0L], pending.Read(("table", UploadStore.UploadsTable), ("master_key", "development")));
+            Assert.Empty(pending.Read(("master_key", NewKeyId)));
 
             // A rolling restart half done: a replica that holds both keys but still has the old one active, next to the
             // leader that rewrapped, reads the content now under the new key; the damaged row stays refused, not guessed at.
@@ -113,6 +126,15 @@ public sealed class RewrapSkipTests(ContributionsService service) : IClassFixtur
             Assert.Equal(stored[0].Content, await ReadAsync(olderClient, stored[0].Id));
             using var refused = await olderClient.ReadAsync(damaged, ContentRequests.Read(Validator, damaged));
             Assert.Equal(HttpStatusCode.InternalServerError, refused.StatusCode);
+            Assert.Equal([1L], pending.Read(("table", ContentStore.TableName), ("master_key", "development")));
+
+            // The contributor erases the damaged contribution (the runbook's way out when no backup has it): the next
+            // round counts 0 under the retired key, though this term's list of skipped rows still names the row.
+            using (var erased = await client.EraseAsync(damaged, ContentRequests.Erasure(Contributor, damaged)))
+                Assert.Equal(HttpStatusCode.OK, erased.StatusCode);
+            await Eventually.MatchesAsync(() => Task.FromResult(pending.Read(("table", ContentStore.TableName), ("master_key", "development"))),
+                values => values.SequenceEqual([0L]), "no row left under the retired key once the damaged one is erased");
+            Assert.Contains(status.Skipped, s => s.Id == damaged);
         }
         finally
         {

@@ -52,6 +52,9 @@ public sealed class MasterKeyRing
 
     public string ActiveKeyId { get; }
 
+    /// <summary>The configured keys other than the active one: those a rotation moves data keys off.</summary>
+    public IEnumerable<string> RetiredKeyIds => _keys.Keys.Where(id => id != ActiveKeyId).Order(StringComparer.Ordinal);
+
     /// <summary>The data key sealed under the active master key, bound to <paramref name="binding"/>.</summary>
     public byte[] Wrap(ReadOnlySpan<byte> dataKey, ReadOnlySpan<byte> binding) => ContentSealing.Seal(_keys[ActiveKeyId], dataKey, binding);
 

@@ -214,6 +214,27 @@ public sealed class ContentStore(NpgsqlDataSource dataSource, MasterKeySource ke
     public Task<RewrapBatch> RewrapAsync(int batchSize, IReadOnlyCollection<string> skip, CancellationToken ct) =>
         RewrapKeysAsync(TableName, "contribution_id", ContentSealing.KeyBinding, batchSize, skip, ct);
 
+    /// <summary>How many of this store's data keys are still wrapped under each retired master key (see <see cref="CountRetiredKeysAsync"/>).</summary>
+    public Task<IReadOnlyDictionary<string, long>> CountRetiredAsync(CancellationToken ct) => CountRetiredKeysAsync(TableName, ct);
+
+    /// <summary>
+    /// How many rows of <paramref name="table"/> the rewrap still has to move, by the master key their data key is wrapped
+    /// under: every retired key of the ring (0 once its last row moved) and any other key a row names (one no longer
+    /// configured). The rewrap's own predicate, read without locks, so a row another transaction holds is counted too.
+    /// </summary>
+    internal async Task<IReadOnlyDictionary<string, long>> CountRetiredKeysAsync(string table, CancellationToken ct)
+    {
+        var counts = Keys.RetiredKeyIds.ToDictionary(id => id, _ => 0L, StringComparer.Ordinal);
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var command = new NpgsqlCommand(
+            $"SELECT master_key_id, count(*) FROM {table} WHERE wrapped_key IS NOT NULL AND master_key_id <> @active GROUP BY master_key_id", connection);
+        command.Parameters.AddWithValue("active", Keys.ActiveKeyId);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            counts[reader.GetString(0)] = reader.GetInt64(1);
+        return counts;
+    }
+
     /// <summary>
     /// Moves up to <paramref name="batchSize"/> data keys of <paramref name="table"/> (this store's, or open uploads')
     /// still wrapped under a retired master key to the active one, in one transaction. A row without a key (a completed

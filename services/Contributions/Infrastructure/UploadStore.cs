@@ -430,6 +430,9 @@ public sealed class UploadStore(NpgsqlDataSource dataSource, MasterKeySource key
     public Task<RewrapBatch> RewrapAsync(int batchSize, IReadOnlyCollection<string> skip, CancellationToken ct) =>
         contents.RewrapKeysAsync(UploadsTable, "upload_id", KeyBinding, batchSize, skip, ct);
 
+    /// <summary>How many open uploads' data keys are still wrapped under each retired master key (see <see cref="ContentStore.CountRetiredKeysAsync"/>).</summary>
+    public Task<IReadOnlyDictionary<string, long>> CountRetiredAsync(CancellationToken ct) => contents.CountRetiredKeysAsync(UploadsTable, ct);
+
     private static async Task<Row?> LoadAsync(NpgsqlConnection connection, string uploadId, string locking, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand($"""
