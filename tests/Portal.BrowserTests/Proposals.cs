@@ -14,11 +14,15 @@ namespace CommunityAI.Portal.BrowserTests;
 public static class Proposals
 {
     /// <summary>A signed proposal to admit a fresh validator address, as a proposer's wallet would send it; returns its id.</summary>
-    public static async Task<string> ProposeAsync(HttpClient portal, int keyIndex, string title)
+    public static Task<string> ProposeAsync(HttpClient portal, int keyIndex, string title) =>
+        ProposeAsync(portal, keyIndex, title, "validator-admission", new { validator = Hex.Encode(RandomNumberGenerator.GetBytes(20)) },
+            "Admitted so the portal's voters have something to decide.");
+
+    /// <summary>A signed proposal of any <paramref name="kind"/> with its <paramref name="payloadValue"/> (serialized as the payload); returns its id.</summary>
+    public static async Task<string> ProposeAsync(HttpClient portal, int keyIndex, string title, string kind, object payloadValue, string body)
     {
-        var payload = JsonSerializer.SerializeToElement(new { validator = Hex.Encode(RandomNumberGenerator.GetBytes(20)) });
-        const string body = "Admitted so the portal's voters have something to decide.";
-        var message = new ProposalPayload(AnvilNode.DevAddresses[keyIndex], "validator-admission", title,
+        var payload = JsonSerializer.SerializeToElement(payloadValue);
+        var message = new ProposalPayload(AnvilNode.DevAddresses[keyIndex], kind, title,
             Hex.Encode(SHA256.HashData(Encoding.UTF8.GetBytes(body))), Hex.Encode(SHA256.HashData(JsonCanonicalizer.Canonicalize(payload))),
             (ulong)DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), (ulong)DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds());
         using var response = await portal.PostAsJsonAsync("/api/proposals", new

@@ -129,7 +129,7 @@ public sealed class ValidatorReputationTests(ReviewerAppealSystem system) : ICla
             $"{id}'s appeal settled with its slashes", TimeSpan.FromSeconds(120));
         var slashes = view.GetProperty("appeal").GetProperty("slashes").EnumerateArray().ToList();
         var slash = slashes.Single(s => string.Equals(s.GetProperty("validator").GetString(), AnvilNode.DevAddresses[overturned], StringComparison.OrdinalIgnoreCase));
-        var amount = Tokens(slash.GetProperty("amount").GetString()!);
+        var amount = Tokens.Shown(slash.GetProperty("amount").GetString()!);
 
         // The contribution's page names every slashed reviewer and what it lost, and links to its account.
         var page = await system.OpenAsync(walletAccount: null);
@@ -148,15 +148,6 @@ public sealed class ValidatorReputationTests(ReviewerAppealSystem system) : ICla
         await Assertions.Expect(journal.GetByRole(AriaRole.Link)).ToHaveAttributeAsync("href", $"#/contribute/{id}");
         await Accessibility.AssertNoViolationAsync(page);
         await Screenshots.SaveAsync(page, "account-slash");
-    }
-
-    /// <summary>Base units as the page shows them: ethers' formatUnits with 18 decimals (at least one decimal place).</summary>
-    private static string Tokens(string units)
-    {
-        var value = System.Numerics.BigInteger.Parse(units, CultureInfo.InvariantCulture);
-        var whole = System.Numerics.BigInteger.DivRem(value, System.Numerics.BigInteger.Pow(10, 18), out var fraction);
-        var decimals = fraction.ToString(CultureInfo.InvariantCulture).PadLeft(18, '0').TrimEnd('0');
-        return $"{whole}.{(decimals.Length == 0 ? "0" : decimals)}";
     }
 
     private static string Decimals(JsonElement value) => value.GetDecimal().ToString("F6", CultureInfo.InvariantCulture);

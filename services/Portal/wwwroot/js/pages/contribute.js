@@ -256,18 +256,25 @@ function renderAppeal(id, view, section) {
   section.replaceChildren(title, h("p", {}, `Scored ${view.score}. If you think that is wrong, ask for a second review.`), form);
 }
 
+/** Token base units as tokens, without a sign: each row says whether they were credited or taken back. */
+const tokens = units => { const value = BigInt(units); return formatUnits(value < 0n ? -value : value, 18); };
+
 const componentNames = {
   automatedScore: "Automated checks' score",
   automatedWeight: "Weight of the automated checks (%)",
   consensusScore: "Validators' consensus score",
   consensusVerdict: "Validators' verdict",
   flags: "Flags",
+  duplicateOf: "Duplicate of",
+  nearDuplicateOf: "Near duplicate of",
+  nearDuplicateSimilarity: "Similarity to the near duplicate",
 };
 
 /** The score explained: its components, the reviews the consensus used and the policy version; then the reward. */
 async function explain(id, view) {
   const scoring = await getJson(`/api/scoring/${id}`).catch(() => null);
   const scored = scoring?.scored;
+  const invalidation = view.invalidation;
   const components = Object.entries(scored?.components ?? {})
     .map(([k, v]) => [componentNames[k] ?? k, v == null ? "—" : Array.isArray(v) ? v.join(", ") || "none" : typeof v === "object" ? JSON.stringify(v) : String(v)]);
   return h("div", { class: "card", id: "score" },
@@ -277,15 +284,22 @@ async function explain(id, view) {
       ["Fallback", scored?.fallback ?? "none: validators' consensus or automated checks"],
       ...components,
       ["Reviews used", String(scored?.reviews?.length ?? 0)],
-      ["Reward", view.reward == null ? "not yet" : `${formatUnits(BigInt(view.reward), 18)} tokens (epoch ${view.epoch})`],
-      // A contributed model that became champion is also paid by its measured gain (a credit of its own).
+      // The reward stays the first credit in the view; what an invalidation took back is said beside it, not netted.
+      ["Reward", h("span", { id: "reward" }, view.reward == null ? "not yet" : `${tokens(view.reward)} tokens (epoch ${view.epoch})`
+        + (invalidation?.rewardAdjustment == null ? "" : `; taken back in epoch ${invalidation.adjustmentEpoch} (invalidated, below)`))],
+      // A contributed model that became champion is also paid by its measured gain (a credit of its own), in accuracy points
+      // over the champion on the private split; an invalidation takes it back too.
       ...(view.gain == null ? [] : [["Model gain reward", h("span", { id: "gain-reward" },
-        `${formatUnits(BigInt(view.gain.amount), 18)} tokens for ${view.gain.gainBasisPoints} bp over the champion (epoch ${view.gain.epoch})`
-        + (view.gain.reversal == null ? "" : `; taken back by the invalidation: ${formatUnits(BigInt(view.gain.reversal), 18)} tokens (epoch ${view.gain.reversalEpoch})`))]]),
-      // A passed contribution-invalidation takes the rewards back; claims already published never go down.
-      ...(view.invalidation == null ? [] : [["Invalidated", h("span", { id: "invalidation" },
-        `by proposal ${view.invalidation.proposalId}: ${view.invalidation.reason}`
-        + (view.invalidation.rewardAdjustment == null ? "" : `; reward taken back: ${formatUnits(BigInt(view.invalidation.rewardAdjustment), 18)} tokens (epoch ${view.invalidation.adjustmentEpoch})`))]]),
+        `${tokens(view.gain.amount)} tokens for ${(view.gain.gainBasisPoints / 100).toFixed(2)} percentage points of accuracy gained over the champion (epoch ${view.gain.epoch})`
+        + (view.gain.reversal == null ? "" : `; taken back: ${tokens(view.gain.reversal)} tokens (epoch ${view.gain.reversalEpoch}), as the contribution was invalidated`))]]),
+      // A passed contribution-invalidation takes the rewards back; claims already published never go down, later earnings
+      // pay the debt first.
+      ...(invalidation == null ? [] : [["Invalidated", h("span", { id: "invalidation" },
+        "by proposal ", h("a", { href: `#/governance/${invalidation.proposalId}`, "aria-label": `Proposal ${invalidation.proposalId}` }, hash(invalidation.proposalId)),
+        // The reason is the proposer's own words, quoted as signed.
+        `, because: “${invalidation.reason}”`,
+        invalidation.rewardAdjustment == null ? "" : ` Reward: ${tokens(invalidation.rewardAdjustment)} tokens taken back (epoch ${invalidation.adjustmentEpoch}).`
+          + " Tokens already in a published claim stay claimable; later earnings pay the debt first.")]]),
       ["Log index", view.logIndex == null ? "—" : h("a", { href: `#/explorer/${view.logIndex}` }, `${view.logIndex}: verify in the explorer`)],
     ]));
 }
