@@ -25,7 +25,8 @@ namespace CommunityAI.Contracts;
 /// <param name="FirstRound">
 /// The first round's reviews (<see cref="ContributionScored.Reviews"/> of the score appealed) measured again against the
 /// panel's consensus: the same validators, scores, verdicts and reputations, with <see cref="ScoredReview.Clipped"/> true
-/// when the score lies farther than the scoring policy's clipping distance from the panel's consensus. It is what the
+/// when the score lies farther than the scoring policy's clipping distance from the panel's consensus and
+/// <see cref="ScoredReview.Agreement"/> its agreement with the panel's consensus (from 1.15). It is what the
 /// reward ledger pays the first round by when it settles the appeal (<see cref="AppealSettled"/>). On <c>no-quorum</c> the
 /// first round's reviews as first recorded: the first score stands, and so does its measure. Optional (added in 1.2): null
 /// in appeals recorded before, which the ledger settles with the first round as first recorded.

@@ -10,8 +10,10 @@ namespace CommunityAI.Contracts;
 /// <remarks>
 /// pool = floor(base(kind) · validatorShareBasisPoints / 10000) under the reward policy in force in the epoch (on top of the
 /// contributor's credit, outside the per-address cap). Each review of <see cref="ContributionScored.Reviews"/> weighs
-/// floor(reputation · 10^6) when not clipped and 0 when clipped; when every unclipped weight is 0, each unclipped review
-/// weighs 1. A validator's share is floor(pool · weight / total weight); the base units rounding leaves (fewer than the
+/// floor(reputation · agreement · 10^6) when not clipped and 0 when clipped, agreement being the review's
+/// <see cref="ScoredReview.Agreement"/> (1 when absent: reviews recorded before 1.15 weighed floor(reputation · 10^6));
+/// when every unclipped weight is 0, each unclipped review weighs 1. So a review pays by the weight the consensus gave it
+/// and by how close it came: one at the consensus earns its full share, one just inside the clip almost nothing. A validator's share is floor(pool · weight / total weight); the base units rounding leaves (fewer than the
 /// reviews) go one each to the largest remainders (pool · weight mod total weight), ties to the lower address in ordinal
 /// order of its EIP-55 form. Lines add up to <paramref name="Pool"/> exactly; lines of amount 0 are left out. The lines
 /// enter the claim tree of <paramref name="Epoch"/> like any credit.

@@ -64,7 +64,7 @@ public sealed class AppealReplayTests
             Outcome = AppealDecision.NoQuorum,
             Components = null,
             Reviews = [],
-            FirstRound = [.. d.FirstRound!.Select(r => r with { Clipped = r.Score == 60 })]
+            FirstRound = [.. d.FirstRound!.Select(r => AsFirstRecorded(r))]
         });
         Assert.Empty(Replay(history).Findings);
 
@@ -100,8 +100,34 @@ public sealed class AppealReplayTests
         // Without a quorum the first round stands as first recorded; an old decision without the field is not compared.
         var noQuorum = (AppealDecided d) => d with { FinalScore = d.FirstScore, Outcome = AppealDecision.NoQuorum, Components = null, Reviews = [] };
         Assert.Equal(["appeal first round"], Replay(History(reviews: 1, decided: d => noQuorum(d))).Findings.Select(f => f.What));
-        Assert.Empty(Replay(History(reviews: 1, decided: d => noQuorum(d) with { FirstRound = d.FirstRound!.Select(r => r with { Clipped = r.Score == 60 }).ToList() })).Findings);
+        Assert.Empty(Replay(History(reviews: 1, decided: d => noQuorum(d) with { FirstRound = d.FirstRound!.Select(r => AsFirstRecorded(r)).ToList() })).Findings);
         Assert.Empty(Replay(History(decided: d => d with { FirstRound = null })).Findings);
+    }
+
+    [Fact]
+    public void The_panels_reviews_the_ledger_pays_by_are_recomputed_and_an_edited_reputation_clip_or_agreement_is_named()
+    {
+        var honest = History();
+        var index = honest.FindIndex(e => e.Type == "appeal_decided");
+        // The panel's 80 and 82: consensus 80, so agreements 1 and 0.9 with the clip distance of 20.
+        var recorded = honest[index].Data.GetProperty("reviews").EnumerateArray().Select(r => r.GetProperty("agreement").GetDecimal()).Order();
+        Assert.Equal([0.9m, 1m], recorded);
+
+        foreach (var edit in new Func<ScoredReview, ScoredReview>[]
+        {
+            r => r with { Reputation = 1m },
+            r => r with { Clipped = true },
+            r => r with { Agreement = 1m },
+            r => r with { Agreement = null },
+        })
+        {
+            var edited = History(decided: d => d with { Reviews = [.. d.Reviews.Select(r => r.Agreement == 1m ? r : edit(r))] });
+            var finding = Assert.Single(Replay(edited).Findings);
+            Assert.Equal(("appeal reviews", (long)index), (finding.What, finding.Index));
+        }
+        // The first round's agreement with the panel is part of what the ledger pays it by too.
+        var raised = History(decided: d => d with { FirstRound = [.. d.FirstRound!.Select(r => r with { Agreement = 1m })] });
+        Assert.Equal(["appeal first round"], Replay(raised).Findings.Select(f => f.What));
     }
 
     [Fact]
@@ -157,6 +183,11 @@ public sealed class AppealReplayTests
         }
     }
 
+    // The first round's review as its score recorded it (36, 36 and 60 against the median 36): what a decision short of its
+    // quorum keeps.
+    private static ScoredReview AsFirstRecorded(ScoredReview review) =>
+        review with { Clipped = review.Score == 60, Agreement = review.Score == 60 ? 0m : 1m };
+
     private static AppealReplayResult Replay(IEnumerable<LogEvent> events)
     {
         var replay = new AppealReplay(TestChain.Domain);
@@ -191,7 +222,8 @@ public sealed class AppealReplayTests
         var components = new ScoreComponents(50, 36, "accept", policy.AutomatedWeight, []);
         var firstScore = (policy.AutomatedWeight * 50 + (100 - policy.AutomatedWeight) * 36 + 50) / 100;
         // Reviews 36, 36 and 60: the 60 lies more than the clipping distance (20) from the median 36.
-        ScoredReview[] firstReviews = [.. FirstRound.Zip(new[] { 36, 36, 60 }, (k, score) => new ScoredReview(AnvilNode.DevAddresses[k], score, "accept", 0.5m, score == 60))];
+        ScoredReview[] firstReviews = [.. FirstRound.Zip(new[] { 36, 36, 60 }, (k, score) =>
+            new ScoredReview(AnvilNode.DevAddresses[k], score, "accept", 0.5m, score == 60, Consensus.Agreement(score, 36, policy.ClipDistance)))];
         Add("scoring/" + Id, "contribution_scored", new ContributionScored(Id, AnvilNode.DevAddresses[Contributor], "data", firstScore, policy.Version, Now, components, firstReviews, null));
 
         if (removed is { } gone)
@@ -211,7 +243,7 @@ public sealed class AppealReplayTests
         foreach (var (reviewer, score) in drawn.Zip(scores).Take(reviews))
         {
             Add("scoring/" + Id, "review_submitted", new ReviewSubmitted(Id, reviewer.Validator, score, "accept", "1", 0, "0x", Now, null));
-            used.Add(new ScoredReview(reviewer.Validator, score, "accept", 0.5m, false));
+            used.Add(new ScoredReview(reviewer.Validator, score, "accept", 0.5m, false, Consensus.Agreement(score, 80, policy.ClipDistance)));
         }
         var final = (policy.AutomatedWeight * 50 + (100 - policy.AutomatedWeight) * 80 + 50) / 100;
         var decision = new AppealDecided(Id, appealId, AnvilNode.DevAddresses[Contributor], firstScore, final, AppealDecision.Changed,

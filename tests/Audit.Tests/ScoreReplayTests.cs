@@ -98,6 +98,35 @@ public sealed class ScoreReplayTests(ScoredSystem system) : IClassFixture<Scored
     }
 
     [Fact]
+    public async Task A_raised_agreement_which_review_pay_is_weighed_by_is_found()
+    {
+        // The clipped review (20 against the consensus 75) agrees 0; written as 1 it would be paid as if it sat on the consensus.
+        var clone = await TamperScoreAsync(system.Accepted, """
+            jsonb_set(data, '{reviews}', (SELECT jsonb_agg(CASE WHEN r->>'clipped' = 'true' THEN jsonb_set(r, '{agreement}', '1') ELSE r END)
+                                          FROM jsonb_array_elements(data->'reviews') r))
+            """);
+
+        var finding = Assert.Single(await FindingsAsync(clone, payFollows: true));
+        Assert.Equal("review agreement", finding.What);
+        Assert.Contains($"the review of {AnvilNode.DevAddresses[4]} records agreement 1, its score 20 against median 75 and clip distance 15 gives 0",
+            finding.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Agreements_left_out_of_a_later_score_are_found()
+    {
+        // The accepted contribution was scored first with agreements; the rejected one, scored after, loses them.
+        var clone = await TamperScoreAsync(system.Rejected, """
+            jsonb_set(data, '{reviews}', (SELECT jsonb_agg(r - 'agreement') FROM jsonb_array_elements(data->'reviews') r))
+            """);
+
+        var findings = await FindingsAsync(clone, payFollows: true);
+        Assert.Equal(3, findings.Count);
+        Assert.All(findings, f => Assert.Equal("review agreement missing", f.What));
+        Assert.All(findings, f => Assert.Contains($"contribution {system.Rejected}", f.Detail, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_policy_version_that_was_never_published_is_found()
     {
         var clone = await TamperScoreAsync(system.NoValidators, """jsonb_set(data, '{policyVersion}', '"scoring-2"')""");
@@ -172,12 +201,17 @@ public sealed class ScoreReplayTests(ScoredSystem system) : IClassFixture<Scored
         return clone;
     }
 
-    private static async Task<List<(string What, string Detail)>> FindingsAsync(string database)
+    /// <param name="payFollows">
+    /// True when the tampered field weighs validator pay (an agreement): the other sections may then name what the
+    /// recorded reviews no longer recompute to; the scores section's findings are the ones returned.
+    /// </param>
+    private static async Task<List<(string What, string Detail)>> FindingsAsync(string database, bool payFollows = false)
     {
         var run = await AuditRun.RunAsync("replay", "--database", database, "--json");
         Assert.True(run.ExitCode == 1, run.ToString());
         // The reward replay has nothing to say about scores: each finding is in the scores section.
-        Assert.Empty(run.Json.GetProperty("differences").EnumerateArray());
+        if (!payFollows)
+            Assert.Empty(run.Json.GetProperty("differences").EnumerateArray());
         return Findings(run);
     }
 

@@ -75,6 +75,9 @@ public sealed class AppealDecisionTests
         Assert.Equal(71, @case.Apply(decided).Scored!.Score);
         // The first round measured again for the ledger: 36 and 36 lie 44 from the panel's 80, clipped; 60 lies 20, not clipped.
         Assert.Equal([(V(1), 36, true), (V(2), 36, true), (V(3), 60, false)], decided.FirstRound!.Select(r => (r.Validator, r.Score, r.Clipped)));
+        // And each one's agreement with the panel's consensus, which its pay is weighed by: 60 at the clip agrees 0.
+        Assert.All(decided.FirstRound!, r => Assert.Equal(0m, r.Agreement));
+        Assert.Equal([(V(4), 1m), (V(5), 0.9m), (V(6), 0.9m)], decided.Reviews.Select(r => (r.Validator, r.Agreement!.Value)));
         Assert.Equal(@case.First!.Scored.Reviews!.Select(r => r.Reputation), decided.FirstRound!.Select(r => r.Reputation));
         Assert.Equal([false, false, true], @case.First!.Scored.Reviews!.Select(r => r.Clipped));
     }

@@ -26,6 +26,16 @@ public sealed class ConsensusTests
     }
 
     [Fact]
+    public void Each_review_records_its_agreement_with_the_consensus_which_its_pay_is_weighed_by()
+    {
+        var result = Consensus.Compute([R(1, 80, 0.5m), R(2, 75, 0.5m), R(3, 70, 0.2m), R(4, 5, 0.3m, Consensus.Reject)], clipDistance: 20);
+
+        // Median 75: 5 points away is a quarter of the clip, 0.75; the outlier is clipped and agrees 0.
+        Assert.Equal(75, result.Score);
+        Assert.Equal([(80, 0.75m), (75, 1m), (70, 0.75m), (5, 0m)], result.Reviews.Select(r => (r.Score, r.Agreement!.Value)));
+    }
+
+    [Fact]
     public void Reputation_moves_toward_agreement_and_never_below_the_floor()
     {
         var policy = new ScoringOptions { ReputationRate = 0.2m, ReputationFloor = 0.05m, ClipDistance = 20 }.ToPolicy(DateTimeOffset.UnixEpoch);

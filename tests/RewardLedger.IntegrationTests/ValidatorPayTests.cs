@@ -27,7 +27,8 @@ public sealed class ValidatorPayTests(ValidatorPayLedgerSystem system) : IClassF
     {
         var api = system.Api;
         var (v1, v2, v3) = (Address.Parse(LedgerSystem.RandomAddress()), Address.Parse(LedgerSystem.RandomAddress()), Address.Parse(LedgerSystem.RandomAddress()));
-        ScoredReview[] reviews = [new(v1, 80, "accept", 0.8m, false), new(v2, 75, "accept", 0.4m, false), new(v3, 20, "reject", 0.6m, true)];
+        // Each review as the scoring service records it: v2 lies halfway to the clip (agreement 0.5), v3 beyond it.
+        ScoredReview[] reviews = [new(v1, 80, "accept", 0.8m, false, 1m), new(v2, 75, "accept", 0.4m, false, 0.5m), new(v3, 20, "reject", 0.6m, true, 0m)];
         var data = Reviewed(LedgerSystem.Scored(LedgerSystem.RandomAddress(), 80), reviews);
         var feedback = Reviewed(LedgerSystem.Scored(LedgerSystem.RandomAddress(), 0, "feedback"), reviews); // rejected: validators are paid all the same
         var fallback = LedgerSystem.Scored(LedgerSystem.RandomAddress(), 90) with { Fallback = "no-quorum", Reviews = [] };
@@ -41,12 +42,12 @@ public sealed class ValidatorPayTests(ValidatorPayLedgerSystem system) : IClassF
         Assert.Equal(3, await system.CreditsAsync("true"));
         Assert.Null(await system.Services(0).GetRequiredService<CreditWriter>().CreditAsync(data, default));
 
-        // Pools: 10% of the base, 1 token (data) and 0.2 token (feedback); weights 800000 and 400000, v3 clipped.
-        // Data: 2/3 and 1/3 of 10^18, the one unit rounding leaves to v1's larger remainder. Feedback: exact.
+        // Pools: 10% of the base, 1 token (data) and 0.2 token (feedback); weights reputation × agreement, 800000 and
+        // 200000 (v2's 0.4 at half agreement), v3 clipped: 4/5 and 1/5 of each pool, exact.
         var expected = new Dictionary<string, BigInteger>
         {
-            [v1] = 666_666_666_666_666_667 + 133_333_333_333_333_333,
-            [v2] = 333_333_333_333_333_333 + 66_666_666_666_666_667,
+            [v1] = 800_000_000_000_000_000 + 160_000_000_000_000_000,
+            [v2] = 200_000_000_000_000_000 + 40_000_000_000_000_000,
         };
         Assert.Equal(2, await LedgerSql.CountAsync(system.History, "SELECT count(*) FROM history.mt_events WHERE type = 'validators_rewarded'"));
         Assert.Equal(0, await LedgerSql.CountAsync(system.History,
@@ -54,7 +55,7 @@ public sealed class ValidatorPayTests(ValidatorPayLedgerSystem system) : IClassF
         var pays = await Pays();
         Assert.Equal(Token, pays[data.ContributionId].Sum);
         Assert.Equal(Token / 5, pays[feedback.ContributionId].Sum);
-        Assert.Equal(["666666666666666667", "333333333333333333"], Lines(pays[data.ContributionId].Lines, v1, v2));
+        Assert.Equal(["800000000000000000", "200000000000000000"], Lines(pays[data.ContributionId].Lines, v1, v2));
         Assert.DoesNotContain(v3, pays.Values.SelectMany(p => p.Lines.EnumerateArray()).Select(l => l.GetProperty("validator").GetString()));
         // The contributor's own credit is what the policy gives without validators: they are paid on top.
         Assert.Equal(TokenAmount.Format(8 * Token), (await CreditOf(data.ContributionId)).GetProperty("amount").GetString());

@@ -11,7 +11,29 @@ public sealed class ValidatorPayTests
     private const string B = "0x2000000000000000000000000000000000000002";
     private const string C = "0x3000000000000000000000000000000000000003";
 
-    private static ScoredReview Review(string validator, decimal reputation, bool clipped = false) => new(validator, 70, "accept", reputation, clipped);
+    private static ScoredReview Review(string validator, decimal reputation, bool clipped = false, decimal? agreement = null) =>
+        new(validator, 70, "accept", reputation, clipped, agreement);
+
+    [Fact]
+    public void A_review_pays_by_its_reputation_times_its_agreement_so_one_just_inside_the_clip_earns_almost_nothing()
+    {
+        // Same reputation: one at the consensus, one halfway to the clip, one just inside it (19 of 20 points away).
+        var (total, lines) = ValidatorPay.Divide(1_000, [Review(A, 0.8m, agreement: 1m), Review(B, 0.8m, agreement: 0.5m), Review(C, 0.8m, agreement: 0.05m)]);
+
+        Assert.Equal(800_000 + 400_000 + 40_000, total);
+        // 1000·800000/1240000 = 645.16, ·400000 = 322.58, ·40000 = 32.26: 999 by floors, the unit left to B's .58.
+        Assert.Equal([(A, 800_000L, "645"), (B, 400_000L, "323"), (C, 40_000L, "32")], lines.Select(l => (l.Validator, l.Weight, l.Amount)));
+    }
+
+    [Fact]
+    public void A_review_recorded_without_an_agreement_pays_as_before_by_reputation_alone()
+    {
+        var (before, old) = ValidatorPay.Divide(1_000, [Review(A, 0.5m), Review(B, 0.25m)]);
+        var (now, recorded) = ValidatorPay.Divide(1_000, [Review(A, 0.5m, agreement: 1m), Review(B, 0.25m, agreement: 1m)]);
+
+        Assert.Equal((750_000L, 750_000L), (before, now));
+        Assert.Equal(old.Select(l => (l.Validator, l.Amount)), recorded.Select(l => (l.Validator, l.Amount)));
+    }
 
     [Fact]
     public void The_pool_is_split_by_reputation_in_millionths_and_a_clipped_review_gets_nothing()
@@ -59,6 +81,8 @@ public sealed class ValidatorPayTests
     {
         Assert.Throws<FormatException>(() => ValidatorPay.Divide(10, [Review(A, -0.1m)]));
         Assert.Throws<FormatException>(() => ValidatorPay.Divide(10, [Review("0x12", 0.1m)]));
+        Assert.Throws<FormatException>(() => ValidatorPay.Divide(10, [Review(A, 0.5m, agreement: 1.5m)]));
+        Assert.Throws<FormatException>(() => ValidatorPay.Divide(10, [Review(A, 0.5m, agreement: -0.5m)]));
     }
 
     [Fact]

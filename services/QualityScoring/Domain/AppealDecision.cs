@@ -87,9 +87,14 @@ public static class AppealDecision
 
     /// <summary>
     /// The first round's reviews as the panel's consensus clips them (<see cref="AppealDecided.FirstRound"/>): the clipping
-    /// rule of a round's own consensus, applied with the panel's consensus in place of the round's median. The reputation
-    /// stays the one at assignment, the weight the review had in its round, so the ledger pays it as it first did.
+    /// and agreement rules of a round's own consensus, applied with the panel's consensus in place of the round's median.
+    /// The reputation stays the one at assignment, the weight the review had in its round, so the ledger pays it as it
+    /// first did, times its agreement with the consensus that now decides.
     /// </summary>
     public static IReadOnlyList<ScoredReview> Remeasured(IReadOnlyList<ScoredReview> firstRound, int consensus, int clipDistance) =>
-        [.. firstRound.Select(r => r with { Clipped = Math.Abs(r.Score - consensus) > clipDistance })];
+        [.. firstRound.Select(r => r with
+        {
+            Clipped = Math.Abs(r.Score - consensus) > clipDistance,
+            Agreement = Consensus.Agreement(r.Score, consensus, clipDistance),
+        })];
 }

@@ -34,7 +34,8 @@ public static class Consensus
                 else
                     accept += review.Weight;
             }
-            scored.Add(new ScoredReview(review.Validator, review.Score, review.Verdict, review.Weight, clipped));
+            scored.Add(new ScoredReview(review.Validator, review.Score, review.Verdict, review.Weight, clipped,
+                Agreement(review.Score, median, clipDistance)));
         }
         return new Result(median, reject > accept ? Reject : Accept, scored);
     }

@@ -8,19 +8,20 @@ namespace CommunityAI.RewardLedger.Domain;
 /// <summary>
 /// Splitting a case's validator pool among its reviewers, as a pure function of the stored <see cref="ContributionScored"/>
 /// (rule in <see cref="ValidatorsRewarded"/>). Yuma-style: a review pays in proportion to the weight the consensus gave it
-/// (the validator's reputation), and a review the consensus clipped pays nothing. Finer agreement (how close an
-/// unclipped score came) is not weighed here: it already moves the reputation, which is the weight of every later review,
-/// and keeping it out keeps every line derivable from the one event, without the scoring policy's clipping distance.
+/// (the validator's reputation) times how close it came (<see cref="ScoredReview.Agreement"/>), and a review the
+/// consensus clipped pays nothing. Weighing closeness is what makes inflating a friend's work just inside the clip cost
+/// the inflating reviewer its pay on that case; with reputation alone it cost only a slow drift of reputation. The
+/// scoring service records each review's agreement in the event, so every line is still derivable from the one event.
 /// </summary>
 public static class ValidatorPay
 {
-    /// <summary>Reputations (0–1, six decimals) become integer weights in millionths, truncated.</summary>
+    /// <summary>Reputation times agreement (each 0–1, six decimals) becomes an integer weight in millionths, truncated.</summary>
     public const long WeightScale = 1_000_000;
 
     /// <summary>The pool's lines: one per validator with a share above zero, in ordinal order of address; they add up to the pool.</summary>
     /// <param name="pool">What the case's validators share (<see cref="RewardPolicy.ValidatorPoolFor"/>), zero or more.</param>
     /// <param name="reviews">The reviews the consensus used, as <see cref="ContributionScored.Reviews"/> records them.</param>
-    /// <exception cref="FormatException">A review names no valid address or has a negative reputation: a damaged history.</exception>
+    /// <exception cref="FormatException">A review names no valid address or has a negative reputation or an agreement outside 0–1: a damaged history.</exception>
     public static (long TotalWeight, IReadOnlyList<ValidatorReward> Lines) Divide(BigInteger pool, IReadOnlyList<ScoredReview> reviews)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(pool);
@@ -51,14 +52,19 @@ public static class ValidatorPay
         return (total, lines);
     }
 
-    /// <summary>A review's weight: its reputation in millionths (truncated), 0 when clipped.</summary>
+    /// <summary>
+    /// A review's weight: reputation · agreement in millionths (truncated), 0 when clipped. A review recorded before
+    /// agreements were (contracts 1.15) counts agreement 1, so older histories pay as they were paid.
+    /// </summary>
     public static long WeightOf(ScoredReview review)
     {
         if (review.Clipped)
             return 0;
         if (review.Reputation < 0)
             throw new FormatException($"the review of {review.Validator} has a negative reputation {review.Reputation}");
-        return checked((long)decimal.Floor(review.Reputation * WeightScale));
+        if (review.Agreement is < 0 or > 1)
+            throw new FormatException($"the review of {review.Validator} has an agreement {review.Agreement} outside 0–1");
+        return checked((long)decimal.Floor(review.Reputation * (review.Agreement ?? 1m) * WeightScale));
     }
 
     // One entry per address (EIP-55): a validator's reviews of one case, should there be several, add up.

@@ -140,7 +140,9 @@ internal sealed class ValidatorPayReplay : IReplay
 
     /// <summary>
     /// The published split of <paramref name="pool"/> over <paramref name="reviews"/> (ScoredReview objects): weights
-    /// floor(reputation · 10^6) for unclipped reviews, summed per address (each 1 when they all floor to 0), 0 for clipped;
+    /// floor(reputation · agreement · 10^6) for unclipped reviews (agreement 1 where the review records none, as before
+    /// 1.15), summed per address (each 1 when they all floor to 0), 0 for clipped; whether each recorded agreement is the
+    /// right one is the scores section's check (<c>agreement</c>);
     /// shares floor(pool · w / W), the rest one unit each by largest remainder, ties to the lower address; zero lines left out.
     /// </summary>
     internal static (long TotalWeight, List<(string Validator, long Weight, BigInteger Amount)> Lines) Split(BigInteger pool, IEnumerable<JsonElement> reviews)
@@ -151,7 +153,8 @@ internal sealed class ValidatorPayReplay : IReplay
         {
             if (Bool(review, "clipped") is not false || !Address.TryParse(Text(review, "validator"), out var validator) || Decimal(review, "reputation") is not { } reputation)
                 continue;
-            weights[validator] = weights.GetValueOrDefault(validator) + (long)Math.Floor(reputation * Millionths);
+            var agreement = Decimal(review, "agreement") ?? 1m;
+            weights[validator] = weights.GetValueOrDefault(validator) + (long)Math.Floor(reputation * agreement * Millionths);
             counts[validator] = counts.GetValueOrDefault(validator) + 1;
         }
         if (weights.Values.Sum() == 0)

@@ -42,6 +42,8 @@ internal sealed class AppealReplay(SigningDomain domain) : IReplay
     private readonly List<Panel> _panels = [];
     private readonly Dictionary<string, long> _removed = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<ReplayDifference> _findings = [];
+    // As in the scores section: once a decision records agreements (contracts 1.15), every later one must.
+    private long? _firstAgreementAt;
     private int _appeals, _decided, _recomputed, _audits, _auditsPending;
 
     public void Add(LogEvent e)
@@ -385,7 +387,34 @@ internal sealed class AppealReplay(SigningDomain domain) : IReplay
             Find(e.Index, "appeal first score", $"contribution {id}: the appeal records first score {Int(e.Data, "firstScore")}, the contribution was scored {first.Score}");
         if (Text(e.Data, "outcome") != outcome)
             Find(e.Index, "appeal outcome", $"contribution {id}: the appeal records outcome {Text(e.Data, "outcome")}, the history gives {outcome}");
-        CheckFirstRound(e, id, c.FirstReviews, consensus, clipDistance);
+        var withAgreement = Records(e, "firstRound") || Records(e, "reviews");
+        if (withAgreement)
+            _firstAgreementAt ??= e.Index;
+        else if (_firstAgreementAt is { } since && outcome != "no-quorum")
+            Find(e.Index, "appeal agreement missing", $"contribution {id}: the decision records no agreements, though decisions record them since log index {since}");
+        CheckFirstRound(e, id, c.FirstReviews, consensus, clipDistance, withAgreement);
+        if (consensus is { } decidedBy && clipDistance is { } clip)
+            CheckPanelReviews(e, id, panel, decidedBy, clip, withAgreement);
+    }
+
+    private static bool Records(LogEvent e, string list) =>
+        (Array(e.Data, list) ?? []).Any(r => Member(r, "agreement") is not null);
+
+    /// <summary>
+    /// The panel's reviews as the decision records them (AppealDecided.reviews, which the ledger pays the panel by): each
+    /// revealed panel review once, at its reputation at the draw, with clipped and (from 1.15) agreement recomputed from
+    /// the panel's consensus.
+    /// </summary>
+    private void CheckPanelReviews(LogEvent e, string id, Panel panel, int consensus, int clip, bool withAgreement)
+    {
+        var expected = panel.Reviews
+            .Select(r => new FirstReview(r.Validator.ToLowerInvariant(), r.Score, r.Verdict, panel.Reputations.GetValueOrDefault(r.Validator),
+                ScoringRules.Clipped(r.Score, consensus, clip), withAgreement ? ScoringRules.Agreement(r.Score, consensus, clip) : null))
+            .OrderBy(r => r.Validator, StringComparer.Ordinal).ToList();
+        var written = (Array(e.Data, "reviews") ?? []).Select(Reviewed).OrderBy(r => r.Validator, StringComparer.Ordinal).ToList();
+        if (!written.SequenceEqual(expected))
+            Find(e.Index, "appeal reviews", $"contribution {id}: the appeal records the panel's reviews as [{string.Join(", ", written)}], "
+                + $"the history recomputes [{string.Join(", ", expected)}]");
     }
 
     /// <summary>
@@ -393,12 +422,16 @@ internal sealed class AppealReplay(SigningDomain domain) : IReplay
     /// score's reviews with clipped recomputed from the consensus and the clipping distance, or as first recorded without a
     /// quorum. Absent in decisions recorded before the field: nothing to compare.
     /// </summary>
-    private void CheckFirstRound(LogEvent e, string id, IReadOnlyList<FirstReview> recorded, int? consensus, int? clipDistance)
+    private void CheckFirstRound(LogEvent e, string id, IReadOnlyList<FirstReview> recorded, int? consensus, int? clipDistance, bool withAgreement)
     {
         if (Array(e.Data, "firstRound") is not { } firstRound)
             return;
         var expected = consensus is { } median && clipDistance is { } clip
-            ? recorded.Select(r => r with { Clipped = r.Score is { } score && ScoringRules.Clipped(score, median, clip) }).ToList()
+            ? recorded.Select(r => r with
+            {
+                Clipped = r.Score is { } score && ScoringRules.Clipped(score, median, clip),
+                Agreement = withAgreement && r.Score is { } scored ? ScoringRules.Agreement(scored, median, clip) : null,
+            }).ToList()
             : recorded;
         var written = firstRound.Select(Reviewed).ToList();
         if (!written.SequenceEqual(expected))
@@ -407,7 +440,8 @@ internal sealed class AppealReplay(SigningDomain domain) : IReplay
     }
 
     private static FirstReview Reviewed(JsonElement review) => new(
-        Text(review, "validator")?.ToLowerInvariant(), Int(review, "score"), Text(review, "verdict"), Decimal(review, "reputation"), Bool(review, "clipped") == true);
+        Text(review, "validator")?.ToLowerInvariant(), Int(review, "score"), Text(review, "verdict"), Decimal(review, "reputation"), Bool(review, "clipped") == true,
+        Decimal(review, "agreement"));
 
     // The rule of ReviewersAssigned: ln(u) / reputation, u from the first 8 bytes of SHA-256(seed ‖ address).
     private static double Key(byte[] seed, string validator, decimal reputation)
@@ -441,7 +475,7 @@ internal sealed class AppealReplay(SigningDomain domain) : IReplay
         public long? Decided { get; set; }
     }
 
-    private sealed record FirstReview(string? Validator, int? Score, string? Verdict, decimal? Reputation, bool Clipped);
+    private sealed record FirstReview(string? Validator, int? Score, string? Verdict, decimal? Reputation, bool Clipped, decimal? Agreement = null);
 
     private sealed record Panel(long Index, string ContributionId, string AppealId, long Round, string? Seed, int Quorum,
         IReadOnlyList<(string Validator, decimal Reputation)> Candidates, IReadOnlyList<string> Reviewers, Dictionary<string, decimal> Reputations)

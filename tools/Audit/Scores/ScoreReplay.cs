@@ -26,6 +26,9 @@ internal sealed class ScoreReplay(SigningDomain domain) : IReplay
     private readonly Dictionary<string, long> _scoredAt = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<ReplayDifference> _findings = [];
     private int _scored, _equal, _byConsensus, _fallback, _duplicate, _withoutComponents;
+    // Agreements were first recorded in contracts 1.15; once one is in the history, every later score records them, so a
+    // writer cannot leave one out to pay a review far from the consensus as if it sat on it.
+    private long? _firstAgreementAt;
 
     public void Add(LogEvent e)
     {
@@ -307,10 +310,28 @@ internal sealed class ScoreReplay(SigningDomain domain) : IReplay
             var shouldClip = ScoringRules.Clipped(source.Score, median, clipDistance);
             if (clipped != shouldClip)
                 Find(index, "clipped", $"contribution {id}: the review of {validator} is marked clipped={clipped.Value.ToString().ToLowerInvariant()}, its score {source.Score} against median {median} and clip distance {clipDistance} gives {shouldClip.ToString().ToLowerInvariant()}");
+            CheckAgreement(index, id, validator, entry, ScoringRules.Agreement(source.Score, median, clipDistance),
+                $"its score {source.Score} against median {median} and clip distance {clipDistance}");
         }
         foreach (var omitted in submitted.Where(r => !matched.Contains(r.Validator)))
             Find(index, "review omitted", $"contribution {id}: the review of {omitted.Validator} (log index {omitted.Index}) was recorded before the score but not used");
         return (median, verdict);
+    }
+
+    /// <summary>A used review's agreement (ScoredReview.agreement, 1.15): the recomputed one, or absent only before the first recorded.</summary>
+    private void CheckAgreement(long index, string id, string validator, JsonElement entry, decimal expected, string because)
+    {
+        var member = Member(entry, "agreement");
+        if (member is null)
+        {
+            if (_firstAgreementAt is { } first)
+                Find(index, "review agreement missing", $"contribution {id}: the review of {validator} records no agreement, though scores record one since log index {first}");
+            return;
+        }
+        _firstAgreementAt ??= index;
+        var recorded = Decimal(entry, "agreement");
+        if (recorded != expected)
+            Find(index, "review agreement", $"contribution {id}: the review of {validator} records agreement {member.Value.GetRawText()}, {because} gives {expected.ToString(CultureInfo.InvariantCulture)}");
     }
 
     private string? Recover(Review review)

@@ -260,7 +260,10 @@ async function appealCard(id, scoring, me) {
   const state = h("p", { id: "appeal-standing" });
   card.append(state);
   if (mine) card.append(facts([["Your review", `${mine.score} (${mine.verdict})`],
-    ["Against the consensus", mine.clipped ? "clipped: beyond the clipping distance, it did not count" : "within the clipping distance"]]));
+    ["Against the consensus", mine.clipped ? "clipped: beyond the clipping distance, it did not count"
+      // Pay is weighed by agreement (1 at the consensus, 0 at the clipping distance); scores before it was recorded have none.
+      : mine.agreement == null ? "within the clipping distance"
+      : `within the clipping distance: agreement ${mine.agreement}, so it is paid ${Math.round(mine.agreement * 100)}% of its reputation's weight`]]));
   const standing = await getJson(`/api/appeals/standing?contributionId=${id}&appellant=${me}`);
   if (!standing.mayAppeal) {
     state.textContent = `You cannot appeal — ${standing.refusal}: ${standing.detail}.`;
