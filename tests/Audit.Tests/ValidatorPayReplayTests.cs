@@ -21,8 +21,9 @@ public sealed class ValidatorPayReplayTests
     private static ValidatorPayReplay History(int share = 1000)
     {
         var replay = new ValidatorPayReplay();
+        // A whole policy, as the ledger publishes one: a malformed policy is in force for no section (the policy replay names it).
         replay.Add(Event(0, "ledger/policies", "reward_policy_published",
-            $$"""{"version":1,"basePerKind":{"data":"1000"},"effectiveFromEpoch":0,"validatorShareBasisPoints":{{share}}}"""));
+            $$"""{"version":1,"basePerKind":{"data":"1000"},"capPerAddressPerEpoch":"1000000","effectiveFromEpoch":0,"validatorShareBasisPoints":{{share}}}"""));
         replay.Add(Event(1, $"scoring/{Id}", "contribution_scored", $$"""
             {"contributionId":"{{Id}}","kind":"data","score":70,"reviews":[
               {"validator":"{{Alice}}","reputation":0.3,"clipped":false},{"validator":"{{Carol}}","reputation":0.9,"clipped":true},

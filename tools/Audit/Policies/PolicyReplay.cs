@@ -59,7 +59,7 @@ internal sealed class PolicyReplay(SigningDomain? domain = null) : IReplay
                 if (Text(data, "version") is { } scoringVersion && !_scoringVersions.Add(scoringVersion))
                     Find(e, "scoring policy version reused", $"scoring policy {scoringVersion} is recorded twice");
                 break;
-            case "rewardpolicypublished" when e.Stream == "ledger/policies":
+            case "rewardpolicypublished" when e.Stream == RewardPolicySchedule.Stream:
                 AddRewardPolicy(e);
                 break;
             case "contributionrewarded" when e.Stream.StartsWith("ledger/credits/", StringComparison.Ordinal):

@@ -33,7 +33,7 @@ internal sealed class AppealSettlementReplay : IReplay
 
     private const string CreditStreams = "ledger/credits/";
 
-    private readonly Dictionary<string, RewardPolicy> _policies = new(StringComparer.Ordinal);
+    private readonly RewardPolicySchedule _policies = new();
     private readonly HashSet<string> _seenContent = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, JsonElement> _scores = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, Credit> _credits = new(StringComparer.OrdinalIgnoreCase);
@@ -52,9 +52,8 @@ internal sealed class AppealSettlementReplay : IReplay
     {
         switch (Normalize(e.Type))
         {
-            case "rewardpolicypublished" when e.Stream == "ledger/policies":
-                if (PolicyReplay.ReadPolicy(e.Data) is { } policy)
-                    _policies.TryAdd(policy.Name, policy); // the policy replay names a malformed or reused one
+            case "rewardpolicypublished":
+                _policies.Observe(e);
                 break;
             case "contributionsubmitted" when e.Stream.StartsWith("contributions/", StringComparison.Ordinal):
                 if (Text(e.Data, "contributionId") is { } submitted && Member(e.Data, "contentSize") is { ValueKind: JsonValueKind.Number })
@@ -148,7 +147,7 @@ internal sealed class AppealSettlementReplay : IReplay
             Find(e.Index, "settlement without credit", $"contribution {id} is settled, but it was not scored and credited before");
             return;
         }
-        if (!_policies.TryGetValue(credit.PolicyVersion, out var policy))
+        if (_policies.Named(credit.PolicyVersion) is not { } policy)
         {
             Find(e.Index, "settlement policy", $"contribution {id} was credited under {credit.PolicyVersion}, which no RewardPolicyPublished records");
             return;

@@ -32,7 +32,7 @@ internal sealed class GainRewardReplay : IReplay
     private const string GainStreams = "ledger/gains/";
     private const string EvaluationStreams = "model/contributions/";
 
-    private readonly List<(long From, RewardPolicy Policy)> _policies = [];
+    private readonly RewardPolicySchedule _policies = new();
     private readonly Dictionary<string, (long Index, JsonElement Data)> _evaluations = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, long> _creditedAt = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, (long Index, string? Contributor, BigInteger Amount)> _credits = new(StringComparer.OrdinalIgnoreCase);
@@ -47,9 +47,8 @@ internal sealed class GainRewardReplay : IReplay
         var type = Normalize(e.Type);
         switch (type)
         {
-            case "rewardpolicypublished" when e.Stream == "ledger/policies":
-                if (PolicyReplay.ReadPolicy(e.Data) is { } policy)
-                    _policies.Add((Long(e.Data, "effectiveFromEpoch") ?? 0, policy)); // the policy replay names a malformed one
+            case "rewardpolicypublished":
+                _policies.Observe(e);
                 break;
             case "modelcontributionevaluated" when e.Stream.StartsWith(EvaluationStreams, StringComparison.Ordinal):
                 // Only in its own contribution's stream, once (the model replay names a second one).
@@ -77,7 +76,7 @@ internal sealed class GainRewardReplay : IReplay
             due++;
             // Only a history the ledger keeps (it records its reward policy first) owes a credit; one without the ledger,
             // such as the model service's alone, has nothing to hold it to, as an appeal is unsettled only where credited.
-            if (_policies.Count > 0 && !_creditedAt.ContainsKey(id))
+            if (_policies.Any && !_creditedAt.ContainsKey(id))
                 Find(evaluation.Index, "gain unrewarded",
                     $"contributed model {Text(evaluation.Data, "modelHash")} of contribution {id} became champion with a gain of {Int(evaluation.Data, "gainBasisPoints")} bp, but no ModelGainRewarded credits it");
         }
@@ -140,7 +139,7 @@ internal sealed class GainRewardReplay : IReplay
             Find(e.Index, "gain reward epoch", $"the gain credit of contribution {id} names no integer epoch");
             return;
         }
-        var inForce = _policies.LastOrDefault(p => p.From <= epoch).Policy;
+        var inForce = _policies.InForce(epoch);
         if (inForce is null)
         {
             Find(e.Index, "gain reward without a policy", $"the gain of contribution {id} is credited in epoch {epoch}, before any reward policy applies");

@@ -3,6 +3,7 @@ using System.Numerics;
 using System.Text.Json;
 using CommunityAI.Audit.Commands;
 using CommunityAI.Audit.History;
+using CommunityAI.Audit.Policies;
 using CommunityAI.Formats.Signing;
 using static CommunityAI.Audit.Scores.EventData;
 
@@ -26,10 +27,9 @@ internal sealed class ValidatorPayReplay : IReplay
 
     private const string CreditStreams = "ledger/credits/";
     private const string ScoreStreams = "scoring/";
-    private const string PolicyStream = "ledger/policies";
     private const long Millionths = 1_000_000;
 
-    private readonly List<(long From, long Version, Dictionary<string, BigInteger> Bases, int Share)> _policies = [];
+    private readonly RewardPolicySchedule _policies = new();
     private readonly Dictionary<string, JsonElement> _scores = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, (long Index, long Epoch)> _credits = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, long> _paidAt = new(StringComparer.OrdinalIgnoreCase);
@@ -41,8 +41,8 @@ internal sealed class ValidatorPayReplay : IReplay
     {
         switch (Normalize(e.Type))
         {
-            case "rewardpolicypublished" when e.Stream == PolicyStream:
-                AddPolicy(e.Data);
+            case "rewardpolicypublished":
+                _policies.Observe(e);
                 break;
             case "contributionscored" when e.Stream.StartsWith(ScoreStreams, StringComparison.Ordinal):
                 if (Text(e.Data, "contributionId") is { } scored)
@@ -71,17 +71,6 @@ internal sealed class ValidatorPayReplay : IReplay
                     $"contribution {id} is credited in epoch {credit.Epoch}, but its validators' pay of {N(pay.Pool)} is not recorded"));
         }
         return new ValidatorPayReplayResult(expected, _paidAt.Count, _lines, _paid, _findings);
-    }
-
-    private void AddPolicy(JsonElement data)
-    {
-        if (Long(data, "version") is not { } version || Member(data, "basePerKind") is not { ValueKind: JsonValueKind.Object } bases)
-            return; // the policy replay reports a malformed policy
-        var amounts = new Dictionary<string, BigInteger>(StringComparer.Ordinal);
-        foreach (var kind in bases.EnumerateObject())
-            if (kind.Value.ValueKind == JsonValueKind.String && TryAmount(kind.Value.GetString(), out var amount))
-                amounts[kind.Name] = amount;
-        _policies.Add((Long(data, "effectiveFromEpoch") ?? 0, version, amounts, Int(data, "validatorShareBasisPoints") ?? 0));
     }
 
     private void Check(LogEvent e)
@@ -130,10 +119,10 @@ internal sealed class ValidatorPayReplay : IReplay
         if (!_scores.TryGetValue(id, out var score) || Member(score, "fallback") is not null
             || Array(score, "reviews") is not { Count: > 0 } reviews || Text(score, "kind") is not { } kind)
             return null;
-        var inForce = _policies.Where(p => p.From <= epoch).Select(p => ((long From, long Version, Dictionary<string, BigInteger> Bases, int Share)?)p).LastOrDefault();
-        if (inForce is not { } policy)
+        if (_policies.InForce(epoch) is not { } policy)
             return null;
-        var pool = policy.Bases.TryGetValue(kind, out var basis) ? basis * policy.Share / 10_000 : BigInteger.Zero;
+        // The pool written again from its description (ValidatorsRewarded), not the ledger's RewardPolicy.ValidatorPoolFor.
+        var pool = policy.BasePerKind.TryGetValue(kind, out var basis) ? basis * policy.ValidatorShareBasisPoints / 10_000 : BigInteger.Zero;
         var (total, lines) = Split(pool, reviews);
         return new Pay(policy.Version, pool, total, lines);
     }
