@@ -8,7 +8,7 @@ namespace CommunityAI.Audit.Tests;
 /// <summary>The published deployments under deploy/networks: each signed by its admin, and refused once edited.</summary>
 public sealed class NetworkFileTests
 {
-    public static readonly string NetworksDirectory = Path.Combine(AnvilNode.RepositoryRoot(), "deploy", "networks");
+    public static readonly string NetworksDirectory = Path.Combine(RepositoryRoot.Find(), "deploy", "networks");
 
     public static TheoryData<string> PublishedFiles() => [.. Directory.GetFiles(NetworksDirectory, "*.json").Select(f => Path.GetFileName(f))];
 

@@ -8,14 +8,14 @@ namespace ChainBridge.IntegrationTests;
 
 public sealed class SolidityArtifactsTests
 {
-    private static readonly string SolidityDirectory = Path.Combine(AnvilNode.RepositoryRoot(), "services", "ChainBridge", "Solidity");
+    private static readonly string SolidityDirectory = Path.Combine(RepositoryRoot.Find(), "services", "ChainBridge", "Solidity");
 
     [Fact]
     public async Task Checked_in_artifacts_match_a_fresh_compile_of_the_contracts()
     {
         var start = new ProcessStartInfo("node", ["services/ChainBridge/Solidity/compile.mjs", "--check"])
         {
-            WorkingDirectory = AnvilNode.RepositoryRoot(),
+            WorkingDirectory = RepositoryRoot.Find(),
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };

@@ -16,7 +16,7 @@ public sealed partial class AutoscalerQueueTests(SystemUnderTest system) : IClas
     public async Task Every_queue_an_autoscaler_trigger_names_is_consumed_by_the_running_service()
     {
         await system.DeploymentAsync();
-        var triggers = Directory.GetFiles(Path.Combine(AnvilNode.RepositoryRoot(), "deploy", "base"), "scaledobject.yaml", SearchOption.AllDirectories)
+        var triggers = Directory.GetFiles(Path.Combine(RepositoryRoot.Find(), "deploy", "base"), "scaledobject.yaml", SearchOption.AllDirectories)
             .SelectMany(file => QueueName().Matches(File.ReadAllText(file)).Select(m => (Service: Path.GetFileName(Path.GetDirectoryName(file))!, Queue: m.Groups[1].Value)))
             .ToList();
         Assert.NotEmpty(triggers);

@@ -265,27 +265,9 @@ public class AnvilNode : IAsyncLifetime
     {
         if (Environment.GetEnvironmentVariable("COMMUNITYAI_ANVIL") is { Length: > 0 } configured)
             return File.Exists(configured) ? configured : throw new FileNotFoundException($"COMMUNITYAI_ANVIL points at {configured}, which does not exist.");
-        var binary = Path.Combine(RepositoryRoot(), "node_modules", "@foundry-rs", "anvil-linux-amd64", "bin", "anvil");
+        var binary = Path.Combine(RepositoryRoot.Find(), "node_modules", "@foundry-rs", "anvil-linux-amd64", "bin", "anvil");
         return File.Exists(binary)
             ? binary
             : throw new FileNotFoundException($"anvil not found at {binary}; run 'npm ci' in the repository root (or set COMMUNITYAI_ANVIL).");
-    }
-
-    /// <summary>
-    /// The folder holding CommunityAI.sln: walking up from the test binaries, or, when they were built
-    /// elsewhere (--artifacts-path), the repository the build recorded.
-    /// </summary>
-    public static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "CommunityAI.sln")))
-                return dir.FullName;
-        }
-        var recorded = typeof(AnvilNode).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
-            .Cast<System.Reflection.AssemblyMetadataAttribute>().FirstOrDefault(a => a.Key == "RepositoryRoot")?.Value;
-        return recorded is not null && File.Exists(Path.Combine(recorded, "CommunityAI.sln"))
-            ? Path.GetFullPath(recorded)
-            : throw new DirectoryNotFoundException($"No CommunityAI.sln above {AppContext.BaseDirectory}.");
     }
 }

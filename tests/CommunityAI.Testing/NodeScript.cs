@@ -14,7 +14,7 @@ public static class NodeScript
     /// <param name="requiredPackage">A package under node_modules the script imports, checked first so a missing install is named.</param>
     public static string Run(string scriptPath, string input, string requiredPackage)
     {
-        var repo = AnvilNode.RepositoryRoot();
+        var repo = RepositoryRoot.Find();
         Assert.True(Directory.Exists(Path.Combine(repo, "node_modules", requiredPackage)),
             $"node_modules/{requiredPackage} is missing (run `npm install` at the repository root)");
         var script = Path.Combine(repo, scriptPath);

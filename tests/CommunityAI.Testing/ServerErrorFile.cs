@@ -1,3 +1,4 @@
+using System.Text;
 using Microsoft.Extensions.Logging;
 
 namespace CommunityAI.Testing;
@@ -11,8 +12,15 @@ namespace CommunityAI.Testing;
 public sealed class ServerErrorFile : ILoggerProvider
 {
     public const string FolderVariable = "COMMUNITYAI_SERVER_ERRORS";
-    private const int MaxFileBytes = 4 << 20;
+
+    /// <summary>A file past this many bytes takes no more lines.</summary>
+    public const int MaxFileBytes = 4 << 20;
+
     private static readonly Lock Writing = new();
+
+    // The bytes in each file, kept here (under Writing) instead of asking the file system on every line. Per path, not
+    // per sink: every service a test project hosts appends to the project's one file.
+    private static readonly Dictionary<string, long> Written = new(StringComparer.Ordinal);
 
     private readonly string _service;
     private readonly string _path;
@@ -46,11 +54,14 @@ public sealed class ServerErrorFile : ILoggerProvider
     {
         lock (Writing)
         {
+            // Asked once per file: one the folder already held (an earlier test process of the same project) counts as it is.
+            if (!Written.TryGetValue(_path, out var length))
+                Written[_path] = length = File.Exists(_path) ? new FileInfo(_path).Length : 0;
             // A fault test that logs errors in a loop must not fill the disk: past the limit, the file keeps what it has.
-            var file = new FileInfo(_path);
-            if (file.Exists && file.Length > MaxFileBytes)
+            if (length > MaxFileBytes)
                 return;
-            File.AppendAllText(_path, text);
+            File.AppendAllText(_path, text); // UTF-8 without a byte order mark, as counted
+            Written[_path] = length + Encoding.UTF8.GetByteCount(text);
         }
     }
 

@@ -61,7 +61,7 @@ public static class Signed
     /// <summary>A body signed by ethers.js (eng/sign-contribution.mjs), as a wallet would sign it; null without node.</summary>
     public static string? ByEthers(string content, ulong nonce)
     {
-        var root = RepoRoot();
+        var root = RepositoryRoot.TryFind();
         if (root is null || !Directory.Exists(Path.Combine(root, "node_modules", "ethers")))
             return null;
         var start = new ProcessStartInfo("node") { WorkingDirectory = root, RedirectStandardOutput = true, RedirectStandardError = true };
@@ -73,14 +73,5 @@ public static class Signed
         var output = process.StandardOutput.ReadToEnd();
         process.WaitForExit();
         return process.ExitCode == 0 ? output : throw new InvalidOperationException(process.StandardError.ReadToEnd());
-    }
-
-    // From this source file, since the test binaries may live in an artifacts folder outside the tree.
-    private static string? RepoRoot([System.Runtime.CompilerServices.CallerFilePath] string source = "")
-    {
-        for (var dir = new FileInfo(source).Directory; dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "CommunityAI.sln")))
-                return dir.FullName;
-        return null;
     }
 }

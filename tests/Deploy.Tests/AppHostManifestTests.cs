@@ -56,7 +56,7 @@ public sealed class AppHostManifestTests
         var configuration = typeof(AppHostManifestTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()!.Configuration;
         var start = new ProcessStartInfo("dotnet")
         {
-            ArgumentList = { "run", "--no-build", "-c", configuration, "--project", Path.Combine(RenderedOverlay.RepositoryRoot, "AppHost", "CommunityAI.AppHost.csproj"),
+            ArgumentList = { "run", "--no-build", "-c", configuration, "--project", Path.Combine(RepositoryRoot.Find(), "AppHost", "CommunityAI.AppHost.csproj"),
                 "--", "--publisher", "manifest", "--output-path", output },
             RedirectStandardOutput = true,
             RedirectStandardError = true,

@@ -11,7 +11,7 @@ namespace CommunityAI.Deploy.Tests;
 /// </summary>
 public sealed partial class ObservabilityTests
 {
-    private static readonly string Folder = Path.Combine(RenderedOverlay.RepositoryRoot, "deploy", "observability");
+    private static readonly string Folder = Path.Combine(RepositoryRoot.Find(), "deploy", "observability");
 
     [Fact]
     public void Every_metric_of_ours_the_dashboard_and_alerts_query_is_one_the_code_declares()

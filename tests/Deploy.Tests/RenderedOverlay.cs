@@ -30,8 +30,6 @@ public sealed class RenderedOverlay
 
     public static IReadOnlyList<string> Names { get; } = ["dev", "production"];
 
-    public static string RepositoryRoot { get; } = FindRepositoryRoot();
-
     public static RenderedOverlay Load(string name) =>
         Cache.GetOrAdd(name, n => new Lazy<RenderedOverlay>(() => Render(n))).Value;
 
@@ -57,7 +55,7 @@ public sealed class RenderedOverlay
 
     private static RenderedOverlay Render(string name)
     {
-        var directory = Path.Combine(RepositoryRoot, "deploy", "overlays", name);
+        var directory = Path.Combine(RepositoryRoot.Find(), "deploy", "overlays", name);
         var yaml = RunKubectlKustomize(directory);
         var objects = KubernetesYaml.LoadAllFromString(yaml, CustomTypes, strict: true);
         return new RenderedOverlay(name, objects.ToList());
@@ -90,17 +88,5 @@ public sealed class RenderedOverlay
                 throw new InvalidOperationException($"kubectl kustomize {directory} failed ({process.ExitCode}): {stderr.Result}");
             return stdout;
         }
-    }
-
-    private static string FindRepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "CommunityAI.sln")))
-                return dir.FullName;
-        var recorded = typeof(RenderedOverlay).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
-            .Cast<System.Reflection.AssemblyMetadataAttribute>().FirstOrDefault(a => a.Key == "RepositoryRoot")?.Value;
-        return recorded is not null && File.Exists(Path.Combine(recorded, "CommunityAI.sln"))
-            ? Path.GetFullPath(recorded)
-            : throw new InvalidOperationException($"CommunityAI.sln not found above {AppContext.BaseDirectory}");
     }
 }

@@ -9,7 +9,7 @@ public sealed class WorkloadTests
     [Fact]
     public void Every_overlay_directory_is_tested()
     {
-        var directories = Directory.GetDirectories(Path.Combine(RenderedOverlay.RepositoryRoot, "deploy", "overlays"))
+        var directories = Directory.GetDirectories(Path.Combine(RepositoryRoot.Find(), "deploy", "overlays"))
             .Select(Path.GetFileName).Order();
         Assert.Equal(RenderedOverlay.Names.Order(), directories);
     }

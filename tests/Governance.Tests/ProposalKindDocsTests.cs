@@ -12,7 +12,7 @@ namespace CommunityAI.Governance.Tests;
 /// </summary>
 public sealed partial class ProposalKindDocsTests
 {
-    private static readonly string Root = AnvilNode.RepositoryRoot();
+    private static readonly string Root = RepositoryRoot.Find();
 
     public static TheoryData<string> Documents() =>
     [

@@ -7,7 +7,7 @@ public static class Screenshots
 {
     public static Task SaveAsync(IPage page, string name) => page.ScreenshotAsync(new PageScreenshotOptions
     {
-        Path = Path.Combine(AnvilNode.RepositoryRoot(), "docs", "screenshots", name + ".png"),
+        Path = Path.Combine(RepositoryRoot.Find(), "docs", "screenshots", name + ".png"),
         FullPage = true,
     });
 }

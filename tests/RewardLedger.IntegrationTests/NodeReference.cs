@@ -9,7 +9,7 @@ internal static class NodeReference
 {
     public static async Task<string> RunAsync(string scriptFromRepoRoot, string stdin)
     {
-        var root = AnvilNode.RepositoryRoot();
+        var root = RepositoryRoot.Find();
         Assert.True(Directory.Exists(Path.Combine(root, "node_modules", "@openzeppelin", "merkle-tree")),
             "node_modules/@openzeppelin/merkle-tree is missing: run `npm ci` at the repository root");
         var start = new ProcessStartInfo("node")

@@ -64,28 +64,28 @@ public sealed class EarnedWeights(IDocumentStore store)
 
     private async Task<EpochWeights> LoadAsync(EpochClosed epoch)
     {
-        var ct = CancellationToken.None; // shared by every waiter (see ForAsync)
         try
         {
+            // Every read runs on CancellationToken.None: it is shared by every waiter, none of whose tokens may end it (see ForAsync).
             await using var session = store.QuerySession();
             // As the ledger builds its claim trees: rewards, validator pay, revenue lines and gain credits, each from its own streams, less the
             // reversals of invalidated contributions, plus or minus appeals' settlements, under the one published rule (a cumulative amount never goes down).
-            var entries = (await LedgerEvents<ContributionRewarded>(session, "contribution_rewarded", ct, LedgerStreamPrefix + "credits/"))
+            var entries = (await LedgerEvents<ContributionRewarded>(session, "contribution_rewarded", CancellationToken.None, LedgerStreamPrefix + "credits/"))
                 .Select(c => (Address: c.Contributor, c.Amount, c.Epoch))
-                .Concat((await LedgerEvents<ValidatorsRewarded>(session, "validators_rewarded", ct, LedgerStreamPrefix + "credits/"))
+                .Concat((await LedgerEvents<ValidatorsRewarded>(session, "validators_rewarded", CancellationToken.None, LedgerStreamPrefix + "credits/"))
                     .SelectMany(v => v.Lines.Select(l => (Address: l.Validator, l.Amount, v.Epoch))))
-                .Concat((await LedgerEvents<RevenueSplit>(session, "revenue_split", ct, LedgerStreamPrefix + "revenue/"))
+                .Concat((await LedgerEvents<RevenueSplit>(session, "revenue_split", CancellationToken.None, LedgerStreamPrefix + "revenue/"))
                     .SelectMany(r => r.Lines.Select(l => (l.Address, l.Amount, r.Epoch))))
-                .Concat((await LedgerEvents<RewardAdjusted>(session, "reward_adjusted", ct, LedgerStreamPrefix + "credits/"))
+                .Concat((await LedgerEvents<RewardAdjusted>(session, "reward_adjusted", CancellationToken.None, LedgerStreamPrefix + "credits/"))
                     .Select(a => (Address: a.Account, a.Amount, a.Epoch)))
                 // An appeal's settlement moves its accounts up or down (signed lines), in its own epoch.
-                .Concat((await LedgerEvents<AppealSettled>(session, "appeal_settled", ct, LedgerStreamPrefix + "credits/"))
+                .Concat((await LedgerEvents<AppealSettled>(session, "appeal_settled", CancellationToken.None, LedgerStreamPrefix + "credits/"))
                     .SelectMany(a => a.Lines.Select(l => (Address: l.Account, l.Amount, a.Epoch))))
                 // A contributed model's gain credit, from the ledger's gain streams.
-                .Concat((await LedgerEvents<ModelGainRewarded>(session, "model_gain_rewarded", ct, LedgerStreamPrefix + "gains/"))
+                .Concat((await LedgerEvents<ModelGainRewarded>(session, "model_gain_rewarded", CancellationToken.None, LedgerStreamPrefix + "gains/"))
                     .Select(g => (Address: g.Contributor, g.Amount, g.Epoch)))
                 // Less its reversal when the contribution was invalidated.
-                .Concat((await LedgerEvents<ModelGainReversed>(session, "model_gain_reversed", ct, LedgerStreamPrefix + "gains/"))
+                .Concat((await LedgerEvents<ModelGainReversed>(session, "model_gain_reversed", CancellationToken.None, LedgerStreamPrefix + "gains/"))
                     .Select(g => (Address: g.Account, g.Amount, g.Epoch)))
                 .Select(e => (e.Address, e.Epoch, BigInteger.Parse(e.Amount, System.Globalization.CultureInfo.InvariantCulture)));
             var earned = CumulativeClaims.At(entries, epoch.Epoch).ToDictionary(e => e.Address, e => e.Amount, StringComparer.Ordinal);

@@ -99,7 +99,7 @@ public sealed class LocalWitnessTests
 
     private static Dictionary<string, string> ReadParameters()
     {
-        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(AnvilNode.RepositoryRoot(), "AppHost", "appsettings.Development.json")));
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryRoot.Find(), "AppHost", "appsettings.Development.json")));
         return json.RootElement.GetProperty("Parameters").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!);
     }
 }

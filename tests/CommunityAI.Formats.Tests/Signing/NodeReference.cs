@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Text;
+using CommunityAI.Testing;
 using Xunit.Abstractions;
 
 namespace CommunityAI.Formats.Tests.Signing;
@@ -55,20 +56,11 @@ internal static class NodeReference
         return stdout.Result;
     }
 
-    /// <summary>The repository root (holding package.json and the solution), found from the test binaries upwards.</summary>
-    public static string? RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "package.json")) && File.Exists(Path.Combine(dir.FullName, "CommunityAI.sln")))
-                return dir.FullName;
-        return null;
-    }
-
     private static string? Unavailable(string[] requiredPackages, out string? repoRoot)
     {
-        repoRoot = RepoRoot();
+        repoRoot = RepositoryRoot.TryFind();
         if (repoRoot is null)
-            return "the repository root (package.json next to CommunityAI.sln) was not found above the test binaries";
+            return "the repository root (the folder holding CommunityAI.sln) was not found";
         foreach (var package in requiredPackages)
             if (!Directory.Exists(Path.Combine(repoRoot, "node_modules", package)))
                 return $"node_modules/{package} is missing (run `npm install` at the repository root)";
