@@ -48,6 +48,7 @@ public static class Extensions
         builder.Services.AddLeaderLoop<AssignmentSeedBeacon>();
         builder.Services.AddLeaderLoop<AdmissionFollower>();
         builder.Services.AddLeaderLoop<ErasureFollower>();
+        builder.Services.AddLeaderLoop<InvalidationFollower>();
         builder.AddCommunityBus("quality-scoring", bus =>
         {
             bus.AddConsumer<ContributionSubmittedConsumer, ContributionSubmittedConsumerDefinition>();
@@ -95,6 +96,8 @@ public static class Extensions
         options.Schema.For<AdmissionFeedCheckpoint>();
         options.Schema.For<ErasureFeedCheckpoint>();
         options.Schema.For<ErasedContent>();
+        options.Schema.For<InvalidationFeedCheckpoint>();
+        options.Schema.For<InvalidatedContribution>();
         options.Schema.For<UsedNonce>();
         options.Schema.For<ContentFirstSeen>();
         options.Schema.For<SealedReveal>();

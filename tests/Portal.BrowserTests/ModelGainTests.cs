@@ -96,6 +96,12 @@ public sealed class ModelGainTests(ModelSystem system) : IClassFixture<ModelSyst
         Assert.DoesNotContain(credited.ToString(CultureInfo.InvariantCulture), await reader.Locator("#score").InnerTextAsync(), StringComparison.Ordinal);
         await Screenshots.SaveAsync(reader, "contribution-invalidated");
         await Accessibility.AssertNoViolationAsync(reader);
+
+        // Its contributor, wallet connected, is offered no appeal (quality-scoring refuses one now), and told why.
+        var owner = await system.OpenAsync(walletAccount: Modeller);
+        await owner.GotoAsync($"/#/contribute/{id}");
+        await Assertions.Expect(owner.Locator("#appeal-closed")).ToContainTextAsync("invalidated the contribution", new() { Timeout = 30_000 });
+        await Assertions.Expect(owner.Locator("#appeal form")).ToHaveCountAsync(0);
     }
 
     private static bool Has(JsonElement value, string property) =>

@@ -209,10 +209,13 @@ public class ScoringSystem : IAsyncLifetime
     /// Records an activated proposal of <paramref name="kind"/> naming <paramref name="validator"/> as governance would, in a
     /// stream under <paramref name="streamPrefix"/>; returns the proposal id.
     /// </summary>
-    public async Task<string> ActivateAsync(string kind, string validator, string streamPrefix = "governance/proposals/")
+    public Task<string> ActivateAsync(string kind, string validator, string streamPrefix = "governance/proposals/") =>
+        ActivatePayloadAsync(kind, $"{{\"validator\":\"{validator.ToLowerInvariant()}\"}}", streamPrefix);
+
+    /// <summary>Records an activated proposal of <paramref name="kind"/> with this payload as governance would; returns the proposal id.</summary>
+    public async Task<string> ActivatePayloadAsync(string kind, string payload, string streamPrefix = "governance/proposals/")
     {
         var proposalId = Hex.Encode(RandomNumberGenerator.GetBytes(32));
-        var payload = $"{{\"validator\":\"{validator.ToLowerInvariant()}\"}}";
         var activated = new PolicyActivated(proposalId, kind, payload, Hex.Encode(SHA256.HashData(Encoding.UTF8.GetBytes(payload))), DateTimeOffset.UtcNow);
         await using var session = _host!.Services.GetRequiredService<IDocumentStore>().LightweightSession();
         session.Events.StartStream(streamPrefix + proposalId, activated);

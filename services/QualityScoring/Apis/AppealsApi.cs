@@ -39,7 +39,8 @@ public static class AppealsApi
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["contributionId"] = ["must be 0x-prefixed 32-byte hex"] }, title: "Invalid contribution id");
         var @case = await session.LoadAsync<ScoringCase>(contributionId.ToLowerInvariant(), ct);
         var admission = await session.LoadAsync<ValidatorAdmission>(address, ct);
-        var (role, refused) = AppealDesk.Standing(@case, address, admission, clock.GetUtcNow(), options.Value);
+        var invalidated = await session.LoadAsync<InvalidatedContribution>(contributionId.ToLowerInvariant(), ct);
+        var (role, refused) = AppealDesk.Standing(@case, address, admission, invalidated, clock.GetUtcNow(), options.Value);
         var scoredAt = (@case?.First?.Scored ?? @case?.Scored)?.ScoredAt;
         return TypedResults.Ok(new AppealStanding(refused is null, role, refused?.Title, refused?.Detail, scoredAt + options.Value.AppealWindow));
     }

@@ -45,6 +45,9 @@ public sealed class AppealDesk(IDocumentStore store, IOptions<ScoringOptions> op
             var nonce = UsedNonce.IdFor(appeal.Appellant, appeal.Nonce, UsedNonce.Appeal);
             var nonceUsed = read.Exists<UsedNonce>(nonce);
             var admission = read.Load<ValidatorAdmission>(appeal.Appellant);
+            // Read under the case's lock, which InvalidationFollower records an invalidation under: see its remarks for an
+            // invalidation that lands while this appeal is in flight.
+            var invalidated = read.Load<InvalidatedContribution>(id);
             var selectable = read.Query(SelectableValidators.Command(read, epoch), SelectableValidators.ReadAsync);
             // Every reveal so far: the round in progress now, which no reveal can end before this transaction commits.
             var seedRound = read.Query(SeedBook.RoundOfCommand(read, long.MaxValue), SeedBook.ReadRoundAsync);
@@ -52,7 +55,7 @@ public sealed class AppealDesk(IDocumentStore store, IOptions<ScoringOptions> op
 
             var now = clock.GetUtcNow();
             var @case = await loaded;
-            var (role, refused) = Standing(@case, appeal.Appellant, await admission, now, settings);
+            var (role, refused) = Standing(@case, appeal.Appellant, await admission, await invalidated, now, settings);
             if (refused is not null)
                 return refused;
             if (await nonceUsed)
@@ -91,11 +94,13 @@ public sealed class AppealDesk(IDocumentStore store, IOptions<ScoringOptions> op
     /// against a consensus it can see once the case closed, and a majority on the case can clip an honest minority, which
     /// the contributor of inflated junk never appeals). Any other validator has no standing: with its own daily allowance
     /// each, a party holding many validators could send every case to a five-reviewer panel, at the honest validators' cost.
-    /// A reviewer that never revealed gave no review to stand on (and its commitment already costs it reputation).
+    /// A reviewer that never revealed gave no review to stand on (and its commitment already costs it reputation). A
+    /// contribution a passed <c>contribution-invalidation</c> proposal invalidated is appealed by nobody: its rewards are
+    /// taken back and the ledger pays no contributor delta on its appeal, so a second round would only spend validators' work.
     /// </summary>
     /// <remarks>Also answers <c>GET /api/appeals/standing</c>, so a page offers the appeal by these rules and no copy of them.</remarks>
     public static (string? Role, Outcome.Refused? Refused) Standing(ScoringCase? @case, string appellant, ValidatorAdmission? admission,
-        DateTimeOffset now, ScoringOptions settings)
+        InvalidatedContribution? invalidated, DateTimeOffset now, ScoringOptions settings)
     {
         if (@case is null)
             return (null, new(StatusCodes.Status404NotFound, "Unknown contribution", "contributionId", "no contribution with this id has reached scoring"));
@@ -110,6 +115,9 @@ public sealed class AppealDesk(IDocumentStore store, IOptions<ScoringOptions> op
         if (@case.Appeal is { } earlier)
             return (null, new(StatusCodes.Status409Conflict, "Already appealed", "contributionId",
                 $"this contribution was appealed at {earlier.FiledAt:O} (appeal {earlier.AppealId}); a contribution is appealed once"));
+        if (invalidated is not null)
+            return (null, new(StatusCodes.Status409Conflict, "Invalidated", "contributionId",
+                $"this contribution was invalidated by proposal {invalidated.ProposalId} at {invalidated.ActivatedAt:O}; its rewards are taken back, so its score is not appealed"));
         if (@case.Scored is not { } scored)
             return (null, new(StatusCodes.Status409Conflict, "Not scored yet", "contributionId",
                 "the contribution is still under review; a score can be appealed once it is final"));

@@ -163,7 +163,7 @@ function watch(id, section) {
   // The appeal part is drawn again only when what it depends on changes, so a reason being typed is never wiped.
   let latest = null, drawn = "";
   const drawAppeal = () => {
-    const key = latest ? `${latest.score}|${latest.appeal?.appealId}|${latest.appeal?.outcome}|${latest.appeal?.rewardAdjustment}|${wallet.account()}` : "";
+    const key = latest ? `${latest.score}|${latest.appeal?.appealId}|${latest.appeal?.outcome}|${latest.appeal?.rewardAdjustment}|${latest.invalidation?.proposalId}|${wallet.account()}` : "";
     if (latest && key !== drawn) { drawn = key; renderAppeal(id, latest, appeal); }
   };
   const unsubscribe = wallet.onChange(drawAppeal);
@@ -230,6 +230,10 @@ function renderAppeal(id, view, section) {
       // reviewer's appeal; a contributor's appeal slashes nobody). Each links to the reviewer's account, where it is journalled.
       ...(a.rewardAdjustment == null || a.role === "contributor" || a.role == null ? [] : [["Reviewers slashed", slashes(a.slashes ?? [])]])]));
   }
+  // Quality-scoring refuses an appeal once a passed contribution-invalidation took effect (the ledger would pay nothing on it).
+  if (view.invalidation)
+    return section.replaceChildren(title, h("p", { id: "appeal-closed" },
+      "This score can no longer be appealed: a passed governance proposal invalidated the contribution and its rewards are taken back (above)."));
   const account = wallet.account();
   if (!account || account.toLowerCase() !== String(view.contributor).toLowerCase())
     return section.replaceChildren(title, h("p", {}, "The contributor can appeal this score, once, within a week, by connecting their wallet here."));
