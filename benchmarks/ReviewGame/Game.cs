@@ -169,6 +169,14 @@ public static class Game
                     byAddress[line.Validator].Pay += TokenAmount.Parse(line.Amount);
                 foreach (var review in scored.Reviews!.Where(r => r.Clipped))
                     byAddress[review.Validator].Clipped++;
+                if (honestly is { Fallback: null })
+                {
+                    // The pay the bending reviewers forwent or gained on this case: the same pool divided by the straight
+                    // case's reviews (their agreements with its consensus), against what was paid.
+                    var straightLines = ValidatorPay.Divide(reward.ValidatorPoolFor(Kind), honestly.Reviews!).Lines;
+                    foreach (var (player, played, seen) in reviews.Where(r => r.Review is { } p && p != r.Seen))
+                        player.StraightPayDelta += AmountOf(straightLines, player.Address) - AmountOf(paidLines, player.Address);
+                }
             }
             else
                 fallbacks++;
@@ -275,7 +283,8 @@ public static class Game
             .Select(p => new StrategyOutcome(p[0].Strategy, p.Count, p.Sum(v => v.Assigned), p.Sum(v => v.View.ReviewsSubmitted),
                 p.Sum(v => v.Clipped), Tokens(p.Aggregate(BigInteger.Zero, (s, v) => s + v.Pay)),
                 Math.Round(p.Average(v => v.View.Reputation), 3), p.Count(v => v.Removed), p.Sum(v => v.Slashed),
-                p.Where(v => v.Assigned > 0).Select(v => Tokens(v.Pay) / v.Assigned).DefaultIfEmpty(0).Min()))
+                p.Where(v => v.Assigned > 0).Select(v => Tokens(v.Pay) / v.Assigned).DefaultIfEmpty(0).Min(),
+                Tokens(p.Aggregate(BigInteger.Zero, (s, v) => s + v.Pay + v.StraightPayDelta))))
             .ToList();
         var contributors = groups.Select(g => new ContributorOutcome(g.Key, g.Value.Count,
             g.Value.Count == 0 ? 0 : Math.Round((decimal)g.Value.ScoreSum / g.Value.Count, 1), Tokens(g.Value.Reward), Tokens(g.Value.HonestReward))).ToList();
@@ -292,6 +301,10 @@ public static class Game
             ExcludedPairs = exclusions.GroupBy(e => e.Strategy).ToDictionary(g => g.Key, g => g.Count()),
         };
     }
+
+    private static BigInteger AmountOf(IReadOnlyList<ValidatorReward> lines, string validator) =>
+        lines.Where(l => string.Equals(l.Validator, validator, StringComparison.OrdinalIgnoreCase))
+            .Aggregate(BigInteger.Zero, (sum, l) => sum + TokenAmount.Parse(l.Amount));
 
     /// <summary>The case as it stands when it closes: every reviewer committed; those with a review revealed it.</summary>
     private static ScoringCase Close(ScoringCase @case, IEnumerable<(string Validator, (int Score, string Verdict)? Review)> reviews, DateTimeOffset now)

@@ -41,8 +41,9 @@ public static class GameTable
         var work = result.Contributor("colluders");
         var take = pair.PayTokens + work.RewardTokens;
         var honestTake = honest.PayPerReview * pair.Assigned + work.HonestReviewRewardTokens;
+        var straightTake = pair.StraightPayTokens + work.HonestReviewRewardTokens;
         text.AppendLine();
-        text.AppendLine(Invariant($"The colluding pair's whole take (its pay and its contributions' rewards): {take:F2} tokens, against {honestTake:F2} for the same work done honestly ({(honestTake == 0 ? 0 : take / honestTake):P1})."));
+        text.AppendLine(Invariant($"The colluding pair's whole take (its pay and its contributions' rewards): {take:F2} tokens, against {straightTake:F2} had the same two validators reviewed their partner's cases as they saw them ({(straightTake == 0 ? 0 : take / straightTake):P2}), and {honestTake:F2} at the honest validators' mean pay per review ({(honestTake == 0 ? 0 : take / honestTake):P2})."));
         text.AppendLine();
         var g = result.Grinding;
         text.AppendLine("| Sybil's own majority among its reviewers | share of its contributions |");

@@ -22,6 +22,13 @@ internal sealed class Player(string address, Strategy strategy, double noise, Va
     public int Slashed { get; set; }
     public BigInteger Pay { get; set; }
 
+    /// <summary>
+    /// What the player's pay would differ by had it revealed what it saw on the cases it bent (the same case, the same
+    /// reviewers and reputations, the same pool): the pay side of the attack's counterfactual, as
+    /// <see cref="ContributorOutcome.HonestReviewRewardTokens"/> is its reward side.
+    /// </summary>
+    public BigInteger StraightPayDelta { get; set; }
+
     public int AssignedIn(long epoch) => _assignedPerEpoch.GetValueOrDefault(epoch);
 
     public void Assign(long epoch)
