@@ -14,10 +14,10 @@ namespace CommunityAI.Audit.Tests;
 internal static class SignedFacts
 {
     /// <summary>A contribution by development account <paramref name="account"/>; its id is its signed digest.</summary>
-    public static ContributionSubmitted Contribution(int account, DateTimeOffset now, ulong nonce = 1)
+    public static ContributionSubmitted Contribution(int account, DateTimeOffset now, ulong nonce = 1, string? contentHash = null)
     {
         var deadline = (ulong)now.AddHours(1).ToUnixTimeSeconds();
-        var payload = new ContributionPayload(AnvilNode.DevAddresses[account], "data", Hex.Encode(RandomNumberGenerator.GetBytes(32)),
+        var payload = new ContributionPayload(AnvilNode.DevAddresses[account], "data", contentHash ?? Hex.Encode(RandomNumberGenerator.GetBytes(32)),
             "ipfs://x", TestChain.Licence, nonce, deadline);
         return new ContributionSubmitted(Hex.Encode(TypedDataSigner.Digest(payload, TestChain.Domain)), payload.Contributor, payload.Kind,
             payload.ContentHash, payload.ContentUri, Text(nonce), (long)deadline, Sign(payload, account), null, now, Licence: payload.Licence);

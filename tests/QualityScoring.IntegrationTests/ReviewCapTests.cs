@@ -97,6 +97,11 @@ public sealed class ReviewCapTests(CappedSystem system) : IClassFixture<CappedSy
         var replayed = JsonDocument.Parse(output.ToString()).RootElement.GetProperty("assignments");
         Assert.True(replayed.GetProperty("findings").GetArrayLength() == 0, output.ToString());
         Assert.Equal(assigned.Count + 1, replayed.GetProperty("recomputed").GetInt32());
+        // Every automated check the service wrote is recomputed from the signed submission and the policy, and agrees.
+        var checks = JsonDocument.Parse(output.ToString()).RootElement.GetProperty("automatedChecks");
+        Assert.InRange(checks.GetProperty("checks").GetInt32(), assigned.Count + 1, int.MaxValue);
+        Assert.Equal(0, checks.GetProperty("withoutSubmission").GetInt32());
+        Assert.Equal(checks.GetProperty("checks").GetInt32(), checks.GetProperty("recomputedEqual").GetInt32());
         Assert.True(exit == 0, $"replay exit {exit}: {output}{error}");
     }
 

@@ -18,7 +18,7 @@ internal sealed class HistoryReplay(SigningDomain domain)
     // The report's sections, in the order they print.
     private readonly IReadOnlyList<IReplay> _replays =
     [
-        new ScoreReplay(domain), new PolicyReplay(domain), new AssignmentReplay(domain), new RevenueReplay(), new ValidatorPayReplay(),
+        new ScoreReplay(domain), new AutomatedCheckReplay(), new PolicyReplay(domain), new AssignmentReplay(domain), new RevenueReplay(), new ValidatorPayReplay(),
         new AdjustmentReplay(), new AppealReplay(domain), new AppealSettlementReplay(), new ReputationReplay(), new SignatureReplay(domain),
         new GainRewardReplay(),
     ];
