@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using CommunityAI.Formats;
 using CommunityAI.Formats.Signing;
 using Microsoft.Playwright;
@@ -59,6 +60,9 @@ public sealed class AppealTests(AppealSystem system) : IClassFixture<AppealSyste
         await Assertions.Expect(page.Locator("#appeal-closed")).ToContainTextAsync("it was appealed already", new() { Timeout = 30_000 });
         await Assertions.Expect(page.Locator("#appeal-closed")).ToContainTextAsync("Already appealed");
         await Assertions.Expect(page.Locator("#appeal form")).ToHaveCountAsync(0);
+        // Under appeal the score shown is still explained by its first round: the consensus and the review it came from.
+        await Assertions.Expect(page.Locator("#score")).ToContainTextAsync("Validators' consensus score");
+        await Assertions.Expect(page.Locator("#reviews")).ToContainTextAsync(new Regex($"{AnvilNode.DevAddresses[first]}: 10 \\(reject\\)", RegexOptions.IgnoreCase));
         await Accessibility.AssertNoSeriousViolationAsync(page);
 
         // The other validator, drawn for the second round, reviews; its consensus is the new score.
@@ -92,6 +96,10 @@ public sealed class AppealTests(AppealSystem system) : IClassFixture<AppealSyste
         var page = await system.OpenAsync(walletAccount: Contributor);
         await page.GotoAsync($"/#/contribute/{copy}");
         await page.GetByRole(AriaRole.Button, new() { Name = "Connect Test wallet" }).ClickAsync();
+        // The score explained: the near duplicate names its original, and the flag says why it scored 0.
+        await Assertions.Expect(page.Locator("#score")).ToContainTextAsync("Near duplicate of", new() { Timeout = 30_000 });
+        await Assertions.Expect(page.Locator("#score")).ToContainTextAsync(original);
+        await Assertions.Expect(page.Locator("#score")).ToContainTextAsync("near-duplicate");
         var closed = page.Locator("#appeal-closed");
         await Assertions.Expect(closed).ToContainTextAsync("it was decided without validators' reviews", new() { Timeout = 30_000 });
         await Assertions.Expect(closed).ToContainTextAsync("Not appealable: the score was decided without reviewers");

@@ -358,7 +358,8 @@ const componentNames = {
 /** The score explained: its components, the reviews the consensus used and the policy version; then the reward. */
 async function explain(id, view) {
   const scoring = await getJson(`/api/scoring/${id}`).catch(() => null);
-  const scored = scoring?.scored;
+  // Under appeal the case reads as its second round, not scored yet: the score shown is still the first round's, explained.
+  const scored = scoring?.scored ?? scoring?.first?.scored;
   const invalidation = view.invalidation;
   const components = Object.entries(scored?.components ?? {})
     .map(([k, v]) => [componentNames[k] ?? k, v == null ? "—" : Array.isArray(v) ? v.join(", ") || "none" : typeof v === "object" ? JSON.stringify(v) : String(v)]);
@@ -369,6 +370,10 @@ async function explain(id, view) {
       ["Fallback", scored?.fallback ?? "none: validators' consensus or automated checks"],
       ...components,
       ["Reviews used", String(scored?.reviews?.length ?? 0)],
+      // Each review once revealed (sealed until its round closed): who, what it said, and whether the consensus clipped it.
+      ...(scored?.reviews?.length ? [["Reviews", h("ul", { id: "reviews" }, scored.reviews.map(r => h("li", {},
+        hash(r.validator),
+        `: ${r.score} (${r.verdict})${r.clipped ? ", clipped: beyond the clipping distance, it did not count" : ""}`)))]] : []),
       // The reward stays the first credit in the view; what an invalidation took back is said beside it, not netted.
       ["Reward", h("span", { id: "reward" }, view.reward == null ? "not yet" : `${tokens(view.reward)} tokens (epoch ${view.epoch})`
         + (invalidation?.rewardAdjustment == null ? "" : `; taken back in epoch ${invalidation.adjustmentEpoch} (invalidated, below)`))],
