@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Numerics;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using CommunityAI.CommunityModel.Domain;
 using CommunityAI.RewardLedger.Domain;
 using CommunityAI.RewardLedger.Infrastructure;
@@ -100,7 +101,10 @@ public sealed class ModelGainTests(ModelSystem system) : IClassFixture<ModelSyst
         // Its contributor, wallet connected, is offered no appeal (quality-scoring refuses one now), and told why.
         var owner = await system.OpenAsync(walletAccount: Modeller);
         await owner.GotoAsync($"/#/contribute/{id}");
+        // The page asks quality-scoring's standing (no rule of its own): its refusal names the proposal, linked.
         await Assertions.Expect(owner.Locator("#appeal-closed")).ToContainTextAsync("invalidated the contribution", new() { Timeout = 30_000 });
+        await Assertions.Expect(owner.Locator("#appeal-closed")).ToContainTextAsync(new Regex($"Invalidated: this contribution was invalidated by proposal {proposal}", RegexOptions.IgnoreCase));
+        await Assertions.Expect(owner.Locator("#appeal-closed a")).ToHaveAttributeAsync("href", $"#/governance/{proposal}");
         await Assertions.Expect(owner.Locator("#appeal form")).ToHaveCountAsync(0);
     }
 

@@ -4,15 +4,15 @@ import { BrowserProvider, getAddress, toQuantity } from "../vendor/ethers.min.js
 import { config } from "./api.js";
 import { h } from "./dom.js";
 
+// Declared before the discovery below: a wallet may announce itself synchronously, and render() reads them.
 const announced = new Map();
+let current = null;
+const listeners = new Set();
 window.addEventListener("eip6963:announceProvider", event => {
   announced.set(event.detail.info.uuid, event.detail);
   render();
 });
 window.dispatchEvent(new Event("eip6963:requestProvider"));
-
-let current = null;
-const listeners = new Set();
 
 /** The wallets this browser offers: the announced ones, or the legacy injected provider when none announced. */
 export function available() {

@@ -152,42 +152,92 @@ function base64(bytes) {
   return btoa(binary);
 }
 
-/** Polls the contribution's view (a projection of the history) once a second until it is anchored. */
+// Until anchored the status moves by the second; after, what can still change (an appeal and its decision, a gain credit,
+// an invalidation, the appeal window closing) changes in minutes, so a visible page asks every half minute and at once
+// when it is shown or focused again; a hidden tab asks nothing.
+const fastRefresh = 1000, slowRefresh = 30_000;
+
+/**
+ * Follows the contribution's view (a projection of the history): every second until it is anchored, then slowly for as
+ * long as the page is visible. Whether its score may be appealed is quality-scoring's answer, asked again when the view
+ * changes and at the slow cadence (a window closes without any event).
+ */
 function watch(id, section) {
-  let stopped = false;
+  let stopped = false, running = false, timer = null, lastTick = 0, anchored = false;
   const list = h("ol", { class: "steps", "aria-label": "Progress" });
   const live = h("p", { id: "status", role: "status", "aria-live": "polite" }, "Waiting for the contribution…");
   const details = h("div");
   const appeal = h("section", { id: "appeal", "aria-labelledby": "appeal-title" });
   section.replaceChildren(h("h2", { id: "progress-title" }, "Your contribution"), h("p", {}, "Id: ", hash(id)), list, live, details, appeal);
   // The appeal part is drawn again only when what it depends on changes, so a reason being typed is never wiped.
-  let latest = null, drawn = "";
-  const drawAppeal = () => {
-    const key = latest ? `${latest.score}|${latest.appeal?.appealId}|${latest.appeal?.outcome}|${latest.appeal?.rewardAdjustment}|${latest.invalidation?.proposalId}|${wallet.account()}` : "";
-    if (latest && key !== drawn) { drawn = key; renderAppeal(id, latest, appeal); }
+  let latest = null, drawn = "", asked = "", askedAt = 0, standing = null, asking = 0;
+  const drawAppeal = async () => {
+    const view = latest;
+    if (!view) return;
+    const connected = wallet.account();
+    const appellant = connected ?? view.contributor;
+    // Whether a wallet is connected matters even when it is the contributor's: only then is the form drawn.
+    const key = `${view.score}|${view.appeal?.appealId}|${view.appeal?.outcome}|${view.appeal?.rewardAdjustment}|${view.invalidation?.proposalId}|${appellant}|${connected != null}`;
+    if (view.score != null && (key !== asked || Date.now() - askedAt >= slowRefresh)) {
+      const mine = ++asking;
+      const answer = await getJson(`/api/appeals/standing?contributionId=${id}&appellant=${appellant}`)
+        .catch(error => ({ failed: error.message }));
+      if (mine !== asking || stopped) return; // a newer question was asked meanwhile
+      [standing, asked, askedAt] = [answer, key, Date.now()];
+    }
+    const full = `${key}|${standing?.mayAppeal}|${standing?.refusal}|${standing?.failed}`;
+    if (full === drawn) return;
+    drawn = full;
+    // Focus inside the part being replaced (on the filed appeal's message, say) moves to its new heading, not the page's top.
+    const hadFocus = appeal.contains(document.activeElement);
+    renderAppeal(id, view, view.score == null ? null : standing, appeal);
+    if (hadFocus) appeal.querySelector("h3")?.focus();
   };
   const unsubscribe = wallet.onChange(drawAppeal);
 
   const tick = async () => {
-    if (stopped) return;
+    clearTimeout(timer);
+    if (stopped || running) return;
+    running = true;
+    lastTick = Date.now();
     try {
       const view = await getJson(`/api/contributions/${id}`);
       if (view) {
         const reached = steps.indexOf(view.status);
-        list.replaceChildren(...steps.map((s, i) => h("li", { class: i <= reached ? "done" : null, "aria-current": i === reached ? "step" : null }, s)));
+        const items = steps.map((s, i) => h("li", { class: i <= reached ? "done" : null, "aria-current": i === reached ? "step" : null }, s));
+        if (list.children.length !== items.length || items.some((item, i) => !item.isEqualNode(list.children[i]))) list.replaceChildren(...items);
         if (live.textContent !== `Status: ${view.status}`) live.textContent = `Status: ${view.status}`;
-        if (reached >= 1) details.replaceChildren(await explain(id, view));
+        // Replaced only when it changed, so a slow refresh neither moves a reader's focus nor repeats it to a screen reader.
+        if (reached >= 1) {
+          const card = await explain(id, view);
+          if (!card.isEqualNode(details.firstChild)) details.replaceChildren(card);
+        }
         latest = view;
-        drawAppeal();
-        if (view.status === "anchored") return;
+        anchored = view.status === "anchored";
+        await drawAppeal();
       }
     } catch (error) {
       live.textContent = `Could not read the status: ${error.message}`;
+    } finally {
+      running = false;
     }
-    setTimeout(tick, 1000);
+    if (!stopped && (!anchored || document.visibilityState === "visible")) timer = setTimeout(tick, anchored ? slowRefresh : fastRefresh);
   };
+  // Back on the page (another tab, the wallet's window): ask now rather than at the next slow tick, at most every few seconds.
+  // The standing is asked again too: it may have changed with nothing in the view yet (an appeal just filed elsewhere).
+  const onReturn = () => {
+    if (anchored && document.visibilityState === "visible" && Date.now() - lastTick > 3000) { askedAt = 0; tick(); }
+  };
+  document.addEventListener("visibilitychange", onReturn);
+  window.addEventListener("focus", onReturn);
   tick();
-  return () => { stopped = true; unsubscribe?.(); };
+  return () => {
+    stopped = true;
+    clearTimeout(timer);
+    unsubscribe?.();
+    document.removeEventListener("visibilitychange", onReturn);
+    window.removeEventListener("focus", onReturn);
+  };
 }
 
 /** The settlement's slashes: each overturned first-round reviewer, what it lost, and a link to its account's journal. */
@@ -198,14 +248,41 @@ function slashes(list) {
     ` lost ${formatUnits(BigInt(s.amount), 18)} tokens`)));
 }
 
+// Why a score cannot be appealed, said plainly for each refusal quality-scoring's standing gives (AppealDesk.Standing);
+// its own words follow, so a refusal added there is still explained here.
+const refusals = {
+  "Unknown contribution": "Scoring has not received this contribution yet.",
+  "Not on the case": "Only the contributor or a validator that reviewed its first round can appeal this score, and the connected wallet is neither.",
+  "Already audited": "This score cannot be appealed: the scoring policy drew the contribution for an audit, and a contribution has one second round.",
+  "Already appealed": "This score cannot be appealed again: it was appealed already, and a contribution is appealed once.",
+  Invalidated: "This score can no longer be appealed: a passed governance proposal invalidated the contribution and its rewards are taken back (above).",
+  "Not scored yet": "The score is not final yet; it can be appealed once it is.",
+  "Not appealable": "This score cannot be appealed: it was decided without validators' reviews (a duplicate, or no validator to draw), so there is no first round for a second to revisit.",
+  "Appeal window closed": "This score can no longer be appealed: the time to appeal it is over.",
+  "No review revealed": "This score cannot be appealed from this wallet: it revealed no review in the first round.",
+  "Not admitted": "This score cannot be appealed from this wallet: the validator is no longer admitted.",
+};
+
+/** The refusal as a sentence, its title and the service's detail; an invalidation links its proposal. */
+function refusal(view, standing) {
+  const proposal = standing.refusal === "Invalidated" ? view.invalidation?.proposalId : null;
+  return h("p", { id: "appeal-closed" },
+    refusals[standing.refusal] ?? "This score cannot be appealed now.",
+    proposal ? h("span", {}, " Proposal: ", h("a", { href: `#/governance/${proposal}`, "aria-label": `Invalidating proposal ${proposal}` }, hash(proposal)), ".") : null,
+    ` (${standing.refusal}: ${standing.detail}.)`);
+}
+
 /**
  * The contributor's appeal of the score: a signed version-2 Appeal with a public reason, answered by a second round of
- * fresh validators whose consensus decides the final score. Anyone sees an appeal's state; only the contributor's
- * wallet gets the form.
+ * fresh validators whose consensus decides the final score. Anyone sees an appeal's state. Whether the score may be
+ * appealed is quality-scoring's answer for the connected wallet, or the contributor when none is connected
+ * (GET /api/appeals/standing, the rules the filing applies), never a copy of those rules here; only a wallet it allows
+ * gets the form.
  */
-function renderAppeal(id, view, section) {
-  const title = h("h3", { id: "appeal-title" }, "Appeal");
+function renderAppeal(id, view, standing, section) {
+  const title = h("h3", { id: "appeal-title", tabindex: -1 }, "Appeal");
   if (view.score == null) return section.replaceChildren();
+  const parts = [title];
   if (view.appeal) {
     const a = view.appeal;
     // An audit is nobody's appeal: the scoring policy drew the case for a second round after it closed, at random, or
@@ -216,7 +293,7 @@ function renderAppeal(id, view, section) {
     const state = a.outcome == null ? `${targeted ? "targeted by the scoring policy's lean rule" : audit ? "drawn by the scoring policy's random audit" : "filed"}; a second round of validators is reviewing it`
       : { changed: `decided: the score is now ${a.finalScore}`, upheld: `decided: the score ${a.finalScore ?? a.firstScore} stands`,
           "no-quorum": "closed: too few of the second round revealed, so the first score stands" }[a.outcome] ?? a.outcome;
-    return section.replaceChildren(title, facts([
+    parts.push(facts([
       [audit ? "Audit" : "Appeal", h("span", { id: "appeal-state" }, state)],
       ["Asked by", { contributor: "the contributor", reviewer: "a first-round reviewer", audit: targeted
         ? "nobody: a first-round reviewer's reviews of this contributor sat far from the consensus, case after case"
@@ -230,13 +307,14 @@ function renderAppeal(id, view, section) {
       // reviewer's appeal; a contributor's appeal slashes nobody). Each links to the reviewer's account, where it is journalled.
       ...(a.rewardAdjustment == null || a.role === "contributor" || a.role == null ? [] : [["Reviewers slashed", slashes(a.slashes ?? [])]])]));
   }
-  // Quality-scoring refuses an appeal once a passed contribution-invalidation took effect (the ledger would pay nothing on it).
-  if (view.invalidation)
-    return section.replaceChildren(title, h("p", { id: "appeal-closed" },
-      "This score can no longer be appealed: a passed governance proposal invalidated the contribution and its rewards are taken back (above)."));
-  const account = wallet.account();
-  if (!account || account.toLowerCase() !== String(view.contributor).toLowerCase())
-    return section.replaceChildren(title, h("p", {}, "The contributor can appeal this score, once, within a week, by connecting their wallet here."));
+  if (standing == null) return section.replaceChildren(...parts);
+  if (standing.failed)
+    return section.replaceChildren(...parts, h("p", { id: "appeal-closed" }, `Could not ask the scoring service whether this score may be appealed: ${standing.failed}`));
+  if (!standing.mayAppeal) return section.replaceChildren(...parts, refusal(view, standing));
+  const closes = new Date(standing.appealClosesAt).toLocaleString();
+  if (!wallet.account())
+    return section.replaceChildren(...parts, h("p", { id: "appeal-open" },
+      `The contributor can appeal this score, once, until ${closes}, by connecting their wallet here.`));
   const [reasonField, reason] = field("Why the score is wrong", h("textarea", { name: "reason", maxlength: 1000, required: true }),
     "Public, in the history, at most 1,000 characters. Five validators who did not review it the first time decide.");
   const status = h("p", { id: "appeal-message", role: "status", tabindex: -1 });
@@ -257,7 +335,10 @@ function renderAppeal(id, view, section) {
     }
     status.focus();
   });
-  section.replaceChildren(title, h("p", {}, `Scored ${view.score}. If you think that is wrong, ask for a second review.`), form);
+  const invite = standing.role === "reviewer"
+    ? `Scored ${view.score}. You reviewed its first round: if you think the consensus is wrong, you may ask for a second round, once, until ${closes}.`
+    : `Scored ${view.score}. If you think that is wrong, ask for a second review, once, until ${closes}.`;
+  section.replaceChildren(...parts, h("p", { id: "appeal-open" }, invite), form);
 }
 
 /** Token base units as tokens, without a sign: each row says whether they were credited or taken back. */
@@ -277,7 +358,8 @@ const componentNames = {
 /** The score explained: its components, the reviews the consensus used and the policy version; then the reward. */
 async function explain(id, view) {
   const scoring = await getJson(`/api/scoring/${id}`).catch(() => null);
-  const scored = scoring?.scored;
+  // Under appeal the case reads as its second round, not scored yet: the score shown is still the first round's, explained.
+  const scored = scoring?.scored ?? scoring?.first?.scored;
   const invalidation = view.invalidation;
   const components = Object.entries(scored?.components ?? {})
     .map(([k, v]) => [componentNames[k] ?? k, v == null ? "—" : Array.isArray(v) ? v.join(", ") || "none" : typeof v === "object" ? JSON.stringify(v) : String(v)]);
@@ -288,6 +370,10 @@ async function explain(id, view) {
       ["Fallback", scored?.fallback ?? "none: validators' consensus or automated checks"],
       ...components,
       ["Reviews used", String(scored?.reviews?.length ?? 0)],
+      // Each review once revealed (sealed until its round closed): who, what it said, and whether the consensus clipped it.
+      ...(scored?.reviews?.length ? [["Reviews", h("ul", { id: "reviews" }, scored.reviews.map(r => h("li", {},
+        hash(r.validator),
+        `: ${r.score} (${r.verdict})${r.clipped ? ", clipped: beyond the clipping distance, it did not count" : ""}`)))]] : []),
       // The reward stays the first credit in the view; what an invalidation took back is said beside it, not netted.
       ["Reward", h("span", { id: "reward" }, view.reward == null ? "not yet" : `${tokens(view.reward)} tokens (epoch ${view.epoch})`
         + (invalidation?.rewardAdjustment == null ? "" : `; taken back in epoch ${invalidation.adjustmentEpoch} (invalidated, below)`))],
