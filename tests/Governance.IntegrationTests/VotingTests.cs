@@ -93,6 +93,35 @@ public sealed class ParameterChangeTests(GovernanceSystem system) : VotingTests(
     }
 }
 
+/// <summary>Two parameter votes activated out of version order. A class of its own: it has its own database and clock.</summary>
+public sealed class ParameterOrderTests(GovernanceSystem system) : VotingTests(system)
+{
+    [Fact]
+    public async Task An_older_parameters_version_activated_after_a_newer_one_does_not_take_it_back()
+    {
+        // Both made under the genesis rules: version 3 first, version 2 ten seconds later, so 3 activates first.
+        var newer = await ProposeAsync(1, NewParameters(3), "governance-parameters");
+        await System.AdvanceAsync(TimeSpan.FromSeconds(10));
+        var older = await ProposeAsync(1, NewParameters(2), "governance-parameters");
+        await System.AdvanceAsync(TimeSpan.FromSeconds(21));
+        using (var vote = await VoteAsync(System.Vote(2, newer, 1)))
+            Assert.Equal(HttpStatusCode.Created, vote.StatusCode);
+        await System.AdvanceAsync(TimeSpan.FromSeconds(10));
+        using (var vote = await VoteAsync(System.Vote(2, older, 1)))
+            Assert.Equal(HttpStatusCode.Created, vote.StatusCode);
+
+        await System.AdvanceAsync(TimeSpan.FromSeconds(175)); // +216: version 3 out of its timelock (+210), version 2 not (+220)
+        Assert.Equal(("activated", "queued"), (await StateAsync(newer), await StateAsync(older)));
+        await System.AdvanceAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal("activated", await StateAsync(older));
+
+        var rules = await System.Services.GetRequiredService<ParametersBook>().InForceAsync(default);
+        Assert.Equal(3, rules.Version);
+        var later = await ProposeAsync(1, new { validator = Address(7) });
+        Assert.Equal(3, (await System.GetAsync($"/api/proposals/{later}")).GetProperty("parametersVersion").GetInt64());
+    }
+}
+
 /// <summary>Quorum not reached, and majority against. A class of its own: it has its own database and clock.</summary>
 public sealed class DefeatTests(GovernanceSystem system) : VotingTests(system)
 {
