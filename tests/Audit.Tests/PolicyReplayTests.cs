@@ -31,7 +31,8 @@ public sealed class PolicyReplayTests
         yield return Event("governance/proposals/" + Proposal, "proposal_submitted", $$"""
             {"proposalId":"{{Proposal}}","kind":"reward-policy","payload":{{JsonSerializer.Serialize(Payload)}},"payloadHash":"{{Hash(Payload)}}",
              "snapshotEpoch":0,"delegations":{},"quorumBasisPoints":1000,"squareRootWeighting":false,
-             "votingStartsAt":"2026-01-01T00:00:00Z","votingEndsAt":"2026-01-01T06:00:00Z","lateQuorumExtensionSeconds":3600,"timelockSeconds":86400}
+             "parametersVersion":1,"submittedAt":"2025-12-31T23:00:00Z","votingStartsAt":"2026-01-01T00:00:00Z","votingEndsAt":"2026-01-01T06:00:00Z",
+             "lateQuorumExtensionSeconds":3600,"timelockSeconds":86400}
             """);
         yield return Event("governance/proposals/" + Proposal, "vote_cast", $$"""{"proposalId":"{{Proposal}}","voter":"{{Alice}}","support":1,"weight":"800","castAt":"{{castAt}}"}""");
         yield return Event("governance/proposals/" + Proposal, "proposal_succeeded",

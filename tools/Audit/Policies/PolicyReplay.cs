@@ -20,7 +20,8 @@ namespace CommunityAI.Audit.Policies;
 /// proposal's payload and never reaches back into an epoch already credited, and every proposal's tally from its votes,
 /// the snapshot's earned amounts and delegations, its timeline from the dates it was submitted with (each vote inside
 /// the voting period, the end of voting moved by a late quorum, activation not before the timelock after that end, all
-/// recomputed rather than read from the outcome events), and (given the signing domain) that every veto is signed by
+/// recomputed rather than read from the outcome events) and the parameters it was submitted under
+/// (<see cref="GovernanceRules"/>), and (given the signing domain) that every veto is signed by
 /// the guardian it names. Pure: fed one event at a time, in log order.
 /// </summary>
 internal sealed class PolicyReplay(SigningDomain? domain = null) : IReplay
@@ -41,6 +42,7 @@ internal sealed class PolicyReplay(SigningDomain? domain = null) : IReplay
     private readonly Dictionary<(string, long), BigInteger> _earnedInEpoch = [];
     private readonly HashSet<string> _scoringVersions = new(StringComparer.Ordinal);
     private readonly List<TallyReplay> _tallies = [];
+    private readonly GovernanceRules _rules = new();
     private long _newestCreditedEpoch = -1;
     private int _creditsChecked;
 
@@ -91,7 +93,11 @@ internal sealed class PolicyReplay(SigningDomain? domain = null) : IReplay
                 break;
             case "proposalsubmitted" when e.Stream.StartsWith("governance/", StringComparison.Ordinal):
                 if (Text(data, "proposalId") is { } id)
+                {
                     _proposals[id] = new Proposal(e.Index, data.Clone(), Snapshot(data));
+                    if (_rules.Check(data) is { } broken)
+                        Find(e, "governance parameters", $"proposal {id} {broken}");
+                }
                 break;
             case "votecast" when e.Stream.StartsWith("governance/", StringComparison.Ordinal):
                 if (Text(data, "proposalId") is { } voted && _proposals.TryGetValue(voted, out var onVote))
@@ -265,6 +271,8 @@ internal sealed class PolicyReplay(SigningDomain? domain = null) : IReplay
             || Hex.Encode(SHA256.HashData(Encoding.UTF8.GetBytes(proposal.Payload))) != Text(proposal.Data, "payloadHash"))
             Find(e, "activated payload", $"proposal {id} activates a payload other than the one signed");
         proposal.Activated = e.Index;
+        // As governance does, whatever was found about the activation (found once, here, not again at every later proposal).
+        _rules.Activated(proposal.Kind, proposal.Payload);
     }
 
     private Func<PolicyReplay, Power> Snapshot(JsonElement submitted)
