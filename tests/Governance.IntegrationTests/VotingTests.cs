@@ -129,6 +129,7 @@ public sealed class DefeatTests(GovernanceSystem system) : VotingTests(system)
     public async Task Without_quorum_or_with_more_against_a_proposal_is_defeated_and_never_activates()
     {
         var lonely = await ProposeAsync(4, new { validator = Address(8) });
+        await System.AdvanceAsync(TimeSpan.FromSeconds(1)); // so the list's newest-first order is the order they were made
         var opposed = await ProposeAsync(4, new { validator = Address(9) });
         await System.AdvanceAsync(TimeSpan.FromSeconds(31));
         // Key 4 alone holds 50 of 1,450 tokens: 3.4%, under whatever quorum is in force.
@@ -142,6 +143,22 @@ public sealed class DefeatTests(GovernanceSystem system) : VotingTests(system)
         await System.AdvanceAsync(TimeSpan.FromHours(1));
         Assert.Equal(0, await System.CountEventsOfTypeAsync("policy_activated", lonely));
         Assert.Equal(0, await System.CountEventsOfTypeAsync("policy_activated", opposed));
+
+        // The list filters on the state now, newest first, a page at a time; a state or page that does not exist is a 400.
+        async Task<List<string?>> IdsAsync(string query)
+        {
+            using var response = await System.Api.GetAsync("/api/proposals?" + query);
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.IsSuccessStatusCode, $"{query}: {response.StatusCode} {body}");
+            return JsonDocument.Parse(body).RootElement.EnumerateArray().Select(p => p.GetProperty("id").GetString()).ToList();
+        }
+        Assert.Equal([opposed, lonely], await IdsAsync("state=defeated"));
+        Assert.Empty(await IdsAsync("state=active"));
+        Assert.Equal([lonely], await IdsAsync("state=defeated&page=2&pageSize=1"));
+        Assert.Empty(await IdsAsync($"page={int.MaxValue}&pageSize=1"));
+        foreach (var bad in new[] { "state=won", "state=1", "page=0", "pageSize=1000" })
+            using (var response = await System.Api.GetAsync("/api/proposals?" + bad))
+                Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{bad}: {response.StatusCode}");
     }
 }
 
