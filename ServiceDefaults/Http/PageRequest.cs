@@ -17,7 +17,9 @@ public readonly record struct PageRequest(int Page, int PageSize)
         if (!sizeOk)
             errors["pageSize"] = [$"must be between 1 and {maxPageSize}"];
 
-        var lastPage = int.MaxValue / Math.Max(pageSize, 1) + 1;
+        // In long arithmetic: for a page size of 1 the last page is int.MaxValue, and int.MaxValue / 1 + 1 wrapped negative,
+        // refusing every page of one item.
+        var lastPage = (int)Math.Min((long)int.MaxValue / Math.Max(pageSize, 1) + 1, int.MaxValue);
         var pageOk = page >= 1 && (!sizeOk || page <= lastPage);
         if (!pageOk)
             errors["page"] = [sizeOk ? $"must be between 1 and {lastPage} for a page size of {pageSize}" : "must be at least 1"];

@@ -24,22 +24,30 @@ public sealed class PolicyReplayTests
 
     private static string Hash(string text) => Hex.Encode(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
-    private IEnumerable<LogEvent> PassedVote(string forWeight = "800", string? activatedAt = "2026-01-03T00:00:00Z")
+    // Voting 00:00 to 06:00 on 1 January with a 1-hour late-quorum extension and a 1-day timelock; Alice's 800 of 900 is quorum alone.
+    private IEnumerable<LogEvent> PassedVote(string forWeight = "800", string? activatedAt = "2026-01-03T00:00:00Z", string castAt = "2026-01-01T01:00:00Z",
+        string votingEndedAt = "2026-01-01T06:00:00Z", string activatesAt = "2026-01-02T06:00:00Z")
     {
         yield return Event("governance/proposals/" + Proposal, "proposal_submitted", $$"""
             {"proposalId":"{{Proposal}}","kind":"reward-policy","payload":{{JsonSerializer.Serialize(Payload)}},"payloadHash":"{{Hash(Payload)}}",
-             "snapshotEpoch":0,"delegations":{},"quorumBasisPoints":1000,"squareRootWeighting":false}
+             "snapshotEpoch":0,"delegations":{},"quorumBasisPoints":1000,"squareRootWeighting":false,
+             "parametersVersion":1,"submittedAt":"2025-12-31T23:00:00Z","votingStartsAt":"2026-01-01T00:00:00Z","votingEndsAt":"2026-01-01T06:00:00Z",
+             "lateQuorumExtensionSeconds":3600,"timelockSeconds":86400}
             """);
-        yield return Event("governance/proposals/" + Proposal, "vote_cast", $$"""{"proposalId":"{{Proposal}}","voter":"{{Alice}}","support":1,"weight":"800"}""");
-        yield return Event("governance/proposals/" + Proposal, "proposal_succeeded", $$"""{"proposalId":"{{Proposal}}","for":"{{forWeight}}","against":"0","abstain":"0","quorumNeeded":"90"}""");
-        yield return Event("governance/proposals/" + Proposal, "proposal_queued", $$"""{"proposalId":"{{Proposal}}","activatesAt":"2026-01-02T00:00:00Z"}""");
+        yield return Event("governance/proposals/" + Proposal, "vote_cast", $$"""{"proposalId":"{{Proposal}}","voter":"{{Alice}}","support":1,"weight":"800","castAt":"{{castAt}}"}""");
+        yield return Event("governance/proposals/" + Proposal, "proposal_succeeded",
+            $$"""{"proposalId":"{{Proposal}}","for":"{{forWeight}}","against":"0","abstain":"0","quorumNeeded":"90","votingEndedAt":"{{votingEndedAt}}"}""");
+        yield return Event("governance/proposals/" + Proposal, "proposal_queued", $$"""{"proposalId":"{{Proposal}}","activatesAt":"{{activatesAt}}"}""");
         if (activatedAt is not null)
             yield return Event("governance/proposals/" + Proposal, "policy_activated", $$"""
                 {"proposalId":"{{Proposal}}","kind":"reward-policy","payload":{{JsonSerializer.Serialize(Payload)}},"payloadHash":"{{Hash(Payload)}}","activatedAt":"{{activatedAt}}"}
                 """);
     }
 
-    private PolicyReplay HistoryUpToTheVote(PolicyReplay replay, string forWeight = "800", string? activatedAt = "2026-01-03T00:00:00Z")
+    private PolicyReplay HistoryUpToTheVote(PolicyReplay replay, string forWeight = "800", string? activatedAt = "2026-01-03T00:00:00Z") =>
+        HistoryUpTo(replay, PassedVote(forWeight, activatedAt));
+
+    private PolicyReplay HistoryUpTo(PolicyReplay replay, IEnumerable<LogEvent> vote)
     {
         replay.Add(Event("ledger/policies", "reward_policy_published", Genesis));
         // Epoch 0: Alice earns 800 (score 80, reviewed), Bob 100 (score 10): the voters' weights.
@@ -47,7 +55,7 @@ public sealed class PolicyReplayTests
         Score("0x02", Bob, 10, fallback: false);
         replay.Add(Credit("0x01", Alice, "800", 0, "reward-1"));
         replay.Add(Credit("0x02", Bob, "100", 0, "reward-1"));
-        foreach (var e in PassedVote(forWeight, activatedAt))
+        foreach (var e in vote)
             replay.Add(e);
         return replay;
 
@@ -110,6 +118,55 @@ public sealed class PolicyReplayTests
         Assert.Contains("tally", findings);
         Assert.Contains("activation before the timelock", findings);
         Assert.Contains("reward policy without a vote", findings);
+    }
+
+    [Fact]
+    public void A_quorum_reached_late_extends_voting_and_the_timelock_runs_from_the_extended_end()
+    {
+        // Quorum at 05:30, half an hour before the end: voting runs to 06:30, and the timelock ends a day after that.
+        var honest = HistoryUpTo(new PolicyReplay(), PassedVote(castAt: "2026-01-01T05:30:00Z", votingEndedAt: "2026-01-01T06:30:00Z",
+            activatesAt: "2026-01-02T06:30:00Z", activatedAt: "2026-01-02T06:30:00Z"));
+        Assert.Empty(honest.Finish().Findings);
+
+        // The same votes recorded as if nothing extended the vote: the recorded end and the queued date are both
+        // governance's own word, and an activation at that date is half an hour early.
+        var shortened = HistoryUpTo(new PolicyReplay(), PassedVote(castAt: "2026-01-01T05:30:00Z", votingEndedAt: "2026-01-01T06:00:00Z",
+            activatesAt: "2026-01-02T06:00:00Z", activatedAt: "2026-01-02T06:00:00Z"));
+        Assert.Equal(["end of voting", "timelock", "activation before the timelock"], shortened.Finish().Findings.Select(f => f.What));
+    }
+
+    [Fact]
+    public void A_queued_date_that_skips_the_timelock_is_found_and_so_is_the_activation_on_it()
+    {
+        var replay = HistoryUpTo(new PolicyReplay(), PassedVote(activatesAt: "2026-01-01T06:00:00Z", activatedAt: "2026-01-01T06:00:01Z"));
+        Assert.Equal(["timelock", "activation before the timelock"], replay.Finish().Findings.Select(f => f.What));
+    }
+
+    [Theory]
+    [InlineData("2025-12-31T23:59:59Z")] // before voting opened
+    [InlineData("2026-01-01T06:00:00Z")] // the moment it closed
+    public void A_vote_counted_outside_the_voting_period_is_found(string castAt)
+    {
+        // Found even though the tally matches: the vote should never have been taken.
+        var replay = HistoryUpTo(new PolicyReplay(), PassedVote(castAt: castAt,
+            votingEndedAt: castAt == "2026-01-01T06:00:00Z" ? "2026-01-01T07:00:00Z" : "2026-01-01T06:00:00Z",
+            activatesAt: castAt == "2026-01-01T06:00:00Z" ? "2026-01-02T07:00:00Z" : "2026-01-02T06:00:00Z"));
+        Assert.Contains("vote outside the period", replay.Finish().Findings.Select(f => f.What));
+    }
+
+    [Fact]
+    public void A_vote_recorded_after_the_outcome_or_a_proposal_without_its_dates_is_found()
+    {
+        var replay = HistoryUpToTheVote(new PolicyReplay());
+        replay.Add(Event("governance/proposals/" + Proposal, "vote_cast", $$"""{"proposalId":"{{Proposal}}","voter":"{{Bob}}","support":0,"weight":"100","castAt":"2026-01-01T05:00:00Z"}"""));
+        Assert.Equal(["vote outside the period"], replay.Finish().Findings.Select(f => f.What));
+
+        var undated = new PolicyReplay();
+        var events = PassedVote().ToList();
+        events[0] = events[0] with { Data = JsonDocument.Parse($$"""{"proposalId":"{{Proposal}}","kind":"reward-policy","snapshotEpoch":0,"quorumBasisPoints":1000}""").RootElement.Clone() };
+        foreach (var e in events)
+            undated.Add(e);
+        Assert.Contains("proposal timeline", undated.Finish().Findings.Select(f => f.What));
     }
 
     [Fact]

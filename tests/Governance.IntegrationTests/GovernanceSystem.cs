@@ -285,6 +285,16 @@ public class GovernanceSystem : IAsyncLifetime
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
+    /// <summary>Runs one statement on the history as its owner (a test rewriting the history to see the audit notice); <c>@at</c> is <paramref name="at"/>.</summary>
+    public async Task ExecuteAsync(string sql, string at)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(History);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+        command.Parameters.AddWithValue("at", at);
+        Assert.Equal(1, await command.ExecuteNonQueryAsync());
+    }
+
     public async Task<long> CountEventsOfTypeAsync(string type, string proposalId)
     {
         await using var connection = new Npgsql.NpgsqlConnection(History);

@@ -93,6 +93,35 @@ public sealed class ParameterChangeTests(GovernanceSystem system) : VotingTests(
     }
 }
 
+/// <summary>Two parameter votes activated out of version order. A class of its own: it has its own database and clock.</summary>
+public sealed class ParameterOrderTests(GovernanceSystem system) : VotingTests(system)
+{
+    [Fact]
+    public async Task An_older_parameters_version_activated_after_a_newer_one_does_not_take_it_back()
+    {
+        // Both made under the genesis rules: version 3 first, version 2 ten seconds later, so 3 activates first.
+        var newer = await ProposeAsync(1, NewParameters(3), "governance-parameters");
+        await System.AdvanceAsync(TimeSpan.FromSeconds(10));
+        var older = await ProposeAsync(1, NewParameters(2), "governance-parameters");
+        await System.AdvanceAsync(TimeSpan.FromSeconds(21));
+        using (var vote = await VoteAsync(System.Vote(2, newer, 1)))
+            Assert.Equal(HttpStatusCode.Created, vote.StatusCode);
+        await System.AdvanceAsync(TimeSpan.FromSeconds(10));
+        using (var vote = await VoteAsync(System.Vote(2, older, 1)))
+            Assert.Equal(HttpStatusCode.Created, vote.StatusCode);
+
+        await System.AdvanceAsync(TimeSpan.FromSeconds(175)); // +216: version 3 out of its timelock (+210), version 2 not (+220)
+        Assert.Equal(("activated", "queued"), (await StateAsync(newer), await StateAsync(older)));
+        await System.AdvanceAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal("activated", await StateAsync(older));
+
+        var rules = await System.Services.GetRequiredService<ParametersBook>().InForceAsync(default);
+        Assert.Equal(3, rules.Version);
+        var later = await ProposeAsync(1, new { validator = Address(7) });
+        Assert.Equal(3, (await System.GetAsync($"/api/proposals/{later}")).GetProperty("parametersVersion").GetInt64());
+    }
+}
+
 /// <summary>Quorum not reached, and majority against. A class of its own: it has its own database and clock.</summary>
 public sealed class DefeatTests(GovernanceSystem system) : VotingTests(system)
 {
@@ -100,6 +129,7 @@ public sealed class DefeatTests(GovernanceSystem system) : VotingTests(system)
     public async Task Without_quorum_or_with_more_against_a_proposal_is_defeated_and_never_activates()
     {
         var lonely = await ProposeAsync(4, new { validator = Address(8) });
+        await System.AdvanceAsync(TimeSpan.FromSeconds(1)); // so the list's newest-first order is the order they were made
         var opposed = await ProposeAsync(4, new { validator = Address(9) });
         await System.AdvanceAsync(TimeSpan.FromSeconds(31));
         // Key 4 alone holds 50 of 1,450 tokens: 3.4%, under whatever quorum is in force.
@@ -113,6 +143,22 @@ public sealed class DefeatTests(GovernanceSystem system) : VotingTests(system)
         await System.AdvanceAsync(TimeSpan.FromHours(1));
         Assert.Equal(0, await System.CountEventsOfTypeAsync("policy_activated", lonely));
         Assert.Equal(0, await System.CountEventsOfTypeAsync("policy_activated", opposed));
+
+        // The list filters on the state now, newest first, a page at a time; a state or page that does not exist is a 400.
+        async Task<List<string?>> IdsAsync(string query)
+        {
+            using var response = await System.Api.GetAsync("/api/proposals?" + query);
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.IsSuccessStatusCode, $"{query}: {response.StatusCode} {body}");
+            return JsonDocument.Parse(body).RootElement.EnumerateArray().Select(p => p.GetProperty("id").GetString()).ToList();
+        }
+        Assert.Equal([opposed, lonely], await IdsAsync("state=defeated"));
+        Assert.Empty(await IdsAsync("state=active"));
+        Assert.Equal([lonely], await IdsAsync("state=defeated&page=2&pageSize=1"));
+        Assert.Empty(await IdsAsync($"page={int.MaxValue}&pageSize=1"));
+        foreach (var bad in new[] { "state=won", "state=1", "page=0", "pageSize=1000" })
+            using (var response = await System.Api.GetAsync("/api/proposals?" + bad))
+                Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{bad}: {response.StatusCode}");
     }
 }
 

@@ -7,8 +7,13 @@ namespace CommunityAI.Governance.Infrastructure;
 
 /// <summary>
 /// The governance parameters in force: the genesis set from configuration until a <c>governance-parameters</c>
-/// proposal is activated, then the latest activated one, read from the history.
+/// proposal is activated, then the activated one with the highest version, read from the history.
 /// </summary>
+/// <remarks>
+/// Two parameter proposals made under the same rules may pass and activate in either order; the version decides, not the
+/// moment of activation, so an older set activated last does not take back a newer one (and the audit's replay applies
+/// the same rule).
+/// </remarks>
 public sealed class ParametersBook(IDocumentStore store, IOptions<GovernanceOptions> options)
 {
     public async Task<GovernanceParameters> InForceAsync(CancellationToken ct)
@@ -17,11 +22,14 @@ public sealed class ParametersBook(IDocumentStore store, IOptions<GovernanceOpti
         var activated = await session.Query<Proposal>()
             .Where(p => p.Activated != null && p.Submitted.Kind == ProposalKind.GovernanceParameters)
             .ToListAsync(ct);
-        var latest = activated.MaxBy(p => p.Activated!.ActivatedAt);
-        if (latest is null)
-            return options.Value.GenesisParameters;
-        using var payload = JsonDocument.Parse(latest.Activated!.Payload);
-        return PayloadRules.ParametersFrom(payload.RootElement);
+        var newest = options.Value.GenesisParameters;
+        foreach (var proposal in activated)
+        {
+            using var payload = JsonDocument.Parse(proposal.Activated!.Payload);
+            var parameters = PayloadRules.ParametersFrom(payload.RootElement);
+            if (parameters.Version > newest.Version)
+                newest = parameters;
+        }
+        return newest;
     }
-
 }

@@ -18,8 +18,11 @@ namespace CommunityAI.Audit.Policies;
 /// Recomputes from the history which reward policy was in force for every credit (and the credit's amount under it,
 /// including the shares for unreviewed scores), that every policy after genesis applies a passed, timelocked, unvetoed
 /// proposal's payload and never reaches back into an epoch already credited, and every proposal's tally from its votes,
-/// the snapshot's earned amounts and delegations, and (given the signing domain) that every veto is signed by the
-/// guardian it names. Pure: fed one event at a time, in log order.
+/// the snapshot's earned amounts and delegations, its timeline from the dates it was submitted with (each vote inside
+/// the voting period, the end of voting moved by a late quorum, activation not before the timelock after that end, all
+/// recomputed rather than read from the outcome events) and the parameters it was submitted under
+/// (<see cref="GovernanceRules"/>), and (given the signing domain) that every veto is signed by
+/// the guardian it names. Pure: fed one event at a time, in log order.
 /// </summary>
 internal sealed class PolicyReplay(SigningDomain? domain = null) : IReplay
 {
@@ -39,6 +42,7 @@ internal sealed class PolicyReplay(SigningDomain? domain = null) : IReplay
     private readonly Dictionary<(string, long), BigInteger> _earnedInEpoch = [];
     private readonly HashSet<string> _scoringVersions = new(StringComparer.Ordinal);
     private readonly List<TallyReplay> _tallies = [];
+    private readonly GovernanceRules _rules = new();
     private long _newestCreditedEpoch = -1;
     private int _creditsChecked;
 
@@ -89,18 +93,27 @@ internal sealed class PolicyReplay(SigningDomain? domain = null) : IReplay
                 break;
             case "proposalsubmitted" when e.Stream.StartsWith("governance/", StringComparison.Ordinal):
                 if (Text(data, "proposalId") is { } id)
+                {
                     _proposals[id] = new Proposal(e.Index, data.Clone(), Snapshot(data));
+                    if (_rules.Check(data) is { } broken)
+                        Find(e, "governance parameters", $"proposal {id} {broken}");
+                }
                 break;
             case "votecast" when e.Stream.StartsWith("governance/", StringComparison.Ordinal):
                 if (Text(data, "proposalId") is { } voted && _proposals.TryGetValue(voted, out var onVote))
-                    onVote.Votes.Add((e.Index, Text(data, "voter") ?? "", (int)(Long(data, "support") ?? -1), Amount(Text(data, "weight"))));
+                {
+                    if (onVote.Succeeded is not null)
+                        Find(e, "vote outside the period", $"{e.Describe()}: a vote on {voted} recorded after its outcome");
+                    onVote.Votes.Add((e.Index, Text(data, "voter") ?? "", (int)(Long(data, "support") ?? -1), Amount(Text(data, "weight")), Time(data, "castAt")));
+                }
                 break;
             case "proposalsucceeded" or "proposaldefeated" when e.Stream.StartsWith("governance/", StringComparison.Ordinal):
                 Decide(e, EventData.Normalize(e.Type) == "proposalsucceeded");
                 break;
             case "proposalqueued" when e.Stream.StartsWith("governance/", StringComparison.Ordinal):
-                if (Text(data, "proposalId") is { } queued && _proposals.TryGetValue(queued, out var onQueue))
-                    onQueue.ActivatesAt = Time(data, "activatesAt");
+                if (Text(data, "proposalId") is { } queued && _proposals.TryGetValue(queued, out var onQueue)
+                    && Time(data, "activatesAt") is var recorded && recorded != onQueue.ActivatesAt)
+                    Find(e, "timelock", $"proposal {queued} is queued to activate at {Text(data, "activatesAt")}; its timelock ends {onQueue.ActivatesAt:O}");
                 break;
             case "proposalvetoed" when e.Stream.StartsWith("governance/", StringComparison.Ordinal):
                 if (Text(data, "proposalId") is { } vetoed && _proposals.TryGetValue(vetoed, out var onVeto))
@@ -196,21 +209,38 @@ internal sealed class PolicyReplay(SigningDomain? domain = null) : IReplay
         var needed = (power.Total * proposal.QuorumBasisPoints + 9_999) / 10_000;
         var buckets = new BigInteger[3];
         var supportOf = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
-        foreach (var (index, voter, support, recordedWeight) in proposal.Votes)
+        var timeline = proposal.Timeline;
+        DateTimeOffset? quorumReachedAt = null;
+        foreach (var (index, voter, support, recordedWeight, castAt) in proposal.Votes)
         {
             if (support is < 0 or > 2 || !supportOf.TryAdd(voter, support))
             {
                 Find(e, "vote", $"vote at log index {index} on {id} is malformed or a second vote by {voter}");
                 continue;
             }
+            // Governance takes a vote while voting is open under the count before it (a late quorum extends the end).
+            if (timeline is null || castAt is not { } at || at < timeline.Value.StartsAt || at >= Deadline(timeline.Value, quorumReachedAt))
+                Find(e, "vote outside the period", $"vote at log index {index} by {voter} on {id} is cast at {castAt:O}, outside the voting period");
             var weight = power.Delegators(voter).Where(d => !supportOf.ContainsKey(d)).Aggregate(power.Own(voter), (s, d) => s + power.Own(d));
             if (weight != recordedWeight)
                 Find(e, "vote weight", $"vote at log index {index} by {voter} counts {recordedWeight}; the snapshot gives {weight}");
             buckets[support] += weight;
             if (power.DelegateOf(voter) is { } delegatee && supportOf.TryGetValue(delegatee, out var theirs))
                 buckets[theirs] -= power.Own(voter);
+            // The moment quorum is first reached stays, even if a delegator's override takes it away again (as Tally.With).
+            if (quorumReachedAt is null && power.Total > 0 && buckets[1] + buckets[2] >= needed)
+                quorumReachedAt = castAt;
         }
         var passes = power.Total > 0 && buckets[1] + buckets[2] >= needed && buckets[1] > buckets[0];
+        if (timeline is null)
+            Find(e, "proposal timeline", $"proposal {id} was submitted without the dates its voting period and timelock are computed from");
+        else
+        {
+            var deadline = Deadline(timeline.Value, quorumReachedAt);
+            if (Time(e.Data, "votingEndedAt") != deadline)
+                Find(e, "end of voting", $"proposal {id} recorded voting ended at {Text(e.Data, "votingEndedAt")}; recomputed {deadline:O}");
+            proposal.ActivatesAt = deadline.AddSeconds(timeline.Value.TimelockSeconds);
+        }
         var matches = passes == succeeded
             && Amount(Text(e.Data, "for")) == buckets[1] && Amount(Text(e.Data, "against")) == buckets[0]
             && Amount(Text(e.Data, "abstain")) == buckets[2] && Amount(Text(e.Data, "quorumNeeded")) == needed;
@@ -234,12 +264,15 @@ internal sealed class PolicyReplay(SigningDomain? domain = null) : IReplay
             Find(e, "activation without a vote", $"proposal {id} is activated but its vote did not pass");
         else if (proposal.Vetoed)
             Find(e, "activation after a veto", $"proposal {id} was vetoed and is activated anyway");
+        // The end of the timelock recomputed from the votes and the submitted dates, not the queued event's word for it.
         else if (proposal.ActivatesAt is not { } due || Time(data, "activatedAt") is not { } at || at < due)
             Find(e, "activation before the timelock", $"proposal {id} is activated at {Text(data, "activatedAt")}, its timelock ends {proposal.ActivatesAt:O}");
         if (Text(data, "payload") != proposal.Payload || Text(data, "payloadHash") != Text(proposal.Data, "payloadHash")
             || Hex.Encode(SHA256.HashData(Encoding.UTF8.GetBytes(proposal.Payload))) != Text(proposal.Data, "payloadHash"))
             Find(e, "activated payload", $"proposal {id} activates a payload other than the one signed");
         proposal.Activated = e.Index;
+        // As governance does, whatever was found about the activation (found once, here, not again at every later proposal).
+        _rules.Activated(proposal.Kind, proposal.Payload);
     }
 
     private Func<PolicyReplay, Power> Snapshot(JsonElement submitted)
@@ -325,6 +358,15 @@ internal sealed class PolicyReplay(SigningDomain? domain = null) : IReplay
     private static string? Text(JsonElement data, string name) =>
         data.ValueKind == JsonValueKind.Object && data.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
+    /// <summary>As OpenZeppelin's GovernorPreventLateQuorum (and governance's ProposalTimeline): a quorum first reached later than the extension before the end moves the end to the extension after that moment.</summary>
+    private static DateTimeOffset Deadline(Timeline timeline, DateTimeOffset? quorumReachedAt) =>
+        quorumReachedAt is { } reached && reached.AddSeconds(timeline.LateQuorumExtensionSeconds) > timeline.EndsAt
+            ? reached.AddSeconds(timeline.LateQuorumExtensionSeconds)
+            : timeline.EndsAt;
+
+    /// <summary>The dates a proposal was submitted with: everything its voting period and timelock are computed from.</summary>
+    private readonly record struct Timeline(DateTimeOffset StartsAt, DateTimeOffset EndsAt, long LateQuorumExtensionSeconds, long TimelockSeconds);
+
     private static DateTimeOffset? Time(JsonElement data, string name) =>
         Text(data, name) is { } text && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var t) ? t : null;
 
@@ -335,8 +377,16 @@ internal sealed class PolicyReplay(SigningDomain? domain = null) : IReplay
         public string Kind => Text(Data, "kind") ?? "";
         public string Payload => Text(Data, "payload") ?? "";
         public int QuorumBasisPoints => (int)(Long(Data, "quorumBasisPoints") ?? 0);
-        public List<(long Index, string Voter, int Support, BigInteger Weight)> Votes { get; } = [];
+        public List<(long Index, string Voter, int Support, BigInteger Weight, DateTimeOffset? CastAt)> Votes { get; } = [];
+
+        /// <summary>Null when the submitted event lacks a date or duration (then nothing about its timing can be recomputed).</summary>
+        public Timeline? Timeline { get; } =
+            Time(data, "votingStartsAt") is { } starts && Time(data, "votingEndsAt") is { } ends
+            && Long(data, "lateQuorumExtensionSeconds") is { } extension and >= 0 && Long(data, "timelockSeconds") is { } timelock and >= 0
+                ? new Timeline(starts, ends, extension, timelock)
+                : null;
         public bool? Succeeded { get; set; }
+        /// <summary>When the timelock ends, recomputed from the votes and the submitted dates when the outcome is recorded.</summary>
         public DateTimeOffset? ActivatesAt { get; set; }
         public bool Vetoed { get; set; }
         public long? Activated { get; set; }
