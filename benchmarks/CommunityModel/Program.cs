@@ -8,13 +8,22 @@ using Microsoft.ML.Trainers;
 // plain ML.NET fitting the same pipeline on the same examples, and predictions per second of the saved model.
 // Usage: dotnet run -c Release -- [examples per size, comma-separated]   (default 1000,10000)
 // Or: dotnet run -c Release -- evaluation [texts, comma-separated]   (a contributed model in the sandbox against plain ONNX Runtime)
+// Or: dotnet run -c Release -- predictions [examples] [predictions] [clients]   (POST /api/model/predictions of the hosted
+//     service against the plain prediction engine of the same model; needs the local PostgreSQL and RabbitMQ)
 if (args is ["evaluation", ..])
 {
     await EvaluationBenchmark.RunAsync(args.Length > 1 ? args[1] : "100,1000");
     return;
 }
-var sizes = (args.Length > 0 ? args[0] : "1000,10000").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
 string[] labels = ["question", "bug-report", "idea", "praise"];
+if (args is ["predictions", ..])
+{
+    int Arg(int i, int otherwise) => args.Length > i ? int.Parse(args[i], CultureInfo.InvariantCulture) : otherwise;
+    var (trainingCount, predictions) = (Arg(1, 400), Arg(2, 2000));
+    await PredictionsBenchmark.RunAsync(Corpus(trainingCount + predictions, labels), trainingCount, predictions, Arg(3, 8));
+    return;
+}
+var sizes = (args.Length > 0 ? args[0] : "1000,10000").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
 var settings = new TextClassifier.Settings(labels, 2026, 20);
 
 Console.WriteLine("examples | plain ML.NET fit (ms) | community model round (ms) | ratio | held-out accuracy (bp) | predictions/s (plain engine)");

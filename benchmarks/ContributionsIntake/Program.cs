@@ -5,7 +5,8 @@
 //   dotnet run --project benchmarks/ContributionsIntake -c Release -- batch [count] [concurrency] [batchSize]
 // Bulk intake instead (BatchRun.cs): POST /api/contributions/batch against the raw append of the same events in batches.
 //   dotnet run --project benchmarks/ContributionsIntake -c Release -- export [count] [contentBytes]
-// The memory of a dataset export instead (ExportRun.cs): peak managed heap and bytes allocated while exporting.
+// A dataset export instead (ExportRun.cs): peak managed heap and bytes allocated while exporting, then its throughput
+// against plain Npgsql reads (and decryption) of the same rows.
 //   dotnet run --project benchmarks/ContributionsIntake -c Release -- upload [count] [sizeMiB] [partMiB] [concurrency]
 // Uploads in parts instead (UploadRun.cs): MiB/s against raw bytea inserts of the same bytes.
 //   dotnet run --project benchmarks/ContributionsIntake -c Release -- upload-memory [sizeMiB] [partMiB]
