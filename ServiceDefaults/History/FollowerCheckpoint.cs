@@ -1,3 +1,4 @@
+using CommunityAI.ServiceDefaults.Background;
 using Marten;
 using Npgsql;
 
@@ -16,6 +17,23 @@ public sealed record FollowerCheckpoint(string Id, long Sequence)
     /// Read <paramref name="stored"/> under the lock the batch's writes take, in the transaction that would save it.
     /// </summary>
     public static bool Advances(FollowerCheckpoint? stored, long sequence) => (stored?.Sequence ?? 0) < sequence;
+
+    /// <summary>
+    /// Records <paramref name="sequence"/> for the follower <paramref name="key"/> on its own, for a follower whose batch
+    /// commits apart from it (each write refused twice by the store): under the checkpoint's own lock, and only forward,
+    /// so a replica that lost its lease mid-batch cannot move it back. Returns whether it moved.
+    /// </summary>
+    public static async Task<bool> SaveAsync(IDocumentStore store, string key, long sequence, CancellationToken ct)
+    {
+        await using var session = store.LightweightSession();
+        await session.BeginTransactionAsync(ct);
+        await AdvisoryLock.TakeAsync(session.Connection!, ["follower-checkpoint:" + key], ct);
+        if (!Advances(await session.LoadAsync<FollowerCheckpoint>(key, ct), sequence))
+            return false;
+        session.Store(new FollowerCheckpoint(key, sequence));
+        await session.SaveChangesAsync(ct);
+        return true;
+    }
 
     /// <summary>The sequence the follower <paramref name="key"/> has acted up to, 0 before its first batch.</summary>
     /// <param name="legacyTable">

@@ -91,6 +91,19 @@ public sealed class FollowerCheckpointTests : IAsyncLifetime
         Assert.Equal(1, await query.Query<FollowerCheckpoint>().CountAsync(c => c.Id == "raced"));
     }
 
+    [Fact]
+    public async Task A_checkpoint_saved_on_its_own_never_moves_back_even_when_replicas_save_at_once()
+    {
+        Assert.True(await FollowerCheckpoint.SaveAsync(_store, "saved", 10, CancellationToken.None));
+        // A replica that lost its lease finishing an older batch.
+        Assert.False(await FollowerCheckpoint.SaveAsync(_store, "saved", 7, CancellationToken.None));
+        Assert.False(await FollowerCheckpoint.SaveAsync(_store, "saved", 10, CancellationToken.None));
+
+        await Task.WhenAll(new long[] { 14, 30, 12, 25, 11 }.Select(s => Task.Run(() => FollowerCheckpoint.SaveAsync(_store, "saved", s, CancellationToken.None))));
+
+        Assert.Equal(30, (await SavedAsync("saved"))!.Sequence);
+    }
+
     [Theory]
     [InlineData(null, 1, true)]
     [InlineData(5L, 6, true)]

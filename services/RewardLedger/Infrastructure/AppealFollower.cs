@@ -46,9 +46,7 @@ public sealed class AppealFollower(NpgsqlDataSource dataSource, IDocumentStore s
                 ?? throw new InvalidOperationException($"history event {e.Id} ({e.EventType}) has no data");
             await settler.SettleAsync(decided, e.StreamKey, ct);
         }
-        await using var session = store.LightweightSession();
-        session.Store(new FollowerCheckpoint(CheckpointKey, checkpoint));
-        await session.SaveChangesAsync(ct);
+        await FollowerCheckpoint.SaveAsync(store, CheckpointKey, checkpoint, ct);
         return true;
     }
 

@@ -41,9 +41,7 @@ public sealed class GainFollower(NpgsqlDataSource dataSource, IDocumentStore sto
                 ?? throw new InvalidOperationException($"history event {e.Id} ({e.EventType}) has no data");
             await crediter.CreditAsync(evaluated, e.StreamKey, ct);
         }
-        await using var session = store.LightweightSession();
-        session.Store(new FollowerCheckpoint(CheckpointKey, checkpoint));
-        await session.SaveChangesAsync(ct);
+        await FollowerCheckpoint.SaveAsync(store, CheckpointKey, checkpoint, ct);
         return true;
     }
 }
