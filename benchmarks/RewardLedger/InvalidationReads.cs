@@ -86,14 +86,14 @@ internal static class InvalidationReads
         {
             foreach (var d in invalidated)
                 session.Store(d with { Sequence = sequences[d.ProposalId] });
-            session.Store(new InvalidationFeedCheckpoint(InvalidationFeedCheckpoint.Key, head));
+            session.Store(new FollowerCheckpoint(InvalidationFollower.CheckpointKey, head));
             await session.SaveChangesAsync();
         }
         await MeasureCreditsAsync("after: documents, follower at the head", batchSize);
         await MeasureCreditsAsync("after: the same, one credit at a time", 1);
         await using (var session = store.LightweightSession())
         {
-            session.Store(new InvalidationFeedCheckpoint(InvalidationFeedCheckpoint.Key, head - lag));
+            session.Store(new FollowerCheckpoint(InvalidationFollower.CheckpointKey, head - lag));
             await session.SaveChangesAsync();
         }
         await MeasureCreditsAsync($"after: follower {lag:N0} events behind", batchSize);

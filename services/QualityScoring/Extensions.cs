@@ -93,10 +93,8 @@ public static class Extensions
         options.Schema.For<Assignment>().Index(a => a.Validator);
         // Selection joins it on every intake: the flag as a column of its own.
         options.Schema.For<ValidatorAdmission>().Duplicate(a => a.Admitted);
-        options.Schema.For<AdmissionFeedCheckpoint>();
-        options.Schema.For<ErasureFeedCheckpoint>();
+        options.Schema.For<FollowerCheckpoint>();
         options.Schema.For<ErasedContent>();
-        options.Schema.For<InvalidationFeedCheckpoint>();
         options.Schema.For<InvalidatedContribution>();
         options.Schema.For<UsedNonce>();
         options.Schema.For<ContentFirstSeen>();

@@ -66,10 +66,7 @@ public static class Extensions
         options.Schema.For<LedgerAccount>();
         options.Schema.For<EpochState>();
         options.Schema.For<ClosedEpoch>().Identity(e => e.Id);
-        options.Schema.For<ScoreFeedCheckpoint>().Identity(c => c.Id);
-        options.Schema.For<InvalidationFeedCheckpoint>().Identity(c => c.Id);
+        options.Schema.For<FollowerCheckpoint>().Identity(c => c.Id);
         options.Schema.For<InvalidatedContribution>().Identity(c => c.Id);
-        options.Schema.For<AppealFeedCheckpoint>().Identity(c => c.Id);
-        options.Schema.For<GainFeedCheckpoint>().Identity(c => c.Id);
     }
 }

@@ -145,7 +145,7 @@ public sealed class AppealSettlementAuditTests() : LedgerHistoryTest("appealpay"
                 await session.SaveChangesAsync();
             }
             var activated = await ScalarAsync($"SELECT seq_id FROM history.mt_events WHERE stream_id = 'governance/proposals/{proposal}'");
-            await Eventually.MatchesAsync(() => ScalarAsync("SELECT coalesce(max((data->>'sequence')::bigint), 0) FROM ledger.mt_doc_invalidationfeedcheckpoint"),
+            await Eventually.MatchesAsync(() => ScalarAsync("SELECT coalesce(max((data->>'sequence')::bigint), 0) FROM ledger.mt_doc_followercheckpoint WHERE id = 'invalidations-documented'"),
                 n => n >= activated, "the ledger to read the invalidation", TimeSpan.FromSeconds(30));
             await history.AppealAsync(id, [(5, 0.5m), (6, 0.5m), (7, 0.5m)], [(5, 80, "accept"), (6, 82, "accept"), (7, 78, "accept")]);
         }

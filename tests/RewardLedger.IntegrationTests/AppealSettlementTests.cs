@@ -108,7 +108,7 @@ public sealed class AppealSettlementTests(AppealLedgerSystem system) : IClassFix
             // Read again: the second replica takes over after a restart that lost the follower's checkpoint, and the settler is
             // called directly. Still one settlement, and nobody's balance moved twice.
             await system.StopReplicaAsync(0);
-            await LedgerSql.ExecuteAsync(system.History, "UPDATE ledger.mt_doc_appealfeedcheckpoint SET data = jsonb_set(data, '{sequence}', '0')");
+            await LedgerSql.ExecuteAsync(system.History, "UPDATE ledger.mt_doc_followercheckpoint SET data = jsonb_set(data, '{sequence}', '0') WHERE id = 'appeals'");
             await Eventually.MatchesAsync(_steps.AppealCheckpoint, n => n >= decision, "the new leader to read every decision again", Patience);
             var decided = JsonSerializer.Deserialize<AppealDecided>(await _steps.DataAsync($"stream_id = 'scoring/{@case.Scored.ContributionId}' AND type = 'appeal_decided'"),
                 CommunityAI.ServiceDefaults.History.OutboxRoutes.HistoryJson)!;
@@ -239,7 +239,7 @@ public sealed class AppealSettlementTests(AppealLedgerSystem system) : IClassFix
     }
 
     private Task<long> InvalidationCheckpoint() => LedgerSql.CountAsync(system.History,
-        "SELECT coalesce(max((data->>'sequence')::bigint), 0) FROM ledger.mt_doc_invalidationfeedcheckpoint");
+        "SELECT coalesce(max((data->>'sequence')::bigint), 0) FROM ledger.mt_doc_followercheckpoint WHERE id = 'invalidations-documented'");
 
     /// <summary>
     /// The appeal as quality-scoring records it: its filing (who asked for the second round, which decides whether the
@@ -252,7 +252,7 @@ public sealed class AppealSettlementTests(AppealLedgerSystem system) : IClassFix
             decided);
 
     internal Task<long> AppealCheckpoint() => LedgerSql.CountAsync(system.History,
-        "SELECT coalesce(max((data->>'sequence')::bigint), 0) FROM ledger.mt_doc_appealfeedcheckpoint");
+        "SELECT coalesce(max((data->>'sequence')::bigint), 0) FROM ledger.mt_doc_followercheckpoint WHERE id = 'appeals'");
 
     /// <summary>The ledger's event of <paramref name="type"/> in the contribution's credit stream, once it is recorded.</summary>
     internal async Task<JsonElement> SettledOrCreditedAsync(string contributionId, string type)

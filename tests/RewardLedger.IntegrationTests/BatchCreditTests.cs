@@ -128,7 +128,7 @@ public sealed class BatchCreditTests(SmallCapLedgerSystem system) : IClassFixtur
     }
 
     private Task<long> CheckpointAsync() =>
-        LedgerSql.CountAsync(system.History, "SELECT (data->>'sequence')::bigint FROM ledger.mt_doc_scorefeedcheckpoint");
+        LedgerSql.CountAsync(system.History, "SELECT (data->>'sequence')::bigint FROM ledger.mt_doc_followercheckpoint WHERE id = 'scores'");
 
     private static ContributionScored Own(string contributor, int score) => LedgerSystem.Scored(contributor, score);
 
@@ -176,7 +176,7 @@ public sealed class BatchCreditRestartTests(SmallCapLedgerSystem system) : IClas
 
         // A crash that left the checkpoint behind the credits: the next leader reads those scores again, with new ones.
         await system.StopReplicaAsync(0);
-        await LedgerSql.ExecuteAsync(system.History, "UPDATE ledger.mt_doc_scorefeedcheckpoint SET data = jsonb_set(data, '{sequence}', '0')");
+        await LedgerSql.ExecuteAsync(system.History, "UPDATE ledger.mt_doc_followercheckpoint SET data = jsonb_set(data, '{sequence}', '0') WHERE id = 'scores'");
         // And a journal row deleted by hand: the read model says "not credited", the history's credit stream says it was.
         await LedgerSql.ExecuteAsync(system.History, $"DELETE FROM ledger.mt_doc_journalentry WHERE id = '{first[5].ContributionId}'");
         system.StartReplica();
@@ -185,7 +185,7 @@ public sealed class BatchCreditRestartTests(SmallCapLedgerSystem system) : IClas
 
         await Eventually.MatchesAsync(() => system.CreditsAsync("true"), n => n >= first.Count + second.Count, "the new scores credited");
         var last = await LedgerSql.CountAsync(system.History, "SELECT max(seq_id) FROM history.mt_events WHERE stream_id LIKE 'scoring/%'");
-        await Eventually.MatchesAsync(() => LedgerSql.CountAsync(system.History, "SELECT (data->>'sequence')::bigint FROM ledger.mt_doc_scorefeedcheckpoint"),
+        await Eventually.MatchesAsync(() => LedgerSql.CountAsync(system.History, "SELECT (data->>'sequence')::bigint FROM ledger.mt_doc_followercheckpoint WHERE id = 'scores'"),
             n => n >= last, "the checkpoint past every score");
         Assert.Equal(first.Count + second.Count, await system.CreditsAsync("true"));
         Assert.Equal(first.Count + second.Count, await system.CreditsAsync("true", distinct: true));

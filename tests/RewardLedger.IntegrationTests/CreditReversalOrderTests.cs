@@ -36,7 +36,7 @@ public sealed class CreditReversalOrderTests(ReversalLedgerSystem system) : ICla
         var proposal = await system.ActivateAsync("contribution-invalidation",
             JsonSerializer.Serialize(new { contributionId = late.ContributionId.ToUpperInvariant().Replace("0X", "0x"), reason = "plagiarised" }));
         var activatedAt = await LedgerSql.CountAsync(system.History, $"SELECT max(seq_id) FROM history.mt_events WHERE stream_id = 'governance/proposals/{proposal}'");
-        await Eventually.MatchesAsync(() => LedgerSql.CountAsync(system.History, "SELECT coalesce(max((data->>'sequence')::bigint), 0) FROM ledger.mt_doc_invalidationfeedcheckpoint"),
+        await Eventually.MatchesAsync(() => LedgerSql.CountAsync(system.History, "SELECT coalesce(max((data->>'sequence')::bigint), 0) FROM ledger.mt_doc_followercheckpoint WHERE id = 'invalidations-documented'"),
             n => n >= activatedAt, "the invalidation follower past the activation", Patience);
         // The follower documented it with its checkpoint; the crediter reads the history only past that checkpoint, so the
         // document is what it finds the activation by.
@@ -69,7 +69,7 @@ public sealed class CreditReversalOrderTests(ReversalLedgerSystem system) : ICla
         var api = system.Api;
         var contributor = Address.Parse(LedgerSystem.RandomAddress());
         var late = LedgerSystem.Scored(contributor, 60);
-        await Eventually.MatchesAsync(() => LedgerSql.CountAsync(system.History, "SELECT count(*) FROM ledger.mt_doc_invalidationfeedcheckpoint"),
+        await Eventually.MatchesAsync(() => LedgerSql.CountAsync(system.History, "SELECT count(*) FROM ledger.mt_doc_followercheckpoint WHERE id = 'invalidations-documented'"),
             n => n > 0, "the invalidation follower's first checkpoint", Patience);
 
         // The follower held behind the activation: its checkpoint's row is locked, so the transaction that would move it and
@@ -77,7 +77,7 @@ public sealed class CreditReversalOrderTests(ReversalLedgerSystem system) : ICla
         await using var holder = new NpgsqlConnection(system.History);
         await holder.OpenAsync();
         await using var hold = await holder.BeginTransactionAsync();
-        await using (var locking = new NpgsqlCommand("SELECT 1 FROM ledger.mt_doc_invalidationfeedcheckpoint FOR UPDATE", holder, hold))
+        await using (var locking = new NpgsqlCommand("SELECT 1 FROM ledger.mt_doc_followercheckpoint WHERE id = 'invalidations-documented' FOR UPDATE", holder, hold))
             await locking.ExecuteNonQueryAsync();
         var proposal = await system.ActivateAsync("contribution-invalidation",
             JsonSerializer.Serialize(new { contributionId = late.ContributionId, reason = "duplicated" }));
@@ -87,7 +87,7 @@ public sealed class CreditReversalOrderTests(ReversalLedgerSystem system) : ICla
         var credit = await GainEvaluations.EventAsync(system, $"ledger/credits/{late.ContributionId}", "contribution_rewarded", Patience);
         var adjusted = await GainEvaluations.EventAsync(system, $"ledger/credits/{late.ContributionId}", "reward_adjusted", Patience);
         // Found in the history past the checkpoint: nothing documented it yet, and the reversal is the credit's own transaction.
-        Assert.True(await LedgerSql.CountAsync(system.History, "SELECT (data->>'sequence')::bigint FROM ledger.mt_doc_invalidationfeedcheckpoint") < activatedAt);
+        Assert.True(await LedgerSql.CountAsync(system.History, "SELECT (data->>'sequence')::bigint FROM ledger.mt_doc_followercheckpoint WHERE id = 'invalidations-documented'") < activatedAt);
         Assert.Null(await DocumentAsync(system, late.ContributionId));
         Assert.Equal(1, await LedgerSql.CountAsync(system.History,
             $"SELECT count(DISTINCT xmin::text) FROM history.mt_events WHERE stream_id = 'ledger/credits/{late.ContributionId}'"));
@@ -96,7 +96,7 @@ public sealed class CreditReversalOrderTests(ReversalLedgerSystem system) : ICla
 
         // Released, the follower documents the activation and takes nothing back twice.
         await hold.RollbackAsync();
-        await Eventually.MatchesAsync(() => LedgerSql.CountAsync(system.History, "SELECT coalesce(max((data->>'sequence')::bigint), 0) FROM ledger.mt_doc_invalidationfeedcheckpoint"),
+        await Eventually.MatchesAsync(() => LedgerSql.CountAsync(system.History, "SELECT coalesce(max((data->>'sequence')::bigint), 0) FROM ledger.mt_doc_followercheckpoint WHERE id = 'invalidations-documented'"),
             n => n >= activatedAt, "the invalidation follower past the activation", Patience);
         Assert.Equal($"{proposal}|duplicated|{activatedAt}", await DocumentAsync(system, late.ContributionId));
         Assert.Equal(1, await LedgerSql.CountAsync(system.History,
@@ -149,12 +149,12 @@ public sealed class CreditReversalRaceTests(ReversalLedgerSystem system) : IClas
         var last = await LedgerSql.CountAsync(system.History, "SELECT max(seq_id) FROM history.mt_events");
         await system.StopReplicaAsync(0);
         await system.StopReplicaAsync(1);
-        await LedgerSql.ExecuteAsync(system.History, "UPDATE ledger.mt_doc_scorefeedcheckpoint SET data = jsonb_set(data, '{sequence}', '0')");
-        await LedgerSql.ExecuteAsync(system.History, "UPDATE ledger.mt_doc_invalidationfeedcheckpoint SET data = jsonb_set(data, '{sequence}', '0')");
+        await LedgerSql.ExecuteAsync(system.History, "UPDATE ledger.mt_doc_followercheckpoint SET data = jsonb_set(data, '{sequence}', '0') WHERE id = 'scores'");
+        await LedgerSql.ExecuteAsync(system.History, "UPDATE ledger.mt_doc_followercheckpoint SET data = jsonb_set(data, '{sequence}', '0') WHERE id = 'invalidations-documented'");
         await LedgerSql.ExecuteAsync(system.History, "DELETE FROM ledger.mt_doc_invalidatedcontribution");
         var third = system.StartReplica();
-        foreach (var checkpoint in new[] { "scorefeedcheckpoint", "invalidationfeedcheckpoint" })
-            await Eventually.MatchesAsync(() => LedgerSql.CountAsync(system.History, $"SELECT coalesce(max((data->>'sequence')::bigint), 0) FROM ledger.mt_doc_{checkpoint}"),
+        foreach (var checkpoint in new[] { ScoreFollower.CheckpointKey, InvalidationFollower.CheckpointKey })
+            await Eventually.MatchesAsync(() => LedgerSql.CountAsync(system.History, $"SELECT coalesce(max((data->>'sequence')::bigint), 0) FROM ledger.mt_doc_followercheckpoint WHERE id = '{checkpoint}'"),
                 n => n >= last, $"the new leader to read everything again ({checkpoint})", Patience);
         Assert.Null(await system.Services(2).GetRequiredService<RewardReverser>().ReverseAsync(invalidation, default));
         var activatedAt = await LedgerSql.CountAsync(system.History, $"SELECT max(seq_id) FROM history.mt_events WHERE stream_id = 'governance/proposals/{proposal}'");

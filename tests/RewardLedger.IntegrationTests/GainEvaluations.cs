@@ -41,16 +41,16 @@ internal static class GainEvaluations
     }
 
     /// <summary>
-    /// A restart that lost the followers' <paramref name="checkpoints"/> (Marten document names): the first replica stops,
+    /// A restart that lost the followers' <paramref name="checkpoints"/> (their keys): the first replica stops,
     /// the second leads and reads the history again, returning once each checkpoint has reached <paramref name="last"/>.
     /// </summary>
     public static async Task ReadAgainAfterLosingAsync(LedgerSystem system, long last, TimeSpan patience, params string[] checkpoints)
     {
         foreach (var checkpoint in checkpoints)
-            await LedgerSql.ExecuteAsync(system.History, $"UPDATE ledger.mt_doc_{checkpoint} SET data = jsonb_set(data, '{{sequence}}', '0')");
+            await LedgerSql.ExecuteAsync(system.History, $"UPDATE ledger.mt_doc_followercheckpoint SET data = jsonb_set(data, '{{sequence}}', '0') WHERE id = '{checkpoint}'");
         await system.StopReplicaAsync(0);
         foreach (var checkpoint in checkpoints)
-            await Eventually.MatchesAsync(() => LedgerSql.CountAsync(system.History, $"SELECT coalesce(max((data->>'sequence')::bigint), 0) FROM ledger.mt_doc_{checkpoint}"),
+            await Eventually.MatchesAsync(() => LedgerSql.CountAsync(system.History, $"SELECT coalesce(max((data->>'sequence')::bigint), 0) FROM ledger.mt_doc_followercheckpoint WHERE id = '{checkpoint}'"),
                 n => n >= last, $"the new leader to read everything again ({checkpoint})", patience);
     }
 

@@ -105,7 +105,7 @@ public sealed class GainReversalRaceTests(GainLedgerSystem system) : IClassFixtu
 
         // A restart that lost both followers' checkpoints: the second replica leads and reads every evaluation and activation again.
         var last = await LedgerSql.CountAsync(system.History, "SELECT max(seq_id) FROM history.mt_events");
-        await GainEvaluations.ReadAgainAfterLosingAsync(system, last, Patience, "gainfeedcheckpoint", "invalidationfeedcheckpoint");
+        await GainEvaluations.ReadAgainAfterLosingAsync(system, last, Patience, GainFollower.CheckpointKey, InvalidationFollower.CheckpointKey);
         Assert.Null(await system.Services(1).GetRequiredService<RewardReverser>().ReverseGainAsync(invalidation, default));
 
         Assert.Equal(1, await GainEvaluations.CountInGainStreamAsync(system, "model_gain_rewarded", evaluated.ContributionId));

@@ -65,7 +65,7 @@ public sealed class ReversalTests(ReversalLedgerSystem system, DistributorChain 
         await Eventually.MatchesAsync(InvalidationCheckpoint, n => n >= reread, "the follower past the second activation", Patience);
         api = system.StartReplica();
         await system.StopReplicaAsync(0);
-        await LedgerSql.ExecuteAsync(system.History, "UPDATE ledger.mt_doc_invalidationfeedcheckpoint SET data = jsonb_set(data, '{sequence}', '0')");
+        await LedgerSql.ExecuteAsync(system.History, "UPDATE ledger.mt_doc_followercheckpoint SET data = jsonb_set(data, '{sequence}', '0') WHERE id = 'invalidations-documented'");
         await Eventually.MatchesAsync(InvalidationCheckpoint, n => n >= reread, "the new leader to read every activation again", Patience);
         Assert.Null(await system.Services(1).GetRequiredService<RewardReverser>().ReverseAsync(
             new Invalidation(first.ContributionId, "again", proposal), default));
@@ -110,7 +110,7 @@ public sealed class ReversalTests(ReversalLedgerSystem system, DistributorChain 
         LedgerSql.CountAsync(system.History, "SELECT count(*) FROM history.mt_events WHERE type = 'reward_adjusted'");
 
     private Task<long> InvalidationCheckpoint() => LedgerSql.CountAsync(system.History,
-        "SELECT coalesce(max((data->>'sequence')::bigint), 0) FROM ledger.mt_doc_invalidationfeedcheckpoint");
+        "SELECT coalesce(max((data->>'sequence')::bigint), 0) FROM ledger.mt_doc_followercheckpoint WHERE id = 'invalidations-documented'");
 
     private async Task<JsonElement> AdjustmentAsync(string contributionId)
     {

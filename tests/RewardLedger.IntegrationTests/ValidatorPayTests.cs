@@ -37,7 +37,7 @@ public sealed class ValidatorPayTests(ValidatorPayLedgerSystem system) : IClassF
         await system.PublishAsync([data, feedback, fallback, data, feedback]);
         await system.AppendAsync("scoring/" + data.ContributionId + "/again", data);
         var again = await LedgerSql.CountAsync(system.History, $"SELECT max(seq_id) FROM history.mt_events WHERE stream_id = 'scoring/{data.ContributionId}/again'");
-        await Eventually.MatchesAsync(() => LedgerSql.CountAsync(system.History, "SELECT coalesce(max((data->>'sequence')::bigint), 0) FROM ledger.mt_doc_scorefeedcheckpoint"),
+        await Eventually.MatchesAsync(() => LedgerSql.CountAsync(system.History, "SELECT coalesce(max((data->>'sequence')::bigint), 0) FROM ledger.mt_doc_followercheckpoint WHERE id = 'scores'"),
             n => n >= again, "the follower past the replayed score");
         Assert.Equal(3, await system.CreditsAsync("true"));
         Assert.Null(await system.Services(0).GetRequiredService<CreditWriter>().CreditAsync(data, default));

@@ -3,6 +3,7 @@ using CommunityAI.Contributions.Infrastructure;
 using CommunityAI.Formats.Policies;
 using CommunityAI.Formats.Signing;
 using CommunityAI.ServiceDefaults.Background;
+using CommunityAI.ServiceDefaults.History;
 using Marten;
 
 namespace CommunityAI.Contributions.Datasets;
@@ -12,12 +13,6 @@ public sealed record AdmittedBuilder(string Id, string Builder, string By, strin
 
 /// <summary>An address a passed removal vote bars from admission by the setting (until an admission vote); keyed by lower-case address.</summary>
 public sealed record BarredBuilder(string Id, string Builder, string ProposalId);
-
-/// <summary>How far <see cref="DatasetBuilderFollower"/> has read governance's streams.</summary>
-public sealed record BuilderFeedCheckpoint(string Id, long Sequence)
-{
-    public const string Key = "dataset-builders";
-}
 
 /// <summary>
 /// Who may sign dataset snapshots and exports, recorded in the history (rule in <see cref="DatasetBuilderAdmitted"/>):
@@ -34,17 +29,17 @@ public sealed partial class DatasetBuilders(IDocumentStore store, TimeProvider c
     // Not the follower's leader lock name: that one is held for the whole term, so this would wait on it for ever.
     private const string Lock = "contributions:builder-admissions";
 
+    /// <summary><see cref="DatasetBuilderFollower"/>'s <see cref="FollowerCheckpoint"/>: every activation at or below it is applied.</summary>
+    public const string CheckpointKey = "dataset-builders";
+
     public async Task<bool> AdmitsAsync(string address, CancellationToken ct)
     {
         await using var query = store.QuerySession();
         return await query.LoadAsync<AdmittedBuilder>(address.ToLowerInvariant(), ct) is not null;
     }
 
-    public async Task<long> CheckpointAsync(CancellationToken ct)
-    {
-        await using var query = store.QuerySession();
-        return (await query.LoadAsync<BuilderFeedCheckpoint>(BuilderFeedCheckpoint.Key, ct))?.Sequence ?? 0;
-    }
+    public Task<long> CheckpointAsync(CancellationToken ct) =>
+        FollowerCheckpoint.LoadAsync(store, CheckpointKey, "mt_doc_builderfeedcheckpoint", ct);
 
     /// <summary>
     /// Records an admission for each configured address not admitted yet, and a removal for each builder admitted by
@@ -86,8 +81,7 @@ public sealed partial class DatasetBuilders(IDocumentStore store, TimeProvider c
     public async Task ApplyAsync(IEnumerable<PolicyActivated> activations, long checkpoint, CancellationToken ct)
     {
         await using var session = await LockedSessionAsync(ct);
-        // Another leader's term got here first (a replica that lost its lease mid-batch).
-        if ((await session.LoadAsync<BuilderFeedCheckpoint>(BuilderFeedCheckpoint.Key, ct))?.Sequence >= checkpoint)
+        if (!FollowerCheckpoint.Advances(await session.LoadAsync<FollowerCheckpoint>(CheckpointKey, ct), checkpoint))
             return;
         // Each builder's state as this batch leaves it: admitted (by whom) or not, and barred or not.
         var admitted = new Dictionary<string, AdmittedBuilder?>(StringComparer.Ordinal);
@@ -126,7 +120,7 @@ public sealed partial class DatasetBuilders(IDocumentStore store, TimeProvider c
                 LogRemovedByVote(builder, proposal);
             }
         }
-        session.Store(new BuilderFeedCheckpoint(BuilderFeedCheckpoint.Key, checkpoint));
+        session.Store(new FollowerCheckpoint(CheckpointKey, checkpoint));
         await session.SaveChangesAsync(ct);
     }
 

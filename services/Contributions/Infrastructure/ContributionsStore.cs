@@ -1,10 +1,11 @@
 using CommunityAI.Contracts;
 using CommunityAI.Contributions.Domain;
+using CommunityAI.ServiceDefaults.History;
 using Marten;
 
 namespace CommunityAI.Contributions.Infrastructure;
 
-/// <summary>What this service keeps in the history store: its own events, and in its schema the views and their checkpoint.</summary>
+/// <summary>What this service keeps in the history store: its own events, and in its schema the views and their checkpoint, and its followers' checkpoints.</summary>
 public static class ContributionsStore
 {
     public const string Schema = "contributions";
@@ -23,5 +24,6 @@ public static class ContributionsStore
         // By contributor for the listing; by log index for the range a new anchor covers.
         options.Schema.For<ContributionView>().Index(v => v.Contributor).Index(v => v.LogIndex);
         options.Schema.For<ContributionViewCheckpoint>().UseOptimisticConcurrency(true);
+        options.Schema.For<FollowerCheckpoint>();
     }
 }

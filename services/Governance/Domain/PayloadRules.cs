@@ -40,12 +40,9 @@ public static class PayloadRules
                 RequireAddress(payload, "builder", problems);
                 break;
             case ProposalKind.ContributionInvalidation:
-                if (!payload.TryGetProperty("contributionId", out var id) || id.ValueKind != JsonValueKind.String
-                    || !Formats.Hex.TryDecode(id.GetString(), out _, 32))
-                    problems["payload.contributionId"] = "a contribution id is a 32-byte 0x-prefixed hex string";
-                if (!payload.TryGetProperty("reason", out var reason) || reason.ValueKind != JsonValueKind.String
-                    || reason.GetString()!.Length is 0 or > 2_000)
-                    problems["payload.reason"] = "a reason of 1 to 2000 characters is required";
+                // The reader the ledger and quality-scoring act on, so what passes here is what they apply.
+                foreach (var (field, rule) in ContributionInvalidation.Read(payload).Problems)
+                    problems[Field(field)] = rule;
                 break;
             case ProposalKind.RewardPolicy:
                 // The ledger's own rules (CommunityAI.Formats.Policies), so a passed proposal is always one it can apply.

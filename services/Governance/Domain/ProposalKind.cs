@@ -8,7 +8,7 @@ public static class ProposalKind
     public const string GovernanceParameters = "governance-parameters";
     public const string ValidatorAdmission = "validator-admission";
     public const string ValidatorRemoval = "validator-removal";
-    public const string ContributionInvalidation = "contribution-invalidation";
+    public const string ContributionInvalidation = Formats.Policies.ContributionInvalidation.Kind;
     public const string DatasetBuilderAdmission = "dataset-builder-admission";
     public const string DatasetBuilderRemoval = "dataset-builder-removal";
 

@@ -5,9 +5,3 @@ namespace CommunityAI.QualityScoring.Domain;
 /// text may stay in or enter the near-duplicate index, since a similarity match against it would tell what it said.
 /// </summary>
 public sealed record ErasedContent(string Id, DateTimeOffset ErasedAt);
-
-/// <summary>How far <c>ErasureFollower</c> has read the contributions service's history.</summary>
-public sealed record ErasureFeedCheckpoint(string Id, long Sequence)
-{
-    public const string Key = "erasures";
-}

@@ -1,5 +1,5 @@
-using System.Text.Json;
 using CommunityAI.Contracts;
+using CommunityAI.Formats.Policies;
 
 namespace CommunityAI.QualityScoring.Domain;
 
@@ -12,34 +12,14 @@ namespace CommunityAI.QualityScoring.Domain;
 /// <param name="Sequence">The activation's place in the history; a contribution keeps its first invalidation.</param>
 public sealed record InvalidatedContribution(string Id, string ProposalId, string Reason, long Sequence, DateTimeOffset ActivatedAt)
 {
-    public const string Kind = "contribution-invalidation";
+    public const string Kind = ContributionInvalidation.Kind;
 
-    /// <summary>The invalidation an activation carries, or null for another kind or a payload that does not read as one.</summary>
-    /// <remarks>Governance refuses such a payload when it is proposed, so null for this kind is defence in depth.</remarks>
-    public static InvalidatedContribution? From(PolicyActivated activation, long sequence)
-    {
-        if (activation.Kind != Kind)
-            return null;
-        try
-        {
-            using var payload = JsonDocument.Parse(activation.Payload);
-            var root = payload.RootElement;
-            if (root.ValueKind != JsonValueKind.Object
-                || !root.TryGetProperty("contributionId", out var id) || id.ValueKind != JsonValueKind.String
-                || !Formats.Hex.TryDecode(id.GetString(), out var bytes, 32)
-                || !root.TryGetProperty("reason", out var reason) || reason.ValueKind != JsonValueKind.String)
-                return null;
-            return new InvalidatedContribution(Formats.Hex.Encode(bytes), activation.ProposalId, reason.GetString()!, sequence, activation.ActivatedAt);
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
-}
-
-/// <summary>How far <c>InvalidationFollower</c> has read governance's history.</summary>
-public sealed record InvalidationFeedCheckpoint(string Id, long Sequence)
-{
-    public const string Key = "invalidations";
+    /// <summary>
+    /// The invalidation an activation carries, or null for another kind or a payload that does not read as one (the reader
+    /// governance checks proposals with, <see cref="ContributionInvalidation"/>).
+    /// </summary>
+    public static InvalidatedContribution? From(PolicyActivated activation, long sequence) =>
+        ContributionInvalidation.FromActivation(activation.Kind, activation.Payload) is { } read
+            ? new InvalidatedContribution(read.ContributionId, activation.ProposalId, read.Reason, sequence, activation.ActivatedAt)
+            : null;
 }

@@ -1,5 +1,6 @@
 using CommunityAI.Contracts;
 using CommunityAI.QualityScoring.Domain;
+using CommunityAI.ServiceDefaults.History;
 using Marten;
 using Microsoft.Extensions.Options;
 
@@ -16,6 +17,9 @@ public sealed partial class AdmissionBook(IDocumentStore store, IOptions<Scoring
 
     /// <summary><c>reputation</c>: the reason of an automatic removal (rule in <see cref="GenesisValidatorsRecorded.RemovalAfterFloorRounds"/>).</summary>
     public const string ByReputation = "reputation";
+
+    /// <summary><c>AdmissionFollower</c>'s <see cref="FollowerCheckpoint"/>: every activation at or below it is applied.</summary>
+    public const string CheckpointKey = "admissions";
 
     /// <summary>The genesis rule for automatic removal, as recorded (0: never); read at start.</summary>
     public int RemovalAfterFloorRounds { get; private set; }
@@ -53,11 +57,10 @@ public sealed partial class AdmissionBook(IDocumentStore store, IOptions<Scoring
         // The validator's lock: registration and commitments read its admission under it.
         string[] locks = subject is null ? [ScoringLocks.Admissions] : [ScoringLocks.Admissions, ScoringLocks.Validator(subject)];
         var read = new LockedRead(session).Lock(locks);
-        var checkpoint = read.Load<AdmissionFeedCheckpoint>(AdmissionFeedCheckpoint.Key);
+        var checkpoint = read.Load<FollowerCheckpoint>(CheckpointKey);
         var current = subject is null ? Task.FromResult<ValidatorAdmission?>(null) : read.Load<ValidatorAdmission>(subject);
         await read.ExecuteAsync(ct);
-        // Another leader's term got here first (a replica that lost its lease mid-batch).
-        if ((await checkpoint)?.Sequence >= sequence)
+        if (!FollowerCheckpoint.Advances(await checkpoint, sequence))
             return null;
         var decided = AdmissionDecision.Decide(activation, await current, clock.GetUtcNow());
         switch (decided)
@@ -73,16 +76,13 @@ public sealed partial class AdmissionBook(IDocumentStore store, IOptions<Scoring
                 LogRemoved(removed.Validator, removed.Reason, removed.ProposalId);
                 break;
         }
-        session.Store(new AdmissionFeedCheckpoint(AdmissionFeedCheckpoint.Key, sequence));
+        session.Store(new FollowerCheckpoint(CheckpointKey, sequence));
         await session.SaveChangesAsync(ct);
         return decided;
     }
 
-    public async Task<long> CheckpointAsync(CancellationToken ct)
-    {
-        await using var session = store.QuerySession();
-        return (await session.LoadAsync<AdmissionFeedCheckpoint>(AdmissionFeedCheckpoint.Key, ct))?.Sequence ?? 0;
-    }
+    public Task<long> CheckpointAsync(CancellationToken ct) =>
+        FollowerCheckpoint.LoadAsync(store, CheckpointKey, "mt_doc_admissionfeedcheckpoint", ct);
 
     /// <summary>Moves the checkpoint past events that were not activations (never backwards).</summary>
     public async Task SaveCheckpointAsync(long sequence, CancellationToken ct)
@@ -90,11 +90,11 @@ public sealed partial class AdmissionBook(IDocumentStore store, IOptions<Scoring
         await using var session = store.LightweightSession();
         await session.BeginTransactionAsync(ct);
         var read = new LockedRead(session).Lock([ScoringLocks.Admissions]);
-        var checkpoint = read.Load<AdmissionFeedCheckpoint>(AdmissionFeedCheckpoint.Key);
+        var checkpoint = read.Load<FollowerCheckpoint>(CheckpointKey);
         await read.ExecuteAsync(ct);
-        if ((await checkpoint)?.Sequence >= sequence)
+        if (!FollowerCheckpoint.Advances(await checkpoint, sequence))
             return;
-        session.Store(new AdmissionFeedCheckpoint(AdmissionFeedCheckpoint.Key, sequence));
+        session.Store(new FollowerCheckpoint(CheckpointKey, sequence));
         await session.SaveChangesAsync(ct);
     }
 

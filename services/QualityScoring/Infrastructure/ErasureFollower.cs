@@ -21,13 +21,13 @@ public sealed class ErasureFollower(NpgsqlDataSource dataSource, IDocumentStore 
     private static readonly string DeleteBandsSql = $"DELETE FROM {NearDuplicateIndex.Bands} WHERE contribution_id = ANY(?)";
     private static readonly string DeleteSignaturesSql = $"DELETE FROM {NearDuplicateIndex.Signatures} WHERE contribution_id = ANY(?)";
 
+    /// <summary>This follower's <see cref="FollowerCheckpoint"/>: every erasure at or below it is applied.</summary>
+    public const string CheckpointKey = "erasures";
+
     public override LeaderLoopSettings Settings { get; } = new("scoring-erasures");
 
-    protected override async Task<long> LoadCheckpointAsync(CancellationToken ct)
-    {
-        await using var query = store.QuerySession();
-        return (await query.LoadAsync<ErasureFeedCheckpoint>(ErasureFeedCheckpoint.Key, ct))?.Sequence ?? 0;
-    }
+    protected override Task<long> LoadCheckpointAsync(CancellationToken ct) =>
+        FollowerCheckpoint.LoadAsync(store, CheckpointKey, "mt_doc_erasurefeedcheckpoint", ct);
 
     /// <summary>Removes the erased contributions' index rows and moves the checkpoint, in one transaction.</summary>
     protected override async Task<bool> ApplyAsync(IReadOnlyList<StoredEvent> events, long checkpoint, CancellationToken ct)
@@ -37,10 +37,9 @@ public sealed class ErasureFollower(NpgsqlDataSource dataSource, IDocumentStore 
         await session.BeginTransactionAsync(ct);
         var ids = erased.Select(e => Formats.Hex.Encode(Formats.Hex.Decode(e.ContributionId, 32))).Distinct().ToArray();
         var read = new LockedRead(session).Lock(ids.Select(ScoringLocks.Case));
-        var stored = read.Load<ErasureFeedCheckpoint>(ErasureFeedCheckpoint.Key);
+        var stored = read.Load<FollowerCheckpoint>(CheckpointKey);
         await read.ExecuteAsync(ct);
-        // Another leader's term got here first (a replica that lost its lease mid-batch).
-        if ((await stored)?.Sequence >= checkpoint)
+        if (!FollowerCheckpoint.Advances(await stored, checkpoint))
             return true;
         if (ids.Length > 0)
         {
@@ -49,7 +48,7 @@ public sealed class ErasureFollower(NpgsqlDataSource dataSource, IDocumentStore 
             session.QueueSqlCommand(DeleteBandsSql, (object)ids);
             session.QueueSqlCommand(DeleteSignaturesSql, (object)ids);
         }
-        session.Store(new ErasureFeedCheckpoint(ErasureFeedCheckpoint.Key, checkpoint));
+        session.Store(new FollowerCheckpoint(CheckpointKey, checkpoint));
         await session.SaveChangesAsync(ct);
         return true;
     }

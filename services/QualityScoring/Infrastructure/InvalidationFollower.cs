@@ -27,13 +27,13 @@ public sealed class InvalidationFollower(NpgsqlDataSource dataSource, IDocumentS
 {
     private static readonly string ActivatedType = OutboxRoutes.EventTypeName(typeof(PolicyActivated));
 
+    /// <summary>This follower's <see cref="FollowerCheckpoint"/>: every activation at or below it is recorded.</summary>
+    public const string CheckpointKey = "invalidations";
+
     public override LeaderLoopSettings Settings { get; } = new("scoring-invalidations");
 
-    protected override async Task<long> LoadCheckpointAsync(CancellationToken ct)
-    {
-        await using var query = store.QuerySession();
-        return (await query.LoadAsync<InvalidationFeedCheckpoint>(InvalidationFeedCheckpoint.Key, ct))?.Sequence ?? 0;
-    }
+    protected override Task<long> LoadCheckpointAsync(CancellationToken ct) =>
+        FollowerCheckpoint.LoadAsync(store, CheckpointKey, "mt_doc_invalidationfeedcheckpoint", ct);
 
     /// <summary>Records the batch's invalidations and moves the checkpoint, in one transaction.</summary>
     protected override async Task<bool> ApplyAsync(IReadOnlyList<StoredEvent> events, long checkpoint, CancellationToken ct)
@@ -43,11 +43,10 @@ public sealed class InvalidationFollower(NpgsqlDataSource dataSource, IDocumentS
         await session.BeginTransactionAsync(ct);
         var ids = invalidations.Select(i => i.Id).Distinct(StringComparer.Ordinal).ToArray();
         var read = new LockedRead(session).Lock(ids.Select(ScoringLocks.Case));
-        var stored = read.Load<InvalidationFeedCheckpoint>(InvalidationFeedCheckpoint.Key);
+        var stored = read.Load<FollowerCheckpoint>(CheckpointKey);
         var recorded = read.LoadMany<InvalidatedContribution>(ids);
         await read.ExecuteAsync(ct);
-        // Another leader's term got here first (a replica that lost its lease mid-batch).
-        if ((await stored)?.Sequence >= checkpoint)
+        if (!FollowerCheckpoint.Advances(await stored, checkpoint))
             return true;
         var first = (await recorded).ToDictionary(r => r.Id, StringComparer.Ordinal);
         // A contribution keeps its first invalidation, in the history's order.
@@ -58,7 +57,7 @@ public sealed class InvalidationFollower(NpgsqlDataSource dataSource, IDocumentS
             first[invalidation.Id] = invalidation;
             session.Store(invalidation);
         }
-        session.Store(new InvalidationFeedCheckpoint(InvalidationFeedCheckpoint.Key, checkpoint));
+        session.Store(new FollowerCheckpoint(CheckpointKey, checkpoint));
         await session.SaveChangesAsync(ct);
         return true;
     }

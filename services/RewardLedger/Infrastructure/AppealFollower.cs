@@ -23,13 +23,13 @@ public sealed class AppealFollower(NpgsqlDataSource dataSource, IDocumentStore s
 {
     private static readonly string DecidedType = OutboxRoutes.EventTypeName(typeof(AppealDecided));
 
+    /// <summary>This follower's <see cref="FollowerCheckpoint"/>: every decision at or below it is settled.</summary>
+    public const string CheckpointKey = "appeals";
+
     public override LeaderLoopSettings Settings { get; } = new("reward-ledger:appeals");
 
-    protected override async Task<long> LoadCheckpointAsync(CancellationToken ct)
-    {
-        await using var session = store.QuerySession();
-        return (await session.LoadAsync<AppealFeedCheckpoint>(AppealFeedCheckpoint.Key, ct))?.Sequence ?? 0;
-    }
+    protected override Task<long> LoadCheckpointAsync(CancellationToken ct) =>
+        FollowerCheckpoint.LoadAsync(store, CheckpointKey, "mt_doc_appealfeedcheckpoint", ct);
 
     protected override async Task<bool> ApplyAsync(IReadOnlyList<StoredEvent> events, long checkpoint, CancellationToken ct)
     {
@@ -46,15 +46,13 @@ public sealed class AppealFollower(NpgsqlDataSource dataSource, IDocumentStore s
                 ?? throw new InvalidOperationException($"history event {e.Id} ({e.EventType}) has no data");
             await settler.SettleAsync(decided, e.StreamKey, ct);
         }
-        await using var session = store.LightweightSession();
-        session.Store(new AppealFeedCheckpoint(AppealFeedCheckpoint.Key, checkpoint));
-        await session.SaveChangesAsync(ct);
+        await FollowerCheckpoint.SaveAsync(store, CheckpointKey, checkpoint, ct);
         return true;
     }
 
     private async Task<long> ScoresCreditedUpToAsync(CancellationToken ct)
     {
         await using var session = store.QuerySession();
-        return (await session.LoadAsync<ScoreFeedCheckpoint>(ScoreFeedCheckpoint.Key, ct))?.Sequence ?? 0;
+        return (await session.LoadAsync<FollowerCheckpoint>(ScoreFollower.CheckpointKey, ct))?.Sequence ?? 0;
     }
 }

@@ -42,7 +42,7 @@ public sealed class CreditWriter(
     /// </summary>
     /// <param name="scores">Scores as quality-scoring's history records them, in history order.</param>
     /// <param name="feedCheckpoint">
-    /// The score feed's checkpoint (<see cref="ScoreFeedCheckpoint"/>) to record in the same transaction, so a crash can
+    /// The score feed's checkpoint (<see cref="ScoreFollower.CheckpointKey"/>) to record in the same transaction, so a crash can
     /// neither credit twice nor skip; it never moves back (a replica that lost its lease may still finish an old batch).
     /// </param>
     public async Task<IReadOnlyList<ContributionRewarded>> CreditAsync(
@@ -99,7 +99,7 @@ public sealed class CreditWriter(
         var creditedTask = reads.LoadMany<JournalEntry>().ById(cases.Select(c => c.ContributionId).Distinct(StringComparer.Ordinal).ToArray());
         var stateTask = reads.Load<EpochState>(EpochState.Key);
         var accountsTask = reads.LoadMany<LedgerAccount>().ById(addresses.ToArray());
-        var checkpointTask = feedCheckpoint is null ? null : reads.Load<ScoreFeedCheckpoint>(ScoreFeedCheckpoint.Key);
+        var checkpointTask = feedCheckpoint is null ? null : reads.Load<FollowerCheckpoint>(ScoreFollower.CheckpointKey);
         // The invalidations the invalidation follower documented, in the same round trip (read below with the history past them).
         var invalidations = InvalidationHistory.Queue(reads, cases.Select(c => c.ContributionId));
         await reads.Execute(ct);
@@ -158,8 +158,8 @@ public sealed class CreditWriter(
         }
         foreach (var address in changed)
             session.Store(accounts[address]);
-        if (feedCheckpoint is { } sequence && sequence > ((await checkpointTask!)?.Sequence ?? 0))
-            session.Store(new ScoreFeedCheckpoint(ScoreFeedCheckpoint.Key, sequence));
+        if (feedCheckpoint is { } sequence && FollowerCheckpoint.Advances(await checkpointTask!, sequence))
+            session.Store(new FollowerCheckpoint(ScoreFollower.CheckpointKey, sequence));
         await session.SaveChangesAsync(ct);
         // Counted once committed: what reached contributors' accounts, by kind (a dashboard's "rewarded" line).
         foreach (var kind in recorded.Join(cases, r => r.ContributionId, c => c.ContributionId, (_, c) => c.Scored.Kind).GroupBy(k => k))

@@ -23,13 +23,13 @@ public sealed class GainFollower(NpgsqlDataSource dataSource, IDocumentStore sto
 
     private static readonly string EvaluatedType = OutboxRoutes.EventTypeName(typeof(ModelContributionEvaluated));
 
+    /// <summary>This follower's <see cref="FollowerCheckpoint"/>: every evaluation at or below it is credited.</summary>
+    public const string CheckpointKey = "gains";
+
     public override LeaderLoopSettings Settings { get; } = new("reward-ledger:gains");
 
-    protected override async Task<long> LoadCheckpointAsync(CancellationToken ct)
-    {
-        await using var session = store.QuerySession();
-        return (await session.LoadAsync<GainFeedCheckpoint>(GainFeedCheckpoint.Key, ct))?.Sequence ?? 0;
-    }
+    protected override Task<long> LoadCheckpointAsync(CancellationToken ct) =>
+        FollowerCheckpoint.LoadAsync(store, CheckpointKey, "mt_doc_gainfeedcheckpoint", ct);
 
     protected override async Task<bool> ApplyAsync(IReadOnlyList<StoredEvent> events, long checkpoint, CancellationToken ct)
     {
@@ -41,9 +41,7 @@ public sealed class GainFollower(NpgsqlDataSource dataSource, IDocumentStore sto
                 ?? throw new InvalidOperationException($"history event {e.Id} ({e.EventType}) has no data");
             await crediter.CreditAsync(evaluated, e.StreamKey, ct);
         }
-        await using var session = store.LightweightSession();
-        session.Store(new GainFeedCheckpoint(GainFeedCheckpoint.Key, checkpoint));
-        await session.SaveChangesAsync(ct);
+        await FollowerCheckpoint.SaveAsync(store, CheckpointKey, checkpoint, ct);
         return true;
     }
 }

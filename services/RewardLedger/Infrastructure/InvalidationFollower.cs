@@ -30,10 +30,21 @@ public sealed class InvalidationFollower(NpgsqlDataSource dataSource, IDocumentS
     protected override int BatchSize => 200;
     private static readonly string ActivatedType = OutboxRoutes.EventTypeName(typeof(PolicyActivated));
 
+    /// <summary>
+    /// This follower's <see cref="FollowerCheckpoint"/>: every activation at or below it is acted on, each invalidation among
+    /// them also stored as an <see cref="InvalidatedContribution"/> in the same transaction.
+    /// </summary>
+    /// <remarks>
+    /// A new key since the follower stores InvalidatedContribution documents: a ledger that followed under the old one
+    /// ("invalidations") holds no documents for the activations it passed, so it reads governance's streams again from the
+    /// first event (reversals are refused twice; crediters read the history past this checkpoint meanwhile).
+    /// </remarks>
+    public const string CheckpointKey = "invalidations-documented";
+
     public override LeaderLoopSettings Settings { get; } = new("reward-ledger:invalidations");
 
-    protected override async Task<long> LoadCheckpointAsync(CancellationToken ct) =>
-        await LoadAsync<InvalidationFeedCheckpoint>(InvalidationFeedCheckpoint.Key, ct) is { } saved ? saved.Sequence : 0;
+    protected override Task<long> LoadCheckpointAsync(CancellationToken ct) =>
+        FollowerCheckpoint.LoadAsync(store, CheckpointKey, "mt_doc_invalidationfeedcheckpoint", ct);
 
     protected override async Task<bool> ApplyAsync(IReadOnlyList<StoredEvent> events, long checkpoint, CancellationToken ct)
     {
@@ -61,13 +72,10 @@ public sealed class InvalidationFollower(NpgsqlDataSource dataSource, IDocumentS
             .Where(e => e.Invalidation is not null)
             .Select(e => (e.Sequence, e.ActivatedAt, e.Invalidation!))];
 
-    private async Task<long> ScoresCreditedUpToAsync(CancellationToken ct) =>
-        await LoadAsync<ScoreFeedCheckpoint>(ScoreFeedCheckpoint.Key, ct) is { } scores ? scores.Sequence : 0;
-
-    private async Task<T?> LoadAsync<T>(string key, CancellationToken ct) where T : class
+    private async Task<long> ScoresCreditedUpToAsync(CancellationToken ct)
     {
         await using var session = store.QuerySession();
-        return await session.LoadAsync<T>(key, ct);
+        return (await session.LoadAsync<FollowerCheckpoint>(ScoreFollower.CheckpointKey, ct))?.Sequence ?? 0;
     }
 
     /// <summary>
@@ -93,7 +101,7 @@ public sealed class InvalidationFollower(NpgsqlDataSource dataSource, IDocumentS
                 session.Store(stored[invalidation.ContributionId]);
             }
         }
-        session.Store(new InvalidationFeedCheckpoint(InvalidationFeedCheckpoint.Key, sequence));
+        session.Store(new FollowerCheckpoint(CheckpointKey, sequence));
         await session.SaveChangesAsync(ct);
     }
 }

@@ -38,7 +38,7 @@ internal static class InvalidationHistory
         """;
 
     /// <summary>The documented part, queued in a batch the caller already sends (no round trip of its own).</summary>
-    public sealed record Pending(Task<InvalidationFeedCheckpoint?> Checkpoint, Task<IReadOnlyList<InvalidatedContribution>> Documents);
+    public sealed record Pending(Task<FollowerCheckpoint?> Checkpoint, Task<IReadOnlyList<InvalidatedContribution>> Documents);
 
     /// <summary>
     /// Queues the follower's checkpoint and then the documents of <paramref name="contributionIds"/> (lower-case 0x-hex) in
@@ -46,7 +46,7 @@ internal static class InvalidationHistory
     /// </summary>
     public static Pending Queue(IBatchedQuery reads, IEnumerable<string> contributionIds)
     {
-        var checkpoint = reads.Load<InvalidationFeedCheckpoint>(InvalidationFeedCheckpoint.Key);
+        var checkpoint = reads.Load<FollowerCheckpoint>(InvalidationFollower.CheckpointKey);
         var documents = reads.LoadMany<InvalidatedContribution>().ById(contributionIds.Distinct(StringComparer.Ordinal).ToArray());
         return new Pending(checkpoint, documents);
     }

@@ -25,6 +25,9 @@ public sealed class ScoreFollower(NpgsqlDataSource dataSource, IDocumentStore st
     /// <summary>Quality-scoring's streams: the only ones whose <see cref="ContributionScored"/> events are scores.</summary>
     public const string ScoringStreamPrefix = "scoring/";
 
+    /// <summary>This follower's <see cref="FollowerCheckpoint"/>: every score at or below it is credited.</summary>
+    public const string CheckpointKey = "scores";
+
     protected override TimeSpan IdleDelay => TimeSpan.FromMilliseconds(50);
     private static readonly string ScoredType = OutboxRoutes.EventTypeName(typeof(ContributionScored));
 
@@ -44,9 +47,6 @@ public sealed class ScoreFollower(NpgsqlDataSource dataSource, IDocumentStore st
                 ?? throw new InvalidOperationException($"history event {e.Id} ({e.EventType}) has no data"))
             .ToList();
 
-    protected override async Task<long> LoadCheckpointAsync(CancellationToken ct)
-    {
-        await using var session = store.QuerySession();
-        return (await session.LoadAsync<ScoreFeedCheckpoint>(ScoreFeedCheckpoint.Key, ct))?.Sequence ?? 0;
-    }
+    protected override Task<long> LoadCheckpointAsync(CancellationToken ct) =>
+        FollowerCheckpoint.LoadAsync(store, CheckpointKey, "mt_doc_scorefeedcheckpoint", ct);
 }
