@@ -50,6 +50,7 @@ const types = {
     { name: "contributor", type: "address" }, { name: "contentHash", type: "bytes32" }, u64("size"), { name: "partSize", type: "uint32" },
     { name: "partsHash", type: "bytes32" }, u64("nonce"), u64("deadline"),
   ],
+  ContentRead: [{ name: "reader", type: "address" }, { name: "contributionId", type: "bytes32" }, u64("nonce"), u64("deadline")],
 };
 
 // The development chain's HistoryAnchor (anvil key 0's third deployment) and two others, one per deployment.
@@ -94,6 +95,8 @@ const cases = [
   ["veto, hostile reason and extremes", "Veto", 2, 2, (a) => ({ guardian: a, proposalId: h(0xff), reason: hostile, nonce: max64, deadline: max64 })],
   ["content upload", "ContentUpload", 1, 0, (a) => ({ contributor: a, contentHash: h(0x5a), size: "5242962", partSize: 1048576, partsHash: h(0xa5), nonce: "1", deadline: "1767225600" })],
   ["content upload, extremes", "ContentUpload", 0, 2, (a) => ({ contributor: a, contentHash: h(0x00), size: max64, partSize: 4294967295, partsHash: h(0xff), nonce: max64, deadline: max64 })],
+  ["content read", "ContentRead", 1, 0, (a) => ({ reader: a, contributionId: h(0x3c), nonce: "1", deadline: "1767225600" })],
+  ["content read, extremes", "ContentRead", 2, 2, (a) => ({ reader: a, contributionId: h(0xff), nonce: max64, deadline: max64 })],
 ];
 
 function commitment(score, verdict, salt) {
