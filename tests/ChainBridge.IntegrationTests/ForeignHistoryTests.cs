@@ -119,6 +119,45 @@ public sealed class ForeignHistoryTests : IAsyncLifetime
         Assert.All(viewsBefore, before => Assert.Equal((before.RootHash, before.TxHash), (viewsAfter[before.TreeSize].RootHash, viewsAfter[before.TreeSize].TxHash)));
     }
 
+    /// <summary>
+    /// The runbook's key rotation, end to end: the admin (a cold key) moves the anchorer and publisher roles from the hot key
+    /// to a new one, and the bridge restarted with the new key finds the same contracts in its history and anchors on with
+    /// them; the old key sends nothing more.
+    /// </summary>
+    [Fact]
+    public async Task After_the_admin_rotates_the_hot_key_the_restarted_bridge_anchors_the_same_contracts_with_the_new_key()
+    {
+        var first = await StartAsync();
+        await AppendAsync(first.Host, "ours", 5);
+        var anchored = await Eventually.MatchesAsync(() => OnChainHeadAsync(first.Host), h => h.TreeSize >= 5, "our history anchored", Patience);
+        var deployment = first.Host.Services.GetRequiredService<ChainConnection>().Deployment!;
+        await first.Host.DisposeAsync();
+
+        using (var admin = TransactionSender.Create(_chain.RpcUrl, AnvilNode.DevPrivateKeys[9], AnvilNode.ChainId))
+        {
+            Assert.Equal(DevelopmentChain.Admin, admin.Address, StringComparer.OrdinalIgnoreCase);
+            var anchor = admin.Web3.Eth.GetContract(ContractArtifacts.HistoryAnchor.Abi, deployment.AnchorAddress);
+            var distributor = admin.Web3.Eth.GetContract(ContractArtifacts.RewardDistributor.Abi, deployment.DistributorAddress);
+            await admin.SendAsync(anchor, "grantRole", [ChainDeployer.AnchorerRole, AnvilNode.DevAddresses[5]]);
+            await admin.SendAsync(distributor, "grantRole", [ChainDeployer.PublisherRole, AnvilNode.DevAddresses[5]]);
+            await admin.SendAsync(anchor, "revokeRole", [ChainDeployer.AnchorerRole, AnvilNode.DevAddresses[1]]);
+            await admin.SendAsync(distributor, "revokeRole", [ChainDeployer.PublisherRole, AnvilNode.DevAddresses[1]]);
+        }
+        var oldKeySent = await NonceAsync();
+        var newKeySent = await NonceAsync(5);
+
+        await using var rotated = new BridgeHost(Settings(first.Database, first.Broker, ("Chain:AnchorerKey", AnvilNode.DevPrivateKeys[5])));
+        var found = await Eventually.MatchesAsync(() => Task.FromResult(rotated.Services.GetRequiredService<ChainConnection>().Deployment),
+            d => d is not null, "the contracts found", Patience);
+        Assert.Equal((deployment.AnchorAddress, deployment.DistributorAddress, deployment.TokenAddress),
+            (found!.AnchorAddress, found.DistributorAddress, found.TokenAddress));
+        await AppendAsync(rotated, "ours", 3);
+        await Eventually.MatchesAsync(() => OnChainHeadAsync(rotated), h => h.TreeSize > anchored.TreeSize, "the grown history anchored by the new key", Patience);
+        Assert.True(await NonceAsync(5) > newKeySent, "the new key sent no anchor");
+        Assert.Equal(oldKeySent, await NonceAsync());
+        Assert.Empty(await HaltedEventsAsync(first.Database));
+    }
+
     private static async Task<List<long>> AnchoredSizesAsync(string database)
     {
         await using var connection = new NpgsqlConnection(database);
@@ -204,8 +243,8 @@ public sealed class ForeignHistoryTests : IAsyncLifetime
         return address is null ? new AnchoredHead(0, new byte[32]) : await new AnchorContract(new Web3(_chain.RpcUrl), address).GetLatestHeadAsync();
     }
 
-    private async Task<ulong> NonceAsync() =>
-        Convert.ToUInt64((await _chain.RpcAsync("eth_getTransactionCount", AnvilNode.DevAddresses[1], "latest")).GetString(), 16);
+    private async Task<ulong> NonceAsync(int account = 1) =>
+        Convert.ToUInt64((await _chain.RpcAsync("eth_getTransactionCount", AnvilNode.DevAddresses[account], "latest")).GetString(), 16);
 
     private static async Task<List<CommunityAI.Contracts.AnchoringHalted>> HaltedEventsAsync(string database)
     {
