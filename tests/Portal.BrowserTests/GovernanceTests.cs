@@ -63,5 +63,27 @@ public sealed class GovernanceTests(GovernanceSystem system) : IClassFixture<Gov
         Assert.Equal(AnvilNode.DevAddresses[Proposer], voter.GetProperty("delegate").GetString(), StringComparer.OrdinalIgnoreCase);
         var delegated = await Api.GetFromJsonAsync<JsonElement>($"/api/voters/{AnvilNode.DevAddresses[Proposer]}");
         Assert.Equal(units, delegated.GetProperty("delegatedWeight").GetString());
+
+        // A reward-policy proposal reads as what it would change against the policy in force, not as a document.
+        var current = await Api.GetFromJsonAsync<JsonElement>("/api/policies/current");
+        var data = BigInteger.Parse(current.GetProperty("basePerKind").GetProperty("data").GetString()!, CultureInfo.InvariantCulture);
+        var halved = (data / 2).ToString(CultureInfo.InvariantCulture);
+        var basePerKind = current.GetProperty("basePerKind").EnumerateObject().ToDictionary(k => k.Name, k => k.Name == "data" ? halved : k.Value.GetString()!);
+        var version = current.GetProperty("version").GetInt64() + 1;
+        var rewards = await Proposals.ProposeAsync(Api, Proposer, "Halve the data reward", "reward-policy", new
+        {
+            version, basePerKind, zeroBelowScore = current.GetProperty("zeroBelowScore").GetInt32(), scoreExponent = current.GetProperty("scoreExponent").GetInt32(),
+            capPerAddressPerEpoch = current.GetProperty("capPerAddressPerEpoch").GetString(),
+            fallbackShareBasisPoints = current.GetProperty("fallbackShareBasisPoints").GetInt32(),
+            unseenContentShareBasisPoints = current.GetProperty("unseenContentShareBasisPoints").GetInt32(),
+        }, "Data is plentiful now; feedback is not.");
+        await page.GotoAsync($"/#/governance/{rewards}");
+        var diff = page.Locator("#payload-diff");
+        await Assertions.Expect(diff).ToContainTextAsync("It changes 2 of the", new() { Timeout = 30_000 });
+        await Assertions.Expect(diff.Locator("[data-setting='basePerKind.data']")).ToHaveTextAsync(halved);
+        await Assertions.Expect(diff.GetByRole(AriaRole.Row).Filter(new() { HasText = "basePerKind.data" })).ToContainTextAsync(data.ToString(CultureInfo.InvariantCulture));
+        await Assertions.Expect(diff.Locator("[data-setting='version']")).ToHaveTextAsync(version.ToString(CultureInfo.InvariantCulture));
+        await Screenshots.SaveAsync(page, "governance-diff");
+        await Accessibility.AssertNoSeriousViolationAsync(page);
     }
 }

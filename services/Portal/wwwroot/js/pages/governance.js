@@ -6,6 +6,7 @@ import { formatUnits, isAddress, ZeroAddress } from "../../vendor/ethers.min.js"
 import { getJson, postJson } from "../api.js";
 import { facts, field, h, hash, table } from "../dom.js";
 import { sign } from "../signing.js";
+import { payloadDiff } from "./payload-diff.js";
 import * as wallet from "../wallet.js";
 
 const tokens = units => `${formatUnits(BigInt(units ?? 0), 18)} tokens`;
@@ -97,7 +98,7 @@ async function renderProposal(section, id) {
     ["Voting", `${new Date(p.timeline.votingStartsAt).toLocaleString()} to ${new Date(p.timeline.deadline).toLocaleString()}`],
     ["Activates", new Date(p.timeline.activatesAt).toLocaleString()],
     ["Weights from epoch", `${p.snapshotEpoch} (claim root ${p.snapshotClaimRoot})`],
-    ["Payload", h("pre", {}, JSON.stringify(p.payload, null, 2))],
+    ["Payload", await payloadDiff(p)],
   ]), h("p", {}, p.body), voteForm(p, () => renderProposal(section, id)), vetoForm(p, () => renderProposal(section, id))].filter(Boolean));
 }
 
