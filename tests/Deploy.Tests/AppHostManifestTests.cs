@@ -7,7 +7,7 @@ namespace CommunityAI.Deploy.Tests;
 /// <summary>
 /// The local system as the AppHost describes it (its publish manifest, written by the AppHost's own Program without
 /// starting anything): the witness <c>eng/run.sh</c> runs, and the chain-bridge and the portal knowing it, or, with
-/// <c>--Demo:Witness=false</c>, none of the three.
+/// <c>--Demo:Witness=false</c>, none of the three; the local demo's epochs and validator crew.
 /// </summary>
 public sealed class AppHostManifestTests
 {
@@ -47,6 +47,29 @@ public sealed class AppHostManifestTests
         Assert.False(resources.TryGetProperty("witness", out _));
         Assert.False(resources.GetProperty("chain-bridge").GetProperty("env").TryGetProperty("Checkpoints__WitnessesRequired", out _));
         Assert.False(resources.GetProperty("portal").GetProperty("env").TryGetProperty("Portal__WitnessesRequired", out _));
+    }
+
+    /// <summary>
+    /// The local demo a newcomer runs: epochs of five minutes (so a claim can be tried the same hour) for every service that
+    /// reckons epochs, from one genesis, and the crew of demo validators reviewing the cases, unless switched off.
+    /// </summary>
+    [Fact]
+    public async Task The_local_system_closes_epochs_in_minutes_and_a_demo_crew_reviews_unless_switched_off()
+    {
+        var resources = await ManifestAsync();
+
+        foreach (var service in new[] { "quality-scoring", "reward-ledger" })
+        {
+            var env = resources.GetProperty(service).GetProperty("env");
+            Assert.Equal("00:05:00", env.GetProperty("Epochs__Length").GetString());
+            Assert.Equal("2026-12-01T00:00:00Z", env.GetProperty("Epochs__Genesis").GetString());
+        }
+        var crew = resources.GetProperty("demo-validators");
+        Assert.EndsWith("DemoValidators.csproj", crew.GetProperty("path").GetString(), StringComparison.Ordinal);
+        Assert.Contains(crew.GetProperty("env").EnumerateObject(), e => e.Name.StartsWith("services__quality-scoring__", StringComparison.Ordinal));
+
+        var without = await ManifestAsync("--Demo:Validators=false");
+        Assert.False(without.TryGetProperty("demo-validators", out _));
     }
 
     /// <summary>The AppHost's resources, from its manifest publisher run on the build this test project was built with.</summary>
