@@ -20,8 +20,9 @@ app.MapDefaultEndpoints();
 // A proposal carries its body and payload; nothing larger than that is read.
 app.UsePostBodyLimit("/api", _ => RequestLimits.PostBody);
 
-// Proposals and their tallies, votes and receipts, the guardian's vetoes, delegations, and each voter's weight with its claim proof.
+// Proposals and their tallies, the governance parameters in force, votes and receipts, the guardian's vetoes, delegations, and each voter's weight with its claim proof.
 app.MapProposalsApi();
+app.MapParametersApi();
 app.MapVotesApi();
 app.MapVetoesApi();
 app.MapDelegationsApi();

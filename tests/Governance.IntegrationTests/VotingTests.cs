@@ -63,6 +63,10 @@ public sealed class ParameterChangeTests(GovernanceSystem system) : VotingTests(
     [Fact]
     public async Task A_passed_vote_is_queued_then_activates_after_the_timelock_and_the_new_rules_apply_to_later_proposals()
     {
+        // What a proposal is set beside: the genesis rules, in the payload's own terms.
+        var genesis = await System.GetAsync("/api/proposals/parameters");
+        Assert.Equal((1, 120, "1000000000000000000"), (genesis.GetProperty("version").GetInt64(),
+            genesis.GetProperty("votingPeriodSeconds").GetInt64(), genesis.GetProperty("proposalThreshold").GetString()));
         var id = await ProposeAsync(1, NewParameters(2), "governance-parameters");
         Assert.Equal("pending", await StateAsync(id));
 
@@ -84,6 +88,8 @@ public sealed class ParameterChangeTests(GovernanceSystem system) : VotingTests(
         var rules = await System.Services.GetRequiredService<ParametersBook>().InForceAsync(default);
         Assert.Equal(2, rules.Version);
         Assert.Equal(600, rules.VotingPeriodSeconds);
+        var served = await System.GetAsync("/api/proposals/parameters");
+        Assert.Equal((2, 600), (served.GetProperty("version").GetInt64(), served.GetProperty("votingPeriodSeconds").GetInt64()));
 
         // A proposal submitted now runs on the activated rules: 60 s delay, 600 s vote.
         var later = await ProposeAsync(1, new { validator = Address(7) });

@@ -85,5 +85,20 @@ public sealed class GovernanceTests(GovernanceSystem system) : IClassFixture<Gov
         await Assertions.Expect(diff.Locator("[data-setting='version']")).ToHaveTextAsync(version.ToString(CultureInfo.InvariantCulture));
         await Screenshots.SaveAsync(page, "governance-diff");
         await Accessibility.AssertNoSeriousViolationAsync(page);
+
+        // So does a change of the governance rules themselves, against the rules in force.
+        var rules = await Api.GetFromJsonAsync<JsonElement>("/api/proposals/parameters");
+        var longer = rules.GetProperty("votingPeriodSeconds").GetInt64() * 2;
+        var parameters = await Proposals.ProposeAsync(Api, Proposer, "Longer votes", "governance-parameters", new
+        {
+            version = rules.GetProperty("version").GetInt64() + 1, proposalThreshold = rules.GetProperty("proposalThreshold").GetString(),
+            votingDelaySeconds = rules.GetProperty("votingDelaySeconds").GetInt64(), votingPeriodSeconds = longer,
+            quorumBasisPoints = rules.GetProperty("quorumBasisPoints").GetInt32(), rewardQuorumBasisPoints = rules.GetProperty("rewardQuorumBasisPoints").GetInt32(),
+            lateQuorumExtensionSeconds = rules.GetProperty("lateQuorumExtensionSeconds").GetInt64(), timelockSeconds = rules.GetProperty("timelockSeconds").GetInt64(),
+            squareRootWeighting = rules.GetProperty("squareRootWeighting").GetBoolean(),
+        }, "More time to read.");
+        await page.GotoAsync($"/#/governance/{parameters}");
+        await Assertions.Expect(page.Locator("#payload-diff")).ToContainTextAsync("It changes 2 of the 9 settings", new() { Timeout = 30_000 });
+        await Assertions.Expect(page.Locator("#payload-diff [data-setting='votingPeriodSeconds']")).ToHaveTextAsync(longer.ToString(CultureInfo.InvariantCulture));
     }
 }

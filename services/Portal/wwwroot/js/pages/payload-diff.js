@@ -7,7 +7,7 @@ import { h, table } from "../dom.js";
 const record = new Set(["publishedAt", "proposalId", "effectiveFromEpoch", "reviewWindow", "activatedAt"]);
 
 // Where each service serves the policy a proposal of that kind would replace (same origin, through the portal).
-const inForceAt = { "reward-policy": "/api/policies/current", "scoring-policy": "/api/scoring/policy" };
+const inForceAt = { "reward-policy": "/api/policies/current", "scoring-policy": "/api/scoring/policy", "governance-parameters": "/api/proposals/parameters" };
 
 /** The diff for a policy proposal, or the payload as JSON for any other kind (an admission, an invalidation…). */
 export async function payloadDiff(proposal) {
