@@ -36,6 +36,9 @@ public sealed class PortalTests(PortalSystem system) : IClassFixture<PortalSyste
 
         await Assertions.Expect(page.Locator("#status")).ToHaveTextAsync("Status: anchored", new() { Timeout = (float)Slow.TotalMilliseconds });
         await Assertions.Expect(page.Locator("#score")).ToContainTextAsync("Scoring policy");
+        // Anchored means rewarded first: the reward policy that priced it is named beside the scoring policy.
+        var priced = (await Api.GetFromJsonAsync<JsonElement>("/api/policies/current")).GetProperty("version").GetInt64();
+        await Assertions.Expect(page.Locator("#reward-policy")).ToHaveTextAsync($"reward-{priced}");
         await Screenshots.SaveAsync(page, "contribute");
 
         // The wallet was moved to the configured chain (as a number in the domain, 0x7a69 to the wallet) before it signed.

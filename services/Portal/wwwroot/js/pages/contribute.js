@@ -355,7 +355,7 @@ const componentNames = {
   nearDuplicateSimilarity: "Similarity to the near duplicate",
 };
 
-/** The score explained: its components, the reviews the consensus used and the policy version; then the reward. */
+/** The score explained: its components, the reviews the consensus used and both policy versions; then the reward. */
 async function explain(id, view) {
   const scoring = await getJson(`/api/scoring/${id}`).catch(() => null);
   // Under appeal the case reads as its second round, not scored yet: the score shown is still the first round's, explained.
@@ -367,6 +367,8 @@ async function explain(id, view) {
     h("h3", {}, `Score ${view.score ?? scored?.score ?? "—"}`),
     facts([
       ["Scoring policy", scored?.policyVersion],
+      // The reward policy that priced it, once credited: both rule sets a score and its reward came from are named.
+      ["Reward policy", h("span", { id: "reward-policy" }, view.explanation?.rewardPolicyVersion ?? "not yet")],
       ["Fallback", scored?.fallback ?? "none: validators' consensus or automated checks"],
       ...components,
       ["Reviews used", String(scored?.reviews?.length ?? 0)],
