@@ -182,12 +182,13 @@ public sealed partial class TransactionSender : IDisposable
     /// <summary>
     /// Polls for the receipt of <paramref name="hash"/>; null once the transaction can no longer be mined: the node
     /// does not know it (twice in a row, so a node that is still indexing it is not mistaken), or the account's
-    /// mined nonce passed <paramref name="nonce"/> without it.
+    /// mined nonce passed <paramref name="nonce"/> without it (on two looks a poll apart, for the same reason).
     /// </summary>
     private async Task<TransactionReceipt?> WaitForReceiptAsync(string hash, BigInteger nonce, CancellationToken cancellationToken)
     {
         var unknown = 0;
         var behindGap = 0;
+        var passedBy = 0;
         while (true)
         {
             var receipt = await Web3.Eth.Transactions.GetTransactionReceipt.SendRequestAsync(hash).WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -211,10 +212,21 @@ public sealed partial class TransactionSender : IDisposable
                 if (transaction.BlockHash is null)
                 {
                     var latest = await NonceAsync(BlockParameter.CreateLatest(), cancellationToken).ConfigureAwait(false);
+                    // Passed by: another transaction took its nonce. Or this one was mined a moment ago and a busy node
+                    // counts the nonce before it serves the receipt; taking that for a loss sent the same call again,
+                    // which then reverted (an anchor of a size already anchored). So only seen on two looks a poll
+                    // apart is it passed by.
                     if (latest > nonce
                         && await Web3.Eth.Transactions.GetTransactionReceipt.SendRequestAsync(hash).WaitAsync(cancellationToken).ConfigureAwait(false) is null)
                     {
-                        return null;
+                        if (++passedBy >= 2)
+                        {
+                            return null;
+                        }
+                    }
+                    else
+                    {
+                        passedBy = 0;
                     }
                     // Behind a hole: a reorg took an earlier transaction of ours after this one's nonce was chosen.
                     // Nothing of ours is outstanding to fill it, so empty transfers to ourselves do. The node's pending
