@@ -146,7 +146,7 @@ public static class BatchRun
         Parallel.For(0, bodies.Length, i =>
         {
             var request = JsonSerializer.Deserialize<SubmitContributionRequest>(bodies[i], web)!;
-            if (ContributionIntake.Decide(request, options, check) is not IntakeDecision.Accept)
+            if (ContributionIntake.Decide(request, options, options.AllowedLicences, check) is not IntakeDecision.Accept)
                 throw new InvalidOperationException("a presigned body was refused");
         });
         return bodies.Length / clock.Elapsed.TotalSeconds;

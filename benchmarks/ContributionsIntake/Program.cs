@@ -110,7 +110,7 @@ static double DecideRate(byte[][] bodies)
     foreach (var body in bodies)
     {
         var request = System.Text.Json.JsonSerializer.Deserialize<CommunityAI.Contributions.Domain.SubmitContributionRequest>(body, web)!;
-        if (CommunityAI.Contributions.Domain.ContributionIntake.Decide(request, options, check) is not CommunityAI.Contributions.Domain.IntakeDecision.Accept)
+        if (CommunityAI.Contributions.Domain.ContributionIntake.Decide(request, options, options.AllowedLicences, check) is not CommunityAI.Contributions.Domain.IntakeDecision.Accept)
             throw new InvalidOperationException("a presigned body was refused");
     }
     return bodies.Length / clock.Elapsed.TotalSeconds;

@@ -42,6 +42,11 @@ namespace CommunityAI.Contracts;
 /// the consensus excludes. Score points, 0 for none. Optional (added in 1.12): null in policies recorded before, which
 /// exclude nobody.
 /// </param>
+/// <param name="Licences">
+/// The SPDX licence identifiers a contribution may carry while this policy is the newest (the contributions service refuses
+/// others at intake). Null means the contributions service's configured genesis list (<c>Intake:Licences</c>), as every
+/// setting a policy leaves out takes its default. Optional (added in 1.16): null in policies recorded before.
+/// </param>
 public sealed record ScoringPolicyPublished(
     string Version,
     int AutomatedWeight,
@@ -61,4 +66,5 @@ public sealed record ScoringPolicyPublished(
     DateTimeOffset PublishedAt,
     int? AuditBasisPoints = null,
     int? LeanAuditPoints = null,
-    int? LeanExclusionPoints = null);
+    int? LeanExclusionPoints = null,
+    IReadOnlyList<string>? Licences = null);

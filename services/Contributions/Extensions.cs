@@ -44,6 +44,8 @@ internal static class Extensions
         builder.AddSignedRequestCheck();
         builder.Services.AddSingleton<ContributionAppender>();
         builder.Services.AddSingleton<BatchIntake>();
+        // The licences the newest scoring policy allows (only a vote changes them after genesis), read from the history.
+        builder.Services.AddSingleton<LicencesInForce>();
         builder.AddSignerQuota(ContributionsStore.Schema);
         builder.Services.AddOpenApi();
 

@@ -16,8 +16,8 @@ public sealed class ContributionIntakeTests
     private static readonly IntakeOptions Options = new() { MaxContentBytes = 256 };
     private static readonly SignedRequestCheck Check = new(TestChain.Domain, new FakeTimeProvider(Now));
 
-    private static IntakeDecision Decide(SubmitContributionRequest request, IntakeOptions? options = null) =>
-        ContributionIntake.Decide(request, options ?? Options, Check);
+    private static IntakeDecision Decide(SubmitContributionRequest request, IntakeOptions? options = null, IReadOnlyList<string>? licences = null) =>
+        ContributionIntake.Decide(request, options ?? Options, licences ?? (options ?? Options).AllowedLicences, Check);
 
     private static SubmitContributionRequest Signed(string text = "content", string kind = "data", ulong nonce = 7, string uri = "ipfs://x", int key = 1,
         string licence = TestChain.Licence, SigningDomain? domain = null) =>
@@ -151,6 +151,14 @@ public sealed class ContributionIntakeTests
         var options = new IntakeOptions { MaxContentBytes = 256, Licences = ["GPL-3.0-only"] };
         Assert.IsType<IntakeDecision.Accept>(Decide(Signed(licence: "GPL-3.0-only"), options));
         Assert.Contains("licence", Assert.IsType<IntakeDecision.Invalid>(Decide(Signed(), options)).Errors.Keys);
+    }
+
+    [Fact]
+    public void The_list_in_force_decides_not_the_configured_one()
+    {
+        Assert.IsType<IntakeDecision.Accept>(Decide(Signed(licence: "GPL-3.0-only"), licences: ["GPL-3.0-only"]));
+        var refused = Assert.IsType<IntakeDecision.Invalid>(Decide(Signed(licence: "MIT"), licences: ["GPL-3.0-only"]));
+        Assert.EndsWith("the policy in force allows: GPL-3.0-only", refused.Errors["licence"][0], StringComparison.Ordinal);
     }
 
     [Theory]

@@ -21,13 +21,19 @@ public sealed class PolicyTests(ScoringSystemWithoutValidators system) : IClassF
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
 
-    private static string Payload(string version, int clipDistance) => JsonSerializer.Serialize(new
+    private static string Payload(string version, int clipDistance, string[]? licences = null)
     {
-        version, automatedWeight = 30, reviewersPerContribution = 3, quorum = 2, reviewWindowSeconds = 8, clipDistance,
-        reputationStart = 0.5, reputationFloor = 0.05, reputationRate = 0.2, nearDuplicateThreshold = 0.8, shingleLength = 5,
-        minHashFunctions = 128, lshBands = 16, minTextLength = 32,
-        kinds = new { data = new { maxBytes = 10_485_760, minTextLength = 0, requireContentAddressed = false } },
-    });
+        var payload = JsonSerializer.SerializeToNode(new
+        {
+            version, automatedWeight = 30, reviewersPerContribution = 3, quorum = 2, reviewWindowSeconds = 8, clipDistance,
+            reputationStart = 0.5, reputationFloor = 0.05, reputationRate = 0.2, nearDuplicateThreshold = 0.8, shingleLength = 5,
+            minHashFunctions = 128, lshBands = 16, minTextLength = 32,
+            kinds = new { data = new { maxBytes = 10_485_760, minTextLength = 0, requireContentAddressed = false } },
+        })!.AsObject();
+        if (licences is not null)
+            payload["licences"] = JsonSerializer.SerializeToNode(licences);
+        return payload.ToJsonString();
+    }
 
     [Fact]
     public async Task A_restart_with_the_same_policy_starts_and_publishes_it_only_once()
@@ -63,7 +69,7 @@ public sealed class PolicyTests(ScoringSystemWithoutValidators system) : IClassF
         await Eventually.MatchesAsync(() => Task.FromResult(refused.Total(("message_type", nameof(PolicyActivated)))), n => n >= 2, "both forgeries refused", Patience);
         Assert.Equal("scoring-1", (await system.Api.GetFromJsonAsync<JsonElement>("/api/scoring/policy")).GetProperty("version").GetString());
 
-        var proposalId = await ActivateAsync(Payload("scoring-2", 25), "governance/proposals/");
+        var proposalId = await ActivateAsync(Payload("scoring-2", 25, ["GPL-3.0-only", "CC0-1.0"]), "governance/proposals/");
         await Eventually.MatchesAsync(async () => (await system.Api.GetFromJsonAsync<JsonElement>("/api/scoring/policy")).GetProperty("version").GetString(),
             v => v == "scoring-2", "the activated policy in force", Patience);
         await using var query = system.Services.GetRequiredService<IDocumentStore>().QuerySession();
@@ -74,6 +80,8 @@ public sealed class PolicyTests(ScoringSystemWithoutValidators system) : IClassF
         Assert.Equal(ScoringPolicyDraft.DefaultAuditBasisPoints, stored.Policy.AuditBasisPoints);
         Assert.Equal(ScoringPolicyDraft.DefaultLeanAuditPoints, stored.Policy.LeanAuditPoints);
         Assert.Equal(ScoringPolicyDraft.DefaultLeanExclusionPoints, stored.Policy.LeanExclusionPoints);
+        // The voted licence list is recorded with the policy, where the contributions service's intake reads it.
+        Assert.Equal(["GPL-3.0-only", "CC0-1.0"], stored.Policy.Licences);
 
         // A contribution taken in now is scored under the new version.
         var submitted = ScoringSystem.Submission(1, "A contribution arriving after the community changed the scoring rules, long enough.");

@@ -27,7 +27,8 @@ public sealed partial record ScoringPolicyDraft(
     Dictionary<string, ScoringKindRuleDraft>? Kinds,
     int? AuditBasisPoints = null,
     int? LeanAuditPoints = null,
-    int? LeanExclusionPoints = null)
+    int? LeanExclusionPoints = null,
+    string[]? Licences = null)
 {
     /// <summary>
     /// The audit share of a policy whose document leaves <c>auditBasisPoints</c> out (documents written before the member
@@ -49,6 +50,9 @@ public sealed partial record ScoringPolicyDraft(
     /// An explicit 0 turns the rule off.
     /// </summary>
     public const int DefaultLeanExclusionPoints = 10;
+
+    /// <summary>Most licences one policy may allow: enough for any community's list, small enough to print on every refusal.</summary>
+    public const int MaxLicences = 32;
 
     // Canonical JSON (RFC 8785) holds integers exactly only within ±2^53, and the policy is a history event.
     private const long MaxExactInteger = (1L << 53) - 1;
@@ -126,6 +130,16 @@ public sealed partial record ScoringPolicyDraft(
             Fail("leanAuditPoints", "between 0 and 100 (score points; 0 targets no audit), or absent for the default");
         if (LeanExclusionPoints is < 0 or > 100)
             Fail("leanExclusionPoints", "between 0 and 100 (score points; 0 excludes nobody), or absent for the default");
+        // Absent means the contributions service's configured genesis list, as every setting left out takes its default.
+        if (Licences is not null)
+        {
+            if (Licences.Length is 0 or > MaxLicences)
+                Fail("licences", $"between 1 and {MaxLicences} SPDX licence identifiers, or absent for the configured genesis list");
+            else if (Licences.Any(l => l is null || !LicencePattern().IsMatch(l)))
+                Fail("licences", "each an SPDX licence identifier: letters, digits, dots, dashes and plus signs, 1 to 64, starting with a letter or digit");
+            else if (Licences.Distinct(StringComparer.Ordinal).Count() != Licences.Length)
+                Fail("licences", "each licence at most once");
+        }
         if (Kinds is null || Kinds.Count == 0)
             Fail("kinds", "rules for at least one kind are required");
         else
@@ -150,4 +164,8 @@ public sealed partial record ScoringPolicyDraft(
 
     [GeneratedRegex("^[a-z0-9][a-z0-9.-]{0,62}$")]
     private static partial Regex VersionPattern();
+
+    // SPDX identifiers (and LicenseRef-…) use letters, digits, '.', '-' and '+'; nothing else can reach a stored contribution.
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9.+-]{0,63}$")]
+    private static partial Regex LicencePattern();
 }

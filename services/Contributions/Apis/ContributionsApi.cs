@@ -47,6 +47,8 @@ public static class ContributionsApi
         api.MapPost("/batch", SubmitBatchAsync)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        // A literal segment outranks the id parameter, so this is never read as a contribution id.
+        api.MapGet("/licences", async (LicencesInForce licences, CancellationToken ct) => TypedResults.Ok(await licences.CurrentAsync(ct)));
         api.MapGet("/{id}", GetAsync);
         app.MapGet("/api/contributors/{address}/contributions", ListByContributorAsync).WithTags("Contributions");
         return app;
@@ -54,9 +56,10 @@ public static class ContributionsApi
 
     public static async Task<Results<Accepted<SubmissionResult>, Ok<SubmissionResult>, ValidationProblem, ProblemHttpResult>> SubmitAsync(
         SubmitContributionRequest request, ContributionAppender appender, SignerQuota quota, IOptions<RateLimitOptions> limits,
-        IOptions<IntakeOptions> options, SignedRequestCheck check, CancellationToken ct)
+        IOptions<IntakeOptions> options, SignedRequestCheck check, LicencesInForce licences, CancellationToken ct)
     {
-        switch (ContributionIntake.Decide(request, options.Value, check, uploadsAllowed: true))
+        var allowed = (await licences.CurrentAsync(ct)).Licences;
+        switch (ContributionIntake.Decide(request, options.Value, allowed, check, uploadsAllowed: true))
         {
             case IntakeDecision.Invalid invalid:
                 return IntakeAnswers.Malformed(invalid);
@@ -103,7 +106,8 @@ public static class ContributionsApi
         BatchItemOutcome[] outcomes;
         try
         {
-            outcomes = await intake.SubmitAsync(items.Count, i => intake.Decide(items[i]), ct);
+            var decide = await intake.DeciderAsync(ct);
+            outcomes = await intake.SubmitAsync(items.Count, i => decide(items[i]), ct);
         }
         catch (Exception e) when (e is MartenException or NpgsqlException || e.InnerException is NpgsqlException)
         {

@@ -22,11 +22,14 @@ public static class ContributionIntake
     /// Checks a submission against the intake rules and the one signed-request check (whose clock stamps it).
     /// Only a version-2 <c>Contribution</c> is accepted; a version-1 one is named as such (HTTP 401).
     /// </summary>
+    /// <param name="licences">The licences the policy in force allows (the newest scoring policy's, or the configured genesis list).</param>
     /// <param name="uploadsAllowed">True where a contribution may complete an upload in parts (the single HTTP endpoint).</param>
-    public static IntakeDecision Decide(SubmitContributionRequest request, IntakeOptions options, SignedRequestCheck check, bool uploadsAllowed = false)
+    public static IntakeDecision Decide(SubmitContributionRequest request, IntakeOptions options, IReadOnlyList<string> licences, SignedRequestCheck check,
+        bool uploadsAllowed = false)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(licences);
         ArgumentNullException.ThrowIfNull(check);
         var now = check.Now;
         var errors = new Dictionary<string, string[]>();
@@ -54,14 +57,14 @@ public static class ContributionIntake
 
         // A version-1 client sends no licence. Say that its signature is over the retired domain (what it must fix)
         // rather than only that a licence is missing; the version-1 type has no licence, so it plays no part here.
-        if (errors.Count == 0 && CheckLicence(request.Licence, options) is { } licenceRule)
+        if (errors.Count == 0 && CheckLicence(request.Licence, options, licences) is { } licenceRule)
         {
             var unlicensed = Payload(request, contributor!, contentHash, licence: "");
             if (check.Verify(unlicensed, request.Signature) is { Failure: SigningFailure.Version1Domain } old)
                 return new IntakeDecision.Unsigned(old);
             Fail("licence", licenceRule);
         }
-        else if (CheckLicence(request.Licence, options) is { } rule)
+        else if (CheckLicence(request.Licence, options, licences) is { } rule)
             Fail("licence", rule);
 
         byte[]? content = null;
@@ -100,14 +103,14 @@ public static class ContributionIntake
     private static ContributionPayload Payload(SubmitContributionRequest request, string contributor, byte[] contentHash, string licence) =>
         new(contributor, request.Kind!, Hex.Encode(contentHash), request.ContentUri!, licence, request.Nonce!.Value, request.Deadline!.Value);
 
-    /// <summary>Null when the licence is one the intake allows; otherwise the rule it broke.</summary>
-    private static string? CheckLicence(string? licence, IntakeOptions options)
+    /// <summary>Null when the licence is one the policy in force allows; otherwise the rule it broke.</summary>
+    private static string? CheckLicence(string? licence, IntakeOptions options, IReadOnlyList<string> licences)
     {
         if (string.IsNullOrEmpty(licence) || licence.Length > options.MaxLicenceLength)
             return $"is required and at most {options.MaxLicenceLength} characters: an SPDX licence identifier";
-        return options.AllowedLicences.Contains(licence, StringComparer.Ordinal)
+        return licences.Contains(licence, StringComparer.Ordinal)
             ? null
-            : $"must be one of the allowed SPDX licence identifiers: {string.Join(", ", options.AllowedLicences)}";
+            : $"must be one of the SPDX licence identifiers the policy in force allows: {string.Join(", ", licences)}";
     }
 
     private static void CheckUri(string? uri, IntakeOptions options, Action<string, string> fail)

@@ -8,8 +8,9 @@ public sealed class IntakeOptions
     public const string Section = "Intake";
 
     /// <summary>
-    /// SPDX licence identifiers a contribution may carry. The policy in force should say which licences the community
-    /// accepts; until governance publishes that policy as a history event, the list lives here.
+    /// The genesis list of SPDX licence identifiers a contribution may carry: in force while the newest scoring policy in
+    /// the history names none. A scoring policy the community votes on replaces it (<c>licences</c>), and configuration
+    /// then changes nothing until a policy leaves the member out again.
     /// </summary>
     /// <remarks>Unset means <see cref="DefaultLicences"/>. No initial value: the configuration binder appends to an array it finds, so a
     /// default here could never be narrowed by configuration.</remarks>

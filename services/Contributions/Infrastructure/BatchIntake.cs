@@ -13,20 +13,28 @@ namespace CommunityAI.Contributions.Infrastructure;
 /// answered on its own, in order.
 /// </summary>
 public sealed class BatchIntake(
-    ContributionAppender appender, SignerQuota quota, IOptions<RateLimitOptions> limits, IOptions<IntakeOptions> options, SignedRequestCheck check)
+    ContributionAppender appender, SignerQuota quota, IOptions<RateLimitOptions> limits, IOptions<IntakeOptions> options, SignedRequestCheck check,
+    LicencesInForce licences)
 {
     /// <summary>The signer-quota scope the single submission counts in too, so a batch draws on the same allowance.</summary>
     public const string QuotaScope = "contributions";
 
     public IntakeOptions Options => options.Value;
 
-    /// <summary>The single submission's check of one item; a JSON null in place of an item is malformed.</summary>
-    public IntakeDecision Decide(SubmitContributionRequest? request) => request is null
-        ? new IntakeDecision.Invalid(new Dictionary<string, string[]> { ["body"] = ["must be a signed contribution (a JSON object)"] })
-        : ContributionIntake.Decide(request, options.Value, check);
+    /// <summary>
+    /// The single submission's check of one item, under the licences in force when the batch arrived (one read for the
+    /// whole batch); a JSON null in place of an item is malformed.
+    /// </summary>
+    public async Task<Func<SubmitContributionRequest?, IntakeDecision>> DeciderAsync(CancellationToken ct)
+    {
+        var allowed = (await licences.CurrentAsync(ct)).Licences;
+        return request => request is null
+            ? new IntakeDecision.Invalid(new Dictionary<string, string[]> { ["body"] = ["must be a signed contribution (a JSON object)"] })
+            : ContributionIntake.Decide(request, options.Value, allowed, check);
+    }
 
     /// <param name="count">How many items the batch holds.</param>
-    /// <param name="decide">The check of item i (the caller's mapping from its wire shape, then <see cref="Decide"/>).</param>
+    /// <param name="decide">The check of item i (the caller's mapping from its wire shape, then the function <see cref="DeciderAsync"/> gave).</param>
     /// <param name="ct">Cancellation.</param>
     /// <returns>Per item, in order, what became of it. Throws when the transaction fails: then nothing of the batch is stored.</returns>
     public async Task<BatchItemOutcome[]> SubmitAsync(int count, Func<int, IntakeDecision> decide, CancellationToken ct)

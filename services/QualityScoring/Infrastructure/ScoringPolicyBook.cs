@@ -135,7 +135,7 @@ public sealed partial class ScoringPolicyBook(IDocumentStore store, IOptions<Sco
             k => new KindRule(k.Value.MaxBytes, k.Value.MinTextLength!.Value, k.Value.RequireContentAddressed!.Value)), StringComparer.Ordinal),
         now, draft.AuditBasisPoints ?? ScoringPolicyDraft.DefaultAuditBasisPoints,
         draft.LeanAuditPoints ?? ScoringPolicyDraft.DefaultLeanAuditPoints,
-        draft.LeanExclusionPoints ?? ScoringPolicyDraft.DefaultLeanExclusionPoints);
+        draft.LeanExclusionPoints ?? ScoringPolicyDraft.DefaultLeanExclusionPoints, draft.Licences);
 
     // jsonb does not keep member order, so the kinds are compared sorted.
     private static string Rules(ScoringPolicyPublished policy) => JsonSerializer.Serialize(

@@ -44,10 +44,27 @@ public class ScoringPolicyDraftTests
     [InlineData("\"minTextLength\":32,", "\"minTextLength\":32,\"leanExclusionPoints\":101,", "leanExclusionPoints")]
     [InlineData("\"minTextLength\":32,", "\"minTextLength\":32,\"leanExclusionPoints\":-1,", "leanExclusionPoints")]
     [InlineData("\"minTextLength\":32,", "\"minTextLength\":32,\"leanExclusionPoints\":\"10\",", "leanExclusionPoints")]
+    [InlineData("\"minTextLength\":32,", "\"minTextLength\":32,\"licences\":[],", "licences")]
+    [InlineData("\"minTextLength\":32,", "\"minTextLength\":32,\"licences\":[\"MIT\",\"MIT\"],", "licences")]
+    [InlineData("\"minTextLength\":32,", "\"minTextLength\":32,\"licences\":[\"MIT; DROP\"],", "licences")]
+    [InlineData("\"minTextLength\":32,", "\"minTextLength\":32,\"licences\":[\"-MIT\"],", "licences")]
+    [InlineData("\"minTextLength\":32,", "\"minTextLength\":32,\"licences\":[null],", "licences")]
+    [InlineData("\"minTextLength\":32,", "\"minTextLength\":32,\"licences\":\"MIT\",", "licences")]
+    [InlineData("\"minTextLength\":32,", "\"minTextLength\":32,\"licences\":[\"MIT\",1],", "licences[1]")]
     public void A_policy_quality_scoring_could_not_apply_is_refused_naming_the_member(string from, string to, string member)
     {
         var errors = Check(Valid.Replace(from, to, StringComparison.Ordinal));
         Assert.True(errors.ContainsKey(member), $"{member} not in {string.Join(", ", errors.Keys)}");
+    }
+
+    [Fact]
+    public void A_licence_list_is_a_member_of_the_voted_document_up_to_its_limit()
+    {
+        Assert.Empty(Check(Valid.Replace("\"minTextLength\":32,", "\"minTextLength\":32,\"licences\":[\"GPL-3.0-or-later\",\"CC0-1.0\",\"LicenseRef-community.1\"],", StringComparison.Ordinal)));
+        var most = string.Join(",", Enumerable.Range(0, ScoringPolicyDraft.MaxLicences).Select(i => $"\"LicenseRef-{i}\""));
+        Assert.Empty(Check(Valid.Replace("\"minTextLength\":32,", $"\"minTextLength\":32,\"licences\":[{most}],", StringComparison.Ordinal)));
+        Assert.Contains("licences", Check(Valid.Replace("\"minTextLength\":32,", $"\"minTextLength\":32,\"licences\":[{most},\"MIT\"],", StringComparison.Ordinal)).Keys);
+        Assert.Contains("licences", Check(Valid.Replace("\"minTextLength\":32,", $"\"minTextLength\":32,\"licences\":[\"{new string('M', 65)}\"],", StringComparison.Ordinal)).Keys);
     }
 
     /// <summary>

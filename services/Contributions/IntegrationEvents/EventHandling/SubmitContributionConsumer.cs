@@ -13,14 +13,16 @@ namespace CommunityAI.Contributions.IntegrationEvents.EventHandling;
 /// history (published by the outbox); only a message that cannot be read at all lands in the error queue.
 /// </summary>
 public sealed class SubmitContributionConsumer(
-    ContributionAppender appender, IOptions<IntakeOptions> options, SignedRequestCheck check, SignerQuota quota, IOptions<RateLimitOptions> limits)
+    ContributionAppender appender, IOptions<IntakeOptions> options, SignedRequestCheck check, SignerQuota quota, IOptions<RateLimitOptions> limits,
+    LicencesInForce licences)
     : IConsumer<SubmitContribution>
 {
     public async Task Consume(ConsumeContext<SubmitContribution> context)
     {
         var command = context.Message;
         var now = check.Now;
-        var decision = PartnerRefusal.Decide(command, request => ContributionIntake.Decide(request!, options.Value, check));
+        var allowed = (await licences.CurrentAsync(context.CancellationToken)).Licences;
+        var decision = PartnerRefusal.Decide(command, request => ContributionIntake.Decide(request!, options.Value, allowed, check));
         var refusal = decision switch
         {
             // The signer's allowance is the same however its contributions arrive: over HTTP, in a batch or here.

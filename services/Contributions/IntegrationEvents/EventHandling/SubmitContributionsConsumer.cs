@@ -30,7 +30,8 @@ public sealed class SubmitContributionsConsumer(BatchIntake intake, Contribution
             return;
         }
 
-        var outcomes = await intake.SubmitAsync(items.Count, i => PartnerRefusal.Decide(items[i], intake.Decide), context.CancellationToken);
+        var decide = await intake.DeciderAsync(context.CancellationToken);
+        var outcomes = await intake.SubmitAsync(items.Count, i => PartnerRefusal.Decide(items[i], decide), context.CancellationToken);
         IntakeMetrics.Stored("bus-batch", outcomes);
         var rejections = new List<(string, ContributionRejected)>();
         for (var i = 0; i < outcomes.Length; i++)

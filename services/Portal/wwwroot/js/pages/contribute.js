@@ -35,13 +35,20 @@ const uploadTypes = {
 const inlineLimit = 1024 * 1024;
 const partSize = 4 * 1024 * 1024;
 const kinds = ["data", "feedback", "knowledge", "model"];
-const licences = ["CC-BY-4.0", "CC-BY-SA-4.0", "CC0-1.0", "MIT", "Apache-2.0"];
 const steps = ["submitted", "scored", "rewarded", "anchored"];
 
 export default function contribute(main, [watchId]) {
   const [kindField, kind] = field("Kind", h("select", { name: "kind" }, kinds.map(k => h("option", { value: k }, k))));
-  const [licenceField, licence] = field("Licence", h("select", { name: "licence" }, licences.map(l => h("option", { value: l }, l))),
-    "An SPDX identifier; the policy in force decides which are accepted.");
+  const licenceHelp = "An SPDX identifier; the policy in force decides which are accepted.";
+  const [licenceField, licence] = field("Licence", h("select", { name: "licence" }), licenceHelp);
+  // The list is the community's: the newest scoring policy's (a vote changes it), or the operator's genesis list.
+  getJson("/api/contributions/licences").then(allowed => {
+    licence.replaceChildren(...allowed.licences.map(l => h("option", { value: l }, l)));
+    const help = licenceField.querySelector(".hint");
+    if (help) help.textContent = allowed.policyVersion
+      ? `An SPDX identifier; scoring policy ${allowed.policyVersion}, voted by the community, accepts these.`
+      : "An SPDX identifier; these are the genesis list, until a scoring policy the community votes on names its own.";
+  }).catch(() => { licence.replaceChildren(h("option", { value: "" }, "the accepted licences could not be read; reload the page")); });
   const [textField, text] = field("Text", h("textarea", { name: "text" }), "Type the content, or pick a file below instead.");
   const [fileField, file] = field("File", h("input", { type: "file", name: "file" }), "Hashed here in your browser (SHA-256); it is sent with the signed contribution, in parts when over 1 MiB (up to 64 MiB; your wallet then signs the upload too).");
   const [uriField, uri] = field("Content URI", h("input", { name: "contentUri", type: "url", required: true, placeholder: "https://…, ipfs://… or ar://…" }),
