@@ -143,7 +143,10 @@ public sealed partial class DatasetTests(DatasetsService service) : IClassFixtur
         await AssertProblemAsync(await Client.SnapshotAsync(new { builder = AnvilNode.DevAddresses[Builder], kind = "data", minScore = 0, licences = licence }),
             HttpStatusCode.BadRequest, "signature");
         await AssertProblemAsync(await Client.SnapshotAsync(DatasetRequests.Snapshot(Builder, new string('k', 10_000), 0, licence)), HttpStatusCode.BadRequest, "kind");
+        // Fifty kilobytes of licences: over what any valid request needs, so refused before the body is read.
         await AssertProblemAsync(await Client.SnapshotAsync(DatasetRequests.Snapshot(Builder, "data", 0, string.Join(',', Enumerable.Repeat(licence, 5_000)))),
+            HttpStatusCode.RequestEntityTooLarge, "body");
+        await AssertProblemAsync(await Client.SnapshotAsync(DatasetRequests.Snapshot(Builder, "data", 0, string.Join(',', Enumerable.Repeat(licence, 100)))),
             HttpStatusCode.BadRequest, "licences");
         await AssertProblemAsync(await Client.SnapshotAsync(DatasetRequests.Snapshot(Builder, "data", 0, string.Join(',', Enumerable.Range(0, 40).Select(i => "L" + i)))),
             HttpStatusCode.BadRequest, "licences");
@@ -156,6 +159,20 @@ public sealed partial class DatasetTests(DatasetsService service) : IClassFixtur
         await OkAsync(await Client.SnapshotAsync(captured), HttpStatusCode.Created);
         await AssertProblemAsync(await Client.SnapshotAsync(captured), HttpStatusCode.Conflict, "nonce");
         Assert.Equal(before + 1, await SnapshotEventsAsync());
+    }
+
+    [Fact]
+    public async Task A_dataset_request_of_a_megabyte_is_refused_before_it_is_read()
+    {
+        var before = await SnapshotEventsAsync();
+        var root = CommunityAI.Formats.Hex.Encode(new byte[32]);
+        var padding = new string(' ', 1024 * 1024);
+        foreach (var path in new[] { "/api/datasets", $"/api/datasets/{root}/multiproof", $"/api/datasets/{root}/export" })
+        {
+            using var body = new StringContent("{\"kind\":\"data\"" + padding + "}", System.Text.Encoding.UTF8, "application/json");
+            await AssertProblemAsync(await Client.PostAsync(path, body), HttpStatusCode.RequestEntityTooLarge, "body");
+        }
+        Assert.Equal(before, await SnapshotEventsAsync());
     }
 
     [Fact]

@@ -55,6 +55,40 @@ public sealed class PartnerIntakeTests(ContributionsService service) : IClassFix
     }
 
     [Fact]
+    public async Task Megabytes_of_partner_strings_are_cut_before_the_history_keeps_the_rejection()
+    {
+        await using var tap = await BrokerTap.ConnectAsync(service.Broker);
+        var rejections = await tap.SubscribeAsync("ContributionRejected");
+        var (id, body) = Signed.Contribution();
+        var huge = new string('x', 1_000_000);
+        body["partnerId"] = "p" + huge;
+        body["correlationId"] = "c" + huge; // and no message id: the correlation id would have been the stream's key
+        body["contributor"] = "0x" + huge; // not an address: refused, and echoed back as sent
+
+        await tap.PublishRawAsync(Queue, body.ToJsonString());
+
+        var messages = await Eventually.MatchesAsync(() => tap.DrainAsync(rejections), m => m.Count > 0, "ContributionRejected on the bus");
+        var rejected = messages[0].Body.GetProperty("message");
+        Assert.Equal(400, rejected.GetProperty("status").GetInt32());
+        foreach (var (member, sent) in new[] { ("partnerId", 1_000_001), ("correlationId", 1_000_001), ("contributor", 1_000_002) })
+        {
+            var text = rejected.GetProperty(member).GetString()!;
+            Assert.True(text.Length < 200, $"{member} kept {text.Length} characters");
+            Assert.EndsWith($"…(cut from {sent} characters)", text, StringComparison.Ordinal);
+        }
+        await using var connection = new Npgsql.NpgsqlConnection(service.History);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand("""
+            SELECT max(length(stream_id)), max(length(data::text)) FROM history.mt_events WHERE stream_id LIKE 'contributions/rejections/%'
+            """, connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+        Assert.True(reader.GetInt32(0) < 100, $"a rejection stream key of {reader.GetInt32(0)} characters");
+        Assert.True(reader.GetInt32(1) < 4_096, $"a rejection of {reader.GetInt32(1)} characters kept");
+        Assert.Equal(0, await service.CountEventsAsync("contributions/" + id));
+    }
+
+    [Fact]
     public async Task A_version_1_command_on_the_bus_is_rejected_with_401_naming_the_domain()
     {
         await using var tap = await BrokerTap.ConnectAsync(service.Broker);

@@ -120,6 +120,28 @@ public sealed class HostileInputTests(ScoringSystem system) : IClassFixture<Scor
         Assert.Equal(0, await system.CountEventsAsync("validator_registered", null));
     }
 
+    /// <summary>
+    /// Registration, reviews and appeals sit behind the same per-client limit as every service's POSTs (the one in
+    /// ServiceDefaults): a client flooding registrations is answered 429 before its body is read, whatever it sends.
+    /// </summary>
+    [Fact]
+    public async Task A_client_flooding_registration_is_refused_with_429_after_its_allowance()
+    {
+        var registered = await system.CountEventsAsync("validator_registered", null);
+        await using var limited = system.StartReplica(new Dictionary<string, string> { ["RateLimits:PerClientAddress"] = "3", ["RateLimits:Window"] = "01:00:00" });
+        var client = limited.CreateClient();
+        var statuses = new List<HttpStatusCode>();
+        foreach (var path in new[] { "/api/validators", "/api/validators", "/api/reviews", "/api/validators", "/api/appeals" })
+        {
+            using var response = await client.PostAsync(path, new StringContent("""{ "validator": null }""", Encoding.UTF8, "application/json"));
+            statuses.Add(response.StatusCode);
+            if (response.StatusCode == HttpStatusCode.TooManyRequests)
+                Assert.Equal("clientAddress", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("field").GetString());
+        }
+        Assert.Equal([HttpStatusCode.BadRequest, HttpStatusCode.BadRequest, HttpStatusCode.BadRequest, HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests], statuses);
+        Assert.Equal(registered, await system.CountEventsAsync("validator_registered", null));
+    }
+
     [Theory]
     [InlineData("0x' OR 1=1 --")]
     [InlineData("not-an-address")]

@@ -1,3 +1,4 @@
+using CommunityAI.Contributions.Datasets;
 using CommunityAI.Contributions.Domain;
 using CommunityAI.ServiceDefaults.Http;
 using Microsoft.Extensions.Options;
@@ -22,8 +23,15 @@ public static class BodySizeLimit
     public static long ForUploadOpening(IntakeOptions options) => options.MaxUploadParts * 72L + Overhead;
 
     /// <summary>
+    /// The bound of a dataset request (a snapshot's criteria, a multiproof's list of ids, an export's signed request): the
+    /// longest list of ids a multiproof may name (about 70 bytes each in JSON) and the licences, escaped at worst.
+    /// </summary>
+    public static long ForDatasets(DatasetOptions options) => options.MaxMultiProofMembers * 72L + options.MaxLicencesLength * 6L + Overhead;
+
+    /// <summary>
     /// Applies the bounds to POST /api/contributions and POST /api/contributions/batch, to the opening of an upload
-    /// (POST /api/uploads and its erasure) and to each of its parts (PUT /api/uploads/{id}/parts/{index}).
+    /// (POST /api/uploads and its erasure), to each of its parts (PUT /api/uploads/{id}/parts/{index}) and to every
+    /// POST under /api/datasets.
     /// </summary>
     public static IApplicationBuilder UseSubmissionBodyLimit(this IApplicationBuilder app) => app
         .UsePostBodyLimit("/api/contributions", context =>
@@ -32,7 +40,8 @@ public static class BodySizeLimit
             return context.Request.Path.StartsWithSegments(ContributionsApi.BatchPath) ? ForBatch(options) : For(options);
         })
         .UsePostBodyLimit(UploadsApi.Path, context => ForUploadOpening(Options(context)))
-        .UseBodyLimit(HttpMethods.Put, UploadsApi.Path, context => Options(context).MaxPartBytes);
+        .UseBodyLimit(HttpMethods.Put, UploadsApi.Path, context => Options(context).MaxPartBytes)
+        .UsePostBodyLimit(DatasetsApi.Path, context => ForDatasets(context.RequestServices.GetRequiredService<IOptions<DatasetOptions>>().Value));
 
     private static IntakeOptions Options(HttpContext context) => context.RequestServices.GetRequiredService<IOptions<IntakeOptions>>().Value;
 }

@@ -45,9 +45,11 @@ public static class DatasetsApi
     /// <summary>The export: the snapshot's criteria and root, and each member with its provenance (written by <see cref="DatasetExportStream"/>).</summary>
     public sealed record ExportResult(string Root, string Builder, string Kind, int MinScore, string Licences, int MemberCount, IReadOnlyList<ExportedMember> Members);
 
+    public const string Path = "/api/datasets";
+
     public static IEndpointRouteBuilder MapDatasetsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/datasets").WithTags("Datasets");
+        var api = app.MapGroup(Path).WithTags("Datasets");
         api.MapPost("/", SnapshotAsync);
         api.MapGet("/{root}", GetAsync);
         api.MapGet("/{root}/proof/{contributionId}", ProofAsync);

@@ -40,6 +40,36 @@ public static class PartnerRefusal
         _ => throw new InvalidOperationException("unknown batch item outcome"),
     };
 
+    /// <summary>
+    /// Longest partner-chosen text kept in a <see cref="CommunityAI.Contracts.ContributionRejected"/>: a correlation id or
+    /// partner name is for the partner's bookkeeping, and the history keeps every rejection forever, so a partner cannot
+    /// make it store megabytes. Longer values are cut here and marked as cut.
+    /// </summary>
+    public const int MaxPartnerText = 128;
+
+    /// <summary>
+    /// The rejection as recorded: the partner's own strings (its correlation id, its name, the contributor address as
+    /// sent, which may be anything) cut to <see cref="MaxPartnerText"/> characters.
+    /// </summary>
+    public static CommunityAI.Contracts.ContributionRejected Rejection(string? correlationId, string? partnerId, string? contributor,
+        (string Field, string Reason, int Status) refusal, DateTimeOffset now) =>
+        new(Clip(correlationId), Clip(partnerId), Clip(contributor), refusal.Field, refusal.Reason, refusal.Status, now);
+
+    /// <summary>
+    /// The key a rejection is recorded under, so that a redelivery records nothing new: the message id, or else the
+    /// partner's correlation id (its SHA-256 when longer than a key should be), or else a fresh one.
+    /// </summary>
+    public static string Key(Guid? messageId, string? correlationId) => messageId?.ToString("N")
+        ?? correlationId switch
+        {
+            null => Guid.NewGuid().ToString("N"),
+            { Length: <= 64 } id when id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_') => id,
+            var id => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(id))),
+        };
+
+    private static string? Clip(string? text) =>
+        text is { Length: > MaxPartnerText } ? string.Concat(text.AsSpan(0, MaxPartnerText), $"…(cut from {text.Length} characters)") : text;
+
     /// <summary>The single path's check of a partner command: its wire shape mapped to the HTTP body, then the same decision.</summary>
     public static IntakeDecision Decide(CommunityAI.Contracts.SubmitContribution? command, Func<SubmitContributionRequest?, IntakeDecision> decide)
     {

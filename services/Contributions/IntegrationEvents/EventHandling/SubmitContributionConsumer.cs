@@ -35,9 +35,9 @@ public sealed class SubmitContributionConsumer(
             return;
 
         // One rejection per message: a redelivery hits the same stream key and records nothing new.
-        var key = context.MessageId?.ToString("N") ?? command.CorrelationId ?? Guid.NewGuid().ToString("N");
-        await appender.RejectAsync(key, new ContributionRejected(
-            command.CorrelationId, command.PartnerId, command.Contributor, r.Field, r.Reason, r.Status, now), context.CancellationToken);
+        var key = PartnerRefusal.Key(context.MessageId, command.CorrelationId);
+        await appender.RejectAsync(key, PartnerRefusal.Rejection(command.CorrelationId, command.PartnerId, command.Contributor, r, now),
+            context.CancellationToken);
     }
 
     private static AppendOutcome Counted(AppendOutcome outcome)

@@ -17,7 +17,7 @@ public sealed class SubmitContributionsConsumer(BatchIntake intake, Contribution
     {
         var batch = context.Message;
         var now = clock.GetUtcNow();
-        var key = context.MessageId?.ToString("N") ?? batch.CorrelationId ?? Guid.NewGuid().ToString("N");
+        var key = PartnerRefusal.Key(context.MessageId, batch.CorrelationId);
         var items = batch.Contributions;
         var max = intake.Options.MaxBatchItems;
         if (items is not { Count: > 0 } || items.Count > max)
@@ -25,7 +25,7 @@ public sealed class SubmitContributionsConsumer(BatchIntake intake, Contribution
             var (reason, status) = items is { Count: > 0 }
                 ? ($"a batch holds at most {max} contributions; this one holds {items.Count}", StatusCodes.Status413PayloadTooLarge)
                 : ($"is required: an array of 1 to {max} signed contributions", StatusCodes.Status400BadRequest);
-            await appender.RejectAsync(key, new ContributionRejected(batch.CorrelationId, batch.PartnerId, null, "contributions", reason, status, now),
+            await appender.RejectAsync(key, PartnerRefusal.Rejection(batch.CorrelationId, batch.PartnerId, null, ("contributions", reason, status), now),
                 context.CancellationToken);
             return;
         }
@@ -40,8 +40,7 @@ public sealed class SubmitContributionsConsumer(BatchIntake intake, Contribution
                 continue;
             var item = items[i];
             // Keyed by message and place, so a redelivery of the batch records each rejection once.
-            rejections.Add(($"{key}-{i}", new ContributionRejected(item?.CorrelationId, item?.PartnerId ?? batch.PartnerId, item?.Contributor,
-                r.Field, r.Reason, r.Status, now)));
+            rejections.Add(($"{key}-{i}", PartnerRefusal.Rejection(item?.CorrelationId, item?.PartnerId ?? batch.PartnerId, item?.Contributor, r, now)));
         }
         await appender.RejectManyAsync(rejections, context.CancellationToken);
     }
