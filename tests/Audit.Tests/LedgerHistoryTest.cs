@@ -16,6 +16,7 @@ public abstract class LedgerHistoryTest(string name, params (string Key, string 
     protected string Database { get; private set; } = "";
     protected string Broker { get; private set; } = "";
     protected ServiceHost<CreditWriter> Ledger { get; private set; } = null!;
+    private Dictionary<string, string> _settings = [];
     private bool _stopped;
 
     public async Task InitializeAsync()
@@ -32,8 +33,16 @@ public abstract class LedgerHistoryTest(string name, params (string Key, string 
         };
         foreach (var (key, value) in settings)
             all[key] = value;
-        Ledger = new ServiceHost<CreditWriter>(all);
+        _settings = all;
+        StartLedger();
+    }
+
+    /// <summary>Starts the ledger (again, after <see cref="StopLedgerAsync"/>) on the same database, broker and settings, as a restarted pod would.</summary>
+    protected void StartLedger()
+    {
+        Ledger = new ServiceHost<CreditWriter>(_settings);
         _ = Ledger.Services; // starts it
+        _stopped = false;
     }
 
     /// <summary>Stops the ledger, so the history holds still for <c>replay</c> (and a test may edit it).</summary>

@@ -1,4 +1,8 @@
 using System.Globalization;
+using System.Numerics;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using CommunityAI.Governance.Domain;
 using CommunityAI.Governance.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -10,9 +14,8 @@ namespace CommunityAI.Governance.Apis;
 /// </summary>
 public static class ParametersApi
 {
-    /// <summary>As the payload names them; the threshold in token base units as decimal digits.</summary>
-    public sealed record ParametersView(long Version, string ProposalThreshold, long VotingDelaySeconds, long VotingPeriodSeconds,
-        int QuorumBasisPoints, int RewardQuorumBasisPoints, long LateQuorumExtensionSeconds, long TimelockSeconds, bool SquareRootWeighting);
+    // The web's defaults, with token amounts as decimal digits, as a payload writes them (a JSON number loses digits past 2^53).
+    private static readonly JsonSerializerOptions PayloadTerms = new(JsonSerializerDefaults.Web) { Converters = { new DecimalDigits() } };
 
     public static IEndpointRouteBuilder MapParametersApi(this IEndpointRouteBuilder app)
     {
@@ -21,11 +24,15 @@ public static class ParametersApi
         return app;
     }
 
-    public static async Task<Ok<ParametersView>> GetAsync(ParametersBook parameters, CancellationToken ct)
+    public static async Task<JsonHttpResult<GovernanceParameters>> GetAsync(ParametersBook parameters, CancellationToken ct) =>
+        TypedResults.Json(await parameters.InForceAsync(ct), PayloadTerms);
+
+    private sealed class DecimalDigits : JsonConverter<BigInteger>
     {
-        var p = await parameters.InForceAsync(ct);
-        return TypedResults.Ok(new ParametersView(p.Version, p.ProposalThreshold.ToString(CultureInfo.InvariantCulture), p.VotingDelaySeconds,
-            p.VotingPeriodSeconds, p.QuorumBasisPoints, p.RewardQuorumBasisPoints, p.LateQuorumExtensionSeconds, p.TimelockSeconds,
-            p.SquareRootWeighting));
+        public override BigInteger Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            BigInteger.Parse(reader.GetString() ?? throw new JsonException("a token amount is a string of decimal digits"), NumberStyles.None, CultureInfo.InvariantCulture);
+
+        public override void Write(Utf8JsonWriter writer, BigInteger value, JsonSerializerOptions options) =>
+            writer.WriteStringValue(value.ToString(CultureInfo.InvariantCulture));
     }
 }

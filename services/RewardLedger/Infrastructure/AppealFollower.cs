@@ -37,7 +37,7 @@ public sealed class AppealFollower(NpgsqlDataSource dataSource, IDocumentStore s
                 && e.StreamKey.StartsWith(ScoreFollower.ScoringStreamPrefix, StringComparison.Ordinal))
             .ToList();
         // Read the same batch again once the credits caught up.
-        if (decisions.Count > 0 && decisions[^1].Sequence > await ScoresCreditedUpToAsync(ct))
+        if (decisions.Count > 0 && decisions[^1].Sequence > await ScoreFollower.CreditedUpToAsync(store, ct))
             return false;
         foreach (var e in decisions)
         {
@@ -48,11 +48,5 @@ public sealed class AppealFollower(NpgsqlDataSource dataSource, IDocumentStore s
         }
         await FollowerCheckpoint.SaveAsync(store, CheckpointKey, checkpoint, ct);
         return true;
-    }
-
-    private async Task<long> ScoresCreditedUpToAsync(CancellationToken ct)
-    {
-        await using var session = store.QuerySession();
-        return (await session.LoadAsync<FollowerCheckpoint>(ScoreFollower.CheckpointKey, ct))?.Sequence ?? 0;
     }
 }

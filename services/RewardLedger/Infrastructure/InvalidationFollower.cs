@@ -50,7 +50,7 @@ public sealed class InvalidationFollower(NpgsqlDataSource dataSource, IDocumentS
     {
         var invalidations = Invalidations(events);
         // Read the same batch again once the credits caught up.
-        if (invalidations.Count > 0 && invalidations[^1].Sequence > await ScoresCreditedUpToAsync(ct))
+        if (invalidations.Count > 0 && invalidations[^1].Sequence > await ScoreFollower.CreditedUpToAsync(store, ct))
             return false;
         foreach (var invalidation in invalidations)
         {
@@ -71,12 +71,6 @@ public sealed class InvalidationFollower(NpgsqlDataSource dataSource, IDocumentS
             .Select(e => (e.Sequence, e.Activation.ActivatedAt, Invalidation: Invalidation.From(e.Activation)))
             .Where(e => e.Invalidation is not null)
             .Select(e => (e.Sequence, e.ActivatedAt, e.Invalidation!))];
-
-    private async Task<long> ScoresCreditedUpToAsync(CancellationToken ct)
-    {
-        await using var session = store.QuerySession();
-        return (await session.LoadAsync<FollowerCheckpoint>(ScoreFollower.CheckpointKey, ct))?.Sequence ?? 0;
-    }
 
     /// <summary>
     /// Moves the checkpoint and stores the batch's invalidated contributions in one transaction, so the documents are

@@ -47,6 +47,13 @@ public sealed class ScoreFollower(NpgsqlDataSource dataSource, IDocumentStore st
                 ?? throw new InvalidOperationException($"history event {e.Id} ({e.EventType}) has no data"))
             .ToList();
 
-    protected override Task<long> LoadCheckpointAsync(CancellationToken ct) =>
+    protected override Task<long> LoadCheckpointAsync(CancellationToken ct) => CreditedUpToAsync(store, ct);
+
+    /// <summary>
+    /// The sequence every score at or below is credited: this follower's checkpoint, read as the follower itself reads it
+    /// (an upgraded deployment's checkpoint from before the shared document included), for followers that must not act on
+    /// an event before the credits it concerns exist.
+    /// </summary>
+    public static Task<long> CreditedUpToAsync(IDocumentStore store, CancellationToken ct) =>
         FollowerCheckpoint.LoadAsync(store, CheckpointKey, "mt_doc_scorefeedcheckpoint", ct);
 }

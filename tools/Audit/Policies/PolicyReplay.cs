@@ -40,6 +40,9 @@ internal sealed class PolicyReplay(SigningDomain? domain = null) : IReplay
     private readonly Dictionary<string, Proposal> _proposals = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<(string Address, BigInteger Amount, long Epoch)> _credits = [];
     private readonly Dictionary<(string, long), BigInteger> _earnedInEpoch = [];
+    // What each address earned in each epoch had every credit been the policy's amount, and each credit that was not.
+    private readonly Dictionary<(string, long), BigInteger> _fairEarnedInEpoch = [];
+    private readonly Dictionary<long, BigInteger> _policyAmounts = [];
     private readonly HashSet<string> _scoringVersions = new(StringComparer.Ordinal);
     private readonly List<TallyReplay> _tallies = [];
     private readonly GovernanceRules _rules = new();
@@ -126,6 +129,14 @@ internal sealed class PolicyReplay(SigningDomain? domain = null) : IReplay
         }
     }
 
+    /// <summary>
+    /// The amount the policy in force gives each contribution credit recorded with another amount, by the credit's log
+    /// index (every earlier credit of its address in its epoch taken at the policy's amount too, for the cap): what the
+    /// claim roots must be built from (<see cref="RewardReplay"/>), so a credit wrong when it was written shows in every
+    /// root it fed even though the ledger built that root from it.
+    /// </summary>
+    public IReadOnlyDictionary<long, BigInteger> PolicyAmounts => _policyAmounts;
+
     public PolicyReplayResult Finish() => new(
         [.. _rewardPolicies.Select(p => new PolicyInForce(p.Index, p.Policy.Version, p.From, p.ProposalId, _creditsPerPolicy.GetValueOrDefault(p.Index)))],
         _creditsChecked, _tallies, _findings);
@@ -166,27 +177,46 @@ internal sealed class PolicyReplay(SigningDomain? domain = null) : IReplay
         var amount = Amount(Text(data, "amount"));
         _newestCreditedEpoch = Math.Max(_newestCreditedEpoch, epoch);
         _credits.Add((address, amount, epoch));
-        var earned = _earnedInEpoch.GetValueOrDefault((address.ToLowerInvariant(), epoch));
-        _earnedInEpoch[(address.ToLowerInvariant(), epoch)] = earned + amount;
+        var key = (address.ToLowerInvariant(), epoch);
+        var earned = _earnedInEpoch.GetValueOrDefault(key);
+        _earnedInEpoch[key] = earned + amount;
+        var fairEarned = _fairEarnedInEpoch.GetValueOrDefault(key);
+        var fair = Price(e, id, epoch, amount, earned, fairEarned) ?? amount;
+        _fairEarnedInEpoch[key] = fairEarned + fair;
+        if (fair != amount)
+            _policyAmounts[e.Index] = fair;
+    }
+
+    /// <summary>
+    /// Holds a credit against the policy in force for its epoch and the score it pays; returns the amount the policy gives
+    /// when every earlier credit of the address in the epoch had been the policy's too (<paramref name="fairEarned"/>), or
+    /// null when there is nothing to price it by. The finding compares with what the recorded credits before it leave under
+    /// the cap (<paramref name="earned"/>), so it names the credit that went wrong, not the ones whose cap it moved.
+    /// </summary>
+    private BigInteger? Price(LogEvent e, string id, long epoch, BigInteger amount, BigInteger earned, BigInteger fairEarned)
+    {
         if (_rewardPolicies.Count == 0)
-            return; // a history from before policies were recorded: nothing to hold the credit against
+            return null; // a history from before policies were recorded: nothing to hold the credit against
         _creditsChecked++;
         var inForce = _rewardPolicies.LastOrDefault(p => p.From <= epoch);
         if (inForce.Policy is null)
         {
             Find(e, "credit without a policy", $"contribution {id} is credited in epoch {epoch}, before any reward policy applies");
-            return;
+            return null;
         }
         _creditsPerPolicy[inForce.Index] = _creditsPerPolicy.GetValueOrDefault(inForce.Index) + 1;
-        if (Text(data, "policyVersion") != inForce.Policy.Name)
-            Find(e, "credit policy", $"contribution {id} in epoch {epoch} names {Text(data, "policyVersion")}; the policy in force was {inForce.Policy.Name}");
-        else if (_scores.TryGetValue(id, out var score))
+        if (Text(e.Data, "policyVersion") != inForce.Policy.Name)
         {
-            var evidence = !score.Fallback ? RewardEvidence.Consensus : _seenContent.Contains(id) ? RewardEvidence.Automated : RewardEvidence.Unseen;
-            var expected = inForce.Policy.RewardFor(score.Kind, score.Score, earned, evidence);
-            if (expected != amount)
-                Find(e, "credit amount", $"contribution {id} is credited {amount}; {inForce.Policy.Name} gives {expected} for score {score.Score} ({evidence})");
+            Find(e, "credit policy", $"contribution {id} in epoch {epoch} names {Text(e.Data, "policyVersion")}; the policy in force was {inForce.Policy.Name}");
+            return null;
         }
+        if (!_scores.TryGetValue(id, out var score))
+            return null;
+        var evidence = !score.Fallback ? RewardEvidence.Consensus : _seenContent.Contains(id) ? RewardEvidence.Automated : RewardEvidence.Unseen;
+        var expected = inForce.Policy.RewardFor(score.Kind, score.Score, earned, evidence);
+        if (expected != amount)
+            Find(e, "credit amount", $"contribution {id} is credited {amount}; {inForce.Policy.Name} gives {expected} for score {score.Score} ({evidence})");
+        return fairEarned == earned ? expected : inForce.Policy.RewardFor(score.Kind, score.Score, fairEarned, evidence);
     }
 
     private void AddLines(JsonElement data, string addressMember)

@@ -12,16 +12,24 @@ namespace CommunityAI.Audit.Replay;
 /// names them all, for the command and the benchmark alike; the community model's trainings run in a second pass
 /// (<see cref="ModelReplayStep"/>) because they need the snapshots' content.
 /// </summary>
-internal sealed class HistoryReplay(SigningDomain domain)
+internal sealed class HistoryReplay
 {
     private readonly RewardReplay _rewards = new();
+    // Also a section; the claim roots are recomputed with the policy's amount of every credit it finds priced otherwise.
+    private readonly PolicyReplay _policies;
     // The report's sections, in the order they print.
-    private readonly IReadOnlyList<IReplay> _replays =
-    [
-        new ScoreReplay(domain), new AutomatedCheckReplay(), new PolicyReplay(domain), new AssignmentReplay(domain), new RevenueReplay(), new ValidatorPayReplay(),
-        new AdjustmentReplay(), new AppealReplay(domain), new AppealSettlementReplay(), new ReputationReplay(), new SignatureReplay(domain),
-        new GainRewardReplay(), new LicenceReplay(),
-    ];
+    private readonly IReadOnlyList<IReplay> _replays;
+
+    public HistoryReplay(SigningDomain domain)
+    {
+        _policies = new PolicyReplay(domain);
+        _replays =
+        [
+            new ScoreReplay(domain), new AutomatedCheckReplay(), _policies, new AssignmentReplay(domain), new RevenueReplay(), new ValidatorPayReplay(),
+            new AdjustmentReplay(), new AppealReplay(domain), new AppealSettlementReplay(), new ReputationReplay(), new SignatureReplay(domain),
+            new GainRewardReplay(), new LicenceReplay(),
+        ];
+    }
 
     public void Add(LogEvent e)
     {
@@ -30,7 +38,7 @@ internal sealed class HistoryReplay(SigningDomain domain)
             replay.Add(e);
     }
 
-    public ReplayResult Finish() => _rewards.Finish() with
+    public ReplayResult Finish() => _rewards.Finish(_policies.PolicyAmounts) with
     {
         Sections = _replays.ToDictionary(r => r.Name, r => (object)r.Finish(), StringComparer.Ordinal),
     };

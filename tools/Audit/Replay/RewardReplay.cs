@@ -68,9 +68,14 @@ internal sealed class RewardReplay
         }
     }
 
-    public ReplayResult Finish()
+    /// <param name="policyAmounts">
+    /// The amount the reward policy gives each contribution credit recorded with another one, by log index
+    /// (<see cref="Policies.PolicyReplay.PolicyAmounts"/>): every epoch's totals and root are recomputed with it, so a credit
+    /// wrong when it was written is named in every root it fed, though the ledger built those roots from it.
+    /// </param>
+    public ReplayResult Finish(IReadOnlyDictionary<long, BigInteger>? policyAmounts = null)
     {
-        foreach (var credit in _credits.Where(c => !c.FromRevenue && !c.ToValidator && !c.FromAppeal && !c.Debit && !c.FromGain))
+        foreach (var credit in _credits.Where(c => c.IsReward))
         {
             if (_scoredContributor.Count > 0 && !_scoredContributor.TryGetValue(credit.ContributionId, out var scorer))
                 _differences.Add(new ReplayDifference(credit.Index, "credit without score",
@@ -82,7 +87,7 @@ internal sealed class RewardReplay
 
         var epochs = new List<EpochReplay>();
         foreach (var (closing, data) in _closings)
-            epochs.Add(CheckEpoch(closing, data));
+            epochs.Add(CheckEpoch(closing, data, policyAmounts ?? new Dictionary<long, BigInteger>()));
 
         var balances = _credits
             .GroupBy(c => Key(c.Address))
@@ -247,7 +252,7 @@ internal sealed class RewardReplay
         }
     }
 
-    private EpochReplay CheckEpoch(LogEvent closing, JsonElement data)
+    private EpochReplay CheckEpoch(LogEvent closing, JsonElement data, IReadOnlyDictionary<long, BigInteger> policyAmounts)
     {
         if (Long(data, "epoch") is not { } epoch)
         {
@@ -262,6 +267,9 @@ internal sealed class RewardReplay
 
         // Only what was in the history when the epoch closed can have gone into its published root.
         var known = included.Where(c => c.Index < closing.Index).ToList();
+        // Each contribution credit at the policy's amount: the root the ledger should have built.
+        var repriced = known.Where(c => c.IsReward && policyAmounts.ContainsKey(c.Index)).ToList();
+        known = [.. known.Select(c => c.IsReward && policyAmounts.TryGetValue(c.Index, out var fair) ? c with { Amount = fair } : c)];
         // The published format's rules: CumulativeClaims (never decreasing, debits absorbed by later credits), then
         // ClaimTree.LeavesOf (an address whose cumulative amount is zero is no leaf).
         var cumulative = ClaimTree.LeavesOf(CumulativeClaims.At(known.Select(c => (c.Address, c.Epoch, c.Amount)), epoch));
@@ -279,7 +287,8 @@ internal sealed class RewardReplay
             _differences.Add(new ReplayDifference(closing.Index, "claimRoot", $"epoch {epoch} publishes root {published} but no address has earned anything"));
         else if (root is not null && !rootMatches)
             _differences.Add(new ReplayDifference(closing.Index, "claimRoot",
-                $"epoch {epoch} publishes claim root {published ?? "(none)"}, the credits recompute to {root}"));
+                $"epoch {epoch} publishes claim root {published ?? "(none)"}, the credits recompute to {root}"
+                + string.Concat(repriced.Select(c => $"; contribution {c.ContributionId} is recorded as {c.Amount}, the policy gives {policyAmounts[c.Index]}"))));
         return new EpochReplay(epoch, closing.Index, published, root, root is null ? published is null || published.TrimStart('0', 'x').Length == 0 : rootMatches);
     }
 
@@ -301,7 +310,11 @@ internal sealed class RewardReplay
     /// <param name="FromAppeal">A line of an AppealSettled, of the contributor or of a validator.</param>
     /// <param name="FromGain">A ModelGainRewarded: a contributed model's measured gain.</param>
     private sealed record Credit(long Index, string ContributionId, string Address, BigInteger Amount, long Epoch, bool FromRevenue = false, bool ToValidator = false,
-        bool Debit = false, bool FromAppeal = false, bool FromGain = false);
+        bool Debit = false, bool FromAppeal = false, bool FromGain = false)
+    {
+        /// <summary>A contribution's reward (ContributionRewarded), the one kind of credit the reward policy prices.</summary>
+        public bool IsReward => !FromRevenue && !ToValidator && !Debit && !FromAppeal && !FromGain;
+    }
 }
 
 /// <summary>One thing the history says that the replay does not reproduce.</summary>

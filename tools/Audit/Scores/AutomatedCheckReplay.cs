@@ -116,11 +116,12 @@ internal sealed class AutomatedCheckReplay : IReplay
         if (differ.Count > 0)
             Find(e.Index, "checks inputs", $"contribution {id}: {string.Join(", ", differ)} differ from the signed submission");
 
+        // A pointer into a content-addressed store: it earns the formula's bonus, and some kinds' rules require it.
+        var contentAddressed = uri.StartsWith("ipfs://", StringComparison.Ordinal) || uri.StartsWith("ar://", StringComparison.Ordinal);
         if (policy is not null)
-            CheckViolations(e.Index, id, submitted.Kind ?? "", size, textLength, uri, violations!, policy);
+            CheckViolations(e.Index, id, submitted.Kind ?? "", size, textLength, contentAddressed, violations!, policy);
 
         // The contract's formula on the recorded violations (checked just above).
-        var contentAddressed = uri.StartsWith("ipfs://", StringComparison.Ordinal) || uri.StartsWith("ar://", StringComparison.Ordinal);
         var expected = duplicateOf is not null || nearDuplicateOf is not null ? 0
             : Math.Clamp((size is > 0 ? 70 : 50) + (contentAddressed ? 10 : 0) - ViolationPenalty * violations.Count, 0, 100);
         if (score != expected)
@@ -143,7 +144,7 @@ internal sealed class AutomatedCheckReplay : IReplay
             Find(index, "near duplicate", $"contribution {id} names near duplicate {nearDuplicateOf}, which is not an earlier original text");
     }
 
-    private void CheckViolations(long index, string id, string kind, long? size, int? textLength, string uri, IReadOnlyList<string?> recorded, PolicyRules policy)
+    private void CheckViolations(long index, string id, string kind, long? size, int? textLength, bool contentAddressed, IReadOnlyList<string?> recorded, PolicyRules policy)
     {
         // Each violation is "rule: detail"; the rules are compared, the details are the service's wording.
         var rules = recorded.Select(v => v![..Math.Max(0, v!.IndexOf(':', StringComparison.Ordinal))]).ToList();
@@ -156,7 +157,7 @@ internal sealed class AutomatedCheckReplay : IReplay
                 expected.Add("size");
             if (size is 0)
                 expected.Add("size");
-            if (rule.RequireContentAddressed && !uri.StartsWith("ipfs://", StringComparison.Ordinal) && !uri.StartsWith("ar://", StringComparison.Ordinal))
+            if (rule.RequireContentAddressed && !contentAddressed)
                 expected.Add("uri");
         }
         var texts = rules.Count(r => r == "text");
