@@ -1,3 +1,4 @@
+using CommunityAI.Contributions.Datasets;
 using CommunityAI.Contributions.Domain;
 using CommunityAI.ServiceDefaults.Http;
 using Microsoft.Extensions.Options;
@@ -23,7 +24,8 @@ public static class BodySizeLimit
 
     /// <summary>
     /// Applies the bounds to POST /api/contributions and POST /api/contributions/batch, to the opening of an upload
-    /// (POST /api/uploads and its erasure) and to each of its parts (PUT /api/uploads/{id}/parts/{index}).
+    /// (POST /api/uploads and its erasure), to each of its parts (PUT /api/uploads/{id}/parts/{index}), and to a model
+    /// registration (POST /api/datasets/{root}/models).
     /// </summary>
     public static IApplicationBuilder UseSubmissionBodyLimit(this IApplicationBuilder app) => app
         .UsePostBodyLimit("/api/contributions", context =>
@@ -32,7 +34,8 @@ public static class BodySizeLimit
             return context.Request.Path.StartsWithSegments(ContributionsApi.BatchPath) ? ForBatch(options) : For(options);
         })
         .UsePostBodyLimit(UploadsApi.Path, context => ForUploadOpening(Options(context)))
-        .UseBodyLimit(HttpMethods.Put, UploadsApi.Path, context => Options(context).MaxPartBytes);
+        .UseBodyLimit(HttpMethods.Put, UploadsApi.Path, context => Options(context).MaxPartBytes)
+        .UseWhen(ModelsApi.IsRegistration, branch => branch.UsePostBodyLimit("/api/datasets", _ => ModelRegistry.MaxBodyBytes));
 
     private static IntakeOptions Options(HttpContext context) => context.RequestServices.GetRequiredService<IOptions<IntakeOptions>>().Value;
 }
