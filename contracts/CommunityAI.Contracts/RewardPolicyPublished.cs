@@ -18,6 +18,8 @@ namespace CommunityAI.Contracts;
 /// (<see cref="ModelContributionEvaluated.BecameChampion"/>) also earns gain · <paramref name="ModelGainRewardPerBasisPoint"/>
 /// (see <see cref="ModelGainRewarded"/>). A first-round reviewer whose review an audit round or a reviewer's appeal
 /// overturns loses floor(pool · <paramref name="SlashBasisPoints"/> / 10000) in that appeal's settlement (see <see cref="AppealSettled.Slashes"/>).
+/// Of a builder's payment for a dataset snapshot, floor(amount · <paramref name="DatasetValidatorShareBasisPoints"/> / 10000)
+/// goes to the validators who reviewed the snapshot's members, when it has any (see <see cref="RevenueSplit"/>).
 /// </remarks>
 /// <param name="Version">Policy version; strictly greater than every earlier one.</param>
 /// <param name="BasePerKind">Base amount per contribution kind (data, feedback, knowledge, model) in token base units (18 decimals), as decimal strings. A kind not listed earns nothing.</param>
@@ -32,6 +34,7 @@ namespace CommunityAI.Contracts;
 /// <param name="ValidatorShareBasisPoints">Share (0–10000) of the kind's base reward that the validators of a case decided by consensus share, on top of the contributor's credit; absent on older records, meaning 0. Optional (added in 1.4).</param>
 /// <param name="SlashBasisPoints">What each overturned first-round review costs its reviewer, in basis points (0–50000) of the case's validator pool; absent on older records, meaning 0. Optional (added in 1.8).</param>
 /// <param name="ModelGainRewardPerBasisPoint">Token base units, as a decimal string, a contributed model earns per basis point of accuracy gained over the champion when its evaluation made it champion; at most (2^256 − 1) / 10000; absent on older records, meaning 0. Optional (added in 1.10).</param>
+/// <param name="DatasetValidatorShareBasisPoints">Share (0–10000) of each dataset payment that goes to the validators who reviewed the snapshot's members (see <see cref="RevenueSplit"/>); absent on older records, meaning 0. Optional (added in 1.16).</param>
 public sealed record RewardPolicyPublished(
     long Version,
     IReadOnlyDictionary<string, string> BasePerKind,
@@ -45,4 +48,5 @@ public sealed record RewardPolicyPublished(
     long EffectiveFromEpoch = 0,
     int ValidatorShareBasisPoints = 0,
     int SlashBasisPoints = 0,
-    string? ModelGainRewardPerBasisPoint = null);
+    string? ModelGainRewardPerBasisPoint = null,
+    int DatasetValidatorShareBasisPoints = 0);

@@ -36,6 +36,7 @@ internal static class Extensions
             .ValidateOnStart();
         builder.Services.AddSingleton<DatasetHistory>();
         builder.Services.AddSingleton<DatasetRecorder>();
+        builder.Services.AddSingleton<ModelRegistry>();
         // Who may build datasets: the operator's setting and the community's votes, both recorded in the history.
         builder.Services.AddSingleton<DatasetBuilders>();
         builder.Services.AddHostedService<ConfiguredDatasetBuilders>();

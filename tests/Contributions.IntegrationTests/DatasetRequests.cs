@@ -29,6 +29,21 @@ public static class DatasetRequests
         };
     }
 
+    public static object Model(int keyIndex, string root, string name = "classifier-v1", string weightsUri = "ipfs://bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi/model.onnx",
+        string? weightsHash = null, ulong? nonce = null, int? signingKey = null)
+    {
+        var payload = new ModelRegistrationPayload(AnvilNode.DevAddresses[keyIndex], root, name, weightsUri, weightsHash ?? "0x" + new string('7', 64),
+            nonce ?? Signed.NextNonce(), Deadline);
+        return new
+        {
+            payload.Builder, payload.Name, payload.WeightsUri, payload.WeightsHash, payload.Nonce, payload.Deadline,
+            signature = TypedDataSigner.Sign(payload, TestChain.Domain, AnvilNode.DevPrivateKeys[signingKey ?? keyIndex]),
+        };
+    }
+
+    public static Task<HttpResponseMessage> RegisterModelAsync(this HttpClient client, string root, object body) =>
+        client.PostAsJsonAsync($"/api/datasets/{root}/models", body);
+
     public static Task<HttpResponseMessage> SnapshotAsync(this HttpClient client, object body) => client.PostAsJsonAsync("/api/datasets", body);
 
     public static Task<HttpResponseMessage> ExportAsync(this HttpClient client, string root, object body) =>

@@ -33,7 +33,18 @@ public class PolicyPayloadRulesTests
         Assert.Empty(Check("reward-policy", """{"version":4,"basePerKind":{"model":"1"},"capPerAddressPerEpoch":"10","modelGainRewardPerBasisPoint":"10000000000000000"}"""));
 
     [Theory]
+    [InlineData(0)]
+    [InlineData(2_500)]
+    [InlineData(10_000)]
+    public void A_reward_policy_giving_validators_a_share_of_dataset_revenue_is_accepted(int share) =>
+        Assert.Empty(Check("reward-policy", $$"""{"version":4,"basePerKind":{"data":"1"},"capPerAddressPerEpoch":"10","datasetValidatorShareBasisPoints":{{share}}}"""));
+
+    [Theory]
     [InlineData("""{"version":4,"basePerKind":{"model":"1"},"capPerAddressPerEpoch":"10","modelGainRewardPerBasisPoint":"-1"}""", "payload.modelGainRewardPerBasisPoint")]
+    [InlineData("""{"version":4,"basePerKind":{"data":"1"},"capPerAddressPerEpoch":"10","datasetValidatorShareBasisPoints":10001}""", "payload.datasetValidatorShareBasisPoints")]
+    [InlineData("""{"version":4,"basePerKind":{"data":"1"},"capPerAddressPerEpoch":"10","datasetValidatorShareBasisPoints":-1}""", "payload.datasetValidatorShareBasisPoints")]
+    [InlineData("""{"version":4,"basePerKind":{"data":"1"},"capPerAddressPerEpoch":"10","datasetValidatorShareBasisPoints":"500"}""", "payload.datasetValidatorShareBasisPoints")]
+    [InlineData("""{"version":4,"basePerKind":{"data":"1"},"capPerAddressPerEpoch":"10","datasetValidatorShareBasisPoints":2.5}""", "payload.datasetValidatorShareBasisPoints")]
     [InlineData("""{"version":4,"basePerKind":{"model":"1"},"capPerAddressPerEpoch":"10","modelGainRewardPerBasisPoint":100}""", "payload.modelGainRewardPerBasisPoint")]
     [InlineData("""{"version":4,"basePerKind":{"model":"1"},"capPerAddressPerEpoch":"10","modelGainRewardPerBasisPoint":"115792089237316195423570985008687907853269984665640564039457584007913129639935"}""", "payload.modelGainRewardPerBasisPoint")]
     [InlineData("""{"version":3,"basePerKind":{"data":"1"},"capPerAddressPerEpoch":"10"}""", "payload.version")]

@@ -13,7 +13,7 @@ public sealed class RevenueSharingTests
     [Fact]
     public void Shares_are_proportional_to_weights_rounded_down_with_the_remainder_to_the_treasury()
     {
-        var (outcome, total, lines) = RevenueSharing.Divide(1000, new Dictionary<string, long> { [A] = 80, [B] = 7 }, Treasury);
+        var (outcome, total, _, _, lines) = RevenueSharing.Divide(1000, new Dictionary<string, long> { [A] = 80, [B] = 7 }, Treasury);
 
         Assert.Equal(RevenueSharing.Split, outcome);
         Assert.Equal(87, total);
@@ -25,7 +25,7 @@ public sealed class RevenueSharingTests
     [Fact]
     public void A_split_without_remainder_has_no_treasury_line()
     {
-        var (_, _, lines) = RevenueSharing.Divide(900, new Dictionary<string, long> { [A] = 2, [B] = 1 }, Treasury);
+        var (_, _, _, _, lines) = RevenueSharing.Divide(900, new Dictionary<string, long> { [A] = 2, [B] = 1 }, Treasury);
 
         Assert.Equal(["600", "300"], lines.Select(l => l.Amount));
         Assert.DoesNotContain(lines, l => l.Role == RevenueSharing.TreasuryRole);
@@ -47,7 +47,7 @@ public sealed class RevenueSharingTests
     [Fact]
     public void A_share_too_small_for_one_base_unit_goes_to_the_treasury_and_the_contributor_gets_no_line()
     {
-        var (_, _, lines) = RevenueSharing.Divide(10, new Dictionary<string, long> { [A] = 1000, [B] = 1 }, Treasury);
+        var (_, _, _, _, lines) = RevenueSharing.Divide(10, new Dictionary<string, long> { [A] = 1000, [B] = 1 }, Treasury);
 
         Assert.Equal([(A, "9"), (Treasury, "1")], lines.Select(l => (l.Address, l.Amount)));
     }
@@ -61,7 +61,7 @@ public sealed class RevenueSharingTests
             var amount = new BigInteger(random.NextInt64(1, long.MaxValue)) * random.Next(1, 1_000_000) + random.Next(0, 1000);
             var weights = Enumerable.Range(0, random.Next(1, 40))
                 .ToDictionary(i => $"0x{i:x40}", _ => (long)random.Next(0, 101));
-            var (outcome, total, lines) = RevenueSharing.Divide(amount, weights, Treasury);
+            var (outcome, total, _, _, lines) = RevenueSharing.Divide(amount, weights, Treasury);
 
             Assert.Equal(amount, lines.Aggregate(BigInteger.Zero, (s, l) => s + BigInteger.Parse(l.Amount)));
             Assert.All(lines, l => Assert.True(BigInteger.Parse(l.Amount) > 0));
@@ -89,5 +89,61 @@ public sealed class RevenueSharingTests
         Assert.Throws<ArgumentOutOfRangeException>(() => RevenueSharing.Divide(0, null, Treasury));
         Assert.Throws<ArgumentOutOfRangeException>(() => RevenueSharing.Divide(-1, null, Treasury));
         Assert.Throws<ArgumentException>(() => RevenueSharing.Divide(10, new Dictionary<string, long> { [A] = -1 }, Treasury));
+    }
+
+    private const string V = "0x4000000000000000000000000000000000000004";
+    private const string W = "0x5000000000000000000000000000000000000005";
+
+    [Fact]
+    public void The_validators_share_goes_to_the_reviewers_by_weight_and_the_contributors_share_the_rest()
+    {
+        var division = RevenueSharing.Divide(1000, new Dictionary<string, long> { [A] = 80, [B] = 7 }, Treasury,
+            new Dictionary<string, long> { [V] = 2_000_000, [W] = 1_000_000 }, validatorShareBasisPoints: 2_500);
+
+        // Pool floor(1000·0.25) = 250: V 166 (166.6…), W 83 (83.3…). Contributors share 750: A 689 (689.6…), B 60 (60.3…).
+        Assert.Equal((RevenueSharing.Split, 87L, new BigInteger(250), 3_000_000L), (division.Outcome, division.TotalWeight, division.ValidatorPool, division.ValidatorWeight));
+        Assert.Equal([(A, "contributor", 80L, "689"), (B, "contributor", 7L, "60"), (V, "validator", 2_000_000L, "166"), (W, "validator", 1_000_000L, "83"),
+            (Treasury, "treasury", 0L, "2")], division.Lines.Select(l => (l.Address, l.Role, l.Weight, l.Amount)));
+    }
+
+    [Fact]
+    public void Without_reviewers_or_without_a_share_the_contributors_get_everything_as_before()
+    {
+        var before = RevenueSharing.Divide(1000, new Dictionary<string, long> { [A] = 80, [B] = 7 }, Treasury);
+        var unreviewed = RevenueSharing.Divide(1000, new Dictionary<string, long> { [A] = 80, [B] = 7 }, Treasury, new Dictionary<string, long> { [V] = 0 }, 5_000);
+        var unshared = RevenueSharing.Divide(1000, new Dictionary<string, long> { [A] = 80, [B] = 7 }, Treasury, new Dictionary<string, long> { [V] = 9 }, 0);
+
+        Assert.Equal(before.Lines, unreviewed.Lines);
+        Assert.Equal(before.Lines, unshared.Lines);
+        Assert.Equal((BigInteger.Zero, 0L), (unreviewed.ValidatorPool, unreviewed.ValidatorWeight));
+    }
+
+    [Fact]
+    public void With_a_validators_share_lines_still_add_up_to_the_payment_exactly()
+    {
+        var random = new Random(1916);
+        for (var run = 0; run < 2000; run++)
+        {
+            var amount = new BigInteger(random.NextInt64(1, long.MaxValue)) * random.Next(1, 1_000_000) + random.Next(0, 1000);
+            var weights = Enumerable.Range(0, random.Next(1, 20)).ToDictionary(i => $"0x{i:x40}", _ => (long)random.Next(0, 101));
+            var validators = Enumerable.Range(100, random.Next(0, 8)).ToDictionary(i => $"0x{i:x40}", _ => (long)random.Next(0, 1_000_001));
+            var share = random.Next(0, 10_001);
+            var division = RevenueSharing.Divide(amount, weights, Treasury, validators, share);
+
+            Assert.Equal(amount, division.Lines.Aggregate(BigInteger.Zero, (s, l) => s + BigInteger.Parse(l.Amount)));
+            var toValidators = division.Lines.Where(l => l.Role == RevenueSharing.ValidatorRole).Aggregate(BigInteger.Zero, (s, l) => s + BigInteger.Parse(l.Amount));
+            Assert.True(toValidators <= division.ValidatorPool);
+            if (division.Outcome == RevenueSharing.Split && validators.Values.Sum() > 0)
+                Assert.Equal(amount * share / 10_000, division.ValidatorPool);
+        }
+    }
+
+    [Fact]
+    public void A_share_outside_0_to_10000_or_a_negative_review_weight_is_refused()
+    {
+        var weights = new Dictionary<string, long> { [A] = 1 };
+        Assert.Throws<ArgumentOutOfRangeException>(() => RevenueSharing.Divide(10, weights, Treasury, new Dictionary<string, long> { [V] = 1 }, 10_001));
+        Assert.Throws<ArgumentOutOfRangeException>(() => RevenueSharing.Divide(10, weights, Treasury, new Dictionary<string, long> { [V] = 1 }, -1));
+        Assert.Throws<ArgumentException>(() => RevenueSharing.Divide(10, weights, Treasury, new Dictionary<string, long> { [V] = -1 }, 100));
     }
 }

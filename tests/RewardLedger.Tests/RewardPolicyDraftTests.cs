@@ -152,6 +152,26 @@ public class RewardPolicyDraftTests
     }
 
     [Fact]
+    public void A_dataset_validator_share_is_read_validated_recorded_and_absent_means_zero()
+    {
+        using var payload = System.Text.Json.JsonDocument.Parse(
+            """{"version":3,"basePerKind":{"data":"1"},"capPerAddressPerEpoch":"1","datasetValidatorShareBasisPoints":2500}""");
+        var (draft, readErrors) = RewardPolicyDraft.Read(payload.RootElement);
+        Assert.Empty(readErrors);
+        var policy = draft!.Validate(null).Policy!;
+        Assert.Equal(2_500, policy.DatasetValidatorShareBasisPoints);
+        Assert.Equal(250, policy.DatasetValidatorPoolFor(1_001));
+        Assert.Equal(0, Valid.Validate(null).Policy!.DatasetValidatorShareBasisPoints);
+        Assert.Equal(0, RewardPolicy.Initial.DatasetValidatorShareBasisPoints);
+        // Through the history and back: the ledger's record keeps it, and a record from before it existed means 0.
+        Assert.Equal(policy, RewardPolicyRecord.FromEvent(policy.ToEvent(DateTimeOffset.UnixEpoch)) with { BasePerKind = policy.BasePerKind });
+        Assert.Equal(2_500, RewardPolicyRecord.FromEvent(policy.ToEvent(DateTimeOffset.UnixEpoch)).DatasetValidatorShareBasisPoints);
+
+        Assert.Contains("datasetValidatorShareBasisPoints", (Valid with { DatasetValidatorShareBasisPoints = 10_001 }).Validate(null).Errors.Keys);
+        Assert.Contains("datasetValidatorShareBasisPoints", (Valid with { DatasetValidatorShareBasisPoints = -1 }).Validate(null).Errors.Keys);
+    }
+
+    [Fact]
     public void A_slash_is_read_and_validated_up_to_five_pools_and_absent_means_none()
     {
         using var payload = System.Text.Json.JsonDocument.Parse(

@@ -35,6 +35,12 @@ namespace CommunityAI.Formats.Policies;
 /// when its evaluation passed the champion rule (<see cref="GainRewardFor"/>). Zero in a document or record without it,
 /// and in the genesis policy: paying by measured gain is a community decision.
 /// </param>
+/// <param name="DatasetValidatorShareBasisPoints">
+/// Share (0–10000) of each builder's payment for a dataset snapshot that goes to the validators who reviewed the
+/// snapshot's members, in proportion to their review weights (see <see cref="DatasetValidatorPoolFor"/>); the
+/// contributors share the rest. Zero in a document or record without it, and in the genesis policy: such payments went
+/// wholly to contributors until a policy says otherwise.
+/// </param>
 public sealed record RewardPolicy(
     long Version,
     IReadOnlyDictionary<string, BigInteger> BasePerKind,
@@ -45,7 +51,8 @@ public sealed record RewardPolicy(
     int UnseenContentShareBasisPoints = 0,
     int ValidatorShareBasisPoints = 0,
     int SlashBasisPoints = 0,
-    BigInteger ModelGainRewardPerBasisPoint = default)
+    BigInteger ModelGainRewardPerBasisPoint = default,
+    int DatasetValidatorShareBasisPoints = 0)
 {
     /// <summary>A share of 100%.</summary>
     public const int WholeShare = 10_000;
@@ -110,6 +117,12 @@ public sealed record RewardPolicy(
     /// </summary>
     public BigInteger ValidatorPoolFor(string kind) =>
         BasePerKind.TryGetValue(kind, out var basis) ? basis * ValidatorShareBasisPoints / WholeShare : BigInteger.Zero;
+
+    /// <summary>
+    /// The validators' part of a dataset payment of <paramref name="amount"/> base units: floor(amount · dataset validator
+    /// share / 10000). The caller takes it only when the snapshot has reviewers to pay; the contributors share the rest.
+    /// </summary>
+    public BigInteger DatasetValidatorPoolFor(BigInteger amount) => amount * DatasetValidatorShareBasisPoints / WholeShare;
 
     /// <summary>
     /// What one overturned first-round review of a case of <paramref name="kind"/> costs its reviewer:

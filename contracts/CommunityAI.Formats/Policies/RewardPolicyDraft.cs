@@ -19,6 +19,7 @@ namespace CommunityAI.Formats.Policies;
 /// <param name="ValidatorShareBasisPoints">See <see cref="RewardPolicy.ValidatorShareBasisPoints"/>; absent means 0.</param>
 /// <param name="SlashBasisPoints">See <see cref="RewardPolicy.SlashBasisPoints"/>; absent means 0, as every member of a reward policy.</param>
 /// <param name="ModelGainRewardPerBasisPoint">See <see cref="RewardPolicy.ModelGainRewardPerBasisPoint"/>, token base units as a decimal string; absent means 0.</param>
+/// <param name="DatasetValidatorShareBasisPoints">See <see cref="RewardPolicy.DatasetValidatorShareBasisPoints"/>; absent means 0.</param>
 public sealed record RewardPolicyDraft(
     long? Version,
     Dictionary<string, string>? BasePerKind,
@@ -29,7 +30,8 @@ public sealed record RewardPolicyDraft(
     int? UnseenContentShareBasisPoints = null,
     int? ValidatorShareBasisPoints = null,
     int? SlashBasisPoints = null,
-    string? ModelGainRewardPerBasisPoint = null)
+    string? ModelGainRewardPerBasisPoint = null,
+    int? DatasetValidatorShareBasisPoints = null)
 {
     /// <summary>The steepest score exponent a policy may set (100^4 keeps every product well inside uint256 arithmetic).</summary>
     public const int MaxExponent = 4;
@@ -69,7 +71,7 @@ public sealed record RewardPolicyDraft(
         policy.BasePerKind.ToDictionary(kv => kv.Key, kv => TokenAmount.Format(kv.Value), StringComparer.Ordinal),
         policy.ZeroBelowScore, policy.ScoreExponent, TokenAmount.Format(policy.CapPerAddressPerEpoch),
         policy.FallbackShareBasisPoints, policy.UnseenContentShareBasisPoints, policy.ValidatorShareBasisPoints, policy.SlashBasisPoints,
-        TokenAmount.Format(policy.ModelGainRewardPerBasisPoint));
+        TokenAmount.Format(policy.ModelGainRewardPerBasisPoint), policy.DatasetValidatorShareBasisPoints);
 
     /// <summary>The document as RFC 8785 canonical JSON, whose SHA-256 a proposal signs as its payload hash.</summary>
     public byte[] ToCanonicalJson() => JsonCanonicalizer.Canonicalize(JsonSerializer.SerializeToElement(this, Json));
@@ -103,6 +105,8 @@ public sealed record RewardPolicyDraft(
             Fail("unseenContentShareBasisPoints", "a share is between 0 and 10000 basis points");
         if (ValidatorShareBasisPoints is < 0 or > RewardPolicy.WholeShare)
             Fail("validatorShareBasisPoints", "a share is between 0 and 10000 basis points");
+        if (DatasetValidatorShareBasisPoints is < 0 or > RewardPolicy.WholeShare)
+            Fail("datasetValidatorShareBasisPoints", "a share is between 0 and 10000 basis points");
         if (SlashBasisPoints is < 0 or > RewardPolicy.MaxSlashBasisPoints)
             Fail("slashBasisPoints", $"a slash is between 0 and {RewardPolicy.MaxSlashBasisPoints} basis points of the case's validator pool");
 
@@ -136,7 +140,7 @@ public sealed record RewardPolicyDraft(
             return (null, errors);
         return (new RewardPolicy(Version!.Value, bases, ZeroBelowScore ?? 0, exponent, cap,
             FallbackShareBasisPoints ?? 0, UnseenContentShareBasisPoints ?? 0, ValidatorShareBasisPoints ?? 0, SlashBasisPoints ?? 0,
-            gainReward), errors);
+            gainReward, DatasetValidatorShareBasisPoints ?? 0), errors);
     }
 
     // "$.basePerKind.data" → "basePerKind.data"; an unknown member is named by the exception's message only.

@@ -30,8 +30,8 @@ public static class BodySizeLimit
 
     /// <summary>
     /// Applies the bounds to POST /api/contributions and POST /api/contributions/batch, to the opening of an upload
-    /// (POST /api/uploads and its erasure), to each of its parts (PUT /api/uploads/{id}/parts/{index}) and to every
-    /// POST under /api/datasets.
+    /// (POST /api/uploads and its erasure), to each of its parts (PUT /api/uploads/{id}/parts/{index}), to a model
+    /// registration (POST /api/datasets/{root}/models) and to every other POST under /api/datasets.
     /// </summary>
     public static IApplicationBuilder UseSubmissionBodyLimit(this IApplicationBuilder app) => app
         .UsePostBodyLimit("/api/contributions", context =>
@@ -41,7 +41,9 @@ public static class BodySizeLimit
         })
         .UsePostBodyLimit(UploadsApi.Path, context => ForUploadOpening(Options(context)))
         .UseBodyLimit(HttpMethods.Put, UploadsApi.Path, context => Options(context).MaxPartBytes)
-        .UsePostBodyLimit(DatasetsApi.Path, context => ForDatasets(context.RequestServices.GetRequiredService<IOptions<DatasetOptions>>().Value));
+        .UseWhen(ModelsApi.IsRegistration, branch => branch.UsePostBodyLimit("/api/datasets", _ => ModelRegistry.MaxBodyBytes))
+        .UseWhen(context => !ModelsApi.IsRegistration(context),
+            branch => branch.UsePostBodyLimit(DatasetsApi.Path, context => ForDatasets(context.RequestServices.GetRequiredService<IOptions<DatasetOptions>>().Value)));
 
     private static IntakeOptions Options(HttpContext context) => context.RequestServices.GetRequiredService<IOptions<IntakeOptions>>().Value;
 }

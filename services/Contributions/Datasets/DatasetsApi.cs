@@ -15,7 +15,8 @@ namespace CommunityAI.Contributions.Datasets;
 /// <summary>
 /// Datasets for model builders: an admitted builder's signed snapshot of scored, not-erased contributions, fixed by
 /// an OpenZeppelin StandardMerkleTree root in the history; the snapshot and membership proofs for anyone; the content
-/// with its provenance for the builder alone, by a second signed request. Every refusal is a problem naming the field,
+/// with its provenance for the builder alone, by a second signed request; models trained on a snapshot
+/// (<see cref="ModelsApi"/>). Every refusal is a problem naming the field,
 /// and changes nothing.
 /// </summary>
 public static class DatasetsApi
@@ -55,6 +56,7 @@ public static class DatasetsApi
         api.MapGet("/{root}/proof/{contributionId}", ProofAsync);
         api.MapPost("/{root}/multiproof", MultiProofAsync);
         api.MapPost("/{root}/export", ExportAsync).Produces<ExportResult>(StatusCodes.Status200OK);
+        api.MapModelsApi();
         return app;
     }
 
@@ -206,16 +208,16 @@ public static class DatasetsApi
     private static SnapshotResult View(DatasetSnapshotted s) =>
         new(s.Root, s.Builder, s.Kind, s.MinScore, s.Licences, s.MemberCount, s.Members, StandardMerkleTree.LeafEncoding, s.SnapshottedAt);
 
-    private static ValidationProblem? RootProblem(string root) => Hex.TryDecode(root, out _, 32)
+    internal static ValidationProblem? RootProblem(string root) => Hex.TryDecode(root, out _, 32)
         ? null
         : TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["root"] = ["must be a snapshot root: 0x-prefixed hex of 32 bytes"] },
             title: "The request is malformed");
 
-    private static ProblemHttpResult UnknownRoot() =>
+    internal static ProblemHttpResult UnknownRoot() =>
         Problem(StatusCodes.Status404NotFound, "No such snapshot", "root", "the history holds no dataset snapshot with this root");
 
     private static string Decimal(ulong value) => value.ToString(CultureInfo.InvariantCulture);
 
-    private static ProblemHttpResult Problem(int status, string title, string field, string detail) =>
+    internal static ProblemHttpResult Problem(int status, string title, string field, string detail) =>
         TypedResults.Problem(detail, statusCode: status, title: title, extensions: new Dictionary<string, object?> { ["field"] = field });
 }

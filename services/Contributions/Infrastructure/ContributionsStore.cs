@@ -16,6 +16,7 @@ public static class ContributionsStore
         options.Events.AddEventType<ContributionRejected>();
         options.Events.AddEventType<ContributionErased>();
         options.Events.AddEventType<DatasetSnapshotted>();
+        options.Events.AddEventType<ModelRegistered>();
         options.Events.AddEventType<DatasetBuilderAdmitted>();
         options.Events.AddEventType<DatasetBuilderRemoved>();
         options.Storage.ExtendedSchemaObjects.Add(ContentStore.Table());

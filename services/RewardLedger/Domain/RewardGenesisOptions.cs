@@ -41,7 +41,13 @@ public sealed class RewardGenesisOptions
     /// </summary>
     public string ModelGainRewardPerBasisPoint { get; set; } = "0";
 
+    /// <summary>
+    /// Share of each dataset payment that the validators who reviewed the snapshot's members share, in basis points
+    /// (<see cref="RewardPolicy.DatasetValidatorShareBasisPoints"/>): 0 unless set, so payments go wholly to contributors.
+    /// </summary>
+    public int DatasetValidatorShareBasisPoints { get; set; }
+
     public RewardPolicyDraft ToDraft() => new(Version, BasePerKind, ZeroBelowScore, ScoreExponent, CapPerAddressPerEpoch,
         FallbackShareBasisPoints, UnseenContentShareBasisPoints, ValidatorShareBasisPoints, SlashBasisPoints,
-        ModelGainRewardPerBasisPoint);
+        ModelGainRewardPerBasisPoint, DatasetValidatorShareBasisPoints);
 }

@@ -11,7 +11,7 @@ public static class RewardPolicyRecord
         policy.BasePerKind.ToDictionary(kv => kv.Key, kv => TokenAmount.Format(kv.Value), StringComparer.Ordinal),
         policy.ZeroBelowScore, policy.ScoreExponent, TokenAmount.Format(policy.CapPerAddressPerEpoch), publishedAt,
         policy.FallbackShareBasisPoints, policy.UnseenContentShareBasisPoints, proposalId, effectiveFromEpoch, policy.ValidatorShareBasisPoints,
-        policy.SlashBasisPoints, TokenAmount.Format(policy.ModelGainRewardPerBasisPoint));
+        policy.SlashBasisPoints, TokenAmount.Format(policy.ModelGainRewardPerBasisPoint), policy.DatasetValidatorShareBasisPoints);
 
     /// <summary>A policy from the history; it was validated before it was recorded.</summary>
     public static RewardPolicy FromEvent(RewardPolicyPublished published) => new(
@@ -21,5 +21,6 @@ public static class RewardPolicyRecord
         published.FallbackShareBasisPoints, published.UnseenContentShareBasisPoints, published.ValidatorShareBasisPoints,
         published.SlashBasisPoints,
         // Absent on records made before the member existed: those policies paid nothing for gains.
-        published.ModelGainRewardPerBasisPoint is { } gain ? TokenAmount.Parse(gain) : 0);
+        published.ModelGainRewardPerBasisPoint is { } gain ? TokenAmount.Parse(gain) : 0,
+        published.DatasetValidatorShareBasisPoints);
 }

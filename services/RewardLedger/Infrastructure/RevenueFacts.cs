@@ -1,6 +1,7 @@
 using System.Text.Json;
 using CommunityAI.Contracts;
 using CommunityAI.Formats.Signing;
+using CommunityAI.RewardLedger.Domain;
 using CommunityAI.ServiceDefaults.History;
 using Npgsql;
 
@@ -10,8 +11,8 @@ namespace CommunityAI.RewardLedger.Infrastructure;
 /// What a revenue split is computed from, read from the history and only from the streams of the service that owns
 /// each fact (the database lets no other service write there): payments from the chain-bridge's
 /// <c>chain/revenue/{paymentId}</c>, snapshots from the contributions service's <c>contributions/datasets/{root}</c>, and
-/// each member's newest score from quality-scoring's <c>scoring/{contributionId}</c> recorded before its snapshot, so the
-/// split depends on the history alone and not on when it runs.
+/// each member's newest score from quality-scoring's <c>scoring/{contributionId}</c> recorded before its snapshot (with the
+/// reviews that decided it, which weigh its validators), so the split depends on the history alone and not on when it runs.
 /// </summary>
 public sealed class RevenueFacts(NpgsqlDataSource dataSource)
 {
@@ -36,7 +37,7 @@ public sealed class RevenueFacts(NpgsqlDataSource dataSource)
         """;
 
     private static readonly string ScoresSql = $"""
-        SELECT DISTINCT ON (stream_id) data->>'contributor', (data->>'score')::int
+        SELECT DISTINCT ON (stream_id) data->>'contributor', (data->>'score')::int, data->>'fallback', (data->'reviews')::text
         FROM {Events}
         WHERE stream_id = ANY(@streams) AND type = @type AND seq_id < @before
         ORDER BY stream_id, seq_id DESC
@@ -59,9 +60,11 @@ public sealed class RevenueFacts(NpgsqlDataSource dataSource)
 
     /// <summary>
     /// Per contributor address (EIP-55), the sum of the scores their members had when the snapshot
-    /// <paramref name="root"/> was taken; null when the history holds no such snapshot. Members never scored weigh nothing.
+    /// <paramref name="root"/> was taken, and per validator the sum of its review weights in those scores
+    /// (<see cref="ValidatorPay.WeightOf"/>, as validator pay weighs them; a fallback score has no reviewers); null when the
+    /// history holds no such snapshot. Members never scored weigh nothing.
     /// </summary>
-    public async Task<IReadOnlyDictionary<string, long>?> WeightsAsync(string root, CancellationToken ct)
+    public async Task<SnapshotWeights?> WeightsAsync(string root, CancellationToken ct)
     {
         long snapshotSequence;
         DatasetSnapshotted snapshot;
@@ -77,10 +80,11 @@ public sealed class RevenueFacts(NpgsqlDataSource dataSource)
         }
 
         var weights = new Dictionary<string, long>(StringComparer.Ordinal);
+        var validators = new Dictionary<string, long>(StringComparer.Ordinal);
         // A contribution listed twice is one member: it weighs once.
         var streams = snapshot.Members.Select(m => ScoringStreamPrefix + m.ContributionId.ToLowerInvariant()).Distinct(StringComparer.Ordinal).ToArray();
         if (streams.Length == 0)
-            return weights;
+            return new(weights, validators);
         await using var scores = dataSource.CreateCommand(ScoresSql);
         scores.Parameters.AddWithValue("streams", streams);
         scores.Parameters.AddWithValue("type", OutboxRoutes.EventTypeName(typeof(ContributionScored)));
@@ -93,7 +97,22 @@ public sealed class RevenueFacts(NpgsqlDataSource dataSource)
             var score = rows.GetInt32(1);
             if (score > 0)
                 weights[contributor] = weights.GetValueOrDefault(contributor) + score;
+            if (!rows.IsDBNull(2) || rows.IsDBNull(3))
+                continue; // a fallback score: nobody's review decided it
+            // A malformed review in quality-scoring's own stream is a damaged history: it throws, splitting nothing.
+            foreach (var review in JsonSerializer.Deserialize<List<ScoredReview>>(rows.GetString(3), OutboxRoutes.HistoryJson) ?? [])
+            {
+                var weight = ValidatorPay.WeightOf(review);
+                if (weight > 0)
+                {
+                    var validator = Address.Parse(review.Validator);
+                    validators[validator] = checked(validators.GetValueOrDefault(validator) + weight);
+                }
+            }
         }
-        return weights;
+        return new(weights, validators);
     }
 }
+
+/// <summary>What a snapshot's payment is divided by: contributors' score sums and validators' review weights, per address.</summary>
+public sealed record SnapshotWeights(IReadOnlyDictionary<string, long> Contributors, IReadOnlyDictionary<string, long> Validators);

@@ -16,7 +16,7 @@ namespace CommunityAI.RewardLedger.Infrastructure;
 /// account, so a second leader or a restart finds the split done and changes nothing. The lines are credits like
 /// rewards: <see cref="CreditHistory"/> adds them to the claim trees of the epoch they name.
 /// </summary>
-public sealed class RevenueSplitter(IDocumentStore store, RevenueFacts facts, IOptions<EpochOptions> epochs, TimeProvider clock)
+public sealed class RevenueSplitter(IDocumentStore store, RevenueFacts facts, RewardPolicyBook policies, IOptions<EpochOptions> epochs, TimeProvider clock)
 {
     /// <summary>The journal's account every revenue credit comes from: minus everything builders paid.</summary>
     public const string RevenueAccount = "revenue";
@@ -48,17 +48,25 @@ public sealed class RevenueSplitter(IDocumentStore store, RevenueFacts facts, IO
         var amount = TokenAmount.Parse(payment.Amount);
         var treasury = Address.Parse(payment.Treasury);
         var weights = await facts.WeightsAsync(payment.SnapshotRoot, ct);
-        var (outcome, total, lines) = RevenueSharing.Divide(amount, weights, treasury);
+        var schedule = await policies.ScheduleAsync(ct);
         try
         {
             await using var session = store.LightweightSession();
             await session.BeginTransactionAsync(ct);
-            await LedgerLocks.ForRevenueAsync(session.Connection!, lines.Select(l => l.Address), ct);
+            // Every address the split may credit, whatever share the policy gives validators, in the one sorted order.
+            await LedgerLocks.ForRevenueAsync(session.Connection!,
+                [treasury, .. weights?.Contributors.Keys ?? [], .. weights?.Validators.Keys ?? []], ct);
             var state = await session.LoadAsync<EpochState>(EpochState.Key, ct) ?? EpochState.None;
             var now = clock.GetUtcNow();
             var epoch = state.EpochForCredit(epochs.Value, now);
-            var split = new RevenueSplit(payment.PaymentId, payment.SnapshotRoot.ToLowerInvariant(), payment.Amount, treasury, outcome, total,
-                epoch, lines, now);
+            if (state.Policies > schedule.Records.Count)
+                schedule = await policies.ReloadAsync(ct); // a policy was recorded since the cache was read
+            // The validators' share of the policy in force in the epoch the lines are credited to, as for rewards.
+            var policy = schedule.For(epoch);
+            var division = RevenueSharing.Divide(amount, weights?.Contributors, treasury, weights?.Validators, policy.DatasetValidatorShareBasisPoints);
+            var lines = division.Lines;
+            var split = new RevenueSplit(payment.PaymentId, payment.SnapshotRoot.ToLowerInvariant(), payment.Amount, treasury, division.Outcome,
+                division.TotalWeight, epoch, lines, now, policy.Name, TokenAmount.Format(division.ValidatorPool), division.ValidatorWeight);
             session.Events.StartStream(StreamFor(payment.PaymentId), split);
             // The treasury may also be a contributor: one account per address, however many lines it has.
             var accounts = new Dictionary<string, LedgerAccount>(StringComparer.Ordinal);

@@ -53,6 +53,7 @@ internal sealed record MessageVector(
             "Veto" => new VetoPayload(S("guardian"), S("proposalId"), S("reason"), U("nonce"), U("deadline")),
             "ContentUpload" => new ContentUploadPayload(S("contributor"), S("contentHash"), U("size"), checked((uint)U("partSize")), S("partsHash"), U("nonce"), U("deadline")),
             "ContentRead" => new ContentReadPayload(S("reader"), S("contributionId"), U("nonce"), U("deadline")),
+            "ModelRegistration" => new ModelRegistrationPayload(S("builder"), S("root"), S("name"), S("weightsUri"), S("weightsHash"), U("nonce"), U("deadline")),
             _ => throw new InvalidDataException($"unknown primary type {primaryType}"),
         };
     }

@@ -18,7 +18,7 @@ public class TypedDataSignerTests
         Assert.Equal(SigningDomain.TypeString, Vectors.Types["EIP712Domain"]);
         foreach (var v in Vectors.Messages)
             Assert.Equal(Vectors.Types[v.PrimaryType], v.Message.TypeString);
-        string[] all = ["Contribution", "ValidatorRegistration", "ReviewCommit", "Review", "Appeal", "Proposal", "Vote", "Delegation", "Erasure", "DatasetSnapshot", "DatasetExport", "Veto", "ContentUpload", "ContentRead"];
+        string[] all = ["Contribution", "ValidatorRegistration", "ReviewCommit", "Review", "Appeal", "Proposal", "Vote", "Delegation", "Erasure", "DatasetSnapshot", "DatasetExport", "Veto", "ContentUpload", "ContentRead", "ModelRegistration"];
         Assert.Equal(all.Order(), Vectors.Messages.Select(v => v.PrimaryType).Distinct().Order());
         Assert.Equal(ContributionPayload.Type, Vectors.Types["Contribution"]);
         Assert.Equal(ValidatorRegistrationPayload.Type, Vectors.Types["ValidatorRegistration"]);
@@ -34,6 +34,7 @@ public class TypedDataSignerTests
         Assert.Equal(VetoPayload.Type, Vectors.Types["Veto"]);
         Assert.Equal(ContentUploadPayload.Type, Vectors.Types["ContentUpload"]);
         Assert.Equal(ContentReadPayload.Type, Vectors.Types["ContentRead"]);
+        Assert.Equal(ModelRegistrationPayload.Type, Vectors.Types["ModelRegistration"]);
     }
 
     [Fact]

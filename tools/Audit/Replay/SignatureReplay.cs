@@ -11,7 +11,7 @@ namespace CommunityAI.Audit.Replay;
 
 /// <summary>
 /// Verifies every signature a person made that the history keeps: contributions, validator registrations, proposals, votes,
-/// delegations, erasures and dataset snapshots (reviews, review commitments and vetoes are checked by the replays that use
+/// delegations, erasures, dataset snapshots and model registrations (reviews, review commitments and vetoes are checked by the replays that use
 /// them). Each must recover, in the deployment's version-2 domain, to the address the event names; the ids that are
 /// digests (a contribution's, a proposal's, a vote's) must be the digest; a proposal's body and payload must hash to what
 /// was signed; an erasure must be signed by the contribution's own contributor; and no signer's nonce may be used twice
@@ -40,6 +40,8 @@ internal sealed class SignatureReplay(SigningDomain domain) : IReplay
     private const string BuilderStream = "contributions/builders", BuilderAdmissionKind = "dataset-builder-admission",
         BuilderRemovalKind = "dataset-builder-removal";
     private const int Batch = 4096;
+    private const string SnapshotStreams = "contributions/datasets/", ModelStreams = "contributions/models/";
+    private readonly HashSet<string> _snapshots = new(StringComparer.OrdinalIgnoreCase);
 
     public void Add(LogEvent e)
     {
@@ -108,13 +110,37 @@ internal sealed class SignatureReplay(SigningDomain domain) : IReplay
                 }
                 break;
             case "datasetsnapshotted" when e.Stream.StartsWith("contributions/", StringComparison.Ordinal):
+                if (e.Stream.StartsWith(SnapshotStreams, StringComparison.Ordinal))
+                    _snapshots.Add(e.Stream[SnapshotStreams.Length..]);
                 if (_buildersRecorded && Text(d, "builder") is { } builder && !_builders.Contains(builder))
                     Find(e.Index, "dataset builder", $"the snapshot's builder {builder} is not an admitted dataset builder at this point of the history");
                 Check(e, "dataset snapshot", Text(d, "builder"), null, (nonce, deadline) => Int(d, "minScore") is int minScore and >= 0 and <= ushort.MaxValue
                     ? new DatasetSnapshotPayload(Text(d, "builder")!, Text(d, "kind") ?? "", (ushort)minScore, Text(d, "licences") ?? "", nonce, deadline)
                     : null);
                 break;
+            case "modelregistered" when e.Stream.StartsWith("contributions/", StringComparison.Ordinal):
+                CheckModel(e);
+                break;
         }
+    }
+
+    /// <summary>
+    /// A model registration: in the stream its id names, by a builder admitted at that point, on a snapshot recorded before
+    /// it, and signed (its id the signed digest), so nobody can credit a model to a builder or a snapshot after the fact.
+    /// </summary>
+    private void CheckModel(LogEvent e)
+    {
+        var d = e.Data;
+        var id = Text(d, "modelId");
+        if (id is null || !string.Equals(e.Stream, ModelStreams + id, StringComparison.OrdinalIgnoreCase))
+            Find(e.Index, "model registration", $"{e.Describe()}: its modelId does not name its stream");
+        if (_buildersRecorded && Text(d, "builder") is { } builder && !_builders.Contains(builder))
+            Find(e.Index, "dataset builder", $"the model's builder {builder} is not an admitted dataset builder at this point of the history");
+        if (Text(d, "snapshotRoot") is not { } root || !_snapshots.Contains(root))
+            Find(e.Index, "model snapshot", $"model {id ?? "(none)"} names snapshot {Text(d, "snapshotRoot") ?? "(none)"}, which the history does not hold before it");
+        Check(e, "model registration", Text(d, "builder"), id, (nonce, deadline) =>
+            new ModelRegistrationPayload(Text(d, "builder")!, Text(d, "snapshotRoot") ?? "", Text(d, "name") ?? "", Text(d, "weightsUri") ?? "",
+                Text(d, "weightsHash") ?? "", nonce, deadline));
     }
 
     /// <summary>Whether an activated proposal of <paramref name="kind"/> naming <paramref name="builder"/> precedes, as <paramref name="proposal"/>.</summary>

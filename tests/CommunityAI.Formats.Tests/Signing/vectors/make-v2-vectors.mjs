@@ -51,6 +51,10 @@ const types = {
     { name: "partsHash", type: "bytes32" }, u64("nonce"), u64("deadline"),
   ],
   ContentRead: [{ name: "reader", type: "address" }, { name: "contributionId", type: "bytes32" }, u64("nonce"), u64("deadline")],
+  ModelRegistration: [
+    { name: "builder", type: "address" }, { name: "root", type: "bytes32" }, { name: "name", type: "string" },
+    { name: "weightsUri", type: "string" }, { name: "weightsHash", type: "bytes32" }, u64("nonce"), u64("deadline"),
+  ],
 };
 
 // The development chain's HistoryAnchor (anvil key 0's third deployment) and two others, one per deployment.
@@ -97,6 +101,8 @@ const cases = [
   ["content upload, extremes", "ContentUpload", 0, 2, (a) => ({ contributor: a, contentHash: h(0x00), size: max64, partSize: 4294967295, partsHash: h(0xff), nonce: max64, deadline: max64 })],
   ["content read", "ContentRead", 1, 0, (a) => ({ reader: a, contributionId: h(0x3c), nonce: "1", deadline: "1767225600" })],
   ["content read, extremes", "ContentRead", 2, 2, (a) => ({ reader: a, contributionId: h(0xff), nonce: max64, deadline: max64 })],
+  ["model registration", "ModelRegistration", 2, 0, (a) => ({ builder: a, root: h(0x99), name: "community-classifier-v1", weightsUri: "ipfs://bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi/model.onnx", weightsHash: h(0x7e), nonce: "1", deadline: "1767225600" })],
+  ["model registration, hostile name and extremes", "ModelRegistration", 0, 1, (a) => ({ builder: a.toLowerCase(), root: h(0x00), name: hostile, weightsUri: "https://例え.テスト/" + long, weightsHash: h(0xff), nonce: max64, deadline: max64 })],
 ];
 
 function commitment(score, verdict, salt) {
