@@ -86,6 +86,25 @@ public sealed class ScoringPolicyVoteTests(GovernanceSystem system) : IClassFixt
         Assert.Equal("scoring-1", (await ScoreOfAsync(before.GetProperty("contributionId").GetString()!))!.Value.GetProperty("policyVersion").GetString());
     }
 
+    [Fact]
+    public async Task A_scoring_policy_whose_review_window_quality_scoring_could_never_honour_is_refused_naming_the_field()
+    {
+        // Quality-scoring and governance both run with the default 12-hour commit window: a 12-hour review window leaves no
+        // time to reveal a sealed review, and one of an hour closes while sealed reviews are still taken.
+        foreach (var seconds in new[] { 3_600, 43_200 })
+        {
+            var payload = new
+            {
+                version = "scoring-short", automatedWeight = 30, reviewersPerContribution = 3, quorum = 2, reviewWindowSeconds = seconds,
+                clipDistance = 20, reputationStart = 0.5, reputationFloor = 0.05, reputationRate = 0.2, nearDuplicateThreshold = 0.8,
+                shingleLength = 5, minHashFunctions = 128, lshBands = 16, minTextLength = 32,
+                kinds = new { data = new { maxBytes = 10_485_760, minTextLength = 0, requireContentAddressed = false } },
+            };
+            var problem = await RefusalTests.RefusedAsync(system, "/api/proposals", system.Proposal(3, "scoring-policy", payload), HttpStatusCode.BadRequest);
+            Assert.True(problem.GetProperty("errors").TryGetProperty("payload.reviewWindowSeconds", out _), problem.ToString());
+        }
+    }
+
     /// <summary>A contribution recorded as the contributions service would and published with its event id; its score from the history.</summary>
     private async Task<JsonElement> ScoredAsync(string text)
     {

@@ -71,7 +71,8 @@ public sealed class GovernanceDesk(
         // The payload is checked before the allowance is drawn: a proposal refused as malformed changes nothing, the
         // signer's allowance included (the check reads only the rules in force and the policy versions on record).
         var rules = await parameters.InForceAsync(ct);
-        var payloadProblems = PayloadRules.Check(request.Kind!, request.Payload!.Value, rules, await policies.ReadAsync(ct));
+        var payloadProblems = PayloadRules.Check(request.Kind!, request.Payload!.Value, rules, await policies.ReadAsync(ct),
+            options.Value.ScoringCommitWindow);
         if (payloadProblems.Count > 0)
             return new DeskOutcome.Malformed(payloadProblems.ToDictionary(p => p.Key, p => new[] { p.Value }, StringComparer.Ordinal));
         if (await TakeQuotaAsync(proposer!, ct) is { } tooMany)
