@@ -42,6 +42,8 @@ var contributions = builder.AddProject<Projects.Contributions>("contributions")
     .WithEnvironment("Datasets__Builders__0", CommunityModelBuilder);
 
 // Locally, sealed reviews are taken for two minutes and seed rounds end every 30 s (12 hours and 10 minutes by default).
+// Governance refuses a scoring policy whose review window is not longer than the commit window, so both read one value.
+const string LocalCommitWindow = "00:02:00";
 // Validators are admitted by governance; locally anvil's public dev accounts 3 to 7 are the genesis validators (the load
 // driver reviews with them).
 var qualityScoring = builder.AddProject<Projects.QualityScoring>("quality-scoring")
@@ -49,7 +51,7 @@ var qualityScoring = builder.AddProject<Projects.QualityScoring>("quality-scorin
     .BehindThePortal()
     .WithHistoryAndBus(infrastructure, databaseRoles, "communityai_quality_scoring")
     .WithChainSetting()
-    .WithEnvironment("Scoring__CommitWindow", "00:02:00")
+    .WithEnvironment("Scoring__CommitWindow", LocalCommitWindow)
     .WithEnvironment("Scoring__SeedRound", "00:00:30")
     .WithLocalEpochs()
     .WithGenesisValidators(DevelopmentValidators);
@@ -71,6 +73,7 @@ var governance = builder.AddProject<Projects.Governance>("governance")
     .WithHistoryAndBus(infrastructure, databaseRoles, "communityai_governance")
     .WithChainSetting()
     .WithEnvironment("Governance__Genesis", "Development")
+    .WithEnvironment("Governance__ScoringCommitWindow", LocalCommitWindow)
     // The guardian who may veto a passed proposal in its timelock: anvil's account 8, the chain contracts' guardian too.
     .WithEnvironment("Governance__Guardian", "0x23618e81E3f5cdF7f54C3d65f7FBc0aBf5B21E8f");
 

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using CommunityAI.ServiceDefaults.Database;
 using CommunityAI.ServiceDefaults.Messaging;
@@ -124,13 +125,21 @@ public class SystemUnderTest : IAsyncLifetime
         _hosts.Clear();
     }
 
-    private HttpClient Start<TMarker>(ServiceRole role) where TMarker : class
+    /// <summary>
+    /// Governance too, on Development rules (a 30-second voting delay) and on a clock the test moves, so a vote is cast
+    /// without waiting; its signatures are for the same deployment as the contributions'.
+    /// </summary>
+    public HttpClient StartGovernance(TimeProvider clock) => Start<CommunityAI.Governance.Infrastructure.GovernanceDesk>(ServiceRoles.Governance,
+        new() { ["Governance:Genesis"] = "Development" }, services => services.AddSingleton(clock));
+
+    private HttpClient Start<TMarker>(ServiceRole role, Dictionary<string, string>? extra = null, Action<IServiceCollection>? services = null)
+        where TMarker : class
     {
         var settings = new Dictionary<string, string>(Settings);
-        foreach (var (key, value) in LoginsOf(role, History, Broker))
+        foreach (var (key, value) in LoginsOf(role, History, Broker).Concat(extra ?? []))
             settings[key] = value;
         // Each service's warnings and errors go to a sink the invariants read, named by service.
-        var host = new ServiceHost<TMarker>(settings, configure: builder => builder.ConfigureLogging(logging => logging.AddProvider(
+        var host = new ServiceHost<TMarker>(settings, services, configure: builder => builder.ConfigureLogging(logging => logging.AddProvider(
             new ServiceWarnings(typeof(TMarker).Assembly.GetName().Name!, settings["ConnectionStrings:history"]))));
         _hosts.Add(host);
         return host.CreateClient();

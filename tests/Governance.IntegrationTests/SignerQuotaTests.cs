@@ -52,3 +52,39 @@ public sealed class SignerQuotaTests(ThrottledGovernanceSystem system) : IClassF
         Assert.Equal("signature", problem.GetProperty("field").GetString());
     }
 }
+
+/// <summary>
+/// A request refused as malformed (400) changes nothing, the signer's allowance included: otherwise anyone could spend
+/// their own allowance on nothing, and a buggy wallet would lock its owner out. A class of its own: its own allowances.
+/// </summary>
+public sealed class MalformedRequestQuotaTests(ThrottledGovernanceSystem system) : IClassFixture<ThrottledGovernanceSystem>
+{
+    private static string Address(int key) => AnvilNode.DevAddresses[key];
+
+    [Fact]
+    public async Task Malformed_proposals_and_votes_use_nothing_of_the_signers_allowance()
+    {
+        _ = system.Services;
+        await system.CloseEpochAsync(0, new Dictionary<string, BigInteger> { [Address(5)] = 1_000 * GovernanceSystem.Token });
+
+        // Key 5 signs ten proposals whose payloads no service could apply, and ten votes no tally could count: all 400.
+        for (var i = 0; i < 10; i++)
+        {
+            await RefusalTests.RefusedAsync(system, "/api/proposals",
+                system.Proposal(5, "validator-admission", new { validator = "0x" + new string('0', 40) }), HttpStatusCode.BadRequest);
+            var vote = JsonSerializer.SerializeToNode(system.Vote(5, "0x" + new string('a', 64), 1))!.AsObject();
+            vote["support"] = 7;
+            await RefusalTests.RefusedAsync(system, "/api/votes", vote, HttpStatusCode.BadRequest);
+        }
+
+        // Its allowance of three is whole: three valid proposals are taken, and only a fourth is over it.
+        for (var i = 0; i < 3; i++)
+        {
+            using var proposed = await system.Api.PostAsJsonAsync("/api/proposals",
+                system.Proposal(5, "validator-admission", new { validator = GovernanceSystem.RandomAddress() }));
+            Assert.True(proposed.StatusCode == HttpStatusCode.Created, await proposed.Content.ReadAsStringAsync());
+        }
+        await RefusalTests.RefusedAsync(system, "/api/proposals",
+            system.Proposal(5, "validator-admission", new { validator = GovernanceSystem.RandomAddress() }), HttpStatusCode.TooManyRequests);
+    }
+}

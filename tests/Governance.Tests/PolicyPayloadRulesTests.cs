@@ -11,8 +11,16 @@ public class PolicyPayloadRulesTests
     private static IReadOnlyDictionary<string, string> Check(string kind, string json)
     {
         using var payload = JsonDocument.Parse(json);
-        return PayloadRules.Check(kind, payload.RootElement, GovernanceParameters.Development, OnRecord);
+        return PayloadRules.Check(kind, payload.RootElement, GovernanceParameters.Development, OnRecord, TimeSpan.FromHours(12));
     }
+
+    [Theory]
+    [InlineData(3_600, true)] // an hour: sealed reviews would still be taken when the window closes
+    [InlineData(43_200, true)] // exactly the commit window: no time left to reveal
+    [InlineData(43_201, false)]
+    public void A_scoring_policy_review_window_must_outlast_quality_scorings_commit_window(int seconds, bool refused) =>
+        Assert.Equal(refused, Check("scoring-policy", ScoringPolicy.Replace("AUDIT", "", StringComparison.Ordinal)
+            .Replace("\"reviewWindowSeconds\":86400", $"\"reviewWindowSeconds\":{seconds}", StringComparison.Ordinal)).ContainsKey("payload.reviewWindowSeconds"));
 
     [Fact]
     public void A_dataset_builder_removal_names_one_address() =>

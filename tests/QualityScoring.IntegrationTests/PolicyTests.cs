@@ -25,7 +25,7 @@ public sealed class PolicyTests(ScoringSystemWithoutValidators system) : IClassF
     {
         var payload = JsonSerializer.SerializeToNode(new
         {
-            version, automatedWeight = 30, reviewersPerContribution = 3, quorum = 2, reviewWindowSeconds = 8, clipDistance,
+            version, automatedWeight = 30, reviewersPerContribution = 3, quorum = 2, reviewWindowSeconds = 16, clipDistance,
             reputationStart = 0.5, reputationFloor = 0.05, reputationRate = 0.2, nearDuplicateThreshold = 0.8, shingleLength = 5,
             minHashFunctions = 128, lshBands = 16, minTextLength = 32,
             kinds = new { data = new { maxBytes = 10_485_760, minTextLength = 0, requireContentAddressed = false } },

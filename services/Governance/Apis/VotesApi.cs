@@ -10,12 +10,13 @@ namespace CommunityAI.Governance.Apis;
 public static class VotesApi
 {
     /// <summary>
-    /// A vote's receipt. <c>LogIndex</c> is the vote's entry in the RFC 9162 log (null until the log has taken it):
-    /// its inclusion proof comes from chain-bridge's <c>/api/log/proof/inclusion?index=</c> and checks against any
-    /// anchored head, with no need to trust this service.
+    /// A vote's receipt. <c>LogIndex</c> is the vote's entry in the RFC 9162 log and <c>LeafHash</c> its leaf hash (both
+    /// null until the log has taken it): its inclusion proof comes from chain-bridge's
+    /// <c>/api/log/proof/inclusion?index=&amp;treeSize=</c> for any anchored head's size, and checks against that head's
+    /// root with no need to trust this service.
     /// </summary>
     public sealed record Receipt(string VoteId, string ProposalId, string Voter, int Support, string Weight, DateTimeOffset CastAt,
-        Guid EventId, long Sequence, string Stream, long StreamVersion, long? LogIndex, string? InclusionProof);
+        Guid EventId, long Sequence, string Stream, long StreamVersion, long? LogIndex, string? InclusionProof, string? LeafHash = null);
 
     public static IEndpointRouteBuilder MapVotesApi(this IEndpointRouteBuilder app)
     {
@@ -35,7 +36,7 @@ public static class VotesApi
         WHERE e.type = 'vote_cast' AND starts_with(e.stream_id, 'governance/proposals/') AND e.data->>'voteId' = @id
         """;
 
-    private const string LogIndexSql = "SELECT log_index FROM chainbridge.log_entries WHERE seq_id = @seq";
+    private const string LogIndexSql = "SELECT log_index, leaf_hash FROM chainbridge.log_entries WHERE seq_id = @seq";
 
     public static async Task<Results<Ok<Receipt>, NotFound, ValidationProblem>> ReceiptAsync(string id, NpgsqlDataSource dataSource, CancellationToken ct)
     {
@@ -57,8 +58,15 @@ public static class VotesApi
 
         await using var lookup = dataSource.CreateCommand(LogIndexSql);
         lookup.Parameters.AddWithValue("seq", sequence);
-        return await lookup.ExecuteScalarAsync(ct) is long index
-            ? TypedResults.Ok(receipt with { LogIndex = index, InclusionProof = $"/api/log/proof/inclusion?index={index}" })
-            : TypedResults.Ok(receipt);
+        await using var entry = await lookup.ExecuteReaderAsync(ct);
+        if (!await entry.ReadAsync(ct))
+            return TypedResults.Ok(receipt);
+        var index = entry.GetInt64(0);
+        return TypedResults.Ok(receipt with
+        {
+            LogIndex = index,
+            InclusionProof = $"/api/log/proof/inclusion?index={index}",
+            LeafHash = Hex.Encode(entry.GetFieldValue<byte[]>(1)),
+        });
     }
 }

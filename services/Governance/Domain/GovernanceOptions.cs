@@ -29,5 +29,13 @@ public sealed class GovernanceOptions
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan SignedRequestWindow { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// Quality-scoring's <c>Scoring:CommitWindow</c>, set from the same value: a scoring policy whose review window is not
+    /// longer could never be honoured (sealed reviews would close after the window, leaving no time to reveal), so it is
+    /// refused when proposed. Both default to 12 hours.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "366.00:00:00")]
+    public TimeSpan ScoringCommitWindow { get; set; } = TimeSpan.FromHours(12);
+
     public GovernanceParameters GenesisParameters => Genesis == "Development" ? GovernanceParameters.Development : GovernanceParameters.Production;
 }

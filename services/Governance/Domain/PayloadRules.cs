@@ -14,7 +14,9 @@ public static class PayloadRules
 {
     /// <summary>The broken rules keyed by <c>payload.field</c>; empty when the payload fits its kind.</summary>
     /// <param name="onRecord">Policy versions already in the history: a reward or scoring policy must bring a new one.</param>
-    public static IReadOnlyDictionary<string, string> Check(string kind, JsonElement payload, GovernanceParameters inForce, PoliciesOnRecord onRecord)
+    /// <param name="scoringCommitWindow">Quality-scoring's configured commit window: a scoring policy's review window must be longer.</param>
+    public static IReadOnlyDictionary<string, string> Check(string kind, JsonElement payload, GovernanceParameters inForce, PoliciesOnRecord onRecord,
+        TimeSpan scoringCommitWindow)
     {
         var problems = new Dictionary<string, string>(StringComparer.Ordinal);
         if (payload.ValueKind != JsonValueKind.Object)
@@ -55,6 +57,10 @@ public static class PayloadRules
                 var (scoring, scoringReadErrors) = ScoringPolicyDraft.Read(payload);
                 foreach (var (field, rules) in scoring?.Validate(onRecord.ScoringVersions) ?? scoringReadErrors)
                     problems[Field(field)] = string.Join("; ", rules);
+                // Quality-scoring's own rule for its configuration (CommitWindow shorter than ReviewWindow), applied to the window voted.
+                if (scoring?.ReviewWindowSeconds is > 0 and var window && TimeSpan.FromSeconds(window) <= scoringCommitWindow
+                    && !problems.ContainsKey("payload.reviewWindowSeconds"))
+                    problems["payload.reviewWindowSeconds"] = $"longer than quality-scoring's commit window ({scoringCommitWindow.TotalSeconds:0} s), so revealed reviews have time of their own";
                 break;
             default:
                 problems["kind"] = $"one of {string.Join(", ", ProposalKind.All)}";

@@ -66,14 +66,17 @@ public sealed class GovernanceDesk(
         var signed = new ProposalPayload(proposer!, request.Kind!, request.Title!, bodyHash, payloadHash, request.Nonce!.Value, request.Deadline!.Value);
         if (check.Verify(signed, request.Signature) is { } unsigned)
             return new DeskOutcome.Unsigned(unsigned);
-        if (await TakeQuotaAsync(proposer!, ct) is { } tooMany)
-            return tooMany;
         var proposalId = Hex.Encode(TypedDataSigner.Digest(signed, check.Domain));
 
+        // The payload is checked before the allowance is drawn: a proposal refused as malformed changes nothing, the
+        // signer's allowance included (the check reads only the rules in force and the policy versions on record).
         var rules = await parameters.InForceAsync(ct);
-        var payloadProblems = PayloadRules.Check(request.Kind!, request.Payload!.Value, rules, await policies.ReadAsync(ct));
+        var payloadProblems = PayloadRules.Check(request.Kind!, request.Payload!.Value, rules, await policies.ReadAsync(ct),
+            options.Value.ScoringCommitWindow);
         if (payloadProblems.Count > 0)
             return new DeskOutcome.Malformed(payloadProblems.ToDictionary(p => p.Key, p => new[] { p.Value }, StringComparer.Ordinal));
+        if (await TakeQuotaAsync(proposer!, ct) is { } tooMany)
+            return tooMany;
 
         await using var session = store.LightweightSession();
         if (await session.LoadAsync<Proposal>(Proposal.StreamKey(proposalId), ct) is not null)

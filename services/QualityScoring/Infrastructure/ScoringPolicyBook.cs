@@ -95,6 +95,9 @@ public sealed partial class ScoringPolicyBook(IDocumentStore store, IOptions<Sco
             (draft, errors) = ScoringPolicyDraft.Read(payload.RootElement);
             if (draft is not null)
                 errors = draft.Validate(stored.Select(p => p.Id).ToHashSet(StringComparer.Ordinal));
+            // The configuration's own rule (CommitWindow shorter than ReviewWindow), which governance checks when it is proposed.
+            if (draft?.ReviewWindowSeconds is > 0 and var window && TimeSpan.FromSeconds(window) <= options.Value.CommitWindow)
+                errors.TryAdd("reviewWindowSeconds", [$"longer than the commit window ({options.Value.CommitWindow})"]);
         }
         catch (JsonException e)
         {
