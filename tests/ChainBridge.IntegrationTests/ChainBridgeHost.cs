@@ -1,30 +1,29 @@
-using CommunityAI.ChainBridge.Anchoring;
 using CommunityAI.ChainBridge.Chain;
+using CommunityAI.Testing;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace ChainBridge.IntegrationTests;
 
-/// <summary>The chain bridge started from its own Program with the test's settings, its logs captured.</summary>
-public sealed class ChainBridgeHost(IReadOnlyDictionary<string, string> settings, LogLevel minimumLevel = LogLevel.Information)
-    : WebApplicationFactory<ChainOptions>
+/// <summary>The chain bridge started from its own Program with the test's settings (the one test host), its logs captured.</summary>
+public sealed class ChainBridgeHost : ServiceHost<ChainOptions>
 {
-    public CapturedLogs Logs { get; } = new();
+    public ChainBridgeHost(IReadOnlyDictionary<string, string> settings, LogLevel minimumLevel = LogLevel.Information)
+        : this(settings, minimumLevel, new CapturedLogs())
+    {
+    }
+
+    private ChainBridgeHost(IReadOnlyDictionary<string, string> settings, LogLevel minimumLevel, CapturedLogs logs)
+        : base(settings, configure: web => web.ConfigureLogging(logging =>
+        {
+            // Only the captured logs: the tests read what the bridge said, and the console stays quiet.
+            logging.ClearProviders();
+            logging.AddProvider(logs);
+            logging.SetMinimumLevel(minimumLevel);
+        })) => Logs = logs;
+
+    public CapturedLogs Logs { get; }
 
     public ChainConnection Chain => Services.GetRequiredService<ChainConnection>();
-
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        builder.UseEnvironment("Testing");
-        foreach (var (key, value) in settings)
-            builder.UseSetting(key, value);
-        builder.ConfigureLogging(logging =>
-        {
-            logging.ClearProviders();
-            logging.AddProvider(Logs);
-            logging.SetMinimumLevel(minimumLevel);
-        });
-    }
 }
