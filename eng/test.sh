@@ -47,6 +47,11 @@ for project in $failing; do
   echo "test: the last errors the services logged in $project (all of them: a fault test's are expected):"
   tail -n 200 "$file"
 done
+# The failing tests' names last, next to the closing line, where a reader of only the tail still sees them.
+if [ "$failed" -ne 0 ]; then
+  echo "test: the tests that failed:"
+  { grep -E '^\s+Failed [A-Za-z_]' "$log" || true; } | sed -E 's/^\s+//' | sort -u | head -n 40
+fi
 rm -rf "$log" "$errors"
 echo "tests: $passed passed, $failed failed, $skipped skipped"
 if [ "$status" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$passed" -eq 0 ]; then exit 1; fi
