@@ -50,7 +50,7 @@ done
 # The failing tests' names last, next to the closing line, where a reader of only the tail still sees them.
 if [ "$failed" -ne 0 ]; then
   echo "test: the tests that failed:"
-  { grep -E '^\s+Failed [A-Za-z_]' "$log" || true; } | sed -E 's/^\s+//' | sort -u | head -n 40
+  { grep -E '^\s+Failed \S.* \[[0-9][^]]*\]\s*$' "$log" || true; } | sed -E 's/^\s+//' | sort -u | head -n 40
 fi
 rm -rf "$log" "$errors"
 echo "tests: $passed passed, $failed failed, $skipped skipped"
