@@ -35,19 +35,19 @@ public sealed class AppealTests(AppealSystem system) : IClassFixture<AppealSyste
         // A visitor sees that the contributor may appeal, and until when (the standing's window), not a form.
         var visitor = await system.OpenAsync(walletAccount: null);
         await visitor.GotoAsync($"/#/contribute/{id}");
-        await Assertions.Expect(visitor.Locator("#appeal-open")).ToContainTextAsync("The contributor can appeal this score, once, until", new() { Timeout = 30_000 });
+        await Assertions.Expect(visitor.Locator("#appeal-open")).ToContainTextAsync("The contributor can appeal this score, once, until");
         Assert.Equal(0, await visitor.GetByRole(AriaRole.Button, new() { Name = "Sign and appeal" }).CountAsync());
 
         // The contributor signs the Appeal in the wallet.
         var page = await system.OpenAsync(walletAccount: Contributor);
         await page.GotoAsync($"/#/contribute/{id}");
         // Connected after the page drew the contributor's standing: the same address, now with a wallet, gets the form.
-        await Assertions.Expect(page.Locator("#appeal-open")).ToContainTextAsync("by connecting their wallet", new() { Timeout = 30_000 });
+        await Assertions.Expect(page.Locator("#appeal-open")).ToContainTextAsync("by connecting their wallet");
         await page.GetByRole(AriaRole.Button, new() { Name = "Connect Test wallet" }).ClickAsync();
         await page.GetByLabel("Why the score is wrong").FillAsync("The glossary is accurate and sourced; the reviewer misread it.");
         await Accessibility.AssertNoSeriousViolationAsync(page);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign and appeal" }).ClickAsync();
-        await Assertions.Expect(page.Locator("#appeal-message")).ToContainTextAsync("Appeal filed: 1 validators drawn", new() { Timeout = 30_000 });
+        await Assertions.Expect(page.Locator("#appeal-message")).ToContainTextAsync("Appeal filed: 1 validators drawn");
         var signed = await page.EvaluateAsync<JsonElement>("() => window.testWallet.requests.filter(r => r.method === 'eth_signTypedData_v4').map(r => JSON.parse(r.params[1]).primaryType)");
         Assert.Equal(["Appeal"], signed.EnumerateArray().Select(t => t.GetString() ?? "").ToArray());
 
@@ -56,8 +56,8 @@ public sealed class AppealTests(AppealSystem system) : IClassFixture<AppealSyste
             v => v.TryGetProperty("appeal", out var a) && a.ValueKind == JsonValueKind.Object, $"{id}'s view to show its appeal", TimeSpan.FromSeconds(30));
         await page.WaitForTimeoutAsync(3_000); // the page asks on focus at most every 3 s
         await page.EvaluateAsync("() => window.dispatchEvent(new Event('focus'))");
-        await Assertions.Expect(page.Locator("#appeal-state")).ToContainTextAsync("filed; a second round of validators is reviewing it", new() { Timeout = 30_000 });
-        await Assertions.Expect(page.Locator("#appeal-closed")).ToContainTextAsync("it was appealed already", new() { Timeout = 30_000 });
+        await Assertions.Expect(page.Locator("#appeal-state")).ToContainTextAsync("filed; a second round of validators is reviewing it");
+        await Assertions.Expect(page.Locator("#appeal-closed")).ToContainTextAsync("it was appealed already");
         await Assertions.Expect(page.Locator("#appeal-closed")).ToContainTextAsync("Already appealed");
         await Assertions.Expect(page.Locator("#appeal form")).ToHaveCountAsync(0);
         // Under appeal the score shown is still explained by its first round: the consensus and the review it came from.
@@ -97,11 +97,11 @@ public sealed class AppealTests(AppealSystem system) : IClassFixture<AppealSyste
         await page.GotoAsync($"/#/contribute/{copy}");
         await page.GetByRole(AriaRole.Button, new() { Name = "Connect Test wallet" }).ClickAsync();
         // The score explained: the near duplicate names its original, and the flag says why it scored 0.
-        await Assertions.Expect(page.Locator("#score")).ToContainTextAsync("Near duplicate of", new() { Timeout = 30_000 });
+        await Assertions.Expect(page.Locator("#score")).ToContainTextAsync("Near duplicate of");
         await Assertions.Expect(page.Locator("#score")).ToContainTextAsync(original);
         await Assertions.Expect(page.Locator("#score")).ToContainTextAsync("near-duplicate");
         var closed = page.Locator("#appeal-closed");
-        await Assertions.Expect(closed).ToContainTextAsync("it was decided without validators' reviews", new() { Timeout = 30_000 });
+        await Assertions.Expect(closed).ToContainTextAsync("it was decided without validators' reviews");
         await Assertions.Expect(closed).ToContainTextAsync("Not appealable: the score was decided without reviewers");
         await Assertions.Expect(page.Locator("#appeal form")).ToHaveCountAsync(0);
         Assert.Equal(0, await page.GetByRole(AriaRole.Button, new() { Name = "Sign and appeal" }).CountAsync());

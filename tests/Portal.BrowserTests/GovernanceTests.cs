@@ -42,7 +42,7 @@ public sealed class GovernanceTests(GovernanceSystem system) : IClassFixture<Gov
         await page.GetByRole(AriaRole.Radio, new() { Name = "For" }).CheckAsync();
         await page.GetByLabel("Reason (optional)").FillAsync("Reviews need more hands.");
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign and vote" }).ClickAsync();
-        await Assertions.Expect(page.Locator("#vote-receipt")).ToContainTextAsync("Your vote is counted", new() { Timeout = 30_000 });
+        await Assertions.Expect(page.Locator("#vote-receipt")).ToContainTextAsync("Your vote is counted");
         await Assertions.Expect(page.Locator("#receipt-weight")).ToHaveAttributeAsync("data-units", units);
         await Assertions.Expect(page.Locator("#tally-for")).ToHaveAttributeAsync("data-units", units);
 
@@ -58,7 +58,7 @@ public sealed class GovernanceTests(GovernanceSystem system) : IClassFixture<Gov
         // Delegating: the wallet signs a Delegation and the voter's record names the delegate.
         await page.GetByLabel("Delegate my weight to").FillAsync(AnvilNode.DevAddresses[Proposer]);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign delegation" }).ClickAsync();
-        await Assertions.Expect(page.Locator("#delegation-message")).ToContainTextAsync("Delegated to", new() { Timeout = 30_000 });
+        await Assertions.Expect(page.Locator("#delegation-message")).ToContainTextAsync("Delegated to");
         var voter = await Api.GetFromJsonAsync<JsonElement>($"/api/voters/{AnvilNode.DevAddresses[Voter]}");
         Assert.Equal(AnvilNode.DevAddresses[Proposer], voter.GetProperty("delegate").GetString(), StringComparer.OrdinalIgnoreCase);
         var delegated = await Api.GetFromJsonAsync<JsonElement>($"/api/voters/{AnvilNode.DevAddresses[Proposer]}");
@@ -79,7 +79,7 @@ public sealed class GovernanceTests(GovernanceSystem system) : IClassFixture<Gov
         }, "Data is plentiful now; feedback is not.");
         await page.GotoAsync($"/#/governance/{rewards}");
         var diff = page.Locator("#payload-diff");
-        await Assertions.Expect(diff).ToContainTextAsync("It changes 2 of the", new() { Timeout = 30_000 });
+        await Assertions.Expect(diff).ToContainTextAsync("It changes 2 of the");
         await Assertions.Expect(diff.Locator("[data-setting='basePerKind.data']")).ToHaveTextAsync(halved);
         await Assertions.Expect(diff.GetByRole(AriaRole.Row).Filter(new() { HasText = "basePerKind.data" })).ToContainTextAsync(data.ToString(CultureInfo.InvariantCulture));
         await Assertions.Expect(diff.Locator("[data-setting='version']")).ToHaveTextAsync(version.ToString(CultureInfo.InvariantCulture));
@@ -98,7 +98,7 @@ public sealed class GovernanceTests(GovernanceSystem system) : IClassFixture<Gov
             squareRootWeighting = rules.GetProperty("squareRootWeighting").GetBoolean(),
         }, "More time to read.");
         await page.GotoAsync($"/#/governance/{parameters}");
-        await Assertions.Expect(page.Locator("#payload-diff")).ToContainTextAsync("It changes 2 of the 9 settings", new() { Timeout = 30_000 });
+        await Assertions.Expect(page.Locator("#payload-diff")).ToContainTextAsync("It changes 2 of the 9 settings");
         await Assertions.Expect(page.Locator("#payload-diff [data-setting='votingPeriodSeconds']")).ToHaveTextAsync(longer.ToString(CultureInfo.InvariantCulture));
     }
 }

@@ -58,7 +58,7 @@ public sealed class GuardianVetoTests(GuardianSystem system) : IClassFixture<Gua
         await page.GetByLabel("Public reason for the veto").FillAsync(Reason);
         await Screenshots.SaveAsync(page, "governance-veto-form");
         await veto.ClickAsync();
-        await Assertions.Expect(page.Locator("#proposal-state")).ToHaveTextAsync("vetoed", new() { Timeout = 30_000 });
+        await Assertions.Expect(page.Locator("#proposal-state")).ToHaveTextAsync("vetoed");
         await Assertions.Expect(page.Locator("#veto-reason")).ToHaveTextAsync(Reason);
         var signed = await page.EvaluateAsync<JsonElement>("() => window.testWallet.requests.filter(r => r.method === 'eth_signTypedData_v4').map(r => JSON.parse(r.params[1]).primaryType)");
         Assert.Equal(["Veto"], signed.EnumerateArray().Select(t => t.GetString() ?? "").ToArray());

@@ -56,7 +56,7 @@ public sealed class ModelGainTests(ModelSystem system) : IClassFixture<ModelSyst
         var page = await system.OpenAsync(walletAccount: null);
         await page.GotoAsync($"/#/contribute/{id}");
         var gain = page.Locator("#gain-reward");
-        await Assertions.Expect(gain).ToContainTextAsync($"{Tokens.Shown(credited)} tokens", new() { Timeout = 30_000 });
+        await Assertions.Expect(gain).ToContainTextAsync($"{Tokens.Shown(credited)} tokens");
         await Assertions.Expect(gain).ToContainTextAsync($"{(gainPoints / 100m).ToString("0.00", CultureInfo.InvariantCulture)} percentage points");
         await Assertions.Expect(gain).Not.ToContainTextAsync("taken back");
         await Assertions.Expect(page.Locator("#invalidation")).ToHaveCountAsync(0);
@@ -85,7 +85,7 @@ public sealed class ModelGainTests(ModelSystem system) : IClassFixture<ModelSyst
         var reader = await system.OpenAsync(walletAccount: null);
         await reader.GotoAsync($"/#/contribute/{id}");
         var invalidation = reader.Locator("#invalidation");
-        await Assertions.Expect(invalidation).ToContainTextAsync(Reason, new() { Timeout = 30_000 });
+        await Assertions.Expect(invalidation).ToContainTextAsync(Reason);
         await Assertions.Expect(invalidation).ToContainTextAsync($"{Tokens.Shown(reward)} tokens taken back");
         await Assertions.Expect(invalidation.GetByRole(AriaRole.Link)).ToHaveAttributeAsync("href", $"#/governance/{proposal}");
         var gainTaken = reader.Locator("#gain-reward");
@@ -102,7 +102,7 @@ public sealed class ModelGainTests(ModelSystem system) : IClassFixture<ModelSyst
         var owner = await system.OpenAsync(walletAccount: Modeller);
         await owner.GotoAsync($"/#/contribute/{id}");
         // The page asks quality-scoring's standing (no rule of its own): its refusal names the proposal, linked.
-        await Assertions.Expect(owner.Locator("#appeal-closed")).ToContainTextAsync("invalidated the contribution", new() { Timeout = 30_000 });
+        await Assertions.Expect(owner.Locator("#appeal-closed")).ToContainTextAsync("invalidated the contribution");
         await Assertions.Expect(owner.Locator("#appeal-closed")).ToContainTextAsync(new Regex($"Invalidated: this contribution was invalidated by proposal {proposal}", RegexOptions.IgnoreCase));
         await Assertions.Expect(owner.Locator("#appeal-closed a")).ToHaveAttributeAsync("href", $"#/governance/{proposal}");
         await Assertions.Expect(owner.Locator("#appeal form")).ToHaveCountAsync(0);

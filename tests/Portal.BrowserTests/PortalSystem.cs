@@ -75,6 +75,9 @@ public class PortalSystem : IAsyncLifetime
         });
         Portal = portal;
 
+        // Expectations wait as long as the services may take on a loaded two-core CI machine (Playwright's 5 s default
+        // failed there: a prediction answered after the model had been busy training). One setting, not one per call.
+        Assertions.SetDefaultExpectTimeout(30_000);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {

@@ -102,7 +102,7 @@ public sealed class PortalTests(PortalSystem system) : IClassFixture<PortalSyste
         var page = await system.OpenAsync(walletAccount: null);
         await page.GotoAsync($"/#/explorer/{id}");
         var result = page.Locator("#proof-result");
-        await Assertions.Expect(result).ToHaveAttributeAsync("data-verified", "true", new() { Timeout = 30_000 });
+        await Assertions.Expect(result).ToHaveAttributeAsync("data-verified", "true");
         await Assertions.Expect(result).ToContainTextAsync("Verified in your browser");
         await Screenshots.SaveAsync(page, "explorer");
 
@@ -117,7 +117,7 @@ public sealed class PortalTests(PortalSystem system) : IClassFixture<PortalSyste
             await route.FulfillAsync(new() { Response = response, Body = proof.ToJsonString() });
         });
         await forged.GotoAsync($"/#/explorer/{index}");
-        await Assertions.Expect(forged.Locator("#proof-result")).ToHaveAttributeAsync("data-verified", "false", new() { Timeout = 30_000 });
+        await Assertions.Expect(forged.Locator("#proof-result")).ToHaveAttributeAsync("data-verified", "false");
         await Assertions.Expect(forged.Locator("#proof-result")).ToContainTextAsync("does not lead to the anchored root");
 
         // An operator rewriting the entry itself (a different score, say) while serving the honest proof.
@@ -130,7 +130,7 @@ public sealed class PortalTests(PortalSystem system) : IClassFixture<PortalSyste
             await route.FulfillAsync(new() { Response = response, Body = entries.ToJsonString() });
         });
         await rewritten.GotoAsync($"/#/explorer/{index}");
-        await Assertions.Expect(rewritten.Locator("#proof-result")).ToHaveAttributeAsync("data-verified", "false", new() { Timeout = 30_000 });
+        await Assertions.Expect(rewritten.Locator("#proof-result")).ToHaveAttributeAsync("data-verified", "false");
     }
 
     [Fact]
@@ -237,7 +237,7 @@ public sealed class PortalTests(PortalSystem system) : IClassFixture<PortalSyste
         var claimButton = page.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Claim .+ tokens with my wallet$") });
         await Assertions.Expect(claimButton).ToBeEnabledAsync();
         await claimButton.ClickAsync();
-        await Assertions.Expect(page.Locator("#claim-status")).ToContainTextAsync("Claimed in block", new() { Timeout = 30_000 });
+        await Assertions.Expect(page.Locator("#claim-status")).ToContainTextAsync("Claimed in block");
         // The page reads what was paid back from the chain; nothing is left to claim.
         await Assertions.Expect(page.Locator("#claimed-on-chain")).ToHaveAttributeAsync("data-units", amount.ToString(CultureInfo.InvariantCulture));
         await Assertions.Expect(claimButton).ToBeDisabledAsync();
@@ -263,7 +263,7 @@ public sealed class PortalTests(PortalSystem system) : IClassFixture<PortalSyste
         var relayButton = page.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Claim .+ tokens without gas") });
         await Assertions.Expect(relayButton).ToBeEnabledAsync(new() { Timeout = 30_000 });
         await relayButton.ClickAsync();
-        await Assertions.Expect(page.Locator("#claim-status")).ToContainTextAsync("Claimed without gas in block", new() { Timeout = 30_000 });
+        await Assertions.Expect(page.Locator("#claim-status")).ToContainTextAsync("Claimed without gas in block");
         await Assertions.Expect(page.Locator("#claimed-on-chain")).ToHaveAttributeAsync("data-units", amount.ToString(CultureInfo.InvariantCulture));
         await Assertions.Expect(relayButton).ToBeDisabledAsync();
 

@@ -19,7 +19,7 @@ public sealed class ValidatorDeskTests(ValidatorDeskSystem system) : IClassFixtu
         await page.GetByRole(AriaRole.Button, new() { Name = "Connect Test wallet" }).ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Register as a validator" }).ClickAsync();
 
-        await Assertions.Expect(page.Locator("#registration-message")).ToContainTextAsync("validator-admission proposal", new() { Timeout = 30_000 });
+        await Assertions.Expect(page.Locator("#registration-message")).ToContainTextAsync("validator-admission proposal");
         using var lookup = await Api.GetAsync($"/api/validators/{AnvilNode.DevAddresses[stranger]}");
         Assert.Equal(System.Net.HttpStatusCode.NotFound, lookup.StatusCode);
         await Accessibility.AssertNoSeriousViolationAsync(page);
@@ -50,13 +50,13 @@ public sealed class ValidatorDeskTests(ValidatorDeskSystem system) : IClassFixtu
 
         // The content, read with a signed ContentRead and its hash checked in the page.
         await page.GetByRole(AriaRole.Button, new() { Name = "Read the content" }).ClickAsync();
-        await Assertions.Expect(page.Locator("#content-text")).ToContainTextAsync(text, new() { Timeout = 30_000 });
+        await Assertions.Expect(page.Locator("#content-text")).ToContainTextAsync(text);
         await Assertions.Expect(page.Locator("#content-hash-check")).ToHaveClassAsync("ok");
 
         await page.GetByLabel("Score (0–100)").FillAsync("80");
         await page.GetByLabel("Verdict").SelectOptionAsync("accept");
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign and commit" }).ClickAsync();
-        await Assertions.Expect(page.Locator("#review-message")).ToContainTextAsync("Committed", new() { Timeout = 30_000 });
+        await Assertions.Expect(page.Locator("#review-message")).ToContainTextAsync("Committed");
         var salt = await page.EvaluateAsync<string>($"() => JSON.parse(localStorage.getItem('communityai:sealed-review:{id}')).salt");
         // The service holds the commitment, not the salt, the score or the verdict.
         var sealedCase = await Api.GetStringAsync($"/api/scoring/{id}");
@@ -68,7 +68,7 @@ public sealed class ValidatorDeskTests(ValidatorDeskSystem system) : IClassFixtu
         await page.ReloadAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Connect Test wallet" }).ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign and reveal" }).ClickAsync();
-        await Assertions.Expect(page.Locator("#review-message")).ToContainTextAsync("Revealed", new() { Timeout = 30_000 });
+        await Assertions.Expect(page.Locator("#review-message")).ToContainTextAsync("Revealed");
         Assert.True(await page.EvaluateAsync<bool>($"() => localStorage.getItem('communityai:sealed-review:{id}') === null"));
 
         var scored = await Eventually.MatchesAsync(() => Api.GetFromJsonAsync<JsonElement>($"/api/scoring/{id}"),

@@ -48,7 +48,7 @@ public sealed class ValidatorReputationTests(ReviewerAppealSystem system) : ICla
         var page = await system.OpenAsync(walletAccount: clipped);
         await page.GotoAsync("/#/validator");
         await page.GetByRole(AriaRole.Button, new() { Name = "Connect Test wallet" }).ClickAsync();
-        await Assertions.Expect(page.Locator("#reputation-value")).ToHaveTextAsync(Decimals(view.GetProperty("reputation")), new() { Timeout = 30_000 });
+        await Assertions.Expect(page.Locator("#reputation-value")).ToHaveTextAsync(Decimals(view.GetProperty("reputation")));
         var rows = page.Locator("#reputation tbody tr");
         await Assertions.Expect(rows).ToHaveCountAsync(view.GetProperty("recentChanges").GetArrayLength());
         await Assertions.Expect(page.Locator("#reputation-chart")).ToHaveAttributeAsync("data-points", (view.GetProperty("recentChanges").GetArrayLength() + 1).ToString(CultureInfo.InvariantCulture));
@@ -62,23 +62,23 @@ public sealed class ValidatorReputationTests(ReviewerAppealSystem system) : ICla
         await visitor.GotoAsync("/#/validator");
         await visitor.GetByLabel("Validator address").FillAsync(AnvilNode.DevAddresses[clipped]);
         await visitor.GetByRole(AriaRole.Button, new() { Name = "Show reputation" }).ClickAsync();
-        await Assertions.Expect(visitor.Locator("#reputation-value")).ToHaveTextAsync(Decimals(view.GetProperty("reputation")), new() { Timeout = 30_000 });
+        await Assertions.Expect(visitor.Locator("#reputation-value")).ToHaveTextAsync(Decimals(view.GetProperty("reputation")));
 
         // A validator that was not on the case is told why it cannot appeal, and gets no form.
         var outsider = ReviewerAppealSystem.Validators.Single(v => !reviewers.Contains(v));
         var stranger = await system.OpenAsync(walletAccount: outsider);
         await stranger.GotoAsync($"/#/validator/{id}");
         await stranger.GetByRole(AriaRole.Button, new() { Name = "Connect Test wallet" }).ClickAsync();
-        await Assertions.Expect(stranger.Locator("#appeal-standing")).ToContainTextAsync("You cannot appeal — Not on the case", new() { Timeout = 30_000 });
+        await Assertions.Expect(stranger.Locator("#appeal-standing")).ToContainTextAsync("You cannot appeal — Not on the case");
         Assert.Equal(0, await stranger.GetByRole(AriaRole.Button, new() { Name = "Sign and appeal" }).CountAsync());
 
         // The clipped reviewer appeals from the desk: one Appeal signed in its wallet.
         await rows.First.GetByRole(AriaRole.Link, new() { Name = $"Open the case {change.GetProperty("contributionId").GetString()}" }).ClickAsync();
-        await Assertions.Expect(page.Locator("#appeal-standing")).ToContainTextAsync("The consensus clipped your review", new() { Timeout = 30_000 });
+        await Assertions.Expect(page.Locator("#appeal-standing")).ToContainTextAsync("The consensus clipped your review");
         await page.GetByLabel("Why the score is wrong").FillAsync("The season's log is complete and matches the gauge; the other reviews read it right, I did not.");
         await Accessibility.AssertNoViolationAsync(page);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign and appeal" }).ClickAsync();
-        await Assertions.Expect(page.Locator("#appeal-message")).ToContainTextAsync("Appeal filed: 1 validators drawn", new() { Timeout = 30_000 });
+        await Assertions.Expect(page.Locator("#appeal-message")).ToContainTextAsync("Appeal filed: 1 validators drawn");
         var signed = await page.EvaluateAsync<JsonElement>("() => window.testWallet.requests.filter(r => r.method === 'eth_signTypedData_v4').map(r => JSON.parse(r.params[1]).primaryType)");
         Assert.Equal(["Appeal"], signed.EnumerateArray().Select(t => t.GetString() ?? "").ToArray());
         await Screenshots.SaveAsync(page, "validator-reputation");
@@ -92,7 +92,7 @@ public sealed class ValidatorReputationTests(ReviewerAppealSystem system) : ICla
         var other = await system.OpenAsync(walletAccount: agreeing);
         await other.GotoAsync($"/#/validator/{id}");
         await other.GetByRole(AriaRole.Button, new() { Name = "Connect Test wallet" }).ClickAsync();
-        await Assertions.Expect(other.Locator("#appeal-standing")).ToContainTextAsync("You cannot appeal — Already appealed", new() { Timeout = 30_000 });
+        await Assertions.Expect(other.Locator("#appeal-standing")).ToContainTextAsync("You cannot appeal — Already appealed");
         Assert.Equal(0, await other.GetByRole(AriaRole.Button, new() { Name = "Sign and appeal" }).CountAsync());
         await Accessibility.AssertNoViolationAsync(other);
     }
@@ -135,7 +135,7 @@ public sealed class ValidatorReputationTests(ReviewerAppealSystem system) : ICla
         var page = await system.OpenAsync(walletAccount: null);
         await page.GotoAsync($"/#/contribute/{id}");
         var listed = page.Locator("#appeal-slashes li");
-        await Assertions.Expect(listed).ToHaveCountAsync(slashes.Count, new() { Timeout = 30_000 });
+        await Assertions.Expect(listed).ToHaveCountAsync(slashes.Count);
         var entry = listed.Filter(new() { HasText = slash.GetProperty("validator").GetString()! });
         await Assertions.Expect(entry).ToContainTextAsync($"lost {amount} tokens");
         await Accessibility.AssertNoViolationAsync(page);
@@ -143,7 +143,7 @@ public sealed class ValidatorReputationTests(ReviewerAppealSystem system) : ICla
         // The slashed reviewer's account: its settlement entry says what of it is the slash.
         await entry.GetByRole(AriaRole.Link).ClickAsync();
         var journal = page.Locator("#journal-title + .table-wrap tbody tr").Filter(new() { HasText = "slashed" });
-        await Assertions.Expect(journal).ToHaveCountAsync(1, new() { Timeout = 30_000 });
+        await Assertions.Expect(journal).ToHaveCountAsync(1);
         await Assertions.Expect(journal).ToContainTextAsync($"of which {amount} tokens slashed");
         await Assertions.Expect(journal.GetByRole(AriaRole.Link)).ToHaveAttributeAsync("href", $"#/contribute/{id}");
         await Accessibility.AssertNoViolationAsync(page);

@@ -67,7 +67,7 @@ public sealed class WitnessTests(WitnessedSystem system) : IClassFixture<Witness
             await route.FulfillAsync(new() { Status = 200, ContentType = CheckpointApiText, Body = new SignedNote(body, lines).Format() });
         });
         await copied.GotoAsync("/#/explorer");
-        await Assertions.Expect(copied.Locator("#witnessed")).ToContainTextAsync("cosigned by 0 of the 2 known witnesses required", new() { Timeout = 30_000 });
+        await Assertions.Expect(copied.Locator("#witnessed")).ToContainTextAsync("cosigned by 0 of the 2 known witnesses required");
 
         // A checkpoint whose log signature was altered is refused outright.
         var forged = await system.OpenAsync(walletAccount: null);
