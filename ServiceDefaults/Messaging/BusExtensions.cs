@@ -48,8 +48,15 @@ public static class BusExtensions
             });
         });
 
-        // Start-up waits for the bus, so queues and bindings exist before the outbox publishes anything.
-        builder.Services.Configure<MassTransitHostOptions>(options => options.WaitUntilStarted = true);
+        // Start-up waits for the bus, so queues and bindings exist before the outbox publishes anything. Stopping is
+        // bounded: without a timeout a receive endpoint whose broker connection was lost and recovered can wait for
+        // ever to stop (seen in a fault test: the service never finished shutting down after a broker restart); 20 s
+        // stays inside the host's 30 s shutdown and the pod's grace period.
+        builder.Services.Configure<MassTransitHostOptions>(options =>
+        {
+            options.WaitUntilStarted = true;
+            options.StopTimeout = TimeSpan.FromSeconds(20);
+        });
         return builder;
     }
 }
