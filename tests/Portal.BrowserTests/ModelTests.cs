@@ -67,7 +67,7 @@ public sealed class ModelTests(ModelSystem system) : IClassFixture<ModelSystem>
         await page.GetByRole(AriaRole.Button, new() { Name = "Connect Test wallet" }).ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign and send feedback" }).ClickAsync();
         var sent = page.Locator("#feedback-contribution");
-        await Assertions.Expect(sent).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await Assertions.Expect(sent).ToBeVisibleAsync();
         var feedback = (await sent.GetAttributeAsync("data-id"))!;
         var signed = await page.EvaluateAsync<JsonElement>("() => window.testWallet.requests.filter(r => r.method === 'eth_signTypedData_v4').map(r => JSON.parse(r.params[1]))");
         var message = Assert.Single(signed.EnumerateArray());

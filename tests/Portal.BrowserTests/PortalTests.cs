@@ -138,11 +138,10 @@ public sealed class PortalTests(PortalSystem system) : IClassFixture<PortalSyste
     {
         var id = await Contributions.SubmitAsync(Api, keyIndex: 5, "an entry for the consistency check");
         await Contributions.WaitForStatusAsync(Api, id, "anchored");
-        var patience = new LocatorAssertionsToHaveAttributeOptions { Timeout = 30_000 };
 
         var page = await system.OpenAsync(walletAccount: null);
         await page.GotoAsync("/#/explorer");
-        await Assertions.Expect(page.Locator("#consistency")).ToHaveAttributeAsync("data-consistent", "true", patience);
+        await Assertions.Expect(page.Locator("#consistency")).ToHaveAttributeAsync("data-consistent", "true");
         await Assertions.Expect(page.Locator("#consistency")).ToContainTextAsync("anchored on chain (consistency proof checked in your browser)");
 
         // An operator showing this visitor a rewritten log: the same size, another root.
@@ -156,7 +155,7 @@ public sealed class PortalTests(PortalSystem system) : IClassFixture<PortalSyste
             await route.FulfillAsync(new() { Response = response, Body = head.ToJsonString() });
         });
         await rewritten.GotoAsync("/#/explorer");
-        await Assertions.Expect(rewritten.Locator("#consistency")).ToHaveAttributeAsync("data-consistent", "false", patience);
+        await Assertions.Expect(rewritten.Locator("#consistency")).ToHaveAttributeAsync("data-consistent", "false");
         await Assertions.Expect(rewritten.Locator("#consistency")).ToHaveAttributeAsync("role", "alert");
         await Assertions.Expect(rewritten.Locator("#consistency")).ToContainTextAsync("does not extend the head anchored on chain");
 
@@ -177,7 +176,7 @@ public sealed class PortalTests(PortalSystem system) : IClassFixture<PortalSyste
             await route.FulfillAsync(new() { Response = response, Body = proof.ToJsonString() });
         });
         await forged.GotoAsync("/#/explorer");
-        await Assertions.Expect(forged.Locator("#consistency")).ToHaveAttributeAsync("data-consistent", "false", patience);
+        await Assertions.Expect(forged.Locator("#consistency")).ToHaveAttributeAsync("data-consistent", "false");
     }
 
     [Fact]
@@ -261,7 +260,7 @@ public sealed class PortalTests(PortalSystem system) : IClassFixture<PortalSyste
         var page = await system.OpenAsync(walletAccount: null);
         await page.GotoAsync($"/#/account/{account}");
         var relayButton = page.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Claim .+ tokens without gas") });
-        await Assertions.Expect(relayButton).ToBeEnabledAsync(new() { Timeout = 30_000 });
+        await Assertions.Expect(relayButton).ToBeEnabledAsync();
         await relayButton.ClickAsync();
         await Assertions.Expect(page.Locator("#claim-status")).ToContainTextAsync("Claimed without gas in block");
         await Assertions.Expect(page.Locator("#claimed-on-chain")).ToHaveAttributeAsync("data-units", amount.ToString(CultureInfo.InvariantCulture));

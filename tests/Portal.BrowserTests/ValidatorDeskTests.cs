@@ -34,7 +34,7 @@ public sealed class ValidatorDeskTests(ValidatorDeskSystem system) : IClassFixtu
         await page.GotoAsync("/#/validator");
         await page.GetByRole(AriaRole.Button, new() { Name = "Connect Test wallet" }).ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Register as a validator" }).ClickAsync();
-        await Assertions.Expect(page.GetByText("No open assignments.")).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await Assertions.Expect(page.GetByText("No open assignments.")).ToBeVisibleAsync();
         using (var lookup = await Api.GetAsync($"/api/validators/{validator}"))
             Assert.True(lookup.IsSuccessStatusCode, "the page's registration is on record");
 

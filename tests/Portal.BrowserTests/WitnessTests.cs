@@ -12,7 +12,6 @@ namespace CommunityAI.Portal.BrowserTests;
 /// </summary>
 public sealed class WitnessTests(WitnessedSystem system) : IClassFixture<WitnessedSystem>
 {
-    private static readonly LocatorAssertionsToHaveAttributeOptions Patience = new() { Timeout = 30_000 };
     private HttpClient Api => new() { BaseAddress = system.Portal };
 
     [Fact]
@@ -25,7 +24,7 @@ public sealed class WitnessTests(WitnessedSystem system) : IClassFixture<Witness
         var page = await system.OpenAsync(walletAccount: null);
         await page.GotoAsync("/#/explorer");
         var witnessed = page.Locator("#witnessed");
-        await Assertions.Expect(witnessed).ToHaveAttributeAsync("data-witnessed", "false", Patience);
+        await Assertions.Expect(witnessed).ToHaveAttributeAsync("data-witnessed", "false");
         await Assertions.Expect(witnessed).ToContainTextAsync("signed by portal.test/log at");
         await Assertions.Expect(witnessed).ToContainTextAsync("cosigned by 0 of the 2 known witnesses required");
         await Assertions.Expect(witnessed).ToHaveAttributeAsync("role", "alert");
@@ -34,7 +33,7 @@ public sealed class WitnessTests(WitnessedSystem system) : IClassFixture<Witness
         // history events too): the bridge still serves the head they cosigned, not a newer one nobody has.
         var size = await CosignNewestHeadAsync();
         await page.ReloadAsync();
-        await Assertions.Expect(witnessed).ToHaveAttributeAsync("data-witnessed", "true", Patience);
+        await Assertions.Expect(witnessed).ToHaveAttributeAsync("data-witnessed", "true");
         await Assertions.Expect(witnessed).ToContainTextAsync($"signed by portal.test/log at {size} entries");
         await Assertions.Expect(witnessed).ToContainTextAsync("cosigned by 2 of 2 known witnesses (witness-a.portal.test, witness-b.portal.test), 2 required");
         await Accessibility.AssertNoViolationAsync(page);
@@ -51,7 +50,7 @@ public sealed class WitnessTests(WitnessedSystem system) : IClassFixture<Witness
             await route.FulfillAsync(new() { Status = 200, ContentType = CheckpointApiText, Body = new SignedNote(body, [WitnessedSystem.LogKey.Sign(body)]).Format() });
         });
         await split.GotoAsync("/#/explorer");
-        await Assertions.Expect(split.Locator("#witnessed")).ToHaveAttributeAsync("data-witnessed", "false", Patience);
+        await Assertions.Expect(split.Locator("#witnessed")).ToHaveAttributeAsync("data-witnessed", "false");
         await Assertions.Expect(split.Locator("#witnessed")).ToContainTextAsync("cosigned by 0 of the 2 known witnesses required");
         await Assertions.Expect(split.Locator("#witnessed")).ToContainTextAsync("may be one shown only to you");
 
@@ -79,7 +78,7 @@ public sealed class WitnessTests(WitnessedSystem system) : IClassFixture<Witness
             await route.FulfillAsync(new() { Status = 200, ContentType = CheckpointApiText, Body = new SignedNote(served.Text, [altered, .. served.Signatures.Skip(1)]).Format() });
         });
         await forged.GotoAsync("/#/explorer");
-        await Assertions.Expect(forged.Locator("#witnessed")).ToHaveAttributeAsync("data-witnessed", "false", Patience);
+        await Assertions.Expect(forged.Locator("#witnessed")).ToHaveAttributeAsync("data-witnessed", "false");
         await Assertions.Expect(forged.Locator("#witnessed")).ToContainTextAsync("does not verify with the key of portal.test/log");
     }
 
