@@ -170,7 +170,7 @@ const fastRefresh = 1000, slowRefresh = 30_000;
  * changes and at the slow cadence (a window closes without any event).
  */
 function watch(id, section) {
-  let stopped = false, running = false, timer = null, lastTick = 0, anchored = false;
+  let stopped = false, running = false, timer = null, lastTick = 0, anchored = false, looksAfterAnchored = 0;
   const list = h("ol", { class: "steps", "aria-label": "Progress" });
   const live = h("p", { id: "status", role: "status", "aria-live": "polite" }, "Waiting for the contribution…");
   const details = h("div");
@@ -220,7 +220,10 @@ function watch(id, section) {
           if (!card.isEqualNode(details.firstChild)) details.replaceChildren(card);
         }
         latest = view;
-        anchored = view.status === "anchored";
+        // Settled once anchored and the card names the reward policy that priced it: the view can say "anchored" a
+        // moment before that part is written, and the slow cadence would then show "not yet" for half a minute. At most
+        // 30 more quick looks, so a view that never gets it does not keep the page asking every second.
+        if (view.status === "anchored" && (view.explanation?.rewardPolicyVersion != null || ++looksAfterAnchored > 30)) anchored = true;
         await drawAppeal();
       }
     } catch (error) {
