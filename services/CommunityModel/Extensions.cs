@@ -48,6 +48,7 @@ public static class Extensions
     {
         options.Events.AddEventType<ModelTrained>();
         options.Events.AddEventType<ModelEvaluated>();
+        options.Events.AddEventType<DataValued>();
         options.Events.AddEventType<ModelContributionEvaluated>();
         options.Events.AddEventType<EvaluationSplitCommitted>();
         options.Events.AddEventType<EvaluationSplitRevealed>();

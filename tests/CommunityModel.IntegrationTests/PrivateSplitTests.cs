@@ -47,7 +47,7 @@ public sealed class PrivateSplitTests(ModelService service) : IClassFixture<Mode
         var events = await OrderedModelEventsAsync();
         var types = events.Select(e => e.Type).ToList();
         Assert.Equal(["evaluation_split_committed", "evaluation_split_revealed", "evaluation_split_committed", "model_trained", "model_evaluated",
-            "evaluation_split_revealed"], types);
+            "data_valued", "evaluation_split_revealed"], types);
         var reveals = events.Where(e => e.Type == "evaluation_split_revealed").Select(e => JsonDocument.Parse(e.Data).RootElement).ToList();
         Assert.Equal(stoppedSalt, reveals[0].GetProperty("salt").GetString());
         var commit = JsonDocument.Parse(events[2].Data).RootElement;

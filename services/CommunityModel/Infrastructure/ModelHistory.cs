@@ -20,6 +20,7 @@ public sealed class ModelHistory(NpgsqlDataSource dataSource, IDocumentStore sto
     private static readonly string Events = HistoryStoreExtensions.EventsSchema + ".mt_events";
     private static readonly string TrainedType = OutboxRoutes.EventTypeName(typeof(ModelTrained));
     private static readonly string EvaluatedType = OutboxRoutes.EventTypeName(typeof(ModelEvaluated));
+    private static readonly string ValuedType = OutboxRoutes.EventTypeName(typeof(DataValued));
     private static readonly string SubmittedType = OutboxRoutes.EventTypeName(typeof(ContributionSubmitted));
     private static readonly string ContributionEvaluatedType = OutboxRoutes.EventTypeName(typeof(ModelContributionEvaluated));
 
@@ -134,7 +135,7 @@ public sealed class ModelHistory(NpgsqlDataSource dataSource, IDocumentStore sto
     /// (a concurrent round recorded it first: the stream exists).
     /// The snapshot roots are hex, so no root can contain the separator and no two pairs share a stream.
     /// </summary>
-    public async Task<bool> RecordAsync(ModelTrained trained, ModelEvaluated evaluated, byte[] model, IReadOnlyList<string> trainTextHashes,
+    public async Task<bool> RecordAsync(ModelTrained trained, ModelEvaluated evaluated, DataValued valued, byte[] model, IReadOnlyList<string> trainTextHashes,
         IReadOnlyList<(ModelContributionEvaluated Evaluated, byte[] Model)> contributions, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(trained);
@@ -150,7 +151,7 @@ public sealed class ModelHistory(NpgsqlDataSource dataSource, IDocumentStore sto
                 if (contribution.BecameChampion)
                     session.Store(new StoredModel(contribution.ModelHash, bytes));
             }
-            session.Events.StartStream(StreamKey(trained.SnapshotRoot, trained.FeedbackSnapshotRoot), trained, evaluated);
+            session.Events.StartStream(StreamKey(trained.SnapshotRoot, trained.FeedbackSnapshotRoot), trained, evaluated, valued);
             session.Store(new StoredModel(trained.ModelHash, model));
             session.Store(new StoredTrainingSet(trained.ModelHash, trainTextHashes));
             await session.SaveChangesAsync(ct);
@@ -162,14 +163,18 @@ public sealed class ModelHistory(NpgsqlDataSource dataSource, IDocumentStore sto
         }
     }
 
-    /// <summary>A training round as the history records it: the model trained, and how it measured against the champion.</summary>
-    public sealed record Round(ModelTrained Trained, ModelEvaluated? Evaluated);
+    /// <summary>
+    /// A training round as the history records it: the model trained, how it measured against the champion, and what its
+    /// new data and feedback were worth (rounds recorded before 1.17 have no <see cref="DataValued"/>).
+    /// </summary>
+    public sealed record Round(ModelTrained Trained, ModelEvaluated? Evaluated, DataValued? Valued);
 
     /// <summary>The newest <paramref name="limit"/> rounds, newest first (rounds recorded before private evaluation have none).</summary>
     public async Task<IReadOnlyList<Round>> RoundsAsync(int limit, CancellationToken ct)
     {
         await using var command = dataSource.CreateCommand(
-            $"SELECT t.data::text, e.data::text FROM {Events} t LEFT JOIN {Events} e ON e.stream_id = t.stream_id AND e.type = '{EvaluatedType}' " +
+            $"SELECT t.data::text, e.data::text, v.data::text FROM {Events} t LEFT JOIN {Events} e ON e.stream_id = t.stream_id AND e.type = '{EvaluatedType}' " +
+            $"LEFT JOIN {Events} v ON v.stream_id = t.stream_id AND v.type = '{ValuedType}' " +
             $"WHERE t.stream_id LIKE @p AND t.type = '{TrainedType}' ORDER BY t.seq_id DESC LIMIT @n");
         command.Parameters.AddWithValue("p", StreamPrefix + "%");
         command.Parameters.AddWithValue("n", limit);
@@ -177,7 +182,8 @@ public sealed class ModelHistory(NpgsqlDataSource dataSource, IDocumentStore sto
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
             rounds.Add(new Round(JsonSerializer.Deserialize<ModelTrained>(reader.GetString(0), OutboxRoutes.HistoryJson)!,
-                reader.IsDBNull(1) ? null : JsonSerializer.Deserialize<ModelEvaluated>(reader.GetString(1), OutboxRoutes.HistoryJson)));
+                reader.IsDBNull(1) ? null : JsonSerializer.Deserialize<ModelEvaluated>(reader.GetString(1), OutboxRoutes.HistoryJson),
+                reader.IsDBNull(2) ? null : JsonSerializer.Deserialize<DataValued>(reader.GetString(2), OutboxRoutes.HistoryJson)));
         return rounds;
     }
 

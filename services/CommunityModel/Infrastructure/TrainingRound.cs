@@ -95,6 +95,7 @@ public sealed partial class TrainingRound(
             .Select(c => (c.ContributionId, Example: LabelledExample.TryRead(c.Content, o.Labels, o.MaxTextLength)))
             .Where(c => c.Example is not null).Select(c => (c.ContributionId, Example: c.Example!)).ToList();
         var members = data.Snapshot.MemberCount;
+        var dataExamples = sourced.Count;
         var fromFeedback = 0;
         if (feedbackRoot is not null)
         {
@@ -118,6 +119,7 @@ public sealed partial class TrainingRound(
         var firstContributedAt = sourced.GroupBy(s => s.Example.Text, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Min(s => submissions.TryGetValue(s.ContributionId, out var at) ? at.At : 0), StringComparer.Ordinal);
         var pending = modelRoot is null ? [] : await PendingModelsAsync(modelRoot, ct);
+        var batches = await BatchesAsync(sourced, dataExamples, ct);
 
         // The period's salt is committed in the history before anything trains or evaluates with it, and revealed when the round ends.
         if (await periods.CommitAsync(o.HeldOutPercent, ct) is not { } period)
@@ -125,7 +127,7 @@ public sealed partial class TrainingRound(
                 "another replica committed this evaluation period first; retry when its round ends");
         try
         {
-            return await TrainAsync(period, new Roots(dataRoot, feedbackRoot, modelRoot), examples, members, fromFeedback, firstContributedAt, pending, ct);
+            return await TrainAsync(period, new Roots(dataRoot, feedbackRoot, modelRoot), batches, members, fromFeedback, firstContributedAt, pending, ct);
         }
         finally
         {
@@ -136,13 +138,40 @@ public sealed partial class TrainingRound(
     /// <summary>The round's snapshots: data, and feedback and model contributions when there were any.</summary>
     public sealed record Roots(string Data, string? Feedback, string? Models);
 
-    private async Task<Outcome> TrainAsync(EvaluationPeriods.Open period, Roots roots, List<LabelledExample> examples, int members, int fromFeedback,
+    /// <summary>
+    /// The round's examples, each marked new when its contribution was not a member of the baseline's snapshot of its kind;
+    /// the baseline is the round before (the latest <see cref="ModelTrained"/>), or none for the first round.
+    /// </summary>
+    public sealed record Batches(ModelTrained? Baseline, IReadOnlyList<Batches.Marked> Examples)
+    {
+        public sealed record Marked(LabelledExample Example, bool NewData, bool NewFeedback);
+    }
+
+    /// <param name="sourced">The data examples first (<paramref name="dataExamples"/> of them), then those made from feedback.</param>
+    private async Task<Batches> BatchesAsync(List<(string ContributionId, LabelledExample Example)> sourced, int dataExamples, CancellationToken ct)
+    {
+        var baseline = await history.LatestAsync(ct);
+        var oldData = await MembersAsync(baseline?.SnapshotRoot, ct);
+        var oldFeedback = await MembersAsync(baseline?.FeedbackSnapshotRoot, ct);
+        return new Batches(baseline, sourced.Select((s, i) => new Batches.Marked(s.Example,
+            NewData: i < dataExamples && !oldData.Contains(s.ContributionId),
+            NewFeedback: i >= dataExamples && !oldFeedback.Contains(s.ContributionId))).ToList());
+    }
+
+    private async Task<IReadOnlySet<string>> MembersAsync(string? root, CancellationToken ct) =>
+        root is not null && await history.SnapshotAsync(root, ct) is { } snapshot
+            ? snapshot.Members.Select(m => m.ContributionId).ToHashSet(StringComparer.OrdinalIgnoreCase)
+            : new HashSet<string>();
+
+    private async Task<Outcome> TrainAsync(EvaluationPeriods.Open period, Roots roots, Batches batches, int members, int fromFeedback,
         IReadOnlyDictionary<string, long> firstContributedAt, IReadOnlyList<ContributedModels.Pending> pending, CancellationToken ct)
     {
         var (dataRoot, feedbackRoot) = (roots.Data, roots.Feedback);
         var o = options.Value;
         var started = Stopwatch.GetTimestamp();
-        var outcome = TextClassifier.Train(examples, new TextClassifier.Settings(o.Labels, o.Seed, o.HeldOutPercent, period.Salt));
+        var examples = batches.Examples.Select(e => e.Example).ToList();
+        var settings = new TextClassifier.Settings(o.Labels, o.Seed, o.HeldOutPercent, period.Salt);
+        var outcome = TextClassifier.Train(examples, settings);
         if (outcome is TextClassifier.Outcome.Refused tooLittle)
             return new Outcome.Refused(StatusCodes.Status422UnprocessableEntity, "Not enough labelled data", "snapshot",
                 $"snapshot {dataRoot}: {examples.Count} usable examples of {members} members; {tooLittle.Reason}");
@@ -164,7 +193,11 @@ public sealed partial class TrainingRound(
                 current = result.AsChampion;
         }
         var evaluated = await EvaluateAsync(period.Period, trained, model, current, firstContributedAt, ct);
-        if (!await history.RecordAsync(trained, evaluated, model.Model, model.TrainTextHashes, contributed, ct))
+        var baseline = batches.Baseline;
+        var valued = new DataValued(period.Period, trained.ModelHash, dataRoot, feedbackRoot, baseline?.ModelHash, baseline?.SnapshotRoot, baseline?.FeedbackSnapshotRoot,
+            DataValue.Measure(batches.Examples.Select(e => new DataValue.Example(e.Example, e.NewData)).ToList(), model.Model, settings),
+            DataValue.Measure(batches.Examples.Select(e => new DataValue.Example(e.Example, e.NewFeedback)).ToList(), model.Model, settings));
+        if (!await history.RecordAsync(trained, evaluated, valued, model.Model, model.TrainTextHashes, contributed, ct))
             return new Outcome.AlreadyTrained((await history.TrainedAsync(dataRoot, feedbackRoot, ct))!);
         champion.Forget();
         return new Outcome.Trained(trained);
