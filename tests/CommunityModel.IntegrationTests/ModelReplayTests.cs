@@ -1,8 +1,6 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Text.Json;
-using System.Text.Json.Nodes;
-using CommunityAI.CommunityModel.Infrastructure;
 using CommunityAI.Contracts;
 using CommunityAI.Formats;
 using Marten;
@@ -26,7 +24,7 @@ public sealed class ModelReplayTests(ModelService service) : IClassFixture<Model
         await Answers.OkAsync(await service.Client.TrainAsync(), HttpStatusCode.Created);
         await service.ContributeAsync(all.Skip(48));
         var second = await Answers.OkAsync(await service.Client.TrainAsync(), HttpStatusCode.Created);
-        var content = await ContentFileAsync();
+        var content = await service.ContentFileAsync();
 
         var honest = await AuditRun("--model-content", content);
         Assert.True(honest.Code == 0, honest.Output);
@@ -66,21 +64,4 @@ public sealed class ModelReplayTests(ModelService service) : IClassFixture<Model
     }
 
     private Task<(int Code, string Output)> AuditRun(params string[] extra) => service.ReplayAsync(extra);
-
-    /// <summary>The content of every snapshot the history records, as an admitted builder exports it.</summary>
-    private async Task<string> ContentFileAsync()
-    {
-        var datasets = service.Model.Services.GetRequiredService<DatasetClient>();
-        var members = new JsonArray();
-        foreach (var (stream, _) in await service.EventsOfTypeAsync("dataset_snapshotted"))
-        {
-            var (exported, refusal) = await datasets.ExportAsync(stream["contributions/datasets/".Length..], CancellationToken.None);
-            Assert.True(exported is not null, refusal);
-            foreach (var m in exported!)
-                members.Add(new JsonObject { ["contributionId"] = m.ContributionId, ["content"] = m.Content });
-        }
-        var path = Path.Combine(Path.GetTempPath(), $"model-content-{Guid.NewGuid():N}.json");
-        await File.WriteAllTextAsync(path, new JsonObject { ["members"] = members, ["predictions"] = new JsonArray() }.ToJsonString());
-        return path;
-    }
 }

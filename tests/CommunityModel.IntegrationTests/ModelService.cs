@@ -140,6 +140,23 @@ public class ModelService : IAsyncLifetime
         return (code, output + "\n" + error);
     }
 
+    /// <summary>The content of every snapshot the history records, as an admitted builder exports it.</summary>
+    public async Task<string> ContentFileAsync()
+    {
+        var datasets = Model.Services.GetRequiredService<DatasetClient>();
+        var members = new JsonArray();
+        foreach (var (stream, _) in await EventsOfTypeAsync("dataset_snapshotted"))
+        {
+            var (exported, refusal) = await datasets.ExportAsync(stream["contributions/datasets/".Length..], CancellationToken.None);
+            Assert.True(exported is not null, refusal);
+            foreach (var m in exported!)
+                members.Add(new JsonObject { ["contributionId"] = m.ContributionId, ["content"] = m.Content });
+        }
+        var path = Path.Combine(Path.GetTempPath(), $"model-content-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(path, new JsonObject { ["members"] = members, ["predictions"] = new JsonArray() }.ToJsonString());
+        return path;
+    }
+
     /// <summary>The replay's row of community model figures (trained, …, findings, contributed models, refused), columns split.</summary>
     public static string[] ModelRow(string output) =>
         output.Split('\n').SkipWhile(l => !l.StartsWith("community model trainings", StringComparison.Ordinal)).Skip(1).First()

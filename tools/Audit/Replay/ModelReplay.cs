@@ -28,7 +28,10 @@ internal sealed class ModelReplay(ModelContent? content)
 
     private sealed record Commit(long Index, string Commitment, int HeldOutPercent);
 
-    private sealed record Round(long Index, JsonElement Trained, JsonElement Evaluated, long Period);
+    private sealed record Round(long Index, string Stream, JsonElement Trained, JsonElement Evaluated, long Period);
+
+    /// <summary>A round's model and snapshots, as the next round's <c>DataValued</c> must name them for its baseline.</summary>
+    private sealed record Baseline(string? ModelHash, string? SnapshotRoot, string? FeedbackSnapshotRoot);
 
     private readonly Dictionary<string, List<(string Id, string ContentHash)>> _snapshots = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<long, Commit> _commits = [];
@@ -36,6 +39,10 @@ internal sealed class ModelReplay(ModelContent? content)
     private readonly Dictionary<string, (long Index, JsonElement Data)> _pendingTrained = new(StringComparer.Ordinal);
     private readonly List<Round> _rounds = [];
     private readonly List<ReplayDifference> _findings = [];
+    private readonly Dictionary<string, Baseline> _baselineOf = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (long Index, JsonElement Data)> _valued = new(StringComparer.Ordinal);
+    private Baseline _lastTrained = new(null, null, null);
+    private int _valuedRerun;
     private string? _champion;
     private int _trained;
     private int _legacy;
@@ -64,6 +71,8 @@ internal sealed class ModelReplay(ModelContent? content)
                 break;
             case "modeltrained" when e.Stream.StartsWith(ModelStreams, StringComparison.Ordinal):
                 _trained++;
+                _baselineOf[e.Stream] = _lastTrained;
+                _lastTrained = new Baseline(Text(e.Data, "modelHash"), Text(e.Data, "snapshotRoot"), Text(e.Data, "feedbackSnapshotRoot"));
                 if (_commits.Count == 0)
                     _legacy++; // trained on the public split, before private periods existed: nothing to open
                 else
@@ -71,6 +80,9 @@ internal sealed class ModelReplay(ModelContent? content)
                 break;
             case "modelevaluated" when e.Stream.StartsWith(ModelStreams, StringComparison.Ordinal):
                 Evaluated(e);
+                break;
+            case "datavalued" when e.Stream.StartsWith(ModelStreams, StringComparison.Ordinal):
+                Valued(e);
                 break;
             case "modelcontributionevaluated" when e.Stream.StartsWith(ContributionStreams, StringComparison.Ordinal):
                 ContributionEvaluated(e);
@@ -86,7 +98,7 @@ internal sealed class ModelReplay(ModelContent? content)
         // A committed period not yet revealed is a round running now (or one a restart stopped, which the next round reveals): not a finding.
         var (rerun, notRerun) = content is null ? (0, _rounds.Count) : Rerun(content);
         return new ModelReplayResult(_trained, _legacy, _commits.Count, _reveals.Count, _rounds.Count, rerun, notRerun, _champion, _findings,
-            _contributed, _refused);
+            _contributed, _refused, _valued.Count, _valuedRerun);
     }
 
     private void Reveal(LogEvent e)
@@ -149,7 +161,32 @@ internal sealed class ModelReplay(ModelContent? content)
                 $"model {hash}: {challenger} bp against the champion's {champion?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"} bp on {compared} examples"));
         if (became)
             _champion = hash;
-        _rounds.Add(new Round(trained.Index, trained.Data, data, period));
+        _rounds.Add(new Round(trained.Index, e.Stream, trained.Data, data, period));
+    }
+
+    /// <summary>
+    /// A round's <c>DataValued</c>, on the recorded numbers: it follows its stream's training, names as its baseline the
+    /// training recorded just before (so no round picks a flattering one), and each gain is with minus without. The
+    /// re-run (<see cref="Rerun"/>) checks the measures themselves.
+    /// </summary>
+    private void Valued(LogEvent e)
+    {
+        var data = e.Data.Clone();
+        if (!_baselineOf.TryGetValue(e.Stream, out var expected) || !_valued.TryAdd(e.Stream, (e.Index, data)))
+        {
+            _findings.Add(new(e.Index, "data value without its training", $"{e.Stream}: DataValued follows no ModelTrained of its stream, or a second one"));
+            return;
+        }
+        var named = new Baseline(Text(data, "baselineModelHash"), Text(data, "baselineSnapshotRoot"), Text(data, "baselineFeedbackSnapshotRoot"));
+        if (!string.Equals(named.ModelHash, expected.ModelHash, StringComparison.OrdinalIgnoreCase)
+            || !string.Equals(named.SnapshotRoot, expected.SnapshotRoot, StringComparison.OrdinalIgnoreCase)
+            || !string.Equals(named.FeedbackSnapshotRoot, expected.FeedbackSnapshotRoot, StringComparison.OrdinalIgnoreCase))
+            _findings.Add(new(e.Index, "data valued against another baseline than the round before",
+                $"{e.Stream}: names {named.ModelHash ?? "none"} (snapshot {named.SnapshotRoot ?? "none"}), the training before it was {expected.ModelHash ?? "none"} (snapshot {expected.SnapshotRoot ?? "none"})"));
+        foreach (var part in new[] { "data", "feedback" })
+            if (Member(data, part) is { } value && Int(value, "withBasisPoints") is { } with && Int(value, "withoutBasisPoints") is { } without
+                && Int(value, "gainBasisPoints") != with - without)
+                _findings.Add(new(e.Index, "data value's gain is not with minus without", $"{e.Stream}: {part} gain {Int(value, "gainBasisPoints")} bp, {with} − {without} bp measured"));
     }
 
     /// <summary>
@@ -246,6 +283,8 @@ internal sealed class ModelReplay(ModelContent? content)
                 continue;
             }
             models[hash] = (result, seed);
+            if (_valued.TryGetValue(round.Stream, out var valued))
+                RerunValue(round, valued, examples, result, labels, seed, revealed.Salt);
             var e = round.Evaluated;
             if (Text(e, "championModelHash") is not { } championHash)
                 continue;
@@ -261,12 +300,49 @@ internal sealed class ModelReplay(ModelContent? content)
         return (rerun, notRerun);
     }
 
-    private sealed record RoundExamples(List<ModelRetrainer.Example> Examples, int Feedback, int Skipped);
+    /// <summary>Re-measures a round's <c>DataValued</c> from the same examples, marked new against the baseline's snapshots.</summary>
+    private void RerunValue(Round round, (long Index, JsonElement Data) valued, RoundExamples examples, ModelRetrainer.Result model,
+        List<string> labels, int seed, byte[] salt)
+    {
+        var percent = Int(round.Trained, "heldOutPercent") ?? 0;
+        HashSet<string> Members(string field) =>
+            Text(valued.Data, field) is { } root && _snapshots.TryGetValue(root, out var members)
+                ? members.Select(m => m.Id).ToHashSet(StringComparer.OrdinalIgnoreCase) : [];
+        var (oldData, oldFeedback) = (Members("baselineSnapshotRoot"), Members("baselineFeedbackSnapshotRoot"));
+        _valuedRerun++;
+        foreach (var (part, isNew) in new (string, Func<SourcedExample, bool>)[]
+                 {
+                     ("data", x => !x.FromFeedback && !oldData.Contains(x.ContributionId)),
+                     ("feedback", x => x.FromFeedback && !oldFeedback.Contains(x.ContributionId)),
+                 })
+        {
+            var again = DataValueRerun.Measure(examples.Sourced.Select(x => (x.Example, isNew(x))).ToList(), model.Model, labels, seed, percent, salt);
+            var recorded = Member(valued.Data, part);
+            var said = recorded is { } r
+                ? (Int(r, "newCount") ?? -1, Int(r, "evaluatedCount") ?? -1, Int(r, "withBasisPoints"), Int(r, "withoutBasisPoints"), Int(r, "gainBasisPoints"))
+                : (-1, -1, null, null, null);
+            if (said != again)
+                _findings.Add(new(valued.Index, "recorded data value does not re-run",
+                    $"{round.Stream}: {part} recorded {Show(said)}; the re-run gives {Show(again)}"));
+        }
+    }
+
+    private static string Show((int New, int Evaluated, int? With, int? Without, int? Gain) v) =>
+        $"{v.New} new, measured on {v.Evaluated}: {v.With?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"} bp with, " +
+        $"{v.Without?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"} bp without, gain {v.Gain?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"}";
+
+    /// <summary>An example with the contribution it came from, and whether that was feedback.</summary>
+    private sealed record SourcedExample(ModelRetrainer.Example Example, string ContributionId, bool FromFeedback);
+
+    private sealed record RoundExamples(List<SourcedExample> Sourced, int Feedback, int Skipped)
+    {
+        public List<ModelRetrainer.Example> Examples { get; } = Sourced.Select(s => s.Example).ToList();
+    }
 
     /// <summary>The round's examples from the content given, each checked against the snapshot's content hash; null when any is missing.</summary>
     private RoundExamples? Examples(long index, JsonElement trained, List<string> labels, ModelContent available)
     {
-        var examples = new List<ModelRetrainer.Example>();
+        var examples = new List<SourcedExample>();
         var (members, feedback) = (0, 0);
         foreach (var (root, isFeedback) in new[] { (Text(trained, "snapshotRoot"), false), (Text(trained, "feedbackSnapshotRoot"), true) })
         {
@@ -290,11 +366,11 @@ internal sealed class ModelReplay(ModelContent? content)
                 if (!isFeedback)
                 {
                     if (ModelRetrainer.ReadExample(stored, labels, MaxTextLength) is { } example)
-                        examples.Add(example);
+                        examples.Add(new(example, id, false));
                 }
                 else if (ModelRetrainer.ReadFeedback(stored, labels) is { } said && available.Predictions.TryGetValue(said.PredictionId, out var predicted))
                 {
-                    examples.Add(new(predicted.Text, said.Correct ? predicted.Label : said.Label!));
+                    examples.Add(new(new(predicted.Text, said.Correct ? predicted.Label : said.Label!), id, true));
                     feedback++;
                 }
             }
@@ -309,5 +385,7 @@ internal sealed class ModelReplay(ModelContent? content)
 /// <param name="NotRerun">Rounds not re-run: no content given, a member's content missing (erased), another library version, or an unrevealed salt.</param>
 /// <param name="Contributed">Model contributions evaluated (checked on the recorded numbers), refused ones included.</param>
 /// <param name="Refused">Of them, refused by the evaluator.</param>
+/// <param name="Valued">Rounds with a <c>DataValued</c> (checked on the recorded numbers).</param>
+/// <param name="ValuedRerun">Of them, re-measured from the content given.</param>
 internal sealed record ModelReplayResult(int Trained, int Legacy, int Periods, int Revealed, int Evaluated, int Rerun, int NotRerun, string? Champion,
-    IReadOnlyList<ReplayDifference> Findings, int Contributed = 0, int Refused = 0);
+    IReadOnlyList<ReplayDifference> Findings, int Contributed = 0, int Refused = 0, int Valued = 0, int ValuedRerun = 0);
