@@ -106,6 +106,10 @@ public sealed class ModelTests(ModelSystem system) : IClassFixture<ModelSystem>
         var rows = reader.Locator("#rounds tbody tr");
         await Assertions.Expect(rows).ToHaveCountAsync(2);
         await Assertions.Expect(rows.Nth(1)).ToContainTextAsync("served: the first model");
+        // What each round's new contributions were worth: the first had nothing earlier to measure on, the second no new data.
+        await Assertions.Expect(rows.Nth(1)).ToContainTextAsync("of new data, nothing earlier to measure on");
+        await Assertions.Expect(rows.Nth(0)).ToContainTextAsync("no new data");
+        Assert.Equal(first.GetProperty("modelHash").GetString(), rounds[0].GetProperty("valued").GetProperty("baselineModelHash").GetString());
         await Assertions.Expect(rows.Nth(0)).ToContainTextAsync(
             rounds[0].GetProperty("evaluated").GetProperty("becameChampion").GetBoolean() ? "served:" : "not served:");
         // The lineage of the model served: its data snapshot's contributions, each linked to its events in the explorer.

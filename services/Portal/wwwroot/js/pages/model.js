@@ -33,8 +33,9 @@ export default async function model(main) {
 }
 
 /**
- * Every round over time, from the history's ModelTrained and ModelEvaluated facts: how each model did on its period's
- * private split, and whether it measured a gain over the champion of its day (only then is it served).
+ * Every round over time, from the history's ModelTrained, ModelEvaluated and DataValued facts: how each model did on its
+ * period's private split, whether it measured a gain over the champion of its day (only then is it served), and what the
+ * round's new data and feedback were worth to it.
  */
 async function renderRounds(section) {
   const title = h("h2", { id: "rounds-title" }, "Rounds over time");
@@ -47,15 +48,24 @@ async function renderRounds(section) {
   section.replaceChildren(title,
     h("p", {}, "Held-out accuracy of each round, oldest first; a filled point is a model that became the one served."),
     chart(oldestFirst),
-    table("Training rounds, newest first", ["Trained at", "Model", "Contributions (data + feedback)", "Held-out accuracy", "Against the champion"],
-      rounds.map(({ trained: t, evaluated: e }) => [
+    table("Training rounds, newest first", ["Trained at", "Model", "Contributions (data + feedback)", "Held-out accuracy", "Against the champion",
+      "What the new contributions were worth"],
+      rounds.map(({ trained: t, evaluated: e, valued: v }) => [
         new Date(t.trainedAt).toLocaleString(),
         h("code", { class: "hash" }, t.modelHash.slice(0, 18) + "…"),
         `${t.memberCount} + ${t.feedbackCount}`,
         percent(t.accuracyBasisPoints),
         verdict(e),
+        worth(v),
       ])));
 }
+
+/** A round's DataValued in words: per batch, the accuracy points it added (or took away) on held-out examples it did not bring. */
+const worth = v => !v ? "not measured (rounds before contracts 1.17)" : `${batch("data", v.data)}; ${batch("feedback", v.feedback)}`;
+const batch = (name, b) => b.newCount === 0 ? `no new ${name}`
+  : b.gainBasisPoints == null ? `${examples(b.newCount)} of new ${name}, nothing earlier to measure on`
+  : `${examples(b.newCount)} of new ${name}: ${points(b.gainBasisPoints)} on ${examples(b.evaluatedCount)} it did not bring`;
+const points = bp => `${bp < 0 ? "−" : "+"}${(Math.abs(bp) / 100).toFixed(2)} points`;
 
 const examples = n => `${n} example${n === 1 ? "" : "s"}`;
 const verdict = e => !e ? "not evaluated on a private split"
