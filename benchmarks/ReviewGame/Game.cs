@@ -72,6 +72,7 @@ public static class Game
         var exclusions = new HashSet<(Strategy Strategy, string Validator, string Contributor)>();
         int colluded = 0, colludedAudited = 0, targetedHonest = 0;
         int inflated = 0, inflatedAppealed = 0, inflatedAudited = 0;
+        var collusion = new SortedDictionary<int, (int Cases, int Decided, int Points, BigInteger Reward, BigInteger Pay)>();
         decimal chance = 0;
         int? lastConsensus = null;
 
@@ -161,6 +162,7 @@ public static class Game
                 byAddress[change.Validator].Moved(change, policy.ReputationFloor, settings.RemovalAfterFloorRounds);
             var scored = outcome.Scored;
             IReadOnlyList<ValidatorReward> paidLines = [];
+            var casePayForgone = BigInteger.Zero;
             if (scored.Fallback is null)
             {
                 lastConsensus = scored.Components?.ConsensusScore;
@@ -175,18 +177,32 @@ public static class Game
                     // case's reviews (their agreements with its consensus), against what was paid.
                     var straightLines = ValidatorPay.Divide(reward.ValidatorPoolFor(Kind), honestly.Reviews!).Lines;
                     foreach (var (player, played, seen) in reviews.Where(r => r.Review is { } p && p != r.Seen))
-                        player.StraightPayDelta += AmountOf(straightLines, player.Address) - AmountOf(paidLines, player.Address);
+                    {
+                        var forgone = AmountOf(straightLines, player.Address) - AmountOf(paidLines, player.Address);
+                        player.StraightPayDelta += forgone;
+                        casePayForgone += player.Strategy == Strategy.Colluder ? forgone : 0;
+                    }
                 }
             }
             else
                 fallbacks++;
-            var (earnedBefore, credited) = Credit(scored, honestly);
+            var (earnedBefore, credited, straightCredit) = Credit(scored, honestly);
             if (sybilHolds)
                 inflated++;
             // The pair inflates a case when one of them reviews the other's work.
             var pairInflates = group == "colluders" && reviews.Any(r => r.Player.Strategy == Strategy.Colluder && r.Review is not null);
             if (pairInflates && scored.Fallback is null)
+            {
                 colluded++;
+                if (honestly is { Fallback: null })
+                {
+                    var played = reviews.First(r => r.Player.Strategy == Strategy.Colluder && r.Review is not null).Review!.Value.Score;
+                    var consensusNow = scored.Components!.ConsensusScore!.Value;
+                    var c = collusion.GetValueOrDefault(scored.Reviews!.Count);
+                    collusion[scored.Reviews!.Count] = (c.Cases + 1, c.Decided + (consensusNow == played ? 1 : 0),
+                        c.Points + consensusNow - honestly.Components!.ConsensusScore!.Value, c.Reward + credited - straightCredit, c.Pay + casePayForgone);
+                }
+            }
 
             // An audit round when the policy's draw picks the case (from the secret of the round in progress at the close, which
             // no reviewer knows when committing); otherwise an honest reviewer the consensus clipped appeals (within its daily
@@ -266,7 +282,7 @@ public static class Game
                 return true;
             }
 
-            (BigInteger Before, BigInteger Paid) Credit(ContributionScored actual, ContributionScored? counterfactual)
+            (BigInteger Before, BigInteger Paid, BigInteger Straight) Credit(ContributionScored actual, ContributionScored? counterfactual)
             {
                 var before = earned.GetValueOrDefault((contributor, epoch));
                 var paid = reward.RewardFor(Kind, actual.Score, before, actual.Fallback is null ? RewardEvidence.Consensus : RewardEvidence.Automated);
@@ -275,7 +291,7 @@ public static class Game
                 earned[(contributor, epoch)] = before + paid;
                 var g = groups[group];
                 groups[group] = (g.Count + 1, g.ScoreSum + actual.Score, g.Reward + paid, g.HonestReward + straight);
-                return (before, paid);
+                return (before, paid, straight);
             }
         }
 
@@ -299,6 +315,8 @@ public static class Game
                 colluded, colludedAudited), targetedHonest)
         {
             ExcludedPairs = exclusions.GroupBy(e => e.Strategy).ToDictionary(g => g.Key, g => g.Count()),
+            Collusion = [.. collusion.Select(c => new CollusionOutcome(c.Key, c.Value.Cases, c.Value.Decided, c.Value.Points,
+                Tokens(c.Value.Reward), Tokens(c.Value.Pay)))],
         };
     }
 

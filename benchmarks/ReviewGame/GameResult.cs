@@ -20,6 +20,9 @@ public sealed record GameResult(GameSettings Settings, IReadOnlyList<StrategyOut
     /// </summary>
     public IReadOnlyDictionary<Strategy, int> ExcludedPairs { get; init; } = new Dictionary<Strategy, int>();
 
+    /// <summary>The cases the colluding pair inflated, by revealed reviews: what each kind bought and cost it.</summary>
+    public IReadOnlyList<CollusionOutcome> Collusion { get; init; } = [];
+
     public StrategyOutcome Of(Strategy strategy) => Validators.Single(v => v.Strategy == strategy);
 
     public ContributorOutcome Contributor(string group) => Contributors.Single(c => c.Group == group);

@@ -44,6 +44,14 @@ public static class GameTable
         var straightTake = pair.StraightPayTokens + work.HonestReviewRewardTokens;
         text.AppendLine();
         text.AppendLine(Invariant($"The colluding pair's whole take (its pay and its contributions' rewards): {take:F2} tokens, against {straightTake:F2} had the same two validators reviewed their partner's cases as they saw them ({(straightTake == 0 ? 0 : take / straightTake):P2}), and {honestTake:F2} at the honest validators' mean pay per review ({(honestTake == 0 ? 0 : take / honestTake):P2})."));
+        if (result.Collusion.Count > 0)
+        {
+            text.AppendLine();
+            text.AppendLine("| cases the pair inflated, by reviews revealed | cases | consensus is the inflated score | consensus points bought | reward bought (tokens) | pay forgone (tokens) | net (tokens) |");
+            text.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
+            foreach (var c in result.Collusion)
+                text.AppendLine(Invariant($"| {c.Reviews} | {c.Cases} | {c.Decided} | {c.ConsensusPoints} | {c.RewardGainedTokens:F4} | {c.PayForgoneTokens:F4} | {c.NetTokens:F4} |"));
+        }
         text.AppendLine();
         var g = result.Grinding;
         text.AppendLine("| Sybil's own majority among its reviewers | share of its contributions |");

@@ -16,6 +16,21 @@ public sealed class ConsensusTests
         Assert.Equal(10, Consensus.WeightedMedian([R(1, 10, 0.5m), R(2, 10, 0.5m), R(3, 90, 0.9m)]));
     }
 
+    /// <summary>
+    /// How far one high review moves the consensus (README, "Review under attack", where the colluding pair's gain is
+    /// measured): with two reviews the heavier one's score is the consensus, a tie going to the lower; with three, a review
+    /// above the other two moves it only to the higher of them, however high it is.
+    /// </summary>
+    [Fact]
+    public void One_high_review_decides_two_reviews_when_heavier_and_moves_three_to_the_next_score()
+    {
+        Assert.Equal(79, Consensus.WeightedMedian([R(1, 60, 0.80m), R(2, 79, 0.81m)]));
+        Assert.Equal(60, Consensus.WeightedMedian([R(1, 60, 0.81m), R(2, 79, 0.80m)]));
+        Assert.Equal(60, Consensus.WeightedMedian([R(1, 60, 0.8m), R(2, 79, 0.8m)]));
+        Assert.Equal(64, Consensus.WeightedMedian([R(1, 56, 0.8m), R(2, 64, 0.8m), R(3, 79, 0.9m)]));
+        Assert.Equal(64, Consensus.WeightedMedian([R(1, 56, 0.8m), R(2, 64, 0.8m), R(3, 100, 0.9m)]));
+    }
+
     [Fact]
     public void A_clipped_outlier_has_no_say_in_the_verdict()
     {

@@ -250,6 +250,29 @@ public sealed class ReviewGameTests(GameResults games) : IClassFixture<GameResul
         Assert.True(with.ExcludedPairs.GetValueOrDefault(Strategy.Honest) < 24, $"{with.ExcludedPairs.GetValueOrDefault(Strategy.Honest)} honest pairs kept apart");
     }
 
+    /// <summary>
+    /// Where the pair's gain comes from (README, "Review under attack"). Over seeds 1–10 and 17 it inflated 41 cases: 39 with
+    /// three reviews revealed, where the lower median moves from the middle score to the higher of the other two, and the
+    /// inflated score is the consensus only when another reviewer scored as high (5 cases: a copier, or a Sybil's validator
+    /// seeing high); 2 with two (the third never revealed), where the heavier review is the consensus, and the inflated one
+    /// was the heavier both times. The three-review cases netted the pair 5.08 tokens, the two-review ones 3.34, and 9 of
+    /// the 11 games had no two-review case, so no rule for two reviews alone puts the pair behind. Every case is accounted,
+    /// and the agreement pay the inflation forwent is all the straight reviews would have been paid beyond it.
+    /// </summary>
+    [Theory, MemberData(nameof(Seeds))]
+    public void Each_case_the_pair_inflated_is_accounted_by_its_reviews(int seed)
+    {
+        var game = games.BySeed[seed];
+        var pair = game.Of(Strategy.Colluder);
+        Assert.Equal(game.Targeted.InflatedCases, game.Collusion.Sum(c => c.Cases));
+        Assert.All(game.Collusion, c => Assert.InRange(c.Reviews, 2, game.Settings.ReviewersPerContribution));
+        Assert.Equal(pair.StraightPayTokens - pair.PayTokens, game.Collusion.Sum(c => c.PayForgoneTokens), 6);
+        var three = game.Collusion.Single(c => c.Reviews == 3);
+        Assert.True(three.Cases > game.Collusion.Where(c => c.Reviews == 2).Sum(c => c.Cases), "most inflated cases have three reviews");
+        Assert.True(three.Decided * 2 < three.Cases, $"the inflated score was the consensus of {three.Decided} of {three.Cases} three-review cases");
+        Assert.True(game.Collusion.Sum(c => c.ConsensusPoints) > 0, "the inflation bought no consensus points");
+    }
+
     [Fact]
     public void The_same_seed_plays_the_same_game()
     {
