@@ -97,6 +97,6 @@ public sealed class ModelContributionTests(ModelService service) : IClassFixture
         var (code, replayed) = await service.ReplayAsync();
         Assert.True(code == 0, replayed);
         var row = ModelService.ModelRow(replayed);
-        Assert.Equal([b.GetProperty("modelHash").GetString()!, "0", "3", "0"], row[^4..]);
+        Assert.Equal([b.GetProperty("modelHash").GetString()!, "0", "3", "0"], row[^6..^2]); // champion, findings, contributed models, refused
     }
 }

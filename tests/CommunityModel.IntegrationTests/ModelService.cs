@@ -157,7 +157,7 @@ public class ModelService : IAsyncLifetime
         return path;
     }
 
-    /// <summary>The replay's row of community model figures (trained, …, findings, contributed models, refused), columns split.</summary>
+    /// <summary>The replay's row of community model figures (trained, …, findings, contributed models, refused, data valued, data values re-run), columns split.</summary>
     public static string[] ModelRow(string output) =>
         output.Split('\n').SkipWhile(l => !l.StartsWith("community model trainings", StringComparison.Ordinal)).Skip(1).First()
             .Split("  ", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
