@@ -1,7 +1,6 @@
 using CommunityAI.CommunityModel.Domain;
 using CommunityAI.Contracts;
 using CommunityAI.Formats;
-using CommunityAI.ServiceDefaults.History;
 using Marten;
 
 namespace CommunityAI.CommunityModel.Infrastructure;
@@ -27,33 +26,34 @@ public sealed class EvaluationPeriods(IDocumentStore store, TimeProvider clock)
         return await session.Query<StoredEvaluationSalt>().CountAsync(s => s.CommittedAt > since, ct);
     }
 
-    /// <summary>Draws and commits the next period's salt; null when another replica committed that period first.</summary>
+    /// <summary>
+    /// Draws and commits the next period's salt; null when another round's period is still open (committed and not
+    /// revealed): rounds run one at a time, across replicas (<see cref="RoundLock"/>).
+    /// </summary>
     public async Task<Open?> CommitAsync(int heldOutPercent, CancellationToken ct)
     {
-        long period;
-        await using (var query = store.QuerySession())
-            period = await query.Query<StoredEvaluationSalt>().CountAsync(ct) + 1;
         var salt = EvaluationSalt.Draw();
         var commitment = EvaluationSalt.Commitment(salt);
         var now = clock.GetUtcNow();
-        try
-        {
-            await using var session = store.LightweightSession();
-            session.Events.StartStream(StreamKey(period), new EvaluationSplitCommitted(period, commitment, heldOutPercent, now));
-            session.Insert(new StoredEvaluationSalt(Id(period), period, Hex.Encode(salt), commitment, now, Revealed: false));
-            await session.SaveChangesAsync(ct);
-            return new Open(period, salt, commitment);
-        }
-        catch (Exception ex) when (StoreConflicts.IsDuplicate(ex))
-        {
+        await using var session = store.LightweightSession();
+        await session.BeginTransactionAsync(ct);
+        await RoundLock.TakeAsync(session.Connection!, ct);
+        if (await session.Query<StoredEvaluationSalt>().AnyAsync(s => !s.Revealed, ct))
             return null;
-        }
+        var period = await session.Query<StoredEvaluationSalt>().CountAsync(ct) + 1;
+        session.Events.StartStream(StreamKey(period), new EvaluationSplitCommitted(period, commitment, heldOutPercent, now));
+        session.Insert(new StoredEvaluationSalt(Id(period), period, Hex.Encode(salt), commitment, now, Revealed: false));
+        await session.SaveChangesAsync(ct);
+        return new Open(period, salt, commitment);
     }
 
     /// <summary>Reveals the period's salt in the history and marks it revealed, in one transaction.</summary>
     public async Task RevealAsync(long period, CancellationToken ct)
     {
         await using var session = store.LightweightSession();
+        await session.BeginTransactionAsync(ct);
+        // After the round's model is recorded, never while it is being recorded (ModelHistory.RecordAsync takes it too).
+        await RoundLock.TakeAsync(session.Connection!, ct);
         if (await session.LoadAsync<StoredEvaluationSalt>(Id(period), ct) is not { Revealed: false } stored)
             return;
         session.Events.Append(StreamKey(period), new EvaluationSplitRevealed(period, stored.Salt, stored.Commitment, clock.GetUtcNow()));
@@ -76,5 +76,5 @@ public sealed class EvaluationPeriods(IDocumentStore store, TimeProvider clock)
             await RevealAsync(open.Period, ct);
     }
 
-    private static string Id(long period) => period.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    internal static string Id(long period) => period.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

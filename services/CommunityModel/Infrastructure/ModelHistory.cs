@@ -131,18 +131,25 @@ public sealed class ModelHistory(NpgsqlDataSource dataSource, IDocumentStore sto
     }
 
     /// <summary>
-    /// Records the fact and keeps the model's bytes in one transaction; false when this snapshot already has a model
-    /// (a concurrent round recorded it first: the stream exists).
+    /// Records the round of <paramref name="period"/> and keeps the model's bytes in one transaction, while the period is
+    /// still open; not when this snapshot already has a model (a round that checked after this one did recorded it first:
+    /// the stream exists).
     /// The snapshot roots are hex, so no root can contain the separator and no two pairs share a stream.
     /// </summary>
-    public async Task<bool> RecordAsync(ModelTrained trained, ModelEvaluated evaluated, DataValued valued, byte[] model, IReadOnlyList<string> trainTextHashes,
-        IReadOnlyList<(ModelContributionEvaluated Evaluated, byte[] Model)> contributions, CancellationToken ct)
+    public async Task<Recorded> RecordAsync(long period, ModelTrained trained, ModelEvaluated evaluated, DataValued valued, byte[] model,
+        IReadOnlyList<string> trainTextHashes, IReadOnlyList<(ModelContributionEvaluated Evaluated, byte[] Model)> contributions, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(trained);
         ArgumentNullException.ThrowIfNull(contributions);
         try
         {
             await using var session = store.LightweightSession();
+            await session.BeginTransactionAsync(ct);
+            // Serial with reveals: a round that outlived Model:StoppedRoundAfter may have had its split revealed by
+            // another, and a model measured on a public split is not recorded.
+            await RoundLock.TakeAsync(session.Connection!, ct);
+            if (await session.LoadAsync<StoredEvaluationSalt>(EvaluationPeriods.Id(period), ct) is not { Revealed: false })
+                return Recorded.PeriodClosed;
             // Contributed models were measured against the champion going into the round, so they come first in the history.
             foreach (var (contribution, bytes) in contributions)
             {
@@ -155,13 +162,16 @@ public sealed class ModelHistory(NpgsqlDataSource dataSource, IDocumentStore sto
             session.Store(new StoredModel(trained.ModelHash, model));
             session.Store(new StoredTrainingSet(trained.ModelHash, trainTextHashes));
             await session.SaveChangesAsync(ct);
-            return true;
+            return Recorded.Now;
         }
         catch (Exception ex) when (StoreConflicts.IsDuplicate(ex))
         {
-            return false;
+            return Recorded.AlreadyTrained;
         }
     }
+
+    /// <summary>What <see cref="RecordAsync"/> did: recorded the round, found its model trained already, or refused it because its period was revealed.</summary>
+    public enum Recorded { Now, AlreadyTrained, PeriodClosed }
 
     /// <summary>
     /// A training round as the history records it: the model trained, how it measured against the champion, and what its

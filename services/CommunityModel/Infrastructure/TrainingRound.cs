@@ -119,14 +119,15 @@ public sealed partial class TrainingRound(
         var firstContributedAt = sourced.GroupBy(s => s.Example.Text, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Min(s => submissions.TryGetValue(s.ContributionId, out var at) ? at.At : 0), StringComparer.Ordinal);
         var pending = modelRoot is null ? [] : await PendingModelsAsync(modelRoot, ct);
-        var batches = await BatchesAsync(sourced, dataExamples, ct);
 
         // The period's salt is committed in the history before anything trains or evaluates with it, and revealed when the round ends.
         if (await periods.CommitAsync(o.HeldOutPercent, ct) is not { } period)
             return new Outcome.Refused(StatusCodes.Status409Conflict, "Training already running", "training",
-                "another replica committed this evaluation period first; retry when its round ends");
+                "another replica's training round is running (its evaluation period is open); retry when it ends");
         try
         {
+            // Read once the period is committed: no other round records a model until this one's period is revealed.
+            var batches = await BatchesAsync(sourced, dataExamples, ct);
             return await TrainAsync(period, new Roots(dataRoot, feedbackRoot, modelRoot), batches, members, fromFeedback, firstContributedAt, pending, ct);
         }
         finally
@@ -197,8 +198,14 @@ public sealed partial class TrainingRound(
         var valued = new DataValued(period.Period, trained.ModelHash, dataRoot, feedbackRoot, baseline?.ModelHash, baseline?.SnapshotRoot, baseline?.FeedbackSnapshotRoot,
             DataValue.Measure(batches.Examples.Select(e => new DataValue.Example(e.Example, e.NewData)).ToList(), model.Model, settings),
             DataValue.Measure(batches.Examples.Select(e => new DataValue.Example(e.Example, e.NewFeedback)).ToList(), model.Model, settings));
-        if (!await history.RecordAsync(trained, evaluated, valued, model.Model, model.TrainTextHashes, contributed, ct))
-            return new Outcome.AlreadyTrained((await history.TrainedAsync(dataRoot, feedbackRoot, ct))!);
+        switch (await history.RecordAsync(period.Period, trained, evaluated, valued, model.Model, model.TrainTextHashes, contributed, ct))
+        {
+            case ModelHistory.Recorded.AlreadyTrained:
+                return new Outcome.AlreadyTrained((await history.TrainedAsync(dataRoot, feedbackRoot, ct))!);
+            case ModelHistory.Recorded.PeriodClosed:
+                return new Outcome.Refused(StatusCodes.Status409Conflict, "Training round outlived its period", "training",
+                    $"the round ran longer than Model:StoppedRoundAfter ({o.StoppedRoundAfter}), so another round revealed its evaluation split; nothing was recorded; train again");
+        }
         champion.Forget();
         return new Outcome.Trained(trained);
     }
