@@ -72,7 +72,7 @@ public sealed class HostileModelTests(HostileModelTests.Service service, ITestOu
         await Answers.OkAsync(await service.Client.PredictAsync("the wallet page crashes after login"), HttpStatusCode.Created);
         var (code, replayed) = await service.ReplayAsync();
         Assert.True(code == 0, replayed);
-        Assert.Equal(["7", "7"], ModelService.ModelRow(replayed)[^4..^2]); // contributed models, refused
+        Assert.Equal(["7", "7"], ModelService.ModelRow(replayed)[^5..^3]); // contributed models, refused
         var left = Directory.GetDirectories(Path.GetTempPath(), "communityai-evaluation-*")
             .Select(d => Path.Combine(d, "model.onnx")).Where(File.Exists).Select(File.ReadAllBytes);
         Assert.DoesNotContain(left, bytes => hostile.Values.Any(h => h.Model.AsSpan().SequenceEqual(bytes)));

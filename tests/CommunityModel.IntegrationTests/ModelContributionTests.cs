@@ -97,6 +97,34 @@ public sealed class ModelContributionTests(ModelService service) : IClassFixture
         var (code, replayed) = await service.ReplayAsync();
         Assert.True(code == 0, replayed);
         var row = ModelService.ModelRow(replayed);
-        Assert.Equal([b.GetProperty("modelHash").GetString()!, "0", "3", "0"], row[^6..^2]); // champion, findings, contributed models, refused
+        Assert.Equal([b.GetProperty("modelHash").GetString()!, "0", "3", "0"], row[^7..^3]); // champion, findings, contributed models, refused
+
+        // Given the snapshots' content, it runs each contributed file itself, on the same examples against the same champion.
+        var content = await service.ContentFileAsync();
+        var (rerunCode, rerun) = await service.ReplayAsync("--model-content", content);
+        Assert.True(rerunCode == 0, rerun);
+        Assert.Equal(["3", "0", "3"], ModelService.ModelRow(rerun)[^5..^2]); // contributed models, refused, contributed re-run
+        // An operator who lowers what the champion scored against the worse model (its gain kept consistent), or adds an
+        // example to a comparison with the contributed champion, is caught only by the re-run.
+        await using (var connection = new Npgsql.NpgsqlConnection(service.History))
+        {
+            await connection.OpenAsync();
+            await using var edit = new Npgsql.NpgsqlCommand("update history.mt_events set data = jsonb_set(jsonb_set(data, '{championAccuracyBasisPoints}', " +
+                "to_jsonb((data ->> 'championAccuracyBasisPoints')::int - 100)), '{gainBasisPoints}', to_jsonb((data ->> 'gainBasisPoints')::int + 100)) " +
+                "where type = 'model_contribution_evaluated' and stream_id = @s", connection);
+            edit.Parameters.AddWithValue("s", "model/contributions/" + worseId);
+            Assert.Equal(1, await edit.ExecuteNonQueryAsync());
+            // And one more example in the second round's comparison of its own model with the contributed champion, run as a file too.
+            await using var count = new Npgsql.NpgsqlCommand("update history.mt_events set data = jsonb_set(data, '{comparedCount}', " +
+                "to_jsonb((data ->> 'comparedCount')::int + 1)) where type = 'model_evaluated' and stream_id = @s", connection);
+            count.Parameters.AddWithValue("s", (await service.EventsOfTypeAsync("model_evaluated"))[1].Stream);
+            Assert.Equal(1, await count.ExecuteNonQueryAsync());
+        }
+        Assert.Equal(0, (await service.ReplayAsync()).Code);
+        var (editedCode, edited) = await service.ReplayAsync("--model-content", content);
+        Assert.Equal(1, editedCode);
+        Assert.Contains("recorded model evaluation does not re-run", edited);
+        Assert.Contains(worseId, edited);
+        Assert.Contains("recorded champion comparison does not re-run", edited);
     }
 }

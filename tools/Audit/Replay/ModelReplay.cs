@@ -1,6 +1,7 @@
 using System.Text.Json;
 using CommunityAI.Audit.History;
 using CommunityAI.Formats;
+using CommunityAI.Formats.Models;
 using static CommunityAI.Audit.Scores.EventData;
 
 namespace CommunityAI.Audit.Replay;
@@ -13,8 +14,8 @@ namespace CommunityAI.Audit.Replay;
 /// (no champion yet, or a strictly higher accuracy than the champion's on a non-empty comparison set), naming the
 /// champion it replaced. With the snapshots' content (<see cref="ModelContent"/>), it re-runs every training with the
 /// revealed salt and the recorded seed, labels and share (<see cref="ModelRetrainer"/>) and must get the recorded
-/// counts, metrics and model hash exactly, then re-measures challenger and champion on their comparison set. Pure: fed
-/// in log order.
+/// counts, metrics and model hash exactly, then re-measures challenger and champion on their comparison set, and re-runs
+/// the round's contributed models with ONNX Runtime (<see cref="OnnxRerun"/>). Fed in log order.
 /// </summary>
 internal sealed class ModelReplay(ModelContent? content)
 {
@@ -22,6 +23,7 @@ internal sealed class ModelReplay(ModelContent? content)
     private const string PeriodStreams = "model/evaluation/";
     private const string SnapshotStreams = "contributions/datasets/";
     private const string ContributionStreams = "model/contributions/";
+    private const string SubmissionStreams = "contributions/";
 
     /// <summary>The service's default <c>Model:MaxTextLength</c>: a longer text is skipped (not recorded per round).</summary>
     private const int MaxTextLength = 2000;
@@ -42,6 +44,10 @@ internal sealed class ModelReplay(ModelContent? content)
     private readonly Dictionary<string, Baseline> _baselineOf = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (long Index, JsonElement Data)> _valued = new(StringComparer.Ordinal);
     private Baseline _lastTrained = new(null, null, null);
+    private readonly Dictionary<string, long> _submittedAt = new(StringComparer.OrdinalIgnoreCase);
+    private readonly List<(long Index, long Period, JsonElement Data)> _contributions = [];
+    private readonly Dictionary<string, string> _contributedChampions = new(StringComparer.OrdinalIgnoreCase);
+    private int _contributedRerun;
     private int _valuedRerun;
     private string? _champion;
     private int _trained;
@@ -59,6 +65,11 @@ internal sealed class ModelReplay(ModelContent? content)
                 if (Text(e.Data, "root") is { } root && Member(e.Data, "members") is { ValueKind: JsonValueKind.Array } members)
                     _snapshots.TryAdd(root, members.EnumerateArray()
                         .Select(m => (Text(m, "contributionId") ?? "", (Text(m, "contentHash") ?? "").ToLowerInvariant())).ToList());
+                break;
+            case "contributionsubmitted" when e.Stream.StartsWith(SubmissionStreams, StringComparison.Ordinal):
+                // Where each contribution entered the history: a contributed model is measured only on texts first contributed after it.
+                if (Text(e.Data, "contributionId") is { } submitted)
+                    _submittedAt.TryAdd(submitted, e.Index);
                 break;
             case "evaluationsplitcommitted" when e.Stream.StartsWith(PeriodStreams, StringComparison.Ordinal):
                 if (Long(e.Data, "period") is not { } period || Text(e.Data, "commitment") is not { } commitment)
@@ -98,7 +109,7 @@ internal sealed class ModelReplay(ModelContent? content)
         // A committed period not yet revealed is a round running now (or one a restart stopped, which the next round reveals): not a finding.
         var (rerun, notRerun) = content is null ? (0, _rounds.Count) : Rerun(content);
         return new ModelReplayResult(_trained, _legacy, _commits.Count, _reveals.Count, _rounds.Count, rerun, notRerun, _champion, _findings,
-            _contributed, _refused, _valued.Count, _valuedRerun);
+            _contributed, _refused, _valued.Count, _valuedRerun, _contributedRerun);
     }
 
     private void Reveal(LogEvent e)
@@ -193,7 +204,7 @@ internal sealed class ModelReplay(ModelContent? content)
     /// A contributed model's evaluation, on the recorded numbers: its period was committed and still secret, it names the
     /// champion of its day, its gain is its accuracy minus the champion's, and it became champion exactly when the gain is
     /// real (McNemar's exact one-sided test below 5% on the examples only one of the two got right; our own copy of the
-    /// rule). A refused model never becomes champion. The ONNX runs themselves are not re-run here.
+    /// rule). A refused model never becomes champion. The ONNX runs are re-run with the round (<see cref="RerunContributed"/>).
     /// </summary>
     private void ContributionEvaluated(LogEvent e)
     {
@@ -226,6 +237,9 @@ internal sealed class ModelReplay(ModelContent? content)
         if (became != due)
             _findings.Add(new(e.Index, became ? "champion change without a real gain" : "real gain not made champion",
                 $"contributed model {hash}: {onlyModel} examples only it got right, {onlyChampion} only the champion"));
+        _contributions.Add((e.Index, period, data.Clone()));
+        if (became && hash is not null && Text(data, "contributionId") is { } contributionId)
+            _contributedChampions[hash] = contributionId;
         if (became)
             _champion = hash;
     }
@@ -285,19 +299,98 @@ internal sealed class ModelReplay(ModelContent? content)
             models[hash] = (result, seed);
             if (_valued.TryGetValue(round.Stream, out var valued))
                 RerunValue(round, valued, examples, result, labels, seed, revealed.Salt);
+            // The contributed models measured in this round came first, on the held-out examples of its split.
+            var firstAt = examples.Sourced.GroupBy(x => x.Example.Text, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => g.Min(x => _submittedAt.GetValueOrDefault(x.ContributionId)), StringComparer.Ordinal);
+            foreach (var contributed in _contributions.Where(c => c.Period == round.Period))
+                RerunContributed(contributed, result.HeldOut, firstAt, labels, models, available);
             var e = round.Evaluated;
             if (Text(e, "championModelHash") is not { } championHash)
                 continue;
-            if (!models.TryGetValue(championHash, out var champion))
-                continue; // the champion's own training could not be re-run: its comparison stays checked on the recorded numbers only
-            var compared = result.HeldOut.Where(x => !champion.Result.TrainTextHashes.Contains(ModelRetrainer.TextHash(x.Text))).ToList();
-            var (challengerBp, championBp) = (ModelRetrainer.AccuracyOn(result.Model, seed, compared), ModelRetrainer.AccuracyOn(champion.Result.Model, champion.Seed, compared));
+            if (ContenderOf(championHash, models, available) is not { } champion)
+                continue; // the champion could not be re-run (its training or its file): its comparison stays checked on the recorded numbers only
+            var compared = result.HeldOut.Where(x => champion.Unseen(x, firstAt)).ToList();
+            var challengerBp = ModelRetrainer.AccuracyOn(result.Model, seed, compared);
+            var championBp = champion.Trained is { } trained ? ModelRetrainer.AccuracyOn(trained.Model, champion.Seed, compared)
+                : ModelRetrainer.BasisPoints(champion.Right(compared, labels));
             if (compared.Count != Int(e, "comparedCount") || challengerBp != Int(e, "challengerComparedBasisPoints") || championBp != Int(e, "championComparedBasisPoints"))
                 _findings.Add(new(round.Index, "recorded champion comparison does not re-run",
                     $"model {hash} against {championHash}: recorded {Int(e, "challengerComparedBasisPoints")} bp against {Int(e, "championComparedBasisPoints")} bp on {Int(e, "comparedCount")}; " +
                     $"re-run {challengerBp} bp against {championBp} bp on {compared.Count}"));
         }
         return (rerun, notRerun);
+    }
+
+    /// <summary>
+    /// A model in a comparison: one trained here (re-run, with its seed), or a contributed file with its submission's
+    /// place in the log. Each is compared only on examples it cannot have seen: not trained on, or first contributed after it.
+    /// </summary>
+    private sealed record Contender(ModelRetrainer.Result? Trained, int Seed, byte[]? File, long SubmittedAt)
+    {
+        public bool Unseen(ModelRetrainer.Example x, IReadOnlyDictionary<string, long> firstAt) =>
+            Trained is { } t ? !t.TrainTextHashes.Contains(ModelRetrainer.TextHash(x.Text)) : firstAt.GetValueOrDefault(x.Text) > SubmittedAt;
+
+        /// <summary>Which examples it labels right; a file that breaks the contract gets none right, as in the round.</summary>
+        public IReadOnlyList<bool> Right(IReadOnlyList<ModelRetrainer.Example> examples, List<string> labels) =>
+            Trained is { } t ? ModelRetrainer.RightOn(t.Model, Seed, examples)
+            : OnnxRerun.Classify(File!, labels.Count, examples.Select(x => x.Text).ToList()) is { } chosen
+                ? chosen.Select((label, i) => labels[label] == examples[i].Label).ToList()
+                : examples.Select(_ => false).ToList();
+    }
+
+    /// <summary>The champion of this hash, re-run or contributed; null when neither its training nor its file is available.</summary>
+    private Contender? ContenderOf(string hash, Dictionary<string, (ModelRetrainer.Result Result, int Seed)> models, ModelContent available)
+    {
+        if (models.TryGetValue(hash, out var trained))
+            return new Contender(trained.Result, trained.Seed, null, 0);
+        return _contributedChampions.TryGetValue(hash, out var id) && _submittedAt.TryGetValue(id, out var at)
+            && available.Contents.TryGetValue(id, out var stored) && Unsalted(stored) is var file && ModelRetrainer.Sha256Hex(file) == hash.ToLowerInvariant()
+                ? new Contender(null, 0, file, at)
+                : null;
+    }
+
+    private static byte[] Unsalted(byte[] stored) => ContentSalt.TryStrip(stored, out var unsalted) ? unsalted.ToArray() : stored;
+
+    /// <summary>
+    /// Re-runs a contributed model's evaluation: its file from the content given (checked against its snapshot and its
+    /// recorded hash), run on the round's held-out examples first contributed after it that the champion it names cannot
+    /// have seen, against that champion; it must give the recorded count, accuracies and disagreements exactly.
+    /// </summary>
+    private void RerunContributed((long Index, long Period, JsonElement Data) evaluation, IReadOnlyList<ModelRetrainer.Example> heldOut,
+        IReadOnlyDictionary<string, long> firstAt, List<string> labels, Dictionary<string, (ModelRetrainer.Result Result, int Seed)> models, ModelContent available)
+    {
+        var data = evaluation.Data;
+        var (id, hash) = (Text(data, "contributionId") ?? "", (Text(data, "modelHash") ?? "").ToLowerInvariant());
+        if (Text(data, "contract") != OnnxFeatures.Contract || Text(data, "championModelHash") is not { } championHash
+            || !available.Contents.TryGetValue(id, out var stored) || !_submittedAt.TryGetValue(id, out var submittedAt)
+            || ContenderOf(championHash, models, available) is not { } champion)
+            return; // another contract, no file given (or erased), or a champion that cannot be re-run
+        var snapshotHash = Text(data, "modelSnapshotRoot") is { } root && _snapshots.TryGetValue(root, out var members)
+            ? members.FirstOrDefault(m => string.Equals(m.Id, id, StringComparison.OrdinalIgnoreCase)).ContentHash : null;
+        if (snapshotHash != ModelRetrainer.Sha256Hex(stored))
+        {
+            _findings.Add(new(evaluation.Index, "content does not match the snapshot",
+                $"the content given for model {id} does not hash to the content hash its snapshot {Text(data, "modelSnapshotRoot")} records"));
+            return;
+        }
+        var file = Unsalted(stored);
+        if (ModelRetrainer.Sha256Hex(file) != hash)
+        {
+            _findings.Add(new(evaluation.Index, "contributed model's hash is not its file's", $"model {id}: recorded {hash}, the file hashes to {ModelRetrainer.Sha256Hex(file)}"));
+            return;
+        }
+        var model = new Contender(null, 0, file, submittedAt);
+        var compared = heldOut.Where(x => model.Unseen(x, firstAt) && champion.Unseen(x, firstAt)).ToList();
+        var (modelRight, championRight) = (model.Right(compared, labels), champion.Right(compared, labels));
+        _contributedRerun++;
+        var again = (compared.Count, ModelRetrainer.BasisPoints(modelRight), (int?)ModelRetrainer.BasisPoints(championRight),
+            modelRight.Where((right, i) => right && !championRight[i]).Count(), modelRight.Where((right, i) => !right && championRight[i]).Count());
+        var said = (Int(data, "comparedCount") ?? -1, Int(data, "accuracyBasisPoints") ?? -1, Int(data, "championAccuracyBasisPoints"),
+            Int(data, "onlyModelRight") ?? -1, Int(data, "onlyChampionRight") ?? -1);
+        if (said != again)
+            _findings.Add(new(evaluation.Index, "recorded model evaluation does not re-run",
+                $"model {id} against {championHash}: recorded {said.Item2} bp against {said.Item3} bp on {said.Item1} ({said.Item4} only it right, {said.Item5} only the champion); " +
+                $"re-run {again.Item2} bp against {again.Item3} bp on {again.Item1} ({again.Item4}, {again.Item5})"));
     }
 
     /// <summary>Re-measures a round's <c>DataValued</c> from the same examples, marked new against the baseline's snapshots.</summary>
@@ -387,5 +480,6 @@ internal sealed class ModelReplay(ModelContent? content)
 /// <param name="Refused">Of them, refused by the evaluator.</param>
 /// <param name="Valued">Rounds with a <c>DataValued</c> (checked on the recorded numbers).</param>
 /// <param name="ValuedRerun">Of them, re-measured from the content given.</param>
+/// <param name="ContributedRerun">Contributed models' evaluations (not refused) re-run with ONNX Runtime from the content given.</param>
 internal sealed record ModelReplayResult(int Trained, int Legacy, int Periods, int Revealed, int Evaluated, int Rerun, int NotRerun, string? Champion,
-    IReadOnlyList<ReplayDifference> Findings, int Contributed = 0, int Refused = 0, int Valued = 0, int ValuedRerun = 0);
+    IReadOnlyList<ReplayDifference> Findings, int Contributed = 0, int Refused = 0, int Valued = 0, int ValuedRerun = 0, int ContributedRerun = 0);

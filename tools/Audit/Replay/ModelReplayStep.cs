@@ -69,9 +69,9 @@ internal static class ModelReplayStep
             }
             string I(int n) => n.ToString(CultureInfo.InvariantCulture);
             console.Table("community model trainings", ["trained", "public split (before periods)", "periods", "revealed", "evaluated", "re-run", "not re-run", "champion", "findings",
-                    "contributed models", "refused", "data valued", "data values re-run"],
+                    "contributed models", "refused", "contributed re-run", "data valued", "data values re-run"],
                 [[I(result.Trained), I(result.Legacy), I(result.Periods), I(result.Revealed), I(result.Evaluated), I(result.Rerun), I(result.NotRerun),
-                  result.Champion ?? "-", I(result.Findings.Count), I(result.Contributed), I(result.Refused),
+                  result.Champion ?? "-", I(result.Findings.Count), I(result.Contributed), I(result.Refused), I(result.ContributedRerun),
                   I(result.Valued), I(result.ValuedRerun)]]);
             console.Findings("community model findings", result.Findings);
         }

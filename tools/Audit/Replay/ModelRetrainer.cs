@@ -108,6 +108,22 @@ internal static class ModelRetrainer
         return BasisPoints(ml.MulticlassClassification.Evaluate(loaded.Transform(ml.Data.LoadFromEnumerable(examples.Select(Row.Of)))).MicroAccuracy);
     }
 
+    /// <summary>Which of <paramref name="examples"/> a saved model labels right, in order.</summary>
+    public static IReadOnlyList<bool> RightOn(byte[] model, int seed, IReadOnlyList<Example> examples)
+    {
+        if (examples.Count == 0)
+            return [];
+        var ml = new MLContext(seed);
+        using var stream = new MemoryStream(model, writable: false);
+        var loaded = ml.Model.Load(stream, out _);
+        var scored = loaded.Transform(ml.Data.LoadFromEnumerable(examples.Select(Row.Of)));
+        return ml.Data.CreateEnumerable<Predicted>(scored, reuseRowObject: false).Select((p, i) => p.PredictedLabel == examples[i].Label).ToList();
+    }
+
+    /// <summary>Micro accuracy of <paramref name="right"/> in basis points, rounded half away from zero; 0 for none.</summary>
+    public static int BasisPoints(IReadOnlyList<bool> right) =>
+        right.Count == 0 ? 0 : (int)Math.Round(right.Count(r => r) * 10_000.0 / right.Count, MidpointRounding.AwayFromZero);
+
     private static int BasisPoints(double share) => (int)Math.Round(share * 10_000, MidpointRounding.AwayFromZero);
 
     private static T? ReadObject<T>(byte[] stored, Func<JsonElement, T?> read)
@@ -128,6 +144,12 @@ internal static class ModelRetrainer
     private sealed class LabelRow
     {
         public string Label { get; set; } = "";
+    }
+
+    /// <summary>A scored row's label, as the pipeline's last step maps it back from its key.</summary>
+    private sealed class Predicted
+    {
+        public string PredictedLabel { get; set; } = "";
     }
 
     /// <summary>One row as ML.NET reads it.</summary>
