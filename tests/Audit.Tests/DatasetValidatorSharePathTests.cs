@@ -1,22 +1,14 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Http.Json;
 using System.Numerics;
 using System.Security.Cryptography;
 using System.Text.Json;
 using CommunityAI.ChainBridge.Chain;
-using CommunityAI.ChainBridge.Log;
 using CommunityAI.Contracts;
 using CommunityAI.Formats;
 using CommunityAI.Formats.Signing;
-using CommunityAI.RewardLedger.Infrastructure;
 using CommunityAI.Testing;
 using Marten;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using Nethereum.Hex.HexConvertors.Extensions;
-using Nethereum.Web3;
 using Npgsql;
 
 namespace CommunityAI.Audit.Tests;
@@ -31,63 +23,31 @@ namespace CommunityAI.Audit.Tests;
 public sealed class DatasetValidatorSharePathTests : IAsyncLifetime
 {
     private const int ValidatorShare = 2_000;
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
-    private readonly AnvilNode _anvil = new();
-    private string _database = "";
-    private string _broker = "";
-    private ServiceHost<CreditWriter>? _ledger;
-    private ServiceHost<LogStore>? _bridge;
-
-    private sealed record ClaimView(string Address, string Amount, long Epoch, string Root, string[] Proof);
-
-    public async Task InitializeAsync()
+    private readonly RevenuePath _path = new("valshare", new Dictionary<string, string>
     {
-        await _anvil.InitializeAsync();
-        _database = await PostgresServer.CreateDatabaseAsync("valshare");
-        _broker = await RabbitServer.CreateVirtualHostAsync("valshare");
-        var common = new Dictionary<string, string>
-        {
-            ["ConnectionStrings:history"] = _database,
-            ["ConnectionStrings:rabbitmq"] = _broker,
-            ["Logging:LogLevel:Default"] = "Warning",
-        };
-        _ledger = new ServiceHost<CreditWriter>(new Dictionary<string, string>(common)
-        {
-            ["Epochs:Genesis"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
-            ["Epochs:Length"] = "00:00:02",
-            ["Rewards:Genesis:DatasetValidatorShareBasisPoints"] = ValidatorShare.ToString(CultureInfo.InvariantCulture),
-        });
-        _bridge = new ServiceHost<LogStore>(new Dictionary<string, string>(common)
-        {
-            ["ConnectionStrings:chain"] = _anvil.RpcUrl,
-            ["Chain:Id"] = AnvilNode.ChainId.ToString(CultureInfo.InvariantCulture),
-            ["Chain:AnchorerKey"] = AnvilNode.DevPrivateKeys[1],
-            ["Anchoring:Period"] = "1.00:00:00",
-            ["Anchoring:EveryEntries"] = "1000000000",
-            ["Revenue:Confirmations"] = "0",
-            ["Revenue:PollInterval"] = "00:00:00.100",
-        });
-        _ = _ledger.Services;
-    }
+        ["Rewards:Genesis:DatasetValidatorShareBasisPoints"] = ValidatorShare.ToString(CultureInfo.InvariantCulture),
+    });
+
+    public Task InitializeAsync() => _path.StartAsync();
+
+    public Task DisposeAsync() => _path.DisposeAsync().AsTask();
 
     [Fact]
     public async Task A_payment_gives_the_reviewers_their_share_by_review_weight_the_contributor_the_rest_and_replay_names_a_forged_share()
     {
-        var chain = _bridge!.Services.GetRequiredService<ChainConnection>();
-        var deployment = (await Eventually.MatchesAsync(() => Task.FromResult(chain.Deployment), d => d is not null, "the contracts deployed", Patience))!;
-        var reader = new Web3(_anvil.RpcUrl);
-        var token = reader.Eth.GetContract(ContractArtifacts.CommunityToken.Abi, deployment.TokenAddress);
+        var deployment = await _path.DeploymentAsync();
+        var token = _path.Token(deployment);
 
         // Two cases decided by quality-scoring's own rules over signed reviews: one reviewer clipped in the first, none in the second.
         string accepted, rejected;
-        await using (var history = new ScoringHistory(_database))
+        await using (var history = new ScoringHistory(_path.Database))
         {
             await history.PublishPolicyAsync();
             accepted = await history.ScoreAsync(72, [(3, 0.5m), (5, 0.8m), (6, 0.3m)], [(3, 80, "accept"), (5, 75, "accept"), (6, 20, "reject")]);
             rejected = await history.ScoreAsync(60, [(5, 0.6m), (6, 0.4m), (7, 0.9m)], [(5, 30, "reject"), (6, 35, "reject"), (7, 40, "accept")]);
         }
         var root = Hex.Encode(RandomNumberGenerator.GetBytes(32));
-        var store = _ledger!.Services.GetRequiredService<IDocumentStore>();
+        var store = _path.Ledger!.Services.GetRequiredService<IDocumentStore>();
         await using (var session = store.LightweightSession())
         {
             session.Events.StartStream("contributions/datasets/" + root, SignedFacts.Snapshot(4, root,
@@ -97,24 +57,13 @@ public sealed class DatasetValidatorSharePathTests : IAsyncLifetime
         }
 
         // The builder pays on chain.
-        var builder = AnvilNode.DevAddresses[4];
         var price = BigInteger.Pow(10, 21) + 7;
-        await _anvil.RpcAsync("anvil_impersonateAccount", deployment.DistributorAddress);
-        await _anvil.RpcAsync("anvil_setBalance", deployment.DistributorAddress, "0xDE0B6B3A7640000");
-        await _anvil.RpcAsync("eth_sendTransaction", new
-        {
-            from = deployment.DistributorAddress, to = deployment.TokenAddress, data = token.GetFunction("mint").GetData(builder, price),
-        });
-        await _anvil.RpcAsync("anvil_stopImpersonatingAccount", deployment.DistributorAddress);
-        using var builderKey = TransactionSender.Create(_anvil.RpcUrl, AnvilNode.DevPrivateKeys[4], AnvilNode.ChainId);
-        await builderKey.SendAsync(token, "approve", [deployment.RevenuePoolAddress, price]);
-        await builderKey.SendAsync(reader.Eth.GetContract(ContractArtifacts.DatasetRevenuePool.Abi, deployment.RevenuePoolAddress), "pay",
-            [root.HexToByteArray(), price]);
+        await _path.PayAsync(deployment, root, price);
 
-        await Eventually.MatchesAsync(() => CountAsync($"SELECT count(*) FROM history.mt_events WHERE type = 'contribution_rewarded' AND data->>'contributionId' IN ('{accepted}', '{rejected}')"),
-            n => n == 2, "both scores credited", Patience);
+        await Eventually.MatchesAsync(() => _path.CountAsync($"SELECT count(*) FROM history.mt_events WHERE type = 'contribution_rewarded' AND data->>'contributionId' IN ('{accepted}', '{rejected}')"),
+            n => n == 2, "both scores credited", RevenuePath.Patience);
         var splitJson = await Eventually.MatchesAsync(() => TextAsync("SELECT data::text FROM history.mt_events WHERE type = 'revenue_split'"),
-            t => t is not null, "the payment split", Patience);
+            t => t is not null, "the payment split", RevenuePath.Patience);
         var split = JsonSerializer.Deserialize<RevenueSplit>(splitJson!, JsonSerializerOptions.Web)!;
 
         // The expected split, worked out here from the two recorded scores: a review weighs floor(reputation · agreement · 10^6)
@@ -144,24 +93,11 @@ public sealed class DatasetValidatorSharePathTests : IAsyncLifetime
         // (Account 7, a reviewer too, is the development treasury: its two lines are one account, as the splitter keeps them.)
         var reviewer = AnvilNode.DevAddresses[5];
         var reviewerShare = BigInteger.Parse(split.Lines.Single(l => l.Address == reviewer).Amount, CultureInfo.InvariantCulture);
-        using var api = _ledger.CreateClient();
-        using var relayer = TransactionSender.Create(_anvil.RpcUrl, AnvilNode.DevPrivateKeys[2], AnvilNode.ChainId);
-        var distributor = new DistributorContract(relayer, deployment.DistributorAddress);
-        var claim = await Eventually.MatchesAsync(async () =>
-            {
-                var response = await api.GetAsync($"/api/claims/{reviewer}");
-                if (response.StatusCode != HttpStatusCode.OK)
-                    return null;
-                var view = await response.Content.ReadFromJsonAsync<ClaimView>();
-                var onChain = await distributor.GetClaimableRootAsync();
-                return view is not null && onChain.Root.ToHex(true) == view.Root ? view : null;
-            },
-            c => c is not null, $"{reviewer}'s claim against the distributor's root", Patience);
-        var paid = await distributor.ClaimAsync(reviewer, BigInteger.Parse(claim!.Amount, CultureInfo.InvariantCulture), [.. claim.Proof.Select(p => p.HexToByteArray())]);
-        Assert.Equal(reviewerShare, paid.Paid);
+        var (_, paid) = await _path.ClaimAsync(deployment, reviewer, _ => true, $"{reviewer}'s claim against the distributor's root");
+        Assert.Equal(reviewerShare, paid);
         Assert.Equal(reviewerShare, await token.GetFunction("balanceOf").CallAsync<BigInteger>(reviewer));
 
-        var honest = await AuditRun.RunAsync("replay", "--database", _database, "--json");
+        var honest = await AuditRun.RunAsync("replay", "--database", _path.Database, "--json");
         Assert.True(honest.ExitCode == 0, honest.ToString());
         var revenue = honest.Json.GetProperty("revenue");
         Assert.Equal(1, revenue.GetProperty("splits").GetInt32());
@@ -171,15 +107,14 @@ public sealed class DatasetValidatorSharePathTests : IAsyncLifetime
         Assert.True(pool - toValidators < weights.Count, "rounding leaves less than a unit per reviewer");
 
         // One base unit moved from a validator's line to the contributor's: the sums still add up, the split does not.
-        await _ledger.DisposeAsync();
-        _ledger = null;
+        await _path.StopLedgerAsync();
         await ExecuteAsync("""
             UPDATE history.mt_events SET data = jsonb_set(jsonb_set(data,
                 '{lines,0,amount}', to_jsonb(((data->'lines'->0->>'amount')::numeric + 1)::text)),
                 '{lines,1,amount}', to_jsonb(((data->'lines'->1->>'amount')::numeric - 1)::text))
             WHERE type = 'revenue_split'
             """);
-        var edited = await AuditRun.RunAsync("replay", "--database", _database, "--json");
+        var edited = await AuditRun.RunAsync("replay", "--database", _path.Database, "--json");
         Assert.NotEqual(0, edited.ExitCode);
         Assert.Contains(edited.Json.GetProperty("revenue").GetProperty("findings").EnumerateArray(), f => f.GetProperty("what").GetString() == "revenue lines");
 
@@ -190,35 +125,14 @@ public sealed class DatasetValidatorSharePathTests : IAsyncLifetime
                    'weight', (data->'lines'->0->>'weight')::bigint, 'amount', '{{price}}')))
             WHERE type = 'revenue_split'
             """);
-        var missing = await AuditRun.RunAsync("replay", "--database", _database, "--json");
+        var missing = await AuditRun.RunAsync("replay", "--database", _path.Database, "--json");
         Assert.NotEqual(0, missing.ExitCode);
         var findings = missing.Json.GetProperty("revenue").GetProperty("findings").EnumerateArray().Select(f => f.GetProperty("what").GetString()).ToList();
         Assert.Contains("revenue validatorPool", findings);
         Assert.Contains("revenue lines", findings);
     }
 
-    private async Task<long> CountAsync(string sql) => Convert.ToInt64(await ScalarAsync(sql) ?? 0L, CultureInfo.InvariantCulture);
+    private async Task<string?> TextAsync(string sql) => await _path.ScalarAsync(sql) as string;
 
-    private async Task<string?> TextAsync(string sql) => await ScalarAsync(sql) as string;
-
-    private async Task ExecuteAsync(string sql) => Assert.Equal(1L, Convert.ToInt64(await ScalarAsync(sql + " RETURNING 1"), CultureInfo.InvariantCulture));
-
-    private async Task<object?> ScalarAsync(string sql)
-    {
-        await using var connection = new NpgsqlConnection(_database);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        return await command.ExecuteScalarAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_bridge is not null)
-            await _bridge.DisposeAsync();
-        if (_ledger is not null)
-            await _ledger.DisposeAsync();
-        await RabbitServer.DeleteVirtualHostAsync(_broker);
-        await PostgresServer.DropDatabaseAsync(_database);
-        await _anvil.DisposeAsync();
-    }
+    private async Task ExecuteAsync(string sql) => Assert.Equal(1L, Convert.ToInt64(await _path.ScalarAsync(sql + " RETURNING 1"), CultureInfo.InvariantCulture));
 }

@@ -21,16 +21,17 @@ public static class DataValue
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(settings);
         var salt = settings.SplitSalt ?? [];
-        bool HeldOut(Example e) => HeldOutSplit.IsHeldOut(salt, e.Labelled.Text, settings.HeldOutPercent);
-        var newCount = examples.Count(e => e.InBatch && !HeldOut(e));
+        // Each text's side of the split, hashed once.
+        var sided = examples.Select(e => (Example: e, HeldOut: HeldOutSplit.IsHeldOut(salt, e.Labelled.Text, settings.HeldOutPercent))).ToList();
+        var newCount = sided.Count(e => e.Example.InBatch && !e.HeldOut);
         // In canonical order, so the measure does not depend on the order the round read its snapshots in.
-        var evaluated = examples.Where(e => !e.InBatch && HeldOut(e)).Select(e => e.Labelled)
+        var evaluated = sided.Where(e => !e.Example.InBatch && e.HeldOut).Select(e => e.Example.Labelled)
             .OrderBy(e => e.Text, StringComparer.Ordinal).ThenBy(e => e.Label, StringComparer.Ordinal).ToList();
         if (newCount == 0 || evaluated.Count == 0)
             return new BatchValue(newCount, evaluated.Count, null, null, null);
         var with = TextClassifier.AccuracyOn(model, settings.Seed, evaluated);
         // Held-out examples stay in (never trained on either way), so the retrained round splits exactly as the round did.
-        var without = TextClassifier.Train(examples.Where(e => !e.InBatch || HeldOut(e)).Select(e => e.Labelled), settings);
+        var without = TextClassifier.Train(sided.Where(e => !e.Example.InBatch || e.HeldOut).Select(e => e.Example.Labelled), settings);
         if (without is not TextClassifier.Outcome.Trained trained)
             return new BatchValue(newCount, evaluated.Count, with, null, null);
         var withoutBasisPoints = TextClassifier.AccuracyOn(trained.Model, settings.Seed, evaluated);

@@ -41,9 +41,9 @@ public static class BodySizeLimit
         })
         .UsePostBodyLimit(UploadsApi.Path, context => ForUploadOpening(Options(context)))
         .UseBodyLimit(HttpMethods.Put, UploadsApi.Path, context => Options(context).MaxPartBytes)
-        .UseWhen(ModelsApi.IsRegistration, branch => branch.UsePostBodyLimit("/api/datasets", _ => ModelRegistry.MaxBodyBytes))
-        .UseWhen(context => !ModelsApi.IsRegistration(context),
-            branch => branch.UsePostBodyLimit(DatasetsApi.Path, context => ForDatasets(context.RequestServices.GetRequiredService<IOptions<DatasetOptions>>().Value)));
+        .UsePostBodyLimit(DatasetsApi.Path, context => ModelsApi.IsRegistration(context)
+            ? ModelRegistry.MaxBodyBytes
+            : ForDatasets(context.RequestServices.GetRequiredService<IOptions<DatasetOptions>>().Value));
 
     private static IntakeOptions Options(HttpContext context) => context.RequestServices.GetRequiredService<IOptions<IntakeOptions>>().Value;
 }
