@@ -216,6 +216,23 @@ public class GovernanceSystem : IAsyncLifetime
         return new { proposer, kind, title, body, payload = payloadJson, nonce, deadline, signature };
     }
 
+    /// <summary>
+    /// Posts <paramref name="proposal"/> and carries it through the development rules' 30 s delay and 120 s vote with
+    /// key 1's vote for it (the one voter meets every quorum); returns its id, queued for its 60 s timelock.
+    /// </summary>
+    public async Task<string> ProposeAndPassAsync(object proposal)
+    {
+        using (var response = await Api.PostAsJsonAsync("/api/proposals", proposal))
+            Assert.True(response.StatusCode == System.Net.HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        var id = ProposalId(proposal);
+        await AdvanceAsync(TimeSpan.FromSeconds(31));
+        using (var vote = await Api.PostAsJsonAsync("/api/votes", Vote(1, id, 1)))
+            Assert.Equal(System.Net.HttpStatusCode.Created, vote.StatusCode);
+        await AdvanceAsync(TimeSpan.FromSeconds(120));
+        Assert.Equal("queued", (await GetAsync($"/api/proposals/{id}")).GetProperty("state").GetString());
+        return id;
+    }
+
     public static string ProposalId(object proposal)
     {
         var json = JsonSerializer.SerializeToElement(proposal);

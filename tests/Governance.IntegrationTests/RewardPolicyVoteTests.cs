@@ -49,16 +49,8 @@ public sealed class RewardPolicyVoteTests(GovernanceSystem system) : IClassFixtu
             fallbackShareBasisPoints = 0, unseenContentShareBasisPoints = 0,
         };
         var proposal = system.Proposal(1, "reward-policy", payload, title: "Smaller data rewards");
-        using (var response = await system.Api.PostAsJsonAsync("/api/proposals", proposal))
-            Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
-        var id = GovernanceSystem.ProposalId(proposal);
-
         // Development rules: 30 s delay, 120 s vote, 60 s timelock; the higher quorum for rewards is met by the one voter.
-        await system.AdvanceAsync(TimeSpan.FromSeconds(31));
-        using (var vote = await system.Api.PostAsJsonAsync("/api/votes", system.Vote(1, id, 1)))
-            Assert.Equal(HttpStatusCode.Created, vote.StatusCode);
-        await system.AdvanceAsync(TimeSpan.FromSeconds(120));
-        Assert.Equal("queued", (await system.GetAsync($"/api/proposals/{id}")).GetProperty("state").GetString());
+        var id = await system.ProposeAndPassAsync(proposal);
         await system.AdvanceAsync(TimeSpan.FromSeconds(61));
         Assert.Equal("activated", (await system.GetAsync($"/api/proposals/{id}")).GetProperty("state").GetString());
 

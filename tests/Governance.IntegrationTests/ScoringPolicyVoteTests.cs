@@ -54,16 +54,8 @@ public sealed class ScoringPolicyVoteTests(GovernanceSystem system) : IClassFixt
             kinds = new { data = new { maxBytes = 10_485_760, minTextLength = 0, requireContentAddressed = false } },
         };
         var proposal = system.Proposal(1, "scoring-policy", payload, title: "Score on the automated checks alone");
-        using (var response = await system.Api.PostAsJsonAsync("/api/proposals", proposal))
-            Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
-        var id = GovernanceSystem.ProposalId(proposal);
-
         // Development rules: 30 s delay, 120 s vote, 60 s timelock; the higher quorum for scoring is met by the one voter.
-        await system.AdvanceAsync(TimeSpan.FromSeconds(31));
-        using (var vote = await system.Api.PostAsJsonAsync("/api/votes", system.Vote(1, id, 1)))
-            Assert.Equal(HttpStatusCode.Created, vote.StatusCode);
-        await system.AdvanceAsync(TimeSpan.FromSeconds(120));
-        Assert.Equal("queued", (await system.GetAsync($"/api/proposals/{id}")).GetProperty("state").GetString());
+        var id = await system.ProposeAndPassAsync(proposal);
 
         // Still queued: a case opened in the timelock is scored under the policy in force.
         var queued = await ScoredAsync("A contribution taken in while the vote waits out its timelock.");
