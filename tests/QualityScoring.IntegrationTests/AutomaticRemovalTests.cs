@@ -66,6 +66,12 @@ public sealed class AutomaticRemovalTests(FloorSystem system) : IClassFixture<Fl
         var leftOut = await crew.RegisterAsync(CancellationToken.None);
         Assert.Equal([AnvilNode.DevAddresses[Validator]], leftOut, StringComparer.OrdinalIgnoreCase);
         Assert.Equal(4, crew.Size);
+
+        // A crew of none (the load driver's --validators 0) registers nobody and is no error; it used to stop the driver
+        // with "every validator of the crew has been removed".
+        var none = new ValidatorCrew(system.Api, TestChain.Domain, 0, ValidatorCrew.ByContributionId);
+        Assert.Empty(await none.RegisterAsync(CancellationToken.None));
+        Assert.Equal(0, none.Size);
     }
 
     private async Task<List<JsonElement>> RemovalsAsync()

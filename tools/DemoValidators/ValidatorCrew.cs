@@ -79,7 +79,9 @@ public sealed class ValidatorCrew(HttpClient scoring, SigningDomain domain, int 
             }
             throw new InvalidOperationException($"registering validator {registration.Validator}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}");
         }
-        return _members.Count > 0 ? removed : throw new InvalidOperationException("every validator of the crew has been removed; a new local history (delete .local) starts with the genesis set again");
+        // A crew of none (the load driver's --validators 0) has nobody to lose; one whose every member was removed cannot review.
+        return _members.Count > 0 || removed.Count == 0 ? removed
+            : throw new InvalidOperationException("every validator of the crew has been removed; a new local history (delete .local) starts with the genesis set again");
     }
 
     /// <summary>How many members review (after <see cref="RegisterAsync"/>, the ones not removed).</summary>
