@@ -11,7 +11,8 @@ public sealed record CpuUse(IReadOnlyList<CpuLine> Lines, TimeSpan Window, doubl
 
     /// <summary>
     /// Subtracts each part's rate at rest (from the idle sample) over the run's window, so polling loops and the dashboard
-    /// are not charged to the contributions; a part busier at rest than in the run counts as zero, never negative.
+    /// are not charged to the contributions; a part busier at rest than in the run counts as zero, never negative. Without a
+    /// rest sample of a second or more, nothing is subtracted.
     /// </summary>
     public static CpuUse Of(CpuSnapshot idleFrom, CpuSnapshot idleTo, CpuSnapshot busyFrom, CpuSnapshot busyTo, int accepted)
     {
@@ -21,7 +22,8 @@ public sealed record CpuUse(IReadOnlyList<CpuLine> Lines, TimeSpan Window, doubl
         var lines = ProcessCpu.Between(busyFrom, busyTo)
             .Select(p =>
             {
-                var atRest = idleWindow <= 0 ? 0 : idle.GetValueOrDefault(p.Key) / idleWindow * window.TotalSeconds;
+                // A rest sample under a second (--idle-sample 0) is mostly clock-tick rounding: nothing is subtracted then.
+                var atRest = idleWindow < 1 ? 0 : idle.GetValueOrDefault(p.Key) / idleWindow * window.TotalSeconds;
                 var caused = Math.Max(0, p.Value - atRest);
                 return new CpuLine(p.Key, busyTo.Processes.GetValueOrDefault(p.Key), p.Value, atRest, accepted == 0 ? 0 : caused * 1000 / accepted);
             })
