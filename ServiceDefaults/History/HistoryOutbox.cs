@@ -1,4 +1,5 @@
 using CommunityAI.ServiceDefaults.Background;
+using CommunityAI.ServiceDefaults.Messaging;
 using CommunityAI.ServiceDefaults.Telemetry;
 using Marten;
 using MassTransit;
@@ -15,7 +16,7 @@ public sealed class HistoryOutbox(
     OutboxRoutes routes,
     NpgsqlDataSource dataSource,
     IDocumentStore store,
-    IBus bus) : ILeaderJob
+    ConfirmedPublisher publisher) : ILeaderJob
 {
     private const int BatchSize = 500;
     private static readonly TimeSpan IdleDelay = TimeSpan.FromMilliseconds(50);
@@ -51,7 +52,7 @@ public sealed class HistoryOutbox(
             {
                 if (!routes.TryMap(stored, out var message, out var type))
                     continue;
-                await bus.Publish(message, type, context =>
+                await publisher.PublishAsync(message, type, context =>
                 {
                     context.MessageId = stored.Id;
                     context.Headers.Set("communityai-sequence", stored.Sequence);

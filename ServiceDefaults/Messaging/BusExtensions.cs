@@ -19,6 +19,7 @@ public static class BusExtensions
         var connectionString = builder.Configuration.GetConnectionString(ConnectionName)
             ?? throw new InvalidOperationException($"ConnectionStrings:{ConnectionName} is not configured.");
         builder.Services.AddOptions<BusOptions>().BindConfiguration(BusOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<ConfirmedPublisher>();
 
         builder.Services.AddMassTransit(bus =>
         {

@@ -113,6 +113,10 @@ public sealed class PrivateRabbit : IAsyncLifetime
         await ExitedAsync();
     }
 
+    /// <summary>Runs <c>rabbitmqctl</c> against this node (an alarm, a policy), failing if it does.</summary>
+    public Task CtlAsync(params string[] args) =>
+        ProcessRunner.RunAsync(Tool("rabbitmqctl"), ["-n", NodeName, .. args], timeout: TimeSpan.FromSeconds(60));
+
     /// <summary>Kills the node (SIGKILL), as a crashed host would: nothing is flushed, recovery runs at the next start.</summary>
     public async Task KillAsync()
     {

@@ -1,6 +1,6 @@
 using CommunityAI.Contracts;
 using CommunityAI.ServiceDefaults.Background;
-using MassTransit;
+using CommunityAI.ServiceDefaults.Messaging;
 using Npgsql;
 
 namespace CommunityAI.ChainBridge.Log;
@@ -11,7 +11,7 @@ namespace CommunityAI.ChainBridge.Log;
 /// waits on the broker; while the broker is away the notices wait here and go out once it answers, so a service's
 /// view of its log indexes (and of what is anchored) is complete after any outage or crash.
 /// </summary>
-public sealed partial class LogNoticePublisher(LogStore store, IBus bus, ILogger<LogNoticePublisher> logger)
+public sealed partial class LogNoticePublisher(LogStore store, ConfirmedPublisher publisher, ILogger<LogNoticePublisher> logger)
     : ILeaderJob
 {
     private const int BatchSize = 1000;
@@ -35,7 +35,7 @@ public sealed partial class LogNoticePublisher(LogStore store, IBus bus, ILogger
                     return;
                 continue;
             }
-            await bus.Publish(new LogEntriesAppended(entries[0].Index, entries), ct);
+            await publisher.PublishAsync(new LogEntriesAppended(entries[0].Index, entries), ct);
             next = entries[^1].Index + 1;
             await store.SaveNoticedThroughAsync(next, ct);
             LogNoticed(entries.Count, next);

@@ -1,6 +1,7 @@
 using CommunityAI.Contracts;
 using CommunityAI.Contributions.Infrastructure;
 using CommunityAI.ServiceDefaults.History;
+using CommunityAI.ServiceDefaults.Messaging;
 using MassTransit;
 
 namespace CommunityAI.Contributions.IntegrationEvents.EventHandling;
@@ -12,7 +13,7 @@ namespace CommunityAI.Contributions.IntegrationEvents.EventHandling;
 /// quality-scoring takes each contribution in once. Content erased before the handoff is not handed over, nor content
 /// larger than <see cref="ScoringContent.MaxHandedOverBytes"/> (no text quality-scoring would check).
 /// </summary>
-public sealed class ScoringContentHandoff(HistoryFacts facts, ContentStore contents) : IConsumer<ContributionSubmitted>
+public sealed class ScoringContentHandoff(HistoryFacts facts, ContentStore contents, ConfirmedPublisher publisher) : IConsumer<ContributionSubmitted>
 {
     public async Task Consume(ConsumeContext<ContributionSubmitted> context)
     {
@@ -26,7 +27,7 @@ public sealed class ScoringContentHandoff(HistoryFacts facts, ContentStore conte
                 return;
             content = await opened.ReadAllAsync(ScoringContent.MaxHandedOverBytes, context.CancellationToken);
         }
-        var endpoint = await context.GetSendEndpoint(new Uri("queue:" + ScoringContent.QueueName));
-        await endpoint.Send(new ScoringContent(submitted.ContributionId, Convert.ToBase64String(content)), context.CancellationToken);
+        await publisher.SendAsync(context, new Uri("queue:" + ScoringContent.QueueName),
+            new ScoringContent(submitted.ContributionId, Convert.ToBase64String(content)), context.CancellationToken);
     }
 }

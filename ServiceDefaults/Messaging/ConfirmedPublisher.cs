@@ -1,0 +1,45 @@
+using MassTransit;
+using Microsoft.Extensions.Options;
+
+namespace CommunityAI.ServiceDefaults.Messaging;
+
+/// <summary>
+/// Publishes (or sends) and waits for the broker's confirm, but never longer than <see cref="BusOptions.PublishConfirmTimeout"/>.
+/// </summary>
+/// <remarks>
+/// RabbitMQ.Client 7 can leave a publisher confirm pending for ever when the broker dies mid-publish
+/// (rabbitmq/rabbitmq-dotnet-client#1930, still open for 7.2.2): the connection recovers, consumers come back, and
+/// the publish that was in flight never returns. A background publisher awaiting it stops for good. Seen in the
+/// broker-crash fault test: the contributions outbox and the chain-bridge's log notices were still waiting on a publish
+/// when the test gave up three minutes later, and nothing submitted after the crash was scored. Bounded, the hung
+/// publish fails, the leader loop backs off, and the next term publishes again from its checkpoint; the consumers are
+/// idempotent, so a message the broker did take is absorbed. A handler's send fails the same way, as a transient
+/// failure (<see cref="TransientFailures"/>), and is tried again in place.
+/// </remarks>
+public sealed class ConfirmedPublisher(IBus bus, IOptions<BusOptions> options)
+{
+    public Task PublishAsync(object message, Type type, Action<PublishContext> configure, CancellationToken ct) =>
+        WithinLimitAsync(type, limited => bus.Publish(message, type, configure, limited), ct);
+
+    public Task PublishAsync<T>(T message, CancellationToken ct) where T : class =>
+        PublishAsync(message, typeof(T), static _ => { }, ct);
+
+    /// <summary>Sends to a queue (from a consumer, through its context) under the same bound.</summary>
+    public Task SendAsync<T>(ISendEndpointProvider sender, Uri address, T message, CancellationToken ct) where T : class =>
+        WithinLimitAsync(typeof(T), async limited => await (await sender.GetSendEndpoint(address)).Send(message, limited), ct);
+
+    private async Task WithinLimitAsync(Type type, Func<CancellationToken, Task> publish, CancellationToken ct)
+    {
+        var limit = options.Value.PublishConfirmTimeout;
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        bounded.CancelAfter(limit);
+        try
+        {
+            await publish(bounded.Token);
+        }
+        catch (Exception ex) when (bounded.IsCancellationRequested && !ct.IsCancellationRequested)
+        {
+            throw new TimeoutException($"The broker did not confirm a {type.Name} within {limit.TotalSeconds:0.#} s (Bus:PublishConfirmTimeout)", ex);
+        }
+    }
+}
