@@ -131,10 +131,10 @@ public sealed class ModelHistory(NpgsqlDataSource dataSource, IDocumentStore sto
     }
 
     /// <summary>
-    /// Records the round of <paramref name="period"/> and keeps the model's bytes in one transaction, while the period is
-    /// still open; not when this snapshot already has a model (a round that checked after this one did recorded it first:
-    /// the stream exists).
-    /// The snapshot roots are hex, so no root can contain the separator and no two pairs share a stream.
+    /// Records the round of <paramref name="period"/> and keeps the model's bytes, in one transaction and only while the
+    /// period is still secret. If this snapshot already has a model, nothing is written: another round recorded it first,
+    /// and its stream exists. The snapshot roots are hex, so no root can contain the separator and no two pairs share a
+    /// stream.
     /// </summary>
     public async Task<Recorded> RecordAsync(long period, ModelTrained trained, ModelEvaluated evaluated, DataValued valued, byte[] model,
         IReadOnlyList<string> trainTextHashes, IReadOnlyList<(ModelContributionEvaluated Evaluated, byte[] Model)> contributions, CancellationToken ct)
