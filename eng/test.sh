@@ -47,8 +47,14 @@ for project in $failing; do
   echo "test: the last errors the services logged in $project (all of them: a fault test's are expected):"
   tail -n 200 "$file"
 done
-# The failing tests' names last, next to the closing line, where a reader of only the tail still sees them.
+# The failing tests' messages (what a timed-out wait was still waiting for), then their names last, next to the closing
+# line, where a reader of only the tail still sees them.
 if [ "$failed" -ne 0 ]; then
+  echo "test: why they failed (the first 40 lines of each of the first five messages):"
+  awk '/^[ \t]+Failed [^ ].* \[[0-9][^]]*\][ \t]*$/ { name = $0; next }
+       /^[ \t]+Error Message:/ { grab = (++shown <= 5); lines = 0; if (grab) print name; next }
+       /^[ \t]+Stack Trace:/ { grab = 0; next }
+       grab && lines++ < 40 { print }' "$log"
   echo "test: the tests that failed:"
   { grep -E '^\s+Failed \S.* \[[0-9][^]]*\]\s*$' "$log" || true; } | sed -E 's/^\s+//' | sort -u | head -n 40
 fi
