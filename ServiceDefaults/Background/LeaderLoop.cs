@@ -32,7 +32,7 @@ public sealed partial class LeaderLoop<TJob>(TJob job, NpgsqlDataSource dataSour
     {
         var settings = job.Settings;
         _name = settings.LockName;
-        LeaderLoopGauge.Track(_name, Status);
+        LeaderLoopGauge.Track(_name, Status, clock);
         try
         {
             await RunAsync(settings, stoppingToken);
@@ -98,12 +98,19 @@ public sealed partial class LeaderLoop<TJob>(TJob job, NpgsqlDataSource dataSour
         }
 
         LogLeading(_logger, settings.LockName);
-        var term = new LeaderTerm(lease, clock, settings.LeaseCheckInterval, () => Enter(LeaderLoopState.Leading));
+        var term = new LeaderTerm(lease, clock, settings.LeaseCheckInterval, Step);
         await job.LeadAsync(term, ct);
         if (!ct.IsCancellationRequested)
             LogLostLock(_logger, settings.LockName);
         Enter(LeaderLoopState.Following);
         return settings.FollowerDelay;
+    }
+
+    private void Step(bool resting)
+    {
+        var now = clock.GetUtcNow();
+        if (Status.RecordStep(now, resting) is { } ended)
+            LogResumed(_logger, _name, ended.Failures, now - ended.Since);
     }
 
     private void Enter(LeaderLoopState state)

@@ -18,7 +18,8 @@ public static class LeaderLoopExtensions
         services.AddSingleton<LeaderLoop<TJob>>();
         services.AddHostedService(sp => sp.GetRequiredService<LeaderLoop<TJob>>());
         services.AddHealthChecks().Add(new HealthCheckRegistration("leader-loop:" + typeof(TJob).Name,
-            sp => new LeaderLoopHealthCheck(sp.GetRequiredService<LeaderLoop<TJob>>().Status, typeof(TJob).Name),
+            sp => new LeaderLoopHealthCheck(sp.GetRequiredService<LeaderLoop<TJob>>().Status, typeof(TJob).Name,
+                sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<TJob>().Settings.StallAfter),
             HealthStatus.Degraded, tags: null));
         return services;
     }

@@ -24,4 +24,11 @@ public sealed record LeaderLoopSettings(string LockName)
 
     /// <summary>The longest wait between attempts, so a loop comes back soon after its dependency does.</summary>
     public TimeSpan RetryMaxDelay { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long one step may run before the loop's health check says it may be hung (degraded): a dependency that
+    /// never answers, such as a publish whose confirm was lost, would otherwise leave a "leading" loop doing nothing.
+    /// Planned waits between steps do not count.
+    /// </summary>
+    public TimeSpan StallAfter { get; init; } = TimeSpan.FromMinutes(5);
 }

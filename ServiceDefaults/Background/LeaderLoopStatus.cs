@@ -40,7 +40,23 @@ public sealed class LeaderLoopStatus
         {
             var previous = _current;
             if (previous.State != state)
-                _current = new LeaderLoopSnapshot(state, now, 0, null);
+                _current = new LeaderLoopSnapshot(state, now, 0, null, now);
+            return previous.State == LeaderLoopState.Failing ? previous : null;
+        }
+    }
+
+    /// <summary>
+    /// A leading job finished a step (<paramref name="resting"/>: and begins a planned wait), so a step that never ends
+    /// shows (<see cref="LeaderLoopHealthCheck"/>). Returns the failure streak this ends, as <see cref="Record"/> does.
+    /// </summary>
+    public LeaderLoopSnapshot? RecordStep(DateTimeOffset now, bool resting)
+    {
+        lock (_lock)
+        {
+            var previous = _current;
+            _current = previous.State == LeaderLoopState.Leading
+                ? previous with { LastStep = now, Resting = resting }
+                : new LeaderLoopSnapshot(LeaderLoopState.Leading, now, 0, null, now, resting);
             return previous.State == LeaderLoopState.Failing ? previous : null;
         }
     }

@@ -10,10 +10,10 @@ public sealed class LeaderTerm
     private readonly LeaderLock _lease;
     private readonly TimeProvider _clock;
     private readonly TimeSpan _leaseCheckInterval;
-    private readonly Action _progress;
+    private readonly Action<bool> _progress;
     private long _checkedAt;
 
-    internal LeaderTerm(LeaderLock lease, TimeProvider clock, TimeSpan leaseCheckInterval, Action progress)
+    internal LeaderTerm(LeaderLock lease, TimeProvider clock, TimeSpan leaseCheckInterval, Action<bool> progress)
     {
         _lease = lease;
         _clock = clock;
@@ -25,7 +25,7 @@ public sealed class LeaderTerm
     /// <summary>Records progress and answers whether this instance still leads.</summary>
     public async ValueTask<bool> ContinueAsync(CancellationToken ct)
     {
-        _progress();
+        _progress(false);
         if (_clock.GetElapsedTime(_checkedAt) < _leaseCheckInterval)
             return true;
         _checkedAt = _clock.GetTimestamp();
@@ -36,7 +36,11 @@ public sealed class LeaderTerm
     public async Task<bool> WaitAsync(TimeSpan delay, CancellationToken ct)
     {
         if (delay > TimeSpan.Zero)
+        {
+            // A planned wait is no step: however long, it is not what the health check calls stalled.
+            _progress(true);
             await Task.Delay(delay, _clock, ct);
+        }
         return await ContinueAsync(ct);
     }
 }

@@ -15,6 +15,7 @@ public static class CommunityMetrics
     public const string OutboxDelayName = "communityai.outbox.delay";
     public const string LeaderFailuresName = "communityai.leader.failures";
     public const string LeaderLeadingName = "communityai.leader.leading";
+    public const string LeaderStepAgeName = "communityai.leader.step_age";
     public const string ContributionStageLatencyName = "communityai.contribution.stage_latency";
     public const string ContributionsScoredName = "communityai.contributions.scored";
     public const string ContributionsAcceptedName = "communityai.contributions.accepted";
@@ -29,7 +30,7 @@ public static class CommunityMetrics
     /// <summary>Every name above, for the test that ties the dashboard and the alerts to the code.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
-        RequestsRefusedName, OutboxPublishedName, OutboxDelayName, LeaderFailuresName, LeaderLeadingName,
+        RequestsRefusedName, OutboxPublishedName, OutboxDelayName, LeaderFailuresName, LeaderLeadingName, LeaderStepAgeName,
         ContributionStageLatencyName, ContributionsScoredName, ContributionsAcceptedName, ContributionsCreditedName, LogSizeName,
         AnchorLagName, AnchorAgeName, ContentRewrappedName, ContentRewrapSkippedName, ContentRewrapPendingName,
         History.HistoryFacts.RefusedCounterName,
@@ -97,6 +98,13 @@ public static class CommunityMetrics
     /// <summary>Observes whether each leader loop of this process leads (1) or not (0), by loop.</summary>
     public static void ObserveLeading(Func<IEnumerable<Measurement<int>>> observe) =>
         Meter.CreateObservableGauge(LeaderLeadingName, observe, unit: "{loop}", description: "1 while this instance leads the loop");
+
+    /// <summary>
+    /// Observes, per loop this instance leads, how long its current step has run in seconds (0 while it rests between
+    /// steps or does not lead): a step that keeps growing waits on something that never answers.
+    /// </summary>
+    public static void ObserveLeaderStepAge(Func<IEnumerable<Measurement<double>>> observe) =>
+        Meter.CreateObservableGauge(LeaderStepAgeName, observe, unit: "s", description: "Seconds the loop's current step has run");
 
     /// <summary>
     /// Observes the log's size and what anchoring has not covered yet, in entries and in seconds; each reads null

@@ -153,6 +153,48 @@ public sealed class LeaderLoopTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.NotNull(taken);
     }
 
+    [Fact]
+    public async Task A_step_that_never_ends_shows_as_degraded_past_the_stall_limit_and_a_long_planned_wait_does_not()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-30T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        var settings = new LeaderLoopSettings("probe:stall") { StallAfter = TimeSpan.FromMinutes(5), LeaseCheckInterval = TimeSpan.FromHours(1) };
+        var (loop, job) = await StartAsync("stall", settings, clock);
+        job.StepDelay = TimeSpan.FromMinutes(10);
+        await Eventually.MatchesAsync(() => Task.FromResult(loop.Status.Current), s => s is { State: LeaderLoopState.Leading, Resting: true },
+            "the loop leading and resting", Patience);
+        // Let the step that was resting 50 ms finish and begin its ten-minute rest.
+        await Task.Delay(200);
+        clock.Advance(TimeSpan.FromMilliseconds(60));
+        await Task.Delay(300);
+
+        // Six minutes into a planned ten-minute wait: past the stall limit, and no stall.
+        clock.Advance(TimeSpan.FromMinutes(6));
+        var resting = await HealthAsync(loop, clock);
+        Assert.Equal(HealthStatus.Healthy, resting.Status);
+
+        // The wait ends and the next step waits on a dependency that never answers.
+        job.Hang = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        clock.Advance(TimeSpan.FromMinutes(4));
+        await Eventually.MatchesAsync(() => Task.FromResult(job.Hanging), h => h, "the step to hang", Patience);
+        Assert.Equal(HealthStatus.Healthy, (await HealthAsync(loop, clock)).Status);
+        clock.Advance(TimeSpan.FromMinutes(5) - TimeSpan.FromSeconds(1));
+        Assert.Equal(HealthStatus.Healthy, (await HealthAsync(loop, clock)).Status);
+        clock.Advance(TimeSpan.FromSeconds(2));
+        var stalled = await HealthAsync(loop, clock);
+        Assert.Equal(HealthStatus.Degraded, stalled.Status);
+        Assert.Contains("probe leading, but its current step has run since", stalled.Description);
+        Assert.Equal(LeaderLoopState.Leading, loop.Status.Current.State);
+
+        // The dependency answers: the step ends and the loop is healthy again.
+        var steps = await StepsSinceAsync("stall", DateTime.MinValue);
+        var hang = job.Hang!;
+        job.Hang = null;
+        hang.SetResult();
+        await Eventually.MatchesAsync(async () => await StepsSinceAsync("stall", DateTime.MinValue) > steps && loop.Status.Current.Resting, done => done,
+            "the hung step to finish and the loop to rest", Patience);
+        Assert.Equal(HealthStatus.Healthy, (await HealthAsync(loop, clock)).Status);
+    }
+
     private async Task<(LeaderLoop<ProbeJob> Loop, ProbeJob Job)> StartAsync(string instance, LeaderLoopSettings settings, TimeProvider clock, int failures = 0)
     {
         // A pool per instance, as two replicas would have.
@@ -167,8 +209,8 @@ public sealed class LeaderLoopTests(ITestOutputHelper output) : IAsyncLifetime
 
     private static LeaderLoopState[] States(params LeaderLoop<ProbeJob>[] loops) => [.. loops.Select(l => l.Status.Current.State)];
 
-    private static Task<HealthCheckResult> HealthAsync(LeaderLoop<ProbeJob> loop) =>
-        new LeaderLoopHealthCheck(loop.Status, "probe").CheckHealthAsync(new HealthCheckContext());
+    private static Task<HealthCheckResult> HealthAsync(LeaderLoop<ProbeJob> loop, TimeProvider? clock = null) =>
+        new LeaderLoopHealthCheck(loop.Status, "probe", clock ?? TimeProvider.System, loop.Job.Settings.StallAfter).CheckHealthAsync(new HealthCheckContext());
 
     /// <summary>Terminates the backend holding the session lock on <paramref name="key"/>; returns its pid.</summary>
     private async Task<int> KillLockHolderAsync(string key)

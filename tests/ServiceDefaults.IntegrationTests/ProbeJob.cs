@@ -16,7 +16,15 @@ public sealed class ProbeJob(string instance, NpgsqlDataSource dataSource, Leade
 
     public LeaderLoopSettings Settings => settings;
 
-    public TimeSpan StepDelay { get; init; } = TimeSpan.FromMilliseconds(50);
+    public TimeSpan StepDelay { get; set; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>While set and not completed, each step waits on it before it writes: a dependency that never answers.</summary>
+    public TaskCompletionSource? Hang { get; set; }
+
+    /// <summary>A step is waiting on <see cref="Hang"/>.</summary>
+    public bool Hanging => Volatile.Read(ref _hanging) == 1;
+
+    private int _hanging;
 
     /// <summary>How many more terms throw before their first step.</summary>
     public int FailuresLeft
@@ -36,6 +44,12 @@ public sealed class ProbeJob(string instance, NpgsqlDataSource dataSource, Leade
         Interlocked.Exchange(ref _failuresLeft, 0);
         while (!ct.IsCancellationRequested)
         {
+            if (Hang is { } hang)
+            {
+                Volatile.Write(ref _hanging, 1);
+                await hang.Task.WaitAsync(ct);
+                Volatile.Write(ref _hanging, 0);
+            }
             await using (var command = dataSource.CreateCommand("INSERT INTO probe_steps (instance) VALUES (@instance)"))
             {
                 command.Parameters.AddWithValue("instance", instance);
