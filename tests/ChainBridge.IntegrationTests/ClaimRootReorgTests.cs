@@ -41,12 +41,13 @@ public sealed class ClaimRootReorgTests(ClaimRootBridge bridge, ITestOutputHelpe
             records = await Eventually.MatchesAsync(bridge.RecordsAsync,
                 r => r.OfType<ClaimRootDropped>().Any(d => d.Epoch == epoch), "the lost publication recorded and the root published again", Patience);
         }
-        catch (TimeoutException stalled)
+        catch (Xunit.Sdk.XunitException stalled)
         {
             // Stalled once in a clean-clone run since the sender was fixed: say what the bridge was doing, so the next
-            // one is found from the log rather than guessed at.
+            // one is found from the log rather than guessed at. (This caught TimeoutException, which Eventually never
+            // throws, so the stall in a later run printed nothing but the timeout.)
             var said = bridge.Host.Logs.Lines.Where(l => !l.StartsWith("Debug ", StringComparison.Ordinal)).TakeLast(80);
-            throw new TimeoutException($"{stalled.Message}\nThe bridge's last log lines:\n{string.Join('\n', said)}", stalled);
+            throw new Xunit.Sdk.XunitException($"{stalled.Message}\nThe bridge's last log lines:\n{string.Join('\n', said)}");
         }
         // A figure for the report, not an assertion: the keeper looks every 500 ms and the test polls every 100 ms.
         output.WriteLine($"root published again and recorded {reorged.ElapsedMilliseconds} ms after the reorg");
