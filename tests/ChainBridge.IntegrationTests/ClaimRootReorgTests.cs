@@ -14,7 +14,8 @@ namespace ChainBridge.IntegrationTests;
 /// </summary>
 // These once stalled in about one full-suite run in four: a transaction of the bridge's account (the first anchor) was
 // in flight when the reorg came, and the sender waited for a receipt anvil would never give. ReorgedTransactionTests
-// pins that down; the sender now sends such a transaction again.
+// pins that down; the sender now sends such a transaction again. A rarer stall remained in the test itself: the same
+// first anchor mined between the test's read of the height and its reorg (see ReorgAwayAsync).
 public sealed class ClaimRootReorgTests(ClaimRootBridge bridge, ITestOutputHelper output) : IClassFixture<ClaimRootBridge>
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
@@ -32,7 +33,7 @@ public sealed class ClaimRootReorgTests(ClaimRootBridge bridge, ITestOutputHelpe
         var first = await bridge.PublicationOfAsync(epoch);
         Assert.Equal((ulong)epoch, (await bridge.Distributor.GetLatestRootAsync()).Epoch);
 
-        await bridge.Anvil.ReorgAsync((int)(await bridge.Anvil.BlockNumberAsync() - (ulong)first.BlockNumber) + 1);
+        await ReorgAwayAsync(first);
         var reorged = Stopwatch.StartNew();
 
         IReadOnlyList<object> records;
@@ -102,5 +103,23 @@ public sealed class ClaimRootReorgTests(ClaimRootBridge bridge, ITestOutputHelpe
         // Not even tried: the contract would refuse a second publication of the epoch, but only after a look that
         // wrongly took the chain for behind.
         Assert.Equal(noticesBefore, bridge.KeeperNotices().Count);
+    }
+
+    /// <summary>
+    /// Takes the block of <paramref name="publication"/> away, and every block after it. The depth is read from the
+    /// height first, and the bridge may mine a block of its own in between (its first anchor is sent about when the
+    /// publication is recorded): the reorg then replaced that newer block and left the publication on chain, and the
+    /// test waited for a drop that could never come. So it looks, and goes deeper until the publication is gone.
+    /// </summary>
+    private async Task ReorgAwayAsync(ClaimRootPublished publication)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            await bridge.Anvil.ReorgAsync((int)(await bridge.Anvil.BlockNumberAsync() - (ulong)publication.BlockNumber) + 1);
+            if (await CanonicalChain.FindAsync(bridge.Reader, publication.TxHash) is null)
+                return;
+            output.WriteLine($"a block was mined between reading the height and the reorg; the publication {publication.TxHash} is still on chain (attempt {attempt})");
+            Assert.True(attempt < 5, $"the publication {publication.TxHash} stayed on chain through {attempt} reorgs");
+        }
     }
 }
