@@ -16,7 +16,9 @@ namespace CommunityAI.Contracts;
 /// On top of that credit, the validators of a case decided by consensus share floor(base(k) · <paramref name="ValidatorShareBasisPoints"/> / 10000)
 /// (see <see cref="ValidatorsRewarded"/>). A <c>model</c> contribution whose evaluation made it champion
 /// (<see cref="ModelContributionEvaluated.BecameChampion"/>) also earns gain · <paramref name="ModelGainRewardPerBasisPoint"/>
-/// (see <see cref="ModelGainRewarded"/>). A first-round reviewer whose review an audit round or a reviewer's appeal
+/// (see <see cref="ModelGainRewarded"/>). The new contributions of a round's batch whose measured gain was positive
+/// (<see cref="DataValued"/>) share gain · <paramref name="DataGainRewardPerBasisPoint"/> by their examples (see
+/// <see cref="DataValueRewarded"/>). A first-round reviewer whose review an audit round or a reviewer's appeal
 /// overturns loses floor(pool · <paramref name="SlashBasisPoints"/> / 10000) in that appeal's settlement (see <see cref="AppealSettled.Slashes"/>).
 /// Of a builder's payment for a dataset snapshot, floor(amount · <paramref name="DatasetValidatorShareBasisPoints"/> / 10000)
 /// goes to the validators who reviewed the snapshot's members, when it has any (see <see cref="RevenueSplit"/>).
@@ -35,6 +37,7 @@ namespace CommunityAI.Contracts;
 /// <param name="SlashBasisPoints">What each overturned first-round review costs its reviewer, in basis points (0–50000) of the case's validator pool; absent on older records, meaning 0. Optional (added in 1.8).</param>
 /// <param name="ModelGainRewardPerBasisPoint">Token base units, as a decimal string, a contributed model earns per basis point of accuracy gained over the champion when its evaluation made it champion; at most (2^256 − 1) / 10000; absent on older records, meaning 0. Optional (added in 1.10).</param>
 /// <param name="DatasetValidatorShareBasisPoints">Share (0–10000) of each dataset payment that goes to the validators who reviewed the snapshot's members (see <see cref="RevenueSplit"/>); absent on older records, meaning 0. Optional (added in 1.16).</param>
+/// <param name="DataGainRewardPerBasisPoint">Token base units, as a decimal string, that the new contributions of a valued batch share per basis point of its measured gain (see <see cref="DataValueRewarded"/>); at most (2^256 − 1) / 10000; absent on older records, meaning 0. Optional (added in 1.18).</param>
 public sealed record RewardPolicyPublished(
     long Version,
     IReadOnlyDictionary<string, string> BasePerKind,
@@ -49,4 +52,5 @@ public sealed record RewardPolicyPublished(
     int ValidatorShareBasisPoints = 0,
     int SlashBasisPoints = 0,
     string? ModelGainRewardPerBasisPoint = null,
-    int DatasetValidatorShareBasisPoints = 0);
+    int DatasetValidatorShareBasisPoints = 0,
+    string? DataGainRewardPerBasisPoint = null);

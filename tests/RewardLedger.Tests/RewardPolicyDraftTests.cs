@@ -83,6 +83,40 @@ public class RewardPolicyDraftTests
         Assert.True(largest!.GainRewardFor(10_000) <= TokenAmount.MaxUint256);
     }
 
+    [Theory]
+    [InlineData("-1")]
+    [InlineData("1.5")]
+    [InlineData("")]
+    [InlineData("11579208923731619542357098500868790785326998466564056403945758400791312964")] // (2^256 - 1) / 10000 + 1
+    public void A_data_gain_reward_that_is_malformed_or_could_leave_uint256_at_a_full_gain_is_refused(string rate)
+    {
+        var (_, errors) = (Valid with { DataGainRewardPerBasisPoint = rate }).Validate(null);
+        Assert.Equal(["dataGainRewardPerBasisPoint"], errors.Keys);
+    }
+
+    [Fact]
+    public void A_batch_pool_is_split_by_examples_exactly_with_the_units_left_to_the_first_shares()
+    {
+        var (unset, _) = Valid.Validate(null);
+        Assert.Equal([BigInteger.Zero, BigInteger.Zero], unset!.DataValueRewardsFor(300, [1, 2]));
+        Assert.Equal("0", RewardPolicyDraft.From(RewardPolicy.Initial).DataGainRewardPerBasisPoint);
+        var (policy, errors) = (Valid with { DataGainRewardPerBasisPoint = "10" }).Validate(null);
+        Assert.Empty(errors);
+        // Pool 7 · 10 = 70 over 1 + 1 + 1 examples: 23 each, one unit left, to the first share.
+        Assert.Equal([new BigInteger(24), 23, 23], policy!.DataValueRewardsFor(7, [1, 1, 1]));
+        // Pool 1,000 over 1 + 3: 250 and 750, nothing left.
+        Assert.Equal([new BigInteger(250), 750], policy.DataValueRewardsFor(100, [1, 3]));
+        // No gain, a loss, or nothing measured: every share gets 0.
+        foreach (var gain in new int?[] { 0, -25, null })
+            Assert.All(policy.DataValueRewardsFor(gain, [2, 5]), a => Assert.Equal(BigInteger.Zero, a));
+        // A full gain at the largest rate, over many small shares, stays exact and within uint256.
+        var (largest, _) = (Valid with { DataGainRewardPerBasisPoint = TokenAmount.Format(RewardPolicy.MaxModelGainRewardPerBasisPoint) }).Validate(null);
+        var shares = Enumerable.Range(1, 97).ToList();
+        var amounts = largest!.DataValueRewardsFor(10_000, shares);
+        Assert.Equal(10_000 * RewardPolicy.MaxModelGainRewardPerBasisPoint, amounts.Aggregate(BigInteger.Zero, (a, b) => a + b));
+        Assert.Throws<ArgumentOutOfRangeException>(() => policy.DataValueRewardsFor(5, [1, 0]));
+    }
+
     [Fact]
     public void Unknown_kinds_are_refused_by_name()
     {

@@ -41,6 +41,11 @@ namespace CommunityAI.Formats.Policies;
 /// contributors share the rest. Zero in a document or record without it, and in the genesis policy: such payments went
 /// wholly to contributors until a policy says otherwise.
 /// </param>
+/// <param name="DataGainRewardPerBasisPoint">
+/// What the new contributions of a valued batch (a round's new <c>data</c>, or its new <c>feedback</c>) share, in token
+/// base units, per basis point of accuracy the batch measurably added (<see cref="DataValueRewardsFor"/>). Zero in a
+/// document or record without it, and in the genesis policy: paying by measured data value is a community decision.
+/// </param>
 public sealed record RewardPolicy(
     long Version,
     IReadOnlyDictionary<string, BigInteger> BasePerKind,
@@ -52,7 +57,8 @@ public sealed record RewardPolicy(
     int ValidatorShareBasisPoints = 0,
     int SlashBasisPoints = 0,
     BigInteger ModelGainRewardPerBasisPoint = default,
-    int DatasetValidatorShareBasisPoints = 0)
+    int DatasetValidatorShareBasisPoints = 0,
+    BigInteger DataGainRewardPerBasisPoint = default)
 {
     /// <summary>A share of 100%.</summary>
     public const int WholeShare = 10_000;
@@ -139,4 +145,29 @@ public sealed record RewardPolicy(
     /// </summary>
     public BigInteger GainRewardFor(int gainBasisPoints) =>
         gainBasisPoints <= 0 ? BigInteger.Zero : gainBasisPoints * ModelGainRewardPerBasisPoint;
+
+    /// <summary>
+    /// What each share of a valued batch earns: the pool gain · <see cref="DataGainRewardPerBasisPoint"/> (nothing for a
+    /// gain of 0 or less, or none measured), split by examples: floor(pool · examples / total) each, then the units left
+    /// over one each to the first shares in the order given (contribution-id order, as a valuation lists them), so the
+    /// amounts sum to the pool exactly. Outside the per-address cap, like a model's gain: the measured gain bounds the pool.
+    /// </summary>
+    /// <param name="gainBasisPoints">The batch's measured gain (<c>BatchValue.GainBasisPoints</c>), null when none was measured.</param>
+    /// <param name="examples">Each share's examples, every one at least 1, in the valuation's order.</param>
+    public IReadOnlyList<BigInteger> DataValueRewardsFor(int? gainBasisPoints, IReadOnlyList<int> examples)
+    {
+        ArgumentNullException.ThrowIfNull(examples);
+        if (examples.Any(e => e <= 0))
+            throw new ArgumentOutOfRangeException(nameof(examples), "every share has at least one example");
+        var pool = gainBasisPoints is > 0 ? gainBasisPoints.Value * DataGainRewardPerBasisPoint : BigInteger.Zero;
+        BigInteger total = examples.Sum(e => (long)e);
+        if (total.IsZero)
+            return [];
+        var amounts = examples.Select(e => pool * e / total).ToArray();
+        var left = pool - amounts.Aggregate(BigInteger.Zero, (sum, a) => sum + a);
+        // Fewer units are left than there are shares (each floor dropped under one unit).
+        for (var i = 0; left > 0; i++, left--)
+            amounts[i] += 1;
+        return amounts;
+    }
 }

@@ -20,6 +20,7 @@ namespace CommunityAI.Formats.Policies;
 /// <param name="SlashBasisPoints">See <see cref="RewardPolicy.SlashBasisPoints"/>; absent means 0, as every member of a reward policy.</param>
 /// <param name="ModelGainRewardPerBasisPoint">See <see cref="RewardPolicy.ModelGainRewardPerBasisPoint"/>, token base units as a decimal string; absent means 0.</param>
 /// <param name="DatasetValidatorShareBasisPoints">See <see cref="RewardPolicy.DatasetValidatorShareBasisPoints"/>; absent means 0.</param>
+/// <param name="DataGainRewardPerBasisPoint">See <see cref="RewardPolicy.DataGainRewardPerBasisPoint"/>, token base units as a decimal string; absent means 0.</param>
 public sealed record RewardPolicyDraft(
     long? Version,
     Dictionary<string, string>? BasePerKind,
@@ -31,7 +32,8 @@ public sealed record RewardPolicyDraft(
     int? ValidatorShareBasisPoints = null,
     int? SlashBasisPoints = null,
     string? ModelGainRewardPerBasisPoint = null,
-    int? DatasetValidatorShareBasisPoints = null)
+    int? DatasetValidatorShareBasisPoints = null,
+    string? DataGainRewardPerBasisPoint = null)
 {
     /// <summary>The steepest score exponent a policy may set (100^4 keeps every product well inside uint256 arithmetic).</summary>
     public const int MaxExponent = 4;
@@ -71,7 +73,8 @@ public sealed record RewardPolicyDraft(
         policy.BasePerKind.ToDictionary(kv => kv.Key, kv => TokenAmount.Format(kv.Value), StringComparer.Ordinal),
         policy.ZeroBelowScore, policy.ScoreExponent, TokenAmount.Format(policy.CapPerAddressPerEpoch),
         policy.FallbackShareBasisPoints, policy.UnseenContentShareBasisPoints, policy.ValidatorShareBasisPoints, policy.SlashBasisPoints,
-        TokenAmount.Format(policy.ModelGainRewardPerBasisPoint), policy.DatasetValidatorShareBasisPoints);
+        TokenAmount.Format(policy.ModelGainRewardPerBasisPoint), policy.DatasetValidatorShareBasisPoints,
+        TokenAmount.Format(policy.DataGainRewardPerBasisPoint));
 
     /// <summary>The document as RFC 8785 canonical JSON, whose SHA-256 a proposal signs as its payload hash.</summary>
     public byte[] ToCanonicalJson() => JsonCanonicalizer.Canonicalize(JsonSerializer.SerializeToElement(this, Json));
@@ -127,20 +130,26 @@ public sealed record RewardPolicyDraft(
         if (TokenAmount.TryParse(CapPerAddressPerEpoch, out var cap) is { } capRule)
             Fail("capPerAddressPerEpoch", capRule);
 
-        var gainReward = BigInteger.Zero;
-        if (ModelGainRewardPerBasisPoint is not null)
-        {
-            if (TokenAmount.TryParse(ModelGainRewardPerBasisPoint, out gainReward) is { } gainRule)
-                Fail("modelGainRewardPerBasisPoint", gainRule);
-            else if (gainReward > RewardPolicy.MaxModelGainRewardPerBasisPoint)
-                Fail("modelGainRewardPerBasisPoint", "at most (2^256 - 1) / 10000 token base units, so a gain of 100% is still one uint256 amount");
-        }
+        var gainReward = PerBasisPoint(ModelGainRewardPerBasisPoint, "modelGainRewardPerBasisPoint");
+        var dataGainReward = PerBasisPoint(DataGainRewardPerBasisPoint, "dataGainRewardPerBasisPoint");
 
         if (errors.Count > 0)
             return (null, errors);
         return (new RewardPolicy(Version!.Value, bases, ZeroBelowScore ?? 0, exponent, cap,
             FallbackShareBasisPoints ?? 0, UnseenContentShareBasisPoints ?? 0, ValidatorShareBasisPoints ?? 0, SlashBasisPoints ?? 0,
-            gainReward, DatasetValidatorShareBasisPoints ?? 0), errors);
+            gainReward, DatasetValidatorShareBasisPoints ?? 0, dataGainReward), errors);
+
+        // A reward per basis point of gain: a gain of 100% (10,000 bp) must still be one uint256 amount.
+        BigInteger PerBasisPoint(string? text, string member)
+        {
+            if (text is null)
+                return BigInteger.Zero;
+            if (TokenAmount.TryParse(text, out var amount) is { } rule)
+                Fail(member, rule);
+            else if (amount > RewardPolicy.MaxModelGainRewardPerBasisPoint)
+                Fail(member, "at most (2^256 - 1) / 10000 token base units, so a gain of 100% is still one uint256 amount");
+            return amount;
+        }
     }
 
     // "$.basePerKind.data" → "basePerKind.data"; an unknown member is named by the exception's message only.

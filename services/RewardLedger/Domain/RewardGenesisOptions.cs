@@ -47,7 +47,13 @@ public sealed class RewardGenesisOptions
     /// </summary>
     public int DatasetValidatorShareBasisPoints { get; set; }
 
+    /// <summary>
+    /// Token base units the new contributions of a valued batch share per basis point of its measured gain
+    /// (<see cref="RewardPolicy.DataGainRewardPerBasisPoint"/>): 0 unless set, so paying by measured data value is a vote.
+    /// </summary>
+    public string DataGainRewardPerBasisPoint { get; set; } = "0";
+
     public RewardPolicyDraft ToDraft() => new(Version, BasePerKind, ZeroBelowScore, ScoreExponent, CapPerAddressPerEpoch,
         FallbackShareBasisPoints, UnseenContentShareBasisPoints, ValidatorShareBasisPoints, SlashBasisPoints,
-        ModelGainRewardPerBasisPoint, DatasetValidatorShareBasisPoints);
+        ModelGainRewardPerBasisPoint, DatasetValidatorShareBasisPoints, DataGainRewardPerBasisPoint);
 }

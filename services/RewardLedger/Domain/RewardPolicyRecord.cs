@@ -11,7 +11,8 @@ public static class RewardPolicyRecord
         policy.BasePerKind.ToDictionary(kv => kv.Key, kv => TokenAmount.Format(kv.Value), StringComparer.Ordinal),
         policy.ZeroBelowScore, policy.ScoreExponent, TokenAmount.Format(policy.CapPerAddressPerEpoch), publishedAt,
         policy.FallbackShareBasisPoints, policy.UnseenContentShareBasisPoints, proposalId, effectiveFromEpoch, policy.ValidatorShareBasisPoints,
-        policy.SlashBasisPoints, TokenAmount.Format(policy.ModelGainRewardPerBasisPoint), policy.DatasetValidatorShareBasisPoints);
+        policy.SlashBasisPoints, TokenAmount.Format(policy.ModelGainRewardPerBasisPoint), policy.DatasetValidatorShareBasisPoints,
+        TokenAmount.Format(policy.DataGainRewardPerBasisPoint));
 
     /// <summary>A policy from the history; it was validated before it was recorded.</summary>
     public static RewardPolicy FromEvent(RewardPolicyPublished published) => new(
@@ -22,5 +23,6 @@ public static class RewardPolicyRecord
         published.SlashBasisPoints,
         // Absent on records made before the member existed: those policies paid nothing for gains.
         published.ModelGainRewardPerBasisPoint is { } gain ? TokenAmount.Parse(gain) : 0,
-        published.DatasetValidatorShareBasisPoints);
+        published.DatasetValidatorShareBasisPoints,
+        published.DataGainRewardPerBasisPoint is { } dataGain ? TokenAmount.Parse(dataGain) : 0);
 }

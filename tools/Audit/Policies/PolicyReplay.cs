@@ -330,7 +330,8 @@ internal sealed class PolicyReplay(SigningDomain? domain = null) : IReplay
             bases.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : "", StringComparer.Ordinal),
             (int?)Long(data, "zeroBelowScore"), (int?)Long(data, "scoreExponent"), Text(data, "capPerAddressPerEpoch"),
             (int?)Long(data, "fallbackShareBasisPoints"), (int?)Long(data, "unseenContentShareBasisPoints"), (int?)Long(data, "validatorShareBasisPoints"),
-            (int?)Long(data, "slashBasisPoints"), Text(data, "modelGainRewardPerBasisPoint"), (int?)Long(data, "datasetValidatorShareBasisPoints"));
+            (int?)Long(data, "slashBasisPoints"), Text(data, "modelGainRewardPerBasisPoint"), (int?)Long(data, "datasetValidatorShareBasisPoints"),
+            Text(data, "dataGainRewardPerBasisPoint"));
         return draft.Validate(null).Policy;
     }
 
