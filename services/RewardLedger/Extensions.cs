@@ -40,6 +40,9 @@ public static class Extensions
         // Contributed models' measured gains are credited from the history too (see GainFollower).
         builder.Services.AddSingleton<GainCrediter>();
         builder.Services.AddLeaderLoop<GainFollower>();
+        // And the measured value of each round's new data and feedback (see DataValueFollower).
+        builder.Services.AddSingleton<DataValueCrediter>();
+        builder.Services.AddLeaderLoop<DataValueFollower>();
         // Builders' payments are split from the history too (see RevenueSplitService).
         builder.Services.AddSingleton<RevenueFacts>();
         builder.Services.AddSingleton<RevenueSplitter>();
@@ -62,6 +65,8 @@ public static class Extensions
         options.Events.AddEventType<AppealSettled>();
         options.Events.AddEventType<ModelGainRewarded>();
         options.Events.AddEventType<ModelGainReversed>();
+        options.Events.AddEventType<DataValueRewarded>();
+        options.Events.AddEventType<DataValueReversed>();
         options.Schema.For<JournalEntry>().Index(e => e.Contributor).Index(e => e.Epoch);
         options.Schema.For<LedgerAccount>();
         options.Schema.For<EpochState>();

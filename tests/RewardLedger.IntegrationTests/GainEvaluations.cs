@@ -59,6 +59,10 @@ internal static class GainEvaluations
         LedgerSql.CountAsync(system.History,
             $"SELECT count(*) FROM history.mt_events WHERE type = '{type}' AND stream_id = 'ledger/gains/{contributionId}'");
 
+    /// <summary>How many events the ledger recorded in <paramref name="stream"/>.</summary>
+    public static Task<long> CountInStreamAsync(LedgerSystem system, string stream) =>
+        LedgerSql.CountAsync(system.History, $"SELECT count(*) FROM history.mt_events WHERE stream_id = '{stream}'");
+
     public static string NewId() => Hex.Encode(RandomNumberGenerator.GetBytes(32));
 
     public static ModelContributionEvaluated Evaluated(string contributionId, string contributor, int gain, int onlyModel, int onlyChampion, bool became) =>

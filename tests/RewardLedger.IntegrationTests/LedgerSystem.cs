@@ -275,11 +275,13 @@ public sealed class AppealLedgerSystem : LedgerSystem
 
 /// <summary>
 /// Epochs three seconds long from a genesis a few epochs back, and a genesis policy that pays a contributed model
-/// <see cref="GainLedgerSystem.RewardPerBasisPoint"/> (a hundredth of a token) per basis point of measured gain.
+/// <see cref="GainLedgerSystem.RewardPerBasisPoint"/> (a hundredth of a token) per basis point of measured gain, and a
+/// valued batch's shares <see cref="GainLedgerSystem.DataRewardPerBasisPoint"/> (a tenth of a token) per basis point of its gain.
 /// </summary>
 public sealed class GainLedgerSystem : LedgerSystem
 {
     public static readonly System.Numerics.BigInteger RewardPerBasisPoint = Formats.Policies.TokenAmount.OneToken / 100;
+    public static readonly System.Numerics.BigInteger DataRewardPerBasisPoint = Formats.Policies.TokenAmount.OneToken / 10;
 
     protected override IReadOnlyDictionary<string, string> EpochSettings => new Dictionary<string, string>
     {
@@ -290,5 +292,6 @@ public sealed class GainLedgerSystem : LedgerSystem
     protected override IReadOnlyDictionary<string, string> GenesisSettings => new Dictionary<string, string>
     {
         ["Rewards:Genesis:ModelGainRewardPerBasisPoint"] = RewardPerBasisPoint.ToString(CultureInfo.InvariantCulture),
+        ["Rewards:Genesis:DataGainRewardPerBasisPoint"] = DataRewardPerBasisPoint.ToString(CultureInfo.InvariantCulture),
     };
 }

@@ -14,7 +14,8 @@ namespace CommunityAI.RewardLedger.Infrastructure;
 /// streams, the lines of <see cref="ValidatorsRewarded"/> events there too, and the lines of <see cref="RevenueSplit"/>
 /// events in its revenue streams, the only input of epoch totals and claim trees, less the debits of <see cref="RewardAdjusted"/>
 /// events in its credit streams, plus or minus the lines of <see cref="AppealSettled"/> events there, plus the
-/// <see cref="ModelGainRewarded"/> events of its gain streams less their <see cref="ModelGainReversed"/> debits. The journal and account tables are views for reading; a row inserted or edited there moves
+/// <see cref="ModelGainRewarded"/> events of its gain streams less their <see cref="ModelGainReversed"/> debits, plus the
+/// <see cref="DataValueRewarded"/> events of its data-value streams less their <see cref="DataValueReversed"/> debits. The journal and account tables are views for reading; a row inserted or edited there moves
 /// no root and pays nothing.
 /// </summary>
 public static class CreditHistory
@@ -24,6 +25,9 @@ public static class CreditHistory
 
     /// <summary>Where <see cref="GainCrediter"/> records gain credits.</summary>
     public static readonly string GainStreamPrefix = GainCrediter.StreamFor("");
+
+    /// <summary>Where <see cref="DataValueCrediter"/> records data-value credits.</summary>
+    public static readonly string DataValueStreamPrefix = DataValueCrediter.StreamFor("");
 
     /// <summary>Where <see cref="RevenueSplitter"/> records splits.</summary>
     public static readonly string RevenueStreamPrefix = RevenueSplitter.StreamFor("");
@@ -35,10 +39,12 @@ public static class CreditHistory
     private static readonly string SettledType = OutboxRoutes.EventTypeName(typeof(AppealSettled));
     private static readonly string GainType = OutboxRoutes.EventTypeName(typeof(ModelGainRewarded));
     private static readonly string GainReversedType = OutboxRoutes.EventTypeName(typeof(ModelGainReversed));
+    private static readonly string DataValueType = OutboxRoutes.EventTypeName(typeof(DataValueRewarded));
+    private static readonly string DataValueReversedType = OutboxRoutes.EventTypeName(typeof(DataValueReversed));
     private const string Events = HistoryStoreExtensions.EventsSchema + ".mt_events";
 
     // Every credit as (address, amount, epoch): rewards, each line of each validator pay, each line of each revenue
-    // split, then each contributed model's gain credit (addresses are EIP-55 in all four).
+    // split, then each contributed model's gain credit and each data-value credit (addresses are EIP-55 in all five).
     private static readonly string CreditsSql = $"""
         SELECT data->>'contributor' AS address, (data->>'amount')::numeric AS amount, (data->>'epoch')::bigint AS epoch
         FROM {Events} WHERE type = @type AND starts_with(stream_id, @streams)
@@ -53,6 +59,9 @@ public static class CreditHistory
         UNION ALL
         SELECT data->>'contributor', (data->>'amount')::numeric, (data->>'epoch')::bigint
         FROM {Events} WHERE type = @gainType AND starts_with(stream_id, @gainStreams)
+        UNION ALL
+        SELECT data->>'contributor', (data->>'amount')::numeric, (data->>'epoch')::bigint
+        FROM {Events} WHERE type = @dataValueType AND starts_with(stream_id, @dataValueStreams)
         """;
 
     // One pass over the history's credits and debits per epoch close (or per claim tree a replica builds), which is rare:
@@ -70,7 +79,10 @@ public static class CreditHistory
               WHERE e.type = @settledType AND starts_with(e.stream_id, @streams)
               UNION ALL
               SELECT data->>'account', (data->>'amount')::numeric, (data->>'epoch')::bigint
-              FROM {Events} WHERE type = @gainReversedType AND starts_with(stream_id, @gainStreams)) AS entries
+              FROM {Events} WHERE type = @gainReversedType AND starts_with(stream_id, @gainStreams)
+              UNION ALL
+              SELECT data->>'account', (data->>'amount')::numeric, (data->>'epoch')::bigint
+              FROM {Events} WHERE type = @dataValueReversedType AND starts_with(stream_id, @dataValueStreams)) AS entries
         WHERE epoch <= @epoch
         GROUP BY 1, 2
         """;
@@ -94,6 +106,7 @@ public static class CreditHistory
         command.Parameters.AddWithValue("adjustedType", AdjustedType);
         command.Parameters.AddWithValue("settledType", SettledType);
         command.Parameters.AddWithValue("gainReversedType", GainReversedType);
+        command.Parameters.AddWithValue("dataValueReversedType", DataValueReversedType);
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
@@ -143,5 +156,7 @@ public static class CreditHistory
         parameters.AddWithValue("revenueStreams", RevenueStreamPrefix);
         parameters.AddWithValue("gainType", GainType);
         parameters.AddWithValue("gainStreams", GainStreamPrefix);
+        parameters.AddWithValue("dataValueType", DataValueType);
+        parameters.AddWithValue("dataValueStreams", DataValueStreamPrefix);
     }
 }

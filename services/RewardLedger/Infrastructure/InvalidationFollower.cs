@@ -22,7 +22,8 @@ namespace CommunityAI.RewardLedger.Infrastructure;
 /// credited after its invalidation took effect carries its reversal in its own transaction (<see cref="CreditWriter"/>),
 /// and <see cref="RewardReverser.ReverseAsync"/> decides under the lock that crediter holds, so whichever comes first, an
 /// invalidated contribution is not left paid. A contributed model's gain credit is reversed the same way
-/// (<see cref="RewardReverser.ReverseGainAsync"/>, <see cref="GainCrediter"/>).
+/// (<see cref="RewardReverser.ReverseGainAsync"/>, <see cref="GainCrediter"/>), and so is a data-value credit
+/// (<see cref="RewardReverser.ReverseDataValueAsync"/>, <see cref="DataValueCrediter"/>).
 /// </remarks>
 public sealed class InvalidationFollower(NpgsqlDataSource dataSource, IDocumentStore store, RewardReverser reverser)
     : HistoryFollower(dataSource, RewardPolicyBook.GovernanceStreamPrefix)
@@ -57,6 +58,8 @@ public sealed class InvalidationFollower(NpgsqlDataSource dataSource, IDocumentS
             await reverser.ReverseAsync(invalidation.Invalidation, ct);
             // A gain credit needs no wait: one read later than this activation carries its reversal (GainCrediter).
             await reverser.ReverseGainAsync(invalidation.Invalidation, ct);
+            // Nor does a data-value credit (DataValueCrediter).
+            await reverser.ReverseDataValueAsync(invalidation.Invalidation, ct);
         }
         await SaveCheckpointAsync(invalidations, checkpoint, ct);
         return true;

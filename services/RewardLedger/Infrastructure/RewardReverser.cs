@@ -180,11 +180,84 @@ public sealed class RewardReverser(IDocumentStore store, IOptions<EpochOptions> 
             return null;
         var reversed = new ModelGainReversed(credit.ContributionId, credit.Contributor, TokenAmount.Format(-credited), epoch,
             invalidation.Reason, invalidation.ProposalId, now);
-        session.Events.Append(GainCrediter.StreamFor(credit.ContributionId), reversed);
-        session.Insert(JournalEntry.Reversal(GainCrediter.EntryId(credit.ContributionId), credit.Contributor, credited, epoch,
-            credit.PolicyVersion, account.Entries + 1, now));
-        session.Store(account.Moved(-credited));
+        session.Store(Debit(session, GainCrediter.StreamFor(credit.ContributionId), reversed, GainCrediter.EntryId(credit.ContributionId),
+            credit.Contributor, credited, epoch, credit.PolicyVersion, account, now));
         return reversed;
+    }
+
+    /// <summary>
+    /// Takes back an invalidated contribution's data-value credit (<see cref="DataValueRewarded"/>), if it has one: returns
+    /// the debit recorded now, or null when there is nothing (more) to reverse.
+    /// </summary>
+    /// <remarks>
+    /// The other order, a valuation read after its contribution was invalidated, is <see cref="DataValueCrediter"/>'s: it
+    /// reads the activations under the contributors' locks and records the credit with its reversal. So this side decides
+    /// under the lock of the contributor the contribution's scores name (the one its submission names, as the valuation's
+    /// share does), and of the credit's contributor if it was credited: whichever transaction takes the lock second sees the
+    /// other's fact.
+    /// </remarks>
+    public async Task<DataValueReversed?> ReverseDataValueAsync(Invalidation invalidation, CancellationToken ct)
+    {
+        try
+        {
+            await using var session = store.LightweightSession();
+            await session.BeginTransactionAsync(ct);
+            var stream = DataValueCrediter.StreamFor(invalidation.ContributionId);
+            var contributors = await ScoredContributorsAsync(session.Connection!, invalidation.ContributionId, ct);
+            if ((await session.Events.FetchStreamAsync(stream, token: ct)).Select(e => e.Data).OfType<DataValueRewarded>().FirstOrDefault() is { } seen)
+                contributors.Add(seen.Contributor);
+            if (contributors.Count == 0)
+                return null;
+            await LedgerLocks.ForCreditAsync(session.Connection!, contributors, ct);
+            var recorded = await session.Events.FetchStreamAsync(stream, token: ct);
+            // Not credited yet: the crediter will find this activation and record the reversal with the credit.
+            if (recorded.Select(e => e.Data).OfType<DataValueRewarded>().FirstOrDefault() is not { } credit)
+                return null;
+            if (recorded.Any(e => e.Data is DataValueReversed))
+                return null;
+            var state = await session.LoadAsync<EpochState>(EpochState.Key, ct) ?? EpochState.None;
+            var account = await session.LoadAsync<LedgerAccount>(credit.Contributor, ct) ?? LedgerAccount.Open(credit.Contributor);
+            var now = clock.GetUtcNow();
+            var (reversed, debited) = RecordDataValueReversal(session, credit, invalidation, state.EpochForCredit(epochs.Value, now), account, now);
+            if (reversed is null)
+                return null;
+            session.Store(debited);
+            await session.SaveChangesAsync(ct);
+            return reversed;
+        }
+        catch (Exception ex) when (StoreConflicts.IsDuplicate(ex))
+        {
+            return null; // reversed by a concurrent leader
+        }
+    }
+
+    /// <summary>
+    /// Appends the reversal of <paramref name="credit"/> to its data-value stream with the mirror journal entry, in the
+    /// caller's transaction, under the contributor's lock; returns the account after it, which the caller stores (the
+    /// account is unchanged and the reversal null for a credit of 0). The one way a data-value credit is taken back.
+    /// </summary>
+    internal static (DataValueReversed? Reversed, LedgerAccount Account) RecordDataValueReversal(
+        IDocumentSession session, DataValueRewarded credit, Invalidation invalidation, long epoch, LedgerAccount account, DateTimeOffset now)
+    {
+        var credited = TokenAmount.Parse(credit.Amount);
+        if (credited.IsZero)
+            return (null, account);
+        var reversed = new DataValueReversed(credit.ContributionId, credit.Contributor, TokenAmount.Format(-credited), epoch,
+            invalidation.Reason, invalidation.ProposalId, now);
+        return (reversed, Debit(session, DataValueCrediter.StreamFor(credit.ContributionId), reversed, DataValueCrediter.EntryId(credit.ContributionId),
+            credit.Contributor, credited, epoch, credit.PolicyVersion, account, now));
+    }
+
+    /// <summary>
+    /// A debit beside its credit: the reversal fact in the credit's stream and the mirror journal entry (id
+    /// <see cref="JournalEntry.ReversalId"/> of the credit's entry, refused twice); returns the account after it.
+    /// </summary>
+    private static LedgerAccount Debit(IDocumentSession session, string stream, object reversal, string creditEntryId, string contributor,
+        BigInteger credited, long epoch, string policyVersion, LedgerAccount account, DateTimeOffset now)
+    {
+        session.Events.Append(stream, reversal);
+        session.Insert(JournalEntry.Reversal(creditEntryId, contributor, credited, epoch, policyVersion, account.Entries + 1, now));
+        return account.Moved(-credited);
     }
 
     // The contributor of the contribution's evaluation that made its model champion (the only kind that is credited), as
