@@ -40,6 +40,10 @@ public class PolicyPayloadRulesTests
     public void A_reward_policy_paying_by_measured_gain_is_accepted() =>
         Assert.Empty(Check("reward-policy", """{"version":4,"basePerKind":{"model":"1"},"capPerAddressPerEpoch":"10","modelGainRewardPerBasisPoint":"10000000000000000"}"""));
 
+    [Fact]
+    public void A_reward_policy_paying_by_measured_data_value_is_accepted() =>
+        Assert.Empty(Check("reward-policy", """{"version":4,"basePerKind":{"data":"1"},"capPerAddressPerEpoch":"10","dataGainRewardPerBasisPoint":"100000000000000000"}"""));
+
     [Theory]
     [InlineData(0)]
     [InlineData(2_500)]
@@ -55,6 +59,9 @@ public class PolicyPayloadRulesTests
     [InlineData("""{"version":4,"basePerKind":{"data":"1"},"capPerAddressPerEpoch":"10","datasetValidatorShareBasisPoints":2.5}""", "payload.datasetValidatorShareBasisPoints")]
     [InlineData("""{"version":4,"basePerKind":{"model":"1"},"capPerAddressPerEpoch":"10","modelGainRewardPerBasisPoint":100}""", "payload.modelGainRewardPerBasisPoint")]
     [InlineData("""{"version":4,"basePerKind":{"model":"1"},"capPerAddressPerEpoch":"10","modelGainRewardPerBasisPoint":"115792089237316195423570985008687907853269984665640564039457584007913129639935"}""", "payload.modelGainRewardPerBasisPoint")]
+    [InlineData("""{"version":4,"basePerKind":{"data":"1"},"capPerAddressPerEpoch":"10","dataGainRewardPerBasisPoint":"-1"}""", "payload.dataGainRewardPerBasisPoint")]
+    [InlineData("""{"version":4,"basePerKind":{"data":"1"},"capPerAddressPerEpoch":"10","dataGainRewardPerBasisPoint":100}""", "payload.dataGainRewardPerBasisPoint")]
+    [InlineData("""{"version":4,"basePerKind":{"data":"1"},"capPerAddressPerEpoch":"10","dataGainRewardPerBasisPoint":"115792089237316195423570985008687907853269984665640564039457584007913129639935"}""", "payload.dataGainRewardPerBasisPoint")]
     [InlineData("""{"version":3,"basePerKind":{"data":"1"},"capPerAddressPerEpoch":"10"}""", "payload.version")]
     [InlineData("""{"version":4,"basePerKind":{"data":"1"},"capPerAddressPerEpoch":"10","unseenContentShareBasisPoints":-1}""", "payload.unseenContentShareBasisPoints")]
     [InlineData("""{"version":4,"basePerKind":{"data":"1"},"capPerAddressPerEpoch":"10","validatorShareBasisPoints":10001}""", "payload.validatorShareBasisPoints")]
