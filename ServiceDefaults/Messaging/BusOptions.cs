@@ -27,8 +27,9 @@ public sealed class BusOptions
     public TimeSpan TransientRetryWindow { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
-    /// The longest a background publisher (an outbox, the log notices) waits for the broker to confirm one message
-    /// before it gives up and publishes again from its checkpoint. See <see cref="ConfirmedPublisher"/>.
+    /// The longest a background publisher (an outbox, the log notices) or a handler's send (the content handoff to
+    /// scoring) waits for the broker to confirm one message before it gives up: a publisher publishes again from its
+    /// checkpoint, a handler is retried in place. See <see cref="ConfirmedPublisher"/>.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan PublishConfirmTimeout { get; set; } = TimeSpan.FromSeconds(30);

@@ -63,6 +63,13 @@ public sealed class ConfirmedPublisherTests : IAsyncLifetime
             Assert.Contains("did not confirm a ConfirmProbe", refused.Message);
             Assert.Contains("Bus:PublishConfirmTimeout", refused.Message);
             Assert.InRange(started.Elapsed, Limit * 0.9, Limit * 10);
+
+            // A send to a queue (the content handoff to scoring) is bounded the same way.
+            started.Restart();
+            var unsent = await Assert.ThrowsAsync<TimeoutException>(() =>
+                publisher.SendAsync(bus, new Uri("queue:confirm-probe-sends"), new ConfirmProbe(5), CancellationToken.None));
+            Assert.Contains("Bus:PublishConfirmTimeout", unsent.Message);
+            Assert.InRange(started.Elapsed, Limit * 0.9, Limit * 10);
         }
         finally
         {
