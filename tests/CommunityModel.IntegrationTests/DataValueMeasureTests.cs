@@ -1,5 +1,7 @@
 using System.Security.Cryptography;
 using CommunityAI.CommunityModel.Domain;
+using CommunityAI.Contracts;
+using CommunityAI.Formats;
 
 namespace CommunityModel.IntegrationTests;
 
@@ -16,9 +18,23 @@ public sealed class DataValueMeasureTests
         CommunityTexts.Examples(perLabel, seed).Select(e =>
             e with { Label = CommunityTexts.Labels[(Array.IndexOf(CommunityTexts.Labels, e.Label) + 1) % CommunityTexts.Labels.Length] }).ToList();
 
-    private static CommunityAI.Contracts.BatchValue Value(IReadOnlyList<LabelledExample> old, IReadOnlyList<LabelledExample> batch, byte[] salt)
+    private static BatchValue Value(IReadOnlyList<LabelledExample> old, IReadOnlyList<LabelledExample> batch, byte[] salt) =>
+        Measure(Round(old, batch), salt);
+
+    /// <summary>Each example its own contribution, submitted in the order given (the old ones first), by three contributors in turn.</summary>
+    private static List<DataValue.Example> Round(IReadOnlyList<LabelledExample> old, IReadOnlyList<LabelledExample> batch) =>
+        old.Select(e => (Example: e, InBatch: false)).Concat(batch.Select(e => (Example: e, InBatch: true)))
+            .Select((x, i) => new DataValue.Example(x.Example, x.InBatch, Source(i + 1))).ToList();
+
+    /// <summary>The contribution submitted at <paramref name="at"/>: ids in another order than submissions, so the shares' order shows.</summary>
+    private static DataValue.Source Source(long at) =>
+        new(Hex.Encode(SHA256.HashData(BitConverter.GetBytes(at))), at, Contributors[(int)(at % Contributors.Length)]);
+
+    private static readonly string[] Contributors =
+        ["0x70997970C51812dc3A010C7d01b50e0d17dc79C8", "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC", "0x90F79bf6EB2c4f870365E785982E1f101E93b906"];
+
+    private static BatchValue Measure(IReadOnlyList<DataValue.Example> examples, byte[] salt)
     {
-        var examples = old.Select(e => new DataValue.Example(e, false)).Concat(batch.Select(e => new DataValue.Example(e, true))).ToList();
         var round = Assert.IsType<TextClassifier.Outcome.Trained>(TextClassifier.Train(examples.Select(e => e.Labelled), Settings(salt)));
         return DataValue.Measure(examples, round.Model, Settings(salt));
     }
@@ -69,6 +85,34 @@ public sealed class DataValueMeasureTests
         Assert.Equal((0, null, null, null), (nothingNew.NewCount, nothingNew.WithBasisPoints, nothingNew.WithoutBasisPoints, nothingNew.GainBasisPoints));
         Assert.Equal((0, null, null), (allNew.EvaluatedCount, allNew.WithoutBasisPoints, allNew.GainBasisPoints));
         Assert.True(allNew.NewCount > 0);
+        // Shares are named even when the gain cannot be measured; an empty list, never null, when nothing new was trained on.
+        Assert.Empty(Assert.IsAssignableFrom<IReadOnlyList<BatchShare>>(nothingNew.Shares));
+        Assert.Equal(allNew.NewCount, allNew.Shares!.Sum(s => s.Examples));
+    }
+
+    [Fact]
+    public void A_batch_shares_its_training_examples_by_who_first_brought_each_text()
+    {
+        var salt = SHA256.HashData([10]);
+        bool Trained(LabelledExample e) => !HeldOutSplit.IsHeldOut(salt, e.Text, 20);
+        var old = CommunityTexts.Examples(20, seed: 26);
+        var fresh = CommunityTexts.Examples(10, seed: 27).Where(e => old.All(o => o.Text != e.Text)).DistinctBy(e => e.Text).ToList();
+        Assert.Contains(fresh, e => !Trained(e)); // this salt holds out some new examples: they count for no one
+        // Copies, submitted after the rest: of texts the earlier rounds brought (one under another label) and of new texts.
+        var copiedOld = old.Where(Trained).Take(3).Select((e, i) => i == 0 ? e with { Label = CommunityTexts.Labels[0] } : e).ToList();
+        var copiedNew = fresh.Where(Trained).Take(3).ToList();
+        var round = Round(old, [.. fresh, .. copiedOld, .. copiedNew]);
+        // And an old contribution (in the baseline's snapshot) submitted after a new one with its text: the new one brought it first.
+        var broughtFirst = fresh.Where(Trained).ElementAt(3);
+        round.Add(new DataValue.Example(broughtFirst, false, Source(round.Count + 1)));
+
+        var value = Measure(round, salt);
+
+        var expected = fresh.Select((e, i) => (Example: e, round[old.Count + i].From)).Where(x => Trained(x.Example))
+            .Select(x => new BatchShare(x.From!.ContributionId, x.From.Contributor, copiedNew.Contains(x.Example) ? 2 : 1))
+            .OrderBy(s => s.ContributionId, StringComparer.Ordinal).ToList();
+        Assert.Equal(expected, value.Shares!);
+        Assert.Equal(value.NewCount - copiedOld.Count, value.Shares!.Sum(s => s.Examples)); // copies of old texts count for no one
     }
 
     [Fact]
@@ -78,9 +122,12 @@ public sealed class DataValueMeasureTests
         var old = CommunityTexts.Examples(20, seed: 24);
         var batch = CommunityTexts.Examples(30, seed: 25);
 
-        var value = Value(old, batch, salt);
-        var reversed = Value(Enumerable.Reverse(old).ToList(), Enumerable.Reverse(batch).ToList(), salt);
+        var round = Round(old, batch);
+        var value = Measure(round, salt);
+        var reversed = Measure(Enumerable.Reverse(round).ToList(), salt);
 
-        Assert.Equal(value, reversed);
+        Assert.Equal(value with { Shares = null }, reversed with { Shares = null });
+        Assert.NotEmpty(value.Shares!);
+        Assert.Equal(value.Shares!, reversed.Shares!); // the same contributions, counts and order
     }
 }

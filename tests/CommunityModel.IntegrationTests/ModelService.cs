@@ -100,13 +100,17 @@ public class ModelService : IAsyncLifetime
         return id;
     }
 
-    /// <summary>Labelled examples contributed by several contributors, each scored.</summary>
-    public async Task ContributeAsync(IEnumerable<LabelledExample> examples)
+    /// <summary>Labelled examples contributed by several contributors in turn (<see cref="ContributorOf"/>), each scored. Returns their ids, in order.</summary>
+    public async Task<List<string>> ContributeAsync(IEnumerable<LabelledExample> examples)
     {
-        var i = 0;
+        var ids = new List<string>();
         foreach (var example in examples)
-            await ContributeAsync(CommunityTexts.Json(example), contributor: 1 + i++ % 8);
+            ids.Add(await ContributeAsync(CommunityTexts.Json(example), contributor: ContributorOf(ids.Count)));
+        return ids;
     }
+
+    /// <summary>The dev account that contributes the <paramref name="i"/>-th of a list of examples.</summary>
+    public static int ContributorOf(int i) => 1 + i % 8;
 
     /// <summary>The history's rows of one event type, as JSON text in store order.</summary>
     public async Task<List<(string Stream, string Data)>> EventsOfTypeAsync(string type)

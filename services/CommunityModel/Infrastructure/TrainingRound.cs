@@ -127,7 +127,7 @@ public sealed partial class TrainingRound(
         try
         {
             // Read once the period is committed: no other round records a model until this one's period is revealed.
-            var batches = await BatchesAsync(sourced, dataExamples, ct);
+            var batches = await BatchesAsync(sourced, dataExamples, submissions, ct);
             return await TrainAsync(period, new Roots(dataRoot, feedbackRoot, modelRoot), batches, members, fromFeedback, firstContributedAt, pending, ct);
         }
         finally
@@ -145,18 +145,22 @@ public sealed partial class TrainingRound(
     /// </summary>
     public sealed record Batches(ModelTrained? Baseline, IReadOnlyList<Batches.Marked> Examples)
     {
-        public sealed record Marked(LabelledExample Example, bool NewData, bool NewFeedback);
+        /// <param name="From">Its contribution's submission, by which a batch's shares name who brought it (<see cref="DataValue"/>).</param>
+        public sealed record Marked(LabelledExample Example, bool NewData, bool NewFeedback, DataValue.Source? From);
     }
 
     /// <param name="sourced">The data examples first (<paramref name="dataExamples"/> of them), then those made from feedback.</param>
-    private async Task<Batches> BatchesAsync(List<(string ContributionId, LabelledExample Example)> sourced, int dataExamples, CancellationToken ct)
+    private async Task<Batches> BatchesAsync(List<(string ContributionId, LabelledExample Example)> sourced, int dataExamples,
+        IReadOnlyDictionary<string, ModelHistory.Submission> submissions, CancellationToken ct)
     {
         var baseline = await history.LatestAsync(ct);
         var oldData = await MembersAsync(baseline?.SnapshotRoot, ct);
         var oldFeedback = await MembersAsync(baseline?.FeedbackSnapshotRoot, ct);
         return new Batches(baseline, sourced.Select((s, i) => new Batches.Marked(s.Example,
             NewData: i < dataExamples && !oldData.Contains(s.ContributionId),
-            NewFeedback: i >= dataExamples && !oldFeedback.Contains(s.ContributionId))).ToList());
+            NewFeedback: i >= dataExamples && !oldFeedback.Contains(s.ContributionId),
+            From: submissions.TryGetValue(s.ContributionId, out var submitted)
+                ? new DataValue.Source(s.ContributionId, submitted.At, submitted.Contributor) : null)).ToList());
     }
 
     private async Task<IReadOnlySet<string>> MembersAsync(string? root, CancellationToken ct) =>
@@ -196,8 +200,8 @@ public sealed partial class TrainingRound(
         var evaluated = await EvaluateAsync(period.Period, trained, model, current, firstContributedAt, ct);
         var baseline = batches.Baseline;
         var valued = new DataValued(period.Period, trained.ModelHash, dataRoot, feedbackRoot, baseline?.ModelHash, baseline?.SnapshotRoot, baseline?.FeedbackSnapshotRoot,
-            DataValue.Measure(batches.Examples.Select(e => new DataValue.Example(e.Example, e.NewData)).ToList(), model.Model, settings),
-            DataValue.Measure(batches.Examples.Select(e => new DataValue.Example(e.Example, e.NewFeedback)).ToList(), model.Model, settings));
+            DataValue.Measure(batches.Examples.Select(e => new DataValue.Example(e.Example, e.NewData, e.From)).ToList(), model.Model, settings),
+            DataValue.Measure(batches.Examples.Select(e => new DataValue.Example(e.Example, e.NewFeedback, e.From)).ToList(), model.Model, settings));
         switch (await history.RecordAsync(period.Period, trained, evaluated, valued, model.Model, model.TrainTextHashes, contributed, ct))
         {
             case ModelHistory.Recorded.AlreadyTrained:
