@@ -44,7 +44,7 @@ internal sealed class ModelReplay(ModelContent? content)
     private readonly Dictionary<string, Baseline> _baselineOf = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (long Index, JsonElement Data)> _valued = new(StringComparer.Ordinal);
     private Baseline _lastTrained = new(null, null, null);
-    private readonly Dictionary<string, long> _submittedAt = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, (long At, string Contributor)> _submitted = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<(long Index, long Period, JsonElement Data)> _contributions = [];
     private readonly Dictionary<string, string> _contributedChampions = new(StringComparer.OrdinalIgnoreCase);
     private int _contributedRerun;
@@ -67,9 +67,10 @@ internal sealed class ModelReplay(ModelContent? content)
                         .Select(m => (Text(m, "contributionId") ?? "", (Text(m, "contentHash") ?? "").ToLowerInvariant())).ToList());
                 break;
             case "contributionsubmitted" when e.Stream.StartsWith(SubmissionStreams, StringComparison.Ordinal):
-                // Where each contribution entered the history: a contributed model is measured only on texts first contributed after it.
+                // Where each contribution entered the history, and whose it is: a contributed model is measured only on texts
+                // first contributed after it, and a batch's shares name who first brought each text.
                 if (Text(e.Data, "contributionId") is { } submitted)
-                    _submittedAt.TryAdd(submitted, e.Index);
+                    _submitted.TryAdd(submitted, (e.Index, Text(e.Data, "contributor") ?? ""));
                 break;
             case "evaluationsplitcommitted" when e.Stream.StartsWith(PeriodStreams, StringComparison.Ordinal):
                 if (Long(e.Data, "period") is not { } period || Text(e.Data, "commitment") is not { } commitment)
@@ -301,7 +302,7 @@ internal sealed class ModelReplay(ModelContent? content)
                 RerunValue(round, valued, examples, result, labels, seed, revealed.Salt);
             // The contributed models measured in this round came first, on the held-out examples of its split.
             var firstAt = examples.Sourced.GroupBy(x => x.Example.Text, StringComparer.Ordinal)
-                .ToDictionary(g => g.Key, g => g.Min(x => _submittedAt.GetValueOrDefault(x.ContributionId)), StringComparer.Ordinal);
+                .ToDictionary(g => g.Key, g => g.Min(x => _submitted.GetValueOrDefault(x.ContributionId).At), StringComparer.Ordinal);
             foreach (var contributed in _contributions.Where(c => c.Period == round.Period))
                 RerunContributed(contributed, result.HeldOut, firstAt, labels, models, available);
             var e = round.Evaluated;
@@ -343,9 +344,9 @@ internal sealed class ModelReplay(ModelContent? content)
     {
         if (models.TryGetValue(hash, out var trained))
             return new Contender(trained.Result, trained.Seed, null, 0);
-        return _contributedChampions.TryGetValue(hash, out var id) && _submittedAt.TryGetValue(id, out var at)
+        return _contributedChampions.TryGetValue(hash, out var id) && _submitted.TryGetValue(id, out var submission)
             && available.Contents.TryGetValue(id, out var stored) && Unsalted(stored) is var file && ModelRetrainer.Sha256Hex(file) == hash.ToLowerInvariant()
-                ? new Contender(null, 0, file, at)
+                ? new Contender(null, 0, file, submission.At)
                 : null;
     }
 
@@ -362,7 +363,7 @@ internal sealed class ModelReplay(ModelContent? content)
         var data = evaluation.Data;
         var (id, hash) = (Text(data, "contributionId") ?? "", (Text(data, "modelHash") ?? "").ToLowerInvariant());
         if (Text(data, "contract") != OnnxFeatures.Contract || Text(data, "championModelHash") is not { } championHash
-            || !available.Contents.TryGetValue(id, out var stored) || !_submittedAt.TryGetValue(id, out var submittedAt)
+            || !available.Contents.TryGetValue(id, out var stored) || !_submitted.TryGetValue(id, out var submission)
             || ContenderOf(championHash, models, available) is not { } champion)
             return; // another contract, no file given (or erased), or a champion that cannot be re-run
         var snapshotHash = Text(data, "modelSnapshotRoot") is { } root && _snapshots.TryGetValue(root, out var members)
@@ -379,7 +380,7 @@ internal sealed class ModelReplay(ModelContent? content)
             _findings.Add(new(evaluation.Index, "contributed model's hash is not its file's", $"model {id}: recorded {hash}, the file hashes to {ModelRetrainer.Sha256Hex(file)}"));
             return;
         }
-        var model = new Contender(null, 0, file, submittedAt);
+        var model = new Contender(null, 0, file, submission.At);
         var compared = heldOut.Where(x => model.Unseen(x, firstAt) && champion.Unseen(x, firstAt)).ToList();
         var (modelRight, championRight) = (model.Right(compared, labels), champion.Right(compared, labels));
         _contributedRerun++;
@@ -393,7 +394,10 @@ internal sealed class ModelReplay(ModelContent? content)
                 $"re-run {again.Item2} bp against {again.Item3} bp on {again.Item1} ({again.Item4}, {again.Item5})"));
     }
 
-    /// <summary>Re-measures a round's <c>DataValued</c> from the same examples, marked new against the baseline's snapshots.</summary>
+    /// <summary>
+    /// Re-measures a round's <c>DataValued</c> from the same examples, marked new against the baseline's snapshots, and
+    /// recounts each batch's shares; a batch recorded without shares (before contracts 1.18) has none to check.
+    /// </summary>
     private void RerunValue(Round round, (long Index, JsonElement Data) valued, RoundExamples examples, ModelRetrainer.Result model,
         List<string> labels, int seed, byte[] salt)
     {
@@ -417,8 +421,25 @@ internal sealed class ModelReplay(ModelContent? content)
             if (said != again)
                 _findings.Add(new(valued.Index, "recorded data value does not re-run",
                     $"{round.Stream}: {part} recorded {Show(said)}; the re-run gives {Show(again)}"));
+            if (recorded is { } batch && Member(batch, "shares") is { ValueKind: JsonValueKind.Array } shares)
+            {
+                var sharesAgain = DataValueRerun.Shares(examples.Sourced.Select(x => (x.Example, x.ContributionId, isNew(x))).ToList(), _submitted, percent, salt);
+                var sharesSaid = shares.EnumerateArray().Select(s => new DataValueRerun.Share(Text(s, "contributionId") ?? "", Text(s, "contributor") ?? "", Int(s, "examples") ?? -1)).ToList();
+                if (!sharesSaid.SequenceEqual(sharesAgain))
+                    _findings.Add(new(valued.Index, "recorded data shares do not re-run",
+                        $"{round.Stream}: {part} records {Show(sharesSaid)}, the re-run gives {Show(sharesAgain)}; " +
+                        $"recorded only: {Show(sharesSaid.Except(sharesAgain).ToList())}; re-run only: {Show(sharesAgain.Except(sharesSaid).ToList())}"));
+            }
         }
     }
+
+    /// <summary>A batch's shares in a line: how many and their examples, or, for the few that differ, each one.</summary>
+    private static string Show(IReadOnlyList<DataValueRerun.Share> shares) => shares.Count switch
+    {
+        0 => "none",
+        <= 5 => string.Join(", ", shares.Select(s => $"{s.ContributionId} ({s.Contributor}) {s.Examples}")),
+        _ => $"{shares.Count} shares of {shares.Sum(s => s.Examples)} examples",
+    };
 
     private static string Show((int New, int Evaluated, int? With, int? Without, int? Gain) v) =>
         $"{v.New} new, measured on {v.Evaluated}: {v.With?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"} bp with, " +
