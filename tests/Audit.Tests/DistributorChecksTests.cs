@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Text;
 using System.Text.Json;
 using CommunityAI.Audit.Chain;
 using CommunityAI.Audit.History;
@@ -93,6 +94,30 @@ public sealed class DistributorChecksTests
         history.Add(Event(4, "epoch_closed", $$"""{"epoch":1,"cumulativeTotal":"6","claimRoot":"{{expected}}"}"""));
 
         Assert.True(ClaimHistory.IsRelevant("""{"data":{},"index":1,"type":"appeal_settled","version":1}"""u8));
+        Assert.Equal(expected, history.Closing(1)!.Recomputed!.Root);
+    }
+
+    [Theory]
+    [InlineData("ledger/gains/", "model_gain_rewarded", "model_gain_reversed")]
+    [InlineData("ledger/data-value/", "data_value_rewarded", "data_value_reversed")]
+    public void A_measured_credit_and_its_reversal_enter_the_recomputed_root_once_and_only_from_their_kinds_streams(string streams, string credit, string reversal)
+    {
+        const string Bob = "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC";
+        var history = new ClaimHistory();
+        LogEvent At(long index, string stream, string type, string json) =>
+            new(index, index, index + 1, stream, type, Guid.NewGuid().ToString(), JsonDocument.Parse(json).RootElement.Clone());
+        // Alice is credited 7 and keeps it; Bob is credited 4 and his invalidation takes it back.
+        history.Add(At(0, streams + "0x01", credit, $$"""{"contributionId":"0x01","contributor":"{{Alice}}","amount":"7","epoch":1}"""));
+        history.Add(At(1, streams + "0x02", credit, $$"""{"contributionId":"0x02","contributor":"{{Bob}}","amount":"4","epoch":1}"""));
+        history.Add(At(2, streams + "0x02", reversal, $$"""{"contributionId":"0x02","account":"{{Bob}}","amount":"-4","epoch":1}"""));
+        // A second credit of one contribution, and one planted in another service's stream, count for nothing.
+        history.Add(At(3, streams + "0x01", credit, $$"""{"contributionId":"0x01","contributor":"{{Alice}}","amount":"7","epoch":1}"""));
+        history.Add(At(4, "scoring/0x03", credit, $$"""{"contributionId":"0x03","contributor":"{{Bob}}","amount":"9","epoch":1}"""));
+        var expected = ClaimTree.Build([(Alice, 7)]).Root;
+        history.Add(Event(5, "epoch_closed", $$"""{"epoch":1,"cumulativeTotal":"7","claimRoot":"{{expected}}"}"""));
+
+        Assert.True(ClaimHistory.IsRelevant(Encoding.UTF8.GetBytes($$"""{"data":{},"index":1,"type":"{{credit}}","version":1}""")));
+        Assert.True(ClaimHistory.IsRelevant(Encoding.UTF8.GetBytes($$"""{"data":{},"index":1,"type":"{{reversal}}","version":1}""")));
         Assert.Equal(expected, history.Closing(1)!.Recomputed!.Root);
     }
 

@@ -84,6 +84,27 @@ public sealed class PolicyReplayTests
         Assert.True(result.Tallies.Single().Matches);
     }
 
+    [Theory]
+    [InlineData("ledger/gains/", "model_gain_rewarded", "model_gain_reversed")]
+    [InlineData("ledger/data-value/", "data_value_rewarded", "data_value_reversed")]
+    public void A_measured_credit_counts_in_the_snapshots_weight_and_its_reversal_takes_it_out(string streams, string credit, string reversal)
+    {
+        IEnumerable<LogEvent> Measured(bool reversed)
+        {
+            yield return Event(streams + "0x09", credit, $$"""{"contributionId":"0x09","contributor":"{{Alice}}","amount":"100","epoch":0,"policyVersion":"reward-1"}""");
+            if (reversed)
+                yield return Event(streams + "0x09", reversal, $$"""{"contributionId":"0x09","account":"{{Alice}}","amount":"-100","epoch":0}""");
+        }
+
+        // Alice's vote counts the 800 she earned by the snapshot: right only when the credit of 100 was taken back.
+        var takenBack = HistoryUpTo(new PolicyReplay(), Measured(reversed: true).Concat(PassedVote())).Finish();
+        var standing = HistoryUpTo(new PolicyReplay(), Measured(reversed: false).Concat(PassedVote())).Finish();
+
+        Assert.Empty(takenBack.Findings);
+        Assert.True(takenBack.Tallies.Single().Matches);
+        Assert.Contains(standing.Findings, f => f.What == "vote weight" && f.Detail.Contains("900", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void A_fallback_score_of_seen_content_is_paid_the_fallback_share_and_more_is_found()
     {

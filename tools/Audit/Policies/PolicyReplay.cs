@@ -79,12 +79,17 @@ internal sealed class PolicyReplay(SigningDomain? domain = null) : IReplay
             case "revenuesplit" when e.Stream.StartsWith("ledger/revenue/", StringComparison.Ordinal):
                 AddLines(data, "address");
                 break;
-            case "modelgainrewarded" when e.Stream.StartsWith("ledger/gains/", StringComparison.Ordinal):
+            // Measured credits (a contributed model's gain, a contribution's data value), each from its kind's streams.
+            case "modelgainrewarded" when e.Stream.StartsWith(CreditKind.Gain.Streams, StringComparison.Ordinal):
+            case "datavaluerewarded" when e.Stream.StartsWith(CreditKind.DataValue.Streams, StringComparison.Ordinal):
                 if (Text(data, "contributor") is { } gainer && Long(data, "epoch") is { } gainEpoch && EventData.TryAmount(Text(data, "amount"), out var gained))
                     _credits.Add((gainer, gained, gainEpoch));
                 break;
-            // Reversals and appeal settlements move earned amounts too, under the published rule (CumulativeClaims).
+            // Reversals and appeal settlements move earned amounts too, under the published rule (CumulativeClaims), as
+            // governance counts them: a reward's adjustment and a measured credit's reversal alike.
             case "rewardadjusted" when e.Stream.StartsWith("ledger/credits/", StringComparison.Ordinal):
+            case "modelgainreversed" when e.Stream.StartsWith(CreditKind.Gain.Streams, StringComparison.Ordinal):
+            case "datavaluereversed" when e.Stream.StartsWith(CreditKind.DataValue.Streams, StringComparison.Ordinal):
                 if (Text(data, "account") is { } debited && Long(data, "epoch") is { } debitEpoch && AppealSettlementReplay.Signed(Text(data, "amount")) is { } debit)
                     _credits.Add((debited, debit, debitEpoch));
                 break;

@@ -8,7 +8,7 @@ namespace CommunityAI.Audit.Replay;
 
 /// <summary>
 /// Every replay over one history, fed in one pass in log order: rewards and claim roots, scores, policies and governance,
-/// assignments and sealed reviews, revenue splits, validator pay, reversals, appeals and their settlements, contributed models' gain credits, reputation changes, every person's signature and every contribution's licence. One place that
+/// assignments and sealed reviews, revenue splits, validator pay, reversals, appeals and their settlements, contributed models' gain credits, data-value credits, reputation changes, every person's signature and every contribution's licence. One place that
 /// names them all, for the command and the benchmark alike; the community model's trainings run in a second pass
 /// (<see cref="ModelReplayStep"/>) because they need the snapshots' content.
 /// </summary>
@@ -27,7 +27,7 @@ internal sealed class HistoryReplay
         [
             new ScoreReplay(domain), new AutomatedCheckReplay(), _policies, new AssignmentReplay(domain), new RevenueReplay(), new ValidatorPayReplay(),
             new AdjustmentReplay(), new AppealReplay(domain), new AppealSettlementReplay(), new ReputationReplay(), new SignatureReplay(domain),
-            new GainRewardReplay(), new LicenceReplay(),
+            new GainRewardReplay(), new DataValueReplay(), new LicenceReplay(),
         ];
     }
 

@@ -32,4 +32,11 @@ internal sealed record ReversalKind(
         "its contributionId does not name its stream",
         id => $"the gain of contribution {id} is taken back",
         field => $"gain reversal {field}");
+
+    /// <summary>A DataValueReversed in <c>ledger/data-value/{id}</c>, taking back a contribution's data-value credit.</summary>
+    public static readonly ReversalKind DataValue = new(
+        "ledger/data-value/", "data value reversal", "data value reversed twice",
+        "its contributionId does not name its stream",
+        id => $"the data value of contribution {id} is taken back",
+        field => $"data value reversal {field}");
 }

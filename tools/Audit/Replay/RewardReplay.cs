@@ -10,7 +10,8 @@ namespace CommunityAI.Audit.Replay;
 
 /// <summary>
 /// Recomputes rewards from the history alone: credits per address and per epoch from ContributionRewarded (and the lines
-/// of RevenueSplit and ValidatorsRewarded, and ModelGainRewarded, which GainRewardReplay checks), debits from RewardAdjusted and ModelGainReversed (GainRewardReplay checks those) (AdjustmentReplay checks each against its
+/// of RevenueSplit and ValidatorsRewarded, and the measured credits ModelGainRewarded and DataValueRewarded, which GainRewardReplay and
+/// DataValueReplay check), debits from RewardAdjusted, ModelGainReversed and DataValueReversed (the same replays check the last two) (AdjustmentReplay checks each against its
 /// activation), signed lines from AppealSettled (AppealSettlementReplay checks each), and each EpochClosed's totals and claim root (OpenZeppelin tree of cumulative amounts under the published
 /// rule, CumulativeClaims: never decreasing) from those entries. Event types it
 /// does not know are counted and otherwise ignored, so a history written by a newer ledger still replays.
@@ -57,10 +58,16 @@ internal sealed class RewardReplay
                 AddSettlementLines(e);
                 break;
             case "modelgainrewarded":
-                AddGainCredit(e);
+                AddMeasuredCredit(e, CreditKind.Gain, "gain");
                 break;
             case "modelgainreversed":
-                AddGainDebit(e);
+                AddMeasuredDebit(e, CreditKind.Gain, "gain");
+                break;
+            case "datavaluerewarded":
+                AddMeasuredCredit(e, CreditKind.DataValue, "data value");
+                break;
+            case "datavaluereversed":
+                AddMeasuredDebit(e, CreditKind.DataValue, "data value");
                 break;
             default:
                 _unknownTypes[e.Type] = _unknownTypes.GetValueOrDefault(e.Type) + 1;
@@ -170,41 +177,42 @@ internal sealed class RewardReplay
     }
 
     /// <summary>
-    /// A contributed model's gain credit is a credit like a reward (GainRewardReplay checks it against its evaluation and
-    /// policy), taken, as the ledger takes it, only from its gain streams and once per contribution.
+    /// A measured credit (a contributed model's gain, a contribution's data value) is a credit like a reward (GainRewardReplay
+    /// and DataValueReplay check it against what it pays for and its policy), taken, as the ledger takes it, only from its
+    /// kind's streams and once per contribution. <paramref name="name"/> names the kind in findings and keys.
     /// </summary>
-    private void AddGainCredit(LogEvent e)
+    private void AddMeasuredCredit(LogEvent e, CreditKind kind, string name)
     {
-        if (!e.Stream.StartsWith("ledger/gains/", StringComparison.Ordinal) || Text(e.Data, "contributionId") is not { } id)
+        if (!e.Stream.StartsWith(kind.Streams, StringComparison.Ordinal) || Text(e.Data, "contributionId") is not { } id)
             return;
         if (Text(e.Data, "contributor") is not { } address || !Address.IsValid(address) || !TryAmount(Text(e.Data, "amount"), out var amount)
             || Long(e.Data, "epoch") is not { } epoch)
         {
-            _differences.Add(new ReplayDifference(e.Index, "malformed gain credit",
+            _differences.Add(new ReplayDifference(e.Index, $"malformed {name} credit",
                 $"{e.Describe()}: needs a valid contributor address, a non-negative decimal amount and an integer epoch"));
             return;
         }
-        if (_creditedAt.TryAdd("gain:" + id, e.Index))
-            _credits.Add(new Credit(e.Index, id, address, amount, epoch, FromGain: true));
+        if (_creditedAt.TryAdd($"{name}:{id}", e.Index))
+            _credits.Add(new Credit(e.Index, id, address, amount, epoch, Measured: true));
     }
 
     /// <summary>
-    /// A gain credit's reversal is a debit like a reward's (GainRewardReplay checks it against its credit and activation),
-    /// taken, as the ledger takes it, only from its gain streams and once per contribution.
+    /// A measured credit's reversal is a debit like a reward's (its kind's replay checks it against its credit and
+    /// activation), taken, as the ledger takes it, only from its kind's streams and once per contribution.
     /// </summary>
-    private void AddGainDebit(LogEvent e)
+    private void AddMeasuredDebit(LogEvent e, CreditKind kind, string name)
     {
-        if (!e.Stream.StartsWith("ledger/gains/", StringComparison.Ordinal) || Text(e.Data, "contributionId") is not { } id)
+        if (!e.Stream.StartsWith(kind.Streams, StringComparison.Ordinal) || Text(e.Data, "contributionId") is not { } id)
             return;
         if (Text(e.Data, "account") is not { } account || !Address.IsValid(account) || Text(e.Data, "amount") is not ['-', .. var digits]
             || !TryAmount(digits, out var amount) || Long(e.Data, "epoch") is not { } epoch)
         {
-            _differences.Add(new ReplayDifference(e.Index, "malformed gain reversal",
+            _differences.Add(new ReplayDifference(e.Index, $"malformed {name} reversal",
                 $"{e.Describe()}: needs a valid account address, a negative decimal amount and an integer epoch"));
             return;
         }
-        if (_creditedAt.TryAdd("reversal:gain:" + id, e.Index))
-            _credits.Add(new Credit(e.Index, id, account, -amount, epoch, Debit: true, FromGain: true));
+        if (_creditedAt.TryAdd($"reversal:{name}:{id}", e.Index))
+            _credits.Add(new Credit(e.Index, id, account, -amount, epoch, Debit: true, Measured: true));
     }
 
     /// <summary>
@@ -306,14 +314,14 @@ internal sealed class RewardReplay
 
     private static string Display(string address) => Address.TryParse(address, out var checksummed) ? checksummed : address;
 
-    /// <param name="Debit">A reversal (RewardAdjusted, ModelGainReversed) or a negative settlement line: <paramref name="Amount"/> is negative.</param>
+    /// <param name="Debit">A reversal (RewardAdjusted, ModelGainReversed, DataValueReversed) or a negative settlement line: <paramref name="Amount"/> is negative.</param>
     /// <param name="FromAppeal">A line of an AppealSettled, of the contributor or of a validator.</param>
-    /// <param name="FromGain">A ModelGainRewarded: a contributed model's measured gain.</param>
+    /// <param name="Measured">A ModelGainRewarded or DataValueRewarded (or its reversal): paid for a measured gain, not priced by score.</param>
     private sealed record Credit(long Index, string ContributionId, string Address, BigInteger Amount, long Epoch, bool FromRevenue = false, bool ToValidator = false,
-        bool Debit = false, bool FromAppeal = false, bool FromGain = false)
+        bool Debit = false, bool FromAppeal = false, bool Measured = false)
     {
         /// <summary>A contribution's reward (ContributionRewarded), the one kind of credit the reward policy prices.</summary>
-        public bool IsReward => !FromRevenue && !ToValidator && !Debit && !FromAppeal && !FromGain;
+        public bool IsReward => !FromRevenue && !ToValidator && !Debit && !FromAppeal && !Measured;
     }
 }
 

@@ -12,7 +12,7 @@ namespace CommunityAI.Audit.Verification;
 /// <summary>
 /// What the history says about claims, for comparison with the chain: each closed epoch's recorded root and total
 /// next to the tree recomputed from the credits and debits (ContributionRewarded, revenue splits, validator pay, reversals,
-/// appeal settlements, gain credits and their reversals) (OpenZeppelin StandardMerkleTree of cumulative
+/// appeal settlements, gain and data-value credits and their reversals) (OpenZeppelin StandardMerkleTree of cumulative
 /// amounts, <see cref="ClaimTree"/>), the chain-bridge's ClaimRootPublished/ClaimRootDropped records and its
 /// ContractsDeployed records. Pure: fed one event at a time, in log order. Malformed or repeated credits are
 /// stepped over here; <c>replay</c> names them.
@@ -20,7 +20,7 @@ namespace CommunityAI.Audit.Verification;
 internal sealed class ClaimHistory
 {
     private static readonly byte[] TypeMember = "\"type\":\""u8.ToArray();
-    private static readonly HashSet<string> Types = ["contributionrewarded", "revenuesplit", "validatorsrewarded", "rewardadjusted", "appealsettled", "modelgainrewarded", "modelgainreversed", "epochclosed", "claimrootpublished", "claimrootdropped", "contractsdeployed"];
+    private static readonly HashSet<string> Types = ["contributionrewarded", "revenuesplit", "validatorsrewarded", "rewardadjusted", "appealsettled", "modelgainrewarded", "modelgainreversed", "datavaluerewarded", "datavaluereversed", "epochclosed", "claimrootpublished", "claimrootdropped", "contractsdeployed"];
 
     // Per address: the net total of its entries folded so far, and its cumulative amount (CumulativeClaims, step by step).
     private readonly Dictionary<string, (BigInteger Net, BigInteger Cumulative)> _cumulative = new(StringComparer.OrdinalIgnoreCase);
@@ -114,19 +114,19 @@ internal sealed class ClaimHistory
                     }
                 }
                 break;
+            // A measured credit (a contributed model's gain, a contribution's data value) and its reversal, from its kind's
+            // streams only, once per contribution (replay checks them).
             case "modelgainrewarded":
-                // A contributed model's gain credit, from the ledger's gain streams only, once per contribution (replay checks it).
-                if (e.Stream.StartsWith("ledger/gains/", StringComparison.Ordinal) && Text(data, "contributionId") is { } gainFor
-                    && Text(data, "contributor") is { } gainer && Address.IsValid(gainer) && TryAmount(Text(data, "amount"), out var gain)
-                    && Long(data, "epoch") is { } gainEpoch && _credited.Add($"gain:{gainFor}"))
-                    _pending.Add((gainer, gain, gainEpoch));
+                AddMeasured(e, Replay.CreditKind.Gain, "gain", debit: false);
                 break;
             case "modelgainreversed":
-                // A gain credit's reversal is a debit, from the ledger's gain streams only, once per contribution (replay checks it).
-                if (e.Stream.StartsWith("ledger/gains/", StringComparison.Ordinal) && Text(data, "contributionId") is { } gainReversed
-                    && Text(data, "account") is { } gainDebited && Address.IsValid(gainDebited) && Text(data, "amount") is ['-', .. var gainDigits]
-                    && TryAmount(gainDigits, out var gainDebit) && Long(data, "epoch") is { } gainDebitEpoch && _credited.Add($"reversal:gain:{gainReversed}"))
-                    _pending.Add((gainDebited, -gainDebit, gainDebitEpoch));
+                AddMeasured(e, Replay.CreditKind.Gain, "gain", debit: true);
+                break;
+            case "datavaluerewarded":
+                AddMeasured(e, Replay.CreditKind.DataValue, "data-value", debit: false);
+                break;
+            case "datavaluereversed":
+                AddMeasured(e, Replay.CreditKind.DataValue, "data-value", debit: true);
                 break;
             case "epochclosed":
                 if (Long(data, "epoch") is { } epoch)
@@ -150,6 +150,24 @@ internal sealed class ClaimHistory
 
     // Only what was in the history when the epoch closed can have gone into its root: the credits seen so far for this
     // epoch or an earlier one. Later epochs' credits wait in _pending; epochs close in order, so folding is for good.
+    /// <summary>
+    /// A measured credit (contributor, amount) or its reversal (account, minus the amount) as an entry of its account, when
+    /// it lies in its kind's streams, reads, and is the first of its contribution; <paramref name="key"/> keeps the kinds apart.
+    /// </summary>
+    private void AddMeasured(LogEvent e, Replay.CreditKind kind, string key, bool debit)
+    {
+        var data = e.Data;
+        if (!e.Stream.StartsWith(kind.Streams, StringComparison.Ordinal) || Text(data, "contributionId") is not { } id
+            || Text(data, debit ? "account" : "contributor") is not { } account || !Address.IsValid(account) || Long(data, "epoch") is not { } epoch)
+            return;
+        // A reversal's amount is negative: its digits after the sign are what it takes back.
+        var amount = Text(data, "amount");
+        if (!TryAmount(debit ? amount is ['-', .. var digits] ? digits : null : amount, out var entry))
+            return;
+        if (_credited.Add(debit ? $"reversal:{key}:{id}" : $"{key}:{id}"))
+            _pending.Add((account, debit ? -entry : entry, epoch));
+    }
+
     private ClosedEpoch Close(long index, long epoch, string? recordedRoot, string? recordedTotal)
     {
         // Epoch by epoch, as the published rule (CumulativeClaims) reads the history: within an epoch entries net out, and an
