@@ -65,6 +65,8 @@ public static class Extensions
         options.Events.AddEventType<AppealSettled>();
         options.Events.AddEventType<ModelGainRewarded>();
         options.Events.AddEventType<ModelGainReversed>();
+        options.Events.AddEventType<DataValueRewarded>();
+        options.Events.AddEventType<DataValueReversed>();
         options.Events.AddEventType<RevenueSplit>();
         options.Events.AddEventType<EpochClosed>();
         options.Projections.Snapshot<Proposal>(SnapshotLifecycle.Inline);

@@ -149,10 +149,32 @@ public class GovernanceSystem : IAsyncLifetime
 
     /// <summary>
     /// Records a contributed model's gain credit and, when <paramref name="reversed"/>, its reversal (as the ledger does for an
-    /// invalidated contribution: <c>ledger/gains/{id}</c>), then closes <paramref name="epoch"/> as the ledger does: the root of
-    /// every address's cumulative amount under the published rule, the reversal counted as a debit.
+    /// invalidated contribution: <c>ledger/gains/{id}</c>), then closes <paramref name="epoch"/> (<see cref="MeasuredAndCloseAsync"/>).
     /// </summary>
-    public async Task GainAndCloseAsync(long epoch, string contributor, BigInteger gain, bool reversed)
+    public Task GainAndCloseAsync(long epoch, string contributor, BigInteger gain, bool reversed) =>
+        MeasuredAndCloseAsync(epoch, "ledger/gains/", id =>
+        [
+            new ModelGainRewarded(id, contributor, 1, id, 500, Text(gain), epoch, "reward-1", Clock.GetUtcNow()),
+            .. reversed ? [new ModelGainReversed(id, contributor, "-" + Text(gain), epoch, "copied", id, Clock.GetUtcNow())] : Array.Empty<object>(),
+        ]);
+
+    /// <summary>
+    /// Records a contribution's data-value credit and, when <paramref name="reversed"/>, its reversal (as the ledger does for
+    /// an invalidated contribution: <c>ledger/data-value/{id}</c>), then closes <paramref name="epoch"/> (<see cref="MeasuredAndCloseAsync"/>).
+    /// </summary>
+    public Task DataValueAndCloseAsync(long epoch, string contributor, BigInteger value, bool reversed) =>
+        MeasuredAndCloseAsync(epoch, "ledger/data-value/", id =>
+        [
+            new DataValueRewarded(id, contributor, "data", 1, id, 40, 10, 4, Text(value), epoch, "reward-1", Clock.GetUtcNow()),
+            .. reversed ? [new DataValueReversed(id, contributor, "-" + Text(value), epoch, "copied", id, Clock.GetUtcNow())] : Array.Empty<object>(),
+        ]);
+
+    /// <summary>
+    /// Starts a measured credit's stream (<paramref name="streams"/> + a new contribution id) with what
+    /// <paramref name="events"/> gives for that id, then closes <paramref name="epoch"/> as the ledger does: the root of every
+    /// address's cumulative amount under the published rule, every measured credit's reversal counted as a debit.
+    /// </summary>
+    private async Task MeasuredAndCloseAsync(long epoch, string streams, Func<string, object[]> events)
     {
         using var store = DocumentStore.For(options =>
         {
@@ -161,24 +183,24 @@ public class GovernanceSystem : IAsyncLifetime
             options.Events.AddEventType<ContributionRewarded>();
             options.Events.AddEventType<ModelGainRewarded>();
             options.Events.AddEventType<ModelGainReversed>();
+            options.Events.AddEventType<DataValueRewarded>();
+            options.Events.AddEventType<DataValueReversed>();
             options.Events.AddEventType<EpochClosed>();
         });
         var id = Hex.Encode(RandomNumberGenerator.GetBytes(32));
-        var amount = gain.ToString(CultureInfo.InvariantCulture);
         await using (var session = store.LightweightSession())
         {
-            session.Events.StartStream("ledger/gains/" + id,
-                [new ModelGainRewarded(id, contributor, 1, id, 500, amount, epoch, "reward-1", Clock.GetUtcNow()),
-                 .. reversed ? [new ModelGainReversed(id, contributor, "-" + amount, epoch, "copied", id, Clock.GetUtcNow())] : Array.Empty<object>()]);
+            session.Events.StartStream(streams + id, events(id));
             await session.SaveChangesAsync();
         }
         await using var query = store.QuerySession();
         var entries = (await query.Events.QueryRawEventDataOnly<ContributionRewarded>().ToListAsync())
-            .Select(c => (c.Contributor, c.Epoch, BigInteger.Parse(c.Amount, CultureInfo.InvariantCulture)))
-            .Concat((await query.Events.QueryRawEventDataOnly<ModelGainRewarded>().ToListAsync())
-                .Select(g => (g.Contributor, g.Epoch, BigInteger.Parse(g.Amount, CultureInfo.InvariantCulture))))
-            .Concat((await query.Events.QueryRawEventDataOnly<ModelGainReversed>().ToListAsync())
-                .Select(g => (g.Account, g.Epoch, BigInteger.Parse(g.Amount, CultureInfo.InvariantCulture))))
+            .Select(c => (c.Contributor, c.Epoch, c.Amount))
+            .Concat((await query.Events.QueryRawEventDataOnly<ModelGainRewarded>().ToListAsync()).Select(g => (g.Contributor, g.Epoch, g.Amount)))
+            .Concat((await query.Events.QueryRawEventDataOnly<ModelGainReversed>().ToListAsync()).Select(g => (g.Account, g.Epoch, g.Amount)))
+            .Concat((await query.Events.QueryRawEventDataOnly<DataValueRewarded>().ToListAsync()).Select(d => (d.Contributor, d.Epoch, d.Amount)))
+            .Concat((await query.Events.QueryRawEventDataOnly<DataValueReversed>().ToListAsync()).Select(d => (d.Account, d.Epoch, d.Amount)))
+            .Select(e => (Address: e.Item1, e.Epoch, BigInteger.Parse(e.Amount, CultureInfo.InvariantCulture)))
             .ToList();
         var tree = CumulativeClaims.TreeAt(entries, epoch)!;
         await using var closing = store.LightweightSession();
@@ -186,6 +208,8 @@ public class GovernanceSystem : IAsyncLifetime
             tree.Total.ToString(CultureInfo.InvariantCulture), tree.Count, tree.Root));
         await closing.SaveChangesAsync();
     }
+
+    private static string Text(BigInteger amount) => amount.ToString(CultureInfo.InvariantCulture);
 
     private static async Task<Dictionary<string, BigInteger>> CumulativeAsync(IDocumentStore store, long epoch)
     {

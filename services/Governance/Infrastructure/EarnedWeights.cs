@@ -68,7 +68,7 @@ public sealed class EarnedWeights(IDocumentStore store)
         {
             // Every read runs on CancellationToken.None: it is shared by every waiter, none of whose tokens may end it (see ForAsync).
             await using var session = store.QuerySession();
-            // As the ledger builds its claim trees: rewards, validator pay, revenue lines and gain credits, each from its own streams, less the
+            // As the ledger builds its claim trees: rewards, validator pay, revenue lines, gain and data-value credits, each from its own streams, less the
             // reversals of invalidated contributions, plus or minus appeals' settlements, under the one published rule (a cumulative amount never goes down).
             var entries = (await LedgerEvents<ContributionRewarded>(session, "contribution_rewarded", CancellationToken.None, LedgerStreamPrefix + "credits/"))
                 .Select(c => (Address: c.Contributor, c.Amount, c.Epoch))
@@ -87,6 +87,11 @@ public sealed class EarnedWeights(IDocumentStore store)
                 // Less its reversal when the contribution was invalidated.
                 .Concat((await LedgerEvents<ModelGainReversed>(session, "model_gain_reversed", CancellationToken.None, LedgerStreamPrefix + "gains/"))
                     .Select(g => (Address: g.Account, g.Amount, g.Epoch)))
+                // A contribution's data-value credit, from the ledger's data-value streams, less its reversal likewise.
+                .Concat((await LedgerEvents<DataValueRewarded>(session, "data_value_rewarded", CancellationToken.None, LedgerStreamPrefix + "data-value/"))
+                    .Select(d => (Address: d.Contributor, d.Amount, d.Epoch)))
+                .Concat((await LedgerEvents<DataValueReversed>(session, "data_value_reversed", CancellationToken.None, LedgerStreamPrefix + "data-value/"))
+                    .Select(d => (Address: d.Account, d.Amount, d.Epoch)))
                 .Select(e => (e.Address, e.Epoch, BigInteger.Parse(e.Amount, System.Globalization.CultureInfo.InvariantCulture)));
             var earned = CumulativeClaims.At(entries, epoch.Epoch).ToDictionary(e => e.Address, e => e.Amount, StringComparer.Ordinal);
 
