@@ -139,6 +139,40 @@ public sealed class ViewProjectionTests(ContributionsService service) : IClassFi
     }
 
     [Fact]
+    public async Task A_data_value_credit_and_its_reversal_show_beside_the_reward_and_one_forged_elsewhere_changes_nothing()
+    {
+        var target = await SubmitAsync("new data that made the model better");
+        await Eventually.MatchesAsync(() => ViewAsync(target), HasLogIndex, "the log index");
+        var proposal = "0x" + new string('c', 64);
+        var model = "0x" + new string('d', 64);
+        await service.AppendAsync(("scoring/" + target, Scored(target, 80)), ("ledger/credits/" + target, Rewarded(target, "16000")),
+            // Forged: a data-value credit outside the ledger's data-value streams is no credit.
+            ("ledger/gains/" + target, new DataValueRewarded(target, Contributor, "data", 3, model, 40, 10, 4, "1", 3, "reward-1", DateTimeOffset.UtcNow)));
+        var marker = await SubmitAsync("after the forged data value");
+        await Eventually.MatchesAsync(() => ViewAsync(marker), HasLogIndex, "the projector to pass the forgery");
+        Assert.Equal(JsonValueKind.Null, (await ViewAsync(target)).GetProperty("dataValue").ValueKind);
+
+        await service.AppendAsync(("ledger/data-value/" + target,
+            new DataValueRewarded(target, Contributor, "data", 3, model, 40, 10, 4, "1600", 3, "reward-2", DateTimeOffset.UtcNow)));
+        var valued = await Eventually.MatchesAsync(() => ViewAsync(target), v => v.GetProperty("dataValue").ValueKind == JsonValueKind.Object, "the data-value credit");
+        var credit = valued.GetProperty("dataValue");
+        Assert.Equal(("1600", 40, 3L, "reward-2"), (credit.GetProperty("amount").GetString(), credit.GetProperty("gainBasisPoints").GetInt32(),
+            credit.GetProperty("epoch").GetInt64(), credit.GetProperty("policyVersion").GetString()));
+        Assert.Equal(("data", 4, 10), (credit.GetProperty("batch").GetString(), credit.GetProperty("examples").GetInt32(), credit.GetProperty("batchExamples").GetInt32()));
+        Assert.Equal(JsonValueKind.Null, credit.GetProperty("reversal").ValueKind);
+        Assert.Equal(JsonValueKind.Null, valued.GetProperty("gain").ValueKind); // a data value is not a model's gain
+
+        await service.AppendAsync(("ledger/data-value/" + target,
+            new DataValueReversed(target, Contributor, "-1600", 4, "copied text", proposal, DateTimeOffset.UtcNow)));
+        var reversed = await Eventually.MatchesAsync(() => ViewAsync(target),
+            v => v.GetProperty("dataValue").GetProperty("reversal").ValueKind == JsonValueKind.String, "the data value's reversal");
+        Assert.Equal(("-1600", 4L, proposal), (reversed.GetProperty("dataValue").GetProperty("reversal").GetString(),
+            reversed.GetProperty("dataValue").GetProperty("reversalEpoch").GetInt64(), reversed.GetProperty("dataValue").GetProperty("reversalProposalId").GetString()));
+        Assert.Equal("1600", reversed.GetProperty("dataValue").GetProperty("amount").GetString()); // what was credited, beside what was taken back
+        Assert.Equal("16000", reversed.GetProperty("reward").GetString()); // the quality reward beside it, unchanged
+    }
+
+    [Fact]
     public async Task An_appeal_decided_in_scoring_becomes_the_score_and_a_decision_forged_elsewhere_changes_nothing()
     {
         var target = await SubmitAsync("appealed later");

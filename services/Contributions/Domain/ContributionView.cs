@@ -35,18 +35,37 @@ public sealed record ContributionView
     /// (<see cref="Contracts.ModelGainReversed"/>) if the contribution was invalidated; null for every other contribution.
     /// </summary>
     public ContributionGain? Gain { get; init; }
+
+    /// <summary>
+    /// A <c>data</c> or <c>feedback</c> contribution's data-value credit (<see cref="Contracts.DataValueRewarded"/>): its share of
+    /// what its batch measurably added to the model, once recorded, and its reversal (<see cref="Contracts.DataValueReversed"/>)
+    /// if the contribution was invalidated; null for every other contribution.
+    /// </summary>
+    public ContributionGain? DataValue { get; init; }
 }
 
-/// <summary>What a contributed model earned for its measured gain over the champion, and what an invalidation took back.</summary>
-/// <param name="GainBasisPoints">The accuracy gained over the champion on the private split, basis points.</param>
+/// <summary>
+/// What a contribution earned for a measured gain (a contributed model's over the champion, or the value of the batch of
+/// data it was new in), and what an invalidation took back.
+/// </summary>
+/// <param name="GainBasisPoints">The accuracy gained on the private split, basis points: the model's over the champion, or the batch's.</param>
 /// <param name="Amount">What was credited for it, token base units (on top of <see cref="ContributionView.Reward"/>).</param>
 /// <param name="Epoch">The reward epoch credited.</param>
 /// <param name="PolicyVersion">The reward policy that priced it.</param>
 /// <param name="Reversal">Minus the amount, once an invalidation took it back (e.g. "-7500"); null otherwise.</param>
 /// <param name="ReversalEpoch">The reward epoch the debit takes effect in.</param>
 /// <param name="ReversalProposalId">The invalidating proposal the reversal names.</param>
+/// <param name="Batch">For a data value: <c>data</c> or <c>feedback</c>, the batch whose gain it shares; null for a model's gain.</param>
+/// <param name="Examples">For a data value: the training examples counted for the contribution, its share of the batch's.</param>
+/// <param name="BatchExamples">For a data value: the examples of every share of the batch together.</param>
 public sealed record ContributionGain(
-    int GainBasisPoints, string Amount, long Epoch, string PolicyVersion, string? Reversal = null, long? ReversalEpoch = null, string? ReversalProposalId = null);
+    int GainBasisPoints, string Amount, long Epoch, string PolicyVersion, string? Reversal = null, long? ReversalEpoch = null, string? ReversalProposalId = null,
+    string? Batch = null, int? Examples = null, int? BatchExamples = null)
+{
+    /// <summary>The credit as an invalidation left it: taken back by <paramref name="amount"/> (minus the credit) in <paramref name="epoch"/>.</summary>
+    public ContributionGain TakenBack(string amount, long epoch, string proposalId) =>
+        this with { Reversal = amount, ReversalEpoch = epoch, ReversalProposalId = proposalId };
+}
 
 /// <summary>The contributor's appeal of the score, and what its second round decided.</summary>
 /// <param name="AppealId">The appeal, 0x-hex (the signed Appeal's EIP-712 digest).</param>

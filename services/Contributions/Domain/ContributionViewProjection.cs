@@ -65,9 +65,19 @@ public static class ContributionViewProjection
     };
 
     /// <summary>The gain credit taken back; it follows its credit in the history (in the same transaction when invalidated before).</summary>
-    public static ContributionView Apply(ContributionView view, ModelGainReversed reversed) => view.Gain is null
-        ? view
-        : view with { Gain = view.Gain with { Reversal = reversed.Amount, ReversalEpoch = reversed.Epoch, ReversalProposalId = reversed.ProposalId } };
+    public static ContributionView Apply(ContributionView view, ModelGainReversed reversed) =>
+        view with { Gain = view.Gain?.TakenBack(reversed.Amount, reversed.Epoch, reversed.ProposalId) };
+
+    /// <summary>A data or feedback contribution's share of its batch's measured value, beside its quality-score reward.</summary>
+    public static ContributionView Apply(ContributionView view, DataValueRewarded rewarded) => view with
+    {
+        DataValue = new ContributionGain(rewarded.GainBasisPoints, rewarded.Amount, rewarded.Epoch, rewarded.PolicyVersion,
+            Batch: rewarded.Batch, Examples: rewarded.Examples, BatchExamples: rewarded.BatchExamples),
+    };
+
+    /// <summary>The data-value credit taken back; it follows its credit in the history (in the same transaction when invalidated before).</summary>
+    public static ContributionView Apply(ContributionView view, DataValueReversed reversed) =>
+        view with { DataValue = view.DataValue?.TakenBack(reversed.Amount, reversed.Epoch, reversed.ProposalId) };
 
     public static ContributionView Apply(ContributionView view, AppealFiled filed) => view with
     {

@@ -42,6 +42,8 @@ public sealed class ContributionViewProjector(IDocumentStore store, NpgsqlDataSo
         OneViewFact.Of<AppealSettled>("ledger/", e => e.ContributionId, ContributionViewProjection.Apply),
         OneViewFact.Of<ModelGainRewarded>("ledger/gains/", e => e.ContributionId, ContributionViewProjection.Apply),
         OneViewFact.Of<ModelGainReversed>("ledger/gains/", e => e.ContributionId, ContributionViewProjection.Apply),
+        OneViewFact.Of<DataValueRewarded>("ledger/data-value/", e => e.ContributionId, ContributionViewProjection.Apply),
+        OneViewFact.Of<DataValueReversed>("ledger/data-value/", e => e.ContributionId, ContributionViewProjection.Apply),
     }.ToDictionary(f => f.Type);
 
     // Every history event the views follow, by its stored type name, with the streams it is taken from: each fact is

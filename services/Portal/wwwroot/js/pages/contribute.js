@@ -353,6 +353,12 @@ function renderAppeal(id, view, standing, section) {
 
 /** Token base units as tokens, without a sign: each row says whether they were credited or taken back. */
 const tokens = units => { const value = BigInt(units); return formatUnits(value < 0n ? -value : value, 18); };
+const points = credit => (credit.gainBasisPoints / 100).toFixed(2);
+
+// A credit paid for a measured gain as one row: what it paid, for what, in which epoch, and what an invalidation took back.
+const measuredCredit = (label, id, credit, paidFor) => credit == null ? [] : [[label, h("span", { id },
+  `${tokens(credit.amount)} tokens for ${paidFor(credit)} (epoch ${credit.epoch})`
+  + (credit.reversal == null ? "" : `; taken back: ${tokens(credit.reversal)} tokens (epoch ${credit.reversalEpoch}), as the contribution was invalidated`))]];
 
 const componentNames = {
   automatedScore: "Automated checks' score",
@@ -390,10 +396,12 @@ async function explain(id, view) {
       ["Reward", h("span", { id: "reward" }, view.reward == null ? "not yet" : `${tokens(view.reward)} tokens (epoch ${view.epoch})`
         + (invalidation?.rewardAdjustment == null ? "" : `; taken back in epoch ${invalidation.adjustmentEpoch} (invalidated, below)`))],
       // A contributed model that became champion is also paid by its measured gain (a credit of its own), in accuracy points
-      // over the champion on the private split; an invalidation takes it back too.
-      ...(view.gain == null ? [] : [["Model gain reward", h("span", { id: "gain-reward" },
-        `${tokens(view.gain.amount)} tokens for ${(view.gain.gainBasisPoints / 100).toFixed(2)} percentage points of accuracy gained over the champion (epoch ${view.gain.epoch})`
-        + (view.gain.reversal == null ? "" : `; taken back: ${tokens(view.gain.reversal)} tokens (epoch ${view.gain.reversalEpoch}), as the contribution was invalidated`))]]),
+      // over the champion on the private split; new data or feedback by its share of what its batch added. An invalidation
+      // takes either back too.
+      ...measuredCredit("Model gain reward", "gain-reward", view.gain,
+        g => `${points(g)} percentage points of accuracy gained over the champion`),
+      ...measuredCredit("Data value reward", "data-value-reward", view.dataValue,
+        d => `${d.examples} of the ${d.batchExamples} new ${d.batch} examples that added ${points(d)} percentage points of accuracy`),
       // A passed contribution-invalidation takes the rewards back; claims already published never go down, later earnings
       // pay the debt first.
       ...(invalidation == null ? [] : [["Invalidated", h("span", { id: "invalidation" },
