@@ -42,7 +42,8 @@ public sealed record DataValued(
 /// Who brought the batch's training examples, the measure a data-value reward is split by (<see cref="DataValueRewarded"/>);
 /// null on rounds recorded before 1.18. An example counts for the contribution that first brought its text to the
 /// history (the earliest submission among every contribution of the round with that text), so a copy of a text the
-/// model already had earns nothing, and two contributions of one text do not both count it. Only the batch's
+/// model already had earns nothing, and two contributions of one text do not both count it; a text counts once, however
+/// often the batch repeats it (<see cref="BatchShare.Examples"/> counts distinct texts). Only the batch's
 /// contributions with at least one example counted are listed, ordered by contribution id.
 /// </param>
 public sealed record BatchValue(
@@ -56,5 +57,5 @@ public sealed record BatchValue(
 /// <summary>One contribution's part of a batch (added in 1.18).</summary>
 /// <param name="ContributionId">The contribution (0x-hex, lower case).</param>
 /// <param name="Contributor">Its contributor (EIP-55), as its submission names it.</param>
-/// <param name="Examples">The batch's training examples counted for it (held-out ones are never trained on).</param>
+/// <param name="Examples">The distinct texts of the batch's training examples counted for it (held-out ones are never trained on).</param>
 public sealed record BatchShare(string ContributionId, string Contributor, int Examples);

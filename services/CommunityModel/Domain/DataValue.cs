@@ -52,7 +52,8 @@ public static class DataValue
     /// Who brought the batch's training examples (<see cref="BatchValue.Shares"/>): each counts for the contribution that
     /// first brought its text, the earliest submission among all the round's examples of that text, in the batch or not.
     /// A copy of a text someone brought earlier pays the earlier one (or no one, when that one is not in the batch), so
-    /// copying pays nothing and a text is never paid twice. Held-out examples are never trained on, so never counted.
+    /// copying pays nothing and a text is never paid twice, nor counted twice for one contribution that repeats it.
+    /// Held-out examples are never trained on, so never counted.
     /// </summary>
     private static IReadOnlyList<BatchShare> Shares(IReadOnlyList<(Example Example, bool HeldOut)> sided)
     {
@@ -63,8 +64,10 @@ public static class DataValue
             g => g.Select(e => e.Example).OrderBy(e => e.From?.SubmittedAt ?? 0)
                 .ThenBy(e => e.From?.ContributionId.ToLowerInvariant(), StringComparer.Ordinal).First(),
             StringComparer.Ordinal);
+        // Each text once: a text repeated (in one contribution or in several) teaches the model once, so it counts once.
         return sided.Where(e => e.Example.InBatch && !e.HeldOut)
-            .Select(e => first[e.Example.Labelled.Text])
+            .Select(e => e.Example.Labelled.Text).Distinct(StringComparer.Ordinal)
+            .Select(text => first[text])
             .Where(brought => brought.InBatch && brought.From is not null)
             .GroupBy(brought => brought.From!.ContributionId.ToLowerInvariant(), StringComparer.Ordinal)
             .OrderBy(g => g.Key, StringComparer.Ordinal)

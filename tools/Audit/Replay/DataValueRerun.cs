@@ -28,7 +28,7 @@ internal static class DataValueRerun
     public sealed record Share(string ContributionId, string Contributor, int Examples);
 
     /// <summary>
-    /// A batch's shares: every training example of the batch (not held out) counts for the contribution of the round,
+    /// A batch's shares: every distinct text among the batch's training examples (not held out) counts once, for the contribution of the round,
     /// in the batch or not, whose submission came first in the log among those with its text; only contributions of the
     /// batch with at least one example are listed, by contribution id. A contribution whose submission the log does not
     /// hold is taken as the earliest and is never listed (nobody to name).
@@ -45,9 +45,11 @@ internal static class DataValueRerun
             broughtBy.TryAdd(x.Example.Text, x.ContributionId.ToLowerInvariant());
         var batch = examples.Where(x => x.InBatch).Select(x => x.ContributionId.ToLowerInvariant()).ToHashSet(StringComparer.Ordinal);
         var counts = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        var counted = new HashSet<string>(StringComparer.Ordinal);
         foreach (var x in examples)
         {
-            if (!x.InBatch || ModelRetrainer.IsHeldOut(salt, x.Example.Text, heldOutPercent))
+            // A text counts once, however often the batch repeats it.
+            if (!x.InBatch || ModelRetrainer.IsHeldOut(salt, x.Example.Text, heldOutPercent) || !counted.Add(x.Example.Text))
                 continue;
             var by = broughtBy[x.Example.Text];
             if (batch.Contains(by) && submitted.ContainsKey(by))
