@@ -35,7 +35,7 @@ public class ModelService : IAsyncLifetime
 
     private static long _nonce = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1000;
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         History = await PostgresServer.CreateDatabaseAsync("model");
         Broker = await RabbitServer.CreateVirtualHostAsync("model");
@@ -166,7 +166,7 @@ public class ModelService : IAsyncLifetime
         output.Split('\n').SkipWhile(l => !l.StartsWith("community model trainings", StringComparison.Ordinal)).Skip(1).First()
             .Split("  ", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         await Model.DisposeAsync();
         await Contributions.DisposeAsync();
