@@ -7,11 +7,8 @@ using CommunityAI.Contracts;
 using CommunityAI.Formats;
 using CommunityAI.Formats.Claims;
 using CommunityAI.Testing;
-using JasperFx;
-using JasperFx.Events;
 using Marten;
 using Npgsql;
-using Weasel.Core;
 using LedgerPolicy = CommunityAI.Contracts.RewardPolicyPublished;
 
 namespace CommunityAI.Audit.Tests;
@@ -99,22 +96,15 @@ public sealed class DataValueAuditTests : IAsyncLifetime
     }
 
     /// <summary>A store that writes as the services do: schema "history", string stream keys, camelCase System.Text.Json.</summary>
-    private DocumentStore Store() => DocumentStore.For(options =>
+    private DocumentStore Store() => WrittenHistory.Store(_database, events =>
     {
-        options.Connection(_database);
-        options.DatabaseSchemaName = "audit_tests";
-        options.Events.DatabaseSchemaName = "history";
-        options.Events.StreamIdentity = StreamIdentity.AsString;
-        options.Events.AppendMode = EventAppendMode.Quick;
-        options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
-        options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
-        options.Events.AddEventType<LedgerPolicy>();
-        options.Events.AddEventType<EvaluationSplitCommitted>();
-        options.Events.AddEventType<ModelTrained>();
-        options.Events.AddEventType<ModelEvaluated>();
-        options.Events.AddEventType<DataValued>();
-        options.Events.AddEventType<DataValueRewarded>();
-        options.Events.AddEventType<EpochClosed>();
+        events.AddEventType<LedgerPolicy>();
+        events.AddEventType<EvaluationSplitCommitted>();
+        events.AddEventType<ModelTrained>();
+        events.AddEventType<ModelEvaluated>();
+        events.AddEventType<DataValued>();
+        events.AddEventType<DataValueRewarded>();
+        events.AddEventType<EpochClosed>();
     });
 
     private async Task ExecuteAsync(string sql)

@@ -4,10 +4,7 @@ using CommunityAI.Formats;
 using CommunityAI.Formats.Signing;
 using CommunityAI.QualityScoring.Domain;
 using CommunityAI.Testing;
-using JasperFx;
-using JasperFx.Events;
 using Marten;
-using Weasel.Core;
 
 namespace CommunityAI.Audit.Tests;
 
@@ -20,33 +17,26 @@ public sealed class ScoringHistory(string connectionString) : IAsyncDisposable
 {
     public static SigningDomain Domain => TestChain.Domain;
 
-    private readonly DocumentStore _store = DocumentStore.For(options =>
+    private readonly DocumentStore _store = WrittenHistory.Store(connectionString, events =>
     {
-        options.Connection(connectionString);
-        options.DatabaseSchemaName = "audit_tests";
-        options.Events.DatabaseSchemaName = "history";
-        options.Events.StreamIdentity = StreamIdentity.AsString;
-        options.Events.AppendMode = EventAppendMode.Quick;
-        options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
-        options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
-        options.Events.AddEventType<ScoringPolicyPublished>();
-        options.Events.AddEventType<AutomatedChecksCompleted>();
-        options.Events.AddEventType<ReviewersAssigned>();
-        options.Events.AddEventType<ReviewSubmitted>();
-        options.Events.AddEventType<ContributionScored>();
-        options.Events.AddEventType<ContributionSubmitted>();
-        options.Events.AddEventType<AssignmentSeedCommitted>();
-        options.Events.AddEventType<AssignmentSeedRevealed>();
-        options.Events.AddEventType<ReviewCommitted>();
-        options.Events.AddEventType<GenesisValidatorsRecorded>();
-        options.Events.AddEventType<ValidatorAdmitted>();
-        options.Events.AddEventType<ValidatorRemoved>();
-        options.Events.AddEventType<ValidatorRegistered>();
-        options.Events.AddEventType<ReviewerReassigned>();
-        options.Events.AddEventType<PolicyActivated>();
-        options.Events.AddEventType<AppealFiled>();
-        options.Events.AddEventType<AppealReviewersAssigned>();
-        options.Events.AddEventType<AppealDecided>();
+        events.AddEventType<ScoringPolicyPublished>();
+        events.AddEventType<AutomatedChecksCompleted>();
+        events.AddEventType<ReviewersAssigned>();
+        events.AddEventType<ReviewSubmitted>();
+        events.AddEventType<ContributionScored>();
+        events.AddEventType<ContributionSubmitted>();
+        events.AddEventType<AssignmentSeedCommitted>();
+        events.AddEventType<AssignmentSeedRevealed>();
+        events.AddEventType<ReviewCommitted>();
+        events.AddEventType<GenesisValidatorsRecorded>();
+        events.AddEventType<ValidatorAdmitted>();
+        events.AddEventType<ValidatorRemoved>();
+        events.AddEventType<ValidatorRegistered>();
+        events.AddEventType<ReviewerReassigned>();
+        events.AddEventType<PolicyActivated>();
+        events.AddEventType<AppealFiled>();
+        events.AddEventType<AppealReviewersAssigned>();
+        events.AddEventType<AppealDecided>();
     });
 
     // The reviewed cases as the service holds them, for their appeals.

@@ -5,10 +5,7 @@ using CommunityAI.Contracts;
 using CommunityAI.Formats;
 using CommunityAI.Formats.Claims;
 using CommunityAI.Testing;
-using JasperFx;
-using JasperFx.Events;
 using Marten;
-using Weasel.Core;
 
 namespace CommunityAI.Audit.Tests;
 
@@ -21,19 +18,12 @@ public sealed record RewardPolicyPublished(string Version, int BaseReward);
 /// </summary>
 public sealed class SyntheticHistory(string connectionString) : IAsyncDisposable
 {
-    private readonly DocumentStore _store = DocumentStore.For(options =>
+    private readonly DocumentStore _store = WrittenHistory.Store(connectionString, events =>
     {
-        options.Connection(connectionString);
-        options.DatabaseSchemaName = "audit_tests";
-        options.Events.DatabaseSchemaName = "history";
-        options.Events.StreamIdentity = StreamIdentity.AsString;
-        options.Events.AppendMode = EventAppendMode.Quick;
-        options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
-        options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
-        options.Events.AddEventType<ContributionScored>();
-        options.Events.AddEventType<ContributionRewarded>();
-        options.Events.AddEventType<EpochClosed>();
-        options.Events.AddEventType<RewardPolicyPublished>();
+        events.AddEventType<ContributionScored>();
+        events.AddEventType<ContributionRewarded>();
+        events.AddEventType<EpochClosed>();
+        events.AddEventType<RewardPolicyPublished>();
     });
 
     private readonly Dictionary<string, BigInteger> _cumulative = new(StringComparer.OrdinalIgnoreCase);
