@@ -6,6 +6,7 @@ using CommunityAI.Contracts;
 using CommunityAI.Formats.Policies;
 using CommunityAI.RewardLedger.Domain;
 using CommunityAI.RewardLedger.Infrastructure;
+using CommunityAI.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using static CommunityAI.RewardLedger.IntegrationTests.AppealSettlementTests;
 
@@ -53,6 +54,31 @@ public sealed class DataValueRewardTests(GainLedgerSystem system) : IClassFixtur
         // The feedback batch made the model worse: its share earned nothing and has no record.
         Assert.Equal(0, await GainEvaluations.CountInStreamAsync(system, DataValues.StreamOf(lost.ContributionId)));
         Assert.Equal(HttpStatusCode.NotFound, (await api.GetAsync($"/api/accounts/{lost.Contributor}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_batch_of_more_contributors_than_one_transaction_locks_is_paid_whole_and_exactly()
+    {
+        _ = system.Api;
+        // Two and a quarter transactions' worth of contributors, each with 1–3 texts: 9 bp, a pool of 0.9 tokens.
+        var shares = Enumerable.Range(0, DataValueCrediter.SharesPerTransaction * 9 / 4).Select(i => DataValues.NewShare(1 + i % 3))
+            .OrderBy(s => s.ContributionId, StringComparer.Ordinal).ToList();
+        await DataValues.RecordAsync(system, DataValues.Valued(9, shares));
+
+        var streams = string.Join(",", shares.Select(s => $"'{DataValues.StreamOf(s.ContributionId)}'"));
+        await Eventually.MatchesAsync(() => LedgerSql.CountAsync(system.History, $"SELECT count(*) FROM history.mt_events WHERE stream_id IN ({streams})"),
+            n => n == shares.Count, "every share credited", Patience);
+        await using (var connection = new Npgsql.NpgsqlConnection(system.History))
+        {
+            await connection.OpenAsync();
+            await using var command = new Npgsql.NpgsqlCommand($"SELECT sum((data->>'amount')::numeric)::text FROM history.mt_events WHERE stream_id IN ({streams})", connection);
+            Assert.Equal(TokenAmount.Format(9 * GainLedgerSystem.DataRewardPerBasisPoint), (string)(await command.ExecuteScalarAsync())!);
+        }
+        // Each amount is the whole batch's split, whichever transaction recorded it.
+        var expected = new RewardPolicy(1, new Dictionary<string, BigInteger>(), 0, 1, 0, DataGainRewardPerBasisPoint: GainLedgerSystem.DataRewardPerBasisPoint)
+            .DataValueRewardsFor(9, shares.Select(s => s.Examples).ToList());
+        var last = await GainEvaluations.EventAsync(system, DataValues.StreamOf(shares[^1].ContributionId), "data_value_rewarded", Patience);
+        Assert.Equal(TokenAmount.Format(expected[^1]), last.GetProperty("amount").GetString());
     }
 
     [Fact]

@@ -14,7 +14,8 @@ namespace CommunityAI.RewardLedger.Infrastructure;
 /// Credits the shares of a valued batch exactly once per contribution: for each batch of a <see cref="DataValued"/> (the
 /// round's new data, its new feedback) whose measured gain was above 0, the pool gain ·
 /// <see cref="RewardPolicy.DataGainRewardPerBasisPoint"/> of the policy in force in the first open epoch, split by the
-/// shares' examples (<see cref="RewardPolicy.DataValueRewardsFor"/>). One transaction per batch records a
+/// shares' examples (<see cref="RewardPolicy.DataValueRewardsFor"/>). One transaction per batch (per
+/// <see cref="SharesPerTransaction"/> of its shares) records a
 /// <see cref="DataValueRewarded"/> in stream <c>ledger/data-value/{contributionId}</c> for each share not credited before
 /// (the store refuses to start a stream twice), its journal entry (id <see cref="EntryId"/>, refused twice too) and the
 /// accounts, under the accounts' locks and the epoch gate, so a valuation read again changes nothing.
@@ -52,7 +53,22 @@ public sealed class DataValueCrediter(IDocumentStore store, RewardPolicyBook pol
         // No measured gain (or a loss), or a round recorded before shares were: nothing is earned.
         if (value.GainBasisPoints is not > 0 || value.Shares is not { Count: > 0 } listed)
             return [];
-        var shares = Checked(listed, valued, batch);
+        var all = Checked(listed, valued, batch);
+        var recorded = new List<DataValueRewarded>();
+        // In chunks: each account's lock is an advisory lock held to the end of its transaction, and PostgreSQL's shared
+        // lock table holds a few thousand at most (max_locks_per_transaction × connections), while a busy round's batch
+        // may name more contributors than that. Every chunk splits the whole batch's pool, so the chunking changes no amount.
+        foreach (var chunk in all.Chunk(SharesPerTransaction))
+            recorded.AddRange(await CreditChunkAsync(valued, batch, value, all, chunk, ct));
+        return recorded;
+    }
+
+    /// <summary>The most shares credited in one transaction (each holds its account's lock to the end of it).</summary>
+    public const int SharesPerTransaction = 200;
+
+    private async Task<IReadOnlyList<DataValueRewarded>> CreditChunkAsync(DataValued valued, string batch, BatchValue value,
+        List<BatchShare> all, BatchShare[] shares, CancellationToken ct)
+    {
         var schedule = await policies.ScheduleAsync(ct);
         try
         {
@@ -77,24 +93,25 @@ public sealed class DataValueCrediter(IDocumentStore store, RewardPolicyBook pol
             // The first open epoch, as for every credit: a closed epoch's root is published and never changes.
             var epoch = state.EpochForCredit(epochs.Value, now);
             var policy = schedule.For(epoch);
-            var amounts = policy.DataValueRewardsFor(value.GainBasisPoints, shares.Select(s => s.Examples).ToList());
-            var total = shares.Sum(s => s.Examples);
+            var amounts = policy.DataValueRewardsFor(value.GainBasisPoints, all.Select(s => s.Examples).ToList());
+            var total = all.Sum(s => s.Examples);
+            var first = all.IndexOf(shares[0]);
             var accounts = (await accountsTask).ToDictionary(a => a.Id, StringComparer.Ordinal);
             var invalidated = await InvalidationHistory.FirstOfEachAsync(session.Connection!, invalidations, ids, ct);
 
             var recorded = new List<DataValueRewarded>();
-            for (var i = 0; i < shares.Count; i++)
+            for (var i = 0; i < shares.Length; i++)
             {
-                var share = shares[i];
+                var (share, amount) = (shares[i], amounts[first + i]);
                 if (credited.Contains(share.ContributionId))
                     continue;
                 var rewarded = new DataValueRewarded(share.ContributionId, share.Contributor, batch, valued.Period, valued.ModelHash,
-                    value.GainBasisPoints.Value, total, share.Examples, TokenAmount.Format(amounts[i]), epoch, policy.Name, now);
+                    value.GainBasisPoints!.Value, total, share.Examples, TokenAmount.Format(amount), epoch, policy.Name, now);
                 session.Events.StartStream(StreamFor(share.ContributionId), rewarded);
                 // The balance moves; what the address earned in the epoch (the cap's measure) does not: the measured gain
                 // bounds the pool, and each amount follows from the valuation and the policy alone, whatever else was credited.
-                var account = (accounts.GetValueOrDefault(share.Contributor) ?? LedgerAccount.Open(share.Contributor)).Moved(amounts[i]);
-                session.Insert(JournalEntry.Credit(EntryId(share.ContributionId), share.Contributor, amounts[i], epoch, policy.Name, account.Entries, now));
+                var account = (accounts.GetValueOrDefault(share.Contributor) ?? LedgerAccount.Open(share.Contributor)).Moved(amount);
+                session.Insert(JournalEntry.Credit(EntryId(share.ContributionId), share.Contributor, amount, epoch, policy.Name, account.Entries, now));
                 // Invalidated before this valuation was read: the credit keeps its fact and is taken back in the same
                 // transaction, so the order in which the ledger reads the two never pays an invalidated contribution.
                 if (invalidated.GetValueOrDefault(share.ContributionId) is { } invalidation)
