@@ -401,7 +401,7 @@ async function explain(id, view) {
       ...measuredCredit("Model gain reward", "gain-reward", view.gain,
         g => `${points(g)} percentage points of accuracy gained over the champion`),
       ...measuredCredit("Data value reward", "data-value-reward", view.dataValue,
-        d => `${d.examples} of the ${d.batchExamples} new ${d.batch} examples that added ${points(d)} percentage points of accuracy`),
+        d => `${d.examples} of the ${d.batchExamples} new ${d.batch} texts that added ${points(d)} percentage points of accuracy`),
       // A passed contribution-invalidation takes the rewards back; claims already published never go down, later earnings
       // pay the debt first.
       ...(invalidation == null ? [] : [["Invalidated", h("span", { id: "invalidation" },
