@@ -17,9 +17,12 @@ public sealed class SharedWeightReadTests(GovernanceSystem system) : VotingTests
         Assert.NotNull(epoch);
 
         // The first asker starts the read and hangs up while it runs (a browser leaving the page); a second asks meanwhile.
+        // Its token is cancelled as it asks: cancelled just after, on a loaded machine the whole read could finish in
+        // between, and the first asker would get its answer (a CI run saw exactly that). Either way the read starts with
+        // it and runs on no caller's token, so the old defect (the read on the first caller's token) still fails the second.
         using var hangUp = new CancellationTokenSource();
-        var first = weights.ForAsync(epoch, hangUp.Token);
         await hangUp.CancelAsync();
+        var first = weights.ForAsync(epoch, hangUp.Token);
         var second = weights.ForAsync(epoch, CancellationToken.None);
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first);
