@@ -24,10 +24,10 @@ public sealed class AuditTests(AuditSystem system) : AppealScenario(system), ICl
     [Fact]
     public async Task A_drawn_case_gets_exactly_one_audit_round_an_undrawn_one_none_and_the_ledger_settles_it()
     {
-        // Cases until the draw has picked one and passed one over (each is a coin toss; twelve all alike is 1 in 2,048).
+        // Cases until the draw has picked one and passed one over (each is a coin toss; twenty all alike is 1 in 524,288).
         string? drawn = null, undrawn = null;
         int[] drawnFirst = [];
-        for (var n = 0; n < 12 && (drawn is null || undrawn is null); n++)
+        for (var n = 0; n < 20 && (drawn is null || undrawn is null); n++)
         {
             var (id, first) = await ScoredAsync($"Audit draw {n}: station {n} of the river survey, depths every ten metres, {Guid.NewGuid()}.", 60);
             var (round, secret) = await CloseRoundAsync(id);

@@ -16,8 +16,10 @@ public sealed class LeanExclusionTests(LeanExclusionSystem system) : AppealScena
     [Fact]
     public async Task A_reviewer_favouring_a_contributor_is_no_longer_drawn_for_it_while_the_others_are_and_the_replay_agrees()
     {
+        // Each lean lowers the leaner's reputation while the others' rises, so its draws thin out: it takes six cases on
+        // average, and a bound of 24 missed one run in about 190 (simulated); 60 misses about one in 200,000.
         var leaned = 0;
-        for (var n = 0; n < 24 && leaned < 2; n++)
+        for (var n = 0; n < 60 && leaned < 2; n++)
         {
             var (_, reviewers) = await ScoredAsync($"Favoured {n}: tide gauge {n} of the harbour survey, readings every ten minutes, {Guid.NewGuid()}.",
                 (_, key) => key == Leaner ? 75 : 60 + key % 3);
