@@ -10,7 +10,7 @@ using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
 /// <summary>
-/// Evaluation time per contributed model: the service's sandboxed run (a process under prlimit and unshare, the
+/// Evaluation time per contributed model: the service's sandboxed run (a process that confines itself, the
 /// contract's checks, JSON in and out) against plain ONNX Runtime in-process (a session with default options, the same
 /// features, the same batches) on the same model and texts, measured alternately, best of three each.
 /// </summary>

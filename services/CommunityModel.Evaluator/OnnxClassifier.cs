@@ -26,6 +26,12 @@ public sealed class OnnxClassifier : IDisposable
     /// <summary>Why a model breaks the contract; the message is the reason recorded.</summary>
     public sealed class Refused(string reason) : Exception(reason);
 
+    /// <summary>
+    /// Loads ONNX Runtime's native library and the feature code before the process confines itself, so nothing is read
+    /// from disk afterwards by a process that may no longer be allowed to (it becomes nobody when started as root).
+    /// </summary>
+    public static void Prepare() => _ = (OrtEnv.Instance(), OnnxFeatures.Of(["a text"]));
+
     /// <summary>Loads the model and checks its declared input and output; throws <see cref="Refused"/>.</summary>
     public static OnnxClassifier Load(byte[] model, int labels)
     {

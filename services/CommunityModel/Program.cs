@@ -1,6 +1,10 @@
 using CommunityAI.CommunityModel;
 using CommunityAI.CommunityModel.Apis;
+using CommunityAI.ModelEvaluator;
 using CommunityAI.ServiceDefaults.Http;
+
+// Contributed models run in child processes as the same user: they must not read this one's environment or memory.
+Confinement.ShieldStarter();
 
 var builder = WebApplication.CreateBuilder(args);
 

@@ -1,38 +1,42 @@
 using System.Diagnostics;
 using CommunityAI.CommunityModel.Infrastructure;
+using CommunityAI.ModelEvaluator;
 
 namespace CommunityModel.IntegrationTests;
 
 /// <summary>
-/// The evaluator's sandbox, attacked as code that broke out of the model would: from inside, it tries to reach the
-/// database the service uses, reads its environment for secrets and its memory limit. The same script outside the
-/// sandbox reaches the database and sees the secret, so the test can tell.
+/// The evaluator's sandbox, attacked as code that broke out of the model would: the evaluator's self-check, started
+/// exactly as the service starts an evaluation, tries each thing once before it confines itself and once after, from
+/// reaching the database the service uses to reading the service's environment, running another program, making a
+/// namespace and taking more memory than its limit. Before shows each probe can succeed here; after must be refused.
 /// </summary>
 public sealed class SandboxTests
 {
     private const string Probe = "COMMUNITYAI_SANDBOX_PROBE_SECRET";
-
-    // bash's /dev/tcp opens a TCP connection; PostgreSQL listens on 127.0.0.1:5432 for every test here.
-    private const string Script = "if (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null; then echo reached-database; else echo no-network; fi; " +
-        "env; echo address-space-kb=$(ulimit -v)";
+    private const long Memory = 2L * 1024 * 1024 * 1024;
 
     [Fact]
-    public async Task Code_in_the_sandbox_reaches_no_network_sees_no_secret_of_the_service_and_runs_under_the_memory_limit()
+    public async Task Code_in_the_sandbox_reaches_no_network_no_secret_no_program_no_namespace_and_no_memory_past_its_limit()
     {
+        // As the service's Program does: the evaluator runs as the same user, so this process must not be readable by it.
+        Confinement.ShieldStarter();
         Environment.SetEnvironmentVariable(Probe, "connection-string-with-password");
         var directory = Directory.CreateTempSubdirectory("sandbox-test-");
         try
         {
-            var outside = await RunAsync(new ProcessStartInfo("bash", ["-c", Script]) { RedirectStandardOutput = true, RedirectStandardError = true });
-            Assert.Contains("reached-database", outside);
-            Assert.Contains(Probe, outside);
-
-            var inside = await RunAsync(EvaluatorSandbox.Launch(directory.FullName, 2L * 1024 * 1024 * 1024, "bash", "-c", Script));
-            Assert.Contains("no-network", inside);
-            Assert.DoesNotContain("reached-database", inside);
-            Assert.DoesNotContain(Probe, inside);
-            Assert.DoesNotContain("ConnectionStrings", inside, StringComparison.OrdinalIgnoreCase);
-            Assert.Contains("address-space-kb=2097152", inside);
+            // PostgreSQL listens on 127.0.0.1:5432 for every test here.
+            var report = await RunAsync(EvaluatorSandbox.Launch(directory.FullName, Memory,
+                EvaluatorSandbox.EvaluatorPath, "--self-check", Memory.ToString(System.Globalization.CultureInfo.InvariantCulture), "127.0.0.1:5432"));
+            Assert.Equal("yes", report["confined"]);
+            Assert.Equal("before=reached after=refused (AccessDenied)", report["network"]);
+            Assert.EndsWith("after=refused (UnauthorizedAccessException)", report["parent-environment"]);
+            Assert.StartsWith("before=ran after=refused", report["exec"]);
+            Assert.EndsWith("after=refused (Operation not permitted)", report["namespace"]);
+            Assert.Equal("before=allocated after=refused (out of memory)", report["memory"]);
+            Assert.Equal(Memory.ToString(System.Globalization.CultureInfo.InvariantCulture), report["data-limit"]);
+            Assert.NotEqual("0", report["user"]);
+            Assert.DoesNotContain(Probe, report["environment"]);
+            Assert.DoesNotContain("ConnectionStrings", report["environment"], StringComparison.OrdinalIgnoreCase);
         }
         finally
         {
@@ -41,13 +45,16 @@ public sealed class SandboxTests
         }
     }
 
-    private static async Task<string> RunAsync(ProcessStartInfo start)
+    /// <summary>The self-check's report, one "name: value" per line.</summary>
+    private static async Task<Dictionary<string, string>> RunAsync(ProcessStartInfo start)
     {
         using var process = Process.Start(start)!;
         var output = await process.StandardOutput.ReadToEndAsync();
         var errors = await process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, errors);
-        return output;
+        Assert.True(process.ExitCode == 0, output + errors);
+        return output.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => line.Split(": ", 2))
+            .ToDictionary(parts => parts[0], parts => parts[1]);
     }
 }

@@ -67,10 +67,11 @@ public sealed class ModelOptions : IValidatableObject
     public TimeSpan EvaluatorTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>
-    /// Address-space limit of the evaluator's process (RLIMIT_AS), runtime and ONNX Runtime included. Below about
-    /// 1.5 GiB the .NET runtime itself does not start.
+    /// Limit of the evaluator's private writable memory (RLIMIT_DATA, which the evaluator sets on itself), the runtime's
+    /// (about 50 MiB) and ONNX Runtime's included; a quarter of it is the managed heap's limit. Keep it below the
+    /// container's memory limit less the service's own use, or the kernel's OOM killer stops the evaluator first.
     /// </summary>
-    [Range(1536L * 1024 * 1024, 64L * 1024 * 1024 * 1024)]
+    [Range(256L * 1024 * 1024, 64L * 1024 * 1024 * 1024)]
     public long EvaluatorMemoryBytes { get; set; } = 2L * 1024 * 1024 * 1024;
 
     /// <summary>

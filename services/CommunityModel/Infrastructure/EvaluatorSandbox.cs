@@ -11,11 +11,15 @@ namespace CommunityAI.CommunityModel.Infrastructure;
 
 /// <summary>
 /// Runs a contributed model in the evaluator (CommunityAI.ModelEvaluator), a process of its own started as
-/// <c>prlimit --as --core=0 -- unshare --map-root-user --net -- dotnet evaluator request.json</c>: an address-space
-/// limit (native allocations of ONNX Runtime included), no core dumps, a network namespace with no interface but a
-/// downed loopback, an empty environment (no connection string or key reaches it), a fresh directory, and a
-/// wall-clock limit after which it is killed. The model's file size is checked before the process starts, and again by
-/// the evaluator before it reads a byte. Nothing the model does reaches the service but a JSON answer it checks.
+/// <c>dotnet evaluator request.json</c> with an empty environment (no connection string or key reaches it), in a fresh
+/// directory, under a wall-clock limit after which it is killed. The evaluator reads its request and the model's bytes
+/// and then confines itself before ONNX Runtime parses them (<see cref="Confinement"/>): a limit on its private memory
+/// (native allocations of ONNX Runtime included), no core dumps, first to go when memory runs out, nobody instead of
+/// root, and a system-call filter without sockets, exec, ptrace or namespaces. It needs no tool and no privilege, so it
+/// holds the same in a container whose seccomp profile forbids namespaces. The service itself is not dumpable
+/// (<see cref="Confinement.ShieldStarter"/>), so the evaluator, running as the same user, cannot read its environment or memory
+/// through /proc. The model's file size is checked before the process starts, and again by the evaluator before it
+/// reads a byte. Nothing the model does reaches the service but a JSON answer it checks.
 /// </summary>
 public sealed partial class EvaluatorSandbox(IOptions<ModelOptions> options, ILogger<EvaluatorSandbox> logger)
 {
@@ -39,7 +43,7 @@ public sealed partial class EvaluatorSandbox(IOptions<ModelOptions> options, ILo
         /// <summary>The model broke the contract or a limit: recorded with this reason.</summary>
         public sealed record Refused(string Reason) : Result;
 
-        /// <summary>The sandbox itself could not run (its tools are missing): nothing is recorded, the model waits.</summary>
+        /// <summary>The sandbox itself could not run (the evaluator could not confine itself): nothing is recorded, the model waits.</summary>
         public sealed record Unavailable(string Reason) : Result;
     }
 
@@ -57,7 +61,7 @@ public sealed partial class EvaluatorSandbox(IOptions<ModelOptions> options, ILo
             var requestPath = Path.Combine(directory.FullName, "request.json");
             await File.WriteAllBytesAsync(modelPath, model, ct);
             await File.WriteAllBytesAsync(requestPath, JsonSerializer.SerializeToUtf8Bytes(
-                new EvaluationRequest(modelPath, o.MaxModelBytes, labels, texts), JsonSerializerOptions.Web), ct);
+                new EvaluationRequest(modelPath, o.MaxModelBytes, o.EvaluatorMemoryBytes, labels, texts), JsonSerializerOptions.Web), ct);
             return await RunProcessAsync(directory.FullName, requestPath, texts.Count, labels, ct);
         }
         finally
@@ -69,7 +73,7 @@ public sealed partial class EvaluatorSandbox(IOptions<ModelOptions> options, ILo
     private async Task<Result> RunProcessAsync(string directory, string requestPath, int count, int labels, CancellationToken ct)
     {
         var o = options.Value;
-        var start = Launch(directory, o.EvaluatorMemoryBytes, "dotnet", EvaluatorPath, requestPath);
+        var start = Launch(directory, o.EvaluatorMemoryBytes, EvaluatorPath, requestPath);
 
         using var process = new Process { StartInfo = start };
         try
@@ -79,7 +83,7 @@ public sealed partial class EvaluatorSandbox(IOptions<ModelOptions> options, ILo
         catch (Win32Exception e)
         {
             LogUnavailable(logger, e.Message);
-            return new Result.Unavailable("the sandbox's tools (prlimit, unshare from util-linux) cannot be started: " + e.Message);
+            return new Result.Unavailable("the evaluator cannot be started: " + e.Message);
         }
         var stdout = ReadBoundedAsync(process.StandardOutput);
         var stderr = ReadBoundedAsync(process.StandardError);
@@ -97,11 +101,19 @@ public sealed partial class EvaluatorSandbox(IOptions<ModelOptions> options, ILo
             return new Result.Refused($"ran longer than the limit of {o.EvaluatorTimeout.TotalSeconds:0.#} s and was stopped");
         }
         var (output, errors) = (await stdout, await stderr);
+        // The evaluator confirms it is confined before it parses the model; a model's own words come after that line.
+        var confined = errors.StartsWith(Confinement.Confirmed + "\n", StringComparison.Ordinal);
+        if (confined)
+            errors = errors[(Confinement.Confirmed.Length + 1)..];
         if (process.ExitCode != 0)
         {
-            // Only the launcher's own failures say the sandbox is missing; everything else is the model's doing.
-            if (errors.Contains("unshare: ", StringComparison.Ordinal) && output.Length == 0 && !errors.Contains("dotnet", StringComparison.Ordinal))
-                return new Result.Unavailable("the sandbox could not start: " + Clean(errors));
+            // Only the evaluator's own refusal to run unconfined says the sandbox is missing: it exits so before it confirms,
+            // so a model exiting with the same status is refused like any other. Everything else is the model's doing.
+            if (process.ExitCode == Confinement.Failed && !confined)
+            {
+                LogUnavailable(logger, Clean(errors));
+                return new Result.Unavailable("the evaluator could not confine itself: " + Clean(errors));
+            }
             return new Result.Refused(process.ExitCode > 128
                 ? $"the evaluator was killed by signal {process.ExitCode - 128} (a crash, or memory past the limit of {o.EvaluatorMemoryBytes} bytes): {Clean(errors)}"
                 : $"the evaluator stopped with exit code {process.ExitCode}: {Clean(errors)}");
@@ -123,21 +135,21 @@ public sealed partial class EvaluatorSandbox(IOptions<ModelOptions> options, ILo
     }
 
     /// <summary>
-    /// How the sandbox starts <paramref name="command"/>: under an address-space limit and no core dump, in a network
-    /// namespace of its own, with an empty environment, in <paramref name="directory"/>, its output read by the caller.
+    /// How the sandbox starts the evaluator with <paramref name="arguments"/>: <c>dotnet</c> with an empty environment, in
+    /// <paramref name="directory"/>, its output read by the caller. The evaluator confines itself to
+    /// <paramref name="memoryBytes"/>; the runtime is told a quarter of it for its managed heap.
     /// </summary>
-    public static ProcessStartInfo Launch(string directory, long memoryBytes, params string[] command)
+    public static ProcessStartInfo Launch(string directory, long memoryBytes, params string[] arguments)
     {
-        ArgumentNullException.ThrowIfNull(command);
-        var start = new ProcessStartInfo("prlimit")
+        ArgumentNullException.ThrowIfNull(arguments);
+        var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = directory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        // No file-size limit: the runtime maps its code through a memory file it grows, and one would stop it starting.
-        foreach (var argument in new[] { $"--as={memoryBytes}", "--core=0", "--", "unshare", "--map-root-user", "--net", "--" }.Concat(command))
+        foreach (var argument in arguments)
             start.ArgumentList.Add(argument);
         // Nothing of the service's environment (connection strings, keys) reaches the model's process.
         start.Environment.Clear();
@@ -146,8 +158,10 @@ public sealed partial class EvaluatorSandbox(IOptions<ModelOptions> options, ILo
             start.Environment["DOTNET_ROOT"] = root;
         start.Environment["HOME"] = directory;
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        // The runtime reserves address space for a heap as large as the machine unless told its limit; under --as it
-        // would not start. A quarter of the limit for managed memory leaves the rest to ONNX Runtime.
+        // No diagnostics socket: nothing listens in the model's process.
+        start.Environment["DOTNET_EnableDiagnostics"] = "0";
+        // A quarter of the limit for managed memory leaves the rest to ONNX Runtime; without it the GC would size its
+        // heap to the machine and fail against the limit instead of collecting.
         start.Environment["DOTNET_GCHeapHardLimit"] = "0x" + (memoryBytes / 4).ToString("x", System.Globalization.CultureInfo.InvariantCulture);
         start.Environment["DOTNET_gcServer"] = "0";
         return start;
@@ -174,6 +188,6 @@ public sealed partial class EvaluatorSandbox(IOptions<ModelOptions> options, ILo
     private static string Informational(Assembly assembly) =>
         (assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown").Split('+')[0];
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The model evaluator's sandbox cannot start; contributed models wait: {Reason}")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The model evaluator cannot start confined; contributed models wait: {Reason}")]
     private static partial void LogUnavailable(ILogger logger, string reason);
 }

@@ -1,0 +1,98 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+
+namespace CommunityAI.ModelEvaluator;
+
+/// <summary>
+/// What an operator (and the sandbox test) runs to see the confinement hold where the service runs: each thing code that
+/// broke out of a model would try, once before the process confines itself and once after, one line each
+/// (<c>name: before=… after=…</c>). Before shows the probe can succeed here; after must say refused. Run it as the
+/// service runs it, e.g. in its container: <c>dotnet CommunityAI.ModelEvaluator.dll --self-check 2147483648 db:5432</c>.
+/// </summary>
+internal static class SelfCheck
+{
+    public static int Run(long memoryBytes, string address)
+    {
+        var separator = address.LastIndexOf(':');
+        var (host, port) = (address[..separator], int.Parse(address[(separator + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+        var probes = new (string Name, Func<string> Probe)[]
+        {
+            ("network", () => Connect(host, port)),
+            ("parent-environment", () => Read($"/proc/{Libc.GetPpid()}/environ")),
+            ("exec", Exec),
+            ("namespace", () => Libc.Unshare(Libc.CloneNewUser) == 0 ? "made" : "refused (" + Libc.LastError() + ")"),
+            ("memory", () => Allocate(memoryBytes)),
+        };
+        var before = probes.Select(p => p.Probe()).ToList();
+        Console.Out.WriteLine("data-before: " + File.ReadLines("/proc/self/status").Single(l => l.StartsWith("VmData:", StringComparison.Ordinal))[7..].Trim());
+        var failed = Confinement.Apply(memoryBytes);
+        Console.Out.WriteLine("confined: " + (failed ?? "yes"));
+        if (failed is not null)
+            return Confinement.Failed;
+        for (var i = 0; i < probes.Length; i++)
+            Console.Out.WriteLine($"{probes[i].Name}: before={before[i]} after={probes[i].Probe()}");
+        Libc.GetRlimit(Libc.RlimitData, out var limit);
+        Console.Out.WriteLine($"data-limit: {limit.Current}");
+        Console.Out.WriteLine($"user: {Libc.GetEuid()}");
+        Console.Out.WriteLine("environment: " + string.Join(",", Environment.GetEnvironmentVariables().Keys.Cast<string>().Order(StringComparer.Ordinal)));
+        Console.Out.WriteLine("denied-calls: " + string.Join(",", SyscallFilter.DeniedNames));
+        return 0;
+    }
+
+    private static string Connect(string host, int port)
+    {
+        try
+        {
+            using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            socket.Connect(host, port);
+            return "reached";
+        }
+        catch (SocketException e)
+        {
+            return $"refused ({e.SocketErrorCode})";
+        }
+    }
+
+    private static string Read(string path)
+    {
+        try
+        {
+            return $"read {File.ReadAllBytes(path).Length} bytes";
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return $"refused ({e.GetType().Name})";
+        }
+    }
+
+    private static string Exec()
+    {
+        try
+        {
+            using var process = Process.Start(new ProcessStartInfo(Environment.ProcessPath!, "--list-runtimes") { RedirectStandardOutput = true })!;
+            process.StandardOutput.ReadToEnd();
+            process.WaitForExit();
+            return "ran";
+        }
+        catch (Win32Exception e)
+        {
+            return $"refused ({e.Message})";
+        }
+    }
+
+    private static unsafe string Allocate(long bytes)
+    {
+        try
+        {
+            var memory = NativeMemory.Alloc((nuint)bytes);
+            NativeMemory.Free(memory);
+            return "allocated";
+        }
+        catch (OutOfMemoryException)
+        {
+            return "refused (out of memory)";
+        }
+    }
+}

@@ -1,0 +1,73 @@
+using CommunityAI.ModelEvaluator;
+
+namespace CommunityModel.IntegrationTests;
+
+/// <summary>
+/// The evaluator's seccomp program, run here by a small interpreter of the classic BPF it uses, so every decision can be
+/// checked call by call; <see cref="SandboxTests"/> checks the kernel makes the same ones.
+/// </summary>
+public sealed class SyscallFilterTests
+{
+    private const uint X8664 = 0xC000003E;
+    private const uint Allow = 0x7FFF0000;
+    private const uint Eperm = 0x00050001;
+    private const uint Enosys = 0x00050026;
+    private const uint Kill = 0x80000000;
+
+    [Theory]
+    [InlineData(0u, 0ul, Allow)]               // read
+    [InlineData(9u, 0ul, Allow)]               // mmap
+    [InlineData(41u, 2ul, Eperm)]              // socket(AF_INET)
+    [InlineData(41u, 1ul, Eperm)]              // socket(AF_UNIX)
+    [InlineData(42u, 0ul, Eperm)]              // connect
+    [InlineData(59u, 0ul, Eperm)]              // execve
+    [InlineData(322u, 0ul, Eperm)]             // execveat
+    [InlineData(101u, 0ul, Eperm)]             // ptrace
+    [InlineData(425u, 0ul, Eperm)]             // io_uring_setup
+    [InlineData(272u, 0ul, Eperm)]             // unshare
+    [InlineData(435u, 0ul, Enosys)]            // clone3: the C library falls back to clone
+    [InlineData(56u, 0x3D0F00ul, Allow)]       // clone of a thread (glibc's pthread flags)
+    [InlineData(56u, 0x10000000ul, Eperm)]     // clone(CLONE_NEWUSER)
+    [InlineData(56u, 0x40000000ul, Eperm)]     // clone(CLONE_NEWNET)
+    [InlineData(56u, 0x20000ul, Eperm)]        // clone(CLONE_NEWNS)
+    [InlineData(0x40000029u, 0ul, Eperm)]      // socket through the x32 numbering
+    [InlineData(0x40000000u, 0ul, Eperm)]      // read through the x32 numbering
+    public void Each_call_gets_its_answer(uint number, ulong firstArgument, uint expected) =>
+        Assert.Equal(expected, Run(number, X8664, firstArgument));
+
+    [Fact]
+    public void A_call_through_another_architecture_kills_the_process() =>
+        Assert.Equal(Kill, Run(0, 0x40000003 /* i386 */, 0));
+
+    /// <summary>The classic BPF subset the filter uses: load a word of seccomp_data, jump on equal, greater-or-equal or any bit set, return.</summary>
+    private static uint Run(uint number, uint arch, ulong firstArgument)
+    {
+        var program = SyscallFilter.Program();
+        uint accumulator = 0;
+        for (var pc = 0; pc < program.Length; pc++)
+        {
+            var (code, jumpTrue, jumpFalse, value) = program[pc];
+            switch (code)
+            {
+                case 0x20:
+                    accumulator = value switch
+                    {
+                        0 => number,
+                        4 => arch,
+                        16 => (uint)firstArgument,
+                        _ => throw new InvalidOperationException($"load of offset {value}"),
+                    };
+                    break;
+                case 0x06:
+                    return value;
+                case 0x15 or 0x35 or 0x45:
+                    var taken = code switch { 0x15 => accumulator == value, 0x35 => accumulator >= value, _ => (accumulator & value) != 0 };
+                    pc += taken ? jumpTrue : jumpFalse;
+                    break;
+                default:
+                    throw new InvalidOperationException($"instruction {code:x}");
+            }
+        }
+        throw new InvalidOperationException("fell off the end of the program");
+    }
+}
