@@ -58,8 +58,8 @@ public sealed class DataValueCrediter(IDocumentStore store, RewardPolicyBook pol
         // In chunks: each account's lock is an advisory lock held to the end of its transaction, and PostgreSQL's shared
         // lock table holds a few thousand at most (max_locks_per_transaction × connections), while a busy round's batch
         // may name more contributors than that. Every chunk splits the whole batch's pool, so the chunking changes no amount.
-        foreach (var chunk in all.Chunk(SharesPerTransaction))
-            recorded.AddRange(await CreditChunkAsync(valued, batch, value, all, chunk, ct));
+        for (var first = 0; first < all.Count; first += SharesPerTransaction)
+            recorded.AddRange(await CreditChunkAsync(valued, batch, value, all, first, ct));
         return recorded;
     }
 
@@ -67,8 +67,9 @@ public sealed class DataValueCrediter(IDocumentStore store, RewardPolicyBook pol
     public const int SharesPerTransaction = 200;
 
     private async Task<IReadOnlyList<DataValueRewarded>> CreditChunkAsync(DataValued valued, string batch, BatchValue value,
-        List<BatchShare> all, BatchShare[] shares, CancellationToken ct)
+        List<BatchShare> all, int first, CancellationToken ct)
     {
+        var shares = all.GetRange(first, Math.Min(SharesPerTransaction, all.Count - first));
         var schedule = await policies.ScheduleAsync(ct);
         try
         {
@@ -95,12 +96,11 @@ public sealed class DataValueCrediter(IDocumentStore store, RewardPolicyBook pol
             var policy = schedule.For(epoch);
             var amounts = policy.DataValueRewardsFor(value.GainBasisPoints, all.Select(s => s.Examples).ToList());
             var total = all.Sum(s => s.Examples);
-            var first = all.IndexOf(shares[0]);
             var accounts = (await accountsTask).ToDictionary(a => a.Id, StringComparer.Ordinal);
             var invalidated = await InvalidationHistory.FirstOfEachAsync(session.Connection!, invalidations, ids, ct);
 
             var recorded = new List<DataValueRewarded>();
-            for (var i = 0; i < shares.Length; i++)
+            for (var i = 0; i < shares.Count; i++)
             {
                 var (share, amount) = (shares[i], amounts[first + i]);
                 if (credited.Contains(share.ContributionId))
