@@ -22,6 +22,7 @@ internal static class SelfCheck
             ("network", () => Connect(host, port)),
             ("parent-environment", () => Read($"/proc/{Libc.GetPpid()}/environ")),
             ("exec", Exec),
+            ("write", () => Write(Path.Combine(Path.GetTempPath(), $"communityai-self-check-{Environment.ProcessId}"))),
             ("namespace", () => Libc.Unshare(Libc.CloneNewUser) == 0 ? "made" : "refused (" + Libc.LastError() + ")"),
             ("memory", () => Allocate(memoryBytes)),
         };
@@ -36,6 +37,9 @@ internal static class SelfCheck
         Libc.GetRlimit(Libc.RlimitData, out var limit);
         Console.Out.WriteLine($"data-limit: {limit.Current}");
         Console.Out.WriteLine($"user: {Libc.GetEuid()}");
+        // A socket inherited from the service would need no socket call: there must be none.
+        Console.Out.WriteLine("sockets-held: " + Directory.GetFiles("/proc/self/fd")
+            .Count(fd => File.ResolveLinkTarget(fd, returnFinalTarget: false)?.FullName.Contains("socket:", StringComparison.Ordinal) == true));
         Console.Out.WriteLine("environment: " + string.Join(",", Environment.GetEnvironmentVariables().Keys.Cast<string>().Order(StringComparer.Ordinal)));
         Console.Out.WriteLine("denied-calls: " + string.Join(",", SyscallFilter.DeniedNames));
         return 0;
@@ -60,6 +64,20 @@ internal static class SelfCheck
         try
         {
             return $"read {File.ReadAllBytes(path).Length} bytes";
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return $"refused ({e.GetType().Name})";
+        }
+    }
+
+    private static string Write(string path)
+    {
+        try
+        {
+            File.WriteAllText(path, "probe");
+            File.Delete(path);
+            return "written";
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

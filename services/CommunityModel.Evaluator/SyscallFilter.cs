@@ -6,10 +6,12 @@ namespace CommunityAI.ModelEvaluator;
 /// The seccomp filter the evaluator installs on all its threads before it parses a model: the system calls code that
 /// broke out of ONNX Runtime would need to reach anything beyond the process fail with EPERM. No socket of any family
 /// (so no network, and no Unix socket to a local database either), no io_uring (its operations bypass the socket
-/// calls), no exec (no other program, so no shell), no ptrace or cross-process memory, no new namespaces (clone3, whose
-/// flags a filter cannot read, answers ENOSYS, so the C library falls back to clone, whose flags it can), no eBPF,
-/// keyrings, perf events, userfaultfd or mounts. Everything else a .NET process and ONNX Runtime use is left alone:
-/// a filter that denied too much would refuse honest models.
+/// calls), no new process (fork, vfork, clone without CLONE_THREAD: nothing outlives the evaluation to meddle with the
+/// next one) and no exec, no file opened for writing and no file created, renamed, linked or removed (the evaluator's user
+/// shares /tmp with the service in a container), no ptrace or cross-process memory, no new namespaces, no eBPF,
+/// keyrings, perf events, userfaultfd or mounts. clone3 and openat2, whose flags sit in a structure a filter cannot
+/// read, answer ENOSYS, so the C library falls back to clone and openat, whose flags it can. Everything else a .NET
+/// process and ONNX Runtime use is left alone: a filter that denied too much would refuse honest models.
 /// </summary>
 /// <remarks>
 /// x86-64 only, the architecture the images are built for (deploy/build-images.sh): the filter checks the architecture
@@ -27,15 +29,18 @@ public static class SyscallFilter
 
     // clone's namespace flags: CLONE_NEWNS, NEWCGROUP, NEWUTS, NEWIPC, NEWUSER, NEWPID, NEWNET.
     private const uint CloneNamespaces = 0x00020000 | 0x02000000 | 0x04000000 | 0x08000000 | 0x10000000 | 0x20000000 | 0x40000000;
-
-    private const int Clone = 56;
-    private const int Clone3 = 435;
+    private const uint CloneThread = 0x00010000;
+    // open's flags that write or create: O_WRONLY, O_RDWR, O_CREAT, O_TRUNC, O_APPEND (O_TMPFILE needs one of the first two).
+    private const uint OpenForWriting = 0x1 | 0x2 | 0x40 | 0x200 | 0x400;
 
     /// <summary>Denied with EPERM (x86-64 numbers).</summary>
     private static readonly (string Name, int Number)[] Denied =
     [
         ("socket", 41), ("connect", 42), ("socketpair", 53),
-        ("execve", 59), ("execveat", 322),
+        ("fork", 57), ("vfork", 58), ("execve", 59), ("execveat", 322),
+        ("creat", 85), ("truncate", 76), ("rename", 82), ("renameat", 264), ("renameat2", 316), ("mkdir", 83), ("mkdirat", 258),
+        ("rmdir", 84), ("link", 86), ("linkat", 265), ("unlink", 87), ("unlinkat", 263), ("symlink", 88), ("symlinkat", 266),
+        ("mknod", 133), ("mknodat", 259), ("chmod", 90), ("fchmodat", 268), ("chown", 92), ("lchown", 94), ("fchownat", 260),
         ("ptrace", 101), ("process_vm_readv", 310), ("process_vm_writev", 311),
         ("io_uring_setup", 425), ("io_uring_enter", 426), ("io_uring_register", 427),
         ("unshare", 272), ("setns", 308), ("mount", 165),
@@ -43,8 +48,23 @@ public static class SyscallFilter
         ("add_key", 248), ("request_key", 249), ("keyctl", 250),
     ];
 
+    /// <summary>Answered ENOSYS: their flags are out of the filter's reach, and the C library falls back to a call whose flags are not.</summary>
+    private static readonly (string Name, int Number)[] Unreadable = [("clone3", 435), ("openat2", 437)];
+
+    /// <summary>
+    /// Calls allowed or denied by a flag argument (the low 32 bits of argument <c>Argument</c>): denied when any bit of
+    /// <c>Mask</c> is set, or, for a required mask, when none is.
+    /// </summary>
+    private static readonly (string Name, int Number, int Argument, uint Mask, bool Required)[] Flagged =
+    [
+        ("clone with namespace flags", 56, 0, CloneNamespaces, false),
+        ("clone of a process, not a thread", 56, 0, CloneThread, true),
+        ("open for writing", 2, 1, OpenForWriting, false),
+        ("openat for writing", 257, 2, OpenForWriting, false),
+    ];
+
     /// <summary>The names of the denied calls, for the self-check's report.</summary>
-    public static IEnumerable<string> DeniedNames => Denied.Select(d => d.Name).Append("clone with namespace flags").Append("clone3");
+    public static IEnumerable<string> DeniedNames => Denied.Concat(Unreadable).Select(d => d.Name).Concat(Flagged.Select(f => f.Name));
 
     /// <summary>The classic BPF program of the filter, as <c>struct sock_filter</c> entries.</summary>
     public static SockFilter[] Program()
@@ -56,34 +76,49 @@ public static class SyscallFilter
             Return(RetKillProcess),
             Load(0),                                   // seccomp_data.nr
         };
-        // Jump offsets are filled in once the program's tail (allow, clone check, deny, no-such-call) is placed.
-        var toDeny = new List<int> { program.Count };
+        // Jumps to the shared tail (deny, no-such-call) and to each flagged call's block are filled in once placed.
+        var toDeny = new List<(int At, bool WhenTrue)> { (program.Count, true) };
         program.Add(Jump(Jge, X32Bit, 0, 0));
         foreach (var (_, number) in Denied)
         {
-            toDeny.Add(program.Count);
+            toDeny.Add((program.Count, true));
             program.Add(Jump(Jeq, (uint)number, 0, 0));
         }
-        var toNoSys = program.Count;
-        program.Add(Jump(Jeq, Clone3, 0, 0));
-        var toCloneCheck = program.Count;
-        program.Add(Jump(Jeq, Clone, 0, 0));
+        var toNoSys = new List<int>();
+        foreach (var (_, number) in Unreadable)
+        {
+            toNoSys.Add(program.Count);
+            program.Add(Jump(Jeq, (uint)number, 0, 0));
+        }
+        var calls = Flagged.Select(f => f.Number).Distinct().ToList();
+        var toBlock = calls.ToDictionary(n => n, n =>
+        {
+            program.Add(Jump(Jeq, (uint)n, 0, 0));
+            return program.Count - 1;
+        });
         program.Add(Return(RetAllow));
-        var cloneCheck = program.Count;
-        program.Add(Load(16));                         // seccomp_data.args[0], low half: clone's flags on x86-64
-        var cloneFlags = program.Count;
-        program.Add(Jump(Jset, CloneNamespaces, 0, 0));
-        program.Add(Return(RetAllow));
+        foreach (var number in calls)
+        {
+            program[toBlock[number]] = program[toBlock[number]] with { JumpTrue = Offset(toBlock[number], program.Count) };
+            var rules = Flagged.Where(f => f.Number == number).ToList();
+            program.Add(Load(16 + 8 * (uint)rules[0].Argument)); // seccomp_data.args[n], low half
+            foreach (var rule in rules)
+            {
+                // Every rule of a call reads the same argument (clone's flags, open's flags).
+                toDeny.Add((program.Count, !rule.Required));
+                program.Add(Jump(Jset, rule.Mask, 0, 0));
+            }
+            program.Add(Return(RetAllow));
+        }
         var deny = program.Count;
         program.Add(Return(RetErrno | Eperm));
         var noSys = program.Count;
         program.Add(Return(RetErrno | Enosys));
 
-        foreach (var at in toDeny)
-            program[at] = program[at] with { JumpTrue = Offset(at, deny) };
-        program[toNoSys] = program[toNoSys] with { JumpTrue = Offset(toNoSys, noSys) };
-        program[toCloneCheck] = program[toCloneCheck] with { JumpTrue = Offset(toCloneCheck, cloneCheck) };
-        program[cloneFlags] = program[cloneFlags] with { JumpTrue = Offset(cloneFlags, deny) };
+        foreach (var (at, whenTrue) in toDeny)
+            program[at] = whenTrue ? program[at] with { JumpTrue = Offset(at, deny) } : program[at] with { JumpFalse = Offset(at, deny) };
+        foreach (var at in toNoSys)
+            program[at] = program[at] with { JumpTrue = Offset(at, noSys) };
         return [.. program];
     }
 

@@ -7,8 +7,8 @@ namespace CommunityModel.IntegrationTests;
 /// <summary>
 /// The evaluator's sandbox, attacked as code that broke out of the model would: the evaluator's self-check, started
 /// exactly as the service starts an evaluation, tries each thing once before it confines itself and once after, from
-/// reaching the database the service uses to reading the service's environment, running another program, making a
-/// namespace and taking more memory than its limit. Before shows each probe can succeed here; after must be refused.
+/// reaching the database the service uses to reading the service's environment, running another program, writing a
+/// file, making a namespace and taking more memory than its limit. Before shows each probe can succeed here; after must be refused.
 /// </summary>
 public sealed class SandboxTests
 {
@@ -16,7 +16,7 @@ public sealed class SandboxTests
     private const long Memory = 2L * 1024 * 1024 * 1024;
 
     [Fact]
-    public async Task Code_in_the_sandbox_reaches_no_network_no_secret_no_program_no_namespace_and_no_memory_past_its_limit()
+    public async Task Code_in_the_sandbox_reaches_no_network_no_secret_no_program_no_file_no_namespace_and_no_memory_past_its_limit()
     {
         // As the service's Program does: the evaluator runs as the same user, so this process must not be readable by it.
         Confinement.ShieldStarter();
@@ -31,6 +31,8 @@ public sealed class SandboxTests
             Assert.Equal("before=reached after=refused (AccessDenied)", report["network"]);
             Assert.EndsWith("after=refused (UnauthorizedAccessException)", report["parent-environment"]);
             Assert.StartsWith("before=ran after=refused", report["exec"]);
+            Assert.Equal("before=written after=refused (UnauthorizedAccessException)", report["write"]);
+            Assert.Equal("0", report["sockets-held"]);
             Assert.EndsWith("after=refused (Operation not permitted)", report["namespace"]);
             Assert.Equal("before=allocated after=refused (out of memory)", report["memory"]);
             Assert.Equal(Memory.ToString(System.Globalization.CultureInfo.InvariantCulture), report["data-limit"]);

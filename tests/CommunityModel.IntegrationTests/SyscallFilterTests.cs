@@ -15,32 +15,44 @@ public sealed class SyscallFilterTests
     private const uint Kill = 0x80000000;
 
     [Theory]
-    [InlineData(0u, 0ul, Allow)]               // read
-    [InlineData(9u, 0ul, Allow)]               // mmap
-    [InlineData(41u, 2ul, Eperm)]              // socket(AF_INET)
-    [InlineData(41u, 1ul, Eperm)]              // socket(AF_UNIX)
-    [InlineData(42u, 0ul, Eperm)]              // connect
-    [InlineData(59u, 0ul, Eperm)]              // execve
-    [InlineData(322u, 0ul, Eperm)]             // execveat
-    [InlineData(101u, 0ul, Eperm)]             // ptrace
-    [InlineData(425u, 0ul, Eperm)]             // io_uring_setup
-    [InlineData(272u, 0ul, Eperm)]             // unshare
-    [InlineData(435u, 0ul, Enosys)]            // clone3: the C library falls back to clone
-    [InlineData(56u, 0x3D0F00ul, Allow)]       // clone of a thread (glibc's pthread flags)
-    [InlineData(56u, 0x10000000ul, Eperm)]     // clone(CLONE_NEWUSER)
-    [InlineData(56u, 0x40000000ul, Eperm)]     // clone(CLONE_NEWNET)
-    [InlineData(56u, 0x20000ul, Eperm)]        // clone(CLONE_NEWNS)
-    [InlineData(0x40000029u, 0ul, Eperm)]      // socket through the x32 numbering
-    [InlineData(0x40000000u, 0ul, Eperm)]      // read through the x32 numbering
-    public void Each_call_gets_its_answer(uint number, ulong firstArgument, uint expected) =>
-        Assert.Equal(expected, Run(number, X8664, firstArgument));
+    [InlineData(0u, 0ul, 0ul, 0ul, Allow)]                          // read
+    [InlineData(9u, 0ul, 0ul, 0ul, Allow)]                          // mmap
+    [InlineData(41u, 2ul, 0ul, 0ul, Eperm)]                         // socket(AF_INET)
+    [InlineData(41u, 1ul, 0ul, 0ul, Eperm)]                         // socket(AF_UNIX)
+    [InlineData(42u, 0ul, 0ul, 0ul, Eperm)]                         // connect
+    [InlineData(57u, 0ul, 0ul, 0ul, Eperm)]                         // fork
+    [InlineData(58u, 0ul, 0ul, 0ul, Eperm)]                         // vfork
+    [InlineData(59u, 0ul, 0ul, 0ul, Eperm)]                         // execve
+    [InlineData(322u, 0ul, 0ul, 0ul, Eperm)]                        // execveat
+    [InlineData(101u, 0ul, 0ul, 0ul, Eperm)]                        // ptrace
+    [InlineData(425u, 0ul, 0ul, 0ul, Eperm)]                        // io_uring_setup
+    [InlineData(272u, 0ul, 0ul, 0ul, Eperm)]                        // unshare
+    [InlineData(87u, 0ul, 0ul, 0ul, Eperm)]                         // unlink
+    [InlineData(316u, 0ul, 0ul, 0ul, Eperm)]                        // renameat2
+    [InlineData(435u, 0ul, 0ul, 0ul, Enosys)]                       // clone3: the C library falls back to clone
+    [InlineData(437u, 0ul, 0ul, 0ul, Enosys)]                       // openat2: the C library uses openat
+    [InlineData(56u, 0x3D0F00ul, 0ul, 0ul, Allow)]                  // clone of a thread (glibc's pthread flags)
+    [InlineData(56u, 0x11ul, 0ul, 0ul, Eperm)]                      // clone(SIGCHLD): fork by another name
+    [InlineData(56u, 0x1003D0F00ul, 0ul, 0ul, Allow)]               // a thread's flags with high bits the kernel ignores
+    [InlineData(56u, 0x10000000ul, 0ul, 0ul, Eperm)]                // clone(CLONE_NEWUSER)
+    [InlineData(56u, 0x403D0F00ul, 0ul, 0ul, Eperm)]                // a thread in a new network namespace
+    [InlineData(56u, 0x20000ul, 0ul, 0ul, Eperm)]                   // clone(CLONE_NEWNS)
+    [InlineData(257u, 0ul, 0ul, 0x80000ul, Allow)]                  // openat(O_RDONLY | O_CLOEXEC)
+    [InlineData(257u, 0ul, 0ul, 0x80241ul, Eperm)]                  // openat(O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC)
+    [InlineData(257u, 0ul, 0ul, 0x402ul, Eperm)]                    // openat(O_RDWR | O_APPEND)
+    [InlineData(2u, 0ul, 0ul, 0ul, Allow)]                          // open(O_RDONLY)
+    [InlineData(2u, 0ul, 0x2ul, 0ul, Eperm)]                        // open(O_RDWR): the flags are open's second argument
+    [InlineData(0x40000029u, 0ul, 0ul, 0ul, Eperm)]                 // socket through the x32 numbering
+    [InlineData(0x40000000u, 0ul, 0ul, 0ul, Eperm)]                 // read through the x32 numbering
+    public void Each_call_gets_its_answer(uint number, ulong first, ulong second, ulong third, uint expected) =>
+        Assert.Equal(expected, Run(number, X8664, first, second, third));
 
     [Fact]
     public void A_call_through_another_architecture_kills_the_process() =>
-        Assert.Equal(Kill, Run(0, 0x40000003 /* i386 */, 0));
+        Assert.Equal(Kill, Run(0, 0x40000003 /* i386 */, 0, 0, 0));
 
     /// <summary>The classic BPF subset the filter uses: load a word of seccomp_data, jump on equal, greater-or-equal or any bit set, return.</summary>
-    private static uint Run(uint number, uint arch, ulong firstArgument)
+    private static uint Run(uint number, uint arch, params ulong[] arguments)
     {
         var program = SyscallFilter.Program();
         uint accumulator = 0;
@@ -54,7 +66,7 @@ public sealed class SyscallFilterTests
                     {
                         0 => number,
                         4 => arch,
-                        16 => (uint)firstArgument,
+                        >= 16 and < 64 when value % 8 == 0 => (uint)arguments[(value - 16) / 8],
                         _ => throw new InvalidOperationException($"load of offset {value}"),
                     };
                     break;
