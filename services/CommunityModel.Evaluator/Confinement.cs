@@ -3,7 +3,7 @@ namespace CommunityAI.ModelEvaluator;
 /// <summary>
 /// What the evaluator does to itself after it has read its request and the model's bytes and before ONNX Runtime parses
 /// them: from then on code that broke out of the model runs in a process that cannot grow past its memory limit, leaves
-/// no core, is the first the kernel kills when memory runs out, runs as nobody if it was started as root, and cannot
+/// no core, is (where the host allows) the first the kernel kills when memory runs out, runs as nobody if it was started as root, and cannot
 /// open a socket, start a process or run a program, write a file, read another process or make a namespace
 /// (<see cref="SyscallFilter"/>). The process
 /// does it itself, with no tool and no privilege, so it is the same on a developer's machine and in a container whose
@@ -41,22 +41,19 @@ public static class Confinement
         var noCore = new Libc.Rlimit { Current = 0, Maximum = 0 };
         if (Libc.SetRlimit(Libc.RlimitCore, ref noCore) != 0)
             return "RLIMIT_CORE: " + Libc.LastError();
-        // The address space the runtime already holds counts toward the limit: what is left is what the model may take.
+        // The private memory the runtime already holds (about 50 MiB) counts toward the limit: the rest is the model's.
+        // Not RLIMIT_AS: the runtime's reservations (about 5 GB of address space, never touched) are already past it.
         var memory = new Libc.Rlimit { Current = (ulong)memoryBytes, Maximum = (ulong)memoryBytes };
         if (Libc.SetRlimit(Libc.RlimitData, ref memory) != 0)
             return "RLIMIT_DATA: " + Libc.LastError();
-        // A container's memory limit is the pod's: when it runs out, the kernel picks this process, not the service.
+        // A container's memory limit is the pod's: when it runs out, the kernel should pick this process, not the service.
+        // Best effort: a host that refuses it (a security module) still has the limit above, so models need not wait.
         try
         {
             File.WriteAllText("/proc/self/oom_score_adj", "1000");
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return "oom_score_adj: " + e.Message;
-        }
-        catch (UnauthorizedAccessException e)
-        {
-            return "oom_score_adj: " + e.Message;
         }
         if (Libc.GetEuid() == 0 && DropRoot() is { } notDropped)
             return notDropped;

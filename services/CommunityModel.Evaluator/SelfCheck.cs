@@ -37,6 +37,7 @@ internal static class SelfCheck
         Libc.GetRlimit(Libc.RlimitData, out var limit);
         Console.Out.WriteLine($"data-limit: {limit.Current}");
         Console.Out.WriteLine($"user: {Libc.GetEuid()}");
+        Console.Out.WriteLine("oom-score-adj: " + File.ReadAllText("/proc/self/oom_score_adj").Trim());
         // A socket inherited from the service would need no socket call: there must be none.
         Console.Out.WriteLine("sockets-held: " + Directory.GetFiles("/proc/self/fd")
             .Count(fd => File.ResolveLinkTarget(fd, returnFinalTarget: false)?.FullName.Contains("socket:", StringComparison.Ordinal) == true));

@@ -37,6 +37,7 @@ public sealed class SandboxTests
             Assert.Equal("before=allocated after=refused (out of memory)", report["memory"]);
             Assert.Equal(Memory.ToString(System.Globalization.CultureInfo.InvariantCulture), report["data-limit"]);
             Assert.NotEqual("0", report["user"]);
+            Assert.Equal("1000", report["oom-score-adj"]);
             Assert.DoesNotContain(Probe, report["environment"]);
             Assert.DoesNotContain("ConnectionStrings", report["environment"], StringComparison.OrdinalIgnoreCase);
         }
