@@ -2,13 +2,13 @@ namespace CommunityAI.ModelEvaluator;
 
 /// <summary>
 /// What the evaluator does to itself after it has read its request and the model's bytes and before ONNX Runtime parses
-/// them: from then on code that broke out of the model runs in a process that cannot grow past its memory limit, leaves
-/// no core, is (where the host allows) the first the kernel kills when memory runs out, runs as nobody if it was started as root, and cannot
-/// open a socket, start a process or run a program, write a file, read another process or make a namespace
-/// (<see cref="SyscallFilter"/>). The process
-/// does it itself, with no tool and no privilege, so it is the same on a developer's machine and in a container whose
-/// runtime's seccomp profile forbids namespaces. The service starts it with an empty environment and a wall-clock limit,
-/// and keeps its own memory from it (see the model service's <c>EvaluatorSandbox</c>).
+/// them. From then on, code that broke out of the model runs in a process that cannot grow past its memory limit, leaves
+/// no core, is (where the host allows) the first the kernel kills when memory runs out, runs as nobody if it was started
+/// as root, and cannot open a socket, start a process or run a program, write a file, read another process or make a
+/// namespace (<see cref="SyscallFilter"/>). The process does it itself, with no tool and no privilege, so it is the same
+/// on a developer's machine and in a container whose runtime's seccomp profile forbids namespaces. The service starts it
+/// with an empty environment and a wall-clock limit, and keeps its own memory from it (see the model service's
+/// <c>EvaluatorSandbox</c>).
 /// </summary>
 public static class Confinement
 {
