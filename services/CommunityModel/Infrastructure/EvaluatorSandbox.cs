@@ -15,11 +15,11 @@ namespace CommunityAI.CommunityModel.Infrastructure;
 /// directory, under a wall-clock limit after which it is killed. The evaluator reads its request and the model's bytes
 /// and then confines itself before ONNX Runtime parses them (<see cref="Confinement"/>): a limit on its private memory
 /// (native allocations of ONNX Runtime included), no core dumps, first to go when memory runs out, nobody instead of
-/// root, and a system-call filter without sockets, new processes, exec, file writes, ptrace or namespaces. It needs no tool and no privilege, so it
-/// holds the same in a container whose seccomp profile forbids namespaces. The service itself is not dumpable
-/// (<see cref="Confinement.ShieldStarter"/>), so the evaluator, running as the same user, cannot read its environment or memory
-/// through /proc. The model's file size is checked before the process starts, and again by the evaluator before it
-/// reads a byte. Nothing the model does reaches the service but a JSON answer it checks.
+/// root, and a system-call filter without sockets, new processes, exec, file writes, ptrace or namespaces. It needs no
+/// tool and no privilege, so it holds the same in a container whose seccomp profile forbids namespaces. The service
+/// itself is not dumpable (<see cref="Confinement.ShieldStarter"/>), so the evaluator, running as the same user, cannot
+/// read its environment or memory through /proc. The model's file size is checked before the process starts, and again
+/// by the evaluator before it reads a byte. Nothing the model does reaches the service but a JSON answer it checks.
 /// </summary>
 public sealed partial class EvaluatorSandbox(IOptions<ModelOptions> options, ILogger<EvaluatorSandbox> logger)
 {
