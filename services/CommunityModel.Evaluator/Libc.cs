@@ -51,6 +51,9 @@ internal static class Libc
     [DllImport("libc", EntryPoint = "setuid", SetLastError = true)]
     public static extern int SetUid(uint uid);
 
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    public static extern int Kill(int pid, int signal);
+
     [DllImport("libc", EntryPoint = "unshare", SetLastError = true)]
     public static extern int Unshare(int flags);
 

@@ -30,7 +30,12 @@ public sealed class OnnxClassifier : IDisposable
     /// Loads ONNX Runtime's native library and the feature code before the process confines itself, so nothing is read
     /// from disk afterwards by a process that may no longer be allowed to (it becomes nobody when started as root).
     /// </summary>
-    public static void Prepare() => _ = (OrtEnv.Instance(), OnnxFeatures.Of(["a text"]));
+    public static void Prepare()
+    {
+        // Errors only: anything it wrote to standard error before the "confined" line would be read as the machine's words.
+        OrtEnv.Instance().EnvLogLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR;
+        _ = OnnxFeatures.Of(["a text"]);
+    }
 
     /// <summary>Loads the model and checks its declared input and output; throws <see cref="Refused"/>.</summary>
     public static OnnxClassifier Load(byte[] model, int labels)

@@ -21,6 +21,8 @@ internal static class SelfCheck
         {
             ("network", () => Connect(host, port)),
             ("parent-environment", () => Read($"/proc/{Libc.GetPpid()}/environ")),
+            // Signal 0 checks the right to signal without sending anything.
+            ("signal-parent", () => Libc.Kill(Libc.GetPpid(), 0) == 0 ? "allowed" : "refused (" + Libc.LastError() + ")"),
             ("exec", Exec),
             ("write", () => Write(Path.Combine(Path.GetTempPath(), $"communityai-self-check-{Environment.ProcessId}"))),
             ("namespace", () => Libc.Unshare(Libc.CloneNewUser) == 0 ? "made" : "refused (" + Libc.LastError() + ")"),

@@ -7,9 +7,10 @@ namespace CommunityAI.ModelEvaluator;
 /// broke out of ONNX Runtime would need to reach anything beyond the process fail with EPERM. No socket of any family
 /// (so no network, and no Unix socket to a local database either), no io_uring (its operations bypass the socket
 /// calls), no new process (fork, vfork, clone without CLONE_THREAD: nothing outlives the evaluation to meddle with the
-/// next one) and no exec, no file opened for writing and no file created, renamed, linked or removed (the evaluator's user
-/// shares /tmp with the service in a container), no ptrace or cross-process memory, no new namespaces, no eBPF,
-/// keyrings, perf events, userfaultfd or mounts. clone3 and openat2, whose flags sit in a structure a filter cannot
+/// next one) and no exec, no file opened for writing and no file created, renamed, linked, removed or re-permissioned
+/// (the evaluator's user shares /tmp with the service in a container), no signal, resource limit or priority for another
+/// process (the service is the same user), no System V IPC or message queues (memory no limit counts, which outlives the
+/// process), no ptrace or cross-process memory, no new namespaces, no eBPF, keyrings, perf events, userfaultfd or mounts. clone3 and openat2, whose flags sit in a structure a filter cannot
 /// read, answer ENOSYS, so the C library falls back to clone and openat, whose flags it can. Everything else a .NET
 /// process and ONNX Runtime use is left alone: a filter that denied too much would refuse honest models.
 /// </summary>
@@ -40,8 +41,16 @@ public static class SyscallFilter
         ("fork", 57), ("vfork", 58), ("execve", 59), ("execveat", 322),
         ("creat", 85), ("truncate", 76), ("rename", 82), ("renameat", 264), ("renameat2", 316), ("mkdir", 83), ("mkdirat", 258),
         ("rmdir", 84), ("link", 86), ("linkat", 265), ("unlink", 87), ("unlinkat", 263), ("symlink", 88), ("symlinkat", 266),
-        ("mknod", 133), ("mknodat", 259), ("chmod", 90), ("fchmodat", 268), ("chown", 92), ("lchown", 94), ("fchownat", 260),
+        ("mknod", 133), ("mknodat", 259), ("chmod", 90), ("fchmod", 91), ("fchmodat", 268), ("fchmodat2", 452),
+        ("chown", 92), ("fchown", 93), ("lchown", 94), ("fchownat", 260),
+        ("setxattr", 188), ("lsetxattr", 189), ("fsetxattr", 190), ("removexattr", 197), ("lremovexattr", 198), ("fremovexattr", 199),
+        ("utime", 132), ("utimes", 235), ("futimesat", 261), ("utimensat", 280),
         ("ptrace", 101), ("process_vm_readv", 310), ("process_vm_writev", 311),
+        ("tkill", 200), ("pidfd_open", 434), ("pidfd_send_signal", 424), ("pidfd_getfd", 438), ("setpriority", 141), ("ioprio_set", 251),
+        // System V IPC and POSIX message queues: memory no limit of the process counts, and which outlives it.
+        ("shmget", 29), ("shmat", 30), ("shmctl", 31), ("shmdt", 67), ("semget", 64), ("semop", 65), ("semctl", 66), ("semtimedop", 220),
+        ("msgget", 68), ("msgsnd", 69), ("msgrcv", 70), ("msgctl", 71),
+        ("mq_open", 240), ("mq_unlink", 241), ("mq_timedsend", 242), ("mq_timedreceive", 243), ("mq_notify", 244), ("mq_getsetattr", 245),
         ("io_uring_setup", 425), ("io_uring_enter", 426), ("io_uring_register", 427),
         ("unshare", 272), ("setns", 308), ("mount", 165),
         ("bpf", 321), ("perf_event_open", 298), ("userfaultfd", 323),
@@ -51,23 +60,45 @@ public static class SyscallFilter
     /// <summary>Answered ENOSYS: their flags are out of the filter's reach, and the C library falls back to a call whose flags are not.</summary>
     private static readonly (string Name, int Number)[] Unreadable = [("clone3", 435), ("openat2", 437)];
 
+    private enum Test
+    {
+        /// <summary>Denied when any bit of the mask is set.</summary>
+        AnySet,
+
+        /// <summary>Denied when no bit of the mask is set.</summary>
+        NoneSet,
+
+        /// <summary>Denied unless the argument is one of the values (<see cref="Self"/> stands for the evaluator's own pid).</summary>
+        OneOf,
+    }
+
+    /// <summary>Stands for the evaluator's own process id in a <see cref="Test.OneOf"/> rule.</summary>
+    private const uint Self = uint.MaxValue;
+
     /// <summary>
-    /// Calls allowed or denied by a flag argument (the low 32 bits of argument <c>Argument</c>): denied when any bit of
-    /// <c>Mask</c> is set, or, for a required mask, when none is.
+    /// Calls allowed or denied by an argument (its low 32 bits: flags and pids are ints to the kernel). The rules of one
+    /// call read the same argument. A signal may go only to the evaluator itself (the service shares its user and its
+    /// process group, and a pid of 0 or -1 means the group or every process of the user), and resource limits may be
+    /// read or set only for itself (glibc's getrlimit is prlimit64 with pid 0).
     /// </summary>
-    private static readonly (string Name, int Number, int Argument, uint Mask, bool Required)[] Flagged =
+    private static readonly (string Name, int Number, int Argument, Test Test, uint[] Values)[] Flagged =
     [
-        ("clone with namespace flags", 56, 0, CloneNamespaces, false),
-        ("clone of a process, not a thread", 56, 0, CloneThread, true),
-        ("open for writing", 2, 1, OpenForWriting, false),
-        ("openat for writing", 257, 2, OpenForWriting, false),
+        ("clone with namespace flags", 56, 0, Test.AnySet, [CloneNamespaces]),
+        ("clone of a process, not a thread", 56, 0, Test.NoneSet, [CloneThread]),
+        ("open for writing", 2, 1, Test.AnySet, [OpenForWriting]),
+        ("openat for writing", 257, 2, Test.AnySet, [OpenForWriting]),
+        ("kill of another process", 62, 0, Test.OneOf, [Self]),
+        ("tgkill of another process", 234, 0, Test.OneOf, [Self]),
+        ("rt_sigqueueinfo to another process", 129, 0, Test.OneOf, [Self]),
+        ("rt_tgsigqueueinfo to another process", 297, 0, Test.OneOf, [Self]),
+        ("prlimit64 of another process", 302, 0, Test.OneOf, [0, Self]),
     ];
 
     /// <summary>The names of the denied calls, for the self-check's report.</summary>
     public static IEnumerable<string> DeniedNames => Denied.Concat(Unreadable).Select(d => d.Name).Concat(Flagged.Select(f => f.Name));
 
-    /// <summary>The classic BPF program of the filter, as <c>struct sock_filter</c> entries.</summary>
-    public static SockFilter[] Program()
+    /// <summary>The classic BPF program of the filter for the process <paramref name="self"/>, as <c>struct sock_filter</c> entries.</summary>
+    public static SockFilter[] Program(int self)
     {
         var program = new List<SockFilter>
         {
@@ -102,11 +133,29 @@ public static class SyscallFilter
             program[toBlock[number]] = program[toBlock[number]] with { JumpTrue = Offset(toBlock[number], program.Count) };
             var rules = Flagged.Where(f => f.Number == number).ToList();
             program.Add(Load(16 + 8 * (uint)rules[0].Argument)); // seccomp_data.args[n], low half
-            foreach (var rule in rules)
+            foreach (var (_, _, _, test, values) in rules)
             {
-                // Every rule of a call reads the same argument (clone's flags, open's flags).
-                toDeny.Add((program.Count, !rule.Required));
-                program.Add(Jump(Jset, rule.Mask, 0, 0));
+                switch (test)
+                {
+                    case Test.AnySet:
+                        toDeny.Add((program.Count, true));
+                        program.Add(Jump(Jset, values[0], 0, 0));
+                        break;
+                    case Test.NoneSet:
+                        toDeny.Add((program.Count, false));
+                        program.Add(Jump(Jset, values[0], 0, 0));
+                        break;
+                    case Test.OneOf:
+                        // A match skips the rest of the rule's comparisons; no match at the last one denies.
+                        for (var i = 0; i < values.Length; i++)
+                        {
+                            var value = values[i] == Self ? (uint)self : values[i];
+                            if (i == values.Length - 1)
+                                toDeny.Add((program.Count, false));
+                            program.Add(Jump(Jeq, value, checked((byte)(values.Length - 1 - i)), 0));
+                        }
+                        break;
+                }
             }
             program.Add(Return(RetAllow));
         }
@@ -130,7 +179,7 @@ public static class SyscallFilter
         // Without this flag an unprivileged process may not install a filter; it also means no exec could gain privileges.
         if (Libc.Prctl(Libc.PrSetNoNewPrivs, 1, 0, 0, 0) != 0)
             return "no_new_privs: " + Libc.LastError();
-        var program = Program();
+        var program = Program(Environment.ProcessId);
         fixed (SockFilter* instructions = program)
         {
             var fprog = new SockFprog { Length = (ushort)program.Length, Filter = (IntPtr)instructions };

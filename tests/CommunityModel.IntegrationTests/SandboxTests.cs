@@ -31,6 +31,7 @@ public sealed class SandboxTests
             Assert.Equal("before=reached after=refused (AccessDenied)", report["network"]);
             Assert.EndsWith("after=refused (UnauthorizedAccessException)", report["parent-environment"]);
             Assert.StartsWith("before=ran after=refused", report["exec"]);
+            Assert.Equal("before=allowed after=refused (Operation not permitted)", report["signal-parent"]);
             Assert.Equal("before=written after=refused (UnauthorizedAccessException)", report["write"]);
             Assert.Equal("0", report["sockets-held"]);
             Assert.EndsWith("after=refused (Operation not permitted)", report["namespace"]);

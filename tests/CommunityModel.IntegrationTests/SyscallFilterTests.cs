@@ -13,6 +13,7 @@ public sealed class SyscallFilterTests
     private const uint Eperm = 0x00050001;
     private const uint Enosys = 0x00050026;
     private const uint Kill = 0x80000000;
+    private const int Self = 4242;
 
     [Theory]
     [InlineData(0u, 0ul, 0ul, 0ul, Allow)]                          // read
@@ -42,6 +43,22 @@ public sealed class SyscallFilterTests
     [InlineData(257u, 0ul, 0ul, 0x402ul, Eperm)]                    // openat(O_RDWR | O_APPEND)
     [InlineData(2u, 0ul, 0ul, 0ul, Allow)]                          // open(O_RDONLY)
     [InlineData(2u, 0ul, 0x2ul, 0ul, Eperm)]                        // open(O_RDWR): the flags are open's second argument
+    [InlineData(62u, 4242ul, 0ul, 0ul, Allow)]                      // kill(itself)
+    [InlineData(62u, 1ul, 0ul, 0ul, Eperm)]                         // kill(the service, pid 1 in its container)
+    [InlineData(62u, 0ul, 0ul, 0ul, Eperm)]                         // kill(0): the whole process group, the service's
+    [InlineData(62u, 0xFFFFFFFFFFFFFFFFul, 0ul, 0ul, Eperm)]        // kill(-1): every process of the user
+    [InlineData(234u, 4242ul, 17ul, 0ul, Allow)]                    // tgkill(itself, a thread): how the runtime signals its threads
+    [InlineData(234u, 1ul, 1ul, 0ul, Eperm)]                        // tgkill(the service)
+    [InlineData(200u, 1ul, 0ul, 0ul, Eperm)]                        // tkill
+    [InlineData(302u, 0ul, 0ul, 0ul, Allow)]                        // prlimit64(0): glibc's getrlimit
+    [InlineData(302u, 4242ul, 0ul, 0ul, Allow)]                     // prlimit64(itself)
+    [InlineData(302u, 1ul, 0ul, 0ul, Eperm)]                        // prlimit64(the service)
+    [InlineData(129u, 1ul, 0ul, 0ul, Eperm)]                        // rt_sigqueueinfo(the service)
+    [InlineData(141u, 0ul, 0ul, 0ul, Eperm)]                        // setpriority
+    [InlineData(29u, 0ul, 0ul, 0ul, Eperm)]                         // shmget
+    [InlineData(240u, 0ul, 0ul, 0ul, Eperm)]                        // mq_open
+    [InlineData(91u, 0ul, 0ul, 0ul, Eperm)]                         // fchmod
+    [InlineData(452u, 0ul, 0ul, 0ul, Eperm)]                        // fchmodat2
     [InlineData(0x40000029u, 0ul, 0ul, 0ul, Eperm)]                 // socket through the x32 numbering
     [InlineData(0x40000000u, 0ul, 0ul, 0ul, Eperm)]                 // read through the x32 numbering
     public void Each_call_gets_its_answer(uint number, ulong first, ulong second, ulong third, uint expected) =>
@@ -54,7 +71,7 @@ public sealed class SyscallFilterTests
     /// <summary>The classic BPF subset the filter uses: load a word of seccomp_data, jump on equal, greater-or-equal or any bit set, return.</summary>
     private static uint Run(uint number, uint arch, params ulong[] arguments)
     {
-        var program = SyscallFilter.Program();
+        var program = SyscallFilter.Program(Self);
         uint accumulator = 0;
         for (var pc = 0; pc < program.Length; pc++)
         {

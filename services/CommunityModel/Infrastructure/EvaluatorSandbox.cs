@@ -66,7 +66,15 @@ public sealed partial class EvaluatorSandbox(IOptions<ModelOptions> options, ILo
         }
         finally
         {
-            directory.Delete(recursive: true);
+            try
+            {
+                directory.Delete(recursive: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // The evaluator cannot change or remove files (its filter), so this is the machine's doing: the answer stands.
+                LogNotDeleted(logger, directory.FullName, e.Message);
+            }
         }
     }
 
@@ -82,9 +90,9 @@ public sealed partial class EvaluatorSandbox(IOptions<ModelOptions> options, ILo
         }
         catch (Win32Exception e)
         {
-            LogUnavailable(logger, e.Message);
-            return new Result.Unavailable("the evaluator cannot be started: " + e.Message);
+            return Unavailable("it cannot be started: " + e.Message);
         }
+        process.StandardInput.Close();
         var stdout = ReadBoundedAsync(process.StandardOutput);
         var stderr = ReadBoundedAsync(process.StandardError);
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -98,22 +106,19 @@ public sealed partial class EvaluatorSandbox(IOptions<ModelOptions> options, ILo
             process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync(CancellationToken.None);
             ct.ThrowIfCancellationRequested();
+            if (!Confined(await stderr, out var before))
+                return Unavailable("it did not confine itself within the time limit: " + before);
             return new Result.Refused($"ran longer than the limit of {o.EvaluatorTimeout.TotalSeconds:0.#} s and was stopped");
         }
-        var (output, errors) = (await stdout, await stderr);
-        // The evaluator confirms it is confined before it parses the model; a model's own words come after that line.
-        var confined = errors.StartsWith(Confinement.Confirmed + "\n", StringComparison.Ordinal);
-        if (confined)
-            errors = errors[(Confinement.Confirmed.Length + 1)..];
+        var output = await stdout;
+        // The evaluator confirms it is confined before it parses the model, so a failure before that line is the machine's
+        // (no runtime, the filter refused, a native library that would not load): the model waits, whatever the status.
+        // After it, every failure is the model's doing and is refused, so a model cannot pass itself off as the machine.
+        var confined = Confined(await stderr, out var errors);
         if (process.ExitCode != 0)
         {
-            // Only the evaluator's own refusal to run unconfined says the sandbox is missing: it exits so before it confirms,
-            // so a model exiting with the same status is refused like any other. Everything else is the model's doing.
-            if (process.ExitCode == Confinement.Failed && !confined)
-            {
-                LogUnavailable(logger, Clean(errors));
-                return new Result.Unavailable("the evaluator could not confine itself: " + Clean(errors));
-            }
+            if (!confined)
+                return Unavailable($"exit code {process.ExitCode}: {Clean(errors)}");
             return new Result.Refused(process.ExitCode > 128
                 ? $"the evaluator was killed by signal {process.ExitCode - 128} (a crash, or memory past the limit of {o.EvaluatorMemoryBytes} bytes): {Clean(errors)}"
                 : $"the evaluator stopped with exit code {process.ExitCode}: {Clean(errors)}");
@@ -135,6 +140,26 @@ public sealed partial class EvaluatorSandbox(IOptions<ModelOptions> options, ILo
     }
 
     /// <summary>
+    /// Whether the evaluator's standard error holds its "confined" line (as a whole line: trusted code may have written
+    /// before it, the model only after); <paramref name="rest"/> is what follows it, or everything when it is not there.
+    /// </summary>
+    private static bool Confined(string errors, out string rest)
+    {
+        var line = Confinement.Confirmed + "\n";
+        var at = errors.StartsWith(line, StringComparison.Ordinal) ? 0 : errors.IndexOf("\n" + line, StringComparison.Ordinal);
+        if (at > 0)
+            at++; // past the newline that ends the line before
+        rest = at < 0 ? errors : errors[(at + line.Length)..];
+        return at >= 0;
+    }
+
+    private Result.Unavailable Unavailable(string reason)
+    {
+        LogUnavailable(logger, Clean(reason));
+        return new Result.Unavailable("the evaluator could not run confined: " + Clean(reason));
+    }
+
+    /// <summary>
     /// How the sandbox starts the evaluator with <paramref name="arguments"/>: <c>dotnet</c> with an empty environment, in
     /// <paramref name="directory"/>, its output read by the caller. The evaluator confines itself to
     /// <paramref name="memoryBytes"/>; the runtime is told a quarter of it for its managed heap.
@@ -145,6 +170,8 @@ public sealed partial class EvaluatorSandbox(IOptions<ModelOptions> options, ILo
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = directory,
+            // Its standard input is a pipe closed at once, not the service's.
+            RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
@@ -188,6 +215,9 @@ public sealed partial class EvaluatorSandbox(IOptions<ModelOptions> options, ILo
     private static string Informational(Assembly assembly) =>
         (assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown").Split('+')[0];
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The model evaluator cannot start confined; contributed models wait: {Reason}")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The model evaluator cannot run confined; contributed models wait: {Reason}")]
     private static partial void LogUnavailable(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "An evaluation's directory {Directory} could not be removed: {Reason}")]
+    private static partial void LogNotDeleted(ILogger logger, string directory, string reason);
 }
