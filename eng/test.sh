@@ -31,7 +31,9 @@ export COMMUNITYAI_SERVER_ERRORS="$errors"
 set +e
 # Without arguments: everything but the long fault scenarios (run those with --filter Category=FaultFull).
 args=("$@"); [ ${#args[@]} -gt 0 ] || args=(--filter "Category!=FaultFull")
-dotnet test CommunityAI.sln -c Release "${args[@]}" 2>&1 | tee "$log"
+# A test that runs 15 minutes is hung (the longest takes about three): its test host is stopped and the test named, so
+# a hang fails the run with a name instead of running it into CI's time limit silently.
+dotnet test CommunityAI.sln -c Release --blame-hang-timeout 15m --blame-hang-dump-type none "${args[@]}" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
 
@@ -58,6 +60,8 @@ if [ "$failed" -ne 0 ]; then
   echo "test: the tests that failed:"
   { grep -E '^\s+Failed \S.* \[[0-9][^]]*\]\s*$' "$log" || true; } | sed -E 's/^\s+//' | sort -u | head -n 40
 fi
+# A test host stopped for a hang or a crash has no "Failed" line: what vstest said of it, and the test it was running.
+awk '/test run was aborted|inactivity time/ { print } /running when the crash occurred/ { grab = 1 } grab && /^$/ { grab = 0 } grab' "$log" | head -n 40
 rm -rf "$log" "$errors"
 echo "tests: $passed passed, $failed failed, $skipped skipped"
 if [ "$status" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$passed" -eq 0 ]; then exit 1; fi
