@@ -49,13 +49,15 @@ public static class BusExtensions
             });
         });
 
-        // Start-up waits for the bus, so queues and bindings exist before the outbox publishes anything. Stopping is
-        // bounded: without a timeout a receive endpoint whose broker connection was lost and recovered can wait for
-        // ever to stop (seen in a fault test: the service never finished shutting down after a broker restart); 20 s
-        // stays inside the host's 30 s shutdown and the pod's grace period.
-        builder.Services.Configure<MassTransitHostOptions>(options =>
+        // Start-up waits for the bus, so queues and bindings exist before the outbox publishes anything, but at most
+        // Bus:StartTimeout: without it a broker that never answers kept the start waiting for ever, silently. Stopping
+        // is bounded too: without a timeout a receive endpoint whose broker connection was lost and recovered can wait
+        // for ever to stop (seen in a fault test: the service never finished shutting down after a broker restart);
+        // 20 s stays inside the host's 30 s shutdown and the pod's grace period.
+        builder.Services.AddOptions<MassTransitHostOptions>().Configure<IOptions<BusOptions>>((options, bus) =>
         {
             options.WaitUntilStarted = true;
+            options.StartTimeout = bus.Value.StartTimeout;
             options.StopTimeout = TimeSpan.FromSeconds(20);
         });
         return builder;

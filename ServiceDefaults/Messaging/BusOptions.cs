@@ -33,4 +33,11 @@ public sealed class BusOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan PublishConfirmTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long a service's start waits for the broker (its connection, queues and bindings). Past it the start fails
+    /// and the process exits to be restarted, instead of a service that never finishes starting and says nothing.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:10", "01:00:00")]
+    public TimeSpan StartTimeout { get; set; } = TimeSpan.FromMinutes(2);
 }
