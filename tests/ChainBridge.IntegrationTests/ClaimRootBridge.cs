@@ -7,6 +7,7 @@ using CommunityAI.ChainBridge.ClaimRoots;
 using CommunityAI.Contracts;
 using CommunityAI.Formats;
 using CommunityAI.Formats.Claims;
+using CommunityAI.ServiceDefaults.Messaging;
 using Marten;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
@@ -67,9 +68,9 @@ public sealed partial class ClaimRootBridge : IAsyncLifetime
         return action.Events[0].Id;
     }
 
-    /// <summary>Publishes a recorded closing with its event's id, as the ledger's outbox does.</summary>
+    /// <summary>Publishes a recorded closing with its event's id, as the ledger's outbox does (bounded, as its publishes are).</summary>
     public Task NotifyAsync(EpochClosed closed, Guid eventId) =>
-        Host.Services.GetRequiredService<IBus>().Publish(closed, context => context.MessageId = eventId);
+        Host.Services.GetRequiredService<ConfirmedPublisher>().PublishAsync(closed, typeof(EpochClosed), context => context.MessageId = eventId, CancellationToken.None);
 
     /// <summary>Appends events to the history in one transaction.</summary>
     public async Task AppendAsync(params (string Stream, object Event)[] events)

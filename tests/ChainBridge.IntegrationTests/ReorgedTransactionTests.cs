@@ -136,7 +136,7 @@ public sealed class ReorgedTransactionTests(IdleChain chain) : IClassFixture<Idl
         public override async Task<object> InterceptSendRequestAsync<T>(Func<RpcRequest, string, Task<T>> interceptedSendRequestAsync, RpcRequest request, string? route = null)
         {
             if (request.Method == "eth_getTransactionReceipt")
-                await _open.Task;
+                await _open.Task.WaitAsync(TimeSpan.FromMinutes(2)); // a test that failed before opening leaves no caller waiting for ever
             return (await interceptedSendRequestAsync(request, route!))!;
         }
     }
@@ -159,7 +159,7 @@ public sealed class ReorgedTransactionTests(IdleChain chain) : IClassFixture<Idl
             {
                 var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 _held.Writer.TryWrite(release);
-                await release.Task;
+                await release.Task.WaitAsync(TimeSpan.FromMinutes(2)); // likewise for a test that failed before releasing
             }
             return (await interceptedSendRequestAsync(request, route!))!;
         }

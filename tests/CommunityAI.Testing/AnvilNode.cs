@@ -130,7 +130,9 @@ public class AnvilNode : IAsyncLifetime
             if (!_process.HasExited)
             {
                 _process.Kill(entireProcessTree: true);
-                await _process.WaitForExitAsync();
+                // Bounded: the wait includes the end of its output pipes, and a dispose must never hang a test run.
+                using var timeout = new CancellationTokenSource(StartTimeout);
+                await _process.WaitForExitAsync(timeout.Token);
             }
             _process.Dispose();
             _process = null;

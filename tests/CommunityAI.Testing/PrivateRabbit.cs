@@ -128,7 +128,21 @@ public sealed class PrivateRabbit : IAsyncLifetime
 
     private async Task ExitedAsync()
     {
-        await _server!.WaitForExitAsync();
+        // Bounded: the wait includes the end of the node's output pipes. A node that never finishes its shutdown is
+        // killed, and a wait that still does not end fails the test instead of hanging the run.
+        using (var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2)))
+        {
+            try
+            {
+                await _server!.WaitForExitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                _server!.Kill(entireProcessTree: true);
+                using var killed = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+                await _server.WaitForExitAsync(killed.Token);
+            }
+        }
         _server.Dispose();
         _server = null;
     }
