@@ -8,9 +8,9 @@ using CommunityAI.ModelEvaluator;
 // kill at the time limit, an allocation past the memory limit) is an answer too: the service refuses the model with the
 // exit status. `--self-check <memory bytes> <host:port>` shows an operator what the confinement stops on this machine.
 var json = new JsonSerializerOptions(JsonSerializerDefaults.Web);
-if (args is ["--self-check", var memoryBytes, var address])
-    return SelfCheck.Run(long.Parse(memoryBytes, System.Globalization.CultureInfo.InvariantCulture), address);
-if (args.Length != 1)
+if (args is ["--self-check", var memoryText, var address] && SelfCheck.Parse(memoryText, address) is var (memoryBytes, host, port))
+    return SelfCheck.Run(memoryBytes, host, port);
+if (args.Length != 1 || args[0] == "--self-check")
 {
     Console.Error.WriteLine("usage: CommunityAI.ModelEvaluator <request.json> | --self-check <memory bytes> <host:port>");
     return 64;

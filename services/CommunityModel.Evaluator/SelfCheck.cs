@@ -13,10 +13,21 @@ namespace CommunityAI.ModelEvaluator;
 /// </summary>
 internal static class SelfCheck
 {
-    public static int Run(long memoryBytes, string address)
+    /// <summary>The memory limit and the address to probe, or null when they are not a positive number and a host:port.</summary>
+    public static (long MemoryBytes, string Host, int Port)? Parse(string memoryText, string address)
     {
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
         var separator = address.LastIndexOf(':');
-        var (host, port) = (address[..separator], int.Parse(address[(separator + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+        if (!long.TryParse(memoryText, System.Globalization.NumberStyles.None, invariant, out var memoryBytes) || memoryBytes <= 0
+            || separator <= 0
+            || !int.TryParse(address.AsSpan(separator + 1), System.Globalization.NumberStyles.None, invariant, out var port)
+            || port is 0 or > 65535)
+            return null;
+        return (memoryBytes, address[..separator], port);
+    }
+
+    public static int Run(long memoryBytes, string host, int port)
+    {
         var probes = new (string Name, Func<string> Probe)[]
         {
             ("network", () => Connect(host, port)),
@@ -29,7 +40,6 @@ internal static class SelfCheck
             ("memory", () => Allocate(memoryBytes)),
         };
         var before = probes.Select(p => p.Probe()).ToList();
-        Console.Out.WriteLine("data-before: " + File.ReadLines("/proc/self/status").Single(l => l.StartsWith("VmData:", StringComparison.Ordinal))[7..].Trim());
         var failed = Confinement.Apply(memoryBytes);
         Console.Out.WriteLine("confined: " + (failed ?? "yes"));
         if (failed is not null)

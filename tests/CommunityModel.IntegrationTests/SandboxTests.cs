@@ -49,16 +49,57 @@ public sealed class SandboxTests
         }
     }
 
+    [Theory]
+    [InlineData("--self-check")]
+    [InlineData("--self-check", "lots", "127.0.0.1:5432")]
+    [InlineData("--self-check", "-1", "127.0.0.1:5432")]
+    [InlineData("--self-check", "2147483648", "no-port")]
+    [InlineData("--self-check", "2147483648", "127.0.0.1:99999")]
+    [InlineData("--self-check", "2147483648", ":5432")]
+    public async Task A_malformed_self_check_prints_its_usage(params string[] arguments)
+    {
+        var directory = Directory.CreateTempSubdirectory("sandbox-test-");
+        try
+        {
+            var (status, output, errors) = await RunProcessAsync(EvaluatorSandbox.Launch(directory.FullName, Memory, [EvaluatorSandbox.EvaluatorPath, .. arguments]));
+            Assert.True(status == 64, $"exit {status}: {output}{errors}");
+            Assert.StartsWith("usage: ", errors, StringComparison.Ordinal);
+            Assert.Empty(output);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
     /// <summary>The self-check's report, one "name: value" per line.</summary>
     private static async Task<Dictionary<string, string>> RunAsync(ProcessStartInfo start)
     {
-        using var process = Process.Start(start)!;
-        var output = await process.StandardOutput.ReadToEndAsync();
-        var errors = await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, output + errors);
+        var (status, output, errors) = await RunProcessAsync(start);
+        Assert.True(status == 0, output + errors);
         return output.Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(line => line.Split(": ", 2))
             .ToDictionary(parts => parts[0], parts => parts[1]);
+    }
+
+    /// <summary>Runs the evaluator to its end, or kills it after two minutes and fails with what it printed.</summary>
+    private static async Task<(int Status, string Output, string Errors)> RunProcessAsync(ProcessStartInfo start)
+    {
+        using var process = Process.Start(start)!;
+        process.StandardInput.Close();
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        try
+        {
+            await process.WaitForExitAsync(limit.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync(CancellationToken.None);
+            Assert.Fail($"the evaluator did not finish within two minutes: {await output}{await errors}");
+        }
+        return (process.ExitCode, await output, await errors);
     }
 }
