@@ -59,7 +59,7 @@ public class SystemUnderTest : IAsyncLifetime
     protected virtual async Task<Uri> BrokerManagementAsync() => (await RabbitServer.ServerAsync()).Management;
 
     private const string RolePassword = "communityai-test-role";
-    private const string BrokerPassword = "communityai-test-broker-user";
+    internal const string BrokerPassword = "communityai-test-broker-user";
 
     /// <summary>The partner the broker set-up provisions: user partner-e2e, queue partner-e2e-events.</summary>
     public const string Partner = "e2e";
