@@ -10,7 +10,7 @@ public static class ServiceSettings
     private static readonly string[] Common =
     [
         "ConnectionStrings:history", "ConnectionStrings:rabbitmq", "Bus:PrefetchCount", "Bus:ConcurrentMessageLimit",
-        "Bus:TransientRetryWindow", "Bus:PublishConfirmTimeout",
+        "Bus:TransientRetryWindow", "Bus:PublishConfirmTimeout", "Bus:StartTimeout",
         "OTEL_EXPORTER_OTLP_ENDPOINT", "RateLimits:PerClientAddress", "RateLimits:Window",
     ];
 
