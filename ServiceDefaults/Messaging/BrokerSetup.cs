@@ -95,12 +95,12 @@ public static class BrokerSetup
     private static bool Unready(HttpStatusCode status) => status is HttpStatusCode.ServiceUnavailable or HttpStatusCode.BadGateway;
 
     /// <summary>
-    /// A PUT that found the user (or vhost) absent and lost the creation to a set-up running beside it (two replicas of
-    /// the set-up job, test classes sharing a broker): RabbitMQ answers 400 "user_already_exists". Sent again, the PUT
-    /// finds it and updates it.
+    /// A user PUT that found the user absent and lost its creation to a set-up running beside it (two replicas of the
+    /// set-up job, test classes sharing a broker): RabbitMQ answers 400 "user_already_exists". Sent again, the PUT finds
+    /// the user and updates it.
     /// </summary>
     private static bool LostRace(HttpStatusCode status, string text) =>
-        status == HttpStatusCode.BadRequest && text.Contains("already_exists", StringComparison.Ordinal);
+        status == HttpStatusCode.BadRequest && text.Contains("\"user_already_exists\"", StringComparison.Ordinal);
 
     private static HttpClient Client(Uri management)
     {
