@@ -127,15 +127,20 @@ public class AnvilNode : IAsyncLifetime
         if (_process is not null)
         {
             AppDomain.CurrentDomain.ProcessExit -= KillOnExit;
-            if (!_process.HasExited)
+            try
             {
-                _process.Kill(entireProcessTree: true);
-                // Bounded: the wait includes the end of its output pipes, and a dispose must never hang a test run.
-                using var timeout = new CancellationTokenSource(StartTimeout);
-                await _process.WaitForExitAsync(timeout.Token);
+                if (!_process.HasExited)
+                {
+                    _process.Kill(entireProcessTree: true);
+                    // Bounded: the wait includes the end of its output pipes, and a dispose must never hang a test run.
+                    await _process.WaitForExitAsync().WaitAsync(StartTimeout);
+                }
             }
-            _process.Dispose();
-            _process = null;
+            finally
+            {
+                _process.Dispose();
+                _process = null;
+            }
         }
         if (_stateFile is not null)
             File.Delete(_stateFile);

@@ -130,21 +130,27 @@ public sealed class PrivateRabbit : IAsyncLifetime
     {
         // Bounded: the wait includes the end of the node's output pipes. A node that never finishes its shutdown is
         // killed, and a wait that still does not end fails the test instead of hanging the run.
-        using (var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2)))
+        try
         {
+            await _server!.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
+        }
+        catch (TimeoutException)
+        {
+            _server!.Kill(entireProcessTree: true);
             try
             {
-                await _server!.WaitForExitAsync(timeout.Token);
+                await _server.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
             }
-            catch (OperationCanceledException)
+            catch (TimeoutException e)
             {
-                _server!.Kill(entireProcessTree: true);
-                using var killed = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-                await _server.WaitForExitAsync(killed.Token);
+                throw new TimeoutException($"RabbitMQ node {NodeName} did not exit, even killed", e);
             }
         }
-        _server.Dispose();
-        _server = null;
+        finally
+        {
+            _server!.Dispose();
+            _server = null;
+        }
     }
 
     private static string Tool(string name) =>
