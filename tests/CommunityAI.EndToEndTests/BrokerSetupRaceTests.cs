@@ -1,5 +1,3 @@
-using System.Net.Http.Headers;
-using System.Text;
 using CommunityAI.ServiceDefaults.Messaging;
 using RabbitMQ.Client;
 
@@ -36,11 +34,8 @@ public sealed class BrokerSetupRaceTests
         }
         finally
         {
-            using var http = new HttpClient { BaseAddress = new UriBuilder(management) { UserName = "", Password = "" }.Uri };
-            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
-                Convert.ToBase64String(Encoding.UTF8.GetBytes(Uri.UnescapeDataString(management.UserInfo))));
             foreach (var partner in partners)
-                await http.DeleteAsync($"api/users/{BrokerUsers.PartnerUser(partner.Name)}");
+                await RabbitServer.DeleteUserAsync(BrokerUsers.PartnerUser(partner.Name));
             await RabbitServer.DeleteVirtualHostAsync(broker);
         }
     }

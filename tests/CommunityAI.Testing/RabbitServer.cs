@@ -57,6 +57,14 @@ public static class RabbitServer
         await http.DeleteAsync($"api/vhosts/{new Uri(amqpUri).AbsolutePath.TrimStart('/')}");
     }
 
+    /// <summary>Deletes a broker user a test created (users belong to the broker, not to a virtual host).</summary>
+    public static async Task DeleteUserAsync(string user)
+    {
+        var (_, management) = await ServerAsync();
+        using var http = ManagementClient(management);
+        await http.DeleteAsync($"api/users/{Uri.EscapeDataString(user)}");
+    }
+
     private static HttpClient ManagementClient(Uri management)
     {
         var credentials = Convert.ToBase64String(Encoding.UTF8.GetBytes(Uri.UnescapeDataString(management.UserInfo)));
