@@ -35,7 +35,10 @@ public sealed class ConfirmedPublisher(IBus bus, IOptions<BusOptions> options)
         bounded.CancelAfter(limit);
         try
         {
-            await publish(bounded.Token);
+            // The token alone does not bound it: with the broker blocking publishers (a memory alarm), MassTransit
+            // returned about 20 s after a 3 s limit, long after it was cancelled. The wait ends at the limit; a publish
+            // still in flight then finishes or fails on its own, and the consumers absorb a message the broker took.
+            await publish(bounded.Token).WaitAsync(bounded.Token);
         }
         catch (Exception ex) when (bounded.IsCancellationRequested && !ct.IsCancellationRequested)
         {

@@ -62,14 +62,15 @@ public sealed class ConfirmedPublisherTests : IAsyncLifetime
             var refused = await Assert.ThrowsAsync<TimeoutException>(() => publisher.PublishAsync(new ConfirmProbe(3), CancellationToken.None));
             Assert.Contains("did not confirm a ConfirmProbe", refused.Message);
             Assert.Contains("Bus:PublishConfirmTimeout", refused.Message);
-            Assert.InRange(started.Elapsed, Limit * 0.9, Limit * 10);
+            // At the limit, give or take a loaded machine: MassTransit, cancelled, used to return about 20 s after it.
+            Assert.InRange(started.Elapsed, Limit * 0.9, Limit * 4);
 
             // A send to a queue (the content handoff to scoring) is bounded the same way.
             started.Restart();
             var unsent = await Assert.ThrowsAsync<TimeoutException>(() =>
                 publisher.SendAsync(bus, new Uri("queue:confirm-probe-sends"), new ConfirmProbe(5), CancellationToken.None));
             Assert.Contains("Bus:PublishConfirmTimeout", unsent.Message);
-            Assert.InRange(started.Elapsed, Limit * 0.9, Limit * 10);
+            Assert.InRange(started.Elapsed, Limit * 0.9, Limit * 4);
         }
         finally
         {
