@@ -105,9 +105,7 @@ public sealed partial class TransactionSender : IDisposable
             {
                 for (var attempt = 1; ; attempt++)
                 {
-                    // The send is bounded too: a node that takes a transaction and never answers would otherwise hold
-                    // the account, and every transaction after it, for as long as the caller is willing to wait.
-                    var (hash, nonce) = await SignAndSendAsync(to, data, action, timeout.Token).ConfigureAwait(false);
+                    var (hash, nonce) = await SignAndSendAsync(to, data, action, cancellationToken).ConfigureAwait(false);
                     if (await WaitForReceiptAsync(hash, nonce, timeout.Token).ConfigureAwait(false) is { } receipt)
                     {
                         if (receipt.Status?.Value != 1)
@@ -134,9 +132,9 @@ public sealed partial class TransactionSender : IDisposable
             catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
             {
                 // The next transaction follows this one (the pending count), so it is not replaced if it is mined
-                // after all; if the node dropped it (or never took it), the pending count is back at its nonce.
+                // after all; if the node dropped it, the pending count is back at its nonce.
                 _unresolved = true;
-                throw new TimeoutException($"{action} was not sent and mined within {ReceiptTimeout}; the node did not answer, or dropped it.", e);
+                throw new TimeoutException($"{action} was not mined within {ReceiptTimeout}; the node may have dropped it.", e);
             }
         }
         finally
