@@ -1,4 +1,5 @@
 using MassTransit;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace CommunityAI.ServiceDefaults.Messaging;
@@ -11,12 +12,12 @@ namespace CommunityAI.ServiceDefaults.Messaging;
 /// (rabbitmq/rabbitmq-dotnet-client#1930, still open for 7.2.2): the connection recovers, consumers come back, and
 /// the publish that was in flight never returns. A background publisher awaiting it stops for good. Seen in the
 /// broker-crash fault test: the contributions outbox and the chain-bridge's log notices were still waiting on a publish
-/// when the test gave up three minutes later, and nothing submitted after the crash was scored. Bounded, the hung
-/// publish fails, the leader loop backs off, and the next term publishes again from its checkpoint; the consumers are
+/// when the test gave up three minutes later, and nothing submitted after the crash was scored. Bounded, the wait for
+/// the hung publish fails (the publish itself may still finish later: its fault is logged), the leader loop backs off, and the next term publishes again from its checkpoint; the consumers are
 /// idempotent, so a message the broker did take is absorbed. A handler's send fails the same way, as a transient
 /// failure (<see cref="TransientFailures"/>), and is tried again in place.
 /// </remarks>
-public sealed class ConfirmedPublisher(IBus bus, IOptions<BusOptions> options)
+public sealed partial class ConfirmedPublisher(IBus bus, IOptions<BusOptions> options, ILogger<ConfirmedPublisher> logger)
 {
     public Task PublishAsync(object message, Type type, Action<PublishContext> configure, CancellationToken ct) =>
         WithinLimitAsync(type, limited => bus.Publish(message, type, configure, limited), ct);
@@ -33,16 +34,24 @@ public sealed class ConfirmedPublisher(IBus bus, IOptions<BusOptions> options)
         var limit = options.Value.PublishConfirmTimeout;
         using var bounded = CancellationTokenSource.CreateLinkedTokenSource(ct);
         bounded.CancelAfter(limit);
+        Task? publishing = null;
         try
         {
             // The token alone does not bound it: with the broker blocking publishers (a memory alarm), MassTransit
             // returned about 20 s after a 3 s limit, long after it was cancelled. The wait ends at the limit; a publish
             // still in flight then finishes or fails on its own, and the consumers absorb a message the broker took.
-            await publish(bounded.Token).WaitAsync(bounded.Token);
+            publishing = publish(bounded.Token);
+            await publishing.WaitAsync(bounded.Token);
         }
         catch (Exception ex) when (bounded.IsCancellationRequested && !ct.IsCancellationRequested)
         {
+            // Given up on, not stopped: how the publish ends is logged, not left to the unobserved-exception handler.
+            _ = publishing?.ContinueWith(static (t, state) => LogAbandonedFailed((ILogger)state!, t.Exception!.GetBaseException().Message),
+                logger, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
             throw new TimeoutException($"The broker did not confirm a {type.Name} within {limit.TotalSeconds:0.#} s (Bus:PublishConfirmTimeout)", ex);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "A publish given up on at Bus:PublishConfirmTimeout failed later: {Reason}")]
+    private static partial void LogAbandonedFailed(ILogger logger, string reason);
 }

@@ -26,6 +26,8 @@ public static class ProcessRunner
     public static async Task<(int Status, string Output, string Errors)> RunAsync(ProcessStartInfo start, TimeSpan? timeout = null)
     {
         ArgumentNullException.ThrowIfNull(start);
+        if (!start.RedirectStandardOutput || !start.RedirectStandardError)
+            throw new ArgumentException("output and errors must be redirected, to be returned", nameof(start));
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {start.FileName}");
         if (start.RedirectStandardInput)
             process.StandardInput.Close();
@@ -45,7 +47,9 @@ public static class ProcessRunner
             var printed = await Task.WhenAll(output, errors).WaitAsync(TimeSpan.FromSeconds(10)).ContinueWith(t => t.IsCompletedSuccessfully ? string.Concat(t.Result) : "");
             throw new TimeoutException($"{start.FileName} {string.Join(' ', start.ArgumentList)} did not finish within {limit}: {printed}");
         }
-        return (process.ExitCode, await output, await errors);
+        // Its pipes close at its exit, unless a process it left behind holds them: that must not hang the test either.
+        var texts = await Task.WhenAll(output, errors).WaitAsync(TimeSpan.FromSeconds(30));
+        return (process.ExitCode, texts[0], texts[1]);
     }
 
     /// <summary>As root, PostgreSQL tools must run as the postgres user.</summary>
