@@ -61,7 +61,7 @@ public sealed class SandboxTests
         var directory = Directory.CreateTempSubdirectory("sandbox-test-");
         try
         {
-            var (status, output, errors) = await ProcessRunner.RunAsync(EvaluatorSandbox.Launch(directory.FullName, Memory, [EvaluatorSandbox.EvaluatorPath, .. arguments]));
+            var (status, output, errors) = await RunProcessAsync(EvaluatorSandbox.Launch(directory.FullName, Memory, [EvaluatorSandbox.EvaluatorPath, .. arguments]));
             Assert.True(status == 64, $"exit {status}: {output}{errors}");
             Assert.StartsWith("usage: ", errors, StringComparison.Ordinal);
             Assert.Empty(output);
@@ -75,10 +75,31 @@ public sealed class SandboxTests
     /// <summary>The self-check's report, one "name: value" per line.</summary>
     private static async Task<Dictionary<string, string>> RunAsync(ProcessStartInfo start)
     {
-        var (status, output, errors) = await ProcessRunner.RunAsync(start);
+        var (status, output, errors) = await RunProcessAsync(start);
         Assert.True(status == 0, output + errors);
         return output.Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(line => line.Split(": ", 2))
             .ToDictionary(parts => parts[0], parts => parts[1]);
+    }
+
+    /// <summary>Runs the evaluator to its end, or kills it after two minutes and fails with what it printed.</summary>
+    private static async Task<(int Status, string Output, string Errors)> RunProcessAsync(ProcessStartInfo start)
+    {
+        using var process = Process.Start(start)!;
+        process.StandardInput.Close();
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        try
+        {
+            await process.WaitForExitAsync(limit.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync(CancellationToken.None);
+            Assert.Fail($"the evaluator did not finish within two minutes: {await output}{await errors}");
+        }
+        return (process.ExitCode, await output, await errors);
     }
 }
