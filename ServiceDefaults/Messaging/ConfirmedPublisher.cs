@@ -13,8 +13,9 @@ namespace CommunityAI.ServiceDefaults.Messaging;
 /// the publish that was in flight never returns. A background publisher awaiting it stops for good. Seen in the
 /// broker-crash fault test: the contributions outbox and the chain-bridge's log notices were still waiting on a publish
 /// when the test gave up three minutes later, and nothing submitted after the crash was scored. Bounded, the wait for
-/// the hung publish fails (the publish itself may still finish later: its fault is logged), the leader loop backs off, and the next term publishes again from its checkpoint; the consumers are
-/// idempotent, so a message the broker did take is absorbed. A handler's send fails the same way, as a transient
+/// the hung publish fails (the publish itself may still finish later: its fault is logged), the leader loop backs off,
+/// and the next term publishes again from its checkpoint; the consumers are idempotent, so a message the broker did
+/// take is absorbed. A handler's send fails the same way, as a transient
 /// failure (<see cref="TransientFailures"/>), and is tried again in place.
 /// </remarks>
 public sealed partial class ConfirmedPublisher(IBus bus, IOptions<BusOptions> options, ILogger<ConfirmedPublisher> logger)
