@@ -16,7 +16,7 @@ public sealed class ConcurrentRoundTests(ModelService service) : IClassFixture<M
     [Fact]
     public async Task Rounds_take_turns_across_replicas_and_each_rounds_baseline_is_the_round_before_it_in_the_log()
     {
-        await service.ContributeAsync(CommunityTexts.Examples(8, seed: 51));
+        await service.ContributeAsync(CommunityTexts.Examples(12, seed: 51));
         var periods = service.Model.Services.GetRequiredService<EvaluationPeriods>();
         var running = await periods.CommitAsync(20, CancellationToken.None);
         Assert.NotNull(running);

@@ -28,7 +28,7 @@ public sealed class HostileModelTests(HostileModelTests.Service service, ITestOu
     [Fact]
     public async Task Wrong_shapes_oversized_malformed_endless_memory_hungry_and_failing_models_are_refused_with_their_reason_and_harm_nothing()
     {
-        await service.ContributeAsync(CommunityTexts.Examples(10, seed: 11));
+        await service.ContributeAsync(CommunityTexts.Examples(12, seed: 11));
         var first = await Answers.OkAsync(await service.Client.TrainAsync(), HttpStatusCode.Created);
 
         var garbage = new byte[5000];
@@ -49,7 +49,7 @@ public sealed class HostileModelTests(HostileModelTests.Service service, ITestOu
         foreach (var (name, (model, _)) in hostile)
             ids[name] = await service.ContributeAsync(model, contributor: 4, kind: "model");
 
-        await service.ContributeAsync(CommunityTexts.Examples(10, seed: 12));
+        await service.ContributeAsync(CommunityTexts.Examples(12, seed: 12));
         var second = await Answers.OkAsync(await service.Client.TrainAsync(), HttpStatusCode.Created);
 
         var evaluations = (await service.EventsOfTypeAsync("model_contribution_evaluated"))

@@ -17,18 +17,18 @@ public sealed class ModelsPerRoundTests(ModelsPerRoundTests.Service service) : I
     [Fact]
     public async Task At_most_the_configured_number_of_models_run_in_a_round_and_the_rest_wait_for_the_next()
     {
-        await service.ContributeAsync(CommunityTexts.Examples(10, seed: 41));
+        await service.ContributeAsync(CommunityTexts.Examples(12, seed: 41));
         await Answers.OkAsync(await service.Client.TrainAsync(), HttpStatusCode.Created);
         var ids = new List<string>();
         for (var label = 0; label < 3; label++)
             ids.Add(await service.ContributeAsync(TestModels.Constant(CommunityTexts.Labels.Length, label), contributor: 3, kind: "model"));
 
-        await service.ContributeAsync(CommunityTexts.Examples(10, seed: 42));
+        await service.ContributeAsync(CommunityTexts.Examples(12, seed: 42));
         await Answers.OkAsync(await service.Client.TrainAsync(), HttpStatusCode.Created);
         // The two submitted first ran; the third waits.
         Assert.Equal(Streams(ids.Take(2)), await EvaluatedAsync());
 
-        await service.ContributeAsync(CommunityTexts.Examples(10, seed: 43));
+        await service.ContributeAsync(CommunityTexts.Examples(12, seed: 43));
         await Answers.OkAsync(await service.Client.TrainAsync(), HttpStatusCode.Created);
         Assert.Equal(Streams(ids), await EvaluatedAsync());
     }

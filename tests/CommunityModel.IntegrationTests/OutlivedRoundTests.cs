@@ -16,7 +16,7 @@ public sealed class OutlivedRoundTests(ModelService service) : IClassFixture<Mod
     [Fact]
     public async Task A_round_whose_period_was_revealed_under_it_records_nothing()
     {
-        await service.ContributeAsync(CommunityTexts.Examples(8, seed: 71));
+        await service.ContributeAsync(CommunityTexts.Examples(12, seed: 71));
         await Answers.OkAsync(await service.Client.TrainAsync(), HttpStatusCode.Created);
         var (trained, evaluated, valued) = (await ReadAsync<ModelTrained>("model_trained"), await ReadAsync<ModelEvaluated>("model_evaluated"),
             await ReadAsync<DataValued>("data_valued"));

@@ -11,7 +11,7 @@ public sealed class TrainingLimitTests(ModelService service) : IClassFixture<Mod
     {
         await using var limited = service.Model.WithWebHostBuilder(b => b.UseSetting("Model:MaxRoundsPerHour", "1"));
         using var client = limited.CreateClient();
-        await service.ContributeAsync(CommunityTexts.Examples(8, seed: 22));
+        await service.ContributeAsync(CommunityTexts.Examples(12, seed: 22));
         await Answers.OkAsync(await client.TrainAsync(), HttpStatusCode.Created);
         await service.ContributeAsync(CommunityTexts.Examples(3, seed: 23));
         var before = (await PrivateSplitTests.AllEventsTextAsync(service)).Length;
