@@ -54,7 +54,7 @@ public sealed class DataValuePayTests(PaidModelService service) : IClassFixture<
     {
         await service.ContributeAsync(CommunityTexts.Examples(25, seed: 41));
         await Answers.OkAsync(await service.Client.TrainAsync(), HttpStatusCode.Created);
-        await service.ContributeAsync(CommunityTexts.Examples(75, seed: 42));
+        await service.ContributeAsync(CommunityTexts.Examples(150, seed: 42));
         await Answers.OkAsync(await service.Client.TrainAsync(), HttpStatusCode.Created);
 
         var valued = (await service.EventsOfTypeAsync("data_valued")).Select(e => JsonDocument.Parse(e.Data).RootElement).ToList();
@@ -88,7 +88,8 @@ public sealed class DataValuePayTests(PaidModelService service) : IClassFixture<
         Assert.Equal(pool, credits.Values.Aggregate(BigInteger.Zero, (sum, c) => sum + BigInteger.Parse(c.GetProperty("amount").GetString()!)));
         // Each contributor's account shows it beside the quality credits.
         var someone = shares[0];
-        var account = await service.LedgerClient.GetFromJsonAsync<JsonElement>($"/api/accounts/{someone.Contributor}");
+        // About 150 entries each (quality and data-value credits): one page of the largest size holds them all.
+        var account = await service.LedgerClient.GetFromJsonAsync<JsonElement>($"/api/accounts/{someone.Contributor}?pageSize=200");
         Assert.Contains(account.GetProperty("items").EnumerateArray(), e => e.GetProperty("id").GetString() == DataValueCrediter.EntryId(someone.Id));
 
         // The auditor recomputes every share from the content and every credit from the valuation and the policy.

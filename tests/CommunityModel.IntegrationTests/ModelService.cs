@@ -47,8 +47,10 @@ public class ModelService : IAsyncLifetime
             ["Chain:VerifyingContract"] = TestChain.AnchorContract,
             ["Logging:LogLevel:Default"] = "Warning",
         };
-        Contributions = new ServiceHost<CommunityAI.Contributions.Domain.IntakeOptions>(
-            new Dictionary<string, string>(common) { ["Datasets:Builders:0"] = AnvilNode.DevAddresses[BuilderKeyIndex] });
+        var contributions = new Dictionary<string, string>(common) { ["Datasets:Builders:0"] = AnvilNode.DevAddresses[BuilderKeyIndex] };
+        foreach (var (key, value) in ContributionsSettings)
+            contributions[key] = value;
+        Contributions = new ServiceHost<CommunityAI.Contributions.Domain.IntakeOptions>(contributions);
         ContributionsClient = Contributions.CreateClient();
         var model = new Dictionary<string, string>(common) { ["Model:Licences"] = TestChain.Licence, ["Model:ContributionsUrl"] = "http://localhost" };
         foreach (var (key, value) in ModelSettings)
@@ -57,6 +59,9 @@ public class ModelService : IAsyncLifetime
             services => services.AddHttpClient<DatasetClient>().ConfigurePrimaryHttpMessageHandler(() => Contributions.Server.CreateHandler()));
         Client = Model.CreateClient();
     }
+
+    /// <summary>Settings a derived fixture gives the contributions service beside the common ones.</summary>
+    protected virtual IReadOnlyDictionary<string, string> ContributionsSettings { get; } = new Dictionary<string, string>();
 
     /// <summary>Settings a derived fixture gives the model service beside the common ones.</summary>
     protected virtual IReadOnlyDictionary<string, string> ModelSettings { get; } = new Dictionary<string, string>();

@@ -162,6 +162,30 @@ public sealed partial class DatasetTests(DatasetsService service) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_selection_over_the_snapshot_bound_is_refused_by_name_and_records_nothing_while_one_at_it_is_taken()
+    {
+        var licence = DatasetsService.Licences[8];
+        var members = new List<string>();
+        for (var i = 0; i < DatasetsService.MaxMembers; i++)
+            members.Add((await ContributeAsync(licence, 80)).Id);
+        await ContributeAsync(licence, 60); // one over the bound at minScore 0, left out at 70
+        var before = await SnapshotEventsAsync();
+
+        using var over = await Client.SnapshotAsync(DatasetRequests.Snapshot(Builder, "data", 0, licence));
+        var problem = await over.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(over.StatusCode == HttpStatusCode.UnprocessableEntity, problem.ToString());
+        // The title is what a client tells "too many" from "nothing" by (the community model names the setting to raise).
+        Assert.Equal(("Too many members", "criteria"), (problem.GetProperty("title").GetString(), problem.GetProperty("field").GetString()));
+        Assert.Contains($"more than {DatasetsService.MaxMembers}", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(before, await SnapshotEventsAsync());
+
+        // Criteria that leave the lowest one out select exactly the bound: taken.
+        var taken = await OkAsync(await Client.SnapshotAsync(DatasetRequests.Snapshot(Builder, "data", 70, licence)), HttpStatusCode.Created);
+        Assert.Equal(members.ToHashSet(), MemberIds(taken));
+        Assert.Equal(before + 1, await SnapshotEventsAsync());
+    }
+
+    [Fact]
     public async Task A_dataset_request_of_a_megabyte_is_refused_before_it_is_read()
     {
         var before = await SnapshotEventsAsync();

@@ -31,6 +31,9 @@ public sealed class DatasetClient(HttpClient http, IOptions<ModelOptions> option
 
         public sealed record NothingSelected(string Detail) : SnapshotOutcome;
 
+        /// <summary>More contributions match than one snapshot may hold (the contributions service's Datasets:MaxMembers).</summary>
+        public sealed record TooMany(string Detail) : SnapshotOutcome;
+
         public sealed record Failed(HttpStatusCode Status, string Detail) : SnapshotOutcome;
     }
 
@@ -53,11 +56,15 @@ public sealed class DatasetClient(HttpClient http, IOptions<ModelOptions> option
         }, ct);
         if (response.StatusCode is HttpStatusCode.Created or HttpStatusCode.OK)
             return new SnapshotOutcome.Taken((await response.Content.ReadFromJsonAsync<SnapshotAnswer>(ct))!.Root.ToLowerInvariant());
-        var detail = await DetailAsync(response, ct);
-        return response.StatusCode == HttpStatusCode.UnprocessableEntity
-            ? new SnapshotOutcome.NothingSelected(detail)
-            : new SnapshotOutcome.Failed(response.StatusCode, detail);
+        var (title, detail) = await ProblemAsync(response, ct);
+        // Both refusals are 422 with field "criteria"; the title tells an empty selection from one too large.
+        return response.StatusCode != HttpStatusCode.UnprocessableEntity ? new SnapshotOutcome.Failed(response.StatusCode, detail)
+            : title == TooManyMembersTitle ? new SnapshotOutcome.TooMany(detail)
+            : new SnapshotOutcome.NothingSelected(detail);
     }
+
+    /// <summary>The contributions service's title for a selection larger than one snapshot may hold.</summary>
+    public const string TooManyMembersTitle = "Too many members";
 
     /// <summary>The snapshot's members with their content, or null with the reason when the service refused.</summary>
     public async Task<(IReadOnlyList<ExportedMember>? Members, string? Refusal)> ExportAsync(string root, CancellationToken ct)
@@ -78,16 +85,18 @@ public sealed class DatasetClient(HttpClient http, IOptions<ModelOptions> option
 
     private ulong Deadline() => (ulong)clock.GetUtcNow().Add(DeadlineAhead).ToUnixTimeSeconds();
 
-    private static async Task<string> DetailAsync(HttpResponseMessage response, CancellationToken ct)
+    private static async Task<string> DetailAsync(HttpResponseMessage response, CancellationToken ct) => (await ProblemAsync(response, ct)).Detail;
+
+    private static async Task<(string? Title, string Detail)> ProblemAsync(HttpResponseMessage response, CancellationToken ct)
     {
         try
         {
             var problem = await response.Content.ReadFromJsonAsync<Microsoft.AspNetCore.Mvc.ProblemDetails>(ct);
-            return problem?.Detail ?? problem?.Title ?? response.ReasonPhrase ?? "no detail";
+            return (problem?.Title, problem?.Detail ?? problem?.Title ?? response.ReasonPhrase ?? "no detail");
         }
         catch (System.Text.Json.JsonException)
         {
-            return response.ReasonPhrase ?? "no detail";
+            return (null, response.ReasonPhrase ?? "no detail");
         }
     }
 }

@@ -67,6 +67,7 @@ public sealed partial class TrainingRound(
             DatasetClient.SnapshotOutcome.Taken taken => taken.Root,
             DatasetClient.SnapshotOutcome.NothingSelected none => throw new RoundRefused(
                 new(StatusCodes.Status422UnprocessableEntity, "No labelled data", "snapshot", none.Detail)),
+            DatasetClient.SnapshotOutcome.TooMany many => throw new RoundRefused(TooMuch("data", many.Detail)),
             DatasetClient.SnapshotOutcome.Failed failed => throw new RoundRefused(Upstream($"the data snapshot was refused ({(int)failed.Status}): {failed.Detail}")),
             _ => throw new InvalidOperationException("unknown snapshot outcome"),
         };
@@ -75,6 +76,7 @@ public sealed partial class TrainingRound(
         {
             DatasetClient.SnapshotOutcome.Taken taken => taken.Root,
             DatasetClient.SnapshotOutcome.NothingSelected => null,
+            DatasetClient.SnapshotOutcome.TooMany many => throw new RoundRefused(TooMuch("feedback", many.Detail)),
             DatasetClient.SnapshotOutcome.Failed failed => throw new RoundRefused(Upstream($"the feedback snapshot was refused ({(int)failed.Status}): {failed.Detail}")),
             _ => throw new InvalidOperationException("unknown snapshot outcome"),
         };
@@ -85,6 +87,7 @@ public sealed partial class TrainingRound(
         {
             DatasetClient.SnapshotOutcome.Taken taken => taken.Root,
             DatasetClient.SnapshotOutcome.NothingSelected => null,
+            DatasetClient.SnapshotOutcome.TooMany many => throw new RoundRefused(TooMuch("model", many.Detail)),
             DatasetClient.SnapshotOutcome.Failed failed => throw new RoundRefused(Upstream($"the model snapshot was refused ({(int)failed.Status}): {failed.Detail}")),
             _ => throw new InvalidOperationException("unknown snapshot outcome"),
         };
@@ -268,6 +271,11 @@ public sealed partial class TrainingRound(
         }
         return new Verified(snapshot, contents);
     }
+
+    /// <summary>The community outgrew one snapshot: said as such, not as missing data, so an operator knows the setting to raise.</summary>
+    private static Outcome.Refused TooMuch(string kind, string detail) =>
+        new(StatusCodes.Status422UnprocessableEntity, "Too much data for one snapshot", "snapshot",
+            $"the {kind} snapshot was refused: {detail} (the contributions service's Datasets:MaxMembers)");
 
     private static Outcome.Refused Upstream(string detail) =>
         new(StatusCodes.Status502BadGateway, "Training data unavailable", "snapshot", detail);
