@@ -3,8 +3,12 @@ using System.Text.Json;
 
 namespace CommunityAI.Benchmarks.LoadDriver;
 
-/// <summary>How long after acceptance a contribution reached each status, per sampled contribution.</summary>
-public sealed record Lags(IReadOnlyList<double> Scored, IReadOnlyList<double> Rewarded, IReadOnlyList<double> Anchored, int Sampled);
+/// <summary>
+/// How long after acceptance a contribution reached each status, per sampled contribution, and how each scored one was
+/// decided (<see cref="LagTracker.Decided"/>): by its validators' reviews, or by the policy's fallback and why.
+/// </summary>
+public sealed record Lags(IReadOnlyList<double> Scored, IReadOnlyList<double> Rewarded, IReadOnlyList<double> Anchored, int Sampled,
+    IReadOnlyDictionary<string, int> DecidedBy);
 
 /// <summary>Follows a sample of accepted contributions through scored → rewarded → anchored by polling their status.</summary>
 public sealed class LagTracker(HttpClient http)
@@ -18,6 +22,7 @@ public sealed class LagTracker(HttpClient http)
         var scored = new List<double>();
         var rewarded = new List<double>();
         var anchored = new List<double>();
+        var decided = new Dictionary<string, int>();
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
         deadline.CancelAfter(timeout);
 
@@ -35,6 +40,8 @@ public sealed class LagTracker(HttpClient http)
                     {
                         for (var s = reached + 1; s <= level; s++)
                             (s == 1 ? scored : s == 2 ? rewarded : anchored).Add(seconds);
+                        if (reached == 0 && level >= 1)
+                            decided[Decided(view)] = decided.GetValueOrDefault(Decided(view)) + 1;
                     }
                     reached = Math.Max(reached, level);
                     await Task.Delay(100, deadline.Token);
@@ -45,6 +52,17 @@ public sealed class LagTracker(HttpClient http)
                 }
             }
         });
-        return new Lags(scored, rewarded, anchored, chosen.Count);
+        return new Lags(scored, rewarded, anchored, chosen.Count, decided);
+    }
+
+    /// <summary>What decided a scored contribution, from its explanation: "reviews (3)", "fallback: no quorum", "duplicate"…</summary>
+    public static string Decided(JsonElement view)
+    {
+        if (!view.TryGetProperty("explanation", out var explanation) || explanation.ValueKind != JsonValueKind.Object)
+            return "no explanation";
+        if (explanation.TryGetProperty("fallback", out var fallback) && fallback.ValueKind == JsonValueKind.String)
+            return "fallback: " + fallback.GetString();
+        var reviews = explanation.TryGetProperty("reviews", out var r) && r.ValueKind == JsonValueKind.Array ? r.GetArrayLength() : 0;
+        return reviews > 0 ? $"reviews ({reviews})" : "automated checks alone";
     }
 }

@@ -28,6 +28,8 @@ public static class Report
         foreach (var (reason, count) in reviews.Reasons.OrderByDescending(r => r.Value).Take(3))
             table.AddRow("  reviews refused", Markup.Escape(reason), "", count.ToString(CultureInfo.InvariantCulture));
         table.AddRow("submitted → scored p50 / p99", $"{P(lags.Scored, 0.5)} / {P(lags.Scored, 0.99)}", $"sample {lags.Sampled}", $"{lags.Scored.Count} reached");
+        foreach (var (how, n) in lags.DecidedBy.OrderByDescending(d => d.Value))
+            table.AddRow("  scored by", Markup.Escape(how), "", $"{n} of {lags.Scored.Count}");
         table.AddRow("submitted → rewarded p50 / p99", $"{P(lags.Rewarded, 0.5)} / {P(lags.Rewarded, 0.99)}", "", $"{lags.Rewarded.Count} reached");
         table.AddRow("submitted → anchored p50 / p99", $"{P(lags.Anchored, 0.5)} / {P(lags.Anchored, 0.99)}", "anchoring period bounds it", $"{lags.Anchored.Count} reached");
         table.AddRow("pipeline messages (3 per contribution)", $"{run.AcceptedPerSecond * 3:0}/s", $"raw publish {publishLimit:0}/s, consume {consumeLimit:0}/s", Ratio(run.AcceptedPerSecond * 3, publishLimit));
