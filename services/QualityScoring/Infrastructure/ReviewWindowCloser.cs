@@ -44,35 +44,48 @@ public sealed partial class ReviewWindowCloser(
             due = await query.Query<ScoringCase>().Where(c => c.OpenUntil != null && c.OpenUntil <= now)
                 .OrderBy(c => c.OpenUntil).Select(c => c.Id).Take(BatchSize).ToListAsync(ct);
         foreach (var id in due)
-        {
-            await using var session = store.LightweightSession();
-            await session.BeginTransactionAsync(ct);
-            var read = new LockedRead(session).Lock([ScoringLocks.Case(id)]);
-            var loaded = read.Load<ScoringCase>(id);
-            await read.ExecuteAsync(ct);
-            var @case = await loaded;
-            if (@case is null || @case.Scored is not null || @case.OpenUntil > now)
-                continue;
-            var at = clock.GetUtcNow();
-            // Reviewers who let the commit window pass are replaced, so an absent validator costs the case one more commit
-            // window instead of its reviews.
-            if (!@case.CommitClosed && at >= @case.CommitClosesAt && await reassigner.ReplaceAbsentAsync(session, @case, at, ct) is not null)
-            {
-                await session.SaveChangesAsync(ct);
-                continue;
-            }
-            if (!@case.Complete(at) && at < @case.Assignment!.WindowClosesAt)
-            {
-                // The commit window closed with reveals still to come: from now on the case waits for those only.
-                session.Store(@case with { CommitClosed = true });
-                await session.SaveChangesAsync(ct);
-                continue;
-            }
-            var scored = await finaliser.FinaliseAsync(session, @case, at, ct);
-            await session.SaveChangesAsync(ct);
-            LogClosed(id, scored.Score, scored.Fallback ?? "consensus");
-        }
+            if (await CloseAsync(id, now, replaceAbsent: true, ct) == Step.NothingReplaced)
+                // Looking for replacements took the contributor's lean lock (shared), and nobody holding that may wait for a
+                // validator's lock (ScoringLocks.Lean): a close of another case of the contributor holds its reviewers' locks
+                // and waits for that lean lock, and the two deadlocked under load. So the close goes on in a transaction of
+                // its own, which holds the case's lock alone when it takes the reviewers'.
+                await CloseAsync(id, now, replaceAbsent: false, ct);
         return due.Count;
+    }
+
+    private enum Step { Done, NothingReplaced }
+
+    private async Task<Step> CloseAsync(string id, DateTimeOffset now, bool replaceAbsent, CancellationToken ct)
+    {
+        await using var session = store.LightweightSession();
+        await session.BeginTransactionAsync(ct);
+        var read = new LockedRead(session).Lock([ScoringLocks.Case(id)]);
+        var loaded = read.Load<ScoringCase>(id);
+        await read.ExecuteAsync(ct);
+        var @case = await loaded;
+        if (@case is null || @case.Scored is not null || @case.OpenUntil > now)
+            return Step.Done;
+        var at = clock.GetUtcNow();
+        // Reviewers who let the commit window pass are replaced, so an absent validator costs the case one more commit
+        // window instead of its reviews.
+        if (!@case.CommitClosed && at >= @case.CommitClosesAt && replaceAbsent)
+        {
+            if (await reassigner.ReplaceAbsentAsync(session, @case, at, ct) is null)
+                return Step.NothingReplaced; // rolled back: nothing was written
+            await session.SaveChangesAsync(ct);
+            return Step.Done;
+        }
+        if (!@case.Complete(at) && at < @case.Assignment!.WindowClosesAt)
+        {
+            // The commit window closed with reveals still to come: from now on the case waits for those only.
+            session.Store(@case with { CommitClosed = true });
+            await session.SaveChangesAsync(ct);
+            return Step.Done;
+        }
+        var scored = await finaliser.FinaliseAsync(session, @case, at, ct);
+        await session.SaveChangesAsync(ct);
+        LogClosed(id, scored.Score, scored.Fallback ?? "consensus");
+        return Step.Done;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Review window of {ContributionId} closed: score {Score} by {Rule}")]
