@@ -10,10 +10,16 @@ namespace CommunityAI.Benchmarks.LoadDriver;
 public sealed record Lags(IReadOnlyList<double> Scored, IReadOnlyList<double> Rewarded, IReadOnlyList<double> Anchored, int Sampled,
     IReadOnlyDictionary<string, int> DecidedBy);
 
-/// <summary>Follows a sample of accepted contributions through scored → rewarded → anchored by polling their status.</summary>
+/// <summary>
+/// Follows a sample of accepted contributions until each is scored, rewarded and anchored, by polling its view. Each is
+/// read from the view's own field (score, reward, log index), not from its status: the status shows the latest stage
+/// reached, and a contribution is anchored (in the log) long before a case waiting for its reviews is scored.
+/// </summary>
 public sealed class LagTracker(HttpClient http)
 {
-    private static readonly string[] Order = ["submitted", "scored", "rewarded", "anchored"];
+    private static readonly string[] Fields = ["score", "reward", "logIndex"];
+
+    private static bool Has(JsonElement view, string field) => view.TryGetProperty(field, out var value) && value.ValueKind != JsonValueKind.Null;
 
     public async Task<Lags> TrackAsync(IReadOnlyDictionary<string, DateTimeOffset> acceptedAt, int sample, TimeSpan timeout, CancellationToken ct)
     {
@@ -28,22 +34,25 @@ public sealed class LagTracker(HttpClient http)
 
         await Parallel.ForEachAsync(chosen, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (pair, _) =>
         {
-            var reached = 0;
-            while (reached < 3 && !deadline.IsCancellationRequested)
+            var reached = new bool[3];
+            while (!reached.All(r => r) && !deadline.IsCancellationRequested)
             {
                 try
                 {
                     var view = await http.GetFromJsonAsync<JsonElement>($"/api/contributions/{pair.Key}", deadline.Token);
-                    var level = Array.IndexOf(Order, view.GetProperty("status").GetString());
                     var seconds = (DateTimeOffset.UtcNow - pair.Value).TotalSeconds;
                     lock (chosen)
                     {
-                        for (var s = reached + 1; s <= level; s++)
-                            (s == 1 ? scored : s == 2 ? rewarded : anchored).Add(seconds);
-                        if (reached == 0 && level >= 1)
-                            decided[Decided(view)] = decided.GetValueOrDefault(Decided(view)) + 1;
+                        for (var stage = 0; stage < 3; stage++)
+                        {
+                            if (reached[stage] || !Has(view, Fields[stage]))
+                                continue;
+                            reached[stage] = true;
+                            (stage == 0 ? scored : stage == 1 ? rewarded : anchored).Add(seconds);
+                            if (stage == 0)
+                                decided[Decided(view)] = decided.GetValueOrDefault(Decided(view)) + 1;
+                        }
                     }
-                    reached = Math.Max(reached, level);
                     await Task.Delay(100, deadline.Token);
                 }
                 catch (OperationCanceledException)
