@@ -24,6 +24,9 @@ public static class BusExtensions
         builder.Services.AddMassTransit(bus =>
         {
             bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(queuePrefix, includeNamespace: false));
+            // MassTransit 8.4+ reports how each bus is configured (host, framework, endpoints) to its vendor's server a few
+            // minutes after start unless told not to; a service of ours talks to no one its operator did not configure.
+            bus.DisableUsageTelemetry();
             consumers?.Invoke(bus);
             // A faulted message goes to its endpoint's error queue; a Fault<T> event besides would need every service to
             // declare and publish on shared MassTransit:Fault exchanges (carrying message bodies) that nobody consumes.
