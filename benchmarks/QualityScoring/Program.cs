@@ -40,6 +40,7 @@ try
     builder.Configuration["ConnectionStrings:history"] = history;
     builder.Configuration["ConnectionStrings:rabbitmq"] = broker;
     builder.Configuration["Scoring:ReviewWindow"] = "01:00:00";
+    builder.Configuration["Scoring:CommitWindow"] = "00:30:00"; // must end before the review window does
     builder.Configuration["Chain:VerifyingContract"] = TestChain.AnchorContract;
     // The five validators below are admitted from the start.
     foreach (var key in new[] { 1, 2, 3, 4, 5 })
