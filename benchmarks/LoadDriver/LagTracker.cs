@@ -19,7 +19,8 @@ public sealed class LagTracker(HttpClient http)
 {
     private static readonly string[] Fields = ["score", "reward", "logIndex"];
 
-    private static bool Has(JsonElement view, string field) => view.TryGetProperty(field, out var value) && value.ValueKind != JsonValueKind.Null;
+    /// <summary>Whether the view has <paramref name="field"/> set (not missing, not null).</summary>
+    public static bool Has(JsonElement view, string field) => view.TryGetProperty(field, out var value) && value.ValueKind != JsonValueKind.Null;
 
     public async Task<Lags> TrackAsync(IReadOnlyDictionary<string, DateTimeOffset> acceptedAt, int sample, TimeSpan timeout, CancellationToken ct)
     {

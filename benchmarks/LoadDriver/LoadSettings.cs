@@ -16,6 +16,10 @@ public sealed record LoadSettings
     /// <summary>How long the system's CPU is sampled at rest before the run, to subtract its idle use.</summary>
     public TimeSpan IdleSample { get; init; } = TimeSpan.FromSeconds(15);
     public TimeSpan LagTimeout { get; init; } = TimeSpan.FromSeconds(150);
+    /// <summary>How long, after the lags are in, every accepted contribution may take to be scored, rewarded and anchored.</summary>
+    public TimeSpan CompleteTimeout { get; init; } = TimeSpan.FromSeconds(300);
+    /// <summary>How often each part's memory is sampled through the run (the soak's "memory flat").</summary>
+    public TimeSpan MemoryInterval { get; init; } = TimeSpan.FromSeconds(10);
     public long ChainId { get; init; } = 31337;
     /// <summary>The deployment's HistoryAnchor, which signatures are bound to; the local development chain's by default.</summary>
     public string VerifyingContract { get; init; } = "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512";
@@ -41,14 +45,16 @@ public sealed record LoadSettings
                 "--lag-sample" => settings with { LagSample = int.Parse(value, CultureInfo.InvariantCulture) },
                 "--idle-sample" => settings with { IdleSample = TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture)) },
                 "--lag-timeout" => settings with { LagTimeout = TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture)) },
+                "--complete-timeout" => settings with { CompleteTimeout = TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture)) },
+                "--memory-interval" => settings with { MemoryInterval = TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture)) },
                 "--chain-id" => settings with { ChainId = long.Parse(value, CultureInfo.InvariantCulture) },
                 "--verifying-contract" => settings with { VerifyingContract = value },
                 "--history" => settings with { History = value },
                 "--broker" => settings with { Broker = value },
-                _ => throw new ArgumentException($"unknown option {args[i]}; options: --contributions --scoring --rate --duration --contributors --validators --lag-sample --lag-timeout --idle-sample --chain-id --verifying-contract --history --broker"),
+                _ => throw new ArgumentException($"unknown option {args[i]}; options: --contributions --scoring --rate --duration --contributors --validators --lag-sample --lag-timeout --complete-timeout --memory-interval --idle-sample --chain-id --verifying-contract --history --broker"),
             };
         }
-        return settings.Rate < 1 || settings.Contributors < 1 || settings.Validators is < 0 or > 5
-            ? throw new ArgumentException("rate and contributors must be positive, validators 0 to 5 (the development genesis validators)") : settings;
+        return settings.Rate < 1 || settings.Contributors < 1 || settings.Validators is < 0 or > 5 || settings.MemoryInterval <= TimeSpan.Zero
+            ? throw new ArgumentException("rate, contributors and memory interval must be positive, validators 0 to 5 (the development genesis validators)") : settings;
     }
 }

@@ -3,8 +3,12 @@ using System.Runtime.InteropServices;
 
 namespace CommunityAI.Benchmarks.LoadDriver;
 
-/// <summary>CPU seconds used so far by each part of the running system, read once from /proc.</summary>
-public sealed record CpuSnapshot(DateTimeOffset At, IReadOnlyDictionary<string, double> Seconds, IReadOnlyDictionary<string, int> Processes);
+/// <summary>
+/// CPU seconds used so far by each part of the running system, and the memory each holds now (proportional set size, so
+/// memory PostgreSQL's processes share is counted once; its sessions are one part here), read once from /proc.
+/// </summary>
+public sealed record CpuSnapshot(DateTimeOffset At, IReadOnlyDictionary<string, double> Seconds, IReadOnlyDictionary<string, int> Processes,
+    IReadOnlyDictionary<string, long> MemoryBytes);
 
 /// <summary>
 /// Accounts the CPU of the system under the AppHost by part: each service (replicas summed), PostgreSQL split by the
@@ -25,14 +29,15 @@ public static partial class ProcessCpu
     {
         var seconds = new Dictionary<string, double>();
         var processes = new Dictionary<string, int>();
+        var memory = new Dictionary<string, long>();
         if (!OperatingSystem.IsLinux())
-            return new CpuSnapshot(DateTimeOffset.UtcNow, seconds, processes);
+            return new CpuSnapshot(DateTimeOffset.UtcNow, seconds, processes, memory);
 
         var table = ReadAll();
         var controllers = table.Values.FirstOrDefault(p => p.Args.Contains("run-controllers", StringComparison.Ordinal)
             && table.Values.Any(c => IsDescendant(table, c, p.Pid) && IsHistoryServer(c, historyPort)));
         if (controllers is null)
-            return new CpuSnapshot(DateTimeOffset.UtcNow, seconds, processes);
+            return new CpuSnapshot(DateTimeOffset.UtcNow, seconds, processes, memory);
         var apiServer = controllers.ParentPid;
         var appHostPid = table.TryGetValue(apiServer, out var api) ? MonitoredPid(api.Args) : null;
 
@@ -46,8 +51,10 @@ public static partial class ProcessCpu
                 continue;
             seconds[part] = seconds.GetValueOrDefault(part) + process.Ticks / TicksPerSecond;
             processes[part] = processes.GetValueOrDefault(part) + 1;
+            var memoryPart = part.StartsWith("PostgreSQL", StringComparison.Ordinal) ? "PostgreSQL" : part;
+            memory[memoryPart] = memory.GetValueOrDefault(memoryPart) + ProportionalBytes(process.Pid);
         }
-        return new CpuSnapshot(DateTimeOffset.UtcNow, seconds, processes);
+        return new CpuSnapshot(DateTimeOffset.UtcNow, seconds, processes, memory);
     }
 
     /// <summary>CPU seconds each part used between two snapshots.</summary>
@@ -98,6 +105,22 @@ public static partial class ProcessCpu
     {
         var match = MonitorOption().Match(args);
         return match.Success ? int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : null;
+    }
+
+    /// <summary>A process's proportional set size (its private pages, and its share of each page it shares), 0 once it ended.</summary>
+    private static long ProportionalBytes(int pid)
+    {
+        try
+        {
+            foreach (var line in File.ReadLines($"/proc/{pid}/smaps_rollup"))
+                if (line.StartsWith("Pss:", StringComparison.Ordinal))
+                    return long.Parse(line[4..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024; // in kB
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException)
+        {
+            // Ended while being read, or not ours to read.
+        }
+        return 0;
     }
 
     private static Dictionary<int, ProcInfo> ReadAll()

@@ -59,6 +59,25 @@ public static class Report
             AnsiConsole.MarkupLine($"at this cost the machine's {Environment.ProcessorCount} cores sustain at most {Environment.ProcessorCount * 1000 / cpu.MillisecondsPerContribution:0} contributions/s");
     }
 
+    /// <summary>Write-ahead log and stored bytes the run added on the history's server, per accepted contribution.</summary>
+    public static void PrintWritten(DatabaseMark from, DatabaseMark to, int accepted)
+    {
+        if (accepted == 0)
+            return;
+        var seconds = Math.Max(1, (to.At - from.At).TotalSeconds);
+        var wal = to.WalBytes - from.WalBytes;
+        AnsiConsole.MarkupLine($"PostgreSQL wrote {wal / 1048576.0:0.0} MiB of write-ahead log ({wal / 1024.0 / accepted:0.0} KiB per contribution, "
+            + $"{wal / 1048576.0 / seconds:0.00} MiB/s over {seconds:0} s); its databases grew {(to.DatabaseBytes - from.DatabaseBytes) / 1048576.0:0.0} MiB "
+            + $"({(to.DatabaseBytes - from.DatabaseBytes) / 1024.0 / accepted:0.0} KiB per contribution)");
+    }
+
+    /// <summary>Nothing lost: every accepted contribution's stages, and the first few that did not reach them all.</summary>
+    public static void PrintCompleteness(CompletenessResult complete)
+    {
+        AnsiConsole.MarkupLine($"of {complete.Accepted} accepted: {complete.Scored} scored, {complete.Rewarded} rewarded, {complete.Anchored} anchored"
+            + (complete.Unfinished.Count == 0 ? " (nothing lost)" : $"; [red]{complete.Unfinished.Count} unfinished[/], first: {string.Join(", ", complete.Unfinished.Take(5))}"));
+    }
+
     private static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 }
