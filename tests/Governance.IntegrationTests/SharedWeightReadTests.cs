@@ -1,4 +1,5 @@
 using CommunityAI.Governance.Infrastructure;
+using Marten;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CommunityAI.Governance.IntegrationTests;
@@ -12,7 +13,11 @@ public sealed class SharedWeightReadTests(GovernanceSystem system) : VotingTests
     [Fact]
     public async Task A_caller_that_hangs_up_fails_alone_and_the_shared_read_still_answers_everyone_else()
     {
-        var weights = System.Services.GetRequiredService<EarnedWeights>();
+        // A fresh instance on the same store, so nothing has read the epoch yet: this class also runs every voting test it
+        // inherits, and a vote among them reads the weights through the service's own instance. A read already finished
+        // answers even a caller that has hung up (Task.WaitAsync returns a completed task as it is), which made the test's
+        // outcome depend on the order its class's tests ran in (a CI run failed so).
+        var weights = new EarnedWeights(System.Services.GetRequiredService<IDocumentStore>());
         var epoch = await weights.ClosedAsync(0, CancellationToken.None);
         Assert.NotNull(epoch);
 
