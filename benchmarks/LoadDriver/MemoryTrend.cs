@@ -36,16 +36,19 @@ public sealed class MemoryTrend(int historyPort, TimeSpan interval)
         var start = _samples[0];
         var end = _samples[^1];
         var minutes = (end.At - start.At).TotalMinutes;
-        // The first sample at or after a quarter of the run.
+        // The first samples at or after a quarter and half of the run.
         var warm = _samples.First(s => s.At >= start.At + (end.At - start.At) / 4);
+        var half = _samples.First(s => s.At >= start.At + (end.At - start.At) / 2);
         static string MiB(long bytes) => (bytes / 1048576.0).ToString("0", CultureInfo.InvariantCulture) + " MiB";
-        var table = new Table().AddColumns("part (proportional set size)", "at start", "after a quarter", "peak", "at end", "end − quarter");
+        static string Signed(long bytes) => (bytes >= 0 ? "+" : "−") + MiB(Math.Abs(bytes));
+        var table = new Table().AddColumns("part (proportional set size)", "at start", "after a quarter", "at half", "peak", "at end",
+            "end − quarter", "end − half");
         foreach (var part in end.MemoryBytes.Keys.Order(StringComparer.Ordinal))
         {
             long At(CpuSnapshot s) => s.MemoryBytes.GetValueOrDefault(part);
-            var growth = At(end) - At(warm);
-            table.AddRow(Markup.Escape(part), MiB(At(start)), MiB(At(warm)), MiB(_samples.Max(At)), MiB(At(end)),
-                (growth >= 0 ? "+" : "−") + MiB(Math.Abs(growth)));
+            // Growth that slows from the first interval to the second is a heap settling; growth that keeps its pace is a leak.
+            table.AddRow(Markup.Escape(part), MiB(At(start)), MiB(At(warm)), MiB(At(half)), MiB(_samples.Max(At)), MiB(At(end)),
+                Signed(At(end) - At(warm)), Signed(At(end) - At(half)));
         }
         AnsiConsole.MarkupLine($"memory over {minutes:0.0} min, {_samples.Count} samples:");
         AnsiConsole.Write(table);
