@@ -2,8 +2,11 @@ namespace CommunityAI.Contracts;
 
 /// <summary>
 /// An assigned reviewer was replaced: it did not commit before the commit window closed (<c>absent</c>) or it was removed
-/// (<c>removed</c>). Recorded by quality-scoring in stream <c>scoring/{contributionId}</c>; the replaced validator's
-/// commitments are refused from then on, and the replacement commits until <paramref name="CommitClosesAt"/>.
+/// (<c>removed</c>, recorded after its <see cref="ValidatorRemoved"/>). Recorded by quality-scoring in stream
+/// <c>scoring/{contributionId}</c>; the replaced validator's commitments and reveals are refused from then on, and the
+/// replacement commits until <paramref name="CommitClosesAt"/>. A removed reviewer is replaced even if it had committed,
+/// as long as it had not revealed: its commitment is forfeited (the case no longer waits for it) and costs it reputation
+/// at the close as any unrevealed commitment does.
 /// </summary>
 /// <remarks>
 /// The replacement is drawn from the case's own seed (<see cref="ReviewersAssigned.Seed"/>) by the rule of

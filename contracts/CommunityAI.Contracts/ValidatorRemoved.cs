@@ -2,7 +2,8 @@ namespace CommunityAI.Contracts;
 
 /// <summary>
 /// A validator was removed: it is never drawn as a reviewer again, its commitments and reveals are refused, and each of
-/// its open assignments is handed on (<see cref="ReviewerReassigned"/>). Recorded by quality-scoring in stream
+/// its open assignments not yet revealed is handed on (<see cref="ReviewerReassigned"/>, reason <c>removed</c>), a
+/// committed one included. Recorded by quality-scoring in stream
 /// <c>scoring/admissions</c>.
 /// </summary>
 /// <param name="Validator">The validator's EIP-55 address.</param>

@@ -47,6 +47,7 @@ public static class Extensions
         builder.Services.AddLeaderLoop<ReviewWindowCloser>();
         builder.Services.AddLeaderLoop<AssignmentSeedBeacon>();
         builder.Services.AddLeaderLoop<AdmissionFollower>();
+        builder.Services.AddLeaderLoop<RemovalFollower>();
         builder.Services.AddLeaderLoop<ErasureFollower>();
         builder.Services.AddLeaderLoop<InvalidationFollower>();
         builder.AddCommunityBus("quality-scoring", bus =>

@@ -83,7 +83,7 @@ public sealed class LeanExclusionReplayTests
             var candidates = Reviewers(replacementCandidates);
             var replacement = ReviewerSelection.Select(AssignmentSeed.For(Secret, Id("third")), candidates, 1)[0];
             Add(events, "scoring/" + Id("third"), "reviewer_reassigned",
-                new ReviewerReassigned(Id("third"), drawn[0].Validator, replacement, Reassignment.Removed, 0, candidates, Now, Now, Now));
+                new ReviewerReassigned(Id("third"), drawn[0].Validator, replacement, Reassignment.Absent, 0, candidates, Now, Now, Now));
         }
         Reveal(events);
         return events;

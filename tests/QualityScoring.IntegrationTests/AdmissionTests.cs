@@ -99,7 +99,7 @@ public sealed class AdmissionTests(ScoringSystem system) : IClassFixture<Scoring
             "SELECT data->>'proposalId' FROM history.mt_events WHERE type = 'validator_removed' AND data->>'validator' = @v", removed));
 
         // Handed on: a replacement in its place, drawn from the case's seed, and the removed validator's desk is empty.
-        var handedOn = await Eventually.MatchesAsync(() => ReassignmentsAsync(first.ContributionId), r => r.Count == 1, "the assignment handed on", Patience);
+        var handedOn = await Eventually.MatchesAsync(() => system.EventsAsync("reviewer_reassigned", first.ContributionId), r => r.Count == 1, "the assignment handed on", Patience);
         Assert.Equal(removed, handedOn[0].GetProperty("replaced").GetString());
         Assert.Equal("removed", handedOn[0].GetProperty("reason").GetString());
         Assert.DoesNotContain(handedOn[0].GetProperty("replacement").GetProperty("validator").GetString(), reviewers, StringComparer.OrdinalIgnoreCase);
@@ -146,20 +146,6 @@ public sealed class AdmissionTests(ScoringSystem system) : IClassFixture<Scoring
     private async Task<JsonElement?> AssignedAsync(string contributionId) =>
         await ScalarAsync<string>("SELECT data::text FROM history.mt_events WHERE type = 'reviewers_assigned' AND data->>'contributionId' = @v", contributionId)
             is { } json ? JsonDocument.Parse(json).RootElement : null;
-
-    private async Task<List<JsonElement>> ReassignmentsAsync(string contributionId)
-    {
-        await using var connection = new NpgsqlConnection(system.History);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(
-            "SELECT data::text FROM history.mt_events WHERE type = 'reviewer_reassigned' AND data->>'contributionId' = @v ORDER BY seq_id", connection);
-        command.Parameters.AddWithValue("v", contributionId);
-        var found = new List<JsonElement>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-            found.Add(JsonDocument.Parse(reader.GetString(0)).RootElement);
-        return found;
-    }
 
     /// <summary>History events about an address (any type, or one), in any stream.</summary>
     private async Task<int> EventsAboutAsync(string address, string? type = null) =>

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using CommunityAI.Contracts;
 using CommunityAI.Formats;
 using CommunityAI.Formats.Signing;
@@ -258,6 +259,22 @@ public class ScoringSystem : IAsyncLifetime
         command.Parameters.AddWithValue("type", type);
         command.Parameters.Add(new NpgsqlParameter("id", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)contributionId ?? DBNull.Value });
         return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>The data of the history events of a type about one contribution, in the log's order.</summary>
+    public async Task<List<JsonElement>> EventsAsync(string type, string contributionId)
+    {
+        await using var connection = new NpgsqlConnection(History);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT data::text FROM history.mt_events WHERE type = @type AND data->>'contributionId' = @id ORDER BY seq_id", connection);
+        command.Parameters.AddWithValue("type", type);
+        command.Parameters.AddWithValue("id", contributionId);
+        var found = new List<JsonElement>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+            found.Add(JsonDocument.Parse(reader.GetString(0)).RootElement);
+        return found;
     }
 
     /// <summary>History events of a type recorded about one validator (dev key), in any stream.</summary>

@@ -135,6 +135,44 @@ public sealed class ConsensusTests
         Assert.Equal(ScoreDecision.Unrevealed, Assert.Single(fallback.Reputation).Reason);
     }
 
+    [Fact]
+    public void A_removed_reviewers_forfeited_commitment_is_not_waited_for_and_still_costs_reputation()
+    {
+        var policy = new ScoringOptions().ToPolicy(DateTimeOffset.UnixEpoch);
+        var now = DateTimeOffset.UnixEpoch;
+        var id = "0x" + new string('a', 64);
+        var checks = new AutomatedChecksCompleted(id, "0x" + new string('1', 40), "data", "0x" + new string('b', 64), "ipfs://x", 10, null,
+            policy.Version, null, null, null, [], 80, now);
+        var reviewers = new[] { 1, 2, 3 }.Select(i => new AssignedReviewer($"0x{i:x40}", 0.5m)).ToList();
+        var @case = ScoringCase.Create(checks).Apply(new ReviewersAssigned(id, reviewers, 4, 2, now.AddHours(2), policy.Version, now,
+            CommitClosesAt: now.AddHours(1)));
+        foreach (var validator in new[] { 1, 2, 3 })
+            @case = @case.Apply(new ReviewCommitted(id, $"0x{validator:x40}", "0x" + new string('c', 64), "1", 0, "0x", now));
+        @case = @case.RevealHeld($"0x{1:x40}").RevealHeld($"0x{2:x40}") with { CommitClosed = true };
+        var later = now.AddMinutes(90);
+        Assert.False(@case.Complete(later)); // waiting for 3's reveal, which its removal makes impossible
+
+        // 3 is removed and replaced by 4: the case takes commitments again, and waits for 4 only.
+        var replacement = new AssignedReviewer($"0x{4:x40}", 0.5m);
+        @case = @case.Apply(new ReviewerReassigned(id, $"0x{3:x40}", replacement, "removed", 0, [replacement], later.AddHours(1), later.AddHours(2), later));
+        Assert.False(@case.CommitClosed);
+        Assert.False(@case.AllCommitted);
+        Assert.Equal(later.AddHours(1), @case.OpenUntil);
+        Assert.False(@case.Complete(later));
+        @case = @case.Apply(new ReviewCommitted(id, $"0x{4:x40}", "0x" + new string('c', 64), "1", 0, "0x", later));
+        Assert.True(@case.AllCommitted);
+        Assert.False(@case.Complete(later));
+        Assert.True(@case.RevealHeld($"0x{4:x40}").Complete(later));
+
+        // Closed on 1, 2 and 4; 3's forfeited commitment costs it as unrevealed.
+        @case = @case.Apply(Review(id, 1, 60)).Apply(Review(id, 2, 62)).Apply(Review(id, 4, 61));
+        var reputations = new[] { 1, 2, 3, 4 }.ToDictionary(i => $"0x{i:x40}", _ => 0.5m, StringComparer.OrdinalIgnoreCase);
+        var outcome = ScoreDecision.Finalise(@case, policy, reputations, later);
+        Assert.Null(outcome.Scored.Fallback);
+        Assert.Equal(3, outcome.Scored.Reviews!.Count);
+        Assert.Equal(ScoreDecision.Unrevealed, outcome.Reputation.Single(r => r.Validator.EndsWith('3')).Reason);
+    }
+
     private static ReviewSubmitted Review(string id, int validator, int score) =>
         new(id, $"0x{validator:x40}", score, Consensus.Accept, "1", 0, "0x", DateTimeOffset.UnixEpoch);
 }

@@ -54,7 +54,14 @@ public sealed record ScoringCase(
     public DateTimeOffset? OpenUntil => Scored is not null || Assignment is null ? null
         : CommitClosed || AllCommitted ? Assignment.WindowClosesAt : CommitClosesAt;
 
-    public bool AllCommitted => Assignment is { } a && Committed.Count >= a.Reviewers.Count;
+    /// <summary>Every reviewer assigned now has committed (a replaced reviewer's commitment is not counted).</summary>
+    public bool AllCommitted => Assignment is { } a && a.Reviewers.All(r => CommitmentBy(r.Validator) is not null);
+
+    /// <summary>
+    /// Commitments the case still waits on: those of reviewers assigned now. A removed reviewer's commitment is forfeited
+    /// when it is replaced; it stays in <see cref="Committed"/> so the close still moves its reputation as unrevealed.
+    /// </summary>
+    public IEnumerable<ReviewCommitted> Awaited => Committed.Where(c => IsAssigned(c.Validator));
 
     public static ScoringCase Create(AutomatedChecksCompleted checks) =>
         new(checks.ContributionId, checks.Contributor, checks.Kind, checks, null, [], null);
@@ -129,11 +136,16 @@ public sealed record ScoringCase(
     public IReadOnlyList<string> Uncommitted =>
         Assignment?.Reviewers.Select(r => r.Validator).Where(v => CommitmentBy(v) is null).ToList() ?? [];
 
+    /// <summary>
+    /// The replacement stands in the replaced reviewer's place, with its own commit window: the case takes commitments
+    /// again even if it was waiting for reveals only (a removed reviewer's unrevealed commitment is replaced at any time).
+    /// </summary>
     public ScoringCase Apply(ReviewerReassigned reassigned)
     {
         var assignment = Assignment ?? throw new InvalidOperationException($"case {Id} has no reviewers to replace");
         return this with
         {
+            CommitClosed = false,
             Assignment = assignment with
             {
                 Reviewers = [.. assignment.Reviewers.Select(r => string.Equals(r.Validator, reassigned.Replaced, StringComparison.OrdinalIgnoreCase) ? reassigned.Replacement : r)],
@@ -162,10 +174,10 @@ public sealed record ScoringCase(
 
     /// <summary>
     /// Whether nothing can change the outcome any more, so the case may close before its reveal deadline: no commitment
-    /// can still come (every reviewer committed, or the commit window closed) and every commitment is revealed.
+    /// can still come (every reviewer committed, or the commit window closed) and every awaited commitment is revealed.
     /// </summary>
     public bool Complete(DateTimeOffset now) =>
         Scored is null && Assignment is not null
         && (AllCommitted || CommitClosed || now >= CommitClosesAt)
-        && Committed.All(c => HasRevealed(c.Validator));
+        && Awaited.All(c => HasRevealed(c.Validator));
 }

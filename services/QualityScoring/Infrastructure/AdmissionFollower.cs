@@ -10,10 +10,10 @@ namespace CommunityAI.QualityScoring.Infrastructure;
 /// <summary>
 /// Follows governance's streams in the history through the gap-safe <see cref="HistoryFeed"/>, on one replica at a time,
 /// and applies every activated <c>validator-admission</c> and <c>validator-removal</c> proposal (<see cref="AdmissionBook"/>);
-/// a removed validator's open assignments are then handed on. Only the stored event counts: a bus message, forged or not,
-/// reaches nothing here.
+/// <see cref="RemovalFollower"/> then hands a removed validator's open assignments on. Only the stored event counts: a bus
+/// message, forged or not, reaches nothing here.
 /// </summary>
-public sealed class AdmissionFollower(NpgsqlDataSource dataSource, AdmissionBook admissions, Reassigner reassigner)
+public sealed class AdmissionFollower(NpgsqlDataSource dataSource, AdmissionBook admissions)
     : HistoryFollower(dataSource, ScoringPolicyBook.GovernanceStreamPrefix)
 {
     private static readonly string ActivatedType = OutboxRoutes.EventTypeName(typeof(PolicyActivated));
@@ -25,12 +25,7 @@ public sealed class AdmissionFollower(NpgsqlDataSource dataSource, AdmissionBook
     protected override async Task<bool> ApplyAsync(IReadOnlyList<StoredEvent> events, long checkpoint, CancellationToken ct)
     {
         foreach (var (sequence, activation) in Activations(events))
-        {
-            // A removal's hand-on runs after its record committed; if this replica stops in between, the assignments
-            // stay absent and are replaced when their commit window closes.
-            if (await admissions.ApplyAsync(activation, sequence, ct) is ValidatorRemoved removed)
-                await reassigner.HandOnAsync(removed.Validator, ct);
-        }
+            await admissions.ApplyAsync(activation, sequence, ct);
         await admissions.SaveCheckpointAsync(checkpoint, ct);
         return true;
     }

@@ -10,7 +10,7 @@ namespace CommunityAI.QualityScoring.Infrastructure;
 /// <summary>
 /// Replaces reviewers who will not review (rule in <see cref="ReviewerReassigned"/>), under the case's lock: the absent
 /// ones when the commit window closes (called by the window closer, inside its transaction), and a removed validator's
-/// uncommitted assignments as soon as the removal is recorded.
+/// unrevealed assignments as soon as the removal is recorded (called by <see cref="RemovalFollower"/>).
 /// </summary>
 public sealed partial class Reassigner(
     IDocumentStore store, ScoringPolicyBook policies, IOptions<ScoringOptions> options, IOptions<EpochOptions> epochs, TimeProvider clock, ILogger<Reassigner> logger)
@@ -47,8 +47,11 @@ public sealed partial class Reassigner(
     }
 
     /// <summary>
-    /// Hands on each open assignment of a removed validator whose commit window is still open and that it has not committed
-    /// to; a commitment it made before its removal stays, and cannot be revealed any more.
+    /// Hands on each open assignment of a removed validator that it has not revealed: one it has not committed to while the
+    /// commit window is open (after that the window closer replaces it as absent), and one it committed to at any time
+    /// before the reveal deadline, since a removed validator's reveal is refused and the case would otherwise wait for it
+    /// until that deadline. The forfeited commitment stays on the case and costs its validator reputation at the close, as
+    /// any commitment never revealed does. With nobody left to draw, the case keeps waiting as before.
     /// </summary>
     public async Task<int> HandOnAsync(string validator, CancellationToken ct)
     {
@@ -61,12 +64,17 @@ public sealed partial class Reassigner(
             var epoch = EpochAt(clock.GetUtcNow());
             await using var session = store.LightweightSession();
             await session.BeginTransactionAsync(ct);
-            var read = new LockedRead(session).Lock([ScoringLocks.Case(id)]);
+            // The validator's lock after the case's, as a reveal takes them: a re-admission voted meanwhile is then either
+            // seen here (and nothing is handed on) or recorded after the hand-on, never between the read and the write.
+            var read = new LockedRead(session).Lock([ScoringLocks.Case(id), ScoringLocks.Validator(validator)]);
             var loaded = read.Load<ScoringCase>(id);
+            var admission = read.Load<ValidatorAdmission>(validator);
             await read.ExecuteAsync(ct);
+            if (await admission is { Admitted: true })
+                return handedOn;
             var now = clock.GetUtcNow();
-            if (await loaded is not { Scored: null, CommitClosed: false } @case || !@case.IsAssigned(validator)
-                || @case.CommitmentBy(validator) is not null || now >= @case.CommitClosesAt)
+            if (await loaded is not { Scored: null } @case || !@case.IsAssigned(validator) || @case.HasRevealed(validator)
+                || (@case.CommitmentBy(validator) is null ? @case.CommitClosed || now >= @case.CommitClosesAt : now >= @case.Assignment!.WindowClosesAt))
                 continue;
             var validators = await ReadValidatorsAsync(session, epoch, @case.Contributor, await ExclusionPointsAsync(@case, ct), ct);
             if (Reassignment.Replace(@case, validator, Reassignment.Removed, @case.ReassignmentRound, validators,

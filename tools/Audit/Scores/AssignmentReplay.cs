@@ -276,8 +276,9 @@ internal sealed class AssignmentReplay(SigningDomain domain) : IReplay
     }
 
     /// <summary>
-    /// A replacement (rule of ReviewerReassigned): the replaced validator was assigned, an absent one had not committed,
-    /// every candidate is admitted and new to the case, and the replacement is the candidate with the highest key under
+    /// A replacement (rule of ReviewerReassigned): the replaced validator was assigned, an absent one had not committed, a
+    /// removed one had been removed (so an operator cannot swap out a committed reviewer by calling it removed), every
+    /// candidate is admitted and new to the case, and the replacement is the candidate with the highest key under
     /// the case's seed. From then on the replacement is the one assigned, until the new commit deadline.
     /// </summary>
     private void Reassign(LogEvent e)
@@ -301,6 +302,8 @@ internal sealed class AssignmentReplay(SigningDomain domain) : IReplay
             Find(e.Index, "reassignment", $"contribution {id}: {replaced} is replaced but was not assigned");
         if (Text(e.Data, "reason") == "absent" && _commitments.ContainsKey((id.ToLowerInvariant(), replaced.ToLowerInvariant())))
             Find(e.Index, "reassignment", $"contribution {id}: {replaced} is replaced as absent but had committed");
+        if (Text(e.Data, "reason") == "removed" && _admission.IsAdmitted(replaced))
+            Find(e.Index, "reassignment", $"contribution {id}: {replaced} is replaced as removed but no removal of it precedes the replacement");
         foreach (var candidate in candidates.Where(c => !_admission.IsAdmitted(c.Validator!) || a.Ever.Contains(c.Validator!)))
             Find(e.Index, "reassignment candidate", $"contribution {id}: candidate {candidate.Validator} was not admitted or was assigned to the case before");
         if (!a.Appeal)
