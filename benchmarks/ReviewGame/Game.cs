@@ -347,7 +347,7 @@ public static class Game
         {
             for (var n = 0; n < count; n++)
                 players.Add(new Player(AddressOf($"{strategy}-{n}"), strategy, 4 + 6 * (n + 0.5) / count,
-                    new ValidatorView(AddressOf($"{strategy}-{n}"), policy.ReputationStart, genesis, 0, 0, [], genesis)));
+                    new ValidatorView(AddressOf($"{strategy}-{n}"), policy.ReputationStart, genesis, 0, 0, genesis)));
         }
         Add(Strategy.Honest, settings.HonestValidators);
         Add(Strategy.Sybil, settings.SybilValidators);

@@ -83,6 +83,13 @@ public sealed class RemovedCommitmentTests(LongWindowSystem system) : IClassFixt
         var removedMove = Assert.Single(moves, m => string.Equals(m.GetProperty("validator").GetString(), AnvilNode.DevAddresses[removed], StringComparison.OrdinalIgnoreCase));
         Assert.Equal("unrevealed", removedMove.GetProperty("reason").GetString());
         Assert.Equal(4, moves.Count);
+        // As its page shows it: the newest change first, read from its stream.
+        var view = await system.Api.GetFromJsonAsync<JsonElement>($"/api/validators/{AnvilNode.DevAddresses[removed]}");
+        var recent = view.GetProperty("recentChanges");
+        Assert.Equal(1, recent.GetArrayLength());
+        Assert.Equal("unrevealed", recent[0].GetProperty("reason").GetString());
+        Assert.Equal(id, recent[0].GetProperty("contributionId").GetString());
+        Assert.Equal(recent[0].GetProperty("next").GetDecimal(), view.GetProperty("reputation").GetDecimal());
 
         // The auditors' replay recomputes the replacement (a removal precedes it) and every reputation move.
         var replayed = await Eventually.MatchesAsync(ReplayAsync, r => r.GetProperty("assignments").GetProperty("pending").GetInt32() == 0,

@@ -72,6 +72,19 @@ public sealed class ReviewerSelectionTests
     }
 
     [Fact]
+    public void A_validators_last_sighting_moves_to_the_minute_and_never_far_enough_behind_to_change_its_liveness()
+    {
+        var view = new ValidatorView(Address.Zero, 0.5m, Now, 0, 0, Now);
+        // Commitments within a minute of the last sighting leave the view as it is (no rewrite); the next one moves it.
+        Assert.False(view.SeenAgain(Now.AddSeconds(59)));
+        Assert.True(view.SeenAgain(Now.AddMinutes(1)));
+        var moved = view.Apply(new ReviewCommitted(Id(1), Address.Zero, "0x", "1", 0, "0x", Now.AddMinutes(1)));
+        Assert.Equal(Now.AddMinutes(1), moved.LastSeenAt);
+        // The sighting lags by under a minute; liveness is measured in days.
+        Assert.True(ValidatorView.SeenPrecision < new ScoringOptions().LivenessWindow / 1000);
+    }
+
+    [Fact]
     public void A_contribution_seed_depends_on_the_round_secret_and_the_commitment_binds_the_secret()
     {
         var secret = AssignmentSeed.NewSecret();

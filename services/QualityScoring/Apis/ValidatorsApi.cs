@@ -1,8 +1,10 @@
+using CommunityAI.Contracts;
 using CommunityAI.Formats.Signing;
 using CommunityAI.QualityScoring.Domain;
 using CommunityAI.QualityScoring.Infrastructure;
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
+using CommunityAI.ServiceDefaults.History;
 using CommunityAI.ServiceDefaults.Signing;
 
 namespace CommunityAI.QualityScoring.Apis;
@@ -15,6 +17,17 @@ public static class ValidatorsApi
     /// <summary>An open assignment: commit by <paramref name="CommitClosesAt"/>, reveal by <paramref name="WindowClosesAt"/>.</summary>
     public sealed record AssignmentView(string ContributionId, DateTimeOffset WindowClosesAt, DateTimeOffset? CommitClosesAt, bool Committed);
 
+    /// <summary>How many of a validator's reputation changes its answer lists, newest first; the rest are in the history.</summary>
+    public const int RecentLimit = 50;
+
+    /// <summary>A validator as the portal shows it: its view, and its latest reputation changes read from its own stream.</summary>
+    public sealed record ValidatorAnswer(string Id, decimal Reputation, DateTimeOffset RegisteredAt, int ReviewsSubmitted, int ConsensusReached,
+        IReadOnlyList<ReputationChanged> RecentChanges, DateTimeOffset LastSeenAt, int AtFloor)
+    {
+        public static ValidatorAnswer Of(ValidatorView view, IReadOnlyList<ReputationChanged> recent) =>
+            new(view.Id, view.Reputation, view.RegisteredAt, view.ReviewsSubmitted, view.ConsensusReached, recent, view.LastSeenAt, view.AtFloor);
+    }
+
     public static IEndpointRouteBuilder MapValidatorsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/validators").WithTags("Validators");
@@ -24,7 +37,7 @@ public static class ValidatorsApi
         return app;
     }
 
-    public static async Task<Results<Created<ValidatorView>, ValidationProblem, ProblemHttpResult>> RegisterAsync(
+    public static async Task<Results<Created<ValidatorAnswer>, ValidationProblem, ProblemHttpResult>> RegisterAsync(
         RegistrationRequest request, ValidatorRegistry registry, SignedRequestCheck check, CancellationToken ct)
     {
         switch (SignedIntake.Registration(request, check))
@@ -37,7 +50,7 @@ public static class ValidatorsApi
                 return await registry.RegisterAsync(registration, request.Signature!, ct) switch
                 {
                     (ValidatorRegistry.Outcome.Registered, { } registered) =>
-                        TypedResults.Created($"/api/validators/{registered.Validator}", ValidatorView.Create(registered)),
+                        TypedResults.Created($"/api/validators/{registered.Validator}", ValidatorAnswer.Of(ValidatorView.Create(registered), [])),
                     (ValidatorRegistry.Outcome.NotAdmitted, _) => Problems.Of(StatusCodes.Status403Forbidden, "Not admitted", "validator",
                         "this address is not an admitted validator; validators are admitted by a passed validator-admission proposal (or the genesis set)"),
                     _ => Problems.Of(StatusCodes.Status409Conflict, "Already registered", "validator", "this address is already a registered validator"),
@@ -47,12 +60,20 @@ public static class ValidatorsApi
         }
     }
 
-    public static async Task<Results<Ok<ValidatorView>, NotFound, ValidationProblem>> GetAsync(string address, IQuerySession session, CancellationToken ct)
+    public static async Task<Results<Ok<ValidatorAnswer>, NotFound, ValidationProblem>> GetAsync(string address, IQuerySession session, CancellationToken ct)
     {
         if (!Address.TryParse(address, out var validator))
             return InvalidAddress();
-        return await session.LoadAsync<ValidatorView>(validator, ct) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound();
+        if (await session.LoadAsync<ValidatorView>(validator, ct) is not { } view)
+            return TypedResults.NotFound();
+        // The stream's newest changes by the (stream, version) index: a read of fifty rows however long the history.
+        var recent = await session.Events.QueryAllRawEvents()
+            .Where(e => e.StreamKey == CaseFinaliser.ValidatorStream(view.Id) && e.EventTypeName == ReputationChangedType)
+            .OrderByDescending(e => e.Version).Take(RecentLimit).ToListAsync(ct);
+        return TypedResults.Ok(ValidatorAnswer.Of(view, [.. recent.Select(e => (ReputationChanged)e.Data)]));
     }
+
+    private static readonly string ReputationChangedType = OutboxRoutes.EventTypeName(typeof(ReputationChanged));
 
     /// <summary>Assignments the validator can still review, soonest closing first.</summary>
     public static async Task<Results<Ok<IReadOnlyList<AssignmentView>>, NotFound, ValidationProblem>> GetAssignmentsAsync(

@@ -86,7 +86,8 @@ public sealed class CaseFinaliser(ScoringPolicyBook policies, AdmissionBook admi
         }
         foreach (var change in moves)
             await admissions.RemoveIfAtFloorAsync(session, changed[change.Validator], now, ct);
-        foreach (var reviewer in assignment.Reviewers)
+        // A reviewer who revealed closed its own assignment with its reveal (this very document); only the others are left.
+        foreach (var reviewer in assignment.Reviewers.Where(r => !@case.HasRevealed(r.Validator)))
             session.Store(new Assignment(Assignment.IdFor(@case.Id, reviewer.Validator), reviewer.Validator, @case.Id, assignment.WindowClosesAt, false));
         var moved = changed.Values.Where(v => !views.TryGetValue(v.Id, out var before) || before != v).ToList();
         return (final, moved);

@@ -61,7 +61,8 @@ public sealed class ReviewDesk(IDocumentStore store, CaseFinaliser finaliser, Ti
         session.Store(@case.Apply(committed));
         session.Store(new Assignment(Assignment.IdFor(id, commit.Validator), commit.Validator, id, @case.Assignment!.WindowClosesAt, true,
             @case.CommitClosesAt, Committed: true));
-        session.Store((await view)!.Apply(committed));
+        if ((await view)!.SeenAgain(now))
+            session.Store((await view)!.Apply(committed));
         await session.SaveChangesAsync(ct);
         return new Outcome.Committed(committed);
     }
