@@ -146,8 +146,8 @@ public sealed class ReviewDesk(IDocumentStore store, CaseFinaliser finaliser, Ti
         var byCase = new LockedRead(session).Lock([ScoringLocks.Case(id)]);
         var loaded = byCase.Load<ScoringCase>(id);
         var registered = byCase.Exists<ValidatorView>(validator);
-        // Read without the validator's lock: a removal recorded concurrently hands the assignment on afterwards under this
-        // case's lock, and leaves a commitment made before it in place (never to be revealed).
+        // Read without the validator's lock: a removal recorded concurrently is followed by its hand-on under this case's
+        // lock (RemovalFollower), which replaces the validator unless its reveal got in first; a commitment alone is forfeited.
         var admission = byCase.Load<ValidatorAdmission>(validator);
         await byCase.ExecuteAsync(ct);
         var @case = await loaded;
