@@ -2,8 +2,10 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Numerics;
 using System.Text.Json;
+using CommunityAI.ChainBridge.Log;
 using CommunityAI.Formats.Signing;
 using CommunityAI.Governance.Infrastructure;
+using CommunityAI.ServiceDefaults.Database;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CommunityAI.Governance.IntegrationTests;
@@ -233,5 +235,35 @@ public sealed class ReceiptTests(GovernanceSystem system) : VotingTests(system)
         Assert.Equal(2, receipt.GetProperty("support").GetInt32());
         Assert.Equal("governance/proposals/" + id, receipt.GetProperty("stream").GetString());
         Assert.True(receipt.GetProperty("sequence").GetInt64() > 0);
+    }
+
+    /// <summary>
+    /// Receipts read by many people at once, beside other reads on the same connection pool. The receipt once disposed
+    /// its reader twice; the second came after the connection had gone back to the pool, and closed the reader of
+    /// whichever request had taken that connection (answered 500: "another read operation is pending").
+    /// </summary>
+    [Fact]
+    public async Task Receipts_read_at_the_same_moment_as_other_reads_are_each_answered()
+    {
+        // The receipt asks the log for the vote's index where chain-bridge's tables exist, as in a whole deployment.
+        await using (var chainBridge = Npgsql.NpgsqlDataSource.Create(System.LoginOf(ServiceRoles.ChainBridge)))
+            await LogSchema.EnsureAsync(chainBridge, default);
+        var id = await ProposeAsync(1, new { validator = GovernanceSystem.RandomAddress() });
+        await System.AdvanceAsync(TimeSpan.FromSeconds(31));
+        using var vote = await VoteAsync(System.Vote(3, id, 1, ""));
+        var voteId = (await vote.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+
+        using var start = new SemaphoreSlim(0);
+        var reads = Enumerable.Range(0, 400).Select(async i =>
+        {
+            await start.WaitAsync();
+            var path = i % 2 == 0 ? $"/api/votes/{voteId}/receipt" : $"/api/proposals/{id}";
+            using var response = await System.Api.GetAsync(path);
+            return (path, response.StatusCode, Body: await response.Content.ReadAsStringAsync());
+        }).ToArray();
+        start.Release(reads.Length);
+
+        foreach (var (path, status, body) in await Task.WhenAll(reads))
+            Assert.True(status == HttpStatusCode.OK, $"{path}: {(int)status} {body}");
     }
 }

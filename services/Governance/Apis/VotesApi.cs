@@ -42,22 +42,14 @@ public static class VotesApi
     {
         if (!Hex.TryDecode(id, out _, 32))
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["id"] = ["a vote id is a 32-byte 0x-prefixed hex string"] });
-        // The log table is read by a dynamic lookup: it belongs to chain-bridge and may not exist where it is not deployed.
-        await using var command = dataSource.CreateCommand(ReceiptSql);
-        command.Parameters.AddWithValue("id", id.ToLowerInvariant());
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        if (!await reader.ReadAsync(ct))
+        var (receipt, logged) = await ReadVoteAsync(id.ToLowerInvariant(), dataSource, ct);
+        if (receipt is null)
             return TypedResults.NotFound();
-        var sequence = reader.GetInt64(0);
-        var receipt = new Receipt(id.ToLowerInvariant(), reader.GetString(4), reader.GetString(5), reader.GetInt32(6), reader.GetString(7),
-            reader.GetFieldValue<DateTimeOffset>(8), reader.GetGuid(1), sequence, reader.GetString(2), reader.GetInt64(3), null, null);
-        var logged = reader.GetBoolean(9);
-        await reader.DisposeAsync();
         if (!logged)
             return TypedResults.Ok(receipt);
 
         await using var lookup = dataSource.CreateCommand(LogIndexSql);
-        lookup.Parameters.AddWithValue("seq", sequence);
+        lookup.Parameters.AddWithValue("seq", receipt.Sequence);
         await using var entry = await lookup.ExecuteReaderAsync(ct);
         if (!await entry.ReadAsync(ct))
             return TypedResults.Ok(receipt);
@@ -68,5 +60,20 @@ public static class VotesApi
             InclusionProof = $"/api/log/proof/inclusion?index={index}",
             LeafHash = Hex.Encode(entry.GetFieldValue<byte[]>(1)),
         });
+    }
+
+    // The reader is disposed once, at the end of this method: a reader of a data source's command is the pooled
+    // connection's own, so disposing it again after the connection went back to the pool would close another request's.
+    private static async Task<(Receipt? Receipt, bool Logged)> ReadVoteAsync(string id, NpgsqlDataSource dataSource, CancellationToken ct)
+    {
+        // The log table is read by a dynamic lookup: it belongs to chain-bridge and may not exist where it is not deployed.
+        await using var command = dataSource.CreateCommand(ReceiptSql);
+        command.Parameters.AddWithValue("id", id);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct))
+            return (null, false);
+        var receipt = new Receipt(id, reader.GetString(4), reader.GetString(5), reader.GetInt32(6), reader.GetString(7),
+            reader.GetFieldValue<DateTimeOffset>(8), reader.GetGuid(1), reader.GetInt64(0), reader.GetString(2), reader.GetInt64(3), null, null);
+        return (receipt, reader.GetBoolean(9));
     }
 }
