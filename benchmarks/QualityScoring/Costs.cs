@@ -6,26 +6,29 @@ namespace CommunityAI.Benchmarks.QualityScoring;
 /// <summary>
 /// What a phase cost per item, which a shared machine's load distorts far less than its rate: database round trips
 /// (<see cref="RoundTrips"/>), CPU time of this process (the service and the benchmark's own publishing) and CPU time of
-/// the PostgreSQL backends serving this database (read from /proc, so only where the server runs on this machine).
+/// the PostgreSQL backends serving this database (read from /proc, so only where the server runs on this machine), and
+/// the write-ahead log the server wrote (the whole server's, so it is this phase's only on a server nothing else uses).
 /// </summary>
 internal sealed class Costs(RoundTrips roundTrips, NpgsqlDataSource dataSource)
 {
     // USER_HZ: /proc reports CPU time in ticks of 1/100 s on Linux.
     private const double TicksPerSecond = 100;
 
-    public sealed record Snapshot(long Commands, TimeSpan ProcessCpu, TimeSpan? DatabaseCpu);
+    public sealed record Snapshot(long Commands, TimeSpan ProcessCpu, TimeSpan? DatabaseCpu, long WalBytes);
 
     public async Task<Snapshot> TakeAsync()
     {
         using var process = Process.GetCurrentProcess();
-        return new Snapshot(roundTrips.Commands, process.TotalProcessorTime, await DatabaseCpuAsync());
+        await using var wal = dataSource.CreateCommand("SELECT (pg_current_wal_lsn() - '0/0'::pg_lsn)::bigint");
+        return new Snapshot(roundTrips.Commands, process.TotalProcessorTime, await DatabaseCpuAsync(), (long)(await wal.ExecuteScalarAsync())!);
     }
 
     public static string PerItem(Snapshot before, Snapshot after, int items)
     {
         var process = (after.ProcessCpu - before.ProcessCpu).TotalMilliseconds / items;
         var database = after.DatabaseCpu is { } a && before.DatabaseCpu is { } b ? $"{(a - b).TotalMilliseconds / items:F2} ms" : "n/a";
-        return $"{(after.Commands - before.Commands) / (double)items:F1} round trips, CPU {process:F2} ms here + {database} PostgreSQL";
+        var wal = (after.WalBytes - before.WalBytes) / 1024.0 / items;
+        return $"{(after.Commands - before.Commands) / (double)items:F1} round trips, CPU {process:F2} ms here + {database} PostgreSQL, WAL {wal:F1} KiB";
     }
 
     // Backends that end during a phase take their CPU time with them; the service's pooled connections stay open.

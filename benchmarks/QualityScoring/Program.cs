@@ -1,7 +1,8 @@
 // Scoring throughput against the plain consume rate of the same messages on the same broker, measured in one run, and
 // near-duplicate lookup time against an index of 100k texts.
 //   COMMUNITYAI_TEST_INFRA=local dotnet run --project benchmarks/QualityScoring -c Release --artifacts-path /tmp/art-x \
-//     [contributions=3000] [reviewed=300] [indexSize=100000] [lookups=1000]
+//     [contributions=3000] [reviewed=300] [indexSize=100000] [lookups=1000] [validators=5]
+// validators: how many are admitted and drawn from (the first five are anvil's dev keys 1-5, any more are generated).
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
@@ -26,6 +27,8 @@ var contributions = Arg(0, 3000);
 var reviewed = Arg(1, 300);
 var indexSize = Arg(2, 100_000);
 var lookups = Arg(3, 1000);
+var validators = Enumerable.Range(0, Arg(4, 5)).Select(Validator).ToList();
+var keyOf = validators.ToDictionary(v => v.Address, v => v.Key, StringComparer.OrdinalIgnoreCase);
 
 Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}");
 Console.WriteLine($"load average at start: {LoadAverage()}");
@@ -42,9 +45,9 @@ try
     builder.Configuration["Scoring:ReviewWindow"] = "01:00:00";
     builder.Configuration["Scoring:CommitWindow"] = "00:30:00"; // must end before the review window does
     builder.Configuration["Chain:VerifyingContract"] = TestChain.AnchorContract;
-    // The five validators below are admitted from the start.
-    foreach (var key in new[] { 1, 2, 3, 4, 5 })
-        builder.Configuration[$"Scoring:GenesisValidators:{key}"] = AnvilNode.DevAddresses[key];
+    // The validators below are admitted from the start.
+    for (var i = 0; i < validators.Count; i++)
+        builder.Configuration[$"Scoring:GenesisValidators:{i}"] = validators[i].Address;
     builder.Logging.ClearProviders();
     builder.AddApplicationServices();
     using var host = builder.Build();
@@ -60,12 +63,12 @@ try
     var automated = await ScoreAllAsync(Enumerable.Range(0, contributions).Select(_ => Texts.Submission(6, texts.Next())).ToList(), "contribution_scored");
     var automatedCosts = Costs.PerItem(before, await costs.TakeAsync(), contributions);
 
-    // Five validators; each contribution gets three reviewers, then the reviews reach consensus.
+    // The validators register; each contribution gets three reviewers, then the reviews reach consensus.
     var registry = host.Services.GetRequiredService<ValidatorRegistry>();
-    foreach (var key in new[] { 1, 2, 3, 4, 5 })
+    foreach (var (address, key) in validators)
     {
-        var registration = new ValidatorRegistrationPayload(AnvilNode.DevAddresses[key], 1, (ulong)DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds());
-        var (outcome, _) = await registry.RegisterAsync(registration, TypedDataSigner.Sign(registration, TestChain.Domain, AnvilNode.DevPrivateKeys[key]), default);
+        var registration = new ValidatorRegistrationPayload(address, 1, (ulong)DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds());
+        var (outcome, _) = await registry.RegisterAsync(registration, TypedDataSigner.Sign(registration, TestChain.Domain, key), default);
         if (outcome != ValidatorRegistry.Outcome.Registered)
             throw new InvalidOperationException($"validator {registration.Validator}: {outcome}");
     }
@@ -75,7 +78,7 @@ try
     var assignedCosts = Costs.PerItem(before, await costs.TakeAsync(), reviewed);
     var (consensusRate, reviewRate, reviewCosts) = await ReviewAllAsync(toReview.Select(s => s.ContributionId).ToList());
 
-    Console.WriteLine($"contributions: {contributions} (automated), {reviewed} (reviewed by 3 of 5 validators)");
+    Console.WriteLine($"contributions: {contributions} (automated), {reviewed} (reviewed by 3 of {validators.Count} validators)");
     Console.WriteLine($"  plain consume (no-op consumer)          {limit,8:F0} msg/s   (limit)");
     Console.WriteLine($"  automated checks → final score          {automated,8:F0} /s      = {automated / limit:P1} of the limit");
     Console.WriteLine($"  automated checks → reviewers assigned   {assignedRate,8:F0} /s      = {assignedRate / limit:P1} of the limit");
@@ -84,6 +87,7 @@ try
     Console.WriteLine($"    final score  {automatedCosts}");
     Console.WriteLine($"    assignment   {assignedCosts}");
     Console.WriteLine($"    review       {reviewCosts}");
+    Console.WriteLine($"  a reviewed case as stored: {await CaseSizeAsync(toReview.Select(s => s.ContributionId).ToArray())}");
     Console.WriteLine($"load average at end: {LoadAverage()}");
 
     await NearDuplicateLookupAsync(dataSource, indexSize, lookups, texts);
@@ -134,13 +138,13 @@ try
         // Signing is the validators' work, done before the clock starts.
         var reviews = cases.SelectMany(c => c.Assignment!.Reviewers.Select((r, i) =>
         {
-            var key = AnvilNode.DevAddresses.ToList().IndexOf(r.Validator);
+            var key = keyOf[r.Validator];
             var payload = new ReviewPayload(r.Validator, c.Id, (ushort)(60 + i * 5), "accept", Hex.Encode(RandomNumberGenerator.GetBytes(32)),
                 (ulong)Random.Shared.NextInt64(1, long.MaxValue), deadline);
             var commit = new ReviewCommitPayload(r.Validator, c.Id, ReviewCommitment.Compute(payload.Score, payload.Verdict, payload.Salt),
                 (ulong)Random.Shared.NextInt64(1, long.MaxValue), deadline);
-            return (payload, TypedDataSigner.Sign(payload, TestChain.Domain, AnvilNode.DevPrivateKeys[key]),
-                commit, TypedDataSigner.Sign(commit, TestChain.Domain, AnvilNode.DevPrivateKeys[key]));
+            return (payload, TypedDataSigner.Sign(payload, TestChain.Domain, key),
+                commit, TypedDataSigner.Sign(commit, TestChain.Domain, key));
         })).ToList();
         var before = await CountAsync("contribution_scored");
         var next = -1;
@@ -178,6 +182,17 @@ try
         if (await CountAsync("contribution_scored") < before + ids.Count)
             throw new InvalidOperationException("not every reviewed contribution reached consensus");
         return (ids.Count / seconds, reviews.Count / seconds, perReview);
+    }
+
+    // The case document's stored (TOAST-compressed where large) size: what every rewrite of a case writes again.
+    async Task<string> CaseSizeAsync(string[] ids)
+    {
+        await using var command = dataSource.CreateCommand(
+            "SELECT avg(pg_column_size(data))::bigint, avg(octet_length(data::text))::bigint FROM scoring.mt_doc_scoringcase WHERE id = ANY(@ids)");
+        command.Parameters.AddWithValue("ids", ids);
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        return $"{reader.GetInt64(0):N0} bytes stored on average ({reader.GetInt64(1):N0} bytes of JSON)";
     }
 
     async Task<long> CountAsync(string type)
@@ -241,6 +256,15 @@ static async Task NearDuplicateLookupAsync(NpgsqlDataSource dataSource, int inde
     double Ms(double percentile) => latency.GetValueAtPercentile(percentile) * 1000.0 / Stopwatch.Frequency;
     Console.WriteLine($"near-duplicate lookup (MinHash + LSH candidates + similarity), {lookups} queries: p50 {Ms(50):F2} ms, p99 {Ms(99):F2} ms, max {Ms(100):F2} ms");
     Console.WriteLine($"  one-word edits found pointing at their original: {found}/{lookups / 2}; unrelated texts flagged: {falseHits}/{lookups - lookups / 2}");
+}
+
+// Anvil's dev keys 1-5 first, as the benchmark always had; generated keys past them.
+static (string Address, string Key) Validator(int i)
+{
+    if (i < 5)
+        return (AnvilNode.DevAddresses[i + 1], AnvilNode.DevPrivateKeys[i + 1]);
+    var key = Nethereum.Signer.EthECKey.GenerateKey();
+    return (key.GetPublicAddress(), key.GetPrivateKey());
 }
 
 static string LoadAverage() =>
