@@ -66,16 +66,9 @@ public sealed class ConsensusTests
     public void Final_score_combines_automated_and_consensus_and_moves_reputations()
     {
         var policy = new ScoringOptions { AutomatedWeight = 30, ClipDistance = 20, Quorum = 2, ReviewersPerContribution = 3 }.ToPolicy(DateTimeOffset.UnixEpoch);
-        var now = DateTimeOffset.UnixEpoch;
-        var id = "0x" + new string('a', 64);
-        var checks = new AutomatedChecksCompleted(id, "0x" + new string('1', 40), "data", "0x" + new string('b', 64), "ipfs://x", 10, null,
-            policy.Version, null, null, null, [], 80, now);
-        var reviewers = new[] { 1, 2, 3 }.Select(i => new AssignedReviewer($"0x{i:x40}", 0.5m)).ToList();
-        var @case = ScoringCase.Create(checks).Apply(new ReviewersAssigned(id, reviewers, 3, 2, now.AddHours(1), policy.Version, now))
-            .Apply(Review(id, 1, 60)).Apply(Review(id, 2, 70)).Apply(Review(id, 3, 0));
-        var reputations = reviewers.ToDictionary(r => r.Validator, r => r.Reputation, StringComparer.OrdinalIgnoreCase);
+        var @case = Assigned(policy, Now.AddHours(1)).Apply(Review(1, 60)).Apply(Review(2, 70)).Apply(Review(3, 0));
 
-        var outcome = ScoreDecision.Finalise(@case, policy, reputations, now);
+        var outcome = ScoreDecision.Finalise(@case, policy, Reputations(1, 2, 3), Now);
 
         Assert.Equal(60, outcome.Scored.Components!.ConsensusScore);
         Assert.Equal((30 * 80 + 70 * 60 + 50) / 100, outcome.Scored.Score);
@@ -89,14 +82,9 @@ public sealed class ConsensusTests
     public void Fewer_reviews_than_the_quorum_fall_back_to_the_automated_score_and_say_so()
     {
         var policy = new ScoringOptions().ToPolicy(DateTimeOffset.UnixEpoch);
-        var now = DateTimeOffset.UnixEpoch;
-        var id = "0x" + new string('a', 64);
-        var checks = new AutomatedChecksCompleted(id, "0x" + new string('1', 40), "data", "0x" + new string('b', 64), "ipfs://x", 10, null,
-            policy.Version, null, null, null, [], 80, now);
-        var reviewers = new[] { 1, 2, 3 }.Select(i => new AssignedReviewer($"0x{i:x40}", 0.5m)).ToList();
-        var @case = ScoringCase.Create(checks).Apply(new ReviewersAssigned(id, reviewers, 3, 2, now, policy.Version, now)).Apply(Review(id, 1, 10));
+        var @case = Assigned(policy, Now).Apply(Review(1, 10));
 
-        var outcome = ScoreDecision.Finalise(@case, policy, reviewers.ToDictionary(r => r.Validator, r => r.Reputation), now);
+        var outcome = ScoreDecision.Finalise(@case, policy, Reputations(1, 2, 3), Now);
 
         Assert.Equal(80, outcome.Scored.Score);
         Assert.Equal(ScoreDecision.NoQuorum, outcome.Scored.Fallback);
@@ -108,17 +96,10 @@ public sealed class ConsensusTests
     public void A_commitment_never_revealed_costs_reputation_as_a_review_with_no_agreement()
     {
         var policy = new ScoringOptions().ToPolicy(DateTimeOffset.UnixEpoch);
-        var now = DateTimeOffset.UnixEpoch;
-        var id = "0x" + new string('a', 64);
-        var checks = new AutomatedChecksCompleted(id, "0x" + new string('1', 40), "data", "0x" + new string('b', 64), "ipfs://x", 10, null,
-            policy.Version, null, null, null, [], 80, now);
-        var reviewers = new[] { 1, 2, 3 }.Select(i => new AssignedReviewer($"0x{i:x40}", 0.5m)).ToList();
-        var @case = ScoringCase.Create(checks).Apply(new ReviewersAssigned(id, reviewers, 3, 2, now, policy.Version, now));
-        foreach (var validator in new[] { 1, 2, 3 })
-            @case = @case.Apply(new ReviewCommitted(id, $"0x{validator:x40}", "0x" + new string('c', 64), "1", 0, "0x", now));
-        @case = @case.Apply(Review(id, 1, 60)).Apply(Review(id, 2, 62));
+        var @case = Assigned(policy, Now).Apply(Commitment(1, Now)).Apply(Commitment(2, Now)).Apply(Commitment(3, Now))
+            .Apply(Review(1, 60)).Apply(Review(2, 62));
 
-        var outcome = ScoreDecision.Finalise(@case, policy, reviewers.ToDictionary(r => r.Validator, r => r.Reputation), now);
+        var outcome = ScoreDecision.Finalise(@case, policy, Reputations(1, 2, 3), Now);
 
         Assert.Null(outcome.Scored.Fallback);
         var lazy = outcome.Reputation.Single(r => r.Validator.EndsWith('3'));
@@ -128,9 +109,8 @@ public sealed class ConsensusTests
         Assert.True(outcome.Reputation.Single(r => r.Validator.EndsWith('1')).Next > lazy.Next);
 
         // Short of the quorum the fallback decides, and the unrevealed commitment still costs.
-        var alone = ScoringCase.Create(checks).Apply(new ReviewersAssigned(id, reviewers, 3, 2, now, policy.Version, now))
-            .Apply(new ReviewCommitted(id, $"0x{3:x40}", "0x" + new string('c', 64), "1", 0, "0x", now));
-        var fallback = ScoreDecision.Finalise(alone, policy, reviewers.ToDictionary(r => r.Validator, r => r.Reputation), now);
+        var alone = Assigned(policy, Now).Apply(Commitment(3, Now));
+        var fallback = ScoreDecision.Finalise(alone, policy, Reputations(1, 2, 3), Now);
         Assert.Equal(ScoreDecision.NoQuorum, fallback.Scored.Fallback);
         Assert.Equal(ScoreDecision.Unrevealed, Assert.Single(fallback.Reputation).Reason);
     }
@@ -139,40 +119,79 @@ public sealed class ConsensusTests
     public void A_removed_reviewers_forfeited_commitment_is_not_waited_for_and_still_costs_reputation()
     {
         var policy = new ScoringOptions().ToPolicy(DateTimeOffset.UnixEpoch);
-        var now = DateTimeOffset.UnixEpoch;
-        var id = "0x" + new string('a', 64);
-        var checks = new AutomatedChecksCompleted(id, "0x" + new string('1', 40), "data", "0x" + new string('b', 64), "ipfs://x", 10, null,
-            policy.Version, null, null, null, [], 80, now);
-        var reviewers = new[] { 1, 2, 3 }.Select(i => new AssignedReviewer($"0x{i:x40}", 0.5m)).ToList();
-        var @case = ScoringCase.Create(checks).Apply(new ReviewersAssigned(id, reviewers, 4, 2, now.AddHours(2), policy.Version, now,
-            CommitClosesAt: now.AddHours(1)));
-        foreach (var validator in new[] { 1, 2, 3 })
-            @case = @case.Apply(new ReviewCommitted(id, $"0x{validator:x40}", "0x" + new string('c', 64), "1", 0, "0x", now));
-        @case = @case.RevealHeld($"0x{1:x40}").RevealHeld($"0x{2:x40}") with { CommitClosed = true };
-        var later = now.AddMinutes(90);
+        var @case = Assigned(policy, Now.AddHours(2), eligible: 4, commitClosesAt: Now.AddHours(1))
+            .Apply(Commitment(1, Now)).Apply(Commitment(2, Now)).Apply(Commitment(3, Now));
+        @case = @case.RevealHeld(V(1)).RevealHeld(V(2)) with { CommitClosed = true };
+        var later = Now.AddMinutes(90);
         Assert.False(@case.Complete(later)); // waiting for 3's reveal, which its removal makes impossible
 
         // 3 is removed and replaced by 4: the case takes commitments again, and waits for 4 only.
-        var replacement = new AssignedReviewer($"0x{4:x40}", 0.5m);
-        @case = @case.Apply(new ReviewerReassigned(id, $"0x{3:x40}", replacement, "removed", 0, [replacement], later.AddHours(1), later.AddHours(2), later));
+        var replacement = new AssignedReviewer(V(4), 0.5m);
+        @case = @case.Apply(new ReviewerReassigned(Id, V(3), replacement, "removed", 0, [replacement], later.AddHours(1), later.AddHours(2), later));
         Assert.False(@case.CommitClosed);
         Assert.False(@case.AllCommitted);
         Assert.Equal(later.AddHours(1), @case.OpenUntil);
         Assert.False(@case.Complete(later));
-        @case = @case.Apply(new ReviewCommitted(id, $"0x{4:x40}", "0x" + new string('c', 64), "1", 0, "0x", later));
+        @case = @case.Apply(Commitment(4, later));
         Assert.True(@case.AllCommitted);
         Assert.False(@case.Complete(later));
-        Assert.True(@case.RevealHeld($"0x{4:x40}").Complete(later));
+        Assert.True(@case.RevealHeld(V(4)).Complete(later));
 
         // Closed on 1, 2 and 4; 3's forfeited commitment costs it as unrevealed.
-        @case = @case.Apply(Review(id, 1, 60)).Apply(Review(id, 2, 62)).Apply(Review(id, 4, 61));
-        var reputations = new[] { 1, 2, 3, 4 }.ToDictionary(i => $"0x{i:x40}", _ => 0.5m, StringComparer.OrdinalIgnoreCase);
-        var outcome = ScoreDecision.Finalise(@case, policy, reputations, later);
+        @case = @case.Apply(Review(1, 60)).Apply(Review(2, 62)).Apply(Review(4, 61));
+        var outcome = ScoreDecision.Finalise(@case, policy, Reputations(1, 2, 3, 4), later);
         Assert.Null(outcome.Scored.Fallback);
         Assert.Equal(3, outcome.Scored.Reviews!.Count);
         Assert.Equal(ScoreDecision.Unrevealed, outcome.Reputation.Single(r => r.Validator.EndsWith('3')).Reason);
     }
 
-    private static ReviewSubmitted Review(string id, int validator, int score) =>
-        new(id, $"0x{validator:x40}", score, Consensus.Accept, "1", 0, "0x", DateTimeOffset.UnixEpoch);
+    /// <summary>
+    /// The case is rewritten at every commitment, reveal and close, so it keeps no list that grows with the validator
+    /// set: a draw's and a replacement's candidates stay in their history events, where the audit checks the draw.
+    /// </summary>
+    [Fact]
+    public void The_case_keeps_its_draws_without_their_candidates_which_the_history_events_hold()
+    {
+        var policy = new ScoringOptions().ToPolicy(DateTimeOffset.UnixEpoch);
+        var everyone = Enumerable.Range(1, 500).Select(i => new AssignedReviewer(V(i), 0.5m)).ToList();
+        var drawn = new ReviewersAssigned(Id, Reviewers, everyone.Count, 2, Now.AddHours(2), policy.Version, Now, Candidates: everyone,
+            CommitClosesAt: Now.AddHours(1));
+        var @case = ScoringCase.Create(Checks(policy)).Apply(drawn);
+        Assert.Null(@case.Assignment!.Candidates);
+        Assert.Equal(500, @case.Assignment.EligibleValidators);
+        Assert.Equal(Reviewers, @case.Assignment.Reviewers);
+        Assert.Equal(500, drawn.Candidates!.Count);
+
+        var replacement = new AssignedReviewer(V(4), 0.5m);
+        var reassigned = new ReviewerReassigned(Id, V(3), replacement, "absent", 1, everyone.Skip(3).ToList(), Now.AddHours(2), Now.AddHours(3), Now.AddHours(1));
+        @case = @case.Apply(reassigned);
+        Assert.Empty(@case.Reassigned.Single().Candidates);
+        Assert.Equal(replacement, @case.Reassigned.Single().Replacement);
+        Assert.Equal(497, reassigned.Candidates.Count);
+    }
+
+    private static readonly string Id = "0x" + new string('a', 64);
+    private static readonly DateTimeOffset Now = DateTimeOffset.UnixEpoch;
+
+    /// <summary>Validators 1, 2 and 3, at reputation 0.5.</summary>
+    private static readonly List<AssignedReviewer> Reviewers = [.. new[] { 1, 2, 3 }.Select(i => new AssignedReviewer(V(i), 0.5m))];
+
+    private static string V(int validator) => $"0x{validator:x40}";
+
+    private static Dictionary<string, decimal> Reputations(params int[] validators) =>
+        validators.ToDictionary(V, _ => 0.5m, StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Automated checks scoring 80.</summary>
+    private static AutomatedChecksCompleted Checks(ScoringPolicyPublished policy) =>
+        new(Id, "0x" + new string('1', 40), "data", "0x" + new string('b', 64), "ipfs://x", 10, null, policy.Version, null, null, null, [], 80, Now);
+
+    /// <summary>A case after its automated checks, assigned to <see cref="Reviewers"/> with a quorum of 2.</summary>
+    private static ScoringCase Assigned(ScoringPolicyPublished policy, DateTimeOffset windowClosesAt, int eligible = 3, DateTimeOffset? commitClosesAt = null) =>
+        ScoringCase.Create(Checks(policy)).Apply(new ReviewersAssigned(Id, Reviewers, eligible, 2, windowClosesAt, policy.Version, Now,
+            CommitClosesAt: commitClosesAt));
+
+    private static ReviewCommitted Commitment(int validator, DateTimeOffset at) => new(Id, V(validator), "0x" + new string('c', 64), "1", 0, "0x", at);
+
+    private static ReviewSubmitted Review(int validator, int score) =>
+        new(Id, V(validator), score, Consensus.Accept, "1", 0, "0x", Now);
 }

@@ -66,7 +66,12 @@ public sealed record ScoringCase(
     public static ScoringCase Create(AutomatedChecksCompleted checks) =>
         new(checks.ContributionId, checks.Contributor, checks.Kind, checks, null, [], null);
 
-    public ScoringCase Apply(ReviewersAssigned assigned) => this with { Assignment = assigned };
+    /// <summary>
+    /// The case keeps the draw without its candidates: they are every eligible validator, so they grow with the validator
+    /// set, and the case is rewritten at every commitment, reveal and close. The draw's <see cref="ReviewersAssigned"/>
+    /// event in the history keeps them, and that is where anyone checks the draw (<c>communityai-audit replay</c>).
+    /// </summary>
+    public ScoringCase Apply(ReviewersAssigned assigned) => this with { Assignment = assigned with { Candidates = null } };
 
     public IReadOnlyList<ReviewerReassigned> Reassigned => Reassignments ?? [];
 
@@ -103,7 +108,7 @@ public sealed record ScoringCase(
         {
             First = new FirstRound(Assignment, Committed, Reviews, Reassigned, Scored),
             Assignment = new ReviewersAssigned(panel.ContributionId, panel.Reviewers, panel.Candidates.Count, panel.Quorum,
-                panel.WindowClosesAt, panel.PolicyVersion, panel.AssignedAt, panel.SeedRound, panel.Seed, panel.Candidates, panel.CommitClosesAt),
+                panel.WindowClosesAt, panel.PolicyVersion, panel.AssignedAt, panel.SeedRound, panel.Seed, null, panel.CommitClosesAt),
             Commitments = [],
             RevealedBy = [],
             Reviews = [],
@@ -152,7 +157,7 @@ public sealed record ScoringCase(
                 CommitClosesAt = reassigned.CommitClosesAt,
                 WindowClosesAt = reassigned.WindowClosesAt,
             },
-            Reassignments = [.. Reassigned, reassigned],
+            Reassignments = [.. Reassigned, reassigned with { Candidates = [] }], // as the draw: candidates in the event only
         };
     }
 

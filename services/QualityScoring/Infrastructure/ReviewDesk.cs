@@ -61,8 +61,9 @@ public sealed class ReviewDesk(IDocumentStore store, CaseFinaliser finaliser, Ti
         session.Store(@case.Apply(committed));
         session.Store(new Assignment(Assignment.IdFor(id, commit.Validator), commit.Validator, id, @case.Assignment!.WindowClosesAt, true,
             @case.CommitClosesAt, Committed: true));
-        if ((await view)!.SeenAgain(now))
-            session.Store((await view)!.Apply(committed));
+        var seen = (await view)!;
+        if (seen.SeenAgain(now))
+            session.Store(seen.Apply(committed));
         await session.SaveChangesAsync(ct);
         return new Outcome.Committed(committed);
     }
