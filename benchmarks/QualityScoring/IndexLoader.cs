@@ -21,7 +21,10 @@ internal static class IndexLoader
             }
             await signatures.CompleteAsync();
         }
-        await using (var bands = await connection.BeginBinaryImportAsync($"COPY {NearDuplicateIndex.Bands} (band_key, contribution_id) FROM STDIN (FORMAT BINARY)"))
+        // Band rows name their text by the sequence number its signature row was given: copied by id, then joined.
+        await using (var temporary = new NpgsqlCommand("CREATE TEMP TABLE bench_bands (band_key bigint, contribution_id text)", connection))
+            await temporary.ExecuteNonQueryAsync();
+        await using (var bands = await connection.BeginBinaryImportAsync("COPY bench_bands (band_key, contribution_id) FROM STDIN (FORMAT BINARY)"))
         {
             foreach (var row in rows)
             {
@@ -34,6 +37,10 @@ internal static class IndexLoader
             }
             await bands.CompleteAsync();
         }
+        await using (var join = new NpgsqlCommand(
+            $"INSERT INTO {NearDuplicateIndex.Bands} (band_key, seq) SELECT b.band_key, s.seq FROM bench_bands b JOIN {NearDuplicateIndex.Signatures} s USING (contribution_id); DROP TABLE bench_bands",
+            connection))
+            await join.ExecuteNonQueryAsync();
         await using var analyze = new NpgsqlCommand($"ANALYZE {NearDuplicateIndex.Signatures}; ANALYZE {NearDuplicateIndex.Bands};", connection);
         await analyze.ExecuteNonQueryAsync();
     }

@@ -292,10 +292,14 @@ public class ScoringSystem : IAsyncLifetime
     /// <summary>The contributions in the near-duplicate index.</summary>
     public Task<List<string>> IndexedAsync() => IdsAsync($"SELECT contribution_id FROM {NearDuplicateIndex.Signatures}");
 
-    /// <summary>Contributions in the near-duplicate index (signatures or bands) whose automated checks the history lacks.</summary>
+    /// <summary>
+    /// Contributions in the near-duplicate index (signatures or bands) whose automated checks the history lacks; band rows
+    /// whose signature is gone are named by their sequence number.
+    /// </summary>
     public Task<List<string>> IndexedWithoutHistoryAsync() => IdsAsync($"""
         SELECT contribution_id FROM (SELECT contribution_id FROM {NearDuplicateIndex.Signatures}
-                                     UNION SELECT contribution_id FROM {NearDuplicateIndex.Bands}) AS indexed
+                                     UNION SELECT coalesce(s.contribution_id, 'band rows of seq ' || b.seq)
+                                           FROM {NearDuplicateIndex.Bands} b LEFT JOIN {NearDuplicateIndex.Signatures} s USING (seq)) AS indexed
         WHERE NOT EXISTS (SELECT 1 FROM history.mt_events e
                           WHERE e.stream_id = 'scoring/' || indexed.contribution_id AND e.type = 'automated_checks_completed')
         """);

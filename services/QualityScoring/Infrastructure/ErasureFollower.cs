@@ -18,8 +18,6 @@ public sealed class ErasureFollower(NpgsqlDataSource dataSource, IDocumentStore 
 {
     private const string ContributionStreams = "contributions/";
     private static readonly string ErasedType = OutboxRoutes.EventTypeName(typeof(ContributionErased));
-    private static readonly string DeleteBandsSql = $"DELETE FROM {NearDuplicateIndex.Bands} WHERE contribution_id = ANY(?)";
-    private static readonly string DeleteSignaturesSql = $"DELETE FROM {NearDuplicateIndex.Signatures} WHERE contribution_id = ANY(?)";
 
     /// <summary>This follower's <see cref="FollowerCheckpoint"/>: every erasure at or below it is applied.</summary>
     public const string CheckpointKey = "erasures";
@@ -45,8 +43,7 @@ public sealed class ErasureFollower(NpgsqlDataSource dataSource, IDocumentStore 
         {
             foreach (var e in erased)
                 session.Store(new ErasedContent(Formats.Hex.Encode(Formats.Hex.Decode(e.ContributionId, 32)), e.ErasedAt));
-            session.QueueSqlCommand(DeleteBandsSql, (object)ids);
-            session.QueueSqlCommand(DeleteSignaturesSql, (object)ids);
+            session.QueueSqlCommand(NearDuplicateIndex.DeleteSql, (object)ids);
         }
         session.Store(new FollowerCheckpoint(CheckpointKey, checkpoint));
         await session.SaveChangesAsync(ct);

@@ -5,14 +5,22 @@ using NpgsqlTypes;
 namespace CommunityAI.QualityScoring.Infrastructure;
 
 /// <summary>
-/// The LSH index of earlier texts in the service's schema: one row per (band key, contribution) and each text's MinHash
-/// signature. Lookups read only the contributions that share a band key, through the primary key's index. Rows are
-/// written in the transaction that records the automated checks, so the index never holds a text the history lacks.
+/// The LSH index of earlier texts in the service's schema: each text's MinHash signature under its contribution id and a
+/// sequence number, and one row per (band key, sequence number). Lookups read only the contributions that share a band
+/// key, through the primary keys' indexes. Rows are written in the transaction that records the automated checks, so the
+/// index never holds a text the history lacks.
 /// </summary>
+/// <remarks>
+/// A band row names its text by the signature's sequence number (8 bytes), not the 66-character contribution id: with
+/// 16 bands a text, the id made the band rows and their index the largest part of what a contribution wrote here.
+/// </remarks>
 public static class NearDuplicateIndex
 {
-    public const string Bands = Extensions.Schema + ".minhash_bands";
+    public const string Bands = Extensions.Schema + ".minhash_band_keys";
     public const string Signatures = Extensions.Schema + ".minhash_signatures";
+
+    /// <summary>The band table of indexes written before December 2026, keyed by contribution id; moved over at start.</summary>
+    private const string FormerBands = Extensions.Schema + ".minhash_bands";
 
     /// <summary>Candidates considered per lookup; near-identical texts share most bands, so the best is among the first.</summary>
     public const int MaxCandidates = 500;
@@ -23,23 +31,41 @@ public static class NearDuplicateIndex
             contribution_id text PRIMARY KEY,
             seq bigserial NOT NULL,
             signature integer[] NOT NULL);
+        CREATE UNIQUE INDEX IF NOT EXISTS minhash_signatures_seq ON {Signatures} (seq);
         CREATE TABLE IF NOT EXISTS {Bands} (
             band_key bigint NOT NULL,
-            contribution_id text NOT NULL,
-            PRIMARY KEY (band_key, contribution_id));
+            seq bigint NOT NULL,
+            PRIMARY KEY (band_key, seq));
+        DO $$ BEGIN
+            IF to_regclass('{FormerBands}') IS NOT NULL THEN
+                INSERT INTO {Bands} (band_key, seq)
+                    SELECT b.band_key, s.seq FROM {FormerBands} b JOIN {Signatures} s USING (contribution_id)
+                    ON CONFLICT DO NOTHING;
+                DROP TABLE {FormerBands};
+            END IF;
+        END $$;
         """;
 
     private static readonly string FindSql = $"""
         SELECT s.contribution_id, s.signature
         FROM {Signatures} s
-        WHERE s.contribution_id IN (SELECT DISTINCT b.contribution_id FROM {Bands} b WHERE b.band_key = ANY(@keys))
+        WHERE s.seq IN (SELECT b.seq FROM {Bands} b WHERE b.band_key = ANY(@keys))
           AND s.contribution_id <> @self
         ORDER BY s.seq
         LIMIT {MaxCandidates}
         """;
 
-    private static readonly string AddSignatureSql = $"INSERT INTO {Signatures} (contribution_id, signature) VALUES (?, ?)";
-    private static readonly string AddBandsSql = $"INSERT INTO {Bands} (band_key, contribution_id) SELECT DISTINCT k, ? FROM unnest(?) AS k";
+    // One statement: the band rows take the sequence number the signature's row was just given.
+    private static readonly string AddSql = $"""
+        WITH added AS (INSERT INTO {Signatures} (contribution_id, signature) VALUES (?, ?) RETURNING seq)
+        INSERT INTO {Bands} (band_key, seq) SELECT DISTINCT k, added.seq FROM added, unnest(?) AS k
+        """;
+
+    /// <summary>Removes the texts of <c>?</c> (an array of contribution ids): their signatures, and the band rows of their sequence numbers.</summary>
+    public static readonly string DeleteSql = $"""
+        WITH gone AS (DELETE FROM {Signatures} WHERE contribution_id = ANY(?) RETURNING seq)
+        DELETE FROM {Bands} WHERE seq IN (SELECT seq FROM gone)
+        """;
 
     /// <summary>The earliest-indexed contribution with the highest estimated similarity among those sharing a band.</summary>
     public static async Task<(string ContributionId, double Similarity)?> FindNearestAsync(
@@ -75,7 +101,6 @@ public static class NearDuplicateIndex
     /// <summary>Queues the text's rows into the session's unit of work, so they commit with its events or not at all.</summary>
     public static void Add(IDocumentSession session, string contributionId, long[] keys, uint[] signature)
     {
-        session.QueueSqlCommand(AddSignatureSql, contributionId, System.Runtime.InteropServices.MemoryMarshal.Cast<uint, int>(signature).ToArray());
-        session.QueueSqlCommand(AddBandsSql, contributionId, keys);
+        session.QueueSqlCommand(AddSql, contributionId, System.Runtime.InteropServices.MemoryMarshal.Cast<uint, int>(signature).ToArray(), keys);
     }
 }
