@@ -67,6 +67,8 @@ public static class Extensions
     /// <summary>Scoring's events and read models; shared with the benchmark so it measures the same store.</summary>
     public static void ConfigureScoringStore(StoreOptions options)
     {
+        // A case is stored as what it is built from, without the properties that follow from it (StoredCaseJson).
+        ((Marten.Services.SystemTextJsonSerializer)options.Serializer()).Configure(StoredCaseJson.Configure);
         options.Events.AddEventType<AutomatedChecksCompleted>();
         options.Events.AddEventType<ReviewersAssigned>();
         options.Events.AddEventType<ReviewCommitted>();

@@ -70,6 +70,38 @@ public sealed class CommitRevealTests(ScoringSystem system) : IClassFixture<Scor
         Assert.Equal(HttpStatusCode.Created, (await system.RevealAsync(a, id, 70, nonce: 61)).StatusCode);
     }
 
+    /// <summary>
+    /// A case is written again at every commitment, reveal and close, so it is stored as what it is built from: not the
+    /// properties that follow from it (they repeat its lists), nor its draw's candidates (the history event keeps them).
+    /// The API still answers both kinds.
+    /// </summary>
+    [Fact]
+    public async Task A_case_is_stored_without_what_follows_from_it_and_answered_with_it()
+    {
+        var id = await SubmitAsync("Stored once, answered whole: the sealed case of this annotated list of estuary birds.");
+        var (a, _, _) = await ReviewersAsync(id);
+        Assert.Equal(HttpStatusCode.Created, (await system.CommitAsync(a, id, 70, nonce: 81)).StatusCode);
+
+        await using var connection = new NpgsqlConnection(system.History);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT data::text FROM scoring.mt_doc_scoringcase WHERE id = @id", connection);
+        command.Parameters.AddWithValue("id", id);
+        var stored = JsonDocument.Parse((string)(await command.ExecuteScalarAsync())!).RootElement;
+        Assert.Equal(1, stored.GetProperty("commitments").GetArrayLength());
+        Assert.NotEqual(JsonValueKind.Null, stored.GetProperty("openUntil").ValueKind); // the window closer's index
+        foreach (var computed in new[] { "committed", "awaited", "revealed", "firstRoundReviews", "everAssigned", "status", "allCommitted" })
+            Assert.False(stored.TryGetProperty(computed, out _), $"stored {computed}");
+        Assert.Equal(JsonValueKind.Null, stored.GetProperty("assignment").GetProperty("candidates").ValueKind);
+
+        var answered = await system.Api.GetFromJsonAsync<JsonElement>($"/api/scoring/{id}");
+        Assert.Equal(1, answered.GetProperty("committed").GetArrayLength());
+        Assert.Equal(1, answered.GetProperty("awaited").GetArrayLength());
+        Assert.Equal(0, answered.GetProperty("revealed").GetArrayLength());
+        Assert.Equal("open", answered.GetProperty("status").GetString());
+        Assert.Equal(stored.GetProperty("openUntil").GetDateTimeOffset(), answered.GetProperty("openUntil").GetDateTimeOffset());
+        Assert.True((await system.EventsAsync("reviewers_assigned", id)).Single().GetProperty("candidates").GetArrayLength() >= 3);
+    }
+
     [Fact]
     public async Task A_commitment_never_revealed_costs_reputation_when_the_reveal_window_closes()
     {
