@@ -23,7 +23,8 @@ public static class StoredCaseJson
 
     private static void LeaveComputedOut(JsonTypeInfo info)
     {
-        if (info.Type != typeof(ScoringCase))
+        // The appealed first round it carries likewise (its Reviewers follow from its assignment and replacements).
+        if (info.Type != typeof(ScoringCase) && info.Type != typeof(FirstRound))
             return;
         foreach (var property in info.Properties)
             if (property.Set is null && property.AttributeProvider is PropertyInfo { Name: not nameof(ScoringCase.OpenUntil) })
