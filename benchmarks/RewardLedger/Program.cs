@@ -46,7 +46,7 @@ builder.AddHistoryStore(Extensions.Schema, options =>
     options.Events.AddEventType<PolicyActivated>();
 });
 // The service's data source, with Npgsql's transaction log going to the round-trip count (registered last, so it wins).
-builder.Services.AddSingleton(_ => new Npgsql.NpgsqlDataSourceBuilder(database.ConnectionString).UseLoggerFactory(roundTrips.Loggers).Build());
+builder.Services.AddSingleton(_ => HistoryStoreExtensions.DataSourceBuilder(database.ConnectionString).UseLoggerFactory(roundTrips.Loggers).Build());
 builder.Services.AddOptions<RewardGenesisOptions>();
 builder.Services.AddSingleton<RewardPolicyBook>();
 builder.Services.AddSingleton<ContributionEvidence>();

@@ -50,9 +50,7 @@ internal static class Extensions
         builder.AddSignerQuota(ContributionsStore.Schema);
         builder.Services.AddOpenApi();
 
-        // Intake, the content handoff and the views repeat a handful of statements; prepared, PostgreSQL stops parsing
-        // and planning them at every execution (benchmarks/ContributionsIntake).
-        builder.AddHistoryStore(ContributionsStore.Schema, ContributionsStore.Configure, maxAutoPrepare: 64);
+        builder.AddHistoryStore(ContributionsStore.Schema, ContributionsStore.Configure);
         // The views follow the history, never message bodies: scores, rewards and anchors are read from the streams
         // of the services that own them.
         builder.Services.AddSingleton(services => new ContributionViewProjector(

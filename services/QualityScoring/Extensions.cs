@@ -26,9 +26,7 @@ public static class Extensions
         builder.AddSignedRequestCheck();
         builder.Services.AddOptions<ScoringOptions>().BindConfiguration(ScoringOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<EpochOptions>().BindConfiguration(EpochOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        // Intake and reviews repeat a handful of statements; unprepared, parsing and planning them was about 40% of
-        // PostgreSQL's CPU time per contribution (benchmarks/QualityScoring).
-        builder.AddHistoryStore(Schema, ConfigureScoringStore, maxAutoPrepare: 64);
+        builder.AddHistoryStore(Schema, ConfigureScoringStore);
         // Appeals per signer, counted across replicas after the signature check.
         builder.AddSignerQuota(Schema);
         builder.Services.AddSingleton<ScoringPolicyBook>();
