@@ -7,7 +7,6 @@ using CommunityAI.Formats;
 using CommunityAI.Formats.Signing;
 using CommunityAI.Testing;
 using Nethereum.Signer;
-using Npgsql;
 
 namespace CommunityAI.QualityScoring.IntegrationTests;
 
@@ -70,8 +69,8 @@ public sealed class AdmissionTests(ScoringSystem system) : IClassFixture<Scoring
             await Task.Delay(TimeSpan.FromSeconds(2));
         }
         Assert.Equal(1, await EventsAboutAsync(address, "validator_admitted"));
-        Assert.Equal(proposalId, await ScalarAsync<string>(
-            "SELECT data->>'proposalId' FROM history.mt_events WHERE type = 'validator_admitted' AND data->>'validator' = @v", address));
+        Assert.Equal(proposalId, await system.ScalarAsync<string>(
+            "SELECT data->>'proposalId' FROM history.mt_events WHERE type = 'validator_admitted' AND data->>'validator' = @v", ("v", address)));
         // Admitted again by a second proposal: it already is, so nothing more is recorded.
         await system.ActivateAsync("validator-admission", address);
         await system.AdmitAsync([NewValidator().Address]);
@@ -95,8 +94,8 @@ public sealed class AdmissionTests(ScoringSystem system) : IClassFixture<Scoring
 
         var proposalId = await system.ActivateAsync("validator-removal", removed);
         await Eventually.MatchesAsync(() => EventsAboutAsync(removed, "validator_removed"), n => n == 1, $"{removed} removed", Patience);
-        Assert.Equal(proposalId, await ScalarAsync<string>(
-            "SELECT data->>'proposalId' FROM history.mt_events WHERE type = 'validator_removed' AND data->>'validator' = @v", removed));
+        Assert.Equal(proposalId, await system.ScalarAsync<string>(
+            "SELECT data->>'proposalId' FROM history.mt_events WHERE type = 'validator_removed' AND data->>'validator' = @v", ("v", removed)));
 
         // Handed on: a replacement in its place, drawn from the case's seed, and the removed validator's desk is empty.
         var handedOn = await Eventually.MatchesAsync(() => system.EventsAsync("reviewer_reassigned", first.ContributionId), r => r.Count == 1, "the assignment handed on", Patience);
@@ -144,23 +143,11 @@ public sealed class AdmissionTests(ScoringSystem system) : IClassFixture<Scoring
         (await AssignedAsync(contributionId))?.GetProperty("candidates").EnumerateArray().Select(r => r.GetProperty("validator").GetString()!).ToList() ?? [];
 
     private async Task<JsonElement?> AssignedAsync(string contributionId) =>
-        await ScalarAsync<string>("SELECT data::text FROM history.mt_events WHERE type = 'reviewers_assigned' AND data->>'contributionId' = @v", contributionId)
+        await system.ScalarAsync<string>("SELECT data::text FROM history.mt_events WHERE type = 'reviewers_assigned' AND data->>'contributionId' = @v", ("v", contributionId))
             is { } json ? JsonDocument.Parse(json).RootElement : null;
 
     /// <summary>History events about an address (any type, or one), in any stream.</summary>
     private async Task<int> EventsAboutAsync(string address, string? type = null) =>
-        (int)(await ScalarAsync<long?>(
-            "SELECT count(*) FROM history.mt_events WHERE lower(data->>'validator') = lower(@v) AND (@t::text IS NULL OR type = @t)", address, type) ?? 0);
-
-    private async Task<T?> ScalarAsync<T>(string sql, string value, string? type = null)
-    {
-        await using var connection = new NpgsqlConnection(system.History);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        command.Parameters.AddWithValue("v", value);
-        if (sql.Contains("@t", StringComparison.Ordinal))
-            command.Parameters.Add(new NpgsqlParameter("t", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)type ?? DBNull.Value });
-        var result = await command.ExecuteScalarAsync();
-        return result is null or DBNull ? default : (T)result;
-    }
+        (int)await system.ScalarAsync<long>(
+            "SELECT count(*) FROM history.mt_events WHERE lower(data->>'validator') = lower(@v) AND (@t::text IS NULL OR type = @t)", ("v", address), ("t", type));
 }

@@ -6,7 +6,6 @@ using CommunityAI.Contracts;
 using CommunityAI.Formats;
 using CommunityAI.Formats.Signing;
 using CommunityAI.Testing;
-using Npgsql;
 
 namespace CommunityAI.QualityScoring.IntegrationTests;
 
@@ -89,32 +88,17 @@ public abstract class AppealScenario(ScoringSystem scoring)
 
     protected async Task<JsonElement> DecidedAsync(string id)
     {
-        var data = await Eventually.MatchesAsync(async () =>
-        {
-            await using var connection = new NpgsqlConnection(Scoring.History);
-            await connection.OpenAsync();
-            await using var command = new NpgsqlCommand(
-                "SELECT data::text FROM history.mt_events WHERE type = 'appeal_decided' AND data->>'contributionId' = @id", connection);
-            command.Parameters.AddWithValue("id", id);
-            return await command.ExecuteScalarAsync() as string;
-        }, d => d is not null, $"the appeal of {id} decided", Patience);
+        var data = await Eventually.MatchesAsync(
+            () => Scoring.ScalarAsync<string>("SELECT data::text FROM history.mt_events WHERE type = 'appeal_decided' AND data->>'contributionId' = @id", ("id", id)),
+            d => d is not null, $"the appeal of {id} decided", Patience);
         return JsonDocument.Parse(data!).RootElement.Clone();
     }
 
-    protected async Task<long> AppealMovesAsync(int key, string id, bool anyAgreement = false, string reason = "appeal")
-    {
-        await using var connection = new NpgsqlConnection(Scoring.History);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("""
+    protected Task<long> AppealMovesAsync(int key, string id, bool anyAgreement = false, string reason = "appeal") =>
+        Scoring.ScalarAsync<long>("""
             SELECT count(*) FROM history.mt_events WHERE type = 'reputation_changed' AND lower(data->>'validator') = lower(@validator)
               AND data->>'contributionId' = @id AND data->>'reason' = @reason AND (@any OR (data->>'agreement')::numeric = 0)
-            """, connection);
-        command.Parameters.AddWithValue("any", anyAgreement);
-        command.Parameters.AddWithValue("reason", reason);
-        command.Parameters.AddWithValue("validator", Anvil(key));
-        command.Parameters.AddWithValue("id", id);
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
+            """, ("any", anyAgreement), ("reason", reason), ("validator", Anvil(key)), ("id", id));
 
     protected async Task<Dictionary<int, decimal>> ReputationsAsync(IEnumerable<int> keys)
     {
@@ -143,42 +127,21 @@ public abstract class AppealScenario(ScoringSystem scoring)
     }
 
     /// <summary>The log index of the first event of a type about a contribution (the events before it in the store's order).</summary>
-    protected async Task<long> IndexOfAsync(string type, string id)
-    {
-        await using var connection = new NpgsqlConnection(Scoring.History);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("""
-            SELECT count(*) FROM history.mt_events e WHERE e.seq_id <
-              (SELECT min(seq_id) FROM history.mt_events WHERE type = @type AND data->>'contributionId' = @id)
-            """, connection);
-        command.Parameters.AddWithValue("type", type);
-        command.Parameters.AddWithValue("id", id);
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
+    protected Task<long> IndexOfAsync(string type, string id) => Scoring.ScalarAsync<long>("""
+        SELECT count(*) FROM history.mt_events e WHERE e.seq_id <
+          (SELECT min(seq_id) FROM history.mt_events WHERE type = @type AND data->>'contributionId' = @id)
+        """, ("type", type), ("id", id));
 
-    protected async Task<long> AuditsAsync(string id)
-    {
-        await using var connection = new NpgsqlConnection(Scoring.History);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(
-            "SELECT count(*) FROM history.mt_events WHERE type = 'appeal_filed' AND data->>'contributionId' = @id AND data->>'appellantRole' = 'audit'", connection);
-        command.Parameters.AddWithValue("id", id);
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
+    protected Task<long> AuditsAsync(string id) => Scoring.ScalarAsync<long>(
+        "SELECT count(*) FROM history.mt_events WHERE type = 'appeal_filed' AND data->>'contributionId' = @id AND data->>'appellantRole' = 'audit'", ("id", id));
 
     protected async Task<JsonElement> EventAsync(string type, string id) =>
         await EventOrNullAsync(type, id) ?? throw new Xunit.Sdk.XunitException($"no {type} for {id}");
 
-    protected async Task<JsonElement?> EventOrNullAsync(string type, string id)
-    {
-        await using var connection = new NpgsqlConnection(Scoring.History);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(
-            "SELECT data::text FROM history.mt_events WHERE type = @type AND lower(data->>'contributionId') = lower(@id) ORDER BY seq_id LIMIT 1", connection);
-        command.Parameters.AddWithValue("type", type);
-        command.Parameters.AddWithValue("id", id);
-        return await command.ExecuteScalarAsync() is string data ? JsonDocument.Parse(data).RootElement.Clone() : null;
-    }
+    protected async Task<JsonElement?> EventOrNullAsync(string type, string id) =>
+        await Scoring.ScalarAsync<string>(
+            "SELECT data::text FROM history.mt_events WHERE type = @type AND lower(data->>'contributionId') = lower(@id) ORDER BY seq_id LIMIT 1",
+            ("type", type), ("id", id)) is { } data ? JsonDocument.Parse(data).RootElement.Clone() : null;
     protected static ulong Nonce() => (ulong)Interlocked.Increment(ref _nonce);
 
     protected static ulong Deadline() => (ulong)DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds();

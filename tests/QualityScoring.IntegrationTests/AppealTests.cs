@@ -6,7 +6,6 @@ using CommunityAI.Formats;
 using CommunityAI.Formats.Signing;
 using CommunityAI.QualityScoring.Domain;
 using CommunityAI.Testing;
-using Npgsql;
 
 namespace CommunityAI.QualityScoring.IntegrationTests;
 
@@ -293,34 +292,16 @@ public sealed class AppealTests(AppealSystem system) : AppealScenario(system), I
         return client.PostAsJsonAsync("/api/appeals", Body(payload, TypedDataSigner.Sign(payload, TestChain.Domain, privateKey)));
     }
 
-    private async Task<string> ScalarTextAsync(string sql)
-    {
-        await using var connection = new NpgsqlConnection(Scoring.History);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        return (string)(await command.ExecuteScalarAsync())!;
-    }
-    /// <summary>Raises the recorded final score of the appeal by one; returns the decision's log index (its place in the history).</summary>
-    private async Task<long> TamperAsync(string id)
-    {
-        await using var connection = new NpgsqlConnection(Scoring.History);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("""
-            UPDATE history.mt_events SET data = jsonb_set(data, '{finalScore}', to_jsonb((data->>'finalScore')::int + 1))
-            WHERE type = 'appeal_decided' AND data->>'contributionId' = @id
-            RETURNING (SELECT count(*) FROM history.mt_events e WHERE e.seq_id < history.mt_events.seq_id)
-            """, connection);
-        command.Parameters.AddWithValue("id", id);
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
+    private async Task<string> ScalarTextAsync(string sql) => (await Scoring.ScalarAsync<string>(sql))!;
 
-    private async Task<long> HistoryCountAsync()
-    {
-        await using var connection = new NpgsqlConnection(Scoring.History);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT count(*) FROM history.mt_events WHERE stream_id LIKE 'scoring/0x%'", connection);
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
+    /// <summary>Raises the recorded final score of the appeal by one; returns the decision's log index (its place in the history).</summary>
+    private Task<long> TamperAsync(string id) => Scoring.ScalarAsync<long>("""
+        UPDATE history.mt_events SET data = jsonb_set(data, '{finalScore}', to_jsonb((data->>'finalScore')::int + 1))
+        WHERE type = 'appeal_decided' AND data->>'contributionId' = @id
+        RETURNING (SELECT count(*) FROM history.mt_events e WHERE e.seq_id < history.mt_events.seq_id)
+        """, ("id", id));
+
+    private Task<long> HistoryCountAsync() => Scoring.ScalarAsync<long>("SELECT count(*) FROM history.mt_events WHERE stream_id LIKE 'scoring/0x%'");
 }
 
 /// <summary>A system whose contributor may appeal as often as the tests above need (the allowance is tested on a replica of its own).</summary>

@@ -120,15 +120,8 @@ public sealed class AssignmentSeedTests(ScoringSystem system) : IClassFixture<Sc
         return found;
     }
 
-    private async Task<long?> RevealSequenceAsync(long round)
-    {
-        await using var connection = new NpgsqlConnection(system.History);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(
-            "SELECT seq_id FROM history.mt_events WHERE type = 'assignment_seed_revealed' AND (data->>'round')::bigint = @round", connection);
-        command.Parameters.AddWithValue("round", round);
-        return await command.ExecuteScalarAsync() is long seq ? seq : null;
-    }
+    private Task<long?> RevealSequenceAsync(long round) => system.ScalarAsync<long?>(
+        "SELECT seq_id FROM history.mt_events WHERE type = 'assignment_seed_revealed' AND (data->>'round')::bigint = @round", ("round", round));
 
     /// <summary>Each round's commitment and its sequence, and (once revealed) its secret and the reveal's sequence.</summary>
     private async Task<Dictionary<long, (string Commitment, long CommittedAt, string? Secret, long RevealedAt)>> RoundsAsync()

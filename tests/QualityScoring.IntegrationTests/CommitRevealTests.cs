@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using CommunityAI.Testing;
-using Npgsql;
 
 namespace CommunityAI.QualityScoring.IntegrationTests;
 
@@ -82,11 +81,7 @@ public sealed class CommitRevealTests(ScoringSystem system) : IClassFixture<Scor
         var (a, _, _) = await ReviewersAsync(id);
         Assert.Equal(HttpStatusCode.Created, (await system.CommitAsync(a, id, 70, nonce: 81)).StatusCode);
 
-        await using var connection = new NpgsqlConnection(system.History);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT data::text FROM scoring.mt_doc_scoringcase WHERE id = @id", connection);
-        command.Parameters.AddWithValue("id", id);
-        var stored = JsonDocument.Parse((string)(await command.ExecuteScalarAsync())!).RootElement;
+        var stored = JsonDocument.Parse((await system.ScalarAsync<string>("SELECT data::text FROM scoring.mt_doc_scoringcase WHERE id = @id", ("id", id)))!).RootElement;
         Assert.Equal(1, stored.GetProperty("commitments").GetArrayLength());
         Assert.NotEqual(JsonValueKind.Null, stored.GetProperty("openUntil").ValueKind); // the window closer's index
         foreach (var computed in new[] { "committed", "awaited", "revealed", "firstRoundReviews", "everAssigned", "status", "allCommitted" })
@@ -155,27 +150,13 @@ public sealed class CommitRevealTests(ScoringSystem system) : IClassFixture<Scor
     private async Task<decimal> ReputationAsync(int key) =>
         (await system.Api.GetFromJsonAsync<JsonElement>($"/api/validators/{Anvil(key)}")).GetProperty("reputation").GetDecimal();
 
-    private async Task<long> HistoryMentionsAsync(string text)
-    {
-        await using var connection = new NpgsqlConnection(system.History);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT count(*) FROM history.mt_events WHERE strpos(lower(data::text), lower(@text)) > 0", connection);
-        command.Parameters.AddWithValue("text", text);
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
+    private Task<long> HistoryMentionsAsync(string text) =>
+        system.ScalarAsync<long>("SELECT count(*) FROM history.mt_events WHERE strpos(lower(data::text), lower(@text)) > 0", ("text", text));
 
-    private async Task<long> UnrevealedPenaltiesAsync(int key, string id)
-    {
-        await using var connection = new NpgsqlConnection(system.History);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("""
-            SELECT count(*) FROM history.mt_events WHERE type = 'reputation_changed' AND lower(data->>'validator') = lower(@validator)
-              AND data->>'contributionId' = @id AND data->>'reason' = 'unrevealed' AND (data->>'agreement')::numeric = 0
-            """, connection);
-        command.Parameters.AddWithValue("validator", Anvil(key));
-        command.Parameters.AddWithValue("id", id);
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
+    private Task<long> UnrevealedPenaltiesAsync(int key, string id) => system.ScalarAsync<long>("""
+        SELECT count(*) FROM history.mt_events WHERE type = 'reputation_changed' AND lower(data->>'validator') = lower(@validator)
+          AND data->>'contributionId' = @id AND data->>'reason' = 'unrevealed' AND (data->>'agreement')::numeric = 0
+        """, ("validator", Anvil(key)), ("id", id));
 
     private static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string title, string field)
     {

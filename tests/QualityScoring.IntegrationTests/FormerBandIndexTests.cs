@@ -52,11 +52,5 @@ public sealed class FormerBandIndexTests(ScoringSystemWithoutValidators system) 
         await command.ExecuteNonQueryAsync();
     }
 
-    private async Task<long> CountAsync(string sql)
-    {
-        await using var connection = new NpgsqlConnection(system.History);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
+    private Task<long> CountAsync(string sql) => system.ScalarAsync<long>(sql);
 }

@@ -7,7 +7,6 @@ using CommunityAI.Formats;
 using CommunityAI.QualityScoring.Infrastructure;
 using CommunityAI.Testing;
 using MassTransit;
-using Npgsql;
 
 namespace CommunityAI.QualityScoring.IntegrationTests;
 
@@ -82,10 +81,7 @@ public sealed class PrivateContentTests(ScoringSystemWithoutValidators system) :
         var scored = await system.ScoredAsync(copy.ContributionId);
         Assert.Equal(0, scored.Score);
         Assert.Contains("near-duplicate", scored.Components!.Flags);
-        await using var connection = new NpgsqlConnection(system.History);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT count(*) FROM history.mt_events WHERE data::text LIKE '%byte-pair encoding%'", connection);
-        Assert.Equal(0L, (long)(await command.ExecuteScalarAsync())!);
+        Assert.Equal(0L, await system.ScalarAsync<long>("SELECT count(*) FROM history.mt_events WHERE data::text LIKE '%byte-pair encoding%'"));
     }
 
     [Fact]
@@ -144,30 +140,12 @@ public sealed class PrivateContentTests(ScoringSystemWithoutValidators system) :
     }
 
     /// <summary>The sequence number the index gave the text's signature (its band rows name it), or null when not indexed.</summary>
-    private async Task<long?> SequenceOfAsync(string contributionId)
-    {
-        await using var connection = new NpgsqlConnection(system.History);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand($"SELECT seq FROM {NearDuplicateIndex.Signatures} WHERE contribution_id = @id", connection);
-        command.Parameters.AddWithValue("id", contributionId);
-        return (long?)await command.ExecuteScalarAsync();
-    }
+    private Task<long?> SequenceOfAsync(string contributionId) =>
+        system.ScalarAsync<long?>($"SELECT seq FROM {NearDuplicateIndex.Signatures} WHERE contribution_id = @id", ("id", contributionId));
 
-    private async Task<long> BandRowsAsync(long sequence)
-    {
-        await using var connection = new NpgsqlConnection(system.History);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand($"SELECT count(*) FROM {NearDuplicateIndex.Bands} WHERE seq = @seq", connection);
-        command.Parameters.AddWithValue("seq", sequence);
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
+    private Task<long> BandRowsAsync(long sequence) =>
+        system.ScalarAsync<long>($"SELECT count(*) FROM {NearDuplicateIndex.Bands} WHERE seq = @seq", ("seq", sequence));
 
-    private async Task<bool> ErasedKnownAsync(string contributionId)
-    {
-        await using var connection = new NpgsqlConnection(system.History);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM scoring.mt_doc_erasedcontent WHERE id = @id)", connection);
-        command.Parameters.AddWithValue("id", contributionId);
-        return (bool)(await command.ExecuteScalarAsync())!;
-    }
+    private Task<bool> ErasedKnownAsync(string contributionId) =>
+        system.ScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM scoring.mt_doc_erasedcontent WHERE id = @id)", ("id", contributionId));
 }

@@ -249,17 +249,26 @@ public class ScoringSystem : IAsyncLifetime
         });
     }
 
-    /// <summary>History events of a type, for one contribution or (null) in all.</summary>
-    public async Task<long> CountEventsAsync(string type, string? contributionId)
+    /// <summary>
+    /// The first value <paramref name="sql"/> answers on the history's server, or default when it answers no row or
+    /// NULL. Each parameter is bound by name; a null one is a NULL text.
+    /// </summary>
+    public async Task<T?> ScalarAsync<T>(string sql, params (string Name, object? Value)[] parameters)
     {
         await using var connection = new NpgsqlConnection(History);
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(
-            "SELECT count(*) FROM history.mt_events WHERE type = @type AND (@id::text IS NULL OR data->>'contributionId' = @id)", connection);
-        command.Parameters.AddWithValue("type", type);
-        command.Parameters.Add(new NpgsqlParameter("id", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)contributionId ?? DBNull.Value });
-        return (long)(await command.ExecuteScalarAsync())!;
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var (name, value) in parameters)
+            command.Parameters.Add(value is null
+                ? new NpgsqlParameter(name, NpgsqlTypes.NpgsqlDbType.Text) { Value = DBNull.Value }
+                : new NpgsqlParameter(name, value));
+        return await command.ExecuteScalarAsync() is T found ? found : default;
     }
+
+    /// <summary>History events of a type, for one contribution or (null) in all.</summary>
+    public async Task<long> CountEventsAsync(string type, string? contributionId) => await ScalarAsync<long>(
+        "SELECT count(*) FROM history.mt_events WHERE type = @type AND (@id::text IS NULL OR data->>'contributionId' = @id)",
+        ("type", type), ("id", contributionId));
 
     /// <summary>The data of the history events of a type about one contribution, in the log's order.</summary>
     public async Task<List<JsonElement>> EventsAsync(string type, string contributionId)
@@ -278,16 +287,9 @@ public class ScoringSystem : IAsyncLifetime
     }
 
     /// <summary>History events of a type recorded about one validator (dev key), in any stream.</summary>
-    public async Task<int> CountValidatorEventsAsync(string type, int key)
-    {
-        await using var connection = new NpgsqlConnection(History);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(
-            "SELECT count(*) FROM history.mt_events WHERE type = @type AND lower(data->>'validator') = lower(@validator)", connection);
-        command.Parameters.AddWithValue("type", type);
-        command.Parameters.AddWithValue("validator", AnvilNode.DevAddresses[key]);
-        return (int)(long)(await command.ExecuteScalarAsync())!;
-    }
+    public async Task<int> CountValidatorEventsAsync(string type, int key) => (int)await ScalarAsync<long>(
+        "SELECT count(*) FROM history.mt_events WHERE type = @type AND lower(data->>'validator') = lower(@validator)",
+        ("type", type), ("validator", AnvilNode.DevAddresses[key]));
 
     /// <summary>The contributions in the near-duplicate index.</summary>
     public Task<List<string>> IndexedAsync() => IdsAsync($"SELECT contribution_id FROM {NearDuplicateIndex.Signatures}");
