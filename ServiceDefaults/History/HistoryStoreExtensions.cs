@@ -24,14 +24,15 @@ public static class HistoryStoreExtensions
 
     /// <summary>
     /// How many of the statements each connection sends most Npgsql prepares, so PostgreSQL stops parsing and planning
-    /// them at every execution. Every service repeats a handful of statements: in the contributions, scoring, ledger and
+    /// them at every execution. The services repeat a handful of statements: in the contributions, scoring, ledger and
     /// governance benchmarks PostgreSQL's CPU fell by a tenth to a third and none ran slower (the README's performance
-    /// section); chain-bridge and the model service take the same setting.
+    /// section). Chain-bridge's log writer, a few large statements per batch, ran slower prepared and opts out.
     /// </summary>
     public const int MaxAutoPrepare = 64;
 
+    /// <param name="maxAutoPrepare">How many statements each connection prepares (<see cref="MaxAutoPrepare"/>); 0 prepares none.</param>
     public static MartenServiceCollectionExtensions.MartenConfigurationExpression AddHistoryStore(
-        this IHostApplicationBuilder builder, string serviceSchema, Action<StoreOptions>? configure = null)
+        this IHostApplicationBuilder builder, string serviceSchema, Action<StoreOptions>? configure = null, int maxAutoPrepare = MaxAutoPrepare)
     {
         var connectionString = builder.Configuration.GetConnectionString(ConnectionName)
             ?? throw new InvalidOperationException($"ConnectionStrings:{ConnectionName} is not configured.");
@@ -39,7 +40,7 @@ public static class HistoryStoreExtensions
                 builder.Configuration.GetValue<bool>(Database.DatabaseTransport.AllowSetting)) is { } unverified)
             throw new InvalidOperationException(unverified);
 
-        builder.Services.AddSingleton(_ => DataSourceBuilder(connectionString).TraceOnlyInsideOperations().Build());
+        builder.Services.AddSingleton(_ => DataSourceBuilder(connectionString, maxAutoPrepare).TraceOnlyInsideOperations().Build());
         builder.Services.AddHealthChecks().AddNpgSql(connectionString, name: "postgres", tags: ["ready"]);
         builder.Services.AddSingleton<HistoryFacts>();
 
@@ -54,16 +55,16 @@ public static class HistoryStoreExtensions
     }
 
     /// <summary>
-    /// The history's data source as every service builds it: statements prepared (<see cref="MaxAutoPrepare"/>) unless
-    /// the connection string says otherwise ("Max Auto Prepare=0" turns it off).
+    /// The history's data source as every service builds it: up to <paramref name="maxAutoPrepare"/> statements prepared
+    /// per connection unless the connection string says otherwise ("Max Auto Prepare=0" turns it off).
     /// </summary>
-    public static NpgsqlDataSourceBuilder DataSourceBuilder(string connectionString)
+    public static NpgsqlDataSourceBuilder DataSourceBuilder(string connectionString, int maxAutoPrepare = MaxAutoPrepare)
     {
         var dataSource = new NpgsqlDataSourceBuilder(connectionString);
         // The plain builder knows only the keys actually written in the string (Npgsql's knows every keyword).
         var written = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
         if (!written.ContainsKey("Max Auto Prepare") && !written.ContainsKey("MaxAutoPrepare"))
-            dataSource.ConnectionStringBuilder.MaxAutoPrepare = MaxAutoPrepare;
+            dataSource.ConnectionStringBuilder.MaxAutoPrepare = maxAutoPrepare;
         return dataSource;
     }
 
