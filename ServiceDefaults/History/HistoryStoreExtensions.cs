@@ -24,9 +24,9 @@ public static class HistoryStoreExtensions
 
     /// <summary>
     /// How many of the statements each connection sends most Npgsql prepares, so PostgreSQL stops parsing and planning
-    /// them at every execution. The services repeat a handful of statements: in the contributions, scoring, ledger and
-    /// governance benchmarks PostgreSQL's CPU fell by a tenth to a third and none ran slower (the README's performance
-    /// section). Chain-bridge's log writer, a few large statements per batch, ran slower prepared and opts out.
+    /// them at every execution. The services repeat a handful of statements: in the contributions, scoring, ledger,
+    /// governance and model benchmarks PostgreSQL's CPU fell by a tenth to a third and none ran slower (the README's
+    /// performance section). Chain-bridge's log writer, a few large statements per batch, ran slower prepared and opts out.
     /// </summary>
     public const int MaxAutoPrepare = 64;
 
