@@ -61,7 +61,7 @@ internal static class Extensions
         {
             bus.AddConsumer<SubmitContributionConsumer, SubmitContributionConsumerDefinition>();
             bus.AddConsumer<SubmitContributionsConsumer, SubmitContributionsConsumerDefinition>();
-            bus.AddConsumer<ScoringContentHandoff>();
+            bus.AddConsumer<ScoringContentHandoff, ScoringContentHandoffDefinition>();
         });
 
         builder.AddHistoryOutbox("contributions", StreamPrefix, routes => routes

@@ -169,6 +169,44 @@ public sealed class ContentStore(NpgsqlDataSource dataSource, MasterKeySource ke
         }
     }
 
+    /// <summary>
+    /// The contents of <paramref name="contributionIds"/> sealed whole (every inline submission), read and opened in one
+    /// statement, by id: for a consumer of many small contents at once (the scoring handoff). Left out, for the caller to
+    /// open one at a time with <see cref="OpenAsync"/>: ids the store holds no content for (never sent, or erased),
+    /// contents sealed in segments (uploads, streamed), and any row that does not open here, so that the one-at-a-time
+    /// read is the one place that says why.
+    /// </summary>
+    public async Task<Dictionary<string, byte[]>> ReadWholeManyAsync(IReadOnlyCollection<string> contributionIds, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(contributionIds);
+        var rows = new List<(string Id, string Contributor, string Licence, string KeyId, byte[] Wrapped, byte[] Sealed)>(contributionIds.Count);
+        await using (var command = dataSource.CreateCommand($"""
+            SELECT contribution_id, contributor, licence, master_key_id, wrapped_key, ciphertext
+            FROM {TableName} WHERE contribution_id = ANY(@ids) AND segment_size IS NULL
+            """))
+        {
+            command.Parameters.AddWithValue("ids", contributionIds.ToArray());
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+                rows.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
+                    reader.GetFieldValue<byte[]>(4), reader.GetFieldValue<byte[]>(5)));
+        }
+        var opened = new Dictionary<string, byte[]>(rows.Count, StringComparer.Ordinal);
+        foreach (var row in rows)
+        {
+            try
+            {
+                using var key = UnwrapKey(row.KeyId, row.Wrapped, ContentSealing.KeyBinding(row.Id, row.Contributor));
+                opened[row.Id] = ContentSealing.Open(key.Bytes, row.Sealed, ContentSealing.ContentBinding(row.Id, row.Contributor, row.Licence));
+            }
+            catch (Exception e) when (e is CryptographicException or KeyNotFoundException)
+            {
+                // Left out: OpenAsync reads it again and fails with the reason, where every other reader fails.
+            }
+        }
+        return opened;
+    }
+
     private static async Task DisposeAllAsync(NpgsqlDataReader? reader, NpgsqlCommand? command, NpgsqlConnection connection)
     {
         if (reader is not null)
