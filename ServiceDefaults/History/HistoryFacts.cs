@@ -32,12 +32,6 @@ public sealed partial class HistoryFacts(NpgsqlDataSource dataSource, ILogger<Hi
         WHERE id = @id
         """;
 
-    private static readonly string LoadManySql = $"""
-        SELECT seq_id, id, stream_id, version, type, timestamp, data::text
-        FROM {HistoryStoreExtensions.EventsSchema}.mt_events
-        WHERE id = ANY(@ids)
-        """;
-
     /// <summary>
     /// The history's copy of the event <paramref name="context"/> announces, or null (counted and logged) when the
     /// history does not hold it under the producer's streams exactly as sent.
@@ -50,37 +44,15 @@ public sealed partial class HistoryFacts(NpgsqlDataSource dataSource, ILogger<Hi
     /// As <see cref="LoadAsync{T}"/>, with the event's global sequence number: where it stands in the history (and the
     /// log) relative to other events, for decisions that depend on what preceded it.
     /// </summary>
-    public async Task<(T Fact, long Sequence)?> LoadStoredAsync<T>(ConsumeContext<T> context, string producerStreamPrefix) where T : class =>
-        Judge(context, context.MessageId is { } id ? await FindAsync(id, context.CancellationToken) : null, producerStreamPrefix);
-
-    /// <summary>
-    /// As <see cref="LoadAsync{T}"/> for every message of a batch, with one read of the history for all of them: per
-    /// message, in order, the history's copy or null (each refusal counted and logged on its own).
-    /// </summary>
-    public async Task<T?[]> LoadManyAsync<T>(IEnumerable<ConsumeContext<T>> messages, string producerStreamPrefix, CancellationToken ct)
-        where T : class
+    public async Task<(T Fact, long Sequence)?> LoadStoredAsync<T>(ConsumeContext<T> context, string producerStreamPrefix) where T : class
     {
-        ArgumentNullException.ThrowIfNull(messages);
-        var contexts = messages.ToArray();
-        var ids = contexts.Select(c => c.MessageId).OfType<Guid>().Distinct().ToArray();
-        var stored = new Dictionary<Guid, StoredEvent>(ids.Length);
-        if (ids.Length > 0)
-        {
-            await using var command = dataSource.CreateCommand(LoadManySql);
-            command.Parameters.AddWithValue("ids", ids);
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-                stored[reader.GetGuid(1)] = Read(reader);
-        }
-        return [.. contexts.Select(c => Judge(c, c.MessageId is { } id ? stored.GetValueOrDefault(id) : null, producerStreamPrefix)?.Fact)];
-    }
-
-    /// <summary>The fact a message announces, or null with the refusal counted and logged: the one judgement of every load.</summary>
-    private (T Fact, long Sequence)? Judge<T>(ConsumeContext<T> context, StoredEvent? stored, string producerStreamPrefix) where T : class
-    {
-        var (fact, refusal) = context.MessageId is null
-            ? (null, HistoryFactCheck.NoMessageId)
-            : HistoryFactCheck.Decide(context.Message, stored, producerStreamPrefix);
+        string? refusal;
+        T? fact = null;
+        StoredEvent? stored = null;
+        if (context.MessageId is not { } id)
+            refusal = HistoryFactCheck.NoMessageId;
+        else
+            (fact, refusal) = HistoryFactCheck.Decide(context.Message, stored = await FindAsync(id, context.CancellationToken), producerStreamPrefix);
         if (refusal is null && fact is not null && stored is not null)
             return (fact, stored.Sequence);
         refusal ??= HistoryFactCheck.NoMessageId;
@@ -98,12 +70,11 @@ public sealed partial class HistoryFacts(NpgsqlDataSource dataSource, ILogger<Hi
         await using var command = dataSource.CreateCommand(LoadSql);
         command.Parameters.AddWithValue("id", eventId);
         await using var reader = await command.ExecuteReaderAsync(ct);
-        return await reader.ReadAsync(ct) ? Read(reader) : null;
-    }
-
-    private static StoredEvent Read(NpgsqlDataReader reader) =>
-        new(reader.GetInt64(0), reader.GetGuid(1), reader.GetString(2), reader.GetInt64(3), reader.GetString(4),
+        if (!await reader.ReadAsync(ct))
+            return null;
+        return new StoredEvent(reader.GetInt64(0), reader.GetGuid(1), reader.GetString(2), reader.GetInt64(3), reader.GetString(4),
             reader.GetFieldValue<DateTimeOffset>(5), reader.IsDBNull(6) ? null : reader.GetString(6));
+    }
 
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "Refused {MessageType} message {MessageId}: {Reason}; sent from {SourceAddress} by host {SenderMachine} process {SenderProcess}, received on {InputAddress}, conversation {ConversationId}")]

@@ -15,7 +15,7 @@ public static partial class BrokerUsers
 {
     public static readonly BrokerUser Contributions = new("contributions", "communityai-contributions",
         [typeof(ContributionSubmitted), typeof(ContributionRejected), typeof(ContributionErased), typeof(DatasetSnapshotted)],
-        [typeof(SubmitContribution), typeof(SubmitContributions), typeof(ContributionSubmitted)],
+        [typeof(SubmitContribution), typeof(SubmitContributions)],
         // The private content handoff: sent to quality-scoring's queue, which this send declares, so content handed
         // over before quality-scoring's first start waits in the queue. So contributions may also read and delete that
         // queue; it holds only content contributions stores anyway.

@@ -56,12 +56,12 @@ internal static class Extensions
         builder.Services.AddSingleton(services => new ContributionViewProjector(
             services.GetRequiredService<Marten.IDocumentStore>(), services.GetRequiredService<Npgsql.NpgsqlDataSource>()));
         builder.Services.AddLeaderLoop<ContributionViewProjectorService>();
+        builder.Services.AddLeaderLoop<ScoringContentHandoff>();
 
         builder.AddCommunityBus("contributions", bus =>
         {
             bus.AddConsumer<SubmitContributionConsumer, SubmitContributionConsumerDefinition>();
             bus.AddConsumer<SubmitContributionsConsumer, SubmitContributionsConsumerDefinition>();
-            bus.AddConsumer<ScoringContentHandoff, ScoringContentHandoffDefinition>();
         });
 
         builder.AddHistoryOutbox("contributions", StreamPrefix, routes => routes
