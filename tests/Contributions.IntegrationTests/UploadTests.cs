@@ -291,6 +291,30 @@ public sealed class UploadTests(UploadsService service) : IClassFixture<UploadsS
     }
 
     [Fact]
+    public async Task A_small_upload_reaches_quality_scoring_whole_as_inline_content_does()
+    {
+        // Sealed in segments, not whole: the handoff reads it streamed, on its own, beside the batch read of inline ones.
+        await using var tap = await BrokerTap.ConnectAsync(service.Broker);
+        var file = UploadRequests.RandomFile(40_000, 16_384);
+        var uploadId = await OpenAsync(Alice, file);
+        foreach (var (part, index) in file.Parts.Select((p, i) => (p, i)))
+            Assert.Equal(HttpStatusCode.Created, (await Client.PutPartAsync(uploadId, index, part)).StatusCode);
+        var (id, contribution) = UploadRequests.Completing(Alice, file.ContentHash, uploadId);
+        Assert.Equal(HttpStatusCode.Accepted, (await Client.SubmitAsync(contribution)).StatusCode);
+        Assert.NotNull(await service.ScalarAsync<int?>("SELECT segment_size FROM contributions.content WHERE contribution_id = @id", id));
+
+        var handedOver = new List<JsonElement>();
+        await Eventually.MatchesAsync(async () =>
+        {
+            if (await tap.CountAsync(ScoringContent.QueueName) > 0)
+                handedOver.AddRange((await tap.DrainAsync(ScoringContent.QueueName)).Select(m => m.Body.GetProperty("message")));
+            return handedOver;
+        }, h => h.Any(m => m.GetProperty("contributionId").GetString() == id), "the upload's content handed over");
+        var content = handedOver.Last(m => m.GetProperty("contributionId").GetString() == id).GetProperty("content").GetString()!;
+        Assert.Equal(file.Content, Convert.FromBase64String(content));
+    }
+
+    [Fact]
     public async Task The_openapi_document_describes_the_upload_endpoints()
     {
         var document = await Client.GetStringAsync("/openapi/v1.json");

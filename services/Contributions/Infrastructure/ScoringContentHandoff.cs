@@ -38,6 +38,9 @@ public sealed partial class ScoringContentHandoff(
 
     public override LeaderLoopSettings Settings { get; } = new("contributions:scoring-handoff");
 
+    // A batch's contents are held in memory until sent: at most this many texts of up to 64 KiB each.
+    protected override int BatchSize => 200;
+
     protected override Task<long> LoadCheckpointAsync(CancellationToken ct) =>
         FollowerCheckpoint.LoadAsync(store, CheckpointKey, legacyTable: null, ct);
 
@@ -55,15 +58,17 @@ public sealed partial class ScoringContentHandoff(
         if (submitted.Count > 0)
         {
             var whole = await contents.ReadWholeManyAsync(submitted, ct);
-            var sends = new List<Task>(submitted.Count);
+            var handed = new List<(string Id, byte[] Content)>(submitted.Count);
             foreach (var id in submitted)
             {
                 // One at a time, streamed on its own connection: uploads (sealed in segments), erased ones, and any the
                 // batch read could not open.
                 if ((whole.TryGetValue(id, out var read) ? read : await ReadOneAsync(id, ct)) is { } content)
-                    sends.Add(publisher.SendAsync(bus, Queue, new ScoringContent(id, Convert.ToBase64String(content)), ct));
+                    handed.Add((id, content));
             }
-            await Task.WhenAll(sends);
+            // Sent together, each confirmed by the broker before the checkpoint moves past it.
+            await Task.WhenAll(handed.Select(h =>
+                publisher.SendAsync(bus, Queue, new ScoringContent(h.Id, Convert.ToBase64String(h.Content)), ct)));
         }
         await FollowerCheckpoint.SaveAsync(store, CheckpointKey, checkpoint, ct);
         return true;
