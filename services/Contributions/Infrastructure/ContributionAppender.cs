@@ -1,5 +1,6 @@
 using CommunityAI.Contracts;
 using CommunityAI.Contributions.Domain;
+using CommunityAI.ServiceDefaults.Database;
 using CommunityAI.ServiceDefaults.History;
 using Marten;
 
@@ -124,6 +125,8 @@ public sealed class ContributionAppender(IDocumentStore store, ContentStore cont
                 : (await session.LoadManyAsync<ContributionView>(ct, replayed)).ToDictionary(v => v.Id, v => v.Status, StringComparer.Ordinal);
 
             var toSeal = new List<(ContributionSubmitted, byte[])>();
+            var claims = new List<NonceUse>(items.Count);
+            var views = new List<ContributionView>(items.Count);
             for (var i = 0; i < items.Count; i++)
             {
                 var (submitted, content) = items[i];
@@ -135,13 +138,16 @@ public sealed class ContributionAppender(IDocumentStore store, ContentStore cont
                     continue;
                 }
                 session.Events.StartStream(StreamPrefix + submitted.ContributionId, submitted);
-                session.Insert(new NonceUse(keys[i], submitted.ContributionId));
+                claims.Add(new NonceUse(keys[i], submitted.ContributionId));
                 if (content is not null)
                     toSeal.Add((submitted, content));
-                session.Store(ContributionViewProjection.Create(submitted, logIndex: null));
+                views.Add(ContributionViewProjection.Create(submitted, logIndex: null));
                 outcomes[i] = new AppendOutcome.Stored(submitted.ContributionId);
             }
+            // The batch's nonce claims, contents and first views as a statement each, not a thousand.
+            await DocumentRows.InsertAsync(session, claims, n => n.Id, ct);
             contents.AddMany(session, toSeal);
+            await DocumentRows.UpsertAsync(session, views, v => v.Id, ct);
             try
             {
                 await session.SaveChangesAsync(ct);

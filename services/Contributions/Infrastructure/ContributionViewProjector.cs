@@ -1,5 +1,6 @@
 using CommunityAI.Contracts;
 using CommunityAI.Contributions.Domain;
+using CommunityAI.ServiceDefaults.Database;
 using CommunityAI.ServiceDefaults.History;
 using Marten;
 using Npgsql;
@@ -127,7 +128,7 @@ public sealed class ContributionViewProjector(IDocumentStore store, NpgsqlDataSo
             NextLogIndex = checkpoint.NextLogIndex + events.Count,
             AnchoredTreeSize = anchoredSize,
         };
-        session.Store(changed.Select(id => views[id]).ToArray());
+        await DocumentRows.UpsertAsync(session, changed.Select(id => views[id]).ToArray(), v => v.Id, ct);
         if (stored is null)
             session.Insert(next);
         else
