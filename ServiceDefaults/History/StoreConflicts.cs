@@ -1,4 +1,5 @@
 using JasperFx;
+using Npgsql;
 
 namespace CommunityAI.ServiceDefaults.History;
 
@@ -11,5 +12,16 @@ public static class StoreConflicts
     public static bool IsDuplicate(Exception exception) => exception is
         Marten.Exceptions.ExistingStreamIdCollisionException or
         JasperFx.Events.ExistingStreamIdCollisionException or
-        DocumentAlreadyExistsException;
+        DocumentAlreadyExistsException || IsDocumentIdTaken(exception);
+
+    // Documents inserted many to a statement (Database.DocumentRows) meet a stored id as PostgreSQL's unique violation
+    // on the document table's primary key, which Marten names pkey_mt_doc_{type}_id, wrapped in Marten's command failure.
+    private static bool IsDocumentIdTaken(Exception? exception)
+    {
+        for (; exception is not null; exception = exception.InnerException)
+            if (exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: { } constraint }
+                && constraint.StartsWith("pkey_mt_doc_", StringComparison.Ordinal))
+                return true;
+        return false;
+    }
 }

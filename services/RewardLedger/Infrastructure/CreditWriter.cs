@@ -2,6 +2,7 @@ using CommunityAI.Formats.Policies;
 using CommunityAI.Contracts;
 using CommunityAI.Formats.Signing;
 using CommunityAI.RewardLedger.Domain;
+using CommunityAI.ServiceDefaults.Database;
 using CommunityAI.ServiceDefaults.Epochs;
 using CommunityAI.ServiceDefaults.History;
 using CommunityAI.ServiceDefaults.Telemetry;
@@ -120,6 +121,7 @@ public sealed class CreditWriter(
 
         var recorded = new List<ContributionRewarded>();
         var changed = new HashSet<string>(StringComparer.Ordinal);
+        var entries = new List<JournalEntry>();
         foreach (var c in cases)
         {
             if (!credited.Add(c.ContributionId))
@@ -127,7 +129,7 @@ public sealed class CreditWriter(
             var account = accounts.GetValueOrDefault(c.Contributor) ?? LedgerAccount.Open(c.Contributor);
             var amount = policy.RewardFor(c.Scored.Kind, c.Scored.Score, account.EarnedIn(epoch), backing[c.ContributionId]);
             var rewarded = new ContributionRewarded(c.ContributionId, c.Contributor, TokenAmount.Format(amount), epoch, policy.Name, now);
-            session.Insert(JournalEntry.Credit(c.ContributionId, c.Contributor, amount, epoch, policy.Name, account.Entries + 1, now));
+            entries.Add(JournalEntry.Credit(c.ContributionId, c.Contributor, amount, epoch, policy.Name, account.Entries + 1, now));
             accounts[c.Contributor] = account.Post(amount, epoch);
             changed.Add(c.Contributor);
 
@@ -140,7 +142,7 @@ public sealed class CreditWriter(
                 paid = paid.Moved(TokenAmount.Parse(line.Amount));
                 accounts[line.Validator] = paid;
                 changed.Add(line.Validator);
-                session.Insert(JournalEntry.Credit(ValidatorEntryId(c.ContributionId, line.Validator), line.Validator, TokenAmount.Parse(line.Amount),
+                entries.Add(JournalEntry.Credit(ValidatorEntryId(c.ContributionId, line.Validator), line.Validator, TokenAmount.Parse(line.Amount),
                     epoch, policy.Name, paid.Entries, now));
             }
             List<object> events = pay is null ? [rewarded] : [rewarded, pay];
@@ -156,8 +158,10 @@ public sealed class CreditWriter(
             session.Events.StartStream(StreamFor(c.ContributionId), [.. events]);
             recorded.Add(rewarded);
         }
-        foreach (var address in changed)
-            session.Store(accounts[address]);
+        // A batch's journal entries and accounts as a statement each: a feed batch of 500 cases with five reviewers each
+        // is 3,000 entries, and Marten compares each document it queues with every one queued before it.
+        await DocumentRows.InsertAsync(session, entries, e => e.Id, ct);
+        await DocumentRows.UpsertAsync(session, changed.Select(address => accounts[address]).ToArray(), a => a.Id, ct);
         if (feedCheckpoint is { } sequence && FollowerCheckpoint.Advances(await checkpointTask!, sequence))
             session.Store(new FollowerCheckpoint(ScoreFollower.CheckpointKey, sequence));
         await session.SaveChangesAsync(ct);
