@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using CommunityAI.Contracts;
-using RabbitMQ.Client;
-using RabbitMQ.Client.Exceptions;
+using CommunityAI.Testing;
 
 namespace CommunityAI.Benchmarks.ContributionsIntake;
 
@@ -15,27 +14,13 @@ public static class HandoffWait
     public static async Task<TimeSpan> UntilHandedOverAsync(string broker, long expected, TimeSpan limit)
     {
         var clock = Stopwatch.StartNew();
-        await using var connection = await new ConnectionFactory { Uri = new Uri(broker) }.CreateConnectionAsync();
-        while (await CountAsync(connection) < expected)
+        await using var tap = await BrokerTap.ConnectAsync(broker);
+        while (await tap.CountAsync(ScoringContent.QueueName) < expected)
         {
             if (clock.Elapsed > limit)
-                throw new TimeoutException($"only {await CountAsync(connection)} of {expected} contents handed over within {limit}");
+                throw new TimeoutException($"only {await tap.CountAsync(ScoringContent.QueueName)} of {expected} contents handed over within {limit}");
             await Task.Delay(50);
         }
         return clock.Elapsed;
-    }
-
-    private static async Task<uint> CountAsync(IConnection connection)
-    {
-        // A failed passive declare (the queue not declared yet) closes its channel, so each count has its own.
-        await using var channel = await connection.CreateChannelAsync();
-        try
-        {
-            return (await channel.QueueDeclarePassiveAsync(ScoringContent.QueueName)).MessageCount;
-        }
-        catch (OperationInterruptedException)
-        {
-            return 0;
-        }
     }
 }

@@ -92,7 +92,7 @@ public sealed class ScoringHandoffTests(ContributionsService service) : IClassFi
 
     /// <summary>The contents waiting in quality-scoring's queue, by contribution (none while the first send has not declared it).</summary>
     private static async Task<Dictionary<string, string>> HandedOverAsync(BrokerTap tap) =>
-        (await tap.CountAsync(ScoringContent.QueueName) == 0 ? [] : await tap.DrainAsync(ScoringContent.QueueName))
+        (await tap.TakeWaitingAsync(ScoringContent.QueueName))
             .Select(m => m.Body.GetProperty("message"))
             .GroupBy(m => m.GetProperty("contributionId").GetString()!)
             .ToDictionary(g => g.Key, g => g.Last().GetProperty("content").GetString()!);

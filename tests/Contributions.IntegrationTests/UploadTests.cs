@@ -306,8 +306,7 @@ public sealed class UploadTests(UploadsService service) : IClassFixture<UploadsS
         var handedOver = new List<JsonElement>();
         await Eventually.MatchesAsync(async () =>
         {
-            if (await tap.CountAsync(ScoringContent.QueueName) > 0)
-                handedOver.AddRange((await tap.DrainAsync(ScoringContent.QueueName)).Select(m => m.Body.GetProperty("message")));
+            handedOver.AddRange((await tap.TakeWaitingAsync(ScoringContent.QueueName)).Select(m => m.Body.GetProperty("message")));
             return handedOver;
         }, h => h.Any(m => m.GetProperty("contributionId").GetString() == id), "the upload's content handed over");
         var content = handedOver.Last(m => m.GetProperty("contributionId").GetString() == id).GetProperty("content").GetString()!;

@@ -2,11 +2,11 @@ using System.Text;
 using System.Text.Json;
 using RabbitMQ.Client;
 
-namespace Contributions.IntegrationTests;
+namespace CommunityAI.Testing;
 
 /// <summary>
-/// A plain RabbitMQ.Client 7 connection, as a non-.NET partner would use: publishes raw JSON and reads public
-/// events from a queue of its own bound to a message type's exchange.
+/// A plain RabbitMQ.Client 7 connection, as a non-.NET partner would use: publishes raw JSON, reads public events from a
+/// queue of its own bound to a message type's exchange, and counts or takes what waits in a service's queue.
 /// </summary>
 public sealed class BrokerTap : IAsyncDisposable
 {
@@ -46,6 +46,10 @@ public sealed class BrokerTap : IAsyncDisposable
             messages.Add((got.BasicProperties.MessageId, JsonDocument.Parse(got.Body).RootElement.Clone()));
         return messages;
     }
+
+    /// <summary>Everything waiting in a queue, and nothing while the queue is not declared yet.</summary>
+    public async Task<List<(string? MessageId, JsonElement Body)>> TakeWaitingAsync(string queue) =>
+        await CountAsync(queue) == 0 ? [] : await DrainAsync(queue);
 
     /// <summary>Messages ready in a queue; 0 while the queue does not exist (a failed passive declare closes its channel, so it gets its own).</summary>
     public async Task<uint> CountAsync(string queue)
