@@ -42,8 +42,10 @@ left=$(( limit * 60 - SECONDS )); [ "$left" -gt 60 ] || left=60
 # Ctrl-C (or a TERM to this script) is passed on to it by hand, and tee ignores Ctrl-C to keep the last lines.
 exec 3> >(trap '' INT; tee "$log")
 copier=$!
+# The run writes to the copier through its standard output only (3>&-): a process the tests leave running (a fixture's
+# chain node, a private broker) must not inherit the copier's pipe and keep it open after the run.
 timeout --kill-after=60s "${left}s" \
-  dotnet test CommunityAI.sln -c Release --blame-hang-timeout "${hang}m" --blame-hang-dump-type none "${args[@]}" >&3 2>&1 &
+  dotnet test CommunityAI.sln -c Release --blame-hang-timeout "${hang}m" --blame-hang-dump-type none "${args[@]}" >&3 2>&1 3>&- &
 runner=$!
 interrupted=0
 trap 'interrupted=1; kill -TERM "$runner" 2>/dev/null' INT TERM
@@ -51,8 +53,20 @@ wait "$runner"; status=$?
 # A signal ends the wait early: wait again, for the run's own status.
 while kill -0 "$runner" 2>/dev/null; do wait "$runner"; status=$?; done
 trap - INT TERM
+# What the run left running in its process group (a fixture never released, say after its test host was stopped for a
+# hang) is named and stopped: it would otherwise hold ports and files into the next run.
+leftover=$(ps -e -o pid=,pgid=,stat=,args= | awk -v group="$runner" '$2 == group && $3 !~ /^Z/' | cut -c1-160)
+if [ -n "$leftover" ]; then
+  echo "test: left running after the tests, now stopped:"
+  echo "$leftover" | sed 's/^ */  /'
+  kill -KILL -- -"$runner" 2>/dev/null || true
+fi
 exec 3>&-
-wait "$copier"
+# Bounded: a process outside that group (a server that made a session of its own) still holding the pipe must not keep
+# the run from ending; everything the run printed has been copied by then.
+( sleep 30; kill "$copier" 2>/dev/null ) & watchdog=$!
+wait "$copier" || true
+kill "$watchdog" 2>/dev/null || true
 # dotnet test ends with 0 when told to stop; a stopped run has not passed.
 [ "$interrupted" -eq 0 ] || { echo "test: stopped by a signal"; status=130; }
 # 124: the limit; 137: killed a minute after it (or by the kernel for memory, hence the clock).

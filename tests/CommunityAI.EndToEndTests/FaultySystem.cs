@@ -20,9 +20,5 @@ public sealed class FaultySystem : SystemUnderTest
     protected override Task DeleteBrokerAsync() => Task.CompletedTask;
     protected override Task DropHistoryAsync() => Task.CompletedTask;
 
-    public override async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        await Task.WhenAll(Rabbit.DisposeAsync(), Database.DisposeAsync());
-    }
+    public override Task DisposeAsync() => ReleaseAllAsync(base.DisposeAsync, () => Task.WhenAll(Rabbit.DisposeAsync(), Database.DisposeAsync()));
 }
