@@ -7,6 +7,7 @@ using System.Text.Json;
 using CommunityAI.Contributions.Domain;
 using CommunityAI.Formats.Signing;
 using CommunityAI.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CommunityAI.Benchmarks.ContributionsIntake;
 
@@ -60,7 +61,7 @@ public static class BatchRun
             if (accepted != count)
                 throw new InvalidOperationException($"only {accepted} of {count} accepted");
             var answered = clock.Elapsed;
-            var lag = await HandoffWait.UntilHandedOverAsync(broker, count + warmUp, TimeSpan.FromMinutes(5));
+            var lag = await HandoffWait.UntilHandedOverAsync(host.Services.GetRequiredService<Marten.IDocumentStore>(), history, TimeSpan.FromMinutes(5));
             var handedOverRate = accepted / clock.Elapsed.TotalSeconds;
 
             batchLatencies.Sort();

@@ -2,7 +2,8 @@ namespace CommunityAI.Contracts;
 
 /// <summary>
 /// Private, never part of the history: the contributions service hands a contribution's stored content to
-/// quality-scoring for its duplicate and text checks, sent to the queue <see cref="QueueName"/> only. Quality-scoring
+/// quality-scoring for its duplicate and text checks, sent to the queue <see cref="QueueName"/> only, as an item of
+/// <see cref="ScoringContents"/> (versions before 1.19 sent each alone, which quality-scoring still takes). Quality-scoring
 /// uses it only when its SHA-256 equals the content hash of the contribution's stored, signed
 /// <see cref="ContributionSubmitted"/>, so a forged message cannot put other content in its place. The broker's
 /// permissions must let only the two services read and write this queue (docs/security.md). Content larger than

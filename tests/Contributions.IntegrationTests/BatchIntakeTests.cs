@@ -245,8 +245,8 @@ public sealed class BatchIntakeTests(BatchContributionsService service) : IClass
         var handedOver = new Dictionary<string, string>();
         await Eventually.MatchesAsync(async () =>
         {
-            foreach (var (_, body) in await tap.DrainAsync(ScoringContent.QueueName))
-                handedOver[body.GetProperty("message").GetProperty("contributionId").GetString()!] = body.GetProperty("message").GetProperty("content").GetString()!;
+            foreach (var (id, content) in await HandedOverContents.TakeAsync(tap))
+                handedOver[id] = content;
             return handedOver;
         }, h => ids.IsSubsetOf(h.Keys), "every accepted item's content handed to quality-scoring");
         foreach (var (id, body) in batch)

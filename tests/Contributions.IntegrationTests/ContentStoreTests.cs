@@ -74,10 +74,9 @@ public sealed class ContentStoreTests(ContributionsService service) : IClassFixt
         // The public notice carries the hash; the content goes only to quality-scoring's private queue.
         var published = await Eventually.MatchesAsync(() => tap.DrainAsync(publicQueue), m => m.Count > 0, "the public notice");
         Assert.DoesNotContain(marker, published[0].Body.GetRawText(), StringComparison.Ordinal);
-        var handedOver = await Eventually.MatchesAsync(() => tap.DrainAsync(ScoringContent.QueueName),
-            m => m.Any(x => x.Body.GetProperty("message").GetProperty("contributionId").GetString() == id), "the private handoff");
-        var content = handedOver.Single(x => x.Body.GetProperty("message").GetProperty("contributionId").GetString() == id).Body.GetProperty("message").GetProperty("content").GetString();
-        Assert.Equal(stored, Convert.FromBase64String(content!));
+        var handedOver = await Eventually.MatchesAsync(() => HandedOverContents.TakeAsync(tap),
+            m => m.Any(x => x.ContributionId == id), "the private handoff");
+        Assert.Equal(stored, Convert.FromBase64String(handedOver.Single(x => x.ContributionId == id).Content));
     }
 
     [Fact]

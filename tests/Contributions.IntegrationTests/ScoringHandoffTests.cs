@@ -92,10 +92,9 @@ public sealed class ScoringHandoffTests(ContributionsService service) : IClassFi
 
     /// <summary>The contents waiting in quality-scoring's queue, by contribution (none while the first send has not declared it).</summary>
     private static async Task<Dictionary<string, string>> HandedOverAsync(BrokerTap tap) =>
-        (await tap.TakeWaitingAsync(ScoringContent.QueueName))
-            .Select(m => m.Body.GetProperty("message"))
-            .GroupBy(m => m.GetProperty("contributionId").GetString()!)
-            .ToDictionary(g => g.Key, g => g.Last().GetProperty("content").GetString()!);
+        (await HandedOverContents.TakeAsync(tap))
+            .GroupBy(m => m.ContributionId)
+            .ToDictionary(g => g.Key, g => g.Last().Content);
 
     /// <summary>The contribution's ContributionSubmitted as the history holds it, and the event's id (the genuine notice's message id).</summary>
     private async Task<(ContributionSubmitted Notice, Guid EventId)> StoredNoticeAsync(string contributionId)

@@ -303,14 +303,13 @@ public sealed class UploadTests(UploadsService service) : IClassFixture<UploadsS
         Assert.Equal(HttpStatusCode.Accepted, (await Client.SubmitAsync(contribution)).StatusCode);
         Assert.NotNull(await service.ScalarAsync<int?>("SELECT segment_size FROM contributions.content WHERE contribution_id = @id", id));
 
-        var handedOver = new List<JsonElement>();
+        var handedOver = new List<(string ContributionId, string Content)>();
         await Eventually.MatchesAsync(async () =>
         {
-            handedOver.AddRange((await tap.TakeWaitingAsync(ScoringContent.QueueName)).Select(m => m.Body.GetProperty("message")));
+            handedOver.AddRange(await HandedOverContents.TakeAsync(tap));
             return handedOver;
-        }, h => h.Any(m => m.GetProperty("contributionId").GetString() == id), "the upload's content handed over");
-        var content = handedOver.Last(m => m.GetProperty("contributionId").GetString() == id).GetProperty("content").GetString()!;
-        Assert.Equal(file.Content, Convert.FromBase64String(content));
+        }, h => h.Any(m => m.ContributionId == id), "the upload's content handed over");
+        Assert.Equal(file.Content, Convert.FromBase64String(handedOver.Last(m => m.ContributionId == id).Content));
     }
 
     [Fact]

@@ -11,7 +11,7 @@ using MassTransit;
 namespace CommunityAI.QualityScoring.IntegrationTests;
 
 /// <summary>
-/// Content reaches quality-scoring only privately (<see cref="ScoringContent"/>), and is used only when it is the content
+/// Content reaches quality-scoring only privately (<see cref="ScoringContents"/>), and is used only when it is the content
 /// the contributor signed: the history and the public notice carry the hash alone.
 /// </summary>
 public sealed class PrivateContentTests(ScoringSystemWithoutValidators system) : IClassFixture<ScoringSystemWithoutValidators>, IAsyncLifetime
@@ -39,11 +39,12 @@ public sealed class PrivateContentTests(ScoringSystemWithoutValidators system) :
             DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds(), "0x" + new string('0', 130), stored.Length, DateTimeOffset.UtcNow), stored);
     }
 
-    private async Task SendContentAsync(string contributionId, byte[] content)
-    {
-        var endpoint = await _bus.GetSendEndpoint(new Uri("queue:" + ScoringContent.QueueName));
-        await endpoint.Send(new ScoringContent(contributionId, Convert.ToBase64String(content)));
-    }
+    /// <summary>One content, as the contributions service sends it (a <see cref="ScoringContents"/> of one).</summary>
+    private Task SendContentAsync(string contributionId, byte[] content) =>
+        SendAsync(new ScoringContents([new ScoringContent(contributionId, Convert.ToBase64String(content))]));
+
+    private async Task SendAsync<T>(T message) where T : class =>
+        await (await _bus.GetSendEndpoint(new Uri("queue:" + ScoringContent.QueueName))).Send(message);
 
     private async Task<long> ChecksRecordedAsync(string contributionId) => await system.CountEventsAsync("automated_checks_completed", contributionId);
 
@@ -63,6 +64,47 @@ public sealed class PrivateContentTests(ScoringSystemWithoutValidators system) :
         Assert.Equal(80, scored.Score);
         var checks = (await system.Api.GetFromJsonAsync<JsonElement>($"/api/scoring/{submitted.ContributionId}")).GetProperty("checks");
         Assert.Equal(Original.Length, checks.GetProperty("textLength").GetInt32());
+    }
+
+    [Fact]
+    public async Task In_one_message_the_signed_contents_are_taken_in_and_each_forged_stale_or_malformed_item_is_passed_over()
+    {
+        var (first, firstBytes) = Salted(1, "Gradient clipping bounds the norm of each update, so a single unusual batch cannot throw the optimiser far from where it was heading; the threshold is tuned per model.");
+        var (second, secondBytes) = Salted(2, "Learning-rate warm-up raises the step size over the first thousand updates, because the early gradient estimates are noisy and the adaptive moments are still empty.");
+        var (forged, _) = Salted(3, "Label smoothing moves a little probability from the true class to the others, which keeps the model from growing overconfident on noisy annotations.");
+        await system.PublishAsync(first);
+        await system.PublishAsync(second);
+        await system.PublishAsync(forged);
+
+        await SendAsync(new ScoringContents([
+            new ScoringContent(forged.ContributionId, Convert.ToBase64String(ContentSalt.Add(Encoding.UTF8.GetBytes("injected text that nobody signed")))),
+            new ScoringContent("0x1234", Convert.ToBase64String(firstBytes)), // malformed id
+            new ScoringContent(second.ContributionId, "not base64!"),
+            new ScoringContent(Hex.Encode(RandomNumberGenerator.GetBytes(32)), Convert.ToBase64String(firstBytes)), // no such contribution
+            new ScoringContent(second.ContributionId, Convert.ToBase64String(secondBytes)),
+            new ScoringContent(first.ContributionId, Convert.ToBase64String(firstBytes)),
+        ]));
+
+        Assert.Equal(80, (await system.ScoredAsync(first.ContributionId)).Score);
+        Assert.Equal(80, (await system.ScoredAsync(second.ContributionId)).Score);
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.Equal(0, await ChecksRecordedAsync(forged.ContributionId));
+    }
+
+    [Fact]
+    public async Task A_message_of_more_items_than_allowed_is_refused_whole_and_a_single_content_as_earlier_versions_sent_is_taken_in()
+    {
+        var (submitted, stored) = Salted(4, "Dropout silences a random share of units at each step, so no unit can rely on one particular partner and the network learns redundant features instead.");
+        await system.PublishAsync(submitted);
+        var genuine = new ScoringContent(submitted.ContributionId, Convert.ToBase64String(stored));
+        await SendAsync(new ScoringContents([.. Enumerable.Repeat(genuine, ScoringContents.MaxItems + 1)]));
+        await SendAsync(new ScoringContents([]));
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.Equal(0, await ChecksRecordedAsync(submitted.ContributionId));
+
+        await SendAsync(genuine);
+        Assert.Equal(80, (await system.ScoredAsync(submitted.ContributionId)).Score);
+        Assert.Equal(1, await ChecksRecordedAsync(submitted.ContributionId));
     }
 
     [Fact]
