@@ -117,14 +117,6 @@ public class SystemUnderTest : IAsyncLifetime
         }, chain => chain is not null, "the chain-bridge to deploy or find its contracts"))!;
     }
 
-    /// <summary>Stops every service host, as a crash of all of them would (work in flight is abandoned).</summary>
-    public async Task StopServicesAsync()
-    {
-        foreach (var host in Enumerable.Reverse(_hosts))
-            await host.DisposeAsync();
-        _hosts.Clear();
-    }
-
     /// <summary>
     /// How long the fixture waits for a service host to stop at the end. Once in CI a host never finished stopping after
     /// a broker restart (its broker connection still recovering, we believe): the test process hung until the run's hang
@@ -132,15 +124,21 @@ public class SystemUnderTest : IAsyncLifetime
     /// </summary>
     private static readonly TimeSpan HostStopLimit = TimeSpan.FromMinutes(2);
 
-    /// <summary>Stops every host for good, each given <see cref="HostStopLimit"/>; one that overruns is named and left to the process's end.</summary>
-    private async Task ReleaseServicesAsync()
+    /// <summary>
+    /// Stops every service host, as a crash of all of them would (work in flight is abandoned). Mid-test it waits for
+    /// each (a restart must not meet the host it replaces); given <paramref name="limit"/>, as at the fixture's end, a
+    /// host that overruns it is named and left to the process's end.
+    /// </summary>
+    public async Task StopServicesAsync(TimeSpan? limit = null)
     {
         foreach (var host in Enumerable.Reverse(_hosts))
         {
             var stopping = host.DisposeAsync().AsTask();
-            if (await Task.WhenAny(stopping, Task.Delay(HostStopLimit)) != stopping)
+            if (limit is { } bound && await Task.WhenAny(stopping, Task.Delay(bound)) != stopping)
                 await Console.Error.WriteLineAsync($"{GetType().Name}: {host.GetType().GenericTypeArguments.FirstOrDefault()?.Assembly.GetName().Name} "
-                    + $"did not stop within {HostStopLimit.TotalMinutes} min; its chain and servers are released without it");
+                    + $"did not stop within {bound.TotalMinutes} min; its chain and servers are released without it");
+            else
+                await stopping;
         }
         _hosts.Clear();
     }
@@ -185,7 +183,7 @@ public class SystemUnderTest : IAsyncLifetime
     }
 
     public virtual Task DisposeAsync() => ReleaseAllAsync(
-        ReleaseServicesAsync,
+        () => StopServicesAsync(HostStopLimit),
         Chain.DisposeAsync,
         () => Broker.Length > 0 ? DeleteBrokerAsync() : Task.CompletedTask,
         () => History.Length > 0 ? DropHistoryAsync() : Task.CompletedTask);
