@@ -23,10 +23,13 @@ public static class BatchRun
         var count = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 30_000;
         var concurrency = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2;
         var batchSize = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1000;
+        // Two batches warm the service up enough to measure, but methods called once a batch reach the runtime's
+        // optimised tier only after some 30 calls: a longer warm-up measures the steady state (see the JIT line printed).
+        var warmUpBatches = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 2;
         count -= count % batchSize;
 
         Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}");
-        Console.WriteLine($"load: {count} distinct signed contributions in batches of {batchSize}, {concurrency} batches at once, service in process (TestServer)");
+        Console.WriteLine($"load: {count} distinct signed contributions in batches of {batchSize}, {concurrency} batches at once, service in process (TestServer), {warmUpBatches} batches of warm-up");
         Console.WriteLine($"load average at start: {LoadAverage.Read()}");
 
         var history = await PostgresServer.CreateDatabaseAsync("bench");
@@ -34,7 +37,7 @@ public static class BatchRun
         try
         {
             Console.Write("signing… ");
-            var warmUp = batchSize * 2;
+            var warmUp = batchSize * warmUpBatches;
             var bodies = Presigned.Bodies(count + warmUp);
             var batches = bodies.Chunk(batchSize).Select(Batch).ToArray();
             Console.WriteLine("done");
@@ -55,6 +58,8 @@ public static class BatchRun
             var measured = batches[..^(warmUp / batchSize)];
             await RunAsync(client, batches[^(warmUp / batchSize)..], concurrency);
 
+            var jitBefore = System.Runtime.JitInfo.GetCompilationTime();
+            var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
             var clock = Stopwatch.StartNew();
             var (accepted, batchLatencies) = await RunAsync(client, measured, concurrency);
             var rate = accepted / clock.Elapsed.TotalSeconds;
@@ -63,12 +68,16 @@ public static class BatchRun
             var answered = clock.Elapsed;
             var lag = await HandoffWait.UntilHandedOverAsync(host.Services.GetRequiredService<Marten.IDocumentStore>(), history, TimeSpan.FromMinutes(5));
             var handedOverRate = accepted / clock.Elapsed.TotalSeconds;
+            var jit = System.Runtime.JitInfo.GetCompilationTime() - jitBefore;
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
 
             batchLatencies.Sort();
             Console.WriteLine($"POST /api/contributions/batch: {accepted}/{count} accepted, {rate:F0} contributions/s; "
                 + $"per batch of {batchSize}: p50 {batchLatencies[batchLatencies.Count / 2]:F0} ms, max {batchLatencies[^1]:F0} ms");
             Console.WriteLine($"every content handed over to quality-scoring {lag.TotalSeconds:F1} s after the last answer ({answered.TotalSeconds:F1} s of answers): "
                 + $"{handedOverRate:F0} contributions/s accepted and handed over");
+            Console.WriteLine($"this process (service and load) while measured: {cpu.TotalSeconds:F1} s CPU, {cpu.TotalMilliseconds * 1000 / accepted:F0} µs a contribution; "
+                + $"of it compiling methods (JIT): {jit.TotalSeconds:F1} s");
             Console.WriteLine($"limit, raw Marten QuickAppend of the same events, {batchSize} streams per session: {limit:F0}/s");
             Console.WriteLine($"limit, signature recovery alone (EIP-712 digest + secp256k1 recovery), every core: {recovery:F0}/s");
             Console.WriteLine($"for scale: every intake check (parse, digest, recovery) on every core: {checks:F0}/s");
