@@ -1,5 +1,5 @@
 using System.Numerics;
-using NBitcoin.Secp256k1;
+using Secp256k1Net;
 
 namespace CommunityAI.Formats.Signing;
 
@@ -67,13 +67,11 @@ public static class TypedDataSigner
         if (scalar.IsZero || scalar >= CurveOrder)
             throw new ArgumentException("the private key is outside the secp256k1 range", nameof(privateKeyHex));
 
-        // libsecp256k1's signer (RFC 6979 nonces, always low s), as for recovery: Nethereum's BouncyCastle path signed
+        // libsecp256k1 itself (RFC 6979 nonces, always low s), as for recovery: Nethereum's BouncyCastle path signed
         // about 500 messages a second, which made tests and benchmarks that sign thousands wait on it.
-        if (!ECPrivKey.TryCreate(keyBytes, Context.Instance, out var key) || key is null
-            || !key.TrySignRecoverable(digest, out var signature) || signature is null)
-            throw new ArgumentException("the private key is outside the secp256k1 range", nameof(privateKeyHex));
+        var (signature, recoveryId) = Secp256k1.SignRecoverable(digest, keyBytes);
         var bytes = new byte[65];
-        signature.WriteToSpanCompact(bytes.AsSpan(0, 64), out var recoveryId);
+        signature.AsSpan(0, 64).CopyTo(bytes);
         bytes[64] = (byte)(27 + recoveryId);
         return Hex.Encode(bytes);
     }
@@ -98,13 +96,18 @@ public static class TypedDataSigner
         if (r.IsZero || r >= CurveOrder || s.IsZero || s > HalfCurveOrder)
             return null;
 
-        // Recovery with NBitcoin.Secp256k1 (a port of Bitcoin Core's libsecp256k1, already under Nethereum.Signer):
-        // about ten times faster than Nethereum's BouncyCastle path, and intake recovers one key per submission.
-        if (!SecpRecoverableECDSASignature.TryCreateFromCompact(bytes.AsSpan(0, 64), recoveryId, out var signature)
-            || !ECPubKey.TryRecover(Context.Instance, signature, digest, out var key))
+        // Recovery with Bitcoin Core's libsecp256k1 itself (Secp256k1.Net bundles it for each platform): 3.9 times as
+        // fast as NBitcoin's C# port of it measured on our machine (36 against 141 µs), which in turn was about ten
+        // times Nethereum's BouncyCastle path; intake recovers one key per submission and the audit one per signature.
+        byte[] uncompressed;
+        try
+        {
+            uncompressed = Secp256k1.RecoverPublicKey(bytes.AsSpan(0, 64), (byte)recoveryId, digest, compressed: false);
+        }
+        catch (ArgumentException)
+        {
             return null; // r is not the x-coordinate of a curve point: an unusable signature, not a fault of ours
-        Span<byte> uncompressed = stackalloc byte[65];
-        key.WriteToSpan(compressed: false, uncompressed, out _);
-        return Address.Format(Keccak256.Hash(uncompressed[1..]).AsSpan(12));
+        }
+        return Address.Format(Keccak256.Hash(uncompressed.AsSpan(1)).AsSpan(12));
     }
 }
