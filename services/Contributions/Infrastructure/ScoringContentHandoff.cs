@@ -15,8 +15,8 @@ namespace CommunityAI.Contributions.Infrastructure;
 /// Hands each stored contribution's content to quality-scoring privately (<see cref="ScoringContents"/> on its own queue),
 /// since the history and the public bus carry only the hash. Follows this service's streams in the history (one replica
 /// at a time) and, per batch of stored <see cref="ContributionSubmitted"/> events, reads their contents in one statement
-/// and sends them in a message or a few, then moves its checkpoint: every stored content is handed over at least once, whatever crashed
-/// between, and quality-scoring takes each contribution in once. Content erased before the handoff is not handed over,
+/// and sends them in one message (or a few, for large contents), then moves its checkpoint: every stored content is
+/// handed over at least once, whatever crashed between, and quality-scoring takes each contribution in once. Content erased before the handoff is not handed over,
 /// nor content larger than <see cref="ScoringContent.MaxHandedOverBytes"/> (no text quality-scoring would check).
 /// </summary>
 /// <remarks>
@@ -75,7 +75,10 @@ public sealed partial class ScoringContentHandoff(
         return true;
     }
 
-    /// <summary>The contents in messages of at most <see cref="ScoringContents.MaxItems"/> items and <see cref="ScoringContents.MaxContentChars"/> characters of content.</summary>
+    /// <summary>
+    /// The contents, in order, in messages of at most <see cref="ScoringContents.MaxItems"/> items and
+    /// <see cref="ScoringContents.MaxContentChars"/> characters of content (one larger content travels alone).
+    /// </summary>
     public static IEnumerable<ScoringContents> Messages(IReadOnlyList<ScoringContent> contents)
     {
         var items = new List<ScoringContent>();
