@@ -14,14 +14,22 @@ public static class StoreConflicts
         JasperFx.Events.ExistingStreamIdCollisionException or
         DocumentAlreadyExistsException || IsDocumentIdTaken(exception);
 
+    /// <summary>
+    /// Any unique violation, whichever table's: for a transaction that also writes rows of its own beside Marten's (a
+    /// content row keyed by its contribution), where a stored row means the same as a stored stream.
+    /// </summary>
+    public static bool IsUniqueViolation(Exception exception) => UniqueViolation(exception) is not null;
+
     // Documents inserted many to a statement (Database.DocumentRows) meet a stored id as PostgreSQL's unique violation
     // on the document table's primary key, which Marten names pkey_mt_doc_{type}_id, wrapped in Marten's command failure.
-    private static bool IsDocumentIdTaken(Exception? exception)
+    private static bool IsDocumentIdTaken(Exception exception) =>
+        UniqueViolation(exception)?.ConstraintName?.StartsWith("pkey_mt_doc_", StringComparison.Ordinal) == true;
+
+    private static PostgresException? UniqueViolation(Exception? exception)
     {
         for (; exception is not null; exception = exception.InnerException)
-            if (exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: { } constraint }
-                && constraint.StartsWith("pkey_mt_doc_", StringComparison.Ordinal))
-                return true;
-        return false;
+            if (exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } violation)
+                return violation;
+        return null;
     }
 }

@@ -28,6 +28,8 @@ public sealed class HostileModelTests(HostileModelTests.Service service, ITestOu
     [Fact]
     public async Task Wrong_shapes_oversized_malformed_endless_memory_hungry_and_failing_models_are_refused_with_their_reason_and_harm_nothing()
     {
+        // Only the evaluator folders made during this test count: a run killed earlier may have left its own.
+        var before = EvaluatorFolders().ToHashSet();
         await service.ContributeAsync(CommunityTexts.Examples(12, seed: 11));
         var first = await Answers.OkAsync(await service.Client.TrainAsync(), HttpStatusCode.Created);
 
@@ -73,8 +75,10 @@ public sealed class HostileModelTests(HostileModelTests.Service service, ITestOu
         var (code, replayed) = await service.ReplayAsync();
         Assert.True(code == 0, replayed);
         Assert.Equal(["7", "7"], ModelService.ModelRow(replayed)[^5..^3]); // contributed models, refused
-        var left = Directory.GetDirectories(Path.GetTempPath(), "communityai-evaluation-*")
+        var left = EvaluatorFolders().Where(d => !before.Contains(d))
             .Select(d => Path.Combine(d, "model.onnx")).Where(File.Exists).Select(File.ReadAllBytes);
         Assert.DoesNotContain(left, bytes => hostile.Values.Any(h => h.Model.AsSpan().SequenceEqual(bytes)));
     }
+
+    private static string[] EvaluatorFolders() => Directory.GetDirectories(Path.GetTempPath(), "communityai-evaluation-*");
 }

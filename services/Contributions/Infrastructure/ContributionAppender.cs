@@ -66,7 +66,7 @@ public sealed class ContributionAppender(IDocumentStore store, ContentStore cont
             // Completed before by this same contribution: answered as the resubmission it is.
             return await ConflictAsync(submitted, nonceKey, ct);
         }
-        catch (Exception ex) when (StoreConflicts.IsDuplicate(ex) || IsUniqueViolation(ex))
+        catch (Exception ex) when (StoreConflicts.IsDuplicate(ex) || StoreConflicts.IsUniqueViolation(ex))
         {
             // The same signed contribution stored before (inline, or its content row first): answered as a resubmission.
             return await ConflictAsync(submitted, nonceKey, ct);
@@ -153,20 +153,12 @@ public sealed class ContributionAppender(IDocumentStore store, ContentStore cont
                 await session.SaveChangesAsync(ct);
                 return outcomes;
             }
-            catch (Exception ex) when ((StoreConflicts.IsDuplicate(ex) || IsUniqueViolation(ex)) && attempt < attempts)
+            catch (Exception ex) when ((StoreConflicts.IsDuplicate(ex) || StoreConflicts.IsUniqueViolation(ex)) && attempt < attempts)
             {
                 // A concurrent request stored one of these first (its stream, nonce or content row, whichever the store
                 // reached first): nothing of this attempt was committed; look again.
             }
         }
-    }
-
-    private static bool IsUniqueViolation(Exception? exception)
-    {
-        for (; exception is not null; exception = exception.InnerException)
-            if (exception is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation })
-                return true;
-        return false;
     }
 
     /// <summary>The answer to a contribution whose nonce another contribution of the same signer holds.</summary>

@@ -119,7 +119,7 @@ public sealed class UploadStore(NpgsqlDataSource dataSource, MasterKeySource key
             await session.SaveChangesAsync(ct);
             return new OpenOutcome.Opened(expiresAt);
         }
-        catch (Exception ex) when (StoreConflicts.IsDuplicate(ex) || ex is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        catch (Exception ex) when (StoreConflicts.IsDuplicate(ex) || StoreConflicts.IsUniqueViolation(ex))
         {
             return NonceTakenBy(plan, nonce);
         }
