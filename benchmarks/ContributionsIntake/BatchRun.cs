@@ -13,8 +13,9 @@ namespace CommunityAI.Benchmarks.ContributionsIntake;
 
 /// <summary>
 /// Bulk intake: batches of pre-signed contributions through POST /api/contributions/batch (the service in process, real
-/// PostgreSQL and RabbitMQ), beside two limits measured in the same run: Marten's raw append of the same events in
-/// sessions of a batch's size, and recovering the same signatures alone on every core (what every item must cost at least).
+/// PostgreSQL and RabbitMQ), beside three limits measured in the same run: Marten's raw append of the same events in
+/// sessions of a batch's size, every row an accepted contribution stores written alone (<see cref="StoredRowsLimit"/>),
+/// and recovering the same signatures alone on every core (what every item must cost at least).
 /// </summary>
 public static class BatchRun
 {
@@ -45,6 +46,8 @@ public static class BatchRun
             // The limits first, on an idle machine: measured after the run, they would share the cores with the service
             // still publishing, handing over and projecting what it just accepted (measured here: half the raw rate).
             var limit = await RawAppendLimit.MeasureAsync(history, concurrency, count, perSession: batchSize);
+            var sealedBytes = Convert.FromBase64String(Requests(bodies[..1])[0].Content!).Length + 28; // AES-GCM's nonce and tag
+            var rowsLimit = await StoredRowsLimit.MeasureAsync(concurrency, count, batchSize, sealedBytes);
             RecoveryRate(bodies[..200]); // warm-up (JIT)
             ChecksRate(bodies[..200]);
             var recovery = RecoveryRate(bodies[..Math.Min(count, 10_000)]);
@@ -79,10 +82,13 @@ public static class BatchRun
             Console.WriteLine($"this process (service and load) while measured: {cpu.TotalSeconds:F1} s CPU, {cpu.TotalMilliseconds * 1000 / accepted:F0} µs a contribution; "
                 + $"of it compiling methods (JIT): {jit.TotalSeconds:F1} s");
             Console.WriteLine($"limit, raw Marten QuickAppend of the same events, {batchSize} streams per session: {limit:F0}/s");
+            Console.WriteLine($"limit, every row an accepted contribution stores (event, nonce claim, {sealedBytes}-byte content, first view), "
+                + $"{batchSize} to a transaction, the service's schema: {rowsLimit:F0}/s");
             Console.WriteLine($"limit, signature recovery alone (EIP-712 digest + secp256k1 recovery), every core: {recovery:F0}/s");
             Console.WriteLine($"for scale: every intake check (parse, digest, recovery) on every core: {checks:F0}/s");
             Console.WriteLine($"ratio batch intake / raw append: {rate / limit:P0} (target >= 50%), accepted and handed over {handedOverRate / limit:P0}; "
                 + $"/ signature recovery: {rate / recovery:P0}; target >= 5,000/s");
+            Console.WriteLine($"ratio batch intake / every stored row: {rate / rowsLimit:P0}, accepted and handed over {handedOverRate / rowsLimit:P0}");
             Console.WriteLine($"load average at end: {LoadAverage.Read()}");
         }
         finally

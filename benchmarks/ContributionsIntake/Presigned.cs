@@ -39,5 +39,5 @@ public static class Presigned
     /// <summary>The event the service would append for body <paramref name="i"/>: same size and shape, for the raw limit.</summary>
     public static ContributionSubmitted Event(int i) => new(
         $"0x{i:x64}", AnvilNode.DevAddresses[1 + i % 9], "data", "0x" + new string('a', 64), $"ipfs://bench/limit/{i}",
-        i.ToString(CultureInfo.InvariantCulture), 1_900_000_000, "0x" + new string('b', 130), 40, DateTimeOffset.UtcNow);
+        i.ToString(CultureInfo.InvariantCulture), 1_900_000_000, "0x" + new string('b', 130), 40, DateTimeOffset.UtcNow, Licence: TestChain.Licence);
 }
