@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
-using CommunityAI.Contracts;
 using CommunityAI.Contributions.Domain;
 using CommunityAI.Contributions.Infrastructure;
 using CommunityAI.ServiceDefaults.Database;
@@ -52,7 +51,9 @@ public static class StoredRowsLimit
                         session.Events.StartStream(ContributionAppender.StreamPrefix + submitted.ContributionId, submitted);
                     await DocumentRows.InsertAsync(session, [.. events.Select(e => new NonceUse(NonceUse.KeyFor(e.Contributor, e.Nonce), e.ContributionId))],
                         n => n.Id, CancellationToken.None);
-                    QueueContents(session, events, wrappedKey, ciphertext);
+                    // The service's own statement, with bytes of the sealed size in place of sealing.
+                    ContentStore.QueueRows(session, [.. events.Select(e => new ContentStore.SealedRow(
+                        e.ContributionId, e.Contributor, e.Licence!, "bench", wrappedKey, ciphertext, e.SubmittedAt))]);
                     await DocumentRows.UpsertAsync(session, [.. events.Select(e => ContributionViewProjection.Create(e, logIndex: null))],
                         v => v.Id, CancellationToken.None);
                     await session.SaveChangesAsync();
@@ -65,14 +66,4 @@ public static class StoredRowsLimit
             await PostgresServer.DropDatabaseAsync(database);
         }
     }
-
-    /// <summary>The content rows as the service's one statement a batch writes them, with bytes of the sealed size.</summary>
-    private static void QueueContents(IDocumentSession session, ContributionSubmitted[] events, byte[] wrappedKey, byte[] ciphertext) =>
-        session.QueueSqlCommand($"""
-            INSERT INTO {ContentStore.TableName} (contribution_id, contributor, licence, master_key_id, wrapped_key, ciphertext, stored_at)
-            SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::bytea[], ?::bytea[], ?::timestamptz[])
-            """,
-            events.Select(e => e.ContributionId).ToArray(), events.Select(e => e.Contributor).ToArray(),
-            events.Select(e => e.Licence!).ToArray(), events.Select(_ => "bench").ToArray(),
-            events.Select(_ => wrappedKey).ToArray(), events.Select(_ => ciphertext).ToArray(), events.Select(e => e.SubmittedAt).ToArray());
 }

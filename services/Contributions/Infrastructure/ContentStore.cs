@@ -60,6 +60,14 @@ public sealed class ContentStore(NpgsqlDataSource dataSource, MasterKeySource ke
             return;
         var rows = new SealedRow[contents.Count];
         Parallel.For(0, rows.Length, i => rows[i] = Seal(contents[i].Submitted, contents[i].Content));
+        QueueRows(session, rows);
+    }
+
+    /// <summary>Queues sealed rows as one statement (the intake benchmark's stored-rows limit writes the same statement).</summary>
+    public static void QueueRows(IDocumentSession session, IReadOnlyList<SealedRow> rows)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(rows);
         session.QueueSqlCommand($"""
             INSERT INTO {TableName} (contribution_id, contributor, licence, master_key_id, wrapped_key, ciphertext, stored_at)
             SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::bytea[], ?::bytea[], ?::timestamptz[])
@@ -111,7 +119,8 @@ public sealed class ContentStore(NpgsqlDataSource dataSource, MasterKeySource ke
         }
     }
 
-    private sealed record SealedRow(
+    /// <summary>A content as stored: sealed under its data key, the key wrapped under a master key.</summary>
+    public sealed record SealedRow(
         string ContributionId, string Contributor, string Licence, string MasterKeyId, byte[] WrappedKey, byte[] Ciphertext, DateTimeOffset StoredAt);
 
     private SealedRow Seal(ContributionSubmitted submitted, byte[] content)
