@@ -7,7 +7,7 @@ namespace CommunityAI.ServiceDefaults.Database;
 
 /// <summary>
 /// Prepares the database as its owner (the migration role), before any service starts: the service roles, the
-/// history's tables with the services' own settings, the guard on stream prefixes, and one schema per service owned by
+/// history's tables with the services' own settings and the indexes some service's reads need (<see cref="HistoryIndexes"/>), the guard on stream prefixes, and one schema per service owned by
 /// that service's role. Safe to run again (each release, each test class): every step is idempotent.
 /// </summary>
 /// <remarks>
@@ -38,6 +38,7 @@ public static class DatabaseSetup
             await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
         }
 
+        await HistoryIndexes.CreateAsync(dataSource, ct);
         await ExecuteAsync(dataSource, HistoryGuard.InstallSql, ct);
         await ExecuteAsync(dataSource, GrantsSql(), ct);
         foreach (var role in ServiceRoles.All)

@@ -83,6 +83,9 @@ public static class HistoryStoreExtensions
         // Consumers load the event a message announces by its id (HistoryFacts); every service sets this, so
         // no service's schema check drops the index another one relies on.
         options.Events.EnableUniqueIndexOnEventId = true;
+        // Indexes the database set-up adds for one service's reads: no service's schema check may drop them.
+        foreach (var index in Database.HistoryIndexes.All)
+            options.Events.IgnoreIndex(index.Name);
         options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
         options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
         // Start-up schema changes take one advisory lock for every service: where a service's login may create the

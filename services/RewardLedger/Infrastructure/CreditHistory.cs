@@ -125,10 +125,12 @@ public static class CreditHistory
     }
 
     // What a contributor's rewards credited in one epoch before a given credit: the cap input that credit used (its account's
-    // EarnedInEpoch then), since one address's credits are written one at a time under its lock, in sequence order.
-    private static readonly string EarnedBeforeSql = $"""
+    // EarnedInEpoch then), since one address's credits are written one at a time under its lock, in sequence order. The
+    // type is a literal and the rest is written as the set-up's index on credits is (HistoryIndexes.CreditsByContributor),
+    // so even a prepared statement's generic plan reads that index instead of the whole history.
+    internal static readonly string EarnedBeforeSql = $"""
         SELECT coalesce(sum((data->>'amount')::numeric), 0)::text FROM {Events}
-        WHERE type = @type AND starts_with(stream_id, @streams) AND data->>'contributor' = @contributor
+        WHERE type = '{CreditType}' AND starts_with(stream_id, @streams) AND data->>'contributor' = @contributor
           AND (data->>'epoch')::bigint = @epoch AND seq_id < @sequence
         """;
 
@@ -139,7 +141,6 @@ public static class CreditHistory
     public static async Task<BigInteger> EarnedBeforeAsync(NpgsqlConnection connection, string contributor, long epoch, long sequence, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand(EarnedBeforeSql, connection);
-        command.Parameters.AddWithValue("type", CreditType);
         command.Parameters.AddWithValue("streams", CreditStreamPrefix);
         command.Parameters.AddWithValue("contributor", contributor);
         command.Parameters.AddWithValue("epoch", epoch);

@@ -284,6 +284,23 @@ public sealed class DatabaseRoleTests(RoleDatabase database) : IClassFixture<Rol
         Assert.Equal(ServiceRoles.Governance.Role, (string?)await command.ExecuteScalarAsync());
     }
 
+    [Fact]
+    public async Task The_indexes_the_set_up_adds_to_the_history_survive_every_services_start_and_no_service_can_drop_them()
+    {
+        foreach (var role in ServiceRoles.All)
+            await (await database.StartStoreAsync(role)).DisposeAsync();
+
+        foreach (var index in HistoryIndexes.All)
+        {
+            Assert.Equal(1, await database.OwnerCountAsync($"""
+                SELECT count(*) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+                WHERE c.relname = '{index.Name}' AND i.indisvalid AND i.indrelid = 'history.mt_events'::regclass
+                """));
+            foreach (var role in ServiceRoles.All)
+                Assert.Equal(InsufficientPrivilege, (await database.TryAsAsync(role.Role, $"DROP INDEX history.{index.Name}"))?.SqlState);
+        }
+    }
+
     private async Task CreateLogTableAsChainBridgeAsync() =>
         Assert.Null(await database.TryAsAsync(ServiceRoles.ChainBridge.Role, """
             CREATE SCHEMA IF NOT EXISTS chainbridge;

@@ -1,0 +1,49 @@
+using CommunityAI.Contracts;
+using CommunityAI.ServiceDefaults.Background;
+using CommunityAI.ServiceDefaults.History;
+using Npgsql;
+
+namespace CommunityAI.ServiceDefaults.Database;
+
+/// <summary>
+/// Indexes on the history's events table that serve one service's reads. The database set-up creates them as the
+/// history's owner (<see cref="DatabaseSetup"/>); every service's store ignores them in its schema check
+/// (<see cref="HistoryStoreExtensions.ConfigureHistory"/>), so no start drops what the set-up made, and a service's
+/// login, which does not own the table, is never asked to. Each is partial on one event type, so appends of every other
+/// type pay nothing for it.
+/// </summary>
+public static class HistoryIndexes
+{
+    public sealed record Index(string Name, string Definition);
+
+    /// <summary>
+    /// The ledger's credits by contributor and epoch: an appeal's settlement sums what the contributor was credited in the
+    /// epoch before the credit it corrects (the cap's input). Without it that sum scanned the whole history: 1.24 s at
+    /// 410,000 events, paid by every appeal. Queries using it must name the type as a literal, so the planner can match the
+    /// predicate even in a prepared statement's generic plan.
+    /// </summary>
+    public static readonly Index CreditsByContributor = new("mt_events_credits_by_contributor",
+        $"((data->>'contributor'), ((data->>'epoch')::bigint), seq_id) WHERE type = '{OutboxRoutes.EventTypeName(typeof(ContributionRewarded))}'");
+
+    public static readonly IReadOnlyList<Index> All = [CreditsByContributor];
+
+    private const string Table = HistoryStoreExtensions.EventsSchema + ".mt_events";
+
+    /// <summary>
+    /// Creates every index missing, under one advisory lock so set-ups run side by side (replicas of a Job) do not race
+    /// on the name. A plain build blocks appends while it runs: about a second a million events on two cores (0.4 s for
+    /// 414,000), once, at the release that adds the index.
+    /// </summary>
+    public static async Task CreateAsync(NpgsqlDataSource owner, CancellationToken ct)
+    {
+        await using var connection = await owner.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await AdvisoryLock.TakeAsync(connection, ["history-indexes"], ct);
+        foreach (var index in All)
+        {
+            await using var create = new NpgsqlCommand($"CREATE INDEX IF NOT EXISTS {index.Name} ON {Table} {index.Definition}", connection, transaction);
+            await create.ExecuteNonQueryAsync(ct);
+        }
+        await transaction.CommitAsync(ct);
+    }
+}
