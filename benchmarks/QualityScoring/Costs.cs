@@ -23,12 +23,14 @@ internal sealed class Costs(RoundTrips roundTrips, NpgsqlDataSource dataSource)
         return new Snapshot(roundTrips.Commands, process.TotalProcessorTime, await DatabaseCpuAsync(), (long)(await wal.ExecuteScalarAsync())!);
     }
 
-    public static string PerItem(Snapshot before, Snapshot after, int items)
+    /// <param name="countsRoundTrips">False for work no consume or review starts (a leader loop's), which <see cref="RoundTrips"/> cannot see.</param>
+    public static string PerItem(Snapshot before, Snapshot after, int items, bool countsRoundTrips = true)
     {
         var process = (after.ProcessCpu - before.ProcessCpu).TotalMilliseconds / items;
         var database = after.DatabaseCpu is { } a && before.DatabaseCpu is { } b ? $"{(a - b).TotalMilliseconds / items:F2} ms" : "n/a";
         var wal = (after.WalBytes - before.WalBytes) / 1024.0 / items;
-        return $"{(after.Commands - before.Commands) / (double)items:F1} round trips, CPU {process:F2} ms here + {database} PostgreSQL, WAL {wal:F1} KiB";
+        var roundTrips = countsRoundTrips ? $"{(after.Commands - before.Commands) / (double)items:F1} round trips, " : "";
+        return $"{roundTrips}CPU {process:F2} ms here + {database} PostgreSQL, WAL {wal:F1} KiB";
     }
 
     // Backends that end during a phase take their CPU time with them; the service's pooled connections stay open.

@@ -1,5 +1,6 @@
-// Scoring throughput against the plain consume rate of the same messages on the same broker, measured in one run, and
-// near-duplicate lookup time against an index of 100k texts.
+// Scoring throughput against the plain consume rate of the same messages on the same broker, measured in one run; the
+// review-window closer's rate against closing by a last reveal in the same run; and near-duplicate lookup time against an
+// index of 100k texts.
 //   COMMUNITYAI_TEST_INFRA=local dotnet run --project benchmarks/QualityScoring -c Release --artifacts-path /tmp/art-x \
 //     [contributions=3000] [reviewed=300] [indexSize=100000] [lookups=1000] [validators=5]
 // validators: how many are admitted and drawn from (the first five are anvil's dev keys 1-5, any more are generated).
@@ -50,6 +51,8 @@ try
         builder.Configuration[$"Scoring:GenesisValidators:{i}"] = validators[i].Address;
     builder.Logging.ClearProviders();
     builder.AddApplicationServices();
+    var clock = new ShiftedClock();
+    builder.Services.AddSingleton<TimeProvider>(clock);
     using var host = builder.Build();
     await host.StartAsync();
     var bus = host.Services.GetRequiredService<IBus>();
@@ -78,15 +81,32 @@ try
     var assignedCosts = Costs.PerItem(before, await costs.TakeAsync(), reviewed);
     var (consensusRate, reviewRate, reviewCosts) = await ReviewAllAsync(toReview.Select(s => s.ContributionId).ToList());
 
+    // Cases closed at their deadline instead of by their last reveal: all three reviewers commit, two reveal, and the
+    // clock moves past every review window at once; the service's own closer loop finalises them (publishes the held
+    // reveals, scores, moves reputations, charges the missing reveal). The limit is the close by a last reveal above.
+    // From a community of contributors, as in a running system (the closer closes one contributor's cases in order).
+    var community = Enumerable.Range(0, 100).Select(_ => Nethereum.Signer.EthECKey.GenerateKey().GetPublicAddress()).ToArray();
+    var toClose = Enumerable.Range(0, reviewed).Select(i => Texts.Submission(community[i % community.Length], texts.Next())).ToList();
+    await ScoreAllAsync(toClose, "reviewers_assigned");
+    await ReviewAllAsync(toClose.Select(s => s.ContributionId).ToList(), reveals: 2);
+    before = await costs.TakeAsync();
+    var closeWatch = Stopwatch.StartNew();
+    clock.Shift(TimeSpan.FromHours(1) + TimeSpan.FromMinutes(1));
+    await WaitRecordedAsync(toClose, "contribution_scored");
+    var closeRate = reviewed / closeWatch.Elapsed.TotalSeconds;
+    var closeCosts = Costs.PerItem(before, await costs.TakeAsync(), reviewed, countsRoundTrips: false);
+
     Console.WriteLine($"contributions: {contributions} (automated), {reviewed} (reviewed by 3 of {validators.Count} validators)");
     Console.WriteLine($"  plain consume (no-op consumer)          {limit,8:F0} msg/s   (limit)");
     Console.WriteLine($"  automated checks → final score          {automated,8:F0} /s      = {automated / limit:P1} of the limit");
     Console.WriteLine($"  automated checks → reviewers assigned   {assignedRate,8:F0} /s      = {assignedRate / limit:P1} of the limit");
     Console.WriteLine($"  signed reviews → consensus, reputation  {consensusRate,8:F0} /s      ({reviewRate:F0} reviews/s) = {consensusRate / limit:P1} of the limit");
+    Console.WriteLine($"  review deadline → closed by the closer  {closeRate,8:F0} /s      = {closeRate / consensusRate:P0} of closing by a last reveal ({reviewed} cases of {community.Length} contributors, 2 of 3 revealed)");
     Console.WriteLine("  cost per item (round trips are database commands; each transaction's COMMIT comes on top):");
     Console.WriteLine($"    final score  {automatedCosts}");
     Console.WriteLine($"    assignment   {assignedCosts}");
     Console.WriteLine($"    review       {reviewCosts}");
+    Console.WriteLine($"    close        {closeCosts} (the closer's loop: its round trips are not counted)");
     Console.WriteLine($"  a reviewed case as stored: {await CaseSizeAsync(toReview.Select(s => s.ContributionId).ToArray())}");
     Console.WriteLine($"load average at end: {LoadAverage()}");
 
@@ -96,12 +116,18 @@ try
 
     async Task<double> ScoreAllAsync(IReadOnlyList<CommunityAI.Contracts.ContributionSubmitted> batch, string eventType)
     {
-        // In publishing order, which is roughly the order they finish in: each poll looks at the oldest few only.
-        var pending = batch.Select(s => ContributionIntakeWriter.StreamFor(CommunityAI.Formats.Hex.Encode(CommunityAI.Formats.Hex.Decode(s.ContributionId, 32)))).ToList();
         // The contributions service records what it publishes; consumers take in only what the history holds.
         var ids = await RecordSubmissionsAsync(batch);
         var watch = Stopwatch.StartNew();
         await Publisher.PublishAllAsync(bus, batch, ids);
+        await WaitRecordedAsync(batch, eventType);
+        return batch.Count / watch.Elapsed.TotalSeconds;
+    }
+
+    async Task WaitRecordedAsync(IReadOnlyList<CommunityAI.Contracts.ContributionSubmitted> batch, string eventType)
+    {
+        // In publishing order, which is roughly the order they finish in: each poll looks at the oldest few only.
+        var pending = batch.Select(s => ContributionIntakeWriter.StreamFor(CommunityAI.Formats.Hex.Encode(CommunityAI.Formats.Hex.Decode(s.ContributionId, 32)))).ToList();
         while (pending.Count > 0)
         {
             await Task.Delay(20);
@@ -110,7 +136,6 @@ try
             pending.RemoveRange(0, oldest.Count);
             pending.InsertRange(0, oldest.Where(s => !recorded.Contains(s)));
         }
-        return batch.Count / watch.Elapsed.TotalSeconds;
     }
 
     async Task<Dictionary<string, Guid>> RecordSubmissionsAsync(IReadOnlyList<CommunityAI.Contracts.ContributionSubmitted> batch)
@@ -128,7 +153,8 @@ try
         return ids;
     }
 
-    async Task<(double Contributions, double Reviews, string Costs)> ReviewAllAsync(IReadOnlyList<string> ids)
+    // Every reviewer commits; the first <paramref name="reveals"/> of each case's reviewers reveal (all three: consensus).
+    async Task<(double Contributions, double Reviews, string Costs)> ReviewAllAsync(IReadOnlyList<string> ids, int reveals = 3)
     {
         var store = host.Services.GetRequiredService<IDocumentStore>();
         var desk = host.Services.GetRequiredService<ReviewDesk>();
@@ -144,7 +170,7 @@ try
             var commit = new ReviewCommitPayload(r.Validator, c.Id, ReviewCommitment.Compute(payload.Score, payload.Verdict, payload.Salt),
                 (ulong)Random.Shared.NextInt64(1, long.MaxValue), deadline);
             return (payload, TypedDataSigner.Sign(payload, TestChain.Domain, key),
-                commit, TypedDataSigner.Sign(commit, TestChain.Domain, key));
+                commit, TypedDataSigner.Sign(commit, TestChain.Domain, key), Reveals: i < reveals);
         })).ToList();
         var before = await CountAsync("contribution_scored");
         var next = -1;
@@ -170,6 +196,8 @@ try
             int i;
             while ((i = Interlocked.Increment(ref next)) < reviews.Count)
             {
+                if (!reviews[i].Reveals)
+                    continue;
                 using var handling = RoundTrips.Review();
                 if (TypedDataSigner.RecoverSigner(reviews[i].payload, TestChain.Domain, reviews[i].Item2) != reviews[i].payload.Validator)
                     throw new InvalidOperationException("bad signature");
@@ -179,7 +207,7 @@ try
         }));
         var seconds = watch.Elapsed.TotalSeconds;
         var perReview = Costs.PerItem(spent, await costs.TakeAsync(), reviews.Count);
-        if (await CountAsync("contribution_scored") < before + ids.Count)
+        if (reveals == 3 && await CountAsync("contribution_scored") < before + ids.Count)
             throw new InvalidOperationException("not every reviewed contribution reached consensus");
         return (ids.Count / seconds, reviews.Count / seconds, perReview);
     }

@@ -22,8 +22,10 @@ internal sealed class Texts(int seed)
         return string.Join(' ', words);
     }
 
-    public static ContributionSubmitted Submission(int contributorKey, string text) => new(
-        Hex.Encode(RandomNumberGenerator.GetBytes(32)), AnvilNode.DevAddresses[contributorKey], "data",
+    public static ContributionSubmitted Submission(int contributorKey, string text) => Submission(AnvilNode.DevAddresses[contributorKey], text);
+
+    public static ContributionSubmitted Submission(string contributor, string text) => new(
+        Hex.Encode(RandomNumberGenerator.GetBytes(32)), contributor, "data",
         Hex.Encode(SHA256.HashData(Encoding.UTF8.GetBytes(text))), "ipfs://bench", "1", 0, "0x", Encoding.UTF8.GetByteCount(text),
         DateTimeOffset.UtcNow, text);
 
