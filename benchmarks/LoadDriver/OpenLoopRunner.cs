@@ -15,13 +15,14 @@ public sealed record RunResult(int Sent, int Accepted, int Failed, TimeSpan Elap
 /// Sends at a fixed rate whatever the service's speed (open loop) and measures each latency from the
 /// moment the request was due, so a slow service cannot hide its queueing (no coordinated omission).
 /// </summary>
-public sealed class OpenLoopRunner(HttpClient http, Action<int, int, int> progress)
+/// <param name="accepted">Called with each accepted contribution's id and the moment it was accepted.</param>
+public sealed class OpenLoopRunner(HttpClient http, Action<int, int, int> progress, Action<string, DateTimeOffset>? accepted = null)
 {
     public async Task<RunResult> RunAsync(IReadOnlyList<SignedSubmission> submissions, int rate, CancellationToken ct)
     {
         var latency = new LongHistogram(TimeStamp.Minutes(5), 3);
         var acceptedAt = new System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset>();
-        int accepted = 0, failed = 0, sent = 0;
+        int acceptedCount = 0, failed = 0, sent = 0;
         var clock = Stopwatch.StartNew();
         var inFlight = new List<Task>(submissions.Count);
         var ticksPerRequest = Stopwatch.Frequency / (double)rate;
@@ -45,8 +46,10 @@ public sealed class OpenLoopRunner(HttpClient http, Action<int, int, int> progre
                         latency.RecordValue(Stopwatch.GetTimestamp() - due);
                     if (response.StatusCode is HttpStatusCode.Accepted or HttpStatusCode.OK)
                     {
-                        Interlocked.Increment(ref accepted);
-                        acceptedAt[submission.Id] = DateTimeOffset.UtcNow;
+                        Interlocked.Increment(ref acceptedCount);
+                        var at = DateTimeOffset.UtcNow;
+                        acceptedAt[submission.Id] = at;
+                        accepted?.Invoke(submission.Id, at);
                     }
                     else
                         Interlocked.Increment(ref failed);
@@ -57,10 +60,10 @@ public sealed class OpenLoopRunner(HttpClient http, Action<int, int, int> progre
                 }
             }, ct));
             if (i % 50 == 0)
-                progress(sent, accepted, failed);
+                progress(sent, acceptedCount, failed);
         }
         await Task.WhenAll(inFlight);
-        progress(sent, accepted, failed);
-        return new RunResult(sent, accepted, failed, clock.Elapsed, latency, acceptedAt);
+        progress(sent, acceptedCount, failed);
+        return new RunResult(sent, acceptedCount, failed, clock.Elapsed, latency, acceptedAt);
     }
 }

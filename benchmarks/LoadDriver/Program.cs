@@ -44,6 +44,7 @@ var writtenFrom = await DatabaseGrowth.MarkAsync(settings.History, cancel.Token)
 using var stopSampling = CancellationTokenSource.CreateLinkedTokenSource(cancel.Token);
 var memory = new MemoryTrend(historyPort, settings.MemoryInterval);
 var sampling = memory.SampleUntilAsync(stopSampling.Token);
+var lagTracker = new LagTracker(http, count, settings.LagSample);
 await AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
     .StartAsync(async progress =>
     {
@@ -52,11 +53,11 @@ await AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBa
         {
             task.Value = sent;
             task.Description = $"Submitting: {accepted} accepted, {failed} failed";
-        }).RunAsync(submissions, settings.Rate, cancel.Token);
+        }, lagTracker.Accepted).RunAsync(submissions, settings.Rate, cancel.Token);
     });
 
-var lags = await AnsiConsole.Status().StartAsync("Following a sample to scored, rewarded, anchored…",
-    _ => new LagTracker(http).TrackAsync(run.AcceptedAt, settings.LagSample, settings.LagTimeout, cancel.Token));
+var lags = await AnsiConsole.Status().StartAsync("Following the rest of the sample to scored, rewarded, anchored…",
+    _ => lagTracker.CompleteAsync(settings.LagTimeout, cancel.Token));
 
 await stopSampling.CancelAsync();
 await sampling;
