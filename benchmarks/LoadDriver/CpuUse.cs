@@ -14,12 +14,14 @@ public sealed record CpuUse(IReadOnlyList<CpuLine> Lines, TimeSpan Window, doubl
     /// are not charged to the contributions; a part busier at rest than in the run counts as zero, never negative. Without a
     /// rest sample of a second or more, nothing is subtracted.
     /// </summary>
-    public static CpuUse Of(CpuSnapshot idleFrom, CpuSnapshot idleTo, CpuSnapshot busyFrom, CpuSnapshot busyTo, int accepted)
+    /// <param name="busy">The run's sessions followed from <paramref name="busyFrom"/> (<see cref="SessionTrail"/>), or null to
+    /// compare the two snapshots alone.</param>
+    public static CpuUse Of(CpuSnapshot idleFrom, CpuSnapshot idleTo, CpuSnapshot busyFrom, CpuSnapshot busyTo, int accepted, SessionTrail? busy = null)
     {
         var idleWindow = (idleTo.At - idleFrom.At).TotalSeconds;
         var window = busyTo.At - busyFrom.At;
         var idle = ProcessCpu.Between(idleFrom, idleTo);
-        var lines = ProcessCpu.Between(busyFrom, busyTo)
+        var lines = (busy?.Between(busyTo) ?? ProcessCpu.Between(busyFrom, busyTo))
             .Select(p =>
             {
                 // A rest sample under a second (--idle-sample 0) is mostly clock-tick rounding: nothing is subtracted then.

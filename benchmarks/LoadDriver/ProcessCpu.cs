@@ -7,8 +7,9 @@ namespace CommunityAI.Benchmarks.LoadDriver;
 /// CPU seconds used so far by each part of the running system, and the memory each holds now (proportional set size, so
 /// memory PostgreSQL's processes share is counted once; its sessions are one part here), read once from /proc.
 /// </summary>
+/// <param name="Sessions">Each PostgreSQL session's part and CPU seconds so far, by process id, for <see cref="SessionTrail"/>.</param>
 public sealed record CpuSnapshot(DateTimeOffset At, IReadOnlyDictionary<string, double> Seconds, IReadOnlyDictionary<string, int> Processes,
-    IReadOnlyDictionary<string, long> MemoryBytes);
+    IReadOnlyDictionary<string, long> MemoryBytes, IReadOnlyDictionary<int, (string Part, double Seconds)> Sessions);
 
 /// <summary>
 /// Accounts the CPU of the system under the AppHost by part: each service (replicas summed), PostgreSQL split by the
@@ -19,25 +20,28 @@ public sealed record CpuSnapshot(DateTimeOffset At, IReadOnlyDictionary<string, 
 /// <remarks>
 /// The system is found as the process tree holding the PostgreSQL server on the history's port, so other work on the
 /// machine (builds, tests with their own servers) is left out. A process that ended in the window is counted in its
-/// parent's reaped-children time: an ended PostgreSQL session moves from its service's line to the server's.
+/// parent's reaped-children time: an ended PostgreSQL session moves from its service's line to the server's, unless a
+/// <see cref="SessionTrail"/> followed it.
 /// </remarks>
 public static partial class ProcessCpu
 {
     private static readonly double TicksPerSecond = OperatingSystem.IsLinux() ? sysconf(2) : 100; // _SC_CLK_TCK
 
-    public static CpuSnapshot Take(int historyPort)
+    /// <param name="memory">False to skip reading each process's memory (the costlier part), for frequent CPU samples.</param>
+    public static CpuSnapshot Take(int historyPort, bool memory = true)
     {
         var seconds = new Dictionary<string, double>();
         var processes = new Dictionary<string, int>();
-        var memory = new Dictionary<string, long>();
+        var bytes = new Dictionary<string, long>();
+        var sessions = new Dictionary<int, (string, double)>();
         if (!OperatingSystem.IsLinux())
-            return new CpuSnapshot(DateTimeOffset.UtcNow, seconds, processes, memory);
+            return new CpuSnapshot(DateTimeOffset.UtcNow, seconds, processes, bytes, sessions);
 
         var table = ReadAll();
         var controllers = table.Values.FirstOrDefault(p => p.Args.Contains("run-controllers", StringComparison.Ordinal)
             && table.Values.Any(c => IsDescendant(table, c, p.Pid) && IsHistoryServer(c, historyPort)));
         if (controllers is null)
-            return new CpuSnapshot(DateTimeOffset.UtcNow, seconds, processes, memory);
+            return new CpuSnapshot(DateTimeOffset.UtcNow, seconds, processes, bytes, sessions);
         var apiServer = controllers.ParentPid;
         var appHostPid = table.TryGetValue(apiServer, out var api) ? MonitoredPid(api.Args) : null;
 
@@ -51,15 +55,29 @@ public static partial class ProcessCpu
                 continue;
             seconds[part] = seconds.GetValueOrDefault(part) + process.Ticks / TicksPerSecond;
             processes[part] = processes.GetValueOrDefault(part) + 1;
+            if (IsSessionPart(part))
+                sessions[process.Pid] = (part, process.Ticks / TicksPerSecond);
+            if (!memory)
+                continue;
             var memoryPart = part.StartsWith("PostgreSQL", StringComparison.Ordinal) ? "PostgreSQL" : part;
-            memory[memoryPart] = memory.GetValueOrDefault(memoryPart) + ProportionalBytes(process.Pid);
+            bytes[memoryPart] = bytes.GetValueOrDefault(memoryPart) + ProportionalBytes(process.Pid);
         }
-        return new CpuSnapshot(DateTimeOffset.UtcNow, seconds, processes, memory);
+        return new CpuSnapshot(DateTimeOffset.UtcNow, seconds, processes, bytes, sessions);
     }
 
     /// <summary>CPU seconds each part used between two snapshots.</summary>
     public static IReadOnlyDictionary<string, double> Between(CpuSnapshot from, CpuSnapshot to) =>
         to.Seconds.ToDictionary(p => p.Key, p => Math.Max(0, p.Value - from.Seconds.GetValueOrDefault(p.Key)));
+
+    /// <summary>The part of the server's own processes, which holds the time of every session that ended.</summary>
+    public const string ServerPart = "PostgreSQL (server)";
+
+    private const string SessionPartPrefix = "PostgreSQL (";
+    private const string SessionPartSuffix = " sessions)";
+
+    /// <summary>Whether <paramref name="part"/> is the line of one service's PostgreSQL sessions.</summary>
+    public static bool IsSessionPart(string part) =>
+        part.StartsWith(SessionPartPrefix, StringComparison.Ordinal) && part.EndsWith(SessionPartSuffix, StringComparison.Ordinal);
 
     private static string PartOf(ProcInfo root, ProcInfo process)
     {
@@ -68,7 +86,7 @@ public static partial class ProcessCpu
             // Sessions are titled "postgres: <role> <database> <client> <state>"; the services' roles are communityai_<service>.
             var title = process.Args.StartsWith("postgres: communityai_", StringComparison.Ordinal)
                 ? process.Args["postgres: communityai_".Length..].Split(' ')[0] : null;
-            return title is null ? "PostgreSQL (server)" : $"PostgreSQL ({title.Replace('_', '-')} sessions)";
+            return title is null ? ServerPart : $"{SessionPartPrefix}{title.Replace('_', '-')}{SessionPartSuffix}";
         }
         if (root.Args.Contains("rabbitmq", StringComparison.Ordinal))
             return "RabbitMQ";

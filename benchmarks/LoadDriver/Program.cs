@@ -44,6 +44,8 @@ var writtenFrom = await DatabaseGrowth.MarkAsync(settings.History, cancel.Token)
 using var stopSampling = CancellationTokenSource.CreateLinkedTokenSource(cancel.Token);
 var memory = new MemoryTrend(historyPort, settings.MemoryInterval);
 var sampling = memory.SampleUntilAsync(stopSampling.Token);
+var sessions = new SessionTrail(historyPort, TimeSpan.FromSeconds(2));
+var following = sessions.FollowAsync(busyFrom, stopSampling.Token);
 var lagTracker = new LagTracker(http, count, settings.LagSample);
 await AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
     .StartAsync(async progress =>
@@ -61,6 +63,7 @@ var lags = await AnsiConsole.Status().StartAsync("Following the rest of the samp
 
 await stopSampling.CancelAsync();
 await sampling;
+await following;
 // The CPU window ends where it always did, when the sample's lags are in; the check below only reads.
 var busy = (From: busyFrom, To: ProcessCpu.Take(historyPort));
 var written = (From: writtenFrom, To: await DatabaseGrowth.MarkAsync(settings.History, cancel.Token));
@@ -80,7 +83,7 @@ var limits = await AnsiConsole.Status().StartAsync("Measuring the limits on this
 });
 
 Report.Print(settings, run, lags, reviews, limits.append, limits.publish, limits.consume);
-Report.PrintCpu(CpuUse.Of(idle.From, idle.To, busy.From, busy.To, run.Accepted));
+Report.PrintCpu(CpuUse.Of(idle.From, idle.To, busy.From, busy.To, run.Accepted, sessions));
 Report.PrintWritten(written.From, written.To, run.Accepted);
 Report.PrintCompleteness(complete);
 memory.Print();
