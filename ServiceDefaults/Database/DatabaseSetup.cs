@@ -7,8 +7,9 @@ namespace CommunityAI.ServiceDefaults.Database;
 
 /// <summary>
 /// Prepares the database as its owner (the migration role), before any service starts: the service roles, the
-/// history's tables with the services' own settings and the indexes some service's reads need (<see cref="HistoryIndexes"/>), the guard on stream prefixes, and one schema per service owned by
-/// that service's role. Safe to run again (each release, each test class): every step is idempotent.
+/// history's tables with the services' own settings and the indexes some service's reads need
+/// (<see cref="HistoryIndexes"/>), the guard on stream prefixes, and one schema per service owned by that service's
+/// role. Safe to run again (each release, each test class): every step is idempotent.
 /// </summary>
 /// <remarks>
 /// Services then connect with their own role. They still apply their schema on start (Marten's CreateOrUpdate), which
