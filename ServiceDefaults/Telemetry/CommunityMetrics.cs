@@ -26,6 +26,7 @@ public static class CommunityMetrics
     public const string ContentRewrappedName = "communityai.content.rewrapped";
     public const string ContentRewrapSkippedName = "communityai.content.rewrap_skipped";
     public const string ContentRewrapPendingName = "communityai.content.rewrap_pending";
+    public const string ScoringDeadlineLagName = "communityai.scoring.deadline_lag";
 
     /// <summary>Every name above, for the test that ties the dashboard and the alerts to the code.</summary>
     public static IReadOnlyList<string> All { get; } =
@@ -33,7 +34,7 @@ public static class CommunityMetrics
         RequestsRefusedName, OutboxPublishedName, OutboxDelayName, LeaderFailuresName, LeaderLeadingName, LeaderStepAgeName,
         ContributionStageLatencyName, ContributionsScoredName, ContributionsAcceptedName, ContributionsCreditedName, LogSizeName,
         AnchorLagName, AnchorAgeName, ContentRewrappedName, ContentRewrapSkippedName, ContentRewrapPendingName,
-        History.HistoryFacts.RefusedCounterName,
+        ScoringDeadlineLagName, History.HistoryFacts.RefusedCounterName,
     ];
 
     private static readonly Meter Meter = Microsoft.Extensions.Hosting.CommunityTelemetry.Meter;
@@ -48,7 +49,8 @@ public static class CommunityMetrics
 
     /// <summary>From an event's commit to its publication on the bus: the outbox's share of end-to-end latency.</summary>
     public static readonly Histogram<double> OutboxDelay = Meter.CreateHistogram<double>(
-        OutboxDelayName, unit: "ms", description: "Time from an event's commit to its publication, by outbox");
+        OutboxDelayName, unit: "ms", description: "Time from an event's commit to its publication, by outbox",
+        advice: Buckets(1, 5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 30_000, 60_000, 300_000, 1_800_000));
 
     /// <summary>Background loops that paused after a failure (database, broker or chain away), by loop.</summary>
     public static readonly Counter<long> LeaderFailures = Meter.CreateCounter<long>(
@@ -59,7 +61,19 @@ public static class CommunityMetrics
     /// contributions view sees the history: the latency a contributor feels. Only live events count, not a rebuild.
     /// </summary>
     public static readonly Histogram<double> ContributionStageLatency = Meter.CreateHistogram<double>(
-        ContributionStageLatencyName, unit: "ms", description: "Time from a contribution's acceptance to each stage, by stage");
+        ContributionStageLatencyName, unit: "ms", description: "Time from a contribution's acceptance to each stage, by stage",
+        advice: Buckets(100, 500, 1_000, 2_500, 5_000, 10_000, 30_000, 60_000, 120_000, 300_000, 600_000, 1_800_000, 3_600_000,
+            7_200_000, 21_600_000, 86_400_000, 172_800_000));
+
+    /// <summary>
+    /// How late the review-window closer acted on a scoring case after its deadline (the commit deadline, or the reveal
+    /// deadline), by which one: a few seconds when it keeps up (it looks every <c>Scoring:CloserInterval</c>), growing
+    /// when due cases wait for it. A contributor's score waits for it, and nothing else shows a closer falling behind.
+    /// </summary>
+    public static readonly Histogram<double> ScoringDeadlineLag = Meter.CreateHistogram<double>(
+        ScoringDeadlineLagName, unit: "ms", description: "Time from a scoring case's deadline to the closer acting on it, by deadline",
+        advice: Buckets(100, 500, 1_000, 2_500, 5_000, 10_000, 30_000, 60_000, 120_000, 300_000, 600_000, 1_800_000, 3_600_000,
+            7_200_000, 86_400_000));
 
     /// <summary>Scores decided, by path: reviewed (validators' consensus), fallback (no validators or no quorum) or duplicate.</summary>
     public static readonly Counter<long> ContributionsScored = Meter.CreateCounter<long>(
@@ -116,6 +130,11 @@ public static class CommunityMetrics
         Meter.CreateObservableGauge(AnchorLagName, () => Known(unanchored()), unit: "{entry}", description: "Log entries not covered by an anchor yet");
         Meter.CreateObservableGauge(AnchorAgeName, () => Known(anchorAgeSeconds()), unit: "s", description: "Seconds since the newest anchor was sent");
     }
+
+    // Bucket bounds for each latency histogram: the SDK's default ones end at 10 s, so a quantile above that reads as 10 s
+    // and an alert with a larger threshold can never fire. Every alert's threshold is one of its histogram's bounds (a test
+    // holds them to it), so the quantile it compares is not interpolated across a wide bucket.
+    private static InstrumentAdvice<double> Buckets(params double[] bounds) => new() { HistogramBucketBoundaries = bounds };
 
     private static IEnumerable<Measurement<T>> Known<T>(T? value) where T : struct =>
         value is { } known ? [new Measurement<T>(known)] : [];

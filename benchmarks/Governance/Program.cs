@@ -6,7 +6,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using CommunityAI.Benchmarks;
-using CommunityAI.Benchmarks.Governance;
+using CommunityAI.Testing;
 using CommunityAI.Contracts;
 using CommunityAI.Formats;
 using CommunityAI.Formats.Claims;

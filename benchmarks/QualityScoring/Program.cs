@@ -91,7 +91,7 @@ try
     await ReviewAllAsync(toClose.Select(s => s.ContributionId).ToList(), reveals: 2);
     before = await costs.TakeAsync();
     var closeWatch = Stopwatch.StartNew();
-    clock.Shift(TimeSpan.FromHours(1) + TimeSpan.FromMinutes(1));
+    clock.Advance(TimeSpan.FromHours(1) + TimeSpan.FromMinutes(1));
     await WaitRecordedAsync(toClose, "contribution_scored");
     var closeRate = reviewed / closeWatch.Elapsed.TotalSeconds;
     var closeCosts = Costs.PerItem(before, await costs.TakeAsync(), reviewed, countsRoundTrips: false);

@@ -1,6 +1,12 @@
+using System.Diagnostics.Metrics;
+using System.Reflection;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using CommunityAI.ServiceDefaults.Telemetry;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
 using YamlDotNet.Serialization;
 
 namespace CommunityAI.Deploy.Tests;
@@ -63,6 +69,79 @@ public sealed partial class ObservabilityTests
         Assert.DoesNotContain(rules, r => r.Expr.Contains(PrometheusBase(CommunityMetrics.ContentRewrapSkippedName), StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void Every_alert_on_a_latency_quantile_compares_with_a_bucket_bound_its_histogram_has()
+    {
+        // The SDK's default bounds end at 10 s: a p99 of an hour reads as 10 s there, and an alert at 30 s or an hour
+        // (the outbox's, scoring's) could never fire. Each threshold must be one of the histogram's own bounds, below its
+        // last, so the quantile is not interpolated across a bucket wider than the threshold either.
+        var bounds = LatencyHistograms().ToDictionary(h => PrometheusBase(h.Name), h => h.Advice?.HistogramBucketBoundaries);
+        var quantileAlerts = ReadAlerts().Groups.SelectMany(g => g.Rules).Select(r => (r.Alert, Match: QuantileAlert().Match(r.Expr)))
+            .Where(a => a.Match.Success).ToList();
+        Assert.NotEmpty(quantileAlerts);
+        foreach (var (alert, match) in quantileAlerts)
+        {
+            var series = Strip(match.Groups["series"].Value);
+            Assert.True(bounds.TryGetValue(series, out var histogram) && histogram is not null, $"{alert}: {series} has no bucket bounds of its own");
+            var threshold = double.Parse(match.Groups["threshold"].Value, System.Globalization.CultureInfo.InvariantCulture);
+            Assert.True(histogram!.Contains(threshold) && threshold < histogram[^1],
+                $"{alert} compares with {threshold}, not one of {series}'s bounds below its last ({string.Join(", ", histogram)})");
+        }
+    }
+
+    [Fact]
+    public void The_services_metrics_pipeline_exports_each_latency_histogram_with_its_own_bounds()
+    {
+        // The services' own OpenTelemetry set-up (ConfigureOpenTelemetry), read by an exporter of the test's instead of OTLP.
+        var exporter = new BoundsExporter();
+        var builder = Host.CreateApplicationBuilder();
+        builder.ConfigureOpenTelemetry();
+        builder.Services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddReader(new BaseExportingMetricReader(exporter)));
+        using var host = builder.Build();
+        var provider = host.Services.GetRequiredService<MeterProvider>();
+
+        var histograms = LatencyHistograms().ToList();
+        Assert.NotEmpty(histograms);
+        foreach (var histogram in histograms)
+            histogram.Record(TimeSpan.FromHours(2).TotalMilliseconds, new KeyValuePair<string, object?>("test", nameof(ObservabilityTests)));
+        Assert.True(provider.ForceFlush());
+
+        foreach (var histogram in histograms)
+        {
+            Assert.True(histogram.Advice?.HistogramBucketBoundaries is not null, $"{histogram.Name} has no bucket bounds of its own");
+            Assert.Equal(histogram.Advice!.HistogramBucketBoundaries!, exporter.Bounds[histogram.Name]);
+        }
+    }
+
+    private static IEnumerable<Histogram<double>> LatencyHistograms() =>
+        typeof(CommunityMetrics).GetFields(BindingFlags.Public | BindingFlags.Static)
+            .Select(f => f.GetValue(null)).OfType<Histogram<double>>();
+
+    /// <summary>Keeps, per histogram, the bucket bounds the SDK exported it with.</summary>
+    private sealed class BoundsExporter : BaseExporter<Metric>
+    {
+        public Dictionary<string, double[]> Bounds { get; } = [];
+
+        public override ExportResult Export(in Batch<Metric> batch)
+        {
+            // A batch's metrics are reused after the call: read them now.
+            foreach (var metric in batch)
+                if (metric.MetricType == MetricType.Histogram)
+                    foreach (ref readonly var point in metric.GetMetricPoints())
+                        Bounds[metric.Name] = [.. EnumerateBounds(point.GetHistogramBuckets())];
+            return ExportResult.Success;
+        }
+
+        private static List<double> EnumerateBounds(HistogramBuckets buckets)
+        {
+            var bounds = new List<double>();
+            foreach (var bucket in buckets)
+                if (!double.IsPositiveInfinity(bucket.ExplicitBound))
+                    bounds.Add(bucket.ExplicitBound);
+            return bounds;
+        }
+    }
+
     private static AlertFile ReadAlerts() =>
         new DeserializerBuilder().WithNamingConvention(YamlDotNet.Serialization.NamingConventions.CamelCaseNamingConvention.Instance).Build()
             .Deserialize<AlertFile>(File.ReadAllText(Path.Combine(Folder, "alerts.yaml")));
@@ -85,6 +164,9 @@ public sealed partial class ObservabilityTests
 
     [GeneratedRegex("communityai_[a-z_]+")]
     private static partial Regex Series();
+
+    [GeneratedRegex(@"histogram_quantile\(.*?(?<series>communityai_[a-z_]+_bucket).*\)\s*>\s*(?<threshold>[0-9.]+)\s*$")]
+    private static partial Regex QuantileAlert();
 
     public sealed class AlertFile
     {

@@ -69,6 +69,11 @@ public class ScoringSystem : IAsyncLifetime
     /// <summary>Settings of this system's own, over the fixture's (a derived system sets them).</summary>
     protected virtual IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>();
 
+    /// <summary>Services of this system's own, replacing the service's (a test clock, say); a derived system sets them.</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
+    }
+
     /// <summary>Another instance of the service on the same database and broker, as a restart or a second pod.</summary>
     public WebApplicationFactory<ContributionIntakeWriter> StartReplica(IReadOnlyDictionary<string, string>? overrides = null)
     {
@@ -98,7 +103,7 @@ public class ScoringSystem : IAsyncLifetime
             settings[$"Scoring:GenesisValidators:{i}"] = AnvilNode.DevAddresses[i];
         foreach (var (key, value) in Settings.Concat(overrides ?? new Dictionary<string, string>()))
             settings[key] = value;
-        return new ServiceHost<ContributionIntakeWriter>(settings);
+        return new ServiceHost<ContributionIntakeWriter>(settings, ConfigureServices);
     }
 
     /// <summary>

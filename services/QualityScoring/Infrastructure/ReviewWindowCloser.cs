@@ -1,5 +1,6 @@
 using CommunityAI.QualityScoring.Domain;
 using CommunityAI.ServiceDefaults.Background;
+using CommunityAI.ServiceDefaults.Telemetry;
 using Marten;
 using Microsoft.Extensions.Options;
 
@@ -66,6 +67,8 @@ public sealed partial class ReviewWindowCloser(
         if (@case is null || @case.Scored is not null || @case.OpenUntil > now)
             return Step.Done;
         var at = clock.GetUtcNow();
+        if (replaceAbsent) // the first look at this due case in this pass; the second only goes on with it
+            RecordLag(@case, at);
         // Reviewers who let the commit window pass are replaced, so an absent validator costs the case one more commit
         // window instead of its reviews.
         if (!@case.CommitClosed && at >= @case.CommitClosesAt && replaceAbsent)
@@ -87,6 +90,11 @@ public sealed partial class ReviewWindowCloser(
         LogClosed(id, scored.Score, scored.Fallback ?? "consensus");
         return Step.Done;
     }
+
+    // Which deadline the case was due at follows OpenUntil: the commit deadline while commitments are still expected.
+    private static void RecordLag(ScoringCase @case, DateTimeOffset at) => CommunityMetrics.ScoringDeadlineLag.Record(
+        Math.Max(0, (at - @case.OpenUntil!.Value).TotalMilliseconds),
+        new KeyValuePair<string, object?>("deadline", @case.CommitClosed || @case.AllCommitted ? "reveal" : "commit"));
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Review window of {ContributionId} closed: score {Score} by {Rule}")]
     private partial void LogClosed(string contributionId, int score, string rule);
