@@ -25,7 +25,16 @@ public static class HistoryIndexes
     public static readonly Index CreditsByContributor = new("mt_events_credits_by_contributor",
         $"((data->>'contributor'), ((data->>'epoch')::bigint), seq_id) WHERE type = '{OutboxRoutes.EventTypeName(typeof(ContributionRewarded))}'");
 
-    public static readonly IReadOnlyList<Index> All = [CreditsByContributor];
+    /// <summary>
+    /// Dataset payments in history order: the ledger's revenue loop reads every payment not split yet once a second.
+    /// Without it each read scanned the whole history, and the loop ran back to back: at 500,000 events about a second a
+    /// read in three processes, found in an hour's soak sampled active in 40 of 40 looks at the server. Payments are
+    /// rare, so the index is tiny. Queries using it must name the type as a literal (as above).
+    /// </summary>
+    public static readonly Index PaymentsInOrder = new("mt_events_dataset_payments",
+        $"(seq_id) WHERE type = '{OutboxRoutes.EventTypeName(typeof(DatasetPaid))}'");
+
+    public static readonly IReadOnlyList<Index> All = [CreditsByContributor, PaymentsInOrder];
 
     private const string Table = HistoryStoreExtensions.EventsSchema + ".mt_events";
 

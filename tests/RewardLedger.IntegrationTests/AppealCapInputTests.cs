@@ -17,14 +17,7 @@ public sealed class AppealCapInputTests(LedgerSystem system) : IClassFixture<Led
     [Fact]
     public async Task The_cap_input_sums_the_contributors_earlier_credits_in_the_epoch_from_the_credits_index_which_a_service_start_keeps()
     {
-        _ = system.Api; // the first replica created the history
-        await using (var owner = NpgsqlDataSource.Create(system.History))
-            await HistoryIndexes.CreateAsync(owner, default);
-        system.StartReplica().Dispose(); // a second start's schema check must not drop what the set-up made
-        Assert.Equal(1, await LedgerSql.CountAsync(system.History, $"""
-            SELECT count(*) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
-            WHERE c.relname = '{HistoryIndexes.CreditsByContributor.Name}' AND i.indisvalid
-            """));
+        await HistoryIndexChecks.CreatedAndKeptAsync(system, HistoryIndexes.CreditsByContributor);
 
         var contributor = Address.Parse(LedgerSystem.RandomAddress());
         var other = Address.Parse(LedgerSystem.RandomAddress());
@@ -44,19 +37,11 @@ public sealed class AppealCapInputTests(LedgerSystem system) : IClassFixture<Led
             Assert.Equal(before, await CreditHistory.EarnedBeforeAsync(connection, contributor, credits[i].Epoch, credits[i].Sequence, default));
         }
 
-        // As a prepared statement's generic plan (parameters unknown to the planner), with the sequential scan priced out:
-        // the plan names the index, so the query's predicate and expressions match it whatever the values.
-        var prepared = CreditHistory.EarnedBeforeSql.Replace("@streams", "$1", StringComparison.Ordinal).Replace("@contributor", "$2", StringComparison.Ordinal)
-            .Replace("@epoch", "$3", StringComparison.Ordinal).Replace("@sequence", "$4", StringComparison.Ordinal);
-        await using (var settings = new NpgsqlCommand(
-            $"SET plan_cache_mode = force_generic_plan; SET enable_seqscan = off; PREPARE earned(text, text, bigint, bigint) AS {prepared}", connection))
-            await settings.ExecuteNonQueryAsync();
-        await using var explain = new NpgsqlCommand(
-            $"EXPLAIN EXECUTE earned('{CreditHistory.CreditStreamPrefix}', '{contributor}', {credits[0].Epoch}, {credits[^1].Sequence})", connection);
-        var plan = new List<string>();
-        await using (var reader = await explain.ExecuteReaderAsync())
-            while (await reader.ReadAsync())
-                plan.Add(reader.GetString(0));
+        // As a prepared statement's generic plan: the plan names the index, so the query matches it whatever the values.
+        var plan = await HistoryIndexChecks.GenericPlanAsync(system.History, CreditHistory.EarnedBeforeSql,
+            ("streams", "text", $"'{CreditHistory.CreditStreamPrefix}'"), ("contributor", "text", $"'{contributor}'"),
+            ("epoch", "bigint", credits[0].Epoch.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            ("sequence", "bigint", credits[^1].Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         Assert.Contains(plan, line => line.Contains(HistoryIndexes.CreditsByContributor.Name, StringComparison.Ordinal));
     }
 
