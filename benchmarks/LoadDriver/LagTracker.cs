@@ -20,7 +20,7 @@ public sealed record Lags(IReadOnlyList<double> Scored, IReadOnlyList<double> Re
 /// Following starts during the run, not after it: started after a long run, a contribution accepted in its first minute
 /// showed as "scored after the whole run", and an hour's soak reported a p50 of 43 minutes that was mostly its own length.
 /// </remarks>
-public sealed class LagTracker(HttpClient http, int planned, int sample)
+public sealed class LagTracker(HttpClient http, int planned, int sample) : IDisposable
 {
     private static readonly string[] Fields = ["score", "reward", "logIndex"];
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
@@ -95,6 +95,8 @@ public sealed class LagTracker(HttpClient http, int planned, int sample)
             }
         }
     }
+
+    public void Dispose() => _stop.Dispose();
 
     /// <summary>What decided a scored contribution, from its explanation: "reviews (3)", "fallback: no quorum", "duplicate"…</summary>
     public static string Decided(JsonElement view)

@@ -46,7 +46,7 @@ var memory = new MemoryTrend(historyPort, settings.MemoryInterval);
 var sampling = memory.SampleUntilAsync(stopSampling.Token);
 var sessions = new SessionTrail(historyPort, TimeSpan.FromSeconds(2));
 var following = sessions.FollowAsync(busyFrom, stopSampling.Token);
-var lagTracker = new LagTracker(http, count, settings.LagSample);
+using var lagTracker = new LagTracker(http, count, settings.LagSample);
 await AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
     .StartAsync(async progress =>
     {
