@@ -52,7 +52,14 @@ public sealed record ScoringCase(
     /// reveal deadline. Stored so the closer can query due cases.
     /// </summary>
     public DateTimeOffset? OpenUntil => Scored is not null || Assignment is null ? null
-        : CommitClosed || AllCommitted ? Assignment.WindowClosesAt : CommitClosesAt;
+        : WaitsForReveals ? Assignment.WindowClosesAt : CommitClosesAt;
+
+    /// <summary>
+    /// No more commitments are expected (the commit window was closed, or every reviewer assigned now committed): the
+    /// case waits for reveals, due at the review window's end. The one rule <see cref="OpenUntil"/> and the closer's
+    /// record of which deadline it was late for both follow.
+    /// </summary>
+    public bool WaitsForReveals => CommitClosed || AllCommitted;
 
     /// <summary>Every reviewer assigned now has committed (a replaced reviewer's commitment is not counted).</summary>
     public bool AllCommitted => Assignment is { } a && a.Reviewers.All(r => CommitmentBy(r.Validator) is not null);
@@ -183,6 +190,6 @@ public sealed record ScoringCase(
     /// </summary>
     public bool Complete(DateTimeOffset now) =>
         Scored is null && Assignment is not null
-        && (AllCommitted || CommitClosed || now >= CommitClosesAt)
+        && (WaitsForReveals || now >= CommitClosesAt)
         && Awaited.All(c => HasRevealed(c.Validator));
 }

@@ -91,10 +91,9 @@ public sealed partial class ReviewWindowCloser(
         return Step.Done;
     }
 
-    // Which deadline the case was due at follows OpenUntil: the commit deadline while commitments are still expected.
     private static void RecordLag(ScoringCase @case, DateTimeOffset at) => CommunityMetrics.ScoringDeadlineLag.Record(
         Math.Max(0, (at - @case.OpenUntil!.Value).TotalMilliseconds),
-        new KeyValuePair<string, object?>("deadline", @case.CommitClosed || @case.AllCommitted ? "reveal" : "commit"));
+        new KeyValuePair<string, object?>("deadline", @case.WaitsForReveals ? "reveal" : "commit"));
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Review window of {ContributionId} closed: score {Score} by {Rule}")]
     private partial void LogClosed(string contributionId, int score, string rule);
