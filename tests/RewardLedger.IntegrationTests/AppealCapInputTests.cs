@@ -38,10 +38,10 @@ public sealed class AppealCapInputTests(LedgerSystem system) : IClassFixture<Led
         }
 
         // As a prepared statement's generic plan: the plan names the index, so the query matches it whatever the values.
-        var plan = await HistoryIndexChecks.GenericPlanAsync(system.History, CreditHistory.EarnedBeforeSql,
-            ("streams", "text", $"'{CreditHistory.CreditStreamPrefix}'"), ("contributor", "text", $"'{contributor}'"),
-            ("epoch", "bigint", credits[0].Epoch.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-            ("sequence", "bigint", credits[^1].Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        var plan = await QueryPlans.GenericAsync(system.History, CreditHistory.EarnedBeforeSql,
+            ("@streams", "text", $"'{CreditHistory.CreditStreamPrefix}'"), ("@contributor", "text", $"'{contributor}'"),
+            ("@epoch", "bigint", credits[0].Epoch.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            ("@sequence", "bigint", credits[^1].Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         Assert.Contains(plan, line => line.Contains(HistoryIndexes.CreditsByContributor.Name, StringComparison.Ordinal));
     }
 

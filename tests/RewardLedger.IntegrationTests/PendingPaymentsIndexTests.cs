@@ -16,9 +16,9 @@ public sealed class PendingPaymentsIndexTests(LedgerSystem system) : IClassFixtu
     {
         await HistoryIndexChecks.CreatedAndKeptAsync(system, HistoryIndexes.PaymentsInOrder);
 
-        var plan = await HistoryIndexChecks.GenericPlanAsync(system.History, RevenueFacts.PendingSql,
-            ("payments", "text", $"'{RevenueFacts.PaymentStreamPrefix}'"), ("splits", "text", $"'{RevenueSplitter.StreamFor("")}'"),
-            ("max", "int", "100"));
+        var plan = await QueryPlans.GenericAsync(system.History, RevenueFacts.PendingSql,
+            ("@payments", "text", $"'{RevenueFacts.PaymentStreamPrefix}'"), ("@splits", "text", $"'{RevenueSplitter.StreamFor("")}'"),
+            ("@max", "int", "100"));
         Assert.Contains(plan, line => line.Contains(HistoryIndexes.PaymentsInOrder.Name, StringComparison.Ordinal));
     }
 }

@@ -87,12 +87,19 @@ public static class ValidatorsApi
         // A case whose commit deadline passed before this validator committed is left out: it can do nothing there, and
         // a validator back from an absence found its list full of such cases (soonest closing first) and never reached
         // the ones it could still review.
-        var open = await session.Query<Assignment>()
-            .Where(a => a.Validator == validator && a.Open && a.WindowClosesAt > now
-                        && (a.Committed || a.CommitClosesAt == null || a.CommitClosesAt > now))
-            .OrderBy(a => a.WindowClosesAt).Take(MaxAssignments).ToListAsync(ct);
+        var open = await OpenAssignments(session, validator, now).ToListAsync(ct);
         return TypedResults.Ok<IReadOnlyList<AssignmentView>>(open.Select(a => new AssignmentView(a.ContributionId, a.WindowClosesAt, a.CommitClosesAt, a.Committed)).ToList());
     }
+
+    /// <summary>
+    /// The assignments a validator can still act on, soonest closing first. Each validator polls it; it reads through the
+    /// index on open assignments (Extensions), so its cost stays with what is open, not with every assignment ever made.
+    /// </summary>
+    public static IQueryable<Assignment> OpenAssignments(IQuerySession session, string validator, DateTimeOffset now) =>
+        session.Query<Assignment>()
+            .Where(a => a.Validator == validator && a.Open && a.WindowClosesAt > now
+                        && (a.Committed || a.CommitClosesAt == null || a.CommitClosesAt > now))
+            .OrderBy(a => a.WindowClosesAt).Take(MaxAssignments);
 
     private static ValidationProblem InvalidAddress() => TypedResults.ValidationProblem(
         new Dictionary<string, string[]> { ["address"] = ["must be a 20-byte 0x-prefixed hex address (mixed case must be a valid EIP-55 checksum)"] },
