@@ -62,6 +62,7 @@ public sealed class OpenLoopRunner(HttpClient http, Action<int, int, int> progre
             if (i % 50 == 0)
                 progress(sent, acceptedCount, failed);
         }
+        progress(sent, acceptedCount, failed); // every request sent: what is left is in flight
         await Task.WhenAll(inFlight);
         progress(sent, acceptedCount, failed);
         return new RunResult(sent, acceptedCount, failed, clock.Elapsed, latency, acceptedAt);

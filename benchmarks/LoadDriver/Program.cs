@@ -54,7 +54,7 @@ await AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBa
         run = await new OpenLoopRunner(http, (sent, accepted, failed) =>
         {
             task.Value = sent;
-            task.Description = $"Submitting: {accepted} accepted, {failed} failed";
+            task.Description = $"Submitting: {accepted} accepted, {failed} failed, {sent - accepted - failed} in flight";
         }, lagTracker.Accepted).RunAsync(submissions, settings.Rate, cancel.Token);
     });
 
