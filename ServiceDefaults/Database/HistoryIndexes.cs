@@ -34,7 +34,16 @@ public static class HistoryIndexes
     public static readonly Index PaymentsInOrder = new("mt_events_dataset_payments",
         $"(seq_id) WHERE type = '{OutboxRoutes.EventTypeName(typeof(DatasetPaid))}'");
 
-    public static readonly IReadOnlyList<Index> All = [CreditsByContributor, PaymentsInOrder];
+    /// <summary>
+    /// Quality-scoring's seed reveals in history order: each contribution's draw of reviewers reads the latest reveal before
+    /// it (its seed round). Without it that read sorted every reveal the stream ever had, one more every round (two a
+    /// minute in the local system, 144 a day at the default ten minutes), on every contribution: 17–23 ms at 97 rounds in an
+    /// hour's soak, found active in 4 of 20 looks at the server. The query names the type as a literal (as above).
+    /// </summary>
+    public static readonly Index SeedReveals = new("mt_events_seed_reveals",
+        $"(seq_id) WHERE type = '{OutboxRoutes.EventTypeName(typeof(AssignmentSeedRevealed))}'");
+
+    public static readonly IReadOnlyList<Index> All = [CreditsByContributor, PaymentsInOrder, SeedReveals];
 
     private const string Table = HistoryStoreExtensions.EventsSchema + ".mt_events";
 

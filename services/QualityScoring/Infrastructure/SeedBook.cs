@@ -1,5 +1,6 @@
 using CommunityAI.Contracts;
 using CommunityAI.QualityScoring.Domain;
+using CommunityAI.ServiceDefaults.Database;
 using CommunityAI.ServiceDefaults.History;
 using Marten;
 using Microsoft.Extensions.Options;
@@ -25,19 +26,33 @@ public sealed class SeedBook(IDocumentStore store, IOptions<ScoringOptions> opti
     /// </summary>
     internal static NpgsqlBatchCommand RoundOfCommand(LockedRead read, long sequence)
     {
-        var events = HistoryStoreExtensions.EventsSchema + ".mt_events";
-        var command = new NpgsqlBatchCommand($"""
-            WITH r AS (SELECT coalesce((SELECT (data->>'round')::bigint + 1 FROM {events}
-                                        WHERE stream_id = '{Stream}' AND type = '{Revealed}' AND seq_id < @seq
-                                        ORDER BY seq_id DESC LIMIT 1), 0) AS round)
-            SELECT r.round,
-                   coalesce((SELECT s.data->>'secret' FROM {read.Table<SeedSecret>()} s WHERE s.id = r.round::text),
-                            (SELECT e.data->>'secret' FROM {events} e
-                             WHERE e.stream_id = '{Stream}' AND e.type = '{Revealed}' AND (e.data->>'round')::bigint = r.round LIMIT 1))
-            FROM r
-            """);
+        var command = new NpgsqlBatchCommand(RoundOfSql(read.Table<SeedSecret>()));
         command.Parameters.AddWithValue("seq", sequence);
         return command;
+    }
+
+    /// <summary>
+    /// The statement of <see cref="RoundOfCommand"/>, with <paramref name="secrets"/> the table of held secrets. Both reads of
+    /// the reveals go through the set-up's index on them (<see cref="HistoryIndexes.SeedReveals"/>) and stop at the first
+    /// they find, so a draw costs the same in the thousandth round as in the first: the latest reveal before the
+    /// contribution, and the first reveal after it, the only one that can hold its round's secret (a reveal of that round
+    /// before the contribution would have made the contribution's round a later one).
+    /// </summary>
+    public static string RoundOfSql(string secrets)
+    {
+        var events = HistoryStoreExtensions.EventsSchema + ".mt_events";
+        return $"""
+            WITH r AS (SELECT coalesce((SELECT (data->>'round')::bigint + 1 FROM {events}
+                                        WHERE type = '{Revealed}' AND stream_id = '{Stream}' AND seq_id < @seq
+                                        ORDER BY seq_id DESC LIMIT 1), 0) AS round)
+            SELECT r.round,
+                   coalesce((SELECT s.data->>'secret' FROM {secrets} s WHERE s.id = r.round::text),
+                            (SELECT e.data->>'secret' FROM {events} e
+                             WHERE e.type = '{Revealed}' AND e.stream_id = '{Stream}' AND e.seq_id > @seq
+                                   AND (e.data->>'round')::bigint = r.round
+                             ORDER BY e.seq_id LIMIT 1))
+            FROM r
+            """;
     }
 
     public static async Task<(long Round, string? Secret)> ReadRoundAsync(NpgsqlDataReader reader, CancellationToken ct)
