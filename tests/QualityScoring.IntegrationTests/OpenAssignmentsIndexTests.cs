@@ -42,6 +42,7 @@ public sealed class OpenAssignmentsIndexTests(ScoringSystemWithoutValidators sys
             restarted.CreateClient().Dispose();
         before.Remove(FormerIndex);
         var after = await IndexesAsync();
+        Assert.DoesNotContain(FormerIndex, after.Keys);
         Assert.Empty(before.Where(i => after.GetValueOrDefault(i.Key) != i.Value).Select(i => i.Key));
 
         await using var query = store.QuerySession();
