@@ -28,12 +28,19 @@ public sealed record LoadSettings
     public string History { get; init; } = "Host=127.0.0.1;Port=55432;Username=postgres;Database=communityai";
     public string Broker { get; init; } = "amqp://guest:guest@127.0.0.1:55672/";
 
-    public static LoadSettings Parse(string[] args)
+    public const string Options = "--contributions --scoring --rate --duration --contributors --validators --lag-sample --lag-timeout "
+        + "--complete-timeout --memory-interval --idle-sample --chain-id --verifying-contract --history --broker";
+
+    /// <summary>The settings <paramref name="args"/> give, each option followed by its value; null when help was asked for.</summary>
+    public static LoadSettings? Parse(string[] args)
     {
+        // A run is thousands of contributions into the system: a mistyped or lone option must stop it, not be skipped.
+        if (args.Any(a => a is "--help" or "-h"))
+            return null;
         var settings = new LoadSettings();
-        for (var i = 0; i + 1 < args.Length; i += 2)
+        for (var i = 0; i < args.Length; i += 2)
         {
-            var value = args[i + 1];
+            var value = i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"option {args[i]} needs a value");
             settings = args[i] switch
             {
                 "--contributions" => settings with { Contributions = new Uri(value) },
@@ -51,7 +58,7 @@ public sealed record LoadSettings
                 "--verifying-contract" => settings with { VerifyingContract = value },
                 "--history" => settings with { History = value },
                 "--broker" => settings with { Broker = value },
-                _ => throw new ArgumentException($"unknown option {args[i]}; options: --contributions --scoring --rate --duration --contributors --validators --lag-sample --lag-timeout --complete-timeout --memory-interval --idle-sample --chain-id --verifying-contract --history --broker"),
+                _ => throw new ArgumentException($"unknown option {args[i]}; options: {Options}"),
             };
         }
         return settings.Rate < 1 || settings.Contributors < 1 || settings.Validators is < 0 or > 5 || settings.MemoryInterval <= TimeSpan.Zero

@@ -5,6 +5,11 @@ using Spectre.Console;
 
 // Acts as a community against a running system (eng/run.sh), then measures the limits on the same machine.
 var settings = LoadSettings.Parse(args);
+if (settings is null)
+{
+    Console.WriteLine($"communityai-load [option value]…  (against a running eng/run.sh; every option has a default)\noptions: {LoadSettings.Options}");
+    return 0;
+}
 if (Console.IsOutputRedirected)
     AnsiConsole.Profile.Width = 160; // tables written to a file keep one row per line
 // Room for signing, the run itself, its lags, the check that nothing was lost and the limits measured after.
