@@ -96,8 +96,9 @@ public static class Extensions
         options.Schema.For<ValidatorView>().Duplicate(v => v.Reputation).Duplicate(v => v.LastSeenAt);
         // Each validator polls its open assignments (and the reassigner reads them at a removal). An index on every
         // assignment by validator grew for good (each of an hour's soak's validators had ~26,000, all read and filtered
-        // for open ones at each poll); this one holds the open ones only. The predicate is the query's own rendering of
-        // `a.Open`, so a generic plan can use it.
+        // for open ones at each poll); this one holds the open ones only. The predicate is the query's `a.Open` written as
+        // PostgreSQL prints it back: a generic plan can use it, and Marten's schema check sees it unchanged and does not
+        // rebuild it at every start (as written in Marten's own rendering, it did).
         options.Schema.For<Assignment>().Index(a => a.Validator, index =>
         {
             index.Name = OpenAssignmentsIndex;

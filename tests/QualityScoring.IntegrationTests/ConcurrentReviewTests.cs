@@ -30,7 +30,7 @@ public sealed class ConcurrentReviewTests(ScoringSystem system) : IClassFixture<
             await system.PublishAsync(submitted);
         var reviews = new List<(int Key, string ContributionId)>();
         foreach (var submitted in contributions)
-            reviews.AddRange((await AssignedAsync(submitted.ContributionId)).Select(key => (key, submitted.ContributionId)));
+            reviews.AddRange((await system.AssignedAsync(submitted.ContributionId, Validators)).Select(key => (key, submitted.ContributionId)));
 
         // Every review of every contribution at once: they contend for the cases' and the validators' locks.
         var responses = await Task.WhenAll(reviews.Select((r, i) => system.ReviewAsync(r.Key, r.ContributionId, 60 + i % 3 * 5, nonce: (ulong)(100 + i))));
@@ -60,7 +60,7 @@ public sealed class ConcurrentReviewTests(ScoringSystem system) : IClassFixture<
         // The next contribution weighs its reviewers by the reputations those consensuses left.
         var next = ScoringSystem.Submission(Contributor, "Bird-song recordings labelled by species, site and hour, checked against a field guide.");
         await system.PublishAsync(next);
-        await AssignedAsync(next.ContributionId);
+        await system.AssignedAsync(next.ContributionId, Validators);
         var @case = await system.Api.GetFromJsonAsync<JsonElement>($"/api/scoring/{next.ContributionId}");
         var weights = @case.GetProperty("assignment").GetProperty("reviewers").EnumerateArray().ToList();
         Assert.Equal(3, weights.Count);
@@ -71,17 +71,4 @@ public sealed class ConcurrentReviewTests(ScoringSystem system) : IClassFixture<
             Assert.Equal(view.GetProperty("reputation").GetDecimal(), weight.GetProperty("reputation").GetDecimal());
         }
     }
-
-    private async Task<List<int>> AssignedAsync(string contributionId) =>
-        await Eventually.MatchesAsync(async () =>
-        {
-            var found = new List<int>();
-            foreach (var key in Validators)
-            {
-                var open = await system.Api.GetFromJsonAsync<JsonElement>($"/api/validators/{AnvilNode.DevAddresses[key]}/assignments");
-                if (open.EnumerateArray().Any(a => a.GetProperty("contributionId").GetString() == contributionId))
-                    found.Add(key);
-            }
-            return found;
-        }, found => found.Count == 3, $"3 reviewers to be assigned to {contributionId}");
 }

@@ -88,8 +88,8 @@ public sealed class HostileInputTests(ScoringSystem system) : IClassFixture<Scor
         await system.PublishAsync(first);
         await system.PublishAsync(second);
         // Three of four eligible validators review each contribution, so at least two review both.
-        var firstReviewers = await AssignedAsync(first.ContributionId);
-        var shared = (await AssignedAsync(second.ContributionId)).Intersect(firstReviewers).First();
+        var firstReviewers = await system.AssignedAsync(first.ContributionId, Validators);
+        var shared = (await system.AssignedAsync(second.ContributionId, Validators)).Intersect(firstReviewers).First();
 
         Assert.Equal(HttpStatusCode.Created, (await system.ReviewAsync(shared, first.ContributionId, 60, nonce: 41)).StatusCode);
         var replay = await system.CommitAsync(shared, second.ContributionId, 60, nonce: 41);
@@ -100,7 +100,7 @@ public sealed class HostileInputTests(ScoringSystem system) : IClassFixture<Scor
 
         // The reveal's nonce is spent too: committing with a fresh nonce, then revealing with the used one, is refused.
         Assert.Equal(HttpStatusCode.Created, (await system.CommitAsync(shared, second.ContributionId, 60, nonce: 42)).StatusCode);
-        var replayedReveal = await system.Api.PostAsJsonAsync("/api/reviews", SignedReveal(shared, second.ContributionId, 60, saltNonce: 42, nonce: 41));
+        var replayedReveal = await system.RevealAsync(shared, second.ContributionId, 60, nonce: 41, saltNonce: 42);
         Assert.Equal(HttpStatusCode.Conflict, replayedReveal.StatusCode);
         Assert.Equal("nonce", (await replayedReveal.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("field").GetString());
         var @case = await system.Api.GetFromJsonAsync<JsonElement>($"/api/scoring/{second.ContributionId}");
@@ -192,17 +192,6 @@ public sealed class HostileInputTests(ScoringSystem system) : IClassFixture<Scor
         Assert.Equal(0, await system.CountEventsAsync("review_committed", "0x" + new string('7', 64)));
     }
 
-    private static object SignedReveal(int key, string contributionId, int score, ulong saltNonce, ulong nonce)
-    {
-        var payload = new ReviewPayload(AnvilNode.DevAddresses[key], contributionId, (ushort)score, "accept", ScoringSystem.Salt(key, contributionId, saltNonce),
-            nonce, (ulong)DateTimeOffset.UtcNow.AddMinutes(5).ToUnixTimeSeconds());
-        return new
-        {
-            payload.Validator, payload.ContributionId, score, payload.Verdict, payload.Salt, payload.Nonce, payload.Deadline,
-            signature = TypedDataSigner.Sign(payload, TestChain.Domain, AnvilNode.DevPrivateKeys[key]),
-        };
-    }
-
     private static string Commitment(string? validator = null, string? contributionId = null, string? commitment = null,
         ulong deadline = 0, string signature = "0x" + "11") => JsonSerializer.Serialize(new
         {
@@ -228,17 +217,4 @@ public sealed class HostileInputTests(ScoringSystem system) : IClassFixture<Scor
             deadline = deadline == 0 ? (ulong)DateTimeOffset.UtcNow.AddMinutes(5).ToUnixTimeSeconds() : deadline,
             signature = signature.Length > 4 ? signature : "0x" + new string('1', 130),
         });
-
-    private async Task<List<int>> AssignedAsync(string contributionId) =>
-        await Eventually.MatchesAsync(async () =>
-        {
-            var found = new List<int>();
-            foreach (var key in Validators)
-            {
-                var open = await system.Api.GetFromJsonAsync<JsonElement>($"/api/validators/{AnvilNode.DevAddresses[key]}/assignments");
-                if (open.EnumerateArray().Any(a => a.GetProperty("contributionId").GetString() == contributionId))
-                    found.Add(key);
-            }
-            return found;
-        }, found => found.Count == 3, $"three reviewers of {contributionId}");
 }

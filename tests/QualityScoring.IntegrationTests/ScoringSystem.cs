@@ -182,6 +182,20 @@ public class ScoringSystem : IAsyncLifetime
         return commit.IsSuccessStatusCode ? await RevealAsync(key, contributionId, score, verdict, nonce, signingKey, domain) : commit;
     }
 
+    /// <summary>The dev-key indexes among <paramref name="validators"/> holding an open assignment of a contribution, once <paramref name="expected"/> do.</summary>
+    public async Task<List<int>> AssignedAsync(string contributionId, IEnumerable<int> validators, int expected = 3) =>
+        await Eventually.MatchesAsync(async () =>
+        {
+            var found = new List<int>();
+            foreach (var key in validators)
+            {
+                var open = await Api.GetFromJsonAsync<JsonElement>($"/api/validators/{AnvilNode.DevAddresses[key]}/assignments");
+                if (open.EnumerateArray().Any(a => a.GetProperty("contributionId").GetString() == contributionId))
+                    found.Add(key);
+            }
+            return found;
+        }, found => found.Count == expected, $"{expected} reviewers to be assigned to {contributionId}");
+
     /// <summary>A validator's secret salt, derived so that sending the very same review again signs the very same bytes.</summary>
     public static string Salt(int key, string contributionId, ulong nonce) =>
         Hex.Encode(SHA256.HashData(Encoding.UTF8.GetBytes($"salt/{key}/{contributionId}/{nonce}")));
@@ -199,11 +213,15 @@ public class ScoringSystem : IAsyncLifetime
         });
     }
 
-    /// <summary>The signed <c>Review</c> that reveals a commitment made with <see cref="CommitAsync"/> and the same nonce.</summary>
+    /// <summary>
+    /// The signed <c>Review</c> that reveals a commitment made with <see cref="CommitAsync"/> and the same nonce, or with
+    /// <paramref name="saltNonce"/> when the reveal is signed under a nonce of its own.
+    /// </summary>
     public Task<HttpResponseMessage> RevealAsync(int key, string contributionId, int score, string verdict = "accept", ulong nonce = 1,
-        int? signingKey = null, SigningDomain? domain = null)
+        int? signingKey = null, SigningDomain? domain = null, ulong? saltNonce = null)
     {
-        var payload = new ReviewPayload(AnvilNode.DevAddresses[key], contributionId, (ushort)score, verdict, Salt(key, contributionId, nonce), nonce, ReviewDeadline);
+        var payload = new ReviewPayload(AnvilNode.DevAddresses[key], contributionId, (ushort)score, verdict,
+            Salt(key, contributionId, saltNonce ?? nonce), nonce, ReviewDeadline);
         return Api.PostAsJsonAsync("/api/reviews", new
         {
             payload.Validator, payload.ContributionId, score, payload.Verdict, payload.Salt, payload.Nonce, payload.Deadline,

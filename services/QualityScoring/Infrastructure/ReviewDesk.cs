@@ -30,12 +30,14 @@ public sealed class ReviewDesk(IDocumentStore store, CaseFinaliser finaliser, Ti
     public async Task<Outcome> CommitAsync(ReviewCommitPayload commit, string signature, CancellationToken ct)
     {
         var id = commit.ContributionId.ToLowerInvariant();
+        var nonce = UsedNonce.IdFor(commit.Validator, commit.Nonce, UsedNonce.Commit);
         await using var session = store.LightweightSession();
         await session.BeginTransactionAsync(ct);
-        var (@case, refused) = await LoadCaseAsync(session, id, commit.Validator, ct);
+        var (loaded, refused) = await LoadCaseAsync(session, id, commit.Validator, nonce, ct);
         if (refused is not null)
             return refused;
-        if (@case!.CommitmentBy(commit.Validator) is { } earlier)
+        var @case = loaded!.Case;
+        if (@case.CommitmentBy(commit.Validator) is { } earlier)
             return string.Equals(earlier.Signature, signature, StringComparison.OrdinalIgnoreCase)
                 ? new Outcome.AlreadyAccepted(earlier.CommittedAt)
                 : new Outcome.Refused(StatusCodes.Status409Conflict, "Already committed", "validator",
@@ -44,15 +46,8 @@ public sealed class ReviewDesk(IDocumentStore store, CaseFinaliser finaliser, Ti
         if (@case.Scored is not null || @case.CommitClosed || now >= @case.CommitClosesAt)
             return new Outcome.Refused(StatusCodes.Status409Conflict, "Commit window closed", "contributionId",
                 $"commitments for this contribution were accepted until {@case.CommitClosesAt:O}");
-
-        var byValidator = new LockedRead(session).Lock([ScoringLocks.Validator(commit.Validator)]);
-        var nonce = UsedNonce.IdFor(commit.Validator, commit.Nonce, UsedNonce.Commit);
-        var nonceUsed = byValidator.Exists<UsedNonce>(nonce);
-        var view = byValidator.Load<ValidatorView>(commit.Validator);
-        await byValidator.ExecuteAsync(ct);
-        if (await nonceUsed)
-            return new Outcome.Refused(StatusCodes.Status409Conflict, "Nonce already used", "nonce",
-                "the validator has already used this nonce for a ReviewCommit");
+        if (loaded.NonceUsed)
+            return NonceUsed(UsedNonce.Commit);
 
         var committed = new ReviewCommitted(id, commit.Validator, commit.Commitment.ToLowerInvariant(),
             commit.Nonce.ToString(CultureInfo.InvariantCulture), (long)commit.Deadline, signature.ToLowerInvariant(), now);
@@ -61,22 +56,24 @@ public sealed class ReviewDesk(IDocumentStore store, CaseFinaliser finaliser, Ti
         session.Store(@case.Apply(committed));
         session.Store(new Assignment(Assignment.IdFor(id, commit.Validator), commit.Validator, id, @case.Assignment!.WindowClosesAt, true,
             @case.CommitClosesAt, Committed: true));
-        var seen = (await view)!;
-        if (seen.SeenAgain(now))
+        // The view is rewritten at most once a minute; only then is the validator's lock taken, so that a close moving the
+        // reputation meanwhile is not overwritten. Every other commitment holds no lock but its case's.
+        if (loaded.View.SeenAgain(now) && await SeenAgainUnderLockAsync(session, commit.Validator, now, ct) is { } seen)
             session.Store(seen.Apply(committed));
-        await session.SaveChangesAsync(ct);
-        return new Outcome.Committed(committed);
+        return await SaveOnceAsync(session, new Outcome.Committed(committed), UsedNonce.Commit, ct);
     }
 
     public async Task<Outcome> RevealAsync(ReviewPayload review, string signature, CancellationToken ct)
     {
         var id = review.ContributionId.ToLowerInvariant();
+        var nonce = UsedNonce.IdFor(review.Validator, review.Nonce);
         await using var session = store.LightweightSession();
         await session.BeginTransactionAsync(ct);
-        var (@case, refused) = await LoadCaseAsync(session, id, review.Validator, ct);
+        var (loaded, refused) = await LoadCaseAsync(session, id, review.Validator, nonce, ct);
         if (refused is not null)
             return refused;
-        if (@case!.CommitmentBy(review.Validator) is not { } commitment)
+        var @case = loaded!.Case;
+        if (@case.CommitmentBy(review.Validator) is not { } commitment)
             return new Outcome.Refused(StatusCodes.Status409Conflict, "Not committed", "validator",
                 "the validator has no commitment for this contribution; send a signed ReviewCommit in the commit window first");
         var now = clock.GetUtcNow();
@@ -98,33 +95,26 @@ public sealed class ReviewDesk(IDocumentStore store, CaseFinaliser finaliser, Ti
             return new Outcome.Refused(StatusCodes.Status422UnprocessableEntity, "Reveal does not match commitment", "commitment",
                 $"keccak256(abi.encode(score, verdict, salt)) of this reveal is {opened}; the validator committed {commitment.Commitment}");
 
-        // Validator locks serialise nonces and reputations across contributions. They are taken in one sorted step after
-        // the case lock, so no two transactions wait on each other in a cycle: the reviewer's own lock, and when this
-        // reveal completes the case, every committer's, so closing below needs no further lock.
+        if (loaded.NonceUsed)
+            return NonceUsed("Review");
+
         var submitted = new ReviewSubmitted(id, review.Validator, review.Score, review.Verdict,
             review.Nonce.ToString(CultureInfo.InvariantCulture), (long)review.Deadline, signature.ToLowerInvariant(), now, review.Salt);
         var sealedReveal = new SealedReveal(SealedReveal.IdFor(id, review.Validator), submitted);
         @case = @case.RevealHeld(review.Validator);
-        var completes = @case.Complete(now);
-        IReadOnlyList<string> locked = completes ? CaseFinaliser.Reviewers(@case) : [review.Validator];
-        var byValidators = new LockedRead(session).Lock(locked.Select(ScoringLocks.Validator));
-        var nonce = UsedNonce.IdFor(review.Validator, review.Nonce);
-        var nonceUsed = byValidators.Exists<UsedNonce>(nonce);
-        var views = completes ? byValidators.LoadMany<ValidatorView>(locked) : Task.FromResult<IReadOnlyList<ValidatorView>>([]);
-        var others = completes
-            ? byValidators.LoadMany<SealedReveal>(locked.Where(v => !string.Equals(v, review.Validator, StringComparison.OrdinalIgnoreCase))
-                .Select(v => SealedReveal.IdFor(id, v)))
-            : Task.FromResult<IReadOnlyList<SealedReveal>>([]);
-        await byValidators.ExecuteAsync(ct);
-        if (await nonceUsed)
-            return new Outcome.Refused(StatusCodes.Status409Conflict, "Nonce already used", "nonce",
-                "the validator has already used this nonce for a Review");
-
         session.Insert(new UsedNonce(nonce));
         session.Store(new Assignment(Assignment.IdFor(id, review.Validator), review.Validator, id, @case.Assignment!.WindowClosesAt, false));
         ContributionScored? scored = null;
-        if (completes)
+        if (@case.Complete(now))
         {
+            // Closing moves every reviewer's reputation, so it takes every reviewer's lock, in one sorted step after the case
+            // lock: no two transactions wait on each other in a cycle. A reveal that closes nothing takes no validator lock.
+            var reviewers = CaseFinaliser.Reviewers(@case);
+            var byValidators = new LockedRead(session).Lock(reviewers.Select(ScoringLocks.Validator));
+            var views = byValidators.LoadMany<ValidatorView>(reviewers);
+            var others = byValidators.LoadMany<SealedReveal>(reviewers
+                .Where(v => !string.Equals(v, review.Validator, StringComparison.OrdinalIgnoreCase)).Select(v => SealedReveal.IdFor(id, v)));
+            await byValidators.ExecuteAsync(ct);
             IReadOnlyList<SealedReveal> reveals = [.. await others, sealedReveal];
             (scored, var moved) = await finaliser.FinaliseAsync(session, @case,
                 reveals, (await views).ToDictionary(v => v.Id, StringComparer.OrdinalIgnoreCase), now, ct);
@@ -136,20 +126,53 @@ public sealed class ReviewDesk(IDocumentStore store, CaseFinaliser finaliser, Ti
             session.Insert(sealedReveal);
             session.Store(@case);
         }
-        await session.SaveChangesAsync(ct);
-        return new Outcome.Revealed(submitted, scored);
+        return await SaveOnceAsync(session, new Outcome.Revealed(submitted, scored), "Review", ct);
     }
 
+    /// <summary>The validator's view under its lock, when a commitment at <paramref name="now"/> still moves it.</summary>
+    private static async Task<ValidatorView?> SeenAgainUnderLockAsync(IDocumentSession session, string validator, DateTimeOffset now, CancellationToken ct)
+    {
+        var byValidator = new LockedRead(session).Lock([ScoringLocks.Validator(validator)]);
+        var view = byValidator.Load<ValidatorView>(validator);
+        await byValidator.ExecuteAsync(ct);
+        return await view is { } seen && seen.SeenAgain(now) ? seen : null;
+    }
+
+    /// <summary>
+    /// Commits the decision and answers <paramref name="accepted"/>, or answers the nonce's reuse: two requests of one validator under one nonce for different
+    /// contributions hold different case locks and both read the nonce as free; the nonce's primary key lets one commit
+    /// and fails the other's whole transaction, so nothing of it is stored.
+    /// </summary>
+    private static async Task<Outcome> SaveOnceAsync(IDocumentSession session, Outcome accepted, string signedType, CancellationToken ct)
+    {
+        try
+        {
+            await session.SaveChangesAsync(ct);
+            return accepted;
+        }
+        catch (JasperFx.DocumentAlreadyExistsException taken) when (taken.DocumentType == typeof(UsedNonce))
+        {
+            return NonceUsed(signedType);
+        }
+    }
+
+    private static Outcome.Refused NonceUsed(string signedType) => new(StatusCodes.Status409Conflict, "Nonce already used", "nonce",
+        $"the validator has already used this nonce for a {signedType}");
+
+    /// <summary>A case read under its lock, with the requester's view and whether the request's nonce was used before.</summary>
+    private sealed record LoadedCase(ScoringCase Case, ValidatorView View, bool NonceUsed);
+
     /// <summary>The case under its lock, or the refusal every commitment and reveal shares.</summary>
-    private static async Task<(ScoringCase? Case, Outcome.Refused? Refused)> LoadCaseAsync(
-        IDocumentSession session, string id, string validator, CancellationToken ct)
+    private static async Task<(LoadedCase? Loaded, Outcome.Refused? Refused)> LoadCaseAsync(
+        IDocumentSession session, string id, string validator, string nonce, CancellationToken ct)
     {
         var byCase = new LockedRead(session).Lock([ScoringLocks.Case(id)]);
         var loaded = byCase.Load<ScoringCase>(id);
-        var registered = byCase.Exists<ValidatorView>(validator);
+        var registered = byCase.Load<ValidatorView>(validator);
         // Read without the validator's lock: a removal recorded concurrently is followed by its hand-on under this case's
         // lock (RemovalFollower), which replaces the validator unless its reveal got in first; a commitment alone is forfeited.
         var admission = byCase.Load<ValidatorAdmission>(validator);
+        var nonceUsed = byCase.Exists<UsedNonce>(nonce);
         await byCase.ExecuteAsync(ct);
         var @case = await loaded;
         if (@case is null)
@@ -158,7 +181,7 @@ public sealed class ReviewDesk(IDocumentStore store, CaseFinaliser finaliser, Ti
         if (string.Equals(@case.Contributor, validator, StringComparison.OrdinalIgnoreCase))
             return (null, new(StatusCodes.Status403Forbidden, "Self-review", "validator",
                 "a contributor cannot review their own contribution"));
-        if (!await registered)
+        if (await registered is not { } view)
             return (null, new(StatusCodes.Status403Forbidden, "Not a validator", "validator",
                 "the validator is not registered; register with POST /api/validators first"));
         if (await admission is not { Admitted: true })
@@ -167,6 +190,6 @@ public sealed class ReviewDesk(IDocumentStore store, CaseFinaliser finaliser, Ti
         if (!@case.IsAssigned(validator))
             return (null, new(StatusCodes.Status403Forbidden, "Not assigned", "validator",
                 "the validator is not assigned to review this contribution"));
-        return (@case, null);
+        return (new(@case, view, await nonceUsed), null);
     }
 }
