@@ -156,6 +156,9 @@ if (!string.Equals(builder.Configuration["Demo:Witness"], "false", StringCompari
         .WithEnvironment("Portal__WitnessesRequired", "1");
 }
 
+// Every trace is kept for the dashboard unless `--Telemetry:TraceSampleRatio=<0..1>` says otherwise (TraceSampling).
+builder.SampleTraces();
+
 builder.Build().Run();
 
 internal static partial class Program
