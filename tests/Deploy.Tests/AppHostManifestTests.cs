@@ -72,6 +72,28 @@ public sealed class AppHostManifestTests
         Assert.False(without.TryGetProperty("demo-validators", out _));
     }
 
+    /// <summary>
+    /// Every trace is kept for the local dashboard unless a share is asked for; then every service samples the same way,
+    /// so a trace kept where it starts is kept by each service it crosses.
+    /// </summary>
+    [Fact]
+    public async Task A_trace_sample_ratio_reaches_every_service_and_none_is_set_without_one()
+    {
+        var sampled = await ManifestAsync("--Telemetry:TraceSampleRatio=0.1");
+        var services = sampled.EnumerateObject().Where(r => r.Value.GetProperty("type").GetString() == "project.v0").ToList();
+        Assert.Contains(services, s => s.Name == "quality-scoring");
+        foreach (var service in services)
+        {
+            var env = service.Value.GetProperty("env");
+            Assert.Equal("parentbased_traceidratio", env.GetProperty("OTEL_TRACES_SAMPLER").GetString());
+            Assert.Equal("0.1", env.GetProperty("OTEL_TRACES_SAMPLER_ARG").GetString());
+        }
+
+        var whole = await ManifestAsync();
+        Assert.All(whole.EnumerateObject().Where(r => r.Value.TryGetProperty("env", out _)),
+            r => Assert.False(r.Value.GetProperty("env").TryGetProperty("OTEL_TRACES_SAMPLER_ARG", out _)));
+    }
+
     /// <summary>The AppHost's resources, from its manifest publisher run on the build this test project was built with.</summary>
     private static async Task<JsonElement> ManifestAsync(params string[] extra)
     {
