@@ -94,10 +94,38 @@ public sealed class AppHostManifestTests
             r => Assert.False(r.Value.GetProperty("env").TryGetProperty("OTEL_TRACES_SAMPLER_ARG", out _)));
     }
 
+    [Theory]
+    [InlineData("2")]
+    [InlineData("-0.5")]
+    [InlineData("one in ten")]
+    public async Task A_sample_ratio_that_is_not_a_share_stops_the_start_and_says_why(string ratio)
+    {
+        var (exitCode, output) = await PublishAsync(Path.Combine(Path.GetTempPath(), $"apphost-{Guid.NewGuid():N}.json"), $"--Telemetry:TraceSampleRatio={ratio}");
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("Telemetry:TraceSampleRatio must be a number from 0 to 1", output, StringComparison.Ordinal);
+    }
+
     /// <summary>The AppHost's resources, from its manifest publisher run on the build this test project was built with.</summary>
     private static async Task<JsonElement> ManifestAsync(params string[] extra)
     {
         var output = Path.Combine(Path.GetTempPath(), $"apphost-{Guid.NewGuid():N}.json");
+        try
+        {
+            var (exitCode, printed) = await PublishAsync(output, extra);
+            Assert.True(exitCode == 0, $"the AppHost's manifest publisher failed: {printed}");
+            using var manifest = JsonDocument.Parse(await File.ReadAllTextAsync(output));
+            return manifest.RootElement.GetProperty("resources").Clone();
+        }
+        finally
+        {
+            File.Delete(output);
+        }
+    }
+
+    /// <summary>Runs the AppHost's manifest publisher; its exit code and everything it printed.</summary>
+    private static async Task<(int ExitCode, string Output)> PublishAsync(string output, params string[] extra)
+    {
         var configuration = typeof(AppHostManifestTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()!.Configuration;
         var start = new ProcessStartInfo("dotnet")
         {
@@ -108,20 +136,11 @@ public sealed class AppHostManifestTests
         };
         foreach (var argument in extra)
             start.ArgumentList.Add(argument);
-        try
-        {
-            using var process = Process.Start(start)!;
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-            await process.WaitForExitAsync(timeout.Token);
-            Assert.True(process.ExitCode == 0, $"the AppHost's manifest publisher failed: {await stdout}\n{await stderr}");
-            using var manifest = JsonDocument.Parse(await File.ReadAllTextAsync(output));
-            return manifest.RootElement.GetProperty("resources").Clone();
-        }
-        finally
-        {
-            File.Delete(output);
-        }
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, $"{await stdout}\n{await stderr}");
     }
 }
