@@ -15,6 +15,13 @@ public static class StoreConflicts
         DocumentAlreadyExistsException || IsDocumentIdTaken(exception);
 
     /// <summary>
+    /// A <typeparamref name="TDocument"/> inserted one at a time was stored first: for a transaction that inserts more than
+    /// one kind of document, where only one kind's duplicate has a meaning to answer (a used nonce).
+    /// </summary>
+    public static bool IsDuplicate<TDocument>(Exception exception) =>
+        exception is DocumentAlreadyExistsException { DocumentType: var type } && type == typeof(TDocument);
+
+    /// <summary>
     /// Any unique violation, whichever table's: for a transaction that also writes rows of its own beside Marten's (a
     /// content row keyed by its contribution), where a stored row means the same as a stored stream.
     /// </summary>

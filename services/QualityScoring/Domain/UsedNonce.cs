@@ -7,6 +7,8 @@ namespace CommunityAI.QualityScoring.Domain;
 public sealed record UsedNonce(string Id)
 {
     public const string Commit = "ReviewCommit";
+    /// <summary>The signed type's name for messages only: review nonces keep their untyped ids (see above).</summary>
+    public const string Review = "Review";
     public const string Appeal = "Appeal";
 
     public static string IdFor(string validator, ulong nonce, string? type = null) =>

@@ -82,7 +82,7 @@ public sealed class AppealDesk(IDocumentStore store, IOptions<ScoringOptions> op
             await session.SaveChangesAsync(ct);
             return new Outcome.Filed(filed, panel);
         }
-        catch (Exception ex) when (StoreConflicts.IsDuplicate(ex))
+        catch (Exception ex) when (StoreConflicts.IsDuplicate<UsedNonce>(ex))
         {
             return NonceUsed(); // the same nonce, used by a concurrent appeal of the same signer
         }

@@ -2,6 +2,7 @@ using System.Globalization;
 using CommunityAI.Contracts;
 using CommunityAI.Formats.Signing;
 using CommunityAI.QualityScoring.Domain;
+using CommunityAI.ServiceDefaults.History;
 using Marten;
 
 namespace CommunityAI.QualityScoring.Infrastructure;
@@ -96,7 +97,7 @@ public sealed class ReviewDesk(IDocumentStore store, CaseFinaliser finaliser, Ti
                 $"keccak256(abi.encode(score, verdict, salt)) of this reveal is {opened}; the validator committed {commitment.Commitment}");
 
         if (loaded.NonceUsed)
-            return NonceUsed("Review");
+            return NonceUsed(UsedNonce.Review);
 
         var submitted = new ReviewSubmitted(id, review.Validator, review.Score, review.Verdict,
             review.Nonce.ToString(CultureInfo.InvariantCulture), (long)review.Deadline, signature.ToLowerInvariant(), now, review.Salt);
@@ -126,7 +127,7 @@ public sealed class ReviewDesk(IDocumentStore store, CaseFinaliser finaliser, Ti
             session.Insert(sealedReveal);
             session.Store(@case);
         }
-        return await SaveOnceAsync(session, new Outcome.Revealed(submitted, scored), "Review", ct);
+        return await SaveOnceAsync(session, new Outcome.Revealed(submitted, scored), UsedNonce.Review, ct);
     }
 
     /// <summary>The validator's view under its lock, when a commitment at <paramref name="now"/> still moves it.</summary>
@@ -139,9 +140,10 @@ public sealed class ReviewDesk(IDocumentStore store, CaseFinaliser finaliser, Ti
     }
 
     /// <summary>
-    /// Commits the decision and answers <paramref name="accepted"/>, or answers the nonce's reuse: two requests of one validator under one nonce for different
-    /// contributions hold different case locks and both read the nonce as free; the nonce's primary key lets one commit
-    /// and fails the other's whole transaction, so nothing of it is stored.
+    /// Commits the decision and answers <paramref name="accepted"/>, or answers the nonce's reuse: two requests of one
+    /// validator under one nonce for different contributions hold different case locks and both read the nonce as free;
+    /// the nonce's primary key lets one commit and fails the other's whole transaction, so nothing of it is stored. Only
+    /// the nonce's duplicate means that: a reveal also inserts its <see cref="SealedReveal"/>.
     /// </summary>
     private static async Task<Outcome> SaveOnceAsync(IDocumentSession session, Outcome accepted, string signedType, CancellationToken ct)
     {
@@ -150,7 +152,7 @@ public sealed class ReviewDesk(IDocumentStore store, CaseFinaliser finaliser, Ti
             await session.SaveChangesAsync(ct);
             return accepted;
         }
-        catch (JasperFx.DocumentAlreadyExistsException taken) when (taken.DocumentType == typeof(UsedNonce))
+        catch (Exception ex) when (StoreConflicts.IsDuplicate<UsedNonce>(ex))
         {
             return NonceUsed(signedType);
         }

@@ -138,6 +138,27 @@ public sealed class DocumentRowsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_stored_document_inserted_again_is_told_apart_by_its_type()
+    {
+        await using (var session = _store.LightweightSession())
+        {
+            session.Insert(new Probe("kind", "first", 1, []));
+            await session.SaveChangesAsync();
+        }
+
+        await using (var session = _store.LightweightSession())
+        {
+            session.Insert(new Versioned("kind-beside", "new"));
+            session.Insert(new Probe("kind", "second", 2, []));
+            var refused = await Assert.ThrowsAnyAsync<Exception>(() => session.SaveChangesAsync());
+            // A transaction inserting two kinds answers only the kind whose duplicate it means something for.
+            Assert.True(StoreConflicts.IsDuplicate<Probe>(refused), refused.ToString());
+            Assert.False(StoreConflicts.IsDuplicate<Versioned>(refused), refused.ToString());
+        }
+        Assert.Equal("first", Assert.Single(await LoadAsync("kind")).Name);
+    }
+
+    [Fact]
     public async Task A_unique_violation_on_a_table_of_our_own_is_not_read_as_a_stored_document()
     {
         await using (var session = _store.LightweightSession())
