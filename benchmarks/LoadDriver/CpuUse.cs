@@ -4,7 +4,8 @@ namespace CommunityAI.Benchmarks.LoadDriver;
 public sealed record CpuLine(string Part, int Processes, double BusySeconds, double IdleSeconds, double MillisecondsPerContribution);
 
 /// <summary>The run's CPU by part, with the machine's capacity over the same window as the limit.</summary>
-public sealed record CpuUse(IReadOnlyList<CpuLine> Lines, TimeSpan Window, double CapacitySeconds, int Accepted)
+/// <param name="Builds">The services' build configurations in the run (<see cref="CpuSnapshot.Builds"/>).</param>
+public sealed record CpuUse(IReadOnlyList<CpuLine> Lines, TimeSpan Window, double CapacitySeconds, int Accepted, IReadOnlySet<string> Builds)
 {
     public double BusySeconds => Lines.Sum(l => l.BusySeconds);
     public double MillisecondsPerContribution => Lines.Sum(l => l.MillisecondsPerContribution);
@@ -16,21 +17,23 @@ public sealed record CpuUse(IReadOnlyList<CpuLine> Lines, TimeSpan Window, doubl
     /// </summary>
     /// <param name="busy">The run's sessions followed from <paramref name="busyFrom"/> (<see cref="SessionTrail"/>), or null to
     /// compare the two snapshots alone.</param>
-    public static CpuUse Of(CpuSnapshot idleFrom, CpuSnapshot idleTo, CpuSnapshot busyFrom, CpuSnapshot busyTo, int accepted, SessionTrail? busy = null)
+    /// <param name="idle">The same for the rest sample, from <paramref name="idleFrom"/>.</param>
+    public static CpuUse Of(CpuSnapshot idleFrom, CpuSnapshot idleTo, CpuSnapshot busyFrom, CpuSnapshot busyTo, int accepted,
+        SessionTrail? busy = null, SessionTrail? idle = null)
     {
         var idleWindow = (idleTo.At - idleFrom.At).TotalSeconds;
         var window = busyTo.At - busyFrom.At;
-        var idle = ProcessCpu.Between(idleFrom, idleTo);
+        var atRestSeconds = idle?.Between(idleTo) ?? ProcessCpu.Between(idleFrom, idleTo);
         var lines = (busy?.Between(busyTo) ?? ProcessCpu.Between(busyFrom, busyTo))
             .Select(p =>
             {
                 // A rest sample under a second (--idle-sample 0) is mostly clock-tick rounding: nothing is subtracted then.
-                var atRest = idleWindow < 1 ? 0 : idle.GetValueOrDefault(p.Key) / idleWindow * window.TotalSeconds;
+                var atRest = idleWindow < 1 ? 0 : atRestSeconds.GetValueOrDefault(p.Key) / idleWindow * window.TotalSeconds;
                 var caused = Math.Max(0, p.Value - atRest);
                 return new CpuLine(p.Key, busyTo.Processes.GetValueOrDefault(p.Key), p.Value, atRest, accepted == 0 ? 0 : caused * 1000 / accepted);
             })
             .OrderByDescending(l => l.MillisecondsPerContribution)
             .ToList();
-        return new CpuUse(lines, window, Environment.ProcessorCount * window.TotalSeconds, accepted);
+        return new CpuUse(lines, window, Environment.ProcessorCount * window.TotalSeconds, accepted, busyTo.Builds);
     }
 }

@@ -8,8 +8,13 @@ namespace CommunityAI.Benchmarks.LoadDriver;
 /// memory PostgreSQL's processes share is counted once; its sessions are one part here), read once from /proc.
 /// </summary>
 /// <param name="Sessions">Each PostgreSQL session's part and CPU seconds so far, by process id, for <see cref="SessionTrail"/>.</param>
+/// <param name="Builds">
+/// The build configurations the services run from (Debug, Release): a Debug build's own code runs unoptimised, so its CPU
+/// overstates what a deployment (built in Release) costs.
+/// </param>
 public sealed record CpuSnapshot(DateTimeOffset At, IReadOnlyDictionary<string, double> Seconds, IReadOnlyDictionary<string, int> Processes,
-    IReadOnlyDictionary<string, long> MemoryBytes, IReadOnlyDictionary<int, (string Part, double Seconds)> Sessions);
+    IReadOnlyDictionary<string, long> MemoryBytes, IReadOnlyDictionary<int, (string Part, double Seconds)> Sessions,
+    IReadOnlySet<string> Builds);
 
 /// <summary>
 /// Accounts the CPU of the system under the AppHost by part: each service (replicas summed), PostgreSQL split by the
@@ -34,14 +39,15 @@ public static partial class ProcessCpu
         var processes = new Dictionary<string, int>();
         var bytes = new Dictionary<string, long>();
         var sessions = new Dictionary<int, (string, double)>();
+        var builds = new SortedSet<string>(StringComparer.Ordinal);
         if (!OperatingSystem.IsLinux())
-            return new CpuSnapshot(DateTimeOffset.UtcNow, seconds, processes, bytes, sessions);
+            return new CpuSnapshot(DateTimeOffset.UtcNow, seconds, processes, bytes, sessions, builds);
 
         var table = ReadAll();
         var controllers = table.Values.FirstOrDefault(p => p.Args.Contains("run-controllers", StringComparison.Ordinal)
             && table.Values.Any(c => IsDescendant(table, c, p.Pid) && IsHistoryServer(c, historyPort)));
         if (controllers is null)
-            return new CpuSnapshot(DateTimeOffset.UtcNow, seconds, processes, bytes, sessions);
+            return new CpuSnapshot(DateTimeOffset.UtcNow, seconds, processes, bytes, sessions, builds);
         var apiServer = controllers.ParentPid;
         var appHostPid = table.TryGetValue(apiServer, out var api) ? MonitoredPid(api.Args) : null;
 
@@ -57,12 +63,14 @@ public static partial class ProcessCpu
             processes[part] = processes.GetValueOrDefault(part) + 1;
             if (IsSessionPart(part))
                 sessions[process.Pid] = (part, process.Ticks / TicksPerSecond);
+            if (BuildConfiguration().Match(process.Args) is { Success: true } build && ProjectName().IsMatch(process.Args))
+                builds.Add(build.Groups[1].Value);
             if (!memory)
                 continue;
             var memoryPart = part.StartsWith("PostgreSQL", StringComparison.Ordinal) ? "PostgreSQL" : part;
             bytes[memoryPart] = bytes.GetValueOrDefault(memoryPart) + ProportionalBytes(process.Pid);
         }
-        return new CpuSnapshot(DateTimeOffset.UtcNow, seconds, processes, bytes, sessions);
+        return new CpuSnapshot(DateTimeOffset.UtcNow, seconds, processes, bytes, sessions, builds);
     }
 
     /// <summary>CPU seconds each part used between two snapshots.</summary>
@@ -172,6 +180,9 @@ public static partial class ProcessCpu
 
     [System.Text.RegularExpressions.GeneratedRegex(@"/(?:services|tools)/([A-Za-z]+)/")]
     private static partial System.Text.RegularExpressions.Regex ProjectName();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"/bin/([A-Za-z]+)/net\d")]
+    private static partial System.Text.RegularExpressions.Regex BuildConfiguration();
 
     [System.Text.RegularExpressions.GeneratedRegex(@"--monitor (\d+)")]
     private static partial System.Text.RegularExpressions.Regex MonitorOption();

@@ -39,8 +39,17 @@ var historyPort = new Npgsql.NpgsqlConnectionStringBuilder(settings.History).Por
 // is the work the contributions caused. Sampled before the run, once the validators are registered: after it, review
 // windows, anchors and the model's rounds are still closing on the run's work. Run the driver twice after a start, so
 // start-up and just-in-time compilation are not charged to rest.
+// Its sessions are followed as the run's are: a pool that closes idle connections meanwhile would otherwise put their
+// whole lives' CPU on the server's line at rest.
 var idleFrom = ProcessCpu.Take(historyPort);
-await AnsiConsole.Status().StartAsync($"Sampling the system's CPU at rest ({settings.IdleSample.TotalSeconds:0} s)…", _ => Task.Delay(settings.IdleSample, cancel.Token));
+var idleSessions = new SessionTrail(historyPort, TimeSpan.FromSeconds(2));
+using (var stopIdle = CancellationTokenSource.CreateLinkedTokenSource(cancel.Token))
+{
+    var followingIdle = idleSessions.FollowAsync(idleFrom, stopIdle.Token);
+    await AnsiConsole.Status().StartAsync($"Sampling the system's CPU at rest ({settings.IdleSample.TotalSeconds:0} s)…", _ => Task.Delay(settings.IdleSample, cancel.Token));
+    await stopIdle.CancelAsync();
+    await followingIdle;
+}
 var idle = (From: idleFrom, To: ProcessCpu.Take(historyPort));
 
 RunResult run = null!;
@@ -88,7 +97,7 @@ var limits = await AnsiConsole.Status().StartAsync("Measuring the limits on this
 });
 
 Report.Print(settings, run, lags, reviews, limits.append, limits.publish, limits.consume);
-Report.PrintCpu(CpuUse.Of(idle.From, idle.To, busy.From, busy.To, run.Accepted, sessions));
+Report.PrintCpu(CpuUse.Of(idle.From, idle.To, busy.From, busy.To, run.Accepted, sessions, idleSessions));
 Report.PrintWritten(written.From, written.To, run.Accepted);
 Report.PrintCompleteness(complete);
 memory.Print();
