@@ -9,8 +9,8 @@ namespace CommunityAI.Benchmarks.LoadDriver;
 /// </summary>
 /// <param name="Sessions">Each PostgreSQL session's part and CPU seconds so far, by process id, for <see cref="SessionTrail"/>.</param>
 /// <param name="Builds">
-/// The build configurations the services run from (Debug, Release): a Debug build's own code runs unoptimised, so its CPU
-/// overstates what a deployment (built in Release) costs.
+/// The build configurations the services run from (Debug, Release), reported so that runs are compared like for like
+/// (measured at 10/s, the two cost the same within a run's noise: the CPU is in the libraries, optimised either way).
 /// </param>
 public sealed record CpuSnapshot(DateTimeOffset At, IReadOnlyDictionary<string, double> Seconds, IReadOnlyDictionary<string, int> Processes,
     IReadOnlyDictionary<string, long> MemoryBytes, IReadOnlyDictionary<int, (string Part, double Seconds)> Sessions,

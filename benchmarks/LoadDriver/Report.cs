@@ -55,7 +55,7 @@ public static class Report
         table.AddRow("[bold]all[/]", "", $"{cpu.BusySeconds:0.0} s", "", $"[bold]{cpu.MillisecondsPerContribution:0.00} ms[/] ({(cpu.Accepted == 0 ? 0 : cpu.BusySeconds * 1000 / cpu.Accepted):0.00} ms with rest)",
             $"machine: {cpu.CapacitySeconds:0} CPU s in {cpu.Window.TotalSeconds:0} s, {cpu.BusySeconds / cpu.CapacitySeconds:P0} used");
         AnsiConsole.Write(table);
-        AnsiConsole.MarkupLine($"services run from {(cpu.Builds.Count == 0 ? "builds not found" : string.Join(" and ", cpu.Builds) + " builds")}"
+        AnsiConsole.MarkupLine((cpu.Builds.Count == 0 ? "services' builds not found" : $"services run from {string.Join(" and ", cpu.Builds)} builds")
             + (cpu.Builds.Contains("Debug") ? " (eng/run.sh -c Release runs Release builds, as deployed)" : ""));
         if (cpu.MillisecondsPerContribution > 0)
             AnsiConsole.MarkupLine($"at this cost the machine's {Environment.ProcessorCount} cores sustain at most {Environment.ProcessorCount * 1000 / cpu.MillisecondsPerContribution:0} contributions/s");
