@@ -33,14 +33,33 @@ public sealed class LeaderTerm
     }
 
     /// <summary>Waits <paramref name="delay"/> on the loop's clock, then as <see cref="ContinueAsync"/>.</summary>
-    public async Task<bool> WaitAsync(TimeSpan delay, CancellationToken ct)
+    public Task<bool> WaitAsync(TimeSpan delay, CancellationToken ct) => WaitOrWakeAsync(delay, wake: null, ct);
+
+    /// <summary>
+    /// Waits <paramref name="delay"/> on the loop's clock or until <paramref name="wake"/> completes (a
+    /// <see cref="Pulse.Next"/> taken before the loop looked), whichever comes first, then as <see cref="ContinueAsync"/>.
+    /// </summary>
+    public async Task<bool> WaitOrWakeAsync(TimeSpan delay, Task? wake, CancellationToken ct)
     {
-        if (delay > TimeSpan.Zero)
+        if (delay > TimeSpan.Zero && wake is not { IsCompleted: true })
         {
             // A planned wait is no step: however long, it is not what the health check calls stalled.
             _progress(true);
-            await Task.Delay(delay, _clock, ct);
+            if (wake is null)
+                await Task.Delay(delay, _clock, ct);
+            else
+                await DelayOrWakeAsync(delay, wake, ct);
         }
         return await ContinueAsync(ct);
+    }
+
+    private async Task DelayOrWakeAsync(TimeSpan delay, Task wake, CancellationToken ct)
+    {
+        using var timerEnds = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var timer = Task.Delay(delay, _clock, timerEnds.Token);
+        if (await Task.WhenAny(timer, wake) == timer)
+            await timer; // throws if the loop was stopped
+        else
+            timerEnds.Cancel(); // woken: the timer is not left running
     }
 }

@@ -1,3 +1,5 @@
+using CommunityAI.ServiceDefaults.Background;
+
 namespace CommunityAI.ServiceDefaults.History;
 
 /// <summary>
@@ -18,4 +20,16 @@ public sealed record FeedCursor(long Checkpoint, PendingHole? Hole = null)
 public sealed record PendingHole(long UpTo, DateTime ObservedAt);
 
 /// <summary>The events a read handed out, in sequence order, and the cursor to continue from.</summary>
-public sealed record FeedBatch(IReadOnlyList<StoredEvent> Events, FeedCursor Next);
+public sealed record FeedBatch(IReadOnlyList<StoredEvent> Events, FeedCursor Next)
+{
+    /// <summary>
+    /// How long a loop that asked for up to <paramref name="max"/> events and got this batch waits before it reads again:
+    /// not at all after a full batch (more are waiting) or after events that stopped at a gap (its transactions mostly end
+    /// at once); the first idle step after fewer events than asked for (none were left) or while only a gap is pending;
+    /// and a growing step when nothing happened at all.
+    /// </summary>
+    public TimeSpan WaitBeforeNextRead(IdleWait idle, int max) =>
+        Events.Count >= max || (Events.Count > 0 && Next.Hole is not null) ? TimeSpan.Zero
+        : Events.Count > 0 || Next.Hole is not null ? idle.AfterWork()
+        : idle.AfterNothing();
+}

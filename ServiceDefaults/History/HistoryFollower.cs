@@ -10,15 +10,23 @@ namespace CommunityAI.ServiceDefaults.History;
 /// nothing here. A subclass says which streams, where its checkpoint lives, and what a batch does.
 /// </summary>
 /// <param name="streamPrefix">The streams to read (their events' data; others come without it), or null for every stream.</param>
-public abstract class HistoryFollower(NpgsqlDataSource dataSource, string? streamPrefix) : ILeaderJob
+/// <param name="ownCommits">
+/// Given by a follower of streams its own service appends: the follower then reads at once after this process committed
+/// events, not at its next poll. A follower of other services' streams leaves it out: its own service's commits would
+/// only wake it to read nothing new.
+/// </param>
+public abstract class HistoryFollower(NpgsqlDataSource dataSource, string? streamPrefix, HistoryPulse? ownCommits = null) : ILeaderJob
 {
     public abstract LeaderLoopSettings Settings { get; }
 
     /// <summary>Events read per batch.</summary>
     protected virtual int BatchSize => 500;
 
-    /// <summary>The pause when nothing new was read, or when a batch asked to be read again.</summary>
+    /// <summary>The pause when a batch asked to be read again, and the first when nothing was left to read.</summary>
     protected virtual TimeSpan IdleDelay => TimeSpan.FromMilliseconds(200);
+
+    /// <summary>The longest pause: each read that finds nothing doubles the last, from <see cref="IdleDelay"/> up to this.</summary>
+    protected virtual TimeSpan LongestIdleDelay => TimeSpan.FromSeconds(1);
 
     /// <summary>The sequence every event up to which has been applied (0 before the first).</summary>
     protected abstract Task<long> LoadCheckpointAsync(CancellationToken ct);
@@ -57,8 +65,10 @@ public abstract class HistoryFollower(NpgsqlDataSource dataSource, string? strea
     {
         var feed = new HistoryFeed(dataSource, streamPrefix);
         var cursor = new FeedCursor(await LoadCheckpointAsync(ct));
+        var idle = new IdleWait(IdleDelay, LongestIdleDelay);
         while (!ct.IsCancellationRequested)
         {
+            var committed = ownCommits?.Next;
             var batch = await feed.ReadAsync(cursor, BatchSize, ct);
             if (batch.Next.Checkpoint > cursor.Checkpoint && !await ApplyAsync(batch.Events, batch.Next.Checkpoint, ct))
             {
@@ -68,9 +78,10 @@ public abstract class HistoryFollower(NpgsqlDataSource dataSource, string? strea
                 continue;
             }
             cursor = batch.Next;
-            if (batch.Events.Count == 0)
+            var wait = batch.WaitBeforeNextRead(idle, BatchSize);
+            if (wait > TimeSpan.Zero)
                 await SettleAsync();
-            if (!await term.WaitAsync(batch.Events.Count == 0 ? IdleDelay : TimeSpan.Zero, ct))
+            if (!await term.WaitOrWakeAsync(wait, committed, ct))
                 return;
         }
     }

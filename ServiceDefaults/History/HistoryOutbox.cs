@@ -16,10 +16,16 @@ public sealed class HistoryOutbox(
     OutboxRoutes routes,
     NpgsqlDataSource dataSource,
     IDocumentStore store,
-    ConfirmedPublisher publisher) : ILeaderJob
+    ConfirmedPublisher publisher,
+    HistoryPulse pulse) : ILeaderJob
 {
     private const int BatchSize = 500;
-    private static readonly TimeSpan IdleDelay = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>
+    /// Its own commits wake the outbox (<see cref="HistoryPulse"/>), so the poll is for events another replica of the
+    /// service appended: 50 ms while the history moves, growing to a second while it does not.
+    /// </summary>
+    private static readonly TimeSpan FirstIdleWait = TimeSpan.FromMilliseconds(50), LongestIdleWait = TimeSpan.FromSeconds(1);
 
     public LeaderLoopSettings Settings { get; } = new("outbox:" + routes.Name);
 
@@ -28,8 +34,10 @@ public sealed class HistoryOutbox(
     {
         var feed = new HistoryFeed(dataSource, routes.StreamPrefix);
         var cursor = new FeedCursor(await LoadCheckpointAsync(ct));
+        var idle = new IdleWait(FirstIdleWait, LongestIdleWait);
         while (!ct.IsCancellationRequested)
         {
+            var committed = pulse.Next;
             var batch = await feed.ReadAsync(cursor, BatchSize, ct);
             if (batch.Events.Count > 0)
             {
@@ -37,7 +45,7 @@ public sealed class HistoryOutbox(
                 await SaveCheckpointAsync(batch.Next.Checkpoint, ct);
             }
             cursor = batch.Next;
-            if (!await term.WaitAsync(batch.Events.Count == 0 ? IdleDelay : TimeSpan.Zero, ct))
+            if (!await term.WaitOrWakeAsync(batch.WaitBeforeNextRead(idle, BatchSize), committed, ct))
                 return;
         }
     }

@@ -43,10 +43,13 @@ public static class HistoryStoreExtensions
         builder.Services.AddSingleton(_ => DataSourceBuilder(connectionString, maxAutoPrepare).TraceOnlyInsideOperations().Build());
         builder.Services.AddHealthChecks().AddNpgSql(connectionString, name: "postgres", tags: ["ready"]);
         builder.Services.AddSingleton<HistoryFacts>();
+        var pulse = new HistoryPulse();
+        builder.Services.AddSingleton(pulse);
 
         return builder.Services.AddMarten(options =>
             {
                 ConfigureHistory(options, serviceSchema);
+                options.Listeners.Add(new HistoryPulseListener(pulse));
                 configure?.Invoke(options);
             })
             .UseLightweightSessions()

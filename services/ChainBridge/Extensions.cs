@@ -64,6 +64,7 @@ internal static class Extensions
         }, maxAutoPrepare: 0);
         builder.Services.AddSingleton<LogStore>();
         builder.Services.AddSingleton<LogGauges>();
+        builder.Services.AddSingleton<LogPulse>();
         builder.AddCheckpoints();
         builder.Services.AddSingleton<AnchorerKeySource>();
         builder.Services.AddSingleton<ChainConnection>();

@@ -11,11 +11,13 @@ namespace CommunityAI.ChainBridge.Log;
 /// waits on the broker; while the broker is away the notices wait here and go out once it answers, so a service's
 /// view of its log indexes (and of what is anchored) is complete after any outage or crash.
 /// </summary>
-public sealed partial class LogNoticePublisher(LogStore store, ConfirmedPublisher publisher, ILogger<LogNoticePublisher> logger)
-    : ILeaderJob
+public sealed partial class LogNoticePublisher(
+    LogStore store, ConfirmedPublisher publisher, LogPulse appended, ILogger<LogNoticePublisher> logger) : ILeaderJob
 {
     private const int BatchSize = 1000;
-    private static readonly TimeSpan IdleDelay = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>The writer's commits wake the publisher (<see cref="LogPulse"/>); the poll is for a writer on another replica.</summary>
+    private static readonly TimeSpan FirstIdleWait = TimeSpan.FromMilliseconds(100), LongestIdleWait = TimeSpan.FromSeconds(1);
 
     public LeaderLoopSettings Settings { get; } = new("log-notices");
 
@@ -26,12 +28,14 @@ public sealed partial class LogNoticePublisher(LogStore store, ConfirmedPublishe
     public async Task LeadAsync(LeaderTerm term, CancellationToken ct)
     {
         var next = await store.ReadNoticedThroughAsync(ct);
+        var idle = new IdleWait(FirstIdleWait, LongestIdleWait);
         while (!ct.IsCancellationRequested)
         {
+            var committed = appended.Next;
             var entries = await store.ReadNoticesAsync(next, BatchSize, ct);
             if (entries.Count == 0)
             {
-                if (!await term.WaitAsync(IdleDelay, ct))
+                if (!await term.WaitOrWakeAsync(idle.AfterNothing(), committed, ct))
                     return;
                 continue;
             }
@@ -39,7 +43,7 @@ public sealed partial class LogNoticePublisher(LogStore store, ConfirmedPublishe
             next = entries[^1].Index + 1;
             await store.SaveNoticedThroughAsync(next, ct);
             LogNoticed(entries.Count, next);
-            if (!await term.ContinueAsync(ct))
+            if (!await term.WaitOrWakeAsync(entries.Count < BatchSize ? idle.AfterWork() : TimeSpan.Zero, committed, ct))
                 return;
         }
     }

@@ -10,7 +10,8 @@ namespace CommunityAI.ChainBridge.Log;
 /// together, so a crash mid-batch leaves no gap and no duplicate: the next leader resumes from the committed head. It
 /// never waits on the broker: <see cref="LogNoticePublisher"/> tells the bus about committed entries.
 /// </summary>
-public sealed partial class LogWriter(NpgsqlDataSource dataSource, LogStore store, LogGauges gauges, ILogger<LogWriter> logger)
+public sealed partial class LogWriter(
+    NpgsqlDataSource dataSource, LogStore store, LogGauges gauges, LogPulse appended, ILogger<LogWriter> logger)
     : HistoryFollower(dataSource, streamPrefix: null)
 {
     // The appender of the current term, made from the committed head when the term starts.
@@ -29,6 +30,7 @@ public sealed partial class LogWriter(NpgsqlDataSource dataSource, LogStore stor
         {
             LogAppended(count, next.TreeSize);
             gauges.LogGrew(next.TreeSize);
+            appended.Beat();
         }, ct);
         return _appender.Head.LastSequence;
     }

@@ -9,8 +9,8 @@ namespace CommunityAI.Contributions.Infrastructure;
 /// Keeps the contribution views up with the whole history on one instance at a time (the history follower's leader
 /// loop). A failure leaves the committed checkpoint where it was, and the next term resumes from it.
 /// </summary>
-public sealed class ContributionViewProjectorService(ContributionViewProjector projector, NpgsqlDataSource dataSource)
-    : HistoryFollower(dataSource, streamPrefix: null)
+public sealed class ContributionViewProjectorService(ContributionViewProjector projector, NpgsqlDataSource dataSource, HistoryPulse pulse)
+    : HistoryFollower(dataSource, streamPrefix: null, pulse)
 {
     // The checkpoint this term last committed (or loaded): the projector refuses a batch when the stored one differs.
     private ContributionViewCheckpoint _checkpoint = ContributionViewCheckpoint.Start;

@@ -28,8 +28,8 @@ namespace CommunityAI.Contributions.Infrastructure;
 /// </remarks>
 public sealed partial class ScoringContentHandoff(
     NpgsqlDataSource dataSource, IDocumentStore store, ContentStore contents, ConfirmedPublisher publisher, IBus bus,
-    ILogger<ScoringContentHandoff> logger)
-    : HistoryFollower(dataSource, ContributionAppender.StreamPrefix)
+    ILogger<ScoringContentHandoff> logger, HistoryPulse pulse)
+    : HistoryFollower(dataSource, ContributionAppender.StreamPrefix, pulse)
 {
     /// <summary>This follower's <see cref="FollowerCheckpoint"/>: every content submitted at or below it is handed over.</summary>
     public const string CheckpointKey = "scoring-handoff";
