@@ -11,9 +11,10 @@ namespace CommunityAI.ServiceDefaults.History;
 /// </summary>
 /// <param name="streamPrefix">The streams to read (their events' data; others come without it), or null for every stream.</param>
 /// <param name="ownCommits">
-/// Given by a follower of streams its own service appends: the follower then reads at once after this process committed
-/// events, not at its next poll. A follower of other services' streams leaves it out: its own service's commits would
-/// only wake it to read nothing new.
+/// Given by a follower of the streams most of its own service's commits append to: the follower then reads at once after
+/// this process committed events, not at its next poll. Any other follower leaves it out: every commit of its service
+/// would wake it to read events it has no use for and store its checkpoint again (quality-scoring's removal follower,
+/// woken by every review, did that at each one and raised the service's CPU at 10/s by a sixth).
 /// </param>
 public abstract class HistoryFollower(NpgsqlDataSource dataSource, string? streamPrefix, HistoryPulse? ownCommits = null) : ILeaderJob
 {

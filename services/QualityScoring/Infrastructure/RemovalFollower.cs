@@ -14,8 +14,8 @@ namespace CommunityAI.QualityScoring.Infrastructure;
 /// locks), and a replica that stopped before handing on does it when the next one reads the removal again: the hand-on is
 /// idempotent, and the checkpoint moves only after it.
 /// </summary>
-public sealed class RemovalFollower(NpgsqlDataSource dataSource, IDocumentStore store, Reassigner reassigner, HistoryPulse pulse)
-    : HistoryFollower(dataSource, AdmissionBook.Stream, pulse)
+public sealed class RemovalFollower(NpgsqlDataSource dataSource, IDocumentStore store, Reassigner reassigner)
+    : HistoryFollower(dataSource, AdmissionBook.Stream)
 {
     private static readonly string RemovedType = OutboxRoutes.EventTypeName(typeof(ValidatorRemoved));
 
