@@ -14,7 +14,7 @@ namespace CommunityAI.ServiceDefaults.History;
 /// Given by a follower of the streams most of its own service's commits append to: the follower then reads at once after
 /// this process committed events, not at its next poll. Any other follower leaves it out: every commit of its service
 /// would wake it to read events it has no use for and store its checkpoint again (quality-scoring's removal follower,
-/// woken by every review, did that at each one and raised the service's CPU at 10/s by a sixth).
+/// woken by every review, did that at each one, and its service's sessions cost more at 10/s than before).
 /// </param>
 public abstract class HistoryFollower(NpgsqlDataSource dataSource, string? streamPrefix, HistoryPulse? ownCommits = null) : ILeaderJob
 {

@@ -29,8 +29,8 @@ public sealed class HistoryOutbox(
 
     /// <summary>
     /// How far the checkpoint may run ahead of the stored one over other services' events (read without their data): a
-    /// batch with none of this service's events is not worth a commit of its own (at 10/s four of the five outboxes
-    /// stored one some fifteen times a second for nothing), and a restart re-reads at most this many rows.
+    /// batch with none of this service's events is not worth a commit of its own (at 10/s governance's outbox, which
+    /// publishes nothing then, stored one 14 times a second), and a restart re-reads at most this many rows.
     /// </summary>
     private const long UnstoredLimit = 10_000;
 
