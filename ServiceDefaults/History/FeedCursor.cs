@@ -23,6 +23,22 @@ public sealed record PendingHole(long UpTo, DateTime ObservedAt);
 public sealed record FeedBatch(IReadOnlyList<StoredEvent> Events, FeedCursor Next)
 {
     /// <summary>
+    /// How far a reader's checkpoint may run past the one it stored over events it does nothing with: a batch of those is
+    /// not worth a commit of its own (at 10/s governance's outbox, which publishes nothing then, stored one 14 times a
+    /// second, and the ledger's followers of rare events one each five times a second), and a restart re-reads at most
+    /// this many rows.
+    /// </summary>
+    public const long UnstoredLimit = 10_000;
+
+    /// <summary>
+    /// Whether a reader whose stored checkpoint is <paramref name="stored"/> acts on this batch and stores its checkpoint:
+    /// it holds an event the reader <paramref name="wants"/>, or its end ran <see cref="UnstoredLimit"/> events past the
+    /// stored checkpoint.
+    /// </summary>
+    public bool WorthStoring(long stored, Func<StoredEvent, bool> wants) =>
+        Events.Any(wants) || Next.Checkpoint - stored >= UnstoredLimit;
+
+    /// <summary>
     /// How long a loop that asked for up to <paramref name="max"/> events and got this batch waits before it reads again:
     /// not at all after a full batch (more are waiting) or after events that stopped at a gap (its transactions mostly end
     /// at once); the first idle step after fewer events than asked for (none were left) or while only a gap is pending;

@@ -6,8 +6,9 @@ namespace CommunityAI.ServiceDefaults.History;
 /// <summary>
 /// The one loop that acts on the history as it grows: reads the streams under one prefix (or every stream) through the
 /// gap-safe <see cref="HistoryFeed"/> from a stored checkpoint, on one replica at a time (a leader loop), and hands each
-/// batch that moves the checkpoint to <see cref="ApplyAsync"/>. Only stored events are acted on; a bus message reaches
-/// nothing here. A subclass says which streams, where its checkpoint lives, and what a batch does.
+/// batch that moves the checkpoint and holds an event it <see cref="Wants"/> to <see cref="ApplyAsync"/>. Only stored events
+/// are acted on; a bus message reaches nothing here. A subclass says which streams and events, where its checkpoint lives,
+/// and what a batch does.
 /// </summary>
 /// <param name="streamPrefix">The streams to read (their events' data; others come without it), or null for every stream.</param>
 /// <param name="ownCommits">
@@ -28,6 +29,16 @@ public abstract class HistoryFollower(NpgsqlDataSource dataSource, string? strea
 
     /// <summary>The longest pause: each read that finds nothing doubles the last, from <see cref="IdleDelay"/> up to this.</summary>
     protected virtual TimeSpan LongestIdleDelay => TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Whether the follower acts on <paramref name="e"/>; every event unless a follower says otherwise. A batch with none it
+    /// acts on is not handed to <see cref="ApplyAsync"/>, so it stores no checkpoint, until the batches passed over reach
+    /// <see cref="FeedBatch.UnstoredLimit"/> events: a follower of a rare event otherwise stored its checkpoint after every
+    /// batch, each a commit of its own. Its stored checkpoint then lags the history while nothing it acts on comes, so a
+    /// follower whose checkpoint anything else reads as how far the history has been acted on keeps this default (the
+    /// ledger's score follower: appeals and invalidations wait for its credits by it).
+    /// </summary>
+    protected virtual bool Wants(StoredEvent e) => true;
 
     /// <summary>The sequence every event up to which has been applied (0 before the first).</summary>
     protected abstract Task<long> LoadCheckpointAsync(CancellationToken ct);
@@ -65,18 +76,23 @@ public abstract class HistoryFollower(NpgsqlDataSource dataSource, string? strea
     private async Task FollowAsync(LeaderTerm term, CancellationToken ct)
     {
         var feed = new HistoryFeed(dataSource, streamPrefix);
-        var cursor = new FeedCursor(await LoadCheckpointAsync(ct));
+        var stored = await LoadCheckpointAsync(ct);
+        var cursor = new FeedCursor(stored);
         var idle = new IdleWait(IdleDelay, LongestIdleDelay);
         while (!ct.IsCancellationRequested)
         {
             var committed = ownCommits?.Next;
             var batch = await feed.ReadAsync(cursor, BatchSize, ct);
-            if (batch.Next.Checkpoint > cursor.Checkpoint && !await ApplyAsync(batch.Events, batch.Next.Checkpoint, ct))
+            if (batch.Next.Checkpoint > cursor.Checkpoint && batch.WorthStoring(stored, Wants))
             {
-                await SettleAsync();
-                if (!await term.WaitAsync(IdleDelay, ct))
-                    return;
-                continue;
+                if (!await ApplyAsync(batch.Events, batch.Next.Checkpoint, ct))
+                {
+                    await SettleAsync();
+                    if (!await term.WaitAsync(IdleDelay, ct))
+                        return;
+                    continue;
+                }
+                stored = batch.Next.Checkpoint;
             }
             cursor = batch.Next;
             var wait = batch.WaitBeforeNextRead(idle, BatchSize);

@@ -27,13 +27,6 @@ public sealed class HistoryOutbox(
     /// </summary>
     private static readonly TimeSpan FirstIdleWait = TimeSpan.FromMilliseconds(50), LongestIdleWait = TimeSpan.FromSeconds(1);
 
-    /// <summary>
-    /// How far the checkpoint may run ahead of the stored one over other services' events (read without their data): a
-    /// batch with none of this service's events is not worth a commit of its own (at 10/s governance's outbox, which
-    /// publishes nothing then, stored one 14 times a second), and a restart re-reads at most this many rows.
-    /// </summary>
-    private const long UnstoredLimit = 10_000;
-
     public LeaderLoopSettings Settings { get; } = new("outbox:" + routes.Name);
 
     /// <summary>Publishes from the checkpoint on; after a failure (database or broker away) the checkpoint did not move, so the next term resumes where this one was.</summary>
@@ -47,11 +40,10 @@ public sealed class HistoryOutbox(
         {
             var committed = pulse.Next;
             var batch = await feed.ReadAsync(cursor, BatchSize, ct);
-            var own = batch.Events.Any(e => e.Data is not null);
-            if (own)
-                await PublishInStreamOrderAsync(batch.Events, ct);
-            if (own || batch.Next.Checkpoint - stored >= UnstoredLimit)
+            // Other services' streams are read without their data: a batch of those alone publishes nothing.
+            if (batch.WorthStoring(stored, e => e.Data is not null))
             {
+                await PublishInStreamOrderAsync(batch.Events, ct);
                 await SaveCheckpointAsync(batch.Next.Checkpoint, ct);
                 stored = batch.Next.Checkpoint;
             }

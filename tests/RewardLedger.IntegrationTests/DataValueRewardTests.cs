@@ -179,7 +179,9 @@ public sealed class DataValueRaceTests(GainLedgerSystem system) : IClassFixture<
 
         // A restart that lost both followers' checkpoints: the second replica leads and reads every valuation and activation again.
         var last = await LedgerSql.CountAsync(system.History, "SELECT max(seq_id) FROM history.mt_events");
-        await GainEvaluations.ReadAgainAfterLosingAsync(system, last, Patience, DataValueFollower.CheckpointKey, InvalidationFollower.CheckpointKey);
+        await GainEvaluations.ReadAgainAfterLosingAsync(system, Patience,
+            (DataValueFollower.CheckpointKey, await GainEvaluations.LastOfTypeAsync(system, typeof(DataValued))),
+            (InvalidationFollower.CheckpointKey, last));
         Assert.Empty(await system.Services(1).GetRequiredService<DataValueCrediter>().CreditAsync(valued, default));
         Assert.Null(await system.Services(1).GetRequiredService<RewardReverser>().ReverseDataValueAsync(invalidation, default));
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using CommunityAI.Contracts;
 using CommunityAI.Formats;
 using CommunityAI.Formats.Signing;
+using CommunityAI.ServiceDefaults.History;
 using CommunityAI.Testing;
 
 namespace CommunityAI.RewardLedger.IntegrationTests;
@@ -41,18 +42,23 @@ internal static class GainEvaluations
     }
 
     /// <summary>
-    /// A restart that lost the followers' <paramref name="checkpoints"/> (their keys): the first replica stops,
-    /// the second leads and reads the history again, returning once each checkpoint has reached <paramref name="last"/>.
+    /// A restart that lost the <paramref name="followers"/>' checkpoints (their keys): the first replica stops, the second
+    /// leads and reads the history again, returning once each checkpoint has reached the sequence given with it: the last
+    /// event that follower acts on (a follower of rare events stores no checkpoint for batches without one).
     /// </summary>
-    public static async Task ReadAgainAfterLosingAsync(LedgerSystem system, long last, TimeSpan patience, params string[] checkpoints)
+    public static async Task ReadAgainAfterLosingAsync(LedgerSystem system, TimeSpan patience, params (string Checkpoint, long Past)[] followers)
     {
-        foreach (var checkpoint in checkpoints)
+        foreach (var (checkpoint, _) in followers)
             await LedgerSql.ExecuteAsync(system.History, $"UPDATE ledger.mt_doc_followercheckpoint SET data = jsonb_set(data, '{{sequence}}', '0') WHERE id = '{checkpoint}'");
         await system.StopReplicaAsync(0);
-        foreach (var checkpoint in checkpoints)
+        foreach (var (checkpoint, past) in followers)
             await Eventually.MatchesAsync(() => LedgerSql.CountAsync(system.History, $"SELECT coalesce(max((data->>'sequence')::bigint), 0) FROM ledger.mt_doc_followercheckpoint WHERE id = '{checkpoint}'"),
-                n => n >= last, $"the new leader to read everything again ({checkpoint})", patience);
+                n => n >= past, $"the new leader to read everything again ({checkpoint})", patience);
     }
+
+    /// <summary>The sequence of the history's last event of <paramref name="type"/> (a contract type: its stored name).</summary>
+    public static Task<long> LastOfTypeAsync(LedgerSystem system, Type type) =>
+        LedgerSql.CountAsync(system.History, $"SELECT max(seq_id) FROM history.mt_events WHERE type = '{OutboxRoutes.EventTypeName(type)}'");
 
     /// <summary>How many events of <paramref name="type"/> the ledger recorded in the contribution's gain stream.</summary>
     public static Task<long> CountInGainStreamAsync(LedgerSystem system, string type, string contributionId) =>

@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Numerics;
 using System.Text.Json;
+using CommunityAI.Contracts;
 using CommunityAI.Formats.Policies;
 using CommunityAI.RewardLedger.Domain;
 using CommunityAI.RewardLedger.Infrastructure;
@@ -105,7 +106,9 @@ public sealed class GainReversalRaceTests(GainLedgerSystem system) : IClassFixtu
 
         // A restart that lost both followers' checkpoints: the second replica leads and reads every evaluation and activation again.
         var last = await LedgerSql.CountAsync(system.History, "SELECT max(seq_id) FROM history.mt_events");
-        await GainEvaluations.ReadAgainAfterLosingAsync(system, last, Patience, GainFollower.CheckpointKey, InvalidationFollower.CheckpointKey);
+        await GainEvaluations.ReadAgainAfterLosingAsync(system, Patience,
+            (GainFollower.CheckpointKey, await GainEvaluations.LastOfTypeAsync(system, typeof(ModelContributionEvaluated))),
+            (InvalidationFollower.CheckpointKey, last));
         Assert.Null(await system.Services(1).GetRequiredService<RewardReverser>().ReverseGainAsync(invalidation, default));
 
         Assert.Equal(1, await GainEvaluations.CountInGainStreamAsync(system, "model_gain_rewarded", evaluated.ContributionId));

@@ -87,7 +87,7 @@ public sealed class GainRedeliveryTests(GainLedgerSystem system) : IClassFixture
         Assert.True(results.Count(r => r is not null) <= 1, "at most one caller records the credit");
 
         // A restart that lost the follower's checkpoint: the second replica leads and reads every evaluation again.
-        await GainEvaluations.ReadAgainAfterLosingAsync(system, sequence, Patience, GainFollower.CheckpointKey);
+        await GainEvaluations.ReadAgainAfterLosingAsync(system, Patience, (GainFollower.CheckpointKey, sequence));
         Assert.Null(await crediters[1].CreditAsync(evaluated, stream, default));
 
         Assert.Equal(1, await GainEvaluations.CountInGainStreamAsync(system, "model_gain_rewarded", evaluated.ContributionId));

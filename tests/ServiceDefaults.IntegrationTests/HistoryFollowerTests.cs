@@ -6,10 +6,10 @@ using Npgsql;
 namespace ServiceDefaults.IntegrationTests;
 
 /// <summary>
-/// The history follower with a batch still committing when <see cref="HistoryFollower.ApplyAsync"/> returns (as the log
-/// writer reads its next batch while the last one commits), against the real PostgreSQL and the gap-safe feed: the
-/// commit is waited for before the follower idles, so its failure ends the term even when nothing more comes, and the
-/// next term resumes from what committed.
+/// The history follower against the real PostgreSQL and the gap-safe feed. With a batch still committing when
+/// <see cref="HistoryFollower.ApplyAsync"/> returns (as the log writer reads its next batch while the last one commits),
+/// the commit is waited for before the follower idles, so its failure ends the term even when nothing more comes, and the
+/// next term resumes from what committed. A follower that wants one kind of event is handed no batch without one.
 /// </summary>
 public sealed class HistoryFollowerTests : IAsyncLifetime
 {
@@ -56,6 +56,64 @@ public sealed class HistoryFollowerTests : IAsyncLifetime
         {
             await loop.StopAsync(CancellationToken.None);
             loop.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task A_follower_of_one_kind_of_event_is_handed_only_the_batch_that_holds_one()
+    {
+        var follower = new ChoosyFollower(_dataSource);
+        var loop = new LeaderLoop<ChoosyFollower>(follower, _dataSource, TimeProvider.System, NullLoggerFactory.Instance);
+        await loop.StartAsync(CancellationToken.None);
+        try
+        {
+            // The three probes there at the start, then a fourth: each read (the follower was asked about it), none applied.
+            await Eventually.MatchesAsync(() => Task.FromResult(follower.AskedUpTo), n => n >= 3, "the first probes read", TimeSpan.FromSeconds(30));
+            await AppendAsync(4, "probe");
+            await Eventually.MatchesAsync(() => Task.FromResult(follower.AskedUpTo), n => n >= 4, "the fourth probe read", TimeSpan.FromSeconds(30));
+            await AppendAsync(5, "wanted");
+            await Eventually.MatchesAsync(() => Task.FromResult(follower.Applied.Count), n => n > 0, "the wanted event applied", TimeSpan.FromSeconds(30));
+            Assert.Equal([5L], follower.Applied);
+        }
+        finally
+        {
+            await loop.StopAsync(CancellationToken.None);
+            loop.Dispose();
+        }
+    }
+
+    private async Task AppendAsync(long sequence, string type)
+    {
+        await using var command = _dataSource.CreateCommand($"INSERT INTO {HistoryStoreExtensions.EventsSchema}.mt_events VALUES (@n, gen_random_uuid(), 'test/' || @n, 1, @type, now(), '{{}}')");
+        command.Parameters.AddWithValue("n", sequence);
+        command.Parameters.AddWithValue("type", type);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>Wants events of type <c>wanted</c> only; records the checkpoints it was handed and the last event it was asked about.</summary>
+    private sealed class ChoosyFollower(NpgsqlDataSource dataSource) : HistoryFollower(dataSource, "test/")
+    {
+        private long _askedUpTo;
+
+        public override LeaderLoopSettings Settings { get; } = new("probe:choosy-follower");
+
+        public long AskedUpTo => Interlocked.Read(ref _askedUpTo);
+
+        public List<long> Applied { get; } = [];
+
+        protected override bool Wants(StoredEvent e)
+        {
+            Interlocked.Exchange(ref _askedUpTo, e.Sequence);
+            return e.EventType == "wanted";
+        }
+
+        protected override Task<long> LoadCheckpointAsync(CancellationToken ct) => Task.FromResult(0L);
+
+        protected override Task<bool> ApplyAsync(IReadOnlyList<StoredEvent> events, long checkpoint, CancellationToken ct)
+        {
+            lock (Applied)
+                Applied.Add(checkpoint);
+            return Task.FromResult(true);
         }
     }
 

@@ -23,10 +23,12 @@ public sealed class DatasetBuilderFollower(NpgsqlDataSource dataSource, DatasetB
 
     protected override Task<long> LoadCheckpointAsync(CancellationToken ct) => builders.CheckpointAsync(ct);
 
+    protected override bool Wants(StoredEvent e) =>
+        e.Data is not null && e.EventType == ActivatedType && e.StreamKey.StartsWith(GovernanceStreamPrefix, StringComparison.Ordinal);
+
     protected override async Task<bool> ApplyAsync(IReadOnlyList<StoredEvent> events, long checkpoint, CancellationToken ct)
     {
-        var activations = events
-            .Where(e => e.Data is not null && e.EventType == ActivatedType && e.StreamKey.StartsWith(GovernanceStreamPrefix, StringComparison.Ordinal))
+        var activations = events.Where(Wants)
             .Select(e => JsonSerializer.Deserialize<PolicyActivated>(e.Data!, OutboxRoutes.HistoryJson)
                 ?? throw new InvalidOperationException($"history event {e.Id} ({e.EventType}) has no data"));
         await builders.ApplyAsync(activations, checkpoint, ct);

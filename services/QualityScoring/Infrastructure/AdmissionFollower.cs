@@ -22,6 +22,9 @@ public sealed class AdmissionFollower(NpgsqlDataSource dataSource, AdmissionBook
 
     protected override Task<long> LoadCheckpointAsync(CancellationToken ct) => admissions.CheckpointAsync(ct);
 
+    protected override bool Wants(StoredEvent e) =>
+        e.Data is not null && e.EventType == ActivatedType && e.StreamKey.StartsWith(ScoringPolicyBook.GovernanceStreamPrefix, StringComparison.Ordinal);
+
     protected override async Task<bool> ApplyAsync(IReadOnlyList<StoredEvent> events, long checkpoint, CancellationToken ct)
     {
         foreach (var (sequence, activation) in Activations(events))
@@ -31,8 +34,8 @@ public sealed class AdmissionFollower(NpgsqlDataSource dataSource, AdmissionBook
     }
 
     /// <summary>The batch's admission and removal activations, read from governance's streams only.</summary>
-    private static IEnumerable<(long Sequence, PolicyActivated Activation)> Activations(IReadOnlyList<StoredEvent> events) =>
-        events.Where(e => e.Data is not null && e.EventType == ActivatedType && e.StreamKey.StartsWith(ScoringPolicyBook.GovernanceStreamPrefix, StringComparison.Ordinal))
+    private IEnumerable<(long Sequence, PolicyActivated Activation)> Activations(IReadOnlyList<StoredEvent> events) =>
+        events.Where(Wants)
             .Select(e => (e.Sequence, JsonSerializer.Deserialize<PolicyActivated>(e.Data!, OutboxRoutes.HistoryJson)
                 ?? throw new InvalidOperationException($"history event {e.Id} ({e.EventType}) has no data")))
             .Where(a => a.Item2.Kind is AdmissionDecision.AdmissionKind or AdmissionDecision.RemovalKind);

@@ -27,6 +27,9 @@ public sealed class ErasureFollower(NpgsqlDataSource dataSource, IDocumentStore 
     protected override Task<long> LoadCheckpointAsync(CancellationToken ct) =>
         FollowerCheckpoint.LoadAsync(store, CheckpointKey, "mt_doc_erasurefeedcheckpoint", ct);
 
+    protected override bool Wants(StoredEvent e) =>
+        e.Data is not null && e.EventType == ErasedType && e.StreamKey.StartsWith(ContributionStreams, StringComparison.Ordinal);
+
     /// <summary>Removes the erased contributions' index rows and moves the checkpoint, in one transaction.</summary>
     protected override async Task<bool> ApplyAsync(IReadOnlyList<StoredEvent> events, long checkpoint, CancellationToken ct)
     {
@@ -51,8 +54,8 @@ public sealed class ErasureFollower(NpgsqlDataSource dataSource, IDocumentStore 
     }
 
     /// <summary>The batch's erasures, read from the contributions service's streams only.</summary>
-    private static List<ContributionErased> Erasures(IReadOnlyList<StoredEvent> events) =>
-        [.. events.Where(e => e.Data is not null && e.EventType == ErasedType && e.StreamKey.StartsWith(ContributionStreams, StringComparison.Ordinal))
+    private List<ContributionErased> Erasures(IReadOnlyList<StoredEvent> events) =>
+        [.. events.Where(Wants)
             .Select(e => JsonSerializer.Deserialize<ContributionErased>(e.Data!, OutboxRoutes.HistoryJson)
                 ?? throw new InvalidOperationException($"history event {e.Id} ({e.EventType}) has no data"))];
 }

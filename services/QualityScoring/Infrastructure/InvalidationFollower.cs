@@ -35,6 +35,9 @@ public sealed class InvalidationFollower(NpgsqlDataSource dataSource, IDocumentS
     protected override Task<long> LoadCheckpointAsync(CancellationToken ct) =>
         FollowerCheckpoint.LoadAsync(store, CheckpointKey, "mt_doc_invalidationfeedcheckpoint", ct);
 
+    protected override bool Wants(StoredEvent e) =>
+        e.Data is not null && e.EventType == ActivatedType && e.StreamKey.StartsWith(ScoringPolicyBook.GovernanceStreamPrefix, StringComparison.Ordinal);
+
     /// <summary>Records the batch's invalidations and moves the checkpoint, in one transaction.</summary>
     protected override async Task<bool> ApplyAsync(IReadOnlyList<StoredEvent> events, long checkpoint, CancellationToken ct)
     {
@@ -63,8 +66,8 @@ public sealed class InvalidationFollower(NpgsqlDataSource dataSource, IDocumentS
     }
 
     /// <summary>The batch's invalidations, read from governance's streams only, in history order.</summary>
-    private static List<InvalidatedContribution> Invalidations(IReadOnlyList<StoredEvent> events) =>
-        [.. events.Where(e => e.Data is not null && e.EventType == ActivatedType && e.StreamKey.StartsWith(ScoringPolicyBook.GovernanceStreamPrefix, StringComparison.Ordinal))
+    private List<InvalidatedContribution> Invalidations(IReadOnlyList<StoredEvent> events) =>
+        [.. events.Where(Wants)
             .Select(e => InvalidatedContribution.From(JsonSerializer.Deserialize<PolicyActivated>(e.Data!, OutboxRoutes.HistoryJson)
                 ?? throw new InvalidOperationException($"history event {e.Id} ({e.EventType}) has no data"), e.Sequence))
             .OfType<InvalidatedContribution>()];

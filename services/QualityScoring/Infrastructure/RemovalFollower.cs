@@ -26,6 +26,9 @@ public sealed class RemovalFollower(NpgsqlDataSource dataSource, IDocumentStore 
 
     protected override Task<long> LoadCheckpointAsync(CancellationToken ct) => FollowerCheckpoint.LoadAsync(store, CheckpointKey, null, ct);
 
+    protected override bool Wants(StoredEvent e) =>
+        e.Data is not null && e.EventType == RemovedType && e.StreamKey == AdmissionBook.Stream;
+
     protected override async Task<bool> ApplyAsync(IReadOnlyList<StoredEvent> events, long checkpoint, CancellationToken ct)
     {
         foreach (var removed in Removals(events))
@@ -35,8 +38,8 @@ public sealed class RemovalFollower(NpgsqlDataSource dataSource, IDocumentStore 
     }
 
     /// <summary>The batch's removals, read from the admissions stream only.</summary>
-    private static IEnumerable<ValidatorRemoved> Removals(IReadOnlyList<StoredEvent> events) =>
-        events.Where(e => e.Data is not null && e.EventType == RemovedType && e.StreamKey == AdmissionBook.Stream)
+    private IEnumerable<ValidatorRemoved> Removals(IReadOnlyList<StoredEvent> events) =>
+        events.Where(Wants)
             .Select(e => JsonSerializer.Deserialize<ValidatorRemoved>(e.Data!, OutboxRoutes.HistoryJson)
                 ?? throw new InvalidOperationException($"history event {e.Id} ({e.EventType}) has no data"));
 }

@@ -31,11 +31,12 @@ public sealed class AppealFollower(NpgsqlDataSource dataSource, IDocumentStore s
     protected override Task<long> LoadCheckpointAsync(CancellationToken ct) =>
         FollowerCheckpoint.LoadAsync(store, CheckpointKey, "mt_doc_appealfeedcheckpoint", ct);
 
+    protected override bool Wants(StoredEvent e) =>
+        e.Data is not null && e.EventType == DecidedType && e.StreamKey.StartsWith(ScoreFollower.ScoringStreamPrefix, StringComparison.Ordinal);
+
     protected override async Task<bool> ApplyAsync(IReadOnlyList<StoredEvent> events, long checkpoint, CancellationToken ct)
     {
-        var decisions = events.Where(e => e.Data is not null && e.EventType == DecidedType
-                && e.StreamKey.StartsWith(ScoreFollower.ScoringStreamPrefix, StringComparison.Ordinal))
-            .ToList();
+        var decisions = events.Where(Wants).ToList();
         // Read the same batch again once the credits caught up.
         if (decisions.Count > 0 && decisions[^1].Sequence > await ScoreFollower.CreditedUpToAsync(store, ct))
             return false;

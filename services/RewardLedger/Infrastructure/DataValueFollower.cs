@@ -31,11 +31,13 @@ public sealed class DataValueFollower(NpgsqlDataSource dataSource, IDocumentStor
     protected override Task<long> LoadCheckpointAsync(CancellationToken ct) =>
         FollowerCheckpoint.LoadAsync(store, CheckpointKey, legacyTable: null, ct);
 
+    protected override bool Wants(StoredEvent e) =>
+        e.Data is not null && e.EventType == ValuedType && e.StreamKey.StartsWith(RoundStreamPrefix, StringComparison.Ordinal);
+
     protected override async Task<bool> ApplyAsync(IReadOnlyList<StoredEvent> events, long checkpoint, CancellationToken ct)
     {
         // A contributed model's evaluation stream (model/contributions/…) holds no valuation; the type decides.
-        foreach (var e in events.Where(e => e.Data is not null && e.EventType == ValuedType
-                     && e.StreamKey.StartsWith(RoundStreamPrefix, StringComparison.Ordinal)))
+        foreach (var e in events.Where(Wants))
         {
             // A valuation that does not read as one is a damaged history: failing the term is louder than skipping it.
             var valued = JsonSerializer.Deserialize<DataValued>(e.Data!, OutboxRoutes.HistoryJson)

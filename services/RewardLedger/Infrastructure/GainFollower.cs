@@ -31,10 +31,12 @@ public sealed class GainFollower(NpgsqlDataSource dataSource, IDocumentStore sto
     protected override Task<long> LoadCheckpointAsync(CancellationToken ct) =>
         FollowerCheckpoint.LoadAsync(store, CheckpointKey, "mt_doc_gainfeedcheckpoint", ct);
 
+    protected override bool Wants(StoredEvent e) =>
+        e.Data is not null && e.EventType == EvaluatedType && e.StreamKey.StartsWith(EvaluationStreamPrefix, StringComparison.Ordinal);
+
     protected override async Task<bool> ApplyAsync(IReadOnlyList<StoredEvent> events, long checkpoint, CancellationToken ct)
     {
-        foreach (var e in events.Where(e => e.Data is not null && e.EventType == EvaluatedType
-                     && e.StreamKey.StartsWith(EvaluationStreamPrefix, StringComparison.Ordinal)))
+        foreach (var e in events.Where(Wants))
         {
             // An evaluation that does not read as one is a damaged history: failing the term is louder than skipping it.
             var evaluated = JsonSerializer.Deserialize<ModelContributionEvaluated>(e.Data!, OutboxRoutes.HistoryJson)
