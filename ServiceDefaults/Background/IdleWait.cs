@@ -22,6 +22,19 @@ public sealed class IdleWait
     public TimeSpan First { get; }
     public TimeSpan Longest { get; }
 
+    /// <summary>
+    /// The wait after a look that found <paramref name="found"/> pieces of work and could take <paramref name="max"/>: none
+    /// after a full look (more are waiting; the next empty look waits the first step), else as <see cref="AfterWork"/> or
+    /// <see cref="AfterNothing"/>.
+    /// </summary>
+    public TimeSpan AfterLook(int found, int max)
+    {
+        if (found < max)
+            return found > 0 ? AfterWork() : AfterNothing();
+        _next = First;
+        return TimeSpan.Zero;
+    }
+
     /// <summary>The wait after a look that found work but no more than it could take (so none is waiting): the first step.</summary>
     public TimeSpan AfterWork()
     {

@@ -45,7 +45,7 @@ public sealed record FeedBatch(IReadOnlyList<StoredEvent> Events, FeedCursor Nex
     /// and a growing step when nothing happened at all.
     /// </summary>
     public TimeSpan WaitBeforeNextRead(IdleWait idle, int max) =>
-        Events.Count >= max || (Events.Count > 0 && Next.Hole is not null) ? TimeSpan.Zero
-        : Events.Count > 0 || Next.Hole is not null ? idle.AfterWork()
-        : idle.AfterNothing();
+        Next.Hole is null ? idle.AfterLook(Events.Count, max)
+        : Events.Count > 0 ? TimeSpan.Zero
+        : idle.AfterWork();
 }

@@ -38,11 +38,13 @@ public sealed class IdleWaitTests
     }
 
     [Fact]
-    public void A_full_batch_is_read_on_at_once()
+    public void A_full_batch_is_read_on_at_once_and_ends_the_quiet_spell()
     {
         var idle = Quiet();
 
         Assert.Equal(TimeSpan.Zero, Batch(Max).WaitBeforeNextRead(idle, Max));
+        // The empty read after it (the batch held exactly what was left) waits the first step, not the quiet spell's.
+        Assert.Equal(First, Batch(0).WaitBeforeNextRead(idle, Max));
     }
 
     [Fact]

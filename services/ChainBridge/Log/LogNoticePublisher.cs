@@ -33,17 +33,14 @@ public sealed partial class LogNoticePublisher(
         {
             var committed = appended.Next;
             var entries = await store.ReadNoticesAsync(next, BatchSize, ct);
-            if (entries.Count == 0)
+            if (entries.Count > 0)
             {
-                if (!await term.WaitOrWakeAsync(idle.AfterNothing(), committed, ct))
-                    return;
-                continue;
+                await publisher.PublishAsync(new LogEntriesAppended(entries[0].Index, entries), ct);
+                next = entries[^1].Index + 1;
+                await store.SaveNoticedThroughAsync(next, ct);
+                LogNoticed(entries.Count, next);
             }
-            await publisher.PublishAsync(new LogEntriesAppended(entries[0].Index, entries), ct);
-            next = entries[^1].Index + 1;
-            await store.SaveNoticedThroughAsync(next, ct);
-            LogNoticed(entries.Count, next);
-            if (!await term.WaitOrWakeAsync(entries.Count < BatchSize ? idle.AfterWork() : TimeSpan.Zero, committed, ct))
+            if (!await term.WaitOrWakeAsync(idle.AfterLook(entries.Count, BatchSize), committed, ct))
                 return;
         }
     }
