@@ -23,6 +23,12 @@ public sealed class OutboxRoutes
     /// <summary>Name of this outbox's checkpoint and leader lock.</summary>
     public required string Name { get; init; }
 
+    /// <summary>
+    /// The least time between two stores of the outbox's checkpoint while events keep coming: each store is a commit of
+    /// its own, and a restart publishes again at most this much of what was published before it.
+    /// </summary>
+    public TimeSpan StoreCheckpointEvery { get; set; } = TimeSpan.FromSeconds(1);
+
     public OutboxRoutes Publish<TMessage>() where TMessage : class
     {
         _byEventType[EventTypeName(typeof(TMessage))] = typeof(TMessage);

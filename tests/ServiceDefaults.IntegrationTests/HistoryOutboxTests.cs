@@ -11,13 +11,14 @@ namespace ServiceDefaults.IntegrationTests;
 /// <summary>
 /// The outbox on the real PostgreSQL and RabbitMQ: it reads every stream's events (others' without their data) and
 /// stores its checkpoint only with a batch that held its own, so other services' traffic costs it no commits; its own
-/// event is published once, and the stored checkpoint then covers everything read before it.
+/// event is published once, and the stored checkpoint then covers everything read before it. While events keep coming
+/// it stores the checkpoint once a period, and a restart publishes again what the stored one does not cover.
 /// </summary>
 public sealed class HistoryOutboxTests : IAsyncLifetime
 {
     private string _database = "";
     private string _broker = "";
-    private IHost _host = null!;
+    private IHost? _host;
     private BrokerTap _tap = null!;
     private string _queue = "";
 
@@ -27,21 +28,38 @@ public sealed class HistoryOutboxTests : IAsyncLifetime
         _broker = await RabbitServer.CreateVirtualHostAsync("outbox");
         _tap = await BrokerTap.ConnectAsync(_broker);
         _queue = await _tap.SubscribeAsync(nameof(AssignmentSeedRevealed));
+    }
+
+    /// <summary>A service's process with the outbox of its <c>probe/</c> streams.</summary>
+    private async Task StartHostAsync(TimeSpan? storeCheckpointEvery = null)
+    {
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration["ConnectionStrings:history"] = _database;
         builder.Configuration["ConnectionStrings:rabbitmq"] = _broker;
         builder.AddHistoryStore("outboxprobe");
         builder.AddCommunityBus("outbox-probe");
-        builder.AddHistoryOutbox("probe", "probe/", routes => routes.Publish<AssignmentSeedRevealed>());
+        builder.AddHistoryOutbox("probe", "probe/", routes =>
+        {
+            routes.Publish<AssignmentSeedRevealed>();
+            routes.StoreCheckpointEvery = storeCheckpointEvery ?? routes.StoreCheckpointEvery;
+        });
         _host = builder.Build();
         await _host.StartAsync();
     }
 
-    public async Task DisposeAsync()
+    private async Task StopHostAsync()
     {
+        if (_host is null)
+            return;
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await _host.StopAsync(stop.Token);
         _host.Dispose();
+        _host = null;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await StopHostAsync();
         await _tap.DisposeAsync();
         await RabbitServer.DeleteVirtualHostAsync(_broker);
         await PostgresServer.DropDatabaseAsync(_database);
@@ -50,7 +68,8 @@ public sealed class HistoryOutboxTests : IAsyncLifetime
     [Fact]
     public async Task Other_services_events_store_no_checkpoint_and_its_own_event_stores_one_past_them()
     {
-        var store = _host.Services.GetRequiredService<IDocumentStore>();
+        await StartHostAsync();
+        var store = _host!.Services.GetRequiredService<IDocumentStore>();
         await AppendAsync(store, "other/1", 1);
         await AppendAsync(store, "other/2", 2);
 
@@ -64,6 +83,42 @@ public sealed class HistoryOutboxTests : IAsyncLifetime
         var published = await Eventually.MatchesAsync(() => _tap.TakeWaitingAsync(_queue), m => m.Count > 0, "the outbox's own event published", TimeSpan.FromSeconds(30));
         Assert.Equal(3, Assert.Single(published).Body.GetProperty("message").GetProperty("round").GetInt64());
         Assert.Equal(own, await Eventually.MatchesAsync(async () => await StoredCheckpointAsync(store), s => s == own, "the checkpoint stored", TimeSpan.FromSeconds(30)));
+    }
+
+    [Fact]
+    public async Task While_events_keep_coming_the_checkpoint_waits_its_period_and_a_restart_publishes_the_rest_again()
+    {
+        // A period longer than the test: only the first batch of a term stores its checkpoint.
+        await StartHostAsync(storeCheckpointEvery: TimeSpan.FromHours(1));
+        var store = _host!.Services.GetRequiredService<IDocumentStore>();
+        var first = await AppendAsync(store, "probe/1", 1);
+        Assert.Equal(first, await Eventually.MatchesAsync(async () => await StoredCheckpointAsync(store), s => s == first, "the first checkpoint stored", TimeSpan.FromSeconds(30)));
+        await AppendAsync(store, "probe/2", 2);
+        var last = await AppendAsync(store, "probe/3", 3);
+
+        Assert.Equal([1, 2, 3], await PublishedRoundsAsync(3));
+        Assert.Equal(first, await StoredCheckpointAsync(store));
+
+        // The next term starts from the stored checkpoint: what it did not cover goes out again, nothing before it.
+        await StopHostAsync();
+        await StartHostAsync(storeCheckpointEvery: TimeSpan.FromHours(1));
+        store = _host!.Services.GetRequiredService<IDocumentStore>();
+        Assert.Equal([2, 3], await PublishedRoundsAsync(2));
+        Assert.Equal(last, await Eventually.MatchesAsync(async () => await StoredCheckpointAsync(store), s => s == last, "the new term's checkpoint stored", TimeSpan.FromSeconds(30)));
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.Equal(0u, await _tap.CountAsync(_queue));
+    }
+
+    /// <summary>The rounds of the next <paramref name="count"/> messages the outbox published, in order (streams go out concurrently).</summary>
+    private async Task<List<long>> PublishedRoundsAsync(int count)
+    {
+        var rounds = new List<long>();
+        await Eventually.MatchesAsync(async () =>
+        {
+            rounds.AddRange((await _tap.TakeWaitingAsync(_queue)).Select(m => m.Body.GetProperty("message").GetProperty("round").GetInt64()));
+            return rounds.Count;
+        }, n => n >= count, $"{count} messages published", TimeSpan.FromSeconds(30));
+        return [.. rounds.Order()];
     }
 
     private static async Task<long> AppendAsync(IDocumentStore store, string stream, long round)

@@ -45,11 +45,13 @@ public sealed partial class ScoringContentHandoff(
     protected override Task<long> LoadCheckpointAsync(CancellationToken ct) =>
         FollowerCheckpoint.LoadAsync(store, CheckpointKey, legacyTable: null, ct);
 
+    protected override bool Wants(StoredEvent e) => e.Data is not null && e.EventType == SubmittedType;
+
     /// <summary>Sends the batch's contents, waits for the broker's confirms, then moves the checkpoint.</summary>
     protected override async Task<bool> ApplyAsync(IReadOnlyList<StoredEvent> events, long checkpoint, CancellationToken ct)
     {
         var submitted = events
-            .Where(e => e.Data is not null && e.EventType == SubmittedType)
+            .Where(Wants)
             .Select(e => JsonSerializer.Deserialize<ContributionSubmitted>(e.Data!, OutboxRoutes.HistoryJson)
                 ?? throw new InvalidOperationException($"history event {e.Id} ({e.EventType}) has no data"))
             // Content past the text quality-scoring reads is not sent: it takes such a contribution in on its hash alone.
