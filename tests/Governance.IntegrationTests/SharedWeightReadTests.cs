@@ -21,16 +21,20 @@ public sealed class SharedWeightReadTests(GovernanceSystem system) : VotingTests
         var epoch = await weights.ClosedAsync(0, CancellationToken.None);
         Assert.NotNull(epoch);
 
-        // The first asker starts the read and hangs up while it runs (a browser leaving the page); a second asks meanwhile.
-        // Its token is cancelled as it asks: cancelled just after, on a loaded machine the whole read could finish in
-        // between, and the first asker would get its answer (a CI run saw exactly that). Either way the read starts with
-        // it and runs on no caller's token, so the old defect (the read on the first caller's token) still fails the second.
+        // The first asker starts the read and hangs up (a browser leaving the page); a second asks meanwhile. The first
+        // asker's token is cancelled as it asks, and the read starts with it on no caller's token, so the old defect (the
+        // read on the first caller's token) fails the second asker.
         using var hangUp = new CancellationTokenSource();
         await hangUp.CancelAsync();
         var first = weights.ForAsync(epoch, hangUp.Token);
         var second = weights.ForAsync(epoch, CancellationToken.None);
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first);
+        // The first asker stops waiting with a cancellation, or has its answer: on a loaded machine every query of the
+        // read can be answered before the asking thread runs again, the read then finishes inside the call, and
+        // Task.WaitAsync returns a finished task as it is (three CI runs saw that, however the test ordered its steps).
+        // Which of the two is the first asker's own business; that everyone else is answered is the point.
+        var cancelled = await Record.ExceptionAsync(() => first);
+        Assert.True(cancelled is null or OperationCanceledException, $"the hung-up caller failed with {cancelled}");
         Assert.Equal(1_000 * GovernanceSystem.Token, (await second).Earned[Address(1)]);
         // And the next request, after both, is answered from the same read.
         Assert.Equal(50 * GovernanceSystem.Token, (await weights.ForAsync(epoch, CancellationToken.None)).Earned[Address(4)]);
