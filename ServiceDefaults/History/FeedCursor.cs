@@ -31,11 +31,11 @@ public sealed record FeedBatch(IReadOnlyList<StoredEvent> Events, FeedCursor Nex
     public const long UnstoredLimit = 10_000;
 
     /// <summary>
-    /// Whether a reader whose stored checkpoint is <paramref name="stored"/> acts on this batch and stores its checkpoint:
-    /// it holds an event the reader <paramref name="wants"/>, or its end ran <see cref="UnstoredLimit"/> events past the
-    /// stored checkpoint.
+    /// Whether a reader whose stored checkpoint is <paramref name="stored"/> acts on this batch (and so may store its
+    /// checkpoint): it holds an event the reader <paramref name="wants"/>, or its end ran <see cref="UnstoredLimit"/>
+    /// events past the stored checkpoint.
     /// </summary>
-    public bool WorthStoring(long stored, Func<StoredEvent, bool> wants) =>
+    public bool WorthActingOn(long stored, Func<StoredEvent, bool> wants) =>
         Events.Any(wants) || Next.Checkpoint - stored >= UnstoredLimit;
 
     /// <summary>

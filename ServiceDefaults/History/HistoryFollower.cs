@@ -40,6 +40,13 @@ public abstract class HistoryFollower(NpgsqlDataSource dataSource, string? strea
     /// </summary>
     protected virtual bool Wants(StoredEvent e) => true;
 
+    /// <summary>
+    /// Whether <paramref name="e"/> came with its data, is of <paramref name="eventType"/> and, when given, on a stream
+    /// under <paramref name="under"/>: what most <see cref="Wants"/> ask.
+    /// </summary>
+    protected static bool Is(StoredEvent e, string eventType, string? under = null) =>
+        e.Data is not null && e.EventType == eventType && (under is null || e.StreamKey.StartsWith(under, StringComparison.Ordinal));
+
     /// <summary>The sequence every event up to which has been applied (0 before the first).</summary>
     protected abstract Task<long> LoadCheckpointAsync(CancellationToken ct);
 
@@ -83,7 +90,7 @@ public abstract class HistoryFollower(NpgsqlDataSource dataSource, string? strea
         {
             var committed = ownCommits?.Next;
             var batch = await feed.ReadAsync(cursor, BatchSize, ct);
-            if (batch.Next.Checkpoint > cursor.Checkpoint && batch.WorthStoring(stored, Wants))
+            if (batch.Next.Checkpoint > cursor.Checkpoint && batch.WorthActingOn(stored, Wants))
             {
                 if (!await ApplyAsync(batch.Events, batch.Next.Checkpoint, ct))
                 {

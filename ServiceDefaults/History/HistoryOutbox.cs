@@ -51,7 +51,7 @@ public sealed class HistoryOutbox(
             var committed = pulse.Next;
             var batch = await feed.ReadAsync(cursor, BatchSize, ct);
             // Other services' streams are read without their data: a batch of those alone publishes nothing.
-            if (batch.WorthStoring(stored, e => e.Data is not null))
+            if (batch.WorthActingOn(stored, e => e.Data is not null))
             {
                 await PublishInStreamOrderAsync(batch.Events, ct);
                 published = batch.Next.Checkpoint;

@@ -23,8 +23,7 @@ public sealed class DatasetBuilderFollower(NpgsqlDataSource dataSource, DatasetB
 
     protected override Task<long> LoadCheckpointAsync(CancellationToken ct) => builders.CheckpointAsync(ct);
 
-    protected override bool Wants(StoredEvent e) =>
-        e.Data is not null && e.EventType == ActivatedType && e.StreamKey.StartsWith(GovernanceStreamPrefix, StringComparison.Ordinal);
+    protected override bool Wants(StoredEvent e) => Is(e, ActivatedType, under: GovernanceStreamPrefix);
 
     protected override async Task<bool> ApplyAsync(IReadOnlyList<StoredEvent> events, long checkpoint, CancellationToken ct)
     {

@@ -45,7 +45,7 @@ public sealed partial class ScoringContentHandoff(
     protected override Task<long> LoadCheckpointAsync(CancellationToken ct) =>
         FollowerCheckpoint.LoadAsync(store, CheckpointKey, legacyTable: null, ct);
 
-    protected override bool Wants(StoredEvent e) => e.Data is not null && e.EventType == SubmittedType;
+    protected override bool Wants(StoredEvent e) => Is(e, SubmittedType);
 
     /// <summary>Sends the batch's contents, waits for the broker's confirms, then moves the checkpoint.</summary>
     protected override async Task<bool> ApplyAsync(IReadOnlyList<StoredEvent> events, long checkpoint, CancellationToken ct)

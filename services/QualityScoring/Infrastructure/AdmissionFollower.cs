@@ -22,8 +22,7 @@ public sealed class AdmissionFollower(NpgsqlDataSource dataSource, AdmissionBook
 
     protected override Task<long> LoadCheckpointAsync(CancellationToken ct) => admissions.CheckpointAsync(ct);
 
-    protected override bool Wants(StoredEvent e) =>
-        e.Data is not null && e.EventType == ActivatedType && e.StreamKey.StartsWith(ScoringPolicyBook.GovernanceStreamPrefix, StringComparison.Ordinal);
+    protected override bool Wants(StoredEvent e) => Is(e, ActivatedType, under: ScoringPolicyBook.GovernanceStreamPrefix);
 
     protected override async Task<bool> ApplyAsync(IReadOnlyList<StoredEvent> events, long checkpoint, CancellationToken ct)
     {

@@ -27,8 +27,7 @@ public sealed class ErasureFollower(NpgsqlDataSource dataSource, IDocumentStore 
     protected override Task<long> LoadCheckpointAsync(CancellationToken ct) =>
         FollowerCheckpoint.LoadAsync(store, CheckpointKey, "mt_doc_erasurefeedcheckpoint", ct);
 
-    protected override bool Wants(StoredEvent e) =>
-        e.Data is not null && e.EventType == ErasedType && e.StreamKey.StartsWith(ContributionStreams, StringComparison.Ordinal);
+    protected override bool Wants(StoredEvent e) => Is(e, ErasedType, under: ContributionStreams);
 
     /// <summary>Removes the erased contributions' index rows and moves the checkpoint, in one transaction.</summary>
     protected override async Task<bool> ApplyAsync(IReadOnlyList<StoredEvent> events, long checkpoint, CancellationToken ct)

@@ -35,8 +35,7 @@ public sealed class InvalidationFollower(NpgsqlDataSource dataSource, IDocumentS
     protected override Task<long> LoadCheckpointAsync(CancellationToken ct) =>
         FollowerCheckpoint.LoadAsync(store, CheckpointKey, "mt_doc_invalidationfeedcheckpoint", ct);
 
-    protected override bool Wants(StoredEvent e) =>
-        e.Data is not null && e.EventType == ActivatedType && e.StreamKey.StartsWith(ScoringPolicyBook.GovernanceStreamPrefix, StringComparison.Ordinal);
+    protected override bool Wants(StoredEvent e) => Is(e, ActivatedType, under: ScoringPolicyBook.GovernanceStreamPrefix);
 
     /// <summary>Records the batch's invalidations and moves the checkpoint, in one transaction.</summary>
     protected override async Task<bool> ApplyAsync(IReadOnlyList<StoredEvent> events, long checkpoint, CancellationToken ct)

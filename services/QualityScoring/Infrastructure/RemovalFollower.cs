@@ -26,8 +26,7 @@ public sealed class RemovalFollower(NpgsqlDataSource dataSource, IDocumentStore 
 
     protected override Task<long> LoadCheckpointAsync(CancellationToken ct) => FollowerCheckpoint.LoadAsync(store, CheckpointKey, null, ct);
 
-    protected override bool Wants(StoredEvent e) =>
-        e.Data is not null && e.EventType == RemovedType && e.StreamKey == AdmissionBook.Stream;
+    protected override bool Wants(StoredEvent e) => Is(e, RemovedType) && e.StreamKey == AdmissionBook.Stream;
 
     protected override async Task<bool> ApplyAsync(IReadOnlyList<StoredEvent> events, long checkpoint, CancellationToken ct)
     {

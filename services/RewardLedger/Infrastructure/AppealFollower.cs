@@ -31,8 +31,7 @@ public sealed class AppealFollower(NpgsqlDataSource dataSource, IDocumentStore s
     protected override Task<long> LoadCheckpointAsync(CancellationToken ct) =>
         FollowerCheckpoint.LoadAsync(store, CheckpointKey, "mt_doc_appealfeedcheckpoint", ct);
 
-    protected override bool Wants(StoredEvent e) =>
-        e.Data is not null && e.EventType == DecidedType && e.StreamKey.StartsWith(ScoreFollower.ScoringStreamPrefix, StringComparison.Ordinal);
+    protected override bool Wants(StoredEvent e) => Is(e, DecidedType, under: ScoreFollower.ScoringStreamPrefix);
 
     protected override async Task<bool> ApplyAsync(IReadOnlyList<StoredEvent> events, long checkpoint, CancellationToken ct)
     {

@@ -31,8 +31,7 @@ public sealed class DataValueFollower(NpgsqlDataSource dataSource, IDocumentStor
     protected override Task<long> LoadCheckpointAsync(CancellationToken ct) =>
         FollowerCheckpoint.LoadAsync(store, CheckpointKey, legacyTable: null, ct);
 
-    protected override bool Wants(StoredEvent e) =>
-        e.Data is not null && e.EventType == ValuedType && e.StreamKey.StartsWith(RoundStreamPrefix, StringComparison.Ordinal);
+    protected override bool Wants(StoredEvent e) => Is(e, ValuedType, under: RoundStreamPrefix);
 
     protected override async Task<bool> ApplyAsync(IReadOnlyList<StoredEvent> events, long checkpoint, CancellationToken ct)
     {

@@ -31,8 +31,7 @@ public sealed class GainFollower(NpgsqlDataSource dataSource, IDocumentStore sto
     protected override Task<long> LoadCheckpointAsync(CancellationToken ct) =>
         FollowerCheckpoint.LoadAsync(store, CheckpointKey, "mt_doc_gainfeedcheckpoint", ct);
 
-    protected override bool Wants(StoredEvent e) =>
-        e.Data is not null && e.EventType == EvaluatedType && e.StreamKey.StartsWith(EvaluationStreamPrefix, StringComparison.Ordinal);
+    protected override bool Wants(StoredEvent e) => Is(e, EvaluatedType, under: EvaluationStreamPrefix);
 
     protected override async Task<bool> ApplyAsync(IReadOnlyList<StoredEvent> events, long checkpoint, CancellationToken ct)
     {

@@ -67,7 +67,7 @@ public sealed class InvalidationFollower(NpgsqlDataSource dataSource, IDocumentS
 
     /// <summary>The batch's invalidations, read from governance's streams only, in history order.</summary>
     private static List<(long Sequence, DateTimeOffset ActivatedAt, Invalidation Invalidation)> Invalidations(IReadOnlyList<StoredEvent> events) =>
-        [.. events.Where(e => e.Data is not null && e.EventType == ActivatedType && e.StreamKey.StartsWith(RewardPolicyBook.GovernanceStreamPrefix, StringComparison.Ordinal))
+        [.. events.Where(e => Is(e, ActivatedType, under: RewardPolicyBook.GovernanceStreamPrefix))
             // An activation that does not read as one is a damaged history: failing the term is louder than skipping it.
             .Select(e => (e.Sequence, Activation: JsonSerializer.Deserialize<PolicyActivated>(e.Data!, OutboxRoutes.HistoryJson)
                 ?? throw new InvalidOperationException($"history event {e.Id} ({e.EventType}) has no data")))

@@ -41,7 +41,7 @@ public sealed class ScoreFollower(NpgsqlDataSource dataSource, IDocumentStore st
 
     /// <summary>The batch's scores in history order, read from quality-scoring's streams only.</summary>
     public static List<ContributionScored> ScoresIn(IReadOnlyList<StoredEvent> events) =>
-        events.Where(e => e.Data is not null && e.EventType == ScoredType && e.StreamKey.StartsWith(ScoringStreamPrefix, StringComparison.Ordinal))
+        events.Where(e => Is(e, ScoredType, under: ScoringStreamPrefix))
             // A score that does not read as one is a damaged history: failing the term is louder than skipping it.
             .Select(e => JsonSerializer.Deserialize<ContributionScored>(e.Data!, OutboxRoutes.HistoryJson)
                 ?? throw new InvalidOperationException($"history event {e.Id} ({e.EventType}) has no data"))
