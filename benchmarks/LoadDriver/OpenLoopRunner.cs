@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text;
+using CommunityAI.DemoValidators;
 using HdrHistogram;
 
 namespace CommunityAI.Benchmarks.LoadDriver;
@@ -42,13 +43,7 @@ public sealed class OpenLoopRunner(HttpClient http, Action<int, int, int> progre
                 {
                     using var content = new StringContent(submission.Body, Encoding.UTF8, "application/json");
                     using var response = await http.PostAsync("/api/contributions", content, ct);
-                    // Nothing may throw inside the lock. A negative wait made RecordValue throw there in a 20/s run, and on
-                    // .NET 10.0 a waiter of a contended monitor that others leave by exceptions can sleep for good (a small
-                    // program shows it): every later response then queued behind it, the driver's hang at the end of a
-                    // run. A wait below zero counts as none, one past the histogram's range as its top.
-                    var waited = Math.Clamp(Stopwatch.GetTimestamp() - due, 0, latency.HighestTrackableValue);
-                    lock (latency)
-                        latency.RecordValue(waited);
+                    Latency.Record(latency, Stopwatch.GetTimestamp() - due);
                     if (response.StatusCode is HttpStatusCode.Accepted or HttpStatusCode.OK)
                     {
                         Interlocked.Increment(ref acceptedCount);

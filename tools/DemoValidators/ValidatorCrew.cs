@@ -182,10 +182,7 @@ public sealed class ValidatorCrew(HttpClient scoring, SigningDomain domain, int 
             signature = TypedDataSigner.Sign(payload, domain, key.GetPrivateKey()),
         };
         using var response = await scoring.PostAsJsonAsync("/api/reviews", body, ct);
-        // Clamped outside the lock, so nothing throws in it (see the load driver's OpenLoopRunner).
-        var took = Math.Clamp(Stopwatch.GetTimestamp() - started, 0, _latency.HighestTrackableValue);
-        lock (_latency)
-            _latency.RecordValue(took);
+        Latency.Record(_latency, Stopwatch.GetTimestamp() - started);
         if (response.StatusCode is HttpStatusCode.Created or HttpStatusCode.OK)
         {
             Interlocked.Increment(ref _accepted);
