@@ -27,7 +27,7 @@ public abstract class HistoryFollower(NpgsqlDataSource dataSource, string? strea
     /// <summary>The pause when a batch asked to be read again, and the first when nothing was left to read.</summary>
     protected virtual TimeSpan IdleDelay => TimeSpan.FromMilliseconds(200);
 
-    /// <summary>The longest pause: each read that finds nothing doubles the last, from <see cref="IdleDelay"/> up to this.</summary>
+    /// <summary>The longest pause: each read that finds nothing it <see cref="Wants"/> doubles the last, from <see cref="IdleDelay"/> up to this.</summary>
     protected virtual TimeSpan LongestIdleDelay => TimeSpan.FromSeconds(1);
 
     /// <summary>
@@ -102,7 +102,7 @@ public abstract class HistoryFollower(NpgsqlDataSource dataSource, string? strea
                 stored = batch.Next.Checkpoint;
             }
             cursor = batch.Next;
-            var wait = batch.WaitBeforeNextRead(idle, BatchSize);
+            var wait = batch.WaitBeforeNextRead(idle, BatchSize, Wants);
             if (wait > TimeSpan.Zero)
                 await SettleAsync();
             if (!await term.WaitOrWakeAsync(wait, committed, ct))

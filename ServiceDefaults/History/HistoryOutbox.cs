@@ -31,11 +31,14 @@ public sealed class HistoryOutbox(
 
     /// <summary>
     /// Its own commits wake the outbox (<see cref="HistoryPulse"/>), so the poll is for events another replica of the
-    /// service appended: 50 ms while the history moves, growing to a second while it does not.
+    /// service appended: 50 ms while its own streams move, growing to a second while they do not.
     /// </summary>
     private static readonly TimeSpan FirstIdleWait = TimeSpan.FromMilliseconds(50), LongestIdleWait = TimeSpan.FromSeconds(1);
 
     public LeaderLoopSettings Settings { get; } = new("outbox:" + routes.Name);
+
+    /// <summary>Other services' streams are read without their data: a batch of those alone publishes nothing.</summary>
+    private static readonly Func<StoredEvent, bool> Publishes = e => e.Data is not null;
 
     /// <summary>Publishes from the checkpoint on; after a failure (database or broker away) the checkpoint did not move, so the next term resumes where this one was.</summary>
     public async Task LeadAsync(LeaderTerm term, CancellationToken ct)
@@ -50,8 +53,7 @@ public sealed class HistoryOutbox(
         {
             var committed = pulse.Next;
             var batch = await feed.ReadAsync(cursor, BatchSize, ct);
-            // Other services' streams are read without their data: a batch of those alone publishes nothing.
-            if (batch.WorthActingOn(stored, e => e.Data is not null))
+            if (batch.WorthActingOn(stored, Publishes))
             {
                 await PublishInStreamOrderAsync(batch.Events, ct);
                 published = batch.Next.Checkpoint;
@@ -63,7 +65,7 @@ public sealed class HistoryOutbox(
                 storedAt = Stopwatch.GetTimestamp();
             }
             cursor = batch.Next;
-            if (!await term.WaitOrWakeAsync(batch.WaitBeforeNextRead(idle, BatchSize), committed, ct))
+            if (!await term.WaitOrWakeAsync(batch.WaitBeforeNextRead(idle, BatchSize, Publishes), committed, ct))
                 return;
         }
     }

@@ -42,9 +42,9 @@ public sealed class IdleWaitTests
     {
         var idle = Quiet();
 
-        Assert.Equal(TimeSpan.Zero, Batch(Max).WaitBeforeNextRead(idle, Max));
+        Assert.Equal(TimeSpan.Zero, Batch(Max).WaitBeforeNextRead(idle, Max, All));
         // The empty read after it (the batch held exactly what was left) waits the first step, not the quiet spell's.
-        Assert.Equal(First, Batch(0).WaitBeforeNextRead(idle, Max));
+        Assert.Equal(First, Batch(0).WaitBeforeNextRead(idle, Max, All));
     }
 
     [Fact]
@@ -52,7 +52,7 @@ public sealed class IdleWaitTests
     {
         var idle = Quiet();
 
-        Assert.Equal(TimeSpan.Zero, Batch(3, hole: true).WaitBeforeNextRead(idle, Max));
+        Assert.Equal(TimeSpan.Zero, Batch(3, hole: true).WaitBeforeNextRead(idle, Max, All));
     }
 
     [Fact]
@@ -60,7 +60,7 @@ public sealed class IdleWaitTests
     {
         var idle = Quiet();
 
-        Assert.Equal(First, Batch(3).WaitBeforeNextRead(idle, Max));
+        Assert.Equal(First, Batch(3).WaitBeforeNextRead(idle, Max, All));
     }
 
     [Fact]
@@ -68,8 +68,8 @@ public sealed class IdleWaitTests
     {
         var idle = Quiet();
 
-        Assert.Equal(First, Batch(0, hole: true).WaitBeforeNextRead(idle, Max));
-        Assert.Equal(First, Batch(0, hole: true).WaitBeforeNextRead(idle, Max));
+        Assert.Equal(First, Batch(0, hole: true).WaitBeforeNextRead(idle, Max, All));
+        Assert.Equal(First, Batch(0, hole: true).WaitBeforeNextRead(idle, Max, All));
     }
 
     [Fact]
@@ -77,9 +77,41 @@ public sealed class IdleWaitTests
     {
         var idle = new IdleWait(First, Longest);
 
-        Assert.Equal(First, Batch(0).WaitBeforeNextRead(idle, Max));
-        Assert.Equal(2 * First, Batch(0).WaitBeforeNextRead(idle, Max));
+        Assert.Equal(First, Batch(0).WaitBeforeNextRead(idle, Max, All));
+        Assert.Equal(2 * First, Batch(0).WaitBeforeNextRead(idle, Max, All));
     }
+
+    [Fact]
+    public void Events_the_reader_passes_over_grow_the_wait_as_nothing_does()
+    {
+        var idle = new IdleWait(First, Longest);
+
+        Assert.Equal(First, Batch(3).WaitBeforeNextRead(idle, Max, None));
+        Assert.Equal(2 * First, Batch(3).WaitBeforeNextRead(idle, Max, None));
+        Assert.Equal(4 * First, Batch(3).WaitBeforeNextRead(idle, Max, None));
+    }
+
+    [Fact]
+    public void One_event_the_reader_acts_on_brings_the_first_step_back()
+    {
+        var idle = Quiet();
+
+        Assert.Equal(First, Batch(3).WaitBeforeNextRead(idle, Max, e => e.Sequence == 2));
+        Assert.Equal(2 * First, Batch(3).WaitBeforeNextRead(idle, Max, None));
+    }
+
+    [Fact]
+    public void A_full_batch_is_read_on_at_once_even_with_nothing_the_reader_acts_on()
+    {
+        var idle = Quiet();
+
+        // What the reader wants may be in the next batch: a full one says more are waiting.
+        Assert.Equal(TimeSpan.Zero, Batch(Max).WaitBeforeNextRead(idle, Max, None));
+        Assert.Equal(TimeSpan.Zero, Batch(3, hole: true).WaitBeforeNextRead(idle, Max, None));
+    }
+
+    private static bool All(StoredEvent e) => true;
+    private static bool None(StoredEvent e) => false;
 
     private static IdleWait Quiet()
     {
