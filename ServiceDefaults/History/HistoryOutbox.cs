@@ -15,10 +15,7 @@ namespace CommunityAI.ServiceDefaults.History;
 /// </summary>
 /// <remarks>
 /// The checkpoint is stored at most once every <see cref="OutboxRoutes.StoreCheckpointEvery"/> (a second) while events
-/// keep coming, not after every batch: each store is a commit of its own (quality-scoring's outbox stored 26 a second at
-/// 10/s), and what a restart publishes again is then at most a second's events, which consumers take as they take a
-/// re-publish after a crash. The first batch after a quiet second is stored at once, a pending checkpoint at the first
-/// read a second after the last store.
+/// keep coming (<see cref="CheckpointCadence"/>); a pending one at the first read a second after the last store.
 /// </remarks>
 public sealed class HistoryOutbox(
     OutboxRoutes routes,
@@ -46,7 +43,7 @@ public sealed class HistoryOutbox(
         var feed = new HistoryFeed(dataSource, routes.StreamPrefix);
         var stored = await LoadCheckpointAsync(ct);
         var published = stored;
-        var storedAt = (long?)null;
+        var cadence = new CheckpointCadence(routes.StoreCheckpointEvery);
         var cursor = new FeedCursor(stored);
         var idle = new IdleWait(FirstIdleWait, LongestIdleWait);
         while (!ct.IsCancellationRequested)
@@ -58,11 +55,11 @@ public sealed class HistoryOutbox(
                 await PublishInStreamOrderAsync(batch.Events, ct);
                 published = batch.Next.Checkpoint;
             }
-            if (published > stored && (storedAt is null || Stopwatch.GetElapsedTime(storedAt.Value) >= routes.StoreCheckpointEvery))
+            if (published > stored && cadence.Due)
             {
                 await SaveCheckpointAsync(published, ct);
                 stored = published;
-                storedAt = Stopwatch.GetTimestamp();
+                cadence.Stored();
             }
             cursor = batch.Next;
             if (!await term.WaitOrWakeAsync(batch.WaitBeforeNextRead(idle, BatchSize, Publishes), committed, ct))

@@ -1,5 +1,6 @@
 using CommunityAI.Contracts;
 using CommunityAI.ServiceDefaults.Background;
+using CommunityAI.ServiceDefaults.History;
 using CommunityAI.ServiceDefaults.Messaging;
 using Npgsql;
 
@@ -9,7 +10,9 @@ namespace CommunityAI.ChainBridge.Log;
 /// Tells the bus where events sit in the log (<see cref="LogEntriesAppended"/>), following the log's own table with a
 /// checkpoint of its own: at least once, in index order, and never before the entries committed. The writer never
 /// waits on the broker; while the broker is away the notices wait here and go out once it answers, so a service's
-/// view of its log indexes (and of what is anchored) is complete after any outage or crash.
+/// view of its log indexes (and of what is anchored) is complete after any outage or crash. Its checkpoint is stored as
+/// an outbox stores its own (<see cref="CheckpointCadence"/>): at most once a second while the log grows, so a restart
+/// tells the bus again at most a second's notices, which their consumers take as they take any re-publish.
 /// </summary>
 public sealed partial class LogNoticePublisher(
     LogStore store, ConfirmedPublisher publisher, LogPulse appended, ILogger<LogNoticePublisher> logger) : ILeaderJob
@@ -19,6 +22,9 @@ public sealed partial class LogNoticePublisher(
     /// <summary>The writer's commits wake the publisher (<see cref="LogPulse"/>); the poll is for a writer on another replica.</summary>
     private static readonly TimeSpan FirstIdleWait = TimeSpan.FromMilliseconds(100), LongestIdleWait = TimeSpan.FromSeconds(1);
 
+    /// <summary>The least time between two stores of the checkpoint while notices keep going out.</summary>
+    public static readonly TimeSpan StoreCheckpointEvery = TimeSpan.FromSeconds(1);
+
     public LeaderLoopSettings Settings { get; } = new("log-notices");
 
     /// <summary>
@@ -27,7 +33,9 @@ public sealed partial class LogNoticePublisher(
     /// </summary>
     public async Task LeadAsync(LeaderTerm term, CancellationToken ct)
     {
-        var next = await store.ReadNoticedThroughAsync(ct);
+        var stored = await store.ReadNoticedThroughAsync(ct);
+        var next = stored;
+        var cadence = new CheckpointCadence(StoreCheckpointEvery);
         var idle = new IdleWait(FirstIdleWait, LongestIdleWait);
         while (!ct.IsCancellationRequested)
         {
@@ -37,8 +45,13 @@ public sealed partial class LogNoticePublisher(
             {
                 await publisher.PublishAsync(new LogEntriesAppended(entries[0].Index, entries), ct);
                 next = entries[^1].Index + 1;
-                await store.SaveNoticedThroughAsync(next, ct);
                 LogNoticed(entries.Count, next);
+            }
+            if (next > stored && cadence.Due)
+            {
+                await store.SaveNoticedThroughAsync(next, ct);
+                stored = next;
+                cadence.Stored();
             }
             if (!await term.WaitOrWakeAsync(idle.AfterLook(entries.Count, BatchSize), committed, ct))
                 return;

@@ -1,0 +1,23 @@
+using System.Diagnostics;
+
+namespace CommunityAI.ServiceDefaults.History;
+
+/// <summary>
+/// When a publisher that tells the bus at least once stores how far it has got: at once after a quiet spell, then at most
+/// once every <see cref="Every"/> while it keeps publishing. Each store is a commit of its own (at 10/s quality-scoring's
+/// outbox stored 26 a second, the log's notice publisher 10), and a restart publishes again at most that much of what
+/// went out before it, as a crash between a publish and its store always could; consumers take it as a re-publish.
+/// </summary>
+public sealed class CheckpointCadence(TimeSpan every)
+{
+    private long? _storedAt;
+
+    /// <summary>The least time between two stores while the publisher keeps moving.</summary>
+    public TimeSpan Every { get; } = every;
+
+    /// <summary>Whether a checkpoint that moved should be stored now.</summary>
+    public bool Due => _storedAt is null || Stopwatch.GetElapsedTime(_storedAt.Value) >= Every;
+
+    /// <summary>Says the checkpoint was just stored.</summary>
+    public void Stored() => _storedAt = Stopwatch.GetTimestamp();
+}
