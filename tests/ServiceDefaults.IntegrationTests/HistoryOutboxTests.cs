@@ -33,18 +33,16 @@ public sealed class HistoryOutboxTests : IAsyncLifetime
     /// <summary>A service's process with the outbox of its <c>probe/</c> streams.</summary>
     private async Task StartHostAsync(TimeSpan? storeCheckpointEvery = null)
     {
-        var builder = Host.CreateApplicationBuilder();
-        builder.Configuration["ConnectionStrings:history"] = _database;
-        builder.Configuration["ConnectionStrings:rabbitmq"] = _broker;
-        builder.AddHistoryStore("outboxprobe");
-        builder.AddCommunityBus("outbox-probe");
-        builder.AddHistoryOutbox("probe", "probe/", routes =>
+        _host = await HistoryHost.StartAsync(_database, "outboxprobe", add: builder =>
         {
-            routes.Publish<AssignmentSeedRevealed>();
-            routes.StoreCheckpointEvery = storeCheckpointEvery ?? routes.StoreCheckpointEvery;
+            builder.Configuration["ConnectionStrings:rabbitmq"] = _broker;
+            builder.AddCommunityBus("outbox-probe");
+            builder.AddHistoryOutbox("probe", "probe/", routes =>
+            {
+                routes.Publish<AssignmentSeedRevealed>();
+                routes.StoreCheckpointEvery = storeCheckpointEvery ?? routes.StoreCheckpointEvery;
+            });
         });
-        _host = builder.Build();
-        await _host.StartAsync();
     }
 
     private async Task StopHostAsync()

@@ -22,11 +22,7 @@ public sealed class HistoryPulseTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _database = await PostgresServer.CreateDatabaseAsync("pulse");
-        var builder = Host.CreateApplicationBuilder();
-        builder.Configuration["ConnectionStrings:history"] = _database;
-        builder.AddHistoryStore("pulse", options => options.Schema.For<Note>());
-        _host = builder.Build();
-        await _host.StartAsync();
+        _host = await HistoryHost.StartAsync(_database, "pulse", options => options.Schema.For<Note>());
     }
 
     public async Task DisposeAsync()

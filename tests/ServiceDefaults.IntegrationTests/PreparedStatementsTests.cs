@@ -40,11 +40,8 @@ public sealed class PreparedStatementsTests : IAsyncLifetime
     /// </summary>
     private static async Task<long> PreparedAfterRepeatsAsync(string connectionString)
     {
-        var builder = Host.CreateApplicationBuilder();
-        builder.Configuration["ConnectionStrings:history"] = new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = 1 }.ConnectionString;
-        builder.AddHistoryStore("prepared", options => options.Schema.For<Note>());
-        using var host = builder.Build();
-        await host.StartAsync();
+        using var host = await HistoryHost.StartAsync(new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = 1 }.ConnectionString,
+            "prepared", options => options.Schema.For<Note>());
         var store = host.Services.GetRequiredService<IDocumentStore>();
         await using (var session = store.LightweightSession())
         {
