@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using CommunityAI.ServiceDefaults.Background;
 using CommunityAI.ServiceDefaults.Messaging;
 using CommunityAI.ServiceDefaults.Telemetry;
