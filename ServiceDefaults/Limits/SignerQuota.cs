@@ -6,7 +6,9 @@ namespace CommunityAI.ServiceDefaults.Limits;
 /// How many signed requests one signer may make per window, counted in PostgreSQL so every replica draws on the same
 /// count (an in-memory limiter per replica multiplies the limit by the replicas). Asked only AFTER the signature
 /// check, with the recovered signer: a request claiming someone else's address fails its signature and never touches
-/// that person's quota, so nobody can use up another's allowance.
+/// that person's quota; and a signed request that was already recorded is given back when it arrives again
+/// (<see cref="GiveBackAsync"/>), so replaying what the history publishes does not use it up either. Nobody can use up
+/// another's allowance.
 /// </summary>
 /// <remarks>
 /// Fixed windows aligned to UTC (a window of a day runs midnight to midnight). One statement per check: the upsert
@@ -124,14 +126,24 @@ public sealed class SignerQuota(NpgsqlDataSource database, string schema, TimePr
         return command;
     }
 
-    /// <summary>Gives one request back (it was taken, then nothing was done: a relay that would have reverted, say).</summary>
-    public async Task GiveBackAsync(string scope, string signer, TimeSpan window, CancellationToken ct)
+    /// <summary>
+    /// Gives back one request of the allowance for each entry of <paramref name="signers"/> (a signer may appear many
+    /// times): it was taken, then nothing new was done. A request that was already recorded and arrives again (a replay of
+    /// a signed request the history publishes, say) is given back, so nobody can use up a signer's allowance by sending its
+    /// own published requests again.
+    /// </summary>
+    public async Task GiveBackAsync(string scope, IReadOnlyCollection<string> signers, TimeSpan window, CancellationToken ct)
     {
-        await using var command = database.CreateCommand(
-            $"UPDATE {Table} SET used = greatest(used - 1, 0) WHERE scope = $1 AND signer = $2 AND window_start = $3");
-        command.Parameters.Add(new() { Value = scope });
-        command.Parameters.Add(new() { Value = signer.ToLowerInvariant() });
-        command.Parameters.Add(new() { Value = WindowStart(window) });
+        ArgumentNullException.ThrowIfNull(signers);
+        if (signers.Count == 0)
+            return;
+        var counts = signers.GroupBy(s => s.ToLowerInvariant(), StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        await using var command = database.CreateCommand($"""
+            UPDATE {Table} AS q SET used = greatest(q.used - t.n, 0) FROM unnest($3::text[], $4::int[]) AS t(signer, n)
+            WHERE q.scope = $1 AND q.window_start = $2 AND q.signer = t.signer
+            """);
+        foreach (var value in new object[] { scope, WindowStart(window), counts.Keys.ToArray(), counts.Values.ToArray() })
+            command.Parameters.Add(new() { Value = value });
         await command.ExecuteNonQueryAsync(ct);
     }
 

@@ -100,6 +100,40 @@ public sealed class SignerQuotaTests(SignerThrottledContributionsService service
 }
 
 /// <summary>
+/// A signed contribution is public once stored (the history and the log publish it with its signature), so anyone can send
+/// it again. Before, each replay took one of its signer's allowance: a few replays locked a contributor out for the
+/// window. Now the same signed contribution again is answered as before and gives its allowance back.
+/// </summary>
+public sealed class ReplayedSubmissionQuotaTests(SignerThrottledContributionsService service) : IClassFixture<SignerThrottledContributionsService>
+{
+    [Fact]
+    public async Task Replaying_a_published_contribution_alone_or_in_batches_uses_none_of_its_signers_allowance()
+    {
+        const int Victim = 8;
+        var (id, published) = Signed.Contribution(keyIndex: Victim, text: "published, then replayed by someone else");
+        using (var first = await service.Client.PostAsJsonAsync("/api/contributions", published))
+            Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+
+        // The attack: more replays than the whole allowance (2), one at a time and three to a batch.
+        for (var i = 0; i < 3; i++)
+        {
+            using var replayed = await service.Client.PostAsJsonAsync("/api/contributions", published);
+            Assert.Equal(HttpStatusCode.OK, replayed.StatusCode);
+            using var batch = await service.Client.PostAsJsonAsync("/api/contributions/batch", new { contributions = new[] { published, published, published } });
+            var items = (await batch.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("items").EnumerateArray().Select(item => item.GetProperty("status").GetInt32());
+            Assert.Equal([200, 200, 200], items);
+        }
+        Assert.Equal(1, await service.CountEventsAsync("contributions/" + id));
+
+        // The victim still has the one left of its two: the next is accepted, the one after refused.
+        using (var second = await service.Client.PostAsJsonAsync("/api/contributions", Signed.Contribution(keyIndex: Victim, text: "my second").Body))
+            Assert.Equal(HttpStatusCode.Accepted, second.StatusCode);
+        using var third = await service.Client.PostAsJsonAsync("/api/contributions", Signed.Contribution(keyIndex: Victim, text: "my third").Body);
+        Assert.Equal(HttpStatusCode.TooManyRequests, third.StatusCode);
+    }
+}
+
+/// <summary>
 /// A partner's commands on the bus draw on the same per-signer allowance as HTTP: before, the single bus command took
 /// none, so a contributor over its allowance could go on through any partner.
 /// </summary>

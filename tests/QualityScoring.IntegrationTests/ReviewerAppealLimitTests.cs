@@ -1,5 +1,8 @@
 using System.Net;
+using System.Net.Http.Json;
 using CommunityAI.Formats;
+using CommunityAI.Formats.Signing;
+using CommunityAI.QualityScoring.Domain;
 using CommunityAI.Testing;
 
 namespace CommunityAI.QualityScoring.IntegrationTests;
@@ -28,6 +31,32 @@ public sealed class ReviewerAppealLimitTests(ReviewerAppealSystem system) : Appe
         // Its next appeal is refused at the allowance, before anything else is looked at (an unknown id would be a 404).
         await AssertProblemAsync(await AppealAsync(appellant, Hex.Encode(new byte[32]), "Another.", client: client),
             HttpStatusCode.TooManyRequests, "Too many appeals", "signature");
+    }
+
+    /// <summary>
+    /// A filed appeal is published with its signature, so anyone can send it again. Before, each replay took one of the
+    /// appellant's allowance: a few replays kept the appellant from appealing anything else that day.
+    /// </summary>
+    [Fact]
+    public async Task Replaying_a_filed_appeal_uses_none_of_the_appellants_allowance()
+    {
+        // The contributor appeals nowhere else in this system, so its allowance here is whole.
+        var (id, _) = await ScoredAsync("Replayed: the harbour master's tide tables, corrected for the new breakwater.", 40);
+        await using var strict = Scoring.StartReplica(new Dictionary<string, string> { ["Scoring:AppealsPerSigner"] = "2" });
+        using var client = strict.CreateClient();
+        var payload = new AppealPayload(Anvil(Contributor), id, "Filed once, then sent again by others.", Nonce(), Deadline());
+        var published = Body(payload, TypedDataSigner.Sign(payload, TestChain.Domain, AnvilNode.DevPrivateKeys[Contributor]));
+        Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync("/api/appeals", published)).StatusCode);
+
+        // The attack: the filed appeal sent again more times than the whole allowance.
+        for (var i = 0; i < 3; i++)
+            await AssertProblemAsync(await client.PostAsJsonAsync("/api/appeals", published), HttpStatusCode.Conflict, "Already appealed", "contributionId");
+
+        // The one left of its two is still there (an appeal of an unknown contribution uses it), and only then is it gone.
+        Assert.Equal(HttpStatusCode.NotFound, (await AppealAsync(Contributor, Hex.Encode(new byte[32]), "Another.", client: client)).StatusCode);
+        await AssertProblemAsync(await AppealAsync(Contributor, Hex.Encode(new byte[32]), "One more.", client: client),
+            HttpStatusCode.TooManyRequests, "Too many appeals", "signature");
+        Assert.Equal(1, await Scoring.CountEventsAsync("appeal_filed", id));
     }
 
     [Fact]

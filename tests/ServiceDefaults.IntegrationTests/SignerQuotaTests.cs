@@ -50,6 +50,19 @@ public sealed class SignerQuotaTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Given_back_requests_are_counted_per_entry_per_signer_and_never_below_nothing()
+    {
+        Assert.Equal(new[] { true, true, true, true }, await _quota.TakeEachAsync("s", ["0xaa", "0xaa", "0xaa", "0xbb"], 3, Window, default));
+
+        // Two of 0xaa's three back (any case), 0xbb's one back twice, and a signer with no row: nothing to give back.
+        await _quota.GiveBackAsync("s", ["0xAA", "0xaa", "0xbb", "0xbb", "0xcc"], Window, default);
+        await _quota.GiveBackAsync("other-scope", ["0xaa"], Window, default);
+
+        Assert.Equal(new[] { true, true, false }, await _quota.TakeEachAsync("s", ["0xaa", "0xaa", "0xaa"], 3, Window, default));
+        Assert.Equal(new[] { true, true, true, false }, await _quota.TakeEachAsync("s", ["0xbb", "0xbb", "0xbb", "0xbb"], 3, Window, default));
+    }
+
+    [Fact]
     public async Task Racing_batches_and_single_requests_of_one_signer_never_get_more_than_the_limit()
     {
         const int limit = 50;

@@ -58,7 +58,7 @@ public sealed partial class ClaimRelayer(
             catch (ContractRevertedException e)
             {
                 // Found by gas estimation: nothing was sent, so the relay is not counted.
-                await quota.GiveBackAsync(QuotaScope, account, Day, CancellationToken.None);
+                await quota.GiveBackAsync(QuotaScope, [account], Day, CancellationToken.None);
                 return e.ErrorName == "EnforcedPause"
                     ? RelayOutcome.Off("claims are paused by the guardian")
                     : RelayOutcome.WouldRevert(e.ErrorName ?? "unknown", e.Message);

@@ -65,7 +65,8 @@ public static class ContributionsApi
                 return IntakeAnswers.Malformed(invalid);
             case IntakeDecision.Unsigned unsigned:
                 return IntakeAnswers.Unsigned(unsigned);
-            // Counted for the signer the signature proves, never for an address a request merely claims.
+            // Counted for the signer the signature proves, never for an address a request merely claims; the same signed
+            // contribution again (a replay of what the history publishes) is given back below.
             case IntakeDecision.Accept(var submitted, _) when
                 await quota.TakeAsync(BatchIntake.QuotaScope, submitted.Contributor, limits.Value.PerContributor, limits.Value.Window, ct) is null:
                 return IntakeAnswers.OverQuota();
@@ -74,6 +75,8 @@ public static class ContributionsApi
                     ? await appender.AppendUploadedAsync(submitted, upload.ToLowerInvariant(), check.Now, ct)
                     : await appender.AppendAsync(submitted, content, ct);
                 IntakeMetrics.Stored("http", appended);
+                if (appended is AppendOutcome.AlreadyStored)
+                    await quota.GiveBackAsync(BatchIntake.QuotaScope, [submitted.Contributor], limits.Value.Window, ct);
                 return appended switch
                 {
                     AppendOutcome.Stored stored => IntakeAnswers.Stored(stored),

@@ -46,44 +46,50 @@ public sealed class BatchIntake(
         Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = ct },
             i => decisions[i] = decide(i));
 
+        // A nonce belongs to the first item of the batch that uses it; later ones are answered as if it had been stored
+        // first, and take none of the allowance.
         var outcomes = new BatchItemOutcome[count];
-        var accepted = new List<(int Index, IntakeDecision.Accept Accept)>();
+        var firsts = new List<(int Index, IntakeDecision.Accept Accept)>();
+        var firstWithNonce = new Dictionary<string, int>(StringComparer.Ordinal);
+        var repeats = new List<(int Index, int First)>();
         for (var i = 0; i < count; i++)
         {
-            if (decisions[i] is IntakeDecision.Accept accept)
-                accepted.Add((i, accept));
-            else
+            if (decisions[i] is not IntakeDecision.Accept accept)
                 outcomes[i] = new BatchItemOutcome.Refused(decisions[i]);
+            else if (firstWithNonce.TryAdd(NonceUse.KeyFor(accept.Event.Contributor, accept.Event.Nonce), i))
+                firsts.Add((i, accept));
+            else
+                repeats.Add((i, firstWithNonce[NonceUse.KeyFor(accept.Event.Contributor, accept.Event.Nonce)]));
         }
 
         // Each item counts for the signer its signature proves, as a single submission does.
         var limit = limits.Value;
-        var granted = await quota.TakeEachAsync(QuotaScope, accepted.Select(a => a.Accept.Event.Contributor).ToList(),
+        var granted = await quota.TakeEachAsync(QuotaScope, firsts.Select(a => a.Accept.Event.Contributor).ToList(),
             limit.PerContributor, limit.Window, ct);
-
-        // A nonce belongs to the first item of the batch that uses it; later ones answer as if it had been stored first.
         var toAppend = new List<(int Index, ContributionSubmitted Submitted, byte[]? Content)>();
-        var firstWithNonce = new Dictionary<string, int>(StringComparer.Ordinal);
-        var repeats = new List<(int Index, int First)>();
-        for (var k = 0; k < accepted.Count; k++)
+        for (var k = 0; k < firsts.Count; k++)
         {
-            var (i, (submitted, content)) = accepted[k];
-            if (!granted[k])
-                outcomes[i] = new BatchItemOutcome.OverQuota(submitted.Contributor);
-            else if (firstWithNonce.TryGetValue(NonceUse.KeyFor(submitted.Contributor, submitted.Nonce), out var first))
-                repeats.Add((i, first));
-            else
-            {
-                firstWithNonce[NonceUse.KeyFor(submitted.Contributor, submitted.Nonce)] = i;
+            var (i, (submitted, content)) = firsts[k];
+            if (granted[k])
                 toAppend.Add((i, submitted, content));
-            }
+            else
+                outcomes[i] = new BatchItemOutcome.OverQuota(submitted.Contributor);
         }
 
         var appended = await appender.AppendManyAsync([.. toAppend.Select(a => (a.Submitted, a.Content))], ct);
         for (var j = 0; j < toAppend.Count; j++)
             outcomes[toAppend[j].Index] = new BatchItemOutcome.Appended(appended[j]);
         foreach (var (i, first) in repeats)
-            outcomes[i] = new BatchItemOutcome.Appended(Repeat(((IntakeDecision.Accept)decisions[i]).Event, ((BatchItemOutcome.Appended)outcomes[first]).Outcome));
+        {
+            var repeated = ((IntakeDecision.Accept)decisions[i]).Event;
+            outcomes[i] = outcomes[first] is BatchItemOutcome.Appended earlier
+                ? new BatchItemOutcome.Appended(Repeat(repeated, earlier.Outcome))
+                : new BatchItemOutcome.OverQuota(repeated.Contributor);
+        }
+
+        // Items stored before (a replay of what the history publishes) give back the allowance they took.
+        await quota.GiveBackAsync(QuotaScope, [.. toAppend.Where(a => outcomes[a.Index] is BatchItemOutcome.Appended { Outcome: AppendOutcome.AlreadyStored })
+            .Select(a => a.Submitted.Contributor)], limit.Window, ct);
         return outcomes;
     }
 

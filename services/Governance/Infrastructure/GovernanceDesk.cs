@@ -27,6 +27,7 @@ public sealed class GovernanceDesk(
 {
     private const int ConcurrencyRetries = 8;
     private const int MaxCachedPowers = 32;
+    private const string QuotaScope = "governance";
     private readonly ConcurrentDictionary<string, VotingPower> _powers = new(StringComparer.Ordinal);
 
     public async Task<DeskOutcome> ProposeAsync(ProposalRequest request, CancellationToken ct)
@@ -80,7 +81,7 @@ public sealed class GovernanceDesk(
 
         await using var session = store.LightweightSession();
         if (await session.LoadAsync<Proposal>(Proposal.StreamKey(proposalId), ct) is not null)
-            return new DeskOutcome.Recorded(proposalId, Again: true);
+            return await GiveBackIfAgainAsync(proposer!, new DeskOutcome.Recorded(proposalId, Again: true), ct);
 
         var epoch = await weights.LatestClosedAsync(ct);
         EpochWeights? snapshot;
@@ -110,7 +111,7 @@ public sealed class GovernanceDesk(
             timeline.LateQuorumExtensionSeconds, timeline.TimelockSeconds);
 
         session.Events.StartStream<Proposal>(Proposal.StreamKey(proposalId), submitted);
-        return await SaveWithNonceAsync(session, "Proposal", proposer!, request.Nonce.Value, proposalId, ct);
+        return await GiveBackIfAgainAsync(proposer!, await SaveWithNonceAsync(session, "Proposal", proposer!, request.Nonce.Value, proposalId, ct), ct);
     }
 
     public async Task<DeskOutcome> VoteAsync(VoteRequest request, CancellationToken ct)
@@ -163,7 +164,7 @@ public sealed class GovernanceDesk(
                 .Select(v => ProposalVote.KeyFor(proposalId, v)).ToArray());
             if (related.FirstOrDefault(v => v.Voter == voter) is { } earlier)
                 return earlier.VoteId == voteId
-                    ? new DeskOutcome.Recorded(voteId, Again: true)
+                    ? await GiveBackIfAgainAsync(voter!, new DeskOutcome.Recorded(voteId, Again: true), ct)
                     : new DeskOutcome.Conflict("voter", $"{voter} already voted on this proposal; a vote cannot be changed");
 
             var running = await RunningTallyAsync(session, proposal, stream.CurrentVersion, power, ct);
@@ -185,7 +186,7 @@ public sealed class GovernanceDesk(
                 running.With(support, weight, delegateSupport, power.Own(voter!), now)));
             try
             {
-                return await SaveWithNonceAsync(session, "Vote", voter!, request.Nonce.Value, voteId, ct);
+                return await GiveBackIfAgainAsync(voter!, await SaveWithNonceAsync(session, "Vote", voter!, request.Nonce.Value, voteId, ct), ct);
             }
             catch (Exception e) when (attempt < ConcurrencyRetries && (e is ConcurrencyException || StoreConflicts.IsDuplicate(e)))
             {
@@ -224,7 +225,7 @@ public sealed class GovernanceDesk(
         await using var session = store.LightweightSession();
         session.Events.Append(Delegation.StreamKey(delegator!),
             new DelegationChanged(delegator!, delegatee!, Format(request.Nonce.Value), (long)request.Deadline.Value, request.Signature!, check.Now));
-        return await SaveWithNonceAsync(session, "Delegation", delegator!, request.Nonce.Value, id, ct);
+        return await GiveBackIfAgainAsync(delegator!, await SaveWithNonceAsync(session, "Delegation", delegator!, request.Nonce.Value, id, ct), ct);
     }
 
     /// <summary>
@@ -349,9 +350,19 @@ public sealed class GovernanceDesk(
     // After the signature check, for the signer it proves: nobody can use up someone else's allowance, and every
     // replica counts against the same allowance.
     private async Task<DeskOutcome?> TakeQuotaAsync(string signer, CancellationToken ct) =>
-        await quota.TakeAsync("governance", signer, options.Value.SignedRequestsPerSigner, options.Value.SignedRequestWindow, ct) is null
+        await quota.TakeAsync(QuotaScope, signer, options.Value.SignedRequestsPerSigner, options.Value.SignedRequestWindow, ct) is null
             ? new DeskOutcome.TooMany("signature", $"{signer} made {options.Value.SignedRequestsPerSigner} signed requests in {options.Value.SignedRequestWindow}; retry later")
             : null;
+
+    // The identical signed request again: recorded already, so it gives back the allowance it took. Votes, proposals and
+    // delegations are published with their signatures; without this anyone could replay a voter's published vote until
+    // the voter's allowance was gone and the voter could not vote again within the window.
+    private async Task<DeskOutcome> GiveBackIfAgainAsync(string signer, DeskOutcome outcome, CancellationToken ct)
+    {
+        if (outcome is DeskOutcome.Recorded { Again: true })
+            await quota.GiveBackAsync(QuotaScope, [signer], options.Value.SignedRequestWindow, ct);
+        return outcome;
+    }
 
     private static async Task<DeskOutcome> SaveWithNonceAsync(IDocumentSession session, string type, string signer, ulong nonce, string id, CancellationToken ct)
     {

@@ -60,7 +60,11 @@ public static class AppealsApi
                     return Problems.Of(StatusCodes.Status429TooManyRequests, "Too many appeals", "signature",
                         $"the appellant has filed {options.Value.AppealsPerSigner} appeals within {options.Value.AppealQuotaWindow}; try again later");
                 var appealId = Hex.Encode(TypedDataSigner.Digest(payload, check.Domain));
-                return await desk.FileAsync(payload, appealId, request.Signature!, ct) switch
+                var outcome = await desk.FileAsync(payload, appealId, request.Signature!, ct);
+                // The appeal filed before, sent again (anyone can, from the history): it uses none of the allowance.
+                if (outcome is AppealDesk.Outcome.Refused { Again: true })
+                    await quota.GiveBackAsync("appeal", [payload.Appellant], options.Value.AppealQuotaWindow, ct);
+                return outcome switch
                 {
                     AppealDesk.Outcome.Filed f => TypedResults.Created($"/api/scoring/{f.Appeal.ContributionId}",
                         new AppealResult(f.Appeal.AppealId, f.Appeal.ContributionId, [.. f.Panel.Reviewers.Select(r => r.Validator)], f.Panel.Quorum,

@@ -24,8 +24,11 @@ public sealed class AppealDesk(IDocumentStore store, IOptions<ScoringOptions> op
     public abstract record Outcome
     {
         public sealed record Filed(AppealFiled Appeal, AppealReviewersAssigned Panel) : Outcome;
-        /// <summary>Refused: HTTP status, title, the field at fault and the rule it broke.</summary>
-        public sealed record Refused(int Status, string Title, string Field, string Detail) : Outcome;
+        /// <summary>
+        /// Refused: HTTP status, title, the field at fault and the rule it broke. <paramref name="Again"/>: this very signed
+        /// appeal was filed before (a replay of the one the history publishes).
+        /// </summary>
+        public sealed record Refused(int Status, string Title, string Field, string Detail, bool Again = false) : Outcome;
     }
 
     /// <param name="appealId">The EIP-712 digest of the signed appeal, 0x-hex.</param>
@@ -57,7 +60,7 @@ public sealed class AppealDesk(IDocumentStore store, IOptions<ScoringOptions> op
             var @case = await loaded;
             var (role, refused) = Standing(@case, appeal.Appellant, await admission, await invalidated, now, settings);
             if (refused is not null)
-                return refused;
+                return @case?.Appeal?.AppealId == appealId ? refused with { Again = true } : refused;
             if (await nonceUsed)
                 return NonceUsed();
             var (round, secret) = await seedRound;

@@ -28,7 +28,7 @@ public sealed class SubmitContributionConsumer(
             // The signer's allowance is the same however its contributions arrive: over HTTP, in a batch or here.
             IntakeDecision.Accept(var submitted, _) when await quota.TakeAsync(BatchIntake.QuotaScope, submitted.Contributor,
                 limits.Value.PerContributor, limits.Value.Window, context.CancellationToken) is null => PartnerRefusal.OverQuota,
-            IntakeDecision.Accept(var submitted, var content) => PartnerRefusal.Of(Counted(await appender.AppendAsync(submitted, content, context.CancellationToken))),
+            IntakeDecision.Accept(var submitted, var content) => PartnerRefusal.Of(await StoreAsync(submitted, content, context.CancellationToken)),
             _ => PartnerRefusal.Of(decision),
         };
         if (refusal is not { } r)
@@ -40,9 +40,13 @@ public sealed class SubmitContributionConsumer(
             context.CancellationToken);
     }
 
-    private static AppendOutcome Counted(AppendOutcome outcome)
+    private async Task<AppendOutcome> StoreAsync(ContributionSubmitted submitted, byte[]? content, CancellationToken ct)
     {
+        var outcome = await appender.AppendAsync(submitted, content, ct);
         IntakeMetrics.Stored("bus", outcome);
+        // The same signed contribution again (a replay of what the history publishes) uses none of the signer's allowance.
+        if (outcome is AppendOutcome.AlreadyStored)
+            await quota.GiveBackAsync(BatchIntake.QuotaScope, [submitted.Contributor], limits.Value.Window, ct);
         return outcome;
     }
 }
