@@ -32,23 +32,22 @@ public sealed record FeedBatch(IReadOnlyList<StoredEvent> Events, FeedCursor Nex
 
     /// <summary>
     /// Whether a reader whose stored checkpoint is <paramref name="stored"/> acts on this batch (and so may store its
-    /// checkpoint): it holds an event the reader <paramref name="wants"/>, or its end ran <see cref="UnstoredLimit"/>
-    /// events past the stored checkpoint.
+    /// checkpoint): it holds an event the reader wants (<paramref name="wanted"/>, the reader's own test over
+    /// <see cref="Events"/>, made once per read), or its end ran <see cref="UnstoredLimit"/> events past the stored checkpoint.
     /// </summary>
-    public bool WorthActingOn(long stored, Func<StoredEvent, bool> wants) =>
-        Events.Any(wants) || Next.Checkpoint - stored >= UnstoredLimit;
+    public bool WorthActingOn(long stored, bool wanted) => wanted || Next.Checkpoint - stored >= UnstoredLimit;
 
     /// <summary>
     /// How long a loop that asked for up to <paramref name="max"/> events and got this batch waits before it reads again:
     /// not at all after a full batch (more are waiting) or after events that stopped at a gap (its transactions mostly end
-    /// at once); the first idle step after fewer events than asked for, one of which the reader <paramref name="actsOn"/>
-    /// (none were left), or while only a gap is pending; and a growing step when nothing happened that the reader acts on.
+    /// at once); the first idle step after fewer events than asked for, one of which the reader wanted
+    /// (<paramref name="wanted"/>; none were left), or while only a gap is pending; and a growing step when nothing happened that the reader acts on.
     /// Events it passes over count as nothing: under load every read finds some (other services' streams, events a follower
     /// of a rare one does not act on), and at the first step governance's outbox, which publishes nothing then, read 20
     /// times a second, each follower of a rare event 5 times; their own commits and the longest step bound how late they act.
     /// </summary>
-    public TimeSpan WaitBeforeNextRead(IdleWait idle, int max, Func<StoredEvent, bool> actsOn) =>
-        Next.Hole is null ? idle.AfterLook(Events.Count < max && !Events.Any(actsOn) ? 0 : Events.Count, max)
+    public TimeSpan WaitBeforeNextRead(IdleWait idle, int max, bool wanted) =>
+        Next.Hole is null ? idle.AfterLook(Events.Count < max && !wanted ? 0 : Events.Count, max)
         : Events.Count > 0 ? TimeSpan.Zero
         : idle.AfterWork();
 }

@@ -90,7 +90,8 @@ public abstract class HistoryFollower(NpgsqlDataSource dataSource, string? strea
         {
             var committed = ownCommits?.Next;
             var batch = await feed.ReadAsync(cursor, BatchSize, ct);
-            if (batch.Next.Checkpoint > cursor.Checkpoint && batch.WorthActingOn(stored, Wants))
+            var wanted = batch.Events.Any(Wants);
+            if (batch.Next.Checkpoint > cursor.Checkpoint && batch.WorthActingOn(stored, wanted))
             {
                 if (!await ApplyAsync(batch.Events, batch.Next.Checkpoint, ct))
                 {
@@ -102,7 +103,7 @@ public abstract class HistoryFollower(NpgsqlDataSource dataSource, string? strea
                 stored = batch.Next.Checkpoint;
             }
             cursor = batch.Next;
-            var wait = batch.WaitBeforeNextRead(idle, BatchSize, Wants);
+            var wait = batch.WaitBeforeNextRead(idle, BatchSize, wanted);
             if (wait > TimeSpan.Zero)
                 await SettleAsync();
             if (!await term.WaitOrWakeAsync(wait, committed, ct))

@@ -49,7 +49,8 @@ public sealed class HistoryOutbox(
         {
             var committed = pulse.Next;
             var batch = await feed.ReadAsync(cursor, BatchSize, ct);
-            if (batch.WorthActingOn(stored, Publishes))
+            var wanted = batch.Events.Any(Publishes);
+            if (batch.WorthActingOn(stored, wanted))
             {
                 await PublishInStreamOrderAsync(batch.Events, ct);
                 published = batch.Next.Checkpoint;
@@ -61,7 +62,7 @@ public sealed class HistoryOutbox(
                 cadence.Stored();
             }
             cursor = batch.Next;
-            if (!await term.WaitOrWakeAsync(batch.WaitBeforeNextRead(idle, BatchSize, Publishes), committed, ct))
+            if (!await term.WaitOrWakeAsync(batch.WaitBeforeNextRead(idle, BatchSize, wanted), committed, ct))
                 return;
         }
     }

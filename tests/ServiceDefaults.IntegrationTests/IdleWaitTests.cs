@@ -42,9 +42,9 @@ public sealed class IdleWaitTests
     {
         var idle = Quiet();
 
-        Assert.Equal(TimeSpan.Zero, Batch(Max).WaitBeforeNextRead(idle, Max, All));
+        Assert.Equal(TimeSpan.Zero, Batch(Max).WaitBeforeNextRead(idle, Max, wanted: true));
         // The empty read after it (the batch held exactly what was left) waits the first step, not the quiet spell's.
-        Assert.Equal(First, Batch(0).WaitBeforeNextRead(idle, Max, All));
+        Assert.Equal(First, Batch(0).WaitBeforeNextRead(idle, Max, wanted: true));
     }
 
     [Fact]
@@ -52,7 +52,7 @@ public sealed class IdleWaitTests
     {
         var idle = Quiet();
 
-        Assert.Equal(TimeSpan.Zero, Batch(3, hole: true).WaitBeforeNextRead(idle, Max, All));
+        Assert.Equal(TimeSpan.Zero, Batch(3, hole: true).WaitBeforeNextRead(idle, Max, wanted: true));
     }
 
     [Fact]
@@ -60,7 +60,7 @@ public sealed class IdleWaitTests
     {
         var idle = Quiet();
 
-        Assert.Equal(First, Batch(3).WaitBeforeNextRead(idle, Max, All));
+        Assert.Equal(First, Batch(3).WaitBeforeNextRead(idle, Max, wanted: true));
     }
 
     [Fact]
@@ -68,8 +68,8 @@ public sealed class IdleWaitTests
     {
         var idle = Quiet();
 
-        Assert.Equal(First, Batch(0, hole: true).WaitBeforeNextRead(idle, Max, All));
-        Assert.Equal(First, Batch(0, hole: true).WaitBeforeNextRead(idle, Max, All));
+        Assert.Equal(First, Batch(0, hole: true).WaitBeforeNextRead(idle, Max, wanted: true));
+        Assert.Equal(First, Batch(0, hole: true).WaitBeforeNextRead(idle, Max, wanted: true));
     }
 
     [Fact]
@@ -77,8 +77,8 @@ public sealed class IdleWaitTests
     {
         var idle = new IdleWait(First, Longest);
 
-        Assert.Equal(First, Batch(0).WaitBeforeNextRead(idle, Max, All));
-        Assert.Equal(2 * First, Batch(0).WaitBeforeNextRead(idle, Max, All));
+        Assert.Equal(First, Batch(0).WaitBeforeNextRead(idle, Max, wanted: true));
+        Assert.Equal(2 * First, Batch(0).WaitBeforeNextRead(idle, Max, wanted: true));
     }
 
     [Fact]
@@ -86,9 +86,9 @@ public sealed class IdleWaitTests
     {
         var idle = new IdleWait(First, Longest);
 
-        Assert.Equal(First, Batch(3).WaitBeforeNextRead(idle, Max, None));
-        Assert.Equal(2 * First, Batch(3).WaitBeforeNextRead(idle, Max, None));
-        Assert.Equal(4 * First, Batch(3).WaitBeforeNextRead(idle, Max, None));
+        Assert.Equal(First, Batch(3).WaitBeforeNextRead(idle, Max, wanted: false));
+        Assert.Equal(2 * First, Batch(3).WaitBeforeNextRead(idle, Max, wanted: false));
+        Assert.Equal(4 * First, Batch(3).WaitBeforeNextRead(idle, Max, wanted: false));
     }
 
     [Fact]
@@ -96,8 +96,8 @@ public sealed class IdleWaitTests
     {
         var idle = Quiet();
 
-        Assert.Equal(First, Batch(3).WaitBeforeNextRead(idle, Max, e => e.Sequence == 2));
-        Assert.Equal(2 * First, Batch(3).WaitBeforeNextRead(idle, Max, None));
+        Assert.Equal(First, Batch(3).WaitBeforeNextRead(idle, Max, wanted: true));
+        Assert.Equal(2 * First, Batch(3).WaitBeforeNextRead(idle, Max, wanted: false));
     }
 
     [Fact]
@@ -106,12 +106,9 @@ public sealed class IdleWaitTests
         var idle = Quiet();
 
         // What the reader wants may be in the next batch: a full one says more are waiting.
-        Assert.Equal(TimeSpan.Zero, Batch(Max).WaitBeforeNextRead(idle, Max, None));
-        Assert.Equal(TimeSpan.Zero, Batch(3, hole: true).WaitBeforeNextRead(idle, Max, None));
+        Assert.Equal(TimeSpan.Zero, Batch(Max).WaitBeforeNextRead(idle, Max, wanted: false));
+        Assert.Equal(TimeSpan.Zero, Batch(3, hole: true).WaitBeforeNextRead(idle, Max, wanted: false));
     }
-
-    private static bool All(StoredEvent e) => true;
-    private static bool None(StoredEvent e) => false;
 
     private static IdleWait Quiet()
     {
