@@ -134,6 +134,56 @@ public sealed class ReplayedSubmissionQuotaTests(SignerThrottledContributionsSer
 }
 
 /// <summary>
+/// 2 submissions per signer per window, and each bus endpoint handling one message at a time: commands published one
+/// after another are handled in that order, so a test can say what each found.
+/// </summary>
+public sealed class SequentialSignerThrottledContributionsService : ContributionsService
+{
+    protected override IEnumerable<KeyValuePair<string, string>> ExtraSettings =>
+    [
+        new("RateLimits:PerContributor", "2"),
+        new("RateLimits:Window", "01:00:00"),
+        new("Bus:ConcurrentMessageLimit", "1"),
+    ];
+}
+
+/// <summary>The replay of <see cref="ReplayedSubmissionQuotaTests"/>, through a partner's commands on the bus.</summary>
+public sealed class ReplayedPartnerSubmissionQuotaTests(SequentialSignerThrottledContributionsService service)
+    : IClassFixture<SequentialSignerThrottledContributionsService>
+{
+    [Fact]
+    public async Task Replaying_a_published_contribution_on_the_bus_uses_none_of_its_signers_allowance()
+    {
+        const int Victim = 9;
+        await using var tap = await BrokerTap.ConnectAsync(service.Broker);
+        var rejections = await tap.SubscribeAsync("ContributionRejected");
+        var (id, published) = Signed.Contribution(keyIndex: Victim, text: "published, then replayed through a partner");
+        using (var first = await service.Client.PostAsJsonAsync("/api/contributions", published))
+            Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+
+        // Three replays, then the victim's own second and third contributions, handled in this order.
+        var (secondId, second) = Signed.Contribution(keyIndex: Victim, text: "my second, through a partner");
+        var (thirdId, third) = Signed.Contribution(keyIndex: Victim, text: "my third, through a partner");
+        var commands = new[] { published, published, published, second, third };
+        for (var i = 0; i < commands.Length; i++)
+        {
+            var command = commands[i].DeepClone().AsObject();
+            command["partnerId"] = "partner-replaying";
+            command["correlationId"] = $"corr-replay-{i}";
+            await tap.PublishRawAsync("contributions-submit", command.ToJsonString(), messageId: Guid.NewGuid().ToString());
+        }
+
+        // Only the third is over the allowance: the replays were answered without a rejection and took nothing.
+        await Eventually.MatchesAsync(() => service.CountEventsAsync("contributions/" + secondId), n => n == 1, "the victim's second stored");
+        var messages = await Eventually.MatchesAsync(() => tap.DrainAsync(rejections), m => m.Count > 0, "ContributionRejected on the bus");
+        var rejected = Assert.Single(messages).Body.GetProperty("message");
+        Assert.Equal(("corr-replay-4", 429), (rejected.GetProperty("correlationId").GetString(), rejected.GetProperty("status").GetInt32()));
+        Assert.Equal(0, await service.CountEventsAsync("contributions/" + thirdId));
+        Assert.Equal(1, await service.CountEventsAsync("contributions/" + id));
+    }
+}
+
+/// <summary>
 /// A partner's commands on the bus draw on the same per-signer allowance as HTTP: before, the single bus command took
 /// none, so a contributor over its allowance could go on through any partner.
 /// </summary>
