@@ -92,7 +92,7 @@ public sealed class MalformedRequestQuotaTests(ThrottledGovernanceSystem system)
 /// <summary>
 /// Proposals, votes and delegations are published with their signatures, so anyone can send one again. Before, each
 /// replay took one of the signer's allowance: a few replays of a published request locked its signer out of governance
-/// for the window (a voter kept from voting before a deadline). The identical request again is answered as recorded and
+/// for the window (a voter kept from voting on anything else before a deadline). The identical request again is answered as recorded and
 /// gives its allowance back. A class of its own: its own allowances.
 /// </summary>
 public sealed class ReplayedRequestQuotaTests(ThrottledGovernanceSystem system) : IClassFixture<ThrottledGovernanceSystem>
@@ -100,29 +100,52 @@ public sealed class ReplayedRequestQuotaTests(ThrottledGovernanceSystem system) 
     private static string Address(int key) => AnvilNode.DevAddresses[key];
 
     [Fact]
-    public async Task Replaying_a_signers_published_proposal_and_delegation_uses_none_of_its_allowance()
+    public async Task Replaying_a_signers_published_proposal_and_vote_uses_none_of_its_allowance()
     {
         _ = system.Services;
         await system.CloseEpochAsync(0, new Dictionary<string, BigInteger> { [Address(6)] = 1_000 * GovernanceSystem.Token });
         var proposal = system.Proposal(6, "validator-admission", new { validator = GovernanceSystem.RandomAddress() });
-        var delegation = system.Delegation(6, Address(3));
         using (var proposed = await system.Api.PostAsJsonAsync("/api/proposals", proposal))
             Assert.Equal(HttpStatusCode.Created, proposed.StatusCode);
-        using (var delegated = await system.Api.PostAsJsonAsync("/api/delegations", delegation))
-            Assert.Equal(HttpStatusCode.Created, delegated.StatusCode);
+        await system.AdvanceAsync(TimeSpan.FromSeconds(31));
+        var vote = system.Vote(6, GovernanceSystem.ProposalId(proposal), 1);
+        using (var voted = await system.Api.PostAsJsonAsync("/api/votes", vote))
+            Assert.Equal(HttpStatusCode.Created, voted.StatusCode);
 
         // The attack: each published request sent again more times than the whole allowance (3).
         for (var i = 0; i < 4; i++)
         {
             using var proposedAgain = await system.Api.PostAsJsonAsync("/api/proposals", proposal);
             Assert.Equal(HttpStatusCode.OK, proposedAgain.StatusCode);
+            using var votedAgain = await system.Api.PostAsJsonAsync("/api/votes", vote);
+            Assert.Equal(HttpStatusCode.OK, votedAgain.StatusCode);
+        }
+
+        // The signer still has the one left of its three: the next request is recorded, the one after is refused.
+        using (var third = await system.Api.PostAsJsonAsync("/api/delegations", system.Delegation(6, Address(3))))
+            Assert.Equal(HttpStatusCode.Created, third.StatusCode);
+        await RefusalTests.RefusedAsync(system, "/api/delegations", system.Delegation(6, Address(4)), HttpStatusCode.TooManyRequests);
+    }
+
+    [Fact]
+    public async Task Replaying_a_signers_published_delegation_uses_none_of_its_allowance()
+    {
+        _ = system.Services;
+        var delegation = system.Delegation(7, Address(3));
+        using (var delegated = await system.Api.PostAsJsonAsync("/api/delegations", delegation))
+            Assert.Equal(HttpStatusCode.Created, delegated.StatusCode);
+        for (var i = 0; i < 4; i++)
+        {
             using var delegatedAgain = await system.Api.PostAsJsonAsync("/api/delegations", delegation);
             Assert.Equal(HttpStatusCode.OK, delegatedAgain.StatusCode);
         }
 
-        // The signer still has the one left of its three: the next request is recorded, the one after is refused.
-        using (var third = await system.Api.PostAsJsonAsync("/api/delegations", system.Delegation(6, Address(4))))
-            Assert.Equal(HttpStatusCode.Created, third.StatusCode);
-        await RefusalTests.RefusedAsync(system, "/api/delegations", system.Delegation(6, Address(3)), HttpStatusCode.TooManyRequests);
+        // Two of its three are left; past them a request is refused, a replay included (it would take what is not there).
+        foreach (var delegatee in new[] { 4, 3 })
+        {
+            using var next = await system.Api.PostAsJsonAsync("/api/delegations", system.Delegation(7, Address(delegatee)));
+            Assert.Equal(HttpStatusCode.Created, next.StatusCode);
+        }
+        await RefusalTests.RefusedAsync(system, "/api/delegations", delegation, HttpStatusCode.TooManyRequests);
     }
 }
