@@ -11,6 +11,10 @@ namespace CommunityAI.ServiceDefaults.Limits;
 /// another's allowance.
 /// </summary>
 /// <remarks>
+/// A request whose allowance is taken is carried to its answer whatever its client does (its handler goes on without the
+/// request's cancellation): one abandoned mid-way, a replay sent and dropped at once say, would otherwise keep what it
+/// took, since only the answer tells a replay to give it back.
+/// <para/>
 /// Fixed windows aligned to UTC (a window of a day runs midnight to midnight). One statement per check: the upsert
 /// counts only while the window has room, so refused requests do not pile up the count. Old windows are swept now
 /// and then by the same statements' callers.

@@ -71,12 +71,13 @@ public static class ContributionsApi
                 await quota.TakeAsync(BatchIntake.QuotaScope, submitted.Contributor, limits.Value.PerContributor, limits.Value.Window, ct) is null:
                 return IntakeAnswers.OverQuota();
             case IntakeDecision.Accept(var submitted, var content):
+                // Not the client's to cancel once the signer's allowance is taken (see SignerQuota's remarks).
                 var appended = request.Upload is { } upload
-                    ? await appender.AppendUploadedAsync(submitted, upload.ToLowerInvariant(), check.Now, ct)
-                    : await appender.AppendAsync(submitted, content, ct);
+                    ? await appender.AppendUploadedAsync(submitted, upload.ToLowerInvariant(), check.Now, CancellationToken.None)
+                    : await appender.AppendAsync(submitted, content, CancellationToken.None);
                 IntakeMetrics.Stored("http", appended);
                 if (appended is AppendOutcome.AlreadyStored)
-                    await quota.GiveBackAsync(BatchIntake.QuotaScope, [submitted.Contributor], limits.Value.Window, ct);
+                    await quota.GiveBackAsync(BatchIntake.QuotaScope, [submitted.Contributor], limits.Value.Window, CancellationToken.None);
                 return appended switch
                 {
                     AppendOutcome.Stored stored => IntakeAnswers.Stored(stored),

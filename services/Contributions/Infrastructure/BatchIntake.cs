@@ -76,7 +76,8 @@ public sealed class BatchIntake(
                 outcomes[i] = new BatchItemOutcome.OverQuota(submitted.Contributor);
         }
 
-        var appended = await appender.AppendManyAsync([.. toAppend.Select(a => (a.Submitted, a.Content))], ct);
+        // Not the client's to cancel once the signers' allowances are taken (see SignerQuota's remarks).
+        var appended = await appender.AppendManyAsync([.. toAppend.Select(a => (a.Submitted, a.Content))], CancellationToken.None);
         for (var j = 0; j < toAppend.Count; j++)
             outcomes[toAppend[j].Index] = new BatchItemOutcome.Appended(appended[j]);
         foreach (var (i, first) in repeats)
@@ -89,7 +90,7 @@ public sealed class BatchIntake(
 
         // Items stored before (a replay of what the history publishes) give back the allowance they took.
         await quota.GiveBackAsync(QuotaScope, [.. toAppend.Where(a => outcomes[a.Index] is BatchItemOutcome.Appended { Outcome: AppendOutcome.AlreadyStored })
-            .Select(a => a.Submitted.Contributor)], limit.Window, ct);
+            .Select(a => a.Submitted.Contributor)], limit.Window, CancellationToken.None);
         return outcomes;
     }
 

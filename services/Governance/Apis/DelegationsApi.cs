@@ -12,6 +12,7 @@ public static class DelegationsApi
         return app;
     }
 
-    public static async Task<IResult> DelegateAsync(DelegationRequest request, GovernanceDesk desk, CancellationToken ct) =>
-        DeskAnswers.For(await desk.DelegateAsync(request, ct), "/api/voters/{0}");
+    // Not the client's to cancel once the signer's allowance is taken (see SignerQuota's remarks).
+    public static async Task<IResult> DelegateAsync(DelegationRequest request, GovernanceDesk desk) =>
+        DeskAnswers.For(await desk.DelegateAsync(request, CancellationToken.None), "/api/voters/{0}");
 }

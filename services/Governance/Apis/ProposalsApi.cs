@@ -37,8 +37,9 @@ public static class ProposalsApi
         return app;
     }
 
-    public static async Task<IResult> ProposeAsync(ProposalRequest request, GovernanceDesk desk, CancellationToken ct) =>
-        DeskAnswers.For(await desk.ProposeAsync(request, ct), "/api/proposals/{0}");
+    // Not the client's to cancel once the signer's allowance is taken (see SignerQuota's remarks).
+    public static async Task<IResult> ProposeAsync(ProposalRequest request, GovernanceDesk desk) =>
+        DeskAnswers.For(await desk.ProposeAsync(request, CancellationToken.None), "/api/proposals/{0}");
 
     public static async Task<Results<Ok<ProposalView>, NotFound, ValidationProblem, ProblemHttpResult>> GetAsync(
         string id, IQuerySession session, GovernanceDesk desk, IOptions<GovernanceOptions> options, TimeProvider clock, CancellationToken ct)

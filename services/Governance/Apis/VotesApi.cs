@@ -26,8 +26,9 @@ public static class VotesApi
         return app;
     }
 
-    public static async Task<IResult> VoteAsync(VoteRequest request, GovernanceDesk desk, CancellationToken ct) =>
-        DeskAnswers.For(await desk.VoteAsync(request, ct), "/api/votes/{0}/receipt");
+    // Not the client's to cancel once the signer's allowance is taken (see SignerQuota's remarks).
+    public static async Task<IResult> VoteAsync(VoteRequest request, GovernanceDesk desk) =>
+        DeskAnswers.For(await desk.VoteAsync(request, CancellationToken.None), "/api/votes/{0}/receipt");
 
     private const string ReceiptSql = """
         SELECT e.seq_id, e.id, e.stream_id, e.version, e.data->>'proposalId', e.data->>'voter', (e.data->>'support')::int,

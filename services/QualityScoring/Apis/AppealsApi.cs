@@ -60,10 +60,11 @@ public static class AppealsApi
                     return Problems.Of(StatusCodes.Status429TooManyRequests, "Too many appeals", "signature",
                         $"the appellant has filed {options.Value.AppealsPerSigner} appeals within {options.Value.AppealQuotaWindow}; try again later");
                 var appealId = Hex.Encode(TypedDataSigner.Digest(payload, check.Domain));
-                var outcome = await desk.FileAsync(payload, appealId, request.Signature!, ct);
+                // Not the client's to cancel once the allowance is taken (see SignerQuota's remarks).
+                var outcome = await desk.FileAsync(payload, appealId, request.Signature!, CancellationToken.None);
                 // The appeal filed before, sent again (anyone can, from the history): it uses none of the allowance.
                 if (outcome is AppealDesk.Outcome.Refused { Again: true })
-                    await quota.GiveBackAsync("appeal", [payload.Appellant], options.Value.AppealQuotaWindow, ct);
+                    await quota.GiveBackAsync("appeal", [payload.Appellant], options.Value.AppealQuotaWindow, CancellationToken.None);
                 return outcome switch
                 {
                     AppealDesk.Outcome.Filed f => TypedResults.Created($"/api/scoring/{f.Appeal.ContributionId}",
