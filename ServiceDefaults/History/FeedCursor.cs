@@ -33,7 +33,8 @@ public sealed record FeedBatch(IReadOnlyList<StoredEvent> Events, FeedCursor Nex
     /// <summary>
     /// Whether a reader whose stored checkpoint is <paramref name="stored"/> acts on this batch (and so may store its
     /// checkpoint): it holds an event the reader wants (<paramref name="wanted"/>, the reader's own test over
-    /// <see cref="Events"/>, made once per read), or its end ran <see cref="UnstoredLimit"/> events past the stored checkpoint.
+    /// <see cref="Events"/>, made once per read), or its end ran <see cref="UnstoredLimit"/> events past the stored
+    /// checkpoint.
     /// </summary>
     public bool WorthActingOn(long stored, bool wanted) => wanted || Next.Checkpoint - stored >= UnstoredLimit;
 
@@ -41,7 +42,8 @@ public sealed record FeedBatch(IReadOnlyList<StoredEvent> Events, FeedCursor Nex
     /// How long a loop that asked for up to <paramref name="max"/> events and got this batch waits before it reads again:
     /// not at all after a full batch (more are waiting) or after events that stopped at a gap (its transactions mostly end
     /// at once); the first idle step after fewer events than asked for, one of which the reader wanted
-    /// (<paramref name="wanted"/>; none were left), or while only a gap is pending; and a growing step when nothing happened that the reader acts on.
+    /// (<paramref name="wanted"/>; none were left), or while only a gap is pending; and a growing step when nothing
+    /// happened that the reader acts on.
     /// Events it passes over count as nothing: under load every read finds some (other services' streams, events a follower
     /// of a rare one does not act on), and at the first step governance's outbox, which publishes nothing then, read 20
     /// times a second, each follower of a rare event 5 times; their own commits and the longest step bound how late they act.

@@ -92,8 +92,8 @@ public sealed class MalformedRequestQuotaTests(ThrottledGovernanceSystem system)
 /// <summary>
 /// Proposals, votes and delegations are published with their signatures, so anyone can send one again. Before, each
 /// replay took one of the signer's allowance: a few replays of a published request locked its signer out of governance
-/// for the window (a voter kept from voting on anything else before a deadline). The identical request again is answered as recorded and
-/// gives its allowance back. A class of its own: its own allowances.
+/// for the window (a voter kept from voting on anything else before a deadline). The identical request again is
+/// answered as recorded and gives its allowance back. A class of its own: its own allowances.
 /// </summary>
 public sealed class ReplayedRequestQuotaTests(ThrottledGovernanceSystem system) : IClassFixture<ThrottledGovernanceSystem>
 {
