@@ -44,6 +44,7 @@ internal static class Extensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.AddSignedRequestCheck();
         builder.Services.AddSingleton<ContributionAppender>();
+        builder.Services.AddSingleton<ContributorAllowance>();
         builder.Services.AddSingleton<BatchIntake>();
         // The licences the newest scoring policy allows (only a vote changes them after genesis), read from the history.
         builder.Services.AddSingleton<LicencesInForce>();

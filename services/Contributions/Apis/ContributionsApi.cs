@@ -3,7 +3,6 @@ using CommunityAI.Contributions.Domain;
 using CommunityAI.Contributions.Infrastructure;
 using CommunityAI.Formats.Signing;
 using CommunityAI.ServiceDefaults.Http;
-using CommunityAI.ServiceDefaults.Limits;
 using Marten;
 using Marten.Exceptions;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -55,8 +54,8 @@ public static class ContributionsApi
     }
 
     public static async Task<Results<Accepted<SubmissionResult>, Ok<SubmissionResult>, ValidationProblem, ProblemHttpResult>> SubmitAsync(
-        SubmitContributionRequest request, ContributionAppender appender, SignerQuota quota, IOptions<RateLimitOptions> limits,
-        IOptions<IntakeOptions> options, SignedRequestCheck check, LicencesInForce licences, CancellationToken ct)
+        SubmitContributionRequest request, ContributionAppender appender, ContributorAllowance allowance, IOptions<IntakeOptions> options,
+        SignedRequestCheck check, LicencesInForce licences, CancellationToken ct)
     {
         var allowed = (await licences.CurrentAsync(ct)).Licences;
         switch (ContributionIntake.Decide(request, options.Value, allowed, check, uploadsAllowed: true))
@@ -65,19 +64,14 @@ public static class ContributionsApi
                 return IntakeAnswers.Malformed(invalid);
             case IntakeDecision.Unsigned unsigned:
                 return IntakeAnswers.Unsigned(unsigned);
-            // Counted for the signer the signature proves, never for an address a request merely claims; the same signed
-            // contribution again (a replay of what the history publishes) is given back below.
-            case IntakeDecision.Accept(var submitted, _) when
-                await quota.TakeAsync(BatchIntake.QuotaScope, submitted.Contributor, limits.Value.PerContributor, limits.Value.Window, ct) is null:
-                return IntakeAnswers.OverQuota();
+            // Counted for the signer the signature proves, never for an address a request merely claims.
             case IntakeDecision.Accept(var submitted, var content):
-                // Not the client's to cancel once the signer's allowance is taken (see SignerQuota's remarks).
-                var appended = request.Upload is { } upload
-                    ? await appender.AppendUploadedAsync(submitted, upload.ToLowerInvariant(), check.Now, CancellationToken.None)
-                    : await appender.AppendAsync(submitted, content, CancellationToken.None);
+                var appended = await allowance.AppendWithinAsync(submitted.Contributor, request.Upload is { } upload
+                    ? none => appender.AppendUploadedAsync(submitted, upload.ToLowerInvariant(), check.Now, none)
+                    : none => appender.AppendAsync(submitted, content, none), ct);
+                if (appended is null)
+                    return IntakeAnswers.OverQuota();
                 IntakeMetrics.Stored("http", appended);
-                if (appended is AppendOutcome.AlreadyStored)
-                    await quota.GiveBackAsync(BatchIntake.QuotaScope, [submitted.Contributor], limits.Value.Window, CancellationToken.None);
                 return appended switch
                 {
                     AppendOutcome.Stored stored => IntakeAnswers.Stored(stored),

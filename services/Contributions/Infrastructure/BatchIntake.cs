@@ -1,24 +1,20 @@
 using CommunityAI.Contracts;
 using CommunityAI.Contributions.Domain;
 using CommunityAI.Formats.Signing;
-using CommunityAI.ServiceDefaults.Limits;
 using Microsoft.Extensions.Options;
 
 namespace CommunityAI.Contributions.Infrastructure;
 
 /// <summary>
 /// Bulk intake, shared by <c>POST /api/contributions/batch</c> and the partners' <c>SubmitContributions</c>: every item
-/// passes the single submission's checks (<see cref="ContributionIntake.Decide"/>, the signer's quota, the nonce), and the
+/// passes the single submission's checks (<see cref="ContributionIntake.Decide"/>, the signer's allowance, the nonce), and the
 /// accepted ones are stored in one transaction (<see cref="ContributionAppender.AppendManyAsync"/>). Each item is
 /// answered on its own, in order.
 /// </summary>
 public sealed class BatchIntake(
-    ContributionAppender appender, SignerQuota quota, IOptions<RateLimitOptions> limits, IOptions<IntakeOptions> options, SignedRequestCheck check,
+    ContributionAppender appender, ContributorAllowance allowance, IOptions<IntakeOptions> options, SignedRequestCheck check,
     LicencesInForce licences)
 {
-    /// <summary>The signer-quota scope the single submission counts in too, so a batch draws on the same allowance.</summary>
-    public const string QuotaScope = "contributions";
-
     public IntakeOptions Options => options.Value;
 
     /// <summary>
@@ -63,9 +59,7 @@ public sealed class BatchIntake(
         }
 
         // Each item counts for the signer its signature proves, as a single submission does.
-        var limit = limits.Value;
-        var granted = await quota.TakeEachAsync(QuotaScope, firsts.Select(a => a.Accept.Event.Contributor).ToList(),
-            limit.PerContributor, limit.Window, ct);
+        var granted = await allowance.TakeEachAsync([.. firsts.Select(a => a.Accept.Event.Contributor)], ct);
         var toAppend = new List<(int Index, ContributionSubmitted Submitted, byte[]? Content)>();
         for (var k = 0; k < firsts.Count; k++)
         {
@@ -89,8 +83,8 @@ public sealed class BatchIntake(
         }
 
         // Items stored before (a replay of what the history publishes) give back the allowance they took.
-        await quota.GiveBackAsync(QuotaScope, [.. toAppend.Where(a => outcomes[a.Index] is BatchItemOutcome.Appended { Outcome: AppendOutcome.AlreadyStored })
-            .Select(a => a.Submitted.Contributor)], limit.Window, CancellationToken.None);
+        await allowance.GiveBackAsync([.. toAppend.Where(a => outcomes[a.Index] is BatchItemOutcome.Appended { Outcome: AppendOutcome.AlreadyStored })
+            .Select(a => a.Submitted.Contributor)]);
         return outcomes;
     }
 

@@ -2,7 +2,6 @@ using CommunityAI.Contracts;
 using CommunityAI.Contributions.Domain;
 using CommunityAI.Contributions.Infrastructure;
 using CommunityAI.Formats.Signing;
-using CommunityAI.ServiceDefaults.Limits;
 using MassTransit;
 using Microsoft.Extensions.Options;
 
@@ -13,8 +12,7 @@ namespace CommunityAI.Contributions.IntegrationEvents.EventHandling;
 /// history (published by the outbox); only a message that cannot be read at all lands in the error queue.
 /// </summary>
 public sealed class SubmitContributionConsumer(
-    ContributionAppender appender, IOptions<IntakeOptions> options, SignedRequestCheck check, SignerQuota quota, IOptions<RateLimitOptions> limits,
-    LicencesInForce licences)
+    ContributionAppender appender, IOptions<IntakeOptions> options, SignedRequestCheck check, ContributorAllowance allowance, LicencesInForce licences)
     : IConsumer<SubmitContribution>
 {
     public async Task Consume(ConsumeContext<SubmitContribution> context)
@@ -26,9 +24,7 @@ public sealed class SubmitContributionConsumer(
         var refusal = decision switch
         {
             // The signer's allowance is the same however its contributions arrive: over HTTP, in a batch or here.
-            IntakeDecision.Accept(var submitted, _) when await quota.TakeAsync(BatchIntake.QuotaScope, submitted.Contributor,
-                limits.Value.PerContributor, limits.Value.Window, context.CancellationToken) is null => PartnerRefusal.OverQuota,
-            IntakeDecision.Accept(var submitted, var content) => PartnerRefusal.Of(await StoreAsync(submitted, content, context.CancellationToken)),
+            IntakeDecision.Accept(var submitted, var content) => await StoreAsync(submitted, content, context.CancellationToken),
             _ => PartnerRefusal.Of(decision),
         };
         if (refusal is not { } r)
@@ -40,13 +36,12 @@ public sealed class SubmitContributionConsumer(
             context.CancellationToken);
     }
 
-    private async Task<AppendOutcome> StoreAsync(ContributionSubmitted submitted, byte[]? content, CancellationToken ct)
+    private async Task<(string Field, string Reason, int Status)?> StoreAsync(ContributionSubmitted submitted, byte[]? content, CancellationToken ct)
     {
-        var outcome = await appender.AppendAsync(submitted, content, ct);
+        var outcome = await allowance.AppendWithinAsync(submitted.Contributor, none => appender.AppendAsync(submitted, content, none), ct);
+        if (outcome is null)
+            return PartnerRefusal.OverQuota;
         IntakeMetrics.Stored("bus", outcome);
-        // The same signed contribution again (a replay of what the history publishes) uses none of the signer's allowance.
-        if (outcome is AppendOutcome.AlreadyStored)
-            await quota.GiveBackAsync(BatchIntake.QuotaScope, [submitted.Contributor], limits.Value.Window, ct);
-        return outcome;
+        return PartnerRefusal.Of(outcome);
     }
 }
