@@ -35,10 +35,19 @@ public abstract class HistoryFollower(NpgsqlDataSource dataSource, string? strea
     /// acts on is not handed to <see cref="ApplyAsync"/>, so it stores no checkpoint, until the batches passed over reach
     /// <see cref="FeedBatch.UnstoredLimit"/> events: a follower of a rare event otherwise stored its checkpoint after every
     /// batch, each a commit of its own. Its stored checkpoint then lags the history while nothing it acts on comes, so a
-    /// follower whose checkpoint anything else reads as how far the history has been acted on keeps this default (the
-    /// ledger's score follower: appeals and invalidations wait for its credits by it).
+    /// follower whose checkpoint anything else reads as how far the history has been acted on bounds the lag in time
+    /// (<see cref="StoreAtLeastEvery"/>: the ledger's score follower, whose credits appeals and invalidations wait for by
+    /// it, and its invalidation follower, past whose checkpoint crediters read the history).
     /// </summary>
     protected virtual bool Wants(StoredEvent e) => true;
+
+    /// <summary>
+    /// When set, the checkpoint is stored at least this often while the history moves, even past events the follower does
+    /// not act on: a read that finds it this long since the last store hands <see cref="ApplyAsync"/> what it read (possibly
+    /// nothing) to store it. For a follower whose checkpoint others read as a boundary, so that what lies past it stays short
+    /// (the ledger's score and invalidation followers), without a commit per read.
+    /// </summary>
+    protected virtual TimeSpan? StoreAtLeastEvery => null;
 
     /// <summary>
     /// Whether <paramref name="e"/> came with its data, is of <paramref name="eventType"/> and, when given, on a stream
@@ -62,9 +71,10 @@ public abstract class HistoryFollower(NpgsqlDataSource dataSource, string? strea
 
     /// <summary>
     /// Waits for what <see cref="ApplyAsync"/> left committing, and throws if it failed: before each idle wait (a failure
-    /// surfaces without the next batch) and when the term ends, failed or not (the next leader reads a settled checkpoint).
+    /// surfaces without the next batch) and when the term ends (<paramref name="termEnds"/>), failed or not (the next
+    /// leader reads a settled checkpoint).
     /// </summary>
-    protected virtual Task SettleAsync() => Task.CompletedTask;
+    protected virtual Task SettleAsync(bool termEnds) => Task.CompletedTask;
 
     public async Task LeadAsync(LeaderTerm term, CancellationToken ct)
     {
@@ -74,10 +84,10 @@ public abstract class HistoryFollower(NpgsqlDataSource dataSource, string? strea
         }
         catch
         {
-            await SettleAsync().ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await SettleAsync(termEnds: true).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             throw;
         }
-        await SettleAsync();
+        await SettleAsync(termEnds: true);
     }
 
     private async Task FollowAsync(LeaderTerm term, CancellationToken ct)
@@ -86,26 +96,31 @@ public abstract class HistoryFollower(NpgsqlDataSource dataSource, string? strea
         var stored = await LoadCheckpointAsync(ct);
         var cursor = new FeedCursor(stored);
         var idle = new IdleWait(IdleDelay, LongestIdleDelay);
+        var cadence = StoreAtLeastEvery is { } every ? new CheckpointCadence(every) : null;
         while (!ct.IsCancellationRequested)
         {
             var committed = ownCommits?.Next;
             var batch = await feed.ReadAsync(cursor, BatchSize, ct);
             var wanted = batch.Events.Any(Wants);
-            if (batch.Next.Checkpoint > cursor.Checkpoint && batch.WorthActingOn(stored, wanted))
+            var acts = batch.Next.Checkpoint > cursor.Checkpoint && batch.WorthActingOn(stored, wanted);
+            // A checkpoint kept behind over events passed over (read before this batch, perhaps) is stored when due.
+            var due = batch.Next.Checkpoint > stored && cadence is { Due: true };
+            if (acts || due)
             {
                 if (!await ApplyAsync(batch.Events, batch.Next.Checkpoint, ct))
                 {
-                    await SettleAsync();
+                    await SettleAsync(termEnds: false);
                     if (!await term.WaitAsync(IdleDelay, ct))
                         return;
                     continue;
                 }
                 stored = batch.Next.Checkpoint;
+                cadence?.Stored();
             }
             cursor = batch.Next;
             var wait = batch.WaitBeforeNextRead(idle, BatchSize, wanted);
             if (wait > TimeSpan.Zero)
-                await SettleAsync();
+                await SettleAsync(termEnds: false);
             if (!await term.WaitOrWakeAsync(wait, committed, ct))
                 return;
         }

@@ -11,7 +11,8 @@ namespace Contributions.IntegrationTests;
 /// <summary>
 /// The private content handoff to quality-scoring follows the history, not the bus: a notice published by anyone holding
 /// a broker login releases nothing, a handoff read again from the history sends the contents again (which
-/// quality-scoring absorbs), and a content that does not open holds up no other.
+/// quality-scoring absorbs), a content that does not open holds up no other, and the checkpoint is stored at most once
+/// a second, not once a batch.
 /// </summary>
 public sealed class ScoringHandoffTests(ContributionsService service) : IClassFixture<ContributionsService>
 {
@@ -72,6 +73,64 @@ public sealed class ScoringHandoffTests(ContributionsService service) : IClassFi
         {
             service.Start();
         }
+    }
+
+    [Fact]
+    public async Task Contents_handed_over_one_batch_at_a_time_store_the_checkpoint_at_most_once_a_second_and_the_last_soon_after()
+    {
+        await using var tap = await BrokerTap.ConnectAsync(service.Broker);
+        await using var connection = new NpgsqlConnection(service.History);
+        await connection.OpenAsync();
+        // Every store of the handoff's checkpoint from here on, with the time it was written.
+        await using (var watch = new NpgsqlCommand("""
+            CREATE TABLE public.handoff_stores (at timestamptz NOT NULL DEFAULT clock_timestamp(), sequence bigint NOT NULL);
+            CREATE FUNCTION public.handoff_stored() RETURNS trigger LANGUAGE plpgsql AS
+              $$ BEGIN INSERT INTO public.handoff_stores (sequence) VALUES ((NEW.data->>'sequence')::bigint); RETURN NEW; END $$;
+            CREATE TRIGGER handoff_stored AFTER INSERT OR UPDATE ON contributions.mt_doc_followercheckpoint
+              FOR EACH ROW WHEN (NEW.id = 'scoring-handoff') EXECUTE FUNCTION public.handoff_stored();
+            """, connection))
+            await watch.ExecuteNonQueryAsync();
+        try
+        {
+            // Eight contributions, each stored and handed over before the next: eight batches for the handoff.
+            var ids = new List<string>();
+            for (var i = 0; i < 8; i++)
+                ids.AddRange(await SubmitAsync(tap, 1, $"handed over alone {i}"));
+            var last = await SequenceOfAsync(connection, ids[^1]);
+
+            var stores = await Eventually.MatchesAsync(() => StoresAsync(connection), s => s.Count > 0 && s[^1].Sequence >= last,
+                "the last content's checkpoint stored once the handoff went quiet", TimeSpan.FromSeconds(30));
+            // Stored apart from the batches (a commit a batch bought nothing): never twice within the second.
+            Assert.All(stores.Zip(stores.Skip(1)), pair => Assert.True(pair.Second.At - pair.First.At >= TimeSpan.FromSeconds(0.95),
+                $"stored at {pair.First.At:O} and again at {pair.Second.At:O}"));
+            Assert.True(stores.Count < ids.Count, $"{stores.Count} stores for {ids.Count} batches");
+        }
+        finally
+        {
+            await using var unwatch = new NpgsqlCommand("""
+                DROP TRIGGER handoff_stored ON contributions.mt_doc_followercheckpoint;
+                DROP FUNCTION public.handoff_stored(); DROP TABLE public.handoff_stores;
+                """, connection);
+            await unwatch.ExecuteNonQueryAsync();
+        }
+    }
+
+    private static async Task<List<(DateTime At, long Sequence)>> StoresAsync(NpgsqlConnection connection)
+    {
+        await using var command = new NpgsqlCommand("SELECT at, sequence FROM public.handoff_stores ORDER BY at", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var stores = new List<(DateTime, long)>();
+        while (await reader.ReadAsync())
+            stores.Add((reader.GetDateTime(0), reader.GetInt64(1)));
+        return stores;
+    }
+
+    private static async Task<long> SequenceOfAsync(NpgsqlConnection connection, string contributionId)
+    {
+        await using var command = new NpgsqlCommand(
+            "SELECT seq_id FROM history.mt_events WHERE stream_id = @s AND type = 'contribution_submitted'", connection);
+        command.Parameters.AddWithValue("s", "contributions/" + contributionId);
+        return (long)(await command.ExecuteScalarAsync())!;
     }
 
     /// <summary>Submits <paramref name="count"/> contributions in one batch and waits until every content is handed over.</summary>

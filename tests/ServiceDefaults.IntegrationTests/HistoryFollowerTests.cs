@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using CommunityAI.ServiceDefaults.Background;
 using CommunityAI.ServiceDefaults.History;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -82,6 +83,37 @@ public sealed class HistoryFollowerTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task A_follower_that_stores_at_least_every_second_is_handed_what_it_passes_over_about_once_a_second()
+    {
+        var follower = new ChoosyFollower(_dataSource, storeAtLeastEvery: TimeSpan.FromSeconds(1));
+        var loop = new LeaderLoop<ChoosyFollower>(follower, _dataSource, TimeProvider.System, NullLoggerFactory.Instance);
+        await loop.StartAsync(CancellationToken.None);
+        try
+        {
+            // Probes only, none it wants, a few a second for three seconds: read as they come, stored now and then.
+            var started = Stopwatch.StartNew();
+            for (var n = 4; n <= 18; n++)
+            {
+                await AppendAsync(n, "probe");
+                await Task.Delay(200);
+            }
+            await Eventually.MatchesAsync(() => Task.FromResult(follower.AppliedCopy()), a => a.Count > 0 && a[^1] == 18,
+                "the last probe's checkpoint handed over to store", TimeSpan.FromSeconds(30));
+            var applied = follower.AppliedCopy();
+            // Never twice within the second; and not once a read (each probe was read on its own: the loop's first
+            // idle step is 200 ms), which without the bound would be never (the test above).
+            Assert.True(applied.Count <= Math.Ceiling(started.Elapsed.TotalSeconds) + 1, $"{applied.Count} stores in {started.Elapsed}");
+            Assert.True(applied.Count >= 2, $"{applied.Count} stores");
+            Assert.Equal(applied.Order(), applied);
+        }
+        finally
+        {
+            await loop.StopAsync(CancellationToken.None);
+            loop.Dispose();
+        }
+    }
+
     private async Task AppendAsync(long sequence, string type)
     {
         await using var command = _dataSource.CreateCommand($"INSERT INTO {HistoryStoreExtensions.EventsSchema}.mt_events VALUES (@n, gen_random_uuid(), 'test/' || @n, 1, @type, now(), '{{}}')");
@@ -91,15 +123,23 @@ public sealed class HistoryFollowerTests : IAsyncLifetime
     }
 
     /// <summary>Wants events of type <c>wanted</c> only; records the checkpoints it was handed and the last event it was asked about.</summary>
-    private sealed class ChoosyFollower(NpgsqlDataSource dataSource) : HistoryFollower(dataSource, "test/")
+    private sealed class ChoosyFollower(NpgsqlDataSource dataSource, TimeSpan? storeAtLeastEvery = null) : HistoryFollower(dataSource, "test/")
     {
         private long _askedUpTo;
 
         public override LeaderLoopSettings Settings { get; } = new("probe:choosy-follower");
 
+        protected override TimeSpan? StoreAtLeastEvery => storeAtLeastEvery;
+
         public long AskedUpTo => Interlocked.Read(ref _askedUpTo);
 
         public List<long> Applied { get; } = [];
+
+        public List<long> AppliedCopy()
+        {
+            lock (Applied)
+                return [.. Applied];
+        }
 
         protected override bool Wants(StoredEvent e)
         {
@@ -150,7 +190,7 @@ public sealed class HistoryFollowerTests : IAsyncLifetime
             return Task.FromResult(true);
         }
 
-        protected override Task SettleAsync() => _committing;
+        protected override Task SettleAsync(bool termEnds) => _committing;
 
         private async Task CommitAsync(Task before, long checkpoint)
         {

@@ -48,7 +48,7 @@ public sealed partial class LogWriter(
     }
 
     /// <summary>The batch in flight commits or fails on its own; waiting for it surfaces a failure and settles the head.</summary>
-    protected override Task SettleAsync() => _appender?.FlushAsync() ?? Task.CompletedTask;
+    protected override Task SettleAsync(bool termEnds) => _appender?.FlushAsync() ?? Task.CompletedTask;
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Appended {Count} entries; tree size {TreeSize}")]
     private partial void LogAppended(int count, long treeSize);

@@ -19,7 +19,7 @@ namespace CommunityAI.RewardLedger.Infrastructure;
 /// Two parts, which together are every activation committed when the second is read: the activations up to
 /// <see cref="InvalidationFollower"/>'s checkpoint, which it stores as <see cref="InvalidatedContribution"/> documents in the
 /// transaction that moves the checkpoint (loaded by key), and the history's activations after that checkpoint (a
-/// <c>seq_id</c> range, on the events table's primary key: the follower keeps close to the history's head). The checkpoint
+/// <c>seq_id</c> range, on the events table's primary key: the follower stores its checkpoint at least once a second). The checkpoint
 /// is read before the documents, so every document it covers is there; a checkpoint moved on since only means the range
 /// also holds activations the documents hold. Searching the whole events table instead took 1.4 s a batch at 1M events.
 /// </remarks>
