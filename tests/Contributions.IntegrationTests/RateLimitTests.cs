@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Npgsql;
 
 namespace Contributions.IntegrationTests;
 
@@ -212,5 +213,60 @@ public sealed class PartnerSignerQuotaTests(SignerThrottledContributionsService 
         Assert.Equal(("corr-quota-2", "contributor", 429),
             (rejected.GetProperty("correlationId").GetString(), rejected.GetProperty("field").GetString(), rejected.GetProperty("status").GetInt32()));
         Assert.Equal(0, await service.CountEventsAsync("contributions/" + ids[2]));
+    }
+}
+
+/// <summary>A submission the store refuses to record uses none of its signer's allowance (its own fixture: the test makes the store fail).</summary>
+public sealed class RefusedByTheStoreQuotaTests(SignerThrottledContributionsService service) : IClassFixture<SignerThrottledContributionsService>
+{
+    [Fact]
+    public async Task A_submission_alone_or_in_a_batch_that_the_store_failed_to_record_gives_back_its_allowance()
+    {
+        const int Signer = 3, Other = 2;
+        using (var earlier = await service.Client.PostAsJsonAsync("/api/contributions", Signed.Contribution(keyIndex: Other, text: "recorded before").Body))
+            Assert.Equal(HttpStatusCode.Accepted, earlier.StatusCode);
+        // The store refuses every contribution's transaction while this trigger stands (as a full disk or a failover would).
+        await ExecuteAsync("""
+            CREATE FUNCTION contributions.refuse_for_test() RETURNS trigger LANGUAGE plpgsql AS
+              $$ BEGIN RAISE EXCEPTION 'the store is refusing writes for this test'; END $$;
+            CREATE TRIGGER refuse_for_test BEFORE INSERT ON contributions.mt_doc_nonceuse
+              FOR EACH ROW EXECUTE FUNCTION contributions.refuse_for_test();
+            """);
+        try
+        {
+            // Three times the allowance (2), alone and in batches: each refused by the store, nothing recorded.
+            for (var i = 0; i < 3; i++)
+            {
+                using var alone = await service.Client.PostAsJsonAsync("/api/contributions", Signed.Contribution(keyIndex: Signer, text: $"refused alone {i}").Body);
+                Assert.True((int)alone.StatusCode >= 500, $"alone: {alone.StatusCode}");
+                using var batch = await service.Client.PostAsJsonAsync("/api/contributions/batch", new
+                {
+                    contributions = new[] { Signed.Contribution(keyIndex: Signer, text: $"refused in a batch {i}").Body, Signed.Contribution(keyIndex: Signer, text: $"refused too {i}").Body },
+                });
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, batch.StatusCode);
+            }
+        }
+        finally
+        {
+            await ExecuteAsync("DROP TRIGGER refuse_for_test ON contributions.mt_doc_nonceuse; DROP FUNCTION contributions.refuse_for_test();");
+        }
+        Assert.Equal(1, await service.CountEventsOfTypeAsync("contribution_submitted"));
+
+        // The signer's allowance is whole: two accepted, the third refused.
+        for (var i = 0; i < 2; i++)
+        {
+            using var accepted = await service.Client.PostAsJsonAsync("/api/contributions", Signed.Contribution(keyIndex: Signer, text: $"recorded {i}").Body);
+            Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        }
+        using var over = await service.Client.PostAsJsonAsync("/api/contributions", Signed.Contribution(keyIndex: Signer, text: "one too many").Body);
+        Assert.Equal(HttpStatusCode.TooManyRequests, over.StatusCode);
+    }
+
+    private async Task ExecuteAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(service.History);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
     }
 }

@@ -88,7 +88,7 @@ public static class ContributionsApi
     /// <summary>
     /// Up to <see cref="IntakeOptions.MaxBatchItems"/> signed contributions: each checked as the single endpoint checks it
     /// and answered on its own, the accepted ones stored in one transaction. When that transaction fails, nothing of the
-    /// batch is stored (503); the same batch may then be sent again as it is.
+    /// batch is stored (503) and its items' allowances are given back; the same batch may then be sent again as it is.
     /// </summary>
     public static async Task<Results<Ok<BatchResult>, ValidationProblem, ProblemHttpResult>> SubmitBatchAsync(
         SubmitContributionsRequest request, BatchIntake intake, CancellationToken ct)

@@ -71,7 +71,17 @@ public sealed class BatchIntake(
         }
 
         // Not the client's to cancel once the signers' allowances are taken (see SignerQuota's remarks).
-        var appended = await appender.AppendManyAsync([.. toAppend.Select(a => (a.Submitted, a.Content))], CancellationToken.None);
+        AppendOutcome[] appended;
+        try
+        {
+            appended = await appender.AppendManyAsync([.. toAppend.Select(a => (a.Submitted, a.Content))], CancellationToken.None);
+        }
+        catch
+        {
+            // Nothing of the batch is stored: sent again as it is (the 503 says so), it takes the allowance again.
+            await allowance.GiveBackUnstoredAsync([.. toAppend.Select(a => a.Submitted.Contributor)]);
+            throw;
+        }
         for (var j = 0; j < toAppend.Count; j++)
             outcomes[toAppend[j].Index] = new BatchItemOutcome.Appended(appended[j]);
         foreach (var (i, first) in repeats)

@@ -7,7 +7,7 @@ namespace CommunityAI.Contributions.Infrastructure;
 /// <summary>
 /// The one allowance every signed contribution draws on, however it arrives (alone over HTTP, in a batch, on the bus):
 /// taken for the signer its signature proves, given back when the contribution turns out to be stored already (a replay
-/// of what the history publishes uses none of it).
+/// of what the history publishes uses none of it) or when the store refused to record it (sent again, it takes it again).
 /// </summary>
 public sealed class ContributorAllowance(SignerQuota quota, IOptions<RateLimitOptions> limits)
 {
@@ -25,7 +25,16 @@ public sealed class ContributorAllowance(SignerQuota quota, IOptions<RateLimitOp
         var limit = limits.Value;
         if (await quota.TakeAsync(Scope, signer, limit.PerContributor, limit.Window, ct) is null)
             return null;
-        var outcome = await append(CancellationToken.None);
+        AppendOutcome outcome;
+        try
+        {
+            outcome = await append(CancellationToken.None);
+        }
+        catch
+        {
+            await GiveBackUnstoredAsync([signer]);
+            throw;
+        }
         if (outcome is AppendOutcome.AlreadyStored)
             await GiveBackAsync([signer]);
         return outcome;
@@ -38,4 +47,12 @@ public sealed class ContributorAllowance(SignerQuota quota, IOptions<RateLimitOp
     /// <summary>Gives back one per entry: contributions that were stored already. Never cancelled, like the append before it.</summary>
     public Task GiveBackAsync(IReadOnlyCollection<string> signers) =>
         quota.GiveBackAsync(Scope, signers, limits.Value.Window, CancellationToken.None);
+
+    /// <summary>
+    /// Gives back one per entry whose append failed (the store refused its transaction, so nothing was stored): sent again,
+    /// it takes its allowance again, once. Called on the way out of a failure, so its own failure (the store still away:
+    /// the allowance then stays taken, as before this existed) is not thrown over the first.
+    /// </summary>
+    public async Task GiveBackUnstoredAsync(IReadOnlyCollection<string> signers) =>
+        await GiveBackAsync(signers).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
 }
