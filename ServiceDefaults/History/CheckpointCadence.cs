@@ -7,8 +7,8 @@ namespace CommunityAI.ServiceDefaults.History;
 /// every <see cref="Every"/> while it keeps moving. Each store is a commit of its own (at 10/s quality-scoring's outbox
 /// stored 26 a second, the log's notice publisher 10, contributions' scoring hand-off 10), and a restart does again at
 /// most that much of what was done before it, as a crash between the work and its store always could: consumers take it
-/// as a re-publish. The outboxes, the log's notice publisher and the hand-off use it, and so does a history follower that
-/// stores its checkpoint past events it passes over (<see cref="HistoryFollower.StoreAtLeastEvery"/>).
+/// as a re-publish. The outboxes, the log's notice publisher and the hand-off use it, and so does a history follower
+/// that stores its checkpoint past events it passes over (<see cref="HistoryFollower.StoreAtLeastEvery"/>).
 /// </summary>
 public sealed class CheckpointCadence(TimeSpan every)
 {

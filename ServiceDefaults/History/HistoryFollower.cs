@@ -31,21 +31,22 @@ public abstract class HistoryFollower(NpgsqlDataSource dataSource, string? strea
     protected virtual TimeSpan LongestIdleDelay => TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// Whether the follower acts on <paramref name="e"/>; every event unless a follower says otherwise. A batch with none it
-    /// acts on is not handed to <see cref="ApplyAsync"/>, so it stores no checkpoint, until the batches passed over reach
-    /// <see cref="FeedBatch.UnstoredLimit"/> events: a follower of a rare event otherwise stored its checkpoint after every
-    /// batch, each a commit of its own. Its stored checkpoint then lags the history while nothing it acts on comes, so a
-    /// follower whose checkpoint anything else reads as how far the history has been acted on bounds the lag in time
-    /// (<see cref="StoreAtLeastEvery"/>: the ledger's score follower, whose credits appeals and invalidations wait for by
-    /// it, and its invalidation follower, past whose checkpoint crediters read the history).
+    /// Whether the follower acts on <paramref name="e"/>; every event unless a follower says otherwise. A batch with
+    /// none it acts on is not handed to <see cref="ApplyAsync"/>, so it stores no checkpoint, until the batches passed
+    /// over reach <see cref="FeedBatch.UnstoredLimit"/> events: a follower of a rare event otherwise stored its
+    /// checkpoint after every batch, each a commit of its own. Its stored checkpoint then lags the history while
+    /// nothing it acts on comes, so a follower whose checkpoint anything else reads as how far the history has been
+    /// acted on bounds the lag in time (<see cref="StoreAtLeastEvery"/>: the ledger's score follower, whose credits
+    /// appeals and invalidations wait for by it, and its invalidation follower, past whose checkpoint crediters read
+    /// the history).
     /// </summary>
     protected virtual bool Wants(StoredEvent e) => true;
 
     /// <summary>
-    /// When set, the checkpoint is stored at least this often while the history moves, even past events the follower does
-    /// not act on: a read that finds it this long since the last store hands <see cref="ApplyAsync"/> what it read (possibly
-    /// nothing) to store it. For a follower whose checkpoint others read as a boundary, so that what lies past it stays short
-    /// (the ledger's score and invalidation followers), without a commit per read.
+    /// When set, the checkpoint is stored at least this often while the history moves, even past events the follower
+    /// does not act on: a read that finds it this long since the last store hands <see cref="ApplyAsync"/> what it read
+    /// (possibly nothing) to store it. For a follower whose checkpoint others read as a boundary, so that what lies
+    /// past it stays short (the ledger's score and invalidation followers), without a commit per read.
     /// </summary>
     protected virtual TimeSpan? StoreAtLeastEvery => null;
 

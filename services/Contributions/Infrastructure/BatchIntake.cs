@@ -7,9 +7,9 @@ namespace CommunityAI.Contributions.Infrastructure;
 
 /// <summary>
 /// Bulk intake, shared by <c>POST /api/contributions/batch</c> and the partners' <c>SubmitContributions</c>: every item
-/// passes the single submission's checks (<see cref="ContributionIntake.Decide"/>, the signer's allowance, the nonce), and the
-/// accepted ones are stored in one transaction (<see cref="ContributionAppender.AppendManyAsync"/>). Each item is
-/// answered on its own, in order.
+/// passes the single submission's checks (<see cref="ContributionIntake.Decide"/>, the signer's allowance, the nonce),
+/// and the accepted ones are stored in one transaction (<see cref="ContributionAppender.AppendManyAsync"/>). Each item
+/// is answered on its own, in order.
 /// </summary>
 public sealed class BatchIntake(
     ContributionAppender appender, ContributorAllowance allowance, IOptions<IntakeOptions> options, SignedRequestCheck check,

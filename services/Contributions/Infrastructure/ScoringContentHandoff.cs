@@ -12,13 +12,14 @@ using Npgsql;
 namespace CommunityAI.Contributions.Infrastructure;
 
 /// <summary>
-/// Hands each stored contribution's content to quality-scoring privately (<see cref="ScoringContents"/> on its own queue),
-/// since the history and the public bus carry only the hash. Follows this service's streams in the history (one replica
-/// at a time) and, per batch of stored <see cref="ContributionSubmitted"/> events, reads their contents in one statement
-/// and sends them in one message (or a few, for large contents), then moves its checkpoint (stored at most once a
-/// second, <see cref="StoreCheckpointEvery"/>): every stored content is handed over at least once, whatever crashed between, and
-/// quality-scoring takes each contribution in once. Content erased before the handoff is not handed over,
-/// nor content larger than <see cref="ScoringContent.MaxHandedOverBytes"/> (no text quality-scoring would check).
+/// Hands each stored contribution's content to quality-scoring privately (<see cref="ScoringContents"/> on its own
+/// queue), since the history and the public bus carry only the hash. Follows this service's streams in the history (one
+/// replica at a time) and, per batch of stored <see cref="ContributionSubmitted"/> events, reads their contents in one
+/// statement and sends them in one message (or a few, for large contents), then moves its checkpoint (stored at most
+/// once a second, <see cref="StoreCheckpointEvery"/>): every stored content is handed over at least once, whatever
+/// crashed between, and quality-scoring takes each contribution in once. Content erased before the handoff is not
+/// handed over, nor content larger than <see cref="ScoringContent.MaxHandedOverBytes"/> (no text quality-scoring would
+/// check).
 /// </summary>
 /// <remarks>
 /// It used to be a consumer of the outbox's own <see cref="ContributionSubmitted"/> notices: a round trip through the
@@ -44,10 +45,10 @@ public sealed partial class ScoringContentHandoff(
     protected override int BatchSize => 200;
 
     /// <summary>
-    /// The least time between two stores of the checkpoint while batches keep coming. It is stored apart from what a batch
-    /// does (its contents go to the broker, not the store), and quality-scoring takes each contribution in once, so contents
-    /// handed over again after a crash change nothing: a commit per batch (ten a second at 10/s) bought nothing a commit a
-    /// second does not.
+    /// The least time between two stores of the checkpoint while batches keep coming. It is stored apart from what a
+    /// batch does (its contents go to the broker, not the store), and quality-scoring takes each contribution in once,
+    /// so contents handed over again after a crash change nothing: a commit per batch (ten a second at 10/s) bought
+    /// nothing a commit a second does not.
     /// </summary>
     public static readonly TimeSpan StoreCheckpointEvery = TimeSpan.FromSeconds(1);
 
@@ -64,7 +65,7 @@ public sealed partial class ScoringContentHandoff(
 
     protected override bool Wants(StoredEvent e) => Is(e, SubmittedType);
 
-    /// <summary>Sends the batch's contents, waits for the broker's confirms, then moves the checkpoint (stored when due).</summary>
+    /// <summary>Sends the batch's contents, waits for the broker's confirms, then moves the checkpoint.</summary>
     protected override async Task<bool> ApplyAsync(IReadOnlyList<StoredEvent> events, long checkpoint, CancellationToken ct)
     {
         var submitted = events
@@ -96,8 +97,8 @@ public sealed partial class ScoringContentHandoff(
     }
 
     /// <summary>
-    /// Before the loop waits, what was sent is stored when due, so within <see cref="StoreCheckpointEvery"/> of the loop
-    /// going quiet; when the term ends, at once.
+    /// Before the loop waits, what was sent is stored when due, so within <see cref="StoreCheckpointEvery"/> of the
+    /// loop going quiet; when the term ends, at once.
     /// </summary>
     protected override Task SettleAsync(bool termEnds) => StoreWhenDueAsync(CancellationToken.None, now: termEnds);
 

@@ -50,7 +50,8 @@ public sealed class InvalidationFollower(NpgsqlDataSource dataSource, IDocumentS
     protected override bool Wants(StoredEvent e) => Is(e, ActivatedType, under: RewardPolicyBook.GovernanceStreamPrefix);
 
     // Crediters read the history past this checkpoint (InvalidationHistory), so it is kept within about a second of the
-    // head: stored after every read, it was a commit five times a second under load for an event that comes a few times a year.
+    // head: stored after every read, it was a commit five times a second under load for an event that comes a few times
+    // a year.
     protected override TimeSpan? StoreAtLeastEvery => TimeSpan.FromSeconds(1);
 
     protected override async Task<bool> ApplyAsync(IReadOnlyList<StoredEvent> events, long checkpoint, CancellationToken ct)

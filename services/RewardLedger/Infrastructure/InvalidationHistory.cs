@@ -10,18 +10,19 @@ namespace CommunityAI.RewardLedger.Infrastructure;
 
 /// <summary>
 /// The activated <c>contribution-invalidation</c> proposals as the history records them (governance's stored
-/// <see cref="PolicyActivated"/>), for a credit that may be recorded after its contribution was invalidated: the credit then
-/// carries its reversal in its own transaction (a quality credit in <see cref="CreditWriter"/>, a gain credit in
+/// <see cref="PolicyActivated"/>), for a credit that may be recorded after its contribution was invalidated: the credit
+/// then carries its reversal in its own transaction (a quality credit in <see cref="CreditWriter"/>, a gain credit in
 /// <see cref="GainCrediter"/>), and for an appeal settled after it, which then pays the contributor nothing
 /// (<see cref="AppealSettler"/>).
 /// </summary>
 /// <remarks>
 /// Two parts, which together are every activation committed when the second is read: the activations up to
-/// <see cref="InvalidationFollower"/>'s checkpoint, which it stores as <see cref="InvalidatedContribution"/> documents in the
-/// transaction that moves the checkpoint (loaded by key), and the history's activations after that checkpoint (a
-/// <c>seq_id</c> range, on the events table's primary key: the follower stores its checkpoint at least once a second). The checkpoint
-/// is read before the documents, so every document it covers is there; a checkpoint moved on since only means the range
-/// also holds activations the documents hold. Searching the whole events table instead took 1.4 s a batch at 1M events.
+/// <see cref="InvalidationFollower"/>'s checkpoint, which it stores as <see cref="InvalidatedContribution"/> documents
+/// in the transaction that moves the checkpoint (loaded by key), and the history's activations after that checkpoint (a
+/// <c>seq_id</c> range, on the events table's primary key: the follower stores its checkpoint at least once a second).
+/// The checkpoint is read before the documents, so every document it covers is there; a checkpoint moved on since only
+/// means the range also holds activations the documents hold. Searching the whole events table instead took 1.4 s a
+/// batch at 1M events.
 /// </remarks>
 internal static class InvalidationHistory
 {

@@ -30,17 +30,17 @@ public sealed class ScoreFollower(NpgsqlDataSource dataSource, IDocumentStore st
 
     protected override TimeSpan IdleDelay => TimeSpan.FromMilliseconds(50);
 
-    // A score is credited within a quarter of a second of being recorded, even after a quiet spell: a read that finds none
-    // is cheap, and scores come from another service, whose commits cannot wake this loop.
+    // A score is credited within a quarter of a second of being recorded, even after a quiet spell: a read that finds
+    // none is cheap, and scores come from another service, whose commits cannot wake this loop.
     protected override TimeSpan LongestIdleDelay => TimeSpan.FromMilliseconds(250);
 
     private static readonly string ScoredType = OutboxRoutes.EventTypeName(typeof(ContributionScored));
 
     protected override bool Wants(StoredEvent e) => Is(e, ScoredType, under: ScoringStreamPrefix);
 
-    // Appeals and invalidations wait for credits by this checkpoint (CreditedUpToAsync), so past events without a score it
-    // is still stored about once a second: stored after every read, it was a commit of its own up to 20 times a second
-    // under load (every read found some event, most of them not scores).
+    // Appeals and invalidations wait for credits by this checkpoint (CreditedUpToAsync), so past events without a score
+    // it is still stored about once a second: stored after every read, it was a commit of its own up to 20 times a
+    // second under load (every read found some event, most of them not scores).
     protected override TimeSpan? StoreAtLeastEvery => TimeSpan.FromSeconds(1);
 
     public override LeaderLoopSettings Settings { get; } = new("reward-ledger:scores");
