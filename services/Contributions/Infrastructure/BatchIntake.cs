@@ -58,32 +58,19 @@ public sealed class BatchIntake(
                 repeats.Add((i, firstWithNonce[NonceUse.KeyFor(accept.Event.Contributor, accept.Event.Nonce)]));
         }
 
-        // Each item counts for the signer its signature proves, as a single submission does.
-        var granted = await allowance.TakeEachAsync([.. firsts.Select(a => a.Accept.Event.Contributor)], ct);
-        var toAppend = new List<(int Index, ContributionSubmitted Submitted, byte[]? Content)>();
+        // Each item counts for the signer its signature proves, as a single submission does; the accepted are stored in
+        // one transaction, not the client's to cancel once their allowances are taken (see SignerQuota's remarks). A
+        // failure throws (nothing of the batch is stored: the 503 says it may be sent again as it is).
+        var appended = await allowance.AppendEachWithinAsync([.. firsts.Select(a => a.Accept.Event.Contributor)],
+            (granted, none) => appender.AppendManyAsync([.. granted.Select(k => (firsts[k].Accept.Event, firsts[k].Accept.Content))], none),
+            ct);
         for (var k = 0; k < firsts.Count; k++)
         {
-            var (i, (submitted, content)) = firsts[k];
-            if (granted[k])
-                toAppend.Add((i, submitted, content));
-            else
-                outcomes[i] = new BatchItemOutcome.OverQuota(submitted.Contributor);
+            var (i, accept) = firsts[k];
+            outcomes[i] = appended[k] is { } outcome
+                ? new BatchItemOutcome.Appended(outcome)
+                : new BatchItemOutcome.OverQuota(accept.Event.Contributor);
         }
-
-        // Not the client's to cancel once the signers' allowances are taken (see SignerQuota's remarks).
-        AppendOutcome[] appended;
-        try
-        {
-            appended = await appender.AppendManyAsync([.. toAppend.Select(a => (a.Submitted, a.Content))], CancellationToken.None);
-        }
-        catch
-        {
-            // Nothing of the batch is stored: sent again as it is (the 503 says so), it takes the allowance again.
-            await allowance.GiveBackUnstoredAsync([.. toAppend.Select(a => a.Submitted.Contributor)]);
-            throw;
-        }
-        for (var j = 0; j < toAppend.Count; j++)
-            outcomes[toAppend[j].Index] = new BatchItemOutcome.Appended(appended[j]);
         foreach (var (i, first) in repeats)
         {
             var repeated = ((IntakeDecision.Accept)decisions[i]).Event;
@@ -91,10 +78,6 @@ public sealed class BatchIntake(
                 ? new BatchItemOutcome.Appended(Repeat(repeated, earlier.Outcome))
                 : new BatchItemOutcome.OverQuota(repeated.Contributor);
         }
-
-        // Items stored before (a replay of what the history publishes) give back the allowance they took.
-        await allowance.GiveBackAsync([.. toAppend.Where(a => outcomes[a.Index] is BatchItemOutcome.Appended { Outcome: AppendOutcome.AlreadyStored })
-            .Select(a => a.Submitted.Contributor)]);
         return outcomes;
     }
 

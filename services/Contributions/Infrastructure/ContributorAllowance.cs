@@ -26,38 +26,53 @@ public sealed class ContributorAllowance(SignerQuota quota, IOptions<RateLimitOp
         var limit = limits.Value;
         if (await quota.TakeAsync(Scope, signer, limit.PerContributor, limit.Window, ct) is null)
             return null;
-        AppendOutcome outcome;
-        try
-        {
-            outcome = await append(CancellationToken.None);
-        }
-        catch
-        {
-            await GiveBackUnstoredAsync([signer]);
-            throw;
-        }
-        if (outcome is AppendOutcome.AlreadyStored)
-            await GiveBackAsync([signer]);
-        return outcome;
+        return (await AppendGivingBackAsync([signer], async none => [await append(none)]))[0];
     }
 
     /// <summary>
-    /// One of the allowance per entry (a signer may appear many times), in order; per entry, whether it was granted.
+    /// Takes one of the allowance per entry (a signer may appear many times), then runs <paramref name="append"/> once
+    /// for the entries granted, by their indexes in <paramref name="signers"/>, in order. Per entry, its outcome, or
+    /// null when its signer's allowance is used up. As for one, the append runs without <paramref name="ct"/>, and a
+    /// replay or a failed append gives back what it took.
     /// </summary>
-    public Task<bool[]> TakeEachAsync(IReadOnlyList<string> signers, CancellationToken ct) =>
-        quota.TakeEachAsync(Scope, signers, limits.Value.PerContributor, limits.Value.Window, ct);
+    public async Task<AppendOutcome?[]> AppendEachWithinAsync(
+        IReadOnlyList<string> signers, Func<IReadOnlyList<int>, CancellationToken, Task<AppendOutcome[]>> append, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(signers);
+        ArgumentNullException.ThrowIfNull(append);
+        var granted = await quota.TakeEachAsync(Scope, signers, limits.Value.PerContributor, limits.Value.Window, ct);
+        var indexes = Enumerable.Range(0, signers.Count).Where(i => granted[i]).ToArray();
+        var appended = await AppendGivingBackAsync([.. indexes.Select(i => signers[i])], none => append(indexes, none));
+        var outcomes = new AppendOutcome?[signers.Count];
+        for (var k = 0; k < indexes.Length; k++)
+            outcomes[indexes[k]] = appended[k];
+        return outcomes;
+    }
 
     /// <summary>
-    /// Gives back one per entry: contributions that were stored already. Never cancelled, like the append before it.
+    /// Runs an append whose <paramref name="signers"/> (one per item, in order) took their allowance, and gives it back
+    /// for the items stored already (a replay of what the history publishes uses none of it), or for all when the
+    /// append failed (the store refused its transaction, so nothing was stored: sent again, each takes it again, once).
     /// </summary>
-    public Task GiveBackAsync(IReadOnlyCollection<string> signers) =>
+    private async Task<AppendOutcome[]> AppendGivingBackAsync(IReadOnlyList<string> signers, Func<CancellationToken, Task<AppendOutcome[]>> append)
+    {
+        AppendOutcome[] outcomes;
+        try
+        {
+            outcomes = await append(CancellationToken.None);
+        }
+        catch
+        {
+            // On the way out of a failure: the give-back's own failure (the store still away: the allowance then stays
+            // taken) is not thrown over the first.
+            await GiveBackAsync(signers).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            throw;
+        }
+        await GiveBackAsync([.. signers.Where((_, i) => outcomes[i] is AppendOutcome.AlreadyStored)]);
+        return outcomes;
+    }
+
+    // Never cancelled, like the append before it.
+    private Task GiveBackAsync(IReadOnlyCollection<string> signers) =>
         quota.GiveBackAsync(Scope, signers, limits.Value.Window, CancellationToken.None);
-
-    /// <summary>
-    /// Gives back one per entry whose append failed (the store refused its transaction, so nothing was stored): sent
-    /// again, it takes its allowance again, once. Called on the way out of a failure, so its own failure (the store
-    /// still away: the allowance then stays taken, as before this existed) is not thrown over the first.
-    /// </summary>
-    public async Task GiveBackUnstoredAsync(IReadOnlyCollection<string> signers) =>
-        await GiveBackAsync(signers).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
 }
