@@ -3,23 +3,58 @@ using System.Diagnostics;
 namespace CommunityAI.ServiceDefaults.History;
 
 /// <summary>
-/// When a loop whose work is safe to do twice stores how far it has got: at once after a quiet spell, then at most once
+/// How far a loop whose work is safe to do twice has got (<see cref="Done"/>) and how far it has stored that
+/// (<see cref="Stored"/>), and when the one is stored as the other: at once after a quiet spell, then at most once
 /// every <see cref="Every"/> while it keeps moving. Each store is a commit of its own (at 10/s quality-scoring's outbox
-/// stored 26 a second, the log's notice publisher 10, contributions' scoring hand-off 10), and a restart does again at
-/// most that much of what was done before it, as a crash between the work and its store always could: consumers take it
-/// as a re-publish. The outboxes, the log's notice publisher and the hand-off use it, and so does a history follower
-/// that stores its checkpoint past events it passes over (<see cref="HistoryFollower.StoreAtLeastEvery"/>).
+/// stored 26 a second, the log's notice publisher 10, contributions' scoring hand-off 10, its view projector 5 past
+/// batches that changed no view), and a restart does again at most that much of what was done before it, as a crash
+/// between the work and its store always could: consumers take it as a re-publish. The outboxes, the log's notice
+/// publisher, the hand-off, the view projector and a history follower that stores its checkpoint past events it passes
+/// over (<see cref="HistoryFollower.StoreAtLeastEvery"/>) keep their checkpoints with it.
 /// </summary>
-public sealed class CheckpointCadence(TimeSpan every)
+/// <param name="stored">The checkpoint loaded when the loop's term began.</param>
+/// <param name="every">The least time between two stores while the loop keeps moving; null for a loop that stores only
+/// with its work (then nothing is ever <see cref="Due"/>).</param>
+public sealed class CheckpointCadence<T>(T stored, TimeSpan? every) where T : notnull
 {
     private long? _storedAt;
 
-    /// <summary>The least time between two stores while the publisher keeps moving.</summary>
-    public TimeSpan Every { get; } = every;
+    /// <summary>The least time between two stores while the loop keeps moving.</summary>
+    public TimeSpan? Every { get; } = every;
 
-    /// <summary>Whether a checkpoint that moved should be stored now.</summary>
-    public bool Due => _storedAt is null || Stopwatch.GetElapsedTime(_storedAt.Value) >= Every;
+    /// <summary>How far the work is done; past <see cref="Stored"/> until it is stored.</summary>
+    public T Done { get; private set; } = stored;
 
-    /// <summary>Says the checkpoint was just stored.</summary>
-    public void Stored() => _storedAt = Stopwatch.GetTimestamp();
+    /// <summary>The checkpoint stored last (or loaded).</summary>
+    public T Stored { get; private set; } = stored;
+
+    /// <summary>Whether the work moved past what is stored.</summary>
+    public bool Pending => !EqualityComparer<T>.Default.Equals(Done, Stored);
+
+    /// <summary>Whether the work moved past what is stored and it is time to store it.</summary>
+    public bool Due => Pending && Every is { } period && (_storedAt is null || Stopwatch.GetElapsedTime(_storedAt.Value) >= period);
+
+    /// <summary>Says the work is done up to <paramref name="done"/>, not stored yet.</summary>
+    public void Reached(T done) => Done = done;
+
+    /// <summary>Says the work up to <paramref name="checkpoint"/> is done and stored (with it or after).</summary>
+    public void Saved(T checkpoint)
+    {
+        Done = Stored = checkpoint;
+        _storedAt = Stopwatch.GetTimestamp();
+    }
+
+    /// <summary>
+    /// Stores <see cref="Done"/> with <paramref name="store"/> when it is <see cref="Due"/>, or at once when
+    /// <paramref name="now"/> and it moved (the end of a term).
+    /// </summary>
+    public async Task StoreWhenDueAsync(Func<T, CancellationToken, Task> store, CancellationToken ct, bool now = false)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        if (!(now ? Pending : Due))
+            return;
+        var done = Done;
+        await store(done, ct);
+        Saved(done);
+    }
 }

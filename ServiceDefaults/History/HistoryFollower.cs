@@ -94,19 +94,18 @@ public abstract class HistoryFollower(NpgsqlDataSource dataSource, string? strea
     private async Task FollowAsync(LeaderTerm term, CancellationToken ct)
     {
         var feed = new HistoryFeed(dataSource, streamPrefix);
-        var stored = await LoadCheckpointAsync(ct);
-        var cursor = new FeedCursor(stored);
+        var checkpoint = new CheckpointCadence<long>(await LoadCheckpointAsync(ct), StoreAtLeastEvery);
+        var cursor = new FeedCursor(checkpoint.Stored);
         var idle = new IdleWait(IdleDelay, LongestIdleDelay);
-        var cadence = StoreAtLeastEvery is { } every ? new CheckpointCadence(every) : null;
         while (!ct.IsCancellationRequested)
         {
             var committed = ownCommits?.Next;
             var batch = await feed.ReadAsync(cursor, BatchSize, ct);
             var wanted = batch.Events.Any(Wants);
-            var acts = batch.Next.Checkpoint > cursor.Checkpoint && batch.WorthActingOn(stored, wanted);
-            // A checkpoint kept behind over events passed over (read before this batch, perhaps) is stored when due.
-            var due = batch.Next.Checkpoint > stored && cadence is { Due: true };
-            if (acts || due)
+            var acts = batch.Next.Checkpoint > cursor.Checkpoint && batch.WorthActingOn(checkpoint.Stored, wanted);
+            // Events passed over (in this batch or before it) move the checkpoint in memory; it is stored when due.
+            checkpoint.Reached(batch.Next.Checkpoint);
+            if (acts || checkpoint.Due)
             {
                 if (!await ApplyAsync(batch.Events, batch.Next.Checkpoint, ct))
                 {
@@ -115,8 +114,7 @@ public abstract class HistoryFollower(NpgsqlDataSource dataSource, string? strea
                         return;
                     continue;
                 }
-                stored = batch.Next.Checkpoint;
-                cadence?.Stored();
+                checkpoint.Saved(batch.Next.Checkpoint);
             }
             cursor = batch.Next;
             var wait = batch.WaitBeforeNextRead(idle, BatchSize, wanted);

@@ -14,7 +14,7 @@ namespace CommunityAI.ServiceDefaults.History;
 /// </summary>
 /// <remarks>
 /// The checkpoint is stored at most once every <see cref="OutboxRoutes.StoreCheckpointEvery"/> (a second) while events
-/// keep coming (<see cref="CheckpointCadence"/>); a pending one at the first read a second after the last store.
+/// keep coming (<see cref="CheckpointCadence{T}"/>); a pending one at the first read a second after the last store.
 /// </remarks>
 public sealed class HistoryOutbox(
     OutboxRoutes routes,
@@ -40,27 +40,20 @@ public sealed class HistoryOutbox(
     public async Task LeadAsync(LeaderTerm term, CancellationToken ct)
     {
         var feed = new HistoryFeed(dataSource, routes.StreamPrefix);
-        var stored = await LoadCheckpointAsync(ct);
-        var published = stored;
-        var cadence = new CheckpointCadence(routes.StoreCheckpointEvery);
-        var cursor = new FeedCursor(stored);
+        var checkpoint = new CheckpointCadence<long>(await LoadCheckpointAsync(ct), routes.StoreCheckpointEvery);
+        var cursor = new FeedCursor(checkpoint.Stored);
         var idle = new IdleWait(FirstIdleWait, LongestIdleWait);
         while (!ct.IsCancellationRequested)
         {
             var committed = pulse.Next;
             var batch = await feed.ReadAsync(cursor, BatchSize, ct);
             var wanted = batch.Events.Any(Publishes);
-            if (batch.WorthActingOn(stored, wanted))
+            if (batch.WorthActingOn(checkpoint.Stored, wanted))
             {
                 await PublishInStreamOrderAsync(batch.Events, ct);
-                published = batch.Next.Checkpoint;
+                checkpoint.Reached(batch.Next.Checkpoint);
             }
-            if (published > stored && cadence.Due)
-            {
-                await SaveCheckpointAsync(published, ct);
-                stored = published;
-                cadence.Stored();
-            }
+            await checkpoint.StoreWhenDueAsync(SaveCheckpointAsync, ct);
             cursor = batch.Next;
             if (!await term.WaitOrWakeAsync(batch.WaitBeforeNextRead(idle, BatchSize, wanted), committed, ct))
                 return;

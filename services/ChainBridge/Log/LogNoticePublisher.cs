@@ -11,7 +11,7 @@ namespace CommunityAI.ChainBridge.Log;
 /// checkpoint of its own: at least once, in index order, and never before the entries committed. The writer never
 /// waits on the broker; while the broker is away the notices wait here and go out once it answers, so a service's
 /// view of its log indexes (and of what is anchored) is complete after any outage or crash. Its checkpoint is stored as
-/// an outbox stores its own (<see cref="CheckpointCadence"/>): at most once a second while the log grows, so a restart
+/// an outbox stores its own (<see cref="CheckpointCadence{T}"/>): at most once a second while the log grows, so a restart
 /// tells the bus again at most a second's notices, which their consumers take as they take any re-publish.
 /// </summary>
 public sealed partial class LogNoticePublisher(
@@ -33,26 +33,19 @@ public sealed partial class LogNoticePublisher(
     /// </summary>
     public async Task LeadAsync(LeaderTerm term, CancellationToken ct)
     {
-        var stored = await store.ReadNoticedThroughAsync(ct);
-        var next = stored;
-        var cadence = new CheckpointCadence(StoreCheckpointEvery);
+        var noticed = new CheckpointCadence<long>(await store.ReadNoticedThroughAsync(ct), StoreCheckpointEvery);
         var idle = new IdleWait(FirstIdleWait, LongestIdleWait);
         while (!ct.IsCancellationRequested)
         {
             var committed = appended.Next;
-            var entries = await store.ReadNoticesAsync(next, BatchSize, ct);
+            var entries = await store.ReadNoticesAsync(noticed.Done, BatchSize, ct);
             if (entries.Count > 0)
             {
                 await publisher.PublishAsync(new LogEntriesAppended(entries[0].Index, entries), ct);
-                next = entries[^1].Index + 1;
-                LogNoticed(entries.Count, next);
+                noticed.Reached(entries[^1].Index + 1);
+                LogNoticed(entries.Count, noticed.Done);
             }
-            if (next > stored && cadence.Due)
-            {
-                await store.SaveNoticedThroughAsync(next, ct);
-                stored = next;
-                cadence.Stored();
-            }
+            await noticed.StoreWhenDueAsync(store.SaveNoticedThroughAsync, ct);
             if (!await term.WaitOrWakeAsync(idle.AfterLook(entries.Count, BatchSize), committed, ct))
                 return;
         }

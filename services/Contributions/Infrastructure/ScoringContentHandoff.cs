@@ -52,15 +52,13 @@ public sealed partial class ScoringContentHandoff(
     /// </summary>
     public static readonly TimeSpan StoreCheckpointEvery = TimeSpan.FromSeconds(1);
 
-    // One term at a time: every content up to _sent is confirmed by the broker, _stored is the checkpoint stored last.
-    private long _sent, _stored;
-    private CheckpointCadence _cadence = new(StoreCheckpointEvery);
+    // One term at a time: every content up to its Done is confirmed by the broker.
+    private CheckpointCadence<long> _sent = new(0, StoreCheckpointEvery);
 
     protected override async Task<long> LoadCheckpointAsync(CancellationToken ct)
     {
-        _stored = _sent = await FollowerCheckpoint.LoadAsync(store, CheckpointKey, legacyTable: null, ct);
-        _cadence = new CheckpointCadence(StoreCheckpointEvery);
-        return _stored;
+        _sent = new CheckpointCadence<long>(await FollowerCheckpoint.LoadAsync(store, CheckpointKey, legacyTable: null, ct), StoreCheckpointEvery);
+        return _sent.Stored;
     }
 
     protected override bool Wants(StoredEvent e) => Is(e, SubmittedType);
@@ -91,7 +89,7 @@ public sealed partial class ScoringContentHandoff(
             // checkpoint moves past it.
             await Task.WhenAll(Messages(handed).Select(m => publisher.SendAsync(bus, Queue, m, ct)));
         }
-        _sent = checkpoint;
+        _sent.Reached(checkpoint);
         await StoreWhenDueAsync(ct);
         return true;
     }
@@ -102,14 +100,8 @@ public sealed partial class ScoringContentHandoff(
     /// </summary>
     protected override Task SettleAsync(bool termEnds) => StoreWhenDueAsync(CancellationToken.None, now: termEnds);
 
-    private async Task StoreWhenDueAsync(CancellationToken ct, bool now = false)
-    {
-        if (_sent <= _stored || !now && !_cadence.Due)
-            return;
-        await FollowerCheckpoint.SaveAsync(store, CheckpointKey, _sent, ct);
-        _stored = _sent;
-        _cadence.Stored();
-    }
+    private Task StoreWhenDueAsync(CancellationToken ct, bool now = false) =>
+        _sent.StoreWhenDueAsync((sent, token) => FollowerCheckpoint.SaveAsync(store, CheckpointKey, sent, token), ct, now);
 
     /// <summary>
     /// The contents, in order, in messages of at most <see cref="ScoringContents.MaxItems"/> items and
