@@ -27,6 +27,7 @@ public static class CommunityMetrics
     public const string ContentRewrapSkippedName = "communityai.content.rewrap_skipped";
     public const string ContentRewrapPendingName = "communityai.content.rewrap_pending";
     public const string ScoringDeadlineLagName = "communityai.scoring.deadline_lag";
+    public const string ContentUnreadableName = "communityai.content.unreadable";
 
     /// <summary>Every name above, for the test that ties the dashboard and the alerts to the code.</summary>
     public static IReadOnlyList<string> All { get; } =
@@ -34,7 +35,7 @@ public static class CommunityMetrics
         RequestsRefusedName, OutboxPublishedName, OutboxDelayName, LeaderFailuresName, LeaderLeadingName, LeaderStepAgeName,
         ContributionStageLatencyName, ContributionsScoredName, ContributionsAcceptedName, ContributionsCreditedName, LogSizeName,
         AnchorLagName, AnchorAgeName, ContentRewrappedName, ContentRewrapSkippedName, ContentRewrapPendingName,
-        ScoringDeadlineLagName, History.HistoryFacts.RefusedCounterName,
+        ScoringDeadlineLagName, ContentUnreadableName, History.HistoryFacts.RefusedCounterName,
     ];
 
     private static readonly Meter Meter = Microsoft.Extensions.Hosting.CommunityTelemetry.Meter;
@@ -98,6 +99,14 @@ public static class CommunityMetrics
     /// </summary>
     public static readonly Counter<long> ContentRewrapSkipped = Meter.CreateCounter<long>(
         ContentRewrapSkippedName, unit: "{key}", description: "Data keys a rotation skipped because they do not unwrap, by table and master key");
+
+    /// <summary>
+    /// Stored contents that did not open when read to be handed to quality-scoring (their sealed bytes or data key
+    /// altered in the database, or a row moved): each is passed over, so its contribution goes unscored by its text, and
+    /// counted once. Any at all means the store was written by someone other than the service.
+    /// </summary>
+    public static readonly Counter<long> ContentUnreadable = Meter.CreateCounter<long>(
+        ContentUnreadableName, unit: "{content}", description: "Stored contents that did not open when handed to quality-scoring");
 
     /// <summary>
     /// Observes the rows (contents' and open uploads') whose data key is still wrapped under a master key other than the

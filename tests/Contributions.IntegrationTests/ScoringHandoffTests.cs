@@ -1,9 +1,11 @@
 using System.Text.Json;
 using CommunityAI.Contracts;
 using CommunityAI.ServiceDefaults.History;
+using CommunityAI.ServiceDefaults.Telemetry;
 using CommunityAI.Testing;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Npgsql;
 
 namespace Contributions.IntegrationTests;
@@ -53,6 +55,7 @@ public sealed class ScoringHandoffTests(ContributionsService service) : IClassFi
             Assert.Equal(1, await forget.ExecuteNonQueryAsync());
         }
         var logs = new CapturedLogs();
+        using var unreadable = new CounterWatch(CommunityTelemetry.MeterName, CommunityMetrics.ContentUnreadableName);
         try
         {
             await using var restarted = new ContributionsHost(service.Settings, logs);
@@ -68,6 +71,8 @@ public sealed class ScoringHandoffTests(ContributionsService service) : IClassFi
             await Eventually.MatchesAsync(() => Task.FromResult(logs.AllText), t => t.Contains(ids[1], StringComparison.Ordinal),
                 "the altered content named in the log");
             Assert.DoesNotContain(ids[1], (await HandedOverAsync(tap)).Keys.Concat(handedOver.Keys));
+            // Counted, once, for the operators' alert (deploy/observability).
+            Assert.Equal(1, unreadable.Total());
         }
         finally
         {

@@ -4,6 +4,7 @@ using CommunityAI.Contracts;
 using CommunityAI.ServiceDefaults.Background;
 using CommunityAI.ServiceDefaults.History;
 using CommunityAI.ServiceDefaults.Messaging;
+using CommunityAI.ServiceDefaults.Telemetry;
 using Marten;
 using MassTransit;
 using Microsoft.Extensions.Logging;
@@ -140,6 +141,7 @@ public sealed partial class ScoringContentHandoff(
         }
         catch (CryptographicException e)
         {
+            CommunityMetrics.ContentUnreadable.Add(1);
             LogUnreadable(contributionId, e.Message);
             return null;
         }
