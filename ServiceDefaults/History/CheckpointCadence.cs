@@ -6,11 +6,11 @@ namespace CommunityAI.ServiceDefaults.History;
 /// How far a loop whose work is safe to do twice has got (<see cref="Done"/>) and how far it has stored that
 /// (<see cref="Stored"/>), and when the one is stored as the other: at once after a quiet spell, then at most once
 /// every <see cref="Every"/> while it keeps moving. Each store is a commit of its own (at 10/s quality-scoring's outbox
-/// stored 26 a second, the log's notice publisher 10, contributions' scoring hand-off 10, its view projector 5 past
-/// batches that changed no view), and a restart does again at most that much of what was done before it, as a crash
-/// between the work and its store always could: consumers take it as a re-publish. The outboxes, the log's notice
-/// publisher, the hand-off, the view projector and a history follower that stores its checkpoint past events it passes
-/// over (<see cref="HistoryFollower.StoreAtLeastEvery"/>) keep their checkpoints with it.
+/// stored 26 a second, the log's notice publisher 10, contributions' scoring hand-off 10), and a restart does again at
+/// most that much of what was done before it, as a crash between the work and its store always could: consumers take
+/// it as a re-publish. The outboxes, the log's notice publisher, the hand-off and a history follower that stores its
+/// checkpoint past events it passes over (<see cref="HistoryFollower.StoreAtLeastEvery"/>) keep their checkpoints with
+/// it.
 /// </summary>
 /// <param name="stored">The checkpoint loaded when the loop's term began.</param>
 /// <param name="every">The least time between two stores while the loop keeps moving; null for a loop that stores only

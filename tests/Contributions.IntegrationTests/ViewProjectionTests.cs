@@ -4,7 +4,6 @@ using System.Text.Json;
 using CommunityAI.Contracts;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 using static Contributions.IntegrationTests.ContributionsHistory;
 
 namespace Contributions.IntegrationTests;
@@ -208,75 +207,5 @@ public sealed class ViewProjectionTests(ContributionsService service) : IClassFi
         var adjusted = await Eventually.MatchesAsync(() => ViewAsync(target),
             v => v.GetProperty("appeal").GetProperty("rewardAdjustment").ValueKind == JsonValueKind.String, "the settlement");
         Assert.Equal(("3100", 6L), (adjusted.GetProperty("appeal").GetProperty("rewardAdjustment").GetString(), adjusted.GetProperty("appeal").GetProperty("settlementEpoch").GetInt64()));
-    }
-
-    [Fact]
-    public async Task Batches_that_change_no_view_store_the_checkpoint_at_most_once_a_second_and_the_next_view_keeps_its_log_index()
-    {
-        await using var connection = new NpgsqlConnection(service.History);
-        await connection.OpenAsync();
-        // Whatever earlier tests left for the projector is applied and stored first.
-        var before = await ScalarAsync(connection, "SELECT count(*) FROM history.mt_events");
-        await Eventually.MatchesAsync(() => ScalarAsync(connection, $"SELECT coalesce(max((data->>'nextLogIndex')::bigint), 0) FROM {CheckpointTable}"),
-            applied => applied == before, "the views to catch up before the test");
-        // Every store of the views' checkpoint from here on, with the time it was written.
-        await using (var watch = new NpgsqlCommand($"""
-            CREATE TABLE public.view_checkpoint_stores (at timestamptz NOT NULL DEFAULT clock_timestamp(), next_log_index bigint NOT NULL);
-            CREATE FUNCTION public.view_checkpoint_stored() RETURNS trigger LANGUAGE plpgsql AS
-              $$ BEGIN INSERT INTO public.view_checkpoint_stores (next_log_index) VALUES ((NEW.data->>'nextLogIndex')::bigint); RETURN NEW; END $$;
-            CREATE TRIGGER view_checkpoint_stored AFTER INSERT OR UPDATE ON {CheckpointTable}
-              FOR EACH ROW EXECUTE FUNCTION public.view_checkpoint_stored();
-            """, connection))
-            await watch.ExecuteNonQueryAsync();
-        try
-        {
-            // Events no view follows (refusals at the partners' intake), each committed alone: a batch each for the
-            // projector, every one changing no view.
-            const int batches = 10;
-            for (var i = 0; i < batches; i++)
-            {
-                await service.AppendAsync(($"contributions/rejections/cadence-{i}",
-                    new ContributionRejected(null, "partner", Contributor, "nonce", "taken", 409, DateTimeOffset.UtcNow)));
-                await Task.Delay(150);
-            }
-            var events = await ScalarAsync(connection, "SELECT count(*) FROM history.mt_events");
-
-            var stores = await Eventually.MatchesAsync(() => StoresAsync(connection), s => s.Count > 0 && s[^1].NextLogIndex == events,
-                "the last batch's checkpoint stored once the projector went quiet", TimeSpan.FromSeconds(30));
-            Assert.All(stores.Zip(stores.Skip(1)), pair => Assert.True(pair.Second.At - pair.First.At >= TimeSpan.FromSeconds(0.95),
-                $"stored at {pair.First.At:O} and again at {pair.Second.At:O}"));
-            Assert.True(stores.Count < batches, $"{stores.Count} stores for {batches} batches");
-
-            // The events passed over still count: the next contribution's view has the log index the history gives it.
-            var id = await SubmitAsync("after batches that changed no view");
-            var view = await Eventually.MatchesAsync(() => ViewAsync(id), HasLogIndex, "the log index");
-            Assert.Equal(await service.LogIndexAsync("contributions/" + id), view.GetProperty("logIndex").GetInt64());
-        }
-        finally
-        {
-            await using var unwatch = new NpgsqlCommand($"""
-                DROP TRIGGER view_checkpoint_stored ON {CheckpointTable};
-                DROP FUNCTION public.view_checkpoint_stored(); DROP TABLE public.view_checkpoint_stores;
-                """, connection);
-            await unwatch.ExecuteNonQueryAsync();
-        }
-    }
-
-    private const string CheckpointTable = "contributions.mt_doc_contributionviewcheckpoint";
-
-    private static async Task<long> ScalarAsync(NpgsqlConnection connection, string sql)
-    {
-        await using var command = new NpgsqlCommand(sql, connection);
-        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    private static async Task<List<(DateTime At, long NextLogIndex)>> StoresAsync(NpgsqlConnection connection)
-    {
-        await using var command = new NpgsqlCommand("SELECT at, next_log_index FROM public.view_checkpoint_stores ORDER BY at", connection);
-        await using var reader = await command.ExecuteReaderAsync();
-        var stores = new List<(DateTime, long)>();
-        while (await reader.ReadAsync())
-            stores.Add((reader.GetDateTime(0), reader.GetInt64(1)));
-        return stores;
     }
 }

@@ -9,9 +9,8 @@ namespace CommunityAI.Contributions.Infrastructure;
 
 /// <summary>
 /// Follows the whole history through the gap-safe <see cref="HistoryFeed"/> and applies the events the contribution
-/// views need, from every service's streams, with <see cref="ContributionViewProjection"/>. A batch's views and the
-/// checkpoint commit in one transaction; a batch that changes none may leave its checkpoint to be stored later
-/// (<see cref="PassOver"/>).
+/// views need, from every service's streams, with <see cref="ContributionViewProjection"/>. Each batch's views and the
+/// checkpoint commit in one transaction.
 /// </summary>
 /// <remarks>
 /// Marten's async daemon is not used: it skips a sequence gap after a timeout, and a skipped late commit would leave a
@@ -86,26 +85,16 @@ public sealed class ContributionViewProjector(IDocumentStore store, NpgsqlDataSo
     /// </summary>
     /// <exception cref="InvalidOperationException">Another instance moved the checkpoint before this batch (Marten's
     /// concurrency exception when it moves during it): nothing of the batch is stored.</exception>
-    public Task<ContributionViewCheckpoint> ApplyAsync(IReadOnlyList<StoredEvent> events, long sequence, ContributionViewCheckpoint checkpoint, CancellationToken ct) =>
-        ApplyAsync(events, sequence, checkpoint, stored: checkpoint, ct);
-
-    /// <summary>
-    /// As above, for an instance that passed over batches without storing them (<see cref="PassOver"/>):
-    /// <paramref name="checkpoint"/> is where it stands, <paramref name="stored"/> the checkpoint it stored (or loaded)
-    /// last, which the stored one must still be. With no events, stores <paramref name="checkpoint"/> alone.
-    /// </summary>
-    public async Task<ContributionViewCheckpoint> ApplyAsync(
-        IReadOnlyList<StoredEvent> events, long sequence, ContributionViewCheckpoint checkpoint, ContributionViewCheckpoint stored, CancellationToken ct)
+    public async Task<ContributionViewCheckpoint> ApplyAsync(IReadOnlyList<StoredEvent> events, long sequence, ContributionViewCheckpoint checkpoint, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(events);
-        if (events.Count == 0 && checkpoint == stored)
+        if (events.Count == 0)
             return checkpoint;
 
         await using var session = store.LightweightSession();
         // Loaded in this session, the checkpoint's version is checked on commit (optimistic concurrency), so two
         // instances that both believe they lead can never both apply the same batch.
-        var current = await session.LoadAsync<ContributionViewCheckpoint>(ContributionViewCheckpoint.Name, ct);
-        if ((current ?? ContributionViewCheckpoint.Start) != stored)
+        var stored = await session.LoadAsync<ContributionViewCheckpoint>(ContributionViewCheckpoint.Name, ct);
+        if ((stored ?? ContributionViewCheckpoint.Start) != checkpoint)
             throw new InvalidOperationException("Another instance moved the contribution views' checkpoint; resuming from the stored one.");
 
         var facts = Recognise(events, checkpoint.NextLogIndex);
@@ -133,15 +122,19 @@ public sealed class ContributionViewProjector(IDocumentStore store, NpgsqlDataSo
             }
         }
 
-        var next = Past(checkpoint, events, sequence) with { AnchoredTreeSize = anchoredSize };
+        var next = checkpoint with
+        {
+            Sequence = sequence,
+            NextLogIndex = checkpoint.NextLogIndex + events.Count,
+            AnchoredTreeSize = anchoredSize,
+        };
         await DocumentRows.UpsertAsync(session, changed.Select(id => views[id]).ToArray(), v => v.Id, ct);
-        if (current is null)
+        if (stored is null)
             session.Insert(next);
         else
             session.Store(next);
         await session.SaveChangesAsync(ct);
-        if (events.Count > 0)
-            PipelineMetrics.Observe(before, changed.Select(id => views[id]), facts.Select(f => f.Fact), events[^1].Timestamp, DateTimeOffset.UtcNow);
+        PipelineMetrics.Observe(before, changed.Select(id => views[id]), facts.Select(f => f.Fact), events[^1].Timestamp, DateTimeOffset.UtcNow);
         return next;
 
         void Update(string id, Func<ContributionView, ContributionView> apply)
@@ -156,22 +149,6 @@ public sealed class ContributionViewProjector(IDocumentStore store, NpgsqlDataSo
             changed.Add(id);
         }
     }
-
-    /// <summary>
-    /// The checkpoint past <paramref name="events"/> when none of them is a fact the views follow, so the batch changes
-    /// no view and nothing but the checkpoint would be stored; otherwise null. About half the batches at a trickle are
-    /// such (other services' events: reviews, cases, credits), and each stored a checkpoint in a commit of its own.
-    /// </summary>
-    public static ContributionViewCheckpoint? PassOver(IReadOnlyList<StoredEvent> events, long sequence, ContributionViewCheckpoint checkpoint) =>
-        events.Any(IsFact) ? null : Past(checkpoint, events, sequence);
-
-    // Every event counts for the log index, fact or not.
-    private static ContributionViewCheckpoint Past(ContributionViewCheckpoint checkpoint, IReadOnlyList<StoredEvent> events, long sequence) =>
-        checkpoint with { Sequence = sequence, NextLogIndex = checkpoint.NextLogIndex + events.Count };
-
-    /// <summary>Whether <paramref name="stored"/> is of a type the views follow, on a stream of its owner.</summary>
-    private static bool IsFact(StoredEvent stored) =>
-        Facts.TryGetValue(stored.EventType, out var fact) && stored.StreamKey.StartsWith(fact.Owner, StringComparison.Ordinal);
 
     /// <summary>Applies batches until the feed has nothing more to hand out; for rebuilds and tests.</summary>
     public async Task<ContributionViewCheckpoint> CatchUpAsync(CancellationToken ct)
@@ -196,9 +173,8 @@ public sealed class ContributionViewProjector(IDocumentStore store, NpgsqlDataSo
         for (var i = 0; i < events.Count; i++)
         {
             var stored = events[i];
-            if (!IsFact(stored))
+            if (!Facts.TryGetValue(stored.EventType, out var fact) || !stored.StreamKey.StartsWith(fact.Owner, StringComparison.Ordinal))
                 continue;
-            var fact = Facts[stored.EventType];
             var data = stored.Data ?? throw new InvalidOperationException($"History event {stored.Sequence} was read without its data.");
             var read = System.Text.Json.JsonSerializer.Deserialize(data, fact.Type, OutboxRoutes.HistoryJson)
                 ?? throw new InvalidOperationException($"History event {stored.Sequence} has empty data.");
