@@ -8,7 +8,8 @@ namespace CommunityAI.ServiceDefaults.Limits;
 /// check, with the recovered signer: a request claiming someone else's address fails its signature and never touches
 /// that person's quota; and a signed request that was already recorded is given back when it arrives again
 /// (<see cref="GiveBackAsync"/>), so replaying what the history publishes does not use it up either. Nobody can use up
-/// another's allowance.
+/// another's allowance. A take names the window it counted in, and a give-back returns it to that window: one given
+/// back after the window turned does not add to the next window's allowance.
 /// </summary>
 /// <remarks>
 /// A request whose allowance is taken is carried to its answer whatever its client does (its handler goes on without the
@@ -22,6 +23,14 @@ namespace CommunityAI.ServiceDefaults.Limits;
 public sealed class SignerQuota(NpgsqlDataSource database, string schema, TimeProvider clock)
 {
     private long _checks;
+
+    /// <summary>A request taken: how many are left, and the window it counted in (its start, in UTC ticks).</summary>
+    public readonly record struct Taken(int Left, long Window);
+
+    /// <summary>
+    /// Per entry of a batch, whether it was granted; and the window they counted in (its start, in UTC ticks).
+    /// </summary>
+    public sealed record Granted(bool[] Each, long Window);
 
     /// <summary>The table, in the service's own schema: created at start, if missing, under the service's role.</summary>
     public string Table { get; } = $"\"{schema}\".signer_quota";
@@ -39,13 +48,15 @@ public sealed class SignerQuota(NpgsqlDataSource database, string schema, TimePr
 
     /// <summary>
     /// Takes one request of <paramref name="signer"/>'s allowance in <paramref name="scope"/> and returns how many are
-    /// left in the current <paramref name="window"/>; null, taking nothing, when <paramref name="limit"/> are used.
+    /// left in the current <paramref name="window"/>, and which window that is; null, taking nothing, when
+    /// <paramref name="limit"/> are used.
     /// </summary>
-    public async Task<int?> TakeAsync(string scope, string signer, int limit, TimeSpan window, CancellationToken ct)
+    public async Task<Taken?> TakeAsync(string scope, string signer, int limit, TimeSpan window, CancellationToken ct)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         if (Interlocked.Increment(ref _checks) % 1_000 == 0)
             await SweepAsync(window, ct);
+        var windowStart = WindowStart(window);
         await using var command = database.CreateCommand($"""
             INSERT INTO {Table} AS q (scope, signer, window_start, used) VALUES ($1, $2, $3, 1)
             ON CONFLICT (scope, signer, window_start) DO UPDATE SET used = q.used + 1 WHERE q.used < $4
@@ -53,9 +64,9 @@ public sealed class SignerQuota(NpgsqlDataSource database, string schema, TimePr
             """);
         command.Parameters.Add(new() { Value = scope });
         command.Parameters.Add(new() { Value = signer.ToLowerInvariant() });
-        command.Parameters.Add(new() { Value = WindowStart(window) });
+        command.Parameters.Add(new() { Value = windowStart });
         command.Parameters.Add(new() { Value = limit });
-        return await command.ExecuteScalarAsync(ct) is int used ? limit - used : null;
+        return await command.ExecuteScalarAsync(ct) is int used ? new Taken(limit - used, windowStart) : null;
     }
 
     /// <summary>
@@ -64,14 +75,15 @@ public sealed class SignerQuota(NpgsqlDataSource database, string schema, TimePr
     /// after the entries before it, exactly as if each had been a <see cref="TakeAsync"/> of its own. One transaction and
     /// three round trips whatever the count, so a batch of a thousand requests costs what three single ones do.
     /// </summary>
-    /// <returns>Per entry, whether it was granted.</returns>
-    public async Task<bool[]> TakeEachAsync(string scope, IReadOnlyList<string> signers, int limit, TimeSpan window, CancellationToken ct)
+    /// <returns>Per entry, whether it was granted; and the window they counted in.</returns>
+    public async Task<Granted> TakeEachAsync(string scope, IReadOnlyList<string> signers, int limit, TimeSpan window, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(signers);
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         var granted = new bool[signers.Count];
+        var windowStart = WindowStart(window);
         if (signers.Count == 0)
-            return granted;
+            return new(granted, windowStart);
         var checks = Interlocked.Add(ref _checks, signers.Count);
         if (checks / 1_000 != (checks - signers.Count) / 1_000)
             await SweepAsync(window, ct);
@@ -79,7 +91,6 @@ public sealed class SignerQuota(NpgsqlDataSource database, string schema, TimePr
         var keys = signers.Select(s => s.ToLowerInvariant()).ToArray();
         // Sorted, so two batches lock the rows they share in the same order and never wait on each other in a cycle.
         var distinct = keys.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
-        var windowStart = WindowStart(window);
         await using var connection = await database.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
 
@@ -119,7 +130,7 @@ public sealed class SignerQuota(NpgsqlDataSource database, string schema, TimePr
             await update.ExecuteNonQueryAsync(ct);
         }
         await transaction.CommitAsync(ct);
-        return granted;
+        return new(granted, windowStart);
     }
 
     private static NpgsqlBatchCommand Command(string sql, params object[] values)
@@ -134,9 +145,10 @@ public sealed class SignerQuota(NpgsqlDataSource database, string schema, TimePr
     /// Gives back one request of the allowance for each entry of <paramref name="signers"/> (a signer may appear many
     /// times): it was taken, then nothing new was done. A request that was already recorded and arrives again (a replay of
     /// a signed request the history publishes, say) is given back, so nobody can use up a signer's allowance by sending its
-    /// own published requests again.
+    /// own published requests again. Given back to <paramref name="window"/>, the one the take named, even after it
+    /// ended: the window that followed is not credited with a request it never counted.
     /// </summary>
-    public async Task GiveBackAsync(string scope, IReadOnlyCollection<string> signers, TimeSpan window, CancellationToken ct)
+    public async Task GiveBackAsync(string scope, IReadOnlyCollection<string> signers, long window, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(signers);
         if (signers.Count == 0)
@@ -146,7 +158,7 @@ public sealed class SignerQuota(NpgsqlDataSource database, string schema, TimePr
             UPDATE {Table} AS q SET used = greatest(q.used - t.n, 0) FROM unnest($3::text[], $4::int[]) AS t(signer, n)
             WHERE q.scope = $1 AND q.window_start = $2 AND q.signer = t.signer
             """);
-        foreach (var value in new object[] { scope, WindowStart(window), counts.Keys.ToArray(), counts.Values.ToArray() })
+        foreach (var value in new object[] { scope, window, counts.Keys.ToArray(), counts.Values.ToArray() })
             command.Parameters.Add(new() { Value = value });
         await command.ExecuteNonQueryAsync(ct);
     }

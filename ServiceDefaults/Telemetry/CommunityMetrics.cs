@@ -103,7 +103,8 @@ public static class CommunityMetrics
     /// <summary>
     /// Stored contents that did not open when read to be handed to quality-scoring (their sealed bytes or data key
     /// altered in the database, or a row moved): each is passed over, so its contribution goes unscored by its text, and
-    /// counted once. Any at all means the store was written by someone other than the service.
+    /// counted each time it is passed over (once, unless a restart reads its batch again). Any at all means the store
+    /// was written by someone other than the service.
     /// </summary>
     public static readonly Counter<long> ContentUnreadable = Meter.CreateCounter<long>(
         ContentUnreadableName, unit: "{content}", description: "Stored contents that did not open when handed to quality-scoring");

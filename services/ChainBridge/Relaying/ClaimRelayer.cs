@@ -46,19 +46,18 @@ public sealed partial class ClaimRelayer(
                 return RelayOutcome.Nothing($"{account} already claimed {claimed}, not less than {cumulativeAmount}");
 
             // Counted across replicas (ServiceDefaults' SignerQuota), per UTC day, so two replicas cannot both send the last one.
-            var left = await quota.TakeAsync(QuotaScope, account, options.Value.PerAccountPerDay, Day, ct);
-            if (left is null)
+            if (await quota.TakeAsync(QuotaScope, account, options.Value.PerAccountPerDay, Day, ct) is not { } taken)
                 return RelayOutcome.OverQuota($"{account} had its {options.Value.PerAccountPerDay} relayed claims today (UTC); claim from your own wallet or try tomorrow");
             try
             {
                 var receipt = await distributor.ClaimAsync(account, cumulativeAmount, proof, ct);
                 LogRelayed(logger, account, receipt.Paid, receipt.Transaction.TransactionHash);
-                return RelayOutcome.Relayed(receipt, left.Value);
+                return RelayOutcome.Relayed(receipt, taken.Left);
             }
             catch (ContractRevertedException e)
             {
                 // Found by gas estimation: nothing was sent, so the relay is not counted.
-                await quota.GiveBackAsync(QuotaScope, [account], Day, CancellationToken.None);
+                await quota.GiveBackAsync(QuotaScope, [account], taken.Window, CancellationToken.None);
                 return e.ErrorName == "EnforcedPause"
                     ? RelayOutcome.Off("claims are paused by the guardian")
                     : RelayOutcome.WouldRevert(e.ErrorName ?? "unknown", e.Message);

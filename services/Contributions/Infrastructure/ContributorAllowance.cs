@@ -24,9 +24,9 @@ public sealed class ContributorAllowance(SignerQuota quota, IOptions<RateLimitOp
     {
         ArgumentNullException.ThrowIfNull(append);
         var limit = limits.Value;
-        if (await quota.TakeAsync(Scope, signer, limit.PerContributor, limit.Window, ct) is null)
+        if (await quota.TakeAsync(Scope, signer, limit.PerContributor, limit.Window, ct) is not { } taken)
             return null;
-        return (await AppendGivingBackAsync([signer], async none => [await append(none)]))[0];
+        return (await AppendGivingBackAsync([signer], taken.Window, async none => [await append(none)]))[0];
     }
 
     /// <summary>
@@ -41,8 +41,8 @@ public sealed class ContributorAllowance(SignerQuota quota, IOptions<RateLimitOp
         ArgumentNullException.ThrowIfNull(signers);
         ArgumentNullException.ThrowIfNull(append);
         var granted = await quota.TakeEachAsync(Scope, signers, limits.Value.PerContributor, limits.Value.Window, ct);
-        var indexes = Enumerable.Range(0, signers.Count).Where(i => granted[i]).ToArray();
-        var appended = await AppendGivingBackAsync([.. indexes.Select(i => signers[i])], none => append(indexes, none));
+        var indexes = Enumerable.Range(0, signers.Count).Where(i => granted.Each[i]).ToArray();
+        var appended = await AppendGivingBackAsync([.. indexes.Select(i => signers[i])], granted.Window, none => append(indexes, none));
         var outcomes = new AppendOutcome?[signers.Count];
         for (var k = 0; k < indexes.Length; k++)
             outcomes[indexes[k]] = appended[k];
@@ -52,9 +52,11 @@ public sealed class ContributorAllowance(SignerQuota quota, IOptions<RateLimitOp
     /// <summary>
     /// Runs an append whose <paramref name="signers"/> (one per item, in order) took their allowance, and gives it back
     /// for the items stored already (a replay of what the history publishes uses none of it), or for all when the
-    /// append failed (the store refused its transaction, so nothing was stored: sent again, each takes it again, once).
+    /// append failed (the store refused its transaction, so nothing was stored: sent again, each takes it again, once);
+    /// to the quota's <paramref name="window"/> they were taken in.
     /// </summary>
-    private async Task<AppendOutcome[]> AppendGivingBackAsync(IReadOnlyList<string> signers, Func<CancellationToken, Task<AppendOutcome[]>> append)
+    private async Task<AppendOutcome[]> AppendGivingBackAsync(
+        IReadOnlyList<string> signers, long window, Func<CancellationToken, Task<AppendOutcome[]>> append)
     {
         AppendOutcome[] outcomes;
         try
@@ -65,14 +67,14 @@ public sealed class ContributorAllowance(SignerQuota quota, IOptions<RateLimitOp
         {
             // On the way out of a failure: the give-back's own failure (the store still away: the allowance then stays
             // taken) is not thrown over the first.
-            await GiveBackAsync(signers).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await GiveBackAsync(signers, window).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             throw;
         }
-        await GiveBackAsync([.. signers.Where((_, i) => outcomes[i] is AppendOutcome.AlreadyStored)]);
+        await GiveBackAsync([.. signers.Where((_, i) => outcomes[i] is AppendOutcome.AlreadyStored)], window);
         return outcomes;
     }
 
     // Never cancelled, like the append before it.
-    private Task GiveBackAsync(IReadOnlyCollection<string> signers) =>
-        quota.GiveBackAsync(Scope, signers, limits.Value.Window, CancellationToken.None);
+    private Task GiveBackAsync(IReadOnlyCollection<string> signers, long window) =>
+        quota.GiveBackAsync(Scope, signers, window, CancellationToken.None);
 }

@@ -76,12 +76,12 @@ public sealed class GovernanceDesk(
             options.Value.ScoringCommitWindow);
         if (payloadProblems.Count > 0)
             return new DeskOutcome.Malformed(payloadProblems.ToDictionary(p => p.Key, p => new[] { p.Value }, StringComparer.Ordinal));
-        if (await TakeQuotaAsync(proposer!, ct) is { } tooMany)
-            return tooMany;
+        if (await TakeQuotaAsync(proposer!, ct) is not { } taken)
+            return TooMany(proposer!);
 
         await using var session = store.LightweightSession();
         if (await session.LoadAsync<Proposal>(Proposal.StreamKey(proposalId), ct) is not null)
-            return await GiveBackIfAgainAsync(proposer!, new DeskOutcome.Recorded(proposalId, Again: true), ct);
+            return await GiveBackIfAgainAsync(proposer!, taken, new DeskOutcome.Recorded(proposalId, Again: true), ct);
 
         var epoch = await weights.LatestClosedAsync(ct);
         EpochWeights? snapshot;
@@ -111,7 +111,7 @@ public sealed class GovernanceDesk(
             timeline.LateQuorumExtensionSeconds, timeline.TimelockSeconds);
 
         session.Events.StartStream<Proposal>(Proposal.StreamKey(proposalId), submitted);
-        return await GiveBackIfAgainAsync(proposer!, await SaveWithNonceAsync(session, "Proposal", proposer!, request.Nonce.Value, proposalId, ct), ct);
+        return await GiveBackIfAgainAsync(proposer!, taken, await SaveWithNonceAsync(session, "Proposal", proposer!, request.Nonce.Value, proposalId, ct), ct);
     }
 
     public async Task<DeskOutcome> VoteAsync(VoteRequest request, CancellationToken ct)
@@ -133,8 +133,8 @@ public sealed class GovernanceDesk(
         var signed = new VotePayload(voter!, proposalId, (byte)request.Support!.Value, request.Reason ?? "", request.Nonce!.Value, request.Deadline!.Value);
         if (check.Verify(signed, request.Signature) is { } unsigned)
             return new DeskOutcome.Unsigned(unsigned);
-        if (await TakeQuotaAsync(voter!, ct) is { } tooMany)
-            return tooMany;
+        if (await TakeQuotaAsync(voter!, ct) is not { } taken)
+            return TooMany(voter!);
         var voteId = Hex.Encode(TypedDataSigner.Digest(signed, check.Domain));
 
         for (var attempt = 0; ; attempt++)
@@ -164,7 +164,7 @@ public sealed class GovernanceDesk(
                 .Select(v => ProposalVote.KeyFor(proposalId, v)).ToArray());
             if (related.FirstOrDefault(v => v.Voter == voter) is { } earlier)
                 return earlier.VoteId == voteId
-                    ? await GiveBackIfAgainAsync(voter!, new DeskOutcome.Recorded(voteId, Again: true), ct)
+                    ? await GiveBackIfAgainAsync(voter!, taken, new DeskOutcome.Recorded(voteId, Again: true), ct)
                     : new DeskOutcome.Conflict("voter", $"{voter} already voted on this proposal; a vote cannot be changed");
 
             var running = await RunningTallyAsync(session, proposal, stream.CurrentVersion, power, ct);
@@ -186,7 +186,7 @@ public sealed class GovernanceDesk(
                 running.With(support, weight, delegateSupport, power.Own(voter!), now)));
             try
             {
-                return await GiveBackIfAgainAsync(voter!, await SaveWithNonceAsync(session, "Vote", voter!, request.Nonce.Value, voteId, ct), ct);
+                return await GiveBackIfAgainAsync(voter!, taken, await SaveWithNonceAsync(session, "Vote", voter!, request.Nonce.Value, voteId, ct), ct);
             }
             catch (Exception e) when (attempt < ConcurrencyRetries && (e is ConcurrencyException || StoreConflicts.IsDuplicate(e)))
             {
@@ -218,14 +218,14 @@ public sealed class GovernanceDesk(
         var signed = new DelegationPayload(delegator!, delegatee!, request.Nonce!.Value, request.Deadline!.Value);
         if (check.Verify(signed, request.Signature) is { } unsigned)
             return new DeskOutcome.Unsigned(unsigned);
-        if (await TakeQuotaAsync(delegator!, ct) is { } tooMany)
-            return tooMany;
+        if (await TakeQuotaAsync(delegator!, ct) is not { } taken)
+            return TooMany(delegator!);
         var id = Hex.Encode(TypedDataSigner.Digest(signed, check.Domain));
 
         await using var session = store.LightweightSession();
         session.Events.Append(Delegation.StreamKey(delegator!),
             new DelegationChanged(delegator!, delegatee!, Format(request.Nonce.Value), (long)request.Deadline.Value, request.Signature!, check.Now));
-        return await GiveBackIfAgainAsync(delegator!, await SaveWithNonceAsync(session, "Delegation", delegator!, request.Nonce.Value, id, ct), ct);
+        return await GiveBackIfAgainAsync(delegator!, taken, await SaveWithNonceAsync(session, "Delegation", delegator!, request.Nonce.Value, id, ct), ct);
     }
 
     /// <summary>
@@ -349,18 +349,20 @@ public sealed class GovernanceDesk(
 
     // After the signature check, for the signer it proves: nobody can use up someone else's allowance, and every
     // replica counts against the same allowance.
-    private async Task<DeskOutcome?> TakeQuotaAsync(string signer, CancellationToken ct) =>
-        await quota.TakeAsync(QuotaScope, signer, options.Value.SignedRequestsPerSigner, options.Value.SignedRequestWindow, ct) is null
-            ? new DeskOutcome.TooMany("signature", $"{signer} made {options.Value.SignedRequestsPerSigner} signed requests in {options.Value.SignedRequestWindow}; retry later")
-            : null;
+    private Task<SignerQuota.Taken?> TakeQuotaAsync(string signer, CancellationToken ct) =>
+        quota.TakeAsync(QuotaScope, signer, options.Value.SignedRequestsPerSigner, options.Value.SignedRequestWindow, ct);
+
+    private DeskOutcome.TooMany TooMany(string signer) =>
+        new("signature", $"{signer} made {options.Value.SignedRequestsPerSigner} signed requests in {options.Value.SignedRequestWindow}; retry later");
 
     // The identical signed request again: recorded already, so it gives back the allowance it took. Votes, proposals and
     // delegations are published with their signatures; without this anyone could replay a voter's published vote until
-    // the voter's allowance was gone and the voter could not vote again within the window.
-    private async Task<DeskOutcome> GiveBackIfAgainAsync(string signer, DeskOutcome outcome, CancellationToken ct)
+    // the voter's allowance was gone and the voter could not vote again within the window. Given back to the window
+    // it was taken in.
+    private async Task<DeskOutcome> GiveBackIfAgainAsync(string signer, SignerQuota.Taken taken, DeskOutcome outcome, CancellationToken ct)
     {
         if (outcome is DeskOutcome.Recorded { Again: true })
-            await quota.GiveBackAsync(QuotaScope, [signer], options.Value.SignedRequestWindow, ct);
+            await quota.GiveBackAsync(QuotaScope, [signer], taken.Window, ct);
         return outcome;
     }
 

@@ -56,7 +56,7 @@ public static class AppealsApi
                 return SigningProblems.Unauthorized(unsigned.Error);
             case SignedIntake.Decision<AppealPayload>.Accept(var payload):
                 // Counted only for a verified signer: nobody can use up another's allowance.
-                if (await quota.TakeAsync("appeal", payload.Appellant, options.Value.AppealsPerSigner, options.Value.AppealQuotaWindow, ct) is null)
+                if (await quota.TakeAsync("appeal", payload.Appellant, options.Value.AppealsPerSigner, options.Value.AppealQuotaWindow, ct) is not { } taken)
                     return Problems.Of(StatusCodes.Status429TooManyRequests, "Too many appeals", "signature",
                         $"the appellant has filed {options.Value.AppealsPerSigner} appeals within {options.Value.AppealQuotaWindow}; try again later");
                 var appealId = Hex.Encode(TypedDataSigner.Digest(payload, check.Domain));
@@ -64,7 +64,7 @@ public static class AppealsApi
                 var outcome = await desk.FileAsync(payload, appealId, request.Signature!, CancellationToken.None);
                 // The appeal filed before, sent again (anyone can, from the history): it uses none of the allowance.
                 if (outcome is AppealDesk.Outcome.Refused { Again: true })
-                    await quota.GiveBackAsync("appeal", [payload.Appellant], options.Value.AppealQuotaWindow, CancellationToken.None);
+                    await quota.GiveBackAsync("appeal", [payload.Appellant], taken.Window, CancellationToken.None);
                 return outcome switch
                 {
                     AppealDesk.Outcome.Filed f => TypedResults.Created($"/api/scoring/{f.Appeal.ContributionId}",
