@@ -38,6 +38,8 @@ internal static class Extensions
             .BindConfiguration(ChainOptions.Section)
             .Configure<IConfiguration>((options, configuration) => options.RpcUrl = configuration.GetConnectionString("chain") ?? options.RpcUrl)
             .Validate(o => Uri.TryCreate(o.RpcUrl, UriKind.Absolute, out _), "ConnectionStrings:chain must be the chain's RPC URL")
+            .Validate(o => o.HeadPoll >= ChainOptions.HeadPollRange.Shortest && o.HeadPoll <= ChainOptions.HeadPollRange.Longest,
+                $"Chain:HeadPoll must be from {ChainOptions.HeadPollRange.Shortest} to {ChainOptions.HeadPollRange.Longest}")
             .ValidateOnStart();
         builder.Services.AddOptions<RevenueOptions>().BindConfiguration(RevenueOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         // The key itself is checked when it is read (AnchorerKeySource): it may come from Dapr instead of configuration.
@@ -70,6 +72,8 @@ internal static class Extensions
         builder.Services.AddSingleton<ChainConnection>();
         // Reads the key before any other service starts (IHostedLifecycleService.StartingAsync).
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ChainConnection>());
+        builder.Services.AddSingleton(sp => new ChainHead(() => sp.GetRequiredService<ChainConnection>().Sender.Web3,
+            sp.GetRequiredService<IOptions<ChainOptions>>(), sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<AnchorHistory>();
         builder.Services.AddSingleton<AnchoringHalt>();
         builder.Services.AddSingleton<ForeignHistoryGuard>();

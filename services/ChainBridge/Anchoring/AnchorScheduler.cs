@@ -14,6 +14,7 @@ namespace CommunityAI.ChainBridge.Anchoring;
 /// </summary>
 public sealed partial class AnchorScheduler(
     ChainConnection chain,
+    ChainHead chainHead,
     LogStore log,
     AnchorHistory history,
     ForeignHistoryGuard guard,
@@ -62,7 +63,7 @@ public sealed partial class AnchorScheduler(
 
             // A new latest block (by hash: anvil_reorg and real reorgs can keep the number) is the moment to
             // look at the anchors a reorg could still take away.
-            var latest = await CanonicalChain.LatestBlockAsync(chain.Sender.Web3, ct);
+            var latest = await chainHead.LatestAsync(ct);
             if (latest != checkedAt)
             {
                 if (await CheckReversibleAnchorsAsync(latest, options, ct))

@@ -55,4 +55,14 @@ public sealed class ChainOptions
 
     /// <summary>How long a published claim root waits before it is claimable, while the guardian may veto it.</summary>
     public TimeSpan ChallengeDelay { get; set; } = TimeSpan.Zero;
+
+    /// <summary>
+    /// How often the bridge's loops ask the node for its latest block, <c>Chain:HeadPoll</c> (<see cref="ChainHead"/>):
+    /// each ask is a request a hosted RPC endpoint counts. A quarter second by default, for the development chain,
+    /// which mines at once; on a public network a few seconds (the production overlay: 3 s): blocks come every 2–12 s.
+    /// </summary>
+    public TimeSpan HeadPoll { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>The shortest and longest <see cref="HeadPoll"/> the service starts with.</summary>
+    public static readonly (TimeSpan Shortest, TimeSpan Longest) HeadPollRange = (TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(1));
 }

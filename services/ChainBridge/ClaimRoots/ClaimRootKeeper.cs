@@ -14,6 +14,7 @@ namespace CommunityAI.ChainBridge.ClaimRoots;
 /// </summary>
 public sealed partial class ClaimRootKeeper(
     ChainConnection chain,
+    ChainHead chainHead,
     ClaimRootHistory history,
     ContractSetup contracts,
     IOptions<ClaimRootOptions> options,
@@ -51,7 +52,7 @@ public sealed partial class ClaimRootKeeper(
         {
             ++ticks;
             // By hash: anvil_reorg and real reorgs can keep the block number.
-            var latest = await CanonicalChain.LatestBlockAsync(chain.Sender.Web3, ct);
+            var latest = await chainHead.LatestAsync(ct);
             if (latest != checkedAt || ticks % TicksBetweenIdleChecks == 0)
             {
                 await CheckAsync(latest, ct);
