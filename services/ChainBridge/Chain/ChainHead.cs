@@ -4,10 +4,10 @@ using Nethereum.Web3;
 namespace CommunityAI.ChainBridge.Chain;
 
 /// <summary>
-/// The node's latest block for the bridge's loops (anchoring, claim roots), read from the node at most once per
-/// <see cref="ChainOptions.HeadPoll"/>: within it, every caller gets the block read last. Each loop asked the node at
-/// every tick of its own (four and two times a second), so an idle bridge sent some 500,000 requests a day to an RPC
-/// endpoint that counts them, most of them a free tier's whole allowance.
+/// The node's latest block for the bridge's loops (anchoring, claim roots, the revenue watcher), read from the node at
+/// most once per <see cref="ChainOptions.HeadPoll"/>: within it, every caller gets the block read last. Each loop asked
+/// the node at every tick of its own (four, two and half a time a second), so an idle bridge sent some 560,000 requests
+/// a day for the latest block alone to an RPC endpoint that counts them, more than many a free tier's allowance.
 /// </summary>
 public sealed class ChainHead(Func<IWeb3> node, IOptions<ChainOptions> options, TimeProvider clock)
 {

@@ -57,9 +57,10 @@ public sealed class ChainOptions
     public TimeSpan ChallengeDelay { get; set; } = TimeSpan.Zero;
 
     /// <summary>
-    /// How often the bridge's loops ask the node for its latest block, <c>Chain:HeadPoll</c> (<see cref="ChainHead"/>):
-    /// each ask is a request a hosted RPC endpoint counts. A quarter second by default, for the development chain,
-    /// which mines at once; on a public network a few seconds (the production overlay: 3 s): blocks come every 2–12 s.
+    /// How often the bridge's loops ask the node for its latest block, <c>Chain:HeadPoll</c> (<see cref="ChainHead"/>),
+    /// once for all of them: each ask is a request a hosted RPC endpoint counts. A quarter second by default, for the
+    /// development chain, which mines at once; on a public network a few seconds (the production overlay: 3 s), since
+    /// blocks come every 2–12 s there.
     /// </summary>
     public TimeSpan HeadPoll { get; set; } = TimeSpan.FromMilliseconds(250);
 

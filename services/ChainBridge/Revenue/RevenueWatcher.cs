@@ -13,6 +13,7 @@ namespace CommunityAI.ChainBridge.Revenue;
 /// </summary>
 public sealed partial class RevenueWatcher(
     ChainConnection chain,
+    ChainHead chainHead,
     ContractSetup contracts,
     PaymentRecorder recorder,
     IOptions<RevenueOptions> options,
@@ -50,7 +51,7 @@ public sealed partial class RevenueWatcher(
     public async Task ScanAsync(RevenuePoolContract pool, DeployedContracts deployment, CancellationToken ct)
     {
         var settings = options.Value;
-        var latest = await CanonicalChain.LatestBlockAsync(chain.Sender.Web3, ct);
+        var latest = await chainHead.LatestAsync(ct);
         if (latest.Number < (ulong)settings.Confirmations)
             return;
         var confirmed = latest.Number - (ulong)settings.Confirmations;
