@@ -15,7 +15,7 @@ namespace CommunityAI.ServiceDefaults.History;
 /// <param name="stored">The checkpoint loaded when the loop's term began.</param>
 /// <param name="every">The least time between two stores while the loop keeps moving; null for a loop that stores only
 /// with its work (then nothing is ever <see cref="Due"/>).</param>
-public sealed class CheckpointCadence<T>(T stored, TimeSpan? every) where T : notnull
+public sealed class CheckpointCadence(long stored, TimeSpan? every)
 {
     private long? _storedAt;
 
@@ -23,22 +23,22 @@ public sealed class CheckpointCadence<T>(T stored, TimeSpan? every) where T : no
     public TimeSpan? Every { get; } = every;
 
     /// <summary>How far the work is done; past <see cref="Stored"/> until it is stored.</summary>
-    public T Done { get; private set; } = stored;
+    public long Done { get; private set; } = stored;
 
     /// <summary>The checkpoint stored last (or loaded).</summary>
-    public T Stored { get; private set; } = stored;
+    public long Stored { get; private set; } = stored;
 
     /// <summary>Whether the work moved past what is stored.</summary>
-    public bool Pending => !EqualityComparer<T>.Default.Equals(Done, Stored);
+    public bool Pending => Done != Stored;
 
     /// <summary>Whether the work moved past what is stored and it is time to store it.</summary>
     public bool Due => Pending && Every is { } period && (_storedAt is null || Stopwatch.GetElapsedTime(_storedAt.Value) >= period);
 
     /// <summary>Says the work is done up to <paramref name="done"/>, not stored yet.</summary>
-    public void Reached(T done) => Done = done;
+    public void Reached(long done) => Done = done;
 
     /// <summary>Says the work up to <paramref name="checkpoint"/> is done and stored (with it or after).</summary>
-    public void Saved(T checkpoint)
+    public void Saved(long checkpoint)
     {
         Done = Stored = checkpoint;
         _storedAt = Stopwatch.GetTimestamp();
@@ -48,7 +48,7 @@ public sealed class CheckpointCadence<T>(T stored, TimeSpan? every) where T : no
     /// Stores <see cref="Done"/> with <paramref name="store"/> when it is <see cref="Due"/>, or at once when
     /// <paramref name="now"/> and it moved (the end of a term).
     /// </summary>
-    public async Task StoreWhenDueAsync(Func<T, CancellationToken, Task> store, CancellationToken ct, bool now = false)
+    public async Task StoreWhenDueAsync(Func<long, CancellationToken, Task> store, CancellationToken ct, bool now = false)
     {
         ArgumentNullException.ThrowIfNull(store);
         if (!(now ? Pending : Due))

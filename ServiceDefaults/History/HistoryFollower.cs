@@ -94,7 +94,7 @@ public abstract class HistoryFollower(NpgsqlDataSource dataSource, string? strea
     private async Task FollowAsync(LeaderTerm term, CancellationToken ct)
     {
         var feed = new HistoryFeed(dataSource, streamPrefix);
-        var checkpoint = new CheckpointCadence<long>(await LoadCheckpointAsync(ct), StoreAtLeastEvery);
+        var checkpoint = new CheckpointCadence(await LoadCheckpointAsync(ct), StoreAtLeastEvery);
         var cursor = new FeedCursor(checkpoint.Stored);
         var idle = new IdleWait(IdleDelay, LongestIdleDelay);
         while (!ct.IsCancellationRequested)

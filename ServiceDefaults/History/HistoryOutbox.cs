@@ -14,7 +14,7 @@ namespace CommunityAI.ServiceDefaults.History;
 /// </summary>
 /// <remarks>
 /// The checkpoint is stored at most once every <see cref="OutboxRoutes.StoreCheckpointEvery"/> (a second) while events
-/// keep coming (<see cref="CheckpointCadence{T}"/>); a pending one at the first read a second after the last store.
+/// keep coming (<see cref="CheckpointCadence"/>); a pending one at the first read a second after the last store.
 /// </remarks>
 public sealed class HistoryOutbox(
     OutboxRoutes routes,
@@ -40,7 +40,7 @@ public sealed class HistoryOutbox(
     public async Task LeadAsync(LeaderTerm term, CancellationToken ct)
     {
         var feed = new HistoryFeed(dataSource, routes.StreamPrefix);
-        var checkpoint = new CheckpointCadence<long>(await LoadCheckpointAsync(ct), routes.StoreCheckpointEvery);
+        var checkpoint = new CheckpointCadence(await LoadCheckpointAsync(ct), routes.StoreCheckpointEvery);
         var cursor = new FeedCursor(checkpoint.Stored);
         var idle = new IdleWait(FirstIdleWait, LongestIdleWait);
         while (!ct.IsCancellationRequested)

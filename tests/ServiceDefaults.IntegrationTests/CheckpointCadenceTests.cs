@@ -8,7 +8,7 @@ public sealed class CheckpointCadenceTests
     [Fact]
     public void Nothing_is_due_until_the_work_moves()
     {
-        var checkpoint = new CheckpointCadence<long>(5, TimeSpan.Zero);
+        var checkpoint = new CheckpointCadence(5, TimeSpan.Zero);
 
         Assert.False(checkpoint.Due);
         checkpoint.Reached(5);
@@ -18,7 +18,7 @@ public sealed class CheckpointCadenceTests
     [Fact]
     public void The_first_store_is_due_at_once()
     {
-        var checkpoint = new CheckpointCadence<long>(0, TimeSpan.FromHours(1));
+        var checkpoint = new CheckpointCadence(0, TimeSpan.FromHours(1));
 
         checkpoint.Reached(7);
 
@@ -28,7 +28,7 @@ public sealed class CheckpointCadenceTests
     [Fact]
     public async Task A_store_waits_a_period_for_the_next_unless_it_is_wanted_now()
     {
-        var checkpoint = new CheckpointCadence<long>(0, TimeSpan.FromHours(1));
+        var checkpoint = new CheckpointCadence(0, TimeSpan.FromHours(1));
         var stores = new List<long>();
         Task Store(long done, CancellationToken ct)
         {
@@ -51,7 +51,7 @@ public sealed class CheckpointCadenceTests
     [Fact]
     public void The_next_store_is_due_once_the_period_has_passed()
     {
-        var checkpoint = new CheckpointCadence<long>(0, TimeSpan.FromMilliseconds(20));
+        var checkpoint = new CheckpointCadence(0, TimeSpan.FromMilliseconds(20));
         checkpoint.Saved(1);
         checkpoint.Reached(2);
 
@@ -63,7 +63,7 @@ public sealed class CheckpointCadenceTests
     [Fact]
     public void Without_a_period_only_the_work_itself_stores()
     {
-        var checkpoint = new CheckpointCadence<long>(0, every: null);
+        var checkpoint = new CheckpointCadence(0, every: null);
 
         checkpoint.Reached(4);
 

@@ -11,7 +11,7 @@ namespace CommunityAI.ChainBridge.Log;
 /// checkpoint of its own: at least once, in index order, and never before the entries committed. The writer never
 /// waits on the broker; while the broker is away the notices wait here and go out once it answers, so a service's
 /// view of its log indexes (and of what is anchored) is complete after any outage or crash. Its checkpoint is stored as
-/// an outbox stores its own (<see cref="CheckpointCadence{T}"/>): at most once a second while the log grows, so a restart
+/// an outbox stores its own (<see cref="CheckpointCadence"/>): at most once a second while the log grows, so a restart
 /// tells the bus again at most a second's notices, which their consumers take as they take any re-publish.
 /// </summary>
 public sealed partial class LogNoticePublisher(
@@ -33,7 +33,7 @@ public sealed partial class LogNoticePublisher(
     /// </summary>
     public async Task LeadAsync(LeaderTerm term, CancellationToken ct)
     {
-        var noticed = new CheckpointCadence<long>(await store.ReadNoticedThroughAsync(ct), StoreCheckpointEvery);
+        var noticed = new CheckpointCadence(await store.ReadNoticedThroughAsync(ct), StoreCheckpointEvery);
         var idle = new IdleWait(FirstIdleWait, LongestIdleWait);
         while (!ct.IsCancellationRequested)
         {

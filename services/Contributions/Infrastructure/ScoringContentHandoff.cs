@@ -54,11 +54,11 @@ public sealed partial class ScoringContentHandoff(
     public static readonly TimeSpan StoreCheckpointEvery = TimeSpan.FromSeconds(1);
 
     // One term at a time: every content up to its Done is confirmed by the broker.
-    private CheckpointCadence<long> _sent = new(0, StoreCheckpointEvery);
+    private CheckpointCadence _sent = new(0, StoreCheckpointEvery);
 
     protected override async Task<long> LoadCheckpointAsync(CancellationToken ct)
     {
-        _sent = new CheckpointCadence<long>(await FollowerCheckpoint.LoadAsync(store, CheckpointKey, legacyTable: null, ct), StoreCheckpointEvery);
+        _sent = new CheckpointCadence(await FollowerCheckpoint.LoadAsync(store, CheckpointKey, legacyTable: null, ct), StoreCheckpointEvery);
         return _sent.Stored;
     }
 
