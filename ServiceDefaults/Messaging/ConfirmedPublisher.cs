@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using MassTransit;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -5,7 +6,9 @@ using Microsoft.Extensions.Options;
 namespace CommunityAI.ServiceDefaults.Messaging;
 
 /// <summary>
-/// Publishes (or sends) and waits for the broker's confirm, but never longer than <see cref="BusOptions.PublishConfirmTimeout"/>.
+/// Publishes (or sends) and waits for the broker's confirm, but never longer than
+/// <see cref="BusOptions.PublishConfirmTimeout"/>; a stop lets a publish already begun finish, for up to
+/// <see cref="StopGrace"/>.
 /// </summary>
 /// <remarks>
 /// RabbitMQ.Client 7 can leave a publisher confirm pending for ever when the broker dies mid-publish
@@ -30,11 +33,21 @@ public sealed partial class ConfirmedPublisher(IBus bus, IOptions<BusOptions> op
     public Task SendAsync<T>(ISendEndpointProvider sender, Uri address, T message, CancellationToken ct) where T : class =>
         WithinLimitAsync(typeof(T), async limited => await (await sender.GetSendEndpoint(address)).Send(message, limited), ct);
 
+    /// <summary>How long a publish already begun may still wait for its confirm once its caller stops.</summary>
+    public static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(5);
+
     private async Task WithinLimitAsync(Type type, Func<CancellationToken, Task> publish, CancellationToken ct)
     {
+        // A stop (a service shutting down, a leader's term ending) keeps new publishes from beginning but lets
+        // one begun finish: cancelled while it waits for its confirm, MassTransit logs an error-level send fault
+        // (S-FAULT) for every message in flight, so a shutdown that caught an outbox mid-batch read as a broker
+        // failure, though nothing was lost (the checkpoint had not moved). On a healthy broker the confirm takes
+        // milliseconds; StopGrace bounds the wait for one that does not come.
+        ct.ThrowIfCancellationRequested();
         var limit = options.Value.PublishConfirmTimeout;
-        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        bounded.CancelAfter(limit);
+        var began = Stopwatch.GetTimestamp();
+        using var bounded = new CancellationTokenSource(limit);
+        using var stopping = ct.Register(() => bounded.CancelAfter(Shorter(StopGrace, limit - Stopwatch.GetElapsedTime(began))));
         Task? publishing = null;
         try
         {
@@ -52,6 +65,8 @@ public sealed partial class ConfirmedPublisher(IBus bus, IOptions<BusOptions> op
             throw new TimeoutException($"The broker did not confirm a {type.Name} within {limit.TotalSeconds:0.#} s (Bus:PublishConfirmTimeout)", ex);
         }
     }
+
+    private static TimeSpan Shorter(TimeSpan grace, TimeSpan left) => left < TimeSpan.Zero ? TimeSpan.Zero : left < grace ? left : grace;
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "A publish given up on at Bus:PublishConfirmTimeout failed later: {Reason}")]
     private static partial void LogAbandonedFailed(ILogger logger, string reason);

@@ -5,6 +5,7 @@ using CommunityAI.Testing;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace ServiceDefaults.IntegrationTests;
 
@@ -31,10 +32,12 @@ public sealed class HistoryOutboxTests : IAsyncLifetime
     }
 
     /// <summary>A service's process with the outbox of its <c>probe/</c> streams.</summary>
-    private async Task StartHostAsync(TimeSpan? storeCheckpointEvery = null)
+    private async Task StartHostAsync(TimeSpan? storeCheckpointEvery = null, CapturedLogs? logs = null)
     {
         _host = await HistoryHost.StartAsync(_database, "outboxprobe", add: builder =>
         {
+            if (logs is not null)
+                builder.Logging.AddProvider(logs);
             builder.Configuration["ConnectionStrings:rabbitmq"] = _broker;
             builder.AddCommunityBus("outbox-probe");
             builder.AddHistoryOutbox("probe", "probe/", routes =>
@@ -105,6 +108,31 @@ public sealed class HistoryOutboxTests : IAsyncLifetime
         Assert.Equal(last, await Eventually.MatchesAsync(async () => await StoredCheckpointAsync(store), s => s == last, "the new term's checkpoint stored", TimeSpan.FromSeconds(30)));
         await Task.Delay(TimeSpan.FromSeconds(1));
         Assert.Equal(0u, await _tap.CountAsync(_queue));
+    }
+
+    [Fact]
+    public async Task A_stop_in_the_middle_of_a_batch_lets_the_publishes_begun_finish_and_logs_no_send_fault()
+    {
+        // A backlog of many streams, so the outbox is publishing hundreds of messages at once when the stop comes.
+        const int Streams = 3_000;
+        var logs = new CapturedLogs();
+        await StartHostAsync(logs: logs);
+        var store = _host!.Services.GetRequiredService<IDocumentStore>();
+        await using (var session = store.LightweightSession())
+        {
+            for (var i = 0; i < Streams; i++)
+                session.Events.StartStream($"probe/{i}", new AssignmentSeedRevealed(i, "00", DateTimeOffset.UtcNow));
+            await session.SaveChangesAsync();
+        }
+        await Eventually.MatchesAsync(() => _tap.CountAsync(_queue), n => n > 0, "the outbox publishing", TimeSpan.FromSeconds(30));
+
+        await StopHostAsync();
+
+        // Cancelled while waiting for their confirms, the publishes in flight were each logged by MassTransit as an
+        // error-level send fault (S-FAULT), as if the broker had failed; the next term publishes them again anyway.
+        var errors = logs.Lines.Where(l => l.StartsWith("Error", StringComparison.Ordinal) || l.StartsWith("Critical", StringComparison.Ordinal)).ToList();
+        Assert.True(errors.Count == 0, $"{errors.Count} error lines at the stop, the first: {errors.FirstOrDefault()}");
+        Assert.InRange(await _tap.CountAsync(_queue), 1u, (uint)Streams);
     }
 
     /// <summary>The rounds of the next <paramref name="count"/> messages the outbox published, in order (streams go out concurrently).</summary>
