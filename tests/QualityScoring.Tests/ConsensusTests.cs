@@ -145,6 +145,31 @@ public sealed class ConsensusTests
         Assert.Equal(ScoreDecision.Unrevealed, outcome.Reputation.Single(r => r.Validator.EndsWith('3')).Reason);
     }
 
+    [Fact]
+    public void A_removed_reviewer_nobody_replaces_is_not_waited_for_and_still_costs_reputation()
+    {
+        var policy = new ScoringOptions().ToPolicy(DateTimeOffset.UnixEpoch);
+        var @case = Assigned(policy, Now.AddHours(2), eligible: 3, commitClosesAt: Now.AddHours(1))
+            .Apply(Commitment(1, Now)).Apply(Commitment(2, Now)).Apply(Commitment(3, Now)).RevealHeld(V(1));
+        Assert.False(@case.Complete(Now));
+
+        // 3 is removed with nobody to draw: still assigned, no longer awaited, and the case waits for 2 alone.
+        @case = @case.Forfeit(V(3));
+        Assert.True(@case.IsAssigned(V(3)));
+        Assert.True(@case.HasForfeited(V(3).ToUpperInvariant()));
+        Assert.Equal([V(1), V(2)], @case.Awaited.Select(c => c.Validator));
+        Assert.Equal(Now.AddHours(2), @case.OpenUntil);
+        Assert.False(@case.Complete(Now));
+        Assert.True(@case.RevealHeld(V(2)).Complete(Now));
+
+        // Closed on 1 and 2; 3's forfeited commitment costs it as unrevealed, as a replaced reviewer's does.
+        @case = @case.Apply(Review(1, 60)).Apply(Review(2, 62));
+        var outcome = ScoreDecision.Finalise(@case, policy, Reputations(1, 2, 3), Now);
+        Assert.Null(outcome.Scored.Fallback);
+        Assert.Equal(2, outcome.Scored.Reviews!.Count);
+        Assert.Equal(ScoreDecision.Unrevealed, outcome.Reputation.Single(r => r.Validator.EndsWith('3')).Reason);
+    }
+
     /// <summary>
     /// The case is rewritten at every commitment, reveal and close, so it keeps no list that grows with the validator
     /// set: a draw's and a replacement's candidates stay in their history events, where the audit checks the draw.

@@ -19,6 +19,11 @@ namespace CommunityAI.QualityScoring.Domain;
 /// commitments, reveals and reviews are the second round's, and every rule of the first round applies to it unchanged.
 /// </param>
 /// <param name="Decided">The appeal's decision; <see cref="Scored"/> then holds the final score.</param>
+/// <param name="Forfeited">
+/// Reviewers removed after they committed, with nobody left to draw in their place (the reassigner's hand-on):
+/// the case no longer waits for their reveals, which would be refused. Their commitments stay in <see cref="Committed"/>,
+/// so the close moves them as unrevealed, as it moves a replaced one.
+/// </param>
 public sealed record ScoringCase(
     string Id,
     string Contributor,
@@ -33,7 +38,8 @@ public sealed record ScoringCase(
     IReadOnlyList<ReviewerReassigned>? Reassignments = null,
     AppealFiled? Appeal = null,
     FirstRound? First = null,
-    AppealDecided? Decided = null)
+    AppealDecided? Decided = null,
+    IReadOnlyList<string>? Forfeited = null)
 {
     public const string Open = "open";
     public const string Closed = "scored";
@@ -65,10 +71,11 @@ public sealed record ScoringCase(
     public bool AllCommitted => Assignment is { } a && a.Reviewers.All(r => CommitmentBy(r.Validator) is not null);
 
     /// <summary>
-    /// Commitments the case still waits on: those of reviewers assigned now. A removed reviewer's commitment is forfeited
-    /// when it is replaced; it stays in <see cref="Committed"/> so the close still moves its reputation as unrevealed.
+    /// Commitments the case still waits on: those of reviewers assigned now and not removed. A removed reviewer's
+    /// commitment is forfeited when it is replaced, or when nobody is left to replace it (<see cref="Forfeited"/>); it
+    /// stays in <see cref="Committed"/> so the close still moves its reputation as unrevealed.
     /// </summary>
-    public IEnumerable<ReviewCommitted> Awaited => Committed.Where(c => IsAssigned(c.Validator));
+    public IEnumerable<ReviewCommitted> Awaited => Committed.Where(c => IsAssigned(c.Validator) && !HasForfeited(c.Validator));
 
     public static ScoringCase Create(AutomatedChecksCompleted checks) =>
         new(checks.ContributionId, checks.Contributor, checks.Kind, checks, null, [], null);
@@ -122,6 +129,7 @@ public sealed record ScoringCase(
             Reassignments = [],
             CommitClosed = false,
             Scored = null,
+            Forfeited = null,
         };
     }
 
@@ -176,6 +184,9 @@ public sealed record ScoringCase(
 
     public ScoringCase RevealHeld(string validator) => this with { RevealedBy = [.. Revealed, validator] };
 
+    /// <summary>A removed reviewer's commitment no longer awaited, with nobody to replace it (see <see cref="Forfeited"/>).</summary>
+    public ScoringCase Forfeit(string validator) => this with { Forfeited = [.. Forfeited ?? [], validator] };
+
     public bool IsAssigned(string validator) =>
         Assignment?.Reviewers.Any(r => string.Equals(r.Validator, validator, StringComparison.OrdinalIgnoreCase)) == true;
 
@@ -183,6 +194,8 @@ public sealed record ScoringCase(
         Committed.FirstOrDefault(c => string.Equals(c.Validator, validator, StringComparison.OrdinalIgnoreCase));
 
     public bool HasRevealed(string validator) => Revealed.Contains(validator, StringComparer.OrdinalIgnoreCase);
+
+    public bool HasForfeited(string validator) => Forfeited?.Contains(validator, StringComparer.OrdinalIgnoreCase) == true;
 
     /// <summary>
     /// Whether nothing can change the outcome any more, so the case may close before its reveal deadline: no commitment

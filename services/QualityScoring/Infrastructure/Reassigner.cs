@@ -13,7 +13,8 @@ namespace CommunityAI.QualityScoring.Infrastructure;
 /// unrevealed assignments as soon as the removal is recorded (called by <see cref="RemovalFollower"/>).
 /// </summary>
 public sealed partial class Reassigner(
-    IDocumentStore store, ScoringPolicyBook policies, IOptions<ScoringOptions> options, IOptions<EpochOptions> epochs, TimeProvider clock, ILogger<Reassigner> logger)
+    IDocumentStore store, ScoringPolicyBook policies, CaseFinaliser finaliser, IOptions<ScoringOptions> options, IOptions<EpochOptions> epochs,
+    TimeProvider clock, ILogger<Reassigner> logger)
 {
     /// <summary>
     /// For a case whose commit window has closed, held under its lock: replaces each reviewer with no commitment, in
@@ -51,7 +52,9 @@ public sealed partial class Reassigner(
     /// commit window is open (after that the window closer replaces it as absent), and one it committed to at any time
     /// before the reveal deadline, since a removed validator's reveal is refused and the case would otherwise wait for it
     /// until that deadline. The forfeited commitment stays on the case and costs its validator reputation at the close, as
-    /// any commitment never revealed does. With nobody left to draw, the case keeps waiting as before.
+    /// any commitment never revealed does. With nobody left to draw, an uncommitted reviewer stays absent (replaced at the
+    /// commit deadline if anybody is by then); a committed one's commitment is forfeited all the same, and the case closes
+    /// as soon as nothing else is awaited: at once, when the other reviewers have revealed.
     /// </summary>
     public async Task<int> HandOnAsync(string validator, CancellationToken ct)
     {
@@ -59,6 +62,7 @@ public sealed partial class Reassigner(
         await using (var query = store.QuerySession())
             open = await query.Query<Assignment>().Where(a => a.Validator == validator && a.Open).Select(a => a.ContributionId).ToListAsync(ct);
         var handedOn = 0;
+        List<string> forfeited = [];
         foreach (var id in open)
         {
             var epoch = EpochAt(clock.GetUtcNow());
@@ -73,20 +77,62 @@ public sealed partial class Reassigner(
             if (await admission is { Admitted: true })
                 return handedOn;
             var now = clock.GetUtcNow();
-            if (await loaded is not { Scored: null } @case || !@case.IsAssigned(validator) || @case.HasRevealed(validator)
+            if (await loaded is not { Scored: null } @case || !@case.IsAssigned(validator) || @case.HasRevealed(validator) || @case.HasForfeited(validator)
                 || (@case.CommitmentBy(validator) is null ? @case.CommitClosed || now >= @case.CommitClosesAt : now >= @case.Assignment!.WindowClosesAt))
                 continue;
             var validators = await ReadValidatorsAsync(session, epoch, @case.Contributor, await ExclusionPointsAsync(@case, ct), ct);
             if (Reassignment.Replace(@case, validator, Reassignment.Removed, @case.ReassignmentRound, validators,
                     now - options.Value.LivenessWindow, options.Value.CommitWindow, now, options.Value.MaxReviewsPerValidatorPerEpoch) is not { } reassigned)
-                continue; // nobody left to draw: it stays absent, and is replaced at the commit deadline if anybody is by then
+            {
+                if (@case.CommitmentBy(validator) is null)
+                    continue; // it stays absent, and is replaced at the commit deadline if anybody is by then
+                Forfeit(session, @case, validator);
+                await session.SaveChangesAsync(ct);
+                forfeited.Add(id);
+                continue;
+            }
             if (epoch is { } counted)
                 ReviewLoads.Count(session, counted, [reassigned.Replacement.Validator], validators);
             Record(session, @case.Apply(reassigned), [reassigned]);
             await session.SaveChangesAsync(ct);
             handedOn++;
         }
+        foreach (var id in forfeited)
+            await CloseIfCompleteAsync(id, ct);
         return handedOn;
+    }
+
+    /// <summary>
+    /// The case stops waiting for the removed reviewer's reveal, which would be refused; its assignment closes. The
+    /// commitment stays on the case, so the close moves the reviewer as unrevealed.
+    /// </summary>
+    private void Forfeit(IDocumentSession session, ScoringCase @case, string validator)
+    {
+        var assignment = @case.Assignment!;
+        session.Store(@case.Forfeit(validator));
+        session.Store(new Assignment(Assignment.IdFor(@case.Id, validator), validator, @case.Id, assignment.WindowClosesAt, false,
+            @case.CommitClosesAt, Committed: true));
+        LogForfeited(@case.Id, validator);
+    }
+
+    /// <summary>
+    /// Closes a case whose forfeited commitment was all it waited for. In a transaction of its own, which takes the
+    /// reviewers' locks after the case's alone, as every close does: the hand-on held the removed validator's lock too,
+    /// and taking the others' after it could wait in a cycle with a close of another case.
+    /// </summary>
+    private async Task CloseIfCompleteAsync(string id, CancellationToken ct)
+    {
+        await using var session = store.LightweightSession();
+        await session.BeginTransactionAsync(ct);
+        var read = new LockedRead(session).Lock([ScoringLocks.Case(id)]);
+        var loaded = read.Load<ScoringCase>(id);
+        await read.ExecuteAsync(ct);
+        var now = clock.GetUtcNow();
+        if (await loaded is not { } @case || !@case.Complete(now))
+            return;
+        var scored = await finaliser.FinaliseAsync(session, @case, now, ct);
+        await session.SaveChangesAsync(ct);
+        LogClosedAfterForfeit(id, scored.Score, scored.Fallback ?? "consensus");
     }
 
     /// <summary>The epoch replacements count in, or null when no cap is set.</summary>
@@ -131,4 +177,11 @@ public sealed partial class Reassigner(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Reviewer {Replaced} of {ContributionId} replaced by {Replacement} ({Reason})")]
     private partial void LogReassigned(string contributionId, string replaced, string replacement, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Removed reviewer {Validator} of {ContributionId} has nobody to replace it: its commitment is forfeited and the case no longer waits for it")]
+    private partial void LogForfeited(string contributionId, string validator);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{ContributionId} closed once its forfeited commitment was all it waited for: score {Score} by {Rule}")]
+    private partial void LogClosedAfterForfeit(string contributionId, int score, string rule);
 }
