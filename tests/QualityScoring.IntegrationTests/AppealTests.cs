@@ -292,10 +292,10 @@ public sealed class AppealTests(AppealSystem system) : AppealScenario(system), I
         return client.PostAsJsonAsync("/api/appeals", Body(payload, TypedDataSigner.Sign(payload, TestChain.Domain, privateKey)));
     }
 
-    private async Task<string> ScalarTextAsync(string sql) => (await Scoring.ScalarAsync<string>(sql))!;
+    private Task<string> ScalarTextAsync(string sql) => Scoring.SingleAsync<string>(sql);
 
     /// <summary>Raises the recorded final score of the appeal by one; returns the decision's log index (its place in the history).</summary>
-    private Task<long> TamperAsync(string id) => Scoring.ScalarAsync<long>("""
+    private Task<long> TamperAsync(string id) => Scoring.SingleAsync<long>("""
         UPDATE history.mt_events SET data = jsonb_set(data, '{finalScore}', to_jsonb((data->>'finalScore')::int + 1))
         WHERE type = 'appeal_decided' AND data->>'contributionId' = @id
         RETURNING (SELECT count(*) FROM history.mt_events e WHERE e.seq_id < history.mt_events.seq_id)

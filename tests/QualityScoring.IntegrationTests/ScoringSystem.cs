@@ -276,7 +276,17 @@ public class ScoringSystem : IAsyncLifetime
     /// The first value <paramref name="sql"/> answers on the history's server, or default when it answers no row or
     /// NULL. Each parameter is bound by name; a null one is a NULL text.
     /// </summary>
-    public async Task<T?> ScalarAsync<T>(string sql, params (string Name, object? Value)[] parameters)
+    public async Task<T?> ScalarAsync<T>(string sql, params (string Name, object? Value)[] parameters) =>
+        await FirstValueAsync(sql, parameters) is T found ? found : default;
+
+    /// <summary>
+    /// As <see cref="ScalarAsync{T}"/>, for a statement that must answer a value (an <c>UPDATE … RETURNING</c> of a row
+    /// the test expects to exist): no row or NULL fails here, where the test would otherwise read 0 and fail later.
+    /// </summary>
+    public async Task<T> SingleAsync<T>(string sql, params (string Name, object? Value)[] parameters) =>
+        await FirstValueAsync(sql, parameters) is T found ? found : throw new InvalidOperationException($"no value from: {sql}");
+
+    private async Task<object?> FirstValueAsync(string sql, (string Name, object? Value)[] parameters)
     {
         await using var connection = new NpgsqlConnection(History);
         await connection.OpenAsync();
@@ -285,7 +295,7 @@ public class ScoringSystem : IAsyncLifetime
             command.Parameters.Add(value is null
                 ? new NpgsqlParameter(name, NpgsqlTypes.NpgsqlDbType.Text) { Value = DBNull.Value }
                 : new NpgsqlParameter(name, value));
-        return await command.ExecuteScalarAsync() is T found ? found : default;
+        return await command.ExecuteScalarAsync();
     }
 
     /// <summary>History events of a type, for one contribution or (null) in all.</summary>
