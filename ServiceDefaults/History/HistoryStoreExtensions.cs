@@ -26,13 +26,12 @@ public static class HistoryStoreExtensions
     /// How many of the statements each connection sends most Npgsql prepares, so PostgreSQL stops parsing and planning
     /// them at every execution. The services repeat a handful of statements: in the contributions, scoring, ledger,
     /// governance and model benchmarks PostgreSQL's CPU fell by a tenth to a third and none ran slower (the README's
-    /// performance section). Chain-bridge's log writer, a few large statements per batch, ran slower prepared and opts out.
+    /// performance section). Chain-bridge's log writer, which writes through COPY, appends as fast either way.
     /// </summary>
     public const int MaxAutoPrepare = 64;
 
-    /// <param name="maxAutoPrepare">How many statements each connection prepares (<see cref="MaxAutoPrepare"/>); 0 prepares none.</param>
     public static MartenServiceCollectionExtensions.MartenConfigurationExpression AddHistoryStore(
-        this IHostApplicationBuilder builder, string serviceSchema, Action<StoreOptions>? configure = null, int maxAutoPrepare = MaxAutoPrepare)
+        this IHostApplicationBuilder builder, string serviceSchema, Action<StoreOptions>? configure = null)
     {
         var connectionString = builder.Configuration.GetConnectionString(ConnectionName)
             ?? throw new InvalidOperationException($"ConnectionStrings:{ConnectionName} is not configured.");
@@ -40,7 +39,7 @@ public static class HistoryStoreExtensions
                 builder.Configuration.GetValue<bool>(Database.DatabaseTransport.AllowSetting)) is { } unverified)
             throw new InvalidOperationException(unverified);
 
-        builder.Services.AddSingleton(_ => DataSourceBuilder(connectionString, maxAutoPrepare).TraceOnlyInsideOperations().Build());
+        builder.Services.AddSingleton(_ => DataSourceBuilder(connectionString).TraceOnlyInsideOperations().Build());
         builder.Services.AddHealthChecks().AddNpgSql(connectionString, name: "postgres", tags: ["ready"]);
         builder.Services.AddSingleton<HistoryFacts>();
         var pulse = new HistoryPulse();
@@ -58,16 +57,16 @@ public static class HistoryStoreExtensions
     }
 
     /// <summary>
-    /// The history's data source as every service builds it: up to <paramref name="maxAutoPrepare"/> statements prepared
-    /// per connection unless the connection string says otherwise ("Max Auto Prepare=0" turns it off).
+    /// The history's data source as every service builds it: up to <see cref="MaxAutoPrepare"/> statements prepared per
+    /// connection unless the connection string says otherwise ("Max Auto Prepare=0" turns it off).
     /// </summary>
-    public static NpgsqlDataSourceBuilder DataSourceBuilder(string connectionString, int maxAutoPrepare = MaxAutoPrepare)
+    public static NpgsqlDataSourceBuilder DataSourceBuilder(string connectionString)
     {
         var dataSource = new NpgsqlDataSourceBuilder(connectionString);
         // The plain builder knows only the keys actually written in the string (Npgsql's knows every keyword).
         var written = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
         if (!written.ContainsKey("Max Auto Prepare") && !written.ContainsKey("MaxAutoPrepare"))
-            dataSource.ConnectionStringBuilder.MaxAutoPrepare = maxAutoPrepare;
+            dataSource.ConnectionStringBuilder.MaxAutoPrepare = MaxAutoPrepare;
         return dataSource;
     }
 

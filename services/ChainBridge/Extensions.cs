@@ -50,8 +50,6 @@ internal static class Extensions
                 "Dapr:AnchorerKeySecretName must name the anchoring key's secret when Dapr:SecretStore is set")
             .ValidateOnStart();
 
-        // Unprepared, unlike the other services: the log writer sends a few large statements per batch, and prepared it
-        // appended 14–24% fewer leaves a second in benchmarks/ChainBridge (runs alternating with it unprepared).
         builder.AddHistoryStore("chainbridge_docs", options =>
         {
             options.Events.AddEventType<TreeHeadAnchored>();
@@ -63,7 +61,7 @@ internal static class Extensions
             options.Events.AddEventType<ContractsDeployed>();
             options.Events.AddEventType<DatasetPaid>();
             options.Schema.For<AnchorView>().Identity(a => a.Id);
-        }, maxAutoPrepare: 0);
+        });
         builder.Services.AddSingleton<LogStore>();
         builder.Services.AddSingleton<LogGauges>();
         builder.Services.AddSingleton<LogPulse>();
