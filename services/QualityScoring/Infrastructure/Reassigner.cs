@@ -75,7 +75,7 @@ public sealed partial class Reassigner(
             var admission = read.Load<ValidatorAdmission>(validator);
             await read.ExecuteAsync(ct);
             if (await admission is { Admitted: true })
-                return handedOn;
+                break; // re-admitted: nothing more is handed on, and what was forfeited before still closes below
             var now = clock.GetUtcNow();
             if (await loaded is not { Scored: null } @case || !@case.IsAssigned(validator) || @case.HasRevealed(validator) || @case.HasForfeited(validator)
                 || (@case.CommitmentBy(validator) is null ? @case.CommitClosed || now >= @case.CommitClosesAt : now >= @case.Assignment!.WindowClosesAt))
