@@ -4,8 +4,9 @@ namespace CommunityAI.QualityScoring.Domain;
 
 /// <summary>
 /// A contribution under review: read model (id = contribution id) kept in the same transaction as its history events,
-/// and the state every decision about it reads. Built only from its events, and from the reveals held privately
-/// (<see cref="SealedReveal"/>) until the case closes: before that it holds commitments and who revealed, never a score.
+/// and the state every decision about it reads. Built only from its events, the removals of its reviewers
+/// (<see cref="Forfeited"/>), and the reveals held privately (<see cref="SealedReveal"/>) until the case closes: before
+/// that it holds commitments and who revealed, never a score.
 /// </summary>
 /// <param name="RevealedBy">Validators whose reveal is held, waiting for the case to close (no scores).</param>
 /// <param name="CommitClosed">Set when the commit deadline passed: from then on the case waits for reveals only.</param>
