@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using CommunityAI.Audit.Commands;
 using CommunityAI.Testing;
 
 namespace CommunityAI.QualityScoring.IntegrationTests;
@@ -73,7 +72,7 @@ public sealed class ForfeitedCommitmentTests(LongWindowSystem system) : IClassFi
         }
 
         // The auditors' replay recomputes both closes and every reputation move from the history alone.
-        var replayed = await Eventually.MatchesAsync(ReplayAsync, r => r.GetProperty("assignments").GetProperty("pending").GetInt32() == 0,
+        var replayed = await Eventually.MatchesAsync(system.ReplayAsync, r => r.GetProperty("assignments").GetProperty("pending").GetInt32() == 0,
             "the cases' seed rounds revealed", Patience);
         Assert.Empty(replayed.GetProperty("assignments").GetProperty("findings").EnumerateArray());
         Assert.Empty(replayed.GetProperty("reputation").GetProperty("findings").EnumerateArray());
@@ -92,12 +91,4 @@ public sealed class ForfeitedCommitmentTests(LongWindowSystem system) : IClassFi
     private static void AssertReviewedBy(IEnumerable<Contracts.ScoredReview> reviews, params int[] keys) =>
         Assert.Equal(keys.Select(k => AnvilNode.DevAddresses[k]).Order(StringComparer.OrdinalIgnoreCase),
             reviews.Select(r => r.Validator).Order(StringComparer.OrdinalIgnoreCase), StringComparer.OrdinalIgnoreCase);
-
-    private async Task<JsonElement> ReplayAsync()
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        await AuditApp.RunAsync(["replay", "--database", system.History, "--json"], output, error);
-        return JsonDocument.Parse(output.ToString()).RootElement.Clone();
-    }
 }

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using CommunityAI.Audit.Commands;
 using CommunityAI.Testing;
 
 namespace CommunityAI.QualityScoring.IntegrationTests;
@@ -92,7 +91,7 @@ public sealed class RemovedCommitmentTests(LongWindowSystem system) : IClassFixt
         Assert.Equal(recent[0].GetProperty("next").GetDecimal(), view.GetProperty("reputation").GetDecimal());
 
         // The auditors' replay recomputes the replacement (a removal precedes it) and every reputation move.
-        var replayed = await Eventually.MatchesAsync(ReplayAsync, r => r.GetProperty("assignments").GetProperty("pending").GetInt32() == 0,
+        var replayed = await Eventually.MatchesAsync(system.ReplayAsync, r => r.GetProperty("assignments").GetProperty("pending").GetInt32() == 0,
             "the case's seed round revealed", Patience);
         Assert.Empty(replayed.GetProperty("assignments").GetProperty("findings").EnumerateArray());
         Assert.Empty(replayed.GetProperty("reputation").GetProperty("findings").EnumerateArray());
@@ -101,12 +100,4 @@ public sealed class RemovedCommitmentTests(LongWindowSystem system) : IClassFixt
 
     private static int Key(string address) =>
         AnvilNode.DevAddresses.Select((a, i) => (a, i)).Single(x => string.Equals(x.a, address, StringComparison.OrdinalIgnoreCase)).i;
-
-    private async Task<JsonElement> ReplayAsync()
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        await AuditApp.RunAsync(["replay", "--database", system.History, "--json"], output, error);
-        return JsonDocument.Parse(output.ToString()).RootElement.Clone();
-    }
 }

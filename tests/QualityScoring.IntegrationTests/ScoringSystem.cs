@@ -298,6 +298,15 @@ public class ScoringSystem : IAsyncLifetime
         return await command.ExecuteScalarAsync();
     }
 
+    /// <summary>The auditors' <c>replay</c> over this system's history, as its JSON report.</summary>
+    public async Task<JsonElement> ReplayAsync()
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        await CommunityAI.Audit.Commands.AuditApp.RunAsync(["replay", "--database", History, "--json"], output, error);
+        return JsonDocument.Parse(output.ToString()).RootElement.Clone();
+    }
+
     /// <summary>History events of a type, for one contribution or (null) in all.</summary>
     public async Task<long> CountEventsAsync(string type, string? contributionId) => await ScalarAsync<long>(
         "SELECT count(*) FROM history.mt_events WHERE type = @type AND (@id::text IS NULL OR data->>'contributionId' = @id)",
