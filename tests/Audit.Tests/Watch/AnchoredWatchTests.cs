@@ -144,6 +144,51 @@ public sealed class AnchoredWatchTests(AuditedSystem system) : IClassFixture<Aud
         }
     }
 
+    [Fact]
+    public async Task A_watch_over_a_chain_without_new_blocks_asks_the_node_for_its_block_number_only()
+    {
+        var entries = await system.LoggedEntriesAsync();
+        await using var server = await LogServer.StartAsync(new ServedLog(entries, Operator));
+        await using var rpc = await ProviderLikeRpc.StartAsync(system.Chain.RpcUrl, maxLogRange: 1_000_000);
+        var state = Path.Combine(Path.GetTempPath(), $"watch-{Guid.NewGuid():N}.json");
+        try
+        {
+            var watching = AuditRun.RunAsync(["watch", "--url", server.Url, "--log-key", Operator.Key.ToString(), "--state", state,
+                "--interval", "0.1", "--rpc", rpc.Url, "--anchor", system.AnchorAddress]);
+            await Eventually.MatchesAsync(() => Task.FromResult(File.Exists(state)), saved => saved, "the first check's head saved", TimeSpan.FromSeconds(30));
+            var first = Asked(rpc);
+            await Eventually.MatchesAsync(() => Task.FromResult(Asked(rpc)), asked => asked["eth_blockNumber"] >= first["eth_blockNumber"] + 5,
+                "five more checks", TimeSpan.FromSeconds(30));
+            var idle = Asked(rpc);
+            await system.Chain.MineAsync();
+            await Eventually.MatchesAsync(() => Task.FromResult(Asked(rpc)), asked => asked["eth_getCode"] > idle["eth_getCode"],
+                "the new block read", TimeSpan.FromSeconds(30));
+            server.Log = new ServedLog(entries[..^1], Operator); // a log that shrinks ends the watch
+            var run = await watching.WaitAsync(TimeSpan.FromSeconds(30));
+
+            // Five checks without a block: each one eth_blockNumber, nothing else (before: the contract's code and its view too).
+            Assert.Equal(first["eth_getCode"], idle["eth_getCode"]);
+            Assert.Equal(first["eth_call"], idle["eth_call"]);
+            Assert.Equal(first["eth_getLogs"], idle["eth_getLogs"]);
+            Assert.True(first["eth_getCode"] > 0 && first["eth_getLogs"] > 0, $"the first check read the chain: {string.Join(", ", first)}");
+            Assert.Equal(1, run.ExitCode);
+            Assert.Contains("the log shrank", run.Error, StringComparison.Ordinal);
+            Assert.DoesNotContain("could not be checked", run.Error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(state);
+        }
+    }
+
+    private static Dictionary<string, int> Asked(ProviderLikeRpc rpc)
+    {
+        var asked = new Dictionary<string, int> { ["eth_blockNumber"] = 0, ["eth_getCode"] = 0, ["eth_call"] = 0, ["eth_getLogs"] = 0 };
+        foreach (var (method, count) in rpc.Methods)
+            asked[method] = count;
+        return asked;
+    }
+
     private static async Task<long> SizeAsync(HttpClient client, string path) =>
         SignedCheckpoint.Open(await client.GetByteArrayAsync(path), CheckpointingBridge.LogKey.Key).Checkpoint!.TreeSize;
 
