@@ -115,6 +115,13 @@ public sealed partial class ClaimRootBridge : IAsyncLifetime
         return seen.First(l => l.Block >= block).Epoch;
     }
 
+    /// <summary>How many times the keeper found the roots current at <paramref name="block"/>, and the newest block it looked at.</summary>
+    public (int Looks, ulong Newest) LooksAt(ulong block)
+    {
+        var looks = CurrentLooks().ToList();
+        return (looks.Count(l => l.Block == block), looks.Select(l => l.Block).DefaultIfEmpty().Max());
+    }
+
     /// <summary>What the keeper logged at error level: its refusals.</summary>
     public IReadOnlyList<string> Refusals() =>
         [.. Host.Logs.Lines.Where(l => l.StartsWith("Error ", StringComparison.Ordinal) && l.Contains(nameof(ClaimRootKeeper), StringComparison.Ordinal))];

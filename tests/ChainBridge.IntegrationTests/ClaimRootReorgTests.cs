@@ -105,6 +105,35 @@ public sealed class ClaimRootReorgTests(ClaimRootBridge bridge, ITestOutputHelpe
         Assert.Equal(noticesBefore, bridge.KeeperNotices().Count);
     }
 
+    [Fact]
+    public async Task On_a_chain_without_new_blocks_the_keepers_later_looks_ask_the_distributor_nothing()
+    {
+        var epoch = Interlocked.Increment(ref _epoch);
+        await bridge.CloseEpochAsync(epoch, (Alice, 5 * Token * epoch), (Bob, 7 * Token));
+        await bridge.PublicationOfAsync(epoch);
+        for (var attempt = 1; ; attempt++)
+        {
+            var block = await bridge.Anvil.BlockNumberAsync();
+            await bridge.LookedAtAsync(block);
+            var (looks, _) = bridge.LooksAt(block);
+            var calls = bridge.Anvil.Served("eth_call");
+
+            // The next look at the same block: the keeper's own every ten seconds, or none if a block came meanwhile.
+            await Eventually.MatchesAsync(() => Task.FromResult(bridge.LooksAt(block)), seen => seen.Looks > looks || seen.Newest > block,
+                "the keeper's next look", Patience);
+            if (await bridge.Anvil.BlockNumberAsync() == block && bridge.LooksAt(block).Newest == block)
+            {
+                // It read our record again and found it unchanged, so the distributor's epoch read at this block still held.
+                Assert.Equal(calls, bridge.Anvil.Served("eth_call"));
+                Assert.True(calls > 0, "the looks before read the distributor from the node");
+                return;
+            }
+            // The bridge's first anchor was mined meanwhile: a new block, rightly read. Look again at the new height.
+            output.WriteLine($"a block came after {block} (attempt {attempt}); looking again");
+            Assert.True(attempt < 5, $"the chain never stayed at one block for a look ({attempt} attempts)");
+        }
+    }
+
     /// <summary>
     /// Takes the block of <paramref name="publication"/> away, and every block after it. The depth is read from the
     /// height first, and the bridge may mine a block of its own in between (its first anchor is sent about when the

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
@@ -58,6 +59,9 @@ public class AnvilNode : IAsyncLifetime
 
     // The tail of anvil's output, to explain a failed start.
     private readonly Queue<string> _output = new();
+
+    // What anvil served, counted from its own log, which names each JSON-RPC method it answers on a line of its own.
+    private readonly ConcurrentDictionary<string, int> _served = new(StringComparer.Ordinal);
     private TaskCompletionSource<string> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Process? _process;
     private int _requestId;
@@ -202,6 +206,9 @@ public class AnvilNode : IAsyncLifetime
 
     public async Task<ulong> BlockNumberAsync() => ParseQuantity(await RpcAsync("eth_blockNumber"));
 
+    /// <summary>How many <paramref name="method"/> requests (e.g. <c>eth_call</c>) the node has answered, by its own log.</summary>
+    public int Served(string method) => _served.GetValueOrDefault(method);
+
     private static ulong ParseQuantity(JsonElement hex) =>
         ulong.Parse(hex.GetString()!.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture);
 
@@ -240,6 +247,8 @@ public class AnvilNode : IAsyncLifetime
             return;
         if (line.StartsWith(ListeningPrefix, StringComparison.Ordinal))
             listening.TrySetResult(line[ListeningPrefix.Length..].Trim());
+        if (line.Length is > 4 and < 64 && line.Contains('_', StringComparison.Ordinal) && line.All(c => char.IsAsciiLetterOrDigit(c) || c == '_'))
+            _served.AddOrUpdate(line, 1, static (_, count) => count + 1);
         lock (_output)
         {
             _output.Enqueue(line);

@@ -23,8 +23,16 @@ public sealed partial class ClaimRootKeeper(
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(500);
 
     // Without a new block the chain cannot have changed, but the history can (a record repaired by an operator after a
-    // refusal): look again now and then.
+    // refusal): look again now and then. Such a look reads the chain only when our record changed (see Look).
     private const int TicksBetweenIdleChecks = 20;
+
+    /// <summary>
+    /// What a look found: at this block, with this newest record of ours, the distributor held this epoch. A look at the
+    /// same block finding the same record would read the same epoch, so it is not asked again (two calls to the node
+    /// every ten seconds of an idle chain). A changed record is read against the chain afresh: a publication recorded
+    /// since may be in a block newer than the one the bridge's head last read, and a stale epoch would read as "behind".
+    /// </summary>
+    private sealed record Look(BlockRef Block, RecordedClaimRoot? Published, ulong OnChain);
 
     private string? _refusal;
 
@@ -47,6 +55,7 @@ public sealed partial class ClaimRootKeeper(
     public async Task LeadAsync(LeaderTerm term, CancellationToken ct)
     {
         BlockRef? checkedAt = null;
+        Look? last = null;
         var ticks = 0;
         while (!ct.IsCancellationRequested)
         {
@@ -55,7 +64,7 @@ public sealed partial class ClaimRootKeeper(
             var latest = await chainHead.LatestAsync(ct);
             if (latest != checkedAt || ticks % TicksBetweenIdleChecks == 0)
             {
-                await CheckAsync(latest, ct);
+                last = await CheckAsync(latest, last, ct);
                 checkedAt = latest;
             }
             if (!await term.WaitAsync(Tick, ct))
@@ -63,13 +72,16 @@ public sealed partial class ClaimRootKeeper(
         }
     }
 
-    private async Task CheckAsync(BlockRef latest, CancellationToken ct)
+    /// <summary>Compares the distributor's epoch with our newest publication and acts on it; null when it sent a transaction.</summary>
+    private async Task<Look?> CheckAsync(BlockRef latest, Look? last, CancellationToken ct)
     {
         var distributor = new DistributorContract(chain.Sender, chain.Deployment!.DistributorAddress);
         // Our record first, the chain second: a publication that lands in between then reads as current, never as a
         // false "behind" that would send a transaction the contract refuses.
         var published = await history.NewestPublishedAsync(ct);
-        var onChain = (await distributor.GetLatestRootAsync(cancellationToken: ct)).Epoch;
+        var onChain = last is not null && last.Block == latest && last.Published == published
+            ? last.OnChain
+            : (await distributor.GetLatestRootAsync(cancellationToken: ct)).Epoch;
         var closed = ClaimRootCheck.IsBehind(onChain, published) ? await history.NewestClosedAsync(ct) : null;
         var decision = ClaimRootCheck.Decide(onChain, published, closed);
         switch (decision.Verdict)
@@ -87,8 +99,9 @@ public sealed partial class ClaimRootKeeper(
             case ClaimRootVerdict.Republish:
                 _refusal = null;
                 await RepublishAsync(distributor, published!, onChain, decision, ct);
-                break;
+                return null;
         }
+        return new Look(latest, published, onChain);
     }
 
     private async Task RepublishAsync(DistributorContract distributor, RecordedClaimRoot lost, ulong onChain, ClaimRootDecision decision,
