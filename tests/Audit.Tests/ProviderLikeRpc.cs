@@ -36,9 +36,6 @@ internal sealed class ProviderLikeRpc : IAsyncDisposable
 
     public int Refused => _refused;
 
-    /// <summary>How many times each JSON-RPC method was asked for, refused or not.</summary>
-    public ConcurrentDictionary<string, int> Methods { get; } = new();
-
     /// <summary>When true, eth_getCode is answered only at "latest" or the current block.</summary>
     public bool NoPastState { get; set; }
 
@@ -72,7 +69,6 @@ internal sealed class ProviderLikeRpc : IAsyncDisposable
     private async Task<string?> RefusalAsync(JsonObject call)
     {
         var method = call["method"]?.GetValue<string>();
-        Methods.AddOrUpdate(method ?? "", 1, (_, count) => count + 1);
         if (method == "eth_getLogs")
         {
             var filter = call["params"]?[0] as JsonObject;
