@@ -28,10 +28,20 @@ public sealed class TelemetryDefaultsTests : IAsyncLifetime
         // The listener hears every data source of the process, and other test classes run beside this one: only spans on
         // this test's own database count.
         var database = new NpgsqlConnectionStringBuilder(_database).Database;
+        // Npgsql's requests for a span inside the operation the sampler drops (it builds the span's text before asking).
+        var askedWhenDropped = 0;
+        ActivityTraceId dropped = default;
         using var listener = new ActivityListener
         {
             ShouldListenTo = source => source.Name is "Npgsql" or "test",
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            // As the production overlay's parent-based sampler: an operation it drops is propagated, not recorded.
+            Sample = (ref ActivityCreationOptions<ActivityContext> options) =>
+            {
+                if (options.Source.Name == "Npgsql" && options.Parent.TraceId == dropped && dropped != default)
+                    Interlocked.Increment(ref askedWhenDropped);
+                return options.Name == "dropped-consume" || (options.Parent.TraceId == dropped && dropped != default)
+                    ? ActivitySamplingResult.PropagationData : ActivitySamplingResult.AllDataAndRecorded;
+            },
             ActivityStopped = activity =>
             {
                 if (activity.Source.Name == "Npgsql" && activity.TagObjects.Any(tag => tag.Value is string value && value == database))
@@ -64,6 +74,21 @@ public sealed class TelemetryDefaultsTests : IAsyncLifetime
             Assert.Equal(2, spans.Count);
             Assert.All(spans, span => Assert.Equal(operation.TraceId, span.TraceId));
         }
+
+        // The same work inside an operation the sampler dropped: no span, and Npgsql is not even asked for one.
+        using (var operation = source.StartActivity("dropped-consume"))
+        {
+            Assert.NotNull(operation);
+            Assert.False(operation.Recorded);
+            dropped = operation.TraceId;
+            await using var command = dataSource.CreateCommand("SELECT 5");
+            await command.ExecuteScalarAsync();
+            await using var batch = dataSource.CreateBatch();
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT 6"));
+            await batch.ExecuteScalarAsync();
+        }
+        Assert.Equal(2, spans.Count);
+        Assert.Equal(0, askedWhenDropped);
     }
 
     [Fact]
