@@ -16,7 +16,7 @@ for path in services/Contributions services/QualityScoring services/RewardLedger
             services/CommunityModel services/Portal tools/DatabaseSetup; do
   project="$(basename "$path")"
   # ReadyToRun: the assemblies ship compiled ahead of time, so a pod's start spends less on the JIT (docs/performance.md,
-  # "A service's start": about a quarter of a start's CPU), for images some 35 MB larger and a slower build.
+  # "A service's start": about a third of a start's CPU at the median), for images some 35 MB larger and a slower build.
   args=(publish "$root/$path/$project.csproj" -c Release -t:PublishContainer -p:PublishReadyToRun=true
         --os linux --arch x64 --artifacts-path "$artifacts" -p:ContainerImageTag="$tag" -nologo -v:m)
   if [[ -n "${BASE_IMAGE:-}" ]]; then args+=(-p:ContainerBaseImage="$BASE_IMAGE"); fi
