@@ -116,7 +116,7 @@ public sealed class ClaimRootReorgTests(ClaimRootBridge bridge, ITestOutputHelpe
             var block = await bridge.Anvil.BlockNumberAsync();
             await bridge.LookedAtAsync(block);
             var (looks, _) = bridge.LooksAt(block);
-            var calls = bridge.Anvil.Served("eth_call");
+            var calls = await EthCallsAsync();
 
             // The next look at the same block: the keeper's own every ten seconds, or none if a block came meanwhile.
             await Eventually.MatchesAsync(() => Task.FromResult(bridge.LooksAt(block)), seen => seen.Looks > looks || seen.Newest > block,
@@ -124,7 +124,7 @@ public sealed class ClaimRootReorgTests(ClaimRootBridge bridge, ITestOutputHelpe
             if (await bridge.Anvil.BlockNumberAsync() == block && bridge.LooksAt(block).Newest == block)
             {
                 // It read our record again and found it unchanged, so the distributor's epoch read at this block still held.
-                Assert.Equal(calls, bridge.Anvil.Served("eth_call"));
+                Assert.Equal(calls, await EthCallsAsync());
                 Assert.True(calls > 0, "the looks before read the distributor from the node");
                 return;
             }
@@ -133,6 +133,9 @@ public sealed class ClaimRootReorgTests(ClaimRootBridge bridge, ITestOutputHelpe
             Assert.True(attempt < 5, $"the chain never stayed at one block for a look ({attempt} attempts)");
         }
     }
+
+    /// <summary>The <c>eth_call</c>s the class's node has answered, by its own log.</summary>
+    private async Task<int> EthCallsAsync() => (await bridge.Anvil.ServedAsync("eth_call"))["eth_call"];
 
     /// <summary>
     /// Takes the block of <paramref name="publication"/> away, and every block after it. The depth is read from the

@@ -206,8 +206,24 @@ public class AnvilNode : IAsyncLifetime
 
     public async Task<ulong> BlockNumberAsync() => ParseQuantity(await RpcAsync("eth_blockNumber"));
 
-    /// <summary>How many <paramref name="method"/> requests (e.g. <c>eth_call</c>) the node has answered, by its own log.</summary>
-    public int Served(string method) => _served.GetValueOrDefault(method);
+    /// <summary>
+    /// How many requests of each of <paramref name="methods"/> (e.g. <c>eth_call</c>) the node has answered, by its own
+    /// log, counting every request answered before this call. anvil writes a request's line as it takes the request,
+    /// but its output is read apart from the requests, so a line can still be in the pipe when the answer has arrived:
+    /// a count read then missed two calls that a later count found, and a test saw requests that were never made. So
+    /// this asks the node for its version last and waits until that line has been read; the lines before it have
+    /// been read too. One caller at a time: another caller's version request could end the wait early.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, int>> ServedAsync(params string[] methods)
+    {
+        const string Marker = "web3_clientVersion";
+        var before = _served.GetValueOrDefault(Marker);
+        await RpcAsync(Marker);
+        using var timeout = new CancellationTokenSource(StartTimeout);
+        while (_served.GetValueOrDefault(Marker) <= before)
+            await Task.Delay(10, timeout.Token);
+        return methods.ToDictionary(m => m, m => _served.GetValueOrDefault(m), StringComparer.Ordinal);
+    }
 
     private static ulong ParseQuantity(JsonElement hex) =>
         ulong.Parse(hex.GetString()!.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture);

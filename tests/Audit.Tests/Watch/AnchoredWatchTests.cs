@@ -155,12 +155,12 @@ public sealed class AnchoredWatchTests(AuditedSystem system) : IClassFixture<Aud
             var watching = AuditRun.RunAsync(["watch", "--url", server.Url, "--log-key", Operator.Key.ToString(), "--state", state,
                 "--interval", "0.1", .. system.ChainArgs]);
             await Eventually.MatchesAsync(() => Task.FromResult(File.Exists(state)), saved => saved, "the first check's head saved", TimeSpan.FromSeconds(30));
-            var first = Asked();
-            await Eventually.MatchesAsync(() => Task.FromResult(Asked()), asked => asked["eth_blockNumber"] >= first["eth_blockNumber"] + 5,
+            var first = await AskedAsync();
+            await Eventually.MatchesAsync(AskedAsync, asked => asked["eth_blockNumber"] >= first["eth_blockNumber"] + 5,
                 "five more checks", TimeSpan.FromSeconds(30));
-            var idle = Asked();
+            var idle = await AskedAsync();
             await system.Chain.MineAsync();
-            await Eventually.MatchesAsync(() => Task.FromResult(Asked()), asked => asked["eth_getCode"] > idle["eth_getCode"],
+            await Eventually.MatchesAsync(AskedAsync, asked => asked["eth_getCode"] > idle["eth_getCode"],
                 "the new block read", TimeSpan.FromSeconds(30));
             server.Log = new ServedLog(entries[..^1], Operator); // a log that shrinks ends the watch
             var run = await watching.WaitAsync(TimeSpan.FromSeconds(30));
@@ -181,8 +181,8 @@ public sealed class AnchoredWatchTests(AuditedSystem system) : IClassFixture<Aud
     }
 
     /// <summary>What the class's node has served so far, by its own log (nothing else talks to it while a test runs).</summary>
-    private Dictionary<string, int> Asked() =>
-        new[] { "eth_blockNumber", "eth_getCode", "eth_call", "eth_getLogs" }.ToDictionary(m => m, system.Chain.Served);
+    private Task<IReadOnlyDictionary<string, int>> AskedAsync() =>
+        system.Chain.ServedAsync("eth_blockNumber", "eth_getCode", "eth_call", "eth_getLogs");
 
     private static async Task<long> SizeAsync(HttpClient client, string path) =>
         SignedCheckpoint.Open(await client.GetByteArrayAsync(path), CheckpointingBridge.LogKey.Key).Checkpoint!.TreeSize;
