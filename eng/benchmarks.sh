@@ -26,6 +26,7 @@ runs=(
   "audit-verify|AuditVerify|"
   "audit-replay|AuditReplay|"
   "ledger|RewardLedger|3000 16"
+  "ledger-epochs|RewardLedger|epochs"
   "scoring|QualityScoring|"
   "chain-bridge|ChainBridge|"
   "audit-watch|AuditWatch|"

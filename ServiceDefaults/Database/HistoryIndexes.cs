@@ -43,7 +43,22 @@ public static class HistoryIndexes
     public static readonly Index SeedReveals = new("mt_events_seed_reveals",
         $"(seq_id) WHERE type = '{OutboxRoutes.EventTypeName(typeof(AssignmentSeedRevealed))}'");
 
-    public static readonly IReadOnlyList<Index> All = [CreditsByContributor, PaymentsInOrder, SeedReveals];
+    /// <summary>
+    /// The ledger's entries, every credit and debit an epoch's claims are summed from (the ledger's <c>CreditHistory</c>),
+    /// by type in history order; the rewards among them are read through <see cref="CreditsByContributor"/>, which holds
+    /// exactly them (the planner chose it for them at 2 million events even with the rewards here too). An epoch close
+    /// sums them all while it holds the epoch gate, so every credit waits for it; without the index the sum read every
+    /// event every service ever recorded: 4.1–4.9 s at 2.16 million events, 0.29–0.52 s with it. Queries using it name
+    /// each type as a literal (as above).
+    /// </summary>
+    public static readonly Index LedgerEntries = new("mt_events_ledger_entries",
+        $"(type, seq_id) WHERE type IN ({string.Join(", ", new[]
+        {
+            typeof(ValidatorsRewarded), typeof(RevenueSplit), typeof(ModelGainRewarded), typeof(DataValueRewarded),
+            typeof(RewardAdjusted), typeof(AppealSettled), typeof(ModelGainReversed), typeof(DataValueReversed),
+        }.Select(type => $"'{OutboxRoutes.EventTypeName(type)}'"))})");
+
+    public static readonly IReadOnlyList<Index> All = [CreditsByContributor, PaymentsInOrder, SeedReveals, LedgerEntries];
 
     private const string Table = HistoryStoreExtensions.EventsSchema + ".mt_events";
 

@@ -51,13 +51,9 @@ internal static class InvalidationReads
             await session.SaveChangesAsync();
         }
         var fill = Stopwatch.StartNew();
-        await ExecuteAsync(poll, """
-            INSERT INTO history.mt_events (seq_id, id, stream_id, version, data, type, timestamp, tenant_id, mt_dotnet_type)
-            SELECT nextval('history.mt_events_sequence'), gen_random_uuid(), e.stream_id, e.version + g, e.data, e.type, e.timestamp, e.tenant_id, e.mt_dotnet_type
-            FROM history.mt_events e, generate_series(1, @n) g WHERE e.stream_id = 'bench/filler' AND e.version = 1
-            """, ("n", events));
-        await ExecuteAsync(poll, "ANALYZE history.mt_events");
-        var head = await ScalarAsync(poll, "SELECT max(seq_id) FROM history.mt_events");
+        await BenchSql.CopyFirstEventAsync(poll, "bench/filler", events);
+        await BenchSql.ExecuteAsync(poll, "ANALYZE history.mt_events");
+        var head = await BenchSql.ScalarAsync(poll, "SELECT max(seq_id) FROM history.mt_events");
         Console.WriteLine($"history: {head:N0} events ({events:N0} filler rows inserted in {fill.Elapsed.TotalSeconds:F1} s)");
 
         await writer.CreditAsync([newScored(0)], feedCheckpoint: null, default); // warm-up (JIT, pools)
@@ -121,20 +117,5 @@ internal static class InvalidationReads
         while (await reader.ReadAsync())
             sequences[reader.GetString(0)] = reader.GetInt64(1);
         return sequences;
-    }
-
-    private static async Task ExecuteAsync(NpgsqlDataSource poll, string sql, params (string Name, object Value)[] parameters)
-    {
-        await using var command = poll.CreateCommand(sql);
-        command.CommandTimeout = 600;
-        foreach (var (name, value) in parameters)
-            command.Parameters.AddWithValue(name, value);
-        await command.ExecuteNonQueryAsync();
-    }
-
-    private static async Task<long> ScalarAsync(NpgsqlDataSource poll, string sql)
-    {
-        await using var command = poll.CreateCommand(sql);
-        return (long)(await command.ExecuteScalarAsync())!;
     }
 }

@@ -21,8 +21,9 @@ using Microsoft.Extensions.Logging;
 // against the raw Marten append rate in the same run, database round trips per credit, then claim-tree build times.
 // Usage: communityai-ledger-bench [credits=3000] [parallel=16] [treeSizes=100000,1000000]
 //    or: communityai-ledger-bench invalidations [events=1000000] [lag=10000] [batches=20] [batchSize=500] (InvalidationReads)
-var invalidations = args.FirstOrDefault() == "invalidations";
-if (invalidations)
+//    or: communityai-ledger-bench epochs [events=2000000] [credits=160000] [addresses=20000] (EpochCloses)
+var mode = args.FirstOrDefault() is "invalidations" or "epochs" ? args[0] : null;
+if (mode is not null)
     args = args[1..];
 var credits = args.Length > 0 ? int.Parse(args[0]) : 3_000;
 var parallel = args.Length > 1 ? int.Parse(args[1]) : 16;
@@ -51,6 +52,7 @@ builder.Services.AddOptions<RewardGenesisOptions>();
 builder.Services.AddSingleton<RewardPolicyBook>();
 builder.Services.AddSingleton<ContributionEvidence>();
 builder.Services.AddSingleton<CreditWriter>();
+builder.Services.AddSingleton<EpochCloser>();
 using var host = builder.Build();
 await host.StartAsync();
 var store = host.Services.GetRequiredService<IDocumentStore>();
@@ -60,12 +62,24 @@ await host.Services.GetRequiredService<RewardPolicyBook>().ScheduleAsync(default
 var pollBuilder = new Npgsql.NpgsqlDataSourceBuilder(database.ConnectionString) { Name = RoundTrips.Ignored };
 await using var poll = pollBuilder.Build();
 
-if (invalidations)
+// A score of a contributor of its own (the invalidation and epoch runs).
+ContributionScored ScoredOfAnyone(int i) => new(Hex.Encode(RandomNumberGenerator.GetBytes(32)), Hex.Encode(RandomNumberGenerator.GetBytes(20)), "data", 20 + i % 81, "scoring-1", DateTimeOffset.UtcNow);
+
+if (mode == "invalidations")
 {
-    var scoredOf = (int i) => new ContributionScored(Hex.Encode(RandomNumberGenerator.GetBytes(32)), Hex.Encode(RandomNumberGenerator.GetBytes(20)), "data", 20 + i % 81, "scoring-1", DateTimeOffset.UtcNow);
-    await InvalidationReads.RunAsync(store, poll, writer, roundTrips, scoredOf,
+    await InvalidationReads.RunAsync(store, poll, writer, roundTrips, ScoredOfAnyone,
         events: args.Length > 0 ? int.Parse(args[0]) : 1_000_000, lag: args.Length > 1 ? int.Parse(args[1]) : 10_000,
         batches: args.Length > 2 ? int.Parse(args[2]) : 20, batchSize: args.Length > 3 ? int.Parse(args[3]) : 500);
+    Console.WriteLine($"load average at end: {LoadAverage.Read()}");
+    await host.StopAsync();
+    return;
+}
+
+if (mode == "epochs")
+{
+    await EpochCloses.RunAsync(store, poll, host.Services.GetRequiredService<Npgsql.NpgsqlDataSource>(), host.Services.GetRequiredService<EpochCloser>(),
+        writer, ScoredOfAnyone, events: args.Length > 0 ? int.Parse(args[0]) : 2_000_000, credits: args.Length > 1 ? int.Parse(args[1]) : 160_000,
+        addresses: args.Length > 2 ? int.Parse(args[2]) : 20_000);
     Console.WriteLine($"load average at end: {LoadAverage.Read()}");
     await host.StopAsync();
     return;
