@@ -48,8 +48,8 @@ public static class HistoryIndexes
     /// by type in history order; the rewards among them are read through <see cref="CreditsByContributor"/>, which holds
     /// exactly them (the planner chose it for them at 2 million events even with the rewards here too). An epoch close
     /// sums them all while it holds the epoch gate, so every credit waits for it; without the index the sum read every
-    /// event every service ever recorded: 4.1–4.9 s at 2.16 million events, 0.29–0.52 s with it. Queries using it name
-    /// each type as a literal (as above).
+    /// event every service ever recorded: 3.9–4.3 s at 2.16 million events, 0.33–0.41 s with it (<c>communityai-ledger-bench
+    /// epochs</c>). Queries using it name each type as a literal (as above).
     /// </summary>
     public static readonly Index LedgerEntries = new("mt_events_ledger_entries",
         $"(type, seq_id) WHERE type IN ({string.Join(", ", new[]
