@@ -29,7 +29,11 @@ internal sealed class Costs(RoundTrips roundTrips, NpgsqlDataSource dataSource)
         var process = (after.ProcessCpu - before.ProcessCpu).TotalMilliseconds / items;
         var database = after.DatabaseCpu is { } a && before.DatabaseCpu is { } b ? $"{(a - b).TotalMilliseconds / items:F2} ms" : "n/a";
         var wal = (after.WalBytes - before.WalBytes) / 1024.0 / items;
-        var roundTrips = countsRoundTrips ? $"{(after.Commands - before.Commands) / (double)items:F1} round trips, " : "";
+        var commands = after.Commands - before.Commands;
+        // Every phase counted writes to the database from its handlers, so no command seen means the count is broken.
+        if (countsRoundTrips && commands == 0)
+            throw new InvalidOperationException("no database command was counted in a phase that writes: the round-trip count is not seeing the service's commands");
+        var roundTrips = countsRoundTrips ? $"{commands / (double)items:F1} round trips, " : "";
         return $"{roundTrips}CPU {process:F2} ms here + {database} PostgreSQL, WAL {wal:F1} KiB";
     }
 

@@ -8,6 +8,12 @@ namespace CommunityAI.Benchmarks.QualityScoring;
 /// consume, or a review submitted under <see cref="Review"/>, is among its ancestors. The outbox and the benchmark's own
 /// polling run outside both and are not counted.
 /// </summary>
+/// <remarks>
+/// The service traces a command only inside an operation its sampler recorded (<c>DatabaseTracing</c>), so the handlers'
+/// activities are sampled as recorded here; the commands' own stay propagation-only, so Npgsql builds no span text for
+/// them. With every activity propagation-only, as this listener had it before that filter, no command was traced and the
+/// benchmark printed 0.0 round trips for every phase (<see cref="Costs.PerItem"/> now refuses such a count).
+/// </remarks>
 internal sealed class RoundTrips : IDisposable
 {
     private const string ReviewSource = "CommunityAI.Benchmarks.QualityScoring";
@@ -20,8 +26,10 @@ internal sealed class RoundTrips : IDisposable
         _listener = new ActivityListener
         {
             ShouldListenTo = source => source.Name is "Npgsql" or "MassTransit" or ReviewSource,
-            // Parent links are all the count needs; no tags are recorded.
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.PropagationData,
+            // Parent links are all the count needs: only the handlers are recorded, for the service's filter to trace inside them.
+            Sample = (ref ActivityCreationOptions<ActivityContext> options) => options.Source.Name == "Npgsql"
+                ? ActivitySamplingResult.PropagationData
+                : ActivitySamplingResult.AllDataAndRecorded,
             ActivityStopped = activity =>
             {
                 if (activity.Source.Name == "Npgsql" && InHandler(activity.Parent))
