@@ -61,7 +61,7 @@ public static class ServiceDefaultsExtensions
                 // Probes would drown real traffic in the trace view.
                 .AddAspNetCoreInstrumentation(o => o.Filter = ctx =>
                     !ctx.Request.Path.StartsWithSegments("/health") && !ctx.Request.Path.StartsWithSegments("/alive"))
-                .AddHttpClientInstrumentation());
+                .AddHttpClientInstrumentation(o => o.FilterHttpRequestMessage = HttpClientTracing.InsideOperation));
 
         // Export only where a collector is configured (the AppHost sets this; Kubernetes sets it per overlay).
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))

@@ -2,16 +2,21 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using CommunityAI.ServiceDefaults.Telemetry;
 using CommunityAI.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using OpenTelemetry;
+using OpenTelemetry.Trace;
 
 namespace ServiceDefaults.IntegrationTests;
 
 /// <summary>
-/// What a service sends to the telemetry collector at rest: no span for a background poll of the database, and no
-/// Information line for every request, while both stay available where they tell an operator something.
+/// What a service sends to the telemetry collector at rest: no span for a background poll of the database or of another
+/// server over HTTP, and no Information line for every request, while each stays available where it tells an operator
+/// something.
 /// </summary>
 public sealed class TelemetryDefaultsTests : IAsyncLifetime
 {
@@ -50,15 +55,11 @@ public sealed class TelemetryDefaultsTests : IAsyncLifetime
         };
         ActivitySource.AddActivityListener(listener);
         await using var dataSource = new NpgsqlDataSourceBuilder(_database).TraceOnlyInsideOperations().Build();
+        await using (var table = dataSource.CreateCommand("CREATE TABLE copied (n int)"))
+            await table.ExecuteNonQueryAsync();
 
         // A poll: no operation around it.
-        await using (var poll = dataSource.CreateCommand("SELECT 1"))
-            await poll.ExecuteScalarAsync();
-        await using (var batch = dataSource.CreateBatch())
-        {
-            batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT 2"));
-            await batch.ExecuteScalarAsync();
-        }
+        await RunEachKindAsync();
         Assert.Empty(spans);
 
         // The same work inside a consumed message or a request is part of its trace.
@@ -66,12 +67,8 @@ public sealed class TelemetryDefaultsTests : IAsyncLifetime
         using (var operation = source.StartActivity("consume"))
         {
             Assert.NotNull(operation);
-            await using var command = dataSource.CreateCommand("SELECT 3");
-            await command.ExecuteScalarAsync();
-            await using var batch = dataSource.CreateBatch();
-            batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT 4"));
-            await batch.ExecuteScalarAsync();
-            Assert.Equal(2, spans.Count);
+            await RunEachKindAsync();
+            Assert.Equal(["postgresql", "postgresql", "COPY FROM"], spans.Select(span => span.DisplayName));
             Assert.All(spans, span => Assert.Equal(operation.TraceId, span.TraceId));
         }
 
@@ -81,14 +78,74 @@ public sealed class TelemetryDefaultsTests : IAsyncLifetime
             Assert.NotNull(operation);
             Assert.False(operation.Recorded);
             dropped = operation.TraceId;
-            await using var command = dataSource.CreateCommand("SELECT 5");
-            await command.ExecuteScalarAsync();
-            await using var batch = dataSource.CreateBatch();
-            batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT 6"));
-            await batch.ExecuteScalarAsync();
+            await RunEachKindAsync();
         }
-        Assert.Equal(2, spans.Count);
+        Assert.Equal(3, spans.Count);
         Assert.Equal(0, askedWhenDropped);
+
+        // A command, a batch and a COPY: each kind has a filter of its own in Npgsql.
+        async Task RunEachKindAsync()
+        {
+            await using (var command = dataSource.CreateCommand("SELECT 1"))
+                await command.ExecuteScalarAsync();
+            await using (var batch = dataSource.CreateBatch())
+            {
+                batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT 2"));
+                await batch.ExecuteScalarAsync();
+            }
+            await using var connection = await dataSource.OpenConnectionAsync();
+            await using var copy = await connection.BeginBinaryImportAsync("COPY copied (n) FROM STDIN (FORMAT BINARY)");
+            await copy.WriteRowAsync(default, 1);
+            await copy.CompleteAsync();
+        }
+    }
+
+    [Fact]
+    public async Task An_outgoing_request_is_traced_inside_a_traced_operation_and_not_as_a_poll_of_its_own()
+    {
+        // A real server to call, and the service defaults' tracing with a processor that keeps what would be exported.
+        var server = WebApplication.CreateBuilder();
+        server.WebHost.UseUrls("http://127.0.0.1:0");
+        await using var app = server.Build();
+        app.MapGet("/", () => "ok");
+        await app.StartAsync();
+        var address = app.Urls.Single();
+
+        var exported = new ConcurrentQueue<Activity>();
+        var builder = Host.CreateApplicationBuilder();
+        builder.ConfigureOpenTelemetry();
+        builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing
+            .AddSource("test")
+            .AddProcessor(new Collect(exported)));
+        using var host = builder.Build();
+        await host.StartAsync();
+        using var client = new HttpClient();
+
+        // A poll of the chain's head or any loop's call on its own: no span.
+        await client.GetStringAsync(address);
+        Assert.DoesNotContain(exported, span => span.Kind == ActivityKind.Client);
+
+        // The same call inside an operation: a span of that operation's trace.
+        using var source = new ActivitySource("test");
+        using (var operation = source.StartActivity("consume"))
+        {
+            Assert.NotNull(operation);
+            Assert.True(operation.Recorded);
+            await client.GetStringAsync(address);
+            var call = Assert.Single(exported, span => span.Kind == ActivityKind.Client);
+            Assert.Equal(operation.SpanId, call.ParentSpanId);
+        }
+        await host.StopAsync();
+    }
+
+    /// <summary>Keeps each span the provider ends with its data, as an exporter would receive it.</summary>
+    private sealed class Collect(ConcurrentQueue<Activity> spans) : BaseProcessor<Activity>
+    {
+        public override void OnEnd(Activity data)
+        {
+            if (data.Recorded)
+                spans.Enqueue(data);
+        }
     }
 
     [Fact]
