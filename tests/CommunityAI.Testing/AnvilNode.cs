@@ -209,8 +209,8 @@ public class AnvilNode : IAsyncLifetime
     /// <summary>
     /// How many requests of each of <paramref name="methods"/> (e.g. <c>eth_call</c>) the node has answered, by its own
     /// log, counting every request answered before this call. anvil writes a request's line as it takes the request,
-    /// but its output is read apart from the requests, so a line can still be in the pipe when the answer has arrived:
-    /// a count read then missed two calls that a later count found, and a test saw requests that were never made. So
+    /// but its output is read apart from the requests, so a line can still be in the pipe when the answer has arrived,
+    /// and a count read then misses it (shown by slowing the reader: two counts of the same calls then differed). So
     /// this asks the node for its version last and waits until that line has been read; the lines before it have
     /// been read too. One caller at a time: another caller's version request could end the wait early.
     /// </summary>
