@@ -10,6 +10,9 @@ public sealed record CpuUse(IReadOnlyList<CpuLine> Lines, TimeSpan Window, doubl
     public double BusySeconds => Lines.Sum(l => l.BusySeconds);
     public double MillisecondsPerContribution => Lines.Sum(l => l.MillisecondsPerContribution);
 
+    /// <summary>The same without the development tools (<see cref="ProcessCpu.IsToolPart"/>): what a deployment pays.</summary>
+    public double DeployedMillisecondsPerContribution => Lines.Where(l => !ProcessCpu.IsToolPart(l.Part)).Sum(l => l.MillisecondsPerContribution);
+
     /// <summary>
     /// Subtracts each part's rate at rest (from the idle sample) over the run's window, so polling loops and the dashboard
     /// are not charged to the contributions; a part busier at rest than in the run counts as zero, never negative. Without a

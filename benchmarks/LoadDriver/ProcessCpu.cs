@@ -53,9 +53,9 @@ public static partial class ProcessCpu
 
         foreach (var process in table.Values)
         {
-            var part = process.Pid == Environment.ProcessId ? "load driver and its validators"
-                : process.Pid == apiServer || process.Pid == controllers.Pid ? "orchestrator (dcp)"
-                : appHostPid == process.Pid ? "AppHost"
+            var part = process.Pid == Environment.ProcessId ? DriverPart
+                : process.Pid == apiServer || process.Pid == controllers.Pid ? OrchestratorPart
+                : appHostPid == process.Pid ? AppHostPart
                 : ResourceOf(table, process, controllers.Pid) is { } root ? PartOf(root, process) : null;
             if (part is null)
                 continue;
@@ -80,6 +80,15 @@ public static partial class ProcessCpu
     /// <summary>The part of the server's own processes, which holds the time of every session that ended.</summary>
     public const string ServerPart = "PostgreSQL (server)";
 
+    private const string DashboardPart = "dashboard", OrchestratorPart = "orchestrator (dcp)", AppHostPart = "AppHost",
+        DriverPart = "load driver and its validators";
+
+    /// <summary>
+    /// Whether <paramref name="part"/> is a development tool rather than the system a deployment runs: the AppHost, its
+    /// orchestrator and dashboard (which stores every span it receives), and this driver.
+    /// </summary>
+    public static bool IsToolPart(string part) => part is DashboardPart or OrchestratorPart or AppHostPart or DriverPart;
+
     private const string SessionPartPrefix = "PostgreSQL (";
     private const string SessionPartSuffix = " sessions)";
 
@@ -101,9 +110,9 @@ public static partial class ProcessCpu
         if (root.Args.Contains("anvil", StringComparison.Ordinal))
             return "anvil";
         if (root.Args.Contains("Aspire.Dashboard", StringComparison.Ordinal))
-            return "dashboard";
+            return DashboardPart;
         if (root.Args.Contains("dcp", StringComparison.Ordinal))
-            return "orchestrator (dcp)";
+            return OrchestratorPart;
         var project = ProjectName().Match(root.Args);
         return project.Success ? project.Groups[1].Value : "other (" + Path.GetFileName(root.Args.Split(' ')[0]) + ")";
     }

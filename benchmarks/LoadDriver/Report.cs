@@ -52,13 +52,19 @@ public static class Report
         var postgres = cpu.Lines.Where(l => l.Part.StartsWith("PostgreSQL", StringComparison.Ordinal)).ToList();
         table.AddRow("[italic]PostgreSQL, all of it[/]", $"{postgres.Sum(l => l.Processes)}", $"{postgres.Sum(l => l.BusySeconds):0.0} s", $"{postgres.Sum(l => l.IdleSeconds):0.0} s",
             $"{postgres.Sum(l => l.MillisecondsPerContribution):0.00} ms", cpu.MillisecondsPerContribution <= 0 ? "" : $"{postgres.Sum(l => l.MillisecondsPerContribution) / cpu.MillisecondsPerContribution:P0}");
+        var tools = cpu.MillisecondsPerContribution - cpu.DeployedMillisecondsPerContribution;
+        table.AddRow("[italic]development tools (dashboard, orchestrator, AppHost, driver)[/]", "", "", "", $"{tools:0.00} ms",
+            cpu.MillisecondsPerContribution <= 0 ? "" : $"{tools / cpu.MillisecondsPerContribution:P0}");
         table.AddRow("[bold]all[/]", "", $"{cpu.BusySeconds:0.0} s", "", $"[bold]{cpu.MillisecondsPerContribution:0.00} ms[/] ({(cpu.Accepted == 0 ? 0 : cpu.BusySeconds * 1000 / cpu.Accepted):0.00} ms with rest)",
             $"machine: {cpu.CapacitySeconds:0} CPU s in {cpu.Window.TotalSeconds:0} s, {cpu.BusySeconds / cpu.CapacitySeconds:P0} used");
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLine((cpu.Builds.Count == 0 ? "services' builds not found" : $"services run from {string.Join(" and ", cpu.Builds)} builds")
             + (cpu.Builds.Contains("Debug") ? " (eng/run.sh -c Release runs Release builds, as deployed)" : ""));
         if (cpu.MillisecondsPerContribution > 0)
-            AnsiConsole.MarkupLine($"at this cost the machine's {Environment.ProcessorCount} cores sustain at most {Environment.ProcessorCount * 1000 / cpu.MillisecondsPerContribution:0} contributions/s");
+            AnsiConsole.MarkupLine($"at this cost the machine's {Environment.ProcessorCount} cores sustain at most {Environment.ProcessorCount * 1000 / cpu.MillisecondsPerContribution:0} contributions/s"
+                + (cpu.DeployedMillisecondsPerContribution > 0
+                    ? $"; without the development tools, as deployed, {cpu.DeployedMillisecondsPerContribution:0.00} ms a contribution and at most {Environment.ProcessorCount * 1000 / cpu.DeployedMillisecondsPerContribution:0}/s"
+                    : ""));
     }
 
     /// <summary>Write-ahead log and stored bytes the run added on the history's server, per accepted contribution.</summary>
