@@ -3,6 +3,7 @@
 // index of 100k texts.
 //   COMMUNITYAI_TEST_INFRA=local dotnet run --project benchmarks/QualityScoring -c Release --artifacts-path /tmp/art-x \
 //     [contributions=3000] [reviewed=300] [indexSize=100000] [lookups=1000] [validators=5]
+// indexSize or lookups 0: no near-duplicate phase.
 // validators: how many are admitted and drawn from (the first five are anvil's dev keys 1-5, any more are generated).
 using System.Diagnostics;
 using System.Globalization;
@@ -110,7 +111,9 @@ try
     Console.WriteLine($"  a reviewed case as stored: {await CaseSizeAsync(toReview.Select(s => s.ContributionId).ToArray())}");
     Console.WriteLine($"load average at end: {LoadAverage()}");
 
-    await NearDuplicateLookupAsync(dataSource, indexSize, lookups, texts);
+    // indexSize or lookups 0 leaves the near-duplicate phase out (for a profile of the scoring phases alone).
+    if (indexSize > 0 && lookups > 0)
+        await NearDuplicateLookupAsync(dataSource, indexSize, lookups, texts);
 
     await host.StopAsync();
 
