@@ -121,9 +121,12 @@ public sealed class TelemetryDefaultsTests : IAsyncLifetime
         await host.StartAsync();
         using var client = new HttpClient();
 
+        // The provider hears the whole process, and other test classes run beside this one: only calls to this server count.
+        bool ToThisServer(Activity span) => span.Kind == ActivityKind.Client && span.GetTagItem("url.full") is string url && url.StartsWith(address, StringComparison.Ordinal);
+
         // A poll of the chain's head or any loop's call on its own: no span.
         await client.GetStringAsync(address);
-        Assert.DoesNotContain(exported, span => span.Kind == ActivityKind.Client);
+        Assert.DoesNotContain(exported, ToThisServer);
 
         // The same call inside an operation: a span of that operation's trace.
         using var source = new ActivitySource("test");
@@ -132,7 +135,7 @@ public sealed class TelemetryDefaultsTests : IAsyncLifetime
             Assert.NotNull(operation);
             Assert.True(operation.Recorded);
             await client.GetStringAsync(address);
-            var call = Assert.Single(exported, span => span.Kind == ActivityKind.Client);
+            var call = Assert.Single(exported, ToThisServer);
             Assert.Equal(operation.SpanId, call.ParentSpanId);
         }
         await host.StopAsync();
