@@ -21,7 +21,8 @@ public sealed class HistoryFeed(NpgsqlDataSource dataSource, string? streamPrefi
 
     private static readonly string ReadSql = $"""
         SELECT seq_id, id, stream_id, version, type, timestamp,
-               CASE WHEN @prefix IS NULL OR starts_with(stream_id, @prefix) THEN data::text END
+               CASE WHEN @prefix IS NULL OR starts_with(stream_id, @prefix) THEN data::text END,
+               CASE WHEN @prefix IS NULL OR starts_with(stream_id, @prefix) THEN headers ->> '{HistoryTraceContext.Header}' END
         FROM {Events}
         WHERE seq_id > @after AND seq_id <= @upto
         ORDER BY seq_id
@@ -74,7 +75,8 @@ public sealed class HistoryFeed(NpgsqlDataSource dataSource, string? streamPrefi
         {
             rows.Add(new StoredEvent(
                 reader.GetInt64(0), reader.GetGuid(1), reader.GetString(2), reader.GetInt64(3), reader.GetString(4),
-                reader.GetFieldValue<DateTimeOffset>(5), reader.IsDBNull(6) ? null : reader.GetString(6)));
+                reader.GetFieldValue<DateTimeOffset>(5), reader.IsDBNull(6) ? null : reader.GetString(6),
+                reader.IsDBNull(7) ? null : reader.GetString(7)));
         }
 
         await reader.NextResultAsync(ct);

@@ -74,6 +74,7 @@ public sealed class HistoryOutbox(
                 {
                     context.MessageId = stored.Id;
                     context.Headers.Set("communityai-sequence", stored.Sequence);
+                    HistoryTraceContext.Continue(stored, context);
                 }, ct);
                 Observe(stored, type);
             }

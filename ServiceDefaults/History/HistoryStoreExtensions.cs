@@ -49,6 +49,7 @@ public static class HistoryStoreExtensions
             {
                 ConfigureHistory(options, serviceSchema);
                 options.Listeners.Add(new HistoryPulseListener(pulse));
+                options.Listeners.Add(new HistoryTraceListener());
                 configure?.Invoke(options);
             })
             .UseLightweightSessions()
@@ -85,6 +86,8 @@ public static class HistoryStoreExtensions
         // Consumers load the event a message announces by its id (HistoryFacts); every service sets this, so
         // no service's schema check drops the index another one relies on.
         options.Events.EnableUniqueIndexOnEventId = true;
+        // Each event keeps the trace context it was appended in, for the outbox to publish it in (HistoryTraceContext).
+        options.Events.MetadataConfig.HeadersEnabled = true;
         // Indexes the database set-up adds for one service's reads: no service's schema check may drop them.
         foreach (var index in Database.HistoryIndexes.All)
             options.Events.IgnoreIndex(index.Name);

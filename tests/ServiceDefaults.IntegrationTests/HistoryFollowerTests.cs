@@ -25,7 +25,7 @@ public sealed class HistoryFollowerTests : IAsyncLifetime
         await using var command = _dataSource.CreateCommand($"""
             CREATE SCHEMA {HistoryStoreExtensions.EventsSchema};
             CREATE TABLE {HistoryStoreExtensions.EventsSchema}.mt_events (seq_id bigint PRIMARY KEY, id uuid NOT NULL, stream_id text NOT NULL,
-                version bigint NOT NULL, type text NOT NULL, timestamp timestamptz NOT NULL, data jsonb NOT NULL);
+                version bigint NOT NULL, type text NOT NULL, timestamp timestamptz NOT NULL, data jsonb NOT NULL, headers jsonb);
             INSERT INTO {HistoryStoreExtensions.EventsSchema}.mt_events
                 SELECT n, gen_random_uuid(), 'test/' || n, 1, 'probe', now(), jsonb_build_object() FROM generate_series(1, 3) n;
             CREATE TABLE follower_commits (applied_through bigint NOT NULL);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using CommunityAI.Contracts;
 using CommunityAI.ServiceDefaults.History;
 using CommunityAI.ServiceDefaults.Messaging;
@@ -39,6 +40,7 @@ public sealed class HistoryOutboxTests : IAsyncLifetime
             if (logs is not null)
                 builder.Logging.AddProvider(logs);
             builder.Configuration["ConnectionStrings:rabbitmq"] = _broker;
+            builder.ConfigureOpenTelemetry();
             builder.AddCommunityBus("outbox-probe");
             builder.AddHistoryOutbox("probe", "probe/", routes =>
             {
@@ -133,6 +135,60 @@ public sealed class HistoryOutboxTests : IAsyncLifetime
         var errors = logs.Lines.Where(l => l.StartsWith("Error", StringComparison.Ordinal) || l.StartsWith("Critical", StringComparison.Ordinal)).ToList();
         Assert.True(errors.Count == 0, $"{errors.Count} error lines at the stop, the first: {errors.FirstOrDefault()}");
         Assert.InRange(await _tap.CountAsync(_queue), 1u, (uint)Streams);
+    }
+
+    [Fact]
+    public async Task Each_event_is_sent_in_the_trace_it_was_appended_in_and_a_dropped_trace_stays_dropped()
+    {
+        await StartHostAsync();
+        var store = _host!.Services.GetRequiredService<IDocumentStore>();
+        string recorded, dropped;
+        using (var request = CommunityTelemetry.ActivitySource.StartActivity("a request"))
+        {
+            Assert.True(request is { Recorded: true }, "the service's tracing records an operation of its own");
+            recorded = request.Id!;
+            await AppendAsync(store, "probe/1", 1);
+        }
+        await AppendAsync(store, "probe/2", 2);
+        // A request whose caller sampled its trace out: its operation exists, unrecorded, to pass the decision on.
+        var droppedParent = new ActivityContext(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), ActivityTraceFlags.None, isRemote: true);
+        using (var request = CommunityTelemetry.ActivitySource.StartActivity("a request sampled out", ActivityKind.Server, droppedParent))
+        {
+            Assert.True(request is { Recorded: false }, "a sampled-out caller's operation is not recorded");
+            dropped = request.Id!;
+            await AppendAsync(store, "probe/3", 3);
+        }
+
+        Assert.Equal(recorded, await StoredTraceParentAsync(store, "probe/1"));
+        Assert.Null(await StoredTraceParentAsync(store, "probe/2"));
+        Assert.Equal(dropped, await StoredTraceParentAsync(store, "probe/3"));
+
+        var sent = new Dictionary<long, ActivityContext>();
+        await Eventually.MatchesAsync(async () =>
+        {
+            foreach (var (_, body) in await _tap.TakeWaitingAsync(_queue))
+            {
+                var context = body.GetProperty("headers").GetProperty(MassTransit.Logging.DiagnosticHeaders.ActivityId).GetString();
+                sent[body.GetProperty("message").GetProperty("round").GetInt64()] = ActivityContext.Parse(context!, null);
+            }
+            return sent.Count;
+        }, n => n >= 3, "3 messages sent", TimeSpan.FromSeconds(30));
+
+        // The send is a span of the request's trace; the consumer's span will be its child.
+        var request1 = ActivityContext.Parse(recorded, null);
+        Assert.Equal(request1.TraceId, sent[1].TraceId);
+        Assert.NotEqual(request1.SpanId, sent[1].SpanId);
+        Assert.Equal(ActivityTraceFlags.Recorded, sent[1].TraceFlags);
+        // Appended outside any operation (a background loop's): its send starts a trace of its own, as before.
+        Assert.NotEqual(request1.TraceId, sent[2].TraceId);
+        // No span is made for a dropped trace, and the consumer is told so: the context goes out as it was stored.
+        Assert.Equal(ActivityContext.Parse(dropped, null), sent[3]);
+    }
+
+    private static async Task<string?> StoredTraceParentAsync(IDocumentStore store, string stream)
+    {
+        await using var query = store.QuerySession();
+        return (await query.Events.FetchStreamAsync(stream)).Single().GetHeader(HistoryTraceContext.Header) as string;
     }
 
     /// <summary>The rounds of the next <paramref name="count"/> messages the outbox published, in order (streams go out concurrently).</summary>
