@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
@@ -10,6 +11,7 @@ using CommunityAI.Formats.Log;
 using CommunityAI.Formats.Signing;
 using CommunityAI.Testing;
 using Nethereum.Web3;
+using Npgsql;
 
 namespace CommunityAI.EndToEndTests;
 
@@ -95,6 +97,60 @@ public sealed class WalkingSkeletonTests(SystemUnderTest system) : IClassFixture
         var log = await ReadLogAsync();
         Assert.DoesNotContain(log, e => e.Entry.Contains(id, StringComparison.Ordinal));
         Assert.True(log.Count >= before!.TreeSize);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_contribution_is_scored_and_credited_in_the_trace_of_the_request_that_submitted_it(bool withContent)
+    {
+        // A client's trace, sampled. Content is handed to quality-scoring in batches and taken in under each one's own
+        // context; a contribution by pointer is taken in by the consumer of the outbox's send. The ledger credits scores in
+        // batches and carries each one's context on.
+        var (id, body) = withContent
+            ? SignedContributions.Make(keyIndex: 4, nonce: 41, "a contribution followed across the bus")
+            : ByPointer(keyIndex: 4, nonce: 42);
+        var trace = ActivityTraceId.CreateRandom().ToHexString();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/contributions") { Content = JsonContent.Create(body) };
+        request.Headers.Add("traceparent", $"00-{trace}-{ActivitySpanId.CreateRandom().ToHexString()}-01");
+        Assert.Equal(HttpStatusCode.Accepted, (await system.Contributions.SendAsync(request)).StatusCode);
+
+        var events = await Eventually.MatchesAsync(() => TraceParentsAsync(id),
+            e => e.Any(e => e.Type == "contribution_rewarded"), "the contribution to be credited");
+        foreach (var type in new[] { "contribution_submitted", "contribution_scored", "contribution_rewarded" })
+        {
+            var (_, stream, traceParent) = events.Single(e => e.Type == type);
+            Assert.True(traceParent is not null && traceParent.Split('-') is ["00", var t, _, "01"] && t == trace,
+                $"{type} on {stream} was appended in {traceParent ?? "no trace"}, not in the request's trace {trace}");
+        }
+    }
+
+    /// <summary>A signed contribution whose content stays where its URI points: the history and the bus carry it whole.</summary>
+    private static (string Id, object Body) ByPointer(int keyIndex, ulong nonce)
+    {
+        var content = Encoding.UTF8.GetBytes($"kept elsewhere {nonce}");
+        var payload = new ContributionPayload(Address.Parse(AnvilNode.DevAddresses[keyIndex]), "data", Hex.Encode(SHA256.HashData(content)),
+            $"https://example.org/pointer/{nonce}", TestChain.Licence, nonce, (ulong)DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds());
+        var signature = TypedDataSigner.Sign(payload, TestChain.Domain, AnvilNode.DevPrivateKeys[keyIndex]);
+        return (Hex.Encode(TypedDataSigner.Digest(payload, TestChain.Domain)), new
+        {
+            payload.Contributor, payload.Kind, payload.ContentHash, payload.ContentUri, payload.Licence, payload.Nonce, payload.Deadline, signature,
+        });
+    }
+
+    /// <summary>Every history event about contribution <paramref name="id"/>: its type and the trace context stored with it.</summary>
+    private async Task<List<(string Type, string Stream, string? TraceParent)>> TraceParentsAsync(string id)
+    {
+        await using var connection = new NpgsqlConnection(system.History);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT type, stream_id, headers ->> 'traceparent' FROM history.mt_events WHERE data ->> 'contributionId' = @id OR stream_id LIKE '%' || @id ORDER BY seq_id", connection);
+        command.Parameters.AddWithValue("id", id);
+        var events = new List<(string, string, string?)>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+            events.Add((reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2)));
+        return events;
     }
 
     private async Task<IReadOnlyList<LogApi.EntryResponse>> ReadLogAsync()

@@ -46,8 +46,9 @@ public sealed class CreditWriter(
     /// The score feed's checkpoint (<see cref="ScoreFollower.CheckpointKey"/>) to record in the same transaction, so a crash can
     /// neither credit twice nor skip; it never moves back (a replica that lost its lease may still finish an old batch).
     /// </param>
+    /// <param name="traces">Each score's trace context by contribution id, carried on to its credit's events.</param>
     public async Task<IReadOnlyList<ContributionRewarded>> CreditAsync(
-        IReadOnlyList<ContributionScored> scores, long? feedCheckpoint, CancellationToken ct)
+        IReadOnlyList<ContributionScored> scores, long? feedCheckpoint, CancellationToken ct, IReadOnlyDictionary<string, string>? traces = null)
     {
         // A malformed address or id in quality-scoring's own streams is a damaged history: it throws, crediting nothing.
         var cases = scores.Select(Case.Of).ToList();
@@ -57,7 +58,7 @@ public sealed class CreditWriter(
         var backing = await evidence.ForAsync(scores, ct);
         try
         {
-            return await WriteAsync(cases, schedule, backing, feedCheckpoint, ct);
+            return await WriteAsync(cases, schedule, backing, feedCheckpoint, traces, ct);
         }
         catch (Exception ex) when (StoreConflicts.IsDuplicate(ex))
         {
@@ -72,19 +73,20 @@ public sealed class CreditWriter(
         {
             try
             {
-                recorded.AddRange(await WriteAsync([c], schedule, backing, null, ct));
+                recorded.AddRange(await WriteAsync([c], schedule, backing, null, traces, ct));
             }
             catch (Exception ex) when (StoreConflicts.IsDuplicate(ex))
             {
             }
         }
         if (feedCheckpoint is not null)
-            await WriteAsync([], schedule, backing, feedCheckpoint, ct);
+            await WriteAsync([], schedule, backing, feedCheckpoint, traces, ct);
         return recorded;
     }
 
     private async Task<IReadOnlyList<ContributionRewarded>> WriteAsync(
-        List<Case> cases, PolicySchedule schedule, IReadOnlyDictionary<string, RewardEvidence> backing, long? feedCheckpoint, CancellationToken ct)
+        List<Case> cases, PolicySchedule schedule, IReadOnlyDictionary<string, RewardEvidence> backing, long? feedCheckpoint,
+        IReadOnlyDictionary<string, string>? traces, CancellationToken ct)
     {
         await using var session = store.LightweightSession();
         await session.BeginTransactionAsync(ct);
@@ -155,7 +157,7 @@ public sealed class CreditWriter(
                 accounts[c.Contributor] = debited;
                 events.Add(adjusted);
             }
-            session.Events.StartStream(StreamFor(c.ContributionId), [.. events]);
+            HistoryTraceContext.Carry(session.Events.StartStream(StreamFor(c.ContributionId), [.. events]), traces?.GetValueOrDefault(c.ContributionId));
             recorded.Add(rewarded);
         }
         // A batch's journal entries and accounts as a statement each: a feed batch of 500 cases with five reviewers each

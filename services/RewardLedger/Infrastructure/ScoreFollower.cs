@@ -47,7 +47,7 @@ public sealed class ScoreFollower(NpgsqlDataSource dataSource, IDocumentStore st
 
     protected override async Task<bool> ApplyAsync(IReadOnlyList<StoredEvent> events, long checkpoint, CancellationToken ct)
     {
-        await credits.CreditAsync(ScoresIn(events), checkpoint, ct);
+        await credits.CreditAsync(ScoresIn(events), checkpoint, ct, TracesIn(events));
         return true;
     }
 
@@ -58,6 +58,12 @@ public sealed class ScoreFollower(NpgsqlDataSource dataSource, IDocumentStore st
             .Select(e => JsonSerializer.Deserialize<ContributionScored>(e.Data!, OutboxRoutes.HistoryJson)
                 ?? throw new InvalidOperationException($"history event {e.Id} ({e.EventType}) has no data"))
             .ToList();
+
+    /// <summary>Each score's trace context by contribution, for its credit to carry on (<see cref="HistoryTraceContext.Carry"/>).</summary>
+    public static Dictionary<string, string> TracesIn(IReadOnlyList<StoredEvent> events) =>
+        events.Where(e => Is(e, ScoredType, under: ScoringStreamPrefix) && e.TraceParent is not null)
+            .GroupBy(e => e.StreamKey[ScoringStreamPrefix.Length..], StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.First().TraceParent!, StringComparer.Ordinal);
 
     protected override Task<long> LoadCheckpointAsync(CancellationToken ct) => CreditedUpToAsync(store, ct);
 

@@ -24,7 +24,7 @@ public sealed class ScoringContentConsumer(NpgsqlDataSource dataSource, Contribu
 
     // Every stored submission of the message's contributions in one statement (one stream each, refused twice by the store).
     private static readonly string LoadSql = $"""
-        SELECT stream_id, seq_id, data::text FROM {HistoryStoreExtensions.EventsSchema}.mt_events
+        SELECT stream_id, seq_id, data::text, headers ->> '{HistoryTraceContext.Header}' FROM {HistoryStoreExtensions.EventsSchema}.mt_events
         WHERE stream_id = ANY(@streams) AND type = '{OutboxRoutes.EventTypeName(typeof(ContributionSubmitted))}'
         """;
 
@@ -69,14 +69,16 @@ public sealed class ScoringContentConsumer(NpgsqlDataSource dataSource, Contribu
                 logger.LogWarning("Refused scoring content for {ContributionId}: no stored contribution with that content hash", id);
                 continue;
             }
+            // In the trace of the request that submitted it: a message carries many contributions' contents.
+            using var takeIn = HistoryTraceContext.StartContinuing(found.TraceParent, "take in content");
             // The stored event's place in the history decides its assignment round, as for contributions without content.
             await intake.TakeInAsync(found.Submitted with { Text = AsText(content) }, found.Sequence, ct);
         }
     }
 
-    private async Task<Dictionary<string, (ContributionSubmitted Submitted, long Sequence)>> LoadAsync(string[] contributionIds, CancellationToken ct)
+    private async Task<Dictionary<string, (ContributionSubmitted Submitted, long Sequence, string? TraceParent)>> LoadAsync(string[] contributionIds, CancellationToken ct)
     {
-        var found = new Dictionary<string, (ContributionSubmitted, long)>(contributionIds.Length);
+        var found = new Dictionary<string, (ContributionSubmitted, long, string?)>(contributionIds.Length);
         if (contributionIds.Length == 0)
             return found;
         await using var command = dataSource.CreateCommand(LoadSql);
@@ -85,7 +87,8 @@ public sealed class ScoringContentConsumer(NpgsqlDataSource dataSource, Contribu
         while (await reader.ReadAsync(ct))
         {
             if (JsonSerializer.Deserialize<ContributionSubmitted>(reader.GetString(2), OutboxRoutes.HistoryJson) is { } submitted)
-                found[reader.GetString(0)[ContributionSubmittedConsumer.ContributionStreamPrefix.Length..]] = (submitted, reader.GetInt64(1));
+                found[reader.GetString(0)[ContributionSubmittedConsumer.ContributionStreamPrefix.Length..]] =
+                    (submitted, reader.GetInt64(1), reader.IsDBNull(3) ? null : reader.GetString(3));
         }
         return found;
     }
