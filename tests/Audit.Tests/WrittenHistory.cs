@@ -1,13 +1,11 @@
-using JasperFx;
-using JasperFx.Events;
+using CommunityAI.ServiceDefaults.History;
 using Marten;
-using Weasel.Core;
 
 namespace CommunityAI.Audit.Tests;
 
 /// <summary>
-/// A store that writes a history the way the services do (Marten, schema "history", string stream keys, quick append,
-/// camelCase System.Text.Json), for tests that hand the audit tool a history of their own making.
+/// A store that writes a history the way the services do (their <see cref="HistoryStoreExtensions.ConfigureHistory"/>),
+/// for tests that hand the audit tool a history of their own making.
 /// </summary>
 internal static class WrittenHistory
 {
@@ -15,12 +13,9 @@ internal static class WrittenHistory
     public static DocumentStore Store(string connectionString, Action<Marten.Events.IEventStoreOptions> events) => DocumentStore.For(options =>
     {
         options.Connection(connectionString);
-        options.DatabaseSchemaName = "audit_tests";
-        options.Events.DatabaseSchemaName = "history";
-        options.Events.StreamIdentity = StreamIdentity.AsString;
-        options.Events.AppendMode = EventAppendMode.Quick;
-        options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
-        options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
+        // The services' own settings: a store that differs from them changes the shared history's schema under them
+        // (one without event headers dropped the column the services write).
+        HistoryStoreExtensions.ConfigureHistory(options, "audit_tests");
         events(options.Events);
     });
 }

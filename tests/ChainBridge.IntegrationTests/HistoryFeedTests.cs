@@ -1,11 +1,8 @@
 using CommunityAI.Contracts;
 using CommunityAI.ServiceDefaults.History;
 using CommunityAI.Testing;
-using JasperFx;
-using JasperFx.Events;
 using Marten;
 using Npgsql;
-using Weasel.Core;
 
 namespace ChainBridge.IntegrationTests;
 
@@ -27,12 +24,7 @@ public sealed class HistoryFeedTests : IAsyncLifetime
         _store = DocumentStore.For(options =>
         {
             options.Connection(_database);
-            options.DatabaseSchemaName = "feedtest";
-            options.Events.DatabaseSchemaName = HistoryStoreExtensions.EventsSchema;
-            options.Events.StreamIdentity = StreamIdentity.AsString;
-            options.Events.AppendMode = EventAppendMode.Quick;
-            options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
-            options.AutoCreateSchemaObjects = AutoCreate.All;
+            HistoryStoreExtensions.ConfigureHistory(options, "feedtest");
             options.Events.AddEventType<TreeHeadAnchored>();
         });
         await _store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
