@@ -23,7 +23,7 @@ internal static class EpochCloses
     public static async Task RunAsync(IDocumentStore store, NpgsqlDataSource poll, NpgsqlDataSource service, EpochCloser closer,
         CreditWriter writer, Func<int, ContributionScored> newScored, int events, int credits, int addresses)
     {
-        await writer.CreditAsync([newScored(0)], feedCheckpoint: null, default); // warm-up (JIT, pools); the first credit opens the epoch to close
+        await writer.CreditAsync([newScored(0)], feedCheckpoint: null, traces: null, default); // warm-up (JIT, pools); the first credit opens the epoch to close
         var epoch = await closer.NextToCloseAsync(default) ?? throw new InvalidOperationException("nothing was credited");
         await using (var session = store.LightweightSession())
         {
@@ -49,7 +49,7 @@ internal static class EpochCloses
                           $"to {addresses:N0} addresses (filled in {fill.Elapsed.TotalSeconds:F1} s)");
 
         var alone = Stopwatch.StartNew();
-        await writer.CreditAsync([newScored(2)], feedCheckpoint: null, default);
+        await writer.CreditAsync([newScored(2)], feedCheckpoint: null, traces: null, default);
         alone.Stop();
         Console.WriteLine($"  a credit alone: {alone.Elapsed.TotalMilliseconds:F1} ms");
 
@@ -78,7 +78,7 @@ internal static class EpochCloses
                        "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND query LIKE '%jsonb_array_elements%' AND pid <> pg_backend_pid()") == 0)
                 await Task.Delay(1);
             var during = Stopwatch.StartNew();
-            await writer.CreditAsync([newScored((int)number)], feedCheckpoint: null, default);
+            await writer.CreditAsync([newScored((int)number)], feedCheckpoint: null, traces: null, default);
             during.Stop();
             var closed = await closing ?? throw new InvalidOperationException($"epoch {number} was closed already");
             close.Stop();

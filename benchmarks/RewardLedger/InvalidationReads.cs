@@ -56,7 +56,7 @@ internal static class InvalidationReads
         var head = await BenchSql.ScalarAsync(poll, "SELECT max(seq_id) FROM history.mt_events");
         Console.WriteLine($"history: {head:N0} events ({events:N0} filler rows inserted in {fill.Elapsed.TotalSeconds:F1} s)");
 
-        await writer.CreditAsync([newScored(0)], feedCheckpoint: null, default); // warm-up (JIT, pools)
+        await writer.CreditAsync([newScored(0)], feedCheckpoint: null, traces: null, default); // warm-up (JIT, pools)
 
         // The previous design's query alone, one batch's ids.
         var search = Stopwatch.StartNew();
@@ -101,7 +101,7 @@ internal static class InvalidationReads
             var watch = Stopwatch.StartNew();
             var reversed = 0;
             foreach (var chunk in scores.Chunk(size))
-                reversed += (await writer.CreditAsync(chunk, feedCheckpoint: null, default)).Count;
+                reversed += (await writer.CreditAsync(chunk, feedCheckpoint: null, traces: null, default)).Count;
             watch.Stop();
             var (operationsAfter, transactionsAfter) = roundTrips.Read();
             var trips = (operationsAfter - operations + transactionsAfter - transactions) / (double)batches;

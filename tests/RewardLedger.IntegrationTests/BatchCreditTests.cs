@@ -106,7 +106,7 @@ public sealed class BatchCreditTests(SmallCapLedgerSystem system) : IClassFixtur
         // A writer still holding an old batch records nothing and does not move the checkpoint back.
         var checkpoint = await CheckpointAsync();
         Assert.True(checkpoint >= last);
-        Assert.Empty(await system.Services(1).GetRequiredService<CreditWriter>().CreditAsync(scores.Take(50).ToList(), 1, default));
+        Assert.Empty(await system.Services(1).GetRequiredService<CreditWriter>().CreditAsync(scores.Take(50).ToList(), 1, traces: null, default));
         Assert.Equal(checkpoint, await CheckpointAsync());
     }
 
@@ -120,7 +120,7 @@ public sealed class BatchCreditTests(SmallCapLedgerSystem system) : IClassFixtur
         {
             var batch = await feed.ReadAsync(cursor, 40, default);
             if (batch.Next.Checkpoint > cursor.Checkpoint)
-                await writer.CreditAsync(ScoreFollower.ScoresIn(batch.Events), batch.Next.Checkpoint, default);
+                await writer.CreditAsync(ScoreFollower.ScoresIn(batch.Events), batch.Next.Checkpoint, ScoreFollower.TracesIn(batch.Events), default);
             else
                 await Task.Delay(20);
             cursor = batch.Next;

@@ -35,7 +35,7 @@ public sealed class CreditWriter(
     /// <summary>Returns the credit recorded now, or null when the contribution was credited before.</summary>
     /// <param name="scored">The score as quality-scoring's history records it, never a message body alone.</param>
     public async Task<ContributionRewarded?> CreditAsync(ContributionScored scored, CancellationToken ct) =>
-        (await CreditAsync([scored], feedCheckpoint: null, ct)).SingleOrDefault();
+        (await CreditAsync([scored], feedCheckpoint: null, traces: null, ct)).SingleOrDefault();
 
     /// <summary>
     /// Credits <paramref name="scores"/> in their history order, in one transaction, skipping every contribution credited
@@ -46,9 +46,9 @@ public sealed class CreditWriter(
     /// The score feed's checkpoint (<see cref="ScoreFollower.CheckpointKey"/>) to record in the same transaction, so a crash can
     /// neither credit twice nor skip; it never moves back (a replica that lost its lease may still finish an old batch).
     /// </param>
-    /// <param name="traces">Each score's trace context by contribution id, carried on to its credit's events.</param>
+    /// <param name="traces">Each score's trace context by contribution id, carried on to its credit's events (or none).</param>
     public async Task<IReadOnlyList<ContributionRewarded>> CreditAsync(
-        IReadOnlyList<ContributionScored> scores, long? feedCheckpoint, CancellationToken ct, IReadOnlyDictionary<string, string>? traces = null)
+        IReadOnlyList<ContributionScored> scores, long? feedCheckpoint, IReadOnlyDictionary<string, string>? traces, CancellationToken ct)
     {
         // A malformed address or id in quality-scoring's own streams is a damaged history: it throws, crediting nothing.
         var cases = scores.Select(Case.Of).ToList();

@@ -47,7 +47,7 @@ public sealed class ScoreFollower(NpgsqlDataSource dataSource, IDocumentStore st
 
     protected override async Task<bool> ApplyAsync(IReadOnlyList<StoredEvent> events, long checkpoint, CancellationToken ct)
     {
-        await credits.CreditAsync(ScoresIn(events), checkpoint, ct, TracesIn(events));
+        await credits.CreditAsync(ScoresIn(events), checkpoint, TracesIn(events), ct);
         return true;
     }
 
