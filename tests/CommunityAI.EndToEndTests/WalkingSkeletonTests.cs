@@ -125,6 +125,25 @@ public sealed class WalkingSkeletonTests(SystemUnderTest system) : IClassFixture
         }
     }
 
+    [Theory]
+    [InlineData("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' OR '1'='1", 51)]
+    [InlineData("00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01", 52)]
+    [InlineData("ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", 53)]
+    [InlineData("oversized", 54)]
+    public async Task A_malformed_trace_context_is_not_continued_and_the_history_keeps_a_well_formed_one(string sent, ulong nonce)
+    {
+        if (sent == "oversized")
+            sent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01" + new string('a', 8_000);
+        var (id, body) = SignedContributions.Make(keyIndex: 4, nonce, "a hostile trace header");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/contributions") { Content = JsonContent.Create(body) };
+        Assert.True(request.Headers.TryAddWithoutValidation("traceparent", sent));
+        Assert.Equal(HttpStatusCode.Accepted, (await system.Contributions.SendAsync(request)).StatusCode);
+
+        var (_, _, stored) = (await TraceParentsAsync(id)).Single(e => e.Type == "contribution_submitted");
+        Assert.True(stored is not null && ActivityContext.TryParse(stored, null, out var context) && stored.Length == 55
+            && context.TraceId.ToHexString() != "4bf92f3577b34da6a3ce929d0e0e4736", $"stored {stored} for {sent[..Math.Min(80, sent.Length)]}");
+    }
+
     /// <summary>A signed contribution whose content stays where its URI points: the history and the bus carry it whole.</summary>
     private static (string Id, object Body) ByPointer(int keyIndex, ulong nonce)
     {
