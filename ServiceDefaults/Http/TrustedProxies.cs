@@ -18,12 +18,9 @@ public static class TrustedProxies
 {
     public const string Setting = "Network:TrustedProxies";
 
-    /// <summary>Reads <see cref="Setting"/> (addresses or CIDR ranges) into the forwarded-headers options.</summary>
-    /// <exception cref="InvalidOperationException">An entry is neither an IP address nor a CIDR range: refused at start.</exception>
-    public static void Configure(IServiceCollection services, IConfiguration configuration)
+    /// <summary>Puts the trusted proxies (<see cref="Read"/>) in the forwarded-headers options.</summary>
+    public static void Configure(IServiceCollection services, IReadOnlyList<IPNetwork> networks)
     {
-        var entries = configuration.GetSection(Setting).Get<string[]>() ?? [];
-        var networks = entries.Select(Parse).ToList();
         services.Configure<ForwardedHeadersOptions>(options =>
         {
             // With no known proxy at all the middleware trusts every peer, so an empty list must read no header.
@@ -35,6 +32,26 @@ public static class TrustedProxies
             // Walk the whole chain from the nearest hop back, stopping at the first untrusted one (the real client).
             options.ForwardLimit = null;
         });
+    }
+
+    /// <summary>The addresses and ranges of <see cref="Setting"/>; empty when none is set.</summary>
+    /// <exception cref="InvalidOperationException">An entry is neither an IP address nor a CIDR range: refused at start.</exception>
+    public static IReadOnlyList<IPNetwork> Read(IConfiguration configuration) =>
+        (configuration.GetSection(Setting).Get<string[]>() ?? []).Select(Parse).ToList();
+
+    /// <summary>Whether a connection's peer is one of <paramref name="networks"/> (an IPv4 peer on a dual-stack socket included).</summary>
+    public static bool Contains(IReadOnlyList<IPNetwork> networks, IPAddress? peer)
+    {
+        if (peer is null)
+            return false;
+        if (peer.IsIPv4MappedToIPv6)
+            peer = peer.MapToIPv4();
+        foreach (var network in networks)
+        {
+            if (network.Contains(peer))
+                return true;
+        }
+        return false;
     }
 
     private static IPNetwork Parse(string entry)

@@ -1,4 +1,5 @@
 using CommunityAI.Portal.Proxy;
+using CommunityAI.ServiceDefaults.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace CommunityAI.Portal;
@@ -19,6 +20,10 @@ public static class Extensions
             })
             .ValidateDataAnnotations()
             .ValidateOnStart();
+
+        // The public edge: a browser's trace context, passed through by the ingress as it came, is never continued; the
+        // services behind continue the portal's own (they trust its address).
+        CallerTraceContext.ContinueNone(builder.Services);
 
         var (routes, clusters) = ServiceRoutes.Build(builder.Configuration);
         builder.Services.AddReverseProxy().LoadFromMemory(routes, clusters);

@@ -104,20 +104,20 @@ public sealed class WalkingSkeletonTests(SystemUnderTest system) : IClassFixture
     [InlineData(false)]
     public async Task A_contribution_is_scored_and_credited_in_the_trace_of_the_request_that_submitted_it(bool withContent)
     {
-        // A client's trace, sampled. Content is handed to quality-scoring in batches and taken in under each one's own
-        // context; a contribution by pointer is taken in by the consumer of the outbox's send. The ledger credits scores in
-        // batches and carries each one's context on.
+        // The request starts its own trace (no proxy sent it), sampled. Content is handed to quality-scoring in batches and
+        // taken in under each one's own context; a contribution by pointer is taken in by the consumer of the outbox's send.
+        // The ledger credits scores in batches and carries each one's context on.
         var (id, body) = withContent
             ? SignedContributions.Make(keyIndex: 4, nonce: 41, "a contribution followed across the bus")
             : ByPointer(keyIndex: 4, nonce: 42);
-        var trace = ActivityTraceId.CreateRandom().ToHexString();
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/contributions") { Content = JsonContent.Create(body) };
-        request.Headers.Add("traceparent", $"00-{trace}-{ActivitySpanId.CreateRandom().ToHexString()}-01");
-        Assert.Equal(HttpStatusCode.Accepted, (await system.Contributions.SendAsync(request)).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await system.Contributions.PostAsJsonAsync("/api/contributions", body)).StatusCode);
 
         var events = await Eventually.MatchesAsync(() => TraceParentsAsync(id),
             e => e.Any(e => e.Type == "contribution_rewarded"), "the contribution to be credited");
-        foreach (var type in new[] { "contribution_submitted", "contribution_scored", "contribution_rewarded" })
+        var submitted = events.Single(e => e.Type == "contribution_submitted").TraceParent;
+        Assert.True(submitted?.Split('-') is ["00", _, _, "01"], $"submitted in {submitted ?? "no trace"}");
+        var trace = submitted!.Split('-')[1];
+        foreach (var type in new[] { "contribution_scored", "contribution_rewarded" })
         {
             var (_, stream, traceParent) = events.Single(e => e.Type == type);
             Assert.True(traceParent is not null && traceParent.Split('-') is ["00", var t, _, "01"] && t == trace,
@@ -130,7 +130,9 @@ public sealed class WalkingSkeletonTests(SystemUnderTest system) : IClassFixture
     [InlineData("00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01", 52)]
     [InlineData("ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", 53)]
     [InlineData("oversized", 54)]
-    public async Task A_malformed_trace_context_is_not_continued_and_the_history_keeps_a_well_formed_one(string sent, ulong nonce)
+    // Well formed and sampled, from a caller no proxy list names: a context of its choosing, not continued either.
+    [InlineData("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", 55)]
+    public async Task A_callers_trace_context_is_not_continued_and_the_history_keeps_a_well_formed_one(string sent, ulong nonce)
     {
         if (sent == "oversized")
             sent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01" + new string('a', 8_000);

@@ -15,6 +15,9 @@ public sealed class ListeningContributions : IAsyncLifetime
     public ListeningServiceHost<CommunityAI.Contributions.Domain.IntakeOptions> Untrusting { get; private set; } = null!;
     public ListeningServiceHost<CommunityAI.Contributions.Domain.IntakeOptions> BehindProxy { get; private set; } = null!;
 
+    /// <summary>The service's history, shared by both replicas.</summary>
+    public ContributionsService Service => _service;
+
     public async Task InitializeAsync()
     {
         await _service.InitializeAsync();

@@ -55,11 +55,16 @@ public class ContributionsService : IAsyncLifetime
     }
 
     /// <summary>The licence recorded on the contribution's ContributionSubmitted in the history.</summary>
-    public async Task<string?> LicenceOfAsync(string contributionId)
+    public Task<string?> LicenceOfAsync(string contributionId) => OfSubmissionAsync("data->>'licence'", contributionId);
+
+    /// <summary>The trace context the contribution's ContributionSubmitted was appended in (the history's event headers).</summary>
+    public Task<string?> TraceParentOfAsync(string contributionId) => OfSubmissionAsync("headers->>'traceparent'", contributionId);
+
+    private async Task<string?> OfSubmissionAsync(string column, string contributionId)
     {
         await using var connection = new NpgsqlConnection(History);
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("select data->>'licence' from history.mt_events where stream_id = @s and version = 1", connection);
+        await using var command = new NpgsqlCommand($"select {column} from history.mt_events where stream_id = @s and version = 1", connection);
         command.Parameters.AddWithValue("s", "contributions/" + contributionId);
         return (string?)await command.ExecuteScalarAsync();
     }
