@@ -120,7 +120,10 @@ public sealed class BatchCreditTests(SmallCapLedgerSystem system) : IClassFixtur
         {
             var batch = await feed.ReadAsync(cursor, 40, default);
             if (batch.Next.Checkpoint > cursor.Checkpoint)
-                await writer.CreditAsync(ScoreFollower.ScoresIn(batch.Events), batch.Next.Checkpoint, ScoreFollower.TracesIn(batch.Events), default);
+            {
+                var (scores, traces) = ScoreFollower.ScoresIn(batch.Events);
+                await writer.CreditAsync(scores, batch.Next.Checkpoint, traces, default);
+            }
             else
                 await Task.Delay(20);
             cursor = batch.Next;

@@ -47,23 +47,31 @@ public sealed class ScoreFollower(NpgsqlDataSource dataSource, IDocumentStore st
 
     protected override async Task<bool> ApplyAsync(IReadOnlyList<StoredEvent> events, long checkpoint, CancellationToken ct)
     {
-        await credits.CreditAsync(ScoresIn(events), checkpoint, TracesIn(events), ct);
+        var (scores, traces) = ScoresIn(events);
+        await credits.CreditAsync(scores, checkpoint, traces, ct);
         return true;
     }
 
-    /// <summary>The batch's scores in history order, read from quality-scoring's streams only.</summary>
-    public static List<ContributionScored> ScoresIn(IReadOnlyList<StoredEvent> events) =>
-        events.Where(e => Is(e, ScoredType, under: ScoringStreamPrefix))
+    /// <summary>
+    /// The batch's scores in history order, read from quality-scoring's streams only, and each one's trace context by its
+    /// contribution id, for its credit to carry on (<see cref="HistoryTraceContext.Carry"/>): keyed by the score's own id,
+    /// in any case, as the credit looks it up.
+    /// </summary>
+    public static (List<ContributionScored> Scores, Dictionary<string, string> Traces) ScoresIn(IReadOnlyList<StoredEvent> events)
+    {
+        var scores = new List<ContributionScored>();
+        var traces = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var e in events.Where(e => Is(e, ScoredType, under: ScoringStreamPrefix)))
+        {
             // A score that does not read as one is a damaged history: failing the term is louder than skipping it.
-            .Select(e => JsonSerializer.Deserialize<ContributionScored>(e.Data!, OutboxRoutes.HistoryJson)
-                ?? throw new InvalidOperationException($"history event {e.Id} ({e.EventType}) has no data"))
-            .ToList();
-
-    /// <summary>Each score's trace context by contribution, for its credit to carry on (<see cref="HistoryTraceContext.Carry"/>).</summary>
-    public static Dictionary<string, string> TracesIn(IReadOnlyList<StoredEvent> events) =>
-        events.Where(e => Is(e, ScoredType, under: ScoringStreamPrefix) && e.TraceParent is not null)
-            .GroupBy(e => e.StreamKey[ScoringStreamPrefix.Length..], StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.First().TraceParent!, StringComparer.Ordinal);
+            var score = JsonSerializer.Deserialize<ContributionScored>(e.Data!, OutboxRoutes.HistoryJson)
+                ?? throw new InvalidOperationException($"history event {e.Id} ({e.EventType}) has no data");
+            scores.Add(score);
+            if (e.TraceParent is not null)
+                traces.TryAdd(score.ContributionId, e.TraceParent);
+        }
+        return (scores, traces);
+    }
 
     protected override Task<long> LoadCheckpointAsync(CancellationToken ct) => CreditedUpToAsync(store, ct);
 
