@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Numerics;
@@ -42,6 +43,24 @@ public sealed class GainRewardTests(GainLedgerSystem system) : IClassFixture<Gai
         // The claim published for the gain's epoch holds both credits, exactly.
         var claim = await ClaimCoveringAsync(api, contributor, gain.GetProperty("epoch").GetInt64());
         Assert.Equal(16 * Token + 15 * Token / 2, BigInteger.Parse(claim.Amount));
+    }
+
+    [Fact]
+    public async Task A_gain_credit_is_recorded_in_the_trace_its_evaluation_was_recorded_in()
+    {
+        // The follower reads evaluations in batches, outside any request; each credit continues its evaluation's trace, so
+        // its send does too.
+        var (contributor, scored, _) = await GainEvaluations.ScoredModelAsync(system, Patience);
+        var trace = ActivityTraceId.CreateRandom().ToHexString();
+        var evaluated = GainEvaluations.Evaluated(scored.ContributionId, contributor, gain: 750, onlyModel: 9, onlyChampion: 0, became: true);
+        await system.AppendInTraceAsync("model/contributions/" + evaluated.ContributionId, $"00-{trace}-{ActivitySpanId.CreateRandom().ToHexString()}-01", evaluated);
+
+        await GainEvaluations.EventAsync(system, $"ledger/gains/{scored.ContributionId}", "model_gain_rewarded", Patience);
+        await using var connection = new Npgsql.NpgsqlConnection(system.History);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(
+            $"SELECT headers->>'traceparent' FROM history.mt_events WHERE stream_id = 'ledger/gains/{scored.ContributionId}' AND type = 'model_gain_rewarded'", connection);
+        Assert.Matches($"^00-{trace}-[0-9a-f]{{16}}-01$", (string?)await command.ExecuteScalarAsync() ?? "no trace context");
     }
 
     [Fact]

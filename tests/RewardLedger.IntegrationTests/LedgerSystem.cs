@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using CommunityAI.Contracts;
 using CommunityAI.Formats;
 using CommunityAI.RewardLedger.Infrastructure;
+using CommunityAI.ServiceDefaults.History;
 using CommunityAI.Testing;
 using Marten;
 using MassTransit;
@@ -156,6 +157,16 @@ public class LedgerSystem : IAsyncLifetime
         session.Events.Append(stream, data);
         await session.SaveChangesAsync();
         return await LedgerSql.CountAsync(History, $"SELECT max(seq_id) FROM history.mt_events WHERE stream_id = '{stream}'");
+    }
+
+    /// <summary>Appends an event stored with the trace context <paramref name="traceParent"/>, as one appended in that trace's operation is.</summary>
+    public async Task AppendInTraceAsync(string stream, string traceParent, object data)
+    {
+        if (_hosts.Count == 0)
+            _ = Api;
+        await using var session = Store.LightweightSession();
+        HistoryTraceContext.Carry(session.Events.Append(stream, data), traceParent);
+        await session.SaveChangesAsync();
     }
 
     /// <summary>Publishes one message with the given id on the real broker, as an outbox (or, with an id of nothing stored, a forger) would.</summary>

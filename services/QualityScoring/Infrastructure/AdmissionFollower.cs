@@ -26,16 +26,20 @@ public sealed class AdmissionFollower(NpgsqlDataSource dataSource, AdmissionBook
 
     protected override async Task<bool> ApplyAsync(IReadOnlyList<StoredEvent> events, long checkpoint, CancellationToken ct)
     {
-        foreach (var (sequence, activation) in Activations(events))
+        foreach (var (sequence, traceParent, activation) in Activations(events))
+        {
+            // In the activation's trace, so what the admission appends is sent in it.
+            using var work = HistoryTraceContext.StartContinuing(traceParent, "apply an admission");
             await admissions.ApplyAsync(activation, sequence, ct);
+        }
         await admissions.SaveCheckpointAsync(checkpoint, ct);
         return true;
     }
 
     /// <summary>The batch's admission and removal activations, read from governance's streams only.</summary>
-    private IEnumerable<(long Sequence, PolicyActivated Activation)> Activations(IReadOnlyList<StoredEvent> events) =>
+    private IEnumerable<(long Sequence, string? TraceParent, PolicyActivated Activation)> Activations(IReadOnlyList<StoredEvent> events) =>
         events.Where(Wants)
-            .Select(e => (e.Sequence, JsonSerializer.Deserialize<PolicyActivated>(e.Data!, OutboxRoutes.HistoryJson)
+            .Select(e => (e.Sequence, e.TraceParent, Activation: JsonSerializer.Deserialize<PolicyActivated>(e.Data!, OutboxRoutes.HistoryJson)
                 ?? throw new InvalidOperationException($"history event {e.Id} ({e.EventType}) has no data")))
-            .Where(a => a.Item2.Kind is AdmissionDecision.AdmissionKind or AdmissionDecision.RemovalKind);
+            .Where(a => a.Activation.Kind is AdmissionDecision.AdmissionKind or AdmissionDecision.RemovalKind);
 }

@@ -30,15 +30,19 @@ public sealed class RemovalFollower(NpgsqlDataSource dataSource, IDocumentStore 
 
     protected override async Task<bool> ApplyAsync(IReadOnlyList<StoredEvent> events, long checkpoint, CancellationToken ct)
     {
-        foreach (var removed in Removals(events))
+        foreach (var (traceParent, removed) in Removals(events))
+        {
+            // In the removal's trace, so the reassignments it appends are sent in it.
+            using var work = HistoryTraceContext.StartContinuing(traceParent, "hand on a removed reviewer's cases");
             await reassigner.HandOnAsync(removed.Validator, ct);
+        }
         await FollowerCheckpoint.SaveAsync(store, CheckpointKey, checkpoint, ct);
         return true;
     }
 
     /// <summary>The batch's removals, read from the admissions stream only.</summary>
-    private IEnumerable<ValidatorRemoved> Removals(IReadOnlyList<StoredEvent> events) =>
+    private IEnumerable<(string? TraceParent, ValidatorRemoved Removed)> Removals(IReadOnlyList<StoredEvent> events) =>
         events.Where(Wants)
-            .Select(e => JsonSerializer.Deserialize<ValidatorRemoved>(e.Data!, OutboxRoutes.HistoryJson)
-                ?? throw new InvalidOperationException($"history event {e.Id} ({e.EventType}) has no data"));
+            .Select(e => (e.TraceParent, JsonSerializer.Deserialize<ValidatorRemoved>(e.Data!, OutboxRoutes.HistoryJson)
+                ?? throw new InvalidOperationException($"history event {e.Id} ({e.EventType}) has no data")));
 }

@@ -41,6 +41,8 @@ public sealed class AppealFollower(NpgsqlDataSource dataSource, IDocumentStore s
             return false;
         foreach (var e in decisions)
         {
+            // In the decision's trace, so the settlement's sends continue it.
+            using var work = HistoryTraceContext.StartContinuing(e.TraceParent, "settle an appeal");
             // A decision that does not read as one is a damaged history: failing the term is louder than skipping it.
             var decided = JsonSerializer.Deserialize<AppealDecided>(e.Data!, OutboxRoutes.HistoryJson)
                 ?? throw new InvalidOperationException($"history event {e.Id} ({e.EventType}) has no data");

@@ -38,6 +38,8 @@ public sealed class DataValueFollower(NpgsqlDataSource dataSource, IDocumentStor
         // A contributed model's evaluation stream (model/contributions/…) holds no valuation; the type decides.
         foreach (var e in events.Where(Wants))
         {
+            // In the valuation's trace, so the credits' sends continue it.
+            using var work = HistoryTraceContext.StartContinuing(e.TraceParent, "credit a dataset's value");
             // A valuation that does not read as one is a damaged history: failing the term is louder than skipping it.
             var valued = JsonSerializer.Deserialize<DataValued>(e.Data!, OutboxRoutes.HistoryJson)
                 ?? throw new InvalidOperationException($"history event {e.Id} ({e.EventType}) has no data");

@@ -37,6 +37,8 @@ public sealed class GainFollower(NpgsqlDataSource dataSource, IDocumentStore sto
     {
         foreach (var e in events.Where(Wants))
         {
+            // In the evaluation's trace, so the credit's send continues it.
+            using var work = HistoryTraceContext.StartContinuing(e.TraceParent, "credit a model's gain");
             // An evaluation that does not read as one is a damaged history: failing the term is louder than skipping it.
             var evaluated = JsonSerializer.Deserialize<ModelContributionEvaluated>(e.Data!, OutboxRoutes.HistoryJson)
                 ?? throw new InvalidOperationException($"history event {e.Id} ({e.EventType}) has no data");

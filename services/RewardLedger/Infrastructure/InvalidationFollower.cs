@@ -62,6 +62,8 @@ public sealed class InvalidationFollower(NpgsqlDataSource dataSource, IDocumentS
             return false;
         foreach (var invalidation in invalidations)
         {
+            // In the activation's trace, so the reversals' sends continue it.
+            using var work = HistoryTraceContext.StartContinuing(invalidation.TraceParent, "reverse an invalidation's credits");
             await reverser.ReverseAsync(invalidation.Invalidation, ct);
             // A gain credit needs no wait: one read later than this activation carries its reversal (GainCrediter).
             await reverser.ReverseGainAsync(invalidation.Invalidation, ct);
@@ -73,14 +75,14 @@ public sealed class InvalidationFollower(NpgsqlDataSource dataSource, IDocumentS
     }
 
     /// <summary>The batch's invalidations, read from governance's streams only, in history order.</summary>
-    private static List<(long Sequence, DateTimeOffset ActivatedAt, Invalidation Invalidation)> Invalidations(IReadOnlyList<StoredEvent> events) =>
+    private static List<(long Sequence, DateTimeOffset ActivatedAt, string? TraceParent, Invalidation Invalidation)> Invalidations(IReadOnlyList<StoredEvent> events) =>
         [.. events.Where(e => Is(e, ActivatedType, under: RewardPolicyBook.GovernanceStreamPrefix))
             // An activation that does not read as one is a damaged history: failing the term is louder than skipping it.
-            .Select(e => (e.Sequence, Activation: JsonSerializer.Deserialize<PolicyActivated>(e.Data!, OutboxRoutes.HistoryJson)
+            .Select(e => (e.Sequence, e.TraceParent, Activation: JsonSerializer.Deserialize<PolicyActivated>(e.Data!, OutboxRoutes.HistoryJson)
                 ?? throw new InvalidOperationException($"history event {e.Id} ({e.EventType}) has no data")))
-            .Select(e => (e.Sequence, e.Activation.ActivatedAt, Invalidation: Invalidation.From(e.Activation)))
+            .Select(e => (e.Sequence, e.Activation.ActivatedAt, e.TraceParent, Invalidation: Invalidation.From(e.Activation)))
             .Where(e => e.Invalidation is not null)
-            .Select(e => (e.Sequence, e.ActivatedAt, e.Invalidation!))];
+            .Select(e => (e.Sequence, e.ActivatedAt, e.TraceParent, e.Invalidation!))];
 
     /// <summary>
     /// Moves the checkpoint and stores the batch's invalidated contributions in one transaction, so the documents are
@@ -88,7 +90,7 @@ public sealed class InvalidationFollower(NpgsqlDataSource dataSource, IDocumentS
     /// (<see cref="InvalidationHistory"/>). A contribution keeps its first activation, as the history's order has it; one
     /// read again (a checkpoint reset, a second leader) stores the same document.
     /// </summary>
-    private async Task SaveCheckpointAsync(List<(long Sequence, DateTimeOffset ActivatedAt, Invalidation Invalidation)> invalidations,
+    private async Task SaveCheckpointAsync(List<(long Sequence, DateTimeOffset ActivatedAt, string? TraceParent, Invalidation Invalidation)> invalidations,
         long sequence, CancellationToken ct)
     {
         await using var session = store.LightweightSession();
@@ -96,7 +98,7 @@ public sealed class InvalidationFollower(NpgsqlDataSource dataSource, IDocumentS
         {
             var stored = (await session.LoadManyAsync<InvalidatedContribution>(ct, invalidations.Select(i => i.Invalidation.ContributionId).Distinct()))
                 .ToDictionary(d => d.Id, StringComparer.Ordinal);
-            foreach (var (at, activatedAt, invalidation) in invalidations)
+            foreach (var (at, activatedAt, _, invalidation) in invalidations)
             {
                 if (stored.TryGetValue(invalidation.ContributionId, out var first) && first.Sequence <= at)
                     continue;
