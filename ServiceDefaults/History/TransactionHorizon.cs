@@ -31,6 +31,13 @@ public sealed class TransactionHorizon
         WHERE backend_type = 'client backend' AND datname = current_database() AND pid <> pg_backend_pid()
         """;
 
+    // The last number the history's sequence handed out (none yet: its start less one); null when sessions cache numbers.
+    private const string SequenceSql = $"""
+        SELECT CASE WHEN s.is_called THEN s.last_value ELSE s.last_value - 1 END
+        FROM {HistoryStoreExtensions.EventsSchema}.mt_events_sequence s
+        WHERE (SELECT seqcache FROM pg_sequence WHERE seqrelid = '{HistoryStoreExtensions.EventsSchema}.mt_events_sequence'::regclass) = 1
+        """;
+
     private readonly NpgsqlDataSource _dataSource;
     private readonly SemaphoreSlim _measuring = new(1, 1);
     private long _horizon; // ticks of the server's clock (UTC); read without the lock, so kept as one word
@@ -67,6 +74,40 @@ public sealed class TransactionHorizon
         {
             _measuring.Release();
         }
+    }
+
+    /// <summary>
+    /// A history sequence below which every event is settled: each transaction that drew a sequence up to it has
+    /// committed or rolled back, so a read from now on sees all of them and no later commit adds one. Null when the
+    /// horizon did not pass within <paramref name="within"/> (a long transaction is open), or when the sequence hands
+    /// out numbers from a session cache (then a number could be drawn after it was read, and nothing is settled).
+    /// </summary>
+    /// <remarks>
+    /// The sequence is read before the clock, so every number up to it was drawn, and its transaction begun, before
+    /// that clock reading; once no transaction that began by then is open, all of them have ended.
+    /// </remarks>
+    public async Task<long?> SettledSequenceAsync(TimeSpan within, CancellationToken ct)
+    {
+        var started = Stopwatch.GetTimestamp();
+        long? sequence;
+        DateTime clock;
+        await using (var batch = _dataSource.CreateBatch())
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(SequenceSql));
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(ClockSql));
+            await using var reader = await batch.ExecuteReaderAsync(ct);
+            sequence = await reader.ReadAsync(ct) && !reader.IsDBNull(0) ? reader.GetInt64(0) : null;
+            await reader.NextResultAsync(ct);
+            await reader.ReadAsync(ct);
+            clock = reader.GetDateTime(0);
+        }
+        while (sequence is not null && !await HasPassedAsync(clock, ct))
+        {
+            if (Stopwatch.GetElapsedTime(started) > within)
+                return null;
+            await Task.Delay(MinInterval, ct);
+        }
+        return sequence;
     }
 
     private async Task<DateTime> MeasureAsync(CancellationToken ct)

@@ -48,47 +48,54 @@ public static class CreditHistory
     // Each type is a literal, so every part reads the set-up's index holding its type (HistoryIndexes.LedgerEntries, the
     // rewards CreditsByContributor) even in a prepared statement's generic plan, instead of every event ever recorded.
     private static readonly string CreditsSql = $"""
-        SELECT data->>'contributor' AS address, (data->>'amount')::numeric AS amount, (data->>'epoch')::bigint AS epoch
+        SELECT data->>'contributor' AS address, (data->>'amount')::numeric AS amount, (data->>'epoch')::bigint AS epoch, seq_id
         FROM {Events} WHERE type = '{CreditType}' AND starts_with(stream_id, @streams)
         UNION ALL
-        SELECT line->>'validator', (line->>'amount')::numeric, (e.data->>'epoch')::bigint
+        SELECT line->>'validator', (line->>'amount')::numeric, (e.data->>'epoch')::bigint, e.seq_id
         FROM {Events} e CROSS JOIN LATERAL jsonb_array_elements(e.data->'lines') AS line
         WHERE e.type = '{ValidatorsType}' AND starts_with(e.stream_id, @streams)
         UNION ALL
-        SELECT line->>'address', (line->>'amount')::numeric, (e.data->>'epoch')::bigint
+        SELECT line->>'address', (line->>'amount')::numeric, (e.data->>'epoch')::bigint, e.seq_id
         FROM {Events} e CROSS JOIN LATERAL jsonb_array_elements(e.data->'lines') AS line
         WHERE e.type = '{RevenueType}' AND starts_with(e.stream_id, @revenueStreams)
         UNION ALL
-        SELECT data->>'contributor', (data->>'amount')::numeric, (data->>'epoch')::bigint
+        SELECT data->>'contributor', (data->>'amount')::numeric, (data->>'epoch')::bigint, seq_id
         FROM {Events} WHERE type = '{GainType}' AND starts_with(stream_id, @gainStreams)
         UNION ALL
-        SELECT data->>'contributor', (data->>'amount')::numeric, (data->>'epoch')::bigint
+        SELECT data->>'contributor', (data->>'amount')::numeric, (data->>'epoch')::bigint, seq_id
         FROM {Events} WHERE type = '{DataValueType}' AND starts_with(stream_id, @dataValueStreams)
         """;
 
-    // One pass over the history's credits and debits per epoch close (or per claim tree a replica builds), which is rare
-    // but holds the epoch gate every credit waits on: each address's net amount per epoch, which the published rule
-    // (CumulativeClaims) turns into cumulative amounts. An appeal's settlement lines are signed: a positive one counts as
-    // credited in its epoch, a negative one as a debit.
-    internal static readonly string EntriesSql = $"""
+    // The history's credits and debits in a range of sequences (the planner takes the range into each part's index):
+    // each address's net amount per epoch, which the published rule (CumulativeClaims) turns into cumulative amounts. An
+    // appeal's settlement lines are signed: a positive one counts as credited in its epoch, a negative one as a debit.
+    // An epoch close reads everything up to a settled sequence before it takes the epoch gate every credit waits on, and
+    // only what came after under it (CloseAsync); a claim tree a replica builds reads everything at once.
+    private static string EntriesSql(string range) => $"""
         SELECT address, epoch, sum(amount)::text, sum(CASE WHEN epoch = @epoch AND amount > 0 THEN amount ELSE 0 END)::text
         FROM ({CreditsSql}
               UNION ALL
-              SELECT data->>'account', (data->>'amount')::numeric, (data->>'epoch')::bigint
+              SELECT data->>'account', (data->>'amount')::numeric, (data->>'epoch')::bigint, seq_id
               FROM {Events} WHERE type = '{AdjustedType}' AND starts_with(stream_id, @streams)
               UNION ALL
-              SELECT line->>'account', (line->>'amount')::numeric, (e.data->>'epoch')::bigint
+              SELECT line->>'account', (line->>'amount')::numeric, (e.data->>'epoch')::bigint, e.seq_id
               FROM {Events} e CROSS JOIN LATERAL jsonb_array_elements(e.data->'lines') AS line
               WHERE e.type = '{SettledType}' AND starts_with(e.stream_id, @streams)
               UNION ALL
-              SELECT data->>'account', (data->>'amount')::numeric, (data->>'epoch')::bigint
+              SELECT data->>'account', (data->>'amount')::numeric, (data->>'epoch')::bigint, seq_id
               FROM {Events} WHERE type = '{GainReversedType}' AND starts_with(stream_id, @gainStreams)
               UNION ALL
-              SELECT data->>'account', (data->>'amount')::numeric, (data->>'epoch')::bigint
+              SELECT data->>'account', (data->>'amount')::numeric, (data->>'epoch')::bigint, seq_id
               FROM {Events} WHERE type = '{DataValueReversedType}' AND starts_with(stream_id, @dataValueStreams)) AS entries
-        WHERE epoch <= @epoch
+        WHERE epoch <= @epoch AND {range}
         GROUP BY 1, 2
         """;
+
+    /// <summary>Entries up to and including sequence <c>@through</c>.</summary>
+    internal static readonly string EntriesThroughSql = EntriesSql("seq_id <= @through");
+
+    /// <summary>Entries after sequence <c>@after</c>.</summary>
+    internal static readonly string EntriesAfterSql = EntriesSql("seq_id > @after");
 
     internal static readonly string FirstEpochSql = $"""
         SELECT min(epoch) FROM ({CreditsSql}) AS credits
@@ -97,22 +104,35 @@ public static class CreditHistory
     /// <summary>
     /// Every address's cumulative amount at <paramref name="epoch"/> under the published rule (<see cref="CumulativeClaims"/>:
     /// never below an amount published before, debits absorbed by later credits), and what was credited to that epoch itself
-    /// (credits only: a debit is no negative credit).
+    /// (credits only: a debit is no negative credit), from every entry the history holds.
     /// </summary>
-    public static async Task<CreditTotals> UpToAsync(NpgsqlConnection connection, long epoch, CancellationToken ct)
+    public static async Task<CreditTotals> UpToAsync(NpgsqlConnection connection, long epoch, CancellationToken ct) =>
+        CreditEntries.TotalsAt(epoch, await ThroughAsync(connection, epoch, long.MaxValue, ct));
+
+    /// <summary>The entries for <paramref name="epoch"/>'s totals up to and including sequence <paramref name="through"/>.</summary>
+    public static Task<CreditEntries> ThroughAsync(NpgsqlConnection connection, long epoch, long through, CancellationToken ct) =>
+        ReadAsync(connection, EntriesThroughSql, epoch, ("through", through), ct);
+
+    /// <summary>The entries for <paramref name="epoch"/>'s totals after sequence <paramref name="after"/>.</summary>
+    public static Task<CreditEntries> AfterAsync(NpgsqlConnection connection, long epoch, long after, CancellationToken ct) =>
+        ReadAsync(connection, EntriesAfterSql, epoch, ("after", after), ct);
+
+    private static async Task<CreditEntries> ReadAsync(
+        NpgsqlConnection connection, string sql, long epoch, (string Name, long Value) range, CancellationToken ct)
     {
-        var entries = new List<(string, long, BigInteger)>();
+        var net = new List<(string, long, BigInteger)>();
         var inEpoch = BigInteger.Zero;
-        await using var command = new NpgsqlCommand(EntriesSql, connection);
+        await using var command = new NpgsqlCommand(sql, connection);
         command.Parameters.AddWithValue("epoch", epoch);
+        command.Parameters.AddWithValue(range.Name, range.Value);
         AddCreditParameters(command.Parameters);
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            entries.Add((reader.GetString(0), reader.GetInt64(1), BigInteger.Parse(reader.GetString(2), CultureInfo.InvariantCulture)));
+            net.Add((reader.GetString(0), reader.GetInt64(1), BigInteger.Parse(reader.GetString(2), CultureInfo.InvariantCulture)));
             inEpoch += TokenAmount.Parse(reader.GetString(3));
         }
-        return new CreditTotals(CumulativeClaims.At(entries, epoch), inEpoch);
+        return new CreditEntries(net, inEpoch);
     }
 
     /// <summary>The epoch of the earliest credit, or null while nothing was ever credited.</summary>

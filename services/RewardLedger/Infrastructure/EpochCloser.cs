@@ -9,10 +9,14 @@ namespace CommunityAI.RewardLedger.Infrastructure;
 /// <summary>
 /// Closes epochs in order, each exactly once: stream <c>ledger/epochs/{n}</c> can start only once, and the epoch gate
 /// (see <see cref="LedgerLocks"/>) makes the close wait for credits in flight and keeps later credits out of it. Totals
-/// and the claim root come from the credits the history records (<see cref="CreditHistory"/>).
+/// and the claim root come from the credits the history records (<see cref="CreditHistory"/>), most of them read before
+/// the gate is taken.
 /// </summary>
 public sealed class EpochCloser(IDocumentStore store, NpgsqlDataSource dataSource, TimeProvider clock)
 {
+    /// <summary>How long a close waits for transactions open at its start to end before it sums everything under the gate.</summary>
+    private static readonly TimeSpan SettleWithin = TimeSpan.FromSeconds(5);
+
     public static string StreamFor(long epoch) => Extensions.StreamPrefix + "epochs/" + epoch.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>The next epoch to close, or null while nothing was ever credited (no empty epochs before the first credit).</summary>
@@ -28,6 +32,12 @@ public sealed class EpochCloser(IDocumentStore store, NpgsqlDataSource dataSourc
     /// <summary>Closes <paramref name="epoch"/>; returns null when it was already closed.</summary>
     public async Task<ClosedEpoch?> CloseAsync(long epoch, CancellationToken ct)
     {
+        // Most of the work before the gate, while credits go on: the sum of every entry up to a sequence at which all
+        // transactions that drew one had ended, which no later commit can add to, and the claim tree of those totals.
+        // Under the gate only what came after is read, so a credit waits for the entries of the last moments instead of
+        // for a pass over every entry ever recorded. Credits made after the epoch's end on the clock belong to the next
+        // one, so what comes after is nearly always nothing for this epoch, and the tree built before stands.
+        var before = await SettledAsync(epoch, ct);
         try
         {
             await using var session = store.LightweightSession();
@@ -41,8 +51,7 @@ public sealed class EpochCloser(IDocumentStore store, NpgsqlDataSource dataSourc
                 throw new InvalidOperationException($"epoch {epoch} cannot close before epoch {state.LastClosed + 1}");
 
             // From the history's credits, never from the journal table: a row written there must not move the root.
-            var totals = await CreditHistory.UpToAsync(connection, epoch, ct);
-            var closed = EpochClosing.Close(epoch, totals.Cumulative, totals.InEpoch, clock.GetUtcNow());
+            var closed = await CloseUnderGateAsync(connection, epoch, before, ct);
             session.Events.StartStream(StreamFor(epoch), closed.Closed);
             session.Store(closed);
             session.Store(state with { LastClosed = epoch });
@@ -53,5 +62,38 @@ public sealed class EpochCloser(IDocumentStore store, NpgsqlDataSource dataSourc
         {
             return null;
         }
+    }
+
+    /// <summary>
+    /// The entries up to a settled sequence (<see cref="TransactionHorizon.SettledSequenceAsync"/>), that sequence, and the
+    /// close those entries alone would make; null when none settled in time, and the close then reads every entry under
+    /// the gate, as it always could.
+    /// </summary>
+    private async Task<(long Through, CreditEntries Entries, ClosedEpoch Closing)?> SettledAsync(long epoch, CancellationToken ct)
+    {
+        if (await TransactionHorizon.For(dataSource).SettledSequenceAsync(SettleWithin, ct) is not { } through)
+            return null;
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var entries = await CreditHistory.ThroughAsync(connection, epoch, through, ct);
+        var totals = CreditEntries.TotalsAt(epoch, entries);
+        return (through, entries, EpochClosing.Close(epoch, totals.Cumulative, totals.InEpoch, clock.GetUtcNow()));
+    }
+
+    // The epoch's close from the history as it stands under the gate: what was prepared before it when nothing for this
+    // epoch came after the settled sequence, else the totals of both reads.
+    private async Task<ClosedEpoch> CloseUnderGateAsync(
+        NpgsqlConnection connection, long epoch, (long Through, CreditEntries Entries, ClosedEpoch Closing)? before, CancellationToken ct)
+    {
+        var closedAt = clock.GetUtcNow();
+        if (before is not var (through, entries, closing))
+        {
+            var all = await CreditHistory.UpToAsync(connection, epoch, ct);
+            return EpochClosing.Close(epoch, all.Cumulative, all.InEpoch, closedAt);
+        }
+        var after = await CreditHistory.AfterAsync(connection, epoch, through, ct);
+        if (after.Net.Count == 0)
+            return closing with { Closed = closing.Closed with { ClosedAt = closedAt } };
+        var totals = CreditEntries.TotalsAt(epoch, entries, after);
+        return EpochClosing.Close(epoch, totals.Cumulative, totals.InEpoch, closedAt);
     }
 }

@@ -274,6 +274,33 @@ public sealed class DatabaseRoleTests(RoleDatabase database) : IClassFixture<Rol
     }
 
     [Fact]
+    public async Task A_settled_sequence_waits_for_another_roles_open_transaction_and_is_none_while_it_stays_open()
+    {
+        // The ledger's epoch close sums the history up to a settled sequence before it takes its gate: a number drawn
+        // by a transaction still open must never be below what is reported settled.
+        await using var ledger = NpgsqlDataSource.Create(database.LoginOf(ServiceRoles.RewardLedger.Role));
+        var horizon = TransactionHorizon.For(ledger);
+        await using var slow = new NpgsqlConnection(database.LoginOf(ServiceRoles.Contributions.Role));
+        await slow.OpenAsync();
+        await using var transaction = await slow.BeginTransactionAsync();
+        await using var take = new NpgsqlCommand("""
+            INSERT INTO history.mt_streams (id, version, timestamp, created, tenant_id, is_archived) VALUES ('contributions/late-2', 1, now(), now(), '*DEFAULT*', false);
+            INSERT INTO history.mt_events (seq_id, id, stream_id, version, data, type, timestamp, tenant_id, mt_dotnet_type)
+            VALUES (nextval('history.mt_events_sequence'), gen_random_uuid(), 'contributions/late-2', 1, '{"note":"late"}', 'probe_recorded', now(), '*DEFAULT*', 'x')
+            RETURNING seq_id;
+            """, slow, transaction);
+        var drawn = (long)(await take.ExecuteScalarAsync())!;
+
+        Assert.Null(await horizon.SettledSequenceAsync(TimeSpan.FromMilliseconds(300), CancellationToken.None));
+        var settling = horizon.SettledSequenceAsync(TimeSpan.FromSeconds(30), CancellationToken.None);
+        await Task.Delay(TimeSpan.FromMilliseconds(300));
+        Assert.False(settling.IsCompleted);
+        await transaction.CommitAsync();
+
+        Assert.True(await settling >= drawn);
+    }
+
+    [Fact]
     public async Task A_role_login_appended_to_the_owners_connection_string_logs_in_as_the_role()
     {
         // The AppHost builds each service's login this way from the owner's connection string: the later keys win.
