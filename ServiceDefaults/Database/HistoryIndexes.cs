@@ -67,7 +67,16 @@ public static class HistoryIndexes
     public static readonly Index RewardsInOrder = new("mt_events_rewards_in_order",
         $"(seq_id) WHERE type = '{OutboxRoutes.EventTypeName(typeof(ContributionRewarded))}'");
 
-    public static readonly IReadOnlyList<Index> All = [CreditsByContributor, PaymentsInOrder, SeedReveals, LedgerEntries, RewardsInOrder];
+    /// <summary>
+    /// The ledger's epoch closings in history order: governance reads the newest for every voter page and proposal, and
+    /// chain-bridge when the distributor fell behind. Without it each read passed over every event the history holds; one
+    /// closing an epoch makes the index tiny. Queries using it name the type as a literal (as above).
+    /// </summary>
+    public static readonly Index EpochCloses = new("mt_events_epoch_closes",
+        $"(seq_id) WHERE type = '{OutboxRoutes.EventTypeName(typeof(EpochClosed))}'");
+
+    public static readonly IReadOnlyList<Index> All =
+        [CreditsByContributor, PaymentsInOrder, SeedReveals, LedgerEntries, RewardsInOrder, EpochCloses];
 
     private const string Table = HistoryStoreExtensions.EventsSchema + ".mt_events";
 

@@ -17,7 +17,7 @@ public sealed class SharedWeightReadTests(GovernanceSystem system) : VotingTests
         // inherits, and a vote among them reads the weights through the service's own instance. A read already finished
         // answers even a caller that has hung up (Task.WaitAsync returns a completed task as it is), which made the test's
         // outcome depend on the order its class's tests ran in (a CI run failed so).
-        var weights = new EarnedWeights(System.Services.GetRequiredService<IDocumentStore>());
+        var weights = new EarnedWeights(System.Services.GetRequiredService<IDocumentStore>(), System.Services.GetRequiredService<Npgsql.NpgsqlDataSource>());
         var epoch = await weights.ClosedAsync(0, CancellationToken.None);
         Assert.NotNull(epoch);
 

@@ -36,12 +36,12 @@ public sealed class ClaimRootHistory(IDocumentStore store, NpgsqlDataSource data
         LIMIT 1
         """;
 
-    // Walks the sequence index backwards to the newest closing, which lies shortly behind the head: the ledger closes
-    // epochs one at a time and in order. Only read when the distributor fell behind, so rarely.
+    // Walks the set-up's index of closings (HistoryIndexes.EpochCloses) backwards to the newest: the ledger closes
+    // epochs one at a time and in order. The type is a literal, so even a generic plan reads that index.
     private static readonly string NewestClosedSql = $"""
         SELECT data->>'epoch', data->>'claimRoot', data->>'cumulativeTotal'
         FROM {Events}
-        WHERE type = @type AND starts_with(stream_id, @prefix)
+        WHERE type = '{ClosedType}' AND starts_with(stream_id, @prefix)
         ORDER BY seq_id DESC
         LIMIT 1
         """;
@@ -70,7 +70,6 @@ public sealed class ClaimRootHistory(IDocumentStore store, NpgsqlDataSource data
     public async Task<ClosedEpochRecord?> NewestClosedAsync(CancellationToken ct)
     {
         await using var command = dataSource.CreateCommand(NewestClosedSql);
-        command.Parameters.AddWithValue("type", ClosedType);
         command.Parameters.AddWithValue("prefix", LedgerStreamPrefix);
         await using var reader = await command.ExecuteReaderAsync(ct);
         if (!await reader.ReadAsync(ct))

@@ -2,7 +2,9 @@ using System.Collections.Concurrent;
 using System.Numerics;
 using CommunityAI.Contracts;
 using CommunityAI.Formats.Claims;
+using CommunityAI.ServiceDefaults.History;
 using Marten;
+using Npgsql;
 
 namespace CommunityAI.Governance.Infrastructure;
 
@@ -11,20 +13,32 @@ namespace CommunityAI.Governance.Infrastructure;
 /// checked against that epoch's published claim root, so a weight is exactly what the address can prove with its
 /// claim proof against the distributor. A closed epoch never changes, so each is read once and kept.
 /// </summary>
-public sealed class EarnedWeights(IDocumentStore store)
+public sealed class EarnedWeights(IDocumentStore store, NpgsqlDataSource dataSource)
 {
     public const string LedgerStreamPrefix = "ledger/";
+
+    private const string Events = HistoryStoreExtensions.EventsSchema + ".mt_events";
+
+    // The ledger's closings through the set-up's index holding exactly them (HistoryIndexes.EpochCloses), the type
+    // named as a literal so even a prepared statement's generic plan reads it: every voter page and every proposal asks
+    // for the newest closing, and without the index each asked by reading every event the history holds.
+    internal static readonly string NewestClosedSql = $"""
+        SELECT data FROM {Events}
+        WHERE type = '{OutboxRoutes.EventTypeName(typeof(EpochClosed))}' AND starts_with(stream_id, @prefix)
+        ORDER BY seq_id DESC LIMIT 1
+        """;
+
+    internal static readonly string ClosedSql = $"""
+        SELECT data FROM {Events}
+        WHERE type = '{OutboxRoutes.EventTypeName(typeof(EpochClosed))}' AND starts_with(stream_id, @prefix) AND (data->>'epoch')::bigint = @epoch
+        ORDER BY seq_id LIMIT 1
+        """;
 
     private readonly ConcurrentDictionary<long, Task<EpochWeights>> _byEpoch = new();
     private readonly ConcurrentDictionary<long, EpochClosed> _closed = new();
 
     /// <summary>The latest epoch closed so far, or null when none has.</summary>
-    public async Task<EpochClosed?> LatestClosedAsync(CancellationToken ct)
-    {
-        await using var session = store.QuerySession();
-        var closed = await LedgerEvents<EpochClosed>(session, "epoch_closed", ct);
-        return closed.MaxBy(e => e.Epoch);
-    }
+    public Task<EpochClosed?> LatestClosedAsync(CancellationToken ct) => ReadClosedAsync(NewestClosedSql, epoch: null, ct);
 
     /// <summary>A closed epoch by number, or null when the history does not hold it.</summary>
     /// <remarks>
@@ -35,8 +49,7 @@ public sealed class EarnedWeights(IDocumentStore store)
     {
         if (_closed.TryGetValue(epoch, out var known))
             return known;
-        await using var session = store.QuerySession();
-        var found = (await LedgerEvents<EpochClosed>(session, "epoch_closed", ct)).FirstOrDefault(e => e.Epoch == epoch);
+        var found = await ReadClosedAsync(ClosedSql, epoch, ct);
         if (found is not null)
             _closed.TryAdd(epoch, found);
         return found;
@@ -50,6 +63,17 @@ public sealed class EarnedWeights(IDocumentStore store)
     /// </remarks>
     public Task<EpochWeights> ForAsync(EpochClosed epoch, CancellationToken ct) =>
         _byEpoch.GetOrAdd(epoch.Epoch, _ => LoadAsync(epoch)).WaitAsync(ct);
+
+    // Only the ledger's own streams count here too: an EpochClosed elsewhere in the history closed nothing.
+    private async Task<EpochClosed?> ReadClosedAsync(string sql, long? epoch, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand(sql);
+        command.Parameters.AddWithValue("prefix", LedgerStreamPrefix);
+        if (epoch is { } number)
+            command.Parameters.AddWithValue("epoch", number);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? await store.Options.Serializer().FromJsonAsync<EpochClosed>(reader, 0, ct) : null;
+    }
 
     // Only the ledger's own streams count: an event of the same type elsewhere in the history is not a credit.
     // Marten names an event type after its class in snake case (ContributionRewarded: contribution_rewarded).
