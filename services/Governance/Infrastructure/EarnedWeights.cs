@@ -75,15 +75,26 @@ public sealed class EarnedWeights(IDocumentStore store, NpgsqlDataSource dataSou
         return await reader.ReadAsync(ct) ? await store.Options.Serializer().FromJsonAsync<EpochClosed>(reader, 0, ct) : null;
     }
 
-    // Only the ledger's own streams count: an event of the same type elsewhere in the history is not a credit.
-    // Marten names an event type after its class in snake case (ContributionRewarded: contribution_rewarded).
-    private static async Task<IReadOnlyList<T>> LedgerEvents<T>(IQuerySession session, string type, CancellationToken ct, string prefix = LedgerStreamPrefix)
-        where T : class
+    // Only the ledger's own streams count: an event of the same type elsewhere in the history is not a credit. The type
+    // is a literal, one query text per type, so each reads the set-up's index holding its type (the ledger entries',
+    // the rewards' in order) even as a prepared statement's generic plan, where a parameter would leave the planner no
+    // partial index to match and every event to read.
+    internal static string LedgerEventsSql<T>() => $"""
+        SELECT data FROM {Events}
+        WHERE type = '{OutboxRoutes.EventTypeName(typeof(T))}' AND starts_with(stream_id, @prefix)
+        ORDER BY seq_id
+        """;
+
+    private async Task<IReadOnlyList<T>> LedgerEvents<T>(string prefix) where T : class
     {
-        var events = await session.Events.QueryAllRawEvents()
-            .Where(e => e.EventTypeName == type && e.StreamKey!.StartsWith(prefix))
-            .OrderBy(e => e.Sequence).ToListAsync(ct);
-        return events.Select(e => (T)e.Data).ToList();
+        var serializer = store.Options.Serializer();
+        await using var command = dataSource.CreateCommand(LedgerEventsSql<T>());
+        command.Parameters.AddWithValue("prefix", prefix);
+        await using var reader = await command.ExecuteReaderAsync(CancellationToken.None);
+        var events = new List<T>();
+        while (await reader.ReadAsync(CancellationToken.None))
+            events.Add(await serializer.FromJsonAsync<T>(reader, 0, CancellationToken.None));
+        return events;
     }
 
     private async Task<EpochWeights> LoadAsync(EpochClosed epoch)
@@ -91,30 +102,29 @@ public sealed class EarnedWeights(IDocumentStore store, NpgsqlDataSource dataSou
         try
         {
             // Every read runs on CancellationToken.None: it is shared by every waiter, none of whose tokens may end it (see ForAsync).
-            await using var session = store.QuerySession();
             // As the ledger builds its claim trees: rewards, validator pay, revenue lines, gain and data-value credits, each from its own streams, less the
             // reversals of invalidated contributions, plus or minus appeals' settlements, under the one published rule (a cumulative amount never goes down).
-            var entries = (await LedgerEvents<ContributionRewarded>(session, "contribution_rewarded", CancellationToken.None, LedgerStreamPrefix + "credits/"))
+            var entries = (await LedgerEvents<ContributionRewarded>(LedgerStreamPrefix + "credits/"))
                 .Select(c => (Address: c.Contributor, c.Amount, c.Epoch))
-                .Concat((await LedgerEvents<ValidatorsRewarded>(session, "validators_rewarded", CancellationToken.None, LedgerStreamPrefix + "credits/"))
+                .Concat((await LedgerEvents<ValidatorsRewarded>(LedgerStreamPrefix + "credits/"))
                     .SelectMany(v => v.Lines.Select(l => (Address: l.Validator, l.Amount, v.Epoch))))
-                .Concat((await LedgerEvents<RevenueSplit>(session, "revenue_split", CancellationToken.None, LedgerStreamPrefix + "revenue/"))
+                .Concat((await LedgerEvents<RevenueSplit>(LedgerStreamPrefix + "revenue/"))
                     .SelectMany(r => r.Lines.Select(l => (l.Address, l.Amount, r.Epoch))))
-                .Concat((await LedgerEvents<RewardAdjusted>(session, "reward_adjusted", CancellationToken.None, LedgerStreamPrefix + "credits/"))
+                .Concat((await LedgerEvents<RewardAdjusted>(LedgerStreamPrefix + "credits/"))
                     .Select(a => (Address: a.Account, a.Amount, a.Epoch)))
                 // An appeal's settlement moves its accounts up or down (signed lines), in its own epoch.
-                .Concat((await LedgerEvents<AppealSettled>(session, "appeal_settled", CancellationToken.None, LedgerStreamPrefix + "credits/"))
+                .Concat((await LedgerEvents<AppealSettled>(LedgerStreamPrefix + "credits/"))
                     .SelectMany(a => a.Lines.Select(l => (Address: l.Account, l.Amount, a.Epoch))))
                 // A contributed model's gain credit, from the ledger's gain streams.
-                .Concat((await LedgerEvents<ModelGainRewarded>(session, "model_gain_rewarded", CancellationToken.None, LedgerStreamPrefix + "gains/"))
+                .Concat((await LedgerEvents<ModelGainRewarded>(LedgerStreamPrefix + "gains/"))
                     .Select(g => (Address: g.Contributor, g.Amount, g.Epoch)))
                 // Less its reversal when the contribution was invalidated.
-                .Concat((await LedgerEvents<ModelGainReversed>(session, "model_gain_reversed", CancellationToken.None, LedgerStreamPrefix + "gains/"))
+                .Concat((await LedgerEvents<ModelGainReversed>(LedgerStreamPrefix + "gains/"))
                     .Select(g => (Address: g.Account, g.Amount, g.Epoch)))
                 // A contribution's data-value credit, from the ledger's data-value streams, less its reversal likewise.
-                .Concat((await LedgerEvents<DataValueRewarded>(session, "data_value_rewarded", CancellationToken.None, LedgerStreamPrefix + "data-value/"))
+                .Concat((await LedgerEvents<DataValueRewarded>(LedgerStreamPrefix + "data-value/"))
                     .Select(d => (Address: d.Contributor, d.Amount, d.Epoch)))
-                .Concat((await LedgerEvents<DataValueReversed>(session, "data_value_reversed", CancellationToken.None, LedgerStreamPrefix + "data-value/"))
+                .Concat((await LedgerEvents<DataValueReversed>(LedgerStreamPrefix + "data-value/"))
                     .Select(d => (Address: d.Account, d.Amount, d.Epoch)))
                 .Select(e => (e.Address, e.Epoch, BigInteger.Parse(e.Amount, System.Globalization.CultureInfo.InvariantCulture)));
             var earned = CumulativeClaims.At(entries, epoch.Epoch).ToDictionary(e => e.Address, e => e.Amount, StringComparer.Ordinal);
