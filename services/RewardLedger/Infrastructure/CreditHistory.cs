@@ -46,7 +46,8 @@ public static class CreditHistory
     // Every credit as (address, amount, epoch): rewards, each line of each validator pay, each line of each revenue
     // split, then each contributed model's gain credit and each data-value credit (addresses are EIP-55 in all five).
     // Each type is a literal, so every part reads the set-up's index holding its type (HistoryIndexes.LedgerEntries, the
-    // rewards CreditsByContributor) even in a prepared statement's generic plan, instead of every event ever recorded.
+    // rewards CreditsByContributor or RewardsInOrder) even in a prepared statement's generic plan, instead of every event
+    // ever recorded.
     private static readonly string CreditsSql = $"""
         SELECT data->>'contributor' AS address, (data->>'amount')::numeric AS amount, (data->>'epoch')::bigint AS epoch, seq_id
         FROM {Events} WHERE type = '{CreditType}' AND starts_with(stream_id, @streams)
