@@ -69,20 +69,20 @@ public sealed class EpochCloser(IDocumentStore store, NpgsqlDataSource dataSourc
     /// close those entries alone would make; null when none settled in time, and the close then reads every entry under
     /// the gate, as it always could.
     /// </summary>
-    private async Task<(long Through, CreditEntries Entries, ClosedEpoch Closing)?> SettledAsync(long epoch, CancellationToken ct)
+    private async Task<SettledClose?> SettledAsync(long epoch, CancellationToken ct)
     {
         if (await TransactionHorizon.For(dataSource).SettledSequenceAsync(SettleWithin, ct) is not { } through)
             return null;
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var entries = await CreditHistory.ThroughAsync(connection, epoch, through, ct);
         var totals = CreditEntries.TotalsAt(epoch, entries);
-        return (through, entries, EpochClosing.Close(epoch, totals.Cumulative, totals.InEpoch, clock.GetUtcNow()));
+        return new SettledClose(through, entries, EpochClosing.Close(epoch, totals.Cumulative, totals.InEpoch, clock.GetUtcNow()));
     }
 
     // The epoch's close from the history as it stands under the gate: what was prepared before it when nothing for this
     // epoch came after the settled sequence, else the totals of both reads.
     private async Task<ClosedEpoch> CloseUnderGateAsync(
-        NpgsqlConnection connection, long epoch, (long Through, CreditEntries Entries, ClosedEpoch Closing)? before, CancellationToken ct)
+        NpgsqlConnection connection, long epoch, SettledClose? before, CancellationToken ct)
     {
         var closedAt = clock.GetUtcNow();
         if (before is not var (through, entries, closing))
@@ -96,4 +96,7 @@ public sealed class EpochCloser(IDocumentStore store, NpgsqlDataSource dataSourc
         var totals = CreditEntries.TotalsAt(epoch, entries, after);
         return EpochClosing.Close(epoch, totals.Cumulative, totals.InEpoch, closedAt);
     }
+
+    /// <summary>The entries up to a settled sequence, that sequence, and the close those entries alone would make.</summary>
+    private sealed record SettledClose(long Through, CreditEntries Entries, ClosedEpoch Closing);
 }
