@@ -6,8 +6,8 @@ using CommunityAI.Benchmarks.ChainBridge;
 using CommunityAI.ChainBridge.Log;
 using Npgsql;
 
-// The chain bridge's log and anchoring: append rate against raw SHA-256 in the same run, proof latency on a
-// large log in PostgreSQL, and gas per anchor and per anchored event.
+// The chain bridge's log and anchoring: append rate against raw SHA-256 and against storing the same rows alone in the
+// same run, proof latency on a large log in PostgreSQL, and gas per anchor and per anchored event.
 // Usage: communityai-chainbridge-bench [hashLeaves=200000] [logSize=1000000] [samples=2000] [eventsPerPeriod=1000,100000,1000000]
 //        communityai-chainbridge-bench witnessed [sizes=1000000] [samples=50]   (the witnessed checkpoint's search alone)
 if (args is ["witnessed", ..])
@@ -48,7 +48,17 @@ var random = new Random(9162);
 var inclusion = await ProofLatency.InclusionAsync(store, builder.Size, samples, random);
 var consistency = await ProofLatency.ConsistencyAsync(store, builder.Size, samples, random);
 
-// 4. Gas on anvil.
+// 4. The store's share: the same batches built before the clock starts, stored into a log of their own, after the
+// proofs so its writes do not disturb them.
+StoreLimit.Result storeLimit;
+await using (var limitDatabase = await BenchDatabase.CreateAsync(server, "bench_log_store_", maxPoolSize: 4))
+{
+    await using var limitSource = NpgsqlDataSource.Create(limitDatabase.ConnectionString);
+    await LogSchema.EnsureAsync(limitSource, CancellationToken.None);
+    storeLimit = await StoreLimit.MeasureAsync(new LogStore(limitSource), writerLeaves, logSize - writerLeaves);
+}
+
+// 5. Gas on anvil.
 var anchors = await AnchorGas.MeasureAsync(periods);
 
 Console.WriteLine();
@@ -59,9 +69,13 @@ Row("raw SHA-256 over the entry bytes, one thread (limit)", hashing.RawSha256Per
 Row("leaf hash + tree update (CompactRange), one thread", hashing.HashAndTreePerSecond);
 Row("canonical envelope alone, one thread", hashing.EnvelopePerSecond);
 Row("writer batch step (envelope + hash on every core, tree)", hashing.BatchPerSecond);
-Row($"+ LogStore into PostgreSQL, 1,000 a batch (to {writerLeaves:N0})", smallRate);
+Row($"+ LogStore into PostgreSQL, 1,000 a batch (to {writerLeaves:N0})", smallRate, OfStore(smallRate, storeLimit.SmallBatchesPerSecond));
 if (!double.IsNaN(writerRate))
-    Row($"+ LogStore into PostgreSQL, 10,000 a batch (to {builder.Size:N0})", writerRate, $"({bulkWatch.Elapsed.TotalSeconds:F0} s)");
+    Row($"+ LogStore into PostgreSQL, 10,000 a batch (to {builder.Size:N0})", writerRate, $"({bulkWatch.Elapsed.TotalSeconds:F0} s) " + OfStore(writerRate, storeLimit.BulkPerSecond));
+Row("store limit: the same batches built before, 1,000 a batch", storeLimit.SmallBatchesPerSecond);
+if (!double.IsNaN(storeLimit.BulkPerSecond))
+    Row("store limit: the same batches built before, 10,000 a batch", storeLimit.BulkPerSecond);
+static string OfStore(double rate, double limit) => $"{rate / limit:P1} of the store limit";
 Console.WriteLine();
 Console.WriteLine($"Proofs on a {builder.Size:N0}-entry log, {samples:N0} random requests each, verified     p50 ms    p99 ms    max ms");
 Console.WriteLine($"  inclusion (handler + PostgreSQL)                    {inclusion.Milliseconds(50),8:F2}  {inclusion.Milliseconds(99),8:F2}  {inclusion.Milliseconds(100),8:F2}");
