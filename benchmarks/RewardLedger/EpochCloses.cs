@@ -4,7 +4,9 @@ using CommunityAI.Contracts;
 using CommunityAI.RewardLedger.Domain;
 using CommunityAI.RewardLedger.Infrastructure;
 using CommunityAI.ServiceDefaults.Database;
+using CommunityAI.ServiceDefaults.Epochs;
 using CommunityAI.ServiceDefaults.History;
+using CommunityAI.Testing;
 using Marten;
 using Npgsql;
 
@@ -17,12 +19,12 @@ namespace CommunityAI.Benchmarks.RewardLedger;
 /// history of <c>events</c> rows of other services' kind (one filler stream) and <c>credits</c> rewards over
 /// <c>addresses</c> contributors; the close's sum alone with the set-up's former indexes and with its index on the ledger's
 /// entries as well (<see cref="HistoryIndexes.LedgerEntries"/>), to the same totals, each time followed by a real close
-/// with a credit sent while it sums.
+/// with credits sent while it runs; then a close begun after its epoch's end on the clock, as the running ledger's.
 /// </summary>
 internal static class EpochCloses
 {
     public static async Task RunAsync(IDocumentStore store, NpgsqlDataSource poll, NpgsqlDataSource service, EpochCloser closer,
-        CreditWriter writer, Func<int, ContributionScored> newScored, int events, int credits, int addresses)
+        CreditWriter writer, ShiftedClock clock, EpochOptions epochs, Func<int, ContributionScored> newScored, int events, int credits, int addresses)
     {
         await writer.CreditAsync([newScored(0)], feedCheckpoint: null, traces: null, default); // warm-up (JIT, pools); the first credit opens the epoch to close
         var epoch = await closer.NextToCloseAsync(default) ?? throw new InvalidOperationException("nothing was credited");
@@ -68,6 +70,13 @@ internal static class EpochCloses
         var after = await SumAsync(epoch + 1, "with the entries' index");
         await CloseAsync(epoch + 1);
         Console.WriteLine($"  the sum with the index: {after / before:P1} of its time without it");
+
+        // The two closes above begin before their epoch's end on the clock, so every credit sent during them belongs to the
+        // epoch closing and the close builds its claim tree again under the gate. The running ledger closes an epoch after
+        // its end (DueEpochCloser): credits sent meanwhile carry the next epoch and the tree built before the gate stands.
+        clock.Advance(epochs.EndOf(epoch + 2) - clock.GetUtcNow() + TimeSpan.FromSeconds(1));
+        Console.WriteLine($"  the clock moved past epoch {epoch + 2}'s end, as when the running ledger closes it:");
+        await CloseAsync(epoch + 2);
 
         // A real close, and a credit sent once the close is summing, then one after another until it commits: a credit
         // waits for the epoch gate only while the close holds it (its read of the entries after the settled sequence).

@@ -38,7 +38,9 @@ await using var database = await BenchDatabase.CreateAsync(server, "bench_ledger
 var builder = Host.CreateApplicationBuilder();
 builder.Configuration["ConnectionStrings:history"] = database.ConnectionString;
 builder.Logging.ClearProviders();
-builder.Services.AddSingleton(TimeProvider.System);
+// The system clock, moved past an epoch's end when the epoch run closes one as the running ledger does.
+var clock = new CommunityAI.Testing.ShiftedClock();
+builder.Services.AddSingleton<TimeProvider>(clock);
 builder.Services.AddOptions<EpochOptions>();
 builder.AddHistoryStore(Extensions.Schema, options =>
 {
@@ -78,7 +80,7 @@ if (mode == "invalidations")
 if (mode == "epochs")
 {
     await EpochCloses.RunAsync(store, poll, host.Services.GetRequiredService<Npgsql.NpgsqlDataSource>(), host.Services.GetRequiredService<EpochCloser>(),
-        writer, ScoredOfAnyone, events: args.Length > 0 ? int.Parse(args[0]) : 2_000_000, credits: args.Length > 1 ? int.Parse(args[1]) : 160_000,
+        writer, clock, host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<EpochOptions>>().Value, ScoredOfAnyone, events: args.Length > 0 ? int.Parse(args[0]) : 2_000_000, credits: args.Length > 1 ? int.Parse(args[1]) : 160_000,
         addresses: args.Length > 2 ? int.Parse(args[2]) : 20_000);
     Console.WriteLine($"load average at end: {LoadAverage.Read()}");
     await host.StopAsync();
